@@ -1,0 +1,106 @@
+//! One notion of "now" for every fake.
+//!
+//! Both modes read tokio's clock: inside a simulation the runtime's clock is paused and only
+//! moves when every task is idle, so protocol timers fire in order with their I/O settled; on
+//! real sockets the same calls read the real clock. The wall-clock value (for EWS time stamps,
+//! JWT `iat`, certificate validity) is a fixed base plus tokio's elapsed time, so a simulated
+//! run always starts on the same date and its reports do not depend on when it ran.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::time::Instant;
+
+/// 2026-01-05T09:00:00Z: the date every simulated run starts at.
+pub const SIM_EPOCH_UNIX_SECS: u64 = 1_767_603_600;
+
+#[derive(Clone, Debug)]
+pub struct Clock {
+    start: Instant,
+    start_unix: Duration,
+}
+
+impl Clock {
+    /// A clock whose wall time starts at [`SIM_EPOCH_UNIX_SECS`]. Must be created inside the
+    /// simulation's runtime so that `start` is read from its paused clock.
+    pub fn simulated() -> Self {
+        Clock { start: Instant::now(), start_unix: Duration::from_secs(SIM_EPOCH_UNIX_SECS) }
+    }
+
+    /// A clock that follows the system's wall time.
+    pub fn real() -> Self {
+        let start_unix = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+        Clock { start: Instant::now(), start_unix }
+    }
+
+    /// Time since this clock started (virtual in a simulation).
+    pub fn elapsed(&self) -> Duration {
+        Instant::now().saturating_duration_since(self.start)
+    }
+
+    pub fn now(&self) -> Instant {
+        Instant::now()
+    }
+
+    pub fn unix(&self) -> Duration {
+        self.start_unix + self.elapsed()
+    }
+
+    pub fn unix_secs(&self) -> u64 {
+        self.unix().as_secs()
+    }
+
+    pub fn unix_millis(&self) -> u64 {
+        self.unix().as_millis() as u64
+    }
+
+    /// `xs:dateTime` in UTC, as EWS writes time stamps.
+    pub fn rfc3339(&self) -> String {
+        rfc3339(self.unix())
+    }
+
+    pub fn offset_date_time(&self) -> time::OffsetDateTime {
+        time::OffsetDateTime::from_unix_timestamp_nanos(self.unix().as_nanos() as i128)
+            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+    }
+}
+
+pub fn rfc3339(since_epoch: Duration) -> String {
+    let t = time::OffsetDateTime::from_unix_timestamp(since_epoch.as_secs() as i64)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+#[derive(Debug)]
+pub(crate) struct RustlsTime(pub Clock);
+
+impl rustls::time_provider::TimeProvider for RustlsTime {
+    fn current_time(&self) -> Option<rustls_pki_types::UnixTime> {
+        Some(rustls_pki_types::UnixTime::since_unix_epoch(self.0.unix()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_utc_date_time() {
+        assert_eq!(rfc3339(Duration::from_secs(SIM_EPOCH_UNIX_SECS)), "2026-01-05T09:00:00Z");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn simulated_clock_moves_only_with_tokio_time() {
+        let clock = Clock::simulated();
+        assert_eq!(clock.unix_secs(), SIM_EPOCH_UNIX_SECS);
+        tokio::time::sleep(Duration::from_secs(16 * 60)).await;
+        assert_eq!(clock.elapsed(), Duration::from_secs(16 * 60));
+        assert_eq!(clock.rfc3339(), "2026-01-05T09:16:00Z");
+    }
+}

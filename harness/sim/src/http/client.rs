@@ -1,0 +1,222 @@
+//! The HTTP client every fake uses to reach its peers (Exchange → listener, listener → APNs,
+//! device → everyone), with keep-alive connections pooled per peer and identity.
+//!
+//! Pooling matters for more than speed: APNs expects providers to keep a connection open and
+//! send many streams on it, and connection reuse is what a fault must be able to cut.
+
+use super::{Request, Response};
+use crate::clock::Clock;
+use crate::error::SimError;
+use crate::net::{BoxIo, Dialer};
+use crate::pki::Credential;
+use crate::tls;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::client::conn::{http1, http2};
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use rustls::{ClientConfig, RootCertStore};
+use rustls_pki_types::ServerName;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// A client certificate to present, named so that the pool keeps its connections apart from
+/// other identities' connections.
+#[derive(Clone, Debug)]
+pub struct ClientIdentity {
+    pub id: String,
+    pub credential: Credential,
+}
+
+#[derive(Clone, Debug)]
+pub struct RequestOptions {
+    /// The whole exchange (connect, TLS, request, response) must finish within this.
+    pub timeout: Duration,
+    pub identity: Option<ClientIdentity>,
+    /// Speak HTTP/2 (APNs); otherwise HTTP/1.1 with keep-alive.
+    pub http2: bool,
+}
+
+impl Default for RequestOptions {
+    fn default() -> Self {
+        RequestOptions { timeout: Duration::from_secs(60), identity: None, http2: false }
+    }
+}
+
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+struct PoolKey {
+    https: bool,
+    host: String,
+    port: u16,
+    identity: Option<String>,
+    http2: bool,
+}
+
+enum Sender {
+    H1(http1::SendRequest<Full<Bytes>>),
+    H2(http2::SendRequest<Full<Bytes>>),
+}
+
+#[derive(Default)]
+struct Pool {
+    h1: HashMap<PoolKey, Vec<http1::SendRequest<Full<Bytes>>>>,
+    h2: HashMap<PoolKey, http2::SendRequest<Full<Bytes>>>,
+    tls: HashMap<Option<String>, (bool, Arc<ClientConfig>)>,
+}
+
+#[derive(Clone)]
+pub struct HttpClient {
+    dialer: Arc<dyn Dialer>,
+    roots: Arc<RootCertStore>,
+    clock: Clock,
+    pool: Arc<Mutex<Pool>>,
+}
+
+impl HttpClient {
+    pub fn new(dialer: Arc<dyn Dialer>, roots: Arc<RootCertStore>, clock: Clock) -> Self {
+        HttpClient { dialer, roots, clock, pool: Arc::default() }
+    }
+
+    /// Forget every pooled connection (a device that goes offline, a listener restart).
+    pub fn reset(&self) {
+        let mut p = self.pool.lock().expect("pool poisoned");
+        p.h1.clear();
+        p.h2.clear();
+    }
+
+    /// Send a request to the absolute URL in its URI and read the whole response.
+    pub async fn send(&self, req: Request, opts: &RequestOptions) -> Result<Response, SimError> {
+        let url = req.uri().to_string();
+        match tokio::time::timeout(opts.timeout, self.send_inner(req, opts)).await {
+            Ok(r) => r,
+            Err(_) => Err(SimError::Timeout { url, after_ms: opts.timeout.as_millis() as u64 }),
+        }
+    }
+
+    async fn send_inner(&self, req: Request, opts: &RequestOptions) -> Result<Response, SimError> {
+        let uri = req.uri().clone();
+        let bad = |reason: &str| SimError::BadUrl { url: uri.to_string(), reason: reason.into() };
+        let https = match uri.scheme_str() {
+            Some("https") => true,
+            Some("http") => false,
+            _ => return Err(bad("scheme must be http or https")),
+        };
+        let host = uri.host().ok_or_else(|| bad("no host"))?.trim_matches(|c| c == '[' || c == ']').to_string();
+        let port = uri.port_u16().unwrap_or(if https { 443 } else { 80 });
+        let key = PoolKey { https, host: host.clone(), port, identity: opts.identity.as_ref().map(|i| i.id.clone()), http2: opts.http2 };
+
+        let (mut parts, body) = req.into_parts();
+        let path = parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
+        if !opts.http2 {
+            // HTTP/1.1 wants origin-form and a Host header; HTTP/2 keeps the absolute URI for :authority.
+            parts.uri = path.parse().map_err(|_| bad("bad path"))?;
+            let authority = if (https && port == 443) || (!https && port == 80) { host.clone() } else { format!("{host}:{port}") };
+            parts.headers.entry(http::header::HOST).or_insert(authority.parse().map_err(|_| bad("bad host"))?);
+            parts.version = http::Version::HTTP_11;
+        } else {
+            parts.version = http::Version::HTTP_2;
+        }
+        let req = http::Request::from_parts(parts, Full::new(body));
+
+        let sender = match self.take_pooled(&key) {
+            Some(s) => s,
+            None => self.connect(&key, opts).await?,
+        };
+        let map_err = |e: hyper::Error| SimError::Http { host: host.clone(), reason: e.to_string() };
+        match sender {
+            Sender::H2(mut s) => {
+                let resp = s.send_request(req).await.map_err(map_err)?;
+                let (parts, body) = resp.into_parts();
+                let body = body.collect().await.map_err(map_err)?.to_bytes();
+                Ok(http::Response::from_parts(parts, body))
+            }
+            Sender::H1(mut s) => {
+                let resp = s.send_request(req).await.map_err(map_err)?;
+                let (parts, body) = resp.into_parts();
+                let body = body.collect().await.map_err(map_err)?.to_bytes();
+                let keep = !parts.headers.get(http::header::CONNECTION).is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"close"));
+                if keep {
+                    self.pool.lock().expect("pool poisoned").h1.entry(key).or_default().push(s);
+                }
+                Ok(http::Response::from_parts(parts, body))
+            }
+        }
+    }
+
+    fn take_pooled(&self, key: &PoolKey) -> Option<Sender> {
+        let mut p = self.pool.lock().expect("pool poisoned");
+        if key.http2 {
+            match p.h2.get(key) {
+                Some(s) if !s.is_closed() => return Some(Sender::H2(s.clone())),
+                Some(_) => {
+                    p.h2.remove(key);
+                }
+                None => {}
+            }
+            return None;
+        }
+        let list = p.h1.get_mut(key)?;
+        while let Some(s) = list.pop() {
+            if !s.is_closed() && s.is_ready() {
+                return Some(Sender::H1(s));
+            }
+        }
+        None
+    }
+
+    fn tls_config(&self, opts: &RequestOptions) -> Result<Arc<ClientConfig>, SimError> {
+        let id = opts.identity.as_ref().map(|i| i.id.clone());
+        let mut p = self.pool.lock().expect("pool poisoned");
+        if let Some((h2, cfg)) = p.tls.get(&id) {
+            if *h2 == opts.http2 {
+                return Ok(cfg.clone());
+            }
+        }
+        let alpn: &[&[u8]] = if opts.http2 { &[b"h2"] } else { &[b"http/1.1"] };
+        let cfg = tls::client_config(self.roots.clone(), opts.identity.as_ref().map(|i| &i.credential), &self.clock, alpn)?;
+        p.tls.insert(id, (opts.http2, cfg.clone()));
+        Ok(cfg)
+    }
+
+    async fn connect(&self, key: &PoolKey, opts: &RequestOptions) -> Result<Sender, SimError> {
+        let io = self.dialer.dial(&key.host, key.port).await?;
+        let io: BoxIo = if key.https {
+            let cfg = self.tls_config(opts)?;
+            let name = ServerName::try_from(key.host.clone()).map_err(|e| SimError::Tls { host: key.host.clone(), reason: e.to_string() })?;
+            let tls = tokio_rustls::TlsConnector::from(cfg)
+                .connect(name, io)
+                .await
+                .map_err(|e| SimError::Tls { host: key.host.clone(), reason: tls_reason(&e) })?;
+            Box::new(tls)
+        } else {
+            io
+        };
+        let host = key.host.clone();
+        let herr = move |e: hyper::Error| SimError::Http { host: host.clone(), reason: e.to_string() };
+        if key.http2 {
+            let mut b = http2::Builder::new(TokioExecutor::new());
+            b.timer(TokioTimer::new());
+            let (sender, conn) = b.handshake(TokioIo::new(io)).await.map_err(herr)?;
+            tokio::spawn(async move {
+                let _ = conn.await;
+            });
+            self.pool.lock().expect("pool poisoned").h2.insert(key.clone(), sender.clone());
+            Ok(Sender::H2(sender))
+        } else {
+            let (sender, conn) = http1::handshake(TokioIo::new(io)).await.map_err(herr)?;
+            tokio::spawn(async move {
+                let _ = conn.await;
+            });
+            Ok(Sender::H1(sender))
+        }
+    }
+}
+
+/// The TLS alert or verification failure, in the words a report should show.
+fn tls_reason(e: &std::io::Error) -> String {
+    match e.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()) {
+        Some(rustls::Error::AlertReceived(alert)) => format!("alert received: {alert:?}"),
+        Some(other) => other.to_string(),
+        None => e.to_string(),
+    }
+}

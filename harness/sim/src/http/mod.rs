@@ -1,0 +1,28 @@
+//! HTTP/1.1 and HTTP/2 (hyper) over any byte stream, with or without TLS (rustls).
+
+pub mod client;
+pub mod server;
+
+use bytes::Bytes;
+
+/// A request or response with its whole body in memory: every protocol here has small
+/// bodies, and fakes are simpler when they never stream.
+pub type Request = http::Request<Bytes>;
+pub type Response = http::Response<Bytes>;
+
+/// Bodies above this are refused (413) rather than read: bad input must not exhaust memory.
+pub const MAX_BODY: usize = 8 * 1024 * 1024;
+
+/// A response with a status and a body, and a content type when there is a body.
+pub fn response(status: u16, content_type: &str, body: impl Into<Bytes>) -> Response {
+    let body: Bytes = body.into();
+    let mut b = http::Response::builder().status(status);
+    if !body.is_empty() {
+        b = b.header(http::header::CONTENT_TYPE, content_type);
+    }
+    b.body(body).expect("static response parts are valid")
+}
+
+pub fn json_response(status: u16, value: &serde_json::Value) -> Response {
+    response(status, "application/json", serde_json::to_vec(value).unwrap_or_default())
+}

@@ -1,0 +1,134 @@
+//! Serving a fake on one connection: TLS (when configured), then HTTP/1.1 or HTTP/2 as the
+//! client speaks, then the fault gate, then the fake's handler.
+
+use super::{response, Request, Response, MAX_BODY};
+use crate::fault::FaultGate;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use rustls::ServerConfig;
+use rustls_pki_types::CertificateDer;
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use tokio::io::{AsyncRead, AsyncWrite};
+
+pub type HandlerFuture = Pin<Box<dyn Future<Output = Response> + Send>>;
+
+/// A fake's HTTP side. It sees the whole request and what the connection knows of the peer.
+pub trait Handler: Send + Sync + 'static {
+    fn handle(&self, req: Request, conn: ConnInfo) -> HandlerFuture;
+}
+
+/// What one connection knows about its client.
+#[derive(Clone, Debug, Default)]
+pub struct ConnInfo {
+    /// Distinct per connection, so that connection-bound state (HTTP/2 token binding, NTLM)
+    /// can be keyed by it.
+    pub id: u64,
+    pub tls: bool,
+    pub peer_certificates: Vec<CertificateDer<'static>>,
+    pub alpn: Option<Vec<u8>>,
+    pub http2: bool,
+}
+
+/// One host's server: what it answers with, and the gate that faults it.
+pub struct HostServer {
+    pub name: String,
+    pub handler: Arc<dyn Handler>,
+    pub tls: Option<Arc<ServerConfig>>,
+    pub gate: FaultGate,
+}
+
+static NEXT_CONN: AtomicU64 = AtomicU64::new(1);
+
+/// Serve every request of one accepted connection until the client closes it.
+pub async fn serve_connection<S>(io: S, server: Arc<HostServer>) -> Result<(), String>
+where
+    S: AsyncRead + AsyncWrite + Send + Unpin + 'static,
+{
+    let mut info = ConnInfo { id: NEXT_CONN.fetch_add(1, Ordering::Relaxed), ..Default::default() };
+    match server.tls.clone() {
+        Some(cfg) => {
+            let tls = tokio_rustls::TlsAcceptor::from(cfg).accept(io).await.map_err(|e| e.to_string())?;
+            let (_, conn) = tls.get_ref();
+            info.tls = true;
+            info.peer_certificates = conn.peer_certificates().map(|c| c.to_vec()).unwrap_or_default();
+            info.alpn = conn.alpn_protocol().map(|p| p.to_vec());
+            serve_http(tls, server, info).await
+        }
+        None => serve_http(io, server, info).await,
+    }
+}
+
+async fn serve_http<S>(io: S, server: Arc<HostServer>, info: ConnInfo) -> Result<(), String>
+where
+    S: AsyncRead + AsyncWrite + Send + Unpin + 'static,
+{
+    let service = hyper::service::service_fn(move |req: http::Request<Incoming>| {
+        let server = server.clone();
+        let mut info = info.clone();
+        info.http2 = req.version() == http::Version::HTTP_2;
+        async move { dispatch(req, server, info).await }
+    });
+    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+    builder.http1().timer(TokioTimer::new()).keep_alive(true);
+    builder.http2().timer(TokioTimer::new()).max_concurrent_streams(1000);
+    builder.serve_connection(TokioIo::new(io), service).await.map_err(|e| e.to_string())
+}
+
+/// Why a request is dropped without an answer (the connection closes).
+#[derive(Debug)]
+struct Cut;
+impl std::fmt::Display for Cut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("host cut off by a fault")
+    }
+}
+impl std::error::Error for Cut {}
+
+async fn dispatch(req: http::Request<Incoming>, server: Arc<HostServer>, info: ConnInfo) -> Result<http::Response<Full<Bytes>>, Cut> {
+    let gate = &server.gate;
+    if gate.unreachable() {
+        return Err(Cut);
+    }
+    if gate.black_hole() {
+        std::future::pending::<()>().await;
+    }
+    if let Some(d) = gate.latency() {
+        tokio::time::sleep(d).await;
+    }
+    let (parts, body) = req.into_parts();
+    let body = match Limited::new(body, MAX_BODY).collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(e) => {
+            let too_big = e.downcast_ref::<http_body_util::LengthLimitError>().is_some();
+            let r = if too_big { response(413, "text/plain", "request body too large") } else { response(400, "text/plain", "unreadable request body") };
+            return Ok(r.map(Full::new));
+        }
+    };
+    let resp = match gate.status_override() {
+        Some(status) => response(status, "text/plain", ""),
+        None => server.handler.handle(http::Request::from_parts(parts, body), info).await,
+    };
+    Ok(resp.map(Full::new))
+}
+
+/// Lets closures be handlers.
+pub struct FnHandler<F>(pub F);
+
+impl<F, Fut> Handler for FnHandler<F>
+where
+    F: Fn(Request, ConnInfo) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Response> + Send + 'static,
+{
+    fn handle(&self, req: Request, conn: ConnInfo) -> HandlerFuture {
+        Box::pin((self.0)(req, conn))
+    }
+}
+
+#[allow(dead_code)]
+fn assert_infallible(_: Infallible) {}

@@ -1,0 +1,34 @@
+//! The simulation core of mailconform.
+//!
+//! Every fake talks to its peers through the types here, so that the same fake code runs
+//! in two places: inside a [`Simulation`] (an in-process network of named hosts, in-memory
+//! byte streams, a paused per-scenario clock) and on real sockets with the real clock
+//! (`mailconform serve`). Fakes never see which of the two they are in: they get a
+//! [`Dialer`] to reach other hosts, a [`Clock`] to read the time, and they answer HTTP
+//! through a [`Handler`].
+
+pub mod clock;
+pub mod error;
+pub mod fault;
+pub mod http;
+pub mod net;
+pub mod pki;
+pub mod rng;
+pub mod sim;
+pub mod tls;
+pub mod topology;
+
+pub use clock::Clock;
+pub use error::SimError;
+pub use fault::{Fault, FaultGate};
+pub use http::client::{ClientIdentity, HttpClient, RequestOptions};
+pub use http::server::{serve_connection, ConnInfo, Handler, HandlerFuture};
+pub use http::{Request, Response};
+pub use net::{Dialer, IoStream};
+pub use pki::Pki;
+pub use rng::SeededRng;
+pub use sim::Simulation;
+pub use topology::{Endpoint, Topology};
+
+/// Path prefix of every fake's control API, on the same host and port as its protocol.
+pub const CONTROL_PREFIX: &str = "/_mailconform";

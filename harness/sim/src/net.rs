@@ -1,0 +1,122 @@
+//! Reaching a host: the in-process network of a simulation, or real TCP.
+
+use crate::error::SimError;
+use crate::fault::FaultGate;
+use crate::http::server::{serve_connection, HostServer};
+use std::collections::{BTreeMap, HashMap};
+use std::future::Future;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite, DuplexStream};
+
+pub trait IoStream: AsyncRead + AsyncWrite + Send + Unpin + 'static {}
+impl<T: AsyncRead + AsyncWrite + Send + Unpin + 'static> IoStream for T {}
+
+pub type BoxIo = Box<dyn IoStream>;
+pub type DialFuture<'a> = Pin<Box<dyn Future<Output = Result<BoxIo, SimError>> + Send + 'a>>;
+
+/// Opens a byte stream to `host:port`. Fakes get one of these and never know whether the
+/// bytes cross a socket or an in-memory pipe.
+pub trait Dialer: Send + Sync + 'static {
+    fn dial<'a>(&'a self, host: &'a str, port: u16) -> DialFuture<'a>;
+}
+
+/// Buffer of each in-memory pipe: large enough that an HTTP request or response crosses in
+/// one write, small enough to keep thousands of connections cheap.
+const PIPE_BUFFER: usize = 64 * 1024;
+
+/// The hosts of one simulation. Connecting spawns the host's server for the new connection on
+/// the simulation's runtime, so the server's timers share the scenario's clock.
+#[derive(Default)]
+pub struct SimNet {
+    hosts: Mutex<HashMap<(String, u16), Arc<HostServer>>>,
+    /// Server halves held open without being read: the black hole.
+    swallowed: Mutex<Vec<DuplexStream>>,
+}
+
+impl SimNet {
+    pub fn bind(&self, host: &str, port: u16, server: Arc<HostServer>) {
+        self.hosts.lock().expect("net poisoned").insert((host.to_ascii_lowercase(), port), server);
+    }
+
+    pub fn gate(&self, host: &str, port: u16) -> Option<FaultGate> {
+        self.hosts.lock().expect("net poisoned").get(&(host.to_ascii_lowercase(), port)).map(|s| s.gate.clone())
+    }
+
+    pub fn host_names(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.hosts.lock().expect("net poisoned").keys().map(|(h, p)| format!("{h}:{p}")).collect();
+        v.sort();
+        v
+    }
+
+    async fn connect(&self, host: &str, port: u16) -> Result<BoxIo, SimError> {
+        let server = self.hosts.lock().expect("net poisoned").get(&(host.to_ascii_lowercase(), port)).cloned();
+        let Some(server) = server else {
+            return Err(SimError::UnknownHost { host: format!("{host}:{port}"), known: self.host_names().join(", ") });
+        };
+        if let Some(d) = server.gate.latency() {
+            tokio::time::sleep(d).await;
+        }
+        if server.gate.unreachable() {
+            return Err(SimError::Refused { host: host.to_string(), port });
+        }
+        let (client, server_end) = tokio::io::duplex(PIPE_BUFFER);
+        if server.gate.black_hole() {
+            self.swallowed.lock().expect("net poisoned").push(server_end);
+        } else {
+            tokio::spawn(async move {
+                let _ = serve_connection(server_end, server).await;
+            });
+        }
+        Ok(Box::new(client))
+    }
+
+    /// Let go of black-holed connections, so that their clients see the connection close.
+    pub fn release_swallowed(&self) {
+        self.swallowed.lock().expect("net poisoned").clear();
+    }
+}
+
+impl Dialer for SimNet {
+    fn dial<'a>(&'a self, host: &'a str, port: u16) -> DialFuture<'a> {
+        Box::pin(self.connect(host, port))
+    }
+}
+
+/// Real TCP, with the topology's host names pinned to the addresses `serve` bound, so that
+/// `https://us-east-1.listener.example.test/...` in a subscription reaches the served listener.
+#[derive(Clone, Debug, Default)]
+pub struct TcpDialer {
+    pub names: Arc<Mutex<BTreeMap<String, SocketAddr>>>,
+    pub connect_timeout: Option<Duration>,
+}
+
+impl TcpDialer {
+    pub fn pin(&self, host: &str, port: u16, addr: SocketAddr) {
+        self.names.lock().expect("names poisoned").insert(format!("{}:{port}", host.to_ascii_lowercase()), addr);
+    }
+}
+
+impl Dialer for TcpDialer {
+    fn dial<'a>(&'a self, host: &'a str, port: u16) -> DialFuture<'a> {
+        Box::pin(async move {
+            let pinned = self.names.lock().expect("names poisoned").get(&format!("{}:{port}", host.to_ascii_lowercase())).copied();
+            let stream = match pinned {
+                Some(addr) => tokio::net::TcpStream::connect(addr).await,
+                None => tokio::net::TcpStream::connect((host, port)).await,
+            };
+            match stream {
+                Ok(s) => {
+                    let _ = s.set_nodelay(true);
+                    Ok(Box::new(s) as BoxIo)
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
+                    Err(SimError::Refused { host: host.to_string(), port })
+                }
+                Err(e) => Err(SimError::Io(e)),
+            }
+        })
+    }
+}

@@ -1,0 +1,213 @@
+//! Certificates minted per run: a CA the run trusts, server leaves for every host name, and
+//! client certificates (APNs provider certificates, later device certificates).
+//!
+//! Nothing here is cached across runs: each simulation and each `serve` mints its own, so no
+//! private key ever lives in the repository.
+
+use crate::error::SimError;
+use rcgen::{
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, DnValue, ExtendedKeyUsagePurpose,
+    IsCa, Issuer, KeyPair, KeyUsagePurpose, SanType,
+};
+use rustls_pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use std::sync::{Arc, Mutex};
+use time::{Duration as TimeDuration, OffsetDateTime};
+
+/// The subject attribute `UID` (0.9.2342.19200300.100.1.1): Apple puts the bundle ID of a
+/// push certificate's app there, and APNs takes the default topic from it.
+pub const OID_UID: &[u64] = &[0, 9, 2342, 19200300, 100, 1, 1];
+
+/// A certificate with its private key, in the forms both rustls and outside tools want.
+#[derive(Debug)]
+pub struct Credential {
+    pub chain: Vec<CertificateDer<'static>>,
+    pub key_der: Vec<u8>,
+    pub cert_pem: String,
+    pub key_pem: String,
+    pub not_after_unix: i64,
+}
+
+impl Clone for Credential {
+    fn clone(&self) -> Self {
+        Credential {
+            chain: self.chain.clone(),
+            key_der: self.key_der.clone(),
+            cert_pem: self.cert_pem.clone(),
+            key_pem: self.key_pem.clone(),
+            not_after_unix: self.not_after_unix,
+        }
+    }
+}
+
+impl Credential {
+    pub fn key(&self) -> PrivateKeyDer<'static> {
+        PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(self.key_der.clone()))
+    }
+
+    /// Rebuild from PEM text, as a certificate uploaded through a control API arrives.
+    pub fn from_pem(cert_pem: &str, key_pem: &str) -> Result<Self, SimError> {
+        use rustls_pki_types::pem::PemObject;
+        let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(cert_pem.as_bytes())
+            .collect::<Result<_, _>>()
+            .map_err(|e| SimError::Pki(format!("certificate PEM: {e}")))?;
+        if chain.is_empty() {
+            return Err(SimError::Pki("no CERTIFICATE block in the PEM text".into()));
+        }
+        let key = PrivateKeyDer::from_pem_slice(key_pem.as_bytes())
+            .map_err(|e| SimError::Pki(format!("private key PEM: {e}")))?;
+        let key_der = key.secret_der().to_vec();
+        Ok(Credential {
+            chain,
+            key_der,
+            cert_pem: cert_pem.to_string(),
+            key_pem: key_pem.to_string(),
+            not_after_unix: 0,
+        })
+    }
+}
+
+/// What a client certificate should say.
+#[derive(Clone, Debug)]
+pub struct ClientCertSpec {
+    pub common_name: String,
+    /// Subject UID (bundle ID for an APNs provider certificate).
+    pub uid: Option<String>,
+    pub not_before_unix: i64,
+    pub not_after_unix: i64,
+}
+
+pub struct CertAuthority {
+    name: String,
+    issuer: Mutex<Issuer<'static, KeyPair>>,
+    cert_der: CertificateDer<'static>,
+    cert_pem: String,
+}
+
+impl std::fmt::Debug for CertAuthority {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CertAuthority").field("name", &self.name).finish()
+    }
+}
+
+impl CertAuthority {
+    pub fn new(name: &str, now: OffsetDateTime) -> Result<Self, SimError> {
+        let key = KeyPair::generate().map_err(pki_err)?;
+        let mut params = CertificateParams::default();
+        let mut dn = DistinguishedName::new();
+        dn.push(DnType::CommonName, name);
+        dn.push(DnType::OrganizationName, "mailconform");
+        params.distinguished_name = dn;
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
+        params.not_before = now - TimeDuration::days(2);
+        params.not_after = now + TimeDuration::days(3650);
+        let cert = params.self_signed(&key).map_err(pki_err)?;
+        Ok(CertAuthority {
+            name: name.to_string(),
+            cert_der: cert.der().clone(),
+            cert_pem: cert.pem(),
+            issuer: Mutex::new(Issuer::new(params, key)),
+        })
+    }
+
+    pub fn cert_der(&self) -> &CertificateDer<'static> {
+        &self.cert_der
+    }
+
+    pub fn cert_pem(&self) -> &str {
+        &self.cert_pem
+    }
+
+    /// A TLS server certificate valid for every name given (DNS names or IP addresses).
+    pub fn server_leaf(&self, names: &[&str], now: OffsetDateTime) -> Result<Credential, SimError> {
+        let mut params = CertificateParams::new(Vec::<String>::new()).map_err(pki_err)?;
+        for n in names {
+            let san = match n.parse::<std::net::IpAddr>() {
+                Ok(ip) => SanType::IpAddress(ip),
+                Err(_) => SanType::DnsName((*n).try_into().map_err(pki_err)?),
+            };
+            params.subject_alt_names.push(san);
+        }
+        let mut dn = DistinguishedName::new();
+        dn.push(DnType::CommonName, names.first().copied().unwrap_or("localhost"));
+        params.distinguished_name = dn;
+        params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+        params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+        params.not_before = now - TimeDuration::days(1);
+        params.not_after = now + TimeDuration::days(825);
+        self.sign(params)
+    }
+
+    pub fn client_leaf(&self, spec: &ClientCertSpec) -> Result<Credential, SimError> {
+        let mut params = CertificateParams::new(Vec::<String>::new()).map_err(pki_err)?;
+        let mut dn = DistinguishedName::new();
+        dn.push(DnType::CommonName, spec.common_name.as_str());
+        if let Some(uid) = &spec.uid {
+            dn.push(DnType::CustomDnType(OID_UID.to_vec()), DnValue::Utf8String(uid.clone()));
+        }
+        params.distinguished_name = dn;
+        params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+        params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+        params.not_before = OffsetDateTime::from_unix_timestamp(spec.not_before_unix).map_err(pki_err)?;
+        params.not_after = OffsetDateTime::from_unix_timestamp(spec.not_after_unix).map_err(pki_err)?;
+        self.sign(params)
+    }
+
+    fn sign(&self, params: CertificateParams) -> Result<Credential, SimError> {
+        let key = KeyPair::generate().map_err(pki_err)?;
+        let not_after_unix = params.not_after.unix_timestamp();
+        let issuer = self.issuer.lock().expect("issuer poisoned");
+        let cert = params.signed_by(&key, &issuer).map_err(pki_err)?;
+        Ok(Credential {
+            chain: vec![cert.der().clone()],
+            key_der: key.serialize_der(),
+            cert_pem: cert.pem(),
+            key_pem: key.serialize_pem(),
+            not_after_unix,
+        })
+    }
+}
+
+fn pki_err(e: impl std::fmt::Display) -> SimError {
+    SimError::Pki(e.to_string())
+}
+
+/// The run's certificate authorities: one for every TLS server of the topology and one that
+/// plays Apple's push certification authority (provider certificates).
+#[derive(Debug, Clone)]
+pub struct Pki {
+    pub ca: Arc<CertAuthority>,
+    pub push_ca: Arc<CertAuthority>,
+}
+
+impl Pki {
+    pub fn new(now: OffsetDateTime) -> Result<Self, SimError> {
+        Ok(Pki {
+            ca: Arc::new(CertAuthority::new("mailconform run CA", now)?),
+            push_ca: Arc::new(CertAuthority::new("mailconform Apple Worldwide Developer Relations CA", now)?),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mints_server_and_client_certificates() {
+        let now = OffsetDateTime::from_unix_timestamp(1_767_603_600).unwrap();
+        let pki = Pki::new(now).unwrap();
+        let leaf = pki.ca.server_leaf(&["mail.example.test", "localhost", "127.0.0.1"], now).unwrap();
+        assert!(leaf.cert_pem.contains("BEGIN CERTIFICATE"));
+        let spec = ClientCertSpec {
+            common_name: "Apple Push Services: com.example.securemail".into(),
+            uid: Some("com.example.securemail".into()),
+            not_before_unix: 1_767_600_000,
+            not_after_unix: 1_767_700_000,
+        };
+        let c = pki.push_ca.client_leaf(&spec).unwrap();
+        assert_eq!(c.not_after_unix, 1_767_700_000);
+        let back = Credential::from_pem(&c.cert_pem, &c.key_pem).unwrap();
+        assert_eq!(back.chain[0], c.chain[0]);
+    }
+}

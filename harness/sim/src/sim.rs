@@ -1,0 +1,216 @@
+//! One scenario's world: its own runtime with a paused clock, its own network, its own PKI.
+//!
+//! Each scenario owns a current-thread tokio runtime started paused, and all traffic between
+//! its hosts runs over in-memory pipes. Tokio advances a paused clock only when every task of
+//! the runtime is idle, so "16 minutes pass" fires each due timer in order with the I/O it
+//! causes settled before the next; and because the clock belongs to the runtime, scenarios run
+//! side by side never move each other's time.
+
+use crate::clock::Clock;
+use crate::error::SimError;
+use crate::fault::FaultGate;
+use crate::http::client::HttpClient;
+use crate::http::server::{Handler, HostServer};
+use crate::net::SimNet;
+use crate::pki::{Credential, Pki};
+use crate::rng::SeededRng;
+use crate::tls::{self, ClientAuth};
+use crate::topology::{Endpoint, Topology};
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The quantum by which [`Simulation::settle`] moves the clock: everything runnable at the
+/// current instant runs first, then the clock moves by this much.
+pub const SETTLE_QUANTUM: Duration = Duration::from_millis(1);
+
+pub struct Simulation {
+    runtime: tokio::runtime::Runtime,
+    pub net: Arc<SimNet>,
+    pub pki: Pki,
+    pub clock: Clock,
+    pub rng: SeededRng,
+    pub topology: Topology,
+    pub seed: u64,
+}
+
+impl Simulation {
+    pub fn new(seed: u64) -> Result<Self, SimError> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .start_paused(true)
+            .build()?;
+        let clock = runtime.block_on(async { Clock::simulated() });
+        let pki = runtime.block_on(async { Pki::new(clock.offset_date_time()) })?;
+        Ok(Simulation {
+            runtime,
+            net: Arc::new(SimNet::default()),
+            pki,
+            clock,
+            rng: SeededRng::new(seed),
+            topology: Topology::default(),
+            seed,
+        })
+    }
+
+    /// Run a future on this scenario's runtime; virtual time moves only as it needs.
+    pub fn block_on<F: Future>(&self, f: F) -> F::Output {
+        self.runtime.block_on(f)
+    }
+
+    /// Let `d` of virtual time pass, running every timer due on the way.
+    pub fn advance(&self, d: Duration) {
+        self.runtime.block_on(async move { tokio::time::sleep(d).await });
+    }
+
+    /// Run everything that can run now (in-flight requests, their answers), then move the
+    /// clock by [`SETTLE_QUANTUM`].
+    pub fn settle(&self) {
+        self.advance(SETTLE_QUANTUM);
+    }
+
+    /// Virtual time since the scenario started. Read inside the runtime: tokio's clock is
+    /// per runtime, and outside it `Instant::now` would read the real clock.
+    pub fn elapsed(&self) -> Duration {
+        let _inside = self.runtime.enter();
+        self.clock.elapsed()
+    }
+
+    /// Wall-clock milliseconds since the Unix epoch, in virtual time.
+    pub fn unix_millis(&self) -> u64 {
+        let _inside = self.runtime.enter();
+        self.clock.unix_millis()
+    }
+
+    /// Enter the runtime so that code building timers or reading the clock can run outside
+    /// `block_on` (handlers created by steps, for instance).
+    pub fn enter(&self) -> tokio::runtime::EnterGuard<'_> {
+        self.runtime.enter()
+    }
+
+    /// An HTTP client on this simulation's network that trusts the run's CA.
+    pub fn client(&self) -> HttpClient {
+        HttpClient::new(self.net.clone(), tls::roots(&[self.pki.ca.cert_der().clone()]), self.clock.clone())
+    }
+
+    /// A TLS leaf for a host, signed by the run's CA.
+    pub fn leaf(&self, host: &str) -> Result<Credential, SimError> {
+        let _inside = self.runtime.enter();
+        self.pki.ca.server_leaf(&[host, "localhost", "127.0.0.1"], self.clock.offset_date_time())
+    }
+
+    /// Put a fake on `host` (HTTPS on 443, plain HTTP on 80 when `plain_http`), registering it in
+    /// the topology under `role`. Returns the gate that faults it.
+    pub fn add_host(&mut self, role: &str, host: &str, handler: Arc<dyn Handler>, client_auth: ClientAuth, plain_http: bool) -> Result<FaultGate, SimError> {
+        let gate = FaultGate::default();
+        let leaf = self.leaf(host)?;
+        let cfg = tls::server_config(&leaf, client_auth, &self.clock, &[b"h2", b"http/1.1"])?;
+        let tls_server = Arc::new(HostServer { name: host.to_string(), handler: handler.clone(), tls: Some(cfg), gate: gate.clone() });
+        self.net.bind(host, 443, tls_server);
+        if plain_http {
+            self.net.bind(host, 80, Arc::new(HostServer { name: host.to_string(), handler, tls: None, gate: gate.clone() }));
+        }
+        self.topology.insert(Endpoint {
+            role: role.to_string(),
+            host: host.to_string(),
+            base_url: format!("https://{host}"),
+            control_url: format!("https://{host}{}", crate::CONTROL_PREFIX),
+        });
+        Ok(gate)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::server::FnHandler;
+    use crate::http::{response, Request};
+    use crate::RequestOptions;
+    use crate::Fault;
+    use bytes::Bytes;
+
+    fn echo_sim(seed: u64) -> (Simulation, FaultGate) {
+        let mut sim = Simulation::new(seed).unwrap();
+        let handler = FnHandler(|req: Request, _c| async move {
+            if req.uri().path() == "/slow" {
+                tokio::time::sleep(Duration::from_secs(30)).await;
+            }
+            response(200, "text/plain", req.into_body())
+        });
+        let gate = sim.add_host("echo", "echo.example.test", Arc::new(handler), ClientAuth::None, true).unwrap();
+        (sim, gate)
+    }
+
+    fn post(url: &str, body: &'static str) -> Request {
+        http::Request::post(url).body(Bytes::from_static(body.as_bytes())).unwrap()
+    }
+
+    #[test]
+    fn https_round_trip_and_virtual_delay() {
+        let (sim, _) = echo_sim(1);
+        let client = sim.client();
+        let t0 = sim.elapsed();
+        let r = sim.block_on(client.send(post("https://echo.example.test/slow", "hi"), &RequestOptions::default())).unwrap();
+        assert_eq!(r.body().as_ref(), b"hi");
+        assert_eq!(sim.elapsed() - t0, Duration::from_secs(30));
+        let r = sim.block_on(client.send(post("http://echo.example.test/x", "plain"), &RequestOptions::default())).unwrap();
+        assert_eq!(r.body().as_ref(), b"plain");
+        let h2 = RequestOptions { http2: true, ..Default::default() };
+        let r = sim.block_on(client.send(post("https://echo.example.test/x", "two"), &h2)).unwrap();
+        assert_eq!(r.body().as_ref(), b"two");
+    }
+
+    #[test]
+    fn faults_refuse_blackhole_and_override() {
+        let (sim, gate) = echo_sim(2);
+        let client = sim.client();
+        let opts = RequestOptions { timeout: Duration::from_secs(20), ..Default::default() };
+        gate.set(Fault::Unreachable);
+        let e = sim.block_on(client.send(post("https://echo.example.test/", "x"), &opts)).unwrap_err();
+        assert!(matches!(e, SimError::Refused { .. }), "{e}");
+        gate.clear();
+        gate.set(Fault::BlackHole);
+        client.reset();
+        let t0 = sim.elapsed();
+        let e = sim.block_on(client.send(post("https://echo.example.test/", "x"), &opts)).unwrap_err();
+        assert!(matches!(e, SimError::Timeout { .. }), "{e}");
+        assert_eq!(sim.elapsed() - t0, Duration::from_secs(20));
+        gate.clear();
+        gate.set(Fault::Status { status: 503 });
+        let r = sim.block_on(client.send(post("https://echo.example.test/", "x"), &opts)).unwrap();
+        assert_eq!(r.status(), 503);
+        gate.clear();
+        gate.set(Fault::Latency { millis: 250 });
+        let t0 = sim.elapsed();
+        sim.block_on(client.send(post("https://echo.example.test/", "x"), &opts)).unwrap();
+        assert!(sim.elapsed() - t0 >= Duration::from_millis(250));
+    }
+
+    #[test]
+    fn a_fault_cuts_pooled_connections_too() {
+        let (sim, gate) = echo_sim(3);
+        let client = sim.client();
+        let opts = RequestOptions::default();
+        sim.block_on(client.send(post("https://echo.example.test/", "x"), &opts)).unwrap();
+        gate.set(Fault::Unreachable);
+        assert!(sim.block_on(client.send(post("https://echo.example.test/", "x"), &opts)).is_err());
+    }
+
+    #[test]
+    fn two_simulations_keep_their_own_clocks() {
+        let (a, _) = echo_sim(4);
+        let (b, _) = echo_sim(5);
+        a.advance(Duration::from_secs(16 * 60));
+        b.advance(Duration::from_secs(5));
+        a.advance(Duration::from_secs(60));
+        assert_eq!(a.elapsed(), Duration::from_secs(17 * 60));
+        assert_eq!(b.elapsed(), Duration::from_secs(5));
+    }
+
+    #[test]
+    fn unknown_host_names_the_known_ones() {
+        let (sim, _) = echo_sim(6);
+        let e = sim.block_on(sim.client().send(post("https://nowhere.example.test/", "x"), &RequestOptions::default())).unwrap_err();
+        assert!(e.to_string().contains("echo.example.test:443"), "{e}");
+    }
+}

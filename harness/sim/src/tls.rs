@@ -1,0 +1,70 @@
+//! rustls configurations for servers and clients, tied to the run's clock.
+//!
+//! Certificate validity is checked against [`Clock`], so an APNs provider certificate that
+//! expires at 10:00 in a simulated run is refused at 10:00 of virtual time, however fast the
+//! run goes.
+
+use crate::clock::{Clock, RustlsTime};
+use crate::error::SimError;
+use crate::pki::Credential;
+use rustls::server::WebPkiClientVerifier;
+use rustls::{ClientConfig, RootCertStore, ServerConfig};
+use rustls_pki_types::CertificateDer;
+use std::sync::Arc;
+
+pub fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::aws_lc_rs::default_provider())
+}
+
+pub fn roots(certs: &[CertificateDer<'static>]) -> Arc<RootCertStore> {
+    let mut store = RootCertStore::empty();
+    for c in certs {
+        let _ = store.add(c.clone());
+    }
+    Arc::new(store)
+}
+
+/// How a server treats client certificates.
+#[derive(Clone, Debug)]
+pub enum ClientAuth {
+    None,
+    /// Accept connections with or without a certificate; a certificate that is presented must
+    /// chain to these roots and be valid now (APNs: certificate mode or token mode per connection).
+    Optional(Arc<RootCertStore>),
+}
+
+pub fn server_config(leaf: &Credential, client_auth: ClientAuth, clock: &Clock, alpn: &[&[u8]]) -> Result<Arc<ServerConfig>, SimError> {
+    let builder = ServerConfig::builder_with_details(provider(), Arc::new(RustlsTime(clock.clone())))
+        .with_protocol_versions(rustls::DEFAULT_VERSIONS)
+        .map_err(|e| SimError::Pki(e.to_string()))?;
+    let builder = match client_auth {
+        ClientAuth::None => builder.with_no_client_auth(),
+        ClientAuth::Optional(roots) => {
+            let verifier = WebPkiClientVerifier::builder_with_provider(roots, provider())
+                .allow_unauthenticated()
+                .build()
+                .map_err(|e| SimError::Pki(e.to_string()))?;
+            builder.with_client_cert_verifier(verifier)
+        }
+    };
+    let mut cfg = builder
+        .with_single_cert(leaf.chain.clone(), leaf.key())
+        .map_err(|e| SimError::Pki(e.to_string()))?;
+    cfg.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
+    Ok(Arc::new(cfg))
+}
+
+pub fn client_config(roots: Arc<RootCertStore>, identity: Option<&Credential>, clock: &Clock, alpn: &[&[u8]]) -> Result<Arc<ClientConfig>, SimError> {
+    let builder = ClientConfig::builder_with_details(provider(), Arc::new(RustlsTime(clock.clone())))
+        .with_protocol_versions(rustls::DEFAULT_VERSIONS)
+        .map_err(|e| SimError::Pki(e.to_string()))?
+        .with_root_certificates(roots);
+    let mut cfg = match identity {
+        Some(id) => builder
+            .with_client_auth_cert(id.chain.clone(), id.key())
+            .map_err(|e| SimError::Pki(e.to_string()))?,
+        None => builder.with_no_client_auth(),
+    };
+    cfg.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
+    Ok(Arc::new(cfg))
+}

@@ -1,0 +1,42 @@
+//! Roles reached by name. Steps and fakes find "the listener for EMEA" or "APNs" here, never
+//! by holding a fake, so that a served fake or (later) a vendor's real component can take
+//! the role without a step changing.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Endpoint {
+    /// Role name, e.g. `exchange`, `listener.us-east-1`, `apns`.
+    pub role: String,
+    /// The host name the role answers to in the topology, e.g. `mail.example.test`.
+    pub host: String,
+    /// Where the role's protocol is served, e.g. `https://mail.example.test`.
+    pub base_url: String,
+    /// Where its control API is served.
+    pub control_url: String,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Topology {
+    pub roles: BTreeMap<String, Endpoint>,
+}
+
+impl Topology {
+    pub fn insert(&mut self, e: Endpoint) {
+        self.roles.insert(e.role.clone(), e);
+    }
+
+    pub fn get(&self, role: &str) -> Option<&Endpoint> {
+        self.roles.get(role)
+    }
+
+    pub fn require(&self, role: &str) -> Result<&Endpoint, String> {
+        self.get(role).ok_or_else(|| {
+            format!(
+                "no role `{role}` in the topology; known roles: {}",
+                self.roles.keys().cloned().collect::<Vec<_>>().join(", ")
+            )
+        })
+    }
+}
