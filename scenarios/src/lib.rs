@@ -1,1 +1,10 @@
+//! The Cucumber world and step definitions of mailconform.
+//!
+//! Each scenario gets a [`MailWorld`] holding its own [`mailconform_sim::Simulation`]: its own
+//! runtime and paused clock, its own network and certificates. Steps reach roles by name
+//! through the topology and act on them only through their protocols and control APIs.
 
+pub mod world;
+mod steps;
+
+pub use world::{set_run_seed, run_seed, MailWorld};

@@ -32,3 +32,5 @@ pub use topology::{Endpoint, Topology};
 
 /// Path prefix of every fake's control API, on the same host and port as its protocol.
 pub const CONTROL_PREFIX: &str = "/_mailconform";
+pub mod control;
+pub use control::{ControlClient, ControlError, FakeEnv};

@@ -92,13 +92,19 @@ impl std::error::Error for Cut {}
 
 async fn dispatch(req: http::Request<Incoming>, server: Arc<HostServer>, info: ConnInfo) -> Result<http::Response<Full<Bytes>>, Cut> {
     let gate = &server.gate;
-    if gate.unreachable() {
+    if req.uri().path().starts_with(crate::CONTROL_PREFIX) {
+        // The control API stays reachable whatever faults the host has: it is how they are lifted.
+        if req.uri().path() == FAULT_PATH {
+            return Ok(fault_control(req, gate).await.map(Full::new));
+        }
+    } else if gate.unreachable() {
         return Err(Cut);
     }
-    if gate.black_hole() {
+    let controlled = req.uri().path().starts_with(crate::CONTROL_PREFIX);
+    if !controlled && gate.black_hole() {
         std::future::pending::<()>().await;
     }
-    if let Some(d) = gate.latency() {
+    if let (false, Some(d)) = (controlled, gate.latency()) {
         tokio::time::sleep(d).await;
     }
     let (parts, body) = req.into_parts();
@@ -110,11 +116,39 @@ async fn dispatch(req: http::Request<Incoming>, server: Arc<HostServer>, info: C
             return Ok(r.map(Full::new));
         }
     };
-    let resp = match gate.status_override() {
+    let resp = match gate.status_override().filter(|_| !controlled) {
         Some(status) => response(status, "text/plain", ""),
         None => server.handler.handle(http::Request::from_parts(parts, body), info).await,
     };
     Ok(resp.map(Full::new))
+}
+
+/// Where every host's faults are set and lifted: `POST` a [`crate::Fault`] as JSON, `DELETE`
+/// to clear all, `GET` to list.
+pub const FAULT_PATH: &str = "/_mailconform/fault";
+
+async fn fault_control(req: http::Request<Incoming>, gate: &FaultGate) -> Response {
+    match *req.method() {
+        http::Method::GET => super::json_response(200, &serde_json::to_value(gate.faults()).unwrap_or_default()),
+        http::Method::DELETE => {
+            gate.clear();
+            response(204, "text/plain", "")
+        }
+        http::Method::POST => {
+            let body = match Limited::new(req.into_body(), 64 * 1024).collect().await {
+                Ok(b) => b.to_bytes(),
+                Err(_) => return response(400, "text/plain", "unreadable body"),
+            };
+            match serde_json::from_slice::<crate::Fault>(&body) {
+                Ok(f) => {
+                    gate.set(f);
+                    response(204, "text/plain", "")
+                }
+                Err(e) => response(400, "text/plain", format!("expected a fault such as {{\"kind\":\"unreachable\"}} or {{\"kind\":\"status\",\"status\":503}}: {e}")),
+            }
+        }
+        _ => response(405, "text/plain", "use GET, POST or DELETE"),
+    }
 }
 
 /// Lets closures be handlers.
