@@ -1,1 +1,11 @@
+//! The simulated servers and clients of mailconform. Each is a real protocol implementation
+//! behind a [`mailconform_sim::Handler`], so it runs unchanged inside a simulation and on real
+//! sockets, and each has a small JSON control API under [`mailconform_sim::CONTROL_PREFIX`].
 
+pub mod defaults;
+pub mod deployment;
+pub mod exchange;
+pub mod listener;
+pub mod securemail;
+
+pub use mailconform_apns as apns;

@@ -35,14 +35,19 @@ pub(crate) fn parse(xml: &[u8]) -> Result<Element, EwsError> {
     let mut root: Option<Element> = None;
     let xml_err = |offset: u64, message: String| {
         let (line, position) = line_and_position(xml, offset);
-        EwsError::Xml { line, position, message }
+        EwsError::Xml {
+            line,
+            position,
+            message,
+        }
     };
 
     loop {
         let (ns, event) = match reader.read_resolved_event() {
-            Ok((ResolveResult::Bound(ns), event)) => {
-                (Some(String::from_utf8_lossy(ns.as_ref()).into_owned()), event)
-            }
+            Ok((ResolveResult::Bound(ns), event)) => (
+                Some(String::from_utf8_lossy(ns.as_ref()).into_owned()),
+                event,
+            ),
             Ok((_, event)) => (None, event),
             Err(e) => return Err(xml_err(reader.error_position(), e.to_string())),
         };
@@ -50,11 +55,17 @@ pub(crate) fn parse(xml: &[u8]) -> Result<Element, EwsError> {
         let decoder = reader.decoder();
         match event {
             Event::Start(_) | Event::Empty(_) if root.is_some() => {
-                return Err(xml_err(here, "a second root element follows the document".into()));
+                return Err(xml_err(
+                    here,
+                    "a second root element follows the document".into(),
+                ));
             }
             Event::Start(start) => {
                 if stack.len() >= MAX_DEPTH {
-                    return Err(xml_err(here, format!("elements nested deeper than {MAX_DEPTH} levels")));
+                    return Err(xml_err(
+                        here,
+                        format!("elements nested deeper than {MAX_DEPTH} levels"),
+                    ));
                 }
                 let el = element(&start, ns, decoder).map_err(|m| xml_err(here, m))?;
                 stack.push(el);
@@ -67,28 +78,41 @@ pub(crate) fn parse(xml: &[u8]) -> Result<Element, EwsError> {
                 Some(el) => attach(&mut stack, &mut root, el),
                 None => return Err(xml_err(here, "end tag without a start tag".into())),
             },
+            // XML 1.0 line-end rules: quick-xml's `xml_content` applies the 1.1
+            // rules, which would also fold U+0085 and U+2028 into LF.
             Event::Text(text) => {
-                let text = text.xml_content().map_err(|e| xml_err(here, e.to_string()))?;
+                let text = text
+                    .xml10_content()
+                    .map_err(|e| xml_err(here, e.to_string()))?;
                 push_text(&mut stack, &text).map_err(|m| xml_err(here, m))?;
             }
             Event::CData(data) => {
-                let text = data.decode().map_err(|e| xml_err(here, e.to_string()))?;
+                let text = data
+                    .xml10_content()
+                    .map_err(|e| xml_err(here, e.to_string()))?;
                 push_text(&mut stack, &text).map_err(|m| xml_err(here, m))?;
             }
             Event::GeneralRef(reference) => {
                 let resolved = match reference.resolve_char_ref() {
                     Ok(Some(c)) => c,
                     Ok(None) => {
-                        let name = reference.decode().map_err(|e| xml_err(here, e.to_string()))?;
-                        predefined_entity(&name)
-                            .ok_or_else(|| xml_err(here, format!("reference to undeclared entity &{name};")))?
+                        let name = reference
+                            .decode()
+                            .map_err(|e| xml_err(here, e.to_string()))?;
+                        predefined_entity(&name).ok_or_else(|| {
+                            xml_err(here, format!("reference to undeclared entity &{name};"))
+                        })?
                     }
                     Err(e) => return Err(xml_err(here, e.to_string())),
                 };
-                push_text(&mut stack, resolved.encode_utf8(&mut [0; 4])).map_err(|m| xml_err(here, m))?;
+                push_text(&mut stack, resolved.encode_utf8(&mut [0; 4]))
+                    .map_err(|m| xml_err(here, m))?;
             }
             Event::DocType(_) => {
-                return Err(xml_err(here, "DTDs are not allowed in SOAP messages".into()));
+                return Err(xml_err(
+                    here,
+                    "DTDs are not allowed in SOAP messages".into(),
+                ));
             }
             Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
             Event::Eof => break,
@@ -96,12 +120,19 @@ pub(crate) fn parse(xml: &[u8]) -> Result<Element, EwsError> {
     }
 
     if let Some(open) = stack.last() {
-        return Err(xml_err(xml.len() as u64, format!("document ends inside <{}>", open.name)));
+        return Err(xml_err(
+            xml.len() as u64,
+            format!("document ends inside <{}>", open.name),
+        ));
     }
     root.ok_or_else(|| xml_err(xml.len() as u64, "document has no root element".into()))
 }
 
-fn element(start: &BytesStart<'_>, ns: Option<String>, decoder: Decoder) -> Result<Element, String> {
+fn element(
+    start: &BytesStart<'_>,
+    ns: Option<String>,
+    decoder: Decoder,
+) -> Result<Element, String> {
     let name = std::str::from_utf8(start.local_name().as_ref())
         .map_err(|e| format!("element name is not UTF-8: {e}"))?
         .to_owned();
@@ -120,7 +151,13 @@ fn element(start: &BytesStart<'_>, ns: Option<String>, decoder: Decoder) -> Resu
             .into_owned();
         attrs.push((key, value));
     }
-    Ok(Element { name, ns, attrs, children: Vec::new(), text: String::new() })
+    Ok(Element {
+        name,
+        ns,
+        attrs,
+        children: Vec::new(),
+        text: String::new(),
+    })
 }
 
 fn attach(stack: &mut [Element], root: &mut Option<Element>, el: Element) {
@@ -160,10 +197,17 @@ fn predefined_entity(name: &str) -> Option<char> {
 fn line_and_position(xml: &[u8], offset: u64) -> (u64, u64) {
     let end = usize::try_from(offset).unwrap_or(usize::MAX).min(xml.len());
     let before = &xml[..end];
-    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
     let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
     // Count UTF-8 lead bytes so that a multi-byte character is one position.
-    let position = before[line_start..].iter().filter(|&&b| b & 0xC0 != 0x80).count() as u64 + 1;
+    let position = before[line_start..]
+        .iter()
+        .filter(|&&b| b & 0xC0 != 0x80)
+        .count() as u64
+        + 1;
     (line, position)
 }
 
@@ -177,7 +221,10 @@ pub(crate) struct Node<'a> {
 
 impl<'a> Node<'a> {
     pub(crate) fn root(el: &'a Element) -> Self {
-        Node { el, path: el.name.clone() }
+        Node {
+            el,
+            path: el.name.clone(),
+        }
     }
 
     pub(crate) fn name(&self) -> &'a str {
@@ -195,7 +242,11 @@ impl<'a> Node<'a> {
     }
 
     pub(crate) fn attr(&self, local: &str) -> Option<&'a str> {
-        self.el.attrs.iter().find(|(k, _)| k == local).map(|(_, v)| v.as_str())
+        self.el
+            .attrs
+            .iter()
+            .find(|(k, _)| k == local)
+            .map(|(_, v)| v.as_str())
     }
 
     pub(crate) fn require_attr(&self, local: &str) -> Result<&'a str, EwsError> {
@@ -204,10 +255,16 @@ impl<'a> Node<'a> {
     }
 
     pub(crate) fn children(&self) -> impl Iterator<Item = Node<'a>> + '_ {
-        self.el.children.iter().map(move |el| Node { el, path: format!("{}/{}", self.path, el.name) })
+        self.el.children.iter().map(move |el| Node {
+            el,
+            path: format!("{}/{}", self.path, el.name),
+        })
     }
 
-    pub(crate) fn children_named<'s>(&'s self, local: &'s str) -> impl Iterator<Item = Node<'a>> + 's {
+    pub(crate) fn children_named<'s>(
+        &'s self,
+        local: &'s str,
+    ) -> impl Iterator<Item = Node<'a>> + 's {
         self.children().filter(move |n| n.name() == local)
     }
 
@@ -241,7 +298,9 @@ impl<'a> Node<'a> {
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(self.error(format!("{what} {value:?} is not a non-negative integer")));
         }
-        digits.parse().map_err(|_| self.error(format!("{what} {value:?} does not fit in 32 bits")))
+        digits
+            .parse()
+            .map_err(|_| self.error(format!("{what} {value:?} does not fit in 32 bits")))
     }
 
     /// Collapsed text for enumeration-typed elements, where the schema
@@ -274,6 +333,12 @@ mod tests {
     }
 
     #[test]
+    fn line_ends_follow_xml_1_0() {
+        let root = parse("<a>x\r\ny\rz\u{85}\u{2028}<![CDATA[\r\n]]></a>".as_bytes()).unwrap();
+        assert_eq!(root.text, "x\ny\nz\u{85}\u{2028}\n");
+    }
+
+    #[test]
     fn reports_line_and_position() {
         let err = parse(b"<a>\n  <b></c></a>").unwrap_err();
         match err {
@@ -296,7 +361,11 @@ mod tests {
             b"<a x='1' x='2'/>",
             b"<a>\xff</a>",
         ] {
-            assert!(matches!(parse(bad), Err(EwsError::Xml { .. })), "{:?}", String::from_utf8_lossy(bad));
+            assert!(
+                matches!(parse(bad), Err(EwsError::Xml { .. })),
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
         }
         let deep = "<a>".repeat(MAX_DEPTH + 1);
         assert!(matches!(parse(deep.as_bytes()), Err(EwsError::Xml { .. })));

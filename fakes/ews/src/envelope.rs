@@ -9,14 +9,25 @@ use crate::{fault, EwsError, ServerVersionInfo};
 
 /// Writes a server response. `t:ServerVersionInfo` carries its own `xmlns:t`
 /// as Exchange's does, so the header stays valid if a proxy lifts it out.
-pub(crate) fn write_response(server: Option<&ServerVersionInfo>, body: impl FnOnce(&mut XmlOut)) -> String {
+pub(crate) fn write_response(
+    server: Option<&ServerVersionInfo>,
+    body: impl FnOnce(&mut XmlOut),
+) -> String {
     let mut out = XmlOut::document();
-    out.elem_ns(Prefix::Soap, n::ENVELOPE, &[Prefix::Soap, Prefix::Messages, Prefix::Types], &[], |o| {
-        if let Some(info) = server {
-            o.elem(Prefix::Soap, n::HEADER, &[], |o| write_server_version_info(o, info));
-        }
-        o.elem(Prefix::Soap, n::BODY, &[], body);
-    });
+    out.elem_ns(
+        Prefix::Soap,
+        n::ENVELOPE,
+        &[Prefix::Soap, Prefix::Messages, Prefix::Types],
+        &[],
+        |o| {
+            if let Some(info) = server {
+                o.elem(Prefix::Soap, n::HEADER, &[], |o| {
+                    write_server_version_info(o, info)
+                });
+            }
+            o.elem(Prefix::Soap, n::BODY, &[], body);
+        },
+    );
     out.finish()
 }
 
@@ -34,28 +45,53 @@ fn write_server_version_info(out: &mut XmlOut, info: &ServerVersionInfo) {
     if !info.version.is_empty() {
         attrs.push((n::VERSION, info.version.as_str()));
     }
-    out.empty(Prefix::Types, n::SERVER_VERSION_INFO, &[Prefix::Types], &attrs);
+    out.empty(
+        Prefix::Types,
+        n::SERVER_VERSION_INFO,
+        &[Prefix::Types],
+        &attrs,
+    );
 }
 
 /// Writes a request (or a SendNotification, which is a request shaped like a
 /// response) with `t:RequestServerVersion` in the header.
-pub(crate) fn write_request(request_server_version: &str, body: impl FnOnce(&mut XmlOut)) -> String {
+pub(crate) fn write_request(
+    request_server_version: &str,
+    body: impl FnOnce(&mut XmlOut),
+) -> String {
     let mut out = XmlOut::document();
-    out.elem_ns(Prefix::Soap, n::ENVELOPE, &[Prefix::Soap, Prefix::Messages, Prefix::Types], &[], |o| {
-        o.elem(Prefix::Soap, n::HEADER, &[], |o| {
-            o.empty(Prefix::Types, n::REQUEST_SERVER_VERSION, &[], &[(n::VERSION, request_server_version)]);
-        });
-        o.elem(Prefix::Soap, n::BODY, &[], body);
-    });
+    out.elem_ns(
+        Prefix::Soap,
+        n::ENVELOPE,
+        &[Prefix::Soap, Prefix::Messages, Prefix::Types],
+        &[],
+        |o| {
+            o.elem(Prefix::Soap, n::HEADER, &[], |o| {
+                o.empty(
+                    Prefix::Types,
+                    n::REQUEST_SERVER_VERSION,
+                    &[],
+                    &[(n::VERSION, request_server_version)],
+                );
+            });
+            o.elem(Prefix::Soap, n::BODY, &[], body);
+        },
+    );
     out.finish()
 }
 
 /// Writes a message that has a body but no header (SendNotificationResult).
 pub(crate) fn write_bare(body: impl FnOnce(&mut XmlOut)) -> String {
     let mut out = XmlOut::document();
-    out.elem_ns(Prefix::Soap, n::ENVELOPE, &[Prefix::Soap, Prefix::Messages, Prefix::Types], &[], |o| {
-        o.elem(Prefix::Soap, n::BODY, &[], body);
-    });
+    out.elem_ns(
+        Prefix::Soap,
+        n::ENVELOPE,
+        &[Prefix::Soap, Prefix::Messages, Prefix::Types],
+        &[],
+        |o| {
+            o.elem(Prefix::Soap, n::BODY, &[], body);
+        },
+    );
     out.finish()
 }
 
@@ -65,7 +101,10 @@ pub(crate) fn parse(xml: &[u8]) -> Result<Element, EwsError> {
     if root.name != n::ENVELOPE {
         return Err(EwsError::schema(
             root.name.clone(),
-            format!("the root element is <{}>, but a SOAP message must start with soap:Envelope", root.name),
+            format!(
+                "the root element is <{}>, but a SOAP message must start with soap:Envelope",
+                root.name
+            ),
         ));
     }
     Ok(root)
@@ -89,7 +128,10 @@ pub(crate) fn payload<'a>(envelope: &Node<'a>) -> Result<Node<'a>, EwsError> {
 
 /// The body payload named `expected`; a SOAP fault in its place becomes
 /// [`EwsError::Fault`] so callers see the server's reason, not "missing element".
-pub(crate) fn expect_payload<'a>(envelope: &Node<'a>, expected: &str) -> Result<Node<'a>, EwsError> {
+pub(crate) fn expect_payload<'a>(
+    envelope: &Node<'a>,
+    expected: &str,
+) -> Result<Node<'a>, EwsError> {
     let body = body(envelope)?;
     if let Some(found) = body.child(expected) {
         return Ok(found);
@@ -97,7 +139,11 @@ pub(crate) fn expect_payload<'a>(envelope: &Node<'a>, expected: &str) -> Result<
     if let Some(f) = body.child(n::FAULT) {
         return Err(EwsError::Fault(Box::new(fault::fault_from_node(&f)?)));
     }
-    let found = body.children().next().map(|c| format!("<{}>", c.name())).unwrap_or_else(|| "nothing".into());
+    let found = body
+        .children()
+        .next()
+        .map(|c| format!("<{}>", c.name()))
+        .unwrap_or_else(|| "nothing".into());
     Err(body.error(format!("expected <{expected}> in soap:Body, found {found}")))
 }
 
@@ -130,10 +176,18 @@ mod tests {
 
     #[test]
     fn reads_exchange_online_style_default_namespace_header() {
-        let info = parse_server_version_info(testdata::O365_SERVER_VERSION_HEADER.as_bytes()).unwrap().unwrap();
+        let info = parse_server_version_info(testdata::O365_SERVER_VERSION_HEADER.as_bytes())
+            .unwrap()
+            .unwrap();
         assert_eq!(
             info,
-            ServerVersionInfo { major: 15, minor: 1, major_build: 619, minor_build: 10, version: "V2016_07_13".into() }
+            ServerVersionInfo {
+                major: 15,
+                minor: 1,
+                major_build: 619,
+                minor_build: 10,
+                version: "V2016_07_13".into()
+            }
         );
     }
 
@@ -145,11 +199,21 @@ mod tests {
         assert_eq!(info.major_build, 628);
         let bad = ok.replace("MajorBuildNumber=\"628\"", "MajorBuildNumber=\"six\"");
         let err = parse_server_version_info(bad.as_bytes()).unwrap_err();
-        assert!(err.to_string().contains("Envelope/Header/ServerVersionInfo"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("Envelope/Header/ServerVersionInfo"),
+            "{err}"
+        );
         let missing = ok.replace(" MinorVersion=\"0\"", "");
-        assert!(parse_server_version_info(missing.as_bytes()).unwrap_err().to_string().contains("MinorVersion"));
+        assert!(parse_server_version_info(missing.as_bytes())
+            .unwrap_err()
+            .to_string()
+            .contains("MinorVersion"));
         let no_header = r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body/></s:Envelope>"#;
-        assert_eq!(parse_server_version_info(no_header.as_bytes()).unwrap(), None);
+        assert_eq!(
+            parse_server_version_info(no_header.as_bytes()).unwrap(),
+            None
+        );
     }
 
     #[test]
@@ -157,11 +221,17 @@ mod tests {
         let mut info = ServerVersionInfo::for_schema(crate::SchemaVersion::Exchange2013Sp1);
         let xml = write_response(Some(&info), |_| {});
         assert!(xml.contains(r#"<t:ServerVersionInfo xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types" MajorVersion="15" MinorVersion="0" MajorBuildNumber="847" MinorBuildNumber="32" Version="Exchange2013_SP1"/>"#), "{xml}");
-        assert_eq!(parse_server_version_info(xml.as_bytes()).unwrap(), Some(info.clone()));
+        assert_eq!(
+            parse_server_version_info(xml.as_bytes()).unwrap(),
+            Some(info.clone())
+        );
         info.version.clear();
         let xml = write_response(Some(&info), |_| {});
         assert!(!xml.contains(" Version=\""), "{xml}");
-        assert_eq!(parse_server_version_info(xml.as_bytes()).unwrap(), Some(info));
+        assert_eq!(
+            parse_server_version_info(xml.as_bytes()).unwrap(),
+            Some(info)
+        );
     }
 
     #[test]

@@ -14,7 +14,10 @@ pub enum FolderRef {
     /// a fake must accept both.
     Distinguished { id: String, mailbox: Option<String> },
     /// `t:FolderId Id=… ChangeKey=…`.
-    Id { id: String, change_key: Option<String> },
+    Id {
+        id: String,
+        change_key: Option<String>,
+    },
 }
 
 /// The folder properties a fake server reports, enough for exchangelib to
@@ -42,13 +45,18 @@ pub(crate) fn write_folder_ids(out: &mut XmlOut, container: Prefix, folders: &[F
 fn write_folder_ref(out: &mut XmlOut, folder: &FolderRef) {
     match folder {
         FolderRef::Distinguished { id, mailbox } => {
-            out.elem(Prefix::Types, n::DISTINGUISHED_FOLDER_ID, &[(n::ID, id)], |o| {
-                if let Some(address) = mailbox {
-                    o.elem(Prefix::Types, n::MAILBOX, &[], |o| {
-                        o.leaf(Prefix::Types, n::EMAIL_ADDRESS, &[], address);
-                    });
-                }
-            });
+            out.elem(
+                Prefix::Types,
+                n::DISTINGUISHED_FOLDER_ID,
+                &[(n::ID, id)],
+                |o| {
+                    if let Some(address) = mailbox {
+                        o.elem(Prefix::Types, n::MAILBOX, &[], |o| {
+                            o.leaf(Prefix::Types, n::EMAIL_ADDRESS, &[], address);
+                        });
+                    }
+                },
+            );
         }
         FolderRef::Id { id, change_key } => {
             write_id_attrs(out, n::FOLDER_ID, id, change_key.as_deref());
@@ -94,7 +102,10 @@ pub(crate) fn read_folder_ids(container: &Node<'_>) -> Result<Vec<FolderRef>, Ew
 
 /// `(Id, ChangeKey)` of any id-typed element.
 pub(crate) fn read_id_attrs(node: &Node<'_>) -> Result<(String, Option<String>), EwsError> {
-    Ok((node.require_attr(n::ID)?.to_owned(), node.attr(n::CHANGE_KEY).map(str::to_owned)))
+    Ok((
+        node.require_attr(n::ID)?.to_owned(),
+        node.attr(n::CHANGE_KEY).map(str::to_owned),
+    ))
 }
 
 /// Writes `t:Folder` in the schema's order (FolderId, DisplayName,
@@ -103,9 +114,24 @@ pub(crate) fn write_folder(out: &mut XmlOut, folder: &FolderInfo) {
     out.elem(Prefix::Types, n::FOLDER, &[], |o| {
         write_id_attrs(o, n::FOLDER_ID, &folder.folder_id, Some(&folder.change_key));
         o.leaf(Prefix::Types, n::DISPLAY_NAME, &[], &folder.display_name);
-        o.leaf(Prefix::Types, n::TOTAL_COUNT, &[], &folder.total_count.to_string());
-        o.leaf(Prefix::Types, n::CHILD_FOLDER_COUNT, &[], &folder.child_folder_count.to_string());
-        o.leaf(Prefix::Types, n::UNREAD_COUNT, &[], &folder.unread_count.to_string());
+        o.leaf(
+            Prefix::Types,
+            n::TOTAL_COUNT,
+            &[],
+            &folder.total_count.to_string(),
+        );
+        o.leaf(
+            Prefix::Types,
+            n::CHILD_FOLDER_COUNT,
+            &[],
+            &folder.child_folder_count.to_string(),
+        );
+        o.leaf(
+            Prefix::Types,
+            n::UNREAD_COUNT,
+            &[],
+            &folder.unread_count.to_string(),
+        );
     });
 }
 
@@ -123,7 +149,10 @@ pub(crate) fn read_folder(node: &Node<'_>) -> Result<FolderInfo, EwsError> {
     Ok(FolderInfo {
         folder_id: id.require_attr(n::ID)?.to_owned(),
         change_key: id.attr(n::CHANGE_KEY).unwrap_or_default().to_owned(),
-        display_name: node.child(n::DISPLAY_NAME).map(|d| d.text().to_owned()).unwrap_or_default(),
+        display_name: node
+            .child(n::DISPLAY_NAME)
+            .map(|d| d.text().to_owned())
+            .unwrap_or_default(),
         total_count: count(n::TOTAL_COUNT)?,
         unread_count: count(n::UNREAD_COUNT)?,
         child_folder_count: count(n::CHILD_FOLDER_COUNT)?,

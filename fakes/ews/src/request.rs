@@ -27,16 +27,23 @@ pub struct PushSubscriptionRequest {
 /// The operation in `soap:Body`, decoded as far as this harness needs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Operation {
-    GetFolder { folder_ids: Vec<FolderRef>, base_shape: Option<String> },
+    GetFolder {
+        folder_ids: Vec<FolderRef>,
+        base_shape: Option<String>,
+    },
     Subscribe(PushSubscriptionRequest),
     /// A pull subscription; its details are not modelled because the fake
     /// only needs to refuse or accept it.
     PullSubscribe,
-    Unsubscribe { subscription_id: String },
+    Unsubscribe {
+        subscription_id: String,
+    },
     /// exchangelib's version and auth probe (a dummy id conversion).
     ConvertId,
     /// The probe older exchangelib versions (< 4.9) used instead of ConvertId.
-    ResolveNames { unresolved: String },
+    ResolveNames {
+        unresolved: String,
+    },
     /// Any other operation, by the local name of its body element. A
     /// streaming `Subscribe` also lands here, as `Other("Subscribe")`, so the
     /// server can answer with a Subscribe-shaped error.
@@ -61,10 +68,11 @@ pub struct RequestEnvelope {
 pub fn parse_request(xml: &[u8]) -> Result<RequestEnvelope, EwsError> {
     let root = envelope::parse(xml)?;
     let env = Node::root(&root);
-    let request_server_version = match envelope::header(&env).and_then(|h| h.child(n::REQUEST_SERVER_VERSION)) {
-        Some(rsv) => Some(rsv.require_attr(n::VERSION)?.to_owned()),
-        None => None,
-    };
+    let request_server_version =
+        match envelope::header(&env).and_then(|h| h.child(n::REQUEST_SERVER_VERSION)) {
+            Some(rsv) => Some(rsv.require_attr(n::VERSION)?.to_owned()),
+            None => None,
+        };
     let payload = envelope::payload(&env)?;
     let operation = match payload.name() {
         n::GET_FOLDER => Operation::GetFolder {
@@ -83,11 +91,17 @@ pub fn parse_request(xml: &[u8]) -> Result<RequestEnvelope, EwsError> {
         },
         n::CONVERT_ID => Operation::ConvertId,
         n::RESOLVE_NAMES => Operation::ResolveNames {
-            unresolved: payload.require_child(n::UNRESOLVED_ENTRY)?.text().to_owned(),
+            unresolved: payload
+                .require_child(n::UNRESOLVED_ENTRY)?
+                .text()
+                .to_owned(),
         },
         other => Operation::Other(other.to_owned()),
     };
-    Ok(RequestEnvelope { request_server_version, operation })
+    Ok(RequestEnvelope {
+        request_server_version,
+        operation,
+    })
 }
 
 fn read_subscribe(subscribe: &Node<'_>) -> Result<Operation, EwsError> {
@@ -122,7 +136,13 @@ fn read_push(push: &Node<'_>) -> Result<PushSubscriptionRequest, EwsError> {
     for t in types.children_named(n::EVENT_TYPE) {
         match EventType::parse(t.token()) {
             Some(e) if e.is_subscribable() => event_types.push(e),
-            _ => return Err(EwsError::unknown(t.path(), "subscribable event type", t.text())),
+            _ => {
+                return Err(EwsError::unknown(
+                    t.path(),
+                    "subscribable event type",
+                    t.text(),
+                ))
+            }
         }
     }
     let text = |name: &str| push.child(name).map(|c| c.text().to_owned());
@@ -153,12 +173,17 @@ mod tests {
     fn ms_docs_push_example_without_header_or_prefixes() {
         let req = parse_request(testdata::MS_DOCS_PUSH_SUBSCRIBE.as_bytes()).unwrap();
         assert_eq!(req.request_server_version, None);
-        let Operation::Subscribe(p) = req.operation else { panic!("{:?}", req.operation) };
+        let Operation::Subscribe(p) = req.operation else {
+            panic!("{:?}", req.operation)
+        };
         assert_eq!(
             p,
             PushSubscriptionRequest {
                 subscribe_to_all_folders: false,
-                folder_ids: vec![FolderRef::Distinguished { id: "inbox".into(), mailbox: None }],
+                folder_ids: vec![FolderRef::Distinguished {
+                    id: "inbox".into(),
+                    mailbox: None
+                }],
                 event_types: vec![
                     EventType::NewMail,
                     EventType::Copied,
@@ -179,13 +204,21 @@ mod tests {
     fn exchangelib_account_subscribe_with_m_watermark_slip() {
         let req = parse_request(testdata::EXCHANGELIB_PUSH_SUBSCRIBE_ALL.as_bytes()).unwrap();
         assert_eq!(req.request_server_version.as_deref(), Some("Exchange2016"));
-        let Operation::Subscribe(p) = req.operation else { panic!("{:?}", req.operation) };
+        let Operation::Subscribe(p) = req.operation else {
+            panic!("{:?}", req.operation)
+        };
         assert!(p.subscribe_to_all_folders);
         assert!(p.folder_ids.is_empty());
         assert_eq!(p.event_types, EventType::SUBSCRIBABLE.to_vec());
-        assert_eq!(p.watermark.as_deref(), Some("AQAAAEaT9Mg0vAVIpsWqBEk+vJsKgQEAAAAAAAA="));
+        assert_eq!(
+            p.watermark.as_deref(),
+            Some("AQAAAEaT9Mg0vAVIpsWqBEk+vJsKgQEAAAAAAAA=")
+        );
         assert_eq!(p.status_frequency.as_deref(), Some("1"));
-        assert_eq!(p.url.as_deref(), Some("https://listener.example.test/ews/push?tenant=a&b=c"));
+        assert_eq!(
+            p.url.as_deref(),
+            Some("https://listener.example.test/ews/push?tenant=a&b=c")
+        );
     }
 
     #[test]
@@ -194,7 +227,10 @@ mod tests {
         assert!(!p.subscribe_to_all_folders);
         assert_eq!(
             p.folder_ids,
-            vec![FolderRef::Distinguished { id: "inbox".into(), mailbox: Some("alice@example.test".into()) }]
+            vec![FolderRef::Distinguished {
+                id: "inbox".into(),
+                mailbox: Some("alice@example.test".into())
+            }]
         );
         assert_eq!(p.event_types, vec![EventType::NewMail, EventType::Modified]);
         assert_eq!(p.watermark, None);
@@ -211,7 +247,7 @@ mod tests {
                     id: "inbox".into(),
                     mailbox: Some("alice@example.test".into())
                 }],
-                base_shape: Some("AllProperties".into()),
+                base_shape: Some("IdOnly".into()),
             }
         );
     }
@@ -220,7 +256,10 @@ mod tests {
     fn probes_and_simple_operations() {
         let req = parse_request(testdata::EXCHANGELIB_CONVERT_ID_PROBE.as_bytes()).unwrap();
         assert_eq!(req.operation, Operation::ConvertId);
-        assert_eq!(req.request_server_version.as_deref(), Some("Exchange2015_SP1"));
+        assert_eq!(
+            req.request_server_version.as_deref(),
+            Some("Exchange2015_SP1")
+        );
 
         let wrap = |body: &str| {
             format!(
@@ -232,8 +271,11 @@ mod tests {
         };
         let op = |body: &str| parse_request(wrap(body).as_bytes()).map(|r| r.operation);
         assert_eq!(
-            op("<m:Unsubscribe><m:SubscriptionId>id&amp;1</m:SubscriptionId></m:Unsubscribe>").unwrap(),
-            Operation::Unsubscribe { subscription_id: "id&1".into() }
+            op("<m:Unsubscribe><m:SubscriptionId>id&amp;1</m:SubscriptionId></m:Unsubscribe>")
+                .unwrap(),
+            Operation::Unsubscribe {
+                subscription_id: "id&1".into()
+            }
         );
         assert_eq!(
             op(r#"<m:ResolveNames ReturnFullContactData="false"><m:UnresolvedEntry>DUMMY</m:UnresolvedEntry></m:ResolveNames>"#).unwrap(),
@@ -247,7 +289,10 @@ mod tests {
             op("<m:Subscribe><m:StreamingSubscriptionRequest/></m:Subscribe>").unwrap(),
             Operation::Other("Subscribe".into())
         );
-        assert_eq!(op("<m:FindItem Traversal=\"Shallow\"/>").unwrap(), Operation::Other("FindItem".into()));
+        assert_eq!(
+            op("<m:FindItem Traversal=\"Shallow\"/>").unwrap(),
+            Operation::Other("FindItem".into())
+        );
         assert_eq!(
             op("<m:GetFolder><m:FolderShape><t:BaseShape> IdOnly </t:BaseShape></m:FolderShape><m:FolderIds><t:FolderId Id=\"AAMk\" ChangeKey=\"AQ\"/></m:FolderIds></m:GetFolder>").unwrap(),
             Operation::GetFolder {
@@ -259,12 +304,21 @@ mod tests {
 
     #[test]
     fn schema_violations_are_errors_with_paths() {
-        let wrap = |body: &str| format!(r#"<s:Envelope xmlns:s="{}"><s:Body>{body}</s:Body></s:Envelope>"#, crate::ns::SOAP);
+        let wrap = |body: &str| {
+            format!(
+                r#"<s:Envelope xmlns:s="{}"><s:Body>{body}</s:Body></s:Envelope>"#,
+                crate::ns::SOAP
+            )
+        };
         let err = |body: &str| parse_request(wrap(body).as_bytes()).unwrap_err();
 
         let e = err("<Subscribe><PushSubscriptionRequest><EventTypes><EventType>StatusEvent</EventType></EventTypes></PushSubscriptionRequest></Subscribe>");
         assert!(matches!(e, EwsError::UnknownValue { .. }), "{e}");
-        assert!(e.to_string().contains("Envelope/Body/Subscribe/PushSubscriptionRequest/EventTypes/EventType"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("Envelope/Body/Subscribe/PushSubscriptionRequest/EventTypes/EventType"),
+            "{e}"
+        );
         let e = err("<Subscribe><PushSubscriptionRequest><EventTypes><EventType>NewMail</EventType></EventTypes></PushSubscriptionRequest></Subscribe>");
         assert!(e.to_string().contains("\"NewMail\""), "{e}");
         let e = err("<Subscribe><PushSubscriptionRequest SubscribeToAllFolders=\"yes\"><EventTypes/></PushSubscriptionRequest></Subscribe>");
@@ -279,9 +333,14 @@ mod tests {
         assert!(e.to_string().contains("SubscriptionId is missing"), "{e}");
         let e = err("");
         assert!(e.to_string().contains("soap:Body is empty"), "{e}");
-        let e = parse_request(format!(r#"<s:Envelope xmlns:s="{}"/>"#, crate::ns::SOAP).as_bytes()).unwrap_err();
-        assert_eq!(e, EwsError::schema("Envelope", "required element Body is missing"));
-        let e = parse_request(b"<s:Envelope><s:Body><Subscribe></s:Body></s:Envelope>").unwrap_err();
+        let e = parse_request(format!(r#"<s:Envelope xmlns:s="{}"/>"#, crate::ns::SOAP).as_bytes())
+            .unwrap_err();
+        assert_eq!(
+            e,
+            EwsError::schema("Envelope", "required element Body is missing")
+        );
+        let e =
+            parse_request(b"<s:Envelope><s:Body><Subscribe></s:Body></s:Envelope>").unwrap_err();
         assert!(matches!(e, EwsError::Xml { line: 1, .. }), "{e}");
         let e = parse_request(format!(r#"<s:Envelope xmlns:s="{}"><s:Header><t:RequestServerVersion/></s:Header><s:Body><X/></s:Body></s:Envelope>"#, crate::ns::SOAP).as_bytes()).unwrap_err();
         assert!(e.to_string().contains("Version is missing"), "{e}");
@@ -294,6 +353,12 @@ mod tests {
             crate::ns::SOAP,
             crate::ns::MESSAGES
         );
-        assert_eq!(parse_request(xml.as_bytes()).unwrap().request_server_version.as_deref(), Some("Exchange2007_SP1"));
+        assert_eq!(
+            parse_request(xml.as_bytes())
+                .unwrap()
+                .request_server_version
+                .as_deref(),
+            Some("Exchange2007_SP1")
+        );
     }
 }

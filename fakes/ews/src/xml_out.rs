@@ -13,7 +13,9 @@ pub(crate) struct XmlOut {
 impl XmlOut {
     /// Starts a document with the declaration Exchange and exchangelib emit.
     pub(crate) fn document() -> Self {
-        XmlOut { buf: String::from(r#"<?xml version="1.0" encoding="utf-8"?>"#) }
+        XmlOut {
+            buf: String::from(r#"<?xml version="1.0" encoding="utf-8"?>"#),
+        }
     }
 
     pub(crate) fn finish(self) -> String {
@@ -38,7 +40,13 @@ impl XmlOut {
         self.buf.push('>');
     }
 
-    pub(crate) fn elem(&mut self, prefix: Prefix, local: &str, attrs: &[(&str, &str)], body: impl FnOnce(&mut Self)) {
+    pub(crate) fn elem(
+        &mut self,
+        prefix: Prefix,
+        local: &str,
+        attrs: &[(&str, &str)],
+        body: impl FnOnce(&mut Self),
+    ) {
         self.elem_ns(prefix, local, &[], attrs, body);
     }
 
@@ -52,7 +60,13 @@ impl XmlOut {
         self.elem_ns(prefix, local, declare, &[], |o| o.text(text));
     }
 
-    pub(crate) fn empty(&mut self, prefix: Prefix, local: &str, declare: &[Prefix], attrs: &[(&str, &str)]) {
+    pub(crate) fn empty(
+        &mut self,
+        prefix: Prefix,
+        local: &str,
+        declare: &[Prefix],
+        attrs: &[(&str, &str)],
+    ) {
         self.start_tag(prefix, local, declare, attrs);
         self.buf.push_str("/>");
     }
@@ -61,7 +75,13 @@ impl XmlOut {
         escape_text(&mut self.buf, text);
     }
 
-    fn start_tag(&mut self, prefix: Prefix, local: &str, declare: &[Prefix], attrs: &[(&str, &str)]) {
+    fn start_tag(
+        &mut self,
+        prefix: Prefix,
+        local: &str,
+        declare: &[Prefix],
+        attrs: &[(&str, &str)],
+    ) {
         self.buf.push('<');
         self.qname(prefix, local);
         for p in declare {
@@ -136,7 +156,13 @@ pub(crate) fn escape_attr(out: &mut String, value: &str) {
 pub(crate) fn ncname(name: &str) -> String {
     let mut out: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     if !out.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
         out.insert(0, '_');
@@ -155,16 +181,25 @@ mod tests {
         assert_eq!(s, "a&lt;b&gt;&amp;c]]&gt;&#13;\n\"'\u{FFFD}é");
         let mut s = String::new();
         escape_attr(&mut s, "https://h/p?a=1&b=\"2\"\t'x'\n");
-        assert_eq!(s, "https://h/p?a=1&amp;b=&quot;2&quot;&#9;&apos;x&apos;&#10;");
+        assert_eq!(
+            s,
+            "https://h/p?a=1&amp;b=&quot;2&quot;&#9;&apos;x&apos;&#10;"
+        );
     }
 
     #[test]
     fn writes_balanced_prefixed_elements() {
         let mut o = XmlOut::document();
-        o.elem_ns(Prefix::Soap, "Envelope", &[Prefix::Soap, Prefix::Types], &[], |o| {
-            o.leaf(Prefix::Types, "X", &[("Id", "1&2")], "");
-            o.empty(Prefix::Unqualified, "y", &[], &[]);
-        });
+        o.elem_ns(
+            Prefix::Soap,
+            "Envelope",
+            &[Prefix::Soap, Prefix::Types],
+            &[],
+            |o| {
+                o.leaf(Prefix::Types, "X", &[("Id", "1&2")], "");
+                o.empty(Prefix::Unqualified, "y", &[], &[]);
+            },
+        );
         assert_eq!(
             o.finish(),
             concat!(

@@ -48,6 +48,10 @@ impl ControlClient {
         self.call(http::Method::POST, path, Some(body), Duration::from_secs(30)).await
     }
 
+    pub async fn put(&self, path: &str, body: &serde_json::Value) -> Result<serde_json::Value, ControlError> {
+        self.call(http::Method::PUT, path, Some(body), Duration::from_secs(30)).await
+    }
+
     pub async fn delete(&self, path: &str) -> Result<serde_json::Value, ControlError> {
         self.call(http::Method::DELETE, path, None, Duration::from_secs(30)).await
     }

@@ -51,11 +51,19 @@ impl SimNet {
         v
     }
 
-    async fn connect(&self, host: &str, port: u16) -> Result<BoxIo, SimError> {
+    async fn connect(&self, host: &str, port: u16, bypass_faults: bool) -> Result<BoxIo, SimError> {
         let server = self.hosts.lock().expect("net poisoned").get(&(host.to_ascii_lowercase(), port)).cloned();
         let Some(server) = server else {
             return Err(SimError::UnknownHost { host: format!("{host}:{port}"), known: self.host_names().join(", ") });
         };
+        if bypass_faults {
+            let (client, server_end) = tokio::io::duplex(PIPE_BUFFER);
+            let server = Arc::new(HostServer { name: server.name.clone(), handler: server.handler.clone(), tls: server.tls.clone(), gate: FaultGate::default() });
+            tokio::spawn(async move {
+                let _ = serve_connection(server_end, server).await;
+            });
+            return Ok(Box::new(client));
+        }
         if let Some(d) = server.gate.latency() {
             tokio::time::sleep(d).await;
         }
@@ -81,7 +89,17 @@ impl SimNet {
 
 impl Dialer for SimNet {
     fn dial<'a>(&'a self, host: &'a str, port: u16) -> DialFuture<'a> {
-        Box::pin(self.connect(host, port))
+        Box::pin(self.connect(host, port, false))
+    }
+}
+
+/// The simulation's management network: reaches every host whatever faults it has, so that a
+/// step can read a cut-off listener's state through its control API. Only control clients use it.
+pub struct ControlPlane(pub Arc<SimNet>);
+
+impl Dialer for ControlPlane {
+    fn dial<'a>(&'a self, host: &'a str, port: u16) -> DialFuture<'a> {
+        Box::pin(self.0.connect(host, port, true))
     }
 }
 

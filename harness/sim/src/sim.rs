@@ -93,6 +93,11 @@ impl Simulation {
         HttpClient::new(self.net.clone(), tls::roots(&[self.pki.ca.cert_der().clone()]), self.clock.clone())
     }
 
+    /// An HTTP client on the management network, which faults do not touch: for control APIs.
+    pub fn control_client(&self) -> HttpClient {
+        HttpClient::new(Arc::new(crate::net::ControlPlane(self.net.clone())), tls::roots(&[self.pki.ca.cert_der().clone()]), self.clock.clone())
+    }
+
     /// A TLS leaf for a host, signed by the run's CA.
     pub fn leaf(&self, host: &str) -> Result<Credential, SimError> {
         let _inside = self.runtime.enter();

@@ -1,0 +1,47 @@
+//! The record of every provider request, for steps to assert on what a provider sent and
+//! what it was told.
+
+use crate::auth::AuthMode;
+use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
+use std::sync::Mutex;
+
+/// Entries kept; the oldest are dropped beyond this so a long `serve` cannot grow without end.
+pub const MAX_LOG_ENTRIES: usize = 10_000;
+
+/// One provider request and its answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogEntry {
+    /// When it arrived, UNIX milliseconds on the run's clock.
+    pub at_ms: u64,
+    /// The device token of the path (lowercased), when the path had a well-formed one.
+    pub token: Option<String>,
+    /// `apns-topic`, or the certificate's default topic.
+    pub topic: Option<String>,
+    pub push_type: Option<String>,
+    /// The `apns-id` of the response.
+    pub apns_id: String,
+    pub status: u16,
+    /// The reason of an error response; `None` for 200 (and for 505 to HTTP/1.1).
+    pub reason: Option<String>,
+    pub auth: AuthMode,
+}
+
+#[derive(Default)]
+pub struct RequestLog {
+    entries: Mutex<VecDeque<LogEntry>>,
+}
+
+impl RequestLog {
+    pub fn push(&self, e: LogEntry) {
+        let mut v = self.entries.lock().expect("log poisoned");
+        v.push_back(e);
+        while v.len() > MAX_LOG_ENTRIES {
+            v.pop_front();
+        }
+    }
+
+    pub fn entries(&self) -> Vec<LogEntry> {
+        self.entries.lock().expect("log poisoned").iter().cloned().collect()
+    }
+}

@@ -1,0 +1,180 @@
+//! The APNs host: provider requests on `/3/device/<token>`, control calls under
+//! [`mailconform_sim::CONTROL_PREFIX`].
+//!
+//! One provider request goes through, in order: HTTP/2 or nothing; headers and method
+//! ([`request::check_headers`]); path; device state (unknown, uninstalled, other app);
+//! authentication (certificate or token, by connection); payload; throttling; delivery.
+//! Every answer carries `apns-id` (the client's, or one drawn from the run's randomness), and
+//! every error answer is `{"reason": ...}` as `application/json` in one DATA frame, with an
+//! integer `timestamp` in milliseconds for 410.
+
+use crate::auth::{AuthMode, CertificateInfo, TokenAuth};
+use crate::devices::{DeliveredNotification, Devices, TokenProblem};
+use crate::log::{LogEntry, RequestLog};
+use crate::reason::Reason;
+use crate::request;
+use crate::{ApnsConfig, ApnsError, Environment};
+use bytes::Bytes;
+use mailconform_sim::{ConnInfo, FakeEnv, Handler, HandlerFuture, Request, Response};
+use std::sync::Arc;
+
+pub struct Apns {
+    pub(crate) env: FakeEnv,
+    pub(crate) environment: Environment,
+    pub(crate) tokens: TokenAuth,
+    pub(crate) devices: Devices,
+    pub(crate) log: RequestLog,
+}
+
+/// Why a push was refused, and for 410 since when.
+struct Rejection {
+    reason: Reason,
+    timestamp_ms: Option<u64>,
+}
+
+impl From<Reason> for Rejection {
+    fn from(reason: Reason) -> Self {
+        Rejection { reason, timestamp_ms: None }
+    }
+}
+
+impl Apns {
+    /// An APNs trusting `config.teams`. A team key that does not parse is left out (and
+    /// reported through `tracing`); use [`Apns::try_new`] to fail on it instead.
+    pub fn new(env: FakeEnv, config: ApnsConfig) -> Arc<Apns> {
+        let apns = Apns::empty(env, config.environment);
+        for team in &config.teams {
+            if let Err(e) = apns.tokens.add_team(team) {
+                tracing::error!(error = %e, "APNs team key left out");
+            }
+        }
+        Arc::new(apns)
+    }
+
+    /// Like [`Apns::new`], but an unusable team key is an error.
+    pub fn try_new(env: FakeEnv, config: ApnsConfig) -> Result<Arc<Apns>, ApnsError> {
+        let apns = Apns::empty(env, config.environment);
+        for team in &config.teams {
+            apns.tokens.add_team(team)?;
+        }
+        Ok(Arc::new(apns))
+    }
+
+    fn empty(env: FakeEnv, environment: Environment) -> Apns {
+        Apns { env, environment, tokens: TokenAuth::default(), devices: Devices::default(), log: RequestLog::default() }
+    }
+
+    pub fn environment(&self) -> Environment {
+        self.environment
+    }
+
+    /// Answer one provider request (anything outside the control prefix) and log it.
+    fn provider(&self, req: &Request, conn: &ConnInfo) -> Response {
+        let now_ms = self.env.clock.unix_millis();
+        let mode = if conn.peer_certificates.is_empty() { AuthMode::Token } else { AuthMode::Certificate };
+        let apns_id = request::apns_id_to_echo(req.headers()).unwrap_or_else(|| self.env.rng.uuid());
+        let mut entry =
+            LogEntry { at_ms: now_ms, token: None, topic: None, push_type: None, apns_id: apns_id.clone(), status: 200, reason: None, auth: mode };
+        let resp = if !conn.http2 {
+            // APNs speaks only HTTP/2 (Apple: "HTTP/2 and TLS 1.2 or later"); no reason string
+            // exists for an HTTP/1.1 request, so it gets the plain HTTP status for it.
+            entry.status = 505;
+            mailconform_sim::http::response(505, "text/plain", "APNs requires HTTP/2")
+        } else {
+            match self.push(req, conn, mode, &apns_id, now_ms, &mut entry) {
+                Ok(()) => {
+                    // Apple: apns-unique-id is "only available in the Development environment".
+                    let unique = (self.environment == Environment::Sandbox).then(|| self.env.rng.uuid());
+                    answer(200, &apns_id, None, unique)
+                }
+                Err(r) => {
+                    entry.status = r.reason.status();
+                    entry.reason = Some(r.reason.as_str().to_string());
+                    let mut body = serde_json::json!({"reason": r.reason.as_str()});
+                    if let Some(ts) = r.timestamp_ms.filter(|_| r.reason.status() == 410) {
+                        body["timestamp"] = serde_json::Value::from(ts);
+                    }
+                    answer(r.reason.status(), &apns_id, Some(body), None)
+                }
+            }
+        };
+        tracing::debug!(status = entry.status, reason = ?entry.reason, token = ?entry.token, topic = ?entry.topic, "APNs provider request");
+        self.log.push(entry);
+        resp
+    }
+
+    fn push(&self, req: &Request, conn: &ConnInfo, mode: AuthMode, apns_id: &str, now_ms: u64, entry: &mut LogEntry) -> Result<(), Rejection> {
+        let cert = conn.peer_certificates.first().map(|c| CertificateInfo::parse(c.as_ref()));
+        let default_topic = match &cert {
+            Some(info) => info.default_topic(),
+            None => Err(Reason::MissingTopic),
+        };
+        let headers = request::check_headers(req.method(), req.headers(), default_topic)?;
+        entry.topic = Some(headers.topic.clone());
+        entry.push_type = headers.push_type.map(|t| t.as_str().to_string());
+
+        let token = request::parse_path(req.uri().path())?;
+        entry.token = Some(token.clone());
+        let device = self.devices.target(&token, request::topic_bundle(&headers.topic), self.environment).map_err(|p| match p {
+            TokenProblem::Unknown => Rejection::from(Reason::BadDeviceToken),
+            TokenProblem::Unregistered(at) => Rejection { reason: Reason::Unregistered, timestamp_ms: Some(at) },
+            TokenProblem::NotForTopic => Rejection::from(Reason::DeviceTokenNotForTopic),
+        })?;
+
+        match (mode, &cert) {
+            (AuthMode::Certificate, Some(info)) => info.check(self.environment, &headers.topic)?,
+            _ => {
+                self.tokens.verify(conn.id, req.headers().get(http::header::AUTHORIZATION), now_ms / 1000)?;
+            }
+        }
+
+        let payload = request::check_payload(req.body(), headers.push_type)?;
+        if device.take_throttle() {
+            return Err(Reason::TooManyRequests.into());
+        }
+        device.deliver(DeliveredNotification {
+            seq: 0,
+            apns_id: apns_id.to_string(),
+            topic: headers.topic,
+            push_type: headers.push_type.map(|t| t.as_str().to_string()),
+            priority: headers.priority,
+            collapse_id: headers.collapse_id,
+            expiration: headers.expiration,
+            payload: serde_json::Value::Object(payload),
+            received_at_ms: now_ms,
+        });
+        Ok(())
+    }
+}
+
+/// An APNs response: status, `apns-id`, and for errors a JSON body.
+fn answer(status: u16, apns_id: &str, body: Option<serde_json::Value>, unique_id: Option<String>) -> Response {
+    let bytes = body.map(|b| Bytes::from(serde_json::to_vec(&b).unwrap_or_default())).unwrap_or_default();
+    let has_body = !bytes.is_empty();
+    let mut resp = http::Response::new(bytes);
+    *resp.status_mut() = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+    let h = resp.headers_mut();
+    if let Ok(v) = http::HeaderValue::from_str(apns_id) {
+        h.insert("apns-id", v);
+    }
+    if let Some(v) = unique_id.and_then(|u| http::HeaderValue::from_str(&u).ok()) {
+        h.insert("apns-unique-id", v);
+    }
+    if has_body {
+        h.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/json"));
+    }
+    resp
+}
+
+impl Handler for Apns {
+    fn handle(&self, req: Request, conn: ConnInfo) -> HandlerFuture {
+        if req.uri().path().starts_with(mailconform_sim::CONTROL_PREFIX) {
+            return crate::control_api::handle(self, req);
+        }
+        let resp = self.provider(&req, &conn);
+        Box::pin(async move { resp })
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,29 @@
+//! The default world of `../shared/conventions.md`: one place for the names features, reports
+//! and outside tools rely on.
+
+pub const DOMAIN: &str = "example.test";
+pub const EXCHANGE_HOST: &str = "mail.example.test";
+pub const APNS_HOST: &str = "api.push.apple.test";
+pub const APNS_SANDBOX_HOST: &str = "api.sandbox.push.apple.test";
+pub const APP_ID: &str = "com.example.securemail";
+pub const TEAM_ID: &str = "TEAM123456";
+pub const KEY_ID: &str = "KEY1234567";
+pub const NTLM_DOMAIN: &str = "EXAMPLE";
+
+/// Built-in mailboxes: (login, e-mail address, password).
+pub const USERS: [(&str, &str, &str); 2] = [("alice", "alice@example.test", "alice-pw"), ("bob", "bob@example.test", "bob-pw")];
+
+/// Role names in the topology.
+pub mod roles {
+    pub const EXCHANGE: &str = "exchange";
+    pub const APNS: &str = "apns";
+    pub const APNS_SANDBOX: &str = "apns.sandbox";
+    pub fn device(name: &str) -> String {
+        format!("device.{name}")
+    }
+}
+
+/// Host of a simulated phone's control API.
+pub fn device_host(name: &str) -> String {
+    format!("{}.device.{DOMAIN}", name.to_ascii_lowercase())
+}

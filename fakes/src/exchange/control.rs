@@ -1,0 +1,195 @@
+//! Exchange's control API: deliver mail, change read state, read subscriptions and deliveries.
+//!
+//! | method and path (under `/_mailconform`) | does |
+//! |---|---|
+//! | `POST /mailboxes/{email}/messages` `{"subject","from"}` | delivers a message to the inbox |
+//! | `POST /mailboxes/{email}/messages/{id}/read` `{"read":true}` | marks it read or unread |
+//! | `POST /mailboxes/{email}/read-all` | marks the whole inbox read |
+//! | `GET /mailboxes/{email}/inbox` | `{"total","unread","folder_id"}` |
+//! | `GET /subscriptions` | every push subscription and its state |
+//! | `GET /requests` | every EWS request: host name, user, operation |
+//! | `GET /deliveries` | every SendNotification POST with its time and outcome |
+
+use super::mailbox::MailboxEvent;
+use super::push::{self, DeliveryRecord, SubscriptionView};
+use super::Exchange;
+use mailconform_ews::EventType;
+use mailconform_sim::http::{json_response, response};
+use mailconform_sim::{ControlClient, ControlError, Response};
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+pub async fn handle(ex: &Arc<Exchange>, method: http::Method, path: &str, body: &[u8]) -> Response {
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let body: Value = if body.is_empty() { Value::Null } else {
+        match serde_json::from_slice(body) {
+            Ok(v) => v,
+            Err(e) => return json_response(400, &json!({"error": format!("the body is not JSON: {e}")})),
+        }
+    };
+    match (method.as_str(), parts.as_slice()) {
+        ("POST", ["mailboxes", email, "messages"]) => {
+            let subject = body["subject"].as_str().unwrap_or("(no subject)").to_string();
+            let from = body["from"].as_str().unwrap_or("sender@example.test").to_string();
+            match deliver(ex, email, &subject, &from) {
+                Some((id, unread)) => json_response(201, &json!({"item_id": id, "unread": unread})),
+                None => no_mailbox(email),
+            }
+        }
+        ("POST", ["mailboxes", email, "messages", id, "read"]) => {
+            let read = body["read"].as_bool().unwrap_or(true);
+            match set_read(ex, email, Some(id), read) {
+                Some(unread) => json_response(200, &json!({"unread": unread})),
+                None => json_response(404, &json!({"error": format!("no message {id} in {email}'s inbox")})),
+            }
+        }
+        ("POST", ["mailboxes", email, "read-all"]) => match set_read(ex, email, None, true) {
+            Some(unread) => json_response(200, &json!({"unread": unread})),
+            None => no_mailbox(email),
+        },
+        ("GET", ["mailboxes", email, "inbox"]) => {
+            let state = ex.state.lock().expect("state poisoned");
+            match state.mailboxes.iter().find(|m| m.user.email.eq_ignore_ascii_case(email)) {
+                Some(mb) => {
+                    let inbox = mb.inbox();
+                    json_response(200, &json!({"total": inbox.items.len(), "unread": inbox.unread(), "folder_id": inbox.id}))
+                }
+                None => no_mailbox(email),
+            }
+        }
+        ("GET", ["subscriptions"]) => {
+            let state = ex.state.lock().expect("state poisoned");
+            let v: Vec<SubscriptionView> = state.subscriptions.values().map(SubscriptionView::from).collect();
+            json_response(200, &serde_json::to_value(v).unwrap_or_default())
+        }
+        ("GET", ["requests"]) => {
+            let state = ex.state.lock().expect("state poisoned");
+            json_response(200, &serde_json::to_value(&state.requests).unwrap_or_default())
+        }
+        ("GET", ["deliveries"]) => {
+            let state = ex.state.lock().expect("state poisoned");
+            json_response(200, &serde_json::to_value(&state.deliveries).unwrap_or_default())
+        }
+        _ => response(404, "application/json", json!({"error": format!("no control operation {method} {path}")}).to_string()),
+    }
+}
+
+fn no_mailbox(email: &str) -> Response {
+    json_response(404, &json!({"error": format!("no mailbox {email}; known mailboxes are configured with the Exchange fake's users")}))
+}
+
+fn deliver(ex: &Exchange, email: &str, subject: &str, from: &str) -> Option<(String, u32)> {
+    let at = ex.env.clock.unix();
+    let mut state = ex.state.lock().expect("state poisoned");
+    let mb = state.mailboxes.iter_mut().find(|m| m.user.email.eq_ignore_ascii_case(email))?;
+    let n = mb.next_item;
+    mb.next_item += 1;
+    let email = mb.user.email.clone();
+    let root = mb.folder("msgfolderroot").map(|f| (f.id.clone(), format!("AQAAAA{:08}", f.change_key))).unwrap_or_default();
+    let inbox = mb.inbox_mut();
+    let item_id = format!("{}ITEM{n:06}", inbox.id);
+    inbox.items.push(super::mailbox::Item { id: item_id.clone(), change_key: 1, subject: subject.into(), from: from.into(), read: false });
+    inbox.change_key += 1;
+    let inbox_ref = (inbox.id.clone(), format!("AQAAAA{:08}", inbox.change_key));
+    let unread = inbox.unread();
+    let mut seq = mb.events.last().map(|e| e.seq).unwrap_or(0);
+    let mut push_ev = |kind, item: Option<(String, String)>, folder: Option<(String, String)>, parent: (String, String), unread_count| {
+        seq += 1;
+        mb.events.push(MailboxEvent { seq, kind, at_unix: at, item_id: item, folder_id: folder, parent_folder_id: parent, unread_count });
+    };
+    let item_ref = Some((item_id.clone(), "CQAAAA".to_string()));
+    push_ev(EventType::NewMail, item_ref.clone(), None, inbox_ref.clone(), None);
+    push_ev(EventType::Created, item_ref, None, inbox_ref.clone(), None);
+    push_ev(EventType::Modified, None, Some(inbox_ref), root, Some(unread));
+    drop(state);
+    push::poke(ex, &email);
+    Some((item_id, unread))
+}
+
+fn set_read(ex: &Exchange, email: &str, id: Option<&str>, read: bool) -> Option<u32> {
+    let at = ex.env.clock.unix();
+    let mut state = ex.state.lock().expect("state poisoned");
+    let mb = state.mailboxes.iter_mut().find(|m| m.user.email.eq_ignore_ascii_case(email))?;
+    let email = mb.user.email.clone();
+    let root = mb.folder("msgfolderroot").map(|f| (f.id.clone(), format!("AQAAAA{:08}", f.change_key))).unwrap_or_default();
+    let inbox = mb.inbox_mut();
+    let mut changed = Vec::new();
+    for item in inbox.items.iter_mut().filter(|i| id.is_none_or(|x| x == i.id)) {
+        if item.read != read {
+            item.read = read;
+            item.change_key += 1;
+            changed.push(item.id.clone());
+        }
+    }
+    if id.is_some() && !inbox.items.iter().any(|i| Some(i.id.as_str()) == id) {
+        return None;
+    }
+    inbox.change_key += 1;
+    let inbox_ref = (inbox.id.clone(), format!("AQAAAA{:08}", inbox.change_key));
+    let unread = inbox.unread();
+    let mut seq = mb.events.last().map(|e| e.seq).unwrap_or(0);
+    for item in changed.iter() {
+        seq += 1;
+        mb.events.push(MailboxEvent { seq, kind: EventType::Modified, at_unix: at, item_id: Some((item.clone(), "CQAAAA".into())), folder_id: None, parent_folder_id: inbox_ref.clone(), unread_count: None });
+    }
+    if !changed.is_empty() {
+        seq += 1;
+        mb.events.push(MailboxEvent { seq, kind: EventType::Modified, at_unix: at, item_id: None, folder_id: Some(inbox_ref), parent_folder_id: root, unread_count: Some(unread) });
+    }
+    drop(state);
+    push::poke(ex, &email);
+    Some(unread)
+}
+
+/// Typed client of this control API, for steps.
+#[derive(Clone)]
+pub struct ExchangeControl(pub ControlClient);
+
+impl ExchangeControl {
+    pub async fn deliver(&self, email: &str, subject: &str) -> Result<String, ControlError> {
+        let v = self.0.post(&format!("/mailboxes/{email}/messages"), &json!({"subject": subject})).await?;
+        Ok(v["item_id"].as_str().unwrap_or_default().to_string())
+    }
+
+    pub async fn mark_read(&self, email: &str, item_id: &str, read: bool) -> Result<u32, ControlError> {
+        let v = self.0.post(&format!("/mailboxes/{email}/messages/{item_id}/read"), &json!({"read": read})).await?;
+        Ok(v["unread"].as_u64().unwrap_or_default() as u32)
+    }
+
+    pub async fn read_all(&self, email: &str) -> Result<u32, ControlError> {
+        let v = self.0.post(&format!("/mailboxes/{email}/read-all"), &Value::Null).await?;
+        Ok(v["unread"].as_u64().unwrap_or_default() as u32)
+    }
+
+    pub async fn inbox(&self, email: &str) -> Result<Value, ControlError> {
+        self.0.get(&format!("/mailboxes/{email}/inbox")).await
+    }
+
+    pub async fn subscriptions(&self) -> Result<Vec<Value>, ControlError> {
+        Ok(self.0.get("/subscriptions").await?.as_array().cloned().unwrap_or_default())
+    }
+
+    pub async fn requests(&self) -> Result<Vec<super::EwsRequestRecord>, ControlError> {
+        Ok(serde_json::from_value(self.0.get("/requests").await?).unwrap_or_default())
+    }
+
+    pub async fn deliveries(&self) -> Result<Vec<DeliveryRecordView>, ControlError> {
+        let v = self.0.get("/deliveries").await?;
+        Ok(serde_json::from_value(v).unwrap_or_default())
+    }
+}
+
+/// A [`DeliveryRecord`] as read back through the control API.
+#[derive(Clone, Debug, serde::Deserialize)]
+pub struct DeliveryRecordView {
+    pub subscription_id: String,
+    pub at_ms: u64,
+    pub retry: u32,
+    pub events: Vec<String>,
+    pub outcome: String,
+}
+
+#[allow(dead_code)]
+fn _assert_same_shape(r: DeliveryRecord) -> DeliveryRecordView {
+    DeliveryRecordView { subscription_id: r.subscription_id, at_ms: r.at_ms, retry: r.retry, events: r.events, outcome: r.outcome }
+}

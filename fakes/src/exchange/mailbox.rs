@@ -1,0 +1,162 @@
+//! Mailboxes: users, their folders and items, and the event log that watermarks point into.
+
+use mailconform_ews::{EventType, FolderInfo};
+use serde::Serialize;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct User {
+    pub login: String,
+    pub email: String,
+    pub password: String,
+    /// `DOMAIN\login` form accepted by Windows authentication.
+    pub domain: String,
+}
+
+impl User {
+    /// Whether `name` is one of the names Exchange accepts for this user (login, UPN/SMTP,
+    /// down-level `DOMAIN\login`), case-insensitively.
+    pub fn answers_to(&self, name: &str) -> bool {
+        let n = name.to_ascii_lowercase();
+        n == self.login.to_ascii_lowercase()
+            || n == self.email.to_ascii_lowercase()
+            || n == format!("{}\\{}", self.domain, self.login).to_ascii_lowercase()
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Item {
+    pub id: String,
+    pub change_key: u32,
+    pub subject: String,
+    pub from: String,
+    pub read: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Folder {
+    pub distinguished: &'static str,
+    pub id: String,
+    pub change_key: u32,
+    pub display_name: &'static str,
+    pub items: Vec<Item>,
+}
+
+impl Folder {
+    pub fn info(&self) -> FolderInfo {
+        FolderInfo {
+            folder_id: self.id.clone(),
+            change_key: format!("AQAAAA{:08}", self.change_key),
+            display_name: self.display_name.to_string(),
+            total_count: self.items.len() as u32,
+            unread_count: self.items.iter().filter(|i| !i.read).count() as u32,
+            child_folder_count: 0,
+        }
+    }
+
+    pub fn unread(&self) -> u32 {
+        self.items.iter().filter(|i| !i.read).count() as u32
+    }
+}
+
+/// One change in a mailbox, as subscriptions see it.
+#[derive(Clone, Debug)]
+pub struct MailboxEvent {
+    pub seq: u64,
+    pub kind: EventType,
+    pub at_unix: std::time::Duration,
+    pub item_id: Option<(String, String)>,
+    pub folder_id: Option<(String, String)>,
+    pub parent_folder_id: (String, String),
+    pub unread_count: Option<u32>,
+}
+
+/// Folders every mailbox has; only the inbox receives mail in this fake.
+pub const DISTINGUISHED: [(&str, &str); 5] = [
+    ("msgfolderroot", "Top of Information Store"),
+    ("inbox", "Inbox"),
+    ("sentitems", "Sent Items"),
+    ("drafts", "Drafts"),
+    ("deleteditems", "Deleted Items"),
+];
+
+#[derive(Clone, Debug)]
+pub struct Mailbox {
+    pub user: User,
+    pub folders: Vec<Folder>,
+    pub events: Vec<MailboxEvent>,
+    pub next_item: u64,
+}
+
+impl Mailbox {
+    pub fn new(user: User, id_prefix: &str) -> Self {
+        let folders = DISTINGUISHED
+            .iter()
+            .map(|(d, name)| Folder {
+                distinguished: d,
+                id: format!("{id_prefix}{}", d.to_ascii_uppercase()),
+                change_key: 1,
+                display_name: name,
+                items: Vec::new(),
+            })
+            .collect();
+        Mailbox { user, folders, events: Vec::new(), next_item: 1 }
+    }
+
+    pub fn folder(&self, distinguished_or_id: &str) -> Option<&Folder> {
+        self.folders.iter().find(|f| f.distinguished == distinguished_or_id || f.id == distinguished_or_id)
+    }
+
+    pub fn inbox(&self) -> &Folder {
+        self.folder("inbox").expect("every mailbox has an inbox")
+    }
+
+    pub fn inbox_mut(&mut self) -> &mut Folder {
+        self.folders.iter_mut().find(|f| f.distinguished == "inbox").expect("every mailbox has an inbox")
+    }
+
+    /// The watermark of the newest event (or of the empty log).
+    pub fn watermark(&self) -> String {
+        watermark_for(&self.user.email, self.events.last().map(|e| e.seq).unwrap_or(0))
+    }
+}
+
+/// Watermarks are opaque to clients; this one encodes mailbox and event sequence so the fake
+/// can resume from it and reject one from another mailbox.
+pub fn watermark_for(email: &str, seq: u64) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(format!("mc1:{email}:{seq}"))
+}
+
+pub fn parse_watermark(wm: &str) -> Option<(String, u64)> {
+    use base64::Engine;
+    let raw = base64::engine::general_purpose::STANDARD.decode(wm.trim()).ok()?;
+    let s = String::from_utf8(raw).ok()?;
+    let mut parts = s.splitn(3, ':');
+    if parts.next()? != "mc1" {
+        return None;
+    }
+    let email = parts.next()?.to_string();
+    let seq = parts.next()?.parse().ok()?;
+    Some((email, seq))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn watermarks_round_trip_and_reject_garbage() {
+        let w = watermark_for("alice@example.test", 42);
+        assert_eq!(parse_watermark(&w), Some(("alice@example.test".into(), 42)));
+        assert_eq!(parse_watermark("AAAA"), None);
+        assert_eq!(parse_watermark("%%%"), None);
+    }
+
+    #[test]
+    fn user_names() {
+        let u = User { login: "alice".into(), email: "alice@example.test".into(), password: "pw".into(), domain: "EXAMPLE".into() };
+        assert!(u.answers_to("ALICE@example.test"));
+        assert!(u.answers_to("example\\alice"));
+        assert!(!u.answers_to("bob"));
+    }
+}

@@ -1,0 +1,113 @@
+//! The Exchange fake: EWS over SOAP 1.1 at `/EWS/Exchange.asmx`, push subscriptions with
+//! Exchange's retry behaviour, and a control API to deliver mail and read what was pushed.
+
+mod auth;
+mod control;
+mod ews;
+pub mod mailbox;
+pub mod profile;
+mod push;
+pub mod retry;
+
+pub use control::ExchangeControl;
+pub use profile::ServerProfile;
+pub use push::{DeliveryRecord, SubscriptionView};
+pub use retry::{RetryMode, RetrySchedule};
+
+use mailbox::{Mailbox, User};
+use mailconform_sim::http::response;
+use mailconform_sim::{ConnInfo, FakeEnv, Handler, HandlerFuture, Request, CONTROL_PREFIX};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// The EWS endpoint path; IIS matches it case-insensitively, and so does this fake.
+pub const EWS_PATH: &str = "/EWS/Exchange.asmx";
+
+#[derive(Clone, Debug)]
+pub struct ExchangeConfig {
+    pub host: String,
+    pub profile: ServerProfile,
+    pub retry: RetrySchedule,
+    /// How long Exchange waits for the listener to answer one push POST.
+    pub push_timeout: Duration,
+    pub users: Vec<User>,
+    pub domain: String,
+}
+
+impl ExchangeConfig {
+    pub fn new(host: &str) -> Self {
+        ExchangeConfig {
+            host: host.to_string(),
+            profile: ServerProfile::Exchange2013,
+            retry: RetrySchedule::default(),
+            push_timeout: Duration::from_secs(20),
+            users: Vec::new(),
+            domain: "EXAMPLE".into(),
+        }
+    }
+
+    pub fn with_user(mut self, login: &str, email: &str, password: &str) -> Self {
+        self.users.push(User { login: login.into(), email: email.into(), password: password.into(), domain: self.domain.clone() });
+        self
+    }
+}
+
+pub struct Exchange {
+    me: std::sync::Weak<Exchange>,
+    pub(crate) env: FakeEnv,
+    pub(crate) config: Mutex<ExchangeConfig>,
+    pub(crate) state: Mutex<State>,
+}
+
+#[derive(Default)]
+pub(crate) struct State {
+    pub mailboxes: Vec<Mailbox>,
+    pub subscriptions: BTreeMap<String, push::Subscription>,
+    pub deliveries: Vec<DeliveryRecord>,
+    pub requests: Vec<EwsRequestRecord>,
+}
+
+/// One EWS request as the server saw it: which host name it came in on, for whom, which operation.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct EwsRequestRecord {
+    pub at_ms: u64,
+    pub host: String,
+    pub user: String,
+    pub operation: String,
+}
+
+impl Exchange {
+    /// Must be called inside the runtime that will serve it: push deliveries run as its tasks.
+    pub fn new(env: FakeEnv, config: ExchangeConfig) -> Arc<Self> {
+        let mut state = State::default();
+        for (i, u) in config.users.iter().enumerate() {
+            state.mailboxes.push(Mailbox::new(u.clone(), &format!("AAMkAD{i:02}")));
+        }
+        Arc::new_cyclic(|me| Exchange { me: me.clone(), env, config: Mutex::new(config), state: Mutex::new(state) })
+    }
+
+    pub(crate) fn config(&self) -> ExchangeConfig {
+        self.config.lock().expect("config poisoned").clone()
+    }
+
+    pub(crate) fn now_ms(&self) -> u64 {
+        self.env.clock.elapsed().as_millis() as u64
+    }
+}
+
+impl Handler for Exchange {
+    fn handle(&self, req: Request, _conn: ConnInfo) -> HandlerFuture {
+        let me = self.me.upgrade().expect("a fake outlives its handler");
+        Box::pin(async move {
+            let path = req.uri().path().to_string();
+            if let Some(rest) = path.strip_prefix(CONTROL_PREFIX) {
+                return control::handle(&me, req.method().clone(), rest, req.body()).await;
+            }
+            if path.eq_ignore_ascii_case(EWS_PATH) {
+                return ews::handle(&me, req).await;
+            }
+            response(404, "text/html", "<html><body><h2>404 - File or directory not found.</h2></body></html>")
+        })
+    }
+}

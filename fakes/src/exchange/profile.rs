@@ -1,0 +1,79 @@
+//! Which Exchange this fake pretends to be.
+//!
+//! The APNs FAQ (Q6) names Exchange 2007, 2010, 2013 and Office 365; each answers with its
+//! own `ServerVersionInfo`, accepts requests up to its own schema version, and only 2010 and
+//! later put the inbox `UnreadCount` into folder `ModifiedEvent`s.
+
+use mailconform_ews::{SchemaVersion, ServerVersionInfo};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum ServerProfile {
+    Exchange2007Sp1,
+    Exchange2010,
+    Exchange2010Sp1,
+    Exchange2013,
+    Office365,
+}
+
+impl ServerProfile {
+    pub const ALL: [ServerProfile; 5] = [
+        ServerProfile::Exchange2007Sp1,
+        ServerProfile::Exchange2010,
+        ServerProfile::Exchange2010Sp1,
+        ServerProfile::Exchange2013,
+        ServerProfile::Office365,
+    ];
+
+    /// The names features use: "Exchange 2007 SP1", "Exchange 2010", "Exchange 2010 SP1",
+    /// "Exchange 2013", "Office 365".
+    pub fn parse(s: &str) -> Option<Self> {
+        let k: String = s.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
+        Some(match k.as_str() {
+            "exchange2007sp1" | "exchange2007" => ServerProfile::Exchange2007Sp1,
+            "exchange2010" => ServerProfile::Exchange2010,
+            "exchange2010sp1" => ServerProfile::Exchange2010Sp1,
+            "exchange2013" => ServerProfile::Exchange2013,
+            "office365" | "o365" | "exchangeonline" => ServerProfile::Office365,
+            _ => return None,
+        })
+    }
+
+    /// The newest schema version the server accepts in `RequestServerVersion`.
+    pub fn max_schema(self) -> SchemaVersion {
+        match self {
+            ServerProfile::Exchange2007Sp1 => SchemaVersion::Exchange2007Sp1,
+            ServerProfile::Exchange2010 => SchemaVersion::Exchange2010,
+            ServerProfile::Exchange2010Sp1 => SchemaVersion::Exchange2010Sp1,
+            ServerProfile::Exchange2013 => SchemaVersion::Exchange2013Sp1,
+            ServerProfile::Office365 => SchemaVersion::Exchange2016,
+        }
+    }
+
+    pub fn server_version_info(self) -> ServerVersionInfo {
+        match self {
+            // Exchange 2007 did not send the Version attribute; clients derive it from the build.
+            ServerProfile::Exchange2007Sp1 => ServerVersionInfo { version: String::new(), ..ServerVersionInfo::for_schema(SchemaVersion::Exchange2007Sp1) },
+            ServerProfile::Office365 => ServerVersionInfo { major: 15, minor: 20, major_build: 7452, minor_build: 28, version: "V2018_01_08".into() },
+            other => ServerVersionInfo::for_schema(other.max_schema()),
+        }
+    }
+
+    /// Folder `ModifiedEvent`s carry `UnreadCount` from Exchange 2010 on.
+    pub fn unread_count_in_events(self) -> bool {
+        self != ServerProfile::Exchange2007Sp1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_feature_names() {
+        assert_eq!(ServerProfile::parse("Exchange 2007 SP1"), Some(ServerProfile::Exchange2007Sp1));
+        assert_eq!(ServerProfile::parse("Office 365"), Some(ServerProfile::Office365));
+        assert_eq!(ServerProfile::parse("Exchange 2010 SP1"), Some(ServerProfile::Exchange2010Sp1));
+        assert_eq!(ServerProfile::parse("Domino"), None);
+        assert!(ServerProfile::Exchange2013.max_schema() > ServerProfile::Exchange2010.max_schema());
+    }
+}

@@ -1,0 +1,70 @@
+//! The vendor's cloud listener service: devices register here, Exchange pushes EWS
+//! notifications here, and it turns them into APNs pushes carrying the inbox unread count.
+//!
+//! It keeps only what the APNs FAQ (Data Flow Q4) lists: device token, EWS subscription ID,
+//! inbox folder ID, SHA-256 of the ActiveSync device ID and of the e-mail address, iOS
+//! version, and APNs bookkeeping. The registration API refuses anything that is not a hash
+//! where a hash belongs, so no address can reach its store by mistake.
+
+mod api;
+mod control;
+mod notify;
+pub mod region;
+mod store;
+
+pub use control::ListenerControl;
+pub use region::Region;
+pub use store::{PushRecord, Registration};
+
+use mailconform_sim::http::json_response;
+use mailconform_sim::{ConnInfo, FakeEnv, Handler, HandlerFuture, Request, CONTROL_PREFIX};
+use std::sync::{Arc, Mutex};
+
+#[derive(Clone, Debug)]
+pub struct ListenerConfig {
+    pub region: Region,
+    pub host: String,
+    /// Where the listener reaches APNs, per environment.
+    pub apns_production: String,
+    pub apns_sandbox: String,
+}
+
+pub struct Listener {
+    me: std::sync::Weak<Listener>,
+    pub(crate) env: FakeEnv,
+    pub(crate) config: ListenerConfig,
+    pub(crate) store: Mutex<store::Store>,
+}
+
+impl Listener {
+    pub fn new(env: FakeEnv, config: ListenerConfig) -> Arc<Self> {
+        Arc::new_cyclic(|me| Listener { me: me.clone(), env, config, store: Mutex::new(store::Store::default()) })
+    }
+
+    pub(crate) fn now_ms(&self) -> u64 {
+        self.env.clock.unix_millis()
+    }
+}
+
+/// The path Exchange POSTs `SendNotification` to; the registration ID follows it.
+pub const NOTIFY_PATH: &str = "/ews/notify/";
+pub const API_PREFIX: &str = "/api/v1/";
+
+impl Handler for Listener {
+    fn handle(&self, req: Request, _conn: ConnInfo) -> HandlerFuture {
+        let me = self.me.upgrade().expect("a fake outlives its handler");
+        Box::pin(async move {
+            let path = req.uri().path().to_string();
+            if let Some(rest) = path.strip_prefix(CONTROL_PREFIX) {
+                return control::handle(&me, req.method(), rest);
+            }
+            if let Some(id) = path.strip_prefix(NOTIFY_PATH) {
+                return notify::handle(&me, id, &req).await;
+            }
+            if let Some(rest) = path.strip_prefix(API_PREFIX) {
+                return api::handle(&me, req.method().clone(), rest, req.body()).await;
+            }
+            json_response(404, &serde_json::json!({"error": format!("no such endpoint {path}")}))
+        })
+    }
+}

@@ -1,0 +1,63 @@
+//! The listener service's regions (APNs FAQ, General Q11/Q12): the admin picks the one closest
+//! to the Exchange server.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Region {
+    #[serde(rename = "us-east-1")]
+    Americas,
+    #[serde(rename = "eu-west-1")]
+    Emea,
+    #[serde(rename = "ap-southeast-1")]
+    Apac,
+}
+
+impl Region {
+    pub const ALL: [Region; 3] = [Region::Americas, Region::Emea, Region::Apac];
+
+    /// The AWS region code the vendor's host names carry.
+    pub fn code(self) -> &'static str {
+        match self {
+            Region::Americas => "us-east-1",
+            Region::Emea => "eu-west-1",
+            Region::Apac => "ap-southeast-1",
+        }
+    }
+
+    /// Accepts the FAQ's names ("Americas", "EMEA", "APAC") and the codes.
+    pub fn parse(s: &str) -> Option<Self> {
+        let k = s.trim().to_ascii_lowercase();
+        Region::ALL.into_iter().find(|r| r.code() == k || r.name().to_ascii_lowercase() == k)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Region::Americas => "Americas",
+            Region::Emea => "EMEA",
+            Region::Apac => "APAC",
+        }
+    }
+
+    /// `<code>.listener.example.test`: one host serves registration and the EWS push endpoint.
+    pub fn host(self, domain: &str) -> String {
+        format!("{}.listener.{domain}", self.code())
+    }
+
+    pub fn role(self) -> String {
+        format!("listener.{}", self.code())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_codes() {
+        assert_eq!(Region::parse("EMEA"), Some(Region::Emea));
+        assert_eq!(Region::parse("ap-southeast-1"), Some(Region::Apac));
+        assert_eq!(Region::parse("mars"), None);
+        assert_eq!(Region::Americas.host("example.test"), "us-east-1.listener.example.test");
+    }
+}

@@ -1,0 +1,117 @@
+//! The device's control API: what a tester does with the phone.
+//!
+//! | method and path (under `/_mailconform`) | does |
+//! |---|---|
+//! | `POST /launch` `{"allow_notifications":true}` | opens the app (first launch runs set-up) |
+//! | `POST /foreground`, `POST /background` | moves the app |
+//! | `POST /policy` `{"apns_push":true}` | the admin changes the APNs policy |
+//! | `POST /policy-check` | the app checks in for policies |
+//! | `POST /background-refresh` | iOS wakes the app in the background |
+//! | `GET /state` | badge, token, registration, subscription, log |
+
+use super::{DeviceState, SecureMail};
+use mailconform_sim::http::json_response;
+use mailconform_sim::{ControlClient, ControlError, Response};
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+pub async fn handle(d: &Arc<SecureMail>, method: http::Method, path: &str, body: &[u8]) -> Response {
+    let body: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    let allow = body["allow_notifications"].as_bool().unwrap_or(true);
+    let result = match (method.as_str(), path.trim_matches('/')) {
+        ("POST", "launch") => d.launch(allow).await,
+        ("POST", "foreground") => {
+            d.set_foreground(true);
+            // Coming to the foreground is itself a moment the app checks its registration.
+            d.check_status().await;
+            Ok(())
+        }
+        ("POST", "background") => {
+            d.set_foreground(false);
+            Ok(())
+        }
+        ("POST", "policy") => match body["apns_push"].as_bool() {
+            Some(on) => {
+                d.set_policy(on);
+                Ok(())
+            }
+            None => return json_response(400, &json!({"error": "send {\"apns_push\": true|false}"})),
+        },
+        ("POST", "policy-check") => d.policy_check(allow).await,
+        ("POST", "background-refresh") => {
+            d.background_refresh().await;
+            Ok(())
+        }
+        ("GET", "state") => Ok(()),
+        _ => return json_response(404, &json!({"error": format!("no control operation {method} {path}")})),
+    };
+    let state = serde_json::to_value(d.snapshot()).unwrap_or_default();
+    match result {
+        Ok(()) => json_response(200, &state),
+        Err(e) => json_response(200, &json!({"error": e, "state": state}).as_object().map(|o| {
+            let mut m = state.as_object().cloned().unwrap_or_default();
+            m.insert("error".into(), o["error"].clone());
+            Value::Object(m)
+        }).unwrap_or_default()),
+    }
+}
+
+#[derive(Clone)]
+pub struct DeviceControl(pub ControlClient);
+
+impl DeviceControl {
+    async fn act(&self, path: &str, body: Value) -> Result<DeviceStateView, ControlError> {
+        let v = self.0.post(path, &body).await?;
+        Ok(serde_json::from_value(v).unwrap_or_default())
+    }
+
+    pub async fn launch(&self, allow: bool) -> Result<DeviceStateView, ControlError> {
+        self.act("/launch", json!({"allow_notifications": allow})).await
+    }
+    pub async fn foreground(&self) -> Result<DeviceStateView, ControlError> {
+        self.act("/foreground", Value::Null).await
+    }
+    pub async fn background(&self) -> Result<DeviceStateView, ControlError> {
+        self.act("/background", Value::Null).await
+    }
+    pub async fn set_policy(&self, apns: bool) -> Result<DeviceStateView, ControlError> {
+        self.act("/policy", json!({"apns_push": apns})).await
+    }
+    pub async fn policy_check(&self) -> Result<DeviceStateView, ControlError> {
+        self.act("/policy-check", Value::Null).await
+    }
+    pub async fn background_refresh(&self) -> Result<DeviceStateView, ControlError> {
+        self.act("/background-refresh", Value::Null).await
+    }
+    pub async fn state(&self) -> Result<DeviceStateView, ControlError> {
+        Ok(serde_json::from_value(self.0.get("/state").await?).unwrap_or_default())
+    }
+}
+
+/// [`DeviceState`] as read back through the control API (plus the last action's error).
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct DeviceStateView {
+    pub launched: bool,
+    pub foreground: bool,
+    pub permission: String,
+    pub apns_policy: bool,
+    pub device_token: Option<String>,
+    pub registration_id: Option<String>,
+    pub subscription_id: Option<String>,
+    pub inbox_folder_id: Option<String>,
+    pub ews_version: Option<String>,
+    pub badge: u32,
+    pub pushes_received: u64,
+    pub subscriptions_made: u32,
+    pub status_checks: u32,
+    pub background_refreshes: u32,
+    pub last_error: Option<String>,
+    pub error: Option<String>,
+    pub log: Vec<Value>,
+}
+
+#[allow(dead_code)]
+fn _state_is_serializable(s: &DeviceState) -> Value {
+    serde_json::to_value(s).unwrap_or_default()
+}

@@ -1,0 +1,86 @@
+//! The little EWS the app speaks: read the inbox, subscribe to push. Only for the subscription;
+//! mail itself travels over ActiveSync (FAQ Configuration Q7).
+
+use super::SecureMail;
+use base64::Engine;
+use bytes::Bytes;
+use mailconform_ews::{
+    parse_fault, parse_get_folder_response, parse_subscribe_response, write_request, EventType, FolderInfo, FolderRef, Operation,
+    PushSubscriptionRequest, ResponseCode, SchemaVersion,
+};
+use mailconform_sim::RequestOptions;
+use std::time::Duration;
+
+impl SecureMail {
+    async fn ews_call(&self, version: SchemaVersion, op: &Operation) -> Result<Bytes, String> {
+        let url = format!("https://{}/EWS/Exchange.asmx", self.config.ews_host());
+        let auth = base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", self.config.login, self.config.password));
+        let req = http::Request::post(&url)
+            .header(http::header::CONTENT_TYPE, "text/xml; charset=utf-8")
+            .header(http::header::AUTHORIZATION, format!("Basic {auth}"))
+            .header(http::header::USER_AGENT, "SecureMail/iOS")
+            .body(Bytes::from(write_request(version, op)))
+            .map_err(|e| e.to_string())?;
+        let resp = self.env.http.send(req, &RequestOptions { timeout: Duration::from_secs(60), ..Default::default() }).await.map_err(|e| e.to_string())?;
+        match resp.status().as_u16() {
+            200 => Ok(resp.into_body()),
+            401 => Err("EWS refused the credentials (401)".into()),
+            500 => match parse_fault(resp.body()) {
+                Ok(Some(f)) if f.code == ResponseCode::ErrorInvalidServerVersion => Err(VERSION_REFUSED.into()),
+                Ok(Some(f)) => Err(format!("EWS fault {}: {}", f.code, f.message)),
+                _ => Err("EWS answered 500 without a SOAP fault".into()),
+            },
+            s => Err(format!("EWS answered HTTP {s}")),
+        }
+    }
+
+    /// Find the newest schema version the server takes, the way EWS clients probe.
+    async fn ews_with_version(&self, op: &Operation) -> Result<(SchemaVersion, Bytes), String> {
+        let known = self.state.lock().expect("state poisoned").ews_version.clone().and_then(|v| SchemaVersion::parse(&v));
+        let candidates: Vec<SchemaVersion> = match known {
+            Some(v) => vec![v],
+            None => self.config.ews_versions.clone(),
+        };
+        let mut last = String::from("no EWS schema version configured");
+        for v in candidates {
+            match self.ews_call(v, op).await {
+                Ok(b) => {
+                    self.state.lock().expect("state poisoned").ews_version = Some(v.as_str().to_string());
+                    return Ok((v, b));
+                }
+                Err(e) if e == VERSION_REFUSED => last = format!("{} refused", v.as_str()),
+                Err(e) => return Err(e),
+            }
+        }
+        Err(format!("Exchange accepted none of the EWS schema versions the app speaks ({last})"))
+    }
+
+    pub(crate) async fn get_inbox(&self) -> Result<FolderInfo, String> {
+        let op = Operation::GetFolder { folder_ids: vec![FolderRef::Distinguished { id: "inbox".into(), mailbox: None }], base_shape: Some("AllProperties".into()) };
+        let (_, body) = self.ews_with_version(&op).await?;
+        match parse_get_folder_response(&body).map_err(|e| e.to_string())?.into_iter().next() {
+            Some(Ok(f)) => Ok(f),
+            Some(Err(e)) => Err(format!("GetFolder inbox failed: {} {}", e.code, e.message)),
+            None => Err("GetFolder answered no folder".into()),
+        }
+    }
+
+    pub(crate) async fn subscribe(&self, inbox_id: &str, url: &str) -> Result<String, String> {
+        let op = Operation::Subscribe(PushSubscriptionRequest {
+            subscribe_to_all_folders: false,
+            folder_ids: vec![FolderRef::Id { id: inbox_id.to_string(), change_key: None }],
+            event_types: vec![EventType::NewMail, EventType::Created, EventType::Modified, EventType::Deleted, EventType::Moved],
+            watermark: None,
+            status_frequency: Some(self.config.status_frequency_minutes.to_string()),
+            url: Some(url.to_string()),
+            caller_data: None,
+        });
+        let (_, body) = self.ews_with_version(&op).await?;
+        match parse_subscribe_response(&body).map_err(|e| e.to_string())? {
+            Ok((id, _watermark)) => Ok(id),
+            Err(e) => Err(format!("Subscribe failed: {} {}", e.code, e.message)),
+        }
+    }
+}
+
+const VERSION_REFUSED: &str = "server refused the schema version";

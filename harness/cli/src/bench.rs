@@ -1,0 +1,209 @@
+//! `mailconform bench`: how fast the suite simulates protocol time.
+
+use crate::cli::BenchArgs;
+use crate::error::CliError;
+use crate::exit;
+use crate::run::{run_suite, Console, RunOptions, RunResult};
+use std::time::Duration;
+
+/// Figures over several runs of the same selection and seed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BenchStats {
+    pub runs: usize,
+    pub scenarios: usize,
+    pub wall_min: Duration,
+    pub wall_median: Duration,
+    pub wall_max: Duration,
+    /// Simulated protocol time of one run (sum over its scenarios).
+    pub simulated: Duration,
+    /// Simulated time over median wall time; `None` when the wall time is zero.
+    pub ratio: Option<f64>,
+    /// Whether every run had the same outcome and virtual time for every scenario.
+    pub consistent: bool,
+}
+
+/// Delivered push notifications per second of wall time over the runs, once the suite
+/// exercises the push path; `None` leaves the line out of the table.
+pub fn notifications_per_second(runs: &[RunResult]) -> Option<f64> {
+    let _ = runs;
+    None
+}
+
+/// Computes [`BenchStats`]; `runs` must not be empty.
+pub fn stats(runs: &[RunResult]) -> BenchStats {
+    let mut walls: Vec<Duration> = runs.iter().map(|r| r.wall_time).collect();
+    walls.sort();
+    let n = walls.len();
+    let wall_median = if n == 0 {
+        Duration::ZERO
+    } else if n % 2 == 1 {
+        walls[n / 2]
+    } else {
+        (walls[n / 2 - 1] + walls[n / 2]) / 2
+    };
+    let simulated = runs.first().map(|r| r.virtual_time).unwrap_or_default();
+    let fingerprint = |r: &RunResult| -> Vec<_> { r.scenarios.iter().map(|s| (s.file.clone(), s.line, s.outcome, s.virtual_time)).collect() };
+    let consistent = runs.windows(2).all(|w| fingerprint(&w[0]) == fingerprint(&w[1]));
+    BenchStats {
+        runs: n,
+        scenarios: runs.first().map(|r| r.scenarios.len()).unwrap_or(0),
+        wall_min: walls.first().copied().unwrap_or_default(),
+        wall_median,
+        wall_max: walls.last().copied().unwrap_or_default(),
+        simulated,
+        ratio: (!wall_median.is_zero()).then(|| simulated.as_secs_f64() / wall_median.as_secs_f64()),
+        consistent,
+    }
+}
+
+/// The table `bench` prints.
+pub fn render(stats: &BenchStats, seed: u64, notifications_per_second: Option<f64>) -> String {
+    let mut out = format!(
+        "bench: {} run{} of {} scenario{}, seed {seed}\n",
+        stats.runs,
+        if stats.runs == 1 { "" } else { "s" },
+        stats.scenarios,
+        if stats.scenarios == 1 { "" } else { "s" },
+    );
+    out += &format!(
+        "  wall time          min {}  median {}  max {}\n",
+        wall(stats.wall_min),
+        wall(stats.wall_median),
+        wall(stats.wall_max)
+    );
+    out += &format!("  simulated time     {} per run\n", simulated(stats.simulated));
+    match stats.ratio {
+        Some(r) => out += &format!("  speed              {}× real time (simulated / median wall)\n", grouped(r)),
+        None => out += "  speed              n/a (wall time too short to measure)\n",
+    }
+    if let Some(nps) = notifications_per_second {
+        out += &format!("  notifications/s    {}\n", grouped(nps));
+    }
+    out
+}
+
+/// `mailconform bench`: returns the exit code.
+pub fn bench(args: &BenchArgs) -> Result<u8, CliError> {
+    let opts = RunOptions {
+        features: args.selection.features.clone(),
+        tags: args.selection.tags.clone(),
+        name: args.selection.name.clone(),
+        seed: args.seed,
+        concurrency: args.concurrency.map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
+        report_dir: None,
+        console: Console::Quiet,
+    };
+    let mut runs = Vec::new();
+    for _ in 0..args.runs {
+        runs.push(run_suite(&opts)?);
+    }
+    let last = runs.last().cloned().ok_or_else(|| CliError::Usage("--runs must be at least 1".into()))?;
+    if last.nothing_ran() {
+        eprintln!("mailconform: no scenario was selected; check --tags, --name and the feature paths");
+        println!("{}", last.summary_line());
+        return Ok(exit::NOTHING_RAN);
+    }
+    let stats = stats(&runs);
+    print!("{}", render(&stats, args.seed, notifications_per_second(&runs)));
+    let mut code = last.exit_code();
+    if !stats.consistent {
+        eprintln!("mailconform: runs with seed {} disagreed on scenario outcomes or virtual time; the suite is not deterministic", args.seed);
+        code = exit::FAILED;
+    } else if code == exit::FAILED {
+        eprintln!("mailconform: some scenarios failed; see `mailconform run` for details");
+    }
+    println!("{}", last.summary_line());
+    Ok(code)
+}
+
+fn wall(d: Duration) -> String {
+    if d >= Duration::from_secs(10) {
+        format!("{:.1} s", d.as_secs_f64())
+    } else {
+        format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+    }
+}
+
+fn simulated(d: Duration) -> String {
+    let secs = d.as_secs();
+    if secs == 0 {
+        return format!("{} ms", d.as_millis());
+    }
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    match (h, m) {
+        (0, 0) => format!("{s}s"),
+        (0, _) => format!("{m}m {s}s"),
+        _ => format!("{h}h {m}m {s}s"),
+    }
+}
+
+/// A number rounded to an integer with thousands separators, or with two decimals below 10.
+fn grouped(x: f64) -> String {
+    if x < 10.0 {
+        return format!("{x:.2}");
+    }
+    let digits = format!("{:.0}", x);
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run::ScenarioResult;
+    use crate::summary::{Counts, Outcome};
+
+    fn run(wall_ms: u64, virt_secs: u64) -> RunResult {
+        RunResult {
+            seed: 1,
+            scenarios: vec![ScenarioResult {
+                file: "a.feature".into(),
+                line: 3,
+                feature: "F".into(),
+                rule: None,
+                name: "s".into(),
+                outcome: Outcome::Passed,
+                virtual_time: Duration::from_secs(virt_secs),
+            }],
+            counts: Counts { passed: 1, ..Counts::default() },
+            parse_errors: vec![],
+            virtual_time: Duration::from_secs(virt_secs),
+            wall_time: Duration::from_millis(wall_ms),
+        }
+    }
+
+    #[test]
+    fn min_median_max_and_ratio() {
+        let s = stats(&[run(30, 960), run(10, 960), run(20, 960)]);
+        assert_eq!((s.wall_min, s.wall_median, s.wall_max), (Duration::from_millis(10), Duration::from_millis(20), Duration::from_millis(30)));
+        assert_eq!(s.simulated, Duration::from_secs(960));
+        assert!((s.ratio.unwrap() - 48_000.0).abs() < 1e-6);
+        assert!(s.consistent);
+        let table = render(&s, 1, None);
+        assert!(table.contains("median 20.0 ms"), "{table}");
+        assert!(table.contains("16m 0s per run"), "{table}");
+        assert!(table.contains("48,000× real time"), "{table}");
+        assert!(!table.contains("notifications"));
+        assert!(render(&s, 1, Some(1234.0)).contains("notifications/s    1,234"));
+    }
+
+    #[test]
+    fn differing_runs_are_flagged() {
+        assert!(!stats(&[run(10, 960), run(10, 961)]).consistent);
+    }
+
+    #[test]
+    fn number_formats() {
+        assert_eq!(grouped(1_234_567.4), "1,234,567");
+        assert_eq!(grouped(999.0), "999");
+        assert_eq!(grouped(2.5), "2.50");
+        assert_eq!(simulated(Duration::from_secs(88_200)), "24h 30m 0s");
+        assert_eq!(simulated(Duration::from_millis(250)), "250 ms");
+    }
+}

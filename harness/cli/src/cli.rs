@@ -1,0 +1,175 @@
+//! Command line of `mailconform`.
+
+use crate::features::DEFAULT_FEATURES_DIR;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "mailconform",
+    version,
+    about = "Protocol conformance harness for enterprise mobile mail",
+    long_about = "Protocol conformance harness for enterprise mobile mail.\n\n\
+        Runs Gherkin features against simulated Exchange (EWS, ActiveSync), Notes Traveler, the \
+        secure email gateway, the push listener, APNs and devices, on a virtual clock, so that \
+        flows of many minutes take milliseconds and repeat exactly for a given seed.\n\n\
+        Exit codes: 0 all selected scenarios passed; 1 a scenario failed (or a known limitation \
+        stopped holding); 2 bad usage or configuration; 3 nothing was selected or nothing ran; \
+        4 the harness itself broke."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run scenarios and write junit.xml and cucumber.json
+    #[command(long_about = "Run the selected scenarios against the simulated world.\n\n\
+        Prints Cucumber's console output, writes junit.xml and cucumber.json to the report \
+        directory, and ends with the line `N passed, N failed` (`, N skipped` when any) for CI. \
+        Undefined or ambiguous steps fail their scenario. A scenario tagged @known-limitation \
+        shows a documented vendor limitation: it passes while the limitation holds, and fails \
+        once the system under test no longer shows it.\n\n\
+        Exit codes: 0 all passed; 1 any failed (step failure, undefined or ambiguous step, \
+        unparsable feature file, hook panic); 2 bad tag expression, bad --name regex or missing \
+        feature path; 3 nothing selected or nothing ran; 4 the harness broke (e.g. the report \
+        directory cannot be created).")]
+    Run(RunArgs),
+
+    /// List scenarios with their file:line and tags, without running them
+    #[command(long_about = "List the scenarios a run with the same selection would run, one \
+        per line: `file:line  scenario name  tags`. Tags include those inherited from the Feature, \
+        Rule and Examples, so the @source tags that reports count by are visible. Scenario \
+        Outlines are listed once per Examples row, at the row's line, exactly as they run.")]
+    List(ListArgs),
+
+    /// Serve fake roles on real sockets for a device or client under test
+    #[command(long_about = "Start fake roles (e.g. Exchange, listener, APNs) on real sockets with \
+        the real clock, so that a real device, app or gateway can be pointed at them. The run's \
+        CA certificate is written to the state directory as ca.pem.")]
+    Serve(ServeArgs),
+
+    /// Time the suite: wall time against simulated protocol time
+    #[command(long_about = "Run the selected scenarios several times in-process, quietly, and \
+        print the suite's wall time (min/median/max), the protocol time it simulated, and how \
+        many times faster than real time that is. Runs with the same seed must agree on every \
+        outcome; if they do not, bench says so and exits 1.")]
+    Bench(BenchArgs),
+}
+
+/// Which scenarios to take.
+#[derive(Debug, Clone, Args)]
+pub struct Selection {
+    /// Cucumber tag expression over the scenario's tags, including those of its Feature, Rule
+    /// and Examples, e.g. '@source:004.failure.Q6 and not @slow'
+    #[arg(short = 't', long = "tags", value_name = "EXPR")]
+    pub tags: Option<String>,
+
+    /// Regular expression the scenario name must match (together with --tags when both given)
+    #[arg(short = 'n', long = "name", value_name = "REGEX")]
+    pub name: Option<String>,
+
+    /// Feature files, or directories searched recursively for *.feature
+    #[arg(value_name = "FEATURES", default_value = DEFAULT_FEATURES_DIR)]
+    pub features: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub selection: Selection,
+
+    /// Seed of the run; each scenario derives its own from it and its feature and scenario names
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub seed: u64,
+
+    /// Directory for junit.xml and cucumber.json (created if missing)
+    #[arg(long, value_name = "DIR", default_value = "reports")]
+    pub report_dir: PathBuf,
+
+    /// Most scenarios in flight at once (each has its own clock; default 64)
+    #[arg(short = 'c', long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub concurrency: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// One line per scenario
+    Text,
+    /// A JSON array of {file, line, feature, rule, scenario, tags}
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub selection: Selection,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Roles to start, e.g. ews listener apns
+    #[arg(value_name = "ROLE", required = true, num_args = 1..)]
+    pub roles: Vec<String>,
+
+    /// Address to listen on
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: IpAddr,
+
+    /// Directory for the run's CA (ca.pem), keys and fake state
+    #[arg(long, value_name = "DIR", default_value = "state")]
+    pub state_dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BenchArgs {
+    #[command(flatten)]
+    pub selection: Selection,
+
+    /// How many times to run the suite
+    #[arg(long, value_name = "K", default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..))]
+    pub runs: u64,
+
+    /// Seed of every run
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub seed: u64,
+
+    /// Most scenarios in flight at once (default 64)
+    #[arg(short = 'c', long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub concurrency: Option<u64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn run_defaults() {
+        let cli = Cli::try_parse_from(["mailconform", "run"]).unwrap();
+        let Command::Run(args) = cli.command else { panic!("not run") };
+        assert_eq!(args.seed, 1);
+        assert_eq!(args.report_dir, PathBuf::from("reports"));
+        assert_eq!(args.selection.features, [PathBuf::from("features")]);
+        assert!(args.concurrency.is_none());
+    }
+
+    #[test]
+    fn serve_needs_a_role() {
+        assert!(Cli::try_parse_from(["mailconform", "serve"]).is_err());
+        let cli = Cli::try_parse_from(["mailconform", "serve", "ews", "apns", "--bind", "0.0.0.0"]).unwrap();
+        let Command::Serve(args) = cli.command else { panic!("not serve") };
+        assert_eq!(args.roles, ["ews", "apns"]);
+    }
+}

@@ -1,0 +1,37 @@
+//! The `mailconform` command: runs Gherkin features against the simulated mail world, lists
+//! them, benchmarks them, and serves fake roles on real sockets.
+//!
+//! [`run_suite`] is the library entry used by `bench` and by tests; [`main_with`] is the whole
+//! command line behind the binary.
+
+pub mod bench;
+pub mod cli;
+pub mod error;
+pub mod exit;
+pub mod features;
+pub mod filter;
+pub mod list;
+pub mod report;
+pub mod roles;
+pub mod run;
+pub mod serve;
+pub mod summary;
+
+pub use cli::Cli;
+pub use error::CliError;
+pub use run::{run_suite, Console, RunOptions, RunResult, ScenarioResult};
+pub use summary::{Counts, Outcome};
+
+/// Runs a parsed command line; returns the process exit code. Errors are printed to stderr.
+pub fn main_with(cli: &Cli) -> u8 {
+    let result = match &cli.command {
+        cli::Command::Run(args) => run::run(args),
+        cli::Command::List(args) => list::list(args),
+        cli::Command::Bench(args) => bench::bench(args),
+        cli::Command::Serve(args) => serve::serve(args).map(|()| exit::PASSED),
+    };
+    result.unwrap_or_else(|e| {
+        eprintln!("mailconform: {e}");
+        exit::of_error(&e)
+    })
+}

@@ -1,0 +1,60 @@
+//! The report directory and the files a run writes into it (names per conventions.md).
+//!
+//! The directory and files are created before the run, so that an unwritable location stops
+//! the run before any scenario starts; the reports are collected in memory during the run and
+//! written when it ends, so that a write error is reported instead of lost.
+
+use crate::error::CliError;
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// JUnit XML report, one testcase per scenario.
+pub const JUNIT_FILE: &str = "junit.xml";
+/// Standard Cucumber JSON report.
+pub const CUCUMBER_JSON_FILE: &str = "cucumber.json";
+
+/// Report files of one run.
+#[derive(Debug, Clone)]
+pub struct ReportPaths {
+    pub dir: PathBuf,
+    pub junit: PathBuf,
+    pub cucumber_json: PathBuf,
+}
+
+/// Creates `dir` (and its parents) and the report files in it, truncating old ones.
+pub fn create(dir: &Path) -> Result<ReportPaths, CliError> {
+    std::fs::create_dir_all(dir).map_err(|source| CliError::ReportDir { path: dir.to_path_buf(), source })?;
+    let paths = ReportPaths { dir: dir.to_path_buf(), junit: dir.join(JUNIT_FILE), cucumber_json: dir.join(CUCUMBER_JSON_FILE) };
+    for path in [&paths.junit, &paths.cucumber_json] {
+        File::create(path).map_err(|source| CliError::ReportFile { path: path.clone(), source })?;
+    }
+    Ok(paths)
+}
+
+/// Writes a finished report.
+pub fn write(path: &Path, contents: &[u8]) -> Result<(), CliError> {
+    std::fs::write(path, contents).map_err(|source| CliError::ReportFile { path: path.to_path_buf(), source })
+}
+
+/// In-memory output a report writer fills during a run.
+#[derive(Debug, Clone, Default)]
+pub struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+impl Buffer {
+    pub fn contents(&self) -> Vec<u8> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+impl Write for Buffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}

@@ -1,0 +1,249 @@
+//! Running the suite: `mailconform run`, and [`run_suite`] for `bench` and tests.
+//!
+//! The Cucumber run is driven by `futures::executor::block_on`, never inside a tokio runtime:
+//! each scenario's world owns its own paused current-thread runtime and its steps block on it,
+//! so scenarios never see each other's clocks, whatever the concurrency.
+
+use crate::cli::RunArgs;
+use crate::error::CliError;
+use crate::exit;
+use crate::features::{self, FeatureFiles};
+use crate::filter::ScenarioFilter;
+use crate::report::{self, Buffer};
+use crate::summary::{self, Counts, Outcome, ScenarioKey, SharedTally};
+use cucumber::writer::{self, Coloring, Verbosity};
+use cucumber::{World as _, WriterExt as _};
+use futures::FutureExt as _;
+use mailconform_scenarios::world::scenario_seed;
+use mailconform_scenarios::{set_run_seed, MailWorld};
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// What a run prints while it runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Console {
+    /// Cucumber's console output on stdout.
+    Cucumber,
+    /// Nothing.
+    Quiet,
+}
+
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Feature files or directories.
+    pub features: Vec<PathBuf>,
+    /// Tag expression, as for `--tags`.
+    pub tags: Option<String>,
+    /// Scenario name regular expression, as for `--name`.
+    pub name: Option<String>,
+    pub seed: u64,
+    /// Most scenarios in flight at once; `None` keeps Cucumber's default (64).
+    pub concurrency: Option<usize>,
+    /// Where junit.xml and cucumber.json go; `None` writes no reports.
+    pub report_dir: Option<PathBuf>,
+    pub console: Console,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            features: vec![PathBuf::from(features::DEFAULT_FEATURES_DIR)],
+            tags: None,
+            name: None,
+            seed: 1,
+            concurrency: None,
+            report_dir: None,
+            console: Console::Quiet,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScenarioResult {
+    pub file: String,
+    pub line: usize,
+    pub feature: String,
+    pub rule: Option<String>,
+    pub name: String,
+    pub outcome: Outcome,
+    /// Virtual time the scenario's simulation covered.
+    pub virtual_time: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct RunResult {
+    pub seed: u64,
+    /// Every scenario that ran, ordered by file and line.
+    pub scenarios: Vec<ScenarioResult>,
+    pub counts: Counts,
+    /// Feature files that could not be parsed, with the parser's message.
+    pub parse_errors: Vec<String>,
+    /// Sum of the scenarios' virtual time.
+    pub virtual_time: Duration,
+    /// Wall time of the whole run, parsing included.
+    pub wall_time: Duration,
+}
+
+impl RunResult {
+    /// `(feature, scenario, outcome)` per scenario, in file and line order: what two runs with
+    /// the same seed must agree on.
+    pub fn outcomes(&self) -> Vec<(String, String, Outcome)> {
+        self.scenarios.iter().map(|s| (s.feature.clone(), s.name.clone(), s.outcome)).collect()
+    }
+
+    /// The closing `N passed, N failed[, N skipped]` line.
+    pub fn summary_line(&self) -> String {
+        summary::summary_line(&self.counts)
+    }
+
+    pub fn exit_code(&self) -> u8 {
+        exit::of_counts(&self.counts)
+    }
+
+    /// Whether no scenario ran and no feature file failed to parse.
+    pub fn nothing_ran(&self) -> bool {
+        self.scenarios.is_empty() && self.parse_errors.is_empty()
+    }
+}
+
+type VirtualTimes = Arc<Mutex<BTreeMap<ScenarioKey, Duration>>>;
+
+/// Runs the selected scenarios once, in this process.
+pub fn run_suite(opts: &RunOptions) -> Result<RunResult, CliError> {
+    let filter = ScenarioFilter::new(opts.tags.as_deref(), opts.name.as_deref())?;
+    let files = features::discover(&opts.features)?;
+    let reports = opts.report_dir.as_deref().map(report::create).transpose()?;
+
+    set_run_seed(opts.seed);
+    let tally = SharedTally::default();
+    let times = VirtualTimes::default();
+    let (junit, json) = (Buffer::default(), Buffer::default());
+    let ctx = Context { files, filter, seed: opts.seed, concurrency: opts.concurrency, times: times.clone() };
+
+    let started = Instant::now();
+    let ran = panic::catch_unwind(AssertUnwindSafe(|| match (opts.console, reports.is_some()) {
+        (Console::Cucumber, _) => execute(
+            writer::Basic::raw(std::io::stdout(), Coloring::Auto, Verbosity::Default)
+                .summarized()
+                .tee::<MailWorld, _>(writer::JUnit::<MailWorld, _>::for_tee(junit.clone(), 0))
+                .tee::<MailWorld, _>(writer::Json::for_tee(json.clone()))
+                .tee::<MailWorld, _>(tally.counter())
+                .normalized::<MailWorld>(),
+            ctx,
+        ),
+        (Console::Quiet, true) => execute(
+            writer::JUnit::<MailWorld, _>::for_tee(junit.clone(), 0)
+                .tee::<MailWorld, _>(writer::Json::for_tee(json.clone()))
+                .tee::<MailWorld, _>(tally.counter())
+                .normalized::<MailWorld>(),
+            ctx,
+        ),
+        (Console::Quiet, false) => execute(tally.counter().normalized::<MailWorld>(), ctx),
+    }));
+    let wall_time = started.elapsed();
+    let _ = std::io::stdout().flush();
+    if let Err(payload) = ran {
+        // Cucumber silences the panic hook during a run; give the default one back.
+        drop(panic::take_hook());
+        return Err(CliError::Harness(format!("the run stopped on a panic outside any step: {}", panic_message(&payload))));
+    }
+
+    if let Some(paths) = &reports {
+        report::write(&paths.junit, &junit.contents())?;
+        report::write(&paths.cucumber_json, &json.contents())?;
+    }
+
+    let tally = tally.lock();
+    let times = times.lock().unwrap_or_else(|p| p.into_inner());
+    let scenarios: Vec<ScenarioResult> = tally
+        .records()
+        .iter()
+        .map(|(key, rec)| ScenarioResult {
+            file: key.file.clone(),
+            line: key.line,
+            feature: rec.feature.clone(),
+            rule: rec.rule.clone(),
+            name: rec.name.clone(),
+            outcome: rec.outcome,
+            virtual_time: times.get(key).copied().unwrap_or_default(),
+        })
+        .collect();
+    Ok(RunResult {
+        seed: opts.seed,
+        virtual_time: scenarios.iter().map(|s| s.virtual_time).sum(),
+        scenarios,
+        counts: tally.counts(),
+        parse_errors: tally.parse_errors().to_vec(),
+        wall_time,
+    })
+}
+
+struct Context {
+    files: Vec<PathBuf>,
+    filter: ScenarioFilter,
+    seed: u64,
+    concurrency: Option<usize>,
+    times: VirtualTimes,
+}
+
+fn execute<Wr>(writer: Wr, ctx: Context)
+where
+    Wr: cucumber::Writer<MailWorld> + writer::Normalized + 'static,
+    Wr::Cli: Default,
+{
+    let Context { files, filter, seed, concurrency, times } = ctx;
+    let cucumber = MailWorld::cucumber::<PathBuf>()
+        .with_parser::<_, Vec<PathBuf>>(FeatureFiles)
+        .with_writer(writer)
+        .fail_on_skipped()
+        .before(move |feature, _rule, scenario, world| {
+            world.seed = scenario_seed(seed, &feature.name, &scenario.name);
+            async {}.boxed_local()
+        })
+        .after(move |feature, _rule, scenario, _finished, world| {
+            if let Some(world) = world {
+                let elapsed = world.virtual_elapsed();
+                times.lock().unwrap_or_else(|p| p.into_inner()).insert(ScenarioKey::of(feature, scenario), elapsed);
+            }
+            async {}.boxed_local()
+        })
+        .with_default_cli();
+    let cucumber = match concurrency {
+        Some(n) => cucumber.max_concurrent_scenarios(n),
+        None => cucumber,
+    };
+    futures::executor::block_on(cucumber.filter_run(files, move |f, r, s| filter.matches(f, r, s)));
+}
+
+fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".to_string())
+}
+
+/// `mailconform run`: returns the exit code.
+pub fn run(args: &RunArgs) -> Result<u8, CliError> {
+    let opts = RunOptions {
+        features: args.selection.features.clone(),
+        tags: args.selection.tags.clone(),
+        name: args.selection.name.clone(),
+        seed: args.seed,
+        concurrency: args.concurrency.map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
+        report_dir: Some(args.report_dir.clone()),
+        console: Console::Cucumber,
+    };
+    let result = run_suite(&opts)?;
+    if result.nothing_ran() {
+        eprintln!("mailconform: no scenario was selected; check --tags, --name and the feature paths (try `mailconform list`)");
+    }
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{}", result.summary_line());
+    let _ = out.flush();
+    Ok(result.exit_code())
+}

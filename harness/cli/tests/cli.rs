@@ -1,0 +1,179 @@
+//! The `mailconform` binary: exit codes, closing line, reports, listing.
+
+mod common;
+
+use common::{fixture, mailconform, scratch};
+
+fn path(p: &std::path::Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+#[test]
+fn passing_fixture_exits_0_and_writes_reports() {
+    let cwd = scratch("pass");
+    let feature = fixture("passing");
+    let run = mailconform(&cwd, &["run", path(&feature)]);
+    assert_eq!(run.code, 0, "stdout:\n{}\nstderr:\n{}", run.stdout, run.stderr);
+    assert_eq!(run.last_line(), "1 passed, 0 failed");
+
+    let junit = std::fs::read_to_string(cwd.join("reports/junit.xml")).expect("junit.xml written in reports/");
+    let mut reader = quick_xml::Reader::from_str(&junit);
+    let mut testcases = Vec::new();
+    loop {
+        match reader.read_event().expect("junit.xml is well-formed XML") {
+            quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e) if e.name().as_ref() == b"testcase" => {
+                let name = e.try_get_attribute("name").unwrap().expect("testcase has a name");
+                testcases.push(String::from_utf8_lossy(&name.value).into_owned());
+            }
+            quick_xml::events::Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert_eq!(testcases.len(), 1, "{junit}");
+    assert!(testcases[0].contains("sixteen minutes pass in virtual time"), "{testcases:?}");
+
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(cwd.join("reports/cucumber.json")).expect("cucumber.json written")).expect("valid JSON");
+    let features = json.as_array().expect("cucumber.json is an array");
+    assert_eq!(features.len(), 1);
+    assert_eq!(features[0]["name"], "Passing clock");
+    assert_eq!(features[0]["elements"].as_array().map(Vec::len), Some(1));
+}
+
+#[test]
+fn report_dir_option_is_honoured() {
+    let cwd = scratch("repdir");
+    let reports = cwd.join("nested/out");
+    let run = mailconform(&cwd, &["run", "--report-dir", path(&reports), path(&fixture("passing"))]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(reports.join("junit.xml").is_file());
+    assert!(reports.join("cucumber.json").is_file());
+}
+
+#[test]
+fn undefined_step_exits_1() {
+    let cwd = scratch("undef");
+    let run = mailconform(&cwd, &["run", path(&fixture("undefined"))]);
+    assert_eq!(run.code, 1, "stdout:\n{}", run.stdout);
+    assert_eq!(run.last_line(), "0 passed, 1 failed");
+}
+
+#[test]
+fn failing_assertion_exits_1() {
+    let cwd = scratch("fail");
+    let run = mailconform(&cwd, &["run", path(&fixture("failing"))]);
+    assert_eq!(run.code, 1, "stdout:\n{}", run.stdout);
+    assert_eq!(run.last_line(), "0 passed, 1 failed");
+}
+
+#[test]
+fn unparsable_feature_exits_1() {
+    let cwd = scratch("broken");
+    let run = mailconform(&cwd, &["run", path(&fixture("broken"))]);
+    assert_eq!(run.code, 1, "stdout:\n{}", run.stdout);
+    assert_eq!(run.last_line(), "0 passed, 1 failed");
+}
+
+#[test]
+fn nothing_selected_exits_3() {
+    let cwd = scratch("none");
+    let run = mailconform(&cwd, &["run", "--tags", "@nonexistent", path(&fixture("passing"))]);
+    assert_eq!(run.code, 3, "stdout:\n{}\nstderr:\n{}", run.stdout, run.stderr);
+    assert_eq!(run.last_line(), "0 passed, 0 failed");
+    assert!(run.stderr.contains("no scenario was selected"), "{}", run.stderr);
+}
+
+#[test]
+fn bad_tag_expression_exits_2() {
+    let cwd = scratch("badtag");
+    let run = mailconform(&cwd, &["run", "--tags", "@a and", path(&fixture("passing"))]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("invalid tag expression"), "{}", run.stderr);
+    assert!(!cwd.join("reports").exists(), "nothing is written on a usage error");
+}
+
+#[test]
+fn bad_name_regex_exits_2() {
+    let cwd = scratch("badname");
+    let run = mailconform(&cwd, &["run", "--name", "(", path(&fixture("passing"))]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("--name"), "{}", run.stderr);
+}
+
+#[test]
+fn missing_feature_path_exits_2() {
+    let cwd = scratch("missing");
+    let run = mailconform(&cwd, &["run", "no/such/features"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("does not exist"), "{}", run.stderr);
+    let run = mailconform(&cwd, &["run"]);
+    assert_eq!(run.code, 2, "the default features/ is missing here");
+}
+
+#[test]
+fn unusable_report_dir_exits_4() {
+    let cwd = scratch("repfail");
+    std::fs::write(cwd.join("a-file"), "").unwrap();
+    let run = mailconform(&cwd, &["run", "--report-dir", "a-file/reports", path(&fixture("passing"))]);
+    assert_eq!(run.code, 4, "{}", run.stderr);
+    assert!(run.stderr.contains("report directory"), "{}", run.stderr);
+}
+
+#[test]
+fn name_filter_selects_by_scenario_name() {
+    let cwd = scratch("name");
+    let run = mailconform(&cwd, &["run", "--name", "short", path(&fixture("concurrent"))]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.last_line(), "1 passed, 0 failed");
+}
+
+#[test]
+fn list_shows_source_tags_and_lines() {
+    let cwd = scratch("list");
+    let run = mailconform(&cwd, &["list", path(&fixture("passing"))]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let line = run.stdout.lines().next().expect("one scenario listed");
+    assert!(line.contains("clock.feature:3"), "{line}");
+    assert!(line.contains("sixteen minutes pass in virtual time"), "{line}");
+    assert!(line.contains("@source:004.failure.Q6"), "{line}");
+}
+
+#[test]
+fn list_expands_outlines_with_inherited_tags_as_json() {
+    let cwd = scratch("listjson");
+    let run = mailconform(&cwd, &["list", "--format", "json", "--tags", "@spec:MS-ASCMD.2.2.1.13", path(&fixture("outline"))]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let listed: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON array");
+    let rows = listed.as_array().expect("array");
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["scenario"], "waiting 2 minutes");
+    assert_eq!(rows[1]["line"], 14);
+    let tags: Vec<&str> = rows[0]["tags"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
+    assert_eq!(tags, ["@source:001.fixture", "@slow", "@spec:MS-ASCMD.2.2.1.13"]);
+}
+
+#[test]
+fn list_with_nothing_selected_exits_3() {
+    let cwd = scratch("listnone");
+    let run = mailconform(&cwd, &["list", "--tags", "@nonexistent", path(&fixture("passing"))]);
+    assert_eq!(run.code, 3);
+}
+
+#[test]
+fn serve_reports_unavailable_role() {
+    let cwd = scratch("serve");
+    let run = mailconform(&cwd, &["serve", "ews"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("role `ews` is not available"), "{}", run.stderr);
+}
+
+#[test]
+fn bench_prints_table_and_summary() {
+    let cwd = scratch("bench");
+    let run = mailconform(&cwd, &["bench", "--runs", "2", path(&fixture("concurrent"))]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("wall time"), "{}", run.stdout);
+    assert!(run.stdout.contains("17m 0s per run"), "{}", run.stdout);
+    assert_eq!(run.last_line(), "2 passed, 0 failed");
+    assert!(!run.stdout.contains("Feature:"), "bench prints no Cucumber output");
+}
