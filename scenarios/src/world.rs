@@ -113,6 +113,10 @@ impl MailWorld {
         self.sim().elapsed().as_millis() as u64
     }
 
+    pub fn is_deployed(&self) -> bool {
+        self.deployed
+    }
+
     /// Build the planned deployment if it is not up yet.
     pub fn deploy(&mut self) {
         if self.deployed {

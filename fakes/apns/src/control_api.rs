@@ -66,8 +66,8 @@ fn with_device(apns: &Apns, token: &str, f: impl FnOnce(&Arc<Device>) -> Respons
     }
 }
 
-fn parse<'a, T: Deserialize<'a>>(body: &'a [u8], example: &str) -> Result<T, Response> {
-    serde_json::from_slice(body).map_err(|e| error(400, format!("expected a body like {example}: {e}")))
+fn parse<'a, T: Deserialize<'a>>(body: &'a [u8], example: &str) -> Result<T, Box<Response>> {
+    serde_json::from_slice(body).map_err(|e| Box::new(error(400, format!("expected a body like {example}: {e}"))))
 }
 
 #[derive(Deserialize)]
@@ -80,7 +80,7 @@ struct Register {
 fn register(apns: &Apns, body: &[u8]) -> Response {
     let r: Register = match parse(body, r#"{"bundle_id": "com.example.securemail", "environment": "production"}"#) {
         Ok(r) => r,
-        Err(e) => return e,
+        Err(e) => return *e,
     };
     if r.bundle_id.trim().is_empty() {
         return error(400, "bundle_id must not be empty");
@@ -123,7 +123,7 @@ struct Throttle {
 fn throttle(apns: &Apns, body: &[u8]) -> Response {
     let t: Throttle = match parse(body, r#"{"token": "<device token>", "count": 3}"#) {
         Ok(t) => t,
-        Err(e) => return e,
+        Err(e) => return *e,
     };
     with_device(apns, &t.token, |d| {
         d.throttle(t.count);
@@ -134,7 +134,7 @@ fn throttle(apns: &Apns, body: &[u8]) -> Response {
 fn add_team(apns: &Apns, body: &[u8]) -> Response {
     let team: TeamKey = match parse(body, r#"{"team_id": "TEAM123456", "key_id": "KEY1234567", "public_key_pem": "-----BEGIN PUBLIC KEY-----..."}"#) {
         Ok(t) => t,
-        Err(e) => return e,
+        Err(e) => return *e,
     };
     match apns.tokens.add_team(&team) {
         Ok(()) => json_response(200, &json!({"team_id": team.team_id, "key_id": team.key_id})),

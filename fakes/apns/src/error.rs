@@ -8,11 +8,13 @@ use mailconform_sim::{ControlError, SimError};
 #[derive(Debug, thiserror::Error)]
 pub enum ApnsError {
     /// Connecting, TLS (an expired or untrusted provider certificate ends here) or HTTP/2.
-    #[error("no APNs answer from {url}: {source}")]
+    #[error("no APNs answer from {url}: {source}{hint}")]
     Transport {
         url: String,
         #[source]
         source: SimError,
+        /// What the failure most likely means, when the provider can tell (empty otherwise).
+        hint: String,
     },
     #[error("APNs control call failed: {0}")]
     Control(#[from] ControlError),

@@ -58,7 +58,7 @@ impl ProviderToken {
         let team_id = claims.get("iss").and_then(|k| k.as_str()).ok_or_else(|| bad("no iss claim"))?;
         let issued_at = match claims.get("iat") {
             Some(v) if v.is_u64() => v.as_u64().unwrap_or_default(),
-            Some(v) if v.as_f64().is_some_and(|f| f.is_finite() && f >= 0.0 && f < 1e15) => v.as_f64().unwrap_or_default() as u64,
+            Some(v) if v.as_f64().is_some_and(|f| (0.0..1e15).contains(&f)) => v.as_f64().unwrap_or_default() as u64,
             _ => return Err(bad("no numeric iat claim")),
         };
         let signature = B64URL_LENIENT.decode(s).map_err(|_| bad("signature is not base64url"))?;

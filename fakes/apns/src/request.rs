@@ -279,7 +279,7 @@ mod tests {
     fn collapse_id_is_counted_in_utf8_bytes() {
         let mut h = headers(&[("apns-topic", "a.b")]);
         // 22 three-byte characters: 22 characters but 66 bytes.
-        h.insert("apns-collapse-id", HeaderValue::from_bytes("é€".repeat(11).as_bytes()).unwrap());
+        h.insert("apns-collapse-id", HeaderValue::from_bytes("€".repeat(22).as_bytes()).unwrap());
         assert_eq!(check_headers(&Method::POST, &h, Err(Reason::MissingTopic)), Err(Reason::BadCollapseId));
     }
 
@@ -377,7 +377,7 @@ mod tests {
             match check_headers(&method, &h, default) {
                 Ok(p) => {
                     prop_assert!([10, 5, 1].contains(&p.priority));
-                    prop_assert!(p.collapse_id.map_or(true, |c| c.len() <= MAX_COLLAPSE_ID * 3));
+                    prop_assert!(p.collapse_id.is_none_or(|c| c.len() <= MAX_COLLAPSE_ID * 3));
                     prop_assert!(!p.topic.is_empty());
                 }
                 Err(r) => {

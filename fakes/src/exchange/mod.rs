@@ -9,7 +9,7 @@ pub mod profile;
 mod push;
 pub mod retry;
 
-pub use control::ExchangeControl;
+pub use control::{DeliveryRecordView, ExchangeControl};
 pub use profile::ServerProfile;
 pub use push::{DeliveryRecord, SubscriptionView};
 pub use retry::{RetryMode, RetrySchedule};

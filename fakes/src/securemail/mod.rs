@@ -11,7 +11,7 @@ mod control;
 mod ews_client;
 mod flow;
 
-pub use control::DeviceControl;
+pub use control::{DeviceControl, DeviceStateView};
 
 use mailconform_ews::SchemaVersion;
 use mailconform_sim::{ConnInfo, FakeEnv, Handler, HandlerFuture, Request, CONTROL_PREFIX};

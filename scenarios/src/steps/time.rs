@@ -9,7 +9,14 @@ fn fresh(w: &mut MailWorld) {
 
 #[when(expr = "{int} minute(s) pass(es)")]
 fn minutes_pass(w: &mut MailWorld, n: u64) {
+    w.deploy();
     w.sim().advance(Duration::from_secs(n * 60));
+}
+
+#[when(expr = "{int} second(s) pass(es)")]
+fn seconds_pass(w: &mut MailWorld, n: u64) {
+    w.deploy();
+    w.sim().advance(Duration::from_secs(n));
 }
 
 #[then(expr = "the virtual clock reads {int} minute(s)")]

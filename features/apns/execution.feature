@@ -1,0 +1,40 @@
+@source:004.data-flow.Q1
+Feature: New mail reaches the badge through the listener and APNs
+  Execution (Data Flow Q1): mailbox activity makes Exchange send an EWS push notification to
+  the listener, and the listener sends an APNs push carrying the total unread count of the
+  inbox. The FAQ's own check (Configuration Q11): the badge equals the unread count Outlook shows.
+
+  Background:
+    Given the default topology
+    And alice has Secure Mail for iOS in the Americas region
+    And alice has set up push notifications
+
+  @spec:MS-OXWSNTIF.3.1.4.1
+  Scenario: One new message sets the badge to 1
+    When 1 message arrives in alice's inbox
+    Then alice's badge shows 1
+    And APNs delivered a badge of 1 to alice's device last
+
+  @source:004.config.Q11
+  Scenario: The badge follows the inbox unread count up and down
+    When 3 messages arrive in alice's inbox
+    Then alice's badge shows 3
+    And alice's badge equals the unread count of alice's inbox
+    When alice reads 2 messages on another client
+    Then alice's badge shows 1
+    And alice's badge equals the unread count of alice's inbox
+    When alice reads all messages on another client
+    Then alice's badge shows 0
+
+  @source:004.general.Q8
+  Scenario: Only the badge count flows through the listener, not mail
+    When 2 messages arrive in alice's inbox
+    Then the Americas listener's state contains neither alice's e-mail address nor ActiveSync device ID
+    And the Americas listener stores the SHA-256 of alice's e-mail address
+
+  @source:004.config.Q11
+  Scenario: The badge keeps updating with the app in the background for more than 5 minutes
+    When alice sends Secure Mail to the background
+    And 6 minutes pass
+    And 2 messages arrive in alice's inbox
+    Then alice's badge shows 2

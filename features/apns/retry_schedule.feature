@@ -1,0 +1,16 @@
+@source:004.data-flow.Q6
+Feature: The retry schedule is a parameter
+  Microsoft's StatusFrequency page gives the retry rule twice: its table (retries at 0:30, 1:00,
+  2:00, 4:00, 8:00 ...) is the default here; its prose (each interval doubles) is one switch away.
+
+  @spec:MS-OXWSNTIF.3.1.4.3
+  Scenario: The retry schedule read from the documentation's prose
+    Given the default topology
+    And Exchange retries on the schedule of the documentation's prose
+    And alice has Secure Mail for iOS in the Americas region
+    And alice has set up push notifications
+    When the Americas listener becomes unreachable
+    And 1 message arrives in alice's inbox
+    And 16 minutes pass
+    Then Exchange retried the failed notification to alice's listener at "0:30, 1:30, 3:30, 7:30" after the first attempt
+    And Exchange ended alice's first subscription 15 minutes after the first failed attempt

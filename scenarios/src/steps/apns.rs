@@ -1,0 +1,22 @@
+use super::device::state;
+use crate::MailWorld;
+use cucumber::then;
+use std::time::Duration;
+
+#[then(expr = "APNs delivered {int} notification(s) to {word}'s device")]
+fn delivered(w: &mut MailWorld, n: usize, user: String) {
+    let token = state(w, &user).device_token.unwrap_or_else(|| panic!("{user}'s device has no token"));
+    let apns = w.roles().apns().expect("apns role");
+    let got = w.run(apns.notifications(&token, 0, Duration::ZERO)).expect("APNs control API answers");
+    assert_eq!(got.len(), n, "notifications delivered: {got:?}");
+}
+
+#[then(expr = "APNs delivered a badge of {int} to {word}'s device last")]
+fn last_badge(w: &mut MailWorld, badge: u64, user: String) {
+    let token = state(w, &user).device_token.unwrap_or_else(|| panic!("{user}'s device has no token"));
+    let apns = w.roles().apns().expect("apns role");
+    let got = w.run(apns.notifications(&token, 0, Duration::ZERO)).expect("APNs control API answers");
+    let last = got.last().unwrap_or_else(|| panic!("no notification delivered"));
+    let v = serde_json::to_value(last).unwrap_or_default();
+    assert_eq!(v["payload"]["aps"]["badge"].as_u64(), Some(badge), "last notification {v}");
+}

@@ -1,0 +1,11 @@
+//! Step definitions, one module per role. Each step acts through a role's protocol or its
+//! control API; parsing of the words features use (regions, versions, times) lives in `words`.
+
+mod apns;
+mod deployment;
+mod device;
+mod exchange;
+mod listener;
+mod mail;
+mod time;
+pub(crate) mod words;
