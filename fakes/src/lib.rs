@@ -7,5 +7,6 @@ pub mod deployment;
 pub mod exchange;
 pub mod listener;
 pub mod securemail;
+pub mod serve;
 
 pub use mailconform_apns as apns;

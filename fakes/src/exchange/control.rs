@@ -151,6 +151,11 @@ impl ExchangeControl {
         Ok(v["item_id"].as_str().unwrap_or_default().to_string())
     }
 
+    /// Deliver message number `n` without reading the answer's details (bench loops).
+    pub async fn deliver_quietly(&self, email: &str, n: usize) -> Result<(), ControlError> {
+        self.0.post(&format!("/mailboxes/{email}/messages"), &json!({"subject": format!("Message {n}")})).await.map(|_| ())
+    }
+
     pub async fn mark_read(&self, email: &str, item_id: &str, read: bool) -> Result<u32, ControlError> {
         let v = self.0.post(&format!("/mailboxes/{email}/messages/{item_id}/read"), &json!({"read": read})).await?;
         Ok(v["unread"].as_u64().unwrap_or_default() as u32)

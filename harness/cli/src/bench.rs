@@ -25,9 +25,19 @@ pub struct BenchStats {
 /// Delivered push notifications per second of wall time over the runs, once the suite
 /// exercises the push path; `None` leaves the line out of the table.
 pub fn notifications_per_second(runs: &[RunResult]) -> Option<f64> {
-    let _ = runs;
-    None
+    let seed = runs.first().map(|r| r.seed).unwrap_or(1);
+    match crate::push_bench::measure(PUSH_BENCH_DEVICES, PUSH_BENCH_ROUNDS, seed) {
+        Ok(t) => Some(t.per_second()),
+        Err(e) => {
+            eprintln!("push throughput not measured: {e}");
+            None
+        }
+    }
 }
+
+/// Phones and messages per phone of the push-throughput figure.
+pub const PUSH_BENCH_DEVICES: usize = 200;
+pub const PUSH_BENCH_ROUNDS: usize = 25;
 
 /// Computes [`BenchStats`]; `runs` must not be empty.
 pub fn stats(runs: &[RunResult]) -> BenchStats {

@@ -114,7 +114,7 @@ pub struct ListArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
-    /// Roles to start, e.g. ews listener apns
+    /// Roles to start: exchange, listener (all regions) or listener.<region>, apns, or all
     #[arg(value_name = "ROLE", required = true, num_args = 1..)]
     pub roles: Vec<String>,
 
@@ -122,9 +122,10 @@ pub struct ServeArgs {
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
     pub bind: IpAddr,
 
-    /// Directory for the run's CA (ca.pem), keys and fake state
-    #[arg(long, value_name = "DIR", default_value = "state")]
-    pub state_dir: PathBuf,
+    /// Directory for the run's CA (ca.pem), endpoints.json and APNs credentials; default: a
+    /// fresh directory under the system's temporary directory (its path is printed)
+    #[arg(long, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -11,6 +11,7 @@ pub mod exit;
 pub mod features;
 pub mod filter;
 pub mod list;
+pub mod push_bench;
 pub mod report;
 pub mod roles;
 pub mod run;

@@ -1,24 +1,54 @@
-//! Fake roles that `mailconform serve` can start on real sockets.
-//!
-//! No role is available in this build yet: every requested role is reported as unknown.
+//! Fake roles that `mailconform serve` starts on real sockets with the real clock.
 
 use crate::error::CliError;
+use mailconform_fakes::serve;
 use std::net::IpAddr;
 use std::path::Path;
 
 /// Names of the roles this build can serve.
 pub fn available() -> Vec<String> {
-    Vec::new()
+    serve::ROLES.iter().map(|r| r.to_string()).chain(["all".to_string()]).collect()
 }
 
 /// Starts `roles` listening on `bind`, keeping the run's CA and state in `state_dir`, and
-/// serves until interrupted. Unknown roles are a usage error ([`CliError::UnknownRole`]); a
-/// role that fails to start is [`CliError::RoleStart`].
+/// serves until Ctrl-C or SIGTERM. Unknown roles are a usage error ([`CliError::UnknownRole`]);
+/// a role that fails to start is [`CliError::RoleStart`].
 pub fn start(roles: &[String], bind: IpAddr, state_dir: &Path) -> Result<(), CliError> {
-    let _ = (bind, state_dir);
-    let available = available();
-    match roles.iter().find(|r| !available.contains(r)) {
-        Some(role) => Err(CliError::UnknownRole { role: role.clone(), available }),
-        None => Ok(()),
+    if let Some(role) = roles.iter().find(|r| !serve::known(r)) {
+        return Err(CliError::UnknownRole { role: role.clone(), available: available() });
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| CliError::RoleStart(e.to_string()))?;
+    runtime.block_on(async {
+        let world = serve::start(roles, bind, state_dir).await.map_err(|e| CliError::RoleStart(e.to_string()))?;
+        println!("state directory: {}", state_dir.display());
+        let topology = world.topology.lock().expect("topology poisoned").clone();
+        for e in topology.roles.values() {
+            println!("{:<26} {:<36} {}", e.role, e.host, e.base_url);
+        }
+        println!("serving; stop with Ctrl-C");
+        wait_for_stop().await;
+        println!("stopped");
+        Ok(())
+    })
+}
+
+async fn wait_for_stop() {
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }

@@ -3,7 +3,18 @@
 use crate::cli::ServeArgs;
 use crate::error::CliError;
 use crate::roles;
+use std::path::PathBuf;
 
 pub fn serve(args: &ServeArgs) -> Result<(), CliError> {
-    roles::start(&args.roles, args.bind, &args.state_dir)
+    let dir = match &args.state_dir {
+        Some(d) => d.clone(),
+        None => fresh_state_dir(),
+    };
+    roles::start(&args.roles, args.bind, &dir)
+}
+
+/// A new directory per serve, so two serves never share keys or endpoints.
+fn fresh_state_dir() -> PathBuf {
+    let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or_default();
+    std::env::temp_dir().join(format!("mailconform-serve-{}-{stamp}", std::process::id()))
 }

@@ -20,6 +20,8 @@ pub enum SimError {
     BadUrl { url: String, reason: String },
     #[error("I/O error: {0}")]
     Io(#[from] io::Error),
+    #[error("JSON: {0}")]
+    Json(#[from] serde_json::Error),
     #[error("certificate minting failed: {0}")]
     Pki(String),
 }

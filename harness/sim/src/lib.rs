@@ -14,6 +14,7 @@ pub mod http;
 pub mod net;
 pub mod pki;
 pub mod rng;
+pub mod serve;
 pub mod sim;
 pub mod tls;
 pub mod topology;

@@ -118,7 +118,13 @@ impl HttpClient {
         }
         let req = http::Request::from_parts(parts, Full::new(body));
 
-        let sender = match self.take_pooled(&key) {
+        let pooled = match self.take_pooled(&key) {
+            // A connection handed back a moment ago may not have been polled to idle yet:
+            // wait for it rather than judge it busy and open another.
+            Some(Sender::H1(mut s)) => s.ready().await.ok().map(|_| Sender::H1(s)),
+            other => other,
+        };
+        let sender = match pooled {
             Some(s) => s,
             None => self.connect(&key, opts).await?,
         };
@@ -157,7 +163,7 @@ impl HttpClient {
         }
         let list = p.h1.get_mut(key)?;
         while let Some(s) = list.pop() {
-            if !s.is_closed() && s.is_ready() {
+            if !s.is_closed() {
                 return Some(Sender::H1(s));
             }
         }

@@ -1,0 +1,87 @@
+//! The fakes on real sockets, and the state directory outside clients read: `ca.pem`,
+//! `endpoints.json`, APNs provider credentials for the default App ID, and the ES256 signing
+//! key for token authentication.
+
+use crate::apns::{generate_team_key, Apns, ApnsConfig, Environment};
+use crate::defaults;
+use crate::deployment::default_exchange_config;
+use crate::exchange::Exchange;
+use crate::listener::{Listener, ListenerConfig, ListenerControl, Region};
+use mailconform_sim::pki::ClientCertSpec;
+use mailconform_sim::serve::RealWorld;
+use mailconform_sim::tls::{self, ClientAuth};
+use mailconform_sim::{ControlClient, SimError};
+use serde_json::json;
+use std::net::IpAddr;
+use std::path::Path;
+
+/// Roles `serve` knows. `listener` means all three regions.
+pub const ROLES: [&str; 6] = ["exchange", "listener", "listener.us-east-1", "listener.eu-west-1", "listener.ap-southeast-1", "apns"];
+
+pub fn known(role: &str) -> bool {
+    ROLES.contains(&role) || role == "all"
+}
+
+/// Start `roles` and write the state directory. The fakes run on the current tokio runtime
+/// until it ends.
+pub async fn start(roles: &[String], bind: IpAddr, state_dir: &Path) -> Result<RealWorld, SimError> {
+    let world = RealWorld::new(1)?;
+    let want = |r: &str| roles.iter().any(|x| x == r || x == "all");
+    std::fs::create_dir_all(state_dir)?;
+    std::fs::write(state_dir.join("ca.pem"), world.pki.ca.cert_pem())?;
+
+    let mut regions: Vec<Region> = Vec::new();
+    for r in Region::ALL {
+        if want("listener") || want(&r.role()) {
+            regions.push(r);
+        }
+    }
+    if want("exchange") {
+        let ex = Exchange::new(world.env("exchange"), default_exchange_config());
+        world.bind(defaults::roles::EXCHANGE, defaults::EXCHANGE_HOST, ex, ClientAuth::None, bind).await?;
+    }
+    let provider = world.pki.push_ca.client_leaf(&ClientCertSpec {
+        common_name: format!("Apple Push Services: {}", defaults::APP_ID),
+        uid: Some(defaults::APP_ID.into()),
+        not_before_unix: world.clock.unix_secs() as i64 - 86_400,
+        not_after_unix: world.clock.unix_secs() as i64 + 365 * 86_400,
+    })?;
+    if want("apns") {
+        let (team, _pkcs8, p8) = generate_team_key(defaults::TEAM_ID, defaults::KEY_ID);
+        let roots = tls::roots(&[world.pki.push_ca.cert_der().clone()]);
+        for (role, host, environment) in [
+            (defaults::roles::APNS, defaults::APNS_HOST, Environment::Production),
+            (defaults::roles::APNS_SANDBOX, defaults::APNS_SANDBOX_HOST, Environment::Sandbox),
+        ] {
+            let apns = Apns::new(world.env(host), ApnsConfig { environment, teams: vec![team.clone()] });
+            world.bind(role, host, apns, ClientAuth::Optional(roots.clone()), bind).await?;
+        }
+        let dir = state_dir.join("apns");
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(dir.join("provider-cert.pem"), &provider.cert_pem)?;
+        std::fs::write(dir.join("provider-key.pem"), &provider.key_pem)?;
+        std::fs::write(dir.join("push-ca.pem"), world.pki.push_ca.cert_pem())?;
+        std::fs::write(dir.join(format!("AuthKey_{}.p8", defaults::KEY_ID)), p8)?;
+        std::fs::write(
+            dir.join("token.json"),
+            serde_json::to_vec_pretty(&json!({"team_id": defaults::TEAM_ID, "key_id": defaults::KEY_ID, "key_file": format!("AuthKey_{}.p8", defaults::KEY_ID), "topic": defaults::APP_ID}))?,
+        )?;
+    }
+    for r in regions {
+        let host = r.host(defaults::DOMAIN);
+        let l = Listener::new(
+            world.env(&host),
+            ListenerConfig { region: r, host: host.clone(), apns_production: format!("https://{}", defaults::APNS_HOST), apns_sandbox: format!("https://{}", defaults::APNS_SANDBOX_HOST) },
+        );
+        let (endpoint, _, _) = world.bind(&r.role(), &host, l, ClientAuth::None, bind).await?;
+        // The listener of a served deployment can push at once: Secure Mail's certificate is uploaded.
+        let control = ListenerControl { control: ControlClient::new(world.client(), &endpoint.control_url), api: ControlClient::new(world.client(), &format!("{}/api/v1", endpoint.base_url)) };
+        control
+            .upload_certificate(defaults::APP_ID, r, &provider.cert_pem, &provider.key_pem)
+            .await
+            .map_err(|e| SimError::Http { host, reason: e.to_string() })?;
+    }
+    let topology = world.topology.lock().expect("topology poisoned").clone();
+    std::fs::write(state_dir.join("endpoints.json"), serde_json::to_vec_pretty(&topology)?)?;
+    Ok(world)
+}
