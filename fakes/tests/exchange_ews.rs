@@ -64,6 +64,7 @@ fn unsubscribe(sim: &Simulation, auth: &str, id: &str) -> Result<(), ResponseErr
 
 // ---- authentication ---------------------------------------------------------------------
 
+/// Clients pick their authentication from the challenge; IIS names the host as the realm.
 #[test]
 fn no_credentials_get_the_basic_challenge_of_the_host() {
     let sim = sim(1);
@@ -76,7 +77,7 @@ fn no_credentials_get_the_basic_challenge_of_the_host() {
 fn a_wrong_password_or_an_unknown_user_is_401() {
     let sim = sim(2);
     let body = write_request(SchemaVersion::Exchange2013, &get_folder(vec![distinguished("inbox")]));
-    for auth in [basic("alice", "bob-pw"), basic("alice", ""), basic("mallory", "alice-pw"), basic("alice", "alice-pw ")] {
+    for auth in [basic("alice", "bob-pw"), basic("alice", ""), basic("mallory", "alice-pw"), basic("alice", "alice-pw "), "Bearer alice-pw".to_string(), basic("alice", "alice-pw").replace("Basic ", "Basic")] {
         let r = post_ews(&sim, &auth, body.clone());
         assert_eq!(r.status(), 401, "{auth}");
         assert_eq!(r.headers().get(http::header::WWW_AUTHENTICATE).unwrap(), "Basic realm=\"mail.example.test\"");
@@ -85,6 +86,7 @@ fn a_wrong_password_or_an_unknown_user_is_401() {
     assert!(sim.block_on(exchange_control(&sim).requests()).unwrap().is_empty());
 }
 
+/// Credentials that do not decode are a bad request, not a challenge: retrying cannot help.
 #[test]
 fn malformed_basic_credentials_are_400() {
     let sim = sim(3);
@@ -100,6 +102,22 @@ fn get_is_405_and_names_post() {
     assert_eq!(r.headers().get(http::header::ALLOW).unwrap(), "POST");
 }
 
+/// IIS matches the virtual directory case-insensitively; other paths are IIS's 404.
+#[test]
+fn the_ews_path_is_case_insensitive() {
+    let sim = sim(25);
+    let body = write_request(SchemaVersion::Exchange2013, &get_folder(vec![distinguished("inbox")]));
+    for (path, status) in [("/ews/exchange.asmx", 200), ("/EWS/EXCHANGE.ASMX", 200), ("/EWS/Exchange.asmx/", 404), ("/owa/", 404)] {
+        let req = http::Request::post(format!("https://mail.example.test{path}"))
+            .header(http::header::AUTHORIZATION, alice_auth())
+            .body(bytes::Bytes::from(body.clone()))
+            .unwrap();
+        let r = sim.block_on(sim.client().send(req, &mailconform_sim::RequestOptions::default())).unwrap();
+        assert_eq!(r.status(), status, "{path}");
+    }
+}
+
+/// Windows accepts the login, the UPN and the down-level `DOMAIN\login` form for one mailbox.
 #[test]
 fn the_down_level_and_upn_logins_both_work() {
     let sim = sim(5);
@@ -116,6 +134,7 @@ fn the_down_level_and_upn_logins_both_work() {
 
 // ---- faults and versions ----------------------------------------------------------------
 
+/// exchangelib reads the line and position of a schema fault to report where a request broke.
 #[test]
 fn malformed_xml_is_a_schema_validation_fault_with_its_position() {
     let sim = sim(6);
@@ -130,6 +149,7 @@ fn malformed_xml_is_a_schema_validation_fault_with_its_position() {
     assert_eq!(parse_server_version_info(r.body()).unwrap(), Some(ServerVersionInfo::for_schema(SchemaVersion::Exchange2013Sp1)));
 }
 
+/// Clients probe from the newest schema down and step down on ErrorInvalidServerVersion.
 #[test]
 fn a_schema_version_newer_than_the_server_is_refused() {
     let sim = exchange_sim(7, ServerProfile::Exchange2010);
@@ -158,6 +178,7 @@ fn an_unknown_schema_version_string_is_refused() {
     }
 }
 
+/// Exchange 2007-era clients sent no RequestServerVersion; the fake serves them the oldest schema.
 #[test]
 fn a_request_without_request_server_version_is_accepted() {
     let sim = sim(9);
@@ -170,6 +191,8 @@ fn a_request_without_request_server_version_is_accepted() {
     assert_eq!(folders(&r)[0].as_ref().unwrap().folder_id, INBOX);
 }
 
+/// Clients learn the server's version from the header of any response, faults included, and
+/// exchangelib refuses a response whose build numbers are missing.
 #[test]
 fn every_response_carries_the_profiles_server_version_info() {
     // (profile, MajorVersion, MinorVersion, MajorBuildNumber, MinorBuildNumber, Version)
@@ -208,6 +231,8 @@ fn every_response_carries_the_profiles_server_version_info() {
     }
 }
 
+/// exchangelib's version guess sends a dummy ConvertId and needs only an error message and
+/// the ServerVersionInfo header back.
 #[test]
 fn convert_id_probe_gets_an_error_message_with_server_version_info() {
     let sim = sim(10);
@@ -232,6 +257,7 @@ fn an_unknown_operation_is_an_invalid_request_fault() {
 
 // ---- GetFolder ----------------------------------------------------------------------------
 
+/// Devices read the inbox's id and unread count with GetFolder; both must follow the mailbox.
 #[test]
 fn get_folder_counts_follow_deliveries_and_read_state() {
     let sim = sim(12);
@@ -322,6 +348,7 @@ fn status_frequency_outside_1_to_1440_fails_schema_validation() {
     assert_eq!(freqs, [1, 1440]);
 }
 
+/// Exchange takes a push URL only if it is non-empty, shorter than 2083 characters, http or https.
 #[test]
 fn a_missing_or_bad_push_url_is_refused() {
     let sim = sim(17);
@@ -378,6 +405,7 @@ fn subscribing_to_another_users_inbox_is_access_denied() {
     assert!(sim.block_on(exchange_control(&sim).subscriptions()).unwrap().is_empty());
 }
 
+/// A watermark names a position in one mailbox's event log; any other is ErrorInvalidWatermark.
 #[test]
 fn a_foreign_or_garbage_watermark_is_invalid() {
     let sim = sim(21);
@@ -426,6 +454,8 @@ fn a_successful_subscribe_returns_an_id_and_a_watermark_and_is_listed() {
 
 // ---- Unsubscribe --------------------------------------------------------------------------
 
+/// Unsubscribe serves pull and streaming subscriptions only; a push subscription ends by the
+/// subscriber answering Unsubscribe, and nobody touches another user's subscription.
 #[test]
 fn unsubscribe_answers_by_whose_and_what_the_subscription_is() {
     let sim = sim(23);
@@ -443,6 +473,7 @@ fn unsubscribe_answers_by_whose_and_what_the_subscription_is() {
 
 // ---- transport limits ---------------------------------------------------------------------
 
+/// Oversized input is refused before it is read, and refusing it costs the server nothing.
 #[test]
 fn a_body_over_8_mb_is_413_and_the_server_keeps_its_state() {
     let sim = sim(24);

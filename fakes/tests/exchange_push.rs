@@ -107,6 +107,7 @@ fn new_mail_is_one_notification_with_the_inbox_unread_count() {
     }
 }
 
+/// Exchange 2007 SP1 had no UnreadCount in folder events; the listener must cope without it.
 #[test]
 fn exchange_2007_sp1_sends_no_unread_count() {
     let (sim, sink) = world(210, ServerProfile::Exchange2007Sp1);
@@ -134,6 +135,7 @@ fn a_2007_sp1_subscription_on_a_newer_server_gets_no_unread_count() {
     assert!(only(&got[0].notifications).events.iter().all(|e| e.unread_count.is_none()));
 }
 
+/// Reading mail elsewhere must clear the badge, so a read-state change is pushed with its count.
 #[test]
 fn mark_read_is_pushed_with_the_new_count() {
     let (sim, sink) = world(212, ServerProfile::Exchange2013);
@@ -151,6 +153,7 @@ fn mark_read_is_pushed_with_the_new_count() {
     assert_eq!(n.events[1].unread_count, Some(0));
 }
 
+/// A subscription sees its own mailbox only.
 #[test]
 fn bobs_mail_is_not_pushed_to_alices_subscription() {
     let (sim, sink) = world(213, ServerProfile::Exchange2013);
@@ -162,6 +165,8 @@ fn bobs_mail_is_not_pushed_to_alices_subscription() {
 
 // ---- watermarks -------------------------------------------------------------------------------
 
+/// A subscriber detects missed events by comparing PreviousWatermark with the last watermark
+/// it saw, so each notification must start where the previous one ended.
 #[test]
 fn previous_watermark_continues_from_the_last_event_delivered() {
     let (sim, sink) = world(220, ServerProfile::Exchange2013);
@@ -186,6 +191,8 @@ fn previous_watermark_continues_from_the_last_event_delivered() {
 
 // ---- keep-alives ------------------------------------------------------------------------------
 
+/// With no mail, a subscriber hears a StatusEvent every StatusFrequency minutes: that is how it
+/// knows the subscription is alive. Checks `count` of them at their exact instants.
 fn status_times(freq: u32, count: u64, seed: u64) {
     let (sim, sink) = world(seed, ServerProfile::Exchange2013);
     let (_, watermark) = subscribe(&sim, freq);
@@ -205,11 +212,13 @@ fn status_times(freq: u32, count: u64, seed: u64) {
     assert_eq!(deliveries(&sim).iter().map(|d| d.outcome.as_str()).collect::<Vec<_>>(), vec!["ok"; count as usize]);
 }
 
+/// exchangelib's default StatusFrequency.
 #[test]
 fn status_events_every_minute_with_status_frequency_1() {
     status_times(1, 5, 230);
 }
 
+/// Secure Mail's StatusFrequency.
 #[test]
 fn status_events_every_15_minutes_with_status_frequency_15() {
     status_times(15, 3, 231);
@@ -231,6 +240,7 @@ fn a_notification_restarts_the_keep_alive_period() {
 
 // ---- the subscriber ends it --------------------------------------------------------------------
 
+/// Answering Unsubscribe is the only way a subscriber can end a push subscription.
 #[test]
 fn answering_unsubscribe_ends_the_subscription_for_good() {
     let (sim, sink) = world(240, ServerProfile::Exchange2013);
@@ -279,6 +289,8 @@ enum Outage {
     GarbageAnswer,
 }
 
+/// A failed delivery is retried on the schedule while it fits in StatusFrequency, each attempt
+/// carrying the whole backlog; when the window closes without a success the subscription ends.
 fn retries_until_the_window_closes(outage: Outage, seed: u64) {
     let (sim, sink) = world(seed, ServerProfile::Exchange2013);
     let (id, _) = subscribe(&sim, 15);
@@ -332,21 +344,26 @@ fn retries_until_the_window_closes(outage: Outage, seed: u64) {
     assert_eq!(deliveries(&sim).len(), 6);
 }
 
+/// Connections refused.
 #[test]
 fn an_unreachable_subscriber_is_retried_on_the_table_schedule_then_dropped() {
     retries_until_the_window_closes(Outage::Unreachable, 250);
 }
 
+/// An HTTP error answer.
 #[test]
 fn a_subscriber_answering_503_is_retried_on_the_table_schedule_then_dropped() {
     retries_until_the_window_closes(Outage::Status503, 251);
 }
 
+/// 200 with a body that is not a SendNotificationResult: not an acknowledgement.
 #[test]
 fn a_subscriber_answering_garbage_is_retried_on_the_table_schedule_then_dropped() {
     retries_until_the_window_closes(Outage::GarbageAnswer, 252);
 }
 
+/// A subscriber back within the window loses nothing: the next scheduled retry carries every
+/// event of the outage, and the subscription carries on as if nothing happened.
 #[test]
 fn a_retry_after_recovery_carries_the_backlog_and_keep_alives_resume() {
     let (sim, sink) = world(253, ServerProfile::Exchange2013);
@@ -396,6 +413,7 @@ fn a_retry_after_recovery_carries_the_backlog_and_keep_alives_resume() {
 
 // ---- batching and resuming ------------------------------------------------------------------------
 
+/// A backlog is sent in batches of 50 events; MoreEvents tells the subscriber another follows.
 #[test]
 fn more_than_50_pending_events_are_split_with_more_events() {
     let (sim, sink) = world(260, ServerProfile::Exchange2013);
@@ -423,6 +441,7 @@ fn more_than_50_pending_events_are_split_with_more_events() {
     assert_eq!(got[1].at, got[0].at);
 }
 
+/// A device that lost its subscription resubscribes with its last watermark to get what it missed.
 #[test]
 fn resubscribing_with_a_watermark_replays_what_came_after_it() {
     let (sim, sink) = world(261, ServerProfile::Exchange2013);
@@ -459,6 +478,7 @@ fn resubscribing_with_a_watermark_replays_what_came_after_it() {
     assert_eq!(sink.count(), before);
 }
 
+/// A backlog replayed from a watermark is batched like any other.
 #[test]
 fn a_resumed_backlog_of_51_events_is_split_too() {
     let (sim, sink) = world(262, ServerProfile::Exchange2013);
@@ -481,6 +501,7 @@ fn a_resumed_backlog_of_51_events_is_split_too() {
     assert!(!only(&got[2].notifications).more_events);
 }
 
+/// The batch limit is inclusive: 50 events need no MoreEvents.
 #[test]
 fn exactly_50_pending_events_fit_one_notification() {
     let (sim, sink) = world(264, ServerProfile::Exchange2013);

@@ -124,6 +124,8 @@ fn status_of(sim: &Simulation, id: &str) -> Value {
 
 // ---- registration ---------------------------------------------------------------------------
 
+/// The listener may store only hashes of the address and device ID (APNs FAQ, Data Flow Q4);
+/// refusing anything else keeps a client bug from leaking them into its store.
 #[test]
 fn plain_values_where_hashes_belong_are_refused() {
     let (sim, control) = ready(300);
@@ -157,6 +159,7 @@ fn plain_values_where_hashes_belong_are_refused() {
     assert_eq!(reg["email_sha256"], sha256_hex(ALICE));
 }
 
+/// APNs device tokens are hex; anything else could never be pushed to.
 #[test]
 fn a_token_that_is_not_hex_is_refused() {
     let (sim, control) = ready(301);
@@ -167,6 +170,7 @@ fn a_token_that_is_not_hex_is_refused() {
     assert_eq!(registration_count(&sim, &control), 0);
 }
 
+/// Each region is its own service; a device sent to the wrong one must be told where to go.
 #[test]
 fn another_regions_registration_is_misdirected() {
     let (sim, control) = ready(302);
@@ -187,6 +191,7 @@ fn another_regions_registration_is_misdirected() {
     assert_eq!(registration_count(&sim, &control), 1);
 }
 
+/// APNs cannot push to a wildcard App ID, so such a registration could never work.
 #[test]
 fn a_wildcard_app_id_is_refused() {
     let (sim, control) = ready(303);
@@ -202,6 +207,7 @@ fn a_wildcard_app_id_is_refused() {
     assert_eq!(registration_count(&sim, &control), 0);
 }
 
+/// Without the app's APNs certificate the listener could not push; the admin must upload it first.
 #[test]
 fn without_a_certificate_registration_is_a_failed_precondition() {
     let (sim, control) = listener_sim(304);
@@ -215,6 +221,7 @@ fn without_a_certificate_registration_is_a_failed_precondition() {
     assert_eq!(register(&sim, registration(TOKEN)).0, 201);
 }
 
+/// A device that registers again must stay one device, not pile up duplicate registrations.
 #[test]
 fn registering_the_same_token_again_keeps_the_id() {
     let (sim, control) = ready(305);
@@ -245,6 +252,7 @@ fn re_registering_keeps_the_subscription() {
 
 // ---- the push endpoint ---------------------------------------------------------------------
 
+/// The device decides to resubscribe from how long Exchange has been silent.
 #[test]
 fn status_reports_when_exchange_last_reached_the_listener() {
     let (sim, _control) = ready(310);
@@ -263,6 +271,7 @@ fn status_reports_when_exchange_last_reached_the_listener() {
     assert_eq!(s["now_ms"], at + 5_000);
 }
 
+/// A forgotten device's subscription must be ended, or Exchange pushes for it until it expires.
 #[test]
 fn a_notification_for_an_unknown_registration_unsubscribes() {
     let (sim, _control) = ready(311);
@@ -275,6 +284,7 @@ fn a_notification_for_an_unknown_registration_unsubscribes() {
     assert_eq!(notify_status(&sim, &id, &status_event("SUB-1")), SubscriptionStatus::Unsubscribe);
 }
 
+/// After a resubscribe the old subscription must end, or the device is pushed twice.
 #[test]
 fn a_notification_for_a_replaced_subscription_unsubscribes() {
     let (sim, _control) = ready(312);
@@ -289,6 +299,7 @@ fn a_notification_for_a_replaced_subscription_unsubscribes() {
     assert_eq!(status_of(&sim, &id)["last_heard_from_exchange_ms"], sim.unix_millis());
 }
 
+/// Exchange is answered in SOAP even when its request cannot be read.
 #[test]
 fn malformed_xml_is_a_soap_fault() {
     let (sim, _control) = ready(313);
@@ -304,6 +315,8 @@ fn malformed_xml_is_a_soap_fault() {
 
 // ---- certificates ---------------------------------------------------------------------------
 
+/// Certificates live in one region's service; a renewal is a new generation so that
+/// connections made with the old certificate are not reused.
 #[test]
 fn certificate_uploads_are_per_region_and_generations_count_up() {
     let (sim, _control) = listener_sim(320);
@@ -333,6 +346,7 @@ fn certificate_uploads_are_per_region_and_generations_count_up() {
 
 // ---- privacy ----------------------------------------------------------------------------------
 
+/// Everything the listener stores, searched for the personal data it must never hold.
 #[test]
 fn the_state_holds_hashes_and_never_the_values() {
     let (sim, control) = ready(330);

@@ -24,7 +24,13 @@ pub struct Apns {
     pub(crate) tokens: TokenAuth,
     pub(crate) devices: Devices,
     pub(crate) log: RequestLog,
+    /// What each connection's client certificate says, read once per connection: providers
+    /// keep one connection and send thousands of pushes on it.
+    cert_infos: std::sync::Mutex<std::collections::HashMap<u64, CertificateInfo>>,
 }
+
+/// Connections whose certificate reading is remembered; older entries are dropped wholesale.
+const CERT_CACHE: usize = 4096;
 
 /// Why a push was refused, and for 410 since when.
 struct Rejection {
@@ -61,7 +67,7 @@ impl Apns {
     }
 
     fn empty(env: FakeEnv, environment: Environment) -> Apns {
-        Apns { env, environment, tokens: TokenAuth::default(), devices: Devices::default(), log: RequestLog::default() }
+        Apns { env, environment, tokens: TokenAuth::default(), devices: Devices::default(), log: RequestLog::default(), cert_infos: Default::default() }
     }
 
     pub fn environment(&self) -> Environment {
@@ -104,7 +110,13 @@ impl Apns {
     }
 
     fn push(&self, req: &Request, conn: &ConnInfo, mode: AuthMode, apns_id: &str, now_ms: u64, entry: &mut LogEntry) -> Result<(), Rejection> {
-        let cert = conn.peer_certificates.first().map(|c| CertificateInfo::parse(c.as_ref()));
+        let cert = conn.peer_certificates.first().map(|c| {
+            let mut cache = self.cert_infos.lock().expect("certificate cache poisoned");
+            if cache.len() >= CERT_CACHE {
+                cache.clear();
+            }
+            cache.entry(conn.id).or_insert_with(|| CertificateInfo::parse(c.as_ref())).clone()
+        });
         let default_topic = match &cert {
             Some(info) => info.default_topic(),
             None => Err(Reason::MissingTopic),

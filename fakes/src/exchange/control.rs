@@ -3,6 +3,7 @@
 //! | method and path (under `/_mailconform`) | does |
 //! |---|---|
 //! | `POST /mailboxes/{email}/messages` `{"subject","from"}` | delivers a message to the inbox |
+//! | `POST /messages` `{"messages":[{"to","subject"}]}` | delivers many messages in one call |
 //! | `POST /mailboxes/{email}/messages/{id}/read` `{"read":true}` | marks it read or unread |
 //! | `POST /mailboxes/{email}/read-all` | marks the whole inbox read |
 //! | `GET /mailboxes/{email}/inbox` | `{"total","unread","folder_id"}` |
@@ -35,6 +36,22 @@ pub async fn handle(ex: &Arc<Exchange>, method: http::Method, path: &str, body: 
                 Some((id, unread)) => json_response(201, &json!({"item_id": id, "unread": unread})),
                 None => no_mailbox(email),
             }
+        }
+        ("POST", ["messages"]) => {
+            // Bulk delivery: `{"messages":[{"to":..., "subject":...}, ...]}`, for load runs.
+            let Some(list) = body["messages"].as_array() else {
+                return json_response(400, &json!({"error": "send {\"messages\": [{\"to\": ..., \"subject\": ...}]}"}));
+            };
+            let mut ids = Vec::with_capacity(list.len());
+            for m in list {
+                let to = m["to"].as_str().unwrap_or_default();
+                let subject = m["subject"].as_str().unwrap_or("(no subject)");
+                match deliver(ex, to, subject, m["from"].as_str().unwrap_or("sender@example.test")) {
+                    Some((id, _)) => ids.push(id),
+                    None => return no_mailbox(to),
+                }
+            }
+            json_response(201, &json!({"item_ids": ids}))
         }
         ("POST", ["mailboxes", email, "messages", id, "read"]) => {
             let read = body["read"].as_bool().unwrap_or(true);
@@ -151,9 +168,10 @@ impl ExchangeControl {
         Ok(v["item_id"].as_str().unwrap_or_default().to_string())
     }
 
-    /// Deliver message number `n` without reading the answer's details (bench loops).
-    pub async fn deliver_quietly(&self, email: &str, n: usize) -> Result<(), ControlError> {
-        self.0.post(&format!("/mailboxes/{email}/messages"), &json!({"subject": format!("Message {n}")})).await.map(|_| ())
+    /// Deliver one message to each address in one call (load runs).
+    pub async fn deliver_bulk(&self, to: &[String], subject: &str) -> Result<(), ControlError> {
+        let messages: Vec<Value> = to.iter().map(|t| json!({"to": t, "subject": subject})).collect();
+        self.0.post("/messages", &json!({"messages": messages})).await.map(|_| ())
     }
 
     pub async fn mark_read(&self, email: &str, item_id: &str, read: bool) -> Result<u32, ControlError> {

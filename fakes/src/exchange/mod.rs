@@ -56,7 +56,7 @@ impl ExchangeConfig {
 pub struct Exchange {
     me: std::sync::Weak<Exchange>,
     pub(crate) env: FakeEnv,
-    pub(crate) config: Mutex<ExchangeConfig>,
+    pub(crate) config: ExchangeConfig,
     pub(crate) state: Mutex<State>,
 }
 
@@ -84,11 +84,11 @@ impl Exchange {
         for (i, u) in config.users.iter().enumerate() {
             state.mailboxes.push(Mailbox::new(u.clone(), &format!("AAMkAD{i:02}")));
         }
-        Arc::new_cyclic(|me| Exchange { me: me.clone(), env, config: Mutex::new(config), state: Mutex::new(state) })
+        Arc::new_cyclic(|me| Exchange { me: me.clone(), env, config, state: Mutex::new(state) })
     }
 
-    pub(crate) fn config(&self) -> ExchangeConfig {
-        self.config.lock().expect("config poisoned").clone()
+    pub(crate) fn config(&self) -> &ExchangeConfig {
+        &self.config
     }
 
     pub(crate) fn now_ms(&self) -> u64 {

@@ -163,11 +163,6 @@ async fn run(ex: Arc<Exchange>, id: String, wake: Arc<Notify>) {
         let mut recovered = false;
         for (k, offset) in schedule.iter().enumerate() {
             tokio::time::sleep_until(first_failure + *offset).await;
-            // A retry goes out on a new connection. The failed attempt's connection may be the
-            // broken part, and a subscriber's server drops an idle keep-alive connection after
-            // 30 s, the very interval of the first retries: reusing it would fail the retry at
-            // the instant the server closes it.
-            ex.env.http.reset();
             match attempt(&ex, &id, k as u32 + 1).await {
                 Attempt::Ok => {
                     recovered = true;

@@ -43,6 +43,11 @@ pub async fn handle(l: &Arc<Listener>, method: http::Method, path: &str, body: &
             let mut store = l.store.lock().expect("store poisoned");
             match store.registrations.get_mut(*id) {
                 Some(r) => {
+                    if let Some(old) = r.subscription_id.take().filter(|old| old != sub) {
+                        r.retired_subscription_ids.push(old);
+                        let excess = r.retired_subscription_ids.len().saturating_sub(super::store::RETIRED_KEPT);
+                        r.retired_subscription_ids.drain(..excess);
+                    }
                     r.subscription_id = Some(sub.to_string());
                     r.inbox_folder_id = Some(folder.to_string());
                     r.subscription_updated_ms = Some(now);
@@ -139,7 +144,8 @@ fn register(l: &Arc<Listener>, b: &Value) -> Response {
             subscription_updated_ms: previous.as_ref().and_then(|p| p.subscription_updated_ms),
             last_heard_from_exchange_ms: previous.as_ref().and_then(|p| p.last_heard_from_exchange_ms),
             last_apns_id: None,
-            notifications_sent: previous.map(|p| p.notifications_sent).unwrap_or(0),
+            notifications_sent: previous.as_ref().map(|p| p.notifications_sent).unwrap_or(0),
+            retired_subscription_ids: previous.map(|p| p.retired_subscription_ids).unwrap_or_default(),
         },
     );
     json_response(201, &json!({"registration_id": id, "notify_url": format!("https://{}{NOTIFY_PATH}{id}", l.config.host)}))
@@ -176,6 +182,7 @@ fn upload(l: &Arc<Listener>, app_id: &str, region: &str, b: &Value) -> Response 
             generation,
             cert_pem: cert.to_string(),
             key_pem: key.to_string(),
+            parsed: Default::default(),
         },
     );
     json_response(status, &json!({"app_id": app_id, "region": region.code(), "generation": generation}))

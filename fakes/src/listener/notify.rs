@@ -42,7 +42,7 @@ pub async fn handle(l: &Arc<Listener>, registration_id: &str, req: &Request) -> 
             return response(200, XML, write_send_notification_result(SubscriptionStatus::Unsubscribe));
         };
         for n in &notifications {
-            if reg.subscription_id.as_deref() != Some(n.subscription_id.as_str()) {
+            if reg.retired_subscription_ids.contains(&n.subscription_id) {
                 // A subscription the device replaced: end it rather than push twice.
                 status = SubscriptionStatus::Unsubscribe;
                 continue;
@@ -101,7 +101,7 @@ async fn send(l: &Listener, id: &str, push: Push) {
         l.store.lock().expect("store poisoned").pushes.push(record);
         return;
     };
-    let credential = match mailconform_sim::pki::Credential::from_pem(&cert.cert_pem, &cert.key_pem) {
+    let credential = match cert.credential() {
         Ok(c) => c,
         Err(e) => {
             record.error = Some(e.to_string());

@@ -25,7 +25,14 @@ pub struct Registration {
     pub last_heard_from_exchange_ms: Option<u64>,
     pub last_apns_id: Option<String>,
     pub notifications_sent: u64,
+    /// Subscriptions the device has replaced: Exchange is told to end them. A subscription not
+    /// yet handed over is not among them, so mail arriving between Subscribe and hand-over
+    /// still reaches the device.
+    pub retired_subscription_ids: Vec<String>,
 }
+
+/// Replaced subscriptions remembered per registration.
+pub const RETIRED_KEPT: usize = 16;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct AppCertificate {
@@ -39,6 +46,15 @@ pub struct AppCertificate {
     pub cert_pem: String,
     #[serde(skip)]
     pub key_pem: String,
+    /// The parsed certificate and key, made once per upload rather than once per push.
+    #[serde(skip)]
+    pub parsed: Arc<std::sync::OnceLock<Result<mailconform_sim::pki::Credential, String>>>,
+}
+
+impl AppCertificate {
+    pub fn credential(&self) -> Result<mailconform_sim::pki::Credential, String> {
+        self.parsed.get_or_init(|| mailconform_sim::pki::Credential::from_pem(&self.cert_pem, &self.key_pem).map_err(|e| e.to_string())).clone()
+    }
 }
 
 /// One attempt to push through APNs.

@@ -24,9 +24,8 @@ pub struct BenchStats {
 
 /// Delivered push notifications per second of wall time over the runs, once the suite
 /// exercises the push path; `None` leaves the line out of the table.
-pub fn notifications_per_second(runs: &[RunResult]) -> Option<f64> {
-    let seed = runs.first().map(|r| r.seed).unwrap_or(1);
-    match crate::push_bench::measure(PUSH_BENCH_DEVICES, PUSH_BENCH_ROUNDS, seed) {
+pub fn notifications_per_second(devices: usize, rounds: usize, seed: u64, threads: usize) -> Option<f64> {
+    match crate::push_bench::measure_parallel(devices, rounds, seed, threads) {
         Ok(t) => Some(t.per_second()),
         Err(e) => {
             eprintln!("push throughput not measured: {e}");
@@ -34,10 +33,6 @@ pub fn notifications_per_second(runs: &[RunResult]) -> Option<f64> {
         }
     }
 }
-
-/// Phones and messages per phone of the push-throughput figure.
-pub const PUSH_BENCH_DEVICES: usize = 200;
-pub const PUSH_BENCH_ROUNDS: usize = 25;
 
 /// Computes [`BenchStats`]; `runs` must not be empty.
 pub fn stats(runs: &[RunResult]) -> BenchStats {
@@ -94,6 +89,27 @@ pub fn render(stats: &BenchStats, seed: u64, notifications_per_second: Option<f6
 
 /// `mailconform bench`: returns the exit code.
 pub fn bench(args: &BenchArgs) -> Result<u8, CliError> {
+    if args.push_only {
+        return match crate::push_bench::measure_parallel(args.devices, args.rounds, args.seed, threads(args)) {
+            Ok(t) => {
+                println!(
+                    "push: {} notifications in {:.3} s = {} notifications/s ({} phones x {} messages on {} simulation thread(s), {} connections opened)",
+                    t.notifications,
+                    t.wall.as_secs_f64(),
+                    grouped(t.per_second()),
+                    args.devices,
+                    args.rounds,
+                    threads(args),
+                    t.connections
+                );
+                Ok(exit::PASSED)
+            }
+            Err(e) => {
+                eprintln!("mailconform: push throughput: {e}");
+                Ok(exit::FAILED)
+            }
+        };
+    }
     let opts = RunOptions {
         features: args.selection.features.clone(),
         tags: args.selection.tags.clone(),
@@ -114,7 +130,7 @@ pub fn bench(args: &BenchArgs) -> Result<u8, CliError> {
         return Ok(exit::NOTHING_RAN);
     }
     let stats = stats(&runs);
-    print!("{}", render(&stats, args.seed, notifications_per_second(&runs)));
+    print!("{}", render(&stats, args.seed, notifications_per_second(args.devices, args.rounds, args.seed, threads(args))));
     let mut code = last.exit_code();
     if !stats.consistent {
         eprintln!("mailconform: runs with seed {} disagreed on scenario outcomes or virtual time; the suite is not deterministic", args.seed);
@@ -124,6 +140,11 @@ pub fn bench(args: &BenchArgs) -> Result<u8, CliError> {
     }
     println!("{}", last.summary_line());
     Ok(code)
+}
+
+/// Simulations measured side by side: one per core unless `--threads` says otherwise.
+fn threads(args: &BenchArgs) -> usize {
+    args.threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1))
 }
 
 fn wall(d: Duration) -> String {

@@ -144,6 +144,22 @@ pub struct BenchArgs {
     /// Most scenarios in flight at once (default 64)
     #[arg(short = 'c', long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub concurrency: Option<u64>,
+
+    /// Phones in the push-throughput measurement
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    pub devices: usize,
+
+    /// Messages each phone receives in the push-throughput measurement
+    #[arg(long, value_name = "N", default_value_t = 25)]
+    pub rounds: usize,
+
+    /// Measure only push throughput, not the suite
+    #[arg(long)]
+    pub push_only: bool,
+
+    /// Simulations run side by side in the push measurement (default: one per core)
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
 }
 
 #[cfg(test)]

@@ -14,12 +14,33 @@ pub struct PushThroughput {
     pub notifications: u64,
     /// Wall time from the first delivery to the last badge, set-up excluded.
     pub wall: Duration,
+    /// Connections opened during the measurement (pooling keeps this near zero).
+    pub connections: u64,
 }
 
 impl PushThroughput {
     pub fn per_second(&self) -> f64 {
         self.notifications as f64 / self.wall.as_secs_f64().max(1e-9)
     }
+}
+
+/// `devices` phones spread over `threads` independent simulations run side by side (one per
+/// core, as scenarios run), each phone receiving `rounds` messages one at a time.
+pub fn measure_parallel(devices: usize, rounds: usize, seed: u64, threads: usize) -> Result<PushThroughput, String> {
+    let threads = threads.clamp(1, devices.max(1));
+    let per = devices.div_ceil(threads);
+    let results: Vec<Result<PushThroughput, String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads).map(|t| scope.spawn(move || measure(per, rounds, seed.wrapping_add(t as u64)))).collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("a measuring thread panicked".into()))).collect()
+    });
+    let mut total = PushThroughput { notifications: 0, wall: Duration::ZERO, connections: 0 };
+    for r in results {
+        let r = r?;
+        total.notifications += r.notifications;
+        total.wall = total.wall.max(r.wall);
+        total.connections += r.connections;
+    }
+    Ok(total)
 }
 
 /// `devices` phones, each receiving `rounds` messages one at a time; every message must end
@@ -47,25 +68,30 @@ pub fn measure(devices: usize, rounds: usize, seed: u64) -> Result<PushThroughpu
     sim.block_on(futures::future::try_join_all(phones.iter().map(|p| p.launch(true)))).map_err(|e| e.to_string())?;
     sim.settle();
     let exchange = roles.exchange()?;
-
     let emails: Vec<String> = users.iter().map(|u| format!("{u}@{}", defaults::DOMAIN)).collect();
+    // One untimed round opens the connections every later round reuses.
+    sim.block_on(exchange.deliver_bulk(&emails, "warm-up")).map_err(|e| e.to_string())?;
+    sim.settle();
+
+    let opened = || mailconform_sim::http::client::CONNECTIONS_OPENED.load(std::sync::atomic::Ordering::Relaxed);
+    let connections_before = opened();
     let start = Instant::now();
     for r in 0..rounds {
-        sim.block_on(futures::future::try_join_all(emails.iter().map(|e| exchange.deliver_quietly(e, r))))
-            .map_err(|e| e.to_string())?;
+        sim.block_on(exchange.deliver_bulk(&emails, &format!("Message {r}"))).map_err(|e| e.to_string())?;
         sim.settle();
     }
     let wall = start.elapsed();
+    let connections = opened() - connections_before;
 
     let states = sim.block_on(futures::future::try_join_all(phones.iter().map(|p| p.state()))).map_err(|e| e.to_string())?;
     let mut notifications = 0;
     for (u, s) in users.iter().zip(&states) {
-        if s.badge as usize != rounds {
-            return Err(format!("{u}'s badge is {} after {rounds} messages: the push chain lost some", s.badge));
+        if s.badge as usize != rounds + 1 {
+            return Err(format!("{u}'s badge is {} after {} messages: the push chain lost some", s.badge, rounds + 1));
         }
-        notifications += s.pushes_received;
+        notifications += s.pushes_received - 1;
     }
-    Ok(PushThroughput { notifications, wall })
+    Ok(PushThroughput { notifications, wall, connections })
 }
 
 #[cfg(test)]

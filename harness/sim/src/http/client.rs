@@ -61,8 +61,14 @@ enum Sender {
 struct Pool {
     h1: HashMap<PoolKey, Vec<http1::SendRequest<Full<Bytes>>>>,
     h2: HashMap<PoolKey, http2::SendRequest<Full<Bytes>>>,
+    /// One HTTP/2 connection per peer: concurrent first requests wait for the one being opened.
+    h2_opening: HashMap<PoolKey, Arc<tokio::sync::Mutex<()>>>,
     tls: HashMap<Option<String>, (bool, Arc<ClientConfig>)>,
 }
+
+/// Connections opened by every client of the process: benchmarks report it, since a pool that
+/// stops reusing connections shows here first.
+pub static CONNECTIONS_OPENED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 #[derive(Clone)]
 pub struct HttpClient {
@@ -116,33 +122,56 @@ impl HttpClient {
         } else {
             parts.version = http::Version::HTTP_2;
         }
-        let req = http::Request::from_parts(parts, Full::new(body));
+        // A pooled connection the server has just closed (an idle keep-alive running out at the
+        // very instant of reuse) fails before any answer: such a request was never processed, so
+        // it goes once more on a fresh connection, as HTTP clients do.
+        let (sender, reused) = self.sender(&key, opts).await?;
+        match self.exchange(sender, &key, http::Request::from_parts(parts.clone(), Full::new(body.clone()))).await {
+            Err(e) if reused && e.is_canceled_or_closed() => {
+                let sender = self.connect(&key, opts).await?;
+                self.exchange(sender, &key, http::Request::from_parts(parts, Full::new(body))).await.map_err(|e| e.into_sim(&host))
+            }
+            other => other.map_err(|e| e.into_sim(&host)),
+        }
+    }
 
-        let pooled = match self.take_pooled(&key) {
+    /// A connection for `key`: a pooled one (`true`) or a new one.
+    async fn sender(&self, key: &PoolKey, opts: &RequestOptions) -> Result<(Sender, bool), SimError> {
+        let pooled = match self.take_pooled(key) {
             // A connection handed back a moment ago may not have been polled to idle yet:
             // wait for it rather than judge it busy and open another.
             Some(Sender::H1(mut s)) => s.ready().await.ok().map(|_| Sender::H1(s)),
             other => other,
         };
-        let sender = match pooled {
-            Some(s) => s,
-            None => self.connect(&key, opts).await?,
-        };
-        let map_err = |e: hyper::Error| SimError::Http { host: host.clone(), reason: e.to_string() };
+        Ok(match pooled {
+            Some(s) => (s, true),
+            None if key.http2 => {
+                let gate = self.pool.lock().expect("pool poisoned").h2_opening.entry(key.clone()).or_default().clone();
+                let _opening = gate.lock().await;
+                match self.take_pooled(key) {
+                    Some(s) => (s, true),
+                    None => (self.connect(key, opts).await?, false),
+                }
+            }
+            None => (self.connect(key, opts).await?, false),
+        })
+    }
+
+    async fn exchange(&self, sender: Sender, key: &PoolKey, req: http::Request<Full<Bytes>>) -> Result<Response, ExchangeError> {
         match sender {
             Sender::H2(mut s) => {
-                let resp = s.send_request(req).await.map_err(map_err)?;
+                let resp = s.send_request(req).await.map_err(ExchangeError::Send)?;
                 let (parts, body) = resp.into_parts();
-                let body = body.collect().await.map_err(map_err)?.to_bytes();
+                let body = body.collect().await.map_err(ExchangeError::Body)?.to_bytes();
                 Ok(http::Response::from_parts(parts, body))
             }
             Sender::H1(mut s) => {
-                let resp = s.send_request(req).await.map_err(map_err)?;
+                let resp = s.send_request(req).await.map_err(ExchangeError::Send)?;
                 let (parts, body) = resp.into_parts();
-                let body = body.collect().await.map_err(map_err)?.to_bytes();
+                let body = body.collect().await.map_err(ExchangeError::Body)?.to_bytes();
                 let keep = !parts.headers.get(http::header::CONNECTION).is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"close"));
                 if keep {
-                    self.pool.lock().expect("pool poisoned").h1.entry(key).or_default().push(s);
+                    self.pool.lock().expect("pool poisoned").h1.entry(key.clone()).or_default().push(s);
                 }
                 Ok(http::Response::from_parts(parts, body))
             }
@@ -185,6 +214,7 @@ impl HttpClient {
     }
 
     async fn connect(&self, key: &PoolKey, opts: &RequestOptions) -> Result<Sender, SimError> {
+        CONNECTIONS_OPENED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let io = self.dialer.dial(&key.host, key.port).await?;
         let io: BoxIo = if key.https {
             let cfg = self.tls_config(opts)?;
@@ -215,6 +245,27 @@ impl HttpClient {
             });
             Ok(Sender::H1(sender))
         }
+    }
+}
+
+/// Where an exchange on a connection failed: before an answer (the request may not have been
+/// processed) or while reading the answer's body.
+enum ExchangeError {
+    Send(hyper::Error),
+    Body(hyper::Error),
+}
+
+impl ExchangeError {
+    fn is_canceled_or_closed(&self) -> bool {
+        match self {
+            ExchangeError::Send(e) => e.is_canceled(),
+            ExchangeError::Body(_) => false,
+        }
+    }
+
+    fn into_sim(self, host: &str) -> SimError {
+        let (ExchangeError::Send(e) | ExchangeError::Body(e)) = self;
+        SimError::Http { host: host.to_string(), reason: e.to_string() }
     }
 }
 
