@@ -11,8 +11,8 @@ use std::path::PathBuf;
     version,
     about = "Protocol conformance harness for enterprise mobile mail",
     long_about = "Protocol conformance harness for enterprise mobile mail.\n\n\
-        Runs Gherkin features against simulated Exchange (EWS, ActiveSync), Notes Traveler, the \
-        secure email gateway, the push listener, APNs and devices, on a virtual clock, so that \
+        Runs Gherkin features against simulated Exchange (EWS push), the cloud push listener, \
+        APNs and Secure Mail devices, on a virtual clock, so that \
         flows of many minutes take milliseconds and repeat exactly for a given seed.\n\n\
         Exit codes: 0 all selected scenarios passed; 1 a scenario failed (or a known limitation \
         stopped holding); 2 bad usage or configuration; 3 nothing was selected or nothing ran; \
