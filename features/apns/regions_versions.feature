@@ -20,20 +20,24 @@ Feature: Regions, Exchange versions, back ends and the APNs policy
 
   @source:004.general.Q6
   Scenario Outline: APNs push works with <version>
+    Exchange 2007 SP1 puts no UnreadCount in its folder events, so the listener wakes the app
+    with a content-available push and the app counts its unread mail itself.
+
     Given the Exchange server is "<version>"
     And alice has Secure Mail for iOS in the Americas region
     When alice sets up push notifications
     And 2 messages arrive in alice's inbox
     Then alice's badge shows 2
     And alice's Secure Mail used EWS schema version "<schema>"
+    And the Americas listener's last APNs push was a <push> push
 
     Examples:
-      | version           | schema           |
-      | Exchange 2007 SP1 | Exchange2007_SP1 |
-      | Exchange 2010     | Exchange2010     |
-      | Exchange 2010 SP1 | Exchange2010_SP1 |
-      | Exchange 2013     | Exchange2013     |
-      | Office 365        | Exchange2013     |
+      | version           | schema           | push       |
+      | Exchange 2007 SP1 | Exchange2007_SP1 | background |
+      | Exchange 2010     | Exchange2010     | badge      |
+      | Exchange 2010 SP1 | Exchange2010_SP1 | badge      |
+      | Exchange 2013     | Exchange2013     | badge      |
+      | Office 365        | Exchange2013     | badge      |
 
   @source:004.general.Q7
   Scenario: A Notes Traveler account gets no APNs push, only background app refresh

@@ -187,6 +187,13 @@ fn last_push_tls(w: &mut MailWorld, region: String) {
     assert!(last.status.is_none() && last.error.as_deref().is_some_and(|e| e.contains("certificate")), "last push {last:?}");
 }
 
+#[then(expr = "the {word} listener's last APNs push was a {word} push")]
+fn last_push_kind(w: &mut MailWorld, region: String, kind: String) {
+    let p = pushes(w, &region);
+    let last = p.last().unwrap_or_else(|| panic!("the {region} listener made no APNs push"));
+    assert_eq!((last.kind.as_str(), last.status), (kind.as_str(), Some(200)), "last push {last:?}");
+}
+
 #[then(expr = "the {word} listener made no APNs push")]
 fn no_push(w: &mut MailWorld, region: String) {
     let p = pushes(w, &region);
