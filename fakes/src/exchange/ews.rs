@@ -27,7 +27,7 @@ pub async fn handle(ex: &Arc<Exchange>, req: Request) -> Response {
     }
     let user = match auth::authenticate(&req, &cfg.users, &cfg.host) {
         Ok(u) => u,
-        Err(challenge) => return challenge,
+        Err(challenge) => return *challenge,
     };
     let envelope = match parse_request(req.body()) {
         Ok(e) => e,
