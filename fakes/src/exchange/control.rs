@@ -189,16 +189,15 @@ impl ExchangeControl {
     }
 
     pub async fn subscriptions(&self) -> Result<Vec<Value>, ControlError> {
-        Ok(self.0.get("/subscriptions").await?.as_array().cloned().unwrap_or_default())
+        self.0.get_as("/subscriptions").await
     }
 
     pub async fn requests(&self) -> Result<Vec<super::EwsRequestRecord>, ControlError> {
-        Ok(serde_json::from_value(self.0.get("/requests").await?).unwrap_or_default())
+        self.0.get_as("/requests").await
     }
 
     pub async fn deliveries(&self) -> Result<Vec<DeliveryRecordView>, ControlError> {
-        let v = self.0.get("/deliveries").await?;
-        Ok(serde_json::from_value(v).unwrap_or_default())
+        self.0.get_as("/deliveries").await
     }
 }
 

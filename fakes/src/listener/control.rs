@@ -32,7 +32,7 @@ impl ListenerControl {
     }
 
     pub async fn pushes(&self) -> Result<Vec<PushRecord>, ControlError> {
-        Ok(serde_json::from_value(self.control.get("/pushes").await?).unwrap_or_default())
+        self.control.get_as("/pushes").await
     }
 
     /// Upload or renew an app's APNs certificate for a region (the admin portal's "Update").

@@ -45,15 +45,11 @@ pub async fn handle(d: &Arc<SecureMail>, method: http::Method, path: &str, body:
         ("GET", "state") => Ok(()),
         _ => return json_response(404, &json!({"error": format!("no control operation {method} {path}")})),
     };
-    let state = serde_json::to_value(d.snapshot()).unwrap_or_default();
-    match result {
-        Ok(()) => json_response(200, &state),
-        Err(e) => json_response(200, &json!({"error": e, "state": state}).as_object().map(|o| {
-            let mut m = state.as_object().cloned().unwrap_or_default();
-            m.insert("error".into(), o["error"].clone());
-            Value::Object(m)
-        }).unwrap_or_default()),
+    let mut state = serde_json::to_value(d.snapshot()).unwrap_or_default();
+    if let (Err(e), Some(fields)) = (result, state.as_object_mut()) {
+        fields.insert("error".into(), Value::String(e));
     }
+    json_response(200, &state)
 }
 
 #[derive(Clone)]
@@ -61,8 +57,7 @@ pub struct DeviceControl(pub ControlClient);
 
 impl DeviceControl {
     async fn act(&self, path: &str, body: Value) -> Result<DeviceStateView, ControlError> {
-        let v = self.0.post(path, &body).await?;
-        Ok(serde_json::from_value(v).unwrap_or_default())
+        self.0.post_as(path, &body).await
     }
 
     pub async fn launch(&self, allow: bool) -> Result<DeviceStateView, ControlError> {
@@ -84,34 +79,24 @@ impl DeviceControl {
         self.act("/background-refresh", Value::Null).await
     }
     pub async fn state(&self) -> Result<DeviceStateView, ControlError> {
-        Ok(serde_json::from_value(self.0.get("/state").await?).unwrap_or_default())
+        self.0.get_as("/state").await
     }
 }
 
-/// [`DeviceState`] as read back through the control API (plus the last action's error).
+/// The device's state as read back through the control API, with the error of the action
+/// that returned it (if it failed).
 #[derive(Clone, Debug, Default, serde::Deserialize)]
-#[serde(default)]
 pub struct DeviceStateView {
-    pub launched: bool,
-    pub foreground: bool,
-    pub permission: String,
-    pub apns_policy: bool,
-    pub device_token: Option<String>,
-    pub registration_id: Option<String>,
-    pub subscription_id: Option<String>,
-    pub inbox_folder_id: Option<String>,
-    pub ews_version: Option<String>,
-    pub badge: u32,
-    pub pushes_received: u64,
-    pub subscriptions_made: u32,
-    pub status_checks: u32,
-    pub background_refreshes: u32,
-    pub last_error: Option<String>,
+    #[serde(flatten)]
+    pub state: DeviceState,
+    #[serde(default)]
     pub error: Option<String>,
-    pub log: Vec<Value>,
 }
 
-#[allow(dead_code)]
-fn _state_is_serializable(s: &DeviceState) -> Value {
-    serde_json::to_value(s).unwrap_or_default()
+impl std::ops::Deref for DeviceStateView {
+    type Target = DeviceState;
+
+    fn deref(&self) -> &DeviceState {
+        &self.state
+    }
 }

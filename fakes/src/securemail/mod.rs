@@ -59,22 +59,25 @@ impl SecureMailConfig {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Permission {
+    #[default]
     NotAsked,
     Allowed,
     Denied,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct DeviceLogEntry {
     pub at_ms: u64,
     pub what: String,
 }
 
-/// What the device shows and knows; served whole by `GET /_mailconform/state`.
-#[derive(Clone, Debug, Serialize)]
+/// What the device shows and knows; served whole by `GET /_mailconform/state`, and read back
+/// from there by [`DeviceControl`].
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct DeviceState {
     pub launched: bool,
     pub foreground: bool,
@@ -108,26 +111,7 @@ pub struct SecureMail {
 
 impl SecureMail {
     pub fn new(env: FakeEnv, config: SecureMailConfig) -> Arc<Self> {
-        let state = DeviceState {
-            launched: false,
-            foreground: false,
-            permission: Permission::NotAsked,
-            apns_policy: config.apns_policy,
-            pending_apns_policy: None,
-            device_token: None,
-            registration_id: None,
-            notify_url: None,
-            subscription_id: None,
-            inbox_folder_id: None,
-            ews_version: None,
-            badge: 0,
-            pushes_received: 0,
-            subscriptions_made: 0,
-            status_checks: 0,
-            background_refreshes: 0,
-            last_error: None,
-            log: Vec::new(),
-        };
+        let state = DeviceState { apns_policy: config.apns_policy, ..DeviceState::default() };
         Arc::new_cyclic(|me| SecureMail { me: me.clone(), env, config, state: Mutex::new(state), flow_lock: tokio::sync::Mutex::new(()) })
     }
 

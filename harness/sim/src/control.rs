@@ -39,6 +39,18 @@ impl ControlClient {
         self.call(http::Method::GET, path, None, Duration::from_secs(30)).await
     }
 
+    /// A GET whose JSON answer is read as `T`; an answer of another shape is an error, never a default.
+    pub async fn get_as<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T, ControlError> {
+        let v = self.get(path).await?;
+        serde_json::from_value(v).map_err(|e| ControlError::Json { url: format!("{}{path}", self.base), reason: e.to_string() })
+    }
+
+    /// A POST whose JSON answer is read as `T`.
+    pub async fn post_as<T: serde::de::DeserializeOwned>(&self, path: &str, body: &serde_json::Value) -> Result<T, ControlError> {
+        let v = self.post(path, body).await?;
+        serde_json::from_value(v).map_err(|e| ControlError::Json { url: format!("{}{path}", self.base), reason: e.to_string() })
+    }
+
     /// A GET that may legitimately wait (a long poll) up to `timeout`.
     pub async fn get_waiting(&self, path: &str, timeout: Duration) -> Result<serde_json::Value, ControlError> {
         self.call(http::Method::GET, path, None, timeout).await

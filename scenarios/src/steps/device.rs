@@ -1,12 +1,17 @@
 use super::words;
 use crate::MailWorld;
 use cucumber::{given, then, when};
-use mailconform_fakes::securemail::{DeviceStateView, MailBackend};
+use mailconform_fakes::securemail::{DeviceControl, DeviceState, DeviceStateView, MailBackend};
 
-pub(crate) fn state(w: &mut MailWorld, user: &str) -> DeviceStateView {
+/// The control client of `user`'s phone, starting the phone if it is not running yet.
+pub(crate) fn phone(w: &mut MailWorld, user: &str) -> DeviceControl {
     let name = w.ensure_device(user);
-    let d = w.roles().device(&name).expect("device role");
-    w.run(d.state()).expect("device control API answers")
+    w.roles().device(&name).expect("device role")
+}
+
+pub(crate) fn state(w: &mut MailWorld, user: &str) -> DeviceState {
+    let d = phone(w, user);
+    w.run(d.state()).expect("device control API answers").state
 }
 
 #[given(expr = "{word} has Secure Mail for iOS in the {word} region")]
@@ -38,8 +43,7 @@ fn app_id(w: &mut MailWorld, user: String, app: String) {
 }
 
 fn launch(w: &mut MailWorld, user: &str, allow: bool) -> DeviceStateView {
-    let name = w.ensure_device(user);
-    let d = w.roles().device(&name).expect("device role");
+    let d = phone(w, user);
     w.run(d.launch(allow)).expect("device control API answers")
 }
 
@@ -62,36 +66,31 @@ fn set_up(w: &mut MailWorld, user: String) {
 
 #[when(expr = "{word} sends Secure Mail to the background")]
 fn to_background(w: &mut MailWorld, user: String) {
-    let name = w.ensure_device(&user);
-    let d = w.roles().device(&name).expect("device role");
+    let d = phone(w, &user);
     w.run(d.background()).expect("device control API answers");
 }
 
 #[when(expr = "{word} brings Secure Mail to the foreground")]
 fn to_foreground(w: &mut MailWorld, user: String) {
-    let name = w.ensure_device(&user);
-    let d = w.roles().device(&name).expect("device role");
+    let d = phone(w, &user);
     w.run(d.foreground()).expect("device control API answers");
 }
 
 #[when(expr = "the admin turns the APNs policy {word} for {word}")]
 fn admin_policy(w: &mut MailWorld, on: String, user: String) {
-    let name = w.ensure_device(&user);
-    let d = w.roles().device(&name).expect("device role");
+    let d = phone(w, &user);
     w.run(d.set_policy(words::on_off(&on))).expect("device control API answers");
 }
 
 #[when(expr = "{word}'s Secure Mail checks in for policies")]
 fn policy_check(w: &mut MailWorld, user: String) {
-    let name = w.ensure_device(&user);
-    let d = w.roles().device(&name).expect("device role");
+    let d = phone(w, &user);
     w.run(d.policy_check()).expect("device control API answers");
 }
 
 #[when(expr = "iOS runs background app refresh for {word}")]
 fn background_refresh(w: &mut MailWorld, user: String) {
-    let name = w.ensure_device(&user);
-    let d = w.roles().device(&name).expect("device role");
+    let d = phone(w, &user);
     w.run(d.background_refresh()).expect("device control API answers");
 }
 
