@@ -19,27 +19,18 @@ import os
 import ssl
 import sys
 import tempfile
-import traceback
-import urllib.error
 import urllib.parse
-import urllib.request
 import uuid
 
-INSTALL_HINT = "pip install -r tests/interop/requirements.txt"
+sys.dont_write_bytecode = True
+from served import Failure, clients, control, load_role, main  # noqa: E402
 
-try:
+with clients():
     from aioapns import APNs, NotificationRequest
     from aioapns import connection as aioapns_connection
-except ImportError as e:  # pragma: no cover - depends on the machine
-    print(f"missing Python package ({e}); install the interop clients with: {INSTALL_HINT}", file=sys.stderr)
-    sys.exit(3)
 
 BUNDLE_ID = "com.example.securemail"
 BADGE = 3
-
-
-class Failure(Exception):
-    pass
 
 
 async def expected_errors(request, result):
@@ -47,34 +38,12 @@ async def expected_errors(request, result):
 
 
 def load_state(state_dir):
-    ca = os.path.join(state_dir, "ca.pem")
-    endpoints_file = os.path.join(state_dir, "endpoints.json")
     apns_dir = os.path.join(state_dir, "apns")
-    for f in (ca, endpoints_file, os.path.join(apns_dir, "token.json")):
-        if not os.path.isfile(f):
-            raise Failure(f"{f} does not exist; is `mailconform serve apns --state-dir {state_dir}` running?")
-    with open(endpoints_file) as f:
-        roles = json.load(f)["roles"]
-    if "apns" not in roles:
-        raise Failure(f"endpoints.json has no `apns` role (roles: {', '.join(sorted(roles))}); serve the apns role")
-    with open(os.path.join(apns_dir, "token.json")) as f:
+    token_file = os.path.join(apns_dir, "token.json")
+    ca, apns_role = load_role(state_dir, "apns", required=(token_file,))
+    with open(token_file) as f:
         token = json.load(f)
-    return ca, roles["apns"], apns_dir, token
-
-
-def control(ca, url, body=None):
-    """A call to the fake's control API, trusting only the run's CA."""
-    ctx = ssl.create_default_context(cafile=ca)
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(url, data=data, method="GET" if body is None else "POST")
-    if data is not None:
-        req.add_header("Content-Type", "application/json")
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), urllib.request.HTTPSHandler(context=ctx))
-    try:
-        with opener.open(req, timeout=10) as resp:
-            return json.loads(resp.read() or b"null")
-    except urllib.error.HTTPError as e:
-        raise Failure(f"control API {req.get_method()} {url} answered {e.code}: {e.read().decode(errors='replace')}") from e
+    return ca, apns_role, apns_dir, token
 
 
 def point_aioapns_at(base_url):
@@ -160,15 +129,4 @@ async def run(state_dir):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        print(f"usage: {sys.argv[0]} <state-dir of mailconform serve>", file=sys.stderr)
-        sys.exit(2)
-    try:
-        asyncio.run(run(sys.argv[1]))
-    except Failure as e:
-        print(f"FAIL aioapns: {e}", file=sys.stderr)
-        sys.exit(1)
-    except Exception as e:
-        traceback.print_exc()
-        print(f"FAIL aioapns: {type(e).__name__}: {e}", file=sys.stderr)
-        sys.exit(1)
+    main("aioapns", lambda state_dir: asyncio.run(run(state_dir)))

@@ -13,65 +13,26 @@ usage, 3 for missing packages).
 """
 
 import json
-import os
 import queue
-import ssl
 import sys
 import threading
 import time
-import traceback
-import urllib.error
-import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-INSTALL_HINT = "pip install -r tests/interop/requirements.txt"
+sys.dont_write_bytecode = True
+from served import Failure, clients, control, load_role, main  # noqa: E402
 
-try:
+with clients():
     import requests.adapters
     from exchangelib import DELEGATE, Account, Configuration, Credentials
     from exchangelib.properties import ModifiedEvent, NewMailEvent
     from exchangelib.protocol import BaseProtocol
     from exchangelib.services import SendNotification
-except ImportError as e:  # pragma: no cover - depends on the machine
-    print(f"missing Python package ({e}); install the interop clients with: {INSTALL_HINT}", file=sys.stderr)
-    sys.exit(3)
 
 USER = "alice"
 PASSWORD = "alice-pw"
 EMAIL = "alice@example.test"
 WAIT_SECONDS = 10.0
-
-
-class Failure(Exception):
-    pass
-
-
-def load_state(state_dir):
-    ca = os.path.join(state_dir, "ca.pem")
-    endpoints_file = os.path.join(state_dir, "endpoints.json")
-    for f in (ca, endpoints_file):
-        if not os.path.isfile(f):
-            raise Failure(f"{f} does not exist; is `mailconform serve exchange --state-dir {state_dir}` running?")
-    with open(endpoints_file) as f:
-        roles = json.load(f)["roles"]
-    if "exchange" not in roles:
-        raise Failure(f"endpoints.json has no `exchange` role (roles: {', '.join(sorted(roles))}); serve the exchange role")
-    return ca, roles["exchange"]
-
-
-def control(ca, url, body=None):
-    """A call to the fake's control API, trusting only the run's CA."""
-    ctx = ssl.create_default_context(cafile=ca)
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(url, data=data, method="GET" if body is None else "POST")
-    if data is not None:
-        req.add_header("Content-Type", "application/json")
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), urllib.request.HTTPSHandler(context=ctx))
-    try:
-        with opener.open(req, timeout=10) as resp:
-            return json.loads(resp.read() or b"null")
-    except urllib.error.HTTPError as e:
-        raise Failure(f"control API {req.get_method()} {url} answered {e.code}: {e.read().decode(errors='replace')}") from e
 
 
 class Callback:
@@ -117,8 +78,8 @@ class Callback:
         self.server.server_close()
 
 
-def main(state_dir):
-    ca, exchange = load_state(state_dir)
+def check(state_dir):
+    ca, exchange = load_role(state_dir, "exchange")
 
     class CaAdapter(requests.adapters.HTTPAdapter):
         """Verifies the fake's certificate against the run's CA and ignores proxy settings."""
@@ -217,15 +178,4 @@ def main(state_dir):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        print(f"usage: {sys.argv[0]} <state-dir of mailconform serve>", file=sys.stderr)
-        sys.exit(2)
-    try:
-        main(sys.argv[1])
-    except Failure as e:
-        print(f"FAIL exchangelib: {e}", file=sys.stderr)
-        sys.exit(1)
-    except Exception as e:
-        traceback.print_exc()
-        print(f"FAIL exchangelib: {type(e).__name__}: {e}", file=sys.stderr)
-        sys.exit(1)
+    main("exchangelib", check)

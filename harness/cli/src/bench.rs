@@ -3,7 +3,7 @@
 use crate::cli::BenchArgs;
 use crate::error::CliError;
 use crate::exit;
-use crate::run::{run_suite, Console, RunOptions, RunResult};
+use crate::run::{run_suite, RunOptions, RunResult};
 use std::time::Duration;
 
 /// Figures over several runs of the same selection and seed.
@@ -110,15 +110,7 @@ pub fn bench(args: &BenchArgs) -> Result<u8, CliError> {
             }
         };
     }
-    let opts = RunOptions {
-        features: args.selection.features.clone(),
-        tags: args.selection.tags.clone(),
-        name: args.selection.name.clone(),
-        seed: args.seed,
-        concurrency: args.concurrency.map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
-        report_dir: None,
-        console: Console::Quiet,
-    };
+    let opts = RunOptions::selected(&args.selection, args.seed, args.concurrency);
     let mut runs = Vec::new();
     for _ in 0..args.runs {
         runs.push(run_suite(&opts)?);

@@ -4,7 +4,7 @@
 //! each scenario's world owns its own paused current-thread runtime and its steps block on it,
 //! so scenarios never see each other's clocks, whatever the concurrency.
 
-use crate::cli::RunArgs;
+use crate::cli::{RunArgs, Selection};
 use crate::error::CliError;
 use crate::exit;
 use crate::features::{self, FeatureFiles};
@@ -56,6 +56,22 @@ impl Default for RunOptions {
             name: None,
             seed: 1,
             concurrency: None,
+            report_dir: None,
+            console: Console::Quiet,
+        }
+    }
+}
+
+impl RunOptions {
+    /// A quiet run without reports of the scenarios `selection` takes, with the command line's
+    /// seed and `--concurrency`.
+    pub fn selected(selection: &Selection, seed: u64, concurrency: Option<u64>) -> Self {
+        RunOptions {
+            features: selection.features.clone(),
+            tags: selection.tags.clone(),
+            name: selection.name.clone(),
+            seed,
+            concurrency: concurrency.map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
             report_dir: None,
             console: Console::Quiet,
         }
@@ -230,13 +246,9 @@ fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {
 /// `mailconform run`: returns the exit code.
 pub fn run(args: &RunArgs) -> Result<u8, CliError> {
     let opts = RunOptions {
-        features: args.selection.features.clone(),
-        tags: args.selection.tags.clone(),
-        name: args.selection.name.clone(),
-        seed: args.seed,
-        concurrency: args.concurrency.map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
         report_dir: Some(args.report_dir.clone()),
         console: Console::Cucumber,
+        ..RunOptions::selected(&args.selection, args.seed, args.concurrency)
     };
     let result = run_suite(&opts)?;
     if result.nothing_ran() {

@@ -50,28 +50,27 @@ fn report_dir_option_is_honoured() {
     assert!(reports.join("cucumber.json").is_file());
 }
 
-#[test]
-fn undefined_step_exits_1() {
-    let cwd = scratch("undef");
-    let run = mailconform(&cwd, &["run", path(&fixture("undefined"))]);
+/// Runs a fixture whose one scenario fails: exit code 1 and `0 passed, 1 failed`.
+fn one_scenario_fails(label: &str, fixture_name: &str) {
+    let cwd = scratch(label);
+    let run = mailconform(&cwd, &["run", path(&fixture(fixture_name))]);
     assert_eq!(run.code, 1, "stdout:\n{}", run.stdout);
     assert_eq!(run.last_line(), "0 passed, 1 failed");
+}
+
+#[test]
+fn undefined_step_exits_1() {
+    one_scenario_fails("undef", "undefined");
 }
 
 #[test]
 fn failing_assertion_exits_1() {
-    let cwd = scratch("fail");
-    let run = mailconform(&cwd, &["run", path(&fixture("failing"))]);
-    assert_eq!(run.code, 1, "stdout:\n{}", run.stdout);
-    assert_eq!(run.last_line(), "0 passed, 1 failed");
+    one_scenario_fails("fail", "failing");
 }
 
 #[test]
 fn unparsable_feature_exits_1() {
-    let cwd = scratch("broken");
-    let run = mailconform(&cwd, &["run", path(&fixture("broken"))]);
-    assert_eq!(run.code, 1, "stdout:\n{}", run.stdout);
-    assert_eq!(run.last_line(), "0 passed, 1 failed");
+    one_scenario_fails("broken", "broken");
 }
 
 #[test]
