@@ -1,0 +1,56 @@
+//! Code page 4, the `Calendar` namespace of [MS-ASCAL]. Note the spelling `Timezone` here against
+//! `TimeZone` on the Email page; both are the schemas' own. The 2.5-only body tokens (0x0B, 0x0C,
+//! 0x10) and the 12.x attachment tokens (0x2B–0x32) that the current tables no longer list are left
+//! out.
+
+use super::{CodePage, Tag, TagEntry};
+
+code_page! {
+    Calendar on Calendar {
+        Timezone = 0x05,
+        AllDayEvent = 0x06,
+        Attendees = 0x07,
+        Attendee = 0x08,
+        Email = 0x09,
+        Name = 0x0A,
+        BusyStatus = 0x0D,
+        Categories = 0x0E,
+        Category = 0x0F,
+        DtStamp = 0x11,
+        EndTime = 0x12,
+        Exception = 0x13,
+        Exceptions = 0x14,
+        Deleted = 0x15,
+        ExceptionStartTime = 0x16,
+        Location = 0x17,
+        MeetingStatus = 0x18,
+        OrganizerEmail = 0x19,
+        OrganizerName = 0x1A,
+        Recurrence = 0x1B,
+        Type = 0x1C,
+        Until = 0x1D,
+        Occurrences = 0x1E,
+        Interval = 0x1F,
+        DayOfWeek = 0x20,
+        DayOfMonth = 0x21,
+        WeekOfMonth = 0x22,
+        MonthOfYear = 0x23,
+        Reminder = 0x24,
+        Sensitivity = 0x25,
+        Subject = 0x26,
+        StartTime = 0x27,
+        UID = 0x28,
+        AttendeeStatus = 0x29,
+        AttendeeType = 0x2A,
+        DisallowNewTimeProposal = 0x33,
+        ResponseRequested = 0x34,
+        AppointmentReplyTime = 0x35,
+        ResponseType = 0x36,
+        CalendarType = 0x37,
+        IsLeapMonth = 0x38,
+        FirstDayOfWeek = 0x39,
+        OnlineMeetingConfLink = 0x3A,
+        OnlineMeetingExternalLink = 0x3B,
+        ClientUid = 0x3C,
+    }
+}
