@@ -1,19 +1,26 @@
 //! The SOAP 1.1 envelope shared by every message: header versions in, body
 //! payload out.
 
-use crate::dom::{self, Element, Node};
+use crate::dom::{self, Document, Node};
 use crate::names as n;
 use crate::ns::Prefix;
 use crate::xml_out::XmlOut;
 use crate::{fault, EwsError, ServerVersionInfo};
 
+/// Buffer size for messages whose length is not worth estimating: every
+/// response, fault and request this crate writes fits, unless it carries
+/// unusually long values.
+pub(crate) const TYPICAL_CAPACITY: usize = 1024;
+
 /// Writes a server response. `t:ServerVersionInfo` carries its own `xmlns:t`
 /// as Exchange's does, so the header stays valid if a proxy lifts it out.
+/// `capacity` is the expected length of the whole message.
 pub(crate) fn write_response(
     server: Option<&ServerVersionInfo>,
+    capacity: usize,
     body: impl FnOnce(&mut XmlOut),
 ) -> String {
-    let mut out = XmlOut::document();
+    let mut out = XmlOut::document(capacity);
     out.elem_ns(
         Prefix::Soap,
         n::ENVELOPE,
@@ -57,9 +64,10 @@ fn write_server_version_info(out: &mut XmlOut, info: &ServerVersionInfo) {
 /// response) with `t:RequestServerVersion` in the header.
 pub(crate) fn write_request(
     request_server_version: &str,
+    capacity: usize,
     body: impl FnOnce(&mut XmlOut),
 ) -> String {
-    let mut out = XmlOut::document();
+    let mut out = XmlOut::document(capacity);
     out.elem_ns(
         Prefix::Soap,
         n::ENVELOPE,
@@ -81,8 +89,8 @@ pub(crate) fn write_request(
 }
 
 /// Writes a message that has a body but no header (SendNotificationResult).
-pub(crate) fn write_bare(body: impl FnOnce(&mut XmlOut)) -> String {
-    let mut out = XmlOut::document();
+pub(crate) fn write_bare(capacity: usize, body: impl FnOnce(&mut XmlOut)) -> String {
+    let mut out = XmlOut::document(capacity);
     out.elem_ns(
         Prefix::Soap,
         n::ENVELOPE,
@@ -96,18 +104,18 @@ pub(crate) fn write_bare(body: impl FnOnce(&mut XmlOut)) -> String {
 }
 
 /// Parses a document and checks that its root is an `Envelope`.
-pub(crate) fn parse(xml: &[u8]) -> Result<Element, EwsError> {
-    let root = dom::parse(xml)?;
-    if root.name != n::ENVELOPE {
+pub(crate) fn parse(xml: &[u8]) -> Result<Document<'_>, EwsError> {
+    let doc = dom::parse(xml)?;
+    let root = doc.root().name();
+    if root != n::ENVELOPE {
         return Err(EwsError::schema(
-            root.name.clone(),
+            root,
             format!(
-                "the root element is <{}>, but a SOAP message must start with soap:Envelope",
-                root.name
+                "the root element is <{root}>, but a SOAP message must start with soap:Envelope"
             ),
         ));
     }
-    Ok(root)
+    Ok(doc)
 }
 
 pub(crate) fn header<'a>(envelope: &Node<'a>) -> Option<Node<'a>> {
@@ -151,8 +159,8 @@ pub(crate) fn expect_payload<'a>(
 /// header (faults usually have none); an error when it is there but its build
 /// numbers are missing or not integers — the case exchangelib rejects.
 pub fn parse_server_version_info(xml: &[u8]) -> Result<Option<ServerVersionInfo>, EwsError> {
-    let root = parse(xml)?;
-    let envelope = Node::root(&root);
+    let doc = parse(xml)?;
+    let envelope = doc.root();
     let Some(info) = header(&envelope).and_then(|h| h.child(n::SERVER_VERSION_INFO)) else {
         return Ok(None);
     };
@@ -219,14 +227,14 @@ mod tests {
     #[test]
     fn written_header_round_trips_and_omits_empty_version() {
         let mut info = ServerVersionInfo::for_schema(crate::SchemaVersion::Exchange2013Sp1);
-        let xml = write_response(Some(&info), |_| {});
+        let xml = write_response(Some(&info), TYPICAL_CAPACITY, |_| {});
         assert!(xml.contains(r#"<t:ServerVersionInfo xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types" MajorVersion="15" MinorVersion="0" MajorBuildNumber="847" MinorBuildNumber="32" Version="Exchange2013_SP1"/>"#), "{xml}");
         assert_eq!(
             parse_server_version_info(xml.as_bytes()).unwrap(),
             Some(info.clone())
         );
         info.version.clear();
-        let xml = write_response(Some(&info), |_| {});
+        let xml = write_response(Some(&info), TYPICAL_CAPACITY, |_| {});
         assert!(!xml.contains(" Version=\""), "{xml}");
         assert_eq!(
             parse_server_version_info(xml.as_bytes()).unwrap(),

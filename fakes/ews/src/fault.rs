@@ -39,7 +39,7 @@ pub fn write_fault_with_back_off(
     fault: &Fault,
     back_off_ms: Option<u64>,
 ) -> String {
-    envelope::write_response(server, |o| {
+    envelope::write_response(server, envelope::TYPICAL_CAPACITY, |o| {
         o.elem(Prefix::Soap, n::FAULT, &[], |o| {
             o.leaf_ns(
                 Prefix::Unqualified,
@@ -71,15 +71,15 @@ pub fn write_fault_with_back_off(
                 }
                 o.elem_ns(Prefix::Types, n::MESSAGE_XML, &[Prefix::Types], &[], |o| {
                     if let Some((line, position)) = fault.line_position {
-                        o.leaf(Prefix::Types, n::LINE_NUMBER, &[], &line.to_string());
-                        o.leaf(Prefix::Types, n::LINE_POSITION, &[], &position.to_string());
+                        o.leaf_number(Prefix::Types, n::LINE_NUMBER, &[], line);
+                        o.leaf_number(Prefix::Types, n::LINE_POSITION, &[], position);
                     }
                     if let Some(ms) = back_off_ms {
-                        o.leaf(
+                        o.leaf_number(
                             Prefix::Types,
                             n::VALUE,
                             &[(n::NAME, n::BACK_OFF_MILLISECONDS)],
-                            &ms.to_string(),
+                            ms,
                         );
                     }
                 });
@@ -90,8 +90,8 @@ pub fn write_fault_with_back_off(
 
 /// `Ok(None)` when the body holds something other than a fault.
 pub fn parse_fault(xml: &[u8]) -> Result<Option<Fault>, EwsError> {
-    let root = envelope::parse(xml)?;
-    let env = Node::root(&root);
+    let doc = envelope::parse(xml)?;
+    let env = doc.root();
     let payload = envelope::payload(&env)?;
     if payload.name() != n::FAULT {
         return Ok(None);
@@ -101,8 +101,8 @@ pub fn parse_fault(xml: &[u8]) -> Result<Option<Fault>, EwsError> {
 
 /// The `BackOffMilliseconds` hint of a fault, if it has one.
 pub fn parse_fault_back_off(xml: &[u8]) -> Result<Option<u64>, EwsError> {
-    let root = envelope::parse(xml)?;
-    let env = Node::root(&root);
+    let doc = envelope::parse(xml)?;
+    let env = doc.root();
     let payload = envelope::payload(&env)?;
     if payload.name() != n::FAULT {
         return Ok(None);

@@ -66,11 +66,15 @@ fn write_folder_ref(out: &mut XmlOut, folder: &FolderRef) {
 
 /// `<t:{element} Id=… [ChangeKey=…]/>`, the shape of every id type.
 pub(crate) fn write_id_attrs(out: &mut XmlOut, element: &str, id: &str, change_key: Option<&str>) {
-    let mut attrs = vec![(n::ID, id)];
-    if let Some(ck) = change_key {
-        attrs.push((n::CHANGE_KEY, ck));
+    match change_key {
+        Some(ck) => out.empty(
+            Prefix::Types,
+            element,
+            &[],
+            &[(n::ID, id), (n::CHANGE_KEY, ck)],
+        ),
+        None => out.empty(Prefix::Types, element, &[], &[(n::ID, id)]),
     }
-    out.empty(Prefix::Types, element, &[], &attrs);
 }
 
 /// Reads the children of a `FolderIds` element. Anything other than the two
@@ -114,23 +118,23 @@ pub(crate) fn write_folder(out: &mut XmlOut, folder: &FolderInfo) {
     out.elem(Prefix::Types, n::FOLDER, &[], |o| {
         write_id_attrs(o, n::FOLDER_ID, &folder.folder_id, Some(&folder.change_key));
         o.leaf(Prefix::Types, n::DISPLAY_NAME, &[], &folder.display_name);
-        o.leaf(
+        o.leaf_number(
             Prefix::Types,
             n::TOTAL_COUNT,
             &[],
-            &folder.total_count.to_string(),
+            folder.total_count.into(),
         );
-        o.leaf(
+        o.leaf_number(
             Prefix::Types,
             n::CHILD_FOLDER_COUNT,
             &[],
-            &folder.child_folder_count.to_string(),
+            folder.child_folder_count.into(),
         );
-        o.leaf(
+        o.leaf_number(
             Prefix::Types,
             n::UNREAD_COUNT,
             &[],
-            &folder.unread_count.to_string(),
+            folder.unread_count.into(),
         );
     });
 }

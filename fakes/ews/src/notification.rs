@@ -85,13 +85,13 @@ pub fn write_send_notification(
     request_server_version: SchemaVersion,
     notifications: &[Notification],
 ) -> String {
-    let message = n::response_message_name(n::SEND_NOTIFICATION);
-    envelope::write_request(request_server_version.as_str(), |o| {
+    let capacity = estimated_len(notifications);
+    envelope::write_request(request_server_version.as_str(), capacity, |o| {
         o.elem(Prefix::Messages, n::SEND_NOTIFICATION, &[], |o| {
             o.elem(Prefix::Messages, n::RESPONSE_MESSAGES, &[], |o| {
                 for notification in notifications {
                     let attrs = [(n::RESPONSE_CLASS, ResponseClass::Success.as_str())];
-                    o.elem(Prefix::Messages, &message, &attrs, |o| {
+                    o.elem(Prefix::Messages, MESSAGE, &attrs, |o| {
                         o.leaf(
                             Prefix::Messages,
                             n::RESPONSE_CODE,
@@ -104,6 +104,57 @@ pub fn write_send_notification(
             });
         });
     })
+}
+
+/// `n::response_message_name(n::SEND_NOTIFICATION)`, spelled out because it
+/// is needed for every notification written and read.
+const MESSAGE: &str = "SendNotificationResponseMessage";
+
+/// Markup bytes of a SendNotification outside the notifications, of each
+/// notification outside its events, and of each event, all at their longest
+/// (every optional element present, the longest event name); see the test
+/// `estimate_covers_the_markup`.
+const ENVELOPE_MARKUP: usize = 640;
+const NOTIFICATION_MARKUP: usize = 320;
+const EVENT_MARKUP: usize = 440;
+
+/// The length of the written message when no value needs escaping, so that
+/// the writer allocates its buffer once.
+fn estimated_len(notifications: &[Notification]) -> usize {
+    fn len(value: Option<&String>) -> usize {
+        value.map_or(0, String::len)
+    }
+    fn object_len(object: &Option<ObjectId>) -> usize {
+        match object {
+            Some(ObjectId::Item { id, change_key } | ObjectId::Folder { id, change_key }) => {
+                id.len() + len(change_key.as_ref())
+            }
+            None => 0,
+        }
+    }
+    fn id_len(id: &Option<(String, Option<String>)>) -> usize {
+        id.as_ref()
+            .map_or(0, |(id, ck)| id.len() + len(ck.as_ref()))
+    }
+    let event_len = |e: &Event| {
+        EVENT_MARKUP
+            + e.watermark.len()
+            + len(e.timestamp.as_ref())
+            + object_len(&e.object)
+            + id_len(&e.parent_folder_id)
+            + object_len(&e.old_object)
+            + id_len(&e.old_parent_folder_id)
+    };
+    ENVELOPE_MARKUP
+        + notifications
+            .iter()
+            .map(|n| {
+                NOTIFICATION_MARKUP
+                    + n.subscription_id.len()
+                    + n.previous_watermark.len()
+                    + n.events.iter().map(event_len).sum::<usize>()
+            })
+            .sum::<usize>()
 }
 
 fn write_notification(o: &mut XmlOut, notification: &Notification) {
@@ -153,7 +204,7 @@ fn write_event(o: &mut XmlOut, event: &Event) {
             write_id_attrs(o, n::OLD_PARENT_FOLDER_ID, id, ck.as_deref());
         }
         if let Some(count) = event.unread_count {
-            o.leaf(Prefix::Types, n::UNREAD_COUNT, &[], &count.to_string());
+            o.leaf_number(Prefix::Types, n::UNREAD_COUNT, &[], count.into());
         }
     });
 }
@@ -170,13 +221,12 @@ fn write_object(o: &mut XmlOut, object: &ObjectId, item: &str, folder: &str) {
 /// elements are errors rather than silently dropped, because a listener that
 /// skips events would mask exactly the bugs the harness looks for.
 pub fn parse_send_notification(xml: &[u8]) -> Result<Vec<Notification>, EwsError> {
-    let root = envelope::parse(xml)?;
-    let env = Node::root(&root);
+    let doc = envelope::parse(xml)?;
+    let env = doc.root();
     let payload = envelope::expect_payload(&env, n::SEND_NOTIFICATION)?;
     let messages = payload.require_child(n::RESPONSE_MESSAGES)?;
-    let message_name = n::response_message_name(n::SEND_NOTIFICATION);
     let mut out = Vec::new();
-    for msg in messages.children_named(&message_name) {
+    for msg in messages.children_named(MESSAGE) {
         if let Err(e) = outcome(&msg)? {
             return Err(EwsError::Unsuccessful {
                 element: msg.path().to_owned(),
@@ -229,31 +279,83 @@ fn read_notification(node: &Node<'_>) -> Result<Notification, EwsError> {
     })
 }
 
+/// The children an event is read from, each the first child of its name,
+/// gathered in one pass instead of one search per name. Other children are
+/// ignored.
+#[derive(Default)]
+struct EventChildren<'a> {
+    watermark: Option<Node<'a>>,
+    time_stamp: Option<Node<'a>>,
+    item_id: Option<Node<'a>>,
+    folder_id: Option<Node<'a>>,
+    parent_folder_id: Option<Node<'a>>,
+    old_item_id: Option<Node<'a>>,
+    old_folder_id: Option<Node<'a>>,
+    old_parent_folder_id: Option<Node<'a>>,
+    unread_count: Option<Node<'a>>,
+}
+
+impl<'a> EventChildren<'a> {
+    fn of(event: &Node<'a>) -> Self {
+        let mut found = EventChildren::default();
+        for child in event.children() {
+            let slot = match child.name() {
+                n::WATERMARK => &mut found.watermark,
+                n::TIME_STAMP => &mut found.time_stamp,
+                n::ITEM_ID => &mut found.item_id,
+                n::FOLDER_ID => &mut found.folder_id,
+                n::PARENT_FOLDER_ID => &mut found.parent_folder_id,
+                n::OLD_ITEM_ID => &mut found.old_item_id,
+                n::OLD_FOLDER_ID => &mut found.old_folder_id,
+                n::OLD_PARENT_FOLDER_ID => &mut found.old_parent_folder_id,
+                n::UNREAD_COUNT => &mut found.unread_count,
+                _ => continue,
+            };
+            slot.get_or_insert(child);
+        }
+        found
+    }
+}
+
 fn read_event(node: &Node<'_>, kind: EventType) -> Result<Event, EwsError> {
-    let object = read_object(node, n::ITEM_ID, n::FOLDER_ID)?;
-    let old_object = read_object(node, n::OLD_ITEM_ID, n::OLD_FOLDER_ID)?;
-    let id_pair = |name: &str| node.child(name).map(|c| read_id_attrs(&c)).transpose();
+    let found = EventChildren::of(node);
+    let object = read_object(
+        node,
+        (n::ITEM_ID, found.item_id),
+        (n::FOLDER_ID, found.folder_id),
+    )?;
+    let old_object = read_object(
+        node,
+        (n::OLD_ITEM_ID, found.old_item_id),
+        (n::OLD_FOLDER_ID, found.old_folder_id),
+    )?;
+    let id_pair = |c: Option<Node<'_>>| c.map(|c| read_id_attrs(&c)).transpose();
     Ok(Event {
         kind,
-        watermark: node
-            .child(n::WATERMARK)
+        watermark: found
+            .watermark
             .map(|w| w.text().to_owned())
             .unwrap_or_default(),
-        timestamp: node.child(n::TIME_STAMP).map(|t| t.text().to_owned()),
+        timestamp: found.time_stamp.map(|t| t.text().to_owned()),
         object,
-        parent_folder_id: id_pair(n::PARENT_FOLDER_ID)?,
+        parent_folder_id: id_pair(found.parent_folder_id)?,
         old_object,
-        old_parent_folder_id: id_pair(n::OLD_PARENT_FOLDER_ID)?,
-        unread_count: node
-            .child(n::UNREAD_COUNT)
+        old_parent_folder_id: id_pair(found.old_parent_folder_id)?,
+        unread_count: found
+            .unread_count
             .map(|c| c.parse_u32(c.text(), "UnreadCount"))
             .transpose()?,
     })
 }
 
 /// The schema makes item and folder ids a choice; both at once is an error.
-fn read_object(node: &Node<'_>, item: &str, folder: &str) -> Result<Option<ObjectId>, EwsError> {
-    match (node.child(item), node.child(folder)) {
+/// Each side is `(element name, first such child)`.
+fn read_object(
+    node: &Node<'_>,
+    (item, item_node): (&str, Option<Node<'_>>),
+    (folder, folder_node): (&str, Option<Node<'_>>),
+) -> Result<Option<ObjectId>, EwsError> {
+    match (item_node, folder_node) {
         (Some(_), Some(_)) => Err(node.error(format!(
             "both {item} and {folder} are present; the schema allows one"
         ))),
@@ -271,7 +373,8 @@ fn read_object(node: &Node<'_>, item: &str, folder: &str) -> Result<Option<Objec
 
 /// The subscriber's reply, shaped like exchangelib's (no header).
 pub fn write_send_notification_result(status: SubscriptionStatus) -> String {
-    envelope::write_bare(|o| {
+    // The whole message is under 400 bytes.
+    envelope::write_bare(512, |o| {
         o.elem(Prefix::Messages, n::SEND_NOTIFICATION_RESULT, &[], |o| {
             o.leaf(
                 Prefix::Messages,
@@ -287,8 +390,8 @@ pub fn write_send_notification_result(status: SubscriptionStatus) -> String {
 /// is an error: Exchange's deserializer would not accept it either, and the
 /// fake server treats a failed reply as a failed delivery.
 pub fn parse_send_notification_result(xml: &[u8]) -> Result<SubscriptionStatus, EwsError> {
-    let root = envelope::parse(xml)?;
-    let env = Node::root(&root);
+    let doc = envelope::parse(xml)?;
+    let env = doc.root();
     let result = envelope::expect_payload(&env, n::SEND_NOTIFICATION_RESULT)?;
     let status = result.require_child(n::SUBSCRIPTION_STATUS)?;
     SubscriptionStatus::parse(status.token()).ok_or_else(|| {
@@ -406,15 +509,55 @@ mod tests {
             r#"<t:ItemId Id="I&amp;1" ChangeKey="C1"/><t:ParentFolderId Id="P"/><t:OldItemId Id="I0" ChangeKey="C0"/>"#,
             r#"<t:OldParentFolderId Id="OP" ChangeKey="K"/></t:MovedEvent></m:Notification>"#
         )), "{xml}");
-        let root = dom::parse(xml.as_bytes()).unwrap();
+        let root = dom::parse_tree(xml.as_bytes()).unwrap();
         let notification = &root.children[1].children[0].children[0].children[0].children[1];
         assert_eq!(notification.name, "Notification");
         assert_eq!(notification.ns.as_deref(), Some(crate::ns::MESSAGES));
-        fn all_t(e: &dom::Element) -> bool {
+        fn all_t(e: &dom::Tree) -> bool {
             e.ns.as_deref() == Some(crate::ns::TYPES) && e.children.iter().all(all_t)
         }
         assert!(notification.children.iter().all(all_t));
         assert_eq!(parse_send_notification(xml.as_bytes()).unwrap(), vec![n]);
+    }
+
+    #[test]
+    fn estimate_covers_the_markup() {
+        assert_eq!(MESSAGE, n::response_message_name(n::SEND_NOTIFICATION));
+        let longest = EventType::ALL
+            .iter()
+            .copied()
+            .max_by_key(|k| k.as_str().len())
+            .unwrap();
+        let object = Some(ObjectId::Folder {
+            id: String::new(),
+            change_key: Some(String::new()),
+        });
+        let event = Event {
+            kind: longest,
+            watermark: String::new(),
+            timestamp: Some(String::new()),
+            object: object.clone(),
+            parent_folder_id: Some((String::new(), Some(String::new()))),
+            old_object: object,
+            old_parent_folder_id: Some((String::new(), Some(String::new()))),
+            unread_count: Some(u32::MAX),
+        };
+        let notification = |events: usize| Notification {
+            subscription_id: String::new(),
+            previous_watermark: String::new(),
+            more_events: false,
+            events: vec![event.clone(); events],
+        };
+        let len =
+            |ns: &[Notification]| write_send_notification(SchemaVersion::Exchange2010Sp2, ns).len();
+        let envelope = len(&[]);
+        let one = len(&[notification(0)]) - envelope;
+        let event_len = len(&[notification(1)]) - envelope - one;
+        assert!(envelope <= ENVELOPE_MARKUP, "{envelope}");
+        assert!(one <= NOTIFICATION_MARKUP, "{one}");
+        assert!(event_len <= EVENT_MARKUP, "{event_len}");
+        let ns = [notification(2), notification(3)];
+        assert!(len(&ns) <= estimated_len(&ns));
     }
 
     #[test]

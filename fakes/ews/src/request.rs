@@ -66,8 +66,8 @@ pub struct RequestEnvelope {
 /// Exchange reports as an ErrorSchemaValidation fault
 /// ([`EwsError::to_request_fault`]).
 pub fn parse_request(xml: &[u8]) -> Result<RequestEnvelope, EwsError> {
-    let root = envelope::parse(xml)?;
-    let env = Node::root(&root);
+    let doc = envelope::parse(xml)?;
+    let env = doc.root();
     let request_server_version =
         match envelope::header(&env).and_then(|h| h.child(n::REQUEST_SERVER_VERSION)) {
             Some(rsv) => Some(rsv.require_attr(n::VERSION)?.to_owned()),

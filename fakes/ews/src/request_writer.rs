@@ -21,7 +21,7 @@ use crate::{EventType, Operation, PushSubscriptionRequest, SchemaVersion};
 ///   element name has each character outside `[A-Za-z0-9_.-]` replaced by `_`
 ///   (and `_` prepended if it does not start with a letter).
 pub fn write_request(version: SchemaVersion, op: &Operation) -> String {
-    envelope::write_request(version.as_str(), |o| match op {
+    envelope::write_request(version.as_str(), envelope::TYPICAL_CAPACITY, |o| match op {
         Operation::GetFolder {
             folder_ids,
             base_shape,
@@ -165,7 +165,7 @@ mod tests {
             xml.contains("<t:URL>https://l.test/p?a=1&amp;b=2</t:URL>"),
             "{xml}"
         );
-        let root = dom::parse(xml.as_bytes()).unwrap();
+        let root = dom::parse_tree(xml.as_bytes()).unwrap();
         let request = &root.children[1].children[0].children[0];
         let order: Vec<&str> = request.children.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(

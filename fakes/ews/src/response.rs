@@ -129,7 +129,7 @@ fn write_messages<T>(
     mut success: impl FnMut(&mut XmlOut, &T),
 ) -> String {
     let message = response_message_name(operation);
-    envelope::write_response(Some(server), |o| {
+    envelope::write_response(Some(server), envelope::TYPICAL_CAPACITY, |o| {
         o.elem(Prefix::Messages, &response_name(operation), &[], |o| {
             o.elem(Prefix::Messages, n::RESPONSE_MESSAGES, &[], |o| {
                 for result in results {
@@ -172,8 +172,8 @@ pub(crate) fn for_each_message(
     operation: &str,
     mut visit: impl FnMut(&Node<'_>) -> Result<(), EwsError>,
 ) -> Result<(), EwsError> {
-    let root = envelope::parse(xml)?;
-    let env = Node::root(&root);
+    let doc = envelope::parse(xml)?;
+    let env = doc.root();
     let response = envelope::expect_payload(&env, &response_name(operation))?;
     let messages = response.require_child(n::RESPONSE_MESSAGES)?;
     let message_name = response_message_name(operation);
@@ -263,8 +263,8 @@ mod tests {
             Some(server())
         );
         // Every element of the body is in the messages namespace.
-        let root = dom::parse(xml.as_bytes()).unwrap();
-        fn all_m(e: &dom::Element) -> bool {
+        let root = dom::parse_tree(xml.as_bytes()).unwrap();
+        fn all_m(e: &dom::Tree) -> bool {
             e.ns.as_deref() == Some(crate::ns::MESSAGES) && e.children.iter().all(all_m)
         }
         assert!(all_m(&root.children[1].children[0]));

@@ -3,6 +3,10 @@
 //! Element and attribute names come from [`crate::names`] (or are sanitised by
 //! [`ncname`]); only values are caller data, and every value passes through
 //! [`escape_text`] or [`escape_attr`].
+//!
+//! Writers sit on the path of every push notification, so the buffer is sized
+//! once up front and escaping copies runs of plain text in one go instead of
+//! character by character.
 
 use crate::ns::Prefix;
 
@@ -11,11 +15,13 @@ pub(crate) struct XmlOut {
 }
 
 impl XmlOut {
-    /// Starts a document with the declaration Exchange and exchangelib emit.
-    pub(crate) fn document() -> Self {
-        XmlOut {
-            buf: String::from(r#"<?xml version="1.0" encoding="utf-8"?>"#),
-        }
+    /// Starts a document with the declaration Exchange and exchangelib emit,
+    /// with room for `capacity` bytes so that a well-estimated message is
+    /// written without reallocating.
+    pub(crate) fn document(capacity: usize) -> Self {
+        let mut buf = String::with_capacity(capacity);
+        buf.push_str(r#"<?xml version="1.0" encoding="utf-8"?>"#);
+        XmlOut { buf }
     }
 
     pub(crate) fn finish(self) -> String {
@@ -54,6 +60,22 @@ impl XmlOut {
     /// tag even when `text` is empty, so that "present but empty" survives.
     pub(crate) fn leaf(&mut self, prefix: Prefix, local: &str, attrs: &[(&str, &str)], text: &str) {
         self.elem(prefix, local, attrs, |o| o.text(text));
+    }
+
+    /// A leaf holding a number, written without an intermediate `String`
+    /// (digits never need escaping).
+    pub(crate) fn leaf_number(
+        &mut self,
+        prefix: Prefix,
+        local: &str,
+        attrs: &[(&str, &str)],
+        value: u64,
+    ) {
+        self.elem(prefix, local, attrs, |o| {
+            use std::fmt::Write;
+            // Writing to a `String` cannot fail.
+            let _ = write!(o.buf, "{value}");
+        });
     }
 
     pub(crate) fn leaf_ns(&mut self, prefix: Prefix, local: &str, declare: &[Prefix], text: &str) {
@@ -119,35 +141,74 @@ pub(crate) fn is_xml_char(c: char) -> bool {
 /// Escapes character data. `>` is escaped too so `]]>` can never appear, and
 /// `\r` becomes `&#13;` because parsers fold a literal CR into LF.
 pub(crate) fn escape_text(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\r' => out.push_str("&#13;"),
-            c if !is_xml_char(c) => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
+    escape(out, text, |b| match b {
+        b'&' => Some("&amp;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'\r' => Some("&#13;"),
+        b'\t' | b'\n' => None,
+        0..=0x1F => Some(REPLACEMENT),
+        _ => None,
+    });
 }
 
 /// Escapes an attribute value for double quotes. Tab, LF and CR become
 /// references because attribute-value normalisation would turn them into spaces.
 pub(crate) fn escape_attr(out: &mut String, value: &str) {
-    for c in value.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' => out.push_str("&#9;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            c if !is_xml_char(c) => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
+    escape(out, value, |b| match b {
+        b'&' => Some("&amp;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'"' => Some("&quot;"),
+        b'\'' => Some("&apos;"),
+        b'\t' => Some("&#9;"),
+        b'\n' => Some("&#10;"),
+        b'\r' => Some("&#13;"),
+        0..=0x1F => Some(REPLACEMENT),
+        _ => None,
+    });
+}
+
+/// What a character XML cannot carry is written as.
+const REPLACEMENT: &str = "\u{FFFD}";
+
+/// Copies `text` to `out`, replacing the ASCII characters `ascii` has a
+/// replacement for and any other character outside [`is_xml_char`]. Beyond
+/// ASCII those are only U+FFFE and U+FFFF (a `str` holds no surrogates), whose
+/// UTF-8 starts with 0xEF, so only characters with that lead byte are decoded.
+/// Runs of characters that need nothing are copied whole, so a value without
+/// special characters costs one `push_str`.
+fn escape(out: &mut String, text: &str, ascii: impl Fn(u8) -> Option<&'static str>) {
+    let bytes = text.as_bytes();
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let (replacement, width) = match bytes[i] {
+            b @ 0..=0x7F => match ascii(b) {
+                Some(r) => (r, 1),
+                None => {
+                    i += 1;
+                    continue;
+                }
+            },
+            0xEF => match text[i..].chars().next() {
+                Some(c) if !is_xml_char(c) => (REPLACEMENT, c.len_utf8()),
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            },
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(&text[copied..i]);
+        out.push_str(replacement);
+        i += width;
+        copied = i;
     }
+    out.push_str(&text[copied..]);
 }
 
 /// Makes caller-supplied operation names usable as element names (an NCName:
@@ -187,9 +248,46 @@ mod tests {
         );
     }
 
+    /// The run-copying escapers agree with a plain per-character definition.
+    #[test]
+    fn escaping_matches_the_per_character_rules() {
+        fn reference(value: &str, attr: bool) -> String {
+            let mut out = String::new();
+            for c in value.chars() {
+                match c {
+                    '&' => out.push_str("&amp;"),
+                    '<' => out.push_str("&lt;"),
+                    '>' => out.push_str("&gt;"),
+                    '\r' => out.push_str("&#13;"),
+                    '"' if attr => out.push_str("&quot;"),
+                    '\'' if attr => out.push_str("&apos;"),
+                    '\t' if attr => out.push_str("&#9;"),
+                    '\n' if attr => out.push_str("&#10;"),
+                    c if !is_xml_char(c) => out.push('\u{FFFD}'),
+                    c => out.push(c),
+                }
+            }
+            out
+        }
+        let samples = [
+            "",
+            "plain",
+            "\u{FFFE}\u{FFFF}\u{FFFD}\u{EFFF}\u{FEFF}x\u{FFFF}",
+            "é\u{1}\u{0}\u{1F}\u{7F}\u{20}😀\u{D7FF}\u{E000}<\t\n\r'\"&>",
+            "\u{10FFFF}\u{FFEF}\u{BFBF}",
+        ];
+        for value in samples {
+            let (mut text, mut attr) = (String::new(), String::new());
+            escape_text(&mut text, value);
+            escape_attr(&mut attr, value);
+            assert_eq!(text, reference(value, false), "{value:?}");
+            assert_eq!(attr, reference(value, true), "{value:?}");
+        }
+    }
+
     #[test]
     fn writes_balanced_prefixed_elements() {
-        let mut o = XmlOut::document();
+        let mut o = XmlOut::document(0);
         o.elem_ns(
             Prefix::Soap,
             "Envelope",
