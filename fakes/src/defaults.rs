@@ -13,11 +13,18 @@ pub const NTLM_DOMAIN: &str = "EXAMPLE";
 /// Built-in mailboxes: (login, e-mail address, password).
 pub const USERS: [(&str, &str, &str); 2] = [("alice", "alice@example.test", "alice-pw"), ("bob", "bob@example.test", "bob-pw")];
 
+pub const TRAVELER_HOST: &str = "traveler.example.test";
+
+/// The Domino Directory entries of the built-in users: (hierarchical name, first, last, LDAP UID).
+pub const DOMINO_NAMES: [(&str, &str, &str, &str); 2] =
+    [("Alice Example/Example", "Alice", "Example", "aexample"), ("Bob Example/Example", "Bob", "Sample", "bsample")];
+
 /// Role names in the topology.
 pub mod roles {
     pub const EXCHANGE: &str = "exchange";
     pub const APNS: &str = "apns";
     pub const APNS_SANDBOX: &str = "apns.sandbox";
+    pub const TRAVELER: &str = "traveler";
     pub fn device(name: &str) -> String {
         format!("device.{name}")
     }

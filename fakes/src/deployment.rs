@@ -7,6 +7,7 @@ use crate::apns::{generate_team_key, Apns, ApnsConfig, ApnsControl, Environment}
 use crate::defaults;
 use crate::exchange::{Exchange, ExchangeConfig, ExchangeControl};
 use crate::listener::{Listener, ListenerConfig, ListenerControl, Region};
+use crate::traveler::{Person, Traveler, TravelerConfig, TravelerControl};
 use crate::securemail::{DeviceControl, MailBackend, SecureMail, SecureMailConfig};
 use mailconform_ews::SchemaVersion;
 use mailconform_sim::tls::{self, ClientAuth};
@@ -116,6 +117,9 @@ pub fn default_device_config(name: &str, email: &str, region: Region) -> SecureM
         status_frequency_minutes: 15,
         silence_before_resubscribe: Duration::from_secs(30 * 60),
         foreground_check_interval: Duration::from_secs(5 * 60),
+        exchange_server: defaults::EXCHANGE_HOST.to_string(),
+        platform: crate::securemail::eas::Platform::Ios,
+        eas_login: None,
         ews_versions: vec![
             SchemaVersion::Exchange2013,
             SchemaVersion::Exchange2010Sp1,
@@ -132,6 +136,36 @@ pub fn add_device(sim: &mut Simulation, config: SecureMailConfig) -> Result<Faul
         SecureMail::new(env(sim, &format!("device:{name}")), config)
     };
     sim.add_host(&defaults::roles::device(&name), &defaults::device_host(&name), d, ClientAuth::None, false)
+}
+
+/// The built-in users as Domino Directory entries.
+pub fn default_people() -> Vec<Person> {
+    defaults::USERS
+        .iter()
+        .zip(defaults::DOMINO_NAMES)
+        .map(|((login, email, pw), (hier, first, last, uid))| Person {
+            hierarchical_name: hier.to_string(),
+            first_name: first.to_string(),
+            last_name: last.to_string(),
+            short_name: login.to_string(),
+            internet_address: email.to_string(),
+            ldap_uid: uid.to_string(),
+            http_password: pw.to_string(),
+        })
+        .collect()
+}
+
+/// Notes Traveler on its host, HTTPS on 443 and plain HTTP on 80.
+pub fn add_traveler(sim: &mut Simulation, mut config: TravelerConfig) -> Result<FaultGate, SimError> {
+    if config.people.is_empty() {
+        config.people = default_people();
+    }
+    let host = config.host.clone();
+    let t = {
+        let _rt = sim.enter();
+        Traveler::new(env(sim, &host), config)
+    };
+    sim.add_host(defaults::roles::TRAVELER, &host, t, ClientAuth::None, true)
 }
 
 /// Control clients for roles, looked up by name in the topology.
@@ -163,6 +197,10 @@ impl<'a> Roles<'a> {
 
     pub fn apns(&self) -> Result<ApnsControl, String> {
         self.control(defaults::roles::APNS).map(ApnsControl)
+    }
+
+    pub fn traveler(&self) -> Result<TravelerControl, String> {
+        self.control(defaults::roles::TRAVELER).map(TravelerControl)
     }
 
     pub fn device(&self, name: &str) -> Result<DeviceControl, String> {

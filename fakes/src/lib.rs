@@ -8,5 +8,6 @@ pub mod exchange;
 pub mod listener;
 pub mod securemail;
 pub mod serve;
+pub mod traveler;
 
 pub use mailconform_apns as apns;

@@ -39,6 +39,8 @@ pub struct Plan {
     /// Regions whose listener has Secure Mail's APNs certificate uploaded at start.
     pub uploaded_regions: Vec<Region>,
     pub devices: BTreeMap<String, SecureMailConfig>,
+    /// A Notes Traveler server, when the scenario has one.
+    pub traveler: Option<mailconform_fakes::traveler::TravelerConfig>,
 }
 
 impl Default for Plan {
@@ -48,6 +50,7 @@ impl Default for Plan {
             exchange_aliases: Vec::new(),
             uploaded_regions: vec![Region::Americas],
             devices: BTreeMap::new(),
+            traveler: None,
         }
     }
 }
@@ -130,6 +133,9 @@ impl MailWorld {
             gates.push((r.role(), deployment::add_listener(sim, r).expect("listener starts")));
         }
         deployment::add_apns(sim).expect("APNs fake starts");
+        if let Some(t) = plan.traveler.clone() {
+            gates.push((defaults::roles::TRAVELER.to_string(), deployment::add_traveler(sim, t).expect("Traveler fake starts")));
+        }
         let sim = self.sim.as_ref().expect("created above");
         let roles = Roles::new(sim);
         for r in &plan.uploaded_regions {

@@ -25,14 +25,31 @@
 //!
 //! * [`Document::to_xml_string`] prints a body the way Microsoft's
 //!   documentation shows it, for reports and transcripts.
+//!
+//! On top of the codec sit the protocol layers, one job per module:
+//!
+//! * [`http`]: the [MS-ASHTTP] transport — protocol versions, command names and
+//!   codes, both query forms, [`http::EasRequest`] for reading and writing
+//!   requests, HTTP status codes and response builders.
+//! * [`status`]: every command Status value, named per command.
+//! * [`policy`]: the device security policy and its `EASProvisionDoc`.
+//! * [`store`]: the in-memory mailboxes a fake server serves.
+//! * [`server`]: the fake ActiveSync server ([`EasServer`]).
+//! * [`client`]: the ActiveSync client of the device simulators ([`EasClient`]).
 
+pub mod client;
 mod decode;
 mod document;
 mod encode;
 mod error;
 pub mod header;
+pub mod http;
 pub mod mbuint;
 pub mod pages;
+pub mod policy;
+pub mod server;
+pub mod status;
+pub mod store;
 pub mod token;
 mod xml;
 
@@ -41,13 +58,18 @@ mod examples;
 #[cfg(test)]
 mod proptests;
 
+pub use client::{EasClient, EasError};
 pub use decode::{decode, MAX_DEPTH};
 pub use document::{el, empty, leaf, opaque, text, Document, Element, Node};
 pub use encode::encode;
 pub use error::WbxmlError;
+pub use http::{Command, EasRequest, ProtocolVersion};
 pub use pages::{
     AirSync, AirSyncBase, Calendar, CodePage, ComposeMail, Contacts, Contacts2, DocumentLibrary,
     Email, Email2, Find, FolderHierarchy, Gal, GetItemEstimate, ItemOperations, MeetingResponse,
     Move, Notes, Ping, Provision, ResolveRecipients, RightsManagement, Search, Settings, Tag,
     TagEntry, Tasks, ValidateCert,
 };
+pub use policy::DevicePolicy;
+pub use server::{EasConfig, EasServer};
+pub use store::{MeetingDeletePolicy, MemoryStore, NewItem};

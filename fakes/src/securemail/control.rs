@@ -7,6 +7,7 @@
 //! | `POST /policy` `{"apns_push":true}` | the admin changes the APNs policy |
 //! | `POST /policy-check` | the app checks in for policies |
 //! | `POST /background-refresh` | iOS wakes the app in the background |
+//! | `POST /eas/connect`, `/eas/sync`, `/eas/ping`, `/eas/delete` `{"subject"}` | the ActiveSync account: connect (OPTIONS through Sync), sync, one Ping, delete a message |
 //! | `GET /state` | badge, token, registration, subscription, log |
 
 use super::{DeviceState, SecureMail};
@@ -42,6 +43,13 @@ pub async fn handle(d: &Arc<SecureMail>, method: http::Method, path: &str, body:
             d.background_refresh().await;
             Ok(())
         }
+        ("POST", "eas/connect") => d.eas_connect().await,
+        ("POST", "eas/sync") => d.eas_sync().await,
+        ("POST", "eas/ping") => d.eas_ping().await,
+        ("POST", "eas/delete") => match body["subject"].as_str() {
+            Some(subject) => d.eas_delete(subject).await,
+            None => return json_response(400, &json!({"error": "send {\"subject\": ...}"})),
+        },
         ("GET", "state") => Ok(()),
         _ => return json_response(404, &json!({"error": format!("no control operation {method} {path}")})),
     };
@@ -77,6 +85,18 @@ impl DeviceControl {
     }
     pub async fn background_refresh(&self) -> Result<DeviceStateView, ControlError> {
         self.act("/background-refresh", Value::Null).await
+    }
+    pub async fn eas_connect(&self) -> Result<DeviceStateView, ControlError> {
+        self.act("/eas/connect", Value::Null).await
+    }
+    pub async fn eas_sync(&self) -> Result<DeviceStateView, ControlError> {
+        self.act("/eas/sync", Value::Null).await
+    }
+    pub async fn eas_ping(&self) -> Result<DeviceStateView, ControlError> {
+        self.act("/eas/ping", Value::Null).await
+    }
+    pub async fn eas_delete(&self, subject: &str) -> Result<DeviceStateView, ControlError> {
+        self.act("/eas/delete", json!({ "subject": subject })).await
     }
     pub async fn state(&self) -> Result<DeviceStateView, ControlError> {
         self.0.get_as("/state").await

@@ -8,6 +8,7 @@
 //! once the listener has not heard from Exchange for 30 minutes.
 
 mod control;
+pub mod eas;
 mod ews_client;
 mod flow;
 
@@ -51,6 +52,11 @@ pub struct SecureMailConfig {
     pub foreground_check_interval: Duration,
     /// Schema versions tried newest first; a server that refuses one gets the next.
     pub ews_versions: Vec<SchemaVersion>,
+    /// The MDX "Secure Mail Exchange Server" policy: a bare FQDN or a full ActiveSync URL.
+    pub exchange_server: String,
+    pub platform: eas::Platform,
+    /// The name the user types at login, when it differs from the mailbox login.
+    pub eas_login: Option<String>,
 }
 
 impl SecureMailConfig {
@@ -97,6 +103,7 @@ pub struct DeviceState {
     pub background_refreshes: u32,
     pub last_error: Option<String>,
     pub log: Vec<DeviceLogEntry>,
+    pub eas: eas::EasView,
 }
 
 pub struct SecureMail {
@@ -107,12 +114,13 @@ pub struct SecureMail {
     /// Serializes set-up and resubscription so a policy check and a status check cannot
     /// subscribe twice at once.
     pub(crate) flow_lock: tokio::sync::Mutex<()>,
+    pub(crate) eas: Mutex<Option<Arc<mailconform_activesync::EasClient>>>,
 }
 
 impl SecureMail {
     pub fn new(env: FakeEnv, config: SecureMailConfig) -> Arc<Self> {
         let state = DeviceState { apns_policy: config.apns_policy, ..DeviceState::default() };
-        Arc::new_cyclic(|me| SecureMail { me: me.clone(), env, config, state: Mutex::new(state), flow_lock: tokio::sync::Mutex::new(()) })
+        Arc::new_cyclic(|me| SecureMail { me: me.clone(), env, config, state: Mutex::new(state), flow_lock: tokio::sync::Mutex::new(()), eas: Mutex::new(None) })
     }
 
     pub(crate) fn log(&self, what: impl Into<String>) {

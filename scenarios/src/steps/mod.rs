@@ -8,4 +8,6 @@ mod exchange;
 mod listener;
 mod mail;
 mod time;
+mod traveler;
+mod activesync;
 pub(crate) mod words;

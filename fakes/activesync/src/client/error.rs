@@ -1,0 +1,95 @@
+//! The client's one error type. It separates the failures a device simulator reacts to
+//! differently: an HTTP status (401, 449, 451, 503 …), a server that answers a login page
+//! instead of ActiveSync (Domino forms authentication), a body that is not WBXML, and a
+//! command Status.
+
+use crate::http::{Command, RequestError};
+use crate::status::common;
+use mailconform_sim::SimError;
+
+fn status_name(status: u16) -> String {
+    common::name(status)
+        .map(|n| format!(" ({n})"))
+        .unwrap_or_default()
+}
+
+/// What was sent: a command, or OPTIONS (`None`).
+fn what(command: &Option<Command>) -> &'static str {
+    command.map(Command::name).unwrap_or("OPTIONS")
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EasError {
+    /// The request did not get an HTTP answer (refused, timed out, TLS).
+    #[error(transparent)]
+    Transport(#[from] SimError),
+    /// An HTTP status other than 200.
+    #[error("{}: HTTP {status}", what(command))]
+    Http {
+        /// `None` for OPTIONS.
+        command: Option<Command>,
+        status: u16,
+        /// `Retry-After` of a 503.
+        retry_after: Option<String>,
+        /// `X-MS-Location` of a 451.
+        location: Option<String>,
+    },
+    /// An HTML page (typically a forms-login page) where ActiveSync was expected: what an
+    /// EAS client meets when a Domino server has session authentication on its path.
+    #[error("{}: the server answered an HTML page (HTTP {status}) instead of ActiveSync, a forms login rather than a Basic challenge", what(command))]
+    LoginForm {
+        /// `None` for OPTIONS.
+        command: Option<Command>,
+        status: u16,
+        location: Option<String>,
+    },
+    /// A 200 whose body is not ActiveSync WBXML.
+    #[error(
+        "{}: the answer is not ActiveSync WBXML (content type {content_type:?}): {reason}",
+        what(command)
+    )]
+    NotWbxml {
+        /// `None` for OPTIONS.
+        command: Option<Command>,
+        content_type: Option<String>,
+        reason: String,
+    },
+    /// A command Status other than success.
+    #[error("{command}: Status {status}{}", status_name(*status))]
+    Status { command: Command, status: u16 },
+    /// A WBXML answer that lacks what the command's answer must hold.
+    #[error("{command}: {reason}")]
+    Protocol { command: Command, reason: String },
+    /// The server ordered a remote wipe and the device carried it out.
+    #[error("the device was remote-wiped")]
+    Wiped,
+    /// The request could not be built.
+    #[error(transparent)]
+    Request(#[from] RequestError),
+}
+
+impl EasError {
+    /// The HTTP status, when the failure is one.
+    pub fn http_status(&self) -> Option<u16> {
+        match self {
+            EasError::Http { status, .. } | EasError::LoginForm { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The command Status, when the failure is one.
+    pub fn command_status(&self) -> Option<u16> {
+        match self {
+            EasError::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// Whether the server asked for (re-)provisioning: HTTP 449 or Status 139–144.
+    pub fn needs_provisioning(&self) -> bool {
+        self.http_status() == Some(crate::http::code::NEEDS_PROVISIONING)
+            || self
+                .command_status()
+                .is_some_and(|s| common::PROVISIONING.contains(&s))
+    }
+}

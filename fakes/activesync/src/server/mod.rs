@@ -1,0 +1,458 @@
+//! A fake Exchange ActiveSync server: [MS-ASHTTP] on the outside, a [`MemoryStore`] inside.
+//!
+//! [`EasServer::handle`] takes a request whose user is already authenticated (the host in
+//! front of it does Basic auth, forms auth or whatever the scenario plays) and answers as an
+//! Exchange or Notes Traveler server would: OPTIONS with the version and command lists,
+//! POST commands with WBXML, and every malformed request with the status a real server
+//! sends (HTTP 400 for what cannot be parsed, the command's Status for what can).
+//!
+//! Before a command runs, two gates apply, in this order:
+//! 1. a pending remote wipe: every command but Provision is refused (Status 140 from 14.0,
+//!    HTTP 449 before), so the device comes to Provision and receives the wipe;
+//! 2. with [`EasConfig::enforce_policy`] and a policy, every command but Provision and Ping
+//!    needs the device's current policy key (Status 142/144 from 14.0, HTTP 449 before).
+//!    Ping is exempt as in Z-Push, so a device in a push loop is not locked out of
+//!    recovering; OPTIONS is not a command.
+//!
+//! One module per command family holds its handler; `devices` holds the per-device state.
+
+mod appdata;
+mod config;
+mod control;
+mod devices;
+mod folders;
+mod item_operations;
+mod meeting;
+mod mime;
+mod ping;
+mod provision;
+mod send_mail;
+mod settings;
+mod sync;
+
+#[cfg(test)]
+mod tests;
+
+pub use crate::policy::DevicePolicy;
+pub use appdata::{body_type, BodyPreference};
+pub use config::EasConfig;
+pub use control::CONTROL_PATH;
+pub use devices::WipeState;
+
+use crate::http::{self as eas_http, response, Command, EasRequest, ProtocolVersion, QueryForm};
+use crate::status::{common, Status};
+use crate::store::MemoryStore;
+use crate::{el, leaf, Document, Element, MeetingResponse as MR, Move};
+use devices::DeviceState;
+use mailconform_sim::{FakeEnv, Request, Response};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// The commands this server serves, in the order OPTIONS lists them.
+pub const SERVED_COMMANDS: &[Command] = &[
+    Command::Sync,
+    Command::SendMail,
+    Command::SmartForward,
+    Command::SmartReply,
+    Command::FolderSync,
+    Command::FolderCreate,
+    Command::FolderDelete,
+    Command::FolderUpdate,
+    Command::MoveItems,
+    Command::GetItemEstimate,
+    Command::MeetingResponse,
+    Command::Settings,
+    Command::Ping,
+    Command::ItemOperations,
+    Command::Provision,
+];
+
+/// A server-wide condition that overrides normal service, each with the HTTP answer
+/// [MS-ASHTTP] gives it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Availability {
+    #[default]
+    Normal,
+    /// 451 with `X-MS-Location`: the mailbox moved.
+    Redirect { location: String },
+    /// 503 with `Retry-After`.
+    Unavailable { retry_after_secs: u64 },
+    /// 403: the user is not enabled for ActiveSync.
+    Disabled,
+    /// 456: the device is blocked.
+    Blocked,
+    /// 457: the password expired.
+    PasswordExpired,
+}
+
+/// One request as the server saw it, for the control API and reports.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct RequestRecord {
+    pub user: String,
+    pub method: String,
+    pub command: Option<Command>,
+    pub device_id: Option<String>,
+    pub protocol_version: Option<ProtocolVersion>,
+    pub form: Option<QueryForm>,
+    pub http_status: u16,
+    /// The top-level `Status` of the WBXML answer, when it has one.
+    pub status: Option<Status>,
+    pub at_ms: u64,
+}
+
+type DeviceKey = (String, String);
+
+/// The request log keeps at most this many entries (the older half goes first), so a long
+/// benchmark run does not grow without bound.
+pub const REQUEST_LOG_LIMIT: usize = 10_000;
+
+#[derive(Default)]
+struct ServerState {
+    devices: BTreeMap<DeviceKey, DeviceState>,
+    availability: Availability,
+    log: Vec<RequestRecord>,
+}
+
+/// The fake server. Share it as `Arc<EasServer>`.
+pub struct EasServer {
+    env: FakeEnv,
+    config: EasConfig,
+    store: MemoryStore,
+    state: Mutex<ServerState>,
+}
+
+/// One command in flight: the parsed request and whose mailbox it concerns.
+pub(crate) struct Ctx {
+    pub login: String,
+    pub key: DeviceKey,
+    pub req: EasRequest,
+}
+
+impl Ctx {
+    pub fn version(&self) -> ProtocolVersion {
+        self.req.protocol_version
+    }
+
+    /// The WBXML root, when the request had a body.
+    pub fn root(&self) -> Option<&Element> {
+        self.req.body.as_ref().map(|d| &d.root)
+    }
+
+    /// The 400 a command that needs a body gets without one.
+    pub fn missing_body(&self) -> Response {
+        response::bad_request(&format!("{} needs a WBXML body", self.req.command))
+    }
+}
+
+impl EasServer {
+    pub fn new(env: FakeEnv, config: EasConfig, store: MemoryStore) -> Arc<EasServer> {
+        Arc::new(EasServer {
+            env,
+            config,
+            store,
+            state: Mutex::new(ServerState::default()),
+        })
+    }
+
+    pub fn config(&self) -> &EasConfig {
+        &self.config
+    }
+
+    pub fn store(&self) -> &MemoryStore {
+        &self.store
+    }
+
+    fn lock(&self) -> MutexGuard<'_, ServerState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn device_key(&self, user: &str, device_id: &str) -> DeviceKey {
+        let login = self
+            .store
+            .resolve(user)
+            .unwrap_or_else(|| user.to_ascii_lowercase());
+        (login, device_id.to_ascii_lowercase())
+    }
+
+    /// Runs `f` on the device's state, creating the partnership on first contact.
+    pub(crate) fn with_device<T>(
+        &self,
+        key: &DeviceKey,
+        f: impl FnOnce(&mut DeviceState) -> T,
+    ) -> T {
+        let mut state = self.lock();
+        let device = state
+            .devices
+            .entry(key.clone())
+            .or_insert_with(|| DeviceState::new(&key.0, &key.1));
+        f(device)
+    }
+
+    /// A fresh policy key: a non-zero decimal u32 from the run's seeded randomness.
+    pub(crate) fn new_policy_key(&self) -> String {
+        loop {
+            let k = (self.env.rng.next_u64() & 0xFFFF_FFFF) as u32;
+            if k != 0 {
+                return k.to_string();
+            }
+        }
+    }
+
+    /// The store's time, or the server clock's when the store has none.
+    pub(crate) fn now(&self) -> String {
+        let t = self.env.clock.rfc3339();
+        t.strip_suffix('Z')
+            .map(|b| format!("{b}.000Z"))
+            .unwrap_or(t)
+    }
+
+    // ----- control operations -----
+
+    /// Marks a device for remote wipe. Its next command (or its pending Ping) learns of it.
+    pub fn request_remote_wipe(&self, user: &str, device_id: &str) {
+        let key = self.device_key(user, device_id);
+        self.with_device(&key, |d| d.wipe = WipeState::Pending);
+        self.store.poke(&key.0);
+    }
+
+    /// Withdraws a wipe (the administrator removed the request or the partnership).
+    pub fn cancel_remote_wipe(&self, user: &str, device_id: &str) {
+        let key = self.device_key(user, device_id);
+        if let Some(d) = self.lock().devices.get_mut(&key) {
+            d.wipe = WipeState::None;
+        }
+    }
+
+    /// A device partnership as JSON (`null` when the server never saw the device).
+    pub fn device_state(&self, user: &str, device_id: &str) -> serde_json::Value {
+        let key = self.device_key(user, device_id);
+        self.lock()
+            .devices
+            .get(&key)
+            .map(DeviceState::to_json)
+            .unwrap_or(serde_json::Value::Null)
+    }
+
+    /// Every partnership as JSON.
+    pub fn devices(&self) -> serde_json::Value {
+        serde_json::Value::Array(
+            self.lock()
+                .devices
+                .values()
+                .map(DeviceState::to_json)
+                .collect(),
+        )
+    }
+
+    /// Removes a partnership: the device starts over (provisioning, key 0 syncs).
+    pub fn remove_device(&self, user: &str, device_id: &str) -> bool {
+        let key = self.device_key(user, device_id);
+        self.lock().devices.remove(&key).is_some()
+    }
+
+    pub fn set_availability(&self, availability: Availability) {
+        self.lock().availability = availability;
+    }
+
+    /// Every request seen, oldest first.
+    pub fn request_log(&self) -> Vec<RequestRecord> {
+        self.lock().log.clone()
+    }
+
+    // ----- HTTP -----
+
+    /// Answers one request for the authenticated `user` (a login or address known to the store).
+    pub async fn handle(&self, req: Request, user: &str) -> Response {
+        let method = req.method().to_string();
+        let mut record = RequestRecord {
+            user: user.to_string(),
+            method: method.clone(),
+            command: None,
+            device_id: None,
+            protocol_version: None,
+            form: None,
+            http_status: 0,
+            status: None,
+            at_ms: self.env.clock.elapsed().as_millis() as u64,
+        };
+        let resp = self.answer(req, user, &mut record).await;
+        record.http_status = resp.status().as_u16();
+        if response::is_wbxml_content_type(
+            resp.headers()
+                .get(::http::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or(""),
+        ) {
+            record.status = crate::decode(resp.body()).ok().and_then(|d| {
+                d.root
+                    .child("Status")
+                    .and_then(Element::text)
+                    .and_then(|s| s.parse().ok())
+            });
+        }
+        let mut state = self.lock();
+        if state.log.len() >= REQUEST_LOG_LIMIT {
+            state.log.drain(..REQUEST_LOG_LIMIT / 2);
+        }
+        state.log.push(record);
+        drop(state);
+        resp
+    }
+
+    async fn answer(&self, req: Request, user: &str, record: &mut RequestRecord) -> Response {
+        if !self.config.serves_path(req.uri().path()) {
+            return response::status(eas_http::code::NOT_FOUND);
+        }
+        match *req.method() {
+            ::http::Method::OPTIONS => {
+                return response::options(
+                    &self.config.versions,
+                    SERVED_COMMANDS,
+                    &self.config.server_version_header,
+                )
+            }
+            ::http::Method::POST => {}
+            _ => {
+                let mut r = response::status(405);
+                r.headers_mut().insert(
+                    ::http::header::ALLOW,
+                    ::http::HeaderValue::from_static(response::ALLOWED_METHODS),
+                );
+                return r;
+            }
+        }
+        let availability = self.lock().availability.clone();
+        match availability {
+            Availability::Normal => {}
+            Availability::Redirect { location } => return response::redirect(&location),
+            Availability::Unavailable { retry_after_secs } => {
+                return response::unavailable(retry_after_secs)
+            }
+            Availability::Disabled => return response::status(eas_http::code::FORBIDDEN),
+            Availability::Blocked => return response::status(eas_http::code::BLOCKED),
+            Availability::PasswordExpired => {
+                return response::status(eas_http::code::PASSWORD_EXPIRED)
+            }
+        }
+        let parsed = match EasRequest::from_http(&req) {
+            Ok(r) => r,
+            Err(e) => return response::bad_request(&e.to_string()),
+        };
+        record.command = Some(parsed.command);
+        record.device_id = Some(parsed.device_id.clone());
+        record.protocol_version = Some(parsed.protocol_version);
+        record.form = Some(parsed.form);
+        if !self.config.versions.contains(&parsed.protocol_version) {
+            return response::bad_request(&format!(
+                "protocol version {} is not supported",
+                parsed.protocol_version
+            ));
+        }
+        let Some(login) = self.store.resolve(user) else {
+            return response::status(eas_http::code::FORBIDDEN);
+        };
+        let key = (login.clone(), parsed.device_id.to_ascii_lowercase());
+        let (wipe, device_key) = self.with_device(&key, |d| {
+            d.device_type = parsed.device_type.clone();
+            d.protocol_version = Some(parsed.protocol_version);
+            if parsed.user_agent.is_some() {
+                d.user_agent = parsed.user_agent.clone();
+            }
+            *d.commands
+                .entry(parsed.command.name().to_string())
+                .or_default() += 1;
+            d.last_command = Some(parsed.command);
+            (d.wipe.active(), d.policy_key.clone())
+        });
+        let ctx = Ctx {
+            login,
+            key,
+            req: parsed,
+        };
+        if wipe && ctx.req.command != Command::Provision {
+            return provisioning_signal(&ctx, common::REMOTE_WIPE_REQUESTED);
+        }
+        if self.config.provisioning_required()
+            && !matches!(ctx.req.command, Command::Provision | Command::Ping)
+        {
+            let sent = ctx.req.policy_key.as_deref().filter(|k| *k != "0");
+            if sent.is_none() || sent != device_key.as_deref() {
+                let status = if sent.is_none() {
+                    common::DEVICE_NOT_PROVISIONED
+                } else {
+                    common::INVALID_POLICY_KEY
+                };
+                return provisioning_signal(&ctx, status);
+            }
+        }
+        self.dispatch(&ctx).await
+    }
+
+    async fn dispatch(&self, ctx: &Ctx) -> Response {
+        match ctx.req.command {
+            Command::Provision => self.provision(ctx),
+            Command::FolderSync => self.folder_sync(ctx),
+            Command::FolderCreate | Command::FolderDelete | Command::FolderUpdate => {
+                self.folder_change(ctx)
+            }
+            Command::Sync => self.sync(ctx).await,
+            Command::Ping => self.ping(ctx).await,
+            Command::GetItemEstimate => self.get_item_estimate(ctx),
+            Command::ItemOperations => self.item_operations(ctx),
+            Command::SendMail | Command::SmartReply | Command::SmartForward => self.send_mail(ctx),
+            Command::MeetingResponse => self.meeting_response(ctx),
+            Command::Settings => self.settings(ctx),
+            Command::MoveItems => self.move_items(ctx),
+            _ => not_supported(ctx),
+        }
+    }
+}
+
+/// A command's response holding only a global Status: `<FolderSync><Status>142</Status></FolderSync>`.
+/// MeetingResponse and MoveItems keep their Status one level down.
+pub fn command_status(command: Command, status: Status) -> Option<Document> {
+    if let (Some(root), Some(status_tag)) = (command.root_tag(), command.root_status_tag()) {
+        return Some(Document::new(el(
+            root,
+            [leaf(status_tag, status.to_string())],
+        )));
+    }
+    match command {
+        Command::MeetingResponse => Some(Document::new(el(
+            MR::MeetingResponse,
+            [el(MR::Result, [leaf(MR::Status, status.to_string())])],
+        ))),
+        Command::MoveItems => Some(Document::new(el(
+            Move::MoveItems,
+            [el(Move::Response, [leaf(Move::Status, status.to_string())])],
+        ))),
+        _ => None,
+    }
+}
+
+/// "Provision first" (or "a wipe awaits"): HTTP 449 up to 12.1, the common status in the
+/// command's own response from 14.0.
+fn provisioning_signal(ctx: &Ctx, status: Status) -> Response {
+    if ctx.version().uses_status_for_provisioning() {
+        if let Some(doc) = command_status(ctx.req.command, status) {
+            return response::wbxml(&doc);
+        }
+    }
+    response::status(eas_http::code::NEEDS_PROVISIONING)
+}
+
+/// A command this server knows but does not serve: Status 137 from 14.0, HTTP 501 before.
+fn not_supported(ctx: &Ctx) -> Response {
+    if ctx.version() >= ProtocolVersion::V14_0 {
+        if let Some(doc) = command_status(ctx.req.command, common::COMMAND_NOT_SUPPORTED) {
+            return response::wbxml(&doc);
+        }
+    }
+    response::status(eas_http::code::NOT_IMPLEMENTED)
+}
+
+/// A document with `root` and the given children.
+pub(crate) fn doc(root: impl Into<crate::Tag>, children: Vec<Element>) -> Document {
+    Document::new(el(root, children))
+}

@@ -1,0 +1,191 @@
+//! End-to-end tests: the server hosted in a [`Simulation`] behind a Basic-auth front, reached
+//! over simulated TLS by [`EasClient`] and by hand-built requests.
+
+mod commands;
+mod ping;
+mod provisioning;
+mod robustness;
+mod session;
+mod sync;
+
+use crate::client::EasClient;
+use crate::http::{response, EasRequest, ProtocolVersion};
+use crate::policy::DevicePolicy;
+use crate::server::{EasConfig, EasServer};
+use crate::store::{FolderType, MemoryStore, NewItem};
+use crate::{decode, Document};
+use base64::Engine;
+use mailconform_sim::tls::ClientAuth;
+use mailconform_sim::{
+    ConnInfo, FakeEnv, Handler, HandlerFuture, Request, RequestOptions, Response, Simulation,
+};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+pub const HOST: &str = "mail.example.test";
+pub const URL: &str = "https://mail.example.test/Microsoft-Server-ActiveSync";
+pub const PASSWORD: &str = "secret";
+
+/// The host in front of the server: HTTP Basic against a password table, 401 otherwise.
+pub struct BasicAuthFront {
+    pub server: Arc<EasServer>,
+    pub passwords: BTreeMap<String, String>,
+}
+
+impl Handler for BasicAuthFront {
+    fn handle(&self, req: Request, _conn: ConnInfo) -> HandlerFuture {
+        let server = self.server.clone();
+        if EasServer::is_control_path(req.uri().path()) {
+            let resp = server.control(&req);
+            return Box::pin(async move { resp });
+        }
+        let user = basic_user(&req)
+            .filter(|(u, p)| self.passwords.get(u) == Some(p))
+            .map(|(u, _)| u);
+        Box::pin(async move {
+            match user {
+                Some(u) => server.handle(req, &u).await,
+                None => response::unauthorized("mail.example.test"),
+            }
+        })
+    }
+}
+
+fn basic_user(req: &Request) -> Option<(String, String)> {
+    let value = req
+        .headers()
+        .get(::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    let encoded = value.strip_prefix("Basic ")?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (user, password) = text.split_once(':')?;
+    let user = user
+        .rsplit('\\')
+        .next()
+        .unwrap_or(user)
+        .to_ascii_lowercase();
+    Some((user, password.to_string()))
+}
+
+pub struct World {
+    pub sim: Simulation,
+    pub server: Arc<EasServer>,
+    pub store: MemoryStore,
+}
+
+/// An enforced enterprise policy.
+pub fn enforced() -> EasConfig {
+    EasConfig {
+        policy: Some(DevicePolicy::default()),
+        enforce_policy: true,
+        ..Default::default()
+    }
+}
+
+pub fn world(seed: u64, config: EasConfig) -> World {
+    world_with(seed, config, MemoryStore::new())
+}
+
+pub fn world_with(seed: u64, config: EasConfig, store: MemoryStore) -> World {
+    let mut sim = Simulation::new(seed).unwrap();
+    let store = store.with_clock(sim.clock.clone());
+    store.add_user("alice", "alice@example.test");
+    store.add_user("bob", "bob@example.test");
+    let env = FakeEnv {
+        http: sim.client(),
+        clock: sim.clock.clone(),
+        rng: sim.rng.fork("activesync"),
+    };
+    let server = EasServer::new(env, config, store.clone());
+    let passwords = [
+        ("alice".to_string(), PASSWORD.to_string()),
+        ("bob".to_string(), PASSWORD.to_string()),
+    ]
+    .into();
+    sim.add_host(
+        "activesync",
+        HOST,
+        Arc::new(BasicAuthFront {
+            server: server.clone(),
+            passwords,
+        }),
+        ClientAuth::None,
+        true,
+    )
+    .unwrap();
+    World { sim, server, store }
+}
+
+impl World {
+    pub fn client(&self, device_id: &str, version: ProtocolVersion) -> EasClient {
+        EasClient::new(
+            self.sim.client(),
+            URL,
+            "alice",
+            PASSWORD,
+            device_id,
+            "SimPhone",
+            version,
+        )
+    }
+
+    /// Sends a hand-built request as alice.
+    pub fn raw(&self, req: &EasRequest) -> Response {
+        let http = req.to_http(URL).unwrap();
+        self.send(http)
+    }
+
+    /// Sends an HTTP request as alice.
+    pub fn send(&self, mut http: Request) -> Response {
+        let credentials =
+            base64::engine::general_purpose::STANDARD.encode(format!("alice:{PASSWORD}"));
+        http.headers_mut().insert(
+            ::http::header::AUTHORIZATION,
+            format!("Basic {credentials}").parse().unwrap(),
+        );
+        // Long enough for the longest heartbeat a raw request may ask for.
+        let opts = RequestOptions {
+            timeout: std::time::Duration::from_secs(3600),
+            ..Default::default()
+        };
+        self.sim
+            .block_on(self.sim.client().send(http, &opts))
+            .unwrap()
+    }
+
+    /// Delivers into a mailbox with the simulation's clock in effect (outside the runtime
+    /// the clock would read real time).
+    pub fn deliver(&self, to: &str, item: NewItem) -> String {
+        let _inside = self.sim.enter();
+        self.store.deliver(to, item).unwrap()
+    }
+
+    pub fn mail(&self, to: &str, subject: &str) -> String {
+        self.deliver(
+            to,
+            NewItem::email(
+                "bob@example.test",
+                to,
+                subject,
+                &format!("Body of {subject}"),
+            ),
+        )
+    }
+
+    pub fn inbox(&self) -> String {
+        self.store
+            .folder_of_type("alice", FolderType::Inbox)
+            .unwrap()
+            .server_id
+    }
+}
+
+/// The WBXML document of a response, or a panic naming what came instead.
+pub fn body(resp: &Response) -> Document {
+    assert_eq!(resp.status(), 200, "{resp:?}");
+    decode(resp.body()).unwrap_or_else(|e| panic!("not WBXML: {e}: {:?}", resp.body()))
+}

@@ -1,0 +1,284 @@
+//! Provisioning: the 449 / Status 142 split by version, the policy key check, the loose
+//! mode without a policy, and remote wipe.
+
+use super::*;
+use crate::client::{EasError, ProvisionOutcome};
+use crate::http::Command;
+use crate::status::common;
+use crate::{el, leaf, FolderHierarchy as FH, Provision as PR};
+use std::time::Duration;
+
+fn folder_sync_request(version: ProtocolVersion, key: Option<&str>) -> EasRequest {
+    EasRequest::new(Command::FolderSync, "alice", "raw1", "SimPhone", version)
+        .with_policy_key(key.map(str::to_string))
+        .with_body(crate::Document::new(el(
+            FH::FolderSync,
+            [leaf(FH::SyncKey, "0")],
+        )))
+}
+
+#[test]
+fn unprovisioned_devices_get_449_up_to_12_1_and_status_142_from_14_0() {
+    let w = world(10, enforced());
+    let r = w.raw(&folder_sync_request(ProtocolVersion::V12_1, None));
+    assert_eq!(r.status(), 449);
+    assert!(r.body().is_empty());
+
+    let r = w.raw(&folder_sync_request(ProtocolVersion::V14_1, None));
+    let doc = body(&r);
+    assert_eq!(doc.root.name(), "FolderSync");
+    assert_eq!(doc.find(&["Status"]), Some("142"));
+
+    // A key the server never issued: 144 (invalid policy key).
+    let doc = body(&w.raw(&folder_sync_request(ProtocolVersion::V14_1, Some("12345"))));
+    assert_eq!(doc.find(&["Status"]), Some("144"));
+
+    // The same through the client, with auto-provisioning off.
+    let c12 = w.client("c12", ProtocolVersion::V12_1);
+    c12.set_auto_provision(false);
+    let e = w.sim.block_on(c12.folder_sync()).unwrap_err();
+    assert_eq!(e.http_status(), Some(449), "{e}");
+    assert!(e.needs_provisioning());
+    let c14 = w.client("c14", ProtocolVersion::V14_1);
+    c14.set_auto_provision(false);
+    let e = w.sim.block_on(c14.folder_sync()).unwrap_err();
+    assert_eq!(
+        e.command_status(),
+        Some(common::DEVICE_NOT_PROVISIONED),
+        "{e}"
+    );
+    assert_eq!(
+        e.to_string(),
+        "FolderSync: Status 142 (DeviceNotProvisioned)"
+    );
+
+    // Ping and Provision are exempt; OPTIONS is not a command.
+    let ping = EasRequest::new(
+        Command::Ping,
+        "alice",
+        "raw1",
+        "SimPhone",
+        ProtocolVersion::V14_1,
+    );
+    assert_eq!(
+        body(&w.raw(&ping)).find(&["Status"]),
+        Some("3"),
+        "a first Ping without parameters"
+    );
+}
+
+#[test]
+fn devices_provision_on_demand_and_then_work() {
+    let w = world(11, enforced());
+    for (id, version) in [
+        ("auto12", ProtocolVersion::V12_1),
+        ("auto14", ProtocolVersion::V14_1),
+        ("auto16", ProtocolVersion::V16_1),
+    ] {
+        let c = w.client(id, version);
+        let r = w.sim.block_on(c.folder_sync()).unwrap();
+        assert_eq!(r.folders.len(), 8, "{version}");
+        assert!(c.policy_key().is_some());
+        assert_eq!(c.policy(), Some(DevicePolicy::default()));
+    }
+    let counts = w.server.device_state("alice", "auto12")["commands"].clone();
+    assert_eq!(counts["FolderSync"], 2, "refused once, then served");
+    assert_eq!(counts["Provision"], 2, "two phases");
+}
+
+#[test]
+fn the_acknowledgement_must_carry_the_key_it_was_given() {
+    let w = world(12, enforced());
+    let ack = |key: &str| {
+        EasRequest::new(
+            Command::Provision,
+            "alice",
+            "ack1",
+            "SimPhone",
+            ProtocolVersion::V14_1,
+        )
+        .with_body(crate::Document::new(el(
+            PR::Provision,
+            [el(
+                PR::Policies,
+                [el(
+                    PR::Policy,
+                    [
+                        leaf(PR::PolicyType, "MS-EAS-Provisioning-WBXML"),
+                        leaf(PR::PolicyKey, key),
+                        leaf(PR::Status, "1"),
+                    ],
+                )],
+            )],
+        )))
+    };
+    let phase1 = EasRequest::new(
+        Command::Provision,
+        "alice",
+        "ack1",
+        "SimPhone",
+        ProtocolVersion::V14_1,
+    )
+    .with_body(crate::Document::new(el(
+        PR::Provision,
+        [el(
+            PR::Policies,
+            [el(
+                PR::Policy,
+                [leaf(PR::PolicyType, "MS-EAS-Provisioning-WBXML")],
+            )],
+        )],
+    )));
+    let doc = body(&w.raw(&phase1));
+    assert_eq!(doc.find(&["Status"]), Some("1"));
+    assert_eq!(doc.find(&["Policies", "Policy", "Status"]), Some("1"));
+    let temp = doc
+        .find(&["Policies", "Policy", "PolicyKey"])
+        .unwrap()
+        .to_string();
+    assert!(doc
+        .find_element(&["Policies", "Policy", "Data", "EASProvisionDoc"])
+        .is_some());
+
+    let wrong = body(&w.raw(&ack("1")));
+    assert_eq!(wrong.find(&["Policies", "Policy", "Status"]), Some("5"));
+    let right = body(&w.raw(&ack(&temp)));
+    let final_key = right
+        .find(&["Policies", "Policy", "PolicyKey"])
+        .unwrap()
+        .to_string();
+    assert_ne!(final_key, temp);
+    assert!(right
+        .find_element(&["Policies", "Policy", "Data"])
+        .is_none());
+    // A repeated acknowledgement (lost answer) gets the same final key.
+    let again = body(&w.raw(&ack(&final_key)));
+    assert_eq!(
+        again.find(&["Policies", "Policy", "PolicyKey"]),
+        Some(final_key.as_str())
+    );
+
+    // An unknown PolicyType is Policy Status 3.
+    let odd = EasRequest::new(
+        Command::Provision,
+        "alice",
+        "ack1",
+        "SimPhone",
+        ProtocolVersion::V14_1,
+    )
+    .with_body(crate::Document::new(el(
+        PR::Provision,
+        [el(
+            PR::Policies,
+            [el(
+                PR::Policy,
+                [leaf(PR::PolicyType, "MS-WAP-Provisioning-XML")],
+            )],
+        )],
+    )));
+    assert_eq!(
+        body(&w.raw(&odd)).find(&["Policies", "Policy", "Status"]),
+        Some("3")
+    );
+}
+
+#[test]
+fn without_a_policy_devices_are_accepted_unprovisioned() {
+    let config = EasConfig {
+        policy: None,
+        enforce_policy: true,
+        ..Default::default()
+    };
+    let w = world(13, config);
+    let c = w.client("open1", ProtocolVersion::V14_1);
+    let r = w.sim.block_on(c.folder_sync()).unwrap();
+    assert_eq!(r.folders.len(), 8);
+    assert_eq!(c.policy_key(), None);
+    assert_eq!(
+        w.sim.block_on(c.provision()).unwrap(),
+        ProvisionOutcome::NoPolicy
+    );
+    assert_eq!(w.server.device_state("alice", "open1")["no_policy"], true);
+
+    // A policy that is not enforced: devices that never provision work too.
+    let loose = world(
+        14,
+        EasConfig {
+            policy: Some(DevicePolicy::default()),
+            enforce_policy: false,
+            ..Default::default()
+        },
+    );
+    let c = loose.client("loose1", ProtocolVersion::V12_1);
+    c.set_auto_provision(false);
+    assert_eq!(
+        loose.sim.block_on(c.folder_sync()).unwrap().folders.len(),
+        8
+    );
+}
+
+#[test]
+fn a_remote_wipe_reaches_the_device_on_its_next_command() {
+    let w = world(15, enforced());
+    let c = w.client("wipe14", ProtocolVersion::V14_1);
+    w.sim.block_on(c.folder_sync()).unwrap();
+    w.server.request_remote_wipe("alice@example.test", "wipe14");
+    assert_eq!(w.server.device_state("alice", "wipe14")["wipe"], "pending");
+
+    // Without auto-provisioning the device sees Status 140 …
+    c.set_auto_provision(false);
+    let e = w.sim.block_on(c.folder_sync()).unwrap_err();
+    assert_eq!(
+        e.command_status(),
+        Some(common::REMOTE_WIPE_REQUESTED),
+        "{e}"
+    );
+    // … and Provision delivers the wipe, which the device acknowledges and carries out.
+    assert_eq!(
+        w.sim.block_on(c.provision()).unwrap(),
+        ProvisionOutcome::Wiped
+    );
+    assert!(c.is_wiped());
+    assert!(c.folders().is_empty());
+    assert!(matches!(
+        w.sim.block_on(c.folder_sync()),
+        Err(EasError::Wiped)
+    ));
+    assert_eq!(
+        w.server.device_state("alice", "wipe14")["wipe"],
+        "acknowledged"
+    );
+
+    // Up to 12.1 the signal is HTTP 449; the client provisions, is wiped, and says so.
+    let old = w.client("wipe12", ProtocolVersion::V12_1);
+    w.sim.block_on(old.folder_sync()).unwrap();
+    w.server.request_remote_wipe("alice", "wipe12");
+    assert!(matches!(
+        w.sim.block_on(old.folder_sync()),
+        Err(EasError::Wiped)
+    ));
+    assert_eq!(
+        w.server.device_state("alice", "wipe12")["wipe"],
+        "acknowledged"
+    );
+}
+
+#[test]
+fn a_wipe_ends_a_pending_ping() {
+    let w = world(16, enforced());
+    let c = w.client("wipeping", ProtocolVersion::V14_1);
+    let inbox = w.inbox();
+    w.sim.block_on(c.folder_sync()).unwrap();
+    w.sim.block_on(c.sync(&inbox)).unwrap();
+    let folders = [(inbox.as_str(), "Email")];
+    let server = w.server.clone();
+    let t0 = w.sim.elapsed();
+    let (outcome, _) = w.sim.block_on(async {
+        tokio::join!(c.ping(Some(&folders), Some(900)), async {
+            tokio::time::sleep(Duration::from_secs(20)).await;
+            server.request_remote_wipe("alice", "wipeping");
+        })
+    });
+    assert!(matches!(outcome, Err(EasError::Wiped)), "{outcome:?}");
+    assert!(w.sim.elapsed() - t0 < Duration::from_secs(21));
+}

@@ -1,0 +1,340 @@
+//! The mailbox model: folders as FolderSync names them, items as Sync carries them.
+
+use serde::{Deserialize, Serialize};
+
+/// Folder types of [MS-ASCMD] 2.2.3.186.3 (`FolderHierarchy:Type`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[repr(u8)]
+pub enum FolderType {
+    Generic = 1,
+    Inbox = 2,
+    Drafts = 3,
+    DeletedItems = 4,
+    SentItems = 5,
+    Outbox = 6,
+    Tasks = 7,
+    Calendar = 8,
+    Contacts = 9,
+    Notes = 10,
+    Journal = 11,
+    UserMail = 12,
+    UserCalendar = 13,
+    UserContacts = 14,
+    UserTasks = 15,
+    UserJournal = 16,
+    UserNotes = 17,
+    Unknown = 18,
+    RecipientInformationCache = 19,
+}
+
+impl FolderType {
+    /// The number FolderSync sends.
+    pub const fn code(self) -> u8 {
+        self as u8
+    }
+
+    pub fn from_code(code: u8) -> Option<FolderType> {
+        use FolderType::*;
+        Some(match code {
+            1 => Generic,
+            2 => Inbox,
+            3 => Drafts,
+            4 => DeletedItems,
+            5 => SentItems,
+            6 => Outbox,
+            7 => Tasks,
+            8 => Calendar,
+            9 => Contacts,
+            10 => Notes,
+            11 => Journal,
+            12 => UserMail,
+            13 => UserCalendar,
+            14 => UserContacts,
+            15 => UserTasks,
+            16 => UserJournal,
+            17 => UserNotes,
+            18 => Unknown,
+            19 => RecipientInformationCache,
+            _ => return None,
+        })
+    }
+
+    /// The item class a folder of this type holds, as Ping's `Class` names it.
+    pub fn item_class(self) -> ItemClass {
+        match self {
+            FolderType::Calendar | FolderType::UserCalendar => ItemClass::Calendar,
+            FolderType::Contacts
+            | FolderType::UserContacts
+            | FolderType::RecipientInformationCache => ItemClass::Contacts,
+            _ => ItemClass::Email,
+        }
+    }
+}
+
+/// One folder as FolderSync reports it. `parent_id` `"0"` is the root.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Folder {
+    pub server_id: String,
+    pub parent_id: String,
+    pub display_name: String,
+    pub folder_type: FolderType,
+}
+
+/// The `airsync:Class` of an item: which schema its ApplicationData follows.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+pub enum ItemClass {
+    #[default]
+    Email,
+    Calendar,
+    Contacts,
+}
+
+impl ItemClass {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ItemClass::Email => "Email",
+            ItemClass::Calendar => "Calendar",
+            ItemClass::Contacts => "Contacts",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<ItemClass> {
+        match value {
+            "Email" => Some(ItemClass::Email),
+            "Calendar" => Some(ItemClass::Calendar),
+            "Contacts" => Some(ItemClass::Contacts),
+            _ => None,
+        }
+    }
+
+    /// The message class an item of this class gets when none is given.
+    pub const fn default_message_class(self) -> &'static str {
+        match self {
+            ItemClass::Email => message_class::NOTE,
+            ItemClass::Calendar => message_class::APPOINTMENT,
+            ItemClass::Contacts => message_class::CONTACT,
+        }
+    }
+}
+
+/// MAPI message classes the harness meets.
+pub mod message_class {
+    pub const NOTE: &str = "IPM.Note";
+    pub const APPOINTMENT: &str = "IPM.Appointment";
+    pub const CONTACT: &str = "IPM.Contact";
+    pub const MEETING_REQUEST: &str = "IPM.Schedule.Meeting.Request";
+    pub const MEETING_CANCELED: &str = "IPM.Schedule.Meeting.Canceled";
+    pub const MEETING_ACCEPTED: &str = "IPM.Schedule.Meeting.Resp.Pos";
+    pub const MEETING_TENTATIVE: &str = "IPM.Schedule.Meeting.Resp.Tent";
+    pub const MEETING_DECLINED: &str = "IPM.Schedule.Meeting.Resp.Neg";
+    /// Every meeting message (request, cancellation, response) starts with this.
+    pub const MEETING_PREFIX: &str = "IPM.Schedule.Meeting";
+
+    /// Whether a message class is a meeting message (CXM-47936 concerns exactly these).
+    pub fn is_meeting(class: &str) -> bool {
+        class.starts_with(MEETING_PREFIX)
+    }
+}
+
+/// One item of a folder. Email fields, calendar fields and contact fields share the struct;
+/// the ones foreign to the item's class stay empty.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Item {
+    /// `<folder>:<n>`, unique in the mailbox.
+    pub server_id: String,
+    pub class: ItemClass,
+    pub message_class: String,
+    pub subject: String,
+    pub from: String,
+    pub to: String,
+    pub body: String,
+    pub read: bool,
+    /// `xs:dateTime` in UTC, e.g. `2026-01-05T09:00:00.000Z`.
+    pub date_received: String,
+    /// Calendar and meeting request: `xs:dateTime` start and end.
+    pub start: String,
+    pub end: String,
+    pub location: String,
+    /// The iCalendar UID that ties a meeting request to its calendar item.
+    pub uid: String,
+    /// Calendar: 0 free, 1 tentative, 2 busy, 3 out of office.
+    pub busy_status: Option<u8>,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    /// Bumped on every change, so a sync state can tell a changed item from an unchanged one.
+    pub version: u64,
+}
+
+/// An item to put into a mailbox: everything but the ids the store assigns.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NewItem {
+    pub class: ItemClass,
+    /// Empty means the class's default (`IPM.Note`, `IPM.Appointment`, `IPM.Contact`).
+    pub message_class: String,
+    pub subject: String,
+    pub from: String,
+    pub to: String,
+    pub body: String,
+    pub read: bool,
+    /// Empty means "now" by the store's clock.
+    pub date_received: String,
+    pub start: String,
+    pub end: String,
+    pub location: String,
+    pub uid: String,
+    pub busy_status: Option<u8>,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+}
+
+impl NewItem {
+    /// An ordinary mail.
+    pub fn email(from: &str, to: &str, subject: &str, body: &str) -> NewItem {
+        NewItem {
+            from: from.into(),
+            to: to.into(),
+            subject: subject.into(),
+            body: body.into(),
+            ..Default::default()
+        }
+    }
+
+    /// A meeting request as it lands in the attendee's Inbox.
+    pub fn meeting_request(
+        organizer: &str,
+        to: &str,
+        subject: &str,
+        start: &str,
+        end: &str,
+        location: &str,
+        uid: &str,
+    ) -> NewItem {
+        NewItem {
+            message_class: message_class::MEETING_REQUEST.into(),
+            start: start.into(),
+            end: end.into(),
+            location: location.into(),
+            uid: uid.into(),
+            ..NewItem::email(organizer, to, subject, "")
+        }
+    }
+
+    /// A calendar item.
+    pub fn appointment(
+        subject: &str,
+        start: &str,
+        end: &str,
+        location: &str,
+        uid: &str,
+    ) -> NewItem {
+        NewItem {
+            class: ItemClass::Calendar,
+            subject: subject.into(),
+            start: start.into(),
+            end: end.into(),
+            location: location.into(),
+            uid: uid.into(),
+            busy_status: Some(2),
+            ..Default::default()
+        }
+    }
+
+    /// A contact.
+    pub fn contact(first_name: &str, last_name: &str, email: &str) -> NewItem {
+        NewItem {
+            class: ItemClass::Contacts,
+            first_name: first_name.into(),
+            last_name: last_name.into(),
+            email: email.into(),
+            ..Default::default()
+        }
+    }
+
+    /// The stored item, with its id and version.
+    pub(crate) fn into_item(self, server_id: String, now: &str) -> Item {
+        let message_class = if self.message_class.is_empty() {
+            self.class.default_message_class().to_string()
+        } else {
+            self.message_class
+        };
+        let date_received = if self.date_received.is_empty() {
+            now.to_string()
+        } else {
+            self.date_received
+        };
+        Item {
+            server_id,
+            class: self.class,
+            message_class,
+            subject: self.subject,
+            from: self.from,
+            to: self.to,
+            body: self.body,
+            read: self.read,
+            date_received,
+            start: self.start,
+            end: self.end,
+            location: self.location,
+            uid: self.uid,
+            busy_status: self.busy_status,
+            first_name: self.first_name,
+            last_name: self.last_name,
+            email: self.email,
+            version: 1,
+        }
+    }
+}
+
+/// What happened to an item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ChangeKind {
+    Add,
+    Change,
+    Delete,
+}
+
+/// One entry of a folder's change log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    /// The folder's sequence number after this change.
+    pub seq: u64,
+    pub kind: ChangeKind,
+    pub server_id: String,
+}
+
+/// The changes of a folder after a given sequence number, and the sequence number now.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeSet {
+    pub seq: u64,
+    pub changes: Vec<Change>,
+}
+
+/// What a delete did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DeleteOutcome {
+    Deleted,
+    /// Moved to the Deleted Items folder (a client delete with `DeletesAsMoves`), where it
+    /// has this new ServerId.
+    Moved {
+        server_id: String,
+    },
+    /// The client's delete of a meeting message was acknowledged but the item stays on the
+    /// server ([`MeetingDeletePolicy::KeepOnServer`]).
+    KeptOnServer,
+}
+
+/// What happens when a client deletes a meeting message (request, cancellation or response).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MeetingDeletePolicy {
+    /// The delete reaches the server, as Exchange does it.
+    #[default]
+    Propagate,
+    /// The client is told the delete succeeded but the server keeps the item: Notes
+    /// Traveler's known limitation CXM-47936 with Secure Mail.
+    KeepOnServer,
+}

@@ -1,0 +1,194 @@
+//! Secure Mail as an ActiveSync client: mail, calendar and contacts travel over EAS to Exchange
+//! or Notes Traveler, configured by the MDX "Secure Mail Exchange Server" policy.
+
+use super::SecureMail;
+use mailconform_activesync::client::{PingOutcome, ProvisionOutcome};
+use mailconform_activesync::store::FolderType;
+use mailconform_activesync::{EasClient, EasError, ProtocolVersion};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// The phone the app runs on: it names the device type on the wire.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Platform {
+    #[default]
+    #[serde(rename = "iOS")]
+    Ios,
+    Android,
+}
+
+impl Platform {
+    pub fn parse(s: &str) -> Option<Platform> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "ios" | "iphone" => Some(Platform::Ios),
+            "android" => Some(Platform::Android),
+            _ => None,
+        }
+    }
+
+    fn device_type(self) -> &'static str {
+        match self {
+            Platform::Ios => "iPhone",
+            Platform::Android => "Android",
+        }
+    }
+}
+
+/// The ActiveSync endpoint a "Secure Mail Exchange Server" policy value means: a bare FQDN is
+/// `https://FQDN/Microsoft-Server-ActiveSync`; a URL is taken as it is (the standard path added
+/// when it has none).
+pub fn endpoint_of(policy: &str) -> String {
+    let p = policy.trim().trim_end_matches('/');
+    if p.starts_with("https://") || p.starts_with("http://") {
+        let after_scheme = p.split_once("://").map(|(_, r)| r).unwrap_or(p);
+        if after_scheme.contains('/') {
+            p.to_string()
+        } else {
+            format!("{p}/Microsoft-Server-ActiveSync")
+        }
+    } else {
+        format!("https://{p}/Microsoft-Server-ActiveSync")
+    }
+}
+
+/// What the app shows of its ActiveSync account.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EasView {
+    pub endpoint: String,
+    pub synced: bool,
+    pub error: Option<String>,
+    pub version: Option<String>,
+    /// The EAS device policy the server sent, if any.
+    pub policy: Option<serde_json::Value>,
+    pub wiped: bool,
+    pub inbox: Vec<String>,
+    pub calendar: Vec<String>,
+    pub contacts: Vec<String>,
+    pub pings: u32,
+}
+
+/// Heartbeat of the app's Ping, in seconds.
+pub const HEARTBEAT_SECS: u32 = 480;
+
+impl SecureMail {
+    fn eas_client(&self) -> Arc<EasClient> {
+        let mut slot = self.eas.lock().expect("eas poisoned");
+        if let Some(c) = slot.as_ref() {
+            return c.clone();
+        }
+        let endpoint = endpoint_of(&self.config.exchange_server);
+        let login = self.config.eas_login.clone().unwrap_or_else(|| self.config.login.clone());
+        let c = Arc::new(EasClient::new(
+            self.env.http.clone(),
+            &endpoint,
+            &login,
+            &self.config.password,
+            &self.config.activesync_device_id,
+            self.config.platform.device_type(),
+            ProtocolVersion::V14_1,
+        ));
+        *slot = Some(c.clone());
+        self.state.lock().expect("state poisoned").eas.endpoint = endpoint;
+        c
+    }
+
+    fn eas_fail(&self, e: EasError) -> String {
+        let msg = e.to_string();
+        let mut s = self.state.lock().expect("state poisoned");
+        s.eas.synced = false;
+        s.eas.wiped |= matches!(e, EasError::Wiped);
+        s.eas.error = Some(msg.clone());
+        drop(s);
+        self.log(format!("ActiveSync: {msg}"));
+        msg
+    }
+
+    /// OPTIONS → Provision (both phases, honouring whatever policy the server sends) →
+    /// FolderSync → Sync of Inbox, Calendar and Contacts.
+    pub async fn eas_connect(&self) -> Result<(), String> {
+        let c = self.eas_client();
+        let options = c.options().await.map_err(|e| self.eas_fail(e))?;
+        match c.provision().await.map_err(|e| self.eas_fail(e))? {
+            ProvisionOutcome::Provisioned { policy, .. } => {
+                self.state.lock().expect("state poisoned").eas.policy = Some(serde_json::to_value(policy).unwrap_or_default());
+            }
+            ProvisionOutcome::NoPolicy => self.state.lock().expect("state poisoned").eas.policy = None,
+            ProvisionOutcome::Wiped => return Err(self.eas_fail(EasError::Wiped)),
+        }
+        self.state.lock().expect("state poisoned").eas.version = options.protocol_versions().into_iter().max().map(|v| v.as_str().to_string());
+        self.eas_sync().await
+    }
+
+    /// FolderSync, then Sync of the three collections the app shows.
+    pub async fn eas_sync(&self) -> Result<(), String> {
+        let c = self.eas_client();
+        c.folder_sync().await.map_err(|e| self.eas_fail(e))?;
+        for t in [FolderType::Inbox, FolderType::Calendar, FolderType::Contacts] {
+            let Some(id) = c.folder_id(t) else {
+                return Err(self.eas_fail(EasError::Protocol { command: mailconform_activesync::Command::FolderSync, reason: format!("the server sent no {t:?} folder") }));
+            };
+            c.sync(&id).await.map_err(|e| self.eas_fail(e))?;
+        }
+        self.refresh_eas_view(&c);
+        Ok(())
+    }
+
+    /// One Ping on the three folders; a change is synced at once.
+    pub async fn eas_ping(&self) -> Result<(), String> {
+        let c = self.eas_client();
+        let ids: Vec<(String, &str)> = [(FolderType::Inbox, "Email"), (FolderType::Calendar, "Calendar"), (FolderType::Contacts, "Contacts")]
+            .into_iter()
+            .filter_map(|(t, class)| c.folder_id(t).map(|id| (id, class)))
+            .collect();
+        let folders: Vec<(&str, &str)> = ids.iter().map(|(id, class)| (id.as_str(), *class)).collect();
+        self.state.lock().expect("state poisoned").eas.pings += 1;
+        match c.ping(Some(&folders), Some(HEARTBEAT_SECS)).await.map_err(|e| self.eas_fail(e))? {
+            PingOutcome::Changed(changed) => {
+                for id in changed {
+                    c.sync(&id).await.map_err(|e| self.eas_fail(e))?;
+                }
+                self.refresh_eas_view(&c);
+                Ok(())
+            }
+            PingOutcome::Expired => Ok(()),
+            other => Err(self.eas_fail(EasError::Protocol { command: mailconform_activesync::Command::Ping, reason: format!("{other:?}") })),
+        }
+    }
+
+    /// Delete the Inbox item with this subject, as the user does with a swipe.
+    pub async fn eas_delete(&self, subject: &str) -> Result<(), String> {
+        let c = self.eas_client();
+        let inbox = c.folder_id(FolderType::Inbox).ok_or_else(|| "no Inbox synced yet".to_string())?;
+        let item = c.items(&inbox).into_iter().find(|i| i.subject() == Some(subject)).ok_or_else(|| format!("no {subject:?} in the Inbox"))?;
+        c.delete(&inbox, &item.server_id).await.map_err(|e| self.eas_fail(e))?;
+        self.refresh_eas_view(&c);
+        Ok(())
+    }
+
+    fn refresh_eas_view(&self, c: &EasClient) {
+        let subjects = |t: FolderType, field: &str| -> Vec<String> {
+            c.folder_id(t).map(|id| c.items(&id).iter().filter_map(|i| i.field(field).map(str::to_string)).collect()).unwrap_or_default()
+        };
+        let (inbox, calendar, contacts) = (subjects(FolderType::Inbox, "Subject"), subjects(FolderType::Calendar, "Subject"), subjects(FolderType::Contacts, "Email1Address"));
+        let mut s = self.state.lock().expect("state poisoned");
+        s.eas.inbox = inbox;
+        s.eas.calendar = calendar;
+        s.eas.contacts = contacts;
+        s.eas.synced = true;
+        s.eas.error = None;
+        s.eas.wiped = c.is_wiped();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn policy_values_become_endpoints() {
+        assert_eq!(endpoint_of("traveler.example.test"), "https://traveler.example.test/Microsoft-Server-ActiveSync");
+        assert_eq!(endpoint_of("https://t.example.test/traveler/Microsoft-Server-ActiveSync"), "https://t.example.test/traveler/Microsoft-Server-ActiveSync");
+        assert_eq!(endpoint_of("http://t.example.test"), "http://t.example.test/Microsoft-Server-ActiveSync");
+    }
+}

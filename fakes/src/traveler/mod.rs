@@ -1,0 +1,202 @@
+//! The IBM Notes Traveler fake: a Domino HTTP front (forms or Basic authentication, web-site
+//! rules, Internet name variations) over Traveler's ActiveSync service, configured the way its
+//! administrators configure it (notes.ini, the Domino Directory, sync protocols).
+//!
+//! It answers on 443 with TLS and on 80 in plain HTTP, as the seed's port requirements state.
+
+pub mod config;
+mod control;
+pub mod directory;
+mod domino;
+
+pub use config::{SyncProtocols, TravelerConfig, STANDARD_EAS_PATH, TRAVELER_EAS_PATH};
+pub use control::TravelerControl;
+pub use directory::{DirectoryKind, NameVariations, Person};
+
+use base64::Engine;
+use config::{TRAVELER_HOME, TRAVELER_SERVLET};
+use mailconform_activesync::{DevicePolicy, EasConfig, EasServer};
+use mailconform_activesync::store::{MeetingDeletePolicy, MemoryStore};
+use mailconform_sim::http::response;
+use mailconform_sim::{ConnInfo, FakeEnv, Handler, HandlerFuture, Request, Response, CONTROL_PREFIX};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, Weak};
+
+pub struct Traveler {
+    me: Weak<Traveler>,
+    pub(crate) env: FakeEnv,
+    pub(crate) config: Mutex<TravelerConfig>,
+    pub(crate) store: MemoryStore,
+    eas: Mutex<Arc<EasServer>>,
+    /// Forms-login sessions: cookie value → short name.
+    sessions: Mutex<BTreeMap<String, String>>,
+}
+
+/// The EAS device policy Traveler sends when it enforces its own (`NTS_AS_ENFORCE_POLICY`
+/// not false): a device password of at least 4 characters.
+pub fn traveler_policy() -> DevicePolicy {
+    DevicePolicy { device_password_enabled: true, min_device_password_length: Some(4), ..DevicePolicy::default() }
+}
+
+impl Traveler {
+    pub fn new(env: FakeEnv, config: TravelerConfig) -> Arc<Self> {
+        // CXM-47936: a meeting message deleted on the device stays on the Traveler server.
+        let store = MemoryStore::new().with_clock(env.clock.clone()).with_meeting_delete_policy(MeetingDeletePolicy::KeepOnServer);
+        for p in &config.people {
+            store.add_user(&p.short_name, &p.internet_address);
+        }
+        let eas = EasServer::new(env.clone(), eas_config(&config), store.clone());
+        Arc::new_cyclic(|me| Traveler { me: me.clone(), env, config: Mutex::new(config), store, eas: Mutex::new(eas), sessions: Mutex::default() })
+    }
+
+    pub(crate) fn config(&self) -> TravelerConfig {
+        self.config.lock().expect("config poisoned").clone()
+    }
+
+    /// Apply a changed configuration (notes.ini and the policy take effect for the next request,
+    /// as after `tell traveler restart`).
+    pub(crate) fn reconfigure(&self, config: TravelerConfig) {
+        for p in &config.people {
+            if self.store.resolve(&p.short_name).is_none() {
+                self.store.add_user(&p.short_name, &p.internet_address);
+            }
+        }
+        let eas = EasServer::new(self.env.clone(), eas_config(&config), self.store.clone());
+        *self.eas.lock().expect("eas poisoned") = eas;
+        *self.config.lock().expect("config poisoned") = config;
+    }
+
+    pub(crate) fn eas(&self) -> Arc<EasServer> {
+        self.eas.lock().expect("eas poisoned").clone()
+    }
+
+    async fn serve(self: Arc<Self>, req: Request) -> Response {
+        let cfg = self.config();
+        let raw_path = req.uri().path().to_string();
+        if raw_path.starts_with(LOGIN_PREFIX) {
+            return self.login(&req);
+        }
+        let path = cfg.substitute(&raw_path);
+        let route = route(&path);
+        if route == Route::NotFound {
+            return domino::not_found();
+        }
+        let person = match self.authenticate(&req, &cfg, &path) {
+            Ok(p) => p,
+            Err(answer) => return *answer,
+        };
+        match route {
+            Route::ActiveSync => {
+                if cfg.sync_protocols == SyncProtocols::SyncMlPrimary {
+                    // SyncML forced as the primary protocol: the ActiveSync service turns EAS
+                    // devices away ("user not enabled for ActiveSync").
+                    return response(403, "text/plain", "ActiveSync is not the primary sync protocol of this Traveler server");
+                }
+                // Traveler's EAS service answers on whatever path the request came in on.
+                self.eas().handle(req, &person.short_name).await
+            }
+            Route::Home => response(
+                200,
+                "text/html; charset=UTF-8",
+                format!("<html><head><title>IBM Notes Traveler</title></head><body><h1>IBM Notes Traveler {}</h1><p>{}</p></body></html>", cfg.traveler_version, person.common_name()),
+            ),
+            Route::Servlet => syncml(&cfg),
+            Route::NotFound => domino::not_found(),
+        }
+    }
+
+    fn authenticate(&self, req: &Request, cfg: &TravelerConfig, path: &str) -> Result<Person, Box<Response>> {
+        if cfg.web_site.forms_apply_to(path) {
+            let person = domino::session_of(req).and_then(|s| self.sessions.lock().expect("sessions poisoned").get(&s).cloned()).and_then(|n| cfg.person(&n).cloned());
+            return person.ok_or_else(|| Box::new(domino::login_form(req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/"))));
+        }
+        let creds = req
+            .headers()
+            .get(http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Basic ").or_else(|| v.strip_prefix("basic ")))
+            .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b.trim()).ok())
+            .map(|raw| String::from_utf8_lossy(&raw).to_string());
+        let Some((name, password)) = creds.as_deref().and_then(|c| c.split_once(':')) else {
+            return Err(Box::new(domino::basic_challenge()));
+        };
+        match cfg.person(name) {
+            Some(p) if p.http_password == password => Ok(p.clone()),
+            _ => Err(Box::new(domino::basic_challenge())),
+        }
+    }
+
+    fn login(&self, req: &Request) -> Response {
+        let cfg = self.config();
+        let fields = domino::form_fields(req.body());
+        let get = |k: &str| fields.iter().find(|(n, _)| n.eq_ignore_ascii_case(k)).map(|(_, v)| v.clone()).unwrap_or_default();
+        let redirect = get("RedirectTo");
+        match cfg.person(&get("Username")) {
+            Some(p) if p.http_password == get("Password") => {
+                let session = self.env.rng.hex(16);
+                self.sessions.lock().expect("sessions poisoned").insert(session.clone(), p.short_name.clone());
+                domino::logged_in(if redirect.is_empty() { "/" } else { &redirect }, &session)
+            }
+            _ => domino::login_form(&redirect),
+        }
+    }
+}
+
+const LOGIN_PREFIX: &str = "/names.nsf";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Route {
+    ActiveSync,
+    Home,
+    Servlet,
+    NotFound,
+}
+
+/// Only Traveler's own paths exist on this site: the standard ActiveSync path needs a
+/// substitution rule to reach Traveler.
+fn route(path: &str) -> Route {
+    let lower = path.to_ascii_lowercase();
+    if lower == TRAVELER_EAS_PATH.to_ascii_lowercase() {
+        Route::ActiveSync
+    } else if lower == TRAVELER_SERVLET || lower.starts_with(&format!("{TRAVELER_SERVLET}/")) {
+        Route::Servlet
+    } else if lower == TRAVELER_HOME || lower == format!("{TRAVELER_HOME}/") {
+        Route::Home
+    } else {
+        Route::NotFound
+    }
+}
+
+/// Traveler's own clients sync over SyncML at `/servlet/traveler`.
+fn syncml(_cfg: &TravelerConfig) -> Response {
+    response(
+        200,
+        "application/vnd.syncml+xml",
+        "<SyncML><SyncHdr><VerDTD>1.2</VerDTD><VerProto>SyncML/1.2</VerProto></SyncHdr><SyncBody><Status><Data>200</Data></Status><Final/></SyncBody></SyncML>",
+    )
+}
+
+fn eas_config(cfg: &TravelerConfig) -> EasConfig {
+    let enforce = cfg.enforce_policy();
+    EasConfig {
+        server_version_header: format!("Traveler {}", cfg.traveler_version),
+        policy: enforce.then(traveler_policy),
+        enforce_policy: enforce,
+        // Routing already decided this is ActiveSync (on Traveler's path or a substituted one).
+        paths: vec![TRAVELER_EAS_PATH.to_string(), STANDARD_EAS_PATH.to_string()],
+        ..EasConfig::default()
+    }
+}
+
+impl Handler for Traveler {
+    fn handle(&self, req: Request, _conn: ConnInfo) -> HandlerFuture {
+        let me = self.me.upgrade().expect("a fake outlives its handler");
+        Box::pin(async move {
+            let path = req.uri().path().to_string();
+            match path.strip_prefix(CONTROL_PREFIX) {
+                Some(rest) => control::handle(&me, req.method().clone(), rest, req.body()).await,
+                None => me.serve(req).await,
+            }
+        })
+    }
+}

@@ -1,0 +1,94 @@
+//! Secure Mail's ActiveSync account: configured by the MDX "Secure Mail Exchange Server"
+//! policy, driven and observed through the device's control API.
+
+use super::device::{phone, state};
+use crate::MailWorld;
+use cucumber::{given, then, when};
+use mailconform_fakes::securemail::eas::Platform;
+
+#[given(expr = "{word} has Secure Mail for {word} with the Exchange Server policy {string}")]
+fn has_secure_mail(w: &mut MailWorld, user: String, platform: String, policy: String) {
+    let p = Platform::parse(&platform).unwrap_or_else(|| panic!("unknown platform {platform:?}: use iOS or Android"));
+    let cfg = w.device_plan(&user);
+    cfg.platform = p;
+    cfg.exchange_server = policy;
+}
+
+#[given(expr = "{word}'s Secure Mail logs in as {string}")]
+fn logs_in_as(w: &mut MailWorld, user: String, login: String) {
+    w.device_plan(&user).eas_login = Some(login);
+}
+
+#[when(expr = "{word}'s Secure Mail connects over ActiveSync")]
+fn connects(w: &mut MailWorld, user: String) {
+    let d = phone(w, &user);
+    w.run(d.eas_connect()).expect("device control API answers");
+}
+
+#[given(expr = "{word}'s Secure Mail has synced over ActiveSync")]
+fn has_synced(w: &mut MailWorld, user: String) {
+    let d = phone(w, &user);
+    let s = w.run(d.eas_connect()).expect("device control API answers");
+    assert!(s.eas.synced, "{user}'s Secure Mail did not sync: {:?}", s.eas.error);
+}
+
+#[when(expr = "{word}'s Secure Mail syncs over ActiveSync")]
+fn syncs(w: &mut MailWorld, user: String) {
+    let d = phone(w, &user);
+    w.run(d.eas_sync()).expect("device control API answers");
+}
+
+#[then(expr = "{word}'s Secure Mail syncs its Inbox, Calendar and Contacts")]
+fn synced(w: &mut MailWorld, user: String) {
+    let s = state(w, &user);
+    assert!(s.eas.synced && s.eas.error.is_none(), "{user}'s Secure Mail at {}: {:?}", s.eas.endpoint, s.eas.error);
+}
+
+#[then(expr = "{word}'s Secure Mail cannot sync because {string}")]
+fn cannot_sync(w: &mut MailWorld, user: String, because: String) {
+    let s = state(w, &user);
+    let error = s.eas.error.clone().unwrap_or_default();
+    assert!(!s.eas.synced && error.contains(&because), "{user}'s Secure Mail at {}: synced {}, error {error:?}; expected it to mention {because:?}", s.eas.endpoint, s.eas.synced);
+}
+
+#[then(expr = "{word}'s Secure Mail shows {string} in its Inbox after one Ping")]
+fn shows_after_ping(w: &mut MailWorld, user: String, subject: String) {
+    let d = phone(w, &user);
+    let before = w.run(d.state()).expect("device control API answers");
+    assert!(!before.eas.inbox.contains(&subject), "{subject:?} was already on the device before the Ping");
+    let s = w.run(d.eas_ping()).expect("device control API answers");
+    assert_eq!(s.eas.pings, before.eas.pings + 1);
+    assert!(s.eas.inbox.contains(&subject), "after one Ping the Inbox shows {:?} ({:?})", s.eas.inbox, s.eas.error);
+}
+
+#[then(expr = "{word}'s Secure Mail received no EAS device policy from the server")]
+fn no_policy(w: &mut MailWorld, user: String) {
+    let s = state(w, &user);
+    assert!(s.eas.policy.is_none(), "policy {:?}", s.eas.policy);
+}
+
+#[then(expr = "{word}'s Secure Mail received an EAS device policy requiring a device password of at least {int} characters")]
+fn policy_password(w: &mut MailWorld, user: String, n: u64) {
+    let s = state(w, &user);
+    let p = s.eas.policy.clone().unwrap_or_else(|| panic!("{user}'s Secure Mail received no policy"));
+    assert_eq!((p["device_password_enabled"].as_bool(), p["min_device_password_length"].as_u64()), (Some(true), Some(n)), "policy {p}");
+}
+
+#[when(expr = "{word} deletes {string} in Secure Mail")]
+fn deletes(w: &mut MailWorld, user: String, subject: String) {
+    let d = phone(w, &user);
+    let s = w.run(d.eas_delete(&subject)).expect("device control API answers");
+    assert!(s.error.is_none(), "the delete failed: {:?}", s.error);
+}
+
+#[then(expr = "{word}'s Secure Mail no longer shows {string} in its Inbox")]
+fn no_longer_shows(w: &mut MailWorld, user: String, subject: String) {
+    let s = state(w, &user);
+    assert!(!s.eas.inbox.contains(&subject), "the Inbox still shows {subject:?}: {:?}", s.eas.inbox);
+}
+
+#[then(expr = "{word}'s Secure Mail has wiped its data")]
+fn wiped(w: &mut MailWorld, user: String) {
+    let s = state(w, &user);
+    assert!(s.eas.wiped && s.eas.inbox.is_empty(), "wiped {}, inbox {:?}, error {:?}", s.eas.wiped, s.eas.inbox, s.eas.error);
+}
