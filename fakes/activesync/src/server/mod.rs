@@ -15,6 +15,8 @@
 //!    recovering; OPTIONS is not a command.
 //!
 //! One module per command family holds its handler; `devices` holds the per-device state.
+//! Scenario steps drive the server through [`EasServer::control`], the JSON control API
+//! under [`CONTROL_PATH`], which the host routes before authentication (see `control`).
 
 mod appdata;
 mod config;
