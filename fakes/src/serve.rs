@@ -4,7 +4,8 @@
 
 use crate::apns::{generate_team_key, Apns, ApnsConfig, Environment};
 use crate::defaults;
-use crate::deployment::default_exchange_config;
+use crate::deployment::{default_exchange_config, default_people};
+use crate::traveler::{Traveler, TravelerConfig};
 use crate::exchange::Exchange;
 use crate::listener::{Listener, ListenerConfig, ListenerControl, Region};
 use mailconform_sim::pki::ClientCertSpec;
@@ -16,7 +17,7 @@ use std::net::IpAddr;
 use std::path::Path;
 
 /// Roles `serve` knows. `listener` means all three regions.
-pub const ROLES: [&str; 6] = ["exchange", "listener", "listener.us-east-1", "listener.eu-west-1", "listener.ap-southeast-1", "apns"];
+pub const ROLES: [&str; 7] = ["exchange", "listener", "listener.us-east-1", "listener.eu-west-1", "listener.ap-southeast-1", "apns", "traveler"];
 
 pub fn known(role: &str) -> bool {
     ROLES.contains(&role) || role == "all"
@@ -80,6 +81,14 @@ pub async fn start(roles: &[String], bind: IpAddr, state_dir: &Path) -> Result<R
             .upload_certificate(defaults::APP_ID, r, &provider.cert_pem, &provider.key_pem)
             .await
             .map_err(|e| SimError::Http { host, reason: e.to_string() })?;
+    }
+    if want("traveler") {
+        let mut cfg = TravelerConfig::recommended(defaults::TRAVELER_HOST);
+        cfg.people = default_people();
+        let t = Traveler::new(world.env("traveler"), cfg);
+        world.bind(defaults::roles::TRAVELER, defaults::TRAVELER_HOST, t.clone(), ClientAuth::None, bind).await?;
+        let plain = world.bind_plain(defaults::TRAVELER_HOST, t, bind).await?;
+        std::fs::write(state_dir.join("traveler-http.txt"), format!("http://{plain}\n"))?;
     }
     let topology = world.topology.lock().expect("topology poisoned").clone();
     std::fs::write(state_dir.join("endpoints.json"), serde_json::to_vec_pretty(&topology)?)?;

@@ -97,6 +97,7 @@ fn no_mailbox(email: &str) -> Response {
 
 fn deliver(ex: &Exchange, email: &str, subject: &str, from: &str) -> Option<(String, u32)> {
     let at = ex.env.clock.unix();
+    let eas_id = ex.eas_store.deliver(email, mailconform_activesync::NewItem::email(from, email, subject, "")).ok();
     let mut state = ex.state.lock().expect("state poisoned");
     let mb = state.mailboxes.iter_mut().find(|m| m.user.email.eq_ignore_ascii_case(email))?;
     let n = mb.next_item;
@@ -105,7 +106,7 @@ fn deliver(ex: &Exchange, email: &str, subject: &str, from: &str) -> Option<(Str
     let root = mb.folder("msgfolderroot").map(|f| (f.id.clone(), format!("AQAAAA{:08}", f.change_key))).unwrap_or_default();
     let inbox = mb.inbox_mut();
     let item_id = format!("{}ITEM{n:06}", inbox.id);
-    inbox.items.push(super::mailbox::Item { id: item_id.clone(), change_key: 1, subject: subject.into(), from: from.into(), read: false });
+    inbox.items.push(super::mailbox::Item { id: item_id.clone(), change_key: 1, subject: subject.into(), from: from.into(), read: false, eas_id });
     inbox.change_key += 1;
     let inbox_ref = (inbox.id.clone(), format!("AQAAAA{:08}", inbox.change_key));
     let unread = inbox.unread();
@@ -136,6 +137,9 @@ fn set_read(ex: &Exchange, email: &str, id: Option<&str>, read: bool) -> Option<
             item.read = read;
             item.change_key += 1;
             changed.push(item.id.clone());
+            if let Some(eas_id) = &item.eas_id {
+                mirror_read(&ex.eas_store, &email, eas_id, read);
+            }
         }
     }
     if id.is_some() && !inbox.items.iter().any(|i| Some(i.id.as_str()) == id) {
@@ -156,6 +160,14 @@ fn set_read(ex: &Exchange, email: &str, id: Option<&str>, read: bool) -> Option<
     drop(state);
     push::poke(ex, &email);
     Some(unread)
+}
+
+/// Mirror a read-state change on the ActiveSync side of the same mailbox.
+fn mirror_read(store: &mailconform_activesync::MemoryStore, email: &str, eas_id: &str, read: bool) {
+    let Some(login) = store.resolve(email) else { return };
+    if let Ok(inbox) = store.folder_of_type(&login, mailconform_activesync::store::FolderType::Inbox) {
+        let _ = store.set_read(&login, &inbox.server_id, eas_id, read);
+    }
 }
 
 /// Typed client of this control API, for steps.

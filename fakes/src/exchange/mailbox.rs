@@ -30,6 +30,8 @@ pub struct Item {
     pub subject: String,
     pub from: String,
     pub read: bool,
+    /// The same message's ServerId on the ActiveSync side.
+    pub eas_id: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]

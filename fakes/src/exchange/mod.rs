@@ -23,6 +23,8 @@ use std::time::Duration;
 
 /// The EWS endpoint path; IIS matches it case-insensitively, and so does this fake.
 pub const EWS_PATH: &str = "/EWS/Exchange.asmx";
+/// The ActiveSync virtual directory.
+pub const EAS_PATH: &str = mailconform_activesync::http::DEFAULT_PATH;
 
 #[derive(Clone, Debug)]
 pub struct ExchangeConfig {
@@ -56,6 +58,10 @@ impl ExchangeConfig {
 pub struct Exchange {
     me: std::sync::Weak<Exchange>,
     pub(crate) env: FakeEnv,
+    /// The ActiveSync side, over the same mailboxes: mail delivered through the control API is
+    /// put into both.
+    pub(crate) eas: Arc<mailconform_activesync::EasServer>,
+    pub(crate) eas_store: mailconform_activesync::MemoryStore,
     pub(crate) config: ExchangeConfig,
     pub(crate) state: Mutex<State>,
 }
@@ -84,7 +90,21 @@ impl Exchange {
         for (i, u) in config.users.iter().enumerate() {
             state.mailboxes.push(Mailbox::new(u.clone(), &format!("AAMkAD{i:02}")));
         }
-        Arc::new_cyclic(|me| Exchange { me: me.clone(), env, config, state: Mutex::new(state) })
+        let eas_store = mailconform_activesync::MemoryStore::new().with_clock(env.clock.clone());
+        for u in &config.users {
+            eas_store.add_user(&u.login, &u.email);
+        }
+        let eas_config = mailconform_activesync::EasConfig {
+            versions: config.profile.eas_versions(),
+            server_version_header: config.profile.eas_server_header().to_string(),
+            // Exchange's Default policy asks for nothing, but every device must still provision
+            // (AllowNonProvisionableDevices is false).
+            policy: Some(mailconform_activesync::DevicePolicy::none()),
+            enforce_policy: true,
+            ..Default::default()
+        };
+        let eas = mailconform_activesync::EasServer::new(env.clone(), eas_config, eas_store.clone());
+        Arc::new_cyclic(|me| Exchange { me: me.clone(), env, config, state: Mutex::new(state), eas, eas_store })
     }
 
     pub(crate) fn config(&self) -> &ExchangeConfig {
@@ -106,6 +126,12 @@ impl Handler for Exchange {
             }
             if path.eq_ignore_ascii_case(EWS_PATH) {
                 return ews::handle(&me, req).await;
+            }
+            if path.eq_ignore_ascii_case(EAS_PATH) {
+                return match auth::authenticate(&req, &me.config.users, &me.config.host) {
+                    Ok(user) => me.eas.handle(req, &user.login).await,
+                    Err(challenge) => *challenge,
+                };
             }
             response(404, "text/html", "<html><body><h2>404 - File or directory not found.</h2></body></html>")
         })

@@ -58,6 +58,30 @@ impl ServerProfile {
         }
     }
 
+    /// ActiveSync versions the server offers in OPTIONS ([MS-ASHTTP]): 12.1 from Exchange 2007
+    /// SP1, 14.0 from 2010, 14.1 from 2010 SP1, 16.x only in Office 365 (and 2016 CU).
+    pub fn eas_versions(self) -> Vec<mailconform_activesync::ProtocolVersion> {
+        use mailconform_activesync::ProtocolVersion as V;
+        let newest = match self {
+            ServerProfile::Exchange2007Sp1 => V::V12_1,
+            ServerProfile::Exchange2010 => V::V14_0,
+            ServerProfile::Exchange2010Sp1 | ServerProfile::Exchange2013 => V::V14_1,
+            ServerProfile::Office365 => V::V16_1,
+        };
+        V::ALL.iter().copied().filter(|v| *v <= newest).collect()
+    }
+
+    /// The `MS-Server-ActiveSync` header.
+    pub fn eas_server_header(self) -> &'static str {
+        match self {
+            ServerProfile::Exchange2007Sp1 => "8.1",
+            ServerProfile::Exchange2010 => "14.0",
+            ServerProfile::Exchange2010Sp1 => "14.1",
+            ServerProfile::Exchange2013 => "15.0",
+            ServerProfile::Office365 => "15.20",
+        }
+    }
+
     /// Folder `ModifiedEvent`s carry `UnreadCount` from Exchange 2010 on.
     pub fn unread_count_in_events(self) -> bool {
         self != ServerProfile::Exchange2007Sp1

@@ -68,28 +68,35 @@ pub struct EasView {
     pub pings: u32,
 }
 
+/// The ActiveSync versions Secure Mail speaks, oldest first.
+pub const SPOKEN: &[ProtocolVersion] = &[ProtocolVersion::V12_1, ProtocolVersion::V14_0, ProtocolVersion::V14_1, ProtocolVersion::V16_0, ProtocolVersion::V16_1];
+
 /// Heartbeat of the app's Ping, in seconds.
 pub const HEARTBEAT_SECS: u32 = 480;
 
 impl SecureMail {
+    fn new_client(&self, version: ProtocolVersion) -> EasClient {
+        let login = self.config.eas_login.clone().unwrap_or_else(|| self.config.login.clone());
+        EasClient::new(
+            self.env.http.clone(),
+            &endpoint_of(&self.config.exchange_server),
+            &login,
+            &self.config.password,
+            &self.config.activesync_device_id,
+            self.config.platform.device_type(),
+            version,
+        )
+    }
+
+    /// The account's client; before the first connect, one speaking the newest version.
     fn eas_client(&self) -> Arc<EasClient> {
         let mut slot = self.eas.lock().expect("eas poisoned");
         if let Some(c) = slot.as_ref() {
             return c.clone();
         }
-        let endpoint = endpoint_of(&self.config.exchange_server);
-        let login = self.config.eas_login.clone().unwrap_or_else(|| self.config.login.clone());
-        let c = Arc::new(EasClient::new(
-            self.env.http.clone(),
-            &endpoint,
-            &login,
-            &self.config.password,
-            &self.config.activesync_device_id,
-            self.config.platform.device_type(),
-            ProtocolVersion::V14_1,
-        ));
+        let c = Arc::new(self.new_client(*SPOKEN.last().expect("at least one version")));
         *slot = Some(c.clone());
-        self.state.lock().expect("state poisoned").eas.endpoint = endpoint;
+        self.state.lock().expect("state poisoned").eas.endpoint = endpoint_of(&self.config.exchange_server);
         c
     }
 
@@ -107,8 +114,19 @@ impl SecureMail {
     /// OPTIONS → Provision (both phases, honouring whatever policy the server sends) →
     /// FolderSync → Sync of Inbox, Calendar and Contacts.
     pub async fn eas_connect(&self) -> Result<(), String> {
-        let c = self.eas_client();
-        let options = c.options().await.map_err(|e| self.eas_fail(e))?;
+        let probe = self.eas_client();
+        let options = probe.options().await.map_err(|e| self.eas_fail(e))?;
+        // The newest version both sides speak, as OPTIONS is there to tell.
+        let Some(version) = ProtocolVersion::highest_common(SPOKEN, &options.protocol_versions()) else {
+            return Err(self.eas_fail(EasError::Protocol { command: mailconform_activesync::Command::Provision, reason: format!("no common ActiveSync version (server offers {:?})", options.versions) }));
+        };
+        let c = if probe.version() == version {
+            probe
+        } else {
+            let c = Arc::new(self.new_client(version));
+            *self.eas.lock().expect("eas poisoned") = Some(c.clone());
+            c
+        };
         match c.provision().await.map_err(|e| self.eas_fail(e))? {
             ProvisionOutcome::Provisioned { policy, .. } => {
                 self.state.lock().expect("state poisoned").eas.policy = Some(serde_json::to_value(policy).unwrap_or_default());
@@ -116,7 +134,7 @@ impl SecureMail {
             ProvisionOutcome::NoPolicy => self.state.lock().expect("state poisoned").eas.policy = None,
             ProvisionOutcome::Wiped => return Err(self.eas_fail(EasError::Wiped)),
         }
-        self.state.lock().expect("state poisoned").eas.version = options.protocol_versions().into_iter().max().map(|v| v.as_str().to_string());
+        self.state.lock().expect("state poisoned").eas.version = Some(version.as_str().to_string());
         self.eas_sync().await
     }
 

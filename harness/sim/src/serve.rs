@@ -59,6 +59,19 @@ impl RealWorld {
     }
 }
 
+impl RealWorld {
+    /// Serve `handler` in plain HTTP (no TLS) on an ephemeral port, pinned as `host:80`, for
+    /// the servers that also answer on port 80.
+    pub async fn bind_plain(&self, host: &str, handler: Arc<dyn Handler>, bind: IpAddr) -> Result<SocketAddr, SimError> {
+        let server = Arc::new(HostServer { name: host.to_string(), handler, tls: None, gate: FaultGate::default() });
+        let listener = tokio::net::TcpListener::bind((bind, 0)).await?;
+        let addr = listener.local_addr()?;
+        self.dialer.pin(host, 80, addr);
+        tokio::spawn(accept_loop(listener, server));
+        Ok(addr)
+    }
+}
+
 async fn accept_loop(listener: tokio::net::TcpListener, server: Arc<HostServer>) {
     loop {
         match listener.accept().await {

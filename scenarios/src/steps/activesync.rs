@@ -92,3 +92,15 @@ fn wiped(w: &mut MailWorld, user: String) {
     let s = state(w, &user);
     assert!(s.eas.wiped && s.eas.inbox.is_empty(), "wiped {}, inbox {:?}, error {:?}", s.eas.wiped, s.eas.inbox, s.eas.error);
 }
+
+#[then(expr = "{word}'s Secure Mail negotiated ActiveSync {word}")]
+fn negotiated(w: &mut MailWorld, user: String, version: String) {
+    let s = state(w, &user);
+    assert_eq!(s.eas.version.as_deref(), Some(version.as_str()), "error {:?}", s.eas.error);
+}
+
+#[then(expr = "{word}'s Secure Mail received an EAS device policy from the server")]
+fn some_policy(w: &mut MailWorld, user: String) {
+    let s = state(w, &user);
+    assert!(s.eas.policy.is_some(), "no policy; error {:?}", s.eas.error);
+}

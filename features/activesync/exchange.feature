@@ -1,0 +1,29 @@
+@source:001.integration
+Feature: Secure Mail syncing with Exchange over ActiveSync
+  Secure Mail keeps mail, calendar and contacts in step with Exchange over ActiveSync; the
+  "Secure Mail Exchange Server" policy names the server by FQDN. Exchange provisions every
+  device, and its EWS and ActiveSync sides serve the same mailboxes.
+
+  @spec:MS-ASHTTP.2.2.4.1.2 @spec:MS-ASPROV.3.1.5.1
+  Scenario Outline: Secure Mail syncs with <version> using ActiveSync <eas>
+    Given the Exchange server is "<version>"
+    And alice has Secure Mail for iOS with the Exchange Server policy "mail.example.test"
+    When alice's Secure Mail connects over ActiveSync
+    Then alice's Secure Mail syncs its Inbox, Calendar and Contacts
+    And alice's Secure Mail negotiated ActiveSync <eas>
+    When 1 message arrives in alice's inbox
+    Then alice's Secure Mail shows "Message 0" in its Inbox after one Ping
+
+    Examples:
+      | version           | eas  |
+      | Exchange 2007 SP1 | 12.1 |
+      | Exchange 2010     | 14.0 |
+      | Exchange 2013     | 14.1 |
+      | Office 365        | 16.1 |
+
+  @spec:MS-ASPROV.3.1.5.1
+  Scenario: Exchange provisions the device before it may sync
+    Given alice has Secure Mail for Android with the Exchange Server policy "https://mail.example.test/Microsoft-Server-ActiveSync"
+    When alice's Secure Mail connects over ActiveSync
+    Then alice's Secure Mail syncs its Inbox, Calendar and Contacts
+    And alice's Secure Mail received an EAS device policy from the server
