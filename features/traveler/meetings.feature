@@ -28,3 +28,18 @@ Feature: CXM-47936: deleting a meeting message in Secure Mail does not delete it
     And alice's Secure Mail has synced over ActiveSync
     When alice deletes "Lunch?" in Secure Mail
     Then the Traveler server no longer holds "Lunch?" in alice's Inbox
+
+  @spec:MS-ASCMD.2.2.1.11
+  Scenario: Accepting a meeting request in Secure Mail puts it in the Traveler calendar
+    Given a meeting request "Design review" arrives in alice's Traveler mailbox
+    And alice's Secure Mail has synced over ActiveSync
+    When alice accepts the meeting request "Design review" in Secure Mail
+    Then the Traveler server holds "Design review" in alice's Calendar
+    And alice's Secure Mail shows "Design review" in its Calendar
+
+  @spec:MS-ASCMD.2.2.1.17
+  Scenario: Mail sent from Secure Mail reaches the recipient's Traveler Inbox
+    Given alice's Secure Mail has synced over ActiveSync
+    When alice sends a message "Status report" to bob from Secure Mail
+    Then the Traveler server holds "Status report" in bob's Inbox
+    And the Traveler server holds "Status report" in alice's Sent Items

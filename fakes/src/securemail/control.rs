@@ -11,6 +11,7 @@
 //! | `GET /state` | badge, token, registration, subscription, log |
 
 use super::{DeviceState, SecureMail};
+use mailconform_activesync::client::MeetingAnswer;
 use mailconform_sim::http::json_response;
 use mailconform_sim::{ControlClient, ControlError, Response};
 use serde_json::{json, Value};
@@ -49,6 +50,22 @@ pub async fn handle(d: &Arc<SecureMail>, method: http::Method, path: &str, body:
         ("POST", "eas/delete") => match body["subject"].as_str() {
             Some(subject) => d.eas_delete(subject).await,
             None => return json_response(400, &json!({"error": "send {\"subject\": ...}"})),
+        },
+        ("POST", "eas/meeting-response") => {
+            let answer = match body["answer"].as_str().unwrap_or("accept") {
+                "accept" => MeetingAnswer::Accept,
+                "tentative" => MeetingAnswer::Tentative,
+                "decline" => MeetingAnswer::Decline,
+                other => return json_response(400, &json!({"error": format!("answer {other:?} is accept, tentative or decline")})),
+            };
+            match body["subject"].as_str() {
+                Some(subject) => d.eas_meeting_response(subject, answer).await,
+                None => return json_response(400, &json!({"error": "send {\"subject\": ..., \"answer\": \"accept\"}"})),
+            }
+        }
+        ("POST", "eas/send") => match (body["to"].as_str(), body["subject"].as_str()) {
+            (Some(to), Some(subject)) => d.eas_send(to, subject, body["body"].as_str().unwrap_or("")).await,
+            _ => return json_response(400, &json!({"error": "send {\"to\": ..., \"subject\": ...}"})),
         },
         ("GET", "state") => Ok(()),
         _ => return json_response(404, &json!({"error": format!("no control operation {method} {path}")})),
@@ -97,6 +114,12 @@ impl DeviceControl {
     }
     pub async fn eas_delete(&self, subject: &str) -> Result<DeviceStateView, ControlError> {
         self.act("/eas/delete", json!({ "subject": subject })).await
+    }
+    pub async fn eas_meeting_response(&self, subject: &str, answer: &str) -> Result<DeviceStateView, ControlError> {
+        self.act("/eas/meeting-response", json!({ "subject": subject, "answer": answer })).await
+    }
+    pub async fn eas_send(&self, to: &str, subject: &str) -> Result<DeviceStateView, ControlError> {
+        self.act("/eas/send", json!({ "to": to, "subject": subject })).await
     }
     pub async fn state(&self) -> Result<DeviceStateView, ControlError> {
         self.0.get_as("/state").await

@@ -2,7 +2,7 @@
 //! or Notes Traveler, configured by the MDX "Secure Mail Exchange Server" policy.
 
 use super::SecureMail;
-use mailconform_activesync::client::{PingOutcome, ProvisionOutcome};
+use mailconform_activesync::client::{MeetingAnswer, PingOutcome, ProvisionOutcome};
 use mailconform_activesync::store::FolderType;
 use mailconform_activesync::{EasClient, EasError, ProtocolVersion};
 use serde::{Deserialize, Serialize};
@@ -181,6 +181,27 @@ impl SecureMail {
         let item = c.items(&inbox).into_iter().find(|i| i.subject() == Some(subject)).ok_or_else(|| format!("no {subject:?} in the Inbox"))?;
         c.delete(&inbox, &item.server_id).await.map_err(|e| self.eas_fail(e))?;
         self.refresh_eas_view(&c);
+        Ok(())
+    }
+
+    /// Answer the meeting request with this subject (accept, tentative or decline), as the
+    /// user does from the Inbox; the calendar is synced afterwards.
+    pub async fn eas_meeting_response(&self, subject: &str, answer: MeetingAnswer) -> Result<(), String> {
+        let c = self.eas_client();
+        let inbox = c.folder_id(FolderType::Inbox).ok_or_else(|| "no Inbox synced yet".to_string())?;
+        let item = c.items(&inbox).into_iter().find(|i| i.subject() == Some(subject)).ok_or_else(|| format!("no {subject:?} in the Inbox"))?;
+        c.meeting_response(&inbox, &item.server_id, answer).await.map_err(|e| self.eas_fail(e))?;
+        self.eas_sync().await
+    }
+
+    /// Send a plain-text message (RFC 5322) through ActiveSync SendMail.
+    pub async fn eas_send(&self, to: &str, subject: &str, body: &str) -> Result<(), String> {
+        let c = self.eas_client();
+        let mime = format!(
+            "From: {}\r\nTo: {to}\r\nSubject: {subject}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n",
+            self.config.email
+        );
+        c.send_mail(mime.as_bytes()).await.map_err(|e| self.eas_fail(e))?;
         Ok(())
     }
 

@@ -104,3 +104,23 @@ fn some_policy(w: &mut MailWorld, user: String) {
     let s = state(w, &user);
     assert!(s.eas.policy.is_some(), "no policy; error {:?}", s.eas.error);
 }
+
+#[when(expr = "{word} accepts the meeting request {string} in Secure Mail")]
+fn accepts(w: &mut MailWorld, user: String, subject: String) {
+    let d = phone(w, &user);
+    let s = w.run(d.eas_meeting_response(&subject, "accept")).expect("device control API answers");
+    assert!(s.error.is_none(), "the meeting response failed: {:?}", s.error);
+}
+
+#[when(expr = "{word} sends a message {string} to {word} from Secure Mail")]
+fn sends(w: &mut MailWorld, user: String, subject: String, to: String) {
+    let d = phone(w, &user);
+    let s = w.run(d.eas_send(&super::words::email(&to), &subject)).expect("device control API answers");
+    assert!(s.error.is_none(), "sending failed: {:?}", s.error);
+}
+
+#[then(expr = "{word}'s Secure Mail shows {string} in its Calendar")]
+fn shows_in_calendar(w: &mut MailWorld, user: String, subject: String) {
+    let s = state(w, &user);
+    assert!(s.eas.calendar.contains(&subject), "the Calendar shows {:?} ({:?})", s.eas.calendar, s.eas.error);
+}

@@ -105,10 +105,32 @@ fn wipe(w: &mut MailWorld, user: String) {
     w.run(t.wipe(&words::email(&user), &device_id)).expect("Traveler takes the wipe request");
 }
 
-fn inbox_subjects(w: &mut MailWorld, user: &str) -> Vec<String> {
+fn folder_subjects(w: &mut MailWorld, user: &str, kind: &str) -> Vec<String> {
     let t = traveler(w);
-    let items = w.run(t.folder(&words::email(user), "inbox")).expect("Traveler control API answers");
+    let items = w.run(t.folder(&words::email(user), kind)).expect("Traveler control API answers");
     items.iter().filter_map(|i| i["subject"].as_str().map(str::to_string)).collect()
+}
+
+fn inbox_subjects(w: &mut MailWorld, user: &str) -> Vec<String> {
+    folder_subjects(w, user, "inbox")
+}
+
+/// The folder names features use, as the control API names them.
+fn folder_kind(name: &str) -> &'static str {
+    match name {
+        "Inbox" => "inbox",
+        "Calendar" => "calendar",
+        "Contacts" => "contacts",
+        "Sent Items" => "sent",
+        "Deleted Items" => "deleted",
+        other => panic!("unknown folder {other:?}: use Inbox, Calendar, Contacts, Sent Items or Deleted Items"),
+    }
+}
+
+#[then(regex = r#"^the Traveler server holds "([^"]+)" in (\w+)'s (Inbox|Calendar|Contacts|Sent Items|Deleted Items)$"#)]
+fn holds_in(w: &mut MailWorld, subject: String, user: String, folder: String) {
+    let subjects = folder_subjects(w, &user, folder_kind(&folder));
+    assert!(subjects.contains(&subject), "{user}'s {folder} on the Traveler server holds {subjects:?}");
 }
 
 #[then(expr = "the Traveler server still holds {string} in {word}'s Inbox")]
