@@ -1,7 +1,8 @@
 //! Widely used third-party clients, unchanged, against the fakes `mailconform serve` runs on
-//! real sockets: exchangelib (EWS push) and aioapns (APNs, certificate and token modes). The
-//! clients are Python packages pinned in `tests/interop/requirements.txt`; without them these
-//! tests fail and say how to install them.
+//! real sockets: exchangelib (EWS push), aioapns (APNs, certificate and token modes) and
+//! pyactivesync (ActiveSync; its one version constant set to 14.1 for Exchange 2013, which
+//! does not offer 16.1). The clients are Python packages pinned in
+//! `tests/interop/requirements.txt`; without them these tests fail and say how to install them.
 
 mod common;
 
@@ -184,6 +185,38 @@ fn aioapns_pushes_to_the_apns_fake_with_certificate_and_token() {
     let result = client_passes("interop-apns", &["apns"], "apns_aioapns.py");
     let modes: Vec<&str> = result["modes"].as_array().expect("modes").iter().filter_map(|m| m["mode"].as_str()).collect();
     assert_eq!(modes, ["certificate", "token"], "{result}");
+}
+
+/// The entry for `role` in the `servers` list of eas_pyactivesync.py's result.
+fn eas_server<'a>(result: &'a serde_json::Value, role: &str) -> &'a serde_json::Value {
+    let servers = result["servers"].as_array().unwrap_or_else(|| panic!("no servers in {result}"));
+    assert_eq!(servers.len(), 1, "one server expected: {result}");
+    let server = &servers[0];
+    assert_eq!(server["role"], role, "{result}");
+    assert_eq!(server["provision"]["phases"], 2, "Provision in two phases: {server}");
+    assert_eq!(server["ping_status"], "2", "the Ping held during delivery reports the Inbox changed: {server}");
+    assert_eq!(server["subject"], format!("interop: pyactivesync via {role}"), "{server}");
+    server
+}
+
+#[test]
+fn pyactivesync_syncs_mail_from_the_traveler_fake() {
+    let result = client_passes("interop-eas-traveler", &["traveler"], "eas_pyactivesync.py");
+    let server = eas_server(&result, "traveler");
+    assert_eq!(server["protocol_version"], "16.1", "{server}");
+    assert!(server["version_override"].is_null(), "Traveler offers 16.1, pyactivesync's own version: {server}");
+    // As recommended (NTS_AS_ENFORCE_POLICY=false) Traveler has no device policy for the client.
+    assert_eq!(server["recommended"]["policy_status"], "2", "{server}");
+    assert!(server["recommended"]["policy_key"].is_null(), "{server}");
+}
+
+#[test]
+fn pyactivesync_syncs_mail_from_the_exchange_fake_at_14_1() {
+    let result = client_passes("interop-eas-exchange", &["exchange"], "eas_pyactivesync.py");
+    let server = eas_server(&result, "exchange");
+    assert_eq!(server["protocol_version"], "14.1", "{server}");
+    assert_eq!(server["version_override"], "14.1", "Exchange 2013 offers up to 14.1: {server}");
+    assert!(!server["versions_offered"].as_array().expect("versions_offered").iter().any(|v| v == "16.1"), "{server}");
 }
 
 #[cfg(unix)]
