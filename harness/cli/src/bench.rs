@@ -1,6 +1,7 @@
 //! `mailconform bench`: how fast the suite simulates protocol time.
 
 use crate::cli::BenchArgs;
+use crate::eas_bench::EasFigures;
 use crate::error::CliError;
 use crate::exit;
 use crate::run::{run_suite, RunOptions, RunResult};
@@ -34,6 +35,17 @@ pub fn notifications_per_second(devices: usize, rounds: usize, seed: u64, thread
     }
 }
 
+/// The ActiveSync figures of [`crate::eas_bench`]; `None` leaves their lines out of the table.
+pub fn eas_figures(users: usize, seed: u64, threads: usize) -> Option<EasFigures> {
+    match crate::eas_bench::measure(users, seed, threads) {
+        Ok(f) => Some(f),
+        Err(e) => {
+            eprintln!("ActiveSync figures not measured: {e}");
+            None
+        }
+    }
+}
+
 /// Computes [`BenchStats`]; `runs` must not be empty.
 pub fn stats(runs: &[RunResult]) -> BenchStats {
     let mut walls: Vec<Duration> = runs.iter().map(|r| r.wall_time).collect();
@@ -62,7 +74,7 @@ pub fn stats(runs: &[RunResult]) -> BenchStats {
 }
 
 /// The table `bench` prints.
-pub fn render(stats: &BenchStats, seed: u64, notifications_per_second: Option<f64>) -> String {
+pub fn render(stats: &BenchStats, seed: u64, notifications_per_second: Option<f64>, eas: Option<&EasFigures>) -> String {
     let mut out = format!(
         "bench: {} run{} of {} scenario{}, seed {seed}\n",
         stats.runs,
@@ -83,6 +95,49 @@ pub fn render(stats: &BenchStats, seed: u64, notifications_per_second: Option<f6
     }
     if let Some(nps) = notifications_per_second {
         out += &format!("  notifications/s    {}\n", grouped(nps));
+    }
+    if let Some(f) = eas {
+        out += &format!("  WBXML encode       {} MB/s\n", grouped(f.codec.encode_mb_per_second()));
+        out += &format!("  WBXML decode       {} MB/s\n", grouped(f.codec.decode_mb_per_second()));
+        out += &format!(
+            "  EAS sessions/s     {} on 1 thread, {} on {} thread{}\n",
+            grouped(f.single.per_second()),
+            grouped(f.parallel.per_second()),
+            f.parallel.threads,
+            if f.parallel.threads == 1 { "" } else { "s" }
+        );
+    }
+    out
+}
+
+/// The lines `bench --eas-only` prints.
+pub fn render_eas(f: &EasFigures, users: usize) -> String {
+    let c = &f.codec;
+    let mut out = format!(
+        "wbxml: encode {} MB/s ({:.1} MB in {:.3} s), decode {} MB/s ({:.1} MB in {:.3} s) over a corpus of {} documents, {} bytes\n",
+        grouped(c.encode_mb_per_second()),
+        c.encoded_bytes as f64 / 1e6,
+        c.encode_wall.as_secs_f64(),
+        grouped(c.decode_mb_per_second()),
+        c.decoded_bytes as f64 / 1e6,
+        c.decode_wall.as_secs_f64(),
+        c.documents,
+        grouped(c.corpus_bytes as f64),
+    );
+    for t in [&f.single, &f.parallel] {
+        out += &format!(
+            "eas: {} sessions in {:.3} s = {} sessions/s ({} simulation thread{} x {} users x {} round{}, OPTIONS+Provision+FolderSync+Sync of {} messages each, {} items synced)\n",
+            t.sessions,
+            t.wall.as_secs_f64(),
+            grouped(t.per_second()),
+            t.threads,
+            if t.threads == 1 { "" } else { "s" },
+            users,
+            t.rounds,
+            if t.rounds == 1 { "" } else { "s" },
+            crate::eas_bench::MESSAGES_PER_USER,
+            t.items,
+        );
     }
     out
 }
@@ -110,6 +165,19 @@ pub fn bench(args: &BenchArgs) -> Result<u8, CliError> {
             }
         };
     }
+    let eas_users = usize::try_from(args.eas_users).unwrap_or(usize::MAX);
+    if args.eas_only {
+        return match crate::eas_bench::measure(eas_users, args.seed, threads(args)) {
+            Ok(f) => {
+                print!("{}", render_eas(&f, eas_users));
+                Ok(exit::PASSED)
+            }
+            Err(e) => {
+                eprintln!("mailconform: ActiveSync figures: {e}");
+                Ok(exit::FAILED)
+            }
+        };
+    }
     let opts = RunOptions::selected(&args.selection, args.seed, args.concurrency);
     let mut runs = Vec::new();
     for _ in 0..args.runs {
@@ -122,7 +190,9 @@ pub fn bench(args: &BenchArgs) -> Result<u8, CliError> {
         return Ok(exit::NOTHING_RAN);
     }
     let stats = stats(&runs);
-    print!("{}", render(&stats, args.seed, notifications_per_second(args.devices, args.rounds, args.seed, threads(args))));
+    let nps = notifications_per_second(args.devices, args.rounds, args.seed, threads(args));
+    let eas = eas_figures(eas_users, args.seed, threads(args));
+    print!("{}", render(&stats, args.seed, nps, eas.as_ref()));
     let mut code = last.exit_code();
     if !stats.consistent {
         eprintln!("mailconform: runs with seed {} disagreed on scenario outcomes or virtual time; the suite is not deterministic", args.seed);
@@ -208,12 +278,37 @@ mod tests {
         assert_eq!(s.simulated, Duration::from_secs(960));
         assert!((s.ratio.unwrap() - 48_000.0).abs() < 1e-6);
         assert!(s.consistent);
-        let table = render(&s, 1, None);
+        let table = render(&s, 1, None, None);
         assert!(table.contains("median 20.0 ms"), "{table}");
         assert!(table.contains("16m 0s per run"), "{table}");
         assert!(table.contains("48,000× real time"), "{table}");
         assert!(!table.contains("notifications"));
-        assert!(render(&s, 1, Some(1234.0)).contains("notifications/s    1,234"));
+        assert!(render(&s, 1, Some(1234.0), None).contains("notifications/s    1,234"));
+        assert!(!table.contains("WBXML"));
+    }
+
+    #[test]
+    fn eas_figures_follow_notifications() {
+        use crate::eas_bench::{CodecThroughput, SessionThroughput};
+        let codec = CodecThroughput {
+            documents: 11,
+            corpus_bytes: 1_000_000,
+            encoded_bytes: 300_000_000,
+            encode_wall: Duration::from_secs(1),
+            decoded_bytes: 150_000_000,
+            decode_wall: Duration::from_secs(1),
+        };
+        let single = SessionThroughput { sessions: 100, items: 2000, wall: Duration::from_millis(500), threads: 1, rounds: 1 };
+        let parallel = SessionThroughput { sessions: 200, items: 4000, wall: Duration::from_millis(500), threads: 2, rounds: 1 };
+        let f = EasFigures { codec, single, parallel };
+        let table = render(&stats(&[run(10, 960)]), 1, Some(1234.0), Some(&f));
+        let after = table.split("notifications/s").nth(1).unwrap_or_default();
+        assert!(after.contains("WBXML encode       300 MB/s\n"), "{table}");
+        assert!(after.contains("WBXML decode       150 MB/s\n"), "{table}");
+        assert!(after.contains("EAS sessions/s     200 on 1 thread, 400 on 2 threads\n"), "{table}");
+        let only = render_eas(&f, 100);
+        assert!(only.contains("encode 300 MB/s") && only.contains("decode 150 MB/s"), "{only}");
+        assert!(only.contains("200 sessions in 0.500 s = 400 sessions/s (2 simulation threads x 100 users x 1 round,"), "{only}");
     }
 
     #[test]

@@ -55,7 +55,9 @@ pub enum Command {
     #[command(long_about = "Run the selected scenarios several times in-process, quietly, and \
         print the suite's wall time (min/median/max), the protocol time it simulated, and how \
         many times faster than real time that is. Runs with the same seed must agree on every \
-        outcome; if they do not, bench says so and exits 1.")]
+        outcome; if they do not, bench says so and exits 1. It also measures push notifications \
+        per second and the ActiveSync figures (WBXML encode and decode MB/s, full sync sessions \
+        per second); --push-only and --eas-only measure just those.")]
     Bench(BenchArgs),
 }
 
@@ -157,7 +159,15 @@ pub struct BenchArgs {
     #[arg(long)]
     pub push_only: bool,
 
-    /// Simulations run side by side in the push measurement (default: one per core)
+    /// Users in the ActiveSync session measurement (one full sync session each)
+    #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..))]
+    pub eas_users: u64,
+
+    /// Measure only the ActiveSync figures (WBXML codec throughput, sync sessions per second)
+    #[arg(long, conflicts_with = "push_only")]
+    pub eas_only: bool,
+
+    /// Simulations run side by side in the push and ActiveSync measurements (default: one per core)
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
 }

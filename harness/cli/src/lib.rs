@@ -6,6 +6,7 @@
 
 pub mod bench;
 pub mod cli;
+pub mod eas_bench;
 pub mod error;
 pub mod exit;
 pub mod features;
