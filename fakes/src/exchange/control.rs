@@ -21,12 +21,10 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 
 pub async fn handle(ex: &Arc<Exchange>, method: http::Method, path: &str, body: &[u8]) -> Response {
-    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
-    let body: Value = if body.is_empty() { Value::Null } else {
-        match serde_json::from_slice(body) {
-            Ok(v) => v,
-            Err(e) => return json_response(400, &json!({"error": format!("the body is not JSON: {e}")})),
-        }
+    let parts = mailconform_sim::http::segments(path);
+    let body: Value = match mailconform_sim::http::json_body(body) {
+        Ok(v) => v,
+        Err(answer) => return *answer,
     };
     match (method.as_str(), parts.as_slice()) {
         ("POST", ["mailboxes", email, "messages"]) => {

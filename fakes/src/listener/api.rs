@@ -26,13 +26,11 @@ fn is_sha256_hex(s: &str) -> bool {
 }
 
 pub async fn handle(l: &Arc<Listener>, method: http::Method, path: &str, body: &[u8]) -> Response {
-    let body: Value = if body.is_empty() { Value::Null } else {
-        match serde_json::from_slice(body) {
-            Ok(v) => v,
-            Err(e) => return bad(format!("the body is not JSON: {e}")),
-        }
+    let body: Value = match mailconform_sim::http::json_body(body) {
+        Ok(v) => v,
+        Err(answer) => return *answer,
     };
-    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let parts = mailconform_sim::http::segments(path);
     match (method.as_str(), parts.as_slice()) {
         ("POST", ["registrations"]) => register(l, &body),
         ("PUT", ["registrations", id, "subscription"]) => {

@@ -29,13 +29,11 @@ fn bad(msg: impl Into<String>) -> Response {
 }
 
 pub async fn handle(t: &Arc<Traveler>, method: http::Method, path: &str, body: &[u8]) -> Response {
-    let body: Value = if body.is_empty() { Value::Null } else {
-        match serde_json::from_slice(body) {
-            Ok(v) => v,
-            Err(e) => return bad(format!("the body is not JSON: {e}")),
-        }
+    let body: Value = match mailconform_sim::http::json_body(body) {
+        Ok(v) => v,
+        Err(answer) => return *answer,
     };
-    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let parts = mailconform_sim::http::segments(path);
     match (method.as_str(), parts.as_slice()) {
         ("GET", ["config"]) => json_response(200, &serde_json::to_value(t.config()).unwrap_or_default()),
         ("PUT", ["notes-ini"]) => {
