@@ -27,3 +27,10 @@ Feature: Secure Mail syncing with Exchange over ActiveSync
     When alice's Secure Mail connects over ActiveSync
     Then alice's Secure Mail syncs its Inbox, Calendar and Contacts
     And alice's Secure Mail received an EAS device policy from the server
+
+  @source:004.general.Q3 @spec:MS-ASCMD.2.2.1.13
+  Scenario: Secure Mail for Android holds an ActiveSync Ping open, so new mail arrives at once
+    Given alice has Secure Mail for Android with the Exchange Server policy "mail.example.test"
+    And alice's Secure Mail has synced over ActiveSync
+    When a message "Urgent" arrives in alice's inbox 3 minutes into a Ping of Secure Mail
+    Then the Ping returned after 3 minutes with "Urgent" in alice's Secure Mail Inbox

@@ -109,8 +109,10 @@ impl DeviceControl {
     pub async fn eas_sync(&self) -> Result<DeviceStateView, ControlError> {
         self.act("/eas/sync", Value::Null).await
     }
+    /// One Ping: the answer comes when the server's does, up to the heartbeat later.
     pub async fn eas_ping(&self) -> Result<DeviceStateView, ControlError> {
-        self.act("/eas/ping", Value::Null).await
+        let wait = std::time::Duration::from_secs(u64::from(super::eas::HEARTBEAT_SECS) + 120);
+        self.0.post_waiting("/eas/ping", &Value::Null, wait).await
     }
     pub async fn eas_delete(&self, subject: &str) -> Result<DeviceStateView, ControlError> {
         self.act("/eas/delete", json!({ "subject": subject })).await

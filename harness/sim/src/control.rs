@@ -56,6 +56,12 @@ impl ControlClient {
         self.call(http::Method::GET, path, None, timeout).await
     }
 
+    /// A POST whose answer may legitimately take long (an action that holds a long poll).
+    pub async fn post_waiting<T: serde::de::DeserializeOwned>(&self, path: &str, body: &serde_json::Value, timeout: Duration) -> Result<T, ControlError> {
+        let v = self.call(http::Method::POST, path, Some(body), timeout).await?;
+        serde_json::from_value(v).map_err(|e| ControlError::Json { url: format!("{}{path}", self.base), reason: e.to_string() })
+    }
+
     pub async fn post(&self, path: &str, body: &serde_json::Value) -> Result<serde_json::Value, ControlError> {
         self.call(http::Method::POST, path, Some(body), Duration::from_secs(30)).await
     }

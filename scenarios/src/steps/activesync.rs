@@ -124,3 +124,36 @@ fn shows_in_calendar(w: &mut MailWorld, user: String, subject: String) {
     let s = state(w, &user);
     assert!(s.eas.calendar.contains(&subject), "the Calendar shows {:?} ({:?})", s.eas.calendar, s.eas.error);
 }
+
+/// A message arrives while the device's Ping is held: the Ping must return when it arrives,
+/// not when its heartbeat runs out.
+#[when(expr = "a message {string} arrives in {word}'s inbox {int} minutes into a Ping of Secure Mail")]
+fn arrives_during_ping(w: &mut MailWorld, subject: String, user: String, minutes: u64) {
+    let d = phone(w, &user);
+    let ex = w.exchange();
+    let email = super::words::email(&user);
+    let started = w.sim().elapsed();
+    let (ping, delivered) = w.run(async {
+        let ping = async {
+            let s = d.eas_ping().await;
+            (s, tokio::time::Instant::now())
+        };
+        let mail = async {
+            tokio::time::sleep(std::time::Duration::from_secs(minutes * 60)).await;
+            ex.deliver(&email, &subject).await
+        };
+        futures::join!(ping, mail)
+    });
+    delivered.expect("Exchange delivers the message");
+    let (s, _) = ping;
+    let s = s.expect("device control API answers");
+    w.last_body = serde_json::to_string(&s.eas.inbox).unwrap_or_default();
+    w.last_status = Some(((w.sim().elapsed() - started).as_secs() / 60) as u16);
+}
+
+#[then(expr = "the Ping returned after {int} minutes with {string} in {word}'s Secure Mail Inbox")]
+fn ping_returned(w: &mut MailWorld, minutes: u16, subject: String, user: String) {
+    assert_eq!(w.last_status, Some(minutes), "minutes until the Ping returned");
+    let s = state(w, &user);
+    assert!(s.eas.inbox.contains(&subject), "{user}'s Inbox: {:?}", s.eas.inbox);
+}
