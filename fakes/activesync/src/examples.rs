@@ -12,10 +12,7 @@ fn assert_vector(doc: &Document, bytes: &[u8]) {
 
 #[test]
 fn folder_sync_request_is_13_bytes() {
-    let doc = Document::new(el(
-        FolderHierarchy::FolderSync,
-        [leaf(FolderHierarchy::SyncKey, "0")],
-    ));
+    let doc = bodies::folder_sync_request("0");
     let bytes = [
         0x03, 0x01, 0x6A, 0x00, // header
         0x00, 0x07, // SWITCH_PAGE FolderHierarchy
@@ -29,29 +26,7 @@ fn folder_sync_request_is_13_bytes() {
 
 #[test]
 fn folder_sync_response_with_inbox() {
-    use FolderHierarchy as F;
-    let doc = Document::new(el(
-        F::FolderSync,
-        [
-            leaf(F::Status, "1"),
-            leaf(F::SyncKey, "1"),
-            el(
-                F::Changes,
-                [
-                    leaf(F::Count, "1"),
-                    el(
-                        F::Add,
-                        [
-                            leaf(F::ServerId, "5"),
-                            leaf(F::ParentId, "0"),
-                            leaf(F::DisplayName, "Inbox"),
-                            leaf(F::Type, "2"),
-                        ],
-                    ),
-                ],
-            ),
-        ],
-    ));
+    let doc = bodies::folder_sync_adds("1", &[("5", "0", "Inbox", 2)]);
     let bytes = [
         0x03, 0x01, 0x6A, 0x00, 0x00, 0x07, 0x56, 0x4C, 0x03, 0x31, 0x00, 0x01, 0x52, 0x03, 0x31,
         0x00, 0x01, 0x4E, 0x57, 0x03, 0x31, 0x00, 0x01, 0x4F, 0x48, 0x03, 0x35, 0x00, 0x01, 0x49,
@@ -63,16 +38,7 @@ fn folder_sync_response_with_inbox() {
 
 #[test]
 fn provision_phase_one() {
-    let doc = Document::new(el(
-        Provision::Provision,
-        [el(
-            Provision::Policies,
-            [el(
-                Provision::Policy,
-                [leaf(Provision::PolicyType, "MS-EAS-Provisioning-WBXML")],
-            )],
-        )],
-    ));
+    let doc = bodies::provision_request(None, "MS-EAS-Provisioning-WBXML");
     let mut bytes = vec![
         0x03, 0x01, 0x6A, 0x00, 0x00, 0x0E, 0x45, 0x46, 0x47, 0x48, 0x03,
     ];
@@ -83,19 +49,10 @@ fn provision_phase_one() {
 
 #[test]
 fn sync_with_key_zero() {
-    let doc = Document::new(el(
-        AirSync::Sync,
-        [el(
-            AirSync::Collections,
-            [el(
-                AirSync::Collection,
-                [
-                    leaf(AirSync::SyncKey, "0"),
-                    leaf(AirSync::CollectionId, "5"),
-                ],
-            )],
-        )],
-    ));
+    let doc = bodies::sync_collection([
+        leaf(AirSync::SyncKey, "0"),
+        leaf(AirSync::CollectionId, "5"),
+    ]);
     let bytes = [
         0x03, 0x01, 0x6A, 0x00, 0x45, 0x5C, 0x4F, 0x4B, 0x03, 0x30, 0x00, 0x01, 0x52, 0x03, 0x35,
         0x00, 0x01, 0x01, 0x01, 0x01,
@@ -154,47 +111,38 @@ fn spec_contact_bytes() -> Vec<u8> {
 }
 
 fn spec_contact_document() -> Document {
-    Document::new(el(
-        AirSync::Sync,
-        [el(
-            AirSync::Collections,
+    bodies::sync_collection([
+        leaf(AirSync::Class, "Contacts"),
+        leaf(AirSync::SyncKey, "2"),
+        leaf(AirSync::CollectionId, "2"),
+        leaf(AirSync::Status, "1"),
+        el(
+            AirSync::Commands,
             [el(
-                AirSync::Collection,
+                AirSync::Add,
                 [
-                    leaf(AirSync::Class, "Contacts"),
-                    leaf(AirSync::SyncKey, "2"),
-                    leaf(AirSync::CollectionId, "2"),
-                    leaf(AirSync::Status, "1"),
+                    leaf(AirSync::ServerId, "2:1"),
                     el(
-                        AirSync::Commands,
-                        [el(
-                            AirSync::Add,
-                            [
-                                leaf(AirSync::ServerId, "2:1"),
-                                el(
-                                    AirSync::ApplicationData,
-                                    [
-                                        el(
-                                            AirSyncBase::Body,
-                                            [
-                                                leaf(AirSyncBase::Type, "1"),
-                                                leaf(AirSyncBase::EstimatedDataSize, "0"),
-                                                leaf(AirSyncBase::Truncated, "1"),
-                                            ],
-                                        ),
-                                        leaf(Contacts::FileAs, "Funk, Don"),
-                                        leaf(Contacts::FirstName, "Don"),
-                                        leaf(Contacts::LastName, "Funk"),
-                                        leaf(AirSyncBase::NativeBodyType, "1"),
-                                    ],
-                                ),
-                            ],
-                        )],
+                        AirSync::ApplicationData,
+                        [
+                            el(
+                                AirSyncBase::Body,
+                                [
+                                    leaf(AirSyncBase::Type, "1"),
+                                    leaf(AirSyncBase::EstimatedDataSize, "0"),
+                                    leaf(AirSyncBase::Truncated, "1"),
+                                ],
+                            ),
+                            leaf(Contacts::FileAs, "Funk, Don"),
+                            leaf(Contacts::FirstName, "Don"),
+                            leaf(Contacts::LastName, "Funk"),
+                            leaf(AirSyncBase::NativeBodyType, "1"),
+                        ],
                     ),
                 ],
             )],
-        )],
-    ))
+        ),
+    ])
 }
 
 #[test]
@@ -264,28 +212,11 @@ fn spec_example_prints_like_the_spec() {
 
 #[test]
 fn provision_with_device_information_switches_pages_both_ways() {
-    let doc = Document::new(el(
-        Provision::Provision,
-        [
-            el(
-                Settings::DeviceInformation,
-                [el(
-                    Settings::Set,
-                    [
-                        leaf(Settings::Model, "iPhone"),
-                        leaf(Settings::OS, "iOS 17"),
-                    ],
-                )],
-            ),
-            el(
-                Provision::Policies,
-                [el(
-                    Provision::Policy,
-                    [leaf(Provision::PolicyType, "MS-EAS-Provisioning-WBXML")],
-                )],
-            ),
-        ],
-    ));
+    let device = bodies::device_information([
+        leaf(Settings::Model, "iPhone"),
+        leaf(Settings::OS, "iOS 17"),
+    ]);
+    let doc = bodies::provision_request(Some(device), "MS-EAS-Provisioning-WBXML");
     let bytes = encode(&doc).unwrap();
     let switches: Vec<_> = bytes
         .windows(2)

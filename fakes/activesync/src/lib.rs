@@ -33,10 +33,12 @@
 //!   requests, HTTP status codes and response builders.
 //! * [`status`]: every command Status value, named per command.
 //! * [`policy`]: the device security policy and its `EASProvisionDoc`.
+//! * [`bodies`]: builders of the bodies of an account set-up (FolderSync, Sync, Provision).
 //! * [`store`]: the in-memory mailboxes a fake server serves.
 //! * [`server`]: the fake ActiveSync server ([`EasServer`]).
 //! * [`client`]: the ActiveSync client of the device simulators ([`EasClient`]).
 
+pub mod bodies;
 pub mod client;
 mod decode;
 mod document;

@@ -132,139 +132,178 @@ impl Default for DevicePolicy {
     }
 }
 
-fn flag(tag: Provision, value: bool) -> Element {
-    leaf(tag, if value { "1" } else { "0" })
+/// How one kind of policy value travels in an `EASProvisionDoc` element.
+trait Form {
+    type Value;
+    fn write(&self, tag: Provision, value: &Self::Value) -> Element;
+    fn read(&self, element: &Element) -> Self::Value;
 }
 
-fn limit(tag: Provision, value: Option<u32>) -> Element {
-    match value {
-        Some(v) => leaf(tag, v.to_string()),
-        None => empty(tag),
+/// The trimmed text of an element, empty when it has none.
+fn text_of(element: &Element) -> &str {
+    element.text().unwrap_or("").trim()
+}
+
+/// `1` or `0`; anything but `1` reads as off.
+struct Flag;
+/// A number, or an empty element for "no limit".
+struct Limit;
+/// A number that is always set; an unreadable one reads as 0.
+struct Number;
+/// Kilobytes, `-1` for "no limit".
+struct Truncation;
+/// Strings, each in a child element of the given tag.
+struct List(Provision);
+
+impl Form for Flag {
+    type Value = bool;
+    fn write(&self, tag: Provision, value: &bool) -> Element {
+        leaf(tag, if *value { "1" } else { "0" })
+    }
+    fn read(&self, element: &Element) -> bool {
+        text_of(element) == "1"
     }
 }
 
-fn number(tag: Provision, value: u32) -> Element {
-    leaf(tag, value.to_string())
+impl Form for Limit {
+    type Value = Option<u32>;
+    fn write(&self, tag: Provision, value: &Option<u32>) -> Element {
+        match value {
+            Some(v) => leaf(tag, v.to_string()),
+            None => empty(tag),
+        }
+    }
+    fn read(&self, element: &Element) -> Option<u32> {
+        text_of(element).parse().ok()
+    }
 }
 
-fn truncation(tag: Provision, value: Option<u32>) -> Element {
-    leaf(
-        tag,
-        value.map(|v| v.to_string()).unwrap_or_else(|| "-1".into()),
-    )
+impl Form for Number {
+    type Value = u32;
+    fn write(&self, tag: Provision, value: &u32) -> Element {
+        leaf(tag, value.to_string())
+    }
+    fn read(&self, element: &Element) -> u32 {
+        Limit.read(element).unwrap_or(0)
+    }
 }
+
+impl Form for Truncation {
+    type Value = Option<u32>;
+    fn write(&self, tag: Provision, value: &Option<u32>) -> Element {
+        leaf(
+            tag,
+            value.map(|v| v.to_string()).unwrap_or_else(|| "-1".into()),
+        )
+    }
+    fn read(&self, element: &Element) -> Option<u32> {
+        text_of(element)
+            .parse::<i64>()
+            .ok()
+            .filter(|v| *v >= 0)
+            .map(|v| v as u32)
+    }
+}
+
+impl Form for List {
+    type Value = Vec<String>;
+    fn write(&self, tag: Provision, value: &Vec<String>) -> Element {
+        el(tag, value.iter().map(|v| leaf(self.0, v.as_str())))
+    }
+    fn read(&self, element: &Element) -> Vec<String> {
+        element
+            .elements()
+            .filter_map(|e| e.text().map(str::to_string))
+            .collect()
+    }
+}
+
+/// One `EASProvisionDoc` element and the [`DevicePolicy`] field it carries.
+struct DocField {
+    tag: Provision,
+    write: fn(&DevicePolicy) -> Element,
+    read: fn(&mut DevicePolicy, &Element),
+}
+
+/// A table of [`DocField`]s from `Form, Tag => field;` lines, so that each element and its
+/// field are named once for both directions.
+macro_rules! doc_fields {
+    ($($form:expr, $tag:ident => $field:ident;)*) => {
+        &[$(DocField {
+            tag: Provision::$tag,
+            write: |p| $form.write(Provision::$tag, &p.$field),
+            read: |p, e| p.$field = $form.read(e),
+        }),*]
+    };
+}
+
+/// The elements of 12.0, in [MS-ASPROV] 2.2.2.27 order.
+const DOC_12_0: &[DocField] = doc_fields! {
+    Flag, DevicePasswordEnabled => device_password_enabled;
+    Flag, AlphanumericDevicePasswordRequired => alphanumeric_device_password_required;
+    Flag, PasswordRecoveryEnabled => password_recovery_enabled;
+    Flag, RequireStorageCardEncryption => require_storage_card_encryption;
+    Flag, AttachmentsEnabled => attachments_enabled;
+    Limit, MinDevicePasswordLength => min_device_password_length;
+    Limit, MaxInactivityTimeDeviceLock => max_inactivity_time_device_lock;
+    Limit, MaxDevicePasswordFailedAttempts => max_device_password_failed_attempts;
+    Limit, MaxAttachmentSize => max_attachment_size;
+    Flag, AllowSimpleDevicePassword => allow_simple_device_password;
+    Limit, DevicePasswordExpiration => device_password_expiration;
+    Number, DevicePasswordHistory => device_password_history;
+};
+
+/// The elements 12.1 added, in [MS-ASPROV] 2.2.2.27 order after those of [`DOC_12_0`].
+const DOC_12_1: &[DocField] = doc_fields! {
+    Flag, AllowStorageCard => allow_storage_card;
+    Flag, AllowCamera => allow_camera;
+    Flag, RequireDeviceEncryption => require_device_encryption;
+    Flag, AllowUnsignedApplications => allow_unsigned_applications;
+    Flag, AllowUnsignedInstallationPackages => allow_unsigned_installation_packages;
+    Number, MinDevicePasswordComplexCharacters => min_device_password_complex_characters;
+    Flag, AllowWiFi => allow_wifi;
+    Flag, AllowTextMessaging => allow_text_messaging;
+    Flag, AllowPOPIMAPEmail => allow_pop_imap_email;
+    Number, AllowBluetooth => allow_bluetooth;
+    Flag, AllowIrDA => allow_irda;
+    Flag, RequireManualSyncWhenRoaming => require_manual_sync_when_roaming;
+    Flag, AllowDesktopSync => allow_desktop_sync;
+    Number, MaxCalendarAgeFilter => max_calendar_age_filter;
+    Flag, AllowHTMLEmail => allow_html_email;
+    Number, MaxEmailAgeFilter => max_email_age_filter;
+    Truncation, MaxEmailBodyTruncationSize => max_email_body_truncation_size;
+    Truncation, MaxEmailHTMLBodyTruncationSize => max_email_html_body_truncation_size;
+    Flag, RequireSignedSMIMEMessages => require_signed_smime_messages;
+    Flag, RequireEncryptedSMIMEMessages => require_encrypted_smime_messages;
+    Number, RequireSignedSMIMEAlgorithm => require_signed_smime_algorithm;
+    Number, RequireEncryptionSMIMEAlgorithm => require_encryption_smime_algorithm;
+    Number, AllowSMIMEEncryptionAlgorithmNegotiation
+        => allow_smime_encryption_algorithm_negotiation;
+    Flag, AllowSMIMESoftCerts => allow_smime_soft_certs;
+    Flag, AllowBrowser => allow_browser;
+    Flag, AllowConsumerEmail => allow_consumer_email;
+    Flag, AllowRemoteDesktop => allow_remote_desktop;
+    Flag, AllowInternetSharing => allow_internet_sharing;
+    List(Provision::ApplicationName), UnapprovedInROMApplicationList
+        => unapproved_in_rom_application_list;
+    List(Provision::Hash), ApprovedApplicationList => approved_application_list;
+};
 
 impl DevicePolicy {
     /// The `EASProvisionDoc` element for a client of `version`.
     pub fn to_provision_doc(&self, version: ProtocolVersion) -> Element {
-        use Provision as P;
-        let mut doc = vec![
-            flag(P::DevicePasswordEnabled, self.device_password_enabled),
-            flag(
-                P::AlphanumericDevicePasswordRequired,
-                self.alphanumeric_device_password_required,
-            ),
-            flag(P::PasswordRecoveryEnabled, self.password_recovery_enabled),
-            flag(
-                P::RequireStorageCardEncryption,
-                self.require_storage_card_encryption,
-            ),
-            flag(P::AttachmentsEnabled, self.attachments_enabled),
-            limit(P::MinDevicePasswordLength, self.min_device_password_length),
-            limit(
-                P::MaxInactivityTimeDeviceLock,
-                self.max_inactivity_time_device_lock,
-            ),
-            limit(
-                P::MaxDevicePasswordFailedAttempts,
-                self.max_device_password_failed_attempts,
-            ),
-            limit(P::MaxAttachmentSize, self.max_attachment_size),
-            flag(
-                P::AllowSimpleDevicePassword,
-                self.allow_simple_device_password,
-            ),
-            limit(P::DevicePasswordExpiration, self.device_password_expiration),
-            number(P::DevicePasswordHistory, self.device_password_history),
-        ];
-        if version >= ProtocolVersion::V12_1 {
-            doc.extend([
-                flag(P::AllowStorageCard, self.allow_storage_card),
-                flag(P::AllowCamera, self.allow_camera),
-                flag(P::RequireDeviceEncryption, self.require_device_encryption),
-                flag(
-                    P::AllowUnsignedApplications,
-                    self.allow_unsigned_applications,
-                ),
-                flag(
-                    P::AllowUnsignedInstallationPackages,
-                    self.allow_unsigned_installation_packages,
-                ),
-                number(
-                    P::MinDevicePasswordComplexCharacters,
-                    self.min_device_password_complex_characters,
-                ),
-                flag(P::AllowWiFi, self.allow_wifi),
-                flag(P::AllowTextMessaging, self.allow_text_messaging),
-                flag(P::AllowPOPIMAPEmail, self.allow_pop_imap_email),
-                number(P::AllowBluetooth, self.allow_bluetooth),
-                flag(P::AllowIrDA, self.allow_irda),
-                flag(
-                    P::RequireManualSyncWhenRoaming,
-                    self.require_manual_sync_when_roaming,
-                ),
-                flag(P::AllowDesktopSync, self.allow_desktop_sync),
-                number(P::MaxCalendarAgeFilter, self.max_calendar_age_filter),
-                flag(P::AllowHTMLEmail, self.allow_html_email),
-                number(P::MaxEmailAgeFilter, self.max_email_age_filter),
-                truncation(
-                    P::MaxEmailBodyTruncationSize,
-                    self.max_email_body_truncation_size,
-                ),
-                truncation(
-                    P::MaxEmailHTMLBodyTruncationSize,
-                    self.max_email_html_body_truncation_size,
-                ),
-                flag(
-                    P::RequireSignedSMIMEMessages,
-                    self.require_signed_smime_messages,
-                ),
-                flag(
-                    P::RequireEncryptedSMIMEMessages,
-                    self.require_encrypted_smime_messages,
-                ),
-                number(
-                    P::RequireSignedSMIMEAlgorithm,
-                    self.require_signed_smime_algorithm,
-                ),
-                number(
-                    P::RequireEncryptionSMIMEAlgorithm,
-                    self.require_encryption_smime_algorithm,
-                ),
-                number(
-                    P::AllowSMIMEEncryptionAlgorithmNegotiation,
-                    self.allow_smime_encryption_algorithm_negotiation,
-                ),
-                flag(P::AllowSMIMESoftCerts, self.allow_smime_soft_certs),
-                flag(P::AllowBrowser, self.allow_browser),
-                flag(P::AllowConsumerEmail, self.allow_consumer_email),
-                flag(P::AllowRemoteDesktop, self.allow_remote_desktop),
-                flag(P::AllowInternetSharing, self.allow_internet_sharing),
-                el(
-                    P::UnapprovedInROMApplicationList,
-                    self.unapproved_in_rom_application_list
-                        .iter()
-                        .map(|a| leaf(P::ApplicationName, a.as_str())),
-                ),
-                el(
-                    P::ApprovedApplicationList,
-                    self.approved_application_list
-                        .iter()
-                        .map(|h| leaf(P::Hash, h.as_str())),
-                ),
-            ]);
-        }
-        el(P::EASProvisionDoc, doc)
+        let since_12_1: &[DocField] = if version >= ProtocolVersion::V12_1 {
+            DOC_12_1
+        } else {
+            &[]
+        };
+        el(
+            Provision::EASProvisionDoc,
+            DOC_12_0
+                .iter()
+                .chain(since_12_1)
+                .map(|field| (field.write)(self)),
+        )
     }
 
     /// Reads an `EASProvisionDoc`. Elements it does not carry keep the "off / no limit"
@@ -273,74 +312,12 @@ impl DevicePolicy {
     pub fn from_provision_doc(doc: &Element) -> DevicePolicy {
         let mut p = DevicePolicy::none();
         for e in doc.elements() {
-            let text = e.text().unwrap_or("").trim();
-            let b = text == "1";
-            let n = text.parse::<u32>().ok();
-            let t = text
-                .parse::<i64>()
-                .ok()
-                .filter(|v| *v >= 0)
-                .map(|v| v as u32);
-            match e.name() {
-                "DevicePasswordEnabled" => p.device_password_enabled = b,
-                "AlphanumericDevicePasswordRequired" => p.alphanumeric_device_password_required = b,
-                "PasswordRecoveryEnabled" => p.password_recovery_enabled = b,
-                "RequireStorageCardEncryption" => p.require_storage_card_encryption = b,
-                "AttachmentsEnabled" => p.attachments_enabled = b,
-                "MinDevicePasswordLength" => p.min_device_password_length = n,
-                "MaxInactivityTimeDeviceLock" => p.max_inactivity_time_device_lock = n,
-                "MaxDevicePasswordFailedAttempts" => p.max_device_password_failed_attempts = n,
-                "MaxAttachmentSize" => p.max_attachment_size = n,
-                "AllowSimpleDevicePassword" => p.allow_simple_device_password = b,
-                "DevicePasswordExpiration" => p.device_password_expiration = n,
-                "DevicePasswordHistory" => p.device_password_history = n.unwrap_or(0),
-                "AllowStorageCard" => p.allow_storage_card = b,
-                "AllowCamera" => p.allow_camera = b,
-                "RequireDeviceEncryption" => p.require_device_encryption = b,
-                "AllowUnsignedApplications" => p.allow_unsigned_applications = b,
-                "AllowUnsignedInstallationPackages" => p.allow_unsigned_installation_packages = b,
-                "MinDevicePasswordComplexCharacters" => {
-                    p.min_device_password_complex_characters = n.unwrap_or(0)
-                }
-                "AllowWiFi" => p.allow_wifi = b,
-                "AllowTextMessaging" => p.allow_text_messaging = b,
-                "AllowPOPIMAPEmail" => p.allow_pop_imap_email = b,
-                "AllowBluetooth" => p.allow_bluetooth = n.unwrap_or(0),
-                "AllowIrDA" => p.allow_irda = b,
-                "RequireManualSyncWhenRoaming" => p.require_manual_sync_when_roaming = b,
-                "AllowDesktopSync" => p.allow_desktop_sync = b,
-                "MaxCalendarAgeFilter" => p.max_calendar_age_filter = n.unwrap_or(0),
-                "AllowHTMLEmail" => p.allow_html_email = b,
-                "MaxEmailAgeFilter" => p.max_email_age_filter = n.unwrap_or(0),
-                "MaxEmailBodyTruncationSize" => p.max_email_body_truncation_size = t,
-                "MaxEmailHTMLBodyTruncationSize" => p.max_email_html_body_truncation_size = t,
-                "RequireSignedSMIMEMessages" => p.require_signed_smime_messages = b,
-                "RequireEncryptedSMIMEMessages" => p.require_encrypted_smime_messages = b,
-                "RequireSignedSMIMEAlgorithm" => p.require_signed_smime_algorithm = n.unwrap_or(0),
-                "RequireEncryptionSMIMEAlgorithm" => {
-                    p.require_encryption_smime_algorithm = n.unwrap_or(0)
-                }
-                "AllowSMIMEEncryptionAlgorithmNegotiation" => {
-                    p.allow_smime_encryption_algorithm_negotiation = n.unwrap_or(0)
-                }
-                "AllowSMIMESoftCerts" => p.allow_smime_soft_certs = b,
-                "AllowBrowser" => p.allow_browser = b,
-                "AllowConsumerEmail" => p.allow_consumer_email = b,
-                "AllowRemoteDesktop" => p.allow_remote_desktop = b,
-                "AllowInternetSharing" => p.allow_internet_sharing = b,
-                "UnapprovedInROMApplicationList" => {
-                    p.unapproved_in_rom_application_list = e
-                        .elements()
-                        .filter_map(|a| a.text().map(str::to_string))
-                        .collect()
-                }
-                "ApprovedApplicationList" => {
-                    p.approved_application_list = e
-                        .elements()
-                        .filter_map(|h| h.text().map(str::to_string))
-                        .collect()
-                }
-                _ => {}
+            let field = DOC_12_0
+                .iter()
+                .chain(DOC_12_1)
+                .find(|field| field.tag.name() == e.name());
+            if let Some(field) = field {
+                (field.read)(&mut p, e);
             }
         }
         p

@@ -2,11 +2,11 @@
 //! many full EAS sync sessions (OPTIONS → Provision → FolderSync → Sync of the Inbox) the
 //! simulation carries per second against the Exchange fake.
 
-use mailconform_activesync::client::ProvisionOutcome;
+use mailconform_activesync::client::{DeviceInformation, ProvisionOutcome};
 use mailconform_activesync::store::FolderType;
 use mailconform_activesync::{
-    decode, el, empty, encode, leaf, AirSync, AirSyncBase, DevicePolicy, Document, EasClient, Element, Email, FolderHierarchy,
-    ProtocolVersion, Provision, Settings,
+    bodies, decode, el, empty, encode, leaf, AirSync, AirSyncBase, DevicePolicy, Document, EasClient, Element, Email,
+    ProtocolVersion, Provision,
 };
 use mailconform_fakes::defaults;
 use mailconform_fakes::deployment::{self, Roles};
@@ -148,8 +148,8 @@ pub fn measure_codec(min_wall: Duration) -> Result<CodecThroughput, String> {
 pub fn corpus() -> Vec<Document> {
     let mut docs: Vec<Document> = (0..4).map(|n| sync_response(n, ITEMS_PER_SYNC)).collect();
     docs.push(sync_request());
-    docs.push(Document::new(el(FolderHierarchy::FolderSync, [leaf(FolderHierarchy::SyncKey, "0")])));
-    docs.push(folder_sync_response());
+    docs.push(bodies::folder_sync_request("0"));
+    docs.push(bodies::folder_sync_adds("1", FOLDERS));
     docs.extend(provision_documents());
     docs
 }
@@ -191,75 +191,48 @@ fn sync_response(batch: usize, items: usize) -> Document {
             ],
         )
     });
-    Document::new(el(
-        AirSync::Sync,
-        [el(
-            AirSync::Collections,
-            [el(
-                AirSync::Collection,
-                [
-                    leaf(AirSync::SyncKey, format!("{}", 1_000_000 + batch)),
-                    leaf(AirSync::CollectionId, "5"),
-                    leaf(AirSync::Status, "1"),
-                    empty(AirSync::MoreAvailable),
-                    el(AirSync::Commands, adds.collect::<Vec<Element>>()),
-                ],
-            )],
-        )],
-    ))
+    bodies::sync_collection([
+        leaf(AirSync::SyncKey, format!("{}", 1_000_000 + batch)),
+        leaf(AirSync::CollectionId, "5"),
+        leaf(AirSync::Status, "1"),
+        empty(AirSync::MoreAvailable),
+        el(AirSync::Commands, adds.collect::<Vec<Element>>()),
+    ])
 }
 
 fn sync_request() -> Document {
-    Document::new(el(
-        AirSync::Sync,
-        [el(
-            AirSync::Collections,
-            [el(
-                AirSync::Collection,
-                [
-                    leaf(AirSync::SyncKey, "1000000"),
-                    leaf(AirSync::CollectionId, "5"),
-                    empty(AirSync::DeletesAsMoves),
-                    empty(AirSync::GetChanges),
-                    leaf(AirSync::WindowSize, "50"),
-                    el(AirSync::Options, [leaf(AirSync::FilterType, "3"), el(AirSyncBase::BodyPreference, [leaf(AirSyncBase::Type, "1"), leaf(AirSyncBase::TruncationSize, "32768")])]),
-                ],
-            )],
-        )],
-    ))
+    bodies::sync_collection([
+        leaf(AirSync::SyncKey, "1000000"),
+        leaf(AirSync::CollectionId, "5"),
+        empty(AirSync::DeletesAsMoves),
+        empty(AirSync::GetChanges),
+        leaf(AirSync::WindowSize, "50"),
+        el(AirSync::Options, [leaf(AirSync::FilterType, "3"), el(AirSyncBase::BodyPreference, [leaf(AirSyncBase::Type, "1"), leaf(AirSyncBase::TruncationSize, "32768")])]),
+    ])
 }
 
-/// The hierarchy of a fresh Exchange mailbox, with a few folders of the user's own.
-fn folder_sync_response() -> Document {
-    use FolderHierarchy as F;
-    let folders: &[(&str, &str, &str, u8)] = &[
-        ("1", "0", "Calendar", 8),
-        ("2", "0", "Contacts", 9),
-        ("3", "0", "Deleted Items", 4),
-        ("4", "0", "Drafts", 3),
-        ("5", "0", "Inbox", 2),
-        ("6", "0", "Journal", 11),
-        ("7", "0", "Junk Email", 12),
-        ("8", "0", "Notes", 10),
-        ("9", "0", "Outbox", 6),
-        ("10", "0", "Sent Items", 5),
-        ("11", "0", "Tasks", 7),
-        ("12", "0", "RSS Feeds", 12),
-        ("13", "0", "Conversation History", 12),
-        ("14", "5", "Projects", 12),
-        ("15", "14", "Mailconform", 12),
-        ("16", "5", "Receipts", 12),
-        ("17", "1", "Team Calendar", 13),
-        ("18", "2", "Suggested Contacts", 14),
-    ];
-    let adds = folders.iter().map(|(id, parent, name, kind)| {
-        el(F::Add, [leaf(F::ServerId, *id), leaf(F::ParentId, *parent), leaf(F::DisplayName, *name), leaf(F::Type, kind.to_string())])
-    });
-    Document::new(el(
-        F::FolderSync,
-        [leaf(F::Status, "1"), leaf(F::SyncKey, "1"), el(F::Changes, std::iter::once(leaf(F::Count, folders.len().to_string())).chain(adds))],
-    ))
-}
+/// The hierarchy of a fresh Exchange mailbox, with a few folders of the user's own:
+/// (ServerId, ParentId, DisplayName, Type).
+const FOLDERS: &[(&str, &str, &str, u8)] = &[
+    ("1", "0", "Calendar", 8),
+    ("2", "0", "Contacts", 9),
+    ("3", "0", "Deleted Items", 4),
+    ("4", "0", "Drafts", 3),
+    ("5", "0", "Inbox", 2),
+    ("6", "0", "Journal", 11),
+    ("7", "0", "Junk Email", 12),
+    ("8", "0", "Notes", 10),
+    ("9", "0", "Outbox", 6),
+    ("10", "0", "Sent Items", 5),
+    ("11", "0", "Tasks", 7),
+    ("12", "0", "RSS Feeds", 12),
+    ("13", "0", "Conversation History", 12),
+    ("14", "5", "Projects", 12),
+    ("15", "14", "Mailconform", 12),
+    ("16", "5", "Receipts", 12),
+    ("17", "1", "Team Calendar", 13),
+    ("18", "2", "Suggested Contacts", 14),
+];
 
 /// Provision phase 1 (with device information) and its answer carrying the policy, then
 /// the acknowledgement and its answer with the final key.
@@ -267,20 +240,14 @@ fn provision_documents() -> Vec<Document> {
     use Provision as P;
     let version = ProtocolVersion::V16_1;
     let policy_type = mailconform_activesync::policy::policy_type_for(version);
-    let device = el(
-        Settings::DeviceInformation,
-        [el(
-            Settings::Set,
-            [
-                leaf(Settings::Model, "iPhone15,2"),
-                leaf(Settings::FriendlyName, "Ana's iPhone"),
-                leaf(Settings::OS, "iOS 17.4"),
-                leaf(Settings::OSLanguage, "en-US"),
-                leaf(Settings::UserAgent, "Apple-iPhone15C2/2104.66"),
-            ],
-        )],
-    );
-    let phase1 = Document::new(el(P::Provision, [device, el(P::Policies, [el(P::Policy, [leaf(P::PolicyType, policy_type)])])]));
+    let device = DeviceInformation {
+        model: "iPhone15,2".into(),
+        friendly_name: "Ana's iPhone".into(),
+        os: "iOS 17.4".into(),
+        os_language: "en-US".into(),
+        user_agent: "Apple-iPhone15C2/2104.66".into(),
+    };
+    let phase1 = bodies::provision_request(Some(device.to_element()), policy_type);
     let policy = DevicePolicy::default();
     let phase1_answer = Document::new(el(
         P::Provision,
@@ -295,10 +262,7 @@ fn provision_documents() -> Vec<Document> {
             ),
         ],
     ));
-    let ack = Document::new(el(
-        P::Provision,
-        [el(P::Policies, [el(P::Policy, [leaf(P::PolicyType, policy_type), leaf(P::PolicyKey, "1307199584"), leaf(P::Status, "1")])])],
-    ));
+    let ack = bodies::provision_acknowledgement(policy_type, "1307199584");
     let ack_answer = Document::new(el(
         P::Provision,
         [leaf(P::Status, "1"), el(P::Policies, [el(P::Policy, [leaf(P::PolicyType, policy_type), leaf(P::Status, "1"), leaf(P::PolicyKey, "3942919513")])])],

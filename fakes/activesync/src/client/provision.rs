@@ -5,61 +5,23 @@ use super::{EasClient, EasError, ProvisionOutcome, COMMAND_TIMEOUT};
 use crate::http::{Command, ProtocolVersion};
 use crate::policy::{policy_type_for, DevicePolicy};
 use crate::status::provision as pv;
-use crate::{el, leaf, Document, Provision as PR, Settings as S};
+use crate::{bodies, el, leaf, Document, Element, Provision as PR};
 
 impl EasClient {
     /// Provision, both phases. A pending remote wipe is acknowledged and carried out.
     pub async fn provision(&self) -> Result<ProvisionOutcome, EasError> {
         const C: Command = Command::Provision;
         let policy_type = policy_type_for(self.version);
-        let mut phase1 = Vec::new();
-        if self.version >= ProtocolVersion::V14_1 {
-            let info = self.lock().device_information.clone();
-            phase1.push(el(
-                S::DeviceInformation,
-                [el(
-                    S::Set,
-                    [
-                        leaf(S::Model, info.model),
-                        leaf(S::FriendlyName, info.friendly_name),
-                        leaf(S::OS, info.os),
-                        leaf(S::OSLanguage, info.os_language),
-                        leaf(S::UserAgent, info.user_agent),
-                    ],
-                )],
-            ));
-        }
-        phase1.push(el(
-            PR::Policies,
-            [el(PR::Policy, [leaf(PR::PolicyType, policy_type)])],
-        ));
-        let doc = self
-            .exchange(
-                self.request(C, Some(Document::new(el(PR::Provision, phase1))), None),
-                COMMAND_TIMEOUT,
-            )
-            .await?;
-        let doc = doc.ok_or(EasError::Protocol {
-            command: C,
-            reason: "empty Provision answer".into(),
-        })?;
-        if doc.root.child("RemoteWipe").is_some() {
+        let device = (self.version >= ProtocolVersion::V14_1)
+            .then(|| self.lock().device_information.to_element());
+        let phase1 = bodies::provision_request(device, policy_type);
+        let Some(policy) = self
+            .provision_phase(phase1, None, "empty Provision answer")
+            .await?
+        else {
             return self.carry_out_wipe().await;
-        }
-        let status = find_status(&doc.root, &["Status"]);
-        if status != Some(pv::SUCCESS) {
-            return Err(EasError::Status {
-                command: C,
-                status: status.unwrap_or(0),
-            });
-        }
-        let policy = doc
-            .find_element(&["Policies", "Policy"])
-            .ok_or(EasError::Protocol {
-                command: C,
-                reason: "no Policies/Policy".into(),
-            })?;
-        match find_status(policy, &["Status"]) {
+        };
+        match find_status(&policy, &["Status"]) {
             Some(crate::status::policy::SUCCESS) => {}
             Some(crate::status::policy::NO_POLICY) => {
                 let mut s = self.lock();
@@ -86,44 +48,14 @@ impl EasClient {
             .map(DevicePolicy::from_provision_doc)
             .unwrap_or_else(DevicePolicy::none);
 
-        let ack = Document::new(el(
-            PR::Provision,
-            [el(
-                PR::Policies,
-                [el(
-                    PR::Policy,
-                    [
-                        leaf(PR::PolicyType, policy_type),
-                        leaf(PR::PolicyKey, temp.as_str()),
-                        leaf(PR::Status, "1"),
-                    ],
-                )],
-            )],
-        ));
-        let doc = self
-            .exchange(self.request(C, Some(ack), Some(temp)), COMMAND_TIMEOUT)
-            .await?;
-        let doc = doc.ok_or(EasError::Protocol {
-            command: C,
-            reason: "empty Provision acknowledgement answer".into(),
-        })?;
-        if doc.root.child("RemoteWipe").is_some() {
+        let ack = bodies::provision_acknowledgement(policy_type, &temp);
+        let Some(policy) = self
+            .provision_phase(ack, Some(temp), "empty Provision acknowledgement answer")
+            .await?
+        else {
             return self.carry_out_wipe().await;
-        }
-        let status = find_status(&doc.root, &["Status"]);
-        if status != Some(pv::SUCCESS) {
-            return Err(EasError::Status {
-                command: C,
-                status: status.unwrap_or(0),
-            });
-        }
-        let policy = doc
-            .find_element(&["Policies", "Policy"])
-            .ok_or(EasError::Protocol {
-                command: C,
-                reason: "no Policies/Policy".into(),
-            })?;
-        let pstatus = find_status(policy, &["Status"]);
+        };
+        let pstatus = find_status(&policy, &["Status"]);
         if pstatus != Some(crate::status::policy::SUCCESS) {
             return Err(EasError::Status {
                 command: C,
@@ -146,6 +78,43 @@ impl EasClient {
             policy: given,
             policy_key: final_key,
         })
+    }
+
+    /// Sends one phase of Provision and checks what both phases check in the answer: that
+    /// there is one (`if_empty` says what is missing otherwise), a RemoteWipe (then `None`,
+    /// for the caller to carry out), a successful top-level Status, and a `Policies/Policy`,
+    /// which is returned.
+    async fn provision_phase(
+        &self,
+        body: Document,
+        policy_key: Option<String>,
+        if_empty: &str,
+    ) -> Result<Option<Element>, EasError> {
+        const C: Command = Command::Provision;
+        let doc = self
+            .exchange(self.request(C, Some(body), policy_key), COMMAND_TIMEOUT)
+            .await?
+            .ok_or_else(|| EasError::Protocol {
+                command: C,
+                reason: if_empty.into(),
+            })?;
+        if doc.root.child("RemoteWipe").is_some() {
+            return Ok(None);
+        }
+        let status = find_status(&doc.root, &["Status"]);
+        if status != Some(pv::SUCCESS) {
+            return Err(EasError::Status {
+                command: C,
+                status: status.unwrap_or(0),
+            });
+        }
+        let policy = doc
+            .find_element(&["Policies", "Policy"])
+            .ok_or(EasError::Protocol {
+                command: C,
+                reason: "no Policies/Policy".into(),
+            })?;
+        Ok(Some(policy.clone()))
     }
 
     /// Acknowledges a RemoteWipe (Status 1) and drops every local trace of the account, as

@@ -6,9 +6,7 @@ use super::{EasClient, EasError, FolderSyncResult, SyncItem, SyncResult, COMMAND
 use crate::http::Command;
 use crate::status::{folder_sync as fs, sync as ss};
 use crate::store::{Folder, FolderType};
-use crate::{
-    el, empty, leaf, AirSync as A, AirSyncBase as AB, Document, Element, FolderHierarchy as FH,
-};
+use crate::{bodies, el, empty, leaf, AirSync as A, AirSyncBase as AB, Document, Element};
 
 impl EasClient {
     /// FolderSync from the current key (0 the first time); a Status 9 restarts from 0 once.
@@ -17,7 +15,7 @@ impl EasClient {
         let mut restarted = false;
         loop {
             let key = self.lock().folder_key.clone().unwrap_or_else(|| "0".into());
-            let body = Document::new(el(FH::FolderSync, [leaf(FH::SyncKey, key.as_str())]));
+            let body = bodies::folder_sync_request(&key);
             let doc =
                 self.command(C, Some(body), COMMAND_TIMEOUT)
                     .await?
@@ -111,7 +109,7 @@ impl EasClient {
                     [el(AB::BodyPreference, [leaf(AB::Type, "1")])],
                 ));
             }
-            let body = Document::new(el(A::Sync, [el(A::Collections, [el(A::Collection, coll)])]));
+            let body = bodies::sync_collection(coll);
             result.requests += 1;
             let Some(doc) = self.command(C, Some(body), COMMAND_TIMEOUT).await? else {
                 result.sync_key = key;
@@ -226,7 +224,7 @@ impl EasClient {
             leaf(A::GetChanges, "0"),
             el(A::Commands, operations),
         ];
-        let body = Document::new(el(A::Sync, [el(A::Collections, [el(A::Collection, coll)])]));
+        let body = bodies::sync_collection(coll);
         let doc =
             self.command(C, Some(body), COMMAND_TIMEOUT)
                 .await?

@@ -3,7 +3,7 @@
 use crate::http::ProtocolVersion;
 use crate::policy::DevicePolicy;
 use crate::store::Folder;
-use crate::Element;
+use crate::{leaf, Element};
 
 /// What OPTIONS advertised.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -128,5 +128,19 @@ impl Default for DeviceInformation {
             os_language: "en-US".into(),
             user_agent: "mailconform-eas/1.0".into(),
         }
+    }
+}
+
+impl DeviceInformation {
+    /// The `DeviceInformation` element that carries it.
+    pub fn to_element(&self) -> Element {
+        use crate::Settings as S;
+        crate::bodies::device_information([
+            leaf(S::Model, self.model.as_str()),
+            leaf(S::FriendlyName, self.friendly_name.as_str()),
+            leaf(S::OS, self.os.as_str()),
+            leaf(S::OSLanguage, self.os_language.as_str()),
+            leaf(S::UserAgent, self.user_agent.as_str()),
+        ])
     }
 }

@@ -100,6 +100,35 @@ impl Mailbox {
     fn folder_of_type(&self, t: FolderType) -> Option<&FolderState> {
         self.folders.values().find(|f| f.folder.folder_type == t)
     }
+
+    /// A folder of `user`'s mailbox, or the error that names it.
+    fn existing_folder(&self, user: &str, id: &str) -> Result<&FolderState, StoreError> {
+        self.folder(id).ok_or_else(|| unknown_folder(user, id))
+    }
+
+    /// [`Self::existing_folder`], to change.
+    fn existing_folder_mut(
+        &mut self,
+        user: &str,
+        id: &str,
+    ) -> Result<&mut FolderState, StoreError> {
+        self.folder_mut(id).ok_or_else(|| unknown_folder(user, id))
+    }
+
+    /// The folder `folder_id` and the number in it of the item `server_id`, to change: the
+    /// error names the folder when it is missing, else the item.
+    fn existing_item_mut(
+        &mut self,
+        user: &str,
+        folder_id: &str,
+        server_id: &str,
+    ) -> Result<(&mut FolderState, u64), StoreError> {
+        let f = self.existing_folder_mut(user, folder_id)?;
+        let n = f
+            .item_number(server_id)
+            .ok_or_else(|| unknown_item(folder_id, server_id))?;
+        Ok((f, n))
+    }
 }
 
 /// The address part of `Name <addr>`, or the whole value.
@@ -274,9 +303,7 @@ impl MemoryStore {
     /// One folder.
     pub fn folder(&self, user: &str, folder_id: &str) -> Result<Folder, StoreError> {
         self.with_mailbox(user, |mb| {
-            mb.folder(folder_id)
-                .map(|f| f.folder.clone())
-                .ok_or_else(|| unknown_folder(user, folder_id))
+            Ok(mb.existing_folder(user, folder_id)?.folder.clone())
         })
     }
 
@@ -343,9 +370,7 @@ impl MemoryStore {
             if parent_id != "0" && (parent_id == folder_id || mb.folder(parent_id).is_none()) {
                 return Err(unknown_folder(user, parent_id));
             }
-            let f = mb
-                .folder_mut(folder_id)
-                .ok_or_else(|| unknown_folder(user, folder_id))?;
+            let f = mb.existing_folder_mut(user, folder_id)?;
             f.folder.display_name = display_name.to_string();
             f.folder.parent_id = parent_id.to_string();
             let folder = f.folder.clone();
@@ -380,9 +405,7 @@ impl MemoryStore {
         item: NewItem,
     ) -> Result<String, StoreError> {
         self.with_mailbox_mut(user, |mb, ctx| {
-            let f = mb
-                .folder_mut(folder_id)
-                .ok_or_else(|| unknown_folder(user, folder_id))?;
+            let f = mb.existing_folder_mut(user, folder_id)?;
             let n = f.next_item;
             f.next_item += 1;
             let server_id = format!("{}:{n}", f.folder.server_id);
@@ -397,9 +420,7 @@ impl MemoryStore {
     /// The items of a folder, oldest first.
     pub fn items(&self, user: &str, folder_id: &str) -> Result<Vec<Item>, StoreError> {
         self.with_mailbox(user, |mb| {
-            let f = mb
-                .folder(folder_id)
-                .ok_or_else(|| unknown_folder(user, folder_id))?;
+            let f = mb.existing_folder(user, folder_id)?;
             Ok(f.items.values().cloned().collect())
         })
     }
@@ -438,12 +459,7 @@ impl MemoryStore {
         change: impl FnOnce(&mut Item),
     ) -> Result<Item, StoreError> {
         self.with_mailbox_mut(user, |mb, _| {
-            let f = mb
-                .folder_mut(folder_id)
-                .ok_or_else(|| unknown_folder(user, folder_id))?;
-            let n = f
-                .item_number(server_id)
-                .ok_or_else(|| unknown_item(folder_id, server_id))?;
+            let (f, n) = mb.existing_item_mut(user, folder_id, server_id)?;
             let item = f
                 .items
                 .get_mut(&n)
@@ -495,12 +511,7 @@ impl MemoryStore {
                 server_id: self.move_item(user, folder_id, server_id, to)?,
             }),
             _ => self.with_mailbox_mut(user, |mb, _| {
-                let f = mb
-                    .folder_mut(folder_id)
-                    .ok_or_else(|| unknown_folder(user, folder_id))?;
-                let n = f
-                    .item_number(server_id)
-                    .ok_or_else(|| unknown_item(folder_id, server_id))?;
+                let (f, n) = mb.existing_item_mut(user, folder_id, server_id)?;
                 f.items.remove(&n);
                 f.record(ChangeKind::Delete, server_id);
                 mb.notify();
@@ -521,20 +532,13 @@ impl MemoryStore {
             if mb.folder(to_folder).is_none() {
                 return Err(unknown_folder(user, to_folder));
             }
-            let f = mb
-                .folder_mut(from_folder)
-                .ok_or_else(|| unknown_folder(user, from_folder))?;
-            let n = f
-                .item_number(server_id)
-                .ok_or_else(|| unknown_item(from_folder, server_id))?;
+            let (f, n) = mb.existing_item_mut(user, from_folder, server_id)?;
             let mut item = f
                 .items
                 .remove(&n)
                 .ok_or_else(|| unknown_item(from_folder, server_id))?;
             f.record(ChangeKind::Delete, server_id);
-            let to = mb
-                .folder_mut(to_folder)
-                .ok_or_else(|| unknown_folder(user, to_folder))?;
+            let to = mb.existing_folder_mut(user, to_folder)?;
             let m = to.next_item;
             to.next_item += 1;
             item.server_id = format!("{}:{m}", to.folder.server_id);
@@ -549,12 +553,7 @@ impl MemoryStore {
 
     /// The folder's change sequence number: it moves on every add, change and delete.
     pub fn folder_seq(&self, user: &str, folder_id: &str) -> Result<u64, StoreError> {
-        self.with_mailbox(user, |mb| {
-            Ok(mb
-                .folder(folder_id)
-                .ok_or_else(|| unknown_folder(user, folder_id))?
-                .seq)
-        })
+        self.with_mailbox(user, |mb| Ok(mb.existing_folder(user, folder_id)?.seq))
     }
 
     /// The changes of a folder after sequence number `since`.
@@ -565,9 +564,7 @@ impl MemoryStore {
         since: u64,
     ) -> Result<ChangeSet, StoreError> {
         self.with_mailbox(user, |mb| {
-            let f = mb
-                .folder(folder_id)
-                .ok_or_else(|| unknown_folder(user, folder_id))?;
+            let f = mb.existing_folder(user, folder_id)?;
             Ok(ChangeSet {
                 seq: f.seq,
                 changes: f.log.iter().filter(|c| c.seq > since).cloned().collect(),

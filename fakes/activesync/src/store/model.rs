@@ -138,58 +138,69 @@ pub mod message_class {
     }
 }
 
-/// One item of a folder. Email fields, calendar fields and contact fields share the struct;
-/// the ones foreign to the item's class stay empty.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Item {
-    /// `<folder>:<n>`, unique in the mailbox.
-    pub server_id: String,
-    pub class: ItemClass,
-    pub message_class: String,
-    pub subject: String,
-    pub from: String,
-    pub to: String,
-    pub body: String,
-    pub read: bool,
-    /// `xs:dateTime` in UTC, e.g. `2026-01-05T09:00:00.000Z`.
-    pub date_received: String,
-    /// Calendar and meeting request: `xs:dateTime` start and end.
-    pub start: String,
-    pub end: String,
-    pub location: String,
-    /// The iCalendar UID that ties a meeting request to its calendar item.
-    pub uid: String,
-    /// Calendar: 0 free, 1 tentative, 2 busy, 3 out of office.
-    pub busy_status: Option<u8>,
-    pub first_name: String,
-    pub last_name: String,
-    pub email: String,
-    /// Bumped on every change, so a sync state can tell a changed item from an unchanged one.
-    pub version: u64,
+/// Declares an item struct: the content every item has (class, mail, calendar and contact
+/// fields), between the struct's own fields before `..content` and after it. [`Item`] and
+/// [`NewItem`] carry the same content, and this is where it is listed.
+macro_rules! item_struct {
+    (
+        $(#[$attr:meta])*
+        pub struct $name:ident {
+            $($(#[$head_attr:meta])* pub $head:ident: $head_ty:ty,)*
+            ..content,
+            $($(#[$tail_attr:meta])* pub $tail:ident: $tail_ty:ty,)*
+        }
+    ) => {
+        $(#[$attr])*
+        pub struct $name {
+            $($(#[$head_attr])* pub $head: $head_ty,)*
+            pub class: ItemClass,
+            /// In a [`NewItem`], empty means the class's default (`IPM.Note`,
+            /// `IPM.Appointment`, `IPM.Contact`).
+            pub message_class: String,
+            pub subject: String,
+            pub from: String,
+            pub to: String,
+            pub body: String,
+            pub read: bool,
+            /// `xs:dateTime` in UTC, e.g. `2026-01-05T09:00:00.000Z`. In a [`NewItem`], empty
+            /// means "now" by the store's clock.
+            pub date_received: String,
+            /// Calendar and meeting request: `xs:dateTime` start and end.
+            pub start: String,
+            pub end: String,
+            pub location: String,
+            /// The iCalendar UID that ties a meeting request to its calendar item.
+            pub uid: String,
+            /// Calendar: 0 free, 1 tentative, 2 busy, 3 out of office.
+            pub busy_status: Option<u8>,
+            pub first_name: String,
+            pub last_name: String,
+            pub email: String,
+            $($(#[$tail_attr])* pub $tail: $tail_ty,)*
+        }
+    };
 }
 
-/// An item to put into a mailbox: everything but the ids the store assigns.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct NewItem {
-    pub class: ItemClass,
-    /// Empty means the class's default (`IPM.Note`, `IPM.Appointment`, `IPM.Contact`).
-    pub message_class: String,
-    pub subject: String,
-    pub from: String,
-    pub to: String,
-    pub body: String,
-    pub read: bool,
-    /// Empty means "now" by the store's clock.
-    pub date_received: String,
-    pub start: String,
-    pub end: String,
-    pub location: String,
-    pub uid: String,
-    pub busy_status: Option<u8>,
-    pub first_name: String,
-    pub last_name: String,
-    pub email: String,
+item_struct! {
+    /// One item of a folder. Email fields, calendar fields and contact fields share the struct;
+    /// the ones foreign to the item's class stay empty.
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct Item {
+        /// `<folder>:<n>`, unique in the mailbox.
+        pub server_id: String,
+        ..content,
+        /// Bumped on every change, so a sync state can tell a changed item from an unchanged one.
+        pub version: u64,
+    }
+}
+
+item_struct! {
+    /// An item to put into a mailbox: everything but the ids the store assigns.
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct NewItem {
+        ..content,
+    }
 }
 
 impl NewItem {
@@ -216,12 +227,9 @@ impl NewItem {
     ) -> NewItem {
         NewItem {
             message_class: message_class::MEETING_REQUEST.into(),
-            start: start.into(),
-            end: end.into(),
-            location: location.into(),
-            uid: uid.into(),
             ..NewItem::email(organizer, to, subject, "")
         }
+        .scheduled(start, end, location, uid)
     }
 
     /// A calendar item.
@@ -235,12 +243,21 @@ impl NewItem {
         NewItem {
             class: ItemClass::Calendar,
             subject: subject.into(),
+            busy_status: Some(2),
+            ..Default::default()
+        }
+        .scheduled(start, end, location, uid)
+    }
+
+    /// The item from `start` to `end` in `location`, with the iCalendar `uid`: the schedule a
+    /// meeting request and an appointment both carry.
+    fn scheduled(self, start: &str, end: &str, location: &str, uid: &str) -> NewItem {
+        NewItem {
             start: start.into(),
             end: end.into(),
             location: location.into(),
             uid: uid.into(),
-            busy_status: Some(2),
-            ..Default::default()
+            ..self
         }
     }
 

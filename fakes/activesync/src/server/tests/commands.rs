@@ -6,7 +6,7 @@ use crate::client::{EasError, MeetingAnswer};
 use crate::http::Command;
 use crate::server::Availability;
 use crate::store::message_class;
-use crate::{el, leaf, FolderHierarchy as FH, Move as M};
+use crate::{bodies, el, leaf, FolderHierarchy as FH, Move as M};
 
 #[test]
 fn send_mail_delivers_locally_and_keeps_a_copy() {
@@ -15,22 +15,14 @@ fn send_mail_delivers_locally_and_keeps_a_copy() {
         let c = w.client(&format!("sm{}", version.query_byte()), version);
         let mime = format!("From: alice@example.test\r\nTo: Bob <bob@example.test>, someone@elsewhere.test\r\nSubject: Hello {version}\r\n\r\nHi Bob.\r\n");
         w.sim.block_on(c.send_mail(mime.as_bytes())).unwrap();
-        let bob_inbox = w
-            .store
-            .folder_of_type("bob", FolderType::Inbox)
-            .unwrap()
-            .server_id;
+        let bob_inbox = w.folder_id("bob", FolderType::Inbox);
         let got = w.store.items("bob", &bob_inbox).unwrap();
         assert!(
             got.iter()
                 .any(|i| i.subject == format!("Hello {version}") && i.body == "Hi Bob."),
             "{got:?}"
         );
-        let sent = w
-            .store
-            .folder_of_type("alice", FolderType::SentItems)
-            .unwrap()
-            .server_id;
+        let sent = w.folder_id("alice", FolderType::SentItems);
         assert!(w
             .store
             .items("alice", &sent)
@@ -96,18 +88,10 @@ fn accepting_a_meeting_moves_the_request_and_books_the_calendar() {
         w.store.items("alice", &inbox).unwrap().is_empty(),
         "the request left the Inbox"
     );
-    let trash = w
-        .store
-        .folder_of_type("alice", FolderType::DeletedItems)
-        .unwrap()
-        .server_id;
+    let trash = w.folder_id("alice", FolderType::DeletedItems);
     assert_eq!(w.store.items("alice", &trash).unwrap().len(), 1);
     // 16.x asked the server to answer the organizer.
-    let bob_inbox = w
-        .store
-        .folder_of_type("bob", FolderType::Inbox)
-        .unwrap()
-        .server_id;
+    let bob_inbox = w.folder_id("bob", FolderType::Inbox);
     let replies = w.store.items("bob", &bob_inbox).unwrap();
     assert_eq!(
         replies
@@ -162,25 +146,12 @@ fn item_operations_fetch_and_settings() {
         ["alice@example.test"]
     );
 
-    let set = EasRequest::new(
-        Command::Settings,
-        "alice",
-        "io",
-        "SimPhone",
-        ProtocolVersion::V14_1,
-    )
-    .with_body(crate::Document::new(el(
+    let set = request(Command::Settings, "io").with_body(crate::Document::new(el(
         crate::Settings::Settings,
-        [el(
-            crate::Settings::DeviceInformation,
-            [el(
-                crate::Settings::Set,
-                [
-                    leaf(crate::Settings::Model, "Pixel"),
-                    leaf(crate::Settings::OS, "Android 15"),
-                ],
-            )],
-        )],
+        [bodies::device_information([
+            leaf(crate::Settings::Model, "Pixel"),
+            leaf(crate::Settings::OS, "Android 15"),
+        ])],
     )));
     let doc = body(&w.raw(&set));
     assert_eq!(doc.find(&["Status"]), Some("1"));
@@ -195,28 +166,11 @@ fn item_operations_fetch_and_settings() {
 fn folder_commands_and_move_items() {
     let w = world(43, EasConfig::default());
     let folder_sync = |key: &str| {
-        let req = EasRequest::new(
-            Command::FolderSync,
-            "alice",
-            "fc",
-            "SimPhone",
-            ProtocolVersion::V14_1,
-        )
-        .with_body(crate::Document::new(el(
-            FH::FolderSync,
-            [leaf(FH::SyncKey, key)],
-        )));
+        let req = request(Command::FolderSync, "fc").with_body(bodies::folder_sync_request(key));
         body(&w.raw(&req))
     };
     let create = |key: &str, name: &str| {
-        EasRequest::new(
-            Command::FolderCreate,
-            "alice",
-            "fc",
-            "SimPhone",
-            ProtocolVersion::V14_1,
-        )
-        .with_body(crate::Document::new(el(
+        request(Command::FolderCreate, "fc").with_body(crate::Document::new(el(
             FH::FolderCreate,
             [
                 leaf(FH::SyncKey, key),
@@ -264,14 +218,7 @@ fn folder_commands_and_move_items() {
 
     let inbox = w.inbox();
     let id = w.mail("alice", "to move");
-    let mv = EasRequest::new(
-        Command::MoveItems,
-        "alice",
-        "fc",
-        "SimPhone",
-        ProtocolVersion::V14_1,
-    )
-    .with_body(crate::Document::new(el(
+    let mv = request(Command::MoveItems, "fc").with_body(crate::Document::new(el(
         M::MoveItems,
         [el(
             M::Move,
@@ -355,14 +302,7 @@ fn http_level_answers() {
     );
 
     // Commands known but not served: Status 137 from 14.0, 501 before.
-    let search = EasRequest::new(
-        Command::Search,
-        "alice",
-        "http",
-        "SimPhone",
-        ProtocolVersion::V14_1,
-    )
-    .with_body(crate::Document::new(el(
+    let search = request(Command::Search, "http").with_body(crate::Document::new(el(
         crate::Search::Search,
         Vec::<crate::Element>::new(),
     )));

@@ -9,7 +9,7 @@ mod session;
 mod sync;
 
 use crate::client::EasClient;
-use crate::http::{response, EasRequest, ProtocolVersion};
+use crate::http::{response, Command, EasRequest, ProtocolVersion};
 use crate::policy::DevicePolicy;
 use crate::server::{EasConfig, EasServer};
 use crate::store::{FolderType, MemoryStore, NewItem};
@@ -21,6 +21,7 @@ use mailconform_sim::{
 };
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 pub const HOST: &str = "mail.example.test";
 pub const URL: &str = "https://mail.example.test/Microsoft-Server-ActiveSync";
@@ -140,21 +141,26 @@ impl World {
     }
 
     /// Sends an HTTP request as alice.
-    pub fn send(&self, mut http: Request) -> Response {
+    pub fn send(&self, http: Request) -> Response {
+        // Long enough for the longest heartbeat a raw request may ask for.
+        self.sim
+            .block_on(self.send_within(http, Duration::from_secs(3600)))
+    }
+
+    /// Sends an HTTP request as alice, waiting up to `timeout` for the answer: the future,
+    /// for a test that does something else while it waits.
+    pub async fn send_within(&self, mut http: Request, timeout: Duration) -> Response {
         let credentials =
             base64::engine::general_purpose::STANDARD.encode(format!("alice:{PASSWORD}"));
         http.headers_mut().insert(
             ::http::header::AUTHORIZATION,
             format!("Basic {credentials}").parse().unwrap(),
         );
-        // Long enough for the longest heartbeat a raw request may ask for.
         let opts = RequestOptions {
-            timeout: std::time::Duration::from_secs(3600),
+            timeout,
             ..Default::default()
         };
-        self.sim
-            .block_on(self.sim.client().send(http, &opts))
-            .unwrap()
+        self.sim.client().send(http, &opts).await.unwrap()
     }
 
     /// Delivers into a mailbox with the simulation's clock in effect (outside the runtime
@@ -177,11 +183,27 @@ impl World {
     }
 
     pub fn inbox(&self) -> String {
+        self.folder_id("alice", FolderType::Inbox)
+    }
+
+    /// The ServerId of the user's first folder of a type.
+    pub fn folder_id(&self, user: &str, folder_type: FolderType) -> String {
         self.store
-            .folder_of_type("alice", FolderType::Inbox)
+            .folder_of_type(user, folder_type)
             .unwrap()
             .server_id
     }
+}
+
+/// A hand-built 14.1 request from alice's SimPhone `device_id`, without a body.
+pub fn request(command: Command, device_id: &str) -> EasRequest {
+    EasRequest::new(
+        command,
+        "alice",
+        device_id,
+        "SimPhone",
+        ProtocolVersion::V14_1,
+    )
 }
 
 /// The WBXML document of a response, or a panic naming what came instead.

@@ -21,14 +21,7 @@ fn heartbeats_out_of_range_get_status_5_with_the_bound() {
     );
 
     // The raw answer: Status then HeartbeatInterval, on the Ping page.
-    let req = EasRequest::new(
-        Command::Ping,
-        "alice",
-        "hb",
-        "SimPhone",
-        ProtocolVersion::V14_1,
-    )
-    .with_body(crate::Document::new(el(
+    let req = request(Command::Ping, "hb").with_body(crate::Document::new(el(
         P::Ping,
         [
             leaf(P::HeartbeatInterval, "59"),
@@ -80,14 +73,7 @@ fn missing_parameters_unknown_folders_and_limits() {
         PingOutcome::TooManyFolders { max: 2 }
     );
     // A Folder without Id is a syntax error.
-    let req = EasRequest::new(
-        Command::Ping,
-        "alice",
-        "pp",
-        "SimPhone",
-        ProtocolVersion::V14_1,
-    )
-    .with_body(crate::Document::new(el(
+    let req = request(Command::Ping, "pp").with_body(crate::Document::new(el(
         P::Ping,
         [el(P::Folders, [el(P::Folder, [leaf(P::Class, "Email")])])],
     )));
@@ -101,26 +87,10 @@ fn unsynced_items_make_a_ping_return_at_once() {
     w.mail("alice", "waiting");
     let c = w.client("now", ProtocolVersion::V14_1);
     // Primed but not fetched: the item is pending for this device.
-    let prime = EasRequest::new(
-        Command::Sync,
-        "alice",
-        "now",
-        "SimPhone",
-        ProtocolVersion::V14_1,
-    )
-    .with_body(crate::Document::new(el(
-        crate::AirSync::Sync,
-        [el(
-            crate::AirSync::Collections,
-            [el(
-                crate::AirSync::Collection,
-                [
-                    leaf(crate::AirSync::SyncKey, "0"),
-                    leaf(crate::AirSync::CollectionId, inbox.as_str()),
-                ],
-            )],
-        )],
-    )));
+    let prime = request(Command::Sync, "now").with_body(crate::bodies::sync_collection([
+        leaf(crate::AirSync::SyncKey, "0"),
+        leaf(crate::AirSync::CollectionId, inbox.as_str()),
+    ]));
     body(&w.raw(&prime));
     let t0 = w.sim.elapsed();
     let outcome = w

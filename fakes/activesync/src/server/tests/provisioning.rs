@@ -2,19 +2,16 @@
 //! mode without a policy, and remote wipe.
 
 use super::*;
+use crate::bodies;
 use crate::client::{EasError, ProvisionOutcome};
 use crate::http::Command;
 use crate::status::common;
-use crate::{el, leaf, FolderHierarchy as FH, Provision as PR};
 use std::time::Duration;
 
 fn folder_sync_request(version: ProtocolVersion, key: Option<&str>) -> EasRequest {
     EasRequest::new(Command::FolderSync, "alice", "raw1", "SimPhone", version)
         .with_policy_key(key.map(str::to_string))
-        .with_body(crate::Document::new(el(
-            FH::FolderSync,
-            [leaf(FH::SyncKey, "0")],
-        )))
+        .with_body(bodies::folder_sync_request("0"))
 }
 
 #[test]
@@ -53,13 +50,7 @@ fn unprovisioned_devices_get_449_up_to_12_1_and_status_142_from_14_0() {
     );
 
     // Ping and Provision are exempt; OPTIONS is not a command.
-    let ping = EasRequest::new(
-        Command::Ping,
-        "alice",
-        "raw1",
-        "SimPhone",
-        ProtocolVersion::V14_1,
-    );
+    let ping = request(Command::Ping, "raw1");
     assert_eq!(
         body(&w.raw(&ping)).find(&["Status"]),
         Some("3"),
@@ -90,45 +81,13 @@ fn devices_provision_on_demand_and_then_work() {
 fn the_acknowledgement_must_carry_the_key_it_was_given() {
     let w = world(12, enforced());
     let ack = |key: &str| {
-        EasRequest::new(
-            Command::Provision,
-            "alice",
-            "ack1",
-            "SimPhone",
-            ProtocolVersion::V14_1,
-        )
-        .with_body(crate::Document::new(el(
-            PR::Provision,
-            [el(
-                PR::Policies,
-                [el(
-                    PR::Policy,
-                    [
-                        leaf(PR::PolicyType, "MS-EAS-Provisioning-WBXML"),
-                        leaf(PR::PolicyKey, key),
-                        leaf(PR::Status, "1"),
-                    ],
-                )],
-            )],
-        )))
+        request(Command::Provision, "ack1").with_body(bodies::provision_acknowledgement(
+            "MS-EAS-Provisioning-WBXML",
+            key,
+        ))
     };
-    let phase1 = EasRequest::new(
-        Command::Provision,
-        "alice",
-        "ack1",
-        "SimPhone",
-        ProtocolVersion::V14_1,
-    )
-    .with_body(crate::Document::new(el(
-        PR::Provision,
-        [el(
-            PR::Policies,
-            [el(
-                PR::Policy,
-                [leaf(PR::PolicyType, "MS-EAS-Provisioning-WBXML")],
-            )],
-        )],
-    )));
+    let phase1 = request(Command::Provision, "ack1")
+        .with_body(bodies::provision_request(None, "MS-EAS-Provisioning-WBXML"));
     let doc = body(&w.raw(&phase1));
     assert_eq!(doc.find(&["Status"]), Some("1"));
     assert_eq!(doc.find(&["Policies", "Policy", "Status"]), Some("1"));
@@ -159,23 +118,8 @@ fn the_acknowledgement_must_carry_the_key_it_was_given() {
     );
 
     // An unknown PolicyType is Policy Status 3.
-    let odd = EasRequest::new(
-        Command::Provision,
-        "alice",
-        "ack1",
-        "SimPhone",
-        ProtocolVersion::V14_1,
-    )
-    .with_body(crate::Document::new(el(
-        PR::Provision,
-        [el(
-            PR::Policies,
-            [el(
-                PR::Policy,
-                [leaf(PR::PolicyType, "MS-WAP-Provisioning-XML")],
-            )],
-        )],
-    )));
+    let odd = request(Command::Provision, "ack1")
+        .with_body(bodies::provision_request(None, "MS-WAP-Provisioning-XML"));
     assert_eq!(
         body(&w.raw(&odd)).find(&["Policies", "Policy", "Status"]),
         Some("3")

@@ -173,19 +173,10 @@ fn the_base64_query_form_works_end_to_end() {
     );
 
     // The spec's own example: a 14.0 Sync from v140Device, no policy key.
-    let sync = crate::Document::new(crate::el(
-        crate::AirSync::Sync,
-        [crate::el(
-            crate::AirSync::Collections,
-            [crate::el(
-                crate::AirSync::Collection,
-                [
-                    crate::leaf(crate::AirSync::SyncKey, "0"),
-                    crate::leaf(crate::AirSync::CollectionId, inbox.as_str()),
-                ],
-            )],
-        )],
-    ));
+    let sync = crate::bodies::sync_collection([
+        crate::leaf(crate::AirSync::SyncKey, "0"),
+        crate::leaf(crate::AirSync::CollectionId, inbox.as_str()),
+    ]);
     let http = ::http::Request::post(format!("{URL}?jAAJBAp2MTQwRGV2aWNlAApTbWFydFBob25l"))
         .header("Content-Type", crate::http::WBXML_CONTENT_TYPE)
         .body(bytes::Bytes::from(crate::encode(&sync).unwrap()))

@@ -3,22 +3,12 @@
 use super::*;
 use crate::http::Command;
 use crate::store::{message_class, MeetingDeletePolicy};
-use crate::{el, empty, leaf, AirSync as A, Email};
+use crate::{empty, leaf, AirSync as A, Email};
 
 fn sync_request(collection: &str, key: &str, extra: Vec<crate::Element>) -> EasRequest {
     let mut coll = vec![leaf(A::SyncKey, key), leaf(A::CollectionId, collection)];
     coll.extend(extra);
-    EasRequest::new(
-        Command::Sync,
-        "alice",
-        "raw2",
-        "SimPhone",
-        ProtocolVersion::V14_1,
-    )
-    .with_body(crate::Document::new(el(
-        A::Sync,
-        [el(A::Collections, [el(A::Collection, coll)])],
-    )))
+    request(Command::Sync, "raw2").with_body(crate::bodies::sync_collection(coll))
 }
 
 #[test]
@@ -178,11 +168,7 @@ fn client_changes_reach_the_store_and_do_not_echo() {
     assert_eq!(change.changed[0].read(), Some(false));
 
     // Adds: a calendar item, a draft and a contact from the device; a mail into the Inbox is refused.
-    let calendar = w
-        .store
-        .folder_of_type("alice", FolderType::Calendar)
-        .unwrap()
-        .server_id;
+    let calendar = w.folder_id("alice", FolderType::Calendar);
     w.sim.block_on(c.sync(&calendar)).unwrap();
     let sid = w
         .sim
@@ -200,11 +186,7 @@ fn client_changes_reach_the_store_and_do_not_echo() {
     assert_eq!(stored.subject, "Dentist");
     assert_eq!(stored.start, "2026-01-10T08:00:00.000Z");
     assert!(w.sim.block_on(c.sync(&calendar)).unwrap().added.is_empty());
-    let drafts = w
-        .store
-        .folder_of_type("alice", FolderType::Drafts)
-        .unwrap()
-        .server_id;
+    let drafts = w.folder_id("alice", FolderType::Drafts);
     w.sim.block_on(c.sync(&drafts)).unwrap();
     let draft = w
         .sim
@@ -220,11 +202,7 @@ fn client_changes_reach_the_store_and_do_not_echo() {
         w.store.item("alice", &draft).unwrap().from,
         "alice@example.test"
     );
-    let contacts = w
-        .store
-        .folder_of_type("alice", FolderType::Contacts)
-        .unwrap()
-        .server_id;
+    let contacts = w.folder_id("alice", FolderType::Contacts);
     w.sim.block_on(c.sync(&contacts)).unwrap();
     let contact = w
         .sim
@@ -296,11 +274,7 @@ fn keep_on_server_keeps_deleted_meeting_requests_but_deletes_mail() {
     assert_eq!(left.len(), 1);
     assert_eq!(left[0].server_id, meeting);
     assert_eq!(left[0].message_class, message_class::MEETING_REQUEST);
-    let trash = w
-        .store
-        .folder_of_type("alice", FolderType::DeletedItems)
-        .unwrap()
-        .server_id;
+    let trash = w.folder_id("alice", FolderType::DeletedItems);
     assert_eq!(
         w.store
             .items("alice", &trash)
@@ -363,20 +337,7 @@ fn a_waiting_sync_returns_on_change_or_empty_on_expiry() {
     let store = w.store.clone();
     let http = waiting.to_http(URL).unwrap();
     let (r, _) = w.sim.block_on(async {
-        let send = async {
-            let mut http = http;
-            let credentials =
-                base64::engine::general_purpose::STANDARD.encode(format!("alice:{PASSWORD}"));
-            http.headers_mut().insert(
-                ::http::header::AUTHORIZATION,
-                format!("Basic {credentials}").parse().unwrap(),
-            );
-            let opts = RequestOptions {
-                timeout: std::time::Duration::from_secs(600),
-                ..Default::default()
-            };
-            w.sim.client().send(http, &opts).await.unwrap()
-        };
+        let send = w.send_within(http, std::time::Duration::from_secs(600));
         tokio::join!(send, async {
             tokio::time::sleep(std::time::Duration::from_secs(10)).await;
             store
@@ -425,12 +386,6 @@ fn a_waiting_sync_returns_on_change_or_empty_on_expiry() {
     assert_eq!(body(&w.raw(&both)).find(&["Status"]), Some("4"));
 
     // An empty Sync with nothing cached is incomplete.
-    let empty_sync = EasRequest::new(
-        Command::Sync,
-        "alice",
-        "fresh",
-        "SimPhone",
-        ProtocolVersion::V14_1,
-    );
+    let empty_sync = request(Command::Sync, "fresh");
     assert_eq!(body(&w.raw(&empty_sync)).find(&["Status"]), Some("13"));
 }
