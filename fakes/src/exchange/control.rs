@@ -7,6 +7,8 @@
 //! | `POST /mailboxes/{email}/messages/{id}/read` `{"read":true}` | marks it read or unread |
 //! | `POST /mailboxes/{email}/read-all` | marks the whole inbox read |
 //! | `GET /mailboxes/{email}/inbox` | `{"total","unread","folder_id"}` |
+//! | `POST /mailboxes/{email}/notes`, `/tasks` `{"subject","body"}` | a note or a task (ActiveSync side) |
+//! | `GET /activesync/devices` | the ActiveSync partnerships |
 //! | `GET /subscriptions` | every push subscription and its state |
 //! | `GET /requests` | every EWS request: host name, user, operation |
 //! | `GET /deliveries` | every SendNotification POST with its time and outcome |
@@ -77,6 +79,9 @@ pub async fn handle(ex: &Arc<Exchange>, method: http::Method, path: &str, body: 
             let v: Vec<SubscriptionView> = state.subscriptions.values().map(SubscriptionView::from).collect();
             json_response(200, &serde_json::to_value(v).unwrap_or_default())
         }
+        ("GET", ["activesync", "devices"]) => json_response(200, &ex.eas.devices()),
+        ("POST", ["mailboxes", email, "notes"]) => add_companion_item(ex, email, &body, mailconform_activesync::store::FolderType::Notes),
+        ("POST", ["mailboxes", email, "tasks"]) => add_companion_item(ex, email, &body, mailconform_activesync::store::FolderType::Tasks),
         ("GET", ["requests"]) => {
             let state = ex.state.lock().expect("state poisoned");
             json_response(200, &serde_json::to_value(&state.requests).unwrap_or_default())
@@ -86,6 +91,21 @@ pub async fn handle(ex: &Arc<Exchange>, method: http::Method, path: &str, body: 
             json_response(200, &serde_json::to_value(&state.deliveries).unwrap_or_default())
         }
         _ => response(404, "application/json", json!({"error": format!("no control operation {method} {path}")}).to_string()),
+    }
+}
+
+/// A note or a task, which live only on the ActiveSync side of the mailbox here.
+fn add_companion_item(ex: &Exchange, email: &str, body: &Value, folder: mailconform_activesync::store::FolderType) -> Response {
+    use mailconform_activesync::NewItem;
+    let subject = body["subject"].as_str().unwrap_or("(no subject)");
+    let text = body["body"].as_str().unwrap_or("");
+    let item = match folder {
+        mailconform_activesync::store::FolderType::Notes => NewItem::note(subject, text),
+        _ => NewItem::task(subject, text, body["due"].as_str().unwrap_or("")),
+    };
+    match ex.eas_store.add_to(email, folder, item) {
+        Ok(id) => json_response(201, &json!({"server_id": id})),
+        Err(e) => json_response(404, &json!({"error": e.to_string()})),
     }
 }
 
@@ -200,6 +220,18 @@ impl ExchangeControl {
 
     pub async fn subscriptions(&self) -> Result<Vec<Value>, ControlError> {
         self.0.get_as("/subscriptions").await
+    }
+
+    pub async fn activesync_devices(&self) -> Result<Vec<Value>, ControlError> {
+        self.0.get_as("/activesync/devices").await
+    }
+
+    pub async fn add_note(&self, email: &str, subject: &str) -> Result<Value, ControlError> {
+        self.0.post(&format!("/mailboxes/{email}/notes"), &json!({ "subject": subject })).await
+    }
+
+    pub async fn add_task(&self, email: &str, subject: &str) -> Result<Value, ControlError> {
+        self.0.post(&format!("/mailboxes/{email}/tasks"), &json!({ "subject": subject })).await
     }
 
     pub async fn requests(&self) -> Result<Vec<super::EwsRequestRecord>, ControlError> {

@@ -67,6 +67,10 @@ pub async fn handle(d: &Arc<SecureMail>, method: http::Method, path: &str, body:
             (Some(to), Some(subject)) => d.eas_send(to, subject, body["body"].as_str().unwrap_or("")).await,
             _ => return json_response(400, &json!({"error": "send {\"to\": ..., \"subject\": ...}"})),
         },
+        ("POST", "companion/sync") => match body["app"].as_str().and_then(super::companion::Companion::parse) {
+            Some(app) => d.companion_sync(app).await,
+            None => return json_response(400, &json!({"error": "send {\"app\": \"secure notes\" | \"secure tasks\"}"})),
+        },
         ("GET", "state") => Ok(()),
         _ => return json_response(404, &json!({"error": format!("no control operation {method} {path}")})),
     };
@@ -122,6 +126,9 @@ impl DeviceControl {
     }
     pub async fn eas_send(&self, to: &str, subject: &str) -> Result<DeviceStateView, ControlError> {
         self.act("/eas/send", json!({ "to": to, "subject": subject })).await
+    }
+    pub async fn companion_sync(&self, app: &str) -> Result<DeviceStateView, ControlError> {
+        self.act("/companion/sync", json!({ "app": app })).await
     }
     pub async fn state(&self) -> Result<DeviceStateView, ControlError> {
         self.0.get_as("/state").await

@@ -7,6 +7,7 @@
 //! while in the foreground, check the registration status every 5 minutes and resubscribe
 //! once the listener has not heard from Exchange for 30 minutes.
 
+pub mod companion;
 mod control;
 pub mod eas;
 mod ews_client;
@@ -57,6 +58,10 @@ pub struct SecureMailConfig {
     pub platform: eas::Platform,
     /// The name the user types at login, when it differs from the mailbox login.
     pub eas_login: Option<String>,
+    /// "Secure Notes Exchange Server" and "Secure Notes user domain" (iOS).
+    pub secure_notes: Option<companion::CompanionPolicy>,
+    /// "Secure Tasks Exchange Server" and "Secure Tasks user domain".
+    pub secure_tasks: Option<companion::CompanionPolicy>,
 }
 
 impl SecureMailConfig {
@@ -104,6 +109,7 @@ pub struct DeviceState {
     pub last_error: Option<String>,
     pub log: Vec<DeviceLogEntry>,
     pub eas: eas::EasView,
+    pub companions: std::collections::BTreeMap<companion::Companion, companion::CompanionView>,
 }
 
 pub struct SecureMail {
@@ -115,12 +121,13 @@ pub struct SecureMail {
     /// subscribe twice at once.
     pub(crate) flow_lock: tokio::sync::Mutex<()>,
     pub(crate) eas: Mutex<Option<Arc<mailconform_activesync::EasClient>>>,
+    pub(crate) companions: Mutex<std::collections::BTreeMap<companion::Companion, Arc<mailconform_activesync::EasClient>>>,
 }
 
 impl SecureMail {
     pub fn new(env: FakeEnv, config: SecureMailConfig) -> Arc<Self> {
         let state = DeviceState { apns_policy: config.apns_policy, ..DeviceState::default() };
-        Arc::new_cyclic(|me| SecureMail { me: me.clone(), env, config, state: Mutex::new(state), flow_lock: tokio::sync::Mutex::new(()), eas: Mutex::new(None) })
+        Arc::new_cyclic(|me| SecureMail { me: me.clone(), env, config, state: Mutex::new(state), flow_lock: tokio::sync::Mutex::new(()), eas: Mutex::new(None), companions: Mutex::default() })
     }
 
     pub(crate) fn log(&self, what: impl Into<String>) {

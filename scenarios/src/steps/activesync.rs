@@ -4,6 +4,7 @@
 use super::device::{phone, state};
 use crate::MailWorld;
 use cucumber::{given, then, when};
+use mailconform_fakes::securemail::companion::{Companion, CompanionPolicy};
 use mailconform_fakes::securemail::eas::Platform;
 
 #[given(expr = "{word} has Secure Mail for {word} with the Exchange Server policy {string}")]
@@ -156,4 +157,59 @@ fn ping_returned(w: &mut MailWorld, minutes: u16, subject: String, user: String)
     assert_eq!(w.last_status, Some(minutes), "minutes until the Ping returned");
     let s = state(w, &user);
     assert!(s.eas.inbox.contains(&subject), "{user}'s Inbox: {:?}", s.eas.inbox);
+}
+
+#[given(expr = "{word}'s Secure Notes has the Exchange Server policy {string} and the user domain {string}")]
+fn notes_policy(w: &mut MailWorld, user: String, server: String, domain: String) {
+    w.device_plan(&user).secure_notes = Some(CompanionPolicy { exchange_server: server, user_domain: domain });
+}
+
+#[when(expr = "{word}'s Secure {word} syncs")]
+fn companion_syncs(w: &mut MailWorld, user: String, app: String) {
+    let d = phone(w, &user);
+    w.run(d.companion_sync(&format!("secure {}", app.to_ascii_lowercase()))).expect("device control API answers");
+}
+
+fn companion_view(w: &mut MailWorld, user: &str, app: &str) -> serde_json::Value {
+    let s = state(w, user);
+    let key = match app.to_ascii_lowercase().as_str() {
+        "notes" => Companion::SecureNotes,
+        "tasks" => Companion::SecureTasks,
+        other => panic!("no companion app Secure {other}"),
+    };
+    serde_json::to_value(s.companions.get(&key).cloned().unwrap_or_default()).unwrap_or_default()
+}
+
+#[then(expr = "{word}'s Secure {word} shows {string}")]
+fn companion_shows(w: &mut MailWorld, user: String, app: String, subject: String) {
+    let v = companion_view(w, &user, &app);
+    let items: Vec<String> = serde_json::from_value(v["items"].clone()).unwrap_or_default();
+    assert!(items.contains(&subject), "Secure {app} shows {items:?} (error {})", v["error"]);
+}
+
+#[then(expr = "{word}'s Secure {word} cannot sign in")]
+fn companion_cannot(w: &mut MailWorld, user: String, app: String) {
+    let v = companion_view(w, &user, &app);
+    assert!(v["error"].as_str().is_some_and(|e| e.contains("401")), "Secure {app}: {v}");
+}
+
+#[given(expr = "a note {string} is in {word}'s Exchange mailbox")]
+fn note_in_mailbox(w: &mut MailWorld, subject: String, user: String) {
+    let ex = w.exchange();
+    w.run(ex.add_note(&super::words::email(&user), &subject)).expect("Exchange takes the note");
+}
+
+#[given(expr = "a task {string} is in {word}'s Exchange mailbox")]
+fn task_in_mailbox(w: &mut MailWorld, subject: String, user: String) {
+    let ex = w.exchange();
+    w.run(ex.add_task(&super::words::email(&user), &subject)).expect("Exchange takes the task");
+}
+
+#[then(expr = "Exchange knows {int} ActiveSync device(s) for {word}")]
+fn devices_for(w: &mut MailWorld, n: usize, user: String) {
+    let ex = w.exchange();
+    let devices = w.run(ex.activesync_devices()).expect("Exchange control API answers");
+    let login = user.to_ascii_lowercase();
+    let mine: Vec<_> = devices.iter().filter(|d| d["user"].as_str() == Some(login.as_str())).collect();
+    assert_eq!(mine.len(), n, "Exchange's ActiveSync devices: {devices:?}");
 }

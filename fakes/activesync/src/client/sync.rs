@@ -290,7 +290,41 @@ impl EasClient {
         Ok(())
     }
 
-    /// Adds an item to a collection (a draft, an appointment, a contact); returns its ServerId.
+    /// Changes an item the device holds (Sync with a client Change carrying only the given
+    /// properties, e.g. `tasks:Complete`). The device's copy takes the changed properties.
+    pub async fn change(
+        &self,
+        collection_id: &str,
+        server_id: &str,
+        application_data: Vec<Element>,
+    ) -> Result<(), EasError> {
+        let change = el(
+            A::Change,
+            [
+                leaf(A::ServerId, server_id),
+                el(A::ApplicationData, application_data.clone()),
+            ],
+        );
+        self.client_operations(collection_id, vec![change]).await?;
+        if let Some(item) = self
+            .lock()
+            .collections
+            .get_mut(collection_id)
+            .and_then(|c| c.items.get_mut(server_id))
+        {
+            for new in application_data {
+                let name = new.name();
+                item.data
+                    .children
+                    .retain(|n| !matches!(n, crate::Node::Element(e) if e.name() == name));
+                item.data.children.push(new.into());
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds an item to a collection (a draft, an appointment, a contact, a task, a note);
+    /// returns its ServerId.
     pub async fn add(
         &self,
         collection_id: &str,

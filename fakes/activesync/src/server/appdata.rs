@@ -1,15 +1,17 @@
 //! Items as ActiveSync carries them: the `ApplicationData` of Sync (and the `Properties`
-//! of ItemOperations) for mail ([MS-ASEMAIL]), calendar ([MS-ASCAL]) and contacts
-//! ([MS-ASCNTC]), and the reverse reading of what a client adds or changes.
+//! of ItemOperations) for mail ([MS-ASEMAIL]), calendar ([MS-ASCAL]), contacts
+//! ([MS-ASCNTC]), tasks ([MS-ASTASK], code page 9) and notes ([MS-ASNOTE], code page 23),
+//! and the reverse reading of what a client adds or changes.
 //!
 //! Bodies follow the client's `airsyncbase:BodyPreference`: plain text (1), HTML (2) or
 //! MIME (4), truncated to `TruncationSize` with `Truncated` set. Time stamps are stored as
 //! `xs:dateTime` and sent as the schema wants them: `xs:dateTime` in Email, the compact
-//! `yyyymmddThhmmssZ` form in Calendar.
+//! `yyyymmddThhmmssZ` form in Calendar, `xs:dateTime` again in Tasks and Notes. The store
+//! keeps every time in UTC, so a task's `DueDate` (local) equals its `UtcDueDate`.
 
 use crate::http::ProtocolVersion;
 use crate::store::{message_class, Item, ItemClass, NewItem};
-use crate::{el, leaf, AirSyncBase, Calendar, Contacts, Element, Email};
+use crate::{el, leaf, AirSyncBase, Calendar, Contacts, Element, Email, Notes, Tasks};
 use base64::Engine;
 
 /// `airsyncbase:Type` values.
@@ -175,6 +177,8 @@ pub fn render(item: &Item, pref: BodyPreference, version: ProtocolVersion) -> Ve
         ItemClass::Email => render_email(item, pref, version),
         ItemClass::Calendar => render_calendar(item, pref, version),
         ItemClass::Contacts => render_contact(item),
+        ItemClass::Tasks => render_task(item, pref),
+        ItemClass::Notes => render_note(item, pref),
     }
 }
 
@@ -187,7 +191,7 @@ fn render_email(item: &Item, pref: BodyPreference, version: ProtocolVersion) -> 
         leaf(Email::DateReceived, item.date_received.as_str()),
         leaf(Email::DisplayTo, crate::store::address_of(&item.to)),
         leaf(Email::ThreadTopic, item.subject.as_str()),
-        leaf(Email::Importance, "1"),
+        leaf(Email::Importance, item.importance.unwrap_or(1).to_string()),
         leaf(Email::Read, if item.read { "1" } else { "0" }),
         body_element(item, pref),
         leaf(Email::MessageClass, item.message_class.as_str()),
@@ -297,6 +301,84 @@ fn render_contact(item: &Item) -> Vec<Element> {
     ]
 }
 
+/// A task in the element order of the [MS-ASTASK] schema: Body, Subject, Importance,
+/// UtcDueDate/DueDate, Categories, Complete, DateCompleted, Sensitivity, ReminderSet.
+fn render_task(item: &Item, pref: BodyPreference) -> Vec<Element> {
+    let mut v = vec![
+        body_element(item, pref),
+        leaf(Tasks::Subject, item.subject.as_str()),
+        leaf(Tasks::Importance, item.importance.unwrap_or(1).to_string()),
+    ];
+    if !item.due.is_empty() {
+        v.push(leaf(Tasks::UtcDueDate, item.due.as_str()));
+        v.push(leaf(Tasks::DueDate, item.due.as_str()));
+    }
+    if !item.categories.is_empty() {
+        v.push(categories(
+            &item.categories,
+            Tasks::Categories,
+            Tasks::Category,
+        ));
+    }
+    v.push(leaf(Tasks::Complete, if item.complete { "1" } else { "0" }));
+    if item.complete {
+        let done = if item.date_completed.is_empty() {
+            &item.date_received
+        } else {
+            &item.date_completed
+        };
+        v.push(leaf(Tasks::DateCompleted, done.as_str()));
+    }
+    v.push(leaf(Tasks::Sensitivity, "0"));
+    v.push(leaf(Tasks::ReminderSet, "0"));
+    v
+}
+
+/// A note: Subject, Body, MessageClass, LastModifiedDate and, when it has any, Categories.
+fn render_note(item: &Item, pref: BodyPreference) -> Vec<Element> {
+    let mut v = vec![
+        leaf(Notes::Subject, item.subject.as_str()),
+        body_element(item, pref),
+        leaf(Notes::MessageClass, item.message_class.as_str()),
+        leaf(Notes::LastModifiedDate, item.last_modified.as_str()),
+    ];
+    if !item.categories.is_empty() {
+        v.push(categories(
+            &item.categories,
+            Notes::Categories,
+            Notes::Category,
+        ));
+    }
+    v
+}
+
+fn categories(
+    values: &[String],
+    container: impl Into<crate::Tag>,
+    one: impl Into<crate::Tag> + Copy,
+) -> Element {
+    el(container, values.iter().map(|c| leaf(one, c.as_str())))
+}
+
+/// The `Category` texts under a client's `Categories`, if it sent the element.
+fn categories_of(app: &Element) -> Option<Vec<String>> {
+    let c = app.child("Categories")?;
+    Some(
+        c.elements()
+            .filter(|e| e.name() == "Category")
+            .filter_map(|e| e.text().map(|t| t.trim().to_string()))
+            .collect(),
+    )
+}
+
+/// A task's due date as a client sent it: `UtcDueDate`, else `DueDate` (local time, which
+/// for this UTC-only store is the same instant).
+fn due_of(app: &Element) -> Option<String> {
+    app.find(&["UtcDueDate"])
+        .or_else(|| app.find(&["DueDate"]))
+        .map(expand_time)
+}
+
 /// The body text a client sent inside `airsyncbase:Body/Data`.
 fn client_body(app: &Element) -> Option<String> {
     app.find(&["Body", "Data"]).map(str::to_string)
@@ -337,13 +419,43 @@ pub fn parse_new_item(class: ItemClass, app: &Element) -> NewItem {
             item.last_name = text("LastName");
             item.email = text("Email1Address");
         }
+        ItemClass::Tasks => {
+            item.subject = text("Subject");
+            item.due = due_of(app).unwrap_or_default();
+            item.importance = app
+                .find(&["Importance"])
+                .and_then(|i| i.trim().parse().ok());
+            item.complete = app.find(&["Complete"]).map(str::trim) == Some("1");
+            if item.complete {
+                item.date_completed = app
+                    .find(&["DateCompleted"])
+                    .map(expand_time)
+                    .unwrap_or_default();
+            }
+            item.categories = categories_of(app).unwrap_or_default();
+        }
+        ItemClass::Notes => {
+            item.subject = text("Subject");
+            item.message_class = app
+                .find(&["MessageClass"])
+                .map(str::trim)
+                .filter(|m| !m.is_empty())
+                .unwrap_or(message_class::STICKY_NOTE)
+                .to_string();
+            item.last_modified = app
+                .find(&["LastModifiedDate"])
+                .map(expand_time)
+                .unwrap_or_default();
+            item.categories = categories_of(app).unwrap_or_default();
+        }
     }
     item
 }
 
 /// Applies a client's `Change` to a stored item: only the elements present change (a Change
-/// of an email carries little more than `Read` and `Flag`).
-pub fn apply_change(item: &mut Item, app: &Element) {
+/// of an email carries little more than `Read` and `Flag`). `now` (`xs:dateTime`) stamps
+/// what the client leaves to the server: a task's completion, a note's modification.
+pub fn apply_change(item: &mut Item, app: &Element, now: &str) {
     let set = |field: &mut String, value: Option<&str>| {
         if let Some(v) = value {
             *field = v.to_string();
@@ -380,6 +492,47 @@ pub fn apply_change(item: &mut Item, app: &Element) {
             set(&mut item.first_name, app.find(&["FirstName"]));
             set(&mut item.last_name, app.find(&["LastName"]));
             set(&mut item.email, app.find(&["Email1Address"]));
+        }
+        ItemClass::Tasks => {
+            set(&mut item.subject, app.find(&["Subject"]));
+            if let Some(body) = client_body(app) {
+                item.body = body;
+            }
+            if let Some(due) = due_of(app) {
+                item.due = due;
+            }
+            if let Some(i) = app
+                .find(&["Importance"])
+                .and_then(|i| i.trim().parse().ok())
+            {
+                item.importance = Some(i);
+            }
+            if let Some(c) = categories_of(app) {
+                item.categories = c;
+            }
+            if let Some(c) = app.find(&["Complete"]) {
+                item.complete = c.trim() == "1";
+                item.date_completed = if item.complete {
+                    app.find(&["DateCompleted"])
+                        .map(expand_time)
+                        .unwrap_or_else(|| now.to_string())
+                } else {
+                    String::new()
+                };
+            }
+        }
+        ItemClass::Notes => {
+            set(&mut item.subject, app.find(&["Subject"]));
+            if let Some(body) = client_body(app) {
+                item.body = body;
+            }
+            if let Some(c) = categories_of(app) {
+                item.categories = c;
+            }
+            item.last_modified = app
+                .find(&["LastModifiedDate"])
+                .map(expand_time)
+                .unwrap_or_else(|| now.to_string());
         }
     }
 }

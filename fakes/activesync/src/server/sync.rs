@@ -7,6 +7,11 @@
 //!   default from 12.1 when the key is not 0, as [MS-ASCMD] 2.2.3.84 has it.
 //! * Any other key gets collection Status 3 with SyncKey 0; an unknown CollectionId gets 12
 //!   (re-run FolderSync).
+//! * A Notes folder is listed by FolderSync at every version, but Notes items exist only
+//!   from 14.0 on: a Sync of a Notes collection at 12.1 or earlier (priming included) gets
+//!   collection Status 4, [MS-ASCMD]'s protocol error for a request that does not comply
+//!   with the specification of its version (the Class `Notes` is not valid before 14.0).
+//!   The collection is left unprimed and nothing in it changes.
 //! * Client deletes follow `DeletesAsMoves` (default on): the item moves to Deleted Items.
 //!   The store's [`MeetingDeletePolicy`](crate::store::MeetingDeletePolicy) may keep a
 //!   meeting message instead; the device is still told the delete succeeded and is never
@@ -65,7 +70,17 @@ fn accepts_adds(folder: &Folder) -> bool {
             | FolderType::UserCalendar
             | FolderType::Contacts
             | FolderType::UserContacts
+            | FolderType::Tasks
+            | FolderType::UserTasks
+            | FolderType::Notes
+            | FolderType::UserNotes
     )
+}
+
+/// Whether a protocol version has the item class at all: Notes ([MS-ASNOTE]) only from
+/// 14.0 on; the Class value `Notes` is not valid in 12.1 and earlier ([MS-ASCMD] 2.2.3.27.5).
+fn class_supported(class: ItemClass, version: ProtocolVersion) -> bool {
+    class != ItemClass::Notes || version >= ProtocolVersion::V14_0
 }
 
 impl EasServer {
@@ -229,6 +244,9 @@ impl EasServer {
             Ok(f) => f,
             Err(_) => return collection_status(key, id, st::FOLDER_HIERARCHY_CHANGED),
         };
+        if !class_supported(folder.folder_type.item_class(), ctx.version()) {
+            return collection_status(key, id, st::PROTOCOL_ERROR);
+        }
         let sent_options = coll.child("Options").cloned();
         if key == "0" {
             self.with_device(&ctx.key, |d| {
@@ -413,10 +431,13 @@ impl EasServer {
             "Change" => {
                 let sid = server_id.unwrap_or_default();
                 let app = command.child("ApplicationData");
+                let now = self.store.now();
                 let updated = match app {
                     Some(app) => self
                         .store
-                        .update(&ctx.login, fid, &sid, |i| appdata::apply_change(i, app))
+                        .update(&ctx.login, fid, &sid, |i| {
+                            appdata::apply_change(i, app, &now)
+                        })
                         .ok(),
                     None => None,
                 };

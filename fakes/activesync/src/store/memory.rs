@@ -28,6 +28,7 @@ const DEFAULT_FOLDERS: &[(&str, &str, FolderType)] = &[
     ("6", "Tasks", FolderType::Tasks),
     ("7", "Calendar", FolderType::Calendar),
     ("8", "Contacts", FolderType::Contacts),
+    ("9", "Notes", FolderType::Notes),
 ];
 
 /// The time stamp of items delivered into a store without a clock: the simulation epoch.
@@ -171,7 +172,7 @@ impl MemoryStore {
     }
 
     /// Creates a mailbox with the default folders (Inbox 2, Drafts 3, Deleted Items 4,
-    /// Sent Items 5, Outbox 6, Tasks 7, Calendar 8, Contacts 9). Adding an existing login
+    /// Sent Items 5, Outbox 6, Tasks 7, Calendar 8, Contacts 9, Notes 10). Adding an existing login
     /// only updates its address.
     pub fn add_user(&self, login: &str, email: &str) {
         let mut inner = self.lock();
@@ -386,15 +387,22 @@ impl MemoryStore {
     }
 
     /// Delivers an item to `who` (a login or an address): mail and meeting messages to the
-    /// Inbox, calendar items to the Calendar, contacts to Contacts. Returns the ServerId.
+    /// Inbox, calendar items to the Calendar, contacts to Contacts, tasks to Tasks, notes to
+    /// Notes. Returns the ServerId.
     pub fn deliver(&self, who: &str, item: NewItem) -> Result<String, StoreError> {
-        let folder_type = match item.class {
-            ItemClass::Email => FolderType::Inbox,
-            ItemClass::Calendar => FolderType::Calendar,
-            ItemClass::Contacts => FolderType::Contacts,
-        };
-        let folder = self.folder_of_type(who, folder_type)?;
-        self.add_item(who, &folder.server_id, item)
+        self.add_to(who, item.class.default_folder(), item)
+    }
+
+    /// Puts an item into the user's first folder of a type (`FolderType::Tasks`,
+    /// `FolderType::Notes` …). Returns the ServerId.
+    pub fn add_to(
+        &self,
+        user: &str,
+        folder_type: FolderType,
+        item: NewItem,
+    ) -> Result<String, StoreError> {
+        let folder = self.folder_of_type(user, folder_type)?;
+        self.add_item(user, &folder.server_id, item)
     }
 
     /// Puts an item into a given folder. Returns the ServerId.
@@ -640,7 +648,7 @@ mod tests {
         let s = store();
         let folders = s.folders("alice").unwrap();
         let types: Vec<u8> = folders.iter().map(|f| f.folder_type.code()).collect();
-        assert_eq!(types, [2, 3, 4, 5, 6, 7, 8, 9]);
+        assert_eq!(types, [2, 3, 4, 5, 6, 7, 8, 9, 10]);
         assert!(folders.iter().all(|f| f.parent_id == "0"));
         assert_eq!(s.resolve("bob@example.test").as_deref(), Some("bob"));
         assert_eq!(
@@ -757,10 +765,10 @@ mod tests {
         let f = s
             .add_folder("alice", "1", "Projects", FolderType::UserMail)
             .unwrap();
-        assert_eq!(f.server_id, "9");
+        assert_eq!(f.server_id, "10");
         assert!(s.hierarchy_seq("alice").unwrap() > before);
-        s.delete_folder("alice", "9").unwrap();
-        assert!(s.folder("alice", "9").is_err());
+        s.delete_folder("alice", "10").unwrap();
+        assert!(s.folder("alice", "10").is_err());
         assert!(s
             .add_folder("alice", "42", "x", FolderType::UserMail)
             .is_err());

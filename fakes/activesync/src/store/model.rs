@@ -66,6 +66,8 @@ impl FolderType {
             FolderType::Contacts
             | FolderType::UserContacts
             | FolderType::RecipientInformationCache => ItemClass::Contacts,
+            FolderType::Tasks | FolderType::UserTasks => ItemClass::Tasks,
+            FolderType::Notes | FolderType::UserNotes => ItemClass::Notes,
             _ => ItemClass::Email,
         }
     }
@@ -89,6 +91,10 @@ pub enum ItemClass {
     Email,
     Calendar,
     Contacts,
+    /// [MS-ASTASK]: every protocol version.
+    Tasks,
+    /// [MS-ASNOTE]: protocol 14.0 and later only.
+    Notes,
 }
 
 impl ItemClass {
@@ -97,6 +103,8 @@ impl ItemClass {
             ItemClass::Email => "Email",
             ItemClass::Calendar => "Calendar",
             ItemClass::Contacts => "Contacts",
+            ItemClass::Tasks => "Tasks",
+            ItemClass::Notes => "Notes",
         }
     }
 
@@ -105,6 +113,8 @@ impl ItemClass {
             "Email" => Some(ItemClass::Email),
             "Calendar" => Some(ItemClass::Calendar),
             "Contacts" => Some(ItemClass::Contacts),
+            "Tasks" => Some(ItemClass::Tasks),
+            "Notes" => Some(ItemClass::Notes),
             _ => None,
         }
     }
@@ -115,6 +125,19 @@ impl ItemClass {
             ItemClass::Email => message_class::NOTE,
             ItemClass::Calendar => message_class::APPOINTMENT,
             ItemClass::Contacts => message_class::CONTACT,
+            ItemClass::Tasks => message_class::TASK,
+            ItemClass::Notes => message_class::STICKY_NOTE,
+        }
+    }
+
+    /// The default folder items of this class are delivered to.
+    pub const fn default_folder(self) -> FolderType {
+        match self {
+            ItemClass::Email => FolderType::Inbox,
+            ItemClass::Calendar => FolderType::Calendar,
+            ItemClass::Contacts => FolderType::Contacts,
+            ItemClass::Tasks => FolderType::Tasks,
+            ItemClass::Notes => FolderType::Notes,
         }
     }
 }
@@ -124,6 +147,9 @@ pub mod message_class {
     pub const NOTE: &str = "IPM.Note";
     pub const APPOINTMENT: &str = "IPM.Appointment";
     pub const CONTACT: &str = "IPM.Contact";
+    pub const TASK: &str = "IPM.Task";
+    /// The only message class of a note ([MS-ASNOTE] 2.2.2.6).
+    pub const STICKY_NOTE: &str = "IPM.StickyNote";
     pub const MEETING_REQUEST: &str = "IPM.Schedule.Meeting.Request";
     pub const MEETING_CANCELED: &str = "IPM.Schedule.Meeting.Canceled";
     pub const MEETING_ACCEPTED: &str = "IPM.Schedule.Meeting.Resp.Pos";
@@ -138,8 +164,8 @@ pub mod message_class {
     }
 }
 
-/// Declares an item struct: the content every item has (class, mail, calendar and contact
-/// fields), between the struct's own fields before `..content` and after it. [`Item`] and
+/// Declares an item struct: the content every item has (class, mail, calendar, contact,
+/// task and note fields), between the struct's own fields before `..content` and after it. [`Item`] and
 /// [`NewItem`] carry the same content, and this is where it is listed.
 macro_rules! item_struct {
     (
@@ -155,7 +181,7 @@ macro_rules! item_struct {
             $($(#[$head_attr])* pub $head: $head_ty,)*
             pub class: ItemClass,
             /// In a [`NewItem`], empty means the class's default (`IPM.Note`,
-            /// `IPM.Appointment`, `IPM.Contact`).
+            /// `IPM.Appointment`, `IPM.Contact`, `IPM.Task`, `IPM.StickyNote`).
             pub message_class: String,
             pub subject: String,
             pub from: String,
@@ -176,6 +202,18 @@ macro_rules! item_struct {
             pub first_name: String,
             pub last_name: String,
             pub email: String,
+            /// Email and task: 0 low, 1 normal, 2 high; `None` is normal.
+            pub importance: Option<u8>,
+            /// Task: whether it is done.
+            pub complete: bool,
+            /// Task: `xs:dateTime` it was completed (empty while open).
+            pub date_completed: String,
+            /// Task: `xs:dateTime` due, in UTC (empty: no due date).
+            pub due: String,
+            /// Note: `xs:dateTime` of the last change. In a [`NewItem`], empty means "now".
+            pub last_modified: String,
+            /// Task and note categories.
+            pub categories: Vec<String>,
             $($(#[$tail_attr])* pub $tail: $tail_ty,)*
         }
     };
@@ -272,6 +310,27 @@ impl NewItem {
         }
     }
 
+    /// A task, open, of normal importance; `due` is an `xs:dateTime` (empty: none).
+    pub fn task(subject: &str, body: &str, due: &str) -> NewItem {
+        NewItem {
+            class: ItemClass::Tasks,
+            subject: subject.into(),
+            body: body.into(),
+            due: due.into(),
+            ..Default::default()
+        }
+    }
+
+    /// A note (`IPM.StickyNote`).
+    pub fn note(subject: &str, body: &str) -> NewItem {
+        NewItem {
+            class: ItemClass::Notes,
+            subject: subject.into(),
+            body: body.into(),
+            ..Default::default()
+        }
+    }
+
     /// The stored item, with its id and version.
     pub(crate) fn into_item(self, server_id: String, now: &str) -> Item {
         let message_class = if self.message_class.is_empty() {
@@ -283,6 +342,11 @@ impl NewItem {
             now.to_string()
         } else {
             self.date_received
+        };
+        let last_modified = if self.class == ItemClass::Notes && self.last_modified.is_empty() {
+            now.to_string()
+        } else {
+            self.last_modified
         };
         Item {
             server_id,
@@ -302,6 +366,12 @@ impl NewItem {
             first_name: self.first_name,
             last_name: self.last_name,
             email: self.email,
+            importance: self.importance,
+            complete: self.complete,
+            date_completed: self.date_completed,
+            due: self.due,
+            last_modified,
+            categories: self.categories,
             version: 1,
         }
     }

@@ -181,7 +181,7 @@ fn folder_commands_and_move_items() {
         )))
     };
     let initial = folder_sync("0");
-    assert_eq!(initial.find(&["Changes", "Count"]), Some("8"));
+    assert_eq!(initial.find(&["Changes", "Count"]), Some("9"));
     let key = initial.find(&["SyncKey"]).unwrap().to_string();
     let doc = body(&w.raw(&create(&key, "Projects")));
     assert_eq!(doc.find(&["Status"]), Some("1"));
@@ -298,7 +298,7 @@ fn http_level_answers() {
             .unwrap()
             .folders
             .len(),
-        8
+        9
     );
 
     // Commands known but not served: Status 137 from 14.0, 501 before.

@@ -7,6 +7,7 @@ mod provisioning;
 mod robustness;
 mod session;
 mod sync;
+mod tasks_notes;
 
 use crate::client::EasClient;
 use crate::http::{response, Command, EasRequest, ProtocolVersion};

@@ -68,7 +68,7 @@ fn devices_provision_on_demand_and_then_work() {
     ] {
         let c = w.client(id, version);
         let r = w.sim.block_on(c.folder_sync()).unwrap();
-        assert_eq!(r.folders.len(), 8, "{version}");
+        assert_eq!(r.folders.len(), 9, "{version}");
         assert!(c.policy_key().is_some());
         assert_eq!(c.policy(), Some(DevicePolicy::default()));
     }
@@ -136,7 +136,7 @@ fn without_a_policy_devices_are_accepted_unprovisioned() {
     let w = world(13, config);
     let c = w.client("open1", ProtocolVersion::V14_1);
     let r = w.sim.block_on(c.folder_sync()).unwrap();
-    assert_eq!(r.folders.len(), 8);
+    assert_eq!(r.folders.len(), 9);
     assert_eq!(c.policy_key(), None);
     assert_eq!(
         w.sim.block_on(c.provision()).unwrap(),
@@ -157,7 +157,7 @@ fn without_a_policy_devices_are_accepted_unprovisioned() {
     c.set_auto_provision(false);
     assert_eq!(
         loose.sim.block_on(c.folder_sync()).unwrap().folders.len(),
-        8
+        9
     );
 }
 

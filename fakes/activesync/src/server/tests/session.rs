@@ -94,7 +94,7 @@ fn a_first_session_from_options_to_push() {
     assert_eq!(state["device_information"]["Model"], "SimPhone");
 
     let hierarchy = w.sim.block_on(client.folder_sync()).unwrap();
-    assert_eq!(hierarchy.added.len(), 8);
+    assert_eq!(hierarchy.added.len(), 9);
     assert_eq!(client.folder_id(FolderType::Inbox), Some(inbox.clone()));
 
     let first = w.sim.block_on(client.sync(&inbox)).unwrap();
