@@ -13,6 +13,7 @@ use mailconform_ews::SchemaVersion;
 use mailconform_sim::tls::{self, ClientAuth};
 use mailconform_sim::pki::{ClientCertSpec, Credential};
 use mailconform_sim::{ControlClient, FakeEnv, FaultGate, SimError, Simulation};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// A fake's environment on a simulation: its own HTTP client (own connection pool), the
@@ -38,10 +39,10 @@ pub fn add_exchange(sim: &mut Simulation, config: ExchangeConfig, aliases: &[Str
         Exchange::new(env(sim, &format!("exchange:{host}")), config)
     };
     let role = if host == defaults::EXCHANGE_HOST { defaults::roles::EXCHANGE.to_string() } else { format!("exchange.{host}") };
-    let mut gates = vec![(role.clone(), sim.add_host(&role, &host, ex.clone(), ClientAuth::None, false)?)];
+    let mut gates = vec![(role.clone(), sim.add_host(&role, &host, Arc::new(ex.clone()), ClientAuth::None, false)?)];
     for alias in aliases {
         let r = format!("exchange.{alias}");
-        gates.push((r.clone(), sim.add_host(&r, alias, ex.clone(), ClientAuth::None, false)?));
+        gates.push((r.clone(), sim.add_host(&r, alias, Arc::new(ex.clone()), ClientAuth::None, false)?));
     }
     Ok(gates)
 }
@@ -70,7 +71,7 @@ pub fn add_listener(sim: &mut Simulation, region: Region) -> Result<FaultGate, S
         let _rt = sim.enter();
         Listener::new(env(sim, &host), config)
     };
-    sim.add_host(&region.role(), &host, l, ClientAuth::None, false)
+    sim.add_host(&region.role(), &host, Arc::new(l), ClientAuth::None, false)
 }
 
 /// The two APNs environments, trusting provider certificates of the run's push CA and the
@@ -137,7 +138,7 @@ pub fn add_device(sim: &mut Simulation, config: SecureMailConfig) -> Result<Faul
         let _rt = sim.enter();
         SecureMail::new(env(sim, &format!("device:{name}")), config)
     };
-    sim.add_host(&defaults::roles::device(&name), &defaults::device_host(&name), d, ClientAuth::None, false)
+    sim.add_host(&defaults::roles::device(&name), &defaults::device_host(&name), Arc::new(d), ClientAuth::None, false)
 }
 
 /// The built-in users as Domino Directory entries.
@@ -167,7 +168,7 @@ pub fn add_traveler(sim: &mut Simulation, mut config: TravelerConfig) -> Result<
         let _rt = sim.enter();
         Traveler::new(env(sim, &host), config)
     };
-    sim.add_host(defaults::roles::TRAVELER, &host, t, ClientAuth::None, true)
+    sim.add_host(defaults::roles::TRAVELER, &host, Arc::new(t), ClientAuth::None, true)
 }
 
 /// Control clients for roles, looked up by name in the topology.

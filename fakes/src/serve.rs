@@ -15,6 +15,7 @@ use mailconform_sim::{ControlClient, SimError};
 use serde_json::json;
 use std::net::IpAddr;
 use std::path::Path;
+use std::sync::Arc;
 
 /// Roles `serve` knows. `listener` means all three regions.
 pub const ROLES: [&str; 7] = ["exchange", "listener", "listener.us-east-1", "listener.eu-west-1", "listener.ap-southeast-1", "apns", "traveler"];
@@ -39,7 +40,7 @@ pub async fn start(roles: &[String], bind: IpAddr, state_dir: &Path) -> Result<R
     }
     if want("exchange") {
         let ex = Exchange::new(world.env("exchange"), default_exchange_config());
-        world.bind(defaults::roles::EXCHANGE, defaults::EXCHANGE_HOST, ex, ClientAuth::None, bind).await?;
+        world.bind(defaults::roles::EXCHANGE, defaults::EXCHANGE_HOST, Arc::new(ex), ClientAuth::None, bind).await?;
     }
     let provider = world.pki.push_ca.client_leaf(&ClientCertSpec {
         common_name: format!("Apple Push Services: {}", defaults::APP_ID),
@@ -74,7 +75,7 @@ pub async fn start(roles: &[String], bind: IpAddr, state_dir: &Path) -> Result<R
             world.env(&host),
             ListenerConfig { region: r, host: host.clone(), apns_production: format!("https://{}", defaults::APNS_HOST), apns_sandbox: format!("https://{}", defaults::APNS_SANDBOX_HOST) },
         );
-        let (endpoint, _, _) = world.bind(&r.role(), &host, l, ClientAuth::None, bind).await?;
+        let (endpoint, _, _) = world.bind(&r.role(), &host, Arc::new(l), ClientAuth::None, bind).await?;
         // The listener of a served deployment can push at once: Secure Mail's certificate is uploaded.
         let control = ListenerControl { control: ControlClient::new(world.client(), &endpoint.control_url), api: ControlClient::new(world.client(), &format!("{}/api/v1", endpoint.base_url)) };
         control
@@ -86,8 +87,8 @@ pub async fn start(roles: &[String], bind: IpAddr, state_dir: &Path) -> Result<R
         let mut cfg = TravelerConfig::recommended(defaults::TRAVELER_HOST);
         cfg.people = default_people();
         let t = Traveler::new(world.env("traveler"), cfg);
-        world.bind(defaults::roles::TRAVELER, defaults::TRAVELER_HOST, t.clone(), ClientAuth::None, bind).await?;
-        let plain = world.bind_plain(defaults::TRAVELER_HOST, t, bind).await?;
+        world.bind(defaults::roles::TRAVELER, defaults::TRAVELER_HOST, Arc::new(t.clone()), ClientAuth::None, bind).await?;
+        let plain = world.bind_plain(defaults::TRAVELER_HOST, Arc::new(t), bind).await?;
         std::fs::write(state_dir.join("traveler-http.txt"), format!("http://{plain}\n"))?;
     }
     let topology = world.topology.lock().expect("topology poisoned").clone();

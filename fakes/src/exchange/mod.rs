@@ -16,7 +16,7 @@ pub use retry::{RetryMode, RetrySchedule};
 
 use mailbox::{Mailbox, User};
 use mailconform_sim::http::response;
-use mailconform_sim::{ConnInfo, FakeEnv, Handler, HandlerFuture, Request, CONTROL_PREFIX};
+use mailconform_sim::{ConnInfo, FakeEnv, HandlerFuture, SharedHandler, Request, CONTROL_PREFIX};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -56,7 +56,6 @@ impl ExchangeConfig {
 }
 
 pub struct Exchange {
-    me: std::sync::Weak<Exchange>,
     pub(crate) env: FakeEnv,
     /// The ActiveSync side, over the same mailboxes: mail delivered through the control API is
     /// put into both.
@@ -104,7 +103,7 @@ impl Exchange {
             ..Default::default()
         };
         let eas = mailconform_activesync::EasServer::new(env.clone(), eas_config, eas_store.clone());
-        Arc::new_cyclic(|me| Exchange { me: me.clone(), env, config, state: Mutex::new(state), eas, eas_store })
+        Arc::new(Exchange { env, config, state: Mutex::new(state), eas, eas_store })
     }
 
     pub(crate) fn config(&self) -> &ExchangeConfig {
@@ -116,9 +115,9 @@ impl Exchange {
     }
 }
 
-impl Handler for Exchange {
-    fn handle(&self, req: Request, _conn: ConnInfo) -> HandlerFuture {
-        let me = self.me.upgrade().expect("a fake outlives its handler");
+impl SharedHandler for Exchange {
+    fn handle(self: Arc<Self>, req: Request, _conn: ConnInfo) -> HandlerFuture {
+        let me = self;
         Box::pin(async move {
             let path = req.uri().path().to_string();
             if let Some(rest) = path.strip_prefix(CONTROL_PREFIX) {

@@ -17,7 +17,7 @@ pub use region::Region;
 pub use store::{PushRecord, Registration};
 
 use mailconform_sim::http::json_response;
-use mailconform_sim::{ConnInfo, FakeEnv, Handler, HandlerFuture, Request, CONTROL_PREFIX};
+use mailconform_sim::{ConnInfo, FakeEnv, HandlerFuture, SharedHandler, Request, CONTROL_PREFIX};
 use std::sync::{Arc, Mutex};
 
 #[derive(Clone, Debug)]
@@ -30,7 +30,6 @@ pub struct ListenerConfig {
 }
 
 pub struct Listener {
-    me: std::sync::Weak<Listener>,
     pub(crate) env: FakeEnv,
     pub(crate) config: ListenerConfig,
     pub(crate) store: Mutex<store::Store>,
@@ -38,7 +37,7 @@ pub struct Listener {
 
 impl Listener {
     pub fn new(env: FakeEnv, config: ListenerConfig) -> Arc<Self> {
-        Arc::new_cyclic(|me| Listener { me: me.clone(), env, config, store: Mutex::new(store::Store::default()) })
+        Arc::new(Listener { env, config, store: Mutex::new(store::Store::default()) })
     }
 
     pub(crate) fn now_ms(&self) -> u64 {
@@ -50,9 +49,9 @@ impl Listener {
 pub const NOTIFY_PATH: &str = "/ews/notify/";
 pub const API_PREFIX: &str = "/api/v1/";
 
-impl Handler for Listener {
-    fn handle(&self, req: Request, _conn: ConnInfo) -> HandlerFuture {
-        let me = self.me.upgrade().expect("a fake outlives its handler");
+impl SharedHandler for Listener {
+    fn handle(self: Arc<Self>, req: Request, _conn: ConnInfo) -> HandlerFuture {
+        let me = self;
         Box::pin(async move {
             let path = req.uri().path().to_string();
             if let Some(rest) = path.strip_prefix(CONTROL_PREFIX) {

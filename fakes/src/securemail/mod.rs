@@ -16,7 +16,7 @@ mod flow;
 pub use control::{DeviceControl, DeviceStateView};
 
 use mailconform_ews::SchemaVersion;
-use mailconform_sim::{ConnInfo, FakeEnv, Handler, HandlerFuture, Request, CONTROL_PREFIX};
+use mailconform_sim::{ConnInfo, FakeEnv, HandlerFuture, SharedHandler, Request, CONTROL_PREFIX};
 use serde::Serialize;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -113,7 +113,6 @@ pub struct DeviceState {
 }
 
 pub struct SecureMail {
-    me: std::sync::Weak<SecureMail>,
     pub(crate) env: FakeEnv,
     pub(crate) config: SecureMailConfig,
     pub(crate) state: Mutex<DeviceState>,
@@ -127,7 +126,7 @@ pub struct SecureMail {
 impl SecureMail {
     pub fn new(env: FakeEnv, config: SecureMailConfig) -> Arc<Self> {
         let state = DeviceState { apns_policy: config.apns_policy, ..DeviceState::default() };
-        Arc::new_cyclic(|me| SecureMail { me: me.clone(), env, config, state: Mutex::new(state), flow_lock: tokio::sync::Mutex::new(()), eas: Mutex::new(None), companions: Mutex::default() })
+        Arc::new(SecureMail { env, config, state: Mutex::new(state), flow_lock: tokio::sync::Mutex::new(()), eas: Mutex::new(None), companions: Mutex::default() })
     }
 
     pub(crate) fn log(&self, what: impl Into<String>) {
@@ -142,9 +141,9 @@ impl SecureMail {
     }
 }
 
-impl Handler for SecureMail {
-    fn handle(&self, req: Request, _conn: ConnInfo) -> HandlerFuture {
-        let me = self.me.upgrade().expect("a fake outlives its handler");
+impl SharedHandler for SecureMail {
+    fn handle(self: Arc<Self>, req: Request, _conn: ConnInfo) -> HandlerFuture {
+        let me = self;
         Box::pin(async move {
             let path = req.uri().path().to_string();
             match path.strip_prefix(CONTROL_PREFIX) {

@@ -18,12 +18,11 @@ use config::{TRAVELER_HOME, TRAVELER_SERVLET};
 use mailconform_activesync::{DevicePolicy, EasConfig, EasServer};
 use mailconform_activesync::store::{MeetingDeletePolicy, MemoryStore};
 use mailconform_sim::http::response;
-use mailconform_sim::{ConnInfo, FakeEnv, Handler, HandlerFuture, Request, Response, CONTROL_PREFIX};
+use mailconform_sim::{ConnInfo, FakeEnv, HandlerFuture, SharedHandler, Request, Response, CONTROL_PREFIX};
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Mutex};
 
 pub struct Traveler {
-    me: Weak<Traveler>,
     pub(crate) env: FakeEnv,
     pub(crate) config: Mutex<TravelerConfig>,
     pub(crate) store: MemoryStore,
@@ -46,7 +45,7 @@ impl Traveler {
             store.add_user(&p.short_name, &p.internet_address);
         }
         let eas = EasServer::new(env.clone(), eas_config(&config), store.clone());
-        Arc::new_cyclic(|me| Traveler { me: me.clone(), env, config: Mutex::new(config), store, eas: Mutex::new(eas), sessions: Mutex::default() })
+        Arc::new(Traveler { env, config: Mutex::new(config), store, eas: Mutex::new(eas), sessions: Mutex::default() })
     }
 
     pub(crate) fn config(&self) -> TravelerConfig {
@@ -188,9 +187,9 @@ fn eas_config(cfg: &TravelerConfig) -> EasConfig {
     }
 }
 
-impl Handler for Traveler {
-    fn handle(&self, req: Request, _conn: ConnInfo) -> HandlerFuture {
-        let me = self.me.upgrade().expect("a fake outlives its handler");
+impl SharedHandler for Traveler {
+    fn handle(self: Arc<Self>, req: Request, _conn: ConnInfo) -> HandlerFuture {
+        let me = self;
         Box::pin(async move {
             let path = req.uri().path().to_string();
             match path.strip_prefix(CONTROL_PREFIX) {

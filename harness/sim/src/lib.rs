@@ -23,7 +23,7 @@ pub use clock::Clock;
 pub use error::SimError;
 pub use fault::{Fault, FaultGate};
 pub use http::client::{ClientIdentity, HttpClient, RequestOptions};
-pub use http::server::{serve_connection, ConnInfo, Handler, HandlerFuture};
+pub use http::server::{serve_connection, ConnInfo, Handler, HandlerFuture, SharedHandler};
 pub use http::{Request, Response};
 pub use net::{Dialer, IoStream};
 pub use pki::Pki;

@@ -23,6 +23,18 @@ pub trait Handler: Send + Sync + 'static {
     fn handle(&self, req: Request, conn: ConnInfo) -> HandlerFuture;
 }
 
+/// A fake that answers as a shared `Arc` of itself, because answering starts tasks that
+/// outlive the request (push deliveries, long polls). `Arc<T>` is then its [`Handler`].
+pub trait SharedHandler: Send + Sync + 'static {
+    fn handle(self: Arc<Self>, req: Request, conn: ConnInfo) -> HandlerFuture;
+}
+
+impl<T: SharedHandler> Handler for Arc<T> {
+    fn handle(&self, req: Request, conn: ConnInfo) -> HandlerFuture {
+        SharedHandler::handle(self.clone(), req, conn)
+    }
+}
+
 /// What one connection knows about its client.
 #[derive(Clone, Debug, Default)]
 pub struct ConnInfo {
