@@ -12,12 +12,12 @@ use crate::{fault, EwsError, ServerVersionInfo};
 /// unusually long values.
 pub(crate) const TYPICAL_CAPACITY: usize = 1024;
 
-/// Writes a server response. `t:ServerVersionInfo` carries its own `xmlns:t`
-/// as Exchange's does, so the header stays valid if a proxy lifts it out.
-/// `capacity` is the expected length of the whole message.
-pub(crate) fn write_response(
-    server: Option<&ServerVersionInfo>,
+/// Every message this codec writes: one `soap:Envelope` declaring the three namespaces, an
+/// optional `soap:Header`, and the `soap:Body`. `capacity` is the expected length of the whole
+/// message.
+fn write_envelope(
     capacity: usize,
+    header: Option<&dyn Fn(&mut XmlOut)>,
     body: impl FnOnce(&mut XmlOut),
 ) -> String {
     let mut out = XmlOut::document(capacity);
@@ -27,15 +27,26 @@ pub(crate) fn write_response(
         &[Prefix::Soap, Prefix::Messages, Prefix::Types],
         &[],
         |o| {
-            if let Some(info) = server {
-                o.elem(Prefix::Soap, n::HEADER, &[], |o| {
-                    write_server_version_info(o, info)
-                });
+            if let Some(header) = header {
+                o.elem(Prefix::Soap, n::HEADER, &[], |o| header(o));
             }
             o.elem(Prefix::Soap, n::BODY, &[], body);
         },
     );
     out.finish()
+}
+
+/// Writes a server response. `t:ServerVersionInfo` carries its own `xmlns:t`
+/// as Exchange's does, so the header stays valid if a proxy lifts it out.
+pub(crate) fn write_response(
+    server: Option<&ServerVersionInfo>,
+    capacity: usize,
+    body: impl FnOnce(&mut XmlOut),
+) -> String {
+    match server {
+        Some(info) => write_envelope(capacity, Some(&|o: &mut XmlOut| write_server_version_info(o, info)), body),
+        None => write_envelope(capacity, None, body),
+    }
 }
 
 fn write_server_version_info(out: &mut XmlOut, info: &ServerVersionInfo) {
@@ -67,40 +78,20 @@ pub(crate) fn write_request(
     capacity: usize,
     body: impl FnOnce(&mut XmlOut),
 ) -> String {
-    let mut out = XmlOut::document(capacity);
-    out.elem_ns(
-        Prefix::Soap,
-        n::ENVELOPE,
-        &[Prefix::Soap, Prefix::Messages, Prefix::Types],
-        &[],
-        |o| {
-            o.elem(Prefix::Soap, n::HEADER, &[], |o| {
-                o.empty(
-                    Prefix::Types,
-                    n::REQUEST_SERVER_VERSION,
-                    &[],
-                    &[(n::VERSION, request_server_version)],
-                );
-            });
-            o.elem(Prefix::Soap, n::BODY, &[], body);
-        },
-    );
-    out.finish()
+    let header = |o: &mut XmlOut| {
+        o.empty(
+            Prefix::Types,
+            n::REQUEST_SERVER_VERSION,
+            &[],
+            &[(n::VERSION, request_server_version)],
+        )
+    };
+    write_envelope(capacity, Some(&header), body)
 }
 
 /// Writes a message that has a body but no header (SendNotificationResult).
 pub(crate) fn write_bare(capacity: usize, body: impl FnOnce(&mut XmlOut)) -> String {
-    let mut out = XmlOut::document(capacity);
-    out.elem_ns(
-        Prefix::Soap,
-        n::ENVELOPE,
-        &[Prefix::Soap, Prefix::Messages, Prefix::Types],
-        &[],
-        |o| {
-            o.elem(Prefix::Soap, n::BODY, &[], body);
-        },
-    );
-    out.finish()
+    write_envelope(capacity, None, body)
 }
 
 /// Parses a document and checks that its root is an `Envelope`.
