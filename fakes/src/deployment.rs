@@ -121,6 +121,7 @@ pub fn default_device_config(name: &str, email: &str, region: Region) -> SecureM
         exchange_server: defaults::EXCHANGE_HOST.to_string(),
         platform: crate::securemail::eas::Platform::Ios,
         eas_login: None,
+        eas_unenforceable: Vec::new(),
         secure_notes: None,
         secure_tasks: None,
         ews_versions: vec![

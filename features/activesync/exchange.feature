@@ -34,3 +34,21 @@ Feature: Secure Mail syncing with Exchange over ActiveSync
     And alice's Secure Mail has synced over ActiveSync
     When a message "Urgent" arrives in alice's inbox 3 minutes into a Ping of Secure Mail
     Then the Ping returned after 3 minutes with "Urgent" in alice's Secure Mail Inbox
+
+  @spec:MS-ASPROV.3.2.5.1 @spec:MS-ASCMD.2.2.2
+  Scenario: A changed device policy reaches a provisioned device through a policy refresh
+    Given alice has Secure Mail for iOS with the Exchange Server policy "mail.example.test"
+    And alice's Secure Mail has synced over ActiveSync
+    When the Exchange administrator requires a device password of at least 8 characters
+    And alice's Secure Mail syncs over ActiveSync
+    Then Exchange told alice's Secure Mail to refresh its device policy with Status 143
+    And alice's Secure Mail syncs its Inbox, Calendar and Contacts
+    And alice's Secure Mail received an EAS device policy requiring a device password of at least 8 characters
+
+  @spec:MS-ASPROV.3.1.5.2
+  Scenario: A device that cannot apply Exchange's policy gets a clear error
+    Given alice has Secure Mail for iOS with the Exchange Server policy "mail.example.test"
+    And alice's device cannot enforce the EAS policy setting "RequireDeviceEncryption"
+    When the Exchange administrator requires device encryption
+    And alice's Secure Mail connects over ActiveSync
+    Then alice's Secure Mail cannot sync because "requires RequireDeviceEncryption, which this device cannot apply"

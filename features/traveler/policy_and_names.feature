@@ -43,3 +43,16 @@ Feature: Who manages the device policy, and which login names Traveler accepts
     When the Traveler administrator wipes alice's device
     And alice's Secure Mail syncs over ActiveSync
     Then alice's Secure Mail has wiped its data
+
+  @source:001.traveler-config.notes-ini @spec:MS-ASPROV.3.1.5.2
+  Scenario Outline: A device that cannot apply Traveler's own policy, with NTS_AS_ENFORCE_POLICY=<enforce>
+    Given the Traveler notes.ini sets NTS_AS_ENFORCE_POLICY=<enforce>
+    And alice has Secure Mail for Android with the Exchange Server policy "https://traveler.example.test/traveler/Microsoft-Server-ActiveSync"
+    And alice's device cannot enforce the EAS policy setting "MinDevicePasswordLength"
+    When alice's Secure Mail connects over ActiveSync
+    Then alice's Secure Mail <outcome>
+
+    Examples:
+      | enforce | outcome                                                              |
+      | true    | cannot sync because "requires MinDevicePasswordLength, which this device cannot apply" |
+      | false   | syncs its Inbox, Calendar and Contacts                               |

@@ -74,7 +74,8 @@ pub fn provision_request(device: Option<Element>, policy_type: &str) -> Document
 
 /// Provision phase 2: the device acknowledges (Status 1) the policy it got with the
 /// temporary `policy_key`.
-pub fn provision_acknowledgement(policy_type: &str, policy_key: &str) -> Document {
+/// `status` is the client's Policy Status ([MS-ASPROV] 2.2.2.54.1: 1 applied, 2 partially).
+pub fn provision_acknowledgement(policy_type: &str, policy_key: &str, status: crate::status::Status) -> Document {
     Document::new(el(
         Provision::Provision,
         [el(
@@ -84,7 +85,7 @@ pub fn provision_acknowledgement(policy_type: &str, policy_key: &str) -> Documen
                 [
                     leaf(Provision::PolicyType, policy_type),
                     leaf(Provision::PolicyKey, policy_key),
-                    leaf(Provision::Status, "1"),
+                    leaf(Provision::Status, status.to_string()),
                 ],
             )],
         )],

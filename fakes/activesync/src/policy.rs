@@ -289,6 +289,26 @@ const DOC_12_1: &[DocField] = doc_fields! {
     List(Provision::Hash), ApprovedApplicationList => approved_application_list;
 };
 
+/// The settings of an `EASProvisionDoc` that ask something of the device: an `Allow…` set
+/// to 0 (or AllowBluetooth below 2), any other flag set to 1, any limit given. A device
+/// compares them with what it can enforce to decide how to acknowledge the policy.
+pub fn demanded_settings(doc: &Element) -> Vec<String> {
+    doc.elements()
+        .filter_map(|e| {
+            let name = e.name();
+            let value = e.text().unwrap_or("").trim();
+            let demands = if name == "AllowBluetooth" {
+                matches!(value, "0" | "1")
+            } else if name.starts_with("Allow") {
+                value == "0"
+            } else {
+                !value.is_empty() && value != "0"
+            };
+            demands.then(|| name.to_string())
+        })
+        .collect()
+}
+
 impl DevicePolicy {
     /// The `EASProvisionDoc` element for a client of `version`.
     pub fn to_provision_doc(&self, version: ProtocolVersion) -> Element {

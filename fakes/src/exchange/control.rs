@@ -8,7 +8,7 @@
 //! | `POST /mailboxes/{email}/read-all` | marks the whole inbox read |
 //! | `GET /mailboxes/{email}/inbox` | `{"total","unread","folder_id"}` |
 //! | `POST /mailboxes/{email}/notes`, `/tasks` `{"subject","body"}` | a note or a task (ActiveSync side) |
-//! | `GET /activesync/devices` | the ActiveSync partnerships |
+//! | `/activesync/…` | the ActiveSync side's own control API (devices, device-policy, log, …; see `mailconform_activesync::server::control`) |
 //! | `GET /subscriptions` | every push subscription and its state |
 //! | `GET /requests` | every EWS request: host name, user, operation |
 //! | `GET /deliveries` | every SendNotification POST with its time and outcome |
@@ -79,7 +79,6 @@ pub async fn handle(ex: &Arc<Exchange>, method: http::Method, path: &str, body: 
             let v: Vec<SubscriptionView> = state.subscriptions.values().map(SubscriptionView::from).collect();
             json_response(200, &serde_json::to_value(v).unwrap_or_default())
         }
-        ("GET", ["activesync", "devices"]) => json_response(200, &ex.eas.devices()),
         ("POST", ["mailboxes", email, "notes"]) => add_companion_item(ex, email, &body, mailconform_activesync::store::FolderType::Notes),
         ("POST", ["mailboxes", email, "tasks"]) => add_companion_item(ex, email, &body, mailconform_activesync::store::FolderType::Tasks),
         ("GET", ["requests"]) => {
@@ -224,6 +223,16 @@ impl ExchangeControl {
 
     pub async fn activesync_devices(&self) -> Result<Vec<Value>, ControlError> {
         self.0.get_as("/activesync/devices").await
+    }
+
+    /// Changes the EAS device policy (`null` for none) and whether it is enforced.
+    pub async fn set_device_policy(&self, policy: Value, enforce: bool) -> Result<(), ControlError> {
+        self.0.put("/activesync/device-policy", &json!({"policy": policy, "enforce": enforce})).await.map(|_| ())
+    }
+
+    /// Every ActiveSync request Exchange answered, with its HTTP status and top-level Status.
+    pub async fn activesync_log(&self) -> Result<Vec<Value>, ControlError> {
+        self.0.get_as("/activesync/log").await
     }
 
     pub async fn add_note(&self, email: &str, subject: &str) -> Result<Value, ControlError> {

@@ -120,6 +120,9 @@ impl SharedHandler for Exchange {
         let me = self;
         Box::pin(async move {
             let path = req.uri().path().to_string();
+            if mailconform_activesync::server::EasServer::is_control_path(&path) {
+                return me.eas.control(&req);
+            }
             if let Some(rest) = path.strip_prefix(CONTROL_PREFIX) {
                 return control::handle(&me, req.method().clone(), rest, req.body()).await;
             }

@@ -61,6 +61,8 @@ pub struct EasView {
     pub version: Option<String>,
     /// The EAS device policy the server sent, if any.
     pub policy: Option<serde_json::Value>,
+    /// Settings of that policy the device acknowledged as not applied (Policy Status 2).
+    pub policy_not_applied: Vec<String>,
     pub wiped: bool,
     pub inbox: Vec<String>,
     pub calendar: Vec<String>,
@@ -77,7 +79,7 @@ pub const HEARTBEAT_SECS: u32 = 480;
 impl SecureMail {
     fn new_client(&self, version: ProtocolVersion) -> EasClient {
         let login = self.config.eas_login.clone().unwrap_or_else(|| self.config.login.clone());
-        EasClient::new(
+        let c = EasClient::new(
             self.env.http.clone(),
             &endpoint_of(&self.config.exchange_server),
             &login,
@@ -85,7 +87,9 @@ impl SecureMail {
             &self.config.activesync_device_id,
             self.config.platform.device_type(),
             version,
-        )
+        );
+        c.set_unenforceable_policies(self.config.eas_unenforceable.clone());
+        c
     }
 
     /// The account's client; before the first connect, one speaking the newest version.
@@ -217,6 +221,9 @@ impl SecureMail {
         s.eas.synced = true;
         s.eas.error = None;
         s.eas.wiped = c.is_wiped();
+        // A policy refresh (Status 143) during the sync may have brought a new policy.
+        s.eas.policy = c.policy().map(|p| serde_json::to_value(p).unwrap_or_default());
+        s.eas.policy_not_applied = c.policies_not_applied();
     }
 }
 

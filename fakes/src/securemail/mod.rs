@@ -58,6 +58,8 @@ pub struct SecureMailConfig {
     pub platform: eas::Platform,
     /// The name the user types at login, when it differs from the mailbox login.
     pub eas_login: Option<String>,
+    /// EAS device-policy settings (`EASProvisionDoc` names) this device cannot enforce.
+    pub eas_unenforceable: Vec<String>,
     /// "Secure Notes Exchange Server" and "Secure Notes user domain" (iOS).
     pub secure_notes: Option<companion::CompanionPolicy>,
     /// "Secure Tasks Exchange Server" and "Secure Tasks user domain".

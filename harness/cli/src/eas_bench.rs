@@ -262,7 +262,7 @@ fn provision_documents() -> Vec<Document> {
             ),
         ],
     ));
-    let ack = bodies::provision_acknowledgement(policy_type, "1307199584");
+    let ack = bodies::provision_acknowledgement(policy_type, "1307199584", mailconform_activesync::status::policy_ack::APPLIED);
     let ack_answer = Document::new(el(
         P::Provision,
         [leaf(P::Status, "1"), el(P::Policies, [el(P::Policy, [leaf(P::PolicyType, policy_type), leaf(P::Status, "1"), leaf(P::PolicyKey, "3942919513")])])],

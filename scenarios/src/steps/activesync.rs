@@ -213,3 +213,38 @@ fn devices_for(w: &mut MailWorld, n: usize, user: String) {
     let mine: Vec<_> = devices.iter().filter(|d| d["user"].as_str() == Some(login.as_str())).collect();
     assert_eq!(mine.len(), n, "Exchange's ActiveSync devices: {devices:?}");
 }
+
+#[given(expr = "{word}'s device cannot enforce the EAS policy setting {string}")]
+fn cannot_enforce(w: &mut MailWorld, user: String, setting: String) {
+    w.device_plan(&user).eas_unenforceable.push(setting);
+}
+
+#[when(expr = "the Exchange administrator requires a device password of at least {int} characters")]
+fn exchange_requires_password(w: &mut MailWorld, n: u32) {
+    set_exchange_policy(w, serde_json::json!({ "device_password_enabled": true, "min_device_password_length": n }));
+}
+
+#[when("the Exchange administrator requires device encryption")]
+fn exchange_requires_encryption(w: &mut MailWorld) {
+    set_exchange_policy(w, serde_json::json!({ "require_device_encryption": true }));
+}
+
+/// An enforced policy; fields it does not name keep the enterprise defaults of `DevicePolicy`.
+fn set_exchange_policy(w: &mut MailWorld, policy: serde_json::Value) {
+    let ex = w.roles().exchange().expect("Exchange is deployed");
+    w.run(ex.set_device_policy(policy, true)).expect("Exchange control API answers");
+}
+
+#[then(expr = "Exchange told {word}'s Secure Mail to refresh its device policy with Status {int}")]
+fn told_to_refresh(w: &mut MailWorld, user: String, status: u64) {
+    let ex = w.roles().exchange().expect("Exchange is deployed");
+    let log = w.run(ex.activesync_log()).expect("Exchange control API answers");
+    let seen: Vec<_> = log.iter().filter(|r| r["user"].as_str() == Some(user.as_str())).map(|r| (r["command"].clone(), r["status"].clone())).collect();
+    assert!(seen.iter().any(|(_, s)| s.as_u64() == Some(status)), "{user}'s requests (command, Status): {seen:?}");
+}
+
+#[then(expr = "{word}'s Secure Mail applied the policy except {string}")]
+fn applied_except(w: &mut MailWorld, user: String, setting: String) {
+    let s = state(w, &user);
+    assert!(s.eas.policy.is_some() && s.eas.policy_not_applied == vec![setting.clone()], "policy {:?}, not applied {:?}, error {:?}", s.eas.policy, s.eas.policy_not_applied, s.eas.error);
+}

@@ -60,6 +60,10 @@ pub enum EasError {
     /// A WBXML answer that lacks what the command's answer must hold.
     #[error("{command}: {reason}")]
     Protocol { command: Command, reason: String },
+    /// The server's policy demands settings this device cannot enforce, and the server does
+    /// not accept devices that apply its policy only in part (Provision Status 139).
+    #[error("Provision: the server's device policy requires {}, which this device cannot apply, and the server refuses devices that cannot fully apply its policy (Status 139)", settings.join(", "))]
+    PolicyNotApplicable { settings: Vec<String> },
     /// The server ordered a remote wipe and the device carried it out.
     #[error("the device was remote-wiped")]
     Wiped,

@@ -48,6 +48,10 @@ struct ClientState {
     window_size: u32,
     device_information: DeviceInformation,
     next_client_id: u64,
+    /// `EASProvisionDoc` settings this device cannot enforce (e.g. `RequireDeviceEncryption`).
+    unenforceable: Vec<String>,
+    /// Those of the current policy it acknowledged as not applied (Policy Status 2).
+    not_applied: Vec<String>,
 }
 
 /// One simulated device's ActiveSync account.
@@ -98,6 +102,8 @@ impl EasClient {
                 window_size: 100,
                 device_information: DeviceInformation::default(),
                 next_client_id: 1,
+                unenforceable: Vec::new(),
+                not_applied: Vec::new(),
             }),
         }
     }
@@ -132,6 +138,18 @@ impl EasClient {
     /// The WindowSize of every Sync.
     pub fn set_window_size(&self, n: u32) {
         self.lock().window_size = n.max(1);
+    }
+
+    /// The policy settings (by `EASProvisionDoc` element name) this device cannot enforce.
+    /// A policy that demands one of them is acknowledged as partially applied (Policy
+    /// Status 2); a server that insists on its whole policy then refuses the device (139).
+    pub fn set_unenforceable_policies(&self, settings: Vec<String>) {
+        self.lock().unenforceable = settings;
+    }
+
+    /// The settings of the current policy this device acknowledged as not applied.
+    pub fn policies_not_applied(&self) -> Vec<String> {
+        self.lock().not_applied.clone()
     }
 
     pub fn set_device_information(&self, info: DeviceInformation) {

@@ -4,7 +4,7 @@ use super::wire::find_status;
 use super::{EasClient, EasError, ProvisionOutcome, COMMAND_TIMEOUT};
 use crate::http::{Command, ProtocolVersion};
 use crate::policy::{policy_type_for, DevicePolicy};
-use crate::status::provision as pv;
+use crate::status::{common, policy_ack, provision as pv};
 use crate::{bodies, el, leaf, Document, Element, Provision as PR};
 
 impl EasClient {
@@ -48,11 +48,28 @@ impl EasClient {
             .map(DevicePolicy::from_provision_doc)
             .unwrap_or_else(DevicePolicy::none);
 
-        let ack = bodies::provision_acknowledgement(policy_type, &temp);
-        let Some(policy) = self
+        let refused: Vec<String> = {
+            let unenforceable = &self.lock().unenforceable;
+            policy
+                .find_element(&["Data", "EASProvisionDoc"])
+                .map(crate::policy::demanded_settings)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|s| unenforceable.iter().any(|u| u.eq_ignore_ascii_case(s)))
+                .collect()
+        };
+        let ack_status = if refused.is_empty() { policy_ack::APPLIED } else { policy_ack::PARTIAL };
+        let ack = bodies::provision_acknowledgement(policy_type, &temp, ack_status);
+        let answer = match self
             .provision_phase(ack, Some(temp), "empty Provision acknowledgement answer")
-            .await?
-        else {
+            .await
+        {
+            Err(e) if !refused.is_empty() && (e.command_status() == Some(common::DEVICE_NOT_FULLY_PROVISIONABLE) || e.http_status() == Some(crate::http::code::FORBIDDEN)) => {
+                return Err(EasError::PolicyNotApplicable { settings: refused })
+            }
+            other => other?,
+        };
+        let Some(policy) = answer else {
             return self.carry_out_wipe().await;
         };
         let pstatus = find_status(&policy, &["Status"]);
@@ -73,6 +90,7 @@ impl EasClient {
             let mut s = self.lock();
             s.policy_key = Some(final_key.clone());
             s.policy = Some(given.clone());
+            s.not_applied = refused;
         }
         Ok(ProvisionOutcome::Provisioned {
             policy: given,

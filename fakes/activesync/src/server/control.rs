@@ -15,6 +15,8 @@
 //! | `POST deliver` `{"to", "item": NewItem}` | deliver an item, answer `{"server_id"}` |
 //! | `GET mailboxes/<user>/folders` | the folders |
 //! | `GET mailboxes/<user>/folders/<id>/items` | the items of a folder |
+//! | `GET device-policy` | the EAS device policy in force and whether it is enforced |
+//! | `PUT device-policy` `{"policy": DevicePolicy or null, "enforce": true}` | change it; provisioned devices get Status 143 |
 //! | `PUT meeting-delete-policy` `{"policy":"KeepOnServer"}` | CXM-47936 on or off |
 //! | `GET log` | every request the server answered |
 //!
@@ -32,7 +34,7 @@ use serde_json::json;
 /// Where the control API lives.
 pub const CONTROL_PATH: &str = "/_mailconform/activesync";
 
-const KNOWN: &str = "GET devices, GET|DELETE devices/<user>/<device>, POST|DELETE devices/<user>/<device>/wipe, PUT availability, POST users, POST deliver, GET mailboxes/<user>/folders, GET mailboxes/<user>/folders/<id>/items, PUT meeting-delete-policy, GET log";
+const KNOWN: &str = "GET devices, GET|DELETE devices/<user>/<device>, POST|DELETE devices/<user>/<device>/wipe, PUT availability, GET|PUT device-policy, POST users, POST deliver, GET mailboxes/<user>/folders, GET mailboxes/<user>/folders/<id>/items, PUT meeting-delete-policy, GET log";
 
 fn error(status: u16, msg: impl Into<String>) -> Response {
     json_response(status, &json!({ "error": msg.into() }))
@@ -45,6 +47,12 @@ fn no_content() -> Response {
 /// The body as `T`, or the 400 that shows an example of what was expected.
 fn parse<T: serde::de::DeserializeOwned>(body: &[u8], example: &str) -> Result<T, String> {
     serde_json::from_slice(body).map_err(|e| format!("expected a body such as {example}: {e}"))
+}
+
+#[derive(Deserialize)]
+struct DevicePolicyChange {
+    policy: Option<crate::policy::DevicePolicy>,
+    enforce: bool,
 }
 
 #[derive(Deserialize)]
@@ -115,6 +123,19 @@ impl EasServer {
                 match parse::<Availability>(body, r#"{"kind":"normal"}"#) {
                     Ok(a) => {
                         self.set_availability(a);
+                        no_content()
+                    }
+                    Err(e) => error(400, e),
+                }
+            }
+            ("GET", ["device-policy"]) => json_response(
+                200,
+                &json!({ "policy": self.device_policy(), "enforce": self.enforcing() }),
+            ),
+            ("PUT", ["device-policy"]) => {
+                match parse::<DevicePolicyChange>(body, r#"{"policy":{"device_password_enabled":true},"enforce":true}"#) {
+                    Ok(c) => {
+                        self.set_device_policy(c.policy, c.enforce);
                         no_content()
                     }
                     Err(e) => error(400, e),

@@ -138,6 +138,8 @@ pub struct DeviceState {
     pub pending_key: Option<String>,
     /// Whether the device was accepted without a policy (Policy Status 2).
     pub no_policy: bool,
+    /// The policy changed since the device acknowledged it: its next command gets Status 143.
+    pub policy_stale: bool,
     pub wipe: WipeState,
     pub device_information: BTreeMap<String, String>,
     pub heartbeat: Option<u32>,
@@ -176,6 +178,7 @@ impl DeviceState {
             "policy_key": self.policy_key,
             "pending_policy_key": self.pending_key,
             "no_policy": self.no_policy,
+            "policy_stale": self.policy_stale,
             "wipe": self.wipe,
             "device_information": self.device_information,
             "heartbeat_interval": self.heartbeat,

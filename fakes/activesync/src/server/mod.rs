@@ -111,6 +111,11 @@ pub const REQUEST_LOG_LIMIT: usize = 10_000;
 
 #[derive(Default)]
 struct ServerState {
+    /// The device policy in force and whether it is enforced: the configuration's at first,
+    /// changed at run time by an administrator (which sends every provisioned device
+    /// through a policy refresh).
+    policy: Option<DevicePolicy>,
+    enforce_policy: bool,
     devices: BTreeMap<DeviceKey, DeviceState>,
     availability: Availability,
     log: Vec<RequestRecord>,
@@ -149,11 +154,16 @@ impl Ctx {
 
 impl EasServer {
     pub fn new(env: FakeEnv, config: EasConfig, store: MemoryStore) -> Arc<EasServer> {
+        let state = ServerState {
+            policy: config.policy.clone(),
+            enforce_policy: config.enforce_policy,
+            ..ServerState::default()
+        };
         Arc::new(EasServer {
             env,
             config,
             store,
-            state: Mutex::new(ServerState::default()),
+            state: Mutex::new(state),
         })
     }
 
@@ -163,6 +173,36 @@ impl EasServer {
 
     pub fn store(&self) -> &MemoryStore {
         &self.store
+    }
+
+    /// The device policy in force (`None`: Policy Status 2, devices accepted without one).
+    pub fn device_policy(&self) -> Option<DevicePolicy> {
+        self.lock().policy.clone()
+    }
+
+    /// Whether devices must hold the current policy's key before they may sync.
+    pub fn provisioning_required(&self) -> bool {
+        let s = self.lock();
+        s.enforce_policy && s.policy.is_some()
+    }
+
+    /// Whether the policy is enforced (Exchange's `AllowNonProvisionableDevices` off).
+    pub fn enforcing(&self) -> bool {
+        self.lock().enforce_policy
+    }
+
+    /// An administrator changes the device policy. Every device that holds a key must fetch
+    /// the new policy: its next command gets Status 143 (HTTP 449 before 14.0), as
+    /// [MS-ASPROV] 3.2.5.1 has a server do when the policy changed since the key was issued.
+    pub fn set_device_policy(&self, policy: Option<DevicePolicy>, enforce: bool) {
+        let mut s = self.lock();
+        s.policy = policy;
+        s.enforce_policy = enforce;
+        for d in s.devices.values_mut() {
+            if d.policy_key.is_some() || d.no_policy {
+                d.policy_stale = true;
+            }
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, ServerState> {
@@ -355,7 +395,7 @@ impl EasServer {
             return response::status(eas_http::code::FORBIDDEN);
         };
         let key = (login.clone(), parsed.device_id.to_ascii_lowercase());
-        let (wipe, device_key) = self.with_device(&key, |d| {
+        let (wipe, device_key, stale) = self.with_device(&key, |d| {
             d.device_type = parsed.device_type.clone();
             d.protocol_version = Some(parsed.protocol_version);
             if parsed.user_agent.is_some() {
@@ -365,7 +405,7 @@ impl EasServer {
                 .entry(parsed.command.name().to_string())
                 .or_default() += 1;
             d.last_command = Some(parsed.command);
-            (d.wipe.active(), d.policy_key.clone())
+            (d.wipe.active(), d.policy_key.clone(), d.policy_stale)
         });
         let ctx = Ctx {
             login,
@@ -375,7 +415,7 @@ impl EasServer {
         if wipe && ctx.req.command != Command::Provision {
             return provisioning_signal(&ctx, common::REMOTE_WIPE_REQUESTED);
         }
-        if self.config.provisioning_required()
+        if self.provisioning_required()
             && !matches!(ctx.req.command, Command::Provision | Command::Ping)
         {
             let sent = ctx.req.policy_key.as_deref().filter(|k| *k != "0");
@@ -386,6 +426,9 @@ impl EasServer {
                     common::INVALID_POLICY_KEY
                 };
                 return provisioning_signal(&ctx, status);
+            }
+            if stale {
+                return provisioning_signal(&ctx, common::POLICY_REFRESH);
             }
         }
         self.dispatch(&ctx).await

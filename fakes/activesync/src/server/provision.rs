@@ -119,8 +119,11 @@ impl EasServer {
             );
             return response::wbxml(&doc(P::Provision, out));
         }
-        let Some(configured) = self.config.policy.clone() else {
-            self.with_device(&ctx.key, |d| d.no_policy = true);
+        let Some(configured) = self.device_policy() else {
+            self.with_device(&ctx.key, |d| {
+                d.no_policy = true;
+                d.policy_stale = false;
+            });
             answer(
                 &mut out,
                 vec![
@@ -175,8 +178,10 @@ impl EasServer {
                     return response::wbxml(&doc(P::Provision, out));
                 };
                 match client_status {
-                    Some(policy_ack::APPLIED | policy_ack::PARTIAL | policy_ack::THIRD_PARTY) => {}
-                    Some(policy_ack::NOT_APPLIED) if self.config.enforce_policy => {
+                    Some(policy_ack::APPLIED | policy_ack::THIRD_PARTY) => {}
+                    // [MS-ASPROV] 3.1.5.2: a server that does not allow devices which cannot
+                    // fully apply its policy answers a partial (or no) application with 139.
+                    Some(policy_ack::PARTIAL | policy_ack::NOT_APPLIED) if self.enforcing() => {
                         self.with_device(&ctx.key, |d| d.pending_key = None);
                         return if version.uses_status_for_provisioning() {
                             provision_status(common::DEVICE_NOT_FULLY_PROVISIONABLE)
@@ -184,13 +189,14 @@ impl EasServer {
                             response::status(code::FORBIDDEN)
                         };
                     }
-                    Some(policy_ack::NOT_APPLIED) => {}
+                    Some(policy_ack::PARTIAL | policy_ack::NOT_APPLIED) => {}
                     _ => return provision_status(provision::PROTOCOL_ERROR),
                 }
                 let final_key = final_key.unwrap_or_else(|| self.new_policy_key());
                 self.with_device(&ctx.key, |d| {
                     d.policy_key = Some(final_key.clone());
                     d.pending_key = None;
+                    d.policy_stale = false;
                 });
                 answer(
                     &mut out,

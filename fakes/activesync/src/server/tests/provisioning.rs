@@ -5,7 +5,7 @@ use super::*;
 use crate::bodies;
 use crate::client::{EasError, ProvisionOutcome};
 use crate::http::Command;
-use crate::status::common;
+use crate::status::{common, policy_ack};
 use std::time::Duration;
 
 fn folder_sync_request(version: ProtocolVersion, key: Option<&str>) -> EasRequest {
@@ -84,6 +84,7 @@ fn the_acknowledgement_must_carry_the_key_it_was_given() {
         request(Command::Provision, "ack1").with_body(bodies::provision_acknowledgement(
             "MS-EAS-Provisioning-WBXML",
             key,
+            policy_ack::APPLIED,
         ))
     };
     let phase1 = request(Command::Provision, "ack1")
@@ -225,4 +226,69 @@ fn a_wipe_ends_a_pending_ping() {
     });
     assert!(matches!(outcome, Err(EasError::Wiped)), "{outcome:?}");
     assert!(w.sim.elapsed() - t0 < Duration::from_secs(21));
+}
+
+/// A policy that demands device encryption, which the test devices below cannot enforce.
+fn encryption_policy() -> DevicePolicy {
+    DevicePolicy { require_device_encryption: true, ..DevicePolicy::default() }
+}
+
+#[test]
+fn a_device_that_cannot_apply_the_policy_is_refused_with_139_when_the_server_insists() {
+    let w = world(14, EasConfig { policy: Some(encryption_policy()), ..enforced() });
+    let c = w.client("noenc", ProtocolVersion::V14_1);
+    c.set_unenforceable_policies(vec!["RequireDeviceEncryption".into()]);
+    let e = w.sim.block_on(c.provision()).unwrap_err();
+    assert!(matches!(&e, EasError::PolicyNotApplicable { settings } if settings == &["RequireDeviceEncryption".to_string()]), "{e}");
+    assert!(e.to_string().contains("RequireDeviceEncryption"), "{e}");
+    assert_eq!(w.server.device_state("alice", "noenc")["provisioned"], false);
+
+    // A setting it cannot enforce that this policy does not demand is no obstacle.
+    let other = w.client("nocam", ProtocolVersion::V14_1);
+    other.set_unenforceable_policies(vec!["AllowCamera".into()]);
+    assert!(matches!(w.sim.block_on(other.provision()).unwrap(), ProvisionOutcome::Provisioned { .. }));
+    assert!(other.policies_not_applied().is_empty());
+}
+
+#[test]
+fn a_server_that_allows_partial_application_accepts_the_device_and_records_what_it_could_not_apply() {
+    let w = world(15, EasConfig { policy: Some(encryption_policy()), enforce_policy: false, ..enforced() });
+    let c = w.client("noenc", ProtocolVersion::V14_1);
+    c.set_unenforceable_policies(vec!["RequireDeviceEncryption".into()]);
+    assert!(matches!(w.sim.block_on(c.provision()).unwrap(), ProvisionOutcome::Provisioned { .. }));
+    assert_eq!(c.policies_not_applied(), vec!["RequireDeviceEncryption".to_string()]);
+    assert!(w.sim.block_on(c.folder_sync()).is_ok());
+}
+
+#[test]
+fn a_changed_policy_sends_provisioned_devices_through_a_refresh() {
+    let w = world(16, enforced());
+    let c14 = w.client("r14", ProtocolVersion::V14_1);
+    let c12 = w.client("r12", ProtocolVersion::V12_1);
+    for c in [&c14, &c12] {
+        w.sim.block_on(c.folder_sync()).unwrap();
+    }
+    let old14 = c14.policy_key().unwrap();
+    let old12 = c12.policy_key().unwrap();
+    let stricter = DevicePolicy { min_device_password_length: Some(8), ..DevicePolicy::default() };
+    w.server.set_device_policy(Some(stricter.clone()), true);
+    assert_eq!(w.server.device_state("alice", "r14")["policy_stale"], true);
+
+    // On the wire: Status 143 from 14.0, HTTP 449 before, for the key that was valid.
+    let doc = body(&w.raw(&EasRequest::new(Command::FolderSync, "alice", "r14", "SimPhone", ProtocolVersion::V14_1)
+        .with_policy_key(Some(old14.clone()))
+        .with_body(bodies::folder_sync_request("0"))));
+    assert_eq!(doc.find(&["Status"]), Some("143"));
+    let r = w.raw(&EasRequest::new(Command::FolderSync, "alice", "r12", "SimPhone", ProtocolVersion::V12_1)
+        .with_policy_key(Some(old12.clone()))
+        .with_body(bodies::folder_sync_request("0")));
+    assert_eq!(r.status(), 449);
+
+    // The clients fetch the new policy and carry on.
+    for (c, old) in [(&c14, old14), (&c12, old12)] {
+        w.sim.block_on(c.folder_sync()).unwrap();
+        assert_eq!(c.policy(), Some(stricter.clone()));
+        assert_ne!(c.policy_key().unwrap(), old);
+    }
+    assert_eq!(w.server.device_state("alice", "r14")["policy_stale"], false);
 }
