@@ -2,6 +2,7 @@
 //! over simulated TLS by [`EasClient`] and by hand-built requests.
 
 mod commands;
+mod independent_decoders;
 mod ping;
 mod provisioning;
 mod robustness;
@@ -32,7 +33,13 @@ pub const PASSWORD: &str = "secret";
 pub struct BasicAuthFront {
     pub server: Arc<EasServer>,
     pub passwords: BTreeMap<String, String>,
+    /// Every ActiveSync exchange that reached the server, for tests that hand the bodies to
+    /// independent decoders.
+    pub wire: Wire,
 }
+
+/// Recorded ActiveSync exchanges: (command, request body, response status, response body).
+pub type Wire = Arc<std::sync::Mutex<Vec<(String, Vec<u8>, u16, Vec<u8>)>>>;
 
 impl Handler for BasicAuthFront {
     fn handle(&self, req: Request, _conn: ConnInfo) -> HandlerFuture {
@@ -44,11 +51,16 @@ impl Handler for BasicAuthFront {
         let user = basic_user(&req)
             .filter(|(u, p)| self.passwords.get(u) == Some(p))
             .map(|(u, _)| u);
+        let wire = self.wire.clone();
         Box::pin(async move {
-            match user {
+            let command = req.uri().query().and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("Cmd=")).map(str::to_string)).unwrap_or_else(|| req.method().to_string());
+            let request_body = req.body().to_vec();
+            let resp = match user {
                 Some(u) => server.handle(req, &u).await,
                 None => response::unauthorized("mail.example.test"),
-            }
+            };
+            wire.lock().unwrap().push((command, request_body, resp.status().as_u16(), resp.body().to_vec()));
+            resp
         })
     }
 }
@@ -77,6 +89,7 @@ pub struct World {
     pub sim: Simulation,
     pub server: Arc<EasServer>,
     pub store: MemoryStore,
+    pub wire: Wire,
 }
 
 /// An enforced enterprise policy.
@@ -103,6 +116,7 @@ pub fn world_with(seed: u64, config: EasConfig, store: MemoryStore) -> World {
         rng: sim.rng.fork("activesync"),
     };
     let server = EasServer::new(env, config, store.clone());
+    let wire = Wire::default();
     let passwords = [
         ("alice".to_string(), PASSWORD.to_string()),
         ("bob".to_string(), PASSWORD.to_string()),
@@ -114,12 +128,13 @@ pub fn world_with(seed: u64, config: EasConfig, store: MemoryStore) -> World {
         Arc::new(BasicAuthFront {
             server: server.clone(),
             passwords,
+            wire: wire.clone(),
         }),
         ClientAuth::None,
         true,
     )
     .unwrap();
-    World { sim, server, store }
+    World { sim, server, store, wire }
 }
 
 impl World {
