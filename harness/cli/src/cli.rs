@@ -102,6 +102,8 @@ pub enum ListFormat {
     Text,
     /// A JSON array of {file, line, feature, rule, scenario, tags}
     Json,
+    /// The Microsoft ActiveSync server requirements (by ID) that the scenarios' @spec tags cover, as Markdown
+    Requirements,
 }
 
 #[derive(Debug, Clone, Args)]

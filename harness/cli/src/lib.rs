@@ -14,6 +14,7 @@ pub mod filter;
 pub mod list;
 pub mod push_bench;
 pub mod report;
+pub mod requirements;
 pub mod roles;
 pub mod run;
 pub mod serve;

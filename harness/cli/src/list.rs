@@ -75,6 +75,7 @@ pub fn list(args: &ListArgs) -> Result<u8, CliError> {
     let (listed, errors) = collect(&args.selection)?;
     let rendered = match args.format {
         ListFormat::Text => render_text(&listed),
+        ListFormat::Requirements => crate::requirements::render_markdown(&crate::requirements::coverage(&listed)),
         ListFormat::Json => {
             let mut s = serde_json::to_string_pretty(&listed).map_err(|e| CliError::Harness(e.to_string()))?;
             s.push('\n');

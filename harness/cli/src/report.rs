@@ -14,6 +14,8 @@ use std::sync::{Arc, Mutex};
 pub const JUNIT_FILE: &str = "junit.xml";
 /// Standard Cucumber JSON report.
 pub const CUCUMBER_JSON_FILE: &str = "cucumber.json";
+/// The Microsoft server requirements the run's `@spec:` tags exercise (see `requirements`).
+pub const REQUIREMENTS_FILE: &str = "requirements.md";
 
 /// Report files of one run.
 #[derive(Debug, Clone)]

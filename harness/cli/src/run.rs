@@ -251,6 +251,9 @@ pub fn run(args: &RunArgs) -> Result<u8, CliError> {
         ..RunOptions::selected(&args.selection, args.seed, args.concurrency)
     };
     let result = run_suite(&opts)?;
+    let (listed, _) = crate::list::collect(&args.selection)?;
+    let map = crate::requirements::render_markdown(&crate::requirements::coverage(&listed));
+    report::write(&args.report_dir.join(report::REQUIREMENTS_FILE), map.as_bytes())?;
     if result.nothing_ran() {
         eprintln!("mailconform: no scenario was selected; check --tags, --name and the feature paths (try `mailconform list`)");
     }
