@@ -9,5 +9,6 @@ pub mod listener;
 pub mod securemail;
 pub mod serve;
 pub mod traveler;
+pub mod uem;
 
 pub use mailconform_apns as apns;
