@@ -2,7 +2,9 @@
 //! behind a [`mailconform_sim::Handler`], so it runs unchanged inside a simulation and on real
 //! sockets, and each has a small JSON control API under [`mailconform_sim::CONTROL_PREFIX`].
 
+pub mod boxer;
 pub mod defaults;
+pub mod ens;
 pub mod deployment;
 pub mod exchange;
 pub mod listener;

@@ -35,7 +35,17 @@ struct CollectionCache {
     items: BTreeMap<String, SyncItem>,
 }
 
+/// How the account authenticates: Basic with its login and password (the default), an
+/// OAuth access token, or a client certificate (certificate-based authentication).
+#[derive(Clone)]
+pub enum Credentials {
+    Basic,
+    Bearer(String),
+    Certificate(mailconform_sim::ClientIdentity),
+}
+
 struct ClientState {
+    credentials: Credentials,
     base_url: String,
     policy_key: Option<String>,
     policy: Option<DevicePolicy>,
@@ -90,6 +100,7 @@ impl EasClient {
             device_type: device_type.to_string(),
             version,
             state: Mutex::new(ClientState {
+                credentials: Credentials::Basic,
                 base_url: base_url.to_string(),
                 policy_key: None,
                 policy: None,
@@ -128,6 +139,11 @@ impl EasClient {
     /// Provision automatically on 449 / Status 140–144 and retry (on by default).
     pub fn set_auto_provision(&self, on: bool) {
         self.lock().auto_provision = on;
+    }
+
+    /// Authenticate with a token or a certificate instead of Basic.
+    pub fn set_credentials(&self, credentials: Credentials) {
+        self.lock().credentials = credentials;
     }
 
     /// Send the base64 query form instead of the plain one (12.1 and later only).

@@ -8,6 +8,7 @@ use crate::status::common;
 use crate::{decode, Document, Element};
 use base64::Engine;
 use mailconform_sim::{RequestOptions, Response};
+use super::Credentials;
 use std::time::Duration;
 
 impl EasClient {
@@ -51,23 +52,8 @@ impl EasClient {
             } else {
                 req.to_http(&base_url)?
             };
-            let credentials = base64::engine::general_purpose::STANDARD
-                .encode(format!("{}:{}", self.login, self.password));
-            if let Ok(v) = ::http::HeaderValue::from_str(&format!("Basic {credentials}")) {
-                http_req
-                    .headers_mut()
-                    .insert(::http::header::AUTHORIZATION, v);
-            }
-            let resp = self
-                .http
-                .send(
-                    http_req,
-                    &RequestOptions {
-                        timeout,
-                        ..Default::default()
-                    },
-                )
-                .await?;
+            let opts = self.authorize(&mut http_req, timeout);
+            let resp = self.http.send(http_req, &opts).await?;
             let status = resp.status().as_u16();
             if status == crate::http::code::REDIRECT && redirects < 3 {
                 if let Some(location) = header_value(&resp, header::LOCATION) {
@@ -121,6 +107,28 @@ impl EasClient {
         }
     }
 
+    /// Puts the account's credentials on a request: a Basic or Bearer `Authorization`
+    /// header, or a client certificate for the TLS handshake (certificate-based
+    /// authentication sends no header).
+    fn authorize(&self, req: &mut mailconform_sim::Request, timeout: std::time::Duration) -> RequestOptions {
+        let mut opts = RequestOptions { timeout, ..Default::default() };
+        let value = match &self.lock().credentials {
+            Credentials::Basic => {
+                let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", self.login, self.password));
+                Some(format!("Basic {encoded}"))
+            }
+            Credentials::Bearer(token) => Some(format!("Bearer {token}")),
+            Credentials::Certificate(identity) => {
+                opts.identity = Some(identity.clone());
+                None
+            }
+        };
+        if let Some(v) = value.and_then(|v| ::http::HeaderValue::from_str(&v).ok()) {
+            req.headers_mut().insert(::http::header::AUTHORIZATION, v);
+        }
+        opts
+    }
+
     /// OPTIONS: the versions and commands the server advertises.
     pub async fn options(&self) -> Result<ServerOptions, EasError> {
         let base_url = self.base_url();
@@ -129,21 +137,8 @@ impl EasClient {
             .uri(&base_url)
             .body(bytes::Bytes::new())
             .map_err(|e| EasError::Request(crate::http::RequestError::Build(e.to_string())))?;
-        let credentials = base64::engine::general_purpose::STANDARD
-            .encode(format!("{}:{}", self.login, self.password));
-        if let Ok(v) = ::http::HeaderValue::from_str(&format!("Basic {credentials}")) {
-            req.headers_mut().insert(::http::header::AUTHORIZATION, v);
-        }
-        let resp = self
-            .http
-            .send(
-                req,
-                &RequestOptions {
-                    timeout: COMMAND_TIMEOUT,
-                    ..Default::default()
-                },
-            )
-            .await?;
+        let opts = self.authorize(&mut req, COMMAND_TIMEOUT);
+        let resp = self.http.send(req, &opts).await?;
         let status = resp.status().as_u16();
         if is_html(&resp) {
             return Err(EasError::LoginForm {

@@ -1,0 +1,279 @@
+//! Workspace ONE Boxer for iOS, as far as seed 003 needs it: it registers with ENS2 for push
+//! (handing over the authentication it uses for ActiveSync, which ENS then uses for EWS),
+//! syncs over ActiveSync through SEG V2, checks in with the UEM console, and on an enterprise
+//! wipe deletes its data and keeps trying to unregister from ENS2 until it succeeds.
+//!
+//! Control API under `/_mailconform`:
+//!
+//! | call | does |
+//! | --- | --- |
+//! | `POST /setup` | device token from APNs, registration with ENS |
+//! | `POST /sync` | ActiveSync through SEG: OPTIONS, Provision, FolderSync, Sync of the Inbox |
+//! | `POST /checkin` | picks up the console's commands (an enterprise wipe starts here) |
+//! | `GET /state` | token, registration, sync result, wipe and unregistration attempts |
+
+use crate::ens::MailAuth;
+use mailconform_activesync::client::{Credentials, EasClient};
+use mailconform_activesync::http::ProtocolVersion;
+use mailconform_activesync::store::FolderType;
+use mailconform_sim::http::json_response;
+use mailconform_sim::pki::Credential;
+use mailconform_sim::{ClientIdentity, ConnInfo, ControlClient, ControlError, FakeEnv, HandlerFuture, Request, SharedHandler, CONTROL_PREFIX};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+#[derive(Clone, Debug)]
+pub struct BoxerConfig {
+    pub device_name: String,
+    /// The ActiveSync DeviceId, also the device's ID in the console and at ENS.
+    pub device_id: String,
+    pub email: String,
+    pub auth: MailAuth,
+    /// The ActiveSync endpoint: SEG's `/Microsoft-Server-ActiveSync`.
+    pub eas_url: String,
+    /// ENS's API base, e.g. `https://ens.example.test/api/ens`.
+    pub ens_api: String,
+    /// The console's device API base, `https://uem.example.test/api/mdm/devices`.
+    pub uem_api: String,
+    pub apns_base: String,
+    pub app_id: String,
+    /// How long Boxer waits between attempts to unregister after a wipe.
+    pub unregister_retry: Duration,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct BoxerState {
+    pub device_token: Option<String>,
+    pub registered: bool,
+    pub register_error: Option<String>,
+    pub eas_synced: bool,
+    pub eas_error: Option<String>,
+    pub inbox: Vec<String>,
+    pub wiped: bool,
+    pub unregister_attempts: u32,
+    /// Virtual ms since the epoch at which ENS confirmed the unregistration.
+    pub unregistered_at_ms: Option<u64>,
+    pub log: Vec<String>,
+}
+
+pub struct Boxer {
+    env: FakeEnv,
+    config: BoxerConfig,
+    state: Mutex<BoxerState>,
+}
+
+impl Boxer {
+    pub fn new(env: FakeEnv, config: BoxerConfig) -> Arc<Boxer> {
+        Arc::new(Boxer { env, config, state: Mutex::new(BoxerState::default()) })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BoxerState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn log(&self, line: impl Into<String>) {
+        let at = self.env.clock.rfc3339();
+        self.lock().log.push(format!("{at} {}", line.into()));
+    }
+
+    fn client(&self, base: &str) -> ControlClient {
+        ControlClient::new(self.env.http.clone(), base)
+    }
+
+    /// A device token from APNs, then the registration with ENS.
+    pub async fn setup(&self) -> Result<(), String> {
+        let known = self.lock().device_token.clone();
+        let token = match known {
+            Some(t) => t,
+            None => {
+                let apns = self.client(&format!("{}{CONTROL_PREFIX}", self.config.apns_base));
+                let v = apns.post("/devices", &json!({"bundle_id": self.config.app_id, "environment": "production"})).await.map_err(|e| self.fail_register(format!("getting a device token from APNs: {e}")))?;
+                let t = v["token"].as_str().unwrap_or_default().to_string();
+                self.lock().device_token = Some(t.clone());
+                t
+            }
+        };
+        let body = json!({
+            "device_id": self.config.device_id,
+            "email": self.config.email,
+            "apns_token": token,
+            "apns_environment": "production",
+            "auth": self.config.auth,
+        });
+        match self.client(&self.config.ens_api).post("/v1/registrations", &body).await {
+            Ok(_) => {
+                let mut s = self.lock();
+                s.registered = true;
+                s.register_error = None;
+                drop(s);
+                self.log("registered with ENS");
+                Ok(())
+            }
+            Err(e) => Err(self.fail_register(format!("registering with ENS: {e}"))),
+        }
+    }
+
+    fn fail_register(&self, msg: String) -> String {
+        let mut s = self.lock();
+        s.registered = false;
+        s.register_error = Some(msg.clone());
+        drop(s);
+        self.log(msg.clone());
+        msg
+    }
+
+    fn eas_client(&self) -> Result<EasClient, String> {
+        let (login, password, credentials) = match &self.config.auth {
+            MailAuth::Basic { username, password } => (username.clone(), password.clone(), Credentials::Basic),
+            MailAuth::Oauth { token } => (self.config.email.clone(), String::new(), Credentials::Bearer(token.clone())),
+            MailAuth::Certificate { cert_pem, key_pem } => {
+                let credential = Credential::from_pem(cert_pem, key_pem).map_err(|e| e.to_string())?;
+                (self.config.email.clone(), String::new(), Credentials::Certificate(ClientIdentity { id: format!("boxer:{}", self.config.device_id), credential }))
+            }
+        };
+        let c = EasClient::new(self.env.http.clone(), &self.config.eas_url, &login, &password, &self.config.device_id, "iPhone", ProtocolVersion::V14_1);
+        c.set_credentials(credentials);
+        Ok(c)
+    }
+
+    /// OPTIONS, Provision, FolderSync and a Sync of the Inbox, through SEG.
+    pub async fn sync(&self) -> Result<(), String> {
+        if self.lock().wiped {
+            return Err("Boxer was wiped; it holds no account".into());
+        }
+        let c = self.eas_client()?;
+        let outcome: Result<Vec<String>, String> = async {
+            c.options().await.map_err(|e| e.to_string())?;
+            c.provision().await.map_err(|e| e.to_string())?;
+            c.folder_sync().await.map_err(|e| e.to_string())?;
+            let inbox = c.folder_id(FolderType::Inbox).ok_or("the server sent no Inbox")?;
+            c.sync(&inbox).await.map_err(|e| e.to_string())?;
+            Ok(c.items(&inbox).iter().filter_map(|i| i.subject().map(str::to_string)).collect())
+        }
+        .await;
+        let mut s = self.lock();
+        match outcome {
+            Ok(inbox) => {
+                s.eas_synced = true;
+                s.eas_error = None;
+                s.inbox = inbox;
+                Ok(())
+            }
+            Err(e) => {
+                s.eas_synced = false;
+                s.eas_error = Some(e.clone());
+                Err(e)
+            }
+        }
+    }
+
+    /// Picks up the console's commands; an enterprise wipe deletes the account's data and
+    /// starts the unregistration from ENS.
+    pub async fn check_in(self: &Arc<Self>) -> Result<(), String> {
+        let uem = self.client(&self.config.uem_api);
+        let v = uem.get(&format!("/{}/commands", self.config.device_id)).await.map_err(|e| e.to_string())?;
+        let wipe = v["commands"].as_array().is_some_and(|c| c.iter().any(|c| c == "EnterpriseWipe"));
+        if wipe && !self.lock().wiped {
+            {
+                let mut s = self.lock();
+                s.wiped = true;
+                s.inbox.clear();
+                s.eas_synced = false;
+            }
+            self.log("enterprise wipe: account data deleted, unregistering from ENS");
+            let me = self.clone();
+            tokio::spawn(async move { me.unregister_until_done().await });
+        }
+        Ok(())
+    }
+
+    /// The device is the one that must tell ENS (seed 003): it tries until ENS confirms,
+    /// however long ENS is out of reach.
+    async fn unregister_until_done(self: Arc<Self>) {
+        let ens = self.client(&self.config.ens_api);
+        loop {
+            self.lock().unregister_attempts += 1;
+            match ens.delete(&format!("/v1/registrations/{}", self.config.device_id)).await {
+                // 404: ENS no longer knows the device, which is what unregistering is for.
+                Ok(_) | Err(ControlError::Status { status: 404, .. }) => {
+                    let now = self.env.clock.unix_millis();
+                    let mut s = self.lock();
+                    s.registered = false;
+                    s.unregistered_at_ms = Some(now);
+                    drop(s);
+                    self.log("unregistered from ENS");
+                    return;
+                }
+                Err(e) => {
+                    self.log(format!("unregistering from ENS failed ({e}); trying again in {:?}", self.config.unregister_retry));
+                    tokio::time::sleep(self.config.unregister_retry).await;
+                }
+            }
+        }
+    }
+
+    pub fn state(&self) -> BoxerState {
+        self.lock().clone()
+    }
+}
+
+impl SharedHandler for Boxer {
+    fn handle(self: Arc<Self>, req: Request, _conn: ConnInfo) -> HandlerFuture {
+        Box::pin(async move {
+            let path = req.uri().path().to_string();
+            let Some(rest) = path.strip_prefix(CONTROL_PREFIX) else {
+                return json_response(404, &json!({"error": "a device serves only its control API"}));
+            };
+            let result = match (req.method().as_str(), rest.trim_matches('/')) {
+                ("POST", "setup") => self.setup().await,
+                ("POST", "sync") => self.sync().await,
+                ("POST", "checkin") => self.check_in().await,
+                ("GET", "state") => Ok(()),
+                (m, r) => return json_response(404, &json!({"error": format!("no control operation {m} {r}; try POST setup, sync, checkin or GET state")})),
+            };
+            let mut v = serde_json::to_value(self.state()).unwrap_or_default();
+            if let Err(e) = result {
+                v["error"] = Value::String(e);
+            }
+            json_response(200, &v)
+        })
+    }
+}
+
+/// Typed client of Boxer's control API, for steps. Every call answers the state after it,
+/// with `error` set when the action failed.
+#[derive(Clone)]
+pub struct BoxerControl(pub ControlClient);
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct BoxerView {
+    #[serde(flatten)]
+    pub state: BoxerState,
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
+impl BoxerControl {
+    async fn call(&self, method: &str, path: &str) -> Result<BoxerView, ControlError> {
+        let v = if method == "GET" { self.0.get(path).await? } else { self.0.post(path, &json!({})).await? };
+        serde_json::from_value(v).map_err(|e| ControlError::Json { url: path.to_string(), reason: e.to_string() })
+    }
+
+    pub async fn setup(&self) -> Result<BoxerView, ControlError> {
+        self.call("POST", "/setup").await
+    }
+
+    pub async fn sync(&self) -> Result<BoxerView, ControlError> {
+        self.call("POST", "/sync").await
+    }
+
+    pub async fn check_in(&self) -> Result<BoxerView, ControlError> {
+        self.call("POST", "/checkin").await
+    }
+
+    pub async fn state(&self) -> Result<BoxerView, ControlError> {
+        self.call("GET", "/state").await
+    }
+}

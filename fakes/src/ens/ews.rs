@@ -1,0 +1,113 @@
+//! ENS's side of EWS: read the inbox and subscribe to push, for one device, with the
+//! device's own authentication and the device header SEG checks compliance by.
+
+use super::{Ens, MailAuth, DEVICE_HEADER};
+use base64::Engine;
+use bytes::Bytes;
+use mailconform_ews::{
+    parse_fault, parse_get_folder_response, parse_subscribe_response, write_request, EventType, FolderInfo, FolderRef, Operation, PushSubscriptionRequest,
+    ResponseCode, SchemaVersion,
+};
+use mailconform_sim::pki::Credential;
+use mailconform_sim::{ClientIdentity, RequestOptions};
+use std::time::Duration;
+
+/// Versions ENS speaks, newest first; a server that refuses one gets the next.
+const VERSIONS: [SchemaVersion; 3] = [SchemaVersion::Exchange2013, SchemaVersion::Exchange2010Sp1, SchemaVersion::Exchange2007Sp1];
+
+/// Why an EWS call failed: the HTTP status (0 when none came back) and what was said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EwsFailure {
+    pub status: u16,
+    pub detail: String,
+}
+
+impl std::fmt::Display for EwsFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.status == 0 {
+            write!(f, "{}", self.detail)
+        } else {
+            write!(f, "HTTP {}: {}", self.status, self.detail)
+        }
+    }
+}
+
+fn failure(status: u16, detail: impl Into<String>) -> EwsFailure {
+    EwsFailure { status, detail: detail.into() }
+}
+
+impl Ens {
+    async fn ews_call(&self, device_id: &str, auth: &MailAuth, version: SchemaVersion, op: &Operation) -> Result<Bytes, EwsFailure> {
+        let mut builder = http::Request::post(&self.config.ews_url)
+            .header(http::header::CONTENT_TYPE, "text/xml; charset=utf-8")
+            .header(http::header::USER_AGENT, "ENS2")
+            .header(DEVICE_HEADER, device_id);
+        let mut opts = RequestOptions { timeout: Duration::from_secs(60), ..Default::default() };
+        match auth {
+            MailAuth::Basic { username, password } => {
+                let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"));
+                builder = builder.header(http::header::AUTHORIZATION, format!("Basic {encoded}"));
+            }
+            MailAuth::Oauth { token } => builder = builder.header(http::header::AUTHORIZATION, format!("Bearer {token}")),
+            MailAuth::Certificate { cert_pem, key_pem } => {
+                let credential = Credential::from_pem(cert_pem, key_pem).map_err(|e| failure(0, format!("Boxer's certificate: {e}")))?;
+                opts.identity = Some(ClientIdentity { id: format!("ens-device:{device_id}"), credential });
+            }
+        }
+        let req = builder.body(Bytes::from(write_request(version, op))).map_err(|e| failure(0, e.to_string()))?;
+        let resp = self.env.http.send(req, &opts).await.map_err(|e| failure(0, format!("EWS unreachable: {e}")))?;
+        match resp.status().as_u16() {
+            200 => Ok(resp.into_body()),
+            401 => {
+                let offered: Vec<String> = resp.headers().get_all(http::header::WWW_AUTHENTICATE).iter().filter_map(|v| v.to_str().ok()).map(|v| v.split_whitespace().next().unwrap_or(v).to_string()).collect();
+                Err(failure(401, format!("EWS refused {} authentication (it offers {})", auth.method(), if offered.is_empty() { "nothing".into() } else { offered.join(", ") })))
+            }
+            500 => match parse_fault(resp.body()) {
+                Ok(Some(f)) if f.code == ResponseCode::ErrorInvalidServerVersion => Err(failure(500, VERSION_REFUSED)),
+                Ok(Some(f)) => Err(failure(500, format!("EWS fault {}: {}", f.code, f.message))),
+                _ => Err(failure(500, "EWS answered 500 without a SOAP fault")),
+            },
+            s => Err(failure(s, String::from_utf8_lossy(resp.body()).chars().take(200).collect::<String>())),
+        }
+    }
+
+    async fn ews(&self, device_id: &str, auth: &MailAuth, op: &Operation) -> Result<Bytes, EwsFailure> {
+        let mut last = failure(0, "no EWS schema version");
+        for v in VERSIONS {
+            match self.ews_call(device_id, auth, v, op).await {
+                Err(e) if e.detail == VERSION_REFUSED => last = e,
+                other => return other,
+            }
+        }
+        Err(last)
+    }
+
+    pub(crate) async fn inbox(&self, device_id: &str, auth: &MailAuth) -> Result<FolderInfo, EwsFailure> {
+        let op = Operation::GetFolder { folder_ids: vec![FolderRef::Distinguished { id: "inbox".into(), mailbox: None }], base_shape: Some("AllProperties".into()) };
+        let body = self.ews(device_id, auth, &op).await?;
+        match parse_get_folder_response(&body).map_err(|e| failure(200, e.to_string()))?.into_iter().next() {
+            Some(Ok(f)) => Ok(f),
+            Some(Err(e)) => Err(failure(200, format!("GetFolder failed: {} {}", e.code, e.message))),
+            None => Err(failure(200, "GetFolder answered no folder")),
+        }
+    }
+
+    pub(crate) async fn subscribe(&self, device_id: &str, auth: &MailAuth, inbox_id: &str) -> Result<String, EwsFailure> {
+        let op = Operation::Subscribe(PushSubscriptionRequest {
+            subscribe_to_all_folders: false,
+            folder_ids: vec![FolderRef::Id { id: inbox_id.to_string(), change_key: None }],
+            event_types: vec![EventType::NewMail, EventType::Created, EventType::Modified],
+            watermark: None,
+            status_frequency: Some("15".into()),
+            url: Some(self.notify_url(device_id)),
+            caller_data: None,
+        });
+        let body = self.ews(device_id, auth, &op).await?;
+        match parse_subscribe_response(&body).map_err(|e| failure(200, e.to_string()))? {
+            Ok((id, _watermark)) => Ok(id),
+            Err(e) => Err(failure(200, format!("Subscribe failed: {} {}", e.code, e.message))),
+        }
+    }
+}
+
+const VERSION_REFUSED: &str = "server refused the schema version";

@@ -1,0 +1,57 @@
+//! Exchange's notifications for one device: answered at once (OK, or Unsubscribe for a device
+//! that unregistered), then the inbox is read over EWS — through SEG, which may block the
+//! device — and the unread count pushed to Boxer through APNs.
+
+use super::{Ens, EnsPush};
+use mailconform_apns::{ProviderAuth, ProviderClient};
+use mailconform_ews::{parse_send_notification, write_fault, write_send_notification_result, EventType, Fault, ResponseCode, SubscriptionStatus};
+use mailconform_sim::http::response;
+use mailconform_sim::{Request, Response};
+use serde_json::json;
+use std::sync::Arc;
+
+const XML: &str = "text/xml; charset=utf-8";
+
+pub async fn handle(ens: &Arc<Ens>, device_id: &str, req: &Request) -> Response {
+    let notifications = match parse_send_notification(req.body()) {
+        Ok(n) => n,
+        Err(e) => {
+            let f = Fault { faultcode: "soap:Client".into(), faultstring: e.to_string(), code: ResponseCode::ErrorSchemaValidation, message: e.to_string(), line_position: None };
+            return response(500, XML, write_fault(None, &f));
+        }
+    };
+    let device_id = device_id.to_ascii_lowercase();
+    let Some(reg) = ens.lock().registrations.get(&device_id).cloned() else {
+        return response(200, XML, write_send_notification_result(SubscriptionStatus::Unsubscribe));
+    };
+    let changed = notifications.iter().flat_map(|n| &n.events).any(|e| matches!(e.kind, EventType::NewMail | EventType::Created | EventType::Modified));
+    if changed {
+        let ens = ens.clone();
+        tokio::spawn(async move { push(&ens, &reg).await });
+    }
+    response(200, XML, write_send_notification_result(SubscriptionStatus::Ok))
+}
+
+async fn push(ens: &Ens, reg: &super::EnsRegistration) {
+    let at_ms = ens.now_ms();
+    let mut record = EnsPush { at_ms, device_id: reg.device_id.clone(), badge: None, outcome: String::new() };
+    match ens.inbox(&reg.device_id, &reg.auth).await {
+        Err(e) if e.status == 403 || e.status == 456 => record.outcome = format!("blocked by the gateway: {e}"),
+        Err(e) => record.outcome = format!("reading the inbox failed: {e}"),
+        Ok(inbox) => {
+            record.badge = Some(inbox.unread_count);
+            let auth = ProviderAuth::Token { team_id: ens.config.apns_team_id.clone(), key_id: ens.config.apns_key_id.clone(), pkcs8_der: ens.config.apns_key_pkcs8.clone() };
+            let payload = json!({"aps": {"badge": inbox.unread_count, "content-available": 1}});
+            let outcome = match ProviderClient::new(ens.env.http.clone(), ens.env.clock.clone(), &ens.config.apns_base, auth) {
+                Ok(client) => client.push(&reg.apns_token, &ens.config.app_id, "alert", 10, &payload).await,
+                Err(e) => Err(e),
+            };
+            record.outcome = match outcome {
+                Ok(o) if o.status == 200 => "sent".into(),
+                Ok(o) => format!("apns {} {}", o.status, o.reason.unwrap_or_default()),
+                Err(e) => format!("apns unreachable: {e}"),
+            };
+        }
+    }
+    ens.lock().pushes.push(record);
+}
