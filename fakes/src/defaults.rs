@@ -34,3 +34,25 @@ pub mod roles {
 pub fn device_host(name: &str) -> String {
     format!("{}.device.{DOMAIN}", name.to_ascii_lowercase())
 }
+
+/// The Workspace ONE side of the default world (seed 003).
+pub const SEG_HOST: &str = "seg.example.test";
+pub const ENS_HOST: &str = "ens.example.test";
+pub const UEM_HOST: &str = "uem.example.test";
+/// Boxer's bundle ID, the topic of ENS's pushes.
+pub const BOXER_APP_ID: &str = "com.example.boxer";
+
+/// Role names of the Workspace ONE side.
+pub mod ws1_roles {
+    pub const SEG: &str = "seg";
+    pub const ENS: &str = "ens";
+    pub const UEM: &str = "uem";
+    pub fn boxer(name: &str) -> String {
+        format!("boxer.{name}")
+    }
+}
+
+/// Host of a simulated Boxer's control API.
+pub fn boxer_host(name: &str) -> String {
+    format!("{}.boxer.{DOMAIN}", name.to_ascii_lowercase())
+}

@@ -172,6 +172,66 @@ pub fn add_traveler(sim: &mut Simulation, mut config: TravelerConfig) -> Result<
     sim.add_host(defaults::roles::TRAVELER, &host, Arc::new(t), ClientAuth::None, true)
 }
 
+/// The UEM console.
+pub fn add_uem(sim: &mut Simulation) -> Result<FaultGate, SimError> {
+    let uem = {
+        let _rt = sim.enter();
+        crate::uem::Uem::new(env(sim, defaults::UEM_HOST))
+    };
+    sim.add_host(defaults::ws1_roles::UEM, defaults::UEM_HOST, Arc::new(uem), ClientAuth::None, false)
+}
+
+/// ENS2 on its host, pushing with the default team's signing key (`team_pkcs8`, from
+/// [`add_apns`]).
+pub fn add_ens(sim: &mut Simulation, placement: crate::ens::Placement, ews_url: &str, team_pkcs8: Vec<u8>) -> Result<FaultGate, SimError> {
+    let config = crate::ens::EnsConfig {
+        host: defaults::ENS_HOST.to_string(),
+        placement,
+        ews_url: ews_url.to_string(),
+        apns_base: format!("https://{}", defaults::APNS_HOST),
+        app_id: defaults::BOXER_APP_ID.to_string(),
+        apns_team_id: defaults::TEAM_ID.to_string(),
+        apns_key_id: defaults::KEY_ID.to_string(),
+        apns_key_pkcs8: team_pkcs8,
+    };
+    let ens = {
+        let _rt = sim.enter();
+        crate::ens::Ens::new(env(sim, defaults::ENS_HOST), config)
+    };
+    sim.add_host(defaults::ws1_roles::ENS, defaults::ENS_HOST, Arc::new(ens), ClientAuth::None, false)
+}
+
+/// Boxer for one of the default users, with Basic authentication, syncing through SEG and
+/// registered with a cloud ENS.
+pub fn default_boxer_config(name: &str, email: &str) -> crate::boxer::BoxerConfig {
+    let (login, password) = defaults::USERS
+        .iter()
+        .find(|u| u.1 == email)
+        .map(|u| (u.0.to_string(), u.2.to_string()))
+        .unwrap_or_else(|| (email.split('@').next().unwrap_or(email).to_string(), String::new()));
+    crate::boxer::BoxerConfig {
+        device_name: name.to_string(),
+        device_id: format!("Boxer{:X}", name.bytes().fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)))),
+        email: email.to_string(),
+        auth: crate::ens::MailAuth::Basic { username: login, password },
+        eas_url: format!("https://{}/Microsoft-Server-ActiveSync", defaults::SEG_HOST),
+        ens_api: format!("https://{}{}", defaults::ENS_HOST, crate::ens::Placement::Cloud.api_prefix()),
+        uem_api: format!("https://{}{}", defaults::UEM_HOST, crate::uem::API_PREFIX.trim_end_matches('/')),
+        apns_base: format!("https://{}", defaults::APNS_HOST),
+        app_id: defaults::BOXER_APP_ID.to_string(),
+        unregister_retry: Duration::from_secs(60),
+    }
+}
+
+pub fn add_boxer(sim: &mut Simulation, config: crate::boxer::BoxerConfig) -> Result<FaultGate, SimError> {
+    let name = config.device_name.clone();
+    let b = {
+        let _rt = sim.enter();
+        crate::boxer::Boxer::new(env(sim, &format!("boxer:{name}")), config)
+    };
+    sim.add_host(&defaults::ws1_roles::boxer(&name), &defaults::boxer_host(&name), Arc::new(b), ClientAuth::None, false)
+}
+
 /// Control clients for roles, looked up by name in the topology.
 pub struct Roles<'a> {
     sim: &'a Simulation,
@@ -209,5 +269,21 @@ impl<'a> Roles<'a> {
 
     pub fn device(&self, name: &str) -> Result<DeviceControl, String> {
         self.control(&defaults::roles::device(name)).map(DeviceControl)
+    }
+
+    pub fn uem(&self) -> Result<crate::uem::UemControl, String> {
+        self.control(defaults::ws1_roles::UEM).map(crate::uem::UemControl)
+    }
+
+    pub fn ens(&self) -> Result<crate::ens::EnsControl, String> {
+        let e = self.sim.topology.require(defaults::ws1_roles::ENS)?;
+        Ok(crate::ens::EnsControl {
+            control: ControlClient::new(self.sim.control_client(), &e.control_url),
+            api: ControlClient::new(self.sim.client(), &format!("{}{}", e.base_url, crate::ens::Placement::Cloud.api_prefix())),
+        })
+    }
+
+    pub fn boxer(&self, name: &str) -> Result<crate::boxer::BoxerControl, String> {
+        self.control(&defaults::ws1_roles::boxer(name)).map(crate::boxer::BoxerControl)
     }
 }
