@@ -107,8 +107,15 @@ impl Simulation {
     /// Put a fake on `host` (HTTPS on 443, plain HTTP on 80 when `plain_http`), registering it in
     /// the topology under `role`. Returns the gate that faults it.
     pub fn add_host(&mut self, role: &str, host: &str, handler: Arc<dyn Handler>, client_auth: ClientAuth, plain_http: bool) -> Result<FaultGate, SimError> {
-        let gate = FaultGate::default();
         let leaf = self.leaf(host)?;
+        self.add_host_with_leaf(role, host, handler, &leaf, client_auth, plain_http)
+    }
+
+    /// A host serving a certificate of its own rather than one of the run's CA (a server
+    /// with a self-signed certificate, which clients trust only if told to).
+    pub fn add_host_with_leaf(&mut self, role: &str, host: &str, handler: Arc<dyn Handler>, leaf: &Credential, client_auth: ClientAuth, plain_http: bool) -> Result<FaultGate, SimError> {
+        let gate = FaultGate::default();
+        let leaf = leaf.clone();
         let cfg = tls::server_config(&leaf, client_auth, &self.clock, &[b"h2", b"http/1.1"])?;
         let tls_server = Arc::new(HostServer { name: host.to_string(), handler: handler.clone(), tls: Some(cfg), gate: gate.clone() });
         self.net.bind(host, 443, tls_server);

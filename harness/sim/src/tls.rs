@@ -68,3 +68,40 @@ pub fn client_config(roots: Arc<RootCertStore>, identity: Option<&Credential>, c
     cfg.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
     Ok(Arc::new(cfg))
 }
+
+/// A client configuration that accepts any server certificate: what a gateway configured to
+/// ignore TLS errors towards its mail server does (SEG's `ignoreSslErrorsWithExch`).
+pub fn client_config_accepting_any(identity: Option<&Credential>, clock: &Clock, alpn: &[&[u8]]) -> Result<Arc<ClientConfig>, SimError> {
+    let mut cfg = (*client_config(Arc::new(RootCertStore::empty()), identity, clock, alpn)?).clone();
+    cfg.dangerous().set_certificate_verifier(Arc::new(AcceptAnyServerCertificate(provider())));
+    Ok(Arc::new(cfg))
+}
+
+/// Checks the handshake signatures but not the certificate chain or name.
+#[derive(Debug)]
+struct AcceptAnyServerCertificate(Arc<rustls::crypto::CryptoProvider>);
+
+impl rustls::client::danger::ServerCertVerifier for AcceptAnyServerCertificate {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &rustls_pki_types::ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: rustls_pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        Ok(rustls::client::danger::ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(&self, message: &[u8], cert: &CertificateDer<'_>, dss: &rustls::DigitallySignedStruct) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+    }
+
+    fn verify_tls13_signature(&self, message: &[u8], cert: &CertificateDer<'_>, dss: &rustls::DigitallySignedStruct) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}

@@ -74,13 +74,32 @@ pub static CONNECTIONS_OPENED: std::sync::atomic::AtomicU64 = std::sync::atomic:
 pub struct HttpClient {
     dialer: Arc<dyn Dialer>,
     roots: Arc<RootCertStore>,
+    /// Accept any server certificate (a gateway told to ignore TLS errors).
+    accept_any_certificate: bool,
     clock: Clock,
     pool: Arc<Mutex<Pool>>,
 }
 
 impl HttpClient {
     pub fn new(dialer: Arc<dyn Dialer>, roots: Arc<RootCertStore>, clock: Clock) -> Self {
-        HttpClient { dialer, roots, clock, pool: Arc::default() }
+        HttpClient { dialer, roots, clock, accept_any_certificate: false, pool: Arc::default() }
+    }
+
+    /// A client on the same network with a pool of its own, trusting `roots` instead: a
+    /// gateway with its own trust store.
+    pub fn with_roots(&self, roots: Arc<RootCertStore>) -> Self {
+        HttpClient { dialer: self.dialer.clone(), roots, clock: self.clock.clone(), accept_any_certificate: false, pool: Arc::default() }
+    }
+
+    /// A client on the same network with a pool of its own that accepts any server
+    /// certificate: a gateway configured to ignore TLS errors towards its mail server.
+    pub fn accepting_any_certificate(&self) -> Self {
+        HttpClient { accept_any_certificate: true, ..self.with_roots(self.roots.clone()) }
+    }
+
+    /// The roots this client trusts.
+    pub fn roots(&self) -> &Arc<RootCertStore> {
+        &self.roots
     }
 
     /// Forget every pooled connection (a device that goes offline, a listener restart).
@@ -208,7 +227,12 @@ impl HttpClient {
             }
         }
         let alpn: &[&[u8]] = if opts.http2 { &[b"h2"] } else { &[b"http/1.1"] };
-        let cfg = tls::client_config(self.roots.clone(), opts.identity.as_ref().map(|i| &i.credential), &self.clock, alpn)?;
+        let identity = opts.identity.as_ref().map(|i| &i.credential);
+        let cfg = if self.accept_any_certificate {
+            tls::client_config_accepting_any(identity, &self.clock, alpn)?
+        } else {
+            tls::client_config(self.roots.clone(), identity, &self.clock, alpn)?
+        };
         p.tls.insert(id, (opts.http2, cfg.clone()));
         Ok(cfg)
     }
