@@ -322,9 +322,20 @@ pub fn parse(value: &str) -> Result<Vec<Challenge>> {
     Ok(out)
 }
 
-/// The one credential of an `Authorization` value.
+/// The one credential of an `Authorization` value. A value that is a scheme name, a space and
+/// something that is not a token68 (`Basic !!!`) still names its scheme, so that the server
+/// can answer "bad credentials of this scheme" (400) rather than ignore it.
 pub fn parse_authorization(value: &str) -> Result<Challenge> {
-    let mut all = parse(value)?;
+    let mut all = match parse(value) {
+        Ok(all) => all,
+        Err(e) => {
+            let (scheme, rest) = value.trim().split_once(' ').ok_or(e.clone())?;
+            if scheme.is_empty() || !scheme.bytes().all(is_tchar) || rest.trim().is_empty() {
+                return Err(e);
+            }
+            return Ok(Challenge::with_token(Scheme::parse(scheme), rest.trim()));
+        }
+    };
     match all.len() {
         1 => Ok(all.remove(0)),
         0 => Err(AuthError::Header("the Authorization header is empty".into())),
@@ -382,6 +393,8 @@ mod tests {
             assert!(parse(v).is_err(), "{v}");
         }
         assert!(parse_authorization("").is_err());
+        assert_eq!(parse_authorization("Basic !!!").unwrap().token.as_deref(), Some("!!!"));
+        assert!(parse_authorization("\"quoted\" x").is_err());
         assert!(parse_authorization("Basic a, NTLM b").is_err());
     }
 
