@@ -131,16 +131,12 @@ pub struct ServeArgs {
 
     /// Authentication methods of Exchange's EWS directory, comma-separated: basic, ntlm,
     /// negotiate, certificate, oauth (default: basic)
-    #[arg(long, value_name = "LIST", value_parser = parse_auth_list)]
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_auth_method)]
     pub ews_auth: Option<Vec<mailconform_fakes::exchange::AuthMethod>>,
 }
 
-fn parse_auth_list(s: &str) -> Result<Vec<mailconform_fakes::exchange::AuthMethod>, String> {
-    let list = mailconform_fakes::exchange::AuthMethod::parse_list(s)?;
-    if list.is_empty() {
-        return Err("name at least one method".into());
-    }
-    Ok(list)
+fn parse_auth_method(s: &str) -> Result<mailconform_fakes::exchange::AuthMethod, String> {
+    mailconform_fakes::exchange::AuthMethod::parse(s).ok_or_else(|| format!("unknown authentication method `{s}`; use basic, ntlm, negotiate, certificate or oauth"))
 }
 
 #[derive(Debug, Clone, Args)]
@@ -219,7 +215,7 @@ mod tests {
         use mailconform_fakes::exchange::AuthMethod;
         let cli = Cli::try_parse_from(["mailconform", "serve", "exchange", "--ews-auth", "basic,ntlm"]).unwrap();
         let Command::Serve(args) = cli.command else { panic!("not serve") };
-        assert_eq!(args.ews_auth, Some(vec![AuthMethod::Ntlm, AuthMethod::Basic]));
+        assert_eq!(args.ews_auth, Some(vec![AuthMethod::Basic, AuthMethod::Ntlm]));
         assert!(Cli::try_parse_from(["mailconform", "serve", "exchange", "--ews-auth", "digest"]).is_err());
     }
 }
