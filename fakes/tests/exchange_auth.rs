@@ -367,7 +367,7 @@ fn bad_authorization_values_get_400_or_401_and_break_nothing() {
         let len = rng.below(300) as usize;
         let bytes = rng.bytes(len);
         let scheme = ["NTLM", "Negotiate", "Bearer", "Basic"][i % 4];
-        let value = if i % 8 < 4 { format!("{scheme} {}", B64.encode(&bytes)) } else { format!("{scheme} {}", B64.encode(&bytes)[..(len / 2)].to_string()) };
+        let value = if i % 8 < 4 { format!("{scheme} {}", B64.encode(&bytes)) } else { format!("{scheme} {}", &B64.encode(&bytes)[..(len / 2)]) };
         let r = on(&sim, &sim.client(), Some(&value));
         assert!(matches!(r.status().as_u16(), 400 | 401), "{value}: {}", r.status());
     }

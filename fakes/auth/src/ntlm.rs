@@ -214,7 +214,7 @@ pub(crate) fn utf16(s: &str) -> Vec<u8> {
 }
 
 fn from_utf16(b: &[u8]) -> Result<String> {
-    if b.len() % 2 != 0 {
+    if !b.len().is_multiple_of(2) {
         return Err(malformed("a UTF-16 string has an odd length".into()));
     }
     let units: Vec<u16> = b.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
