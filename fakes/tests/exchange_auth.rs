@@ -182,6 +182,23 @@ fn ntlm_with_a_wrong_password_or_unknown_user_is_refused() {
     assert_inbox(&on(&sim, &client, Some(&ntlm(&initiator.authenticate(&type2, [1; 8]).unwrap()))));
 }
 
+/// The client-side helper other fakes use completes the handshake through one pooled client.
+#[test]
+fn the_ntlm_client_helper_authenticates_under_ntlm_and_negotiate() {
+    use mailconform_auth::http_client::send_ntlm;
+    use mailconform_auth::Scheme;
+    for (seed, methods, scheme) in [(20, [Ntlm, Basic], Scheme::Ntlm), (21, [Negotiate, Basic], Scheme::Negotiate)] {
+        let sim = sim_with(seed, &methods);
+        let client = sim.client();
+        let req: Request = http::Request::builder().method("POST").uri(EWS_URL).header(http::header::CONTENT_TYPE, "text/xml; charset=utf-8").body(get_folder()).unwrap();
+        let mut good = NtlmInitiator::new("EXAMPLE\\bob", "bob-pw", "ENS");
+        assert_inbox(&sim.block_on(send_ntlm(&client, &req, &RequestOptions::default(), &mut good, scheme.clone(), [5; 8])).unwrap());
+        let mut bad = NtlmInitiator::new("EXAMPLE\\bob", "alice-pw", "ENS");
+        let r = sim.block_on(send_ntlm(&sim.client(), &req, &RequestOptions::default(), &mut bad, scheme, [5; 8])).unwrap();
+        assert_eq!(r.status(), 401);
+    }
+}
+
 #[test]
 fn ntlm_is_not_accepted_when_only_basic_is_enabled() {
     let sim = sim_with(7, &[Basic]);

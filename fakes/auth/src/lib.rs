@@ -6,12 +6,14 @@
 //! - [`kdc_host`]: that KDC as a simulation host with a small HTTP API;
 //! - [`jwt`]: a fake OAuth issuer (ES256, JWKS) and the verifier a resource runs;
 //! - [`certificate`]: the UPN a client certificate names;
-//! - [`challenge`]: `WWW-Authenticate`/`Authorization` values and the scheme names.
+//! - [`challenge`]: `WWW-Authenticate`/`Authorization` values and the scheme names;
+//! - [`http_client`]: the NTLM handshake sent through the simulation's HTTP client.
 
 pub mod certificate;
 pub mod challenge;
 mod der;
 pub mod error;
+pub mod http_client;
 pub mod jwt;
 pub mod kdc_host;
 pub mod kerberos;

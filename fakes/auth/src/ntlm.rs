@@ -963,6 +963,20 @@ mod tests {
         }
 
         #[test]
+        fn truncated_base64_is_a_clean_error(cut in 0usize..500) {
+            use base64::Engine;
+            let mut c = NtlmInitiator::new("EXAMPLE\\alice", "alice-pw", "PHONE");
+            let s = server();
+            let Step::Challenge(ch) = s.step(1, &c.negotiate(), [1; 8], T0, users).unwrap() else { panic!() };
+            let encoded = base64::engine::general_purpose::STANDARD.encode(c.authenticate(&ch, [2; 8]).unwrap());
+            if cut < encoded.len() {
+                let header = crate::challenge::parse_authorization(&format!("NTLM {}", &encoded[..cut]));
+                let outcome = header.and_then(|h| h.decoded_token()).and_then(|bytes| s.step(1, &bytes, [1; 8], T0, users));
+                prop_assert!(matches!(outcome, Err(AuthError::Base64 { .. } | AuthError::NtlmMalformed(_) | AuthError::Header(_))), "{outcome:?}");
+            }
+        }
+
+        #[test]
         fn truncated_messages_are_clean_errors(cut in 0usize..300) {
             let mut c = NtlmInitiator::new("EXAMPLE\\alice", "alice-pw", "PHONE");
             let s = server();
