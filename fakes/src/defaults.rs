@@ -9,6 +9,16 @@ pub const APP_ID: &str = "com.example.securemail";
 pub const TEAM_ID: &str = "TEAM123456";
 pub const KEY_ID: &str = "KEY1234567";
 pub const NTLM_DOMAIN: &str = "EXAMPLE";
+/// The Kerberos realm of the default world, and its KDC's host.
+pub const KERBEROS_REALM: &str = mailconform_auth::kerberos::DEFAULT_REALM;
+pub const KDC_HOST: &str = "kdc.example.test";
+/// Exchange's service account (`HTTP/mail.example.test`): its keytab is derived from this.
+pub const EXCHANGE_SERVICE_PASSWORD: &str = "mail-svc-pw";
+/// SEG's service account (`HTTP/seg.example.test`), trusted to delegate to Exchange (KCD).
+pub const SEG_SPN: &str = "HTTP/seg.example.test";
+pub const SEG_SERVICE_PASSWORD: &str = "seg-svc-pw";
+/// The fake OAuth issuer of the default world (its `iss`).
+pub const OAUTH_ISSUER: &str = "https://login.example.test/example.test/v2.0";
 
 /// Built-in mailboxes: (login, e-mail address, password).
 pub const USERS: [(&str, &str, &str); 2] = [("alice", "alice@example.test", "alice-pw"), ("bob", "bob@example.test", "bob-pw")];
@@ -25,6 +35,7 @@ pub mod roles {
     pub const APNS: &str = "apns";
     pub const APNS_SANDBOX: &str = "apns.sandbox";
     pub const TRAVELER: &str = "traveler";
+    pub const KDC: &str = "kdc";
     pub fn device(name: &str) -> String {
         format!("device.{name}")
     }

@@ -5,7 +5,8 @@
 
 use crate::apns::{generate_team_key, Apns, ApnsConfig, ApnsControl, Environment};
 use crate::defaults;
-use crate::exchange::{Exchange, ExchangeConfig, ExchangeControl};
+use crate::exchange::{AuthMethod, Exchange, ExchangeConfig, ExchangeControl};
+use mailconform_auth::{Kdc, KdcControl, KdcServer};
 use crate::listener::{Listener, ListenerConfig, ListenerControl, Region};
 use crate::traveler::{Person, Traveler, TravelerConfig, TravelerControl};
 use crate::securemail::{DeviceControl, MailBackend, SecureMail, SecureMailConfig};
@@ -39,12 +40,53 @@ pub fn add_exchange(sim: &mut Simulation, config: ExchangeConfig, aliases: &[Str
         Exchange::new(env(sim, &format!("exchange:{host}")), config)
     };
     let role = if host == defaults::EXCHANGE_HOST { defaults::roles::EXCHANGE.to_string() } else { format!("exchange.{host}") };
-    let mut gates = vec![(role.clone(), sim.add_host(&role, &host, Arc::new(ex.clone()), ClientAuth::None, false)?)];
+    let client_auth = exchange_client_auth(&ex.config().ews_auth, sim.pki.ca.cert_der());
+    let mut gates = vec![(role.clone(), sim.add_host(&role, &host, Arc::new(ex.clone()), client_auth.clone(), false)?)];
     for alias in aliases {
         let r = format!("exchange.{alias}");
-        gates.push((r.clone(), sim.add_host(&r, alias, Arc::new(ex.clone()), ClientAuth::None, false)?));
+        gates.push((r.clone(), sim.add_host(&r, alias, Arc::new(ex.clone()), client_auth.clone(), false)?));
     }
     Ok(gates)
+}
+
+/// Exchange asks for client certificates (of the run's CA) only when certificate
+/// authentication is enabled, so that every other deployment's TLS stays as it was.
+pub fn exchange_client_auth(methods: &[AuthMethod], ca: &rustls_pki_types::CertificateDer<'static>) -> ClientAuth {
+    if methods.contains(&AuthMethod::Certificate) {
+        ClientAuth::Optional(tls::roots(std::slice::from_ref(ca)))
+    } else {
+        ClientAuth::None
+    }
+}
+
+/// The KDC of the default world: the built-in users, Exchange's service account
+/// (`HTTP/mail.example.test`) and SEG's (`HTTP/seg.example.test`, allowed to delegate to
+/// Exchange).
+pub fn default_kdc(clock: mailconform_sim::Clock, rng: mailconform_sim::SeededRng) -> Kdc {
+    let kdc = Kdc::new(defaults::KERBEROS_REALM, clock, rng);
+    for (_, email, pw) in defaults::USERS {
+        kdc.add_user(email, pw);
+    }
+    let exchange_spn = format!("HTTP/{}", defaults::EXCHANGE_HOST);
+    kdc.add_service(&exchange_spn, defaults::EXCHANGE_SERVICE_PASSWORD, &[]);
+    kdc.add_service(defaults::SEG_SPN, defaults::SEG_SERVICE_PASSWORD, &[&exchange_spn]);
+    kdc
+}
+
+/// The KDC on `kdc.example.test` (role `kdc`).
+pub fn add_kdc(sim: &mut Simulation, kdc: Kdc) -> Result<FaultGate, SimError> {
+    sim.add_host(defaults::roles::KDC, defaults::KDC_HOST, Arc::new(KdcServer(Arc::new(kdc))), ClientAuth::None, false)
+}
+
+/// A client certificate of the run's CA for `upn` (subjectAltName otherName UPN), valid from a
+/// day ago for `validity` of virtual time: what IIS maps to an account and SEG uses for KCD.
+pub fn user_certificate(sim: &Simulation, upn: &str, validity: Duration) -> Result<Credential, SimError> {
+    let now = sim.unix_millis() as i64 / 1000;
+    let _rt = sim.enter();
+    sim.pki.ca.client_leaf_with_upn(
+        &ClientCertSpec { common_name: upn.to_string(), uid: None, not_before_unix: now - 86_400, not_after_unix: now + validity.as_secs() as i64 },
+        Some(upn),
+    )
 }
 
 /// An APNs provider certificate for `app_id` (subject UID = the bundle ID), issued by the run's
@@ -257,6 +299,10 @@ impl<'a> Roles<'a> {
             control: ControlClient::new(self.sim.control_client(), &e.control_url),
             api: ControlClient::new(self.sim.client(), &format!("{}/api/v1", e.base_url)),
         })
+    }
+
+    pub fn kdc(&self) -> Result<KdcControl, String> {
+        self.control(defaults::roles::KDC).map(KdcControl)
     }
 
     pub fn apns(&self) -> Result<ApnsControl, String> {

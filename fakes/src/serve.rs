@@ -18,7 +18,14 @@ use std::path::Path;
 use std::sync::Arc;
 
 /// Roles `serve` knows. `listener` means all three regions.
-pub const ROLES: [&str; 7] = ["exchange", "listener", "listener.us-east-1", "listener.eu-west-1", "listener.ap-southeast-1", "apns", "traveler"];
+pub const ROLES: [&str; 8] = ["exchange", "listener", "listener.us-east-1", "listener.eu-west-1", "listener.ap-southeast-1", "apns", "traveler", "kdc"];
+
+/// How the served fakes are configured beyond their defaults.
+#[derive(Clone, Debug, Default)]
+pub struct ServeOptions {
+    /// The EWS authentication methods of Exchange (default: Basic only).
+    pub ews_auth: Option<Vec<crate::exchange::AuthMethod>>,
+}
 
 pub fn known(role: &str) -> bool {
     ROLES.contains(&role) || role == "all"
@@ -27,6 +34,11 @@ pub fn known(role: &str) -> bool {
 /// Start `roles` and write the state directory. The fakes run on the current tokio runtime
 /// until it ends.
 pub async fn start(roles: &[String], bind: IpAddr, state_dir: &Path) -> Result<RealWorld, SimError> {
+    start_with(roles, bind, state_dir, &ServeOptions::default()).await
+}
+
+/// [`start`] with options.
+pub async fn start_with(roles: &[String], bind: IpAddr, state_dir: &Path, options: &ServeOptions) -> Result<RealWorld, SimError> {
     let world = RealWorld::new(1)?;
     let want = |r: &str| roles.iter().any(|x| x == r || x == "all");
     std::fs::create_dir_all(state_dir)?;
@@ -39,8 +51,17 @@ pub async fn start(roles: &[String], bind: IpAddr, state_dir: &Path) -> Result<R
         }
     }
     if want("exchange") {
-        let ex = Exchange::new(world.env("exchange"), default_exchange_config());
-        world.bind(defaults::roles::EXCHANGE, defaults::EXCHANGE_HOST, Arc::new(ex), ClientAuth::None, bind).await?;
+        let mut config = default_exchange_config();
+        if let Some(methods) = &options.ews_auth {
+            config.ews_auth = methods.clone();
+        }
+        let client_auth = crate::deployment::exchange_client_auth(&config.ews_auth, world.pki.ca.cert_der());
+        let ex = Exchange::new(world.env("exchange"), config);
+        world.bind(defaults::roles::EXCHANGE, defaults::EXCHANGE_HOST, Arc::new(ex), client_auth, bind).await?;
+    }
+    if want("kdc") {
+        let kdc = crate::deployment::default_kdc(world.clock.clone(), world.env("kdc").rng);
+        world.bind(defaults::roles::KDC, defaults::KDC_HOST, Arc::new(mailconform_auth::KdcServer(Arc::new(kdc))), ClientAuth::None, bind).await?;
     }
     let provider = world.pki.push_ca.client_leaf(&ClientCertSpec {
         common_name: format!("Apple Push Services: {}", defaults::APP_ID),

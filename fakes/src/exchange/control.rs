@@ -12,6 +12,8 @@
 //! | `GET /subscriptions` | every push subscription and its state |
 //! | `GET /requests` | every EWS request: host name, user, operation |
 //! | `GET /deliveries` | every SendNotification POST with its time and outcome |
+//! | `GET /auth` | `{"ews": ["negotiate","ntlm","basic",...], "oauth": {...} or null, "kerberos_spn"}` |
+//! | `PUT /auth` `{"ews": [...], "oauth"?: {"issuer","audience","jwks"} or null}` | sets the EWS methods (and the trusted OAuth issuer) |
 
 use super::mailbox::MailboxEvent;
 use super::push::{self, DeliveryRecord, SubscriptionView};
@@ -89,8 +91,48 @@ pub async fn handle(ex: &Arc<Exchange>, method: http::Method, path: &str, body: 
             let state = ex.state.lock().expect("state poisoned");
             json_response(200, &serde_json::to_value(&state.deliveries).unwrap_or_default())
         }
+        ("GET", ["auth"]) => json_response(200, &auth_view(ex)),
+        ("PUT", ["auth"]) => set_auth(ex, &body),
         _ => response(404, "application/json", json!({"error": format!("no control operation {method} {path}")}).to_string()),
     }
+}
+
+fn auth_view(ex: &Exchange) -> Value {
+    json!({"ews": ex.auth.methods(), "oauth": ex.auth.oauth(), "kerberos_spn": ex.auth.keytab().map(|k| k.spn.clone())})
+}
+
+/// `{"ews": [...]}` replaces the EWS methods; `"oauth"` (when present) replaces the trusted issuer.
+fn set_auth(ex: &Exchange, body: &Value) -> Response {
+    let hint = "send {\"ews\": [\"basic\", \"ntlm\", \"negotiate\", \"certificate\", \"oauth\"]} with at least one method, and optionally \"oauth\": {\"issuer\", \"audience\", \"jwks\"}";
+    let Some(list) = body["ews"].as_array() else {
+        return json_response(400, &json!({"error": hint}));
+    };
+    let mut methods = Vec::new();
+    for v in list {
+        match v.as_str().and_then(mailconform_auth::AuthMethod::parse) {
+            Some(m) => methods.push(m),
+            None => return json_response(400, &json!({"error": format!("unknown authentication method {v}; {hint}")})),
+        }
+    }
+    if methods.is_empty() {
+        return json_response(400, &json!({"error": hint}));
+    }
+    if let Some(o) = body.get("oauth") {
+        match serde_json::from_value::<Option<mailconform_auth::OAuthTrust>>(o.clone()) {
+            Ok(t) => ex.auth.set_oauth(t),
+            Err(e) => return json_response(400, &json!({"error": format!("oauth: {e}; {hint}")})),
+        }
+    }
+    ex.auth.set_methods(methods);
+    json_response(200, &auth_view(ex))
+}
+
+/// The EWS authentication settings as the control API reports them.
+#[derive(Clone, Debug, serde::Deserialize)]
+pub struct EwsAuthView {
+    pub ews: Vec<mailconform_auth::AuthMethod>,
+    pub oauth: Option<mailconform_auth::OAuthTrust>,
+    pub kerberos_spn: Option<String>,
 }
 
 /// A note or a task, which live only on the ActiveSync side of the mailbox here.
@@ -249,6 +291,23 @@ impl ExchangeControl {
 
     pub async fn deliveries(&self) -> Result<Vec<DeliveryRecordView>, ControlError> {
         self.0.get_as("/deliveries").await
+    }
+
+    /// The EWS authentication methods (in IIS order) and the trusted OAuth issuer.
+    pub async fn ews_auth(&self) -> Result<EwsAuthView, ControlError> {
+        self.0.get_as("/auth").await
+    }
+
+    /// Replaces the EWS authentication methods.
+    pub async fn set_ews_auth(&self, methods: &[mailconform_auth::AuthMethod]) -> Result<EwsAuthView, ControlError> {
+        let v = self.0.put("/auth", &json!({ "ews": methods })).await?;
+        serde_json::from_value(v).map_err(|e| ControlError::Json { url: format!("{}/auth", self.0.base()), reason: e.to_string() })
+    }
+
+    /// Replaces the methods and the trusted OAuth issuer (`None` trusts none).
+    pub async fn set_ews_auth_with_oauth(&self, methods: &[mailconform_auth::AuthMethod], oauth: Option<&mailconform_auth::OAuthTrust>) -> Result<EwsAuthView, ControlError> {
+        let v = self.0.put("/auth", &json!({ "ews": methods, "oauth": oauth })).await?;
+        serde_json::from_value(v).map_err(|e| ControlError::Json { url: format!("{}/auth", self.0.base()), reason: e.to_string() })
     }
 }
 

@@ -9,7 +9,7 @@ use mailconform_ews::{
     ResponseError, SchemaVersion, ServerVersionInfo,
 };
 use mailconform_sim::http::response;
-use mailconform_sim::{Request, Response};
+use mailconform_sim::{ConnInfo, Request, Response};
 use std::sync::Arc;
 
 const XML: &str = "text/xml; charset=utf-8";
@@ -17,18 +17,30 @@ const XML: &str = "text/xml; charset=utf-8";
 /// URLs this long or longer are refused, as Exchange refuses them (ErrorInvalidPushSubscriptionUrl).
 const MAX_PUSH_URL: usize = 2083;
 
-pub async fn handle(ex: &Arc<Exchange>, req: Request) -> Response {
+pub async fn handle(ex: &Arc<Exchange>, req: Request, conn: ConnInfo) -> Response {
     let cfg = ex.config();
-    let server = cfg.profile.server_version_info();
     if req.method() != http::Method::POST {
         let mut r = response(405, "text/html", "<html><body>405 - Method not allowed.</body></html>");
         r.headers_mut().insert(http::header::ALLOW, "POST".parse().expect("static"));
         return r;
     }
-    let user = match auth::authenticate(&req, &cfg.users, &cfg.host) {
-        Ok(u) => u,
-        Err(challenge) => return *challenge,
+    let authenticated = match auth::authenticate(&ex.auth, &ex.env, &cfg.users, &cfg.host, &req, &conn) {
+        Ok(a) => a,
+        Err(answer) => return *answer,
     };
+    let mut answer = serve_authenticated(ex, req, &authenticated.user, authenticated.method).await;
+    if let Some((name, value)) = authenticated.reply {
+        if let Ok(v) = value.parse() {
+            answer.headers_mut().insert(name, v);
+        }
+    }
+    answer
+}
+
+/// The answer to an authenticated request.
+async fn serve_authenticated(ex: &Arc<Exchange>, req: Request, user: &super::mailbox::User, method: mailconform_auth::AuthMethod) -> Response {
+    let cfg = ex.config();
+    let server = cfg.profile.server_version_info();
     let envelope = match parse_request(req.body()) {
         Ok(e) => e,
         Err(e) => return fault(&server, e.to_request_fault()),
@@ -65,7 +77,7 @@ pub async fn handle(ex: &Arc<Exchange>, req: Request) -> Response {
     let host = req.headers().get(http::header::HOST).and_then(|h| h.to_str().ok()).map(str::to_string)
         .or_else(|| req.uri().host().map(str::to_string)).unwrap_or_default();
     let at_ms = ex.now_ms();
-    ex.state.lock().expect("state poisoned").requests.push(super::EwsRequestRecord { at_ms, host, user: user.email.clone(), operation: op_name });
+    ex.state.lock().expect("state poisoned").requests.push(super::EwsRequestRecord { at_ms, host, user: user.email.clone(), operation: op_name, auth: method.name().to_string() });
     let body = match envelope.operation {
         Operation::GetFolder { folder_ids, .. } => get_folder(ex, &server, &user.email, &folder_ids),
         Operation::Subscribe(p) => subscribe(ex, &server, &user.email, version, p),

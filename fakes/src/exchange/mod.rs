@@ -1,7 +1,7 @@
 //! The Exchange fake: EWS over SOAP 1.1 at `/EWS/Exchange.asmx`, push subscriptions with
 //! Exchange's retry behaviour, and a control API to deliver mail and read what was pushed.
 
-mod auth;
+pub mod auth;
 mod control;
 mod ews;
 pub mod mailbox;
@@ -9,7 +9,8 @@ pub mod profile;
 mod push;
 pub mod retry;
 
-pub use control::{DeliveryRecordView, ExchangeControl};
+pub use control::{DeliveryRecordView, EwsAuthView, ExchangeControl};
+pub use mailconform_auth::{AuthMethod, Keytab, OAuthTrust};
 pub use profile::ServerProfile;
 pub use push::{DeliveryRecord, SubscriptionView};
 pub use retry::{RetryMode, RetrySchedule};
@@ -35,6 +36,13 @@ pub struct ExchangeConfig {
     pub push_timeout: Duration,
     pub users: Vec<User>,
     pub domain: String,
+    /// Authentication methods of the EWS virtual directory; by default Basic only. Certificate
+    /// also needs the host to ask for client certificates (deployment does when it is set).
+    pub ews_auth: Vec<AuthMethod>,
+    /// The keytab of `HTTP/<host>`, for Negotiate (Kerberos) tickets from the KDC.
+    pub keytab: Option<Keytab>,
+    /// The OAuth issuer whose tokens EWS accepts as Bearer credentials.
+    pub oauth: Option<OAuthTrust>,
 }
 
 impl ExchangeConfig {
@@ -46,7 +54,21 @@ impl ExchangeConfig {
             push_timeout: Duration::from_secs(20),
             users: Vec::new(),
             domain: "EXAMPLE".into(),
+            ews_auth: vec![AuthMethod::Basic],
+            keytab: Some(Keytab::new(crate::defaults::KERBEROS_REALM, &format!("HTTP/{host}"), crate::defaults::EXCHANGE_SERVICE_PASSWORD)),
+            oauth: None,
         }
+    }
+
+    /// The same with these EWS authentication methods.
+    pub fn with_ews_auth(mut self, methods: &[AuthMethod]) -> Self {
+        self.ews_auth = methods.to_vec();
+        self
+    }
+
+    /// The OAuth audience (resource) of this server: `https://<host>`.
+    pub fn oauth_audience(&self) -> String {
+        format!("https://{}", self.host)
     }
 
     pub fn with_user(mut self, login: &str, email: &str, password: &str) -> Self {
@@ -63,6 +85,7 @@ pub struct Exchange {
     pub(crate) eas_store: mailconform_activesync::MemoryStore,
     pub(crate) config: ExchangeConfig,
     pub(crate) state: Mutex<State>,
+    pub(crate) auth: auth::EwsAuth,
 }
 
 #[derive(Default)]
@@ -80,6 +103,9 @@ pub struct EwsRequestRecord {
     pub host: String,
     pub user: String,
     pub operation: String,
+    /// The authentication method the request used (`basic`, `ntlm`, `negotiate`, ...).
+    #[serde(default)]
+    pub auth: String,
 }
 
 impl Exchange {
@@ -103,7 +129,14 @@ impl Exchange {
             ..Default::default()
         };
         let eas = mailconform_activesync::EasServer::new(env.clone(), eas_config, eas_store.clone());
-        Arc::new(Exchange { env, config, state: Mutex::new(state), eas, eas_store })
+        let identity = mailconform_auth::ntlm::ServerIdentity {
+            nb_domain: config.domain.clone(),
+            nb_computer: "EXCH01".into(),
+            dns_domain: config.host.split_once('.').map(|(_, d)| d.to_string()).unwrap_or_default(),
+            dns_computer: config.host.clone(),
+        };
+        let auth = auth::EwsAuth::new(config.ews_auth.clone(), config.oauth.clone(), config.keytab.clone(), identity);
+        Arc::new(Exchange { env, config, state: Mutex::new(state), eas, eas_store, auth })
     }
 
     pub(crate) fn config(&self) -> &ExchangeConfig {
@@ -116,7 +149,7 @@ impl Exchange {
 }
 
 impl SharedHandler for Exchange {
-    fn handle(self: Arc<Self>, req: Request, _conn: ConnInfo) -> HandlerFuture {
+    fn handle(self: Arc<Self>, req: Request, conn: ConnInfo) -> HandlerFuture {
         let me = self;
         Box::pin(async move {
             let path = req.uri().path().to_string();
@@ -127,10 +160,10 @@ impl SharedHandler for Exchange {
                 return control::handle(&me, req.method().clone(), rest, req.body()).await;
             }
             if path.eq_ignore_ascii_case(EWS_PATH) {
-                return ews::handle(&me, req).await;
+                return ews::handle(&me, req, conn).await;
             }
             if path.eq_ignore_ascii_case(EAS_PATH) {
-                return match auth::authenticate(&req, &me.config.users, &me.config.host) {
+                return match auth::basic_only(&req, &me.config.users, &me.config.host) {
                     Ok(user) => me.eas.handle(req, &user.login).await,
                     Err(challenge) => *challenge,
                 };

@@ -130,6 +130,15 @@ pub struct ServeArgs {
     /// fresh directory under the system's temporary directory (its path is printed)
     #[arg(long, value_name = "DIR")]
     pub state_dir: Option<PathBuf>,
+
+    /// Authentication methods of Exchange's EWS directory, comma-separated: basic, ntlm,
+    /// negotiate, certificate, oauth (default: basic)
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_auth_method)]
+    pub ews_auth: Option<Vec<mailconform_fakes::exchange::AuthMethod>>,
+}
+
+fn parse_auth_method(s: &str) -> Result<mailconform_fakes::exchange::AuthMethod, String> {
+    mailconform_fakes::exchange::AuthMethod::parse(s).ok_or_else(|| format!("unknown authentication method `{s}`; use basic, ntlm, negotiate, certificate or oauth"))
 }
 
 #[derive(Debug, Clone, Args)]
@@ -200,5 +209,15 @@ mod tests {
         let cli = Cli::try_parse_from(["mailconform", "serve", "ews", "apns", "--bind", "0.0.0.0"]).unwrap();
         let Command::Serve(args) = cli.command else { panic!("not serve") };
         assert_eq!(args.roles, ["ews", "apns"]);
+        assert_eq!(args.ews_auth, None);
+    }
+
+    #[test]
+    fn serve_takes_an_ews_auth_list() {
+        use mailconform_fakes::exchange::AuthMethod;
+        let cli = Cli::try_parse_from(["mailconform", "serve", "exchange", "--ews-auth", "basic,ntlm"]).unwrap();
+        let Command::Serve(args) = cli.command else { panic!("not serve") };
+        assert_eq!(args.ews_auth, Some(vec![AuthMethod::Basic, AuthMethod::Ntlm]));
+        assert!(Cli::try_parse_from(["mailconform", "serve", "exchange", "--ews-auth", "digest"]).is_err());
     }
 }

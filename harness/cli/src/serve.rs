@@ -10,7 +10,7 @@ pub fn serve(args: &ServeArgs) -> Result<(), CliError> {
         Some(d) => d.clone(),
         None => fresh_state_dir(),
     };
-    roles::start(&args.roles, args.bind, &dir)
+    roles::start(&args.roles, args.bind, &dir, &mailconform_fakes::serve::ServeOptions { ews_auth: args.ews_auth.clone() })
 }
 
 /// A new directory per serve, so two serves never share keys or endpoints.

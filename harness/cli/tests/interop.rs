@@ -1,5 +1,5 @@
 //! Widely used third-party clients, unchanged, against the fakes `mailconform serve` runs on
-//! real sockets: exchangelib (EWS push), aioapns (APNs, certificate and token modes) and
+//! real sockets: exchangelib (EWS push, and NTLM with requests-ntlm), aioapns (APNs, certificate and token modes) and
 //! pyactivesync (ActiveSync; its one version constant set to 14.1 for Exchange 2013, which
 //! does not offer 16.1). The clients are Python packages pinned in
 //! `tests/interop/requirements.txt`; without them these tests fail and say how to install them.
@@ -28,12 +28,18 @@ impl Serve {
     /// Starts `mailconform serve <roles> --state-dir <fresh dir>` and waits until it has
     /// written endpoints.json.
     fn start(label: &str, roles: &[&str]) -> Serve {
+        Serve::start_with(label, roles, &[])
+    }
+
+    /// [`Serve::start`] with further command-line arguments (e.g. `--ews-auth ntlm`).
+    fn start_with(label: &str, roles: &[&str], args: &[&str]) -> Serve {
         let dir = common::scratch(label);
         let state = dir.join("state");
         let (stdout, stderr) = (dir.join("serve.stdout"), dir.join("serve.stderr"));
         let child = Command::new(env!("CARGO_BIN_EXE_mailconform"))
             .arg("serve")
             .args(roles)
+            .args(args)
             .arg("--state-dir")
             .arg(&state)
             .env_remove("RUST_LOG")
@@ -155,8 +161,13 @@ fn run_client(serve: &Serve, script: &str) -> ClientRun {
 
 /// Runs a client script against a fresh serve and asserts it succeeded; returns its JSON line.
 fn client_passes(label: &str, roles: &[&str], script: &str) -> serde_json::Value {
+    client_passes_with(label, roles, &[], script)
+}
+
+/// [`client_passes`] with further `serve` arguments.
+fn client_passes_with(label: &str, roles: &[&str], args: &[&str], script: &str) -> serde_json::Value {
     require_clients();
-    let serve = Serve::start(label, roles);
+    let serve = Serve::start_with(label, roles, args);
     let run = run_client(&serve, script);
     let hint = if run.status.code() == Some(3) { format!("\nthe client packages are missing; install them with: {INSTALL}") } else { String::new() };
     assert!(
@@ -178,6 +189,19 @@ fn client_passes(label: &str, roles: &[&str], script: &str) -> serde_json::Value
 fn exchangelib_receives_push_notifications_from_the_exchange_fake() {
     let result = client_passes("interop-ews", &["exchange"], "ews_exchangelib.py");
     assert_eq!(result["unread_after"], result["unread_before"].as_u64().expect("unread_before") + 1, "{result}");
+}
+
+/// requests-ntlm (pyspnego) and exchangelib with auth_type=NTLM complete the real three-leg
+/// handshake against EWS offering NTLM only, and a wrong password is refused by both.
+#[test]
+fn requests_ntlm_and_exchangelib_authenticate_with_ntlm_against_the_exchange_fake() {
+    let result = client_passes_with("interop-ews-ntlm", &["exchange"], &["--ews-auth", "ntlm"], "ews_ntlm.py");
+    assert_eq!(result["offered"], "NTLM", "{result}");
+    assert_eq!(result["requests_ntlm_legs"], serde_json::json!([401, 401]), "a 401 challenge, then the 401 carrying the CHALLENGE message: {result}");
+    assert_eq!(result["wrong_password"], 401, "{result}");
+    assert_eq!(result["exchangelib_auth_type"], "NTLM", "{result}");
+    assert_eq!(result["exchangelib_wrong_password_refused"], true, "{result}");
+    assert_eq!(result["recorded_auth"], serde_json::json!(["ntlm"]), "{result}");
 }
 
 #[test]

@@ -139,6 +139,12 @@ impl CertAuthority {
     }
 
     pub fn client_leaf(&self, spec: &ClientCertSpec) -> Result<Credential, SimError> {
+        self.client_leaf_with_upn(spec, None)
+    }
+
+    /// A client certificate that also names a user principal (subjectAltName otherName
+    /// 1.3.6.1.4.1.311.20.2.3), as certificates for Windows certificate mapping and KCD do.
+    pub fn client_leaf_with_upn(&self, spec: &ClientCertSpec, upn: Option<&str>) -> Result<Credential, SimError> {
         let mut params = CertificateParams::new(Vec::<String>::new()).map_err(pki_err)?;
         let mut dn = DistinguishedName::new();
         dn.push(DnType::CommonName, spec.common_name.as_str());
@@ -146,6 +152,9 @@ impl CertAuthority {
             dn.push(DnType::CustomDnType(OID_UID.to_vec()), DnValue::Utf8String(uid.clone()));
         }
         params.distinguished_name = dn;
+        if let Some(upn) = upn {
+            params.subject_alt_names.push(SanType::OtherName((vec![1, 3, 6, 1, 4, 1, 311, 20, 2, 3], upn.into())));
+        }
         params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
         params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
         params.not_before = OffsetDateTime::from_unix_timestamp(spec.not_before_unix).map_err(pki_err)?;

@@ -1,0 +1,28 @@
+//! HTTP authentication for the fakes, each part a real protocol implementation:
+//!
+//! - [`ntlm`]: the [MS-NLMP] messages, NTLMv2, a connection-bound acceptor and an initiator;
+//! - [`spnego`]: the Negotiate (RFC 4559) token forms;
+//! - [`kerberos`]: a fake KDC with constrained delegation and the keytab services verify with;
+//! - [`kdc_host`]: that KDC as a simulation host with a small HTTP API;
+//! - [`jwt`]: a fake OAuth issuer (ES256, JWKS) and the verifier a resource runs;
+//! - [`certificate`]: the UPN a client certificate names;
+//! - [`challenge`]: `WWW-Authenticate`/`Authorization` values and the scheme names;
+//! - [`http_client`]: the NTLM handshake sent through the simulation's HTTP client.
+
+pub mod certificate;
+pub mod challenge;
+mod der;
+pub mod error;
+pub mod http_client;
+pub mod jwt;
+pub mod kdc_host;
+pub mod kerberos;
+pub mod ntlm;
+pub mod spnego;
+
+pub use challenge::{AuthMethod, Challenge, Scheme};
+pub use error::AuthError;
+pub use jwt::{OAuthTrust, TokenIssuer, VerifiedToken};
+pub use kdc_host::{KdcClient, KdcControl, KdcServer};
+pub use kerberos::{IssuedTicket, Kdc, Keytab, TicketInfo};
+pub use ntlm::{NtlmAcceptor, NtlmIdentity, NtlmInitiator};
