@@ -49,6 +49,51 @@ pub fn add_exchange(sim: &mut Simulation, config: ExchangeConfig, aliases: &[Str
     Ok(gates)
 }
 
+/// Exchange with a certificate of its own instead of one from the run's CA, as an Exchange
+/// installed with its self-signed certificate: its TLS is trusted by nobody until its
+/// certificate is added to the client's trust store. Returns the gate and that certificate
+/// (PEM), the file an administrator would import.
+pub fn add_exchange_self_signed(sim: &mut Simulation, config: ExchangeConfig) -> Result<(FaultGate, String), SimError> {
+    let host = config.host.clone();
+    let now = sim.clock.offset_date_time();
+    let own = mailconform_sim::pki::CertAuthority::new(&format!("{host} (self-signed)"), now)?;
+    let leaf = own.server_leaf(&[host.as_str()], now)?;
+    let ex = {
+        let _rt = sim.enter();
+        Exchange::new(env(sim, &format!("exchange:{host}")), config)
+    };
+    let role = if host == defaults::EXCHANGE_HOST { defaults::roles::EXCHANGE.to_string() } else { format!("exchange.{host}") };
+    let client_auth = exchange_client_auth(&ex.config().ews_auth, sim.pki.ca.cert_der());
+    let gate = sim.add_host_with_leaf(&role, &host, Arc::new(ex), &leaf, client_auth, false)?;
+    Ok((gate, own.cert_pem().to_string()))
+}
+
+/// SEG V2 on its host (`config.host`), asking clients for certificates of the run's CA
+/// (optional: a client without one is served too, with a null UPN).
+pub fn add_seg(sim: &mut Simulation, role: &str, config: crate::seg::SegConfig) -> Result<FaultGate, SimError> {
+    let host = config.host.clone();
+    let seg = {
+        let _rt = sim.enter();
+        crate::seg::Seg::new(env(sim, &host), config).map_err(SimError::Pki)?
+    };
+    let roots = tls::roots(std::slice::from_ref(sim.pki.ca.cert_der()));
+    sim.add_host(role, &host, Arc::new(seg), ClientAuth::Optional(roots), false)
+}
+
+/// SEG with the default world's KCD settings (SEG's service account delegating to
+/// `HTTP/<target host>`) and the console for compliance.
+pub fn default_seg_config(version: &str, email_server_host: &str) -> crate::seg::SegConfig {
+    let mut c = crate::seg::SegConfig::new(defaults::SEG_HOST, version, &format!("https://{email_server_host}"));
+    c.compliance_api = Some(format!("https://{}{}", defaults::UEM_HOST, crate::uem::API_PREFIX.trim_end_matches('/')));
+    c.kcd = Some(crate::seg::KcdConfig {
+        kdc_url: format!("https://{}/kdc/v1", defaults::KDC_HOST),
+        service_spn: defaults::SEG_SPN.to_string(),
+        service_password: defaults::SEG_SERVICE_PASSWORD.to_string(),
+        target_spn: format!("HTTP/{email_server_host}"),
+    });
+    c
+}
+
 /// Exchange asks for client certificates (of the run's CA) only when certificate
 /// authentication is enabled, so that every other deployment's TLS stays as it was.
 pub fn exchange_client_auth(methods: &[AuthMethod], ca: &rustls_pki_types::CertificateDer<'static>) -> ClientAuth {
@@ -327,6 +372,10 @@ impl<'a> Roles<'a> {
             control: ControlClient::new(self.sim.control_client(), &e.control_url),
             api: ControlClient::new(self.sim.client(), &format!("{}{}", e.base_url, crate::ens::Placement::Cloud.api_prefix())),
         })
+    }
+
+    pub fn seg(&self, role: &str) -> Result<crate::seg::SegControl, String> {
+        self.control(role).map(crate::seg::SegControl)
     }
 
     pub fn boxer(&self, name: &str) -> Result<crate::boxer::BoxerControl, String> {

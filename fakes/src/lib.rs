@@ -9,6 +9,7 @@ pub mod deployment;
 pub mod exchange;
 pub mod listener;
 pub mod securemail;
+pub mod seg;
 pub mod serve;
 pub mod traveler;
 pub mod uem;

@@ -1,0 +1,178 @@
+//! SEG V2's configuration, read from `application.properties` the way the gateway reads it,
+//! with the version gates of seed 003: `remove.unsupported.auth.for.ews` exists from 2.9.0.1
+//! (older gateways have no such entry, and ignore it), `ews.email.server.host.and.port` from
+//! 2.12 (before, one SEG serves one mail-server FQDN).
+//!
+//! The server timeout, `ignoreSslErrorsWithExch` and the mail server come from the MEM
+//! configuration in the console; here they are plain fields, and a separate EWS host uses
+//! them too, as the seed's note says.
+
+use std::time::Duration;
+
+/// A SEG version such as `2.9.0.1`, compared part by part.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct SegVersion(pub Vec<u32>);
+
+impl SegVersion {
+    pub fn parse(s: &str) -> Option<SegVersion> {
+        let parts: Option<Vec<u32>> = s.trim().split('.').map(|p| p.parse().ok()).collect();
+        parts.filter(|p| !p.is_empty()).map(SegVersion)
+    }
+
+    /// Whether this version is at least `other` (missing trailing parts count as 0).
+    pub fn at_least(&self, other: &str) -> bool {
+        let other = SegVersion::parse(other).expect("a valid version literal");
+        let n = self.0.len().max(other.0.len());
+        let pad = |v: &[u32]| (0..n).map(|i| v.get(i).copied().unwrap_or(0)).collect::<Vec<_>>();
+        pad(&self.0) >= pad(&other.0)
+    }
+}
+
+impl std::fmt::Display for SegVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = self.0.iter().map(u32::to_string).collect();
+        write!(f, "{}", parts.join("."))
+    }
+}
+
+/// The properties this fake knows, by their names in `application.properties`.
+pub mod property {
+    pub const ENABLE_EWS_PROXY: &str = "enable.boxer.ens.ews.proxy";
+    pub const REMOVE_UNSUPPORTED_AUTH: &str = "remove.unsupported.auth.for.ews";
+    pub const EWS_HOST_AND_PORT: &str = "ews.email.server.host.and.port";
+    /// The first version with each.
+    pub const REMOVE_UNSUPPORTED_AUTH_SINCE: &str = "2.9.0.1";
+    pub const EWS_HOST_AND_PORT_SINCE: &str = "2.12";
+}
+
+/// Kerberos constrained delegation for certificate-based authentication.
+#[derive(Clone, Debug)]
+pub struct KcdConfig {
+    /// The KDC's protocol API, e.g. `https://kdc.example.test/kdc/v1`.
+    pub kdc_url: String,
+    /// SEG's service account.
+    pub service_spn: String,
+    pub service_password: String,
+    /// The Target SPN of the console's KCD settings, `HTTP/{exchangeName}`.
+    pub target_spn: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct SegConfig {
+    pub host: String,
+    pub version: SegVersion,
+    /// The MEM configuration's email server: where ActiveSync (and EWS, unless a separate
+    /// host is configured) goes, e.g. `https://mail.example.test`.
+    pub email_server: String,
+    pub enable_boxer_ens_ews_proxy: bool,
+    pub remove_unsupported_auth_for_ews: bool,
+    /// `ews.email.server.host.and.port`, honoured from 2.12.
+    pub ews_email_server_host_and_port: Option<String>,
+    pub server_timeout: Duration,
+    pub ignore_ssl_errors_with_exch: bool,
+    /// PEM certificates added to SEG's Java trust store (an Exchange's self-signed one).
+    pub trusted_certificates: Vec<String>,
+    pub kcd: Option<KcdConfig>,
+    /// The console's device API, `https://uem.example.test/api/mdm/devices`; `None` turns
+    /// compliance off.
+    pub compliance_api: Option<String>,
+    /// What a blocked device gets. The public documents do not say; 403 is a proxy's
+    /// conventional refusal and what an ActiveSync client reads as "not enabled for sync".
+    pub blocked_status: u16,
+    /// Upstream connections kept per mail server; requests take them in turn, whatever
+    /// client connection they came on.
+    pub upstream_pool: usize,
+    /// Properties read but not known at this version, kept to show in the control API.
+    pub ignored_properties: Vec<String>,
+}
+
+impl SegConfig {
+    pub fn new(host: &str, version: &str, email_server: &str) -> SegConfig {
+        SegConfig {
+            host: host.to_string(),
+            version: SegVersion::parse(version).unwrap_or(SegVersion(vec![2, 12])),
+            email_server: email_server.trim_end_matches('/').to_string(),
+            enable_boxer_ens_ews_proxy: false,
+            remove_unsupported_auth_for_ews: false,
+            ews_email_server_host_and_port: None,
+            server_timeout: Duration::from_secs(60),
+            ignore_ssl_errors_with_exch: false,
+            trusted_certificates: Vec::new(),
+            kcd: None,
+            compliance_api: None,
+            blocked_status: 403,
+            upstream_pool: 4,
+            ignored_properties: Vec::new(),
+        }
+    }
+
+    /// Applies an `application.properties` text: `key=value` lines, `#` comments (a
+    /// commented-out key is not set, as the seed's "uncomment the property" means). A key this
+    /// version does not have is recorded in `ignored_properties`.
+    pub fn apply_properties(&mut self, text: &str) -> Result<(), String> {
+        for (n, raw) in text.lines().enumerate() {
+            let line = raw.trim();
+            if line.is_empty() || line.starts_with('#') || line.starts_with('!') {
+                continue;
+            }
+            let Some((key, value)) = line.split_once('=').or_else(|| line.split_once(':')) else {
+                return Err(format!("line {}: expected key=value, got {raw:?}", n + 1));
+            };
+            let (key, value) = (key.trim(), value.trim());
+            let flag = || match value.to_ascii_lowercase().as_str() {
+                "true" => Ok(true),
+                "false" => Ok(false),
+                _ => Err(format!("line {}: {key} takes true or false, got {value:?}", n + 1)),
+            };
+            match key {
+                property::ENABLE_EWS_PROXY => self.enable_boxer_ens_ews_proxy = flag()?,
+                property::REMOVE_UNSUPPORTED_AUTH if self.version.at_least(property::REMOVE_UNSUPPORTED_AUTH_SINCE) => {
+                    self.remove_unsupported_auth_for_ews = flag()?
+                }
+                property::EWS_HOST_AND_PORT if self.version.at_least(property::EWS_HOST_AND_PORT_SINCE) => {
+                    self.ews_email_server_host_and_port = Some(value.trim_end_matches('/').to_string())
+                }
+                other => self.ignored_properties.push(other.to_string()),
+            }
+        }
+        Ok(())
+    }
+
+    /// Where EWS requests go: the separate EWS host when one is configured (2.12+), the
+    /// email server otherwise.
+    pub fn ews_upstream(&self) -> &str {
+        self.ews_email_server_host_and_port.as_deref().unwrap_or(&self.email_server)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_compare_part_by_part() {
+        let v = |s| SegVersion::parse(s).unwrap();
+        assert!(v("2.9.0.1").at_least("2.9.0.1") && !v("2.9.0").at_least("2.9.0.1") && v("2.10").at_least("2.9.0.1"));
+        assert!(v("2.12.0").at_least("2.12") && !v("2.11.9").at_least("2.12"));
+        assert_eq!(SegVersion::parse("2.x"), None);
+    }
+
+    #[test]
+    fn properties_are_gated_by_version_and_comments_unset_them() {
+        let text = "enable.boxer.ens.ews.proxy=true\nremove.unsupported.auth.for.ews=true\n#ews.email.server.host.and.port=https://ews.example.test:443\n";
+        let mut old = SegConfig::new("seg", "2.9.0", "https://mail.example.test");
+        old.apply_properties(text).unwrap();
+        assert!(old.enable_boxer_ens_ews_proxy && !old.remove_unsupported_auth_for_ews);
+        assert_eq!(old.ignored_properties, ["remove.unsupported.auth.for.ews"]);
+
+        let mut new = SegConfig::new("seg", "2.12.0", "https://mail.example.test");
+        new.apply_properties(&text.replace('#', "")).unwrap();
+        assert!(new.remove_unsupported_auth_for_ews);
+        assert_eq!(new.ews_upstream(), "https://ews.example.test:443");
+
+        let mut before_212 = SegConfig::new("seg", "2.11", "https://mail.example.test");
+        before_212.apply_properties("ews.email.server.host.and.port=https://ews.example.test:443").unwrap();
+        assert_eq!(before_212.ews_upstream(), "https://mail.example.test");
+        assert!(new.clone().apply_properties("enable.boxer.ens.ews.proxy=yes").is_err());
+    }
+}

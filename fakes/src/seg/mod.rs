@@ -1,0 +1,334 @@
+//! Workspace ONE Secure Email Gateway V2 as a reverse proxy for ActiveSync and, when
+//! `enable.boxer.ens.ews.proxy=true`, for EWS (`/EWS` and `/ews`) on behalf of ENS2.
+//!
+//! Per request it asks the UEM console whether the device may have mail (a blocked device
+//! gets [`SegConfig::blocked_status`]), reads the client certificate's UPN, and forwards the
+//! request over a pool of upstream connections that requests take in turn — connections are
+//! not pinned to the client's, which is why NTLM (bound to one connection) fails through it.
+//! With `remove.unsupported.auth.for.ews=true` it removes the NTLM challenge from EWS
+//! answers, and the Negotiate challenge too when the client presented no certificate with a
+//! UPN. With a UPN and KCD configured it obtains a Kerberos ticket for the user by
+//! constrained delegation and sends `Authorization: Negotiate` to Exchange itself.
+//!
+//! Control API under `/_mailconform`: `GET config`, `PUT properties` (an
+//! `application.properties` text; applying it is the service restart), `GET requests`.
+
+pub mod config;
+
+pub use config::{KcdConfig, SegConfig, SegVersion};
+
+use crate::ens::DEVICE_HEADER;
+use bytes::Bytes;
+use mailconform_activesync::http::query;
+use mailconform_auth::challenge::{self, Scheme};
+use mailconform_auth::KdcClient;
+use mailconform_sim::http::{json_response, response};
+use mailconform_sim::{ConnInfo, ControlClient, ControlError, FakeEnv, HandlerFuture, HttpClient, Request, RequestOptions, Response, SharedHandler, CONTROL_PREFIX};
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::CertificateDer;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// Which side of the gateway a path belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Service {
+    ActiveSync,
+    Ews,
+}
+
+/// One request the gateway answered.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SegRecord {
+    pub at_ms: u64,
+    pub service: Service,
+    pub method: String,
+    pub path: String,
+    pub device_id: Option<String>,
+    pub upn: Option<String>,
+    /// `blocked: <state>` when compliance stopped it; the upstream URL otherwise.
+    pub routed_to: String,
+    /// The scheme of the `Authorization` sent upstream (`Negotiate (KCD)` when SEG made it).
+    pub upstream_auth: Option<String>,
+    /// Which upstream connection of the pool carried it.
+    pub upstream_connection: Option<usize>,
+    pub status: u16,
+    /// Challenges removed from the answer.
+    pub removed_challenges: Vec<String>,
+}
+
+pub struct Seg {
+    env: FakeEnv,
+    config: Mutex<SegConfig>,
+    upstream: Mutex<Vec<HttpClient>>,
+    next: AtomicUsize,
+    log: Mutex<Vec<SegRecord>>,
+}
+
+/// The upstream pool: each client keeps its own connection, so consecutive requests land on
+/// different connections.
+fn upstream_pool(env: &FakeEnv, config: &SegConfig) -> Result<Vec<HttpClient>, String> {
+    let make = || -> Result<HttpClient, String> {
+        if config.ignore_ssl_errors_with_exch {
+            return Ok(env.http.accepting_any_certificate());
+        }
+        let mut roots = (**env.http.roots()).clone();
+        for pem in &config.trusted_certificates {
+            for cert in CertificateDer::pem_slice_iter(pem.as_bytes()) {
+                let cert = cert.map_err(|e| format!("a trusted certificate is not PEM: {e}"))?;
+                roots.add(cert).map_err(|e| format!("a trusted certificate was refused: {e}"))?;
+            }
+        }
+        Ok(env.http.with_roots(Arc::new(roots)))
+    };
+    (0..config.upstream_pool.max(1)).map(|_| make()).collect()
+}
+
+impl Seg {
+    pub fn new(env: FakeEnv, config: SegConfig) -> Result<Arc<Seg>, String> {
+        let pool = upstream_pool(&env, &config)?;
+        Ok(Arc::new(Seg { env, config: Mutex::new(config), upstream: Mutex::new(pool), next: AtomicUsize::new(0), log: Mutex::new(Vec::new()) }))
+    }
+
+    fn config(&self) -> SegConfig {
+        self.config.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    fn record(&self, r: SegRecord) {
+        self.log.lock().unwrap_or_else(|p| p.into_inner()).push(r);
+    }
+
+    async fn proxy(&self, req: Request, conn: &ConnInfo) -> Response {
+        let config = self.config();
+        let path = req.uri().path().to_string();
+        let service = if path.eq_ignore_ascii_case(mailconform_activesync::http::DEFAULT_PATH) {
+            Service::ActiveSync
+        } else if config.enable_boxer_ens_ews_proxy && (path.starts_with("/EWS/") || path.starts_with("/ews/") || path == "/EWS" || path == "/ews") {
+            Service::Ews
+        } else {
+            return response(404, "text/plain", format!("SEG serves no {path} (EWS only with {}=true)", config::property::ENABLE_EWS_PROXY));
+        };
+        let device_id = match service {
+            Service::ActiveSync => req.uri().query().and_then(activesync_device_id),
+            Service::Ews => req.headers().get(DEVICE_HEADER).and_then(|v| v.to_str().ok()).map(str::to_string),
+        };
+        let upn = conn.peer_certificates.first().and_then(|c| mailconform_auth::certificate::upn(c.as_ref()).ok().flatten());
+        let mut record = SegRecord {
+            at_ms: self.env.clock.unix_millis(),
+            service,
+            method: req.method().to_string(),
+            path: req.uri().path_and_query().map(|p| p.to_string()).unwrap_or(path.clone()),
+            device_id: device_id.clone(),
+            upn: upn.clone(),
+            routed_to: String::new(),
+            upstream_auth: None,
+            upstream_connection: None,
+            status: 0,
+            removed_challenges: Vec::new(),
+        };
+
+        // Compliance: OPTIONS names no device and passes; everything else must be allowed.
+        if let Some(api) = &config.compliance_api {
+            let exempt = service == Service::ActiveSync && req.method() == http::Method::OPTIONS && device_id.is_none();
+            if !exempt {
+                if let Err(why) = self.compliance(api, device_id.as_deref()).await {
+                    record.routed_to = format!("blocked: {why}");
+                    record.status = config.blocked_status;
+                    self.record(record);
+                    return response(config.blocked_status, "text/plain", format!("SEG blocked this device: {why}"));
+                }
+            }
+        }
+
+        let base = match service {
+            Service::ActiveSync => config.email_server.clone(),
+            Service::Ews => config.ews_upstream().to_string(),
+        };
+        let url = format!("{base}{}", req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/"));
+        record.routed_to = url.clone();
+        let (parts, body) = req.into_parts();
+        let mut upstream_req = http::Request::builder().method(parts.method.clone()).uri(&url);
+        for (name, value) in &parts.headers {
+            if matches!(name.as_str(), "host" | "connection" | "keep-alive" | "transfer-encoding" | "content-length") || name.as_str() == DEVICE_HEADER {
+                continue;
+            }
+            upstream_req = upstream_req.header(name, value);
+        }
+        let mut upstream_req = match upstream_req.body(Bytes::from(body)) {
+            Ok(r) => r,
+            Err(e) => return response(400, "text/plain", format!("SEG could not forward the request: {e}")),
+        };
+        if let (Some(kcd), Some(user)) = (&config.kcd, &upn) {
+            let kdc = KdcClient(ControlClient::new(self.env.http.clone(), &kcd.kdc_url));
+            match kdc.s4u(&kcd.service_spn, &kcd.service_password, user, &kcd.target_spn).await {
+                Ok(value) => {
+                    if let Ok(v) = http::HeaderValue::from_str(&value) {
+                        upstream_req.headers_mut().insert(http::header::AUTHORIZATION, v);
+                        record.upstream_auth = Some("Negotiate (KCD)".into());
+                    }
+                }
+                Err(e) => {
+                    record.status = 502;
+                    record.routed_to = format!("KCD failed: {e}");
+                    self.record(record);
+                    return response(502, "text/plain", format!("SEG could not obtain a Kerberos ticket for {user}: {e}"));
+                }
+            }
+        }
+        if record.upstream_auth.is_none() {
+            record.upstream_auth = upstream_req.headers().get(http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.split_whitespace().next()).map(str::to_string);
+        }
+
+        let (index, client) = {
+            let pool = self.upstream.lock().unwrap_or_else(|p| p.into_inner());
+            let i = self.next.fetch_add(1, Ordering::Relaxed) % pool.len();
+            (i, pool[i].clone())
+        };
+        record.upstream_connection = Some(index);
+        let opts = RequestOptions { timeout: config.server_timeout, ..Default::default() };
+        let mut resp = match client.send(upstream_req, &opts).await {
+            Ok(r) => r,
+            Err(e) => {
+                let (status, what) = match &e {
+                    mailconform_sim::SimError::Timeout { .. } => (504, "the email server did not answer within the server timeout".to_string()),
+                    other => (502, format!("SEG could not reach the email server: {other}")),
+                };
+                record.status = status;
+                record.routed_to = format!("{url}: {what}");
+                self.record(record);
+                return response(status, "text/plain", what);
+            }
+        };
+        if service == Service::Ews && config.remove_unsupported_auth_for_ews {
+            record.removed_challenges = remove_unsupported_challenges(resp.headers_mut(), upn.is_some());
+        }
+        record.status = resp.status().as_u16();
+        self.record(record);
+        resp
+    }
+
+    /// Whether the console lets this device have mail; why not otherwise.
+    async fn compliance(&self, api: &str, device_id: Option<&str>) -> Result<(), String> {
+        let Some(id) = device_id else {
+            return Err("the request names no device".into());
+        };
+        let console = ControlClient::new(self.env.http.clone(), api);
+        match console.get(&format!("/{id}/compliance")).await {
+            Ok(v) => match v["state"].as_str() {
+                Some("compliant") => Ok(()),
+                Some(state) => Err(format!("device {id} is {state}")),
+                None => Err(format!("the console gave no state for device {id}")),
+            },
+            Err(ControlError::Status { status: 404, .. }) => Err(format!("device {id} is not managed")),
+            Err(e) => Err(format!("the console could not be asked: {e}")),
+        }
+    }
+
+    fn control(&self, method: &str, rest: &str, body: &[u8]) -> Response {
+        match (method, rest.trim_matches('/')) {
+            ("GET", "config") => {
+                let c = self.config();
+                json_response(200, &json!({
+                    "version": c.version.to_string(),
+                    "email_server": c.email_server,
+                    config::property::ENABLE_EWS_PROXY: c.enable_boxer_ens_ews_proxy,
+                    config::property::REMOVE_UNSUPPORTED_AUTH: c.remove_unsupported_auth_for_ews,
+                    config::property::EWS_HOST_AND_PORT: c.ews_email_server_host_and_port,
+                    "ews_upstream": c.ews_upstream(),
+                    "ignoreSslErrorsWithExch": c.ignore_ssl_errors_with_exch,
+                    "server_timeout_secs": c.server_timeout.as_secs(),
+                    "kcd": c.kcd.is_some(),
+                    "ignored_properties": c.ignored_properties,
+                }))
+            }
+            ("PUT", "properties") => {
+                let mut c = self.config();
+                c.ignored_properties.clear();
+                // `{"properties": "<text>"}`, or the text itself.
+                let text = serde_json::from_slice::<Value>(body).ok().and_then(|v| v["properties"].as_str().map(str::to_string)).unwrap_or_else(|| String::from_utf8_lossy(body).into_owned());
+                if let Err(e) = c.apply_properties(&text) {
+                    return json_response(400, &json!({"error": e}));
+                }
+                match upstream_pool(&self.env, &c) {
+                    Ok(pool) => *self.upstream.lock().unwrap_or_else(|p| p.into_inner()) = pool,
+                    Err(e) => return json_response(400, &json!({"error": e})),
+                }
+                let ignored = c.ignored_properties.clone();
+                *self.config.lock().unwrap_or_else(|p| p.into_inner()) = c;
+                json_response(200, &json!({"ignored_properties": ignored}))
+            }
+            ("GET", "requests") => json_response(200, &serde_json::to_value(&*self.log.lock().unwrap_or_else(|p| p.into_inner())).unwrap_or_default()),
+            _ => json_response(404, &json!({"error": format!("no control operation {method} {rest}; try GET config, PUT properties, GET requests")})),
+        }
+    }
+}
+
+/// The DeviceId of an ActiveSync query, in either form.
+fn activesync_device_id(q: &str) -> Option<String> {
+    query::parse_plain(q).map(|p| p.device_id).or_else(|_| query::parse_base64(q).map(|b| b.device_id)).ok().filter(|d| !d.is_empty())
+}
+
+/// Takes NTLM out of every `WWW-Authenticate`, and Negotiate too when the client has no
+/// UPN (seed 003: without Kerberos, Negotiate would end as NTLM). Returns what was removed.
+pub fn remove_unsupported_challenges(headers: &mut http::HeaderMap, client_has_upn: bool) -> Vec<String> {
+    let values: Vec<http::HeaderValue> = headers.get_all(http::header::WWW_AUTHENTICATE).iter().cloned().collect();
+    if values.is_empty() {
+        return Vec::new();
+    }
+    headers.remove(http::header::WWW_AUTHENTICATE);
+    let mut removed = Vec::new();
+    for value in values {
+        let text = value.to_str().unwrap_or_default().to_string();
+        let Ok(parsed) = challenge::parse(&text) else {
+            // Not a challenge list this gateway understands: pass it on untouched.
+            headers.append(http::header::WWW_AUTHENTICATE, value);
+            continue;
+        };
+        for c in parsed {
+            let drop = match c.scheme {
+                Scheme::Ntlm => true,
+                Scheme::Negotiate => !client_has_upn,
+                _ => false,
+            };
+            if drop {
+                removed.push(c.scheme.as_str().to_string());
+            } else if let Ok(v) = http::HeaderValue::from_str(&c.to_string()) {
+                headers.append(http::header::WWW_AUTHENTICATE, v);
+            }
+        }
+    }
+    removed
+}
+
+impl SharedHandler for Seg {
+    fn handle(self: Arc<Self>, req: Request, conn: ConnInfo) -> HandlerFuture {
+        Box::pin(async move {
+            let path = req.uri().path().to_string();
+            if let Some(rest) = path.strip_prefix(CONTROL_PREFIX) {
+                return self.control(req.method().as_str(), rest, req.body());
+            }
+            self.proxy(req, &conn).await
+        })
+    }
+}
+
+/// Typed client of SEG's control API, for steps.
+#[derive(Clone)]
+pub struct SegControl(pub ControlClient);
+
+impl SegControl {
+    pub async fn config(&self) -> Result<Value, ControlError> {
+        self.0.get("/config").await
+    }
+
+    /// Edits `application.properties` and restarts the service.
+    pub async fn apply_properties(&self, text: &str) -> Result<Value, ControlError> {
+        self.0.put("/properties", &json!({"properties": text})).await
+    }
+
+    pub async fn requests(&self) -> Result<Vec<SegRecord>, ControlError> {
+        self.0.get_as("/requests").await
+    }
+}
