@@ -40,7 +40,7 @@ pub fn add_exchange(sim: &mut Simulation, config: ExchangeConfig, aliases: &[Str
         Exchange::new(env(sim, &format!("exchange:{host}")), config)
     };
     let role = if host == defaults::EXCHANGE_HOST { defaults::roles::EXCHANGE.to_string() } else { format!("exchange.{host}") };
-    let client_auth = exchange_client_auth(&ex.config().ews_auth, sim.pki.ca.cert_der());
+    let client_auth = exchange_client_auth(&[ex.config().ews_auth.clone(), ex.config().eas_auth.clone()].concat(), sim.pki.ca.cert_der());
     let mut gates = vec![(role.clone(), sim.add_host(&role, &host, Arc::new(ex.clone()), client_auth.clone(), false)?)];
     for alias in aliases {
         let r = format!("exchange.{alias}");
@@ -63,7 +63,7 @@ pub fn add_exchange_self_signed(sim: &mut Simulation, config: ExchangeConfig) ->
         Exchange::new(env(sim, &format!("exchange:{host}")), config)
     };
     let role = if host == defaults::EXCHANGE_HOST { defaults::roles::EXCHANGE.to_string() } else { format!("exchange.{host}") };
-    let client_auth = exchange_client_auth(&ex.config().ews_auth, sim.pki.ca.cert_der());
+    let client_auth = exchange_client_auth(&[ex.config().ews_auth.clone(), ex.config().eas_auth.clone()].concat(), sim.pki.ca.cert_der());
     let gate = sim.add_host_with_leaf(&role, &host, Arc::new(ex), &leaf, client_auth, false)?;
     Ok((gate, own.cert_pem().to_string()))
 }

@@ -98,23 +98,32 @@ pub async fn handle(ex: &Arc<Exchange>, method: http::Method, path: &str, body: 
 }
 
 fn auth_view(ex: &Exchange) -> Value {
-    json!({"ews": ex.auth.methods(), "oauth": ex.auth.oauth(), "kerberos_spn": ex.auth.keytab().map(|k| k.spn.clone())})
+    json!({"ews": ex.auth.methods(), "activesync": ex.eas_auth.methods(), "oauth": ex.auth.oauth(), "kerberos_spn": ex.auth.keytab().map(|k| k.spn.clone())})
 }
 
 /// `{"ews": [...]}` replaces the EWS methods; `"oauth"` (when present) replaces the trusted issuer.
 fn set_auth(ex: &Exchange, body: &Value) -> Response {
-    let hint = "send {\"ews\": [\"basic\", \"ntlm\", \"negotiate\", \"certificate\", \"oauth\"]} with at least one method, and optionally \"oauth\": {\"issuer\", \"audience\", \"jwks\"}";
-    let Some(list) = body["ews"].as_array() else {
-        return json_response(400, &json!({"error": hint}));
-    };
-    let mut methods = Vec::new();
-    for v in list {
-        match v.as_str().and_then(mailconform_auth::AuthMethod::parse) {
-            Some(m) => methods.push(m),
-            None => return json_response(400, &json!({"error": format!("unknown authentication method {v}; {hint}")})),
+    let hint = "send {\"ews\": [\"basic\", \"ntlm\", \"negotiate\", \"certificate\", \"oauth\"]} and/or {\"activesync\": [...]}, each with at least one method, and optionally \"oauth\": {\"issuer\", \"audience\", \"jwks\"}";
+    let parse_list = |key: &str| -> Result<Option<Vec<mailconform_auth::AuthMethod>>, Response> {
+        let Some(v) = body.get(key) else { return Ok(None) };
+        let Some(list) = v.as_array() else { return Err(json_response(400, &json!({"error": hint}))) };
+        let mut methods = Vec::new();
+        for v in list {
+            match v.as_str().and_then(mailconform_auth::AuthMethod::parse) {
+                Some(m) => methods.push(m),
+                None => return Err(json_response(400, &json!({"error": format!("unknown authentication method {v}; {hint}")}))),
+            }
         }
-    }
-    if methods.is_empty() {
+        if methods.is_empty() {
+            return Err(json_response(400, &json!({"error": hint})));
+        }
+        Ok(Some(methods))
+    };
+    let (ews, activesync) = match (parse_list("ews"), parse_list("activesync")) {
+        (Ok(e), Ok(a)) => (e, a),
+        (Err(r), _) | (_, Err(r)) => return r,
+    };
+    if ews.is_none() && activesync.is_none() {
         return json_response(400, &json!({"error": hint}));
     }
     if let Some(o) = body.get("oauth") {
@@ -123,7 +132,12 @@ fn set_auth(ex: &Exchange, body: &Value) -> Response {
             Err(e) => return json_response(400, &json!({"error": format!("oauth: {e}; {hint}")})),
         }
     }
-    ex.auth.set_methods(methods);
+    if let Some(m) = ews {
+        ex.auth.set_methods(m);
+    }
+    if let Some(m) = activesync {
+        ex.eas_auth.set_methods(m);
+    }
     json_response(200, &auth_view(ex))
 }
 
@@ -131,6 +145,8 @@ fn set_auth(ex: &Exchange, body: &Value) -> Response {
 #[derive(Clone, Debug, serde::Deserialize)]
 pub struct EwsAuthView {
     pub ews: Vec<mailconform_auth::AuthMethod>,
+    #[serde(default)]
+    pub activesync: Vec<mailconform_auth::AuthMethod>,
     pub oauth: Option<mailconform_auth::OAuthTrust>,
     pub kerberos_spn: Option<String>,
 }
@@ -301,6 +317,12 @@ impl ExchangeControl {
     /// Replaces the EWS authentication methods.
     pub async fn set_ews_auth(&self, methods: &[mailconform_auth::AuthMethod]) -> Result<EwsAuthView, ControlError> {
         let v = self.0.put("/auth", &json!({ "ews": methods })).await?;
+        serde_json::from_value(v).map_err(|e| ControlError::Json { url: format!("{}/auth", self.0.base()), reason: e.to_string() })
+    }
+
+    /// Replaces the ActiveSync virtual directory's methods.
+    pub async fn set_activesync_auth(&self, methods: &[mailconform_auth::AuthMethod]) -> Result<EwsAuthView, ControlError> {
+        let v = self.0.put("/auth", &json!({ "activesync": methods })).await?;
         serde_json::from_value(v).map_err(|e| ControlError::Json { url: format!("{}/auth", self.0.base()), reason: e.to_string() })
     }
 

@@ -43,6 +43,12 @@ pub struct ExchangeConfig {
     pub keytab: Option<Keytab>,
     /// The OAuth issuer whose tokens EWS accepts as Bearer credentials.
     pub oauth: Option<OAuthTrust>,
+    /// Authentication methods of the ActiveSync virtual directory (its own IIS settings);
+    /// by default Basic only.
+    pub eas_auth: Vec<AuthMethod>,
+    /// Serve EWS only on requests addressed to this host name (an EWS FQDN of its own, the
+    /// ActiveSync FQDN answering 404 for EWS); `None` serves EWS on every name.
+    pub ews_only_on: Option<String>,
 }
 
 impl ExchangeConfig {
@@ -57,6 +63,8 @@ impl ExchangeConfig {
             ews_auth: vec![AuthMethod::Basic],
             keytab: Some(Keytab::new(crate::defaults::KERBEROS_REALM, &format!("HTTP/{host}"), crate::defaults::EXCHANGE_SERVICE_PASSWORD)),
             oauth: None,
+            eas_auth: vec![AuthMethod::Basic],
+            ews_only_on: None,
         }
     }
 
@@ -86,6 +94,8 @@ pub struct Exchange {
     pub(crate) config: ExchangeConfig,
     pub(crate) state: Mutex<State>,
     pub(crate) auth: auth::EwsAuth,
+    /// The ActiveSync virtual directory's own authentication settings.
+    pub(crate) eas_auth: auth::EwsAuth,
 }
 
 #[derive(Default)]
@@ -135,8 +145,16 @@ impl Exchange {
             dns_domain: config.host.split_once('.').map(|(_, d)| d.to_string()).unwrap_or_default(),
             dns_computer: config.host.clone(),
         };
-        let auth = auth::EwsAuth::new(config.ews_auth.clone(), config.oauth.clone(), config.keytab.clone(), identity);
-        Arc::new(Exchange { env, config, state: Mutex::new(state), eas, eas_store, auth })
+        let auth = auth::EwsAuth::new(config.ews_auth.clone(), config.oauth.clone(), config.keytab.clone(), identity.clone());
+        let eas_auth = auth::EwsAuth::new(config.eas_auth.clone(), config.oauth.clone(), config.keytab.clone(), identity);
+        Arc::new(Exchange { env, config, state: Mutex::new(state), eas, eas_store, auth, eas_auth })
+    }
+
+    /// Whether EWS is served for the host name this request was addressed to.
+    fn serves_ews_for(&self, req: &Request) -> bool {
+        let Some(only) = &self.config.ews_only_on else { return true };
+        let host = req.uri().host().map(str::to_string).or_else(|| req.headers().get(http::header::HOST).and_then(|h| h.to_str().ok()).map(|h| h.split(':').next().unwrap_or(h).to_string()));
+        host.is_some_and(|h| h.eq_ignore_ascii_case(only))
     }
 
     pub(crate) fn config(&self) -> &ExchangeConfig {
@@ -159,12 +177,20 @@ impl SharedHandler for Exchange {
             if let Some(rest) = path.strip_prefix(CONTROL_PREFIX) {
                 return control::handle(&me, req.method().clone(), rest, req.body()).await;
             }
-            if path.eq_ignore_ascii_case(EWS_PATH) {
+            if path.eq_ignore_ascii_case(EWS_PATH) && me.serves_ews_for(&req) {
                 return ews::handle(&me, req, conn).await;
             }
             if path.eq_ignore_ascii_case(EAS_PATH) {
-                return match auth::basic_only(&req, &me.config.users, &me.config.host) {
-                    Ok(user) => me.eas.handle(req, &user.login).await,
+                return match auth::authenticate(&me.eas_auth, &me.env, &me.config.users, &me.config.host, &req, &conn) {
+                    Ok(who) => {
+                        let mut resp = me.eas.handle(req, &who.user.login).await;
+                        if let Some((name, value)) = who.reply {
+                            if let Ok(v) = http::HeaderValue::from_str(&value) {
+                                resp.headers_mut().insert(name, v);
+                            }
+                        }
+                        resp
+                    }
                     Err(challenge) => *challenge,
                 };
             }
