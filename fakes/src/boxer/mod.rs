@@ -132,6 +132,7 @@ impl Boxer {
                 let credential = Credential::from_pem(cert_pem, key_pem).map_err(|e| e.to_string())?;
                 (self.config.email.clone(), String::new(), Credentials::Certificate(ClientIdentity { id: format!("boxer:{}", self.config.device_id), credential }))
             }
+            MailAuth::Ntlm { .. } => return Err("this Boxer speaks ActiveSync with Basic, OAuth or a certificate, not NTLM".into()),
         };
         let c = EasClient::new(self.env.http.clone(), &self.config.eas_url, &login, &password, &self.config.device_id, "iPhone", ProtocolVersion::V14_1);
         c.set_credentials(credentials);

@@ -8,6 +8,8 @@ use mailconform_ews::{
     parse_fault, parse_get_folder_response, parse_subscribe_response, write_request, EventType, FolderInfo, FolderRef, Operation, PushSubscriptionRequest,
     ResponseCode, SchemaVersion,
 };
+use mailconform_auth::http_client::send_ntlm;
+use mailconform_auth::{NtlmInitiator, Scheme};
 use mailconform_sim::pki::Credential;
 use mailconform_sim::{ClientIdentity, RequestOptions};
 use std::time::Duration;
@@ -53,9 +55,18 @@ impl Ens {
                 let credential = Credential::from_pem(cert_pem, key_pem).map_err(|e| failure(0, format!("Boxer's certificate: {e}")))?;
                 opts.identity = Some(ClientIdentity { id: format!("ens-device:{device_id}"), credential });
             }
+            MailAuth::Ntlm { .. } => {}
         }
         let req = builder.body(Bytes::from(write_request(version, op))).map_err(|e| failure(0, e.to_string()))?;
-        let resp = self.env.http.send(req, &opts).await.map_err(|e| failure(0, format!("EWS unreachable: {e}")))?;
+        let sent = match auth {
+            MailAuth::Ntlm { username, password } => {
+                let mut initiator = NtlmInitiator::new(username, password, "ENS2");
+                let client_challenge = self.env.rng.next_u64().to_le_bytes();
+                send_ntlm(&self.env.http, &req, &opts, &mut initiator, Scheme::Ntlm, client_challenge).await
+            }
+            _ => self.env.http.send(req, &opts).await,
+        };
+        let resp = sent.map_err(|e| failure(0, format!("EWS unreachable: {e}")))?;
         match resp.status().as_u16() {
             200 => Ok(resp.into_body()),
             401 => {

@@ -18,7 +18,8 @@
 //! | `POST …/v1/notify/{device_id}` | Exchange's `SendNotification` |
 //!
 //! `auth` is `{"kind":"basic","username","password"}`, `{"kind":"oauth","token"}` or
-//! `{"kind":"certificate","cert_pem","key_pem"}` (sent as the TLS client certificate).
+//! `{"kind":"certificate","cert_pem","key_pem"}` (sent as the TLS client certificate) or
+//! `{"kind":"ntlm","username":"EXAMPLE\\alice","password"}`.
 //! Control API: `GET /_mailconform/registrations`, `GET /_mailconform/pushes`,
 //! `GET /_mailconform/requests` (every registration and unregistration call it answered).
 
@@ -84,6 +85,8 @@ pub enum MailAuth {
     Basic { username: String, password: String },
     Oauth { token: String },
     Certificate { cert_pem: String, key_pem: String },
+    /// NTLM with `DOMAIN\user` (a connection-bound handshake; SEG does not carry it).
+    Ntlm { username: String, password: String },
 }
 
 impl MailAuth {
@@ -92,6 +95,7 @@ impl MailAuth {
             MailAuth::Basic { .. } => "basic",
             MailAuth::Oauth { .. } => "oauth",
             MailAuth::Certificate { .. } => "certificate",
+            MailAuth::Ntlm { .. } => "ntlm",
         }
     }
 }
