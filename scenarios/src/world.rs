@@ -41,6 +41,8 @@ pub struct Plan {
     pub devices: BTreeMap<String, SecureMailConfig>,
     /// A Notes Traveler server, when the scenario has one.
     pub traveler: Option<mailconform_fakes::traveler::TravelerConfig>,
+    /// SEG V2, ENS2, the console and Boxers, when the scenario has them.
+    pub ws1: Option<crate::ws1::Ws1Plan>,
 }
 
 impl Default for Plan {
@@ -51,6 +53,7 @@ impl Default for Plan {
             uploaded_regions: vec![Region::Americas],
             devices: BTreeMap::new(),
             traveler: None,
+            ws1: None,
         }
     }
 }
@@ -71,6 +74,10 @@ pub struct MailWorld {
     /// The last answer a step got, for Then steps that check it.
     pub last_status: Option<u16>,
     pub last_body: String,
+    /// The Workspace ONE side at run time (its OAuth issuer, the Boxers created).
+    pub ws1_runtime: Option<crate::ws1::Ws1Runtime>,
+    /// Pushes each Boxer had received when a step last looked.
+    pub boxer_pushes_seen: BTreeMap<String, usize>,
 }
 
 impl std::fmt::Debug for MailWorld {
@@ -96,6 +103,8 @@ impl MailWorld {
             delivered: BTreeMap::new(),
             last_status: None,
             last_body: String::new(),
+            ws1_runtime: None,
+            boxer_pushes_seen: BTreeMap::new(),
         }
     }
 
@@ -126,13 +135,19 @@ impl MailWorld {
             return;
         }
         self.deployed = true;
+        if self.plan.ws1.is_some() {
+            self.ws1_runtime = Some(crate::ws1::prepare_exchange(self));
+        }
         let plan = self.plan.clone();
         let sim = self.sim();
-        let mut gates = deployment::add_exchange(sim, plan.exchange.clone(), &plan.exchange_aliases).expect("Exchange fake starts");
+        let team_pkcs8 = deployment::add_apns(sim).expect("APNs fake starts");
+        let mut gates = match &plan.ws1 {
+            Some(ws1) => crate::ws1::deploy(sim, &plan, ws1, team_pkcs8),
+            None => deployment::add_exchange(sim, plan.exchange.clone(), &plan.exchange_aliases).expect("Exchange fake starts"),
+        };
         for r in Region::ALL {
             gates.push((r.role(), deployment::add_listener(sim, r).expect("listener starts")));
         }
-        deployment::add_apns(sim).expect("APNs fake starts");
         if let Some(t) = plan.traveler.clone() {
             gates.push((defaults::roles::TRAVELER.to_string(), deployment::add_traveler(sim, t).expect("Traveler fake starts")));
         }
@@ -168,6 +183,12 @@ impl MailWorld {
             .devices
             .entry(name.clone())
             .or_insert_with(|| deployment::default_device_config(&name, &format!("{name}@{}", defaults::DOMAIN), Region::Americas))
+    }
+
+    /// The Workspace ONE plan, for Given steps (created with its defaults on first use).
+    pub fn ws1_plan(&mut self) -> &mut crate::ws1::Ws1Plan {
+        assert!(!self.deployed, "configure the Workspace ONE side before the first action");
+        self.plan.ws1.get_or_insert_with(Default::default)
     }
 
     pub fn exchange_profile(&mut self, p: ServerProfile) {

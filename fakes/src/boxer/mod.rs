@@ -102,7 +102,8 @@ impl Boxer {
             "apns_environment": "production",
             "auth": self.config.auth,
         });
-        match self.client(&self.config.ens_api).post("/v1/registrations", &body).await {
+        // ENS answers only after subscribing over EWS, which has timeouts of its own.
+        match self.client(&self.config.ens_api).post_waiting::<Value>("/v1/registrations", &body, Duration::from_secs(180)).await {
             Ok(_) => {
                 let mut s = self.lock();
                 s.registered = true;
@@ -243,6 +244,9 @@ impl SharedHandler for Boxer {
     }
 }
 
+/// The longest a control action waits for the device.
+const ACTION_TIMEOUT: Duration = Duration::from_secs(600);
+
 /// Typed client of Boxer's control API, for steps. Every call answers the state after it,
 /// with `error` set when the action failed.
 #[derive(Clone)]
@@ -258,8 +262,13 @@ pub struct BoxerView {
 
 impl BoxerControl {
     async fn call(&self, method: &str, path: &str) -> Result<BoxerView, ControlError> {
-        let v = if method == "GET" { self.0.get(path).await? } else { self.0.post(path, &json!({})).await? };
-        serde_json::from_value(v).map_err(|e| ControlError::Json { url: path.to_string(), reason: e.to_string() })
+        if method == "GET" {
+            let v = self.0.get(path).await?;
+            return serde_json::from_value(v).map_err(|e| ControlError::Json { url: path.to_string(), reason: e.to_string() });
+        }
+        // An action may wait on every server behind it (ENS, SEG, Exchange, each with its
+        // own timeouts): give it longer than any of them.
+        self.0.post_waiting(path, &json!({}), ACTION_TIMEOUT).await
     }
 
     pub async fn setup(&self) -> Result<BoxerView, ControlError> {

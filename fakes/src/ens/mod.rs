@@ -54,9 +54,11 @@ impl Placement {
     }
 
     pub fn parse(s: &str) -> Option<Placement> {
-        match s.to_ascii_lowercase().replace(['-', ' '], "").as_str() {
+        let s = s.to_ascii_lowercase();
+        let s = s.trim().trim_start_matches("in the ").trim_start_matches("on ");
+        match s.replace(['-', ' '], "").as_str() {
             "cloud" => Some(Placement::Cloud),
-            "onpremises" | "onprem" | "onpremise" => Some(Placement::OnPremises),
+            "onpremises" | "premises" | "onprem" | "onpremise" => Some(Placement::OnPremises),
             _ => None,
         }
     }

@@ -9,5 +9,6 @@ mod listener;
 mod mail;
 mod time;
 mod traveler;
+mod ws1;
 mod activesync;
 pub(crate) mod words;
