@@ -365,7 +365,14 @@ fn a_client_certificate_with_a_upn_is_mapped_to_its_mailbox() {
         sim.pki.ca.client_leaf(&mailconform_sim::pki::ClientCertSpec { common_name: "alice".into(), uid: None, not_before_unix: now - 60, not_after_unix: now + 3600 }).unwrap()
     };
     let opts = RequestOptions { identity: Some(ClientIdentity { id: "no-upn".into(), credential: nobody }), ..Default::default() };
-    assert_eq!(send(&sim, &sim.client(), None, &opts).status(), 403);
+    let r = send(&sim, &sim.client(), None, &opts);
+    assert_eq!(r.status(), 401);
+    assert_eq!(challenge_lines(&r), ["Basic realm=\"mail.example.test\""]);
+    // With certificates only, that is 403.16.
+    sim.block_on(exchange_control(&sim).set_ews_auth(&[Certificate])).unwrap();
+    let r = send(&sim, &sim.client(), None, &opts);
+    assert_eq!(r.status(), 403);
+    assert!(body_text(&r).contains("403.16"), "{}", body_text(&r));
 }
 
 #[test]
@@ -373,6 +380,7 @@ fn certificate_only_without_a_certificate_is_403_7() {
     let sim = sim_with(14, &[Certificate]);
     let r = on(&sim, &sim.client(), None);
     assert_eq!(r.status(), 403);
+    assert!(body_text(&r).contains("403.7"), "{}", body_text(&r));
     assert!(challenge_lines(&r).is_empty());
 }
 
