@@ -17,8 +17,9 @@ pub const EXCHANGE_SERVICE_PASSWORD: &str = "mail-svc-pw";
 /// SEG's service account (`HTTP/seg.example.test`), trusted to delegate to Exchange (KCD).
 pub const SEG_SPN: &str = "HTTP/seg.example.test";
 pub const SEG_SERVICE_PASSWORD: &str = "seg-svc-pw";
-/// The fake OAuth issuer of the default world (its `iss`).
+/// The fake OAuth issuer of the default world (its `iss`), and its host.
 pub const OAUTH_ISSUER: &str = "https://login.example.test/example.test/v2.0";
+pub const LOGIN_HOST: &str = "login.example.test";
 
 /// Built-in mailboxes: (login, e-mail address, password).
 pub const USERS: [(&str, &str, &str); 2] = [("alice", "alice@example.test", "alice-pw"), ("bob", "bob@example.test", "bob-pw")];
@@ -36,6 +37,7 @@ pub mod roles {
     pub const APNS_SANDBOX: &str = "apns.sandbox";
     pub const TRAVELER: &str = "traveler";
     pub const KDC: &str = "kdc";
+    pub const LOGIN: &str = "login";
     pub fn device(name: &str) -> String {
         format!("device.{name}")
     }

@@ -6,7 +6,7 @@
 use crate::apns::{generate_team_key, Apns, ApnsConfig, ApnsControl, Environment};
 use crate::defaults;
 use crate::exchange::{AuthMethod, Exchange, ExchangeConfig, ExchangeControl};
-use mailconform_auth::{Kdc, KdcControl, KdcServer};
+use mailconform_auth::{IssuerControl, IssuerServer, Kdc, KdcControl, KdcServer, TokenIssuer};
 use crate::listener::{Listener, ListenerConfig, ListenerControl, Region};
 use crate::traveler::{Person, Traveler, TravelerConfig, TravelerControl};
 use crate::securemail::{DeviceControl, MailBackend, SecureMail, SecureMailConfig};
@@ -121,6 +121,23 @@ pub fn default_kdc(clock: mailconform_sim::Clock, rng: mailconform_sim::SeededRn
 /// The KDC on `kdc.example.test` (role `kdc`).
 pub fn add_kdc(sim: &mut Simulation, kdc: Kdc) -> Result<FaultGate, SimError> {
     sim.add_host(defaults::roles::KDC, defaults::KDC_HOST, Arc::new(KdcServer(Arc::new(kdc))), ClientAuth::None, false)
+}
+
+/// The default world's OAuth issuer with the built-in users, not yet on a host: put its
+/// [`IssuerServer::trust`] into `ExchangeConfig::oauth` before deploying Exchange, then
+/// [`add_oauth_issuer`] it.
+pub fn default_oauth_issuer(clock: mailconform_sim::Clock) -> Result<Arc<IssuerServer>, SimError> {
+    let issuer = TokenIssuer::new(defaults::OAUTH_ISSUER, "mailconform-1").map_err(|e| SimError::Pki(e.to_string()))?;
+    let server = IssuerServer::new(issuer, &format!("https://{}", defaults::LOGIN_HOST), clock);
+    for (_, email, pw) in defaults::USERS {
+        server.add_user(email, pw);
+    }
+    Ok(server)
+}
+
+/// The OAuth issuer on `login.example.test` (role `login`).
+pub fn add_oauth_issuer(sim: &mut Simulation, issuer: Arc<IssuerServer>) -> Result<FaultGate, SimError> {
+    sim.add_host(defaults::roles::LOGIN, defaults::LOGIN_HOST, Arc::new(issuer), ClientAuth::None, false)
 }
 
 /// A client certificate of the run's CA for `upn` (subjectAltName otherName UPN), valid from a
@@ -348,6 +365,10 @@ impl<'a> Roles<'a> {
 
     pub fn kdc(&self) -> Result<KdcControl, String> {
         self.control(defaults::roles::KDC).map(KdcControl)
+    }
+
+    pub fn oauth_issuer(&self) -> Result<IssuerControl, String> {
+        self.control(defaults::roles::LOGIN).map(IssuerControl)
     }
 
     pub fn apns(&self) -> Result<ApnsControl, String> {

@@ -18,7 +18,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 /// Roles `serve` knows. `listener` means all three regions.
-pub const ROLES: [&str; 8] = ["exchange", "listener", "listener.us-east-1", "listener.eu-west-1", "listener.ap-southeast-1", "apns", "traveler", "kdc"];
+pub const ROLES: [&str; 9] = ["exchange", "listener", "listener.us-east-1", "listener.eu-west-1", "listener.ap-southeast-1", "apns", "traveler", "kdc", "login"];
 
 /// How the served fakes are configured beyond their defaults.
 #[derive(Clone, Debug, Default)]
@@ -50,11 +50,21 @@ pub async fn start_with(roles: &[String], bind: IpAddr, state_dir: &Path, option
             regions.push(r);
         }
     }
+    // The OAuth issuer comes first: a served Exchange trusts it.
+    let issuer = if want("login") || options.ews_auth.as_ref().is_some_and(|m| m.contains(&crate::exchange::AuthMethod::OAuth)) {
+        Some(crate::deployment::default_oauth_issuer(world.clock.clone())?)
+    } else {
+        None
+    };
+    if let (true, Some(issuer)) = (want("login"), &issuer) {
+        world.bind(defaults::roles::LOGIN, defaults::LOGIN_HOST, Arc::new(issuer.clone()), ClientAuth::None, bind).await?;
+    }
     if want("exchange") {
         let mut config = default_exchange_config();
         if let Some(methods) = &options.ews_auth {
             config.ews_auth = methods.clone();
         }
+        config.oauth = issuer.as_ref().map(|i| i.trust(&config.oauth_audience()));
         let client_auth = crate::deployment::exchange_client_auth(&config.ews_auth, world.pki.ca.cert_der());
         let ex = Exchange::new(world.env("exchange"), config);
         world.bind(defaults::roles::EXCHANGE, defaults::EXCHANGE_HOST, Arc::new(ex), client_auth, bind).await?;

@@ -316,6 +316,36 @@ fn bearer_tokens_for_exchange_are_accepted_and_others_get_invalid_token() {
     }
 }
 
+/// A token from the issuer's token endpoint (password grant) opens EWS; the issuer's trust was
+/// given to Exchange when it was deployed.
+#[test]
+fn a_token_from_the_issuer_host_opens_ews() {
+    let mut sim = Simulation::new(22).expect("simulation starts");
+    let issuer = deployment::default_oauth_issuer(sim.clock.clone()).unwrap();
+    let mut config = deployment::default_exchange_config().with_ews_auth(&[OAuth, Basic]);
+    config.oauth = Some(issuer.trust(&config.oauth_audience()));
+    deployment::add_exchange(&mut sim, config, &[]).unwrap();
+    deployment::add_oauth_issuer(&mut sim, issuer).unwrap();
+    let token_of = |password: &str| {
+        let form = format!("grant_type=password&username=alice%40example.test&password={password}&scope=https%3A%2F%2Fmail.example.test%2FEWS.AccessAsUser.All");
+        let req: Request = http::Request::builder().method("POST").uri(format!("https://{}/oauth2/v2.0/token", defaults::LOGIN_HOST)).header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(bytes::Bytes::from(form)).unwrap();
+        let r = sim.block_on(sim.client().send(req, &RequestOptions::default())).unwrap();
+        (r.status(), serde_json::from_slice::<serde_json::Value>(r.body()).unwrap())
+    };
+    let (status, body) = token_of("alice-pw");
+    assert_eq!(status, 200, "{body}");
+    assert_inbox(&on(&sim, &sim.client(), Some(&format!("Bearer {}", body["access_token"].as_str().unwrap()))));
+    assert_eq!(last_auth(&sim), "oauth");
+    assert_eq!(token_of("bob-pw").0, 400);
+    let roles = deployment::Roles::new(&sim);
+    assert_eq!(sim.block_on(roles.oauth_issuer().unwrap().issued()).unwrap().len(), 1);
+    // An hour and five minutes later the token has expired.
+    sim.advance(Duration::from_secs(3600 + 300));
+    let r = on(&sim, &sim.client(), Some(&format!("Bearer {}", body["access_token"].as_str().unwrap())));
+    assert_eq!(r.status(), 401);
+    assert!(challenge_lines(&r).iter().any(|l| l.contains("error=\"invalid_token\"")));
+}
+
 // ---- certificates --------------------------------------------------------------------------
 
 #[test]
@@ -335,7 +365,14 @@ fn a_client_certificate_with_a_upn_is_mapped_to_its_mailbox() {
         sim.pki.ca.client_leaf(&mailconform_sim::pki::ClientCertSpec { common_name: "alice".into(), uid: None, not_before_unix: now - 60, not_after_unix: now + 3600 }).unwrap()
     };
     let opts = RequestOptions { identity: Some(ClientIdentity { id: "no-upn".into(), credential: nobody }), ..Default::default() };
-    assert_eq!(send(&sim, &sim.client(), None, &opts).status(), 403);
+    let r = send(&sim, &sim.client(), None, &opts);
+    assert_eq!(r.status(), 401);
+    assert_eq!(challenge_lines(&r), ["Basic realm=\"mail.example.test\""]);
+    // With certificates only, that is 403.16.
+    sim.block_on(exchange_control(&sim).set_ews_auth(&[Certificate])).unwrap();
+    let r = send(&sim, &sim.client(), None, &opts);
+    assert_eq!(r.status(), 403);
+    assert!(body_text(&r).contains("403.16"), "{}", body_text(&r));
 }
 
 #[test]
@@ -343,6 +380,7 @@ fn certificate_only_without_a_certificate_is_403_7() {
     let sim = sim_with(14, &[Certificate]);
     let r = on(&sim, &sim.client(), None);
     assert_eq!(r.status(), 403);
+    assert!(body_text(&r).contains("403.7"), "{}", body_text(&r));
     assert!(challenge_lines(&r).is_empty());
 }
 

@@ -5,6 +5,7 @@
 //! - [`kerberos`]: a fake KDC with constrained delegation and the keytab services verify with;
 //! - [`kdc_host`]: that KDC as a simulation host with a small HTTP API;
 //! - [`jwt`]: a fake OAuth issuer (ES256, JWKS) and the verifier a resource runs;
+//! - [`issuer_host`]: that issuer as a simulation host with a token endpoint;
 //! - [`certificate`]: the UPN a client certificate names;
 //! - [`challenge`]: `WWW-Authenticate`/`Authorization` values and the scheme names;
 //! - [`http_client`]: the NTLM handshake sent through the simulation's HTTP client.
@@ -14,6 +15,7 @@ pub mod challenge;
 mod der;
 pub mod error;
 pub mod http_client;
+pub mod issuer_host;
 pub mod jwt;
 pub mod kdc_host;
 pub mod kerberos;
@@ -22,6 +24,7 @@ pub mod spnego;
 
 pub use challenge::{AuthMethod, Challenge, Scheme};
 pub use error::AuthError;
+pub use issuer_host::{IssuerControl, IssuerServer};
 pub use jwt::{OAuthTrust, TokenIssuer, VerifiedToken};
 pub use kdc_host::{KdcClient, KdcControl, KdcServer};
 pub use kerberos::{IssuedTicket, Kdc, Keytab, TicketInfo};

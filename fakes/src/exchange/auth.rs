@@ -137,7 +137,8 @@ pub fn authenticate(auth: &EwsAuth, env: &FakeEnv, users: &[User], host: &str, r
             if let Some(user) = mailconform_auth::certificate::upn(cert).ok().flatten().and_then(|upn| find(&upn)) {
                 return ok(user, AuthMethod::Certificate);
             }
-            if header.is_none() {
+            // A certificate that maps to nobody: with other methods enabled IIS challenges for them.
+            if header.is_none() && methods == [AuthMethod::Certificate] {
                 return Err(Box::new(response(403, "text/html", "<html><body>403.16 - Forbidden: Client certificate is untrusted or invalid.</body></html>")));
             }
         } else if header.is_none() && methods == [AuthMethod::Certificate] {

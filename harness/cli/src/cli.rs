@@ -118,7 +118,8 @@ pub struct ListArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
-    /// Roles to start: exchange, listener (all regions) or listener.<region>, apns, or all
+    /// Roles to start: exchange, listener (all regions) or listener.<region>, apns, traveler,
+    /// kdc (the fake Kerberos KDC), login (the fake OAuth issuer), or all
     #[arg(value_name = "ROLE", required = true, num_args = 1..)]
     pub roles: Vec<String>,
 
