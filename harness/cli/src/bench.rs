@@ -178,6 +178,18 @@ pub fn bench(args: &BenchArgs) -> Result<u8, CliError> {
             }
         };
     }
+    if args.seg_only {
+        return match crate::seg_bench::measure(args.seed) {
+            Ok(f) => {
+                println!("{}", render_seg(&f));
+                Ok(exit::PASSED)
+            }
+            Err(e) => {
+                eprintln!("mailconform: SEG figures: {e}");
+                Ok(exit::FAILED)
+            }
+        };
+    }
     let opts = RunOptions::selected(&args.selection, args.seed, args.concurrency);
     let mut runs = Vec::new();
     for _ in 0..args.runs {
@@ -193,6 +205,10 @@ pub fn bench(args: &BenchArgs) -> Result<u8, CliError> {
     let nps = notifications_per_second(args.devices, args.rounds, args.seed, threads(args));
     let eas = eas_figures(eas_users, args.seed, threads(args));
     print!("{}", render(&stats, args.seed, nps, eas.as_ref()));
+    match crate::seg_bench::measure(args.seed) {
+        Ok(f) => println!("{}", render_seg(&f)),
+        Err(e) => eprintln!("mailconform: SEG figures: {e}"),
+    }
     let mut code = last.exit_code();
     if !stats.consistent {
         eprintln!("mailconform: runs with seed {} disagreed on scenario outcomes or virtual time; the suite is not deterministic", args.seed);
@@ -202,6 +218,17 @@ pub fn bench(args: &BenchArgs) -> Result<u8, CliError> {
     }
     println!("{}", last.summary_line());
     Ok(code)
+}
+
+/// The SEG line: both rates and what SEG adds to each request.
+fn render_seg(f: &crate::seg_bench::SegFigures) -> String {
+    format!(
+        "seg: EWS GetFolder over TLS with keep-alive: {} requests/s direct to Exchange, {} requests/s through SEG (compliance asked per request, 4 upstream connections); SEG adds {:.0} µs per request ({:.0}% slower)",
+        grouped(f.direct_per_second()),
+        grouped(f.via_seg_per_second()),
+        f.overhead_micros(),
+        (f.direct_per_second() / f.via_seg_per_second() - 1.0) * 100.0
+    )
 }
 
 /// Simulations measured side by side: one per core unless `--threads` says otherwise.

@@ -179,6 +179,10 @@ pub struct BenchArgs {
     #[arg(long, conflicts_with = "push_only")]
     pub eas_only: bool,
 
+    /// Measure only EWS requests per second through the SEG fake against Exchange directly
+    #[arg(long, conflicts_with_all = ["push_only", "eas_only"])]
+    pub seg_only: bool,
+
     /// Simulations run side by side in the push and ActiveSync measurements (default: one per core)
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,

@@ -17,6 +17,7 @@ pub mod report;
 pub mod requirements;
 pub mod roles;
 pub mod run;
+pub mod seg_bench;
 pub mod serve;
 pub mod summary;
 

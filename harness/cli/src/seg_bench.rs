@@ -1,0 +1,113 @@
+//! What SEG V2 costs: EWS requests per second through the SEG fake (TLS on both sides,
+//! keep-alive, the console asked per request, an upstream pool) against the same requests
+//! sent to the Exchange fake directly, measured in alternating rounds of one run so that
+//! both see the same machine.
+
+use mailconform_ews::{write_request, FolderRef, Operation, SchemaVersion};
+use mailconform_fakes::defaults;
+use mailconform_fakes::deployment::{self, Roles};
+use mailconform_fakes::ens::DEVICE_HEADER;
+use mailconform_fakes::uem::ComplianceState;
+use mailconform_sim::{HttpClient, RequestOptions, Simulation};
+use std::time::{Duration, Instant};
+
+/// Requests in one round of each path.
+const ROUND: usize = 200;
+/// Wall time each path runs for at least.
+const MIN_WALL: Duration = Duration::from_millis(400);
+const DEVICE: &str = "BenchBoxer01";
+
+#[derive(Debug, Clone, Copy)]
+pub struct SegFigures {
+    pub direct_requests: u64,
+    pub direct_wall: Duration,
+    pub via_seg_requests: u64,
+    pub via_seg_wall: Duration,
+}
+
+impl SegFigures {
+    pub fn direct_per_second(&self) -> f64 {
+        self.direct_requests as f64 / self.direct_wall.as_secs_f64().max(1e-9)
+    }
+
+    pub fn via_seg_per_second(&self) -> f64 {
+        self.via_seg_requests as f64 / self.via_seg_wall.as_secs_f64().max(1e-9)
+    }
+
+    /// Wall time SEG adds to each request, in microseconds.
+    pub fn overhead_micros(&self) -> f64 {
+        (1e6 / self.via_seg_per_second()) - (1e6 / self.direct_per_second())
+    }
+}
+
+fn get_folder(url: &str, basic: &str) -> Result<mailconform_sim::Request, String> {
+    let op = Operation::GetFolder { folder_ids: vec![FolderRef::Distinguished { id: "inbox".into(), mailbox: None }], base_shape: Some("Default".into()) };
+    http::Request::post(url)
+        .header(http::header::CONTENT_TYPE, "text/xml; charset=utf-8")
+        .header(http::header::AUTHORIZATION, basic)
+        .header(DEVICE_HEADER, DEVICE)
+        .body(bytes::Bytes::from(write_request(SchemaVersion::Exchange2013, &op)))
+        .map_err(|e| e.to_string())
+}
+
+async fn round(client: &HttpClient, url: &str, basic: &str) -> Result<(), String> {
+    for _ in 0..ROUND {
+        let resp = client.send(get_folder(url, basic)?, &RequestOptions::default()).await.map_err(|e| e.to_string())?;
+        if resp.status() != 200 {
+            return Err(format!("{url} answered {}", resp.status()));
+        }
+    }
+    Ok(())
+}
+
+/// Exchange, the console (the bench device compliant), the KDC and a SEG proxying EWS; then
+/// rounds of GetFolder direct and through SEG, alternately.
+pub fn measure(seed: u64) -> Result<SegFigures, String> {
+    let mut sim = Simulation::new(seed).map_err(|e| e.to_string())?;
+    deployment::add_exchange(&mut sim, deployment::default_exchange_config(), &[]).map_err(|e| e.to_string())?;
+    deployment::add_uem(&mut sim).map_err(|e| e.to_string())?;
+    let kdc = deployment::default_kdc(sim.clock.clone(), sim.rng.fork("kdc"));
+    deployment::add_kdc(&mut sim, kdc).map_err(|e| e.to_string())?;
+    let mut seg = deployment::default_seg_config("2.12.0", defaults::EXCHANGE_HOST);
+    seg.enable_boxer_ens_ews_proxy = true;
+    deployment::add_seg(&mut sim, defaults::ws1_roles::SEG, seg).map_err(|e| e.to_string())?;
+    let uem = Roles::new(&sim).uem()?;
+    sim.block_on(uem.set_state(DEVICE, "alice@example.test", ComplianceState::Compliant)).map_err(|e| e.to_string())?;
+
+    let basic = {
+        use base64::Engine;
+        let (login, _, pw) = defaults::USERS[0];
+        format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{login}:{pw}")))
+    };
+    let direct_url = format!("https://{}/EWS/Exchange.asmx", defaults::EXCHANGE_HOST);
+    let seg_url = format!("https://{}/EWS/Exchange.asmx", defaults::SEG_HOST);
+    let (direct, via) = (sim.client(), sim.client());
+    // Warm up: connections open, certificates checked, pools filled.
+    sim.block_on(round(&direct, &direct_url, &basic))?;
+    sim.block_on(round(&via, &seg_url, &basic))?;
+
+    let mut f = SegFigures { direct_requests: 0, direct_wall: Duration::ZERO, via_seg_requests: 0, via_seg_wall: Duration::ZERO };
+    while f.direct_wall < MIN_WALL || f.via_seg_wall < MIN_WALL {
+        let t = Instant::now();
+        sim.block_on(round(&direct, &direct_url, &basic))?;
+        f.direct_wall += t.elapsed();
+        f.direct_requests += ROUND as u64;
+        let t = Instant::now();
+        sim.block_on(round(&via, &seg_url, &basic))?;
+        f.via_seg_wall += t.elapsed();
+        f.via_seg_requests += ROUND as u64;
+    }
+    Ok(f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_paths_answer_every_request() {
+        let f = measure(5).unwrap();
+        assert!(f.direct_requests >= ROUND as u64 && f.via_seg_requests == f.direct_requests);
+        assert!(f.direct_per_second() > 0.0 && f.via_seg_per_second() > 0.0);
+    }
+}
