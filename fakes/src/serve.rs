@@ -18,7 +18,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 /// Roles `serve` knows. `listener` means all three regions.
-pub const ROLES: [&str; 9] = ["exchange", "listener", "listener.us-east-1", "listener.eu-west-1", "listener.ap-southeast-1", "apns", "traveler", "kdc", "login"];
+pub const ROLES: [&str; 12] = ["exchange", "listener", "listener.us-east-1", "listener.eu-west-1", "listener.ap-southeast-1", "apns", "traveler", "kdc", "login", "uem", "seg", "ens"];
 
 /// How the served fakes are configured beyond their defaults.
 #[derive(Clone, Debug, Default)]
@@ -79,8 +79,8 @@ pub async fn start_with(roles: &[String], bind: IpAddr, state_dir: &Path, option
         not_before_unix: world.clock.unix_secs() as i64 - 86_400,
         not_after_unix: world.clock.unix_secs() as i64 + 365 * 86_400,
     })?;
+    let (team, team_pkcs8, p8) = generate_team_key(defaults::TEAM_ID, defaults::KEY_ID);
     if want("apns") {
-        let (team, _pkcs8, p8) = generate_team_key(defaults::TEAM_ID, defaults::KEY_ID);
         let roots = tls::roots(&[world.pki.push_ca.cert_der().clone()]);
         for (role, host, environment) in [
             (defaults::roles::APNS, defaults::APNS_HOST, Environment::Production),
@@ -121,6 +121,38 @@ pub async fn start_with(roles: &[String], bind: IpAddr, state_dir: &Path, option
         world.bind(defaults::roles::TRAVELER, defaults::TRAVELER_HOST, Arc::new(t.clone()), ClientAuth::None, bind).await?;
         let plain = world.bind_plain(defaults::TRAVELER_HOST, Arc::new(t), bind).await?;
         std::fs::write(state_dir.join("traveler-http.txt"), format!("http://{plain}\n"))?;
+    }
+    // The Workspace ONE side: the console, SEG V2 proxying ActiveSync and EWS to the served
+    // Exchange (asking the console when it is served), ENS2 subscribing through SEG.
+    if want("uem") {
+        let uem = crate::uem::Uem::new(world.env("uem"));
+        world.bind(defaults::ws1_roles::UEM, defaults::UEM_HOST, Arc::new(uem), ClientAuth::None, bind).await?;
+    }
+    if want("seg") {
+        let mut config = crate::deployment::default_seg_config("2.12.0", defaults::EXCHANGE_HOST);
+        config.enable_boxer_ens_ews_proxy = true;
+        config.remove_unsupported_auth_for_ews = true;
+        if !want("uem") {
+            config.compliance_api = None;
+        }
+        let seg = crate::seg::Seg::new(world.env("seg"), config).map_err(SimError::Pki)?;
+        let roots = tls::roots(std::slice::from_ref(world.pki.ca.cert_der()));
+        world.bind(defaults::ws1_roles::SEG, defaults::SEG_HOST, Arc::new(seg), ClientAuth::Optional(roots), bind).await?;
+    }
+    if want("ens") {
+        let through = if want("seg") { defaults::SEG_HOST } else { defaults::EXCHANGE_HOST };
+        let config = crate::ens::EnsConfig {
+            host: defaults::ENS_HOST.to_string(),
+            placement: crate::ens::Placement::Cloud,
+            ews_url: format!("https://{through}/EWS/Exchange.asmx"),
+            apns_base: format!("https://{}", defaults::APNS_HOST),
+            app_id: defaults::BOXER_APP_ID.to_string(),
+            apns_team_id: defaults::TEAM_ID.to_string(),
+            apns_key_id: defaults::KEY_ID.to_string(),
+            apns_key_pkcs8: team_pkcs8.clone(),
+        };
+        let ens = crate::ens::Ens::new(world.env("ens"), config);
+        world.bind(defaults::ws1_roles::ENS, defaults::ENS_HOST, Arc::new(ens), ClientAuth::None, bind).await?;
     }
     let topology = world.topology.lock().expect("topology poisoned").clone();
     std::fs::write(state_dir.join("endpoints.json"), serde_json::to_vec_pretty(&topology)?)?;
