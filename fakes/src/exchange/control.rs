@@ -104,24 +104,25 @@ fn auth_view(ex: &Exchange) -> Value {
 /// `{"ews": [...]}` replaces the EWS methods; `"oauth"` (when present) replaces the trusted issuer.
 fn set_auth(ex: &Exchange, body: &Value) -> Response {
     let hint = "send {\"ews\": [\"basic\", \"ntlm\", \"negotiate\", \"certificate\", \"oauth\"]} and/or {\"activesync\": [...]}, each with at least one method, and optionally \"oauth\": {\"issuer\", \"audience\", \"jwks\"}";
-    let parse_list = |key: &str| -> Result<Option<Vec<mailconform_auth::AuthMethod>>, Response> {
+    // The error is the message of the 400 to send.
+    let parse_list = |key: &str| -> Result<Option<Vec<mailconform_auth::AuthMethod>>, String> {
         let Some(v) = body.get(key) else { return Ok(None) };
-        let Some(list) = v.as_array() else { return Err(json_response(400, &json!({"error": hint}))) };
+        let Some(list) = v.as_array() else { return Err(hint.to_string()) };
         let mut methods = Vec::new();
         for v in list {
             match v.as_str().and_then(mailconform_auth::AuthMethod::parse) {
                 Some(m) => methods.push(m),
-                None => return Err(json_response(400, &json!({"error": format!("unknown authentication method {v}; {hint}")}))),
+                None => return Err(format!("unknown authentication method {v}; {hint}")),
             }
         }
         if methods.is_empty() {
-            return Err(json_response(400, &json!({"error": hint})));
+            return Err(hint.to_string());
         }
         Ok(Some(methods))
     };
     let (ews, activesync) = match (parse_list("ews"), parse_list("activesync")) {
         (Ok(e), Ok(a)) => (e, a),
-        (Err(r), _) | (_, Err(r)) => return r,
+        (Err(e), _) | (_, Err(e)) => return json_response(400, &json!({"error": e})),
     };
     if ews.is_none() && activesync.is_none() {
         return json_response(400, &json!({"error": hint}));

@@ -18,7 +18,6 @@ pub mod config;
 pub use config::{KcdConfig, SegConfig, SegVersion};
 
 use crate::ens::DEVICE_HEADER;
-use bytes::Bytes;
 use mailconform_activesync::http::query;
 use mailconform_auth::challenge::{self, Scheme};
 use mailconform_auth::KdcClient;
@@ -156,7 +155,7 @@ impl Seg {
             }
             upstream_req = upstream_req.header(name, value);
         }
-        let mut upstream_req = match upstream_req.body(Bytes::from(body)) {
+        let mut upstream_req = match upstream_req.body(body) {
             Ok(r) => r,
             Err(e) => return response(400, "text/plain", format!("SEG could not forward the request: {e}")),
         };
@@ -330,5 +329,48 @@ impl SegControl {
 
     pub async fn requests(&self) -> Result<Vec<SegRecord>, ControlError> {
         self.0.get_as("/requests").await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(values: &[&str]) -> http::HeaderMap {
+        let mut h = http::HeaderMap::new();
+        for v in values {
+            h.append(http::header::WWW_AUTHENTICATE, v.parse().unwrap());
+        }
+        h
+    }
+
+    fn offered(h: &http::HeaderMap) -> Vec<String> {
+        h.get_all(http::header::WWW_AUTHENTICATE).iter().map(|v| v.to_str().unwrap().to_string()).collect()
+    }
+
+    #[test]
+    fn ntlm_always_goes_and_negotiate_only_without_a_upn() {
+        let mut h = headers(&["Negotiate", "NTLM", "Basic realm=\"mail.example.test\""]);
+        assert_eq!(remove_unsupported_challenges(&mut h, false), ["Negotiate", "NTLM"]);
+        assert_eq!(offered(&h), ["Basic realm=\"mail.example.test\""]);
+
+        let mut h = headers(&["Negotiate", "NTLM", "Basic realm=\"mail.example.test\""]);
+        assert_eq!(remove_unsupported_challenges(&mut h, true), ["NTLM"]);
+        assert_eq!(offered(&h), ["Negotiate", "Basic realm=\"mail.example.test\""]);
+    }
+
+    #[test]
+    fn challenges_listed_in_one_header_are_sorted_out_one_by_one() {
+        let mut h = headers(&["NTLM, Basic realm=\"x\", Negotiate"]);
+        remove_unsupported_challenges(&mut h, false);
+        assert_eq!(offered(&h), ["Basic realm=\"x\""]);
+        let mut none = http::HeaderMap::new();
+        assert!(remove_unsupported_challenges(&mut none, false).is_empty());
+    }
+
+    #[test]
+    fn the_device_of_an_activesync_request_is_read_from_either_query_form() {
+        assert_eq!(activesync_device_id("Cmd=Sync&User=alice&DeviceId=Boxer1&DeviceType=iPhone").as_deref(), Some("Boxer1"));
+        assert_eq!(activesync_device_id("garbage"), None);
     }
 }
