@@ -20,13 +20,11 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.dont_write_bytecode = True
-from served import Failure, clients, control, load_role, main  # noqa: E402
+from served import Failure, clients, control, load_role, main, trust_run_ca_in_exchangelib  # noqa: E402
 
 with clients():
-    import requests.adapters
     from exchangelib import DELEGATE, Account, Configuration, Credentials
     from exchangelib.properties import ModifiedEvent, NewMailEvent
-    from exchangelib.protocol import BaseProtocol
     from exchangelib.services import SendNotification
 
 USER = "alice"
@@ -81,15 +79,7 @@ class Callback:
 def check(state_dir):
     ca, exchange = load_role(state_dir, "exchange")
 
-    class CaAdapter(requests.adapters.HTTPAdapter):
-        """Verifies the fake's certificate against the run's CA and ignores proxy settings."""
-
-        def send(self, *args, **kwargs):
-            kwargs["verify"] = ca
-            kwargs["proxies"] = {}
-            return super().send(*args, **kwargs)
-
-    BaseProtocol.HTTP_ADAPTER_CLS = CaAdapter
+    trust_run_ca_in_exchangelib(ca)
 
     endpoint = exchange["base_url"].rstrip("/") + "/EWS/Exchange.asmx"
     # No auth_type and no version: exchangelib probes both, as it does against a real server.

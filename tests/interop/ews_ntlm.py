@@ -17,15 +17,13 @@ import json
 import sys
 
 sys.dont_write_bytecode = True
-from served import Failure, clients, control, load_role, main  # noqa: E402
+from served import Failure, clients, control, load_role, main, trust_run_ca_in_exchangelib  # noqa: E402
 
 with clients():
     import requests
-    import requests.adapters
     from requests_ntlm import HttpNtlmAuth
     from exchangelib import DELEGATE, NTLM, Account, Configuration, Credentials
     from exchangelib.errors import UnauthorizedError
-    from exchangelib.protocol import BaseProtocol
 
 USER = "EXAMPLE\\alice"
 PASSWORD = "alice-pw"
@@ -58,13 +56,7 @@ def with_requests_ntlm(ca, endpoint, password):
 
 
 def with_exchangelib(ca, endpoint, password):
-    class CaAdapter(requests.adapters.HTTPAdapter):
-        def send(self, *args, **kwargs):
-            kwargs["verify"] = ca
-            kwargs["proxies"] = {}
-            return super().send(*args, **kwargs)
-
-    BaseProtocol.HTTP_ADAPTER_CLS = CaAdapter
+    trust_run_ca_in_exchangelib(ca)
     config = Configuration(service_endpoint=endpoint, credentials=Credentials(USER, password), auth_type=NTLM)
     account = Account(primary_smtp_address=EMAIL, config=config, autodiscover=False, access_type=DELEGATE)
     inbox = account.inbox

@@ -72,3 +72,18 @@ def main(client, check):
         traceback.print_exc()
         print(f"FAIL {client}: {type(e).__name__}: {e}", file=sys.stderr)
         sys.exit(1)
+
+
+def trust_run_ca_in_exchangelib(ca):
+    """Has exchangelib verify the fake's certificate against the run's CA and ignore proxy
+    settings (it has no option for either)."""
+    import requests
+    from exchangelib.protocol import BaseProtocol
+
+    class CaAdapter(requests.adapters.HTTPAdapter):
+        def send(self, *args, **kwargs):
+            kwargs["verify"] = ca
+            kwargs["proxies"] = {}
+            return super().send(*args, **kwargs)
+
+    BaseProtocol.HTTP_ADAPTER_CLS = CaAdapter

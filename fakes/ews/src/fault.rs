@@ -23,6 +23,14 @@ pub struct Fault {
     pub line_position: Option<(u64, u64)>,
 }
 
+impl Fault {
+    /// The fault for a request that does not parse: `ErrorSchemaValidation` with the reason.
+    pub fn schema_error(reason: impl std::fmt::Display) -> Fault {
+        let reason = reason.to_string();
+        Fault { faultcode: "soap:Client".into(), faultstring: reason.clone(), code: ResponseCode::ErrorSchemaValidation, message: reason, line_position: None }
+    }
+}
+
 /// Writes a fault the way Exchange 2010 and later do. Coordinates go into
 /// `t:MessageXml/t:LineNumber` and `t:LinePosition`, which is where those
 /// servers put them and where exchangelib reads them; the Exchange 2007 form

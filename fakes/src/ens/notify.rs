@@ -4,7 +4,7 @@
 
 use super::{Ens, EnsPush};
 use mailconform_apns::{ProviderAuth, ProviderClient};
-use mailconform_ews::{parse_send_notification, write_fault, write_send_notification_result, EventType, Fault, ResponseCode, SubscriptionStatus};
+use mailconform_ews::{parse_send_notification, write_fault, write_send_notification_result, EventType, Fault, SubscriptionStatus};
 use mailconform_sim::http::response;
 use mailconform_sim::{Request, Response};
 use serde_json::json;
@@ -16,8 +16,7 @@ pub async fn handle(ens: &Arc<Ens>, device_id: &str, req: &Request) -> Response 
     let notifications = match parse_send_notification(req.body()) {
         Ok(n) => n,
         Err(e) => {
-            let f = Fault { faultcode: "soap:Client".into(), faultstring: e.to_string(), code: ResponseCode::ErrorSchemaValidation, message: e.to_string(), line_position: None };
-            return response(500, XML, write_fault(None, &f));
+            return response(500, XML, write_fault(None, &Fault::schema_error(e)));
         }
     };
     let device_id = device_id.to_ascii_lowercase();

@@ -4,7 +4,7 @@
 use super::store::PushRecord;
 use super::Listener;
 use mailconform_apns::{ProviderAuth, ProviderClient};
-use mailconform_ews::{parse_send_notification, write_fault, write_send_notification_result, EventType, Fault, ObjectId, ResponseCode, SubscriptionStatus};
+use mailconform_ews::{parse_send_notification, write_fault, write_send_notification_result, EventType, Fault, ObjectId, SubscriptionStatus};
 use mailconform_sim::http::response;
 use mailconform_sim::{ClientIdentity, Request, Response};
 use serde_json::json;
@@ -28,8 +28,7 @@ pub async fn handle(l: &Arc<Listener>, registration_id: &str, req: &Request) -> 
     let notifications = match parse_send_notification(req.body()) {
         Ok(n) => n,
         Err(e) => {
-            let f = Fault { faultcode: "soap:Client".into(), faultstring: e.to_string(), code: ResponseCode::ErrorSchemaValidation, message: e.to_string(), line_position: None };
-            return response(500, XML, write_fault(None, &f));
+            return response(500, XML, write_fault(None, &Fault::schema_error(e)));
         }
     };
     let now = l.now_ms();
