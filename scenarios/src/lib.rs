@@ -5,7 +5,6 @@
 //! through the topology and act on them only through their protocols and control APIs.
 
 pub mod world;
-pub mod ws1;
 mod steps;
 
 pub use world::{set_run_seed, run_seed, MailWorld};

@@ -55,6 +55,11 @@ pub fn collect(selection: &Selection) -> Result<(Vec<ListedScenario>, Vec<String
     Ok((listed, errors))
 }
 
+/// The Microsoft server requirements the listed scenarios' `@spec:` tags cover.
+pub fn requirements_of(listed: &[ListedScenario]) -> Vec<crate::requirements::Coverage> {
+    crate::requirements::coverage(listed.iter().map(|s| (format!("{}:{} {}", s.file, s.line, s.scenario), s.tags.as_slice())))
+}
+
 /// Text form: `file:line  scenario name  tags`, columns aligned.
 pub fn render_text(listed: &[ListedScenario]) -> String {
     let places: Vec<String> = listed.iter().map(|s| format!("{}:{}", s.file, s.line)).collect();
@@ -75,7 +80,7 @@ pub fn list(args: &ListArgs) -> Result<u8, CliError> {
     let (listed, errors) = collect(&args.selection)?;
     let rendered = match args.format {
         ListFormat::Text => render_text(&listed),
-        ListFormat::Requirements => crate::requirements::render_markdown(&crate::requirements::coverage(&listed)),
+        ListFormat::Requirements => crate::requirements::render_markdown(&requirements_of(&listed)),
         ListFormat::Json => {
             let mut s = serde_json::to_string_pretty(&listed).map_err(|e| CliError::Harness(e.to_string()))?;
             s.push('\n');

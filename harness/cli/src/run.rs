@@ -252,7 +252,7 @@ pub fn run(args: &RunArgs) -> Result<u8, CliError> {
     };
     let result = run_suite(&opts)?;
     let (listed, _) = crate::list::collect(&args.selection)?;
-    let map = crate::requirements::render_markdown(&crate::requirements::coverage(&listed));
+    let map = crate::requirements::render_markdown(&crate::list::requirements_of(&listed));
     report::write(&args.report_dir.join(report::REQUIREMENTS_FILE), map.as_bytes())?;
     if result.nothing_ran() {
         eprintln!("mailconform: no scenario was selected; check --tags, --name and the feature paths (try `mailconform list`)");

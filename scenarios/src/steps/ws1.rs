@@ -2,7 +2,7 @@
 //! the UEM console's compliance, and Boxer.
 
 use super::words;
-use crate::ws1::{ensure_boxer, BoxerAuth, PlannedSeg};
+use crate::world::ws1::{ensure_boxer, BoxerAuth, PlannedSeg};
 use crate::MailWorld;
 use cucumber::{given, then, when};
 use mailconform_auth::AuthMethod;

@@ -99,7 +99,7 @@ pub fn prepare_exchange(world: &mut MailWorld) -> Ws1Runtime {
 
 /// Exchange (self-signed when planned), the KDC, the console, the SEGs and ENS.
 /// Returns the gates by role.
-pub fn deploy(sim: &mut Simulation, plan: &crate::world::Plan, ws1: &Ws1Plan, team_pkcs8: Vec<u8>) -> Vec<(String, mailconform_sim::FaultGate)> {
+pub fn deploy(sim: &mut Simulation, plan: &super::Plan, ws1: &Ws1Plan, team_pkcs8: Vec<u8>) -> Vec<(String, mailconform_sim::FaultGate)> {
     let mut gates = Vec::new();
     let exchange_pem = if ws1.exchange_self_signed {
         let (gate, pem) = deployment::add_exchange_self_signed(sim, plan.exchange.clone()).expect("Exchange fake starts");

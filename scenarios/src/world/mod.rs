@@ -1,3 +1,5 @@
+pub mod ws1;
+
 use mailconform_fakes::deployment::{self, Roles};
 use mailconform_fakes::exchange::{ExchangeConfig, RetrySchedule, ServerProfile};
 use mailconform_fakes::listener::Region;
@@ -42,7 +44,7 @@ pub struct Plan {
     /// A Notes Traveler server, when the scenario has one.
     pub traveler: Option<mailconform_fakes::traveler::TravelerConfig>,
     /// SEG V2, ENS2, the console and Boxers, when the scenario has them.
-    pub ws1: Option<crate::ws1::Ws1Plan>,
+    pub ws1: Option<ws1::Ws1Plan>,
 }
 
 impl Default for Plan {
@@ -75,7 +77,7 @@ pub struct MailWorld {
     pub last_status: Option<u16>,
     pub last_body: String,
     /// The Workspace ONE side at run time (its OAuth issuer, the Boxers created).
-    pub ws1_runtime: Option<crate::ws1::Ws1Runtime>,
+    pub ws1_runtime: Option<ws1::Ws1Runtime>,
     /// Pushes each Boxer had received when a step last looked.
     pub boxer_pushes_seen: BTreeMap<String, usize>,
 }
@@ -136,13 +138,13 @@ impl MailWorld {
         }
         self.deployed = true;
         if self.plan.ws1.is_some() {
-            self.ws1_runtime = Some(crate::ws1::prepare_exchange(self));
+            self.ws1_runtime = Some(ws1::prepare_exchange(self));
         }
         let plan = self.plan.clone();
         let sim = self.sim();
         let team_pkcs8 = deployment::add_apns(sim).expect("APNs fake starts");
         let mut gates = match &plan.ws1 {
-            Some(ws1) => crate::ws1::deploy(sim, &plan, ws1, team_pkcs8),
+            Some(planned) => ws1::deploy(sim, &plan, planned, team_pkcs8),
             None => deployment::add_exchange(sim, plan.exchange.clone(), &plan.exchange_aliases).expect("Exchange fake starts"),
         };
         for r in Region::ALL {
@@ -186,7 +188,7 @@ impl MailWorld {
     }
 
     /// The Workspace ONE plan, for Given steps (created with its defaults on first use).
-    pub fn ws1_plan(&mut self) -> &mut crate::ws1::Ws1Plan {
+    pub fn ws1_plan(&mut self) -> &mut ws1::Ws1Plan {
         assert!(!self.deployed, "configure the Workspace ONE side before the first action");
         self.plan.ws1.get_or_insert_with(Default::default)
     }
