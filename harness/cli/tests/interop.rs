@@ -204,6 +204,16 @@ fn requests_ntlm_and_exchangelib_authenticate_with_ntlm_against_the_exchange_fak
     assert_eq!(result["recorded_auth"], serde_json::json!(["ntlm"]), "{result}");
 }
 
+/// Through the SEG fake (remove.unsupported.auth.for.ews=true) third-party clients see only
+/// Basic: requests and exchangelib read the inbox with it, requests-ntlm gets its 401 back.
+#[test]
+fn third_party_ews_clients_go_through_the_seg_fake() {
+    let result = client_passes_with("interop-seg", &["exchange", "seg"], &["--ews-auth", "ntlm,basic"], "seg_proxy.py");
+    assert_eq!(result["offered"], serde_json::json!(["Basic"]), "{result}");
+    assert_eq!((result["basic"].as_u64(), result["ntlm_without_basic"].as_u64()), (Some(200), Some(401)), "{result}");
+    assert_eq!(result["removed_challenges"], serde_json::json!(["NTLM"]), "{result}");
+}
+
 #[test]
 fn aioapns_pushes_to_the_apns_fake_with_certificate_and_token() {
     let result = client_passes("interop-apns", &["apns"], "apns_aioapns.py");
