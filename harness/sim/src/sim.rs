@@ -115,13 +115,26 @@ impl Simulation {
         if plain_http {
             self.net.bind(host, 80, Arc::new(HostServer { name: host.to_string(), handler, tls: None, gate: gate.clone() }));
         }
+        self.register(role, host);
+        Ok(gate)
+    }
+
+    /// Move `host`'s port 443 to another TLS stack (see [`crate::net::StreamAcceptor`]); the
+    /// handler, the fault gate and port 80 stay as [`Self::add_host`] made them.
+    pub fn use_tls_acceptor(&mut self, host: &str, acceptor: Arc<dyn crate::net::StreamAcceptor>) -> Result<(), SimError> {
+        let known = self.net.server(host, 443).ok_or_else(|| SimError::UnknownHost { host: format!("{host}:443"), known: self.net.host_names().join(", ") })?;
+        let server = Arc::new(HostServer { name: known.name.clone(), handler: known.handler.clone(), tls: None, gate: known.gate.clone() });
+        self.net.bind_with_acceptor(host, 443, server, acceptor);
+        Ok(())
+    }
+
+    fn register(&mut self, role: &str, host: &str) {
         self.topology.insert(Endpoint {
             role: role.to_string(),
             host: host.to_string(),
             base_url: format!("https://{host}"),
             control_url: format!("https://{host}{}", crate::CONTROL_PREFIX),
         });
-        Ok(gate)
     }
 }
 
