@@ -41,6 +41,9 @@ pub struct Plan {
     pub devices: BTreeMap<String, SecureMailConfig>,
     /// A Notes Traveler server, when the scenario has one.
     pub traveler: Option<mailconform_fakes::traveler::TravelerConfig>,
+    /// Hosts whose port 443 speaks exactly these protocol versions (on OpenSSL, see
+    /// `mailconform-tls`); the others keep rustls.
+    pub server_tls: BTreeMap<String, mailconform_tls::VersionSet>,
 }
 
 impl Default for Plan {
@@ -51,6 +54,7 @@ impl Default for Plan {
             uploaded_regions: vec![Region::Americas],
             devices: BTreeMap::new(),
             traveler: None,
+            server_tls: BTreeMap::new(),
         }
     }
 }
@@ -71,6 +75,8 @@ pub struct MailWorld {
     /// The last answer a step got, for Then steps that check it.
     pub last_status: Option<u16>,
     pub last_body: String,
+    /// The SSLv3/TLS matrix's devices, servers and last handshake.
+    pub(crate) tls: crate::steps::tls::TlsState,
 }
 
 impl std::fmt::Debug for MailWorld {
@@ -96,6 +102,7 @@ impl MailWorld {
             delivered: BTreeMap::new(),
             last_status: None,
             last_body: String::new(),
+            tls: Default::default(),
         }
     }
 
@@ -136,6 +143,10 @@ impl MailWorld {
         if let Some(t) = plan.traveler.clone() {
             gates.push((defaults::roles::TRAVELER.to_string(), deployment::add_traveler(sim, t).expect("Traveler fake starts")));
         }
+        let mut legacy = Vec::new();
+        for (host, versions) in &plan.server_tls {
+            legacy.push((host.clone(), mailconform_tls::server::serve_in_simulation(sim, host, *versions).expect("the legacy TLS server starts")));
+        }
         let sim = self.sim.as_ref().expect("created above");
         let roles = Roles::new(sim);
         for r in &plan.uploaded_regions {
@@ -144,6 +155,7 @@ impl MailWorld {
             sim.block_on(l.upload_certificate(defaults::APP_ID, *r, &cert.cert_pem, &cert.key_pem)).expect("certificate upload");
         }
         self.gates.extend(gates);
+        self.tls.servers.extend(legacy);
     }
 
     /// The device of `user`, created (with the planned configuration) on first use.

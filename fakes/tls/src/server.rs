@@ -213,3 +213,24 @@ impl StreamAcceptor for LegacyServer {
         })
     }
 }
+
+/// Moves `host`'s port 443 in `sim` to a [`LegacyServer`] accepting exactly `versions`, with an
+/// RSA certificate from the run's CA; the host's handler (HTTP), faults and port 80 stay.
+pub fn serve_in_simulation(sim: &mut mailconform_sim::Simulation, host: &str, versions: VersionSet) -> Result<Arc<LegacyServer>, TlsError> {
+    let leaf = {
+        let _rt = sim.enter();
+        sim.pki.ca.server_leaf_rsa(&[host, "localhost", "127.0.0.1"], sim.clock.offset_date_time())?
+    };
+    let server = Arc::new(LegacyServer::new(versions, &leaf)?);
+    sim.use_tls_acceptor(host, Arc::new(SharedServer(server.clone())))?;
+    Ok(server)
+}
+
+/// An `Arc<LegacyServer>` as an acceptor, so the caller keeps the server's log.
+pub struct SharedServer(pub Arc<LegacyServer>);
+
+impl StreamAcceptor for SharedServer {
+    fn accept(&self, io: BoxIo) -> AcceptFuture {
+        self.0.accept(io)
+    }
+}
