@@ -24,9 +24,37 @@ pub fn known(role: &str) -> bool {
     ROLES.contains(&role) || role == "all"
 }
 
+/// How `serve` sets up its roles beyond which ones run.
+#[derive(Clone, Debug, Default)]
+pub struct ServeOptions {
+    /// Exactly the protocol versions Traveler and Exchange accept on their HTTPS port (served by
+    /// OpenSSL, SSL 3.0 included); `None` keeps rustls with TLS 1.2 and 1.3.
+    pub tls_versions: Option<mailconform_tls::VersionSet>,
+}
+
 /// Start `roles` and write the state directory. The fakes run on the current tokio runtime
 /// until it ends.
 pub async fn start(roles: &[String], bind: IpAddr, state_dir: &Path) -> Result<RealWorld, SimError> {
+    start_with(roles, bind, state_dir, &ServeOptions::default()).await
+}
+
+/// Serve `handler` as `host` with TLS: rustls, or OpenSSL with exactly `versions`.
+async fn bind_tls(world: &RealWorld, role: &str, host: &str, handler: Arc<dyn mailconform_sim::Handler>, versions: Option<mailconform_tls::VersionSet>, bind: IpAddr) -> Result<(), SimError> {
+    match versions {
+        None => {
+            world.bind(role, host, handler, ClientAuth::None, bind).await?;
+        }
+        Some(v) => {
+            let leaf = world.pki.ca.server_leaf_rsa(&[host, "localhost", "127.0.0.1", &bind.to_string()], world.clock.offset_date_time())?;
+            let server = mailconform_tls::LegacyServer::new(v, &leaf).map_err(|e| SimError::Pki(e.to_string()))?;
+            world.bind_with_acceptor(role, host, handler, Arc::new(server), bind).await?;
+        }
+    }
+    Ok(())
+}
+
+/// [`start`] with options.
+pub async fn start_with(roles: &[String], bind: IpAddr, state_dir: &Path, options: &ServeOptions) -> Result<RealWorld, SimError> {
     let world = RealWorld::new(1)?;
     let want = |r: &str| roles.iter().any(|x| x == r || x == "all");
     std::fs::create_dir_all(state_dir)?;
@@ -40,7 +68,7 @@ pub async fn start(roles: &[String], bind: IpAddr, state_dir: &Path) -> Result<R
     }
     if want("exchange") {
         let ex = Exchange::new(world.env("exchange"), default_exchange_config());
-        world.bind(defaults::roles::EXCHANGE, defaults::EXCHANGE_HOST, Arc::new(ex), ClientAuth::None, bind).await?;
+        bind_tls(&world, defaults::roles::EXCHANGE, defaults::EXCHANGE_HOST, Arc::new(ex), options.tls_versions, bind).await?;
     }
     let provider = world.pki.push_ca.client_leaf(&ClientCertSpec {
         common_name: format!("Apple Push Services: {}", defaults::APP_ID),
@@ -87,7 +115,7 @@ pub async fn start(roles: &[String], bind: IpAddr, state_dir: &Path) -> Result<R
         let mut cfg = TravelerConfig::recommended(defaults::TRAVELER_HOST);
         cfg.people = default_people();
         let t = Traveler::new(world.env("traveler"), cfg);
-        world.bind(defaults::roles::TRAVELER, defaults::TRAVELER_HOST, Arc::new(t.clone()), ClientAuth::None, bind).await?;
+        bind_tls(&world, defaults::roles::TRAVELER, defaults::TRAVELER_HOST, Arc::new(t.clone()), options.tls_versions, bind).await?;
         let plain = world.bind_plain(defaults::TRAVELER_HOST, Arc::new(t), bind).await?;
         std::fs::write(state_dir.join("traveler-http.txt"), format!("http://{plain}\n"))?;
     }

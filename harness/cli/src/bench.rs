@@ -165,6 +165,18 @@ pub fn bench(args: &BenchArgs) -> Result<u8, CliError> {
             }
         };
     }
+    if args.tls_only {
+        return match crate::tls_bench::measure() {
+            Ok(f) => {
+                print!("{}", crate::tls_bench::render(&f));
+                Ok(if f.matrix_disagreements == 0 { exit::PASSED } else { exit::FAILED })
+            }
+            Err(e) => {
+                eprintln!("mailconform: SSLv3/TLS figures: {e}");
+                Ok(exit::FAILED)
+            }
+        };
+    }
     let eas_users = usize::try_from(args.eas_users).unwrap_or(usize::MAX);
     if args.eas_only {
         return match crate::eas_bench::measure(eas_users, args.seed, threads(args)) {
@@ -193,6 +205,10 @@ pub fn bench(args: &BenchArgs) -> Result<u8, CliError> {
     let nps = notifications_per_second(args.devices, args.rounds, args.seed, threads(args));
     let eas = eas_figures(eas_users, args.seed, threads(args));
     print!("{}", render(&stats, args.seed, nps, eas.as_ref()));
+    match crate::tls_bench::measure() {
+        Ok(f) => print!("{}", crate::tls_bench::render(&f)),
+        Err(e) => eprintln!("SSLv3/TLS figures not measured: {e}"),
+    }
     let mut code = last.exit_code();
     if !stats.consistent {
         eprintln!("mailconform: runs with seed {} disagreed on scenario outcomes or virtual time; the suite is not deterministic", args.seed);

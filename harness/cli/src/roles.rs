@@ -13,14 +13,17 @@ pub fn available() -> Vec<String> {
 /// Starts `roles` listening on `bind`, keeping the run's CA and state in `state_dir`, and
 /// serves until Ctrl-C or SIGTERM. Unknown roles are a usage error ([`CliError::UnknownRole`]);
 /// a role that fails to start is [`CliError::RoleStart`].
-pub fn start(roles: &[String], bind: IpAddr, state_dir: &Path) -> Result<(), CliError> {
+pub fn start(roles: &[String], bind: IpAddr, state_dir: &Path, options: &serve::ServeOptions) -> Result<(), CliError> {
     if let Some(role) = roles.iter().find(|r| !serve::known(r)) {
         return Err(CliError::UnknownRole { role: role.clone(), available: available() });
     }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| CliError::RoleStart(e.to_string()))?;
     runtime.block_on(async {
-        let world = serve::start(roles, bind, state_dir).await.map_err(|e| CliError::RoleStart(e.to_string()))?;
+        let world = serve::start_with(roles, bind, state_dir, options).await.map_err(|e| CliError::RoleStart(e.to_string()))?;
         println!("state directory: {}", state_dir.display());
+        if let Some(v) = options.tls_versions {
+            println!("exchange and traveler accept exactly: {v}");
+        }
         let topology = world.topology.lock().expect("topology poisoned").clone();
         for e in topology.roles.values() {
             println!("{:<26} {:<36} {}", e.role, e.host, e.base_url);
