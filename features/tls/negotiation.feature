@@ -94,3 +94,19 @@ Feature: POODLE, the workaround, the fix and the fallback signal
     And alice has Secure Mail on Android O with the default connection security level
     When alice's Secure Mail opens its ActiveSync connection to the Exchange server
     Then the handshake fails with protocol_version from the server
+
+  @spec:RFC8446
+  Scenario: A TLS 1.3 server negotiating lower marks its random; a server without TLS 1.3 does not
+    Given a Notes Traveler server that speaks TLS 1.2 and TLS 1.3
+    And alice has Secure Mail on Android O with the default connection security level
+    When alice's Secure Mail opens its ActiveSync connection to the Traveler server
+    Then the handshake negotiates TLS 1.2 on the wire
+    And the ServerHello carries the downgrade sentinel for TLS 1.2
+    When the Traveler server moves to TLS 1.0 to TLS 1.3
+    And a client that falls back to TLS 1.1 connects to the Traveler server
+    Then the handshake negotiates TLS 1.1 on the wire
+    And the ServerHello carries the downgrade sentinel for TLS 1.1
+    When the Traveler server moves to TLS 1.0 to TLS 1.2
+    And alice's Secure Mail opens its ActiveSync connection to the Traveler server
+    Then the handshake negotiates TLS 1.2 on the wire
+    And the ServerHello carries no downgrade sentinel

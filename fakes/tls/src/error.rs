@@ -13,6 +13,9 @@ pub enum TlsError {
     Io(#[from] std::io::Error),
     #[error("{0}")]
     Usage(String),
+    /// Bytes that are not a valid record or hello, with the alert that answers them.
+    #[error("{0}")]
+    Wire(#[from] crate::wire::WireError),
 }
 
 pub(crate) trait Context<T> {

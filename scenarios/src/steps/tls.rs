@@ -264,3 +264,12 @@ fn cell_holds(w: &mut MailWorld, column: String, cell: String) {
         assert_negotiated(w, v);
     }
 }
+
+/// RFC 8446 §4.1.3: a server that speaks TLS 1.3 and negotiates lower ends its random with
+/// "DOWNGRD\x01" (TLS 1.2) or "DOWNGRD\x00" (below); a server without TLS 1.3 must not.
+#[then(regex = r"^the ServerHello carries (no downgrade sentinel|the downgrade sentinel for (.+))$")]
+fn downgrade_sentinel(w: &mut MailWorld, what: String, version: String) {
+    let h = &last(w).handshake;
+    let want = if what.starts_with("no ") { None } else { Some(Version::parse(&version).unwrap_or_else(|| panic!("{version:?} is not a protocol version"))) };
+    assert_eq!(h.downgrade_sentinel, want, "the ServerHello's random (negotiating {}) carries {:?}", h.result(), h.downgrade_sentinel);
+}
