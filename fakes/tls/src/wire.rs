@@ -107,8 +107,11 @@ pub fn handshake_stream(records: &[Record<'_>]) -> Vec<u8> {
     records.iter().take_while(|r| r.content_type == CONTENT_HANDSHAKE).flat_map(|r| r.fragment.iter().copied()).collect()
 }
 
-/// Splits the first handshake message off `buf`: (type, body, bytes taken); `Ok(None)` when incomplete.
-pub fn parse_handshake(buf: &[u8]) -> Result<Option<(u8, &[u8], usize)>, WireError> {
+/// A handshake message split off a stream: (type, body, bytes taken).
+pub type HandshakeSplit<'a> = (u8, &'a [u8], usize);
+
+/// Splits the first handshake message off `buf`; `Ok(None)` when incomplete.
+pub fn parse_handshake(buf: &[u8]) -> Result<Option<HandshakeSplit<'_>>, WireError> {
     if buf.len() < 4 {
         return Ok(None);
     }
