@@ -111,6 +111,9 @@ impl LegacyServer {
         ctx.set_private_key(&key).ctx("use the private key")?;
         ctx.check_private_key().ctx("match the key to the certificate")?;
         ctx.set_verify(SslVerifyMode::NONE);
+        // HTTP/1.1 is what servers of that era spoke; a client offering h2 as well (curl) is told
+        // so through ALPN rather than left to guess.
+        ctx.set_alpn_select_callback(|_, offered| openssl::ssl::select_next_proto(b"\x08http/1.1", offered).ok_or(openssl::ssl::AlpnError::NOACK));
         Ok(LegacyServer { ctx: ctx.build(), versions, log: Arc::default() })
     }
 
