@@ -237,3 +237,55 @@ impl StreamAcceptor for SharedServer {
         self.0.accept(io)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::first_alert;
+    use crate::Alert;
+
+    fn server(versions: &str) -> LegacyServer {
+        let now = time::OffsetDateTime::now_utc();
+        let pki = mailconform_sim::Pki::new(now).unwrap();
+        let leaf = pki.ca.server_leaf_rsa(&["traveler.example.test"], now).unwrap();
+        LegacyServer::new(VersionSet::parse(versions).unwrap(), &leaf).unwrap()
+    }
+
+    /// What the server answers to `bytes` sent as the start of a connection.
+    fn answer(s: &LegacyServer, bytes: &[u8]) -> Vec<u8> {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async {
+            let (mut c, io) = tokio::io::duplex(64 * 1024);
+            let accept = tokio::spawn(s.accept(Box::new(io)));
+            c.write_all(bytes).await.unwrap();
+            c.shutdown().await.unwrap();
+            assert!(accept.await.unwrap().is_err(), "the handshake must fail");
+            let mut out = Vec::new();
+            let _ = c.read_to_end(&mut out).await;
+            out
+        })
+    }
+
+    #[test]
+    fn garbage_gets_the_protocols_alert_not_a_panic() {
+        let s = server("ssl3,tls1.0");
+        let plain_http = answer(&s, b"OPTIONS /traveler HTTP/1.1\r\n\r\n");
+        assert_eq!(first_alert(&plain_http).unwrap().description, Alert::UnexpectedMessage);
+        let sslv2_hello = answer(&s, &[0x80, 0x2e, 0x01, 0x00, 0x02, 0x00, 0x15]);
+        assert_eq!(first_alert(&sslv2_hello).unwrap().description, Alert::ProtocolVersion);
+        let truncated = answer(&s, &[22, 3, 1, 0, 10, 1, 0, 0, 6, 3, 1, 0, 0, 0, 0]);
+        assert_eq!(first_alert(&truncated).unwrap().description, Alert::DecodeError);
+        assert_eq!(s.log.completed.load(Ordering::Relaxed), 0);
+    }
+
+    #[test]
+    fn an_ssl3_only_server_refuses_with_handshake_failure() {
+        let s = server("ssl3");
+        let hello = ClientHello::offering(VersionSet::parse("tls1.0 to tls1.3").unwrap(), &[0x002f], false).encode();
+        let out = answer(&s, &hello);
+        let alert = first_alert(&out).unwrap();
+        assert_eq!((alert.level, alert.description), (2, Alert::HandshakeFailure));
+        let recent = s.log.recent();
+        assert_eq!(recent[0].offered, Some(VersionSet::parse("tls1.0 to tls1.3").unwrap()));
+    }
+}
