@@ -247,7 +247,7 @@ fn simulated(d: Duration) -> String {
 }
 
 /// A number rounded to an integer with thousands separators, or with two decimals below 10.
-fn grouped(x: f64) -> String {
+pub fn grouped(x: f64) -> String {
     if x < 10.0 {
         return format!("{x:.2}");
     }

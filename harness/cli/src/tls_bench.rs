@@ -71,16 +71,16 @@ pub fn render(f: &TlsFigures) -> String {
     let mut out = String::new();
     for r in &f.rates {
         out += &format!(
-            "  {} handshakes/s {:>7.0} full handshakes/s ({} in {:.3} s, {}, server and client on one thread)\n",
+            "  {} handshakes  {}/s full ({} in {:.3} s, {}, server and client on one thread)\n",
             r.version.name(),
-            r.per_second(),
+            crate::bench::grouped(r.per_second()),
             r.completed,
             r.wall.as_secs_f64(),
             r.cipher
         );
     }
     out += &format!(
-        "  TLS matrix         {} cells in {:.1} ms ({} disagreeing with the RFCs' rules)\n",
+        "  TLS matrix          {} cells in {:.1} ms ({} disagreeing with the RFCs' rules)\n",
         f.matrix_cells,
         f.matrix_wall.as_secs_f64() * 1000.0,
         f.matrix_disagreements
