@@ -110,3 +110,28 @@ Feature: POODLE, the workaround, the fix and the fallback signal
     And alice's Secure Mail opens its ActiveSync connection to the Traveler server
     Then the handshake negotiates TLS 1.2 on the wire
     And the ServerHello carries no downgrade sentinel
+
+  Scenario Outline: Secure Mail's own ActiveSync client syncs over SSL 3.0 on <device> with the workaround
+    Given a Notes Traveler server that speaks SSL 3.0 only
+    And alice has Secure Mail for <platform> with the Exchange Server policy "https://traveler.example.test/traveler/Microsoft-Server-ActiveSync"
+    And alice has Secure Mail on <device> with the connection security level "SSLv3 and TLS"
+    When alice's Secure Mail connects over ActiveSync
+    Then alice's Secure Mail syncs its Inbox, Calendar and Contacts
+    And alice's Secure Mail's ActiveSync connection negotiated SSL 3.0
+
+    Examples:
+      | platform | device           |
+      | iOS      | iOS before 9     |
+      | Android  | Android before M |
+      | Android  | Android M and N  |
+
+  Scenario: Secure Mail's own ActiveSync client under the default policy, before and after Traveler moves to TLS 1.2
+    Given a Notes Traveler server that speaks SSL 3.0 only
+    And alice has Secure Mail for Android with the Exchange Server policy "https://traveler.example.test/traveler/Microsoft-Server-ActiveSync"
+    And alice has Secure Mail on Android M and N with the default connection security level
+    When alice's Secure Mail connects over ActiveSync
+    Then alice's Secure Mail cannot sync because "the server chose SSL 3.0, which the client does not offer"
+    When the Traveler server moves to TLS 1.2 only
+    And alice's Secure Mail connects over ActiveSync
+    Then alice's Secure Mail syncs its Inbox, Calendar and Contacts
+    And alice's Secure Mail's ActiveSync connection negotiated TLS 1.2

@@ -166,7 +166,15 @@ impl MailWorld {
             let cfg = self.plan.devices.get(&name).cloned().unwrap_or_else(|| {
                 deployment::default_device_config(&name, &format!("{name}@{}", defaults::DOMAIN), Region::Americas)
             });
-            deployment::add_device(self.sim(), cfg).expect("device starts");
+            match self.tls.device_connector(&name, self.sim.as_ref().expect("deployed")) {
+                Some(connector) => {
+                    let http = self.sim().client().with_tls_connector(connector);
+                    deployment::add_device_with_http(self.sim(), cfg, http).expect("device starts");
+                }
+                None => {
+                    deployment::add_device(self.sim(), cfg).expect("device starts");
+                }
+            }
             self.created_devices.push(name.clone());
         }
         name

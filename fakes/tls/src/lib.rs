@@ -6,6 +6,7 @@
 
 pub mod alert;
 pub mod client;
+pub mod connector;
 pub mod error;
 pub mod matrix;
 pub mod probe;

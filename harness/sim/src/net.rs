@@ -18,6 +18,13 @@ pub type BoxIo = Box<dyn IoStream>;
 pub type DialFuture<'a> = Pin<Box<dyn Future<Output = Result<BoxIo, SimError>> + Send + 'a>>;
 pub type AcceptFuture = Pin<Box<dyn Future<Output = Result<BoxIo, String>> + Send>>;
 
+/// A client-side TLS stack other than rustls: a simulated device whose OS offers SSL 3.0 to TLS
+/// 1.1 (rustls cannot) connects through one of these. It gets the dialed stream and the host
+/// name, and returns the plaintext stream, or why the handshake failed.
+pub trait StreamConnector: Send + Sync + 'static {
+    fn connect(&self, io: BoxIo, host: &str) -> AcceptFuture;
+}
+
 /// A TLS stack other than rustls on one host's port. rustls speaks only TLS 1.2 and 1.3, so a
 /// host that must speak SSL 3.0, TLS 1.0 or 1.1 (an old Notes Traveler) gets its TLS from
 /// elsewhere (`mailconform-tls`, on OpenSSL); this crate only hands it the accepted stream and

@@ -16,6 +16,7 @@ use mailconform_fakes::defaults;
 use mailconform_fakes::traveler::TravelerConfig;
 use mailconform_sim::Dialer;
 use mailconform_tls::client::{self, ClientOffer};
+use mailconform_tls::connector::LegacyConnector;
 use mailconform_tls::profile::{self, parse_oui_non, DeviceProfile, Policy};
 use mailconform_tls::server::LegacyServer;
 use mailconform_tls::{Alert, Handshake, Side, Version, VersionSet};
@@ -31,6 +32,19 @@ pub(crate) struct TlsState {
     /// The user whose device connected last.
     last_device: Option<String>,
     last: Option<Connection>,
+    /// The TLS of Secure Mail devices created with a profile, by user.
+    connectors: BTreeMap<String, Arc<LegacyConnector>>,
+}
+
+impl TlsState {
+    /// The TLS of `user`'s Secure Mail when a step gave it a device profile: OpenSSL offering
+    /// exactly what the profile and policy allow, for every HTTPS/1.1 connection it opens.
+    pub(crate) fn device_connector(&mut self, user: &str, sim: &mailconform_sim::Simulation) -> Option<Arc<LegacyConnector>> {
+        let (d, p) = *self.devices.get(user)?;
+        let c = Arc::new(LegacyConnector::new(profile::offered(d, p), sim.pki.ca.cert_pem(), sim.clock.clone()));
+        self.connectors.insert(user.to_string(), c.clone());
+        Some(c)
+    }
 }
 
 /// One connection attempt: the handshake, then ActiveSync's answer to OPTIONS when it completed.
@@ -91,12 +105,24 @@ fn server_moves(w: &mut MailWorld, role: String, set: String) {
 
 #[given(regex = r#"^(\w+) has Secure Mail on (.+) with the connection security level "([^"]+)"$"#)]
 fn has_device(w: &mut MailWorld, user: String, device: String, level: String) {
+    let profile_ = device_profile(&device);
+    set_platform(w, &user, profile_);
     w.tls.devices.insert(user.to_ascii_lowercase(), (device_profile(&device), policy(&level)));
 }
 
 #[given(regex = r"^(\w+) has Secure Mail on (.+) with the default connection security level$")]
 fn has_device_default(w: &mut MailWorld, user: String, device: String) {
+    let profile_ = device_profile(&device);
+    set_platform(w, &user, profile_);
     w.tls.devices.insert(user.to_ascii_lowercase(), (device_profile(&device), Policy::default()));
+}
+
+/// The Secure Mail fake of `user` runs on the profile's platform (this also checks that it has
+/// not started yet: its TLS is fixed when it starts).
+fn set_platform(w: &mut MailWorld, user: &str, p: DeviceProfile) {
+    use mailconform_fakes::securemail::eas::Platform;
+    let android = matches!(p, DeviceProfile::AndroidBeforeM | DeviceProfile::AndroidMN | DeviceProfile::AndroidO);
+    w.device_plan(user).platform = if android { Platform::Android } else { Platform::Ios };
 }
 
 fn device_of(w: &MailWorld, user: &str) -> (DeviceProfile, Policy) {
@@ -272,4 +298,16 @@ fn downgrade_sentinel(w: &mut MailWorld, what: String, version: String) {
     let h = &last(w).handshake;
     let want = if what.starts_with("no ") { None } else { Some(Version::parse(&version).unwrap_or_else(|| panic!("{version:?} is not a protocol version"))) };
     assert_eq!(h.downgrade_sentinel, want, "the ServerHello's random (negotiating {}) carries {:?}", h.result(), h.downgrade_sentinel);
+}
+
+/// What Secure Mail's own ActiveSync client negotiated on its last connection to its server.
+#[then(regex = r"^(\w+)'s Secure Mail's ActiveSync connection negotiated (.+)$")]
+fn device_negotiated(w: &mut MailWorld, user: String, version: String) {
+    let v = Version::parse(&version).unwrap_or_else(|| panic!("{version:?} is not a protocol version"));
+    let user = user.to_ascii_lowercase();
+    let connector = w.tls.connectors.get(&user).cloned().unwrap_or_else(|| panic!("{user}'s Secure Mail has no device profile: say \"{user} has Secure Mail on <device> with the connection security level ...\" before it starts"));
+    let host = w.plan.devices.get(&user).map(|c| c.exchange_server.clone()).unwrap_or_default();
+    let host = host.trim_start_matches("https://").trim_start_matches("http://").split(['/', ':']).next().unwrap_or_default().to_string();
+    let h = connector.last_with(&host).unwrap_or_else(|| panic!("{user}'s Secure Mail made no TLS connection to {host}; it made {:?}", connector.handshakes().iter().map(|h| h.host.clone()).collect::<Vec<_>>()));
+    assert!(h.completed() && h.negotiated == Some(v) && h.server_hello == Some(v), "{user}'s Secure Mail's connection to {host}: expected {v}, got {}", h.reason());
 }
