@@ -247,3 +247,18 @@ fn tls_probe_completes_ssl3_with_a_tlslite_server() {
     assert!(got.contains(&"SSL 3.0".to_string()), "the probe's SSL 3.0 client against an SSL 3.0-only tlslite-ng server: {report:#}\n{}", server.output());
     assert!(!got.contains(&"TLS 1.2".to_string()), "{report:#}");
 }
+
+#[test]
+fn bad_versions_and_targets_are_usage_errors() {
+    let run = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_mailconform")).args(args).output().expect("mailconform runs");
+    let out = run(&["serve", "traveler", "--tls-versions", "tls9"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("not a protocol version"), "{}", text(&out));
+    let out = run(&["tls-probe", "no-port"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("HOST:PORT"), "{}", text(&out));
+    let port = free_port();
+    let out = run(&["tls-probe", &format!("127.0.0.1:{port}")]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("cannot reach"), "{}", text(&out));
+}
