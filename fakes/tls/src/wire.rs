@@ -602,6 +602,43 @@ mod tests {
             prop_assert_eq!(AlertMessage::parse(r.fragment).unwrap(), m);
         }
 
+        /// A bad record header gets the alert for what is wrong with it.
+        #[test]
+        fn bad_record_headers_get_their_alert(t in any::<u8>(), major in any::<u8>(), minor in any::<u8>(), len in any::<u16>()) {
+            let header = [t, major, minor, (len >> 8) as u8, len as u8];
+            let want = if t & 0x80 != 0 {
+                Some(Alert::ProtocolVersion)
+            } else if !(CONTENT_CHANGE_CIPHER_SPEC..=CONTENT_APPLICATION_DATA).contains(&t) {
+                Some(Alert::UnexpectedMessage)
+            } else if major != 3 {
+                Some(Alert::ProtocolVersion)
+            } else if usize::from(len) > MAX_FRAGMENT {
+                Some(Alert::RecordOverflow)
+            } else if len == 0 && t != CONTENT_APPLICATION_DATA {
+                Some(Alert::UnexpectedMessage)
+            } else {
+                None
+            };
+            match parse_record(&header) {
+                Err(e) => prop_assert_eq!(Some(e.alert), want),
+                Ok(None) => prop_assert_eq!(want, None),
+                Ok(Some(_)) => prop_assert!(len == 0 && want.is_none()),
+            }
+        }
+
+        /// An odd-length cipher suite list is a decode_error, whatever else the hello says.
+        #[test]
+        fn odd_cipher_suite_lists_are_decode_errors(h in arb_client_hello(), extra in any::<u8>()) {
+            let mut body = h.body();
+            let at = 2 + 32 + 1 + h.session_id.len();
+            let n = h.cipher_suites.len() * 2 + 1;
+            body[at] = (n >> 8) as u8;
+            body[at + 1] = n as u8;
+            body.insert(at + 2, extra);
+            let wire = Record::encode(CONTENT_HANDSHAKE, 0x0301, &handshake(HANDSHAKE_CLIENT_HELLO, &body));
+            prop_assert_eq!(ClientHello::parse(&wire).unwrap_err().alert, Alert::DecodeError);
+        }
+
         /// Cut anywhere, a valid hello is either "more bytes needed" or, once the cut falls
         /// inside the message body a record claims to hold whole, decode_error.
         #[test]
