@@ -103,18 +103,13 @@ fn server_moves(w: &mut MailWorld, role: String, set: String) {
     w.tls.servers.insert(host.to_string(), s);
 }
 
-#[given(regex = r#"^(\w+) has Secure Mail on (.+) with the connection security level "([^"]+)"$"#)]
+/// The device OS and the MDX "Connection security level" policy ("TLS" by default).
+#[given(regex = r#"^(\w+) has Secure Mail on (.+) with the (?:connection security level "([^"]+)"|default connection security level)$"#)]
 fn has_device(w: &mut MailWorld, user: String, device: String, level: String) {
     let profile_ = device_profile(&device);
+    let policy_ = if level.is_empty() { Policy::default() } else { policy(&level) };
     set_platform(w, &user, profile_);
-    w.tls.devices.insert(user.to_ascii_lowercase(), (device_profile(&device), policy(&level)));
-}
-
-#[given(regex = r"^(\w+) has Secure Mail on (.+) with the default connection security level$")]
-fn has_device_default(w: &mut MailWorld, user: String, device: String) {
-    let profile_ = device_profile(&device);
-    set_platform(w, &user, profile_);
-    w.tls.devices.insert(user.to_ascii_lowercase(), (device_profile(&device), Policy::default()));
+    w.tls.devices.insert(user.to_ascii_lowercase(), (profile_, policy_));
 }
 
 /// The Secure Mail fake of `user` runs on the profile's platform (this also checks that it has
