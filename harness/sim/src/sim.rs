@@ -225,6 +225,44 @@ mod tests {
         assert_eq!(b.elapsed(), Duration::from_secs(5));
     }
 
+    /// A "TLS stack" that passes bytes through: enough to see which stack a connection used.
+    struct PassThrough;
+
+    impl crate::net::StreamAcceptor for PassThrough {
+        fn accept(&self, io: crate::net::BoxIo) -> crate::net::AcceptFuture {
+            Box::pin(async move { Ok(io) })
+        }
+    }
+
+    impl crate::net::StreamConnector for PassThrough {
+        fn connect(&self, io: crate::net::BoxIo, _host: &str) -> crate::net::AcceptFuture {
+            Box::pin(async move { Ok(io) })
+        }
+    }
+
+    #[test]
+    fn another_tls_stack_on_443_keeps_the_handler_and_the_faults() {
+        let (mut sim, gate) = echo_sim(7);
+        sim.use_tls_acceptor("echo.example.test", Arc::new(PassThrough)).unwrap();
+        // Plain HTTP now reaches port 443: the acceptor, not rustls, got the connection.
+        let client = sim.client();
+        let r = sim.block_on(client.send(post("http://echo.example.test:443/x", "through"), &RequestOptions::default())).unwrap();
+        assert_eq!(r.body().as_ref(), b"through");
+        gate.set(Fault::Unreachable);
+        assert!(sim.block_on(sim.client().send(post("http://echo.example.test:443/x", "x"), &RequestOptions::default())).is_err());
+        assert!(sim.use_tls_acceptor("nowhere.example.test", Arc::new(PassThrough)).is_err());
+    }
+
+    #[test]
+    fn a_client_can_take_its_tls_from_another_stack() {
+        let (sim, _) = echo_sim(8);
+        // https:// to the plain port: only a connector that does no TLS gets an answer.
+        let client = sim.client().with_tls_connector(Arc::new(PassThrough));
+        let r = sim.block_on(client.send(post("https://echo.example.test:80/x", "other"), &RequestOptions::default())).unwrap();
+        assert_eq!(r.body().as_ref(), b"other");
+        assert!(sim.block_on(sim.client().send(post("https://echo.example.test:80/x", "x"), &RequestOptions::default())).is_err());
+    }
+
     #[test]
     fn unknown_host_names_the_known_ones() {
         let (sim, _) = echo_sim(6);
