@@ -238,10 +238,19 @@ pub fn default_device_config(name: &str, email: &str, region: Region) -> SecureM
 }
 
 pub fn add_device(sim: &mut Simulation, config: SecureMailConfig) -> Result<FaultGate, SimError> {
+    let http = sim.client();
+    add_device_with_http(sim, config, http)
+}
+
+/// A device whose HTTP client is `http`: one whose OS's TLS is not rustls (see
+/// `mailconform_sim::StreamConnector`), for the SSLv3/TLS matrix.
+pub fn add_device_with_http(sim: &mut Simulation, config: SecureMailConfig, http: mailconform_sim::HttpClient) -> Result<FaultGate, SimError> {
     let name = config.device_name.clone();
     let d = {
         let _rt = sim.enter();
-        SecureMail::new(env(sim, &format!("device:{name}")), config)
+        let mut env = env(sim, &format!("device:{name}"));
+        env.http = http;
+        SecureMail::new(env, config)
     };
     sim.add_host(&defaults::roles::device(&name), &defaults::device_host(&name), Arc::new(d), ClientAuth::None, false)
 }

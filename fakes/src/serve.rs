@@ -20,21 +20,39 @@ use std::sync::Arc;
 /// Roles `serve` knows. `listener` means all three regions.
 pub const ROLES: [&str; 12] = ["exchange", "listener", "listener.us-east-1", "listener.eu-west-1", "listener.ap-southeast-1", "apns", "traveler", "kdc", "login", "uem", "seg", "ens"];
 
-/// How the served fakes are configured beyond their defaults.
-#[derive(Clone, Debug, Default)]
-pub struct ServeOptions {
-    /// The EWS authentication methods of Exchange (default: Basic only).
-    pub ews_auth: Option<Vec<crate::exchange::AuthMethod>>,
-}
-
 pub fn known(role: &str) -> bool {
     ROLES.contains(&role) || role == "all"
+}
+
+/// How `serve` sets up its roles beyond which ones run.
+#[derive(Clone, Debug, Default)]
+pub struct ServeOptions {
+    /// Exactly the protocol versions Traveler and Exchange accept on their HTTPS port (served by
+    /// OpenSSL, SSL 3.0 included); `None` keeps rustls with TLS 1.2 and 1.3.
+    pub tls_versions: Option<mailconform_tls::VersionSet>,
+    /// The EWS authentication methods of Exchange (default: Basic only).
+    pub ews_auth: Option<Vec<crate::exchange::AuthMethod>>,
 }
 
 /// Start `roles` and write the state directory. The fakes run on the current tokio runtime
 /// until it ends.
 pub async fn start(roles: &[String], bind: IpAddr, state_dir: &Path) -> Result<RealWorld, SimError> {
     start_with(roles, bind, state_dir, &ServeOptions::default()).await
+}
+
+/// Serve `handler` as `host` with TLS: rustls, or OpenSSL with exactly `versions`.
+async fn bind_tls(world: &RealWorld, role: &str, host: &str, handler: Arc<dyn mailconform_sim::Handler>, versions: Option<mailconform_tls::VersionSet>, bind: IpAddr) -> Result<(), SimError> {
+    match versions {
+        None => {
+            world.bind(role, host, handler, ClientAuth::None, bind).await?;
+        }
+        Some(v) => {
+            let leaf = world.pki.ca.server_leaf_rsa(&[host, "localhost", "127.0.0.1", &bind.to_string()], world.clock.offset_date_time())?;
+            let server = mailconform_tls::LegacyServer::new(v, &leaf).map_err(|e| SimError::Pki(e.to_string()))?;
+            world.bind_with_acceptor(role, host, handler, Arc::new(server), bind).await?;
+        }
+    }
+    Ok(())
 }
 
 /// [`start`] with options.
@@ -67,7 +85,13 @@ pub async fn start_with(roles: &[String], bind: IpAddr, state_dir: &Path, option
         config.oauth = issuer.as_ref().map(|i| i.trust(&config.oauth_audience()));
         let client_auth = crate::deployment::exchange_client_auth(&config.ews_auth, world.pki.ca.cert_der());
         let ex = Exchange::new(world.env("exchange"), config);
-        world.bind(defaults::roles::EXCHANGE, defaults::EXCHANGE_HOST, Arc::new(ex), client_auth, bind).await?;
+        match options.tls_versions {
+            // Certificate authentication needs rustls's client-certificate checks.
+            None => {
+                world.bind(defaults::roles::EXCHANGE, defaults::EXCHANGE_HOST, Arc::new(ex), client_auth, bind).await?;
+            }
+            versions => bind_tls(&world, defaults::roles::EXCHANGE, defaults::EXCHANGE_HOST, Arc::new(ex), versions, bind).await?,
+        }
     }
     if want("kdc") {
         let kdc = crate::deployment::default_kdc(world.clock.clone(), world.env("kdc").rng);
@@ -118,7 +142,7 @@ pub async fn start_with(roles: &[String], bind: IpAddr, state_dir: &Path, option
         let mut cfg = TravelerConfig::recommended(defaults::TRAVELER_HOST);
         cfg.people = default_people();
         let t = Traveler::new(world.env("traveler"), cfg);
-        world.bind(defaults::roles::TRAVELER, defaults::TRAVELER_HOST, Arc::new(t.clone()), ClientAuth::None, bind).await?;
+        bind_tls(&world, defaults::roles::TRAVELER, defaults::TRAVELER_HOST, Arc::new(t.clone()), options.tls_versions, bind).await?;
         let plain = world.bind_plain(defaults::TRAVELER_HOST, Arc::new(t), bind).await?;
         std::fs::write(state_dir.join("traveler-http.txt"), format!("http://{plain}\n"))?;
     }

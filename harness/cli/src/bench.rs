@@ -165,6 +165,18 @@ pub fn bench(args: &BenchArgs) -> Result<u8, CliError> {
             }
         };
     }
+    if args.tls_only {
+        return match crate::tls_bench::measure() {
+            Ok(f) => {
+                print!("{}", crate::tls_bench::render(&f));
+                Ok(if f.matrix_disagreements == 0 { exit::PASSED } else { exit::FAILED })
+            }
+            Err(e) => {
+                eprintln!("mailconform: SSLv3/TLS figures: {e}");
+                Ok(exit::FAILED)
+            }
+        };
+    }
     let eas_users = usize::try_from(args.eas_users).unwrap_or(usize::MAX);
     if args.eas_only {
         return match crate::eas_bench::measure(eas_users, args.seed, threads(args)) {
@@ -208,6 +220,10 @@ pub fn bench(args: &BenchArgs) -> Result<u8, CliError> {
     match crate::seg_bench::measure(args.seed) {
         Ok(f) => println!("{}", render_seg(&f)),
         Err(e) => eprintln!("mailconform: SEG figures: {e}"),
+    }
+    match crate::tls_bench::measure() {
+        Ok(f) => print!("{}", crate::tls_bench::render(&f)),
+        Err(e) => eprintln!("SSLv3/TLS figures not measured: {e}"),
     }
     let mut code = last.exit_code();
     if !stats.consistent {
@@ -258,7 +274,7 @@ fn simulated(d: Duration) -> String {
 }
 
 /// A number rounded to an integer with thousands separators, or with two decimals below 10.
-fn grouped(x: f64) -> String {
+pub fn grouped(x: f64) -> String {
     if x < 10.0 {
         return format!("{x:.2}");
     }

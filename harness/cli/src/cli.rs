@@ -59,6 +59,15 @@ pub enum Command {
         per second and the ActiveSync figures (WBXML encode and decode MB/s, full sync sessions \
         per second); --push-only and --eas-only measure just those.")]
     Bench(BenchArgs),
+
+    /// Which of SSL 3.0 … TLS 1.3 a real server accepts, and which Secure Mail devices can connect
+    #[command(name = "tls-probe", long_about = "Probe a real server (a Notes Traveler, an Exchange \
+        front end) with one full handshake per protocol version, SSL 3.0 to TLS 1.3, each offering \
+        that version alone; print which it accepts and the cipher suite it picked, then, from the \
+        guide's tables, which device profiles under which \"Connection security level\" policy can \
+        connect to it and what they would negotiate.\n\nExit codes: 0 the probe ran (whatever the \
+        server accepts); 2 bad usage or the target cannot be reached; 4 the TLS library failed.")]
+    TlsProbe(TlsProbeArgs),
 }
 
 /// Which scenarios to take.
@@ -136,10 +145,43 @@ pub struct ServeArgs {
     /// negotiate, certificate, oauth (default: basic)
     #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_auth_method)]
     pub ews_auth: Option<Vec<mailconform_fakes::exchange::AuthMethod>>,
+
+    /// Exactly the protocol versions exchange and traveler accept on HTTPS, e.g. `ssl3,tls1.0`
+    /// (any of ssl3, tls1.0, tls1.1, tls1.2, tls1.3; served by OpenSSL); default: TLS 1.2 and 1.3
+    #[arg(long, value_name = "LIST")]
+    pub tls_versions: Option<String>,
 }
 
 fn parse_auth_method(s: &str) -> Result<mailconform_fakes::exchange::AuthMethod, String> {
     mailconform_fakes::exchange::AuthMethod::parse(s).ok_or_else(|| format!("unknown authentication method `{s}`; use basic, ntlm, negotiate, certificate or oauth"))
+}
+
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProbeFormat {
+    /// A table for people
+    Text,
+    /// The report as JSON
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct TlsProbeArgs {
+    /// The server to probe, as HOST:PORT
+    #[arg(value_name = "HOST:PORT")]
+    pub target: String,
+
+    /// Name to send as SNI (default: the HOST of the target)
+    #[arg(long, value_name = "NAME")]
+    pub server_name: Option<String>,
+
+    /// Seconds to wait for each handshake
+    #[arg(long, value_name = "SECS", default_value_t = 10)]
+    pub timeout: u64,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ProbeFormat::Text)]
+    pub format: ProbeFormat,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -182,6 +224,10 @@ pub struct BenchArgs {
     /// Measure only EWS requests per second through the SEG fake against Exchange directly
     #[arg(long, conflicts_with_all = ["push_only", "eas_only"])]
     pub seg_only: bool,
+
+    /// Measure only the SSLv3/TLS figures (legacy handshakes per second, the whole matrix)
+    #[arg(long, conflicts_with_all = ["push_only", "eas_only", "seg_only"])]
+    pub tls_only: bool,
 
     /// Simulations run side by side in the push and ActiveSync measurements (default: one per core)
     #[arg(long, value_name = "N")]

@@ -20,6 +20,8 @@ pub mod run;
 pub mod seg_bench;
 pub mod serve;
 pub mod summary;
+pub mod tls_bench;
+pub mod tls_probe;
 
 pub use cli::Cli;
 pub use error::CliError;
@@ -33,6 +35,7 @@ pub fn main_with(cli: &Cli) -> u8 {
         cli::Command::List(args) => list::list(args),
         cli::Command::Bench(args) => bench::bench(args),
         cli::Command::Serve(args) => serve::serve(args).map(|()| exit::PASSED),
+        cli::Command::TlsProbe(args) => tls_probe::tls_probe(args),
     };
     result.unwrap_or_else(|e| {
         eprintln!("mailconform: {e}");

@@ -35,6 +35,21 @@ pub fn create(dir: &Path) -> Result<ReportPaths, CliError> {
     Ok(paths)
 }
 
+/// The SSLv3/TLS matrix, as JSON and as Markdown (names per conventions.md).
+pub const TLS_MATRIX_JSON: &str = "tls-matrix.json";
+pub const TLS_MATRIX_MD: &str = "tls-matrix.md";
+
+/// Runs the whole SSLv3/TLS matrix (every device profile under every policy against every
+/// server set, real handshakes over in-memory pipes) and writes it beside the other reports.
+/// It does not depend on which scenarios were selected: the table is always whole.
+pub fn write_tls_matrix(dir: &Path) -> Result<mailconform_tls::matrix::Matrix, CliError> {
+    let m = mailconform_tls::matrix::run().map_err(|e| CliError::Harness(format!("the SSLv3/TLS matrix could not run: {e}")))?;
+    let json = serde_json::to_vec_pretty(&m).map_err(|e| CliError::Harness(format!("the SSLv3/TLS matrix: {e}")))?;
+    write(&dir.join(TLS_MATRIX_JSON), &json)?;
+    write(&dir.join(TLS_MATRIX_MD), m.markdown().as_bytes())?;
+    Ok(m)
+}
+
 /// Writes a finished report.
 pub fn write(path: &Path, contents: &[u8]) -> Result<(), CliError> {
     std::fs::write(path, contents).map_err(|source| CliError::ReportFile { path: path.to_path_buf(), source })

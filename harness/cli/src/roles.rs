@@ -21,6 +21,9 @@ pub fn start(roles: &[String], bind: IpAddr, state_dir: &Path, options: &serve::
     runtime.block_on(async {
         let world = serve::start_with(roles, bind, state_dir, options).await.map_err(|e| CliError::RoleStart(e.to_string()))?;
         println!("state directory: {}", state_dir.display());
+        if let Some(v) = options.tls_versions {
+            println!("exchange and traveler accept exactly: {v}");
+        }
         let topology = world.topology.lock().expect("topology poisoned").clone();
         for e in topology.roles.values() {
             println!("{:<26} {:<36} {}", e.role, e.host, e.base_url);

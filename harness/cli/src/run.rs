@@ -171,6 +171,7 @@ pub fn run_suite(opts: &RunOptions) -> Result<RunResult, CliError> {
     if let Some(paths) = &reports {
         report::write(&paths.junit, &junit.contents())?;
         report::write(&paths.cucumber_json, &json.contents())?;
+        report::write_tls_matrix(&paths.dir)?;
     }
 
     let tally = tally.lock();

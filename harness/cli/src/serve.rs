@@ -10,7 +10,13 @@ pub fn serve(args: &ServeArgs) -> Result<(), CliError> {
         Some(d) => d.clone(),
         None => fresh_state_dir(),
     };
-    roles::start(&args.roles, args.bind, &dir, &mailconform_fakes::serve::ServeOptions { ews_auth: args.ews_auth.clone() })
+    let tls_versions = args
+        .tls_versions
+        .as_deref()
+        .map(mailconform_tls::VersionSet::parse)
+        .transpose()
+        .map_err(|e| CliError::Usage(format!("--tls-versions: {e}")))?;
+    roles::start(&args.roles, args.bind, &dir, &mailconform_fakes::serve::ServeOptions { tls_versions, ews_auth: args.ews_auth.clone() })
 }
 
 /// A new directory per serve, so two serves never share keys or endpoints.

@@ -48,6 +48,9 @@ fn report_dir_option_is_honoured() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(reports.join("junit.xml").is_file());
     assert!(reports.join("cucumber.json").is_file());
+    let matrix: serde_json::Value = serde_json::from_slice(&std::fs::read(reports.join("tls-matrix.json")).expect("tls-matrix.json written")).expect("valid JSON");
+    assert_eq!(matrix["rows"].as_array().map(Vec::len), Some(80), "{matrix}");
+    assert!(std::fs::read_to_string(reports.join("tls-matrix.md")).expect("tls-matrix.md written").contains("| iOS before 9 | Oui | Oui |"));
 }
 
 /// Runs a fixture whose one scenario fails: exit code 1 and `0 passed, 1 failed`.

@@ -25,7 +25,7 @@ pub use fault::{Fault, FaultGate};
 pub use http::client::{ClientIdentity, HttpClient, RequestOptions};
 pub use http::server::{serve_connection, ConnInfo, Handler, HandlerFuture, SharedHandler};
 pub use http::{Request, Response};
-pub use net::{Dialer, IoStream};
+pub use net::{AcceptFuture, BoxIo, Dialer, IoStream, StreamAcceptor, StreamConnector};
 pub use pki::Pki;
 pub use rng::SeededRng;
 pub use sim::Simulation;

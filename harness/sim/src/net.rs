@@ -2,7 +2,7 @@
 
 use crate::error::SimError;
 use crate::fault::FaultGate;
-use crate::http::server::{serve_connection, HostServer};
+use crate::http::server::{serve_connection, serve_decrypted, HostServer};
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 use std::net::SocketAddr;
@@ -16,6 +16,23 @@ impl<T: AsyncRead + AsyncWrite + Send + Unpin + 'static> IoStream for T {}
 
 pub type BoxIo = Box<dyn IoStream>;
 pub type DialFuture<'a> = Pin<Box<dyn Future<Output = Result<BoxIo, SimError>> + Send + 'a>>;
+pub type AcceptFuture = Pin<Box<dyn Future<Output = Result<BoxIo, String>> + Send>>;
+
+/// A client-side TLS stack other than rustls: a simulated device whose OS offers SSL 3.0 to TLS
+/// 1.1 (rustls cannot) connects through one of these. It gets the dialed stream and the host
+/// name, and returns the plaintext stream, or why the handshake failed.
+pub trait StreamConnector: Send + Sync + 'static {
+    fn connect(&self, io: BoxIo, host: &str) -> AcceptFuture;
+}
+
+/// A TLS stack other than rustls on one host's port. rustls speaks only TLS 1.2 and 1.3, so a
+/// host that must speak SSL 3.0, TLS 1.0 or 1.1 (an old Notes Traveler) gets its TLS from
+/// elsewhere (`mailconform-tls`, on OpenSSL); this crate only hands it the accepted stream and
+/// serves HTTP on what comes back, so the fakes' handlers stay the same.
+pub trait StreamAcceptor: Send + Sync + 'static {
+    /// Run the server side of the handshake on `io`; the stream returned carries plaintext.
+    fn accept(&self, io: BoxIo) -> AcceptFuture;
+}
 
 /// Opens a byte stream to `host:port`. Fakes get one of these and never know whether the
 /// bytes cross a socket or an in-memory pipe.
@@ -32,6 +49,8 @@ const PIPE_BUFFER: usize = 64 * 1024;
 #[derive(Default)]
 pub struct SimNet {
     hosts: Mutex<HashMap<(String, u16), Arc<HostServer>>>,
+    /// Hosts whose TLS comes from another stack (see [`StreamAcceptor`]).
+    acceptors: Mutex<HashMap<(String, u16), Arc<dyn StreamAcceptor>>>,
     /// Server halves held open without being read: the black hole.
     swallowed: Mutex<Vec<DuplexStream>>,
 }
@@ -39,6 +58,18 @@ pub struct SimNet {
 impl SimNet {
     pub fn bind(&self, host: &str, port: u16, server: Arc<HostServer>) {
         self.hosts.lock().expect("net poisoned").insert((host.to_ascii_lowercase(), port), server);
+        self.acceptors.lock().expect("net poisoned").remove(&(host.to_ascii_lowercase(), port));
+    }
+
+    /// Serve `server` (whose own `tls` is then unused) behind `acceptor`'s TLS on `host:port`.
+    pub fn bind_with_acceptor(&self, host: &str, port: u16, server: Arc<HostServer>, acceptor: Arc<dyn StreamAcceptor>) {
+        self.bind(host, port, server);
+        self.acceptors.lock().expect("net poisoned").insert((host.to_ascii_lowercase(), port), acceptor);
+    }
+
+    /// The server bound on `host:port`, if any.
+    pub fn server(&self, host: &str, port: u16) -> Option<Arc<HostServer>> {
+        self.hosts.lock().expect("net poisoned").get(&(host.to_ascii_lowercase(), port)).cloned()
     }
 
     pub fn gate(&self, host: &str, port: u16) -> Option<FaultGate> {
@@ -56,12 +87,11 @@ impl SimNet {
         let Some(server) = server else {
             return Err(SimError::UnknownHost { host: format!("{host}:{port}"), known: self.host_names().join(", ") });
         };
+        let acceptor = self.acceptors.lock().expect("net poisoned").get(&(host.to_ascii_lowercase(), port)).cloned();
         if bypass_faults {
             let (client, server_end) = tokio::io::duplex(PIPE_BUFFER);
             let server = Arc::new(HostServer { name: server.name.clone(), handler: server.handler.clone(), tls: server.tls.clone(), gate: FaultGate::default() });
-            tokio::spawn(async move {
-                let _ = serve_connection(server_end, server).await;
-            });
+            tokio::spawn(serve_accepted(server_end, server, acceptor));
             return Ok(Box::new(client));
         }
         if let Some(d) = server.gate.latency() {
@@ -74,9 +104,7 @@ impl SimNet {
         if server.gate.black_hole() {
             self.swallowed.lock().expect("net poisoned").push(server_end);
         } else {
-            tokio::spawn(async move {
-                let _ = serve_connection(server_end, server).await;
-            });
+            tokio::spawn(serve_accepted(server_end, server, acceptor));
         }
         Ok(Box::new(client))
     }
@@ -84,6 +112,20 @@ impl SimNet {
     /// Let go of black-holed connections, so that their clients see the connection close.
     pub fn release_swallowed(&self) {
         self.swallowed.lock().expect("net poisoned").clear();
+    }
+}
+
+/// Serve one accepted connection, through `acceptor`'s TLS when the host has one.
+pub async fn serve_accepted<S: IoStream>(io: S, server: Arc<HostServer>, acceptor: Option<Arc<dyn StreamAcceptor>>) {
+    let outcome = match acceptor {
+        Some(a) => match a.accept(Box::new(io)).await {
+            Ok(plain) => serve_decrypted(plain, server).await,
+            Err(e) => Err(e),
+        },
+        None => serve_connection(io, server).await,
+    };
+    if let Err(e) = outcome {
+        tracing::debug!("connection ended: {e}");
     }
 }
 

@@ -120,6 +120,10 @@ impl CertAuthority {
 
     /// A TLS server certificate valid for every name given (DNS names or IP addresses).
     pub fn server_leaf(&self, names: &[&str], now: OffsetDateTime) -> Result<Credential, SimError> {
+        self.sign(Self::server_params(names, now)?)
+    }
+
+    fn server_params(names: &[&str], now: OffsetDateTime) -> Result<CertificateParams, SimError> {
         let mut params = CertificateParams::new(Vec::<String>::new()).map_err(pki_err)?;
         for n in names {
             let san = match n.parse::<std::net::IpAddr>() {
@@ -135,7 +139,26 @@ impl CertAuthority {
         params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
         params.not_before = now - TimeDuration::days(1);
         params.not_after = now + TimeDuration::days(825);
-        self.sign(params)
+        Ok(params)
+    }
+
+    /// The same as [`Self::server_leaf`] with an RSA key: SSL 3.0 has no ECDSA suite, so a
+    /// server that must speak it needs an RSA certificate. The key (2048 bits) is minted once per
+    /// process and reused, because RSA key generation costs more than a whole scenario; each
+    /// run's certificates are still its own, signed by its own CA.
+    pub fn server_leaf_rsa(&self, names: &[&str], now: OffsetDateTime) -> Result<Credential, SimError> {
+        static RSA_KEY: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+        let der = match RSA_KEY.get() {
+            Some(d) => d.clone(),
+            None => {
+                let k = KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256).map_err(pki_err)?;
+                RSA_KEY.get_or_init(|| k.serialize_der()).clone()
+            }
+        };
+        let pkcs8 = rustls_pki_types::PrivatePkcs8KeyDer::from(der);
+        let key = KeyPair::from_pkcs8_der_and_sign_algo(&pkcs8, &rcgen::PKCS_RSA_SHA256).map_err(pki_err)?;
+        let params = Self::server_params(names, now)?;
+        self.sign_with(params, key)
     }
 
     pub fn client_leaf(&self, spec: &ClientCertSpec) -> Result<Credential, SimError> {
@@ -163,7 +186,10 @@ impl CertAuthority {
     }
 
     fn sign(&self, params: CertificateParams) -> Result<Credential, SimError> {
-        let key = KeyPair::generate().map_err(pki_err)?;
+        self.sign_with(params, KeyPair::generate().map_err(pki_err)?)
+    }
+
+    fn sign_with(&self, params: CertificateParams, key: KeyPair) -> Result<Credential, SimError> {
         let not_after_unix = params.not_after.unix_timestamp();
         let issuer = self.issuer.lock().expect("issuer poisoned");
         let cert = params.signed_by(&key, &issuer).map_err(pki_err)?;
@@ -218,5 +244,8 @@ mod tests {
         assert_eq!(c.not_after_unix, 1_767_700_000);
         let back = Credential::from_pem(&c.cert_pem, &c.key_pem).unwrap();
         assert_eq!(back.chain[0], c.chain[0]);
+        let rsa = pki.ca.server_leaf_rsa(&["traveler.example.test"], now).unwrap();
+        assert!(rsa.key_pem.contains("BEGIN PRIVATE KEY"));
+        assert_ne!(rsa.key_der, leaf.key_der);
     }
 }

@@ -6,7 +6,7 @@ use crate::error::SimError;
 use crate::fault::FaultGate;
 use crate::http::client::HttpClient;
 use crate::http::server::{serve_connection, Handler, HostServer};
-use crate::net::TcpDialer;
+use crate::net::{serve_accepted, StreamAcceptor, TcpDialer};
 use crate::pki::Pki;
 use crate::rng::SeededRng;
 use crate::tls::{self, ClientAuth};
@@ -60,6 +60,21 @@ impl RealWorld {
 }
 
 impl RealWorld {
+    /// Like [`Self::bind`], with TLS from `acceptor` (another stack, see
+    /// [`crate::net::StreamAcceptor`]) instead of rustls.
+    pub async fn bind_with_acceptor(&self, role: &str, host: &str, handler: Arc<dyn Handler>, acceptor: Arc<dyn StreamAcceptor>, bind: IpAddr) -> Result<(Endpoint, SocketAddr, FaultGate), SimError> {
+        let gate = FaultGate::default();
+        let server = Arc::new(HostServer { name: host.to_string(), handler, tls: None, gate: gate.clone() });
+        let listener = tokio::net::TcpListener::bind((bind, 0)).await?;
+        let addr = listener.local_addr()?;
+        self.dialer.pin(host, 443, addr);
+        tokio::spawn(accept_loop_with(listener, server, acceptor));
+        let base_url = format!("https://{addr}");
+        let e = Endpoint { role: role.to_string(), host: host.to_string(), control_url: format!("{base_url}{}", crate::CONTROL_PREFIX), base_url };
+        self.topology.lock().expect("topology poisoned").insert(e.clone());
+        Ok((e, addr, gate))
+    }
+
     /// Serve `handler` in plain HTTP (no TLS) on an ephemeral port, pinned as `host:80`, for
     /// the servers that also answer on port 80.
     pub async fn bind_plain(&self, host: &str, handler: Arc<dyn Handler>, bind: IpAddr) -> Result<SocketAddr, SimError> {
@@ -69,6 +84,21 @@ impl RealWorld {
         self.dialer.pin(host, 80, addr);
         tokio::spawn(accept_loop(listener, server));
         Ok(addr)
+    }
+}
+
+async fn accept_loop_with(listener: tokio::net::TcpListener, server: Arc<HostServer>, acceptor: Arc<dyn StreamAcceptor>) {
+    loop {
+        match listener.accept().await {
+            Ok((stream, _peer)) => {
+                let _ = stream.set_nodelay(true);
+                tokio::spawn(serve_accepted(stream, server.clone(), Some(acceptor.clone())));
+            }
+            Err(e) => {
+                tracing::warn!("accept failed: {e}");
+                tokio::task::yield_now().await;
+            }
+        }
     }
 }
 

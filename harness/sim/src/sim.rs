@@ -122,13 +122,26 @@ impl Simulation {
         if plain_http {
             self.net.bind(host, 80, Arc::new(HostServer { name: host.to_string(), handler, tls: None, gate: gate.clone() }));
         }
+        self.register(role, host);
+        Ok(gate)
+    }
+
+    /// Move `host`'s port 443 to another TLS stack (see [`crate::net::StreamAcceptor`]); the
+    /// handler, the fault gate and port 80 stay as [`Self::add_host`] made them.
+    pub fn use_tls_acceptor(&mut self, host: &str, acceptor: Arc<dyn crate::net::StreamAcceptor>) -> Result<(), SimError> {
+        let known = self.net.server(host, 443).ok_or_else(|| SimError::UnknownHost { host: format!("{host}:443"), known: self.net.host_names().join(", ") })?;
+        let server = Arc::new(HostServer { name: known.name.clone(), handler: known.handler.clone(), tls: None, gate: known.gate.clone() });
+        self.net.bind_with_acceptor(host, 443, server, acceptor);
+        Ok(())
+    }
+
+    fn register(&mut self, role: &str, host: &str) {
         self.topology.insert(Endpoint {
             role: role.to_string(),
             host: host.to_string(),
             base_url: format!("https://{host}"),
             control_url: format!("https://{host}{}", crate::CONTROL_PREFIX),
         });
-        Ok(gate)
     }
 }
 
@@ -217,6 +230,44 @@ mod tests {
         a.advance(Duration::from_secs(60));
         assert_eq!(a.elapsed(), Duration::from_secs(17 * 60));
         assert_eq!(b.elapsed(), Duration::from_secs(5));
+    }
+
+    /// A "TLS stack" that passes bytes through: enough to see which stack a connection used.
+    struct PassThrough;
+
+    impl crate::net::StreamAcceptor for PassThrough {
+        fn accept(&self, io: crate::net::BoxIo) -> crate::net::AcceptFuture {
+            Box::pin(async move { Ok(io) })
+        }
+    }
+
+    impl crate::net::StreamConnector for PassThrough {
+        fn connect(&self, io: crate::net::BoxIo, _host: &str) -> crate::net::AcceptFuture {
+            Box::pin(async move { Ok(io) })
+        }
+    }
+
+    #[test]
+    fn another_tls_stack_on_443_keeps_the_handler_and_the_faults() {
+        let (mut sim, gate) = echo_sim(7);
+        sim.use_tls_acceptor("echo.example.test", Arc::new(PassThrough)).unwrap();
+        // Plain HTTP now reaches port 443: the acceptor, not rustls, got the connection.
+        let client = sim.client();
+        let r = sim.block_on(client.send(post("http://echo.example.test:443/x", "through"), &RequestOptions::default())).unwrap();
+        assert_eq!(r.body().as_ref(), b"through");
+        gate.set(Fault::Unreachable);
+        assert!(sim.block_on(sim.client().send(post("http://echo.example.test:443/x", "x"), &RequestOptions::default())).is_err());
+        assert!(sim.use_tls_acceptor("nowhere.example.test", Arc::new(PassThrough)).is_err());
+    }
+
+    #[test]
+    fn a_client_can_take_its_tls_from_another_stack() {
+        let (sim, _) = echo_sim(8);
+        // https:// to the plain port: only a connector that does no TLS gets an answer.
+        let client = sim.client().with_tls_connector(Arc::new(PassThrough));
+        let r = sim.block_on(client.send(post("https://echo.example.test:80/x", "other"), &RequestOptions::default())).unwrap();
+        assert_eq!(r.body().as_ref(), b"other");
+        assert!(sim.block_on(sim.client().send(post("https://echo.example.test:80/x", "x"), &RequestOptions::default())).is_err());
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod exchange;
 mod listener;
 mod mail;
 mod time;
+pub(crate) mod tls;
 mod traveler;
 mod ws1;
 mod activesync;

@@ -45,6 +45,9 @@ pub struct Plan {
     pub traveler: Option<mailconform_fakes::traveler::TravelerConfig>,
     /// SEG V2, ENS2, the console and Boxers, when the scenario has them.
     pub ws1: Option<ws1::Ws1Plan>,
+    /// Hosts whose port 443 speaks exactly these protocol versions (on OpenSSL, see
+    /// `mailconform-tls`); the others keep rustls.
+    pub server_tls: BTreeMap<String, mailconform_tls::VersionSet>,
 }
 
 impl Default for Plan {
@@ -56,6 +59,7 @@ impl Default for Plan {
             devices: BTreeMap::new(),
             traveler: None,
             ws1: None,
+            server_tls: BTreeMap::new(),
         }
     }
 }
@@ -80,6 +84,8 @@ pub struct MailWorld {
     pub ws1_runtime: Option<ws1::Ws1Runtime>,
     /// Pushes each Boxer had received when a step last looked.
     pub boxer_pushes_seen: BTreeMap<String, usize>,
+    /// The SSLv3/TLS matrix's devices, servers and last handshake.
+    pub(crate) tls: crate::steps::tls::TlsState,
 }
 
 impl std::fmt::Debug for MailWorld {
@@ -107,6 +113,7 @@ impl MailWorld {
             last_body: String::new(),
             ws1_runtime: None,
             boxer_pushes_seen: BTreeMap::new(),
+            tls: Default::default(),
         }
     }
 
@@ -153,6 +160,10 @@ impl MailWorld {
         if let Some(t) = plan.traveler.clone() {
             gates.push((defaults::roles::TRAVELER.to_string(), deployment::add_traveler(sim, t).expect("Traveler fake starts")));
         }
+        let mut legacy = Vec::new();
+        for (host, versions) in &plan.server_tls {
+            legacy.push((host.clone(), mailconform_tls::server::serve_in_simulation(sim, host, *versions).expect("the legacy TLS server starts")));
+        }
         let sim = self.sim.as_ref().expect("created above");
         let roles = Roles::new(sim);
         for r in &plan.uploaded_regions {
@@ -161,6 +172,7 @@ impl MailWorld {
             sim.block_on(l.upload_certificate(defaults::APP_ID, *r, &cert.cert_pem, &cert.key_pem)).expect("certificate upload");
         }
         self.gates.extend(gates);
+        self.tls.servers.extend(legacy);
     }
 
     /// The device of `user`, created (with the planned configuration) on first use.
@@ -171,7 +183,15 @@ impl MailWorld {
             let cfg = self.plan.devices.get(&name).cloned().unwrap_or_else(|| {
                 deployment::default_device_config(&name, &format!("{name}@{}", defaults::DOMAIN), Region::Americas)
             });
-            deployment::add_device(self.sim(), cfg).expect("device starts");
+            match self.tls.device_connector(&name, self.sim.as_ref().expect("deployed")) {
+                Some(connector) => {
+                    let http = self.sim().client().with_tls_connector(connector);
+                    deployment::add_device_with_http(self.sim(), cfg, http).expect("device starts");
+                }
+                None => {
+                    deployment::add_device(self.sim(), cfg).expect("device starts");
+                }
+            }
             self.created_devices.push(name.clone());
         }
         name

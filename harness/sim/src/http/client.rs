@@ -78,17 +78,19 @@ pub struct HttpClient {
     accept_any_certificate: bool,
     clock: Clock,
     pool: Arc<Mutex<Pool>>,
+    /// TLS for HTTPS/1.1 without a client certificate from another stack instead of rustls.
+    connector: Option<Arc<dyn crate::net::StreamConnector>>,
 }
 
 impl HttpClient {
     pub fn new(dialer: Arc<dyn Dialer>, roots: Arc<RootCertStore>, clock: Clock) -> Self {
-        HttpClient { dialer, roots, clock, accept_any_certificate: false, pool: Arc::default() }
+        HttpClient { dialer, roots, clock, accept_any_certificate: false, pool: Arc::default(), connector: None }
     }
 
     /// A client on the same network with a pool of its own, trusting `roots` instead: a
     /// gateway with its own trust store.
     pub fn with_roots(&self, roots: Arc<RootCertStore>) -> Self {
-        HttpClient { dialer: self.dialer.clone(), roots, clock: self.clock.clone(), accept_any_certificate: false, pool: Arc::default() }
+        HttpClient { dialer: self.dialer.clone(), roots, clock: self.clock.clone(), accept_any_certificate: false, pool: Arc::default(), connector: None }
     }
 
     /// A client on the same network with a pool of its own that accepts any server
@@ -100,6 +102,14 @@ impl HttpClient {
     /// The roots this client trusts.
     pub fn roots(&self) -> &Arc<RootCertStore> {
         &self.roots
+    }
+
+    /// The same client whose HTTPS/1.1 connections (those without a client certificate) get
+    /// their TLS from `connector`: a device whose OS offers versions rustls does not speak.
+    pub fn with_tls_connector(mut self, connector: Arc<dyn crate::net::StreamConnector>) -> Self {
+        self.connector = Some(connector);
+        self.pool = Arc::default();
+        self
     }
 
     /// Forget every pooled connection (a device that goes offline, a listener restart).
@@ -240,7 +250,10 @@ impl HttpClient {
     async fn connect(&self, key: &PoolKey, opts: &RequestOptions) -> Result<Sender, SimError> {
         CONNECTIONS_OPENED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let io = self.dialer.dial(&key.host, key.port).await?;
-        let io: BoxIo = if key.https {
+        let other_stack = self.connector.as_ref().filter(|_| key.https && !key.http2 && opts.identity.is_none());
+        let io: BoxIo = if let Some(connector) = other_stack {
+            connector.connect(io, &key.host).await.map_err(|reason| SimError::Tls { host: key.host.clone(), reason })?
+        } else if key.https {
             let cfg = self.tls_config(opts)?;
             let name = ServerName::try_from(key.host.clone()).map_err(|e| SimError::Tls { host: key.host.clone(), reason: e.to_string() })?;
             let tls = tokio_rustls::TlsConnector::from(cfg)

@@ -76,6 +76,16 @@ where
     }
 }
 
+/// Serve HTTP on a stream whose TLS another stack has already terminated (see
+/// [`crate::net::StreamAcceptor`]): the handler sees a TLS connection as usual.
+pub async fn serve_decrypted<S>(io: S, server: Arc<HostServer>) -> Result<(), String>
+where
+    S: AsyncRead + AsyncWrite + Send + Unpin + 'static,
+{
+    let info = ConnInfo { id: NEXT_CONN.fetch_add(1, Ordering::Relaxed), tls: true, ..Default::default() };
+    serve_http(io, server, info).await
+}
+
 async fn serve_http<S>(io: S, server: Arc<HostServer>, info: ConnInfo) -> Result<(), String>
 where
     S: AsyncRead + AsyncWrite + Send + Unpin + 'static,

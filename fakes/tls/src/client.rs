@@ -1,0 +1,208 @@
+//! The client side: a TLS client on OpenSSL that offers exactly a set of versions (a device
+//! profile under a policy, or a probe), and reports what the handshake itself negotiated —
+//! read from the session and from the ServerHello bytes on the wire — and, on failure, the
+//! alert and who sent it.
+
+use crate::alert::Alert;
+use crate::error::{Context as _, TlsError};
+use crate::server::restrict;
+use crate::tap::{Captured, Tap};
+use crate::version::{Version, VersionSet};
+use crate::wire::{self, ServerHello};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper_util::rt::TokioIo;
+use openssl::ssl::{Ssl, SslContextBuilder, SslMethod, SslMode, SslVerifyMode};
+use openssl::x509::X509;
+use serde::Serialize;
+use std::pin::Pin;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio_openssl::SslStream;
+
+/// What the devices of that era offered: ECDHE with AES-GCM or CBC first where the version has
+/// them, then the RSA-key-exchange CBC suites (the only ones SSL 3.0 can use with an RSA
+/// certificate). `@SECLEVEL=0`: OpenSSL 3 refuses SSL 3.0 to TLS 1.1 at any higher level.
+pub const DEVICE_CIPHERS: &str = "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-SHA:ECDHE-RSA-AES256-SHA:AES128-SHA:AES256-SHA:DES-CBC3-SHA:@SECLEVEL=0";
+
+/// Everything OpenSSL knows, for probing a server whatever it runs.
+pub const PROBE_CIPHERS: &str = "ALL:COMPLEMENTOFALL:@SECLEVEL=0";
+
+/// What a client offers and whom it expects.
+#[derive(Clone, Debug)]
+pub struct ClientOffer {
+    pub versions: VersionSet,
+    /// Signal a fallback retry with TLS_FALLBACK_SCSV (RFC 7507).
+    pub fallback_scsv: bool,
+    /// SNI and the name the certificate must carry.
+    pub server_name: String,
+    /// Trust anchor (PEM); `None` accepts any certificate (a probe).
+    pub ca_pem: Option<String>,
+    /// Check certificate validity at this Unix time (the simulation's virtual clock) instead of now.
+    pub unix_time: Option<i64>,
+    pub ciphers: &'static str,
+}
+
+impl ClientOffer {
+    pub fn new(versions: VersionSet, server_name: &str) -> Self {
+        ClientOffer { versions, fallback_scsv: false, server_name: server_name.to_string(), ca_pem: None, unix_time: None, ciphers: DEVICE_CIPHERS }
+    }
+}
+
+/// Which end sent an alert.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    Client,
+    Server,
+}
+
+impl std::fmt::Display for Side {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Side::Client => "client",
+            Side::Server => "server",
+        })
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct SeenAlert {
+    pub alert: Alert,
+    pub from: Side,
+}
+
+/// One handshake as the client saw it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Handshake {
+    pub offered: VersionSet,
+    /// The session's version once the handshake completed (SSL_version).
+    pub negotiated: Option<Version>,
+    /// The version the ServerHello on the wire settled on (supported_versions for TLS 1.3).
+    pub server_hello: Option<Version>,
+    pub cipher: Option<String>,
+    /// RFC 8446's downgrade sentinel in the ServerHello random, if the server put one there.
+    pub downgrade_sentinel: Option<Version>,
+    pub alert: Option<SeenAlert>,
+    pub error: Option<String>,
+}
+
+impl Handshake {
+    pub fn completed(&self) -> bool {
+        self.negotiated.is_some() && self.error.is_none()
+    }
+
+    /// "TLS 1.2", or "protocol_version from the client": a matrix cell.
+    pub fn result(&self) -> String {
+        match (self.negotiated, self.alert) {
+            (Some(v), _) if self.error.is_none() => v.name().to_string(),
+            (_, Some(a)) => format!("{} from the {}", a.alert, a.from),
+            _ => "no alert (connection closed)".to_string(),
+        }
+    }
+
+    /// Why the handshake failed, in words a deployment's administrator can act on.
+    pub fn reason(&self) -> String {
+        if self.completed() {
+            return format!("negotiated {}", self.result());
+        }
+        match (self.alert, self.server_hello) {
+            (Some(SeenAlert { from: Side::Client, alert }), Some(v)) if !self.offered.contains(v) => {
+                format!("the server chose {v}, which the client does not offer (it offered {}): the client sent {alert} and closed", self.offered)
+            }
+            (Some(SeenAlert { from: Side::Server, alert: Alert::InappropriateFallback }), _) => format!(
+                "the server refused the ClientHello (offering {}) with inappropriate_fallback: it carried TLS_FALLBACK_SCSV although the server speaks a higher version (RFC 7507)",
+                self.offered
+            ),
+            (Some(SeenAlert { from: Side::Server, alert }), _) => {
+                format!("the server refused the ClientHello (offering {}) with {alert}: it speaks none of those versions", self.offered)
+            }
+            (Some(SeenAlert { from: Side::Client, alert }), _) => format!("the client ended the handshake with {alert}: {}", self.error.clone().unwrap_or_default()),
+            (None, _) => format!("the handshake failed without an alert: {}", self.error.clone().unwrap_or_default()),
+        }
+    }
+}
+
+/// Runs the client side of a handshake on `io`. The stream is returned when the handshake
+/// completed, for the application data (HTTP) that follows.
+pub async fn connect<S>(io: S, offer: &ClientOffer) -> Result<(Handshake, Option<SslStream<Tap<S>>>), TlsError>
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let mut ctx = SslContextBuilder::new(SslMethod::tls_client()).ctx("create a client context")?;
+    restrict(&mut ctx, offer.versions)?;
+    ctx.set_cipher_list(offer.ciphers).ctx("set the client's cipher suites")?;
+    if offer.fallback_scsv {
+        ctx.set_mode(SslMode::SEND_FALLBACK_SCSV);
+    }
+    match &offer.ca_pem {
+        Some(pem) => {
+            for ca in X509::stack_from_pem(pem.as_bytes()).ctx("read the CA PEM")? {
+                ctx.cert_store_mut().add_cert(ca).ctx("trust the CA")?;
+            }
+            ctx.set_verify(SslVerifyMode::PEER);
+        }
+        None => ctx.set_verify(SslVerifyMode::NONE),
+    }
+    let ctx = ctx.build();
+    let mut ssl = Ssl::new(&ctx).ctx("create a connection")?;
+    if offer.server_name.parse::<std::net::IpAddr>().is_err() {
+        ssl.set_hostname(&offer.server_name).ctx("set the server name (SNI)")?;
+    }
+    if offer.ca_pem.is_some() {
+        let param = ssl.param_mut();
+        match offer.server_name.parse::<std::net::IpAddr>() {
+            Ok(ip) => param.set_ip(ip).ctx("expect the server's address")?,
+            Err(_) => param.set_host(&offer.server_name).ctx("expect the server's name")?,
+        }
+        if let Some(t) = offer.unix_time {
+            param.set_time(t as _);
+        }
+    }
+    let captured = Captured::default();
+    let mut stream = SslStream::new(ssl, Tap { inner: io, captured: captured.clone() }).ctx("wrap the stream")?;
+    let outcome = Pin::new(&mut stream).connect().await;
+    let from_server = captured.read_bytes();
+    let from_client = captured.written_bytes();
+    let hello = ServerHello::parse(&from_server).ok().flatten();
+    let alert = match wire::first_alert(&from_server) {
+        Some(a) => Some(SeenAlert { alert: a.description, from: Side::Server }),
+        None => wire::first_alert(&from_client).map(|a| SeenAlert { alert: a.description, from: Side::Client }),
+    };
+    let s = stream.ssl();
+    let mut h = Handshake {
+        offered: offer.versions,
+        negotiated: None,
+        server_hello: hello.as_ref().and_then(ServerHello::negotiated),
+        cipher: None,
+        downgrade_sentinel: hello.as_ref().and_then(ServerHello::downgrade_sentinel),
+        alert,
+        error: None,
+    };
+    match outcome {
+        Ok(()) => {
+            h.negotiated = s.version2().and_then(Version::from_openssl);
+            h.cipher = s.current_cipher().map(|c| c.name().to_string());
+            Ok((h, Some(stream)))
+        }
+        Err(e) => {
+            h.error = Some(e.to_string());
+            Ok((h, None))
+        }
+    }
+}
+
+/// Sends one HTTP/1.1 request over an established stream and reads the whole answer.
+pub async fn http1_request<S>(stream: S, req: http::Request<Bytes>) -> Result<http::Response<Bytes>, String>
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let (mut send, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|e| format!("HTTP handshake: {e}"))?;
+    let driver = tokio::spawn(async move {
+        let _ = conn.await;
+    });
+    let resp = send.send_request(req.map(Full::new)).await.map_err(|e| format!("HTTP request: {e}"))?;
+    let (parts, body) = resp.into_parts();
+    let body = body.collect().await.map_err(|e| format!("HTTP body: {e}"))?.to_bytes();
+    driver.abort();
+    Ok(http::Response::from_parts(parts, body))
+}
