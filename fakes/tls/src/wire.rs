@@ -273,15 +273,7 @@ impl ClientHello {
 
     pub fn parse_body(record_version: u16, body: &[u8]) -> Result<ClientHello, WireError> {
         let mut r = Reader { buf: body, what: "the ClientHello" };
-        let client_version = r.u16("client_version")?;
-        if client_version >> 8 != 3 {
-            return err(Alert::ProtocolVersion, format!("client_version {client_version:#06x} is not SSL 3.0 or TLS"));
-        }
-        let random: [u8; 32] = r.take(32, "random")?.try_into().map_err(|_| WireError { alert: Alert::DecodeError, reason: "random".into() })?;
-        let session_id = r.vec8("session_id")?.to_vec();
-        if session_id.len() > 32 {
-            return err(Alert::IllegalParameter, format!("session_id of {} bytes, more than 32", session_id.len()));
-        }
+        let (client_version, random, session_id) = hello_opening(&mut r, "client_version")?;
         let suites = r.vec16("cipher_suites")?;
         if suites.is_empty() || suites.len() % 2 != 0 {
             return err(Alert::DecodeError, format!("cipher_suites of {} bytes: must be a non-empty even length", suites.len()));
@@ -378,15 +370,7 @@ impl ServerHello {
 
     pub fn parse_body(record_version: u16, body: &[u8]) -> Result<ServerHello, WireError> {
         let mut r = Reader { buf: body, what: "the ServerHello" };
-        let server_version = r.u16("server_version")?;
-        if server_version >> 8 != 3 {
-            return err(Alert::ProtocolVersion, format!("server_version {server_version:#06x} is not SSL 3.0 or TLS"));
-        }
-        let random: [u8; 32] = r.take(32, "random")?.try_into().map_err(|_| WireError { alert: Alert::DecodeError, reason: "random".into() })?;
-        let session_id = r.vec8("session_id")?.to_vec();
-        if session_id.len() > 32 {
-            return err(Alert::IllegalParameter, format!("session_id of {} bytes, more than 32", session_id.len()));
-        }
+        let (server_version, random, session_id) = hello_opening(&mut r, "server_version")?;
         let cipher_suite = r.u16("cipher_suite")?;
         let compression_method = r.u8("compression_method")?;
         let extensions = parse_extensions(&mut r)?;
@@ -494,6 +478,21 @@ pub fn negotiate(enabled: VersionSet, hello: &ClientHello) -> Result<Version, Al
         return Err(Alert::InappropriateFallback);
     }
     Ok(v)
+}
+
+/// What both hellos open with: the version (`version_field` names it in errors), the random
+/// and the session ID, each checked as [RFC 5246] 7.4.1.2 and 7.4.1.3 bound them.
+fn hello_opening(r: &mut Reader, version_field: &str) -> Result<(u16, [u8; 32], Vec<u8>), WireError> {
+    let version = r.u16(version_field)?;
+    if version >> 8 != 3 {
+        return err(Alert::ProtocolVersion, format!("{version_field} {version:#06x} is not SSL 3.0 or TLS"));
+    }
+    let random: [u8; 32] = r.take(32, "random")?.try_into().map_err(|_| WireError { alert: Alert::DecodeError, reason: "random".into() })?;
+    let session_id = r.vec8("session_id")?.to_vec();
+    if session_id.len() > 32 {
+        return err(Alert::IllegalParameter, format!("session_id of {} bytes, more than 32", session_id.len()));
+    }
+    Ok((version, random, session_id))
 }
 
 #[cfg(test)]
