@@ -400,7 +400,7 @@ impl<'a> Roles<'a> {
         let e = self.sim.topology.require(defaults::ws1_roles::ENS)?;
         Ok(crate::ens::EnsControl {
             control: ControlClient::new(self.sim.control_client(), &e.control_url),
-            api: ControlClient::new(self.sim.client(), &format!("{}{}", e.base_url, crate::ens::Placement::Cloud.api_prefix())),
+            api: ControlClient::new(self.sim.client(), &e.base_url),
         })
     }
 

@@ -35,6 +35,9 @@ fn boxer_registers_and_ens_pushes_the_unread_count() {
     for (seed, placement) in [(1, Placement::Cloud), (2, Placement::OnPremises)] {
         let w = world(seed, placement);
         let roles = Roles::new(&w.sim);
+        assert_eq!(w.sim.block_on(roles.ens().unwrap().alive(placement)).unwrap()["status"], "alive");
+        let other = if placement == Placement::Cloud { Placement::OnPremises } else { Placement::Cloud };
+        assert!(w.sim.block_on(roles.ens().unwrap().alive(other)).is_err(), "{placement:?} ENS answers only under its own path");
         let boxer = roles.boxer("alice").unwrap();
         let v = w.sim.block_on(boxer.setup()).unwrap();
         assert!(v.state.registered, "{placement:?}: {:?}", v.error);

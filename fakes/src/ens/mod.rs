@@ -207,6 +207,7 @@ impl SharedHandler for Ens {
 #[derive(Clone)]
 pub struct EnsControl {
     pub control: ControlClient,
+    /// The host's root; the API sits under the placement's prefix.
     pub api: ControlClient,
 }
 
@@ -223,7 +224,8 @@ impl EnsControl {
         self.control.get_as("/requests").await
     }
 
-    pub async fn alive(&self) -> Result<Value, ControlError> {
-        self.api.get("/alive").await
+    /// The health check of an ENS in `placement`.
+    pub async fn alive(&self, placement: Placement) -> Result<Value, ControlError> {
+        self.api.get(&format!("{}/alive", placement.api_prefix())).await
     }
 }
