@@ -186,6 +186,42 @@ fn tls_probe_reports_exactly_the_versions_of_a_served_fake() {
     }
 }
 
+/// The protocols sslscan (Debian's package, unpacked by `tests/interop/setup`) reports enabled.
+fn sslscan(port: u16) -> (Vec<String>, String) {
+    let bin = Path::new(WORKSPACE).join("target/interop-tools/usr/bin/sslscan");
+    assert!(bin.exists(), "{} is missing: run tests/interop/setup (the README's test command does)", bin.display());
+    let out = Command::new(bin)
+        .args(["--no-colour", "--no-ciphersuites", "--no-cipher-details", "--no-groups", "--no-heartbleed", "--no-renegotiation", "--no-compression", "--no-fallback", "--no-check-certificate"])
+        .arg(format!("127.0.0.1:{port}"))
+        .stdin(Stdio::null())
+        .output()
+        .expect("sslscan runs");
+    let all = text(&out);
+    let enabled = all
+        .lines()
+        .filter_map(|l| {
+            let mut words = l.split_whitespace();
+            match (words.next(), words.next()) {
+                (Some(protocol), Some("enabled")) if protocol.starts_with("SSLv") || protocol.starts_with("TLSv") => Some(protocol.to_string()),
+                _ => None,
+            }
+        })
+        .collect();
+    (enabled, all)
+}
+
+/// A scanner from outside the project sees exactly the versions a served fake is configured
+/// with, SSL 3.0 included.
+#[test]
+fn sslscan_reports_exactly_the_configured_versions() {
+    let cases = [("ssl3,tls1.0", vec!["SSLv3", "TLSv1.0"]), ("tls1.1,tls1.3", vec!["TLSv1.1", "TLSv1.3"]), ("tls1.2", vec!["TLSv1.2"])];
+    for (versions, want) in cases {
+        let served = serve_traveler("tls-sslscan", versions);
+        let (enabled, all) = sslscan(served.port);
+        assert_eq!(enabled, want, "sslscan against a Traveler serving {versions}:\n{all}\n{}", served.process.output());
+    }
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
 }
