@@ -11,6 +11,7 @@ pub mod error;
 pub mod exit;
 pub mod features;
 pub mod filter;
+pub mod html;
 pub mod list;
 pub mod push_bench;
 pub mod report;

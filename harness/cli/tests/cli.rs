@@ -53,6 +53,23 @@ fn report_dir_option_is_honoured() {
     assert!(std::fs::read_to_string(reports.join("tls-matrix.md")).expect("tls-matrix.md written").contains("| iOS before 9 | Oui | Oui |"));
 }
 
+/// `index.html` names the outcome and is the same page for two runs with the same seed.
+#[test]
+fn the_html_report_is_written_and_reproducible() {
+    let cwd = scratch("html");
+    let pages: Vec<String> = ["a", "b"]
+        .iter()
+        .map(|dir| {
+            let reports = cwd.join(dir);
+            let run = mailconform(&cwd, &["run", "--seed", "9", "--report-dir", path(&reports), path(&fixture("passing"))]);
+            assert_eq!(run.code, 0, "{}", run.stderr);
+            std::fs::read_to_string(reports.join("index.html")).expect("index.html written")
+        })
+        .collect();
+    assert!(pages[0].contains("1 passed, 0 failed") && pages[0].contains("seed 9"), "{}", pages[0]);
+    assert_eq!(pages[0], pages[1], "two runs with one seed wrote different pages");
+}
+
 /// Runs a fixture whose one scenario fails: exit code 1 and `0 passed, 1 failed`.
 fn one_scenario_fails(label: &str, fixture_name: &str) {
     let cwd = scratch(label);

@@ -1,0 +1,174 @@
+//! `index.html`: the run for people. Counts by source document (the `@source:NNN` prefix that
+//! CI gates count by), every scenario with its outcome, virtual time and tags, the known
+//! limitations that still hold, and links to the machine-readable reports beside it.
+//!
+//! It holds nothing that changes between two runs with the same seed (no wall time), so the
+//! page itself is as reproducible as the run.
+
+use crate::list::ListedScenario;
+use crate::run::RunResult;
+use crate::summary::Outcome;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// The page's file name in the report directory.
+pub const INDEX_FILE: &str = "index.html";
+
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `@source:004.failure.Q6` → `004`.
+fn source_document(tags: &[String]) -> Option<String> {
+    tags.iter().find_map(|t| t.strip_prefix("@source:")).map(|s| s.split('.').next().unwrap_or(s).to_string())
+}
+
+fn duration(d: std::time::Duration) -> String {
+    let s = d.as_secs();
+    match (s / 3600, s / 60 % 60, s % 60) {
+        (0, 0, 0) => format!("{} ms", d.as_millis()),
+        (0, 0, sec) => format!("{sec} s"),
+        (0, m, sec) => format!("{m} min {sec} s"),
+        (h, m, _) => format!("{h} h {m} min"),
+    }
+}
+
+#[derive(Default)]
+struct Tally {
+    passed: usize,
+    failed: usize,
+    skipped: usize,
+}
+
+impl Tally {
+    fn add(&mut self, o: Outcome) {
+        match o {
+            Outcome::Passed => self.passed += 1,
+            Outcome::Failed => self.failed += 1,
+            Outcome::Skipped => self.skipped += 1,
+        }
+    }
+}
+
+/// The page for `result`; `listed` gives each scenario's tags (matched by file and line).
+pub fn render(result: &RunResult, listed: &[ListedScenario], reports: &[&str]) -> String {
+    let tags: BTreeMap<(&str, usize), &[String]> = listed.iter().map(|s| ((s.file.as_str(), s.line), s.tags.as_slice())).collect();
+    let tags_of = |file: &str, line: usize| tags.get(&(file, line)).copied().unwrap_or(&[]);
+
+    let mut by_source: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut by_file: BTreeMap<&str, Vec<&crate::run::ScenarioResult>> = BTreeMap::new();
+    for s in &result.scenarios {
+        let doc = source_document(tags_of(&s.file, s.line)).unwrap_or_else(|| "untagged".into());
+        by_source.entry(doc).or_default().add(s.outcome);
+        by_file.entry(s.file.as_str()).or_default().push(s);
+    }
+
+    let c = &result.counts;
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>mailconform: {} passed, {} failed</title>\n<style>\
+body{{font:14px system-ui,sans-serif;margin:2em;color:#222}}table{{border-collapse:collapse;margin:1em 0}}\
+td,th{{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}}th{{background:#f3f3f3}}\
+.passed{{color:#176f2c}}.failed{{color:#b00020;font-weight:bold}}.skipped{{color:#8a6d00}}.tag{{color:#555;font-size:12px}}\
+</style></head><body>\n<h1>mailconform</h1>\n<p><b>{} passed, {} failed{}</b> · seed {} · {} of protocol time</p>\n",
+        c.passed,
+        c.failed,
+        c.passed,
+        c.failed,
+        if c.skipped > 0 { format!(", {} skipped", c.skipped) } else { String::new() },
+        result.seed,
+        duration(result.virtual_time)
+    );
+    if !reports.is_empty() {
+        h.push_str("<p>Beside this page: ");
+        let links: Vec<String> = reports.iter().map(|r| format!("<a href=\"{0}\">{0}</a>", escape(r))).collect();
+        h.push_str(&links.join(" · "));
+        h.push_str("</p>\n");
+    }
+    for e in &result.parse_errors {
+        let _ = writeln!(h, "<p class=\"failed\">{}</p>", escape(e));
+    }
+
+    h.push_str("<h2>By source document</h2>\n<table><tr><th>@source</th><th>passed</th><th>failed</th><th>skipped</th></tr>\n");
+    for (doc, t) in &by_source {
+        let _ = writeln!(h, "<tr><td>{}</td><td class=\"passed\">{}</td><td class=\"failed\">{}</td><td>{}</td></tr>", escape(doc), t.passed, t.failed, t.skipped);
+    }
+    h.push_str("</table>\n");
+
+    let limitations: Vec<_> = result.scenarios.iter().filter(|s| tags_of(&s.file, s.line).iter().any(|t| t == "@known-limitation")).collect();
+    if !limitations.is_empty() {
+        h.push_str("<h2>Known limitations</h2>\n<p>A passing scenario here means the vendor's documented limitation still holds; a failing one, that it no longer does.</p>\n<ul>\n");
+        for s in limitations {
+            let _ = writeln!(h, "<li class=\"{}\">{} ({})</li>", s.outcome.as_str(), escape(&s.name), s.outcome.as_str());
+        }
+        h.push_str("</ul>\n");
+    }
+
+    h.push_str("<h2>Scenarios</h2>\n");
+    for (file, scenarios) in &by_file {
+        let _ = writeln!(h, "<h3>{} <span class=\"tag\">{}</span></h3>", escape(&scenarios[0].feature), escape(file));
+        h.push_str("<table><tr><th>line</th><th>scenario</th><th>outcome</th><th>virtual time</th><th>tags</th></tr>\n");
+        for s in scenarios {
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td class=\"{}\">{}</td><td>{}</td><td class=\"tag\">{}</td></tr>",
+                s.line,
+                escape(&s.name),
+                s.outcome.as_str(),
+                s.outcome.as_str(),
+                duration(s.virtual_time),
+                escape(&tags_of(&s.file, s.line).join(" "))
+            );
+        }
+        h.push_str("</table>\n");
+    }
+    h.push_str("</body></html>\n");
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run::ScenarioResult;
+    use crate::summary::Counts;
+    use std::time::Duration;
+
+    fn scenario(line: usize, name: &str, outcome: Outcome) -> ScenarioResult {
+        ScenarioResult { file: "features/x.feature".into(), line, feature: "F <x>".into(), rule: None, name: name.into(), outcome, virtual_time: Duration::from_secs(90) }
+    }
+
+    fn listed(line: usize, tags: &[&str]) -> ListedScenario {
+        ListedScenario { file: "features/x.feature".into(), line, feature: "F".into(), rule: None, scenario: String::new(), tags: tags.iter().map(|t| t.to_string()).collect() }
+    }
+
+    #[test]
+    fn counts_by_source_document_escapes_names_and_lists_known_limitations() {
+        let result = RunResult {
+            seed: 7,
+            scenarios: vec![scenario(3, "a <b> & c", Outcome::Passed), scenario(9, "limit", Outcome::Failed)],
+            counts: Counts { passed: 1, failed: 1, skipped: 0, parse_errors: 0 },
+            parse_errors: vec![],
+            virtual_time: Duration::from_secs(180),
+            wall_time: Duration::from_millis(5),
+        };
+        let page = render(&result, &[listed(3, &["@source:004.failure.Q6"]), listed(9, &["@source:001.x", "@known-limitation"])], &["junit.xml"]);
+        assert!(page.contains("<td>004</td><td class=\"passed\">1</td><td class=\"failed\">0</td>"), "{page}");
+        assert!(page.contains("<td>001</td><td class=\"passed\">0</td><td class=\"failed\">1</td>"), "{page}");
+        assert!(page.contains("a &lt;b&gt; &amp; c") && !page.contains("a <b>"), "{page}");
+        assert!(page.contains("<li class=\"failed\">limit (failed)</li>"), "{page}");
+        assert!(page.contains("<a href=\"junit.xml\">junit.xml</a>"));
+        assert!(page.contains("1 passed, 1 failed") && page.contains("3 min 0 s of protocol time"), "{page}");
+    }
+}
