@@ -5,6 +5,7 @@
 pub mod boxer;
 pub mod defaults;
 pub mod ens;
+pub mod ews_answer;
 pub mod deployment;
 pub mod exchange;
 pub mod listener;

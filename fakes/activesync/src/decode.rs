@@ -12,7 +12,7 @@
 
 use crate::document::{Document, Element, Node};
 use crate::header::read_header;
-use crate::mbuint::read_mb_u_int32;
+use crate::mbuint::read_length_prefixed;
 use crate::pages::{CodePage, Tag};
 use crate::token::{
     global_token_name, END, OPAQUE, STR_I, SWITCH_PAGE, TAG_ATTRIBUTES, TAG_CONTENT, TAG_MASK,
@@ -96,20 +96,8 @@ pub fn decode(input: &[u8]) -> Result<Document, WbxmlError> {
                         what: "OPAQUE",
                     });
                 };
-                let (length, start) = read_mb_u_int32(input, at)?;
-                let remaining = input.len() - start;
-                if length as usize > remaining {
-                    return Err(WbxmlError::LengthOutOfBounds {
-                        offset: at,
-                        what: "OPAQUE data",
-                        length,
-                        remaining,
-                    });
-                }
-                let end = start + length as usize;
-                parent
-                    .children
-                    .push(Node::Opaque(input[start..end].to_vec()));
+                let (data, end) = read_length_prefixed(input, at, "OPAQUE data")?;
+                parent.children.push(Node::Opaque(data.to_vec()));
                 at = end;
             }
             _ => {

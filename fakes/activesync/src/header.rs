@@ -7,7 +7,7 @@
 //! refused by the body decoder, because no ActiveSync peer sends them and a
 //! resolver would be code no conformance run ever exercises.
 
-use crate::mbuint::{read_mb_u_int32, write_mb_u_int32};
+use crate::mbuint::{read_length_prefixed, read_mb_u_int32, write_mb_u_int32};
 use crate::WbxmlError;
 
 /// WBXML version byte for 1.3 (major - 1 in the high nibble, minor in the low).
@@ -64,18 +64,8 @@ pub(crate) fn read_header(input: &[u8]) -> Result<(Vec<u8>, usize), WbxmlError> 
     }
 
     let at = next;
-    let (length, start) = read_mb_u_int32(input, at)?;
-    let remaining = input.len() - start;
-    if length as usize > remaining {
-        return Err(WbxmlError::LengthOutOfBounds {
-            offset: at,
-            what: "string table",
-            length,
-            remaining,
-        });
-    }
-    let end = start + length as usize;
-    Ok((input[start..end].to_vec(), end))
+    let (table, end) = read_length_prefixed(input, at, "string table")?;
+    Ok((table.to_vec(), end))
 }
 
 #[cfg(test)]

@@ -31,6 +31,19 @@ pub fn write_mb_u_int32(value: u32, out: &mut Vec<u8>) {
     }
 }
 
+/// An mb_u_int32 length at `offset` and the bytes it counts, as the string table and OPAQUE
+/// carry them; `what` names them in the error when the length runs past the input. Returns
+/// the bytes and the offset after them.
+pub fn read_length_prefixed<'a>(input: &'a [u8], offset: usize, what: &'static str) -> Result<(&'a [u8], usize), WbxmlError> {
+    let (length, start) = read_mb_u_int32(input, offset)?;
+    let remaining = input.len() - start;
+    if length as usize > remaining {
+        return Err(WbxmlError::LengthOutOfBounds { offset, what, length, remaining });
+    }
+    let end = start + length as usize;
+    Ok((&input[start..end], end))
+}
+
 /// Reads an mb_u_int32 starting at `offset` in `input`. Returns the value and
 /// the offset just past it.
 pub fn read_mb_u_int32(input: &[u8], offset: usize) -> Result<(u32, usize), WbxmlError> {

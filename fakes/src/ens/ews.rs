@@ -2,11 +2,11 @@
 //! device's own authentication and the device header SEG checks compliance by.
 
 use super::{Ens, MailAuth, DEVICE_HEADER};
+use crate::ews_answer::{EwsRefusal, VERSION_REFUSED};
 use base64::Engine;
 use bytes::Bytes;
 use mailconform_ews::{
-    parse_fault, parse_get_folder_response, parse_subscribe_response, write_request, EventType, FolderInfo, FolderRef, Operation, PushSubscriptionRequest,
-    ResponseCode, SchemaVersion,
+    parse_get_folder_response, parse_subscribe_response, write_request, EventType, FolderInfo, FolderRef, Operation, PushSubscriptionRequest, SchemaVersion,
 };
 use mailconform_auth::http_client::send_ntlm;
 use mailconform_auth::{NtlmInitiator, Scheme};
@@ -67,19 +67,18 @@ impl Ens {
             _ => self.env.http.send(req, &opts).await,
         };
         let resp = sent.map_err(|e| failure(0, format!("EWS unreachable: {e}")))?;
-        match resp.status().as_u16() {
-            200 => Ok(resp.into_body()),
-            401 => {
-                let offered: Vec<String> = resp.headers().get_all(http::header::WWW_AUTHENTICATE).iter().filter_map(|v| v.to_str().ok()).map(|v| v.split_whitespace().next().unwrap_or(v).to_string()).collect();
-                Err(failure(401, format!("EWS refused {} authentication (it offers {})", auth.method(), if offered.is_empty() { "nothing".into() } else { offered.join(", ") })))
-            }
-            500 => match parse_fault(resp.body()) {
-                Ok(Some(f)) if f.code == ResponseCode::ErrorInvalidServerVersion => Err(failure(500, VERSION_REFUSED)),
-                Ok(Some(f)) => Err(failure(500, format!("EWS fault {}: {}", f.code, f.message))),
-                _ => Err(failure(500, "EWS answered 500 without a SOAP fault")),
-            },
-            s => Err(failure(s, String::from_utf8_lossy(resp.body()).chars().take(200).collect::<String>())),
-        }
+        crate::ews_answer::read(resp).map_err(|refusal| {
+            let detail = match &refusal {
+                EwsRefusal::Unauthorized { offered } => {
+                    format!("EWS refused {} authentication (it offers {})", auth.method(), if offered.is_empty() { "nothing".into() } else { offered.join(", ") })
+                }
+                EwsRefusal::VersionRefused => VERSION_REFUSED.to_string(),
+                EwsRefusal::Fault { code, message } => format!("EWS fault {code}: {message}"),
+                EwsRefusal::FaultlessError => "EWS answered 500 without a SOAP fault".to_string(),
+                EwsRefusal::Status { body, .. } => body.clone(),
+            };
+            failure(refusal.status(), detail)
+        })
     }
 
     async fn ews(&self, device_id: &str, auth: &MailAuth, op: &Operation) -> Result<Bytes, EwsFailure> {
@@ -121,4 +120,3 @@ impl Ens {
     }
 }
 
-const VERSION_REFUSED: &str = "server refused the schema version";

@@ -4,9 +4,10 @@
 use super::SecureMail;
 use base64::Engine;
 use bytes::Bytes;
+use crate::ews_answer::{EwsRefusal, VERSION_REFUSED};
 use mailconform_ews::{
-    parse_fault, parse_get_folder_response, parse_subscribe_response, write_request, EventType, FolderInfo, FolderRef, Operation,
-    PushSubscriptionRequest, ResponseCode, SchemaVersion,
+    parse_get_folder_response, parse_subscribe_response, write_request, EventType, FolderInfo, FolderRef, Operation,
+    PushSubscriptionRequest, SchemaVersion,
 };
 use mailconform_sim::RequestOptions;
 use std::time::Duration;
@@ -22,16 +23,13 @@ impl SecureMail {
             .body(Bytes::from(write_request(version, op)))
             .map_err(|e| e.to_string())?;
         let resp = self.env.http.send(req, &RequestOptions { timeout: Duration::from_secs(60), ..Default::default() }).await.map_err(|e| e.to_string())?;
-        match resp.status().as_u16() {
-            200 => Ok(resp.into_body()),
-            401 => Err("EWS refused the credentials (401)".into()),
-            500 => match parse_fault(resp.body()) {
-                Ok(Some(f)) if f.code == ResponseCode::ErrorInvalidServerVersion => Err(VERSION_REFUSED.into()),
-                Ok(Some(f)) => Err(format!("EWS fault {}: {}", f.code, f.message)),
-                _ => Err("EWS answered 500 without a SOAP fault".into()),
-            },
-            s => Err(format!("EWS answered HTTP {s}")),
-        }
+        crate::ews_answer::read(resp).map_err(|refusal| match refusal {
+            EwsRefusal::Unauthorized { .. } => "EWS refused the credentials (401)".into(),
+            EwsRefusal::VersionRefused => VERSION_REFUSED.into(),
+            EwsRefusal::Fault { code, message } => format!("EWS fault {code}: {message}"),
+            EwsRefusal::FaultlessError => "EWS answered 500 without a SOAP fault".into(),
+            EwsRefusal::Status { status, .. } => format!("EWS answered HTTP {status}"),
+        })
     }
 
     /// Find the newest schema version the server takes, the way EWS clients probe.
@@ -83,4 +81,3 @@ impl SecureMail {
     }
 }
 
-const VERSION_REFUSED: &str = "server refused the schema version";
