@@ -6,13 +6,13 @@
 use crate::apns::{generate_team_key, Apns, ApnsConfig, ApnsControl, Environment};
 use crate::defaults;
 use crate::exchange::{AuthMethod, Exchange, ExchangeConfig, ExchangeControl};
-use mailconform_auth::{IssuerControl, IssuerServer, Kdc, KdcControl, KdcServer, TokenIssuer};
 use crate::listener::{Listener, ListenerConfig, ListenerControl, Region};
-use crate::traveler::{Person, Traveler, TravelerConfig, TravelerControl};
 use crate::securemail::{DeviceControl, MailBackend, SecureMail, SecureMailConfig};
+use crate::traveler::{Person, Traveler, TravelerConfig, TravelerControl};
+use mailconform_auth::{IssuerControl, IssuerServer, Kdc, KdcControl, KdcServer, TokenIssuer};
 use mailconform_ews::SchemaVersion;
-use mailconform_sim::tls::{self, ClientAuth};
 use mailconform_sim::pki::{ClientCertSpec, Credential};
+use mailconform_sim::tls::{self, ClientAuth};
 use mailconform_sim::{ControlClient, FakeEnv, FaultGate, SimError, Simulation};
 use std::sync::Arc;
 use std::time::Duration;
@@ -146,7 +146,12 @@ pub fn user_certificate(sim: &Simulation, upn: &str, validity: Duration) -> Resu
     let now = sim.unix_millis() as i64 / 1000;
     let _rt = sim.enter();
     sim.pki.ca.client_leaf_with_upn(
-        &ClientCertSpec { common_name: upn.to_string(), uid: None, not_before_unix: now - 86_400, not_after_unix: now + validity.as_secs() as i64 },
+        &ClientCertSpec {
+            common_name: upn.to_string(),
+            uid: None,
+            not_before_unix: now - 86_400,
+            not_after_unix: now + validity.as_secs() as i64,
+        },
         Some(upn),
     )
 }
@@ -244,7 +249,11 @@ pub fn add_device(sim: &mut Simulation, config: SecureMailConfig) -> Result<Faul
 
 /// A device whose HTTP client is `http`: one whose OS's TLS is not rustls (see
 /// `mailconform_sim::StreamConnector`), for the SSLv3/TLS matrix.
-pub fn add_device_with_http(sim: &mut Simulation, config: SecureMailConfig, http: mailconform_sim::HttpClient) -> Result<FaultGate, SimError> {
+pub fn add_device_with_http(
+    sim: &mut Simulation,
+    config: SecureMailConfig,
+    http: mailconform_sim::HttpClient,
+) -> Result<FaultGate, SimError> {
     let name = config.device_name.clone();
     let d = {
         let _rt = sim.enter();

@@ -4,9 +4,9 @@
 
 pub mod boxer;
 pub mod defaults;
+pub mod deployment;
 pub mod ens;
 pub mod ews_answer;
-pub mod deployment;
 pub mod exchange;
 pub mod listener;
 pub mod securemail;

@@ -5,9 +5,9 @@
 use crate::apns::{generate_team_key, Apns, ApnsConfig, Environment};
 use crate::defaults;
 use crate::deployment::{default_exchange_config, default_people};
-use crate::traveler::{Traveler, TravelerConfig};
 use crate::exchange::Exchange;
 use crate::listener::{Listener, ListenerConfig, ListenerControl, Region};
+use crate::traveler::{Traveler, TravelerConfig};
 use mailconform_sim::pki::ClientCertSpec;
 use mailconform_sim::serve::RealWorld;
 use mailconform_sim::tls::{self, ClientAuth};
@@ -18,7 +18,20 @@ use std::path::Path;
 use std::sync::Arc;
 
 /// Roles `serve` knows. `listener` means all three regions.
-pub const ROLES: [&str; 12] = ["exchange", "listener", "listener.us-east-1", "listener.eu-west-1", "listener.ap-southeast-1", "apns", "traveler", "kdc", "login", "uem", "seg", "ens"];
+pub const ROLES: [&str; 12] = [
+    "exchange",
+    "listener",
+    "listener.us-east-1",
+    "listener.eu-west-1",
+    "listener.ap-southeast-1",
+    "apns",
+    "traveler",
+    "kdc",
+    "login",
+    "uem",
+    "seg",
+    "ens",
+];
 
 pub fn known(role: &str) -> bool {
     ROLES.contains(&role) || role == "all"
@@ -41,13 +54,21 @@ pub async fn start(roles: &[String], bind: IpAddr, state_dir: &Path) -> Result<R
 }
 
 /// Serve `handler` as `host` with TLS: rustls, or OpenSSL with exactly `versions`.
-async fn bind_tls(world: &RealWorld, role: &str, host: &str, handler: Arc<dyn mailconform_sim::Handler>, versions: Option<mailconform_tls::VersionSet>, bind: IpAddr) -> Result<(), SimError> {
+async fn bind_tls(
+    world: &RealWorld,
+    role: &str,
+    host: &str,
+    handler: Arc<dyn mailconform_sim::Handler>,
+    versions: Option<mailconform_tls::VersionSet>,
+    bind: IpAddr,
+) -> Result<(), SimError> {
     match versions {
         None => {
             world.bind(role, host, handler, ClientAuth::None, bind).await?;
         }
         Some(v) => {
-            let leaf = world.pki.ca.server_leaf_rsa(&[host, "localhost", "127.0.0.1", &bind.to_string()], world.clock.offset_date_time())?;
+            let leaf =
+                world.pki.ca.server_leaf_rsa(&[host, "localhost", "127.0.0.1", &bind.to_string()], world.clock.offset_date_time())?;
             let server = mailconform_tls::LegacyServer::new(v, &leaf).map_err(|e| SimError::Pki(e.to_string()))?;
             world.bind_with_acceptor(role, host, handler, Arc::new(server), bind).await?;
         }
@@ -95,7 +116,9 @@ pub async fn start_with(roles: &[String], bind: IpAddr, state_dir: &Path, option
     }
     if want("kdc") {
         let kdc = crate::deployment::default_kdc(world.clock.clone(), world.env("kdc").rng);
-        world.bind(defaults::roles::KDC, defaults::KDC_HOST, Arc::new(mailconform_auth::KdcServer(Arc::new(kdc))), ClientAuth::None, bind).await?;
+        world
+            .bind(defaults::roles::KDC, defaults::KDC_HOST, Arc::new(mailconform_auth::KdcServer(Arc::new(kdc))), ClientAuth::None, bind)
+            .await?;
     }
     let provider = world.pki.push_ca.client_leaf(&ClientCertSpec {
         common_name: format!("Apple Push Services: {}", defaults::APP_ID),
@@ -121,18 +144,28 @@ pub async fn start_with(roles: &[String], bind: IpAddr, state_dir: &Path, option
         std::fs::write(dir.join(format!("AuthKey_{}.p8", defaults::KEY_ID)), p8)?;
         std::fs::write(
             dir.join("token.json"),
-            serde_json::to_vec_pretty(&json!({"team_id": defaults::TEAM_ID, "key_id": defaults::KEY_ID, "key_file": format!("AuthKey_{}.p8", defaults::KEY_ID), "topic": defaults::APP_ID}))?,
+            serde_json::to_vec_pretty(
+                &json!({"team_id": defaults::TEAM_ID, "key_id": defaults::KEY_ID, "key_file": format!("AuthKey_{}.p8", defaults::KEY_ID), "topic": defaults::APP_ID}),
+            )?,
         )?;
     }
     for r in regions {
         let host = r.host(defaults::DOMAIN);
         let l = Listener::new(
             world.env(&host),
-            ListenerConfig { region: r, host: host.clone(), apns_production: format!("https://{}", defaults::APNS_HOST), apns_sandbox: format!("https://{}", defaults::APNS_SANDBOX_HOST) },
+            ListenerConfig {
+                region: r,
+                host: host.clone(),
+                apns_production: format!("https://{}", defaults::APNS_HOST),
+                apns_sandbox: format!("https://{}", defaults::APNS_SANDBOX_HOST),
+            },
         );
         let (endpoint, _, _) = world.bind(&r.role(), &host, Arc::new(l), ClientAuth::None, bind).await?;
         // The listener of a served deployment can push at once: Secure Mail's certificate is uploaded.
-        let control = ListenerControl { control: ControlClient::new(world.client(), &endpoint.control_url), api: ControlClient::new(world.client(), &format!("{}/api/v1", endpoint.base_url)) };
+        let control = ListenerControl {
+            control: ControlClient::new(world.client(), &endpoint.control_url),
+            api: ControlClient::new(world.client(), &format!("{}/api/v1", endpoint.base_url)),
+        };
         control
             .upload_certificate(defaults::APP_ID, r, &provider.cert_pem, &provider.key_pem)
             .await

@@ -32,7 +32,14 @@ fn sim_with(seed: u64, methods: &[AuthMethod]) -> Simulation {
 }
 
 fn get_folder() -> bytes::Bytes {
-    write_request(SchemaVersion::Exchange2013, &Operation::GetFolder { folder_ids: vec![FolderRef::Distinguished { id: "inbox".into(), mailbox: None }], base_shape: Some("AllProperties".into()) }).into()
+    write_request(
+        SchemaVersion::Exchange2013,
+        &Operation::GetFolder {
+            folder_ids: vec![FolderRef::Distinguished { id: "inbox".into(), mailbox: None }],
+            base_shape: Some("AllProperties".into()),
+        },
+    )
+    .into()
 }
 
 /// One GetFolder on `client`'s pooled connection (a new client is a new connection).
@@ -190,7 +197,12 @@ fn the_ntlm_client_helper_authenticates_under_ntlm_and_negotiate() {
     for (seed, methods, scheme) in [(20, [Ntlm, Basic], Scheme::Ntlm), (21, [Negotiate, Basic], Scheme::Negotiate)] {
         let sim = sim_with(seed, &methods);
         let client = sim.client();
-        let req: Request = http::Request::builder().method("POST").uri(EWS_URL).header(http::header::CONTENT_TYPE, "text/xml; charset=utf-8").body(get_folder()).unwrap();
+        let req: Request = http::Request::builder()
+            .method("POST")
+            .uri(EWS_URL)
+            .header(http::header::CONTENT_TYPE, "text/xml; charset=utf-8")
+            .body(get_folder())
+            .unwrap();
         let mut good = NtlmInitiator::new("EXAMPLE\\bob", "bob-pw", "ENS");
         assert_inbox(&sim.block_on(send_ntlm(&client, &req, &RequestOptions::default(), &mut good, scheme.clone(), [5; 8])).unwrap());
         let mut bad = NtlmInitiator::new("EXAMPLE\\bob", "alice-pw", "ENS");
@@ -231,12 +243,16 @@ fn negotiate_accepts_a_kerberos_ticket_for_exchange_and_answers_mutually() {
 #[test]
 fn constrained_delegation_gives_seg_a_ticket_exchange_accepts() {
     let sim = sim_with(9, &[Negotiate]);
-    let auth = sim.block_on(kdc(&sim).s4u(defaults::SEG_SPN, defaults::SEG_SERVICE_PASSWORD, "alice@example.test", "HTTP/mail.example.test")).unwrap();
+    let auth = sim
+        .block_on(kdc(&sim).s4u(defaults::SEG_SPN, defaults::SEG_SERVICE_PASSWORD, "alice@example.test", "HTTP/mail.example.test"))
+        .unwrap();
     assert_inbox(&on(&sim, &sim.client(), Some(&auth)));
     let r = sim.block_on(exchange_control(&sim).requests()).unwrap();
     assert_eq!(r.last().unwrap().user, "alice@example.test");
     // SEG may not delegate to itself or anything not on its list.
-    let refused = sim.block_on(kdc(&sim).s4u(defaults::SEG_SPN, defaults::SEG_SERVICE_PASSWORD, "alice@example.test", defaults::SEG_SPN)).unwrap_err();
+    let refused = sim
+        .block_on(kdc(&sim).s4u(defaults::SEG_SPN, defaults::SEG_SERVICE_PASSWORD, "alice@example.test", defaults::SEG_SPN))
+        .unwrap_err();
     assert!(refused.to_string().contains("KDC_ERR_BADOPTION"), "{refused}");
 }
 
@@ -298,7 +314,11 @@ fn bearer_tokens_for_exchange_are_accepted_and_others_get_invalid_token() {
     assert_eq!(lines.len(), 1);
     assert!(lines[0].contains(&format!("trusted_issuers=\"{}\"", defaults::OAUTH_ISSUER)) && !lines[0].contains("error="), "{lines:?}");
 
-    assert_inbox(&on(&sim, &sim.client(), Some(&format!("Bearer {}", issuer.issue("alice@example.test", "https://mail.example.test", now, 3600)))));
+    assert_inbox(&on(
+        &sim,
+        &sim.client(),
+        Some(&format!("Bearer {}", issuer.issue("alice@example.test", "https://mail.example.test", now, 3600))),
+    ));
     assert_eq!(last_auth(&sim), "oauth");
 
     let other = TokenIssuer::new(defaults::OAUTH_ISSUER, "key-1").unwrap();
@@ -328,7 +348,12 @@ fn a_token_from_the_issuer_host_opens_ews() {
     deployment::add_oauth_issuer(&mut sim, issuer).unwrap();
     let token_of = |password: &str| {
         let form = format!("grant_type=password&username=alice%40example.test&password={password}&scope=https%3A%2F%2Fmail.example.test%2FEWS.AccessAsUser.All");
-        let req: Request = http::Request::builder().method("POST").uri(format!("https://{}/oauth2/v2.0/token", defaults::LOGIN_HOST)).header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(bytes::Bytes::from(form)).unwrap();
+        let req: Request = http::Request::builder()
+            .method("POST")
+            .uri(format!("https://{}/oauth2/v2.0/token", defaults::LOGIN_HOST))
+            .header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(bytes::Bytes::from(form))
+            .unwrap();
         let r = sim.block_on(sim.client().send(req, &RequestOptions::default())).unwrap();
         (r.status(), serde_json::from_slice::<serde_json::Value>(r.body()).unwrap())
     };
@@ -362,7 +387,15 @@ fn a_client_certificate_with_a_upn_is_mapped_to_its_mailbox() {
     let nobody = {
         let now = sim.unix_millis() as i64 / 1000;
         let _rt = sim.enter();
-        sim.pki.ca.client_leaf(&mailconform_sim::pki::ClientCertSpec { common_name: "alice".into(), uid: None, not_before_unix: now - 60, not_after_unix: now + 3600 }).unwrap()
+        sim.pki
+            .ca
+            .client_leaf(&mailconform_sim::pki::ClientCertSpec {
+                common_name: "alice".into(),
+                uid: None,
+                not_before_unix: now - 60,
+                not_after_unix: now + 3600,
+            })
+            .unwrap()
     };
     let opts = RequestOptions { identity: Some(ClientIdentity { id: "no-upn".into(), credential: nobody }), ..Default::default() };
     let r = send(&sim, &sim.client(), None, &opts);
@@ -396,12 +429,12 @@ fn bad_authorization_values_get_400_or_401_and_break_nothing() {
     let huge = format!("NTLM {}", "A".repeat(17 * 1024));
     let cases: Vec<(String, u16)> = vec![
         (huge, 400),
-        ("NTLM TlRMTVNTUAABAAA".into(), 400),                  // truncated base64
-        ("NTLM TlRMTVNTUAAB".into(), 400),                     // a truncated message
-        (ntlm(b"NTLMSSP\0\x07\0\0\0"), 400),                    // no such message type
-        (ntlm(&type2), 400),                                    // a CHALLENGE sent by the client
-        (ntlm(b"\0\0\0\0"), 400),                               // not NTLM at all
-        ("Negotiate YIIBAAA=".into(), 400),                     // truncated SPNEGO
+        ("NTLM TlRMTVNTUAABAAA".into(), 400), // truncated base64
+        ("NTLM TlRMTVNTUAAB".into(), 400),    // a truncated message
+        (ntlm(b"NTLMSSP\0\x07\0\0\0"), 400),  // no such message type
+        (ntlm(&type2), 400),                  // a CHALLENGE sent by the client
+        (ntlm(b"\0\0\0\0"), 400),             // not NTLM at all
+        ("Negotiate YIIBAAA=".into(), 400),   // truncated SPNEGO
         (negotiate(&spnego::neg_token_init(Mech::Kerberos, &spnego::kerberos_token(b"junk"))), 400),
         ("Basic !!!".into(), 400),
         ("Bearer a.b.c".into(), 401),
@@ -422,7 +455,8 @@ fn bad_authorization_values_get_400_or_401_and_break_nothing() {
         let len = rng.below(300) as usize;
         let bytes = rng.bytes(len);
         let scheme = ["NTLM", "Negotiate", "Bearer", "Basic"][i % 4];
-        let value = if i % 8 < 4 { format!("{scheme} {}", B64.encode(&bytes)) } else { format!("{scheme} {}", &B64.encode(&bytes)[..(len / 2)]) };
+        let value =
+            if i % 8 < 4 { format!("{scheme} {}", B64.encode(&bytes)) } else { format!("{scheme} {}", &B64.encode(&bytes)[..(len / 2)]) };
         let r = on(&sim, &sim.client(), Some(&value));
         assert!(matches!(r.status().as_u16(), 400 | 401), "{value}: {}", r.status());
     }

@@ -77,7 +77,14 @@ fn no_credentials_get_the_basic_challenge_of_the_host() {
 fn a_wrong_password_or_an_unknown_user_is_401() {
     let sim = sim(2);
     let body = write_request(SchemaVersion::Exchange2013, &get_folder(vec![distinguished("inbox")]));
-    for auth in [basic("alice", "bob-pw"), basic("alice", ""), basic("mallory", "alice-pw"), basic("alice", "alice-pw "), "Bearer alice-pw".to_string(), basic("alice", "alice-pw").replace("Basic ", "Basic")] {
+    for auth in [
+        basic("alice", "bob-pw"),
+        basic("alice", ""),
+        basic("mallory", "alice-pw"),
+        basic("alice", "alice-pw "),
+        "Bearer alice-pw".to_string(),
+        basic("alice", "alice-pw").replace("Basic ", "Basic"),
+    ] {
         let r = post_ews(&sim, &auth, body.clone());
         assert_eq!(r.status(), 401, "{auth}");
         assert_eq!(r.headers().get(http::header::WWW_AUTHENTICATE).unwrap(), "Basic realm=\"mail.example.test\"");
@@ -265,7 +272,10 @@ fn get_folder_counts_follow_deliveries_and_read_state() {
     let inbox = one_folder(&sim, distinguished("inbox"));
     assert_eq!((inbox.folder_id.as_str(), inbox.display_name.as_str(), inbox.total_count, inbox.unread_count), (INBOX, "Inbox", 0, 0));
     let root = one_folder(&sim, distinguished("msgfolderroot"));
-    assert_eq!((root.folder_id.as_str(), root.display_name.as_str(), root.total_count, root.unread_count), (ROOT, "Top of Information Store", 0, 0));
+    assert_eq!(
+        (root.folder_id.as_str(), root.display_name.as_str(), root.total_count, root.unread_count),
+        (ROOT, "Top of Information Store", 0, 0)
+    );
     // The fake folds the distinguished "root" onto the top of the information store.
     assert_eq!(one_folder(&sim, distinguished("root")).folder_id, ROOT);
 
@@ -311,7 +321,13 @@ fn another_users_mailbox_is_access_denied() {
     let sim = sim(14);
     let theirs = FolderRef::Distinguished { id: "inbox".into(), mailbox: Some(BOB.into()) };
     let v = folders(&ews(&sim, &get_folder(vec![theirs])));
-    assert_eq!(v, vec![Err(ResponseError { code: ResponseCode::ErrorAccessDenied, message: "Access is denied. Check credentials and try again.".into() })]);
+    assert_eq!(
+        v,
+        vec![Err(ResponseError {
+            code: ResponseCode::ErrorAccessDenied,
+            message: "Access is denied. Check credentials and try again.".into()
+        })]
+    );
     // Naming one's own mailbox is fine, whatever its case.
     let mine = FolderRef::Distinguished { id: "inbox".into(), mailbox: Some("Alice@Example.test".into()) };
     assert_eq!(folders(&ews(&sim, &get_folder(vec![mine])))[0].as_ref().unwrap().folder_id, INBOX);
@@ -358,7 +374,14 @@ fn a_missing_or_bad_push_url_is_refused() {
     };
     let mut missing = inbox_push("15", SINK_URL);
     missing.url = None;
-    let cases = [missing, inbox_push("15", ""), inbox_push("15", "ftp://sink.example.test/push"), inbox_push("15", "not a url"), inbox_push("15", &long(2083)), inbox_push("15", &long(4096))];
+    let cases = [
+        missing,
+        inbox_push("15", ""),
+        inbox_push("15", "ftp://sink.example.test/push"),
+        inbox_push("15", "not a url"),
+        inbox_push("15", &long(2083)),
+        inbox_push("15", &long(4096)),
+    ];
     for p in cases {
         let url = p.url.clone();
         assert_eq!(subscribe_error(&sim, p).code, ResponseCode::ErrorInvalidPushSubscriptionUrl, "{url:?}");

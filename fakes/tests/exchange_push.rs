@@ -70,7 +70,10 @@ fn only(n: &[Notification]) -> &Notification {
 /// carrying UnreadCount.
 #[test]
 fn new_mail_is_one_notification_with_the_inbox_unread_count() {
-    for (i, profile) in [ServerProfile::Exchange2010, ServerProfile::Exchange2010Sp1, ServerProfile::Exchange2013, ServerProfile::Office365].into_iter().enumerate() {
+    for (i, profile) in [ServerProfile::Exchange2010, ServerProfile::Exchange2010Sp1, ServerProfile::Exchange2013, ServerProfile::Office365]
+        .into_iter()
+        .enumerate()
+    {
         let (sim, sink) = world(200 + i as u64, profile);
         let (id, watermark) = subscribe_with(&sim, profile.max_schema(), 15, None);
         let item = deliver(&sim, "hello");
@@ -389,7 +392,10 @@ fn a_retry_after_recovery_carries_the_backlog_and_keep_alives_resume() {
     assert_eq!(subscription(&sim, &id)["state"], "active");
 
     let d = deliveries(&sim);
-    assert_eq!(d.iter().map(|r| (r.at_ms - ms(t0), r.retry)).collect::<Vec<_>>(), [(0, 0), (30_000, 1), (60_000, 2), (120_000, 3), (240_000, 4)]);
+    assert_eq!(
+        d.iter().map(|r| (r.at_ms - ms(t0), r.retry)).collect::<Vec<_>>(),
+        [(0, 0), (30_000, 1), (60_000, 2), (120_000, 3), (240_000, 4)]
+    );
     assert_eq!(d.last().unwrap().outcome, "ok");
     assert!(d[..4].iter().all(|r| r.outcome != "ok"));
 
@@ -465,10 +471,15 @@ fn resubscribing_with_a_watermark_replays_what_came_after_it() {
     assert_eq!(n.subscription_id, second_id);
     assert_eq!(n.previous_watermark, watermark);
     assert_eq!(got[1].kinds(), ["NewMailEvent", "CreatedEvent", "ModifiedEvent"].repeat(2));
-    let items: Vec<&str> = n.events.iter().filter(|e| e.kind == EventType::NewMail).filter_map(|e| match &e.object {
-        Some(ObjectId::Item { id, .. }) => Some(id.as_str()),
-        _ => None,
-    }).collect();
+    let items: Vec<&str> = n
+        .events
+        .iter()
+        .filter(|e| e.kind == EventType::NewMail)
+        .filter_map(|e| match &e.object {
+            Some(ObjectId::Item { id, .. }) => Some(id.as_str()),
+            _ => None,
+        })
+        .collect();
     assert_eq!(items, [a.as_str(), b.as_str()]);
 
     // Without a watermark, a subscription starts from now: no replay.

@@ -7,13 +7,13 @@ mod common;
 use bytes::Bytes;
 use common::*;
 use mailconform_ews::{
-    parse_fault, parse_send_notification_result, write_send_notification, Event, EventType, Notification, ObjectId, Operation,
-    PushSubscriptionRequest, FolderRef, ResponseCode, SchemaVersion, SubscriptionStatus,
+    parse_fault, parse_send_notification_result, write_send_notification, Event, EventType, FolderRef, Notification, ObjectId, Operation,
+    PushSubscriptionRequest, ResponseCode, SchemaVersion, SubscriptionStatus,
 };
+use mailconform_fakes::apns::ApnsControl;
 use mailconform_fakes::defaults::{APNS_HOST, APP_ID};
 use mailconform_fakes::deployment::{self, Roles};
 use mailconform_fakes::listener::{ListenerControl, Region};
-use mailconform_fakes::apns::ApnsControl;
 use mailconform_sim::{ControlClient, RequestOptions, Simulation};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -57,7 +57,8 @@ fn call(sim: &Simulation, method: http::Method, path: &str, body: Option<Value>)
         .body(body.map(|b| Bytes::from(serde_json::to_vec(&b).unwrap())).unwrap_or_default())
         .unwrap();
     let r = sim.block_on(sim.client().send(req, &RequestOptions::default())).unwrap();
-    let v = if r.body().is_empty() { Value::Null } else { serde_json::from_slice(r.body()).unwrap_or_else(|_| Value::String(body_text(&r))) };
+    let v =
+        if r.body().is_empty() { Value::Null } else { serde_json::from_slice(r.body()).unwrap_or_else(|_| Value::String(body_text(&r))) };
     (r.status().as_u16(), v)
 }
 
@@ -87,7 +88,12 @@ fn registered_with_subscription(sim: &Simulation, subscription_id: &str) -> Stri
     let (status, v) = register(sim, registration(TOKEN));
     assert_eq!(status, 201, "{v}");
     let id = v["registration_id"].as_str().unwrap().to_string();
-    let (status, v) = call(sim, http::Method::PUT, &format!("/api/v1/registrations/{id}/subscription"), Some(json!({"subscription_id": subscription_id, "inbox_folder_id": "AAMkAD00INBOX"})));
+    let (status, v) = call(
+        sim,
+        http::Method::PUT,
+        &format!("/api/v1/registrations/{id}/subscription"),
+        Some(json!({"subscription_id": subscription_id, "inbox_folder_id": "AAMkAD00INBOX"})),
+    );
     assert_eq!(status, 204, "{v}");
     id
 }
@@ -97,7 +103,16 @@ fn status_event(subscription_id: &str) -> Notification {
         subscription_id: subscription_id.into(),
         previous_watermark: "AAAA".into(),
         more_events: false,
-        events: vec![Event { kind: EventType::Status, watermark: "AAAA".into(), timestamp: None, object: None, parent_folder_id: None, old_object: None, old_parent_folder_id: None, unread_count: None }],
+        events: vec![Event {
+            kind: EventType::Status,
+            watermark: "AAAA".into(),
+            timestamp: None,
+            object: None,
+            parent_folder_id: None,
+            old_object: None,
+            old_parent_folder_id: None,
+            unread_count: None,
+        }],
     }
 }
 
@@ -202,7 +217,12 @@ fn a_wildcard_app_id_is_refused() {
     assert!(v["error"].as_str().unwrap().contains("wildcard"), "{v}");
     // Nor can a wildcard App ID have a certificate.
     let cert = deployment::provider_certificate(&sim, APP_ID, Duration::from_secs(86_400)).unwrap();
-    let (status, _) = call(&sim, http::Method::PUT, "/api/v1/apps/com.example.*/certificates/us-east-1", Some(json!({"cert_pem": cert.cert_pem, "key_pem": cert.key_pem})));
+    let (status, _) = call(
+        &sim,
+        http::Method::PUT,
+        "/api/v1/apps/com.example.*/certificates/us-east-1",
+        Some(json!({"cert_pem": cert.cert_pem, "key_pem": cert.key_pem})),
+    );
     assert_eq!(status, 400);
     assert_eq!(registration_count(&sim, &control), 0);
 }
@@ -289,7 +309,12 @@ fn a_notification_for_an_unknown_registration_unsubscribes() {
 fn a_notification_for_a_replaced_subscription_unsubscribes() {
     let (sim, _control) = ready(312);
     let id = registered_with_subscription(&sim, "SUB-OLD");
-    let (status, _) = call(&sim, http::Method::PUT, &format!("/api/v1/registrations/{id}/subscription"), Some(json!({"subscription_id": "SUB-NEW", "inbox_folder_id": "AAMkAD00INBOX"})));
+    let (status, _) = call(
+        &sim,
+        http::Method::PUT,
+        &format!("/api/v1/registrations/{id}/subscription"),
+        Some(json!({"subscription_id": "SUB-NEW", "inbox_folder_id": "AAMkAD00INBOX"})),
+    );
     assert_eq!(status, 204);
     sim.advance(Duration::from_secs(10));
     assert_eq!(notify_status(&sim, &id, &status_event("SUB-OLD")), SubscriptionStatus::Unsubscribe);
@@ -403,7 +428,12 @@ fn exchange_mail_becomes_an_apns_badge() {
     });
     let r = ews(&sim, &op);
     let (sub, _) = mailconform_ews::parse_subscribe_response(r.body()).unwrap().unwrap();
-    let (status, _) = call(&sim, http::Method::PUT, &format!("/api/v1/registrations/{id}/subscription"), Some(json!({"subscription_id": sub, "inbox_folder_id": "AAMkAD00INBOX"})));
+    let (status, _) = call(
+        &sim,
+        http::Method::PUT,
+        &format!("/api/v1/registrations/{id}/subscription"),
+        Some(json!({"subscription_id": sub, "inbox_folder_id": "AAMkAD00INBOX"})),
+    );
     assert_eq!(status, 204);
 
     let at = sim.unix_millis();

@@ -6,10 +6,7 @@ use crate::{el, leaf, AirSync, Document, Element, FolderHierarchy, Provision, Se
 
 /// A FolderSync request from `sync_key` (`0` the first time).
 pub fn folder_sync_request(sync_key: &str) -> Document {
-    Document::new(el(
-        FolderHierarchy::FolderSync,
-        [leaf(FolderHierarchy::SyncKey, sync_key)],
-    ))
+    Document::new(el(FolderHierarchy::FolderSync, [leaf(FolderHierarchy::SyncKey, sync_key)]))
 }
 
 /// A successful FolderSync response whose changes are all adds, each folder given as
@@ -17,37 +14,16 @@ pub fn folder_sync_request(sync_key: &str) -> Document {
 pub fn folder_sync_adds(sync_key: &str, folders: &[(&str, &str, &str, u8)]) -> Document {
     use FolderHierarchy as F;
     let adds = folders.iter().map(|(id, parent, name, kind)| {
-        el(
-            F::Add,
-            [
-                leaf(F::ServerId, *id),
-                leaf(F::ParentId, *parent),
-                leaf(F::DisplayName, *name),
-                leaf(F::Type, kind.to_string()),
-            ],
-        )
+        el(F::Add, [leaf(F::ServerId, *id), leaf(F::ParentId, *parent), leaf(F::DisplayName, *name), leaf(F::Type, kind.to_string())])
     });
     let count = leaf(F::Count, folders.len().to_string());
-    Document::new(el(
-        F::FolderSync,
-        [
-            leaf(F::Status, "1"),
-            leaf(F::SyncKey, sync_key),
-            el(F::Changes, std::iter::once(count).chain(adds)),
-        ],
-    ))
+    Document::new(el(F::FolderSync, [leaf(F::Status, "1"), leaf(F::SyncKey, sync_key), el(F::Changes, std::iter::once(count).chain(adds))]))
 }
 
 /// A Sync request or response of one collection: `Sync > Collections > Collection` holding
 /// `collection`.
 pub fn sync_collection(collection: impl IntoIterator<Item = Element>) -> Document {
-    Document::new(el(
-        AirSync::Sync,
-        [el(
-            AirSync::Collections,
-            [el(AirSync::Collection, collection)],
-        )],
-    ))
+    Document::new(el(AirSync::Sync, [el(AirSync::Collections, [el(AirSync::Collection, collection)])]))
 }
 
 /// The `DeviceInformation` a device sends with Provision (14.1 on) or Settings:
@@ -59,17 +35,8 @@ pub fn device_information(settings: impl IntoIterator<Item = Element>) -> Elemen
 /// Provision phase 1: the policy type the device asks for, after its `device` information
 /// when it sends some.
 pub fn provision_request(device: Option<Element>, policy_type: &str) -> Document {
-    let policies = el(
-        Provision::Policies,
-        [el(
-            Provision::Policy,
-            [leaf(Provision::PolicyType, policy_type)],
-        )],
-    );
-    Document::new(el(
-        Provision::Provision,
-        device.into_iter().chain([policies]),
-    ))
+    let policies = el(Provision::Policies, [el(Provision::Policy, [leaf(Provision::PolicyType, policy_type)])]);
+    Document::new(el(Provision::Provision, device.into_iter().chain([policies])))
 }
 
 /// Provision phase 2: the device acknowledges (Status 1) the policy it got with the

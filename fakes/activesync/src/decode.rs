@@ -14,9 +14,7 @@ use crate::document::{Document, Element, Node};
 use crate::header::read_header;
 use crate::mbuint::read_length_prefixed;
 use crate::pages::{CodePage, Tag};
-use crate::token::{
-    global_token_name, END, OPAQUE, STR_I, SWITCH_PAGE, TAG_ATTRIBUTES, TAG_CONTENT, TAG_MASK,
-};
+use crate::token::{global_token_name, END, OPAQUE, STR_I, SWITCH_PAGE, TAG_ATTRIBUTES, TAG_CONTENT, TAG_MASK};
 use crate::WbxmlError;
 
 /// Deepest element nesting the decoder accepts. Real ActiveSync bodies stay
@@ -34,15 +32,8 @@ pub fn decode(input: &[u8]) -> Result<Document, WbxmlError> {
 
     loop {
         let Some(&byte) = input.get(at) else {
-            let expected = if open.is_empty() {
-                "the root element's tag"
-            } else {
-                "END"
-            };
-            return Err(WbxmlError::UnexpectedEof {
-                offset: at,
-                expected,
-            });
+            let expected = if open.is_empty() { "the root element's tag" } else { "END" };
+            return Err(WbxmlError::UnexpectedEof { offset: at, expected });
         };
         let token_at = at;
         at += 1;
@@ -50,15 +41,9 @@ pub fn decode(input: &[u8]) -> Result<Document, WbxmlError> {
         match byte {
             SWITCH_PAGE => {
                 let Some(&number) = input.get(at) else {
-                    return Err(WbxmlError::UnexpectedEof {
-                        offset: at,
-                        expected: "a code page number after SWITCH_PAGE",
-                    });
+                    return Err(WbxmlError::UnexpectedEof { offset: at, expected: "a code page number after SWITCH_PAGE" });
                 };
-                page = CodePage::from_number(number).ok_or(WbxmlError::UnknownCodePage {
-                    offset: at,
-                    page: number,
-                })?;
+                page = CodePage::from_number(number).ok_or(WbxmlError::UnknownCodePage { offset: at, page: number })?;
                 at += 1;
             }
             END => {
@@ -72,29 +57,19 @@ pub fn decode(input: &[u8]) -> Result<Document, WbxmlError> {
             }
             STR_I => {
                 let Some(parent) = open.last_mut() else {
-                    return Err(WbxmlError::ContentOutsideElement {
-                        offset: token_at,
-                        what: "STR_I",
-                    });
+                    return Err(WbxmlError::ContentOutsideElement { offset: token_at, what: "STR_I" });
                 };
                 let rest = &input[at..];
                 let Some(length) = rest.iter().position(|&b| b == 0) else {
-                    return Err(WbxmlError::UnexpectedEof {
-                        offset: input.len(),
-                        expected: "the NUL that ends an inline string",
-                    });
+                    return Err(WbxmlError::UnexpectedEof { offset: input.len(), expected: "the NUL that ends an inline string" });
                 };
-                let text = std::str::from_utf8(&rest[..length])
-                    .map_err(|_| WbxmlError::InvalidUtf8 { offset: at })?;
+                let text = std::str::from_utf8(&rest[..length]).map_err(|_| WbxmlError::InvalidUtf8 { offset: at })?;
                 parent.children.push(Node::Text(text.to_owned()));
                 at += length + 1;
             }
             OPAQUE => {
                 let Some(parent) = open.last_mut() else {
-                    return Err(WbxmlError::ContentOutsideElement {
-                        offset: token_at,
-                        what: "OPAQUE",
-                    });
+                    return Err(WbxmlError::ContentOutsideElement { offset: token_at, what: "OPAQUE" });
                 };
                 let (data, end) = read_length_prefixed(input, at, "OPAQUE data")?;
                 parent.children.push(Node::Opaque(data.to_vec()));
@@ -104,17 +79,10 @@ pub fn decode(input: &[u8]) -> Result<Document, WbxmlError> {
                 if let Some(name) = global_token_name(byte) {
                     // STR_T lands here with the others: the string table is
                     // recorded but never dereferenced.
-                    return Err(WbxmlError::UnsupportedToken {
-                        offset: token_at,
-                        token: byte,
-                        name,
-                    });
+                    return Err(WbxmlError::UnsupportedToken { offset: token_at, token: byte, name });
                 }
                 if byte & TAG_ATTRIBUTES != 0 {
-                    return Err(WbxmlError::AttributesNotSupported {
-                        offset: token_at,
-                        byte,
-                    });
+                    return Err(WbxmlError::AttributesNotSupported { offset: token_at, byte });
                 }
                 let token = byte & TAG_MASK;
                 let tag = Tag::from_token(page, token).ok_or(WbxmlError::UnknownTag {
@@ -123,16 +91,10 @@ pub fn decode(input: &[u8]) -> Result<Document, WbxmlError> {
                     namespace: page.namespace(),
                     token,
                 })?;
-                let element = Element {
-                    tag,
-                    children: Vec::new(),
-                };
+                let element = Element { tag, children: Vec::new() };
                 if byte & TAG_CONTENT != 0 {
                     if open.len() == MAX_DEPTH {
-                        return Err(WbxmlError::TooDeep {
-                            offset: token_at,
-                            max: MAX_DEPTH,
-                        });
+                        return Err(WbxmlError::TooDeep { offset: token_at, max: MAX_DEPTH });
                     }
                     open.push(element);
                 } else {
@@ -147,12 +109,7 @@ pub fn decode(input: &[u8]) -> Result<Document, WbxmlError> {
 }
 
 /// The root is complete at `at`; anything after it is an error.
-fn finish(
-    input: &[u8],
-    at: usize,
-    root: Element,
-    string_table: Vec<u8>,
-) -> Result<Document, WbxmlError> {
+fn finish(input: &[u8], at: usize, root: Element, string_table: Vec<u8>) -> Result<Document, WbxmlError> {
     if at < input.len() {
         return Err(WbxmlError::TrailingData { offset: at });
     }
@@ -175,26 +132,18 @@ mod tests {
 
     #[test]
     fn empty_root() {
-        assert_eq!(
-            decode(&body(&[0x00, 0x0D, 0x05])),
-            Ok(Document::new(empty(Ping::Ping)))
-        );
+        assert_eq!(decode(&body(&[0x00, 0x0D, 0x05])), Ok(Document::new(empty(Ping::Ping))));
     }
 
     #[test]
     fn content_flag_without_content_decodes_as_empty() {
-        assert_eq!(
-            decode(&body(&[0x45, 0x01])),
-            Ok(Document::new(empty(AirSync::Sync)))
-        );
+        assert_eq!(decode(&body(&[0x45, 0x01])), Ok(Document::new(empty(AirSync::Sync))));
     }
 
     #[test]
     fn end_does_not_restore_the_page() {
         // Ping{ Folders{} } then, still on page 13, a tag 0x07 = Ping:Status.
-        let bytes = body(&[
-            0x00, 0x0D, 0x45, 0x49, 0x01, 0x47, 0x03, b'1', 0x00, 0x01, 0x01,
-        ]);
+        let bytes = body(&[0x00, 0x0D, 0x45, 0x49, 0x01, 0x47, 0x03, b'1', 0x00, 0x01, 0x01]);
         let doc = decode(&bytes).unwrap();
         assert_eq!(doc.root.children.len(), 2);
         assert_eq!(doc.find(&["Status"]), Some("1"));
@@ -206,118 +155,40 @@ mod tests {
         let ok = [0x03, 0x01, 0x6A, 0x02, b'x', 0x00, 0x45, 0x01];
         assert_eq!(decode(&ok).unwrap().string_table, [b'x', 0x00]);
         let reference = [0x03, 0x01, 0x6A, 0x02, b'x', 0x00, 0x45, 0x83, 0x00, 0x01];
-        assert_eq!(
-            decode(&reference),
-            Err(WbxmlError::UnsupportedToken {
-                offset: 7,
-                token: 0x83,
-                name: "STR_T"
-            })
-        );
+        assert_eq!(decode(&reference), Err(WbxmlError::UnsupportedToken { offset: 7, token: 0x83, name: "STR_T" }));
     }
 
     #[test]
     fn errors_name_offsets() {
-        assert_eq!(
-            decode(&body(&[0x45, 0x02, 0x00])),
-            Err(WbxmlError::UnsupportedToken {
-                offset: 5,
-                token: 0x02,
-                name: "ENTITY"
-            })
-        );
-        assert_eq!(
-            decode(&body(&[0x85, 0x01])),
-            Err(WbxmlError::AttributesNotSupported {
-                offset: 4,
-                byte: 0x85
-            })
-        );
-        assert_eq!(
-            decode(&body(&[0xC5, 0x01])),
-            Err(WbxmlError::AttributesNotSupported {
-                offset: 4,
-                byte: 0xC5
-            })
-        );
-        assert_eq!(
-            decode(&body(&[0x00, 0x03, 0x45])),
-            Err(WbxmlError::UnknownCodePage { offset: 5, page: 3 })
-        );
+        assert_eq!(decode(&body(&[0x45, 0x02, 0x00])), Err(WbxmlError::UnsupportedToken { offset: 5, token: 0x02, name: "ENTITY" }));
+        assert_eq!(decode(&body(&[0x85, 0x01])), Err(WbxmlError::AttributesNotSupported { offset: 4, byte: 0x85 }));
+        assert_eq!(decode(&body(&[0xC5, 0x01])), Err(WbxmlError::AttributesNotSupported { offset: 4, byte: 0xC5 }));
+        assert_eq!(decode(&body(&[0x00, 0x03, 0x45])), Err(WbxmlError::UnknownCodePage { offset: 5, page: 3 }));
         assert_eq!(
             decode(&body(&[0x45, 0x51, 0x01, 0x01])),
-            Err(WbxmlError::UnknownTag {
-                offset: 5,
-                page: 0,
-                namespace: "AirSync",
-                token: 0x11
-            })
+            Err(WbxmlError::UnknownTag { offset: 5, page: 0, namespace: "AirSync", token: 0x11 })
         );
-        assert_eq!(
-            decode(&body(&[0x01])),
-            Err(WbxmlError::UnexpectedEnd { offset: 4 })
-        );
-        assert_eq!(
-            decode(&body(&[0x03, b'a', 0x00])),
-            Err(WbxmlError::ContentOutsideElement {
-                offset: 4,
-                what: "STR_I"
-            })
-        );
-        assert_eq!(
-            decode(&body(&[0x45, 0x03, 0xFF, 0x00, 0x01])),
-            Err(WbxmlError::InvalidUtf8 { offset: 6 })
-        );
+        assert_eq!(decode(&body(&[0x01])), Err(WbxmlError::UnexpectedEnd { offset: 4 }));
+        assert_eq!(decode(&body(&[0x03, b'a', 0x00])), Err(WbxmlError::ContentOutsideElement { offset: 4, what: "STR_I" }));
+        assert_eq!(decode(&body(&[0x45, 0x03, 0xFF, 0x00, 0x01])), Err(WbxmlError::InvalidUtf8 { offset: 6 }));
         assert_eq!(
             decode(&body(&[0x45, 0x03, b'a'])),
-            Err(WbxmlError::UnexpectedEof {
-                offset: 7,
-                expected: "the NUL that ends an inline string"
-            })
+            Err(WbxmlError::UnexpectedEof { offset: 7, expected: "the NUL that ends an inline string" })
         );
         assert_eq!(
             decode(&body(&[0x45, 0xC3, 0x05, 1, 2, 0x01])),
-            Err(WbxmlError::LengthOutOfBounds {
-                offset: 6,
-                what: "OPAQUE data",
-                length: 5,
-                remaining: 3
-            })
+            Err(WbxmlError::LengthOutOfBounds { offset: 6, what: "OPAQUE data", length: 5, remaining: 3 })
         );
-        assert_eq!(
-            decode(&body(&[0x05, 0x05])),
-            Err(WbxmlError::TrailingData { offset: 5 })
-        );
-        assert_eq!(
-            decode(&body(&[0x45])),
-            Err(WbxmlError::UnexpectedEof {
-                offset: 5,
-                expected: "END"
-            })
-        );
-        assert_eq!(
-            decode(&H),
-            Err(WbxmlError::UnexpectedEof {
-                offset: 4,
-                expected: "the root element's tag"
-            })
-        );
-        assert_eq!(
-            decode(&body(&[0x00])),
-            Err(WbxmlError::UnexpectedEof {
-                offset: 5,
-                expected: "a code page number after SWITCH_PAGE"
-            })
-        );
+        assert_eq!(decode(&body(&[0x05, 0x05])), Err(WbxmlError::TrailingData { offset: 5 }));
+        assert_eq!(decode(&body(&[0x45])), Err(WbxmlError::UnexpectedEof { offset: 5, expected: "END" }));
+        assert_eq!(decode(&H), Err(WbxmlError::UnexpectedEof { offset: 4, expected: "the root element's tag" }));
+        assert_eq!(decode(&body(&[0x00])), Err(WbxmlError::UnexpectedEof { offset: 5, expected: "a code page number after SWITCH_PAGE" }));
     }
 
     #[test]
     fn error_messages_read_well() {
         let err = decode(&body(&[0x45, 0x51, 0x01, 0x01])).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "byte offset 5: tag token 0x11 is not defined on code page 0 (AirSync)"
-        );
+        assert_eq!(err.to_string(), "byte offset 5: tag token 0x11 is not defined on code page 0 (AirSync)");
         let err = decode(&body(&[0x45])).unwrap_err();
         assert_eq!(err.to_string(), "byte offset 5: input ends, expected END");
     }
@@ -338,31 +209,16 @@ mod tests {
             element = child;
         }
         assert_eq!(depth, MAX_DEPTH);
-        assert_eq!(
-            decode(&nested(MAX_DEPTH + 1)),
-            Err(WbxmlError::TooDeep {
-                offset: 4 + MAX_DEPTH,
-                max: MAX_DEPTH
-            })
-        );
+        assert_eq!(decode(&nested(MAX_DEPTH + 1)), Err(WbxmlError::TooDeep { offset: 4 + MAX_DEPTH, max: MAX_DEPTH }));
     }
 
     #[test]
     fn text_and_opaque_keep_document_order() {
-        let bytes = body(&[
-            0x45, 0x03, b'a', 0x00, 0xC3, 0x01, 0xFF, 0x4B, 0x03, 0x00, 0x01, 0x01,
-        ]);
+        let bytes = body(&[0x45, 0x03, b'a', 0x00, 0xC3, 0x01, 0xFF, 0x4B, 0x03, 0x00, 0x01, 0x01]);
         let doc = decode(&bytes).unwrap();
         assert_eq!(
             doc.root,
-            el(
-                AirSync::Sync,
-                [
-                    Node::Text("a".into()),
-                    Node::Opaque(vec![0xFF]),
-                    Node::Element(leaf(AirSync::SyncKey, "")),
-                ]
-            )
+            el(AirSync::Sync, [Node::Text("a".into()), Node::Opaque(vec![0xFF]), Node::Element(leaf(AirSync::SyncKey, "")),])
         );
     }
 }

@@ -43,26 +43,17 @@ impl From<Element> for Node {
 /// into [`Node`]: elements from [`el`]/[`leaf`]/[`empty`], or nodes from
 /// [`text`]/[`opaque`].
 pub fn el<C: Into<Node>>(tag: impl Into<Tag>, children: impl IntoIterator<Item = C>) -> Element {
-    Element {
-        tag: tag.into(),
-        children: children.into_iter().map(Into::into).collect(),
-    }
+    Element { tag: tag.into(), children: children.into_iter().map(Into::into).collect() }
 }
 
 /// An element holding one text node: `<SyncKey>0</SyncKey>`.
 pub fn leaf(tag: impl Into<Tag>, value: impl Into<String>) -> Element {
-    Element {
-        tag: tag.into(),
-        children: vec![Node::Text(value.into())],
-    }
+    Element { tag: tag.into(), children: vec![Node::Text(value.into())] }
 }
 
 /// An element with no content: `<GetChanges/>`. Encoded without the content flag.
 pub fn empty(tag: impl Into<Tag>) -> Element {
-    Element {
-        tag: tag.into(),
-        children: Vec::new(),
-    }
+    Element { tag: tag.into(), children: Vec::new() }
 }
 
 /// A text node.
@@ -78,10 +69,7 @@ pub fn opaque(bytes: impl Into<Vec<u8>>) -> Node {
 impl Document {
     /// A document with an empty string table, as ActiveSync sends it.
     pub fn new(root: Element) -> Document {
-        Document {
-            root,
-            string_table: Vec::new(),
-        }
+        Document { root, string_table: Vec::new() }
     }
 
     /// The text of the first element found at `path` below the root, e.g.
@@ -165,9 +153,7 @@ impl Element {
         let Some((first, rest)) = path.split_first() else {
             return Some(self);
         };
-        self.elements()
-            .filter(|child| child.name() == *first)
-            .find_map(|child| child.find_element(rest))
+        self.elements().filter(|child| child.name() == *first).find_map(|child| child.find_element(rest))
     }
 
     /// Every element at `path` below this one, in document order.
@@ -199,13 +185,7 @@ mod tests {
             [el(
                 AirSync::Collections,
                 [
-                    el(
-                        AirSync::Collection,
-                        [
-                            leaf(AirSync::SyncKey, "1"),
-                            leaf(AirSync::CollectionId, "5"),
-                        ],
-                    ),
+                    el(AirSync::Collection, [leaf(AirSync::SyncKey, "1"), leaf(AirSync::CollectionId, "5")]),
                     el(
                         AirSync::Collection,
                         [
@@ -219,13 +199,7 @@ mod tests {
                                         leaf(AirSync::ServerId, "6:1"),
                                         el(
                                             AirSync::ApplicationData,
-                                            [
-                                                leaf(Email::Subject, "Hi"),
-                                                el(
-                                                    AirSyncBase::Body,
-                                                    [leaf(AirSyncBase::Type, "1")],
-                                                ),
-                                            ],
+                                            [leaf(Email::Subject, "Hi"), el(AirSyncBase::Body, [leaf(AirSyncBase::Type, "1")])],
                                         ),
                                     ],
                                 )],
@@ -240,14 +214,8 @@ mod tests {
     #[test]
     fn find_returns_the_first_match_and_backtracks() {
         let doc = sync_response();
-        assert_eq!(
-            doc.find(&["Collections", "Collection", "SyncKey"]),
-            Some("1")
-        );
-        assert_eq!(
-            doc.find(&["Collections", "Collection", "Commands", "Add", "ServerId"]),
-            Some("6:1")
-        );
+        assert_eq!(doc.find(&["Collections", "Collection", "SyncKey"]), Some("1"));
+        assert_eq!(doc.find(&["Collections", "Collection", "Commands", "Add", "ServerId"]), Some("6:1"));
         assert_eq!(doc.find(&["Collections", "Nope"]), None);
         assert_eq!(doc.find_element(&[]).map(Element::name), Some("Sync"));
     }
@@ -255,31 +223,18 @@ mod tests {
     #[test]
     fn find_crosses_pages_by_name() {
         let doc = sync_response();
-        let data = [
-            "Collections",
-            "Collection",
-            "Commands",
-            "Add",
-            "ApplicationData",
-        ];
+        let data = ["Collections", "Collection", "Commands", "Add", "ApplicationData"];
         let app = doc.find_element(&data).unwrap();
         assert_eq!(app.find(&["Subject"]), Some("Hi"));
         assert_eq!(app.find(&["Body", "Type"]), Some("1"));
-        assert_eq!(
-            app.child_tag(Email::Subject).and_then(Element::text),
-            Some("Hi")
-        );
+        assert_eq!(app.child_tag(Email::Subject).and_then(Element::text), Some("Hi"));
         assert_eq!(app.child_tag(FolderHierarchy::DisplayName), None);
     }
 
     #[test]
     fn find_all_collects_in_document_order() {
         let doc = sync_response();
-        let keys: Vec<_> = doc
-            .find_all(&["Collections", "Collection", "SyncKey"])
-            .into_iter()
-            .filter_map(Element::text)
-            .collect();
+        let keys: Vec<_> = doc.find_all(&["Collections", "Collection", "SyncKey"]).into_iter().filter_map(Element::text).collect();
         assert_eq!(keys, ["1", "7"]);
     }
 
@@ -287,10 +242,7 @@ mod tests {
     fn builders_compose() {
         let built = empty(AirSync::Options)
             .with(leaf(AirSync::FilterType, "3"))
-            .with(el(
-                AirSyncBase::BodyPreference,
-                [leaf(AirSyncBase::Type, "2")],
-            ));
+            .with(el(AirSyncBase::BodyPreference, [leaf(AirSyncBase::Type, "2")]));
         assert_eq!(built.child("FilterType").and_then(Element::text), Some("3"));
         let mixed = el(AirSyncBase::Data, [text("a"), opaque(vec![1, 2])]);
         assert_eq!(mixed.text(), Some("a"));

@@ -17,10 +17,7 @@ use crate::WbxmlError;
 pub fn encode(doc: &Document) -> Result<Vec<u8>, WbxmlError> {
     let mut out = Vec::new();
     if u32::try_from(doc.string_table.len()).is_err() {
-        return Err(WbxmlError::OpaqueTooLong {
-            element: "string table",
-            length: doc.string_table.len(),
-        });
+        return Err(WbxmlError::OpaqueTooLong { element: "string table", length: doc.string_table.len() });
     }
     write_header(&doc.string_table, &mut out);
 
@@ -42,9 +39,7 @@ pub fn encode(doc: &Document) -> Result<Vec<u8>, WbxmlError> {
             Node::Element(child) => open(child, &mut page, &mut stack, &mut out),
             Node::Text(text) => {
                 if text.contains('\0') {
-                    return Err(WbxmlError::NulInText {
-                        element: element.name(),
-                    });
+                    return Err(WbxmlError::NulInText { element: element.name() });
                 }
                 out.push(STR_I);
                 out.extend_from_slice(text.as_bytes());
@@ -52,10 +47,7 @@ pub fn encode(doc: &Document) -> Result<Vec<u8>, WbxmlError> {
             }
             Node::Opaque(bytes) => {
                 let Ok(length) = u32::try_from(bytes.len()) else {
-                    return Err(WbxmlError::OpaqueTooLong {
-                        element: element.name(),
-                        length: bytes.len(),
-                    });
+                    return Err(WbxmlError::OpaqueTooLong { element: element.name(), length: bytes.len() });
                 };
                 out.push(OPAQUE);
                 write_mb_u_int32(length, &mut out);
@@ -68,12 +60,7 @@ pub fn encode(doc: &Document) -> Result<Vec<u8>, WbxmlError> {
 
 /// Writes an element's tag (switching page first if needed) and, when it has
 /// content, pushes it so its children and END follow.
-fn open<'a>(
-    element: &'a Element,
-    page: &mut CodePage,
-    stack: &mut Vec<(&'a Element, usize)>,
-    out: &mut Vec<u8>,
-) {
+fn open<'a>(element: &'a Element, page: &mut CodePage, stack: &mut Vec<(&'a Element, usize)>, out: &mut Vec<u8>) {
     let tag = element.tag;
     if tag.page() != *page {
         out.push(SWITCH_PAGE);
@@ -97,10 +84,7 @@ mod tests {
     #[test]
     fn empty_root_has_no_content_flag() {
         let doc = Document::new(empty(Provision::Provision));
-        assert_eq!(
-            encode(&doc).unwrap(),
-            [0x03, 0x01, 0x6A, 0x00, 0x00, 0x0E, 0x05]
-        );
+        assert_eq!(encode(&doc).unwrap(), [0x03, 0x01, 0x6A, 0x00, 0x00, 0x0E, 0x05]);
     }
 
     #[test]
@@ -110,10 +94,7 @@ mod tests {
         let doc = Document::new(el(
             Provision::Provision,
             [
-                el(
-                    Settings::DeviceInformation,
-                    [el(Settings::Set, [leaf(Settings::Model, "X")])],
-                ),
+                el(Settings::DeviceInformation, [el(Settings::Set, [leaf(Settings::Model, "X")])]),
                 el(Provision::Policies, [empty(Provision::Policy)]),
             ],
         ));
@@ -122,8 +103,7 @@ mod tests {
             [
                 0x03, 0x01, 0x6A, 0x00, // header
                 0x00, 0x0E, 0x45, // Provision
-                0x00, 0x12, 0x56, 0x48, 0x57, 0x03, b'X', 0x00, 0x01, 0x01,
-                0x01, // DeviceInformation
+                0x00, 0x12, 0x56, 0x48, 0x57, 0x03, b'X', 0x00, 0x01, 0x01, 0x01, // DeviceInformation
                 0x00, 0x0E, 0x46, 0x07, 0x01, // Policies/Policy
                 0x01, // END Provision
             ]
@@ -134,33 +114,21 @@ mod tests {
     fn opaque_carries_its_length() {
         let doc = Document::new(el(AirSyncBase::Data, [opaque(vec![0xAB; 130])]));
         let bytes = encode(&doc).unwrap();
-        assert_eq!(
-            &bytes[..9],
-            [0x03, 0x01, 0x6A, 0x00, 0x00, 0x11, 0x4B, 0xC3, 0x81]
-        );
+        assert_eq!(&bytes[..9], [0x03, 0x01, 0x6A, 0x00, 0x00, 0x11, 0x4B, 0xC3, 0x81]);
         assert_eq!(bytes[9], 0x02);
         assert_eq!(bytes.len(), 10 + 130 + 1);
     }
 
     #[test]
     fn nul_in_text_is_refused() {
-        let doc = Document::new(el(
-            FolderHierarchy::FolderSync,
-            [leaf(FolderHierarchy::SyncKey, "a\0b")],
-        ));
-        assert_eq!(
-            encode(&doc),
-            Err(WbxmlError::NulInText { element: "SyncKey" })
-        );
+        let doc = Document::new(el(FolderHierarchy::FolderSync, [leaf(FolderHierarchy::SyncKey, "a\0b")]));
+        assert_eq!(encode(&doc), Err(WbxmlError::NulInText { element: "SyncKey" }));
     }
 
     #[test]
     fn empty_text_is_an_empty_inline_string() {
         let doc = Document::new(el(AirSync::Sync, [text("")]));
-        assert_eq!(
-            encode(&doc).unwrap(),
-            [0x03, 0x01, 0x6A, 0x00, 0x45, 0x03, 0x00, 0x01]
-        );
+        assert_eq!(encode(&doc).unwrap(), [0x03, 0x01, 0x6A, 0x00, 0x45, 0x03, 0x00, 0x01]);
     }
 
     #[test]

@@ -8,10 +8,7 @@
 pub enum WbxmlError {
     /// The input ended while more bytes were required.
     #[error("byte offset {offset}: input ends, expected {expected}")]
-    UnexpectedEof {
-        offset: usize,
-        expected: &'static str,
-    },
+    UnexpectedEof { offset: usize, expected: &'static str },
 
     /// The first header byte is not WBXML 1.3, the only version ActiveSync sends.
     #[error("byte offset {offset}: WBXML version 0x{found:02X}, expected 0x03 (WBXML 1.3)")]
@@ -31,12 +28,7 @@ pub enum WbxmlError {
 
     /// A length read from the input exceeds what is left of the input.
     #[error("byte offset {offset}: {what} of {length} bytes, but only {remaining} bytes remain")]
-    LengthOutOfBounds {
-        offset: usize,
-        what: &'static str,
-        length: u32,
-        remaining: usize,
-    },
+    LengthOutOfBounds { offset: usize, what: &'static str, length: u32, remaining: usize },
 
     /// SWITCH_PAGE names a page this codec has no table for.
     #[error("byte offset {offset}: SWITCH_PAGE to unknown code page {page}, expected one of the [MS-ASWBXML] pages")]
@@ -44,12 +36,7 @@ pub enum WbxmlError {
 
     /// A tag token that the current code page does not define.
     #[error("byte offset {offset}: tag token 0x{token:02X} is not defined on code page {page} ({namespace})")]
-    UnknownTag {
-        offset: usize,
-        page: u8,
-        namespace: &'static str,
-        token: u8,
-    },
+    UnknownTag { offset: usize, page: u8, namespace: &'static str, token: u8 },
 
     /// A tag with the attribute bit (0x80) set; ActiveSync never uses attributes.
     #[error("byte offset {offset}: tag byte 0x{byte:02X} has the attribute flag 0x80, which ActiveSync does not use")]
@@ -59,11 +46,7 @@ pub enum WbxmlError {
     /// STR_I, OPAQUE). STR_T lands here too: string-table references are
     /// refused rather than resolved.
     #[error("byte offset {offset}: global token {name} (0x{token:02X}) is not used by ActiveSync, expected a tag, SWITCH_PAGE, END, STR_I or OPAQUE")]
-    UnsupportedToken {
-        offset: usize,
-        token: u8,
-        name: &'static str,
-    },
+    UnsupportedToken { offset: usize, token: u8, name: &'static str },
 
     /// An inline string that is not valid UTF-8.
     #[error("byte offset {offset}: inline string is not valid UTF-8")]
@@ -92,8 +75,5 @@ pub enum WbxmlError {
 
     /// Encoding: an opaque node longer than an mb_u_int32 can express.
     #[error("cannot encode opaque data of <{element}>: {length} bytes exceed 4294967295")]
-    OpaqueTooLong {
-        element: &'static str,
-        length: usize,
-    },
+    OpaqueTooLong { element: &'static str, length: usize },
 }

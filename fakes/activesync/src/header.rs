@@ -33,34 +33,22 @@ pub(crate) fn write_header(string_table: &[u8], out: &mut Vec<u8>) {
 /// Reads the header. Returns the string table and the offset of the body.
 pub(crate) fn read_header(input: &[u8]) -> Result<(Vec<u8>, usize), WbxmlError> {
     let Some(&version) = input.first() else {
-        return Err(WbxmlError::UnexpectedEof {
-            offset: 0,
-            expected: "the WBXML version byte 0x03",
-        });
+        return Err(WbxmlError::UnexpectedEof { offset: 0, expected: "the WBXML version byte 0x03" });
     };
     if version != WBXML_VERSION_1_3 {
-        return Err(WbxmlError::UnsupportedVersion {
-            offset: 0,
-            found: version,
-        });
+        return Err(WbxmlError::UnsupportedVersion { offset: 0, found: version });
     }
 
     let at = 1;
     let (public_id, next) = read_mb_u_int32(input, at)?;
     if public_id != PUBLIC_ID_UNKNOWN {
-        return Err(WbxmlError::UnsupportedPublicId {
-            offset: at,
-            found: public_id,
-        });
+        return Err(WbxmlError::UnsupportedPublicId { offset: at, found: public_id });
     }
 
     let at = next;
     let (charset, next) = read_mb_u_int32(input, at)?;
     if charset != CHARSET_UTF8 {
-        return Err(WbxmlError::UnsupportedCharset {
-            offset: at,
-            found: charset,
-        });
+        return Err(WbxmlError::UnsupportedCharset { offset: at, found: charset });
     }
 
     let at = next;
@@ -81,10 +69,7 @@ mod tests {
 
     #[test]
     fn reads_the_activesync_header() {
-        assert_eq!(
-            read_header(&[0x03, 0x01, 0x6A, 0x00, 0x45]),
-            Ok((vec![], 4))
-        );
+        assert_eq!(read_header(&[0x03, 0x01, 0x6A, 0x00, 0x45]), Ok((vec![], 4)));
     }
 
     #[test]
@@ -98,50 +83,21 @@ mod tests {
         let input = [0x03, 0x01, 0x6A, 0x8F, 0xFF, 0xFF, 0xFF, 0x7F, 1, 2];
         assert_eq!(
             read_header(&input),
-            Err(WbxmlError::LengthOutOfBounds {
-                offset: 3,
-                what: "string table",
-                length: u32::MAX,
-                remaining: 2,
-            })
+            Err(WbxmlError::LengthOutOfBounds { offset: 3, what: "string table", length: u32::MAX, remaining: 2 })
         );
     }
 
     #[test]
     fn wrong_fields_name_their_offsets() {
-        assert_eq!(
-            read_header(&[0x02, 0x01, 0x6A, 0x00]),
-            Err(WbxmlError::UnsupportedVersion {
-                offset: 0,
-                found: 0x02
-            })
-        );
-        assert_eq!(
-            read_header(&[0x03, 0x00, 0x00, 0x6A, 0x00]),
-            Err(WbxmlError::UnsupportedPublicId {
-                offset: 1,
-                found: 0
-            })
-        );
-        assert_eq!(
-            read_header(&[0x03, 0x01, 0x04, 0x00]),
-            Err(WbxmlError::UnsupportedCharset {
-                offset: 2,
-                found: 4
-            })
-        );
+        assert_eq!(read_header(&[0x02, 0x01, 0x6A, 0x00]), Err(WbxmlError::UnsupportedVersion { offset: 0, found: 0x02 }));
+        assert_eq!(read_header(&[0x03, 0x00, 0x00, 0x6A, 0x00]), Err(WbxmlError::UnsupportedPublicId { offset: 1, found: 0 }));
+        assert_eq!(read_header(&[0x03, 0x01, 0x04, 0x00]), Err(WbxmlError::UnsupportedCharset { offset: 2, found: 4 }));
         // Charset 0x6A written in two bytes is still UTF-8.
-        assert_eq!(
-            read_header(&[0x03, 0x01, 0x80, 0x6A, 0x00]),
-            Ok((vec![], 5))
-        );
+        assert_eq!(read_header(&[0x03, 0x01, 0x80, 0x6A, 0x00]), Ok((vec![], 5)));
     }
 
     #[test]
     fn empty_input() {
-        assert!(matches!(
-            read_header(&[]),
-            Err(WbxmlError::UnexpectedEof { offset: 0, .. })
-        ));
+        assert!(matches!(read_header(&[]), Err(WbxmlError::UnexpectedEof { offset: 0, .. })));
     }
 }

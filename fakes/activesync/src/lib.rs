@@ -67,10 +67,9 @@ pub use encode::encode;
 pub use error::WbxmlError;
 pub use http::{Command, EasRequest, ProtocolVersion};
 pub use pages::{
-    AirSync, AirSyncBase, Calendar, CodePage, ComposeMail, Contacts, Contacts2, DocumentLibrary,
-    Email, Email2, Find, FolderHierarchy, Gal, GetItemEstimate, ItemOperations, MeetingResponse,
-    Move, Notes, Ping, Provision, ResolveRecipients, RightsManagement, Search, Settings, Tag,
-    TagEntry, Tasks, ValidateCert,
+    AirSync, AirSyncBase, Calendar, CodePage, ComposeMail, Contacts, Contacts2, DocumentLibrary, Email, Email2, Find, FolderHierarchy, Gal,
+    GetItemEstimate, ItemOperations, MeetingResponse, Move, Notes, Ping, Provision, ResolveRecipients, RightsManagement, Search, Settings,
+    Tag, TagEntry, Tasks, ValidateCert,
 };
 pub use policy::DevicePolicy;
 pub use server::{EasConfig, EasServer};

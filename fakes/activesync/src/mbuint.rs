@@ -51,10 +51,7 @@ pub fn read_mb_u_int32(input: &[u8], offset: usize) -> Result<(u32, usize), Wbxm
     for i in 0..MAX_MB_UINT32_LEN {
         let at = offset + i;
         let Some(&byte) = input.get(at) else {
-            return Err(WbxmlError::UnexpectedEof {
-                offset: at,
-                expected: "an mb_u_int32 byte",
-            });
+            return Err(WbxmlError::UnexpectedEof { offset: at, expected: "an mb_u_int32 byte" });
         };
         value = (value << 7) | u64::from(byte & 0x7F);
         if value > u64::from(u32::MAX) {
@@ -101,42 +98,24 @@ mod tests {
     #[test]
     fn accepts_non_minimal_forms_within_five_bytes() {
         assert_eq!(read_mb_u_int32(&[0x80, 0x80, 0x00], 0), Ok((0, 3)));
-        assert_eq!(
-            read_mb_u_int32(&[0x80, 0x80, 0x80, 0x80, 0x01], 0),
-            Ok((1, 5))
-        );
+        assert_eq!(read_mb_u_int32(&[0x80, 0x80, 0x80, 0x80, 0x01], 0), Ok((1, 5)));
     }
 
     #[test]
     fn rejects_six_bytes() {
-        assert_eq!(
-            read_mb_u_int32(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x01], 0),
-            Err(WbxmlError::MbUintOverflow { offset: 0 })
-        );
+        assert_eq!(read_mb_u_int32(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x01], 0), Err(WbxmlError::MbUintOverflow { offset: 0 }));
     }
 
     #[test]
     fn rejects_values_above_u32() {
         // 2^32 needs a first group of 0x10.
-        assert_eq!(
-            read_mb_u_int32(&[0x90, 0x80, 0x80, 0x80, 0x00], 0),
-            Err(WbxmlError::MbUintOverflow { offset: 0 })
-        );
-        assert_eq!(
-            read_mb_u_int32(&[0xEE, 0xEE, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F], 2),
-            Err(WbxmlError::MbUintOverflow { offset: 2 })
-        );
+        assert_eq!(read_mb_u_int32(&[0x90, 0x80, 0x80, 0x80, 0x00], 0), Err(WbxmlError::MbUintOverflow { offset: 0 }));
+        assert_eq!(read_mb_u_int32(&[0xEE, 0xEE, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F], 2), Err(WbxmlError::MbUintOverflow { offset: 2 }));
     }
 
     #[test]
     fn truncated_input_names_the_missing_byte() {
-        assert_eq!(
-            read_mb_u_int32(&[0x81], 0),
-            Err(WbxmlError::UnexpectedEof {
-                offset: 1,
-                expected: "an mb_u_int32 byte"
-            })
-        );
+        assert_eq!(read_mb_u_int32(&[0x81], 0), Err(WbxmlError::UnexpectedEof { offset: 1, expected: "an mb_u_int32 byte" }));
     }
 
     proptest! {

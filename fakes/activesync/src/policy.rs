@@ -191,17 +191,10 @@ impl Form for Number {
 impl Form for Truncation {
     type Value = Option<u32>;
     fn write(&self, tag: Provision, value: &Option<u32>) -> Element {
-        leaf(
-            tag,
-            value.map(|v| v.to_string()).unwrap_or_else(|| "-1".into()),
-        )
+        leaf(tag, value.map(|v| v.to_string()).unwrap_or_else(|| "-1".into()))
     }
     fn read(&self, element: &Element) -> Option<u32> {
-        text_of(element)
-            .parse::<i64>()
-            .ok()
-            .filter(|v| *v >= 0)
-            .map(|v| v as u32)
+        text_of(element).parse::<i64>().ok().filter(|v| *v >= 0).map(|v| v as u32)
     }
 }
 
@@ -211,10 +204,7 @@ impl Form for List {
         el(tag, value.iter().map(|v| leaf(self.0, v.as_str())))
     }
     fn read(&self, element: &Element) -> Vec<String> {
-        element
-            .elements()
-            .filter_map(|e| e.text().map(str::to_string))
-            .collect()
+        element.elements().filter_map(|e| e.text().map(str::to_string)).collect()
     }
 }
 
@@ -312,18 +302,8 @@ pub fn demanded_settings(doc: &Element) -> Vec<String> {
 impl DevicePolicy {
     /// The `EASProvisionDoc` element for a client of `version`.
     pub fn to_provision_doc(&self, version: ProtocolVersion) -> Element {
-        let since_12_1: &[DocField] = if version >= ProtocolVersion::V12_1 {
-            DOC_12_1
-        } else {
-            &[]
-        };
-        el(
-            Provision::EASProvisionDoc,
-            DOC_12_0
-                .iter()
-                .chain(since_12_1)
-                .map(|field| (field.write)(self)),
-        )
+        let since_12_1: &[DocField] = if version >= ProtocolVersion::V12_1 { DOC_12_1 } else { &[] };
+        el(Provision::EASProvisionDoc, DOC_12_0.iter().chain(since_12_1).map(|field| (field.write)(self)))
     }
 
     /// Reads an `EASProvisionDoc`. Elements it does not carry keep the "off / no limit"
@@ -332,10 +312,7 @@ impl DevicePolicy {
     pub fn from_provision_doc(doc: &Element) -> DevicePolicy {
         let mut p = DevicePolicy::none();
         for e in doc.elements() {
-            let field = DOC_12_0
-                .iter()
-                .chain(DOC_12_1)
-                .find(|field| field.tag.name() == e.name());
+            let field = DOC_12_0.iter().chain(DOC_12_1).find(|field| field.tag.name() == e.name());
             if let Some(field) = field {
                 (field.read)(&mut p, e);
             }
@@ -395,10 +372,7 @@ impl DevicePolicy {
     /// the parameter numbers and registry paths are those Windows Mobile 5 used and are
     /// UNCONFIRMED against a public source.
     pub fn to_wap_provisioning_xml(&self) -> String {
-        let inactivity_minutes = self
-            .max_inactivity_time_device_lock
-            .map(|s| s.div_ceil(60))
-            .unwrap_or(0);
+        let inactivity_minutes = self.max_inactivity_time_device_lock.map(|s| s.div_ceil(60)).unwrap_or(0);
         format!(
             concat!(
                 "<wap-provisioningdoc>",
@@ -436,11 +410,7 @@ mod tests {
         assert_eq!(doc.name(), "EASProvisionDoc");
         assert_eq!(doc.find(&["MinDevicePasswordLength"]), Some("4"));
         assert_eq!(doc.find(&["MaxEmailHTMLBodyTruncationSize"]), Some("-1"));
-        assert_eq!(
-            doc.find_element(&["MaxAttachmentSize"])
-                .map(|e| e.children.is_empty()),
-            Some(true)
-        );
+        assert_eq!(doc.find_element(&["MaxAttachmentSize"]).map(|e| e.children.is_empty()), Some(true));
         assert_eq!(DevicePolicy::from_provision_doc(&doc), p);
     }
 
@@ -451,8 +421,6 @@ mod tests {
         assert!(doc.find(&["RequireDeviceEncryption"]).is_none());
         assert_eq!(policy_type_for(ProtocolVersion::V2_5), POLICY_TYPE_WAP);
         assert_eq!(policy_type_for(ProtocolVersion::V12_0), POLICY_TYPE_WBXML);
-        assert!(DevicePolicy::default()
-            .to_wap_provisioning_xml()
-            .contains("value=\"15\""));
+        assert!(DevicePolicy::default().to_wap_provisioning_xml().contains("value=\"15\""));
     }
 }

@@ -9,14 +9,8 @@ use proptest::sample::Index;
 use crate::*;
 
 fn any_tag() -> impl Strategy<Value = Tag> {
-    let all: Vec<Tag> = CodePage::ALL
-        .iter()
-        .flat_map(|&page| {
-            page.tags()
-                .iter()
-                .filter_map(move |entry| Tag::from_token(page, entry.token))
-        })
-        .collect();
+    let all: Vec<Tag> =
+        CodePage::ALL.iter().flat_map(|&page| page.tags().iter().filter_map(move |entry| Tag::from_token(page, entry.token))).collect();
     prop::sample::select(all)
 }
 
@@ -41,8 +35,7 @@ fn any_node() -> impl Strategy<Value = Node> {
         2 => any_tag().prop_map(|tag| Node::Element(Element { tag, children: Vec::new() })),
     ];
     leaf.prop_recursive(6, 96, 6, |inner| {
-        (any_tag(), vec(inner, 0..6))
-            .prop_map(|(tag, children)| Node::Element(Element { tag, children }))
+        (any_tag(), vec(inner, 0..6)).prop_map(|(tag, children)| Node::Element(Element { tag, children }))
     })
 }
 
@@ -51,12 +44,8 @@ fn any_document() -> impl Strategy<Value = Document> {
         8 => Just(Vec::new()),
         1 => vec(any::<u8>(), 1..8),
     ];
-    (any_tag(), vec(any_node(), 0..6), string_table).prop_map(|(tag, children, string_table)| {
-        Document {
-            root: Element { tag, children },
-            string_table,
-        }
-    })
+    (any_tag(), vec(any_node(), 0..6), string_table)
+        .prop_map(|(tag, children, string_table)| Document { root: Element { tag, children }, string_table })
 }
 
 /// Whatever decodes must re-encode and decode to the same document.

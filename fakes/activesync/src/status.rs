@@ -166,9 +166,7 @@ pub mod common {
             NO_FOLDERS_FOUND => "NoFoldersFound",
             ITEMS_LOST_AFTER_MOVE => "ItemsLostAfterMove",
             FAILURE_IN_MOVE_OPERATION => "FailureInMoveOperation",
-            MOVE_COMMAND_DISALLOWED_FOR_NON_PERSISTENT_MOVE_ACTION => {
-                "MoveCommandDisallowedForNonPersistentMoveAction"
-            }
+            MOVE_COMMAND_DISALLOWED_FOR_NON_PERSISTENT_MOVE_ACTION => "MoveCommandDisallowedForNonPersistentMoveAction",
             MOVE_COMMAND_INVALID_DESTINATION_FOLDER => "MoveCommandInvalidDestinationFolder",
             AVAILABILITY_TOO_MANY_RECIPIENTS => "AvailabilityTooManyRecipients",
             AVAILABILITY_DL_LIMIT_REACHED => "AvailabilityDLLimitReached",

@@ -48,14 +48,7 @@ fn write_document(doc: &Document, out: &mut impl Write) -> fmt::Result {
 
     // Open elements with the index of their next child.
     let mut stack: Vec<(&Element, usize)> = Vec::new();
-    write_open(
-        &doc.root,
-        root_page,
-        0,
-        Some(&pages_used(&doc.root)),
-        &mut stack,
-        out,
-    )?;
+    write_open(&doc.root, root_page, 0, Some(&pages_used(&doc.root)), &mut stack, out)?;
     while let Some(&(element, next)) = stack.last() {
         let depth = stack.len();
         match element.children.get(next) {
@@ -69,9 +62,7 @@ fn write_document(doc: &Document, out: &mut impl Write) -> fmt::Result {
                     top.1 += 1;
                 }
                 match child {
-                    Node::Element(child) => {
-                        write_open(child, root_page, depth, None, &mut stack, out)?
-                    }
+                    Node::Element(child) => write_open(child, root_page, depth, None, &mut stack, out)?,
                     other => {
                         indent(depth, out)?;
                         write_leaf_content(other, out)?;
@@ -142,11 +133,7 @@ fn write_escaped(text: &str, out: &mut impl Write) -> fmt::Result {
 
 fn write_opaque(bytes: &[u8], out: &mut impl Write) -> fmt::Result {
     match std::str::from_utf8(bytes) {
-        Ok(text)
-            if !text
-                .chars()
-                .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) =>
-        {
+        Ok(text) if !text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) => {
             out.write_str("<![CDATA[")?;
             out.write_str(&text.replace("]]>", "]]]]><![CDATA[>"))?;
             out.write_str("]]>")
@@ -207,10 +194,7 @@ mod tests {
 
     #[test]
     fn prints_like_microsofts_examples() {
-        let doc = Document::new(el(
-            FolderHierarchy::FolderSync,
-            [leaf(FolderHierarchy::SyncKey, "0")],
-        ));
+        let doc = Document::new(el(FolderHierarchy::FolderSync, [leaf(FolderHierarchy::SyncKey, "0")]));
         assert_eq!(
             doc.to_xml_string(),
             "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n\
@@ -223,13 +207,7 @@ mod tests {
         let doc = Document::new(el(
             AirSync::Sync,
             [
-                el(
-                    AirSync::Options,
-                    [el(
-                        AirSyncBase::BodyPreference,
-                        [leaf(AirSyncBase::Type, "2")],
-                    )],
-                ),
+                el(AirSync::Options, [el(AirSyncBase::BodyPreference, [leaf(AirSyncBase::Type, "2")])]),
                 el(Settings::DeviceInformation, [empty(Settings::Set)]),
                 empty(AirSyncBase::Body),
                 empty(AirSync::GetChanges),

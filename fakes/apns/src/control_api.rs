@@ -132,10 +132,11 @@ fn throttle(apns: &Apns, body: &[u8]) -> Response {
 }
 
 fn add_team(apns: &Apns, body: &[u8]) -> Response {
-    let team: TeamKey = match parse(body, r#"{"team_id": "TEAM123456", "key_id": "KEY1234567", "public_key_pem": "-----BEGIN PUBLIC KEY-----..."}"#) {
-        Ok(t) => t,
-        Err(e) => return *e,
-    };
+    let team: TeamKey =
+        match parse(body, r#"{"team_id": "TEAM123456", "key_id": "KEY1234567", "public_key_pem": "-----BEGIN PUBLIC KEY-----..."}"#) {
+            Ok(t) => t,
+            Err(e) => return *e,
+        };
     match apns.tokens.add_team(&team) {
         Ok(()) => json_response(200, &json!({"team_id": team.team_id, "key_id": team.key_id})),
         Err(e) => error(400, e.to_string()),

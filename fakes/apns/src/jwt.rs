@@ -9,9 +9,7 @@ use crate::error::ApnsError;
 use crate::TeamKey;
 use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::rand::SystemRandom;
-use aws_lc_rs::signature::{
-    EcdsaKeyPair, KeyPair, ParsedPublicKey, ECDSA_P256_SHA256_FIXED, ECDSA_P256_SHA256_FIXED_SIGNING,
-};
+use aws_lc_rs::signature::{EcdsaKeyPair, KeyPair, ParsedPublicKey, ECDSA_P256_SHA256_FIXED, ECDSA_P256_SHA256_FIXED_SIGNING};
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, URL_SAFE_NO_PAD};
 use base64::engine::DecodePaddingMode;
 use base64::Engine;
@@ -127,7 +125,8 @@ pub fn public_key(team: &TeamKey) -> Result<ParsedPublicKey, ApnsError> {
 
 /// The PKCS#8 DER inside an AuthKey `.p8` file's PEM text.
 pub fn pkcs8_from_pem(pem_text: &str) -> Result<Vec<u8>, ApnsError> {
-    let der = PrivatePkcs8KeyDer::from_pem_slice(pem_text.as_bytes()).map_err(|e| ApnsError::SigningKey(format!("no PRIVATE KEY block: {e}")))?;
+    let der =
+        PrivatePkcs8KeyDer::from_pem_slice(pem_text.as_bytes()).map_err(|e| ApnsError::SigningKey(format!("no PRIVATE KEY block: {e}")))?;
     let bytes = der.secret_pkcs8_der().to_vec();
     signing_key(&bytes)?;
     Ok(bytes)

@@ -107,7 +107,14 @@ impl ProviderClient {
     }
 
     /// Push `payload` to a device with the usual headers.
-    pub async fn push(&self, device_token: &str, topic: &str, push_type: &str, priority: u8, payload: &serde_json::Value) -> Result<PushOutcome, ApnsError> {
+    pub async fn push(
+        &self,
+        device_token: &str,
+        topic: &str,
+        push_type: &str,
+        priority: u8,
+        payload: &serde_json::Value,
+    ) -> Result<PushOutcome, ApnsError> {
         self.send(&Notification {
             device_token: device_token.to_string(),
             topic: Some(topic.to_string()),

@@ -353,10 +353,7 @@ mod tests {
     }
 
     fn header_name() -> impl Strategy<Value = String> {
-        prop_oneof![
-            proptest::sample::select(APNS_HEADERS.to_vec()).prop_map(String::from),
-            "[a-z][a-z0-9-]{0,12}",
-        ]
+        prop_oneof![proptest::sample::select(APNS_HEADERS.to_vec()).prop_map(String::from), "[a-z][a-z0-9-]{0,12}",]
     }
 
     proptest! {

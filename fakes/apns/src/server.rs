@@ -67,7 +67,14 @@ impl Apns {
     }
 
     fn empty(env: FakeEnv, environment: Environment) -> Apns {
-        Apns { env, environment, tokens: TokenAuth::default(), devices: Devices::default(), log: RequestLog::default(), cert_infos: Default::default() }
+        Apns {
+            env,
+            environment,
+            tokens: TokenAuth::default(),
+            devices: Devices::default(),
+            log: RequestLog::default(),
+            cert_infos: Default::default(),
+        }
     }
 
     pub fn environment(&self) -> Environment {
@@ -79,8 +86,16 @@ impl Apns {
         let now_ms = self.env.clock.unix_millis();
         let mode = if conn.peer_certificates.is_empty() { AuthMode::Token } else { AuthMode::Certificate };
         let apns_id = request::apns_id_to_echo(req.headers()).unwrap_or_else(|| self.env.rng.uuid());
-        let mut entry =
-            LogEntry { at_ms: now_ms, token: None, topic: None, push_type: None, apns_id: apns_id.clone(), status: 200, reason: None, auth: mode };
+        let mut entry = LogEntry {
+            at_ms: now_ms,
+            token: None,
+            topic: None,
+            push_type: None,
+            apns_id: apns_id.clone(),
+            status: 200,
+            reason: None,
+            auth: mode,
+        };
         let resp = if !conn.http2 {
             // APNs speaks only HTTP/2 (Apple: "HTTP/2 and TLS 1.2 or later"); no reason string
             // exists for an HTTP/1.1 request, so it gets the plain HTTP status for it.
@@ -109,7 +124,15 @@ impl Apns {
         resp
     }
 
-    fn push(&self, req: &Request, conn: &ConnInfo, mode: AuthMode, apns_id: &str, now_ms: u64, entry: &mut LogEntry) -> Result<(), Rejection> {
+    fn push(
+        &self,
+        req: &Request,
+        conn: &ConnInfo,
+        mode: AuthMode,
+        apns_id: &str,
+        now_ms: u64,
+        entry: &mut LogEntry,
+    ) -> Result<(), Rejection> {
         let cert = conn.peer_certificates.first().map(|c| {
             let mut cache = self.cert_infos.lock().expect("certificate cache poisoned");
             if cache.len() >= CERT_CACHE {

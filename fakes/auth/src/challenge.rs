@@ -23,7 +23,8 @@ pub enum AuthMethod {
 
 impl AuthMethod {
     /// Every method, in the order IIS lists their challenges (Negotiate, NTLM, Basic, Bearer).
-    pub const ALL: [AuthMethod; 5] = [AuthMethod::Negotiate, AuthMethod::Ntlm, AuthMethod::Basic, AuthMethod::OAuth, AuthMethod::Certificate];
+    pub const ALL: [AuthMethod; 5] =
+        [AuthMethod::Negotiate, AuthMethod::Ntlm, AuthMethod::Basic, AuthMethod::OAuth, AuthMethod::Certificate];
 
     /// The name used in configuration and the control API (`basic`, `ntlm`, `negotiate`, `oauth`, `certificate`).
     pub fn name(self) -> &'static str {
@@ -63,7 +64,8 @@ impl AuthMethod {
     pub fn parse_list(list: &str) -> Result<Vec<AuthMethod>, String> {
         let mut out = Vec::new();
         for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-            let m = AuthMethod::parse(name).ok_or_else(|| format!("unknown authentication method `{name}`; use basic, ntlm, negotiate, certificate or oauth"))?;
+            let m = AuthMethod::parse(name)
+                .ok_or_else(|| format!("unknown authentication method `{name}`; use basic, ntlm, negotiate, certificate or oauth"))?;
             out.push(m);
         }
         Ok(normalize(out))
@@ -361,7 +363,10 @@ mod tests {
     fn parses_iis_challenges_on_one_line_and_many() {
         let v = r#"Negotiate, NTLM, Basic realm="mail.example.test", Bearer client_id="00000002-0000-0ff1-ce00-000000000000", error="invalid_token""#;
         let all = parse(v).unwrap();
-        assert_eq!(all.iter().map(|c| c.scheme.clone()).collect::<Vec<_>>(), [Scheme::Negotiate, Scheme::Ntlm, Scheme::Basic, Scheme::Bearer]);
+        assert_eq!(
+            all.iter().map(|c| c.scheme.clone()).collect::<Vec<_>>(),
+            [Scheme::Negotiate, Scheme::Ntlm, Scheme::Basic, Scheme::Bearer]
+        );
         assert_eq!(all[2].param("realm"), Some("mail.example.test"));
         assert_eq!(all[3].param("error"), Some("invalid_token"));
         assert_eq!(all[3].params.len(), 2);
@@ -400,7 +405,10 @@ mod tests {
 
     #[test]
     fn method_lists_come_out_in_iis_order() {
-        assert_eq!(AuthMethod::parse_list("basic, ntlm,negotiate,basic").unwrap(), [AuthMethod::Negotiate, AuthMethod::Ntlm, AuthMethod::Basic]);
+        assert_eq!(
+            AuthMethod::parse_list("basic, ntlm,negotiate,basic").unwrap(),
+            [AuthMethod::Negotiate, AuthMethod::Ntlm, AuthMethod::Basic]
+        );
         assert!(AuthMethod::parse_list("digest").is_err());
         let json = serde_json::to_string(&[AuthMethod::OAuth, AuthMethod::Certificate]).unwrap();
         assert_eq!(json, r#"["oauth","certificate"]"#);

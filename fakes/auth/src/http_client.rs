@@ -32,7 +32,8 @@ fn challenge_message(resp: &Response, scheme: &Scheme) -> Option<Vec<u8>> {
     if resp.status() != http::StatusCode::UNAUTHORIZED {
         return None;
     }
-    let token = challenge::challenges(resp.headers()).ok()?.into_iter().find(|c| &c.scheme == scheme && c.token.is_some())?.decoded_token().ok()?;
+    let token =
+        challenge::challenges(resp.headers()).ok()?.into_iter().find(|c| &c.scheme == scheme && c.token.is_some())?.decoded_token().ok()?;
     match spnego::classify(&token) {
         Ok(spnego::NegotiateToken::Ntlm { message, .. }) => Some(message),
         _ => None,
@@ -43,7 +44,14 @@ fn challenge_message(resp: &Response, scheme: &Scheme) -> Option<Vec<u8>> {
 /// NTLMSSP as requests-ntlm does). Returns the server's last answer: the response to the
 /// AUTHENTICATE leg, or the first answer when the server did not send a CHALLENGE.
 /// `client_challenge` should come from the run's seeded randomness.
-pub async fn send_ntlm(http: &HttpClient, req: &Request, opts: &RequestOptions, initiator: &mut NtlmInitiator, scheme: Scheme, client_challenge: [u8; 8]) -> Result<Response, SimError> {
+pub async fn send_ntlm(
+    http: &HttpClient,
+    req: &Request,
+    opts: &RequestOptions,
+    initiator: &mut NtlmInitiator,
+    scheme: Scheme,
+    client_challenge: [u8; 8],
+) -> Result<Response, SimError> {
     let first = http.send(with_authorization(req, &format!("{scheme} {}", B64.encode(initiator.negotiate())))?, opts).await?;
     let Some(type2) = challenge_message(&first, &scheme) else { return Ok(first) };
     let Ok(type3) = initiator.authenticate(&type2, client_challenge) else { return Ok(first) };

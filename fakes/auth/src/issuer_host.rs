@@ -15,7 +15,7 @@
 
 use crate::jwt::{OAuthTrust, TokenIssuer};
 use mailconform_sim::http::{json_body, json_response, segments};
-use mailconform_sim::{Clock, ConnInfo, ControlClient, ControlError, HandlerFuture, SharedHandler, Request, Response, CONTROL_PREFIX};
+use mailconform_sim::{Clock, ConnInfo, ControlClient, ControlError, HandlerFuture, Request, Response, SharedHandler, CONTROL_PREFIX};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -43,7 +43,14 @@ pub struct IssuerServer {
 impl IssuerServer {
     /// `base_url` is where the host answers (`https://login.example.test`); tokens live an hour.
     pub fn new(issuer: TokenIssuer, base_url: &str, clock: Clock) -> Arc<Self> {
-        Arc::new(IssuerServer { issuer, base_url: base_url.trim_end_matches('/').into(), clock, lifetime_secs: 3600, users: Mutex::default(), issued: Mutex::default() })
+        Arc::new(IssuerServer {
+            issuer,
+            base_url: base_url.trim_end_matches('/').into(),
+            clock,
+            lifetime_secs: 3600,
+            users: Mutex::default(),
+            issued: Mutex::default(),
+        })
     }
 
     pub fn add_user(&self, upn: &str, password: &str) {
@@ -57,7 +64,10 @@ impl IssuerServer {
     fn token(&self, form: &BTreeMap<String, String>) -> Response {
         let field = |k: &str| form.get(k).map(String::as_str).unwrap_or_default();
         if field("grant_type") != "password" {
-            return json_response(400, &json!({"error": "unsupported_grant_type", "error_description": "this issuer supports grant_type=password"}));
+            return json_response(
+                400,
+                &json!({"error": "unsupported_grant_type", "error_description": "this issuer supports grant_type=password"}),
+            );
         }
         let audience = if !field("resource").is_empty() {
             field("resource").to_string()
@@ -70,13 +80,21 @@ impl IssuerServer {
             }
         };
         if audience.is_empty() {
-            return json_response(400, &json!({"error": "invalid_request", "error_description": "name the resource with `scope` (https://host/Scope) or `resource`"}));
+            return json_response(
+                400,
+                &json!({"error": "invalid_request", "error_description": "name the resource with `scope` (https://host/Scope) or `resource`"}),
+            );
         }
         let user = {
             let users = self.users.lock().expect("issuer poisoned");
             match users.get(&field("username").to_ascii_lowercase()) {
                 Some((upn, pw)) if pw == field("password") => upn.clone(),
-                _ => return json_response(400, &json!({"error": "invalid_grant", "error_description": "AADSTS50126: Error validating credentials due to invalid username or password."})),
+                _ => {
+                    return json_response(
+                        400,
+                        &json!({"error": "invalid_grant", "error_description": "AADSTS50126: Error validating credentials due to invalid username or password."}),
+                    )
+                }
             }
         };
         let now = self.clock.unix_secs();
@@ -144,7 +162,9 @@ impl SharedHandler for IssuerServer {
                             None => json_response(400, &json!({"error": "add ?audience=https://<resource host>"})),
                         }
                     }
-                    ("GET", ["issued"]) => json_response(200, &serde_json::to_value(me.issued.lock().expect("issuer poisoned").clone()).unwrap_or_default()),
+                    ("GET", ["issued"]) => {
+                        json_response(200, &serde_json::to_value(me.issued.lock().expect("issuer poisoned").clone()).unwrap_or_default())
+                    }
                     _ => json_response(404, &json!({"error": format!("no control operation {method} {rest}")})),
                 };
             }
@@ -182,7 +202,12 @@ mod tests {
     use super::*;
 
     fn form(body: &str) -> Request {
-        http::Request::builder().method("POST").uri("/oauth2/v2.0/token").header("content-type", "application/x-www-form-urlencoded").body(bytes::Bytes::from(body.to_string())).unwrap()
+        http::Request::builder()
+            .method("POST")
+            .uri("/oauth2/v2.0/token")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(bytes::Bytes::from(body.to_string()))
+            .unwrap()
     }
 
     use mailconform_sim::Handler;
@@ -199,7 +224,12 @@ mod tests {
         let v: serde_json::Value = serde_json::from_slice(r.body()).unwrap();
         let t = trust.verify(v["access_token"].as_str().unwrap(), clock.unix_secs()).unwrap();
         assert_eq!(t.user, "alice@example.test");
-        let r = Handler::handle(&server, form("grant_type=password&username=alice@example.test&password=nope&resource=https://mail.example.test"), ConnInfo::default()).await;
+        let r = Handler::handle(
+            &server,
+            form("grant_type=password&username=alice@example.test&password=nope&resource=https://mail.example.test"),
+            ConnInfo::default(),
+        )
+        .await;
         assert_eq!(r.status(), 400);
         assert!(String::from_utf8_lossy(r.body()).contains("invalid_grant"));
         assert_eq!(Handler::handle(&server, form("grant_type=client_credentials"), ConnInfo::default()).await.status(), 400);

@@ -27,7 +27,8 @@ pub struct TokenIssuer {
 impl TokenIssuer {
     /// A new issuer named `issuer` (its `iss`) with a fresh key called `kid`.
     pub fn new(issuer: &str, kid: &str) -> Result<Self> {
-        let key = EcdsaKeyPair::generate(&ECDSA_P256_SHA256_FIXED_SIGNING).map_err(|e| AuthError::Crypto(format!("generating the ES256 key: {e}")))?;
+        let key = EcdsaKeyPair::generate(&ECDSA_P256_SHA256_FIXED_SIGNING)
+            .map_err(|e| AuthError::Crypto(format!("generating the ES256 key: {e}")))?;
         Ok(TokenIssuer { issuer: issuer.into(), kid: kid.into(), key })
     }
 
@@ -98,7 +99,11 @@ fn part(s: &str, what: &str) -> Result<Vec<u8>> {
 fn num(v: &Value, name: &str) -> Result<Option<u64>> {
     match &v[name] {
         Value::Null => Ok(None),
-        Value::Number(n) => n.as_u64().or_else(|| n.as_f64().map(|f| f.max(0.0) as u64)).map(Some).ok_or_else(|| AuthError::JwtMalformed(format!("`{name}` is not a time"))),
+        Value::Number(n) => n
+            .as_u64()
+            .or_else(|| n.as_f64().map(|f| f.max(0.0) as u64))
+            .map(Some)
+            .ok_or_else(|| AuthError::JwtMalformed(format!("`{name}` is not a time"))),
         _ => Err(AuthError::JwtMalformed(format!("`{name}` is not a number"))),
     }
 }
@@ -110,7 +115,8 @@ impl OAuthTrust {
         let (Some(h), Some(c), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
             return Err(AuthError::JwtMalformed("a JWS has three dot-separated parts".into()));
         };
-        let header: Header = serde_json::from_slice(&part(h, "header")?).map_err(|e| AuthError::JwtMalformed(format!("the header is not JSON: {e}")))?;
+        let header: Header =
+            serde_json::from_slice(&part(h, "header")?).map_err(|e| AuthError::JwtMalformed(format!("the header is not JSON: {e}")))?;
         if header.alg != "ES256" {
             return Err(AuthError::JwtMalformed(format!("algorithm {} is not accepted; the issuer signs with ES256", header.alg)));
         }
@@ -118,7 +124,10 @@ impl OAuthTrust {
         let input = format!("{h}.{c}");
         let keys = self.jwks["keys"].as_array().cloned().unwrap_or_default();
         let verified = keys.iter().filter(|k| header.kid.is_none() || k["kid"].as_str() == header.kid.as_deref()).any(|k| {
-            let (Some(x), Some(y)) = (k["x"].as_str().and_then(|x| B64.decode(x).ok()), k["y"].as_str().and_then(|y| B64.decode(y).ok())) else { return false };
+            let (Some(x), Some(y)) = (k["x"].as_str().and_then(|x| B64.decode(x).ok()), k["y"].as_str().and_then(|y| B64.decode(y).ok()))
+            else {
+                return false;
+            };
             let mut point = vec![0x04];
             point.extend_from_slice(&x);
             point.extend_from_slice(&y);
@@ -127,7 +136,8 @@ impl OAuthTrust {
         if !verified {
             return Err(AuthError::JwtSignature);
         }
-        let claims: Value = serde_json::from_slice(&part(c, "claims")?).map_err(|e| AuthError::JwtMalformed(format!("the claims are not JSON: {e}")))?;
+        let claims: Value =
+            serde_json::from_slice(&part(c, "claims")?).map_err(|e| AuthError::JwtMalformed(format!("the claims are not JSON: {e}")))?;
         if !claims.is_object() {
             return Err(AuthError::JwtMalformed("the claims are not a JSON object".into()));
         }
@@ -150,7 +160,13 @@ impl OAuthTrust {
             return Err(AuthError::JwtAudience { got: audience, want: self.audience.clone() });
         }
         let user = ["upn", "email", "preferred_username"].iter().find_map(|k| claims[*k].as_str()).ok_or(AuthError::JwtNoUser)?;
-        Ok(VerifiedToken { user: user.into(), issuer: iss.into(), audience, expires: exp, scope: claims["scp"].as_str().map(str::to_string) })
+        Ok(VerifiedToken {
+            user: user.into(),
+            issuer: iss.into(),
+            audience,
+            expires: exp,
+            scope: claims["scp"].as_str().map(str::to_string),
+        })
     }
 }
 
@@ -177,7 +193,10 @@ mod tests {
     fn wrong_audience_issuer_key_and_time_fail() {
         let i = issuer();
         let trust = i.trust(AUD);
-        assert!(matches!(trust.verify(&i.issue("alice@example.test", "https://graph.example.test", NOW, 3600), NOW), Err(AuthError::JwtAudience { .. })));
+        assert!(matches!(
+            trust.verify(&i.issue("alice@example.test", "https://graph.example.test", NOW, 3600), NOW),
+            Err(AuthError::JwtAudience { .. })
+        ));
         let other = TokenIssuer::new("https://login.example.test/tenant", "key1").unwrap();
         assert_eq!(trust.verify(&other.issue("alice@example.test", AUD, NOW, 3600), NOW), Err(AuthError::JwtSignature));
         let t = i.issue("alice@example.test", AUD, NOW, 3600);

@@ -48,7 +48,10 @@ fn answer(kdc: &Kdc, req: Request) -> Response {
     match (method.as_str(), path.as_str()) {
         ("POST", "/kdc/v1/ticket") => issued(kdc.ticket(&s("client"), &s("password"), &s("service"))),
         ("POST", "/kdc/v1/s4u") => issued(kdc.s4u(&s("service"), &s("password"), &s("user"), &s("target"))),
-        _ => json_response(404, &json!({"error": "not found", "message": format!("no KDC operation {method} {path}; use POST /kdc/v1/ticket or /kdc/v1/s4u")})),
+        _ => json_response(
+            404,
+            &json!({"error": "not found", "message": format!("no KDC operation {method} {path}; use POST /kdc/v1/ticket or /kdc/v1/s4u")}),
+        ),
     }
 }
 
@@ -78,7 +81,8 @@ fn issued(r: Result<IssuedTicket, AuthError>) -> Response {
 
 fn control(kdc: &Kdc, method: &str, path: &str, body: &Value) -> Response {
     let parts = segments(path);
-    let strs = |v: &Value| v.as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect::<Vec<_>>()).unwrap_or_default();
+    let strs =
+        |v: &Value| v.as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect::<Vec<_>>()).unwrap_or_default();
     match (method, parts.as_slice()) {
         ("GET", ["principals"]) => json_response(200, &kdc.principals()),
         ("POST", ["users"]) => match (body["upn"].as_str(), body["password"].as_str()) {
@@ -168,9 +172,21 @@ mod tests {
         let call = |r: Request| server.handle(r, ConnInfo::default());
         assert_eq!(call(post("/_mailconform/users", json!({"upn": "alice@example.test", "password": "alice-pw"}))).await.status(), 201);
         assert_eq!(call(post("/_mailconform/services", json!({"spn": "HTTP/mail.example.test", "password": "m"}))).await.status(), 201);
-        assert_eq!(call(post("/_mailconform/services", json!({"spn": "HTTP/seg.example.test", "password": "s", "allowed_to_delegate": ["HTTP/mail.example.test"]}))).await.status(), 201);
+        assert_eq!(
+            call(post(
+                "/_mailconform/services",
+                json!({"spn": "HTTP/seg.example.test", "password": "s", "allowed_to_delegate": ["HTTP/mail.example.test"]})
+            ))
+            .await
+            .status(),
+            201
+        );
 
-        let r = call(post("/kdc/v1/s4u", json!({"service": "HTTP/seg.example.test", "password": "s", "user": "alice@example.test", "target": "HTTP/mail.example.test"}))).await;
+        let r = call(post(
+            "/kdc/v1/s4u",
+            json!({"service": "HTTP/seg.example.test", "password": "s", "user": "alice@example.test", "target": "HTTP/mail.example.test"}),
+        ))
+        .await;
         assert_eq!(r.status(), 200);
         let v: Value = serde_json::from_slice(r.body()).unwrap();
         let ap_req = B64.decode(v["ticket"].as_str().unwrap()).unwrap();
@@ -178,11 +194,21 @@ mod tests {
         assert_eq!(info.delegated_by.as_deref(), Some("HTTP/seg.example.test"));
         assert!(v["authorization"].as_str().unwrap().starts_with("Negotiate YI"));
 
-        let r = call(post("/kdc/v1/ticket", json!({"client": "alice@example.test", "password": "bad", "service": "HTTP/mail.example.test"}))).await;
+        let r =
+            call(post("/kdc/v1/ticket", json!({"client": "alice@example.test", "password": "bad", "service": "HTTP/mail.example.test"})))
+                .await;
         assert_eq!(r.status(), 401);
-        let put = http::Request::builder().method("PUT").uri("/_mailconform/services/HTTP/seg.example.test/delegation").body(bytes::Bytes::from(r#"{"allowed_to_delegate":[]}"#)).unwrap();
+        let put = http::Request::builder()
+            .method("PUT")
+            .uri("/_mailconform/services/HTTP/seg.example.test/delegation")
+            .body(bytes::Bytes::from(r#"{"allowed_to_delegate":[]}"#))
+            .unwrap();
         assert_eq!(call(put).await.status(), 200);
-        let r = call(post("/kdc/v1/s4u", json!({"service": "HTTP/seg.example.test", "password": "s", "user": "alice@example.test", "target": "HTTP/mail.example.test"}))).await;
+        let r = call(post(
+            "/kdc/v1/s4u",
+            json!({"service": "HTTP/seg.example.test", "password": "s", "user": "alice@example.test", "target": "HTTP/mail.example.test"}),
+        ))
+        .await;
         assert_eq!(r.status(), 403);
         assert_eq!(call(post("/kdc/v1/ticket", json!({}))).await.status(), 404);
         let bad = http::Request::builder().method("POST").uri("/kdc/v1/ticket").body(bytes::Bytes::from("{")).unwrap();

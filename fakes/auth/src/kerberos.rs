@@ -53,7 +53,13 @@ impl ServiceKey {
     pub fn derive(realm: &str, principal: &str, password: &str) -> Self {
         let mut out = [0u8; 32];
         let salt = format!("{}{}", realm.to_ascii_uppercase(), principal.to_ascii_lowercase());
-        aws_lc_rs::pbkdf2::derive(aws_lc_rs::pbkdf2::PBKDF2_HMAC_SHA256, NonZeroU32::new(1000).expect("non-zero"), salt.as_bytes(), password.as_bytes(), &mut out);
+        aws_lc_rs::pbkdf2::derive(
+            aws_lc_rs::pbkdf2::PBKDF2_HMAC_SHA256,
+            NonZeroU32::new(1000).expect("non-zero"),
+            salt.as_bytes(),
+            password.as_bytes(),
+            &mut out,
+        );
         ServiceKey(out)
     }
 
@@ -95,11 +101,21 @@ impl TicketInfo {
     fn decode(b: &[u8], service: &str, realm: &str) -> Result<Self> {
         let (outer, _) = der::expect(b, 0x63)?;
         let (seq, _) = der::expect(outer, der::SEQUENCE)?;
-        let mut t = TicketInfo { client: String::new(), service: service.into(), realm: realm.into(), auth_time: 0, start_time: 0, end_time: 0, flags: 0, delegated_by: None };
+        let mut t = TicketInfo {
+            client: String::new(),
+            service: service.into(),
+            realm: realm.into(),
+            auth_time: 0,
+            start_time: 0,
+            end_time: 0,
+            flags: 0,
+            delegated_by: None,
+        };
         for e in der::elements(seq)? {
             let int = || -> Result<u64> { der::read_uint(der::expect(e.content, der::INTEGER)?.0) };
             let text = || -> Result<String> {
-                String::from_utf8(der::expect(e.content, der::UTF8_STRING)?.0.to_vec()).map_err(|_| AuthError::TicketMalformed("a name is not UTF-8".into()))
+                String::from_utf8(der::expect(e.content, der::UTF8_STRING)?.0.to_vec())
+                    .map_err(|_| AuthError::TicketMalformed("a name is not UTF-8".into()))
             };
             match e.tag {
                 0xa0 => t.flags = int()? as u32,
@@ -175,7 +191,11 @@ impl Keytab {
             return Err(AuthError::WrongService { got: format!("{service}@{realm}"), want: format!("{}@{}", self.spn, self.realm) });
         }
         let aad = format!("{service}@{realm}");
-        let plain = self.key.aead().open_in_place(Nonce::assume_unique_for_key(nonce), Aad::from(aad.as_bytes()), &mut cipher).map_err(|_| AuthError::TicketIntegrity)?;
+        let plain = self
+            .key
+            .aead()
+            .open_in_place(Nonce::assume_unique_for_key(nonce), Aad::from(aad.as_bytes()), &mut cipher)
+            .map_err(|_| AuthError::TicketIntegrity)?;
         let info = TicketInfo::decode(plain, &service, &realm)?;
         if now + CLOCK_SKEW_SECS < info.start_time || now >= info.end_time + CLOCK_SKEW_SECS {
             return Err(AuthError::TicketTime { start: info.start_time, end: info.end_time, now });
@@ -262,12 +282,20 @@ impl Kdc {
     }
 
     pub fn add_user(&self, upn: &str, password: &str) {
-        self.state.lock().expect("kdc poisoned").users.insert(upn.to_ascii_lowercase(), User { upn: upn.into(), password: password.into() });
+        self.state
+            .lock()
+            .expect("kdc poisoned")
+            .users
+            .insert(upn.to_ascii_lowercase(), User { upn: upn.into(), password: password.into() });
     }
 
     /// Registers a service account by SPN; `allowed_to_delegate` is its msDS-AllowedToDelegateTo.
     pub fn add_service(&self, spn: &str, password: &str, allowed_to_delegate: &[&str]) {
-        let s = Service { spn: spn.into(), password: password.into(), allowed_to_delegate: allowed_to_delegate.iter().map(|s| s.to_string()).collect() };
+        let s = Service {
+            spn: spn.into(),
+            password: password.into(),
+            allowed_to_delegate: allowed_to_delegate.iter().map(|s| s.to_string()).collect(),
+        };
         self.state.lock().expect("kdc poisoned").services.insert(spn.to_ascii_lowercase(), s);
     }
 
@@ -333,7 +361,13 @@ impl Kdc {
         let mut nonce = [0u8; 12];
         nonce.copy_from_slice(&self.rng.bytes(12));
         let ap_req = seal(&info, &key, nonce);
-        st.issued.push(IssueRecord { at: now, client: client.into(), service: info.service.clone(), delegated_by, end_time: info.end_time });
+        st.issued.push(IssueRecord {
+            at: now,
+            client: client.into(),
+            service: info.service.clone(),
+            delegated_by,
+            end_time: info.end_time,
+        });
         Ok(IssuedTicket { info, ap_req })
     }
 
@@ -389,7 +423,10 @@ mod tests {
     #[test]
     fn wrong_password_unknown_user_and_wrong_service_fail() {
         let (k, clock) = kdc();
-        assert_eq!(k.ticket("alice@example.test", "nope", "HTTP/mail.example.test"), Err(AuthError::PreauthFailed("alice@example.test".into())));
+        assert_eq!(
+            k.ticket("alice@example.test", "nope", "HTTP/mail.example.test"),
+            Err(AuthError::PreauthFailed("alice@example.test".into()))
+        );
         assert!(matches!(k.ticket("carol@example.test", "x", "HTTP/mail.example.test"), Err(AuthError::UnknownPrincipal(_))));
         let t = k.ticket("alice@example.test", "alice-pw", "HTTP/other.example.test").unwrap();
         let keytab = k.keytab("HTTP/mail.example.test").unwrap();
@@ -421,9 +458,18 @@ mod tests {
         assert_eq!(info.client, "alice@example.test");
         assert_eq!(info.delegated_by.as_deref(), Some("HTTP/seg.example.test"));
         assert_ne!(info.flags & ticket_flags::CONSTRAINED_DELEGATION, 0);
-        assert!(matches!(k.s4u("HTTP/seg.example.test", "seg-svc-pw", "alice@example.test", "HTTP/other.example.test"), Err(AuthError::DelegationNotAllowed { .. })));
-        assert!(matches!(k.s4u("HTTP/other.example.test", "other-pw", "alice@example.test", "HTTP/mail.example.test"), Err(AuthError::DelegationNotAllowed { .. })));
-        assert!(matches!(k.s4u("HTTP/seg.example.test", "bad", "alice@example.test", "HTTP/mail.example.test"), Err(AuthError::PreauthFailed(_))));
+        assert!(matches!(
+            k.s4u("HTTP/seg.example.test", "seg-svc-pw", "alice@example.test", "HTTP/other.example.test"),
+            Err(AuthError::DelegationNotAllowed { .. })
+        ));
+        assert!(matches!(
+            k.s4u("HTTP/other.example.test", "other-pw", "alice@example.test", "HTTP/mail.example.test"),
+            Err(AuthError::DelegationNotAllowed { .. })
+        ));
+        assert!(matches!(
+            k.s4u("HTTP/seg.example.test", "bad", "alice@example.test", "HTTP/mail.example.test"),
+            Err(AuthError::PreauthFailed(_))
+        ));
         k.set_delegation("HTTP/seg.example.test", &[]).unwrap();
         assert!(k.s4u("HTTP/seg.example.test", "seg-svc-pw", "alice@example.test", "HTTP/mail.example.test").is_err());
         assert_eq!(k.issued().len(), 1);

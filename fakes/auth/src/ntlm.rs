@@ -298,7 +298,11 @@ impl<'a> Reader<'a> {
             let (len, off) = Self::raw(b, at);
             if len > 0 {
                 if off < min_len || off.checked_add(len).is_none_or(|end| end > b.len()) {
-                    return Err(malformed(format!("the field at byte {at} points at {off}..{} outside the message ({} bytes)", off + len, b.len())));
+                    return Err(malformed(format!(
+                        "the field at byte {at} points at {off}..{} outside the message ({} bytes)",
+                        off + len,
+                        b.len()
+                    )));
                 }
                 header_end = header_end.min(off);
             }
@@ -472,7 +476,11 @@ impl NtlmV2Response {
             return Err(AuthError::NtlmVersion("the client sent an NTLMv1 response (24 bytes)".into()));
         }
         if nt_response.len() < 16 + Self::BLOB_HEADER {
-            return Err(AuthError::NtlmVersion(format!("an NTLMv2 response has at least {} bytes; this one has {}", 16 + Self::BLOB_HEADER, nt_response.len())));
+            return Err(AuthError::NtlmVersion(format!(
+                "an NTLMv2 response has at least {} bytes; this one has {}",
+                16 + Self::BLOB_HEADER,
+                nt_response.len()
+            )));
         }
         let mut nt_proof = [0u8; 16];
         nt_proof.copy_from_slice(&nt_response[..16]);
@@ -652,18 +660,30 @@ impl NtlmAcceptor {
     /// for a CHALLENGE (from the run's seeded randomness); `password` looks a user's password
     /// up by the (user, domain) the client sent. A malformed message leaves the connection's
     /// state as it was.
-    pub fn step(&self, conn: u64, token: &[u8], server_challenge: [u8; 8], now_unix_millis: u64, password: impl Fn(&str, &str) -> Option<String>) -> Result<Step> {
+    pub fn step(
+        &self,
+        conn: u64,
+        token: &[u8],
+        server_challenge: [u8; 8],
+        now_unix_millis: u64,
+        password: impl Fn(&str, &str) -> Option<String>,
+    ) -> Result<Step> {
         match Message::decode(token)? {
             Message::Negotiate(n) => {
                 let c = self.challenge_for(&n, server_challenge, now_unix_millis);
                 let bytes = c.encode();
-                self.state.lock().expect("ntlm state poisoned").insert(conn, ConnState::Challenged { negotiate: token.to_vec(), challenge: bytes.clone(), server_challenge });
+                self.state
+                    .lock()
+                    .expect("ntlm state poisoned")
+                    .insert(conn, ConnState::Challenged { negotiate: token.to_vec(), challenge: bytes.clone(), server_challenge });
                 Ok(Step::Challenge(bytes))
             }
             Message::Challenge(_) => Err(AuthError::NtlmUnexpected { expected: "NEGOTIATE or AUTHENTICATE", got: "CHALLENGE" }),
             Message::Authenticate(a) => {
                 let pending = match self.state.lock().expect("ntlm state poisoned").by_conn.get(&conn) {
-                    Some((_, ConnState::Challenged { negotiate, challenge, server_challenge })) => (negotiate.clone(), challenge.clone(), *server_challenge),
+                    Some((_, ConnState::Challenged { negotiate, challenge, server_challenge })) => {
+                        (negotiate.clone(), challenge.clone(), *server_challenge)
+                    }
                     _ => return Err(AuthError::NtlmNoChallenge { conn }),
                 };
                 let result = verify(&a, token, &pending, password);
@@ -687,7 +707,17 @@ impl NtlmAcceptor {
         let offered = n.flags;
         let mut f = flags::NTLM | flags::TARGET_INFO | flags::TARGET_TYPE_DOMAIN | flags::VERSION;
         f |= if offered & flags::UNICODE != 0 { flags::UNICODE } else { flags::OEM };
-        for bit in [flags::REQUEST_TARGET, flags::SIGN, flags::SEAL, flags::ALWAYS_SIGN, flags::EXTENDED_SESSIONSECURITY, flags::N128, flags::N56, flags::KEY_EXCH, flags::IDENTIFY] {
+        for bit in [
+            flags::REQUEST_TARGET,
+            flags::SIGN,
+            flags::SEAL,
+            flags::ALWAYS_SIGN,
+            flags::EXTENDED_SESSIONSECURITY,
+            flags::N128,
+            flags::N56,
+            flags::KEY_EXCH,
+            flags::IDENTIFY,
+        ] {
             f |= offered & bit;
         }
         Challenge {
@@ -700,7 +730,12 @@ impl NtlmAcceptor {
     }
 }
 
-fn verify(a: &Authenticate, raw: &[u8], pending: &(Vec<u8>, Vec<u8>, [u8; 8]), password: impl Fn(&str, &str) -> Option<String>) -> Result<NtlmIdentity> {
+fn verify(
+    a: &Authenticate,
+    raw: &[u8],
+    pending: &(Vec<u8>, Vec<u8>, [u8; 8]),
+    password: impl Fn(&str, &str) -> Option<String>,
+) -> Result<NtlmIdentity> {
     let (negotiate, challenge, server_challenge) = pending;
     if a.user.is_empty() || a.flags & flags::ANONYMOUS != 0 {
         return Err(AuthError::NtlmBadResponse { user: "(anonymous)".into() });
@@ -714,11 +749,17 @@ fn verify(a: &Authenticate, raw: &[u8], pending: &(Vec<u8>, Vec<u8>, [u8; 8]), p
         return Err(bad());
     }
     // The MIC binds the three messages together; a client that sets MsvAvFlags bit 0x2 says it sent one.
-    let mic_promised = resp.av_pairs()?.iter().any(|p| p.id == av::FLAGS && p.value.len() == 4 && u32::from_le_bytes([p.value[0], p.value[1], p.value[2], p.value[3]]) & 0x2 != 0);
+    let mic_promised = resp.av_pairs()?.iter().any(|p| {
+        p.id == av::FLAGS && p.value.len() == 4 && u32::from_le_bytes([p.value[0], p.value[1], p.value[2], p.value[3]]) & 0x2 != 0
+    });
     if mic_promised {
         let mic = a.mic.ok_or(AuthError::NtlmMic)?;
         let session_base_key = hmac_md5(&key, &[&resp.nt_proof]);
-        let exported = if a.flags & flags::KEY_EXCH != 0 && a.encrypted_session_key.len() == 16 { rc4(&session_base_key, &a.encrypted_session_key) } else { session_base_key.to_vec() };
+        let exported = if a.flags & flags::KEY_EXCH != 0 && a.encrypted_session_key.len() == 16 {
+            rc4(&session_base_key, &a.encrypted_session_key)
+        } else {
+            session_base_key.to_vec()
+        };
         let mut zeroed = raw.to_vec();
         zeroed[Authenticate::MIC_OFFSET..Authenticate::MIC_OFFSET + 16].fill(0);
         let want = hmac_md5(&exported, &[negotiate, challenge, &zeroed]);
@@ -757,7 +798,16 @@ impl NtlmInitiator {
     /// The NEGOTIATE message (type 1).
     pub fn negotiate(&mut self) -> Vec<u8> {
         let m = Negotiate {
-            flags: flags::UNICODE | flags::OEM | flags::REQUEST_TARGET | flags::NTLM | flags::ALWAYS_SIGN | flags::EXTENDED_SESSIONSECURITY | flags::TARGET_INFO | flags::VERSION | flags::N128 | flags::N56,
+            flags: flags::UNICODE
+                | flags::OEM
+                | flags::REQUEST_TARGET
+                | flags::NTLM
+                | flags::ALWAYS_SIGN
+                | flags::EXTENDED_SESSIONSECURITY
+                | flags::TARGET_INFO
+                | flags::VERSION
+                | flags::N128
+                | flags::N56,
             domain: String::new(),
             workstation: String::new(),
             version: Some(Version::SERVER_2019),
@@ -821,11 +871,17 @@ mod tests {
     use proptest::prelude::*;
 
     fn server() -> NtlmAcceptor {
-        NtlmAcceptor::new(ServerIdentity { nb_domain: "EXAMPLE".into(), nb_computer: "EXCH01".into(), dns_domain: "example.test".into(), dns_computer: "mail.example.test".into() })
+        NtlmAcceptor::new(ServerIdentity {
+            nb_domain: "EXAMPLE".into(),
+            nb_computer: "EXCH01".into(),
+            dns_domain: "example.test".into(),
+            dns_computer: "mail.example.test".into(),
+        })
     }
 
     fn users(user: &str, domain: &str) -> Option<String> {
-        (user.eq_ignore_ascii_case("alice") && (domain.is_empty() || domain.eq_ignore_ascii_case("EXAMPLE"))).then(|| "alice-pw".to_string())
+        (user.eq_ignore_ascii_case("alice") && (domain.is_empty() || domain.eq_ignore_ascii_case("EXAMPLE")))
+            .then(|| "alice-pw".to_string())
     }
 
     const T0: u64 = 1_767_603_600_000;
@@ -899,7 +955,17 @@ mod tests {
         let s = server();
         let mut c = NtlmInitiator::new("alice", "alice-pw", "PHONE");
         s.step(1, &c.negotiate(), [1; 8], T0, users).unwrap();
-        let a = Authenticate { flags: flags::UNICODE, lm_response: vec![0; 24], nt_response: vec![1; 24], domain: String::new(), user: "alice".into(), workstation: String::new(), encrypted_session_key: vec![], version: None, mic: None };
+        let a = Authenticate {
+            flags: flags::UNICODE,
+            lm_response: vec![0; 24],
+            nt_response: vec![1; 24],
+            domain: String::new(),
+            user: "alice".into(),
+            workstation: String::new(),
+            encrypted_session_key: vec![],
+            version: None,
+            mic: None,
+        };
         assert!(matches!(s.step(1, &a.encode(), [1; 8], T0, users), Err(AuthError::NtlmVersion(_))));
     }
 
@@ -919,11 +985,19 @@ mod tests {
     }
 
     fn version() -> impl Strategy<Value = Option<Version>> {
-        proptest::option::of((any::<u8>(), any::<u8>(), any::<u16>(), any::<u8>()).prop_map(|(major, minor, build, revision)| Version { major, minor, build, revision }))
+        proptest::option::of((any::<u8>(), any::<u8>(), any::<u16>(), any::<u8>()).prop_map(|(major, minor, build, revision)| Version {
+            major,
+            minor,
+            build,
+            revision,
+        }))
     }
 
     fn pairs() -> impl Strategy<Value = Vec<AvPair>> {
-        proptest::collection::vec((1u16..=10, proptest::collection::vec(any::<u8>(), 0..24)).prop_map(|(id, value)| AvPair { id, value }), 0..6)
+        proptest::collection::vec(
+            (1u16..=10, proptest::collection::vec(any::<u8>(), 0..24)).prop_map(|(id, value)| AvPair { id, value }),
+            0..6,
+        )
     }
 
     proptest! {

@@ -62,11 +62,7 @@ mod tests {
     fn every_code_round_trips_through_its_wire_name() {
         for &c in ResponseCode::ALL {
             assert_eq!(ResponseCode::parse(c.as_str()), Some(c));
-            assert_eq!(
-                format!("{c:?}"),
-                c.as_str(),
-                "variant name and wire name must agree"
-            );
+            assert_eq!(format!("{c:?}"), c.as_str(), "variant name and wire name must agree");
         }
         for &c in ResponseClass::ALL {
             assert_eq!(ResponseClass::parse(c.as_str()), Some(c));

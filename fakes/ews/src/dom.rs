@@ -87,10 +87,7 @@ pub(crate) fn parse(xml: &[u8]) -> Result<Document<'_>, EwsError> {
 /// The parser proper. `namespaces`, when given, receives the namespace every
 /// element resolved to, in document order; production decoders never look at
 /// namespaces (see the crate docs), so they skip the lookup.
-fn build<'a>(
-    xml: &'a [u8],
-    mut namespaces: Option<&mut Vec<Option<String>>>,
-) -> Result<Document<'a>, EwsError> {
+fn build<'a>(xml: &'a [u8], mut namespaces: Option<&mut Vec<Option<String>>>) -> Result<Document<'a>, EwsError> {
     let mut reader = Reader::from_reader(xml);
     let mut scopes = NamespaceResolver::default();
     // Sized for EWS messages (an element per 60-odd bytes, a few ids with
@@ -104,11 +101,7 @@ fn build<'a>(
     let mut root_closed = false;
     let xml_err = |offset: u64, message: String| {
         let (line, position) = line_and_position(xml, offset);
-        EwsError::Xml {
-            line,
-            position,
-            message,
-        }
+        EwsError::Xml { line, position, message }
     };
 
     loop {
@@ -139,20 +132,12 @@ fn build<'a>(
                     let message = format!("elements nested deeper than {MAX_DEPTH} levels");
                     return Err(tag_err(refuse(&mut scopes, &start, message)));
                 }
-                let (index, declares) = doc
-                    .add_element(&start, open.last_mut(), &mut scopes, reader.decoder())
-                    .map_err(tag_err)?;
+                let (index, declares) = doc.add_element(&start, open.last_mut(), &mut scopes, reader.decoder()).map_err(tag_err)?;
                 record_namespace(&start, &scopes);
-                open.push(Open {
-                    index,
-                    last_child: None,
-                    declares,
-                });
+                open.push(Open { index, last_child: None, declares });
             }
             Event::Empty(start) => {
-                let (_, declares) = doc
-                    .add_element(&start, open.last_mut(), &mut scopes, reader.decoder())
-                    .map_err(tag_err)?;
+                let (_, declares) = doc.add_element(&start, open.last_mut(), &mut scopes, reader.decoder()).map_err(tag_err)?;
                 record_namespace(&start, &scopes);
                 if declares {
                     scopes.pop();
@@ -171,40 +156,26 @@ fn build<'a>(
             // XML 1.0 line-end rules: quick-xml's `xml_content` applies the 1.1
             // rules, which would also fold U+0085 and U+2028 into LF.
             Event::Text(text) => {
-                let text = text
-                    .xml10_content()
-                    .map_err(|e| xml_err(here, e.to_string()))?;
-                doc.push_text(open.last(), text)
-                    .map_err(|m| xml_err(here, m))?;
+                let text = text.xml10_content().map_err(|e| xml_err(here, e.to_string()))?;
+                doc.push_text(open.last(), text).map_err(|m| xml_err(here, m))?;
             }
             Event::CData(data) => {
-                let text = data
-                    .xml10_content()
-                    .map_err(|e| xml_err(here, e.to_string()))?;
-                doc.push_text(open.last(), text)
-                    .map_err(|m| xml_err(here, m))?;
+                let text = data.xml10_content().map_err(|e| xml_err(here, e.to_string()))?;
+                doc.push_text(open.last(), text).map_err(|m| xml_err(here, m))?;
             }
             Event::GeneralRef(reference) => {
                 let resolved = match reference.resolve_char_ref() {
                     Ok(Some(c)) => c,
                     Ok(None) => {
-                        let name = reference
-                            .decode()
-                            .map_err(|e| xml_err(here, e.to_string()))?;
-                        predefined_entity(&name).ok_or_else(|| {
-                            xml_err(here, format!("reference to undeclared entity &{name};"))
-                        })?
+                        let name = reference.decode().map_err(|e| xml_err(here, e.to_string()))?;
+                        predefined_entity(&name).ok_or_else(|| xml_err(here, format!("reference to undeclared entity &{name};")))?
                     }
                     Err(e) => return Err(xml_err(here, e.to_string())),
                 };
-                doc.push_text(open.last(), Cow::Owned(resolved.into()))
-                    .map_err(|m| xml_err(here, m))?;
+                doc.push_text(open.last(), Cow::Owned(resolved.into())).map_err(|m| xml_err(here, m))?;
             }
             Event::DocType(_) => {
-                return Err(xml_err(
-                    here,
-                    "DTDs are not allowed in SOAP messages".into(),
-                ));
+                return Err(xml_err(here, "DTDs are not allowed in SOAP messages".into()));
             }
             Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
             Event::Eof => break,
@@ -212,26 +183,17 @@ fn build<'a>(
     }
 
     if let Some(o) = open.last() {
-        return Err(xml_err(
-            xml.len() as u64,
-            format!("document ends inside <{}>", doc.element_name(o.index)),
-        ));
+        return Err(xml_err(xml.len() as u64, format!("document ends inside <{}>", doc.element_name(o.index))));
     }
     if doc.elements.is_empty() {
-        return Err(xml_err(
-            xml.len() as u64,
-            "document has no root element".into(),
-        ));
+        return Err(xml_err(xml.len() as u64, "document has no root element".into()));
     }
     Ok(doc)
 }
 
 impl<'a> Document<'a> {
     pub(crate) fn root(&self) -> Node<'_> {
-        Node {
-            doc: self,
-            index: 0,
-        }
+        Node { doc: self, index: 0 }
     }
 
     fn str(&self, range: &Range<usize>) -> &str {
@@ -290,10 +252,7 @@ impl<'a> Document<'a> {
                     return Err(refuse(scopes, start, message));
                 }
             };
-            let attr = Attr {
-                name: self.push_str(key),
-                value: self.push_str(&value),
-            };
+            let attr = Attr { name: self.push_str(key), value: self.push_str(&value) };
             self.attrs.push(attr);
         }
         if declares {
@@ -368,17 +327,10 @@ fn predefined_entity(name: &str) -> Option<char> {
 fn line_and_position(xml: &[u8], offset: u64) -> (u64, u64) {
     let end = usize::try_from(offset).unwrap_or(usize::MAX).min(xml.len());
     let before = &xml[..end];
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
+    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
     let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
     // Count UTF-8 lead bytes so that a multi-byte character is one position.
-    let position = before[line_start..]
-        .iter()
-        .filter(|&&b| b & 0xC0 != 0x80)
-        .count() as u64
-        + 1;
+    let position = before[line_start..].iter().filter(|&&b| b & 0xC0 != 0x80).count() as u64 + 1;
     (line, position)
 }
 
@@ -419,29 +371,20 @@ impl<'a> Node<'a> {
 
     pub(crate) fn attr(&self, local: &str) -> Option<&'a str> {
         let doc = self.doc;
-        doc.attrs[self.element().attrs.clone()]
-            .iter()
-            .find(|a| doc.str(&a.name) == local)
-            .map(|a| doc.str(&a.value))
+        doc.attrs[self.element().attrs.clone()].iter().find(|a| doc.str(&a.name) == local).map(|a| doc.str(&a.value))
     }
 
     pub(crate) fn require_attr(&self, local: &str) -> Result<&'a str, EwsError> {
-        self.attr(local)
-            .ok_or_else(|| self.error(format!("required attribute {local} is missing")))
+        self.attr(local).ok_or_else(|| self.error(format!("required attribute {local} is missing")))
     }
 
     pub(crate) fn children(&self) -> impl Iterator<Item = Node<'a>> + 'a {
         let doc = self.doc;
-        std::iter::successors(self.element().first_child, move |&index| {
-            doc.elements[index].next_sibling
-        })
-        .map(move |index| Node { doc, index })
+        std::iter::successors(self.element().first_child, move |&index| doc.elements[index].next_sibling)
+            .map(move |index| Node { doc, index })
     }
 
-    pub(crate) fn children_named<'s>(
-        &'s self,
-        local: &'s str,
-    ) -> impl Iterator<Item = Node<'a>> + 's {
+    pub(crate) fn children_named<'s>(&'s self, local: &'s str) -> impl Iterator<Item = Node<'a>> + 's {
         self.children().filter(move |n| n.name() == local)
     }
 
@@ -450,8 +393,7 @@ impl<'a> Node<'a> {
     }
 
     pub(crate) fn require_child(&self, local: &str) -> Result<Node<'a>, EwsError> {
-        self.child(local)
-            .ok_or_else(|| self.error(format!("required element {local} is missing")))
+        self.child(local).ok_or_else(|| self.error(format!("required element {local} is missing")))
     }
 
     pub(crate) fn error(&self, message: impl Into<String>) -> EwsError {
@@ -475,9 +417,7 @@ impl<'a> Node<'a> {
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(self.error(format!("{what} {value:?} is not a non-negative integer")));
         }
-        digits
-            .parse()
-            .map_err(|_| self.error(format!("{what} {value:?} does not fit in 32 bits")))
+        digits.parse().map_err(|_| self.error(format!("{what} {value:?} does not fit in 32 bits")))
     }
 
     /// Collapsed text for enumeration-typed elements, where the schema
@@ -556,14 +496,8 @@ mod tests {
         assert_eq!((a.path(), a.text()), ("a".to_string(), "xy&z"));
         let c = a.require_child("b").unwrap().require_child("c").unwrap();
         assert_eq!(c.path(), "a/b/c");
-        assert_eq!(
-            (c.attr("Id"), c.attr("K"), c.attr("p")),
-            (Some("1"), Some("<"), None)
-        );
-        assert_eq!(
-            c.require_child("d").unwrap_err(),
-            EwsError::schema("a/b/c", "required element d is missing")
-        );
+        assert_eq!((c.attr("Id"), c.attr("K"), c.attr("p")), (Some("1"), Some("<"), None));
+        assert_eq!(c.require_child("d").unwrap_err(), EwsError::schema("a/b/c", "required element d is missing"));
         assert_eq!(a.children().map(|n| n.name()).collect::<Vec<_>>(), ["b"]);
     }
 
@@ -590,11 +524,7 @@ mod tests {
             b"<a x='1' x='2'/>",
             b"<a>\xff</a>",
         ] {
-            assert!(
-                matches!(parse(bad), Err(EwsError::Xml { .. })),
-                "{:?}",
-                String::from_utf8_lossy(bad)
-            );
+            assert!(matches!(parse(bad), Err(EwsError::Xml { .. })), "{:?}", String::from_utf8_lossy(bad));
         }
         let deep = "<a>".repeat(MAX_DEPTH + 1);
         assert!(matches!(parse(deep.as_bytes()), Err(EwsError::Xml { .. })));

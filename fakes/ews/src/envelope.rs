@@ -15,34 +15,20 @@ pub(crate) const TYPICAL_CAPACITY: usize = 1024;
 /// Every message this codec writes: one `soap:Envelope` declaring the three namespaces, an
 /// optional `soap:Header`, and the `soap:Body`. `capacity` is the expected length of the whole
 /// message.
-fn write_envelope(
-    capacity: usize,
-    header: Option<&dyn Fn(&mut XmlOut)>,
-    body: impl FnOnce(&mut XmlOut),
-) -> String {
+fn write_envelope(capacity: usize, header: Option<&dyn Fn(&mut XmlOut)>, body: impl FnOnce(&mut XmlOut)) -> String {
     let mut out = XmlOut::document(capacity);
-    out.elem_ns(
-        Prefix::Soap,
-        n::ENVELOPE,
-        &[Prefix::Soap, Prefix::Messages, Prefix::Types],
-        &[],
-        |o| {
-            if let Some(header) = header {
-                o.elem(Prefix::Soap, n::HEADER, &[], |o| header(o));
-            }
-            o.elem(Prefix::Soap, n::BODY, &[], body);
-        },
-    );
+    out.elem_ns(Prefix::Soap, n::ENVELOPE, &[Prefix::Soap, Prefix::Messages, Prefix::Types], &[], |o| {
+        if let Some(header) = header {
+            o.elem(Prefix::Soap, n::HEADER, &[], |o| header(o));
+        }
+        o.elem(Prefix::Soap, n::BODY, &[], body);
+    });
     out.finish()
 }
 
 /// Writes a server response. `t:ServerVersionInfo` carries its own `xmlns:t`
 /// as Exchange's does, so the header stays valid if a proxy lifts it out.
-pub(crate) fn write_response(
-    server: Option<&ServerVersionInfo>,
-    capacity: usize,
-    body: impl FnOnce(&mut XmlOut),
-) -> String {
+pub(crate) fn write_response(server: Option<&ServerVersionInfo>, capacity: usize, body: impl FnOnce(&mut XmlOut)) -> String {
     match server {
         Some(info) => write_envelope(capacity, Some(&|o: &mut XmlOut| write_server_version_info(o, info)), body),
         None => write_envelope(capacity, None, body),
@@ -63,29 +49,13 @@ fn write_server_version_info(out: &mut XmlOut, info: &ServerVersionInfo) {
     if !info.version.is_empty() {
         attrs.push((n::VERSION, info.version.as_str()));
     }
-    out.empty(
-        Prefix::Types,
-        n::SERVER_VERSION_INFO,
-        &[Prefix::Types],
-        &attrs,
-    );
+    out.empty(Prefix::Types, n::SERVER_VERSION_INFO, &[Prefix::Types], &attrs);
 }
 
 /// Writes a request (or a SendNotification, which is a request shaped like a
 /// response) with `t:RequestServerVersion` in the header.
-pub(crate) fn write_request(
-    request_server_version: &str,
-    capacity: usize,
-    body: impl FnOnce(&mut XmlOut),
-) -> String {
-    let header = |o: &mut XmlOut| {
-        o.empty(
-            Prefix::Types,
-            n::REQUEST_SERVER_VERSION,
-            &[],
-            &[(n::VERSION, request_server_version)],
-        )
-    };
+pub(crate) fn write_request(request_server_version: &str, capacity: usize, body: impl FnOnce(&mut XmlOut)) -> String {
+    let header = |o: &mut XmlOut| o.empty(Prefix::Types, n::REQUEST_SERVER_VERSION, &[], &[(n::VERSION, request_server_version)]);
     write_envelope(capacity, Some(&header), body)
 }
 
@@ -99,12 +69,7 @@ pub(crate) fn parse(xml: &[u8]) -> Result<Document<'_>, EwsError> {
     let doc = dom::parse(xml)?;
     let root = doc.root().name();
     if root != n::ENVELOPE {
-        return Err(EwsError::schema(
-            root,
-            format!(
-                "the root element is <{root}>, but a SOAP message must start with soap:Envelope"
-            ),
-        ));
+        return Err(EwsError::schema(root, format!("the root element is <{root}>, but a SOAP message must start with soap:Envelope")));
     }
     Ok(doc)
 }
@@ -127,10 +92,7 @@ pub(crate) fn payload<'a>(envelope: &Node<'a>) -> Result<Node<'a>, EwsError> {
 
 /// The body payload named `expected`; a SOAP fault in its place becomes
 /// [`EwsError::Fault`] so callers see the server's reason, not "missing element".
-pub(crate) fn expect_payload<'a>(
-    envelope: &Node<'a>,
-    expected: &str,
-) -> Result<Node<'a>, EwsError> {
+pub(crate) fn expect_payload<'a>(envelope: &Node<'a>, expected: &str) -> Result<Node<'a>, EwsError> {
     let body = body(envelope)?;
     if let Some(found) = body.child(expected) {
         return Ok(found);
@@ -138,11 +100,7 @@ pub(crate) fn expect_payload<'a>(
     if let Some(f) = body.child(n::FAULT) {
         return Err(EwsError::Fault(Box::new(fault::fault_from_node(&f)?)));
     }
-    let found = body
-        .children()
-        .next()
-        .map(|c| format!("<{}>", c.name()))
-        .unwrap_or_else(|| "nothing".into());
+    let found = body.children().next().map(|c| format!("<{}>", c.name())).unwrap_or_else(|| "nothing".into());
     Err(body.error(format!("expected <{expected}> in soap:Body, found {found}")))
 }
 
@@ -175,19 +133,8 @@ mod tests {
 
     #[test]
     fn reads_exchange_online_style_default_namespace_header() {
-        let info = parse_server_version_info(testdata::O365_SERVER_VERSION_HEADER.as_bytes())
-            .unwrap()
-            .unwrap();
-        assert_eq!(
-            info,
-            ServerVersionInfo {
-                major: 15,
-                minor: 1,
-                major_build: 619,
-                minor_build: 10,
-                version: "V2016_07_13".into()
-            }
-        );
+        let info = parse_server_version_info(testdata::O365_SERVER_VERSION_HEADER.as_bytes()).unwrap().unwrap();
+        assert_eq!(info, ServerVersionInfo { major: 15, minor: 1, major_build: 619, minor_build: 10, version: "V2016_07_13".into() });
     }
 
     #[test]
@@ -198,21 +145,11 @@ mod tests {
         assert_eq!(info.major_build, 628);
         let bad = ok.replace("MajorBuildNumber=\"628\"", "MajorBuildNumber=\"six\"");
         let err = parse_server_version_info(bad.as_bytes()).unwrap_err();
-        assert!(
-            err.to_string()
-                .contains("Envelope/Header/ServerVersionInfo"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("Envelope/Header/ServerVersionInfo"), "{err}");
         let missing = ok.replace(" MinorVersion=\"0\"", "");
-        assert!(parse_server_version_info(missing.as_bytes())
-            .unwrap_err()
-            .to_string()
-            .contains("MinorVersion"));
+        assert!(parse_server_version_info(missing.as_bytes()).unwrap_err().to_string().contains("MinorVersion"));
         let no_header = r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body/></s:Envelope>"#;
-        assert_eq!(
-            parse_server_version_info(no_header.as_bytes()).unwrap(),
-            None
-        );
+        assert_eq!(parse_server_version_info(no_header.as_bytes()).unwrap(), None);
     }
 
     #[test]
@@ -220,17 +157,11 @@ mod tests {
         let mut info = ServerVersionInfo::for_schema(crate::SchemaVersion::Exchange2013Sp1);
         let xml = write_response(Some(&info), TYPICAL_CAPACITY, |_| {});
         assert!(xml.contains(r#"<t:ServerVersionInfo xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types" MajorVersion="15" MinorVersion="0" MajorBuildNumber="847" MinorBuildNumber="32" Version="Exchange2013_SP1"/>"#), "{xml}");
-        assert_eq!(
-            parse_server_version_info(xml.as_bytes()).unwrap(),
-            Some(info.clone())
-        );
+        assert_eq!(parse_server_version_info(xml.as_bytes()).unwrap(), Some(info.clone()));
         info.version.clear();
         let xml = write_response(Some(&info), TYPICAL_CAPACITY, |_| {});
         assert!(!xml.contains(" Version=\""), "{xml}");
-        assert_eq!(
-            parse_server_version_info(xml.as_bytes()).unwrap(),
-            Some(info)
-        );
+        assert_eq!(parse_server_version_info(xml.as_bytes()).unwrap(), Some(info));
     }
 
     #[test]

@@ -10,11 +10,7 @@ pub enum EwsError {
     /// Not well-formed XML (or not UTF-8). `line` and `position` are 1-based;
     /// `position` counts characters, like Exchange's `LinePosition`.
     #[error("malformed XML at line {line}, position {position}: {message}")]
-    Xml {
-        line: u64,
-        position: u64,
-        message: String,
-    },
+    Xml { line: u64, position: u64, message: String },
 
     /// Well-formed XML that does not have the shape the EWS schema requires.
     #[error("{path}: {message}")]
@@ -23,11 +19,7 @@ pub enum EwsError {
     /// A closed enumeration (response code, event type, boolean, status…) held
     /// a value outside it.
     #[error("{path}: {value:?} is not a known {what}")]
-    UnknownValue {
-        path: String,
-        what: &'static str,
-        value: String,
-    },
+    UnknownValue { path: String, what: &'static str, value: String },
 
     /// The peer answered with a SOAP fault where a response was expected.
     #[error("SOAP fault {}: {} ({})", .0.code, .0.message, .0.faultstring)]
@@ -35,32 +27,16 @@ pub enum EwsError {
 
     /// A response message that must succeed (a SendNotification message) did not.
     #[error("{element} has ResponseClass {response_class:?} and ResponseCode {code:?}: {message}")]
-    Unsuccessful {
-        element: String,
-        response_class: String,
-        code: String,
-        message: String,
-    },
+    Unsuccessful { element: String, response_class: String, code: String, message: String },
 }
 
 impl EwsError {
     pub(crate) fn schema(path: impl Into<String>, message: impl Into<String>) -> Self {
-        EwsError::Schema {
-            path: path.into(),
-            message: message.into(),
-        }
+        EwsError::Schema { path: path.into(), message: message.into() }
     }
 
-    pub(crate) fn unknown(
-        path: impl Into<String>,
-        what: &'static str,
-        value: impl Into<String>,
-    ) -> Self {
-        EwsError::UnknownValue {
-            path: path.into(),
-            what,
-            value: value.into(),
-        }
+    pub(crate) fn unknown(path: impl Into<String>, what: &'static str, value: impl Into<String>) -> Self {
+        EwsError::UnknownValue { path: path.into(), what, value: value.into() }
     }
 
     /// The fault Exchange answers a request with when it cannot decode it: bad
@@ -71,35 +47,21 @@ impl EwsError {
     pub fn to_request_fault(&self) -> Fault {
         const SCHEMA_MESSAGE: &str = "The request failed schema validation.";
         let (code, message, detail, line_position) = match self {
-            EwsError::Xml {
-                line,
-                position,
-                message,
-            } => (
+            EwsError::Xml { line, position, message } => (
                 ResponseCode::ErrorSchemaValidation,
                 SCHEMA_MESSAGE,
                 format!("{message}. Line {line}, position {position}."),
                 Some((*line, *position)),
             ),
-            EwsError::Schema { .. } | EwsError::UnknownValue { .. } => (
-                ResponseCode::ErrorSchemaValidation,
-                SCHEMA_MESSAGE,
-                self.to_string(),
-                None,
-            ),
-            EwsError::Fault(_) | EwsError::Unsuccessful { .. } => (
-                ResponseCode::ErrorInvalidRequest,
-                "The request is invalid.",
-                self.to_string(),
-                None,
-            ),
+            EwsError::Schema { .. } | EwsError::UnknownValue { .. } => {
+                (ResponseCode::ErrorSchemaValidation, SCHEMA_MESSAGE, self.to_string(), None)
+            }
+            EwsError::Fault(_) | EwsError::Unsuccessful { .. } => {
+                (ResponseCode::ErrorInvalidRequest, "The request is invalid.", self.to_string(), None)
+            }
         };
         Fault {
-            faultcode: format!(
-                "{}:{}",
-                crate::ns::Prefix::FaultCode.as_str(),
-                code.as_str()
-            ),
+            faultcode: format!("{}:{}", crate::ns::Prefix::FaultCode.as_str(), code.as_str()),
             faultstring: format!("{}: {detail}", message.trim_end_matches('.')),
             code,
             message: message.to_owned(),
@@ -114,28 +76,16 @@ mod tests {
 
     #[test]
     fn messages_are_actionable() {
-        let e = EwsError::Xml {
-            line: 3,
-            position: 7,
-            message: "unexpected end".into(),
-        };
-        assert_eq!(
-            e.to_string(),
-            "malformed XML at line 3, position 7: unexpected end"
-        );
+        let e = EwsError::Xml { line: 3, position: 7, message: "unexpected end".into() };
+        assert_eq!(e.to_string(), "malformed XML at line 3, position 7: unexpected end");
         let f = e.to_request_fault();
         assert_eq!(f.faultcode, "a:ErrorSchemaValidation");
         assert_eq!(f.code, ResponseCode::ErrorSchemaValidation);
         assert_eq!(f.line_position, Some((3, 7)));
-        assert!(f
-            .faultstring
-            .starts_with("The request failed schema validation: "));
+        assert!(f.faultstring.starts_with("The request failed schema validation: "));
 
         let e = EwsError::unknown("Envelope/Body/X", "event type", "Nope");
-        assert_eq!(
-            e.to_string(),
-            "Envelope/Body/X: \"Nope\" is not a known event type"
-        );
+        assert_eq!(e.to_string(), "Envelope/Body/X: \"Nope\" is not a known event type");
         assert_eq!(e.to_request_fault().line_position, None);
     }
 }

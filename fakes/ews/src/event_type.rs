@@ -21,15 +21,8 @@ wire_enum! {
 
 impl EventType {
     /// The seven kinds a client may subscribe to — exchangelib's default set.
-    pub const SUBSCRIBABLE: [Self; 7] = [
-        Self::Copied,
-        Self::Created,
-        Self::Deleted,
-        Self::Modified,
-        Self::Moved,
-        Self::NewMail,
-        Self::FreeBusyChanged,
-    ];
+    pub const SUBSCRIBABLE: [Self; 7] =
+        [Self::Copied, Self::Created, Self::Deleted, Self::Modified, Self::Moved, Self::NewMail, Self::FreeBusyChanged];
 
     pub fn is_subscribable(self) -> bool {
         self != Self::Status

@@ -14,10 +14,7 @@ pub enum FolderRef {
     /// a fake must accept both.
     Distinguished { id: String, mailbox: Option<String> },
     /// `t:FolderId Id=… ChangeKey=…`.
-    Id {
-        id: String,
-        change_key: Option<String>,
-    },
+    Id { id: String, change_key: Option<String> },
 }
 
 /// The folder properties a fake server reports, enough for exchangelib to
@@ -45,18 +42,13 @@ pub(crate) fn write_folder_ids(out: &mut XmlOut, container: Prefix, folders: &[F
 fn write_folder_ref(out: &mut XmlOut, folder: &FolderRef) {
     match folder {
         FolderRef::Distinguished { id, mailbox } => {
-            out.elem(
-                Prefix::Types,
-                n::DISTINGUISHED_FOLDER_ID,
-                &[(n::ID, id)],
-                |o| {
-                    if let Some(address) = mailbox {
-                        o.elem(Prefix::Types, n::MAILBOX, &[], |o| {
-                            o.leaf(Prefix::Types, n::EMAIL_ADDRESS, &[], address);
-                        });
-                    }
-                },
-            );
+            out.elem(Prefix::Types, n::DISTINGUISHED_FOLDER_ID, &[(n::ID, id)], |o| {
+                if let Some(address) = mailbox {
+                    o.elem(Prefix::Types, n::MAILBOX, &[], |o| {
+                        o.leaf(Prefix::Types, n::EMAIL_ADDRESS, &[], address);
+                    });
+                }
+            });
         }
         FolderRef::Id { id, change_key } => {
             write_id_attrs(out, n::FOLDER_ID, id, change_key.as_deref());
@@ -67,12 +59,7 @@ fn write_folder_ref(out: &mut XmlOut, folder: &FolderRef) {
 /// `<t:{element} Id=… [ChangeKey=…]/>`, the shape of every id type.
 pub(crate) fn write_id_attrs(out: &mut XmlOut, element: &str, id: &str, change_key: Option<&str>) {
     match change_key {
-        Some(ck) => out.empty(
-            Prefix::Types,
-            element,
-            &[],
-            &[(n::ID, id), (n::CHANGE_KEY, ck)],
-        ),
+        Some(ck) => out.empty(Prefix::Types, element, &[], &[(n::ID, id), (n::CHANGE_KEY, ck)]),
         None => out.empty(Prefix::Types, element, &[], &[(n::ID, id)]),
     }
 }
@@ -86,30 +73,19 @@ pub(crate) fn read_folder_ids(container: &Node<'_>) -> Result<Vec<FolderRef>, Ew
         .map(|child| match child.name() {
             n::DISTINGUISHED_FOLDER_ID => Ok(FolderRef::Distinguished {
                 id: child.require_attr(n::ID)?.to_owned(),
-                mailbox: child
-                    .child(n::MAILBOX)
-                    .and_then(|m| m.child(n::EMAIL_ADDRESS))
-                    .map(|e| e.text().to_owned()),
+                mailbox: child.child(n::MAILBOX).and_then(|m| m.child(n::EMAIL_ADDRESS)).map(|e| e.text().to_owned()),
             }),
-            n::FOLDER_ID => Ok(FolderRef::Id {
-                id: child.require_attr(n::ID)?.to_owned(),
-                change_key: child.attr(n::CHANGE_KEY).map(str::to_owned),
-            }),
-            other => Err(child.error(format!(
-                "<{other}> is not a folder id; expected {} or {}",
-                n::DISTINGUISHED_FOLDER_ID,
-                n::FOLDER_ID
-            ))),
+            n::FOLDER_ID => {
+                Ok(FolderRef::Id { id: child.require_attr(n::ID)?.to_owned(), change_key: child.attr(n::CHANGE_KEY).map(str::to_owned) })
+            }
+            other => Err(child.error(format!("<{other}> is not a folder id; expected {} or {}", n::DISTINGUISHED_FOLDER_ID, n::FOLDER_ID))),
         })
         .collect()
 }
 
 /// `(Id, ChangeKey)` of any id-typed element.
 pub(crate) fn read_id_attrs(node: &Node<'_>) -> Result<(String, Option<String>), EwsError> {
-    Ok((
-        node.require_attr(n::ID)?.to_owned(),
-        node.attr(n::CHANGE_KEY).map(str::to_owned),
-    ))
+    Ok((node.require_attr(n::ID)?.to_owned(), node.attr(n::CHANGE_KEY).map(str::to_owned)))
 }
 
 /// Writes `t:Folder` in the schema's order (FolderId, DisplayName,
@@ -118,24 +94,9 @@ pub(crate) fn write_folder(out: &mut XmlOut, folder: &FolderInfo) {
     out.elem(Prefix::Types, n::FOLDER, &[], |o| {
         write_id_attrs(o, n::FOLDER_ID, &folder.folder_id, Some(&folder.change_key));
         o.leaf(Prefix::Types, n::DISPLAY_NAME, &[], &folder.display_name);
-        o.leaf_number(
-            Prefix::Types,
-            n::TOTAL_COUNT,
-            &[],
-            folder.total_count.into(),
-        );
-        o.leaf_number(
-            Prefix::Types,
-            n::CHILD_FOLDER_COUNT,
-            &[],
-            folder.child_folder_count.into(),
-        );
-        o.leaf_number(
-            Prefix::Types,
-            n::UNREAD_COUNT,
-            &[],
-            folder.unread_count.into(),
-        );
+        o.leaf_number(Prefix::Types, n::TOTAL_COUNT, &[], folder.total_count.into());
+        o.leaf_number(Prefix::Types, n::CHILD_FOLDER_COUNT, &[], folder.child_folder_count.into());
+        o.leaf_number(Prefix::Types, n::UNREAD_COUNT, &[], folder.unread_count.into());
     });
 }
 
@@ -153,10 +114,7 @@ pub(crate) fn read_folder(node: &Node<'_>) -> Result<FolderInfo, EwsError> {
     Ok(FolderInfo {
         folder_id: id.require_attr(n::ID)?.to_owned(),
         change_key: id.attr(n::CHANGE_KEY).unwrap_or_default().to_owned(),
-        display_name: node
-            .child(n::DISPLAY_NAME)
-            .map(|d| d.text().to_owned())
-            .unwrap_or_default(),
+        display_name: node.child(n::DISPLAY_NAME).map(|d| d.text().to_owned()).unwrap_or_default(),
         total_count: count(n::TOTAL_COUNT)?,
         unread_count: count(n::UNREAD_COUNT)?,
         child_folder_count: count(n::CHILD_FOLDER_COUNT)?,

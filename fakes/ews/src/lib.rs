@@ -75,14 +75,13 @@ pub use event_type::EventType;
 pub use fault::{parse_fault, parse_fault_back_off, write_fault, write_fault_with_back_off, Fault};
 pub use folder::{FolderInfo, FolderRef};
 pub use notification::{
-    parse_send_notification, parse_send_notification_result, write_send_notification,
-    write_send_notification_result, Event, Notification, ObjectId, SubscriptionStatus,
+    parse_send_notification, parse_send_notification_result, write_send_notification, write_send_notification_result, Event, Notification,
+    ObjectId, SubscriptionStatus,
 };
 pub use request::{parse_request, Operation, PushSubscriptionRequest, RequestEnvelope};
 pub use request_writer::write_request;
 pub use response::{
-    parse_error_response, parse_get_folder_response, parse_subscribe_response,
-    parse_unsubscribe_response, write_error_response, write_get_folder_response,
-    write_subscribe_response, write_unsubscribe_response, ResponseError,
+    parse_error_response, parse_get_folder_response, parse_subscribe_response, parse_unsubscribe_response, write_error_response,
+    write_get_folder_response, write_subscribe_response, write_unsubscribe_response, ResponseError,
 };
 pub use version::{SchemaVersion, ServerVersionInfo};

@@ -14,14 +14,8 @@ use crate::{EventType, EwsError, ResponseClass, ResponseCode, SchemaVersion};
 /// (`ItemId` / `FolderId`, `OldItemId` / `OldFolderId`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ObjectId {
-    Item {
-        id: String,
-        change_key: Option<String>,
-    },
-    Folder {
-        id: String,
-        change_key: Option<String>,
-    },
+    Item { id: String, change_key: Option<String> },
+    Folder { id: String, change_key: Option<String> },
 }
 
 /// One event. Fields are options rather than per-kind variants so that a
@@ -72,19 +66,14 @@ impl SubscriptionStatus {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [SubscriptionStatus::Ok, SubscriptionStatus::Unsubscribe]
-            .into_iter()
-            .find(|v| v.as_str() == s)
+        [SubscriptionStatus::Ok, SubscriptionStatus::Unsubscribe].into_iter().find(|v| v.as_str() == s)
     }
 }
 
 /// Writes the POST body Exchange sends: one `SendNotificationResponseMessage`
 /// (Success, NoError) per notification, `m:Notification` in the messages
 /// namespace and everything inside it in the types namespace.
-pub fn write_send_notification(
-    request_server_version: SchemaVersion,
-    notifications: &[Notification],
-) -> String {
+pub fn write_send_notification(request_server_version: SchemaVersion, notifications: &[Notification]) -> String {
     let capacity = estimated_len(notifications);
     envelope::write_request(request_server_version.as_str(), capacity, |o| {
         o.elem(Prefix::Messages, n::SEND_NOTIFICATION, &[], |o| {
@@ -92,12 +81,7 @@ pub fn write_send_notification(
                 for notification in notifications {
                     let attrs = [(n::RESPONSE_CLASS, ResponseClass::Success.as_str())];
                     o.elem(Prefix::Messages, MESSAGE, &attrs, |o| {
-                        o.leaf(
-                            Prefix::Messages,
-                            n::RESPONSE_CODE,
-                            &[],
-                            ResponseCode::NoError.as_str(),
-                        );
+                        o.leaf(Prefix::Messages, n::RESPONSE_CODE, &[], ResponseCode::NoError.as_str());
                         write_notification(o, notification);
                     });
                 }
@@ -126,15 +110,12 @@ fn estimated_len(notifications: &[Notification]) -> usize {
     }
     fn object_len(object: &Option<ObjectId>) -> usize {
         match object {
-            Some(ObjectId::Item { id, change_key } | ObjectId::Folder { id, change_key }) => {
-                id.len() + len(change_key.as_ref())
-            }
+            Some(ObjectId::Item { id, change_key } | ObjectId::Folder { id, change_key }) => id.len() + len(change_key.as_ref()),
             None => 0,
         }
     }
     fn id_len(id: &Option<(String, Option<String>)>) -> usize {
-        id.as_ref()
-            .map_or(0, |(id, ck)| id.len() + len(ck.as_ref()))
+        id.as_ref().map_or(0, |(id, ck)| id.len() + len(ck.as_ref()))
     }
     let event_len = |e: &Event| {
         EVENT_MARKUP
@@ -149,33 +130,16 @@ fn estimated_len(notifications: &[Notification]) -> usize {
         + notifications
             .iter()
             .map(|n| {
-                NOTIFICATION_MARKUP
-                    + n.subscription_id.len()
-                    + n.previous_watermark.len()
-                    + n.events.iter().map(event_len).sum::<usize>()
+                NOTIFICATION_MARKUP + n.subscription_id.len() + n.previous_watermark.len() + n.events.iter().map(event_len).sum::<usize>()
             })
             .sum::<usize>()
 }
 
 fn write_notification(o: &mut XmlOut, notification: &Notification) {
     o.elem(Prefix::Messages, n::NOTIFICATION, &[], |o| {
-        o.leaf(
-            Prefix::Types,
-            n::SUBSCRIPTION_ID,
-            &[],
-            &notification.subscription_id,
-        );
-        o.leaf(
-            Prefix::Types,
-            n::PREVIOUS_WATERMARK,
-            &[],
-            &notification.previous_watermark,
-        );
-        let more = if notification.more_events {
-            n::TRUE
-        } else {
-            n::FALSE
-        };
+        o.leaf(Prefix::Types, n::SUBSCRIPTION_ID, &[], &notification.subscription_id);
+        o.leaf(Prefix::Types, n::PREVIOUS_WATERMARK, &[], &notification.previous_watermark);
+        let more = if notification.more_events { n::TRUE } else { n::FALSE };
         o.leaf(Prefix::Types, n::MORE_EVENTS, &[], more);
         for event in &notification.events {
             write_event(o, event);
@@ -259,24 +223,12 @@ fn read_notification(node: &Node<'_>) -> Result<Notification, EwsError> {
             n::MORE_EVENTS => more_events = child.parse_bool(child.text(), "MoreEvents boolean")?,
             name => match EventType::parse(name) {
                 Some(kind) => events.push(read_event(&child, kind)?),
-                None => {
-                    return Err(EwsError::unknown(
-                        child.path(),
-                        "notification event element",
-                        name,
-                    ))
-                }
+                None => return Err(EwsError::unknown(child.path(), "notification event element", name)),
             },
         }
     }
-    let subscription_id =
-        subscription_id.ok_or_else(|| node.error("required element SubscriptionId is missing"))?;
-    Ok(Notification {
-        subscription_id,
-        previous_watermark,
-        more_events,
-        events,
-    })
+    let subscription_id = subscription_id.ok_or_else(|| node.error("required element SubscriptionId is missing"))?;
+    Ok(Notification { subscription_id, previous_watermark, more_events, events })
 }
 
 /// The children an event is read from, each the first child of its name,
@@ -319,32 +271,18 @@ impl<'a> EventChildren<'a> {
 
 fn read_event(node: &Node<'_>, kind: EventType) -> Result<Event, EwsError> {
     let found = EventChildren::of(node);
-    let object = read_object(
-        node,
-        (n::ITEM_ID, found.item_id),
-        (n::FOLDER_ID, found.folder_id),
-    )?;
-    let old_object = read_object(
-        node,
-        (n::OLD_ITEM_ID, found.old_item_id),
-        (n::OLD_FOLDER_ID, found.old_folder_id),
-    )?;
+    let object = read_object(node, (n::ITEM_ID, found.item_id), (n::FOLDER_ID, found.folder_id))?;
+    let old_object = read_object(node, (n::OLD_ITEM_ID, found.old_item_id), (n::OLD_FOLDER_ID, found.old_folder_id))?;
     let id_pair = |c: Option<Node<'_>>| c.map(|c| read_id_attrs(&c)).transpose();
     Ok(Event {
         kind,
-        watermark: found
-            .watermark
-            .map(|w| w.text().to_owned())
-            .unwrap_or_default(),
+        watermark: found.watermark.map(|w| w.text().to_owned()).unwrap_or_default(),
         timestamp: found.time_stamp.map(|t| t.text().to_owned()),
         object,
         parent_folder_id: id_pair(found.parent_folder_id)?,
         old_object,
         old_parent_folder_id: id_pair(found.old_parent_folder_id)?,
-        unread_count: found
-            .unread_count
-            .map(|c| c.parse_u32(c.text(), "UnreadCount"))
-            .transpose()?,
+        unread_count: found.unread_count.map(|c| c.parse_u32(c.text(), "UnreadCount")).transpose()?,
     })
 }
 
@@ -356,9 +294,7 @@ fn read_object(
     (folder, folder_node): (&str, Option<Node<'_>>),
 ) -> Result<Option<ObjectId>, EwsError> {
     match (item_node, folder_node) {
-        (Some(_), Some(_)) => Err(node.error(format!(
-            "both {item} and {folder} are present; the schema allows one"
-        ))),
+        (Some(_), Some(_)) => Err(node.error(format!("both {item} and {folder} are present; the schema allows one"))),
         (Some(i), None) => {
             let (id, change_key) = read_id_attrs(&i)?;
             Ok(Some(ObjectId::Item { id, change_key }))
@@ -376,12 +312,7 @@ pub fn write_send_notification_result(status: SubscriptionStatus) -> String {
     // The whole message is under 400 bytes.
     envelope::write_bare(512, |o| {
         o.elem(Prefix::Messages, n::SEND_NOTIFICATION_RESULT, &[], |o| {
-            o.leaf(
-                Prefix::Messages,
-                n::SUBSCRIPTION_STATUS,
-                &[],
-                status.as_str(),
-            );
+            o.leaf(Prefix::Messages, n::SUBSCRIPTION_STATUS, &[], status.as_str());
         });
     })
 }
@@ -394,13 +325,8 @@ pub fn parse_send_notification_result(xml: &[u8]) -> Result<SubscriptionStatus, 
     let env = doc.root();
     let result = envelope::expect_payload(&env, n::SEND_NOTIFICATION_RESULT)?;
     let status = result.require_child(n::SUBSCRIPTION_STATUS)?;
-    SubscriptionStatus::parse(status.token()).ok_or_else(|| {
-        EwsError::unknown(
-            status.path(),
-            "SubscriptionStatus (OK or Unsubscribe)",
-            status.text(),
-        )
-    })
+    SubscriptionStatus::parse(status.token())
+        .ok_or_else(|| EwsError::unknown(status.path(), "SubscriptionStatus (OK or Unsubscribe)", status.text()))
 }
 
 #[cfg(test)]
@@ -409,16 +335,12 @@ mod tests {
     use crate::{dom, testdata};
 
     fn item(id: &str, ck: &str) -> Option<ObjectId> {
-        Some(ObjectId::Item {
-            id: id.into(),
-            change_key: Some(ck.into()),
-        })
+        Some(ObjectId::Item { id: id.into(), change_key: Some(ck.into()) })
     }
 
     #[test]
     fn exchange_2010_sp2_capture_with_new_mail_and_folder_modified() {
-        let got = parse_send_notification(testdata::EXCHANGE_2010_SP2_SEND_NOTIFICATION.as_bytes())
-            .unwrap();
+        let got = parse_send_notification(testdata::EXCHANGE_2010_SP2_SEND_NOTIFICATION.as_bytes()).unwrap();
         assert_eq!(
             got,
             vec![Notification {
@@ -430,8 +352,14 @@ mod tests {
                         kind: EventType::NewMail,
                         watermark: "AQAAAIvIDm3ifcZMlaZ6rBHgwEyABQAAAAAAAAE=".into(),
                         timestamp: Some("2015-07-13T09:41:25Z".into()),
-                        object: item("AAMkADU1YjM0ZTQyLTc0ZDctNGJjMi1iNzk4LWI2NjU0NWQ3OGY1MQBGAAAAAABF4z3AAA==", "CQAAABYAAADq2IM5JZoaR6V3Gv2h7UHNAAAAGrgS"),
-                        parent_folder_id: Some(("AQMkADU1YjM0ZTQyLTc0ZDctNGJjMi1iNzk4LWI2NjU0NWQ3OGY1MQAuAAAD".into(), Some("AQAAAA==".into()))),
+                        object: item(
+                            "AAMkADU1YjM0ZTQyLTc0ZDctNGJjMi1iNzk4LWI2NjU0NWQ3OGY1MQBGAAAAAABF4z3AAA==",
+                            "CQAAABYAAADq2IM5JZoaR6V3Gv2h7UHNAAAAGrgS"
+                        ),
+                        parent_folder_id: Some((
+                            "AQMkADU1YjM0ZTQyLTc0ZDctNGJjMi1iNzk4LWI2NjU0NWQ3OGY1MQAuAAAD".into(),
+                            Some("AQAAAA==".into())
+                        )),
                         old_object: None,
                         old_parent_folder_id: None,
                         unread_count: None,
@@ -444,7 +372,10 @@ mod tests {
                             id: "AQMkADU1YjM0ZTQyLTc0ZDctNGJjMi1iNzk4LWI2NjU0NWQ3OGY1MQAuAAAD".into(),
                             change_key: Some("AQAAABYAAADq2IM5JZoaR6V3Gv2h7UHNAAAAGrgT".into()),
                         }),
-                        parent_folder_id: Some(("AQMkADU1YjM0ZTQyLTc0ZDctNGJjMi1iNzk4LWI2NjU0NWQ3OGY1MQAuAAAB".into(), Some("AQAAAA==".into()))),
+                        parent_folder_id: Some((
+                            "AQMkADU1YjM0ZTQyLTc0ZDctNGJjMi1iNzk4LWI2NjU0NWQ3OGY1MQAuAAAB".into(),
+                            Some("AQAAAA==".into())
+                        )),
                         old_object: None,
                         old_parent_folder_id: None,
                         unread_count: Some(1),
@@ -456,8 +387,7 @@ mod tests {
 
     #[test]
     fn status_event_notification() {
-        let got =
-            parse_send_notification(testdata::EXCHANGELIB_STATUS_NOTIFICATION.as_bytes()).unwrap();
+        let got = parse_send_notification(testdata::EXCHANGELIB_STATUS_NOTIFICATION.as_bytes()).unwrap();
         assert_eq!(
             got,
             vec![Notification {
@@ -490,25 +420,20 @@ mod tests {
             old_parent_folder_id: Some(("OP".into(), Some("K".into()))),
             unread_count: None,
         };
-        let n = Notification {
-            subscription_id: "S".into(),
-            previous_watermark: "W1".into(),
-            more_events: true,
-            events: vec![moved],
-        };
+        let n = Notification { subscription_id: "S".into(), previous_watermark: "W1".into(), more_events: true, events: vec![moved] };
         let xml = write_send_notification(SchemaVersion::Exchange2010Sp2, std::slice::from_ref(&n));
+        assert!(xml.contains(r#"<t:RequestServerVersion Version="Exchange2010_SP2"/>"#), "{xml}");
         assert!(
-            xml.contains(r#"<t:RequestServerVersion Version="Exchange2010_SP2"/>"#),
+            xml.contains(concat!(
+                r#"<m:SendNotification><m:ResponseMessages><m:SendNotificationResponseMessage ResponseClass="Success">"#,
+                r#"<m:ResponseCode>NoError</m:ResponseCode><m:Notification><t:SubscriptionId>S</t:SubscriptionId>"#,
+                r#"<t:PreviousWatermark>W1</t:PreviousWatermark><t:MoreEvents>true</t:MoreEvents><t:MovedEvent>"#,
+                r#"<t:Watermark>W2</t:Watermark><t:TimeStamp>2024-01-01T10:00:00Z</t:TimeStamp>"#,
+                r#"<t:ItemId Id="I&amp;1" ChangeKey="C1"/><t:ParentFolderId Id="P"/><t:OldItemId Id="I0" ChangeKey="C0"/>"#,
+                r#"<t:OldParentFolderId Id="OP" ChangeKey="K"/></t:MovedEvent></m:Notification>"#
+            )),
             "{xml}"
         );
-        assert!(xml.contains(concat!(
-            r#"<m:SendNotification><m:ResponseMessages><m:SendNotificationResponseMessage ResponseClass="Success">"#,
-            r#"<m:ResponseCode>NoError</m:ResponseCode><m:Notification><t:SubscriptionId>S</t:SubscriptionId>"#,
-            r#"<t:PreviousWatermark>W1</t:PreviousWatermark><t:MoreEvents>true</t:MoreEvents><t:MovedEvent>"#,
-            r#"<t:Watermark>W2</t:Watermark><t:TimeStamp>2024-01-01T10:00:00Z</t:TimeStamp>"#,
-            r#"<t:ItemId Id="I&amp;1" ChangeKey="C1"/><t:ParentFolderId Id="P"/><t:OldItemId Id="I0" ChangeKey="C0"/>"#,
-            r#"<t:OldParentFolderId Id="OP" ChangeKey="K"/></t:MovedEvent></m:Notification>"#
-        )), "{xml}");
         let root = dom::parse_tree(xml.as_bytes()).unwrap();
         let notification = &root.children[1].children[0].children[0].children[0].children[1];
         assert_eq!(notification.name, "Notification");
@@ -523,15 +448,8 @@ mod tests {
     #[test]
     fn estimate_covers_the_markup() {
         assert_eq!(MESSAGE, n::response_message_name(n::SEND_NOTIFICATION));
-        let longest = EventType::ALL
-            .iter()
-            .copied()
-            .max_by_key(|k| k.as_str().len())
-            .unwrap();
-        let object = Some(ObjectId::Folder {
-            id: String::new(),
-            change_key: Some(String::new()),
-        });
+        let longest = EventType::ALL.iter().copied().max_by_key(|k| k.as_str().len()).unwrap();
+        let object = Some(ObjectId::Folder { id: String::new(), change_key: Some(String::new()) });
         let event = Event {
             kind: longest,
             watermark: String::new(),
@@ -548,8 +466,7 @@ mod tests {
             more_events: false,
             events: vec![event.clone(); events],
         };
-        let len =
-            |ns: &[Notification]| write_send_notification(SchemaVersion::Exchange2010Sp2, ns).len();
+        let len = |ns: &[Notification]| write_send_notification(SchemaVersion::Exchange2010Sp2, ns).len();
         let envelope = len(&[]);
         let one = len(&[notification(0)]) - envelope;
         let event_len = len(&[notification(1)]) - envelope - one;
@@ -563,32 +480,16 @@ mod tests {
     #[test]
     fn notification_problems_are_reported() {
         let base = testdata::EXCHANGELIB_STATUS_NOTIFICATION;
-        let e = parse_send_notification(base.replace("StatusEvent", "PingEvent").as_bytes())
-            .unwrap_err();
-        assert!(
-            matches!(&e, EwsError::UnknownValue { value, .. } if value == "PingEvent"),
-            "{e}"
-        );
-        let e = parse_send_notification(
-            base.replace("\"Success\"", "\"Error\"")
-                .replace(">NoError<", ">ErrorReadEventsFailed<")
-                .as_bytes(),
-        )
-        .unwrap_err();
-        assert!(
-            matches!(&e, EwsError::Unsuccessful { code, .. } if code == "ErrorReadEventsFailed"),
-            "{e}"
-        );
+        let e = parse_send_notification(base.replace("StatusEvent", "PingEvent").as_bytes()).unwrap_err();
+        assert!(matches!(&e, EwsError::UnknownValue { value, .. } if value == "PingEvent"), "{e}");
+        let e =
+            parse_send_notification(base.replace("\"Success\"", "\"Error\"").replace(">NoError<", ">ErrorReadEventsFailed<").as_bytes())
+                .unwrap_err();
+        assert!(matches!(&e, EwsError::Unsuccessful { code, .. } if code == "ErrorReadEventsFailed"), "{e}");
         let e = parse_send_notification(base.replace(">false<", ">maybe<").as_bytes()).unwrap_err();
         assert!(e.to_string().contains("MoreEvents"), "{e}");
-        let two_ids = base.replace(
-            "<t:Watermark>BBBBB=</t:Watermark>",
-            "<t:ItemId Id=\"a\"/><t:FolderId Id=\"b\"/>",
-        );
-        assert!(parse_send_notification(two_ids.as_bytes())
-            .unwrap_err()
-            .to_string()
-            .contains("both ItemId and FolderId"));
+        let two_ids = base.replace("<t:Watermark>BBBBB=</t:Watermark>", "<t:ItemId Id=\"a\"/><t:FolderId Id=\"b\"/>");
+        assert!(parse_send_notification(two_ids.as_bytes()).unwrap_err().to_string().contains("both ItemId and FolderId"));
     }
 
     #[test]
@@ -596,34 +497,21 @@ mod tests {
         for status in [SubscriptionStatus::Ok, SubscriptionStatus::Unsubscribe] {
             let xml = write_send_notification_result(status);
             assert!(!xml.contains("Header"));
-            assert!(xml.contains(&format!("<m:SendNotificationResult><m:SubscriptionStatus>{}</m:SubscriptionStatus></m:SendNotificationResult>", status.as_str())));
-            assert_eq!(
-                parse_send_notification_result(xml.as_bytes()).unwrap(),
-                status
-            );
+            assert!(xml.contains(&format!(
+                "<m:SendNotificationResult><m:SubscriptionStatus>{}</m:SubscriptionStatus></m:SendNotificationResult>",
+                status.as_str()
+            )));
+            assert_eq!(parse_send_notification_result(xml.as_bytes()).unwrap(), status);
         }
+        assert_eq!(parse_send_notification_result(testdata::EXCHANGELIB_RESULT_OK.as_bytes()).unwrap(), SubscriptionStatus::Ok);
         assert_eq!(
-            parse_send_notification_result(testdata::EXCHANGELIB_RESULT_OK.as_bytes()).unwrap(),
-            SubscriptionStatus::Ok
-        );
-        assert_eq!(
-            parse_send_notification_result(testdata::EXCHANGELIB_RESULT_UNSUBSCRIBE.as_bytes())
-                .unwrap(),
+            parse_send_notification_result(testdata::EXCHANGELIB_RESULT_UNSUBSCRIBE.as_bytes()).unwrap(),
             SubscriptionStatus::Unsubscribe
         );
         let lower = testdata::EXCHANGELIB_RESULT_OK.replace(">OK<", ">ok<");
-        assert!(matches!(
-            parse_send_notification_result(lower.as_bytes()),
-            Err(EwsError::UnknownValue { .. })
-        ));
-        let empty_body = format!(
-            r#"<s:Envelope xmlns:s="{}"><s:Body/></s:Envelope>"#,
-            crate::ns::SOAP
-        );
+        assert!(matches!(parse_send_notification_result(lower.as_bytes()), Err(EwsError::UnknownValue { .. })));
+        let empty_body = format!(r#"<s:Envelope xmlns:s="{}"><s:Body/></s:Envelope>"#, crate::ns::SOAP);
         let e = parse_send_notification_result(empty_body.as_bytes()).unwrap_err();
-        assert!(
-            e.to_string().contains("expected <SendNotificationResult>"),
-            "{e}"
-        );
+        assert!(e.to_string().contains("expected <SendNotificationResult>"), "{e}");
     }
 }

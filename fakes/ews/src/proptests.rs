@@ -29,32 +29,12 @@ fn schema_version() -> impl Strategy<Value = SchemaVersion> {
 }
 
 fn server() -> impl Strategy<Value = ServerVersionInfo> {
-    (
-        any::<u32>(),
-        any::<u32>(),
-        any::<u32>(),
-        any::<u32>(),
-        text(),
-    )
-        .prop_map(
-            |(major, minor, major_build, minor_build, version)| ServerVersionInfo {
-                major,
-                minor,
-                major_build,
-                minor_build,
-                version,
-            },
-        )
+    (any::<u32>(), any::<u32>(), any::<u32>(), any::<u32>(), text())
+        .prop_map(|(major, minor, major_build, minor_build, version)| ServerVersionInfo { major, minor, major_build, minor_build, version })
 }
 
 fn error_code() -> impl Strategy<Value = ResponseCode> {
-    prop::sample::select(
-        ResponseCode::ALL
-            .iter()
-            .copied()
-            .filter(|c| *c != ResponseCode::NoError)
-            .collect::<Vec<_>>(),
-    )
+    prop::sample::select(ResponseCode::ALL.iter().copied().filter(|c| *c != ResponseCode::NoError).collect::<Vec<_>>())
 }
 
 fn response_error() -> impl Strategy<Value = ResponseError> {
@@ -75,24 +55,9 @@ fn push_request() -> impl Strategy<Value = PushSubscriptionRequest> {
         vec(prop::sample::select(EventType::SUBSCRIBABLE.to_vec()), 0..9),
         (opt_text(), opt_text(), opt_text(), opt_text()),
     )
-        .prop_map(
-            |(
-                subscribe_to_all_folders,
-                folder_ids,
-                event_types,
-                (watermark, status_frequency, url, caller_data),
-            )| {
-                PushSubscriptionRequest {
-                    subscribe_to_all_folders,
-                    folder_ids,
-                    event_types,
-                    watermark,
-                    status_frequency,
-                    url,
-                    caller_data,
-                }
-            },
-        )
+        .prop_map(|(subscribe_to_all_folders, folder_ids, event_types, (watermark, status_frequency, url, caller_data))| {
+            PushSubscriptionRequest { subscribe_to_all_folders, folder_ids, event_types, watermark, status_frequency, url, caller_data }
+        })
 }
 
 fn object_id() -> impl Strategy<Value = ObjectId> {
@@ -113,68 +78,35 @@ fn event() -> impl Strategy<Value = Event> {
         proptest::option::of((text(), opt_text())),
         proptest::option::of(any::<u32>()),
     )
-        .prop_map(
-            |(
-                kind,
-                watermark,
-                timestamp,
-                object,
-                parent_folder_id,
-                old_object,
-                old_parent_folder_id,
-                unread_count,
-            )| {
-                Event {
-                    kind,
-                    watermark,
-                    timestamp,
-                    object,
-                    parent_folder_id,
-                    old_object,
-                    old_parent_folder_id,
-                    unread_count,
-                }
-            },
-        )
+        .prop_map(|(kind, watermark, timestamp, object, parent_folder_id, old_object, old_parent_folder_id, unread_count)| Event {
+            kind,
+            watermark,
+            timestamp,
+            object,
+            parent_folder_id,
+            old_object,
+            old_parent_folder_id,
+            unread_count,
+        })
 }
 
 fn notification() -> impl Strategy<Value = Notification> {
-    (text(), text(), any::<bool>(), vec(event(), 0..5)).prop_map(
-        |(subscription_id, previous_watermark, more_events, events)| Notification {
-            subscription_id,
-            previous_watermark,
-            more_events,
-            events,
-        },
-    )
+    (text(), text(), any::<bool>(), vec(event(), 0..5)).prop_map(|(subscription_id, previous_watermark, more_events, events)| {
+        Notification { subscription_id, previous_watermark, more_events, events }
+    })
 }
 
 fn folder_info() -> impl Strategy<Value = FolderInfo> {
-    (
-        text(),
-        text(),
-        text(),
-        any::<u32>(),
-        any::<u32>(),
-        any::<u32>(),
+    (text(), text(), text(), any::<u32>(), any::<u32>(), any::<u32>()).prop_map(
+        |(folder_id, change_key, display_name, total_count, unread_count, child_folder_count)| FolderInfo {
+            folder_id,
+            change_key,
+            display_name,
+            total_count,
+            unread_count,
+            child_folder_count,
+        },
     )
-        .prop_map(
-            |(
-                folder_id,
-                change_key,
-                display_name,
-                total_count,
-                unread_count,
-                child_folder_count,
-            )| FolderInfo {
-                folder_id,
-                change_key,
-                display_name,
-                total_count,
-                unread_count,
-                child_folder_count,
-            },
-        )
 }
 
 fn fault() -> impl Strategy<Value = Fault> {
@@ -185,15 +117,13 @@ fn fault() -> impl Strategy<Value = Fault> {
         text(),
         proptest::option::of((any::<u64>(), any::<u64>())),
     )
-        .prop_map(
-            |(faultcode, faultstring, code, message, line_position)| Fault {
-                faultcode,
-                faultstring,
-                code,
-                message,
-                line_position,
-            },
-        )
+        .prop_map(|(faultcode, faultstring, code, message, line_position)| Fault {
+            faultcode,
+            faultstring,
+            code,
+            message,
+            line_position,
+        })
 }
 
 /// Runs every public parser; the point is only that none of them panics.
@@ -225,10 +155,7 @@ fn seeds() -> Vec<String> {
             child_folder_count: 0,
         })],
     ));
-    seeds.push(write_subscribe_response(
-        &server,
-        &Ok(("S".into(), "W".into())),
-    ));
+    seeds.push(write_subscribe_response(&server, &Ok(("S".into(), "W".into()))));
     seeds.push(write_unsubscribe_response(&server, &Ok(())));
     seeds.push(write_fault_with_back_off(
         Some(&server),

@@ -68,11 +68,10 @@ pub struct RequestEnvelope {
 pub fn parse_request(xml: &[u8]) -> Result<RequestEnvelope, EwsError> {
     let doc = envelope::parse(xml)?;
     let env = doc.root();
-    let request_server_version =
-        match envelope::header(&env).and_then(|h| h.child(n::REQUEST_SERVER_VERSION)) {
-            Some(rsv) => Some(rsv.require_attr(n::VERSION)?.to_owned()),
-            None => None,
-        };
+    let request_server_version = match envelope::header(&env).and_then(|h| h.child(n::REQUEST_SERVER_VERSION)) {
+        Some(rsv) => Some(rsv.require_attr(n::VERSION)?.to_owned()),
+        None => None,
+    };
     let payload = envelope::payload(&env)?;
     let operation = match payload.name() {
         n::GET_FOLDER => Operation::GetFolder {
@@ -80,28 +79,15 @@ pub fn parse_request(xml: &[u8]) -> Result<RequestEnvelope, EwsError> {
                 Some(ids) => read_folder_ids(&ids)?,
                 None => Vec::new(),
             },
-            base_shape: payload
-                .child(n::FOLDER_SHAPE)
-                .and_then(|s| s.child(n::BASE_SHAPE))
-                .map(|b| b.token().to_owned()),
+            base_shape: payload.child(n::FOLDER_SHAPE).and_then(|s| s.child(n::BASE_SHAPE)).map(|b| b.token().to_owned()),
         },
         n::SUBSCRIBE => read_subscribe(&payload)?,
-        n::UNSUBSCRIBE => Operation::Unsubscribe {
-            subscription_id: payload.require_child(n::SUBSCRIPTION_ID)?.text().to_owned(),
-        },
+        n::UNSUBSCRIBE => Operation::Unsubscribe { subscription_id: payload.require_child(n::SUBSCRIPTION_ID)?.text().to_owned() },
         n::CONVERT_ID => Operation::ConvertId,
-        n::RESOLVE_NAMES => Operation::ResolveNames {
-            unresolved: payload
-                .require_child(n::UNRESOLVED_ENTRY)?
-                .text()
-                .to_owned(),
-        },
+        n::RESOLVE_NAMES => Operation::ResolveNames { unresolved: payload.require_child(n::UNRESOLVED_ENTRY)?.text().to_owned() },
         other => Operation::Other(other.to_owned()),
     };
-    Ok(RequestEnvelope {
-        request_server_version,
-        operation,
-    })
+    Ok(RequestEnvelope { request_server_version, operation })
 }
 
 fn read_subscribe(subscribe: &Node<'_>) -> Result<Operation, EwsError> {
@@ -136,13 +122,7 @@ fn read_push(push: &Node<'_>) -> Result<PushSubscriptionRequest, EwsError> {
     for t in types.children_named(n::EVENT_TYPE) {
         match EventType::parse(t.token()) {
             Some(e) if e.is_subscribable() => event_types.push(e),
-            _ => {
-                return Err(EwsError::unknown(
-                    t.path(),
-                    "subscribable event type",
-                    t.text(),
-                ))
-            }
+            _ => return Err(EwsError::unknown(t.path(), "subscribable event type", t.text())),
         }
     }
     let text = |name: &str| push.child(name).map(|c| c.text().to_owned());
@@ -173,17 +153,12 @@ mod tests {
     fn ms_docs_push_example_without_header_or_prefixes() {
         let req = parse_request(testdata::MS_DOCS_PUSH_SUBSCRIBE.as_bytes()).unwrap();
         assert_eq!(req.request_server_version, None);
-        let Operation::Subscribe(p) = req.operation else {
-            panic!("{:?}", req.operation)
-        };
+        let Operation::Subscribe(p) = req.operation else { panic!("{:?}", req.operation) };
         assert_eq!(
             p,
             PushSubscriptionRequest {
                 subscribe_to_all_folders: false,
-                folder_ids: vec![FolderRef::Distinguished {
-                    id: "inbox".into(),
-                    mailbox: None
-                }],
+                folder_ids: vec![FolderRef::Distinguished { id: "inbox".into(), mailbox: None }],
                 event_types: vec![
                     EventType::NewMail,
                     EventType::Copied,
@@ -204,34 +179,20 @@ mod tests {
     fn exchangelib_account_subscribe_with_m_watermark_slip() {
         let req = parse_request(testdata::EXCHANGELIB_PUSH_SUBSCRIBE_ALL.as_bytes()).unwrap();
         assert_eq!(req.request_server_version.as_deref(), Some("Exchange2016"));
-        let Operation::Subscribe(p) = req.operation else {
-            panic!("{:?}", req.operation)
-        };
+        let Operation::Subscribe(p) = req.operation else { panic!("{:?}", req.operation) };
         assert!(p.subscribe_to_all_folders);
         assert!(p.folder_ids.is_empty());
         assert_eq!(p.event_types, EventType::SUBSCRIBABLE.to_vec());
-        assert_eq!(
-            p.watermark.as_deref(),
-            Some("AQAAAEaT9Mg0vAVIpsWqBEk+vJsKgQEAAAAAAAA=")
-        );
+        assert_eq!(p.watermark.as_deref(), Some("AQAAAEaT9Mg0vAVIpsWqBEk+vJsKgQEAAAAAAAA="));
         assert_eq!(p.status_frequency.as_deref(), Some("1"));
-        assert_eq!(
-            p.url.as_deref(),
-            Some("https://listener.example.test/ews/push?tenant=a&b=c")
-        );
+        assert_eq!(p.url.as_deref(), Some("https://listener.example.test/ews/push?tenant=a&b=c"));
     }
 
     #[test]
     fn exchangelib_folder_subscribe_with_mailbox() {
         let p = push(testdata::EXCHANGELIB_PUSH_SUBSCRIBE_INBOX);
         assert!(!p.subscribe_to_all_folders);
-        assert_eq!(
-            p.folder_ids,
-            vec![FolderRef::Distinguished {
-                id: "inbox".into(),
-                mailbox: Some("alice@example.test".into())
-            }]
-        );
+        assert_eq!(p.folder_ids, vec![FolderRef::Distinguished { id: "inbox".into(), mailbox: Some("alice@example.test".into()) }]);
         assert_eq!(p.event_types, vec![EventType::NewMail, EventType::Modified]);
         assert_eq!(p.watermark, None);
     }
@@ -243,10 +204,7 @@ mod tests {
         assert_eq!(
             req.operation,
             Operation::GetFolder {
-                folder_ids: vec![FolderRef::Distinguished {
-                    id: "inbox".into(),
-                    mailbox: Some("alice@example.test".into())
-                }],
+                folder_ids: vec![FolderRef::Distinguished { id: "inbox".into(), mailbox: Some("alice@example.test".into()) }],
                 base_shape: Some("IdOnly".into()),
             }
         );
@@ -256,10 +214,7 @@ mod tests {
     fn probes_and_simple_operations() {
         let req = parse_request(testdata::EXCHANGELIB_CONVERT_ID_PROBE.as_bytes()).unwrap();
         assert_eq!(req.operation, Operation::ConvertId);
-        assert_eq!(
-            req.request_server_version.as_deref(),
-            Some("Exchange2015_SP1")
-        );
+        assert_eq!(req.request_server_version.as_deref(), Some("Exchange2015_SP1"));
 
         let wrap = |body: &str| {
             format!(
@@ -271,11 +226,8 @@ mod tests {
         };
         let op = |body: &str| parse_request(wrap(body).as_bytes()).map(|r| r.operation);
         assert_eq!(
-            op("<m:Unsubscribe><m:SubscriptionId>id&amp;1</m:SubscriptionId></m:Unsubscribe>")
-                .unwrap(),
-            Operation::Unsubscribe {
-                subscription_id: "id&1".into()
-            }
+            op("<m:Unsubscribe><m:SubscriptionId>id&amp;1</m:SubscriptionId></m:Unsubscribe>").unwrap(),
+            Operation::Unsubscribe { subscription_id: "id&1".into() }
         );
         assert_eq!(
             op(r#"<m:ResolveNames ReturnFullContactData="false"><m:UnresolvedEntry>DUMMY</m:UnresolvedEntry></m:ResolveNames>"#).unwrap(),
@@ -285,14 +237,8 @@ mod tests {
             op("<m:Subscribe><m:PullSubscriptionRequest><t:EventTypes><t:EventType>NewMailEvent</t:EventType></t:EventTypes><t:Timeout>10</t:Timeout></m:PullSubscriptionRequest></m:Subscribe>").unwrap(),
             Operation::PullSubscribe
         );
-        assert_eq!(
-            op("<m:Subscribe><m:StreamingSubscriptionRequest/></m:Subscribe>").unwrap(),
-            Operation::Other("Subscribe".into())
-        );
-        assert_eq!(
-            op("<m:FindItem Traversal=\"Shallow\"/>").unwrap(),
-            Operation::Other("FindItem".into())
-        );
+        assert_eq!(op("<m:Subscribe><m:StreamingSubscriptionRequest/></m:Subscribe>").unwrap(), Operation::Other("Subscribe".into()));
+        assert_eq!(op("<m:FindItem Traversal=\"Shallow\"/>").unwrap(), Operation::Other("FindItem".into()));
         assert_eq!(
             op("<m:GetFolder><m:FolderShape><t:BaseShape> IdOnly </t:BaseShape></m:FolderShape><m:FolderIds><t:FolderId Id=\"AAMk\" ChangeKey=\"AQ\"/></m:FolderIds></m:GetFolder>").unwrap(),
             Operation::GetFolder {
@@ -304,24 +250,16 @@ mod tests {
 
     #[test]
     fn schema_violations_are_errors_with_paths() {
-        let wrap = |body: &str| {
-            format!(
-                r#"<s:Envelope xmlns:s="{}"><s:Body>{body}</s:Body></s:Envelope>"#,
-                crate::ns::SOAP
-            )
-        };
+        let wrap = |body: &str| format!(r#"<s:Envelope xmlns:s="{}"><s:Body>{body}</s:Body></s:Envelope>"#, crate::ns::SOAP);
         let err = |body: &str| parse_request(wrap(body).as_bytes()).unwrap_err();
 
         let e = err("<Subscribe><PushSubscriptionRequest><EventTypes><EventType>StatusEvent</EventType></EventTypes></PushSubscriptionRequest></Subscribe>");
         assert!(matches!(e, EwsError::UnknownValue { .. }), "{e}");
-        assert!(
-            e.to_string()
-                .contains("Envelope/Body/Subscribe/PushSubscriptionRequest/EventTypes/EventType"),
-            "{e}"
-        );
+        assert!(e.to_string().contains("Envelope/Body/Subscribe/PushSubscriptionRequest/EventTypes/EventType"), "{e}");
         let e = err("<Subscribe><PushSubscriptionRequest><EventTypes><EventType>NewMail</EventType></EventTypes></PushSubscriptionRequest></Subscribe>");
         assert!(e.to_string().contains("\"NewMail\""), "{e}");
-        let e = err("<Subscribe><PushSubscriptionRequest SubscribeToAllFolders=\"yes\"><EventTypes/></PushSubscriptionRequest></Subscribe>");
+        let e =
+            err("<Subscribe><PushSubscriptionRequest SubscribeToAllFolders=\"yes\"><EventTypes/></PushSubscriptionRequest></Subscribe>");
         assert!(e.to_string().contains("SubscribeToAllFolders"), "{e}");
         let e = err("<Subscribe><PushSubscriptionRequest><URL>x</URL></PushSubscriptionRequest></Subscribe>");
         assert!(e.to_string().contains("EventTypes is missing"), "{e}");
@@ -333,16 +271,18 @@ mod tests {
         assert!(e.to_string().contains("SubscriptionId is missing"), "{e}");
         let e = err("");
         assert!(e.to_string().contains("soap:Body is empty"), "{e}");
-        let e = parse_request(format!(r#"<s:Envelope xmlns:s="{}"/>"#, crate::ns::SOAP).as_bytes())
-            .unwrap_err();
-        assert_eq!(
-            e,
-            EwsError::schema("Envelope", "required element Body is missing")
-        );
-        let e =
-            parse_request(b"<s:Envelope><s:Body><Subscribe></s:Body></s:Envelope>").unwrap_err();
+        let e = parse_request(format!(r#"<s:Envelope xmlns:s="{}"/>"#, crate::ns::SOAP).as_bytes()).unwrap_err();
+        assert_eq!(e, EwsError::schema("Envelope", "required element Body is missing"));
+        let e = parse_request(b"<s:Envelope><s:Body><Subscribe></s:Body></s:Envelope>").unwrap_err();
         assert!(matches!(e, EwsError::Xml { line: 1, .. }), "{e}");
-        let e = parse_request(format!(r#"<s:Envelope xmlns:s="{}"><s:Header><t:RequestServerVersion/></s:Header><s:Body><X/></s:Body></s:Envelope>"#, crate::ns::SOAP).as_bytes()).unwrap_err();
+        let e = parse_request(
+            format!(
+                r#"<s:Envelope xmlns:s="{}"><s:Header><t:RequestServerVersion/></s:Header><s:Body><X/></s:Body></s:Envelope>"#,
+                crate::ns::SOAP
+            )
+            .as_bytes(),
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("Version is missing"), "{e}");
     }
 
@@ -353,12 +293,6 @@ mod tests {
             crate::ns::SOAP,
             crate::ns::MESSAGES
         );
-        assert_eq!(
-            parse_request(xml.as_bytes())
-                .unwrap()
-                .request_server_version
-                .as_deref(),
-            Some("Exchange2007_SP1")
-        );
+        assert_eq!(parse_request(xml.as_bytes()).unwrap().request_server_version.as_deref(), Some("Exchange2007_SP1"));
     }
 }

@@ -17,22 +17,15 @@ pub struct ResponseError {
     pub message: String,
 }
 
-pub fn write_get_folder_response(
-    server: &ServerVersionInfo,
-    results: &[Result<FolderInfo, ResponseError>],
-) -> String {
+pub fn write_get_folder_response(server: &ServerVersionInfo, results: &[Result<FolderInfo, ResponseError>]) -> String {
     write_messages(server, n::GET_FOLDER, results, |o, folder| {
-        o.elem(Prefix::Messages, n::FOLDERS, &[], |o| {
-            write_folder(o, folder)
-        });
+        o.elem(Prefix::Messages, n::FOLDERS, &[], |o| write_folder(o, folder));
     })
 }
 
 /// Folders from every successful message, in order; each error message
 /// becomes one `Err` in its place.
-pub fn parse_get_folder_response(
-    xml: &[u8],
-) -> Result<Vec<Result<FolderInfo, ResponseError>>, EwsError> {
+pub fn parse_get_folder_response(xml: &[u8]) -> Result<Vec<Result<FolderInfo, ResponseError>>, EwsError> {
     let mut out = Vec::new();
     for_each_message(xml, n::GET_FOLDER, |msg| {
         match outcome(msg)? {
@@ -50,26 +43,16 @@ pub fn parse_get_folder_response(
 
 /// Success carries `m:SubscriptionId` then `m:Watermark` — the messages
 /// namespace, which is where exchangelib looks (unlike inside notifications).
-pub fn write_subscribe_response(
-    server: &ServerVersionInfo,
-    result: &Result<(String, String), ResponseError>,
-) -> String {
-    write_messages(
-        server,
-        n::SUBSCRIBE,
-        std::slice::from_ref(result),
-        |o, (id, watermark)| {
-            o.leaf(Prefix::Messages, n::SUBSCRIPTION_ID, &[], id);
-            o.leaf(Prefix::Messages, n::WATERMARK, &[], watermark);
-        },
-    )
+pub fn write_subscribe_response(server: &ServerVersionInfo, result: &Result<(String, String), ResponseError>) -> String {
+    write_messages(server, n::SUBSCRIBE, std::slice::from_ref(result), |o, (id, watermark)| {
+        o.leaf(Prefix::Messages, n::SUBSCRIPTION_ID, &[], id);
+        o.leaf(Prefix::Messages, n::WATERMARK, &[], watermark);
+    })
 }
 
 /// Decodes the single `SubscribeResponseMessage`. A success without both ids
 /// is a schema error (exchangelib would crash on it, so a harness must flag it).
-pub fn parse_subscribe_response(
-    xml: &[u8],
-) -> Result<Result<(String, String), ResponseError>, EwsError> {
+pub fn parse_subscribe_response(xml: &[u8]) -> Result<Result<(String, String), ResponseError>, EwsError> {
     single_message(xml, n::SUBSCRIBE, |msg| {
         let id = msg.require_child(n::SUBSCRIPTION_ID)?.text().to_owned();
         let watermark = msg.require_child(n::WATERMARK)?.text().to_owned();
@@ -77,16 +60,8 @@ pub fn parse_subscribe_response(
     })
 }
 
-pub fn write_unsubscribe_response(
-    server: &ServerVersionInfo,
-    result: &Result<(), ResponseError>,
-) -> String {
-    write_messages(
-        server,
-        n::UNSUBSCRIBE,
-        std::slice::from_ref(result),
-        |_, ()| {},
-    )
+pub fn write_unsubscribe_response(server: &ServerVersionInfo, result: &Result<(), ResponseError>) -> String {
+    write_messages(server, n::UNSUBSCRIBE, std::slice::from_ref(result), |_, ()| {})
 }
 
 pub fn parse_unsubscribe_response(xml: &[u8]) -> Result<Result<(), ResponseError>, EwsError> {
@@ -97,21 +72,14 @@ pub fn parse_unsubscribe_response(xml: &[u8]) -> Result<Result<(), ResponseError
 /// `ConvertIdResponse/…/ConvertIdResponseMessage ResponseClass="Error"`.
 /// exchangelib's version probe accepts this as long as the header carries
 /// `ServerVersionInfo`, so a fake need not implement the probed operation.
-pub fn write_error_response(
-    server: &ServerVersionInfo,
-    operation_local_name: &str,
-    err: &ResponseError,
-) -> String {
+pub fn write_error_response(server: &ServerVersionInfo, operation_local_name: &str, err: &ResponseError) -> String {
     let op = ncname(operation_local_name);
     write_messages::<()>(server, &op, &[Err(err.clone())], |_, ()| {})
 }
 
 /// The outcome of every message of an `{operation}Response`, for operations
 /// whose success payload the harness does not decode (probes, ResolveNames).
-pub fn parse_error_response(
-    xml: &[u8],
-    operation_local_name: &str,
-) -> Result<Vec<Result<(), ResponseError>>, EwsError> {
+pub fn parse_error_response(xml: &[u8], operation_local_name: &str) -> Result<Vec<Result<(), ResponseError>>, EwsError> {
     let mut out = Vec::new();
     for_each_message(xml, operation_local_name, |msg| {
         out.push(outcome(msg)?);
@@ -137,12 +105,7 @@ fn write_messages<T>(
                         Ok(value) => {
                             let attrs = [(n::RESPONSE_CLASS, ResponseClass::Success.as_str())];
                             o.elem(Prefix::Messages, &message, &attrs, |o| {
-                                o.leaf(
-                                    Prefix::Messages,
-                                    n::RESPONSE_CODE,
-                                    &[],
-                                    ResponseCode::NoError.as_str(),
-                                );
+                                o.leaf(Prefix::Messages, n::RESPONSE_CODE, &[], ResponseCode::NoError.as_str());
                                 success(o, value);
                             });
                         }
@@ -204,11 +167,7 @@ fn single_message<T>(
     match (result, count) {
         (Some(r), 1) => Ok(r),
         (_, count) => Err(EwsError::schema(
-            format!(
-                "Envelope/Body/{}/{}",
-                response_name(operation),
-                n::RESPONSE_MESSAGES
-            ),
+            format!("Envelope/Body/{}/{}", response_name(operation), n::RESPONSE_MESSAGES),
             format!("expected exactly one {message_name}, found {count}"),
         )),
     }
@@ -219,23 +178,14 @@ fn single_message<T>(
 /// error; `NoError` under a non-success class is contradictory and rejected.
 pub(crate) fn outcome(msg: &Node<'_>) -> Result<Result<(), ResponseError>, EwsError> {
     let class_text = msg.require_attr(n::RESPONSE_CLASS)?;
-    let class = ResponseClass::parse(class_text.trim())
-        .ok_or_else(|| EwsError::unknown(msg.path(), "ResponseClass", class_text))?;
+    let class = ResponseClass::parse(class_text.trim()).ok_or_else(|| EwsError::unknown(msg.path(), "ResponseClass", class_text))?;
     let code_node = msg.require_child(n::RESPONSE_CODE)?;
-    let code = ResponseCode::parse(code_node.token())
-        .ok_or_else(|| EwsError::unknown(code_node.path(), "response code", code_node.text()))?;
+    let code =
+        ResponseCode::parse(code_node.token()).ok_or_else(|| EwsError::unknown(code_node.path(), "response code", code_node.text()))?;
     match (class, code) {
         (ResponseClass::Success, ResponseCode::NoError) => Ok(Ok(())),
-        (_, ResponseCode::NoError) => Err(msg.error(format!(
-            "ResponseClass {class} contradicts ResponseCode NoError"
-        ))),
-        (_, code) => Ok(Err(ResponseError {
-            code,
-            message: msg
-                .child(n::MESSAGE_TEXT)
-                .map(|m| m.text().to_owned())
-                .unwrap_or_default(),
-        })),
+        (_, ResponseCode::NoError) => Err(msg.error(format!("ResponseClass {class} contradicts ResponseCode NoError"))),
+        (_, code) => Ok(Err(ResponseError { code, message: msg.child(n::MESSAGE_TEXT).map(|m| m.text().to_owned()).unwrap_or_default() })),
     }
 }
 
@@ -252,16 +202,16 @@ mod tests {
     fn subscribe_success_is_what_exchangelib_reads() {
         let ok = Ok(("sub&1".to_string(), "AQAAAA==".to_string()));
         let xml = write_subscribe_response(&server(), &ok);
-        assert!(xml.contains(concat!(
-            r#"<soap:Body><m:SubscribeResponse><m:ResponseMessages><m:SubscribeResponseMessage ResponseClass="Success">"#,
-            r#"<m:ResponseCode>NoError</m:ResponseCode><m:SubscriptionId>sub&amp;1</m:SubscriptionId>"#,
-            r#"<m:Watermark>AQAAAA==</m:Watermark></m:SubscribeResponseMessage></m:ResponseMessages></m:SubscribeResponse></soap:Body>"#
-        )), "{xml}");
-        assert_eq!(parse_subscribe_response(xml.as_bytes()).unwrap(), ok);
-        assert_eq!(
-            crate::parse_server_version_info(xml.as_bytes()).unwrap(),
-            Some(server())
+        assert!(
+            xml.contains(concat!(
+                r#"<soap:Body><m:SubscribeResponse><m:ResponseMessages><m:SubscribeResponseMessage ResponseClass="Success">"#,
+                r#"<m:ResponseCode>NoError</m:ResponseCode><m:SubscriptionId>sub&amp;1</m:SubscriptionId>"#,
+                r#"<m:Watermark>AQAAAA==</m:Watermark></m:SubscribeResponseMessage></m:ResponseMessages></m:SubscribeResponse></soap:Body>"#
+            )),
+            "{xml}"
         );
+        assert_eq!(parse_subscribe_response(xml.as_bytes()).unwrap(), ok);
+        assert_eq!(crate::parse_server_version_info(xml.as_bytes()).unwrap(), Some(server()));
         // Every element of the body is in the messages namespace.
         let root = dom::parse_tree(xml.as_bytes()).unwrap();
         fn all_m(e: &dom::Tree) -> bool {
@@ -272,22 +222,10 @@ mod tests {
 
     #[test]
     fn ms_docs_push_subscribe_response() {
-        let r =
-            parse_subscribe_response(testdata::MS_DOCS_PUSH_SUBSCRIBE_RESPONSE.as_bytes()).unwrap();
-        assert_eq!(
-            r,
-            Ok((
-                "83826921-afdf-48be-b469-628cc02b5f49".into(),
-                "AQAAAOpvG0LURVdOhQkPOWZLPcI8EgAAAAAAAAE=".into()
-            ))
-        );
-        let info =
-            crate::parse_server_version_info(testdata::MS_DOCS_PUSH_SUBSCRIBE_RESPONSE.as_bytes())
-                .unwrap();
-        assert_eq!(
-            info.map(|i| (i.major, i.major_build, i.version)),
-            Some((8, 628, String::new()))
-        );
+        let r = parse_subscribe_response(testdata::MS_DOCS_PUSH_SUBSCRIBE_RESPONSE.as_bytes()).unwrap();
+        assert_eq!(r, Ok(("83826921-afdf-48be-b469-628cc02b5f49".into(), "AQAAAOpvG0LURVdOhQkPOWZLPcI8EgAAAAAAAAE=".into())));
+        let info = crate::parse_server_version_info(testdata::MS_DOCS_PUSH_SUBSCRIBE_RESPONSE.as_bytes()).unwrap();
+        assert_eq!(info.map(|i| (i.major, i.major_build, i.version)), Some((8, 628, String::new())));
     }
 
     #[test]
@@ -306,27 +244,14 @@ mod tests {
         let ok = write_subscribe_response(&server(), &Ok(("a".into(), "b".into())));
         let no_watermark = ok.replace("<m:Watermark>b</m:Watermark>", "");
         let e = parse_subscribe_response(no_watermark.as_bytes()).unwrap_err();
-        assert!(
-            e.to_string()
-                .contains("SubscribeResponseMessage: required element Watermark is missing"),
-            "{e}"
-        );
+        assert!(e.to_string().contains("SubscribeResponseMessage: required element Watermark is missing"), "{e}");
         let warning = ok.replace("\"Success\"", "\"Warning\"");
-        assert!(parse_subscribe_response(warning.as_bytes())
-            .unwrap_err()
-            .to_string()
-            .contains("contradicts"));
+        assert!(parse_subscribe_response(warning.as_bytes()).unwrap_err().to_string().contains("contradicts"));
         let unknown = ok.replace(">NoError<", ">ErrorMadeUp<");
-        assert!(matches!(
-            parse_subscribe_response(unknown.as_bytes()),
-            Err(EwsError::UnknownValue { .. })
-        ));
+        assert!(matches!(parse_subscribe_response(unknown.as_bytes()), Err(EwsError::UnknownValue { .. })));
         let wrong_op = write_unsubscribe_response(&server(), &Ok(()));
         let e = parse_subscribe_response(wrong_op.as_bytes()).unwrap_err();
-        assert!(
-            e.to_string().contains("expected <SubscribeResponse>"),
-            "{e}"
-        );
+        assert!(e.to_string().contains("expected <SubscribeResponse>"), "{e}");
         let fault = crate::write_fault(
             None,
             &crate::Fault {
@@ -377,8 +302,7 @@ mod tests {
                 child_folder_count: 0,
             })]
         );
-        let bad =
-            testdata::GET_FOLDER_INBOX_RESPONSE.replace("<t:TotalCount>2<", "<t:TotalCount>two<");
+        let bad = testdata::GET_FOLDER_INBOX_RESPONSE.replace("<t:TotalCount>2<", "<t:TotalCount>two<");
         let e = parse_get_folder_response(bad.as_bytes()).unwrap_err();
         assert!(e.to_string().contains("TotalCount"), "{e}");
     }
@@ -395,33 +319,19 @@ mod tests {
             let xml = write_unsubscribe_response(&server(), &r);
             assert_eq!(parse_unsubscribe_response(xml.as_bytes()).unwrap(), r);
         }
-        let e = ResponseError {
-            code: ResponseCode::ErrorInvalidIdMalformed,
-            message: "Id is malformed.".into(),
-        };
+        let e = ResponseError { code: ResponseCode::ErrorInvalidIdMalformed, message: "Id is malformed.".into() };
         let xml = write_error_response(&server(), "ConvertId", &e);
         assert!(xml.contains("<m:ConvertIdResponse><m:ResponseMessages><m:ConvertIdResponseMessage ResponseClass=\"Error\">"), "{xml}");
-        assert_eq!(
-            parse_error_response(xml.as_bytes(), "ConvertId").unwrap(),
-            vec![Err(e.clone())]
-        );
-        assert!(crate::parse_server_version_info(xml.as_bytes())
-            .unwrap()
-            .is_some());
+        assert_eq!(parse_error_response(xml.as_bytes(), "ConvertId").unwrap(), vec![Err(e.clone())]);
+        assert!(crate::parse_server_version_info(xml.as_bytes()).unwrap().is_some());
         let xml = write_error_response(
             &server(),
             "ResolveNames",
-            &ResponseError {
-                code: ResponseCode::ErrorNameResolutionNoResults,
-                message: String::new(),
-            },
+            &ResponseError { code: ResponseCode::ErrorNameResolutionNoResults, message: String::new() },
         );
         assert_eq!(
             parse_error_response(xml.as_bytes(), "ResolveNames").unwrap(),
-            vec![Err(ResponseError {
-                code: ResponseCode::ErrorNameResolutionNoResults,
-                message: String::new()
-            })]
+            vec![Err(ResponseError { code: ResponseCode::ErrorNameResolutionNoResults, message: String::new() })]
         );
     }
 }

@@ -3,47 +3,22 @@
 
 macro_rules! sample {
     ($name:ident, $file:literal) => {
-        pub(crate) const $name: &str =
-            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/", $file));
+        pub(crate) const $name: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/", $file));
     };
 }
 
 sample!(MS_DOCS_PUSH_SUBSCRIBE, "ms-docs-push-subscribe.xml");
-sample!(
-    MS_DOCS_PUSH_SUBSCRIBE_RESPONSE,
-    "ms-docs-push-subscribe-response.xml"
-);
-sample!(
-    EXCHANGELIB_PUSH_SUBSCRIBE_ALL,
-    "exchangelib-push-subscribe-all.xml"
-);
-sample!(
-    EXCHANGELIB_PUSH_SUBSCRIBE_INBOX,
-    "exchangelib-push-subscribe-inbox.xml"
-);
-sample!(
-    EXCHANGELIB_GET_FOLDER_INBOX,
-    "exchangelib-get-folder-inbox.xml"
-);
-sample!(
-    EXCHANGELIB_CONVERT_ID_PROBE,
-    "exchangelib-convert-id-probe.xml"
-);
+sample!(MS_DOCS_PUSH_SUBSCRIBE_RESPONSE, "ms-docs-push-subscribe-response.xml");
+sample!(EXCHANGELIB_PUSH_SUBSCRIBE_ALL, "exchangelib-push-subscribe-all.xml");
+sample!(EXCHANGELIB_PUSH_SUBSCRIBE_INBOX, "exchangelib-push-subscribe-inbox.xml");
+sample!(EXCHANGELIB_GET_FOLDER_INBOX, "exchangelib-get-folder-inbox.xml");
+sample!(EXCHANGELIB_CONVERT_ID_PROBE, "exchangelib-convert-id-probe.xml");
 sample!(GET_FOLDER_INBOX_RESPONSE, "get-folder-inbox-response.xml");
 sample!(O365_SERVER_VERSION_HEADER, "o365-server-version-header.xml");
-sample!(
-    EXCHANGE_2010_SP2_SEND_NOTIFICATION,
-    "exchange-2010-sp2-send-notification.xml"
-);
-sample!(
-    EXCHANGELIB_STATUS_NOTIFICATION,
-    "exchangelib-status-notification.xml"
-);
+sample!(EXCHANGE_2010_SP2_SEND_NOTIFICATION, "exchange-2010-sp2-send-notification.xml");
+sample!(EXCHANGELIB_STATUS_NOTIFICATION, "exchangelib-status-notification.xml");
 sample!(EXCHANGELIB_RESULT_OK, "exchangelib-result-ok.xml");
-sample!(
-    EXCHANGELIB_RESULT_UNSUBSCRIBE,
-    "exchangelib-result-unsubscribe.xml"
-);
+sample!(EXCHANGELIB_RESULT_UNSUBSCRIBE, "exchangelib-result-unsubscribe.xml");
 sample!(SCHEMA_VALIDATION_FAULT, "schema-validation-fault.xml");
 sample!(EXCHANGE_2007_FAULT, "exchange-2007-fault.xml");
 

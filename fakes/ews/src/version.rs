@@ -101,13 +101,7 @@ impl ServerVersionInfo {
             SchemaVersion::Exchange2013Sp1 => (15, 0, 847, 32),
             SchemaVersion::Exchange2016 => (15, 1, 2507, 6),
         };
-        ServerVersionInfo {
-            major,
-            minor,
-            major_build,
-            minor_build,
-            version: version.as_str().to_owned(),
-        }
+        ServerVersionInfo { major, minor, major_build, minor_build, version: version.as_str().to_owned() }
     }
 }
 
@@ -128,33 +122,15 @@ mod tests {
 
     #[test]
     fn build_table_matches_exchangelib() {
-        assert_eq!(
-            SchemaVersion::from_build(8, 2, 0),
-            Some(SchemaVersion::Exchange2007Sp1)
-        );
-        assert_eq!(
-            SchemaVersion::from_build(14, 3, 0),
-            Some(SchemaVersion::Exchange2010Sp2)
-        );
-        assert_eq!(
-            SchemaVersion::from_build(15, 0, 846),
-            Some(SchemaVersion::Exchange2013)
-        );
-        assert_eq!(
-            SchemaVersion::from_build(15, 0, 847),
-            Some(SchemaVersion::Exchange2013Sp1)
-        );
-        assert_eq!(
-            SchemaVersion::from_build(15, 20, 1),
-            Some(SchemaVersion::Exchange2016)
-        );
+        assert_eq!(SchemaVersion::from_build(8, 2, 0), Some(SchemaVersion::Exchange2007Sp1));
+        assert_eq!(SchemaVersion::from_build(14, 3, 0), Some(SchemaVersion::Exchange2010Sp2));
+        assert_eq!(SchemaVersion::from_build(15, 0, 846), Some(SchemaVersion::Exchange2013));
+        assert_eq!(SchemaVersion::from_build(15, 0, 847), Some(SchemaVersion::Exchange2013Sp1));
+        assert_eq!(SchemaVersion::from_build(15, 20, 1), Some(SchemaVersion::Exchange2016));
         assert_eq!(SchemaVersion::from_build(12, 0, 0), None);
         for v in SchemaVersion::ALL {
             let info = ServerVersionInfo::for_schema(v);
-            assert_eq!(
-                SchemaVersion::from_build(info.major, info.minor, info.major_build),
-                Some(v)
-            );
+            assert_eq!(SchemaVersion::from_build(info.major, info.minor, info.major_build), Some(v));
         }
     }
 }

@@ -46,13 +46,7 @@ impl XmlOut {
         self.buf.push('>');
     }
 
-    pub(crate) fn elem(
-        &mut self,
-        prefix: Prefix,
-        local: &str,
-        attrs: &[(&str, &str)],
-        body: impl FnOnce(&mut Self),
-    ) {
+    pub(crate) fn elem(&mut self, prefix: Prefix, local: &str, attrs: &[(&str, &str)], body: impl FnOnce(&mut Self)) {
         self.elem_ns(prefix, local, &[], attrs, body);
     }
 
@@ -64,13 +58,7 @@ impl XmlOut {
 
     /// A leaf holding a number, written without an intermediate `String`
     /// (digits never need escaping).
-    pub(crate) fn leaf_number(
-        &mut self,
-        prefix: Prefix,
-        local: &str,
-        attrs: &[(&str, &str)],
-        value: u64,
-    ) {
+    pub(crate) fn leaf_number(&mut self, prefix: Prefix, local: &str, attrs: &[(&str, &str)], value: u64) {
         self.elem(prefix, local, attrs, |o| {
             use std::fmt::Write;
             // Writing to a `String` cannot fail.
@@ -82,13 +70,7 @@ impl XmlOut {
         self.elem_ns(prefix, local, declare, &[], |o| o.text(text));
     }
 
-    pub(crate) fn empty(
-        &mut self,
-        prefix: Prefix,
-        local: &str,
-        declare: &[Prefix],
-        attrs: &[(&str, &str)],
-    ) {
+    pub(crate) fn empty(&mut self, prefix: Prefix, local: &str, declare: &[Prefix], attrs: &[(&str, &str)]) {
         self.start_tag(prefix, local, declare, attrs);
         self.buf.push_str("/>");
     }
@@ -97,13 +79,7 @@ impl XmlOut {
         escape_text(&mut self.buf, text);
     }
 
-    fn start_tag(
-        &mut self,
-        prefix: Prefix,
-        local: &str,
-        declare: &[Prefix],
-        attrs: &[(&str, &str)],
-    ) {
+    fn start_tag(&mut self, prefix: Prefix, local: &str, declare: &[Prefix], attrs: &[(&str, &str)]) {
         self.buf.push('<');
         self.qname(prefix, local);
         for p in declare {
@@ -215,16 +191,7 @@ fn escape(out: &mut String, text: &str, ascii: impl Fn(u8) -> Option<&'static st
 /// no colon, no spaces, not starting with a digit), because a writer that
 /// returns `String` has no way to refuse. Valid names pass through unchanged.
 pub(crate) fn ncname(name: &str) -> String {
-    let mut out: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let mut out: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') { c } else { '_' }).collect();
     if !out.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
         out.insert(0, '_');
     }
@@ -242,10 +209,7 @@ mod tests {
         assert_eq!(s, "a&lt;b&gt;&amp;c]]&gt;&#13;\n\"'\u{FFFD}é");
         let mut s = String::new();
         escape_attr(&mut s, "https://h/p?a=1&b=\"2\"\t'x'\n");
-        assert_eq!(
-            s,
-            "https://h/p?a=1&amp;b=&quot;2&quot;&#9;&apos;x&apos;&#10;"
-        );
+        assert_eq!(s, "https://h/p?a=1&amp;b=&quot;2&quot;&#9;&apos;x&apos;&#10;");
     }
 
     /// The run-copying escapers agree with a plain per-character definition.
@@ -288,16 +252,10 @@ mod tests {
     #[test]
     fn writes_balanced_prefixed_elements() {
         let mut o = XmlOut::document(0);
-        o.elem_ns(
-            Prefix::Soap,
-            "Envelope",
-            &[Prefix::Soap, Prefix::Types],
-            &[],
-            |o| {
-                o.leaf(Prefix::Types, "X", &[("Id", "1&2")], "");
-                o.empty(Prefix::Unqualified, "y", &[], &[]);
-            },
-        );
+        o.elem_ns(Prefix::Soap, "Envelope", &[Prefix::Soap, Prefix::Types], &[], |o| {
+            o.leaf(Prefix::Types, "X", &[("Id", "1&2")], "");
+            o.empty(Prefix::Unqualified, "y", &[], &[]);
+        });
         assert_eq!(
             o.finish(),
             concat!(

@@ -18,7 +18,9 @@ use mailconform_activesync::http::ProtocolVersion;
 use mailconform_activesync::store::FolderType;
 use mailconform_sim::http::json_response;
 use mailconform_sim::pki::Credential;
-use mailconform_sim::{ClientIdentity, ConnInfo, ControlClient, ControlError, FakeEnv, HandlerFuture, Request, SharedHandler, CONTROL_PREFIX};
+use mailconform_sim::{
+    ClientIdentity, ConnInfo, ControlClient, ControlError, FakeEnv, HandlerFuture, Request, SharedHandler, CONTROL_PREFIX,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
@@ -89,7 +91,10 @@ impl Boxer {
             Some(t) => t,
             None => {
                 let apns = self.client(&format!("{}{CONTROL_PREFIX}", self.config.apns_base));
-                let v = apns.post("/devices", &json!({"bundle_id": self.config.app_id, "environment": "production"})).await.map_err(|e| self.fail_register(format!("getting a device token from APNs: {e}")))?;
+                let v = apns
+                    .post("/devices", &json!({"bundle_id": self.config.app_id, "environment": "production"}))
+                    .await
+                    .map_err(|e| self.fail_register(format!("getting a device token from APNs: {e}")))?;
                 let t = v["token"].as_str().unwrap_or_default().to_string();
                 self.lock().device_token = Some(t.clone());
                 t
@@ -131,11 +136,23 @@ impl Boxer {
             MailAuth::Oauth { token } => (self.config.email.clone(), String::new(), Credentials::Bearer(token.clone())),
             MailAuth::Certificate { cert_pem, key_pem } => {
                 let credential = Credential::from_pem(cert_pem, key_pem).map_err(|e| e.to_string())?;
-                (self.config.email.clone(), String::new(), Credentials::Certificate(ClientIdentity { id: format!("boxer:{}", self.config.device_id), credential }))
+                (
+                    self.config.email.clone(),
+                    String::new(),
+                    Credentials::Certificate(ClientIdentity { id: format!("boxer:{}", self.config.device_id), credential }),
+                )
             }
             MailAuth::Ntlm { .. } => return Err("this Boxer speaks ActiveSync with Basic, OAuth or a certificate, not NTLM".into()),
         };
-        let c = EasClient::new(self.env.http.clone(), &self.config.eas_url, &login, &password, &self.config.device_id, "iPhone", ProtocolVersion::V14_1);
+        let c = EasClient::new(
+            self.env.http.clone(),
+            &self.config.eas_url,
+            &login,
+            &password,
+            &self.config.device_id,
+            "iPhone",
+            ProtocolVersion::V14_1,
+        );
         c.set_credentials(credentials);
         Ok(c)
     }
@@ -233,7 +250,12 @@ impl SharedHandler for Boxer {
                 ("POST", "sync") => self.sync().await,
                 ("POST", "checkin") => self.check_in().await,
                 ("GET", "state") => Ok(()),
-                (m, r) => return json_response(404, &json!({"error": format!("no control operation {m} {r}; try POST setup, sync, checkin or GET state")})),
+                (m, r) => {
+                    return json_response(
+                        404,
+                        &json!({"error": format!("no control operation {m} {r}; try POST setup, sync, checkin or GET state")}),
+                    )
+                }
             };
             let mut v = serde_json::to_value(self.state()).unwrap_or_default();
             if let Err(e) = result {

@@ -32,7 +32,10 @@ pub async fn handle(ens: &Arc<Ens>, req: &Request, rest: &str) -> Response {
 }
 
 fn device_of(req: &Request) -> String {
-    serde_json::from_slice::<serde_json::Value>(req.body()).ok().and_then(|v| v["device_id"].as_str().map(str::to_string)).unwrap_or_default()
+    serde_json::from_slice::<serde_json::Value>(req.body())
+        .ok()
+        .and_then(|v| v["device_id"].as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 fn record(ens: &Ens, call: &str, device_id: &str, status: u16) {
@@ -50,7 +53,10 @@ async fn register(ens: &Arc<Ens>, req: &Request) -> Response {
     let mut reg: EnsRegistration = match serde_json::from_value(body) {
         Ok(r) => r,
         Err(e) => {
-            return json_response(400, &json!({"error": format!("expected {{device_id, email, apns_token, auth: {{kind: basic|oauth|certificate, …}}}}: {e}")}))
+            return json_response(
+                400,
+                &json!({"error": format!("expected {{device_id, email, apns_token, auth: {{kind: basic|oauth|certificate, …}}}}: {e}")}),
+            )
         }
     };
     reg.device_id = reg.device_id.to_ascii_lowercase();

@@ -5,11 +5,12 @@ use super::{Ens, MailAuth, DEVICE_HEADER};
 use crate::ews_answer::{EwsRefusal, VERSION_REFUSED};
 use base64::Engine;
 use bytes::Bytes;
-use mailconform_ews::{
-    parse_get_folder_response, parse_subscribe_response, write_request, EventType, FolderInfo, FolderRef, Operation, PushSubscriptionRequest, SchemaVersion,
-};
 use mailconform_auth::http_client::send_ntlm;
 use mailconform_auth::{NtlmInitiator, Scheme};
+use mailconform_ews::{
+    parse_get_folder_response, parse_subscribe_response, write_request, EventType, FolderInfo, FolderRef, Operation,
+    PushSubscriptionRequest, SchemaVersion,
+};
 use mailconform_sim::pki::Credential;
 use mailconform_sim::{ClientIdentity, RequestOptions};
 use std::time::Duration;
@@ -70,7 +71,11 @@ impl Ens {
         crate::ews_answer::read(resp).map_err(|refusal| {
             let detail = match &refusal {
                 EwsRefusal::Unauthorized { offered } => {
-                    format!("EWS refused {} authentication (it offers {})", auth.method(), if offered.is_empty() { "nothing".into() } else { offered.join(", ") })
+                    format!(
+                        "EWS refused {} authentication (it offers {})",
+                        auth.method(),
+                        if offered.is_empty() { "nothing".into() } else { offered.join(", ") }
+                    )
                 }
                 EwsRefusal::VersionRefused => VERSION_REFUSED.to_string(),
                 EwsRefusal::Fault { code, message } => format!("EWS fault {code}: {message}"),
@@ -93,7 +98,10 @@ impl Ens {
     }
 
     pub(crate) async fn inbox(&self, device_id: &str, auth: &MailAuth) -> Result<FolderInfo, EwsFailure> {
-        let op = Operation::GetFolder { folder_ids: vec![FolderRef::Distinguished { id: "inbox".into(), mailbox: None }], base_shape: Some("AllProperties".into()) };
+        let op = Operation::GetFolder {
+            folder_ids: vec![FolderRef::Distinguished { id: "inbox".into(), mailbox: None }],
+            base_shape: Some("AllProperties".into()),
+        };
         let body = self.ews(device_id, auth, &op).await?;
         match parse_get_folder_response(&body).map_err(|e| failure(200, e.to_string()))?.into_iter().next() {
             Some(Ok(f)) => Ok(f),
@@ -119,4 +127,3 @@ impl Ens {
         }
     }
 }
-

@@ -84,11 +84,22 @@ pub struct EnsConfig {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum MailAuth {
-    Basic { username: String, password: String },
-    Oauth { token: String },
-    Certificate { cert_pem: String, key_pem: String },
+    Basic {
+        username: String,
+        password: String,
+    },
+    Oauth {
+        token: String,
+    },
+    Certificate {
+        cert_pem: String,
+        key_pem: String,
+    },
     /// NTLM with `DOMAIN\user` (a connection-bound handshake; SEG does not carry it).
-    Ntlm { username: String, password: String },
+    Ntlm {
+        username: String,
+        password: String,
+    },
 }
 
 impl MailAuth {
@@ -183,7 +194,10 @@ impl Ens {
             }
             ("GET", "pushes") => json_response(200, &serde_json::to_value(&s.pushes).unwrap_or_default()),
             ("GET", "requests") => json_response(200, &serde_json::to_value(&s.requests).unwrap_or_default()),
-            _ => json_response(404, &json!({"error": format!("no control operation {method} {rest}; try GET registrations, pushes or requests")})),
+            _ => json_response(
+                404,
+                &json!({"error": format!("no control operation {method} {rest}; try GET registrations, pushes or requests")}),
+            ),
         }
     }
 }
@@ -198,7 +212,10 @@ impl SharedHandler for Ens {
             if let Some(rest) = path.strip_prefix(self.config.placement.api_prefix()) {
                 return api::handle(&self, &req, rest).await;
             }
-            json_response(404, &json!({"error": format!("no such endpoint {path}; the ENS API is under {}", self.config.placement.api_prefix())}))
+            json_response(
+                404,
+                &json!({"error": format!("no such endpoint {path}; the ENS API is under {}", self.config.placement.api_prefix())}),
+            )
         })
     }
 }

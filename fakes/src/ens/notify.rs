@@ -23,7 +23,10 @@ pub async fn handle(ens: &Arc<Ens>, device_id: &str, req: &Request) -> Response 
     let Some(reg) = ens.lock().registrations.get(&device_id).cloned() else {
         return response(200, XML, write_send_notification_result(SubscriptionStatus::Unsubscribe));
     };
-    let changed = notifications.iter().flat_map(|n| &n.events).any(|e| matches!(e.kind, EventType::NewMail | EventType::Created | EventType::Modified));
+    let changed = notifications
+        .iter()
+        .flat_map(|n| &n.events)
+        .any(|e| matches!(e.kind, EventType::NewMail | EventType::Created | EventType::Modified));
     if changed {
         let ens = ens.clone();
         tokio::spawn(async move { push(&ens, &reg).await });
@@ -39,7 +42,11 @@ async fn push(ens: &Ens, reg: &super::EnsRegistration) {
         Err(e) => record.outcome = format!("reading the inbox failed: {e}"),
         Ok(inbox) => {
             record.badge = Some(inbox.unread_count);
-            let auth = ProviderAuth::Token { team_id: ens.config.apns_team_id.clone(), key_id: ens.config.apns_key_id.clone(), pkcs8_der: ens.config.apns_key_pkcs8.clone() };
+            let auth = ProviderAuth::Token {
+                team_id: ens.config.apns_team_id.clone(),
+                key_id: ens.config.apns_key_id.clone(),
+                pkcs8_der: ens.config.apns_key_pkcs8.clone(),
+            };
             let payload = json!({"aps": {"badge": inbox.unread_count, "content-available": 1}});
             let outcome = match ProviderClient::new(ens.env.http.clone(), ens.env.clock.clone(), &ens.config.apns_base, auth) {
                 Ok(client) => client.push(&reg.apns_token, &ens.config.app_id, "alert", 10, &payload).await,

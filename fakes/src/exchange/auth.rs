@@ -120,7 +120,14 @@ fn continue_with(scheme: Scheme, token: &[u8]) -> Box<Response> {
 }
 
 /// The user `req` authenticates as on connection `conn`, or the answer IIS gives.
-pub fn authenticate(auth: &EwsAuth, env: &FakeEnv, users: &[User], host: &str, req: &Request, conn: &ConnInfo) -> Result<Authenticated, Box<Response>> {
+pub fn authenticate(
+    auth: &EwsAuth,
+    env: &FakeEnv,
+    users: &[User],
+    host: &str,
+    req: &Request,
+    conn: &ConnInfo,
+) -> Result<Authenticated, Box<Response>> {
     let methods = auth.methods();
     let oauth = auth.oauth();
     let refuse = |bearer_error: Option<&AuthError>| Box::new(unauthorized(&methods, host, oauth.as_ref(), bearer_error));
@@ -139,7 +146,11 @@ pub fn authenticate(auth: &EwsAuth, env: &FakeEnv, users: &[User], host: &str, r
             }
             // A certificate that maps to nobody: with other methods enabled IIS challenges for them.
             if header.is_none() && methods == [AuthMethod::Certificate] {
-                return Err(Box::new(response(403, "text/html", "<html><body>403.16 - Forbidden: Client certificate is untrusted or invalid.</body></html>")));
+                return Err(Box::new(response(
+                    403,
+                    "text/html",
+                    "<html><body>403.16 - Forbidden: Client certificate is untrusted or invalid.</body></html>",
+                )));
             }
         } else if header.is_none() && methods == [AuthMethod::Certificate] {
             return Err(Box::new(response(403, "text/html", "<html><body>403.7 - Forbidden: Client certificate required.</body></html>")));
@@ -179,7 +190,10 @@ pub fn authenticate(auth: &EwsAuth, env: &FakeEnv, users: &[User], host: &str, r
             match spnego::classify(&token) {
                 Err(e) => Err(bad_request(&e.to_string())),
                 // Negotiate falls back to NTLM when the client has no Kerberos ticket.
-                Ok(NegotiateToken::Ntlm { message, wrapped }) => ntlm(auth, env, users, conn, &message, Scheme::Negotiate, wrapped, AuthMethod::Negotiate).map_err(|e| e.unwrap_or_else(|| refuse(None))),
+                Ok(NegotiateToken::Ntlm { message, wrapped }) => {
+                    ntlm(auth, env, users, conn, &message, Scheme::Negotiate, wrapped, AuthMethod::Negotiate)
+                        .map_err(|e| e.unwrap_or_else(|| refuse(None)))
+                }
                 Ok(NegotiateToken::Kerberos(ap_req)) => {
                     let Some(keytab) = auth.keytab() else { return Err(refuse(None)) };
                     let now = env.clock.unix_secs();
@@ -187,7 +201,11 @@ pub fn authenticate(auth: &EwsAuth, env: &FakeEnv, users: &[User], host: &str, r
                         Ok(ticket) => match find(&ticket.client) {
                             Some(u) => {
                                 let done = spnego::neg_token_resp(spnego::state::ACCEPT_COMPLETED, Some(spnego::Mech::Kerberos), None);
-                                Ok(Authenticated { user: u, method: AuthMethod::Negotiate, reply: Some((http::header::WWW_AUTHENTICATE, format!("Negotiate {}", B64.encode(done)))) })
+                                Ok(Authenticated {
+                                    user: u,
+                                    method: AuthMethod::Negotiate,
+                                    reply: Some((http::header::WWW_AUTHENTICATE, format!("Negotiate {}", B64.encode(done)))),
+                                })
                             }
                             None => Err(refuse(None)),
                         },
@@ -215,25 +233,48 @@ pub fn authenticate(auth: &EwsAuth, env: &FakeEnv, users: &[User], host: &str, r
 
 /// One NTLM leg. `Err(None)` is "401 with the full challenge set".
 #[allow(clippy::too_many_arguments)]
-fn ntlm(auth: &EwsAuth, env: &FakeEnv, users: &[User], conn: &ConnInfo, token: &[u8], scheme: Scheme, wrapped: bool, method: AuthMethod) -> Result<Authenticated, Option<Box<Response>>> {
+fn ntlm(
+    auth: &EwsAuth,
+    env: &FakeEnv,
+    users: &[User],
+    conn: &ConnInfo,
+    token: &[u8],
+    scheme: Scheme,
+    wrapped: bool,
+    method: AuthMethod,
+) -> Result<Authenticated, Option<Box<Response>>> {
     let password = |user: &str, domain: &str| {
         let name = if domain.is_empty() { user.to_string() } else { format!("{domain}\\{user}") };
-        users.iter().find(|u| u.answers_to(&name) || (u.answers_to(user) && u.domain.eq_ignore_ascii_case(domain))).map(|u| u.password.clone())
+        users
+            .iter()
+            .find(|u| u.answers_to(&name) || (u.answers_to(user) && u.domain.eq_ignore_ascii_case(domain)))
+            .map(|u| u.password.clone())
     };
     let mut server_challenge = [0u8; 8];
     server_challenge.copy_from_slice(&env.rng.bytes(8));
     match auth.ntlm.step(conn.id, token, server_challenge, env.clock.unix_millis(), password) {
         Ok(Step::Challenge(type2)) => {
-            let token = if wrapped { spnego::neg_token_resp(spnego::state::ACCEPT_INCOMPLETE, Some(spnego::Mech::Ntlm), Some(&type2)) } else { type2 };
+            let token = if wrapped {
+                spnego::neg_token_resp(spnego::state::ACCEPT_INCOMPLETE, Some(spnego::Mech::Ntlm), Some(&type2))
+            } else {
+                type2
+            };
             Err(Some(continue_with(scheme, &token)))
         }
         Ok(Step::Authenticated(id)) => {
             let name = id.qualified();
             let user = users.iter().find(|u| u.answers_to(&name) || u.answers_to(&id.user)).cloned().ok_or(None)?;
-            let reply = wrapped.then(|| (http::header::WWW_AUTHENTICATE, format!("Negotiate {}", B64.encode(spnego::neg_token_resp(spnego::state::ACCEPT_COMPLETED, None, None)))));
+            let reply = wrapped.then(|| {
+                (
+                    http::header::WWW_AUTHENTICATE,
+                    format!("Negotiate {}", B64.encode(spnego::neg_token_resp(spnego::state::ACCEPT_COMPLETED, None, None))),
+                )
+            });
             Ok(Authenticated { user, method, reply })
         }
-        Err(e @ (AuthError::NtlmMalformed(_) | AuthError::NtlmUnexpected { .. } | AuthError::NtlmVersion(_))) => Err(Some(bad_request(&e.to_string()))),
+        Err(e @ (AuthError::NtlmMalformed(_) | AuthError::NtlmUnexpected { .. } | AuthError::NtlmVersion(_))) => {
+            Err(Some(bad_request(&e.to_string())))
+        }
         Err(_) => Err(None),
     }
 }

@@ -182,7 +182,14 @@ fn deliver(ex: &Exchange, email: &str, subject: &str, from: &str) -> Option<(Str
     let root = mb.folder("msgfolderroot").map(|f| (f.id.clone(), format!("AQAAAA{:08}", f.change_key))).unwrap_or_default();
     let inbox = mb.inbox_mut();
     let item_id = format!("{}ITEM{n:06}", inbox.id);
-    inbox.items.push(super::mailbox::Item { id: item_id.clone(), change_key: 1, subject: subject.into(), from: from.into(), read: false, eas_id });
+    inbox.items.push(super::mailbox::Item {
+        id: item_id.clone(),
+        change_key: 1,
+        subject: subject.into(),
+        from: from.into(),
+        read: false,
+        eas_id,
+    });
     inbox.change_key += 1;
     let inbox_ref = (inbox.id.clone(), format!("AQAAAA{:08}", inbox.change_key));
     let unread = inbox.unread();
@@ -227,11 +234,27 @@ fn set_read(ex: &Exchange, email: &str, id: Option<&str>, read: bool) -> Option<
     let mut seq = mb.events.last().map(|e| e.seq).unwrap_or(0);
     for item in changed.iter() {
         seq += 1;
-        mb.events.push(MailboxEvent { seq, kind: EventType::Modified, at_unix: at, item_id: Some((item.clone(), "CQAAAA".into())), folder_id: None, parent_folder_id: inbox_ref.clone(), unread_count: None });
+        mb.events.push(MailboxEvent {
+            seq,
+            kind: EventType::Modified,
+            at_unix: at,
+            item_id: Some((item.clone(), "CQAAAA".into())),
+            folder_id: None,
+            parent_folder_id: inbox_ref.clone(),
+            unread_count: None,
+        });
     }
     if !changed.is_empty() {
         seq += 1;
-        mb.events.push(MailboxEvent { seq, kind: EventType::Modified, at_unix: at, item_id: None, folder_id: Some(inbox_ref), parent_folder_id: root, unread_count: Some(unread) });
+        mb.events.push(MailboxEvent {
+            seq,
+            kind: EventType::Modified,
+            at_unix: at,
+            item_id: None,
+            folder_id: Some(inbox_ref),
+            parent_folder_id: root,
+            unread_count: Some(unread),
+        });
     }
     drop(state);
     push::poke(ex, &email);
@@ -328,7 +351,11 @@ impl ExchangeControl {
     }
 
     /// Replaces the methods and the trusted OAuth issuer (`None` trusts none).
-    pub async fn set_ews_auth_with_oauth(&self, methods: &[mailconform_auth::AuthMethod], oauth: Option<&mailconform_auth::OAuthTrust>) -> Result<EwsAuthView, ControlError> {
+    pub async fn set_ews_auth_with_oauth(
+        &self,
+        methods: &[mailconform_auth::AuthMethod],
+        oauth: Option<&mailconform_auth::OAuthTrust>,
+    ) -> Result<EwsAuthView, ControlError> {
         let v = self.0.put("/auth", &json!({ "ews": methods, "oauth": oauth })).await?;
         serde_json::from_value(v).map_err(|e| ControlError::Json { url: format!("{}/auth", self.0.base()), reason: e.to_string() })
     }

@@ -4,9 +4,8 @@ use super::mailbox::{parse_watermark, Mailbox};
 use super::push::{self, Subscription};
 use super::{auth, Exchange};
 use mailconform_ews::{
-    parse_request, write_error_response, write_fault, write_get_folder_response, write_subscribe_response,
-    write_unsubscribe_response, EventType, Fault, FolderRef, Operation, PushSubscriptionRequest, ResponseCode,
-    ResponseError, SchemaVersion, ServerVersionInfo,
+    parse_request, write_error_response, write_fault, write_get_folder_response, write_subscribe_response, write_unsubscribe_response,
+    EventType, Fault, FolderRef, Operation, PushSubscriptionRequest, ResponseCode, ResponseError, SchemaVersion, ServerVersionInfo,
 };
 use mailconform_sim::http::response;
 use mailconform_sim::{ConnInfo, Request, Response};
@@ -38,7 +37,12 @@ pub async fn handle(ex: &Arc<Exchange>, req: Request, conn: ConnInfo) -> Respons
 }
 
 /// The answer to an authenticated request.
-async fn serve_authenticated(ex: &Arc<Exchange>, req: Request, user: &super::mailbox::User, method: mailconform_auth::AuthMethod) -> Response {
+async fn serve_authenticated(
+    ex: &Arc<Exchange>,
+    req: Request,
+    user: &super::mailbox::User,
+    method: mailconform_auth::AuthMethod,
+) -> Response {
     let cfg = ex.config();
     let server = cfg.profile.server_version_info();
     let envelope = match parse_request(req.body()) {
@@ -74,10 +78,21 @@ async fn serve_authenticated(ex: &Arc<Exchange>, req: Request, user: &super::mai
         Operation::ResolveNames { .. } => "ResolveNames".into(),
         Operation::Other(n) => n.clone(),
     };
-    let host = req.headers().get(http::header::HOST).and_then(|h| h.to_str().ok()).map(str::to_string)
-        .or_else(|| req.uri().host().map(str::to_string)).unwrap_or_default();
+    let host = req
+        .headers()
+        .get(http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_string)
+        .or_else(|| req.uri().host().map(str::to_string))
+        .unwrap_or_default();
     let at_ms = ex.now_ms();
-    ex.state.lock().expect("state poisoned").requests.push(super::EwsRequestRecord { at_ms, host, user: user.email.clone(), operation: op_name, auth: method.name().to_string() });
+    ex.state.lock().expect("state poisoned").requests.push(super::EwsRequestRecord {
+        at_ms,
+        host,
+        user: user.email.clone(),
+        operation: op_name,
+        auth: method.name().to_string(),
+    });
     let body = match envelope.operation {
         Operation::GetFolder { folder_ids, .. } => get_folder(ex, &server, &user.email, &folder_ids),
         Operation::Subscribe(p) => subscribe(ex, &server, &user.email, version, p),
@@ -94,7 +109,10 @@ async fn serve_authenticated(ex: &Arc<Exchange>, req: Request, user: &super::mai
         ),
         Operation::PullSubscribe => write_subscribe_response(
             &server,
-            &Err(ResponseError { code: ResponseCode::ErrorInvalidOperation, message: "This server fake serves push subscriptions only.".into() }),
+            &Err(ResponseError {
+                code: ResponseCode::ErrorInvalidOperation,
+                message: "This server fake serves push subscriptions only.".into(),
+            }),
         ),
         Operation::Other(name) => {
             return fault(
@@ -117,12 +135,18 @@ fn fault(server: &ServerVersionInfo, f: Fault) -> Response {
 }
 
 fn resolve<'a>(mb: &'a Mailbox, r: &FolderRef, me: &str) -> Result<&'a super::mailbox::Folder, ResponseError> {
-    let not_found = || ResponseError { code: ResponseCode::ErrorFolderNotFound, message: "The specified folder could not be found in the store.".into() };
+    let not_found = || ResponseError {
+        code: ResponseCode::ErrorFolderNotFound,
+        message: "The specified folder could not be found in the store.".into(),
+    };
     match r {
         FolderRef::Distinguished { id, mailbox } => {
             if let Some(m) = mailbox {
                 if !m.eq_ignore_ascii_case(me) {
-                    return Err(ResponseError { code: ResponseCode::ErrorAccessDenied, message: "Access is denied. Check credentials and try again.".into() });
+                    return Err(ResponseError {
+                        code: ResponseCode::ErrorAccessDenied,
+                        message: "Access is denied. Check credentials and try again.".into(),
+                    });
                 }
             }
             let id = if id == "root" { "msgfolderroot" } else { id.as_str() };
@@ -147,7 +171,12 @@ fn subscribe(ex: &Arc<Exchange>, server: &ServerVersionInfo, email: &str, versio
         None => 30,
         Some(s) => match s.parse::<u32>() {
             Ok(n) if (1..=1440).contains(&n) => n,
-            _ => return err(ResponseCode::ErrorSchemaValidation, &format!("The request failed schema validation: StatusFrequency {s:?} is outside 1..1440.")),
+            _ => {
+                return err(
+                    ResponseCode::ErrorSchemaValidation,
+                    &format!("The request failed schema validation: StatusFrequency {s:?} is outside 1..1440."),
+                )
+            }
         },
     };
     let url = p.url.clone().unwrap_or_default();
@@ -158,7 +187,10 @@ fn subscribe(ex: &Arc<Exchange>, server: &ServerVersionInfo, email: &str, versio
         return err(ResponseCode::ErrorInvalidPushSubscriptionUrl, "The specified push subscription URL is invalid.");
     }
     if p.event_types.is_empty() || p.event_types.contains(&EventType::Status) {
-        return err(ResponseCode::ErrorSchemaValidation, "The request failed schema validation: EventTypes must list one or more subscribable event types.");
+        return err(
+            ResponseCode::ErrorSchemaValidation,
+            "The request failed schema validation: EventTypes must list one or more subscribable event types.",
+        );
     }
     if p.subscribe_to_all_folders && !p.folder_ids.is_empty() {
         return err(ResponseCode::ErrorInvalidSubscriptionRequest, "FolderIds must be empty when SubscribeToAllFolders is true.");
@@ -187,7 +219,18 @@ fn subscribe(ex: &Arc<Exchange>, server: &ServerVersionInfo, email: &str, versio
     };
     let watermark = super::mailbox::watermark_for(email, start_after);
     let id = format!("{}{}", push::SUBSCRIPTION_ID_PREFIX, ex.env.rng.hex(24));
-    let sub = Subscription::new(id.clone(), email, folders, p.subscribe_to_all_folders, p.event_types, freq, url, version, start_after, ex.now_ms());
+    let sub = Subscription::new(
+        id.clone(),
+        email,
+        folders,
+        p.subscribe_to_all_folders,
+        p.event_types,
+        freq,
+        url,
+        version,
+        start_after,
+        ex.now_ms(),
+    );
     let wake = sub.wake.clone();
     state.subscriptions.insert(id.clone(), sub);
     drop(state);
@@ -198,11 +241,20 @@ fn subscribe(ex: &Arc<Exchange>, server: &ServerVersionInfo, email: &str, versio
 fn unsubscribe(ex: &Exchange, server: &ServerVersionInfo, email: &str, id: &str) -> String {
     let state = ex.state.lock().expect("state poisoned");
     let result = match state.subscriptions.get(id) {
-        None => Err(ResponseError { code: ResponseCode::ErrorSubscriptionNotFound, message: "The specified subscription was not found.".into() }),
-        Some(s) if s.mailbox != email => Err(ResponseError { code: ResponseCode::ErrorSubscriptionAccessDenied, message: "The subscription can only be accessed by its creator.".into() }),
+        None => Err(ResponseError {
+            code: ResponseCode::ErrorSubscriptionNotFound,
+            message: "The specified subscription was not found.".into(),
+        }),
+        Some(s) if s.mailbox != email => Err(ResponseError {
+            code: ResponseCode::ErrorSubscriptionAccessDenied,
+            message: "The subscription can only be accessed by its creator.".into(),
+        }),
         // Push subscriptions end only by expiry or by the subscriber answering Unsubscribe;
         // Exchange refuses Unsubscribe on them as exchangelib's live tests observe.
-        Some(_) => Err(ResponseError { code: ResponseCode::ErrorInvalidSubscription, message: "Unsubscribe is valid only for pull and streaming subscriptions.".into() }),
+        Some(_) => Err(ResponseError {
+            code: ResponseCode::ErrorInvalidSubscription,
+            message: "Unsubscribe is valid only for pull and streaming subscriptions.".into(),
+        }),
     };
     write_unsubscribe_response(server, &result)
 }

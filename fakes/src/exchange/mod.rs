@@ -17,7 +17,7 @@ pub use retry::{RetryMode, RetrySchedule};
 
 use mailbox::{Mailbox, User};
 use mailconform_sim::http::response;
-use mailconform_sim::{ConnInfo, FakeEnv, HandlerFuture, SharedHandler, Request, CONTROL_PREFIX};
+use mailconform_sim::{ConnInfo, FakeEnv, HandlerFuture, Request, SharedHandler, CONTROL_PREFIX};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -153,7 +153,9 @@ impl Exchange {
     /// Whether EWS is served for the host name this request was addressed to.
     fn serves_ews_for(&self, req: &Request) -> bool {
         let Some(only) = &self.config.ews_only_on else { return true };
-        let host = req.uri().host().map(str::to_string).or_else(|| req.headers().get(http::header::HOST).and_then(|h| h.to_str().ok()).map(|h| h.split(':').next().unwrap_or(h).to_string()));
+        let host = req.uri().host().map(str::to_string).or_else(|| {
+            req.headers().get(http::header::HOST).and_then(|h| h.to_str().ok()).map(|h| h.split(':').next().unwrap_or(h).to_string())
+        });
         host.is_some_and(|h| h.eq_ignore_ascii_case(only))
     }
 

@@ -52,8 +52,12 @@ impl ServerProfile {
     pub fn server_version_info(self) -> ServerVersionInfo {
         match self {
             // Exchange 2007 did not send the Version attribute; clients derive it from the build.
-            ServerProfile::Exchange2007Sp1 => ServerVersionInfo { version: String::new(), ..ServerVersionInfo::for_schema(SchemaVersion::Exchange2007Sp1) },
-            ServerProfile::Office365 => ServerVersionInfo { major: 15, minor: 20, major_build: 7452, minor_build: 28, version: "V2018_01_08".into() },
+            ServerProfile::Exchange2007Sp1 => {
+                ServerVersionInfo { version: String::new(), ..ServerVersionInfo::for_schema(SchemaVersion::Exchange2007Sp1) }
+            }
+            ServerProfile::Office365 => {
+                ServerVersionInfo { major: 15, minor: 20, major_build: 7452, minor_build: 28, version: "V2018_01_08".into() }
+            }
             other => ServerVersionInfo::for_schema(other.max_schema()),
         }
     }

@@ -52,7 +52,18 @@ pub struct Subscription {
 
 impl Subscription {
     #[allow(clippy::too_many_arguments)]
-    pub fn new(id: String, mailbox: &str, folders: Vec<String>, all_folders: bool, event_types: Vec<EventType>, status_frequency: u32, url: String, version: SchemaVersion, acked: u64, created_ms: u64) -> Self {
+    pub fn new(
+        id: String,
+        mailbox: &str,
+        folders: Vec<String>,
+        all_folders: bool,
+        event_types: Vec<EventType>,
+        status_frequency: u32,
+        url: String,
+        version: SchemaVersion,
+        acked: u64,
+        created_ms: u64,
+    ) -> Self {
         Subscription {
             id,
             mailbox: mailbox.to_string(),
@@ -238,7 +249,19 @@ fn build(ex: &Exchange, id: &str) -> Option<(Notification, u64, String, SchemaVe
     let more = wanted.len() > batch.len();
     let (events, acked_to) = if batch.is_empty() {
         // A keep-alive: the watermark moves to the head so skipped (unwanted) events are passed.
-        (vec![Event { kind: EventType::Status, watermark: watermark_for(&sub.mailbox, head), timestamp: None, object: None, parent_folder_id: None, old_object: None, old_parent_folder_id: None, unread_count: None }], head)
+        (
+            vec![Event {
+                kind: EventType::Status,
+                watermark: watermark_for(&sub.mailbox, head),
+                timestamp: None,
+                object: None,
+                parent_folder_id: None,
+                old_object: None,
+                old_parent_folder_id: None,
+                unread_count: None,
+            }],
+            head,
+        )
     } else {
         let last = batch.last().map(|e| e.seq).unwrap_or(sub.acked);
         let acked_to = if more { last } else { head.max(last) };

@@ -105,13 +105,18 @@ fn register(l: &Arc<Listener>, b: &Value) -> Response {
         return bad("device_token must be the hex device token APNs issued");
     }
     if !is_sha256_hex(&as_hash) || !is_sha256_hex(&mail_hash) {
-        return bad("activesync_device_id_sha256 and email_sha256 must be SHA-256 hex digests; the listener never takes the values themselves");
+        return bad(
+            "activesync_device_id_sha256 and email_sha256 must be SHA-256 hex digests; the listener never takes the values themselves",
+        );
     }
     let Some(region) = Region::parse(&region) else {
         return bad(format!("unknown region {region}; use us-east-1, eu-west-1 or ap-southeast-1"));
     };
     if region != l.config.region {
-        return json_response(421, &json!({"error": format!("this is the {} listener; register with {}", l.config.region.code(), region.host("example.test"))}));
+        return json_response(
+            421,
+            &json!({"error": format!("this is the {} listener; register with {}", l.config.region.code(), region.host("example.test"))}),
+        );
     }
     if app_id.contains('*') {
         return bad("a wildcard App ID cannot receive APNs pushes; wrap Secure Mail with a unique App ID");
@@ -120,7 +125,10 @@ fn register(l: &Arc<Listener>, b: &Value) -> Response {
     let now = l.now_ms();
     let mut store = l.store.lock().expect("store poisoned");
     if !store.certificates.contains_key(&cert_key(&app_id, region)) {
-        return json_response(412, &json!({"error": format!("no APNs certificate is uploaded for App ID {app_id} in region {}", region.code())}));
+        return json_response(
+            412,
+            &json!({"error": format!("no APNs certificate is uploaded for App ID {app_id} in region {}", region.code())}),
+        );
     }
     let existing = store.registrations.values().find(|r| r.device_token == token && r.app_id == app_id).map(|r| r.registration_id.clone());
     let id = existing.unwrap_or_else(|| l.env.rng.hex(16));

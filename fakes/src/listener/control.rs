@@ -36,7 +36,13 @@ impl ListenerControl {
     }
 
     /// Upload or renew an app's APNs certificate for a region (the admin portal's "Update").
-    pub async fn upload_certificate(&self, app_id: &str, region: super::Region, cert_pem: &str, key_pem: &str) -> Result<Value, ControlError> {
+    pub async fn upload_certificate(
+        &self,
+        app_id: &str,
+        region: super::Region,
+        cert_pem: &str,
+        key_pem: &str,
+    ) -> Result<Value, ControlError> {
         self.api.put(&format!("/apps/{app_id}/certificates/{}", region.code()), &json!({"cert_pem": cert_pem, "key_pem": key_pem})).await
     }
 

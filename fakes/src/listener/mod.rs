@@ -17,7 +17,7 @@ pub use region::Region;
 pub use store::{PushRecord, Registration};
 
 use mailconform_sim::http::json_response;
-use mailconform_sim::{ConnInfo, FakeEnv, HandlerFuture, SharedHandler, Request, CONTROL_PREFIX};
+use mailconform_sim::{ConnInfo, FakeEnv, HandlerFuture, Request, SharedHandler, CONTROL_PREFIX};
 use std::sync::{Arc, Mutex};
 
 #[derive(Clone, Debug)]

@@ -4,7 +4,9 @@
 use super::store::PushRecord;
 use super::Listener;
 use mailconform_apns::{ProviderAuth, ProviderClient};
-use mailconform_ews::{parse_send_notification, write_fault, write_send_notification_result, EventType, Fault, ObjectId, SubscriptionStatus};
+use mailconform_ews::{
+    parse_send_notification, write_fault, write_send_notification_result, EventType, Fault, ObjectId, SubscriptionStatus,
+};
 use mailconform_sim::http::response;
 use mailconform_sim::{ClientIdentity, Request, Response};
 use serde_json::json;
@@ -62,7 +64,10 @@ pub async fn handle(l: &Arc<Listener>, registration_id: &str, req: &Request) -> 
     }
     if status == SubscriptionStatus::Ok {
         // The last count of a batch is the one the device must show.
-        let last_badge = pushes.iter().rev().find_map(|p| match p { Push::Badge(c) => Some(*c), _ => None });
+        let last_badge = pushes.iter().rev().find_map(|p| match p {
+            Push::Badge(c) => Some(*c),
+            _ => None,
+        });
         let push = match last_badge {
             Some(c) => Some(Push::Badge(c)),
             None => pushes.pop(),
@@ -94,7 +99,15 @@ async fn send(l: &Listener, id: &str, push: Push) {
         Push::Badge(c) => ("badge", Some(c), json!({"aps": {"badge": c}}), "alert", 10),
         Push::Wake => ("background", None, json!({"aps": {"content-available": 1}}), "background", 5),
     };
-    let mut record = PushRecord { at_ms: l.now_ms(), registration_id: id.to_string(), kind: kind.into(), badge, status: None, reason: None, error: None };
+    let mut record = PushRecord {
+        at_ms: l.now_ms(),
+        registration_id: id.to_string(),
+        kind: kind.into(),
+        badge,
+        status: None,
+        reason: None,
+        error: None,
+    };
     let Some(cert) = super::api::certificate_for(l, &reg.app_id) else {
         record.error = Some(format!("no APNs certificate for {}", reg.app_id));
         l.store.lock().expect("store poisoned").pushes.push(record);

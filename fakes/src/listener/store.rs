@@ -53,7 +53,9 @@ pub struct AppCertificate {
 
 impl AppCertificate {
     pub fn credential(&self) -> Result<mailconform_sim::pki::Credential, String> {
-        self.parsed.get_or_init(|| mailconform_sim::pki::Credential::from_pem(&self.cert_pem, &self.key_pem).map_err(|e| e.to_string())).clone()
+        self.parsed
+            .get_or_init(|| mailconform_sim::pki::Credential::from_pem(&self.cert_pem, &self.key_pem).map_err(|e| e.to_string()))
+            .clone()
     }
 }
 

@@ -71,9 +71,21 @@ impl SecureMail {
         if let Some(c) = slots.get(&app) {
             return Ok((c.clone(), endpoint_of(&policy.exchange_server)));
         }
-        let login = if policy.user_domain.is_empty() { self.config.login.clone() } else { format!("{}\\{}", policy.user_domain, self.config.login) };
+        let login = if policy.user_domain.is_empty() {
+            self.config.login.clone()
+        } else {
+            format!("{}\\{}", policy.user_domain, self.config.login)
+        };
         let device_id = format!("{}{}", self.config.activesync_device_id, if app == Companion::SecureNotes { "N" } else { "T" });
-        let c = Arc::new(EasClient::new(self.env.http.clone(), &endpoint_of(&policy.exchange_server), &login, &self.config.password, &device_id, "iPhone", ProtocolVersion::V14_1));
+        let c = Arc::new(EasClient::new(
+            self.env.http.clone(),
+            &endpoint_of(&policy.exchange_server),
+            &login,
+            &self.config.password,
+            &device_id,
+            "iPhone",
+            ProtocolVersion::V14_1,
+        ));
         slots.insert(app, c.clone());
         Ok((c, endpoint_of(&policy.exchange_server)))
     }

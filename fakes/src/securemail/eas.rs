@@ -71,7 +71,8 @@ pub struct EasView {
 }
 
 /// The ActiveSync versions Secure Mail speaks, oldest first.
-pub const SPOKEN: &[ProtocolVersion] = &[ProtocolVersion::V12_1, ProtocolVersion::V14_0, ProtocolVersion::V14_1, ProtocolVersion::V16_0, ProtocolVersion::V16_1];
+pub const SPOKEN: &[ProtocolVersion] =
+    &[ProtocolVersion::V12_1, ProtocolVersion::V14_0, ProtocolVersion::V14_1, ProtocolVersion::V16_0, ProtocolVersion::V16_1];
 
 /// Heartbeat of the app's Ping, in seconds.
 pub const HEARTBEAT_SECS: u32 = 480;
@@ -122,7 +123,10 @@ impl SecureMail {
         let options = probe.options().await.map_err(|e| self.eas_fail(e))?;
         // The newest version both sides speak, as OPTIONS is there to tell.
         let Some(version) = ProtocolVersion::highest_common(SPOKEN, &options.protocol_versions()) else {
-            return Err(self.eas_fail(EasError::Protocol { command: mailconform_activesync::Command::Provision, reason: format!("no common ActiveSync version (server offers {:?})", options.versions) }));
+            return Err(self.eas_fail(EasError::Protocol {
+                command: mailconform_activesync::Command::Provision,
+                reason: format!("no common ActiveSync version (server offers {:?})", options.versions),
+            }));
         };
         let c = if probe.version() == version {
             probe
@@ -148,7 +152,10 @@ impl SecureMail {
         c.folder_sync().await.map_err(|e| self.eas_fail(e))?;
         for t in [FolderType::Inbox, FolderType::Calendar, FolderType::Contacts] {
             let Some(id) = c.folder_id(t) else {
-                return Err(self.eas_fail(EasError::Protocol { command: mailconform_activesync::Command::FolderSync, reason: format!("the server sent no {t:?} folder") }));
+                return Err(self.eas_fail(EasError::Protocol {
+                    command: mailconform_activesync::Command::FolderSync,
+                    reason: format!("the server sent no {t:?} folder"),
+                }));
             };
             c.sync(&id).await.map_err(|e| self.eas_fail(e))?;
         }
@@ -159,10 +166,11 @@ impl SecureMail {
     /// One Ping on the three folders; a change is synced at once.
     pub async fn eas_ping(&self) -> Result<(), String> {
         let c = self.eas_client();
-        let ids: Vec<(String, &str)> = [(FolderType::Inbox, "Email"), (FolderType::Calendar, "Calendar"), (FolderType::Contacts, "Contacts")]
-            .into_iter()
-            .filter_map(|(t, class)| c.folder_id(t).map(|id| (id, class)))
-            .collect();
+        let ids: Vec<(String, &str)> =
+            [(FolderType::Inbox, "Email"), (FolderType::Calendar, "Calendar"), (FolderType::Contacts, "Contacts")]
+                .into_iter()
+                .filter_map(|(t, class)| c.folder_id(t).map(|id| (id, class)))
+                .collect();
         let folders: Vec<(&str, &str)> = ids.iter().map(|(id, class)| (id.as_str(), *class)).collect();
         self.state.lock().expect("state poisoned").eas.pings += 1;
         match c.ping(Some(&folders), Some(HEARTBEAT_SECS)).await.map_err(|e| self.eas_fail(e))? {
@@ -174,7 +182,9 @@ impl SecureMail {
                 Ok(())
             }
             PingOutcome::Expired => Ok(()),
-            other => Err(self.eas_fail(EasError::Protocol { command: mailconform_activesync::Command::Ping, reason: format!("{other:?}") })),
+            other => {
+                Err(self.eas_fail(EasError::Protocol { command: mailconform_activesync::Command::Ping, reason: format!("{other:?}") }))
+            }
         }
     }
 
@@ -182,7 +192,8 @@ impl SecureMail {
     pub async fn eas_delete(&self, subject: &str) -> Result<(), String> {
         let c = self.eas_client();
         let inbox = c.folder_id(FolderType::Inbox).ok_or_else(|| "no Inbox synced yet".to_string())?;
-        let item = c.items(&inbox).into_iter().find(|i| i.subject() == Some(subject)).ok_or_else(|| format!("no {subject:?} in the Inbox"))?;
+        let item =
+            c.items(&inbox).into_iter().find(|i| i.subject() == Some(subject)).ok_or_else(|| format!("no {subject:?} in the Inbox"))?;
         c.delete(&inbox, &item.server_id).await.map_err(|e| self.eas_fail(e))?;
         self.refresh_eas_view(&c);
         Ok(())
@@ -193,7 +204,8 @@ impl SecureMail {
     pub async fn eas_meeting_response(&self, subject: &str, answer: MeetingAnswer) -> Result<(), String> {
         let c = self.eas_client();
         let inbox = c.folder_id(FolderType::Inbox).ok_or_else(|| "no Inbox synced yet".to_string())?;
-        let item = c.items(&inbox).into_iter().find(|i| i.subject() == Some(subject)).ok_or_else(|| format!("no {subject:?} in the Inbox"))?;
+        let item =
+            c.items(&inbox).into_iter().find(|i| i.subject() == Some(subject)).ok_or_else(|| format!("no {subject:?} in the Inbox"))?;
         c.meeting_response(&inbox, &item.server_id, answer).await.map_err(|e| self.eas_fail(e))?;
         self.eas_sync().await
     }
@@ -213,7 +225,11 @@ impl SecureMail {
         let subjects = |t: FolderType, field: &str| -> Vec<String> {
             c.folder_id(t).map(|id| c.items(&id).iter().filter_map(|i| i.field(field).map(str::to_string)).collect()).unwrap_or_default()
         };
-        let (inbox, calendar, contacts) = (subjects(FolderType::Inbox, "Subject"), subjects(FolderType::Calendar, "Subject"), subjects(FolderType::Contacts, "Email1Address"));
+        let (inbox, calendar, contacts) = (
+            subjects(FolderType::Inbox, "Subject"),
+            subjects(FolderType::Calendar, "Subject"),
+            subjects(FolderType::Contacts, "Email1Address"),
+        );
         let mut s = self.state.lock().expect("state poisoned");
         s.eas.inbox = inbox;
         s.eas.calendar = calendar;
@@ -234,7 +250,10 @@ mod tests {
     #[test]
     fn policy_values_become_endpoints() {
         assert_eq!(endpoint_of("traveler.example.test"), "https://traveler.example.test/Microsoft-Server-ActiveSync");
-        assert_eq!(endpoint_of("https://t.example.test/traveler/Microsoft-Server-ActiveSync"), "https://t.example.test/traveler/Microsoft-Server-ActiveSync");
+        assert_eq!(
+            endpoint_of("https://t.example.test/traveler/Microsoft-Server-ActiveSync"),
+            "https://t.example.test/traveler/Microsoft-Server-ActiveSync"
+        );
         assert_eq!(endpoint_of("http://t.example.test"), "http://t.example.test/Microsoft-Server-ActiveSync");
     }
 }

@@ -2,9 +2,9 @@
 //! mail itself travels over ActiveSync (FAQ Configuration Q7).
 
 use super::SecureMail;
+use crate::ews_answer::{EwsRefusal, VERSION_REFUSED};
 use base64::Engine;
 use bytes::Bytes;
-use crate::ews_answer::{EwsRefusal, VERSION_REFUSED};
 use mailconform_ews::{
     parse_get_folder_response, parse_subscribe_response, write_request, EventType, FolderInfo, FolderRef, Operation,
     PushSubscriptionRequest, SchemaVersion,
@@ -22,7 +22,12 @@ impl SecureMail {
             .header(http::header::USER_AGENT, "SecureMail/iOS")
             .body(Bytes::from(write_request(version, op)))
             .map_err(|e| e.to_string())?;
-        let resp = self.env.http.send(req, &RequestOptions { timeout: Duration::from_secs(60), ..Default::default() }).await.map_err(|e| e.to_string())?;
+        let resp = self
+            .env
+            .http
+            .send(req, &RequestOptions { timeout: Duration::from_secs(60), ..Default::default() })
+            .await
+            .map_err(|e| e.to_string())?;
         crate::ews_answer::read(resp).map_err(|refusal| match refusal {
             EwsRefusal::Unauthorized { .. } => "EWS refused the credentials (401)".into(),
             EwsRefusal::VersionRefused => VERSION_REFUSED.into(),
@@ -54,7 +59,10 @@ impl SecureMail {
     }
 
     pub(crate) async fn get_inbox(&self) -> Result<FolderInfo, String> {
-        let op = Operation::GetFolder { folder_ids: vec![FolderRef::Distinguished { id: "inbox".into(), mailbox: None }], base_shape: Some("AllProperties".into()) };
+        let op = Operation::GetFolder {
+            folder_ids: vec![FolderRef::Distinguished { id: "inbox".into(), mailbox: None }],
+            base_shape: Some("AllProperties".into()),
+        };
         let (_, body) = self.ews_with_version(&op).await?;
         match parse_get_folder_response(&body).map_err(|e| e.to_string())?.into_iter().next() {
             Some(Ok(f)) => Ok(f),
@@ -80,4 +88,3 @@ impl SecureMail {
         }
     }
 }
-

@@ -19,7 +19,12 @@ fn sha256_hex(s: &str) -> String {
 impl SecureMail {
     async fn json_call(&self, method: http::Method, url: &str, body: Option<Value>, timeout: Duration) -> Result<(u16, Value), String> {
         let bytes = body.map(|b| Bytes::from(b.to_string())).unwrap_or_default();
-        let req = http::Request::builder().method(method).uri(url).header(http::header::CONTENT_TYPE, "application/json").body(bytes).map_err(|e| e.to_string())?;
+        let req = http::Request::builder()
+            .method(method)
+            .uri(url)
+            .header(http::header::CONTENT_TYPE, "application/json")
+            .body(bytes)
+            .map_err(|e| e.to_string())?;
         let resp = self.env.http.send(req, &RequestOptions { timeout, ..Default::default() }).await.map_err(|e| e.to_string())?;
         let status = resp.status().as_u16();
         let v = if resp.body().is_empty() { Value::Null } else { serde_json::from_slice(resp.body()).unwrap_or(Value::Null) };
@@ -75,7 +80,12 @@ impl SecureMail {
             None => {
                 let url = format!("{}{}/devices", self.config.apns_base, mailconform_sim::CONTROL_PREFIX);
                 let (status, v) = self
-                    .json_call(http::Method::POST, &url, Some(json!({"bundle_id": self.config.app_id, "environment": self.config.apns_environment})), Duration::from_secs(30))
+                    .json_call(
+                        http::Method::POST,
+                        &url,
+                        Some(json!({"bundle_id": self.config.app_id, "environment": self.config.apns_environment})),
+                        Duration::from_secs(30),
+                    )
                     .await
                     .map_err(|e| self.fail("getting a device token from APNs", e))?;
                 let Some(t) = v["token"].as_str().filter(|_| status < 300) else {
@@ -99,7 +109,12 @@ impl SecureMail {
             "ios_version": self.config.ios_version,
         });
         let (status, v) = self
-            .json_call(http::Method::POST, &format!("{}/api/v1/registrations", self.config.listener_base), Some(reg), Duration::from_secs(30))
+            .json_call(
+                http::Method::POST,
+                &format!("{}/api/v1/registrations", self.config.listener_base),
+                Some(reg),
+                Duration::from_secs(30),
+            )
             .await
             .map_err(|e| self.fail("registering with the listener", e))?;
         let (Some(id), Some(url)) = (v["registration_id"].as_str(), v["notify_url"].as_str()) else {
@@ -148,7 +163,12 @@ impl SecureMail {
     async fn receive_pushes(self: Arc<Self>, token: String) {
         let mut after = 0u64;
         loop {
-            let url = format!("{}{}/devices/{token}/notifications?after={after}&wait_ms={}", self.config.apns_base, mailconform_sim::CONTROL_PREFIX, PUSH_POLL.as_millis());
+            let url = format!(
+                "{}{}/devices/{token}/notifications?after={after}&wait_ms={}",
+                self.config.apns_base,
+                mailconform_sim::CONTROL_PREFIX,
+                PUSH_POLL.as_millis()
+            );
             let got = self.json_call(http::Method::GET, &url, None, PUSH_POLL + Duration::from_secs(30)).await;
             let list = match got {
                 Ok((200, v)) => v["notifications"].as_array().cloned().unwrap_or_default(),

@@ -16,7 +16,7 @@ mod flow;
 pub use control::{DeviceControl, DeviceStateView};
 
 use mailconform_ews::SchemaVersion;
-use mailconform_sim::{ConnInfo, FakeEnv, HandlerFuture, SharedHandler, Request, CONTROL_PREFIX};
+use mailconform_sim::{ConnInfo, FakeEnv, HandlerFuture, Request, SharedHandler, CONTROL_PREFIX};
 use serde::Serialize;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -68,7 +68,11 @@ pub struct SecureMailConfig {
 
 impl SecureMailConfig {
     pub fn ews_host(&self) -> &str {
-        if self.ews_host.is_empty() { &self.activesync_host } else { &self.ews_host }
+        if self.ews_host.is_empty() {
+            &self.activesync_host
+        } else {
+            &self.ews_host
+        }
     }
 }
 
@@ -128,7 +132,14 @@ pub struct SecureMail {
 impl SecureMail {
     pub fn new(env: FakeEnv, config: SecureMailConfig) -> Arc<Self> {
         let state = DeviceState { apns_policy: config.apns_policy, ..DeviceState::default() };
-        Arc::new(SecureMail { env, config, state: Mutex::new(state), flow_lock: tokio::sync::Mutex::new(()), eas: Mutex::new(None), companions: Mutex::default() })
+        Arc::new(SecureMail {
+            env,
+            config,
+            state: Mutex::new(state),
+            flow_lock: tokio::sync::Mutex::new(()),
+            eas: Mutex::new(None),
+            companions: Mutex::default(),
+        })
     }
 
     pub(crate) fn log(&self, what: impl Into<String>) {

@@ -22,7 +22,10 @@ use mailconform_activesync::http::query;
 use mailconform_auth::challenge::{self, Scheme};
 use mailconform_auth::KdcClient;
 use mailconform_sim::http::{json_response, response};
-use mailconform_sim::{ConnInfo, ControlClient, ControlError, FakeEnv, HandlerFuture, HttpClient, Request, RequestOptions, Response, SharedHandler, CONTROL_PREFIX};
+use mailconform_sim::{
+    ConnInfo, ControlClient, ControlError, FakeEnv, HandlerFuture, HttpClient, Request, RequestOptions, Response, SharedHandler,
+    CONTROL_PREFIX,
+};
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::CertificateDer;
 use serde::{Deserialize, Serialize};
@@ -88,7 +91,13 @@ fn upstream_pool(env: &FakeEnv, config: &SegConfig) -> Result<Vec<HttpClient>, S
 impl Seg {
     pub fn new(env: FakeEnv, config: SegConfig) -> Result<Arc<Seg>, String> {
         let pool = upstream_pool(&env, &config)?;
-        Ok(Arc::new(Seg { env, config: Mutex::new(config), upstream: Mutex::new(pool), next: AtomicUsize::new(0), log: Mutex::new(Vec::new()) }))
+        Ok(Arc::new(Seg {
+            env,
+            config: Mutex::new(config),
+            upstream: Mutex::new(pool),
+            next: AtomicUsize::new(0),
+            log: Mutex::new(Vec::new()),
+        }))
     }
 
     fn config(&self) -> SegConfig {
@@ -104,10 +113,16 @@ impl Seg {
         let path = req.uri().path().to_string();
         let service = if path.eq_ignore_ascii_case(mailconform_activesync::http::DEFAULT_PATH) {
             Service::ActiveSync
-        } else if config.enable_boxer_ens_ews_proxy && (path.starts_with("/EWS/") || path.starts_with("/ews/") || path == "/EWS" || path == "/ews") {
+        } else if config.enable_boxer_ens_ews_proxy
+            && (path.starts_with("/EWS/") || path.starts_with("/ews/") || path == "/EWS" || path == "/ews")
+        {
             Service::Ews
         } else {
-            return response(404, "text/plain", format!("SEG serves no {path} (EWS only with {}=true)", config::property::ENABLE_EWS_PROXY));
+            return response(
+                404,
+                "text/plain",
+                format!("SEG serves no {path} (EWS only with {}=true)", config::property::ENABLE_EWS_PROXY),
+            );
         };
         let device_id = match service {
             Service::ActiveSync => req.uri().query().and_then(activesync_device_id),
@@ -150,7 +165,9 @@ impl Seg {
         let (parts, body) = req.into_parts();
         let mut upstream_req = http::Request::builder().method(parts.method.clone()).uri(&url);
         for (name, value) in &parts.headers {
-            if matches!(name.as_str(), "host" | "connection" | "keep-alive" | "transfer-encoding" | "content-length") || name.as_str() == DEVICE_HEADER {
+            if matches!(name.as_str(), "host" | "connection" | "keep-alive" | "transfer-encoding" | "content-length")
+                || name.as_str() == DEVICE_HEADER
+            {
                 continue;
             }
             upstream_req = upstream_req.header(name, value);
@@ -177,7 +194,12 @@ impl Seg {
             }
         }
         if record.upstream_auth.is_none() {
-            record.upstream_auth = upstream_req.headers().get(http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.split_whitespace().next()).map(str::to_string);
+            record.upstream_auth = upstream_req
+                .headers()
+                .get(http::header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split_whitespace().next())
+                .map(str::to_string);
         }
 
         let (index, client) = {
@@ -191,7 +213,9 @@ impl Seg {
             Ok(r) => r,
             Err(e) => {
                 let (status, what) = match &e {
-                    mailconform_sim::SimError::Timeout { .. } => (504, "the email server did not answer within the server timeout".to_string()),
+                    mailconform_sim::SimError::Timeout { .. } => {
+                        (504, "the email server did not answer within the server timeout".to_string())
+                    }
                     other => (502, format!("SEG could not reach the email server: {other}")),
                 };
                 record.status = status;
@@ -229,24 +253,30 @@ impl Seg {
         match (method, rest.trim_matches('/')) {
             ("GET", "config") => {
                 let c = self.config();
-                json_response(200, &json!({
-                    "version": c.version.to_string(),
-                    "email_server": c.email_server,
-                    config::property::ENABLE_EWS_PROXY: c.enable_boxer_ens_ews_proxy,
-                    config::property::REMOVE_UNSUPPORTED_AUTH: c.remove_unsupported_auth_for_ews,
-                    config::property::EWS_HOST_AND_PORT: c.ews_email_server_host_and_port,
-                    "ews_upstream": c.ews_upstream(),
-                    "ignoreSslErrorsWithExch": c.ignore_ssl_errors_with_exch,
-                    "server_timeout_secs": c.server_timeout.as_secs(),
-                    "kcd": c.kcd.is_some(),
-                    "ignored_properties": c.ignored_properties,
-                }))
+                json_response(
+                    200,
+                    &json!({
+                        "version": c.version.to_string(),
+                        "email_server": c.email_server,
+                        config::property::ENABLE_EWS_PROXY: c.enable_boxer_ens_ews_proxy,
+                        config::property::REMOVE_UNSUPPORTED_AUTH: c.remove_unsupported_auth_for_ews,
+                        config::property::EWS_HOST_AND_PORT: c.ews_email_server_host_and_port,
+                        "ews_upstream": c.ews_upstream(),
+                        "ignoreSslErrorsWithExch": c.ignore_ssl_errors_with_exch,
+                        "server_timeout_secs": c.server_timeout.as_secs(),
+                        "kcd": c.kcd.is_some(),
+                        "ignored_properties": c.ignored_properties,
+                    }),
+                )
             }
             ("PUT", "properties") => {
                 let mut c = self.config();
                 c.ignored_properties.clear();
                 // `{"properties": "<text>"}`, or the text itself.
-                let text = serde_json::from_slice::<Value>(body).ok().and_then(|v| v["properties"].as_str().map(str::to_string)).unwrap_or_else(|| String::from_utf8_lossy(body).into_owned());
+                let text = serde_json::from_slice::<Value>(body)
+                    .ok()
+                    .and_then(|v| v["properties"].as_str().map(str::to_string))
+                    .unwrap_or_else(|| String::from_utf8_lossy(body).into_owned());
                 if let Err(e) = c.apply_properties(&text) {
                     return json_response(400, &json!({"error": e}));
                 }
@@ -258,8 +288,13 @@ impl Seg {
                 *self.config.lock().unwrap_or_else(|p| p.into_inner()) = c;
                 json_response(200, &json!({"ignored_properties": ignored}))
             }
-            ("GET", "requests") => json_response(200, &serde_json::to_value(&*self.log.lock().unwrap_or_else(|p| p.into_inner())).unwrap_or_default()),
-            _ => json_response(404, &json!({"error": format!("no control operation {method} {rest}; try GET config, PUT properties, GET requests")})),
+            ("GET", "requests") => {
+                json_response(200, &serde_json::to_value(&*self.log.lock().unwrap_or_else(|p| p.into_inner())).unwrap_or_default())
+            }
+            _ => json_response(
+                404,
+                &json!({"error": format!("no control operation {method} {rest}; try GET config, PUT properties, GET requests")}),
+            ),
         }
     }
 }

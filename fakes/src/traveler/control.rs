@@ -81,7 +81,12 @@ pub async fn handle(t: &Arc<Traveler>, method: http::Method, path: &str, body: &
             _ => bad("sync_protocols is \"active_sync_and_sync_ml\" or \"sync_ml_primary\""),
         },
         ("POST", ["mailboxes", user, "messages"]) => {
-            let item = NewItem::email(body["from"].as_str().unwrap_or("sender@example.test"), user, body["subject"].as_str().unwrap_or("(no subject)"), body["body"].as_str().unwrap_or(""));
+            let item = NewItem::email(
+                body["from"].as_str().unwrap_or("sender@example.test"),
+                user,
+                body["subject"].as_str().unwrap_or("(no subject)"),
+                body["body"].as_str().unwrap_or(""),
+            );
             deliver(t, user, item)
         }
         ("POST", ["mailboxes", user, "meetings"]) => {
@@ -99,8 +104,16 @@ pub async fn handle(t: &Arc<Traveler>, method: http::Method, path: &str, body: &
         }
         ("POST", ["mailboxes", user, "meeting-responses"]) => {
             let item = NewItem {
-                message_class: body["message_class"].as_str().unwrap_or(mailconform_activesync::store::message_class::MEETING_ACCEPTED).to_string(),
-                ..NewItem::email(body["from"].as_str().unwrap_or("bob@example.test"), user, body["subject"].as_str().unwrap_or("Accepted"), "")
+                message_class: body["message_class"]
+                    .as_str()
+                    .unwrap_or(mailconform_activesync::store::message_class::MEETING_ACCEPTED)
+                    .to_string(),
+                ..NewItem::email(
+                    body["from"].as_str().unwrap_or("bob@example.test"),
+                    user,
+                    body["subject"].as_str().unwrap_or("Accepted"),
+                    "",
+                )
             };
             deliver(t, user, item)
         }

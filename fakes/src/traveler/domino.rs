@@ -29,14 +29,22 @@ pub fn login_form(redirect_to: &str) -> Response {
 
 /// The challenge where Basic authentication applies (session authentication overridden).
 pub fn basic_challenge() -> Response {
-    let mut r = response(401, "text/html; charset=UTF-8", "<html><head><title>Error</title></head><body>HTTP Web Server: You are not authorized to access this resource</body></html>");
+    let mut r = response(
+        401,
+        "text/html; charset=UTF-8",
+        "<html><head><title>Error</title></head><body>HTTP Web Server: You are not authorized to access this resource</body></html>",
+    );
     r.headers_mut().insert(http::header::WWW_AUTHENTICATE, "Basic realm=\"/\"".parse().expect("static"));
     r.headers_mut().insert(http::header::SERVER, "Lotus-Domino".parse().expect("static"));
     r
 }
 
 pub fn not_found() -> Response {
-    let mut r = response(404, "text/html; charset=UTF-8", "<html><head><title>Error</title></head><body>Error 404<br>HTTP Web Server: Item Not Found Exception</body></html>");
+    let mut r = response(
+        404,
+        "text/html; charset=UTF-8",
+        "<html><head><title>Error</title></head><body>Error 404<br>HTTP Web Server: Item Not Found Exception</body></html>",
+    );
     r.headers_mut().insert(http::header::SERVER, "Lotus-Domino".parse().expect("static"));
     r
 }
@@ -75,15 +83,13 @@ fn url_decode(s: &str) -> String {
     while i < bytes.len() {
         match bytes[i] {
             b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
-                    Ok(b) => {
-                        out.push(b);
-                        i += 2;
-                    }
-                    Err(_) => out.push(b'%'),
+            b'%' if i + 2 < bytes.len() => match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
+                Ok(b) => {
+                    out.push(b);
+                    i += 2;
                 }
-            }
+                Err(_) => out.push(b'%'),
+            },
             b => out.push(b),
         }
         i += 1;

@@ -15,10 +15,10 @@ pub use directory::{DirectoryKind, NameVariations, Person};
 
 use base64::Engine;
 use config::{TRAVELER_HOME, TRAVELER_SERVLET};
-use mailconform_activesync::{DevicePolicy, EasConfig, EasServer};
 use mailconform_activesync::store::{MeetingDeletePolicy, MemoryStore};
+use mailconform_activesync::{DevicePolicy, EasConfig, EasServer};
 use mailconform_sim::http::response;
-use mailconform_sim::{ConnInfo, FakeEnv, HandlerFuture, SharedHandler, Request, Response, CONTROL_PREFIX};
+use mailconform_sim::{ConnInfo, FakeEnv, HandlerFuture, Request, Response, SharedHandler, CONTROL_PREFIX};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
@@ -97,7 +97,11 @@ impl Traveler {
             Route::Home => response(
                 200,
                 "text/html; charset=UTF-8",
-                format!("<html><head><title>IBM Notes Traveler</title></head><body><h1>IBM Notes Traveler {}</h1><p>{}</p></body></html>", cfg.traveler_version, person.common_name()),
+                format!(
+                    "<html><head><title>IBM Notes Traveler</title></head><body><h1>IBM Notes Traveler {}</h1><p>{}</p></body></html>",
+                    cfg.traveler_version,
+                    person.common_name()
+                ),
             ),
             Route::Servlet => syncml(&cfg),
             Route::NotFound => domino::not_found(),
@@ -106,7 +110,9 @@ impl Traveler {
 
     fn authenticate(&self, req: &Request, cfg: &TravelerConfig, path: &str) -> Result<Person, Box<Response>> {
         if cfg.web_site.forms_apply_to(path) {
-            let person = domino::session_of(req).and_then(|s| self.sessions.lock().expect("sessions poisoned").get(&s).cloned()).and_then(|n| cfg.person(&n).cloned());
+            let person = domino::session_of(req)
+                .and_then(|s| self.sessions.lock().expect("sessions poisoned").get(&s).cloned())
+                .and_then(|n| cfg.person(&n).cloned());
             return person.ok_or_else(|| Box::new(domino::login_form(req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/"))));
         }
         let creds = req

@@ -88,7 +88,10 @@ impl Uem {
                     Err(answer) => return *answer,
                 };
                 let Some(state) = body["state"].as_str().and_then(ComplianceState::parse) else {
-                    return json_response(400, &json!({"error": "send {\"user\": \"alice@example.test\", \"state\": \"compliant|non_compliant|enterprise_wiped|removed\"}"}));
+                    return json_response(
+                        400,
+                        &json!({"error": "send {\"user\": \"alice@example.test\", \"state\": \"compliant|non_compliant|enterprise_wiped|removed\"}"}),
+                    );
                 };
                 let entry = devices.entry(id.to_ascii_lowercase()).or_insert_with(|| ManagedDevice {
                     user: String::new(),

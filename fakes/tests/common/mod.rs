@@ -12,8 +12,8 @@ use mailconform_ews::{
 };
 use mailconform_fakes::deployment;
 use mailconform_fakes::exchange::{ExchangeConfig, ExchangeControl, ServerProfile};
-use mailconform_sim::http::server::FnHandler;
 use mailconform_sim::http::response;
+use mailconform_sim::http::server::FnHandler;
 use mailconform_sim::tls::ClientAuth;
 use mailconform_sim::{ControlClient, FaultGate, Request, RequestOptions, Response, Simulation};
 use std::sync::{Arc, Mutex};
@@ -131,13 +131,16 @@ impl Sink {
         let clock = sim.clock.clone();
         let (rec, ans) = (received.clone(), answer.clone());
         let handler = FnHandler(move |req: Request, _conn| {
-            let notifications = parse_send_notification(req.body()).unwrap_or_else(|e| panic!("the sink got an unreadable SendNotification: {e}\n{}", String::from_utf8_lossy(req.body())));
+            let notifications = parse_send_notification(req.body())
+                .unwrap_or_else(|e| panic!("the sink got an unreadable SendNotification: {e}\n{}", String::from_utf8_lossy(req.body())));
             rec.lock().unwrap().push(Received { at: clock.elapsed(), notifications });
             let a = *ans.lock().unwrap();
             async move {
                 match a {
                     SinkAnswer::Ok => response(200, "text/xml; charset=utf-8", write_send_notification_result(SubscriptionStatus::Ok)),
-                    SinkAnswer::Unsubscribe => response(200, "text/xml; charset=utf-8", write_send_notification_result(SubscriptionStatus::Unsubscribe)),
+                    SinkAnswer::Unsubscribe => {
+                        response(200, "text/xml; charset=utf-8", write_send_notification_result(SubscriptionStatus::Unsubscribe))
+                    }
                     SinkAnswer::Garbage => response(200, "text/html", "<html><body>It works!</body></html>"),
                 }
             }

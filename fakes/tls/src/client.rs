@@ -44,7 +44,14 @@ pub struct ClientOffer {
 
 impl ClientOffer {
     pub fn new(versions: VersionSet, server_name: &str) -> Self {
-        ClientOffer { versions, fallback_scsv: false, server_name: server_name.to_string(), ca_pem: None, unix_time: None, ciphers: DEVICE_CIPHERS }
+        ClientOffer {
+            versions,
+            fallback_scsv: false,
+            server_name: server_name.to_string(),
+            ca_pem: None,
+            unix_time: None,
+            ciphers: DEVICE_CIPHERS,
+        }
     }
 }
 

@@ -73,9 +73,11 @@ impl Matrix {
     /// Markdown: one table per policy, devices down, server sets across.
     pub fn markdown(&self) -> String {
         let sets = server_sets();
-        let mut out = String::from("# SSLv3/TLS matrix\n\nSecure Mail's ActiveSync connection per device OS and \"Connection security level\" policy \
+        let mut out = String::from(
+            "# SSLv3/TLS matrix\n\nSecure Mail's ActiveSync connection per device OS and \"Connection security level\" policy \
             (seed 001, \"Configuration du niveau de sécurité SSL/TLS\") against servers that speak exactly the versions in each column. \
-            A cell is the version negotiated on the wire, or the alert that ended the handshake and who sent it.\n");
+            A cell is the version negotiated on the wire, or the alert that ended the handshake and who sent it.\n",
+        );
         for policy in Policy::ALL {
             out.push_str(&format!("\n## Policy \"{policy}\"\n\n| device | SSLv3 | TLS | offers |"));
             for s in &sets {
@@ -86,16 +88,28 @@ impl Matrix {
             out.push('\n');
             for device in DeviceProfile::ALL {
                 let cell = profile::seed_cell(device, policy);
-                out.push_str(&format!("| {device} | {} | {} | {} |", oui_non(cell.sslv3), oui_non(cell.tls), profile::offered(device, policy)));
+                out.push_str(&format!(
+                    "| {device} | {} | {} | {} |",
+                    oui_non(cell.sslv3),
+                    oui_non(cell.tls),
+                    profile::offered(device, policy)
+                ));
                 for s in &sets {
                     let r = self.rows.iter().find(|r| r.device == device.name() && r.policy == policy.name() && r.server == *s);
-                    let text = r.map(|r| if r.agrees { r.observed.clone() } else { format!("**{}** (expected {})", r.observed, r.expected) }).unwrap_or_default();
+                    let text = r
+                        .map(|r| if r.agrees { r.observed.clone() } else { format!("**{}** (expected {})", r.observed, r.expected) })
+                        .unwrap_or_default();
                     out.push_str(&format!(" {text} |"));
                 }
                 out.push('\n');
             }
         }
-        out.push_str(&format!("\n{} cells, {} disagreeing with the RFCs' rules; {:.1} ms of wall time.\n", self.rows.len(), self.disagreements().len(), self.wall_time.as_secs_f64() * 1000.0));
+        out.push_str(&format!(
+            "\n{} cells, {} disagreeing with the RFCs' rules; {:.1} ms of wall time.\n",
+            self.rows.len(),
+            self.disagreements().len(),
+            self.wall_time.as_secs_f64() * 1000.0
+        ));
         out
     }
 }
@@ -169,7 +183,10 @@ mod tests {
             assert_eq!(got == "SSL 3.0", allowed, "{d}: {got}");
             assert_ne!(expected(profile::offered(d, Policy::Tls), ssl3), "SSL 3.0");
         }
-        assert_eq!(expected(profile::offered(DeviceProfile::AndroidO, Policy::Tls), VersionSet::of(&[Version::Tls13])), "protocol_version from the server");
+        assert_eq!(
+            expected(profile::offered(DeviceProfile::AndroidO, Policy::Tls), VersionSet::of(&[Version::Tls13])),
+            "protocol_version from the server"
+        );
         assert_eq!(expected(profile::offered(DeviceProfile::Ios9Plus, Policy::Tls), ssl3), "handshake_failure from the server");
     }
 
@@ -178,9 +195,17 @@ mod tests {
     fn the_whole_matrix_agrees() {
         let m = run().unwrap();
         assert_eq!(m.rows.len(), SERVER_SETS.len() * 10);
-        let bad: Vec<String> = m.disagreements().iter().map(|r| format!("{} / {} / {}: observed {}, expected {}", r.device, r.policy, r.server, r.observed, r.expected)).collect();
+        let bad: Vec<String> = m
+            .disagreements()
+            .iter()
+            .map(|r| format!("{} / {} / {}: observed {}, expected {}", r.device, r.policy, r.server, r.observed, r.expected))
+            .collect();
         assert!(bad.is_empty(), "{bad:#?}");
-        let r = m.rows.iter().find(|r| r.device == "iOS before 9" && r.policy == "SSLv3 and TLS" && r.server == VersionSet::of(&[Version::Ssl3])).unwrap();
+        let r = m
+            .rows
+            .iter()
+            .find(|r| r.device == "iOS before 9" && r.policy == "SSLv3 and TLS" && r.server == VersionSet::of(&[Version::Ssl3]))
+            .unwrap();
         assert_eq!(r.observed, "SSL 3.0");
         assert!(r.cipher.as_deref().unwrap_or_default().contains("CBC") || r.cipher.as_deref() == Some("AES128-SHA"), "{:?}", r.cipher);
         assert!(m.markdown().contains("| iOS 9 and later | Non | Oui |"));

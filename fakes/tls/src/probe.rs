@@ -41,7 +41,8 @@ impl ProbeReport {
     pub fn render(&self) -> String {
         let mut out = format!("tls-probe {}\n\n", self.target);
         for l in &self.versions {
-            let verdict = if l.accepted { format!("accepted  {}", l.cipher.clone().unwrap_or_default()) } else { format!("refused   {}", l.detail) };
+            let verdict =
+                if l.accepted { format!("accepted  {}", l.cipher.clone().unwrap_or_default()) } else { format!("refused   {}", l.detail) };
             out.push_str(&format!("  {:<8} {verdict}\n", l.version.name()));
         }
         out.push_str(&format!("\naccepted: {}\n\nSecure Mail (seed 001 tables):\n", self.accepted));
@@ -83,7 +84,9 @@ pub async fn probe(target: &str, server_name: &str, timeout: Duration) -> Result
             Ok::<Handshake, TlsError>(h)
         };
         let line = match tokio::time::timeout(timeout, attempt).await {
-            Err(_) => VersionLine { version: v, accepted: false, cipher: None, detail: format!("no answer within {} s", timeout.as_secs()) },
+            Err(_) => {
+                VersionLine { version: v, accepted: false, cipher: None, detail: format!("no answer within {} s", timeout.as_secs()) }
+            }
             Ok(Err(e)) => return Err(e),
             Ok(Ok(h)) => {
                 let ok = h.completed() && h.negotiated == Some(v);

@@ -39,7 +39,13 @@ pub struct Cell {
 }
 
 impl DeviceProfile {
-    pub const ALL: [DeviceProfile; 5] = [DeviceProfile::IosBefore9, DeviceProfile::Ios9Plus, DeviceProfile::AndroidBeforeM, DeviceProfile::AndroidMN, DeviceProfile::AndroidO];
+    pub const ALL: [DeviceProfile; 5] = [
+        DeviceProfile::IosBefore9,
+        DeviceProfile::Ios9Plus,
+        DeviceProfile::AndroidBeforeM,
+        DeviceProfile::AndroidMN,
+        DeviceProfile::AndroidO,
+    ];
 
     /// The protocol versions the OS's TLS stack can offer an app.
     /// - iOS before 9: SecureTransport with SSL 3.0 up to TLS 1.2 (TLS 1.2 since iOS 5).
@@ -50,7 +56,9 @@ impl DeviceProfile {
     /// - Android O: SSLv3 removed; TLS 1.0 up to TLS 1.2 (TLS 1.3 came with Android 10).
     pub fn os_versions(self) -> VersionSet {
         match self {
-            DeviceProfile::IosBefore9 | DeviceProfile::AndroidBeforeM | DeviceProfile::AndroidMN => VersionSet::range(Version::Ssl3, Version::Tls12),
+            DeviceProfile::IosBefore9 | DeviceProfile::AndroidBeforeM | DeviceProfile::AndroidMN => {
+                VersionSet::range(Version::Ssl3, Version::Tls12)
+            }
             DeviceProfile::Ios9Plus => VersionSet::range(Version::Tls10, Version::Tls13),
             DeviceProfile::AndroidO => VersionSet::range(Version::Tls10, Version::Tls12),
         }

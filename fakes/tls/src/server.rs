@@ -11,18 +11,18 @@
 
 use crate::error::{Context as _, TlsError};
 use crate::version::{Version, VersionSet};
+use crate::wire::{self, AlertMessage, ClientHello};
 use mailconform_sim::pki::Credential;
 use mailconform_sim::{AcceptFuture, BoxIo, StreamAcceptor};
 use openssl::pkey::PKey;
 use openssl::ssl::{Ssl, SslContext, SslContextBuilder, SslMethod, SslOptions, SslVerifyMode};
 use openssl::x509::X509;
 use serde::Serialize;
-use crate::wire::{self, AlertMessage, ClientHello};
 use std::pin::Pin;
-use std::task::Poll;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::task::Poll;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 
 /// The suites a server of the SSL 3.0 era offered (RSA key exchange with CBC: all that SSL 3.0
 /// can use with an RSA certificate), then what later clients prefer; `@SECLEVEL=0` because
@@ -113,7 +113,9 @@ impl LegacyServer {
         ctx.set_verify(SslVerifyMode::NONE);
         // HTTP/1.1 is what servers of that era spoke; a client offering h2 as well (curl) is told
         // so through ALPN rather than left to guess.
-        ctx.set_alpn_select_callback(|_, offered| openssl::ssl::select_next_proto(b"\x08http/1.1", offered).ok_or(openssl::ssl::AlpnError::NOACK));
+        ctx.set_alpn_select_callback(|_, offered| {
+            openssl::ssl::select_next_proto(b"\x08http/1.1", offered).ok_or(openssl::ssl::AlpnError::NOACK)
+        });
         Ok(LegacyServer { ctx: ctx.build(), versions, log: Arc::default() })
     }
 
@@ -193,7 +195,13 @@ impl StreamAcceptor for LegacyServer {
                 if let Err(alert) = wire::negotiate(versions, &hello) {
                     let _ = io.write_all(&AlertMessage { level: 2, description: alert }.encode(0x0300)).await;
                     let _ = io.shutdown().await;
-                    log.push(ServerHandshake { offered, fallback_scsv, version: None, cipher: None, error: Some(format!("no common version: sent {alert}")) });
+                    log.push(ServerHandshake {
+                        offered,
+                        fallback_scsv,
+                        version: None,
+                        cipher: None,
+                        error: Some(format!("no common version: sent {alert}")),
+                    });
                     return Err(format!("no version in common with the client: sent {alert}"));
                 }
             }

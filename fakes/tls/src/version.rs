@@ -156,7 +156,11 @@ impl VersionSet {
             if part.is_empty() {
                 continue;
             }
-            let parse = |w: &str| Version::parse(w.trim()).ok_or_else(|| format!("{w:?} is not a protocol version: use SSL 3.0, TLS 1.0, TLS 1.1, TLS 1.2 or TLS 1.3 (or ssl3, tls1.0 … tls1.3)"));
+            let parse = |w: &str| {
+                Version::parse(w.trim()).ok_or_else(|| {
+                    format!("{w:?} is not a protocol version: use SSL 3.0, TLS 1.0, TLS 1.1, TLS 1.2 or TLS 1.3 (or ssl3, tls1.0 … tls1.3)")
+                })
+            };
             match part.split_once(" to ") {
                 Some((lo, hi)) => set = VersionSet(set.0 | VersionSet::range(parse(lo)?, parse(hi)?).0),
                 None => set = set.with(parse(part)?),

@@ -297,7 +297,9 @@ impl ClientHello {
         let mut record_version = None;
         loop {
             match parse_handshake(&stream)? {
-                Some((HANDSHAKE_CLIENT_HELLO, body, _)) => return ClientHello::parse_body(record_version.unwrap_or(0x0301), body).map(Some),
+                Some((HANDSHAKE_CLIENT_HELLO, body, _)) => {
+                    return ClientHello::parse_body(record_version.unwrap_or(0x0301), body).map(Some)
+                }
                 Some((t, _, _)) => return err(Alert::UnexpectedMessage, format!("handshake message {t} where a ClientHello belongs")),
                 None => {}
             }
@@ -335,7 +337,10 @@ impl ClientHello {
     pub fn offered(&self) -> Result<VersionSet, WireError> {
         Ok(match self.supported_versions()? {
             Some(list) => VersionSet::of(&list.into_iter().filter_map(Version::from_wire).collect::<Vec<_>>()),
-            None => Version::ALL.into_iter().filter(|v| v.wire() <= self.client_version && *v <= Version::Tls12).fold(VersionSet::EMPTY, VersionSet::with),
+            None => Version::ALL
+                .into_iter()
+                .filter(|v| v.wire() <= self.client_version && *v <= Version::Tls12)
+                .fold(VersionSet::EMPTY, VersionSet::with),
         })
     }
 }
@@ -385,7 +390,9 @@ impl ServerHello {
         let mut record_version = None;
         loop {
             match parse_handshake(&stream)? {
-                Some((HANDSHAKE_SERVER_HELLO, body, _)) => return ServerHello::parse_body(record_version.unwrap_or(0x0303), body).map(Some),
+                Some((HANDSHAKE_SERVER_HELLO, body, _)) => {
+                    return ServerHello::parse_body(record_version.unwrap_or(0x0303), body).map(Some)
+                }
                 Some((t, _, _)) => return err(Alert::UnexpectedMessage, format!("handshake message {t} where a ServerHello belongs")),
                 None => {}
             }
@@ -487,7 +494,8 @@ fn hello_opening(r: &mut Reader, version_field: &str) -> Result<(u16, [u8; 32], 
     if version >> 8 != 3 {
         return err(Alert::ProtocolVersion, format!("{version_field} {version:#06x} is not SSL 3.0 or TLS"));
     }
-    let random: [u8; 32] = r.take(32, "random")?.try_into().map_err(|_| WireError { alert: Alert::DecodeError, reason: "random".into() })?;
+    let random: [u8; 32] =
+        r.take(32, "random")?.try_into().map_err(|_| WireError { alert: Alert::DecodeError, reason: "random".into() })?;
     let session_id = r.vec8("session_id")?.to_vec();
     if session_id.len() > 32 {
         return err(Alert::IllegalParameter, format!("session_id of {} bytes, more than 32", session_id.len()));
@@ -557,16 +565,36 @@ mod tests {
     }
 
     fn arb_client_hello() -> impl Strategy<Value = ClientHello> {
-        (0x0300u16..=0x0304, 0x0300u16..=0x03ff, any::<[u8; 32]>(), proptest::collection::vec(any::<u8>(), 0..=32), proptest::collection::vec(any::<u16>(), 1..60), proptest::collection::vec(any::<u8>(), 0..5), arb_exts())
-            .prop_map(|(record_version, client_version, random, session_id, cipher_suites, mut compression_methods, extensions)| {
-                compression_methods.push(0);
-                ClientHello { record_version, client_version, random, session_id, cipher_suites, compression_methods, extensions }
-            })
+        (
+            0x0300u16..=0x0304,
+            0x0300u16..=0x03ff,
+            any::<[u8; 32]>(),
+            proptest::collection::vec(any::<u8>(), 0..=32),
+            proptest::collection::vec(any::<u16>(), 1..60),
+            proptest::collection::vec(any::<u8>(), 0..5),
+            arb_exts(),
+        )
+            .prop_map(
+                |(record_version, client_version, random, session_id, cipher_suites, mut compression_methods, extensions)| {
+                    compression_methods.push(0);
+                    ClientHello { record_version, client_version, random, session_id, cipher_suites, compression_methods, extensions }
+                },
+            )
     }
 
     fn arb_server_hello() -> impl Strategy<Value = ServerHello> {
-        (0x0300u16..=0x0304, 0x0300u16..=0x03ff, any::<[u8; 32]>(), proptest::collection::vec(any::<u8>(), 0..=32), any::<u16>(), any::<u8>(), arb_exts())
-            .prop_map(|(record_version, server_version, random, session_id, cipher_suite, compression_method, extensions)| ServerHello { record_version, server_version, random, session_id, cipher_suite, compression_method, extensions })
+        (
+            0x0300u16..=0x0304,
+            0x0300u16..=0x03ff,
+            any::<[u8; 32]>(),
+            proptest::collection::vec(any::<u8>(), 0..=32),
+            any::<u16>(),
+            any::<u8>(),
+            arb_exts(),
+        )
+            .prop_map(|(record_version, server_version, random, session_id, cipher_suite, compression_method, extensions)| {
+                ServerHello { record_version, server_version, random, session_id, cipher_suite, compression_method, extensions }
+            })
     }
 
     proptest! {

@@ -59,7 +59,8 @@ pub fn stats(runs: &[RunResult]) -> BenchStats {
         (walls[n / 2 - 1] + walls[n / 2]) / 2
     };
     let simulated = runs.first().map(|r| r.virtual_time).unwrap_or_default();
-    let fingerprint = |r: &RunResult| -> Vec<_> { r.scenarios.iter().map(|s| (s.file.clone(), s.line, s.outcome, s.virtual_time)).collect() };
+    let fingerprint =
+        |r: &RunResult| -> Vec<_> { r.scenarios.iter().map(|s| (s.file.clone(), s.line, s.outcome, s.virtual_time)).collect() };
     let consistent = runs.windows(2).all(|w| fingerprint(&w[0]) == fingerprint(&w[1]));
     BenchStats {
         runs: n,
@@ -82,12 +83,8 @@ pub fn render(stats: &BenchStats, seed: u64, notifications_per_second: Option<f6
         stats.scenarios,
         if stats.scenarios == 1 { "" } else { "s" },
     );
-    out += &format!(
-        "  wall time          min {}  median {}  max {}\n",
-        wall(stats.wall_min),
-        wall(stats.wall_median),
-        wall(stats.wall_max)
-    );
+    out +=
+        &format!("  wall time          min {}  median {}  max {}\n", wall(stats.wall_min), wall(stats.wall_median), wall(stats.wall_max));
     out += &format!("  simulated time     {} per run\n", simulated(stats.simulated));
     match stats.ratio {
         Some(r) => out += &format!("  speed              {}× real time (simulated / median wall)\n", grouped(r)),
@@ -227,7 +224,10 @@ pub fn bench(args: &BenchArgs) -> Result<u8, CliError> {
     }
     let mut code = last.exit_code();
     if !stats.consistent {
-        eprintln!("mailconform: runs with seed {} disagreed on scenario outcomes or virtual time; the suite is not deterministic", args.seed);
+        eprintln!(
+            "mailconform: runs with seed {} disagreed on scenario outcomes or virtual time; the suite is not deterministic",
+            args.seed
+        );
         code = exit::FAILED;
     } else if code == exit::FAILED {
         eprintln!("mailconform: some scenarios failed; see `mailconform run` for details");
@@ -316,7 +316,10 @@ mod tests {
     #[test]
     fn min_median_max_and_ratio() {
         let s = stats(&[run(30, 960), run(10, 960), run(20, 960)]);
-        assert_eq!((s.wall_min, s.wall_median, s.wall_max), (Duration::from_millis(10), Duration::from_millis(20), Duration::from_millis(30)));
+        assert_eq!(
+            (s.wall_min, s.wall_median, s.wall_max),
+            (Duration::from_millis(10), Duration::from_millis(20), Duration::from_millis(30))
+        );
         assert_eq!(s.simulated, Duration::from_secs(960));
         assert!((s.ratio.unwrap() - 48_000.0).abs() < 1e-6);
         assert!(s.consistent);

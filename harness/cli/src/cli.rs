@@ -61,12 +61,15 @@ pub enum Command {
     Bench(BenchArgs),
 
     /// Which of SSL 3.0 … TLS 1.3 a real server accepts, and which Secure Mail devices can connect
-    #[command(name = "tls-probe", long_about = "Probe a real server (a Notes Traveler, an Exchange \
+    #[command(
+        name = "tls-probe",
+        long_about = "Probe a real server (a Notes Traveler, an Exchange \
         front end) with one full handshake per protocol version, SSL 3.0 to TLS 1.3, each offering \
         that version alone; print which it accepts and the cipher suite it picked, then, from the \
         guide's tables, which device profiles under which \"Connection security level\" policy can \
         connect to it and what they would negotiate.\n\nExit codes: 0 the probe ran (whatever the \
-        server accepts); 2 bad usage or the target cannot be reached; 4 the TLS library failed.")]
+        server accepts); 2 bad usage or the target cannot be reached; 4 the TLS library failed."
+    )]
     TlsProbe(TlsProbeArgs),
 }
 
@@ -153,9 +156,9 @@ pub struct ServeArgs {
 }
 
 fn parse_auth_method(s: &str) -> Result<mailconform_fakes::exchange::AuthMethod, String> {
-    mailconform_fakes::exchange::AuthMethod::parse(s).ok_or_else(|| format!("unknown authentication method `{s}`; use basic, ntlm, negotiate, certificate or oauth"))
+    mailconform_fakes::exchange::AuthMethod::parse(s)
+        .ok_or_else(|| format!("unknown authentication method `{s}`; use basic, ntlm, negotiate, certificate or oauth"))
 }
-
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ProbeFormat {

@@ -5,8 +5,8 @@
 use mailconform_activesync::client::{DeviceInformation, ProvisionOutcome};
 use mailconform_activesync::store::FolderType;
 use mailconform_activesync::{
-    bodies, decode, el, empty, encode, leaf, AirSync, AirSyncBase, DevicePolicy, Document, EasClient, Element, Email,
-    ProtocolVersion, Provision,
+    bodies, decode, el, empty, encode, leaf, AirSync, AirSyncBase, DevicePolicy, Document, EasClient, Element, Email, ProtocolVersion,
+    Provision,
 };
 use mailconform_fakes::defaults;
 use mailconform_fakes::deployment::{self, Roles};
@@ -104,7 +104,8 @@ pub fn measure(users: usize, seed: u64, threads: usize) -> Result<EasFigures, St
 /// document must decode back to itself, or the measurement is refused.
 pub fn measure_codec(min_wall: Duration) -> Result<CodecThroughput, String> {
     let docs = corpus();
-    let encoded: Vec<Vec<u8>> = docs.iter().map(encode).collect::<Result<_, _>>().map_err(|e| format!("the corpus does not encode: {e}"))?;
+    let encoded: Vec<Vec<u8>> =
+        docs.iter().map(encode).collect::<Result<_, _>>().map_err(|e| format!("the corpus does not encode: {e}"))?;
     for (doc, bytes) in docs.iter().zip(&encoded) {
         let back = decode(bytes).map_err(|e| format!("a {} document does not decode: {e}", doc.root.name()))?;
         if &back != doc {
@@ -173,14 +174,21 @@ fn sync_response(batch: usize, items: usize) -> Document {
                         leaf(Email::To, to.as_str()),
                         leaf(Email::From, from.as_str()),
                         leaf(Email::Subject, subject.as_str()),
-                        leaf(Email::DateReceived, format!("2026-01-{:02}T{:02}:{:02}:{:02}.000Z", 1 + n % 28, n % 24, (n * 7) % 60, (n * 13) % 60)),
+                        leaf(
+                            Email::DateReceived,
+                            format!("2026-01-{:02}T{:02}:{:02}:{:02}.000Z", 1 + n % 28, n % 24, (n * 7) % 60, (n * 13) % 60),
+                        ),
                         leaf(Email::DisplayTo, "Ana Silva"),
                         leaf(Email::ThreadTopic, subject.as_str()),
                         leaf(Email::Importance, "1"),
                         leaf(Email::Read, if n.is_multiple_of(3) { "1" } else { "0" }),
                         el(
                             AirSyncBase::Body,
-                            [leaf(AirSyncBase::Type, "1"), leaf(AirSyncBase::EstimatedDataSize, body.len().to_string()), leaf(AirSyncBase::Data, body)],
+                            [
+                                leaf(AirSyncBase::Type, "1"),
+                                leaf(AirSyncBase::EstimatedDataSize, body.len().to_string()),
+                                leaf(AirSyncBase::Data, body),
+                            ],
                         ),
                         leaf(Email::MessageClass, "IPM.Note"),
                         leaf(Email::InternetCPID, "65001"),
@@ -207,7 +215,13 @@ fn sync_request() -> Document {
         empty(AirSync::DeletesAsMoves),
         empty(AirSync::GetChanges),
         leaf(AirSync::WindowSize, "50"),
-        el(AirSync::Options, [leaf(AirSync::FilterType, "3"), el(AirSyncBase::BodyPreference, [leaf(AirSyncBase::Type, "1"), leaf(AirSyncBase::TruncationSize, "32768")])]),
+        el(
+            AirSync::Options,
+            [
+                leaf(AirSync::FilterType, "3"),
+                el(AirSyncBase::BodyPreference, [leaf(AirSyncBase::Type, "1"), leaf(AirSyncBase::TruncationSize, "32768")]),
+            ],
+        ),
     ])
 }
 
@@ -257,7 +271,12 @@ fn provision_documents() -> Vec<Document> {
                 P::Policies,
                 [el(
                     P::Policy,
-                    [leaf(P::PolicyType, policy_type), leaf(P::Status, "1"), leaf(P::PolicyKey, "1307199584"), el(P::Data, [policy.to_provision_doc(version)])],
+                    [
+                        leaf(P::PolicyType, policy_type),
+                        leaf(P::Status, "1"),
+                        leaf(P::PolicyKey, "1307199584"),
+                        el(P::Data, [policy.to_provision_doc(version)]),
+                    ],
                 )],
             ),
         ],
@@ -265,7 +284,10 @@ fn provision_documents() -> Vec<Document> {
     let ack = bodies::provision_acknowledgement(policy_type, "1307199584", mailconform_activesync::status::policy_ack::APPLIED);
     let ack_answer = Document::new(el(
         P::Provision,
-        [leaf(P::Status, "1"), el(P::Policies, [el(P::Policy, [leaf(P::PolicyType, policy_type), leaf(P::Status, "1"), leaf(P::PolicyKey, "3942919513")])])],
+        [
+            leaf(P::Status, "1"),
+            el(P::Policies, [el(P::Policy, [leaf(P::PolicyType, policy_type), leaf(P::Status, "1"), leaf(P::PolicyKey, "3942919513")])]),
+        ],
     ));
     vec![phase1, phase1_answer, ack, ack_answer]
 }
@@ -274,12 +296,59 @@ fn provision_documents() -> Vec<Document> {
 struct Words(u64);
 
 const WORDS: &[&str] = &[
-    "the", "meeting", "agenda", "budget", "review", "please", "find", "attached", "quarterly", "numbers", "team", "project",
-    "deadline", "update", "customer", "feedback", "release", "schedule", "server", "migration", "thanks", "regards", "weekly",
-    "status", "report", "action", "items", "follow", "up", "on", "our", "call", "about", "the", "proposal", "for", "next",
-    "year", "and", "we", "should", "discuss", "this", "with", "finance", "before", "Friday", "mobile", "devices", "policy",
+    "the",
+    "meeting",
+    "agenda",
+    "budget",
+    "review",
+    "please",
+    "find",
+    "attached",
+    "quarterly",
+    "numbers",
+    "team",
+    "project",
+    "deadline",
+    "update",
+    "customer",
+    "feedback",
+    "release",
+    "schedule",
+    "server",
+    "migration",
+    "thanks",
+    "regards",
+    "weekly",
+    "status",
+    "report",
+    "action",
+    "items",
+    "follow",
+    "up",
+    "on",
+    "our",
+    "call",
+    "about",
+    "the",
+    "proposal",
+    "for",
+    "next",
+    "year",
+    "and",
+    "we",
+    "should",
+    "discuss",
+    "this",
+    "with",
+    "finance",
+    "before",
+    "Friday",
+    "mobile",
+    "devices",
+    "policy",
 ];
-const NAMES: &[&str] = &["Bruno Costa", "Carla Mendes", "David Okafor", "Emma Larsen", "Farid Haddad", "Grace Liu", "Hugo Martin", "Ines Duarte"];
+const NAMES: &[&str] =
+    &["Bruno Costa", "Carla Mendes", "David Okafor", "Emma Larsen", "Farid Haddad", "Grace Liu", "Hugo Martin", "Ines Duarte"];
 
 impl Words {
     fn new(seed: u64) -> Words {
@@ -421,7 +490,13 @@ pub fn measure_sessions(users: usize, messages: usize, seed: u64, min_wall: Dura
 /// `threads` simulations side by side, `users` sessions each, for `rounds` rounds. In every
 /// round each thread sets up a fresh simulation, and all start their sessions together once
 /// every simulation is ready; a round lasts until its slowest simulation is done.
-pub fn measure_sessions_parallel(users: usize, messages: usize, seed: u64, threads: usize, rounds: usize) -> Result<SessionThroughput, String> {
+pub fn measure_sessions_parallel(
+    users: usize,
+    messages: usize,
+    seed: u64,
+    threads: usize,
+    rounds: usize,
+) -> Result<SessionThroughput, String> {
     let threads = threads.max(1);
     let rounds = rounds.max(1);
     let ready = Barrier::new(threads);

@@ -38,10 +38,7 @@ pub fn of_error(error: &CliError) -> u8 {
         | CliError::UnreadableFeaturePath { .. }
         | CliError::UnknownRole { .. }
         | CliError::Usage(_) => USAGE,
-        CliError::ReportDir { .. }
-        | CliError::ReportFile { .. }
-        | CliError::RoleStart(_)
-        | CliError::Harness(_) => HARNESS_BROKE,
+        CliError::ReportDir { .. } | CliError::ReportFile { .. } | CliError::RoleStart(_) | CliError::Harness(_) => HARNESS_BROKE,
     }
 }
 

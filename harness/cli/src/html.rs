@@ -103,11 +103,19 @@ td,th{{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:t
 
     h.push_str("<h2>By source document</h2>\n<table><tr><th>@source</th><th>passed</th><th>failed</th><th>skipped</th></tr>\n");
     for (doc, t) in &by_source {
-        let _ = writeln!(h, "<tr><td>{}</td><td class=\"passed\">{}</td><td class=\"failed\">{}</td><td>{}</td></tr>", escape(doc), t.passed, t.failed, t.skipped);
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td class=\"passed\">{}</td><td class=\"failed\">{}</td><td>{}</td></tr>",
+            escape(doc),
+            t.passed,
+            t.failed,
+            t.skipped
+        );
     }
     h.push_str("</table>\n");
 
-    let limitations: Vec<_> = result.scenarios.iter().filter(|s| tags_of(&s.file, s.line).iter().any(|t| t == "@known-limitation")).collect();
+    let limitations: Vec<_> =
+        result.scenarios.iter().filter(|s| tags_of(&s.file, s.line).iter().any(|t| t == "@known-limitation")).collect();
     if !limitations.is_empty() {
         h.push_str("<h2>Known limitations</h2>\n<p>A passing scenario here means the vendor's documented limitation still holds; a failing one, that it no longer does.</p>\n<ul>\n");
         for s in limitations {
@@ -146,11 +154,26 @@ mod tests {
     use std::time::Duration;
 
     fn scenario(line: usize, name: &str, outcome: Outcome) -> ScenarioResult {
-        ScenarioResult { file: "features/x.feature".into(), line, feature: "F <x>".into(), rule: None, name: name.into(), outcome, virtual_time: Duration::from_secs(90) }
+        ScenarioResult {
+            file: "features/x.feature".into(),
+            line,
+            feature: "F <x>".into(),
+            rule: None,
+            name: name.into(),
+            outcome,
+            virtual_time: Duration::from_secs(90),
+        }
     }
 
     fn listed(line: usize, tags: &[&str]) -> ListedScenario {
-        ListedScenario { file: "features/x.feature".into(), line, feature: "F".into(), rule: None, scenario: String::new(), tags: tags.iter().map(|t| t.to_string()).collect() }
+        ListedScenario {
+            file: "features/x.feature".into(),
+            line,
+            feature: "F".into(),
+            rule: None,
+            scenario: String::new(),
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+        }
     }
 
     #[test]
@@ -163,7 +186,8 @@ mod tests {
             virtual_time: Duration::from_secs(180),
             wall_time: Duration::from_millis(5),
         };
-        let page = render(&result, &[listed(3, &["@source:004.failure.Q6"]), listed(9, &["@source:001.x", "@known-limitation"])], &["junit.xml"]);
+        let page =
+            render(&result, &[listed(3, &["@source:004.failure.Q6"]), listed(9, &["@source:001.x", "@known-limitation"])], &["junit.xml"]);
         assert!(page.contains("<td>004</td><td class=\"passed\">1</td><td class=\"failed\">0</td>"), "{page}");
         assert!(page.contains("<td>001</td><td class=\"passed\">0</td><td class=\"failed\">1</td>"), "{page}");
         assert!(page.contains("a &lt;b&gt; &amp; c") && !page.contains("a <b>"), "{page}");

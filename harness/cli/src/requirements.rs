@@ -84,7 +84,10 @@ pub fn coverage<'a>(scenarios: impl IntoIterator<Item = (String, &'a [String])>)
     for (name, tags) in scenarios {
         for tag in tags {
             let Some(spec) = tag.strip_prefix("@spec:") else { continue };
-            let Some((document, section)) = LISTS.iter().find_map(|(d, _)| spec.strip_prefix(d).and_then(|r| r.strip_prefix('.')).map(|sec| (d.to_string(), sec.to_string()))) else {
+            let Some((document, section)) = LISTS
+                .iter()
+                .find_map(|(d, _)| spec.strip_prefix(d).and_then(|r| r.strip_prefix('.')).map(|sec| (d.to_string(), sec.to_string())))
+            else {
                 continue;
             };
             let entry = by_tag.entry((document, section)).or_default();

@@ -255,7 +255,8 @@ pub fn run(args: &RunArgs) -> Result<u8, CliError> {
     let (listed, _) = crate::list::collect(&args.selection)?;
     let map = crate::requirements::render_markdown(&crate::list::requirements_of(&listed));
     report::write(&args.report_dir.join(report::REQUIREMENTS_FILE), map.as_bytes())?;
-    let beside = [report::JUNIT_FILE, report::CUCUMBER_JSON_FILE, report::REQUIREMENTS_FILE, report::TLS_MATRIX_MD, report::TLS_MATRIX_JSON];
+    let beside =
+        [report::JUNIT_FILE, report::CUCUMBER_JSON_FILE, report::REQUIREMENTS_FILE, report::TLS_MATRIX_MD, report::TLS_MATRIX_JSON];
     let page = crate::html::render(&result, &listed, &beside);
     report::write(&args.report_dir.join(crate::html::INDEX_FILE), page.as_bytes())?;
     if result.nothing_ran() {

@@ -41,7 +41,10 @@ impl SegFigures {
 }
 
 fn get_folder(url: &str, basic: &str) -> Result<mailconform_sim::Request, String> {
-    let op = Operation::GetFolder { folder_ids: vec![FolderRef::Distinguished { id: "inbox".into(), mailbox: None }], base_shape: Some("Default".into()) };
+    let op = Operation::GetFolder {
+        folder_ids: vec![FolderRef::Distinguished { id: "inbox".into(), mailbox: None }],
+        base_shape: Some("Default".into()),
+    };
     http::Request::post(url)
         .header(http::header::CONTENT_TYPE, "text/xml; charset=utf-8")
         .header(http::header::AUTHORIZATION, basic)

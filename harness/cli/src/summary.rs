@@ -307,7 +307,10 @@ Feature: F
         let mut counter = shared.counter();
         let cli = cucumber::cli::Empty;
         let rule_ev = |ev: Ev<()>| {
-            Ok(Event::new(event::Cucumber::Feature(f.clone(), event::Feature::Rule(r.clone(), event::Rule::Scenario(sc.clone(), ev.with_retries(None))))))
+            Ok(Event::new(event::Cucumber::Feature(
+                f.clone(),
+                event::Feature::Rule(r.clone(), event::Rule::Scenario(sc.clone(), ev.with_retries(None))),
+            )))
         };
         futures::executor::block_on(async {
             Writer::<()>::handle_event(&mut counter, rule_ev(Ev::Started), &cli).await;

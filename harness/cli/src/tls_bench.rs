@@ -58,7 +58,12 @@ pub fn measure() -> Result<TlsFigures, TlsError> {
                 }
                 cipher = h.cipher.unwrap_or_default();
             }
-            rates.push(HandshakeRate { version: v, cipher, completed: server.log.completed.load(Ordering::Relaxed), wall: started.elapsed() });
+            rates.push(HandshakeRate {
+                version: v,
+                cipher,
+                completed: server.log.completed.load(Ordering::Relaxed),
+                wall: started.elapsed(),
+            });
         }
         Ok::<_, TlsError>(rates)
     })?;

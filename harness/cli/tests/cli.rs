@@ -33,7 +33,8 @@ fn passing_fixture_exits_0_and_writes_reports() {
     assert!(testcases[0].contains("sixteen minutes pass in virtual time"), "{testcases:?}");
 
     let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(cwd.join("reports/cucumber.json")).expect("cucumber.json written")).expect("valid JSON");
+        serde_json::from_str(&std::fs::read_to_string(cwd.join("reports/cucumber.json")).expect("cucumber.json written"))
+            .expect("valid JSON");
     let features = json.as_array().expect("cucumber.json is an array");
     assert_eq!(features.len(), 1);
     assert_eq!(features[0]["name"], "Passing clock");
@@ -48,9 +49,12 @@ fn report_dir_option_is_honoured() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(reports.join("junit.xml").is_file());
     assert!(reports.join("cucumber.json").is_file());
-    let matrix: serde_json::Value = serde_json::from_slice(&std::fs::read(reports.join("tls-matrix.json")).expect("tls-matrix.json written")).expect("valid JSON");
+    let matrix: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(reports.join("tls-matrix.json")).expect("tls-matrix.json written")).expect("valid JSON");
     assert_eq!(matrix["rows"].as_array().map(Vec::len), Some(80), "{matrix}");
-    assert!(std::fs::read_to_string(reports.join("tls-matrix.md")).expect("tls-matrix.md written").contains("| iOS before 9 | Oui | Oui |"));
+    assert!(std::fs::read_to_string(reports.join("tls-matrix.md"))
+        .expect("tls-matrix.md written")
+        .contains("| iOS before 9 | Oui | Oui |"));
 }
 
 /// `index.html` names the outcome and is the same page for two runs with the same seed.

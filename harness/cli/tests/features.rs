@@ -12,7 +12,8 @@ fn suite() -> RunOptions {
 #[test]
 fn the_feature_suite_passes_identically_twenty_times() {
     let first = run_suite(&suite()).expect("the suite runs");
-    let failed: Vec<_> = first.scenarios.iter().filter(|s| s.outcome != Outcome::Passed).map(|s| format!("{}:{} {}", s.file, s.line, s.name)).collect();
+    let failed: Vec<_> =
+        first.scenarios.iter().filter(|s| s.outcome != Outcome::Passed).map(|s| format!("{}:{} {}", s.file, s.line, s.name)).collect();
     assert!(failed.is_empty(), "scenarios that did not pass: {failed:#?}");
     assert!(first.scenarios.len() >= 30, "the suite shrank to {} scenarios", first.scenarios.len());
     let times = |r: &mailconform::RunResult| r.scenarios.iter().map(|s| (s.name.clone(), s.virtual_time)).collect::<Vec<_>>();

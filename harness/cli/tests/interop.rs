@@ -70,7 +70,12 @@ impl Serve {
             if parsed.as_ref().is_some_and(|v| v["roles"].is_object()) {
                 return;
             }
-            assert!(Instant::now() < deadline, "mailconform serve wrote no {} within {READY_WITHIN:?}\n{}", endpoints.display(), self.output());
+            assert!(
+                Instant::now() < deadline,
+                "mailconform serve wrote no {} within {READY_WITHIN:?}\n{}",
+                endpoints.display(),
+                self.output()
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -156,7 +161,11 @@ fn run_client(serve: &Serve, script: &str) -> ClientRun {
         }
         std::thread::sleep(Duration::from_millis(50));
     };
-    ClientRun { status, stdout: std::fs::read_to_string(&out_path).unwrap_or_default(), stderr: std::fs::read_to_string(&err_path).unwrap_or_default() }
+    ClientRun {
+        status,
+        stdout: std::fs::read_to_string(&out_path).unwrap_or_default(),
+        stderr: std::fs::read_to_string(&err_path).unwrap_or_default(),
+    }
 }
 
 /// Runs a client script against a fresh serve and asserts it succeeded; returns its JSON line.
@@ -169,7 +178,11 @@ fn client_passes_with(label: &str, roles: &[&str], args: &[&str], script: &str) 
     require_clients();
     let serve = Serve::start_with(label, roles, args);
     let run = run_client(&serve, script);
-    let hint = if run.status.code() == Some(3) { format!("\nthe client packages are missing; install them with: {INSTALL}") } else { String::new() };
+    let hint = if run.status.code() == Some(3) {
+        format!("\nthe client packages are missing; install them with: {INSTALL}")
+    } else {
+        String::new()
+    };
     assert!(
         run.status.success(),
         "{script} failed ({}){hint}\nstdout:\n{}\nstderr:\n{}\n{}",
@@ -197,7 +210,11 @@ fn exchangelib_receives_push_notifications_from_the_exchange_fake() {
 fn requests_ntlm_and_exchangelib_authenticate_with_ntlm_against_the_exchange_fake() {
     let result = client_passes_with("interop-ews-ntlm", &["exchange"], &["--ews-auth", "ntlm"], "ews_ntlm.py");
     assert_eq!(result["offered"], "NTLM", "{result}");
-    assert_eq!(result["requests_ntlm_legs"], serde_json::json!([401, 401]), "a 401 challenge, then the 401 carrying the CHALLENGE message: {result}");
+    assert_eq!(
+        result["requests_ntlm_legs"],
+        serde_json::json!([401, 401]),
+        "a 401 challenge, then the 401 carrying the CHALLENGE message: {result}"
+    );
     assert_eq!(result["wrong_password"], 401, "{result}");
     assert_eq!(result["exchangelib_auth_type"], "NTLM", "{result}");
     assert_eq!(result["exchangelib_wrong_password_refused"], true, "{result}");

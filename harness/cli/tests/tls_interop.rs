@@ -65,7 +65,10 @@ fn serve_traveler(label: &str, versions: &str) -> Served {
     let mut process = spawn(
         &dir,
         "serve",
-        Command::new(env!("CARGO_BIN_EXE_mailconform")).args(["serve", "traveler", "--tls-versions", versions, "--state-dir"]).arg(&state).env_remove("RUST_LOG"),
+        Command::new(env!("CARGO_BIN_EXE_mailconform"))
+            .args(["serve", "traveler", "--tls-versions", versions, "--state-dir"])
+            .arg(&state)
+            .env_remove("RUST_LOG"),
     );
     let endpoints = state.join("endpoints.json");
     let deadline = Instant::now() + READY_WITHIN;
@@ -90,7 +93,19 @@ fn text(o: &Output) -> String {
 /// `openssl s_client -brief` at one version; the protocol it reports, if the handshake completed.
 fn s_client(port: u16, ca: &Path, flag: &str) -> (Option<String>, String) {
     let out = Command::new("openssl")
-        .args(["s_client", "-brief", "-connect", &format!("127.0.0.1:{port}"), "-servername", "localhost", flag, "-cipher", "DEFAULT:@SECLEVEL=0", "-verify_return_error", "-CAfile"])
+        .args([
+            "s_client",
+            "-brief",
+            "-connect",
+            &format!("127.0.0.1:{port}"),
+            "-servername",
+            "localhost",
+            flag,
+            "-cipher",
+            "DEFAULT:@SECLEVEL=0",
+            "-verify_return_error",
+            "-CAfile",
+        ])
         .arg(ca)
         .stdin(Stdio::null())
         .output()
@@ -106,7 +121,12 @@ fn openssl_s_client_completes_exactly_the_configured_versions() {
     let ca = served.state.join("ca.pem");
     for (flag, want) in [("-tls1", Some("TLSv1")), ("-tls1_1", Some("TLSv1.1")), ("-tls1_2", None), ("-tls1_3", Some("TLSv1.3"))] {
         let (got, all) = s_client(served.port, &ca, flag);
-        assert_eq!(got.as_deref(), want, "openssl s_client {flag} against a Traveler serving TLS 1.0, 1.1 and 1.3:\n{all}\n{}", served.process.output());
+        assert_eq!(
+            got.as_deref(),
+            want,
+            "openssl s_client {flag} against a Traveler serving TLS 1.0, 1.1 and 1.3:\n{all}\n{}",
+            served.process.output()
+        );
     }
 }
 
@@ -114,9 +134,28 @@ fn openssl_s_client_completes_exactly_the_configured_versions() {
 fn curl_sends_activesync_options_at_each_version() {
     let served = serve_traveler("tls-curl", "tls1.0,tls1.1,tls1.2,tls1.3");
     let ca = served.state.join("ca.pem");
-    for (lo, hi, want) in [("--tlsv1.0", "1.0", "TLSv1"), ("--tlsv1.1", "1.1", "TLSv1.1"), ("--tlsv1.2", "1.2", "TLSv1.2"), ("--tlsv1.3", "1.3", "TLSv1.3")] {
+    for (lo, hi, want) in
+        [("--tlsv1.0", "1.0", "TLSv1"), ("--tlsv1.1", "1.1", "TLSv1.1"), ("--tlsv1.2", "1.2", "TLSv1.2"), ("--tlsv1.3", "1.3", "TLSv1.3")]
+    {
         let out = Command::new("curl")
-            .args(["-sS", "-v", "-X", "OPTIONS", "-u", "alice:alice-pw", "-D", "-", "-o", "/dev/null", lo, "--tls-max", hi, "--ciphers", "DEFAULT:@SECLEVEL=0", "--cacert"])
+            .args([
+                "-sS",
+                "-v",
+                "-X",
+                "OPTIONS",
+                "-u",
+                "alice:alice-pw",
+                "-D",
+                "-",
+                "-o",
+                "/dev/null",
+                lo,
+                "--tls-max",
+                hi,
+                "--ciphers",
+                "DEFAULT:@SECLEVEL=0",
+                "--cacert",
+            ])
             .arg(&ca)
             .arg(format!("https://localhost:{}{EAS_PATH}", served.port))
             .output()
@@ -124,7 +163,10 @@ fn curl_sends_activesync_options_at_each_version() {
         let all = text(&out);
         assert!(out.status.success(), "curl {lo} failed:\n{all}\n{}", served.process.output());
         assert!(all.contains(&format!("SSL connection using {want} ")), "curl {lo} did not use {want}:\n{all}");
-        assert!(all.contains("HTTP/1.1 200") && all.to_ascii_lowercase().contains("ms-asprotocolversions: 2.5,"), "ActiveSync OPTIONS over {want}:\n{all}");
+        assert!(
+            all.contains("HTTP/1.1 200") && all.to_ascii_lowercase().contains("ms-asprotocolversions: 2.5,"),
+            "ActiveSync OPTIONS over {want}:\n{all}"
+        );
     }
 }
 
@@ -158,7 +200,10 @@ fn tlslite_completes_ssl3_and_carries_activesync() {
 }
 
 fn probe(target: &str) -> serde_json::Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_mailconform")).args(["tls-probe", target, "--server-name", "localhost", "--format", "json", "--timeout", "20"]).output().expect("mailconform runs");
+    let out = Command::new(env!("CARGO_BIN_EXE_mailconform"))
+        .args(["tls-probe", target, "--server-name", "localhost", "--format", "json", "--timeout", "20"])
+        .output()
+        .expect("mailconform runs");
     assert!(out.status.success(), "tls-probe {target}:\n{}", text(&out));
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("tls-probe printed no JSON ({e}):\n{}", text(&out)))
 }
@@ -191,7 +236,17 @@ fn sslscan(port: u16) -> (Vec<String>, String) {
     let bin = Path::new(WORKSPACE).join("target/interop-tools/usr/bin/sslscan");
     assert!(bin.exists(), "{} is missing: run tests/interop/setup (the README's test command does)", bin.display());
     let out = Command::new(bin)
-        .args(["--no-colour", "--no-ciphersuites", "--no-cipher-details", "--no-groups", "--no-heartbleed", "--no-renegotiation", "--no-compression", "--no-fallback", "--no-check-certificate"])
+        .args([
+            "--no-colour",
+            "--no-ciphersuites",
+            "--no-cipher-details",
+            "--no-groups",
+            "--no-heartbleed",
+            "--no-renegotiation",
+            "--no-compression",
+            "--no-fallback",
+            "--no-check-certificate",
+        ])
         .arg(format!("127.0.0.1:{port}"))
         .stdin(Stdio::null())
         .output()
@@ -202,7 +257,9 @@ fn sslscan(port: u16) -> (Vec<String>, String) {
         .filter_map(|l| {
             let mut words = l.split_whitespace();
             match (words.next(), words.next()) {
-                (Some(protocol), Some("enabled")) if protocol.starts_with("SSLv") || protocol.starts_with("TLSv") => Some(protocol.to_string()),
+                (Some(protocol), Some("enabled")) if protocol.starts_with("SSLv") || protocol.starts_with("TLSv") => {
+                    Some(protocol.to_string())
+                }
                 _ => None,
             }
         })
@@ -259,7 +316,11 @@ fn tls_probe_reports_openssl_s_server_at_tls_1_1() {
     let mut server = spawn(
         &dir,
         "s_server",
-        Command::new("openssl").args(["s_server", "-www", "-tls1_1", "-cipher", "DEFAULT:@SECLEVEL=0", "-accept", &port.to_string(), "-key"]).arg(&key).arg("-cert").arg(&cert),
+        Command::new("openssl")
+            .args(["s_server", "-www", "-tls1_1", "-cipher", "DEFAULT:@SECLEVEL=0", "-accept", &port.to_string(), "-key"])
+            .arg(&key)
+            .arg("-cert")
+            .arg(&cert),
     );
     wait_listening(port, &mut server);
     let report = probe(&format!("127.0.0.1:{port}"));
@@ -275,12 +336,22 @@ fn tls_probe_completes_ssl3_with_a_tlslite_server() {
     let mut server = spawn(
         &dir,
         "tlslite_server",
-        Command::new("python3").arg("tests/interop/tls_tlslite.py").arg("serve").arg(port.to_string()).arg(&cert).arg(&key).current_dir(WORKSPACE),
+        Command::new("python3")
+            .arg("tests/interop/tls_tlslite.py")
+            .arg("serve")
+            .arg(port.to_string())
+            .arg(&cert)
+            .arg(&key)
+            .current_dir(WORKSPACE),
     );
     wait_listening(port, &mut server);
     let report = probe(&format!("127.0.0.1:{port}"));
     let got = accepted(&report);
-    assert!(got.contains(&"SSL 3.0".to_string()), "the probe's SSL 3.0 client against an SSL 3.0-only tlslite-ng server: {report:#}\n{}", server.output());
+    assert!(
+        got.contains(&"SSL 3.0".to_string()),
+        "the probe's SSL 3.0 client against an SSL 3.0-only tlslite-ng server: {report:#}\n{}",
+        server.output()
+    );
     assert!(!got.contains(&"TLS 1.2".to_string()), "{report:#}");
 }
 

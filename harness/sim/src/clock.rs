@@ -58,23 +58,13 @@ impl Clock {
     }
 
     pub fn offset_date_time(&self) -> time::OffsetDateTime {
-        time::OffsetDateTime::from_unix_timestamp_nanos(self.unix().as_nanos() as i128)
-            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+        time::OffsetDateTime::from_unix_timestamp_nanos(self.unix().as_nanos() as i128).unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
     }
 }
 
 pub fn rfc3339(since_epoch: Duration) -> String {
-    let t = time::OffsetDateTime::from_unix_timestamp(since_epoch.as_secs() as i64)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+    let t = time::OffsetDateTime::from_unix_timestamp(since_epoch.as_secs() as i64).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    format!("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute(), t.second())
 }
 
 #[derive(Debug)]

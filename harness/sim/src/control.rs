@@ -57,7 +57,12 @@ impl ControlClient {
     }
 
     /// A POST whose answer may legitimately take long (an action that holds a long poll).
-    pub async fn post_waiting<T: serde::de::DeserializeOwned>(&self, path: &str, body: &serde_json::Value, timeout: Duration) -> Result<T, ControlError> {
+    pub async fn post_waiting<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+        timeout: Duration,
+    ) -> Result<T, ControlError> {
         let v = self.call(http::Method::POST, path, Some(body), timeout).await?;
         serde_json::from_value(v).map_err(|e| ControlError::Json { url: format!("{}{path}", self.base), reason: e.to_string() })
     }
@@ -74,7 +79,13 @@ impl ControlClient {
         self.call(http::Method::DELETE, path, None, Duration::from_secs(30)).await
     }
 
-    async fn call(&self, method: http::Method, path: &str, body: Option<&serde_json::Value>, timeout: Duration) -> Result<serde_json::Value, ControlError> {
+    async fn call(
+        &self,
+        method: http::Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+        timeout: Duration,
+    ) -> Result<serde_json::Value, ControlError> {
         let url = format!("{}{}", self.base, path);
         let bytes = body.map(|b| Bytes::from(serde_json::to_vec(b).unwrap_or_default())).unwrap_or_default();
         let req = http::Request::builder()

@@ -90,7 +90,12 @@ impl SimNet {
         let acceptor = self.acceptors.lock().expect("net poisoned").get(&(host.to_ascii_lowercase(), port)).cloned();
         if bypass_faults {
             let (client, server_end) = tokio::io::duplex(PIPE_BUFFER);
-            let server = Arc::new(HostServer { name: server.name.clone(), handler: server.handler.clone(), tls: server.tls.clone(), gate: FaultGate::default() });
+            let server = Arc::new(HostServer {
+                name: server.name.clone(),
+                handler: server.handler.clone(),
+                tls: server.tls.clone(),
+                gate: FaultGate::default(),
+            });
             tokio::spawn(serve_accepted(server_end, server, acceptor));
             return Ok(Box::new(client));
         }
@@ -172,9 +177,7 @@ impl Dialer for TcpDialer {
                     let _ = s.set_nodelay(true);
                     Ok(Box::new(s) as BoxIo)
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
-                    Err(SimError::Refused { host: host.to_string(), port })
-                }
+                Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => Err(SimError::Refused { host: host.to_string(), port }),
                 Err(e) => Err(SimError::Io(e)),
             }
         })

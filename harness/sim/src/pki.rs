@@ -6,8 +6,8 @@
 
 use crate::error::SimError;
 use rcgen::{
-    BasicConstraints, CertificateParams, DistinguishedName, DnType, DnValue, ExtendedKeyUsagePurpose,
-    IsCa, Issuer, KeyPair, KeyUsagePurpose, SanType,
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, DnValue, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
+    KeyUsagePurpose, SanType,
 };
 use rustls_pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use std::sync::{Arc, Mutex};
@@ -53,16 +53,9 @@ impl Credential {
         if chain.is_empty() {
             return Err(SimError::Pki("no CERTIFICATE block in the PEM text".into()));
         }
-        let key = PrivateKeyDer::from_pem_slice(key_pem.as_bytes())
-            .map_err(|e| SimError::Pki(format!("private key PEM: {e}")))?;
+        let key = PrivateKeyDer::from_pem_slice(key_pem.as_bytes()).map_err(|e| SimError::Pki(format!("private key PEM: {e}")))?;
         let key_der = key.secret_der().to_vec();
-        Ok(Credential {
-            chain,
-            key_der,
-            cert_pem: cert_pem.to_string(),
-            key_pem: key_pem.to_string(),
-            not_after_unix: 0,
-        })
+        Ok(Credential { chain, key_der, cert_pem: cert_pem.to_string(), key_pem: key_pem.to_string(), not_after_unix: 0 })
     }
 }
 

@@ -43,7 +43,14 @@ impl RealWorld {
 
     /// Serve `handler` as `host` on an ephemeral port of `bind` with TLS, and pin the host name
     /// (port 443) to it so other served fakes reach it by name.
-    pub async fn bind(&self, role: &str, host: &str, handler: Arc<dyn Handler>, client_auth: ClientAuth, bind: IpAddr) -> Result<(Endpoint, SocketAddr, FaultGate), SimError> {
+    pub async fn bind(
+        &self,
+        role: &str,
+        host: &str,
+        handler: Arc<dyn Handler>,
+        client_auth: ClientAuth,
+        bind: IpAddr,
+    ) -> Result<(Endpoint, SocketAddr, FaultGate), SimError> {
         let leaf = self.pki.ca.server_leaf(&[host, "localhost", "127.0.0.1", &bind.to_string()], self.clock.offset_date_time())?;
         let cfg = tls::server_config(&leaf, client_auth, &self.clock, &[b"h2", b"http/1.1"])?;
         let gate = FaultGate::default();
@@ -53,7 +60,12 @@ impl RealWorld {
         self.dialer.pin(host, 443, addr);
         tokio::spawn(accept_loop(listener, server));
         let base_url = format!("https://{addr}");
-        let e = Endpoint { role: role.to_string(), host: host.to_string(), control_url: format!("{base_url}{}", crate::CONTROL_PREFIX), base_url };
+        let e = Endpoint {
+            role: role.to_string(),
+            host: host.to_string(),
+            control_url: format!("{base_url}{}", crate::CONTROL_PREFIX),
+            base_url,
+        };
         self.topology.lock().expect("topology poisoned").insert(e.clone());
         Ok((e, addr, gate))
     }
@@ -62,7 +74,14 @@ impl RealWorld {
 impl RealWorld {
     /// Like [`Self::bind`], with TLS from `acceptor` (another stack, see
     /// [`crate::net::StreamAcceptor`]) instead of rustls.
-    pub async fn bind_with_acceptor(&self, role: &str, host: &str, handler: Arc<dyn Handler>, acceptor: Arc<dyn StreamAcceptor>, bind: IpAddr) -> Result<(Endpoint, SocketAddr, FaultGate), SimError> {
+    pub async fn bind_with_acceptor(
+        &self,
+        role: &str,
+        host: &str,
+        handler: Arc<dyn Handler>,
+        acceptor: Arc<dyn StreamAcceptor>,
+        bind: IpAddr,
+    ) -> Result<(Endpoint, SocketAddr, FaultGate), SimError> {
         let gate = FaultGate::default();
         let server = Arc::new(HostServer { name: host.to_string(), handler, tls: None, gate: gate.clone() });
         let listener = tokio::net::TcpListener::bind((bind, 0)).await?;
@@ -70,7 +89,12 @@ impl RealWorld {
         self.dialer.pin(host, 443, addr);
         tokio::spawn(accept_loop_with(listener, server, acceptor));
         let base_url = format!("https://{addr}");
-        let e = Endpoint { role: role.to_string(), host: host.to_string(), control_url: format!("{base_url}{}", crate::CONTROL_PREFIX), base_url };
+        let e = Endpoint {
+            role: role.to_string(),
+            host: host.to_string(),
+            control_url: format!("{base_url}{}", crate::CONTROL_PREFIX),
+            base_url,
+        };
         self.topology.lock().expect("topology poisoned").insert(e.clone());
         Ok((e, addr, gate))
     }

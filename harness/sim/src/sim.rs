@@ -36,10 +36,7 @@ pub struct Simulation {
 
 impl Simulation {
     pub fn new(seed: u64) -> Result<Self, SimError> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .start_paused(true)
-            .build()?;
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_time().start_paused(true).build()?;
         let clock = runtime.block_on(async { Clock::simulated() });
         let pki = runtime.block_on(async { Pki::new(clock.offset_date_time()) })?;
         Ok(Simulation {
@@ -95,7 +92,11 @@ impl Simulation {
 
     /// An HTTP client on the management network, which faults do not touch: for control APIs.
     pub fn control_client(&self) -> HttpClient {
-        HttpClient::new(Arc::new(crate::net::ControlPlane(self.net.clone())), tls::roots(&[self.pki.ca.cert_der().clone()]), self.clock.clone())
+        HttpClient::new(
+            Arc::new(crate::net::ControlPlane(self.net.clone())),
+            tls::roots(&[self.pki.ca.cert_der().clone()]),
+            self.clock.clone(),
+        )
     }
 
     /// A TLS leaf for a host, signed by the run's CA.
@@ -106,14 +107,29 @@ impl Simulation {
 
     /// Put a fake on `host` (HTTPS on 443, plain HTTP on 80 when `plain_http`), registering it in
     /// the topology under `role`. Returns the gate that faults it.
-    pub fn add_host(&mut self, role: &str, host: &str, handler: Arc<dyn Handler>, client_auth: ClientAuth, plain_http: bool) -> Result<FaultGate, SimError> {
+    pub fn add_host(
+        &mut self,
+        role: &str,
+        host: &str,
+        handler: Arc<dyn Handler>,
+        client_auth: ClientAuth,
+        plain_http: bool,
+    ) -> Result<FaultGate, SimError> {
         let leaf = self.leaf(host)?;
         self.add_host_with_leaf(role, host, handler, &leaf, client_auth, plain_http)
     }
 
     /// A host serving a certificate of its own rather than one of the run's CA (a server
     /// with a self-signed certificate, which clients trust only if told to).
-    pub fn add_host_with_leaf(&mut self, role: &str, host: &str, handler: Arc<dyn Handler>, leaf: &Credential, client_auth: ClientAuth, plain_http: bool) -> Result<FaultGate, SimError> {
+    pub fn add_host_with_leaf(
+        &mut self,
+        role: &str,
+        host: &str,
+        handler: Arc<dyn Handler>,
+        leaf: &Credential,
+        client_auth: ClientAuth,
+        plain_http: bool,
+    ) -> Result<FaultGate, SimError> {
         let gate = FaultGate::default();
         let leaf = leaf.clone();
         let cfg = tls::server_config(&leaf, client_auth, &self.clock, &[b"h2", b"http/1.1"])?;
@@ -129,7 +145,10 @@ impl Simulation {
     /// Move `host`'s port 443 to another TLS stack (see [`crate::net::StreamAcceptor`]); the
     /// handler, the fault gate and port 80 stay as [`Self::add_host`] made them.
     pub fn use_tls_acceptor(&mut self, host: &str, acceptor: Arc<dyn crate::net::StreamAcceptor>) -> Result<(), SimError> {
-        let known = self.net.server(host, 443).ok_or_else(|| SimError::UnknownHost { host: format!("{host}:443"), known: self.net.host_names().join(", ") })?;
+        let known = self
+            .net
+            .server(host, 443)
+            .ok_or_else(|| SimError::UnknownHost { host: format!("{host}:443"), known: self.net.host_names().join(", ") })?;
         let server = Arc::new(HostServer { name: known.name.clone(), handler: known.handler.clone(), tls: None, gate: known.gate.clone() });
         self.net.bind_with_acceptor(host, 443, server, acceptor);
         Ok(())
@@ -150,8 +169,8 @@ mod tests {
     use super::*;
     use crate::http::server::FnHandler;
     use crate::http::{response, Request};
-    use crate::RequestOptions;
     use crate::Fault;
+    use crate::RequestOptions;
     use bytes::Bytes;
 
     fn echo_sim(seed: u64) -> (Simulation, FaultGate) {

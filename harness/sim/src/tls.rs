@@ -47,22 +47,23 @@ pub fn server_config(leaf: &Credential, client_auth: ClientAuth, clock: &Clock, 
             builder.with_client_cert_verifier(verifier)
         }
     };
-    let mut cfg = builder
-        .with_single_cert(leaf.chain.clone(), leaf.key())
-        .map_err(|e| SimError::Pki(e.to_string()))?;
+    let mut cfg = builder.with_single_cert(leaf.chain.clone(), leaf.key()).map_err(|e| SimError::Pki(e.to_string()))?;
     cfg.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
     Ok(Arc::new(cfg))
 }
 
-pub fn client_config(roots: Arc<RootCertStore>, identity: Option<&Credential>, clock: &Clock, alpn: &[&[u8]]) -> Result<Arc<ClientConfig>, SimError> {
+pub fn client_config(
+    roots: Arc<RootCertStore>,
+    identity: Option<&Credential>,
+    clock: &Clock,
+    alpn: &[&[u8]],
+) -> Result<Arc<ClientConfig>, SimError> {
     let builder = ClientConfig::builder_with_details(provider(), Arc::new(RustlsTime(clock.clone())))
         .with_protocol_versions(rustls::DEFAULT_VERSIONS)
         .map_err(|e| SimError::Pki(e.to_string()))?
         .with_root_certificates(roots);
     let mut cfg = match identity {
-        Some(id) => builder
-            .with_client_auth_cert(id.chain.clone(), id.key())
-            .map_err(|e| SimError::Pki(e.to_string()))?,
+        Some(id) => builder.with_client_auth_cert(id.chain.clone(), id.key()).map_err(|e| SimError::Pki(e.to_string()))?,
         None => builder.with_no_client_auth(),
     };
     cfg.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
@@ -93,11 +94,21 @@ impl rustls::client::danger::ServerCertVerifier for AcceptAnyServerCertificate {
         Ok(rustls::client::danger::ServerCertVerified::assertion())
     }
 
-    fn verify_tls12_signature(&self, message: &[u8], cert: &CertificateDer<'_>, dss: &rustls::DigitallySignedStruct) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
         rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
     }
 
-    fn verify_tls13_signature(&self, message: &[u8], cert: &CertificateDer<'_>, dss: &rustls::DigitallySignedStruct) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
         rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
     }
 

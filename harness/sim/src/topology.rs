@@ -33,10 +33,7 @@ impl Topology {
 
     pub fn require(&self, role: &str) -> Result<&Endpoint, String> {
         self.get(role).ok_or_else(|| {
-            format!(
-                "no role `{role}` in the topology; known roles: {}",
-                self.roles.keys().cloned().collect::<Vec<_>>().join(", ")
-            )
+            format!("no role `{role}` in the topology; known roles: {}", self.roles.keys().cloned().collect::<Vec<_>>().join(", "))
         })
     }
 }

@@ -49,7 +49,12 @@ fn synced(w: &mut MailWorld, user: String) {
 fn cannot_sync(w: &mut MailWorld, user: String, because: String) {
     let s = state(w, &user);
     let error = s.eas.error.clone().unwrap_or_default();
-    assert!(!s.eas.synced && error.contains(&because), "{user}'s Secure Mail at {}: synced {}, error {error:?}; expected it to mention {because:?}", s.eas.endpoint, s.eas.synced);
+    assert!(
+        !s.eas.synced && error.contains(&because),
+        "{user}'s Secure Mail at {}: synced {}, error {error:?}; expected it to mention {because:?}",
+        s.eas.endpoint,
+        s.eas.synced
+    );
 }
 
 #[then(expr = "{word}'s Secure Mail shows {string} in its Inbox after one Ping")]
@@ -239,12 +244,19 @@ fn set_exchange_policy(w: &mut MailWorld, policy: serde_json::Value) {
 fn told_to_refresh(w: &mut MailWorld, user: String, status: u64) {
     let ex = w.roles().exchange().expect("Exchange is deployed");
     let log = w.run(ex.activesync_log()).expect("Exchange control API answers");
-    let seen: Vec<_> = log.iter().filter(|r| r["user"].as_str() == Some(user.as_str())).map(|r| (r["command"].clone(), r["status"].clone())).collect();
+    let seen: Vec<_> =
+        log.iter().filter(|r| r["user"].as_str() == Some(user.as_str())).map(|r| (r["command"].clone(), r["status"].clone())).collect();
     assert!(seen.iter().any(|(_, s)| s.as_u64() == Some(status)), "{user}'s requests (command, Status): {seen:?}");
 }
 
 #[then(expr = "{word}'s Secure Mail applied the policy except {string}")]
 fn applied_except(w: &mut MailWorld, user: String, setting: String) {
     let s = state(w, &user);
-    assert!(s.eas.policy.is_some() && s.eas.policy_not_applied == vec![setting.clone()], "policy {:?}, not applied {:?}, error {:?}", s.eas.policy, s.eas.policy_not_applied, s.eas.error);
+    assert!(
+        s.eas.policy.is_some() && s.eas.policy_not_applied == vec![setting.clone()],
+        "policy {:?}, not applied {:?}, error {:?}",
+        s.eas.policy,
+        s.eas.policy_not_applied,
+        s.eas.error
+    );
 }

@@ -124,7 +124,12 @@ fn has_token(w: &mut MailWorld, user: String) {
 #[then(expr = "{word}'s Secure Mail is not registered for push")]
 fn not_registered(w: &mut MailWorld, user: String) {
     let s = state(w, &user);
-    assert!(s.registration_id.is_none() && s.subscription_id.is_none(), "registration {:?}, subscription {:?}", s.registration_id, s.subscription_id);
+    assert!(
+        s.registration_id.is_none() && s.subscription_id.is_none(),
+        "registration {:?}, subscription {:?}",
+        s.registration_id,
+        s.subscription_id
+    );
 }
 
 #[then(expr = "{word}'s Secure Mail received {int} push(es)")]

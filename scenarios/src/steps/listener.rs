@@ -71,7 +71,10 @@ fn has_registration(w: &mut MailWorld, region: String, user: String) {
 fn no_registration(w: &mut MailWorld, region: String, user: String) {
     let st = listener_state(w, &region);
     let token = state(w, &user).device_token;
-    let found = st["registrations"].as_object().map(|m| m.values().any(|r| token.is_some() && r["device_token"].as_str() == token.as_deref())).unwrap_or(false);
+    let found = st["registrations"]
+        .as_object()
+        .map(|m| m.values().any(|r| token.is_some() && r["device_token"].as_str() == token.as_deref()))
+        .unwrap_or(false);
     assert!(!found, "the {region} listener still holds {user}'s device: {st}");
 }
 
@@ -92,9 +95,12 @@ fn forget(w: &mut MailWorld, region: String, user: String) {
 fn no_pii(w: &mut MailWorld, region: String, user: String) {
     let name = w.ensure_device(&user);
     let cfg_email = words::email(&user);
-    let as_id = w.plan.devices.get(&name).map(|c| c.activesync_device_id.clone()).unwrap_or_else(|| {
-        deployment::default_device_config(&name, &cfg_email, words::region(&region)).activesync_device_id
-    });
+    let as_id = w
+        .plan
+        .devices
+        .get(&name)
+        .map(|c| c.activesync_device_id.clone())
+        .unwrap_or_else(|| deployment::default_device_config(&name, &cfg_email, words::region(&region)).activesync_device_id);
     let text = listener_state(w, &region).to_string();
     let pushes = serde_json::to_string(&pushes(w, &region)).unwrap_or_default();
     for needle in [cfg_email.as_str(), cfg_email.split('@').next().unwrap_or_default(), as_id.as_str()] {
@@ -115,7 +121,8 @@ fn stores_hash(w: &mut MailWorld, region: String, user: String) {
 fn upload(w: &mut MailWorld, app: String, region: String) {
     let r = words::region(&region);
     w.deploy();
-    let cert = deployment::provider_certificate(w.sim.as_ref().expect("deployed"), &app, Duration::from_secs(365 * 86_400)).expect("certificate");
+    let cert =
+        deployment::provider_certificate(w.sim.as_ref().expect("deployed"), &app, Duration::from_secs(365 * 86_400)).expect("certificate");
     let l = w.roles().listener(r).expect("listener role");
     match w.run(l.upload_certificate(&app, r, &cert.cert_pem, &cert.key_pem)) {
         Ok(v) => {
@@ -146,7 +153,8 @@ fn expiring_certificate(w: &mut MailWorld, region: String, minutes: u64) {
     let r = words::region(&region);
     w.plan.uploaded_regions.retain(|x| *x != r);
     w.deploy();
-    let cert = deployment::provider_certificate(w.sim.as_ref().expect("deployed"), defaults::APP_ID, Duration::from_secs(minutes * 60)).expect("certificate");
+    let cert = deployment::provider_certificate(w.sim.as_ref().expect("deployed"), defaults::APP_ID, Duration::from_secs(minutes * 60))
+        .expect("certificate");
     let l = w.roles().listener(r).expect("listener role");
     w.run(l.upload_certificate(defaults::APP_ID, r, &cert.cert_pem, &cert.key_pem)).expect("upload");
 }
@@ -156,7 +164,8 @@ fn wrong_topic_certificate(w: &mut MailWorld, region: String, other_app: String)
     let r = words::region(&region);
     w.plan.uploaded_regions.retain(|x| *x != r);
     w.deploy();
-    let cert = deployment::provider_certificate(w.sim.as_ref().expect("deployed"), &other_app, Duration::from_secs(365 * 86_400)).expect("certificate");
+    let cert = deployment::provider_certificate(w.sim.as_ref().expect("deployed"), &other_app, Duration::from_secs(365 * 86_400))
+        .expect("certificate");
     let l = w.roles().listener(r).expect("listener role");
     w.run(l.upload_certificate(defaults::APP_ID, r, &cert.cert_pem, &cert.key_pem)).expect("upload");
 }
@@ -164,7 +173,8 @@ fn wrong_topic_certificate(w: &mut MailWorld, region: String, other_app: String)
 #[when(expr = "the admin renews Secure Mail's APNs certificate for the {word} region")]
 fn renew(w: &mut MailWorld, region: String) {
     let r = words::region(&region);
-    let cert = deployment::provider_certificate(w.sim.as_ref().expect("deployed"), defaults::APP_ID, Duration::from_secs(365 * 86_400)).expect("certificate");
+    let cert = deployment::provider_certificate(w.sim.as_ref().expect("deployed"), defaults::APP_ID, Duration::from_secs(365 * 86_400))
+        .expect("certificate");
     let l = w.roles().listener(r).expect("listener role");
     let v = w.run(l.upload_certificate(defaults::APP_ID, r, &cert.cert_pem, &cert.key_pem)).expect("renewal upload");
     assert!(v["generation"].as_u64().unwrap_or(0) >= 2, "a renewal replaces the region's one entry: {v}");

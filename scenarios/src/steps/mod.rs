@@ -1,6 +1,7 @@
 //! Step definitions, one module per role. Each step acts through a role's protocol or its
 //! control API; parsing of the words features use (regions, versions, times) lives in `words`.
 
+mod activesync;
 mod apns;
 mod deployment;
 mod device;
@@ -10,6 +11,5 @@ mod mail;
 mod time;
 pub(crate) mod tls;
 mod traveler;
-mod ws1;
-mod activesync;
 pub(crate) mod words;
+mod ws1;

@@ -134,7 +134,8 @@ fn connect(w: &mut MailWorld, host: &str, path: &str, offer: ClientOffer, user: 
     let path = path.to_string();
     w.run(async move {
         let io = net.dial(&host, 443).await.unwrap_or_else(|e| panic!("cannot reach {host}:443: {e}"));
-        let (handshake, stream) = client::connect(io, &offer).await.unwrap_or_else(|e| panic!("the client could not start its handshake: {e}"));
+        let (handshake, stream) =
+            client::connect(io, &offer).await.unwrap_or_else(|e| panic!("the client could not start its handshake: {e}"));
         let options = match stream {
             None => None,
             Some(stream) => {
@@ -223,7 +224,9 @@ fn assert_negotiated(w: &MailWorld, v: Version) {
     assert_eq!(h.server_hello, Some(v), "the session says {v} but the ServerHello on the wire said {:?}", h.server_hello);
     match &c.options {
         Some(Ok((200, versions))) if !versions.is_empty() => {}
-        other => panic!("the handshake gave {v}, but ActiveSync's OPTIONS over it answered {other:?} (expected 200 with MS-ASProtocolVersions)"),
+        other => {
+            panic!("the handshake gave {v}, but ActiveSync's OPTIONS over it answered {other:?} (expected 200 with MS-ASProtocolVersions)")
+        }
     }
 }
 
@@ -252,7 +255,9 @@ fn result_is(w: &mut MailWorld, expected: String) {
     match Version::parse(&expected) {
         Some(v) => assert_negotiated(w, v),
         None => {
-            let (alert, from) = expected.split_once(" from the ").unwrap_or_else(|| panic!("{expected:?} is neither a version nor \"ALERT from the client|server\""));
+            let (alert, from) = expected
+                .split_once(" from the ")
+                .unwrap_or_else(|| panic!("{expected:?} is neither a version nor \"ALERT from the client|server\""));
             fails_with(w, alert.to_string(), from.to_string());
         }
     }
@@ -276,7 +281,12 @@ fn cell_holds(w: &mut MailWorld, column: String, cell: String) {
     let (d, p) = device_of(w, &user);
     let table = profile::seed_cell(d, p);
     let in_table = if column == "SSLv3" { table.sslv3 } else { table.tls };
-    assert_eq!(in_table, want, "the feature says {cell} for {column} on {d} under \"{p}\", the table in mailconform-tls says {}", profile::oui_non(in_table));
+    assert_eq!(
+        in_table,
+        want,
+        "the feature says {cell} for {column} on {d} under \"{p}\", the table in mailconform-tls says {}",
+        profile::oui_non(in_table)
+    );
     let h = &last(w).handshake;
     let got = h.completed() && h.negotiated.is_some_and(|v| if column == "SSLv3" { v == Version::Ssl3 } else { v.is_tls() });
     assert_eq!(got, want, "the {column} cell says {cell}, but on the wire: {}", explanation(w));
@@ -291,7 +301,11 @@ fn cell_holds(w: &mut MailWorld, column: String, cell: String) {
 #[then(regex = r"^the ServerHello carries (no downgrade sentinel|the downgrade sentinel for (.+))$")]
 fn downgrade_sentinel(w: &mut MailWorld, what: String, version: String) {
     let h = &last(w).handshake;
-    let want = if what.starts_with("no ") { None } else { Some(Version::parse(&version).unwrap_or_else(|| panic!("{version:?} is not a protocol version"))) };
+    let want = if what.starts_with("no ") {
+        None
+    } else {
+        Some(Version::parse(&version).unwrap_or_else(|| panic!("{version:?} is not a protocol version")))
+    };
     assert_eq!(h.downgrade_sentinel, want, "the ServerHello's random (negotiating {}) carries {:?}", h.result(), h.downgrade_sentinel);
 }
 
@@ -303,6 +317,15 @@ fn device_negotiated(w: &mut MailWorld, user: String, version: String) {
     let connector = w.tls.connectors.get(&user).cloned().unwrap_or_else(|| panic!("{user}'s Secure Mail has no device profile: say \"{user} has Secure Mail on <device> with the connection security level ...\" before it starts"));
     let host = w.plan.devices.get(&user).map(|c| c.exchange_server.clone()).unwrap_or_default();
     let host = host.trim_start_matches("https://").trim_start_matches("http://").split(['/', ':']).next().unwrap_or_default().to_string();
-    let h = connector.last_with(&host).unwrap_or_else(|| panic!("{user}'s Secure Mail made no TLS connection to {host}; it made {:?}", connector.handshakes().iter().map(|h| h.host.clone()).collect::<Vec<_>>()));
-    assert!(h.completed() && h.negotiated == Some(v) && h.server_hello == Some(v), "{user}'s Secure Mail's connection to {host}: expected {v}, got {}", h.reason());
+    let h = connector.last_with(&host).unwrap_or_else(|| {
+        panic!(
+            "{user}'s Secure Mail made no TLS connection to {host}; it made {:?}",
+            connector.handshakes().iter().map(|h| h.host.clone()).collect::<Vec<_>>()
+        )
+    });
+    assert!(
+        h.completed() && h.negotiated == Some(v) && h.server_hello == Some(v),
+        "{user}'s Secure Mail's connection to {host}: expected {v}, got {}",
+        h.reason()
+    );
 }

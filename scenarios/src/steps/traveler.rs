@@ -69,7 +69,8 @@ fn notes_ini(w: &mut MailWorld, assignment: String) {
 #[given(expr = "the Traveler server uses {string} name variations with a {word} directory")]
 fn name_variations(w: &mut MailWorld, variations: String, directory: String) {
     let t = traveler(w);
-    w.run(t.set_internet_authentication(&variations.to_ascii_lowercase(), &directory.to_ascii_lowercase())).expect("Traveler takes the Internet authentication setting");
+    w.run(t.set_internet_authentication(&variations.to_ascii_lowercase(), &directory.to_ascii_lowercase()))
+        .expect("Traveler takes the Internet authentication setting");
 }
 
 #[when("the Traveler server forces SyncML as the primary protocol")]

@@ -5,11 +5,14 @@ use mailconform_fakes::listener::Region;
 use std::time::Duration;
 
 pub fn region(word: &str) -> Region {
-    Region::parse(word).unwrap_or_else(|| panic!("unknown region {word:?}: use Americas, EMEA or APAC (or us-east-1, eu-west-1, ap-southeast-1)"))
+    Region::parse(word)
+        .unwrap_or_else(|| panic!("unknown region {word:?}: use Americas, EMEA or APAC (or us-east-1, eu-west-1, ap-southeast-1)"))
 }
 
 pub fn profile(s: &str) -> ServerProfile {
-    ServerProfile::parse(s).unwrap_or_else(|| panic!("unknown Exchange version {s:?}: use Exchange 2007 SP1, Exchange 2010, Exchange 2010 SP1, Exchange 2013 or Office 365"))
+    ServerProfile::parse(s).unwrap_or_else(|| {
+        panic!("unknown Exchange version {s:?}: use Exchange 2007 SP1, Exchange 2010, Exchange 2010 SP1, Exchange 2013 or Office 365")
+    })
 }
 
 /// `m:ss` or `h:mm:ss` → duration.
@@ -26,11 +29,19 @@ pub fn clock_times(list: &str) -> Vec<Duration> {
 pub fn fmt_clock(d: Duration) -> String {
     let s = d.as_secs();
     let ms = d.subsec_millis();
-    if ms == 0 { format!("{}:{:02}", s / 60, s % 60) } else { format!("{}:{:02}.{ms:03}", s / 60, s % 60) }
+    if ms == 0 {
+        format!("{}:{:02}", s / 60, s % 60)
+    } else {
+        format!("{}:{:02}.{ms:03}", s / 60, s % 60)
+    }
 }
 
 pub fn email(user: &str) -> String {
-    if user.contains('@') { user.to_string() } else { format!("{}@{}", user.to_ascii_lowercase(), mailconform_fakes::defaults::DOMAIN) }
+    if user.contains('@') {
+        user.to_string()
+    } else {
+        format!("{}@{}", user.to_ascii_lowercase(), mailconform_fakes::defaults::DOMAIN)
+    }
 }
 
 pub fn on_off(word: &str) -> bool {

@@ -63,7 +63,12 @@ fn activesync_offers(w: &mut MailWorld, list: String) {
 
 /// "Negotiate, NTLM, Basic" → the methods, as an IIS administrator ticks them.
 fn methods(list: &str) -> Vec<AuthMethod> {
-    list.split(',').map(|m| AuthMethod::parse(m.trim()).unwrap_or_else(|| panic!("unknown authentication method {m:?}: use Basic, NTLM, Negotiate, Certificate or OAuth"))).collect()
+    list.split(',')
+        .map(|m| {
+            AuthMethod::parse(m.trim())
+                .unwrap_or_else(|| panic!("unknown authentication method {m:?}: use Basic, NTLM, Negotiate, Certificate or OAuth"))
+        })
+        .collect()
 }
 
 #[given(expr = "Exchange serves EWS only at its own FQDN {string}")]
@@ -90,7 +95,8 @@ fn ens_through(w: &mut MailWorld, host: String) {
 
 #[given(expr = "ENS2 runs {string}")]
 fn ens_placement(w: &mut MailWorld, placement: String) {
-    w.ws1_plan().ens_placement = Placement::parse(&placement).unwrap_or_else(|| panic!("ENS2 runs \"in the cloud\" or \"on premises\", not {placement:?}"));
+    w.ws1_plan().ens_placement =
+        Placement::parse(&placement).unwrap_or_else(|| panic!("ENS2 runs \"in the cloud\" or \"on premises\", not {placement:?}"));
 }
 
 #[given(expr = "{word}'s Boxer authenticates with {word}")]
@@ -156,7 +162,11 @@ fn registered(w: &mut MailWorld, user: String) {
 fn cannot_register(w: &mut MailWorld, user: String, because: String) {
     let v = boxer_state(w, &user);
     let error = v.state.register_error.clone().unwrap_or_default();
-    assert!(!v.state.registered && error.contains(&because), "{user}'s Boxer: registered {}, error {error:?}; expected it to mention {because:?}", v.state.registered);
+    assert!(
+        !v.state.registered && error.contains(&because),
+        "{user}'s Boxer: registered {}, error {error:?}; expected it to mention {because:?}",
+        v.state.registered
+    );
 }
 
 #[then(expr = "{word}'s Boxer syncs its Inbox")]
@@ -175,7 +185,11 @@ fn shows(w: &mut MailWorld, user: String, subject: String) {
 fn cannot_sync(w: &mut MailWorld, user: String, because: String) {
     let v = boxer_state(w, &user);
     let error = v.state.eas_error.clone().unwrap_or_default();
-    assert!(!v.state.eas_synced && error.contains(&because), "{user}'s Boxer: synced {}, error {error:?}; expected it to mention {because:?}", v.state.eas_synced);
+    assert!(
+        !v.state.eas_synced && error.contains(&because),
+        "{user}'s Boxer: synced {}, error {error:?}; expected it to mention {because:?}",
+        v.state.eas_synced
+    );
 }
 
 fn device_id(user: &str) -> String {
@@ -211,7 +225,8 @@ fn push_withheld(w: &mut MailWorld, user: String, because: String) {
     let device = device_id(&user).to_ascii_lowercase();
     let ens = w.roles().ens().expect("ENS deployed");
     let pushes = w.run(ens.pushes()).expect("ENS control API answers");
-    let last = pushes.iter().rev().find(|p| p.device_id == device).unwrap_or_else(|| panic!("ENS2 attempted no push for {user}: {pushes:?}"));
+    let last =
+        pushes.iter().rev().find(|p| p.device_id == device).unwrap_or_else(|| panic!("ENS2 attempted no push for {user}: {pushes:?}"));
     assert!(last.outcome.contains(&because), "ENS2's last push for {user}: {last:?}");
 }
 
@@ -241,7 +256,8 @@ fn boxer_wiped(w: &mut MailWorld, user: String) {
 
 #[when(expr = "the console marks {word}'s Boxer as {string}")]
 fn console_marks(w: &mut MailWorld, user: String, state: String) {
-    let s = ComplianceState::parse(&state).unwrap_or_else(|| panic!("unknown console state {state:?}: use compliant, non-compliant, enterprise wiped or removed"));
+    let s = ComplianceState::parse(&state)
+        .unwrap_or_else(|| panic!("unknown console state {state:?}: use compliant, non-compliant, enterprise wiped or removed"));
     ensure_boxer(w, &user);
     let device = device_id(&user);
     let uem = w.roles().uem().expect("console deployed");
@@ -280,12 +296,16 @@ fn probe_ews(w: &mut MailWorld, path: &str, certificate_of: Option<&str>) {
     let device_id = device_id(&device);
     let identity = certificate_of.map(|user| {
         let sim = w.sim.as_ref().expect("deployed");
-        let cert: Credential = deployment::user_certificate(sim, &words::email(user), Duration::from_secs(86_400)).expect("certificate minted");
+        let cert: Credential =
+            deployment::user_certificate(sim, &words::email(user), Duration::from_secs(86_400)).expect("certificate minted");
         ClientIdentity { id: format!("probe:{user}"), credential: cert }
     });
     let body = mailconform_ews::write_request(
         mailconform_ews::SchemaVersion::Exchange2013,
-        &mailconform_ews::Operation::GetFolder { folder_ids: vec![mailconform_ews::FolderRef::Distinguished { id: "inbox".into(), mailbox: None }], base_shape: Some("IdOnly".into()) },
+        &mailconform_ews::Operation::GetFolder {
+            folder_ids: vec![mailconform_ews::FolderRef::Distinguished { id: "inbox".into(), mailbox: None }],
+            base_shape: Some("IdOnly".into()),
+        },
     );
     let req = http::Request::post(format!("https://{}{path}", defaults::SEG_HOST))
         .header(http::header::CONTENT_TYPE, "text/xml; charset=utf-8")
@@ -295,7 +315,14 @@ fn probe_ews(w: &mut MailWorld, path: &str, certificate_of: Option<&str>) {
     let client = w.sim().client();
     let resp = w.run(client.send(req, &RequestOptions { identity, ..Default::default() })).expect("SEG answers");
     w.last_status = Some(resp.status().as_u16());
-    let offered: Vec<String> = resp.headers().get_all(http::header::WWW_AUTHENTICATE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| mailconform_auth::challenge::parse(v).unwrap_or_default()).map(|c| c.scheme.as_str().to_string()).collect();
+    let offered: Vec<String> = resp
+        .headers()
+        .get_all(http::header::WWW_AUTHENTICATE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| mailconform_auth::challenge::parse(v).unwrap_or_default())
+        .map(|c| c.scheme.as_str().to_string())
+        .collect();
     w.last_body = offered.join(", ");
 }
 
@@ -352,7 +379,10 @@ fn exchange_authenticated(w: &mut MailWorld, user: String, method: String) {
     let requests = w.run(ex.requests()).expect("Exchange control API answers");
     let email = words::email(&user);
     let methods: Vec<&str> = requests.iter().filter(|r| r.user == email).map(|r| r.auth.as_str()).collect();
-    assert!(!methods.is_empty() && methods.iter().all(|m| m.eq_ignore_ascii_case(&method)), "{user}'s EWS requests authenticated by {methods:?}");
+    assert!(
+        !methods.is_empty() && methods.iter().all(|m| m.eq_ignore_ascii_case(&method)),
+        "{user}'s EWS requests authenticated by {methods:?}"
+    );
 }
 
 #[then(expr = "SEG blocked {word}'s {word} requests")]
@@ -360,9 +390,15 @@ fn seg_blocked(w: &mut MailWorld, user: String, service: String) {
     let device = device_id(&user);
     let seg = w.roles().seg(defaults::ws1_roles::SEG).expect("SEG deployed");
     let log = w.run(seg.requests()).expect("SEG control API answers");
-    let want = if service.eq_ignore_ascii_case("EWS") { mailconform_fakes::seg::Service::Ews } else { mailconform_fakes::seg::Service::ActiveSync };
+    let want = if service.eq_ignore_ascii_case("EWS") {
+        mailconform_fakes::seg::Service::Ews
+    } else {
+        mailconform_fakes::seg::Service::ActiveSync
+    };
     assert!(
-        log.iter().any(|r| r.service == want && r.device_id.as_deref().is_some_and(|d| d.eq_ignore_ascii_case(&device)) && r.routed_to.starts_with("blocked")),
+        log.iter().any(|r| r.service == want
+            && r.device_id.as_deref().is_some_and(|d| d.eq_ignore_ascii_case(&device))
+            && r.routed_to.starts_with("blocked")),
         "SEG's log: {log:?}"
     );
 }

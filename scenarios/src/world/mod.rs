@@ -162,13 +162,17 @@ impl MailWorld {
         }
         let mut legacy = Vec::new();
         for (host, versions) in &plan.server_tls {
-            legacy.push((host.clone(), mailconform_tls::server::serve_in_simulation(sim, host, *versions).expect("the legacy TLS server starts")));
+            legacy.push((
+                host.clone(),
+                mailconform_tls::server::serve_in_simulation(sim, host, *versions).expect("the legacy TLS server starts"),
+            ));
         }
         let sim = self.sim.as_ref().expect("created above");
         let roles = Roles::new(sim);
         for r in &plan.uploaded_regions {
             let l = roles.listener(*r).expect("listener role");
-            let cert = deployment::provider_certificate(sim, defaults::APP_ID, Duration::from_secs(365 * 24 * 3600)).expect("certificate minted");
+            let cert =
+                deployment::provider_certificate(sim, defaults::APP_ID, Duration::from_secs(365 * 24 * 3600)).expect("certificate minted");
             sim.block_on(l.upload_certificate(defaults::APP_ID, *r, &cert.cert_pem, &cert.key_pem)).expect("certificate upload");
         }
         self.gates.extend(gates);
@@ -180,9 +184,12 @@ impl MailWorld {
         self.deploy();
         let name = user.to_ascii_lowercase();
         if !self.created_devices.contains(&name) {
-            let cfg = self.plan.devices.get(&name).cloned().unwrap_or_else(|| {
-                deployment::default_device_config(&name, &format!("{name}@{}", defaults::DOMAIN), Region::Americas)
-            });
+            let cfg = self
+                .plan
+                .devices
+                .get(&name)
+                .cloned()
+                .unwrap_or_else(|| deployment::default_device_config(&name, &format!("{name}@{}", defaults::DOMAIN), Region::Americas));
             match self.tls.device_connector(&name, self.sim.as_ref().expect("deployed")) {
                 Some(connector) => {
                     let http = self.sim().client().with_tls_connector(connector);
@@ -243,6 +250,9 @@ impl MailWorld {
 
     pub fn gate(&mut self, role: &str) -> FaultGate {
         self.deploy();
-        self.gates.get(role).cloned().unwrap_or_else(|| panic!("no host for role {role}; known: {:?}", self.gates.keys().collect::<Vec<_>>()))
+        self.gates
+            .get(role)
+            .cloned()
+            .unwrap_or_else(|| panic!("no host for role {role}; known: {:?}", self.gates.keys().collect::<Vec<_>>()))
     }
 }

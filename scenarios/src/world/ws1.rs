@@ -4,8 +4,8 @@
 use crate::MailWorld;
 use mailconform_auth::TokenIssuer;
 use mailconform_fakes::boxer::BoxerConfig;
-use mailconform_fakes::deployment;
 use mailconform_fakes::defaults;
+use mailconform_fakes::deployment;
 use mailconform_fakes::ens::{MailAuth, Placement};
 use mailconform_fakes::seg::SegConfig;
 use mailconform_fakes::uem::ComplianceState;
@@ -59,7 +59,11 @@ pub struct Ws1Plan {
 impl Default for Ws1Plan {
     fn default() -> Self {
         Ws1Plan {
-            segs: vec![PlannedSeg { role: defaults::ws1_roles::SEG.to_string(), config: deployment::default_seg_config("2.12.0", defaults::EXCHANGE_HOST), properties: Vec::new() }],
+            segs: vec![PlannedSeg {
+                role: defaults::ws1_roles::SEG.to_string(),
+                config: deployment::default_seg_config("2.12.0", defaults::EXCHANGE_HOST),
+                properties: Vec::new(),
+            }],
             ens_placement: Placement::Cloud,
             ens_ews_url: None,
             boxer_auth: BTreeMap::new(),
@@ -127,7 +131,10 @@ pub fn deploy(sim: &mut Simulation, plan: &super::Plan, ws1: &Ws1Plan, team_pkcs
             format!("https://{}/EWS/Exchange.asmx", defaults::EXCHANGE_HOST)
         }
     });
-    gates.push((defaults::ws1_roles::ENS.to_string(), deployment::add_ens(sim, ws1.ens_placement, &ews_url, team_pkcs8).expect("ENS starts")));
+    gates.push((
+        defaults::ws1_roles::ENS.to_string(),
+        deployment::add_ens(sim, ws1.ens_placement, &ews_url, team_pkcs8).expect("ENS starts"),
+    ));
     gates
 }
 

@@ -8,9 +8,7 @@ use crate::status::common;
 use mailconform_sim::SimError;
 
 fn status_name(status: u16) -> String {
-    common::name(status)
-        .map(|n| format!(" ({n})"))
-        .unwrap_or_default()
+    common::name(status).map(|n| format!(" ({n})")).unwrap_or_default()
 }
 
 /// What was sent: a command, or OPTIONS (`None`).
@@ -36,7 +34,10 @@ pub enum EasError {
     },
     /// An HTML page (typically a forms-login page) where ActiveSync was expected: what an
     /// EAS client meets when a Domino server has session authentication on its path.
-    #[error("{}: the server answered an HTML page (HTTP {status}) instead of ActiveSync, a forms login rather than a Basic challenge", what(command))]
+    #[error(
+        "{}: the server answered an HTML page (HTTP {status}) instead of ActiveSync, a forms login rather than a Basic challenge",
+        what(command)
+    )]
     LoginForm {
         /// `None` for OPTIONS.
         command: Option<Command>,
@@ -44,10 +45,7 @@ pub enum EasError {
         location: Option<String>,
     },
     /// A 200 whose body is not ActiveSync WBXML.
-    #[error(
-        "{}: the answer is not ActiveSync WBXML (content type {content_type:?}): {reason}",
-        what(command)
-    )]
+    #[error("{}: the answer is not ActiveSync WBXML (content type {content_type:?}): {reason}", what(command))]
     NotWbxml {
         /// `None` for OPTIONS.
         command: Option<Command>,
@@ -92,8 +90,6 @@ impl EasError {
     /// Whether the server asked for (re-)provisioning: HTTP 449 or Status 139–144.
     pub fn needs_provisioning(&self) -> bool {
         self.http_status() == Some(crate::http::code::NEEDS_PROVISIONING)
-            || self
-                .command_status()
-                .is_some_and(|s| common::PROVISIONING.contains(&s))
+            || self.command_status().is_some_and(|s| common::PROVISIONING.contains(&s))
     }
 }

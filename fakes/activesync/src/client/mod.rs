@@ -16,10 +16,7 @@ mod types;
 mod wire;
 
 pub use error::EasError;
-pub use types::{
-    DeviceInformation, FolderSyncResult, MeetingAnswer, PingOutcome, ProvisionOutcome,
-    ServerOptions, SyncItem, SyncResult,
-};
+pub use types::{DeviceInformation, FolderSyncResult, MeetingAnswer, PingOutcome, ProvisionOutcome, ServerOptions, SyncItem, SyncResult};
 
 use crate::http::ProtocolVersion;
 use crate::policy::DevicePolicy;
@@ -197,27 +194,16 @@ impl EasClient {
 
     /// The ServerId of the first folder of a type, from the last FolderSync.
     pub fn folder_id(&self, folder_type: FolderType) -> Option<String> {
-        self.lock()
-            .folders
-            .values()
-            .find(|f| f.folder_type == folder_type)
-            .map(|f| f.server_id.clone())
+        self.lock().folders.values().find(|f| f.folder_type == folder_type).map(|f| f.server_id.clone())
     }
 
     /// The items the device holds in a collection.
     pub fn items(&self, collection_id: &str) -> Vec<SyncItem> {
-        self.lock()
-            .collections
-            .get(collection_id)
-            .map(|c| c.items.values().cloned().collect())
-            .unwrap_or_default()
+        self.lock().collections.get(collection_id).map(|c| c.items.values().cloned().collect()).unwrap_or_default()
     }
 
     pub fn sync_key(&self, collection_id: &str) -> Option<String> {
-        self.lock()
-            .collections
-            .get(collection_id)
-            .and_then(|c| c.key.clone())
+        self.lock().collections.get(collection_id).and_then(|c| c.key.clone())
     }
 
     fn wipe_locally(&self) {

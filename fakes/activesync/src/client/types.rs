@@ -16,10 +16,7 @@ pub struct ServerOptions {
 impl ServerOptions {
     /// The advertised versions this crate knows.
     pub fn protocol_versions(&self) -> Vec<ProtocolVersion> {
-        self.versions
-            .iter()
-            .filter_map(|v| ProtocolVersion::parse(v))
-            .collect()
+        self.versions.iter().filter_map(|v| ProtocolVersion::parse(v)).collect()
     }
 }
 
@@ -27,10 +24,7 @@ impl ServerOptions {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ProvisionOutcome {
     /// The policy was applied and acknowledged; `policy_key` goes on every later command.
-    Provisioned {
-        policy: DevicePolicy,
-        policy_key: String,
-    },
+    Provisioned { policy: DevicePolicy, policy_key: String },
     /// The server has no policy for this device (Policy Status 2): it syncs without a key.
     NoPolicy,
     /// The server ordered a remote wipe; it was acknowledged and carried out.

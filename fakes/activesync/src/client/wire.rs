@@ -2,56 +2,33 @@
 //! answer into WBXML / empty / one of the [`EasError`] kinds, and the provision-and-retry
 //! reaction to 449 and Status 140–144.
 
+use super::Credentials;
 use super::{EasClient, EasError, ProvisionOutcome, ServerOptions, COMMAND_TIMEOUT};
 use crate::http::{response::header, Command, EasRequest, WBXML_CONTENT_TYPE};
 use crate::status::common;
 use crate::{decode, Document, Element};
 use base64::Engine;
 use mailconform_sim::{RequestOptions, Response};
-use super::Credentials;
 use std::time::Duration;
 
 impl EasClient {
-    pub(super) fn request(
-        &self,
-        command: Command,
-        body: Option<Document>,
-        policy_key: Option<String>,
-    ) -> EasRequest {
-        let mut r = EasRequest::new(
-            command,
-            &self.login,
-            &self.device_id,
-            &self.device_type,
-            self.version,
-        )
-        .with_policy_key(policy_key);
+    pub(super) fn request(&self, command: Command, body: Option<Document>, policy_key: Option<String>) -> EasRequest {
+        let mut r = EasRequest::new(command, &self.login, &self.device_id, &self.device_type, self.version).with_policy_key(policy_key);
         r.body = body;
         r.user_agent = Some(self.lock().device_information.user_agent.clone());
         r
     }
 
     /// Sends one request and classifies the answer. `Ok(None)` is a 200 with no body.
-    pub(super) async fn exchange(
-        &self,
-        req: EasRequest,
-        timeout: Duration,
-    ) -> Result<Option<Document>, EasError> {
+    pub(super) async fn exchange(&self, req: EasRequest, timeout: Duration) -> Result<Option<Document>, EasError> {
         let command = req.command;
         let mut redirects = 0;
         loop {
             let (base_url, base64) = {
                 let s = self.lock();
-                (
-                    s.base_url.clone(),
-                    s.base64_query && self.version.allows_base64_query(),
-                )
+                (s.base_url.clone(), s.base64_query && self.version.allows_base64_query())
             };
-            let mut http_req = if base64 {
-                req.to_http_base64(&base_url)?
-            } else {
-                req.to_http(&base_url)?
-            };
+            let mut http_req = if base64 { req.to_http_base64(&base_url)? } else { req.to_http(&base_url)? };
             let opts = self.authorize(&mut http_req, timeout);
             let resp = self.http.send(http_req, &opts).await?;
             let status = resp.status().as_u16();
@@ -68,26 +45,17 @@ impl EasClient {
 
     /// Sends a command with the current policy key; provisions and retries once when the
     /// server asks for it (and auto-provisioning is on).
-    pub(super) async fn command(
-        &self,
-        command: Command,
-        body: Option<Document>,
-        timeout: Duration,
-    ) -> Result<Option<Document>, EasError> {
+    pub(super) async fn command(&self, command: Command, body: Option<Document>, timeout: Duration) -> Result<Option<Document>, EasError> {
         if self.is_wiped() {
             return Err(EasError::Wiped);
         }
         let mut provisioned = false;
         loop {
             let key = self.policy_key();
-            let result = self
-                .exchange(self.request(command, body.clone(), key), timeout)
-                .await;
+            let result = self.exchange(self.request(command, body.clone(), key), timeout).await;
             let wants_provision = match &result {
                 Err(e) => e.http_status() == Some(crate::http::code::NEEDS_PROVISIONING),
-                Ok(Some(doc)) => {
-                    root_status(doc).is_some_and(|s| common::PROVISIONING.contains(&s))
-                }
+                Ok(Some(doc)) => root_status(doc).is_some_and(|s| common::PROVISIONING.contains(&s)),
                 Ok(None) => false,
             };
             if wants_provision && !provisioned && self.lock().auto_provision {
@@ -98,10 +66,7 @@ impl EasClient {
                 continue;
             }
             if let (Ok(Some(doc)), true) = (&result, wants_provision) {
-                return Err(EasError::Status {
-                    command,
-                    status: root_status(doc).unwrap_or(0),
-                });
+                return Err(EasError::Status { command, status: root_status(doc).unwrap_or(0) });
             }
             return result;
         }
@@ -141,11 +106,7 @@ impl EasClient {
         let resp = self.http.send(req, &opts).await?;
         let status = resp.status().as_u16();
         if is_html(&resp) {
-            return Err(EasError::LoginForm {
-                command: None,
-                status,
-                location: header_value(&resp, "location"),
-            });
+            return Err(EasError::LoginForm { command: None, status, location: header_value(&resp, "location") });
         }
         if status != 200 {
             return Err(EasError::Http {
@@ -157,12 +118,7 @@ impl EasClient {
         }
         let list = |name: &str| {
             header_value(&resp, name)
-                .map(|v| {
-                    v.split(',')
-                        .map(|s| s.trim().to_string())
-                        .filter(|s| !s.is_empty())
-                        .collect()
-                })
+                .map(|v| v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
                 .unwrap_or_default()
         };
         Ok(ServerOptions {
@@ -179,22 +135,15 @@ pub(super) fn find_status(e: &Element, path: &[&str]) -> Option<u16> {
 
 /// The Status directly under the root (where global failures such as 142 are reported).
 fn root_status(doc: &Document) -> Option<u16> {
-    doc.root
-        .child("Status")
-        .and_then(Element::text)
-        .and_then(|s| s.trim().parse().ok())
+    doc.root.child("Status").and_then(Element::text).and_then(|s| s.trim().parse().ok())
 }
 
 fn header_value(resp: &Response, name: &str) -> Option<String> {
-    resp.headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
+    resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
 }
 
 fn is_html(resp: &Response) -> bool {
-    header_value(resp, "content-type")
-        .is_some_and(|t| t.trim().to_ascii_lowercase().starts_with("text/html"))
+    header_value(resp, "content-type").is_some_and(|t| t.trim().to_ascii_lowercase().starts_with("text/html"))
 }
 
 /// Sorts an answer into "ActiveSync WBXML", "empty", or one of the failures.
@@ -202,11 +151,7 @@ fn classify(command: Option<Command>, resp: &Response) -> Result<Option<Document
     let status = resp.status().as_u16();
     let content_type = header_value(resp, "content-type");
     if is_html(resp) {
-        return Err(EasError::LoginForm {
-            command,
-            status,
-            location: header_value(resp, "location"),
-        });
+        return Err(EasError::LoginForm { command, status, location: header_value(resp, "location") });
     }
     if (300..400).contains(&status) {
         let location = header_value(resp, "location");
@@ -214,11 +159,7 @@ fn classify(command: Option<Command>, resp: &Response) -> Result<Option<Document
             let l = l.to_ascii_lowercase();
             l.contains("login") || l.contains("names.nsf") || l.contains("logon")
         }) {
-            return Err(EasError::LoginForm {
-                command,
-                status,
-                location,
-            });
+            return Err(EasError::LoginForm { command, status, location });
         }
     }
     if status != 200 {
@@ -232,21 +173,8 @@ fn classify(command: Option<Command>, resp: &Response) -> Result<Option<Document
     if resp.body().is_empty() {
         return Ok(None);
     }
-    if !content_type
-        .as_deref()
-        .is_some_and(crate::http::response::is_wbxml_content_type)
-    {
-        return Err(EasError::NotWbxml {
-            command,
-            content_type,
-            reason: format!("expected {WBXML_CONTENT_TYPE}"),
-        });
+    if !content_type.as_deref().is_some_and(crate::http::response::is_wbxml_content_type) {
+        return Err(EasError::NotWbxml { command, content_type, reason: format!("expected {WBXML_CONTENT_TYPE}") });
     }
-    decode(resp.body())
-        .map(Some)
-        .map_err(|e| EasError::NotWbxml {
-            command,
-            content_type,
-            reason: e.to_string(),
-        })
+    decode(resp.body()).map(Some).map_err(|e| EasError::NotWbxml { command, content_type, reason: e.to_string() })
 }

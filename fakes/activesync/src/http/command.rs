@@ -8,15 +8,13 @@
 //! DeleteCollection, MoveCollection) have no code because the base64 form postdates them.
 
 use crate::pages::{
-    AirSync, ComposeMail, Find, FolderHierarchy, GetItemEstimate, ItemOperations, MeetingResponse,
-    Move, Ping, Provision, ResolveRecipients, Search, Settings, Tag, ValidateCert,
+    AirSync, ComposeMail, Find, FolderHierarchy, GetItemEstimate, ItemOperations, MeetingResponse, Move, Ping, Provision,
+    ResolveRecipients, Search, Settings, Tag, ValidateCert,
 };
 use std::fmt;
 
 /// One ActiveSync command, named as in `Cmd=`.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum Command {
     Sync,
     SendMail,
@@ -131,19 +129,13 @@ impl Command {
             Command::ResolveRecipients => Some(21),
             Command::ValidateCert => Some(22),
             Command::Find => Some(23),
-            Command::GetHierarchy
-            | Command::CreateCollection
-            | Command::DeleteCollection
-            | Command::MoveCollection => None,
+            Command::GetHierarchy | Command::CreateCollection | Command::DeleteCollection | Command::MoveCollection => None,
         }
     }
 
     /// The command a base64 query byte names.
     pub fn from_code(code: u8) -> Option<Command> {
-        Command::ALL
-            .iter()
-            .copied()
-            .find(|c| c.code() == Some(code))
+        Command::ALL.iter().copied().find(|c| c.code() == Some(code))
     }
 
     /// The top-level element of the command's WBXML body, for the commands whose body is
@@ -185,13 +177,8 @@ impl Command {
     pub fn root_status_tag(self) -> Option<Tag> {
         let tag: Tag = match self {
             Command::Sync => AirSync::Status.into(),
-            Command::SendMail | Command::SmartForward | Command::SmartReply => {
-                ComposeMail::Status.into()
-            }
-            Command::FolderSync
-            | Command::FolderCreate
-            | Command::FolderDelete
-            | Command::FolderUpdate => FolderHierarchy::Status.into(),
+            Command::SendMail | Command::SmartForward | Command::SmartReply => ComposeMail::Status.into(),
+            Command::FolderSync | Command::FolderCreate | Command::FolderDelete | Command::FolderUpdate => FolderHierarchy::Status.into(),
             Command::GetItemEstimate => GetItemEstimate::Status.into(),
             Command::Search => Search::Status.into(),
             Command::Settings => Settings::Status.into(),
@@ -209,10 +196,7 @@ impl Command {
     /// Whether the body is MIME rather than WBXML at this version (SendMail and the smart
     /// commands before 14.0).
     pub fn body_is_mime(self, version: super::ProtocolVersion) -> bool {
-        matches!(
-            self,
-            Command::SendMail | Command::SmartForward | Command::SmartReply
-        ) && version < super::ProtocolVersion::V14_0
+        matches!(self, Command::SendMail | Command::SmartForward | Command::SmartReply) && version < super::ProtocolVersion::V14_0
     }
 }
 
@@ -248,9 +232,6 @@ mod tests {
                 assert_eq!(tag.name(), c.name(), "{c}");
             }
         }
-        assert_eq!(
-            Command::Ping.root_status_tag().map(|t| t.token()),
-            Some(0x07)
-        );
+        assert_eq!(Command::Ping.root_status_tag().map(|t| t.token()), Some(0x07));
     }
 }

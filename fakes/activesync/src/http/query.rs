@@ -129,11 +129,7 @@ pub struct PlainQuery {
 /// Whether a query string is in the plain form: it names `Cmd`. Z-Push tells the two apart
 /// the same way.
 pub fn is_plain(query: &str) -> bool {
-    query.split('&').any(|pair| {
-        pair.split('=')
-            .next()
-            .is_some_and(|k| k.eq_ignore_ascii_case("Cmd"))
-    })
+    query.split('&').any(|pair| pair.split('=').next().is_some_and(|k| k.eq_ignore_ascii_case("Cmd")))
 }
 
 /// Reads `Cmd=…&User=…&DeviceId=…&DeviceType=…[&CollectionId=…&ItemId=…&SaveInSent=T…]`.
@@ -167,21 +163,9 @@ pub fn parse_plain(query: &str) -> Result<PlainQuery, QueryError> {
     let cmd = cmd.ok_or(QueryError::Missing("Cmd"))?;
     let command = Command::parse(&cmd).ok_or(QueryError::UnknownCommand(cmd))?;
     let user = user.ok_or(QueryError::Missing("User"))?;
-    let device_id = check_id(
-        "DeviceId",
-        device_id.ok_or(QueryError::Missing("DeviceId"))?,
-    )?;
-    let device_type = check_id(
-        "DeviceType",
-        device_type.ok_or(QueryError::Missing("DeviceType"))?,
-    )?;
-    Ok(PlainQuery {
-        command,
-        user,
-        device_id,
-        device_type,
-        params,
-    })
+    let device_id = check_id("DeviceId", device_id.ok_or(QueryError::Missing("DeviceId"))?)?;
+    let device_type = check_id("DeviceType", device_type.ok_or(QueryError::Missing("DeviceType"))?)?;
+    Ok(PlainQuery { command, user, device_id, device_type, params })
 }
 
 /// The longest DeviceId or DeviceType accepted. [MS-ASHTTP] bounds the base64 fields to a
@@ -192,25 +176,13 @@ pub const MAX_ID_LEN: usize = 64;
 /// characters), so anything else is refused rather than silently mangled.
 fn check_id(name: &'static str, value: String) -> Result<String, QueryError> {
     if value.is_empty() {
-        return Err(QueryError::Invalid {
-            name,
-            reason: "empty".into(),
-        });
+        return Err(QueryError::Invalid { name, reason: "empty".into() });
     }
     if value.len() > MAX_ID_LEN {
-        return Err(QueryError::Invalid {
-            name,
-            reason: format!("{} characters, at most {MAX_ID_LEN}", value.len()),
-        });
+        return Err(QueryError::Invalid { name, reason: format!("{} characters, at most {MAX_ID_LEN}", value.len()) });
     }
-    if !value
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        return Err(QueryError::Invalid {
-            name,
-            reason: "only letters, digits, '-' and '_' are accepted".into(),
-        });
+    if !value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        return Err(QueryError::Invalid { name, reason: "only letters, digits, '-' and '_' are accepted".into() });
     }
     Ok(value)
 }
@@ -220,13 +192,9 @@ fn check_id(name: &'static str, value: String) -> Result<String, QueryError> {
 pub fn parse_base64(query: &str) -> Result<Base64Query, QueryError> {
     let text = percent_decode(query, false)?;
     let bytes = decode_base64_lenient(&text)?;
-    let mut r = Reader {
-        bytes: &bytes,
-        at: 0,
-    };
+    let mut r = Reader { bytes: &bytes, at: 0 };
     let version_byte = r.byte("the protocol version")?;
-    let version = ProtocolVersion::from_query_byte(version_byte)
-        .ok_or(QueryError::UnknownVersionByte(version_byte))?;
+    let version = ProtocolVersion::from_query_byte(version_byte).ok_or(QueryError::UnknownVersionByte(version_byte))?;
     if !version.allows_base64_query() {
         return Err(QueryError::Base64NotAllowed(version));
     }
@@ -236,10 +204,7 @@ pub fn parse_base64(query: &str) -> Result<Base64Query, QueryError> {
     let hi = r.byte("the locale")?;
     let locale = u16::from_le_bytes([lo, hi]);
     let id_len = r.byte("the DeviceId length")?;
-    let device_id = check_id(
-        "DeviceId",
-        device_id_text(r.take(id_len as usize, "the DeviceId")?),
-    )?;
+    let device_id = check_id("DeviceId", device_id_text(r.take(id_len as usize, "the DeviceId")?))?;
     let key_len = r.byte("the PolicyKey length")?;
     let policy_key = match key_len {
         0 => None,
@@ -250,10 +215,7 @@ pub fn parse_base64(query: &str) -> Result<Base64Query, QueryError> {
         n => return Err(QueryError::PolicyKeyLength(n)),
     };
     let type_len = r.byte("the DeviceType length")?;
-    let device_type = check_id(
-        "DeviceType",
-        utf8_field("DeviceType", r.take(type_len as usize, "the DeviceType")?)?,
-    )?;
+    let device_type = check_id("DeviceType", utf8_field("DeviceType", r.take(type_len as usize, "the DeviceType")?)?)?;
     let mut params = CommandParams::default();
     let mut user = None;
     while !r.done() {
@@ -267,15 +229,9 @@ pub fn parse_base64(query: &str) -> Result<Base64Query, QueryError> {
                 params.accept_multipart = bits & options_bit::ACCEPT_MULTIPART != 0;
             }
             param_tag::USER => user = Some(utf8_field("User", value)?),
-            param_tag::ATTACHMENT_NAME => {
-                params.attachment_name = Some(utf8_field("AttachmentName", value)?)
-            }
-            param_tag::COLLECTION_ID => {
-                params.collection_id = Some(utf8_field("CollectionId", value)?)
-            }
-            param_tag::COLLECTION_NAME => {
-                params.collection_name = Some(utf8_field("CollectionName", value)?)
-            }
+            param_tag::ATTACHMENT_NAME => params.attachment_name = Some(utf8_field("AttachmentName", value)?),
+            param_tag::COLLECTION_ID => params.collection_id = Some(utf8_field("CollectionId", value)?),
+            param_tag::COLLECTION_NAME => params.collection_name = Some(utf8_field("CollectionName", value)?),
             param_tag::ITEM_ID => params.item_id = Some(utf8_field("ItemId", value)?),
             param_tag::LONG_ID => params.long_id = Some(utf8_field("LongId", value)?),
             param_tag::PARENT_ID => params.parent_id = Some(utf8_field("ParentId", value)?),
@@ -284,25 +240,13 @@ pub fn parse_base64(query: &str) -> Result<Base64Query, QueryError> {
             _ => {}
         }
     }
-    Ok(Base64Query {
-        version,
-        command,
-        locale,
-        device_id,
-        policy_key,
-        device_type,
-        user,
-        params,
-    })
+    Ok(Base64Query { version, command, locale, device_id, policy_key, device_type, user, params })
 }
 
 /// Builds the base64 form. Fails when the policy key is not a decimal u32 (the form has
 /// four bytes for it) or a field is longer than its length byte allows.
 pub fn encode_base64(q: &Base64Query) -> Result<String, QueryError> {
-    let code = q
-        .command
-        .code()
-        .ok_or(QueryError::UnknownCommand(q.command.name().to_string()))?;
+    let code = q.command.code().ok_or(QueryError::UnknownCommand(q.command.name().to_string()))?;
     if !q.version.allows_base64_query() {
         return Err(QueryError::Base64NotAllowed(q.version));
     }
@@ -312,10 +256,7 @@ pub fn encode_base64(q: &Base64Query) -> Result<String, QueryError> {
     match &q.policy_key {
         None => out.push(0),
         Some(key) => {
-            let key: u32 = key.parse().map_err(|_| QueryError::Invalid {
-                name: "PolicyKey",
-                reason: "not a decimal u32".into(),
-            })?;
+            let key: u32 = key.parse().map_err(|_| QueryError::Invalid { name: "PolicyKey", reason: "not a decimal u32".into() })?;
             out.push(4);
             out.extend_from_slice(&key.to_le_bytes());
         }
@@ -337,15 +278,8 @@ pub fn encode_base64(q: &Base64Query) -> Result<String, QueryError> {
             push_field(&mut out, "a parameter", value.as_bytes())?;
         }
     }
-    let bits = (if p.save_in_sent {
-        options_bit::SAVE_IN_SENT
-    } else {
-        0
-    }) | (if p.accept_multipart {
-        options_bit::ACCEPT_MULTIPART
-    } else {
-        0
-    });
+    let bits =
+        (if p.save_in_sent { options_bit::SAVE_IN_SENT } else { 0 }) | (if p.accept_multipart { options_bit::ACCEPT_MULTIPART } else { 0 });
     if bits != 0 {
         out.extend_from_slice(&[param_tag::OPTIONS, 1, bits]);
     }
@@ -382,18 +316,11 @@ pub fn encode_plain(q: &PlainQuery) -> String {
     if p.save_in_sent {
         pairs.push(("SaveInSent", "T".into()));
     }
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{k}={}", percent_encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
+    pairs.iter().map(|(k, v)| format!("{k}={}", percent_encode(v))).collect::<Vec<_>>().join("&")
 }
 
 fn push_field(out: &mut Vec<u8>, name: &'static str, bytes: &[u8]) -> Result<(), QueryError> {
-    let len = u8::try_from(bytes.len()).map_err(|_| QueryError::Invalid {
-        name,
-        reason: "longer than 255 bytes".into(),
-    })?;
+    let len = u8::try_from(bytes.len()).map_err(|_| QueryError::Invalid { name, reason: "longer than 255 bytes".into() })?;
     out.push(len);
     out.extend_from_slice(bytes);
     Ok(())
@@ -403,22 +330,13 @@ fn push_field(out: &mut Vec<u8>, name: &'static str, bytes: &[u8]) -> Result<(),
 /// 16 raw bytes) as lowercase hex.
 fn device_id_text(bytes: &[u8]) -> String {
     match std::str::from_utf8(bytes) {
-        Ok(s)
-            if !s.is_empty()
-                && s.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') =>
-        {
-            s.to_string()
-        }
+        Ok(s) if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') => s.to_string(),
         _ => bytes.iter().map(|b| format!("{b:02x}")).collect(),
     }
 }
 
 fn utf8_field(name: &'static str, bytes: &[u8]) -> Result<String, QueryError> {
-    String::from_utf8(bytes.to_vec()).map_err(|_| QueryError::Invalid {
-        name,
-        reason: "not UTF-8".into(),
-    })
+    String::from_utf8(bytes.to_vec()).map_err(|_| QueryError::Invalid { name, reason: "not UTF-8".into() })
 }
 
 fn decode_base64_lenient(text: &str) -> Result<Vec<u8>, QueryError> {
@@ -432,10 +350,7 @@ fn decode_base64_lenient(text: &str) -> Result<Vec<u8>, QueryError> {
             return Ok(bytes);
         }
     }
-    Err(QueryError::BadBase64(format!(
-        "{} characters that are not base64",
-        text.len()
-    )))
+    Err(QueryError::BadBase64(format!("{} characters that are not base64", text.len())))
 }
 
 struct Reader<'a> {
@@ -455,11 +370,7 @@ impl<'a> Reader<'a> {
     }
 
     fn take(&mut self, n: usize, what: &'static str) -> Result<&'a [u8], QueryError> {
-        let end = self
-            .at
-            .checked_add(n)
-            .filter(|&e| e <= self.bytes.len())
-            .ok_or(QueryError::Truncated(what))?;
+        let end = self.at.checked_add(n).filter(|&e| e <= self.bytes.len()).ok_or(QueryError::Truncated(what))?;
         let slice = &self.bytes[self.at..end];
         self.at = end;
         Ok(slice)
@@ -474,9 +385,7 @@ pub fn percent_decode(s: &str, plus_is_space: bool) -> Result<String, QueryError
     while i < bytes.len() {
         match bytes[i] {
             b'%' => {
-                let hex = bytes
-                    .get(i + 1..i + 3)
-                    .ok_or(QueryError::BadPercentEncoding)?;
+                let hex = bytes.get(i + 1..i + 3).ok_or(QueryError::BadPercentEncoding)?;
                 let hex = std::str::from_utf8(hex).map_err(|_| QueryError::BadPercentEncoding)?;
                 out.push(u8::from_str_radix(hex, 16).map_err(|_| QueryError::BadPercentEncoding)?);
                 i += 3;
@@ -522,10 +431,7 @@ mod tests {
         assert_eq!(q.device_type, "SmartPhone");
         assert_eq!(q.user, None);
         assert_eq!(q.params, CommandParams::default());
-        assert_eq!(
-            encode_base64(&q).unwrap(),
-            "jAAJBAp2MTQwRGV2aWNlAApTbWFydFBob25l"
-        );
+        assert_eq!(encode_base64(&q).unwrap(), "jAAJBAp2MTQwRGV2aWNlAApTbWFydFBob25l");
     }
 
     /// A 12.1 Provision with a binary DeviceId and a 4-byte policy key, and a SmartForward
@@ -540,8 +446,7 @@ mod tests {
         assert_eq!(q.policy_key.as_deref(), Some("3897326716"));
         assert_eq!(q.device_type, "PPC");
 
-        let q = parse_base64("eQIJBBCuTs0Z9ZK6Vldwb/dM8JusBHVeHIQDUFBDBwEBAwYxMTkyODEBBUlOQk9Y")
-            .unwrap();
+        let q = parse_base64("eQIJBBCuTs0Z9ZK6Vldwb/dM8JusBHVeHIQDUFBDBwEBAwYxMTkyODEBBUlOQk9Y").unwrap();
         assert_eq!(q.command, Command::SmartForward);
         assert_eq!(q.params.item_id.as_deref(), Some("119281"));
         assert_eq!(q.params.collection_id.as_deref(), Some("INBOX"));
@@ -559,32 +464,15 @@ mod tests {
             policy_key: Some("4294967295".into()),
             device_type: "iPhone".into(),
             user: Some("alice@example.test".into()),
-            params: CommandParams {
-                save_in_sent: true,
-                accept_multipart: true,
-                collection_id: Some("5".into()),
-                ..Default::default()
-            },
+            params: CommandParams { save_in_sent: true, accept_multipart: true, collection_id: Some("5".into()), ..Default::default() },
         };
         let text = encode_base64(&q).unwrap();
         assert_eq!(parse_base64(&text).unwrap(), q);
-        let pct = text
-            .replace('+', "%2B")
-            .replace('/', "%2F")
-            .replace('=', "%3D");
+        let pct = text.replace('+', "%2B").replace('/', "%2F").replace('=', "%3D");
         assert_eq!(parse_base64(&pct).unwrap(), q);
-        let old = Base64Query {
-            version: ProtocolVersion::V12_0,
-            ..q.clone()
-        };
-        assert_eq!(
-            encode_base64(&old),
-            Err(QueryError::Base64NotAllowed(ProtocolVersion::V12_0))
-        );
-        let bad_key = Base64Query {
-            policy_key: Some("abc".into()),
-            ..q
-        };
+        let old = Base64Query { version: ProtocolVersion::V12_0, ..q.clone() };
+        assert_eq!(encode_base64(&old), Err(QueryError::Base64NotAllowed(ProtocolVersion::V12_0)));
+        let bad_key = Base64Query { policy_key: Some("abc".into()), ..q };
         assert!(encode_base64(&bad_key).is_err());
     }
 
@@ -596,10 +484,7 @@ mod tests {
         // Version 12.0 in the base64 form.
         let bytes = [120u8, 0, 9, 4, 1, b'd', 0, 1, b't'];
         let text = base64::engine::general_purpose::STANDARD.encode(bytes);
-        assert_eq!(
-            parse_base64(&text),
-            Err(QueryError::Base64NotAllowed(ProtocolVersion::V12_0))
-        );
+        assert_eq!(parse_base64(&text), Err(QueryError::Base64NotAllowed(ProtocolVersion::V12_0)));
         // A 3-byte policy key.
         let bytes = [140u8, 0, 9, 4, 1, b'd', 3, 1, 2, 3, 1, b't'];
         let text = base64::engine::general_purpose::STANDARD.encode(bytes);
@@ -612,17 +497,12 @@ mod tests {
 
     #[test]
     fn plain_queries_parse_and_round_trip() {
-        let q =
-            parse_plain("Cmd=FolderSync&User=fakename&DeviceId=v140Device&DeviceType=SmartPhone")
-                .unwrap();
+        let q = parse_plain("Cmd=FolderSync&User=fakename&DeviceId=v140Device&DeviceType=SmartPhone").unwrap();
         assert_eq!(q.command, Command::FolderSync);
         assert_eq!(q.user, "fakename");
         assert_eq!(q.device_id, "v140Device");
         assert_eq!(q.device_type, "SmartPhone");
-        let q = parse_plain(
-            "cmd=SendMail&user=DOM%5Calice&deviceid=d1&devicetype=t&SaveInSent=T&ItemId=5%3A1",
-        )
-        .unwrap();
+        let q = parse_plain("cmd=SendMail&user=DOM%5Calice&deviceid=d1&devicetype=t&SaveInSent=T&ItemId=5%3A1").unwrap();
         assert_eq!(q.user, "DOM\\alice");
         assert!(q.params.save_in_sent);
         assert_eq!(q.params.item_id.as_deref(), Some("5:1"));
@@ -631,30 +511,12 @@ mod tests {
 
     #[test]
     fn plain_queries_refuse_missing_and_odd_values() {
-        assert_eq!(
-            parse_plain("User=u&DeviceId=d&DeviceType=t"),
-            Err(QueryError::Missing("Cmd"))
-        );
-        assert_eq!(
-            parse_plain("Cmd=Sync&DeviceId=d&DeviceType=t"),
-            Err(QueryError::Missing("User"))
-        );
-        assert!(matches!(
-            parse_plain("Cmd=Nope&User=u&DeviceId=d&DeviceType=t"),
-            Err(QueryError::UnknownCommand(_))
-        ));
-        assert!(matches!(
-            parse_plain("Cmd=Sync&User=u&DeviceId=a%20b&DeviceType=t"),
-            Err(QueryError::Invalid { .. })
-        ));
-        assert!(matches!(
-            parse_plain("Cmd=Sync&User=u&DeviceId=&DeviceType=t"),
-            Err(QueryError::Invalid { .. })
-        ));
-        assert_eq!(
-            parse_plain("Cmd=Sync%ZZ"),
-            Err(QueryError::BadPercentEncoding)
-        );
+        assert_eq!(parse_plain("User=u&DeviceId=d&DeviceType=t"), Err(QueryError::Missing("Cmd")));
+        assert_eq!(parse_plain("Cmd=Sync&DeviceId=d&DeviceType=t"), Err(QueryError::Missing("User")));
+        assert!(matches!(parse_plain("Cmd=Nope&User=u&DeviceId=d&DeviceType=t"), Err(QueryError::UnknownCommand(_))));
+        assert!(matches!(parse_plain("Cmd=Sync&User=u&DeviceId=a%20b&DeviceType=t"), Err(QueryError::Invalid { .. })));
+        assert!(matches!(parse_plain("Cmd=Sync&User=u&DeviceId=&DeviceType=t"), Err(QueryError::Invalid { .. })));
+        assert_eq!(parse_plain("Cmd=Sync%ZZ"), Err(QueryError::BadPercentEncoding));
         assert!(is_plain("Cmd=Sync&User=u"));
         assert!(!is_plain("jAAJBAp2MTQwRGV2aWNlAApTbWFydFBob25l"));
     }

@@ -4,9 +4,7 @@
 //! cannot disagree about where a value travels: the plain form puts the version and policy
 //! key in headers, the base64 form inside the query bytes.
 
-use super::query::{
-    self, Base64Query, CommandParams, PlainQuery, QueryError, QueryForm, DEFAULT_LOCALE,
-};
+use super::query::{self, Base64Query, CommandParams, PlainQuery, QueryError, QueryForm, DEFAULT_LOCALE};
 use super::response::{header, is_wbxml_content_type, MIME_CONTENT_TYPE, WBXML_CONTENT_TYPE};
 use super::{Command, ProtocolVersion};
 use crate::{decode, encode, Document, WbxmlError};
@@ -52,24 +50,14 @@ pub enum RequestError {
     #[error("body is not ActiveSync WBXML: {0}")]
     Wbxml(WbxmlError),
     #[error("{command} request whose body is <{found}>, expected <{expected}>")]
-    WrongRoot {
-        command: Command,
-        expected: &'static str,
-        found: &'static str,
-    },
+    WrongRoot { command: Command, expected: &'static str, found: &'static str },
     #[error("cannot build the request: {0}")]
     Build(String),
 }
 
 impl EasRequest {
     /// A request with no body, no policy key and no parameters, in the plain form.
-    pub fn new(
-        command: Command,
-        user: &str,
-        device_id: &str,
-        device_type: &str,
-        version: ProtocolVersion,
-    ) -> EasRequest {
+    pub fn new(command: Command, user: &str, device_id: &str, device_type: &str, version: ProtocolVersion) -> EasRequest {
         EasRequest {
             command,
             user: user.to_string(),
@@ -104,19 +92,12 @@ impl EasRequest {
             return Err(RequestError::Method(req.method().to_string()));
         }
         let query_text = req.uri().query().unwrap_or("");
-        let header = |name: &str| {
-            req.headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(|v| v.trim().to_string())
-        };
+        let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok()).map(|v| v.trim().to_string());
         let header_key = header(header::POLICY_KEY).filter(|k| !k.is_empty());
         let mut r = if query_text.is_empty() || query::is_plain(query_text) {
             let q = query::parse_plain(query_text)?;
-            let version_text =
-                header(header::PROTOCOL_VERSION).ok_or(RequestError::MissingVersion)?;
-            let version = ProtocolVersion::parse(&version_text)
-                .ok_or(RequestError::UnknownVersion(version_text))?;
+            let version_text = header(header::PROTOCOL_VERSION).ok_or(RequestError::MissingVersion)?;
+            let version = ProtocolVersion::parse(&version_text).ok_or(RequestError::UnknownVersion(version_text))?;
             EasRequest {
                 command: q.command,
                 user: q.user,
@@ -155,38 +136,22 @@ impl EasRequest {
         let body = req.body();
         if !body.is_empty() {
             let content_type = header(::http::header::CONTENT_TYPE.as_str()).unwrap_or_default();
-            let mime_type = content_type
-                .split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .eq_ignore_ascii_case(MIME_CONTENT_TYPE);
+            let mime_type = content_type.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case(MIME_CONTENT_TYPE);
             if r.command.body_is_mime(r.protocol_version)
-                || (mime_type
-                    && matches!(
-                        r.command,
-                        Command::SendMail | Command::SmartReply | Command::SmartForward
-                    ))
+                || (mime_type && matches!(r.command, Command::SendMail | Command::SmartReply | Command::SmartForward))
             {
                 r.mime = Some(body.clone());
             } else {
                 let acceptable = content_type.is_empty()
                     || is_wbxml_content_type(&content_type)
-                    || content_type
-                        .split(';')
-                        .next()
-                        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/vnd.ms-sync"));
+                    || content_type.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("application/vnd.ms-sync"));
                 if !acceptable {
                     return Err(RequestError::NotWbxml(content_type));
                 }
                 let doc = decode(body).map_err(RequestError::Wbxml)?;
                 match r.command.root_tag() {
                     Some(expected) if expected != doc.root.tag => {
-                        return Err(RequestError::WrongRoot {
-                            command: r.command,
-                            expected: expected.name(),
-                            found: doc.root.name(),
-                        });
+                        return Err(RequestError::WrongRoot { command: r.command, expected: expected.name(), found: doc.root.name() });
                     }
                     _ => {}
                 }
@@ -207,8 +172,7 @@ impl EasRequest {
             params: self.params.clone(),
         };
         let url = format!("{}?{}", base_url, query::encode_plain(&q));
-        let mut b = ::http::Request::post(url)
-            .header(header::PROTOCOL_VERSION, self.protocol_version.as_str());
+        let mut b = ::http::Request::post(url).header(header::PROTOCOL_VERSION, self.protocol_version.as_str());
         if let Some(key) = &self.policy_key {
             b = b.header(header::POLICY_KEY, key.as_str());
         }
@@ -232,14 +196,7 @@ impl EasRequest {
             params: self.params.clone(),
         };
         let encoded = query::encode_base64(&q)?;
-        let url = format!(
-            "{}?{}",
-            base_url,
-            encoded
-                .replace('+', "%2B")
-                .replace('/', "%2F")
-                .replace('=', "%3D")
-        );
+        let url = format!("{}?{}", base_url, encoded.replace('+', "%2B").replace('/', "%2F").replace('=', "%3D"));
         self.finish(::http::Request::post(url))
     }
 
@@ -266,71 +223,37 @@ mod tests {
     use crate::{el, leaf, FolderHierarchy, Ping};
 
     fn folder_sync() -> Document {
-        Document::new(el(
-            FolderHierarchy::FolderSync,
-            [leaf(FolderHierarchy::SyncKey, "0")],
-        ))
+        Document::new(el(FolderHierarchy::FolderSync, [leaf(FolderHierarchy::SyncKey, "0")]))
     }
 
     #[test]
     fn plain_form_round_trips_through_http() {
-        let r = EasRequest::new(
-            Command::FolderSync,
-            "fakename",
-            "v140Device",
-            "SmartPhone",
-            ProtocolVersion::V14_0,
-        )
-        .with_policy_key(Some("3942919513".into()))
-        .with_body(folder_sync());
-        let http = r
-            .to_http("https://contoso.example.test/Microsoft-Server-ActiveSync")
-            .unwrap();
+        let r = EasRequest::new(Command::FolderSync, "fakename", "v140Device", "SmartPhone", ProtocolVersion::V14_0)
+            .with_policy_key(Some("3942919513".into()))
+            .with_body(folder_sync());
+        let http = r.to_http("https://contoso.example.test/Microsoft-Server-ActiveSync").unwrap();
         assert_eq!(
             http.uri().to_string(),
             "https://contoso.example.test/Microsoft-Server-ActiveSync?Cmd=FolderSync&User=fakename&DeviceId=v140Device&DeviceType=SmartPhone"
         );
         assert_eq!(http.headers()[header::PROTOCOL_VERSION], "14.0");
         assert_eq!(http.headers()[header::POLICY_KEY], "3942919513");
-        assert_eq!(
-            http.headers()[::http::header::CONTENT_TYPE],
-            WBXML_CONTENT_TYPE
-        );
-        assert_eq!(
-            http.body().as_ref(),
-            [0x03, 0x01, 0x6A, 0x00, 0x00, 0x07, 0x56, 0x52, 0x03, 0x30, 0x00, 0x01, 0x01]
-        );
+        assert_eq!(http.headers()[::http::header::CONTENT_TYPE], WBXML_CONTENT_TYPE);
+        assert_eq!(http.body().as_ref(), [0x03, 0x01, 0x6A, 0x00, 0x00, 0x07, 0x56, 0x52, 0x03, 0x30, 0x00, 0x01, 0x01]);
         assert_eq!(EasRequest::from_http(&http).unwrap(), r);
     }
 
     #[test]
     fn base64_form_round_trips_without_ms_headers() {
-        let r = EasRequest::new(
-            Command::Ping,
-            "alice",
-            "dev1",
-            "iPhone",
-            ProtocolVersion::V14_1,
-        )
-        .with_policy_key(Some("12345".into()))
-        .with_body(Document::new(el(
-            Ping::Ping,
-            [leaf(Ping::HeartbeatInterval, "480")],
-        )));
-        let http = r
-            .to_http_base64("https://m.example.test/Microsoft-Server-ActiveSync")
-            .unwrap();
+        let r = EasRequest::new(Command::Ping, "alice", "dev1", "iPhone", ProtocolVersion::V14_1)
+            .with_policy_key(Some("12345".into()))
+            .with_body(Document::new(el(Ping::Ping, [leaf(Ping::HeartbeatInterval, "480")])));
+        let http = r.to_http_base64("https://m.example.test/Microsoft-Server-ActiveSync").unwrap();
         assert!(http.headers().get(header::PROTOCOL_VERSION).is_none());
         assert!(http.headers().get(header::POLICY_KEY).is_none());
         let back = EasRequest::from_http(&http).unwrap();
         assert_eq!(back.form, QueryForm::Base64);
-        assert_eq!(
-            EasRequest {
-                form: QueryForm::Plain,
-                ..back
-            },
-            r
-        );
+        assert_eq!(EasRequest { form: QueryForm::Plain, ..back }, r);
     }
 
     #[test]
@@ -343,41 +266,22 @@ mod tests {
             b.body(Bytes::from_static(body)).unwrap()
         };
         let q = "/Microsoft-Server-ActiveSync?Cmd=FolderSync&User=u&DeviceId=d&DeviceType=t";
-        assert_eq!(
-            EasRequest::from_http(&post(q, &[], b"")),
-            Err(RequestError::MissingVersion)
-        );
-        assert!(matches!(
-            EasRequest::from_http(&post(q, &[("MS-ASProtocolVersion", "3.0")], b"")),
-            Err(RequestError::UnknownVersion(_))
-        ));
+        assert_eq!(EasRequest::from_http(&post(q, &[], b"")), Err(RequestError::MissingVersion));
+        assert!(matches!(EasRequest::from_http(&post(q, &[("MS-ASProtocolVersion", "3.0")], b"")), Err(RequestError::UnknownVersion(_))));
         let v = ("MS-ASProtocolVersion", "14.1");
-        assert!(matches!(
-            EasRequest::from_http(&post(q, &[v], b"\x03\x01\x6a\x00\x45")),
-            Err(RequestError::Wbxml(_))
-        ));
-        assert!(matches!(
-            EasRequest::from_http(&post(q, &[v, ("Content-Type", "text/html")], b"<html>")),
-            Err(RequestError::NotWbxml(_))
-        ));
+        assert!(matches!(EasRequest::from_http(&post(q, &[v], b"\x03\x01\x6a\x00\x45")), Err(RequestError::Wbxml(_))));
+        assert!(matches!(EasRequest::from_http(&post(q, &[v, ("Content-Type", "text/html")], b"<html>")), Err(RequestError::NotWbxml(_))));
         // A Sync body under Cmd=FolderSync.
         assert!(matches!(
             EasRequest::from_http(&post(q, &[v], &[0x03, 0x01, 0x6A, 0x00, 0x45, 0x01])),
             Err(RequestError::WrongRoot { .. })
         ));
         let get = ::http::Request::get(q).body(Bytes::new()).unwrap();
-        assert!(matches!(
-            EasRequest::from_http(&get),
-            Err(RequestError::Method(_))
-        ));
+        assert!(matches!(EasRequest::from_http(&get), Err(RequestError::Method(_))));
         // An empty header key counts as no key; SendMail MIME passes through before 14.0.
         let r = EasRequest::from_http(&post(
             "/Microsoft-Server-ActiveSync?Cmd=SendMail&User=u&DeviceId=d&DeviceType=t&SaveInSent=T",
-            &[
-                ("MS-ASProtocolVersion", "12.1"),
-                ("X-MS-PolicyKey", ""),
-                ("Content-Type", "message/rfc822"),
-            ],
+            &[("MS-ASProtocolVersion", "12.1"), ("X-MS-PolicyKey", ""), ("Content-Type", "message/rfc822")],
             b"Subject: hi\r\n\r\nbody",
         ))
         .unwrap();

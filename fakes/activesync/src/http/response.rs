@@ -60,10 +60,7 @@ pub const ALLOWED_METHODS: &str = "OPTIONS,POST";
 
 /// Whether a content type is ActiveSync WBXML (parameters and case ignored).
 pub fn is_wbxml_content_type(value: &str) -> bool {
-    value
-        .split(';')
-        .next()
-        .is_some_and(|t| t.trim().eq_ignore_ascii_case(WBXML_CONTENT_TYPE))
+    value.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case(WBXML_CONTENT_TYPE))
 }
 
 fn builder(status: u16) -> ::http::response::Builder {
@@ -82,10 +79,7 @@ fn finish(b: ::http::response::Builder, body: Bytes) -> Response {
 /// fault, answered 500 rather than sent half-written.
 pub fn wbxml(doc: &Document) -> Response {
     match encode(doc) {
-        Ok(bytes) => finish(
-            builder(code::OK).header(::http::header::CONTENT_TYPE, WBXML_CONTENT_TYPE),
-            Bytes::from(bytes),
-        ),
+        Ok(bytes) => finish(builder(code::OK).header(::http::header::CONTENT_TYPE, WBXML_CONTENT_TYPE), Bytes::from(bytes)),
         Err(e) => {
             tracing::warn!(error = %e, "ActiveSync response does not encode");
             status(code::SERVER_ERROR)
@@ -105,55 +99,29 @@ pub fn status(code: u16) -> Response {
 
 /// 400 with a plain-text reason, so a failing conformance run can say what was malformed.
 pub fn bad_request(reason: &str) -> Response {
-    finish(
-        builder(code::BAD_REQUEST)
-            .header(::http::header::CONTENT_TYPE, "text/plain; charset=utf-8"),
-        Bytes::from(reason.to_string()),
-    )
+    finish(builder(code::BAD_REQUEST).header(::http::header::CONTENT_TYPE, "text/plain; charset=utf-8"), Bytes::from(reason.to_string()))
 }
 
 /// 451 with the URL the client must use from now on.
 pub fn redirect(location: &str) -> Response {
-    finish(
-        builder(code::REDIRECT).header(header::LOCATION, location),
-        Bytes::new(),
-    )
+    finish(builder(code::REDIRECT).header(header::LOCATION, location), Bytes::new())
 }
 
 /// 503 with `Retry-After` in seconds.
 pub fn unavailable(retry_after_secs: u64) -> Response {
-    finish(
-        builder(code::SERVICE_UNAVAILABLE)
-            .header(header::RETRY_AFTER, retry_after_secs.to_string()),
-        Bytes::new(),
-    )
+    finish(builder(code::SERVICE_UNAVAILABLE).header(header::RETRY_AFTER, retry_after_secs.to_string()), Bytes::new())
 }
 
 /// 401 with a Basic challenge, which EAS clients need to prompt for (or resend) credentials.
 pub fn unauthorized(realm: &str) -> Response {
     let challenge = format!("Basic realm=\"{}\"", realm.replace('"', ""));
-    finish(
-        builder(code::UNAUTHORIZED).header(::http::header::WWW_AUTHENTICATE, challenge),
-        Bytes::new(),
-    )
+    finish(builder(code::UNAUTHORIZED).header(::http::header::WWW_AUTHENTICATE, challenge), Bytes::new())
 }
 
 /// The OPTIONS answer of [MS-ASHTTP] 3.2.5.2: both MS-AS lists are required.
-pub fn options(
-    versions: &[ProtocolVersion],
-    commands: &[Command],
-    server_version: &str,
-) -> Response {
-    let versions = versions
-        .iter()
-        .map(|v| v.as_str())
-        .collect::<Vec<_>>()
-        .join(",");
-    let commands = commands
-        .iter()
-        .map(|c| c.name())
-        .collect::<Vec<_>>()
-        .join(",");
+pub fn options(versions: &[ProtocolVersion], commands: &[Command], server_version: &str) -> Response {
+    let versions = versions.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(",");
+    let commands = commands.iter().map(|c| c.name()).collect::<Vec<_>>().join(",");
     finish(
         builder(code::OK)
             .header(header::ALLOW, ALLOWED_METHODS)
@@ -172,11 +140,7 @@ mod tests {
 
     #[test]
     fn options_carries_both_lists() {
-        let r = options(
-            &[ProtocolVersion::V14_1, ProtocolVersion::V16_1],
-            &[Command::Sync, Command::Ping],
-            "15.1",
-        );
+        let r = options(&[ProtocolVersion::V14_1, ProtocolVersion::V16_1], &[Command::Sync, Command::Ping], "15.1");
         assert_eq!(r.status(), 200);
         assert_eq!(r.headers()[header::PROTOCOL_VERSIONS], "14.1,16.1");
         assert_eq!(r.headers()[header::PROTOCOL_COMMANDS], "Sync,Ping");
@@ -188,14 +152,11 @@ mod tests {
     #[test]
     fn companions_go_with_their_statuses() {
         assert_eq!(
-            redirect("https://b.example.test/Microsoft-Server-ActiveSync").headers()
-                [header::LOCATION],
+            redirect("https://b.example.test/Microsoft-Server-ActiveSync").headers()[header::LOCATION],
             "https://b.example.test/Microsoft-Server-ActiveSync"
         );
         assert_eq!(unavailable(30).headers()[header::RETRY_AFTER], "30");
-        assert!(is_wbxml_content_type(
-            "Application/Vnd.MS-Sync.WBXML; charset=utf-8"
-        ));
+        assert!(is_wbxml_content_type("Application/Vnd.MS-Sync.WBXML; charset=utf-8"));
         assert!(!is_wbxml_content_type("text/html"));
     }
 }

@@ -9,9 +9,7 @@
 use std::fmt;
 
 /// One protocol version a client can ask for. Ordered: `V12_1 < V14_0`.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum ProtocolVersion {
     #[serde(rename = "2.5")]
     V2_5,
@@ -61,10 +59,7 @@ impl ProtocolVersion {
     /// the header grammar always has the minor part.
     pub fn parse(value: &str) -> Option<ProtocolVersion> {
         let value = value.trim();
-        ProtocolVersion::ALL
-            .iter()
-            .copied()
-            .find(|v| v.as_str() == value)
+        ProtocolVersion::ALL.iter().copied().find(|v| v.as_str() == value)
     }
 
     /// The byte of the base64 query form: version × 10 (`0x8C` = 140 = 14.0).
@@ -82,10 +77,7 @@ impl ProtocolVersion {
 
     /// The version a base64 query byte names.
     pub fn from_query_byte(byte: u8) -> Option<ProtocolVersion> {
-        ProtocolVersion::ALL
-            .iter()
-            .copied()
-            .find(|v| v.query_byte() == byte)
+        ProtocolVersion::ALL.iter().copied().find(|v| v.query_byte() == byte)
     }
 
     /// Whether the base64 query form is allowed: [MS-ASHTTP] 2.2.1.1.1.1 restricts it to
@@ -101,10 +93,7 @@ impl ProtocolVersion {
     }
 
     /// The highest version both sides support, as a client picks it after OPTIONS.
-    pub fn highest_common(
-        ours: &[ProtocolVersion],
-        theirs: &[ProtocolVersion],
-    ) -> Option<ProtocolVersion> {
+    pub fn highest_common(ours: &[ProtocolVersion], theirs: &[ProtocolVersion]) -> Option<ProtocolVersion> {
         ours.iter().copied().filter(|v| theirs.contains(v)).max()
     }
 }
@@ -128,16 +117,10 @@ mod tests {
             assert_eq!(tenfold.round() as u8, v.query_byte());
         }
         assert!(ProtocolVersion::ALL.windows(2).all(|w| w[0] < w[1]));
-        assert_eq!(
-            ProtocolVersion::parse(" 14.1 "),
-            Some(ProtocolVersion::V14_1)
-        );
+        assert_eq!(ProtocolVersion::parse(" 14.1 "), Some(ProtocolVersion::V14_1));
         assert_eq!(ProtocolVersion::parse("14"), None);
         assert_eq!(ProtocolVersion::parse("2.0"), None);
-        assert_eq!(
-            ProtocolVersion::from_query_byte(0x8C),
-            Some(ProtocolVersion::V14_0)
-        );
+        assert_eq!(ProtocolVersion::from_query_byte(0x8C), Some(ProtocolVersion::V14_0));
     }
 
     #[test]
@@ -146,19 +129,8 @@ mod tests {
         assert!(ProtocolVersion::V12_1.allows_base64_query());
         assert!(!ProtocolVersion::V12_1.uses_status_for_provisioning());
         assert!(ProtocolVersion::V14_0.uses_status_for_provisioning());
-        let ours = [
-            ProtocolVersion::V12_1,
-            ProtocolVersion::V14_1,
-            ProtocolVersion::V16_1,
-        ];
-        let theirs = [
-            ProtocolVersion::V2_5,
-            ProtocolVersion::V12_1,
-            ProtocolVersion::V14_1,
-        ];
-        assert_eq!(
-            ProtocolVersion::highest_common(&ours, &theirs),
-            Some(ProtocolVersion::V14_1)
-        );
+        let ours = [ProtocolVersion::V12_1, ProtocolVersion::V14_1, ProtocolVersion::V16_1];
+        let theirs = [ProtocolVersion::V2_5, ProtocolVersion::V12_1, ProtocolVersion::V14_1];
+        assert_eq!(ProtocolVersion::highest_common(&ours, &theirs), Some(ProtocolVersion::V14_1));
     }
 }

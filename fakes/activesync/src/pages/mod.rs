@@ -213,22 +213,13 @@ impl Tag {
     /// The tag `token` on `page`, if the page defines it. `token` is the tag
     /// identity without the content or attribute flags.
     pub fn from_token(page: CodePage, token: u8) -> Option<Tag> {
-        page.tags()
-            .binary_search_by_key(&token, |entry| entry.token)
-            .ok()
-            .map(|_| Tag { page, token })
+        page.tags().binary_search_by_key(&token, |entry| entry.token).ok().map(|_| Tag { page, token })
     }
 
     /// The tag named `name` on `page` (exact, case-sensitive, as the schema
     /// spells it).
     pub fn from_name(page: CodePage, name: &str) -> Option<Tag> {
-        page.tags()
-            .iter()
-            .find(|entry| entry.name == name)
-            .map(|entry| Tag {
-                page,
-                token: entry.token,
-            })
+        page.tags().iter().find(|entry| entry.name == name).map(|entry| Tag { page, token: entry.token })
     }
 
     /// The page the tag lives on.
@@ -290,10 +281,7 @@ mod tests {
                 assert!(pair[0].token < pair[1].token, "{page}: {:?}", pair);
             }
             for entry in tags {
-                assert!(
-                    entry.token >= FIRST_TAG_TOKEN && entry.token <= TAG_MASK,
-                    "{page}: {entry:?}"
-                );
+                assert!(entry.token >= FIRST_TAG_TOKEN && entry.token <= TAG_MASK, "{page}: {entry:?}");
                 assert!(names.insert(entry.name), "{page}: duplicate {}", entry.name);
                 let tag = Tag::from_name(page, entry.name).unwrap();
                 assert_eq!(tag.token(), entry.token);
@@ -326,32 +314,12 @@ mod tests {
         check(Email::ALL, CodePage::Email, Email::name);
         check(Calendar::ALL, CodePage::Calendar, Calendar::name);
         check(Move::ALL, CodePage::Move, Move::name);
-        check(
-            GetItemEstimate::ALL,
-            CodePage::GetItemEstimate,
-            GetItemEstimate::name,
-        );
-        check(
-            FolderHierarchy::ALL,
-            CodePage::FolderHierarchy,
-            FolderHierarchy::name,
-        );
-        check(
-            MeetingResponse::ALL,
-            CodePage::MeetingResponse,
-            MeetingResponse::name,
-        );
+        check(GetItemEstimate::ALL, CodePage::GetItemEstimate, GetItemEstimate::name);
+        check(FolderHierarchy::ALL, CodePage::FolderHierarchy, FolderHierarchy::name);
+        check(MeetingResponse::ALL, CodePage::MeetingResponse, MeetingResponse::name);
         check(Tasks::ALL, CodePage::Tasks, Tasks::name);
-        check(
-            ResolveRecipients::ALL,
-            CodePage::ResolveRecipients,
-            ResolveRecipients::name,
-        );
-        check(
-            ValidateCert::ALL,
-            CodePage::ValidateCert,
-            ValidateCert::name,
-        );
+        check(ResolveRecipients::ALL, CodePage::ResolveRecipients, ResolveRecipients::name);
+        check(ValidateCert::ALL, CodePage::ValidateCert, ValidateCert::name);
         check(Contacts2::ALL, CodePage::Contacts2, Contacts2::name);
         check(Ping::ALL, CodePage::Ping, Ping::name);
         check(Provision::ALL, CodePage::Provision, Provision::name);
@@ -359,24 +327,12 @@ mod tests {
         check(Gal::ALL, CodePage::Gal, Gal::name);
         check(AirSyncBase::ALL, CodePage::AirSyncBase, AirSyncBase::name);
         check(Settings::ALL, CodePage::Settings, Settings::name);
-        check(
-            DocumentLibrary::ALL,
-            CodePage::DocumentLibrary,
-            DocumentLibrary::name,
-        );
-        check(
-            ItemOperations::ALL,
-            CodePage::ItemOperations,
-            ItemOperations::name,
-        );
+        check(DocumentLibrary::ALL, CodePage::DocumentLibrary, DocumentLibrary::name);
+        check(ItemOperations::ALL, CodePage::ItemOperations, ItemOperations::name);
         check(ComposeMail::ALL, CodePage::ComposeMail, ComposeMail::name);
         check(Email2::ALL, CodePage::Email2, Email2::name);
         check(Notes::ALL, CodePage::Notes, Notes::name);
-        check(
-            RightsManagement::ALL,
-            CodePage::RightsManagement,
-            RightsManagement::name,
-        );
+        check(RightsManagement::ALL, CodePage::RightsManagement, RightsManagement::name);
         check(Find::ALL, CodePage::Find, Find::name);
     }
 
@@ -425,10 +381,7 @@ mod tests {
 
     #[test]
     fn tags_print_page_qualified() {
-        assert_eq!(
-            format!("{:?}", Tag::from(AirSyncBase::Body)),
-            "AirSyncBase:Body"
-        );
+        assert_eq!(format!("{:?}", Tag::from(AirSyncBase::Body)), "AirSyncBase:Body");
         assert_eq!(CodePage::Gal.to_string(), "GAL");
     }
 }

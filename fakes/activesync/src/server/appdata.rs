@@ -31,10 +31,7 @@ pub struct BodyPreference {
 
 impl Default for BodyPreference {
     fn default() -> Self {
-        BodyPreference {
-            body_type: body_type::PLAIN,
-            truncation_size: None,
-        }
+        BodyPreference { body_type: body_type::PLAIN, truncation_size: None }
     }
 }
 
@@ -43,36 +40,22 @@ impl BodyPreference {
     /// render (RTF is answered as plain text, as servers without RTF do).
     pub fn from_options(options: Option<&Element>) -> Option<BodyPreference> {
         let options = options?;
-        options
-            .find_all(&["BodyPreference"])
-            .into_iter()
-            .find_map(|p| {
-                let t: u8 = p.find(&["Type"])?.trim().parse().ok()?;
-                let t = match t {
-                    body_type::PLAIN | body_type::HTML | body_type::MIME => t,
-                    body_type::RTF => body_type::PLAIN,
-                    _ => return None,
-                };
-                let truncation_size = p
-                    .find(&["TruncationSize"])
-                    .and_then(|s| s.trim().parse().ok());
-                Some(BodyPreference {
-                    body_type: t,
-                    truncation_size,
-                })
-            })
+        options.find_all(&["BodyPreference"]).into_iter().find_map(|p| {
+            let t: u8 = p.find(&["Type"])?.trim().parse().ok()?;
+            let t = match t {
+                body_type::PLAIN | body_type::HTML | body_type::MIME => t,
+                body_type::RTF => body_type::PLAIN,
+                _ => return None,
+            };
+            let truncation_size = p.find(&["TruncationSize"]).and_then(|s| s.trim().parse().ok());
+            Some(BodyPreference { body_type: t, truncation_size })
+        })
     }
 }
 
 /// `2026-01-06T10:00:00.000Z` → `20260106T100000Z`. A value already compact is kept.
 pub fn compact_time(value: &str) -> String {
-    let digits: String = value
-        .split('.')
-        .next()
-        .unwrap_or("")
-        .chars()
-        .filter(|c| c.is_ascii_digit() || *c == 'T')
-        .collect();
+    let digits: String = value.split('.').next().unwrap_or("").chars().filter(|c| c.is_ascii_digit() || *c == 'T').collect();
     if digits.len() == 15 {
         format!("{digits}Z")
     } else {
@@ -83,21 +66,8 @@ pub fn compact_time(value: &str) -> String {
 /// `20260106T100000Z` → `2026-01-06T10:00:00.000Z`. A value already in `xs:dateTime` is kept.
 pub fn expand_time(value: &str) -> String {
     let v = value.trim().trim_end_matches('Z');
-    if v.len() == 15
-        && v.as_bytes()[8] == b'T'
-        && v.chars()
-            .enumerate()
-            .all(|(i, c)| i == 8 || c.is_ascii_digit())
-    {
-        format!(
-            "{}-{}-{}T{}:{}:{}.000Z",
-            &v[0..4],
-            &v[4..6],
-            &v[6..8],
-            &v[9..11],
-            &v[11..13],
-            &v[13..15]
-        )
+    if v.len() == 15 && v.as_bytes()[8] == b'T' && v.chars().enumerate().all(|(i, c)| i == 8 || c.is_ascii_digit()) {
+        format!("{}-{}-{}T{}:{}:{}.000Z", &v[0..4], &v[4..6], &v[6..8], &v[9..11], &v[11..13], &v[13..15])
     } else {
         value.trim().to_string()
     }
@@ -115,10 +85,7 @@ pub fn global_obj_id(uid: &str) -> String {
     data.extend_from_slice(&1u32.to_le_bytes());
     data.extend_from_slice(uid.as_bytes());
     data.push(0);
-    let mut out = vec![
-        0x04, 0x00, 0x00, 0x00, 0x82, 0x00, 0xE0, 0x00, 0x74, 0xC5, 0xB7, 0x10, 0x1A, 0x82, 0xE0,
-        0x08,
-    ];
+    let mut out = vec![0x04, 0x00, 0x00, 0x00, 0x82, 0x00, 0xE0, 0x00, 0x74, 0xC5, 0xB7, 0x10, 0x1A, 0x82, 0xE0, 0x08];
     out.extend_from_slice(&[0u8; 4 + 8 + 8]);
     out.extend_from_slice(&(data.len() as u32).to_le_bytes());
     out.extend_from_slice(&data);
@@ -126,9 +93,7 @@ pub fn global_obj_id(uid: &str) -> String {
 }
 
 fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 fn truncate_chars(s: &str, max_bytes: usize) -> &str {
@@ -157,10 +122,8 @@ pub fn body_element(item: &Item, pref: BodyPreference) -> Element {
         body_type::MIME => item_as_mime(item),
         _ => item.body.clone(),
     };
-    let mut children = vec![
-        leaf(AirSyncBase::Type, pref.body_type.to_string()),
-        leaf(AirSyncBase::EstimatedDataSize, full.len().to_string()),
-    ];
+    let mut children =
+        vec![leaf(AirSyncBase::Type, pref.body_type.to_string()), leaf(AirSyncBase::EstimatedDataSize, full.len().to_string())];
     match pref.truncation_size {
         Some(max) if full.len() > max => {
             children.push(leaf(AirSyncBase::Truncated, "1"));
@@ -196,9 +159,7 @@ fn render_email(item: &Item, pref: BodyPreference, version: ProtocolVersion) -> 
         body_element(item, pref),
         leaf(Email::MessageClass, item.message_class.as_str()),
     ];
-    if item.message_class == message_class::MEETING_REQUEST
-        || item.message_class == message_class::MEETING_CANCELED
-    {
+    if item.message_class == message_class::MEETING_REQUEST || item.message_class == message_class::MEETING_CANCELED {
         v.push(el(
             Email::MeetingRequest,
             [
@@ -219,11 +180,7 @@ fn render_email(item: &Item, pref: BodyPreference, version: ProtocolVersion) -> 
     }
     v.push(leaf(Email::InternetCPID, "65001"));
     if version >= ProtocolVersion::V12_0 {
-        let content_class = if meeting {
-            "urn:content-classes:calendarmessage"
-        } else {
-            "urn:content-classes:message"
-        };
+        let content_class = if meeting { "urn:content-classes:calendarmessage" } else { "urn:content-classes:message" };
         v.push(leaf(Email::ContentClass, content_class));
         v.push(leaf(AirSyncBase::NativeBodyType, "1"));
     }
@@ -234,10 +191,7 @@ fn render_email(item: &Item, pref: BodyPreference, version: ProtocolVersion) -> 
 /// `airsyncbase:Location` container from 16.0 ([MS-ASAIRS] 2.2.2.27).
 fn location(item: &Item, version: ProtocolVersion, before_16: impl Into<crate::Tag>) -> Element {
     if version >= ProtocolVersion::V16_0 {
-        el(
-            AirSyncBase::Location,
-            [leaf(AirSyncBase::DisplayName, item.location.as_str())],
-        )
+        el(AirSyncBase::Location, [leaf(AirSyncBase::DisplayName, item.location.as_str())])
     } else {
         leaf(before_16, item.location.as_str())
     }
@@ -246,12 +200,7 @@ fn location(item: &Item, version: ProtocolVersion, before_16: impl Into<crate::T
 /// The location a client sent, in either form.
 fn location_of(app: &Element) -> Option<String> {
     let l = app.child("Location")?;
-    Some(
-        l.find(&["DisplayName"])
-            .or_else(|| l.text())
-            .unwrap_or("")
-            .to_string(),
-    )
+    Some(l.find(&["DisplayName"]).or_else(|| l.text()).unwrap_or("").to_string())
 }
 
 fn render_calendar(item: &Item, pref: BodyPreference, version: ProtocolVersion) -> Vec<Element> {
@@ -259,10 +208,7 @@ fn render_calendar(item: &Item, pref: BodyPreference, version: ProtocolVersion) 
         leaf(Calendar::Timezone, utc_timezone()),
         leaf(Calendar::AllDayEvent, "0"),
         body_element(item, pref),
-        leaf(
-            Calendar::BusyStatus,
-            item.busy_status.unwrap_or(2).to_string(),
-        ),
+        leaf(Calendar::BusyStatus, item.busy_status.unwrap_or(2).to_string()),
         leaf(Calendar::DtStamp, compact_time(&item.date_received)),
         leaf(Calendar::EndTime, compact_time(&item.end)),
         location(item, version, Calendar::Location),
@@ -270,19 +216,10 @@ fn render_calendar(item: &Item, pref: BodyPreference, version: ProtocolVersion) 
         leaf(Calendar::Subject, item.subject.as_str()),
         leaf(Calendar::StartTime, compact_time(&item.start)),
         leaf(Calendar::UID, item.uid.as_str()),
-        leaf(
-            Calendar::MeetingStatus,
-            if item.from.is_empty() { "0" } else { "3" },
-        ),
+        leaf(Calendar::MeetingStatus, if item.from.is_empty() { "0" } else { "3" }),
     ];
     if !item.from.is_empty() {
-        v.insert(
-            4,
-            leaf(
-                Calendar::OrganizerEmail,
-                crate::store::address_of(&item.from),
-            ),
-        );
+        v.insert(4, leaf(Calendar::OrganizerEmail, crate::store::address_of(&item.from)));
     }
     v
 }
@@ -314,19 +251,11 @@ fn render_task(item: &Item, pref: BodyPreference) -> Vec<Element> {
         v.push(leaf(Tasks::DueDate, item.due.as_str()));
     }
     if !item.categories.is_empty() {
-        v.push(categories(
-            &item.categories,
-            Tasks::Categories,
-            Tasks::Category,
-        ));
+        v.push(categories(&item.categories, Tasks::Categories, Tasks::Category));
     }
     v.push(leaf(Tasks::Complete, if item.complete { "1" } else { "0" }));
     if item.complete {
-        let done = if item.date_completed.is_empty() {
-            &item.date_received
-        } else {
-            &item.date_completed
-        };
+        let done = if item.date_completed.is_empty() { &item.date_received } else { &item.date_completed };
         v.push(leaf(Tasks::DateCompleted, done.as_str()));
     }
     v.push(leaf(Tasks::Sensitivity, "0"));
@@ -343,40 +272,25 @@ fn render_note(item: &Item, pref: BodyPreference) -> Vec<Element> {
         leaf(Notes::LastModifiedDate, item.last_modified.as_str()),
     ];
     if !item.categories.is_empty() {
-        v.push(categories(
-            &item.categories,
-            Notes::Categories,
-            Notes::Category,
-        ));
+        v.push(categories(&item.categories, Notes::Categories, Notes::Category));
     }
     v
 }
 
-fn categories(
-    values: &[String],
-    container: impl Into<crate::Tag>,
-    one: impl Into<crate::Tag> + Copy,
-) -> Element {
+fn categories(values: &[String], container: impl Into<crate::Tag>, one: impl Into<crate::Tag> + Copy) -> Element {
     el(container, values.iter().map(|c| leaf(one, c.as_str())))
 }
 
 /// The `Category` texts under a client's `Categories`, if it sent the element.
 fn categories_of(app: &Element) -> Option<Vec<String>> {
     let c = app.child("Categories")?;
-    Some(
-        c.elements()
-            .filter(|e| e.name() == "Category")
-            .filter_map(|e| e.text().map(|t| t.trim().to_string()))
-            .collect(),
-    )
+    Some(c.elements().filter(|e| e.name() == "Category").filter_map(|e| e.text().map(|t| t.trim().to_string())).collect())
 }
 
 /// A task's due date as a client sent it: `UtcDueDate`, else `DueDate` (local time, which
 /// for this UTC-only store is the same instant).
 fn due_of(app: &Element) -> Option<String> {
-    app.find(&["UtcDueDate"])
-        .or_else(|| app.find(&["DueDate"]))
-        .map(expand_time)
+    app.find(&["UtcDueDate"]).or_else(|| app.find(&["DueDate"])).map(expand_time)
 }
 
 /// The body text a client sent inside `airsyncbase:Body/Data`.
@@ -387,11 +301,7 @@ fn client_body(app: &Element) -> Option<String> {
 /// A new item from a client's `Add`. Fields the client did not send stay empty.
 pub fn parse_new_item(class: ItemClass, app: &Element) -> NewItem {
     let text = |name: &str| app.find(&[name]).unwrap_or("").to_string();
-    let mut item = NewItem {
-        class,
-        body: client_body(app).unwrap_or_default(),
-        ..Default::default()
-    };
+    let mut item = NewItem { class, body: client_body(app).unwrap_or_default(), ..Default::default() };
     match class {
         ItemClass::Email => {
             item.subject = text("Subject");
@@ -404,15 +314,8 @@ pub fn parse_new_item(class: ItemClass, app: &Element) -> NewItem {
             item.start = expand_time(&text("StartTime"));
             item.end = expand_time(&text("EndTime"));
             item.location = location_of(app).unwrap_or_default();
-            item.uid = app
-                .find(&["UID"])
-                .or_else(|| app.find(&["ClientUid"]))
-                .unwrap_or("")
-                .to_string();
-            item.busy_status = app
-                .find(&["BusyStatus"])
-                .and_then(|b| b.trim().parse().ok())
-                .or(Some(2));
+            item.uid = app.find(&["UID"]).or_else(|| app.find(&["ClientUid"])).unwrap_or("").to_string();
+            item.busy_status = app.find(&["BusyStatus"]).and_then(|b| b.trim().parse().ok()).or(Some(2));
         }
         ItemClass::Contacts => {
             item.first_name = text("FirstName");
@@ -422,30 +325,18 @@ pub fn parse_new_item(class: ItemClass, app: &Element) -> NewItem {
         ItemClass::Tasks => {
             item.subject = text("Subject");
             item.due = due_of(app).unwrap_or_default();
-            item.importance = app
-                .find(&["Importance"])
-                .and_then(|i| i.trim().parse().ok());
+            item.importance = app.find(&["Importance"]).and_then(|i| i.trim().parse().ok());
             item.complete = app.find(&["Complete"]).map(str::trim) == Some("1");
             if item.complete {
-                item.date_completed = app
-                    .find(&["DateCompleted"])
-                    .map(expand_time)
-                    .unwrap_or_default();
+                item.date_completed = app.find(&["DateCompleted"]).map(expand_time).unwrap_or_default();
             }
             item.categories = categories_of(app).unwrap_or_default();
         }
         ItemClass::Notes => {
             item.subject = text("Subject");
-            item.message_class = app
-                .find(&["MessageClass"])
-                .map(str::trim)
-                .filter(|m| !m.is_empty())
-                .unwrap_or(message_class::STICKY_NOTE)
-                .to_string();
-            item.last_modified = app
-                .find(&["LastModifiedDate"])
-                .map(expand_time)
-                .unwrap_or_default();
+            item.message_class =
+                app.find(&["MessageClass"]).map(str::trim).filter(|m| !m.is_empty()).unwrap_or(message_class::STICKY_NOTE).to_string();
+            item.last_modified = app.find(&["LastModifiedDate"]).map(expand_time).unwrap_or_default();
             item.categories = categories_of(app).unwrap_or_default();
         }
     }
@@ -478,10 +369,7 @@ pub fn apply_change(item: &mut Item, app: &Element, now: &str) {
             if let Some(v) = app.find(&["EndTime"]) {
                 item.end = expand_time(v);
             }
-            if let Some(b) = app
-                .find(&["BusyStatus"])
-                .and_then(|b| b.trim().parse().ok())
-            {
+            if let Some(b) = app.find(&["BusyStatus"]).and_then(|b| b.trim().parse().ok()) {
                 item.busy_status = Some(b);
             }
             if let Some(body) = client_body(app) {
@@ -501,10 +389,7 @@ pub fn apply_change(item: &mut Item, app: &Element, now: &str) {
             if let Some(due) = due_of(app) {
                 item.due = due;
             }
-            if let Some(i) = app
-                .find(&["Importance"])
-                .and_then(|i| i.trim().parse().ok())
-            {
+            if let Some(i) = app.find(&["Importance"]).and_then(|i| i.trim().parse().ok()) {
                 item.importance = Some(i);
             }
             if let Some(c) = categories_of(app) {
@@ -513,9 +398,7 @@ pub fn apply_change(item: &mut Item, app: &Element, now: &str) {
             if let Some(c) = app.find(&["Complete"]) {
                 item.complete = c.trim() == "1";
                 item.date_completed = if item.complete {
-                    app.find(&["DateCompleted"])
-                        .map(expand_time)
-                        .unwrap_or_else(|| now.to_string())
+                    app.find(&["DateCompleted"]).map(expand_time).unwrap_or_else(|| now.to_string())
                 } else {
                     String::new()
                 };
@@ -529,10 +412,7 @@ pub fn apply_change(item: &mut Item, app: &Element, now: &str) {
             if let Some(c) = categories_of(app) {
                 item.categories = c;
             }
-            item.last_modified = app
-                .find(&["LastModifiedDate"])
-                .map(expand_time)
-                .unwrap_or_else(|| now.to_string());
+            item.last_modified = app.find(&["LastModifiedDate"]).map(expand_time).unwrap_or_else(|| now.to_string());
         }
     }
 }
@@ -543,13 +423,8 @@ mod tests {
     use crate::{AirSync, Document};
 
     fn mail() -> Item {
-        NewItem::email(
-            "Bob <bob@example.test>",
-            "alice@example.test",
-            "Hello",
-            "Hello Alice, here is the report.",
-        )
-        .into_item("1:1".into(), "2026-01-05T09:00:00.000Z")
+        NewItem::email("Bob <bob@example.test>", "alice@example.test", "Hello", "Hello Alice, here is the report.")
+            .into_item("1:1".into(), "2026-01-05T09:00:00.000Z")
     }
 
     #[test]
@@ -557,14 +432,9 @@ mod tests {
         assert_eq!(compact_time("2026-01-06T10:00:00.000Z"), "20260106T100000Z");
         assert_eq!(compact_time("20260106T100000Z"), "20260106T100000Z");
         assert_eq!(expand_time("20260106T100000Z"), "2026-01-06T10:00:00.000Z");
-        assert_eq!(
-            expand_time("2026-01-06T10:00:00.000Z"),
-            "2026-01-06T10:00:00.000Z"
-        );
+        assert_eq!(expand_time("2026-01-06T10:00:00.000Z"), "2026-01-06T10:00:00.000Z");
         assert_eq!(utc_timezone().len(), 232);
-        let goid = base64::engine::general_purpose::STANDARD
-            .decode(global_obj_id("uid-1"))
-            .unwrap();
+        let goid = base64::engine::general_purpose::STANDARD.decode(global_obj_id("uid-1")).unwrap();
         assert_eq!(&goid[..4], &[4, 0, 0, 0]);
         assert!(goid.windows(5).any(|w| w == b"uid-1"));
     }
@@ -572,55 +442,22 @@ mod tests {
     #[test]
     fn bodies_follow_the_preference() {
         let item = mail();
-        let plain = body_element(
-            &item,
-            BodyPreference {
-                body_type: 1,
-                truncation_size: Some(5),
-            },
-        );
+        let plain = body_element(&item, BodyPreference { body_type: 1, truncation_size: Some(5) });
         assert_eq!(plain.find(&["Data"]), Some("Hello"));
         assert_eq!(plain.find(&["Truncated"]), Some("1"));
         assert_eq!(plain.find(&["EstimatedDataSize"]), Some("32"));
-        let html = body_element(
-            &item,
-            BodyPreference {
-                body_type: 2,
-                truncation_size: None,
-            },
-        );
+        let html = body_element(&item, BodyPreference { body_type: 2, truncation_size: None });
         assert!(html.find(&["Data"]).unwrap().starts_with("<html>"));
-        let mime = body_element(
-            &item,
-            BodyPreference {
-                body_type: 4,
-                truncation_size: None,
-            },
-        );
+        let mime = body_element(&item, BodyPreference { body_type: 4, truncation_size: None });
         assert!(mime.find(&["Data"]).unwrap().contains("Subject: Hello\r\n"));
-        let options = el(
-            AirSync::Options,
-            [el(
-                AirSyncBase::BodyPreference,
-                [leaf(AirSyncBase::Type, "3")],
-            )],
-        );
-        assert_eq!(
-            BodyPreference::from_options(Some(&options)),
-            Some(BodyPreference {
-                body_type: 1,
-                truncation_size: None
-            })
-        );
+        let options = el(AirSync::Options, [el(AirSyncBase::BodyPreference, [leaf(AirSyncBase::Type, "3")])]);
+        assert_eq!(BodyPreference::from_options(Some(&options)), Some(BodyPreference { body_type: 1, truncation_size: None }));
     }
 
     #[test]
     fn rendered_items_encode_and_read_back() {
         let item = mail();
-        let app = el(
-            AirSync::ApplicationData,
-            render(&item, BodyPreference::default(), ProtocolVersion::V14_1),
-        );
+        let app = el(AirSync::ApplicationData, render(&item, BodyPreference::default(), ProtocolVersion::V14_1));
         let doc = Document::new(app.clone());
         crate::encode(&doc).unwrap();
         assert_eq!(app.find(&["Subject"]), Some("Hello"));
@@ -639,40 +476,19 @@ mod tests {
             "uid-9",
         )
         .into_item("1:2".into(), "2026-01-05T09:00:00.000Z");
-        let app = el(
-            AirSync::ApplicationData,
-            render(&meeting, BodyPreference::default(), ProtocolVersion::V14_1),
-        );
-        assert_eq!(
-            app.find(&["MeetingRequest", "StartTime"]),
-            Some("2026-01-06T10:00:00.000Z")
-        );
-        assert_eq!(
-            app.find(&["MessageClass"]),
-            Some("IPM.Schedule.Meeting.Request")
-        );
+        let app = el(AirSync::ApplicationData, render(&meeting, BodyPreference::default(), ProtocolVersion::V14_1));
+        assert_eq!(app.find(&["MeetingRequest", "StartTime"]), Some("2026-01-06T10:00:00.000Z"));
+        assert_eq!(app.find(&["MessageClass"]), Some("IPM.Schedule.Meeting.Request"));
 
-        let cal = NewItem::appointment(
-            "Standup",
-            "2026-01-06T09:00:00.000Z",
-            "2026-01-06T09:15:00.000Z",
-            "Room",
-            "uid-3",
-        )
-        .into_item("7:1".into(), "2026-01-05T09:00:00.000Z");
-        let app = el(
-            AirSync::ApplicationData,
-            render(&cal, BodyPreference::default(), ProtocolVersion::V14_1),
-        );
+        let cal = NewItem::appointment("Standup", "2026-01-06T09:00:00.000Z", "2026-01-06T09:15:00.000Z", "Room", "uid-3")
+            .into_item("7:1".into(), "2026-01-05T09:00:00.000Z");
+        let app = el(AirSync::ApplicationData, render(&cal, BodyPreference::default(), ProtocolVersion::V14_1));
         assert_eq!(app.find(&["StartTime"]), Some("20260106T090000Z"));
         let back = parse_new_item(ItemClass::Calendar, &app);
         assert_eq!(back.start, "2026-01-06T09:00:00.000Z");
         assert_eq!(back.uid, "uid-3");
         assert_eq!(back.location, "Room");
-        let app16 = el(
-            AirSync::ApplicationData,
-            render(&cal, BodyPreference::default(), ProtocolVersion::V16_1),
-        );
+        let app16 = el(AirSync::ApplicationData, render(&cal, BodyPreference::default(), ProtocolVersion::V16_1));
         assert_eq!(app16.find(&["Location", "DisplayName"]), Some("Room"));
         assert_eq!(parse_new_item(ItemClass::Calendar, &app16).location, "Room");
     }

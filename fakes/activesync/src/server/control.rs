@@ -81,17 +81,10 @@ impl EasServer {
     /// Answers a control API request.
     pub fn control(&self, req: &Request) -> Response {
         let Some(rest) = req.uri().path().strip_prefix(CONTROL_PATH) else {
-            return error(
-                404,
-                format!("the ActiveSync control API is under {CONTROL_PATH}"),
-            );
+            return error(404, format!("the ActiveSync control API is under {CONTROL_PATH}"));
         };
         debug_assert!(CONTROL_PATH.starts_with(CONTROL_PREFIX));
-        let segments: Result<Vec<String>, _> = rest
-            .trim_matches('/')
-            .split('/')
-            .map(|s| percent_decode(s, false))
-            .collect();
+        let segments: Result<Vec<String>, _> = rest.trim_matches('/').split('/').map(|s| percent_decode(s, false)).collect();
         let Ok(segments) = segments else {
             return error(400, "path segments are not valid percent-encoding");
         };
@@ -119,19 +112,14 @@ impl EasServer {
                 self.cancel_remote_wipe(user, device);
                 no_content()
             }
-            ("PUT", ["availability"]) => {
-                match parse::<Availability>(body, r#"{"kind":"normal"}"#) {
-                    Ok(a) => {
-                        self.set_availability(a);
-                        no_content()
-                    }
-                    Err(e) => error(400, e),
+            ("PUT", ["availability"]) => match parse::<Availability>(body, r#"{"kind":"normal"}"#) {
+                Ok(a) => {
+                    self.set_availability(a);
+                    no_content()
                 }
-            }
-            ("GET", ["device-policy"]) => json_response(
-                200,
-                &json!({ "policy": self.device_policy(), "enforce": self.enforcing() }),
-            ),
+                Err(e) => error(400, e),
+            },
+            ("GET", ["device-policy"]) => json_response(200, &json!({ "policy": self.device_policy(), "enforce": self.enforcing() })),
             ("PUT", ["device-policy"]) => {
                 match parse::<DevicePolicyChange>(body, r#"{"policy":{"device_password_enabled":true},"enforce":true}"#) {
                     Ok(c) => {
@@ -141,19 +129,14 @@ impl EasServer {
                     Err(e) => error(400, e),
                 }
             }
-            ("POST", ["users"]) => {
-                match parse::<NewUser>(body, r#"{"login":"alice","email":"alice@example.test"}"#) {
-                    Ok(u) => {
-                        self.store.add_user(&u.login, &u.email);
-                        no_content()
-                    }
-                    Err(e) => error(400, e),
+            ("POST", ["users"]) => match parse::<NewUser>(body, r#"{"login":"alice","email":"alice@example.test"}"#) {
+                Ok(u) => {
+                    self.store.add_user(&u.login, &u.email);
+                    no_content()
                 }
-            }
-            ("POST", ["deliver"]) => match parse::<Delivery>(
-                body,
-                r#"{"to":"alice","item":{"subject":"Hi","from":"bob@example.test"}}"#,
-            ) {
+                Err(e) => error(400, e),
+            },
+            ("POST", ["deliver"]) => match parse::<Delivery>(body, r#"{"to":"alice","item":{"subject":"Hi","from":"bob@example.test"}}"#) {
                 Ok(d) => match self.store.deliver(&d.to, d.item) {
                     Ok(id) => json_response(200, &json!({ "server_id": id })),
                     Err(e) => error(404, e.to_string()),
@@ -164,32 +147,19 @@ impl EasServer {
                 Ok(f) => json_response(200, &serde_json::to_value(f).unwrap_or_default()),
                 Err(e) => error(404, e.to_string()),
             },
-            ("GET", ["mailboxes", user, "folders", folder, "items"]) => match self
-                .store
-                .items(user, folder)
-            {
+            ("GET", ["mailboxes", user, "folders", folder, "items"]) => match self.store.items(user, folder) {
                 Ok(items) => json_response(200, &serde_json::to_value(items).unwrap_or_default()),
                 Err(e) => error(404, e.to_string()),
             },
-            ("PUT", ["meeting-delete-policy"]) => {
-                match parse::<PolicyChange>(body, r#"{"policy":"KeepOnServer"}"#) {
-                    Ok(p) => {
-                        self.store.set_meeting_delete_policy(p.policy);
-                        no_content()
-                    }
-                    Err(e) => error(400, e),
+            ("PUT", ["meeting-delete-policy"]) => match parse::<PolicyChange>(body, r#"{"policy":"KeepOnServer"}"#) {
+                Ok(p) => {
+                    self.store.set_meeting_delete_policy(p.policy);
+                    no_content()
                 }
-            }
-            ("GET", ["log"]) => json_response(
-                200,
-                &serde_json::to_value(self.request_log()).unwrap_or_default(),
-            ),
-            _ => error(
-                404,
-                format!(
-                    "no control endpoint {method} {rest}; the ActiveSync control API has {KNOWN}"
-                ),
-            ),
+                Err(e) => error(400, e),
+            },
+            ("GET", ["log"]) => json_response(200, &serde_json::to_value(self.request_log()).unwrap_or_default()),
+            _ => error(404, format!("no control endpoint {method} {rest}; the ActiveSync control API has {KNOWN}")),
         }
     }
 }

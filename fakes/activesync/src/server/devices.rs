@@ -56,11 +56,7 @@ pub struct CollectionState {
 impl CollectionState {
     /// The state a SyncKey of 0 creates: key 1, nothing known.
     pub fn primed() -> CollectionState {
-        CollectionState {
-            key: "1".into(),
-            counter: 1,
-            ..Default::default()
-        }
+        CollectionState { key: "1".into(), counter: 1, ..Default::default() }
     }
 
     /// The known set for a key the client presents: the current one, or the previous one
@@ -97,11 +93,7 @@ pub enum Pending {
 /// first window of a large Inbox carries the latest mail, as Exchange orders it).
 pub fn pending(items: &[Item], known: &Known, hidden: &BTreeSet<String>) -> Vec<Pending> {
     let present: BTreeSet<&str> = items.iter().map(|i| i.server_id.as_str()).collect();
-    let mut out: Vec<Pending> = known
-        .keys()
-        .filter(|id| !present.contains(id.as_str()))
-        .map(|id| Pending::Delete(id.clone()))
-        .collect();
+    let mut out: Vec<Pending> = known.keys().filter(|id| !present.contains(id.as_str())).map(|id| Pending::Delete(id.clone())).collect();
     for item in items.iter().rev() {
         if hidden.contains(&item.server_id) {
             continue;
@@ -154,11 +146,7 @@ pub struct DeviceState {
 
 impl DeviceState {
     pub fn new(user: &str, device_id: &str) -> DeviceState {
-        DeviceState {
-            user: user.to_string(),
-            device_id: device_id.to_string(),
-            ..Default::default()
-        }
+        DeviceState { user: user.to_string(), device_id: device_id.to_string(), ..Default::default() }
     }
 
     /// The device as the control API shows it.
@@ -166,7 +154,9 @@ impl DeviceState {
         let collections: serde_json::Map<String, Value> = self
             .collections
             .iter()
-            .map(|(id, c)| (id.clone(), json!({ "sync_key": c.key, "items": c.known.len(), "hidden": c.hidden.iter().collect::<Vec<_>>() })))
+            .map(|(id, c)| {
+                (id.clone(), json!({ "sync_key": c.key, "items": c.known.len(), "hidden": c.hidden.iter().collect::<Vec<_>>() }))
+            })
             .collect();
         json!({
             "user": self.user,
@@ -205,12 +195,7 @@ mod tests {
     #[test]
     fn pending_is_the_difference_newest_first() {
         let items = [item("1:1", 1), item("1:2", 2), item("1:3", 1)];
-        let known: Known = [
-            ("1:1".to_string(), 1),
-            ("1:2".to_string(), 1),
-            ("1:9".to_string(), 1),
-        ]
-        .into();
+        let known: Known = [("1:1".to_string(), 1), ("1:2".to_string(), 1), ("1:9".to_string(), 1)].into();
         let p = pending(&items, &known, &BTreeSet::new());
         let kinds: Vec<String> = p
             .iter()

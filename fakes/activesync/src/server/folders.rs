@@ -44,8 +44,7 @@ impl EasServer {
         let Some(root) = ctx.root() else {
             return ctx.missing_body();
         };
-        let status_only =
-            |s: u16| response::wbxml(&doc(FH::FolderSync, vec![leaf(FH::Status, s.to_string())]));
+        let status_only = |s: u16| response::wbxml(&doc(FH::FolderSync, vec![leaf(FH::Status, s.to_string())]));
         let Some(key) = root.find(&["SyncKey"]).map(|k| k.trim().to_string()) else {
             return status_only(fs::MALFORMED_REQUEST);
         };
@@ -55,12 +54,7 @@ impl EasServer {
         };
         let outcome = self.with_device(&ctx.key, |d| {
             if key == "0" {
-                let state = HierarchyState {
-                    key: "1".into(),
-                    counter: 1,
-                    known: current.clone(),
-                    previous: None,
-                };
+                let state = HierarchyState { key: "1".into(), counter: 1, known: current.clone(), previous: None };
                 d.hierarchy = Some(state);
                 return Some(("1".to_string(), BTreeMap::new()));
             }
@@ -100,11 +94,7 @@ impl EasServer {
         change_children.extend(changes);
         response::wbxml(&doc(
             FH::FolderSync,
-            vec![
-                leaf(FH::Status, fs::SUCCESS.to_string()),
-                leaf(FH::SyncKey, new_key),
-                el(FH::Changes, change_children),
-            ],
+            vec![leaf(FH::Status, fs::SUCCESS.to_string()), leaf(FH::SyncKey, new_key), el(FH::Changes, change_children)],
         ))
     }
 
@@ -119,13 +109,11 @@ impl EasServer {
             Command::FolderDelete => FH::FolderDelete,
             _ => FH::FolderUpdate,
         };
-        let status_only =
-            |s: u16| response::wbxml(&doc(root_tag, vec![leaf(FH::Status, s.to_string())]));
+        let status_only = |s: u16| response::wbxml(&doc(root_tag, vec![leaf(FH::Status, s.to_string())]));
         let Some(key) = root.find(&["SyncKey"]).map(|k| k.trim().to_string()) else {
             return status_only(fs::MALFORMED_REQUEST);
         };
-        let current_key =
-            self.with_device(&ctx.key, |d| d.hierarchy.as_ref().map(|h| h.key.clone()));
+        let current_key = self.with_device(&ctx.key, |d| d.hierarchy.as_ref().map(|h| h.key.clone()));
         if current_key.as_deref() != Some(key.as_str()) {
             return status_only(fs::INVALID_SYNC_KEY);
         }
@@ -135,17 +123,13 @@ impl EasServer {
             Err(_) => return status_only(fs::SERVER_ERROR),
         };
         let name_taken = |parent: &str, name: &str, except: Option<&str>| {
-            folders.iter().any(|f| {
-                f.parent_id == parent
-                    && f.display_name.eq_ignore_ascii_case(name)
-                    && Some(f.server_id.as_str()) != except
-            })
+            folders
+                .iter()
+                .any(|f| f.parent_id == parent && f.display_name.eq_ignore_ascii_case(name) && Some(f.server_id.as_str()) != except)
         };
         let result: Result<Option<Folder>, u16> = match command {
             Command::FolderCreate => {
-                let (Some(parent), Some(name), Some(t)) =
-                    (text("ParentId"), text("DisplayName"), text("Type"))
-                else {
+                let (Some(parent), Some(name), Some(t)) = (text("ParentId"), text("DisplayName"), text("Type")) else {
                     return status_only(fs::MALFORMED_REQUEST);
                 };
                 match t.parse().ok().and_then(FolderType::from_code) {
@@ -153,10 +137,7 @@ impl EasServer {
                         if name_taken(&parent, &name, None) {
                             Err(fs::FOLDER_EXISTS)
                         } else {
-                            self.store
-                                .add_folder(&ctx.login, &parent, &name, t)
-                                .map(Some)
-                                .map_err(|_| fs::PARENT_NOT_FOUND)
+                            self.store.add_folder(&ctx.login, &parent, &name, t).map(Some).map_err(|_| fs::PARENT_NOT_FOUND)
                         }
                     }
                     _ => Err(fs::MALFORMED_REQUEST),
@@ -169,31 +150,21 @@ impl EasServer {
                 match folders.iter().find(|f| f.server_id == id) {
                     None => Err(fs::FOLDER_DOES_NOT_EXIST),
                     Some(f) if !user_created(f.folder_type) => Err(fs::SYSTEM_FOLDER),
-                    Some(_) => self
-                        .store
-                        .delete_folder(&ctx.login, &id)
-                        .map(|_| None)
-                        .map_err(|_| fs::SERVER_ERROR),
+                    Some(_) => self.store.delete_folder(&ctx.login, &id).map(|_| None).map_err(|_| fs::SERVER_ERROR),
                 }
             }
             _ => {
-                let (Some(id), Some(parent), Some(name)) =
-                    (text("ServerId"), text("ParentId"), text("DisplayName"))
-                else {
+                let (Some(id), Some(parent), Some(name)) = (text("ServerId"), text("ParentId"), text("DisplayName")) else {
                     return status_only(fs::MALFORMED_REQUEST);
                 };
                 match folders.iter().find(|f| f.server_id == id) {
                     None => Err(fs::FOLDER_DOES_NOT_EXIST),
                     Some(f) if !user_created(f.folder_type) => Err(fs::SYSTEM_FOLDER),
                     Some(_) if name_taken(&parent, &name, Some(&id)) => Err(fs::FOLDER_EXISTS),
-                    Some(_) => self
-                        .store
-                        .update_folder(&ctx.login, &id, &name, &parent)
-                        .map(Some)
-                        .map_err(|e| match e {
-                            StoreError::UnknownFolder { .. } => fs::PARENT_NOT_FOUND,
-                            _ => fs::SERVER_ERROR,
-                        }),
+                    Some(_) => self.store.update_folder(&ctx.login, &id, &name, &parent).map(Some).map_err(|e| match e {
+                        StoreError::UnknownFolder { .. } => fs::PARENT_NOT_FOUND,
+                        _ => fs::SERVER_ERROR,
+                    }),
                 }
             }
         };
@@ -202,13 +173,8 @@ impl EasServer {
             Err(s) => return status_only(s),
         };
         // The device made this change itself: fold it into its hierarchy state.
-        let now: BTreeMap<String, Folder> = self
-            .store
-            .folders(&ctx.login)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|f| (f.server_id.clone(), f))
-            .collect();
+        let now: BTreeMap<String, Folder> =
+            self.store.folders(&ctx.login).unwrap_or_default().into_iter().map(|f| (f.server_id.clone(), f)).collect();
         let new_key = self.with_device(&ctx.key, |d| {
             let h = d.hierarchy.get_or_insert_with(HierarchyState::default);
             let mut known = h.known.clone();
@@ -220,10 +186,7 @@ impl EasServer {
                 }
                 _ => {
                     if let Some(f) = &created {
-                        known.insert(
-                            f.server_id.clone(),
-                            now.get(&f.server_id).cloned().unwrap_or_else(|| f.clone()),
-                        );
+                        known.insert(f.server_id.clone(), now.get(&f.server_id).cloned().unwrap_or_else(|| f.clone()));
                     }
                 }
             }
@@ -233,10 +196,7 @@ impl EasServer {
             h.known = known;
             h.key.clone()
         });
-        let mut out = vec![
-            leaf(FH::Status, fs::SUCCESS.to_string()),
-            leaf(FH::SyncKey, new_key),
-        ];
+        let mut out = vec![leaf(FH::Status, fs::SUCCESS.to_string()), leaf(FH::SyncKey, new_key)];
         if let (Command::FolderCreate, Some(f)) = (command, created) {
             out.push(leaf(FH::ServerId, f.server_id));
         }

@@ -22,10 +22,7 @@ impl EasServer {
         };
         let operations: Vec<&Element> = root.elements().collect();
         if operations.is_empty() {
-            return response::wbxml(&doc(
-                I::ItemOperations,
-                vec![leaf(I::Status, io::PROTOCOL_ERROR.to_string())],
-            ));
+            return response::wbxml(&doc(I::ItemOperations, vec![leaf(I::Status, io::PROTOCOL_ERROR.to_string())]));
         }
         let mut results = Vec::new();
         for op in operations {
@@ -42,33 +39,13 @@ impl EasServer {
                         }
                         Err(_) => io::OBJECT_NOT_FOUND,
                     };
-                    el(
-                        I::EmptyFolderContents,
-                        [
-                            leaf(I::Status, status.to_string()),
-                            leaf(A::CollectionId, id),
-                        ],
-                    )
+                    el(I::EmptyFolderContents, [leaf(I::Status, status.to_string()), leaf(A::CollectionId, id)])
                 }
-                "Move" => el(
-                    I::Move,
-                    [leaf(I::Status, io::ACTION_NOT_SUPPORTED.to_string())],
-                ),
-                _ => {
-                    return response::wbxml(&doc(
-                        I::ItemOperations,
-                        vec![leaf(I::Status, io::PROTOCOL_ERROR.to_string())],
-                    ))
-                }
+                "Move" => el(I::Move, [leaf(I::Status, io::ACTION_NOT_SUPPORTED.to_string())]),
+                _ => return response::wbxml(&doc(I::ItemOperations, vec![leaf(I::Status, io::PROTOCOL_ERROR.to_string())])),
             });
         }
-        response::wbxml(&doc(
-            I::ItemOperations,
-            vec![
-                leaf(I::Status, io::SUCCESS.to_string()),
-                el(I::Response, results),
-            ],
-        ))
+        response::wbxml(&doc(I::ItemOperations, vec![leaf(I::Status, io::SUCCESS.to_string()), el(I::Response, results)]))
     }
 
     fn fetch(&self, ctx: &Ctx, op: &Element) -> Element {
@@ -79,14 +56,7 @@ impl EasServer {
         };
         let store_name = op.find(&["Store"]).unwrap_or("").trim();
         if !store_name.eq_ignore_ascii_case("Mailbox") {
-            return failed(
-                if store_name.is_empty() {
-                    io::PROTOCOL_ERROR
-                } else {
-                    io::STORE_UNKNOWN
-                },
-                vec![],
-            );
+            return failed(if store_name.is_empty() { io::PROTOCOL_ERROR } else { io::STORE_UNKNOWN }, vec![]);
         }
         if op.child("FileReference").is_some() || op.child("LongId").is_some() {
             return failed(io::OBJECT_NOT_FOUND, vec![]);
@@ -94,24 +64,16 @@ impl EasServer {
         let Some(sid) = op.find(&["ServerId"]).map(|s| s.trim().to_string()) else {
             return failed(io::PROTOCOL_ERROR, vec![]);
         };
-        let cid = op
-            .find(&["CollectionId"])
-            .map(|s| s.trim().to_string())
-            .unwrap_or_else(|| sid.split(':').next().unwrap_or("").to_string());
-        let echo = vec![
-            leaf(A::CollectionId, cid.as_str()),
-            leaf(A::ServerId, sid.as_str()),
-        ];
+        let cid =
+            op.find(&["CollectionId"]).map(|s| s.trim().to_string()).unwrap_or_else(|| sid.split(':').next().unwrap_or("").to_string());
+        let echo = vec![leaf(A::CollectionId, cid.as_str()), leaf(A::ServerId, sid.as_str())];
         match self.store.item(&ctx.login, &sid) {
             Ok(item) if sid.starts_with(&format!("{cid}:")) => {
                 let pref = BodyPreference::from_options(op.child("Options")).unwrap_or_default();
                 let mut children = vec![leaf(I::Status, io::SUCCESS.to_string())];
                 children.extend(echo);
                 children.push(leaf(A::Class, item.class.as_str()));
-                children.push(el(
-                    I::Properties,
-                    appdata::render(&item, pref, ctx.version()),
-                ));
+                children.push(el(I::Properties, appdata::render(&item, pref, ctx.version())));
                 el(I::Fetch, children)
             }
             _ => failed(io::OBJECT_NOT_FOUND, echo),
@@ -138,9 +100,7 @@ impl EasServer {
                         children.push(leaf(M::DstMsgId, new_id));
                         mv::SUCCESS
                     }
-                    Err(StoreError::UnknownFolder { .. } | StoreError::UnknownItem { .. }) => {
-                        mv::INVALID_SOURCE
-                    }
+                    Err(StoreError::UnknownFolder { .. } | StoreError::UnknownItem { .. }) => mv::INVALID_SOURCE,
                     Err(_) => mv::CANNOT_MOVE,
                 }
             };

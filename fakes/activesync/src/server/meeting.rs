@@ -35,22 +35,12 @@ impl EasServer {
         let mut results = Vec::new();
         for r in requests {
             let request_id = r.find(&["RequestId"]).unwrap_or("").trim().to_string();
-            let answer = r
-                .find(&["UserResponse"])
-                .and_then(|v| v.trim().parse::<u8>().ok());
+            let answer = r.find(&["UserResponse"]).and_then(|v| v.trim().parse::<u8>().ok());
             let send_response = r.child("SendResponse").is_some();
             let outcome = match answer {
-                Some(
-                    a @ (user_response::ACCEPTED
-                    | user_response::TENTATIVE
-                    | user_response::DECLINED),
-                ) => self.respond(
-                    ctx,
-                    &request_id,
-                    r.find(&["CollectionId"]).map(str::trim),
-                    a,
-                    send_response,
-                ),
+                Some(a @ (user_response::ACCEPTED | user_response::TENTATIVE | user_response::DECLINED)) => {
+                    self.respond(ctx, &request_id, r.find(&["CollectionId"]).map(str::trim), a, send_response)
+                }
                 _ => Err(st::INVALID_MEETING_REQUEST),
             };
             let mut children = vec![leaf(MR::RequestId, request_id.as_str())];
@@ -77,20 +67,12 @@ impl EasServer {
         send_response: bool,
     ) -> Result<Option<String>, u16> {
         let login = ctx.login.as_str();
-        let request = self
-            .store
-            .item(login, request_id)
-            .map_err(|_| st::INVALID_MEETING_REQUEST)?;
+        let request = self.store.item(login, request_id).map_err(|_| st::INVALID_MEETING_REQUEST)?;
         let folder_id = request_id.split(':').next().unwrap_or("");
-        if collection.is_some_and(|c| c != folder_id)
-            || request.message_class != message_class::MEETING_REQUEST
-        {
+        if collection.is_some_and(|c| c != folder_id) || request.message_class != message_class::MEETING_REQUEST {
             return Err(st::INVALID_MEETING_REQUEST);
         }
-        let calendar = self
-            .store
-            .folder_of_type(login, FolderType::Calendar)
-            .map_err(|_| st::MAILBOX_ERROR)?;
+        let calendar = self.store.folder_of_type(login, FolderType::Calendar).map_err(|_| st::MAILBOX_ERROR)?;
         let existing = self
             .store
             .items(login, &calendar.server_id)
@@ -100,24 +82,16 @@ impl EasServer {
         let calendar_id = match answer {
             user_response::DECLINED => {
                 if let Some(item) = existing {
-                    self.store
-                        .delete(login, &calendar.server_id, &item.server_id, false)
-                        .map_err(|_| st::MAILBOX_ERROR)?;
+                    self.store.delete(login, &calendar.server_id, &item.server_id, false).map_err(|_| st::MAILBOX_ERROR)?;
                 }
                 None
             }
             _ => {
-                let busy = if answer == user_response::ACCEPTED {
-                    2
-                } else {
-                    1
-                };
+                let busy = if answer == user_response::ACCEPTED { 2 } else { 1 };
                 Some(match existing {
                     Some(item) => {
                         self.store
-                            .update(login, &calendar.server_id, &item.server_id, |i| {
-                                i.busy_status = Some(busy)
-                            })
+                            .update(login, &calendar.server_id, &item.server_id, |i| i.busy_status = Some(busy))
                             .map_err(|_| st::MAILBOX_ERROR)?;
                         item.server_id
                     }
@@ -135,21 +109,14 @@ impl EasServer {
                             busy_status: Some(busy),
                             ..Default::default()
                         };
-                        self.store
-                            .add_item(login, &calendar.server_id, appointment)
-                            .map_err(|_| st::MAILBOX_ERROR)?
+                        self.store.add_item(login, &calendar.server_id, appointment).map_err(|_| st::MAILBOX_ERROR)?
                     }
                 })
             }
         };
-        let trash = self
-            .store
-            .folder_of_type(login, FolderType::DeletedItems)
-            .map_err(|_| st::MAILBOX_ERROR)?;
+        let trash = self.store.folder_of_type(login, FolderType::DeletedItems).map_err(|_| st::MAILBOX_ERROR)?;
         if folder_id != trash.server_id {
-            self.store
-                .move_item(login, folder_id, request_id, &trash.server_id)
-                .map_err(|_| st::MAILBOX_ERROR)?;
+            self.store.move_item(login, folder_id, request_id, &trash.server_id).map_err(|_| st::MAILBOX_ERROR)?;
         }
         if send_response && self.store.resolve(&request.from).is_some() {
             let (class, verb) = match answer {
@@ -158,20 +125,13 @@ impl EasServer {
                 _ => (message_class::MEETING_DECLINED, "Declined"),
             };
             let me = self.store.email_of(login).unwrap_or_default();
-            let mut reply = NewItem::email(
-                &me,
-                &request.from,
-                &format!("{verb}: {}", request.subject),
-                "",
-            );
+            let mut reply = NewItem::email(&me, &request.from, &format!("{verb}: {}", request.subject), "");
             reply.message_class = class.to_string();
             reply.uid = request.uid.clone();
             reply.start = request.start.clone();
             reply.end = request.end.clone();
             reply.date_received = self.now();
-            self.store
-                .deliver(&request.from, reply)
-                .map_err(|_| st::SERVER_ERROR)?;
+            self.store.deliver(&request.from, reply).map_err(|_| st::SERVER_ERROR)?;
         }
         Ok(calendar_id)
     }

@@ -107,9 +107,7 @@ fn header<'a>(h: &'a [(String, String)], name: &str) -> Option<&'a str> {
 fn boundary(content_type: &str) -> Option<String> {
     content_type.split(';').find_map(|p| {
         let (k, v) = p.trim().split_once('=')?;
-        k.trim()
-            .eq_ignore_ascii_case("boundary")
-            .then(|| v.trim().trim_matches('"').to_string())
+        k.trim().eq_ignore_ascii_case("boundary").then(|| v.trim().trim_matches('"').to_string())
     })
 }
 
@@ -123,9 +121,7 @@ fn unqp(body: &str, quoted_printable: bool) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'=' && i + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3])
-                .ok()
-                .and_then(|h| u8::from_str_radix(h, 16).ok());
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
             if let Some(b) = hex {
                 out.push(b);
                 i += 3;
@@ -139,22 +135,10 @@ fn unqp(body: &str, quoted_printable: bool) -> String {
 }
 
 /// The text/plain body and any text/calendar part of a (possibly multipart) entity.
-fn walk(
-    head: &[(String, String)],
-    body: &str,
-    text: &mut Option<String>,
-    calendar: &mut Option<String>,
-    depth: usize,
-) {
+fn walk(head: &[(String, String)], body: &str, text: &mut Option<String>, calendar: &mut Option<String>, depth: usize) {
     let content_type = header(head, "content-type").unwrap_or("text/plain");
-    let media = content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    let qp = header(head, "content-transfer-encoding")
-        .is_some_and(|e| e.eq_ignore_ascii_case("quoted-printable"));
+    let media = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let qp = header(head, "content-transfer-encoding").is_some_and(|e| e.eq_ignore_ascii_case("quoted-printable"));
     if media.starts_with("multipart/") && depth < 8 {
         let Some(b) = boundary(content_type) else {
             return;
@@ -287,10 +271,7 @@ mod tests {
     #[test]
     fn simple_messages_read() {
         let m = parse(b"From: Alice <alice@example.test>\r\nTo: \"Bob, B.\" <bob@example.test>, carol@example.test\r\nCc: dave@example.test\r\nSubject: Lunch\r\n  today\r\n\r\nSee you at noon.\r\n").unwrap();
-        assert_eq!(
-            m.to,
-            ["\"Bob, B.\" <bob@example.test>", "carol@example.test"]
-        );
+        assert_eq!(m.to, ["\"Bob, B.\" <bob@example.test>", "carol@example.test"]);
         assert_eq!(m.cc, ["dave@example.test"]);
         assert_eq!(m.subject, "Lunch today");
         assert_eq!(m.body, "See you at noon.");
@@ -311,9 +292,6 @@ mod tests {
         assert_eq!(item.uid, "uid-7");
         let reply = "From: alice@example.test\r\nTo: bob@example.test\r\nSubject: Accepted: Review\r\nContent-Type: text/calendar; method=REPLY\r\n\r\nBEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:uid-7\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:alice@example.test\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
         let m = parse(reply.as_bytes()).unwrap();
-        assert_eq!(
-            m.to_item("alice", "now").message_class,
-            "IPM.Schedule.Meeting.Resp.Pos"
-        );
+        assert_eq!(m.to_item("alice", "now").message_class, "IPM.Schedule.Meeting.Resp.Pos");
     }
 }

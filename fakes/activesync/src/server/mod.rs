@@ -154,17 +154,8 @@ impl Ctx {
 
 impl EasServer {
     pub fn new(env: FakeEnv, config: EasConfig, store: MemoryStore) -> Arc<EasServer> {
-        let state = ServerState {
-            policy: config.policy.clone(),
-            enforce_policy: config.enforce_policy,
-            ..ServerState::default()
-        };
-        Arc::new(EasServer {
-            env,
-            config,
-            store,
-            state: Mutex::new(state),
-        })
+        let state = ServerState { policy: config.policy.clone(), enforce_policy: config.enforce_policy, ..ServerState::default() };
+        Arc::new(EasServer { env, config, store, state: Mutex::new(state) })
     }
 
     pub fn config(&self) -> &EasConfig {
@@ -210,24 +201,14 @@ impl EasServer {
     }
 
     fn device_key(&self, user: &str, device_id: &str) -> DeviceKey {
-        let login = self
-            .store
-            .resolve(user)
-            .unwrap_or_else(|| user.to_ascii_lowercase());
+        let login = self.store.resolve(user).unwrap_or_else(|| user.to_ascii_lowercase());
         (login, device_id.to_ascii_lowercase())
     }
 
     /// Runs `f` on the device's state, creating the partnership on first contact.
-    pub(crate) fn with_device<T>(
-        &self,
-        key: &DeviceKey,
-        f: impl FnOnce(&mut DeviceState) -> T,
-    ) -> T {
+    pub(crate) fn with_device<T>(&self, key: &DeviceKey, f: impl FnOnce(&mut DeviceState) -> T) -> T {
         let mut state = self.lock();
-        let device = state
-            .devices
-            .entry(key.clone())
-            .or_insert_with(|| DeviceState::new(&key.0, &key.1));
+        let device = state.devices.entry(key.clone()).or_insert_with(|| DeviceState::new(&key.0, &key.1));
         f(device)
     }
 
@@ -244,9 +225,7 @@ impl EasServer {
     /// The store's time, or the server clock's when the store has none.
     pub(crate) fn now(&self) -> String {
         let t = self.env.clock.rfc3339();
-        t.strip_suffix('Z')
-            .map(|b| format!("{b}.000Z"))
-            .unwrap_or(t)
+        t.strip_suffix('Z').map(|b| format!("{b}.000Z")).unwrap_or(t)
     }
 
     // ----- control operations -----
@@ -269,22 +248,12 @@ impl EasServer {
     /// A device partnership as JSON (`null` when the server never saw the device).
     pub fn device_state(&self, user: &str, device_id: &str) -> serde_json::Value {
         let key = self.device_key(user, device_id);
-        self.lock()
-            .devices
-            .get(&key)
-            .map(DeviceState::to_json)
-            .unwrap_or(serde_json::Value::Null)
+        self.lock().devices.get(&key).map(DeviceState::to_json).unwrap_or(serde_json::Value::Null)
     }
 
     /// Every partnership as JSON.
     pub fn devices(&self) -> serde_json::Value {
-        serde_json::Value::Array(
-            self.lock()
-                .devices
-                .values()
-                .map(DeviceState::to_json)
-                .collect(),
-        )
+        serde_json::Value::Array(self.lock().devices.values().map(DeviceState::to_json).collect())
     }
 
     /// Removes a partnership: the device starts over (provisioning, key 0 syncs).
@@ -320,18 +289,9 @@ impl EasServer {
         };
         let resp = self.answer(req, user, &mut record).await;
         record.http_status = resp.status().as_u16();
-        if response::is_wbxml_content_type(
-            resp.headers()
-                .get(::http::header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or(""),
-        ) {
-            record.status = crate::decode(resp.body()).ok().and_then(|d| {
-                d.root
-                    .child("Status")
-                    .and_then(Element::text)
-                    .and_then(|s| s.parse().ok())
-            });
+        if response::is_wbxml_content_type(resp.headers().get(::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("")) {
+            record.status =
+                crate::decode(resp.body()).ok().and_then(|d| d.root.child("Status").and_then(Element::text).and_then(|s| s.parse().ok()));
         }
         let mut state = self.lock();
         if state.log.len() >= REQUEST_LOG_LIMIT {
@@ -348,19 +308,12 @@ impl EasServer {
         }
         match *req.method() {
             ::http::Method::OPTIONS => {
-                return response::options(
-                    &self.config.versions,
-                    SERVED_COMMANDS,
-                    &self.config.server_version_header,
-                )
+                return response::options(&self.config.versions, SERVED_COMMANDS, &self.config.server_version_header)
             }
             ::http::Method::POST => {}
             _ => {
                 let mut r = response::status(405);
-                r.headers_mut().insert(
-                    ::http::header::ALLOW,
-                    ::http::HeaderValue::from_static(response::ALLOWED_METHODS),
-                );
+                r.headers_mut().insert(::http::header::ALLOW, ::http::HeaderValue::from_static(response::ALLOWED_METHODS));
                 return r;
             }
         }
@@ -368,14 +321,10 @@ impl EasServer {
         match availability {
             Availability::Normal => {}
             Availability::Redirect { location } => return response::redirect(&location),
-            Availability::Unavailable { retry_after_secs } => {
-                return response::unavailable(retry_after_secs)
-            }
+            Availability::Unavailable { retry_after_secs } => return response::unavailable(retry_after_secs),
             Availability::Disabled => return response::status(eas_http::code::FORBIDDEN),
             Availability::Blocked => return response::status(eas_http::code::BLOCKED),
-            Availability::PasswordExpired => {
-                return response::status(eas_http::code::PASSWORD_EXPIRED)
-            }
+            Availability::PasswordExpired => return response::status(eas_http::code::PASSWORD_EXPIRED),
         }
         let parsed = match EasRequest::from_http(&req) {
             Ok(r) => r,
@@ -386,10 +335,7 @@ impl EasServer {
         record.protocol_version = Some(parsed.protocol_version);
         record.form = Some(parsed.form);
         if !self.config.versions.contains(&parsed.protocol_version) {
-            return response::bad_request(&format!(
-                "protocol version {} is not supported",
-                parsed.protocol_version
-            ));
+            return response::bad_request(&format!("protocol version {} is not supported", parsed.protocol_version));
         }
         let Some(login) = self.store.resolve(user) else {
             return response::status(eas_http::code::FORBIDDEN);
@@ -401,30 +347,18 @@ impl EasServer {
             if parsed.user_agent.is_some() {
                 d.user_agent = parsed.user_agent.clone();
             }
-            *d.commands
-                .entry(parsed.command.name().to_string())
-                .or_default() += 1;
+            *d.commands.entry(parsed.command.name().to_string()).or_default() += 1;
             d.last_command = Some(parsed.command);
             (d.wipe.active(), d.policy_key.clone(), d.policy_stale)
         });
-        let ctx = Ctx {
-            login,
-            key,
-            req: parsed,
-        };
+        let ctx = Ctx { login, key, req: parsed };
         if wipe && ctx.req.command != Command::Provision {
             return provisioning_signal(&ctx, common::REMOTE_WIPE_REQUESTED);
         }
-        if self.provisioning_required()
-            && !matches!(ctx.req.command, Command::Provision | Command::Ping)
-        {
+        if self.provisioning_required() && !matches!(ctx.req.command, Command::Provision | Command::Ping) {
             let sent = ctx.req.policy_key.as_deref().filter(|k| *k != "0");
             if sent.is_none() || sent != device_key.as_deref() {
-                let status = if sent.is_none() {
-                    common::DEVICE_NOT_PROVISIONED
-                } else {
-                    common::INVALID_POLICY_KEY
-                };
+                let status = if sent.is_none() { common::DEVICE_NOT_PROVISIONED } else { common::INVALID_POLICY_KEY };
                 return provisioning_signal(&ctx, status);
             }
             if stale {
@@ -438,9 +372,7 @@ impl EasServer {
         match ctx.req.command {
             Command::Provision => self.provision(ctx),
             Command::FolderSync => self.folder_sync(ctx),
-            Command::FolderCreate | Command::FolderDelete | Command::FolderUpdate => {
-                self.folder_change(ctx)
-            }
+            Command::FolderCreate | Command::FolderDelete | Command::FolderUpdate => self.folder_change(ctx),
             Command::Sync => self.sync(ctx).await,
             Command::Ping => self.ping(ctx).await,
             Command::GetItemEstimate => self.get_item_estimate(ctx),
@@ -458,20 +390,11 @@ impl EasServer {
 /// MeetingResponse and MoveItems keep their Status one level down.
 pub fn command_status(command: Command, status: Status) -> Option<Document> {
     if let (Some(root), Some(status_tag)) = (command.root_tag(), command.root_status_tag()) {
-        return Some(Document::new(el(
-            root,
-            [leaf(status_tag, status.to_string())],
-        )));
+        return Some(Document::new(el(root, [leaf(status_tag, status.to_string())])));
     }
     match command {
-        Command::MeetingResponse => Some(Document::new(el(
-            MR::MeetingResponse,
-            [el(MR::Result, [leaf(MR::Status, status.to_string())])],
-        ))),
-        Command::MoveItems => Some(Document::new(el(
-            Move::MoveItems,
-            [el(Move::Response, [leaf(Move::Status, status.to_string())])],
-        ))),
+        Command::MeetingResponse => Some(Document::new(el(MR::MeetingResponse, [el(MR::Result, [leaf(MR::Status, status.to_string())])]))),
+        Command::MoveItems => Some(Document::new(el(Move::MoveItems, [el(Move::Response, [leaf(Move::Status, status.to_string())])]))),
         _ => None,
     }
 }

@@ -56,31 +56,19 @@ impl EasServer {
             if h < self.config.heartbeat_min_secs {
                 return ping_status(
                     st::HEARTBEAT_OUT_OF_RANGE,
-                    vec![leaf(
-                        P::HeartbeatInterval,
-                        self.config.heartbeat_min_secs.to_string(),
-                    )],
+                    vec![leaf(P::HeartbeatInterval, self.config.heartbeat_min_secs.to_string())],
                 );
             }
             if h > self.config.heartbeat_max_secs {
                 return ping_status(
                     st::HEARTBEAT_OUT_OF_RANGE,
-                    vec![leaf(
-                        P::HeartbeatInterval,
-                        self.config.heartbeat_max_secs.to_string(),
-                    )],
+                    vec![leaf(P::HeartbeatInterval, self.config.heartbeat_max_secs.to_string())],
                 );
             }
         }
         if let Some(f) = &folders {
             if f.len() > self.config.ping_max_folders as usize {
-                return ping_status(
-                    st::TOO_MANY_FOLDERS,
-                    vec![leaf(
-                        P::MaxFolders,
-                        self.config.ping_max_folders.to_string(),
-                    )],
-                );
+                return ping_status(st::TOO_MANY_FOLDERS, vec![leaf(P::MaxFolders, self.config.ping_max_folders.to_string())]);
             }
         }
         let (heartbeat, folders) = self.with_device(&ctx.key, |d| {
@@ -90,14 +78,7 @@ impl EasServer {
             if let Some(f) = &folders {
                 d.ping_folders = f.clone();
             }
-            (
-                d.heartbeat,
-                if d.ping_folders.is_empty() {
-                    None
-                } else {
-                    Some(d.ping_folders.clone())
-                },
-            )
+            (d.heartbeat, if d.ping_folders.is_empty() { None } else { Some(d.ping_folders.clone()) })
         });
         let (Some(heartbeat), Some(folders)) = (heartbeat, folders) else {
             return ping_status(st::MISSING_PARAMETERS, vec![]);
@@ -141,26 +122,14 @@ impl EasServer {
 
     /// The monitored folders with something the device has not synced. `Err` when a folder
     /// has disappeared.
-    fn changed_folders(
-        &self,
-        ctx: &Ctx,
-        folders: &[(String, String)],
-        baseline: &BTreeMap<String, u64>,
-    ) -> Result<Vec<String>, ()> {
+    fn changed_folders(&self, ctx: &Ctx, folders: &[(String, String)], baseline: &BTreeMap<String, u64>) -> Result<Vec<String>, ()> {
         let mut out = Vec::new();
         for (id, _) in folders {
             let items = self.store.items(&ctx.login, id).map_err(|_| ())?;
-            let state = self.with_device(&ctx.key, |d| {
-                d.collections
-                    .get(id)
-                    .map(|c| (c.known.clone(), c.hidden.clone()))
-            });
+            let state = self.with_device(&ctx.key, |d| d.collections.get(id).map(|c| (c.known.clone(), c.hidden.clone())));
             let changed = match state {
                 Some((known, hidden)) => !pending(&items, &known, &hidden).is_empty(),
-                None => {
-                    self.store.folder_seq(&ctx.login, id).map_err(|_| ())?
-                        > baseline.get(id).copied().unwrap_or(0)
-                }
+                None => self.store.folder_seq(&ctx.login, id).map_err(|_| ())? > baseline.get(id).copied().unwrap_or(0),
             };
             if changed {
                 out.push(id.clone());

@@ -20,10 +20,7 @@ use crate::{el, empty, leaf, Element, Provision as P, Settings as S};
 use mailconform_sim::Response;
 
 fn provision_status(status: Status) -> Response {
-    response::wbxml(&doc(
-        P::Provision,
-        vec![leaf(P::Status, status.to_string())],
-    ))
+    response::wbxml(&doc(P::Provision, vec![leaf(P::Status, status.to_string())]))
 }
 
 impl EasServer {
@@ -47,13 +44,7 @@ impl EasServer {
                 }
                 Some(remote_wipe_ack::FAILED) => {
                     self.with_device(&ctx.key, |d| d.wipe = WipeState::Failed);
-                    response::wbxml(&doc(
-                        P::Provision,
-                        vec![
-                            leaf(P::Status, provision::PROTOCOL_ERROR.to_string()),
-                            empty(P::RemoteWipe),
-                        ],
-                    ))
+                    response::wbxml(&doc(P::Provision, vec![leaf(P::Status, provision::PROTOCOL_ERROR.to_string()), empty(P::RemoteWipe)]))
                 }
                 _ => provision_status(provision::PROTOCOL_ERROR),
             };
@@ -61,24 +52,14 @@ impl EasServer {
 
         // A pending wipe answers every other Provision.
         if self.with_device(&ctx.key, |d| d.wipe.active()) {
-            return response::wbxml(&doc(
-                P::Provision,
-                vec![
-                    leaf(P::Status, provision::SUCCESS.to_string()),
-                    empty(P::RemoteWipe),
-                ],
-            ));
+            return response::wbxml(&doc(P::Provision, vec![leaf(P::Status, provision::SUCCESS.to_string()), empty(P::RemoteWipe)]));
         }
 
         let device_info = root.child("DeviceInformation");
         if let Some(info) = device_info {
             let fields: Vec<(String, String)> = info
                 .find_element(&["Set"])
-                .map(|set| {
-                    set.elements()
-                        .map(|e| (e.name().to_string(), e.text().unwrap_or("").to_string()))
-                        .collect()
-                })
+                .map(|set| set.elements().map(|e| (e.name().to_string(), e.text().unwrap_or("").to_string())).collect())
                 .unwrap_or_default();
             self.with_device(&ctx.key, |d| d.device_information.extend(fields));
         }
@@ -89,17 +70,9 @@ impl EasServer {
         if device_info.is_some() {
             out.push(el(S::DeviceInformation, [leaf(S::Status, "1")]));
         }
-        let policy_type = policy_el
-            .find(&["PolicyType"])
-            .unwrap_or("")
-            .trim()
-            .to_string();
+        let policy_type = policy_el.find(&["PolicyType"]).unwrap_or("").trim().to_string();
         let acked_key = policy_el.find(&["PolicyKey"]).map(|k| k.trim().to_string());
-        if acked_key.is_none()
-            && device_info.is_none()
-            && version >= ProtocolVersion::V14_1
-            && self.config.require_device_information
-        {
+        if acked_key.is_none() && device_info.is_none() && version >= ProtocolVersion::V14_1 && self.config.require_device_information {
             return provision_status(common::DEVICE_INFORMATION_REQUIRED);
         }
         let valid_type = policy_type == policy_type_for(version)
@@ -110,13 +83,7 @@ impl EasServer {
             out.push(el(P::Policies, [el(P::Policy, policy_children)]));
         };
         if !valid_type {
-            answer(
-                &mut out,
-                vec![
-                    leaf(P::PolicyType, policy_type),
-                    leaf(P::Status, policy::UNKNOWN_POLICY_TYPE.to_string()),
-                ],
-            );
+            answer(&mut out, vec![leaf(P::PolicyType, policy_type), leaf(P::Status, policy::UNKNOWN_POLICY_TYPE.to_string())]);
             return response::wbxml(&doc(P::Provision, out));
         }
         let Some(configured) = self.device_policy() else {
@@ -124,13 +91,7 @@ impl EasServer {
                 d.no_policy = true;
                 d.policy_stale = false;
             });
-            answer(
-                &mut out,
-                vec![
-                    leaf(P::PolicyType, policy_type),
-                    leaf(P::Status, policy::NO_POLICY.to_string()),
-                ],
-            );
+            answer(&mut out, vec![leaf(P::PolicyType, policy_type), leaf(P::Status, policy::NO_POLICY.to_string())]);
             return response::wbxml(&doc(P::Provision, out));
         };
 
@@ -146,35 +107,21 @@ impl EasServer {
                 };
                 answer(
                     &mut out,
-                    vec![
-                        leaf(P::PolicyType, policy_type),
-                        leaf(P::Status, policy::SUCCESS.to_string()),
-                        leaf(P::PolicyKey, temp),
-                        data,
-                    ],
+                    vec![leaf(P::PolicyType, policy_type), leaf(P::Status, policy::SUCCESS.to_string()), leaf(P::PolicyKey, temp), data],
                 );
                 response::wbxml(&doc(P::Provision, out))
             }
             Some(key) => {
                 // Phase 2: the acknowledgement.
-                let client_status: Option<Status> = policy_el
-                    .find(&["Status"])
-                    .and_then(|s| s.trim().parse().ok());
-                let (pending, current) =
-                    self.with_device(&ctx.key, |d| (d.pending_key.clone(), d.policy_key.clone()));
+                let client_status: Option<Status> = policy_el.find(&["Status"]).and_then(|s| s.trim().parse().ok());
+                let (pending, current) = self.with_device(&ctx.key, |d| (d.pending_key.clone(), d.policy_key.clone()));
                 let final_key = if pending.as_deref() == Some(key.as_str()) {
                     None
                 } else if current.as_deref() == Some(key.as_str()) {
                     // A repeated acknowledgement (its answer was lost): the same final key.
                     current.clone()
                 } else {
-                    answer(
-                        &mut out,
-                        vec![
-                            leaf(P::PolicyType, policy_type),
-                            leaf(P::Status, policy::WRONG_POLICY_KEY.to_string()),
-                        ],
-                    );
+                    answer(&mut out, vec![leaf(P::PolicyType, policy_type), leaf(P::Status, policy::WRONG_POLICY_KEY.to_string())]);
                     return response::wbxml(&doc(P::Provision, out));
                 };
                 match client_status {
@@ -200,11 +147,7 @@ impl EasServer {
                 });
                 answer(
                     &mut out,
-                    vec![
-                        leaf(P::PolicyType, policy_type),
-                        leaf(P::Status, policy::SUCCESS.to_string()),
-                        leaf(P::PolicyKey, final_key),
-                    ],
+                    vec![leaf(P::PolicyType, policy_type), leaf(P::Status, policy::SUCCESS.to_string()), leaf(P::PolicyKey, final_key)],
                 );
                 response::wbxml(&doc(P::Provision, out))
             }

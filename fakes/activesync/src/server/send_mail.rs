@@ -43,18 +43,10 @@ impl EasServer {
                     .map(<[u8]>::to_vec)
                     .or_else(|| mime_el.text().map(|t| t.as_bytes().to_vec()))
                     .ok_or(common::INVALID_MIME)?;
-                let source = root.child("Source").map(|s| {
-                    (
-                        s.find(&["FolderId"]).map(|v| v.trim().to_string()),
-                        s.find(&["ItemId"]).map(|v| v.trim().to_string()),
-                    )
-                });
-                (
-                    raw,
-                    root.child("SaveInSentItems").is_some(),
-                    source,
-                    root.child("ReplaceMime").is_some(),
-                )
+                let source = root
+                    .child("Source")
+                    .map(|s| (s.find(&["FolderId"]).map(|v| v.trim().to_string()), s.find(&["ItemId"]).map(|v| v.trim().to_string())));
+                (raw, root.child("SaveInSentItems").is_some(), source, root.child("ReplaceMime").is_some())
             }
             (None, Some(raw)) => {
                 let p = &ctx.req.params;
@@ -68,10 +60,7 @@ impl EasServer {
         if smart {
             let (_, item_id) = source.ok_or(common::INVALID_XML)?;
             let item_id = item_id.ok_or(common::INVALID_XML)?;
-            let original = self
-                .store
-                .item(&ctx.login, &item_id)
-                .map_err(|_| common::ITEM_NOT_FOUND)?;
+            let original = self.store.item(&ctx.login, &item_id).map_err(|_| common::ITEM_NOT_FOUND)?;
             if !replace_mime {
                 message.body = format!(
                     "{}\r\n\r\n-----Original Message-----\r\nFrom: {}\r\nSubject: {}\r\n\r\n{}",
@@ -82,29 +71,19 @@ impl EasServer {
         if message.recipients().next().is_none() {
             return Err(common::MESSAGE_HAS_NO_RECIPIENT);
         }
-        let sender = self
-            .store
-            .email_of(&ctx.login)
-            .map_err(|_| common::SERVER_ERROR)?;
+        let sender = self.store.email_of(&ctx.login).map_err(|_| common::SERVER_ERROR)?;
         let from = message.from.clone().unwrap_or_else(|| sender.clone());
         let now = self.now();
         for rcpt in message.recipients() {
             if self.store.resolve(rcpt).is_some() {
-                self.store
-                    .deliver(rcpt, message.to_item(&from, &now))
-                    .map_err(|_| common::MAIL_SUBMISSION_FAILED)?;
+                self.store.deliver(rcpt, message.to_item(&from, &now)).map_err(|_| common::MAIL_SUBMISSION_FAILED)?;
             }
         }
         if save {
-            let sent = self
-                .store
-                .folder_of_type(&ctx.login, FolderType::SentItems)
-                .map_err(|_| common::SERVER_ERROR)?;
+            let sent = self.store.folder_of_type(&ctx.login, FolderType::SentItems).map_err(|_| common::SERVER_ERROR)?;
             let mut copy = message.to_item(&from, &now);
             copy.read = true;
-            self.store
-                .add_item(&ctx.login, &sent.server_id, copy)
-                .map_err(|_| common::SERVER_ERROR)?;
+            self.store.add_item(&ctx.login, &sent.server_id, copy).map_err(|_| common::SERVER_ERROR)?;
         }
         Ok(())
     }

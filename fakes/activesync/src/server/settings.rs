@@ -20,10 +20,7 @@ impl EasServer {
         };
         let parts: Vec<&Element> = root.elements().collect();
         if parts.is_empty() {
-            return response::wbxml(&doc(
-                S::Settings,
-                vec![leaf(S::Status, st::PROTOCOL_ERROR.to_string())],
-            ));
+            return response::wbxml(&doc(S::Settings, vec![leaf(S::Status, st::PROTOCOL_ERROR.to_string())]));
         }
         let ok = || leaf(S::Status, st::SUCCESS.to_string());
         let mut out = vec![ok()];
@@ -31,15 +28,10 @@ impl EasServer {
             let answer = match part.name() {
                 "DeviceInformation" => {
                     let Some(set) = part.child("Set") else {
-                        return response::wbxml(&doc(
-                            S::Settings,
-                            vec![leaf(S::Status, st::PROTOCOL_ERROR.to_string())],
-                        ));
+                        return response::wbxml(&doc(S::Settings, vec![leaf(S::Status, st::PROTOCOL_ERROR.to_string())]));
                     };
-                    let fields: Vec<(String, String)> = set
-                        .elements()
-                        .map(|e| (e.name().to_string(), e.text().unwrap_or("").to_string()))
-                        .collect();
+                    let fields: Vec<(String, String)> =
+                        set.elements().map(|e| (e.name().to_string(), e.text().unwrap_or("").to_string())).collect();
                     self.with_device(&ctx.key, |d| d.device_information.extend(fields));
                     el(S::DeviceInformation, [ok()])
                 }
@@ -56,23 +48,14 @@ impl EasServer {
                                         leaf(S::UserDisplayName, ctx.login.as_str()),
                                         el(
                                             S::EmailAddresses,
-                                            [
-                                                leaf(S::SMTPAddress, email.as_str()),
-                                                leaf(S::PrimarySmtpAddress, email.as_str()),
-                                            ],
+                                            [leaf(S::SMTPAddress, email.as_str()), leaf(S::PrimarySmtpAddress, email.as_str())],
                                         ),
                                     ],
                                 )],
                             )],
                         )
                     } else {
-                        el(
-                            S::Get,
-                            [el(
-                                S::EmailAddresses,
-                                [leaf(S::SMTPAddress, email.as_str())],
-                            )],
-                        )
+                        el(S::Get, [el(S::EmailAddresses, [leaf(S::SMTPAddress, email.as_str())])])
                     };
                     el(S::UserInformation, [ok(), get])
                 }
@@ -84,16 +67,8 @@ impl EasServer {
                     }
                 }
                 "DevicePassword" => el(S::DevicePassword, [ok()]),
-                "RightsManagementInformation" => el(
-                    S::RightsManagementInformation,
-                    [ok(), el(S::Get, Vec::<Element>::new())],
-                ),
-                _ => {
-                    return response::wbxml(&doc(
-                        S::Settings,
-                        vec![leaf(S::Status, st::PROTOCOL_ERROR.to_string())],
-                    ))
-                }
+                "RightsManagementInformation" => el(S::RightsManagementInformation, [ok(), el(S::Get, Vec::<Element>::new())]),
+                _ => return response::wbxml(&doc(S::Settings, vec![leaf(S::Status, st::PROTOCOL_ERROR.to_string())])),
             };
             out.push(answer);
         }

@@ -49,14 +49,7 @@ struct CollectionOut {
 
 fn collection_status(key: &str, id: &str, status: Status) -> CollectionOut {
     CollectionOut {
-        element: el(
-            A::Collection,
-            [
-                leaf(A::SyncKey, key),
-                leaf(A::CollectionId, id),
-                leaf(A::Status, status.to_string()),
-            ],
-        ),
+        element: el(A::Collection, [leaf(A::SyncKey, key), leaf(A::CollectionId, id), leaf(A::Status, status.to_string())]),
         interesting: true,
     }
 }
@@ -101,10 +94,7 @@ impl EasServer {
                 let Ok(minutes) = w.trim().parse::<u32>() else {
                     return global_status(st::PROTOCOL_ERROR, None);
                 };
-                let (min, max) = (
-                    self.config.heartbeat_min_secs.div_ceil(60).max(1),
-                    self.config.heartbeat_max_secs / 60,
-                );
+                let (min, max) = (self.config.heartbeat_min_secs.div_ceil(60).max(1), self.config.heartbeat_max_secs / 60);
                 if minutes < min {
                     return global_status(st::INVALID_WAIT_OR_HEARTBEAT, Some(min));
                 }
@@ -118,32 +108,20 @@ impl EasServer {
                     return global_status(st::PROTOCOL_ERROR, None);
                 };
                 if secs < self.config.heartbeat_min_secs {
-                    return global_status(
-                        st::INVALID_WAIT_OR_HEARTBEAT,
-                        Some(self.config.heartbeat_min_secs),
-                    );
+                    return global_status(st::INVALID_WAIT_OR_HEARTBEAT, Some(self.config.heartbeat_min_secs));
                 }
                 if secs > self.config.heartbeat_max_secs {
-                    return global_status(
-                        st::INVALID_WAIT_OR_HEARTBEAT,
-                        Some(self.config.heartbeat_max_secs),
-                    );
+                    return global_status(st::INVALID_WAIT_OR_HEARTBEAT, Some(self.config.heartbeat_max_secs));
                 }
                 Some(Duration::from_secs(u64::from(secs)))
             }
             (None, None) => None,
         };
-        let collections: Vec<Element> = root
-            .find_all(&["Collections", "Collection"])
-            .into_iter()
-            .cloned()
-            .collect();
+        let collections: Vec<Element> = root.find_all(&["Collections", "Collection"]).into_iter().cloned().collect();
         if collections.is_empty() {
             return global_status(st::REQUEST_INCOMPLETE, None);
         }
-        let global_window = root
-            .find(&["WindowSize"])
-            .and_then(|w| w.trim().parse::<u32>().ok());
+        let global_window = root.find(&["WindowSize"]).and_then(|w| w.trim().parse::<u32>().ok());
         if ctx.req.body.is_some() {
             self.with_device(&ctx.key, |d| d.last_sync = Some(request.clone()));
         }
@@ -155,10 +133,7 @@ impl EasServer {
         let deadline = interval.map(|d| self.env.clock.now() + d);
         let mut first = true;
         loop {
-            let outs: Vec<CollectionOut> = collections
-                .iter()
-                .map(|c| self.sync_collection(ctx, c, global_window, first))
-                .collect();
+            let outs: Vec<CollectionOut> = collections.iter().map(|c| self.sync_collection(ctx, c, global_window, first)).collect();
             first = false;
             let interesting = outs.iter().any(|o| o.interesting);
             if interesting || deadline.is_none() {
@@ -194,18 +169,12 @@ impl EasServer {
         let extra: Vec<Element> = last
             .find_all(&["Collections", "Collection"])
             .into_iter()
-            .filter(|c| {
-                c.find(&["CollectionId"])
-                    .is_some_and(|id| !named.contains(id))
-            })
+            .filter(|c| c.find(&["CollectionId"]).is_some_and(|id| !named.contains(id)))
             .cloned()
             .collect();
         let has_collections = merged.root.child("Collections").is_some();
         if !has_collections {
-            merged
-                .root
-                .children
-                .push(el(A::Collections, Vec::<Element>::new()).into());
+            merged.root.children.push(el(A::Collections, Vec::<Element>::new()).into());
         }
         for node in merged.root.children.iter_mut() {
             if let crate::Node::Element(e) = node {
@@ -214,31 +183,13 @@ impl EasServer {
                 }
             }
         }
-        merged
-            .root
-            .children
-            .retain(|n| !matches!(n, crate::Node::Element(e) if e.name() == "Partial"));
+        merged.root.children.retain(|n| !matches!(n, crate::Node::Element(e) if e.name() == "Partial"));
         merged
     }
 
-    fn sync_collection(
-        &self,
-        ctx: &Ctx,
-        coll: &Element,
-        global_window: Option<u32>,
-        apply_client_commands: bool,
-    ) -> CollectionOut {
-        let (Some(key), Some(id)) = (
-            coll.find(&["SyncKey"]).map(str::trim),
-            coll.find(&["CollectionId"]).map(str::trim),
-        ) else {
-            return CollectionOut {
-                element: el(
-                    A::Collection,
-                    [leaf(A::Status, st::PROTOCOL_ERROR.to_string())],
-                ),
-                interesting: true,
-            };
+    fn sync_collection(&self, ctx: &Ctx, coll: &Element, global_window: Option<u32>, apply_client_commands: bool) -> CollectionOut {
+        let (Some(key), Some(id)) = (coll.find(&["SyncKey"]).map(str::trim), coll.find(&["CollectionId"]).map(str::trim)) else {
+            return CollectionOut { element: el(A::Collection, [leaf(A::Status, st::PROTOCOL_ERROR.to_string())]), interesting: true };
         };
         let folder = match self.store.folder(&ctx.login, id) {
             Ok(f) => f,
@@ -261,8 +212,7 @@ impl EasServer {
             if sent_options.is_some() {
                 c.options = sent_options.clone();
             }
-            c.base_for(key)
-                .map(|base| (base, c.hidden.clone(), c.options.clone(), c.key.clone()))
+            c.base_for(key).map(|base| (base, c.hidden.clone(), c.options.clone(), c.key.clone()))
         });
         let Some((base, mut hidden, options, current_key)) = state else {
             return collection_status("0", id, st::INVALID_SYNC_KEY);
@@ -271,24 +221,10 @@ impl EasServer {
         let version = ctx.version();
         let mut known: Known = base.clone();
         let mut responses: Vec<Element> = Vec::new();
-        let client_commands: Vec<&Element> = if apply_client_commands {
-            coll.child("Commands")
-                .map(|c| c.elements().collect())
-                .unwrap_or_default()
-        } else {
-            Vec::new()
-        };
+        let client_commands: Vec<&Element> =
+            if apply_client_commands { coll.child("Commands").map(|c| c.elements().collect()).unwrap_or_default() } else { Vec::new() };
         for command in &client_commands {
-            if let Some(r) = self.client_command(
-                ctx,
-                &folder,
-                coll,
-                command,
-                &mut known,
-                &mut hidden,
-                pref,
-                version,
-            ) {
+            if let Some(r) = self.client_command(ctx, &folder, coll, command, &mut known, &mut hidden, pref, version) {
                 responses.push(r);
             }
         }
@@ -316,20 +252,14 @@ impl EasServer {
                         known.insert(item.server_id.clone(), item.version);
                         outgoing.push(el(
                             A::Add,
-                            [
-                                leaf(A::ServerId, item.server_id.as_str()),
-                                el(A::ApplicationData, appdata::render(&item, pref, version)),
-                            ],
+                            [leaf(A::ServerId, item.server_id.as_str()), el(A::ApplicationData, appdata::render(&item, pref, version))],
                         ));
                     }
                     Pending::Change(item) => {
                         known.insert(item.server_id.clone(), item.version);
                         outgoing.push(el(
                             A::Change,
-                            [
-                                leaf(A::ServerId, item.server_id.as_str()),
-                                el(A::ApplicationData, appdata::render(&item, pref, version)),
-                            ],
+                            [leaf(A::ServerId, item.server_id.as_str()), el(A::ApplicationData, appdata::render(&item, pref, version))],
                         ));
                     }
                     Pending::Delete(sid) => {
@@ -350,11 +280,7 @@ impl EasServer {
             }
         });
         let interesting = changed || more || new_key != current_key || key != current_key;
-        let mut children = vec![
-            leaf(A::SyncKey, new_key),
-            leaf(A::CollectionId, id),
-            leaf(A::Status, st::SUCCESS.to_string()),
-        ];
+        let mut children = vec![leaf(A::SyncKey, new_key), leaf(A::CollectionId, id), leaf(A::Status, st::SUCCESS.to_string())];
         if more {
             children.push(empty(A::MoreAvailable));
         }
@@ -364,10 +290,7 @@ impl EasServer {
         if !responses.is_empty() {
             children.push(el(A::Responses, responses));
         }
-        CollectionOut {
-            element: el(A::Collection, children),
-            interesting,
-        }
+        CollectionOut { element: el(A::Collection, children), interesting }
     }
 
     /// Applies one client operation; returns its `Responses` entry when there is one (Add and
@@ -404,28 +327,11 @@ impl EasServer {
                 };
                 Some(match added {
                     Some(sid) => {
-                        let v = self
-                            .store
-                            .item(&ctx.login, &sid)
-                            .map(|i| i.version)
-                            .unwrap_or(1);
+                        let v = self.store.item(&ctx.login, &sid).map(|i| i.version).unwrap_or(1);
                         known.insert(sid.clone(), v);
-                        el(
-                            A::Add,
-                            [
-                                leaf(A::ClientId, client_id),
-                                leaf(A::ServerId, sid),
-                                leaf(A::Status, st::SUCCESS.to_string()),
-                            ],
-                        )
+                        el(A::Add, [leaf(A::ClientId, client_id), leaf(A::ServerId, sid), leaf(A::Status, st::SUCCESS.to_string())])
                     }
-                    None => el(
-                        A::Add,
-                        [
-                            leaf(A::ClientId, client_id),
-                            leaf(A::Status, st::CONVERSION_ERROR.to_string()),
-                        ],
-                    ),
+                    None => el(A::Add, [leaf(A::ClientId, client_id), leaf(A::Status, st::CONVERSION_ERROR.to_string())]),
                 })
             }
             "Change" => {
@@ -433,12 +339,7 @@ impl EasServer {
                 let app = command.child("ApplicationData");
                 let now = self.store.now();
                 let updated = match app {
-                    Some(app) => self
-                        .store
-                        .update(&ctx.login, fid, &sid, |i| {
-                            appdata::apply_change(i, app, &now)
-                        })
-                        .ok(),
+                    Some(app) => self.store.update(&ctx.login, fid, &sid, |i| appdata::apply_change(i, app, &now)).ok(),
                     None => None,
                 };
                 match updated {
@@ -446,32 +347,18 @@ impl EasServer {
                         known.insert(sid, item.version);
                         None
                     }
-                    None => Some(el(
-                        A::Change,
-                        [
-                            leaf(A::ServerId, sid),
-                            leaf(A::Status, st::OBJECT_NOT_FOUND.to_string()),
-                        ],
-                    )),
+                    None => Some(el(A::Change, [leaf(A::ServerId, sid), leaf(A::Status, st::OBJECT_NOT_FOUND.to_string())])),
                 }
             }
             "Delete" => {
                 let sid = server_id.unwrap_or_default();
-                let as_moves = coll
-                    .child("DeletesAsMoves")
-                    .is_none_or(|e| e.text().map(str::trim) != Some("0"));
+                let as_moves = coll.child("DeletesAsMoves").is_none_or(|e| e.text().map(str::trim) != Some("0"));
                 let trash = if as_moves && folder.folder_type != FolderType::DeletedItems {
-                    self.store
-                        .folder_of_type(&ctx.login, FolderType::DeletedItems)
-                        .ok()
-                        .map(|f| f.server_id)
+                    self.store.folder_of_type(&ctx.login, FolderType::DeletedItems).ok().map(|f| f.server_id)
                 } else {
                     None
                 };
-                match self
-                    .store
-                    .remove(&ctx.login, fid, &sid, true, trash.as_deref())
-                {
+                match self.store.remove(&ctx.login, fid, &sid, true, trash.as_deref()) {
                     Ok(DeleteOutcome::KeptOnServer) => {
                         known.remove(&sid);
                         hidden.insert(sid);
@@ -481,13 +368,7 @@ impl EasServer {
                         known.remove(&sid);
                         None
                     }
-                    Err(_) => Some(el(
-                        A::Delete,
-                        [
-                            leaf(A::ServerId, sid),
-                            leaf(A::Status, st::OBJECT_NOT_FOUND.to_string()),
-                        ],
-                    )),
+                    Err(_) => Some(el(A::Delete, [leaf(A::ServerId, sid), leaf(A::Status, st::OBJECT_NOT_FOUND.to_string())])),
                 }
             }
             "Fetch" => {
@@ -501,13 +382,7 @@ impl EasServer {
                             el(A::ApplicationData, appdata::render(&item, pref, version)),
                         ],
                     ),
-                    _ => el(
-                        A::Fetch,
-                        [
-                            leaf(A::ServerId, sid),
-                            leaf(A::Status, st::OBJECT_NOT_FOUND.to_string()),
-                        ],
-                    ),
+                    _ => el(A::Fetch, [leaf(A::ServerId, sid), leaf(A::Status, st::OBJECT_NOT_FOUND.to_string())]),
                 })
             }
             _ => None,
@@ -523,13 +398,7 @@ impl EasServer {
         };
         let collections = root.find_all(&["Collections", "Collection"]);
         if collections.is_empty() {
-            return response::wbxml(&doc(
-                G::GetItemEstimate,
-                vec![el(
-                    G::Response,
-                    [leaf(G::Status, ge::INVALID_COLLECTION.to_string())],
-                )],
-            ));
+            return response::wbxml(&doc(G::GetItemEstimate, vec![el(G::Response, [leaf(G::Status, ge::INVALID_COLLECTION.to_string())])]));
         }
         let mut responses = Vec::new();
         for c in collections {
@@ -540,10 +409,7 @@ impl EasServer {
                 if let Some(n) = estimate {
                     coll.push(leaf(G::Estimate, n.to_string()));
                 }
-                el(
-                    G::Response,
-                    [leaf(G::Status, status.to_string()), el(G::Collection, coll)],
-                )
+                el(G::Response, [leaf(G::Status, status.to_string()), el(G::Collection, coll)])
             };
             if self.store.folder(&ctx.login, &id).is_err() {
                 responses.push(answer(ge::INVALID_COLLECTION, None));
@@ -569,10 +435,7 @@ impl EasServer {
                 continue;
             };
             let items = self.store.items(&ctx.login, &id).unwrap_or_default();
-            responses.push(answer(
-                ge::SUCCESS,
-                Some(pending(&items, &base, &state.hidden).len()),
-            ));
+            responses.push(answer(ge::SUCCESS, Some(pending(&items, &base, &state.hidden).len())));
         }
         response::wbxml(&doc(G::GetItemEstimate, responses))
     }

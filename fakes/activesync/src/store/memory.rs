@@ -68,11 +68,7 @@ struct FolderState {
 impl FolderState {
     fn record(&mut self, kind: ChangeKind, server_id: &str) {
         self.seq += 1;
-        self.log.push(Change {
-            seq: self.seq,
-            kind,
-            server_id: server_id.to_string(),
-        });
+        self.log.push(Change { seq: self.seq, kind, server_id: server_id.to_string() });
     }
 
     fn item_number(&self, server_id: &str) -> Option<u64> {
@@ -108,26 +104,15 @@ impl Mailbox {
     }
 
     /// [`Self::existing_folder`], to change.
-    fn existing_folder_mut(
-        &mut self,
-        user: &str,
-        id: &str,
-    ) -> Result<&mut FolderState, StoreError> {
+    fn existing_folder_mut(&mut self, user: &str, id: &str) -> Result<&mut FolderState, StoreError> {
         self.folder_mut(id).ok_or_else(|| unknown_folder(user, id))
     }
 
     /// The folder `folder_id` and the number in it of the item `server_id`, to change: the
     /// error names the folder when it is missing, else the item.
-    fn existing_item_mut(
-        &mut self,
-        user: &str,
-        folder_id: &str,
-        server_id: &str,
-    ) -> Result<(&mut FolderState, u64), StoreError> {
+    fn existing_item_mut(&mut self, user: &str, folder_id: &str, server_id: &str) -> Result<(&mut FolderState, u64), StoreError> {
         let f = self.existing_folder_mut(user, folder_id)?;
-        let n = f
-            .item_number(server_id)
-            .ok_or_else(|| unknown_item(folder_id, server_id))?;
+        let n = f.item_number(server_id).ok_or_else(|| unknown_item(folder_id, server_id))?;
         Ok((f, n))
     }
 }
@@ -183,36 +168,14 @@ impl MemoryStore {
         }
         let mut folders = BTreeMap::new();
         for (id, name, t) in DEFAULT_FOLDERS {
-            let folder = Folder {
-                server_id: id.to_string(),
-                parent_id: "0".into(),
-                display_name: name.to_string(),
-                folder_type: *t,
-            };
-            folders.insert(
-                id.parse().unwrap_or(0),
-                FolderState {
-                    folder,
-                    items: BTreeMap::new(),
-                    next_item: 1,
-                    seq: 0,
-                    log: Vec::new(),
-                },
-            );
+            let folder = Folder { server_id: id.to_string(), parent_id: "0".into(), display_name: name.to_string(), folder_type: *t };
+            folders.insert(id.parse().unwrap_or(0), FolderState { folder, items: BTreeMap::new(), next_item: 1, seq: 0, log: Vec::new() });
         }
         let next_folder = DEFAULT_FOLDERS.len() as u64 + 1;
         let (signal, _) = watch::channel(0);
-        inner.users.insert(
-            key,
-            Mailbox {
-                login: login.to_string(),
-                email: email.to_string(),
-                folders,
-                next_folder,
-                hierarchy_seq: 1,
-                signal,
-            },
-        );
+        inner
+            .users
+            .insert(key, Mailbox { login: login.to_string(), email: email.to_string(), folders, next_folder, hierarchy_seq: 1, signal });
     }
 
     /// The login whose login or address is `who` (case-insensitive; `Name <addr>` accepted).
@@ -222,20 +185,12 @@ impl MemoryStore {
         if inner.users.contains_key(&who) {
             return Some(who);
         }
-        inner
-            .users
-            .iter()
-            .find(|(_, mb)| mb.email.eq_ignore_ascii_case(&who))
-            .map(|(k, _)| k.clone())
+        inner.users.iter().find(|(_, mb)| mb.email.eq_ignore_ascii_case(&who)).map(|(k, _)| k.clone())
     }
 
     /// Every (login, address), by login.
     pub fn users(&self) -> Vec<(String, String)> {
-        self.lock()
-            .users
-            .values()
-            .map(|mb| (mb.login.clone(), mb.email.clone()))
-            .collect()
+        self.lock().users.values().map(|mb| (mb.login.clone(), mb.email.clone())).collect()
     }
 
     /// The primary SMTP address of a user.
@@ -243,101 +198,51 @@ impl MemoryStore {
         self.with_mailbox(user, |mb| Ok(mb.email.clone()))
     }
 
-    fn with_mailbox<T>(
-        &self,
-        user: &str,
-        f: impl FnOnce(&Mailbox) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
-        let key = self
-            .resolve(user)
-            .ok_or_else(|| StoreError::UnknownUser(user.to_string()))?;
+    fn with_mailbox<T>(&self, user: &str, f: impl FnOnce(&Mailbox) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        let key = self.resolve(user).ok_or_else(|| StoreError::UnknownUser(user.to_string()))?;
         let inner = self.lock();
-        let mb = inner
-            .users
-            .get(&key)
-            .ok_or_else(|| StoreError::UnknownUser(user.to_string()))?;
+        let mb = inner.users.get(&key).ok_or_else(|| StoreError::UnknownUser(user.to_string()))?;
         f(mb)
     }
 
-    fn with_mailbox_mut<T>(
-        &self,
-        user: &str,
-        f: impl FnOnce(&mut Mailbox, &Inner2) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
-        let key = self
-            .resolve(user)
-            .ok_or_else(|| StoreError::UnknownUser(user.to_string()))?;
+    fn with_mailbox_mut<T>(&self, user: &str, f: impl FnOnce(&mut Mailbox, &Inner2) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        let key = self.resolve(user).ok_or_else(|| StoreError::UnknownUser(user.to_string()))?;
         let mut inner = self.lock();
-        let ctx = Inner2 {
-            now: now_text(inner.clock.as_ref()),
-        };
-        let mb = inner
-            .users
-            .get_mut(&key)
-            .ok_or_else(|| StoreError::UnknownUser(user.to_string()))?;
+        let ctx = Inner2 { now: now_text(inner.clock.as_ref()) };
+        let mb = inner.users.get_mut(&key).ok_or_else(|| StoreError::UnknownUser(user.to_string()))?;
         f(mb, &ctx)
     }
 
     /// The folders of a mailbox, by server id.
     pub fn folders(&self, user: &str) -> Result<Vec<Folder>, StoreError> {
-        self.with_mailbox(user, |mb| {
-            Ok(mb.folders.values().map(|f| f.folder.clone()).collect())
-        })
+        self.with_mailbox(user, |mb| Ok(mb.folders.values().map(|f| f.folder.clone()).collect()))
     }
 
     /// The first folder of a type (the Inbox, the Calendar …).
-    pub fn folder_of_type(
-        &self,
-        user: &str,
-        folder_type: FolderType,
-    ) -> Result<Folder, StoreError> {
+    pub fn folder_of_type(&self, user: &str, folder_type: FolderType) -> Result<Folder, StoreError> {
         self.with_mailbox(user, |mb| {
             mb.folder_of_type(folder_type)
                 .map(|f| f.folder.clone())
-                .ok_or_else(|| StoreError::UnknownFolder {
-                    user: user.to_string(),
-                    folder: format!("{folder_type:?}"),
-                })
+                .ok_or_else(|| StoreError::UnknownFolder { user: user.to_string(), folder: format!("{folder_type:?}") })
         })
     }
 
     /// One folder.
     pub fn folder(&self, user: &str, folder_id: &str) -> Result<Folder, StoreError> {
-        self.with_mailbox(user, |mb| {
-            Ok(mb.existing_folder(user, folder_id)?.folder.clone())
-        })
+        self.with_mailbox(user, |mb| Ok(mb.existing_folder(user, folder_id)?.folder.clone()))
     }
 
     /// Creates a folder under `parent_id` (`"0"` = root); FolderSync reports it as an Add.
-    pub fn add_folder(
-        &self,
-        user: &str,
-        parent_id: &str,
-        display_name: &str,
-        folder_type: FolderType,
-    ) -> Result<Folder, StoreError> {
+    pub fn add_folder(&self, user: &str, parent_id: &str, display_name: &str, folder_type: FolderType) -> Result<Folder, StoreError> {
         self.with_mailbox_mut(user, |mb, _| {
             if parent_id != "0" && mb.folder(parent_id).is_none() {
                 return Err(unknown_folder(user, parent_id));
             }
             let id = mb.next_folder;
             mb.next_folder += 1;
-            let folder = Folder {
-                server_id: id.to_string(),
-                parent_id: parent_id.to_string(),
-                display_name: display_name.to_string(),
-                folder_type,
-            };
-            mb.folders.insert(
-                id,
-                FolderState {
-                    folder: folder.clone(),
-                    items: BTreeMap::new(),
-                    next_item: 1,
-                    seq: 0,
-                    log: Vec::new(),
-                },
-            );
+            let folder =
+                Folder { server_id: id.to_string(), parent_id: parent_id.to_string(), display_name: display_name.to_string(), folder_type };
+            mb.folders.insert(id, FolderState { folder: folder.clone(), items: BTreeMap::new(), next_item: 1, seq: 0, log: Vec::new() });
             mb.hierarchy_seq += 1;
             mb.notify();
             Ok(folder)
@@ -347,12 +252,8 @@ impl MemoryStore {
     /// Removes a folder and its items; FolderSync reports it as a Delete.
     pub fn delete_folder(&self, user: &str, folder_id: &str) -> Result<(), StoreError> {
         self.with_mailbox_mut(user, |mb, _| {
-            let id: u64 = folder_id
-                .parse()
-                .map_err(|_| unknown_folder(user, folder_id))?;
-            mb.folders
-                .remove(&id)
-                .ok_or_else(|| unknown_folder(user, folder_id))?;
+            let id: u64 = folder_id.parse().map_err(|_| unknown_folder(user, folder_id))?;
+            mb.folders.remove(&id).ok_or_else(|| unknown_folder(user, folder_id))?;
             mb.hierarchy_seq += 1;
             mb.notify();
             Ok(())
@@ -360,13 +261,7 @@ impl MemoryStore {
     }
 
     /// Renames and/or moves a folder; FolderSync reports it as an Update.
-    pub fn update_folder(
-        &self,
-        user: &str,
-        folder_id: &str,
-        display_name: &str,
-        parent_id: &str,
-    ) -> Result<Folder, StoreError> {
+    pub fn update_folder(&self, user: &str, folder_id: &str, display_name: &str, parent_id: &str) -> Result<Folder, StoreError> {
         self.with_mailbox_mut(user, |mb, _| {
             if parent_id != "0" && (parent_id == folder_id || mb.folder(parent_id).is_none()) {
                 return Err(unknown_folder(user, parent_id));
@@ -395,30 +290,19 @@ impl MemoryStore {
 
     /// Puts an item into the user's first folder of a type (`FolderType::Tasks`,
     /// `FolderType::Notes` …). Returns the ServerId.
-    pub fn add_to(
-        &self,
-        user: &str,
-        folder_type: FolderType,
-        item: NewItem,
-    ) -> Result<String, StoreError> {
+    pub fn add_to(&self, user: &str, folder_type: FolderType, item: NewItem) -> Result<String, StoreError> {
         let folder = self.folder_of_type(user, folder_type)?;
         self.add_item(user, &folder.server_id, item)
     }
 
     /// Puts an item into a given folder. Returns the ServerId.
-    pub fn add_item(
-        &self,
-        user: &str,
-        folder_id: &str,
-        item: NewItem,
-    ) -> Result<String, StoreError> {
+    pub fn add_item(&self, user: &str, folder_id: &str, item: NewItem) -> Result<String, StoreError> {
         self.with_mailbox_mut(user, |mb, ctx| {
             let f = mb.existing_folder_mut(user, folder_id)?;
             let n = f.next_item;
             f.next_item += 1;
             let server_id = format!("{}:{n}", f.folder.server_id);
-            f.items
-                .insert(n, item.into_item(server_id.clone(), &ctx.now));
+            f.items.insert(n, item.into_item(server_id.clone(), &ctx.now));
             f.record(ChangeKind::Add, &server_id);
             mb.notify();
             Ok(server_id)
@@ -437,41 +321,22 @@ impl MemoryStore {
     pub fn item(&self, user: &str, server_id: &str) -> Result<Item, StoreError> {
         let folder_id = server_id.split_once(':').map(|(f, _)| f).unwrap_or("");
         self.with_mailbox(user, |mb| {
-            let f = mb
-                .folder(folder_id)
-                .ok_or_else(|| unknown_item(folder_id, server_id))?;
-            let n = f
-                .item_number(server_id)
-                .ok_or_else(|| unknown_item(folder_id, server_id))?;
+            let f = mb.folder(folder_id).ok_or_else(|| unknown_item(folder_id, server_id))?;
+            let n = f.item_number(server_id).ok_or_else(|| unknown_item(folder_id, server_id))?;
             Ok(f.items[&n].clone())
         })
     }
 
     /// Marks an item read or unread.
-    pub fn set_read(
-        &self,
-        user: &str,
-        folder_id: &str,
-        server_id: &str,
-        read: bool,
-    ) -> Result<Item, StoreError> {
+    pub fn set_read(&self, user: &str, folder_id: &str, server_id: &str, read: bool) -> Result<Item, StoreError> {
         self.update(user, folder_id, server_id, |item| item.read = read)
     }
 
     /// Changes an item in place (the version moves and the folder logs a Change).
-    pub fn update(
-        &self,
-        user: &str,
-        folder_id: &str,
-        server_id: &str,
-        change: impl FnOnce(&mut Item),
-    ) -> Result<Item, StoreError> {
+    pub fn update(&self, user: &str, folder_id: &str, server_id: &str, change: impl FnOnce(&mut Item)) -> Result<Item, StoreError> {
         self.with_mailbox_mut(user, |mb, _| {
             let (f, n) = mb.existing_item_mut(user, folder_id, server_id)?;
-            let item = f
-                .items
-                .get_mut(&n)
-                .ok_or_else(|| unknown_item(folder_id, server_id))?;
+            let item = f.items.get_mut(&n).ok_or_else(|| unknown_item(folder_id, server_id))?;
             change(item);
             item.version += 1;
             let item = item.clone();
@@ -483,13 +348,7 @@ impl MemoryStore {
 
     /// Deletes an item. A delete `from_client` of a meeting message under
     /// [`MeetingDeletePolicy::KeepOnServer`] leaves the item where it is and says so.
-    pub fn delete(
-        &self,
-        user: &str,
-        folder_id: &str,
-        server_id: &str,
-        from_client: bool,
-    ) -> Result<DeleteOutcome, StoreError> {
+    pub fn delete(&self, user: &str, folder_id: &str, server_id: &str, from_client: bool) -> Result<DeleteOutcome, StoreError> {
         self.remove(user, folder_id, server_id, from_client, None)
     }
 
@@ -515,9 +374,7 @@ impl MemoryStore {
             return Ok(DeleteOutcome::KeptOnServer);
         }
         match move_to {
-            Some(to) if to != folder_id => Ok(DeleteOutcome::Moved {
-                server_id: self.move_item(user, folder_id, server_id, to)?,
-            }),
+            Some(to) if to != folder_id => Ok(DeleteOutcome::Moved { server_id: self.move_item(user, folder_id, server_id, to)? }),
             _ => self.with_mailbox_mut(user, |mb, _| {
                 let (f, n) = mb.existing_item_mut(user, folder_id, server_id)?;
                 f.items.remove(&n);
@@ -529,22 +386,13 @@ impl MemoryStore {
     }
 
     /// Moves an item to another folder, where it gets a new ServerId (returned).
-    pub fn move_item(
-        &self,
-        user: &str,
-        from_folder: &str,
-        server_id: &str,
-        to_folder: &str,
-    ) -> Result<String, StoreError> {
+    pub fn move_item(&self, user: &str, from_folder: &str, server_id: &str, to_folder: &str) -> Result<String, StoreError> {
         self.with_mailbox_mut(user, |mb, _| {
             if mb.folder(to_folder).is_none() {
                 return Err(unknown_folder(user, to_folder));
             }
             let (f, n) = mb.existing_item_mut(user, from_folder, server_id)?;
-            let mut item = f
-                .items
-                .remove(&n)
-                .ok_or_else(|| unknown_item(from_folder, server_id))?;
+            let mut item = f.items.remove(&n).ok_or_else(|| unknown_item(from_folder, server_id))?;
             f.record(ChangeKind::Delete, server_id);
             let to = mb.existing_folder_mut(user, to_folder)?;
             let m = to.next_item;
@@ -565,18 +413,10 @@ impl MemoryStore {
     }
 
     /// The changes of a folder after sequence number `since`.
-    pub fn changes_since(
-        &self,
-        user: &str,
-        folder_id: &str,
-        since: u64,
-    ) -> Result<ChangeSet, StoreError> {
+    pub fn changes_since(&self, user: &str, folder_id: &str, since: u64) -> Result<ChangeSet, StoreError> {
         self.with_mailbox(user, |mb| {
             let f = mb.existing_folder(user, folder_id)?;
-            Ok(ChangeSet {
-                seq: f.seq,
-                changes: f.log.iter().filter(|c| c.seq > since).cloned().collect(),
-            })
+            Ok(ChangeSet { seq: f.seq, changes: f.log.iter().filter(|c| c.seq > since).cloned().collect() })
         })
     }
 
@@ -619,17 +459,11 @@ fn now_text(clock: Option<&Clock>) -> String {
 }
 
 fn unknown_folder(user: &str, folder: &str) -> StoreError {
-    StoreError::UnknownFolder {
-        user: user.to_string(),
-        folder: folder.to_string(),
-    }
+    StoreError::UnknownFolder { user: user.to_string(), folder: folder.to_string() }
 }
 
 fn unknown_item(folder: &str, server_id: &str) -> StoreError {
-    StoreError::UnknownItem {
-        folder: folder.to_string(),
-        server_id: server_id.to_string(),
-    }
+    StoreError::UnknownItem { folder: folder.to_string(), server_id: server_id.to_string() }
 }
 
 #[cfg(test)]
@@ -651,27 +485,16 @@ mod tests {
         assert_eq!(types, [2, 3, 4, 5, 6, 7, 8, 9, 10]);
         assert!(folders.iter().all(|f| f.parent_id == "0"));
         assert_eq!(s.resolve("bob@example.test").as_deref(), Some("bob"));
-        assert_eq!(
-            s.resolve("Alice <ALICE@example.test>").as_deref(),
-            Some("alice")
-        );
+        assert_eq!(s.resolve("Alice <ALICE@example.test>").as_deref(), Some("alice"));
         assert_eq!(s.resolve("carol"), None);
-        assert!(matches!(
-            s.folders("carol"),
-            Err(StoreError::UnknownUser(_))
-        ));
+        assert!(matches!(s.folders("carol"), Err(StoreError::UnknownUser(_))));
     }
 
     #[test]
     fn deliveries_log_changes_and_signal() {
         let s = store();
         let mut rx = s.subscribe("alice").unwrap();
-        let id = s
-            .deliver(
-                "alice@example.test",
-                NewItem::email("bob@example.test", "alice@example.test", "Hi", "Body"),
-            )
-            .unwrap();
+        let id = s.deliver("alice@example.test", NewItem::email("bob@example.test", "alice@example.test", "Hi", "Body")).unwrap();
         assert_eq!(id, "1:1");
         assert!(rx.has_changed().unwrap());
         rx.borrow_and_update();
@@ -681,24 +504,12 @@ mod tests {
         s.set_read("alice", "1", &id, true).unwrap();
         assert!(s.item("alice", &id).unwrap().read);
         let cal = s
-            .deliver(
-                "alice",
-                NewItem::appointment(
-                    "Standup",
-                    "2026-01-06T09:00:00.000Z",
-                    "2026-01-06T09:15:00.000Z",
-                    "Room 1",
-                    "uid-1",
-                ),
-            )
+            .deliver("alice", NewItem::appointment("Standup", "2026-01-06T09:00:00.000Z", "2026-01-06T09:15:00.000Z", "Room 1", "uid-1"))
             .unwrap();
         assert_eq!(cal, "7:1");
         let log = s.changes_since("alice", "1", 0).unwrap();
         assert_eq!(log.seq, 2);
-        assert_eq!(
-            log.changes.iter().map(|c| c.kind).collect::<Vec<_>>(),
-            [ChangeKind::Add, ChangeKind::Change]
-        );
+        assert_eq!(log.changes.iter().map(|c| c.kind).collect::<Vec<_>>(), [ChangeKind::Add, ChangeKind::Change]);
         assert_eq!(s.changes_since("alice", "1", 1).unwrap().changes.len(), 1);
         assert!(rx.has_changed().unwrap());
     }
@@ -720,57 +531,29 @@ mod tests {
                 ),
             )
             .unwrap();
-        let note = s
-            .deliver(
-                "alice",
-                NewItem::email("bob@example.test", "alice@example.test", "Note", "x"),
-            )
-            .unwrap();
-        assert_eq!(
-            s.delete("alice", "1", &meeting, true).unwrap(),
-            DeleteOutcome::KeptOnServer
-        );
-        assert_eq!(
-            s.delete("alice", "1", &note, true).unwrap(),
-            DeleteOutcome::Deleted
-        );
-        let left: Vec<String> = s
-            .items("alice", "1")
-            .unwrap()
-            .into_iter()
-            .map(|i| i.server_id)
-            .collect();
+        let note = s.deliver("alice", NewItem::email("bob@example.test", "alice@example.test", "Note", "x")).unwrap();
+        assert_eq!(s.delete("alice", "1", &meeting, true).unwrap(), DeleteOutcome::KeptOnServer);
+        assert_eq!(s.delete("alice", "1", &note, true).unwrap(), DeleteOutcome::Deleted);
+        let left: Vec<String> = s.items("alice", "1").unwrap().into_iter().map(|i| i.server_id).collect();
         assert_eq!(left, std::slice::from_ref(&meeting));
         // The server itself (an administrator, a retention policy) still deletes it.
-        assert_eq!(
-            s.delete("alice", "1", &meeting, false).unwrap(),
-            DeleteOutcome::Deleted
-        );
-        assert!(matches!(
-            s.delete("alice", "1", &meeting, true),
-            Err(StoreError::UnknownItem { .. })
-        ));
+        assert_eq!(s.delete("alice", "1", &meeting, false).unwrap(), DeleteOutcome::Deleted);
+        assert!(matches!(s.delete("alice", "1", &meeting, true), Err(StoreError::UnknownItem { .. })));
     }
 
     #[test]
     fn moves_renumber_and_folders_come_and_go() {
         let s = store();
-        let id = s
-            .deliver("alice", NewItem::email("bob", "alice", "m", ""))
-            .unwrap();
+        let id = s.deliver("alice", NewItem::email("bob", "alice", "m", "")).unwrap();
         let moved = s.move_item("alice", "1", &id, "3").unwrap();
         assert_eq!(moved, "3:1");
         assert!(s.items("alice", "1").unwrap().is_empty());
         let before = s.hierarchy_seq("alice").unwrap();
-        let f = s
-            .add_folder("alice", "1", "Projects", FolderType::UserMail)
-            .unwrap();
+        let f = s.add_folder("alice", "1", "Projects", FolderType::UserMail).unwrap();
         assert_eq!(f.server_id, "10");
         assert!(s.hierarchy_seq("alice").unwrap() > before);
         s.delete_folder("alice", "10").unwrap();
         assert!(s.folder("alice", "10").is_err());
-        assert!(s
-            .add_folder("alice", "42", "x", FolderType::UserMail)
-            .is_err());
+        assert!(s.add_folder("alice", "42", "x", FolderType::UserMail).is_err());
     }
 }

@@ -15,6 +15,5 @@ mod model;
 
 pub use memory::{address_of, MemoryStore, StoreError};
 pub use model::{
-    message_class, Change, ChangeKind, ChangeSet, DeleteOutcome, Folder, FolderType, Item,
-    ItemClass, MeetingDeletePolicy, NewItem,
+    message_class, Change, ChangeKind, ChangeSet, DeleteOutcome, Folder, FolderType, Item, ItemClass, MeetingDeletePolicy, NewItem,
 };

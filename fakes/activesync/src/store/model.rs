@@ -63,9 +63,7 @@ impl FolderType {
     pub fn item_class(self) -> ItemClass {
         match self {
             FolderType::Calendar | FolderType::UserCalendar => ItemClass::Calendar,
-            FolderType::Contacts
-            | FolderType::UserContacts
-            | FolderType::RecipientInformationCache => ItemClass::Contacts,
+            FolderType::Contacts | FolderType::UserContacts | FolderType::RecipientInformationCache => ItemClass::Contacts,
             FolderType::Tasks | FolderType::UserTasks => ItemClass::Tasks,
             FolderType::Notes | FolderType::UserNotes => ItemClass::Notes,
             _ => ItemClass::Email,
@@ -83,9 +81,7 @@ pub struct Folder {
 }
 
 /// The `airsync:Class` of an item: which schema its ApplicationData follows.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum ItemClass {
     #[default]
     Email,
@@ -244,59 +240,25 @@ item_struct! {
 impl NewItem {
     /// An ordinary mail.
     pub fn email(from: &str, to: &str, subject: &str, body: &str) -> NewItem {
-        NewItem {
-            from: from.into(),
-            to: to.into(),
-            subject: subject.into(),
-            body: body.into(),
-            ..Default::default()
-        }
+        NewItem { from: from.into(), to: to.into(), subject: subject.into(), body: body.into(), ..Default::default() }
     }
 
     /// A meeting request as it lands in the attendee's Inbox.
-    pub fn meeting_request(
-        organizer: &str,
-        to: &str,
-        subject: &str,
-        start: &str,
-        end: &str,
-        location: &str,
-        uid: &str,
-    ) -> NewItem {
-        NewItem {
-            message_class: message_class::MEETING_REQUEST.into(),
-            ..NewItem::email(organizer, to, subject, "")
-        }
-        .scheduled(start, end, location, uid)
+    pub fn meeting_request(organizer: &str, to: &str, subject: &str, start: &str, end: &str, location: &str, uid: &str) -> NewItem {
+        NewItem { message_class: message_class::MEETING_REQUEST.into(), ..NewItem::email(organizer, to, subject, "") }
+            .scheduled(start, end, location, uid)
     }
 
     /// A calendar item.
-    pub fn appointment(
-        subject: &str,
-        start: &str,
-        end: &str,
-        location: &str,
-        uid: &str,
-    ) -> NewItem {
-        NewItem {
-            class: ItemClass::Calendar,
-            subject: subject.into(),
-            busy_status: Some(2),
-            ..Default::default()
-        }
-        .scheduled(start, end, location, uid)
+    pub fn appointment(subject: &str, start: &str, end: &str, location: &str, uid: &str) -> NewItem {
+        NewItem { class: ItemClass::Calendar, subject: subject.into(), busy_status: Some(2), ..Default::default() }
+            .scheduled(start, end, location, uid)
     }
 
     /// The item from `start` to `end` in `location`, with the iCalendar `uid`: the schedule a
     /// meeting request and an appointment both carry.
     fn scheduled(self, start: &str, end: &str, location: &str, uid: &str) -> NewItem {
-        NewItem {
-            start: start.into(),
-            end: end.into(),
-            location: location.into(),
-            uid: uid.into(),
-            ..self
-        }
+        NewItem { start: start.into(), end: end.into(), location: location.into(), uid: uid.into(), ..self }
     }
 
     /// A contact.
@@ -312,42 +274,20 @@ impl NewItem {
 
     /// A task, open, of normal importance; `due` is an `xs:dateTime` (empty: none).
     pub fn task(subject: &str, body: &str, due: &str) -> NewItem {
-        NewItem {
-            class: ItemClass::Tasks,
-            subject: subject.into(),
-            body: body.into(),
-            due: due.into(),
-            ..Default::default()
-        }
+        NewItem { class: ItemClass::Tasks, subject: subject.into(), body: body.into(), due: due.into(), ..Default::default() }
     }
 
     /// A note (`IPM.StickyNote`).
     pub fn note(subject: &str, body: &str) -> NewItem {
-        NewItem {
-            class: ItemClass::Notes,
-            subject: subject.into(),
-            body: body.into(),
-            ..Default::default()
-        }
+        NewItem { class: ItemClass::Notes, subject: subject.into(), body: body.into(), ..Default::default() }
     }
 
     /// The stored item, with its id and version.
     pub(crate) fn into_item(self, server_id: String, now: &str) -> Item {
-        let message_class = if self.message_class.is_empty() {
-            self.class.default_message_class().to_string()
-        } else {
-            self.message_class
-        };
-        let date_received = if self.date_received.is_empty() {
-            now.to_string()
-        } else {
-            self.date_received
-        };
-        let last_modified = if self.class == ItemClass::Notes && self.last_modified.is_empty() {
-            now.to_string()
-        } else {
-            self.last_modified
-        };
+        let message_class = if self.message_class.is_empty() { self.class.default_message_class().to_string() } else { self.message_class };
+        let date_received = if self.date_received.is_empty() { now.to_string() } else { self.date_received };
+        let last_modified =
+            if self.class == ItemClass::Notes && self.last_modified.is_empty() { now.to_string() } else { self.last_modified };
         Item {
             server_id,
             class: self.class,

@@ -134,7 +134,11 @@ fn certificate_mode_push_reaches_the_device_long_poll() {
     // Without apns-topic, the certificate's UID is the topic.
     let out = w
         .sim
-        .block_on(provider.send(&Notification { device_token: token.clone(), payload: Bytes::from_static(b"{\"aps\":{}}"), ..Default::default() }))
+        .block_on(provider.send(&Notification {
+            device_token: token.clone(),
+            payload: Bytes::from_static(b"{\"aps\":{}}"),
+            ..Default::default()
+        }))
         .unwrap();
     assert_eq!(out.status, 200, "{out:?}");
     let next = w.sim.block_on(w.control.notifications(&token, 1, Duration::ZERO)).unwrap();
@@ -181,7 +185,10 @@ fn a_certificate_without_uid_is_a_bad_certificate() {
     let (provider, _) = w.cert_provider(w.cert("no-uid", None, now - 60, now + 86_400));
     let out = w.sim.block_on(provider.push(&token, BUNDLE, "alert", 10, &alert())).unwrap();
     assert_eq!((out.status, out.reason.as_deref()), (403, Some("BadCertificate")));
-    let out = w.sim.block_on(provider.send(&Notification { device_token: token, payload: Bytes::from_static(b"{}"), ..Default::default() })).unwrap();
+    let out = w
+        .sim
+        .block_on(provider.send(&Notification { device_token: token, payload: Bytes::from_static(b"{}"), ..Default::default() }))
+        .unwrap();
     assert_eq!((out.status, out.reason.as_deref()), (403, Some("BadCertificate")));
 }
 
@@ -223,7 +230,10 @@ fn token_mode_push_is_accepted_and_refreshes_its_token() {
     let out = w.sim.block_on(provider.push(&token, BUNDLE, "background", 5, &json!({"aps": {"content-available": 1}}))).unwrap();
     assert_eq!((out.status, out.reason), (200, None));
     let got = w.sim.block_on(w.control.notifications(&token, 0, Duration::ZERO)).unwrap();
-    assert_eq!(got.iter().map(|n| (n.priority, n.push_type.as_deref())).collect::<Vec<_>>(), vec![(5, Some("alert")), (5, Some("background"))]);
+    assert_eq!(
+        got.iter().map(|n| (n.priority, n.push_type.as_deref())).collect::<Vec<_>>(),
+        vec![(5, Some("alert")), (5, Some("background"))]
+    );
     let log = w.sim.block_on(w.control.log()).unwrap();
     assert!(log.iter().all(|e| e.auth == AuthMode::Token), "{log:?}");
 }
@@ -292,7 +302,14 @@ fn an_uninstalled_app_answers_410_with_an_integer_timestamp() {
     let http = w.sim.client();
     let auth = w.bearer(w.now_secs() as u64);
     let id = "0b9e1c6e-9f4c-4d6d-9c8e-1d2f3a4b5c6d";
-    let r = w.raw(&http, "POST", &format!("/3/device/{token}"), &[("apns-topic", BUNDLE), ("authorization", &auth), ("apns-id", id)], b"{}", true);
+    let r = w.raw(
+        &http,
+        "POST",
+        &format!("/3/device/{token}"),
+        &[("apns-topic", BUNDLE), ("authorization", &auth), ("apns-id", id)],
+        b"{}",
+        true,
+    );
     assert_eq!(r.status(), 410);
     assert_eq!(r.headers()["content-type"], "application/json");
     assert_eq!(r.headers()["apns-id"], id);
@@ -326,8 +343,10 @@ fn throttled_pushes_get_429_until_the_count_runs_out() {
     let token = w.register(BUNDLE);
     let provider = w.token_provider();
     w.sim.block_on(w.control.throttle(&token, 2)).unwrap();
-    let statuses: Vec<(u16, Option<String>)> =
-        (0..3).map(|_| w.sim.block_on(provider.push(&token, BUNDLE, "alert", 10, &alert())).unwrap()).map(|o| (o.status, o.reason)).collect();
+    let statuses: Vec<(u16, Option<String>)> = (0..3)
+        .map(|_| w.sim.block_on(provider.push(&token, BUNDLE, "alert", 10, &alert())).unwrap())
+        .map(|o| (o.status, o.reason))
+        .collect();
     assert_eq!(statuses, vec![(429, Some("TooManyRequests".into())), (429, Some("TooManyRequests".into())), (200, None)]);
     assert_eq!(w.sim.block_on(w.control.notifications(&token, 0, Duration::ZERO)).unwrap().len(), 1);
 }
@@ -397,26 +416,34 @@ fn arbitrary_requests_never_panic_and_always_get_a_documented_answer() {
     let good_auth = w.bearer(now as u64);
 
     let header = (
-        prop::sample::select(vec!["apns-id", "apns-topic", "apns-push-type", "apns-priority", "apns-expiration", "apns-collapse-id", "authorization", "x-other"]),
+        prop::sample::select(vec![
+            "apns-id",
+            "apns-topic",
+            "apns-push-type",
+            "apns-priority",
+            "apns-expiration",
+            "apns-collapse-id",
+            "authorization",
+            "x-other",
+        ]),
         prop_oneof![
-            prop::sample::select(vec![BUNDLE.to_string(), "alert".into(), "voip".into(), "10".into(), "5".into(), good_auth.clone(), "0b9e1c6e-9f4c-4d6d-9c8e-1d2f3a4b5c6d".into()]),
+            prop::sample::select(vec![
+                BUNDLE.to_string(),
+                "alert".into(),
+                "voip".into(),
+                "10".into(),
+                "5".into(),
+                good_auth.clone(),
+                "0b9e1c6e-9f4c-4d6d-9c8e-1d2f3a4b5c6d".into()
+            ]),
             proptest::collection::vec(any::<u8>(), 0..70).prop_map(|v| String::from_utf8_lossy(&v).into_owned()),
         ],
     );
-    let path = prop_oneof![
-        Just(format!("/3/device/{token}")),
-        Just("/3/device/".to_string()),
-        "/[0-9a-z/]{0,30}",
-        "/3/device/[0-9a-fA-F]{0,70}",
-    ];
+    let path =
+        prop_oneof![Just(format!("/3/device/{token}")), Just("/3/device/".to_string()), "/[0-9a-z/]{0,30}", "/3/device/[0-9a-fA-F]{0,70}",];
     let body = prop_oneof![Just(serde_json::to_vec(&alert()).unwrap()), proptest::collection::vec(any::<u8>(), 0..5000)];
-    let strategy = (
-        prop::sample::select(vec!["POST", "GET", "PUT", "DELETE"]),
-        path,
-        proptest::collection::vec(header, 0..8),
-        body,
-        any::<bool>(),
-    );
+    let strategy =
+        (prop::sample::select(vec!["POST", "GET", "PUT", "DELETE"]), path, proptest::collection::vec(header, 0..8), body, any::<bool>());
     let mut runner = TestRunner::new(Config { cases: 300, ..Config::default() });
     runner
         .run(&strategy, |(method, path, headers, body, with_cert)| {

@@ -90,7 +90,14 @@ impl HttpClient {
     /// A client on the same network with a pool of its own, trusting `roots` instead: a
     /// gateway with its own trust store.
     pub fn with_roots(&self, roots: Arc<RootCertStore>) -> Self {
-        HttpClient { dialer: self.dialer.clone(), roots, clock: self.clock.clone(), accept_any_certificate: false, pool: Arc::default(), connector: None }
+        HttpClient {
+            dialer: self.dialer.clone(),
+            roots,
+            clock: self.clock.clone(),
+            accept_any_certificate: false,
+            pool: Arc::default(),
+            connector: None,
+        }
     }
 
     /// A client on the same network with a pool of its own that accepts any server
@@ -255,7 +262,8 @@ impl HttpClient {
             connector.connect(io, &key.host).await.map_err(|reason| SimError::Tls { host: key.host.clone(), reason })?
         } else if key.https {
             let cfg = self.tls_config(opts)?;
-            let name = ServerName::try_from(key.host.clone()).map_err(|e| SimError::Tls { host: key.host.clone(), reason: e.to_string() })?;
+            let name =
+                ServerName::try_from(key.host.clone()).map_err(|e| SimError::Tls { host: key.host.clone(), reason: e.to_string() })?;
             let tls = tokio_rustls::TlsConnector::from(cfg)
                 .connect(name, io)
                 .await

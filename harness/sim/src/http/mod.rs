@@ -33,7 +33,8 @@ pub fn json_body(body: &[u8]) -> Result<serde_json::Value, Box<Response>> {
     if body.is_empty() {
         return Ok(serde_json::Value::Null);
     }
-    serde_json::from_slice(body).map_err(|e| Box::new(json_response(400, &serde_json::json!({"error": format!("the body is not JSON: {e}")}))))
+    serde_json::from_slice(body)
+        .map_err(|e| Box::new(json_response(400, &serde_json::json!({"error": format!("the body is not JSON: {e}")}))))
 }
 
 /// A control path split into its segments, for matching with slice patterns.

@@ -134,7 +134,11 @@ async fn dispatch(req: http::Request<Incoming>, server: Arc<HostServer>, info: C
         Ok(b) => b.to_bytes(),
         Err(e) => {
             let too_big = e.downcast_ref::<http_body_util::LengthLimitError>().is_some();
-            let r = if too_big { response(413, "text/plain", "request body too large") } else { response(400, "text/plain", "unreadable request body") };
+            let r = if too_big {
+                response(413, "text/plain", "request body too large")
+            } else {
+                response(400, "text/plain", "unreadable request body")
+            };
             return Ok(r.map(Full::new));
         }
     };
@@ -166,7 +170,11 @@ async fn fault_control(req: http::Request<Incoming>, gate: &FaultGate) -> Respon
                     gate.set(f);
                     response(204, "text/plain", "")
                 }
-                Err(e) => response(400, "text/plain", format!("expected a fault such as {{\"kind\":\"unreachable\"}} or {{\"kind\":\"status\",\"status\":503}}: {e}")),
+                Err(e) => response(
+                    400,
+                    "text/plain",
+                    format!("expected a fault such as {{\"kind\":\"unreachable\"}} or {{\"kind\":\"status\",\"status\":503}}: {e}"),
+                ),
             }
         }
         _ => response(405, "text/plain", "use GET, POST or DELETE"),

@@ -13,43 +13,22 @@ fn send_mail_delivers_locally_and_keeps_a_copy() {
     let w = world(40, EasConfig::default());
     for version in [ProtocolVersion::V14_1, ProtocolVersion::V12_1] {
         let c = w.client(&format!("sm{}", version.query_byte()), version);
-        let mime = format!("From: alice@example.test\r\nTo: Bob <bob@example.test>, someone@elsewhere.test\r\nSubject: Hello {version}\r\n\r\nHi Bob.\r\n");
+        let mime = format!(
+            "From: alice@example.test\r\nTo: Bob <bob@example.test>, someone@elsewhere.test\r\nSubject: Hello {version}\r\n\r\nHi Bob.\r\n"
+        );
         w.sim.block_on(c.send_mail(mime.as_bytes())).unwrap();
         let bob_inbox = w.folder_id("bob", FolderType::Inbox);
         let got = w.store.items("bob", &bob_inbox).unwrap();
-        assert!(
-            got.iter()
-                .any(|i| i.subject == format!("Hello {version}") && i.body == "Hi Bob."),
-            "{got:?}"
-        );
+        assert!(got.iter().any(|i| i.subject == format!("Hello {version}") && i.body == "Hi Bob."), "{got:?}");
         let sent = w.folder_id("alice", FolderType::SentItems);
-        assert!(w
-            .store
-            .items("alice", &sent)
-            .unwrap()
-            .iter()
-            .any(|i| i.subject == format!("Hello {version}")));
+        assert!(w.store.items("alice", &sent).unwrap().iter().any(|i| i.subject == format!("Hello {version}")));
     }
     // No recipient: common status 119 from 14.0.
     let c = w.client("sm-bad", ProtocolVersion::V14_1);
-    let e = w
-        .sim
-        .block_on(c.send_mail(b"Subject: nobody\r\n\r\nx"))
-        .unwrap_err();
-    assert_eq!(
-        e.command_status(),
-        Some(crate::status::common::MESSAGE_HAS_NO_RECIPIENT),
-        "{e}"
-    );
-    let e = w
-        .sim
-        .block_on(c.send_mail(b"no header section at all"))
-        .unwrap_err();
-    assert_eq!(
-        e.command_status(),
-        Some(crate::status::common::INVALID_MIME),
-        "{e}"
-    );
+    let e = w.sim.block_on(c.send_mail(b"Subject: nobody\r\n\r\nx")).unwrap_err();
+    assert_eq!(e.command_status(), Some(crate::status::common::MESSAGE_HAS_NO_RECIPIENT), "{e}");
+    let e = w.sim.block_on(c.send_mail(b"no header section at all")).unwrap_err();
+    assert_eq!(e.command_status(), Some(crate::status::common::INVALID_MIME), "{e}");
 }
 
 #[test]
@@ -70,54 +49,25 @@ fn accepting_a_meeting_moves_the_request_and_books_the_calendar() {
     );
     let c = w.client("mr", ProtocolVersion::V16_1);
     w.sim.block_on(c.sync(&inbox)).unwrap();
-    let calendar_id = w
-        .sim
-        .block_on(c.meeting_response(&inbox, &request, MeetingAnswer::Accept))
-        .unwrap()
-        .unwrap();
+    let calendar_id = w.sim.block_on(c.meeting_response(&inbox, &request, MeetingAnswer::Accept)).unwrap().unwrap();
     let booked = w.store.item("alice", &calendar_id).unwrap();
-    assert_eq!(
-        (
-            booked.subject.as_str(),
-            booked.uid.as_str(),
-            booked.busy_status
-        ),
-        ("Planning", "uid-plan", Some(2))
-    );
-    assert!(
-        w.store.items("alice", &inbox).unwrap().is_empty(),
-        "the request left the Inbox"
-    );
+    assert_eq!((booked.subject.as_str(), booked.uid.as_str(), booked.busy_status), ("Planning", "uid-plan", Some(2)));
+    assert!(w.store.items("alice", &inbox).unwrap().is_empty(), "the request left the Inbox");
     let trash = w.folder_id("alice", FolderType::DeletedItems);
     assert_eq!(w.store.items("alice", &trash).unwrap().len(), 1);
     // 16.x asked the server to answer the organizer.
     let bob_inbox = w.folder_id("bob", FolderType::Inbox);
     let replies = w.store.items("bob", &bob_inbox).unwrap();
-    assert_eq!(
-        replies
-            .iter()
-            .map(|i| i.message_class.as_str())
-            .collect::<Vec<_>>(),
-        [message_class::MEETING_ACCEPTED]
-    );
+    assert_eq!(replies.iter().map(|i| i.message_class.as_str()).collect::<Vec<_>>(), [message_class::MEETING_ACCEPTED]);
     // The device's next Sync removes the request from its Inbox.
     let next = w.sim.block_on(c.sync(&inbox)).unwrap();
     assert_eq!(next.deleted, std::slice::from_ref(&request));
     // Answering again: the request is gone.
-    let e = w
-        .sim
-        .block_on(c.meeting_response(&inbox, &request, MeetingAnswer::Decline))
-        .unwrap_err();
-    assert_eq!(
-        e.command_status(),
-        Some(crate::status::meeting_response::INVALID_MEETING_REQUEST)
-    );
+    let e = w.sim.block_on(c.meeting_response(&inbox, &request, MeetingAnswer::Decline)).unwrap_err();
+    assert_eq!(e.command_status(), Some(crate::status::meeting_response::INVALID_MEETING_REQUEST));
     // An ordinary mail is not a meeting request.
     let mail = w.mail("alice", "plain");
-    let e = w
-        .sim
-        .block_on(c.meeting_response(&inbox, &mail, MeetingAnswer::Accept))
-        .unwrap_err();
+    let e = w.sim.block_on(c.meeting_response(&inbox, &mail, MeetingAnswer::Accept)).unwrap_err();
     assert_eq!(e.command_status(), Some(2));
 }
 
@@ -131,35 +81,20 @@ fn item_operations_fetch_and_settings() {
     assert_eq!(item.subject(), Some("fetch me"));
     assert_eq!(item.body(), Some("Body of fetch me"));
     let e = w.sim.block_on(c.fetch(&inbox, "1:404")).unwrap_err();
-    assert_eq!(
-        e.command_status(),
-        Some(crate::status::item_operations::OBJECT_NOT_FOUND)
-    );
+    assert_eq!(e.command_status(), Some(crate::status::item_operations::OBJECT_NOT_FOUND));
 
-    assert_eq!(
-        w.sim.block_on(c.user_addresses()).unwrap(),
-        ["alice@example.test"]
-    );
+    assert_eq!(w.sim.block_on(c.user_addresses()).unwrap(), ["alice@example.test"]);
     let old = w.client("io12", ProtocolVersion::V12_1);
-    assert_eq!(
-        w.sim.block_on(old.user_addresses()).unwrap(),
-        ["alice@example.test"]
-    );
+    assert_eq!(w.sim.block_on(old.user_addresses()).unwrap(), ["alice@example.test"]);
 
     let set = request(Command::Settings, "io").with_body(crate::Document::new(el(
         crate::Settings::Settings,
-        [bodies::device_information([
-            leaf(crate::Settings::Model, "Pixel"),
-            leaf(crate::Settings::OS, "Android 15"),
-        ])],
+        [bodies::device_information([leaf(crate::Settings::Model, "Pixel"), leaf(crate::Settings::OS, "Android 15")])],
     )));
     let doc = body(&w.raw(&set));
     assert_eq!(doc.find(&["Status"]), Some("1"));
     assert_eq!(doc.find(&["DeviceInformation", "Status"]), Some("1"));
-    assert_eq!(
-        w.server.device_state("alice", "io")["device_information"]["OS"],
-        "Android 15"
-    );
+    assert_eq!(w.server.device_state("alice", "io")["device_information"]["OS"], "Android 15");
 }
 
 #[test]
@@ -172,12 +107,7 @@ fn folder_commands_and_move_items() {
     let create = |key: &str, name: &str| {
         request(Command::FolderCreate, "fc").with_body(crate::Document::new(el(
             FH::FolderCreate,
-            [
-                leaf(FH::SyncKey, key),
-                leaf(FH::ParentId, "0"),
-                leaf(FH::DisplayName, name),
-                leaf(FH::Type, "12"),
-            ],
+            [leaf(FH::SyncKey, key), leaf(FH::ParentId, "0"), leaf(FH::DisplayName, name), leaf(FH::Type, "12")],
         )))
     };
     let initial = folder_sync("0");
@@ -188,31 +118,19 @@ fn folder_commands_and_move_items() {
     let new_id = doc.find(&["ServerId"]).unwrap().to_string();
     let new_key = doc.find(&["SyncKey"]).unwrap().to_string();
     assert_ne!(new_key, key);
-    assert_eq!(
-        body(&w.raw(&create(&new_key, "Projects"))).find(&["Status"]),
-        Some("2"),
-        "exists"
-    );
-    assert_eq!(
-        body(&w.raw(&create("bogus", "Other"))).find(&["Status"]),
-        Some("9")
-    );
+    assert_eq!(body(&w.raw(&create(&new_key, "Projects"))).find(&["Status"]), Some("2"), "exists");
+    assert_eq!(body(&w.raw(&create("bogus", "Other"))).find(&["Status"]), Some("9"));
     // The device's own creation does not come back as an Add; the key stays.
     let quiet = folder_sync(&new_key);
     assert_eq!(quiet.find(&["Changes", "Count"]), Some("0"));
     assert_eq!(quiet.find(&["SyncKey"]), Some(new_key.as_str()));
     // A folder made on the server does, under a new key.
     let inside = w.sim.enter();
-    w.store
-        .add_folder("alice", "0", "Archive", FolderType::UserMail)
-        .unwrap();
+    w.store.add_folder("alice", "0", "Archive", FolderType::UserMail).unwrap();
     drop(inside);
     let changes = folder_sync(&new_key);
     assert_eq!(changes.find(&["Changes", "Count"]), Some("1"));
-    assert_eq!(
-        changes.find(&["Changes", "Add", "DisplayName"]),
-        Some("Archive")
-    );
+    assert_eq!(changes.find(&["Changes", "Add", "DisplayName"]), Some("Archive"));
     assert_ne!(changes.find(&["SyncKey"]), Some(new_key.as_str()));
     assert_eq!(folder_sync("nonsense").find(&["Status"]), Some("9"));
 
@@ -220,14 +138,7 @@ fn folder_commands_and_move_items() {
     let id = w.mail("alice", "to move");
     let mv = request(Command::MoveItems, "fc").with_body(crate::Document::new(el(
         M::MoveItems,
-        [el(
-            M::Move,
-            [
-                leaf(M::SrcMsgId, id.as_str()),
-                leaf(M::SrcFldId, inbox.as_str()),
-                leaf(M::DstFldId, new_id.as_str()),
-            ],
-        )],
+        [el(M::Move, [leaf(M::SrcMsgId, id.as_str()), leaf(M::SrcFldId, inbox.as_str()), leaf(M::DstFldId, new_id.as_str())])],
     )));
     let doc = body(&w.raw(&mv));
     assert_eq!(doc.find(&["Response", "Status"]), Some("3"));
@@ -239,73 +150,38 @@ fn folder_commands_and_move_items() {
 fn http_level_answers() {
     let w = world(44, EasConfig::default());
     let c = w.client("http", ProtocolVersion::V14_1);
-    let wrong_path = ::http::Request::post(
-        "https://mail.example.test/ews/exchange.asmx?Cmd=Sync&User=a&DeviceId=d&DeviceType=t",
-    )
-    .body(bytes::Bytes::new())
-    .unwrap();
+    let wrong_path = ::http::Request::post("https://mail.example.test/ews/exchange.asmx?Cmd=Sync&User=a&DeviceId=d&DeviceType=t")
+        .body(bytes::Bytes::new())
+        .unwrap();
     assert_eq!(w.send(wrong_path).status(), 404);
 
-    w.server.set_availability(Availability::Unavailable {
-        retry_after_secs: 120,
-    });
+    w.server.set_availability(Availability::Unavailable { retry_after_secs: 120 });
     let e = w.sim.block_on(c.folder_sync()).unwrap_err();
-    assert!(
-        matches!(&e, EasError::Http { status: 503, retry_after: Some(r), .. } if r == "120"),
-        "{e:?}"
-    );
-    for (availability, status) in [
-        (Availability::Disabled, 403),
-        (Availability::Blocked, 456),
-        (Availability::PasswordExpired, 457),
-    ] {
+    assert!(matches!(&e, EasError::Http { status: 503, retry_after: Some(r), .. } if r == "120"), "{e:?}");
+    for (availability, status) in [(Availability::Disabled, 403), (Availability::Blocked, 456), (Availability::PasswordExpired, 457)] {
         w.server.set_availability(availability);
-        assert_eq!(
-            w.sim.block_on(c.folder_sync()).unwrap_err().http_status(),
-            Some(status)
-        );
+        assert_eq!(w.sim.block_on(c.folder_sync()).unwrap_err().http_status(), Some(status));
     }
     // 451: the client follows X-MS-Location (here to a path the same server also serves).
     let traveler = world(
         45,
         EasConfig {
-            paths: vec![
-                "/Microsoft-Server-ActiveSync".into(),
-                "/traveler/Microsoft-Server-ActiveSync".into(),
-            ],
+            paths: vec!["/Microsoft-Server-ActiveSync".into(), "/traveler/Microsoft-Server-ActiveSync".into()],
             ..Default::default()
         },
     );
-    traveler.server.set_availability(Availability::Redirect {
-        location: "https://mail.example.test/traveler/Microsoft-Server-ActiveSync".into(),
-    });
+    traveler
+        .server
+        .set_availability(Availability::Redirect { location: "https://mail.example.test/traveler/Microsoft-Server-ActiveSync".into() });
     let c = traveler.client("moved", ProtocolVersion::V14_1);
     let e = traveler.sim.block_on(c.folder_sync()).unwrap_err();
-    assert_eq!(
-        e.http_status(),
-        Some(451),
-        "the redirect target answers 451 too while redirecting"
-    );
-    assert_eq!(
-        c.base_url(),
-        "https://mail.example.test/traveler/Microsoft-Server-ActiveSync"
-    );
+    assert_eq!(e.http_status(), Some(451), "the redirect target answers 451 too while redirecting");
+    assert_eq!(c.base_url(), "https://mail.example.test/traveler/Microsoft-Server-ActiveSync");
     traveler.server.set_availability(Availability::Normal);
-    assert_eq!(
-        traveler
-            .sim
-            .block_on(c.folder_sync())
-            .unwrap()
-            .folders
-            .len(),
-        9
-    );
+    assert_eq!(traveler.sim.block_on(c.folder_sync()).unwrap().folders.len(), 9);
 
     // Commands known but not served: Status 137 from 14.0, 501 before.
-    let search = request(Command::Search, "http").with_body(crate::Document::new(el(
-        crate::Search::Search,
-        Vec::<crate::Element>::new(),
-    )));
+    let search = request(Command::Search, "http").with_body(crate::Document::new(el(crate::Search::Search, Vec::<crate::Element>::new())));
     w.server.set_availability(Availability::Normal);
     assert_eq!(body(&w.raw(&search)).find(&["Status"]), Some("137"));
     let mut old = search.clone();
@@ -325,22 +201,10 @@ fn an_html_login_page_is_reported_as_such() {
             "<html><form action=\"/names.nsf?Login\" method=\"post\"></form></html>",
         )
     });
-    sim.add_host("domino", HOST, Arc::new(handler), ClientAuth::None, false)
-        .unwrap();
-    let c = EasClient::new(
-        sim.client(),
-        URL,
-        "alice",
-        PASSWORD,
-        "forms",
-        "SimPhone",
-        ProtocolVersion::V14_1,
-    );
+    sim.add_host("domino", HOST, Arc::new(handler), ClientAuth::None, false).unwrap();
+    let c = EasClient::new(sim.client(), URL, "alice", PASSWORD, "forms", "SimPhone", ProtocolVersion::V14_1);
     let e = sim.block_on(c.folder_sync()).unwrap_err();
-    assert!(
-        matches!(e, EasError::LoginForm { status: 200, .. }),
-        "{e:?}"
-    );
+    assert!(matches!(e, EasError::LoginForm { status: 200, .. }), "{e:?}");
     let e = sim.block_on(c.options()).unwrap_err();
     assert!(matches!(e, EasError::LoginForm { .. }), "{e:?}");
 }
@@ -350,69 +214,34 @@ fn the_control_api_drives_and_observes() {
     use mailconform_sim::ControlClient;
     use serde_json::json;
     let w = world(47, enforced());
-    let control = ControlClient::new(
-        w.sim.control_client(),
-        &format!("https://{HOST}{}", crate::server::CONTROL_PATH),
-    );
+    let control = ControlClient::new(w.sim.control_client(), &format!("https://{HOST}{}", crate::server::CONTROL_PATH));
     let c = w.client("ctl", ProtocolVersion::V14_1);
     let inbox = w.inbox();
     w.sim.block_on(c.sync(&inbox)).unwrap();
 
     let delivered = w
         .sim
-        .block_on(control.post("/deliver", &json!({"to": "alice@example.test", "item": {"subject": "via control", "from": "bob@example.test"}})))
+        .block_on(
+            control.post("/deliver", &json!({"to": "alice@example.test", "item": {"subject": "via control", "from": "bob@example.test"}})),
+        )
         .unwrap();
     assert_eq!(delivered["server_id"], "1:1");
     assert_eq!(w.sim.block_on(c.sync(&inbox)).unwrap().added.len(), 1);
-    let items = w
-        .sim
-        .block_on(control.get(&format!("/mailboxes/alice/folders/{inbox}/items")))
-        .unwrap();
+    let items = w.sim.block_on(control.get(&format!("/mailboxes/alice/folders/{inbox}/items"))).unwrap();
     assert_eq!(items[0]["subject"], "via control");
 
-    let device = w
-        .sim
-        .block_on(control.get("/devices/alice%40example.test/ctl"))
-        .unwrap();
+    let device = w.sim.block_on(control.get("/devices/alice%40example.test/ctl")).unwrap();
     assert_eq!(device["provisioned"], true);
-    w.sim
-        .block_on(control.post("/devices/alice/ctl/wipe", &json!({})))
-        .unwrap();
-    assert!(matches!(
-        w.sim.block_on(c.folder_sync()),
-        Err(EasError::Wiped)
-    ));
-    assert_eq!(
-        w.sim.block_on(control.get("/devices/alice/ctl")).unwrap()["wipe"],
-        "acknowledged"
-    );
+    w.sim.block_on(control.post("/devices/alice/ctl/wipe", &json!({}))).unwrap();
+    assert!(matches!(w.sim.block_on(c.folder_sync()), Err(EasError::Wiped)));
+    assert_eq!(w.sim.block_on(control.get("/devices/alice/ctl")).unwrap()["wipe"], "acknowledged");
 
-    w.sim
-        .block_on(control.put(
-            "/availability",
-            &json!({"kind": "unavailable", "retry_after_secs": 5}),
-        ))
-        .unwrap();
+    w.sim.block_on(control.put("/availability", &json!({"kind": "unavailable", "retry_after_secs": 5}))).unwrap();
     let other = w.client("ctl2", ProtocolVersion::V14_1);
-    assert_eq!(
-        w.sim
-            .block_on(other.folder_sync())
-            .unwrap_err()
-            .http_status(),
-        Some(503)
-    );
-    w.sim
-        .block_on(control.put("/meeting-delete-policy", &json!({"policy": "KeepOnServer"})))
-        .unwrap();
-    assert_eq!(
-        w.store.meeting_delete_policy(),
-        crate::store::MeetingDeletePolicy::KeepOnServer
-    );
+    assert_eq!(w.sim.block_on(other.folder_sync()).unwrap_err().http_status(), Some(503));
+    w.sim.block_on(control.put("/meeting-delete-policy", &json!({"policy": "KeepOnServer"}))).unwrap();
+    assert_eq!(w.store.meeting_delete_policy(), crate::store::MeetingDeletePolicy::KeepOnServer);
     let log = w.sim.block_on(control.get("/log")).unwrap();
-    assert!(log
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|r| r["http_status"] == 503));
+    assert!(log.as_array().unwrap().iter().any(|r| r["http_status"] == 503));
     assert!(w.sim.block_on(control.get("/nope")).is_err());
 }

@@ -29,7 +29,15 @@ fn session(w: &World, version: ProtocolVersion) {
     w.mail("alice", "two");
     let _ = w.deliver(
         "alice",
-        NewItem::meeting_request("bob@example.test", "alice@example.test", "Review", "2026-01-06T10:00:00.000Z", "2026-01-06T11:00:00.000Z", "Room 1", "uid-review-1"),
+        NewItem::meeting_request(
+            "bob@example.test",
+            "alice@example.test",
+            "Review",
+            "2026-01-06T10:00:00.000Z",
+            "2026-01-06T11:00:00.000Z",
+            "Room 1",
+            "uid-review-1",
+        ),
     );
     w.sim.block_on(c.options()).unwrap();
     assert!(matches!(w.sim.block_on(c.provision()).unwrap(), ProvisionOutcome::Provisioned { .. }));
@@ -97,11 +105,7 @@ fn libwbxml_decodes_the_bodies_to_the_same_xml_and_the_responses_meet_microsofts
     let root = workspace_root();
     let tools = root.join("target/interop-tools");
     let wbxml2xml = tools.join("usr/bin/wbxml2xml");
-    assert!(
-        wbxml2xml.exists(),
-        "{} is missing: run tests/interop/setup (the README's test command does)",
-        wbxml2xml.display()
-    );
+    assert!(wbxml2xml.exists(), "{} is missing: run tests/interop/setup (the README's test command does)", wbxml2xml.display());
     for (seed, version) in [(70, ProtocolVersion::V12_1), (71, ProtocolVersion::V14_1), (72, ProtocolVersion::V16_1)] {
         let w = world(seed, enforced());
         session(&w, version);

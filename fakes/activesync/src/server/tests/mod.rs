@@ -18,9 +18,7 @@ use crate::store::{FolderType, MemoryStore, NewItem};
 use crate::{decode, Document};
 use base64::Engine;
 use mailconform_sim::tls::ClientAuth;
-use mailconform_sim::{
-    ConnInfo, FakeEnv, Handler, HandlerFuture, Request, RequestOptions, Response, Simulation,
-};
+use mailconform_sim::{ConnInfo, FakeEnv, Handler, HandlerFuture, Request, RequestOptions, Response, Simulation};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -48,12 +46,14 @@ impl Handler for BasicAuthFront {
             let resp = server.control(&req);
             return Box::pin(async move { resp });
         }
-        let user = basic_user(&req)
-            .filter(|(u, p)| self.passwords.get(u) == Some(p))
-            .map(|(u, _)| u);
+        let user = basic_user(&req).filter(|(u, p)| self.passwords.get(u) == Some(p)).map(|(u, _)| u);
         let wire = self.wire.clone();
         Box::pin(async move {
-            let command = req.uri().query().and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("Cmd=")).map(str::to_string)).unwrap_or_else(|| req.method().to_string());
+            let command = req
+                .uri()
+                .query()
+                .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("Cmd=")).map(str::to_string))
+                .unwrap_or_else(|| req.method().to_string());
             let request_body = req.body().to_vec();
             let resp = match user {
                 Some(u) => server.handle(req, &u).await,
@@ -66,22 +66,12 @@ impl Handler for BasicAuthFront {
 }
 
 fn basic_user(req: &Request) -> Option<(String, String)> {
-    let value = req
-        .headers()
-        .get(::http::header::AUTHORIZATION)?
-        .to_str()
-        .ok()?;
+    let value = req.headers().get(::http::header::AUTHORIZATION)?.to_str().ok()?;
     let encoded = value.strip_prefix("Basic ")?;
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(encoded.trim())
-        .ok()?;
+    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
     let text = String::from_utf8(decoded).ok()?;
     let (user, password) = text.split_once(':')?;
-    let user = user
-        .rsplit('\\')
-        .next()
-        .unwrap_or(user)
-        .to_ascii_lowercase();
+    let user = user.rsplit('\\').next().unwrap_or(user).to_ascii_lowercase();
     Some((user, password.to_string()))
 }
 
@@ -94,11 +84,7 @@ pub struct World {
 
 /// An enforced enterprise policy.
 pub fn enforced() -> EasConfig {
-    EasConfig {
-        policy: Some(DevicePolicy::default()),
-        enforce_policy: true,
-        ..Default::default()
-    }
+    EasConfig { policy: Some(DevicePolicy::default()), enforce_policy: true, ..Default::default() }
 }
 
 pub fn world(seed: u64, config: EasConfig) -> World {
@@ -110,26 +96,14 @@ pub fn world_with(seed: u64, config: EasConfig, store: MemoryStore) -> World {
     let store = store.with_clock(sim.clock.clone());
     store.add_user("alice", "alice@example.test");
     store.add_user("bob", "bob@example.test");
-    let env = FakeEnv {
-        http: sim.client(),
-        clock: sim.clock.clone(),
-        rng: sim.rng.fork("activesync"),
-    };
+    let env = FakeEnv { http: sim.client(), clock: sim.clock.clone(), rng: sim.rng.fork("activesync") };
     let server = EasServer::new(env, config, store.clone());
     let wire = Wire::default();
-    let passwords = [
-        ("alice".to_string(), PASSWORD.to_string()),
-        ("bob".to_string(), PASSWORD.to_string()),
-    ]
-    .into();
+    let passwords = [("alice".to_string(), PASSWORD.to_string()), ("bob".to_string(), PASSWORD.to_string())].into();
     sim.add_host(
         "activesync",
         HOST,
-        Arc::new(BasicAuthFront {
-            server: server.clone(),
-            passwords,
-            wire: wire.clone(),
-        }),
+        Arc::new(BasicAuthFront { server: server.clone(), passwords, wire: wire.clone() }),
         ClientAuth::None,
         true,
     )
@@ -139,15 +113,7 @@ pub fn world_with(seed: u64, config: EasConfig, store: MemoryStore) -> World {
 
 impl World {
     pub fn client(&self, device_id: &str, version: ProtocolVersion) -> EasClient {
-        EasClient::new(
-            self.sim.client(),
-            URL,
-            "alice",
-            PASSWORD,
-            device_id,
-            "SimPhone",
-            version,
-        )
+        EasClient::new(self.sim.client(), URL, "alice", PASSWORD, device_id, "SimPhone", version)
     }
 
     /// Sends a hand-built request as alice.
@@ -159,23 +125,15 @@ impl World {
     /// Sends an HTTP request as alice.
     pub fn send(&self, http: Request) -> Response {
         // Long enough for the longest heartbeat a raw request may ask for.
-        self.sim
-            .block_on(self.send_within(http, Duration::from_secs(3600)))
+        self.sim.block_on(self.send_within(http, Duration::from_secs(3600)))
     }
 
     /// Sends an HTTP request as alice, waiting up to `timeout` for the answer: the future,
     /// for a test that does something else while it waits.
     pub async fn send_within(&self, mut http: Request, timeout: Duration) -> Response {
-        let credentials =
-            base64::engine::general_purpose::STANDARD.encode(format!("alice:{PASSWORD}"));
-        http.headers_mut().insert(
-            ::http::header::AUTHORIZATION,
-            format!("Basic {credentials}").parse().unwrap(),
-        );
-        let opts = RequestOptions {
-            timeout,
-            ..Default::default()
-        };
+        let credentials = base64::engine::general_purpose::STANDARD.encode(format!("alice:{PASSWORD}"));
+        http.headers_mut().insert(::http::header::AUTHORIZATION, format!("Basic {credentials}").parse().unwrap());
+        let opts = RequestOptions { timeout, ..Default::default() };
         self.sim.client().send(http, &opts).await.unwrap()
     }
 
@@ -187,15 +145,7 @@ impl World {
     }
 
     pub fn mail(&self, to: &str, subject: &str) -> String {
-        self.deliver(
-            to,
-            NewItem::email(
-                "bob@example.test",
-                to,
-                subject,
-                &format!("Body of {subject}"),
-            ),
-        )
+        self.deliver(to, NewItem::email("bob@example.test", to, subject, &format!("Body of {subject}")))
     }
 
     pub fn inbox(&self) -> String {
@@ -204,22 +154,13 @@ impl World {
 
     /// The ServerId of the user's first folder of a type.
     pub fn folder_id(&self, user: &str, folder_type: FolderType) -> String {
-        self.store
-            .folder_of_type(user, folder_type)
-            .unwrap()
-            .server_id
+        self.store.folder_of_type(user, folder_type).unwrap().server_id
     }
 }
 
 /// A hand-built 14.1 request from alice's SimPhone `device_id`, without a body.
 pub fn request(command: Command, device_id: &str) -> EasRequest {
-    EasRequest::new(
-        command,
-        "alice",
-        device_id,
-        "SimPhone",
-        ProtocolVersion::V14_1,
-    )
+    EasRequest::new(command, "alice", device_id, "SimPhone", ProtocolVersion::V14_1)
 }
 
 /// The WBXML document of a response, or a panic naming what came instead.

@@ -39,33 +39,18 @@ fn unprovisioned_devices_get_449_up_to_12_1_and_status_142_from_14_0() {
     let c14 = w.client("c14", ProtocolVersion::V14_1);
     c14.set_auto_provision(false);
     let e = w.sim.block_on(c14.folder_sync()).unwrap_err();
-    assert_eq!(
-        e.command_status(),
-        Some(common::DEVICE_NOT_PROVISIONED),
-        "{e}"
-    );
-    assert_eq!(
-        e.to_string(),
-        "FolderSync: Status 142 (DeviceNotProvisioned)"
-    );
+    assert_eq!(e.command_status(), Some(common::DEVICE_NOT_PROVISIONED), "{e}");
+    assert_eq!(e.to_string(), "FolderSync: Status 142 (DeviceNotProvisioned)");
 
     // Ping and Provision are exempt; OPTIONS is not a command.
     let ping = request(Command::Ping, "raw1");
-    assert_eq!(
-        body(&w.raw(&ping)).find(&["Status"]),
-        Some("3"),
-        "a first Ping without parameters"
-    );
+    assert_eq!(body(&w.raw(&ping)).find(&["Status"]), Some("3"), "a first Ping without parameters");
 }
 
 #[test]
 fn devices_provision_on_demand_and_then_work() {
     let w = world(11, enforced());
-    for (id, version) in [
-        ("auto12", ProtocolVersion::V12_1),
-        ("auto14", ProtocolVersion::V14_1),
-        ("auto16", ProtocolVersion::V16_1),
-    ] {
+    for (id, version) in [("auto12", ProtocolVersion::V12_1), ("auto14", ProtocolVersion::V14_1), ("auto16", ProtocolVersion::V16_1)] {
         let c = w.client(id, version);
         let r = w.sim.block_on(c.folder_sync()).unwrap();
         assert_eq!(r.folders.len(), 9, "{version}");
@@ -87,79 +72,44 @@ fn the_acknowledgement_must_carry_the_key_it_was_given() {
             policy_ack::APPLIED,
         ))
     };
-    let phase1 = request(Command::Provision, "ack1")
-        .with_body(bodies::provision_request(None, "MS-EAS-Provisioning-WBXML"));
+    let phase1 = request(Command::Provision, "ack1").with_body(bodies::provision_request(None, "MS-EAS-Provisioning-WBXML"));
     let doc = body(&w.raw(&phase1));
     assert_eq!(doc.find(&["Status"]), Some("1"));
     assert_eq!(doc.find(&["Policies", "Policy", "Status"]), Some("1"));
-    let temp = doc
-        .find(&["Policies", "Policy", "PolicyKey"])
-        .unwrap()
-        .to_string();
-    assert!(doc
-        .find_element(&["Policies", "Policy", "Data", "EASProvisionDoc"])
-        .is_some());
+    let temp = doc.find(&["Policies", "Policy", "PolicyKey"]).unwrap().to_string();
+    assert!(doc.find_element(&["Policies", "Policy", "Data", "EASProvisionDoc"]).is_some());
 
     let wrong = body(&w.raw(&ack("1")));
     assert_eq!(wrong.find(&["Policies", "Policy", "Status"]), Some("5"));
     let right = body(&w.raw(&ack(&temp)));
-    let final_key = right
-        .find(&["Policies", "Policy", "PolicyKey"])
-        .unwrap()
-        .to_string();
+    let final_key = right.find(&["Policies", "Policy", "PolicyKey"]).unwrap().to_string();
     assert_ne!(final_key, temp);
-    assert!(right
-        .find_element(&["Policies", "Policy", "Data"])
-        .is_none());
+    assert!(right.find_element(&["Policies", "Policy", "Data"]).is_none());
     // A repeated acknowledgement (lost answer) gets the same final key.
     let again = body(&w.raw(&ack(&final_key)));
-    assert_eq!(
-        again.find(&["Policies", "Policy", "PolicyKey"]),
-        Some(final_key.as_str())
-    );
+    assert_eq!(again.find(&["Policies", "Policy", "PolicyKey"]), Some(final_key.as_str()));
 
     // An unknown PolicyType is Policy Status 3.
-    let odd = request(Command::Provision, "ack1")
-        .with_body(bodies::provision_request(None, "MS-WAP-Provisioning-XML"));
-    assert_eq!(
-        body(&w.raw(&odd)).find(&["Policies", "Policy", "Status"]),
-        Some("3")
-    );
+    let odd = request(Command::Provision, "ack1").with_body(bodies::provision_request(None, "MS-WAP-Provisioning-XML"));
+    assert_eq!(body(&w.raw(&odd)).find(&["Policies", "Policy", "Status"]), Some("3"));
 }
 
 #[test]
 fn without_a_policy_devices_are_accepted_unprovisioned() {
-    let config = EasConfig {
-        policy: None,
-        enforce_policy: true,
-        ..Default::default()
-    };
+    let config = EasConfig { policy: None, enforce_policy: true, ..Default::default() };
     let w = world(13, config);
     let c = w.client("open1", ProtocolVersion::V14_1);
     let r = w.sim.block_on(c.folder_sync()).unwrap();
     assert_eq!(r.folders.len(), 9);
     assert_eq!(c.policy_key(), None);
-    assert_eq!(
-        w.sim.block_on(c.provision()).unwrap(),
-        ProvisionOutcome::NoPolicy
-    );
+    assert_eq!(w.sim.block_on(c.provision()).unwrap(), ProvisionOutcome::NoPolicy);
     assert_eq!(w.server.device_state("alice", "open1")["no_policy"], true);
 
     // A policy that is not enforced: devices that never provision work too.
-    let loose = world(
-        14,
-        EasConfig {
-            policy: Some(DevicePolicy::default()),
-            enforce_policy: false,
-            ..Default::default()
-        },
-    );
+    let loose = world(14, EasConfig { policy: Some(DevicePolicy::default()), enforce_policy: false, ..Default::default() });
     let c = loose.client("loose1", ProtocolVersion::V12_1);
     c.set_auto_provision(false);
-    assert_eq!(
-        loose.sim.block_on(c.folder_sync()).unwrap().folders.len(),
-        9
-    );
+    assert_eq!(loose.sim.block_on(c.folder_sync()).unwrap().folders.len(), 9);
 }
 
 #[test]
@@ -173,39 +123,20 @@ fn a_remote_wipe_reaches_the_device_on_its_next_command() {
     // Without auto-provisioning the device sees Status 140 …
     c.set_auto_provision(false);
     let e = w.sim.block_on(c.folder_sync()).unwrap_err();
-    assert_eq!(
-        e.command_status(),
-        Some(common::REMOTE_WIPE_REQUESTED),
-        "{e}"
-    );
+    assert_eq!(e.command_status(), Some(common::REMOTE_WIPE_REQUESTED), "{e}");
     // … and Provision delivers the wipe, which the device acknowledges and carries out.
-    assert_eq!(
-        w.sim.block_on(c.provision()).unwrap(),
-        ProvisionOutcome::Wiped
-    );
+    assert_eq!(w.sim.block_on(c.provision()).unwrap(), ProvisionOutcome::Wiped);
     assert!(c.is_wiped());
     assert!(c.folders().is_empty());
-    assert!(matches!(
-        w.sim.block_on(c.folder_sync()),
-        Err(EasError::Wiped)
-    ));
-    assert_eq!(
-        w.server.device_state("alice", "wipe14")["wipe"],
-        "acknowledged"
-    );
+    assert!(matches!(w.sim.block_on(c.folder_sync()), Err(EasError::Wiped)));
+    assert_eq!(w.server.device_state("alice", "wipe14")["wipe"], "acknowledged");
 
     // Up to 12.1 the signal is HTTP 449; the client provisions, is wiped, and says so.
     let old = w.client("wipe12", ProtocolVersion::V12_1);
     w.sim.block_on(old.folder_sync()).unwrap();
     w.server.request_remote_wipe("alice", "wipe12");
-    assert!(matches!(
-        w.sim.block_on(old.folder_sync()),
-        Err(EasError::Wiped)
-    ));
-    assert_eq!(
-        w.server.device_state("alice", "wipe12")["wipe"],
-        "acknowledged"
-    );
+    assert!(matches!(w.sim.block_on(old.folder_sync()), Err(EasError::Wiped)));
+    assert_eq!(w.server.device_state("alice", "wipe12")["wipe"], "acknowledged");
 }
 
 #[test]
@@ -275,13 +206,19 @@ fn a_changed_policy_sends_provisioned_devices_through_a_refresh() {
     assert_eq!(w.server.device_state("alice", "r14")["policy_stale"], true);
 
     // On the wire: Status 143 from 14.0, HTTP 449 before, for the key that was valid.
-    let doc = body(&w.raw(&EasRequest::new(Command::FolderSync, "alice", "r14", "SimPhone", ProtocolVersion::V14_1)
-        .with_policy_key(Some(old14.clone()))
-        .with_body(bodies::folder_sync_request("0"))));
+    let doc = body(
+        &w.raw(
+            &EasRequest::new(Command::FolderSync, "alice", "r14", "SimPhone", ProtocolVersion::V14_1)
+                .with_policy_key(Some(old14.clone()))
+                .with_body(bodies::folder_sync_request("0")),
+        ),
+    );
     assert_eq!(doc.find(&["Status"]), Some("143"));
-    let r = w.raw(&EasRequest::new(Command::FolderSync, "alice", "r12", "SimPhone", ProtocolVersion::V12_1)
-        .with_policy_key(Some(old12.clone()))
-        .with_body(bodies::folder_sync_request("0")));
+    let r = w.raw(
+        &EasRequest::new(Command::FolderSync, "alice", "r12", "SimPhone", ProtocolVersion::V12_1)
+            .with_policy_key(Some(old12.clone()))
+            .with_body(bodies::folder_sync_request("0")),
+    );
     assert_eq!(r.status(), 449);
 
     // The clients fetch the new policy and carry on.

@@ -16,28 +16,14 @@ fn direct() -> (tokio::runtime::Runtime, Arc<EasServer>) {
 }
 
 fn direct_with(config: EasConfig) -> (tokio::runtime::Runtime, Arc<EasServer>) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .start_paused(true)
-        .build()
-        .unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread().enable_time().start_paused(true).build().unwrap();
     let server = rt.block_on(async {
         let clock = Clock::simulated();
-        let http = HttpClient::new(
-            Arc::new(SimNet::default()),
-            mailconform_sim::tls::roots(&[]),
-            clock.clone(),
-        );
-        let env = FakeEnv {
-            http,
-            clock: clock.clone(),
-            rng: SeededRng::new(7),
-        };
+        let http = HttpClient::new(Arc::new(SimNet::default()), mailconform_sim::tls::roots(&[]), clock.clone());
+        let env = FakeEnv { http, clock: clock.clone(), rng: SeededRng::new(7) };
         let store = MemoryStore::new().with_clock(clock);
         store.add_user("alice", "alice@example.test");
-        store
-            .deliver("alice", NewItem::email("bob", "alice", "x", "y"))
-            .unwrap();
+        store.deliver("alice", NewItem::email("bob", "alice", "x", "y")).unwrap();
         EasServer::new(env, config, store)
     });
     (rt, server)
@@ -47,22 +33,13 @@ fn acceptable(resp: &Response) -> Result<(), TestCaseError> {
     let status = resp.status().as_u16();
     if status == code::OK {
         if !resp.body().is_empty() {
-            let doc = crate::decode(resp.body()).map_err(|e| {
-                TestCaseError::fail(format!("200 with a body that is not WBXML: {e}"))
-            })?;
+            let doc = crate::decode(resp.body()).map_err(|e| TestCaseError::fail(format!("200 with a body that is not WBXML: {e}")))?;
             prop_assert!(doc.root.elements().count() > 0);
         }
         return Ok(());
     }
     prop_assert!(
-        [
-            code::BAD_REQUEST,
-            code::NEEDS_PROVISIONING,
-            code::NOT_IMPLEMENTED,
-            code::SERVER_ERROR,
-            code::FORBIDDEN
-        ]
-        .contains(&status),
+        [code::BAD_REQUEST, code::NEEDS_PROVISIONING, code::NOT_IMPLEMENTED, code::SERVER_ERROR, code::FORBIDDEN].contains(&status),
         "unexpected HTTP {status}"
     );
     Ok(())
@@ -100,10 +77,7 @@ fn arbitrary_bodies_never_panic() {
         ],
         proptest::option::of("[0-9]{1,10}"),
     );
-    let mut runner = TestRunner::new(Config {
-        cases: 256,
-        ..Config::default()
-    });
+    let mut runner = TestRunner::new(Config { cases: 256, ..Config::default() });
     runner
         .run(&strategy, |(command, version, bytes, key)| {
             let mut b = ::http::Request::post(format!(
@@ -117,15 +91,8 @@ fn arbitrary_bodies_never_panic() {
                 b = b.header("X-MS-PolicyKey", k);
             }
             let req = b.body(bytes::Bytes::from(bytes)).unwrap();
-            let resp = rt.block_on(async {
-                tokio::time::timeout(
-                    std::time::Duration::from_secs(4000),
-                    server.handle(req, "alice"),
-                )
-                .await
-            });
-            let resp =
-                resp.map_err(|_| TestCaseError::fail("no answer within the longest heartbeat"))?;
+            let resp = rt.block_on(async { tokio::time::timeout(std::time::Duration::from_secs(4000), server.handle(req, "alice")).await });
+            let resp = resp.map_err(|_| TestCaseError::fail("no answer within the longest heartbeat"))?;
             acceptable(&resp)
         })
         .unwrap();
@@ -136,38 +103,23 @@ fn arbitrary_base64_queries_never_panic() {
     let (rt, server) = direct();
     let strategy = prop_oneof![
         "[A-Za-z0-9+/=%]{0,80}",
-        proptest::collection::vec(any::<u8>(), 0..60)
-            .prop_map(|v| base64::engine::general_purpose::STANDARD.encode(v)),
+        proptest::collection::vec(any::<u8>(), 0..60).prop_map(|v| base64::engine::general_purpose::STANDARD.encode(v)),
         // Plausible prefixes: a real version and command, then noise.
-        (
-            proptest::sample::select(&[121u8, 140, 141, 160, 161][..]),
-            0u8..25,
-            proptest::collection::vec(any::<u8>(), 0..40)
-        )
-            .prop_map(|(v, c, mut rest)| {
+        (proptest::sample::select(&[121u8, 140, 141, 160, 161][..]), 0u8..25, proptest::collection::vec(any::<u8>(), 0..40)).prop_map(
+            |(v, c, mut rest)| {
                 let mut bytes = vec![v, c];
                 bytes.append(&mut rest);
                 base64::engine::general_purpose::STANDARD.encode(bytes)
-            }),
+            }
+        ),
     ];
-    let mut runner = TestRunner::new(Config {
-        cases: 256,
-        ..Config::default()
-    });
+    let mut runner = TestRunner::new(Config { cases: 256, ..Config::default() });
     runner
         .run(&strategy, |query| {
-            let Ok(req) = ::http::Request::post(format!("{}?{}", crate::http::DEFAULT_PATH, query))
-                .body(bytes::Bytes::new())
-            else {
+            let Ok(req) = ::http::Request::post(format!("{}?{}", crate::http::DEFAULT_PATH, query)).body(bytes::Bytes::new()) else {
                 return Ok(());
             };
-            let resp = rt.block_on(async {
-                tokio::time::timeout(
-                    std::time::Duration::from_secs(4000),
-                    server.handle(req, "alice"),
-                )
-                .await
-            });
+            let resp = rt.block_on(async { tokio::time::timeout(std::time::Duration::from_secs(4000), server.handle(req, "alice")).await });
             let resp = resp.map_err(|_| TestCaseError::fail("no answer"))?;
             acceptable(&resp)
         })
@@ -194,31 +146,16 @@ fn tags() -> Vec<crate::Tag> {
         CodePage::Move,
     ]
     .iter()
-    .flat_map(|&page| {
-        page.tags()
-            .iter()
-            .filter_map(move |e| crate::Tag::from_token(page, e.token))
-    })
+    .flat_map(|&page| page.tags().iter().filter_map(move |e| crate::Tag::from_token(page, e.token)))
     .collect()
 }
 
 fn arb_element() -> impl Strategy<Value = crate::Element> {
     let tags = tags();
-    let values = prop_oneof![
-        "[0-3]",
-        "1:[0-9]",
-        "[0-9]{1,4}",
-        "[A-Za-z ]{0,8}",
-        Just("MS-EAS-Provisioning-WBXML".to_string())
-    ];
-    let leaf =
-        (proptest::sample::select(tags.clone()), values).prop_map(|(t, v)| crate::leaf(t, v));
+    let values = prop_oneof!["[0-3]", "1:[0-9]", "[0-9]{1,4}", "[A-Za-z ]{0,8}", Just("MS-EAS-Provisioning-WBXML".to_string())];
+    let leaf = (proptest::sample::select(tags.clone()), values).prop_map(|(t, v)| crate::leaf(t, v));
     leaf.prop_recursive(4, 40, 5, move |inner| {
-        (
-            proptest::sample::select(tags.clone()),
-            proptest::collection::vec(inner, 0..5),
-        )
-            .prop_map(|(t, kids)| crate::el(t, kids))
+        (proptest::sample::select(tags.clone()), proptest::collection::vec(inner, 0..5)).prop_map(|(t, kids)| crate::el(t, kids))
     })
 }
 
@@ -229,38 +166,22 @@ fn arbitrary_documents_reach_the_handlers_without_panics() {
     let (rt, server) = direct_with(EasConfig::default());
     let strategy = (
         proptest::sample::select(COMMANDS),
-        proptest::sample::select(
-            &[
-                ProtocolVersion::V12_1,
-                ProtocolVersion::V14_1,
-                ProtocolVersion::V16_1,
-            ][..],
-        ),
+        proptest::sample::select(&[ProtocolVersion::V12_1, ProtocolVersion::V14_1, ProtocolVersion::V16_1][..]),
         proptest::collection::vec(arb_element(), 0..4),
     );
-    let mut runner = TestRunner::new(Config {
-        cases: 512,
-        ..Config::default()
-    });
+    let mut runner = TestRunner::new(Config { cases: 512, ..Config::default() });
     runner
         .run(&strategy, |(command, version, children)| {
             let root = command.root_tag().unwrap();
-            let mut req = EasRequest::new(command, "alice", "fuzzdoc", "T", version)
-                .with_body(crate::Document::new(crate::el(root, children)));
+            let mut req =
+                EasRequest::new(command, "alice", "fuzzdoc", "T", version).with_body(crate::Document::new(crate::el(root, children)));
             if command.body_is_mime(version) {
                 req.body = None;
                 req.mime = Some(bytes::Bytes::from_static(b"To: bob@example.test\r\n\r\nx"));
             }
-            let http = req
-                .to_http(crate::http::DEFAULT_PATH)
-                .map_err(|e| TestCaseError::fail(e.to_string()))?;
-            let resp = rt.block_on(async {
-                tokio::time::timeout(
-                    std::time::Duration::from_secs(4000),
-                    server.handle(http, "alice"),
-                )
-                .await
-            });
+            let http = req.to_http(crate::http::DEFAULT_PATH).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let resp =
+                rt.block_on(async { tokio::time::timeout(std::time::Duration::from_secs(4000), server.handle(http, "alice")).await });
             let resp = resp.map_err(|_| TestCaseError::fail("no answer"))?;
             acceptable(&resp)
         })
@@ -276,37 +197,15 @@ fn structurally_wrong_wbxml_gets_command_statuses() {
     let w = world(50, EasConfig::default());
     let empty_root = |command: Command| {
         let root = command.root_tag().unwrap();
-        EasRequest::new(command, "alice", "odd", "SimPhone", ProtocolVersion::V14_1).with_body(
-            crate::Document::new(crate::el(root, Vec::<crate::Element>::new())),
-        )
+        EasRequest::new(command, "alice", "odd", "SimPhone", ProtocolVersion::V14_1)
+            .with_body(crate::Document::new(crate::el(root, Vec::<crate::Element>::new())))
     };
-    assert_eq!(
-        body(&w.raw(&empty_root(Command::FolderSync))).find(&["Status"]),
-        Some("10")
-    );
-    assert_eq!(
-        body(&w.raw(&empty_root(Command::Sync))).find(&["Status"]),
-        Some("13")
-    );
-    assert_eq!(
-        body(&w.raw(&empty_root(Command::Provision))).find(&["Status"]),
-        Some("2")
-    );
-    assert_eq!(
-        body(&w.raw(&empty_root(Command::Settings))).find(&["Status"]),
-        Some("2")
-    );
-    assert_eq!(
-        body(&w.raw(&empty_root(Command::ItemOperations))).find(&["Status"]),
-        Some("2")
-    );
-    assert_eq!(
-        body(&w.raw(&empty_root(Command::Ping))).find(&["Status"]),
-        Some("3")
-    );
-    assert_eq!(
-        body(&w.raw(&empty_root(Command::SendMail))).find(&["Status"]),
-        Some("103")
-    );
+    assert_eq!(body(&w.raw(&empty_root(Command::FolderSync))).find(&["Status"]), Some("10"));
+    assert_eq!(body(&w.raw(&empty_root(Command::Sync))).find(&["Status"]), Some("13"));
+    assert_eq!(body(&w.raw(&empty_root(Command::Provision))).find(&["Status"]), Some("2"));
+    assert_eq!(body(&w.raw(&empty_root(Command::Settings))).find(&["Status"]), Some("2"));
+    assert_eq!(body(&w.raw(&empty_root(Command::ItemOperations))).find(&["Status"]), Some("2"));
+    assert_eq!(body(&w.raw(&empty_root(Command::Ping))).find(&["Status"]), Some("3"));
+    assert_eq!(body(&w.raw(&empty_root(Command::SendMail))).find(&["Status"]), Some("103"));
     assert_eq!(w.raw(&empty_root(Command::MeetingResponse)).status(), 400);
 }

@@ -10,11 +10,7 @@ const DUE: &str = "2026-01-09T17:00:00.000Z";
 
 /// The code page a property of an item's `ApplicationData` was sent in.
 fn page_of(item: &crate::client::SyncItem, name: &str) -> CodePage {
-    item.data
-        .child(name)
-        .unwrap_or_else(|| panic!("no {name} in {:?}", item.data))
-        .tag
-        .page()
+    item.data.child(name).unwrap_or_else(|| panic!("no {name} in {:?}", item.data)).tag.page()
 }
 
 #[test]
@@ -26,14 +22,8 @@ fn folder_sync_lists_tasks_and_notes() {
         let of = |t: FolderType| r.folders.iter().find(|f| f.folder_type == t).cloned();
         let tasks = of(FolderType::Tasks).expect("Tasks listed");
         let notes = of(FolderType::Notes).expect("Notes listed");
-        assert_eq!(
-            (tasks.server_id.as_str(), tasks.display_name.as_str()),
-            ("6", "Tasks")
-        );
-        assert_eq!(
-            (notes.server_id.as_str(), notes.display_name.as_str()),
-            ("9", "Notes")
-        );
+        assert_eq!((tasks.server_id.as_str(), tasks.display_name.as_str()), ("6", "Tasks"));
+        assert_eq!((notes.server_id.as_str(), notes.display_name.as_str()), ("9", "Notes"));
         // The mail, calendar and contact folders keep their ids.
         assert_eq!(of(FolderType::Inbox).unwrap().server_id, "1");
         assert_eq!(of(FolderType::Calendar).unwrap().server_id, "7");
@@ -61,14 +51,8 @@ fn server_tasks_and_notes_arrive_with_their_schemas() {
     let tasks = w.folder_id("alice", FolderType::Tasks);
     let notes = w.folder_id("alice", FolderType::Notes);
     assert!(task_id.starts_with(&format!("{tasks}:")));
-    assert_eq!(
-        w.store.item("alice", &task_id).unwrap().class,
-        ItemClass::Tasks
-    );
-    assert_eq!(
-        w.store.item("alice", &note_id).unwrap().message_class,
-        message_class::STICKY_NOTE
-    );
+    assert_eq!(w.store.item("alice", &task_id).unwrap().class, ItemClass::Tasks);
+    assert_eq!(w.store.item("alice", &note_id).unwrap().message_class, message_class::STICKY_NOTE);
 
     let c = w.client("tn", ProtocolVersion::V14_1);
     w.sim.block_on(c.folder_sync()).unwrap();
@@ -94,16 +78,7 @@ fn server_tasks_and_notes_arrive_with_their_schemas() {
     assert_eq!(n.subject(), Some("Wi-Fi"));
     assert_eq!(n.body(), Some("guest / hunter2"));
     assert_eq!(n.message_class(), Some("IPM.StickyNote"));
-    assert_eq!(
-        n.field("LastModifiedDate"),
-        Some(
-            w.store
-                .item("alice", &note_id)
-                .unwrap()
-                .last_modified
-                .as_str()
-        )
-    );
+    assert_eq!(n.field("LastModifiedDate"), Some(w.store.item("alice", &note_id).unwrap().last_modified.as_str()));
     assert!(n.field("LastModifiedDate").unwrap().ends_with(".000Z"));
     assert_eq!(n.data.find(&["Categories", "Category"]), Some("Office"));
     for name in ["Subject", "MessageClass", "LastModifiedDate", "Categories"] {
@@ -122,12 +97,7 @@ fn device_added_note_and_task_land_in_the_store() {
     w.sim.block_on(c.sync(&notes)).unwrap();
     w.sim.block_on(c.sync(&tasks)).unwrap();
 
-    let body = |text: &str| {
-        crate::el(
-            AirSyncBase::Body,
-            [leaf(AirSyncBase::Type, "1"), leaf(AirSyncBase::Data, text)],
-        )
-    };
+    let body = |text: &str| crate::el(AirSyncBase::Body, [leaf(AirSyncBase::Type, "1"), leaf(AirSyncBase::Data, text)]);
     let note_id = w
         .sim
         .block_on(c.add(
@@ -165,10 +135,7 @@ fn device_added_note_and_task_land_in_the_store() {
     let stored = w.store.item("alice", &task_id).unwrap();
     assert_eq!(stored.class, ItemClass::Tasks);
     assert_eq!(stored.message_class, "IPM.Task");
-    assert_eq!(
-        (stored.subject.as_str(), stored.due.as_str()),
-        ("Groceries", DUE)
-    );
+    assert_eq!((stored.subject.as_str(), stored.due.as_str()), ("Groceries", DUE));
     assert!(!stored.complete);
 
     // The device's own adds do not come back to it.
@@ -181,26 +148,13 @@ fn a_task_completed_on_the_device_is_complete_in_the_store() {
     let w = world(93, EasConfig::default());
     let task_id = {
         let _inside = w.sim.enter();
-        w.store
-            .add_to(
-                "alice",
-                FolderType::Tasks,
-                NewItem::task("Call Bob", "", DUE),
-            )
-            .unwrap()
+        w.store.add_to("alice", FolderType::Tasks, NewItem::task("Call Bob", "", DUE)).unwrap()
     };
     let tasks = w.folder_id("alice", FolderType::Tasks);
     let c = w.client("done", ProtocolVersion::V14_1);
     w.sim.block_on(c.sync(&tasks)).unwrap();
     w.sim
-        .block_on(c.change(
-            &tasks,
-            &task_id,
-            vec![
-                leaf(Tasks::Complete, "1"),
-                leaf(Tasks::DateCompleted, "2026-01-06T12:00:00.000Z"),
-            ],
-        ))
+        .block_on(c.change(&tasks, &task_id, vec![leaf(Tasks::Complete, "1"), leaf(Tasks::DateCompleted, "2026-01-06T12:00:00.000Z")]))
         .unwrap();
     let stored = w.store.item("alice", &task_id).unwrap();
     assert!(stored.complete);
@@ -212,13 +166,9 @@ fn a_task_completed_on_the_device_is_complete_in_the_store() {
     assert_eq!(held[0].field("Subject"), Some("Call Bob"));
 
     // Without DateCompleted the server stamps the completion itself.
-    w.sim
-        .block_on(c.change(&tasks, &task_id, vec![leaf(Tasks::Complete, "0")]))
-        .unwrap();
+    w.sim.block_on(c.change(&tasks, &task_id, vec![leaf(Tasks::Complete, "0")])).unwrap();
     assert!(!w.store.item("alice", &task_id).unwrap().complete);
-    w.sim
-        .block_on(c.change(&tasks, &task_id, vec![leaf(Tasks::Complete, "1")]))
-        .unwrap();
+    w.sim.block_on(c.change(&tasks, &task_id, vec![leaf(Tasks::Complete, "1")])).unwrap();
     let stored = w.store.item("alice", &task_id).unwrap();
     assert!(stored.complete && !stored.date_completed.is_empty());
 
@@ -226,10 +176,7 @@ fn a_task_completed_on_the_device_is_complete_in_the_store() {
     let other = w.client("other", ProtocolVersion::V14_1);
     let r = w.sim.block_on(other.sync(&tasks)).unwrap();
     assert_eq!(r.added[0].field("Complete"), Some("1"));
-    assert_eq!(
-        r.added[0].field("DateCompleted"),
-        Some(stored.date_completed.as_str())
-    );
+    assert_eq!(r.added[0].field("DateCompleted"), Some(stored.date_completed.as_str()));
 }
 
 #[test]
@@ -237,28 +184,18 @@ fn notes_sync_before_14_0_is_a_protocol_error() {
     let w = world(94, EasConfig::default());
     {
         let _inside = w.sim.enter();
-        w.store
-            .add_to("alice", FolderType::Notes, NewItem::note("n", "b"))
-            .unwrap();
-        w.store
-            .add_to("alice", FolderType::Tasks, NewItem::task("t", "", ""))
-            .unwrap();
+        w.store.add_to("alice", FolderType::Notes, NewItem::note("n", "b")).unwrap();
+        w.store.add_to("alice", FolderType::Tasks, NewItem::task("t", "", "")).unwrap();
     }
     let notes = w.folder_id("alice", FolderType::Notes);
     let tasks = w.folder_id("alice", FolderType::Tasks);
     let old = w.client("old", ProtocolVersion::V12_1);
-    assert!(matches!(
-        w.sim.block_on(old.sync(&notes)),
-        Err(EasError::Status { status: 4, .. })
-    ));
+    assert!(matches!(w.sim.block_on(old.sync(&notes)), Err(EasError::Status { status: 4, .. })));
     assert!(old.sync_key(&notes).is_none(), "not primed");
     // Tasks are as old as ActiveSync: 12.1 syncs them.
     let r = w.sim.block_on(old.sync(&tasks)).unwrap();
     assert_eq!(r.added.len(), 1);
-    assert!(
-        r.added[0].field("DueDate").is_none(),
-        "no due date, none sent"
-    );
+    assert!(r.added[0].field("DueDate").is_none(), "no due date, none sent");
     // 14.0 syncs the same Notes folder.
     let new = w.client("new", ProtocolVersion::V14_0);
     assert_eq!(w.sim.block_on(new.sync(&notes)).unwrap().added.len(), 1);
