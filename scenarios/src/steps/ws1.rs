@@ -46,7 +46,11 @@ fn seg_timeout(w: &mut MailWorld, secs: u64) {
 fn second_seg(w: &mut MailWorld, version: String, host: String, server: String) {
     let mut config = deployment::default_seg_config(&version, &server);
     config.host = host.clone();
-    w.ws1_plan().segs.push(PlannedSeg { role: format!("seg.{host}"), config, properties: vec!["enable.boxer.ens.ews.proxy=true".into()] });
+    w.ws1_plan().segs.push(PlannedSeg {
+        role: mailconform_fakes::role::seg_on(&host),
+        config,
+        properties: vec!["enable.boxer.ens.ews.proxy=true".into()],
+    });
 }
 
 #[given(expr = "Exchange's EWS offers {string}")]
@@ -85,7 +89,7 @@ fn exchange_self_signed(w: &mut MailWorld) {
 
 #[given("Exchange's self-signed certificate is in SEG's Java trust store")]
 fn seg_trusts_exchange(w: &mut MailWorld) {
-    w.ws1_plan().trusting_segs.push(defaults::ws1_roles::SEG.to_string());
+    w.ws1_plan().trusting_segs.push(mailconform_fakes::role::SEG.to_string());
 }
 
 #[given(expr = "ENS2 reaches EWS through {string}")]
@@ -268,12 +272,12 @@ fn console_marks(w: &mut MailWorld, user: String, state: String) {
 
 #[when("ENS2 becomes unreachable")]
 fn ens_unreachable(w: &mut MailWorld) {
-    w.gate(defaults::ws1_roles::ENS).set(Fault::Unreachable);
+    w.gate(mailconform_fakes::role::ENS).set(Fault::Unreachable);
 }
 
 #[when("ENS2 is reachable again")]
 fn ens_reachable(w: &mut MailWorld) {
-    w.gate(defaults::ws1_roles::ENS).clear();
+    w.gate(mailconform_fakes::role::ENS).clear();
 }
 
 #[when(expr = "Exchange takes {int} seconds to answer")]
@@ -281,7 +285,7 @@ fn exchange_slow(w: &mut MailWorld, secs: u64) {
     w.deploy();
     // Every name Exchange answers on: its own and its EWS FQDN.
     for (role, gate) in &w.gates {
-        if role == defaults::roles::EXCHANGE || role.starts_with("exchange.") {
+        if mailconform_fakes::role::kind_of(role) == Some(mailconform_fakes::role::RoleKind::Exchange) {
             gate.set(Fault::Latency { millis: secs * 1000 });
         }
     }
@@ -366,7 +370,7 @@ fn authenticated_as(w: &mut MailWorld, user: String, method: String) {
 
 #[then("SEG sent the NTLM negotiate and authenticate messages on different upstream connections")]
 fn ntlm_split(w: &mut MailWorld) {
-    let seg = w.roles().seg(defaults::ws1_roles::SEG).expect("SEG deployed");
+    let seg = w.roles().seg(mailconform_fakes::role::SEG).expect("SEG deployed");
     let log = w.run(seg.requests()).expect("SEG control API answers");
     let ntlm: Vec<_> = log.iter().filter(|r| r.upstream_auth.as_deref() == Some("NTLM")).collect();
     assert!(ntlm.len() >= 2, "SEG forwarded {ntlm:?}");
@@ -388,7 +392,7 @@ fn exchange_authenticated(w: &mut MailWorld, user: String, method: String) {
 #[then(expr = "SEG blocked {word}'s {word} requests")]
 fn seg_blocked(w: &mut MailWorld, user: String, service: String) {
     let device = device_id(&user);
-    let seg = w.roles().seg(defaults::ws1_roles::SEG).expect("SEG deployed");
+    let seg = w.roles().seg(mailconform_fakes::role::SEG).expect("SEG deployed");
     let log = w.run(seg.requests()).expect("SEG control API answers");
     let want = if service.eq_ignore_ascii_case("EWS") {
         mailconform_fakes::seg::Service::Ews

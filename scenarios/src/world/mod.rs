@@ -158,7 +158,7 @@ impl MailWorld {
             gates.push((r.role(), deployment::add_listener(sim, r).expect("listener starts")));
         }
         if let Some(t) = plan.traveler.clone() {
-            gates.push((defaults::roles::TRAVELER.to_string(), deployment::add_traveler(sim, t).expect("Traveler fake starts")));
+            gates.push((mailconform_fakes::role::TRAVELER.to_string(), deployment::add_traveler(sim, t).expect("Traveler fake starts")));
         }
         let mut legacy = Vec::new();
         for (host, versions) in &plan.server_tls {

@@ -60,7 +60,7 @@ impl Default for Ws1Plan {
     fn default() -> Self {
         Ws1Plan {
             segs: vec![PlannedSeg {
-                role: defaults::ws1_roles::SEG.to_string(),
+                role: mailconform_fakes::role::SEG.to_string(),
                 config: deployment::default_seg_config("2.12.0", defaults::EXCHANGE_HOST),
                 properties: Vec::new(),
             }],
@@ -107,15 +107,15 @@ pub fn deploy(sim: &mut Simulation, plan: &super::Plan, ws1: &Ws1Plan, team_pkcs
     let mut gates = Vec::new();
     let exchange_pem = if ws1.exchange_self_signed {
         let (gate, pem) = deployment::add_exchange_self_signed(sim, plan.exchange.clone()).expect("Exchange fake starts");
-        gates.push((defaults::roles::EXCHANGE.to_string(), gate));
+        gates.push((mailconform_fakes::role::EXCHANGE.to_string(), gate));
         Some(pem)
     } else {
         gates.extend(deployment::add_exchange(sim, plan.exchange.clone(), &plan.exchange_aliases).expect("Exchange fake starts"));
         None
     };
     let kdc = deployment::default_kdc(sim.clock.clone(), sim.rng.fork("kdc"));
-    gates.push((defaults::roles::KDC.to_string(), deployment::add_kdc(sim, kdc).expect("KDC starts")));
-    gates.push((defaults::ws1_roles::UEM.to_string(), deployment::add_uem(sim).expect("console starts")));
+    gates.push((mailconform_fakes::role::KDC.to_string(), deployment::add_kdc(sim, kdc).expect("KDC starts")));
+    gates.push((mailconform_fakes::role::UEM.to_string(), deployment::add_uem(sim).expect("console starts")));
     for seg in &ws1.segs {
         let mut c = Ws1Plan::effective(seg);
         if let (Some(pem), true) = (&exchange_pem, ws1.trusting_segs.contains(&seg.role)) {
@@ -132,7 +132,7 @@ pub fn deploy(sim: &mut Simulation, plan: &super::Plan, ws1: &Ws1Plan, team_pkcs
         }
     });
     gates.push((
-        defaults::ws1_roles::ENS.to_string(),
+        mailconform_fakes::role::ENS.to_string(),
         deployment::add_ens(sim, ws1.ens_placement, &ews_url, team_pkcs8).expect("ENS starts"),
     ));
     gates
