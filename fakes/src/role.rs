@@ -243,7 +243,7 @@ pub fn selectable() -> Vec<Selectable> {
         if r.kind == RoleKind::Listener && !out.iter().any(|s| s.name == "listener") {
             out.push(Selectable { name: "listener".into(), summary: "the listeners of all three regions".into() });
         }
-        out.push(Selectable { name: r.name.clone(), summary: format!("{:<36} {}", r.host, r.kind.summary()) });
+        out.push(Selectable { name: r.name.clone(), summary: format!("{:<37} {}", r.host, r.kind.summary()) });
     }
     out
 }
