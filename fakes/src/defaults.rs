@@ -1,4 +1,4 @@
-//! The default world of `../shared/conventions.md`: one place for the names features, reports
+//! The default world of `docs/conventions.md`: one place for the names features, reports
 //! and outside tools rely on.
 
 pub const DOMAIN: &str = "example.test";
