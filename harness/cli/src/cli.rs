@@ -78,7 +78,7 @@ pub enum Command {
 #[derive(Debug, Clone, Args)]
 pub struct Selection {
     /// Cucumber tag expression over the scenario's tags, including those of its Feature, Rule
-    /// and Examples, e.g. '@source:004.failure.Q6 and not @slow'
+    /// and Examples, e.g. '@source:004.data-flow.Q6 and not @slow'
     #[arg(short = 't', long = "tags", value_name = "EXPR")]
     pub tags: Option<String>,
 
