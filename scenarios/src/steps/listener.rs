@@ -28,12 +28,10 @@ fn pushes(w: &mut MailWorld, region: &str) -> Vec<PushRecord> {
 }
 
 fn set_fault(w: &mut MailWorld, region: &str, fault: Option<Fault>) {
-    let gate = w.gate(&words::region(region).role());
+    let faults = w.faults(&words::region(region).role());
     match fault {
-        Some(f) => {
-            gate.set(f);
-        }
-        None => gate.clear(),
+        Some(f) => w.drive(faults.set(f)),
+        None => w.drive(faults.clear()),
     }
 }
 

@@ -273,12 +273,14 @@ fn console_marks(w: &mut MailWorld, user: String, state: String) {
 
 #[when("ENS2 becomes unreachable")]
 fn ens_unreachable(w: &mut MailWorld) {
-    w.gate(mailconform_fakes::role::ENS).set(Fault::Unreachable);
+    let ens = w.faults(mailconform_fakes::role::ENS);
+    w.drive(ens.set(Fault::Unreachable));
 }
 
 #[when("ENS2 is reachable again")]
 fn ens_reachable(w: &mut MailWorld) {
-    w.gate(mailconform_fakes::role::ENS).clear();
+    let ens = w.faults(mailconform_fakes::role::ENS);
+    w.drive(ens.clear());
 }
 
 #[when(expr = "Exchange takes {int} seconds to answer")]
