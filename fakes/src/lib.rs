@@ -9,6 +9,7 @@ pub mod ens;
 pub mod ews_answer;
 pub mod exchange;
 pub mod listener;
+pub mod role;
 pub mod securemail;
 pub mod seg;
 pub mod serve;

@@ -9,4 +9,4 @@ pub mod params;
 mod steps;
 pub mod world;
 
-pub use world::{run_seed, set_run_seed, MailWorld};
+pub use world::MailWorld;

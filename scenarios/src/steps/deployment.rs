@@ -10,8 +10,7 @@ use mailconform_fakes::exchange::{RetryMode, RetrySchedule};
 /// first action, so the Given steps after this one can still change the plan.
 #[given("the default topology")]
 fn default_topology(w: &mut MailWorld) {
-    assert!(!w.is_deployed(), "the topology is chosen before the first action");
-    w.plan = crate::world::Plan::default();
+    *w.plan() = crate::world::Plan::default();
 }
 
 /// Exchange answers as this version does (its EWS schema, version info and events).
@@ -29,7 +28,7 @@ fn prose_schedule(w: &mut MailWorld) {
 /// No listener region has Secure Mail's APNs certificate.
 #[given("no APNs certificate is uploaded")]
 fn no_certificate(w: &mut MailWorld) {
-    w.plan.uploaded_regions.clear();
+    w.plan().uploaded_regions.clear();
 }
 
 /// The listener of this region has Secure Mail's APNs certificate from the start.
@@ -37,13 +36,13 @@ fn no_certificate(w: &mut MailWorld) {
 fn certificate_uploaded(w: &mut MailWorld, region: Region) {
     let r = *region;
     assert!(!w.is_deployed(), "list the regions with uploaded certificates before the first action");
-    if !w.plan.uploaded_regions.contains(&r) {
-        w.plan.uploaded_regions.push(r);
+    if !w.plan().uploaded_regions.contains(&r) {
+        w.plan().uploaded_regions.push(r);
     }
 }
 
 /// Exchange also answers EWS on this host name.
 #[given(expr = "EWS is also published on its own host {string}")]
 fn ews_alias(w: &mut MailWorld, host: String) {
-    w.plan.exchange_aliases.push(host);
+    w.plan().exchange_aliases.push(host);
 }

@@ -9,7 +9,7 @@ fn messages_arrive(w: &mut MailWorld, n: u32, user: User) {
     let ex = w.exchange();
     for i in 0..n {
         let id = w.run(ex.deliver(&email, &format!("Message {i}"))).expect("Exchange delivers the message");
-        w.delivered.entry(email.clone()).or_default().push(id);
+        w.running().delivered.entry(email.clone()).or_default().push(id);
     }
 }
 
@@ -17,7 +17,7 @@ fn messages_arrive(w: &mut MailWorld, n: u32, user: User) {
 #[when(expr = "{user} reads {int} message(s) on another client")]
 fn reads_messages(w: &mut MailWorld, user: User, n: usize) {
     let email = user.email();
-    let ids: Vec<String> = w.delivered.get(&email).map(|v| v.iter().take(n).cloned().collect()).unwrap_or_default();
+    let ids: Vec<String> = w.running().delivered.get(&email).map(|v| v.iter().take(n).cloned().collect()).unwrap_or_default();
     assert_eq!(ids.len(), n, "only {} messages were delivered to {email} in this scenario", ids.len());
     let ex = w.exchange();
     for id in ids {

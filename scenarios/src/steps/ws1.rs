@@ -2,6 +2,7 @@
 //! the UEM console's compliance, and Boxer.
 
 use crate::params::{AuthMethod, AuthMethods, BoxerAuth, ComplianceState, EnsPlacement, SegService, User};
+use crate::world::observation::Observation;
 use crate::world::ws1::{ensure_boxer, PlannedSeg};
 use crate::MailWorld;
 use cucumber::{given, then, when};
@@ -50,29 +51,33 @@ fn seg_timeout(w: &mut MailWorld, secs: u64) {
 fn second_seg(w: &mut MailWorld, version: String, host: String, server: String) {
     let mut config = deployment::default_seg_config(&version, &server);
     config.host = host.clone();
-    w.ws1_plan().segs.push(PlannedSeg { role: format!("seg.{host}"), config, properties: vec!["enable.boxer.ens.ews.proxy=true".into()] });
+    w.ws1_plan().segs.push(PlannedSeg {
+        role: mailconform_fakes::role::seg_on(&host),
+        config,
+        properties: vec!["enable.boxer.ens.ews.proxy=true".into()],
+    });
 }
 
 /// Exchange's EWS directory has exactly these authentication methods enabled, as IIS lists them.
 #[given(expr = "Exchange's EWS offers \"{auth_methods}\"")]
 fn ews_offers(w: &mut MailWorld, list: AuthMethods) {
     w.ws1_plan();
-    w.plan.exchange.ews_auth = list.0;
+    w.plan().exchange.ews_auth = list.0;
 }
 
 /// Exchange's ActiveSync directory has exactly these authentication methods enabled.
 #[given(expr = "Exchange's ActiveSync offers \"{auth_methods}\"")]
 fn activesync_offers(w: &mut MailWorld, list: AuthMethods) {
     w.ws1_plan();
-    w.plan.exchange.eas_auth = list.0;
+    w.plan().exchange.eas_auth = list.0;
 }
 
 /// Exchange answers EWS only on this host name, not on its main one.
 #[given(expr = "Exchange serves EWS only at its own FQDN {string}")]
 fn ews_own_fqdn(w: &mut MailWorld, host: String) {
     w.ws1_plan();
-    w.plan.exchange_aliases.push(host.clone());
-    w.plan.exchange.ews_only_on = Some(host);
+    w.plan().exchange_aliases.push(host.clone());
+    w.plan().exchange.ews_only_on = Some(host);
 }
 
 /// Exchange's HTTPS certificate is self-signed rather than issued by the world's CA.
@@ -84,7 +89,7 @@ fn exchange_self_signed(w: &mut MailWorld) {
 /// SEG trusts Exchange's self-signed certificate.
 #[given("Exchange's self-signed certificate is in SEG's Java trust store")]
 fn seg_trusts_exchange(w: &mut MailWorld) {
-    w.ws1_plan().trusting_segs.push(defaults::ws1_roles::SEG.to_string());
+    w.ws1_plan().trusting_segs.push(mailconform_fakes::role::SEG.to_string());
 }
 
 /// ENS2 sends its EWS requests to this host.
@@ -213,8 +218,8 @@ fn new_pushes(w: &mut MailWorld, user: &User) -> Vec<serde_json::Value> {
     let token = boxer_state(w, user).state.device_token.unwrap_or_else(|| panic!("{user}'s Boxer has no device token"));
     let apns = w.roles().apns().expect("APNs deployed");
     let all = w.run(apns.notifications(&token, 0, Duration::ZERO)).expect("APNs control API answers");
-    let seen = w.boxer_pushes_seen.get(user.as_str()).copied().unwrap_or(0);
-    w.boxer_pushes_seen.insert(user.to_string(), all.len());
+    let seen = w.running().boxer_pushes_seen.get(user.as_str()).copied().unwrap_or(0);
+    w.running().boxer_pushes_seen.insert(user.to_string(), all.len());
     all.into_iter().skip(seen).map(|n| n.payload).collect()
 }
 
@@ -286,22 +291,21 @@ fn console_marks(w: &mut MailWorld, user: User, state: ComplianceState) {
 /// ENS2 drops off the network.
 #[when("ENS2 becomes unreachable")]
 fn ens_unreachable(w: &mut MailWorld) {
-    w.gate(defaults::ws1_roles::ENS).set(Fault::Unreachable);
+    w.gate(mailconform_fakes::role::ENS).set(Fault::Unreachable);
 }
 
 /// ENS2 is back on the network.
 #[when("ENS2 is reachable again")]
 fn ens_reachable(w: &mut MailWorld) {
-    w.gate(defaults::ws1_roles::ENS).clear();
+    w.gate(mailconform_fakes::role::ENS).clear();
 }
 
 /// Every answer from Exchange, on all its host names, now takes this many seconds.
 #[when(expr = "Exchange takes {int} seconds to answer")]
 fn exchange_slow(w: &mut MailWorld, secs: u64) {
-    w.deploy();
     // Every name Exchange answers on: its own and its EWS FQDN.
-    for (role, gate) in &w.gates {
-        if role == defaults::roles::EXCHANGE || role.starts_with("exchange.") {
+    for (role, gate) in w.running().gates() {
+        if mailconform_fakes::role::kind_of(role) == Some(mailconform_fakes::role::RoleKind::Exchange) {
             gate.set(Fault::Latency { millis: secs * 1000 });
         }
     }
@@ -316,7 +320,7 @@ fn probe_ews(w: &mut MailWorld, path: &str, certificate_of: Option<&User>) {
     ensure_boxer(w, &alice);
     let device_id = device_id(&alice);
     let identity = certificate_of.map(|user| {
-        let sim = w.sim.as_ref().expect("deployed");
+        let sim = w.sim_ref();
         let cert: Credential = deployment::user_certificate(sim, &user.email(), Duration::from_secs(86_400)).expect("certificate minted");
         ClientIdentity { id: format!("probe:{user}"), credential: cert }
     });
@@ -334,7 +338,7 @@ fn probe_ews(w: &mut MailWorld, path: &str, certificate_of: Option<&User>) {
         .expect("a valid request");
     let client = w.sim().client();
     let resp = w.run(client.send(req, &RequestOptions { identity, ..Default::default() })).expect("SEG answers");
-    w.last_status = Some(resp.status().as_u16());
+    let status = resp.status().as_u16();
     let offered: Vec<String> = resp
         .headers()
         .get_all(http::header::WWW_AUTHENTICATE)
@@ -343,7 +347,15 @@ fn probe_ews(w: &mut MailWorld, path: &str, certificate_of: Option<&User>) {
         .flat_map(|v| mailconform_auth::challenge::parse(v).unwrap_or_default())
         .map(|c| c.scheme.as_str().to_string())
         .collect();
-    w.last_body = offered.join(", ");
+    w.observe(Observation::EwsAnswer { status, offered });
+}
+
+/// SEG's answer to the last EWS request: its status and the schemes offered.
+fn ews_answer(w: &MailWorld) -> (u16, String) {
+    match &w.observed {
+        Some(Observation::EwsAnswer { status, offered }) => (*status, offered.join(", ")),
+        other => panic!("no EWS answer from SEG was observed (last: {})", other.as_ref().map_or("nothing", |o| o.kind())),
+    }
 }
 
 /// A bare EWS client posts GetFolder to SEG at this path, for alice's device, without credentials.
@@ -367,21 +379,24 @@ fn probe_without_certificate(w: &mut MailWorld) {
 /// SEG answered the bare EWS client with this HTTP status.
 #[then(expr = "SEG answers HTTP {int}")]
 fn seg_answers(w: &mut MailWorld, status: u16) {
-    assert_eq!(w.last_status, Some(status), "challenges {:?}", w.last_body);
+    let (seen, offered) = ews_answer(w);
+    assert_eq!(seen, status, "challenges {offered:?}");
 }
 
 /// SEG challenged the bare EWS client (HTTP 401) with exactly these methods, in this order.
 #[then(expr = "the client is offered \"{auth_methods}\"")]
 fn offered(w: &mut MailWorld, list: AuthMethods) {
-    assert_eq!(w.last_status, Some(401), "the client was not challenged");
+    let (status, offered) = ews_answer(w);
+    assert_eq!(status, 401, "the client was not challenged");
     let expected = list.to_string();
-    assert_eq!(w.last_body, expected, "WWW-Authenticate challenges the client saw");
+    assert_eq!(offered, expected, "WWW-Authenticate challenges the client saw");
 }
 
 /// The bare EWS client got through (HTTP 200), and Exchange saw the user authenticated by this method.
 #[then(expr = "the client is authenticated as {user} by {auth_method}")]
 fn authenticated_as(w: &mut MailWorld, user: User, method: AuthMethod) {
-    assert_eq!(w.last_status, Some(200), "challenges {:?}", w.last_body);
+    let (status, offered) = ews_answer(w);
+    assert_eq!(status, 200, "challenges {offered:?}");
     let ex = w.exchange();
     let requests = w.run(ex.requests()).expect("Exchange control API answers");
     let last = requests.last().expect("Exchange saw the request");
@@ -393,7 +408,7 @@ fn authenticated_as(w: &mut MailWorld, user: User, method: AuthMethod) {
 /// SEG forwarded NTLM's two legs to Exchange on two different connections (so NTLM cannot work through it).
 #[then("SEG sent the NTLM negotiate and authenticate messages on different upstream connections")]
 fn ntlm_split(w: &mut MailWorld) {
-    let seg = w.roles().seg(defaults::ws1_roles::SEG).expect("SEG deployed");
+    let seg = w.roles().seg(mailconform_fakes::role::SEG).expect("SEG deployed");
     let log = w.run(seg.requests()).expect("SEG control API answers");
     let ntlm: Vec<_> = log.iter().filter(|r| r.upstream_auth.as_deref() == Some("NTLM")).collect();
     assert!(ntlm.len() >= 2, "SEG forwarded {ntlm:?}");
@@ -417,7 +432,7 @@ fn exchange_authenticated(w: &mut MailWorld, user: User, method: AuthMethod) {
 #[then(expr = "SEG blocked {user}'s {seg_service} requests")]
 fn seg_blocked(w: &mut MailWorld, user: User, service: SegService) {
     let device = device_id(&user);
-    let seg = w.roles().seg(defaults::ws1_roles::SEG).expect("SEG deployed");
+    let seg = w.roles().seg(mailconform_fakes::role::SEG).expect("SEG deployed");
     let log = w.run(seg.requests()).expect("SEG control API answers");
     let want = *service;
     assert!(
