@@ -23,8 +23,11 @@ include!(concat!(env!("OUT_DIR"), "/step_sources.rs"));
 /// Given, When or Then.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum Keyword {
+    /// A step that sets the scene.
     Given,
+    /// A step that acts.
     When,
+    /// A step that checks.
     Then,
 }
 
@@ -53,6 +56,7 @@ impl Keyword {
 pub struct StepParameter {
     /// `user` for `{user}`; for a regex step, the function's argument name.
     pub name: String,
+    /// What it accepts.
     #[serde(flatten)]
     pub info: ParameterInfo,
 }
@@ -60,12 +64,15 @@ pub struct StepParameter {
 /// One step definition as the catalogue shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Step {
+    /// Given, When or Then.
     pub keyword: Keyword,
     /// The phrase as the attribute writes it: a Cucumber expression, a regex or exact text.
     pub phrase: String,
+    /// How the phrase is written.
     pub kind: PhraseKind,
     /// The first line of the step function's doc comment.
     pub description: String,
+    /// The parameters, in the order the phrase names them.
     pub parameters: Vec<StepParameter>,
     /// `scenarios/src/steps/device.rs:17`: where the step is defined.
     pub source: String,
@@ -84,12 +91,16 @@ impl Step {
 /// Why the catalogue could not be built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CatalogueError {
+    /// A step's file is not among the embedded sources.
     #[error("{file}: the sources of this step file are not embedded (scenarios/build.rs embeds src/steps)")]
     MissingSource { file: String },
+    /// A step's source cannot be read at its line.
     #[error("{file}: {source}")]
     Source { file: String, source: SourceError },
+    /// The attribute at a step's line is of another keyword than Cucumber registered.
     #[error("{file}:{line}: the attribute says {written} but Cucumber registered it as {registered}")]
     KeywordMismatch { file: String, line: usize, written: String, registered: &'static str },
+    /// A `{name}` of a phrase names no parameter type of `crate::params`.
     #[error("{file}:{line}: no parameter type is called {{{name}}}")]
     UnknownParameter { file: String, line: usize, name: String },
 }

@@ -21,6 +21,7 @@ pub enum PhraseKind {
 pub struct StepSource {
     /// `given`, `when` or `then`.
     pub keyword: String,
+    /// How the phrase is written.
     pub kind: PhraseKind,
     /// The phrase, with escapes resolved.
     pub phrase: String,
@@ -33,10 +34,13 @@ pub struct StepSource {
 /// Why a step's source could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SourceError {
+    /// The line is not in the file.
     #[error("line {0} is past the end of the file")]
     NoSuchLine(usize),
+    /// The line does not start a step attribute.
     #[error("line {line}: expected a #[given], #[when] or #[then] attribute, found {found:?}")]
     NotAStep { line: usize, found: String },
+    /// The attribute or the function after it cannot be read.
     #[error("line {line}: {what}")]
     Unreadable { line: usize, what: &'static str },
 }

@@ -12,6 +12,7 @@ pub struct Use {
     pub file: String,
     /// The scenario's line (an Examples row's line for an outline, as `mailconform list` shows).
     pub line: usize,
+    /// The scenario's name.
     pub scenario: String,
 }
 

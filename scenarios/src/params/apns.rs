@@ -10,7 +10,9 @@ use std::str::FromStr;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, cucumber::Parameter)]
 #[param(name = "push_kind", regex = "badge|background")]
 pub enum PushKind {
+    /// An alert push carrying the new badge.
     Badge,
+    /// A silent push that wakes the app.
     Background,
 }
 

@@ -64,9 +64,13 @@ impl fmt::Display for AuthMethods {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, cucumber::Parameter)]
 #[param(name = "boxer_auth", regex = "Basic|NTLM|Certificate|OAuth")]
 pub enum BoxerAuth {
+    /// User name and password.
     Basic,
+    /// NTLM, with the user's domain account.
     Ntlm,
+    /// The user's client certificate (SEG delegates with KCD).
     Certificate,
+    /// A token from the OAuth issuer.
     OAuth,
 }
 

@@ -6,10 +6,15 @@ use super::closed_vocabulary;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, cucumber::Parameter)]
 #[param(name = "folder", regex = "Inbox|Calendar|Contacts|Sent Items|Deleted Items")]
 pub enum Folder {
+    /// The Inbox.
     Inbox,
+    /// The Calendar.
     Calendar,
+    /// The Contacts.
     Contacts,
+    /// Sent Items.
     SentItems,
+    /// Deleted Items.
     DeletedItems,
 }
 

@@ -7,7 +7,9 @@ use mailconform_fakes::defaults;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, cucumber::Parameter)]
 #[param(name = "server", regex = "Traveler|Exchange")]
 pub enum Server {
+    /// IBM Notes Traveler at `traveler.example.test`.
     Traveler,
+    /// Exchange at `mail.example.test`.
     Exchange,
 }
 
