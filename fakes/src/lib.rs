@@ -5,6 +5,7 @@
 pub mod boxer;
 pub mod defaults;
 pub mod deployment;
+pub mod driver;
 pub mod ens;
 pub mod ews_answer;
 pub mod exchange;

@@ -28,12 +28,10 @@ fn pushes(w: &mut MailWorld, region: Region) -> Vec<PushRecord> {
 }
 
 fn set_fault(w: &mut MailWorld, region: Region, fault: Option<Fault>) {
-    let gate = w.gate(&region.role());
+    let faults = w.faults(&region.role());
     match fault {
-        Some(f) => {
-            gate.set(f);
-        }
-        None => gate.clear(),
+        Some(f) => w.drive(faults.set(f)),
+        None => w.drive(faults.clear()),
     }
 }
 

@@ -291,13 +291,15 @@ fn console_marks(w: &mut MailWorld, user: User, state: ComplianceState) {
 /// ENS2 drops off the network.
 #[when("ENS2 becomes unreachable")]
 fn ens_unreachable(w: &mut MailWorld) {
-    w.gate(mailconform_fakes::role::ENS).set(Fault::Unreachable);
+    let ens = w.faults(mailconform_fakes::role::ENS);
+    w.drive(ens.set(Fault::Unreachable));
 }
 
 /// ENS2 is back on the network.
 #[when("ENS2 is reachable again")]
 fn ens_reachable(w: &mut MailWorld) {
-    w.gate(mailconform_fakes::role::ENS).clear();
+    let ens = w.faults(mailconform_fakes::role::ENS);
+    w.drive(ens.clear());
 }
 
 /// Every answer from Exchange, on all its host names, now takes this many seconds.

@@ -12,6 +12,7 @@ pub use plan::{Deployment, Plan};
 
 use mailconform_fakes::defaults;
 use mailconform_fakes::deployment::{self, Roles};
+use mailconform_fakes::driver::{DriverFuture, GateFaults, HostFaults, Mailboxes};
 use mailconform_fakes::exchange::{ExchangeControl, RetrySchedule, ServerProfile};
 use mailconform_fakes::listener::Region;
 use mailconform_fakes::securemail::SecureMailConfig;
@@ -198,6 +199,23 @@ impl MailWorld {
     /// The gate that faults `role`'s host.
     pub fn gate(&mut self, role: &str) -> FaultGate {
         self.running().gate(role)
+    }
+
+    /// Network faults on `role`'s host, whatever backs it.
+    pub fn faults(&mut self, role: &str) -> Box<dyn HostFaults> {
+        let gate = self.gate(role);
+        Box::new(GateFaults { role: role.to_string(), gate })
+    }
+
+    /// The mail server's mailboxes (Exchange's), whatever backs it.
+    pub fn mailboxes(&mut self) -> Box<dyn Mailboxes> {
+        Box::new(self.exchange())
+    }
+
+    /// Runs a driver call; an operation the role's backing cannot perform ends the step with
+    /// the driver's "not supported" message, which names the operation and the backing.
+    pub fn drive<T>(&mut self, call: DriverFuture<'_, T>) -> T {
+        self.run(call).unwrap_or_else(|e| panic!("{e}"))
     }
 
     /// Records what a When step saw.
