@@ -415,6 +415,84 @@ pub fn add_boxer(sim: &mut impl Hosting, config: crate::boxer::BoxerConfig) -> R
     put(sim, &role::boxer(&name), &defaults::boxer_host(&name), Arc::new(b), ClientAuth::None, false)
 }
 
+/// TLS for a host name, when a deployment's servers do not use rustls (see [`TlsTermination`]).
+pub type TlsFor = Box<dyn Fn(&str) -> Result<TlsTermination, SimError> + Send + Sync>;
+
+/// What the default world's roles share when they are put on hosts one by one
+/// ([`put_default_role`]).
+pub struct DefaultWorld {
+    /// The OAuth issuer Exchange trusts (and serves as `login` when that role is selected).
+    pub oauth_issuer: Option<Arc<IssuerServer>>,
+    /// The team key APNs trusts and ENS signs with.
+    pub team: crate::apns::TeamKey,
+    pub team_pkcs8: Vec<u8>,
+    /// Exchange's EWS authentication methods, when not the default.
+    pub ews_auth: Option<Vec<AuthMethod>>,
+    /// TLS of Exchange and Traveler when they must speak other versions than rustls does.
+    pub tls: Option<TlsFor>,
+    /// The kinds of role deployed beside this one (SEG asks the console only when it is there).
+    pub kinds: Vec<role::RoleKind>,
+}
+
+/// Puts one role of the default world on `h`, configured as the default world has it; the
+/// endpoint it got, when it is a role with a host of its own (`apns.sandbox` comes with `apns`).
+/// This is what `serve` runs for each role it is asked for: adding a role to the default world
+/// is a new arm here and an entry in [`role::default_world`].
+pub fn put_default_role(h: &mut impl Hosting, r: &role::Role, world: &DefaultWorld) -> Result<Option<mailconform_sim::Endpoint>, SimError> {
+    use role::RoleKind;
+    let with = |kind: RoleKind| world.kinds.contains(&kind);
+    let tls = |host: &str| world.tls.as_ref().map(|f| f(host)).transpose();
+    match r.kind {
+        RoleKind::OAuthIssuer => {
+            let issuer = world.oauth_issuer.clone().ok_or_else(|| SimError::Pki("the OAuth issuer was not created".into()))?;
+            add_oauth_issuer(h, issuer)?;
+        }
+        RoleKind::Exchange => {
+            let mut config = default_exchange_config();
+            if let Some(methods) = &world.ews_auth {
+                config.ews_auth = methods.clone();
+            }
+            config.oauth = world.oauth_issuer.as_ref().map(|i| i.trust(&config.oauth_audience()));
+            add_exchange_with_tls(h, config, &[], tls(&r.host)?)?;
+        }
+        RoleKind::Kdc => {
+            let kdc = default_kdc(h.clock().clone(), h.env("kdc").rng);
+            add_kdc(h, kdc)?;
+        }
+        RoleKind::Apns if r.name == role::APNS => add_apns_for(h, &world.team)?,
+        RoleKind::Apns => return Ok(None),
+        RoleKind::Listener => {
+            let region = Region::ALL.into_iter().find(|g| role::listener(*g) == r.name).expect("a listener role names a region");
+            add_listener(h, region)?;
+        }
+        RoleKind::Traveler => {
+            let mut cfg = TravelerConfig::recommended(&r.host);
+            cfg.people = default_people();
+            add_traveler_with_tls(h, cfg, tls(&r.host)?)?;
+        }
+        RoleKind::Uem => {
+            add_uem(h)?;
+        }
+        // SEG V2 proxying ActiveSync and EWS to Exchange, asking the console when it is there.
+        RoleKind::Seg => {
+            let mut config = default_seg_config("2.12.0", defaults::EXCHANGE_HOST);
+            config.enable_boxer_ens_ews_proxy = true;
+            config.remove_unsupported_auth_for_ews = true;
+            if !with(RoleKind::Uem) {
+                config.compliance_api = None;
+            }
+            add_seg(h, &r.name, config)?;
+        }
+        // ENS2 subscribing through SEG when it is there.
+        RoleKind::Ens => {
+            let through = if with(RoleKind::Seg) { defaults::SEG_HOST } else { defaults::EXCHANGE_HOST };
+            add_ens(h, crate::ens::Placement::Cloud, &format!("https://{through}/EWS/Exchange.asmx"), world.team_pkcs8.clone())?;
+        }
+        RoleKind::SecureMail | RoleKind::Boxer => return Ok(None),
+    }
+    Ok(h.topology_entry(&r.name))
+}
+
 /// Control clients for roles, looked up by name in the topology.
 pub struct Roles<'a> {
     topology: &'a Topology,

@@ -4,13 +4,12 @@
 
 use crate::apns::generate_team_key;
 use crate::defaults;
-use crate::deployment::{self, default_exchange_config, default_people, Roles};
+use crate::deployment::{self, Roles};
 use crate::listener::Region;
 use crate::role::RoleKind;
-use crate::traveler::TravelerConfig;
 use mailconform_sim::pki::Credential;
 use mailconform_sim::serve::RealWorld;
-use mailconform_sim::{Hosting, SimError, TlsTermination};
+use mailconform_sim::{SimError, TlsTermination};
 use serde_json::json;
 use std::net::IpAddr;
 use std::path::Path;
@@ -53,12 +52,17 @@ pub enum ServeError {
     Upload { role: String, reason: String },
 }
 
-/// TLS for `host` speaking exactly `versions` (OpenSSL), or rustls when `None`.
-fn legacy_tls(world: &RealWorld, host: &str, versions: Option<mailconform_tls::VersionSet>) -> Result<Option<TlsTermination>, SimError> {
-    let Some(v) = versions else { return Ok(None) };
-    let leaf = world.pki.ca.server_leaf_rsa(&[host, "localhost", "127.0.0.1", &world.bind.to_string()], world.clock.offset_date_time())?;
-    let server = mailconform_tls::LegacyServer::new(v, &leaf).map_err(|e| SimError::Pki(e.to_string()))?;
-    Ok(Some(TlsTermination::Acceptor(Arc::new(server))))
+/// TLS speaking exactly `versions` (OpenSSL) for a host, with a certificate of the run's CA
+/// that also names the bind address.
+fn legacy_tls(world: &RealWorld, versions: mailconform_tls::VersionSet) -> deployment::TlsFor {
+    let ca = world.pki.ca.clone();
+    let now = world.clock.offset_date_time();
+    let bind = world.bind.to_string();
+    Box::new(move |host: &str| {
+        let leaf = ca.server_leaf_rsa(&[host, "localhost", "127.0.0.1", &bind], now)?;
+        let server = mailconform_tls::LegacyServer::new(versions, &leaf).map_err(|e| SimError::Pki(e.to_string()))?;
+        Ok(TlsTermination::Acceptor(Arc::new(server)))
+    })
 }
 
 /// [`start`] with options. The roles are put on real sockets by the same functions that put
@@ -77,73 +81,34 @@ pub async fn start_with(roles: &[String], bind: IpAddr, state_dir: &Path, option
     };
     let provider = deployment::provider_certificate(&world, defaults::APP_ID, Duration::from_secs(365 * 86_400))?;
     let (team, team_pkcs8, p8) = generate_team_key(defaults::TEAM_ID, defaults::KEY_ID);
-    let serves = |kind: RoleKind| selected.iter().any(|r| r.kind == kind);
+    let context = deployment::DefaultWorld {
+        oauth_issuer: issuer,
+        team,
+        team_pkcs8,
+        ews_auth: options.ews_auth.clone(),
+        tls: options.tls_versions.map(|v| legacy_tls(&world, v)),
+        kinds: selected.iter().map(|r| r.kind).collect(),
+    };
     for r in &selected {
+        let endpoint = deployment::put_default_role(&mut world, r, &context)?;
         match r.kind {
-            RoleKind::OAuthIssuer => {
-                let issuer = issuer.clone().expect("created above when selected");
-                deployment::add_oauth_issuer(&mut world, issuer)?;
-            }
-            RoleKind::Exchange => {
-                let mut config = default_exchange_config();
-                if let Some(methods) = &options.ews_auth {
-                    config.ews_auth = methods.clone();
-                }
-                config.oauth = issuer.as_ref().map(|i| i.trust(&config.oauth_audience()));
-                let tls = legacy_tls(&world, &r.host, options.tls_versions)?;
-                deployment::add_exchange_with_tls(&mut world, config, &[], tls)?;
-            }
-            RoleKind::Kdc => {
-                let kdc = deployment::default_kdc(world.clock.clone(), world.env("kdc").rng);
-                deployment::add_kdc(&mut world, kdc)?;
-            }
-            // Both environments start together, with the sandbox's entry.
-            RoleKind::Apns if r.name == crate::role::APNS => {
-                deployment::add_apns_for(&mut world, &team)?;
-                write_apns_credentials(&world, state_dir, &provider, &p8)?;
-            }
-            RoleKind::Apns => {}
+            RoleKind::Apns if r.name == crate::role::APNS => write_apns_credentials(&world, state_dir, &provider, &p8)?,
+            // The listener of a served deployment can push at once: Secure Mail's certificate is uploaded.
             RoleKind::Listener => {
                 let region = Region::ALL.into_iter().find(|g| crate::role::listener(*g) == r.name).expect("a listener role names a region");
-                deployment::add_listener(&mut world, region)?;
-                // The listener of a served deployment can push at once: Secure Mail's certificate is uploaded.
-                let roles = Roles::with(&world.topology.lock().expect("topology poisoned").clone(), world.client(), world.client())
-                    .listener(region)
-                    .map_err(|e| ServeError::Upload { role: r.name.clone(), reason: e.to_string() })?;
-                roles
+                let upload = |e: &dyn std::fmt::Display| ServeError::Upload { role: r.name.clone(), reason: e.to_string() };
+                let topology = world.topology.lock().expect("topology poisoned").clone();
+                let listener = Roles::with(&topology, world.client(), world.client()).listener(region).map_err(|e| upload(&e))?;
+                listener
                     .upload_certificate(defaults::APP_ID, region, &provider.cert_pem, &provider.key_pem)
                     .await
-                    .map_err(|e| ServeError::Upload { role: r.name.clone(), reason: e.to_string() })?;
+                    .map_err(|e| upload(&e))?;
             }
             RoleKind::Traveler => {
-                let mut cfg = TravelerConfig::recommended(&r.host);
-                cfg.people = default_people();
-                let tls = legacy_tls(&world, &r.host, options.tls_versions)?;
-                let (endpoint, _) = deployment::add_traveler_with_tls(&mut world, cfg, tls)?;
-                let plain = endpoint.plain_url.unwrap_or_default();
+                let plain = endpoint.and_then(|e| e.plain_url).unwrap_or_default();
                 std::fs::write(state_dir.join("traveler-http.txt"), format!("{plain}\n"))?;
             }
-            RoleKind::Uem => {
-                deployment::add_uem(&mut world)?;
-            }
-            // SEG V2 proxying ActiveSync and EWS to the served Exchange (asking the console
-            // when it is served).
-            RoleKind::Seg => {
-                let mut config = deployment::default_seg_config("2.12.0", defaults::EXCHANGE_HOST);
-                config.enable_boxer_ens_ews_proxy = true;
-                config.remove_unsupported_auth_for_ews = true;
-                if !serves(RoleKind::Uem) {
-                    config.compliance_api = None;
-                }
-                deployment::add_seg(&mut world, &r.name, config)?;
-            }
-            // ENS2 subscribing through SEG when it is served.
-            RoleKind::Ens => {
-                let through = if serves(RoleKind::Seg) { defaults::SEG_HOST } else { defaults::EXCHANGE_HOST };
-                let ews_url = format!("https://{through}/EWS/Exchange.asmx");
-                deployment::add_ens(&mut world, crate::ens::Placement::Cloud, &ews_url, team_pkcs8.clone())?;
-            }
-            RoleKind::SecureMail | RoleKind::Boxer => {}
+            _ => {}
         }
     }
     let topology = world.topology.lock().expect("topology poisoned").clone();

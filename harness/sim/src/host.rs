@@ -76,4 +76,6 @@ pub trait Hosting {
     /// Puts a role on its host and registers it in the topology. Returns the gate that faults
     /// the host (cut off, black hole, error status, latency).
     fn put(&mut self, placement: Placement) -> Result<(Endpoint, FaultGate), SimError>;
+    /// The endpoint registered for `role`, if any.
+    fn topology_entry(&self, role: &str) -> Option<Endpoint>;
 }

@@ -118,6 +118,10 @@ impl Hosting for RealWorld {
         self.topology.lock().expect("topology poisoned").insert(e.clone());
         Ok((e, gate))
     }
+
+    fn topology_entry(&self, role: &str) -> Option<Endpoint> {
+        self.topology.lock().expect("topology poisoned").get(role).cloned()
+    }
 }
 
 async fn accept_loop_with(listener: tokio::net::TcpListener, server: Arc<HostServer>, acceptor: Arc<dyn StreamAcceptor>) {

@@ -204,6 +204,10 @@ impl Hosting for Simulation {
         self.topology.insert(endpoint.clone());
         Ok((endpoint, gate))
     }
+
+    fn topology_entry(&self, role: &str) -> Option<Endpoint> {
+        self.topology.get(role).cloned()
+    }
 }
 
 #[cfg(test)]
