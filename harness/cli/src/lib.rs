@@ -4,6 +4,8 @@
 //! [`run_suite`] is the library entry used by `bench` and by tests; [`main_with`] is the whole
 //! command line behind the binary.
 
+#![forbid(unsafe_code)]
+
 pub mod bench;
 pub mod cli;
 pub mod eas_bench;
