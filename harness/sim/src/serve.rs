@@ -52,7 +52,7 @@ impl RealWorld {
         bind: IpAddr,
     ) -> Result<(Endpoint, SocketAddr, FaultGate), SimError> {
         let leaf = self.pki.ca.server_leaf(&[host, "localhost", "127.0.0.1", &bind.to_string()], self.clock.offset_date_time())?;
-        let cfg = tls::server_config(&leaf, client_auth, &self.clock, &[b"h2", b"http/1.1"])?;
+        let cfg = tls::server_config(&leaf, client_auth, &self.clock, handler.alpn_protocols())?;
         let gate = FaultGate::default();
         let server = Arc::new(HostServer { name: host.to_string(), handler, tls: Some(cfg), gate: gate.clone() });
         let listener = tokio::net::TcpListener::bind((bind, 0)).await?;

@@ -132,7 +132,7 @@ impl Simulation {
     ) -> Result<FaultGate, SimError> {
         let gate = FaultGate::default();
         let leaf = leaf.clone();
-        let cfg = tls::server_config(&leaf, client_auth, &self.clock, &[b"h2", b"http/1.1"])?;
+        let cfg = tls::server_config(&leaf, client_auth, &self.clock, handler.alpn_protocols())?;
         let tls_server = Arc::new(HostServer { name: host.to_string(), handler: handler.clone(), tls: Some(cfg), gate: gate.clone() });
         self.net.bind(host, 443, tls_server);
         if plain_http {
