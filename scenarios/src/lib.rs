@@ -7,4 +7,4 @@
 mod steps;
 pub mod world;
 
-pub use world::{run_seed, set_run_seed, MailWorld};
+pub use world::MailWorld;

@@ -199,9 +199,4 @@ impl SharedHandler for Exchange {
             response(404, "text/html", "<html><body><h2>404 - File or directory not found.</h2></body></html>")
         })
     }
-
-    /// What this Exchange version's IIS offers (see [`ServerProfile::alpn`]).
-    fn alpn_protocols(&self) -> &'static [&'static [u8]] {
-        self.config.profile.alpn()
-    }
 }

@@ -6,14 +6,14 @@
 
 pub mod bench;
 pub mod cli;
-pub mod cucumber_json;
+mod cucumber_json;
 pub mod eas_bench;
 pub mod error;
 pub mod exit;
 pub mod features;
 pub mod filter;
 pub mod html;
-pub mod junit;
+mod junit;
 pub mod list;
 pub mod push_bench;
 pub mod report;
@@ -30,6 +30,20 @@ pub use cli::Cli;
 pub use error::CliError;
 pub use run::{run_suite, Console, RunOptions, RunResult, ScenarioResult};
 pub use summary::{Counts, Outcome};
+
+/// The command line with what only the running build knows: the roles `serve` accepts, read
+/// from the deployment's one list of roles ([`mailconform_fakes::role`]).
+pub fn command() -> clap::Command {
+    use clap::CommandFactory as _;
+    Cli::command().mut_subcommand("serve", |c| c.after_help(format!("Roles:\n{}", roles::help())))
+}
+
+/// Parses the process's arguments against [`command`]; exits with clap's usage error on bad input.
+pub fn parse_args() -> Cli {
+    use clap::FromArgMatches as _;
+    let matches = command().get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
 
 /// Runs a parsed command line; returns the process exit code. Errors are printed to stderr.
 pub fn main_with(cli: &Cli) -> u8 {

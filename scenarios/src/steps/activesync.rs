@@ -2,6 +2,7 @@
 //! policy, driven and observed through the device's control API.
 
 use super::device::{phone, state};
+use crate::world::observation::Observation;
 use crate::MailWorld;
 use cucumber::{given, then, when};
 use mailconform_fakes::securemail::companion::{Companion, CompanionPolicy};
@@ -153,13 +154,14 @@ fn arrives_during_ping(w: &mut MailWorld, subject: String, user: String, minutes
     delivered.expect("Exchange delivers the message");
     let (s, _) = ping;
     let s = s.expect("device control API answers");
-    w.last_body = serde_json::to_string(&s.eas.inbox).unwrap_or_default();
-    w.last_status = Some(((w.sim().elapsed() - started).as_secs() / 60) as u16);
+    let _ = s;
+    let minutes = (w.sim().elapsed() - started).as_secs() / 60;
+    w.observe(Observation::PingReturned { minutes });
 }
 
 #[then(expr = "the Ping returned after {int} minutes with {string} in {word}'s Secure Mail Inbox")]
-fn ping_returned(w: &mut MailWorld, minutes: u16, subject: String, user: String) {
-    assert_eq!(w.last_status, Some(minutes), "minutes until the Ping returned");
+fn ping_returned(w: &mut MailWorld, minutes: u64, subject: String, user: String) {
+    assert_eq!(w.observed, Some(Observation::PingReturned { minutes }), "minutes until the Ping returned");
     let s = state(w, &user);
     assert!(s.eas.inbox.contains(&subject), "{user}'s Inbox: {:?}", s.eas.inbox);
 }

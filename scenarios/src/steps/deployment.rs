@@ -8,8 +8,7 @@ use mailconform_fakes::exchange::{RetryMode, RetrySchedule};
 /// first action, so the Given steps after this one can still change the plan.
 #[given("the default topology")]
 fn default_topology(w: &mut MailWorld) {
-    assert!(!w.is_deployed(), "the topology is chosen before the first action");
-    w.plan = crate::world::Plan::default();
+    *w.plan() = crate::world::Plan::default();
 }
 
 #[given(expr = "the Exchange server is {string}")]
@@ -24,19 +23,19 @@ fn prose_schedule(w: &mut MailWorld) {
 
 #[given("no APNs certificate is uploaded")]
 fn no_certificate(w: &mut MailWorld) {
-    w.plan.uploaded_regions.clear();
+    w.plan().uploaded_regions.clear();
 }
 
 #[given(expr = "Secure Mail's APNs certificate is uploaded for the {word} region")]
 fn certificate_uploaded(w: &mut MailWorld, region: String) {
     let r = words::region(&region);
     assert!(!w.is_deployed(), "list the regions with uploaded certificates before the first action");
-    if !w.plan.uploaded_regions.contains(&r) {
-        w.plan.uploaded_regions.push(r);
+    if !w.plan().uploaded_regions.contains(&r) {
+        w.plan().uploaded_regions.push(r);
     }
 }
 
 #[given(expr = "EWS is also published on its own host {string}")]
 fn ews_alias(w: &mut MailWorld, host: String) {
-    w.plan.exchange_aliases.push(host);
+    w.plan().exchange_aliases.push(host);
 }

@@ -1,5 +1,6 @@
 use super::device::state;
 use super::words;
+use crate::world::observation::Observation;
 use crate::MailWorld;
 use cucumber::{given, then, when};
 use mailconform_fakes::defaults;
@@ -27,14 +28,10 @@ fn pushes(w: &mut MailWorld, region: &str) -> Vec<PushRecord> {
 }
 
 fn set_fault(w: &mut MailWorld, region: &str, fault: Option<Fault>) {
-    let gate = w.gate(&words::region(region).role());
+    let faults = w.faults(&words::region(region).role());
     match fault {
-        Some(f) => {
-            gate.set(f);
-            let now = w.now_ms();
-            w.fault_at_ms.get_or_insert(now);
-        }
-        None => gate.clear(),
+        Some(f) => w.drive(faults.set(f)),
+        None => w.drive(faults.clear()),
     }
 }
 
@@ -96,7 +93,7 @@ fn no_pii(w: &mut MailWorld, region: String, user: String) {
     let name = w.ensure_device(&user);
     let cfg_email = words::email(&user);
     let as_id = w
-        .plan
+        .spec()
         .devices
         .get(&name)
         .map(|c| c.activesync_device_id.clone())
@@ -121,40 +118,43 @@ fn stores_hash(w: &mut MailWorld, region: String, user: String) {
 fn upload(w: &mut MailWorld, app: String, region: String) {
     let r = words::region(&region);
     w.deploy();
-    let cert =
-        deployment::provider_certificate(w.sim.as_ref().expect("deployed"), &app, Duration::from_secs(365 * 86_400)).expect("certificate");
+    let cert = deployment::provider_certificate(w.sim_ref(), &app, Duration::from_secs(365 * 86_400)).expect("certificate");
     let l = w.roles().listener(r).expect("listener role");
-    match w.run(l.upload_certificate(&app, r, &cert.cert_pem, &cert.key_pem)) {
-        Ok(v) => {
-            w.last_status = Some(200);
-            w.last_body = v.to_string();
-        }
-        Err(mailconform_sim::ControlError::Status { status, body, .. }) => {
-            w.last_status = Some(status);
-            w.last_body = body;
-        }
+    let answer = match w.run(l.upload_certificate(&app, r, &cert.cert_pem, &cert.key_pem)) {
+        Ok(v) => Observation::CertificateUpload { status: 200, body: v.to_string() },
+        Err(mailconform_sim::ControlError::Status { status, body, .. }) => Observation::CertificateUpload { status, body },
         Err(e) => panic!("upload failed below HTTP: {e}"),
+    };
+    w.observe(answer);
+}
+
+/// The listener's answer to the last certificate upload.
+fn upload_answer(w: &MailWorld) -> (u16, &str) {
+    match &w.observed {
+        Some(Observation::CertificateUpload { status, body }) => (*status, body),
+        other => panic!("no certificate upload was observed (last: {})", other.as_ref().map_or("nothing", |o| o.kind())),
     }
 }
 
 #[then(expr = "the upload is refused with {string}")]
 fn upload_refused(w: &mut MailWorld, words_in_error: String) {
-    assert_eq!(w.last_status, Some(400), "upload answer: {}", w.last_body);
-    assert!(w.last_body.contains(&words_in_error), "the refusal says: {}", w.last_body);
+    let (status, body) = upload_answer(w);
+    assert_eq!(status, 400, "upload answer: {body}");
+    assert!(body.contains(&words_in_error), "the refusal says: {body}");
 }
 
 #[then("the upload is accepted")]
 fn upload_accepted(w: &mut MailWorld) {
-    assert_eq!(w.last_status, Some(200), "upload answer: {}", w.last_body);
+    let (status, body) = upload_answer(w);
+    assert_eq!(status, 200, "upload answer: {body}");
 }
 
 #[given(expr = "Secure Mail's APNs certificate for the {word} region expires in {int} minutes")]
 fn expiring_certificate(w: &mut MailWorld, region: String, minutes: u64) {
     let r = words::region(&region);
-    w.plan.uploaded_regions.retain(|x| *x != r);
+    w.plan().uploaded_regions.retain(|x| *x != r);
     w.deploy();
-    let cert = deployment::provider_certificate(w.sim.as_ref().expect("deployed"), defaults::APP_ID, Duration::from_secs(minutes * 60))
-        .expect("certificate");
+    let cert = deployment::provider_certificate(w.sim_ref(), defaults::APP_ID, Duration::from_secs(minutes * 60)).expect("certificate");
     let l = w.roles().listener(r).expect("listener role");
     w.run(l.upload_certificate(defaults::APP_ID, r, &cert.cert_pem, &cert.key_pem)).expect("upload");
 }
@@ -162,10 +162,9 @@ fn expiring_certificate(w: &mut MailWorld, region: String, minutes: u64) {
 #[given(expr = "the certificate uploaded for Secure Mail in the {word} region was issued for the App ID {string}")]
 fn wrong_topic_certificate(w: &mut MailWorld, region: String, other_app: String) {
     let r = words::region(&region);
-    w.plan.uploaded_regions.retain(|x| *x != r);
+    w.plan().uploaded_regions.retain(|x| *x != r);
     w.deploy();
-    let cert = deployment::provider_certificate(w.sim.as_ref().expect("deployed"), &other_app, Duration::from_secs(365 * 86_400))
-        .expect("certificate");
+    let cert = deployment::provider_certificate(w.sim_ref(), &other_app, Duration::from_secs(365 * 86_400)).expect("certificate");
     let l = w.roles().listener(r).expect("listener role");
     w.run(l.upload_certificate(defaults::APP_ID, r, &cert.cert_pem, &cert.key_pem)).expect("upload");
 }
@@ -173,8 +172,7 @@ fn wrong_topic_certificate(w: &mut MailWorld, region: String, other_app: String)
 #[when(expr = "the admin renews Secure Mail's APNs certificate for the {word} region")]
 fn renew(w: &mut MailWorld, region: String) {
     let r = words::region(&region);
-    let cert = deployment::provider_certificate(w.sim.as_ref().expect("deployed"), defaults::APP_ID, Duration::from_secs(365 * 86_400))
-        .expect("certificate");
+    let cert = deployment::provider_certificate(w.sim_ref(), defaults::APP_ID, Duration::from_secs(365 * 86_400)).expect("certificate");
     let l = w.roles().listener(r).expect("listener role");
     let v = w.run(l.upload_certificate(defaults::APP_ID, r, &cert.cert_pem, &cert.key_pem)).expect("renewal upload");
     assert!(v["generation"].as_u64().unwrap_or(0) >= 2, "a renewal replaces the region's one entry: {v}");

@@ -8,6 +8,7 @@
 //! steps check comes from the handshake itself: the session's version, the ServerHello bytes
 //! and the alert records that crossed the pipe.
 
+use crate::world::tls::Connection;
 use crate::MailWorld;
 use base64::Engine as _;
 use bytes::Bytes;
@@ -16,43 +17,8 @@ use mailconform_fakes::defaults;
 use mailconform_fakes::traveler::TravelerConfig;
 use mailconform_sim::Dialer;
 use mailconform_tls::client::{self, ClientOffer};
-use mailconform_tls::connector::LegacyConnector;
 use mailconform_tls::profile::{self, parse_oui_non, DeviceProfile, Policy};
-use mailconform_tls::server::LegacyServer;
-use mailconform_tls::{Alert, Handshake, Side, Version, VersionSet};
-use std::collections::BTreeMap;
-use std::sync::Arc;
-
-/// What the matrix's steps keep between them.
-#[derive(Default)]
-pub(crate) struct TlsState {
-    /// Hosts served by OpenSSL, with their handshake logs.
-    pub servers: BTreeMap<String, Arc<LegacyServer>>,
-    devices: BTreeMap<String, (DeviceProfile, Policy)>,
-    /// The user whose device connected last.
-    last_device: Option<String>,
-    last: Option<Connection>,
-    /// The TLS of Secure Mail devices created with a profile, by user.
-    connectors: BTreeMap<String, Arc<LegacyConnector>>,
-}
-
-impl TlsState {
-    /// The TLS of `user`'s Secure Mail when a step gave it a device profile: OpenSSL offering
-    /// exactly what the profile and policy allow, for every HTTPS/1.1 connection it opens.
-    pub(crate) fn device_connector(&mut self, user: &str, sim: &mailconform_sim::Simulation) -> Option<Arc<LegacyConnector>> {
-        let (d, p) = *self.devices.get(user)?;
-        let c = Arc::new(LegacyConnector::new(profile::offered(d, p), sim.pki.ca.cert_pem(), sim.clock.clone()));
-        self.connectors.insert(user.to_string(), c.clone());
-        Some(c)
-    }
-}
-
-/// One connection attempt: the handshake, then ActiveSync's answer to OPTIONS when it completed.
-struct Connection {
-    handshake: Handshake,
-    /// HTTP status and MS-ASProtocolVersions of the OPTIONS answer.
-    options: Option<Result<(u16, String), String>>,
-}
+use mailconform_tls::{Alert, Side, Version, VersionSet};
 
 fn versions(text: &str) -> VersionSet {
     VersionSet::parse(text).unwrap_or_else(|e| panic!("{e}"))
@@ -77,13 +43,13 @@ fn server(role: &str) -> (&'static str, &'static str) {
 
 fn plan_server_versions(w: &mut MailWorld, host: &str, set: VersionSet) {
     assert!(!w.is_deployed(), "choose the server's protocol versions before the first action");
-    w.plan.server_tls.insert(host.to_string(), set);
+    w.plan().server_tls.insert(host.to_string(), set);
 }
 
 #[given(regex = r"^a Notes Traveler server that speaks (.+)$")]
 fn traveler_speaks(w: &mut MailWorld, set: String) {
-    if w.plan.traveler.is_none() {
-        w.plan.traveler = Some(TravelerConfig::recommended(defaults::TRAVELER_HOST));
+    if w.plan().traveler.is_none() {
+        w.plan().traveler = Some(TravelerConfig::recommended(defaults::TRAVELER_HOST));
     }
     plan_server_versions(w, defaults::TRAVELER_HOST, versions(&set));
 }
@@ -315,7 +281,7 @@ fn device_negotiated(w: &mut MailWorld, user: String, version: String) {
     let v = Version::parse(&version).unwrap_or_else(|| panic!("{version:?} is not a protocol version"));
     let user = user.to_ascii_lowercase();
     let connector = w.tls.connectors.get(&user).cloned().unwrap_or_else(|| panic!("{user}'s Secure Mail has no device profile: say \"{user} has Secure Mail on <device> with the connection security level ...\" before it starts"));
-    let host = w.plan.devices.get(&user).map(|c| c.exchange_server.clone()).unwrap_or_default();
+    let host = w.spec().devices.get(&user).map(|c| c.exchange_server.clone()).unwrap_or_default();
     let host = host.trim_start_matches("https://").trim_start_matches("http://").split(['/', ':']).next().unwrap_or_default().to_string();
     let h = connector.last_with(&host).unwrap_or_else(|| {
         panic!(

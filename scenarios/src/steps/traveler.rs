@@ -15,13 +15,13 @@ fn traveler(w: &mut MailWorld) -> TravelerControl {
 #[given("a Notes Traveler server configured as the guide recommends")]
 fn recommended(w: &mut MailWorld) {
     assert!(!w.is_deployed(), "choose the Traveler server before the first action");
-    w.plan.traveler = Some(TravelerConfig::recommended(defaults::TRAVELER_HOST));
+    w.plan().traveler = Some(TravelerConfig::recommended(defaults::TRAVELER_HOST));
 }
 
 #[given("a Notes Traveler server with its installation defaults")]
 fn installation_defaults(w: &mut MailWorld) {
     assert!(!w.is_deployed(), "choose the Traveler server before the first action");
-    w.plan.traveler = Some(TravelerConfig::new(defaults::TRAVELER_HOST));
+    w.plan().traveler = Some(TravelerConfig::new(defaults::TRAVELER_HOST));
 }
 
 fn set_web_site(w: &mut MailWorld, change: impl FnOnce(&mut serde_json::Value)) {
@@ -101,7 +101,7 @@ fn meeting_response_arrives(w: &mut MailWorld, subject: String, user: String) {
 #[when(expr = "the Traveler administrator wipes {word}'s device")]
 fn wipe(w: &mut MailWorld, user: String) {
     let name = w.ensure_device(&user);
-    let device_id = w.plan.devices.get(&name).map(|c| c.activesync_device_id.clone()).expect("the device was configured");
+    let device_id = w.spec().devices.get(&name).map(|c| c.activesync_device_id.clone()).expect("the device was configured");
     let t = traveler(w);
     w.run(t.wipe(&words::email(&user), &device_id)).expect("Traveler takes the wipe request");
 }

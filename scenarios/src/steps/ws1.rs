@@ -2,6 +2,7 @@
 //! the UEM console's compliance, and Boxer.
 
 use super::words;
+use crate::world::observation::Observation;
 use crate::world::ws1::{ensure_boxer, BoxerAuth, PlannedSeg};
 use crate::MailWorld;
 use cucumber::{given, then, when};
@@ -46,19 +47,23 @@ fn seg_timeout(w: &mut MailWorld, secs: u64) {
 fn second_seg(w: &mut MailWorld, version: String, host: String, server: String) {
     let mut config = deployment::default_seg_config(&version, &server);
     config.host = host.clone();
-    w.ws1_plan().segs.push(PlannedSeg { role: format!("seg.{host}"), config, properties: vec!["enable.boxer.ens.ews.proxy=true".into()] });
+    w.ws1_plan().segs.push(PlannedSeg {
+        role: mailconform_fakes::role::seg_on(&host),
+        config,
+        properties: vec!["enable.boxer.ens.ews.proxy=true".into()],
+    });
 }
 
 #[given(expr = "Exchange's EWS offers {string}")]
 fn ews_offers(w: &mut MailWorld, list: String) {
     w.ws1_plan();
-    w.plan.exchange.ews_auth = methods(&list);
+    w.plan().exchange.ews_auth = methods(&list);
 }
 
 #[given(expr = "Exchange's ActiveSync offers {string}")]
 fn activesync_offers(w: &mut MailWorld, list: String) {
     w.ws1_plan();
-    w.plan.exchange.eas_auth = methods(&list);
+    w.plan().exchange.eas_auth = methods(&list);
 }
 
 /// "Negotiate, NTLM, Basic" → the methods, as an IIS administrator ticks them.
@@ -74,8 +79,8 @@ fn methods(list: &str) -> Vec<AuthMethod> {
 #[given(expr = "Exchange serves EWS only at its own FQDN {string}")]
 fn ews_own_fqdn(w: &mut MailWorld, host: String) {
     w.ws1_plan();
-    w.plan.exchange_aliases.push(host.clone());
-    w.plan.exchange.ews_only_on = Some(host);
+    w.plan().exchange_aliases.push(host.clone());
+    w.plan().exchange.ews_only_on = Some(host);
 }
 
 #[given("Exchange has a self-signed certificate")]
@@ -85,7 +90,7 @@ fn exchange_self_signed(w: &mut MailWorld) {
 
 #[given("Exchange's self-signed certificate is in SEG's Java trust store")]
 fn seg_trusts_exchange(w: &mut MailWorld) {
-    w.ws1_plan().trusting_segs.push(defaults::ws1_roles::SEG.to_string());
+    w.ws1_plan().trusting_segs.push(mailconform_fakes::role::SEG.to_string());
 }
 
 #[given(expr = "ENS2 reaches EWS through {string}")]
@@ -202,8 +207,8 @@ fn new_pushes(w: &mut MailWorld, user: &str) -> Vec<serde_json::Value> {
     let token = boxer_state(w, user).state.device_token.unwrap_or_else(|| panic!("{user}'s Boxer has no device token"));
     let apns = w.roles().apns().expect("APNs deployed");
     let all = w.run(apns.notifications(&token, 0, Duration::ZERO)).expect("APNs control API answers");
-    let seen = w.boxer_pushes_seen.get(user).copied().unwrap_or(0);
-    w.boxer_pushes_seen.insert(user.to_string(), all.len());
+    let seen = w.running().boxer_pushes_seen.get(user).copied().unwrap_or(0);
+    w.running().boxer_pushes_seen.insert(user.to_string(), all.len());
     all.into_iter().skip(seen).map(|n| n.payload).collect()
 }
 
@@ -268,20 +273,21 @@ fn console_marks(w: &mut MailWorld, user: String, state: String) {
 
 #[when("ENS2 becomes unreachable")]
 fn ens_unreachable(w: &mut MailWorld) {
-    w.gate(defaults::ws1_roles::ENS).set(Fault::Unreachable);
+    let ens = w.faults(mailconform_fakes::role::ENS);
+    w.drive(ens.set(Fault::Unreachable));
 }
 
 #[when("ENS2 is reachable again")]
 fn ens_reachable(w: &mut MailWorld) {
-    w.gate(defaults::ws1_roles::ENS).clear();
+    let ens = w.faults(mailconform_fakes::role::ENS);
+    w.drive(ens.clear());
 }
 
 #[when(expr = "Exchange takes {int} seconds to answer")]
 fn exchange_slow(w: &mut MailWorld, secs: u64) {
-    w.deploy();
     // Every name Exchange answers on: its own and its EWS FQDN.
-    for (role, gate) in &w.gates {
-        if role == defaults::roles::EXCHANGE || role.starts_with("exchange.") {
+    for (role, gate) in w.running().gates() {
+        if mailconform_fakes::role::kind_of(role) == Some(mailconform_fakes::role::RoleKind::Exchange) {
             gate.set(Fault::Latency { millis: secs * 1000 });
         }
     }
@@ -295,7 +301,7 @@ fn probe_ews(w: &mut MailWorld, path: &str, certificate_of: Option<&str>) {
     let device = ensure_boxer(w, "alice");
     let device_id = device_id(&device);
     let identity = certificate_of.map(|user| {
-        let sim = w.sim.as_ref().expect("deployed");
+        let sim = w.sim_ref();
         let cert: Credential =
             deployment::user_certificate(sim, &words::email(user), Duration::from_secs(86_400)).expect("certificate minted");
         ClientIdentity { id: format!("probe:{user}"), credential: cert }
@@ -314,7 +320,7 @@ fn probe_ews(w: &mut MailWorld, path: &str, certificate_of: Option<&str>) {
         .expect("a valid request");
     let client = w.sim().client();
     let resp = w.run(client.send(req, &RequestOptions { identity, ..Default::default() })).expect("SEG answers");
-    w.last_status = Some(resp.status().as_u16());
+    let status = resp.status().as_u16();
     let offered: Vec<String> = resp
         .headers()
         .get_all(http::header::WWW_AUTHENTICATE)
@@ -323,7 +329,15 @@ fn probe_ews(w: &mut MailWorld, path: &str, certificate_of: Option<&str>) {
         .flat_map(|v| mailconform_auth::challenge::parse(v).unwrap_or_default())
         .map(|c| c.scheme.as_str().to_string())
         .collect();
-    w.last_body = offered.join(", ");
+    w.observe(Observation::EwsAnswer { status, offered });
+}
+
+/// SEG's answer to the last EWS request: its status and the schemes offered.
+fn ews_answer(w: &MailWorld) -> (u16, String) {
+    match &w.observed {
+        Some(Observation::EwsAnswer { status, offered }) => (*status, offered.join(", ")),
+        other => panic!("no EWS answer from SEG was observed (last: {})", other.as_ref().map_or("nothing", |o| o.kind())),
+    }
 }
 
 #[when(expr = "an EWS client without credentials posts to SEG at {string}")]
@@ -343,19 +357,22 @@ fn probe_without_certificate(w: &mut MailWorld) {
 
 #[then(expr = "SEG answers HTTP {int}")]
 fn seg_answers(w: &mut MailWorld, status: u16) {
-    assert_eq!(w.last_status, Some(status), "challenges {:?}", w.last_body);
+    let (seen, offered) = ews_answer(w);
+    assert_eq!(seen, status, "challenges {offered:?}");
 }
 
 #[then(expr = "the client is offered {string}")]
 fn offered(w: &mut MailWorld, list: String) {
-    assert_eq!(w.last_status, Some(401), "the client was not challenged");
+    let (status, offered) = ews_answer(w);
+    assert_eq!(status, 401, "the client was not challenged");
     let expected = if list == "nothing" { String::new() } else { list };
-    assert_eq!(w.last_body, expected, "WWW-Authenticate challenges the client saw");
+    assert_eq!(offered, expected, "WWW-Authenticate challenges the client saw");
 }
 
 #[then(expr = "the client is authenticated as {word} by {word}")]
 fn authenticated_as(w: &mut MailWorld, user: String, method: String) {
-    assert_eq!(w.last_status, Some(200), "challenges {:?}", w.last_body);
+    let (status, offered) = ews_answer(w);
+    assert_eq!(status, 200, "challenges {offered:?}");
     let ex = w.exchange();
     let requests = w.run(ex.requests()).expect("Exchange control API answers");
     let last = requests.last().expect("Exchange saw the request");
@@ -366,7 +383,7 @@ fn authenticated_as(w: &mut MailWorld, user: String, method: String) {
 
 #[then("SEG sent the NTLM negotiate and authenticate messages on different upstream connections")]
 fn ntlm_split(w: &mut MailWorld) {
-    let seg = w.roles().seg(defaults::ws1_roles::SEG).expect("SEG deployed");
+    let seg = w.roles().seg(mailconform_fakes::role::SEG).expect("SEG deployed");
     let log = w.run(seg.requests()).expect("SEG control API answers");
     let ntlm: Vec<_> = log.iter().filter(|r| r.upstream_auth.as_deref() == Some("NTLM")).collect();
     assert!(ntlm.len() >= 2, "SEG forwarded {ntlm:?}");
@@ -388,7 +405,7 @@ fn exchange_authenticated(w: &mut MailWorld, user: String, method: String) {
 #[then(expr = "SEG blocked {word}'s {word} requests")]
 fn seg_blocked(w: &mut MailWorld, user: String, service: String) {
     let device = device_id(&user);
-    let seg = w.roles().seg(defaults::ws1_roles::SEG).expect("SEG deployed");
+    let seg = w.roles().seg(mailconform_fakes::role::SEG).expect("SEG deployed");
     let log = w.run(seg.requests()).expect("SEG control API answers");
     let want = if service.eq_ignore_ascii_case("EWS") {
         mailconform_fakes::seg::Service::Ews

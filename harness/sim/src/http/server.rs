@@ -29,18 +29,7 @@ pub trait Handler: Send + Sync + 'static {
         let _ = (head, conn);
         body_too_large()
     }
-
-    /// The application protocols the host offers by ALPN, preferred first. The default offers
-    /// both HTTP versions; a fake of a server that speaks only HTTP/1.1 (IIS before 10) says
-    /// so here, and every place that puts the fake on a host (simulation or real sockets)
-    /// offers what it says.
-    fn alpn_protocols(&self) -> &'static [&'static [u8]] {
-        DEFAULT_ALPN
-    }
 }
-
-/// What a host offers by ALPN unless its handler says otherwise: HTTP/2, then HTTP/1.1.
-pub const DEFAULT_ALPN: &[&[u8]] = &[b"h2", b"http/1.1"];
 
 /// A fake that answers as a shared `Arc` of itself, because answering starts tasks that
 /// outlive the request (push deliveries, long polls). `Arc<T>` is then its [`Handler`].
@@ -52,11 +41,6 @@ pub trait SharedHandler: Send + Sync + 'static {
         let _ = (head, conn);
         body_too_large()
     }
-
-    /// As [`Handler::alpn_protocols`].
-    fn alpn_protocols(&self) -> &'static [&'static [u8]] {
-        DEFAULT_ALPN
-    }
 }
 
 impl<T: SharedHandler> Handler for Arc<T> {
@@ -66,10 +50,6 @@ impl<T: SharedHandler> Handler for Arc<T> {
 
     fn body_too_large(&self, head: &http::request::Parts, conn: &ConnInfo) -> Response {
         SharedHandler::body_too_large(&**self, head, conn)
-    }
-
-    fn alpn_protocols(&self) -> &'static [&'static [u8]] {
-        SharedHandler::alpn_protocols(&**self)
     }
 }
 
@@ -240,15 +220,15 @@ fn assert_infallible(_: Infallible) {}
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tls::{self, ClientAuth};
-    use crate::{Dialer, RequestOptions, Simulation};
+    use crate::tls::ClientAuth;
+    use crate::{RequestOptions, Simulation};
 
-    /// Answers every request with 200; says nothing about body limits or ALPN.
+    /// Answers every request with 200; says nothing about body limits.
     fn plain() -> Arc<dyn Handler> {
         Arc::new(FnHandler(|_req: Request, _c| async { response(200, "text/plain", "ok") }))
     }
 
-    /// A handler of a protocol with its own error form and HTTP/1.1 only.
+    /// A handler of a protocol with its own error form.
     struct OwnForm;
     impl Handler for OwnForm {
         fn handle(&self, _req: Request, _conn: ConnInfo) -> HandlerFuture {
@@ -257,9 +237,6 @@ mod tests {
         fn body_too_large(&self, head: &http::request::Parts, _conn: &ConnInfo) -> Response {
             let id = head.headers.get("x-id").and_then(|v| v.to_str().ok()).unwrap_or("none");
             response(413, "application/json", format!("{{\"reason\":\"TooBig\",\"id\":\"{id}\"}}"))
-        }
-        fn alpn_protocols(&self) -> &'static [&'static [u8]] {
-            &[b"http/1.1"]
         }
     }
 
@@ -284,22 +261,5 @@ mod tests {
         let r = post_big(&sim, "own.example.test");
         assert_eq!(r.status(), 413);
         assert_eq!(r.body().as_ref(), br#"{"reason":"TooBig","id":"42"}"#);
-    }
-
-    #[test]
-    fn a_host_offers_by_alpn_what_its_handler_says() {
-        let sim = sim_with(2);
-        let offer = |host: &'static str| {
-            let cfg = tls::client_config(tls::roots(&[sim.pki.ca.cert_der().clone()]), None, &sim.clock, &[b"h2", b"http/1.1"]).unwrap();
-            let net = sim.net.clone();
-            sim.block_on(async move {
-                let io = net.dial(host, 443).await.unwrap();
-                let name = rustls_pki_types::ServerName::try_from(host).unwrap();
-                let tls = tokio_rustls::TlsConnector::from(cfg).connect(name, io).await.unwrap();
-                tls.get_ref().1.alpn_protocol().map(<[u8]>::to_vec)
-            })
-        };
-        assert_eq!(offer("plain.example.test").as_deref(), Some(&b"h2"[..]));
-        assert_eq!(offer("own.example.test").as_deref(), Some(&b"http/1.1"[..]));
     }
 }
