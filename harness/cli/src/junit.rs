@@ -4,12 +4,15 @@
 //! it out and puts everything into `name` (`Scenario: <name>: <file>:<line>:<col>`). After the
 //! run, [`with_classnames`] gives each scenario's `testcase` the feature file as its
 //! `classname` ([`classname_of`]: `features/apns/failure.feature` → `apns.failure`, which
-//! Jenkins shows as package `apns`, class `failure`) and the scenario as its `name`. Everything
-//! else in the file is left as cucumber wrote it; a `testcase` that is not a scenario (a
-//! feature file that failed to parse) keeps its attributes.
+//! Jenkins shows as package `apns`, class `failure`) and the scenario as its `name`. A name
+//! repeated in one feature (the rows of an Outline whose name has no placeholder) is numbered
+//! from its second occurrence on (`name 2`, `name 3`), as cucumber-jvm's JUnit writer does, so
+//! that CI tells the rows apart. Everything else in the file is left as cucumber wrote it; a
+//! `testcase` that is not a scenario (a feature file that failed to parse) keeps its attributes.
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, Writer};
+use std::collections::HashMap;
 use std::path::{Component, Path};
 
 /// Why the JUnit writer's output could not be rewritten.
@@ -29,11 +32,12 @@ pub fn with_classnames(xml: &[u8]) -> Result<Vec<u8>, JunitError> {
     let mut reader = Reader::from_reader(xml);
     let mut writer = Writer::new(Vec::with_capacity(xml.len() + xml.len() / 16));
     let mut buf = Vec::new();
+    let mut seen = Seen::default();
     loop {
         match reader.read_event_into(&mut buf)? {
             Event::Eof => break,
-            Event::Start(e) if e.name().as_ref() == b"testcase" => writer.write_event(Event::Start(testcase(&e)?))?,
-            Event::Empty(e) if e.name().as_ref() == b"testcase" => writer.write_event(Event::Empty(testcase(&e)?))?,
+            Event::Start(e) if e.name().as_ref() == b"testcase" => writer.write_event(Event::Start(testcase(&e, &mut seen)?))?,
+            Event::Empty(e) if e.name().as_ref() == b"testcase" => writer.write_event(Event::Empty(testcase(&e, &mut seen)?))?,
             other => writer.write_event(other)?,
         }
         buf.clear();
@@ -41,9 +45,12 @@ pub fn with_classnames(xml: &[u8]) -> Result<Vec<u8>, JunitError> {
     Ok(writer.into_inner())
 }
 
+/// How often each `(classname, name)` has come so far.
+type Seen = HashMap<(String, String), usize>;
+
 /// One `testcase` start tag with `name` made the scenario's and `classname` added after
 /// `time` (where the JUnit writer puts it when it has one).
-fn testcase(e: &BytesStart<'_>) -> Result<BytesStart<'static>, JunitError> {
+fn testcase(e: &BytesStart<'_>, seen: &mut Seen) -> Result<BytesStart<'static>, JunitError> {
     let mut attrs = Vec::new();
     for a in e.attributes() {
         let a = a?;
@@ -52,7 +59,15 @@ fn testcase(e: &BytesStart<'_>) -> Result<BytesStart<'static>, JunitError> {
     let Some(case) = attrs.iter().find(|(k, _)| k == "name").and_then(|(_, v)| CaseName::parse(v)) else {
         return Ok(e.to_owned());
     };
-    let (name, classname) = (case.scenario(), classname_of(case.file));
+    let (scenario, classname) = (case.scenario(), classname_of(case.file));
+    let n = seen.entry((classname.clone(), scenario.clone())).or_default();
+    *n += 1;
+    let name = match *n {
+        1 => scenario,
+        // cucumber-jvm's spelling: a space before the number, or `_` in a name without spaces.
+        n if scenario.contains(' ') => format!("{scenario} {n}"),
+        n => format!("{scenario}_{n}"),
+    };
     let mut out = BytesStart::new("testcase");
     let mut placed = false;
     for (k, v) in &attrs {
@@ -197,6 +212,23 @@ mod tests {
             "{out}"
         );
         assert!(out.contains(r#"time="0.25" classname="apns.failure">"#), "classname follows time: {out}");
+    }
+
+    #[test]
+    fn a_name_repeated_in_a_feature_is_numbered_from_its_second_occurrence() {
+        let case =
+            |name: &str, line: u32| format!(r#"<testcase name="Scenario: {name}: features/apns/regions.feature:{line}:5" time="0"/>"#);
+        let xml = format!(
+            "<testsuites><testsuite>{}{}{}{}{}</testsuite></testsuites>",
+            case("pushes there", 16),
+            case("pushes there", 17),
+            case("other", 20),
+            case("pushes there", 18),
+            case("solo", 30) + &case("solo", 31),
+        );
+        let out = String::from_utf8(with_classnames(xml.as_bytes()).unwrap()).unwrap();
+        let names: Vec<String> = testcases(&out).into_iter().map(|(_, n)| n).collect();
+        assert_eq!(names, ["pushes there", "pushes there 2", "other", "pushes there 3", "solo", "solo_2"]);
     }
 
     #[test]
