@@ -115,6 +115,18 @@ mod tests {
     }
 
     #[test]
+    fn the_control_api_faults_an_in_process_fake_too() {
+        let (sim, _) = exchange_sim();
+        let url = "https://mail.example.test/_mailconform";
+        let driver =
+            ControlFaults { role: "exchange".into(), control: ControlClient::new(sim.control_client(), url), backing: Backing::InProcess };
+        sim.block_on(driver.set(Fault::Unreachable)).unwrap();
+        assert!(status_of(&sim).is_err(), "the host is cut off");
+        sim.block_on(driver.clear()).unwrap();
+        assert_eq!(status_of(&sim).unwrap(), 405);
+    }
+
+    #[test]
     fn a_served_fake_is_faulted_through_its_control_api() {
         use mailconform_sim::serve::RealWorld;
         let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();

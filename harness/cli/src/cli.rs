@@ -46,6 +46,15 @@ pub enum Command {
         Outlines are listed once per Examples row, at the row's line, exactly as they run.")]
     List(ListArgs),
 
+    /// List every step phrase with its parameters' words, a description and a scenario using it
+    #[command(long_about = "List every step the features can use: its keyword and phrase (a \
+        Cucumber expression such as `{user}'s badge shows {int}`), a one-line description, each \
+        parameter with the words it accepts, and the first scenario (`file:line` and name) that \
+        uses it; steps no scenario uses are flagged UNUSED. Write new scenarios from it: a word a \
+        parameter does not accept makes the step undefined.\n\n\
+        Exit codes: 0 listed; 1 a feature file cannot be parsed; 2 missing feature path.")]
+    Steps(StepsArgs),
+
     /// Serve fake roles on real sockets for a device or client under test
     #[command(long_about = "Start fake roles on real sockets with the real clock, so that a real \
         device, app or gateway can be pointed at them. The run's CA certificate is written to the \
@@ -128,6 +137,25 @@ pub struct ListArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = ListFormat::Text)]
     pub format: ListFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StepsFormat {
+    /// Grouped by area, for people
+    Text,
+    /// A JSON array of {keyword, phrase, kind, description, parameters, source, uses, example}
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct StepsArgs {
+    /// Feature files, or directories searched recursively for *.feature, where uses are looked for
+    #[arg(value_name = "FEATURES", default_value = DEFAULT_FEATURES_DIR)]
+    pub features: Vec<PathBuf>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = StepsFormat::Text)]
+    pub format: StepsFormat,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -22,6 +22,7 @@ pub mod roles;
 pub mod run;
 pub mod seg_bench;
 pub mod serve;
+pub mod steps;
 pub mod summary;
 pub mod tls_bench;
 pub mod tls_probe;
@@ -53,6 +54,7 @@ pub fn main_with(cli: &Cli) -> u8 {
         cli::Command::Bench(args) => bench::bench(args),
         cli::Command::Serve(args) => serve::serve(args).map(|()| exit::PASSED),
         cli::Command::TlsProbe(args) => tls_probe::tls_probe(args),
+        cli::Command::Steps(args) => steps::steps(args),
     };
     result.unwrap_or_else(|e| {
         eprintln!("mailconform: {e}");

@@ -1,6 +1,7 @@
 //! The Workspace ONE side of a scenario (seed 003): SEG V2, ENS2, the UEM console, the KDC
 //! and Boxer devices — planned by Given steps, deployed with the rest of the world.
 
+use crate::params::{BoxerAuth, User};
 use crate::MailWorld;
 use mailconform_auth::TokenIssuer;
 use mailconform_fakes::boxer::BoxerConfig;
@@ -13,27 +14,6 @@ use mailconform_sim::Simulation;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
-
-/// How a Boxer authenticates for ActiveSync (and so ENS for EWS).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BoxerAuth {
-    Basic,
-    OAuth,
-    Certificate,
-    Ntlm,
-}
-
-impl BoxerAuth {
-    pub fn parse(word: &str) -> BoxerAuth {
-        match word.to_ascii_lowercase().as_str() {
-            "basic" => BoxerAuth::Basic,
-            "oauth" | "modern" => BoxerAuth::OAuth,
-            "certificate" | "certificates" | "cba" => BoxerAuth::Certificate,
-            "ntlm" => BoxerAuth::Ntlm,
-            other => panic!("unknown authentication {other:?}: use basic, oauth, certificate or ntlm"),
-        }
-    }
-}
 
 /// A SEG of the plan: its role in the topology, configuration and properties text.
 #[derive(Clone, Debug)]
@@ -139,7 +119,7 @@ pub fn deploy(sim: &mut Simulation, plan: &super::Plan, ws1: &Ws1Plan, team_pkcs
 }
 
 /// `user`'s Boxer, created on first use, enrolled in the console as compliant.
-pub fn ensure_boxer(world: &mut MailWorld, user: &str) -> String {
+pub fn ensure_boxer(world: &mut MailWorld, user: &User) -> String {
     world.deploy();
     let name = user.to_ascii_lowercase();
     let rt = world.running().ws1.as_ref().expect("a Workspace ONE deployment is planned (Given a Workspace ONE deployment …)");
@@ -148,7 +128,7 @@ pub fn ensure_boxer(world: &mut MailWorld, user: &str) -> String {
     if created {
         return name;
     }
-    let email = crate::steps::words::email(&name);
+    let email = user.email().to_ascii_lowercase();
     let placement = world.spec().ws1.as_ref().map(|p| p.ens_placement).unwrap_or(Placement::Cloud);
     let mut cfg: BoxerConfig = deployment::default_boxer_config(&name, &email);
     cfg.ens_api = format!("https://{}{}", defaults::ENS_HOST, placement.api_prefix());
