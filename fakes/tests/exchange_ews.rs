@@ -503,7 +503,9 @@ async fn alpn_offering_h2_and_http1(
     ca: &rustls_pki_types::CertificateDer<'static>,
     clock: &mailconform_sim::Clock,
 ) -> Option<Vec<u8>> {
-    let cfg = mailconform_sim::tls::client_config(mailconform_sim::tls::roots(&[ca.clone()]), None, clock, &[b"h2", b"http/1.1"]).unwrap();
+    let cfg =
+        mailconform_sim::tls::client_config(mailconform_sim::tls::roots(std::slice::from_ref(ca)), None, clock, &[b"h2", b"http/1.1"])
+            .unwrap();
     let name = rustls_pki_types::ServerName::try_from(mailconform_fakes::defaults::EXCHANGE_HOST).unwrap();
     let tls = tokio_rustls::TlsConnector::from(cfg).connect(name, io).await.expect("the handshake completes");
     tls.get_ref().1.alpn_protocol().map(<[u8]>::to_vec)
