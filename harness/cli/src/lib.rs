@@ -8,12 +8,14 @@
 
 pub mod bench;
 pub mod cli;
+mod cucumber_json;
 pub mod eas_bench;
 pub mod error;
 pub mod exit;
 pub mod features;
 pub mod filter;
 pub mod html;
+mod junit;
 pub mod list;
 pub mod push_bench;
 pub mod report;
