@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::io;
 
 /// cucumber's JSON writer behind [`TagsWithAt`], ready for a `tee`.
-pub fn for_tee<Out: io::Write>(output: Out) -> discard::Arbitrary<discard::Stats<TagsWithAt<writer::Json<Out>>>> {
+pub(crate) fn for_tee<Out: io::Write>(output: Out) -> discard::Arbitrary<discard::Stats<TagsWithAt<writer::Json<Out>>>> {
     TagsWithAt::new(writer::Json::raw(output)).discard_stats_writes().discard_arbitrary_writes()
 }
 
@@ -25,14 +25,14 @@ pub fn for_tee<Out: io::Write>(output: Out) -> discard::Arbitrary<discard::Stats
 /// later events (a writer may tell features apart by identity); the copies are dropped when
 /// the scenario or feature finishes.
 #[derive(Debug)]
-pub struct TagsWithAt<Wr> {
+pub(crate) struct TagsWithAt<Wr> {
     inner: Wr,
     features: HashMap<Source<Feature>, Source<Feature>>,
     scenarios: HashMap<Source<Scenario>, Source<Scenario>>,
 }
 
 impl<Wr> TagsWithAt<Wr> {
-    pub fn new(inner: Wr) -> Self {
+    pub(crate) fn new(inner: Wr) -> Self {
         TagsWithAt { inner, features: HashMap::new(), scenarios: HashMap::new() }
     }
 

@@ -17,7 +17,7 @@ use std::path::{Component, Path};
 
 /// Why the JUnit writer's output could not be rewritten.
 #[derive(Debug, thiserror::Error)]
-pub enum JunitError {
+pub(crate) enum JunitError {
     #[error("the JUnit report is not well-formed XML: {0}")]
     Xml(#[from] quick_xml::Error),
     #[error("the JUnit report has an unreadable attribute: {0}")]
@@ -28,7 +28,7 @@ pub enum JunitError {
 
 /// `xml` (as cucumber's JUnit writer wrote it) with `classname` and `name` set on every
 /// scenario's `testcase`.
-pub fn with_classnames(xml: &[u8]) -> Result<Vec<u8>, JunitError> {
+pub(crate) fn with_classnames(xml: &[u8]) -> Result<Vec<u8>, JunitError> {
     let mut reader = Reader::from_reader(xml);
     let mut writer = Writer::new(Vec::with_capacity(xml.len() + xml.len() / 16));
     let mut buf = Vec::new();
@@ -130,7 +130,7 @@ fn is_number(s: &str) -> bool {
 
 /// A feature file's class name: its path below the `features` directory (or as given, when it
 /// is not under one), folders and file joined by `.`, without the extension.
-pub fn classname_of(file: &str) -> String {
+pub(crate) fn classname_of(file: &str) -> String {
     let parts: Vec<&str> = Path::new(file)
         .components()
         .filter_map(|c| match c {
