@@ -74,7 +74,7 @@ pub fn add_seg(sim: &mut Simulation, role: &str, config: crate::seg::SegConfig) 
     let host = config.host.clone();
     let seg = {
         let _rt = sim.enter();
-        crate::seg::Seg::new(env(sim, &host), config).map_err(SimError::Pki)?
+        crate::seg::Seg::new(env(sim, &host), config).map_err(|e| SimError::Pki(e.to_string()))?
     };
     let roots = tls::roots(std::slice::from_ref(sim.pki.ca.cert_der()));
     sim.add_host(role, &host, Arc::new(seg), ClientAuth::Optional(roots), false)

@@ -9,6 +9,7 @@ pub mod ens;
 pub mod ews_answer;
 pub mod exchange;
 pub mod listener;
+pub mod role_error;
 pub mod securemail;
 pub mod seg;
 pub mod serve;
@@ -16,3 +17,4 @@ pub mod traveler;
 pub mod uem;
 
 pub use mailconform_apns as apns;
+pub use role_error::{ErrorKind, Kinded, RoleError};

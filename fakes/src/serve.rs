@@ -192,7 +192,7 @@ pub async fn start_with(roles: &[String], bind: IpAddr, state_dir: &Path, option
         if !want("uem") {
             config.compliance_api = None;
         }
-        let seg = crate::seg::Seg::new(world.env("seg"), config).map_err(SimError::Pki)?;
+        let seg = crate::seg::Seg::new(world.env("seg"), config).map_err(|e| SimError::Pki(e.to_string()))?;
         let roots = tls::roots(std::slice::from_ref(world.pki.ca.cert_der()));
         world.bind(defaults::ws1_roles::SEG, defaults::SEG_HOST, Arc::new(seg), ClientAuth::Optional(roots), bind).await?;
     }

@@ -194,7 +194,8 @@ fn another_regions_registration_is_misdirected() {
         b["region"] = json!(region);
         let (status, v) = register(&sim, b);
         assert_eq!(status, 421, "{region} → {v}");
-        assert!(v["error"].as_str().unwrap().contains("us-east-1"), "{v}");
+        assert_eq!(v["error"]["kind"], "wrong_region", "{v}");
+        assert!(v["error"]["message"].as_str().unwrap().contains("us-east-1"), "it says where to go: {v}");
     }
     let mut b = registration(TOKEN);
     b["region"] = json!("mars");
@@ -214,7 +215,7 @@ fn a_wildcard_app_id_is_refused() {
     b["app_id"] = json!("com.example.*");
     let (status, v) = register(&sim, b);
     assert_eq!(status, 400, "{v}");
-    assert!(v["error"].as_str().unwrap().contains("wildcard"), "{v}");
+    assert_eq!(v["error"]["kind"], "wildcard_app_id", "{v}");
     // Nor can a wildcard App ID have a certificate.
     let cert = deployment::provider_certificate(&sim, APP_ID, Duration::from_secs(86_400)).unwrap();
     let (status, _) = call(

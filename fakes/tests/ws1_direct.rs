@@ -5,7 +5,7 @@
 
 use mailconform_fakes::defaults::{self, EXCHANGE_HOST};
 use mailconform_fakes::deployment::{self, Roles};
-use mailconform_fakes::ens::Placement;
+use mailconform_fakes::ens::{Placement, PushOutcome};
 use mailconform_fakes::uem::ComplianceState;
 use mailconform_sim::{Fault, Simulation};
 use std::time::Duration;
@@ -47,7 +47,7 @@ fn boxer_registers_and_ens_pushes_the_unread_count() {
         w.sim.settle();
         let pushes = w.sim.block_on(roles.ens().unwrap().pushes()).unwrap();
         assert_eq!(pushes.len(), 1, "{pushes:?}");
-        assert_eq!((pushes[0].badge, pushes[0].outcome.as_str()), (Some(1), "sent"));
+        assert_eq!((pushes[0].badge, &pushes[0].outcome), (Some(1), &PushOutcome::Sent));
         let token = v.state.device_token.unwrap();
         let delivered = w.sim.block_on(roles.apns().unwrap().notifications(&token, 0, Duration::ZERO)).unwrap();
         assert_eq!(delivered.len(), 1);

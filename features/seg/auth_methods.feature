@@ -23,6 +23,6 @@ Feature: ENS2 uses the authentication Boxer uses for ActiveSync
       | basic       | Basic      | Basic            | alice's Boxer is registered with ENS2                                    |
       | oauth       | OAuth      | OAuth            | alice's Boxer is registered with ENS2                                    |
       | certificate | Negotiate  | Negotiate        | alice's Boxer is registered with ENS2                                    |
-      | basic       | Basic      | OAuth            | ENS2 cannot register alice's Boxer because "EWS refused basic authentication" |
-      | oauth       | OAuth      | Basic            | ENS2 cannot register alice's Boxer because "EWS refused oauth authentication" |
-      | certificate | Negotiate  | Basic            | ENS2 cannot register alice's Boxer because "EWS refused certificate authentication" |
+      | basic       | Basic      | OAuth            | ENS2 cannot register alice's Boxer because the server does not offer basic authentication |
+      | oauth       | OAuth      | Basic            | ENS2 cannot register alice's Boxer because the server does not offer oauth authentication |
+      | certificate | Negotiate  | Basic            | ENS2 cannot register alice's Boxer because the server does not offer certificate authentication |

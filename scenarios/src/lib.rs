@@ -4,6 +4,7 @@
 //! runtime and paused clock, its own network and certificates. Steps reach roles by name
 //! through the topology and act on them only through their protocols and control APIs.
 
+pub mod params;
 mod steps;
 pub mod world;
 

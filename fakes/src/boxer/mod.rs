@@ -12,7 +12,12 @@
 //! | `POST /checkin` | picks up the console's commands (an enterprise wipe starts here) |
 //! | `GET /state` | token, registration, sync result, wipe and unregistration attempts |
 
+mod error;
+
+pub use error::BoxerError;
+
 use crate::ens::MailAuth;
+use crate::role_error::{Kinded, RoleError};
 use mailconform_activesync::client::{Credentials, EasClient};
 use mailconform_activesync::http::ProtocolVersion;
 use mailconform_activesync::store::FolderType;
@@ -49,9 +54,9 @@ pub struct BoxerConfig {
 pub struct BoxerState {
     pub device_token: Option<String>,
     pub registered: bool,
-    pub register_error: Option<String>,
+    pub register_error: Option<RoleError>,
     pub eas_synced: bool,
-    pub eas_error: Option<String>,
+    pub eas_error: Option<RoleError>,
     pub inbox: Vec<String>,
     pub wiped: bool,
     pub unregister_attempts: u32,
@@ -85,7 +90,7 @@ impl Boxer {
     }
 
     /// A device token from APNs, then the registration with ENS.
-    pub async fn setup(&self) -> Result<(), String> {
+    pub async fn setup(&self) -> Result<(), BoxerError> {
         let known = self.lock().device_token.clone();
         let token = match known {
             Some(t) => t,
@@ -94,7 +99,7 @@ impl Boxer {
                 let v = apns
                     .post("/devices", &json!({"bundle_id": self.config.app_id, "environment": "production"}))
                     .await
-                    .map_err(|e| self.fail_register(format!("getting a device token from APNs: {e}")))?;
+                    .map_err(|e| self.fail_register(BoxerError::DeviceToken(e)))?;
                 let t = v["token"].as_str().unwrap_or_default().to_string();
                 self.lock().device_token = Some(t.clone());
                 t
@@ -117,32 +122,32 @@ impl Boxer {
                 self.log("registered with ENS");
                 Ok(())
             }
-            Err(e) => Err(self.fail_register(format!("registering with ENS: {e}"))),
+            Err(e) => Err(self.fail_register(BoxerError::of_registration(e))),
         }
     }
 
-    fn fail_register(&self, msg: String) -> String {
+    fn fail_register(&self, e: BoxerError) -> BoxerError {
         let mut s = self.lock();
         s.registered = false;
-        s.register_error = Some(msg.clone());
+        s.register_error = Some(e.published());
         drop(s);
-        self.log(msg.clone());
-        msg
+        self.log(e.to_string());
+        e
     }
 
-    fn eas_client(&self) -> Result<EasClient, String> {
+    fn eas_client(&self) -> Result<EasClient, BoxerError> {
         let (login, password, credentials) = match &self.config.auth {
             MailAuth::Basic { username, password } => (username.clone(), password.clone(), Credentials::Basic),
             MailAuth::Oauth { token } => (self.config.email.clone(), String::new(), Credentials::Bearer(token.clone())),
             MailAuth::Certificate { cert_pem, key_pem } => {
-                let credential = Credential::from_pem(cert_pem, key_pem).map_err(|e| e.to_string())?;
+                let credential = Credential::from_pem(cert_pem, key_pem).map_err(BoxerError::Certificate)?;
                 (
                     self.config.email.clone(),
                     String::new(),
                     Credentials::Certificate(ClientIdentity { id: format!("boxer:{}", self.config.device_id), credential }),
                 )
             }
-            MailAuth::Ntlm { .. } => return Err("this Boxer speaks ActiveSync with Basic, OAuth or a certificate, not NTLM".into()),
+            MailAuth::Ntlm { .. } => return Err(BoxerError::NtlmForActiveSync),
         };
         let c = EasClient::new(
             self.env.http.clone(),
@@ -158,17 +163,17 @@ impl Boxer {
     }
 
     /// OPTIONS, Provision, FolderSync and a Sync of the Inbox, through SEG.
-    pub async fn sync(&self) -> Result<(), String> {
+    pub async fn sync(&self) -> Result<(), BoxerError> {
         if self.lock().wiped {
-            return Err("Boxer was wiped; it holds no account".into());
+            return Err(BoxerError::Wiped);
         }
         let c = self.eas_client()?;
-        let outcome: Result<Vec<String>, String> = async {
-            c.options().await.map_err(|e| e.to_string())?;
-            c.provision().await.map_err(|e| e.to_string())?;
-            c.folder_sync().await.map_err(|e| e.to_string())?;
-            let inbox = c.folder_id(FolderType::Inbox).ok_or("the server sent no Inbox")?;
-            c.sync(&inbox).await.map_err(|e| e.to_string())?;
+        let outcome: Result<Vec<String>, BoxerError> = async {
+            c.options().await?;
+            c.provision().await?;
+            c.folder_sync().await?;
+            let inbox = c.folder_id(FolderType::Inbox).ok_or(BoxerError::NoInbox)?;
+            c.sync(&inbox).await?;
             Ok(c.items(&inbox).iter().filter_map(|i| i.subject().map(str::to_string)).collect())
         }
         .await;
@@ -182,7 +187,7 @@ impl Boxer {
             }
             Err(e) => {
                 s.eas_synced = false;
-                s.eas_error = Some(e.clone());
+                s.eas_error = Some(e.published());
                 Err(e)
             }
         }
@@ -190,9 +195,9 @@ impl Boxer {
 
     /// Picks up the console's commands; an enterprise wipe deletes the account's data and
     /// starts the unregistration from ENS.
-    pub async fn check_in(self: &Arc<Self>) -> Result<(), String> {
+    pub async fn check_in(self: &Arc<Self>) -> Result<(), BoxerError> {
         let uem = self.client(&self.config.uem_api);
-        let v = uem.get(&format!("/{}/commands", self.config.device_id)).await.map_err(|e| e.to_string())?;
+        let v = uem.get(&format!("/{}/commands", self.config.device_id)).await.map_err(BoxerError::Console)?;
         let wipe = v["commands"].as_array().is_some_and(|c| c.iter().any(|c| c == "EnterpriseWipe"));
         if wipe && !self.lock().wiped {
             {
@@ -259,7 +264,7 @@ impl SharedHandler for Boxer {
             };
             let mut v = serde_json::to_value(self.state()).unwrap_or_default();
             if let Err(e) = result {
-                v["error"] = Value::String(e);
+                v["error"] = serde_json::to_value(e.published()).unwrap_or_default();
             }
             json_response(200, &v)
         })
@@ -279,7 +284,7 @@ pub struct BoxerView {
     #[serde(flatten)]
     pub state: BoxerState,
     #[serde(default)]
-    pub error: Option<String>,
+    pub error: Option<RoleError>,
 }
 
 impl BoxerControl {

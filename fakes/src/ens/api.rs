@@ -1,6 +1,7 @@
 //! The device-facing API of ENS: alive, register, unregister, and Exchange's notifications.
 
 use super::{Ens, EnsRegistration, EnsRequestRecord};
+use crate::role_error::Kinded;
 use mailconform_sim::http::{json_body, json_response, segments};
 use mailconform_sim::{Request, Response};
 use serde_json::json;
@@ -44,7 +45,8 @@ fn record(ens: &Ens, call: &str, device_id: &str, status: u16) {
 }
 
 /// Subscribe to EWS push for the device, with its own authentication, before saying yes:
-/// a registration ENS cannot act on is refused with EWS's reason (502).
+/// a registration ENS cannot act on is refused (502) with EWS's reason as a
+/// [`crate::role_error::RoleError`] under `error`, and EWS's status under `ews_status`.
 async fn register(ens: &Arc<Ens>, req: &Request) -> Response {
     let body = match json_body(req.body()) {
         Ok(v) => v,
@@ -62,14 +64,19 @@ async fn register(ens: &Arc<Ens>, req: &Request) -> Response {
     reg.device_id = reg.device_id.to_ascii_lowercase();
     let inbox = match ens.inbox(&reg.device_id, &reg.auth).await {
         Ok(f) => f,
-        Err(e) => return json_response(502, &json!({"error": format!("reading the inbox over EWS failed: {e}"), "ews_status": e.status})),
+        Err(e) => return refused(&e, "reading the inbox over EWS"),
     };
     let id = match ens.subscribe(&reg.device_id, &reg.auth, &inbox.folder_id).await {
         Ok(id) => id,
-        Err(e) => return json_response(502, &json!({"error": format!("subscribing to EWS push failed: {e}"), "ews_status": e.status})),
+        Err(e) => return refused(&e, "subscribing to EWS push"),
     };
     reg.subscription_id = Some(id.clone());
     reg.inbox_id = Some(inbox.folder_id);
     ens.lock().registrations.insert(reg.device_id.clone(), reg);
     json_response(201, &json!({"subscription_id": id}))
+}
+
+fn refused(e: &super::EwsFailure, doing: &str) -> Response {
+    let error = crate::role_error::RoleError::new(e.kind(), format!("{doing} failed: {e}"));
+    json_response(502, &json!({"error": error, "ews_status": e.status()}))
 }

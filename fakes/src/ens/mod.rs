@@ -27,6 +27,10 @@ mod api;
 mod ews;
 mod notify;
 
+pub use ews::EwsFailure;
+
+use crate::role_error::RoleError;
+use mailconform_auth::AuthMethod;
 use mailconform_sim::http::json_response;
 use mailconform_sim::{ConnInfo, ControlClient, ControlError, FakeEnv, HandlerFuture, Request, SharedHandler, CONTROL_PREFIX};
 use serde::{Deserialize, Serialize};
@@ -103,12 +107,12 @@ pub enum MailAuth {
 }
 
 impl MailAuth {
-    pub fn method(&self) -> &'static str {
+    pub fn method(&self) -> AuthMethod {
         match self {
-            MailAuth::Basic { .. } => "basic",
-            MailAuth::Oauth { .. } => "oauth",
-            MailAuth::Certificate { .. } => "certificate",
-            MailAuth::Ntlm { .. } => "ntlm",
+            MailAuth::Basic { .. } => AuthMethod::Basic,
+            MailAuth::Oauth { .. } => AuthMethod::OAuth,
+            MailAuth::Certificate { .. } => AuthMethod::Certificate,
+            MailAuth::Ntlm { .. } => AuthMethod::Ntlm,
         }
     }
 }
@@ -137,8 +141,24 @@ pub struct EnsPush {
     pub at_ms: u64,
     pub device_id: String,
     pub badge: Option<u32>,
-    /// `sent`, `apns <status>`, or why no push went out (`blocked by the gateway: HTTP 403`).
-    pub outcome: String,
+    pub outcome: PushOutcome,
+}
+
+/// What became of one notification for a device. JSON: `{"result": "sent"}`,
+/// `{"result": "refused", "status": 410, "reason": "Unregistered"}`, or
+/// `{"result": "withheld", "error": {"kind": "forbidden", "message": ...}}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum PushOutcome {
+    /// APNs accepted the push.
+    Sent,
+    /// APNs answered with an error status.
+    Refused { status: u16, reason: Option<String> },
+    /// No push went out: reading the inbox over EWS failed (a gateway that blocks the device
+    /// answers 403).
+    Withheld { error: RoleError },
+    /// APNs could not be reached, or the provider could not sign its token.
+    Failed { error: RoleError },
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

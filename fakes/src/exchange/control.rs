@@ -104,7 +104,7 @@ fn auth_view(ex: &Exchange) -> Value {
 /// `{"ews": [...]}` replaces the EWS methods; `"oauth"` (when present) replaces the trusted issuer.
 fn set_auth(ex: &Exchange, body: &Value) -> Response {
     let hint = "send {\"ews\": [\"basic\", \"ntlm\", \"negotiate\", \"certificate\", \"oauth\"]} and/or {\"activesync\": [...]}, each with at least one method, and optionally \"oauth\": {\"issuer\", \"audience\", \"jwks\"}";
-    // The error is the message of the 400 to send.
+    // The error is the message of the 400 to send: a type would only be turned back into it here.
     let parse_list = |key: &str| -> Result<Option<Vec<mailconform_auth::AuthMethod>>, String> {
         let Some(v) = body.get(key) else { return Ok(None) };
         let Some(list) = v.as_array() else { return Err(hint.to_string()) };

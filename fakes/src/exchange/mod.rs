@@ -12,7 +12,7 @@ pub mod retry;
 pub use control::{DeliveryRecordView, EwsAuthView, ExchangeControl};
 pub use mailconform_auth::{AuthMethod, Keytab, OAuthTrust};
 pub use profile::ServerProfile;
-pub use push::{DeliveryRecord, SubscriptionView};
+pub use push::{DeliveryRecord, EndReason, SubscriptionView};
 pub use retry::{RetryMode, RetrySchedule};
 
 use mailbox::{Mailbox, User};

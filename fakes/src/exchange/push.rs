@@ -13,7 +13,7 @@ use super::Exchange;
 use bytes::Bytes;
 use mailconform_ews::{write_send_notification, Event, EventType, Notification, ObjectId, SchemaVersion, SubscriptionStatus};
 use mailconform_sim::RequestOptions;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
@@ -31,7 +31,27 @@ pub const SEND_NOTIFICATION_ACTION: &str = "http://schemas.microsoft.com/exchang
 pub enum SubscriptionState {
     Active,
     Retrying { since_ms: u64 },
-    Ended { at_ms: u64, reason: String },
+    Ended { at_ms: u64, reason: EndReason },
+}
+
+/// Why Exchange ended a push subscription ([MS-OXWSNTIF] 3.1.4.1 and 3.1.4.3). Serialized in
+/// snake_case (`no_successful_delivery`, `unsubscribed`); the words for people are its Display.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EndReason {
+    /// No notification reached the subscriber within StatusFrequency of the first failure.
+    NoSuccessfulDelivery,
+    /// The subscriber answered a notification with Unsubscribe.
+    Unsubscribed,
+}
+
+impl std::fmt::Display for EndReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            EndReason::NoSuccessfulDelivery => "no successful delivery within StatusFrequency: the subscription was ended",
+            EndReason::Unsubscribed => "the subscriber answered Unsubscribe",
+        })
+    }
 }
 
 pub struct Subscription {
@@ -165,7 +185,7 @@ async fn run(ex: Arc<Exchange>, id: String, wake: Arc<Notify>) {
                 last_sent = Instant::now();
                 continue;
             }
-            Attempt::Unsubscribe => return end(&ex, &id, "the subscriber answered Unsubscribe"),
+            Attempt::Unsubscribe => return end(&ex, &id, EndReason::Unsubscribed),
             Attempt::Gone => return,
             Attempt::Failed => {}
         }
@@ -179,14 +199,14 @@ async fn run(ex: Arc<Exchange>, id: String, wake: Arc<Notify>) {
                     recovered = true;
                     break;
                 }
-                Attempt::Unsubscribe => return end(&ex, &id, "the subscriber answered Unsubscribe"),
+                Attempt::Unsubscribe => return end(&ex, &id, EndReason::Unsubscribed),
                 Attempt::Gone => return,
                 Attempt::Failed => {}
             }
         }
         if !recovered {
             tokio::time::sleep_until(first_failure + window).await;
-            return end(&ex, &id, &format!("no successful delivery within StatusFrequency ({freq} min); the subscription was ended"));
+            return end(&ex, &id, EndReason::NoSuccessfulDelivery);
         }
         set_state(&ex, &id, SubscriptionState::Active);
         last_sent = Instant::now();
@@ -223,13 +243,13 @@ fn set_state(ex: &Exchange, id: &str, st: SubscriptionState) {
     }
 }
 
-fn end(ex: &Exchange, id: &str, reason: &str) {
+fn end(ex: &Exchange, id: &str, reason: EndReason) {
     let at_ms = ex.now_ms();
     let mut state = ex.state.lock().expect("state poisoned");
     if let Some(s) = state.subscriptions.get_mut(id) {
-        s.state = SubscriptionState::Ended { at_ms, reason: reason.to_string() };
+        s.state = SubscriptionState::Ended { at_ms, reason };
     }
-    tracing::debug!(subscription = id, reason, "push subscription ended");
+    tracing::debug!(subscription = id, %reason, "push subscription ended");
 }
 
 /// Build the next notification: every unacknowledged event (up to the batch limit), or a

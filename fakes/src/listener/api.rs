@@ -9,6 +9,7 @@
 //! | `PUT apps/{app_id}/certificates/{region}` | uploads or renews the app's APNs certificate |
 //! | `GET apps` | the uploaded certificates (without keys) |
 
+use super::error::ApiRefusal;
 use super::region::Region;
 use super::store::{AppCertificate, Registration};
 use super::{Listener, NOTIFY_PATH};
@@ -16,10 +17,6 @@ use mailconform_sim::http::{json_response, response};
 use mailconform_sim::Response;
 use serde_json::{json, Value};
 use std::sync::Arc;
-
-fn bad(msg: impl Into<String>) -> Response {
-    json_response(400, &json!({"error": msg.into()}))
-}
 
 fn is_sha256_hex(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
@@ -35,7 +32,7 @@ pub async fn handle(l: &Arc<Listener>, method: http::Method, path: &str, body: &
         ("POST", ["registrations"]) => register(l, &body),
         ("PUT", ["registrations", id, "subscription"]) => {
             let (Some(sub), Some(folder)) = (body["subscription_id"].as_str(), body["inbox_folder_id"].as_str()) else {
-                return bad("send {\"subscription_id\": ..., \"inbox_folder_id\": ...}");
+                return ApiRefusal::MissingFields { expected: "{\"subscription_id\": ..., \"inbox_folder_id\": ...}" }.response();
             };
             let now = l.now_ms();
             let mut store = l.store.lock().expect("store poisoned");
@@ -82,12 +79,12 @@ pub async fn handle(l: &Arc<Listener>, method: http::Method, path: &str, body: &
             let store = l.store.lock().expect("store poisoned");
             json_response(200, &serde_json::to_value(store.certificates.values().collect::<Vec<_>>()).unwrap_or_default())
         }
-        _ => json_response(404, &json!({"error": format!("no API operation {method} /api/v1/{path}")})),
+        _ => ApiRefusal::NoSuchOperation { method: method.to_string(), path: path.to_string() }.response(),
     }
 }
 
 fn not_registered(id: &str) -> Response {
-    json_response(404, &json!({"error": format!("no registration {id}; register the device again")}))
+    ApiRefusal::NotRegistered { id: id.to_string() }.response()
 }
 
 fn cert_key(app_id: &str, region: Region) -> String {
@@ -99,36 +96,31 @@ fn register(l: &Arc<Listener>, b: &Value) -> Response {
     let (Some(token), Some(app_id), Some(region), Some(as_hash), Some(mail_hash)) =
         (field("device_token"), field("app_id"), field("region"), field("activesync_device_id_sha256"), field("email_sha256"))
     else {
-        return bad("send device_token, app_id, region, activesync_device_id_sha256, email_sha256 and ios_version");
+        return ApiRefusal::MissingFields {
+            expected: "device_token, app_id, region, activesync_device_id_sha256, email_sha256 and ios_version",
+        }
+        .response();
     };
     if token.is_empty() || !token.bytes().all(|c| c.is_ascii_hexdigit()) {
-        return bad("device_token must be the hex device token APNs issued");
+        return ApiRefusal::BadDeviceToken.response();
     }
     if !is_sha256_hex(&as_hash) || !is_sha256_hex(&mail_hash) {
-        return bad(
-            "activesync_device_id_sha256 and email_sha256 must be SHA-256 hex digests; the listener never takes the values themselves",
-        );
+        return ApiRefusal::NotHashed.response();
     }
     let Some(region) = Region::parse(&region) else {
-        return bad(format!("unknown region {region}; use us-east-1, eu-west-1 or ap-southeast-1"));
+        return ApiRefusal::UnknownRegion { region }.response();
     };
     if region != l.config.region {
-        return json_response(
-            421,
-            &json!({"error": format!("this is the {} listener; register with {}", l.config.region.code(), region.host("example.test"))}),
-        );
+        return ApiRefusal::WrongRegion { here: l.config.region.code(), there: region.host("example.test") }.response();
     }
     if app_id.contains('*') {
-        return bad("a wildcard App ID cannot receive APNs pushes; wrap Secure Mail with a unique App ID");
+        return ApiRefusal::WildcardAppId.response();
     }
     let environment = field("environment").unwrap_or_else(|| "production".into());
     let now = l.now_ms();
     let mut store = l.store.lock().expect("store poisoned");
     if !store.certificates.contains_key(&cert_key(&app_id, region)) {
-        return json_response(
-            412,
-            &json!({"error": format!("no APNs certificate is uploaded for App ID {app_id} in region {}", region.code())}),
-        );
+        return ApiRefusal::NoCertificate { app_id, region: region.code() }.response();
     }
     let existing = store.registrations.values().find(|r| r.device_token == token && r.app_id == app_id).map(|r| r.registration_id.clone());
     let id = existing.unwrap_or_else(|| l.env.rng.hex(16));
@@ -159,19 +151,19 @@ fn register(l: &Arc<Listener>, b: &Value) -> Response {
 
 fn upload(l: &Arc<Listener>, app_id: &str, region: &str, b: &Value) -> Response {
     if app_id.contains('*') {
-        return bad("a wildcard App ID cannot have an APNs certificate; APNs needs a unique App ID");
+        return ApiRefusal::WildcardAppId.response();
     }
     let Some(region) = Region::parse(region) else {
-        return bad(format!("unknown region {region}"));
+        return ApiRefusal::UnknownRegion { region: region.to_string() }.response();
     };
     if region != l.config.region {
-        return json_response(421, &json!({"error": format!("this is the {} listener", l.config.region.code())}));
+        return ApiRefusal::WrongRegion { here: l.config.region.code(), there: region.host("example.test") }.response();
     }
     let (Some(cert), Some(key)) = (b["cert_pem"].as_str(), b["key_pem"].as_str()) else {
-        return bad("send {\"cert_pem\": ..., \"key_pem\": ...}");
+        return ApiRefusal::MissingFields { expected: "{\"cert_pem\": ..., \"key_pem\": ...}" }.response();
     };
     if let Err(e) = mailconform_sim::pki::Credential::from_pem(cert, key) {
-        return bad(format!("the certificate does not load: {e}"));
+        return ApiRefusal::BadCertificate(e).response();
     }
     let now = l.now_ms();
     let mut store = l.store.lock().expect("store poisoned");

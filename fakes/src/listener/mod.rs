@@ -8,6 +8,7 @@
 
 mod api;
 mod control;
+pub mod error;
 mod notify;
 pub mod region;
 mod store;

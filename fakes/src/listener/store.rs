@@ -48,14 +48,12 @@ pub struct AppCertificate {
     pub key_pem: String,
     /// The parsed certificate and key, made once per upload rather than once per push.
     #[serde(skip)]
-    pub parsed: Arc<std::sync::OnceLock<Result<mailconform_sim::pki::Credential, String>>>,
+    pub parsed: Arc<std::sync::OnceLock<Result<mailconform_sim::pki::Credential, Arc<mailconform_sim::SimError>>>>,
 }
 
 impl AppCertificate {
-    pub fn credential(&self) -> Result<mailconform_sim::pki::Credential, String> {
-        self.parsed
-            .get_or_init(|| mailconform_sim::pki::Credential::from_pem(&self.cert_pem, &self.key_pem).map_err(|e| e.to_string()))
-            .clone()
+    pub fn credential(&self) -> Result<mailconform_sim::pki::Credential, Arc<mailconform_sim::SimError>> {
+        self.parsed.get_or_init(|| mailconform_sim::pki::Credential::from_pem(&self.cert_pem, &self.key_pem).map_err(Arc::new)).clone()
     }
 }
 
@@ -68,7 +66,8 @@ pub struct PushRecord {
     pub badge: Option<u32>,
     pub status: Option<u16>,
     pub reason: Option<String>,
-    pub error: Option<String>,
+    /// Why no APNs answer came (no certificate, APNs unreachable, the certificate refused).
+    pub error: Option<crate::role_error::RoleError>,
 }
 
 #[derive(Default, Serialize)]

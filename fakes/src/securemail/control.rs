@@ -11,6 +11,7 @@
 //! | `GET /state` | badge, token, registration, subscription, log |
 
 use super::{DeviceState, SecureMail};
+use crate::role_error::{Kinded, RoleError};
 use mailconform_activesync::client::MeetingAnswer;
 use mailconform_sim::http::json_response;
 use mailconform_sim::{ControlClient, ControlError, Response};
@@ -76,7 +77,7 @@ pub async fn handle(d: &Arc<SecureMail>, method: http::Method, path: &str, body:
     };
     let mut state = serde_json::to_value(d.snapshot()).unwrap_or_default();
     if let (Err(e), Some(fields)) = (result, state.as_object_mut()) {
-        fields.insert("error".into(), Value::String(e));
+        fields.insert("error".into(), serde_json::to_value(e.published()).unwrap_or_default());
     }
     json_response(200, &state)
 }
@@ -142,7 +143,7 @@ pub struct DeviceStateView {
     #[serde(flatten)]
     pub state: DeviceState,
     #[serde(default)]
-    pub error: Option<String>,
+    pub error: Option<RoleError>,
 }
 
 impl std::ops::Deref for DeviceStateView {

@@ -1,7 +1,9 @@
 //! The app's behaviour over time: set-up, receiving pushes, foreground status checks,
 //! resubscription, policy check-ins, background refresh.
 
+use super::error::SecureMailError;
 use super::{MailBackend, Permission, SecureMail};
+use crate::role_error::Kinded;
 use bytes::Bytes;
 use mailconform_sim::RequestOptions;
 use serde_json::{json, Value};
@@ -17,29 +19,31 @@ fn sha256_hex(s: &str) -> String {
 }
 
 impl SecureMail {
-    async fn json_call(&self, method: http::Method, url: &str, body: Option<Value>, timeout: Duration) -> Result<(u16, Value), String> {
+    async fn json_call(
+        &self,
+        method: http::Method,
+        url: &str,
+        body: Option<Value>,
+        timeout: Duration,
+    ) -> Result<(u16, Value), SecureMailError> {
         let bytes = body.map(|b| Bytes::from(b.to_string())).unwrap_or_default();
-        let req = http::Request::builder()
-            .method(method)
-            .uri(url)
-            .header(http::header::CONTENT_TYPE, "application/json")
-            .body(bytes)
-            .map_err(|e| e.to_string())?;
-        let resp = self.env.http.send(req, &RequestOptions { timeout, ..Default::default() }).await.map_err(|e| e.to_string())?;
+        let req = http::Request::builder().method(method).uri(url).header(http::header::CONTENT_TYPE, "application/json").body(bytes)?;
+        let resp = self.env.http.send(req, &RequestOptions { timeout, ..Default::default() }).await?;
         let status = resp.status().as_u16();
         let v = if resp.body().is_empty() { Value::Null } else { serde_json::from_slice(resp.body()).unwrap_or(Value::Null) };
         Ok((status, v))
     }
 
-    fn fail(&self, what: &str, e: String) -> String {
-        let msg = format!("{what}: {e}");
-        self.log(msg.clone());
-        self.state.lock().expect("state poisoned").last_error = Some(msg.clone());
-        msg
+    /// Records that `doing` failed with `e`: logged, and published as the last error.
+    fn fail(&self, doing: &'static str, e: impl Into<SecureMailError>) -> SecureMailError {
+        let e = e.into().during(doing);
+        self.log(e.to_string());
+        self.state.lock().expect("state poisoned").last_error = Some(e.published());
+        e
     }
 
     /// The user opens the app. `allow` is the answer to iOS's notification prompt.
-    pub async fn launch(self: &Arc<Self>, allow: bool) -> Result<(), String> {
+    pub async fn launch(self: &Arc<Self>, allow: bool) -> Result<(), SecureMailError> {
         {
             let mut s = self.state.lock().expect("state poisoned");
             if s.launched {
@@ -68,7 +72,7 @@ impl SecureMail {
     }
 
     /// Set-up steps 3–6 of the FAQ's flow: token, registration, inbox, subscription, hand-over.
-    pub async fn set_up_push(self: &Arc<Self>) -> Result<(), String> {
+    pub async fn set_up_push(self: &Arc<Self>) -> Result<(), SecureMailError> {
         let _flow = self.flow_lock.lock().await;
         if self.state.lock().expect("state poisoned").permission != Permission::Allowed {
             self.log("notifications not allowed: no APNs registration");
@@ -89,7 +93,7 @@ impl SecureMail {
                     .await
                     .map_err(|e| self.fail("getting a device token from APNs", e))?;
                 let Some(t) = v["token"].as_str().filter(|_| status < 300) else {
-                    return Err(self.fail("getting a device token from APNs", format!("HTTP {status}")));
+                    return Err(self.fail("getting a device token from APNs", SecureMailError::Refused { status, body: v.to_string() }));
                 };
                 self.state.lock().expect("state poisoned").device_token = Some(t.to_string());
                 self.log("got a device token from APNs");
@@ -118,7 +122,7 @@ impl SecureMail {
             .await
             .map_err(|e| self.fail("registering with the listener", e))?;
         let (Some(id), Some(url)) = (v["registration_id"].as_str(), v["notify_url"].as_str()) else {
-            return Err(self.fail("registering with the listener", format!("HTTP {status}: {v}")));
+            return Err(self.fail("registering with the listener", SecureMailError::Refused { status, body: v.to_string() }));
         };
         {
             let mut s = self.state.lock().expect("state poisoned");
@@ -129,7 +133,7 @@ impl SecureMail {
         self.subscribe_and_hand_over().await
     }
 
-    async fn subscribe_and_hand_over(&self) -> Result<(), String> {
+    async fn subscribe_and_hand_over(&self) -> Result<(), SecureMailError> {
         let inbox = self.get_inbox().await.map_err(|e| self.fail("reading the inbox over EWS", e))?;
         let (reg, url) = {
             let s = self.state.lock().expect("state poisoned");
@@ -154,7 +158,7 @@ impl SecureMail {
             .await
             .map_err(|e| self.fail("handing the subscription to the listener", e))?;
         if status >= 300 {
-            return Err(self.fail("handing the subscription to the listener", format!("HTTP {status}: {v}")));
+            return Err(self.fail("handing the subscription to the listener", SecureMailError::Refused { status, body: v.to_string() }));
         }
         self.state.lock().expect("state poisoned").last_error = None;
         Ok(())
@@ -265,7 +269,7 @@ impl SecureMail {
 
     /// Secure Mail checks in with the server for its policies (FAQ Configuration Q13): OFF→ON
     /// starts push; ON→OFF is not supported, so a registered device keeps its push.
-    pub async fn policy_check(self: &Arc<Self>, allow: bool) -> Result<(), String> {
+    pub async fn policy_check(self: &Arc<Self>, allow: bool) -> Result<(), SecureMailError> {
         let pending = self.state.lock().expect("state poisoned").pending_apns_policy.take();
         let Some(on) = pending else { return Ok(()) };
         let was = self.state.lock().expect("state poisoned").apns_policy;

@@ -10,10 +10,12 @@
 pub mod companion;
 mod control;
 pub mod eas;
+mod error;
 mod ews_client;
 mod flow;
 
 pub use control::{DeviceControl, DeviceStateView};
+pub use error::SecureMailError;
 
 use mailconform_ews::SchemaVersion;
 use mailconform_sim::{ConnInfo, FakeEnv, HandlerFuture, Request, SharedHandler, CONTROL_PREFIX};
@@ -112,7 +114,9 @@ pub struct DeviceState {
     pub subscriptions_made: u32,
     pub status_checks: u32,
     pub background_refreshes: u32,
-    pub last_error: Option<String>,
+    /// The last failure of the push set-up or of a status check (cleared by a set-up that
+    /// succeeds).
+    pub last_error: Option<crate::role_error::RoleError>,
     pub log: Vec<DeviceLogEntry>,
     pub eas: eas::EasView,
     pub companions: std::collections::BTreeMap<companion::Companion, companion::CompanionView>,

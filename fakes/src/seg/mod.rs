@@ -14,8 +14,10 @@
 //! `application.properties` text; applying it is the service restart), `GET requests`.
 
 pub mod config;
+mod error;
 
 pub use config::{KcdConfig, SegConfig, SegVersion};
+pub use error::{Blocked, SegError};
 
 use crate::ens::DEVICE_HEADER;
 use mailconform_activesync::http::query;
@@ -71,16 +73,16 @@ pub struct Seg {
 
 /// The upstream pool: each client keeps its own connection, so consecutive requests land on
 /// different connections.
-fn upstream_pool(env: &FakeEnv, config: &SegConfig) -> Result<Vec<HttpClient>, String> {
-    let make = || -> Result<HttpClient, String> {
+fn upstream_pool(env: &FakeEnv, config: &SegConfig) -> Result<Vec<HttpClient>, SegError> {
+    let make = || -> Result<HttpClient, SegError> {
         if config.ignore_ssl_errors_with_exch {
             return Ok(env.http.accepting_any_certificate());
         }
         let mut roots = (**env.http.roots()).clone();
         for pem in &config.trusted_certificates {
             for cert in CertificateDer::pem_slice_iter(pem.as_bytes()) {
-                let cert = cert.map_err(|e| format!("a trusted certificate is not PEM: {e}"))?;
-                roots.add(cert).map_err(|e| format!("a trusted certificate was refused: {e}"))?;
+                let cert = cert.map_err(SegError::TrustedNotPem)?;
+                roots.add(cert).map_err(SegError::TrustedRefused)?;
             }
         }
         Ok(env.http.with_roots(Arc::new(roots)))
@@ -89,7 +91,7 @@ fn upstream_pool(env: &FakeEnv, config: &SegConfig) -> Result<Vec<HttpClient>, S
 }
 
 impl Seg {
-    pub fn new(env: FakeEnv, config: SegConfig) -> Result<Arc<Seg>, String> {
+    pub fn new(env: FakeEnv, config: SegConfig) -> Result<Arc<Seg>, SegError> {
         let pool = upstream_pool(&env, &config)?;
         Ok(Arc::new(Seg {
             env,
@@ -233,19 +235,19 @@ impl Seg {
     }
 
     /// Whether the console lets this device have mail; why not otherwise.
-    async fn compliance(&self, api: &str, device_id: Option<&str>) -> Result<(), String> {
+    async fn compliance(&self, api: &str, device_id: Option<&str>) -> Result<(), Blocked> {
         let Some(id) = device_id else {
-            return Err("the request names no device".into());
+            return Err(Blocked::NoDevice);
         };
         let console = ControlClient::new(self.env.http.clone(), api);
         match console.get(&format!("/{id}/compliance")).await {
             Ok(v) => match v["state"].as_str() {
                 Some("compliant") => Ok(()),
-                Some(state) => Err(format!("device {id} is {state}")),
-                None => Err(format!("the console gave no state for device {id}")),
+                Some(state) => Err(Blocked::NotCompliant { id: id.to_string(), state: state.to_string() }),
+                None => Err(Blocked::NoState { id: id.to_string() }),
             },
-            Err(ControlError::Status { status: 404, .. }) => Err(format!("device {id} is not managed")),
-            Err(e) => Err(format!("the console could not be asked: {e}")),
+            Err(ControlError::Status { status: 404, .. }) => Err(Blocked::NotManaged { id: id.to_string() }),
+            Err(e) => Err(Blocked::ConsoleUnreachable(e)),
         }
     }
 
@@ -278,11 +280,11 @@ impl Seg {
                     .and_then(|v| v["properties"].as_str().map(str::to_string))
                     .unwrap_or_else(|| String::from_utf8_lossy(body).into_owned());
                 if let Err(e) = c.apply_properties(&text) {
-                    return json_response(400, &json!({"error": e}));
+                    return json_response(400, &json!({"error": e.to_string()}));
                 }
                 match upstream_pool(&self.env, &c) {
                     Ok(pool) => *self.upstream.lock().unwrap_or_else(|p| p.into_inner()) = pool,
-                    Err(e) => return json_response(400, &json!({"error": e})),
+                    Err(e) => return json_response(400, &json!({"error": e.to_string()})),
                 }
                 let ignored = c.ignored_properties.clone();
                 *self.config.lock().unwrap_or_else(|p| p.into_inner()) = c;

@@ -5,6 +5,7 @@
 //! command line behind the binary.
 
 pub mod bench;
+pub mod bench_error;
 pub mod cli;
 pub mod eas_bench;
 pub mod error;

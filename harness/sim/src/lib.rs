@@ -20,10 +20,10 @@ pub mod tls;
 pub mod topology;
 
 pub use clock::Clock;
-pub use error::SimError;
+pub use error::{HandshakeError, SimError, TlsAlert, TlsPeer};
 pub use fault::{Fault, FaultGate};
 pub use http::client::{ClientIdentity, HttpClient, RequestOptions};
-pub use http::server::{serve_connection, ConnInfo, Handler, HandlerFuture, SharedHandler};
+pub use http::server::{serve_connection, ConnInfo, Handler, HandlerFuture, ServeError, SharedHandler};
 pub use http::{Request, Response};
 pub use net::{AcceptFuture, BoxIo, Dialer, IoStream, StreamAcceptor, StreamConnector};
 pub use pki::Pki;

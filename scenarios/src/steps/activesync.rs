@@ -2,10 +2,12 @@
 //! policy, driven and observed through the device's control API.
 
 use super::device::{phone, state};
+use crate::params::reason::Reason;
 use crate::MailWorld;
 use cucumber::{given, then, when};
 use mailconform_fakes::securemail::companion::{Companion, CompanionPolicy};
 use mailconform_fakes::securemail::eas::Platform;
+use mailconform_fakes::{ErrorKind, RoleError};
 
 #[given(expr = "{word} has Secure Mail for {word} with the Exchange Server policy {string}")]
 fn has_secure_mail(w: &mut MailWorld, user: String, platform: String, policy: String) {
@@ -45,15 +47,17 @@ fn synced(w: &mut MailWorld, user: String) {
     assert!(s.eas.synced && s.eas.error.is_none(), "{user}'s Secure Mail at {}: {:?}", s.eas.endpoint, s.eas.error);
 }
 
-#[then(expr = "{word}'s Secure Mail cannot sync because {string}")]
-fn cannot_sync(w: &mut MailWorld, user: String, because: String) {
+#[then(expr = "{word}'s Secure Mail cannot sync because {reason}")]
+fn cannot_sync(w: &mut MailWorld, user: String, because: Reason) {
     let s = state(w, &user);
-    let error = s.eas.error.clone().unwrap_or_default();
+    let kind = s.eas.error.as_ref().map(|e| &e.kind);
     assert!(
-        !s.eas.synced && error.contains(&because),
-        "{user}'s Secure Mail at {}: synced {}, error {error:?}; expected it to mention {because:?}",
+        !s.eas.synced && kind == Some(&because.0),
+        "{user}'s Secure Mail at {}: synced {}, error {:?}; expected the kind {:?}",
         s.eas.endpoint,
-        s.eas.synced
+        s.eas.synced,
+        s.eas.error,
+        because.0
     );
 }
 
@@ -195,7 +199,8 @@ fn companion_shows(w: &mut MailWorld, user: String, app: String, subject: String
 #[then(expr = "{word}'s Secure {word} cannot sign in")]
 fn companion_cannot(w: &mut MailWorld, user: String, app: String) {
     let v = companion_view(w, &user, &app);
-    assert!(v["error"].as_str().is_some_and(|e| e.contains("401")), "Secure {app}: {v}");
+    let error: Option<RoleError> = serde_json::from_value(v["error"].clone()).unwrap_or_default();
+    assert_eq!(error.map(|e| e.kind), Some(ErrorKind::Unauthorized), "Secure {app}: {v}");
 }
 
 #[given(expr = "a note {string} is in {word}'s Exchange mailbox")]

@@ -1,8 +1,9 @@
 use super::device::state;
 use super::words;
+use crate::params::reason::SubscriptionEnd;
 use crate::MailWorld;
 use cucumber::then;
-use mailconform_fakes::exchange::DeliveryRecordView;
+use mailconform_fakes::exchange::{DeliveryRecordView, EndReason};
 use serde_json::Value;
 use std::time::Duration;
 
@@ -37,14 +38,14 @@ fn active(w: &mut MailWorld, user: String) {
     assert_ne!(s["state"], "ended", "subscription: {s}");
 }
 
-#[then(expr = "Exchange has ended the first push subscription of {word} because {string}")]
-fn ended_first(w: &mut MailWorld, user: String, because: String) {
+#[then(expr = "Exchange has ended the first push subscription of {word} because {end_reason}")]
+fn ended_first(w: &mut MailWorld, user: String, because: SubscriptionEnd) {
     let d = deliveries(w, &user, true);
     let id = d.first().map(|x| x.subscription_id.clone()).unwrap_or_else(|| panic!("no delivery was attempted for {user}"));
     let s = subscription_by_id(w, &id);
     assert_eq!(s["state"], "ended", "subscription: {s}");
-    let reason = s["reason"].as_str().unwrap_or_default();
-    assert!(reason.contains(&because), "ended because {reason:?}, expected it to mention {because:?}");
+    let reason: Option<EndReason> = serde_json::from_value(s["reason"].clone()).ok();
+    assert_eq!(reason, Some(because.0), "subscription: {s}");
 }
 
 #[then(expr = "Exchange retried the failed notification to {word}'s listener at {string} after the first attempt")]

@@ -1,10 +1,13 @@
 use super::device::state;
 use super::words;
+use crate::params::reason::UploadRefusal;
 use crate::MailWorld;
 use cucumber::{given, then, when};
 use mailconform_fakes::defaults;
 use mailconform_fakes::deployment;
+use mailconform_fakes::listener::error::RefusalBody;
 use mailconform_fakes::listener::PushRecord;
+use mailconform_fakes::ErrorKind;
 use mailconform_sim::Fault;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -137,10 +140,10 @@ fn upload(w: &mut MailWorld, app: String, region: String) {
     }
 }
 
-#[then(expr = "the upload is refused with {string}")]
-fn upload_refused(w: &mut MailWorld, words_in_error: String) {
-    assert_eq!(w.last_status, Some(400), "upload answer: {}", w.last_body);
-    assert!(w.last_body.contains(&words_in_error), "the refusal says: {}", w.last_body);
+#[then(expr = "the upload is refused because {upload_refusal}")]
+fn upload_refused(w: &mut MailWorld, because: UploadRefusal) {
+    let refusal: Option<RefusalBody> = serde_json::from_str(&w.last_body).ok();
+    assert_eq!(refusal.map(|r| r.error.kind), Some(because.0), "upload answer {:?}: {}", w.last_status, w.last_body);
 }
 
 #[then("the upload is accepted")]
@@ -194,7 +197,7 @@ fn last_push_refused(w: &mut MailWorld, region: String, status: u16, reason: Str
 fn last_push_tls(w: &mut MailWorld, region: String) {
     let p = pushes(w, &region);
     let last = p.last().unwrap_or_else(|| panic!("the {region} listener made no APNs push"));
-    assert!(last.status.is_none() && last.error.as_deref().is_some_and(|e| e.contains("certificate")), "last push {last:?}");
+    assert!(last.status.is_none() && last.error.as_ref().is_some_and(|e| e.kind == ErrorKind::CertificateRejected), "last push {last:?}");
 }
 
 #[then(expr = "the {word} listener's last APNs push was a {word} push")]

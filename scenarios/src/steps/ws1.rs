@@ -2,6 +2,7 @@
 //! the UEM console's compliance, and Boxer.
 
 use super::words;
+use crate::params::reason::Reason;
 use crate::world::ws1::{ensure_boxer, BoxerAuth, PlannedSeg};
 use crate::MailWorld;
 use cucumber::{given, then, when};
@@ -9,7 +10,7 @@ use mailconform_auth::AuthMethod;
 use mailconform_fakes::boxer::BoxerView;
 use mailconform_fakes::defaults;
 use mailconform_fakes::deployment;
-use mailconform_fakes::ens::{Placement, DEVICE_HEADER};
+use mailconform_fakes::ens::{Placement, PushOutcome, DEVICE_HEADER};
 use mailconform_fakes::uem::ComplianceState;
 use mailconform_sim::pki::Credential;
 use mailconform_sim::{ClientIdentity, Fault, RequestOptions};
@@ -158,14 +159,15 @@ fn registered(w: &mut MailWorld, user: String) {
     assert!(regs.iter().any(|r| r["device_id"] == device.to_ascii_lowercase()), "ENS2 holds {regs:?}");
 }
 
-#[then(expr = "ENS2 cannot register {word}'s Boxer because {string}")]
-fn cannot_register(w: &mut MailWorld, user: String, because: String) {
+#[then(expr = "ENS2 cannot register {word}'s Boxer because {reason}")]
+fn cannot_register(w: &mut MailWorld, user: String, because: Reason) {
     let v = boxer_state(w, &user);
-    let error = v.state.register_error.clone().unwrap_or_default();
+    let error = &v.state.register_error;
     assert!(
-        !v.state.registered && error.contains(&because),
-        "{user}'s Boxer: registered {}, error {error:?}; expected it to mention {because:?}",
-        v.state.registered
+        !v.state.registered && error.as_ref().map(|e| &e.kind) == Some(&because.0),
+        "{user}'s Boxer: registered {}, error {error:?}; expected the kind {:?}",
+        v.state.registered,
+        because.0
     );
 }
 
@@ -181,14 +183,15 @@ fn shows(w: &mut MailWorld, user: String, subject: String) {
     assert!(v.state.inbox.contains(&subject), "{user}'s Boxer shows {:?} ({:?})", v.state.inbox, v.state.eas_error);
 }
 
-#[then(expr = "{word}'s Boxer cannot sync because {string}")]
-fn cannot_sync(w: &mut MailWorld, user: String, because: String) {
+#[then(expr = "{word}'s Boxer cannot sync because {reason}")]
+fn cannot_sync(w: &mut MailWorld, user: String, because: Reason) {
     let v = boxer_state(w, &user);
-    let error = v.state.eas_error.clone().unwrap_or_default();
+    let error = &v.state.eas_error;
     assert!(
-        !v.state.eas_synced && error.contains(&because),
-        "{user}'s Boxer: synced {}, error {error:?}; expected it to mention {because:?}",
-        v.state.eas_synced
+        !v.state.eas_synced && error.as_ref().map(|e| &e.kind) == Some(&because.0),
+        "{user}'s Boxer: synced {}, error {error:?}; expected the kind {:?}",
+        v.state.eas_synced,
+        because.0
     );
 }
 
@@ -220,14 +223,18 @@ fn receives_no_push(w: &mut MailWorld, user: String) {
     assert!(pushes.is_empty(), "{user}'s Boxer received {pushes:?}");
 }
 
-#[then(expr = "ENS2 withheld the push for {word}'s Boxer because {string}")]
-fn push_withheld(w: &mut MailWorld, user: String, because: String) {
+#[then(expr = "ENS2 withheld the push for {word}'s Boxer because {reason}")]
+fn push_withheld(w: &mut MailWorld, user: String, because: Reason) {
     let device = device_id(&user).to_ascii_lowercase();
     let ens = w.roles().ens().expect("ENS deployed");
     let pushes = w.run(ens.pushes()).expect("ENS control API answers");
     let last =
         pushes.iter().rev().find(|p| p.device_id == device).unwrap_or_else(|| panic!("ENS2 attempted no push for {user}: {pushes:?}"));
-    assert!(last.outcome.contains(&because), "ENS2's last push for {user}: {last:?}");
+    assert!(
+        matches!(&last.outcome, PushOutcome::Withheld { error } if error.kind == because.0),
+        "ENS2's last push for {user}: {last:?}; expected it withheld with the kind {:?}",
+        because.0
+    );
 }
 
 #[then(expr = "{word}'s Boxer has tried to unregister from ENS2 {int} times")]

@@ -44,9 +44,17 @@ fn no_content() -> Response {
     mailconform_sim::http::response(204, "application/json", "")
 }
 
-/// The body as `T`, or the 400 that shows an example of what was expected.
-fn parse<T: serde::de::DeserializeOwned>(body: &[u8], example: &str) -> Result<T, String> {
-    serde_json::from_slice(body).map_err(|e| format!("expected a body such as {example}: {e}"))
+/// A control request whose body is not the JSON its route takes; the 400 shows an example.
+#[derive(Debug, thiserror::Error)]
+#[error("expected a body such as {example}: {source}")]
+struct BadBody {
+    example: &'static str,
+    source: serde_json::Error,
+}
+
+/// The body as `T`, or why not.
+fn parse<T: serde::de::DeserializeOwned>(body: &[u8], example: &'static str) -> Result<T, BadBody> {
+    serde_json::from_slice(body).map_err(|source| BadBody { example, source })
 }
 
 #[derive(Deserialize)]
@@ -117,7 +125,7 @@ impl EasServer {
                     self.set_availability(a);
                     no_content()
                 }
-                Err(e) => error(400, e),
+                Err(e) => error(400, e.to_string()),
             },
             ("GET", ["device-policy"]) => json_response(200, &json!({ "policy": self.device_policy(), "enforce": self.enforcing() })),
             ("PUT", ["device-policy"]) => {
@@ -126,7 +134,7 @@ impl EasServer {
                         self.set_device_policy(c.policy, c.enforce);
                         no_content()
                     }
-                    Err(e) => error(400, e),
+                    Err(e) => error(400, e.to_string()),
                 }
             }
             ("POST", ["users"]) => match parse::<NewUser>(body, r#"{"login":"alice","email":"alice@example.test"}"#) {
@@ -134,14 +142,14 @@ impl EasServer {
                     self.store.add_user(&u.login, &u.email);
                     no_content()
                 }
-                Err(e) => error(400, e),
+                Err(e) => error(400, e.to_string()),
             },
             ("POST", ["deliver"]) => match parse::<Delivery>(body, r#"{"to":"alice","item":{"subject":"Hi","from":"bob@example.test"}}"#) {
                 Ok(d) => match self.store.deliver(&d.to, d.item) {
                     Ok(id) => json_response(200, &json!({ "server_id": id })),
                     Err(e) => error(404, e.to_string()),
                 },
-                Err(e) => error(400, e),
+                Err(e) => error(400, e.to_string()),
             },
             ("GET", ["mailboxes", user, "folders"]) => match self.store.folders(user) {
                 Ok(f) => json_response(200, &serde_json::to_value(f).unwrap_or_default()),
@@ -156,7 +164,7 @@ impl EasServer {
                     self.store.set_meeting_delete_policy(p.policy);
                     no_content()
                 }
-                Err(e) => error(400, e),
+                Err(e) => error(400, e.to_string()),
             },
             ("GET", ["log"]) => json_response(200, &serde_json::to_value(self.request_log()).unwrap_or_default()),
             _ => error(404, format!("no control endpoint {method} {rest}; the ActiveSync control API has {KNOWN}")),

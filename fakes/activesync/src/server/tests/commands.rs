@@ -209,6 +209,28 @@ fn an_html_login_page_is_reported_as_such() {
     assert!(matches!(e, EasError::LoginForm { .. }), "{e:?}");
 }
 
+/// Domino's error pages are HTML too, but they are the status they come with: a 401 with a
+/// Basic challenge refuses the credentials, a 404 is a wrong path, neither is a login page.
+#[test]
+fn an_html_error_page_is_its_status() {
+    let mut sim = Simulation::new(47).unwrap();
+    let handler = mailconform_sim::http::server::FnHandler(|req: Request, _c| async move {
+        let status = if req.uri().query().is_some_and(|q| q.contains("User=nobody")) { 404 } else { 401 };
+        let mut r = mailconform_sim::http::response(status, "text/html; charset=UTF-8", "<html><body>HTTP Web Server: Error</body></html>");
+        r.headers_mut().insert(http::header::WWW_AUTHENTICATE, "Basic realm=\"/\"".parse().unwrap());
+        r
+    });
+    sim.add_host("domino", HOST, Arc::new(handler), ClientAuth::None, false).unwrap();
+    let c = EasClient::new(sim.client(), URL, "alice", PASSWORD, "errors", "SimPhone", ProtocolVersion::V14_1);
+    let e = sim.block_on(c.folder_sync()).unwrap_err();
+    assert!(matches!(e, EasError::Http { status: 401, .. }), "{e:?}");
+    let e = sim.block_on(c.options()).unwrap_err();
+    assert!(matches!(e, EasError::Http { status: 401, .. }), "{e:?}");
+    let lost = EasClient::new(sim.client(), URL, "nobody", PASSWORD, "errors", "SimPhone", ProtocolVersion::V14_1);
+    let e = sim.block_on(lost.folder_sync()).unwrap_err();
+    assert!(matches!(e, EasError::Http { status: 404, .. }), "{e:?}");
+}
+
 #[test]
 fn the_control_api_drives_and_observes() {
     use mailconform_sim::ControlClient;
