@@ -275,7 +275,7 @@ impl SharedHandler for Boxer {
 const ACTION_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// Typed client of Boxer's control API, for steps. Every call answers the state after it,
-/// with `error` set when the action failed.
+/// with `error` set when the action failed (a [`RoleError`]: kind and message).
 #[derive(Clone)]
 pub struct BoxerControl(pub ControlClient);
 

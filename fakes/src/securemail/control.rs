@@ -137,7 +137,7 @@ impl DeviceControl {
 }
 
 /// The device's state as read back through the control API, with the error of the action
-/// that returned it (if it failed).
+/// that returned it (if it failed): its kind and message, as [`RoleError`] serializes them.
 #[derive(Clone, Debug, Default, serde::Deserialize)]
 pub struct DeviceStateView {
     #[serde(flatten)]

@@ -32,7 +32,7 @@ struct Phrase<K> {
 
 /// A phrase that is not among the accepted ones.
 #[derive(thiserror::Error)]
-#[error("{given:?} is not a reason this step knows; say one of: {}", accepted.iter().map(|p| format!("\"{p}\"")).collect::<Vec<_>>().join(", "))]
+#[error("'{given}' is not a reason this step knows; say one of: {}", accepted.iter().map(|p| format!("\"{p}\"")).collect::<Vec<_>>().join(", "))]
 pub struct UnknownPhrase {
     given: String,
     accepted: Vec<&'static str>,
@@ -316,7 +316,7 @@ mod tests {
     #[test]
     fn an_unknown_phrase_lists_the_accepted_ones() {
         let e = "HTTP 404".parse::<Reason>().unwrap_err().to_string();
-        assert!(e.starts_with("\"HTTP 404\" is not a reason this step knows; say one of: \"the server refuses the credentials\""), "{e}");
+        assert!(e.starts_with("'HTTP 404' is not a reason this step knows; say one of: \"the server refuses the credentials\""), "{e}");
         assert!(e.contains("\"the path is not found\""), "{e}");
         assert!("no successful delivery".parse::<SubscriptionEnd>().is_err());
     }
