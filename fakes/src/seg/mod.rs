@@ -52,8 +52,11 @@ pub struct SegRecord {
     pub path: String,
     pub device_id: Option<String>,
     pub upn: Option<String>,
-    /// `blocked: <state>` when compliance stopped it; the upstream URL otherwise.
+    /// `blocked: <why>` when compliance stopped it; the upstream URL otherwise (for people).
     pub routed_to: String,
+    /// Whether the console's compliance stopped it.
+    #[serde(default)]
+    pub blocked: bool,
     /// The scheme of the `Authorization` sent upstream (`Negotiate (KCD)` when SEG made it).
     pub upstream_auth: Option<String>,
     /// Which upstream connection of the pool carried it.
@@ -139,6 +142,7 @@ impl Seg {
             device_id: device_id.clone(),
             upn: upn.clone(),
             routed_to: String::new(),
+            blocked: false,
             upstream_auth: None,
             upstream_connection: None,
             status: 0,
@@ -151,6 +155,7 @@ impl Seg {
             if !exempt {
                 if let Err(why) = self.compliance(api, device_id.as_deref()).await {
                     record.routed_to = format!("blocked: {why}");
+                    record.blocked = true;
                     record.status = config.blocked_status;
                     self.record(record);
                     return response(config.blocked_status, "text/plain", format!("SEG blocked this device: {why}"));

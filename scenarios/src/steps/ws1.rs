@@ -403,9 +403,7 @@ fn seg_blocked(w: &mut MailWorld, user: String, service: String) {
         mailconform_fakes::seg::Service::ActiveSync
     };
     assert!(
-        log.iter().any(|r| r.service == want
-            && r.device_id.as_deref().is_some_and(|d| d.eq_ignore_ascii_case(&device))
-            && r.routed_to.starts_with("blocked")),
+        log.iter().any(|r| r.service == want && r.device_id.as_deref().is_some_and(|d| d.eq_ignore_ascii_case(&device)) && r.blocked),
         "SEG's log: {log:?}"
     );
 }
