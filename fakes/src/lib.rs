@@ -5,10 +5,12 @@
 pub mod boxer;
 pub mod defaults;
 pub mod deployment;
+pub mod driver;
 pub mod ens;
 pub mod ews_answer;
 pub mod exchange;
 pub mod listener;
+pub mod role;
 pub mod role_error;
 pub mod securemail;
 pub mod seg;

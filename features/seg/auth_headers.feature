@@ -44,7 +44,7 @@ Feature: SEG removes the EWS authentication challenges it cannot carry
     Given Exchange's EWS offers "Negotiate, NTLM, Basic"
     And SEG's application.properties sets "remove.unsupported.auth.for.ews=<flag>"
     When an EWS client with alice's client certificate asks SEG for EWS without other credentials
-    Then the client is authenticated as alice by negotiate
+    Then the client is authenticated as alice by Negotiate
 
     Examples:
       | flag  |
@@ -58,14 +58,14 @@ Feature: SEG removes the EWS authentication challenges it cannot carry
     Then the client is offered "Basic"
     When alice's Boxer sets up push
     Then alice's Boxer is registered with ENS2
-    And Exchange authenticated alice's EWS requests by basic
+    And Exchange authenticated alice's EWS requests by Basic
 
   Scenario: Basic and Kerberos enabled, no client certificate: a client without Basic gets no successful answer
     Given Exchange's EWS offers "Negotiate, Basic"
     And SEG's application.properties sets "remove.unsupported.auth.for.ews=true"
     And alice's Boxer authenticates with NTLM
     When alice's Boxer sets up push
-    Then ENS2 cannot register alice's Boxer because the server does not offer ntlm authentication
+    Then ENS2 cannot register alice's Boxer because the server does not offer NTLM authentication
 
   Scenario: NTLM through SEG fails on the second leg, because SEG pools its upstream connections
     Given Exchange's EWS offers "NTLM"
@@ -81,7 +81,7 @@ Feature: SEG removes the EWS authentication challenges it cannot carry
     And alice's Boxer authenticates with NTLM
     When alice's Boxer sets up push
     Then alice's Boxer is registered with ENS2
-    And Exchange authenticated alice's EWS requests by ntlm
+    And Exchange authenticated alice's EWS requests by NTLM
 
   Scenario Outline: remove.unsupported.auth.for.ews exists from SEG 2.9.0.1 (SEG <version>)
     Given a Workspace ONE deployment with SEG V2 "<version>" in front of Exchange

@@ -10,7 +10,7 @@ Feature: POODLE, the workaround, the fix and the fallback signal
     And alice has Secure Mail on iOS before 9 with the default connection security level
     When alice's Secure Mail opens its ActiveSync connection to the Traveler server
     Then the handshake fails with protocol_version from the client
-    And alice's Secure Mail cannot connect because the server chose SSL 3.0, which the device does not offer
+    And alice's Secure Mail cannot connect because the server chose SSL 3.0 and the device does not offer it
     And alice's Secure Mail cannot connect because Secure Mail disables SSL 3.0 unless the connection security level is "SSLv3 and TLS"
 
   Scenario Outline: The workaround "SSLv3 and TLS" works on <device>

@@ -54,5 +54,5 @@ Feature: Who manages the device policy, and which login names Traveler accepts
 
     Examples:
       | enforce | outcome                                                              |
-      | true    | cannot sync because the server's policy requires MinDevicePasswordLength, which the device cannot apply |
+      | true    | cannot sync because the device cannot apply the server's policy setting MinDevicePasswordLength |
       | false   | syncs its Inbox, Calendar and Contacts                               |

@@ -3,6 +3,7 @@
 //! path would measure nothing.
 
 use mailconform_activesync::{EasError, WbxmlError};
+use mailconform_sim::topology::NoSuchRole;
 use mailconform_sim::{ControlError, SimError};
 
 #[derive(Debug, thiserror::Error)]
@@ -13,7 +14,7 @@ pub enum BenchError {
     Control(#[from] ControlError),
     /// A role the bench's own deployment should hold was not found.
     #[error("the bench's deployment: {0}")]
-    Deployment(Box<dyn std::error::Error + Send + Sync>),
+    Deployment(#[from] NoSuchRole),
     #[error("cannot build a request: {0}")]
     Request(#[from] http::Error),
     #[error("the corpus does not encode: {0}")]
@@ -38,11 +39,4 @@ pub enum BenchError {
     Status { url: String, status: u16 },
     #[error("a measuring thread panicked")]
     ThreadPanicked,
-}
-
-impl BenchError {
-    /// A role lookup of the bench's deployment that failed.
-    pub fn deployment(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> BenchError {
-        BenchError::Deployment(e.into())
-    }
 }

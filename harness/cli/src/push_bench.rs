@@ -63,12 +63,12 @@ pub fn measure(devices: usize, rounds: usize, seed: u64) -> Result<PushThroughpu
     }
     let roles = Roles::new(&sim);
     let cert = deployment::provider_certificate(&sim, defaults::APP_ID, Duration::from_secs(86_400))?;
-    let listener = roles.listener(Region::Americas).map_err(BenchError::deployment)?;
+    let listener = roles.listener(Region::Americas)?;
     sim.block_on(listener.upload_certificate(defaults::APP_ID, Region::Americas, &cert.cert_pem, &cert.key_pem))?;
-    let phones: Vec<_> = users.iter().map(|u| roles.device(u)).collect::<Result<_, _>>().map_err(BenchError::deployment)?;
+    let phones: Vec<_> = users.iter().map(|u| roles.device(u)).collect::<Result<_, _>>()?;
     sim.block_on(futures::future::try_join_all(phones.iter().map(|p| p.launch(true))))?;
     sim.settle();
-    let exchange = roles.exchange().map_err(BenchError::deployment)?;
+    let exchange = roles.exchange()?;
     let emails: Vec<String> = users.iter().map(|u| format!("{u}@{}", defaults::DOMAIN)).collect();
     // One untimed round opens the connections every later round reuses.
     sim.block_on(exchange.deliver_bulk(&emails, "warm-up"))?;

@@ -74,8 +74,8 @@ pub fn measure(seed: u64) -> Result<SegFigures, BenchError> {
     deployment::add_kdc(&mut sim, kdc)?;
     let mut seg = deployment::default_seg_config("2.12.0", defaults::EXCHANGE_HOST);
     seg.enable_boxer_ens_ews_proxy = true;
-    deployment::add_seg(&mut sim, defaults::ws1_roles::SEG, seg)?;
-    let uem = Roles::new(&sim).uem().map_err(BenchError::deployment)?;
+    deployment::add_seg(&mut sim, mailconform_fakes::role::SEG, seg)?;
+    let uem = Roles::new(&sim).uem()?;
     sim.block_on(uem.set_state(DEVICE, "alice@example.test", ComplianceState::Compliant))?;
 
     let basic = {

@@ -12,7 +12,7 @@
 //! | `{connect_reason}` | why a TLS handshake failed, and the remedy for SSL 3.0 |
 //! | `{upload_refusal}` | why the listener refused a certificate upload ([`RefusalKind`]) |
 
-use mailconform_auth::AuthMethod;
+use super::Vocabulary;
 use mailconform_fakes::exchange::EndReason;
 use mailconform_fakes::listener::error::RefusalKind;
 use mailconform_fakes::ErrorKind;
@@ -55,6 +55,11 @@ fn parse<K>(phrases: &[Phrase<K>], text: &str) -> Result<K, UnknownPhrase> {
     Err(UnknownPhrase { given: text.to_string(), accepted: phrases.iter().map(|p| p.example).collect() })
 }
 
+/// The examples of a table, as the catalogue lists them.
+fn examples<K>(phrases: &[Phrase<K>]) -> Vec<String> {
+    phrases.iter().map(|p| p.example.to_string()).collect()
+}
+
 fn group<'t>(c: &Captures<'t>, i: usize) -> &'t str {
     c.get(i).map_or("", |m| m.as_str())
 }
@@ -68,9 +73,9 @@ const REASONS: &[Phrase<ErrorKind>] = &[
         meaning: |_| Some(ErrorKind::Unauthorized),
     },
     Phrase {
-        pattern: "the server does not offer (basic|ntlm|negotiate|oauth|certificate) authentication",
-        example: "the server does not offer ntlm authentication",
-        meaning: |c| AuthMethod::parse(group(c, 1)).map(|method| ErrorKind::AuthMethodRefused { method }),
+        pattern: "the server does not offer (Basic|NTLM|Negotiate|Certificate|OAuth) authentication",
+        example: "the server does not offer NTLM authentication",
+        meaning: |c| group(c, 1).parse::<super::AuthMethod>().ok().map(|m| ErrorKind::AuthMethodRefused { method: m.0 }),
     },
     Phrase { pattern: "access is forbidden", example: "access is forbidden", meaning: |_| Some(ErrorKind::Forbidden) },
     Phrase { pattern: "the path is not found", example: "the path is not found", meaning: |_| Some(ErrorKind::NotFound) },
@@ -90,9 +95,9 @@ const REASONS: &[Phrase<ErrorKind>] = &[
         meaning: |_| Some(ErrorKind::LoginFormInsteadOfEas),
     },
     Phrase {
-        pattern: r"the server's policy requires (\w+(?:, \w+)*), which the device cannot apply",
-        example: "the server's policy requires MinDevicePasswordLength, which the device cannot apply",
-        meaning: |c| Some(ErrorKind::PolicyNotAcceptable { settings: group(c, 1).split(", ").map(str::to_string).collect() }),
+        pattern: r"the device cannot apply the server's policy settings? (\w+(?: and \w+)*)",
+        example: "the device cannot apply the server's policy setting MinDevicePasswordLength",
+        meaning: |c| Some(ErrorKind::PolicyNotAcceptable { settings: group(c, 1).split(" and ").map(str::to_string).collect() }),
     },
     Phrase {
         pattern: "the (device|server) ends the TLS handshake with ([a-z_]+)",
@@ -125,9 +130,18 @@ const REASONS: &[Phrase<ErrorKind>] = &[
 #[derive(Clone, Debug, PartialEq, Eq, cucumber::Parameter)]
 #[param(
     name = "reason",
-    regex = r"the server refuses the credentials|the server does not offer (?:basic|ntlm|negotiate|oauth|certificate) authentication|access is forbidden|the path is not found|the gateway cannot reach the mail server|the gateway times out waiting for the mail server|the server answers with a login form|the server's policy requires \w+(?:, \w+)*, which the device cannot apply|the (?:device|server) ends the TLS handshake with [a-z_]+|the server rejects the client certificate|the server speaks no version the app speaks|the server cannot be reached|the server does not answer in time|the device was wiped|.+"
+    regex = r"the server refuses the credentials|the server does not offer (?:Basic|NTLM|Negotiate|Certificate|OAuth) authentication|access is forbidden|the path is not found|the gateway cannot reach the mail server|the gateway times out waiting for the mail server|the server answers with a login form|the device cannot apply the server's policy settings? \w+(?: and \w+)*|the (?:device|server) ends the TLS handshake with [a-z_]+|the server rejects the client certificate|the server speaks no version the app speaks|the server cannot be reached|the server does not answer in time|the device was wiped|.+"
 )]
 pub struct Reason(pub ErrorKind);
+
+impl Vocabulary for Reason {
+    const ABOUT: &'static str = "why a client role's action failed";
+    const MORE: Option<&'static str> = Some("(any authentication method, policy settings or TLS alert where a phrase names one)");
+
+    fn words() -> Vec<String> {
+        examples(REASONS)
+    }
+}
 
 impl FromStr for Reason {
     type Err = UnknownPhrase;
@@ -157,6 +171,14 @@ const END_REASONS: &[Phrase<EndReason>] = &[
 #[param(name = "end_reason", regex = r"no notification got through within StatusFrequency|the subscriber answered Unsubscribe|.+")]
 pub struct SubscriptionEnd(pub EndReason);
 
+impl Vocabulary for SubscriptionEnd {
+    const ABOUT: &'static str = "why Exchange ended a push subscription";
+
+    fn words() -> Vec<String> {
+        examples(END_REASONS)
+    }
+}
+
 impl FromStr for SubscriptionEnd {
     type Err = UnknownPhrase;
 
@@ -177,8 +199,8 @@ pub enum ConnectFailure {
 
 const CONNECT_REASONS: &[Phrase<ConnectFailure>] = &[
     Phrase {
-        pattern: r"the server chose (SSL 3\.0|TLS 1\.[0-3]), which the device does not offer",
-        example: "the server chose SSL 3.0, which the device does not offer",
+        pattern: r"the server chose (SSL 3\.0|TLS 1\.[0-3]) and the device does not offer it",
+        example: "the server chose SSL 3.0 and the device does not offer it",
         meaning: |c| Version::parse(group(c, 1)).map(|chosen| ConnectFailure::Handshake(HandshakeFailure::VersionNotOffered { chosen })),
     },
     Phrase {
@@ -207,9 +229,18 @@ const CONNECT_REASONS: &[Phrase<ConnectFailure>] = &[
 #[derive(Clone, Copy, Debug, PartialEq, Eq, cucumber::Parameter)]
 #[param(
     name = "connect_reason",
-    regex = r#"the server chose (?:SSL 3\.0|TLS 1\.[0-3]), which the device does not offer|the server speaks none of the versions the device offers|the server refuses the fallback|Secure Mail disables SSL 3\.0 unless the connection security level is "SSLv3 and TLS"|the device's OS cannot use SSL 3\.0 under any policy|.+"#
+    regex = r#"the server chose (?:SSL 3\.0|TLS 1\.[0-3]) and the device does not offer it|the server speaks none of the versions the device offers|the server refuses the fallback|Secure Mail disables SSL 3\.0 unless the connection security level is "SSLv3 and TLS"|the device's OS cannot use SSL 3\.0 under any policy|.+"#
 )]
 pub struct ConnectReason(pub ConnectFailure);
+
+impl Vocabulary for ConnectReason {
+    const ABOUT: &'static str = "why a device's TLS connection failed";
+    const MORE: Option<&'static str> = Some("(any version the server chose)");
+
+    fn words() -> Vec<String> {
+        examples(CONNECT_REASONS)
+    }
+}
 
 impl FromStr for ConnectReason {
     type Err = UnknownPhrase;
@@ -240,6 +271,14 @@ const UPLOAD_REFUSALS: &[Phrase<RefusalKind>] = &[
 #[param(name = "upload_refusal", regex = r"the App ID is a wildcard|the certificate does not load|the region is another listener's|.+")]
 pub struct UploadRefusal(pub RefusalKind);
 
+impl Vocabulary for UploadRefusal {
+    const ABOUT: &'static str = "why the listener refused an upload";
+
+    fn words() -> Vec<String> {
+        examples(UPLOAD_REFUSALS)
+    }
+}
+
 impl FromStr for UploadRefusal {
     type Err = UnknownPhrase;
 
@@ -252,6 +291,7 @@ impl FromStr for UploadRefusal {
 mod tests {
     use super::*;
     use cucumber::Parameter;
+    use mailconform_auth::AuthMethod;
 
     /// The top-level alternatives of a regex (those outside any group).
     fn alternatives(re: &str) -> Vec<&str> {
@@ -300,16 +340,16 @@ mod tests {
     #[test]
     fn phrases_carry_their_data() {
         let r: Reason =
-            "the server's policy requires MinDevicePasswordLength, RequireDeviceEncryption, which the device cannot apply".parse().unwrap();
+            "the device cannot apply the server's policy settings MinDevicePasswordLength and RequireDeviceEncryption".parse().unwrap();
         assert_eq!(
             r.0,
             ErrorKind::PolicyNotAcceptable { settings: vec!["MinDevicePasswordLength".into(), "RequireDeviceEncryption".into()] }
         );
-        let r: Reason = "the server does not offer oauth authentication".parse().unwrap();
+        let r: Reason = "the server does not offer OAuth authentication".parse().unwrap();
         assert_eq!(r.0, ErrorKind::AuthMethodRefused { method: AuthMethod::OAuth });
         let r: Reason = "the server ends the TLS handshake with handshake_failure".parse().unwrap();
         assert_eq!(r.0, ErrorKind::TlsAlert(TlsAlert { alert: "handshake_failure".into(), from: TlsPeer::Server }));
-        let c: ConnectReason = "the server chose TLS 1.1, which the device does not offer".parse().unwrap();
+        let c: ConnectReason = "the server chose TLS 1.1 and the device does not offer it".parse().unwrap();
         assert_eq!(c.0, ConnectFailure::Handshake(HandshakeFailure::VersionNotOffered { chosen: Version::Tls11 }));
     }
 
