@@ -97,7 +97,7 @@ impl ErrorKind {
         match e {
             SimError::Refused { .. } | SimError::UnknownHost { .. } => ErrorKind::Unreachable,
             SimError::Timeout { .. } => ErrorKind::TimedOut,
-            SimError::Tls { alert: Some(alert), .. } => ErrorKind::TlsAlert(alert.clone()),
+            SimError::Tls { alert: Some(alert), .. } => ErrorKind::TlsAlert((**alert).clone()),
             SimError::Tls { alert: None, .. } => ErrorKind::TlsFailed,
             SimError::Http { .. } | SimError::Io(_) => ErrorKind::ConnectionLost,
             SimError::Json(_) => ErrorKind::ProtocolViolation,

@@ -7,7 +7,7 @@ use mailconform_sim::{Request, Response};
 use serde_json::json;
 use std::sync::Arc;
 
-pub async fn handle(ens: &Arc<Ens>, req: &Request, rest: &str) -> Response {
+pub(super) async fn handle(ens: &Arc<Ens>, req: &Request, rest: &str) -> Response {
     let parts = segments(rest);
     let method = req.method().as_str();
     match (method, parts.as_slice()) {
@@ -76,7 +76,7 @@ async fn register(ens: &Arc<Ens>, req: &Request) -> Response {
     json_response(201, &json!({"subscription_id": id}))
 }
 
-fn refused(e: &super::EwsFailure, doing: &str) -> Response {
+fn refused(e: &super::ews::EwsFailure, doing: &str) -> Response {
     let error = crate::role_error::RoleError::new(e.kind(), format!("{doing} failed: {e}"));
     json_response(502, &json!({"error": error, "ews_status": e.status()}))
 }

@@ -21,7 +21,7 @@ const VERSIONS: [SchemaVersion; 3] = [SchemaVersion::Exchange2013, SchemaVersion
 
 /// Why ENS could not act over EWS for a device.
 #[derive(Debug, thiserror::Error)]
-pub enum EwsFailure {
+pub(crate) enum EwsFailure {
     /// The certificate Boxer handed over does not load.
     #[error("Boxer's certificate: {0}")]
     Certificate(SimError),
@@ -34,7 +34,7 @@ pub enum EwsFailure {
 
 impl EwsFailure {
     /// The HTTP status EWS (or SEG in front of it) answered; 0 when none came back.
-    pub fn status(&self) -> u16 {
+    pub(crate) fn status(&self) -> u16 {
         match self {
             EwsFailure::Certificate(_) => 0,
             EwsFailure::AuthRefused { .. } => 401,

@@ -27,8 +27,6 @@ mod api;
 mod ews;
 mod notify;
 
-pub use ews::EwsFailure;
-
 use crate::role_error::RoleError;
 use mailconform_auth::AuthMethod;
 use mailconform_sim::http::json_response;

@@ -17,8 +17,9 @@ pub enum SimError {
     Tls {
         host: String,
         reason: String,
-        /// The alert that ended the handshake, when one crossed the wire.
-        alert: Option<TlsAlert>,
+        /// The alert that ended the handshake, when one crossed the wire (boxed: it is rare,
+        /// and every other error stays small).
+        alert: Option<Box<TlsAlert>>,
     },
     #[error("HTTP exchange with {host} failed: {reason}")]
     Http { host: String, reason: String },

@@ -193,7 +193,9 @@ impl FromStr for SubscriptionEnd {
 /// device's profile calls for when the server speaks only SSL 3.0.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ConnectFailure {
+    /// The handshake failed this way.
     Handshake(HandshakeFailure),
+    /// The server speaks only SSL 3.0 and the device does not offer it: this is what helps.
     Remedy(Ssl3Remedy),
 }
 

@@ -262,7 +262,7 @@ impl HttpClient {
             connector.connect(io, &key.host).await.map_err(|e| SimError::Tls {
                 host: key.host.clone(),
                 reason: e.reason,
-                alert: e.alert,
+                alert: e.alert.map(Box::new),
             })?
         } else if key.https {
             let cfg = self.tls_config(opts)?;
@@ -274,7 +274,7 @@ impl HttpClient {
             let tls = tokio_rustls::TlsConnector::from(cfg).connect(name, io).await.map_err(|e| SimError::Tls {
                 host: key.host.clone(),
                 reason: tls_reason(&e),
-                alert: received_alert(&e),
+                alert: received_alert(&e).map(Box::new),
             })?;
             Box::new(tls)
         } else {
@@ -344,20 +344,20 @@ fn snake_case(camel: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod alert_names {
-    #[test]
-    fn rustls_alert_names_become_the_rfc_names() {
-        assert_eq!(super::snake_case(&format!("{:?}", rustls::AlertDescription::ProtocolVersion)), "protocol_version");
-        assert_eq!(super::snake_case(&format!("{:?}", rustls::AlertDescription::BadCertificate)), "bad_certificate");
-    }
-}
-
 /// The TLS alert or verification failure, in the words a report should show.
 fn tls_reason(e: &std::io::Error) -> String {
     match e.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()) {
         Some(rustls::Error::AlertReceived(alert)) => format!("alert received: {alert:?}"),
         Some(other) => other.to_string(),
         None => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod alert_names {
+    #[test]
+    fn rustls_alert_names_become_the_rfc_names() {
+        assert_eq!(super::snake_case(&format!("{:?}", rustls::AlertDescription::ProtocolVersion)), "protocol_version");
+        assert_eq!(super::snake_case(&format!("{:?}", rustls::AlertDescription::BadCertificate)), "bad_certificate");
     }
 }
