@@ -3,6 +3,8 @@
 //! sockets, and each has a small JSON control API under [`mailconform_sim::CONTROL_PREFIX`].
 
 pub mod boxer;
+#[cfg(test)]
+mod contract_check;
 pub mod defaults;
 pub mod deployment;
 pub mod ens;

@@ -232,10 +232,9 @@ struct User {
     password: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 struct Service {
     spn: String,
-    #[serde(skip)]
     password: String,
     allowed_to_delegate: Vec<String>,
 }
@@ -372,13 +371,18 @@ impl Kdc {
     }
 
     /// Users (UPNs) and services (SPNs with their delegation lists), for the control API.
-    pub fn principals(&self) -> serde_json::Value {
+    /// The realm, its users and its service accounts with their delegation lists.
+    pub fn principals(&self) -> crate::kdc_host::contract::Principals {
         let st = self.state.lock().expect("kdc poisoned");
-        serde_json::json!({
-            "realm": self.realm,
-            "users": st.users.values().map(|u| u.upn.clone()).collect::<Vec<_>>(),
-            "services": st.services.values().cloned().collect::<Vec<_>>(),
-        })
+        crate::kdc_host::contract::Principals {
+            realm: self.realm.clone(),
+            users: st.users.values().map(|u| u.upn.clone()).collect(),
+            services: st
+                .services
+                .values()
+                .map(|s| crate::kdc_host::contract::Delegation { spn: s.spn.clone(), allowed_to_delegate: s.allowed_to_delegate.clone() })
+                .collect(),
+        }
     }
 
     pub fn issued(&self) -> Vec<IssueRecord> {

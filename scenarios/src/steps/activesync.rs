@@ -4,7 +4,8 @@
 use super::device::{phone, state};
 use crate::MailWorld;
 use cucumber::{given, then, when};
-use mailconform_fakes::securemail::companion::{Companion, CompanionPolicy};
+use mailconform_fakes::securemail::companion::{Companion, CompanionPolicy, CompanionView};
+use mailconform_fakes::securemail::contract::{DevicePolicy, MeetingAnswer};
 use mailconform_fakes::securemail::eas::Platform;
 
 #[given(expr = "{word} has Secure Mail for {word} with the Exchange Server policy {string}")]
@@ -77,7 +78,7 @@ fn no_policy(w: &mut MailWorld, user: String) {
 fn policy_password(w: &mut MailWorld, user: String, n: u64) {
     let s = state(w, &user);
     let p = s.eas.policy.clone().unwrap_or_else(|| panic!("{user}'s Secure Mail received no policy"));
-    assert_eq!((p["device_password_enabled"].as_bool(), p["min_device_password_length"].as_u64()), (Some(true), Some(n)), "policy {p}");
+    assert_eq!((p.device_password_enabled, p.min_device_password_length), (true, Some(n)), "policy {p:?}");
 }
 
 #[when(expr = "{word} deletes {string} in Secure Mail")]
@@ -114,7 +115,7 @@ fn some_policy(w: &mut MailWorld, user: String) {
 #[when(expr = "{word} accepts the meeting request {string} in Secure Mail")]
 fn accepts(w: &mut MailWorld, user: String, subject: String) {
     let d = phone(w, &user);
-    let s = w.run(d.eas_meeting_response(&subject, "accept")).expect("device control API answers");
+    let s = w.run(d.eas_meeting_response(&subject, MeetingAnswer::Accept)).expect("device control API answers");
     assert!(s.error.is_none(), "the meeting response failed: {:?}", s.error);
 }
 
@@ -172,30 +173,30 @@ fn notes_policy(w: &mut MailWorld, user: String, server: String, domain: String)
 #[when(expr = "{word}'s Secure {word} syncs")]
 fn companion_syncs(w: &mut MailWorld, user: String, app: String) {
     let d = phone(w, &user);
-    w.run(d.companion_sync(&format!("secure {}", app.to_ascii_lowercase()))).expect("device control API answers");
+    let app = Companion::parse(&app).unwrap_or_else(|| panic!("no companion app Secure {app}"));
+    w.run(d.companion_sync(app)).expect("device control API answers");
 }
 
-fn companion_view(w: &mut MailWorld, user: &str, app: &str) -> serde_json::Value {
+fn companion_view(w: &mut MailWorld, user: &str, app: &str) -> CompanionView {
     let s = state(w, user);
     let key = match app.to_ascii_lowercase().as_str() {
         "notes" => Companion::SecureNotes,
         "tasks" => Companion::SecureTasks,
         other => panic!("no companion app Secure {other}"),
     };
-    serde_json::to_value(s.companions.get(&key).cloned().unwrap_or_default()).unwrap_or_default()
+    s.companions.get(&key).cloned().unwrap_or_default()
 }
 
 #[then(expr = "{word}'s Secure {word} shows {string}")]
 fn companion_shows(w: &mut MailWorld, user: String, app: String, subject: String) {
     let v = companion_view(w, &user, &app);
-    let items: Vec<String> = serde_json::from_value(v["items"].clone()).unwrap_or_default();
-    assert!(items.contains(&subject), "Secure {app} shows {items:?} (error {})", v["error"]);
+    assert!(v.items.contains(&subject), "Secure {app} shows {:?} (error {:?})", v.items, v.error);
 }
 
 #[then(expr = "{word}'s Secure {word} cannot sign in")]
 fn companion_cannot(w: &mut MailWorld, user: String, app: String) {
     let v = companion_view(w, &user, &app);
-    assert!(v["error"].as_str().is_some_and(|e| e.contains("401")), "Secure {app}: {v}");
+    assert!(v.error.as_deref().is_some_and(|e| e.contains("401")), "Secure {app}: {v:?}");
 }
 
 #[given(expr = "a note {string} is in {word}'s Exchange mailbox")]
@@ -215,7 +216,7 @@ fn devices_for(w: &mut MailWorld, n: usize, user: String) {
     let ex = w.exchange();
     let devices = w.run(ex.activesync_devices()).expect("Exchange control API answers");
     let login = user.to_ascii_lowercase();
-    let mine: Vec<_> = devices.iter().filter(|d| d["user"].as_str() == Some(login.as_str())).collect();
+    let mine: Vec<_> = devices.iter().filter(|d| d.user == login).collect();
     assert_eq!(mine.len(), n, "Exchange's ActiveSync devices: {devices:?}");
 }
 
@@ -226,27 +227,26 @@ fn cannot_enforce(w: &mut MailWorld, user: String, setting: String) {
 
 #[when(expr = "the Exchange administrator requires a device password of at least {int} characters")]
 fn exchange_requires_password(w: &mut MailWorld, n: u32) {
-    set_exchange_policy(w, serde_json::json!({ "device_password_enabled": true, "min_device_password_length": n }));
+    set_exchange_policy(w, DevicePolicy { device_password_enabled: true, min_device_password_length: Some(n), ..DevicePolicy::default() });
 }
 
 #[when("the Exchange administrator requires device encryption")]
 fn exchange_requires_encryption(w: &mut MailWorld) {
-    set_exchange_policy(w, serde_json::json!({ "require_device_encryption": true }));
+    set_exchange_policy(w, DevicePolicy { require_device_encryption: true, ..DevicePolicy::default() });
 }
 
 /// An enforced policy; fields it does not name keep the enterprise defaults of `DevicePolicy`.
-fn set_exchange_policy(w: &mut MailWorld, policy: serde_json::Value) {
+fn set_exchange_policy(w: &mut MailWorld, policy: DevicePolicy) {
     let ex = w.roles().exchange().expect("Exchange is deployed");
-    w.run(ex.set_device_policy(policy, true)).expect("Exchange control API answers");
+    w.run(ex.set_device_policy(Some(policy), true)).expect("Exchange control API answers");
 }
 
 #[then(expr = "Exchange told {word}'s Secure Mail to refresh its device policy with Status {int}")]
 fn told_to_refresh(w: &mut MailWorld, user: String, status: u64) {
     let ex = w.roles().exchange().expect("Exchange is deployed");
     let log = w.run(ex.activesync_log()).expect("Exchange control API answers");
-    let seen: Vec<_> =
-        log.iter().filter(|r| r["user"].as_str() == Some(user.as_str())).map(|r| (r["command"].clone(), r["status"].clone())).collect();
-    assert!(seen.iter().any(|(_, s)| s.as_u64() == Some(status)), "{user}'s requests (command, Status): {seen:?}");
+    let seen: Vec<_> = log.iter().filter(|r| r.user == user).map(|r| (r.command, r.status)).collect();
+    assert!(seen.iter().any(|(_, s)| s.map(u64::from) == Some(status)), "{user}'s requests (command, Status): {seen:?}");
 }
 
 #[then(expr = "{word}'s Secure Mail applied the policy except {string}")]

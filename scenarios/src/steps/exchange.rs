@@ -2,29 +2,28 @@ use super::device::state;
 use super::words;
 use crate::MailWorld;
 use cucumber::then;
-use mailconform_fakes::exchange::DeliveryRecordView;
-use serde_json::Value;
+use mailconform_fakes::exchange::{DeliveryRecord, SubscriptionView};
 use std::time::Duration;
 
-fn subscription_of(w: &mut MailWorld, user: &str) -> Value {
+fn subscription_of(w: &mut MailWorld, user: &str) -> SubscriptionView {
     let id = state(w, user).subscription_id.unwrap_or_else(|| panic!("{user}'s device never subscribed"));
     subscription_by_id(w, &id)
 }
 
-fn subscription_by_id(w: &mut MailWorld, id: &str) -> Value {
+fn subscription_by_id(w: &mut MailWorld, id: &str) -> SubscriptionView {
     let ex = w.exchange();
     let subs = w.run(ex.subscriptions()).expect("Exchange control API answers");
-    subs.into_iter().find(|s| s["id"] == id).unwrap_or_else(|| panic!("Exchange has no subscription {id}"))
+    subs.into_iter().find(|s| s.id == id).unwrap_or_else(|| panic!("Exchange has no subscription {id}"))
 }
 
 /// The POSTs of the subscription `user`'s device made first in this scenario.
-fn deliveries(w: &mut MailWorld, user: &str, first: bool) -> Vec<DeliveryRecordView> {
+fn deliveries(w: &mut MailWorld, user: &str, first: bool) -> Vec<DeliveryRecord> {
     let ex = w.exchange();
     let all = w.run(ex.deliveries()).expect("Exchange control API answers");
     let mine: Vec<String> = {
         let subs = w.run(ex.subscriptions()).expect("Exchange control API answers");
         let email = words::email(user);
-        subs.iter().filter(|s| s["mailbox"] == email.as_str()).map(|s| s["id"].as_str().unwrap_or_default().to_string()).collect()
+        subs.iter().filter(|s| s.mailbox == email).map(|s| s.id.clone()).collect()
     };
     let target = if first { mine.first().cloned() } else { mine.last().cloned() };
     let target = target.unwrap_or_else(|| panic!("Exchange has no subscription for {user}"));
@@ -34,7 +33,7 @@ fn deliveries(w: &mut MailWorld, user: &str, first: bool) -> Vec<DeliveryRecordV
 #[then(expr = "Exchange has an active push subscription for {word}")]
 fn active(w: &mut MailWorld, user: String) {
     let s = subscription_of(w, &user);
-    assert_ne!(s["state"], "ended", "subscription: {s}");
+    assert!(!s.state.is_ended(), "subscription: {s:?}");
 }
 
 #[then(expr = "Exchange has ended the first push subscription of {word} because {string}")]
@@ -42,8 +41,8 @@ fn ended_first(w: &mut MailWorld, user: String, because: String) {
     let d = deliveries(w, &user, true);
     let id = d.first().map(|x| x.subscription_id.clone()).unwrap_or_else(|| panic!("no delivery was attempted for {user}"));
     let s = subscription_by_id(w, &id);
-    assert_eq!(s["state"], "ended", "subscription: {s}");
-    let reason = s["reason"].as_str().unwrap_or_default();
+    assert!(s.state.is_ended(), "subscription: {s:?}");
+    let reason = s.state.end_reason().unwrap_or_default();
     assert!(reason.contains(&because), "ended because {reason:?}, expected it to mention {because:?}");
 }
 
@@ -63,8 +62,8 @@ fn ended_after(w: &mut MailWorld, user: String, minutes: u64) {
     let d = deliveries(w, &user, true);
     let first_fail = d.iter().find(|x| x.retry == 0 && x.outcome != "ok").expect("a failed delivery");
     let s = subscription_by_id(w, &first_fail.subscription_id.clone());
-    let ended = s["at_ms"].as_u64().unwrap_or_else(|| panic!("the subscription has not ended: {s}"));
-    assert_eq!(Duration::from_millis(ended - first_fail.at_ms), Duration::from_secs(minutes * 60), "subscription {s}");
+    let ended = s.state.ended_at_ms().unwrap_or_else(|| panic!("the subscription has not ended: {s:?}"));
+    assert_eq!(Duration::from_millis(ended - first_fail.at_ms), Duration::from_secs(minutes * 60), "subscription {s:?}");
 }
 
 #[then(expr = "Exchange sent nothing on {word}'s first subscription after it ended")]
@@ -72,7 +71,7 @@ fn nothing_after_end(w: &mut MailWorld, user: String) {
     let d = deliveries(w, &user, true);
     let id = d[0].subscription_id.clone();
     let s = subscription_by_id(w, &id);
-    let ended = s["at_ms"].as_u64().expect("ended");
+    let ended = s.state.ended_at_ms().expect("ended");
     assert!(d.iter().all(|x| x.at_ms <= ended), "deliveries after the end at {ended} ms: {d:?}");
 }
 
@@ -100,6 +99,6 @@ fn ews_host(w: &mut MailWorld, user: String, host: String) {
 fn points_at(w: &mut MailWorld, user: String, region: String) {
     let s = subscription_of(w, &user);
     let host = words::region(&region).host(mailconform_fakes::defaults::DOMAIN);
-    let url = s["url"].as_str().unwrap_or_default();
+    let url = &s.url;
     assert!(url.starts_with(&format!("https://{host}/")), "subscription URL {url}");
 }

@@ -4,21 +4,21 @@ use crate::MailWorld;
 use cucumber::{given, then, when};
 use mailconform_fakes::defaults;
 use mailconform_fakes::deployment;
-use mailconform_fakes::listener::PushRecord;
+use mailconform_fakes::listener::contract::ListenerState;
+use mailconform_fakes::listener::{PushRecord, Registration};
 use mailconform_sim::Fault;
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::time::Duration;
 
-fn listener_state(w: &mut MailWorld, region: &str) -> Value {
+fn listener_state(w: &mut MailWorld, region: &str) -> ListenerState {
     let l = w.roles().listener(words::region(region)).expect("listener role");
     w.run(l.state()).expect("listener control API answers")
 }
 
-fn registration_of(w: &mut MailWorld, region: &str, user: &str) -> Option<Value> {
+fn registration_of(w: &mut MailWorld, region: &str, user: &str) -> Option<Registration> {
     let token = state(w, user).device_token?;
     let st = listener_state(w, region);
-    st["registrations"].as_object()?.values().find(|r| r["device_token"] == token.as_str()).cloned()
+    st.registrations.into_values().find(|r| r.device_token == token)
 }
 
 fn pushes(w: &mut MailWorld, region: &str) -> Vec<PushRecord> {
@@ -63,25 +63,22 @@ fn has_registration(w: &mut MailWorld, region: String, user: String) {
     let sub = state(w, &user).subscription_id;
     let reg = registration_of(w, &region, &user).unwrap_or_else(|| panic!("the {region} listener has no registration for {user}"));
     assert!(sub.is_some(), "{user}'s device has no subscription");
-    assert_eq!(reg["subscription_id"].as_str(), sub.as_deref(), "registration {reg}");
-    assert!(reg["inbox_folder_id"].as_str().is_some_and(|f| !f.is_empty()), "registration {reg}");
+    assert_eq!(reg.subscription_id, sub, "registration {reg:?}");
+    assert!(reg.inbox_folder_id.as_deref().is_some_and(|f| !f.is_empty()), "registration {reg:?}");
 }
 
 #[then(expr = "the {word} listener has no registration for {word}")]
 fn no_registration(w: &mut MailWorld, region: String, user: String) {
     let st = listener_state(w, &region);
     let token = state(w, &user).device_token;
-    let found = st["registrations"]
-        .as_object()
-        .map(|m| m.values().any(|r| token.is_some() && r["device_token"].as_str() == token.as_deref()))
-        .unwrap_or(false);
-    assert!(!found, "the {region} listener still holds {user}'s device: {st}");
+    let found = st.registrations.values().any(|r| token.as_deref() == Some(r.device_token.as_str()));
+    assert!(!found, "the {region} listener still holds {user}'s device: {st:?}");
 }
 
 #[then(expr = "the {word} listener holds no registration at all")]
 fn no_registrations(w: &mut MailWorld, region: String) {
     let st = listener_state(w, &region);
-    assert_eq!(st["registrations"].as_object().map(|m| m.len()), Some(0), "{st}");
+    assert!(st.registrations.is_empty(), "{st:?}");
 }
 
 #[when(expr = "the {word} listener forgets {word}'s registration")]
@@ -101,7 +98,7 @@ fn no_pii(w: &mut MailWorld, region: String, user: String) {
         .get(&name)
         .map(|c| c.activesync_device_id.clone())
         .unwrap_or_else(|| deployment::default_device_config(&name, &cfg_email, words::region(&region)).activesync_device_id);
-    let text = listener_state(w, &region).to_string();
+    let text = serde_json::to_string(&listener_state(w, &region)).unwrap_or_default();
     let pushes = serde_json::to_string(&pushes(w, &region)).unwrap_or_default();
     for needle in [cfg_email.as_str(), cfg_email.split('@').next().unwrap_or_default(), as_id.as_str()] {
         assert!(!text.to_ascii_lowercase().contains(&needle.to_ascii_lowercase()), "the listener's state contains {needle:?}: {text}");
@@ -114,7 +111,7 @@ fn no_pii(w: &mut MailWorld, region: String, user: String) {
 fn stores_hash(w: &mut MailWorld, region: String, user: String) {
     let reg = registration_of(w, &region, &user).expect("registration");
     let expected = hex::encode(Sha256::digest(words::email(&user).as_bytes()));
-    assert_eq!(reg["email_sha256"], expected.as_str());
+    assert_eq!(reg.email_sha256, expected);
 }
 
 #[when(expr = "the admin uploads an APNs certificate for the App ID {string} in the {word} region")]
@@ -127,7 +124,7 @@ fn upload(w: &mut MailWorld, app: String, region: String) {
     match w.run(l.upload_certificate(&app, r, &cert.cert_pem, &cert.key_pem)) {
         Ok(v) => {
             w.last_status = Some(200);
-            w.last_body = v.to_string();
+            w.last_body = serde_json::to_string(&v).unwrap_or_default();
         }
         Err(mailconform_sim::ControlError::Status { status, body, .. }) => {
             w.last_status = Some(status);
@@ -177,7 +174,7 @@ fn renew(w: &mut MailWorld, region: String) {
         .expect("certificate");
     let l = w.roles().listener(r).expect("listener role");
     let v = w.run(l.upload_certificate(defaults::APP_ID, r, &cert.cert_pem, &cert.key_pem)).expect("renewal upload");
-    assert!(v["generation"].as_u64().unwrap_or(0) >= 2, "a renewal replaces the region's one entry: {v}");
+    assert!(v.generation >= 2, "a renewal replaces the region's one entry: {v:?}");
 }
 
 #[then(expr = "the {word} listener's last APNs push was refused with {int} {word}")]

@@ -7,8 +7,8 @@ fn messages_arrive(w: &mut MailWorld, n: u32, user: String) {
     let email = words::email(&user);
     let ex = w.exchange();
     for i in 0..n {
-        let id = w.run(ex.deliver(&email, &format!("Message {i}"))).expect("Exchange delivers the message");
-        w.delivered.entry(email.clone()).or_default().push(id);
+        let delivered = w.run(ex.deliver(&email, &format!("Message {i}"))).expect("Exchange delivers the message");
+        w.delivered.entry(email.clone()).or_default().push(delivered.item_id);
     }
 }
 

@@ -5,8 +5,9 @@ use super::words;
 use crate::MailWorld;
 use cucumber::{given, then, when};
 use mailconform_fakes::defaults;
-use mailconform_fakes::traveler::{TravelerConfig, TravelerControl};
-use serde_json::json;
+use mailconform_fakes::traveler::config::{Substitution, WebSite};
+use mailconform_fakes::traveler::contract::FolderKind;
+use mailconform_fakes::traveler::{DirectoryKind, NameVariations, SyncProtocols, TravelerConfig, TravelerControl};
 
 fn traveler(w: &mut MailWorld) -> TravelerControl {
     w.roles().traveler().expect("the scenario has a Traveler server")
@@ -24,10 +25,10 @@ fn installation_defaults(w: &mut MailWorld) {
     w.plan.traveler = Some(TravelerConfig::new(defaults::TRAVELER_HOST));
 }
 
-fn set_web_site(w: &mut MailWorld, change: impl FnOnce(&mut serde_json::Value)) {
+fn set_web_site(w: &mut MailWorld, change: impl FnOnce(&mut WebSite)) {
     let t = traveler(w);
     let mut cfg = w.run(t.config()).expect("Traveler control API answers");
-    let site = &mut cfg["web_site"];
+    let site = &mut cfg.web_site;
     change(site);
     let site = site.clone();
     w.run(t.set_web_site(&site)).expect("Traveler takes the Internet Site settings");
@@ -36,26 +37,22 @@ fn set_web_site(w: &mut MailWorld, change: impl FnOnce(&mut serde_json::Value)) 
 #[given("the Traveler site does not override session authentication for /traveler")]
 fn no_override(w: &mut MailWorld) {
     set_web_site(w, |site| {
-        site["session_authentication"] = json!(true);
-        site["override_session_authentication"] = json!([]);
+        site.session_authentication = true;
+        site.override_session_authentication = Vec::new();
     });
 }
 
 #[when(expr = "the Traveler site overrides session authentication for {string}")]
 fn override_for(w: &mut MailWorld, pattern: String) {
     set_web_site(w, |site| {
-        if let Some(list) = site["override_session_authentication"].as_array_mut() {
-            list.push(json!(pattern));
-        }
+        site.override_session_authentication.push(pattern);
     });
 }
 
 #[when(expr = "the Traveler site gets the substitution rule {string} to {string}")]
 fn substitution(w: &mut MailWorld, from: String, to: String) {
     set_web_site(w, |site| {
-        if let Some(list) = site["substitutions"].as_array_mut() {
-            list.push(json!({ "from": from, "to": to }));
-        }
+        site.substitutions.push(Substitution { from, to });
     });
 }
 
@@ -69,14 +66,16 @@ fn notes_ini(w: &mut MailWorld, assignment: String) {
 #[given(expr = "the Traveler server uses {string} name variations with a {word} directory")]
 fn name_variations(w: &mut MailWorld, variations: String, directory: String) {
     let t = traveler(w);
-    w.run(t.set_internet_authentication(&variations.to_ascii_lowercase(), &directory.to_ascii_lowercase()))
-        .expect("Traveler takes the Internet authentication setting");
+    let variations =
+        NameVariations::parse(&variations).unwrap_or_else(|| panic!("name variations are \"fewer\" or \"more\", not {variations:?}"));
+    let directory = DirectoryKind::parse(&directory).unwrap_or_else(|| panic!("the directory is Domino or LDAP, not {directory:?}"));
+    w.run(t.set_internet_authentication(variations, directory)).expect("Traveler takes the Internet authentication setting");
 }
 
 #[when("the Traveler server forces SyncML as the primary protocol")]
 fn syncml_primary(w: &mut MailWorld) {
     let t = traveler(w);
-    w.run(t.set_sync_protocols("sync_ml_primary")).expect("Traveler takes the sync protocols");
+    w.run(t.set_sync_protocols(SyncProtocols::SyncMlPrimary)).expect("Traveler takes the sync protocols");
 }
 
 #[given(expr = "a message {string} arrives in {word}'s Traveler mailbox")]
@@ -106,24 +105,24 @@ fn wipe(w: &mut MailWorld, user: String) {
     w.run(t.wipe(&words::email(&user), &device_id)).expect("Traveler takes the wipe request");
 }
 
-fn folder_subjects(w: &mut MailWorld, user: &str, kind: &str) -> Vec<String> {
+fn folder_subjects(w: &mut MailWorld, user: &str, kind: FolderKind) -> Vec<String> {
     let t = traveler(w);
     let items = w.run(t.folder(&words::email(user), kind)).expect("Traveler control API answers");
-    items.iter().filter_map(|i| i["subject"].as_str().map(str::to_string)).collect()
+    items.into_iter().map(|i| i.subject).collect()
 }
 
 fn inbox_subjects(w: &mut MailWorld, user: &str) -> Vec<String> {
-    folder_subjects(w, user, "inbox")
+    folder_subjects(w, user, FolderKind::Inbox)
 }
 
 /// The folder names features use, as the control API names them.
-fn folder_kind(name: &str) -> &'static str {
+fn folder_kind(name: &str) -> FolderKind {
     match name {
-        "Inbox" => "inbox",
-        "Calendar" => "calendar",
-        "Contacts" => "contacts",
-        "Sent Items" => "sent",
-        "Deleted Items" => "deleted",
+        "Inbox" => FolderKind::Inbox,
+        "Calendar" => FolderKind::Calendar,
+        "Contacts" => FolderKind::Contacts,
+        "Sent Items" => FolderKind::Sent,
+        "Deleted Items" => FolderKind::Deleted,
         other => panic!("unknown folder {other:?}: use Inbox, Calendar, Contacts, Sent Items or Deleted Items"),
     }
 }
