@@ -78,7 +78,7 @@ fn no_policy(w: &mut MailWorld, user: String) {
 fn policy_password(w: &mut MailWorld, user: String, n: u64) {
     let s = state(w, &user);
     let p = s.eas.policy.clone().unwrap_or_else(|| panic!("{user}'s Secure Mail received no policy"));
-    assert_eq!((p.device_password_enabled, p.min_device_password_length), (true, Some(n)), "policy {p:?}");
+    assert_eq!((p.device_password_enabled, p.min_device_password_length.map(u64::from)), (true, Some(n)), "policy {p:?}");
 }
 
 #[when(expr = "{word} deletes {string} in Secure Mail")]
