@@ -3,7 +3,10 @@
 //! A role's `contract` module defines one serde type per request and response body of its
 //! routes and lists the routes twice: in a table in its documentation (method, path, request,
 //! response), for people, and in a [`Routes`] value its handler dispatches through, so the
-//! handler cannot serve a route the table does not have. The server reads bodies with
+//! handler cannot serve a route the table does not have. Each route names an operation, a
+//! variant of the role's own enum that the handler matches exhaustively: an operation left
+//! out of the table is a variant never constructed, which the compiler reports as dead code.
+//! The server reads bodies with
 //! [`parse`] and answers with [`reply`]; the client ([`crate::ControlClient`]) sends and reads
 //! the same types, so the two sides cannot disagree on a field name.
 //!
