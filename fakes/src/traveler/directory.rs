@@ -15,17 +15,6 @@ pub enum NameVariations {
     More,
 }
 
-impl NameVariations {
-    /// `fewer` or `more`, in any case.
-    pub fn parse(s: &str) -> Option<NameVariations> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "fewer" => Some(NameVariations::Fewer),
-            "more" => Some(NameVariations::More),
-            _ => None,
-        }
-    }
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DirectoryKind {
@@ -33,17 +22,6 @@ pub enum DirectoryKind {
     Domino,
     /// Users looked up through LDAP (Directory Assistance), where the UID maps to the AD user ID.
     Ldap,
-}
-
-impl DirectoryKind {
-    /// `domino` or `ldap`, in any case.
-    pub fn parse(s: &str) -> Option<DirectoryKind> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "domino" => Some(DirectoryKind::Domino),
-            "ldap" => Some(DirectoryKind::Ldap),
-            _ => None,
-        }
-    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -1,4 +1,3 @@
-use clap::Parser as _;
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
@@ -17,6 +16,6 @@ fn main() -> ExitCode {
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
-    let cli = mailconform::Cli::parse();
+    let cli = mailconform::parse_args();
     ExitCode::from(mailconform::main_with(&cli))
 }

@@ -15,7 +15,7 @@ use cucumber::writer::{self, Coloring, Verbosity};
 use cucumber::{World as _, WriterExt as _};
 use futures::FutureExt as _;
 use mailconform_scenarios::world::scenario_seed;
-use mailconform_scenarios::{set_run_seed, MailWorld};
+use mailconform_scenarios::MailWorld;
 use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::panic::{self, AssertUnwindSafe};
@@ -134,7 +134,6 @@ pub fn run_suite(opts: &RunOptions) -> Result<RunResult, CliError> {
     let files = features::discover(&opts.features)?;
     let reports = opts.report_dir.as_deref().map(report::create).transpose()?;
 
-    set_run_seed(opts.seed);
     let tally = SharedTally::default();
     let times = VirtualTimes::default();
     let (junit, json) = (Buffer::default(), Buffer::default());

@@ -1,4 +1,4 @@
-//! The `mailconform` binary: exit codes, closing line, reports, listing.
+//! The `mailconform` binary: exit codes, closing line, reports, listing, the step catalogue.
 
 mod common;
 
@@ -199,4 +199,58 @@ fn bench_prints_table_and_summary() {
     assert!(run.stdout.contains("17m 0s per run"), "{}", run.stdout);
     assert_eq!(run.last_line(), "2 passed, 0 failed");
     assert!(!run.stdout.contains("Feature:"), "bench prints no Cucumber output");
+}
+
+/// The repository's own features.
+fn repo_features() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../features")
+}
+
+#[test]
+fn steps_lists_phrases_with_their_words_and_an_example() {
+    let cwd = scratch("steps");
+    let run = mailconform(&cwd, &["steps", path(&repo_features())]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let block: Vec<&str> = run
+        .stdout
+        .split("\n\n")
+        .find(|b| b.starts_with("Given {user} has Secure Mail for {platform} with the Exchange Server policy {string}\n"))
+        .expect("the step is listed")
+        .lines()
+        .collect();
+    assert!(block[1].starts_with("    ") && block[1].len() > 20, "a description follows the phrase: {block:?}");
+    assert!(block.iter().any(|l| l.contains("{platform}") && l.ends_with("iOS or Android")), "{block:?}");
+    assert!(block.iter().any(|l| l.contains("{user}") && l.contains("alice, bob")), "{block:?}");
+    assert!(block.iter().any(|l| l.trim_start().starts_with("e.g. ") && l.contains("features/activesync/")), "{block:?}");
+    assert!(run.last_line().ends_with("used by no scenario"), "{}", run.last_line());
+}
+
+#[test]
+fn steps_names_the_scenario_that_uses_a_step_and_flags_the_others() {
+    let cwd = scratch("stepsfix");
+    let run = mailconform(&cwd, &["steps", "--format", "json", path(&fixture("passing"))]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let steps: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON array");
+    let steps = steps.as_array().expect("array");
+    assert!(steps.len() > 150, "{} steps", steps.len());
+    for s in steps {
+        assert!(s["description"].as_str().is_some_and(|d| !d.is_empty()), "no description: {s}");
+        assert!(["Given", "When", "Then"].contains(&s["keyword"].as_str().unwrap_or_default()), "{s}");
+    }
+    let minutes = steps.iter().find(|s| s["phrase"] == "{int} minute(s) pass(es)").expect("listed");
+    assert_eq!(minutes["uses"], 1);
+    assert!(minutes["example"]["file"].as_str().is_some_and(|f| f.ends_with("passing/clock.feature")), "{minutes}");
+    assert_eq!((&minutes["example"]["line"], &minutes["example"]["scenario"]), (&3.into(), &"sixteen minutes pass in virtual time".into()));
+    let region = steps.iter().find(|s| s["phrase"] == "the {region} listener becomes unreachable").expect("listed");
+    assert_eq!((&region["uses"], &region["example"]), (&0.into(), &serde_json::Value::Null), "no scenario of the fixture uses it");
+    let words: Vec<&str> = region["parameters"][0]["words"].as_array().expect("words").iter().filter_map(|w| w.as_str()).collect();
+    assert_eq!(words, ["Americas", "EMEA", "APAC", "us-east-1", "eu-west-1", "ap-southeast-1"]);
+}
+
+#[test]
+fn steps_with_a_missing_feature_path_exits_2() {
+    let cwd = scratch("stepsmissing");
+    let run = mailconform(&cwd, &["steps", "no/such/features"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("does not exist"), "{}", run.stderr);
 }

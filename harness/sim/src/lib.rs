@@ -10,6 +10,7 @@
 pub mod clock;
 pub mod error;
 pub mod fault;
+pub mod host;
 pub mod http;
 pub mod net;
 pub mod pki;
@@ -22,6 +23,7 @@ pub mod topology;
 pub use clock::Clock;
 pub use error::SimError;
 pub use fault::{Fault, FaultGate};
+pub use host::{Hosting, Placement, TlsTermination};
 pub use http::client::{ClientIdentity, HttpClient, RequestOptions};
 pub use http::server::{serve_connection, ConnInfo, Handler, HandlerFuture, SharedHandler};
 pub use http::{Request, Response};
