@@ -6,13 +6,14 @@
 //! handler cannot serve a route the table does not have. Each route names an operation, a
 //! variant of the role's own enum that the handler matches exhaustively: an operation left
 //! out of the table is a variant never constructed, which the compiler reports as dead code.
-//! The server reads bodies with
-//! [`parse`] and answers with [`reply`]; the client ([`crate::ControlClient`]) sends and reads
-//! the same types, so the two sides cannot disagree on a field name.
+//! The server reads bodies with [`parse`] and answers with [`reply`]; the client
+//! ([`crate::ControlClient`]) sends and reads the same types, so the two sides cannot disagree
+//! on a field name.
 //!
-//! [`check_documented`] and [`check_round_trip`] are what each contract module's tests call:
-//! the first keeps the documented table equal to the routes served, the second shows that a
-//! type's JSON reads back as the same value (no field lost to a `skip` or a rename).
+//! What each contract module's tests call: [`check_documented`] keeps the documented table
+//! equal to the routes in code, [`check_served`] drives the real handler with every documented
+//! route (so the prefixes it is mounted under are right too), and [`check_round_trip`] shows
+//! that a type's JSON reads back as the same value (no field lost to a `skip` or a rename).
 
 use crate::http::{response, Response};
 use serde::de::DeserializeOwned;

@@ -104,7 +104,7 @@ fn without_a_policy_devices_are_accepted_unprovisioned() {
     assert_eq!(r.folders.len(), 9);
     assert_eq!(c.policy_key(), None);
     assert_eq!(w.sim.block_on(c.provision()).unwrap(), ProvisionOutcome::NoPolicy);
-    assert_eq!(w.server.device_state("alice", "open1").unwrap().no_policy, true);
+    assert!(w.server.device_state("alice", "open1").unwrap().no_policy);
 
     // A policy that is not enforced: devices that never provision work too.
     let loose = world(14, EasConfig { policy: Some(DevicePolicy::default()), enforce_policy: false, ..Default::default() });
@@ -173,7 +173,7 @@ fn a_device_that_cannot_apply_the_policy_is_refused_with_139_when_the_server_ins
     let e = w.sim.block_on(c.provision()).unwrap_err();
     assert!(matches!(&e, EasError::PolicyNotApplicable { settings } if settings == &["RequireDeviceEncryption".to_string()]), "{e}");
     assert!(e.to_string().contains("RequireDeviceEncryption"), "{e}");
-    assert_eq!(w.server.device_state("alice", "noenc").unwrap().provisioned, false);
+    assert!(!w.server.device_state("alice", "noenc").unwrap().provisioned);
 
     // A setting it cannot enforce that this policy does not demand is no obstacle.
     let other = w.client("nocam", ProtocolVersion::V14_1);
@@ -204,7 +204,7 @@ fn a_changed_policy_sends_provisioned_devices_through_a_refresh() {
     let old12 = c12.policy_key().unwrap();
     let stricter = DevicePolicy { min_device_password_length: Some(8), ..DevicePolicy::default() };
     w.server.set_device_policy(Some(stricter.clone()), true);
-    assert_eq!(w.server.device_state("alice", "r14").unwrap().policy_stale, true);
+    assert!(w.server.device_state("alice", "r14").unwrap().policy_stale);
 
     // On the wire: Status 143 from 14.0, HTTP 449 before, for the key that was valid.
     let doc = body(
@@ -228,5 +228,5 @@ fn a_changed_policy_sends_provisioned_devices_through_a_refresh() {
         assert_eq!(c.policy(), Some(stricter.clone()));
         assert_ne!(c.policy_key().unwrap(), old);
     }
-    assert_eq!(w.server.device_state("alice", "r14").unwrap().policy_stale, false);
+    assert!(!w.server.device_state("alice", "r14").unwrap().policy_stale);
 }
