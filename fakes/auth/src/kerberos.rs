@@ -214,7 +214,8 @@ impl Keytab {
             .open_in_place(Nonce::assume_unique_for_key(nonce), Aad::from(aad.as_bytes()), &mut cipher)
             .map_err(|_| AuthError::TicketIntegrity)?;
         let info = TicketInfo::decode(plain, &service, &realm)?;
-        if now + CLOCK_SKEW_SECS < info.start_time || now >= info.end_time + CLOCK_SKEW_SECS {
+        // Saturating: the times are the ticket's, and a ticket may say it ends at the end of time.
+        if now.saturating_add(CLOCK_SKEW_SECS) < info.start_time || now >= info.end_time.saturating_add(CLOCK_SKEW_SECS) {
             return Err(AuthError::TicketTime { start: info.start_time, end: info.end_time, now });
         }
         Ok(info)
@@ -436,6 +437,22 @@ mod tests {
         assert!(matches!(
             keytab.accept(&other.seal_contents(&t.info.to_der(), [9; 12]), clock.unix_secs()),
             Err(AuthError::WrongService { .. })
+        ));
+    }
+
+    #[test]
+    fn a_ticket_ending_at_the_end_of_time_is_judged_without_overflow() {
+        let (k, clock) = kdc();
+        let t = k.ticket("alice@example.test", "alice-pw", "HTTP/mail.example.test").unwrap();
+        let keytab = k.keytab("HTTP/mail.example.test").unwrap();
+        let forever = TicketInfo { end_time: u64::MAX, ..t.info.clone() };
+        let info = keytab.accept(&keytab.seal_contents(&forever.to_der(), [7; 12]), clock.unix_secs()).unwrap();
+        assert_eq!(info.end_time, u64::MAX);
+        let future = TicketInfo { start_time: u64::MAX, end_time: u64::MAX, ..t.info };
+        assert!(matches!(keytab.accept(&keytab.seal_contents(&future.to_der(), [7; 12]), u64::MAX - 1), Ok(_)));
+        assert!(matches!(
+            keytab.accept(&keytab.seal_contents(&future.to_der(), [7; 12]), clock.unix_secs()),
+            Err(AuthError::TicketTime { .. })
         ));
     }
 

@@ -16,18 +16,25 @@ pub const NOW_SECS: u64 = 1_767_603_600;
 
 /// The OAuth issuer and audience of the `jwt` target.
 pub const OAUTH_ISSUER: &str = "https://login.example.test/tenant";
+/// The `kid` of the issuer's one key.
 pub const OAUTH_KID: &str = "fuzz-key-1";
+/// The resource the tokens are for (`aud`).
 pub const OAUTH_AUDIENCE: &str = "https://mail.example.test";
 
 /// The APNs team and key id of the `apns_jwt` target.
 pub const APNS_TEAM_ID: &str = "TEAM123456";
+/// The `kid` of the team's signing key.
 pub const APNS_KEY_ID: &str = "KEY1234567";
 
 /// The Kerberos realm and service of the `kerberos` and `spnego` targets.
 pub const REALM: &str = "EXAMPLE.TEST";
+/// The service whose keytab accepts the tickets.
 pub const SERVICE_SPN: &str = "HTTP/mail.example.test";
+/// The service account's password, from which its key derives.
 pub const SERVICE_PASSWORD: &str = "exchange-service-password";
+/// The user the tickets are issued to.
 pub const USER_UPN: &str = "alice@example.test";
+/// The user's password at the KDC.
 pub const USER_PASSWORD: &str = "alice-password";
 
 /// The P-256 key named by `label`, as PKCS#8 DER.

@@ -13,6 +13,9 @@
 //! WBXML body, NTLM message or TLS hello must re-encode to something that decodes to the same
 //! value, and a fuzz input that breaks such a promise fails like a panic does.
 
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
 pub mod http_text;
 pub mod keys;
 pub mod seeds;

@@ -41,8 +41,11 @@ use std::time::Duration;
 /// One seed file: `fuzz/seeds/<target>/<name>`.
 #[derive(Clone, Debug)]
 pub struct Seed {
+    /// The target it seeds.
     pub target: &'static str,
+    /// Its file name, saying what was recorded.
     pub name: String,
+    /// The bytes, as they crossed the wire.
     pub bytes: Vec<u8>,
 }
 
@@ -54,6 +57,7 @@ impl Seed {
 
 /// Why a recording could not be made.
 #[derive(Debug, thiserror::Error)]
+#[allow(missing_docs)] // each variant is the error of the layer it names
 pub enum SeedError {
     #[error("simulation: {0}")]
     Sim(#[from] mailconform_sim::SimError),

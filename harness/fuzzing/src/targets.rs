@@ -41,8 +41,11 @@ impl Outcome {
 /// One fuzz target: its name (the file under `fuzz/fuzz_targets/` and the folder under
 /// `fuzz/seeds/`), what it feeds, and its body.
 pub struct Target {
+    /// The target's name: `fuzz/fuzz_targets/<name>.rs`, `fuzz/seeds/<name>/`.
     pub name: &'static str,
+    /// What the target hands its bytes to, in a line.
     pub feeds: &'static str,
+    /// The body: the fuzzer's bytes in, whether the decoder accepted them out.
     pub run: fn(&[u8]) -> Outcome,
 }
 
@@ -127,11 +130,16 @@ pub mod ntlm_fixture {
 
     /// The server challenge and the clock of the acceptor.
     pub const SERVER_CHALLENGE: [u8; 8] = *b"fuzz\x00\x01\x02\x03";
+    /// The acceptor's clock (the CHALLENGE's timestamp).
     pub const NOW_MILLIS: u64 = keys::NOW_SECS * 1000;
+    /// The initiator's client challenge.
     pub const CLIENT_CHALLENGE: [u8; 8] = *b"client!!";
+    /// The user the initiator logs in as, and the password.
     pub const USER: &str = "EXAMPLE\\alice";
+    /// `USER`'s password, the one [`passwords`] knows.
     pub const PASSWORD: &str = "alice-pw";
 
+    /// An Exchange host's NTLM acceptor.
     pub fn acceptor() -> NtlmAcceptor {
         NtlmAcceptor::new(ServerIdentity {
             nb_domain: "EXAMPLE".into(),
@@ -141,6 +149,7 @@ pub mod ntlm_fixture {
         })
     }
 
+    /// The acceptor's password lookup: alice, with or without her domain.
     pub fn passwords(user: &str, domain: &str) -> Option<String> {
         (user.eq_ignore_ascii_case("alice") && (domain.is_empty() || domain.eq_ignore_ascii_case("EXAMPLE"))).then(|| PASSWORD.to_string())
     }
