@@ -1,4 +1,4 @@
-//! The default world of `../shared/conventions.md`: one place for the names features, reports
+//! The default world of `docs/conventions.md`: one place for the names features, reports
 //! and outside tools rely on.
 
 pub const DOMAIN: &str = "example.test";
@@ -30,19 +30,6 @@ pub const TRAVELER_HOST: &str = "traveler.example.test";
 pub const DOMINO_NAMES: [(&str, &str, &str, &str); 2] =
     [("Alice Example/Example", "Alice", "Example", "aexample"), ("Bob Example/Example", "Bob", "Sample", "bsample")];
 
-/// Role names in the topology.
-pub mod roles {
-    pub const EXCHANGE: &str = "exchange";
-    pub const APNS: &str = "apns";
-    pub const APNS_SANDBOX: &str = "apns.sandbox";
-    pub const TRAVELER: &str = "traveler";
-    pub const KDC: &str = "kdc";
-    pub const LOGIN: &str = "login";
-    pub fn device(name: &str) -> String {
-        format!("device.{name}")
-    }
-}
-
 /// Host of a simulated phone's control API.
 pub fn device_host(name: &str) -> String {
     format!("{}.device.{DOMAIN}", name.to_ascii_lowercase())
@@ -54,16 +41,6 @@ pub const ENS_HOST: &str = "ens.example.test";
 pub const UEM_HOST: &str = "uem.example.test";
 /// Boxer's bundle ID, the topic of ENS's pushes.
 pub const BOXER_APP_ID: &str = "com.example.boxer";
-
-/// Role names of the Workspace ONE side.
-pub mod ws1_roles {
-    pub const SEG: &str = "seg";
-    pub const ENS: &str = "ens";
-    pub const UEM: &str = "uem";
-    pub fn boxer(name: &str) -> String {
-        format!("boxer.{name}")
-    }
-}
 
 /// Host of a simulated Boxer's control API.
 pub fn boxer_host(name: &str) -> String {

@@ -1,26 +1,44 @@
-//! Putting fakes on hosts: inside a simulation, with the default names of the conventions.
+//! Putting fakes on hosts, with the default names of the conventions: the one place that
+//! constructs fakes. Every function takes a [`Hosting`], so the same code deploys into a
+//! simulation (the feature suite) and onto real sockets (`mailconform serve`).
 //!
-//! Steps never hold a fake; they get control clients from the topology. This module is the
-//! only place that constructs fakes for a simulation.
+//! Steps never hold a fake; they get control clients from the topology ([`Roles`]).
 
 use crate::apns::{generate_team_key, Apns, ApnsConfig, ApnsControl, Environment};
 use crate::defaults;
-use crate::exchange::{AuthMethod, Exchange, ExchangeConfig, ExchangeControl};
+use crate::exchange::{AuthMethod, Exchange, ExchangeConfig, ExchangeControl, ServerProfile};
 use crate::listener::{Listener, ListenerConfig, ListenerControl, Region};
+use crate::role;
 use crate::securemail::{DeviceControl, MailBackend, SecureMail, SecureMailConfig};
 use crate::traveler::{Person, Traveler, TravelerConfig, TravelerControl};
 use mailconform_auth::{IssuerControl, IssuerServer, Kdc, KdcControl, KdcServer, TokenIssuer};
 use mailconform_ews::SchemaVersion;
+use mailconform_sim::host::TlsTermination;
 use mailconform_sim::pki::{ClientCertSpec, Credential};
 use mailconform_sim::tls::{self, ClientAuth};
-use mailconform_sim::{ControlClient, FakeEnv, FaultGate, SimError, Simulation};
+use mailconform_sim::topology::NoSuchRole;
+use mailconform_sim::{ControlClient, FakeEnv, FaultGate, Handler, Hosting, HttpClient, Placement, SimError, Topology};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// Puts `handler` on `host` as `role`, HTTPS with rustls (and plain HTTP when `plain_http`).
+fn put(
+    h: &mut impl Hosting,
+    role: &str,
+    host: &str,
+    handler: Arc<dyn Handler>,
+    client_auth: ClientAuth,
+    plain_http: bool,
+) -> Result<FaultGate, SimError> {
+    let mut p = Placement::https(role, host, handler, client_auth);
+    p.plain_http = plain_http;
+    h.put(p).map(|(_, gate)| gate)
+}
+
 /// A fake's environment on a simulation: its own HTTP client (own connection pool), the
 /// scenario's clock, and a random stream of its own.
-pub fn env(sim: &Simulation, label: &str) -> FakeEnv {
-    FakeEnv { http: sim.client(), clock: sim.clock.clone(), rng: sim.rng.fork(label) }
+pub fn env(h: &impl Hosting, label: &str) -> FakeEnv {
+    h.env(label)
 }
 
 pub fn default_exchange_config() -> ExchangeConfig {
@@ -33,51 +51,78 @@ pub fn default_exchange_config() -> ExchangeConfig {
 
 /// Exchange on its host, and on every alias (another IIS site with its own FQDN serving the same
 /// mailboxes, as FAQ Configuration Q7/Q8 describe). Returns each role with its fault gate.
-pub fn add_exchange(sim: &mut Simulation, config: ExchangeConfig, aliases: &[String]) -> Result<Vec<(String, FaultGate)>, SimError> {
+pub fn add_exchange(sim: &mut impl Hosting, config: ExchangeConfig, aliases: &[String]) -> Result<Vec<(String, FaultGate)>, SimError> {
+    add_exchange_with_tls(sim, config, aliases, None)
+}
+
+/// [`add_exchange`] with TLS terminated by `tls` on its main host instead of rustls (another
+/// stack speaking exactly some protocol versions).
+pub fn add_exchange_with_tls(
+    sim: &mut impl Hosting,
+    config: ExchangeConfig,
+    aliases: &[String],
+    tls: Option<TlsTermination>,
+) -> Result<Vec<(String, FaultGate)>, SimError> {
     let host = config.host.clone();
     let ex = {
-        let _rt = sim.enter();
+        let _rt = Hosting::enter(sim);
         Exchange::new(env(sim, &format!("exchange:{host}")), config)
     };
-    let role = if host == defaults::EXCHANGE_HOST { defaults::roles::EXCHANGE.to_string() } else { format!("exchange.{host}") };
-    let client_auth = exchange_client_auth(&[ex.config().ews_auth.clone(), ex.config().eas_auth.clone()].concat(), sim.pki.ca.cert_der());
-    let mut gates = vec![(role.clone(), sim.add_host(&role, &host, Arc::new(ex.clone()), client_auth.clone(), false)?)];
+    let role = role::exchange_on(&host);
+    let client_auth = exchange_client_auth(&[ex.config().ews_auth.clone(), ex.config().eas_auth.clone()].concat(), sim.pki().ca.cert_der());
+    let iis = exchange_tls(ex.config().profile, client_auth, None);
+    let main = Placement {
+        role: role.clone(),
+        host: host.clone(),
+        handler: Arc::new(ex.clone()),
+        tls: tls.unwrap_or_else(|| iis.clone()),
+        plain_http: false,
+    };
+    let mut gates = vec![(role.clone(), sim.put(main)?.1)];
     for alias in aliases {
-        let r = format!("exchange.{alias}");
-        gates.push((r.clone(), sim.add_host(&r, alias, Arc::new(ex.clone()), client_auth.clone(), false)?));
+        let r = role::exchange_on(alias);
+        let p = Placement { role: r.clone(), host: alias.clone(), handler: Arc::new(ex.clone()), tls: iis.clone(), plain_http: false };
+        gates.push((r, sim.put(p)?.1));
     }
     Ok(gates)
+}
+
+/// Exchange's rustls termination (with the run's CA, or `leaf`), offering by ALPN what the
+/// profile's IIS offers ([`ServerProfile::alpn`]: HTTP/1.1 only before IIS 10).
+fn exchange_tls(profile: ServerProfile, client_auth: ClientAuth, leaf: Option<Credential>) -> TlsTermination {
+    TlsTermination::Rustls { client_auth, leaf, alpn: profile.alpn().iter().map(|p| p.to_vec()).collect() }
 }
 
 /// Exchange with a certificate of its own instead of one from the run's CA, as an Exchange
 /// installed with its self-signed certificate: its TLS is trusted by nobody until its
 /// certificate is added to the client's trust store. Returns the gate and that certificate
 /// (PEM), the file an administrator would import.
-pub fn add_exchange_self_signed(sim: &mut Simulation, config: ExchangeConfig) -> Result<(FaultGate, String), SimError> {
+pub fn add_exchange_self_signed(sim: &mut impl Hosting, config: ExchangeConfig) -> Result<(FaultGate, String), SimError> {
     let host = config.host.clone();
-    let now = sim.clock.offset_date_time();
+    let now = sim.clock().offset_date_time();
     let own = mailconform_sim::pki::CertAuthority::new(&format!("{host} (self-signed)"), now)?;
     let leaf = own.server_leaf(&[host.as_str()], now)?;
     let ex = {
-        let _rt = sim.enter();
+        let _rt = Hosting::enter(sim);
         Exchange::new(env(sim, &format!("exchange:{host}")), config)
     };
-    let role = if host == defaults::EXCHANGE_HOST { defaults::roles::EXCHANGE.to_string() } else { format!("exchange.{host}") };
-    let client_auth = exchange_client_auth(&[ex.config().ews_auth.clone(), ex.config().eas_auth.clone()].concat(), sim.pki.ca.cert_der());
-    let gate = sim.add_host_with_leaf(&role, &host, Arc::new(ex), &leaf, client_auth, false)?;
+    let role = role::exchange_on(&host);
+    let client_auth = exchange_client_auth(&[ex.config().ews_auth.clone(), ex.config().eas_auth.clone()].concat(), sim.pki().ca.cert_der());
+    let tls = exchange_tls(ex.config().profile, client_auth, Some(leaf));
+    let (_, gate) = sim.put(Placement { role, host, handler: Arc::new(ex), tls, plain_http: false })?;
     Ok((gate, own.cert_pem().to_string()))
 }
 
 /// SEG V2 on its host (`config.host`), asking clients for certificates of the run's CA
 /// (optional: a client without one is served too, with a null UPN).
-pub fn add_seg(sim: &mut Simulation, role: &str, config: crate::seg::SegConfig) -> Result<FaultGate, SimError> {
+pub fn add_seg(sim: &mut impl Hosting, role: &str, config: crate::seg::SegConfig) -> Result<FaultGate, SimError> {
     let host = config.host.clone();
     let seg = {
-        let _rt = sim.enter();
+        let _rt = Hosting::enter(sim);
         crate::seg::Seg::new(env(sim, &host), config).map_err(SimError::Pki)?
     };
-    let roots = tls::roots(std::slice::from_ref(sim.pki.ca.cert_der()));
-    sim.add_host(role, &host, Arc::new(seg), ClientAuth::Optional(roots), false)
+    let roots = tls::roots(std::slice::from_ref(sim.pki().ca.cert_der()));
+    put(sim, role, &host, Arc::new(seg), ClientAuth::Optional(roots), false)
 }
 
 /// SEG with the default world's KCD settings (SEG's service account delegating to
@@ -119,8 +164,8 @@ pub fn default_kdc(clock: mailconform_sim::Clock, rng: mailconform_sim::SeededRn
 }
 
 /// The KDC on `kdc.example.test` (role `kdc`).
-pub fn add_kdc(sim: &mut Simulation, kdc: Kdc) -> Result<FaultGate, SimError> {
-    sim.add_host(defaults::roles::KDC, defaults::KDC_HOST, Arc::new(KdcServer(Arc::new(kdc))), ClientAuth::None, false)
+pub fn add_kdc(sim: &mut impl Hosting, kdc: Kdc) -> Result<FaultGate, SimError> {
+    put(sim, role::KDC, defaults::KDC_HOST, Arc::new(KdcServer(Arc::new(kdc))), ClientAuth::None, false)
 }
 
 /// The default world's OAuth issuer with the built-in users, not yet on a host: put its
@@ -136,16 +181,16 @@ pub fn default_oauth_issuer(clock: mailconform_sim::Clock) -> Result<Arc<IssuerS
 }
 
 /// The OAuth issuer on `login.example.test` (role `login`).
-pub fn add_oauth_issuer(sim: &mut Simulation, issuer: Arc<IssuerServer>) -> Result<FaultGate, SimError> {
-    sim.add_host(defaults::roles::LOGIN, defaults::LOGIN_HOST, Arc::new(issuer), ClientAuth::None, false)
+pub fn add_oauth_issuer(sim: &mut impl Hosting, issuer: Arc<IssuerServer>) -> Result<FaultGate, SimError> {
+    put(sim, role::LOGIN, defaults::LOGIN_HOST, Arc::new(issuer), ClientAuth::None, false)
 }
 
 /// A client certificate of the run's CA for `upn` (subjectAltName otherName UPN), valid from a
 /// day ago for `validity` of virtual time: what IIS maps to an account and SEG uses for KCD.
-pub fn user_certificate(sim: &Simulation, upn: &str, validity: Duration) -> Result<Credential, SimError> {
-    let now = sim.unix_millis() as i64 / 1000;
-    let _rt = sim.enter();
-    sim.pki.ca.client_leaf_with_upn(
+pub fn user_certificate(sim: &impl Hosting, upn: &str, validity: Duration) -> Result<Credential, SimError> {
+    let now = sim.clock().unix_secs() as i64;
+    let _rt = Hosting::enter(sim);
+    sim.pki().ca.client_leaf_with_upn(
         &ClientCertSpec {
             common_name: upn.to_string(),
             uid: None,
@@ -158,9 +203,9 @@ pub fn user_certificate(sim: &Simulation, upn: &str, validity: Duration) -> Resu
 
 /// An APNs provider certificate for `app_id` (subject UID = the bundle ID), issued by the run's
 /// push CA and valid from a day ago for `validity` of virtual time.
-pub fn provider_certificate(sim: &Simulation, app_id: &str, validity: Duration) -> Result<Credential, SimError> {
-    let now = sim.unix_millis() as i64 / 1000;
-    sim.pki.push_ca.client_leaf(&ClientCertSpec {
+pub fn provider_certificate(sim: &impl Hosting, app_id: &str, validity: Duration) -> Result<Credential, SimError> {
+    let now = sim.clock().unix_secs() as i64;
+    sim.pki().push_ca.client_leaf(&ClientCertSpec {
         common_name: format!("Apple Push Services: {app_id}"),
         uid: Some(app_id.to_string()),
         not_before_unix: now - 86_400,
@@ -168,7 +213,7 @@ pub fn provider_certificate(sim: &Simulation, app_id: &str, validity: Duration) 
     })
 }
 
-pub fn add_listener(sim: &mut Simulation, region: Region) -> Result<FaultGate, SimError> {
+pub fn add_listener(sim: &mut impl Hosting, region: Region) -> Result<FaultGate, SimError> {
     let host = region.host(defaults::DOMAIN);
     let config = ListenerConfig {
         region,
@@ -177,28 +222,35 @@ pub fn add_listener(sim: &mut Simulation, region: Region) -> Result<FaultGate, S
         apns_sandbox: format!("https://{}", defaults::APNS_SANDBOX_HOST),
     };
     let l = {
-        let _rt = sim.enter();
+        let _rt = Hosting::enter(sim);
         Listener::new(env(sim, &host), config)
     };
-    sim.add_host(&region.role(), &host, Arc::new(l), ClientAuth::None, false)
+    put(sim, &role::listener(region), &host, Arc::new(l), ClientAuth::None, false)
 }
 
 /// The two APNs environments, trusting provider certificates of the run's push CA and the
 /// default team's signing key. Returns the team key's PKCS#8 (for token-mode providers).
-pub fn add_apns(sim: &mut Simulation) -> Result<Vec<u8>, SimError> {
+pub fn add_apns(sim: &mut impl Hosting) -> Result<Vec<u8>, SimError> {
     let (team, pkcs8, _pem) = generate_team_key(defaults::TEAM_ID, defaults::KEY_ID);
-    let roots = tls::roots(&[sim.pki.push_ca.cert_der().clone()]);
+    add_apns_for(sim, &team)?;
+    Ok(pkcs8)
+}
+
+/// The two APNs environments trusting `team`'s signing key (and provider certificates of the
+/// run's push CA).
+pub fn add_apns_for(sim: &mut impl Hosting, team: &crate::apns::TeamKey) -> Result<(), SimError> {
+    let roots = tls::roots(&[sim.pki().push_ca.cert_der().clone()]);
     for (role, host, environment) in [
-        (defaults::roles::APNS, defaults::APNS_HOST, Environment::Production),
-        (defaults::roles::APNS_SANDBOX, defaults::APNS_SANDBOX_HOST, Environment::Sandbox),
+        (role::APNS, defaults::APNS_HOST, Environment::Production),
+        (role::APNS_SANDBOX, defaults::APNS_SANDBOX_HOST, Environment::Sandbox),
     ] {
         let apns = {
-            let _rt = sim.enter();
+            let _rt = Hosting::enter(sim);
             Apns::new(env(sim, host), ApnsConfig { environment, teams: vec![team.clone()] })
         };
-        sim.add_host(role, host, apns, ClientAuth::Optional(roots.clone()), false)?;
+        put(sim, role, host, apns, ClientAuth::Optional(roots.clone()), false)?;
     }
-    Ok(pkcs8)
+    Ok(())
 }
 
 /// A Secure Mail device for one of the default users, on the given listener region.
@@ -242,26 +294,26 @@ pub fn default_device_config(name: &str, email: &str, region: Region) -> SecureM
     }
 }
 
-pub fn add_device(sim: &mut Simulation, config: SecureMailConfig) -> Result<FaultGate, SimError> {
-    let http = sim.client();
+pub fn add_device(sim: &mut impl Hosting, config: SecureMailConfig) -> Result<FaultGate, SimError> {
+    let http = Hosting::env(sim, "device-http").http;
     add_device_with_http(sim, config, http)
 }
 
 /// A device whose HTTP client is `http`: one whose OS's TLS is not rustls (see
 /// `mailconform_sim::StreamConnector`), for the SSLv3/TLS matrix.
 pub fn add_device_with_http(
-    sim: &mut Simulation,
+    sim: &mut impl Hosting,
     config: SecureMailConfig,
     http: mailconform_sim::HttpClient,
 ) -> Result<FaultGate, SimError> {
     let name = config.device_name.clone();
     let d = {
-        let _rt = sim.enter();
+        let _rt = Hosting::enter(sim);
         let mut env = env(sim, &format!("device:{name}"));
         env.http = http;
         SecureMail::new(env, config)
     };
-    sim.add_host(&defaults::roles::device(&name), &defaults::device_host(&name), Arc::new(d), ClientAuth::None, false)
+    put(sim, &role::device(&name), &defaults::device_host(&name), Arc::new(d), ClientAuth::None, false)
 }
 
 /// The built-in users as Domino Directory entries.
@@ -282,30 +334,50 @@ pub fn default_people() -> Vec<Person> {
 }
 
 /// Notes Traveler on its host, HTTPS on 443 and plain HTTP on 80.
-pub fn add_traveler(sim: &mut Simulation, mut config: TravelerConfig) -> Result<FaultGate, SimError> {
+pub fn add_traveler(sim: &mut impl Hosting, config: TravelerConfig) -> Result<FaultGate, SimError> {
+    add_traveler_with_tls(sim, config, None).map(|(_, gate)| gate)
+}
+
+/// [`add_traveler`] with TLS terminated by `tls` instead of rustls; returns its endpoint too
+/// (with the plain-HTTP URL).
+pub fn add_traveler_with_tls(
+    sim: &mut impl Hosting,
+    mut config: TravelerConfig,
+    tls: Option<TlsTermination>,
+) -> Result<(mailconform_sim::Endpoint, FaultGate), SimError> {
     if config.people.is_empty() {
         config.people = default_people();
     }
     let host = config.host.clone();
     let t = {
-        let _rt = sim.enter();
+        let _rt = Hosting::enter(sim);
         Traveler::new(env(sim, &host), config)
     };
-    sim.add_host(defaults::roles::TRAVELER, &host, Arc::new(t), ClientAuth::None, true)
+    let mut p = Placement::https(role::TRAVELER, &host, Arc::new(t), ClientAuth::None);
+    p.plain_http = true;
+    if let Some(tls) = tls {
+        p.tls = tls;
+    }
+    sim.put(p)
 }
 
 /// The UEM console.
-pub fn add_uem(sim: &mut Simulation) -> Result<FaultGate, SimError> {
+pub fn add_uem(sim: &mut impl Hosting) -> Result<FaultGate, SimError> {
     let uem = {
-        let _rt = sim.enter();
+        let _rt = Hosting::enter(sim);
         crate::uem::Uem::new(env(sim, defaults::UEM_HOST))
     };
-    sim.add_host(defaults::ws1_roles::UEM, defaults::UEM_HOST, Arc::new(uem), ClientAuth::None, false)
+    put(sim, role::UEM, defaults::UEM_HOST, Arc::new(uem), ClientAuth::None, false)
 }
 
 /// ENS2 on its host, pushing with the default team's signing key (`team_pkcs8`, from
 /// [`add_apns`]).
-pub fn add_ens(sim: &mut Simulation, placement: crate::ens::Placement, ews_url: &str, team_pkcs8: Vec<u8>) -> Result<FaultGate, SimError> {
+pub fn add_ens(
+    sim: &mut impl Hosting,
+    placement: crate::ens::Placement,
+    ews_url: &str,
+    team_pkcs8: Vec<u8>,
+) -> Result<FaultGate, SimError> {
     let config = crate::ens::EnsConfig {
         host: defaults::ENS_HOST.to_string(),
         placement,
@@ -317,10 +389,10 @@ pub fn add_ens(sim: &mut Simulation, placement: crate::ens::Placement, ews_url: 
         apns_key_pkcs8: team_pkcs8,
     };
     let ens = {
-        let _rt = sim.enter();
+        let _rt = Hosting::enter(sim);
         crate::ens::Ens::new(env(sim, defaults::ENS_HOST), config)
     };
-    sim.add_host(defaults::ws1_roles::ENS, defaults::ENS_HOST, Arc::new(ens), ClientAuth::None, false)
+    put(sim, role::ENS, defaults::ENS_HOST, Arc::new(ens), ClientAuth::None, false)
 }
 
 /// Boxer for one of the default users, with Basic authentication, syncing through SEG and
@@ -345,79 +417,167 @@ pub fn default_boxer_config(name: &str, email: &str) -> crate::boxer::BoxerConfi
     }
 }
 
-pub fn add_boxer(sim: &mut Simulation, config: crate::boxer::BoxerConfig) -> Result<FaultGate, SimError> {
+pub fn add_boxer(sim: &mut impl Hosting, config: crate::boxer::BoxerConfig) -> Result<FaultGate, SimError> {
     let name = config.device_name.clone();
     let b = {
-        let _rt = sim.enter();
+        let _rt = Hosting::enter(sim);
         crate::boxer::Boxer::new(env(sim, &format!("boxer:{name}")), config)
     };
-    sim.add_host(&defaults::ws1_roles::boxer(&name), &defaults::boxer_host(&name), Arc::new(b), ClientAuth::None, false)
+    put(sim, &role::boxer(&name), &defaults::boxer_host(&name), Arc::new(b), ClientAuth::None, false)
+}
+
+/// TLS for a host name, when a deployment's servers do not use rustls (see [`TlsTermination`]).
+pub type TlsFor = Box<dyn Fn(&str) -> Result<TlsTermination, SimError> + Send + Sync>;
+
+/// What the default world's roles share when they are put on hosts one by one
+/// ([`put_default_role`]).
+pub struct DefaultWorld {
+    /// The OAuth issuer Exchange trusts (and serves as `login` when that role is selected).
+    pub oauth_issuer: Option<Arc<IssuerServer>>,
+    /// The team key APNs trusts and ENS signs with.
+    pub team: crate::apns::TeamKey,
+    pub team_pkcs8: Vec<u8>,
+    /// Exchange's EWS authentication methods, when not the default.
+    pub ews_auth: Option<Vec<AuthMethod>>,
+    /// TLS of Exchange and Traveler when they must speak other versions than rustls does.
+    pub tls: Option<TlsFor>,
+    /// The kinds of role deployed beside this one (SEG asks the console only when it is there).
+    pub kinds: Vec<role::RoleKind>,
+}
+
+/// Puts one role of the default world on `h`, configured as the default world has it; the
+/// endpoint it got, when it is a role with a host of its own (`apns.sandbox` comes with `apns`).
+/// This is what `serve` runs for each role it is asked for: adding a role to the default world
+/// is a new arm here and an entry in [`role::default_world`].
+pub fn put_default_role(h: &mut impl Hosting, r: &role::Role, world: &DefaultWorld) -> Result<Option<mailconform_sim::Endpoint>, SimError> {
+    use role::RoleKind;
+    let with = |kind: RoleKind| world.kinds.contains(&kind);
+    let tls = |host: &str| world.tls.as_ref().map(|f| f(host)).transpose();
+    match r.kind {
+        RoleKind::OAuthIssuer => {
+            let issuer = world.oauth_issuer.clone().ok_or_else(|| SimError::Pki("the OAuth issuer was not created".into()))?;
+            add_oauth_issuer(h, issuer)?;
+        }
+        RoleKind::Exchange => {
+            let mut config = default_exchange_config();
+            if let Some(methods) = &world.ews_auth {
+                config.ews_auth = methods.clone();
+            }
+            config.oauth = world.oauth_issuer.as_ref().map(|i| i.trust(&config.oauth_audience()));
+            add_exchange_with_tls(h, config, &[], tls(&r.host)?)?;
+        }
+        RoleKind::Kdc => {
+            let kdc = default_kdc(h.clock().clone(), h.env("kdc").rng);
+            add_kdc(h, kdc)?;
+        }
+        RoleKind::Apns if r.name == role::APNS => add_apns_for(h, &world.team)?,
+        RoleKind::Apns => return Ok(None),
+        RoleKind::Listener => {
+            let region = Region::ALL.into_iter().find(|g| role::listener(*g) == r.name).expect("a listener role names a region");
+            add_listener(h, region)?;
+        }
+        RoleKind::Traveler => {
+            let mut cfg = TravelerConfig::recommended(&r.host);
+            cfg.people = default_people();
+            add_traveler_with_tls(h, cfg, tls(&r.host)?)?;
+        }
+        RoleKind::Uem => {
+            add_uem(h)?;
+        }
+        // SEG V2 proxying ActiveSync and EWS to Exchange, asking the console when it is there.
+        RoleKind::Seg => {
+            let mut config = default_seg_config("2.12.0", defaults::EXCHANGE_HOST);
+            config.enable_boxer_ens_ews_proxy = true;
+            config.remove_unsupported_auth_for_ews = true;
+            if !with(RoleKind::Uem) {
+                config.compliance_api = None;
+            }
+            add_seg(h, &r.name, config)?;
+        }
+        // ENS2 subscribing through SEG when it is there.
+        RoleKind::Ens => {
+            let through = if with(RoleKind::Seg) { defaults::SEG_HOST } else { defaults::EXCHANGE_HOST };
+            add_ens(h, crate::ens::Placement::Cloud, &format!("https://{through}/EWS/Exchange.asmx"), world.team_pkcs8.clone())?;
+        }
+        RoleKind::SecureMail | RoleKind::Boxer => return Ok(None),
+    }
+    Ok(h.topology_entry(&r.name))
 }
 
 /// Control clients for roles, looked up by name in the topology.
 pub struct Roles<'a> {
-    sim: &'a Simulation,
+    topology: &'a Topology,
+    /// Reaches control APIs (on the simulation's management network, which faults spare).
+    control: HttpClient,
+    /// Reaches the roles' own protocols (for APIs a test drives as a client would).
+    http: HttpClient,
 }
 
 impl<'a> Roles<'a> {
-    pub fn new(sim: &'a Simulation) -> Self {
-        Roles { sim }
+    /// The roles of a simulation.
+    pub fn new(sim: &'a mailconform_sim::Simulation) -> Self {
+        Roles { topology: &sim.topology, control: sim.control_client(), http: sim.client() }
     }
 
-    fn control(&self, role: &str) -> Result<ControlClient, String> {
-        let e = self.sim.topology.require(role)?;
-        Ok(ControlClient::new(self.sim.control_client(), &e.control_url))
+    /// The roles of any topology, reached with these clients.
+    pub fn with(topology: &'a Topology, control: HttpClient, http: HttpClient) -> Self {
+        Roles { topology, control, http }
     }
 
-    pub fn exchange(&self) -> Result<ExchangeControl, String> {
-        self.control(defaults::roles::EXCHANGE).map(ExchangeControl)
+    fn control(&self, role: &str) -> Result<ControlClient, NoSuchRole> {
+        let e = self.topology.require(role)?;
+        Ok(ControlClient::new(self.control.clone(), &e.control_url))
     }
 
-    pub fn listener(&self, region: Region) -> Result<ListenerControl, String> {
-        let e = self.sim.topology.require(&region.role())?;
+    pub fn exchange(&self) -> Result<ExchangeControl, NoSuchRole> {
+        self.control(role::EXCHANGE).map(ExchangeControl)
+    }
+
+    pub fn listener(&self, region: Region) -> Result<ListenerControl, NoSuchRole> {
+        let e = self.topology.require(&role::listener(region))?;
         Ok(ListenerControl {
-            control: ControlClient::new(self.sim.control_client(), &e.control_url),
-            api: ControlClient::new(self.sim.client(), &format!("{}/api/v1", e.base_url)),
+            control: ControlClient::new(self.control.clone(), &e.control_url),
+            api: ControlClient::new(self.http.clone(), &format!("{}/api/v1", e.base_url)),
         })
     }
 
-    pub fn kdc(&self) -> Result<KdcControl, String> {
-        self.control(defaults::roles::KDC).map(KdcControl)
+    pub fn kdc(&self) -> Result<KdcControl, NoSuchRole> {
+        self.control(role::KDC).map(KdcControl)
     }
 
-    pub fn oauth_issuer(&self) -> Result<IssuerControl, String> {
-        self.control(defaults::roles::LOGIN).map(IssuerControl)
+    pub fn oauth_issuer(&self) -> Result<IssuerControl, NoSuchRole> {
+        self.control(role::LOGIN).map(IssuerControl)
     }
 
-    pub fn apns(&self) -> Result<ApnsControl, String> {
-        self.control(defaults::roles::APNS).map(ApnsControl)
+    pub fn apns(&self) -> Result<ApnsControl, NoSuchRole> {
+        self.control(role::APNS).map(ApnsControl)
     }
 
-    pub fn traveler(&self) -> Result<TravelerControl, String> {
-        self.control(defaults::roles::TRAVELER).map(TravelerControl)
+    pub fn traveler(&self) -> Result<TravelerControl, NoSuchRole> {
+        self.control(role::TRAVELER).map(TravelerControl)
     }
 
-    pub fn device(&self, name: &str) -> Result<DeviceControl, String> {
-        self.control(&defaults::roles::device(name)).map(DeviceControl)
+    pub fn device(&self, name: &str) -> Result<DeviceControl, NoSuchRole> {
+        self.control(&role::device(name)).map(DeviceControl)
     }
 
-    pub fn uem(&self) -> Result<crate::uem::UemControl, String> {
-        self.control(defaults::ws1_roles::UEM).map(crate::uem::UemControl)
+    pub fn uem(&self) -> Result<crate::uem::UemControl, NoSuchRole> {
+        self.control(role::UEM).map(crate::uem::UemControl)
     }
 
-    pub fn ens(&self) -> Result<crate::ens::EnsControl, String> {
-        let e = self.sim.topology.require(defaults::ws1_roles::ENS)?;
+    pub fn ens(&self) -> Result<crate::ens::EnsControl, NoSuchRole> {
+        let e = self.topology.require(role::ENS)?;
         Ok(crate::ens::EnsControl {
-            control: ControlClient::new(self.sim.control_client(), &e.control_url),
-            api: ControlClient::new(self.sim.client(), &e.base_url),
+            control: ControlClient::new(self.control.clone(), &e.control_url),
+            api: ControlClient::new(self.http.clone(), &e.base_url),
         })
     }
 
-    pub fn seg(&self, role: &str) -> Result<crate::seg::SegControl, String> {
+    pub fn seg(&self, role: &str) -> Result<crate::seg::SegControl, NoSuchRole> {
         self.control(role).map(crate::seg::SegControl)
     }
 
-    pub fn boxer(&self, name: &str) -> Result<crate::boxer::BoxerControl, String> {
-        self.control(&defaults::ws1_roles::boxer(name)).map(crate::boxer::BoxerControl)
+    pub fn boxer(&self, name: &str) -> Result<crate::boxer::BoxerControl, NoSuchRole> {
+        self.control(&role::boxer(name)).map(crate::boxer::BoxerControl)
     }
 }

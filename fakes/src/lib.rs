@@ -2,13 +2,17 @@
 //! behind a [`mailconform_sim::Handler`], so it runs unchanged inside a simulation and on real
 //! sockets, and each has a small JSON control API under [`mailconform_sim::CONTROL_PREFIX`].
 
+#![forbid(unsafe_code)]
+
 pub mod boxer;
 pub mod defaults;
 pub mod deployment;
+pub mod driver;
 pub mod ens;
 pub mod ews_answer;
 pub mod exchange;
 pub mod listener;
+pub mod role;
 pub mod securemail;
 pub mod seg;
 pub mod serve;

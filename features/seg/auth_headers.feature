@@ -44,7 +44,7 @@ Feature: SEG removes the EWS authentication challenges it cannot carry
     Given Exchange's EWS offers "Negotiate, NTLM, Basic"
     And SEG's application.properties sets "remove.unsupported.auth.for.ews=<flag>"
     When an EWS client with alice's client certificate asks SEG for EWS without other credentials
-    Then the client is authenticated as alice by negotiate
+    Then the client is authenticated as alice by Negotiate
 
     Examples:
       | flag  |
@@ -58,7 +58,7 @@ Feature: SEG removes the EWS authentication challenges it cannot carry
     Then the client is offered "Basic"
     When alice's Boxer sets up push
     Then alice's Boxer is registered with ENS2
-    And Exchange authenticated alice's EWS requests by basic
+    And Exchange authenticated alice's EWS requests by Basic
 
   Scenario: Basic and Kerberos enabled, no client certificate: a client without Basic gets no successful answer
     Given Exchange's EWS offers "Negotiate, Basic"
@@ -81,7 +81,7 @@ Feature: SEG removes the EWS authentication challenges it cannot carry
     And alice's Boxer authenticates with NTLM
     When alice's Boxer sets up push
     Then alice's Boxer is registered with ENS2
-    And Exchange authenticated alice's EWS requests by ntlm
+    And Exchange authenticated alice's EWS requests by NTLM
 
   Scenario Outline: remove.unsupported.auth.for.ews exists from SEG 2.9.0.1 (SEG <version>)
     Given a Workspace ONE deployment with SEG V2 "<version>" in front of Exchange

@@ -20,9 +20,9 @@ Feature: ENS2 uses the authentication Boxer uses for ActiveSync
 
     Examples:
       | boxer       | activesync | ews              | outcome                                                                  |
-      | basic       | Basic      | Basic            | alice's Boxer is registered with ENS2                                    |
-      | oauth       | OAuth      | OAuth            | alice's Boxer is registered with ENS2                                    |
-      | certificate | Negotiate  | Negotiate        | alice's Boxer is registered with ENS2                                    |
-      | basic       | Basic      | OAuth            | ENS2 cannot register alice's Boxer because "EWS refused basic authentication" |
-      | oauth       | OAuth      | Basic            | ENS2 cannot register alice's Boxer because "EWS refused oauth authentication" |
-      | certificate | Negotiate  | Basic            | ENS2 cannot register alice's Boxer because "EWS refused certificate authentication" |
+      | Basic       | Basic      | Basic            | alice's Boxer is registered with ENS2                                    |
+      | OAuth       | OAuth      | OAuth            | alice's Boxer is registered with ENS2                                    |
+      | Certificate | Negotiate  | Negotiate        | alice's Boxer is registered with ENS2                                    |
+      | Basic       | Basic      | OAuth            | ENS2 cannot register alice's Boxer because "EWS refused basic authentication" |
+      | OAuth       | OAuth      | Basic            | ENS2 cannot register alice's Boxer because "EWS refused oauth authentication" |
+      | Certificate | Negotiate  | Basic            | ENS2 cannot register alice's Boxer because "EWS refused certificate authentication" |

@@ -29,7 +29,7 @@ Feature: SEG V2 as the EWS proxy of ENS2
     Then alice's Boxer is registered with ENS2
     When 2 messages arrive in alice's inbox
     Then alice's Boxer receives a push with badge 2
-    And Exchange authenticated alice's EWS requests by basic
+    And Exchange authenticated alice's EWS requests by Basic
 
     Examples:
       | placement    |

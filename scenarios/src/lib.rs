@@ -4,7 +4,11 @@
 //! runtime and paused clock, its own network and certificates. Steps reach roles by name
 //! through the topology and act on them only through their protocols and control APIs.
 
+#![forbid(unsafe_code)]
+
+pub mod catalogue;
+pub mod params;
 mod steps;
 pub mod world;
 
-pub use world::{run_seed, set_run_seed, MailWorld};
+pub use world::MailWorld;

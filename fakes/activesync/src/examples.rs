@@ -1,6 +1,6 @@
 //! Byte-exact test vectors: the [MS-ASWBXML] "Sync response with a new
-//! contact" example and the minimal-flow bodies of the research note
-//! (`shared/research/activesync.md` section 2). Each must encode to exactly
+//! contact" example and the bodies of a minimal session
+//! ([MS-ASCMD] 4.x examples: FolderSync, Sync, Ping). Each must encode to exactly
 //! these bytes and decode back to the same document.
 
 use crate::*;

@@ -6,7 +6,7 @@ use mailconform_sim::{Request, Response};
 use serde_json::json;
 use std::sync::Arc;
 
-pub async fn handle(ens: &Arc<Ens>, req: &Request, rest: &str) -> Response {
+pub(super) async fn handle(ens: &Arc<Ens>, req: &Request, rest: &str) -> Response {
     let parts = segments(rest);
     let method = req.method().as_str();
     match (method, parts.as_slice()) {

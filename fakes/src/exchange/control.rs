@@ -24,7 +24,7 @@ use mailconform_sim::{ControlClient, ControlError, Response};
 use serde_json::{json, Value};
 use std::sync::Arc;
 
-pub async fn handle(ex: &Arc<Exchange>, method: http::Method, path: &str, body: &[u8]) -> Response {
+pub(super) async fn handle(ex: &Arc<Exchange>, method: http::Method, path: &str, body: &[u8]) -> Response {
     let parts = mailconform_sim::http::segments(path);
     let body: Value = match mailconform_sim::http::json_body(body) {
         Ok(v) => v,

@@ -25,7 +25,7 @@ fn is_sha256_hex(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-pub async fn handle(l: &Arc<Listener>, method: http::Method, path: &str, body: &[u8]) -> Response {
+pub(super) async fn handle(l: &Arc<Listener>, method: http::Method, path: &str, body: &[u8]) -> Response {
     let body: Value = match mailconform_sim::http::json_body(body) {
         Ok(v) => v,
         Err(answer) => return *answer,

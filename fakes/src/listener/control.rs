@@ -8,7 +8,7 @@ use mailconform_sim::{ControlClient, ControlError, Response};
 use serde_json::{json, Value};
 use std::sync::Arc;
 
-pub fn handle(l: &Arc<Listener>, method: &http::Method, path: &str) -> Response {
+pub(super) fn handle(l: &Arc<Listener>, method: &http::Method, path: &str) -> Response {
     let store = l.store.lock().expect("store poisoned");
     match (method.as_str(), path.trim_matches('/')) {
         ("GET", "state") => json_response(200, &serde_json::to_value(&*store).unwrap_or_default()),

@@ -44,8 +44,9 @@ impl Region {
         format!("{}.listener.{domain}", self.code())
     }
 
+    /// This region's role name (see [`crate::role::listener`]).
     pub fn role(self) -> String {
-        format!("listener.{}", self.code())
+        crate::role::listener(self)
     }
 }
 

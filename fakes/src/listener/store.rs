@@ -32,10 +32,10 @@ pub struct Registration {
 }
 
 /// Replaced subscriptions remembered per registration.
-pub const RETIRED_KEPT: usize = 16;
+pub(super) const RETIRED_KEPT: usize = 16;
 
 #[derive(Clone, Debug, Serialize)]
-pub struct AppCertificate {
+pub(crate) struct AppCertificate {
     pub app_id: String,
     pub region: Region,
     pub environment: String,
@@ -52,7 +52,7 @@ pub struct AppCertificate {
 }
 
 impl AppCertificate {
-    pub fn credential(&self) -> Result<mailconform_sim::pki::Credential, String> {
+    pub(crate) fn credential(&self) -> Result<mailconform_sim::pki::Credential, String> {
         self.parsed
             .get_or_init(|| mailconform_sim::pki::Credential::from_pem(&self.cert_pem, &self.key_pem).map_err(|e| e.to_string()))
             .clone()
@@ -72,7 +72,7 @@ pub struct PushRecord {
 }
 
 #[derive(Default, Serialize)]
-pub struct Store {
+pub(crate) struct Store {
     pub registrations: BTreeMap<String, Registration>,
     pub certificates: BTreeMap<String, AppCertificate>,
     pub pushes: Vec<PushRecord>,

@@ -17,7 +17,7 @@ use mailconform_sim::{ControlClient, ControlError, Response};
 use serde_json::{json, Value};
 use std::sync::Arc;
 
-pub async fn handle(d: &Arc<SecureMail>, method: http::Method, path: &str, body: &[u8]) -> Response {
+pub(super) async fn handle(d: &Arc<SecureMail>, method: http::Method, path: &str, body: &[u8]) -> Response {
     let body: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
     let allow = body["allow_notifications"].as_bool().unwrap_or(true);
     let result = match (method.as_str(), path.trim_matches('/')) {

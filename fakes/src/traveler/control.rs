@@ -28,7 +28,7 @@ fn bad(msg: impl Into<String>) -> Response {
     json_response(400, &json!({"error": msg.into()}))
 }
 
-pub async fn handle(t: &Arc<Traveler>, method: http::Method, path: &str, body: &[u8]) -> Response {
+pub(super) async fn handle(t: &Arc<Traveler>, method: http::Method, path: &str, body: &[u8]) -> Response {
     let body: Value = match mailconform_sim::http::json_body(body) {
         Ok(v) => v,
         Err(answer) => return *answer,

@@ -11,9 +11,10 @@ use std::path::PathBuf;
     version,
     about = "Protocol conformance harness for enterprise mobile mail",
     long_about = "Protocol conformance harness for enterprise mobile mail.\n\n\
-        Runs Gherkin features against simulated Exchange (EWS push), the cloud push listener, \
-        APNs and Secure Mail devices, on a virtual clock, so that \
-        flows of many minutes take milliseconds and repeat exactly for a given seed.\n\n\
+        Runs Gherkin features against simulated Exchange (EWS push and ActiveSync), IBM Notes \
+        Traveler, the cloud push listener, APNs, SEG V2, ENS2, the UEM console and the Secure \
+        Mail and Boxer clients, on a virtual clock, so that flows of many minutes take \
+        milliseconds and repeat exactly for a given seed; serves the same fakes on real sockets.\n\n\
         Exit codes: 0 all selected scenarios passed; 1 a scenario failed (or a known limitation \
         stopped holding); 2 bad usage or configuration; 3 nothing was selected or nothing ran; \
         4 the harness itself broke."
@@ -25,10 +26,10 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run scenarios and write junit.xml and cucumber.json
+    /// Run scenarios and write the reports (junit.xml, cucumber.json, index.html, ...)
     #[command(long_about = "Run the selected scenarios against the simulated world.\n\n\
-        Prints Cucumber's console output, writes junit.xml and cucumber.json to the report \
-        directory, and ends with the line `N passed, N failed` (`, N skipped` when any) for CI. \
+        Prints Cucumber's console output, writes junit.xml, cucumber.json, index.html, \
+        requirements.md, tls-matrix.json and tls-matrix.md to the report directory, and ends with the line `N passed, N failed` (`, N skipped` when any) for CI. \
         Undefined or ambiguous steps fail their scenario. A scenario tagged @known-limitation \
         shows a documented vendor limitation: it passes while the limitation holds, and fails \
         once the system under test no longer shows it.\n\n\
@@ -45,10 +46,19 @@ pub enum Command {
         Outlines are listed once per Examples row, at the row's line, exactly as they run.")]
     List(ListArgs),
 
+    /// List every step phrase with its parameters' words, a description and a scenario using it
+    #[command(long_about = "List every step the features can use: its keyword and phrase (a \
+        Cucumber expression such as `{user}'s badge shows {int}`), a one-line description, each \
+        parameter with the words it accepts, and the first scenario (`file:line` and name) that \
+        uses it; steps no scenario uses are flagged UNUSED. Write new scenarios from it: a word a \
+        parameter does not accept makes the step undefined.\n\n\
+        Exit codes: 0 listed; 1 a feature file cannot be parsed; 2 missing feature path.")]
+    Steps(StepsArgs),
+
     /// Serve fake roles on real sockets for a device or client under test
-    #[command(long_about = "Start fake roles (e.g. Exchange, listener, APNs) on real sockets with \
-        the real clock, so that a real device, app or gateway can be pointed at them. The run's \
-        CA certificate is written to the state directory as ca.pem.")]
+    #[command(long_about = "Start fake roles on real sockets with the real clock, so that a real \
+        device, app or gateway can be pointed at them. The run's CA certificate is written to the \
+        state directory as ca.pem, each role's host, base URL and control URL as endpoints.json.")]
     Serve(ServeArgs),
 
     /// Time the suite: wall time against simulated protocol time
@@ -77,7 +87,7 @@ pub enum Command {
 #[derive(Debug, Clone, Args)]
 pub struct Selection {
     /// Cucumber tag expression over the scenario's tags, including those of its Feature, Rule
-    /// and Examples, e.g. '@source:004.failure.Q6 and not @slow'
+    /// and Examples, e.g. '@source:004.data-flow.Q6 and not @slow'
     #[arg(short = 't', long = "tags", value_name = "EXPR")]
     pub tags: Option<String>,
 
@@ -99,7 +109,8 @@ pub struct RunArgs {
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub seed: u64,
 
-    /// Directory for junit.xml and cucumber.json (created if missing)
+    /// Directory for the reports: junit.xml, cucumber.json, index.html, requirements.md,
+    /// tls-matrix.json and tls-matrix.md (created if missing)
     #[arg(long, value_name = "DIR", default_value = "reports")]
     pub report_dir: PathBuf,
 
@@ -128,10 +139,28 @@ pub struct ListArgs {
     pub format: ListFormat,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StepsFormat {
+    /// Grouped by area, for people
+    Text,
+    /// A JSON array of {keyword, phrase, kind, description, parameters, source, uses, example}
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct StepsArgs {
+    /// Feature files, or directories searched recursively for *.feature, where uses are looked for
+    #[arg(value_name = "FEATURES", default_value = DEFAULT_FEATURES_DIR)]
+    pub features: Vec<PathBuf>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = StepsFormat::Text)]
+    pub format: StepsFormat,
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
-    /// Roles to start: exchange, listener (all regions) or listener.<region>, apns, traveler,
-    /// kdc (the fake Kerberos KDC), login (the fake OAuth issuer), or all
+    /// Roles to start (listed below), or all
     #[arg(value_name = "ROLE", required = true, num_args = 1..)]
     pub roles: Vec<String>,
 

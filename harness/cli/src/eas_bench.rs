@@ -417,7 +417,7 @@ fn prepare(users: usize, messages: usize, seed: u64) -> Result<World, String> {
         cfg = cfg.with_user(u, &format!("{u}@{}", defaults::DOMAIN), PASSWORD);
     }
     deployment::add_exchange(&mut sim, cfg, &[]).map_err(|e| e.to_string())?;
-    let exchange = Roles::new(&sim).exchange()?;
+    let exchange = Roles::new(&sim).exchange().map_err(|e| e.to_string())?;
     let emails: Vec<String> = names.iter().map(|u| format!("{u}@{}", defaults::DOMAIN)).collect();
     for m in 0..messages {
         sim.block_on(exchange.deliver_bulk(&emails, &format!("{SUBJECT_PREFIX} {m}"))).map_err(|e| e.to_string())?;

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 pub enum CliError {
     #[error(
         "invalid tag expression `{expr}`: {reason}\n  write tags with `@` and combine them with \
-         `and`, `or`, `not` and parentheses, e.g. --tags '@source:004.failure.Q6 and not @slow'"
+         `and`, `or`, `not` and parentheses, e.g. --tags '@source:004.data-flow.Q6 and not @slow'"
     )]
     TagExpression { expr: String, reason: String },
 

@@ -1,6 +1,6 @@
 //! Exit codes of `mailconform`, and the mapping from results and errors to them.
 //!
-//! This module is the only place the numbers appear; `/work/shared/conventions.md` is the
+//! This module is the only place the numbers appear; `docs/conventions.md` states the
 //! contract CI gates and outside tools rely on.
 
 use crate::error::CliError;

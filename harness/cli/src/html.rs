@@ -29,7 +29,7 @@ fn escape(s: &str) -> String {
     out
 }
 
-/// `@source:004.failure.Q6` → `004`.
+/// `@source:004.data-flow.Q6` → `004`.
 fn source_document(tags: &[String]) -> Option<String> {
     tags.iter().find_map(|t| t.strip_prefix("@source:")).map(|s| s.split('.').next().unwrap_or(s).to_string())
 }
@@ -186,8 +186,11 @@ mod tests {
             virtual_time: Duration::from_secs(180),
             wall_time: Duration::from_millis(5),
         };
-        let page =
-            render(&result, &[listed(3, &["@source:004.failure.Q6"]), listed(9, &["@source:001.x", "@known-limitation"])], &["junit.xml"]);
+        let page = render(
+            &result,
+            &[listed(3, &["@source:004.data-flow.Q6"]), listed(9, &["@source:001.x", "@known-limitation"])],
+            &["junit.xml"],
+        );
         assert!(page.contains("<td>004</td><td class=\"passed\">1</td><td class=\"failed\">0</td>"), "{page}");
         assert!(page.contains("<td>001</td><td class=\"passed\">0</td><td class=\"failed\">1</td>"), "{page}");
         assert!(page.contains("a &lt;b&gt; &amp; c") && !page.contains("a <b>"), "{page}");

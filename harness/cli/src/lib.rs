@@ -4,14 +4,18 @@
 //! [`run_suite`] is the library entry used by `bench` and by tests; [`main_with`] is the whole
 //! command line behind the binary.
 
+#![forbid(unsafe_code)]
+
 pub mod bench;
 pub mod cli;
+mod cucumber_json;
 pub mod eas_bench;
 pub mod error;
 pub mod exit;
 pub mod features;
 pub mod filter;
 pub mod html;
+mod junit;
 pub mod list;
 pub mod push_bench;
 pub mod report;
@@ -20,6 +24,7 @@ pub mod roles;
 pub mod run;
 pub mod seg_bench;
 pub mod serve;
+pub mod steps;
 pub mod summary;
 pub mod tls_bench;
 pub mod tls_probe;
@@ -29,6 +34,20 @@ pub use error::CliError;
 pub use run::{run_suite, Console, RunOptions, RunResult, ScenarioResult};
 pub use summary::{Counts, Outcome};
 
+/// The command line with what only the running build knows: the roles `serve` accepts, read
+/// from the deployment's one list of roles ([`mailconform_fakes::role`]).
+pub fn command() -> clap::Command {
+    use clap::CommandFactory as _;
+    Cli::command().mut_subcommand("serve", |c| c.after_help(format!("Roles:\n{}", roles::help())))
+}
+
+/// Parses the process's arguments against [`command`]; exits with clap's usage error on bad input.
+pub fn parse_args() -> Cli {
+    use clap::FromArgMatches as _;
+    let matches = command().get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
 /// Runs a parsed command line; returns the process exit code. Errors are printed to stderr.
 pub fn main_with(cli: &Cli) -> u8 {
     let result = match &cli.command {
@@ -37,6 +56,7 @@ pub fn main_with(cli: &Cli) -> u8 {
         cli::Command::Bench(args) => bench::bench(args),
         cli::Command::Serve(args) => serve::serve(args).map(|()| exit::PASSED),
         cli::Command::TlsProbe(args) => tls_probe::tls_probe(args),
+        cli::Command::Steps(args) => steps::steps(args),
     };
     result.unwrap_or_else(|e| {
         eprintln!("mailconform: {e}");

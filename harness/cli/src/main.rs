@@ -1,4 +1,3 @@
-use clap::Parser as _;
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
@@ -12,11 +11,13 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// returning pages only to fault them in (zeroed) again cost a fifth of a busy run.
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
+// The one unsafe call of the workspace: mimalloc's option setter, before any thread exists.
+#[allow(unsafe_code)]
 fn main() -> ExitCode {
     // SAFETY: sets a process-wide allocator option before any thread is started.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
-    let cli = mailconform::Cli::parse();
+    let cli = mailconform::parse_args();
     ExitCode::from(mailconform::main_with(&cli))
 }

@@ -62,13 +62,13 @@ pub fn measure(devices: usize, rounds: usize, seed: u64) -> Result<PushThroughpu
     }
     let roles = Roles::new(&sim);
     let cert = deployment::provider_certificate(&sim, defaults::APP_ID, Duration::from_secs(86_400)).map_err(|e| e.to_string())?;
-    let listener = roles.listener(Region::Americas)?;
+    let listener = roles.listener(Region::Americas).map_err(|e| e.to_string())?;
     sim.block_on(listener.upload_certificate(defaults::APP_ID, Region::Americas, &cert.cert_pem, &cert.key_pem))
         .map_err(|e| e.to_string())?;
-    let phones: Vec<_> = users.iter().map(|u| roles.device(u)).collect::<Result<_, _>>()?;
+    let phones: Vec<_> = users.iter().map(|u| roles.device(u)).collect::<Result<_, _>>().map_err(|e| e.to_string())?;
     sim.block_on(futures::future::try_join_all(phones.iter().map(|p| p.launch(true)))).map_err(|e| e.to_string())?;
     sim.settle();
-    let exchange = roles.exchange()?;
+    let exchange = roles.exchange().map_err(|e| e.to_string())?;
     let emails: Vec<String> = users.iter().map(|u| format!("{u}@{}", defaults::DOMAIN)).collect();
     // One untimed round opens the connections every later round reuses.
     sim.block_on(exchange.deliver_bulk(&emails, "warm-up")).map_err(|e| e.to_string())?;

@@ -7,7 +7,14 @@ use std::path::Path;
 
 /// Names of the roles this build can serve.
 pub fn available() -> Vec<String> {
-    serve::ROLES.iter().map(|r| r.to_string()).chain(["all".to_string()]).collect()
+    mailconform_fakes::role::selectable().into_iter().map(|s| s.name).collect()
+}
+
+/// The roles `serve` accepts with one line each, for `serve --help`.
+pub fn help() -> String {
+    let list = mailconform_fakes::role::selectable();
+    let width = list.iter().map(|s| s.name.len()).max().unwrap_or(0);
+    list.iter().map(|s| format!("  {:<width$}  {}", s.name, s.summary)).collect::<Vec<_>>().join("\n")
 }
 
 /// Starts `roles` listening on `bind`, keeping the run's CA and state in `state_dir`, and
@@ -19,7 +26,10 @@ pub fn start(roles: &[String], bind: IpAddr, state_dir: &Path, options: &serve::
     }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| CliError::RoleStart(e.to_string()))?;
     runtime.block_on(async {
-        let world = serve::start_with(roles, bind, state_dir, options).await.map_err(|e| CliError::RoleStart(e.to_string()))?;
+        let world = serve::start_with(roles, bind, state_dir, options).await.map_err(|e| match e {
+            serve::ServeError::UnknownRole(u) => CliError::UnknownRole { role: u.name, available: u.known },
+            other => CliError::RoleStart(other.to_string()),
+        })?;
         println!("state directory: {}", state_dir.display());
         if let Some(v) = options.tls_versions {
             println!("exchange and traveler accept exactly: {v}");

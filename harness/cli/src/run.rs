@@ -5,6 +5,7 @@
 //! so scenarios never see each other's clocks, whatever the concurrency.
 
 use crate::cli::{RunArgs, Selection};
+use crate::cucumber_json;
 use crate::error::CliError;
 use crate::exit;
 use crate::features::{self, FeatureFiles};
@@ -15,7 +16,7 @@ use cucumber::writer::{self, Coloring, Verbosity};
 use cucumber::{World as _, WriterExt as _};
 use futures::FutureExt as _;
 use mailconform_scenarios::world::scenario_seed;
-use mailconform_scenarios::{set_run_seed, MailWorld};
+use mailconform_scenarios::MailWorld;
 use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::panic::{self, AssertUnwindSafe};
@@ -134,7 +135,6 @@ pub fn run_suite(opts: &RunOptions) -> Result<RunResult, CliError> {
     let files = features::discover(&opts.features)?;
     let reports = opts.report_dir.as_deref().map(report::create).transpose()?;
 
-    set_run_seed(opts.seed);
     let tally = SharedTally::default();
     let times = VirtualTimes::default();
     let (junit, json) = (Buffer::default(), Buffer::default());
@@ -146,14 +146,14 @@ pub fn run_suite(opts: &RunOptions) -> Result<RunResult, CliError> {
             writer::Basic::raw(std::io::stdout(), Coloring::Auto, Verbosity::Default)
                 .summarized()
                 .tee::<MailWorld, _>(writer::JUnit::<MailWorld, _>::for_tee(junit.clone(), 0))
-                .tee::<MailWorld, _>(writer::Json::for_tee(json.clone()))
+                .tee::<MailWorld, _>(cucumber_json::for_tee(json.clone()))
                 .tee::<MailWorld, _>(tally.counter())
                 .normalized::<MailWorld>(),
             ctx,
         ),
         (Console::Quiet, true) => execute(
             writer::JUnit::<MailWorld, _>::for_tee(junit.clone(), 0)
-                .tee::<MailWorld, _>(writer::Json::for_tee(json.clone()))
+                .tee::<MailWorld, _>(cucumber_json::for_tee(json.clone()))
                 .tee::<MailWorld, _>(tally.counter())
                 .normalized::<MailWorld>(),
             ctx,
@@ -169,7 +169,8 @@ pub fn run_suite(opts: &RunOptions) -> Result<RunResult, CliError> {
     }
 
     if let Some(paths) = &reports {
-        report::write(&paths.junit, &junit.contents())?;
+        let junit = crate::junit::with_classnames(&junit.contents()).map_err(|e| CliError::Harness(e.to_string()))?;
+        report::write(&paths.junit, &junit)?;
         report::write(&paths.cucumber_json, &json.contents())?;
         report::write_tls_matrix(&paths.dir)?;
     }

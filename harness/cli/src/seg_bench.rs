@@ -73,8 +73,8 @@ pub fn measure(seed: u64) -> Result<SegFigures, String> {
     deployment::add_kdc(&mut sim, kdc).map_err(|e| e.to_string())?;
     let mut seg = deployment::default_seg_config("2.12.0", defaults::EXCHANGE_HOST);
     seg.enable_boxer_ens_ews_proxy = true;
-    deployment::add_seg(&mut sim, defaults::ws1_roles::SEG, seg).map_err(|e| e.to_string())?;
-    let uem = Roles::new(&sim).uem()?;
+    deployment::add_seg(&mut sim, mailconform_fakes::role::SEG, seg).map_err(|e| e.to_string())?;
+    let uem = Roles::new(&sim).uem().map_err(|e| e.to_string())?;
     sim.block_on(uem.set_state(DEVICE, "alice@example.test", ComplianceState::Compliant)).map_err(|e| e.to_string())?;
 
     let basic = {

@@ -1,4 +1,4 @@
-//! The `mailconform` binary: exit codes, closing line, reports, listing.
+//! The `mailconform` binary: exit codes, closing line, reports, listing, the step catalogue.
 
 mod common;
 
@@ -23,14 +23,18 @@ fn passing_fixture_exits_0_and_writes_reports() {
         match reader.read_event().expect("junit.xml is well-formed XML") {
             quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e) if e.name().as_ref() == b"testcase" => {
                 let name = e.try_get_attribute("name").unwrap().expect("testcase has a name");
-                testcases.push(String::from_utf8_lossy(&name.value).into_owned());
+                let class = e.try_get_attribute("classname").unwrap().expect("testcase has a classname");
+                testcases.push((String::from_utf8_lossy(&class.value).into_owned(), String::from_utf8_lossy(&name.value).into_owned()));
             }
             quick_xml::events::Event::Eof => break,
             _ => {}
         }
     }
     assert_eq!(testcases.len(), 1, "{junit}");
-    assert!(testcases[0].contains("sixteen minutes pass in virtual time"), "{testcases:?}");
+    let (class, name) = &testcases[0];
+    // The fixture is not under `features/`: its class is its path (as cucumber shortens it), dotted.
+    assert!(class.ends_with("tests.fixtures.passing.clock"), "{testcases:?}");
+    assert_eq!(name, "sixteen minutes pass in virtual time");
 
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(cwd.join("reports/cucumber.json")).expect("cucumber.json written"))
@@ -39,6 +43,7 @@ fn passing_fixture_exits_0_and_writes_reports() {
     assert_eq!(features.len(), 1);
     assert_eq!(features[0]["name"], "Passing clock");
     assert_eq!(features[0]["elements"].as_array().map(Vec::len), Some(1));
+    assert_eq!(features[0]["tags"][0]["name"], "@source:004.failure.Q6", "tags keep their @ as in other Cucumber JSON writers");
 }
 
 #[test]
@@ -199,4 +204,58 @@ fn bench_prints_table_and_summary() {
     assert!(run.stdout.contains("17m 0s per run"), "{}", run.stdout);
     assert_eq!(run.last_line(), "2 passed, 0 failed");
     assert!(!run.stdout.contains("Feature:"), "bench prints no Cucumber output");
+}
+
+/// The repository's own features.
+fn repo_features() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../features")
+}
+
+#[test]
+fn steps_lists_phrases_with_their_words_and_an_example() {
+    let cwd = scratch("steps");
+    let run = mailconform(&cwd, &["steps", path(&repo_features())]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let block: Vec<&str> = run
+        .stdout
+        .split("\n\n")
+        .find(|b| b.starts_with("Given {user} has Secure Mail for {platform} with the Exchange Server policy {string}\n"))
+        .expect("the step is listed")
+        .lines()
+        .collect();
+    assert!(block[1].starts_with("    ") && block[1].len() > 20, "a description follows the phrase: {block:?}");
+    assert!(block.iter().any(|l| l.contains("{platform}") && l.ends_with("iOS or Android")), "{block:?}");
+    assert!(block.iter().any(|l| l.contains("{user}") && l.contains("alice, bob")), "{block:?}");
+    assert!(block.iter().any(|l| l.trim_start().starts_with("e.g. ") && l.contains("features/activesync/")), "{block:?}");
+    assert!(run.last_line().ends_with("used by no scenario"), "{}", run.last_line());
+}
+
+#[test]
+fn steps_names_the_scenario_that_uses_a_step_and_flags_the_others() {
+    let cwd = scratch("stepsfix");
+    let run = mailconform(&cwd, &["steps", "--format", "json", path(&fixture("passing"))]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let steps: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON array");
+    let steps = steps.as_array().expect("array");
+    assert!(steps.len() > 150, "{} steps", steps.len());
+    for s in steps {
+        assert!(s["description"].as_str().is_some_and(|d| !d.is_empty()), "no description: {s}");
+        assert!(["Given", "When", "Then"].contains(&s["keyword"].as_str().unwrap_or_default()), "{s}");
+    }
+    let minutes = steps.iter().find(|s| s["phrase"] == "{int} minute(s) pass(es)").expect("listed");
+    assert_eq!(minutes["uses"], 1);
+    assert!(minutes["example"]["file"].as_str().is_some_and(|f| f.ends_with("passing/clock.feature")), "{minutes}");
+    assert_eq!((&minutes["example"]["line"], &minutes["example"]["scenario"]), (&3.into(), &"sixteen minutes pass in virtual time".into()));
+    let region = steps.iter().find(|s| s["phrase"] == "the {region} listener becomes unreachable").expect("listed");
+    assert_eq!((&region["uses"], &region["example"]), (&0.into(), &serde_json::Value::Null), "no scenario of the fixture uses it");
+    let words: Vec<&str> = region["parameters"][0]["words"].as_array().expect("words").iter().filter_map(|w| w.as_str()).collect();
+    assert_eq!(words, ["Americas", "EMEA", "APAC", "us-east-1", "eu-west-1", "ap-southeast-1"]);
+}
+
+#[test]
+fn steps_with_a_missing_feature_path_exits_2() {
+    let cwd = scratch("stepsmissing");
+    let run = mailconform(&cwd, &["steps", "no/such/features"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("does not exist"), "{}", run.stderr);
 }

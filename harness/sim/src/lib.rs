@@ -7,9 +7,12 @@
 //! [`Dialer`] to reach other hosts, a [`Clock`] to read the time, and they answer HTTP
 //! through a [`Handler`].
 
+#![forbid(unsafe_code)]
+
 pub mod clock;
 pub mod error;
 pub mod fault;
+pub mod host;
 pub mod http;
 pub mod net;
 pub mod pki;
@@ -22,6 +25,7 @@ pub mod topology;
 pub use clock::Clock;
 pub use error::SimError;
 pub use fault::{Fault, FaultGate};
+pub use host::{Hosting, Placement, TlsTermination};
 pub use http::client::{ClientIdentity, HttpClient, RequestOptions};
 pub use http::server::{serve_connection, ConnInfo, Handler, HandlerFuture, SharedHandler};
 pub use http::{Request, Response};

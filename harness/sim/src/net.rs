@@ -89,13 +89,10 @@ impl SimNet {
         };
         let acceptor = self.acceptors.lock().expect("net poisoned").get(&(host.to_ascii_lowercase(), port)).cloned();
         if bypass_faults {
+            // The management network skips the connection-level faults below; the host's own
+            // gate stays, so that `/_mailconform/fault` on it faults the host (the server exempts
+            // control paths from faults itself).
             let (client, server_end) = tokio::io::duplex(PIPE_BUFFER);
-            let server = Arc::new(HostServer {
-                name: server.name.clone(),
-                handler: server.handler.clone(),
-                tls: server.tls.clone(),
-                gate: FaultGate::default(),
-            });
             tokio::spawn(serve_accepted(server_end, server, acceptor));
             return Ok(Box::new(client));
         }

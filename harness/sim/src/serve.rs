@@ -4,12 +4,13 @@
 use crate::clock::Clock;
 use crate::error::SimError;
 use crate::fault::FaultGate;
+use crate::host::{Hosting, Placement, TlsTermination};
 use crate::http::client::HttpClient;
-use crate::http::server::{serve_connection, Handler, HostServer};
+use crate::http::server::{serve_connection, HostServer};
 use crate::net::{serve_accepted, StreamAcceptor, TcpDialer};
 use crate::pki::Pki;
 use crate::rng::SeededRng;
-use crate::tls::{self, ClientAuth};
+use crate::tls;
 use crate::topology::{Endpoint, Topology};
 use crate::FakeEnv;
 use std::net::{IpAddr, SocketAddr};
@@ -23,91 +24,103 @@ pub struct RealWorld {
     pub pki: Pki,
     pub rng: SeededRng,
     pub topology: Mutex<Topology>,
+    /// The address every role listens on (each on an ephemeral port).
+    pub bind: IpAddr,
 }
 
 impl RealWorld {
-    /// Must be called inside a tokio runtime with the real clock.
-    pub fn new(seed: u64) -> Result<Self, SimError> {
+    /// Must be called inside a tokio runtime with the real clock. Roles listen on `bind`.
+    pub fn new(seed: u64, bind: IpAddr) -> Result<Self, SimError> {
         let clock = Clock::real();
         let pki = Pki::new(clock.offset_date_time())?;
-        Ok(RealWorld { dialer: Arc::new(TcpDialer::default()), clock, pki, rng: SeededRng::new(seed), topology: Mutex::default() })
+        Ok(RealWorld { dialer: Arc::new(TcpDialer::default()), clock, pki, rng: SeededRng::new(seed), topology: Mutex::default(), bind })
     }
 
     pub fn client(&self) -> HttpClient {
         HttpClient::new(self.dialer.clone(), tls::roots(&[self.pki.ca.cert_der().clone()]), self.clock.clone())
     }
 
-    pub fn env(&self, label: &str) -> FakeEnv {
-        FakeEnv { http: self.client(), clock: self.clock.clone(), rng: self.rng.fork(label) }
-    }
-
-    /// Serve `handler` as `host` on an ephemeral port of `bind` with TLS, and pin the host name
-    /// (port 443) to it so other served fakes reach it by name.
-    pub async fn bind(
-        &self,
-        role: &str,
-        host: &str,
-        handler: Arc<dyn Handler>,
-        client_auth: ClientAuth,
-        bind: IpAddr,
-    ) -> Result<(Endpoint, SocketAddr, FaultGate), SimError> {
-        let leaf = self.pki.ca.server_leaf(&[host, "localhost", "127.0.0.1", &bind.to_string()], self.clock.offset_date_time())?;
-        let cfg = tls::server_config(&leaf, client_auth, &self.clock, &[b"h2", b"http/1.1"])?;
-        let gate = FaultGate::default();
-        let server = Arc::new(HostServer { name: host.to_string(), handler, tls: Some(cfg), gate: gate.clone() });
-        let listener = tokio::net::TcpListener::bind((bind, 0)).await?;
+    /// A listener on an ephemeral port of [`Self::bind`], pinned as `host:port` so other served
+    /// fakes reach it by name. Synchronous, so that [`Hosting::put`] is the same call here and
+    /// in a simulation; needs to run inside the runtime.
+    fn listen(&self, host: &str, port: u16) -> Result<(tokio::net::TcpListener, SocketAddr), SimError> {
+        let std_listener = std::net::TcpListener::bind((self.bind, 0))?;
+        std_listener.set_nonblocking(true)?;
+        let listener = tokio::net::TcpListener::from_std(std_listener)?;
         let addr = listener.local_addr()?;
-        self.dialer.pin(host, 443, addr);
-        tokio::spawn(accept_loop(listener, server));
-        let base_url = format!("https://{addr}");
-        let e = Endpoint {
-            role: role.to_string(),
-            host: host.to_string(),
-            control_url: format!("{base_url}{}", crate::CONTROL_PREFIX),
-            base_url,
-        };
-        self.topology.lock().expect("topology poisoned").insert(e.clone());
-        Ok((e, addr, gate))
+        self.dialer.pin(host, port, addr);
+        Ok((listener, addr))
     }
 }
 
-impl RealWorld {
-    /// Like [`Self::bind`], with TLS from `acceptor` (another stack, see
-    /// [`crate::net::StreamAcceptor`]) instead of rustls.
-    pub async fn bind_with_acceptor(
-        &self,
-        role: &str,
-        host: &str,
-        handler: Arc<dyn Handler>,
-        acceptor: Arc<dyn StreamAcceptor>,
-        bind: IpAddr,
-    ) -> Result<(Endpoint, SocketAddr, FaultGate), SimError> {
+impl Hosting for RealWorld {
+    fn env(&self, label: &str) -> FakeEnv {
+        FakeEnv { http: self.client(), clock: self.clock.clone(), rng: self.rng.fork(label) }
+    }
+
+    fn pki(&self) -> &Pki {
+        &self.pki
+    }
+
+    fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    fn control_http(&self) -> HttpClient {
+        self.client()
+    }
+
+    fn enter(&self) -> Option<tokio::runtime::EnterGuard<'_>> {
+        None
+    }
+
+    /// Serves the role on an ephemeral port of [`RealWorld::bind`] with TLS (and plain HTTP on
+    /// another port when asked), pinning its host name to it.
+    fn put(&mut self, p: Placement) -> Result<(Endpoint, FaultGate), SimError> {
         let gate = FaultGate::default();
-        let server = Arc::new(HostServer { name: host.to_string(), handler, tls: None, gate: gate.clone() });
-        let listener = tokio::net::TcpListener::bind((bind, 0)).await?;
-        let addr = listener.local_addr()?;
-        self.dialer.pin(host, 443, addr);
-        tokio::spawn(accept_loop_with(listener, server, acceptor));
+        let host = p.host.as_str();
+        let (listener, addr) = self.listen(host, 443)?;
+        match p.tls {
+            TlsTermination::Rustls { client_auth, leaf, alpn } => {
+                let leaf = match leaf {
+                    Some(l) => l,
+                    None => {
+                        self.pki.ca.server_leaf(&[host, "localhost", "127.0.0.1", &self.bind.to_string()], self.clock.offset_date_time())?
+                    }
+                };
+                let alpn: Vec<&[u8]> = alpn.iter().map(Vec::as_slice).collect();
+                let cfg = tls::server_config(&leaf, client_auth, &self.clock, &alpn)?;
+                let server =
+                    Arc::new(HostServer { name: host.to_string(), handler: p.handler.clone(), tls: Some(cfg), gate: gate.clone() });
+                tokio::spawn(accept_loop(listener, server));
+            }
+            TlsTermination::Acceptor(acceptor) => {
+                let server = Arc::new(HostServer { name: host.to_string(), handler: p.handler.clone(), tls: None, gate: gate.clone() });
+                tokio::spawn(accept_loop_with(listener, server, acceptor));
+            }
+        }
+        let plain_url = if p.plain_http {
+            let (listener, plain) = self.listen(host, 80)?;
+            let server = Arc::new(HostServer { name: host.to_string(), handler: p.handler, tls: None, gate: gate.clone() });
+            tokio::spawn(accept_loop(listener, server));
+            Some(format!("http://{plain}"))
+        } else {
+            None
+        };
         let base_url = format!("https://{addr}");
         let e = Endpoint {
-            role: role.to_string(),
+            role: p.role,
             host: host.to_string(),
             control_url: format!("{base_url}{}", crate::CONTROL_PREFIX),
             base_url,
+            plain_url,
         };
         self.topology.lock().expect("topology poisoned").insert(e.clone());
-        Ok((e, addr, gate))
+        Ok((e, gate))
     }
 
-    /// Serve `handler` in plain HTTP (no TLS) on an ephemeral port, pinned as `host:80`, for
-    /// the servers that also answer on port 80.
-    pub async fn bind_plain(&self, host: &str, handler: Arc<dyn Handler>, bind: IpAddr) -> Result<SocketAddr, SimError> {
-        let server = Arc::new(HostServer { name: host.to_string(), handler, tls: None, gate: FaultGate::default() });
-        let listener = tokio::net::TcpListener::bind((bind, 0)).await?;
-        let addr = listener.local_addr()?;
-        self.dialer.pin(host, 80, addr);
-        tokio::spawn(accept_loop(listener, server));
-        Ok(addr)
+    fn topology_entry(&self, role: &str) -> Option<Endpoint> {
+        self.topology.lock().expect("topology poisoned").get(role).cloned()
     }
 }
 

@@ -9,6 +9,7 @@
 use crate::clock::Clock;
 use crate::error::SimError;
 use crate::fault::FaultGate;
+use crate::host::{Hosting, Placement, TlsTermination, DEFAULT_ALPN};
 use crate::http::client::HttpClient;
 use crate::http::server::{Handler, HostServer};
 use crate::net::SimNet;
@@ -16,6 +17,7 @@ use crate::pki::{Credential, Pki};
 use crate::rng::SeededRng;
 use crate::tls::{self, ClientAuth};
 use crate::topology::{Endpoint, Topology};
+use crate::FakeEnv;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -115,8 +117,9 @@ impl Simulation {
         client_auth: ClientAuth,
         plain_http: bool,
     ) -> Result<FaultGate, SimError> {
-        let leaf = self.leaf(host)?;
-        self.add_host_with_leaf(role, host, handler, &leaf, client_auth, plain_http)
+        let placement =
+            Placement { role: role.to_string(), host: host.to_string(), handler, tls: TlsTermination::rustls(client_auth), plain_http };
+        self.put(placement).map(|(_, gate)| gate)
     }
 
     /// A host serving a certificate of its own rather than one of the run's CA (a server
@@ -130,16 +133,9 @@ impl Simulation {
         client_auth: ClientAuth,
         plain_http: bool,
     ) -> Result<FaultGate, SimError> {
-        let gate = FaultGate::default();
-        let leaf = leaf.clone();
-        let cfg = tls::server_config(&leaf, client_auth, &self.clock, &[b"h2", b"http/1.1"])?;
-        let tls_server = Arc::new(HostServer { name: host.to_string(), handler: handler.clone(), tls: Some(cfg), gate: gate.clone() });
-        self.net.bind(host, 443, tls_server);
-        if plain_http {
-            self.net.bind(host, 80, Arc::new(HostServer { name: host.to_string(), handler, tls: None, gate: gate.clone() }));
-        }
-        self.register(role, host);
-        Ok(gate)
+        let tls = TlsTermination::Rustls { client_auth, leaf: Some(leaf.clone()), alpn: DEFAULT_ALPN.iter().map(|p| p.to_vec()).collect() };
+        let placement = Placement { role: role.to_string(), host: host.to_string(), handler, tls, plain_http };
+        self.put(placement).map(|(_, gate)| gate)
     }
 
     /// Move `host`'s port 443 to another TLS stack (see [`crate::net::StreamAcceptor`]); the
@@ -153,14 +149,64 @@ impl Simulation {
         self.net.bind_with_acceptor(host, 443, server, acceptor);
         Ok(())
     }
+}
 
-    fn register(&mut self, role: &str, host: &str) {
-        self.topology.insert(Endpoint {
-            role: role.to_string(),
+impl Hosting for Simulation {
+    fn env(&self, label: &str) -> FakeEnv {
+        FakeEnv { http: self.client(), clock: self.clock.clone(), rng: self.rng.fork(label) }
+    }
+
+    fn pki(&self) -> &Pki {
+        &self.pki
+    }
+
+    fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    fn control_http(&self) -> HttpClient {
+        self.control_client()
+    }
+
+    fn enter(&self) -> Option<tokio::runtime::EnterGuard<'_>> {
+        Some(self.runtime.enter())
+    }
+
+    fn put(&mut self, p: Placement) -> Result<(Endpoint, FaultGate), SimError> {
+        let gate = FaultGate::default();
+        let host = p.host.as_str();
+        match p.tls {
+            TlsTermination::Rustls { client_auth, leaf, alpn } => {
+                let leaf = match leaf {
+                    Some(l) => l,
+                    None => self.leaf(host)?,
+                };
+                let alpn: Vec<&[u8]> = alpn.iter().map(Vec::as_slice).collect();
+                let cfg = tls::server_config(&leaf, client_auth, &self.clock, &alpn)?;
+                let server = HostServer { name: host.to_string(), handler: p.handler.clone(), tls: Some(cfg), gate: gate.clone() };
+                self.net.bind(host, 443, Arc::new(server));
+            }
+            TlsTermination::Acceptor(acceptor) => {
+                let server = HostServer { name: host.to_string(), handler: p.handler.clone(), tls: None, gate: gate.clone() };
+                self.net.bind_with_acceptor(host, 443, Arc::new(server), acceptor);
+            }
+        }
+        if p.plain_http {
+            self.net.bind(host, 80, Arc::new(HostServer { name: host.to_string(), handler: p.handler, tls: None, gate: gate.clone() }));
+        }
+        let endpoint = Endpoint {
+            role: p.role,
             host: host.to_string(),
             base_url: format!("https://{host}"),
             control_url: format!("https://{host}{}", crate::CONTROL_PREFIX),
-        });
+            plain_url: p.plain_http.then(|| format!("http://{host}")),
+        };
+        self.topology.insert(endpoint.clone());
+        Ok((endpoint, gate))
+    }
+
+    fn topology_entry(&self, role: &str) -> Option<Endpoint> {
+        self.topology.get(role).cloned()
     }
 }
 

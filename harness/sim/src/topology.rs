@@ -15,6 +15,9 @@ pub struct Endpoint {
     pub base_url: String,
     /// Where its control API is served.
     pub control_url: String,
+    /// Where the role also answers plain HTTP (port 80), for the servers that do (Traveler).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plain_url: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -31,9 +34,16 @@ impl Topology {
         self.roles.get(role)
     }
 
-    pub fn require(&self, role: &str) -> Result<&Endpoint, String> {
-        self.get(role).ok_or_else(|| {
-            format!("no role `{role}` in the topology; known roles: {}", self.roles.keys().cloned().collect::<Vec<_>>().join(", "))
-        })
+    /// The endpoint of `role`, or an error naming the roles there are.
+    pub fn require(&self, role: &str) -> Result<&Endpoint, NoSuchRole> {
+        self.get(role).ok_or_else(|| NoSuchRole { role: role.to_string(), known: self.roles.keys().cloned().collect() })
     }
+}
+
+/// A role the topology does not have.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("no role `{role}` in the topology; known roles: {}", known.join(", "))]
+pub struct NoSuchRole {
+    pub role: String,
+    pub known: Vec<String>,
 }

@@ -2,51 +2,59 @@
 //! policy, driven and observed through the device's control API.
 
 use super::device::{phone, state};
+use crate::params::{CompanionApp, EasVersion, Platform, User};
+use crate::world::observation::Observation;
 use crate::MailWorld;
 use cucumber::{given, then, when};
-use mailconform_fakes::securemail::companion::{Companion, CompanionPolicy};
-use mailconform_fakes::securemail::eas::Platform;
+use mailconform_fakes::securemail::companion::CompanionPolicy;
 
-#[given(expr = "{word} has Secure Mail for {word} with the Exchange Server policy {string}")]
-fn has_secure_mail(w: &mut MailWorld, user: String, platform: String, policy: String) {
-    let p = Platform::parse(&platform).unwrap_or_else(|| panic!("unknown platform {platform:?}: use iOS or Android"));
+/// The user's phone has Secure Mail for ActiveSync, pointed at a server by the MDX "Secure Mail Exchange Server" policy.
+#[given(expr = "{user} has Secure Mail for {platform} with the Exchange Server policy {string}")]
+fn has_secure_mail(w: &mut MailWorld, user: User, platform: Platform, policy: String) {
+    let p = *platform;
     let cfg = w.device_plan(&user);
     cfg.platform = p;
     cfg.exchange_server = policy;
 }
 
-#[given(expr = "{word}'s Secure Mail logs in as {string}")]
-fn logs_in_as(w: &mut MailWorld, user: String, login: String) {
+/// Secure Mail signs in to ActiveSync with this login instead of the user's address.
+#[given(expr = "{user}'s Secure Mail logs in as {string}")]
+fn logs_in_as(w: &mut MailWorld, user: User, login: String) {
     w.device_plan(&user).eas_login = Some(login);
 }
 
-#[when(expr = "{word}'s Secure Mail connects over ActiveSync")]
-fn connects(w: &mut MailWorld, user: String) {
+/// Secure Mail sets up its ActiveSync account: provisioning, folder sync and first sync.
+#[when(expr = "{user}'s Secure Mail connects over ActiveSync")]
+fn connects(w: &mut MailWorld, user: User) {
     let d = phone(w, &user);
     w.run(d.eas_connect()).expect("device control API answers");
 }
 
-#[given(expr = "{word}'s Secure Mail has synced over ActiveSync")]
-fn has_synced(w: &mut MailWorld, user: String) {
+/// Secure Mail has set up its ActiveSync account and synced successfully.
+#[given(expr = "{user}'s Secure Mail has synced over ActiveSync")]
+fn has_synced(w: &mut MailWorld, user: User) {
     let d = phone(w, &user);
     let s = w.run(d.eas_connect()).expect("device control API answers");
     assert!(s.eas.synced, "{user}'s Secure Mail did not sync: {:?}", s.eas.error);
 }
 
-#[when(expr = "{word}'s Secure Mail syncs over ActiveSync")]
-fn syncs(w: &mut MailWorld, user: String) {
+/// Secure Mail syncs its folders over ActiveSync once more.
+#[when(expr = "{user}'s Secure Mail syncs over ActiveSync")]
+fn syncs(w: &mut MailWorld, user: User) {
     let d = phone(w, &user);
     w.run(d.eas_sync()).expect("device control API answers");
 }
 
-#[then(expr = "{word}'s Secure Mail syncs its Inbox, Calendar and Contacts")]
-fn synced(w: &mut MailWorld, user: String) {
+/// Secure Mail's ActiveSync account synced without an error.
+#[then(expr = "{user}'s Secure Mail syncs its Inbox, Calendar and Contacts")]
+fn synced(w: &mut MailWorld, user: User) {
     let s = state(w, &user);
     assert!(s.eas.synced && s.eas.error.is_none(), "{user}'s Secure Mail at {}: {:?}", s.eas.endpoint, s.eas.error);
 }
 
-#[then(expr = "{word}'s Secure Mail cannot sync because {string}")]
-fn cannot_sync(w: &mut MailWorld, user: String, because: String) {
+/// Secure Mail did not sync, with an error that mentions this text.
+#[then(expr = "{user}'s Secure Mail cannot sync because {string}")]
+fn cannot_sync(w: &mut MailWorld, user: User, because: String) {
     let s = state(w, &user);
     let error = s.eas.error.clone().unwrap_or_default();
     assert!(
@@ -57,8 +65,9 @@ fn cannot_sync(w: &mut MailWorld, user: String, because: String) {
     );
 }
 
-#[then(expr = "{word}'s Secure Mail shows {string} in its Inbox after one Ping")]
-fn shows_after_ping(w: &mut MailWorld, user: String, subject: String) {
+/// One ActiveSync Ping brings the message with this subject into Secure Mail's Inbox.
+#[then(expr = "{user}'s Secure Mail shows {string} in its Inbox after one Ping")]
+fn shows_after_ping(w: &mut MailWorld, user: User, subject: String) {
     let d = phone(w, &user);
     let before = w.run(d.state()).expect("device control API answers");
     assert!(!before.eas.inbox.contains(&subject), "{subject:?} was already on the device before the Ping");
@@ -67,77 +76,88 @@ fn shows_after_ping(w: &mut MailWorld, user: String, subject: String) {
     assert!(s.eas.inbox.contains(&subject), "after one Ping the Inbox shows {:?} ({:?})", s.eas.inbox, s.eas.error);
 }
 
-#[then(expr = "{word}'s Secure Mail received no EAS device policy from the server")]
-fn no_policy(w: &mut MailWorld, user: String) {
+/// The server sent Secure Mail no ActiveSync device policy.
+#[then(expr = "{user}'s Secure Mail received no EAS device policy from the server")]
+fn no_policy(w: &mut MailWorld, user: User) {
     let s = state(w, &user);
     assert!(s.eas.policy.is_none(), "policy {:?}", s.eas.policy);
 }
 
-#[then(expr = "{word}'s Secure Mail received an EAS device policy requiring a device password of at least {int} characters")]
-fn policy_password(w: &mut MailWorld, user: String, n: u64) {
+/// The device policy Secure Mail received requires a password of at least this length.
+#[then(expr = "{user}'s Secure Mail received an EAS device policy requiring a device password of at least {int} characters")]
+fn policy_password(w: &mut MailWorld, user: User, n: u64) {
     let s = state(w, &user);
     let p = s.eas.policy.clone().unwrap_or_else(|| panic!("{user}'s Secure Mail received no policy"));
     assert_eq!((p["device_password_enabled"].as_bool(), p["min_device_password_length"].as_u64()), (Some(true), Some(n)), "policy {p}");
 }
 
-#[when(expr = "{word} deletes {string} in Secure Mail")]
-fn deletes(w: &mut MailWorld, user: String, subject: String) {
+/// The user deletes the message with this subject in Secure Mail, which syncs the deletion.
+#[when(expr = "{user} deletes {string} in Secure Mail")]
+fn deletes(w: &mut MailWorld, user: User, subject: String) {
     let d = phone(w, &user);
     let s = w.run(d.eas_delete(&subject)).expect("device control API answers");
     assert!(s.error.is_none(), "the delete failed: {:?}", s.error);
 }
 
-#[then(expr = "{word}'s Secure Mail no longer shows {string} in its Inbox")]
-fn no_longer_shows(w: &mut MailWorld, user: String, subject: String) {
+/// Secure Mail's Inbox no longer lists the message with this subject.
+#[then(expr = "{user}'s Secure Mail no longer shows {string} in its Inbox")]
+fn no_longer_shows(w: &mut MailWorld, user: User, subject: String) {
     let s = state(w, &user);
     assert!(!s.eas.inbox.contains(&subject), "the Inbox still shows {subject:?}: {:?}", s.eas.inbox);
 }
 
-#[then(expr = "{word}'s Secure Mail has wiped its data")]
-fn wiped(w: &mut MailWorld, user: String) {
+/// Secure Mail obeyed a remote wipe: its mail is gone.
+#[then(expr = "{user}'s Secure Mail has wiped its data")]
+fn wiped(w: &mut MailWorld, user: User) {
     let s = state(w, &user);
     assert!(s.eas.wiped && s.eas.inbox.is_empty(), "wiped {}, inbox {:?}, error {:?}", s.eas.wiped, s.eas.inbox, s.eas.error);
 }
 
-#[then(expr = "{word}'s Secure Mail negotiated ActiveSync {word}")]
-fn negotiated(w: &mut MailWorld, user: String, version: String) {
+/// Secure Mail and the server agreed on this ActiveSync protocol version.
+#[then(expr = "{user}'s Secure Mail negotiated ActiveSync {eas_version}")]
+fn negotiated(w: &mut MailWorld, user: User, version: EasVersion) {
     let s = state(w, &user);
     assert_eq!(s.eas.version.as_deref(), Some(version.as_str()), "error {:?}", s.eas.error);
 }
 
-#[then(expr = "{word}'s Secure Mail received an EAS device policy from the server")]
-fn some_policy(w: &mut MailWorld, user: String) {
+/// The server sent Secure Mail an ActiveSync device policy.
+#[then(expr = "{user}'s Secure Mail received an EAS device policy from the server")]
+fn some_policy(w: &mut MailWorld, user: User) {
     let s = state(w, &user);
     assert!(s.eas.policy.is_some(), "no policy; error {:?}", s.eas.error);
 }
 
-#[when(expr = "{word} accepts the meeting request {string} in Secure Mail")]
-fn accepts(w: &mut MailWorld, user: String, subject: String) {
+/// The user accepts the meeting request with this subject in Secure Mail.
+#[when(expr = "{user} accepts the meeting request {string} in Secure Mail")]
+fn accepts(w: &mut MailWorld, user: User, subject: String) {
     let d = phone(w, &user);
     let s = w.run(d.eas_meeting_response(&subject, "accept")).expect("device control API answers");
     assert!(s.error.is_none(), "the meeting response failed: {:?}", s.error);
 }
 
-#[when(expr = "{word} sends a message {string} to {word} from Secure Mail")]
-fn sends(w: &mut MailWorld, user: String, subject: String, to: String) {
+/// The user sends a message with this subject to another user from Secure Mail.
+#[when(expr = "{user} sends a message {string} to {user} from Secure Mail")]
+fn sends(w: &mut MailWorld, user: User, subject: String, to: User) {
     let d = phone(w, &user);
-    let s = w.run(d.eas_send(&super::words::email(&to), &subject)).expect("device control API answers");
+    let s = w.run(d.eas_send(&to.email(), &subject)).expect("device control API answers");
     assert!(s.error.is_none(), "sending failed: {:?}", s.error);
 }
 
-#[then(expr = "{word}'s Secure Mail shows {string} in its Calendar")]
-fn shows_in_calendar(w: &mut MailWorld, user: String, subject: String) {
+/// Secure Mail's Calendar lists the event with this subject.
+#[then(expr = "{user}'s Secure Mail shows {string} in its Calendar")]
+fn shows_in_calendar(w: &mut MailWorld, user: User, subject: String) {
     let s = state(w, &user);
     assert!(s.eas.calendar.contains(&subject), "the Calendar shows {:?} ({:?})", s.eas.calendar, s.eas.error);
 }
 
-/// A message arrives while the device's Ping is held: the Ping must return when it arrives,
-/// not when its heartbeat runs out.
-#[when(expr = "a message {string} arrives in {word}'s inbox {int} minutes into a Ping of Secure Mail")]
-fn arrives_during_ping(w: &mut MailWorld, subject: String, user: String, minutes: u64) {
+/// A message arrives this many minutes into a Ping Secure Mail holds open.
+///
+/// The Ping must return when the message arrives, not when its heartbeat runs out.
+#[when(expr = "a message {string} arrives in {user}'s inbox {int} minutes into a Ping of Secure Mail")]
+fn arrives_during_ping(w: &mut MailWorld, subject: String, user: User, minutes: u64) {
     let d = phone(w, &user);
     let ex = w.exchange();
-    let email = super::words::email(&user);
+    let email = user.email();
     let started = w.sim().elapsed();
     let (ping, delivered) = w.run(async {
         let ping = async {
@@ -153,65 +173,69 @@ fn arrives_during_ping(w: &mut MailWorld, subject: String, user: String, minutes
     delivered.expect("Exchange delivers the message");
     let (s, _) = ping;
     let s = s.expect("device control API answers");
-    w.last_body = serde_json::to_string(&s.eas.inbox).unwrap_or_default();
-    w.last_status = Some(((w.sim().elapsed() - started).as_secs() / 60) as u16);
+    let _ = s;
+    let minutes = (w.sim().elapsed() - started).as_secs() / 60;
+    w.observe(Observation::PingReturned { minutes });
 }
 
-#[then(expr = "the Ping returned after {int} minutes with {string} in {word}'s Secure Mail Inbox")]
-fn ping_returned(w: &mut MailWorld, minutes: u16, subject: String, user: String) {
-    assert_eq!(w.last_status, Some(minutes), "minutes until the Ping returned");
+/// The held Ping returned after this many minutes, and the message is in Secure Mail's Inbox.
+#[then(expr = "the Ping returned after {int} minutes with {string} in {user}'s Secure Mail Inbox")]
+fn ping_returned(w: &mut MailWorld, minutes: u64, subject: String, user: User) {
+    assert_eq!(w.observed, Some(Observation::PingReturned { minutes }), "minutes until the Ping returned");
     let s = state(w, &user);
     assert!(s.eas.inbox.contains(&subject), "{user}'s Inbox: {:?}", s.eas.inbox);
 }
 
-#[given(expr = "{word}'s Secure Notes has the Exchange Server policy {string} and the user domain {string}")]
-fn notes_policy(w: &mut MailWorld, user: String, server: String, domain: String) {
+/// Secure Notes is configured with its own Exchange Server and user domain policies.
+#[given(expr = "{user}'s Secure Notes has the Exchange Server policy {string} and the user domain {string}")]
+fn notes_policy(w: &mut MailWorld, user: User, server: String, domain: String) {
     w.device_plan(&user).secure_notes = Some(CompanionPolicy { exchange_server: server, user_domain: domain });
 }
 
-#[when(expr = "{word}'s Secure {word} syncs")]
-fn companion_syncs(w: &mut MailWorld, user: String, app: String) {
+/// The companion app (Secure Notes or Secure Tasks) syncs its folder from Exchange.
+#[when(expr = "{user}'s Secure {companion} syncs")]
+fn companion_syncs(w: &mut MailWorld, user: User, app: CompanionApp) {
     let d = phone(w, &user);
-    w.run(d.companion_sync(&format!("secure {}", app.to_ascii_lowercase()))).expect("device control API answers");
+    w.run(d.companion_sync(&format!("secure {}", app.to_string().to_ascii_lowercase()))).expect("device control API answers");
 }
 
-fn companion_view(w: &mut MailWorld, user: &str, app: &str) -> serde_json::Value {
+fn companion_view(w: &mut MailWorld, user: &str, app: CompanionApp) -> serde_json::Value {
     let s = state(w, user);
-    let key = match app.to_ascii_lowercase().as_str() {
-        "notes" => Companion::SecureNotes,
-        "tasks" => Companion::SecureTasks,
-        other => panic!("no companion app Secure {other}"),
-    };
-    serde_json::to_value(s.companions.get(&key).cloned().unwrap_or_default()).unwrap_or_default()
+    serde_json::to_value(s.companions.get(&app.0).cloned().unwrap_or_default()).unwrap_or_default()
 }
 
-#[then(expr = "{word}'s Secure {word} shows {string}")]
-fn companion_shows(w: &mut MailWorld, user: String, app: String, subject: String) {
-    let v = companion_view(w, &user, &app);
+/// The companion app lists the item with this subject.
+#[then(expr = "{user}'s Secure {companion} shows {string}")]
+fn companion_shows(w: &mut MailWorld, user: User, app: CompanionApp, subject: String) {
+    let v = companion_view(w, &user, app);
     let items: Vec<String> = serde_json::from_value(v["items"].clone()).unwrap_or_default();
     assert!(items.contains(&subject), "Secure {app} shows {items:?} (error {})", v["error"]);
 }
 
-#[then(expr = "{word}'s Secure {word} cannot sign in")]
-fn companion_cannot(w: &mut MailWorld, user: String, app: String) {
-    let v = companion_view(w, &user, &app);
+/// The companion app's sign-in was refused (HTTP 401).
+#[then(expr = "{user}'s Secure {companion} cannot sign in")]
+fn companion_cannot(w: &mut MailWorld, user: User, app: CompanionApp) {
+    let v = companion_view(w, &user, app);
     assert!(v["error"].as_str().is_some_and(|e| e.contains("401")), "Secure {app}: {v}");
 }
 
-#[given(expr = "a note {string} is in {word}'s Exchange mailbox")]
-fn note_in_mailbox(w: &mut MailWorld, subject: String, user: String) {
+/// The user's Exchange mailbox holds a note with this subject.
+#[given(expr = "a note {string} is in {user}'s Exchange mailbox")]
+fn note_in_mailbox(w: &mut MailWorld, subject: String, user: User) {
     let ex = w.exchange();
-    w.run(ex.add_note(&super::words::email(&user), &subject)).expect("Exchange takes the note");
+    w.run(ex.add_note(&user.email(), &subject)).expect("Exchange takes the note");
 }
 
-#[given(expr = "a task {string} is in {word}'s Exchange mailbox")]
-fn task_in_mailbox(w: &mut MailWorld, subject: String, user: String) {
+/// The user's Exchange mailbox holds a task with this subject.
+#[given(expr = "a task {string} is in {user}'s Exchange mailbox")]
+fn task_in_mailbox(w: &mut MailWorld, subject: String, user: User) {
     let ex = w.exchange();
-    w.run(ex.add_task(&super::words::email(&user), &subject)).expect("Exchange takes the task");
+    w.run(ex.add_task(&user.email(), &subject)).expect("Exchange takes the task");
 }
 
-#[then(expr = "Exchange knows {int} ActiveSync device(s) for {word}")]
-fn devices_for(w: &mut MailWorld, n: usize, user: String) {
+/// Exchange's list of the user's ActiveSync devices has exactly this many entries.
+#[then(expr = "Exchange knows {int} ActiveSync device(s) for {user}")]
+fn devices_for(w: &mut MailWorld, n: usize, user: User) {
     let ex = w.exchange();
     let devices = w.run(ex.activesync_devices()).expect("Exchange control API answers");
     let login = user.to_ascii_lowercase();
@@ -219,16 +243,19 @@ fn devices_for(w: &mut MailWorld, n: usize, user: String) {
     assert_eq!(mine.len(), n, "Exchange's ActiveSync devices: {devices:?}");
 }
 
-#[given(expr = "{word}'s device cannot enforce the EAS policy setting {string}")]
-fn cannot_enforce(w: &mut MailWorld, user: String, setting: String) {
+/// The phone cannot apply this ActiveSync policy setting, e.g. "RequireDeviceEncryption".
+#[given(expr = "{user}'s device cannot enforce the EAS policy setting {string}")]
+fn cannot_enforce(w: &mut MailWorld, user: User, setting: String) {
     w.device_plan(&user).eas_unenforceable.push(setting);
 }
 
+/// Exchange's device policy now requires a password of at least this length.
 #[when(expr = "the Exchange administrator requires a device password of at least {int} characters")]
 fn exchange_requires_password(w: &mut MailWorld, n: u32) {
     set_exchange_policy(w, serde_json::json!({ "device_password_enabled": true, "min_device_password_length": n }));
 }
 
+/// Exchange's device policy now requires device encryption.
 #[when("the Exchange administrator requires device encryption")]
 fn exchange_requires_encryption(w: &mut MailWorld) {
     set_exchange_policy(w, serde_json::json!({ "require_device_encryption": true }));
@@ -240,8 +267,9 @@ fn set_exchange_policy(w: &mut MailWorld, policy: serde_json::Value) {
     w.run(ex.set_device_policy(policy, true)).expect("Exchange control API answers");
 }
 
-#[then(expr = "Exchange told {word}'s Secure Mail to refresh its device policy with Status {int}")]
-fn told_to_refresh(w: &mut MailWorld, user: String, status: u64) {
+/// Exchange answered one of Secure Mail's requests with this ActiveSync Status (143: policy refresh).
+#[then(expr = "Exchange told {user}'s Secure Mail to refresh its device policy with Status {int}")]
+fn told_to_refresh(w: &mut MailWorld, user: User, status: u64) {
     let ex = w.roles().exchange().expect("Exchange is deployed");
     let log = w.run(ex.activesync_log()).expect("Exchange control API answers");
     let seen: Vec<_> =
@@ -249,8 +277,9 @@ fn told_to_refresh(w: &mut MailWorld, user: String, status: u64) {
     assert!(seen.iter().any(|(_, s)| s.as_u64() == Some(status)), "{user}'s requests (command, Status): {seen:?}");
 }
 
-#[then(expr = "{word}'s Secure Mail applied the policy except {string}")]
-fn applied_except(w: &mut MailWorld, user: String, setting: String) {
+/// Secure Mail applied the device policy except this one setting, which it reported.
+#[then(expr = "{user}'s Secure Mail applied the policy except {string}")]
+fn applied_except(w: &mut MailWorld, user: User, setting: String) {
     let s = state(w, &user);
     assert!(
         s.eas.policy.is_some() && s.eas.policy_not_applied == vec![setting.clone()],

@@ -1,18 +1,21 @@
 use super::device::state;
+use crate::params::User;
 use crate::MailWorld;
 use cucumber::then;
 use std::time::Duration;
 
-#[then(expr = "APNs delivered {int} notification(s) to {word}'s device")]
-fn delivered(w: &mut MailWorld, n: usize, user: String) {
+/// APNs delivered exactly this many notifications to the user's phone.
+#[then(expr = "APNs delivered {int} notification(s) to {user}'s device")]
+fn delivered(w: &mut MailWorld, n: usize, user: User) {
     let token = state(w, &user).device_token.unwrap_or_else(|| panic!("{user}'s device has no token"));
     let apns = w.roles().apns().expect("apns role");
     let got = w.run(apns.notifications(&token, 0, Duration::ZERO)).expect("APNs control API answers");
     assert_eq!(got.len(), n, "notifications delivered: {got:?}");
 }
 
-#[then(expr = "APNs delivered a badge of {int} to {word}'s device last")]
-fn last_badge(w: &mut MailWorld, badge: u64, user: String) {
+/// The last notification APNs delivered to the user's phone set this badge.
+#[then(expr = "APNs delivered a badge of {int} to {user}'s device last")]
+fn last_badge(w: &mut MailWorld, badge: u64, user: User) {
     let token = state(w, &user).device_token.unwrap_or_else(|| panic!("{user}'s device has no token"));
     let apns = w.roles().apns().expect("apns role");
     let got = w.run(apns.notifications(&token, 0, Duration::ZERO)).expect("APNs control API answers");

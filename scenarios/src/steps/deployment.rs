@@ -1,42 +1,48 @@
-use super::words;
+use crate::params::{ExchangeVersion, Region};
 use crate::MailWorld;
 use cucumber::given;
 use mailconform_fakes::exchange::{RetryMode, RetrySchedule};
 
+/// The default world: Exchange, a listener in each region and APNs.
+///
 /// The conventions' topology: Exchange 2013 at mail.example.test with alice and bob, a listener
 /// in each region (Secure Mail's certificate uploaded in the Americas), APNs. Hosts start at the
 /// first action, so the Given steps after this one can still change the plan.
 #[given("the default topology")]
 fn default_topology(w: &mut MailWorld) {
-    assert!(!w.is_deployed(), "the topology is chosen before the first action");
-    w.plan = crate::world::Plan::default();
+    *w.plan() = crate::world::Plan::default();
 }
 
-#[given(expr = "the Exchange server is {string}")]
-fn exchange_version(w: &mut MailWorld, v: String) {
-    w.exchange_profile(words::profile(&v));
+/// Exchange answers as this version does (its EWS schema, version info and events).
+#[given(expr = "the Exchange server is \"{exchange_version}\"")]
+fn exchange_version(w: &mut MailWorld, v: ExchangeVersion) {
+    w.exchange_profile(*v);
 }
 
+/// Exchange retries failed push notifications at doubling intervals, as the documentation's prose says.
 #[given("Exchange retries on the schedule of the documentation's prose")]
 fn prose_schedule(w: &mut MailWorld) {
     w.retry_schedule(RetrySchedule { mode: RetryMode::DoublingIntervals, ..RetrySchedule::default() });
 }
 
+/// No listener region has Secure Mail's APNs certificate.
 #[given("no APNs certificate is uploaded")]
 fn no_certificate(w: &mut MailWorld) {
-    w.plan.uploaded_regions.clear();
+    w.plan().uploaded_regions.clear();
 }
 
-#[given(expr = "Secure Mail's APNs certificate is uploaded for the {word} region")]
-fn certificate_uploaded(w: &mut MailWorld, region: String) {
-    let r = words::region(&region);
+/// The listener of this region has Secure Mail's APNs certificate from the start.
+#[given(expr = "Secure Mail's APNs certificate is uploaded for the {region} region")]
+fn certificate_uploaded(w: &mut MailWorld, region: Region) {
+    let r = *region;
     assert!(!w.is_deployed(), "list the regions with uploaded certificates before the first action");
-    if !w.plan.uploaded_regions.contains(&r) {
-        w.plan.uploaded_regions.push(r);
+    if !w.plan().uploaded_regions.contains(&r) {
+        w.plan().uploaded_regions.push(r);
     }
 }
 
+/// Exchange also answers EWS on this host name.
 #[given(expr = "EWS is also published on its own host {string}")]
 fn ews_alias(w: &mut MailWorld, host: String) {
-    w.plan.exchange_aliases.push(host);
+    w.plan().exchange_aliases.push(host);
 }

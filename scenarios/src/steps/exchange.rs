@@ -1,5 +1,5 @@
 use super::device::state;
-use super::words;
+use crate::params::{ClockTime, ClockTimes, Region, User};
 use crate::MailWorld;
 use cucumber::then;
 use mailconform_fakes::exchange::DeliveryRecordView;
@@ -18,12 +18,12 @@ fn subscription_by_id(w: &mut MailWorld, id: &str) -> Value {
 }
 
 /// The POSTs of the subscription `user`'s device made first in this scenario.
-fn deliveries(w: &mut MailWorld, user: &str, first: bool) -> Vec<DeliveryRecordView> {
+fn deliveries(w: &mut MailWorld, user: &User, first: bool) -> Vec<DeliveryRecordView> {
     let ex = w.exchange();
     let all = w.run(ex.deliveries()).expect("Exchange control API answers");
     let mine: Vec<String> = {
         let subs = w.run(ex.subscriptions()).expect("Exchange control API answers");
-        let email = words::email(user);
+        let email = user.email();
         subs.iter().filter(|s| s["mailbox"] == email.as_str()).map(|s| s["id"].as_str().unwrap_or_default().to_string()).collect()
     };
     let target = if first { mine.first().cloned() } else { mine.last().cloned() };
@@ -31,14 +31,16 @@ fn deliveries(w: &mut MailWorld, user: &str, first: bool) -> Vec<DeliveryRecordV
     all.into_iter().filter(|d| d.subscription_id == target).collect()
 }
 
-#[then(expr = "Exchange has an active push subscription for {word}")]
-fn active(w: &mut MailWorld, user: String) {
+/// Exchange holds the push subscription the user's phone made, and has not ended it.
+#[then(expr = "Exchange has an active push subscription for {user}")]
+fn active(w: &mut MailWorld, user: User) {
     let s = subscription_of(w, &user);
     assert_ne!(s["state"], "ended", "subscription: {s}");
 }
 
-#[then(expr = "Exchange has ended the first push subscription of {word} because {string}")]
-fn ended_first(w: &mut MailWorld, user: String, because: String) {
+/// Exchange ended the user's first push subscription, for a reason that mentions this text.
+#[then(expr = "Exchange has ended the first push subscription of {user} because {string}")]
+fn ended_first(w: &mut MailWorld, user: User, because: String) {
     let d = deliveries(w, &user, true);
     let id = d.first().map(|x| x.subscription_id.clone()).unwrap_or_else(|| panic!("no delivery was attempted for {user}"));
     let s = subscription_by_id(w, &id);
@@ -47,19 +49,21 @@ fn ended_first(w: &mut MailWorld, user: String, because: String) {
     assert!(reason.contains(&because), "ended because {reason:?}, expected it to mention {because:?}");
 }
 
-#[then(expr = "Exchange retried the failed notification to {word}'s listener at {string} after the first attempt")]
-fn retried_at_for(w: &mut MailWorld, user: String, times: String) {
+/// Exchange retried a failed push notification exactly at these times after the first attempt.
+#[then(expr = "Exchange retried the failed notification to {user}'s listener at \"{clock_times}\" after the first attempt")]
+fn retried_at_for(w: &mut MailWorld, user: User, times: ClockTimes) {
     let d = deliveries(w, &user, true);
     let first_fail = d.iter().find(|x| x.retry == 0 && x.outcome != "ok").unwrap_or_else(|| panic!("no failed delivery: {d:?}"));
     let t0 = first_fail.at_ms;
     let retries: Vec<Duration> = d.iter().filter(|x| x.at_ms > t0 && x.retry > 0).map(|x| Duration::from_millis(x.at_ms - t0)).collect();
-    let expected = words::clock_times(&times);
-    let shown: Vec<String> = retries.iter().map(|d| words::fmt_clock(*d)).collect();
+    let expected = times.0;
+    let shown: Vec<String> = retries.iter().map(|d| ClockTime(*d).to_string()).collect();
     assert_eq!(retries, expected, "retries at {shown:?}");
 }
 
-#[then(expr = "Exchange ended {word}'s first subscription {int} minutes after the first failed attempt")]
-fn ended_after(w: &mut MailWorld, user: String, minutes: u64) {
+/// Exchange ended the user's first subscription this many minutes after its first failed notification.
+#[then(expr = "Exchange ended {user}'s first subscription {int} minutes after the first failed attempt")]
+fn ended_after(w: &mut MailWorld, user: User, minutes: u64) {
     let d = deliveries(w, &user, true);
     let first_fail = d.iter().find(|x| x.retry == 0 && x.outcome != "ok").expect("a failed delivery");
     let s = subscription_by_id(w, &first_fail.subscription_id.clone());
@@ -67,8 +71,9 @@ fn ended_after(w: &mut MailWorld, user: String, minutes: u64) {
     assert_eq!(Duration::from_millis(ended - first_fail.at_ms), Duration::from_secs(minutes * 60), "subscription {s}");
 }
 
-#[then(expr = "Exchange sent nothing on {word}'s first subscription after it ended")]
-fn nothing_after_end(w: &mut MailWorld, user: String) {
+/// Exchange sent no notification on the user's first subscription once it had ended it.
+#[then(expr = "Exchange sent nothing on {user}'s first subscription after it ended")]
+fn nothing_after_end(w: &mut MailWorld, user: User) {
     let d = deliveries(w, &user, true);
     let id = d[0].subscription_id.clone();
     let s = subscription_by_id(w, &id);
@@ -76,8 +81,9 @@ fn nothing_after_end(w: &mut MailWorld, user: String) {
     assert!(d.iter().all(|x| x.at_ms <= ended), "deliveries after the end at {ended} ms: {d:?}");
 }
 
-#[then(expr = "Exchange sent {word}'s listener a StatusEvent every {int} minutes")]
-fn status_events(w: &mut MailWorld, user: String, minutes: u64) {
+/// Exchange's keep-alive StatusEvents to the user's listener came exactly this many minutes apart.
+#[then(expr = "Exchange sent {user}'s listener a StatusEvent every {int} minutes")]
+fn status_events(w: &mut MailWorld, user: User, minutes: u64) {
     let d = deliveries(w, &user, false);
     let status: Vec<u64> = d.iter().filter(|x| x.events == ["StatusEvent"] && x.outcome == "ok").map(|x| x.at_ms).collect();
     assert!(status.len() >= 2, "too few StatusEvents to judge their spacing: {d:?}");
@@ -86,20 +92,22 @@ fn status_events(w: &mut MailWorld, user: String, minutes: u64) {
     }
 }
 
-#[then(expr = "every EWS request of {word} went to {string}")]
-fn ews_host(w: &mut MailWorld, user: String, host: String) {
+/// Every EWS request made for the user reached Exchange on this host name.
+#[then(expr = "every EWS request of {user} went to {string}")]
+fn ews_host(w: &mut MailWorld, user: User, host: String) {
     let ex = w.exchange();
     let reqs = w.run(ex.requests()).expect("Exchange control API answers");
-    let email = words::email(&user);
+    let email = user.email();
     let mine: Vec<_> = reqs.iter().filter(|r| r.user == email).collect();
     assert!(!mine.is_empty(), "{user} made no EWS request");
     assert!(mine.iter().all(|r| r.host == host), "EWS requests: {mine:?}");
 }
 
-#[then(expr = "Exchange's push subscription for {word} points at the {word} listener")]
-fn points_at(w: &mut MailWorld, user: String, region: String) {
+/// The user's push subscription sends its notifications to this region's listener.
+#[then(expr = "Exchange's push subscription for {user} points at the {region} listener")]
+fn points_at(w: &mut MailWorld, user: User, region: Region) {
     let s = subscription_of(w, &user);
-    let host = words::region(&region).host(mailconform_fakes::defaults::DOMAIN);
+    let host = region.host(mailconform_fakes::defaults::DOMAIN);
     let url = s["url"].as_str().unwrap_or_default();
     assert!(url.starts_with(&format!("https://{host}/")), "subscription URL {url}");
 }

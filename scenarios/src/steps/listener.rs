@@ -1,5 +1,6 @@
 use super::device::state;
-use super::words;
+use crate::params::{ApnsReason, PushKind, Region, User};
+use crate::world::observation::Observation;
 use crate::MailWorld;
 use cucumber::{given, then, when};
 use mailconform_fakes::defaults;
@@ -10,66 +11,68 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::time::Duration;
 
-fn listener_state(w: &mut MailWorld, region: &str) -> Value {
-    let l = w.roles().listener(words::region(region)).expect("listener role");
+fn listener_state(w: &mut MailWorld, region: Region) -> Value {
+    let l = w.roles().listener(*region).expect("listener role");
     w.run(l.state()).expect("listener control API answers")
 }
 
-fn registration_of(w: &mut MailWorld, region: &str, user: &str) -> Option<Value> {
+fn registration_of(w: &mut MailWorld, region: Region, user: &str) -> Option<Value> {
     let token = state(w, user).device_token?;
     let st = listener_state(w, region);
     st["registrations"].as_object()?.values().find(|r| r["device_token"] == token.as_str()).cloned()
 }
 
-fn pushes(w: &mut MailWorld, region: &str) -> Vec<PushRecord> {
-    let l = w.roles().listener(words::region(region)).expect("listener role");
+fn pushes(w: &mut MailWorld, region: Region) -> Vec<PushRecord> {
+    let l = w.roles().listener(*region).expect("listener role");
     w.run(l.pushes()).expect("listener control API answers")
 }
 
-fn set_fault(w: &mut MailWorld, region: &str, fault: Option<Fault>) {
-    let gate = w.gate(&words::region(region).role());
+fn set_fault(w: &mut MailWorld, region: Region, fault: Option<Fault>) {
+    let faults = w.faults(&region.role());
     match fault {
-        Some(f) => {
-            gate.set(f);
-            let now = w.now_ms();
-            w.fault_at_ms.get_or_insert(now);
-        }
-        None => gate.clear(),
+        Some(f) => w.drive(faults.set(f)),
+        None => w.drive(faults.clear()),
     }
 }
 
-#[when(expr = "the {word} listener becomes unreachable")]
-fn unreachable(w: &mut MailWorld, region: String) {
-    set_fault(w, &region, Some(Fault::Unreachable));
+/// The region's listener drops off the network: connections to it fail at once.
+#[when(expr = "the {region} listener becomes unreachable")]
+fn unreachable(w: &mut MailWorld, region: Region) {
+    set_fault(w, region, Some(Fault::Unreachable));
 }
 
-#[when(expr = "the {word} listener stops answering")]
-fn black_hole(w: &mut MailWorld, region: String) {
-    set_fault(w, &region, Some(Fault::BlackHole));
+/// The region's listener accepts connections but never answers.
+#[when(expr = "the {region} listener stops answering")]
+fn black_hole(w: &mut MailWorld, region: Region) {
+    set_fault(w, region, Some(Fault::BlackHole));
 }
 
-#[when(expr = "the {word} listener answers every request with HTTP {int}")]
-fn status_override(w: &mut MailWorld, region: String, status: u16) {
-    set_fault(w, &region, Some(Fault::Status { status }));
+/// The region's listener answers every request with this HTTP status.
+#[when(expr = "the {region} listener answers every request with HTTP {int}")]
+fn status_override(w: &mut MailWorld, region: Region, status: u16) {
+    set_fault(w, region, Some(Fault::Status { status }));
 }
 
-#[when(expr = "the {word} listener is reachable again")]
-fn reachable(w: &mut MailWorld, region: String) {
-    set_fault(w, &region, None);
+/// The region's listener is back on the network and answers normally.
+#[when(expr = "the {region} listener is reachable again")]
+fn reachable(w: &mut MailWorld, region: Region) {
+    set_fault(w, region, None);
 }
 
-#[then(expr = "the {word} listener has a registration for {word} with the EWS subscription ID")]
-fn has_registration(w: &mut MailWorld, region: String, user: String) {
+/// The region's listener holds the user's device with the ID of its EWS subscription.
+#[then(expr = "the {region} listener has a registration for {user} with the EWS subscription ID")]
+fn has_registration(w: &mut MailWorld, region: Region, user: User) {
     let sub = state(w, &user).subscription_id;
-    let reg = registration_of(w, &region, &user).unwrap_or_else(|| panic!("the {region} listener has no registration for {user}"));
+    let reg = registration_of(w, region, &user).unwrap_or_else(|| panic!("the {region} listener has no registration for {user}"));
     assert!(sub.is_some(), "{user}'s device has no subscription");
     assert_eq!(reg["subscription_id"].as_str(), sub.as_deref(), "registration {reg}");
     assert!(reg["inbox_folder_id"].as_str().is_some_and(|f| !f.is_empty()), "registration {reg}");
 }
 
-#[then(expr = "the {word} listener has no registration for {word}")]
-fn no_registration(w: &mut MailWorld, region: String, user: String) {
-    let st = listener_state(w, &region);
+/// The region's listener holds nothing for the user's device.
+#[then(expr = "the {region} listener has no registration for {user}")]
+fn no_registration(w: &mut MailWorld, region: Region, user: User) {
+    let st = listener_state(w, region);
     let token = state(w, &user).device_token;
     let found = st["registrations"]
         .as_object()
@@ -78,31 +81,34 @@ fn no_registration(w: &mut MailWorld, region: String, user: String) {
     assert!(!found, "the {region} listener still holds {user}'s device: {st}");
 }
 
-#[then(expr = "the {word} listener holds no registration at all")]
-fn no_registrations(w: &mut MailWorld, region: String) {
-    let st = listener_state(w, &region);
+/// The region's listener holds no registration of any device.
+#[then(expr = "the {region} listener holds no registration at all")]
+fn no_registrations(w: &mut MailWorld, region: Region) {
+    let st = listener_state(w, region);
     assert_eq!(st["registrations"].as_object().map(|m| m.len()), Some(0), "{st}");
 }
 
-#[when(expr = "the {word} listener forgets {word}'s registration")]
-fn forget(w: &mut MailWorld, region: String, user: String) {
+/// The region's listener loses the user's registration, as after a data loss.
+#[when(expr = "the {region} listener forgets {user}'s registration")]
+fn forget(w: &mut MailWorld, region: Region, user: User) {
     let id = state(w, &user).registration_id.expect("the device registered");
-    let l = w.roles().listener(words::region(&region)).expect("listener role");
+    let l = w.roles().listener(*region).expect("listener role");
     w.run(l.delete_registration(&id)).expect("the listener deletes the registration");
 }
 
-#[then(expr = "the {word} listener's state contains neither {word}'s e-mail address nor ActiveSync device ID")]
-fn no_pii(w: &mut MailWorld, region: String, user: String) {
+/// Nothing the region's listener stores or logs contains the user's address or ActiveSync device ID.
+#[then(expr = "the {region} listener's state contains neither {user}'s e-mail address nor ActiveSync device ID")]
+fn no_pii(w: &mut MailWorld, region: Region, user: User) {
     let name = w.ensure_device(&user);
-    let cfg_email = words::email(&user);
+    let cfg_email = user.email();
     let as_id = w
-        .plan
+        .spec()
         .devices
         .get(&name)
         .map(|c| c.activesync_device_id.clone())
-        .unwrap_or_else(|| deployment::default_device_config(&name, &cfg_email, words::region(&region)).activesync_device_id);
-    let text = listener_state(w, &region).to_string();
-    let pushes = serde_json::to_string(&pushes(w, &region)).unwrap_or_default();
+        .unwrap_or_else(|| deployment::default_device_config(&name, &cfg_email, *region).activesync_device_id);
+    let text = listener_state(w, region).to_string();
+    let pushes = serde_json::to_string(&pushes(w, region)).unwrap_or_default();
     for needle in [cfg_email.as_str(), cfg_email.split('@').next().unwrap_or_default(), as_id.as_str()] {
         assert!(!text.to_ascii_lowercase().contains(&needle.to_ascii_lowercase()), "the listener's state contains {needle:?}: {text}");
         assert!(!pushes.contains(needle), "the listener's push log contains {needle:?}");
@@ -110,102 +116,115 @@ fn no_pii(w: &mut MailWorld, region: String, user: String) {
     assert!(text.contains("registrations"), "the state was read: {text}");
 }
 
-#[then(expr = "the {word} listener stores the SHA-256 of {word}'s e-mail address")]
-fn stores_hash(w: &mut MailWorld, region: String, user: String) {
-    let reg = registration_of(w, &region, &user).expect("registration");
-    let expected = hex::encode(Sha256::digest(words::email(&user).as_bytes()));
+/// The region's listener keeps only the SHA-256 of the user's address.
+#[then(expr = "the {region} listener stores the SHA-256 of {user}'s e-mail address")]
+fn stores_hash(w: &mut MailWorld, region: Region, user: User) {
+    let reg = registration_of(w, region, &user).expect("registration");
+    let expected = hex::encode(Sha256::digest(user.email().as_bytes()));
     assert_eq!(reg["email_sha256"], expected.as_str());
 }
 
-#[when(expr = "the admin uploads an APNs certificate for the App ID {string} in the {word} region")]
-fn upload(w: &mut MailWorld, app: String, region: String) {
-    let r = words::region(&region);
+/// The administrator uploads an APNs certificate issued for this App ID to the region's listener.
+#[when(expr = "the admin uploads an APNs certificate for the App ID {string} in the {region} region")]
+fn upload(w: &mut MailWorld, app: String, region: Region) {
+    let r = *region;
     w.deploy();
-    let cert =
-        deployment::provider_certificate(w.sim.as_ref().expect("deployed"), &app, Duration::from_secs(365 * 86_400)).expect("certificate");
+    let cert = deployment::provider_certificate(w.sim_ref(), &app, Duration::from_secs(365 * 86_400)).expect("certificate");
     let l = w.roles().listener(r).expect("listener role");
-    match w.run(l.upload_certificate(&app, r, &cert.cert_pem, &cert.key_pem)) {
-        Ok(v) => {
-            w.last_status = Some(200);
-            w.last_body = v.to_string();
-        }
-        Err(mailconform_sim::ControlError::Status { status, body, .. }) => {
-            w.last_status = Some(status);
-            w.last_body = body;
-        }
+    let answer = match w.run(l.upload_certificate(&app, r, &cert.cert_pem, &cert.key_pem)) {
+        Ok(v) => Observation::CertificateUpload { status: 200, body: v.to_string() },
+        Err(mailconform_sim::ControlError::Status { status, body, .. }) => Observation::CertificateUpload { status, body },
         Err(e) => panic!("upload failed below HTTP: {e}"),
+    };
+    w.observe(answer);
+}
+
+/// The listener's answer to the last certificate upload.
+fn upload_answer(w: &MailWorld) -> (u16, &str) {
+    match &w.observed {
+        Some(Observation::CertificateUpload { status, body }) => (*status, body),
+        other => panic!("no certificate upload was observed (last: {})", other.as_ref().map_or("nothing", |o| o.kind())),
     }
 }
 
+/// The listener refused the upload with HTTP 400 and a message containing this text.
 #[then(expr = "the upload is refused with {string}")]
 fn upload_refused(w: &mut MailWorld, words_in_error: String) {
-    assert_eq!(w.last_status, Some(400), "upload answer: {}", w.last_body);
-    assert!(w.last_body.contains(&words_in_error), "the refusal says: {}", w.last_body);
+    let (status, body) = upload_answer(w);
+    assert_eq!(status, 400, "upload answer: {body}");
+    assert!(body.contains(&words_in_error), "the refusal says: {body}");
 }
 
+/// The listener accepted the upload.
 #[then("the upload is accepted")]
 fn upload_accepted(w: &mut MailWorld) {
-    assert_eq!(w.last_status, Some(200), "upload answer: {}", w.last_body);
+    let (status, body) = upload_answer(w);
+    assert_eq!(status, 200, "upload answer: {body}");
 }
 
-#[given(expr = "Secure Mail's APNs certificate for the {word} region expires in {int} minutes")]
-fn expiring_certificate(w: &mut MailWorld, region: String, minutes: u64) {
-    let r = words::region(&region);
-    w.plan.uploaded_regions.retain(|x| *x != r);
+/// The region's listener has Secure Mail's APNs certificate, valid for only this many minutes.
+#[given(expr = "Secure Mail's APNs certificate for the {region} region expires in {int} minutes")]
+fn expiring_certificate(w: &mut MailWorld, region: Region, minutes: u64) {
+    let r = *region;
+    w.plan().uploaded_regions.retain(|x| *x != r);
     w.deploy();
-    let cert = deployment::provider_certificate(w.sim.as_ref().expect("deployed"), defaults::APP_ID, Duration::from_secs(minutes * 60))
-        .expect("certificate");
+    let cert = deployment::provider_certificate(w.sim_ref(), defaults::APP_ID, Duration::from_secs(minutes * 60)).expect("certificate");
     let l = w.roles().listener(r).expect("listener role");
     w.run(l.upload_certificate(defaults::APP_ID, r, &cert.cert_pem, &cert.key_pem)).expect("upload");
 }
 
-#[given(expr = "the certificate uploaded for Secure Mail in the {word} region was issued for the App ID {string}")]
-fn wrong_topic_certificate(w: &mut MailWorld, region: String, other_app: String) {
-    let r = words::region(&region);
-    w.plan.uploaded_regions.retain(|x| *x != r);
+/// The certificate the region's listener holds for Secure Mail was issued for another App ID.
+#[given(expr = "the certificate uploaded for Secure Mail in the {region} region was issued for the App ID {string}")]
+fn wrong_topic_certificate(w: &mut MailWorld, region: Region, other_app: String) {
+    let r = *region;
+    w.plan().uploaded_regions.retain(|x| *x != r);
     w.deploy();
-    let cert = deployment::provider_certificate(w.sim.as_ref().expect("deployed"), &other_app, Duration::from_secs(365 * 86_400))
-        .expect("certificate");
+    let cert = deployment::provider_certificate(w.sim_ref(), &other_app, Duration::from_secs(365 * 86_400)).expect("certificate");
     let l = w.roles().listener(r).expect("listener role");
     w.run(l.upload_certificate(defaults::APP_ID, r, &cert.cert_pem, &cert.key_pem)).expect("upload");
 }
 
-#[when(expr = "the admin renews Secure Mail's APNs certificate for the {word} region")]
-fn renew(w: &mut MailWorld, region: String) {
-    let r = words::region(&region);
-    let cert = deployment::provider_certificate(w.sim.as_ref().expect("deployed"), defaults::APP_ID, Duration::from_secs(365 * 86_400))
-        .expect("certificate");
+/// The administrator uploads a fresh certificate for Secure Mail, replacing the region's old one.
+#[when(expr = "the admin renews Secure Mail's APNs certificate for the {region} region")]
+fn renew(w: &mut MailWorld, region: Region) {
+    let r = *region;
+    let cert = deployment::provider_certificate(w.sim_ref(), defaults::APP_ID, Duration::from_secs(365 * 86_400)).expect("certificate");
     let l = w.roles().listener(r).expect("listener role");
     let v = w.run(l.upload_certificate(defaults::APP_ID, r, &cert.cert_pem, &cert.key_pem)).expect("renewal upload");
     assert!(v["generation"].as_u64().unwrap_or(0) >= 2, "a renewal replaces the region's one entry: {v}");
 }
 
-#[then(expr = "the {word} listener's last APNs push was refused with {int} {word}")]
-fn last_push_refused(w: &mut MailWorld, region: String, status: u16, reason: String) {
-    let p = pushes(w, &region);
+/// APNs refused the region's last push with this HTTP status and reason.
+#[then(expr = "the {region} listener's last APNs push was refused with {int} {apns_reason}")]
+fn last_push_refused(w: &mut MailWorld, region: Region, status: u16, reason: ApnsReason) {
+    let p = pushes(w, region);
     let last = p.last().unwrap_or_else(|| panic!("the {region} listener made no APNs push"));
     assert_eq!((last.status, last.reason.as_deref()), (Some(status), Some(reason.as_str())), "last push {last:?}");
 }
 
+/// APNs refused the region's last push in TLS, for its client certificate.
+///
 /// APNs refuses an expired client certificate in TLS itself; with TLS 1.3 the client learns
 /// it only when its first request is cut, so the check is that no HTTP answer came and the
 /// failure names the certificate.
-#[then(expr = "the {word} listener's last APNs push was refused for its client certificate")]
-fn last_push_tls(w: &mut MailWorld, region: String) {
-    let p = pushes(w, &region);
+#[then(expr = "the {region} listener's last APNs push was refused for its client certificate")]
+fn last_push_tls(w: &mut MailWorld, region: Region) {
+    let p = pushes(w, region);
     let last = p.last().unwrap_or_else(|| panic!("the {region} listener made no APNs push"));
     assert!(last.status.is_none() && last.error.as_deref().is_some_and(|e| e.contains("certificate")), "last push {last:?}");
 }
 
-#[then(expr = "the {word} listener's last APNs push was a {word} push")]
-fn last_push_kind(w: &mut MailWorld, region: String, kind: String) {
-    let p = pushes(w, &region);
+/// The region's last push was of this kind and APNs accepted it.
+#[then(expr = "the {region} listener's last APNs push was a {push_kind} push")]
+fn last_push_kind(w: &mut MailWorld, region: Region, kind: PushKind) {
+    let p = pushes(w, region);
     let last = p.last().unwrap_or_else(|| panic!("the {region} listener made no APNs push"));
     assert_eq!((last.kind.as_str(), last.status), (kind.as_str(), Some(200)), "last push {last:?}");
 }
 
-#[then(expr = "the {word} listener made no APNs push")]
-fn no_push(w: &mut MailWorld, region: String) {
-    let p = pushes(w, &region);
+/// The region's listener has not pushed anything to APNs.
+#[then(expr = "the {region} listener made no APNs push")]
+fn no_push(w: &mut MailWorld, region: Region) {
+    let p = pushes(w, region);
     assert!(p.is_empty(), "pushes: {p:?}");
 }

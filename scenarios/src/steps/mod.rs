@@ -1,5 +1,6 @@
 //! Step definitions, one module per role. Each step acts through a role's protocol or its
-//! control API; parsing of the words features use (regions, versions, times) lives in `words`.
+//! control API; the words features use (users, regions, versions, times) are typed parameters
+//! from `crate::params`, and every step's `///` line is its description in `mailconform steps`.
 
 mod activesync;
 mod apns;
@@ -11,5 +12,4 @@ mod mail;
 mod time;
 pub(crate) mod tls;
 mod traveler;
-pub(crate) mod words;
 mod ws1;

@@ -8,6 +8,10 @@
 //! steps check comes from the handshake itself: the session's version, the ServerHello bytes
 //! and the alert records that crossed the pipe.
 
+use crate::params::{
+    self, DeviceProfile as Device, HandshakeResult, OuiNon, SecurityLevel, SeedColumn, Server, TlsAlert, TlsVersion, TlsVersions, User,
+};
+use crate::world::tls::Connection;
 use crate::MailWorld;
 use base64::Engine as _;
 use bytes::Bytes;
@@ -16,99 +20,54 @@ use mailconform_fakes::defaults;
 use mailconform_fakes::traveler::TravelerConfig;
 use mailconform_sim::Dialer;
 use mailconform_tls::client::{self, ClientOffer};
-use mailconform_tls::connector::LegacyConnector;
-use mailconform_tls::profile::{self, parse_oui_non, DeviceProfile, Policy};
-use mailconform_tls::server::LegacyServer;
-use mailconform_tls::{Alert, Handshake, Side, Version, VersionSet};
-use std::collections::BTreeMap;
-use std::sync::Arc;
-
-/// What the matrix's steps keep between them.
-#[derive(Default)]
-pub(crate) struct TlsState {
-    /// Hosts served by OpenSSL, with their handshake logs.
-    pub servers: BTreeMap<String, Arc<LegacyServer>>,
-    devices: BTreeMap<String, (DeviceProfile, Policy)>,
-    /// The user whose device connected last.
-    last_device: Option<String>,
-    last: Option<Connection>,
-    /// The TLS of Secure Mail devices created with a profile, by user.
-    connectors: BTreeMap<String, Arc<LegacyConnector>>,
-}
-
-impl TlsState {
-    /// The TLS of `user`'s Secure Mail when a step gave it a device profile: OpenSSL offering
-    /// exactly what the profile and policy allow, for every HTTPS/1.1 connection it opens.
-    pub(crate) fn device_connector(&mut self, user: &str, sim: &mailconform_sim::Simulation) -> Option<Arc<LegacyConnector>> {
-        let (d, p) = *self.devices.get(user)?;
-        let c = Arc::new(LegacyConnector::new(profile::offered(d, p), sim.pki.ca.cert_pem(), sim.clock.clone()));
-        self.connectors.insert(user.to_string(), c.clone());
-        Some(c)
-    }
-}
-
-/// One connection attempt: the handshake, then ActiveSync's answer to OPTIONS when it completed.
-struct Connection {
-    handshake: Handshake,
-    /// HTTP status and MS-ASProtocolVersions of the OPTIONS answer.
-    options: Option<Result<(u16, String), String>>,
-}
-
-fn versions(text: &str) -> VersionSet {
-    VersionSet::parse(text).unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn device_profile(text: &str) -> DeviceProfile {
-    DeviceProfile::parse(text).unwrap_or_else(|| panic!("unknown device {text:?}: use {}", DeviceProfile::ALL.map(|p| p.name()).join(", ")))
-}
-
-fn policy(text: &str) -> Policy {
-    Policy::parse(text).unwrap_or_else(|| panic!("unknown connection security level {text:?}: use \"TLS\" or \"SSLv3 and TLS\""))
-}
-
-/// The host name and ActiveSync path of a server role as features name it.
-fn server(role: &str) -> (&'static str, &'static str) {
-    match role {
-        "Traveler" => (defaults::TRAVELER_HOST, "/traveler/Microsoft-Server-ActiveSync"),
-        "Exchange" => (defaults::EXCHANGE_HOST, "/Microsoft-Server-ActiveSync"),
-        other => panic!("unknown server {other:?}: use Traveler or Exchange"),
-    }
-}
+use mailconform_tls::profile::{self, DeviceProfile, Policy};
+use mailconform_tls::{Alert, Side, Version, VersionSet};
 
 fn plan_server_versions(w: &mut MailWorld, host: &str, set: VersionSet) {
     assert!(!w.is_deployed(), "choose the server's protocol versions before the first action");
-    w.plan.server_tls.insert(host.to_string(), set);
+    w.plan().server_tls.insert(host.to_string(), set);
 }
 
-#[given(regex = r"^a Notes Traveler server that speaks (.+)$")]
-fn traveler_speaks(w: &mut MailWorld, set: String) {
-    if w.plan.traveler.is_none() {
-        w.plan.traveler = Some(TravelerConfig::recommended(defaults::TRAVELER_HOST));
+/// A Notes Traveler server (configured as the guide recommends) whose HTTPS speaks exactly these versions.
+#[given(expr = "a Notes Traveler server that speaks {tls_versions}")]
+fn traveler_speaks(w: &mut MailWorld, set: TlsVersions) {
+    if w.plan().traveler.is_none() {
+        w.plan().traveler = Some(TravelerConfig::recommended(defaults::TRAVELER_HOST));
     }
-    plan_server_versions(w, defaults::TRAVELER_HOST, versions(&set));
+    plan_server_versions(w, defaults::TRAVELER_HOST, set.0);
 }
 
-#[given(regex = r"^the Exchange server speaks (.+)$")]
-fn exchange_speaks(w: &mut MailWorld, set: String) {
-    plan_server_versions(w, defaults::EXCHANGE_HOST, versions(&set));
+/// Exchange's HTTPS speaks exactly these protocol versions.
+#[given(expr = "the Exchange server speaks {tls_versions}")]
+fn exchange_speaks(w: &mut MailWorld, set: TlsVersions) {
+    plan_server_versions(w, defaults::EXCHANGE_HOST, set.0);
 }
 
-/// The administrator changes the server's protocols (IBM's LO82423 and TLS 1.2 on Traveler
-/// 9.0.1): new connections meet the new set.
-#[when(regex = r"^the (Traveler|Exchange) server moves to (.+)$")]
-fn server_moves(w: &mut MailWorld, role: String, set: String) {
-    let (host, _) = server(&role);
+/// The administrator changes the protocol versions the server speaks; new connections meet the new set.
+///
+/// As IBM's LO82423 and TLS 1.2 on Traveler 9.0.1 describe.
+#[when(expr = "the {server} server moves to {tls_versions}")]
+fn server_moves(w: &mut MailWorld, role: Server, set: TlsVersions) {
+    let host = role.host();
     w.deploy();
-    let s = mailconform_tls::server::serve_in_simulation(w.sim(), host, versions(&set)).expect("the legacy TLS server starts");
+    let s = mailconform_tls::server::serve_in_simulation(w.sim(), host, set.0).expect("the legacy TLS server starts");
     w.tls.servers.insert(host.to_string(), s);
 }
 
-/// The device OS and the MDX "Connection security level" policy ("TLS" by default).
-#[given(regex = r#"^(\w+) has Secure Mail on (.+) with the (?:connection security level "([^"]+)"|default connection security level)$"#)]
-fn has_device(w: &mut MailWorld, user: String, device: String, level: String) {
-    let profile_ = device_profile(&device);
-    let policy_ = if level.is_empty() { Policy::default() } else { policy(&level) };
-    set_platform(w, &user, profile_);
+/// The user's Secure Mail runs on this device OS under this MDX "Connection security level" policy.
+#[given(expr = "{user} has Secure Mail on {device_profile} with the connection security level \"{security_level}\"")]
+fn has_device(w: &mut MailWorld, user: User, device: Device, level: SecurityLevel) {
+    plan_device(w, &user, *device, *level);
+}
+
+/// The user's Secure Mail runs on this device OS under the default "Connection security level" ("TLS").
+#[given(expr = "{user} has Secure Mail on {device_profile} with the default connection security level")]
+fn has_device_default(w: &mut MailWorld, user: User, device: Device) {
+    plan_device(w, &user, *device, Policy::default());
+}
+
+fn plan_device(w: &mut MailWorld, user: &str, profile_: DeviceProfile, policy_: Policy) {
+    set_platform(w, user, profile_);
     w.tls.devices.insert(user.to_ascii_lowercase(), (profile_, policy_));
 }
 
@@ -162,24 +121,33 @@ fn offer_for(w: &mut MailWorld, host: &str, versions: VersionSet) -> ClientOffer
     offer
 }
 
-#[when(regex = r"^(\w+)'s Secure Mail opens its ActiveSync connection to the (Traveler|Exchange) server$")]
-fn device_connects(w: &mut MailWorld, user: String, role: String) {
+/// Secure Mail handshakes with the server, offering what its OS and policy allow, then sends ActiveSync's OPTIONS.
+#[when(expr = "{user}'s Secure Mail opens its ActiveSync connection to the {server} server")]
+fn device_connects(w: &mut MailWorld, user: User, role: Server) {
     let (profile_, policy_) = device_of(w, &user);
-    let (host, path) = server(&role);
+    let (host, path) = (role.host(), role.activesync_path());
     let offer = offer_for(w, host, profile::offered(profile_, policy_));
     let c = connect(w, host, path, offer, &user.to_ascii_lowercase());
     w.tls.last_device = Some(user.to_ascii_lowercase());
     w.tls.last = Some(c);
 }
 
-/// A client retrying after a failed handshake with a lower maximum, as browsers did (the
-/// fallback POODLE exploits), and saying so with TLS_FALLBACK_SCSV (RFC 7507).
-#[when(regex = r"^a client that falls back to (.+?)( with TLS_FALLBACK_SCSV)? connects to the (Traveler|Exchange) server$")]
-fn fallback_client(w: &mut MailWorld, max: String, scsv: String, role: String) {
-    let max = Version::parse(&max).unwrap_or_else(|| panic!("{max:?} is not a protocol version"));
-    let (host, path) = server(&role);
+/// A client retries with at most this version after a failed handshake, as browsers did (the fallback POODLE exploits).
+#[when(expr = "a client that falls back to {tls_version} connects to the {server} server")]
+fn fallback_client(w: &mut MailWorld, max: TlsVersion, role: Server) {
+    fallback(w, *max, false, role);
+}
+
+/// A client retries with at most this version and says so with TLS_FALLBACK_SCSV (RFC 7507).
+#[when(expr = "a client that falls back to {tls_version} with TLS_FALLBACK_SCSV connects to the {server} server")]
+fn fallback_client_scsv(w: &mut MailWorld, max: TlsVersion, role: Server) {
+    fallback(w, *max, true, role);
+}
+
+fn fallback(w: &mut MailWorld, max: Version, scsv: bool, role: Server) {
+    let (host, path) = (role.host(), role.activesync_path());
     let mut offer = offer_for(w, host, VersionSet::range(Version::Tls10, max));
-    offer.fallback_scsv = !scsv.is_empty();
+    offer.fallback_scsv = scsv;
     let c = connect(w, host, path, offer, "alice");
     w.tls.last_device = None;
     w.tls.last = Some(c);
@@ -237,50 +205,48 @@ fn assert_refused(w: &MailWorld, alert: Alert, from: Side) {
     assert_eq!((seen.alert, seen.from), (alert, from), "expected {alert} from the {from}; {}", explanation(w));
 }
 
-#[then(regex = r"^the handshake negotiates (.+) on the wire$")]
-fn negotiates(w: &mut MailWorld, version: String) {
-    let v = Version::parse(&version).unwrap_or_else(|| panic!("{version:?} is not a protocol version"));
-    assert_negotiated(w, v);
+/// The last handshake completed with this version (session and ServerHello agree) and ActiveSync answered over it.
+#[then(expr = "the handshake negotiates {tls_version} on the wire")]
+fn negotiates(w: &mut MailWorld, version: TlsVersion) {
+    assert_negotiated(w, *version);
 }
 
-#[then(regex = r"^the handshake fails with (\w+) from the (client|server)$")]
-fn fails_with(w: &mut MailWorld, alert: String, from: String) {
-    let a = Alert::parse(&alert).unwrap_or_else(|| panic!("{alert:?} is not an alert name such as protocol_version"));
-    assert_refused(w, a, if from == "client" { Side::Client } else { Side::Server });
+/// The last handshake ended with this alert, sent by this side.
+#[then(expr = "the handshake fails with {tls_alert} from the {side}")]
+fn fails_with(w: &mut MailWorld, alert: TlsAlert, from: params::Side) {
+    assert_refused(w, alert.0, from.0);
 }
 
-/// A matrix cell: a version name, or "ALERT from the client|server".
-#[then(regex = r#"^the result on the wire is "([^"]+)"$"#)]
-fn result_is(w: &mut MailWorld, expected: String) {
-    match Version::parse(&expected) {
-        Some(v) => assert_negotiated(w, v),
-        None => {
-            let (alert, from) = expected
-                .split_once(" from the ")
-                .unwrap_or_else(|| panic!("{expected:?} is neither a version nor \"ALERT from the client|server\""));
-            fails_with(w, alert.to_string(), from.to_string());
-        }
+/// A matrix cell: the last handshake negotiated this version, or ended with this alert from this side.
+#[then(expr = "the result on the wire is \"{handshake_result}\"")]
+fn result_is(w: &mut MailWorld, expected: HandshakeResult) {
+    match expected {
+        HandshakeResult::Negotiated(v) => assert_negotiated(w, v),
+        HandshakeResult::Refused(alert, from) => assert_refused(w, alert, from),
     }
 }
 
+/// The user's last connection failed, and the explanation mentions this text.
 #[then(regex = r#"^(\w+)'s Secure Mail cannot connect because "(.+)"$"#)]
-fn cannot_connect(w: &mut MailWorld, user: String, because: String) {
+fn cannot_connect(w: &mut MailWorld, user: User, because: String) {
     assert_eq!(w.tls.last_device.as_deref(), Some(user.to_ascii_lowercase().as_str()), "the last connection was not {user}'s");
     assert!(!last(w).handshake.completed(), "{user}'s Secure Mail connected with {}", last(w).handshake.result());
     let text = explanation(w);
     assert!(text.contains(&because), "the reason does not say {because:?}: {text}");
 }
 
-/// One cell of the seed's tables: the feature's "Oui"/"Non" must be this crate's table's (one
-/// source of truth), and the wire must agree — "Oui" for SSLv3 means SSL 3.0 negotiated with an
-/// SSL 3.0-only server, "Oui" for TLS a TLS version with a TLS-only one, and "Non" a refusal.
-#[then(regex = r#"^the (SSLv3|TLS) cell "([^"]+)" holds on the wire$"#)]
-fn cell_holds(w: &mut MailWorld, column: String, cell: String) {
-    let want = parse_oui_non(&cell).unwrap_or_else(|| panic!("{cell:?} is neither Oui nor Non"));
+/// A cell of the guide's tables ("Oui" or "Non") is the TLS crate's, and the last handshake agrees with it.
+///
+/// The feature's "Oui"/"Non" must be this crate's table's (one source of truth), and the wire
+/// must agree — "Oui" for SSLv3 means SSL 3.0 negotiated with an SSL 3.0-only server, "Oui" for
+/// TLS a TLS version with a TLS-only one, and "Non" a refusal.
+#[then(expr = "the {seed_column} cell \"{oui_non}\" holds on the wire")]
+fn cell_holds(w: &mut MailWorld, column: SeedColumn, cell: OuiNon) {
+    let want = cell.0;
     let user = w.tls.last_device.clone().expect("a device connected");
     let (d, p) = device_of(w, &user);
     let table = profile::seed_cell(d, p);
-    let in_table = if column == "SSLv3" { table.sslv3 } else { table.tls };
+    let in_table = if column == SeedColumn::Sslv3 { table.sslv3 } else { table.tls };
     assert_eq!(
         in_table,
         want,
@@ -288,7 +254,7 @@ fn cell_holds(w: &mut MailWorld, column: String, cell: String) {
         profile::oui_non(in_table)
     );
     let h = &last(w).handshake;
-    let got = h.completed() && h.negotiated.is_some_and(|v| if column == "SSLv3" { v == Version::Ssl3 } else { v.is_tls() });
+    let got = h.completed() && h.negotiated.is_some_and(|v| if column == SeedColumn::Sslv3 { v == Version::Ssl3 } else { v.is_tls() });
     assert_eq!(got, want, "the {column} cell says {cell}, but on the wire: {}", explanation(w));
     if want {
         let v = h.negotiated.expect("completed");
@@ -296,26 +262,33 @@ fn cell_holds(w: &mut MailWorld, column: String, cell: String) {
     }
 }
 
+/// The last ServerHello's random ends with the TLS 1.3 downgrade sentinel for this version.
+///
 /// RFC 8446 §4.1.3: a server that speaks TLS 1.3 and negotiates lower ends its random with
 /// "DOWNGRD\x01" (TLS 1.2) or "DOWNGRD\x00" (below); a server without TLS 1.3 must not.
-#[then(regex = r"^the ServerHello carries (no downgrade sentinel|the downgrade sentinel for (.+))$")]
-fn downgrade_sentinel(w: &mut MailWorld, what: String, version: String) {
+#[then(expr = "the ServerHello carries the downgrade sentinel for {tls_version}")]
+fn downgrade_sentinel(w: &mut MailWorld, version: TlsVersion) {
+    assert_sentinel(w, Some(*version));
+}
+
+/// The last ServerHello's random carries no TLS 1.3 downgrade sentinel.
+#[then("the ServerHello carries no downgrade sentinel")]
+fn no_downgrade_sentinel(w: &mut MailWorld) {
+    assert_sentinel(w, None);
+}
+
+fn assert_sentinel(w: &MailWorld, want: Option<Version>) {
     let h = &last(w).handshake;
-    let want = if what.starts_with("no ") {
-        None
-    } else {
-        Some(Version::parse(&version).unwrap_or_else(|| panic!("{version:?} is not a protocol version")))
-    };
     assert_eq!(h.downgrade_sentinel, want, "the ServerHello's random (negotiating {}) carries {:?}", h.result(), h.downgrade_sentinel);
 }
 
-/// What Secure Mail's own ActiveSync client negotiated on its last connection to its server.
-#[then(regex = r"^(\w+)'s Secure Mail's ActiveSync connection negotiated (.+)$")]
-fn device_negotiated(w: &mut MailWorld, user: String, version: String) {
-    let v = Version::parse(&version).unwrap_or_else(|| panic!("{version:?} is not a protocol version"));
+/// Secure Mail's own ActiveSync client negotiated this version on its last connection to its server.
+#[then(expr = "{user}'s Secure Mail's ActiveSync connection negotiated {tls_version}")]
+fn device_negotiated(w: &mut MailWorld, user: User, version: TlsVersion) {
+    let v = *version;
     let user = user.to_ascii_lowercase();
     let connector = w.tls.connectors.get(&user).cloned().unwrap_or_else(|| panic!("{user}'s Secure Mail has no device profile: say \"{user} has Secure Mail on <device> with the connection security level ...\" before it starts"));
-    let host = w.plan.devices.get(&user).map(|c| c.exchange_server.clone()).unwrap_or_default();
+    let host = w.spec().devices.get(&user).map(|c| c.exchange_server.clone()).unwrap_or_default();
     let host = host.trim_start_matches("https://").trim_start_matches("http://").split(['/', ':']).next().unwrap_or_default().to_string();
     let h = connector.last_with(&host).unwrap_or_else(|| {
         panic!(

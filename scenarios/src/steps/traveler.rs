@@ -1,7 +1,7 @@
 //! The Notes Traveler server: its administrator's settings and its mailboxes, through its
 //! control API.
 
-use super::words;
+use crate::params::{Directory, Folder, NameVariations, NotesIni, User};
 use crate::MailWorld;
 use cucumber::{given, then, when};
 use mailconform_fakes::defaults;
@@ -12,16 +12,18 @@ fn traveler(w: &mut MailWorld) -> TravelerControl {
     w.roles().traveler().expect("the scenario has a Traveler server")
 }
 
+/// A Notes Traveler server set up as the integration guide recommends.
 #[given("a Notes Traveler server configured as the guide recommends")]
 fn recommended(w: &mut MailWorld) {
     assert!(!w.is_deployed(), "choose the Traveler server before the first action");
-    w.plan.traveler = Some(TravelerConfig::recommended(defaults::TRAVELER_HOST));
+    w.plan().traveler = Some(TravelerConfig::recommended(defaults::TRAVELER_HOST));
 }
 
+/// A Notes Traveler server with the settings it has right after installation.
 #[given("a Notes Traveler server with its installation defaults")]
 fn installation_defaults(w: &mut MailWorld) {
     assert!(!w.is_deployed(), "choose the Traveler server before the first action");
-    w.plan.traveler = Some(TravelerConfig::new(defaults::TRAVELER_HOST));
+    w.plan().traveler = Some(TravelerConfig::new(defaults::TRAVELER_HOST));
 }
 
 fn set_web_site(w: &mut MailWorld, change: impl FnOnce(&mut serde_json::Value)) {
@@ -33,6 +35,7 @@ fn set_web_site(w: &mut MailWorld, change: impl FnOnce(&mut serde_json::Value)) 
     w.run(t.set_web_site(&site)).expect("Traveler takes the Internet Site settings");
 }
 
+/// The Traveler Internet Site uses session (forms) authentication for /traveler too.
 #[given("the Traveler site does not override session authentication for /traveler")]
 fn no_override(w: &mut MailWorld) {
     set_web_site(w, |site| {
@@ -41,6 +44,7 @@ fn no_override(w: &mut MailWorld) {
     });
 }
 
+/// The Traveler Internet Site turns session authentication off for paths matching this pattern.
 #[when(expr = "the Traveler site overrides session authentication for {string}")]
 fn override_for(w: &mut MailWorld, pattern: String) {
     set_web_site(w, |site| {
@@ -50,6 +54,7 @@ fn override_for(w: &mut MailWorld, pattern: String) {
     });
 }
 
+/// The Traveler Internet Site rewrites request paths matching the first pattern to the second.
 #[when(expr = "the Traveler site gets the substitution rule {string} to {string}")]
 fn substitution(w: &mut MailWorld, from: String, to: String) {
     set_web_site(w, |site| {
@@ -59,89 +64,87 @@ fn substitution(w: &mut MailWorld, from: String, to: String) {
     });
 }
 
-#[given(expr = "the Traveler notes.ini sets {word}")]
-fn notes_ini(w: &mut MailWorld, assignment: String) {
-    let (name, value) = assignment.split_once('=').unwrap_or_else(|| panic!("{assignment:?} is not NAME=value"));
+/// The Traveler server's notes.ini has this setting.
+#[given(expr = "the Traveler notes.ini sets {notes_ini}")]
+fn notes_ini(w: &mut MailWorld, assignment: NotesIni) {
+    let (name, value) = (assignment.name.as_str(), assignment.value.as_str());
     let t = traveler(w);
     w.run(t.set_notes_ini(name, value)).expect("Traveler takes the notes.ini entry");
 }
 
-#[given(expr = "the Traveler server uses {string} name variations with a {word} directory")]
-fn name_variations(w: &mut MailWorld, variations: String, directory: String) {
+/// Domino's Internet authentication tries these name variations, looking users up in this directory.
+#[given(expr = "the Traveler server uses \"{name_variations}\" name variations with a {directory} directory")]
+fn name_variations(w: &mut MailWorld, variations: NameVariations, directory: Directory) {
     let t = traveler(w);
-    w.run(t.set_internet_authentication(&variations.to_ascii_lowercase(), &directory.to_ascii_lowercase()))
+    w.run(t.set_internet_authentication(variations.as_str(), directory.as_str()))
         .expect("Traveler takes the Internet authentication setting");
 }
 
+/// The Traveler server makes SyncML its primary sync protocol instead of ActiveSync.
 #[when("the Traveler server forces SyncML as the primary protocol")]
 fn syncml_primary(w: &mut MailWorld) {
     let t = traveler(w);
     w.run(t.set_sync_protocols("sync_ml_primary")).expect("Traveler takes the sync protocols");
 }
 
-#[given(expr = "a message {string} arrives in {word}'s Traveler mailbox")]
-#[when(expr = "a message {string} arrives in {word}'s Traveler mailbox")]
-fn message_arrives(w: &mut MailWorld, subject: String, user: String) {
+/// A message with this subject arrives in the user's mailbox on the Traveler server.
+#[given(expr = "a message {string} arrives in {user}'s Traveler mailbox")]
+#[when(expr = "a message {string} arrives in {user}'s Traveler mailbox")]
+fn message_arrives(w: &mut MailWorld, subject: String, user: User) {
     let t = traveler(w);
-    w.run(t.deliver(&words::email(&user), &subject)).expect("Traveler delivers the message");
+    w.run(t.deliver(&user.email(), &subject)).expect("Traveler delivers the message");
 }
 
-#[given(expr = "a meeting request {string} arrives in {word}'s Traveler mailbox")]
-fn meeting_arrives(w: &mut MailWorld, subject: String, user: String) {
+/// A meeting request with this subject arrives in the user's mailbox on the Traveler server.
+#[given(expr = "a meeting request {string} arrives in {user}'s Traveler mailbox")]
+fn meeting_arrives(w: &mut MailWorld, subject: String, user: User) {
     let t = traveler(w);
-    w.run(t.deliver_meeting(&words::email(&user), &subject)).expect("Traveler delivers the meeting request");
+    w.run(t.deliver_meeting(&user.email(), &subject)).expect("Traveler delivers the meeting request");
 }
 
-#[given(expr = "a meeting response {string} arrives in {word}'s Traveler mailbox")]
-fn meeting_response_arrives(w: &mut MailWorld, subject: String, user: String) {
+/// A meeting response with this subject arrives in the user's mailbox on the Traveler server.
+#[given(expr = "a meeting response {string} arrives in {user}'s Traveler mailbox")]
+fn meeting_response_arrives(w: &mut MailWorld, subject: String, user: User) {
     let t = traveler(w);
-    w.run(t.deliver_meeting_response(&words::email(&user), &subject)).expect("Traveler delivers the meeting response");
+    w.run(t.deliver_meeting_response(&user.email(), &subject)).expect("Traveler delivers the meeting response");
 }
 
-#[when(expr = "the Traveler administrator wipes {word}'s device")]
-fn wipe(w: &mut MailWorld, user: String) {
+/// The Traveler administrator issues a remote wipe of the user's phone.
+#[when(expr = "the Traveler administrator wipes {user}'s device")]
+fn wipe(w: &mut MailWorld, user: User) {
     let name = w.ensure_device(&user);
-    let device_id = w.plan.devices.get(&name).map(|c| c.activesync_device_id.clone()).expect("the device was configured");
+    let device_id = w.spec().devices.get(&name).map(|c| c.activesync_device_id.clone()).expect("the device was configured");
     let t = traveler(w);
-    w.run(t.wipe(&words::email(&user), &device_id)).expect("Traveler takes the wipe request");
+    w.run(t.wipe(&user.email(), &device_id)).expect("Traveler takes the wipe request");
 }
 
-fn folder_subjects(w: &mut MailWorld, user: &str, kind: &str) -> Vec<String> {
+fn folder_subjects(w: &mut MailWorld, user: &User, kind: &str) -> Vec<String> {
     let t = traveler(w);
-    let items = w.run(t.folder(&words::email(user), kind)).expect("Traveler control API answers");
+    let items = w.run(t.folder(&user.email(), kind)).expect("Traveler control API answers");
     items.iter().filter_map(|i| i["subject"].as_str().map(str::to_string)).collect()
 }
 
-fn inbox_subjects(w: &mut MailWorld, user: &str) -> Vec<String> {
-    folder_subjects(w, user, "inbox")
+fn inbox_subjects(w: &mut MailWorld, user: &User) -> Vec<String> {
+    folder_subjects(w, user, Folder::Inbox.kind())
 }
 
-/// The folder names features use, as the control API names them.
-fn folder_kind(name: &str) -> &'static str {
-    match name {
-        "Inbox" => "inbox",
-        "Calendar" => "calendar",
-        "Contacts" => "contacts",
-        "Sent Items" => "sent",
-        "Deleted Items" => "deleted",
-        other => panic!("unknown folder {other:?}: use Inbox, Calendar, Contacts, Sent Items or Deleted Items"),
-    }
-}
-
-#[then(regex = r#"^the Traveler server holds "([^"]+)" in (\w+)'s (Inbox|Calendar|Contacts|Sent Items|Deleted Items)$"#)]
-fn holds_in(w: &mut MailWorld, subject: String, user: String, folder: String) {
-    let subjects = folder_subjects(w, &user, folder_kind(&folder));
+/// The user's folder on the Traveler server holds an item with this subject.
+#[then(expr = "the Traveler server holds {string} in {user}'s {folder}")]
+fn holds_in(w: &mut MailWorld, subject: String, user: User, folder: Folder) {
+    let subjects = folder_subjects(w, &user, folder.kind());
     assert!(subjects.contains(&subject), "{user}'s {folder} on the Traveler server holds {subjects:?}");
 }
 
-#[then(expr = "the Traveler server still holds {string} in {word}'s Inbox")]
-fn still_holds(w: &mut MailWorld, subject: String, user: String) {
+/// The user's Inbox on the Traveler server still holds the item with this subject.
+#[then(expr = "the Traveler server still holds {string} in {user}'s Inbox")]
+fn still_holds(w: &mut MailWorld, subject: String, user: User) {
     let subjects = inbox_subjects(w, &user);
     assert!(subjects.contains(&subject), "the Traveler Inbox holds {subjects:?}; the limitation CXM-47936 no longer shows");
 }
 
-#[then(expr = "the Traveler server no longer holds {string} in {word}'s Inbox")]
-fn no_longer_holds(w: &mut MailWorld, subject: String, user: String) {
+/// The user's Inbox on the Traveler server no longer holds the item with this subject.
+#[then(expr = "the Traveler server no longer holds {string} in {user}'s Inbox")]
+fn no_longer_holds(w: &mut MailWorld, subject: String, user: User) {
     let subjects = inbox_subjects(w, &user);
     assert!(!subjects.contains(&subject), "the Traveler Inbox still holds {subject:?}: {subjects:?}");
 }

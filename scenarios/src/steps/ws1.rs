@@ -1,155 +1,167 @@
 //! Steps of the Workspace ONE side (seed 003): SEG V2 and its application.properties, ENS2,
 //! the UEM console's compliance, and Boxer.
 
-use super::words;
-use crate::world::ws1::{ensure_boxer, BoxerAuth, PlannedSeg};
+use crate::params::{AuthMethod, AuthMethods, BoxerAuth, ComplianceState, EnsPlacement, SegService, User};
+use crate::world::observation::Observation;
+use crate::world::ws1::{ensure_boxer, PlannedSeg};
 use crate::MailWorld;
 use cucumber::{given, then, when};
-use mailconform_auth::AuthMethod;
 use mailconform_fakes::boxer::BoxerView;
 use mailconform_fakes::defaults;
 use mailconform_fakes::deployment;
-use mailconform_fakes::ens::{Placement, DEVICE_HEADER};
-use mailconform_fakes::uem::ComplianceState;
+use mailconform_fakes::ens::DEVICE_HEADER;
 use mailconform_sim::pki::Credential;
 use mailconform_sim::{ClientIdentity, Fault, RequestOptions};
 use std::time::Duration;
 
 // ----- the deployment -----
 
+/// A Workspace ONE deployment: SEG V2 of this version in front of Exchange, ENS2, the UEM console and Boxer.
 #[given(expr = "a Workspace ONE deployment with SEG V2 {string} in front of Exchange")]
 fn ws1_deployment(w: &mut MailWorld, version: String) {
     w.ws1_plan().main_seg().config = deployment::default_seg_config(&version, defaults::EXCHANGE_HOST);
 }
 
+/// SEG's application.properties has this line, e.g. "enable.boxer.ens.ews.proxy=true".
 #[given(expr = "SEG's application.properties sets {string}")]
 fn seg_property(w: &mut MailWorld, line: String) {
     w.ws1_plan().main_seg().properties.push(line);
 }
 
+/// SEG is not set up for Kerberos constrained delegation.
 #[given("SEG has no KCD settings")]
 fn seg_without_kcd(w: &mut MailWorld) {
     w.ws1_plan().main_seg().config.kcd = None;
 }
 
+/// SEG accepts Exchange's certificate whatever it is.
 #[given("SEG's email server settings ignore SSL errors with Exchange")]
 fn seg_ignores_ssl_errors(w: &mut MailWorld) {
     w.ws1_plan().main_seg().config.ignore_ssl_errors_with_exch = true;
 }
 
+/// SEG gives up on Exchange after this many seconds.
 #[given(expr = "SEG's email server settings have a server timeout of {int} seconds")]
 fn seg_timeout(w: &mut MailWorld, secs: u64) {
     w.ws1_plan().main_seg().config.server_timeout = Duration::from_secs(secs);
 }
 
+/// Another SEG V2 of this version, on this host, in front of this email server, with its EWS proxy on.
 #[given(expr = "a second SEG V2 {string} at {string} for the email server {string}, proxying EWS")]
 fn second_seg(w: &mut MailWorld, version: String, host: String, server: String) {
     let mut config = deployment::default_seg_config(&version, &server);
     config.host = host.clone();
-    w.ws1_plan().segs.push(PlannedSeg { role: format!("seg.{host}"), config, properties: vec!["enable.boxer.ens.ews.proxy=true".into()] });
+    w.ws1_plan().segs.push(PlannedSeg {
+        role: mailconform_fakes::role::seg_on(&host),
+        config,
+        properties: vec!["enable.boxer.ens.ews.proxy=true".into()],
+    });
 }
 
-#[given(expr = "Exchange's EWS offers {string}")]
-fn ews_offers(w: &mut MailWorld, list: String) {
+/// Exchange's EWS directory has exactly these authentication methods enabled, as IIS lists them.
+#[given(expr = "Exchange's EWS offers \"{auth_methods}\"")]
+fn ews_offers(w: &mut MailWorld, list: AuthMethods) {
     w.ws1_plan();
-    w.plan.exchange.ews_auth = methods(&list);
+    w.plan().exchange.ews_auth = list.0;
 }
 
-#[given(expr = "Exchange's ActiveSync offers {string}")]
-fn activesync_offers(w: &mut MailWorld, list: String) {
+/// Exchange's ActiveSync directory has exactly these authentication methods enabled.
+#[given(expr = "Exchange's ActiveSync offers \"{auth_methods}\"")]
+fn activesync_offers(w: &mut MailWorld, list: AuthMethods) {
     w.ws1_plan();
-    w.plan.exchange.eas_auth = methods(&list);
+    w.plan().exchange.eas_auth = list.0;
 }
 
-/// "Negotiate, NTLM, Basic" → the methods, as an IIS administrator ticks them.
-fn methods(list: &str) -> Vec<AuthMethod> {
-    list.split(',')
-        .map(|m| {
-            AuthMethod::parse(m.trim())
-                .unwrap_or_else(|| panic!("unknown authentication method {m:?}: use Basic, NTLM, Negotiate, Certificate or OAuth"))
-        })
-        .collect()
-}
-
+/// Exchange answers EWS only on this host name, not on its main one.
 #[given(expr = "Exchange serves EWS only at its own FQDN {string}")]
 fn ews_own_fqdn(w: &mut MailWorld, host: String) {
     w.ws1_plan();
-    w.plan.exchange_aliases.push(host.clone());
-    w.plan.exchange.ews_only_on = Some(host);
+    w.plan().exchange_aliases.push(host.clone());
+    w.plan().exchange.ews_only_on = Some(host);
 }
 
+/// Exchange's HTTPS certificate is self-signed rather than issued by the world's CA.
 #[given("Exchange has a self-signed certificate")]
 fn exchange_self_signed(w: &mut MailWorld) {
     w.ws1_plan().exchange_self_signed = true;
 }
 
+/// SEG trusts Exchange's self-signed certificate.
 #[given("Exchange's self-signed certificate is in SEG's Java trust store")]
 fn seg_trusts_exchange(w: &mut MailWorld) {
-    w.ws1_plan().trusting_segs.push(defaults::ws1_roles::SEG.to_string());
+    w.ws1_plan().trusting_segs.push(mailconform_fakes::role::SEG.to_string());
 }
 
+/// ENS2 sends its EWS requests to this host.
 #[given(expr = "ENS2 reaches EWS through {string}")]
 fn ens_through(w: &mut MailWorld, host: String) {
     w.ws1_plan().ens_ews_url = Some(format!("https://{host}/EWS/Exchange.asmx"));
 }
 
-#[given(expr = "ENS2 runs {string}")]
-fn ens_placement(w: &mut MailWorld, placement: String) {
-    w.ws1_plan().ens_placement =
-        Placement::parse(&placement).unwrap_or_else(|| panic!("ENS2 runs \"in the cloud\" or \"on premises\", not {placement:?}"));
+/// ENS2 runs in the vendor's cloud or on the customer's premises (its API path differs).
+#[given(expr = "ENS2 runs \"{ens_placement}\"")]
+fn ens_placement(w: &mut MailWorld, placement: EnsPlacement) {
+    w.ws1_plan().ens_placement = *placement;
 }
 
-#[given(expr = "{word}'s Boxer authenticates with {word}")]
-fn boxer_auth(w: &mut MailWorld, user: String, auth: String) {
-    w.ws1_plan().boxer_auth.insert(user.to_ascii_lowercase(), BoxerAuth::parse(&auth));
+/// The user's Boxer authenticates to ActiveSync (and so ENS2 to EWS) with this method.
+#[given(expr = "{user}'s Boxer authenticates with {boxer_auth}")]
+fn boxer_auth(w: &mut MailWorld, user: User, auth: BoxerAuth) {
+    w.ws1_plan().boxer_auth.insert(user.to_ascii_lowercase(), auth);
 }
 
 // ----- Boxer -----
 
-fn boxer(w: &mut MailWorld, user: &str) -> mailconform_fakes::boxer::BoxerControl {
+fn boxer(w: &mut MailWorld, user: &User) -> mailconform_fakes::boxer::BoxerControl {
     let name = ensure_boxer(w, user);
     w.roles().boxer(&name).expect("Boxer deployed")
 }
 
-fn boxer_state(w: &mut MailWorld, user: &str) -> BoxerView {
+fn boxer_state(w: &mut MailWorld, user: &User) -> BoxerView {
     let b = boxer(w, user);
     w.run(b.state()).expect("Boxer's control API answers")
 }
 
-#[given(expr = "{word}'s Boxer has set up push")]
-fn has_set_up_push(w: &mut MailWorld, user: String) {
+/// The user's Boxer has registered with ENS2 for push, successfully.
+#[given(expr = "{user}'s Boxer has set up push")]
+fn has_set_up_push(w: &mut MailWorld, user: User) {
     let b = boxer(w, &user);
     let v = w.run(b.setup()).expect("Boxer's control API answers");
     assert!(v.state.registered, "{user}'s Boxer did not register with ENS2: {:?}", v.error);
 }
 
-#[when(expr = "{word}'s Boxer sets up push")]
-fn sets_up_push(w: &mut MailWorld, user: String) {
+/// The user's Boxer registers with ENS2 for push.
+#[when(expr = "{user}'s Boxer sets up push")]
+fn sets_up_push(w: &mut MailWorld, user: User) {
     let b = boxer(w, &user);
     w.run(b.setup()).expect("Boxer's control API answers");
 }
 
-#[given(expr = "{word}'s Boxer has synced")]
-fn has_synced(w: &mut MailWorld, user: String) {
+/// The user's Boxer has synced over ActiveSync through SEG, successfully.
+#[given(expr = "{user}'s Boxer has synced")]
+fn has_synced(w: &mut MailWorld, user: User) {
     let b = boxer(w, &user);
     let v = w.run(b.sync()).expect("Boxer's control API answers");
     assert!(v.state.eas_synced, "{user}'s Boxer did not sync: {:?}", v.error);
 }
 
-#[when(expr = "{word}'s Boxer syncs")]
-fn syncs(w: &mut MailWorld, user: String) {
+/// The user's Boxer syncs over ActiveSync through SEG.
+#[when(expr = "{user}'s Boxer syncs")]
+fn syncs(w: &mut MailWorld, user: User) {
     let b = boxer(w, &user);
     w.run(b.sync()).expect("Boxer's control API answers");
 }
 
-#[when(expr = "{word}'s Boxer checks in with the console")]
-fn checks_in(w: &mut MailWorld, user: String) {
+/// The user's Boxer asks the UEM console for pending commands and acts on them.
+#[when(expr = "{user}'s Boxer checks in with the console")]
+fn checks_in(w: &mut MailWorld, user: User) {
     let b = boxer(w, &user);
     w.run(b.check_in()).expect("Boxer's control API answers");
 }
 
-#[then(expr = "{word}'s Boxer is registered with ENS2")]
-fn registered(w: &mut MailWorld, user: String) {
+/// The user's Boxer registered, and ENS2 holds its device.
+#[then(expr = "{user}'s Boxer is registered with ENS2")]
+fn registered(w: &mut MailWorld, user: User) {
     let v = boxer_state(w, &user);
     assert!(v.state.registered, "{user}'s Boxer: {:?}", v.state.register_error);
     let device = device_id(&user);
@@ -158,8 +170,9 @@ fn registered(w: &mut MailWorld, user: String) {
     assert!(regs.iter().any(|r| r["device_id"] == device.to_ascii_lowercase()), "ENS2 holds {regs:?}");
 }
 
-#[then(expr = "ENS2 cannot register {word}'s Boxer because {string}")]
-fn cannot_register(w: &mut MailWorld, user: String, because: String) {
+/// The user's Boxer could not register with ENS2, with an error that mentions this text.
+#[then(expr = "ENS2 cannot register {user}'s Boxer because {string}")]
+fn cannot_register(w: &mut MailWorld, user: User, because: String) {
     let v = boxer_state(w, &user);
     let error = v.state.register_error.clone().unwrap_or_default();
     assert!(
@@ -169,20 +182,23 @@ fn cannot_register(w: &mut MailWorld, user: String, because: String) {
     );
 }
 
-#[then(expr = "{word}'s Boxer syncs its Inbox")]
-fn synced(w: &mut MailWorld, user: String) {
+/// The user's Boxer synced its Inbox without an error.
+#[then(expr = "{user}'s Boxer syncs its Inbox")]
+fn synced(w: &mut MailWorld, user: User) {
     let v = boxer_state(w, &user);
     assert!(v.state.eas_synced, "{user}'s Boxer: {:?}", v.state.eas_error);
 }
 
-#[then(expr = "{word}'s Boxer shows {string} in its Inbox")]
-fn shows(w: &mut MailWorld, user: String, subject: String) {
+/// The user's Boxer lists the message with this subject in its Inbox.
+#[then(expr = "{user}'s Boxer shows {string} in its Inbox")]
+fn shows(w: &mut MailWorld, user: User, subject: String) {
     let v = boxer_state(w, &user);
     assert!(v.state.inbox.contains(&subject), "{user}'s Boxer shows {:?} ({:?})", v.state.inbox, v.state.eas_error);
 }
 
-#[then(expr = "{word}'s Boxer cannot sync because {string}")]
-fn cannot_sync(w: &mut MailWorld, user: String, because: String) {
+/// The user's Boxer did not sync, with an error that mentions this text.
+#[then(expr = "{user}'s Boxer cannot sync because {string}")]
+fn cannot_sync(w: &mut MailWorld, user: User, because: String) {
     let v = boxer_state(w, &user);
     let error = v.state.eas_error.clone().unwrap_or_default();
     assert!(
@@ -192,36 +208,39 @@ fn cannot_sync(w: &mut MailWorld, user: String, because: String) {
     );
 }
 
-fn device_id(user: &str) -> String {
-    let email = words::email(user);
+fn device_id(user: &User) -> String {
+    let email = user.email();
     deployment::default_boxer_config(&user.to_ascii_lowercase(), &email).device_id
 }
 
 /// The pushes APNs delivered to `user`'s Boxer since a step last looked.
-fn new_pushes(w: &mut MailWorld, user: &str) -> Vec<serde_json::Value> {
+fn new_pushes(w: &mut MailWorld, user: &User) -> Vec<serde_json::Value> {
     let token = boxer_state(w, user).state.device_token.unwrap_or_else(|| panic!("{user}'s Boxer has no device token"));
     let apns = w.roles().apns().expect("APNs deployed");
     let all = w.run(apns.notifications(&token, 0, Duration::ZERO)).expect("APNs control API answers");
-    let seen = w.boxer_pushes_seen.get(user).copied().unwrap_or(0);
-    w.boxer_pushes_seen.insert(user.to_string(), all.len());
+    let seen = w.running().boxer_pushes_seen.get(user.as_str()).copied().unwrap_or(0);
+    w.running().boxer_pushes_seen.insert(user.to_string(), all.len());
     all.into_iter().skip(seen).map(|n| n.payload).collect()
 }
 
-#[then(expr = "{word}'s Boxer receives a push with badge {int}")]
-fn receives_push(w: &mut MailWorld, user: String, badge: u64) {
+/// The last push the user's Boxer received since the last look sets this badge.
+#[then(expr = "{user}'s Boxer receives a push with badge {int}")]
+fn receives_push(w: &mut MailWorld, user: User, badge: u64) {
     let pushes = new_pushes(w, &user);
     let last = pushes.last().unwrap_or_else(|| panic!("{user}'s Boxer received no push"));
     assert_eq!(last["aps"]["badge"].as_u64(), Some(badge), "pushes {pushes:?}");
 }
 
-#[then(expr = "{word}'s Boxer receives no push")]
-fn receives_no_push(w: &mut MailWorld, user: String) {
+/// The user's Boxer received no push since the last look.
+#[then(expr = "{user}'s Boxer receives no push")]
+fn receives_no_push(w: &mut MailWorld, user: User) {
     let pushes = new_pushes(w, &user);
     assert!(pushes.is_empty(), "{user}'s Boxer received {pushes:?}");
 }
 
-#[then(expr = "ENS2 withheld the push for {word}'s Boxer because {string}")]
-fn push_withheld(w: &mut MailWorld, user: String, because: String) {
+/// ENS2's last push attempt for the user's Boxer was withheld, for a reason that mentions this text.
+#[then(expr = "ENS2 withheld the push for {user}'s Boxer because {string}")]
+fn push_withheld(w: &mut MailWorld, user: User, because: String) {
     let device = device_id(&user).to_ascii_lowercase();
     let ens = w.roles().ens().expect("ENS deployed");
     let pushes = w.run(ens.pushes()).expect("ENS control API answers");
@@ -230,14 +249,16 @@ fn push_withheld(w: &mut MailWorld, user: String, because: String) {
     assert!(last.outcome.contains(&because), "ENS2's last push for {user}: {last:?}");
 }
 
-#[then(expr = "{word}'s Boxer has tried to unregister from ENS2 {int} times")]
-fn unregister_attempts(w: &mut MailWorld, user: String, n: u32) {
+/// The user's Boxer has tried this many times to unregister from ENS2.
+#[then(expr = "{user}'s Boxer has tried to unregister from ENS2 {int} times")]
+fn unregister_attempts(w: &mut MailWorld, user: User, n: u32) {
     let v = boxer_state(w, &user);
     assert_eq!(v.state.unregister_attempts, n, "log {:?}", v.state.log);
 }
 
-#[then(expr = "{word}'s Boxer is unregistered from ENS2")]
-fn unregistered(w: &mut MailWorld, user: String) {
+/// The user's Boxer unregistered, and ENS2 no longer holds its device.
+#[then(expr = "{user}'s Boxer is unregistered from ENS2")]
+fn unregistered(w: &mut MailWorld, user: User) {
     let v = boxer_state(w, &user);
     assert!(v.state.unregistered_at_ms.is_some() && !v.state.registered, "log {:?}", v.state.log);
     let device = device_id(&user).to_ascii_lowercase();
@@ -246,42 +267,47 @@ fn unregistered(w: &mut MailWorld, user: String) {
     assert!(regs.iter().all(|r| r["device_id"] != device), "ENS2 still holds {regs:?}");
 }
 
-#[then(expr = "{word}'s Boxer has wiped its mail")]
-fn boxer_wiped(w: &mut MailWorld, user: String) {
+/// The user's Boxer obeyed a wipe: its mail is gone.
+#[then(expr = "{user}'s Boxer has wiped its mail")]
+fn boxer_wiped(w: &mut MailWorld, user: User) {
     let v = boxer_state(w, &user);
     assert!(v.state.wiped && v.state.inbox.is_empty(), "{:?}", v.state);
 }
 
 // ----- the console -----
 
-#[when(expr = "the console marks {word}'s Boxer as {string}")]
-fn console_marks(w: &mut MailWorld, user: String, state: String) {
-    let s = ComplianceState::parse(&state)
-        .unwrap_or_else(|| panic!("unknown console state {state:?}: use compliant, non-compliant, enterprise wiped or removed"));
+/// The UEM console puts the user's Boxer device in this compliance state.
+#[when(expr = "the console marks {user}'s Boxer as \"{compliance}\"")]
+fn console_marks(w: &mut MailWorld, user: User, state: ComplianceState) {
+    let s = *state;
     ensure_boxer(w, &user);
     let device = device_id(&user);
     let uem = w.roles().uem().expect("console deployed");
-    w.run(uem.set_state(&device, &words::email(&user), s)).expect("console control API answers");
+    w.run(uem.set_state(&device, &user.email(), s)).expect("console control API answers");
 }
 
 // ----- ENS reachability -----
 
+/// ENS2 drops off the network.
 #[when("ENS2 becomes unreachable")]
 fn ens_unreachable(w: &mut MailWorld) {
-    w.gate(defaults::ws1_roles::ENS).set(Fault::Unreachable);
+    let ens = w.faults(mailconform_fakes::role::ENS);
+    w.drive(ens.set(Fault::Unreachable));
 }
 
+/// ENS2 is back on the network.
 #[when("ENS2 is reachable again")]
 fn ens_reachable(w: &mut MailWorld) {
-    w.gate(defaults::ws1_roles::ENS).clear();
+    let ens = w.faults(mailconform_fakes::role::ENS);
+    w.drive(ens.clear());
 }
 
+/// Every answer from Exchange, on all its host names, now takes this many seconds.
 #[when(expr = "Exchange takes {int} seconds to answer")]
 fn exchange_slow(w: &mut MailWorld, secs: u64) {
-    w.deploy();
     // Every name Exchange answers on: its own and its EWS FQDN.
-    for (role, gate) in &w.gates {
-        if role == defaults::roles::EXCHANGE || role.starts_with("exchange.") {
+    for (role, gate) in w.running().gates() {
+        if mailconform_fakes::role::kind_of(role) == Some(mailconform_fakes::role::RoleKind::Exchange) {
             gate.set(Fault::Latency { millis: secs * 1000 });
         }
     }
@@ -291,13 +317,13 @@ fn exchange_slow(w: &mut MailWorld, secs: u64) {
 
 /// Sends an unauthenticated EWS request to SEG for `user`'s device, with or without that
 /// user's client certificate, and keeps the answer for the Then steps.
-fn probe_ews(w: &mut MailWorld, path: &str, certificate_of: Option<&str>) {
-    let device = ensure_boxer(w, "alice");
-    let device_id = device_id(&device);
+fn probe_ews(w: &mut MailWorld, path: &str, certificate_of: Option<&User>) {
+    let alice: User = "alice".parse().expect("alice is a user of the default world");
+    ensure_boxer(w, &alice);
+    let device_id = device_id(&alice);
     let identity = certificate_of.map(|user| {
-        let sim = w.sim.as_ref().expect("deployed");
-        let cert: Credential =
-            deployment::user_certificate(sim, &words::email(user), Duration::from_secs(86_400)).expect("certificate minted");
+        let sim = w.sim_ref();
+        let cert: Credential = deployment::user_certificate(sim, &user.email(), Duration::from_secs(86_400)).expect("certificate minted");
         ClientIdentity { id: format!("probe:{user}"), credential: cert }
     });
     let body = mailconform_ews::write_request(
@@ -314,7 +340,7 @@ fn probe_ews(w: &mut MailWorld, path: &str, certificate_of: Option<&str>) {
         .expect("a valid request");
     let client = w.sim().client();
     let resp = w.run(client.send(req, &RequestOptions { identity, ..Default::default() })).expect("SEG answers");
-    w.last_status = Some(resp.status().as_u16());
+    let status = resp.status().as_u16();
     let offered: Vec<String> = resp
         .headers()
         .get_all(http::header::WWW_AUTHENTICATE)
@@ -323,78 +349,94 @@ fn probe_ews(w: &mut MailWorld, path: &str, certificate_of: Option<&str>) {
         .flat_map(|v| mailconform_auth::challenge::parse(v).unwrap_or_default())
         .map(|c| c.scheme.as_str().to_string())
         .collect();
-    w.last_body = offered.join(", ");
+    w.observe(Observation::EwsAnswer { status, offered });
 }
 
+/// SEG's answer to the last EWS request: its status and the schemes offered.
+fn ews_answer(w: &MailWorld) -> (u16, String) {
+    match &w.observed {
+        Some(Observation::EwsAnswer { status, offered }) => (*status, offered.join(", ")),
+        other => panic!("no EWS answer from SEG was observed (last: {})", other.as_ref().map_or("nothing", |o| o.kind())),
+    }
+}
+
+/// A bare EWS client posts GetFolder to SEG at this path, for alice's device, without credentials.
 #[when(expr = "an EWS client without credentials posts to SEG at {string}")]
 fn posts_to_seg(w: &mut MailWorld, path: String) {
     probe_ews(w, &path, None);
 }
 
-#[when(expr = "an EWS client with {word}'s client certificate asks SEG for EWS without other credentials")]
-fn probe_with_certificate(w: &mut MailWorld, user: String) {
+/// A bare EWS client presents the user's client certificate to SEG and no other credentials.
+#[when(expr = "an EWS client with {user}'s client certificate asks SEG for EWS without other credentials")]
+fn probe_with_certificate(w: &mut MailWorld, user: User) {
     probe_ews(w, "/EWS/Exchange.asmx", Some(&user));
 }
 
+/// A bare EWS client asks SEG for EWS with no certificate and no credentials.
 #[when("an EWS client without a client certificate asks SEG for EWS without credentials")]
 fn probe_without_certificate(w: &mut MailWorld) {
     probe_ews(w, "/EWS/Exchange.asmx", None);
 }
 
+/// SEG answered the bare EWS client with this HTTP status.
 #[then(expr = "SEG answers HTTP {int}")]
 fn seg_answers(w: &mut MailWorld, status: u16) {
-    assert_eq!(w.last_status, Some(status), "challenges {:?}", w.last_body);
+    let (seen, offered) = ews_answer(w);
+    assert_eq!(seen, status, "challenges {offered:?}");
 }
 
-#[then(expr = "the client is offered {string}")]
-fn offered(w: &mut MailWorld, list: String) {
-    assert_eq!(w.last_status, Some(401), "the client was not challenged");
-    let expected = if list == "nothing" { String::new() } else { list };
-    assert_eq!(w.last_body, expected, "WWW-Authenticate challenges the client saw");
+/// SEG challenged the bare EWS client (HTTP 401) with exactly these methods, in this order.
+#[then(expr = "the client is offered \"{auth_methods}\"")]
+fn offered(w: &mut MailWorld, list: AuthMethods) {
+    let (status, offered) = ews_answer(w);
+    assert_eq!(status, 401, "the client was not challenged");
+    let expected = list.to_string();
+    assert_eq!(offered, expected, "WWW-Authenticate challenges the client saw");
 }
 
-#[then(expr = "the client is authenticated as {word} by {word}")]
-fn authenticated_as(w: &mut MailWorld, user: String, method: String) {
-    assert_eq!(w.last_status, Some(200), "challenges {:?}", w.last_body);
+/// The bare EWS client got through (HTTP 200), and Exchange saw the user authenticated by this method.
+#[then(expr = "the client is authenticated as {user} by {auth_method}")]
+fn authenticated_as(w: &mut MailWorld, user: User, method: AuthMethod) {
+    let (status, offered) = ews_answer(w);
+    assert_eq!(status, 200, "challenges {offered:?}");
     let ex = w.exchange();
     let requests = w.run(ex.requests()).expect("Exchange control API answers");
     let last = requests.last().expect("Exchange saw the request");
-    assert_eq!((last.user.as_str(), last.auth.as_str()), (words::email(&user).as_str(), method.to_ascii_lowercase().as_str()), "{last:?}");
+    assert_eq!((last.user.as_str(), last.auth.as_str()), (user.email().as_str(), method.name()), "{last:?}");
 }
 
 // ----- what SEG and Exchange saw -----
 
+/// SEG forwarded NTLM's two legs to Exchange on two different connections (so NTLM cannot work through it).
 #[then("SEG sent the NTLM negotiate and authenticate messages on different upstream connections")]
 fn ntlm_split(w: &mut MailWorld) {
-    let seg = w.roles().seg(defaults::ws1_roles::SEG).expect("SEG deployed");
+    let seg = w.roles().seg(mailconform_fakes::role::SEG).expect("SEG deployed");
     let log = w.run(seg.requests()).expect("SEG control API answers");
     let ntlm: Vec<_> = log.iter().filter(|r| r.upstream_auth.as_deref() == Some("NTLM")).collect();
     assert!(ntlm.len() >= 2, "SEG forwarded {ntlm:?}");
     assert_ne!(ntlm[0].upstream_connection, ntlm[1].upstream_connection, "{ntlm:?}");
 }
 
-#[then(expr = "Exchange authenticated {word}'s EWS requests by {word}")]
-fn exchange_authenticated(w: &mut MailWorld, user: String, method: String) {
+/// Exchange authenticated every EWS request made for the user by this method.
+#[then(expr = "Exchange authenticated {user}'s EWS requests by {auth_method}")]
+fn exchange_authenticated(w: &mut MailWorld, user: User, method: AuthMethod) {
     let ex = w.exchange();
     let requests = w.run(ex.requests()).expect("Exchange control API answers");
-    let email = words::email(&user);
+    let email = user.email();
     let methods: Vec<&str> = requests.iter().filter(|r| r.user == email).map(|r| r.auth.as_str()).collect();
     assert!(
-        !methods.is_empty() && methods.iter().all(|m| m.eq_ignore_ascii_case(&method)),
+        !methods.is_empty() && methods.iter().all(|m| m.eq_ignore_ascii_case(method.name())),
         "{user}'s EWS requests authenticated by {methods:?}"
     );
 }
 
-#[then(expr = "SEG blocked {word}'s {word} requests")]
-fn seg_blocked(w: &mut MailWorld, user: String, service: String) {
+/// SEG blocked requests of the user's device to this service.
+#[then(expr = "SEG blocked {user}'s {seg_service} requests")]
+fn seg_blocked(w: &mut MailWorld, user: User, service: SegService) {
     let device = device_id(&user);
-    let seg = w.roles().seg(defaults::ws1_roles::SEG).expect("SEG deployed");
+    let seg = w.roles().seg(mailconform_fakes::role::SEG).expect("SEG deployed");
     let log = w.run(seg.requests()).expect("SEG control API answers");
-    let want = if service.eq_ignore_ascii_case("EWS") {
-        mailconform_fakes::seg::Service::Ews
-    } else {
-        mailconform_fakes::seg::Service::ActiveSync
-    };
+    let want = *service;
     assert!(
         log.iter().any(|r| r.service == want
             && r.device_id.as_deref().is_some_and(|d| d.eq_ignore_ascii_case(&device))

@@ -1,28 +1,28 @@
+//! The scenario's world: its simulation, the deployment it plans and then runs, and what its
+//! steps observed. One module per area: [`plan`] (what Given steps configure, consumed by
+//! deploying), [`ws1`] (the Workspace ONE side), [`tls`] (the SSLv3/TLS matrix),
+//! [`observation`] (what a When step saw).
+
+pub(crate) mod observation;
+pub mod plan;
+pub(crate) mod tls;
 pub mod ws1;
 
+pub use plan::{Deployment, Plan};
+
+use mailconform_fakes::defaults;
 use mailconform_fakes::deployment::{self, Roles};
-use mailconform_fakes::exchange::{ExchangeConfig, RetrySchedule, ServerProfile};
+use mailconform_fakes::driver::{DriverFuture, GateFaults, HostFaults, Mailboxes};
+use mailconform_fakes::exchange::{ExchangeControl, RetrySchedule, ServerProfile};
 use mailconform_fakes::listener::Region;
 use mailconform_fakes::securemail::SecureMailConfig;
-use mailconform_fakes::{defaults, exchange::ExchangeControl};
 use mailconform_sim::{FaultGate, Simulation};
-use std::collections::BTreeMap;
+use observation::Observation;
 use std::future::Future;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-static RUN_SEED: AtomicU64 = AtomicU64::new(1);
-
-/// The seed of the whole run; each scenario derives its own from it and its name, so a
+/// A scenario's seed from the run's seed and its feature and scenario names, so that a
 /// scenario's outcome does not depend on which others run beside it.
-pub fn set_run_seed(seed: u64) {
-    RUN_SEED.store(seed, Ordering::SeqCst);
-}
-
-pub fn run_seed() -> u64 {
-    RUN_SEED.load(Ordering::SeqCst)
-}
-
 pub fn scenario_seed(run: u64, feature: &str, scenario: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ run;
     for b in feature.bytes().chain([0u8]).chain(scenario.bytes()) {
@@ -31,61 +31,27 @@ pub fn scenario_seed(run: u64, feature: &str, scenario: &str) -> u64 {
     h
 }
 
-/// What the scenario's Given steps asked for, before anything is deployed: the deployment is
-/// built on first use, so configuration steps may come in any order before the first action.
-#[derive(Clone, Debug)]
-pub struct Plan {
-    pub exchange: ExchangeConfig,
-    /// Extra host names the Exchange fake answers EWS on (a separate EWS FQDN).
-    pub exchange_aliases: Vec<String>,
-    /// Regions whose listener has Secure Mail's APNs certificate uploaded at start.
-    pub uploaded_regions: Vec<Region>,
-    pub devices: BTreeMap<String, SecureMailConfig>,
-    /// A Notes Traveler server, when the scenario has one.
-    pub traveler: Option<mailconform_fakes::traveler::TravelerConfig>,
-    /// SEG V2, ENS2, the console and Boxers, when the scenario has them.
-    pub ws1: Option<ws1::Ws1Plan>,
-    /// Hosts whose port 443 speaks exactly these protocol versions (on OpenSSL, see
-    /// `mailconform-tls`); the others keep rustls.
-    pub server_tls: BTreeMap<String, mailconform_tls::VersionSet>,
-}
-
-impl Default for Plan {
-    fn default() -> Self {
-        Plan {
-            exchange: deployment::default_exchange_config(),
-            exchange_aliases: Vec::new(),
-            uploaded_regions: vec![Region::Americas],
-            devices: BTreeMap::new(),
-            traveler: None,
-            ws1: None,
-            server_tls: BTreeMap::new(),
-        }
-    }
+/// Where the scenario is: still being configured, or running. Configuration steps act on the
+/// [`Plan`]; the first action deploys it ([`Plan::deploy`] consumes it), after which only the
+/// [`Deployment`] exists and a configuration step has nothing to change.
+enum Stage {
+    Planning(Box<Plan>),
+    Running(Box<Deployment>),
+    /// Only while the plan is being deployed.
+    Deploying,
 }
 
 #[derive(cucumber::World)]
 #[world(init = Self::new)]
 pub struct MailWorld {
-    pub sim: Option<Simulation>,
+    /// Set by the run's `before` hook from the run's seed ([`scenario_seed`]).
     pub seed: u64,
-    pub plan: Plan,
-    deployed: bool,
-    created_devices: Vec<String>,
-    pub gates: BTreeMap<String, FaultGate>,
-    /// Virtual time (ms since start) at which a step cut a host off.
-    pub fault_at_ms: Option<u64>,
-    /// The item ids delivered to each mailbox, oldest first.
-    pub delivered: BTreeMap<String, Vec<String>>,
-    /// The last answer a step got, for Then steps that check it.
-    pub last_status: Option<u16>,
-    pub last_body: String,
-    /// The Workspace ONE side at run time (its OAuth issuer, the Boxers created).
-    pub ws1_runtime: Option<ws1::Ws1Runtime>,
-    /// Pushes each Boxer had received when a step last looked.
-    pub boxer_pushes_seen: BTreeMap<String, usize>,
+    sim: Option<Simulation>,
+    stage: Stage,
+    /// What the last When step that observes something saw.
+    pub(crate) observed: Option<Observation>,
     /// The SSLv3/TLS matrix's devices, servers and last handshake.
-    pub(crate) tls: crate::steps::tls::TlsState,
+    pub(crate) tls: tls::TlsState,
 }
 
 impl std::fmt::Debug for MailWorld {
@@ -100,29 +66,18 @@ impl std::fmt::Debug for MailWorld {
 
 impl MailWorld {
     fn new() -> Self {
-        MailWorld {
-            sim: None,
-            seed: run_seed(),
-            plan: Plan::default(),
-            deployed: false,
-            created_devices: Vec::new(),
-            gates: BTreeMap::new(),
-            fault_at_ms: None,
-            delivered: BTreeMap::new(),
-            last_status: None,
-            last_body: String::new(),
-            ws1_runtime: None,
-            boxer_pushes_seen: BTreeMap::new(),
-            tls: Default::default(),
-        }
+        MailWorld { sim: None, seed: 1, stage: Stage::Planning(Box::default()), observed: None, tls: Default::default() }
     }
 
     /// The scenario's simulation, created on first use with the scenario's seed.
     pub fn sim(&mut self) -> &mut Simulation {
-        if self.sim.is_none() {
-            self.sim = Some(Simulation::new(self.seed).expect("the simulation could not start (certificate minting failed)"));
-        }
-        self.sim.as_mut().expect("just created")
+        let seed = self.seed;
+        self.sim.get_or_insert_with(|| Simulation::new(seed).expect("the simulation could not start (certificate minting failed)"))
+    }
+
+    /// The simulation, read-only (it exists once anything was deployed or timed).
+    pub fn sim_ref(&self) -> &Simulation {
+        self.sim.as_ref().expect("the simulation exists once the scenario deployed")
     }
 
     /// Virtual time this scenario covered.
@@ -135,99 +90,92 @@ impl MailWorld {
     }
 
     pub fn is_deployed(&self) -> bool {
-        self.deployed
+        matches!(self.stage, Stage::Running(_))
     }
 
-    /// Build the planned deployment if it is not up yet.
+    /// The plan, for configuration steps. The one place that enforces "configure before the
+    /// first action": once the deployment runs there is no plan left to change.
+    pub fn plan(&mut self) -> &mut Plan {
+        match &mut self.stage {
+            Stage::Planning(p) => p,
+            _ => panic!("this step configures the deployment, but the scenario already acted on it: put configuration (Given) steps before the first action"),
+        }
+    }
+
+    /// What was planned, read-only, before or after deploying.
+    pub fn spec(&self) -> &Plan {
+        match &self.stage {
+            Stage::Planning(p) => p,
+            Stage::Running(d) => d.plan(),
+            Stage::Deploying => unreachable!("the plan is being deployed"),
+        }
+    }
+
+    /// Deploy the plan if it is not running yet.
     pub fn deploy(&mut self) {
-        if self.deployed {
+        if !matches!(self.stage, Stage::Planning(_)) {
             return;
         }
-        self.deployed = true;
-        if self.plan.ws1.is_some() {
-            self.ws1_runtime = Some(ws1::prepare_exchange(self));
+        let Stage::Planning(plan) = std::mem::replace(&mut self.stage, Stage::Deploying) else { unreachable!() };
+        self.sim();
+        let sim = self.sim.as_mut().expect("created above");
+        let deployment = plan.deploy(sim, &mut self.tls);
+        self.stage = Stage::Running(Box::new(deployment));
+    }
+
+    /// The running deployment (deployed on first use).
+    pub fn running(&mut self) -> &mut Deployment {
+        self.deploy();
+        match &mut self.stage {
+            Stage::Running(d) => d,
+            _ => unreachable!("deployed above"),
         }
-        let plan = self.plan.clone();
-        let sim = self.sim();
-        let team_pkcs8 = deployment::add_apns(sim).expect("APNs fake starts");
-        let mut gates = match &plan.ws1 {
-            Some(planned) => ws1::deploy(sim, &plan, planned, team_pkcs8),
-            None => deployment::add_exchange(sim, plan.exchange.clone(), &plan.exchange_aliases).expect("Exchange fake starts"),
-        };
-        for r in Region::ALL {
-            gates.push((r.role(), deployment::add_listener(sim, r).expect("listener starts")));
-        }
-        if let Some(t) = plan.traveler.clone() {
-            gates.push((defaults::roles::TRAVELER.to_string(), deployment::add_traveler(sim, t).expect("Traveler fake starts")));
-        }
-        let mut legacy = Vec::new();
-        for (host, versions) in &plan.server_tls {
-            legacy.push((
-                host.clone(),
-                mailconform_tls::server::serve_in_simulation(sim, host, *versions).expect("the legacy TLS server starts"),
-            ));
-        }
-        let sim = self.sim.as_ref().expect("created above");
-        let roles = Roles::new(sim);
-        for r in &plan.uploaded_regions {
-            let l = roles.listener(*r).expect("listener role");
-            let cert =
-                deployment::provider_certificate(sim, defaults::APP_ID, Duration::from_secs(365 * 24 * 3600)).expect("certificate minted");
-            sim.block_on(l.upload_certificate(defaults::APP_ID, *r, &cert.cert_pem, &cert.key_pem)).expect("certificate upload");
-        }
-        self.gates.extend(gates);
-        self.tls.servers.extend(legacy);
     }
 
     /// The device of `user`, created (with the planned configuration) on first use.
     pub fn ensure_device(&mut self, user: &str) -> String {
         self.deploy();
         let name = user.to_ascii_lowercase();
-        if !self.created_devices.contains(&name) {
-            let cfg = self
-                .plan
-                .devices
-                .get(&name)
-                .cloned()
-                .unwrap_or_else(|| deployment::default_device_config(&name, &format!("{name}@{}", defaults::DOMAIN), Region::Americas));
-            match self.tls.device_connector(&name, self.sim.as_ref().expect("deployed")) {
-                Some(connector) => {
-                    let http = self.sim().client().with_tls_connector(connector);
-                    deployment::add_device_with_http(self.sim(), cfg, http).expect("device starts");
-                }
-                None => {
-                    deployment::add_device(self.sim(), cfg).expect("device starts");
-                }
+        let Stage::Running(d) = &mut self.stage else { unreachable!("deployed above") };
+        let Some(cfg) = d.take_device_config(&name) else { return name };
+        let sim = self.sim.as_mut().expect("deployed");
+        match self.tls.device_connector(&name, sim) {
+            Some(connector) => {
+                let http = sim.client().with_tls_connector(connector);
+                deployment::add_device_with_http(sim, cfg, http).expect("device starts");
             }
-            self.created_devices.push(name.clone());
+            None => {
+                deployment::add_device(sim, cfg).expect("device starts");
+            }
         }
         name
     }
 
-    /// The planned configuration of `user`'s device (for Given steps that change it).
+    /// The configuration of `user`'s device, for Given steps that change it: planned devices
+    /// can be configured until their first action, even once the servers run.
     pub fn device_plan(&mut self, user: &str) -> &mut SecureMailConfig {
         let name = user.to_ascii_lowercase();
-        assert!(!self.created_devices.contains(&name), "{user}'s device is already running: configure it before the first action on it");
-        self.plan
-            .devices
-            .entry(name.clone())
-            .or_insert_with(|| deployment::default_device_config(&name, &format!("{name}@{}", defaults::DOMAIN), Region::Americas))
+        let devices = match &mut self.stage {
+            Stage::Planning(p) => &mut p.devices,
+            Stage::Running(d) => d
+                .pending_devices(&name)
+                .unwrap_or_else(|| panic!("{user}'s device is already running: configure it before the first action on it")),
+            Stage::Deploying => unreachable!("the plan is being deployed"),
+        };
+        devices.entry(name.clone()).or_insert_with(|| default_device(&name))
     }
 
     /// The Workspace ONE plan, for Given steps (created with its defaults on first use).
     pub fn ws1_plan(&mut self) -> &mut ws1::Ws1Plan {
-        assert!(!self.deployed, "configure the Workspace ONE side before the first action");
-        self.plan.ws1.get_or_insert_with(Default::default)
+        self.plan().ws1.get_or_insert_with(Default::default)
     }
 
     pub fn exchange_profile(&mut self, p: ServerProfile) {
-        assert!(!self.deployed, "choose the Exchange version before the first action");
-        self.plan.exchange.profile = p;
+        self.plan().exchange.profile = p;
     }
 
     pub fn retry_schedule(&mut self, r: RetrySchedule) {
-        assert!(!self.deployed, "choose the retry schedule before the first action");
-        self.plan.exchange.retry = r;
+        self.plan().exchange.retry = r;
     }
 
     /// Run protocol work on the scenario's runtime, then let what it set off settle.
@@ -248,11 +196,68 @@ impl MailWorld {
         self.roles().exchange().expect("exchange role")
     }
 
+    /// The gate that faults `role`'s host.
     pub fn gate(&mut self, role: &str) -> FaultGate {
-        self.deploy();
-        self.gates
-            .get(role)
-            .cloned()
-            .unwrap_or_else(|| panic!("no host for role {role}; known: {:?}", self.gates.keys().collect::<Vec<_>>()))
+        self.running().gate(role)
+    }
+
+    /// Network faults on `role`'s host, whatever backs it.
+    pub fn faults(&mut self, role: &str) -> Box<dyn HostFaults> {
+        let gate = self.gate(role);
+        Box::new(GateFaults { role: role.to_string(), gate })
+    }
+
+    /// The mail server's mailboxes (Exchange's), whatever backs it.
+    pub fn mailboxes(&mut self) -> Box<dyn Mailboxes> {
+        Box::new(self.exchange())
+    }
+
+    /// Runs a driver call; an operation the role's backing cannot perform ends the step with
+    /// the driver's "not supported" message, which names the operation and the backing.
+    pub fn drive<T>(&mut self, call: DriverFuture<'_, T>) -> T {
+        self.run(call).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Records what a When step saw.
+    pub(crate) fn observe(&mut self, o: Observation) {
+        self.observed = Some(o);
+    }
+}
+
+/// The default configuration of `name`'s Secure Mail: the built-in mailbox of that name, the
+/// Americas listener.
+pub(crate) fn default_device(name: &str) -> SecureMailConfig {
+    deployment::default_device_config(name, &format!("{name}@{}", defaults::DOMAIN), Region::Americas)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::panic::{catch_unwind, AssertUnwindSafe};
+
+    #[test]
+    fn the_plan_is_gone_once_the_deployment_runs() {
+        let mut w = MailWorld::new();
+        w.plan().exchange_aliases.push("ews.example.test".into());
+        w.deploy();
+        assert!(w.is_deployed());
+        assert_eq!(w.spec().exchange_aliases, ["ews.example.test"], "what was planned stays readable");
+        let late = catch_unwind(AssertUnwindSafe(|| {
+            w.plan();
+        }));
+        assert!(late.is_err(), "a configuration step after the first action must be refused");
+    }
+
+    #[test]
+    fn a_device_is_configurable_until_its_own_first_action() {
+        let mut w = MailWorld::new();
+        w.deploy();
+        w.device_plan("alice").status_frequency_minutes = 5;
+        w.ensure_device("alice");
+        assert_eq!(w.spec().devices["alice"].status_frequency_minutes, 5, "the device started with its configuration");
+        let late = catch_unwind(AssertUnwindSafe(|| {
+            w.device_plan("alice");
+        }));
+        assert!(late.is_err(), "configuring a running device must be refused");
     }
 }

@@ -1,6 +1,7 @@
 //! The Workspace ONE side of a scenario (seed 003): SEG V2, ENS2, the UEM console, the KDC
 //! and Boxer devices — planned by Given steps, deployed with the rest of the world.
 
+use crate::params::{BoxerAuth, User};
 use crate::MailWorld;
 use mailconform_auth::TokenIssuer;
 use mailconform_fakes::boxer::BoxerConfig;
@@ -13,27 +14,6 @@ use mailconform_sim::Simulation;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
-
-/// How a Boxer authenticates for ActiveSync (and so ENS for EWS).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BoxerAuth {
-    Basic,
-    OAuth,
-    Certificate,
-    Ntlm,
-}
-
-impl BoxerAuth {
-    pub fn parse(word: &str) -> BoxerAuth {
-        match word.to_ascii_lowercase().as_str() {
-            "basic" => BoxerAuth::Basic,
-            "oauth" | "modern" => BoxerAuth::OAuth,
-            "certificate" | "certificates" | "cba" => BoxerAuth::Certificate,
-            "ntlm" => BoxerAuth::Ntlm,
-            other => panic!("unknown authentication {other:?}: use basic, oauth, certificate or ntlm"),
-        }
-    }
-}
 
 /// A SEG of the plan: its role in the topology, configuration and properties text.
 #[derive(Clone, Debug)]
@@ -60,7 +40,7 @@ impl Default for Ws1Plan {
     fn default() -> Self {
         Ws1Plan {
             segs: vec![PlannedSeg {
-                role: defaults::ws1_roles::SEG.to_string(),
+                role: mailconform_fakes::role::SEG.to_string(),
                 config: deployment::default_seg_config("2.12.0", defaults::EXCHANGE_HOST),
                 properties: Vec::new(),
             }],
@@ -94,10 +74,10 @@ pub struct Ws1Runtime {
 }
 
 /// Before Exchange starts: trust the world's OAuth issuer for EWS and ActiveSync.
-pub fn prepare_exchange(world: &mut MailWorld) -> Ws1Runtime {
+pub fn prepare_exchange(plan: &mut super::Plan) -> Ws1Runtime {
     let issuer = Arc::new(TokenIssuer::new(defaults::OAUTH_ISSUER, "ws1-key").expect("the OAuth issuer's key is generated"));
-    let audience = world.plan.exchange.oauth_audience();
-    world.plan.exchange.oauth = Some(issuer.trust(&audience));
+    let audience = plan.exchange.oauth_audience();
+    plan.exchange.oauth = Some(issuer.trust(&audience));
     Ws1Runtime { issuer, audience, created_boxers: Vec::new() }
 }
 
@@ -107,15 +87,15 @@ pub fn deploy(sim: &mut Simulation, plan: &super::Plan, ws1: &Ws1Plan, team_pkcs
     let mut gates = Vec::new();
     let exchange_pem = if ws1.exchange_self_signed {
         let (gate, pem) = deployment::add_exchange_self_signed(sim, plan.exchange.clone()).expect("Exchange fake starts");
-        gates.push((defaults::roles::EXCHANGE.to_string(), gate));
+        gates.push((mailconform_fakes::role::EXCHANGE.to_string(), gate));
         Some(pem)
     } else {
         gates.extend(deployment::add_exchange(sim, plan.exchange.clone(), &plan.exchange_aliases).expect("Exchange fake starts"));
         None
     };
     let kdc = deployment::default_kdc(sim.clock.clone(), sim.rng.fork("kdc"));
-    gates.push((defaults::roles::KDC.to_string(), deployment::add_kdc(sim, kdc).expect("KDC starts")));
-    gates.push((defaults::ws1_roles::UEM.to_string(), deployment::add_uem(sim).expect("console starts")));
+    gates.push((mailconform_fakes::role::KDC.to_string(), deployment::add_kdc(sim, kdc).expect("KDC starts")));
+    gates.push((mailconform_fakes::role::UEM.to_string(), deployment::add_uem(sim).expect("console starts")));
     for seg in &ws1.segs {
         let mut c = Ws1Plan::effective(seg);
         if let (Some(pem), true) = (&exchange_pem, ws1.trusting_segs.contains(&seg.role)) {
@@ -132,37 +112,35 @@ pub fn deploy(sim: &mut Simulation, plan: &super::Plan, ws1: &Ws1Plan, team_pkcs
         }
     });
     gates.push((
-        defaults::ws1_roles::ENS.to_string(),
+        mailconform_fakes::role::ENS.to_string(),
         deployment::add_ens(sim, ws1.ens_placement, &ews_url, team_pkcs8).expect("ENS starts"),
     ));
     gates
 }
 
 /// `user`'s Boxer, created on first use, enrolled in the console as compliant.
-pub fn ensure_boxer(world: &mut MailWorld, user: &str) -> String {
+pub fn ensure_boxer(world: &mut MailWorld, user: &User) -> String {
     world.deploy();
     let name = user.to_ascii_lowercase();
-    let (created, auth) = {
-        let rt = world.ws1_runtime.as_ref().expect("a Workspace ONE deployment is planned (Given a Workspace ONE deployment …)");
-        let auth = world.plan.ws1.as_ref().and_then(|p| p.boxer_auth.get(&name).copied()).unwrap_or(BoxerAuth::Basic);
-        (rt.created_boxers.contains(&name), auth)
-    };
+    let rt = world.running().ws1.as_ref().expect("a Workspace ONE deployment is planned (Given a Workspace ONE deployment …)");
+    let created = rt.created_boxers.contains(&name);
+    let auth = world.spec().ws1.as_ref().and_then(|p| p.boxer_auth.get(&name).copied()).unwrap_or(BoxerAuth::Basic);
     if created {
         return name;
     }
-    let email = crate::steps::words::email(&name);
-    let placement = world.plan.ws1.as_ref().map(|p| p.ens_placement).unwrap_or(Placement::Cloud);
+    let email = user.email().to_ascii_lowercase();
+    let placement = world.spec().ws1.as_ref().map(|p| p.ens_placement).unwrap_or(Placement::Cloud);
     let mut cfg: BoxerConfig = deployment::default_boxer_config(&name, &email);
     cfg.ens_api = format!("https://{}{}", defaults::ENS_HOST, placement.api_prefix());
     let login = defaults::USERS.iter().find(|u| u.1 == email).map(|u| (u.0.to_string(), u.2.to_string())).unwrap_or_default();
-    let sim = world.sim.as_ref().expect("deployed");
-    let rt = world.ws1_runtime.as_ref().expect("deployed");
+    let rt = world.running().ws1.as_ref().map(|rt| (rt.issuer.clone(), rt.audience.clone())).expect("deployed");
+    let sim = world.sim_ref();
     cfg.auth = match auth {
         BoxerAuth::Basic => MailAuth::Basic { username: login.0, password: login.1 },
         BoxerAuth::Ntlm => MailAuth::Ntlm { username: format!("{}\\{}", defaults::NTLM_DOMAIN, login.0), password: login.1 },
         BoxerAuth::OAuth => {
             let now = sim.unix_millis() / 1000;
-            MailAuth::Oauth { token: rt.issuer.issue(&email, &rt.audience, now, 24 * 3600) }
+            MailAuth::Oauth { token: rt.0.issue(&email, &rt.1, now, 24 * 3600) }
         }
         BoxerAuth::Certificate => {
             let cert = deployment::user_certificate(sim, &email, Duration::from_secs(365 * 86_400)).expect("user certificate minted");
@@ -171,7 +149,7 @@ pub fn ensure_boxer(world: &mut MailWorld, user: &str) -> String {
     };
     let device_id = cfg.device_id.clone();
     deployment::add_boxer(world.sim(), cfg).expect("Boxer starts");
-    world.ws1_runtime.as_mut().expect("deployed").created_boxers.push(name.clone());
+    world.running().ws1.as_mut().expect("deployed").created_boxers.push(name.clone());
     let uem = world.roles().uem().expect("console deployed");
     world.run(uem.set_state(&device_id, &email, ComplianceState::Compliant)).expect("the console enrols the device");
     name

@@ -1,0 +1,323 @@
+//! Every role a scenario, `serve` or a target configuration can address: its name, its kind,
+//! its host in the default world and the protocols it serves.
+//!
+//! This is the one place role names are spelled. The simulation's topology, `serve ROLE`,
+//! `endpoints.json`, the command line's help and `docs/conventions.md` all read them from here,
+//! so that "the EMEA listener" is `listener.eu-west-1` everywhere.
+
+use crate::defaults;
+use crate::listener::Region;
+use std::fmt;
+
+/// What a role is, whatever backs it (an in-process fake, a served fake, a real component).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RoleKind {
+    /// Microsoft Exchange: EWS (push subscriptions) and ActiveSync.
+    Exchange,
+    /// IBM Notes Traveler: ActiveSync on 443 and 80.
+    Traveler,
+    /// The vendor's cloud push listener service, one per region.
+    Listener,
+    /// Apple's push service, production and sandbox.
+    Apns,
+    /// The Kerberos KDC of the default realm.
+    Kdc,
+    /// The OAuth issuer (Microsoft Entra ID's role).
+    OAuthIssuer,
+    /// The Workspace ONE UEM console (device compliance).
+    Uem,
+    /// Secure Email Gateway V2, proxying ActiveSync and EWS.
+    Seg,
+    /// Email Notification Service 2.
+    Ens,
+    /// A phone running Secure Mail.
+    SecureMail,
+    /// A phone running Boxer.
+    Boxer,
+}
+
+/// A protocol a role serves (beyond its control API, which every fake has).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Protocol {
+    /// Exchange Web Services: SOAP over HTTPS, push notifications ([MS-OXWSNTIF]).
+    Ews,
+    /// Exchange ActiveSync: WBXML over HTTPS ([MS-ASHTTP], [MS-ASCMD]).
+    ActiveSync,
+    /// The listener service's registration API and its SendNotification endpoint.
+    ListenerApi,
+    /// Apple's HTTP/2 provider API.
+    ApnsProvider,
+    /// Kerberos ticket issuing (AS/TGS and S4U) over HTTPS.
+    Kerberos,
+    /// OAuth 2.0 token issuing.
+    OAuth,
+    /// The console's compliance API.
+    UemApi,
+    /// ENS2's registration API and its EWS notification endpoint.
+    EnsApi,
+}
+
+impl Protocol {
+    /// The word used for it in help texts and documents.
+    pub fn word(self) -> &'static str {
+        match self {
+            Protocol::Ews => "EWS",
+            Protocol::ActiveSync => "ActiveSync",
+            Protocol::ListenerApi => "listener API",
+            Protocol::ApnsProvider => "APNs provider API",
+            Protocol::Kerberos => "Kerberos",
+            Protocol::OAuth => "OAuth 2.0",
+            Protocol::UemApi => "UEM API",
+            Protocol::EnsApi => "ENS API",
+        }
+    }
+}
+
+impl RoleKind {
+    /// Every kind, in the order help texts list them.
+    pub const ALL: [RoleKind; 11] = [
+        RoleKind::Exchange,
+        RoleKind::Traveler,
+        RoleKind::Listener,
+        RoleKind::Apns,
+        RoleKind::Kdc,
+        RoleKind::OAuthIssuer,
+        RoleKind::Uem,
+        RoleKind::Seg,
+        RoleKind::Ens,
+        RoleKind::SecureMail,
+        RoleKind::Boxer,
+    ];
+
+    /// The first segment of its role names (`listener` in `listener.eu-west-1`).
+    pub fn word(self) -> &'static str {
+        match self {
+            RoleKind::Exchange => EXCHANGE,
+            RoleKind::Traveler => TRAVELER,
+            RoleKind::Listener => "listener",
+            RoleKind::Apns => APNS,
+            RoleKind::Kdc => KDC,
+            RoleKind::OAuthIssuer => LOGIN,
+            RoleKind::Uem => UEM,
+            RoleKind::Seg => SEG,
+            RoleKind::Ens => ENS,
+            RoleKind::SecureMail => "device",
+            RoleKind::Boxer => "boxer",
+        }
+    }
+
+    /// One line for help texts.
+    pub fn summary(self) -> &'static str {
+        match self {
+            RoleKind::Exchange => "Exchange: EWS and ActiveSync",
+            RoleKind::Traveler => "Notes Traveler (also port 80)",
+            RoleKind::Listener => "push listener, one region",
+            RoleKind::Apns => "APNs, production and sandbox",
+            RoleKind::Kdc => "the Kerberos KDC of EXAMPLE.TEST",
+            RoleKind::OAuthIssuer => "the OAuth issuer",
+            RoleKind::Uem => "Workspace ONE UEM console",
+            RoleKind::Seg => "SEG V2: ActiveSync and EWS proxy",
+            RoleKind::Ens => "ENS2",
+            RoleKind::SecureMail => "a phone running Secure Mail",
+            RoleKind::Boxer => "a phone running Boxer",
+        }
+    }
+
+    /// The protocols a role of this kind serves.
+    pub fn protocols(self) -> &'static [Protocol] {
+        match self {
+            RoleKind::Exchange => &[Protocol::Ews, Protocol::ActiveSync],
+            RoleKind::Traveler => &[Protocol::ActiveSync],
+            RoleKind::Listener => &[Protocol::ListenerApi],
+            RoleKind::Apns => &[Protocol::ApnsProvider],
+            RoleKind::Kdc => &[Protocol::Kerberos],
+            RoleKind::OAuthIssuer => &[Protocol::OAuth],
+            RoleKind::Uem => &[Protocol::UemApi],
+            RoleKind::Seg => &[Protocol::ActiveSync, Protocol::Ews],
+            RoleKind::Ens => &[Protocol::EnsApi],
+            RoleKind::SecureMail | RoleKind::Boxer => &[],
+        }
+    }
+}
+
+/// Role names of the default world.
+pub const EXCHANGE: &str = "exchange";
+pub const TRAVELER: &str = "traveler";
+pub const APNS: &str = "apns";
+pub const APNS_SANDBOX: &str = "apns.sandbox";
+pub const KDC: &str = "kdc";
+pub const LOGIN: &str = "login";
+pub const UEM: &str = "uem";
+/// The SEG of the default world; further SEGs are `seg.<host>`.
+pub const SEG: &str = "seg";
+pub const ENS: &str = "ens";
+
+/// The listener of `region`: `listener.us-east-1`, `listener.eu-west-1`, ...
+pub fn listener(region: Region) -> String {
+    format!("listener.{}", region.code())
+}
+
+/// Exchange answering on another host name (a separate EWS FQDN, another Exchange).
+pub fn exchange_on(host: &str) -> String {
+    if host == defaults::EXCHANGE_HOST {
+        EXCHANGE.to_string()
+    } else {
+        format!("{EXCHANGE}.{host}")
+    }
+}
+
+/// A SEG on another host than the default world's.
+pub fn seg_on(host: &str) -> String {
+    if host == defaults::SEG_HOST {
+        SEG.to_string()
+    } else {
+        format!("{SEG}.{host}")
+    }
+}
+
+/// The phone named `name` running Secure Mail.
+pub fn device(name: &str) -> String {
+    format!("device.{name}")
+}
+
+/// The phone named `name` running Boxer.
+pub fn boxer(name: &str) -> String {
+    format!("boxer.{name}")
+}
+
+/// The kind of the role called `name`, from its first segment; `None` for a name no kind has.
+pub fn kind_of(name: &str) -> Option<RoleKind> {
+    let first = name.split('.').next().unwrap_or(name);
+    RoleKind::ALL.into_iter().find(|k| k.word() == first)
+}
+
+/// A role of a deployment: its name, its host name and what it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Role {
+    pub name: String,
+    pub host: String,
+    pub kind: RoleKind,
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.name, self.host)
+    }
+}
+
+/// Every server role of the default world with its host, in the order `serve all` starts them.
+/// Devices are not listed: a scenario or a test names its own.
+pub fn default_world() -> Vec<Role> {
+    let mut roles = vec![
+        Role { name: LOGIN.into(), host: defaults::LOGIN_HOST.into(), kind: RoleKind::OAuthIssuer },
+        Role { name: EXCHANGE.into(), host: defaults::EXCHANGE_HOST.into(), kind: RoleKind::Exchange },
+        Role { name: KDC.into(), host: defaults::KDC_HOST.into(), kind: RoleKind::Kdc },
+        Role { name: APNS.into(), host: defaults::APNS_HOST.into(), kind: RoleKind::Apns },
+        Role { name: APNS_SANDBOX.into(), host: defaults::APNS_SANDBOX_HOST.into(), kind: RoleKind::Apns },
+    ];
+    roles.extend(Region::ALL.map(|r| Role { name: listener(r), host: r.host(defaults::DOMAIN), kind: RoleKind::Listener }));
+    roles.extend([
+        Role { name: TRAVELER.into(), host: defaults::TRAVELER_HOST.into(), kind: RoleKind::Traveler },
+        Role { name: UEM.into(), host: defaults::UEM_HOST.into(), kind: RoleKind::Uem },
+        Role { name: SEG.into(), host: defaults::SEG_HOST.into(), kind: RoleKind::Seg },
+        Role { name: ENS.into(), host: defaults::ENS_HOST.into(), kind: RoleKind::Ens },
+    ]);
+    roles
+}
+
+/// A name `serve` accepts: a role of the default world, or a group of them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Selectable {
+    pub name: String,
+    pub summary: String,
+}
+
+/// The names `serve` accepts, with one line each: `all`, every role of the default world, and
+/// `listener` for the three regions. `apns` serves both APNs environments.
+pub fn selectable() -> Vec<Selectable> {
+    let mut out = vec![Selectable { name: "all".into(), summary: "every role below".into() }];
+    for r in default_world() {
+        if r.name == APNS_SANDBOX {
+            continue;
+        }
+        if r.kind == RoleKind::Listener && !out.iter().any(|s| s.name == "listener") {
+            out.push(Selectable { name: "listener".into(), summary: "the listeners of all three regions".into() });
+        }
+        out.push(Selectable { name: r.name.clone(), summary: format!("{:<37} {}", r.host, r.kind.summary()) });
+    }
+    out
+}
+
+/// The default world's roles a selection of names stands for, in start order; the error names
+/// the first unknown word.
+pub fn select(names: &[String]) -> Result<Vec<Role>, UnknownRole> {
+    let known = selectable();
+    if let Some(bad) = names.iter().find(|n| !known.iter().any(|s| &s.name == *n)) {
+        return Err(UnknownRole { name: bad.clone(), known: known.into_iter().map(|s| s.name).collect() });
+    }
+    let wanted = |r: &Role| {
+        names.iter().any(|n| {
+            n == "all" || *n == r.name || (n == "listener" && r.kind == RoleKind::Listener) || (n == APNS && r.kind == RoleKind::Apns)
+        })
+    };
+    Ok(default_world().into_iter().filter(wanted).collect())
+}
+
+/// A role name that is not one of the default world's.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown role `{name}`; known roles: {}", known.join(", "))]
+pub struct UnknownRole {
+    pub name: String,
+    pub known: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_default_role_has_a_kind_from_its_name() {
+        for r in default_world() {
+            assert_eq!(kind_of(&r.name), Some(r.kind), "{r}");
+        }
+        assert_eq!(kind_of(&device("alice")), Some(RoleKind::SecureMail));
+        assert_eq!(kind_of(&boxer("alice")), Some(RoleKind::Boxer));
+        assert_eq!(kind_of(&exchange_on("ews.example.test")), Some(RoleKind::Exchange));
+        assert_eq!(kind_of("nonsense"), None);
+    }
+
+    #[test]
+    fn names_and_hosts_are_unique() {
+        let world = default_world();
+        for (i, a) in world.iter().enumerate() {
+            for b in &world[i + 1..] {
+                assert_ne!(a.name, b.name);
+                assert_ne!(a.host, b.host);
+            }
+        }
+    }
+
+    #[test]
+    fn selection_expands_groups_and_refuses_unknown_names() {
+        let all = select(&["all".into()]).unwrap();
+        assert_eq!(all, default_world());
+        let listeners = select(&["listener".into()]).unwrap();
+        assert_eq!(listeners.len(), 3);
+        assert!(listeners.iter().all(|r| r.kind == RoleKind::Listener));
+        let apns = select(&["apns".into()]).unwrap();
+        assert_eq!(apns.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), [APNS, APNS_SANDBOX]);
+        let one = select(&[listener(Region::Emea)]).unwrap();
+        assert_eq!(one[0].host, "eu-west-1.listener.example.test");
+        let e = select(&["exchange".into(), "nope".into()]).unwrap_err();
+        assert_eq!(e.name, "nope");
+        assert!(e.known.contains(&"seg".to_string()) && e.known.contains(&"ens".to_string()));
+    }
+
+    #[test]
+    fn other_hosts_get_qualified_names() {
+        assert_eq!(exchange_on(defaults::EXCHANGE_HOST), EXCHANGE);
+        assert_eq!(exchange_on("ews.example.test"), "exchange.ews.example.test");
+        assert_eq!(seg_on(defaults::SEG_HOST), SEG);
+        assert_eq!(seg_on("seg2.example.test"), "seg.seg2.example.test");
+    }
+}

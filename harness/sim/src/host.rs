@@ -1,0 +1,81 @@
+//! Putting a role on a host: the one operation a deployment needs from where it runs.
+//!
+//! A [`crate::Simulation`] (in-process network, virtual clock) and a [`crate::serve::RealWorld`]
+//! (real sockets, real clock) both implement [`Hosting`], so the code that builds a deployment
+//! is written once and runs in either place: the feature suite deploys into a simulation,
+//! `mailconform serve` deploys the same roles onto real sockets.
+
+use crate::clock::Clock;
+use crate::error::SimError;
+use crate::fault::FaultGate;
+use crate::http::client::HttpClient;
+use crate::http::server::Handler;
+use crate::net::StreamAcceptor;
+use crate::pki::{Credential, Pki};
+use crate::tls::ClientAuth;
+use crate::topology::Endpoint;
+use crate::FakeEnv;
+use std::sync::Arc;
+
+/// ALPN protocols a server offers when its placement does not say otherwise.
+pub const DEFAULT_ALPN: &[&[u8]] = &[b"h2", b"http/1.1"];
+
+/// How a host's port 443 terminates TLS.
+#[derive(Clone)]
+pub enum TlsTermination {
+    /// rustls with a certificate of the run's CA (or `leaf`, a certificate of its own), asking
+    /// for client certificates per `client_auth`, offering `alpn`.
+    Rustls { client_auth: ClientAuth, leaf: Option<Credential>, alpn: Vec<Vec<u8>> },
+    /// Another TLS stack (OpenSSL speaking exactly some protocol versions, see
+    /// [`StreamAcceptor`]).
+    Acceptor(Arc<dyn StreamAcceptor>),
+}
+
+impl TlsTermination {
+    /// rustls, the run's CA, the default ALPN list.
+    pub fn rustls(client_auth: ClientAuth) -> Self {
+        TlsTermination::Rustls { client_auth, leaf: None, alpn: DEFAULT_ALPN.iter().map(|p| p.to_vec()).collect() }
+    }
+}
+
+/// One role on one host: what answers there, and how.
+#[derive(Clone)]
+pub struct Placement {
+    /// The role's name in the topology (`exchange`, `listener.eu-west-1`, ...).
+    pub role: String,
+    /// The host name it answers to (`mail.example.test`).
+    pub host: String,
+    pub handler: Arc<dyn Handler>,
+    pub tls: TlsTermination,
+    /// Also answer plain HTTP on port 80 (Notes Traveler does).
+    pub plain_http: bool,
+}
+
+impl Placement {
+    /// A role served over HTTPS only, with rustls and the run's CA.
+    pub fn https(role: &str, host: &str, handler: Arc<dyn Handler>, client_auth: ClientAuth) -> Self {
+        Placement { role: role.to_string(), host: host.to_string(), handler, tls: TlsTermination::rustls(client_auth), plain_http: false }
+    }
+}
+
+/// Where roles are put: the simulation or real sockets. Implemented by both, so that a
+/// deployment is described and built once.
+pub trait Hosting {
+    /// The environment a fake placed here gets: its HTTP client, the clock, its own random
+    /// stream (`label` names the stream, so that each fake's randomness is independent).
+    fn env(&self, label: &str) -> FakeEnv;
+    /// The run's certificate authorities.
+    fn pki(&self) -> &Pki;
+    /// The clock every fake placed here reads.
+    fn clock(&self) -> &Clock;
+    /// An HTTP client that reaches the control APIs of the roles placed here.
+    fn control_http(&self) -> HttpClient;
+    /// Enters the runtime the fakes run on, for constructors that start timers; `None` when the
+    /// caller is already inside it (real sockets are always served from inside the runtime).
+    fn enter(&self) -> Option<tokio::runtime::EnterGuard<'_>>;
+    /// Puts a role on its host and registers it in the topology. Returns the gate that faults
+    /// the host (cut off, black hole, error status, latency).
+    fn put(&mut self, placement: Placement) -> Result<(Endpoint, FaultGate), SimError>;
+    /// The endpoint registered for `role`, if any.
+    fn topology_entry(&self, role: &str) -> Option<Endpoint>;
+}

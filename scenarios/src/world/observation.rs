@@ -1,0 +1,25 @@
+//! What a When step saw, for the Then steps that check it: one typed value per kind of
+//! observation, so that a Then step reads exactly the answer it is about.
+
+/// The last answer a When step observed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Observation {
+    /// The listener's answer to an APNs certificate upload: its HTTP status and body.
+    CertificateUpload { status: u16, body: String },
+    /// A Ping that returned: whole minutes of protocol time it was held.
+    PingReturned { minutes: u64 },
+    /// SEG's answer to an EWS request: the HTTP status and the authentication schemes its
+    /// `WWW-Authenticate` headers offered, in order.
+    EwsAnswer { status: u16, offered: Vec<String> },
+}
+
+impl Observation {
+    /// A short name for messages ("expected a certificate upload, saw ...").
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            Observation::CertificateUpload { .. } => "a certificate upload",
+            Observation::PingReturned { .. } => "a returned Ping",
+            Observation::EwsAnswer { .. } => "an EWS answer from SEG",
+        }
+    }
+}

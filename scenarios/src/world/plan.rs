@@ -1,0 +1,149 @@
+//! What a scenario's Given steps configure, and the deployment it becomes.
+//!
+//! A [`Plan`] is a builder: steps change it freely until the first action, which calls
+//! [`Plan::deploy`]. Deploying consumes the plan, so nothing can configure a running
+//! deployment; what a Then step needs to know about the configuration it reads from
+//! [`Deployment::plan`], read-only.
+
+use super::tls::TlsState;
+use super::ws1;
+use mailconform_fakes::deployment::{self, Roles};
+use mailconform_fakes::exchange::ExchangeConfig;
+use mailconform_fakes::listener::Region;
+use mailconform_fakes::securemail::SecureMailConfig;
+use mailconform_fakes::{defaults, role};
+use mailconform_sim::{FaultGate, Simulation};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// What the scenario's Given steps asked for, before anything is deployed.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub exchange: ExchangeConfig,
+    /// Extra host names the Exchange fake answers EWS on (a separate EWS FQDN).
+    pub exchange_aliases: Vec<String>,
+    /// Regions whose listener has Secure Mail's APNs certificate uploaded at start.
+    pub uploaded_regions: Vec<Region>,
+    /// Secure Mail devices configured before the deployment started.
+    pub devices: BTreeMap<String, SecureMailConfig>,
+    /// A Notes Traveler server, when the scenario has one.
+    pub traveler: Option<mailconform_fakes::traveler::TravelerConfig>,
+    /// SEG V2, ENS2, the console and Boxers, when the scenario has them.
+    pub ws1: Option<ws1::Ws1Plan>,
+    /// Hosts whose port 443 speaks exactly these protocol versions (on OpenSSL, see
+    /// `mailconform-tls`); the others keep rustls.
+    pub server_tls: BTreeMap<String, mailconform_tls::VersionSet>,
+}
+
+impl Default for Plan {
+    fn default() -> Self {
+        Plan {
+            exchange: deployment::default_exchange_config(),
+            exchange_aliases: Vec::new(),
+            uploaded_regions: vec![Region::Americas],
+            devices: BTreeMap::new(),
+            traveler: None,
+            ws1: None,
+            server_tls: BTreeMap::new(),
+        }
+    }
+}
+
+impl Plan {
+    /// Put every planned server on the simulation: APNs, Exchange (or the Workspace ONE side
+    /// with it), the three listeners, Traveler, the servers on OpenSSL; upload Secure Mail's
+    /// certificate where planned. Devices start on their first action.
+    pub(crate) fn deploy(mut self, sim: &mut Simulation, tls: &mut TlsState) -> Deployment {
+        let ws1_runtime = self.ws1.is_some().then(|| ws1::prepare_exchange(&mut self));
+        let team_pkcs8 = deployment::add_apns(sim).expect("APNs fake starts");
+        let mut gates = match &self.ws1 {
+            Some(planned) => ws1::deploy(sim, &self, planned, team_pkcs8),
+            None => deployment::add_exchange(sim, self.exchange.clone(), &self.exchange_aliases).expect("Exchange fake starts"),
+        };
+        for r in Region::ALL {
+            gates.push((role::listener(r), deployment::add_listener(sim, r).expect("listener starts")));
+        }
+        if let Some(t) = self.traveler.clone() {
+            gates.push((role::TRAVELER.to_string(), deployment::add_traveler(sim, t).expect("Traveler fake starts")));
+        }
+        for (host, versions) in &self.server_tls {
+            let server = mailconform_tls::server::serve_in_simulation(sim, host, *versions).expect("the legacy TLS server starts");
+            tls.servers.insert(host.clone(), server);
+        }
+        let roles = Roles::new(sim);
+        for r in &self.uploaded_regions {
+            let l = roles.listener(*r).expect("listener role");
+            let cert = deployment::provider_certificate(&*sim, defaults::APP_ID, Duration::from_secs(365 * 24 * 3600))
+                .expect("certificate minted");
+            sim.block_on(l.upload_certificate(defaults::APP_ID, *r, &cert.cert_pem, &cert.key_pem)).expect("certificate upload");
+        }
+        let pending = std::mem::take(&mut self.devices);
+        Deployment {
+            plan: self,
+            gates: gates.into_iter().collect(),
+            pending_devices: pending,
+            created_devices: Vec::new(),
+            ws1: ws1_runtime,
+            delivered: BTreeMap::new(),
+            boxer_pushes_seen: BTreeMap::new(),
+        }
+    }
+}
+
+/// A running deployment: what was planned, the gates that fault its hosts, and what steps
+/// keep about it while it runs.
+pub struct Deployment {
+    plan: Plan,
+    gates: BTreeMap<String, FaultGate>,
+    /// Devices configured but not started yet (they start on their first action).
+    pending_devices: BTreeMap<String, SecureMailConfig>,
+    created_devices: Vec<String>,
+    /// The Workspace ONE side at run time (its OAuth issuer, the Boxers created).
+    pub ws1: Option<ws1::Ws1Runtime>,
+    /// The item ids delivered to each mailbox, oldest first.
+    pub delivered: BTreeMap<String, Vec<String>>,
+    /// Pushes each Boxer had received when a step last looked.
+    pub boxer_pushes_seen: BTreeMap<String, usize>,
+}
+
+impl Deployment {
+    /// What was deployed.
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
+    /// The gate that faults `role`'s host.
+    pub fn gate(&self, role: &str) -> FaultGate {
+        self.gates
+            .get(role)
+            .cloned()
+            .unwrap_or_else(|| panic!("no host for role {role}; known: {:?}", self.gates.keys().collect::<Vec<_>>()))
+    }
+
+    /// Every host's gate, by role.
+    pub fn gates(&self) -> impl Iterator<Item = (&String, &FaultGate)> {
+        self.gates.iter()
+    }
+
+    /// Adds a host's gate (a role started after the deployment, such as a device).
+    pub fn add_gate(&mut self, role: String, gate: FaultGate) {
+        self.gates.insert(role, gate);
+    }
+
+    /// The configuration of device `name` to start now, or `None` when it already runs.
+    pub(crate) fn take_device_config(&mut self, name: &str) -> Option<SecureMailConfig> {
+        if self.created_devices.iter().any(|d| d == name) {
+            return None;
+        }
+        self.created_devices.push(name.to_string());
+        let cfg = self.pending_devices.remove(name).unwrap_or_else(|| super::default_device(name));
+        // Steps read a device's configuration after it started (its ActiveSync device ID).
+        self.plan.devices.insert(name.to_string(), cfg.clone());
+        Some(cfg)
+    }
+
+    /// The devices still configurable, unless `name` already runs.
+    pub(crate) fn pending_devices(&mut self, name: &str) -> Option<&mut BTreeMap<String, SecureMailConfig>> {
+        (!self.created_devices.iter().any(|d| d == name)).then_some(&mut self.pending_devices)
+    }
+}
