@@ -449,7 +449,7 @@ mod tests {
         let info = keytab.accept(&keytab.seal_contents(&forever.to_der(), [7; 12]), clock.unix_secs()).unwrap();
         assert_eq!(info.end_time, u64::MAX);
         let future = TicketInfo { start_time: u64::MAX, end_time: u64::MAX, ..t.info };
-        assert!(matches!(keytab.accept(&keytab.seal_contents(&future.to_der(), [7; 12]), u64::MAX - 1), Ok(_)));
+        assert!(keytab.accept(&keytab.seal_contents(&future.to_der(), [7; 12]), u64::MAX - 1).is_ok());
         assert!(matches!(
             keytab.accept(&keytab.seal_contents(&future.to_der(), [7; 12]), clock.unix_secs()),
             Err(AuthError::TicketTime { .. })
