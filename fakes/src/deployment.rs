@@ -6,14 +6,14 @@
 
 use crate::apns::{generate_team_key, Apns, ApnsConfig, ApnsControl, Environment};
 use crate::defaults;
-use crate::exchange::{AuthMethod, Exchange, ExchangeConfig, ExchangeControl};
+use crate::exchange::{AuthMethod, Exchange, ExchangeConfig, ExchangeControl, ServerProfile};
 use crate::listener::{Listener, ListenerConfig, ListenerControl, Region};
 use crate::role;
 use crate::securemail::{DeviceControl, MailBackend, SecureMail, SecureMailConfig};
 use crate::traveler::{Person, Traveler, TravelerConfig, TravelerControl};
 use mailconform_auth::{IssuerControl, IssuerServer, Kdc, KdcControl, KdcServer, TokenIssuer};
 use mailconform_ews::SchemaVersion;
-use mailconform_sim::host::{TlsTermination, DEFAULT_ALPN};
+use mailconform_sim::host::TlsTermination;
 use mailconform_sim::pki::{ClientCertSpec, Credential};
 use mailconform_sim::tls::{self, ClientAuth};
 use mailconform_sim::topology::NoSuchRole;
@@ -30,9 +30,7 @@ fn put(
     client_auth: ClientAuth,
     plain_http: bool,
 ) -> Result<FaultGate, SimError> {
-    let mut p = Placement::https(role, host, handler, client_auth);
-    p.plain_http = plain_http;
-    h.put(p).map(|(_, gate)| gate)
+    h.put(Placement::https(role, host, handler, client_auth).plain_http(plain_http)).map(|(_, gate)| gate)
 }
 
 /// A fake's environment on a simulation: its own HTTP client (own connection pool), the
@@ -70,16 +68,27 @@ pub fn add_exchange_with_tls(
     };
     let role = role::exchange_on(&host);
     let client_auth = exchange_client_auth(&[ex.config().ews_auth.clone(), ex.config().eas_auth.clone()].concat(), sim.pki().ca.cert_der());
-    let mut main = Placement::https(&role, &host, Arc::new(ex.clone()), client_auth.clone());
-    if let Some(tls) = tls {
-        main.tls = tls;
-    }
+    let iis = exchange_tls(ex.config().profile, client_auth, None);
+    let main = Placement {
+        role: role.clone(),
+        host: host.clone(),
+        handler: Arc::new(ex.clone()),
+        tls: tls.unwrap_or_else(|| iis.clone()),
+        plain_http: false,
+    };
     let mut gates = vec![(role.clone(), sim.put(main)?.1)];
     for alias in aliases {
         let r = role::exchange_on(alias);
-        gates.push((r.clone(), put(sim, &r, alias, Arc::new(ex.clone()), client_auth.clone(), false)?));
+        let p = Placement { role: r.clone(), host: alias.clone(), handler: Arc::new(ex.clone()), tls: iis.clone(), plain_http: false };
+        gates.push((r, sim.put(p)?.1));
     }
     Ok(gates)
+}
+
+/// Exchange's rustls termination (with the run's CA, or `leaf`), offering by ALPN what the
+/// profile's IIS offers ([`ServerProfile::alpn`]: HTTP/1.1 only before IIS 10).
+fn exchange_tls(profile: ServerProfile, client_auth: ClientAuth, leaf: Option<Credential>) -> TlsTermination {
+    TlsTermination::Rustls { client_auth, leaf, alpn: profile.alpn().iter().map(|p| p.to_vec()).collect() }
 }
 
 /// Exchange with a certificate of its own instead of one from the run's CA, as an Exchange
@@ -97,7 +106,7 @@ pub fn add_exchange_self_signed(sim: &mut impl Hosting, config: ExchangeConfig) 
     };
     let role = role::exchange_on(&host);
     let client_auth = exchange_client_auth(&[ex.config().ews_auth.clone(), ex.config().eas_auth.clone()].concat(), sim.pki().ca.cert_der());
-    let tls = TlsTermination::Rustls { client_auth, leaf: Some(leaf), alpn: DEFAULT_ALPN.iter().map(|p| p.to_vec()).collect() };
+    let tls = exchange_tls(ex.config().profile, client_auth, Some(leaf));
     let (_, gate) = sim.put(Placement { role, host, handler: Arc::new(ex), tls, plain_http: false })?;
     Ok((gate, own.cert_pem().to_string()))
 }

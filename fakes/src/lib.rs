@@ -2,6 +2,8 @@
 //! behind a [`mailconform_sim::Handler`], so it runs unchanged inside a simulation and on real
 //! sockets, and each has a small JSON control API under [`mailconform_sim::CONTROL_PREFIX`].
 
+#![forbid(unsafe_code)]
+
 pub mod boxer;
 #[cfg(test)]
 mod contract_check;

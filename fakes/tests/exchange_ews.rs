@@ -496,6 +496,48 @@ fn unsubscribe_answers_by_whose_and_what_the_subscription_is() {
 
 // ---- transport limits ---------------------------------------------------------------------
 
+/// The ALPN protocol a client offering `h2` and `http/1.1` (as curl does) is given by the host
+/// `io` leads to.
+async fn alpn_offering_h2_and_http1(
+    io: mailconform_sim::BoxIo,
+    ca: &rustls_pki_types::CertificateDer<'static>,
+    clock: &mailconform_sim::Clock,
+) -> Option<Vec<u8>> {
+    let cfg =
+        mailconform_sim::tls::client_config(mailconform_sim::tls::roots(std::slice::from_ref(ca)), None, clock, &[b"h2", b"http/1.1"])
+            .unwrap();
+    let name = rustls_pki_types::ServerName::try_from(mailconform_fakes::defaults::EXCHANGE_HOST).unwrap();
+    let tls = tokio_rustls::TlsConnector::from(cfg).connect(name, io).await.expect("the handshake completes");
+    tls.get_ref().1.alpn_protocol().map(<[u8]>::to_vec)
+}
+
+/// Exchange 2013 runs on IIS 8.5, which speaks HTTP/1.1 only; Exchange Online offers HTTP/2.
+#[test]
+fn alpn_offers_http2_only_where_the_exchange_versions_iis_does() {
+    for (profile, expected) in [(ServerProfile::Exchange2013, &b"http/1.1"[..]), (ServerProfile::Office365, &b"h2"[..])] {
+        let sim = exchange_sim(31, profile);
+        let net = sim.net.clone();
+        let negotiated = sim.block_on(async {
+            let io = mailconform_sim::Dialer::dial(&*net, mailconform_fakes::defaults::EXCHANGE_HOST, 443).await.unwrap();
+            alpn_offering_h2_and_http1(io, sim.pki.ca.cert_der(), &sim.clock).await
+        });
+        assert_eq!(negotiated.as_deref(), Some(expected), "{profile:?}");
+    }
+}
+
+/// `serve` puts the same Exchange (2013 by default) on a real socket with the same offer.
+#[test]
+fn served_exchange_2013_negotiates_http1_by_alpn() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("alpn-serve-{}", std::process::id()));
+    let negotiated = rt.block_on(async {
+        let world = mailconform_fakes::serve::start(&["exchange".to_string()], [127, 0, 0, 1].into(), &dir).await.unwrap();
+        let io = mailconform_sim::Dialer::dial(&*world.dialer, mailconform_fakes::defaults::EXCHANGE_HOST, 443).await.unwrap();
+        alpn_offering_h2_and_http1(io, world.pki.ca.cert_der(), &world.clock).await
+    });
+    assert_eq!(negotiated.as_deref(), Some(&b"http/1.1"[..]));
+}
+
 /// Oversized input is refused before it is read, and refusing it costs the server nothing.
 #[test]
 fn a_body_over_8_mb_is_413_and_the_server_keeps_its_state() {

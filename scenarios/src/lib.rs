@@ -4,6 +4,9 @@
 //! runtime and paused clock, its own network and certificates. Steps reach roles by name
 //! through the topology and act on them only through their protocols and control APIs.
 
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
 pub mod catalogue;
 pub mod params;
 mod steps;

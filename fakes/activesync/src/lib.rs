@@ -38,6 +38,8 @@
 //! * [`server`]: the fake ActiveSync server ([`EasServer`]).
 //! * [`client`]: the ActiveSync client of the device simulators ([`EasClient`]).
 
+#![forbid(unsafe_code)]
+
 pub mod bodies;
 pub mod client;
 mod decode;

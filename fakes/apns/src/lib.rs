@@ -13,6 +13,8 @@
 //! after a rejection or before the first valid token. The connection advertises 1000 streams
 //! (the value observed from Apple) throughout, and every rejection is a per-stream response.
 
+#![forbid(unsafe_code)]
+
 pub mod auth;
 pub mod contract;
 mod control;

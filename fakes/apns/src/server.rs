@@ -6,7 +6,7 @@
 //! authentication (certificate or token, by connection); payload; throttling; delivery.
 //! Every answer carries `apns-id` (the client's, or one drawn from the run's randomness), and
 //! every error answer is `{"reason": ...}` as `application/json` in one DATA frame, with an
-//! integer `timestamp` in milliseconds for 410.
+//! integer `timestamp` in milliseconds for 410 — a body too large to be read at all included.
 
 use crate::auth::{AuthMode, CertificateInfo, TokenAuth};
 use crate::devices::{DeliveredNotification, Devices, TokenProblem};
@@ -83,9 +83,20 @@ impl Apns {
 
     /// Answer one provider request (anything outside the control prefix) and log it.
     fn provider(&self, req: &Request, conn: &ConnInfo) -> Response {
+        self.answer_provider(req.headers(), conn, |apns_id, now_ms, mode, entry| self.push(req, conn, mode, apns_id, now_ms, entry))
+    }
+
+    /// Answer a provider request with `outcome` (delivered, or why not), in APNs's form, and
+    /// log it: the `apns-id` echoed or drawn, HTTP/2 required, errors as `{"reason": ...}`.
+    fn answer_provider(
+        &self,
+        headers: &http::HeaderMap,
+        conn: &ConnInfo,
+        outcome: impl FnOnce(&str, u64, AuthMode, &mut LogEntry) -> Result<(), Rejection>,
+    ) -> Response {
         let now_ms = self.env.clock.unix_millis();
         let mode = if conn.peer_certificates.is_empty() { AuthMode::Token } else { AuthMode::Certificate };
-        let apns_id = request::apns_id_to_echo(req.headers()).unwrap_or_else(|| self.env.rng.uuid());
+        let apns_id = request::apns_id_to_echo(headers).unwrap_or_else(|| self.env.rng.uuid());
         let mut entry = LogEntry {
             at_ms: now_ms,
             token: None,
@@ -102,7 +113,7 @@ impl Apns {
             entry.status = 505;
             mailconform_sim::http::response(505, "text/plain", "APNs requires HTTP/2")
         } else {
-            match self.push(req, conn, mode, &apns_id, now_ms, &mut entry) {
+            match outcome(&apns_id, now_ms, mode, &mut entry) {
                 Ok(()) => {
                     // Apple: apns-unique-id is "only available in the Development environment".
                     let unique = (self.environment == Environment::Sandbox).then(|| self.env.rng.uuid());
@@ -208,6 +219,18 @@ impl Handler for Apns {
         }
         let resp = self.provider(&req, &conn);
         Box::pin(async move { resp })
+    }
+
+    /// A body over the server's limit is `413 PayloadTooLarge` like any payload over APNs's
+    /// own (4 KB, 5 KB for VoIP): with `apns-id` and the JSON `reason`, logged.
+    fn body_too_large(&self, head: &http::request::Parts, conn: &ConnInfo) -> Response {
+        if head.uri.path().starts_with(mailconform_sim::CONTROL_PREFIX) {
+            return mailconform_sim::http::server::body_too_large();
+        }
+        self.answer_provider(&head.headers, conn, |_, _, _, entry| {
+            entry.token = request::parse_path(head.uri.path()).ok();
+            Err(Reason::PayloadTooLarge.into())
+        })
     }
 }
 

@@ -5,13 +5,13 @@ use crate::error::{AuthError, Result};
 
 /// One TLV element: its tag byte and its content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Tlv<'a> {
+pub(crate) struct Tlv<'a> {
     pub tag: u8,
     pub content: &'a [u8],
 }
 
 /// Reads one element from the front of `input`; returns it and the rest.
-pub fn read(input: &[u8]) -> Result<(Tlv<'_>, &[u8])> {
+pub(crate) fn read(input: &[u8]) -> Result<(Tlv<'_>, &[u8])> {
     let err = |m: &str| AuthError::TicketMalformed(format!("DER: {m}"));
     let (&tag, rest) = input.split_first().ok_or_else(|| err("no tag"))?;
     if tag & 0x1f == 0x1f {
@@ -39,7 +39,7 @@ pub fn read(input: &[u8]) -> Result<(Tlv<'_>, &[u8])> {
 }
 
 /// Reads one element that must carry `tag`.
-pub fn expect(input: &[u8], tag: u8) -> Result<(&[u8], &[u8])> {
+pub(crate) fn expect(input: &[u8], tag: u8) -> Result<(&[u8], &[u8])> {
     let (tlv, rest) = read(input)?;
     if tlv.tag != tag {
         return Err(AuthError::TicketMalformed(format!("DER: expected tag {tag:#04x}, found {:#04x}", tlv.tag)));
@@ -48,7 +48,7 @@ pub fn expect(input: &[u8], tag: u8) -> Result<(&[u8], &[u8])> {
 }
 
 /// Every element of a constructed content, in order.
-pub fn elements(mut content: &[u8]) -> Result<Vec<Tlv<'_>>> {
+pub(crate) fn elements(mut content: &[u8]) -> Result<Vec<Tlv<'_>>> {
     let mut out = Vec::new();
     while !content.is_empty() {
         let (tlv, rest) = read(content)?;
@@ -59,7 +59,7 @@ pub fn elements(mut content: &[u8]) -> Result<Vec<Tlv<'_>>> {
 }
 
 /// Writes one element.
-pub fn write(tag: u8, content: &[u8]) -> Vec<u8> {
+pub(crate) fn write(tag: u8, content: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(content.len() + 6);
     out.push(tag);
     let len = content.len();
@@ -76,7 +76,7 @@ pub fn write(tag: u8, content: &[u8]) -> Vec<u8> {
 }
 
 /// A non-negative INTEGER.
-pub fn write_uint(tag: u8, v: u64) -> Vec<u8> {
+pub(crate) fn write_uint(tag: u8, v: u64) -> Vec<u8> {
     let bytes = v.to_be_bytes();
     let skip = bytes.iter().take_while(|b| **b == 0).count().min(7);
     let mut content = Vec::with_capacity(9);
@@ -87,7 +87,7 @@ pub fn write_uint(tag: u8, v: u64) -> Vec<u8> {
     write(tag, &content)
 }
 
-pub fn read_uint(content: &[u8]) -> Result<u64> {
+pub(crate) fn read_uint(content: &[u8]) -> Result<u64> {
     if content.is_empty() || content.len() > 9 || (content.len() == 9 && content[0] != 0) || content[0] & 0x80 != 0 {
         return Err(AuthError::TicketMalformed("DER: INTEGER out of range".into()));
     }
@@ -95,7 +95,7 @@ pub fn read_uint(content: &[u8]) -> Result<u64> {
 }
 
 /// DER encoding of an OBJECT IDENTIFIER's content, from its arcs.
-pub fn oid(arcs: &[u64]) -> Vec<u8> {
+pub(crate) fn oid(arcs: &[u64]) -> Vec<u8> {
     let mut out = vec![(arcs[0] * 40 + arcs[1]) as u8];
     for &arc in &arcs[2..] {
         let mut stack = vec![(arc & 0x7f) as u8];
@@ -109,15 +109,15 @@ pub fn oid(arcs: &[u64]) -> Vec<u8> {
     out
 }
 
-pub const SEQUENCE: u8 = 0x30;
-pub const OCTET_STRING: u8 = 0x04;
-pub const OID: u8 = 0x06;
-pub const UTF8_STRING: u8 = 0x0c;
-pub const INTEGER: u8 = 0x02;
-pub const ENUMERATED: u8 = 0x0a;
+pub(crate) const SEQUENCE: u8 = 0x30;
+pub(crate) const OCTET_STRING: u8 = 0x04;
+pub(crate) const OID: u8 = 0x06;
+pub(crate) const UTF8_STRING: u8 = 0x0c;
+pub(crate) const INTEGER: u8 = 0x02;
+pub(crate) const ENUMERATED: u8 = 0x0a;
 
 /// A context-specific constructed tag `[n]`.
-pub const fn ctx(n: u8) -> u8 {
+pub(crate) const fn ctx(n: u8) -> u8 {
     0xa0 | n
 }
 

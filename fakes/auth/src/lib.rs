@@ -10,6 +10,8 @@
 //! - [`challenge`]: `WWW-Authenticate`/`Authorization` values and the scheme names;
 //! - [`http_client`]: the NTLM handshake sent through the simulation's HTTP client.
 
+#![forbid(unsafe_code)]
+
 pub mod certificate;
 pub mod challenge;
 mod der;

@@ -16,6 +16,8 @@
 //! Parsers return [`EwsError`] for any input they cannot make sense of and never
 //! panic; the property tests feed them arbitrary bytes to hold that line.
 
+#![forbid(unsafe_code)]
+
 /// Generates `as_str`/`parse`/`ALL` for enums whose variants are wire strings, so
 /// that each string is spelled exactly once.
 macro_rules! wire_enum {

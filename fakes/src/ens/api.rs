@@ -7,7 +7,7 @@ use mailconform_sim::contract::{error, no_content, parse, reply, Args};
 use mailconform_sim::{Request, Response};
 use std::sync::Arc;
 
-pub async fn handle(ens: &Arc<Ens>, req: &Request, op: ApiOp, args: &Args) -> Response {
+pub(super) async fn handle(ens: &Arc<Ens>, req: &Request, op: ApiOp, args: &Args) -> Response {
     match op {
         ApiOp::Alive => reply(200, &Alive { status: "alive".into() }),
         ApiOp::Register => {

@@ -20,7 +20,7 @@ const VERSIONS: [SchemaVersion; 3] = [SchemaVersion::Exchange2013, SchemaVersion
 
 /// Why an EWS call failed: the HTTP status (0 when none came back) and what was said.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EwsFailure {
+pub(crate) struct EwsFailure {
     pub status: u16,
     pub detail: String,
 }

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 const XML: &str = "text/xml; charset=utf-8";
 
-pub async fn handle(ens: &Arc<Ens>, device_id: &str, req: &Request) -> Response {
+pub(super) async fn handle(ens: &Arc<Ens>, device_id: &str, req: &Request) -> Response {
     let notifications = match parse_send_notification(req.body()) {
         Ok(n) => n,
         Err(e) => {

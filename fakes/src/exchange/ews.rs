@@ -16,7 +16,7 @@ const XML: &str = "text/xml; charset=utf-8";
 /// URLs this long or longer are refused, as Exchange refuses them (ErrorInvalidPushSubscriptionUrl).
 const MAX_PUSH_URL: usize = 2083;
 
-pub async fn handle(ex: &Arc<Exchange>, req: Request, conn: ConnInfo) -> Response {
+pub(super) async fn handle(ex: &Arc<Exchange>, req: Request, conn: ConnInfo) -> Response {
     let cfg = ex.config();
     if req.method() != http::Method::POST {
         let mut r = response(405, "text/html", "<html><body>405 - Method not allowed.</body></html>");

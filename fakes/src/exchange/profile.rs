@@ -86,6 +86,19 @@ impl ServerProfile {
         }
     }
 
+    /// What the server's IIS offers by ALPN. HTTP/2 came with IIS 10 (Windows Server 2016),
+    /// under Exchange 2016, 2019 and Exchange Online; Exchange 2007 to 2013 run on IIS 7 to 8.5,
+    /// which speak HTTP/1.1 only, so a client offering `h2` as well (curl does) is told
+    /// `http/1.1` rather than left to try HTTP/2 (where NTLM, bound to the connection, fails).
+    pub fn alpn(self) -> &'static [&'static [u8]] {
+        match self {
+            ServerProfile::Office365 => &[b"h2", b"http/1.1"],
+            ServerProfile::Exchange2007Sp1 | ServerProfile::Exchange2010 | ServerProfile::Exchange2010Sp1 | ServerProfile::Exchange2013 => {
+                &[b"http/1.1"]
+            }
+        }
+    }
+
     /// Folder `ModifiedEvent`s carry `UnreadCount` from Exchange 2010 on.
     pub fn unread_count_in_events(self) -> bool {
         self != ServerProfile::Exchange2007Sp1
@@ -103,5 +116,14 @@ mod tests {
         assert_eq!(ServerProfile::parse("Exchange 2010 SP1"), Some(ServerProfile::Exchange2010Sp1));
         assert_eq!(ServerProfile::parse("Domino"), None);
         assert!(ServerProfile::Exchange2013.max_schema() > ServerProfile::Exchange2010.max_schema());
+    }
+
+    #[test]
+    fn only_exchange_on_iis_10_offers_http2() {
+        for p in ServerProfile::ALL {
+            let h2 = p.alpn().contains(&&b"h2"[..]);
+            assert_eq!(h2, p == ServerProfile::Office365, "{p:?}");
+            assert!(p.alpn().contains(&&b"http/1.1"[..]), "{p:?}");
+        }
     }
 }

@@ -20,12 +20,12 @@ use std::time::Duration;
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
-pub const SUBSCRIPTION_ID_PREFIX: &str = "EQBtYWlsLmV4YW1wbGUudGVzdA";
+pub(super) const SUBSCRIPTION_ID_PREFIX: &str = "EQBtYWlsLmV4YW1wbGUudGVzdA";
 
 /// Events per notification before `MoreEvents` splits the batch.
-pub const MAX_EVENTS_PER_NOTIFICATION: usize = 50;
+pub(super) const MAX_EVENTS_PER_NOTIFICATION: usize = 50;
 
-pub const SEND_NOTIFICATION_ACTION: &str = "http://schemas.microsoft.com/exchange/services/2006/messages/SendNotification";
+pub(super) const SEND_NOTIFICATION_ACTION: &str = "http://schemas.microsoft.com/exchange/services/2006/messages/SendNotification";
 
 /// Where a subscription stands, as the control API shows it (flattened into
 /// [`SubscriptionView`] with a `state` tag).
@@ -129,7 +129,7 @@ impl From<&Subscription> for SubscriptionView {
     }
 }
 
-pub fn spawn(ex: Arc<Exchange>, id: String, wake: Arc<Notify>) {
+pub(super) fn spawn(ex: Arc<Exchange>, id: String, wake: Arc<Notify>) {
     tokio::spawn(async move { run(ex, id, wake).await });
 }
 
@@ -324,7 +324,7 @@ async fn attempt(ex: &Arc<Exchange>, id: &str, retry: u32) -> Attempt {
 }
 
 /// Wake every subscription of `email`: a mailbox event happened.
-pub fn poke(ex: &Exchange, email: &str) {
+pub(super) fn poke(ex: &Exchange, email: &str) {
     let state = ex.state.lock().expect("state poisoned");
     for s in state.subscriptions.values().filter(|s| s.mailbox == email) {
         s.wake.notify_one();

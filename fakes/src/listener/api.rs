@@ -18,7 +18,7 @@ fn is_sha256_hex(s: &str) -> bool {
 }
 
 /// Answers a request whose route [`contract::API_ROUTES`] found.
-pub async fn handle(l: &Arc<Listener>, op: Op, args: &mailconform_sim::contract::Args, body: &[u8]) -> Response {
+pub(super) async fn handle(l: &Arc<Listener>, op: Op, args: &mailconform_sim::contract::Args, body: &[u8]) -> Response {
     let id = args.get("id");
     match op {
         Op::Register => match parse::<contract::NewRegistration>(body) {

@@ -23,7 +23,7 @@ enum Push {
     Wake,
 }
 
-pub async fn handle(l: &Arc<Listener>, registration_id: &str, req: &Request) -> Response {
+pub(super) async fn handle(l: &Arc<Listener>, registration_id: &str, req: &Request) -> Response {
     if req.method() != http::Method::POST {
         return response(405, "text/plain", "POST a SendNotification here");
     }

@@ -33,12 +33,12 @@ pub struct Registration {
 }
 
 /// Replaced subscriptions remembered per registration.
-pub const RETIRED_KEPT: usize = 16;
+pub(super) const RETIRED_KEPT: usize = 16;
 
 /// An uploaded certificate with its key; the API shows it as a
 /// [`CertificateInfo`](super::contract::CertificateInfo), never with the PEMs.
 #[derive(Clone, Debug)]
-pub struct AppCertificate {
+pub(crate) struct AppCertificate {
     pub app_id: String,
     pub region: Region,
     pub environment: String,
@@ -64,7 +64,7 @@ impl From<&AppCertificate> for super::contract::CertificateInfo {
 }
 
 impl AppCertificate {
-    pub fn credential(&self) -> Result<mailconform_sim::pki::Credential, String> {
+    pub(crate) fn credential(&self) -> Result<mailconform_sim::pki::Credential, String> {
         self.parsed
             .get_or_init(|| mailconform_sim::pki::Credential::from_pem(&self.cert_pem, &self.key_pem).map_err(|e| e.to_string()))
             .clone()
@@ -84,7 +84,7 @@ pub struct PushRecord {
 }
 
 #[derive(Default)]
-pub struct Store {
+pub(crate) struct Store {
     pub registrations: BTreeMap<String, Registration>,
     pub certificates: BTreeMap<String, AppCertificate>,
     pub pushes: Vec<PushRecord>,

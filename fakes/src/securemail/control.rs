@@ -16,7 +16,7 @@ macro_rules! body {
     };
 }
 
-pub async fn handle(d: &Arc<SecureMail>, method: http::Method, path: &str, body: &[u8]) -> Response {
+pub(super) async fn handle(d: &Arc<SecureMail>, method: http::Method, path: &str, body: &[u8]) -> Response {
     let op = match ROUTES.find(method.as_str(), path) {
         Ok((op, _)) => op,
         Err(answer) => return *answer,

@@ -9,7 +9,7 @@ use mailconform_sim::contract::{error, parse, reply};
 use mailconform_sim::Response;
 use std::sync::Arc;
 
-pub async fn handle(t: &Arc<Traveler>, method: http::Method, path: &str, body: &[u8]) -> Response {
+pub(super) async fn handle(t: &Arc<Traveler>, method: http::Method, path: &str, body: &[u8]) -> Response {
     let (op, args) = match ROUTES.find(method.as_str(), path) {
         Ok(found) => found,
         Err(answer) => return *answer,

@@ -6,13 +6,13 @@ use mailconform_sim::http::response;
 use mailconform_sim::Response;
 
 /// The session cookie of single-server session authentication.
-pub const SESSION_COOKIE: &str = "DomAuthSessID";
+pub(super) const SESSION_COOKIE: &str = "DomAuthSessID";
 /// Where the login form posts.
-pub const LOGIN_PATH: &str = "/names.nsf";
+pub(super) const LOGIN_PATH: &str = "/names.nsf";
 
 /// The login form Domino serves (HTTP 200) to a request without a valid session when session
 /// authentication applies: an ActiveSync client sees HTML where it expects WBXML or a 401.
-pub fn login_form(redirect_to: &str) -> Response {
+pub(super) fn login_form(redirect_to: &str) -> Response {
     let body = format!(
         "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01 Transitional//EN\">\n<html>\n<head>\n<title>Sign In</title>\n</head>\n\
          <body text=\"#000000\">\n<form method=\"post\" action=\"{LOGIN_PATH}?Login\" name=\"_DominoForm\">\n\
@@ -28,7 +28,7 @@ pub fn login_form(redirect_to: &str) -> Response {
 }
 
 /// The challenge where Basic authentication applies (session authentication overridden).
-pub fn basic_challenge() -> Response {
+pub(super) fn basic_challenge() -> Response {
     let mut r = response(
         401,
         "text/html; charset=UTF-8",
@@ -39,7 +39,7 @@ pub fn basic_challenge() -> Response {
     r
 }
 
-pub fn not_found() -> Response {
+pub(super) fn not_found() -> Response {
     let mut r = response(
         404,
         "text/html; charset=UTF-8",
@@ -50,7 +50,7 @@ pub fn not_found() -> Response {
 }
 
 /// Redirect after a successful forms login, with the session cookie.
-pub fn logged_in(redirect_to: &str, session: &str) -> Response {
+pub(super) fn logged_in(redirect_to: &str, session: &str) -> Response {
     let mut r = response(302, "text/html", "");
     r.headers_mut().insert(http::header::LOCATION, redirect_to.parse().unwrap_or_else(|_| "/".parse().expect("static")));
     r.headers_mut().insert(http::header::SET_COOKIE, format!("{SESSION_COOKIE}={session}; path=/; HttpOnly").parse().expect("hex session"));
@@ -58,7 +58,7 @@ pub fn logged_in(redirect_to: &str, session: &str) -> Response {
 }
 
 /// The value of the session cookie in a request, if any.
-pub fn session_of(req: &mailconform_sim::Request) -> Option<String> {
+pub(super) fn session_of(req: &mailconform_sim::Request) -> Option<String> {
     req.headers().get_all(http::header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|c| {
         let (k, v) = c.trim().split_once('=')?;
         (k == SESSION_COOKIE).then(|| v.to_string())
@@ -66,7 +66,7 @@ pub fn session_of(req: &mailconform_sim::Request) -> Option<String> {
 }
 
 /// `application/x-www-form-urlencoded` fields of a login post.
-pub fn form_fields(body: &[u8]) -> Vec<(String, String)> {
+pub(super) fn form_fields(body: &[u8]) -> Vec<(String, String)> {
     String::from_utf8_lossy(body)
         .split('&')
         .filter_map(|kv| {

@@ -19,14 +19,14 @@ use mailconform_sim::{ControlClient, FaultGate, Request, RequestOptions, Respons
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-pub const EWS_URL: &str = "https://mail.example.test/EWS/Exchange.asmx";
-pub const SINK_HOST: &str = "sink.example.test";
-pub const SINK_URL: &str = "https://sink.example.test/push";
-pub const ALICE: &str = "alice@example.test";
-pub const BOB: &str = "bob@example.test";
+pub(crate) const EWS_URL: &str = "https://mail.example.test/EWS/Exchange.asmx";
+pub(crate) const SINK_HOST: &str = "sink.example.test";
+pub(crate) const SINK_URL: &str = "https://sink.example.test/push";
+pub(crate) const ALICE: &str = "alice@example.test";
+pub(crate) const BOB: &str = "bob@example.test";
 
 /// A simulation with the default Exchange (alice and bob) pretending to be `profile`.
-pub fn exchange_sim(seed: u64, profile: ServerProfile) -> Simulation {
+pub(crate) fn exchange_sim(seed: u64, profile: ServerProfile) -> Simulation {
     let mut sim = Simulation::new(seed).expect("simulation starts");
     let config = ExchangeConfig { profile, ..deployment::default_exchange_config() };
     deployment::add_exchange(&mut sim, config, &[]).expect("exchange is deployed");
@@ -34,25 +34,25 @@ pub fn exchange_sim(seed: u64, profile: ServerProfile) -> Simulation {
 }
 
 /// The Exchange control API, over the management network (faults never touch it).
-pub fn exchange_control(sim: &Simulation) -> ExchangeControl {
+pub(crate) fn exchange_control(sim: &Simulation) -> ExchangeControl {
     ExchangeControl(ControlClient::new(sim.control_client(), "https://mail.example.test/_mailconform"))
 }
 
 /// `Basic base64(login:password)`.
-pub fn basic(login: &str, password: &str) -> String {
+pub(crate) fn basic(login: &str, password: &str) -> String {
     format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{login}:{password}")))
 }
 
-pub fn alice_auth() -> String {
+pub(crate) fn alice_auth() -> String {
     basic("alice", "alice-pw")
 }
 
-pub fn bob_auth() -> String {
+pub(crate) fn bob_auth() -> String {
     basic("bob", "bob-pw")
 }
 
 /// One request to the EWS endpoint with whatever method, credentials and body the test wants.
-pub fn send_raw(sim: &Simulation, method: http::Method, auth: Option<&str>, body: impl Into<Bytes>) -> Response {
+pub(crate) fn send_raw(sim: &Simulation, method: http::Method, auth: Option<&str>, body: impl Into<Bytes>) -> Response {
     let mut b = http::Request::builder().method(method).uri(EWS_URL).header(http::header::CONTENT_TYPE, "text/xml; charset=utf-8");
     if let Some(a) = auth {
         b = b.header(http::header::AUTHORIZATION, a);
@@ -62,26 +62,26 @@ pub fn send_raw(sim: &Simulation, method: http::Method, auth: Option<&str>, body
 }
 
 /// POST a raw SOAP body to EWS with `auth`.
-pub fn post_ews(sim: &Simulation, auth: &str, body: impl Into<Bytes>) -> Response {
+pub(crate) fn post_ews(sim: &Simulation, auth: &str, body: impl Into<Bytes>) -> Response {
     send_raw(sim, http::Method::POST, Some(auth), body)
 }
 
 /// POST `op` written for `version` with `auth`.
-pub fn ews_as(sim: &Simulation, auth: &str, version: SchemaVersion, op: &Operation) -> Response {
+pub(crate) fn ews_as(sim: &Simulation, auth: &str, version: SchemaVersion, op: &Operation) -> Response {
     post_ews(sim, auth, write_request(version, op))
 }
 
 /// POST `op` as alice, in the Exchange 2013 schema.
-pub fn ews(sim: &Simulation, op: &Operation) -> Response {
+pub(crate) fn ews(sim: &Simulation, op: &Operation) -> Response {
     ews_as(sim, &alice_auth(), SchemaVersion::Exchange2013, op)
 }
 
-pub fn body_text(r: &Response) -> String {
+pub(crate) fn body_text(r: &Response) -> String {
     String::from_utf8_lossy(r.body()).into_owned()
 }
 
 /// A push subscription to alice's inbox for the events Secure Mail asks for.
-pub fn inbox_push(status_frequency: &str, url: &str) -> PushSubscriptionRequest {
+pub(crate) fn inbox_push(status_frequency: &str, url: &str) -> PushSubscriptionRequest {
     PushSubscriptionRequest {
         subscribe_to_all_folders: false,
         folder_ids: vec![FolderRef::Distinguished { id: "inbox".into(), mailbox: None }],
@@ -95,7 +95,7 @@ pub fn inbox_push(status_frequency: &str, url: &str) -> PushSubscriptionRequest 
 
 /// How the sink answers the next SendNotification.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SinkAnswer {
+pub(crate) enum SinkAnswer {
     Ok,
     Unsubscribe,
     /// 200 with a body that is not a SendNotificationResult.
@@ -104,28 +104,28 @@ pub enum SinkAnswer {
 
 /// One SendNotification the sink received: when (virtual time since the run started) and what.
 #[derive(Clone, Debug)]
-pub struct Received {
+pub(crate) struct Received {
     pub at: Duration,
     pub notifications: Vec<Notification>,
 }
 
 impl Received {
     /// Event kinds of the first notification, by wire name.
-    pub fn kinds(&self) -> Vec<&'static str> {
+    pub(crate) fn kinds(&self) -> Vec<&'static str> {
         self.notifications[0].events.iter().map(|e| e.kind.as_str()).collect()
     }
 }
 
 /// A push subscriber on [`SINK_HOST`]: records every POST that reaches it and answers with
 /// `answer`. `gate` faults the host (unreachable, an HTTP status) the way a network would.
-pub struct Sink {
+pub(crate) struct Sink {
     pub received: Arc<Mutex<Vec<Received>>>,
     pub answer: Arc<Mutex<SinkAnswer>>,
     pub gate: FaultGate,
 }
 
 impl Sink {
-    pub fn add(sim: &mut Simulation) -> Sink {
+    pub(crate) fn add(sim: &mut Simulation) -> Sink {
         let received: Arc<Mutex<Vec<Received>>> = Arc::default();
         let answer = Arc::new(Mutex::new(SinkAnswer::Ok));
         let clock = sim.clock.clone();
@@ -149,15 +149,15 @@ impl Sink {
         Sink { received, answer, gate }
     }
 
-    pub fn set(&self, a: SinkAnswer) {
+    pub(crate) fn set(&self, a: SinkAnswer) {
         *self.answer.lock().unwrap() = a;
     }
 
-    pub fn received(&self) -> Vec<Received> {
+    pub(crate) fn received(&self) -> Vec<Received> {
         self.received.lock().unwrap().clone()
     }
 
-    pub fn count(&self) -> usize {
+    pub(crate) fn count(&self) -> usize {
         self.received.lock().unwrap().len()
     }
 }

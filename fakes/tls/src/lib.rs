@@ -4,6 +4,8 @@
 //! ([`profile`]); a pure-Rust reader of the handshake's plaintext ([`wire`]); the whole matrix
 //! ([`matrix`]) and a probe of real servers ([`probe`]).
 
+#![forbid(unsafe_code)]
+
 pub mod alert;
 pub mod client;
 pub mod connector;

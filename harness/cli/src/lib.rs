@@ -4,14 +4,18 @@
 //! [`run_suite`] is the library entry used by `bench` and by tests; [`main_with`] is the whole
 //! command line behind the binary.
 
+#![forbid(unsafe_code)]
+
 pub mod bench;
 pub mod cli;
+mod cucumber_json;
 pub mod eas_bench;
 pub mod error;
 pub mod exit;
 pub mod features;
 pub mod filter;
 pub mod html;
+mod junit;
 pub mod list;
 pub mod push_bench;
 pub mod report;

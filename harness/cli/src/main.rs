@@ -11,6 +11,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// returning pages only to fault them in (zeroed) again cost a fifth of a busy run.
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
+// The one unsafe call of the workspace: mimalloc's option setter, before any thread exists.
+#[allow(unsafe_code)]
 fn main() -> ExitCode {
     // SAFETY: sets a process-wide allocator option before any thread is started.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };

@@ -10,9 +10,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-/// JUnit XML report, one testcase per scenario.
+/// JUnit XML report, one testcase per scenario, with the feature as its class (see `junit`).
 pub const JUNIT_FILE: &str = "junit.xml";
-/// Standard Cucumber JSON report.
+/// Standard Cucumber JSON report, tags written with their `@` (see `cucumber_json`).
 pub const CUCUMBER_JSON_FILE: &str = "cucumber.json";
 /// The Microsoft server requirements the run's `@spec:` tags exercise (see `requirements`).
 pub const REQUIREMENTS_FILE: &str = "requirements.md";

@@ -5,6 +5,7 @@
 //! so scenarios never see each other's clocks, whatever the concurrency.
 
 use crate::cli::{RunArgs, Selection};
+use crate::cucumber_json;
 use crate::error::CliError;
 use crate::exit;
 use crate::features::{self, FeatureFiles};
@@ -145,14 +146,14 @@ pub fn run_suite(opts: &RunOptions) -> Result<RunResult, CliError> {
             writer::Basic::raw(std::io::stdout(), Coloring::Auto, Verbosity::Default)
                 .summarized()
                 .tee::<MailWorld, _>(writer::JUnit::<MailWorld, _>::for_tee(junit.clone(), 0))
-                .tee::<MailWorld, _>(writer::Json::for_tee(json.clone()))
+                .tee::<MailWorld, _>(cucumber_json::for_tee(json.clone()))
                 .tee::<MailWorld, _>(tally.counter())
                 .normalized::<MailWorld>(),
             ctx,
         ),
         (Console::Quiet, true) => execute(
             writer::JUnit::<MailWorld, _>::for_tee(junit.clone(), 0)
-                .tee::<MailWorld, _>(writer::Json::for_tee(json.clone()))
+                .tee::<MailWorld, _>(cucumber_json::for_tee(json.clone()))
                 .tee::<MailWorld, _>(tally.counter())
                 .normalized::<MailWorld>(),
             ctx,
@@ -168,7 +169,8 @@ pub fn run_suite(opts: &RunOptions) -> Result<RunResult, CliError> {
     }
 
     if let Some(paths) = &reports {
-        report::write(&paths.junit, &junit.contents())?;
+        let junit = crate::junit::with_classnames(&junit.contents()).map_err(|e| CliError::Harness(e.to_string()))?;
+        report::write(&paths.junit, &junit)?;
         report::write(&paths.cucumber_json, &json.contents())?;
         report::write_tls_matrix(&paths.dir)?;
     }

@@ -23,14 +23,18 @@ fn passing_fixture_exits_0_and_writes_reports() {
         match reader.read_event().expect("junit.xml is well-formed XML") {
             quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e) if e.name().as_ref() == b"testcase" => {
                 let name = e.try_get_attribute("name").unwrap().expect("testcase has a name");
-                testcases.push(String::from_utf8_lossy(&name.value).into_owned());
+                let class = e.try_get_attribute("classname").unwrap().expect("testcase has a classname");
+                testcases.push((String::from_utf8_lossy(&class.value).into_owned(), String::from_utf8_lossy(&name.value).into_owned()));
             }
             quick_xml::events::Event::Eof => break,
             _ => {}
         }
     }
     assert_eq!(testcases.len(), 1, "{junit}");
-    assert!(testcases[0].contains("sixteen minutes pass in virtual time"), "{testcases:?}");
+    let (class, name) = &testcases[0];
+    // The fixture is not under `features/`: its class is its path (as cucumber shortens it), dotted.
+    assert!(class.ends_with("tests.fixtures.passing.clock"), "{testcases:?}");
+    assert_eq!(name, "sixteen minutes pass in virtual time");
 
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(cwd.join("reports/cucumber.json")).expect("cucumber.json written"))
@@ -39,6 +43,7 @@ fn passing_fixture_exits_0_and_writes_reports() {
     assert_eq!(features.len(), 1);
     assert_eq!(features[0]["name"], "Passing clock");
     assert_eq!(features[0]["elements"].as_array().map(Vec::len), Some(1));
+    assert_eq!(features[0]["tags"][0]["name"], "@source:004.failure.Q6", "tags keep their @ as in other Cucumber JSON writers");
 }
 
 #[test]

@@ -7,6 +7,8 @@
 //! [`Dialer`] to reach other hosts, a [`Clock`] to read the time, and they answer HTTP
 //! through a [`Handler`].
 
+#![forbid(unsafe_code)]
+
 pub mod clock;
 pub mod error;
 pub mod fault;

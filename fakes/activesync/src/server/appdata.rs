@@ -54,7 +54,7 @@ impl BodyPreference {
 }
 
 /// `2026-01-06T10:00:00.000Z` → `20260106T100000Z`. A value already compact is kept.
-pub fn compact_time(value: &str) -> String {
+pub(super) fn compact_time(value: &str) -> String {
     let digits: String = value.split('.').next().unwrap_or("").chars().filter(|c| c.is_ascii_digit() || *c == 'T').collect();
     if digits.len() == 15 {
         format!("{digits}Z")
@@ -64,7 +64,7 @@ pub fn compact_time(value: &str) -> String {
 }
 
 /// `20260106T100000Z` → `2026-01-06T10:00:00.000Z`. A value already in `xs:dateTime` is kept.
-pub fn expand_time(value: &str) -> String {
+pub(super) fn expand_time(value: &str) -> String {
     let v = value.trim().trim_end_matches('Z');
     if v.len() == 15 && v.as_bytes()[8] == b'T' && v.chars().enumerate().all(|(i, c)| i == 8 || c.is_ascii_digit()) {
         format!("{}-{}-{}T{}:{}:{}.000Z", &v[0..4], &v[4..6], &v[6..8], &v[9..11], &v[11..13], &v[13..15])
@@ -74,13 +74,13 @@ pub fn expand_time(value: &str) -> String {
 }
 
 /// A UTC time zone blob ([MS-ASDTYPE] 2.6.4): 172 bytes of zero bias and no transitions.
-pub fn utc_timezone() -> String {
+pub(super) fn utc_timezone() -> String {
     base64::engine::general_purpose::STANDARD.encode([0u8; 172])
 }
 
 /// The Outlook GlobalObjectId of a meeting with an iCalendar UID ([MS-OXOCAL] 2.2.1.27,
 /// the `vCal-Uid` form), base64 as `email:GlobalObjId` carries it.
-pub fn global_obj_id(uid: &str) -> String {
+pub(super) fn global_obj_id(uid: &str) -> String {
     let mut data = b"vCal-Uid".to_vec();
     data.extend_from_slice(&1u32.to_le_bytes());
     data.extend_from_slice(uid.as_bytes());
@@ -108,7 +108,7 @@ fn truncate_chars(s: &str, max_bytes: usize) -> &str {
 }
 
 /// The item as an RFC 5322 message, for BodyPreference Type 4.
-pub fn item_as_mime(item: &Item) -> String {
+pub(super) fn item_as_mime(item: &Item) -> String {
     format!(
         "From: {}\r\nTo: {}\r\nSubject: {}\r\nDate: {}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{}",
         item.from, item.to, item.subject, item.date_received, item.body
@@ -116,7 +116,7 @@ pub fn item_as_mime(item: &Item) -> String {
 }
 
 /// `airsyncbase:Body` for an item under a preference.
-pub fn body_element(item: &Item, pref: BodyPreference) -> Element {
+pub(super) fn body_element(item: &Item, pref: BodyPreference) -> Element {
     let full = match pref.body_type {
         body_type::HTML => format!("<html><body>{}</body></html>", html_escape(&item.body)),
         body_type::MIME => item_as_mime(item),
@@ -135,7 +135,7 @@ pub fn body_element(item: &Item, pref: BodyPreference) -> Element {
 }
 
 /// The children of `ApplicationData` (or `Properties`) for an item.
-pub fn render(item: &Item, pref: BodyPreference, version: ProtocolVersion) -> Vec<Element> {
+pub(super) fn render(item: &Item, pref: BodyPreference, version: ProtocolVersion) -> Vec<Element> {
     match item.class {
         ItemClass::Email => render_email(item, pref, version),
         ItemClass::Calendar => render_calendar(item, pref, version),
@@ -299,7 +299,7 @@ fn client_body(app: &Element) -> Option<String> {
 }
 
 /// A new item from a client's `Add`. Fields the client did not send stay empty.
-pub fn parse_new_item(class: ItemClass, app: &Element) -> NewItem {
+pub(super) fn parse_new_item(class: ItemClass, app: &Element) -> NewItem {
     let text = |name: &str| app.find(&[name]).unwrap_or("").to_string();
     let mut item = NewItem { class, body: client_body(app).unwrap_or_default(), ..Default::default() };
     match class {
@@ -346,7 +346,7 @@ pub fn parse_new_item(class: ItemClass, app: &Element) -> NewItem {
 /// Applies a client's `Change` to a stored item: only the elements present change (a Change
 /// of an email carries little more than `Read` and `Flag`). `now` (`xs:dateTime`) stamps
 /// what the client leaves to the server: a task's completion, a note's modification.
-pub fn apply_change(item: &mut Item, app: &Element, now: &str) {
+pub(super) fn apply_change(item: &mut Item, app: &Element, now: &str) {
     let set = |field: &mut String, value: Option<&str>| {
         if let Some(v) = value {
             *field = v.to_string();

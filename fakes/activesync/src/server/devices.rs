@@ -36,11 +36,11 @@ impl WipeState {
 }
 
 /// Items the device holds under one sync key: ServerId → item version.
-pub type Known = BTreeMap<String, u64>;
+pub(super) type Known = BTreeMap<String, u64>;
 
 /// One folder's sync state.
 #[derive(Clone, Debug, Default)]
-pub struct CollectionState {
+pub(crate) struct CollectionState {
     pub key: String,
     pub counter: u64,
     pub known: Known,
@@ -55,13 +55,13 @@ pub struct CollectionState {
 
 impl CollectionState {
     /// The state a SyncKey of 0 creates: key 1, nothing known.
-    pub fn primed() -> CollectionState {
+    pub(crate) fn primed() -> CollectionState {
         CollectionState { key: "1".into(), counter: 1, ..Default::default() }
     }
 
     /// The known set for a key the client presents: the current one, or the previous one
     /// on a retry. `None` is an invalid key.
-    pub fn base_for(&self, key: &str) -> Option<Known> {
+    pub(crate) fn base_for(&self, key: &str) -> Option<Known> {
         if key == self.key {
             return Some(self.known.clone());
         }
@@ -72,7 +72,7 @@ impl CollectionState {
     }
 
     /// Moves to a new key holding `known`, keeping the state under the presented key.
-    pub fn advance(&mut self, presented_key: &str, presented_known: Known, known: Known) -> String {
+    pub(crate) fn advance(&mut self, presented_key: &str, presented_known: Known, known: Known) -> String {
         self.counter += 1;
         self.previous = Some((presented_key.to_string(), presented_known));
         self.key = self.counter.to_string();
@@ -83,7 +83,7 @@ impl CollectionState {
 
 /// One pending change for a device.
 #[derive(Clone, Debug)]
-pub enum Pending {
+pub(super) enum Pending {
     Add(Item),
     Change(Item),
     Delete(String),
@@ -91,7 +91,7 @@ pub enum Pending {
 
 /// What the device lacks: deletes first, then new and changed items newest first (so the
 /// first window of a large Inbox carries the latest mail, as Exchange orders it).
-pub fn pending(items: &[Item], known: &Known, hidden: &BTreeSet<String>) -> Vec<Pending> {
+pub(super) fn pending(items: &[Item], known: &Known, hidden: &BTreeSet<String>) -> Vec<Pending> {
     let present: BTreeSet<&str> = items.iter().map(|i| i.server_id.as_str()).collect();
     let mut out: Vec<Pending> = known.keys().filter(|id| !present.contains(id.as_str())).map(|id| Pending::Delete(id.clone())).collect();
     for item in items.iter().rev() {
@@ -109,7 +109,7 @@ pub fn pending(items: &[Item], known: &Known, hidden: &BTreeSet<String>) -> Vec<
 
 /// The folder hierarchy as the device knows it.
 #[derive(Clone, Debug, Default)]
-pub struct HierarchyState {
+pub(crate) struct HierarchyState {
     pub key: String,
     pub counter: u64,
     pub known: BTreeMap<String, Folder>,
@@ -118,7 +118,7 @@ pub struct HierarchyState {
 
 /// Everything remembered about one device partnership.
 #[derive(Clone, Debug, Default)]
-pub struct DeviceState {
+pub(crate) struct DeviceState {
     pub user: String,
     pub device_id: String,
     pub device_type: String,
@@ -145,12 +145,12 @@ pub struct DeviceState {
 }
 
 impl DeviceState {
-    pub fn new(user: &str, device_id: &str) -> DeviceState {
+    pub(crate) fn new(user: &str, device_id: &str) -> DeviceState {
         DeviceState { user: user.to_string(), device_id: device_id.to_string(), ..Default::default() }
     }
 
     /// The device as the control API shows it.
-    pub fn partnership(&self) -> Partnership {
+    pub(crate) fn partnership(&self) -> Partnership {
         Partnership {
             user: self.user.clone(),
             device_id: self.device_id.clone(),

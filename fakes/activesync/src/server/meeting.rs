@@ -17,10 +17,10 @@ use crate::{el, leaf, MeetingResponse as MR};
 use mailconform_sim::Response;
 
 /// `UserResponse` values.
-pub mod user_response {
-    pub const ACCEPTED: u8 = 1;
-    pub const TENTATIVE: u8 = 2;
-    pub const DECLINED: u8 = 3;
+pub(super) mod user_response {
+    pub(crate) const ACCEPTED: u8 = 1;
+    pub(crate) const TENTATIVE: u8 = 2;
+    pub(crate) const DECLINED: u8 = 3;
 }
 
 impl EasServer {

@@ -12,7 +12,7 @@ use crate::store::{message_class, NewItem};
 
 /// What SendMail needs from a message.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Message {
+pub(super) struct Message {
     pub from: Option<String>,
     pub to: Vec<String>,
     pub cc: Vec<String>,
@@ -25,7 +25,7 @@ pub struct Message {
 
 /// The VEVENT of a `text/calendar` part.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct CalendarPart {
+pub(super) struct CalendarPart {
     /// REQUEST, REPLY, CANCEL …
     pub method: String,
     pub uid: String,
@@ -39,13 +39,13 @@ pub struct CalendarPart {
 
 /// Why a message could not be read.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum MimeError {
+pub(super) enum MimeError {
     #[error("the message has no header section")]
     NoHeaders,
 }
 
 /// Splits a header value holding addresses at commas outside quotes and angle brackets.
-pub fn split_addresses(value: &str) -> Vec<String> {
+pub(super) fn split_addresses(value: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut current = String::new();
     let (mut quoted, mut angle) = (false, false);
@@ -163,7 +163,7 @@ fn walk(head: &[(String, String)], body: &str, text: &mut Option<String>, calend
 }
 
 /// Reads a message.
-pub fn parse(raw: &[u8]) -> Result<Message, MimeError> {
+pub(super) fn parse(raw: &[u8]) -> Result<Message, MimeError> {
     let text = String::from_utf8_lossy(raw);
     let (head, body) = split_head_body(&text).ok_or(MimeError::NoHeaders)?;
     let h = headers(head);
@@ -190,7 +190,7 @@ pub fn parse(raw: &[u8]) -> Result<Message, MimeError> {
 
 /// Reads the first VEVENT of an iCalendar text (lines unfolded, parameters dropped except
 /// the attendee's PARTSTAT).
-pub fn parse_calendar(text: &str) -> Option<CalendarPart> {
+pub(super) fn parse_calendar(text: &str) -> Option<CalendarPart> {
     let mut lines: Vec<String> = Vec::new();
     for line in text.lines() {
         let line = line.trim_end_matches('\r');
@@ -234,12 +234,12 @@ pub fn parse_calendar(text: &str) -> Option<CalendarPart> {
 
 impl Message {
     /// Every recipient, To, Cc and Bcc.
-    pub fn recipients(&self) -> impl Iterator<Item = &String> {
+    pub(super) fn recipients(&self) -> impl Iterator<Item = &String> {
         self.to.iter().chain(&self.cc).chain(&self.bcc)
     }
 
     /// The item a recipient's Inbox (or the sender's Sent Items) gets.
-    pub fn to_item(&self, from: &str, now: &str) -> NewItem {
+    pub(super) fn to_item(&self, from: &str, now: &str) -> NewItem {
         let mut item = NewItem::email(from, &self.to_header, &self.subject, &self.body);
         item.date_received = now.to_string();
         if let Some(cal) = &self.calendar {

@@ -139,17 +139,17 @@ pub(crate) struct Ctx {
 }
 
 impl Ctx {
-    pub fn version(&self) -> ProtocolVersion {
+    pub(crate) fn version(&self) -> ProtocolVersion {
         self.req.protocol_version
     }
 
     /// The WBXML root, when the request had a body.
-    pub fn root(&self) -> Option<&Element> {
+    pub(crate) fn root(&self) -> Option<&Element> {
         self.req.body.as_ref().map(|d| &d.root)
     }
 
     /// The 400 a command that needs a body gets without one.
-    pub fn missing_body(&self) -> Response {
+    pub(crate) fn missing_body(&self) -> Response {
         response::bad_request(&format!("{} needs a WBXML body", self.req.command))
     }
 }

@@ -337,6 +337,36 @@ fn payload_limits_follow_the_push_type() {
     assert_eq!((out.status, out.reason.as_deref()), (400, Some("PayloadEmpty")));
 }
 
+/// A body over the server's 8 MiB read limit is never read, and is still answered as APNs
+/// answers every error: `413`, `apns-id`, `{"reason":"PayloadTooLarge"}`, and logged.
+#[test]
+fn a_body_over_the_read_limit_is_payload_too_large_with_an_apns_id() {
+    let w = world(19, Environment::Production);
+    let token = w.register(BUNDLE);
+    let http = w.sim.client();
+    let auth = w.bearer(w.now_secs() as u64);
+    let path = format!("/3/device/{token}");
+    let big = vec![b'x'; mailconform_sim::http::MAX_BODY + 1];
+    let id = "0b9e1c6e-9f4c-4d6d-9c8e-1d2f3a4b5c6d";
+
+    let r = w.raw(&http, "POST", &path, &[("apns-topic", BUNDLE), ("authorization", &auth), ("apns-id", id)], &big, true);
+    assert_eq!(r.status(), 413);
+    assert_eq!(r.headers()["apns-id"], id);
+    assert_eq!(r.headers()["content-type"], "application/json");
+    assert_eq!(json_body(&r), json!({"reason": "PayloadTooLarge"}));
+
+    let r = w.raw(&http, "POST", &path, &[("apns-topic", BUNDLE), ("authorization", &auth)], &big, true);
+    assert_eq!((r.status().as_u16(), reason_of(&r)), (413, "PayloadTooLarge".into()));
+    let generated = r.headers()["apns-id"].to_str().unwrap().to_string();
+    assert!(crate::request::is_uuid(&generated) && generated == generated.to_lowercase(), "{generated}");
+
+    let log = w.sim.block_on(w.control.log()).unwrap();
+    let last = log.last().expect("the refusal is logged");
+    assert_eq!((last.status, last.reason.as_deref(), last.token.as_deref()), (413, Some("PayloadTooLarge"), Some(token.as_str())));
+    assert_eq!(last.apns_id, generated);
+    assert!(w.sim.block_on(w.control.notifications(&token, 0, Duration::ZERO)).unwrap().is_empty());
+}
+
 #[test]
 fn throttled_pushes_get_429_until_the_count_runs_out() {
     let w = world(10, Environment::Production);

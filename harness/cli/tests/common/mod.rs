@@ -4,12 +4,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-pub fn fixture(name: &str) -> PathBuf {
+pub(crate) fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
 
 /// A fresh, empty directory under the target's test scratch space.
-pub fn scratch(label: &str) -> PathBuf {
+pub(crate) fn scratch(label: &str) -> PathBuf {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let n = NEXT.fetch_add(1, Ordering::SeqCst);
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("mailconform-{label}-{}-{n}", std::process::id()));
@@ -18,20 +18,20 @@ pub fn scratch(label: &str) -> PathBuf {
     dir
 }
 
-pub struct Run {
+pub(crate) struct Run {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
 }
 
 impl Run {
-    pub fn last_line(&self) -> &str {
+    pub(crate) fn last_line(&self) -> &str {
         self.stdout.lines().last().unwrap_or("")
     }
 }
 
 /// Runs the binary in `cwd` with `args`.
-pub fn mailconform(cwd: &Path, args: &[&str]) -> Run {
+pub(crate) fn mailconform(cwd: &Path, args: &[&str]) -> Run {
     let out: Output = Command::new(env!("CARGO_BIN_EXE_mailconform"))
         .current_dir(cwd)
         .args(args)

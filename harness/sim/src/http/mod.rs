@@ -10,7 +10,8 @@ use bytes::Bytes;
 pub type Request = http::Request<Bytes>;
 pub type Response = http::Response<Bytes>;
 
-/// Bodies above this are refused (413) rather than read: bad input must not exhaust memory.
+/// Bodies above this are refused (413, in the form the handler gives, see
+/// [`server::Handler::body_too_large`]) rather than read: bad input must not exhaust memory.
 pub const MAX_BODY: usize = 8 * 1024 * 1024;
 
 /// A response with a status and a body, and a content type when there is a body.

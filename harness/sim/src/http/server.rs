@@ -21,18 +21,41 @@ pub type HandlerFuture = Pin<Box<dyn Future<Output = Response> + Send>>;
 /// A fake's HTTP side. It sees the whole request and what the connection knows of the peer.
 pub trait Handler: Send + Sync + 'static {
     fn handle(&self, req: Request, conn: ConnInfo) -> HandlerFuture;
+
+    /// The answer to a request whose body is over [`MAX_BODY`]. The body is never read, so
+    /// only the request's head is given. The default is a plain 413; a protocol that answers
+    /// every error in its own form (APNs: `apns-id` and a JSON `reason`) says so here.
+    fn body_too_large(&self, head: &http::request::Parts, conn: &ConnInfo) -> Response {
+        let _ = (head, conn);
+        body_too_large()
+    }
 }
 
 /// A fake that answers as a shared `Arc` of itself, because answering starts tasks that
 /// outlive the request (push deliveries, long polls). `Arc<T>` is then its [`Handler`].
 pub trait SharedHandler: Send + Sync + 'static {
     fn handle(self: Arc<Self>, req: Request, conn: ConnInfo) -> HandlerFuture;
+
+    /// As [`Handler::body_too_large`].
+    fn body_too_large(&self, head: &http::request::Parts, conn: &ConnInfo) -> Response {
+        let _ = (head, conn);
+        body_too_large()
+    }
 }
 
 impl<T: SharedHandler> Handler for Arc<T> {
     fn handle(&self, req: Request, conn: ConnInfo) -> HandlerFuture {
         SharedHandler::handle(self.clone(), req, conn)
     }
+
+    fn body_too_large(&self, head: &http::request::Parts, conn: &ConnInfo) -> Response {
+        SharedHandler::body_too_large(&**self, head, conn)
+    }
+}
+
+/// The generic answer to a body over [`MAX_BODY`]: `413` in plain text.
+pub fn body_too_large() -> Response {
+    response(413, "text/plain", "request body too large")
 }
 
 /// What one connection knows about its client.
@@ -134,11 +157,8 @@ async fn dispatch(req: http::Request<Incoming>, server: Arc<HostServer>, info: C
         Ok(b) => b.to_bytes(),
         Err(e) => {
             let too_big = e.downcast_ref::<http_body_util::LengthLimitError>().is_some();
-            let r = if too_big {
-                response(413, "text/plain", "request body too large")
-            } else {
-                response(400, "text/plain", "unreadable request body")
-            };
+            let r =
+                if too_big { server.handler.body_too_large(&parts, &info) } else { response(400, "text/plain", "unreadable request body") };
             return Ok(r.map(Full::new));
         }
     };
@@ -196,3 +216,50 @@ where
 
 #[allow(dead_code)]
 fn assert_infallible(_: Infallible) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tls::ClientAuth;
+    use crate::{RequestOptions, Simulation};
+
+    /// Answers every request with 200; says nothing about body limits.
+    fn plain() -> Arc<dyn Handler> {
+        Arc::new(FnHandler(|_req: Request, _c| async { response(200, "text/plain", "ok") }))
+    }
+
+    /// A handler of a protocol with its own error form.
+    struct OwnForm;
+    impl Handler for OwnForm {
+        fn handle(&self, _req: Request, _conn: ConnInfo) -> HandlerFuture {
+            Box::pin(async { response(200, "text/plain", "ok") })
+        }
+        fn body_too_large(&self, head: &http::request::Parts, _conn: &ConnInfo) -> Response {
+            let id = head.headers.get("x-id").and_then(|v| v.to_str().ok()).unwrap_or("none");
+            response(413, "application/json", format!("{{\"reason\":\"TooBig\",\"id\":\"{id}\"}}"))
+        }
+    }
+
+    fn sim_with(seed: u64) -> Simulation {
+        let mut sim = Simulation::new(seed).unwrap();
+        sim.add_host("plain", "plain.example.test", plain(), ClientAuth::None, false).unwrap();
+        sim.add_host("own", "own.example.test", Arc::new(OwnForm), ClientAuth::None, false).unwrap();
+        sim
+    }
+
+    fn post_big(sim: &Simulation, host: &str) -> Response {
+        let req = http::Request::post(format!("https://{host}/")).header("x-id", "42").body(Bytes::from(vec![b'x'; MAX_BODY + 1])).unwrap();
+        sim.block_on(sim.client().send(req, &RequestOptions::default())).unwrap()
+    }
+
+    #[test]
+    fn a_body_over_the_limit_gets_the_handlers_answer_or_a_plain_413() {
+        let sim = sim_with(1);
+        let r = post_big(&sim, "plain.example.test");
+        assert_eq!((r.status().as_u16(), r.headers()["content-type"].to_str().unwrap()), (413, "text/plain"));
+        assert_eq!(r.body().as_ref(), b"request body too large");
+        let r = post_big(&sim, "own.example.test");
+        assert_eq!(r.status(), 413);
+        assert_eq!(r.body().as_ref(), br#"{"reason":"TooBig","id":"42"}"#);
+    }
+}

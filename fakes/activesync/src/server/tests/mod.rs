@@ -23,12 +23,12 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub const HOST: &str = "mail.example.test";
-pub const URL: &str = "https://mail.example.test/Microsoft-Server-ActiveSync";
-pub const PASSWORD: &str = "secret";
+pub(super) const HOST: &str = "mail.example.test";
+pub(super) const URL: &str = "https://mail.example.test/Microsoft-Server-ActiveSync";
+pub(super) const PASSWORD: &str = "secret";
 
 /// The host in front of the server: HTTP Basic against a password table, 401 otherwise.
-pub struct BasicAuthFront {
+pub(super) struct BasicAuthFront {
     pub server: Arc<EasServer>,
     pub passwords: BTreeMap<String, String>,
     /// Every ActiveSync exchange that reached the server, for tests that hand the bodies to
@@ -37,7 +37,7 @@ pub struct BasicAuthFront {
 }
 
 /// Recorded ActiveSync exchanges: (command, request body, response status, response body).
-pub type Wire = Arc<std::sync::Mutex<Vec<(String, Vec<u8>, u16, Vec<u8>)>>>;
+pub(super) type Wire = Arc<std::sync::Mutex<Vec<(String, Vec<u8>, u16, Vec<u8>)>>>;
 
 impl Handler for BasicAuthFront {
     fn handle(&self, req: Request, _conn: ConnInfo) -> HandlerFuture {
@@ -75,7 +75,7 @@ fn basic_user(req: &Request) -> Option<(String, String)> {
     Some((user, password.to_string()))
 }
 
-pub struct World {
+pub(super) struct World {
     pub sim: Simulation,
     pub server: Arc<EasServer>,
     pub store: MemoryStore,
@@ -83,15 +83,15 @@ pub struct World {
 }
 
 /// An enforced enterprise policy.
-pub fn enforced() -> EasConfig {
+pub(super) fn enforced() -> EasConfig {
     EasConfig { policy: Some(DevicePolicy::default()), enforce_policy: true, ..Default::default() }
 }
 
-pub fn world(seed: u64, config: EasConfig) -> World {
+pub(super) fn world(seed: u64, config: EasConfig) -> World {
     world_with(seed, config, MemoryStore::new())
 }
 
-pub fn world_with(seed: u64, config: EasConfig, store: MemoryStore) -> World {
+pub(super) fn world_with(seed: u64, config: EasConfig, store: MemoryStore) -> World {
     let mut sim = Simulation::new(seed).unwrap();
     let store = store.with_clock(sim.clock.clone());
     store.add_user("alice", "alice@example.test");
@@ -112,25 +112,25 @@ pub fn world_with(seed: u64, config: EasConfig, store: MemoryStore) -> World {
 }
 
 impl World {
-    pub fn client(&self, device_id: &str, version: ProtocolVersion) -> EasClient {
+    pub(super) fn client(&self, device_id: &str, version: ProtocolVersion) -> EasClient {
         EasClient::new(self.sim.client(), URL, "alice", PASSWORD, device_id, "SimPhone", version)
     }
 
     /// Sends a hand-built request as alice.
-    pub fn raw(&self, req: &EasRequest) -> Response {
+    pub(super) fn raw(&self, req: &EasRequest) -> Response {
         let http = req.to_http(URL).unwrap();
         self.send(http)
     }
 
     /// Sends an HTTP request as alice.
-    pub fn send(&self, http: Request) -> Response {
+    pub(super) fn send(&self, http: Request) -> Response {
         // Long enough for the longest heartbeat a raw request may ask for.
         self.sim.block_on(self.send_within(http, Duration::from_secs(3600)))
     }
 
     /// Sends an HTTP request as alice, waiting up to `timeout` for the answer: the future,
     /// for a test that does something else while it waits.
-    pub async fn send_within(&self, mut http: Request, timeout: Duration) -> Response {
+    pub(super) async fn send_within(&self, mut http: Request, timeout: Duration) -> Response {
         let credentials = base64::engine::general_purpose::STANDARD.encode(format!("alice:{PASSWORD}"));
         http.headers_mut().insert(::http::header::AUTHORIZATION, format!("Basic {credentials}").parse().unwrap());
         let opts = RequestOptions { timeout, ..Default::default() };
@@ -139,32 +139,32 @@ impl World {
 
     /// Delivers into a mailbox with the simulation's clock in effect (outside the runtime
     /// the clock would read real time).
-    pub fn deliver(&self, to: &str, item: NewItem) -> String {
+    pub(super) fn deliver(&self, to: &str, item: NewItem) -> String {
         let _inside = self.sim.enter();
         self.store.deliver(to, item).unwrap()
     }
 
-    pub fn mail(&self, to: &str, subject: &str) -> String {
+    pub(super) fn mail(&self, to: &str, subject: &str) -> String {
         self.deliver(to, NewItem::email("bob@example.test", to, subject, &format!("Body of {subject}")))
     }
 
-    pub fn inbox(&self) -> String {
+    pub(super) fn inbox(&self) -> String {
         self.folder_id("alice", FolderType::Inbox)
     }
 
     /// The ServerId of the user's first folder of a type.
-    pub fn folder_id(&self, user: &str, folder_type: FolderType) -> String {
+    pub(super) fn folder_id(&self, user: &str, folder_type: FolderType) -> String {
         self.store.folder_of_type(user, folder_type).unwrap().server_id
     }
 }
 
 /// A hand-built 14.1 request from alice's SimPhone `device_id`, without a body.
-pub fn request(command: Command, device_id: &str) -> EasRequest {
+pub(super) fn request(command: Command, device_id: &str) -> EasRequest {
     EasRequest::new(command, "alice", device_id, "SimPhone", ProtocolVersion::V14_1)
 }
 
 /// The WBXML document of a response, or a panic naming what came instead.
-pub fn body(resp: &Response) -> Document {
+pub(super) fn body(resp: &Response) -> Document {
     assert_eq!(resp.status(), 200, "{resp:?}");
     decode(resp.body()).unwrap_or_else(|e| panic!("not WBXML: {e}: {:?}", resp.body()))
 }
