@@ -30,9 +30,7 @@ fn put(
     client_auth: ClientAuth,
     plain_http: bool,
 ) -> Result<FaultGate, SimError> {
-    let mut p = Placement::https(role, host, handler, client_auth);
-    p.plain_http = plain_http;
-    h.put(p).map(|(_, gate)| gate)
+    h.put(Placement::https(role, host, handler, client_auth).plain_http(plain_http)).map(|(_, gate)| gate)
 }
 
 /// A fake's environment on a simulation: its own HTTP client (own connection pool), the

@@ -5,6 +5,8 @@
 #![forbid(unsafe_code)]
 
 pub mod boxer;
+#[cfg(test)]
+mod contract_check;
 pub mod defaults;
 pub mod deployment;
 pub mod driver;

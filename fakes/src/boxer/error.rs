@@ -9,7 +9,7 @@ use mailconform_sim::{ControlError, SimError};
 #[derive(Debug, thiserror::Error)]
 pub enum BoxerError {
     #[error("getting a device token from APNs: {0}")]
-    DeviceToken(ControlError),
+    DeviceToken(mailconform_apns::ApnsError),
     /// ENS refused the registration, saying why (its answer carries a [`RoleError`]: what EWS
     /// answered ENS).
     #[error("registering with ENS: {0}")]
@@ -34,12 +34,8 @@ pub enum BoxerError {
 impl BoxerError {
     /// ENS's answer to a registration: its refusal when it gave one.
     pub(crate) fn of_registration(e: ControlError) -> BoxerError {
-        #[derive(serde::Deserialize)]
-        struct Refusal {
-            error: RoleError,
-        }
         match &e {
-            ControlError::Status { body, .. } => match serde_json::from_str::<Refusal>(body) {
+            ControlError::Status { body, .. } => match serde_json::from_str::<crate::ens::contract::EwsRefusal>(body) {
                 Ok(r) => BoxerError::RegistrationRefused(r.error),
                 Err(_) => BoxerError::Registration(e),
             },
@@ -51,7 +47,8 @@ impl BoxerError {
 impl Kinded for BoxerError {
     fn kind(&self) -> ErrorKind {
         match self {
-            BoxerError::DeviceToken(e) | BoxerError::Registration(e) | BoxerError::Console(e) => e.kind(),
+            BoxerError::DeviceToken(e) => e.kind(),
+            BoxerError::Registration(e) | BoxerError::Console(e) => e.kind(),
             BoxerError::RegistrationRefused(r) => r.kind.clone(),
             BoxerError::Certificate(_) | BoxerError::NtlmForActiveSync => ErrorKind::NotConfigured,
             BoxerError::Wiped => ErrorKind::Wiped,

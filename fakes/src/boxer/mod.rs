@@ -3,31 +3,31 @@
 //! syncs over ActiveSync through SEG V2, checks in with the UEM console, and on an enterprise
 //! wipe deletes its data and keeps trying to unregister from ENS2 until it succeeds.
 //!
-//! Control API under `/_mailconform`:
-//!
-//! | call | does |
-//! | --- | --- |
-//! | `POST /setup` | device token from APNs, registration with ENS |
-//! | `POST /sync` | ActiveSync through SEG: OPTIONS, Provision, FolderSync, Sync of the Inbox |
-//! | `POST /checkin` | picks up the console's commands (an enterprise wipe starts here) |
-//! | `GET /state` | token, registration, sync result, wipe and unregistration attempts |
+//! Its control API is listed with its bodies in [`contract`].
 
+pub mod contract;
 mod error;
 
+pub use contract::{BoxerControl, BoxerView};
 pub use error::BoxerError;
 
-use crate::ens::MailAuth;
+use crate::apns::contract::RegisterDevice;
+use crate::apns::{ApnsControl, Environment};
+use crate::ens::contract::NewRegistration;
+use crate::ens::{EnsClient, MailAuth};
 use crate::role_error::{Kinded, RoleError};
+use crate::uem::contract::DeviceCommand;
+use crate::uem::ConsoleClient;
+use contract::{Op, ROUTES};
 use mailconform_activesync::client::{Credentials, EasClient};
 use mailconform_activesync::http::ProtocolVersion;
 use mailconform_activesync::store::FolderType;
-use mailconform_sim::http::json_response;
+use mailconform_sim::contract::reply;
 use mailconform_sim::pki::Credential;
 use mailconform_sim::{
     ClientIdentity, ConnInfo, ControlClient, ControlError, FakeEnv, HandlerFuture, Request, SharedHandler, CONTROL_PREFIX,
 };
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -95,25 +95,22 @@ impl Boxer {
         let token = match known {
             Some(t) => t,
             None => {
-                let apns = self.client(&format!("{}{CONTROL_PREFIX}", self.config.apns_base));
-                let v = apns
-                    .post("/devices", &json!({"bundle_id": self.config.app_id, "environment": "production"}))
-                    .await
-                    .map_err(|e| self.fail_register(BoxerError::DeviceToken(e)))?;
-                let t = v["token"].as_str().unwrap_or_default().to_string();
+                let apns = ApnsControl(self.client(&format!("{}{CONTROL_PREFIX}", self.config.apns_base)));
+                let device = RegisterDevice { bundle_id: self.config.app_id.clone(), environment: Some(Environment::Production) };
+                let t = apns.register(&device).await.map_err(|e| self.fail_register(BoxerError::DeviceToken(e)))?.token;
                 self.lock().device_token = Some(t.clone());
                 t
             }
         };
-        let body = json!({
-            "device_id": self.config.device_id,
-            "email": self.config.email,
-            "apns_token": token,
-            "apns_environment": "production",
-            "auth": self.config.auth,
-        });
+        let registration = NewRegistration {
+            device_id: self.config.device_id.clone(),
+            email: self.config.email.clone(),
+            apns_token: token,
+            apns_environment: "production".into(),
+            auth: self.config.auth.clone(),
+        };
         // ENS answers only after subscribing over EWS, which has timeouts of its own.
-        match self.client(&self.config.ens_api).post_waiting::<Value>("/v1/registrations", &body, Duration::from_secs(180)).await {
+        match EnsClient(self.client(&self.config.ens_api)).register(&registration, Duration::from_secs(180)).await {
             Ok(_) => {
                 let mut s = self.lock();
                 s.registered = true;
@@ -196,9 +193,9 @@ impl Boxer {
     /// Picks up the console's commands; an enterprise wipe deletes the account's data and
     /// starts the unregistration from ENS.
     pub async fn check_in(self: &Arc<Self>) -> Result<(), BoxerError> {
-        let uem = self.client(&self.config.uem_api);
-        let v = uem.get(&format!("/{}/commands", self.config.device_id)).await.map_err(BoxerError::Console)?;
-        let wipe = v["commands"].as_array().is_some_and(|c| c.iter().any(|c| c == "EnterpriseWipe"));
+        let console = ConsoleClient(self.client(&self.config.uem_api));
+        let commands = console.commands(&self.config.device_id).await.map_err(BoxerError::Console)?;
+        let wipe = commands.commands.contains(&DeviceCommand::EnterpriseWipe);
         if wipe && !self.lock().wiped {
             {
                 let mut s = self.lock();
@@ -216,10 +213,10 @@ impl Boxer {
     /// The device is the one that must tell ENS (seed 003): it tries until ENS confirms,
     /// however long ENS is out of reach.
     async fn unregister_until_done(self: Arc<Self>) {
-        let ens = self.client(&self.config.ens_api);
+        let ens = EnsClient(self.client(&self.config.ens_api));
         loop {
             self.lock().unregister_attempts += 1;
-            match ens.delete(&format!("/v1/registrations/{}", self.config.device_id)).await {
+            match ens.unregister(&self.config.device_id).await {
                 // 404: ENS no longer knows the device, which is what unregistering is for.
                 Ok(_) | Err(ControlError::Status { status: 404, .. }) => {
                     let now = self.env.clock.unix_millis();
@@ -246,71 +243,18 @@ impl Boxer {
 impl SharedHandler for Boxer {
     fn handle(self: Arc<Self>, req: Request, _conn: ConnInfo) -> HandlerFuture {
         Box::pin(async move {
-            let path = req.uri().path().to_string();
-            let Some(rest) = path.strip_prefix(CONTROL_PREFIX) else {
-                return json_response(404, &json!({"error": "a device serves only its control API"}));
-            };
-            let result = match (req.method().as_str(), rest.trim_matches('/')) {
-                ("POST", "setup") => self.setup().await,
-                ("POST", "sync") => self.sync().await,
-                ("POST", "checkin") => self.check_in().await,
-                ("GET", "state") => Ok(()),
-                (m, r) => {
-                    return json_response(
-                        404,
-                        &json!({"error": format!("no control operation {m} {r}; try POST setup, sync, checkin or GET state")}),
-                    )
-                }
-            };
-            let mut v = serde_json::to_value(self.state()).unwrap_or_default();
-            if let Err(e) = result {
-                v["error"] = serde_json::to_value(e.published()).unwrap_or_default();
+            let path = req.uri().path();
+            if !ROUTES.covers(path) {
+                return mailconform_sim::contract::error(404, "a device serves only its control API");
             }
-            json_response(200, &v)
+            let result = match ROUTES.find(req.method().as_str(), path) {
+                Ok((Op::Setup, _)) => self.setup().await,
+                Ok((Op::Sync, _)) => self.sync().await,
+                Ok((Op::CheckIn, _)) => self.check_in().await,
+                Ok((Op::State, _)) => Ok(()),
+                Err(answer) => return *answer,
+            };
+            reply(200, &BoxerView { state: self.state(), error: result.err().map(|e| e.published()) })
         })
-    }
-}
-
-/// The longest a control action waits for the device.
-const ACTION_TIMEOUT: Duration = Duration::from_secs(600);
-
-/// Typed client of Boxer's control API, for steps. Every call answers the state after it,
-/// with `error` set when the action failed (a [`RoleError`]: kind and message).
-#[derive(Clone)]
-pub struct BoxerControl(pub ControlClient);
-
-#[derive(Clone, Debug, Deserialize)]
-pub struct BoxerView {
-    #[serde(flatten)]
-    pub state: BoxerState,
-    #[serde(default)]
-    pub error: Option<RoleError>,
-}
-
-impl BoxerControl {
-    async fn call(&self, method: &str, path: &str) -> Result<BoxerView, ControlError> {
-        if method == "GET" {
-            let v = self.0.get(path).await?;
-            return serde_json::from_value(v).map_err(|e| ControlError::Json { url: path.to_string(), reason: e.to_string() });
-        }
-        // An action may wait on every server behind it (ENS, SEG, Exchange, each with its
-        // own timeouts): give it longer than any of them.
-        self.0.post_waiting(path, &json!({}), ACTION_TIMEOUT).await
-    }
-
-    pub async fn setup(&self) -> Result<BoxerView, ControlError> {
-        self.call("POST", "/setup").await
-    }
-
-    pub async fn sync(&self) -> Result<BoxerView, ControlError> {
-        self.call("POST", "/sync").await
-    }
-
-    pub async fn check_in(&self) -> Result<BoxerView, ControlError> {
-        self.call("POST", "/checkin").await
-    }
-
-    pub async fn state(&self) -> Result<BoxerView, ControlError> {
-        self.call("GET", "/state").await
     }
 }

@@ -8,6 +8,7 @@
 //! carrying every event that arrived meanwhile, and ends the subscription when the window
 //! closes without a success.
 
+use super::contract::{DeliveryRecord, SubscriptionView};
 use super::mailbox::{watermark_for, MailboxEvent};
 use super::Exchange;
 use bytes::Bytes;
@@ -26,7 +27,9 @@ pub(super) const MAX_EVENTS_PER_NOTIFICATION: usize = 50;
 
 pub(super) const SEND_NOTIFICATION_ACTION: &str = "http://schemas.microsoft.com/exchange/services/2006/messages/SendNotification";
 
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+/// Where a subscription stands, as the control API shows it (flattened into
+/// [`SubscriptionView`] with a `state` tag).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case", tag = "state")]
 pub enum SubscriptionState {
     Active,
@@ -51,6 +54,28 @@ impl std::fmt::Display for EndReason {
             EndReason::NoSuccessfulDelivery => "no successful delivery within StatusFrequency: the subscription was ended",
             EndReason::Unsubscribed => "the subscriber answered Unsubscribe",
         })
+    }
+}
+
+impl SubscriptionState {
+    pub fn is_ended(&self) -> bool {
+        matches!(self, SubscriptionState::Ended { .. })
+    }
+
+    /// When the subscription ended (virtual ms since the run started), if it has.
+    pub fn ended_at_ms(&self) -> Option<u64> {
+        match self {
+            SubscriptionState::Ended { at_ms, .. } => Some(*at_ms),
+            _ => None,
+        }
+    }
+
+    /// Why the subscription ended, if it has.
+    pub fn end_reason(&self) -> Option<EndReason> {
+        match self {
+            SubscriptionState::Ended { reason, .. } => Some(*reason),
+            _ => None,
+        }
     }
 }
 
@@ -110,19 +135,6 @@ impl Subscription {
     }
 }
 
-/// What the control API shows of a subscription.
-#[derive(Clone, Debug, Serialize)]
-pub struct SubscriptionView {
-    pub id: String,
-    pub mailbox: String,
-    pub url: String,
-    pub status_frequency: u32,
-    pub version: String,
-    pub created_ms: u64,
-    #[serde(flatten)]
-    pub state: SubscriptionState,
-}
-
 impl From<&Subscription> for SubscriptionView {
     fn from(s: &Subscription) -> Self {
         SubscriptionView {
@@ -135,19 +147,6 @@ impl From<&Subscription> for SubscriptionView {
             state: s.state.clone(),
         }
     }
-}
-
-/// One POST to a subscriber, for reports and for steps that check the retry schedule.
-#[derive(Clone, Debug, Serialize)]
-pub struct DeliveryRecord {
-    pub subscription_id: String,
-    /// Virtual milliseconds since the run started.
-    pub at_ms: u64,
-    /// 0 for a first attempt, k for the k-th retry.
-    pub retry: u32,
-    pub events: Vec<String>,
-    /// `ok`, `unsubscribe`, or what went wrong.
-    pub outcome: String,
 }
 
 pub(super) fn spawn(ex: Arc<Exchange>, id: String, wake: Arc<Notify>) {

@@ -5,15 +5,12 @@
 //! refusals apart by kind and shows the message to people.
 
 use crate::role_error::RoleError;
-use mailconform_sim::http::json_response;
+use mailconform_sim::contract::{reply, Body};
 use mailconform_sim::{Response, SimError};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiRefusal {
-    #[error("send {expected}")]
-    MissingFields { expected: &'static str },
     #[error("device_token must be the hex device token APNs issued")]
     BadDeviceToken,
     #[error("activesync_device_id_sha256 and email_sha256 must be SHA-256 hex digests; the listener never takes the values themselves")]
@@ -30,15 +27,12 @@ pub enum ApiRefusal {
     NotRegistered { id: String },
     #[error("the certificate does not load: {0}")]
     BadCertificate(SimError),
-    #[error("no API operation {method} /api/v1/{path}")]
-    NoSuchOperation { method: String, path: String },
 }
 
 /// The stable name of an [`ApiRefusal`], in snake_case under `kind`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum RefusalKind {
-    MissingFields,
     BadDeviceToken,
     NotHashed,
     UnknownRegion,
@@ -47,13 +41,11 @@ pub enum RefusalKind {
     NoCertificate,
     NotRegistered,
     BadCertificate,
-    NoSuchOperation,
 }
 
 impl ApiRefusal {
     pub fn kind(&self) -> RefusalKind {
         match self {
-            ApiRefusal::MissingFields { .. } => RefusalKind::MissingFields,
             ApiRefusal::BadDeviceToken => RefusalKind::BadDeviceToken,
             ApiRefusal::NotHashed => RefusalKind::NotHashed,
             ApiRefusal::UnknownRegion { .. } => RefusalKind::UnknownRegion,
@@ -62,7 +54,6 @@ impl ApiRefusal {
             ApiRefusal::NoCertificate { .. } => RefusalKind::NoCertificate,
             ApiRefusal::NotRegistered { .. } => RefusalKind::NotRegistered,
             ApiRefusal::BadCertificate(_) => RefusalKind::BadCertificate,
-            ApiRefusal::NoSuchOperation { .. } => RefusalKind::NoSuchOperation,
         }
     }
 
@@ -70,20 +61,26 @@ impl ApiRefusal {
         match self {
             ApiRefusal::WrongRegion { .. } => 421,
             ApiRefusal::NoCertificate { .. } => 412,
-            ApiRefusal::NotRegistered { .. } | ApiRefusal::NoSuchOperation { .. } => 404,
+            ApiRefusal::NotRegistered { .. } => 404,
             _ => 400,
         }
     }
 
     pub fn response(&self) -> Response {
-        json_response(self.status(), &json!({ "error": RoleError::new(self.kind(), self.to_string()) }))
+        reply(self.status(), &RefusalBody { error: RoleError::new(self.kind(), self.to_string()) })
     }
 }
 
-/// The body of a refusal, as a client reads it back.
-#[derive(Clone, Debug, Deserialize)]
+/// The body of a refusal, as the listener sends it and a client reads it back.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct RefusalBody {
     pub error: RoleError<RefusalKind>,
+}
+
+impl Body for RefusalBody {
+    fn example() -> Self {
+        RefusalBody { error: RoleError::new(RefusalKind::WildcardAppId, ApiRefusal::WildcardAppId.to_string()) }
+    }
 }
 
 #[cfg(test)]
@@ -97,5 +94,6 @@ mod tests {
         let body: RefusalBody = serde_json::from_slice(r.body()).unwrap();
         assert_eq!(body.error.kind, RefusalKind::WildcardAppId);
         assert_eq!(body.error.message, ApiRefusal::WildcardAppId.to_string());
+        mailconform_sim::contract::check_round_trip::<RefusalBody>();
     }
 }

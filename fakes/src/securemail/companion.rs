@@ -36,6 +36,14 @@ impl Companion {
         }
     }
 
+    /// The name the device's control API takes (`secure notes`, `secure tasks`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Companion::SecureNotes => "secure notes",
+            Companion::SecureTasks => "secure tasks",
+        }
+    }
+
     fn folder(self) -> FolderType {
         match self {
             Companion::SecureNotes => FolderType::Notes,

@@ -62,7 +62,7 @@ pub struct EasView {
     pub error: Option<RoleError>,
     pub version: Option<String>,
     /// The EAS device policy the server sent, if any.
-    pub policy: Option<serde_json::Value>,
+    pub policy: Option<mailconform_activesync::DevicePolicy>,
     /// Settings of that policy the device acknowledged as not applied (Policy Status 2).
     pub policy_not_applied: Vec<String>,
     pub wiped: bool,
@@ -137,7 +137,7 @@ impl SecureMail {
         };
         match c.provision().await.map_err(|e| self.eas_fail(e))? {
             ProvisionOutcome::Provisioned { policy, .. } => {
-                self.state.lock().expect("state poisoned").eas.policy = Some(serde_json::to_value(policy).unwrap_or_default());
+                self.state.lock().expect("state poisoned").eas.policy = Some(policy);
             }
             ProvisionOutcome::NoPolicy => self.state.lock().expect("state poisoned").eas.policy = None,
             ProvisionOutcome::Wiped => return Err(self.eas_fail(EasError::Wiped)),
@@ -244,7 +244,7 @@ impl SecureMail {
         s.eas.error = None;
         s.eas.wiped = c.is_wiped();
         // A policy refresh (Status 143) during the sync may have brought a new policy.
-        s.eas.policy = c.policy().map(|p| serde_json::to_value(p).unwrap_or_default());
+        s.eas.policy = c.policy();
         s.eas.policy_not_applied = c.policies_not_applied();
     }
 }

@@ -4,7 +4,7 @@ use super::companion::Companion;
 use crate::ews_answer::EwsCallError;
 use crate::role_error::{ErrorKind, Kinded};
 use mailconform_activesync::EasError;
-use mailconform_sim::SimError;
+use mailconform_sim::ControlError;
 
 /// Why an action of the app failed. The app shows the message; its control API publishes the
 /// kind beside it (see [`crate::role_error`]).
@@ -25,13 +25,15 @@ pub enum SecureMailError {
     /// EWS (the push subscription and the badge count).
     #[error(transparent)]
     Ews(#[from] EwsCallError),
-    /// APNs or the listener answered a status the set-up cannot go on with.
-    #[error("HTTP {status}: {body}")]
-    Refused { status: u16, body: String },
+    /// The listener could not be reached, or refused.
     #[error(transparent)]
-    Transport(#[from] SimError),
-    #[error("cannot build the request: {0}")]
-    Request(#[from] http::Error),
+    Service(#[from] ControlError),
+    /// APNs gave no device token.
+    #[error(transparent)]
+    Apns(#[from] mailconform_apns::ApnsError),
+    /// The app's configuration names an APNs environment there is none of.
+    #[error("no APNs environment {environment:?}: use production or sandbox")]
+    NoApnsEnvironment { environment: String },
     /// A companion app on iOS needs its own "Exchange Server" policy.
     #[error("{app:?} has no Exchange Server policy on iOS: set the \"Secure Notes Exchange Server\" (or Tasks) policy")]
     NoCompanionPolicy { app: Companion },
@@ -58,10 +60,11 @@ impl Kinded for SecureMailError {
             SecureMailError::NotSynced => ErrorKind::NotSynced,
             SecureMailError::NoSuchMessage { .. } => ErrorKind::NoSuchItem,
             SecureMailError::Ews(e) => e.kind(),
-            SecureMailError::Refused { status, .. } => ErrorKind::of_status(*status),
-            SecureMailError::Transport(e) => ErrorKind::of_transport(e),
-            SecureMailError::Request(_) => ErrorKind::Internal,
-            SecureMailError::NoCompanionPolicy { .. } | SecureMailError::AccountNotSetUp => ErrorKind::NotConfigured,
+            SecureMailError::Service(e) => e.kind(),
+            SecureMailError::Apns(e) => e.kind(),
+            SecureMailError::NoApnsEnvironment { .. } | SecureMailError::NoCompanionPolicy { .. } | SecureMailError::AccountNotSetUp => {
+                ErrorKind::NotConfigured
+            }
             SecureMailError::During { source, .. } => source.kind(),
         }
     }
@@ -73,9 +76,11 @@ mod tests {
 
     #[test]
     fn a_step_of_the_set_up_keeps_the_kind_of_its_cause() {
-        let e = SecureMailError::Refused { status: 412, body: "{}".into() }.during("registering with the listener");
+        let refused =
+            ControlError::Status { method: "POST".into(), url: "https://l/api/v1/registrations".into(), status: 412, body: "{}".into() };
+        let e = SecureMailError::from(refused).during("registering with the listener");
         assert_eq!(e.kind(), ErrorKind::HttpStatus { status: 412 });
-        assert_eq!(e.to_string(), "registering with the listener: HTTP 412: {}");
+        assert!(e.to_string().starts_with("registering with the listener: "), "{e}");
         let policy = SecureMailError::Eas(EasError::PolicyNotApplicable { settings: vec!["RequireDeviceEncryption".into()] });
         assert_eq!(policy.kind(), ErrorKind::PolicyNotAcceptable { settings: vec!["RequireDeviceEncryption".into()] });
     }

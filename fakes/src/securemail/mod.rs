@@ -8,17 +8,18 @@
 //! once the listener has not heard from Exchange for 30 minutes.
 
 pub mod companion;
+pub mod contract;
 mod control;
 pub mod eas;
 mod error;
 mod ews_client;
 mod flow;
 
-pub use control::{DeviceControl, DeviceStateView};
+pub use contract::{DeviceControl, DeviceStateView};
 pub use error::SecureMailError;
 
 use mailconform_ews::SchemaVersion;
-use mailconform_sim::{ConnInfo, FakeEnv, HandlerFuture, Request, SharedHandler, CONTROL_PREFIX};
+use mailconform_sim::{ConnInfo, FakeEnv, HandlerFuture, Request, SharedHandler};
 use serde::Serialize;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -93,8 +94,8 @@ pub struct DeviceLogEntry {
     pub what: String,
 }
 
-/// What the device shows and knows; served whole by `GET /_mailconform/state`, and read back
-/// from there by [`DeviceControl`].
+/// What the device shows and knows; served whole by `GET /_mailconform/state` (inside a
+/// [`DeviceStateView`]), and read back from there by [`DeviceControl`].
 #[derive(Clone, Debug, Default, Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct DeviceState {
@@ -163,9 +164,10 @@ impl SharedHandler for SecureMail {
         let me = self;
         Box::pin(async move {
             let path = req.uri().path().to_string();
-            match path.strip_prefix(CONTROL_PREFIX) {
-                Some(rest) => control::handle(&me, req.method().clone(), rest, req.body()).await,
-                None => mailconform_sim::http::response(404, "text/plain", "a device serves only its control API"),
+            if contract::ROUTES.covers(&path) {
+                control::handle(&me, req.method().clone(), &path, req.body()).await
+            } else {
+                mailconform_sim::http::response(404, "text/plain", "a device serves only its control API")
             }
         })
     }

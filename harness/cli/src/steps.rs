@@ -12,7 +12,6 @@ use crate::exit;
 use crate::features;
 use mailconform_scenarios::catalogue::{self, Step, StepParameter, Use};
 use serde::Serialize;
-use std::io::Write as _;
 
 /// One step of the catalogue with where the features use it.
 #[derive(Debug, Clone, Serialize)]
@@ -104,18 +103,9 @@ pub fn steps(args: &StepsArgs) -> Result<u8, CliError> {
     let (entries, errors) = collect(args)?;
     let rendered = match args.format {
         StepsFormat::Text => render_text(&entries),
-        StepsFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&entries).map_err(|e| CliError::Harness(e.to_string()))?;
-            s.push('\n');
-            s
-        }
+        StepsFormat::Json => crate::list::pretty_json(&entries)?,
     };
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(rendered.as_bytes());
-    let _ = out.flush();
-    for e in &errors {
-        eprintln!("mailconform: {e}");
-    }
+    crate::list::print_with_errors(&rendered, &errors);
     Ok(if errors.is_empty() { exit::PASSED } else { exit::FAILED })
 }
 

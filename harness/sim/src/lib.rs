@@ -37,5 +37,6 @@ pub use topology::{Endpoint, Topology};
 
 /// Path prefix of every fake's control API, on the same host and port as its protocol.
 pub const CONTROL_PREFIX: &str = "/_mailconform";
+pub mod contract;
 pub mod control;
 pub use control::{ControlClient, ControlError, FakeEnv};

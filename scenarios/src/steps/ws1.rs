@@ -6,6 +6,7 @@ use crate::world::observation::Observation;
 use crate::world::ws1::{ensure_boxer, PlannedSeg};
 use crate::MailWorld;
 use cucumber::{given, then, when};
+use mailconform_fakes::apns::DeliveredNotification;
 use mailconform_fakes::boxer::BoxerView;
 use mailconform_fakes::defaults;
 use mailconform_fakes::deployment;
@@ -167,7 +168,7 @@ fn registered(w: &mut MailWorld, user: User) {
     let device = device_id(&user);
     let ens = w.roles().ens().expect("ENS deployed");
     let regs = w.run(ens.registrations()).expect("ENS control API answers");
-    assert!(regs.iter().any(|r| r["device_id"] == device.to_ascii_lowercase()), "ENS2 holds {regs:?}");
+    assert!(regs.iter().any(|r| r.device_id == device.to_ascii_lowercase()), "ENS2 holds {regs:?}");
 }
 
 /// The user's Boxer could not register with ENS2, with an error of the kind the reason stands for.
@@ -216,13 +217,13 @@ fn device_id(user: &User) -> String {
 }
 
 /// The pushes APNs delivered to `user`'s Boxer since a step last looked.
-fn new_pushes(w: &mut MailWorld, user: &User) -> Vec<serde_json::Value> {
+fn new_pushes(w: &mut MailWorld, user: &User) -> Vec<DeliveredNotification> {
     let token = boxer_state(w, user).state.device_token.unwrap_or_else(|| panic!("{user}'s Boxer has no device token"));
     let apns = w.roles().apns().expect("APNs deployed");
     let all = w.run(apns.notifications(&token, 0, Duration::ZERO)).expect("APNs control API answers");
     let seen = w.running().boxer_pushes_seen.get(user.as_str()).copied().unwrap_or(0);
     w.running().boxer_pushes_seen.insert(user.to_string(), all.len());
-    all.into_iter().skip(seen).map(|n| n.payload).collect()
+    all.into_iter().skip(seen).collect()
 }
 
 /// The last push the user's Boxer received since the last look sets this badge.
@@ -230,7 +231,7 @@ fn new_pushes(w: &mut MailWorld, user: &User) -> Vec<serde_json::Value> {
 fn receives_push(w: &mut MailWorld, user: User, badge: u64) {
     let pushes = new_pushes(w, &user);
     let last = pushes.last().unwrap_or_else(|| panic!("{user}'s Boxer received no push"));
-    assert_eq!(last["aps"]["badge"].as_u64(), Some(badge), "pushes {pushes:?}");
+    assert_eq!(last.badge(), Some(badge), "pushes {pushes:?}");
 }
 
 /// The user's Boxer received no push since the last look.
@@ -270,7 +271,7 @@ fn unregistered(w: &mut MailWorld, user: User) {
     let device = device_id(&user).to_ascii_lowercase();
     let ens = w.roles().ens().expect("ENS deployed");
     let regs = w.run(ens.registrations()).expect("ENS control API answers");
-    assert!(regs.iter().all(|r| r["device_id"] != device), "ENS2 still holds {regs:?}");
+    assert!(regs.iter().all(|r| r.device_id != device), "ENS2 still holds {regs:?}");
 }
 
 /// The user's Boxer obeyed a wipe: its mail is gone.

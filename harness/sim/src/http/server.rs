@@ -190,7 +190,7 @@ pub const FAULT_PATH: &str = "/_mailconform/fault";
 
 async fn fault_control(req: http::Request<Incoming>, gate: &FaultGate) -> Response {
     match *req.method() {
-        http::Method::GET => super::json_response(200, &serde_json::to_value(gate.faults()).unwrap_or_default()),
+        http::Method::GET => crate::contract::reply(200, &gate.faults()),
         http::Method::DELETE => {
             gate.clear();
             response(204, "text/plain", "")

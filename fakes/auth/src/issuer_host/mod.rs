@@ -1,33 +1,20 @@
 //! The fake OAuth issuer as a simulation host (`login.example.test`), so that a client or a
 //! gateway can obtain access tokens over HTTP as it would from an identity provider.
-//!
-//! | method and path | body | answer |
-//! |---|---|---|
-//! | `POST /oauth2/v2.0/token` | form: `grant_type=password`, `username`, `password`, `scope` (e.g. `https://mail.example.test/EWS.AccessAsUser.All`) or `resource` | `{"access_token","token_type":"Bearer","expires_in"}` |
-//! | `GET /discovery/v2.0/keys` | | the JWKS |
-//! | `GET /.well-known/openid-configuration` | | `issuer`, `token_endpoint`, `jwks_uri` |
-//! | `POST /_mailconform/users` | `{"upn","password"}` | adds a user |
-//! | `GET /_mailconform/trust?audience=...` | | the [`OAuthTrust`] a resource needs |
-//! | `GET /_mailconform/issued` | | every token issued (user, audience, expiry) |
-//!
-//! A wrong password answers 400 `{"error":"invalid_grant"}`, as the Microsoft identity
-//! platform does for the password grant.
+//! [`contract`] lists its routes and bodies and holds the typed client.
+
+pub mod contract;
 
 use crate::jwt::{OAuthTrust, TokenIssuer};
-use mailconform_sim::http::{json_body, json_response, segments};
-use mailconform_sim::{Clock, ConnInfo, ControlClient, ControlError, HandlerFuture, Request, Response, SharedHandler, CONTROL_PREFIX};
-use serde::{Deserialize, Serialize};
-use serde_json::json;
+use contract::{OAuthErrorBody, Op, OpenIdConfiguration, TokenAnswer, UserAdded, API_ROUTES, CONTROL_ROUTES};
+use mailconform_sim::contract::{error, parse, reply};
+use mailconform_sim::{Clock, ConnInfo, HandlerFuture, Request, Response, SharedHandler};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-/// One token the issuer handed out.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct IssuedToken {
-    pub at: u64,
-    pub user: String,
-    pub audience: String,
-    pub expires: u64,
+pub use contract::{IssuedToken, IssuerControl};
+
+fn oauth_error(error: &str, description: &str) -> Response {
+    reply(400, &OAuthErrorBody { error: error.into(), error_description: description.into() })
 }
 
 /// The issuer's HTTP side: its signing key, its users, its log.
@@ -64,10 +51,7 @@ impl IssuerServer {
     fn token(&self, form: &BTreeMap<String, String>) -> Response {
         let field = |k: &str| form.get(k).map(String::as_str).unwrap_or_default();
         if field("grant_type") != "password" {
-            return json_response(
-                400,
-                &json!({"error": "unsupported_grant_type", "error_description": "this issuer supports grant_type=password"}),
-            );
+            return oauth_error("unsupported_grant_type", "this issuer supports grant_type=password");
         }
         let audience = if !field("resource").is_empty() {
             field("resource").to_string()
@@ -80,27 +64,19 @@ impl IssuerServer {
             }
         };
         if audience.is_empty() {
-            return json_response(
-                400,
-                &json!({"error": "invalid_request", "error_description": "name the resource with `scope` (https://host/Scope) or `resource`"}),
-            );
+            return oauth_error("invalid_request", "name the resource with `scope` (https://host/Scope) or `resource`");
         }
         let user = {
             let users = self.users.lock().expect("issuer poisoned");
             match users.get(&field("username").to_ascii_lowercase()) {
                 Some((upn, pw)) if pw == field("password") => upn.clone(),
-                _ => {
-                    return json_response(
-                        400,
-                        &json!({"error": "invalid_grant", "error_description": "AADSTS50126: Error validating credentials due to invalid username or password."}),
-                    )
-                }
+                _ => return oauth_error("invalid_grant", "AADSTS50126: Error validating credentials due to invalid username or password."),
             }
         };
         let now = self.clock.unix_secs();
         let token = self.issuer.issue(&user, &audience, now, self.lifetime_secs);
         self.issued.lock().expect("issuer poisoned").push(IssuedToken { at: now, user, audience, expires: now + self.lifetime_secs });
-        json_response(200, &json!({"access_token": token, "token_type": "Bearer", "expires_in": self.lifetime_secs}))
+        reply(200, &TokenAnswer { access_token: token, token_type: "Bearer".into(), expires_in: self.lifetime_secs })
     }
 }
 
@@ -140,60 +116,41 @@ impl SharedHandler for IssuerServer {
     fn handle(self: Arc<Self>, req: Request, _conn: ConnInfo) -> HandlerFuture {
         let me = self;
         Box::pin(async move {
-            let path = req.uri().path().to_string();
-            let method = req.method().as_str().to_string();
-            if let Some(rest) = path.strip_prefix(CONTROL_PREFIX) {
-                let body = match json_body(req.body()) {
-                    Ok(v) => v,
-                    Err(r) => return *r,
-                };
-                return match (method.as_str(), segments(rest).as_slice()) {
-                    ("POST", ["users"]) => match (body["upn"].as_str(), body["password"].as_str()) {
-                        (Some(u), Some(p)) => {
-                            me.add_user(u, p);
-                            json_response(201, &json!({"upn": u}))
-                        }
-                        _ => json_response(400, &json!({"error": "send {\"upn\": ..., \"password\": ...}"})),
-                    },
-                    ("GET", ["trust"]) => {
-                        let query = parse_form(req.uri().query().unwrap_or_default().as_bytes());
-                        match query.get("audience") {
-                            Some(a) => json_response(200, &serde_json::to_value(me.trust(a)).unwrap_or_default()),
-                            None => json_response(400, &json!({"error": "add ?audience=https://<resource host>"})),
-                        }
-                    }
-                    ("GET", ["issued"]) => {
-                        json_response(200, &serde_json::to_value(me.issued.lock().expect("issuer poisoned").clone()).unwrap_or_default())
-                    }
-                    _ => json_response(404, &json!({"error": format!("no control operation {method} {rest}")})),
-                };
-            }
-            match (method.as_str(), path.as_str()) {
-                ("POST", "/oauth2/v2.0/token") => me.token(&parse_form(req.body())),
-                ("GET", "/discovery/v2.0/keys") => json_response(200, &me.issuer.jwks()),
-                ("GET", "/.well-known/openid-configuration") => json_response(
+            let path = req.uri().path();
+            let routes = if CONTROL_ROUTES.covers(path) { CONTROL_ROUTES } else { API_ROUTES };
+            let op = match routes.find(req.method().as_str(), path) {
+                Ok((op, _)) => op,
+                Err(answer) => return *answer,
+            };
+            match op {
+                Op::Token => me.token(&parse_form(req.body())),
+                Op::Keys => reply(200, &me.issuer.jwks()),
+                Op::OpenIdConfiguration => reply(
                     200,
-                    &json!({"issuer": me.issuer.issuer(), "token_endpoint": format!("{}/oauth2/v2.0/token", me.base_url), "jwks_uri": format!("{}/discovery/v2.0/keys", me.base_url), "id_token_signing_alg_values_supported": ["ES256"]}),
+                    &OpenIdConfiguration {
+                        issuer: me.issuer.issuer().to_string(),
+                        token_endpoint: format!("{}/oauth2/v2.0/token", me.base_url),
+                        jwks_uri: format!("{}/discovery/v2.0/keys", me.base_url),
+                        id_token_signing_alg_values_supported: vec!["ES256".into()],
+                    },
                 ),
-                _ => json_response(404, &json!({"error": "not_found", "error_description": format!("no endpoint {method} {path}")})),
+                Op::AddUser => match parse::<contract::NewUser>(req.body()) {
+                    Ok(u) => {
+                        me.add_user(&u.upn, &u.password);
+                        reply(201, &UserAdded { upn: u.upn })
+                    }
+                    Err(answer) => *answer,
+                },
+                Op::Trust => {
+                    let query = parse_form(req.uri().query().unwrap_or_default().as_bytes());
+                    match query.get("audience") {
+                        Some(a) => reply(200, &me.trust(a)),
+                        None => error(400, "add ?audience=https://<resource host>"),
+                    }
+                }
+                Op::Issued => reply(200, &*me.issued.lock().expect("issuer poisoned")),
             }
         })
-    }
-}
-
-/// Typed client of the issuer's control API, for steps.
-#[derive(Clone)]
-pub struct IssuerControl(pub ControlClient);
-
-impl IssuerControl {
-    pub async fn add_user(&self, upn: &str, password: &str) -> Result<(), ControlError> {
-        self.0.post("/users", &json!({"upn": upn, "password": password})).await.map(|_| ())
-    }
-    pub async fn trust(&self, audience: &str) -> Result<OAuthTrust, ControlError> {
-        self.0.get_as(&format!("/trust?audience={audience}")).await
-    }
-    pub async fn issued(&self) -> Result<Vec<IssuedToken>, ControlError> {
-        self.0.get_as("/issued").await
     }
 }
 
@@ -221,8 +178,8 @@ mod tests {
         let trust = server.trust("https://mail.example.test");
         let r = Handler::handle(&server, form("grant_type=password&username=alice%40example.test&password=alice-pw&scope=https%3A%2F%2Fmail.example.test%2FEWS.AccessAsUser.All+offline_access"), ConnInfo::default()).await;
         assert_eq!(r.status(), 200, "{:?}", r.body());
-        let v: serde_json::Value = serde_json::from_slice(r.body()).unwrap();
-        let t = trust.verify(v["access_token"].as_str().unwrap(), clock.unix_secs()).unwrap();
+        let v: TokenAnswer = serde_json::from_slice(r.body()).unwrap();
+        let t = trust.verify(&v.access_token, clock.unix_secs()).unwrap();
         assert_eq!(t.user, "alice@example.test");
         let r = Handler::handle(
             &server,
