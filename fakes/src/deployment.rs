@@ -30,9 +30,7 @@ fn put(
     client_auth: ClientAuth,
     plain_http: bool,
 ) -> Result<FaultGate, SimError> {
-    let mut p = Placement::https(role, host, handler, client_auth);
-    p.plain_http = plain_http;
-    h.put(p).map(|(_, gate)| gate)
+    h.put(Placement::https(role, host, handler, client_auth).plain_http(plain_http)).map(|(_, gate)| gate)
 }
 
 /// A fake's environment on a simulation: its own HTTP client (own connection pool), the
@@ -119,7 +117,7 @@ pub fn add_seg(sim: &mut impl Hosting, role: &str, config: crate::seg::SegConfig
     let host = config.host.clone();
     let seg = {
         let _rt = Hosting::enter(sim);
-        crate::seg::Seg::new(env(sim, &host), config).map_err(SimError::Pki)?
+        crate::seg::Seg::new(env(sim, &host), config).map_err(|e| SimError::Pki(e.to_string()))?
     };
     let roots = tls::roots(std::slice::from_ref(sim.pki().ca.cert_der()));
     put(sim, role, &host, Arc::new(seg), ClientAuth::Optional(roots), false)

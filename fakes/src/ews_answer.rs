@@ -1,28 +1,86 @@
 //! What an EWS client (Secure Mail, ENS2) makes of Exchange's answer to a SOAP request: the
 //! body of a 200, or why not — in one place, so that a schema version refused by the server
-//! reads the same everywhere and each client can try the next version.
+//! is one variant everywhere and each client can try the next version on it.
 
+use crate::role_error::{ErrorKind, Kinded};
 use bytes::Bytes;
-use mailconform_ews::{parse_fault, ResponseCode};
-use mailconform_sim::Response;
-
-/// How clients word [`EwsRefusal::VersionRefused`] in their own error strings, to try the
-/// next schema version on it.
-pub const VERSION_REFUSED: &str = "server refused the schema version";
+use mailconform_ews::{parse_fault, ResponseCode, SchemaVersion};
+use mailconform_sim::{Response, SimError};
 
 /// Why an EWS request gave no usable answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EwsRefusal {
     /// 401, with the schemes the server offered (`Basic`, `NTLM`, …).
+    #[error("EWS refused the credentials (401; it offers {})", offered_list(offered))]
     Unauthorized { offered: Vec<String> },
     /// `ErrorInvalidServerVersion`: the request's schema version is not one the server takes.
+    #[error("the server refused the schema version")]
     VersionRefused,
     /// Another SOAP fault.
+    #[error("EWS fault {code}: {message}")]
     Fault { code: String, message: String },
     /// A 500 without a SOAP fault in it.
+    #[error("EWS answered 500 without a SOAP fault")]
     FaultlessError,
     /// Any other status, with the start of the body.
+    #[error("EWS answered HTTP {status}: {body}")]
     Status { status: u16, body: String },
+}
+
+/// "Basic, NTLM", or "nothing".
+pub fn offered_list(offered: &[String]) -> String {
+    if offered.is_empty() {
+        "nothing".into()
+    } else {
+        offered.join(", ")
+    }
+}
+
+impl Kinded for EwsRefusal {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            EwsRefusal::Unauthorized { .. } => ErrorKind::Unauthorized,
+            EwsRefusal::VersionRefused => ErrorKind::ProtocolVersionRefused,
+            EwsRefusal::Fault { .. } | EwsRefusal::FaultlessError => ErrorKind::ServerFault,
+            EwsRefusal::Status { status, .. } => ErrorKind::of_status(*status),
+        }
+    }
+}
+
+/// Why one EWS operation of a client failed.
+#[derive(Debug, thiserror::Error)]
+pub enum EwsCallError {
+    #[error("cannot build the EWS request: {0}")]
+    Request(#[from] http::Error),
+    #[error("EWS unreachable: {0}")]
+    Transport(#[from] SimError),
+    #[error(transparent)]
+    Refused(#[from] EwsRefusal),
+    /// A 200 whose body is not the answer the operation has.
+    #[error("EWS answered what the operation does not: {0}")]
+    Unreadable(#[from] mailconform_ews::EwsError),
+    /// The operation's response message is an error.
+    #[error("{operation} failed: {code} {message}")]
+    Operation { operation: &'static str, code: String, message: String },
+    /// The answer names no folder.
+    #[error("GetFolder answered no folder")]
+    NoFolder,
+    /// Every schema version the client speaks was refused.
+    #[error("the server accepted none of the EWS schema versions tried ({})", tried.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", "))]
+    NoSchemaVersion { tried: Vec<SchemaVersion> },
+}
+
+impl Kinded for EwsCallError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            EwsCallError::Request(_) => ErrorKind::Internal,
+            EwsCallError::Transport(e) => ErrorKind::of_transport(e),
+            EwsCallError::Refused(r) => r.kind(),
+            EwsCallError::Unreadable(_) | EwsCallError::NoFolder => ErrorKind::ProtocolViolation,
+            EwsCallError::Operation { .. } => ErrorKind::ServerFault,
+            EwsCallError::NoSchemaVersion { .. } => ErrorKind::ProtocolVersionRefused,
+        }
+    }
 }
 
 impl EwsRefusal {

@@ -5,6 +5,8 @@
 #![forbid(unsafe_code)]
 
 pub mod boxer;
+#[cfg(test)]
+mod contract_check;
 pub mod defaults;
 pub mod deployment;
 pub mod driver;
@@ -13,6 +15,7 @@ pub mod ews_answer;
 pub mod exchange;
 pub mod listener;
 pub mod role;
+pub mod role_error;
 pub mod securemail;
 pub mod seg;
 pub mod serve;
@@ -20,3 +23,4 @@ pub mod traveler;
 pub mod uem;
 
 pub use mailconform_apns as apns;
+pub use role_error::{ErrorKind, Kinded, RoleError};

@@ -120,7 +120,7 @@ fn the_control_route_changes_the_set_and_the_default_is_basic() {
 
     let raw = ControlClient::new(sim.control_client(), "https://mail.example.test/_mailconform");
     for bad in [serde_json::json!({"ews": []}), serde_json::json!({"ews": ["digest"]}), serde_json::json!({"methods": ["basic"]})] {
-        let e = sim.block_on(raw.put("/auth", &bad)).unwrap_err();
+        let e = sim.block_on(raw.put::<_, serde_json::Value>("/auth", &bad)).unwrap_err();
         assert!(e.to_string().contains("400"), "{bad}: {e}");
     }
     assert_eq!(sim.block_on(control.ews_auth()).unwrap().ews, [Negotiate], "a refused change leaves the set as it was");

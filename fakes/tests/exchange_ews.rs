@@ -10,7 +10,7 @@ use mailconform_ews::{
     parse_unsubscribe_response, write_request, EventType, FolderInfo, FolderRef, Operation, PushSubscriptionRequest, ResponseCode,
     ResponseError, SchemaVersion, ServerVersionInfo,
 };
-use mailconform_fakes::exchange::ServerProfile;
+use mailconform_fakes::exchange::{ServerProfile, SubscriptionState};
 use mailconform_sim::{Response, Simulation};
 
 const INBOX: &str = "AAMkAD00INBOX";
@@ -279,7 +279,7 @@ fn get_folder_counts_follow_deliveries_and_read_state() {
     // The fake folds the distinguished "root" onto the top of the information store.
     assert_eq!(one_folder(&sim, distinguished("root")).folder_id, ROOT);
 
-    let first = sim.block_on(control.deliver(ALICE, "one")).unwrap();
+    let first = sim.block_on(control.deliver(ALICE, "one")).unwrap().item_id;
     let _second = sim.block_on(control.deliver(ALICE, "two")).unwrap();
     let _third = sim.block_on(control.deliver(ALICE, "three")).unwrap();
     let inbox2 = one_folder(&sim, distinguished("inbox"));
@@ -291,12 +291,12 @@ fn get_folder_counts_follow_deliveries_and_read_state() {
     let root2 = one_folder(&sim, distinguished("msgfolderroot"));
     assert_eq!((root2.total_count, root2.unread_count), (0, 0));
 
-    assert_eq!(sim.block_on(control.mark_read(ALICE, &first, true)).unwrap(), 2);
+    assert_eq!(sim.block_on(control.mark_read(ALICE, &first, true)).unwrap().unread, 2);
     let inbox3 = one_folder(&sim, distinguished("inbox"));
     assert_eq!((inbox3.total_count, inbox3.unread_count), (3, 2));
-    assert_eq!(sim.block_on(control.mark_read(ALICE, &first, false)).unwrap(), 3);
+    assert_eq!(sim.block_on(control.mark_read(ALICE, &first, false)).unwrap().unread, 3);
     assert_eq!(one_folder(&sim, distinguished("inbox")).unread_count, 3);
-    assert_eq!(sim.block_on(control.read_all(ALICE)).unwrap(), 0);
+    assert_eq!(sim.block_on(control.read_all(ALICE)).unwrap().unread, 0);
     let inbox4 = one_folder(&sim, distinguished("inbox"));
     assert_eq!((inbox4.total_count, inbox4.unread_count), (3, 0));
 
@@ -359,7 +359,7 @@ fn status_frequency_outside_1_to_1440_fails_schema_validation() {
         assert!(subscribe(&sim, &alice_auth(), inbox_push(f, SINK_URL)).is_ok(), "{f}");
     }
     let subs = sim.block_on(exchange_control(&sim).subscriptions()).unwrap();
-    let mut freqs: Vec<u64> = subs.iter().map(|s| s["status_frequency"].as_u64().unwrap()).collect();
+    let mut freqs: Vec<u32> = subs.iter().map(|s| s.status_frequency).collect();
     freqs.sort();
     assert_eq!(freqs, [1, 1440]);
 }
@@ -467,12 +467,12 @@ fn a_successful_subscribe_returns_an_id_and_a_watermark_and_is_listed() {
     assert_ne!(watermark, watermark3, "the watermark moves with the mailbox");
 
     let subs = sim.block_on(exchange_control(&sim).subscriptions()).unwrap();
-    let s = subs.iter().find(|s| s["id"] == id.as_str()).expect("listed");
-    assert_eq!(s["mailbox"], ALICE);
-    assert_eq!(s["url"], SINK_URL);
-    assert_eq!(s["status_frequency"], 15);
-    assert_eq!(s["version"], "Exchange2013");
-    assert_eq!(s["state"], "active");
+    let s = subs.iter().find(|s| s.id == id).expect("listed");
+    assert_eq!(s.mailbox, ALICE);
+    assert_eq!(s.url, SINK_URL);
+    assert_eq!(s.status_frequency, 15);
+    assert_eq!(s.version, "Exchange2013");
+    assert_eq!(s.state, SubscriptionState::Active);
 }
 
 // ---- Unsubscribe --------------------------------------------------------------------------
@@ -491,7 +491,7 @@ fn unsubscribe_answers_by_whose_and_what_the_subscription_is() {
     // Neither attempt ended a subscription.
     let subs = sim.block_on(exchange_control(&sim).subscriptions()).unwrap();
     assert_eq!(subs.len(), 2);
-    assert!(subs.iter().all(|s| s["state"] == "active"), "{subs:?}");
+    assert!(subs.iter().all(|s| s.state == SubscriptionState::Active), "{subs:?}");
 }
 
 // ---- transport limits ---------------------------------------------------------------------
@@ -554,6 +554,6 @@ fn a_body_over_8_mb_is_413_and_the_server_keeps_its_state() {
     assert_eq!((inbox.total_count, inbox.unread_count), (1, 1));
     let subs = sim.block_on(control.subscriptions()).unwrap();
     assert_eq!(subs.len(), 1);
-    assert_eq!(subs[0]["id"], id.as_str());
-    assert_eq!(subs[0]["state"], "active");
+    assert_eq!(subs[0].id, id);
+    assert_eq!(subs[0].state, SubscriptionState::Active);
 }

@@ -13,6 +13,7 @@ use mailconform_ews::{
 use mailconform_fakes::apns::ApnsControl;
 use mailconform_fakes::defaults::{APNS_HOST, APP_ID};
 use mailconform_fakes::deployment::{self, Roles};
+use mailconform_fakes::listener::contract::CertificateUploaded;
 use mailconform_fakes::listener::{ListenerControl, Region};
 use mailconform_sim::{ControlClient, RequestOptions, Simulation};
 use serde_json::{json, Value};
@@ -43,7 +44,7 @@ fn ready(seed: u64) -> (Simulation, ListenerControl) {
     (sim, control)
 }
 
-fn upload(sim: &Simulation, control: &ListenerControl, app_id: &str, region: Region) -> Value {
+fn upload(sim: &Simulation, control: &ListenerControl, app_id: &str, region: Region) -> CertificateUploaded {
     let cert = deployment::provider_certificate(sim, APP_ID, Duration::from_secs(365 * 86_400)).unwrap();
     sim.block_on(control.upload_certificate(app_id, region, &cert.cert_pem, &cert.key_pem)).unwrap()
 }
@@ -80,7 +81,7 @@ fn register(sim: &Simulation, body: Value) -> (u16, Value) {
 }
 
 fn registration_count(sim: &Simulation, control: &ListenerControl) -> usize {
-    sim.block_on(control.state()).unwrap()["registrations"].as_object().unwrap().len()
+    sim.block_on(control.state()).unwrap().registrations.len()
 }
 
 /// Registers `TOKEN` and records `subscription_id` for it; returns the registration ID.
@@ -170,8 +171,8 @@ fn plain_values_where_hashes_belong_are_refused() {
     let (status, v) = register(&sim, b);
     assert_eq!(status, 201, "{v}");
     let state = sim.block_on(control.state()).unwrap();
-    let reg = state["registrations"].as_object().unwrap().values().next().unwrap().clone();
-    assert_eq!(reg["email_sha256"], sha256_hex(ALICE));
+    let reg = state.registrations.values().next().unwrap();
+    assert_eq!(reg.email_sha256, sha256_hex(ALICE));
 }
 
 /// APNs device tokens are hex; anything else could never be pushed to.
@@ -194,7 +195,8 @@ fn another_regions_registration_is_misdirected() {
         b["region"] = json!(region);
         let (status, v) = register(&sim, b);
         assert_eq!(status, 421, "{region} → {v}");
-        assert!(v["error"].as_str().unwrap().contains("us-east-1"), "{v}");
+        assert_eq!(v["error"]["kind"], "wrong_region", "{v}");
+        assert!(v["error"]["message"].as_str().unwrap().contains("us-east-1"), "it says where to go: {v}");
     }
     let mut b = registration(TOKEN);
     b["region"] = json!("mars");
@@ -214,7 +216,7 @@ fn a_wildcard_app_id_is_refused() {
     b["app_id"] = json!("com.example.*");
     let (status, v) = register(&sim, b);
     assert_eq!(status, 400, "{v}");
-    assert!(v["error"].as_str().unwrap().contains("wildcard"), "{v}");
+    assert_eq!(v["error"]["kind"], "wildcard_app_id", "{v}");
     // Nor can a wildcard App ID have a certificate.
     let cert = deployment::provider_certificate(&sim, APP_ID, Duration::from_secs(86_400)).unwrap();
     let (status, _) = call(
@@ -389,7 +391,7 @@ fn the_state_holds_hashes_and_never_the_values() {
     }];
     assert_eq!(notify_status(&sim, &id, &new_mail), SubscriptionStatus::Ok);
     sim.settle();
-    let text = sim.block_on(control.control.get("/state")).unwrap().to_string();
+    let text = sim.block_on(control.control.get::<Value>("/state")).unwrap().to_string();
     for plain in [ALICE, "alice", DEVICE_ID, "PRIVATE KEY", "BEGIN CERTIFICATE"] {
         assert!(!text.to_ascii_lowercase().contains(&plain.to_ascii_lowercase()), "the state holds {plain:?}: {text}");
     }

@@ -51,4 +51,4 @@ Feature: Secure Mail syncing with Exchange over ActiveSync
     And alice's device cannot enforce the EAS policy setting "RequireDeviceEncryption"
     When the Exchange administrator requires device encryption
     And alice's Secure Mail connects over ActiveSync
-    Then alice's Secure Mail cannot sync because "requires RequireDeviceEncryption, which this device cannot apply"
+    Then alice's Secure Mail cannot sync because the device cannot apply the server's policy setting RequireDeviceEncryption

@@ -43,7 +43,7 @@ Feature: The listener's APNs certificate and what APNs answers
   @source:004.general.Q5
   Scenario: A wildcard App ID is refused
     When the admin uploads an APNs certificate for the App ID "com.example.*" in the Americas region
-    Then the upload is refused with "wildcard App ID"
+    Then the upload is refused because the App ID is a wildcard
 
   @source:004.config.Q15
   Scenario: The same App ID may be uploaded in several regions, one entry per region

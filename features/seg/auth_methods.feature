@@ -23,6 +23,6 @@ Feature: ENS2 uses the authentication Boxer uses for ActiveSync
       | Basic       | Basic      | Basic            | alice's Boxer is registered with ENS2                                    |
       | OAuth       | OAuth      | OAuth            | alice's Boxer is registered with ENS2                                    |
       | Certificate | Negotiate  | Negotiate        | alice's Boxer is registered with ENS2                                    |
-      | Basic       | Basic      | OAuth            | ENS2 cannot register alice's Boxer because "EWS refused basic authentication" |
-      | OAuth       | OAuth      | Basic            | ENS2 cannot register alice's Boxer because "EWS refused oauth authentication" |
-      | Certificate | Negotiate  | Basic            | ENS2 cannot register alice's Boxer because "EWS refused certificate authentication" |
+      | Basic       | Basic      | OAuth            | ENS2 cannot register alice's Boxer because the server does not offer Basic authentication |
+      | OAuth       | OAuth      | Basic            | ENS2 cannot register alice's Boxer because the server does not offer OAuth authentication |
+      | Certificate | Negotiate  | Basic            | ENS2 cannot register alice's Boxer because the server does not offer Certificate authentication |

@@ -12,8 +12,8 @@ Feature: A self-signed Exchange certificate and SEG's Java trust store
   Scenario: Not in the trust store: SEG cannot reach Exchange
     When alice's Boxer syncs
     And alice's Boxer sets up push
-    Then alice's Boxer cannot sync because "HTTP 502"
-    And ENS2 cannot register alice's Boxer because "HTTP 502"
+    Then alice's Boxer cannot sync because the gateway cannot reach the mail server
+    And ENS2 cannot register alice's Boxer because the gateway cannot reach the mail server
 
   Scenario: In the trust store: ActiveSync and EWS go through
     Given Exchange's self-signed certificate is in SEG's Java trust store

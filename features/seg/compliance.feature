@@ -13,11 +13,11 @@ Feature: SEG V2 blocks and unblocks a device on the console's compliance, and EN
   Scenario: A non-compliant device is blocked, and unblocked when it is compliant again
     When the console marks alice's Boxer as "non-compliant"
     And alice's Boxer syncs
-    Then alice's Boxer cannot sync because "HTTP 403"
+    Then alice's Boxer cannot sync because access is forbidden
     And SEG blocked alice's ActiveSync requests
     When 1 message arrives in alice's inbox
     Then alice's Boxer receives no push
-    And ENS2 withheld the push for alice's Boxer because "blocked by the gateway"
+    And ENS2 withheld the push for alice's Boxer because access is forbidden
     And SEG blocked alice's EWS requests
     When the console marks alice's Boxer as "compliant"
     And 1 message arrives in alice's inbox

@@ -27,4 +27,4 @@ Feature: Enterprise wipe: Boxer unregisters from ENS2, and SEG does not wait for
     When the console marks alice's Boxer as "enterprise wiped"
     And 1 message arrives in alice's inbox
     Then alice's Boxer receives no push
-    And ENS2 withheld the push for alice's Boxer because "blocked by the gateway"
+    And ENS2 withheld the push for alice's Boxer because access is forbidden

@@ -10,8 +10,8 @@ Feature: POODLE, the workaround, the fix and the fallback signal
     And alice has Secure Mail on iOS before 9 with the default connection security level
     When alice's Secure Mail opens its ActiveSync connection to the Traveler server
     Then the handshake fails with protocol_version from the client
-    And alice's Secure Mail cannot connect because "the server chose SSL 3.0, which the client does not offer"
-    And alice's Secure Mail cannot connect because "which Secure Mail disables because of POODLE: set the "Connection security level" policy to "SSLv3 and TLS""
+    And alice's Secure Mail cannot connect because the server chose SSL 3.0 and the device does not offer it
+    And alice's Secure Mail cannot connect because Secure Mail disables SSL 3.0 unless the connection security level is "SSLv3 and TLS"
 
   Scenario Outline: The workaround "SSLv3 and TLS" works on <device>
     Given a Notes Traveler server that speaks SSL 3.0 only
@@ -30,12 +30,12 @@ Feature: POODLE, the workaround, the fix and the fallback signal
     And alice has Secure Mail on <device> with the connection security level "SSLv3 and TLS"
     When alice's Secure Mail opens its ActiveSync connection to the Traveler server
     Then the handshake fails with <alert> from the <side>
-    And alice's Secure Mail cannot connect because "<reason>"
+    And alice's Secure Mail cannot connect because <reason>
 
     Examples:
-      | device          | alert             | side   | reason                                                          |
-      | iOS 9 and later | handshake_failure | server | it speaks none of those versions                                |
-      | Android O       | protocol_version  | client | this OS cannot use SSL 3.0 under any policy: move the server to TLS 1.2 |
+      | device          | alert             | side   | reason                                                   |
+      | iOS 9 and later | handshake_failure | server | the server speaks none of the versions the device offers |
+      | Android O       | protocol_version  | client | the device's OS cannot use SSL 3.0 under any policy      |
 
   Scenario Outline: Once Traveler moves to TLS 1.2, <device> connects under "TLS"
     Given a Notes Traveler server that speaks SSL 3.0 only
@@ -130,7 +130,7 @@ Feature: POODLE, the workaround, the fix and the fallback signal
     And alice has Secure Mail for Android with the Exchange Server policy "https://traveler.example.test/traveler/Microsoft-Server-ActiveSync"
     And alice has Secure Mail on Android M and N with the default connection security level
     When alice's Secure Mail connects over ActiveSync
-    Then alice's Secure Mail cannot sync because "the server chose SSL 3.0, which the client does not offer"
+    Then alice's Secure Mail cannot sync because the device ends the TLS handshake with protocol_version
     When the Traveler server moves to TLS 1.2 only
     And alice's Secure Mail connects over ActiveSync
     Then alice's Secure Mail syncs its Inbox, Calendar and Contacts

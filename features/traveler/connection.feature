@@ -25,7 +25,7 @@ Feature: Secure Mail reaching an IBM Notes Traveler server over ActiveSync
   Scenario: A bare FQDN does not reach Traveler without a substitution rule
     Given alice has Secure Mail for iOS with the Exchange Server policy "traveler.example.test"
     When alice's Secure Mail connects over ActiveSync
-    Then alice's Secure Mail cannot sync because "HTTP 404"
+    Then alice's Secure Mail cannot sync because the path is not found
     When the Traveler site gets the substitution rule "/Microsoft-Server-ActiveSync*" to "/traveler/Microsoft-Server-ActiveSync*"
     And alice's Secure Mail connects over ActiveSync
     Then alice's Secure Mail syncs its Inbox, Calendar and Contacts
@@ -35,7 +35,7 @@ Feature: Secure Mail reaching an IBM Notes Traveler server over ActiveSync
     Given the Traveler site does not override session authentication for /traveler
     And alice has Secure Mail for iOS with the Exchange Server policy "https://traveler.example.test/traveler/Microsoft-Server-ActiveSync"
     When alice's Secure Mail connects over ActiveSync
-    Then alice's Secure Mail cannot sync because "forms login"
+    Then alice's Secure Mail cannot sync because the server answers with a login form
     When the Traveler site overrides session authentication for "/traveler*"
     And alice's Secure Mail connects over ActiveSync
     Then alice's Secure Mail syncs its Inbox, Calendar and Contacts
@@ -46,7 +46,7 @@ Feature: Secure Mail reaching an IBM Notes Traveler server over ActiveSync
     And alice's Secure Mail has synced over ActiveSync
     When the Traveler server forces SyncML as the primary protocol
     And alice's Secure Mail connects over ActiveSync
-    Then alice's Secure Mail cannot sync because "HTTP 403"
+    Then alice's Secure Mail cannot sync because access is forbidden
 
   @source:001.ports
   Scenario Outline: Traveler answers on port <port>

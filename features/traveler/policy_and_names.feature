@@ -31,10 +31,10 @@ Feature: Who manages the device policy, and which login names Traveler accepts
       | variations | directory | login              | outcome                                   |
       | fewer      | Domino    | alice@example.test | syncs its Inbox, Calendar and Contacts    |
       | fewer      | Domino    | Alice Example      | syncs its Inbox, Calendar and Contacts    |
-      | fewer      | Domino    | Example            | cannot sync because "HTTP 401"            |
+      | fewer      | Domino    | Example            | cannot sync because the server refuses the credentials |
       | more       | Domino    | Example            | syncs its Inbox, Calendar and Contacts    |
       | fewer      | LDAP      | aexample           | syncs its Inbox, Calendar and Contacts    |
-      | fewer      | Domino    | aexample           | cannot sync because "HTTP 401"            |
+      | fewer      | Domino    | aexample           | cannot sync because the server refuses the credentials |
 
   @spec:MS-ASPROV.3.1.5.1.2
   Scenario: A remote wipe reaches the device through Provision
@@ -54,5 +54,5 @@ Feature: Who manages the device policy, and which login names Traveler accepts
 
     Examples:
       | enforce | outcome                                                              |
-      | true    | cannot sync because "requires MinDevicePasswordLength, which this device cannot apply" |
+      | true    | cannot sync because the device cannot apply the server's policy setting MinDevicePasswordLength |
       | false   | syncs its Inbox, Calendar and Contacts                               |

@@ -1,79 +1,113 @@
-//! The typed control client steps use to play devices and inspect APNs, over the same HTTP
-//! control API a served fake exposes.
+//! The server side of the control API whose routes and bodies [`crate::contract`] lists:
+//! devices, their notifications, uninstalls, throttling, team keys and the request log.
 
-use crate::devices::DeliveredNotification;
-use crate::error::ApnsError;
-use crate::log::LogEntry;
-use crate::{Environment, TeamKey};
-use mailconform_sim::{ControlClient, HttpClient};
-use serde::de::DeserializeOwned;
-use serde_json::json;
+use crate::contract::{self, DeviceInfo, Notifications, Op, TeamAdded, Uninstalled, ROUTES};
+use crate::devices::Device;
+use crate::server::Apns;
+use crate::TeamKey;
+use mailconform_sim::contract::{error, parse, reply};
+use mailconform_sim::{HandlerFuture, Request, Response};
+use std::sync::Arc;
 use std::time::Duration;
 
-/// Extra time a long poll's HTTP request gets beyond the wait itself.
-const POLL_MARGIN: Duration = Duration::from_secs(30);
+fn ready(r: Response) -> HandlerFuture {
+    Box::pin(async move { r })
+}
 
-#[derive(Clone)]
-pub struct ApnsControl(pub ControlClient);
-
-impl ApnsControl {
-    /// `control_url` is the role's control URL, e.g. `https://api.push.apple.test/_mailconform`.
-    pub fn new(http: HttpClient, control_url: &str) -> Self {
-        ApnsControl(ControlClient::new(http, control_url))
-    }
-
-    /// Register a device for `bundle_id` in the server's own environment; returns its token.
-    pub async fn register_device(&self, bundle_id: &str) -> Result<String, ApnsError> {
-        self.register(json!({"bundle_id": bundle_id})).await
-    }
-
-    /// Register a device in a given environment (a token from the other environment is
-    /// `BadDeviceToken` to this server).
-    pub async fn register_device_in(&self, bundle_id: &str, environment: Environment) -> Result<String, ApnsError> {
-        self.register(json!({"bundle_id": bundle_id, "environment": environment})).await
-    }
-
-    async fn register(&self, body: serde_json::Value) -> Result<String, ApnsError> {
-        let v = self.0.post("/devices", &body).await?;
-        v.get("token")
-            .and_then(|t| t.as_str())
-            .map(str::to_string)
-            .ok_or_else(|| ApnsError::Response(format!("POST /devices answered without a token: {v}")))
-    }
-
-    /// The notifications with `seq > after`, waiting up to `wait` for the first one.
-    pub async fn notifications(&self, token: &str, after: u64, wait: Duration) -> Result<Vec<DeliveredNotification>, ApnsError> {
-        let path = format!("/devices/{token}/notifications?after={after}&wait_ms={}", wait.as_millis());
-        let v = self.0.get_waiting(&path, wait + POLL_MARGIN).await?;
-        decode(v.get("notifications").cloned().unwrap_or_default(), &path)
-    }
-
-    /// Uninstall the app from the device; returns the uninstall time (UNIX ms), which later
-    /// 410 answers carry as `timestamp`.
-    pub async fn uninstall(&self, token: &str) -> Result<u64, ApnsError> {
-        let path = format!("/devices/{token}/uninstall");
-        let v = self.0.post(&path, &json!({})).await?;
-        v.get("uninstalled_at_ms").and_then(|t| t.as_u64()).ok_or_else(|| ApnsError::Response(format!("{path} answered {v}")))
-    }
-
-    /// Every provider request seen so far.
-    pub async fn log(&self) -> Result<Vec<LogEntry>, ApnsError> {
-        decode(self.0.get("/log").await?, "/log")
-    }
-
-    /// Trust another team key for token authentication.
-    pub async fn add_team(&self, team: &TeamKey) -> Result<(), ApnsError> {
-        self.0.post("/teams", &serde_json::to_value(team).unwrap_or_default()).await?;
-        Ok(())
-    }
-
-    /// Answer the next `n` otherwise accepted pushes to `token` with 429 `TooManyRequests`.
-    pub async fn throttle(&self, token: &str, n: u32) -> Result<(), ApnsError> {
-        self.0.post("/throttle", &json!({"token": token, "count": n})).await?;
-        Ok(())
+pub(crate) fn handle(apns: &Apns, req: Request) -> HandlerFuture {
+    let (op, args) = match ROUTES.find(req.method().as_str(), req.uri().path()) {
+        Ok(found) => found,
+        Err(answer) => return ready(*answer),
+    };
+    let token = args.get("token");
+    match op {
+        Op::Register => ready(register(apns, req.body())),
+        Op::Device => ready(with_device(apns, token, |d| reply(200, &describe(d)))),
+        Op::Notifications => notifications(apns, token, req.uri().query().unwrap_or("")),
+        Op::Uninstall => {
+            let now = apns.env.clock.unix_millis();
+            ready(with_device(apns, token, |d| {
+                let at = d.uninstall(now);
+                reply(200, &Uninstalled { token: d.token.clone(), uninstalled_at_ms: at })
+            }))
+        }
+        Op::Throttle => ready(throttle(apns, req.body())),
+        Op::AddTeam => ready(add_team(apns, req.body())),
+        Op::Log => ready(reply(200, &apns.log.entries())),
     }
 }
 
-fn decode<T: DeserializeOwned>(v: serde_json::Value, what: &str) -> Result<T, ApnsError> {
-    serde_json::from_value(v).map_err(|e| ApnsError::Response(format!("{what}: {e}")))
+fn describe(d: &Device) -> DeviceInfo {
+    DeviceInfo {
+        token: d.token.clone(),
+        bundle_id: d.bundle_id.clone(),
+        environment: d.environment,
+        uninstalled_at_ms: d.uninstalled_at_ms(),
+    }
+}
+
+fn with_device(apns: &Apns, token: &str, f: impl FnOnce(&Arc<Device>) -> Response) -> Response {
+    match apns.devices.get(token) {
+        Some(d) => f(&d),
+        None => error(404, format!("no device with token {token}; register one with POST /devices")),
+    }
+}
+
+fn register(apns: &Apns, body: &[u8]) -> Response {
+    let r: contract::RegisterDevice = match parse(body) {
+        Ok(r) => r,
+        Err(answer) => return *answer,
+    };
+    if r.bundle_id.trim().is_empty() {
+        return error(400, "bundle_id must not be empty");
+    }
+    // 32 bytes, as the tokens of current iOS versions.
+    let token = apns.env.rng.hex(32);
+    let device = apns.devices.register(token, &r.bundle_id, r.environment.unwrap_or(apns.environment));
+    reply(200, &describe(&device))
+}
+
+fn notifications(apns: &Apns, token: &str, query: &str) -> HandlerFuture {
+    let Some(device) = apns.devices.get(token) else {
+        return ready(error(404, format!("no device with token {token}; register one with POST /devices")));
+    };
+    let (mut after, mut wait_ms) = (0u64, 0u64);
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let slot = match k {
+            "after" => &mut after,
+            "wait_ms" => &mut wait_ms,
+            _ => continue,
+        };
+        match v.parse() {
+            Ok(n) => *slot = n,
+            Err(_) => return ready(error(400, format!("{k} must be a non-negative integer, got {v:?}"))),
+        }
+    }
+    Box::pin(async move {
+        let notifications = device.wait_after(after, Duration::from_millis(wait_ms)).await;
+        reply(200, &Notifications { notifications })
+    })
+}
+
+fn throttle(apns: &Apns, body: &[u8]) -> Response {
+    let t: contract::Throttle = match parse(body) {
+        Ok(t) => t,
+        Err(answer) => return *answer,
+    };
+    with_device(apns, &t.token, |d| {
+        d.throttle(t.count);
+        reply(200, &contract::Throttle { token: d.token.clone(), count: t.count })
+    })
+}
+
+fn add_team(apns: &Apns, body: &[u8]) -> Response {
+    let team: TeamKey = match parse(body) {
+        Ok(t) => t,
+        Err(answer) => return *answer,
+    };
+    match apns.tokens.add_team(&team) {
+        Ok(()) => reply(200, &TeamAdded { team_id: team.team_id, key_id: team.key_id }),
+        Err(e) => error(400, e.to_string()),
+    }
 }

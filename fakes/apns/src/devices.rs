@@ -35,6 +35,18 @@ pub struct DeliveredNotification {
     pub received_at_ms: u64,
 }
 
+impl DeliveredNotification {
+    /// `aps.badge` of the payload, when it sets one.
+    pub fn badge(&self) -> Option<u64> {
+        self.payload.get("aps")?.get("badge")?.as_u64()
+    }
+
+    /// Whether the payload is a background push (`aps.content-available` 1).
+    pub fn content_available(&self) -> bool {
+        self.payload.get("aps").and_then(|a| a.get("content-available")).and_then(|c| c.as_u64()) == Some(1)
+    }
+}
+
 /// Why a push cannot go to a token, before authentication is even looked at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TokenProblem {

@@ -7,14 +7,24 @@ use mailconform_sim::{ControlError, SimError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApnsError {
-    /// Connecting, TLS (an expired or untrusted provider certificate ends here) or HTTP/2.
-    #[error("no APNs answer from {url}: {source}{hint}")]
+    /// Connecting, TLS or HTTP/2 failed.
+    #[error("no APNs answer from {url}: {source}")]
     Transport {
         url: String,
         #[source]
         source: SimError,
-        /// What the failure most likely means, when the provider can tell (empty otherwise).
-        hint: String,
+    },
+    /// In certificate mode, the connection died in TLS or under the first request: APNs refused
+    /// the provider certificate. In TLS 1.3 the server checks the client certificate after the
+    /// client's side of the handshake is done, so the refusal shows up as the connection dying
+    /// under the first request rather than as a handshake error.
+    #[error("no APNs answer from {url}: {source} (APNs refused the client certificate {identity:?}: expired, not yet valid, or not issued by the push CA)")]
+    CertificateRefused {
+        url: String,
+        /// The [`mailconform_sim::ClientIdentity`] id of the certificate.
+        identity: String,
+        #[source]
+        source: SimError,
     },
     #[error("APNs control call failed: {0}")]
     Control(#[from] ControlError),

@@ -5,17 +5,8 @@
 //! The provider side speaks the real protocol, so an unmodified third-party APNs client
 //! (aioapns, Pushy, sideshow/apns2, node-apn) works against [`Apns`] when it is served on a
 //! real socket. The device side is the harness's own (Apple's is private) and lives under the
-//! control prefix [`mailconform_sim::CONTROL_PREFIX`] with the other control calls:
-//!
-//! | call | what it does |
-//! | --- | --- |
-//! | `POST /_mailconform/devices` `{"bundle_id","environment"?}` | register a device, answer `{"token"}` |
-//! | `GET /_mailconform/devices/<token>` | the device's app, environment and uninstall time |
-//! | `GET /_mailconform/devices/<token>/notifications?after=<seq>&wait_ms=<n>` | long poll for pushes |
-//! | `POST /_mailconform/devices/<token>/uninstall` | later pushes get 410 `Unregistered` |
-//! | `POST /_mailconform/throttle` `{"token","count"}` | the next `count` pushes get 429 |
-//! | `POST /_mailconform/teams` (a [`TeamKey`]) | trust another signing key |
-//! | `GET /_mailconform/log` | every provider request seen, as [`LogEntry`] |
+//! control prefix [`mailconform_sim::CONTROL_PREFIX`] with the other control calls; [`contract`]
+//! lists them with their bodies and holds the typed client, [`ApnsControl`].
 //!
 //! What is out of scope, because hyper's HTTP/2 server cannot do it through its public API:
 //! GOAWAY frames carrying a JSON reason, and lowering `SETTINGS_MAX_CONCURRENT_STREAMS` to 1
@@ -25,8 +16,8 @@
 #![forbid(unsafe_code)]
 
 pub mod auth;
-pub mod control;
-mod control_api;
+pub mod contract;
+mod control;
 pub mod devices;
 pub mod error;
 pub mod jwt;
@@ -37,7 +28,7 @@ pub mod request;
 pub mod server;
 
 pub use auth::AuthMode;
-pub use control::ApnsControl;
+pub use contract::ApnsControl;
 pub use devices::DeliveredNotification;
 pub use error::ApnsError;
 pub use jwt::{generate_team_key, sign_es256};
@@ -62,6 +53,15 @@ pub enum Environment {
 }
 
 impl Environment {
+    /// `production`, `sandbox` or `development` (the sandbox's older name), in any case.
+    pub fn parse(s: &str) -> Option<Environment> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "production" => Some(Environment::Production),
+            "sandbox" | "development" => Some(Environment::Sandbox),
+            _ => None,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Environment::Production => "production",

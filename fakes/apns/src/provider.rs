@@ -150,18 +150,11 @@ impl ProviderClient {
             Signer::Token { .. } => None,
         };
         let opts = RequestOptions { timeout: self.timeout, identity, http2: true };
-        let resp = self.http.send(req, &opts).await.map_err(|source| {
-            let hint = match (&self.signer, &source) {
-                // In TLS 1.3 the server checks the client certificate after the client's side of
-                // the handshake is done, so a refused certificate shows up as the connection
-                // dying under the first request rather than as a handshake error.
-                (Signer::Certificate(id), SimError::Http { .. } | SimError::Tls { .. }) => format!(
-                    " (certificate mode: if this persists, APNs refused the client certificate {:?}: expired, not yet valid, or not issued by the push CA)",
-                    id.id
-                ),
-                _ => String::new(),
-            };
-            ApnsError::Transport { url: url.clone(), source, hint }
+        let resp = self.http.send(req, &opts).await.map_err(|source| match (&self.signer, &source) {
+            (Signer::Certificate(id), SimError::Http { .. } | SimError::Tls { .. }) => {
+                ApnsError::CertificateRefused { url: url.clone(), identity: id.id.clone(), source }
+            }
+            _ => ApnsError::Transport { url: url.clone(), source },
         })?;
         Ok(outcome(&resp, n.apns_id.as_deref()))
     }

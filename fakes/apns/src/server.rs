@@ -215,7 +215,7 @@ fn answer(status: u16, apns_id: &str, body: Option<serde_json::Value>, unique_id
 impl Handler for Apns {
     fn handle(&self, req: Request, conn: ConnInfo) -> HandlerFuture {
         if req.uri().path().starts_with(mailconform_sim::CONTROL_PREFIX) {
-            return crate::control_api::handle(self, req);
+            return crate::control::handle(self, req);
         }
         let resp = self.provider(&req, &conn);
         Box::pin(async move { resp })

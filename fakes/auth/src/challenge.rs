@@ -61,11 +61,10 @@ impl AuthMethod {
     }
 
     /// A comma-separated list such as `ntlm,basic`, in IIS order without duplicates.
-    pub fn parse_list(list: &str) -> Result<Vec<AuthMethod>, String> {
+    pub fn parse_list(list: &str) -> Result<Vec<AuthMethod>> {
         let mut out = Vec::new();
         for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-            let m = AuthMethod::parse(name)
-                .ok_or_else(|| format!("unknown authentication method `{name}`; use basic, ntlm, negotiate, certificate or oauth"))?;
+            let m = AuthMethod::parse(name).ok_or_else(|| AuthError::UnknownMethod(name.to_string()))?;
             out.push(m);
         }
         Ok(normalize(out))

@@ -8,6 +8,8 @@ pub enum AuthError {
     Base64 { scheme: &'static str, reason: String },
     #[error("the header value is malformed: {0}")]
     Header(String),
+    #[error("unknown authentication method `{0}`; use basic, ntlm, negotiate, certificate or oauth")]
+    UnknownMethod(String),
     #[error("the NTLM message is malformed: {0}")]
     NtlmMalformed(String),
     #[error("an NTLM {got} message arrived where a {expected} message was expected")]

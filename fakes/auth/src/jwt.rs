@@ -32,6 +32,15 @@ impl TokenIssuer {
         Ok(TokenIssuer { issuer: issuer.into(), kid: kid.into(), key })
     }
 
+    /// An issuer that signs with a known P-256 key (PKCS#8 DER), so that tokens it signs in one
+    /// process verify in another: fixtures such as the fuzz seeds, which must still verify
+    /// when the fuzz target reads them.
+    pub fn from_pkcs8(issuer: &str, kid: &str, pkcs8_der: &[u8]) -> Result<Self> {
+        let key = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, pkcs8_der)
+            .map_err(|e| AuthError::Crypto(format!("reading the ES256 key: {e}")))?;
+        Ok(TokenIssuer { issuer: issuer.into(), kid: kid.into(), key })
+    }
+
     pub fn issuer(&self) -> &str {
         &self.issuer
     }
@@ -187,6 +196,16 @@ mod tests {
         let t = i.trust(AUD).verify(&i.issue("alice@example.test", AUD, NOW, 3600), NOW + 10).unwrap();
         assert_eq!(t.user, "alice@example.test");
         assert_eq!(t.audience, [AUD]);
+    }
+
+    #[test]
+    fn issuers_from_one_known_key_verify_each_others_tokens() {
+        let pkcs8 = EcdsaKeyPair::generate(&ECDSA_P256_SHA256_FIXED_SIGNING).unwrap().to_pkcs8v1().unwrap().as_ref().to_vec();
+        let signer = TokenIssuer::from_pkcs8("https://login.example.test/tenant", "key1", &pkcs8).unwrap();
+        let verifier = TokenIssuer::from_pkcs8("https://login.example.test/tenant", "key1", &pkcs8).unwrap();
+        let t = signer.issue("alice@example.test", AUD, NOW, 3600);
+        assert_eq!(verifier.trust(AUD).verify(&t, NOW).unwrap().user, "alice@example.test");
+        assert!(matches!(TokenIssuer::from_pkcs8("x", "k", b"not a key"), Err(AuthError::Crypto(_))));
     }
 
     #[test]

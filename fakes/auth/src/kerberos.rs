@@ -85,7 +85,11 @@ pub struct TicketInfo {
 }
 
 impl TicketInfo {
-    fn encode(&self) -> Vec<u8> {
+    /// The ticket's contents as DER, before sealing: `[APPLICATION 3] SEQUENCE { [0] flags,
+    /// [1] client, [2] authtime, [3] starttime, [4] endtime, [5] delegated-by OPTIONAL }`.
+    /// Public so that fixtures (the fuzz seeds) can take a real ticket's contents apart and
+    /// seal variations of them with [`Keytab::seal_contents`].
+    pub fn to_der(&self) -> Vec<u8> {
         let mut seq = Vec::new();
         seq.extend(der::write(ctx(0), &der::write_uint(der::INTEGER, u64::from(self.flags))));
         seq.extend(der::write(ctx(1), &der::write(der::UTF8_STRING, self.client.as_bytes())));
@@ -137,12 +141,17 @@ impl TicketInfo {
 /// A sealed ticket, as a Kerberos AP-REQ-shaped structure:
 /// `[APPLICATION 14] SEQUENCE { [0] pvno 5, [1] realm, [2] sname, [3] nonce, [4] cipher }`.
 fn seal(info: &TicketInfo, key: &ServiceKey, nonce: [u8; 12]) -> Vec<u8> {
-    let mut plain = info.encode();
-    let aad = format!("{}@{}", info.service, info.realm);
+    seal_der(&info.to_der(), &info.realm, &info.service, key, nonce)
+}
+
+/// Seals ticket contents (whatever they are) for `service@realm` under `key`.
+fn seal_der(contents: &[u8], realm: &str, service: &str, key: &ServiceKey, nonce: [u8; 12]) -> Vec<u8> {
+    let mut plain = contents.to_vec();
+    let aad = format!("{service}@{realm}");
     key.aead().seal_in_place_append_tag(Nonce::assume_unique_for_key(nonce), Aad::from(aad.as_bytes()), &mut plain).expect("AES-GCM seals");
     let mut seq = der::write(ctx(0), &der::write_uint(der::INTEGER, 5));
-    seq.extend(der::write(ctx(1), &der::write(der::UTF8_STRING, info.realm.as_bytes())));
-    seq.extend(der::write(ctx(2), &der::write(der::UTF8_STRING, info.service.as_bytes())));
+    seq.extend(der::write(ctx(1), &der::write(der::UTF8_STRING, realm.as_bytes())));
+    seq.extend(der::write(ctx(2), &der::write(der::UTF8_STRING, service.as_bytes())));
     seq.extend(der::write(ctx(3), &der::write(der::OCTET_STRING, &nonce)));
     seq.extend(der::write(ctx(4), &der::write(der::OCTET_STRING, &plain)));
     der::write(0x6e, &der::write(der::SEQUENCE, &seq))
@@ -184,6 +193,14 @@ impl Keytab {
         Keytab { realm: realm.to_ascii_uppercase(), spn: spn.to_string(), key: ServiceKey::derive(realm, spn, password) }
     }
 
+    /// Seals `contents` as a ticket for this keytab's service, exactly as the KDC seals a
+    /// ticket's [`TicketInfo::to_der`]. The decoder and the time checks behind the seal are only
+    /// reachable with the service key; this lets tests and the fuzz target hand them contents
+    /// the KDC would never write.
+    pub fn seal_contents(&self, contents: &[u8], nonce: [u8; 12]) -> Vec<u8> {
+        seal_der(contents, &self.realm, &self.spn, &self.key, nonce)
+    }
+
     /// Verifies an AP-REQ (as [`crate::spnego::classify`] extracts it) at `now` (unix seconds).
     pub fn accept(&self, ap_req: &[u8], now: u64) -> Result<TicketInfo> {
         let (realm, service, nonce, mut cipher) = open_outer(ap_req)?;
@@ -197,7 +214,8 @@ impl Keytab {
             .open_in_place(Nonce::assume_unique_for_key(nonce), Aad::from(aad.as_bytes()), &mut cipher)
             .map_err(|_| AuthError::TicketIntegrity)?;
         let info = TicketInfo::decode(plain, &service, &realm)?;
-        if now + CLOCK_SKEW_SECS < info.start_time || now >= info.end_time + CLOCK_SKEW_SECS {
+        // Saturating: the times are the ticket's, and a ticket may say it ends at the end of time.
+        if now.saturating_add(CLOCK_SKEW_SECS) < info.start_time || now >= info.end_time.saturating_add(CLOCK_SKEW_SECS) {
             return Err(AuthError::TicketTime { start: info.start_time, end: info.end_time, now });
         }
         Ok(info)
@@ -232,10 +250,9 @@ struct User {
     password: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 struct Service {
     spn: String,
-    #[serde(skip)]
     password: String,
     allowed_to_delegate: Vec<String>,
 }
@@ -372,13 +389,18 @@ impl Kdc {
     }
 
     /// Users (UPNs) and services (SPNs with their delegation lists), for the control API.
-    pub fn principals(&self) -> serde_json::Value {
+    /// The realm, its users and its service accounts with their delegation lists.
+    pub fn principals(&self) -> crate::kdc_host::contract::Principals {
         let st = self.state.lock().expect("kdc poisoned");
-        serde_json::json!({
-            "realm": self.realm,
-            "users": st.users.values().map(|u| u.upn.clone()).collect::<Vec<_>>(),
-            "services": st.services.values().cloned().collect::<Vec<_>>(),
-        })
+        crate::kdc_host::contract::Principals {
+            realm: self.realm.clone(),
+            users: st.users.values().map(|u| u.upn.clone()).collect(),
+            services: st
+                .services
+                .values()
+                .map(|s| crate::kdc_host::contract::Delegation { spn: s.spn.clone(), allowed_to_delegate: s.allowed_to_delegate.clone() })
+                .collect(),
+        }
     }
 
     pub fn issued(&self) -> Vec<IssueRecord> {
@@ -406,6 +428,36 @@ mod tests {
             NegotiateToken::Kerberos(a) => a,
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn contents_sealed_by_the_keytab_read_back_as_the_kdc_ticket() {
+        let (k, clock) = kdc();
+        let t = k.ticket("alice@example.test", "alice-pw", "HTTP/mail.example.test").unwrap();
+        let keytab = k.keytab("HTTP/mail.example.test").unwrap();
+        let resealed = keytab.seal_contents(&t.info.to_der(), [9; 12]);
+        assert_eq!(keytab.accept(&resealed, clock.unix_secs()).unwrap(), keytab.accept(&ap_req(&t), clock.unix_secs()).unwrap());
+        let other = Keytab::new(DEFAULT_REALM, "HTTP/other.example.test", "other-pw");
+        assert!(matches!(
+            keytab.accept(&other.seal_contents(&t.info.to_der(), [9; 12]), clock.unix_secs()),
+            Err(AuthError::WrongService { .. })
+        ));
+    }
+
+    #[test]
+    fn a_ticket_ending_at_the_end_of_time_is_judged_without_overflow() {
+        let (k, clock) = kdc();
+        let t = k.ticket("alice@example.test", "alice-pw", "HTTP/mail.example.test").unwrap();
+        let keytab = k.keytab("HTTP/mail.example.test").unwrap();
+        let forever = TicketInfo { end_time: u64::MAX, ..t.info.clone() };
+        let info = keytab.accept(&keytab.seal_contents(&forever.to_der(), [7; 12]), clock.unix_secs()).unwrap();
+        assert_eq!(info.end_time, u64::MAX);
+        let future = TicketInfo { start_time: u64::MAX, end_time: u64::MAX, ..t.info };
+        assert!(keytab.accept(&keytab.seal_contents(&future.to_der(), [7; 12]), u64::MAX - 1).is_ok());
+        assert!(matches!(
+            keytab.accept(&keytab.seal_contents(&future.to_der(), [7; 12]), clock.unix_secs()),
+            Err(AuthError::TicketTime { .. })
+        ));
     }
 
     #[test]

@@ -157,11 +157,11 @@ fn build<'a>(xml: &'a [u8], mut namespaces: Option<&mut Vec<Option<String>>>) ->
             // rules, which would also fold U+0085 and U+2028 into LF.
             Event::Text(text) => {
                 let text = text.xml10_content().map_err(|e| xml_err(here, e.to_string()))?;
-                doc.push_text(open.last(), text).map_err(|m| xml_err(here, m))?;
+                doc.push_text(open.last(), text).map_err(|e| xml_err(here, e.to_string()))?;
             }
             Event::CData(data) => {
                 let text = data.xml10_content().map_err(|e| xml_err(here, e.to_string()))?;
-                doc.push_text(open.last(), text).map_err(|m| xml_err(here, m))?;
+                doc.push_text(open.last(), text).map_err(|e| xml_err(here, e.to_string()))?;
             }
             Event::GeneralRef(reference) => {
                 let resolved = match reference.resolve_char_ref() {
@@ -172,7 +172,7 @@ fn build<'a>(xml: &'a [u8], mut namespaces: Option<&mut Vec<Option<String>>>) ->
                     }
                     Err(e) => return Err(xml_err(here, e.to_string())),
                 };
-                doc.push_text(open.last(), Cow::Owned(resolved.into())).map_err(|m| xml_err(here, m))?;
+                doc.push_text(open.last(), Cow::Owned(resolved.into())).map_err(|e| xml_err(here, e.to_string()))?;
             }
             Event::DocType(_) => {
                 return Err(xml_err(here, "DTDs are not allowed in SOAP messages".into()));
@@ -281,7 +281,7 @@ impl<'a> Document<'a> {
     /// Adds character data to the innermost open element. The first piece is
     /// kept as it came (usually borrowed from the input); only a second piece
     /// makes the text an owned string.
-    fn push_text(&mut self, open: Option<&Open>, piece: Cow<'a, str>) -> Result<(), String> {
+    fn push_text(&mut self, open: Option<&Open>, piece: Cow<'a, str>) -> Result<(), TextOutsideRoot> {
         match open {
             Some(o) => {
                 let text = &mut self.elements[o.index].text;
@@ -293,10 +293,15 @@ impl<'a> Document<'a> {
                 Ok(())
             }
             None if piece.chars().all(is_xml_space) => Ok(()),
-            None => Err("character data outside the root element".into()),
+            None => Err(TextOutsideRoot),
         }
     }
 }
+
+/// Character data (other than white space) before the root element opened or after it closed.
+#[derive(Debug, thiserror::Error)]
+#[error("character data outside the root element")]
+struct TextOutsideRoot;
 
 /// The error for a tag refused with `message`, unless its namespace
 /// declarations are wrong: `NsReader` checks those before it hands out a tag,

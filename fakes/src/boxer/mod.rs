@@ -3,26 +3,31 @@
 //! syncs over ActiveSync through SEG V2, checks in with the UEM console, and on an enterprise
 //! wipe deletes its data and keeps trying to unregister from ENS2 until it succeeds.
 //!
-//! Control API under `/_mailconform`:
-//!
-//! | call | does |
-//! | --- | --- |
-//! | `POST /setup` | device token from APNs, registration with ENS |
-//! | `POST /sync` | ActiveSync through SEG: OPTIONS, Provision, FolderSync, Sync of the Inbox |
-//! | `POST /checkin` | picks up the console's commands (an enterprise wipe starts here) |
-//! | `GET /state` | token, registration, sync result, wipe and unregistration attempts |
+//! Its control API is listed with its bodies in [`contract`].
 
-use crate::ens::MailAuth;
+pub mod contract;
+mod error;
+
+pub use contract::{BoxerControl, BoxerView};
+pub use error::BoxerError;
+
+use crate::apns::contract::RegisterDevice;
+use crate::apns::{ApnsControl, Environment};
+use crate::ens::contract::NewRegistration;
+use crate::ens::{EnsClient, MailAuth};
+use crate::role_error::{Kinded, RoleError};
+use crate::uem::contract::DeviceCommand;
+use crate::uem::ConsoleClient;
+use contract::{Op, ROUTES};
 use mailconform_activesync::client::{Credentials, EasClient};
 use mailconform_activesync::http::ProtocolVersion;
 use mailconform_activesync::store::FolderType;
-use mailconform_sim::http::json_response;
+use mailconform_sim::contract::reply;
 use mailconform_sim::pki::Credential;
 use mailconform_sim::{
     ClientIdentity, ConnInfo, ControlClient, ControlError, FakeEnv, HandlerFuture, Request, SharedHandler, CONTROL_PREFIX,
 };
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -49,9 +54,9 @@ pub struct BoxerConfig {
 pub struct BoxerState {
     pub device_token: Option<String>,
     pub registered: bool,
-    pub register_error: Option<String>,
+    pub register_error: Option<RoleError>,
     pub eas_synced: bool,
-    pub eas_error: Option<String>,
+    pub eas_error: Option<RoleError>,
     pub inbox: Vec<String>,
     pub wiped: bool,
     pub unregister_attempts: u32,
@@ -85,30 +90,27 @@ impl Boxer {
     }
 
     /// A device token from APNs, then the registration with ENS.
-    pub async fn setup(&self) -> Result<(), String> {
+    pub async fn setup(&self) -> Result<(), BoxerError> {
         let known = self.lock().device_token.clone();
         let token = match known {
             Some(t) => t,
             None => {
-                let apns = self.client(&format!("{}{CONTROL_PREFIX}", self.config.apns_base));
-                let v = apns
-                    .post("/devices", &json!({"bundle_id": self.config.app_id, "environment": "production"}))
-                    .await
-                    .map_err(|e| self.fail_register(format!("getting a device token from APNs: {e}")))?;
-                let t = v["token"].as_str().unwrap_or_default().to_string();
+                let apns = ApnsControl(self.client(&format!("{}{CONTROL_PREFIX}", self.config.apns_base)));
+                let device = RegisterDevice { bundle_id: self.config.app_id.clone(), environment: Some(Environment::Production) };
+                let t = apns.register(&device).await.map_err(|e| self.fail_register(BoxerError::DeviceToken(e)))?.token;
                 self.lock().device_token = Some(t.clone());
                 t
             }
         };
-        let body = json!({
-            "device_id": self.config.device_id,
-            "email": self.config.email,
-            "apns_token": token,
-            "apns_environment": "production",
-            "auth": self.config.auth,
-        });
+        let registration = NewRegistration {
+            device_id: self.config.device_id.clone(),
+            email: self.config.email.clone(),
+            apns_token: token,
+            apns_environment: "production".into(),
+            auth: self.config.auth.clone(),
+        };
         // ENS answers only after subscribing over EWS, which has timeouts of its own.
-        match self.client(&self.config.ens_api).post_waiting::<Value>("/v1/registrations", &body, Duration::from_secs(180)).await {
+        match EnsClient(self.client(&self.config.ens_api)).register(&registration, Duration::from_secs(180)).await {
             Ok(_) => {
                 let mut s = self.lock();
                 s.registered = true;
@@ -117,32 +119,32 @@ impl Boxer {
                 self.log("registered with ENS");
                 Ok(())
             }
-            Err(e) => Err(self.fail_register(format!("registering with ENS: {e}"))),
+            Err(e) => Err(self.fail_register(BoxerError::of_registration(e))),
         }
     }
 
-    fn fail_register(&self, msg: String) -> String {
+    fn fail_register(&self, e: BoxerError) -> BoxerError {
         let mut s = self.lock();
         s.registered = false;
-        s.register_error = Some(msg.clone());
+        s.register_error = Some(e.published());
         drop(s);
-        self.log(msg.clone());
-        msg
+        self.log(e.to_string());
+        e
     }
 
-    fn eas_client(&self) -> Result<EasClient, String> {
+    fn eas_client(&self) -> Result<EasClient, BoxerError> {
         let (login, password, credentials) = match &self.config.auth {
             MailAuth::Basic { username, password } => (username.clone(), password.clone(), Credentials::Basic),
             MailAuth::Oauth { token } => (self.config.email.clone(), String::new(), Credentials::Bearer(token.clone())),
             MailAuth::Certificate { cert_pem, key_pem } => {
-                let credential = Credential::from_pem(cert_pem, key_pem).map_err(|e| e.to_string())?;
+                let credential = Credential::from_pem(cert_pem, key_pem).map_err(BoxerError::Certificate)?;
                 (
                     self.config.email.clone(),
                     String::new(),
                     Credentials::Certificate(ClientIdentity { id: format!("boxer:{}", self.config.device_id), credential }),
                 )
             }
-            MailAuth::Ntlm { .. } => return Err("this Boxer speaks ActiveSync with Basic, OAuth or a certificate, not NTLM".into()),
+            MailAuth::Ntlm { .. } => return Err(BoxerError::NtlmForActiveSync),
         };
         let c = EasClient::new(
             self.env.http.clone(),
@@ -158,17 +160,17 @@ impl Boxer {
     }
 
     /// OPTIONS, Provision, FolderSync and a Sync of the Inbox, through SEG.
-    pub async fn sync(&self) -> Result<(), String> {
+    pub async fn sync(&self) -> Result<(), BoxerError> {
         if self.lock().wiped {
-            return Err("Boxer was wiped; it holds no account".into());
+            return Err(BoxerError::Wiped);
         }
         let c = self.eas_client()?;
-        let outcome: Result<Vec<String>, String> = async {
-            c.options().await.map_err(|e| e.to_string())?;
-            c.provision().await.map_err(|e| e.to_string())?;
-            c.folder_sync().await.map_err(|e| e.to_string())?;
-            let inbox = c.folder_id(FolderType::Inbox).ok_or("the server sent no Inbox")?;
-            c.sync(&inbox).await.map_err(|e| e.to_string())?;
+        let outcome: Result<Vec<String>, BoxerError> = async {
+            c.options().await?;
+            c.provision().await?;
+            c.folder_sync().await?;
+            let inbox = c.folder_id(FolderType::Inbox).ok_or(BoxerError::NoInbox)?;
+            c.sync(&inbox).await?;
             Ok(c.items(&inbox).iter().filter_map(|i| i.subject().map(str::to_string)).collect())
         }
         .await;
@@ -182,7 +184,7 @@ impl Boxer {
             }
             Err(e) => {
                 s.eas_synced = false;
-                s.eas_error = Some(e.clone());
+                s.eas_error = Some(e.published());
                 Err(e)
             }
         }
@@ -190,10 +192,10 @@ impl Boxer {
 
     /// Picks up the console's commands; an enterprise wipe deletes the account's data and
     /// starts the unregistration from ENS.
-    pub async fn check_in(self: &Arc<Self>) -> Result<(), String> {
-        let uem = self.client(&self.config.uem_api);
-        let v = uem.get(&format!("/{}/commands", self.config.device_id)).await.map_err(|e| e.to_string())?;
-        let wipe = v["commands"].as_array().is_some_and(|c| c.iter().any(|c| c == "EnterpriseWipe"));
+    pub async fn check_in(self: &Arc<Self>) -> Result<(), BoxerError> {
+        let console = ConsoleClient(self.client(&self.config.uem_api));
+        let commands = console.commands(&self.config.device_id).await.map_err(BoxerError::Console)?;
+        let wipe = commands.commands.contains(&DeviceCommand::EnterpriseWipe);
         if wipe && !self.lock().wiped {
             {
                 let mut s = self.lock();
@@ -211,10 +213,10 @@ impl Boxer {
     /// The device is the one that must tell ENS (seed 003): it tries until ENS confirms,
     /// however long ENS is out of reach.
     async fn unregister_until_done(self: Arc<Self>) {
-        let ens = self.client(&self.config.ens_api);
+        let ens = EnsClient(self.client(&self.config.ens_api));
         loop {
             self.lock().unregister_attempts += 1;
-            match ens.delete(&format!("/v1/registrations/{}", self.config.device_id)).await {
+            match ens.unregister(&self.config.device_id).await {
                 // 404: ENS no longer knows the device, which is what unregistering is for.
                 Ok(_) | Err(ControlError::Status { status: 404, .. }) => {
                     let now = self.env.clock.unix_millis();
@@ -241,71 +243,18 @@ impl Boxer {
 impl SharedHandler for Boxer {
     fn handle(self: Arc<Self>, req: Request, _conn: ConnInfo) -> HandlerFuture {
         Box::pin(async move {
-            let path = req.uri().path().to_string();
-            let Some(rest) = path.strip_prefix(CONTROL_PREFIX) else {
-                return json_response(404, &json!({"error": "a device serves only its control API"}));
-            };
-            let result = match (req.method().as_str(), rest.trim_matches('/')) {
-                ("POST", "setup") => self.setup().await,
-                ("POST", "sync") => self.sync().await,
-                ("POST", "checkin") => self.check_in().await,
-                ("GET", "state") => Ok(()),
-                (m, r) => {
-                    return json_response(
-                        404,
-                        &json!({"error": format!("no control operation {m} {r}; try POST setup, sync, checkin or GET state")}),
-                    )
-                }
-            };
-            let mut v = serde_json::to_value(self.state()).unwrap_or_default();
-            if let Err(e) = result {
-                v["error"] = Value::String(e);
+            let path = req.uri().path();
+            if !ROUTES.covers(path) {
+                return mailconform_sim::contract::error(404, "a device serves only its control API");
             }
-            json_response(200, &v)
+            let result = match ROUTES.find(req.method().as_str(), path) {
+                Ok((Op::Setup, _)) => self.setup().await,
+                Ok((Op::Sync, _)) => self.sync().await,
+                Ok((Op::CheckIn, _)) => self.check_in().await,
+                Ok((Op::State, _)) => Ok(()),
+                Err(answer) => return *answer,
+            };
+            reply(200, &BoxerView { state: self.state(), error: result.err().map(|e| e.published()) })
         })
-    }
-}
-
-/// The longest a control action waits for the device.
-const ACTION_TIMEOUT: Duration = Duration::from_secs(600);
-
-/// Typed client of Boxer's control API, for steps. Every call answers the state after it,
-/// with `error` set when the action failed.
-#[derive(Clone)]
-pub struct BoxerControl(pub ControlClient);
-
-#[derive(Clone, Debug, Deserialize)]
-pub struct BoxerView {
-    #[serde(flatten)]
-    pub state: BoxerState,
-    #[serde(default)]
-    pub error: Option<String>,
-}
-
-impl BoxerControl {
-    async fn call(&self, method: &str, path: &str) -> Result<BoxerView, ControlError> {
-        if method == "GET" {
-            let v = self.0.get(path).await?;
-            return serde_json::from_value(v).map_err(|e| ControlError::Json { url: path.to_string(), reason: e.to_string() });
-        }
-        // An action may wait on every server behind it (ENS, SEG, Exchange, each with its
-        // own timeouts): give it longer than any of them.
-        self.0.post_waiting(path, &json!({}), ACTION_TIMEOUT).await
-    }
-
-    pub async fn setup(&self) -> Result<BoxerView, ControlError> {
-        self.call("POST", "/setup").await
-    }
-
-    pub async fn sync(&self) -> Result<BoxerView, ControlError> {
-        self.call("POST", "/sync").await
-    }
-
-    pub async fn check_in(&self) -> Result<BoxerView, ControlError> {
-        self.call("POST", "/checkin").await
-    }
-
-    pub async fn state(&self) -> Result<BoxerView, ControlError> {
-        self.call("GET", "/state").await
     }
 }

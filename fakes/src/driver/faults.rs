@@ -57,7 +57,7 @@ impl HostFaults for ControlFaults {
                 operation: Operation::SetFault,
                 reason: e.to_string(),
             })?;
-            self.control.post("/fault", &body).await?;
+            self.control.post::<_, ()>("/fault", &body).await?;
             Ok(())
         })
     }
@@ -65,7 +65,7 @@ impl HostFaults for ControlFaults {
     fn clear(&self) -> DriverFuture<'_, ()> {
         Box::pin(async move {
             self.supported(Operation::ClearFaults)?;
-            self.control.delete("/fault").await?;
+            self.control.delete::<()>("/fault").await?;
             Ok(())
         })
     }

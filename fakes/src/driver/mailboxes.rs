@@ -16,14 +16,14 @@ pub trait Mailboxes: Send + Sync {
 /// Exchange's fake, in-process or served: its control API.
 impl Mailboxes for ExchangeControl {
     fn deliver<'a>(&'a self, mailbox: &'a str, subject: &'a str) -> DriverFuture<'a, String> {
-        Box::pin(async move { Ok(ExchangeControl::deliver(self, mailbox, subject).await?) })
+        Box::pin(async move { Ok(ExchangeControl::deliver(self, mailbox, subject).await?.item_id) })
     }
 
     fn mark_read<'a>(&'a self, mailbox: &'a str, item_id: &'a str, read: bool) -> DriverFuture<'a, u32> {
-        Box::pin(async move { Ok(ExchangeControl::mark_read(self, mailbox, item_id, read).await?) })
+        Box::pin(async move { Ok(ExchangeControl::mark_read(self, mailbox, item_id, read).await?.unread) })
     }
 
     fn read_all<'a>(&'a self, mailbox: &'a str) -> DriverFuture<'a, u32> {
-        Box::pin(async move { Ok(ExchangeControl::read_all(self, mailbox).await?) })
+        Box::pin(async move { Ok(ExchangeControl::read_all(self, mailbox).await?.unread) })
     }
 }

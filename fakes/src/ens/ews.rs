@@ -2,41 +2,74 @@
 //! device's own authentication and the device header SEG checks compliance by.
 
 use super::{Ens, MailAuth, DEVICE_HEADER};
-use crate::ews_answer::{EwsRefusal, VERSION_REFUSED};
+use crate::ews_answer::{offered_list, EwsCallError, EwsRefusal};
+use crate::role_error::{ErrorKind, Kinded};
 use base64::Engine;
 use bytes::Bytes;
 use mailconform_auth::http_client::send_ntlm;
-use mailconform_auth::{NtlmInitiator, Scheme};
+use mailconform_auth::{AuthMethod, NtlmInitiator, Scheme};
 use mailconform_ews::{
     parse_get_folder_response, parse_subscribe_response, write_request, EventType, FolderInfo, FolderRef, Operation,
     PushSubscriptionRequest, SchemaVersion,
 };
 use mailconform_sim::pki::Credential;
-use mailconform_sim::{ClientIdentity, RequestOptions};
+use mailconform_sim::{ClientIdentity, RequestOptions, SimError};
 use std::time::Duration;
 
 /// Versions ENS speaks, newest first; a server that refuses one gets the next.
 const VERSIONS: [SchemaVersion; 3] = [SchemaVersion::Exchange2013, SchemaVersion::Exchange2010Sp1, SchemaVersion::Exchange2007Sp1];
 
-/// Why an EWS call failed: the HTTP status (0 when none came back) and what was said.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct EwsFailure {
-    pub status: u16,
-    pub detail: String,
+/// Why ENS could not act over EWS for a device.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum EwsFailure {
+    /// The certificate Boxer handed over does not load.
+    #[error("Boxer's certificate: {0}")]
+    Certificate(SimError),
+    /// EWS answered 401 to the device's authentication method.
+    #[error("EWS refused {method} authentication (it offers {})", offered_list(offered))]
+    AuthRefused { method: AuthMethod, offered: Vec<String> },
+    #[error(transparent)]
+    Call(EwsCallError),
 }
 
-impl std::fmt::Display for EwsFailure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.status == 0 {
-            write!(f, "{}", self.detail)
-        } else {
-            write!(f, "HTTP {}: {}", self.status, self.detail)
+impl EwsFailure {
+    /// The HTTP status EWS (or SEG in front of it) answered; 0 when none came back.
+    pub(crate) fn status(&self) -> u16 {
+        match self {
+            EwsFailure::Certificate(_) => 0,
+            EwsFailure::AuthRefused { .. } => 401,
+            EwsFailure::Call(EwsCallError::Refused(r)) => r.status(),
+            EwsFailure::Call(EwsCallError::Unreadable(_) | EwsCallError::Operation { .. } | EwsCallError::NoFolder) => 200,
+            EwsFailure::Call(EwsCallError::NoSchemaVersion { .. }) => 500,
+            EwsFailure::Call(EwsCallError::Transport(_) | EwsCallError::Request(_)) => 0,
+        }
+    }
+
+    fn of(method: AuthMethod, e: EwsCallError) -> EwsFailure {
+        match e {
+            EwsCallError::Refused(EwsRefusal::Unauthorized { offered }) => EwsFailure::AuthRefused { method, offered },
+            other => EwsFailure::Call(other),
         }
     }
 }
 
-fn failure(status: u16, detail: impl Into<String>) -> EwsFailure {
-    EwsFailure { status, detail: detail.into() }
+impl Kinded for EwsFailure {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            EwsFailure::Certificate(_) => ErrorKind::NotConfigured,
+            // A challenge for the device's own scheme means the method is there and the
+            // credentials (or the handshake) failed; none means the method is not offered.
+            EwsFailure::AuthRefused { method, offered } => {
+                let offers_it = method.scheme().is_some_and(|s| offered.iter().any(|o| Scheme::parse(o) == s));
+                if offers_it {
+                    ErrorKind::Unauthorized
+                } else {
+                    ErrorKind::AuthMethodRefused { method: *method }
+                }
+            }
+            EwsFailure::Call(e) => e.kind(),
+        }
+    }
 }
 
 impl Ens {
@@ -53,12 +86,13 @@ impl Ens {
             }
             MailAuth::Oauth { token } => builder = builder.header(http::header::AUTHORIZATION, format!("Bearer {token}")),
             MailAuth::Certificate { cert_pem, key_pem } => {
-                let credential = Credential::from_pem(cert_pem, key_pem).map_err(|e| failure(0, format!("Boxer's certificate: {e}")))?;
+                let credential = Credential::from_pem(cert_pem, key_pem).map_err(EwsFailure::Certificate)?;
                 opts.identity = Some(ClientIdentity { id: format!("ens-device:{device_id}"), credential });
             }
             MailAuth::Ntlm { .. } => {}
         }
-        let req = builder.body(Bytes::from(write_request(version, op))).map_err(|e| failure(0, e.to_string()))?;
+        let call = |e: EwsCallError| EwsFailure::of(auth.method(), e);
+        let req = builder.body(Bytes::from(write_request(version, op))).map_err(|e| call(e.into()))?;
         let sent = match auth {
             MailAuth::Ntlm { username, password } => {
                 let mut initiator = NtlmInitiator::new(username, password, "ENS2");
@@ -67,30 +101,15 @@ impl Ens {
             }
             _ => self.env.http.send(req, &opts).await,
         };
-        let resp = sent.map_err(|e| failure(0, format!("EWS unreachable: {e}")))?;
-        crate::ews_answer::read(resp).map_err(|refusal| {
-            let detail = match &refusal {
-                EwsRefusal::Unauthorized { offered } => {
-                    format!(
-                        "EWS refused {} authentication (it offers {})",
-                        auth.method(),
-                        if offered.is_empty() { "nothing".into() } else { offered.join(", ") }
-                    )
-                }
-                EwsRefusal::VersionRefused => VERSION_REFUSED.to_string(),
-                EwsRefusal::Fault { code, message } => format!("EWS fault {code}: {message}"),
-                EwsRefusal::FaultlessError => "EWS answered 500 without a SOAP fault".to_string(),
-                EwsRefusal::Status { body, .. } => body.clone(),
-            };
-            failure(refusal.status(), detail)
-        })
+        let resp = sent.map_err(|e| call(e.into()))?;
+        crate::ews_answer::read(resp).map_err(|refusal| call(refusal.into()))
     }
 
     async fn ews(&self, device_id: &str, auth: &MailAuth, op: &Operation) -> Result<Bytes, EwsFailure> {
-        let mut last = failure(0, "no EWS schema version");
+        let mut last = EwsFailure::Call(EwsCallError::NoSchemaVersion { tried: Vec::new() });
         for v in VERSIONS {
             match self.ews_call(device_id, auth, v, op).await {
-                Err(e) if e.detail == VERSION_REFUSED => last = e,
+                Err(e @ EwsFailure::Call(EwsCallError::Refused(EwsRefusal::VersionRefused))) => last = e,
                 other => return other,
             }
         }
@@ -103,10 +122,11 @@ impl Ens {
             base_shape: Some("AllProperties".into()),
         };
         let body = self.ews(device_id, auth, &op).await?;
-        match parse_get_folder_response(&body).map_err(|e| failure(200, e.to_string()))?.into_iter().next() {
+        let call = |e: EwsCallError| EwsFailure::of(auth.method(), e);
+        match parse_get_folder_response(&body).map_err(|e| call(e.into()))?.into_iter().next() {
             Some(Ok(f)) => Ok(f),
-            Some(Err(e)) => Err(failure(200, format!("GetFolder failed: {} {}", e.code, e.message))),
-            None => Err(failure(200, "GetFolder answered no folder")),
+            Some(Err(e)) => Err(call(EwsCallError::Operation { operation: "GetFolder", code: e.code.to_string(), message: e.message })),
+            None => Err(call(EwsCallError::NoFolder)),
         }
     }
 
@@ -121,9 +141,12 @@ impl Ens {
             caller_data: None,
         });
         let body = self.ews(device_id, auth, &op).await?;
-        match parse_subscribe_response(&body).map_err(|e| failure(200, e.to_string()))? {
+        match parse_subscribe_response(&body).map_err(|e| EwsFailure::of(auth.method(), e.into()))? {
             Ok((id, _watermark)) => Ok(id),
-            Err(e) => Err(failure(200, format!("Subscribe failed: {} {}", e.code, e.message))),
+            Err(e) => Err(EwsFailure::of(
+                auth.method(),
+                EwsCallError::Operation { operation: "Subscribe", code: e.code.to_string(), message: e.message },
+            )),
         }
     }
 }

@@ -8,29 +8,20 @@
 //! how "ENS2 together with SEG V2 can block or unblock a client" (seed 003) shows on the wire.
 //! SEG learns which device an EWS request is for from the [`DEVICE_HEADER`] ENS sends.
 //!
-//! API under `/api/ens` (cloud) or `/MailNotifications/api/ens` (on premises):
-//!
-//! | call | what it does |
-//! | --- | --- |
-//! | `GET …/alive` | 200 while the service runs |
-//! | `POST …/v1/registrations` `{device_id, email, apns_token, apns_environment, auth}` | subscribe to EWS push for the device; 201 `{subscription_id}` or 502 with EWS's answer |
-//! | `DELETE …/v1/registrations/{device_id}` | unregister: forget the device (Exchange's next notification is answered Unsubscribe) |
-//! | `POST …/v1/notify/{device_id}` | Exchange's `SendNotification` |
-//!
-//! `auth` is `{"kind":"basic","username","password"}`, `{"kind":"oauth","token"}` or
-//! `{"kind":"certificate","cert_pem","key_pem"}` (sent as the TLS client certificate) or
-//! `{"kind":"ntlm","username":"EXAMPLE\\alice","password"}`.
-//! Control API: `GET /_mailconform/registrations`, `GET /_mailconform/pushes`,
-//! `GET /_mailconform/requests` (every registration and unregistration call it answered).
+//! Its API (under `/api/ens` in the cloud, `/MailNotifications/api/ens` on premises) and its
+//! control API are listed with their bodies in [`contract`].
 
 mod api;
+pub mod contract;
 mod ews;
 mod notify;
 
-use mailconform_sim::http::json_response;
-use mailconform_sim::{ConnInfo, ControlClient, ControlError, FakeEnv, HandlerFuture, Request, SharedHandler, CONTROL_PREFIX};
+pub use contract::{EnsClient, EnsControl, EnsPush, EnsRequestRecord, MailAuth, PushOutcome};
+
+use contract::{ControlOp, RegistrationSummary, CONTROL_ROUTES};
+use mailconform_sim::contract::{error, reply};
+use mailconform_sim::{ConnInfo, FakeEnv, HandlerFuture, Request, SharedHandler};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
@@ -46,7 +37,7 @@ pub enum Placement {
 }
 
 impl Placement {
-    pub fn api_prefix(self) -> &'static str {
+    pub const fn api_prefix(self) -> &'static str {
         match self {
             Placement::Cloud => "/api/ens",
             Placement::OnPremises => "/MailNotifications/api/ens",
@@ -80,73 +71,16 @@ pub struct EnsConfig {
     pub apns_key_pkcs8: Vec<u8>,
 }
 
-/// How ENS authenticates to EWS for one device: the method Boxer uses for ActiveSync.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum MailAuth {
-    Basic {
-        username: String,
-        password: String,
-    },
-    Oauth {
-        token: String,
-    },
-    Certificate {
-        cert_pem: String,
-        key_pem: String,
-    },
-    /// NTLM with `DOMAIN\user` (a connection-bound handshake; SEG does not carry it).
-    Ntlm {
-        username: String,
-        password: String,
-    },
-}
-
-impl MailAuth {
-    pub fn method(&self) -> &'static str {
-        match self {
-            MailAuth::Basic { .. } => "basic",
-            MailAuth::Oauth { .. } => "oauth",
-            MailAuth::Certificate { .. } => "certificate",
-            MailAuth::Ntlm { .. } => "ntlm",
-        }
-    }
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
+/// A device ENS pushes to, with the subscription it made for it.
+#[derive(Clone, Debug)]
 pub struct EnsRegistration {
     pub device_id: String,
     pub email: String,
     pub apns_token: String,
-    #[serde(default = "production")]
     pub apns_environment: String,
     pub auth: MailAuth,
-    #[serde(default)]
     pub subscription_id: Option<String>,
-    #[serde(default)]
     pub inbox_id: Option<String>,
-}
-
-fn production() -> String {
-    "production".into()
-}
-
-/// One push ENS attempted, or chose not to send.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct EnsPush {
-    pub at_ms: u64,
-    pub device_id: String,
-    pub badge: Option<u32>,
-    /// `sent`, `apns <status>`, or why no push went out (`blocked by the gateway: HTTP 403`).
-    pub outcome: String,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct EnsRequestRecord {
-    pub at_ms: u64,
-    pub call: String,
-    pub device_id: String,
-    pub status: u16,
 }
 
 #[derive(Default)]
@@ -180,24 +114,26 @@ impl Ens {
         format!("https://{}{}/v1/notify/{device_id}", self.config.host, self.config.placement.api_prefix())
     }
 
-    fn control(&self, method: &str, rest: &str) -> mailconform_sim::Response {
+    fn control(&self, op: ControlOp) -> mailconform_sim::Response {
         let s = self.lock();
-        match (method, rest.trim_matches('/')) {
-            ("GET", "registrations") => {
+        match op {
+            ControlOp::Registrations => {
                 // Credentials stay inside ENS; the control API shows only the method.
-                let view: Vec<Value> = s
+                let view: Vec<RegistrationSummary> = s
                     .registrations
                     .values()
-                    .map(|r| json!({"device_id": r.device_id, "email": r.email, "auth": r.auth.method(), "subscription_id": r.subscription_id, "apns_token": r.apns_token}))
+                    .map(|r| RegistrationSummary {
+                        device_id: r.device_id.clone(),
+                        email: r.email.clone(),
+                        auth: r.auth.method().name().into(),
+                        subscription_id: r.subscription_id.clone(),
+                        apns_token: r.apns_token.clone(),
+                    })
                     .collect();
-                json_response(200, &json!(view))
+                reply(200, &view)
             }
-            ("GET", "pushes") => json_response(200, &serde_json::to_value(&s.pushes).unwrap_or_default()),
-            ("GET", "requests") => json_response(200, &serde_json::to_value(&s.requests).unwrap_or_default()),
-            _ => json_response(
-                404,
-                &json!({"error": format!("no control operation {method} {rest}; try GET registrations, pushes or requests")}),
-            ),
+            ControlOp::Pushes => reply(200, &s.pushes),
+            ControlOp::Requests => reply(200, &s.requests),
         }
     }
 }
@@ -206,43 +142,20 @@ impl SharedHandler for Ens {
     fn handle(self: Arc<Self>, req: Request, _conn: ConnInfo) -> HandlerFuture {
         Box::pin(async move {
             let path = req.uri().path().to_string();
-            if let Some(rest) = path.strip_prefix(CONTROL_PREFIX) {
-                return self.control(req.method().as_str(), rest);
+            if CONTROL_ROUTES.covers(&path) {
+                return match CONTROL_ROUTES.find(req.method().as_str(), &path) {
+                    Ok((op, _)) => self.control(op),
+                    Err(answer) => *answer,
+                };
             }
-            if let Some(rest) = path.strip_prefix(self.config.placement.api_prefix()) {
-                return api::handle(&self, &req, rest).await;
+            let api = contract::api_routes(self.config.placement);
+            if api.covers(&path) {
+                return match api.find(req.method().as_str(), &path) {
+                    Ok((op, args)) => api::handle(&self, &req, op, &args).await,
+                    Err(answer) => *answer,
+                };
             }
-            json_response(
-                404,
-                &json!({"error": format!("no such endpoint {path}; the ENS API is under {}", self.config.placement.api_prefix())}),
-            )
+            error(404, format!("no such endpoint {path}; the ENS API is under {}", self.config.placement.api_prefix()))
         })
-    }
-}
-
-/// Typed client of ENS's control API and of its device-facing API, for steps.
-#[derive(Clone)]
-pub struct EnsControl {
-    pub control: ControlClient,
-    /// The host's root; the API sits under the placement's prefix.
-    pub api: ControlClient,
-}
-
-impl EnsControl {
-    pub async fn registrations(&self) -> Result<Vec<Value>, ControlError> {
-        self.control.get_as("/registrations").await
-    }
-
-    pub async fn pushes(&self) -> Result<Vec<EnsPush>, ControlError> {
-        self.control.get_as("/pushes").await
-    }
-
-    pub async fn requests(&self) -> Result<Vec<EnsRequestRecord>, ControlError> {
-        self.control.get_as("/requests").await
-    }
-
-    /// The health check of an ENS in `placement`.
-    pub async fn alive(&self, placement: Placement) -> Result<Value, ControlError> {
-        self.api.get(&format!("{}/alive", placement.api_prefix())).await
     }
 }

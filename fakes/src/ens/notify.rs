@@ -2,7 +2,8 @@
 //! that unregistered), then the inbox is read over EWS — through SEG, which may block the
 //! device — and the unread count pushed to Boxer through APNs.
 
-use super::{Ens, EnsPush};
+use super::{Ens, EnsPush, PushOutcome};
+use crate::role_error::{ErrorKind, Kinded, RoleError};
 use mailconform_apns::{ProviderAuth, ProviderClient};
 use mailconform_ews::{parse_send_notification, write_fault, write_send_notification_result, EventType, Fault, SubscriptionStatus};
 use mailconform_sim::http::response;
@@ -36,28 +37,33 @@ pub(super) async fn handle(ens: &Arc<Ens>, device_id: &str, req: &Request) -> Re
 
 async fn push(ens: &Ens, reg: &super::EnsRegistration) {
     let at_ms = ens.now_ms();
-    let mut record = EnsPush { at_ms, device_id: reg.device_id.clone(), badge: None, outcome: String::new() };
-    match ens.inbox(&reg.device_id, &reg.auth).await {
-        Err(e) if e.status == 403 || e.status == 456 => record.outcome = format!("blocked by the gateway: {e}"),
-        Err(e) => record.outcome = format!("reading the inbox failed: {e}"),
+    let mut badge = None;
+    let outcome = match ens.inbox(&reg.device_id, &reg.auth).await {
+        // SEG answers 403 (or the status it is configured with, 456 among them) for a device
+        // the console blocks.
+        Err(e) if e.status() == 403 || e.status() == 456 => {
+            PushOutcome::Withheld { error: RoleError::new(ErrorKind::Forbidden, format!("blocked by the gateway: {e}")) }
+        }
+        Err(e) => PushOutcome::Withheld { error: RoleError::new(e.kind(), format!("reading the inbox failed: {e}")) },
         Ok(inbox) => {
-            record.badge = Some(inbox.unread_count);
+            badge = Some(inbox.unread_count);
             let auth = ProviderAuth::Token {
                 team_id: ens.config.apns_team_id.clone(),
                 key_id: ens.config.apns_key_id.clone(),
                 pkcs8_der: ens.config.apns_key_pkcs8.clone(),
             };
             let payload = json!({"aps": {"badge": inbox.unread_count, "content-available": 1}});
-            let outcome = match ProviderClient::new(ens.env.http.clone(), ens.env.clock.clone(), &ens.config.apns_base, auth) {
+            let sent = match ProviderClient::new(ens.env.http.clone(), ens.env.clock.clone(), &ens.config.apns_base, auth) {
                 Ok(client) => client.push(&reg.apns_token, &ens.config.app_id, "alert", 10, &payload).await,
                 Err(e) => Err(e),
             };
-            record.outcome = match outcome {
-                Ok(o) if o.status == 200 => "sent".into(),
-                Ok(o) => format!("apns {} {}", o.status, o.reason.unwrap_or_default()),
-                Err(e) => format!("apns unreachable: {e}"),
-            };
+            match sent {
+                Ok(o) if o.status == 200 => PushOutcome::Sent,
+                Ok(o) => PushOutcome::Refused { status: o.status, reason: o.reason },
+                Err(e) => PushOutcome::Failed { error: e.published() },
+            }
         }
-    }
+    };
+    let record = EnsPush { at_ms, device_id: reg.device_id.clone(), badge, outcome };
     ens.lock().pushes.push(record);
 }

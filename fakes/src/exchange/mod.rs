@@ -2,6 +2,7 @@
 //! Exchange's retry behaviour, and a control API to deliver mail and read what was pushed.
 
 pub mod auth;
+pub mod contract;
 mod control;
 mod ews;
 pub mod mailbox;
@@ -9,15 +10,15 @@ pub mod profile;
 mod push;
 pub mod retry;
 
-pub use control::{DeliveryRecordView, EwsAuthView, ExchangeControl};
+pub use contract::{AuthSettings, DeliveryRecord, EwsRequestRecord, ExchangeControl, SubscriptionView};
 pub use mailconform_auth::{AuthMethod, Keytab, OAuthTrust};
 pub use profile::ServerProfile;
-pub use push::{DeliveryRecord, SubscriptionView};
+pub use push::{EndReason, SubscriptionState};
 pub use retry::{RetryMode, RetrySchedule};
 
 use mailbox::{Mailbox, User};
 use mailconform_sim::http::response;
-use mailconform_sim::{ConnInfo, FakeEnv, HandlerFuture, Request, SharedHandler, CONTROL_PREFIX};
+use mailconform_sim::{ConnInfo, FakeEnv, HandlerFuture, Request, SharedHandler};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -106,18 +107,6 @@ pub(crate) struct State {
     pub requests: Vec<EwsRequestRecord>,
 }
 
-/// One EWS request as the server saw it: which host name it came in on, for whom, which operation.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-pub struct EwsRequestRecord {
-    pub at_ms: u64,
-    pub host: String,
-    pub user: String,
-    pub operation: String,
-    /// The authentication method the request used (`basic`, `ntlm`, `negotiate`, ...).
-    #[serde(default)]
-    pub auth: String,
-}
-
 impl Exchange {
     /// Must be called inside the runtime that will serve it: push deliveries run as its tasks.
     pub fn new(env: FakeEnv, config: ExchangeConfig) -> Arc<Self> {
@@ -176,8 +165,8 @@ impl SharedHandler for Exchange {
             if mailconform_activesync::server::EasServer::is_control_path(&path) {
                 return me.eas.control(&req);
             }
-            if let Some(rest) = path.strip_prefix(CONTROL_PREFIX) {
-                return control::handle(&me, req.method().clone(), rest, req.body()).await;
+            if contract::ROUTES.covers(&path) {
+                return control::handle(&me, req.method().clone(), &path, req.body()).await;
             }
             if path.eq_ignore_ascii_case(EWS_PATH) && me.serves_ews_for(&req) {
                 return ews::handle(&me, req, conn).await;

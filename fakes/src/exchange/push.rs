@@ -8,12 +8,13 @@
 //! carrying every event that arrived meanwhile, and ends the subscription when the window
 //! closes without a success.
 
+use super::contract::{DeliveryRecord, SubscriptionView};
 use super::mailbox::{watermark_for, MailboxEvent};
 use super::Exchange;
 use bytes::Bytes;
 use mailconform_ews::{write_send_notification, Event, EventType, Notification, ObjectId, SchemaVersion, SubscriptionStatus};
 use mailconform_sim::RequestOptions;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
@@ -26,12 +27,56 @@ pub(super) const MAX_EVENTS_PER_NOTIFICATION: usize = 50;
 
 pub(super) const SEND_NOTIFICATION_ACTION: &str = "http://schemas.microsoft.com/exchange/services/2006/messages/SendNotification";
 
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+/// Where a subscription stands, as the control API shows it (flattened into
+/// [`SubscriptionView`] with a `state` tag).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case", tag = "state")]
 pub enum SubscriptionState {
     Active,
     Retrying { since_ms: u64 },
-    Ended { at_ms: u64, reason: String },
+    Ended { at_ms: u64, reason: EndReason },
+}
+
+/// Why Exchange ended a push subscription ([MS-OXWSNTIF] 3.1.4.1 and 3.1.4.3). Serialized in
+/// snake_case (`no_successful_delivery`, `unsubscribed`); the words for people are its Display.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EndReason {
+    /// No notification reached the subscriber within StatusFrequency of the first failure.
+    NoSuccessfulDelivery,
+    /// The subscriber answered a notification with Unsubscribe.
+    Unsubscribed,
+}
+
+impl std::fmt::Display for EndReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            EndReason::NoSuccessfulDelivery => "no successful delivery within StatusFrequency: the subscription was ended",
+            EndReason::Unsubscribed => "the subscriber answered Unsubscribe",
+        })
+    }
+}
+
+impl SubscriptionState {
+    pub fn is_ended(&self) -> bool {
+        matches!(self, SubscriptionState::Ended { .. })
+    }
+
+    /// When the subscription ended (virtual ms since the run started), if it has.
+    pub fn ended_at_ms(&self) -> Option<u64> {
+        match self {
+            SubscriptionState::Ended { at_ms, .. } => Some(*at_ms),
+            _ => None,
+        }
+    }
+
+    /// Why the subscription ended, if it has.
+    pub fn end_reason(&self) -> Option<EndReason> {
+        match self {
+            SubscriptionState::Ended { reason, .. } => Some(*reason),
+            _ => None,
+        }
+    }
 }
 
 pub struct Subscription {
@@ -90,19 +135,6 @@ impl Subscription {
     }
 }
 
-/// What the control API shows of a subscription.
-#[derive(Clone, Debug, Serialize)]
-pub struct SubscriptionView {
-    pub id: String,
-    pub mailbox: String,
-    pub url: String,
-    pub status_frequency: u32,
-    pub version: String,
-    pub created_ms: u64,
-    #[serde(flatten)]
-    pub state: SubscriptionState,
-}
-
 impl From<&Subscription> for SubscriptionView {
     fn from(s: &Subscription) -> Self {
         SubscriptionView {
@@ -115,19 +147,6 @@ impl From<&Subscription> for SubscriptionView {
             state: s.state.clone(),
         }
     }
-}
-
-/// One POST to a subscriber, for reports and for steps that check the retry schedule.
-#[derive(Clone, Debug, Serialize)]
-pub struct DeliveryRecord {
-    pub subscription_id: String,
-    /// Virtual milliseconds since the run started.
-    pub at_ms: u64,
-    /// 0 for a first attempt, k for the k-th retry.
-    pub retry: u32,
-    pub events: Vec<String>,
-    /// `ok`, `unsubscribe`, or what went wrong.
-    pub outcome: String,
 }
 
 pub(super) fn spawn(ex: Arc<Exchange>, id: String, wake: Arc<Notify>) {
@@ -165,7 +184,7 @@ async fn run(ex: Arc<Exchange>, id: String, wake: Arc<Notify>) {
                 last_sent = Instant::now();
                 continue;
             }
-            Attempt::Unsubscribe => return end(&ex, &id, "the subscriber answered Unsubscribe"),
+            Attempt::Unsubscribe => return end(&ex, &id, EndReason::Unsubscribed),
             Attempt::Gone => return,
             Attempt::Failed => {}
         }
@@ -179,14 +198,14 @@ async fn run(ex: Arc<Exchange>, id: String, wake: Arc<Notify>) {
                     recovered = true;
                     break;
                 }
-                Attempt::Unsubscribe => return end(&ex, &id, "the subscriber answered Unsubscribe"),
+                Attempt::Unsubscribe => return end(&ex, &id, EndReason::Unsubscribed),
                 Attempt::Gone => return,
                 Attempt::Failed => {}
             }
         }
         if !recovered {
             tokio::time::sleep_until(first_failure + window).await;
-            return end(&ex, &id, &format!("no successful delivery within StatusFrequency ({freq} min); the subscription was ended"));
+            return end(&ex, &id, EndReason::NoSuccessfulDelivery);
         }
         set_state(&ex, &id, SubscriptionState::Active);
         last_sent = Instant::now();
@@ -223,13 +242,13 @@ fn set_state(ex: &Exchange, id: &str, st: SubscriptionState) {
     }
 }
 
-fn end(ex: &Exchange, id: &str, reason: &str) {
+fn end(ex: &Exchange, id: &str, reason: EndReason) {
     let at_ms = ex.now_ms();
     let mut state = ex.state.lock().expect("state poisoned");
     if let Some(s) = state.subscriptions.get_mut(id) {
-        s.state = SubscriptionState::Ended { at_ms, reason: reason.to_string() };
+        s.state = SubscriptionState::Ended { at_ms, reason };
     }
-    tracing::debug!(subscription = id, reason, "push subscription ended");
+    tracing::debug!(subscription = id, %reason, "push subscription ended");
 }
 
 /// Build the next notification: every unacknowledged event (up to the batch limit), or a

@@ -1,134 +1,120 @@
-//! The registration API the device calls (JSON over HTTPS).
-//!
-//! | method and path (under `/api/v1/`) | does |
-//! |---|---|
-//! | `POST registrations` | registers a device; answers its ID and the URL to give Exchange |
-//! | `PUT registrations/{id}/subscription` | records the EWS subscription ID and inbox folder ID |
-//! | `GET registrations/{id}/status` | when Exchange last reached the listener for it |
-//! | `DELETE registrations/{id}` | forgets the device |
-//! | `PUT apps/{app_id}/certificates/{region}` | uploads or renews the app's APNs certificate |
-//! | `GET apps` | the uploaded certificates (without keys) |
+//! The registration API the device calls (JSON over HTTPS); routes and bodies in
+//! [`super::contract`].
 
+use super::contract::{self, ApiOp as Op, CertificateInfo, CertificateUploaded, Registered, RegistrationStatus};
+use super::error::ApiRefusal;
 use super::region::Region;
 use super::store::{AppCertificate, Registration};
 use super::{Listener, NOTIFY_PATH};
-use mailconform_sim::http::{json_response, response};
+use mailconform_sim::contract::{no_content, parse, reply};
 use mailconform_sim::Response;
-use serde_json::{json, Value};
 use std::sync::Arc;
-
-fn bad(msg: impl Into<String>) -> Response {
-    json_response(400, &json!({"error": msg.into()}))
-}
 
 fn is_sha256_hex(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-pub(super) async fn handle(l: &Arc<Listener>, method: http::Method, path: &str, body: &[u8]) -> Response {
-    let body: Value = match mailconform_sim::http::json_body(body) {
-        Ok(v) => v,
-        Err(answer) => return *answer,
-    };
-    let parts = mailconform_sim::http::segments(path);
-    match (method.as_str(), parts.as_slice()) {
-        ("POST", ["registrations"]) => register(l, &body),
-        ("PUT", ["registrations", id, "subscription"]) => {
-            let (Some(sub), Some(folder)) = (body["subscription_id"].as_str(), body["inbox_folder_id"].as_str()) else {
-                return bad("send {\"subscription_id\": ..., \"inbox_folder_id\": ...}");
+/// Answers a request whose route [`contract::API_ROUTES`] found.
+pub(super) async fn handle(l: &Arc<Listener>, op: Op, args: &mailconform_sim::contract::Args, body: &[u8]) -> Response {
+    let id = args.get("id");
+    match op {
+        Op::Register => match parse::<contract::NewRegistration>(body) {
+            Ok(r) => register(l, r),
+            Err(answer) => *answer,
+        },
+        Op::HandOver => {
+            let handover: contract::SubscriptionHandover = match parse(body) {
+                Ok(h) => h,
+                Err(answer) => return *answer,
             };
             let now = l.now_ms();
             let mut store = l.store.lock().expect("store poisoned");
-            match store.registrations.get_mut(*id) {
+            match store.registrations.get_mut(id) {
                 Some(r) => {
-                    if let Some(old) = r.subscription_id.take().filter(|old| old != sub) {
+                    if let Some(old) = r.subscription_id.take().filter(|old| *old != handover.subscription_id) {
                         r.retired_subscription_ids.push(old);
                         let excess = r.retired_subscription_ids.len().saturating_sub(super::store::RETIRED_KEPT);
                         r.retired_subscription_ids.drain(..excess);
                     }
-                    r.subscription_id = Some(sub.to_string());
-                    r.inbox_folder_id = Some(folder.to_string());
+                    r.subscription_id = Some(handover.subscription_id);
+                    r.inbox_folder_id = Some(handover.inbox_folder_id);
                     r.subscription_updated_ms = Some(now);
-                    response(204, "text/plain", "")
+                    no_content()
                 }
                 None => not_registered(id),
             }
         }
-        ("GET", ["registrations", id, "status"]) => {
+        Op::Status => {
             let store = l.store.lock().expect("store poisoned");
-            match store.registrations.get(*id) {
-                Some(r) => json_response(
+            match store.registrations.get(id) {
+                Some(r) => reply(
                     200,
-                    &json!({
-                        "registration_id": r.registration_id,
-                        "subscription_id": r.subscription_id,
-                        "subscription_updated_ms": r.subscription_updated_ms,
-                        "last_heard_from_exchange_ms": r.last_heard_from_exchange_ms,
-                        "now_ms": l.now_ms(),
-                    }),
+                    &RegistrationStatus {
+                        registration_id: r.registration_id.clone(),
+                        subscription_id: r.subscription_id.clone(),
+                        subscription_updated_ms: r.subscription_updated_ms,
+                        last_heard_from_exchange_ms: r.last_heard_from_exchange_ms,
+                        now_ms: l.now_ms(),
+                    },
                 ),
                 None => not_registered(id),
             }
         }
-        ("DELETE", ["registrations", id]) => {
+        Op::Forget => {
             let mut store = l.store.lock().expect("store poisoned");
-            match store.registrations.remove(*id) {
-                Some(_) => response(204, "text/plain", ""),
+            match store.registrations.remove(id) {
+                Some(_) => no_content(),
                 None => not_registered(id),
             }
         }
-        ("PUT", ["apps", app_id, "certificates", region]) => upload(l, app_id, region, &body),
-        ("GET", ["apps"]) => {
+        Op::UploadCertificate => match parse::<contract::CertificateUpload>(body) {
+            Ok(upload) => self::upload(l, args.get("app_id"), args.get("region"), upload),
+            Err(answer) => *answer,
+        },
+        Op::Apps => {
             let store = l.store.lock().expect("store poisoned");
-            json_response(200, &serde_json::to_value(store.certificates.values().collect::<Vec<_>>()).unwrap_or_default())
+            reply(200, &store.certificates.values().map(CertificateInfo::from).collect::<Vec<_>>())
         }
-        _ => json_response(404, &json!({"error": format!("no API operation {method} /api/v1/{path}")})),
     }
 }
 
 fn not_registered(id: &str) -> Response {
-    json_response(404, &json!({"error": format!("no registration {id}; register the device again")}))
+    ApiRefusal::NotRegistered { id: id.to_string() }.response()
 }
 
 fn cert_key(app_id: &str, region: Region) -> String {
     format!("{app_id}@{}", region.code())
 }
 
-fn register(l: &Arc<Listener>, b: &Value) -> Response {
-    let field = |k: &str| b[k].as_str().map(str::to_string);
-    let (Some(token), Some(app_id), Some(region), Some(as_hash), Some(mail_hash)) =
-        (field("device_token"), field("app_id"), field("region"), field("activesync_device_id_sha256"), field("email_sha256"))
-    else {
-        return bad("send device_token, app_id, region, activesync_device_id_sha256, email_sha256 and ios_version");
-    };
+fn register(l: &Arc<Listener>, r: contract::NewRegistration) -> Response {
+    let contract::NewRegistration {
+        device_token: token,
+        app_id,
+        region,
+        environment,
+        activesync_device_id_sha256,
+        email_sha256,
+        ios_version,
+    } = r;
     if token.is_empty() || !token.bytes().all(|c| c.is_ascii_hexdigit()) {
-        return bad("device_token must be the hex device token APNs issued");
+        return ApiRefusal::BadDeviceToken.response();
     }
-    if !is_sha256_hex(&as_hash) || !is_sha256_hex(&mail_hash) {
-        return bad(
-            "activesync_device_id_sha256 and email_sha256 must be SHA-256 hex digests; the listener never takes the values themselves",
-        );
+    if !is_sha256_hex(&activesync_device_id_sha256) || !is_sha256_hex(&email_sha256) {
+        return ApiRefusal::NotHashed.response();
     }
     let Some(region) = Region::parse(&region) else {
-        return bad(format!("unknown region {region}; use us-east-1, eu-west-1 or ap-southeast-1"));
+        return ApiRefusal::UnknownRegion { region }.response();
     };
     if region != l.config.region {
-        return json_response(
-            421,
-            &json!({"error": format!("this is the {} listener; register with {}", l.config.region.code(), region.host("example.test"))}),
-        );
+        return ApiRefusal::WrongRegion { here: l.config.region.code(), there: region.host("example.test") }.response();
     }
     if app_id.contains('*') {
-        return bad("a wildcard App ID cannot receive APNs pushes; wrap Secure Mail with a unique App ID");
+        return ApiRefusal::WildcardAppId.response();
     }
-    let environment = field("environment").unwrap_or_else(|| "production".into());
     let now = l.now_ms();
     let mut store = l.store.lock().expect("store poisoned");
     if !store.certificates.contains_key(&cert_key(&app_id, region)) {
-        return json_response(
-            412,
-            &json!({"error": format!("no APNs certificate is uploaded for App ID {app_id} in region {}", region.code())}),
-        );
+        return ApiRefusal::NoCertificate { app_id, region: region.code() }.response();
     }
     let existing = store.registrations.values().find(|r| r.device_token == token && r.app_id == app_id).map(|r| r.registration_id.clone());
     let id = existing.unwrap_or_else(|| l.env.rng.hex(16));
@@ -141,9 +127,9 @@ fn register(l: &Arc<Listener>, b: &Value) -> Response {
             app_id,
             region,
             environment,
-            activesync_device_id_sha256: as_hash.to_ascii_lowercase(),
-            email_sha256: mail_hash.to_ascii_lowercase(),
-            ios_version: field("ios_version").unwrap_or_default(),
+            activesync_device_id_sha256: activesync_device_id_sha256.to_ascii_lowercase(),
+            email_sha256: email_sha256.to_ascii_lowercase(),
+            ios_version,
             subscription_id: previous.as_ref().and_then(|p| p.subscription_id.clone()),
             inbox_folder_id: previous.as_ref().and_then(|p| p.inbox_folder_id.clone()),
             registered_ms: now,
@@ -154,24 +140,21 @@ fn register(l: &Arc<Listener>, b: &Value) -> Response {
             retired_subscription_ids: previous.map(|p| p.retired_subscription_ids).unwrap_or_default(),
         },
     );
-    json_response(201, &json!({"registration_id": id, "notify_url": format!("https://{}{NOTIFY_PATH}{id}", l.config.host)}))
+    reply(201, &Registered { registration_id: id.clone(), notify_url: format!("https://{}{NOTIFY_PATH}{id}", l.config.host) })
 }
 
-fn upload(l: &Arc<Listener>, app_id: &str, region: &str, b: &Value) -> Response {
+fn upload(l: &Arc<Listener>, app_id: &str, region: &str, upload: contract::CertificateUpload) -> Response {
     if app_id.contains('*') {
-        return bad("a wildcard App ID cannot have an APNs certificate; APNs needs a unique App ID");
+        return ApiRefusal::WildcardAppId.response();
     }
     let Some(region) = Region::parse(region) else {
-        return bad(format!("unknown region {region}"));
+        return ApiRefusal::UnknownRegion { region: region.to_string() }.response();
     };
     if region != l.config.region {
-        return json_response(421, &json!({"error": format!("this is the {} listener", l.config.region.code())}));
+        return ApiRefusal::WrongRegion { here: l.config.region.code(), there: region.host("example.test") }.response();
     }
-    let (Some(cert), Some(key)) = (b["cert_pem"].as_str(), b["key_pem"].as_str()) else {
-        return bad("send {\"cert_pem\": ..., \"key_pem\": ...}");
-    };
-    if let Err(e) = mailconform_sim::pki::Credential::from_pem(cert, key) {
-        return bad(format!("the certificate does not load: {e}"));
+    if let Err(e) = mailconform_sim::pki::Credential::from_pem(&upload.cert_pem, &upload.key_pem) {
+        return ApiRefusal::BadCertificate(e).response();
     }
     let now = l.now_ms();
     let mut store = l.store.lock().expect("store poisoned");
@@ -183,15 +166,15 @@ fn upload(l: &Arc<Listener>, app_id: &str, region: &str, b: &Value) -> Response 
         AppCertificate {
             app_id: app_id.to_string(),
             region,
-            environment: b["environment"].as_str().unwrap_or("production").to_string(),
+            environment: upload.environment,
             uploaded_ms: now,
             generation,
-            cert_pem: cert.to_string(),
-            key_pem: key.to_string(),
+            cert_pem: upload.cert_pem,
+            key_pem: upload.key_pem,
             parsed: Default::default(),
         },
     );
-    json_response(status, &json!({"app_id": app_id, "region": region.code(), "generation": generation}))
+    reply(status, &CertificateUploaded { app_id: app_id.to_string(), region, generation })
 }
 
 pub(crate) fn certificate_for(l: &Listener, app_id: &str) -> Option<AppCertificate> {

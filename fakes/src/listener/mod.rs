@@ -7,17 +7,20 @@
 //! where a hash belongs, so no address can reach its store by mistake.
 
 mod api;
+pub mod contract;
 mod control;
+pub mod error;
 mod notify;
 pub mod region;
 mod store;
 
-pub use control::ListenerControl;
+pub use contract::{ListenerControl, RegistrationClient};
 pub use region::Region;
 pub use store::{PushRecord, Registration};
 
-use mailconform_sim::http::json_response;
-use mailconform_sim::{ConnInfo, FakeEnv, HandlerFuture, Request, SharedHandler, CONTROL_PREFIX};
+use contract::{API_ROUTES, CONTROL_ROUTES};
+use mailconform_sim::contract::error;
+use mailconform_sim::{ConnInfo, FakeEnv, HandlerFuture, Request, SharedHandler};
 use std::sync::{Arc, Mutex};
 
 #[derive(Clone, Debug)]
@@ -47,23 +50,29 @@ impl Listener {
 
 /// The path Exchange POSTs `SendNotification` to; the registration ID follows it.
 pub const NOTIFY_PATH: &str = "/ews/notify/";
-pub const API_PREFIX: &str = "/api/v1/";
+pub use contract::API_PREFIX;
 
 impl SharedHandler for Listener {
     fn handle(self: Arc<Self>, req: Request, _conn: ConnInfo) -> HandlerFuture {
         let me = self;
         Box::pin(async move {
             let path = req.uri().path().to_string();
-            if let Some(rest) = path.strip_prefix(CONTROL_PREFIX) {
-                return control::handle(&me, req.method(), rest);
-            }
             if let Some(id) = path.strip_prefix(NOTIFY_PATH) {
                 return notify::handle(&me, id, &req).await;
             }
-            if let Some(rest) = path.strip_prefix(API_PREFIX) {
-                return api::handle(&me, req.method().clone(), rest, req.body()).await;
+            if CONTROL_ROUTES.covers(&path) {
+                return match CONTROL_ROUTES.find(req.method().as_str(), &path) {
+                    Ok((op, _)) => control::handle(&me, op),
+                    Err(answer) => *answer,
+                };
             }
-            json_response(404, &serde_json::json!({"error": format!("no such endpoint {path}")}))
+            if API_ROUTES.covers(&path) {
+                return match API_ROUTES.find(req.method().as_str(), &path) {
+                    Ok((op, args)) => api::handle(&me, op, &args, req.body()).await,
+                    Err(answer) => *answer,
+                };
+            }
+            error(404, format!("no such endpoint {path}"))
         })
     }
 }

@@ -3,6 +3,7 @@
 
 use super::store::PushRecord;
 use super::Listener;
+use crate::role_error::{ErrorKind, Kinded, RoleError};
 use mailconform_apns::{ProviderAuth, ProviderClient};
 use mailconform_ews::{
     parse_send_notification, write_fault, write_send_notification_result, EventType, Fault, ObjectId, SubscriptionStatus,
@@ -109,14 +110,14 @@ async fn send(l: &Listener, id: &str, push: Push) {
         error: None,
     };
     let Some(cert) = super::api::certificate_for(l, &reg.app_id) else {
-        record.error = Some(format!("no APNs certificate for {}", reg.app_id));
+        record.error = Some(RoleError::new(ErrorKind::NotConfigured, format!("no APNs certificate for {}", reg.app_id)));
         l.store.lock().expect("store poisoned").pushes.push(record);
         return;
     };
     let credential = match cert.credential() {
         Ok(c) => c,
         Err(e) => {
-            record.error = Some(e.to_string());
+            record.error = Some(RoleError::new(ErrorKind::NotConfigured, format!("the APNs certificate does not load: {e}")));
             l.store.lock().expect("store poisoned").pushes.push(record);
             return;
         }
@@ -142,7 +143,7 @@ async fn send(l: &Listener, id: &str, push: Push) {
                 store.registrations.remove(id);
             }
         }
-        Err(e) => record.error = Some(e.to_string()),
+        Err(e) => record.error = Some(e.published()),
     }
     store.pushes.push(record);
 }

@@ -1,12 +1,13 @@
-//! Everything the listener keeps. Serialized whole by the control API's `state`, so a scenario
-//! can search it for personal data.
+//! Everything the listener keeps. Shown whole by the control API's `state` (certificates
+//! without their PEMs), so a scenario can search it for personal data.
 
 use super::region::Region;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-#[derive(Clone, Debug, Serialize)]
+/// One device's registration, as stored and as the control API shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Registration {
     pub registration_id: String,
     pub device_token: String,
@@ -34,7 +35,9 @@ pub struct Registration {
 /// Replaced subscriptions remembered per registration.
 pub(super) const RETIRED_KEPT: usize = 16;
 
-#[derive(Clone, Debug, Serialize)]
+/// An uploaded certificate with its key; the API shows it as a
+/// [`CertificateInfo`](super::contract::CertificateInfo), never with the PEMs.
+#[derive(Clone, Debug)]
 pub(crate) struct AppCertificate {
     pub app_id: String,
     pub region: Region,
@@ -42,25 +45,32 @@ pub(crate) struct AppCertificate {
     pub uploaded_ms: u64,
     /// Bumped on every update, so the APNs connection made with the old certificate is not reused.
     pub generation: u64,
-    #[serde(skip)]
     pub cert_pem: String,
-    #[serde(skip)]
     pub key_pem: String,
     /// The parsed certificate and key, made once per upload rather than once per push.
-    #[serde(skip)]
-    pub parsed: Arc<std::sync::OnceLock<Result<mailconform_sim::pki::Credential, String>>>,
+    pub parsed: Arc<std::sync::OnceLock<Result<mailconform_sim::pki::Credential, Arc<mailconform_sim::SimError>>>>,
+}
+
+impl From<&AppCertificate> for super::contract::CertificateInfo {
+    fn from(c: &AppCertificate) -> Self {
+        super::contract::CertificateInfo {
+            app_id: c.app_id.clone(),
+            region: c.region,
+            environment: c.environment.clone(),
+            uploaded_ms: c.uploaded_ms,
+            generation: c.generation,
+        }
+    }
 }
 
 impl AppCertificate {
-    pub(crate) fn credential(&self) -> Result<mailconform_sim::pki::Credential, String> {
-        self.parsed
-            .get_or_init(|| mailconform_sim::pki::Credential::from_pem(&self.cert_pem, &self.key_pem).map_err(|e| e.to_string()))
-            .clone()
+    pub(crate) fn credential(&self) -> Result<mailconform_sim::pki::Credential, Arc<mailconform_sim::SimError>> {
+        self.parsed.get_or_init(|| mailconform_sim::pki::Credential::from_pem(&self.cert_pem, &self.key_pem).map_err(Arc::new)).clone()
     }
 }
 
 /// One attempt to push through APNs.
-#[derive(Clone, Debug, Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PushRecord {
     pub at_ms: u64,
     pub registration_id: String,
@@ -68,14 +78,14 @@ pub struct PushRecord {
     pub badge: Option<u32>,
     pub status: Option<u16>,
     pub reason: Option<String>,
-    pub error: Option<String>,
+    /// Why no APNs answer came (no certificate, APNs unreachable, the certificate refused).
+    pub error: Option<crate::role_error::RoleError>,
 }
 
-#[derive(Default, Serialize)]
+#[derive(Default)]
 pub(crate) struct Store {
     pub registrations: BTreeMap<String, Registration>,
     pub certificates: BTreeMap<String, AppCertificate>,
     pub pushes: Vec<PushRecord>,
-    #[serde(skip)]
     pub push_order: BTreeMap<String, Arc<tokio::sync::Mutex<()>>>,
 }

@@ -4,9 +4,11 @@
 //! sync notes and tasks through Secure Mail's own ActiveSync account.
 
 use super::eas::{endpoint_of, Platform};
+use super::error::SecureMailError;
 use super::SecureMail;
+use crate::role_error::{Kinded, RoleError};
 use mailconform_activesync::store::FolderType;
-use mailconform_activesync::{EasClient, ProtocolVersion};
+use mailconform_activesync::{Command, EasClient, EasError, ProtocolVersion};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -34,6 +36,14 @@ impl Companion {
         }
     }
 
+    /// The name the device's control API takes (`secure notes`, `secure tasks`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Companion::SecureNotes => "secure notes",
+            Companion::SecureTasks => "secure tasks",
+        }
+    }
+
     fn folder(self) -> FolderType {
         match self {
             Companion::SecureNotes => FolderType::Notes,
@@ -48,7 +58,7 @@ impl Companion {
 pub struct CompanionView {
     pub account: String,
     pub items: Vec<String>,
-    pub error: Option<String>,
+    pub error: Option<RoleError>,
 }
 
 impl SecureMail {
@@ -61,12 +71,12 @@ impl SecureMail {
 
     /// The account a companion app syncs with: its own on iOS (from its policies), Secure
     /// Mail's on Android.
-    fn companion_client(&self, app: Companion) -> Result<(Arc<EasClient>, String), String> {
+    fn companion_client(&self, app: Companion) -> Result<(Arc<EasClient>, String), SecureMailError> {
         if self.config.platform == Platform::Android {
-            let c = self.eas.lock().expect("eas poisoned").clone().ok_or("Secure Mail's ActiveSync account is not set up yet")?;
+            let c = self.eas.lock().expect("eas poisoned").clone().ok_or(SecureMailError::AccountNotSetUp)?;
             return Ok((c, "Secure Mail's account".into()));
         }
-        let policy = self.companion_policy(app).ok_or_else(|| format!("{app:?} has no Exchange Server policy on iOS"))?.clone();
+        let policy = self.companion_policy(app).ok_or(SecureMailError::NoCompanionPolicy { app })?.clone();
         let mut slots = self.companions.lock().expect("companions poisoned");
         if let Some(c) = slots.get(&app) {
             return Ok((c.clone(), endpoint_of(&policy.exchange_server)));
@@ -91,20 +101,23 @@ impl SecureMail {
     }
 
     /// The companion app syncs its folder (connecting first when it has its own account).
-    pub async fn companion_sync(&self, app: Companion) -> Result<(), String> {
+    pub async fn companion_sync(&self, app: Companion) -> Result<(), SecureMailError> {
         let result = async {
             let (c, account) = self.companion_client(app)?;
             if c.folders().is_empty() {
                 if self.config.platform != Platform::Android {
-                    c.options().await.map_err(|e| e.to_string())?;
-                    c.provision().await.map_err(|e| e.to_string())?;
+                    c.options().await?;
+                    c.provision().await?;
                 }
-                c.folder_sync().await.map_err(|e| e.to_string())?;
+                c.folder_sync().await?;
             }
-            let id = c.folder_id(app.folder()).ok_or_else(|| format!("the server has no {:?} folder", app.folder()))?;
-            c.sync(&id).await.map_err(|e| e.to_string())?;
+            let id = c.folder_id(app.folder()).ok_or_else(|| EasError::Protocol {
+                command: Command::FolderSync,
+                reason: format!("the server has no {:?} folder", app.folder()),
+            })?;
+            c.sync(&id).await?;
             let items = c.items(&id).iter().filter_map(|i| i.subject().map(str::to_string)).collect();
-            Ok::<_, String>((account, items))
+            Ok::<_, SecureMailError>((account, items))
         }
         .await;
         let mut s = self.state.lock().expect("state poisoned");
@@ -117,7 +130,7 @@ impl SecureMail {
                 Ok(())
             }
             Err(e) => {
-                view.error = Some(e.clone());
+                view.error = Some(e.published());
                 Err(e)
             }
         }

@@ -1,7 +1,9 @@
 //! Secure Mail as an ActiveSync client: mail, calendar and contacts travel over EAS to Exchange
 //! or Notes Traveler, configured by the MDX "Secure Mail Exchange Server" policy.
 
+use super::error::SecureMailError;
 use super::SecureMail;
+use crate::role_error::{Kinded, RoleError};
 use mailconform_activesync::client::{MeetingAnswer, PingOutcome, ProvisionOutcome};
 use mailconform_activesync::store::FolderType;
 use mailconform_activesync::{EasClient, EasError, ProtocolVersion};
@@ -57,10 +59,10 @@ pub fn endpoint_of(policy: &str) -> String {
 pub struct EasView {
     pub endpoint: String,
     pub synced: bool,
-    pub error: Option<String>,
+    pub error: Option<RoleError>,
     pub version: Option<String>,
     /// The EAS device policy the server sent, if any.
-    pub policy: Option<serde_json::Value>,
+    pub policy: Option<mailconform_activesync::DevicePolicy>,
     /// Settings of that policy the device acknowledged as not applied (Policy Status 2).
     pub policy_not_applied: Vec<String>,
     pub wiped: bool,
@@ -105,28 +107,26 @@ impl SecureMail {
         c
     }
 
-    fn eas_fail(&self, e: EasError) -> String {
-        let msg = e.to_string();
+    /// Records the failure on the account: not synced, the error published.
+    fn eas_fail(&self, e: impl Into<SecureMailError>) -> SecureMailError {
+        let e = e.into();
         let mut s = self.state.lock().expect("state poisoned");
         s.eas.synced = false;
-        s.eas.wiped |= matches!(e, EasError::Wiped);
-        s.eas.error = Some(msg.clone());
+        s.eas.wiped |= matches!(e, SecureMailError::Eas(EasError::Wiped));
+        s.eas.error = Some(e.published());
         drop(s);
-        self.log(format!("ActiveSync: {msg}"));
-        msg
+        self.log(format!("ActiveSync: {e}"));
+        e
     }
 
     /// OPTIONS → Provision (both phases, honouring whatever policy the server sends) →
     /// FolderSync → Sync of Inbox, Calendar and Contacts.
-    pub async fn eas_connect(&self) -> Result<(), String> {
+    pub async fn eas_connect(&self) -> Result<(), SecureMailError> {
         let probe = self.eas_client();
         let options = probe.options().await.map_err(|e| self.eas_fail(e))?;
         // The newest version both sides speak, as OPTIONS is there to tell.
         let Some(version) = ProtocolVersion::highest_common(SPOKEN, &options.protocol_versions()) else {
-            return Err(self.eas_fail(EasError::Protocol {
-                command: mailconform_activesync::Command::Provision,
-                reason: format!("no common ActiveSync version (server offers {:?})", options.versions),
-            }));
+            return Err(self.eas_fail(SecureMailError::NoCommonEasVersion { offered: options.versions.clone() }));
         };
         let c = if probe.version() == version {
             probe
@@ -137,7 +137,7 @@ impl SecureMail {
         };
         match c.provision().await.map_err(|e| self.eas_fail(e))? {
             ProvisionOutcome::Provisioned { policy, .. } => {
-                self.state.lock().expect("state poisoned").eas.policy = Some(serde_json::to_value(policy).unwrap_or_default());
+                self.state.lock().expect("state poisoned").eas.policy = Some(policy);
             }
             ProvisionOutcome::NoPolicy => self.state.lock().expect("state poisoned").eas.policy = None,
             ProvisionOutcome::Wiped => return Err(self.eas_fail(EasError::Wiped)),
@@ -147,7 +147,7 @@ impl SecureMail {
     }
 
     /// FolderSync, then Sync of the three collections the app shows.
-    pub async fn eas_sync(&self) -> Result<(), String> {
+    pub async fn eas_sync(&self) -> Result<(), SecureMailError> {
         let c = self.eas_client();
         c.folder_sync().await.map_err(|e| self.eas_fail(e))?;
         for t in [FolderType::Inbox, FolderType::Calendar, FolderType::Contacts] {
@@ -164,7 +164,7 @@ impl SecureMail {
     }
 
     /// One Ping on the three folders; a change is synced at once.
-    pub async fn eas_ping(&self) -> Result<(), String> {
+    pub async fn eas_ping(&self) -> Result<(), SecureMailError> {
         let c = self.eas_client();
         let ids: Vec<(String, &str)> =
             [(FolderType::Inbox, "Email"), (FolderType::Calendar, "Calendar"), (FolderType::Contacts, "Contacts")]
@@ -189,11 +189,14 @@ impl SecureMail {
     }
 
     /// Delete the Inbox item with this subject, as the user does with a swipe.
-    pub async fn eas_delete(&self, subject: &str) -> Result<(), String> {
+    pub async fn eas_delete(&self, subject: &str) -> Result<(), SecureMailError> {
         let c = self.eas_client();
-        let inbox = c.folder_id(FolderType::Inbox).ok_or_else(|| "no Inbox synced yet".to_string())?;
-        let item =
-            c.items(&inbox).into_iter().find(|i| i.subject() == Some(subject)).ok_or_else(|| format!("no {subject:?} in the Inbox"))?;
+        let inbox = c.folder_id(FolderType::Inbox).ok_or(SecureMailError::NotSynced)?;
+        let item = c
+            .items(&inbox)
+            .into_iter()
+            .find(|i| i.subject() == Some(subject))
+            .ok_or_else(|| SecureMailError::NoSuchMessage { subject: subject.to_string() })?;
         c.delete(&inbox, &item.server_id).await.map_err(|e| self.eas_fail(e))?;
         self.refresh_eas_view(&c);
         Ok(())
@@ -201,17 +204,20 @@ impl SecureMail {
 
     /// Answer the meeting request with this subject (accept, tentative or decline), as the
     /// user does from the Inbox; the calendar is synced afterwards.
-    pub async fn eas_meeting_response(&self, subject: &str, answer: MeetingAnswer) -> Result<(), String> {
+    pub async fn eas_meeting_response(&self, subject: &str, answer: MeetingAnswer) -> Result<(), SecureMailError> {
         let c = self.eas_client();
-        let inbox = c.folder_id(FolderType::Inbox).ok_or_else(|| "no Inbox synced yet".to_string())?;
-        let item =
-            c.items(&inbox).into_iter().find(|i| i.subject() == Some(subject)).ok_or_else(|| format!("no {subject:?} in the Inbox"))?;
+        let inbox = c.folder_id(FolderType::Inbox).ok_or(SecureMailError::NotSynced)?;
+        let item = c
+            .items(&inbox)
+            .into_iter()
+            .find(|i| i.subject() == Some(subject))
+            .ok_or_else(|| SecureMailError::NoSuchMessage { subject: subject.to_string() })?;
         c.meeting_response(&inbox, &item.server_id, answer).await.map_err(|e| self.eas_fail(e))?;
         self.eas_sync().await
     }
 
     /// Send a plain-text message (RFC 5322) through ActiveSync SendMail.
-    pub async fn eas_send(&self, to: &str, subject: &str, body: &str) -> Result<(), String> {
+    pub async fn eas_send(&self, to: &str, subject: &str, body: &str) -> Result<(), SecureMailError> {
         let c = self.eas_client();
         let mime = format!(
             "From: {}\r\nTo: {to}\r\nSubject: {subject}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n",
@@ -238,7 +244,7 @@ impl SecureMail {
         s.eas.error = None;
         s.eas.wiped = c.is_wiped();
         // A policy refresh (Status 143) during the sync may have brought a new policy.
-        s.eas.policy = c.policy().map(|p| serde_json::to_value(p).unwrap_or_default());
+        s.eas.policy = c.policy();
         s.eas.policy_not_applied = c.policies_not_applied();
     }
 }

@@ -2,7 +2,7 @@
 //! mail itself travels over ActiveSync (FAQ Configuration Q7).
 
 use super::SecureMail;
-use crate::ews_answer::{EwsRefusal, VERSION_REFUSED};
+use crate::ews_answer::{EwsCallError, EwsRefusal};
 use base64::Engine;
 use bytes::Bytes;
 use mailconform_ews::{
@@ -13,65 +13,53 @@ use mailconform_sim::RequestOptions;
 use std::time::Duration;
 
 impl SecureMail {
-    async fn ews_call(&self, version: SchemaVersion, op: &Operation) -> Result<Bytes, String> {
+    async fn ews_call(&self, version: SchemaVersion, op: &Operation) -> Result<Bytes, EwsCallError> {
         let url = format!("https://{}/EWS/Exchange.asmx", self.config.ews_host());
         let auth = base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", self.config.login, self.config.password));
         let req = http::Request::post(&url)
             .header(http::header::CONTENT_TYPE, "text/xml; charset=utf-8")
             .header(http::header::AUTHORIZATION, format!("Basic {auth}"))
             .header(http::header::USER_AGENT, "SecureMail/iOS")
-            .body(Bytes::from(write_request(version, op)))
-            .map_err(|e| e.to_string())?;
-        let resp = self
-            .env
-            .http
-            .send(req, &RequestOptions { timeout: Duration::from_secs(60), ..Default::default() })
-            .await
-            .map_err(|e| e.to_string())?;
-        crate::ews_answer::read(resp).map_err(|refusal| match refusal {
-            EwsRefusal::Unauthorized { .. } => "EWS refused the credentials (401)".into(),
-            EwsRefusal::VersionRefused => VERSION_REFUSED.into(),
-            EwsRefusal::Fault { code, message } => format!("EWS fault {code}: {message}"),
-            EwsRefusal::FaultlessError => "EWS answered 500 without a SOAP fault".into(),
-            EwsRefusal::Status { status, .. } => format!("EWS answered HTTP {status}"),
-        })
+            .body(Bytes::from(write_request(version, op)))?;
+        let resp = self.env.http.send(req, &RequestOptions { timeout: Duration::from_secs(60), ..Default::default() }).await?;
+        Ok(crate::ews_answer::read(resp)?)
     }
 
     /// Find the newest schema version the server takes, the way EWS clients probe.
-    async fn ews_with_version(&self, op: &Operation) -> Result<(SchemaVersion, Bytes), String> {
+    async fn ews_with_version(&self, op: &Operation) -> Result<(SchemaVersion, Bytes), EwsCallError> {
         let known = self.state.lock().expect("state poisoned").ews_version.clone().and_then(|v| SchemaVersion::parse(&v));
         let candidates: Vec<SchemaVersion> = match known {
             Some(v) => vec![v],
             None => self.config.ews_versions.clone(),
         };
-        let mut last = String::from("no EWS schema version configured");
+        let mut tried = Vec::new();
         for v in candidates {
             match self.ews_call(v, op).await {
                 Ok(b) => {
                     self.state.lock().expect("state poisoned").ews_version = Some(v.as_str().to_string());
                     return Ok((v, b));
                 }
-                Err(e) if e == VERSION_REFUSED => last = format!("{} refused", v.as_str()),
+                Err(EwsCallError::Refused(EwsRefusal::VersionRefused)) => tried.push(v),
                 Err(e) => return Err(e),
             }
         }
-        Err(format!("Exchange accepted none of the EWS schema versions the app speaks ({last})"))
+        Err(EwsCallError::NoSchemaVersion { tried })
     }
 
-    pub(crate) async fn get_inbox(&self) -> Result<FolderInfo, String> {
+    pub(crate) async fn get_inbox(&self) -> Result<FolderInfo, EwsCallError> {
         let op = Operation::GetFolder {
             folder_ids: vec![FolderRef::Distinguished { id: "inbox".into(), mailbox: None }],
             base_shape: Some("AllProperties".into()),
         };
         let (_, body) = self.ews_with_version(&op).await?;
-        match parse_get_folder_response(&body).map_err(|e| e.to_string())?.into_iter().next() {
+        match parse_get_folder_response(&body)?.into_iter().next() {
             Some(Ok(f)) => Ok(f),
-            Some(Err(e)) => Err(format!("GetFolder inbox failed: {} {}", e.code, e.message)),
-            None => Err("GetFolder answered no folder".into()),
+            Some(Err(e)) => Err(EwsCallError::Operation { operation: "GetFolder", code: e.code.to_string(), message: e.message }),
+            None => Err(EwsCallError::NoFolder),
         }
     }
 
-    pub(crate) async fn subscribe(&self, inbox_id: &str, url: &str) -> Result<String, String> {
+    pub(crate) async fn subscribe(&self, inbox_id: &str, url: &str) -> Result<String, EwsCallError> {
         let op = Operation::Subscribe(PushSubscriptionRequest {
             subscribe_to_all_folders: false,
             folder_ids: vec![FolderRef::Id { id: inbox_id.to_string(), change_key: None }],
@@ -82,9 +70,9 @@ impl SecureMail {
             caller_data: None,
         });
         let (_, body) = self.ews_with_version(&op).await?;
-        match parse_subscribe_response(&body).map_err(|e| e.to_string())? {
+        match parse_subscribe_response(&body)? {
             Ok((id, _watermark)) => Ok(id),
-            Err(e) => Err(format!("Subscribe failed: {} {}", e.code, e.message)),
+            Err(e) => Err(EwsCallError::Operation { operation: "Subscribe", code: e.code.to_string(), message: e.message }),
         }
     }
 }

@@ -1,10 +1,14 @@
 //! The app's behaviour over time: set-up, receiving pushes, foreground status checks,
 //! resubscription, policy check-ins, background refresh.
 
+use super::error::SecureMailError;
 use super::{MailBackend, Permission, SecureMail};
-use bytes::Bytes;
-use mailconform_sim::RequestOptions;
-use serde_json::{json, Value};
+use crate::apns::contract::RegisterDevice;
+use crate::apns::{ApnsControl, Environment};
+use crate::listener::contract::{NewRegistration, SubscriptionHandover, API_PREFIX};
+use crate::listener::RegistrationClient;
+use crate::role_error::Kinded;
+use mailconform_sim::{ControlClient, ControlError};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,29 +21,26 @@ fn sha256_hex(s: &str) -> String {
 }
 
 impl SecureMail {
-    async fn json_call(&self, method: http::Method, url: &str, body: Option<Value>, timeout: Duration) -> Result<(u16, Value), String> {
-        let bytes = body.map(|b| Bytes::from(b.to_string())).unwrap_or_default();
-        let req = http::Request::builder()
-            .method(method)
-            .uri(url)
-            .header(http::header::CONTENT_TYPE, "application/json")
-            .body(bytes)
-            .map_err(|e| e.to_string())?;
-        let resp = self.env.http.send(req, &RequestOptions { timeout, ..Default::default() }).await.map_err(|e| e.to_string())?;
-        let status = resp.status().as_u16();
-        let v = if resp.body().is_empty() { Value::Null } else { serde_json::from_slice(resp.body()).unwrap_or(Value::Null) };
-        Ok((status, v))
+    /// The listener's registration API, as the app calls it.
+    fn listener(&self) -> RegistrationClient {
+        RegistrationClient(ControlClient::new(self.env.http.clone(), &format!("{}{}", self.config.listener_base, API_PREFIX)))
     }
 
-    fn fail(&self, what: &str, e: String) -> String {
-        let msg = format!("{what}: {e}");
-        self.log(msg.clone());
-        self.state.lock().expect("state poisoned").last_error = Some(msg.clone());
-        msg
+    /// The device side of APNs (the harness plays iOS through the fake's control API).
+    fn apns(&self) -> ApnsControl {
+        ApnsControl::new(self.env.http.clone(), &format!("{}{}", self.config.apns_base, mailconform_sim::CONTROL_PREFIX))
+    }
+
+    /// Records that `doing` failed with `e`: logged, and published as the last error.
+    fn fail(&self, doing: &'static str, e: impl Into<SecureMailError>) -> SecureMailError {
+        let e = e.into().during(doing);
+        self.log(e.to_string());
+        self.state.lock().expect("state poisoned").last_error = Some(e.published());
+        e
     }
 
     /// The user opens the app. `allow` is the answer to iOS's notification prompt.
-    pub async fn launch(self: &Arc<Self>, allow: bool) -> Result<(), String> {
+    pub async fn launch(self: &Arc<Self>, allow: bool) -> Result<(), SecureMailError> {
         {
             let mut s = self.state.lock().expect("state poisoned");
             if s.launched {
@@ -68,7 +69,7 @@ impl SecureMail {
     }
 
     /// Set-up steps 3–6 of the FAQ's flow: token, registration, inbox, subscription, hand-over.
-    pub async fn set_up_push(self: &Arc<Self>) -> Result<(), String> {
+    pub async fn set_up_push(self: &Arc<Self>) -> Result<(), SecureMailError> {
         let _flow = self.flow_lock.lock().await;
         if self.state.lock().expect("state poisoned").permission != Permission::Allowed {
             self.log("notifications not allowed: no APNs registration");
@@ -78,58 +79,40 @@ impl SecureMail {
         let token = match known_token {
             Some(t) => t,
             None => {
-                let url = format!("{}{}/devices", self.config.apns_base, mailconform_sim::CONTROL_PREFIX);
-                let (status, v) = self
-                    .json_call(
-                        http::Method::POST,
-                        &url,
-                        Some(json!({"bundle_id": self.config.app_id, "environment": self.config.apns_environment})),
-                        Duration::from_secs(30),
-                    )
-                    .await
-                    .map_err(|e| self.fail("getting a device token from APNs", e))?;
-                let Some(t) = v["token"].as_str().filter(|_| status < 300) else {
-                    return Err(self.fail("getting a device token from APNs", format!("HTTP {status}")));
+                let Some(environment) = Environment::parse(&self.config.apns_environment) else {
+                    let e = SecureMailError::NoApnsEnvironment { environment: self.config.apns_environment.clone() };
+                    return Err(self.fail("getting a device token from APNs", e));
                 };
-                self.state.lock().expect("state poisoned").device_token = Some(t.to_string());
+                let device = RegisterDevice { bundle_id: self.config.app_id.clone(), environment: Some(environment) };
+                let t = self.apns().register(&device).await.map_err(|e| self.fail("getting a device token from APNs", e))?.token;
+                self.state.lock().expect("state poisoned").device_token = Some(t.clone());
                 self.log("got a device token from APNs");
                 let me = self.clone();
-                let t2 = t.to_string();
+                let t2 = t.clone();
                 tokio::spawn(async move { me.receive_pushes(t2).await });
-                t.to_string()
+                t
             }
         };
-        let reg = json!({
-            "device_token": token,
-            "app_id": self.config.app_id,
-            "region": self.config.region,
-            "environment": self.config.apns_environment,
-            "activesync_device_id_sha256": sha256_hex(&self.config.activesync_device_id),
-            "email_sha256": sha256_hex(&self.config.email.to_ascii_lowercase()),
-            "ios_version": self.config.ios_version,
-        });
-        let (status, v) = self
-            .json_call(
-                http::Method::POST,
-                &format!("{}/api/v1/registrations", self.config.listener_base),
-                Some(reg),
-                Duration::from_secs(30),
-            )
-            .await
-            .map_err(|e| self.fail("registering with the listener", e))?;
-        let (Some(id), Some(url)) = (v["registration_id"].as_str(), v["notify_url"].as_str()) else {
-            return Err(self.fail("registering with the listener", format!("HTTP {status}: {v}")));
+        let reg = NewRegistration {
+            device_token: token,
+            app_id: self.config.app_id.clone(),
+            region: self.config.region.clone(),
+            environment: self.config.apns_environment.clone(),
+            activesync_device_id_sha256: sha256_hex(&self.config.activesync_device_id),
+            email_sha256: sha256_hex(&self.config.email.to_ascii_lowercase()),
+            ios_version: self.config.ios_version.clone(),
         };
+        let registered = self.listener().register(&reg).await.map_err(|e| self.fail("registering with the listener", e))?;
         {
             let mut s = self.state.lock().expect("state poisoned");
-            s.registration_id = Some(id.to_string());
-            s.notify_url = Some(url.to_string());
+            s.registration_id = Some(registered.registration_id);
+            s.notify_url = Some(registered.notify_url);
         }
         self.log("registered with the listener");
         self.subscribe_and_hand_over().await
     }
 
-    async fn subscribe_and_hand_over(&self) -> Result<(), String> {
+    async fn subscribe_and_hand_over(&self) -> Result<(), SecureMailError> {
         let inbox = self.get_inbox().await.map_err(|e| self.fail("reading the inbox over EWS", e))?;
         let (reg, url) = {
             let s = self.state.lock().expect("state poisoned");
@@ -144,48 +127,31 @@ impl SecureMail {
             s.badge = inbox.unread_count;
         }
         self.log(format!("subscribed to EWS push ({sub})"));
-        let (status, v) = self
-            .json_call(
-                http::Method::PUT,
-                &format!("{}/api/v1/registrations/{reg}/subscription", self.config.listener_base),
-                Some(json!({"subscription_id": sub, "inbox_folder_id": inbox.folder_id})),
-                Duration::from_secs(30),
-            )
-            .await
-            .map_err(|e| self.fail("handing the subscription to the listener", e))?;
-        if status >= 300 {
-            return Err(self.fail("handing the subscription to the listener", format!("HTTP {status}: {v}")));
-        }
+        let handover = SubscriptionHandover { subscription_id: sub, inbox_folder_id: inbox.folder_id };
+        self.listener().hand_over(&reg, &handover).await.map_err(|e| self.fail("handing the subscription to the listener", e))?;
         self.state.lock().expect("state poisoned").last_error = None;
         Ok(())
     }
 
     async fn receive_pushes(self: Arc<Self>, token: String) {
         let mut after = 0u64;
+        let apns = self.apns();
         loop {
-            let url = format!(
-                "{}{}/devices/{token}/notifications?after={after}&wait_ms={}",
-                self.config.apns_base,
-                mailconform_sim::CONTROL_PREFIX,
-                PUSH_POLL.as_millis()
-            );
-            let got = self.json_call(http::Method::GET, &url, None, PUSH_POLL + Duration::from_secs(30)).await;
-            let list = match got {
-                Ok((200, v)) => v["notifications"].as_array().cloned().unwrap_or_default(),
-                _ => {
+            let list = match apns.notifications(&token, after, PUSH_POLL).await {
+                Ok(list) => list,
+                Err(_) => {
                     // APNs out of reach: iOS keeps trying in the background.
                     tokio::time::sleep(Duration::from_secs(60)).await;
                     continue;
                 }
             };
             for n in list {
-                after = after.max(n["seq"].as_u64().unwrap_or(after));
-                let aps = &n["payload"]["aps"];
+                after = after.max(n.seq);
                 self.state.lock().expect("state poisoned").pushes_received += 1;
-                if let Some(b) = aps["badge"].as_u64() {
+                if let Some(b) = n.badge() {
                     self.state.lock().expect("state poisoned").badge = b as u32;
                     self.log(format!("push: badge {b}"));
-                } else if aps["content-available"].as_u64() == Some(1) {
+                } else if n.content_available() {
                     self.log("push: content-available, refreshing");
                     self.refresh_badge().await;
                 }
@@ -228,22 +194,26 @@ impl SecureMail {
         let reg = self.state.lock().expect("state poisoned").registration_id.clone();
         let Some(reg) = reg else { return };
         self.state.lock().expect("state poisoned").status_checks += 1;
-        let url = format!("{}/api/v1/registrations/{reg}/status", self.config.listener_base);
-        let (status, v) = match self.json_call(http::Method::GET, &url, None, Duration::from_secs(30)).await {
-            Ok(x) => x,
+        let status = match self.listener().status(&reg).await {
+            Ok(status) => status,
+            Err(ControlError::Status { status: 404, .. }) => {
+                self.log("the listener forgot this device: registering again");
+                self.state.lock().expect("state poisoned").registration_id = None;
+                drop(self.flow_lock.lock().await);
+                return;
+            }
+            Err(ControlError::Status { status, .. }) => {
+                // An answer, if not a useful one: nothing tells the app Exchange went silent.
+                self.log(format!("status check: the listener answered HTTP {status}"));
+                return;
+            }
             Err(e) => {
                 self.fail("checking the registration status", e);
                 return;
             }
         };
-        if status == 404 {
-            self.log("the listener forgot this device: registering again");
-            self.state.lock().expect("state poisoned").registration_id = None;
-            drop(self.flow_lock.lock().await);
-            return;
-        }
-        let now = v["now_ms"].as_u64().unwrap_or(0);
-        let since = v["last_heard_from_exchange_ms"].as_u64().or(v["subscription_updated_ms"].as_u64()).unwrap_or(now);
+        let now = status.now_ms;
+        let since = status.last_heard_from_exchange_ms.or(status.subscription_updated_ms).unwrap_or(now);
         let silent = Duration::from_millis(now.saturating_sub(since));
         self.log(format!("status check: {} s since the listener heard from Exchange", silent.as_secs()));
         if silent >= self.config.silence_before_resubscribe {
@@ -265,7 +235,7 @@ impl SecureMail {
 
     /// Secure Mail checks in with the server for its policies (FAQ Configuration Q13): OFF→ON
     /// starts push; ON→OFF is not supported, so a registered device keeps its push.
-    pub async fn policy_check(self: &Arc<Self>, allow: bool) -> Result<(), String> {
+    pub async fn policy_check(self: &Arc<Self>, allow: bool) -> Result<(), SecureMailError> {
         let pending = self.state.lock().expect("state poisoned").pending_apns_policy.take();
         let Some(on) = pending else { return Ok(()) };
         let was = self.state.lock().expect("state poisoned").apns_policy;

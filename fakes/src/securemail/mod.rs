@@ -8,15 +8,18 @@
 //! once the listener has not heard from Exchange for 30 minutes.
 
 pub mod companion;
+pub mod contract;
 mod control;
 pub mod eas;
+mod error;
 mod ews_client;
 mod flow;
 
-pub use control::{DeviceControl, DeviceStateView};
+pub use contract::{DeviceControl, DeviceStateView};
+pub use error::SecureMailError;
 
 use mailconform_ews::SchemaVersion;
-use mailconform_sim::{ConnInfo, FakeEnv, HandlerFuture, Request, SharedHandler, CONTROL_PREFIX};
+use mailconform_sim::{ConnInfo, FakeEnv, HandlerFuture, Request, SharedHandler};
 use serde::Serialize;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -91,8 +94,8 @@ pub struct DeviceLogEntry {
     pub what: String,
 }
 
-/// What the device shows and knows; served whole by `GET /_mailconform/state`, and read back
-/// from there by [`DeviceControl`].
+/// What the device shows and knows; served whole by `GET /_mailconform/state` (inside a
+/// [`DeviceStateView`]), and read back from there by [`DeviceControl`].
 #[derive(Clone, Debug, Default, Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct DeviceState {
@@ -112,7 +115,9 @@ pub struct DeviceState {
     pub subscriptions_made: u32,
     pub status_checks: u32,
     pub background_refreshes: u32,
-    pub last_error: Option<String>,
+    /// The last failure of the push set-up or of a status check (cleared by a set-up that
+    /// succeeds).
+    pub last_error: Option<crate::role_error::RoleError>,
     pub log: Vec<DeviceLogEntry>,
     pub eas: eas::EasView,
     pub companions: std::collections::BTreeMap<companion::Companion, companion::CompanionView>,
@@ -159,9 +164,10 @@ impl SharedHandler for SecureMail {
         let me = self;
         Box::pin(async move {
             let path = req.uri().path().to_string();
-            match path.strip_prefix(CONTROL_PREFIX) {
-                Some(rest) => control::handle(&me, req.method().clone(), rest, req.body()).await,
-                None => mailconform_sim::http::response(404, "text/plain", "a device serves only its control API"),
+            if contract::ROUTES.covers(&path) {
+                control::handle(&me, req.method().clone(), &path, req.body()).await
+            } else {
+                mailconform_sim::http::response(404, "text/plain", "a device serves only its control API")
             }
         })
     }

@@ -109,20 +109,20 @@ impl SegConfig {
     /// Applies an `application.properties` text: `key=value` lines, `#` comments (a
     /// commented-out key is not set, as the seed's "uncomment the property" means). A key this
     /// version does not have is recorded in `ignored_properties`.
-    pub fn apply_properties(&mut self, text: &str) -> Result<(), String> {
+    pub fn apply_properties(&mut self, text: &str) -> Result<(), super::SegError> {
         for (n, raw) in text.lines().enumerate() {
             let line = raw.trim();
             if line.is_empty() || line.starts_with('#') || line.starts_with('!') {
                 continue;
             }
             let Some((key, value)) = line.split_once('=').or_else(|| line.split_once(':')) else {
-                return Err(format!("line {}: expected key=value, got {raw:?}", n + 1));
+                return Err(super::SegError::PropertyLine { line: n + 1, text: raw.to_string() });
             };
             let (key, value) = (key.trim(), value.trim());
             let flag = || match value.to_ascii_lowercase().as_str() {
                 "true" => Ok(true),
                 "false" => Ok(false),
-                _ => Err(format!("line {}: {key} takes true or false, got {value:?}", n + 1)),
+                _ => Err(super::SegError::PropertyFlag { line: n + 1, key: key.to_string(), value: value.to_string() }),
             };
             match key {
                 property::ENABLE_EWS_PROXY => self.enable_boxer_ens_ews_proxy = flag()?,

@@ -10,56 +10,31 @@
 //! UPN. With a UPN and KCD configured it obtains a Kerberos ticket for the user by
 //! constrained delegation and sends `Authorization: Negotiate` to Exchange itself.
 //!
-//! Control API under `/_mailconform`: `GET config`, `PUT properties` (an
-//! `application.properties` text; applying it is the service restart), `GET requests`.
+//! Its control API is listed with its bodies in [`contract`].
 
 pub mod config;
+pub mod contract;
+mod error;
 
 pub use config::{KcdConfig, SegConfig, SegVersion};
+pub use contract::{SegControl, SegRecord, Service};
+pub use error::{Blocked, SegError};
 
 use crate::ens::DEVICE_HEADER;
+use crate::uem::{ComplianceState, ConsoleClient};
+use contract::{Op, PropertiesApplied, SegSettings, ROUTES};
 use mailconform_activesync::http::query;
 use mailconform_auth::challenge::{self, Scheme};
 use mailconform_auth::KdcClient;
-use mailconform_sim::http::{json_response, response};
+use mailconform_sim::contract::{error, parse, reply};
+use mailconform_sim::http::response;
 use mailconform_sim::{
     ConnInfo, ControlClient, ControlError, FakeEnv, HandlerFuture, HttpClient, Request, RequestOptions, Response, SharedHandler,
-    CONTROL_PREFIX,
 };
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::CertificateDer;
-use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-
-/// Which side of the gateway a path belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Service {
-    ActiveSync,
-    Ews,
-}
-
-/// One request the gateway answered.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct SegRecord {
-    pub at_ms: u64,
-    pub service: Service,
-    pub method: String,
-    pub path: String,
-    pub device_id: Option<String>,
-    pub upn: Option<String>,
-    /// `blocked: <state>` when compliance stopped it; the upstream URL otherwise.
-    pub routed_to: String,
-    /// The scheme of the `Authorization` sent upstream (`Negotiate (KCD)` when SEG made it).
-    pub upstream_auth: Option<String>,
-    /// Which upstream connection of the pool carried it.
-    pub upstream_connection: Option<usize>,
-    pub status: u16,
-    /// Challenges removed from the answer.
-    pub removed_challenges: Vec<String>,
-}
 
 pub struct Seg {
     env: FakeEnv,
@@ -71,16 +46,16 @@ pub struct Seg {
 
 /// The upstream pool: each client keeps its own connection, so consecutive requests land on
 /// different connections.
-fn upstream_pool(env: &FakeEnv, config: &SegConfig) -> Result<Vec<HttpClient>, String> {
-    let make = || -> Result<HttpClient, String> {
+fn upstream_pool(env: &FakeEnv, config: &SegConfig) -> Result<Vec<HttpClient>, SegError> {
+    let make = || -> Result<HttpClient, SegError> {
         if config.ignore_ssl_errors_with_exch {
             return Ok(env.http.accepting_any_certificate());
         }
         let mut roots = (**env.http.roots()).clone();
         for pem in &config.trusted_certificates {
             for cert in CertificateDer::pem_slice_iter(pem.as_bytes()) {
-                let cert = cert.map_err(|e| format!("a trusted certificate is not PEM: {e}"))?;
-                roots.add(cert).map_err(|e| format!("a trusted certificate was refused: {e}"))?;
+                let cert = cert.map_err(SegError::TrustedNotPem)?;
+                roots.add(cert).map_err(SegError::TrustedRefused)?;
             }
         }
         Ok(env.http.with_roots(Arc::new(roots)))
@@ -89,7 +64,7 @@ fn upstream_pool(env: &FakeEnv, config: &SegConfig) -> Result<Vec<HttpClient>, S
 }
 
 impl Seg {
-    pub fn new(env: FakeEnv, config: SegConfig) -> Result<Arc<Seg>, String> {
+    pub fn new(env: FakeEnv, config: SegConfig) -> Result<Arc<Seg>, SegError> {
         let pool = upstream_pool(&env, &config)?;
         Ok(Arc::new(Seg {
             env,
@@ -137,6 +112,7 @@ impl Seg {
             device_id: device_id.clone(),
             upn: upn.clone(),
             routed_to: String::new(),
+            blocked: false,
             upstream_auth: None,
             upstream_connection: None,
             status: 0,
@@ -149,6 +125,7 @@ impl Seg {
             if !exempt {
                 if let Err(why) = self.compliance(api, device_id.as_deref()).await {
                     record.routed_to = format!("blocked: {why}");
+                    record.blocked = true;
                     record.status = config.blocked_status;
                     self.record(record);
                     return response(config.blocked_status, "text/plain", format!("SEG blocked this device: {why}"));
@@ -233,70 +210,75 @@ impl Seg {
     }
 
     /// Whether the console lets this device have mail; why not otherwise.
-    async fn compliance(&self, api: &str, device_id: Option<&str>) -> Result<(), String> {
+    async fn compliance(&self, api: &str, device_id: Option<&str>) -> Result<(), Blocked> {
         let Some(id) = device_id else {
-            return Err("the request names no device".into());
+            return Err(Blocked::NoDevice);
         };
-        let console = ControlClient::new(self.env.http.clone(), api);
-        match console.get(&format!("/{id}/compliance")).await {
-            Ok(v) => match v["state"].as_str() {
-                Some("compliant") => Ok(()),
-                Some(state) => Err(format!("device {id} is {state}")),
-                None => Err(format!("the console gave no state for device {id}")),
-            },
-            Err(ControlError::Status { status: 404, .. }) => Err(format!("device {id} is not managed")),
-            Err(e) => Err(format!("the console could not be asked: {e}")),
+        let console = ConsoleClient(ControlClient::new(self.env.http.clone(), api));
+        match console.compliance(id).await {
+            Ok(c) if c.state == ComplianceState::Compliant => Ok(()),
+            Ok(c) => Err(Blocked::NotCompliant { id: id.to_string(), state: state_name(c.state) }),
+            Err(ControlError::Status { status: 404, .. }) => Err(Blocked::NotManaged { id: id.to_string() }),
+            Err(ControlError::Json { .. }) => Err(Blocked::NoState { id: id.to_string() }),
+            Err(e) => Err(Blocked::ConsoleUnreachable(e)),
         }
     }
 
-    fn control(&self, method: &str, rest: &str, body: &[u8]) -> Response {
-        match (method, rest.trim_matches('/')) {
-            ("GET", "config") => {
+    fn control(&self, method: &str, path: &str, body: &[u8]) -> Response {
+        let op = match ROUTES.find(method, path) {
+            Ok((op, _)) => op,
+            Err(answer) => return *answer,
+        };
+        match op {
+            Op::Config => {
                 let c = self.config();
-                json_response(
+                reply(
                     200,
-                    &json!({
-                        "version": c.version.to_string(),
-                        "email_server": c.email_server,
-                        config::property::ENABLE_EWS_PROXY: c.enable_boxer_ens_ews_proxy,
-                        config::property::REMOVE_UNSUPPORTED_AUTH: c.remove_unsupported_auth_for_ews,
-                        config::property::EWS_HOST_AND_PORT: c.ews_email_server_host_and_port,
-                        "ews_upstream": c.ews_upstream(),
-                        "ignoreSslErrorsWithExch": c.ignore_ssl_errors_with_exch,
-                        "server_timeout_secs": c.server_timeout.as_secs(),
-                        "kcd": c.kcd.is_some(),
-                        "ignored_properties": c.ignored_properties,
-                    }),
+                    &SegSettings {
+                        version: c.version.to_string(),
+                        email_server: c.email_server.clone(),
+                        enable_boxer_ens_ews_proxy: c.enable_boxer_ens_ews_proxy,
+                        remove_unsupported_auth_for_ews: c.remove_unsupported_auth_for_ews,
+                        ews_email_server_host_and_port: c.ews_email_server_host_and_port.clone(),
+                        ews_upstream: c.ews_upstream().to_string(),
+                        ignore_ssl_errors_with_exch: c.ignore_ssl_errors_with_exch,
+                        server_timeout_secs: c.server_timeout.as_secs(),
+                        kcd: c.kcd.is_some(),
+                        ignored_properties: c.ignored_properties.clone(),
+                    },
                 )
             }
-            ("PUT", "properties") => {
+            Op::Properties => {
+                // `{"properties": "<text>"}`, or the text itself.
+                let text = if body.trim_ascii_start().starts_with(b"{") {
+                    match parse::<contract::Properties>(body) {
+                        Ok(p) => p.properties,
+                        Err(answer) => return *answer,
+                    }
+                } else {
+                    String::from_utf8_lossy(body).into_owned()
+                };
                 let mut c = self.config();
                 c.ignored_properties.clear();
-                // `{"properties": "<text>"}`, or the text itself.
-                let text = serde_json::from_slice::<Value>(body)
-                    .ok()
-                    .and_then(|v| v["properties"].as_str().map(str::to_string))
-                    .unwrap_or_else(|| String::from_utf8_lossy(body).into_owned());
                 if let Err(e) = c.apply_properties(&text) {
-                    return json_response(400, &json!({"error": e}));
+                    return error(400, e.to_string());
                 }
                 match upstream_pool(&self.env, &c) {
                     Ok(pool) => *self.upstream.lock().unwrap_or_else(|p| p.into_inner()) = pool,
-                    Err(e) => return json_response(400, &json!({"error": e})),
+                    Err(e) => return error(400, e.to_string()),
                 }
                 let ignored = c.ignored_properties.clone();
                 *self.config.lock().unwrap_or_else(|p| p.into_inner()) = c;
-                json_response(200, &json!({"ignored_properties": ignored}))
+                reply(200, &PropertiesApplied { ignored_properties: ignored })
             }
-            ("GET", "requests") => {
-                json_response(200, &serde_json::to_value(&*self.log.lock().unwrap_or_else(|p| p.into_inner())).unwrap_or_default())
-            }
-            _ => json_response(
-                404,
-                &json!({"error": format!("no control operation {method} {rest}; try GET config, PUT properties, GET requests")}),
-            ),
+            Op::Requests => reply(200, &*self.log.lock().unwrap_or_else(|p| p.into_inner())),
         }
     }
+}
+
+/// The console's word for a state, as SEG's log shows it.
+fn state_name(state: ComplianceState) -> String {
+    serde_json::to_value(state).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
 
 /// The DeviceId of an ActiveSync query, in either form.
@@ -339,31 +321,11 @@ pub fn remove_unsupported_challenges(headers: &mut http::HeaderMap, client_has_u
 impl SharedHandler for Seg {
     fn handle(self: Arc<Self>, req: Request, conn: ConnInfo) -> HandlerFuture {
         Box::pin(async move {
-            let path = req.uri().path().to_string();
-            if let Some(rest) = path.strip_prefix(CONTROL_PREFIX) {
-                return self.control(req.method().as_str(), rest, req.body());
+            if ROUTES.covers(req.uri().path()) {
+                return self.control(req.method().as_str(), req.uri().path(), req.body());
             }
             self.proxy(req, &conn).await
         })
-    }
-}
-
-/// Typed client of SEG's control API, for steps.
-#[derive(Clone)]
-pub struct SegControl(pub ControlClient);
-
-impl SegControl {
-    pub async fn config(&self) -> Result<Value, ControlError> {
-        self.0.get("/config").await
-    }
-
-    /// Edits `application.properties` and restarts the service.
-    pub async fn apply_properties(&self, text: &str) -> Result<Value, ControlError> {
-        self.0.put("/properties", &json!({"properties": text})).await
-    }
-
-    pub async fn requests(&self) -> Result<Vec<SegRecord>, ControlError> {
-        self.0.get_as("/requests").await
     }
 }
 

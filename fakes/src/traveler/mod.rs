@@ -5,12 +5,13 @@
 //! It answers on 443 with TLS and on 80 in plain HTTP, as the seed's port requirements state.
 
 pub mod config;
+pub mod contract;
 mod control;
 pub mod directory;
 mod domino;
 
 pub use config::{SyncProtocols, TravelerConfig, STANDARD_EAS_PATH, TRAVELER_EAS_PATH};
-pub use control::TravelerControl;
+pub use contract::TravelerControl;
 pub use directory::{DirectoryKind, NameVariations, Person};
 
 use base64::Engine;
@@ -18,7 +19,7 @@ use config::{TRAVELER_HOME, TRAVELER_SERVLET};
 use mailconform_activesync::store::{MeetingDeletePolicy, MemoryStore};
 use mailconform_activesync::{DevicePolicy, EasConfig, EasServer};
 use mailconform_sim::http::response;
-use mailconform_sim::{ConnInfo, FakeEnv, HandlerFuture, Request, Response, SharedHandler, CONTROL_PREFIX};
+use mailconform_sim::{ConnInfo, FakeEnv, HandlerFuture, Request, Response, SharedHandler};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
@@ -198,9 +199,10 @@ impl SharedHandler for Traveler {
         let me = self;
         Box::pin(async move {
             let path = req.uri().path().to_string();
-            match path.strip_prefix(CONTROL_PREFIX) {
-                Some(rest) => control::handle(&me, req.method().clone(), rest, req.body()).await,
-                None => me.serve(req).await,
+            if contract::ROUTES.covers(&path) {
+                control::handle(&me, req.method().clone(), &path, req.body()).await
+            } else {
+                me.serve(req).await
             }
         })
     }

@@ -55,27 +55,39 @@ impl ClientOffer {
     }
 }
 
-/// Which end sent an alert.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Side {
-    Client,
-    Server,
-}
-
-impl std::fmt::Display for Side {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Side::Client => "client",
-            Side::Server => "server",
-        })
-    }
-}
+/// Which end sent an alert: the simulation's own type, so an alert seen here is the one a
+/// client role publishes.
+pub use mailconform_sim::TlsPeer as Side;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct SeenAlert {
     pub alert: Alert,
     pub from: Side,
+}
+
+impl SeenAlert {
+    /// The alert as the simulation's HTTP client reports it in [`mailconform_sim::SimError::Tls`].
+    pub fn to_sim(self) -> mailconform_sim::TlsAlert {
+        mailconform_sim::TlsAlert { alert: self.alert.name(), from: self.from }
+    }
+}
+
+/// Why a handshake failed, one case per thing an administrator does about it. The words for
+/// people are [`Handshake::reason`]; this is what a check compares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum HandshakeFailure {
+    /// The server chose a version the client does not offer, and the client ended the handshake.
+    VersionNotOffered { chosen: Version },
+    /// The server refused a ClientHello carrying TLS_FALLBACK_SCSV below the server's own highest
+    /// version (RFC 7507).
+    InappropriateFallback,
+    /// The server refused the ClientHello: it speaks none of the offered versions.
+    NoCommonVersion,
+    /// The client ended the handshake for another reason (a certificate it does not trust ...).
+    EndedByClient { alert: Alert },
+    /// The connection closed without an alert.
+    NoAlert,
 }
 
 /// One handshake as the client saw it.
@@ -107,24 +119,40 @@ impl Handshake {
         }
     }
 
+    /// Why the handshake failed; `None` when it completed.
+    pub fn failure(&self) -> Option<HandshakeFailure> {
+        if self.completed() {
+            return None;
+        }
+        Some(match (self.alert, self.server_hello) {
+            (Some(SeenAlert { from: Side::Client, .. }), Some(v)) if !self.offered.contains(v) => {
+                HandshakeFailure::VersionNotOffered { chosen: v }
+            }
+            (Some(SeenAlert { from: Side::Server, alert: Alert::InappropriateFallback }), _) => HandshakeFailure::InappropriateFallback,
+            (Some(SeenAlert { from: Side::Server, .. }), _) => HandshakeFailure::NoCommonVersion,
+            (Some(SeenAlert { from: Side::Client, alert }), _) => HandshakeFailure::EndedByClient { alert },
+            (None, _) => HandshakeFailure::NoAlert,
+        })
+    }
+
     /// Why the handshake failed, in words a deployment's administrator can act on.
     pub fn reason(&self) -> String {
-        if self.completed() {
-            return format!("negotiated {}", self.result());
-        }
-        match (self.alert, self.server_hello) {
-            (Some(SeenAlert { from: Side::Client, alert }), Some(v)) if !self.offered.contains(v) => {
-                format!("the server chose {v}, which the client does not offer (it offered {}): the client sent {alert} and closed", self.offered)
+        let alert = self.alert.map(|a| a.alert.name()).unwrap_or_default();
+        let error = self.error.clone().unwrap_or_default();
+        match self.failure() {
+            None => format!("negotiated {}", self.result()),
+            Some(HandshakeFailure::VersionNotOffered { chosen }) => {
+                format!("the server chose {chosen}, which the client does not offer (it offered {}): the client sent {alert} and closed", self.offered)
             }
-            (Some(SeenAlert { from: Side::Server, alert: Alert::InappropriateFallback }), _) => format!(
+            Some(HandshakeFailure::InappropriateFallback) => format!(
                 "the server refused the ClientHello (offering {}) with inappropriate_fallback: it carried TLS_FALLBACK_SCSV although the server speaks a higher version (RFC 7507)",
                 self.offered
             ),
-            (Some(SeenAlert { from: Side::Server, alert }), _) => {
+            Some(HandshakeFailure::NoCommonVersion) => {
                 format!("the server refused the ClientHello (offering {}) with {alert}: it speaks none of those versions", self.offered)
             }
-            (Some(SeenAlert { from: Side::Client, alert }), _) => format!("the client ended the handshake with {alert}: {}", self.error.clone().unwrap_or_default()),
-            (None, _) => format!("the handshake failed without an alert: {}", self.error.clone().unwrap_or_default()),
+            Some(HandshakeFailure::EndedByClient { alert }) => format!("the client ended the handshake with {alert}: {error}"),
+            Some(HandshakeFailure::NoAlert) => format!("the handshake failed without an alert: {error}"),
         }
     }
 }
@@ -199,17 +227,19 @@ where
 }
 
 /// Sends one HTTP/1.1 request over an established stream and reads the whole answer.
-pub async fn http1_request<S>(stream: S, req: http::Request<Bytes>) -> Result<http::Response<Bytes>, String>
+pub async fn http1_request<S>(stream: S, req: http::Request<Bytes>) -> Result<http::Response<Bytes>, TlsError>
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
-    let (mut send, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|e| format!("HTTP handshake: {e}"))?;
+    let (mut send, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(|source| TlsError::Http { stage: "handshake", source })?;
     let driver = tokio::spawn(async move {
         let _ = conn.await;
     });
-    let resp = send.send_request(req.map(Full::new)).await.map_err(|e| format!("HTTP request: {e}"))?;
+    let resp = send.send_request(req.map(Full::new)).await.map_err(|source| TlsError::Http { stage: "request", source })?;
     let (parts, body) = resp.into_parts();
-    let body = body.collect().await.map_err(|e| format!("HTTP body: {e}"))?.to_bytes();
+    let body = body.collect().await.map_err(|source| TlsError::Http { stage: "body", source })?.to_bytes();
     driver.abort();
     Ok(http::Response::from_parts(parts, body))
 }

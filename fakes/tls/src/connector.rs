@@ -5,7 +5,7 @@
 
 use crate::client::{self, ClientOffer, Handshake};
 use crate::version::VersionSet;
-use mailconform_sim::{AcceptFuture, BoxIo, Clock, StreamConnector};
+use mailconform_sim::{AcceptFuture, BoxIo, Clock, HandshakeError, StreamConnector};
 use std::sync::{Arc, Mutex};
 
 /// The cipher suites of [`client::DEVICE_CIPHERS`] plus the ECDSA ones, for the hosts that keep
@@ -52,12 +52,15 @@ impl StreamConnector for LegacyConnector {
         let log = self.log.clone();
         let host = host.to_string();
         Box::pin(async move {
-            let (handshake, stream) = client::connect(io, &offer).await.map_err(|e| e.to_string())?;
-            let reason = handshake.reason();
+            let (handshake, stream) = client::connect(io, &offer).await.map_err(|e| HandshakeError::without_alert(e.to_string()))?;
+            let failed = HandshakeError {
+                reason: format!("TLS handshake failed: {}", handshake.reason()),
+                alert: handshake.alert.map(|a| a.to_sim()),
+            };
             log.lock().unwrap_or_else(|p| p.into_inner()).push(DeviceHandshake { host, handshake });
             match stream {
                 Some(s) => Ok(Box::new(s) as BoxIo),
-                None => Err(format!("TLS handshake failed: {reason}")),
+                None => Err(failed),
             }
         })
     }

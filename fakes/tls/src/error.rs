@@ -13,6 +13,15 @@ pub enum TlsError {
     Io(#[from] std::io::Error),
     #[error("{0}")]
     Usage(String),
+    /// A word in a list of protocol versions that names none.
+    #[error("{word:?} is not a protocol version: use SSL 3.0, TLS 1.0, TLS 1.1, TLS 1.2 or TLS 1.3 (or ssl3, tls1.0 … tls1.3)")]
+    UnknownVersion { word: String },
+    /// A list of protocol versions that names none.
+    #[error("{text:?} names no protocol version")]
+    NoVersionNamed { text: String },
+    /// HTTP/1.1 over an established TLS stream failed.
+    #[error("HTTP {stage}: {source}")]
+    Http { stage: &'static str, source: hyper::Error },
     /// Bytes that are not a valid record or hello, with the alert that answers them.
     #[error("{0}")]
     Wire(#[from] crate::wire::WireError),

@@ -19,7 +19,7 @@ pub mod version;
 pub mod wire;
 
 pub use alert::Alert;
-pub use client::{ClientOffer, Handshake, SeenAlert, Side};
+pub use client::{ClientOffer, Handshake, HandshakeFailure, SeenAlert, Side};
 pub use error::TlsError;
 pub use profile::{DeviceProfile, Policy};
 pub use server::LegacyServer;

@@ -158,6 +158,39 @@ pub fn offered(profile: DeviceProfile, policy: Policy) -> VersionSet {
     set
 }
 
+/// What the guide says to do when Secure Mail on a device cannot use SSL 3.0 with a server that
+/// speaks nothing else (seed 001: POODLE made Secure Mail disable SSL 3.0 by default).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ssl3Remedy {
+    /// SSL 3.0 is off under the current policy; the "SSLv3 and TLS" connection security level
+    /// turns it on (the workaround), or the server moves to TLS 1.2 (the fix).
+    AllowSsl3InPolicy,
+    /// The OS cannot use SSL 3.0 under any policy: only moving the server to TLS 1.2 helps.
+    MoveServerToTls12,
+}
+
+impl fmt::Display for Ssl3Remedy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Ssl3Remedy::AllowSsl3InPolicy => {
+                "set the \"Connection security level\" policy to \"SSLv3 and TLS\", or better move the server to TLS 1.2"
+            }
+            Ssl3Remedy::MoveServerToTls12 => "this OS cannot use SSL 3.0 under any policy: move the server to TLS 1.2",
+        })
+    }
+}
+
+/// The remedy when Secure Mail on `profile` under `policy` does not offer SSL 3.0; `None` when it does.
+pub fn ssl3_remedy(profile: DeviceProfile, policy: Policy) -> Option<Ssl3Remedy> {
+    if offered(profile, policy).contains(Version::Ssl3) {
+        None
+    } else if seed_cell(profile, Policy::Sslv3AndTls).sslv3 {
+        Some(Ssl3Remedy::AllowSsl3InPolicy)
+    } else {
+        Some(Ssl3Remedy::MoveServerToTls12)
+    }
+}
+
 /// "Oui"/"Non", as the seed writes a cell.
 pub fn oui_non(b: bool) -> &'static str {
     if b {
@@ -192,5 +225,14 @@ mod tests {
         }
         assert_eq!(Policy::default(), Policy::Tls);
         assert_eq!(Policy::parse("SSLv3 and TLS"), Some(Policy::Sslv3AndTls));
+    }
+
+    #[test]
+    fn the_remedy_follows_the_sslv3_table() {
+        use DeviceProfile::*;
+        assert_eq!(ssl3_remedy(IosBefore9, Policy::Tls), Some(Ssl3Remedy::AllowSsl3InPolicy));
+        assert_eq!(ssl3_remedy(IosBefore9, Policy::Sslv3AndTls), None);
+        assert_eq!(ssl3_remedy(Ios9Plus, Policy::Sslv3AndTls), Some(Ssl3Remedy::MoveServerToTls12));
+        assert_eq!(ssl3_remedy(AndroidO, Policy::Tls), Some(Ssl3Remedy::MoveServerToTls12));
     }
 }

@@ -9,11 +9,12 @@
 //! version option and sets back only those for the holes of a non-contiguous set (SSL 3.0 and
 //! TLS 1.2 without 1.0 and 1.1, say).
 
+use crate::alert::Alert;
 use crate::error::{Context as _, TlsError};
 use crate::version::{Version, VersionSet};
 use crate::wire::{self, AlertMessage, ClientHello};
 use mailconform_sim::pki::Credential;
-use mailconform_sim::{AcceptFuture, BoxIo, StreamAcceptor};
+use mailconform_sim::{AcceptFuture, BoxIo, HandshakeError, StreamAcceptor, TlsAlert, TlsPeer};
 use openssl::pkey::PKey;
 use openssl::ssl::{Ssl, SslContext, SslContextBuilder, SslMethod, SslOptions, SslVerifyMode};
 use openssl::x509::X509;
@@ -126,7 +127,7 @@ impl LegacyServer {
 
 /// Reads the client's bytes up to a whole ClientHello. Malformed input is answered here with
 /// the alert [`crate::wire`] gives it.
-async fn read_client_hello(io: &mut BoxIo) -> Result<(Vec<u8>, ClientHello), String> {
+async fn read_client_hello(io: &mut BoxIo) -> Result<(Vec<u8>, ClientHello), HandshakeError> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     loop {
@@ -135,15 +136,20 @@ async fn read_client_hello(io: &mut BoxIo) -> Result<(Vec<u8>, ClientHello), Str
             Ok(None) => {}
             Err(e) => {
                 let _ = io.write_all(&AlertMessage { level: 2, description: e.alert }.encode(0x0301)).await;
-                return Err(format!("bad ClientHello: {e}"));
+                return Err(HandshakeError { reason: format!("bad ClientHello: {e}"), alert: Some(sent(e.alert)) });
             }
         }
-        let n = io.read(&mut chunk).await.map_err(|e| e.to_string())?;
+        let n = io.read(&mut chunk).await.map_err(|e| HandshakeError::without_alert(e.to_string()))?;
         if n == 0 {
-            return Err("the client closed before its ClientHello was complete".into());
+            return Err(HandshakeError::without_alert("the client closed before its ClientHello was complete"));
         }
         buf.extend_from_slice(&chunk[..n]);
     }
+}
+
+/// An alert this server sent.
+fn sent(alert: Alert) -> TlsAlert {
+    TlsAlert { alert: alert.name(), from: TlsPeer::Server }
 }
 
 /// A stream that first gives back bytes already read from it.
@@ -184,7 +190,7 @@ impl StreamAcceptor for LegacyServer {
         let log = self.log.clone();
         let versions = self.versions;
         Box::pin(async move {
-            let ssl = ssl.map_err(|e| e.to_string())?;
+            let ssl = ssl.map_err(|e| HandshakeError::without_alert(e.to_string()))?;
             let (prefix, hello) = read_client_hello(&mut io).await?;
             let offered = hello.offered().ok();
             let fallback_scsv = hello.has_fallback_scsv();
@@ -202,11 +208,14 @@ impl StreamAcceptor for LegacyServer {
                         cipher: None,
                         error: Some(format!("no common version: sent {alert}")),
                     });
-                    return Err(format!("no version in common with the client: sent {alert}"));
+                    return Err(HandshakeError {
+                        reason: format!("no version in common with the client: sent {alert}"),
+                        alert: Some(sent(alert)),
+                    });
                 }
             }
             let io: BoxIo = Box::new(Prefixed { prefix, at: 0, inner: io });
-            let mut stream = tokio_openssl::SslStream::new(ssl, io).map_err(|e| e.to_string())?;
+            let mut stream = tokio_openssl::SslStream::new(ssl, io).map_err(|e| HandshakeError::without_alert(e.to_string()))?;
             let outcome = Pin::new(&mut stream).accept().await;
             let s = stream.ssl();
             let record = ServerHandshake {
@@ -219,7 +228,7 @@ impl StreamAcceptor for LegacyServer {
             log.push(record);
             match outcome {
                 Ok(()) => Ok(Box::new(stream) as BoxIo),
-                Err(e) => Err(format!("TLS handshake failed: {e}")),
+                Err(e) => Err(HandshakeError::without_alert(format!("TLS handshake failed: {e}"))),
             }
         })
     }

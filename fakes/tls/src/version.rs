@@ -148,7 +148,7 @@ impl VersionSet {
     }
 
     /// Parses "ssl3,tls1.0", "SSL 3.0 and TLS 1.0", "TLS 1.0 to TLS 1.2", "only TLS 1.2".
-    pub fn parse(s: &str) -> Result<VersionSet, String> {
+    pub fn parse(s: &str) -> Result<VersionSet, crate::TlsError> {
         let norm = s.replace(',', " , ").replace(" and ", " , ").replace(" or ", " , ");
         let mut set = VersionSet::EMPTY;
         for part in norm.split(',') {
@@ -156,18 +156,14 @@ impl VersionSet {
             if part.is_empty() {
                 continue;
             }
-            let parse = |w: &str| {
-                Version::parse(w.trim()).ok_or_else(|| {
-                    format!("{w:?} is not a protocol version: use SSL 3.0, TLS 1.0, TLS 1.1, TLS 1.2 or TLS 1.3 (or ssl3, tls1.0 … tls1.3)")
-                })
-            };
+            let parse = |w: &str| Version::parse(w.trim()).ok_or_else(|| crate::TlsError::UnknownVersion { word: w.to_string() });
             match part.split_once(" to ") {
                 Some((lo, hi)) => set = VersionSet(set.0 | VersionSet::range(parse(lo)?, parse(hi)?).0),
                 None => set = set.with(parse(part)?),
             }
         }
         if set.is_empty() {
-            return Err(format!("{s:?} names no protocol version"));
+            return Err(crate::TlsError::NoVersionNamed { text: s.to_string() });
         }
         Ok(set)
     }
@@ -221,7 +217,7 @@ mod tests {
         assert_eq!(VersionSet::parse("TLS 1.0 to TLS 1.2").unwrap(), VersionSet::range(Version::Tls10, Version::Tls12));
         assert_eq!(VersionSet::parse("SSL 3.0 only").unwrap(), VersionSet::of(&[Version::Ssl3]));
         assert_eq!(VersionSet::parse("SSL 3.0 and TLS 1.2").unwrap().to_string(), "SSL 3.0, TLS 1.2");
-        assert!(VersionSet::parse("tls1.4").unwrap_err().contains("not a protocol version"));
+        assert!(matches!(VersionSet::parse("tls1.4"), Err(crate::TlsError::UnknownVersion { .. })));
         assert!(VersionSet::parse(" , ").is_err());
         assert_eq!(VersionSet::parse("tls1.3,ssl3").unwrap().flags(), "ssl3,tls1.3");
     }

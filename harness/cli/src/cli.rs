@@ -184,9 +184,13 @@ pub struct ServeArgs {
     pub tls_versions: Option<String>,
 }
 
-fn parse_auth_method(s: &str) -> Result<mailconform_fakes::exchange::AuthMethod, String> {
-    mailconform_fakes::exchange::AuthMethod::parse(s)
-        .ok_or_else(|| format!("unknown authentication method `{s}`; use basic, ntlm, negotiate, certificate or oauth"))
+/// A word that names no authentication method.
+#[derive(Debug, thiserror::Error)]
+#[error("unknown authentication method `{0}`; use basic, ntlm, negotiate, certificate or oauth")]
+pub struct UnknownAuthMethod(String);
+
+fn parse_auth_method(s: &str) -> Result<mailconform_fakes::exchange::AuthMethod, UnknownAuthMethod> {
+    mailconform_fakes::exchange::AuthMethod::parse(s).ok_or_else(|| UnknownAuthMethod(s.to_string()))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

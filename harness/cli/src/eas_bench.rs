@@ -2,6 +2,7 @@
 //! many full EAS sync sessions (OPTIONS → Provision → FolderSync → Sync of the Inbox) the
 //! simulation carries per second against the Exchange fake.
 
+use crate::bench_error::BenchError;
 use mailconform_activesync::client::{DeviceInformation, ProvisionOutcome};
 use mailconform_activesync::store::FolderType;
 use mailconform_activesync::{
@@ -90,7 +91,7 @@ pub struct EasFigures {
 /// The codec figures, then the sessions of `users` users on one thread and on `threads`
 /// threads (one simulation of `users` users each), as many rounds on all threads as one
 /// thread needed for [`MIN_WALL`].
-pub fn measure(users: usize, seed: u64, threads: usize) -> Result<EasFigures, String> {
+pub fn measure(users: usize, seed: u64, threads: usize) -> Result<EasFigures, BenchError> {
     let codec = measure_codec(MIN_WALL)?;
     let single = measure_sessions(users, MESSAGES_PER_USER, seed, MIN_WALL)?;
     let parallel = measure_sessions_parallel(users, MESSAGES_PER_USER, seed, threads, single.rounds)?;
@@ -102,14 +103,13 @@ pub fn measure(users: usize, seed: u64, threads: usize) -> Result<EasFigures, St
 
 /// Encodes, then decodes, the corpus over and over, each for at least `min_wall`. Every
 /// document must decode back to itself, or the measurement is refused.
-pub fn measure_codec(min_wall: Duration) -> Result<CodecThroughput, String> {
+pub fn measure_codec(min_wall: Duration) -> Result<CodecThroughput, BenchError> {
     let docs = corpus();
-    let encoded: Vec<Vec<u8>> =
-        docs.iter().map(encode).collect::<Result<_, _>>().map_err(|e| format!("the corpus does not encode: {e}"))?;
+    let encoded: Vec<Vec<u8>> = docs.iter().map(encode).collect::<Result<_, _>>().map_err(BenchError::Encode)?;
     for (doc, bytes) in docs.iter().zip(&encoded) {
-        let back = decode(bytes).map_err(|e| format!("a {} document does not decode: {e}", doc.root.name()))?;
+        let back = decode(bytes).map_err(|source| BenchError::Decode { root: doc.root.name().to_string(), source })?;
         if &back != doc {
-            return Err(format!("a {} document does not decode back to itself", doc.root.name()));
+            return Err(BenchError::RoundTrip { root: doc.root.name().to_string() });
         }
     }
     let corpus_bytes: usize = encoded.iter().map(Vec::len).sum();
@@ -118,7 +118,7 @@ pub fn measure_codec(min_wall: Duration) -> Result<CodecThroughput, String> {
     let start = Instant::now();
     loop {
         for doc in &docs {
-            let bytes = encode(black_box(doc)).map_err(|e| e.to_string())?;
+            let bytes = encode(black_box(doc)).map_err(BenchError::Encode)?;
             encoded_bytes += black_box(bytes).len() as u64;
         }
         if start.elapsed() >= min_wall {
@@ -131,7 +131,7 @@ pub fn measure_codec(min_wall: Duration) -> Result<CodecThroughput, String> {
     let start = Instant::now();
     loop {
         for bytes in &encoded {
-            black_box(decode(black_box(bytes)).map_err(|e| e.to_string())?);
+            black_box(decode(black_box(bytes)).map_err(|source| BenchError::Decode { root: "corpus".into(), source })?);
             decoded_bytes += bytes.len() as u64;
         }
         if start.elapsed() >= min_wall {
@@ -409,18 +409,18 @@ struct World {
     messages: usize,
 }
 
-fn prepare(users: usize, messages: usize, seed: u64) -> Result<World, String> {
-    let mut sim = Simulation::new(seed).map_err(|e| e.to_string())?;
+fn prepare(users: usize, messages: usize, seed: u64) -> Result<World, BenchError> {
+    let mut sim = Simulation::new(seed)?;
     let names: Vec<String> = (0..users).map(|i| format!("easuser{i}")).collect();
     let mut cfg = ExchangeConfig::new(defaults::EXCHANGE_HOST);
     for u in &names {
         cfg = cfg.with_user(u, &format!("{u}@{}", defaults::DOMAIN), PASSWORD);
     }
-    deployment::add_exchange(&mut sim, cfg, &[]).map_err(|e| e.to_string())?;
-    let exchange = Roles::new(&sim).exchange().map_err(|e| e.to_string())?;
+    deployment::add_exchange(&mut sim, cfg, &[])?;
+    let exchange = Roles::new(&sim).exchange()?;
     let emails: Vec<String> = names.iter().map(|u| format!("{u}@{}", defaults::DOMAIN)).collect();
     for m in 0..messages {
-        sim.block_on(exchange.deliver_bulk(&emails, &format!("{SUBJECT_PREFIX} {m}"))).map_err(|e| e.to_string())?;
+        sim.block_on(exchange.deliver_bulk(&emails, &format!("{SUBJECT_PREFIX} {m}")))?;
     }
     sim.settle();
     let clients = names.iter().map(|_| sim.client()).collect();
@@ -429,7 +429,7 @@ fn prepare(users: usize, messages: usize, seed: u64) -> Result<World, String> {
 
 /// Every user's session at once, in the world's simulation; each must end holding every
 /// message of its Inbox, or the measurement is refused.
-fn run(world: &World) -> Result<SessionThroughput, String> {
+fn run(world: &World) -> Result<SessionThroughput, BenchError> {
     let sessions = world.users.iter().zip(&world.clients).map(|(u, http)| session(http.clone(), u, world.messages));
     let start = Instant::now();
     let results = world.sim.block_on(futures::future::join_all(sessions));
@@ -443,39 +443,42 @@ fn run(world: &World) -> Result<SessionThroughput, String> {
 
 /// OPTIONS, Provision (both phases), FolderSync and the first Sync of the Inbox, as a device
 /// setting up its account does; returns the items it then holds.
-async fn session(http: HttpClient, login: &str, expected: usize) -> Result<usize, String> {
+async fn session(http: HttpClient, login: &str, expected: usize) -> Result<usize, BenchError> {
     let url = format!("https://{}{}", defaults::EXCHANGE_HOST, mailconform_activesync::http::DEFAULT_PATH);
     let device_id = format!("BENCH{:X}", login.bytes().fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b))));
     let ours = ProtocolVersion::ALL;
     let newest = *ours.last().expect("at least one version");
     let client = |version| EasClient::new(http.clone(), &url, login, PASSWORD, &device_id, "iPhone", version);
     let probe = client(newest);
-    let options = probe.options().await.map_err(|e| format!("{login}: OPTIONS: {e}"))?;
+    let step = |step: &'static str| move |source| BenchError::Session { login: login.to_string(), step, source };
+    let options = probe.options().await.map_err(step("OPTIONS"))?;
     let version = ProtocolVersion::highest_common(ours, &options.protocol_versions())
-        .ok_or_else(|| format!("{login}: no common ActiveSync version (server offers {:?})", options.versions))?;
+        .ok_or_else(|| BenchError::NoCommonVersion { login: login.to_string(), offered: options.versions.clone() })?;
     let c = if version == newest { probe } else { client(version) };
-    match c.provision().await.map_err(|e| format!("{login}: Provision: {e}"))? {
+    match c.provision().await.map_err(step("Provision"))? {
         ProvisionOutcome::Provisioned { .. } => {}
-        other => return Err(format!("{login}: Provision ended {other:?}, not with a policy key")),
+        other => return Err(BenchError::NoPolicyKey { login: login.to_string(), outcome: format!("{other:?}") }),
     }
-    c.folder_sync().await.map_err(|e| format!("{login}: FolderSync: {e}"))?;
-    let inbox = c.folder_id(FolderType::Inbox).ok_or_else(|| format!("{login}: FolderSync sent no Inbox"))?;
-    let synced = c.sync(&inbox).await.map_err(|e| format!("{login}: Sync: {e}"))?;
+    c.folder_sync().await.map_err(step("FolderSync"))?;
+    let inbox = c.folder_id(FolderType::Inbox).ok_or_else(|| BenchError::NoInbox { login: login.to_string() })?;
+    let synced = c.sync(&inbox).await.map_err(step("Sync"))?;
     let held = c.items(&inbox);
     let with_subject = held.iter().filter(|i| i.subject().is_some_and(|s| s.starts_with(SUBJECT_PREFIX))).count();
     if synced.added.len() != expected || held.len() != expected || with_subject != expected {
-        return Err(format!(
-            "{login}: the Inbox holds {expected} messages but the Sync added {} and the device holds {} ({with_subject} with their subject)",
-            synced.added.len(),
-            held.len()
-        ));
+        return Err(BenchError::InboxMismatch {
+            login: login.to_string(),
+            expected,
+            added: synced.added.len(),
+            held: held.len(),
+            with_subject,
+        });
     }
     Ok(held.len())
 }
 
 /// `users` sessions at once in one simulation, in fresh simulations round after round until
 /// the sessions have taken at least `min_wall`.
-pub fn measure_sessions(users: usize, messages: usize, seed: u64, min_wall: Duration) -> Result<SessionThroughput, String> {
+pub fn measure_sessions(users: usize, messages: usize, seed: u64, min_wall: Duration) -> Result<SessionThroughput, BenchError> {
     let mut total = SessionThroughput { sessions: 0, items: 0, wall: Duration::ZERO, threads: 1, rounds: 0 };
     while total.rounds == 0 || (total.wall < min_wall && total.rounds < MAX_ROUNDS) {
         let r = run(&prepare(users, messages, seed.wrapping_add(total.rounds as u64))?)?;
@@ -496,11 +499,11 @@ pub fn measure_sessions_parallel(
     seed: u64,
     threads: usize,
     rounds: usize,
-) -> Result<SessionThroughput, String> {
+) -> Result<SessionThroughput, BenchError> {
     let threads = threads.max(1);
     let rounds = rounds.max(1);
     let ready = Barrier::new(threads);
-    let results: Vec<Result<Vec<SessionThroughput>, String>> = std::thread::scope(|scope| {
+    let results: Vec<Result<Vec<SessionThroughput>, BenchError>> = std::thread::scope(|scope| {
         let ready = &ready;
         let handles: Vec<_> = (0..threads)
             .map(|t| {
@@ -524,7 +527,7 @@ pub fn measure_sessions_parallel(
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("a measuring thread panicked".into()))).collect()
+        handles.into_iter().map(|h| h.join().unwrap_or(Err(BenchError::ThreadPanicked))).collect()
     });
     let per_thread: Vec<Vec<SessionThroughput>> = results.into_iter().collect::<Result<_, _>>()?;
     let mut total = SessionThroughput { sessions: 0, items: 0, wall: Duration::ZERO, threads, rounds };

@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 pub mod bench;
+pub mod bench_error;
 pub mod cli;
 mod cucumber_json;
 pub mod eas_bench;

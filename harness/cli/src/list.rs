@@ -81,18 +81,9 @@ pub fn list(args: &ListArgs) -> Result<u8, CliError> {
     let rendered = match args.format {
         ListFormat::Text => render_text(&listed),
         ListFormat::Requirements => crate::requirements::render_markdown(&requirements_of(&listed)),
-        ListFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&listed).map_err(|e| CliError::Harness(e.to_string()))?;
-            s.push('\n');
-            s
-        }
+        ListFormat::Json => pretty_json(&listed)?,
     };
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(rendered.as_bytes());
-    let _ = out.flush();
-    for e in &errors {
-        eprintln!("mailconform: {e}");
-    }
+    print_with_errors(&rendered, &errors);
     Ok(if !errors.is_empty() {
         exit::FAILED
     } else if listed.is_empty() {
@@ -101,6 +92,23 @@ pub fn list(args: &ListArgs) -> Result<u8, CliError> {
     } else {
         exit::PASSED
     })
+}
+
+/// `value` as indented JSON with a final newline, for `--format json`.
+pub(crate) fn pretty_json<T: Serialize>(value: &T) -> Result<String, CliError> {
+    let mut s = serde_json::to_string_pretty(value).map_err(|e| CliError::Harness(e.to_string()))?;
+    s.push('\n');
+    Ok(s)
+}
+
+/// Writes a listing to stdout, then each problem met while making it to stderr.
+pub(crate) fn print_with_errors(rendered: &str, errors: &[impl std::fmt::Display]) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(rendered.as_bytes());
+    let _ = out.flush();
+    for e in errors {
+        eprintln!("mailconform: {e}");
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! End-to-end push throughput in the simulation: mail delivered at Exchange → EWS push to the
 //! listener → APNs → badge on the device, for many devices at once.
 
+use crate::bench_error::BenchError;
 use mailconform_fakes::defaults;
 use mailconform_fakes::deployment::{self, Roles};
 use mailconform_fakes::exchange::ExchangeConfig;
@@ -26,12 +27,12 @@ impl PushThroughput {
 
 /// `devices` phones spread over `threads` independent simulations run side by side (one per
 /// core, as scenarios run), each phone receiving `rounds` messages one at a time.
-pub fn measure_parallel(devices: usize, rounds: usize, seed: u64, threads: usize) -> Result<PushThroughput, String> {
+pub fn measure_parallel(devices: usize, rounds: usize, seed: u64, threads: usize) -> Result<PushThroughput, BenchError> {
     let threads = threads.clamp(1, devices.max(1));
     let per = devices.div_ceil(threads);
-    let results: Vec<Result<PushThroughput, String>> = std::thread::scope(|scope| {
+    let results: Vec<Result<PushThroughput, BenchError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads).map(|t| scope.spawn(move || measure(per, rounds, seed.wrapping_add(t as u64)))).collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("a measuring thread panicked".into()))).collect()
+        handles.into_iter().map(|h| h.join().unwrap_or(Err(BenchError::ThreadPanicked))).collect()
     });
     let mut total = PushThroughput { notifications: 0, wall: Duration::ZERO, connections: 0 };
     for r in results {
@@ -45,50 +46,49 @@ pub fn measure_parallel(devices: usize, rounds: usize, seed: u64, threads: usize
 
 /// `devices` phones, each receiving `rounds` messages one at a time; every message must end
 /// as a badge equal to the inbox unread count, or the measurement is refused.
-pub fn measure(devices: usize, rounds: usize, seed: u64) -> Result<PushThroughput, String> {
-    let mut sim = Simulation::new(seed).map_err(|e| e.to_string())?;
+pub fn measure(devices: usize, rounds: usize, seed: u64) -> Result<PushThroughput, BenchError> {
+    let mut sim = Simulation::new(seed)?;
     let mut cfg = ExchangeConfig::new(defaults::EXCHANGE_HOST);
     let users: Vec<String> = (0..devices).map(|i| format!("user{i}")).collect();
     for u in &users {
         cfg = cfg.with_user(u, &format!("{u}@{}", defaults::DOMAIN), "pw");
     }
-    deployment::add_exchange(&mut sim, cfg, &[]).map_err(|e| e.to_string())?;
-    deployment::add_listener(&mut sim, Region::Americas).map_err(|e| e.to_string())?;
-    deployment::add_apns(&mut sim).map_err(|e| e.to_string())?;
+    deployment::add_exchange(&mut sim, cfg, &[])?;
+    deployment::add_listener(&mut sim, Region::Americas)?;
+    deployment::add_apns(&mut sim)?;
     for u in &users {
         let mut d = deployment::default_device_config(u, &format!("{u}@{}", defaults::DOMAIN), Region::Americas);
         d.password = "pw".into();
-        deployment::add_device(&mut sim, d).map_err(|e| e.to_string())?;
+        deployment::add_device(&mut sim, d)?;
     }
     let roles = Roles::new(&sim);
-    let cert = deployment::provider_certificate(&sim, defaults::APP_ID, Duration::from_secs(86_400)).map_err(|e| e.to_string())?;
-    let listener = roles.listener(Region::Americas).map_err(|e| e.to_string())?;
-    sim.block_on(listener.upload_certificate(defaults::APP_ID, Region::Americas, &cert.cert_pem, &cert.key_pem))
-        .map_err(|e| e.to_string())?;
-    let phones: Vec<_> = users.iter().map(|u| roles.device(u)).collect::<Result<_, _>>().map_err(|e| e.to_string())?;
-    sim.block_on(futures::future::try_join_all(phones.iter().map(|p| p.launch(true)))).map_err(|e| e.to_string())?;
+    let cert = deployment::provider_certificate(&sim, defaults::APP_ID, Duration::from_secs(86_400))?;
+    let listener = roles.listener(Region::Americas)?;
+    sim.block_on(listener.upload_certificate(defaults::APP_ID, Region::Americas, &cert.cert_pem, &cert.key_pem))?;
+    let phones: Vec<_> = users.iter().map(|u| roles.device(u)).collect::<Result<_, _>>()?;
+    sim.block_on(futures::future::try_join_all(phones.iter().map(|p| p.launch(true))))?;
     sim.settle();
-    let exchange = roles.exchange().map_err(|e| e.to_string())?;
+    let exchange = roles.exchange()?;
     let emails: Vec<String> = users.iter().map(|u| format!("{u}@{}", defaults::DOMAIN)).collect();
     // One untimed round opens the connections every later round reuses.
-    sim.block_on(exchange.deliver_bulk(&emails, "warm-up")).map_err(|e| e.to_string())?;
+    sim.block_on(exchange.deliver_bulk(&emails, "warm-up"))?;
     sim.settle();
 
     let opened = || mailconform_sim::http::client::CONNECTIONS_OPENED.load(std::sync::atomic::Ordering::Relaxed);
     let connections_before = opened();
     let start = Instant::now();
     for r in 0..rounds {
-        sim.block_on(exchange.deliver_bulk(&emails, &format!("Message {r}"))).map_err(|e| e.to_string())?;
+        sim.block_on(exchange.deliver_bulk(&emails, &format!("Message {r}")))?;
         sim.settle();
     }
     let wall = start.elapsed();
     let connections = opened() - connections_before;
 
-    let states = sim.block_on(futures::future::try_join_all(phones.iter().map(|p| p.state()))).map_err(|e| e.to_string())?;
+    let states = sim.block_on(futures::future::try_join_all(phones.iter().map(|p| p.state())))?;
     let mut notifications = 0;
     for (u, s) in users.iter().zip(&states) {
         if s.badge as usize != rounds + 1 {
-            return Err(format!("{u}'s badge is {} after {} messages: the push chain lost some", s.badge, rounds + 1));
+            return Err(BenchError::LostPushes { user: u.clone(), badge: s.badge, messages: rounds + 1 });
         }
         notifications += s.pushes_received - 1;
     }

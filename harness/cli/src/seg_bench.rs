@@ -3,6 +3,7 @@
 //! sent to the Exchange fake directly, measured in alternating rounds of one run so that
 //! both see the same machine.
 
+use crate::bench_error::BenchError;
 use mailconform_ews::{write_request, FolderRef, Operation, SchemaVersion};
 use mailconform_fakes::defaults;
 use mailconform_fakes::deployment::{self, Roles};
@@ -40,7 +41,7 @@ impl SegFigures {
     }
 }
 
-fn get_folder(url: &str, basic: &str) -> Result<mailconform_sim::Request, String> {
+fn get_folder(url: &str, basic: &str) -> Result<mailconform_sim::Request, BenchError> {
     let op = Operation::GetFolder {
         folder_ids: vec![FolderRef::Distinguished { id: "inbox".into(), mailbox: None }],
         base_shape: Some("Default".into()),
@@ -50,14 +51,14 @@ fn get_folder(url: &str, basic: &str) -> Result<mailconform_sim::Request, String
         .header(http::header::AUTHORIZATION, basic)
         .header(DEVICE_HEADER, DEVICE)
         .body(bytes::Bytes::from(write_request(SchemaVersion::Exchange2013, &op)))
-        .map_err(|e| e.to_string())
+        .map_err(BenchError::from)
 }
 
-async fn round(client: &HttpClient, url: &str, basic: &str) -> Result<(), String> {
+async fn round(client: &HttpClient, url: &str, basic: &str) -> Result<(), BenchError> {
     for _ in 0..ROUND {
-        let resp = client.send(get_folder(url, basic)?, &RequestOptions::default()).await.map_err(|e| e.to_string())?;
+        let resp = client.send(get_folder(url, basic)?, &RequestOptions::default()).await?;
         if resp.status() != 200 {
-            return Err(format!("{url} answered {}", resp.status()));
+            return Err(BenchError::Status { url: url.to_string(), status: resp.status().as_u16() });
         }
     }
     Ok(())
@@ -65,17 +66,17 @@ async fn round(client: &HttpClient, url: &str, basic: &str) -> Result<(), String
 
 /// Exchange, the console (the bench device compliant), the KDC and a SEG proxying EWS; then
 /// rounds of GetFolder direct and through SEG, alternately.
-pub fn measure(seed: u64) -> Result<SegFigures, String> {
-    let mut sim = Simulation::new(seed).map_err(|e| e.to_string())?;
-    deployment::add_exchange(&mut sim, deployment::default_exchange_config(), &[]).map_err(|e| e.to_string())?;
-    deployment::add_uem(&mut sim).map_err(|e| e.to_string())?;
+pub fn measure(seed: u64) -> Result<SegFigures, BenchError> {
+    let mut sim = Simulation::new(seed)?;
+    deployment::add_exchange(&mut sim, deployment::default_exchange_config(), &[])?;
+    deployment::add_uem(&mut sim)?;
     let kdc = deployment::default_kdc(sim.clock.clone(), sim.rng.fork("kdc"));
-    deployment::add_kdc(&mut sim, kdc).map_err(|e| e.to_string())?;
+    deployment::add_kdc(&mut sim, kdc)?;
     let mut seg = deployment::default_seg_config("2.12.0", defaults::EXCHANGE_HOST);
     seg.enable_boxer_ens_ews_proxy = true;
-    deployment::add_seg(&mut sim, mailconform_fakes::role::SEG, seg).map_err(|e| e.to_string())?;
-    let uem = Roles::new(&sim).uem().map_err(|e| e.to_string())?;
-    sim.block_on(uem.set_state(DEVICE, "alice@example.test", ComplianceState::Compliant)).map_err(|e| e.to_string())?;
+    deployment::add_seg(&mut sim, mailconform_fakes::role::SEG, seg)?;
+    let uem = Roles::new(&sim).uem()?;
+    sim.block_on(uem.set_state(DEVICE, "alice@example.test", ComplianceState::Compliant))?;
 
     let basic = {
         use base64::Engine;

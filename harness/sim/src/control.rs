@@ -1,4 +1,6 @@
 //! The client side of every fake's control API: JSON over HTTPS at the role's control URL.
+//! Each role's `*Control` client wraps one of these and sends and reads the types of its
+//! `contract` module (see [`crate::contract`]).
 //!
 //! Steps drive and observe roles through this and through the roles' own protocols, never
 //! through a fake's memory, so a step works the same against an in-process fake and a served one.
@@ -7,7 +9,12 @@ use crate::error::SimError;
 use crate::http::client::{HttpClient, RequestOptions};
 use crate::rng::SeededRng;
 use bytes::Bytes;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use std::time::Duration;
+
+/// How long a control call that should answer at once may take.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[derive(Clone)]
 pub struct ControlClient {
@@ -35,59 +42,64 @@ impl ControlClient {
         &self.base
     }
 
-    pub async fn get(&self, path: &str) -> Result<serde_json::Value, ControlError> {
-        self.call(http::Method::GET, path, None, Duration::from_secs(30)).await
+    /// The HTTP client calls go through (to make a client of a neighbouring API).
+    pub fn http(&self) -> &HttpClient {
+        &self.http
     }
 
     /// A GET whose JSON answer is read as `T`; an answer of another shape is an error, never a default.
-    pub async fn get_as<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T, ControlError> {
-        let v = self.get(path).await?;
-        serde_json::from_value(v).map_err(|e| ControlError::Json { url: format!("{}{path}", self.base), reason: e.to_string() })
-    }
-
-    /// A POST whose JSON answer is read as `T`.
-    pub async fn post_as<T: serde::de::DeserializeOwned>(&self, path: &str, body: &serde_json::Value) -> Result<T, ControlError> {
-        let v = self.post(path, body).await?;
-        serde_json::from_value(v).map_err(|e| ControlError::Json { url: format!("{}{path}", self.base), reason: e.to_string() })
+    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ControlError> {
+        self.call::<(), T>(http::Method::GET, path, None, DEFAULT_TIMEOUT).await
     }
 
     /// A GET that may legitimately wait (a long poll) up to `timeout`.
-    pub async fn get_waiting(&self, path: &str, timeout: Duration) -> Result<serde_json::Value, ControlError> {
-        self.call(http::Method::GET, path, None, timeout).await
+    pub async fn get_waiting<T: DeserializeOwned>(&self, path: &str, timeout: Duration) -> Result<T, ControlError> {
+        self.call::<(), T>(http::Method::GET, path, None, timeout).await
     }
 
-    /// A POST whose answer may legitimately take long (an action that holds a long poll).
-    pub async fn post_waiting<T: serde::de::DeserializeOwned>(
+    /// A POST of `body`, its answer read as `T`.
+    pub async fn post<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T, ControlError> {
+        self.call(http::Method::POST, path, Some(body), DEFAULT_TIMEOUT).await
+    }
+
+    /// A POST without a body (an action that takes no parameters).
+    pub async fn post_empty<T: DeserializeOwned>(&self, path: &str) -> Result<T, ControlError> {
+        self.call::<(), T>(http::Method::POST, path, None, DEFAULT_TIMEOUT).await
+    }
+
+    /// A POST whose answer may legitimately take long (an action that holds a long poll, or
+    /// waits on servers behind it); `body` may be absent.
+    pub async fn post_waiting<B: Serialize, T: DeserializeOwned>(
         &self,
         path: &str,
-        body: &serde_json::Value,
+        body: Option<&B>,
         timeout: Duration,
     ) -> Result<T, ControlError> {
-        let v = self.call(http::Method::POST, path, Some(body), timeout).await?;
-        serde_json::from_value(v).map_err(|e| ControlError::Json { url: format!("{}{path}", self.base), reason: e.to_string() })
+        self.call(http::Method::POST, path, body, timeout).await
     }
 
-    pub async fn post(&self, path: &str, body: &serde_json::Value) -> Result<serde_json::Value, ControlError> {
-        self.call(http::Method::POST, path, Some(body), Duration::from_secs(30)).await
+    pub async fn put<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T, ControlError> {
+        self.call(http::Method::PUT, path, Some(body), DEFAULT_TIMEOUT).await
     }
 
-    pub async fn put(&self, path: &str, body: &serde_json::Value) -> Result<serde_json::Value, ControlError> {
-        self.call(http::Method::PUT, path, Some(body), Duration::from_secs(30)).await
+    pub async fn delete<T: DeserializeOwned>(&self, path: &str) -> Result<T, ControlError> {
+        self.call::<(), T>(http::Method::DELETE, path, None, DEFAULT_TIMEOUT).await
     }
 
-    pub async fn delete(&self, path: &str) -> Result<serde_json::Value, ControlError> {
-        self.call(http::Method::DELETE, path, None, Duration::from_secs(30)).await
-    }
-
-    async fn call(
+    /// One call: `body` as JSON, a 2xx answer read as `T` (an empty answer reads as `null`,
+    /// which is `()` or `None`), anything else a [`ControlError::Status`].
+    pub async fn call<B: Serialize, T: DeserializeOwned>(
         &self,
         method: http::Method,
         path: &str,
-        body: Option<&serde_json::Value>,
+        body: Option<&B>,
         timeout: Duration,
-    ) -> Result<serde_json::Value, ControlError> {
+    ) -> Result<T, ControlError> {
         let url = format!("{}{}", self.base, path);
-        let bytes = body.map(|b| Bytes::from(serde_json::to_vec(b).unwrap_or_default())).unwrap_or_default();
+        let bytes = match body {
+            Some(b) => Bytes::from(serde_json::to_vec(b).map_err(|e| ControlError::Json { url: url.clone(), reason: e.to_string() })?),
+            None => Bytes::new(),
+        };
         let req = http::Request::builder()
             .method(method.clone())
             .uri(&url)
@@ -100,10 +112,8 @@ impl ControlClient {
         if !(200..300).contains(&status) {
             return Err(ControlError::Status { method: method.to_string(), url, status, body: text });
         }
-        if text.trim().is_empty() {
-            return Ok(serde_json::Value::Null);
-        }
-        serde_json::from_str(&text).map_err(|e| ControlError::Json { url, reason: e.to_string() })
+        let text = if text.trim().is_empty() { "null" } else { text.as_str() };
+        serde_json::from_str(text).map_err(|e| ControlError::Json { url, reason: e.to_string() })
     }
 }
 

@@ -56,6 +56,12 @@ impl Placement {
     pub fn https(role: &str, host: &str, handler: Arc<dyn Handler>, client_auth: ClientAuth) -> Self {
         Placement { role: role.to_string(), host: host.to_string(), handler, tls: TlsTermination::rustls(client_auth), plain_http: false }
     }
+
+    /// Also (or not) answering plain HTTP on port 80.
+    pub fn plain_http(mut self, yes: bool) -> Self {
+        self.plain_http = yes;
+        self
+    }
 }
 
 /// Where roles are put: the simulation or real sockets. Implemented by both, so that a

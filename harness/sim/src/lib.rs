@@ -23,11 +23,11 @@ pub mod tls;
 pub mod topology;
 
 pub use clock::Clock;
-pub use error::SimError;
+pub use error::{HandshakeError, SimError, TlsAlert, TlsPeer};
 pub use fault::{Fault, FaultGate};
 pub use host::{Hosting, Placement, TlsTermination};
 pub use http::client::{ClientIdentity, HttpClient, RequestOptions};
-pub use http::server::{serve_connection, ConnInfo, Handler, HandlerFuture, SharedHandler};
+pub use http::server::{serve_connection, ConnInfo, Handler, HandlerFuture, ServeError, SharedHandler};
 pub use http::{Request, Response};
 pub use net::{AcceptFuture, BoxIo, Dialer, IoStream, StreamAcceptor, StreamConnector};
 pub use pki::Pki;
@@ -37,5 +37,6 @@ pub use topology::{Endpoint, Topology};
 
 /// Path prefix of every fake's control API, on the same host and port as its protocol.
 pub const CONTROL_PREFIX: &str = "/_mailconform";
+pub mod contract;
 pub mod control;
 pub use control::{ControlClient, ControlError, FakeEnv};

@@ -1,6 +1,6 @@
 //! Reaching a host: the in-process network of a simulation, or real TCP.
 
-use crate::error::SimError;
+use crate::error::{HandshakeError, SimError};
 use crate::fault::FaultGate;
 use crate::http::server::{serve_connection, serve_decrypted, HostServer};
 use std::collections::{BTreeMap, HashMap};
@@ -16,7 +16,7 @@ impl<T: AsyncRead + AsyncWrite + Send + Unpin + 'static> IoStream for T {}
 
 pub type BoxIo = Box<dyn IoStream>;
 pub type DialFuture<'a> = Pin<Box<dyn Future<Output = Result<BoxIo, SimError>> + Send + 'a>>;
-pub type AcceptFuture = Pin<Box<dyn Future<Output = Result<BoxIo, String>> + Send>>;
+pub type AcceptFuture = Pin<Box<dyn Future<Output = Result<BoxIo, HandshakeError>> + Send>>;
 
 /// A client-side TLS stack other than rustls: a simulated device whose OS offers SSL 3.0 to TLS
 /// 1.1 (rustls cannot) connects through one of these. It gets the dialed stream and the host
@@ -122,7 +122,7 @@ pub async fn serve_accepted<S: IoStream>(io: S, server: Arc<HostServer>, accepto
     let outcome = match acceptor {
         Some(a) => match a.accept(Box::new(io)).await {
             Ok(plain) => serve_decrypted(plain, server).await,
-            Err(e) => Err(e),
+            Err(e) => Err(e.into()),
         },
         None => serve_connection(io, server).await,
     };

@@ -93,16 +93,40 @@ impl Step {
 pub enum CatalogueError {
     /// A step's file is not among the embedded sources.
     #[error("{file}: the sources of this step file are not embedded (scenarios/build.rs embeds src/steps)")]
-    MissingSource { file: String },
+    MissingSource {
+        /// The step file, as Cucumber located it.
+        file: String,
+    },
     /// A step's source cannot be read at its line.
     #[error("{file}: {source}")]
-    Source { file: String, source: SourceError },
+    Source {
+        /// The step file.
+        file: String,
+        /// What could not be read.
+        source: SourceError,
+    },
     /// The attribute at a step's line is of another keyword than Cucumber registered.
     #[error("{file}:{line}: the attribute says {written} but Cucumber registered it as {registered}")]
-    KeywordMismatch { file: String, line: usize, written: String, registered: &'static str },
+    KeywordMismatch {
+        /// The step file.
+        file: String,
+        /// The attribute's line.
+        line: usize,
+        /// The keyword in the source.
+        written: String,
+        /// The keyword Cucumber registered.
+        registered: &'static str,
+    },
     /// A `{name}` of a phrase names no parameter type of `crate::params`.
     #[error("{file}:{line}: no parameter type is called {{{name}}}")]
-    UnknownParameter { file: String, line: usize, name: String },
+    UnknownParameter {
+        /// The step file.
+        file: String,
+        /// The attribute's line.
+        line: usize,
+        /// The unknown parameter name.
+        name: String,
+    },
 }
 
 /// Every step definition, sorted by where it is defined.

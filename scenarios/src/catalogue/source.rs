@@ -39,10 +39,20 @@ pub enum SourceError {
     NoSuchLine(usize),
     /// The line does not start a step attribute.
     #[error("line {line}: expected a #[given], #[when] or #[then] attribute, found {found:?}")]
-    NotAStep { line: usize, found: String },
+    NotAStep {
+        /// The line Cucumber registered.
+        line: usize,
+        /// What the line holds.
+        found: String,
+    },
     /// The attribute or the function after it cannot be read.
     #[error("line {line}: {what}")]
-    Unreadable { line: usize, what: &'static str },
+    Unreadable {
+        /// The attribute's line.
+        line: usize,
+        /// The part that could not be read.
+        what: &'static str,
+    },
 }
 
 /// Reads the step whose attribute starts at `line` (1-based) of `text`.

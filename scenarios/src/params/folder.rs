@@ -1,6 +1,7 @@
 //! Mail folders, as a mail app names them.
 
 use super::closed_vocabulary;
+use mailconform_fakes::traveler::contract::FolderKind;
 
 /// A folder of a user's mailbox.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, cucumber::Parameter)]
@@ -28,13 +29,13 @@ closed_vocabulary!(Folder, "a mail folder", {
 
 impl Folder {
     /// The folder as the Traveler control API names it.
-    pub fn kind(self) -> &'static str {
+    pub fn kind(self) -> FolderKind {
         match self {
-            Folder::Inbox => "inbox",
-            Folder::Calendar => "calendar",
-            Folder::Contacts => "contacts",
-            Folder::SentItems => "sent",
-            Folder::DeletedItems => "deleted",
+            Folder::Inbox => FolderKind::Inbox,
+            Folder::Calendar => FolderKind::Calendar,
+            Folder::Contacts => FolderKind::Contacts,
+            Folder::SentItems => FolderKind::Sent,
+            Folder::DeletedItems => FolderKind::Deleted,
         }
     }
 }
@@ -48,6 +49,6 @@ mod tests {
     fn folders() {
         closed::<Folder>();
         rejects::<Folder>("Sent");
-        assert_eq!(Folder::SentItems.kind(), "sent");
+        assert_eq!(Folder::SentItems.kind(), FolderKind::Sent);
     }
 }

@@ -6,6 +6,10 @@
 //! definition and fails as undefined before anything runs. Its `FromStr` (reached when a type
 //! is parsed outside a step) names the accepted words in its error. Each type also tells
 //! `mailconform steps` what it accepts, through [`Vocabulary`].
+//!
+//! The reasons of [`reason`] are the exception: their regexes end with a catch-all, so that a
+//! reason written another way (a quoted message, as features once did) reaches `FromStr` and
+//! fails the step with the list of accepted phrases instead of reading as an undefined step.
 
 mod apns;
 mod auth;
@@ -21,6 +25,7 @@ mod handshake;
 mod notes_ini;
 mod on_off;
 mod platform;
+pub mod reason;
 mod region;
 mod security_level;
 mod seed_table;
@@ -44,6 +49,7 @@ pub use handshake::{HandshakeResult, Side, TlsAlert};
 pub use notes_ini::NotesIni;
 pub use on_off::OnOff;
 pub use platform::Platform;
+pub use reason::{ConnectReason, Reason, SubscriptionEnd, UploadRefusal};
 pub use region::Region;
 pub use security_level::SecurityLevel;
 pub use seed_table::{OuiNon, SeedColumn};
@@ -209,6 +215,10 @@ pub fn all() -> Vec<ParameterInfo> {
         ParameterInfo::of::<NameVariations>(),
         ParameterInfo::of::<Directory>(),
         ParameterInfo::of::<NotesIni>(),
+        ParameterInfo::of::<Reason>(),
+        ParameterInfo::of::<SubscriptionEnd>(),
+        ParameterInfo::of::<ConnectReason>(),
+        ParameterInfo::of::<UploadRefusal>(),
         ParameterInfo::builtin("int", "a whole number", "any whole number, e.g. 3"),
         ParameterInfo::builtin("float", "a number", "any number, e.g. 2.5"),
         ParameterInfo::builtin("string", "free text", "any text in double quotes, e.g. \"Quarterly figures\""),

@@ -2,11 +2,13 @@
 //! policy, driven and observed through the device's control API.
 
 use super::device::{phone, state};
-use crate::params::{CompanionApp, EasVersion, Platform, User};
+use crate::params::{CompanionApp, EasVersion, Platform, Reason, User};
 use crate::world::observation::Observation;
 use crate::MailWorld;
 use cucumber::{given, then, when};
-use mailconform_fakes::securemail::companion::CompanionPolicy;
+use mailconform_fakes::securemail::companion::{CompanionPolicy, CompanionView};
+use mailconform_fakes::securemail::contract::{DevicePolicy, MeetingAnswer};
+use mailconform_fakes::ErrorKind;
 
 /// The user's phone has Secure Mail for ActiveSync, pointed at a server by the MDX "Secure Mail Exchange Server" policy.
 #[given(expr = "{user} has Secure Mail for {platform} with the Exchange Server policy {string}")]
@@ -52,16 +54,18 @@ fn synced(w: &mut MailWorld, user: User) {
     assert!(s.eas.synced && s.eas.error.is_none(), "{user}'s Secure Mail at {}: {:?}", s.eas.endpoint, s.eas.error);
 }
 
-/// Secure Mail did not sync, with an error that mentions this text.
-#[then(expr = "{user}'s Secure Mail cannot sync because {string}")]
-fn cannot_sync(w: &mut MailWorld, user: User, because: String) {
+/// Secure Mail did not sync, with an error of the kind the reason stands for.
+#[then(expr = "{user}'s Secure Mail cannot sync because {reason}")]
+fn cannot_sync(w: &mut MailWorld, user: User, because: Reason) {
     let s = state(w, &user);
-    let error = s.eas.error.clone().unwrap_or_default();
+    let kind = s.eas.error.as_ref().map(|e| &e.kind);
     assert!(
-        !s.eas.synced && error.contains(&because),
-        "{user}'s Secure Mail at {}: synced {}, error {error:?}; expected it to mention {because:?}",
+        !s.eas.synced && kind == Some(&because.0),
+        "{user}'s Secure Mail at {}: synced {}, error {:?}; expected the kind {:?}",
         s.eas.endpoint,
-        s.eas.synced
+        s.eas.synced,
+        s.eas.error,
+        because.0
     );
 }
 
@@ -88,7 +92,7 @@ fn no_policy(w: &mut MailWorld, user: User) {
 fn policy_password(w: &mut MailWorld, user: User, n: u64) {
     let s = state(w, &user);
     let p = s.eas.policy.clone().unwrap_or_else(|| panic!("{user}'s Secure Mail received no policy"));
-    assert_eq!((p["device_password_enabled"].as_bool(), p["min_device_password_length"].as_u64()), (Some(true), Some(n)), "policy {p}");
+    assert_eq!((p.device_password_enabled, p.min_device_password_length.map(u64::from)), (true, Some(n)), "policy {p:?}");
 }
 
 /// The user deletes the message with this subject in Secure Mail, which syncs the deletion.
@@ -131,7 +135,7 @@ fn some_policy(w: &mut MailWorld, user: User) {
 #[when(expr = "{user} accepts the meeting request {string} in Secure Mail")]
 fn accepts(w: &mut MailWorld, user: User, subject: String) {
     let d = phone(w, &user);
-    let s = w.run(d.eas_meeting_response(&subject, "accept")).expect("device control API answers");
+    let s = w.run(d.eas_meeting_response(&subject, MeetingAnswer::Accept)).expect("device control API answers");
     assert!(s.error.is_none(), "the meeting response failed: {:?}", s.error);
 }
 
@@ -196,27 +200,26 @@ fn notes_policy(w: &mut MailWorld, user: User, server: String, domain: String) {
 #[when(expr = "{user}'s Secure {companion} syncs")]
 fn companion_syncs(w: &mut MailWorld, user: User, app: CompanionApp) {
     let d = phone(w, &user);
-    w.run(d.companion_sync(&format!("secure {}", app.to_string().to_ascii_lowercase()))).expect("device control API answers");
+    w.run(d.companion_sync(app.0)).expect("device control API answers");
 }
 
-fn companion_view(w: &mut MailWorld, user: &str, app: CompanionApp) -> serde_json::Value {
+fn companion_view(w: &mut MailWorld, user: &str, app: CompanionApp) -> CompanionView {
     let s = state(w, user);
-    serde_json::to_value(s.companions.get(&app.0).cloned().unwrap_or_default()).unwrap_or_default()
+    s.companions.get(&app.0).cloned().unwrap_or_default()
 }
 
 /// The companion app lists the item with this subject.
 #[then(expr = "{user}'s Secure {companion} shows {string}")]
 fn companion_shows(w: &mut MailWorld, user: User, app: CompanionApp, subject: String) {
     let v = companion_view(w, &user, app);
-    let items: Vec<String> = serde_json::from_value(v["items"].clone()).unwrap_or_default();
-    assert!(items.contains(&subject), "Secure {app} shows {items:?} (error {})", v["error"]);
+    assert!(v.items.contains(&subject), "Secure {app} shows {:?} (error {:?})", v.items, v.error);
 }
 
-/// The companion app's sign-in was refused (HTTP 401).
+/// The companion app's sign-in was refused: the server refused the credentials (HTTP 401).
 #[then(expr = "{user}'s Secure {companion} cannot sign in")]
 fn companion_cannot(w: &mut MailWorld, user: User, app: CompanionApp) {
     let v = companion_view(w, &user, app);
-    assert!(v["error"].as_str().is_some_and(|e| e.contains("401")), "Secure {app}: {v}");
+    assert_eq!(v.error.map(|e| e.kind), Some(ErrorKind::Unauthorized), "Secure {app}: items {:?}", v.items);
 }
 
 /// The user's Exchange mailbox holds a note with this subject.
@@ -239,7 +242,7 @@ fn devices_for(w: &mut MailWorld, n: usize, user: User) {
     let ex = w.exchange();
     let devices = w.run(ex.activesync_devices()).expect("Exchange control API answers");
     let login = user.to_ascii_lowercase();
-    let mine: Vec<_> = devices.iter().filter(|d| d["user"].as_str() == Some(login.as_str())).collect();
+    let mine: Vec<_> = devices.iter().filter(|d| d.user == login).collect();
     assert_eq!(mine.len(), n, "Exchange's ActiveSync devices: {devices:?}");
 }
 
@@ -252,19 +255,19 @@ fn cannot_enforce(w: &mut MailWorld, user: User, setting: String) {
 /// Exchange's device policy now requires a password of at least this length.
 #[when(expr = "the Exchange administrator requires a device password of at least {int} characters")]
 fn exchange_requires_password(w: &mut MailWorld, n: u32) {
-    set_exchange_policy(w, serde_json::json!({ "device_password_enabled": true, "min_device_password_length": n }));
+    set_exchange_policy(w, DevicePolicy { device_password_enabled: true, min_device_password_length: Some(n), ..DevicePolicy::default() });
 }
 
 /// Exchange's device policy now requires device encryption.
 #[when("the Exchange administrator requires device encryption")]
 fn exchange_requires_encryption(w: &mut MailWorld) {
-    set_exchange_policy(w, serde_json::json!({ "require_device_encryption": true }));
+    set_exchange_policy(w, DevicePolicy { require_device_encryption: true, ..DevicePolicy::default() });
 }
 
 /// An enforced policy; fields it does not name keep the enterprise defaults of `DevicePolicy`.
-fn set_exchange_policy(w: &mut MailWorld, policy: serde_json::Value) {
+fn set_exchange_policy(w: &mut MailWorld, policy: DevicePolicy) {
     let ex = w.roles().exchange().expect("Exchange is deployed");
-    w.run(ex.set_device_policy(policy, true)).expect("Exchange control API answers");
+    w.run(ex.set_device_policy(Some(policy), true)).expect("Exchange control API answers");
 }
 
 /// Exchange answered one of Secure Mail's requests with this ActiveSync Status (143: policy refresh).
@@ -272,9 +275,8 @@ fn set_exchange_policy(w: &mut MailWorld, policy: serde_json::Value) {
 fn told_to_refresh(w: &mut MailWorld, user: User, status: u64) {
     let ex = w.roles().exchange().expect("Exchange is deployed");
     let log = w.run(ex.activesync_log()).expect("Exchange control API answers");
-    let seen: Vec<_> =
-        log.iter().filter(|r| r["user"].as_str() == Some(user.as_str())).map(|r| (r["command"].clone(), r["status"].clone())).collect();
-    assert!(seen.iter().any(|(_, s)| s.as_u64() == Some(status)), "{user}'s requests (command, Status): {seen:?}");
+    let seen: Vec<_> = log.iter().filter(|r| r.user == user.as_str()).map(|r| (r.command, r.status)).collect();
+    assert!(seen.iter().any(|(_, s)| s.map(u64::from) == Some(status)), "{user}'s requests (command, Status): {seen:?}");
 }
 
 /// Secure Mail applied the device policy except this one setting, which it reported.

@@ -20,6 +20,5 @@ fn last_badge(w: &mut MailWorld, badge: u64, user: User) {
     let apns = w.roles().apns().expect("apns role");
     let got = w.run(apns.notifications(&token, 0, Duration::ZERO)).expect("APNs control API answers");
     let last = got.last().unwrap_or_else(|| panic!("no notification delivered"));
-    let v = serde_json::to_value(last).unwrap_or_default();
-    assert_eq!(v["payload"]["aps"]["badge"].as_u64(), Some(badge), "last notification {v}");
+    assert_eq!(last.badge(), Some(badge), "last notification {last:?}");
 }

@@ -119,7 +119,7 @@ fn badge_shows(w: &mut MailWorld, user: User, n: u32) {
 fn badge_equals_unread(w: &mut MailWorld, user: User, owner: User) {
     let ex = w.exchange();
     let inbox = w.run(ex.inbox(&owner.email())).expect("inbox");
-    let unread = inbox["unread"].as_u64().unwrap_or(u64::MAX) as u32;
+    let unread = inbox.unread;
     let s = state(w, &user);
     assert_eq!(s.badge, unread, "badge vs. Exchange's unread count");
 }

@@ -1,30 +1,29 @@
 use super::device::state;
-use crate::params::{ClockTime, ClockTimes, Region, User};
+use crate::params::{ClockTime, ClockTimes, Region, SubscriptionEnd, User};
 use crate::MailWorld;
 use cucumber::then;
-use mailconform_fakes::exchange::DeliveryRecordView;
-use serde_json::Value;
+use mailconform_fakes::exchange::{DeliveryRecord, SubscriptionView};
 use std::time::Duration;
 
-fn subscription_of(w: &mut MailWorld, user: &str) -> Value {
+fn subscription_of(w: &mut MailWorld, user: &str) -> SubscriptionView {
     let id = state(w, user).subscription_id.unwrap_or_else(|| panic!("{user}'s device never subscribed"));
     subscription_by_id(w, &id)
 }
 
-fn subscription_by_id(w: &mut MailWorld, id: &str) -> Value {
+fn subscription_by_id(w: &mut MailWorld, id: &str) -> SubscriptionView {
     let ex = w.exchange();
     let subs = w.run(ex.subscriptions()).expect("Exchange control API answers");
-    subs.into_iter().find(|s| s["id"] == id).unwrap_or_else(|| panic!("Exchange has no subscription {id}"))
+    subs.into_iter().find(|s| s.id == id).unwrap_or_else(|| panic!("Exchange has no subscription {id}"))
 }
 
 /// The POSTs of the subscription `user`'s device made first in this scenario.
-fn deliveries(w: &mut MailWorld, user: &User, first: bool) -> Vec<DeliveryRecordView> {
+fn deliveries(w: &mut MailWorld, user: &User, first: bool) -> Vec<DeliveryRecord> {
     let ex = w.exchange();
     let all = w.run(ex.deliveries()).expect("Exchange control API answers");
     let mine: Vec<String> = {
         let subs = w.run(ex.subscriptions()).expect("Exchange control API answers");
         let email = user.email();
-        subs.iter().filter(|s| s["mailbox"] == email.as_str()).map(|s| s["id"].as_str().unwrap_or_default().to_string()).collect()
+        subs.iter().filter(|s| s.mailbox == email).map(|s| s.id.clone()).collect()
     };
     let target = if first { mine.first().cloned() } else { mine.last().cloned() };
     let target = target.unwrap_or_else(|| panic!("Exchange has no subscription for {user}"));
@@ -35,18 +34,17 @@ fn deliveries(w: &mut MailWorld, user: &User, first: bool) -> Vec<DeliveryRecord
 #[then(expr = "Exchange has an active push subscription for {user}")]
 fn active(w: &mut MailWorld, user: User) {
     let s = subscription_of(w, &user);
-    assert_ne!(s["state"], "ended", "subscription: {s}");
+    assert!(!s.state.is_ended(), "subscription: {s:?}");
 }
 
-/// Exchange ended the user's first push subscription, for a reason that mentions this text.
-#[then(expr = "Exchange has ended the first push subscription of {user} because {string}")]
-fn ended_first(w: &mut MailWorld, user: User, because: String) {
+/// Exchange ended the user's first push subscription, for this reason.
+#[then(expr = "Exchange has ended the first push subscription of {user} because {end_reason}")]
+fn ended_first(w: &mut MailWorld, user: User, because: SubscriptionEnd) {
     let d = deliveries(w, &user, true);
     let id = d.first().map(|x| x.subscription_id.clone()).unwrap_or_else(|| panic!("no delivery was attempted for {user}"));
     let s = subscription_by_id(w, &id);
-    assert_eq!(s["state"], "ended", "subscription: {s}");
-    let reason = s["reason"].as_str().unwrap_or_default();
-    assert!(reason.contains(&because), "ended because {reason:?}, expected it to mention {because:?}");
+    assert!(s.state.is_ended(), "subscription: {s:?}");
+    assert_eq!(s.state.end_reason(), Some(because.0), "subscription: {s:?}");
 }
 
 /// Exchange retried a failed push notification exactly at these times after the first attempt.
@@ -67,8 +65,8 @@ fn ended_after(w: &mut MailWorld, user: User, minutes: u64) {
     let d = deliveries(w, &user, true);
     let first_fail = d.iter().find(|x| x.retry == 0 && x.outcome != "ok").expect("a failed delivery");
     let s = subscription_by_id(w, &first_fail.subscription_id.clone());
-    let ended = s["at_ms"].as_u64().unwrap_or_else(|| panic!("the subscription has not ended: {s}"));
-    assert_eq!(Duration::from_millis(ended - first_fail.at_ms), Duration::from_secs(minutes * 60), "subscription {s}");
+    let ended = s.state.ended_at_ms().unwrap_or_else(|| panic!("the subscription has not ended: {s:?}"));
+    assert_eq!(Duration::from_millis(ended - first_fail.at_ms), Duration::from_secs(minutes * 60), "subscription {s:?}");
 }
 
 /// Exchange sent no notification on the user's first subscription once it had ended it.
@@ -77,7 +75,7 @@ fn nothing_after_end(w: &mut MailWorld, user: User) {
     let d = deliveries(w, &user, true);
     let id = d[0].subscription_id.clone();
     let s = subscription_by_id(w, &id);
-    let ended = s["at_ms"].as_u64().expect("ended");
+    let ended = s.state.ended_at_ms().expect("ended");
     assert!(d.iter().all(|x| x.at_ms <= ended), "deliveries after the end at {ended} ms: {d:?}");
 }
 
@@ -108,6 +106,6 @@ fn ews_host(w: &mut MailWorld, user: User, host: String) {
 fn points_at(w: &mut MailWorld, user: User, region: Region) {
     let s = subscription_of(w, &user);
     let host = region.host(mailconform_fakes::defaults::DOMAIN);
-    let url = s["url"].as_str().unwrap_or_default();
+    let url = &s.url;
     assert!(url.starts_with(&format!("https://{host}/")), "subscription URL {url}");
 }

@@ -1,25 +1,27 @@
 use super::device::state;
-use crate::params::{ApnsReason, PushKind, Region, User};
+use crate::params::{ApnsReason, PushKind, Region, UploadRefusal, User};
 use crate::world::observation::Observation;
 use crate::MailWorld;
 use cucumber::{given, then, when};
 use mailconform_fakes::defaults;
 use mailconform_fakes::deployment;
-use mailconform_fakes::listener::PushRecord;
+use mailconform_fakes::listener::contract::ListenerState;
+use mailconform_fakes::listener::error::RefusalBody;
+use mailconform_fakes::listener::{PushRecord, Registration};
+use mailconform_fakes::ErrorKind;
 use mailconform_sim::Fault;
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::time::Duration;
 
-fn listener_state(w: &mut MailWorld, region: Region) -> Value {
+fn listener_state(w: &mut MailWorld, region: Region) -> ListenerState {
     let l = w.roles().listener(*region).expect("listener role");
     w.run(l.state()).expect("listener control API answers")
 }
 
-fn registration_of(w: &mut MailWorld, region: Region, user: &str) -> Option<Value> {
+fn registration_of(w: &mut MailWorld, region: Region, user: &str) -> Option<Registration> {
     let token = state(w, user).device_token?;
     let st = listener_state(w, region);
-    st["registrations"].as_object()?.values().find(|r| r["device_token"] == token.as_str()).cloned()
+    st.registrations.into_values().find(|r| r.device_token == token)
 }
 
 fn pushes(w: &mut MailWorld, region: Region) -> Vec<PushRecord> {
@@ -65,8 +67,8 @@ fn has_registration(w: &mut MailWorld, region: Region, user: User) {
     let sub = state(w, &user).subscription_id;
     let reg = registration_of(w, region, &user).unwrap_or_else(|| panic!("the {region} listener has no registration for {user}"));
     assert!(sub.is_some(), "{user}'s device has no subscription");
-    assert_eq!(reg["subscription_id"].as_str(), sub.as_deref(), "registration {reg}");
-    assert!(reg["inbox_folder_id"].as_str().is_some_and(|f| !f.is_empty()), "registration {reg}");
+    assert_eq!(reg.subscription_id, sub, "registration {reg:?}");
+    assert!(reg.inbox_folder_id.as_deref().is_some_and(|f| !f.is_empty()), "registration {reg:?}");
 }
 
 /// The region's listener holds nothing for the user's device.
@@ -74,18 +76,15 @@ fn has_registration(w: &mut MailWorld, region: Region, user: User) {
 fn no_registration(w: &mut MailWorld, region: Region, user: User) {
     let st = listener_state(w, region);
     let token = state(w, &user).device_token;
-    let found = st["registrations"]
-        .as_object()
-        .map(|m| m.values().any(|r| token.is_some() && r["device_token"].as_str() == token.as_deref()))
-        .unwrap_or(false);
-    assert!(!found, "the {region} listener still holds {user}'s device: {st}");
+    let found = st.registrations.values().any(|r| token.as_deref() == Some(r.device_token.as_str()));
+    assert!(!found, "the {region} listener still holds {user}'s device: {st:?}");
 }
 
 /// The region's listener holds no registration of any device.
 #[then(expr = "the {region} listener holds no registration at all")]
 fn no_registrations(w: &mut MailWorld, region: Region) {
     let st = listener_state(w, region);
-    assert_eq!(st["registrations"].as_object().map(|m| m.len()), Some(0), "{st}");
+    assert!(st.registrations.is_empty(), "{st:?}");
 }
 
 /// The region's listener loses the user's registration, as after a data loss.
@@ -107,7 +106,7 @@ fn no_pii(w: &mut MailWorld, region: Region, user: User) {
         .get(&name)
         .map(|c| c.activesync_device_id.clone())
         .unwrap_or_else(|| deployment::default_device_config(&name, &cfg_email, *region).activesync_device_id);
-    let text = listener_state(w, region).to_string();
+    let text = serde_json::to_string(&listener_state(w, region)).unwrap_or_default();
     let pushes = serde_json::to_string(&pushes(w, region)).unwrap_or_default();
     for needle in [cfg_email.as_str(), cfg_email.split('@').next().unwrap_or_default(), as_id.as_str()] {
         assert!(!text.to_ascii_lowercase().contains(&needle.to_ascii_lowercase()), "the listener's state contains {needle:?}: {text}");
@@ -121,7 +120,7 @@ fn no_pii(w: &mut MailWorld, region: Region, user: User) {
 fn stores_hash(w: &mut MailWorld, region: Region, user: User) {
     let reg = registration_of(w, region, &user).expect("registration");
     let expected = hex::encode(Sha256::digest(user.email().as_bytes()));
-    assert_eq!(reg["email_sha256"], expected.as_str());
+    assert_eq!(reg.email_sha256, expected);
 }
 
 /// The administrator uploads an APNs certificate issued for this App ID to the region's listener.
@@ -132,7 +131,7 @@ fn upload(w: &mut MailWorld, app: String, region: Region) {
     let cert = deployment::provider_certificate(w.sim_ref(), &app, Duration::from_secs(365 * 86_400)).expect("certificate");
     let l = w.roles().listener(r).expect("listener role");
     let answer = match w.run(l.upload_certificate(&app, r, &cert.cert_pem, &cert.key_pem)) {
-        Ok(v) => Observation::CertificateUpload { status: 200, body: v.to_string() },
+        Ok(v) => Observation::CertificateUpload { status: 200, body: serde_json::to_string(&v).unwrap_or_default() },
         Err(mailconform_sim::ControlError::Status { status, body, .. }) => Observation::CertificateUpload { status, body },
         Err(e) => panic!("upload failed below HTTP: {e}"),
     };
@@ -147,12 +146,12 @@ fn upload_answer(w: &MailWorld) -> (u16, &str) {
     }
 }
 
-/// The listener refused the upload with HTTP 400 and a message containing this text.
-#[then(expr = "the upload is refused with {string}")]
-fn upload_refused(w: &mut MailWorld, words_in_error: String) {
+/// The listener refused the upload, for this reason.
+#[then(expr = "the upload is refused because {upload_refusal}")]
+fn upload_refused(w: &mut MailWorld, because: UploadRefusal) {
     let (status, body) = upload_answer(w);
-    assert_eq!(status, 400, "upload answer: {body}");
-    assert!(body.contains(&words_in_error), "the refusal says: {body}");
+    let refusal: Option<RefusalBody> = serde_json::from_str(body).ok();
+    assert_eq!(refusal.map(|r| r.error.kind), Some(because.0), "upload answer {status}: {body}");
 }
 
 /// The listener accepted the upload.
@@ -191,7 +190,7 @@ fn renew(w: &mut MailWorld, region: Region) {
     let cert = deployment::provider_certificate(w.sim_ref(), defaults::APP_ID, Duration::from_secs(365 * 86_400)).expect("certificate");
     let l = w.roles().listener(r).expect("listener role");
     let v = w.run(l.upload_certificate(defaults::APP_ID, r, &cert.cert_pem, &cert.key_pem)).expect("renewal upload");
-    assert!(v["generation"].as_u64().unwrap_or(0) >= 2, "a renewal replaces the region's one entry: {v}");
+    assert!(v.generation >= 2, "a renewal replaces the region's one entry: {v:?}");
 }
 
 /// APNs refused the region's last push with this HTTP status and reason.
@@ -206,12 +205,12 @@ fn last_push_refused(w: &mut MailWorld, region: Region, status: u16, reason: Apn
 ///
 /// APNs refuses an expired client certificate in TLS itself; with TLS 1.3 the client learns
 /// it only when its first request is cut, so the check is that no HTTP answer came and the
-/// failure names the certificate.
+/// failure is of the kind "certificate rejected".
 #[then(expr = "the {region} listener's last APNs push was refused for its client certificate")]
 fn last_push_tls(w: &mut MailWorld, region: Region) {
     let p = pushes(w, region);
     let last = p.last().unwrap_or_else(|| panic!("the {region} listener made no APNs push"));
-    assert!(last.status.is_none() && last.error.as_deref().is_some_and(|e| e.contains("certificate")), "last push {last:?}");
+    assert!(last.status.is_none() && last.error.as_ref().is_some_and(|e| e.kind == ErrorKind::CertificateRejected), "last push {last:?}");
 }
 
 /// The region's last push was of this kind and APNs accepted it.

@@ -5,8 +5,9 @@ use crate::params::{Directory, Folder, NameVariations, NotesIni, User};
 use crate::MailWorld;
 use cucumber::{given, then, when};
 use mailconform_fakes::defaults;
-use mailconform_fakes::traveler::{TravelerConfig, TravelerControl};
-use serde_json::json;
+use mailconform_fakes::traveler::config::{Substitution, WebSite};
+use mailconform_fakes::traveler::contract::FolderKind;
+use mailconform_fakes::traveler::{SyncProtocols, TravelerConfig, TravelerControl};
 
 fn traveler(w: &mut MailWorld) -> TravelerControl {
     w.roles().traveler().expect("the scenario has a Traveler server")
@@ -26,10 +27,10 @@ fn installation_defaults(w: &mut MailWorld) {
     w.plan().traveler = Some(TravelerConfig::new(defaults::TRAVELER_HOST));
 }
 
-fn set_web_site(w: &mut MailWorld, change: impl FnOnce(&mut serde_json::Value)) {
+fn set_web_site(w: &mut MailWorld, change: impl FnOnce(&mut WebSite)) {
     let t = traveler(w);
     let mut cfg = w.run(t.config()).expect("Traveler control API answers");
-    let site = &mut cfg["web_site"];
+    let site = &mut cfg.web_site;
     change(site);
     let site = site.clone();
     w.run(t.set_web_site(&site)).expect("Traveler takes the Internet Site settings");
@@ -39,8 +40,8 @@ fn set_web_site(w: &mut MailWorld, change: impl FnOnce(&mut serde_json::Value)) 
 #[given("the Traveler site does not override session authentication for /traveler")]
 fn no_override(w: &mut MailWorld) {
     set_web_site(w, |site| {
-        site["session_authentication"] = json!(true);
-        site["override_session_authentication"] = json!([]);
+        site.session_authentication = true;
+        site.override_session_authentication = Vec::new();
     });
 }
 
@@ -48,9 +49,7 @@ fn no_override(w: &mut MailWorld) {
 #[when(expr = "the Traveler site overrides session authentication for {string}")]
 fn override_for(w: &mut MailWorld, pattern: String) {
     set_web_site(w, |site| {
-        if let Some(list) = site["override_session_authentication"].as_array_mut() {
-            list.push(json!(pattern));
-        }
+        site.override_session_authentication.push(pattern);
     });
 }
 
@@ -58,9 +57,7 @@ fn override_for(w: &mut MailWorld, pattern: String) {
 #[when(expr = "the Traveler site gets the substitution rule {string} to {string}")]
 fn substitution(w: &mut MailWorld, from: String, to: String) {
     set_web_site(w, |site| {
-        if let Some(list) = site["substitutions"].as_array_mut() {
-            list.push(json!({ "from": from, "to": to }));
-        }
+        site.substitutions.push(Substitution { from, to });
     });
 }
 
@@ -76,15 +73,14 @@ fn notes_ini(w: &mut MailWorld, assignment: NotesIni) {
 #[given(expr = "the Traveler server uses \"{name_variations}\" name variations with a {directory} directory")]
 fn name_variations(w: &mut MailWorld, variations: NameVariations, directory: Directory) {
     let t = traveler(w);
-    w.run(t.set_internet_authentication(variations.as_str(), directory.as_str()))
-        .expect("Traveler takes the Internet authentication setting");
+    w.run(t.set_internet_authentication(variations.0, directory.0)).expect("Traveler takes the Internet authentication setting");
 }
 
 /// The Traveler server makes SyncML its primary sync protocol instead of ActiveSync.
 #[when("the Traveler server forces SyncML as the primary protocol")]
 fn syncml_primary(w: &mut MailWorld) {
     let t = traveler(w);
-    w.run(t.set_sync_protocols("sync_ml_primary")).expect("Traveler takes the sync protocols");
+    w.run(t.set_sync_protocols(SyncProtocols::SyncMlPrimary)).expect("Traveler takes the sync protocols");
 }
 
 /// A message with this subject arrives in the user's mailbox on the Traveler server.
@@ -118,10 +114,10 @@ fn wipe(w: &mut MailWorld, user: User) {
     w.run(t.wipe(&user.email(), &device_id)).expect("Traveler takes the wipe request");
 }
 
-fn folder_subjects(w: &mut MailWorld, user: &User, kind: &str) -> Vec<String> {
+fn folder_subjects(w: &mut MailWorld, user: &User, kind: FolderKind) -> Vec<String> {
     let t = traveler(w);
     let items = w.run(t.folder(&user.email(), kind)).expect("Traveler control API answers");
-    items.iter().filter_map(|i| i["subject"].as_str().map(str::to_string)).collect()
+    items.into_iter().map(|i| i.subject).collect()
 }
 
 fn inbox_subjects(w: &mut MailWorld, user: &User) -> Vec<String> {

@@ -1,15 +1,16 @@
 //! Steps of the Workspace ONE side (seed 003): SEG V2 and its application.properties, ENS2,
 //! the UEM console's compliance, and Boxer.
 
-use crate::params::{AuthMethod, AuthMethods, BoxerAuth, ComplianceState, EnsPlacement, SegService, User};
+use crate::params::{AuthMethod, AuthMethods, BoxerAuth, ComplianceState, EnsPlacement, Reason, SegService, User};
 use crate::world::observation::Observation;
 use crate::world::ws1::{ensure_boxer, PlannedSeg};
 use crate::MailWorld;
 use cucumber::{given, then, when};
+use mailconform_fakes::apns::DeliveredNotification;
 use mailconform_fakes::boxer::BoxerView;
 use mailconform_fakes::defaults;
 use mailconform_fakes::deployment;
-use mailconform_fakes::ens::DEVICE_HEADER;
+use mailconform_fakes::ens::{PushOutcome, DEVICE_HEADER};
 use mailconform_sim::pki::Credential;
 use mailconform_sim::{ClientIdentity, Fault, RequestOptions};
 use std::time::Duration;
@@ -167,18 +168,19 @@ fn registered(w: &mut MailWorld, user: User) {
     let device = device_id(&user);
     let ens = w.roles().ens().expect("ENS deployed");
     let regs = w.run(ens.registrations()).expect("ENS control API answers");
-    assert!(regs.iter().any(|r| r["device_id"] == device.to_ascii_lowercase()), "ENS2 holds {regs:?}");
+    assert!(regs.iter().any(|r| r.device_id == device.to_ascii_lowercase()), "ENS2 holds {regs:?}");
 }
 
-/// The user's Boxer could not register with ENS2, with an error that mentions this text.
-#[then(expr = "ENS2 cannot register {user}'s Boxer because {string}")]
-fn cannot_register(w: &mut MailWorld, user: User, because: String) {
+/// The user's Boxer could not register with ENS2, with an error of the kind the reason stands for.
+#[then(expr = "ENS2 cannot register {user}'s Boxer because {reason}")]
+fn cannot_register(w: &mut MailWorld, user: User, because: Reason) {
     let v = boxer_state(w, &user);
-    let error = v.state.register_error.clone().unwrap_or_default();
+    let error = &v.state.register_error;
     assert!(
-        !v.state.registered && error.contains(&because),
-        "{user}'s Boxer: registered {}, error {error:?}; expected it to mention {because:?}",
-        v.state.registered
+        !v.state.registered && error.as_ref().map(|e| &e.kind) == Some(&because.0),
+        "{user}'s Boxer: registered {}, error {error:?}; expected the kind {:?}",
+        v.state.registered,
+        because.0
     );
 }
 
@@ -196,15 +198,16 @@ fn shows(w: &mut MailWorld, user: User, subject: String) {
     assert!(v.state.inbox.contains(&subject), "{user}'s Boxer shows {:?} ({:?})", v.state.inbox, v.state.eas_error);
 }
 
-/// The user's Boxer did not sync, with an error that mentions this text.
-#[then(expr = "{user}'s Boxer cannot sync because {string}")]
-fn cannot_sync(w: &mut MailWorld, user: User, because: String) {
+/// The user's Boxer did not sync, with an error of the kind the reason stands for.
+#[then(expr = "{user}'s Boxer cannot sync because {reason}")]
+fn cannot_sync(w: &mut MailWorld, user: User, because: Reason) {
     let v = boxer_state(w, &user);
-    let error = v.state.eas_error.clone().unwrap_or_default();
+    let error = &v.state.eas_error;
     assert!(
-        !v.state.eas_synced && error.contains(&because),
-        "{user}'s Boxer: synced {}, error {error:?}; expected it to mention {because:?}",
-        v.state.eas_synced
+        !v.state.eas_synced && error.as_ref().map(|e| &e.kind) == Some(&because.0),
+        "{user}'s Boxer: synced {}, error {error:?}; expected the kind {:?}",
+        v.state.eas_synced,
+        because.0
     );
 }
 
@@ -214,13 +217,13 @@ fn device_id(user: &User) -> String {
 }
 
 /// The pushes APNs delivered to `user`'s Boxer since a step last looked.
-fn new_pushes(w: &mut MailWorld, user: &User) -> Vec<serde_json::Value> {
+fn new_pushes(w: &mut MailWorld, user: &User) -> Vec<DeliveredNotification> {
     let token = boxer_state(w, user).state.device_token.unwrap_or_else(|| panic!("{user}'s Boxer has no device token"));
     let apns = w.roles().apns().expect("APNs deployed");
     let all = w.run(apns.notifications(&token, 0, Duration::ZERO)).expect("APNs control API answers");
     let seen = w.running().boxer_pushes_seen.get(user.as_str()).copied().unwrap_or(0);
     w.running().boxer_pushes_seen.insert(user.to_string(), all.len());
-    all.into_iter().skip(seen).map(|n| n.payload).collect()
+    all.into_iter().skip(seen).collect()
 }
 
 /// The last push the user's Boxer received since the last look sets this badge.
@@ -228,7 +231,7 @@ fn new_pushes(w: &mut MailWorld, user: &User) -> Vec<serde_json::Value> {
 fn receives_push(w: &mut MailWorld, user: User, badge: u64) {
     let pushes = new_pushes(w, &user);
     let last = pushes.last().unwrap_or_else(|| panic!("{user}'s Boxer received no push"));
-    assert_eq!(last["aps"]["badge"].as_u64(), Some(badge), "pushes {pushes:?}");
+    assert_eq!(last.badge(), Some(badge), "pushes {pushes:?}");
 }
 
 /// The user's Boxer received no push since the last look.
@@ -238,15 +241,19 @@ fn receives_no_push(w: &mut MailWorld, user: User) {
     assert!(pushes.is_empty(), "{user}'s Boxer received {pushes:?}");
 }
 
-/// ENS2's last push attempt for the user's Boxer was withheld, for a reason that mentions this text.
-#[then(expr = "ENS2 withheld the push for {user}'s Boxer because {string}")]
-fn push_withheld(w: &mut MailWorld, user: User, because: String) {
+/// ENS2's last push attempt for the user's Boxer was withheld, with an error of the kind the reason stands for.
+#[then(expr = "ENS2 withheld the push for {user}'s Boxer because {reason}")]
+fn push_withheld(w: &mut MailWorld, user: User, because: Reason) {
     let device = device_id(&user).to_ascii_lowercase();
     let ens = w.roles().ens().expect("ENS deployed");
     let pushes = w.run(ens.pushes()).expect("ENS control API answers");
     let last =
         pushes.iter().rev().find(|p| p.device_id == device).unwrap_or_else(|| panic!("ENS2 attempted no push for {user}: {pushes:?}"));
-    assert!(last.outcome.contains(&because), "ENS2's last push for {user}: {last:?}");
+    assert!(
+        matches!(&last.outcome, PushOutcome::Withheld { error } if error.kind == because.0),
+        "ENS2's last push for {user}: {last:?}; expected it withheld with the kind {:?}",
+        because.0
+    );
 }
 
 /// The user's Boxer has tried this many times to unregister from ENS2.
@@ -264,7 +271,7 @@ fn unregistered(w: &mut MailWorld, user: User) {
     let device = device_id(&user).to_ascii_lowercase();
     let ens = w.roles().ens().expect("ENS deployed");
     let regs = w.run(ens.registrations()).expect("ENS control API answers");
-    assert!(regs.iter().all(|r| r["device_id"] != device), "ENS2 still holds {regs:?}");
+    assert!(regs.iter().all(|r| r.device_id != device), "ENS2 still holds {regs:?}");
 }
 
 /// The user's Boxer obeyed a wipe: its mail is gone.
@@ -438,9 +445,7 @@ fn seg_blocked(w: &mut MailWorld, user: User, service: SegService) {
     let log = w.run(seg.requests()).expect("SEG control API answers");
     let want = *service;
     assert!(
-        log.iter().any(|r| r.service == want
-            && r.device_id.as_deref().is_some_and(|d| d.eq_ignore_ascii_case(&device))
-            && r.routed_to.starts_with("blocked")),
+        log.iter().any(|r| r.service == want && r.device_id.as_deref().is_some_and(|d| d.eq_ignore_ascii_case(&device)) && r.blocked),
         "SEG's log: {log:?}"
     );
 }

@@ -41,6 +41,7 @@ enum Stage {
     Deploying,
 }
 
+/// One scenario's world: its simulation, its plan or running deployment, what it observed.
 #[derive(cucumber::World)]
 #[world(init = Self::new)]
 pub struct MailWorld {
@@ -85,10 +86,12 @@ impl MailWorld {
         self.sim.as_ref().map(|s| s.elapsed()).unwrap_or_default()
     }
 
+    /// Milliseconds of virtual time since the scenario started.
     pub fn now_ms(&mut self) -> u64 {
         self.sim().elapsed().as_millis() as u64
     }
 
+    /// Whether the first action has deployed the plan.
     pub fn is_deployed(&self) -> bool {
         matches!(self.stage, Stage::Running(_))
     }
@@ -170,10 +173,12 @@ impl MailWorld {
         self.plan().ws1.get_or_insert_with(Default::default)
     }
 
+    /// Plans Exchange as this server version.
     pub fn exchange_profile(&mut self, p: ServerProfile) {
         self.plan().exchange.profile = p;
     }
 
+    /// Plans Exchange's push retry schedule.
     pub fn retry_schedule(&mut self, r: RetrySchedule) {
         self.plan().exchange.retry = r;
     }
@@ -187,11 +192,13 @@ impl MailWorld {
         out
     }
 
+    /// Control clients of the deployment's roles, by name.
     pub fn roles(&mut self) -> Roles<'_> {
         self.deploy();
         Roles::new(self.sim.as_ref().expect("deployed"))
     }
 
+    /// Exchange's control client.
     pub fn exchange(&mut self) -> ExchangeControl {
         self.roles().exchange().expect("exchange role")
     }

@@ -19,6 +19,7 @@ use std::time::Duration;
 /// What the scenario's Given steps asked for, before anything is deployed.
 #[derive(Clone, Debug)]
 pub struct Plan {
+    /// Exchange's configuration (version, authentication, retry schedule, ...).
     pub exchange: ExchangeConfig,
     /// Extra host names the Exchange fake answers EWS on (a separate EWS FQDN).
     pub exchange_aliases: Vec<String>,

@@ -36,5 +36,5 @@ impl TlsState {
 pub(crate) struct Connection {
     pub(crate) handshake: Handshake,
     /// HTTP status and MS-ASProtocolVersions of the OPTIONS answer.
-    pub(crate) options: Option<Result<(u16, String), String>>,
+    pub(crate) options: Option<Result<(u16, String), mailconform_tls::TlsError>>,
 }

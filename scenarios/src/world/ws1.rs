@@ -18,19 +18,27 @@ use std::time::Duration;
 /// A SEG of the plan: its role in the topology, configuration and properties text.
 #[derive(Clone, Debug)]
 pub struct PlannedSeg {
+    /// Its role name (`seg`, or `seg.<host>` for another).
     pub role: String,
+    /// Its configuration before `application.properties` is applied.
     pub config: SegConfig,
+    /// Lines of its `application.properties`.
     pub properties: Vec<String>,
 }
 
+/// The Workspace ONE side as Given steps configure it.
 #[derive(Clone, Debug)]
 pub struct Ws1Plan {
+    /// The SEGs, the default world's first.
     pub segs: Vec<PlannedSeg>,
+    /// Where ENS2 runs (cloud or on premises).
     pub ens_placement: Placement,
     /// Where ENS reaches EWS; by default the first SEG's EWS proxy when it is enabled,
     /// Exchange's EWS otherwise.
     pub ens_ews_url: Option<String>,
+    /// How each user's Boxer authenticates (Basic when not set).
     pub boxer_auth: BTreeMap<String, BoxerAuth>,
+    /// Exchange serves a self-signed certificate instead of one of the run's CA.
     pub exchange_self_signed: bool,
     /// SEG roles whose Java trust store holds Exchange's self-signed certificate.
     pub trusting_segs: Vec<String>,
@@ -68,8 +76,11 @@ impl Ws1Plan {
 
 /// What the Workspace ONE side needs at run time.
 pub struct Ws1Runtime {
+    /// The OAuth issuer Exchange trusts, for Boxers with modern authentication.
     pub issuer: Arc<TokenIssuer>,
+    /// Exchange's OAuth audience.
     pub audience: String,
+    /// The Boxers started so far.
     pub created_boxers: Vec<String>,
 }
 

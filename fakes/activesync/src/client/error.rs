@@ -32,8 +32,9 @@ pub enum EasError {
         /// `X-MS-Location` of a 451.
         location: Option<String>,
     },
-    /// An HTML page (typically a forms-login page) where ActiveSync was expected: what an
-    /// EAS client meets when a Domino server has session authentication on its path.
+    /// An HTML page (typically a forms-login page) answered with success, or a redirect to a
+    /// login page, where ActiveSync was expected: what an EAS client meets when a Domino server
+    /// has session authentication on its path. An error status with an HTML body is [`EasError::Http`].
     #[error(
         "{}: the server answered an HTML page (HTTP {status}) instead of ActiveSync, a forms login rather than a Basic challenge",
         what(command)

@@ -95,8 +95,9 @@ pub enum PingOutcome {
     TooManyFolders { max: u32 },
 }
 
-/// The answer to a meeting request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The answer to a meeting request (`accept`, `tentative`, `decline` in JSON).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum MeetingAnswer {
     Accept = 1,
     Tentative = 2,

@@ -105,7 +105,7 @@ impl EasClient {
         let opts = self.authorize(&mut req, COMMAND_TIMEOUT);
         let resp = self.http.send(req, &opts).await?;
         let status = resp.status().as_u16();
-        if is_html(&resp) {
+        if is_login_page(&resp) {
             return Err(EasError::LoginForm { command: None, status, location: header_value(&resp, "location") });
         }
         if status != 200 {
@@ -146,11 +146,17 @@ fn is_html(resp: &Response) -> bool {
     header_value(resp, "content-type").is_some_and(|t| t.trim().to_ascii_lowercase().starts_with("text/html"))
 }
 
+/// A page served in place of ActiveSync (a forms login answers 200 with HTML). An error status
+/// with an HTML body is the status: Domino's 401 Basic challenge and its 404 come as HTML.
+fn is_login_page(resp: &Response) -> bool {
+    resp.status().is_success() && is_html(resp)
+}
+
 /// Sorts an answer into "ActiveSync WBXML", "empty", or one of the failures.
 fn classify(command: Option<Command>, resp: &Response) -> Result<Option<Document>, EasError> {
     let status = resp.status().as_u16();
     let content_type = header_value(resp, "content-type");
-    if is_html(resp) {
+    if is_login_page(resp) {
         return Err(EasError::LoginForm { command, status, location: header_value(resp, "location") });
     }
     if (300..400).contains(&status) {

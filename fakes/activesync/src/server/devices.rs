@@ -9,13 +9,13 @@
 //! key is kept too: a client whose response was lost resends the previous key and gets the
 //! same changes again rather than Status 3.
 
+use super::contract::{CollectionSummary, Partnership, PingFolder};
 use crate::http::{Command, ProtocolVersion};
 use crate::store::{Folder, Item};
-use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Where a remote wipe stands.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WipeState {
     #[default]
@@ -150,34 +150,35 @@ impl DeviceState {
     }
 
     /// The device as the control API shows it.
-    pub(crate) fn to_json(&self) -> Value {
-        let collections: serde_json::Map<String, Value> = self
-            .collections
-            .iter()
-            .map(|(id, c)| {
-                (id.clone(), json!({ "sync_key": c.key, "items": c.known.len(), "hidden": c.hidden.iter().collect::<Vec<_>>() }))
-            })
-            .collect();
-        json!({
-            "user": self.user,
-            "device_id": self.device_id,
-            "device_type": self.device_type,
-            "protocol_version": self.protocol_version.map(|v| v.as_str()),
-            "user_agent": self.user_agent,
-            "provisioned": self.policy_key.is_some(),
-            "policy_key": self.policy_key,
-            "pending_policy_key": self.pending_key,
-            "no_policy": self.no_policy,
-            "policy_stale": self.policy_stale,
-            "wipe": self.wipe,
-            "device_information": self.device_information,
-            "heartbeat_interval": self.heartbeat,
-            "ping_folders": self.ping_folders.iter().map(|(id, class)| json!({ "id": id, "class": class })).collect::<Vec<_>>(),
-            "folder_sync_key": self.hierarchy.as_ref().map(|h| h.key.clone()),
-            "collections": collections,
-            "commands": self.commands,
-            "last_command": self.last_command.map(|c| c.name()),
-        })
+    pub(crate) fn partnership(&self) -> Partnership {
+        Partnership {
+            user: self.user.clone(),
+            device_id: self.device_id.clone(),
+            device_type: self.device_type.clone(),
+            protocol_version: self.protocol_version,
+            user_agent: self.user_agent.clone(),
+            provisioned: self.policy_key.is_some(),
+            policy_key: self.policy_key.clone(),
+            pending_policy_key: self.pending_key.clone(),
+            no_policy: self.no_policy,
+            policy_stale: self.policy_stale,
+            wipe: self.wipe,
+            device_information: self.device_information.clone(),
+            heartbeat_interval: self.heartbeat,
+            ping_folders: self.ping_folders.iter().map(|(id, class)| PingFolder { id: id.clone(), class: class.clone() }).collect(),
+            folder_sync_key: self.hierarchy.as_ref().map(|h| h.key.clone()),
+            collections: self
+                .collections
+                .iter()
+                .map(|(id, c)| {
+                    let summary =
+                        CollectionSummary { sync_key: c.key.clone(), items: c.known.len(), hidden: c.hidden.iter().cloned().collect() };
+                    (id.clone(), summary)
+                })
+                .collect(),
+            commands: self.commands.clone(),
+            last_command: self.last_command,
+        }
     }
 }
 

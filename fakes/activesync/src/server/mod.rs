@@ -16,10 +16,12 @@
 //!
 //! One module per command family holds its handler; `devices` holds the per-device state.
 //! Scenario steps drive the server through [`EasServer::control`], the JSON control API
-//! under [`CONTROL_PATH`], which the host routes before authentication (see `control`).
+//! under [`CONTROL_PATH`] whose routes and bodies [`contract`] lists; the host routes it
+//! before authentication.
 
 mod appdata;
 mod config;
+pub mod contract;
 mod control;
 mod devices;
 mod folders;
@@ -38,7 +40,7 @@ mod tests;
 pub use crate::policy::DevicePolicy;
 pub use appdata::{body_type, BodyPreference};
 pub use config::EasConfig;
-pub use control::CONTROL_PATH;
+pub use contract::{EasControl, Partnership, CONTROL_PATH};
 pub use devices::WipeState;
 
 use crate::http::{self as eas_http, response, Command, EasRequest, ProtocolVersion, QueryForm};
@@ -89,7 +91,7 @@ pub enum Availability {
 }
 
 /// One request as the server saw it, for the control API and reports.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RequestRecord {
     pub user: String,
     pub method: String,
@@ -245,15 +247,15 @@ impl EasServer {
         }
     }
 
-    /// A device partnership as JSON (`null` when the server never saw the device).
-    pub fn device_state(&self, user: &str, device_id: &str) -> serde_json::Value {
+    /// A device partnership (`None` when the server never saw the device).
+    pub fn device_state(&self, user: &str, device_id: &str) -> Option<Partnership> {
         let key = self.device_key(user, device_id);
-        self.lock().devices.get(&key).map(DeviceState::to_json).unwrap_or(serde_json::Value::Null)
+        self.lock().devices.get(&key).map(DeviceState::partnership)
     }
 
-    /// Every partnership as JSON.
-    pub fn devices(&self) -> serde_json::Value {
-        serde_json::Value::Array(self.lock().devices.values().map(DeviceState::to_json).collect())
+    /// Every partnership, as the control API shows them.
+    pub fn devices(&self) -> Vec<Partnership> {
+        self.lock().devices.values().map(DeviceState::partnership).collect()
     }
 
     /// Removes a partnership: the device starts over (provisioning, key 0 syncs).

@@ -259,15 +259,23 @@ impl HttpClient {
         let io = self.dialer.dial(&key.host, key.port).await?;
         let other_stack = self.connector.as_ref().filter(|_| key.https && !key.http2 && opts.identity.is_none());
         let io: BoxIo = if let Some(connector) = other_stack {
-            connector.connect(io, &key.host).await.map_err(|reason| SimError::Tls { host: key.host.clone(), reason })?
+            connector.connect(io, &key.host).await.map_err(|e| SimError::Tls {
+                host: key.host.clone(),
+                reason: e.reason,
+                alert: e.alert.map(Box::new),
+            })?
         } else if key.https {
             let cfg = self.tls_config(opts)?;
-            let name =
-                ServerName::try_from(key.host.clone()).map_err(|e| SimError::Tls { host: key.host.clone(), reason: e.to_string() })?;
-            let tls = tokio_rustls::TlsConnector::from(cfg)
-                .connect(name, io)
-                .await
-                .map_err(|e| SimError::Tls { host: key.host.clone(), reason: tls_reason(&e) })?;
+            let name = ServerName::try_from(key.host.clone()).map_err(|e| SimError::Tls {
+                host: key.host.clone(),
+                reason: e.to_string(),
+                alert: None,
+            })?;
+            let tls = tokio_rustls::TlsConnector::from(cfg).connect(name, io).await.map_err(|e| SimError::Tls {
+                host: key.host.clone(),
+                reason: tls_reason(&e),
+                alert: received_alert(&e).map(Box::new),
+            })?;
             Box::new(tls)
         } else {
             io
@@ -314,11 +322,42 @@ impl ExchangeError {
     }
 }
 
+/// The alert the server ended the handshake with, named as the RFCs name it
+/// (`rustls::AlertDescription::ProtocolVersion` is `protocol_version`).
+fn received_alert(e: &std::io::Error) -> Option<crate::error::TlsAlert> {
+    match e.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()) {
+        Some(rustls::Error::AlertReceived(alert)) => {
+            Some(crate::error::TlsAlert { alert: snake_case(&format!("{alert:?}")), from: crate::error::TlsPeer::Server })
+        }
+        _ => None,
+    }
+}
+
+fn snake_case(camel: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in camel.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
 /// The TLS alert or verification failure, in the words a report should show.
 fn tls_reason(e: &std::io::Error) -> String {
     match e.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()) {
         Some(rustls::Error::AlertReceived(alert)) => format!("alert received: {alert:?}"),
         Some(other) => other.to_string(),
         None => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod alert_names {
+    #[test]
+    fn rustls_alert_names_become_the_rfc_names() {
+        assert_eq!(super::snake_case(&format!("{:?}", rustls::AlertDescription::ProtocolVersion)), "protocol_version");
+        assert_eq!(super::snake_case(&format!("{:?}", rustls::AlertDescription::BadCertificate)), "bad_certificate");
     }
 }

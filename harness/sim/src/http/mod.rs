@@ -23,22 +23,3 @@ pub fn response(status: u16, content_type: &str, body: impl Into<Bytes>) -> Resp
     }
     b.body(body).expect("static response parts are valid")
 }
-
-pub fn json_response(status: u16, value: &serde_json::Value) -> Response {
-    response(status, "application/json", serde_json::to_vec(value).unwrap_or_default())
-}
-
-/// A control or JSON API request's body: `null` when empty, or the 400 answer naming the
-/// syntax error, so every API refuses bad JSON the same way.
-pub fn json_body(body: &[u8]) -> Result<serde_json::Value, Box<Response>> {
-    if body.is_empty() {
-        return Ok(serde_json::Value::Null);
-    }
-    serde_json::from_slice(body)
-        .map_err(|e| Box::new(json_response(400, &serde_json::json!({"error": format!("the body is not JSON: {e}")}))))
-}
-
-/// A control path split into its segments, for matching with slice patterns.
-pub fn segments(path: &str) -> Vec<&str> {
-    path.trim_matches('/').split('/').collect()
-}

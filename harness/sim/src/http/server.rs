@@ -80,15 +80,30 @@ pub struct HostServer {
 
 static NEXT_CONN: AtomicU64 = AtomicU64::new(1);
 
+/// Why serving one accepted connection stopped before the client closed it. Only logged: the
+/// client sees the same failure from its side.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// rustls could not complete the server side of the handshake.
+    #[error("TLS handshake: {0}")]
+    Tls(std::io::Error),
+    /// Another TLS stack (see [`crate::net::StreamAcceptor`]) could not.
+    #[error("TLS handshake: {0}")]
+    Handshake(#[from] crate::error::HandshakeError),
+    /// The HTTP connection failed (a malformed request, a reset).
+    #[error("HTTP: {0}")]
+    Http(Box<dyn std::error::Error + Send + Sync>),
+}
+
 /// Serve every request of one accepted connection until the client closes it.
-pub async fn serve_connection<S>(io: S, server: Arc<HostServer>) -> Result<(), String>
+pub async fn serve_connection<S>(io: S, server: Arc<HostServer>) -> Result<(), ServeError>
 where
     S: AsyncRead + AsyncWrite + Send + Unpin + 'static,
 {
     let mut info = ConnInfo { id: NEXT_CONN.fetch_add(1, Ordering::Relaxed), ..Default::default() };
     match server.tls.clone() {
         Some(cfg) => {
-            let tls = tokio_rustls::TlsAcceptor::from(cfg).accept(io).await.map_err(|e| e.to_string())?;
+            let tls = tokio_rustls::TlsAcceptor::from(cfg).accept(io).await.map_err(ServeError::Tls)?;
             let (_, conn) = tls.get_ref();
             info.tls = true;
             info.peer_certificates = conn.peer_certificates().map(|c| c.to_vec()).unwrap_or_default();
@@ -101,7 +116,7 @@ where
 
 /// Serve HTTP on a stream whose TLS another stack has already terminated (see
 /// [`crate::net::StreamAcceptor`]): the handler sees a TLS connection as usual.
-pub async fn serve_decrypted<S>(io: S, server: Arc<HostServer>) -> Result<(), String>
+pub async fn serve_decrypted<S>(io: S, server: Arc<HostServer>) -> Result<(), ServeError>
 where
     S: AsyncRead + AsyncWrite + Send + Unpin + 'static,
 {
@@ -109,7 +124,7 @@ where
     serve_http(io, server, info).await
 }
 
-async fn serve_http<S>(io: S, server: Arc<HostServer>, info: ConnInfo) -> Result<(), String>
+async fn serve_http<S>(io: S, server: Arc<HostServer>, info: ConnInfo) -> Result<(), ServeError>
 where
     S: AsyncRead + AsyncWrite + Send + Unpin + 'static,
 {
@@ -122,7 +137,7 @@ where
     let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
     builder.http1().timer(TokioTimer::new()).keep_alive(true);
     builder.http2().timer(TokioTimer::new()).max_concurrent_streams(1000);
-    builder.serve_connection(TokioIo::new(io), service).await.map_err(|e| e.to_string())
+    builder.serve_connection(TokioIo::new(io), service).await.map_err(ServeError::Http)
 }
 
 /// Why a request is dropped without an answer (the connection closes).
@@ -175,7 +190,7 @@ pub const FAULT_PATH: &str = "/_mailconform/fault";
 
 async fn fault_control(req: http::Request<Incoming>, gate: &FaultGate) -> Response {
     match *req.method() {
-        http::Method::GET => super::json_response(200, &serde_json::to_value(gate.faults()).unwrap_or_default()),
+        http::Method::GET => crate::contract::reply(200, &gate.faults()),
         http::Method::DELETE => {
             gate.clear();
             response(204, "text/plain", "")

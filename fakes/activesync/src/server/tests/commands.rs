@@ -94,7 +94,7 @@ fn item_operations_fetch_and_settings() {
     let doc = body(&w.raw(&set));
     assert_eq!(doc.find(&["Status"]), Some("1"));
     assert_eq!(doc.find(&["DeviceInformation", "Status"]), Some("1"));
-    assert_eq!(w.server.device_state("alice", "io")["device_information"]["OS"], "Android 15");
+    assert_eq!(w.server.device_state("alice", "io").unwrap().device_information["OS"], "Android 15");
 }
 
 #[test]
@@ -209,39 +209,64 @@ fn an_html_login_page_is_reported_as_such() {
     assert!(matches!(e, EasError::LoginForm { .. }), "{e:?}");
 }
 
+/// Domino's error pages are HTML too, but they are the status they come with: a 401 with a
+/// Basic challenge refuses the credentials, a 404 is a wrong path, neither is a login page.
+#[test]
+fn an_html_error_page_is_its_status() {
+    let mut sim = Simulation::new(47).unwrap();
+    let handler = mailconform_sim::http::server::FnHandler(|req: Request, _c| async move {
+        let status = if req.uri().query().is_some_and(|q| q.contains("User=nobody")) { 404 } else { 401 };
+        let mut r = mailconform_sim::http::response(status, "text/html; charset=UTF-8", "<html><body>HTTP Web Server: Error</body></html>");
+        r.headers_mut().insert(http::header::WWW_AUTHENTICATE, "Basic realm=\"/\"".parse().unwrap());
+        r
+    });
+    sim.add_host("domino", HOST, Arc::new(handler), ClientAuth::None, false).unwrap();
+    let c = EasClient::new(sim.client(), URL, "alice", PASSWORD, "errors", "SimPhone", ProtocolVersion::V14_1);
+    let e = sim.block_on(c.folder_sync()).unwrap_err();
+    assert!(matches!(e, EasError::Http { status: 401, .. }), "{e:?}");
+    let e = sim.block_on(c.options()).unwrap_err();
+    assert!(matches!(e, EasError::Http { status: 401, .. }), "{e:?}");
+    let lost = EasClient::new(sim.client(), URL, "nobody", PASSWORD, "errors", "SimPhone", ProtocolVersion::V14_1);
+    let e = sim.block_on(lost.folder_sync()).unwrap_err();
+    assert!(matches!(e, EasError::Http { status: 404, .. }), "{e:?}");
+}
+
 #[test]
 fn the_control_api_drives_and_observes() {
+    use crate::server::contract::{Delivery, EasControl};
+    use crate::server::{Availability, WipeState};
     use mailconform_sim::ControlClient;
-    use serde_json::json;
     let w = world(47, enforced());
-    let control = ControlClient::new(w.sim.control_client(), &format!("https://{HOST}{}", crate::server::CONTROL_PATH));
+    let control = EasControl(ControlClient::new(w.sim.control_client(), &format!("https://{HOST}{}", crate::server::CONTROL_PATH)));
     let c = w.client("ctl", ProtocolVersion::V14_1);
     let inbox = w.inbox();
     w.sim.block_on(c.sync(&inbox)).unwrap();
 
-    let delivered = w
-        .sim
-        .block_on(
-            control.post("/deliver", &json!({"to": "alice@example.test", "item": {"subject": "via control", "from": "bob@example.test"}})),
-        )
-        .unwrap();
-    assert_eq!(delivered["server_id"], "1:1");
+    let item = crate::NewItem { subject: "via control".into(), from: "bob@example.test".into(), ..Default::default() };
+    let delivered = w.sim.block_on(control.deliver(&Delivery { to: "alice@example.test".into(), item })).unwrap();
+    assert_eq!(delivered.server_id, "1:1");
     assert_eq!(w.sim.block_on(c.sync(&inbox)).unwrap().added.len(), 1);
-    let items = w.sim.block_on(control.get(&format!("/mailboxes/alice/folders/{inbox}/items"))).unwrap();
-    assert_eq!(items[0]["subject"], "via control");
+    let items = w.sim.block_on(control.items("alice", &inbox)).unwrap();
+    assert_eq!(items[0].subject, "via control");
 
-    let device = w.sim.block_on(control.get("/devices/alice%40example.test/ctl")).unwrap();
-    assert_eq!(device["provisioned"], true);
-    w.sim.block_on(control.post("/devices/alice/ctl/wipe", &json!({}))).unwrap();
+    let device = w.sim.block_on(control.device("alice%40example.test", "ctl")).unwrap();
+    assert!(device.provisioned);
+    w.sim.block_on(control.wipe("alice", "ctl")).unwrap();
     assert!(matches!(w.sim.block_on(c.folder_sync()), Err(EasError::Wiped)));
-    assert_eq!(w.sim.block_on(control.get("/devices/alice/ctl")).unwrap()["wipe"], "acknowledged");
+    assert_eq!(w.sim.block_on(control.device("alice", "ctl")).unwrap().wipe, WipeState::Acknowledged);
 
-    w.sim.block_on(control.put("/availability", &json!({"kind": "unavailable", "retry_after_secs": 5}))).unwrap();
+    w.sim.block_on(control.set_availability(&Availability::Unavailable { retry_after_secs: 5 })).unwrap();
     let other = w.client("ctl2", ProtocolVersion::V14_1);
     assert_eq!(w.sim.block_on(other.folder_sync()).unwrap_err().http_status(), Some(503));
-    w.sim.block_on(control.put("/meeting-delete-policy", &json!({"policy": "KeepOnServer"}))).unwrap();
+    w.sim.block_on(control.set_meeting_delete_policy(crate::store::MeetingDeletePolicy::KeepOnServer)).unwrap();
     assert_eq!(w.store.meeting_delete_policy(), crate::store::MeetingDeletePolicy::KeepOnServer);
-    let log = w.sim.block_on(control.get("/log")).unwrap();
-    assert!(log.as_array().unwrap().iter().any(|r| r["http_status"] == 503));
-    assert!(w.sim.block_on(control.get("/nope")).is_err());
+    let log = w.sim.block_on(control.log()).unwrap();
+    assert!(log.iter().any(|r| r.http_status == 503));
+    let nope: Result<(), _> = w.sim.block_on(control.0.get("/nope"));
+    assert!(matches!(nope, Err(mailconform_sim::ControlError::Status { status: 404, .. })));
+    let bad: Result<(), _> = w.sim.block_on(control.0.put("/availability", &serde_json::json!({"kind": "sometimes"})));
+    assert!(
+        matches!(bad, Err(mailconform_sim::ControlError::Status { status: 400, ref body, .. }) if body.contains("expected a body like")),
+        "{bad:?}"
+    );
 }

@@ -5,6 +5,7 @@ use super::*;
 use crate::bodies;
 use crate::client::{EasError, ProvisionOutcome};
 use crate::http::Command;
+use crate::server::WipeState;
 use crate::status::{common, policy_ack};
 use std::time::Duration;
 
@@ -57,7 +58,7 @@ fn devices_provision_on_demand_and_then_work() {
         assert!(c.policy_key().is_some());
         assert_eq!(c.policy(), Some(DevicePolicy::default()));
     }
-    let counts = w.server.device_state("alice", "auto12")["commands"].clone();
+    let counts = w.server.device_state("alice", "auto12").unwrap().commands;
     assert_eq!(counts["FolderSync"], 2, "refused once, then served");
     assert_eq!(counts["Provision"], 2, "two phases");
 }
@@ -103,7 +104,7 @@ fn without_a_policy_devices_are_accepted_unprovisioned() {
     assert_eq!(r.folders.len(), 9);
     assert_eq!(c.policy_key(), None);
     assert_eq!(w.sim.block_on(c.provision()).unwrap(), ProvisionOutcome::NoPolicy);
-    assert_eq!(w.server.device_state("alice", "open1")["no_policy"], true);
+    assert!(w.server.device_state("alice", "open1").unwrap().no_policy);
 
     // A policy that is not enforced: devices that never provision work too.
     let loose = world(14, EasConfig { policy: Some(DevicePolicy::default()), enforce_policy: false, ..Default::default() });
@@ -118,7 +119,7 @@ fn a_remote_wipe_reaches_the_device_on_its_next_command() {
     let c = w.client("wipe14", ProtocolVersion::V14_1);
     w.sim.block_on(c.folder_sync()).unwrap();
     w.server.request_remote_wipe("alice@example.test", "wipe14");
-    assert_eq!(w.server.device_state("alice", "wipe14")["wipe"], "pending");
+    assert_eq!(w.server.device_state("alice", "wipe14").unwrap().wipe, WipeState::Pending);
 
     // Without auto-provisioning the device sees Status 140 …
     c.set_auto_provision(false);
@@ -129,14 +130,14 @@ fn a_remote_wipe_reaches_the_device_on_its_next_command() {
     assert!(c.is_wiped());
     assert!(c.folders().is_empty());
     assert!(matches!(w.sim.block_on(c.folder_sync()), Err(EasError::Wiped)));
-    assert_eq!(w.server.device_state("alice", "wipe14")["wipe"], "acknowledged");
+    assert_eq!(w.server.device_state("alice", "wipe14").unwrap().wipe, WipeState::Acknowledged);
 
     // Up to 12.1 the signal is HTTP 449; the client provisions, is wiped, and says so.
     let old = w.client("wipe12", ProtocolVersion::V12_1);
     w.sim.block_on(old.folder_sync()).unwrap();
     w.server.request_remote_wipe("alice", "wipe12");
     assert!(matches!(w.sim.block_on(old.folder_sync()), Err(EasError::Wiped)));
-    assert_eq!(w.server.device_state("alice", "wipe12")["wipe"], "acknowledged");
+    assert_eq!(w.server.device_state("alice", "wipe12").unwrap().wipe, WipeState::Acknowledged);
 }
 
 #[test]
@@ -172,7 +173,7 @@ fn a_device_that_cannot_apply_the_policy_is_refused_with_139_when_the_server_ins
     let e = w.sim.block_on(c.provision()).unwrap_err();
     assert!(matches!(&e, EasError::PolicyNotApplicable { settings } if settings == &["RequireDeviceEncryption".to_string()]), "{e}");
     assert!(e.to_string().contains("RequireDeviceEncryption"), "{e}");
-    assert_eq!(w.server.device_state("alice", "noenc")["provisioned"], false);
+    assert!(!w.server.device_state("alice", "noenc").unwrap().provisioned);
 
     // A setting it cannot enforce that this policy does not demand is no obstacle.
     let other = w.client("nocam", ProtocolVersion::V14_1);
@@ -203,7 +204,7 @@ fn a_changed_policy_sends_provisioned_devices_through_a_refresh() {
     let old12 = c12.policy_key().unwrap();
     let stricter = DevicePolicy { min_device_password_length: Some(8), ..DevicePolicy::default() };
     w.server.set_device_policy(Some(stricter.clone()), true);
-    assert_eq!(w.server.device_state("alice", "r14")["policy_stale"], true);
+    assert!(w.server.device_state("alice", "r14").unwrap().policy_stale);
 
     // On the wire: Status 143 from 14.0, HTTP 449 before, for the key that was valid.
     let doc = body(
@@ -227,5 +228,5 @@ fn a_changed_policy_sends_provisioned_devices_through_a_refresh() {
         assert_eq!(c.policy(), Some(stricter.clone()));
         assert_ne!(c.policy_key().unwrap(), old);
     }
-    assert_eq!(w.server.device_state("alice", "r14")["policy_stale"], false);
+    assert!(!w.server.device_state("alice", "r14").unwrap().policy_stale);
 }

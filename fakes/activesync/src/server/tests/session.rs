@@ -53,9 +53,9 @@ fn a_first_session_from_options_to_push() {
     };
     assert_eq!(policy, DevicePolicy::default());
     assert_eq!(client.policy_key().as_deref(), Some(policy_key.as_str()));
-    let state = w.server.device_state("alice", "iphone1");
-    assert_eq!(state["policy_key"], policy_key.as_str());
-    assert_eq!(state["device_information"]["Model"], "SimPhone");
+    let state = w.server.device_state("alice", "iphone1").unwrap();
+    assert_eq!(state.policy_key.as_deref(), Some(policy_key.as_str()));
+    assert_eq!(state.device_information["Model"], "SimPhone");
 
     let hierarchy = w.sim.block_on(client.folder_sync()).unwrap();
     assert_eq!(hierarchy.added.len(), 9);
@@ -92,7 +92,7 @@ fn a_first_session_from_options_to_push() {
     assert_eq!(outcome, PingOutcome::Expired);
     let waited = w.sim.elapsed() - t0;
     assert!(waited >= Duration::from_secs(480) && waited < Duration::from_secs(481), "{waited:?}");
-    assert_eq!(w.server.device_state("alice", "iphone1")["heartbeat_interval"], 480);
+    assert_eq!(w.server.device_state("alice", "iphone1").unwrap().heartbeat_interval, Some(480));
 }
 
 #[test]
@@ -121,6 +121,6 @@ fn the_base64_query_form_works_end_to_end() {
     let open = world(4, EasConfig::default());
     let doc = body(&open.send(http));
     assert_eq!(doc.find(&["Collections", "Collection", "Status"]), Some("1"));
-    assert_eq!(open.server.device_state("alice", "v140Device")["device_type"], "SmartPhone");
-    assert_eq!(open.server.device_state("alice", "v140Device")["protocol_version"], "14.0");
+    assert_eq!(open.server.device_state("alice", "v140Device").unwrap().device_type, "SmartPhone");
+    assert_eq!(open.server.device_state("alice", "v140Device").unwrap().protocol_version, Some(ProtocolVersion::V14_0));
 }

@@ -1,0 +1,381 @@
+//! The control contract of the fake ActiveSync server: how scenario steps deliver mail,
+//! order a remote wipe, change availability and observe devices and mailboxes without
+//! reaching into the server's memory, so a step works the same against a served fake.
+//!
+//! | method | path | request | response |
+//! |---|---|---|---|
+//! | `GET` | `/_mailconform/activesync/devices` | | `Vec<`[`Partnership`]`>` |
+//! | `GET` | `/_mailconform/activesync/devices/{user}/{device}` | | [`Partnership`]; 404 if never seen |
+//! | `DELETE` | `/_mailconform/activesync/devices/{user}/{device}` | | 204: the partnership is removed |
+//! | `POST` | `/_mailconform/activesync/devices/{user}/{device}/wipe` | | 204: a remote wipe is requested |
+//! | `DELETE` | `/_mailconform/activesync/devices/{user}/{device}/wipe` | | 204: the wipe is withdrawn |
+//! | `PUT` | `/_mailconform/activesync/availability` | [`Availability`] | 204 |
+//! | `GET` | `/_mailconform/activesync/device-policy` | | [`DevicePolicySetting`] |
+//! | `PUT` | `/_mailconform/activesync/device-policy` | [`DevicePolicySetting`] | 204; provisioned devices get Status 143 |
+//! | `POST` | `/_mailconform/activesync/users` | [`NewUser`] | 204: a mailbox is created |
+//! | `POST` | `/_mailconform/activesync/deliver` | [`Delivery`] | [`StoredItem`] |
+//! | `GET` | `/_mailconform/activesync/mailboxes/{user}/folders` | | `Vec<`[`Folder`]`>` |
+//! | `GET` | `/_mailconform/activesync/mailboxes/{user}/folders/{folder}/items` | | `Vec<`[`Item`]`>` |
+//! | `PUT` | `/_mailconform/activesync/meeting-delete-policy` | [`MeetingDeletePolicyChange`] | 204 (CXM-47936 on or off) |
+//! | `GET` | `/_mailconform/activesync/log` | | `Vec<`[`RequestRecord`]`>`: every request the server answered |
+//!
+//! Path segments are percent-decoded (`alice%40example.test`). Refusals are
+//! [`ErrorBody`](mailconform_sim::contract::ErrorBody) `{"error": …}`; a body that does not
+//! parse is refused with 400 and an example of the expected one.
+
+use super::{Availability, RequestRecord, WipeState};
+use crate::http::{Command, ProtocolVersion, QueryForm};
+use crate::policy::DevicePolicy;
+use crate::store::{FolderType, ItemClass, MeetingDeletePolicy, NewItem};
+use mailconform_sim::contract::{Body, Route, Routes};
+use mailconform_sim::{ControlClient, ControlError};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub use crate::store::{Folder, Item};
+
+/// Where the control API lives.
+pub const CONTROL_PATH: &str = "/_mailconform/activesync";
+
+/// The operations of the control API, one per route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Op {
+    Devices,
+    Device,
+    RemoveDevice,
+    Wipe,
+    CancelWipe,
+    SetAvailability,
+    DevicePolicy,
+    SetDevicePolicy,
+    AddUser,
+    Deliver,
+    Folders,
+    Items,
+    SetMeetingDeletePolicy,
+    Log,
+}
+
+pub(crate) const ROUTES: Routes<Op> = Routes::new(
+    CONTROL_PATH,
+    &[
+        Route::new(Op::Devices, "GET", "/devices"),
+        Route::new(Op::Device, "GET", "/devices/{user}/{device}"),
+        Route::new(Op::RemoveDevice, "DELETE", "/devices/{user}/{device}"),
+        Route::new(Op::Wipe, "POST", "/devices/{user}/{device}/wipe"),
+        Route::new(Op::CancelWipe, "DELETE", "/devices/{user}/{device}/wipe"),
+        Route::new(Op::SetAvailability, "PUT", "/availability"),
+        Route::new(Op::DevicePolicy, "GET", "/device-policy"),
+        Route::new(Op::SetDevicePolicy, "PUT", "/device-policy"),
+        Route::new(Op::AddUser, "POST", "/users"),
+        Route::new(Op::Deliver, "POST", "/deliver"),
+        Route::new(Op::Folders, "GET", "/mailboxes/{user}/folders"),
+        Route::new(Op::Items, "GET", "/mailboxes/{user}/folders/{folder}/items"),
+        Route::new(Op::SetMeetingDeletePolicy, "PUT", "/meeting-delete-policy"),
+        Route::new(Op::Log, "GET", "/log"),
+    ],
+);
+
+/// One device partnership (user × DeviceId) as the server remembers it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Partnership {
+    pub user: String,
+    pub device_id: String,
+    pub device_type: String,
+    pub protocol_version: Option<ProtocolVersion>,
+    pub user_agent: Option<String>,
+    /// Whether the device holds a policy key it earned by acknowledging the policy.
+    pub provisioned: bool,
+    pub policy_key: Option<String>,
+    /// The temporary key of a phase-1 Provision awaiting acknowledgement.
+    pub pending_policy_key: Option<String>,
+    /// Accepted without a policy (Policy Status 2).
+    pub no_policy: bool,
+    /// The policy changed since the device acknowledged it: its next command gets Status 143.
+    pub policy_stale: bool,
+    pub wipe: WipeState,
+    /// The `Settings` `DeviceInformation` fields the device sent (`OS`, `Model`, ...).
+    pub device_information: BTreeMap<String, String>,
+    /// The Ping heartbeat the device last asked for, in seconds.
+    pub heartbeat_interval: Option<u32>,
+    pub ping_folders: Vec<PingFolder>,
+    pub folder_sync_key: Option<String>,
+    /// Per folder ServerId, the sync state.
+    pub collections: BTreeMap<String, CollectionSummary>,
+    /// How many times each command was sent.
+    pub commands: BTreeMap<String, u64>,
+    pub last_command: Option<Command>,
+}
+
+/// A folder a device's Ping watches.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PingFolder {
+    pub id: String,
+    pub class: String,
+}
+
+/// One folder's sync state as a device holds it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CollectionSummary {
+    pub sync_key: String,
+    /// How many items the device is known to hold.
+    pub items: usize,
+    /// Items the device deleted that the server kept (CXM-47936).
+    pub hidden: Vec<String>,
+}
+
+/// The EAS device policy in force and whether devices must acknowledge it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DevicePolicySetting {
+    /// `null`: no policy.
+    pub policy: Option<DevicePolicy>,
+    /// Exchange's `AllowNonProvisionableDevices` off.
+    pub enforce: bool,
+}
+
+/// A mailbox to create.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewUser {
+    pub login: String,
+    pub email: String,
+}
+
+/// An item to deliver to a mailbox (`to` is a login or an address).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delivery {
+    pub to: String,
+    pub item: NewItem,
+}
+
+/// The ServerId the store gave an item.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredItem {
+    pub server_id: String,
+}
+
+/// Whether a client's delete of a meeting message reaches the server.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingDeletePolicyChange {
+    pub policy: MeetingDeletePolicy,
+}
+
+impl Body for Partnership {
+    fn example() -> Self {
+        Partnership {
+            user: "alice".into(),
+            device_id: "iphone1".into(),
+            device_type: "iPhone".into(),
+            protocol_version: Some(ProtocolVersion::V14_1),
+            user_agent: Some("Apple-iPhone/1401.1".into()),
+            provisioned: true,
+            policy_key: Some("3942919513".into()),
+            pending_policy_key: Some("1307199584".into()),
+            no_policy: false,
+            policy_stale: true,
+            wipe: WipeState::Pending,
+            device_information: BTreeMap::from([("OS".to_string(), "iOS 17.4".to_string())]),
+            heartbeat_interval: Some(480),
+            ping_folders: vec![PingFolder { id: "1".into(), class: "Email".into() }],
+            folder_sync_key: Some("2".into()),
+            collections: BTreeMap::from([("1".to_string(), CollectionSummary::example())]),
+            commands: BTreeMap::from([("Sync".to_string(), 3)]),
+            last_command: Some(Command::Ping),
+        }
+    }
+}
+
+impl Body for PingFolder {
+    fn example() -> Self {
+        PingFolder { id: "1".into(), class: "Email".into() }
+    }
+}
+
+impl Body for CollectionSummary {
+    fn example() -> Self {
+        CollectionSummary { sync_key: "4".into(), items: 12, hidden: vec!["1:7".into()] }
+    }
+}
+
+impl Body for Availability {
+    fn example() -> Self {
+        Availability::Unavailable { retry_after_secs: 30 }
+    }
+}
+
+impl Body for DevicePolicySetting {
+    fn example() -> Self {
+        DevicePolicySetting {
+            policy: Some(DevicePolicy { device_password_enabled: true, min_device_password_length: Some(6), ..DevicePolicy::default() }),
+            enforce: true,
+        }
+    }
+}
+
+impl Body for NewUser {
+    fn example() -> Self {
+        NewUser { login: "alice".into(), email: "alice@example.test".into() }
+    }
+}
+
+impl Body for Delivery {
+    fn example() -> Self {
+        Delivery { to: "alice".into(), item: NewItem::email("bob@example.test", "alice@example.test", "Hi", "") }
+    }
+}
+
+impl Body for StoredItem {
+    fn example() -> Self {
+        StoredItem { server_id: "1:1".into() }
+    }
+}
+
+impl Body for MeetingDeletePolicyChange {
+    fn example() -> Self {
+        MeetingDeletePolicyChange { policy: MeetingDeletePolicy::KeepOnServer }
+    }
+}
+
+impl Body for Folder {
+    fn example() -> Self {
+        Folder { server_id: "1".into(), parent_id: "0".into(), display_name: "Inbox".into(), folder_type: FolderType::Inbox }
+    }
+}
+
+impl Body for Item {
+    fn example() -> Self {
+        Item {
+            server_id: "1:1".into(),
+            class: ItemClass::Email,
+            message_class: "IPM.Note".into(),
+            subject: "Hi".into(),
+            from: "bob@example.test".into(),
+            to: "alice@example.test".into(),
+            body: "Hello".into(),
+            date_received: "2026-01-05T09:00:00.000Z".into(),
+            busy_status: Some(2),
+            importance: Some(1),
+            categories: vec!["Work".into()],
+            version: 2,
+            ..Item::default()
+        }
+    }
+}
+
+impl Body for RequestRecord {
+    fn example() -> Self {
+        RequestRecord {
+            user: "alice".into(),
+            method: "POST".into(),
+            command: Some(Command::Sync),
+            device_id: Some("iphone1".into()),
+            protocol_version: Some(ProtocolVersion::V14_1),
+            form: Some(QueryForm::Base64),
+            http_status: 200,
+            status: Some(1),
+            at_ms: 1_500,
+        }
+    }
+}
+
+/// Typed client of this control API: build it with the server's control URL
+/// (`https://<host>/_mailconform/activesync`).
+#[derive(Clone)]
+pub struct EasControl(pub ControlClient);
+
+impl EasControl {
+    pub async fn devices(&self) -> Result<Vec<Partnership>, ControlError> {
+        self.0.get("/devices").await
+    }
+
+    pub async fn device(&self, user: &str, device_id: &str) -> Result<Partnership, ControlError> {
+        self.0.get(&format!("/devices/{user}/{device_id}")).await
+    }
+
+    pub async fn remove_device(&self, user: &str, device_id: &str) -> Result<(), ControlError> {
+        self.0.delete(&format!("/devices/{user}/{device_id}")).await
+    }
+
+    pub async fn wipe(&self, user: &str, device_id: &str) -> Result<(), ControlError> {
+        self.0.post_empty(&format!("/devices/{user}/{device_id}/wipe")).await
+    }
+
+    pub async fn cancel_wipe(&self, user: &str, device_id: &str) -> Result<(), ControlError> {
+        self.0.delete(&format!("/devices/{user}/{device_id}/wipe")).await
+    }
+
+    pub async fn set_availability(&self, availability: &Availability) -> Result<(), ControlError> {
+        self.0.put("/availability", availability).await
+    }
+
+    pub async fn device_policy(&self) -> Result<DevicePolicySetting, ControlError> {
+        self.0.get("/device-policy").await
+    }
+
+    /// Changes the device policy (`None` for none) and whether it is enforced.
+    pub async fn set_device_policy(&self, setting: &DevicePolicySetting) -> Result<(), ControlError> {
+        self.0.put("/device-policy", setting).await
+    }
+
+    pub async fn add_user(&self, user: &NewUser) -> Result<(), ControlError> {
+        self.0.post("/users", user).await
+    }
+
+    pub async fn deliver(&self, delivery: &Delivery) -> Result<StoredItem, ControlError> {
+        self.0.post("/deliver", delivery).await
+    }
+
+    pub async fn folders(&self, user: &str) -> Result<Vec<Folder>, ControlError> {
+        self.0.get(&format!("/mailboxes/{user}/folders")).await
+    }
+
+    pub async fn items(&self, user: &str, folder: &str) -> Result<Vec<Item>, ControlError> {
+        self.0.get(&format!("/mailboxes/{user}/folders/{folder}/items")).await
+    }
+
+    pub async fn set_meeting_delete_policy(&self, policy: MeetingDeletePolicy) -> Result<(), ControlError> {
+        self.0.put("/meeting-delete-policy", &MeetingDeletePolicyChange { policy }).await
+    }
+
+    /// Every ActiveSync request the server answered, with its HTTP status and top-level Status.
+    pub async fn log(&self) -> Result<Vec<RequestRecord>, ControlError> {
+        self.0.get("/log").await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mailconform_sim::contract::{check_documented, check_round_trip};
+
+    #[test]
+    fn every_body_survives_json() {
+        check_round_trip::<Partnership>();
+        check_round_trip::<PingFolder>();
+        check_round_trip::<CollectionSummary>();
+        check_round_trip::<Availability>();
+        check_round_trip::<DevicePolicySetting>();
+        check_round_trip::<NewUser>();
+        check_round_trip::<Delivery>();
+        check_round_trip::<StoredItem>();
+        check_round_trip::<MeetingDeletePolicyChange>();
+        check_round_trip::<Folder>();
+        check_round_trip::<Item>();
+        check_round_trip::<RequestRecord>();
+    }
+
+    #[test]
+    fn every_documented_route_reaches_the_handler() {
+        let sim = mailconform_sim::Simulation::new(7).unwrap();
+        let env = mailconform_sim::FakeEnv { http: sim.client(), clock: sim.clock.clone(), rng: sim.rng.fork("eas") };
+        let server = {
+            let _rt = sim.enter();
+            super::super::EasServer::new(env, super::super::EasConfig::default(), crate::MemoryStore::new())
+        };
+        sim.block_on(mailconform_sim::contract::check_served(include_str!("contract.rs"), |req| std::future::ready(server.control(&req))));
+    }
+
+    #[test]
+    fn the_route_table_is_the_one_served() {
+        check_documented(include_str!("contract.rs"), &[ROUTES.listing()]);
+    }
+}

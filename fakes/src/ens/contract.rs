@@ -1,0 +1,354 @@
+//! ENS2's contracts: the API Boxer (and Exchange) call, and the control API steps read ENS's
+//! registrations, pushes and requests through. Routes, bodies and the typed clients
+//! ([`EnsControl`] for steps, [`EnsClient`] for Boxer).
+//!
+//! The API is under `/api/ens` in the cloud and `/MailNotifications/api/ens` on premises
+//! (see [`Placement`](super::Placement)); the table shows the cloud's.
+//!
+//! | method | path | request | response |
+//! |---|---|---|---|
+//! | `GET` | `/api/ens/alive` | | [`Alive`] while the service runs |
+//! | `POST` | `/api/ens/v1/registrations` | [`NewRegistration`] | 201 [`Registered`] once ENS subscribed to EWS push for the device; 502 [`EwsRefusal`] with EWS's answer |
+//! | `DELETE` | `/api/ens/v1/registrations/{device_id}` | | 204: the device is forgotten (Exchange's next notification is answered Unsubscribe) |
+//! | `POST` | `/api/ens/v1/notify/{device_id}` | EWS `SendNotification` (SOAP) | `SendNotificationResult` (SOAP) |
+//! | `GET` | `/_mailconform/registrations` | | `Vec<`[`RegistrationSummary`]`>`: credentials stay inside ENS |
+//! | `GET` | `/_mailconform/pushes` | | `Vec<`[`EnsPush`]`>` |
+//! | `GET` | `/_mailconform/requests` | | `Vec<`[`EnsRequestRecord`]`>`: every registration and unregistration call it answered |
+//!
+//! A registration ENS cannot act on is refused with 502 and EWS's answer as a
+//! [`RoleError`] (a stable kind and a message) under `error`; other refusals are
+//! `{"error": "…"}`; a body that does not parse is refused with 400 and an example of the
+//! expected one.
+
+use super::Placement;
+use crate::role_error::{ErrorKind, RoleError};
+use mailconform_auth::AuthMethod;
+use mailconform_sim::contract::{Body, Route, Routes};
+use mailconform_sim::{ControlClient, ControlError, CONTROL_PREFIX};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// The operations of the API, one per route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ApiOp {
+    Alive,
+    Register,
+    Unregister,
+    Notify,
+}
+
+/// The operations of the control API, one per route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ControlOp {
+    Registrations,
+    Pushes,
+    Requests,
+}
+
+const API: &[Route<ApiOp>] = &[
+    Route::new(ApiOp::Alive, "GET", "/alive"),
+    Route::new(ApiOp::Register, "POST", "/v1/registrations"),
+    Route::new(ApiOp::Unregister, "DELETE", "/v1/registrations/{device_id}"),
+    Route::new(ApiOp::Notify, "POST", "/v1/notify/{device_id}"),
+];
+
+/// The API of an ENS in `placement`.
+pub(crate) fn api_routes(placement: Placement) -> Routes<ApiOp> {
+    Routes::new(placement.api_prefix(), API)
+}
+
+pub(crate) const CONTROL_ROUTES: Routes<ControlOp> = Routes::new(
+    CONTROL_PREFIX,
+    &[
+        Route::new(ControlOp::Registrations, "GET", "/registrations"),
+        Route::new(ControlOp::Pushes, "GET", "/pushes"),
+        Route::new(ControlOp::Requests, "GET", "/requests"),
+    ],
+);
+
+/// How ENS authenticates to EWS for one device: the method Boxer uses for ActiveSync.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum MailAuth {
+    Basic {
+        username: String,
+        password: String,
+    },
+    Oauth {
+        token: String,
+    },
+    /// Sent as the TLS client certificate.
+    Certificate {
+        cert_pem: String,
+        key_pem: String,
+    },
+    /// NTLM with `DOMAIN\user` (a connection-bound handshake; SEG does not carry it).
+    Ntlm {
+        username: String,
+        password: String,
+    },
+}
+
+impl MailAuth {
+    pub fn method(&self) -> AuthMethod {
+        match self {
+            MailAuth::Basic { .. } => AuthMethod::Basic,
+            MailAuth::Oauth { .. } => AuthMethod::OAuth,
+            MailAuth::Certificate { .. } => AuthMethod::Certificate,
+            MailAuth::Ntlm { .. } => AuthMethod::Ntlm,
+        }
+    }
+}
+
+fn production() -> String {
+    "production".into()
+}
+
+/// A device to push to, and how ENS reaches its mailbox.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewRegistration {
+    pub device_id: String,
+    pub email: String,
+    pub apns_token: String,
+    #[serde(default = "production")]
+    pub apns_environment: String,
+    pub auth: MailAuth,
+}
+
+/// The EWS push subscription ENS made for the device.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Registered {
+    pub subscription_id: String,
+}
+
+/// A registration ENS could not act on: EWS's answer to reading the inbox or subscribing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EwsRefusal {
+    /// What EWS answered, as a kind (`auth_method_refused`, `bad_gateway` ...) and a message.
+    pub error: RoleError,
+    /// The HTTP status EWS answered with (0 when none came back).
+    pub ews_status: u16,
+}
+
+/// The health check's answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Alive {
+    /// `alive`.
+    pub status: String,
+}
+
+/// A registration as the control API shows it: the authentication method, never the
+/// credentials.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistrationSummary {
+    pub device_id: String,
+    pub email: String,
+    /// `basic`, `oauth`, `certificate` or `ntlm`.
+    pub auth: String,
+    pub subscription_id: Option<String>,
+    pub apns_token: String,
+}
+
+/// One push ENS attempted, or chose not to send.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnsPush {
+    pub at_ms: u64,
+    pub device_id: String,
+    pub badge: Option<u32>,
+    pub outcome: PushOutcome,
+}
+
+/// What became of one notification for a device. JSON: `{"result": "sent"}`,
+/// `{"result": "refused", "status": 410, "reason": "Unregistered"}`, or
+/// `{"result": "withheld", "error": {"kind": "forbidden", "message": ...}}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum PushOutcome {
+    /// APNs accepted the push.
+    Sent,
+    /// APNs answered with an error status.
+    Refused { status: u16, reason: Option<String> },
+    /// No push went out: reading the inbox over EWS failed (a gateway that blocks the device
+    /// answers 403).
+    Withheld { error: RoleError },
+    /// APNs could not be reached, or the provider could not sign its token.
+    Failed { error: RoleError },
+}
+
+/// One registration or unregistration call ENS answered.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnsRequestRecord {
+    pub at_ms: u64,
+    /// `register` or `unregister`.
+    pub call: String,
+    pub device_id: String,
+    pub status: u16,
+}
+
+impl Body for NewRegistration {
+    fn example() -> Self {
+        NewRegistration {
+            device_id: "boxer1".into(),
+            email: "alice@example.test".into(),
+            apns_token: "5f2d0c9a6e8b41d3a7c2e9f0b1d4a6c85f2d0c9a6e8b41d3a7c2e9f0b1d4a6c8".into(),
+            apns_environment: "sandbox".into(),
+            auth: MailAuth::Basic { username: "alice".into(), password: "alice-pw".into() },
+        }
+    }
+}
+
+impl Body for Registered {
+    fn example() -> Self {
+        Registered { subscription_id: "EQBtYWlsLmV4YW1wbGUudGVzdA000001".into() }
+    }
+}
+
+impl Body for EwsRefusal {
+    fn example() -> Self {
+        EwsRefusal {
+            error: RoleError::new(
+                ErrorKind::AuthMethodRefused { method: AuthMethod::Basic },
+                "subscribing to EWS push failed: EWS refused basic authentication (it offers Bearer)",
+            ),
+            ews_status: 401,
+        }
+    }
+}
+
+impl Body for Alive {
+    fn example() -> Self {
+        Alive { status: "alive".into() }
+    }
+}
+
+impl Body for RegistrationSummary {
+    fn example() -> Self {
+        RegistrationSummary {
+            device_id: "boxer1".into(),
+            email: "alice@example.test".into(),
+            auth: "certificate".into(),
+            subscription_id: Some("EQBtYWlsLmV4YW1wbGUudGVzdA000001".into()),
+            apns_token: "5f2d0c9a6e8b41d3a7c2e9f0b1d4a6c85f2d0c9a6e8b41d3a7c2e9f0b1d4a6c8".into(),
+        }
+    }
+}
+
+impl Body for EnsPush {
+    fn example() -> Self {
+        EnsPush {
+            at_ms: 61_000,
+            device_id: "boxer1".into(),
+            badge: Some(2),
+            outcome: PushOutcome::Withheld { error: RoleError::new(ErrorKind::Forbidden, "blocked by the gateway: EWS answered HTTP 403") },
+        }
+    }
+}
+
+impl Body for EnsRequestRecord {
+    fn example() -> Self {
+        EnsRequestRecord { at_ms: 1_000, call: "register".into(), device_id: "boxer1".into(), status: 201 }
+    }
+}
+
+impl Body for MailAuth {
+    fn example() -> Self {
+        MailAuth::Ntlm { username: "EXAMPLE\\alice".into(), password: "alice-pw".into() }
+    }
+}
+
+/// Typed client of ENS's control API and of its health check, for steps.
+#[derive(Clone)]
+pub struct EnsControl {
+    pub control: ControlClient,
+    /// The host's root; the API sits under the placement's prefix.
+    pub api: ControlClient,
+}
+
+impl EnsControl {
+    pub async fn registrations(&self) -> Result<Vec<RegistrationSummary>, ControlError> {
+        self.control.get("/registrations").await
+    }
+
+    pub async fn pushes(&self) -> Result<Vec<EnsPush>, ControlError> {
+        self.control.get("/pushes").await
+    }
+
+    pub async fn requests(&self) -> Result<Vec<EnsRequestRecord>, ControlError> {
+        self.control.get("/requests").await
+    }
+
+    /// The health check of an ENS in `placement`.
+    pub async fn alive(&self, placement: Placement) -> Result<Alive, ControlError> {
+        self.api.get(&format!("{}/alive", placement.api_prefix())).await
+    }
+}
+
+/// The API as Boxer calls it: build it with ENS's API base (`https://<ens>/api/ens`).
+#[derive(Clone)]
+pub struct EnsClient(pub ControlClient);
+
+impl EnsClient {
+    /// Registers the device; ENS answers only after subscribing over EWS, so the call may
+    /// take up to `timeout`.
+    pub async fn register(&self, registration: &NewRegistration, timeout: Duration) -> Result<Registered, ControlError> {
+        self.0.post_waiting("/v1/registrations", Some(registration), timeout).await
+    }
+
+    pub async fn unregister(&self, device_id: &str) -> Result<(), ControlError> {
+        self.0.delete(&format!("/v1/registrations/{device_id}")).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contract_check::check_handler_serves;
+    use mailconform_sim::contract::{check_documented, check_round_trip};
+
+    #[test]
+    fn every_body_survives_json() {
+        check_round_trip::<NewRegistration>();
+        check_round_trip::<Registered>();
+        check_round_trip::<EwsRefusal>();
+        check_round_trip::<Alive>();
+        check_round_trip::<RegistrationSummary>();
+        check_round_trip::<EnsPush>();
+        check_round_trip::<EnsRequestRecord>();
+        check_round_trip::<MailAuth>();
+    }
+
+    #[test]
+    fn every_documented_route_reaches_the_handler() {
+        let (sim, env) = crate::contract_check::sim();
+        let config = super::super::EnsConfig {
+            host: "ens.example.test".into(),
+            placement: Placement::Cloud,
+            ews_url: "https://mail.example.test/EWS/Exchange.asmx".into(),
+            apns_base: "https://api.push.apple.test".into(),
+            app_id: "com.example.boxer".into(),
+            apns_team_id: "TEAM123456".into(),
+            apns_key_id: "KEY1234567".into(),
+            apns_key_pkcs8: Vec::new(),
+        };
+        let ens = {
+            let _rt = sim.enter();
+            super::super::Ens::new(env, config)
+        };
+        check_handler_serves(&sim, ens, include_str!("contract.rs"));
+    }
+
+    #[test]
+    fn the_route_table_is_the_one_served() {
+        check_documented(include_str!("contract.rs"), &[api_routes(Placement::Cloud).listing(), CONTROL_ROUTES.listing()]);
+    }
+
+    #[test]
+    fn on_premises_serves_the_same_routes_under_its_prefix() {
+        let cloud = api_routes(Placement::Cloud).listing();
+        let on_premises = api_routes(Placement::OnPremises).listing();
+        assert_eq!(cloud.len(), on_premises.len());
+        for (c, o) in cloud.iter().zip(&on_premises) {
+            assert_eq!(o, &c.replace("/api/ens", "/MailNotifications/api/ens"));
+        }
+    }
+}
