@@ -128,7 +128,7 @@ mod tests {
 
     #[test]
     fn a_served_fake_is_faulted_through_its_control_api() {
-        use mailconform_sim::serve::RealWorld;
+        use mailconform_sim::RealWorld;
         let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
         rt.block_on(async {
             let mut world = RealWorld::new(7, std::net::Ipv4Addr::LOCALHOST.into()).unwrap();

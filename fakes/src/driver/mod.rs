@@ -16,8 +16,7 @@ mod mailboxes;
 pub use faults::{ControlFaults, GateFaults, HostFaults};
 pub use mailboxes::Mailboxes;
 
-use mailconform_sim::topology::NoSuchRole;
-use mailconform_sim::ControlError;
+use mailconform_sim::{ControlError, NoSuchRole};
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;

@@ -48,7 +48,7 @@ pub(crate) struct AppCertificate {
     pub cert_pem: String,
     pub key_pem: String,
     /// The parsed certificate and key, made once per upload rather than once per push.
-    pub parsed: Arc<std::sync::OnceLock<Result<mailconform_sim::pki::Credential, Arc<mailconform_sim::SimError>>>>,
+    pub parsed: Arc<std::sync::OnceLock<Result<mailconform_sim::Credential, Arc<mailconform_sim::SimError>>>>,
 }
 
 impl From<&AppCertificate> for super::contract::CertificateInfo {
@@ -64,8 +64,8 @@ impl From<&AppCertificate> for super::contract::CertificateInfo {
 }
 
 impl AppCertificate {
-    pub(crate) fn credential(&self) -> Result<mailconform_sim::pki::Credential, Arc<mailconform_sim::SimError>> {
-        self.parsed.get_or_init(|| mailconform_sim::pki::Credential::from_pem(&self.cert_pem, &self.key_pem).map_err(Arc::new)).clone()
+    pub(crate) fn credential(&self) -> Result<mailconform_sim::Credential, Arc<mailconform_sim::SimError>> {
+        self.parsed.get_or_init(|| mailconform_sim::Credential::from_pem(&self.cert_pem, &self.key_pem).map_err(Arc::new)).clone()
     }
 }
 

@@ -11,8 +11,7 @@ use mailconform_fakes::boxer::BoxerView;
 use mailconform_fakes::defaults;
 use mailconform_fakes::deployment;
 use mailconform_fakes::ens::{PushOutcome, DEVICE_HEADER};
-use mailconform_sim::pki::Credential;
-use mailconform_sim::{ClientIdentity, Fault, RequestOptions};
+use mailconform_sim::{ClientIdentity, Credential, Fault, RequestOptions};
 use std::time::Duration;
 
 // ----- the deployment -----
