@@ -5,16 +5,17 @@
 //! ([`matrix`]). Probing real servers' versions is `mailconform-probe`'s job, on [`client`].
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
-pub mod alert;
+mod alert;
 pub mod client;
 pub mod connector;
-pub mod error;
+mod error;
 pub mod matrix;
 pub mod profile;
 pub mod server;
 pub mod tap;
-pub mod version;
+mod version;
 pub mod wire;
 
 pub use alert::Alert;
