@@ -233,7 +233,13 @@ impl MemoryStore {
     }
 
     /// Creates a folder under `parent_id` (`"0"` = root); FolderSync reports it as an Add.
-    pub(crate) fn add_folder(&self, user: &str, parent_id: &str, display_name: &str, folder_type: FolderType) -> Result<Folder, StoreError> {
+    pub(crate) fn add_folder(
+        &self,
+        user: &str,
+        parent_id: &str,
+        display_name: &str,
+        folder_type: FolderType,
+    ) -> Result<Folder, StoreError> {
         self.with_mailbox_mut(user, |mb, _| {
             if parent_id != "0" && mb.folder(parent_id).is_none() {
                 return Err(unknown_folder(user, parent_id));
