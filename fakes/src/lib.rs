@@ -27,6 +27,7 @@ pub mod deployment;
 pub mod driver;
 pub mod ens;
 mod ews_answer;
+pub mod ews_probe;
 pub mod exchange;
 pub mod listener;
 pub mod role;

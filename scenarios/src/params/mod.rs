@@ -23,6 +23,7 @@ mod exchange_version;
 mod folder;
 mod handshake;
 mod notes_ini;
+mod ntlm;
 mod on_off;
 mod platform;
 pub mod reason;
@@ -47,6 +48,7 @@ pub use exchange_version::ExchangeVersion;
 pub use folder::Folder;
 pub use handshake::{HandshakeResult, Side, TlsAlert};
 pub use notes_ini::NotesIni;
+pub use ntlm::NtlmClient;
 pub use on_off::OnOff;
 pub use platform::Platform;
 pub use reason::{ConnectReason, Reason, SubscriptionEnd, UploadRefusal};
@@ -193,6 +195,7 @@ pub fn all() -> Vec<ParameterInfo> {
         ParameterInfo::of::<AuthMethod>(),
         ParameterInfo::of::<AuthMethods>(),
         ParameterInfo::of::<BoxerAuth>(),
+        ParameterInfo::of::<NtlmClient>(),
         ParameterInfo::of::<ExchangeVersion>(),
         ParameterInfo::of::<ClockTime>(),
         ParameterInfo::of::<ClockTimes>(),

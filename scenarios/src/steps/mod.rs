@@ -6,6 +6,7 @@ mod activesync;
 mod apns;
 mod deployment;
 mod device;
+mod ews_client;
 mod exchange;
 mod listener;
 mod mail;
