@@ -16,7 +16,6 @@
 //!   response body, and the typed client.
 //! - [`role_error`] is the one shape in which client roles publish a failure.
 
-#![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
 pub mod boxer;
