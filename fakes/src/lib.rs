@@ -26,6 +26,7 @@ pub mod deployment;
 pub mod driver;
 pub mod ens;
 mod ews_answer;
+pub mod eas_probe;
 pub mod ews_probe;
 pub mod exchange;
 pub mod listener;

@@ -26,6 +26,7 @@ mod notes_ini;
 mod ntlm;
 mod on_off;
 mod platform;
+mod policy_key;
 pub mod reason;
 mod region;
 mod security_level;
@@ -51,6 +52,7 @@ pub use notes_ini::NotesIni;
 pub use ntlm::NtlmClient;
 pub use on_off::OnOff;
 pub use platform::Platform;
+pub use policy_key::PolicyKey;
 pub use reason::{ConnectReason, Reason, SubscriptionEnd, UploadRefusal};
 pub use region::Region;
 pub use security_level::SecurityLevel;
@@ -213,6 +215,7 @@ pub fn all() -> Vec<ParameterInfo> {
         ParameterInfo::of::<PushKind>(),
         ParameterInfo::of::<ApnsReason>(),
         ParameterInfo::of::<EasVersion>(),
+        ParameterInfo::of::<PolicyKey>(),
         ParameterInfo::of::<ComplianceState>(),
         ParameterInfo::of::<EnsPlacement>(),
         ParameterInfo::of::<NameVariations>(),

@@ -6,6 +6,7 @@ mod activesync;
 mod apns;
 mod deployment;
 mod device;
+mod eas_client;
 mod ews_client;
 mod exchange;
 mod listener;

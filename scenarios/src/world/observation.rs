@@ -11,6 +11,8 @@ pub(crate) enum Observation {
     /// The answer the bare EWS client got (from SEG or Exchange): the HTTP status and the
     /// authentication schemes its `WWW-Authenticate` headers offered, in order.
     EwsAnswer(mailconform_fakes::ews_probe::ProbeAnswer),
+    /// The answer the bare ActiveSync client got from Exchange.
+    EasAnswer(mailconform_fakes::eas_probe::EasAnswer),
 }
 
 impl Observation {
@@ -20,6 +22,7 @@ impl Observation {
             Observation::CertificateUpload { .. } => "a certificate upload",
             Observation::PingReturned { .. } => "a returned Ping",
             Observation::EwsAnswer(_) => "an answer to the bare EWS client",
+            Observation::EasAnswer(_) => "an answer to the bare ActiveSync client",
         }
     }
 }
