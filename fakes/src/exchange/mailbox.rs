@@ -1,6 +1,7 @@
 //! Mailboxes: users, their folders and items, and the event log that watermarks point into.
 
 use mailconform_ews::{EventType, FolderInfo};
+use mailconform_sim::Journal;
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize)]
@@ -85,12 +86,15 @@ pub const DISTINGUISHED: [(&str, &str); 5] = [
 pub struct Mailbox {
     pub user: User,
     pub folders: Vec<Folder>,
-    pub events: Vec<MailboxEvent>,
+    /// The mailbox's event table, which subscriptions read from their watermark on; the
+    /// newest `FakeEnv::journal_capacity` events are kept (Exchange keeps 30 days, and a
+    /// watermark older than what is kept gets ErrorInvalidWatermark).
+    pub events: Journal<MailboxEvent>,
     pub next_item: u64,
 }
 
 impl Mailbox {
-    pub fn new(user: User, id_prefix: &str) -> Self {
+    pub fn new(user: User, id_prefix: &str, events: Journal<MailboxEvent>) -> Self {
         let folders = DISTINGUISHED
             .iter()
             .map(|(d, name)| Folder {
@@ -101,7 +105,7 @@ impl Mailbox {
                 items: Vec::new(),
             })
             .collect();
-        Mailbox { user, folders, events: Vec::new(), next_item: 1 }
+        Mailbox { user, folders, events, next_item: 1 }
     }
 
     pub fn folder(&self, distinguished_or_id: &str) -> Option<&Folder> {
@@ -118,7 +122,7 @@ impl Mailbox {
 
     /// The watermark of the newest event (or of the empty log).
     pub fn watermark(&self) -> String {
-        watermark_for(&self.user.email, self.events.last().map(|e| e.seq).unwrap_or(0))
+        watermark_for(&self.user.email, self.events.last_seq())
     }
 }
 

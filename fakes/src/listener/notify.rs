@@ -142,6 +142,7 @@ async fn send(l: &Listener, id: &str, push: Push) {
                 // APNs says the token is no longer valid for the topic: forget the device.
                 store.registrations.remove(id);
             }
+            l.keep(&store, id);
         }
         Err(e) => record.error = Some(e.published()),
     }

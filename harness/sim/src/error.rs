@@ -31,6 +31,8 @@ pub enum SimError {
     Json(#[from] serde_json::Error),
     #[error("certificate minting failed: {0}")]
     Pki(String),
+    #[error("{role} cannot listen on port {port} (--port): {reason}")]
+    PortTaken { role: String, port: u16, reason: String },
 }
 
 impl SimError {

@@ -48,7 +48,7 @@ use crate::status::{common, Status};
 use crate::store::MemoryStore;
 use crate::{el, leaf, Document, Element, MeetingResponse as MR, Move};
 use devices::DeviceState;
-use mailconform_sim::{FakeEnv, Request, Response};
+use mailconform_sim::{FakeEnv, Journal, Page, PageQuery, Request, Response};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -107,10 +107,6 @@ pub struct RequestRecord {
 
 type DeviceKey = (String, String);
 
-/// The request log keeps at most this many entries (the older half goes first), so a long
-/// benchmark run does not grow without bound.
-pub const REQUEST_LOG_LIMIT: usize = 10_000;
-
 #[derive(Default)]
 struct ServerState {
     /// The device policy in force and whether it is enforced: the configuration's at first,
@@ -120,7 +116,8 @@ struct ServerState {
     enforce_policy: bool,
     devices: BTreeMap<DeviceKey, DeviceState>,
     availability: Availability,
-    log: Vec<RequestRecord>,
+    /// Every request answered, newest `FakeEnv::journal_capacity` kept.
+    log: Journal<RequestRecord>,
 }
 
 /// The fake server. Share it as `Arc<EasServer>`.
@@ -156,7 +153,12 @@ impl Ctx {
 
 impl EasServer {
     pub fn new(env: FakeEnv, config: EasConfig, store: MemoryStore) -> Arc<EasServer> {
-        let state = ServerState { policy: config.policy.clone(), enforce_policy: config.enforce_policy, ..ServerState::default() };
+        let state = ServerState {
+            policy: config.policy.clone(),
+            enforce_policy: config.enforce_policy,
+            log: env.journal(),
+            ..ServerState::default()
+        };
         Arc::new(EasServer { env, config, store, state: Mutex::new(state) })
     }
 
@@ -268,9 +270,14 @@ impl EasServer {
         self.lock().availability = availability;
     }
 
-    /// Every request seen, oldest first.
+    /// Every request the journal still holds, oldest first.
     pub fn request_log(&self) -> Vec<RequestRecord> {
-        self.lock().log.clone()
+        self.lock().log.to_vec()
+    }
+
+    /// One page of the request journal.
+    pub fn request_log_page(&self, query: &PageQuery) -> Page<RequestRecord> {
+        self.lock().log.page(query)
     }
 
     // ----- HTTP -----
@@ -296,9 +303,6 @@ impl EasServer {
                 crate::decode(resp.body()).ok().and_then(|d| d.root.child("Status").and_then(Element::text).and_then(|s| s.parse().ok()));
         }
         let mut state = self.lock();
-        if state.log.len() >= REQUEST_LOG_LIMIT {
-            state.log.drain(..REQUEST_LOG_LIMIT / 2);
-        }
         state.log.push(record);
         drop(state);
         resp
