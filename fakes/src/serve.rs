@@ -16,11 +16,8 @@ use crate::defaults;
 use crate::deployment::{self, Roles};
 use crate::listener::Region;
 use crate::role::RoleKind;
-use mailconform_sim::pki::{Credential, Pki};
-use mailconform_sim::ports::Listener as PortOf;
-use mailconform_sim::serve::RealWorld;
 use mailconform_sim::store::RedbStore;
-use mailconform_sim::{SimError, TlsTermination, Topology};
+use mailconform_sim::{Credential, Pki, PortKind, RealWorld, SimError, TlsTermination, Topology};
 use serde_json::json;
 use std::net::IpAddr;
 use std::path::Path;
@@ -78,18 +75,35 @@ pub async fn start(roles: &[String], bind: IpAddr, state_dir: &Path) -> Result<R
 /// Why `serve` could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
+    /// A role name that the default world does not have (the message lists those it has).
     #[error(transparent)]
     UnknownRole(#[from] crate::role::UnknownRole),
+    /// A listener could not bind, or a certificate could not be issued.
     #[error("a role could not start: {0}")]
     Start(#[from] SimError),
+    /// `ca.pem`, `endpoints.json` or a credential file could not be written.
     #[error("the state directory cannot be written: {0}")]
     StateDir(#[from] std::io::Error),
+    /// `endpoints.json` could not be encoded.
     #[error("the state directory cannot be written: {0}")]
     Json(#[from] serde_json::Error),
+    /// A listener refused the APNs certificate that lets it push for Secure Mail.
     #[error("Secure Mail's APNs certificate could not be uploaded to {role}: {reason}")]
-    Upload { role: String, reason: String },
+    Upload {
+        /// The listener's role name.
+        role: String,
+        /// Its answer.
+        reason: String,
+    },
+    /// A file of an earlier run cannot be read back.
     #[error("the state directory's {file} cannot be used: {reason} (start with --fresh to begin anew)")]
-    Kept { file: String, reason: String },
+    Kept {
+        /// The file, relative to the state directory.
+        file: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The fakes' database cannot be opened.
     #[error(transparent)]
     Store(#[from] mailconform_sim::store::StoreError),
 }
@@ -136,7 +150,7 @@ pub async fn start_with(roles: &[String], bind: IpAddr, state_dir: &Path, option
     if let Some(previous) = kept(files::ENDPOINTS) {
         let topology: Topology = serde_json::from_str(&previous).map_err(|e| bad(files::ENDPOINTS, &e))?;
         for e in topology.roles.values() {
-            for (url, which) in [(Some(&e.base_url), PortOf::Https), (e.plain_url.as_ref(), PortOf::PlainHttp)] {
+            for (url, which) in [(Some(&e.base_url), PortKind::Https), (e.plain_url.as_ref(), PortKind::PlainHttp)] {
                 if let Some(port) = url.and_then(|u| u.rsplit(':').next()).and_then(|p| p.trim_end_matches('/').parse().ok()) {
                     world.ports.remember(&e.role, which, port);
                 }

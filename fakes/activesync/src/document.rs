@@ -19,13 +19,16 @@ pub struct Document {
 /// One element: a tag and its content in document order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Element {
+    /// The element's code page and token.
     pub tag: Tag,
+    /// Child elements, inline strings and opaque data, in document order.
     pub children: Vec<Node>,
 }
 
 /// Content of an element.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Node {
+    /// A child element (a tag with the content flag, closed by END).
     Element(Element),
     /// An inline string (STR_I). It cannot contain U+0000.
     Text(String),
@@ -80,7 +83,7 @@ impl Document {
     }
 
     /// The first element found at `path` below the root.
-    pub fn find_element(&self, path: &[&str]) -> Option<&Element> {
+    pub(crate) fn find_element(&self, path: &[&str]) -> Option<&Element> {
         self.root.find_element(path)
     }
 
@@ -149,7 +152,7 @@ impl Element {
     /// the children an ActiveSync element can have). The search backtracks: in
     /// a Sync response with several `Collection`s, `["Collection", "Commands"]`
     /// finds the first collection that has commands. An empty path is `self`.
-    pub fn find_element(&self, path: &[&str]) -> Option<&Element> {
+    pub(crate) fn find_element(&self, path: &[&str]) -> Option<&Element> {
         let Some((first, rest)) = path.split_first() else {
             return Some(self);
         };

@@ -19,21 +19,25 @@ use x509_parser::der_parser::oid::Oid;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AuthMode {
+    /// The connection presented a provider certificate in the TLS handshake (Apple, "Establishing a certificate-based connection to APNs").
     Certificate,
+    /// The request carried `authorization: bearer <JWT>` (Apple, "Establishing a token-based connection to APNs").
     Token,
 }
 
 /// Apple's marker extension of a development (sandbox) push certificate.
-pub const OID_APNS_DEVELOPMENT: &[u64] = &[1, 2, 840, 113635, 100, 6, 3, 1];
+pub(crate) const OID_APNS_DEVELOPMENT: &[u64] = &[1, 2, 840, 113635, 100, 6, 3, 1];
 /// Apple's marker extension of a production push certificate.
-pub const OID_APNS_PRODUCTION: &[u64] = &[1, 2, 840, 113635, 100, 6, 3, 2];
+pub(crate) const OID_APNS_PRODUCTION: &[u64] = &[1, 2, 840, 113635, 100, 6, 3, 2];
 
 /// What a provider certificate says.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CertificateInfo {
     /// The subject UID: the bundle id of the app the certificate pushes to.
     pub uid: Option<String>,
+    /// The certificate carries Apple's development marker (OID 1.2.840.113635.100.6.3.1): it may push to the sandbox.
     pub development: bool,
+    /// The certificate carries Apple's production marker (OID 1.2.840.113635.100.6.3.2): it may push to production.
     pub production: bool,
 }
 
@@ -45,7 +49,7 @@ impl CertificateInfo {
             return CertificateInfo::default();
         };
         let oid = |arcs: &[u64]| Oid::from(arcs).ok();
-        let uid_oid = oid(mailconform_sim::pki::OID_UID);
+        let uid_oid = oid(mailconform_sim::OID_UID);
         let uid = cert
             .subject()
             .iter_attributes()
@@ -61,14 +65,14 @@ impl CertificateInfo {
     }
 
     /// The topic a request without `apns-topic` gets: Apple uses the certificate's subject.
-    pub fn default_topic(&self) -> Result<String, Reason> {
+    pub(crate) fn default_topic(&self) -> Result<String, Reason> {
         self.uid.clone().ok_or(Reason::BadCertificate)
     }
 
     /// The topics one certificate covers: the app, its VoIP pushes and its watch
     /// complication (Apple: "one certificate covers one app, plus its watch complication and
     /// VoIP"; Pushy's mock allows exactly these three).
-    pub fn allowed_topics(&self) -> Vec<String> {
+    pub(crate) fn allowed_topics(&self) -> Vec<String> {
         match &self.uid {
             Some(u) => vec![u.clone(), format!("{u}.voip"), format!("{u}.complication")],
             None => Vec::new(),
@@ -80,7 +84,7 @@ impl CertificateInfo {
     /// * No UID: `BadCertificate`.
     /// * Only the other environment's marker extension: `BadCertificateEnvironment` (certificates
     ///   without either marker, such as the run's own, are taken as universal).
-    /// * A topic outside [`Self::allowed_topics`]: `TopicDisallowed`. Which reason real APNs
+    /// * A topic outside the certificate's allowed topics: `TopicDisallowed`. Which reason real APNs
     ///   gives is UNCONFIRMED (Pushy answers `BadTopic`); `TopicDisallowed` ("pushing to this
     ///   topic is not allowed") is Apple's description closest to the situation.
     pub fn check(&self, environment: Environment, topic: &str) -> Result<(), Reason> {
@@ -103,20 +107,22 @@ impl CertificateInfo {
 
 /// A provider token is rejected as expired once its `iat` is older than this (Apple: "APNs
 /// rejects any request whose token contains a timestamp that is more than one hour old").
-pub const TOKEN_LIFETIME_SECS: u64 = 60 * 60;
+pub(crate) const TOKEN_LIFETIME_SECS: u64 = 60 * 60;
 /// A connection that switches to a new token sooner than this after its previous one gets
 /// `TooManyProviderTokenUpdates` (Apple: "no more than once every 20 minutes"). Counted per
 /// connection, as Pushy and PyAPNs2 reason about tokens, so providers that open several
 /// connections are not penalised.
-pub const MIN_TOKEN_UPDATE_SECS: u64 = 20 * 60;
+pub(crate) const MIN_TOKEN_UPDATE_SECS: u64 = 20 * 60;
 /// Connections remembered for token binding; beyond this the least recently used is dropped
 /// (the server is not told when a connection closes).
-pub const MAX_TRACKED_CONNECTIONS: usize = 4096;
+pub(crate) const MAX_TRACKED_CONNECTIONS: usize = 4096;
 
 /// Who a verified token speaks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TokenIdentity {
+    /// The token's `iss` claim: the Apple developer team the key belongs to.
     pub team_id: String,
+    /// The token header's `kid`: which of the team's signing keys signed it.
     pub key_id: String,
 }
 
@@ -323,7 +329,7 @@ mod tests {
         let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
         params.distinguished_name.push(rcgen::DnType::CommonName, "Apple Development IOS Push Services: com.example.securemail");
         params.distinguished_name.push(
-            rcgen::DnType::CustomDnType(mailconform_sim::pki::OID_UID.to_vec()),
+            rcgen::DnType::CustomDnType(mailconform_sim::OID_UID.to_vec()),
             rcgen::DnValue::Utf8String("com.example.securemail".into()),
         );
         params.custom_extensions.push(rcgen::CustomExtension::from_oid_content(OID_APNS_DEVELOPMENT, vec![0x05, 0x00]));

@@ -20,6 +20,7 @@ use bytes::Bytes;
 use mailconform_sim::{ConnInfo, FakeEnv, Handler, HandlerFuture, Request, Response};
 use std::sync::Arc;
 
+/// The fake APNs: Apple's HTTP/2 provider API on `/3/device/<token>` and the control API of its simulated devices.
 pub struct Apns {
     pub(crate) env: FakeEnv,
     pub(crate) environment: Environment,
@@ -85,6 +86,7 @@ impl Apns {
         Apns { env, environment, tokens: TokenAuth::default(), devices, log, cert_infos: Default::default() }
     }
 
+    /// Production or sandbox: which tokens and certificates this server accepts.
     pub fn environment(&self) -> Environment {
         self.environment
     }
@@ -242,7 +244,7 @@ impl Handler for Apns {
     /// own (4 KB, 5 KB for VoIP): with `apns-id` and the JSON `reason`, logged.
     fn body_too_large(&self, head: &http::request::Parts, conn: &ConnInfo) -> Response {
         if head.uri.path().starts_with(mailconform_sim::CONTROL_PREFIX) {
-            return mailconform_sim::http::server::body_too_large();
+            return mailconform_sim::http::body_too_large();
         }
         self.answer_provider(&head.headers, conn, |_, _, _, entry| {
             entry.token = request::parse_path(head.uri.path()).ok();

@@ -1,11 +1,11 @@
-//! `mailconform tls-probe HOST:PORT`: see [`mailconform_tls::probe`].
+//! `mailconform tls-probe HOST:PORT`: see [`mailconform_probe::probe_tls_versions`].
 
 use crate::cli::{ProbeFormat, TlsProbeArgs};
 use crate::error::CliError;
 use crate::exit;
 use std::time::Duration;
 
-pub fn tls_probe(args: &TlsProbeArgs) -> Result<u8, CliError> {
+pub(crate) fn tls_probe(args: &TlsProbeArgs) -> Result<u8, CliError> {
     let host = match args.target.rsplit_once(':') {
         Some((h, p)) if !h.is_empty() && p.parse::<u16>().is_ok() => h.trim_matches(|c| c == '[' || c == ']').to_string(),
         _ => return Err(CliError::Usage(format!("tls-probe wants HOST:PORT, e.g. traveler.example.com:443, not {:?}", args.target))),
@@ -13,11 +13,10 @@ pub fn tls_probe(args: &TlsProbeArgs) -> Result<u8, CliError> {
     let server_name = args.server_name.clone().unwrap_or(host);
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| CliError::Harness(e.to_string()))?;
     let report = runtime
-        .block_on(mailconform_tls::probe::probe(&args.target, &server_name, Duration::from_secs(args.timeout.max(1))))
+        .block_on(mailconform_probe::probe_tls_versions(&args.target, &server_name, Duration::from_secs(args.timeout.max(1))))
         .map_err(|e| match e {
-            mailconform_tls::TlsError::Usage(m) => CliError::Usage(m),
-            mailconform_tls::TlsError::Io(e) => CliError::Usage(format!("cannot reach {}: {e}", args.target)),
-            other => CliError::Harness(other.to_string()),
+            unreachable @ mailconform_probe::ProbeError::Unreachable { .. } => CliError::Usage(unreachable.to_string()),
+            mailconform_probe::ProbeError::Tls(e) => CliError::Harness(e.to_string()),
         })?;
     match args.format {
         ProbeFormat::Text => print!("{}", report.render()),

@@ -31,8 +31,16 @@ pub enum SimError {
     Json(#[from] serde_json::Error),
     #[error("certificate minting failed: {0}")]
     Pki(String),
+    /// A role pinned to a port (`serve --port`) cannot listen there.
     #[error("{role} cannot listen on port {port} (--port): {reason}")]
-    PortTaken { role: String, port: u16, reason: String },
+    PortTaken {
+        /// The role.
+        role: String,
+        /// The port it was pinned to.
+        port: u16,
+        /// Why binding failed (usually: in use).
+        reason: String,
+    },
 }
 
 impl SimError {

@@ -83,6 +83,7 @@ impl<T> Journal<T> {
         self.entries.len()
     }
 
+    /// Whether nothing is held (nothing recorded yet).
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
@@ -195,6 +196,7 @@ pub struct Page<T> {
     pub dropped: u64,
     /// How many entries the journal keeps.
     pub capacity: usize,
+    /// The entries, oldest first.
     pub entries: Vec<T>,
 }
 

@@ -7,10 +7,12 @@ use crate::error::SimError;
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 
-/// A role's listener: its HTTPS port, or the plain-HTTP one beside it (Traveler's port 80).
+/// Which of a role's listeners a port belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Listener {
+pub enum PortKind {
+    /// Its HTTPS port (443 in the default world).
     Https,
+    /// The plain-HTTP port beside it (Traveler's port 80).
     PlainHttp,
 }
 
@@ -18,25 +20,25 @@ pub enum Listener {
 #[derive(Clone, Debug, Default)]
 pub struct PortPlan {
     /// Ports a user asked for (`--port ROLE=PORT`): taken or the start fails.
-    pinned: HashMap<(String, Listener), u16>,
+    pinned: HashMap<(String, PortKind), u16>,
     /// Ports of the previous run: taken when free, else a free port is used.
-    previous: HashMap<(String, Listener), u16>,
+    previous: HashMap<(String, PortKind), u16>,
 }
 
 impl PortPlan {
     /// `role` must listen on `port` (its HTTPS listener).
     pub fn pin(&mut self, role: &str, port: u16) {
-        self.pinned.insert((role.to_string(), Listener::Https), port);
+        self.pinned.insert((role.to_string(), PortKind::Https), port);
     }
 
     /// `role`'s `listener` had `port` in the previous run.
-    pub fn remember(&mut self, role: &str, listener: Listener, port: u16) {
+    pub fn remember(&mut self, role: &str, listener: PortKind, port: u16) {
         self.previous.insert((role.to_string(), listener), port);
     }
 
     /// A bound listener socket for `role`: the pinned port or an error, else the previous
     /// port if it is free, else an ephemeral one.
-    pub fn bind(&self, bind: IpAddr, role: &str, listener: Listener) -> Result<std::net::TcpListener, SimError> {
+    pub fn bind(&self, bind: IpAddr, role: &str, listener: PortKind) -> Result<std::net::TcpListener, SimError> {
         let key = (role.to_string(), listener);
         if let Some(port) = self.pinned.get(&key) {
             return std::net::TcpListener::bind(SocketAddr::new(bind, *port)).map_err(|e| SimError::PortTaken {
@@ -63,20 +65,20 @@ mod tests {
     #[test]
     fn previous_ports_are_reused_when_free_and_pinned_ports_are_required() {
         let lo = IpAddr::V4(Ipv4Addr::LOCALHOST);
-        let first = PortPlan::default().bind(lo, "apns", Listener::Https).unwrap();
+        let first = PortPlan::default().bind(lo, "apns", PortKind::Https).unwrap();
         let port = first.local_addr().unwrap().port();
         let mut plan = PortPlan::default();
-        plan.remember("apns", Listener::Https, port);
+        plan.remember("apns", PortKind::Https, port);
         // Still held: another port is used.
-        let other = plan.bind(lo, "apns", Listener::Https).unwrap();
+        let other = plan.bind(lo, "apns", PortKind::Https).unwrap();
         assert_ne!(other.local_addr().unwrap().port(), port);
         drop(first);
-        let again = plan.bind(lo, "apns", Listener::Https).unwrap();
+        let again = plan.bind(lo, "apns", PortKind::Https).unwrap();
         assert_eq!(again.local_addr().unwrap().port(), port);
         // Pinned to a port in use: an error naming the role.
         let mut pinned = PortPlan::default();
         pinned.pin("apns", port);
-        let err = pinned.bind(lo, "apns", Listener::Https).unwrap_err();
+        let err = pinned.bind(lo, "apns", PortKind::Https).unwrap_err();
         assert!(err.to_string().contains("apns"), "{err}");
     }
 }

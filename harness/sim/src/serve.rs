@@ -9,7 +9,7 @@ use crate::http::client::HttpClient;
 use crate::http::server::{serve_connection, HostServer};
 use crate::net::{serve_accepted, StreamAcceptor, TcpDialer};
 use crate::pki::Pki;
-use crate::ports::{Listener, PortPlan};
+use crate::ports::{PortKind, PortPlan};
 use crate::rng::SeededRng;
 use crate::store::{RoleStore, StateStore};
 use crate::tls;
@@ -67,7 +67,7 @@ impl RealWorld {
     /// fakes reach it by name. Synchronous, so that [`Hosting::put`] is the same call here and
     /// in a simulation; needs to run inside the runtime.
     fn listen(&self, role: &str, host: &str, port: u16) -> Result<(tokio::net::TcpListener, SocketAddr), SimError> {
-        let which = if port == 80 { Listener::PlainHttp } else { Listener::Https };
+        let which = if port == 80 { PortKind::PlainHttp } else { PortKind::Https };
         let std_listener = self.ports.bind(self.bind, role, which)?;
         std_listener.set_nonblocking(true)?;
         let listener = tokio::net::TcpListener::from_std(std_listener)?;

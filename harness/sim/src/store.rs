@@ -17,8 +17,16 @@ use std::sync::Arc;
 /// Why the state database could not be opened, read or written.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// The file cannot be opened or created (another process holds it, or it is not a
+    /// redb file).
     #[error("the state database {path} cannot be opened: {reason}")]
-    Open { path: String, reason: String },
+    Open {
+        /// The file.
+        path: String,
+        /// redb's reason.
+        reason: String,
+    },
+    /// A read or write failed.
     #[error("the state database failed: {0}")]
     Db(String),
 }

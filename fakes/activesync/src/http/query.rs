@@ -27,8 +27,10 @@ use base64::Engine;
 /// Which of the two query forms a request used.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum QueryForm {
+    /// `Cmd=…&User=…&DeviceId=…&DeviceType=…` ([MS-ASHTTP] 2.2.1.1.1.2); version and policy key in headers.
     #[default]
     Plain,
+    /// One base64 string packing every parameter ([MS-ASHTTP] 2.2.1.1.1.1); 12.1 and later only.
     Base64,
 }
 
@@ -56,48 +58,63 @@ pub struct CommandParams {
 }
 
 /// Base64 parameter tags ([MS-ASHTTP] 2.2.1.1.1.1.3, Z-Push's request.php).
-pub mod param_tag {
-    pub const ATTACHMENT_NAME: u8 = 0;
-    pub const COLLECTION_ID: u8 = 1;
-    pub const COLLECTION_NAME: u8 = 2;
-    pub const ITEM_ID: u8 = 3;
-    pub const LONG_ID: u8 = 4;
-    pub const PARENT_ID: u8 = 5;
-    pub const OCCURRENCE: u8 = 6;
-    pub const OPTIONS: u8 = 7;
-    pub const USER: u8 = 8;
+pub(crate) mod param_tag {
+    pub(crate) const ATTACHMENT_NAME: u8 = 0;
+    pub(crate) const COLLECTION_ID: u8 = 1;
+    pub(crate) const COLLECTION_NAME: u8 = 2;
+    pub(crate) const ITEM_ID: u8 = 3;
+    pub(crate) const LONG_ID: u8 = 4;
+    pub(crate) const PARENT_ID: u8 = 5;
+    pub(crate) const OCCURRENCE: u8 = 6;
+    pub(crate) const OPTIONS: u8 = 7;
+    pub(crate) const USER: u8 = 8;
 }
 
 /// Bits of the base64 `Options` parameter.
-pub mod options_bit {
-    pub const SAVE_IN_SENT: u8 = 0x01;
-    pub const ACCEPT_MULTIPART: u8 = 0x02;
+pub(crate) mod options_bit {
+    pub(crate) const SAVE_IN_SENT: u8 = 0x01;
+    pub(crate) const ACCEPT_MULTIPART: u8 = 0x02;
 }
 
 /// The default locale a client without one sends: en-US.
-pub const DEFAULT_LOCALE: u16 = 0x0409;
+pub(crate) const DEFAULT_LOCALE: u16 = 0x0409;
 
 /// Why a query could not be read. Every variant becomes HTTP 400.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum QueryError {
+    /// A required parameter (named) is absent.
     #[error("the query has no {0} parameter")]
     Missing(&'static str),
+    /// A parameter is present but unusable.
     #[error("the query parameter {name} is not valid: {reason}")]
-    Invalid { name: &'static str, reason: String },
+    Invalid {
+        /// The parameter.
+        name: &'static str,
+        /// What is wrong with its value.
+        reason: String,
+    },
+    /// The plain query is not valid percent-encoding.
     #[error("the query is not valid percent-encoding")]
     BadPercentEncoding,
+    /// The base64 query is not base64.
     #[error("the base64 query does not decode: {0}")]
     BadBase64(String),
+    /// The base64 query ends inside the named field.
     #[error("the base64 query ends inside {0}")]
     Truncated(&'static str),
+    /// `Cmd=` names no ActiveSync command.
     #[error("unknown command {0:?}")]
     UnknownCommand(String),
+    /// The base64 command byte names no command ([MS-ASHTTP] 2.2.1.1.1.1.2).
     #[error("unknown command code {0} in the base64 query")]
     UnknownCommandCode(u8),
+    /// The base64 version byte (version × 10) names no version.
     #[error("protocol version byte {0} names no ActiveSync version")]
     UnknownVersionByte(u8),
+    /// The base64 form from a version before 12.1, which did not have it.
     #[error("protocol version {0} must use the plain query form")]
     Base64NotAllowed(ProtocolVersion),
+    /// The base64 policy key length byte is neither 0 nor 4.
     #[error("policy key of {0} bytes in the base64 query; it is 0 or 4")]
     PolicyKeyLength(u8),
 }
@@ -105,30 +122,42 @@ pub enum QueryError {
 /// What the base64 form carries.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Base64Query {
+    /// Byte 0: the protocol version × 10.
     pub version: ProtocolVersion,
+    /// Byte 1: the command code.
     pub command: Command,
+    /// Bytes 2–3: the locale, little-endian (0x0409 = en-US).
     pub locale: u16,
+    /// The DeviceId field (binary ids rendered as lowercase hex).
     pub device_id: String,
+    /// The PolicyKey field as a decimal string; `None` when its length is 0.
     pub policy_key: Option<String>,
+    /// The DeviceType field.
     pub device_type: String,
     /// Parameter 8, when present.
     pub user: Option<String>,
+    /// The command parameters after the DeviceType.
     pub params: CommandParams,
 }
 
 /// What the plain form carries (the version and policy key come from headers).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PlainQuery {
+    /// `Cmd`.
     pub command: Command,
+    /// `User` as sent (`DOMAIN\user` or a UPN).
     pub user: String,
+    /// `DeviceId`.
     pub device_id: String,
+    /// `DeviceType`.
     pub device_type: String,
+    /// The command parameters (`AttachmentName`, `CollectionId`, `ItemId`, `SaveInSent`, ...).
     pub params: CommandParams,
 }
 
 /// Whether a query string is in the plain form: it names `Cmd`. Z-Push tells the two apart
 /// the same way.
-pub fn is_plain(query: &str) -> bool {
+pub(crate) fn is_plain(query: &str) -> bool {
     query.split('&').any(|pair| pair.split('=').next().is_some_and(|k| k.eq_ignore_ascii_case("Cmd")))
 }
 
@@ -170,7 +199,7 @@ pub fn parse_plain(query: &str) -> Result<PlainQuery, QueryError> {
 
 /// The longest DeviceId or DeviceType accepted. [MS-ASHTTP] bounds the base64 fields to a
 /// length byte; 64 leaves room for every real client's ids and for hex-rendered binary ids.
-pub const MAX_ID_LEN: usize = 64;
+pub(crate) const MAX_ID_LEN: usize = 64;
 
 /// DeviceId and DeviceType are identifiers servers key state by (Z-Push keeps only word
 /// characters), so anything else is refused rather than silently mangled.
@@ -245,7 +274,7 @@ pub fn parse_base64(query: &str) -> Result<Base64Query, QueryError> {
 
 /// Builds the base64 form. Fails when the policy key is not a decimal u32 (the form has
 /// four bytes for it) or a field is longer than its length byte allows.
-pub fn encode_base64(q: &Base64Query) -> Result<String, QueryError> {
+pub(crate) fn encode_base64(q: &Base64Query) -> Result<String, QueryError> {
     let code = q.command.code().ok_or(QueryError::UnknownCommand(q.command.name().to_string()))?;
     if !q.version.allows_base64_query() {
         return Err(QueryError::Base64NotAllowed(q.version));
@@ -291,7 +320,7 @@ pub fn encode_base64(q: &Base64Query) -> Result<String, QueryError> {
 }
 
 /// Builds the plain form's query string (without the `?`).
-pub fn encode_plain(q: &PlainQuery) -> String {
+pub(crate) fn encode_plain(q: &PlainQuery) -> String {
     let mut pairs: Vec<(&str, String)> = vec![
         ("Cmd", q.command.name().to_string()),
         ("User", q.user.clone()),
@@ -404,7 +433,7 @@ pub fn percent_decode(s: &str, plus_is_space: bool) -> Result<String, QueryError
 }
 
 /// Percent-encoding of everything but RFC 3986 unreserved characters.
-pub fn percent_encode(s: &str) -> String {
+pub(crate) fn percent_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {

@@ -9,6 +9,7 @@ use mailconform_sim::Response;
 
 /// HTTP status codes an ActiveSync server sends, by their [MS-ASHTTP] meaning.
 pub mod code {
+    /// Success: the body, if any, carries the command's own Status.
     pub const OK: u16 = 200;
     /// Malformed request: bad query, unknown command, body that is not the command's WBXML.
     pub const BAD_REQUEST: u16 = 400;
@@ -27,6 +28,7 @@ pub mod code {
     pub const BLOCKED: u16 = 456;
     /// The user's password has expired.
     pub const PASSWORD_EXPIRED: u16 = 457;
+    /// An unexpected server failure.
     pub const SERVER_ERROR: u16 = 500;
     /// A command the server knows but does not serve, for clients older than 14.0 (later
     /// ones get common status 137 in the body).
@@ -37,29 +39,39 @@ pub mod code {
 
 /// Header names, spelled as [MS-ASHTTP] spells them.
 pub mod header {
+    /// The version a request is written in ([MS-ASHTTP] 2.2.1.1.2.6).
     pub const PROTOCOL_VERSION: &str = "MS-ASProtocolVersion";
+    /// The device's current policy key, sent with every command after Provision ([MS-ASHTTP] 2.2.1.1.2.8).
     pub const POLICY_KEY: &str = "X-MS-PolicyKey";
+    /// OPTIONS answer: the comma-separated versions the server speaks ([MS-ASHTTP] 2.2.4.1.2.2).
     pub const PROTOCOL_VERSIONS: &str = "MS-ASProtocolVersions";
+    /// OPTIONS answer: the comma-separated commands the server serves ([MS-ASHTTP] 2.2.4.1.2.1).
     pub const PROTOCOL_COMMANDS: &str = "MS-ASProtocolCommands";
+    /// The server's ActiveSync build, on OPTIONS and command answers ([MS-ASHTTP] response headers).
     pub const SERVER_VERSION: &str = "MS-Server-ActiveSync";
+    /// With 451: the URL the client must use from now on ([MS-ASHTTP] response headers).
     pub const LOCATION: &str = "X-MS-Location";
+    /// `T` asks for ItemOperations results as a multipart body ([MS-ASHTTP] 2.2.1.1.2, request headers).
     pub const ACCEPT_MULTIPART: &str = "MS-ASAcceptMultiPart";
+    /// OPTIONS answer: the methods the path takes.
     pub const ALLOW: &str = "Allow";
+    /// OPTIONS answer: the methods the server takes.
     pub const PUBLIC: &str = "Public";
+    /// With 503: seconds before the client may retry.
     pub const RETRY_AFTER: &str = "Retry-After";
 }
 
 /// The content type of every WBXML body, request and response alike.
 pub const WBXML_CONTENT_TYPE: &str = "application/vnd.ms-sync.wbxml";
 /// The content type of a pre-14.0 SendMail body.
-pub const MIME_CONTENT_TYPE: &str = "message/rfc822";
+pub(crate) const MIME_CONTENT_TYPE: &str = "message/rfc822";
 /// The default ActiveSync path.
 pub const DEFAULT_PATH: &str = "/Microsoft-Server-ActiveSync";
 /// The methods an ActiveSync URI allows, for `Allow` and `Public`.
-pub const ALLOWED_METHODS: &str = "OPTIONS,POST";
+pub(crate) const ALLOWED_METHODS: &str = "OPTIONS,POST";
 
 /// Whether a content type is ActiveSync WBXML (parameters and case ignored).
-pub fn is_wbxml_content_type(value: &str) -> bool {
+pub(crate) fn is_wbxml_content_type(value: &str) -> bool {
     value.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case(WBXML_CONTENT_TYPE))
 }
 
@@ -88,7 +100,7 @@ pub fn wbxml(doc: &Document) -> Response {
 }
 
 /// 200 with no body: a successful SendMail, or a Sync with nothing to say.
-pub fn empty_ok() -> Response {
+pub(crate) fn empty_ok() -> Response {
     finish(builder(code::OK), Bytes::new())
 }
 

@@ -29,11 +29,14 @@ macro_rules! code_page {
         #[allow(clippy::upper_case_acronyms)]
         #[repr(u8)]
         pub enum $ty {
-            $($name = $token),+
+            $(
+                #[doc = concat!("`", stringify!($name), "`, tag token ", stringify!($token), " of this page.")]
+                $name = $token
+            ),+
         }
 
         /// This page's name ↔ token table, ascending by token.
-        pub static TAGS: &[TagEntry] = &[$(TagEntry { token: $token, name: stringify!($name) }),+];
+        pub(crate) static TAGS: &[TagEntry] = &[$(TagEntry { token: $token, name: stringify!($name) }),+];
 
         impl $ty {
             /// The page these tags live on.
@@ -71,14 +74,17 @@ macro_rules! code_page {
 /// Declares the [`CodePage`] enum from one line per page.
 macro_rules! code_pages {
     ($($variant:ident = $number:literal, $namespace:literal, $prefix:literal, $module:ident;)+) => {
-        $(pub mod $module;)+
+        $(pub(crate) mod $module;)+
 
         /// An [MS-ASWBXML] code page. Page 3 (AirNotify) is absent on purpose:
         /// it has been retired and no version this codec speaks switches to it.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[repr(u8)]
         pub enum CodePage {
-            $($variant = $number),+
+            $(
+                #[doc = concat!("Code page ", stringify!($number), ", namespace `", $namespace, "` ([MS-ASWBXML] 2.1.2.1).")]
+                $variant = $number
+            ),+
         }
 
         impl CodePage {

@@ -71,7 +71,7 @@ pub struct ConnInfo {
 }
 
 /// One host's server: what it answers with, and the gate that faults it.
-pub struct HostServer {
+pub(crate) struct HostServer {
     pub name: String,
     pub handler: Arc<dyn Handler>,
     pub tls: Option<Arc<ServerConfig>>,
@@ -83,7 +83,7 @@ static NEXT_CONN: AtomicU64 = AtomicU64::new(1);
 /// Why serving one accepted connection stopped before the client closed it. Only logged: the
 /// client sees the same failure from its side.
 #[derive(Debug, thiserror::Error)]
-pub enum ServeError {
+pub(crate) enum ServeError {
     /// rustls could not complete the server side of the handshake.
     #[error("TLS handshake: {0}")]
     Tls(std::io::Error),
@@ -96,7 +96,7 @@ pub enum ServeError {
 }
 
 /// Serve every request of one accepted connection until the client closes it.
-pub async fn serve_connection<S>(io: S, server: Arc<HostServer>) -> Result<(), ServeError>
+pub(crate) async fn serve_connection<S>(io: S, server: Arc<HostServer>) -> Result<(), ServeError>
 where
     S: AsyncRead + AsyncWrite + Send + Unpin + 'static,
 {
@@ -116,7 +116,7 @@ where
 
 /// Serve HTTP on a stream whose TLS another stack has already terminated (see
 /// [`crate::net::StreamAcceptor`]): the handler sees a TLS connection as usual.
-pub async fn serve_decrypted<S>(io: S, server: Arc<HostServer>) -> Result<(), ServeError>
+pub(crate) async fn serve_decrypted<S>(io: S, server: Arc<HostServer>) -> Result<(), ServeError>
 where
     S: AsyncRead + AsyncWrite + Send + Unpin + 'static,
 {
@@ -186,7 +186,7 @@ async fn dispatch(req: http::Request<Incoming>, server: Arc<HostServer>, info: C
 
 /// Where every host's faults are set and lifted: `POST` a [`crate::Fault`] as JSON, `DELETE`
 /// to clear all, `GET` to list.
-pub const FAULT_PATH: &str = "/_mailconform/fault";
+pub(crate) const FAULT_PATH: &str = "/_mailconform/fault";
 
 async fn fault_control(req: http::Request<Incoming>, gate: &FaultGate) -> Response {
     match *req.method() {
