@@ -42,7 +42,6 @@ impl RequestLog {
         self.entries.lock().expect("log poisoned").push(e);
     }
 
-
     /// One page of the log.
     pub(crate) fn page(&self, query: &PageQuery) -> Page<LogEntry> {
         self.entries.lock().expect("log poisoned").page(query)
