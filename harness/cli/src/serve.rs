@@ -16,7 +16,15 @@ pub(crate) fn serve(args: &ServeArgs) -> Result<(), CliError> {
         .map(mailconform_tls::VersionSet::parse)
         .transpose()
         .map_err(|e| CliError::Usage(format!("--tls-versions: {e}")))?;
-    roles::start(&args.roles, args.bind, &dir, &mailconform_fakes::serve::ServeOptions { tls_versions, ews_auth: args.ews_auth.clone() })
+    let options = mailconform_fakes::serve::ServeOptions {
+        tls_versions,
+        ews_auth: args.ews_auth.clone(),
+        fresh: args.fresh,
+        ports: args.ports.clone(),
+        seed: args.seed,
+        journal_capacity: Some(args.journal_size),
+    };
+    roles::start(&args.roles, args.bind, &dir, &options)
 }
 
 /// A new directory per serve, so two serves never share keys or endpoints.
