@@ -23,7 +23,7 @@ import urllib.parse
 import uuid
 
 sys.dont_write_bytecode = True
-from served import Failure, clients, control, load_role, main  # noqa: E402
+from served import Failure, clients, control, journal, load_role, main  # noqa: E402
 
 with clients():
     from aioapns import APNs, NotificationRequest
@@ -82,7 +82,7 @@ async def exercise(mode, client, ca, apns_role):
     if bad_result.is_successful or bad_result.description != "BadDeviceToken":
         raise Failure(f"[{mode}] push to token 'abc': status {bad_result.status} reason {bad_result.description!r}; expected 400 BadDeviceToken")
 
-    log = control(ca, f"{apns_role['control_url']}/log")
+    log = journal(ca, f"{apns_role['control_url']}/log")
     for apns_id, status in ((result.notification_id, 200), (bad_result.notification_id, 400)):
         entry = next((e for e in log if apns_id and e.get("apns_id", "").lower() == apns_id.lower()), None)
         if entry is None or entry.get("auth") != mode or entry.get("status") != status:

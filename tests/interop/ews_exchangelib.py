@@ -20,7 +20,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.dont_write_bytecode = True
-from served import Failure, clients, control, load_role, main, trust_run_ca_in_exchangelib  # noqa: E402
+from served import Failure, clients, control, journal, load_role, main, trust_run_ca_in_exchangelib  # noqa: E402
 
 with clients():
     from exchangelib import DELEGATE, Account, Configuration, Credentials
@@ -125,7 +125,7 @@ def check(state_dir):
         if callback.errors:
             raise Failure(callback.errors[0])
         if not new_mail or not modified:
-            deliveries = control(ca, f"{exchange['control_url']}/deliveries")
+            deliveries = journal(ca, f"{exchange['control_url']}/deliveries")
             raise Failure(
                 f"within {WAIT_SECONDS:.0f} s the callback saw events {seen or 'none'}; expected a NewMailEvent and a "
                 f"ModifiedEvent with unread_count={expected_unread}. The fake's deliveries: {deliveries}"
@@ -141,7 +141,7 @@ def check(state_dir):
         outcomes = []
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:
-            outcomes = [d for d in control(ca, f"{exchange['control_url']}/deliveries") if d.get("subscription_id") == subscription_id]
+            outcomes = [d for d in journal(ca, f"{exchange['control_url']}/deliveries") if d.get("subscription_id") == subscription_id]
             if any(d.get("outcome") == "ok" for d in outcomes):
                 break
             time.sleep(0.1)

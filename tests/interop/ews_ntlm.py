@@ -17,7 +17,7 @@ import json
 import sys
 
 sys.dont_write_bytecode = True
-from served import Failure, clients, control, load_role, main, trust_run_ca_in_exchangelib  # noqa: E402
+from served import Failure, clients, control, journal, load_role, main, trust_run_ca_in_exchangelib  # noqa: E402
 
 with clients():
     import requests
@@ -96,7 +96,7 @@ def check(state_dir):
     else:
         raise Failure("exchangelib with a wrong password read the inbox")
 
-    records = control(ca, f"{exchange['control_url']}/requests")
+    records = journal(ca, f"{exchange['control_url']}/requests")
     methods = sorted({r.get("auth") for r in records})
     if not records or methods != ["ntlm"]:
         raise Failure(f"the fake recorded requests authenticated by {methods}; expected only ntlm: {records}")

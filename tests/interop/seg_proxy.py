@@ -16,7 +16,7 @@ import json
 import sys
 
 sys.dont_write_bytecode = True
-from served import Failure, clients, control, load_role, main, trust_run_ca_in_exchangelib  # noqa: E402
+from served import Failure, clients, control, journal, load_role, main, trust_run_ca_in_exchangelib  # noqa: E402
 
 with clients():
     import requests
@@ -60,7 +60,7 @@ def check(state_dir):
     if inbox.total_count is None:
         raise Failure("exchangelib through SEG read no inbox count")
 
-    log = control(ca, f"{seg['control_url']}/requests")
+    log = journal(ca, f"{seg['control_url']}/requests")
     if not log or any(r.get("service") != "ews" for r in log):
         raise Failure(f"SEG's log does not show the EWS requests: {log}")
     removed = sorted({c for r in log for c in r.get("removed_challenges", [])})

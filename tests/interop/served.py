@@ -58,6 +58,19 @@ def control(ca, url, body=None):
         raise Failure(f"control API {req.get_method()} {url} answered {e.code}: {e.read().decode(errors='replace')}") from e
 
 
+def journal(ca, url):
+    """Every entry a fake's journal holds (requests, deliveries, pushes), read page by page:
+    journals answer `{first, next, more, skipped, dropped, capacity, entries}` for `?after=`."""
+    entries, after = [], 0
+    sep = "&" if "?" in url else "?"
+    while True:
+        page = control(ca, f"{url}{sep}after={after}")
+        entries.extend(page["entries"])
+        if not page["more"]:
+            return entries
+        after = page["next"]
+
+
 def main(client, check):
     """Runs check(<state-dir>) from the command line and exits as the scripts' usage says."""
     if len(sys.argv) != 2:
