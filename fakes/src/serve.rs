@@ -29,6 +29,12 @@ pub struct ServeOptions {
     pub tls_versions: Option<mailconform_tls::VersionSet>,
     /// The EWS authentication methods of Exchange (default: Basic only).
     pub ews_auth: Option<Vec<crate::exchange::AuthMethod>>,
+    /// Concurrent connections per role, instead of each role's own cap
+    /// ([`mailconform_sim::ConnLimits::max_connections`]).
+    pub max_connections: Option<usize>,
+    /// How long a graceful stop waits for requests in flight
+    /// ([`mailconform_sim::ProcessLimits::drain_timeout`] when `None`).
+    pub drain_timeout: Option<Duration>,
 }
 
 /// Start `roles` and write the state directory. The fakes run on the current tokio runtime
@@ -70,6 +76,10 @@ fn legacy_tls(world: &RealWorld, versions: mailconform_tls::VersionSet) -> deplo
 pub async fn start_with(roles: &[String], bind: IpAddr, state_dir: &Path, options: &ServeOptions) -> Result<RealWorld, ServeError> {
     let selected = crate::role::select(roles)?;
     let mut world = RealWorld::new(1, bind)?;
+    world.max_connections = options.max_connections;
+    if let Some(d) = options.drain_timeout {
+        world.process.drain_timeout = d;
+    }
     std::fs::create_dir_all(state_dir)?;
     std::fs::write(state_dir.join("ca.pem"), world.pki.ca.cert_pem())?;
 

@@ -16,7 +16,13 @@ pub fn serve(args: &ServeArgs) -> Result<(), CliError> {
         .map(mailconform_tls::VersionSet::parse)
         .transpose()
         .map_err(|e| CliError::Usage(format!("--tls-versions: {e}")))?;
-    roles::start(&args.roles, args.bind, &dir, &mailconform_fakes::serve::ServeOptions { tls_versions, ews_auth: args.ews_auth.clone() })
+    let options = mailconform_fakes::serve::ServeOptions {
+        tls_versions,
+        ews_auth: args.ews_auth.clone(),
+        max_connections: args.max_connections.map(|n| n as usize),
+        drain_timeout: Some(std::time::Duration::from_secs(args.drain_timeout)),
+    };
+    roles::start(&args.roles, args.bind, &dir, &options)
 }
 
 /// A new directory per serve, so two serves never share keys or endpoints.
