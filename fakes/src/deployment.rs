@@ -39,6 +39,7 @@ pub fn env(h: &impl Hosting, label: &str) -> FakeEnv {
     h.env(label)
 }
 
+/// Exchange of the default world: on its host, with the built-in users (Exchange 2013, Basic).
 pub fn default_exchange_config() -> ExchangeConfig {
     let mut c = ExchangeConfig::new(defaults::EXCHANGE_HOST);
     for (login, email, pw) in defaults::USERS {
@@ -211,6 +212,7 @@ pub fn provider_certificate(sim: &impl Hosting, app_id: &str, validity: Duration
     })
 }
 
+/// The listener of `region` on its host, pushing through the default world's APNs.
 pub fn add_listener(sim: &mut impl Hosting, region: Region) -> Result<FaultGate, SimError> {
     let host = region.host(defaults::DOMAIN);
     let config = ListenerConfig {
@@ -292,6 +294,7 @@ pub fn default_device_config(name: &str, email: &str, region: Region) -> SecureM
     }
 }
 
+/// Secure Mail on the phone `config.device_name`, with an HTTP client of its own.
 pub fn add_device(sim: &mut impl Hosting, config: SecureMailConfig) -> Result<FaultGate, SimError> {
     let http = Hosting::env(sim, "device-http").http;
     add_device_with_http(sim, config, http)
@@ -415,6 +418,7 @@ pub fn default_boxer_config(name: &str, email: &str) -> crate::boxer::BoxerConfi
     }
 }
 
+/// Boxer on the phone `config.device_name`.
 pub fn add_boxer(sim: &mut impl Hosting, config: crate::boxer::BoxerConfig) -> Result<FaultGate, SimError> {
     let name = config.device_name.clone();
     let b = {
@@ -434,6 +438,7 @@ pub struct DefaultWorld {
     pub oauth_issuer: Option<Arc<IssuerServer>>,
     /// The team key APNs trusts and ENS signs with.
     pub team: crate::apns::TeamKey,
+    /// The team key's PKCS#8 DER, which ENS signs its provider tokens with.
     pub team_pkcs8: Vec<u8>,
     /// Exchange's EWS authentication methods, when not the default.
     pub ews_auth: Option<Vec<AuthMethod>>,
@@ -527,10 +532,12 @@ impl<'a> Roles<'a> {
         Ok(ControlClient::new(self.control.clone(), &e.control_url))
     }
 
+    /// Exchange's control client.
     pub fn exchange(&self) -> Result<ExchangeControl, NoSuchRole> {
         self.control(role::EXCHANGE).map(ExchangeControl)
     }
 
+    /// The control and registration API clients of `region`'s listener.
     pub fn listener(&self, region: Region) -> Result<ListenerControl, NoSuchRole> {
         let e = self.topology.require(&role::listener(region))?;
         Ok(ListenerControl {
@@ -539,30 +546,37 @@ impl<'a> Roles<'a> {
         })
     }
 
+    /// The KDC's control client.
     pub fn kdc(&self) -> Result<KdcControl, NoSuchRole> {
         self.control(role::KDC).map(KdcControl)
     }
 
+    /// The OAuth issuer's control client.
     pub fn oauth_issuer(&self) -> Result<IssuerControl, NoSuchRole> {
         self.control(role::LOGIN).map(IssuerControl)
     }
 
+    /// The control client of APNs' production environment.
     pub fn apns(&self) -> Result<ApnsControl, NoSuchRole> {
         self.control(role::APNS).map(ApnsControl)
     }
 
+    /// Traveler's control client.
     pub fn traveler(&self) -> Result<TravelerControl, NoSuchRole> {
         self.control(role::TRAVELER).map(TravelerControl)
     }
 
+    /// The control client of the phone `name` running Secure Mail.
     pub fn device(&self, name: &str) -> Result<DeviceControl, NoSuchRole> {
         self.control(&role::device(name)).map(DeviceControl)
     }
 
+    /// The UEM console's control client.
     pub fn uem(&self) -> Result<crate::uem::UemControl, NoSuchRole> {
         self.control(role::UEM).map(crate::uem::UemControl)
     }
 
+    /// ENS's control client and its API client.
     pub fn ens(&self) -> Result<crate::ens::EnsControl, NoSuchRole> {
         let e = self.topology.require(role::ENS)?;
         Ok(crate::ens::EnsControl {
@@ -571,10 +585,12 @@ impl<'a> Roles<'a> {
         })
     }
 
+    /// The control client of the SEG called `role` (`seg`, `seg.<host>`).
     pub fn seg(&self, role: &str) -> Result<crate::seg::SegControl, NoSuchRole> {
         self.control(role).map(crate::seg::SegControl)
     }
 
+    /// The control client of the phone `name` running Boxer.
     pub fn boxer(&self, name: &str) -> Result<crate::boxer::BoxerControl, NoSuchRole> {
         self.control(&role::boxer(name)).map(crate::boxer::BoxerControl)
     }

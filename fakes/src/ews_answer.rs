@@ -9,26 +9,39 @@ use mailconform_sim::{Response, SimError};
 
 /// Why an EWS request gave no usable answer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum EwsRefusal {
+pub(crate) enum EwsRefusal {
     /// 401, with the schemes the server offered (`Basic`, `NTLM`, …).
     #[error("EWS refused the credentials (401; it offers {})", offered_list(offered))]
-    Unauthorized { offered: Vec<String> },
+    Unauthorized {
+        /// Scheme of each `WWW-Authenticate` challenge, in the server's order.
+        offered: Vec<String>,
+    },
     /// `ErrorInvalidServerVersion`: the request's schema version is not one the server takes.
     #[error("the server refused the schema version")]
     VersionRefused,
     /// Another SOAP fault.
     #[error("EWS fault {code}: {message}")]
-    Fault { code: String, message: String },
+    Fault {
+        /// The fault's `ResponseCode` ([MS-OXWSCDATA] `ResponseCodeType`).
+        code: String,
+        /// The fault's `MessageText`.
+        message: String,
+    },
     /// A 500 without a SOAP fault in it.
     #[error("EWS answered 500 without a SOAP fault")]
     FaultlessError,
     /// Any other status, with the start of the body.
     #[error("EWS answered HTTP {status}: {body}")]
-    Status { status: u16, body: String },
+    Status {
+        /// The HTTP status code.
+        status: u16,
+        /// The first 200 characters of the body.
+        body: String,
+    },
 }
 
 /// "Basic, NTLM", or "nothing".
-pub fn offered_list(offered: &[String]) -> String {
+pub(crate) fn offered_list(offered: &[String]) -> String {
     if offered.is_empty() {
         "nothing".into()
     } else {
@@ -49,11 +62,14 @@ impl Kinded for EwsRefusal {
 
 /// Why one EWS operation of a client failed.
 #[derive(Debug, thiserror::Error)]
-pub enum EwsCallError {
+pub(crate) enum EwsCallError {
+    /// The request could not be built (a header value that is not one).
     #[error("cannot build the EWS request: {0}")]
     Request(#[from] http::Error),
+    /// No HTTP answer: refused, timed out, TLS failed.
     #[error("EWS unreachable: {0}")]
     Transport(#[from] SimError),
+    /// The server answered, but not with a usable 200.
     #[error(transparent)]
     Refused(#[from] EwsRefusal),
     /// A 200 whose body is not the answer the operation has.
@@ -61,13 +77,23 @@ pub enum EwsCallError {
     Unreadable(#[from] mailconform_ews::EwsError),
     /// The operation's response message is an error.
     #[error("{operation} failed: {code} {message}")]
-    Operation { operation: &'static str, code: String, message: String },
+    Operation {
+        /// The EWS operation (`GetFolder`, `Subscribe`).
+        operation: &'static str,
+        /// Its `ResponseCode` ([MS-OXWSCDATA] `ResponseCodeType`).
+        code: String,
+        /// Its `MessageText`.
+        message: String,
+    },
     /// The answer names no folder.
     #[error("GetFolder answered no folder")]
     NoFolder,
     /// Every schema version the client speaks was refused.
     #[error("the server accepted none of the EWS schema versions tried ({})", tried.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", "))]
-    NoSchemaVersion { tried: Vec<SchemaVersion> },
+    NoSchemaVersion {
+        /// The versions tried, newest first.
+        tried: Vec<SchemaVersion>,
+    },
 }
 
 impl Kinded for EwsCallError {
@@ -85,7 +111,7 @@ impl Kinded for EwsCallError {
 
 impl EwsRefusal {
     /// The HTTP status the refusal came with.
-    pub fn status(&self) -> u16 {
+    pub(crate) fn status(&self) -> u16 {
         match self {
             EwsRefusal::Unauthorized { .. } => 401,
             EwsRefusal::VersionRefused | EwsRefusal::Fault { .. } | EwsRefusal::FaultlessError => 500,
@@ -95,7 +121,7 @@ impl EwsRefusal {
 }
 
 /// The body of a 200, or the refusal.
-pub fn read(resp: Response) -> Result<Bytes, EwsRefusal> {
+pub(crate) fn read(resp: Response) -> Result<Bytes, EwsRefusal> {
     match resp.status().as_u16() {
         200 => Ok(resp.into_body()),
         401 => Err(EwsRefusal::Unauthorized {

@@ -1,7 +1,22 @@
 //! The simulated servers and clients of mailconform. Each is a real protocol implementation
 //! behind a [`mailconform_sim::Handler`], so it runs unchanged inside a simulation and on real
 //! sockets, and each has a small JSON control API under [`mailconform_sim::CONTROL_PREFIX`].
+//!
+//! Layers, top down:
+//!
+//! - [`role`] names every role (its kind, protocols and host in the default world) and
+//!   [`defaults`] holds the default world's names; both are what features, reports and
+//!   `mailconform serve` spell roles with.
+//! - [`deployment`] puts fakes on a [`mailconform_sim::Hosting`] (a simulation or real
+//!   sockets) and hands out their control clients by role name ([`deployment::Roles`]);
+//!   [`driver`] wraps those clients in typed drivers that also cover real components.
+//! - One module per role ([`exchange`], [`traveler`], [`listener`], [`seg`], [`ens`], [`uem`],
+//!   [`securemail`], [`boxer`]; APNs is [`apns`]): the fake itself stays inside the crate, its
+//!   `contract` module is the public part — the route table, one serde type per request and
+//!   response body, and the typed client.
+//! - [`role_error`] is the one shape in which client roles publish a failure.
 
+#![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
 pub mod boxer;
@@ -11,7 +26,7 @@ pub mod defaults;
 pub mod deployment;
 pub mod driver;
 pub mod ens;
-pub mod ews_answer;
+mod ews_answer;
 pub mod exchange;
 pub mod listener;
 pub mod role;

@@ -140,16 +140,23 @@ impl RoleKind {
     }
 }
 
-/// Role names of the default world.
+/// Exchange of the default world; Exchanges on other hosts are `exchange.<host>` ([`exchange_on`]).
 pub const EXCHANGE: &str = "exchange";
+/// IBM Notes Traveler of the default world.
 pub const TRAVELER: &str = "traveler";
+/// APNs production environment.
 pub const APNS: &str = "apns";
+/// APNs development (sandbox) environment; `serve apns` starts it with production.
 pub const APNS_SANDBOX: &str = "apns.sandbox";
+/// The KDC of the default Kerberos realm.
 pub const KDC: &str = "kdc";
+/// The OAuth issuer (Microsoft Entra ID's role for Office 365 modern authentication).
 pub const LOGIN: &str = "login";
+/// The Workspace ONE UEM console.
 pub const UEM: &str = "uem";
 /// The SEG of the default world; further SEGs are `seg.<host>`.
 pub const SEG: &str = "seg";
+/// ENS2 of the default world.
 pub const ENS: &str = "ens";
 
 /// The listener of `region`: `listener.us-east-1`, `listener.eu-west-1`, ...
@@ -194,8 +201,11 @@ pub fn kind_of(name: &str) -> Option<RoleKind> {
 /// A role of a deployment: its name, its host name and what it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Role {
+    /// Role name, the key steps and `endpoints.json` address it by (`listener.eu-west-1`).
     pub name: String,
+    /// Host name it answers on (its TLS certificate's name).
     pub host: String,
+    /// What it is, whatever backs it.
     pub kind: RoleKind,
 }
 
@@ -228,7 +238,9 @@ pub fn default_world() -> Vec<Role> {
 /// A name `serve` accepts: a role of the default world, or a group of them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Selectable {
+    /// The word `serve` takes.
     pub name: String,
+    /// One line for `serve --help`.
     pub summary: String,
 }
 
@@ -267,7 +279,9 @@ pub fn select(names: &[String]) -> Result<Vec<Role>, UnknownRole> {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("unknown role `{name}`; known roles: {}", known.join(", "))]
 pub struct UnknownRole {
+    /// The word given.
     pub name: String,
+    /// Every name `serve` accepts, for the message.
     pub known: Vec<String>,
 }
 

@@ -41,7 +41,10 @@ pub enum ErrorKind {
     /// HTTP 401: the server refuses the credentials.
     Unauthorized,
     /// HTTP 401 without a challenge for the method the client uses: the server does not offer it.
-    AuthMethodRefused { method: AuthMethod },
+    AuthMethodRefused {
+        /// The method the client used and the server offered no challenge for.
+        method: AuthMethod,
+    },
     /// HTTP 403.
     Forbidden,
     /// HTTP 404.
@@ -51,7 +54,10 @@ pub enum ErrorKind {
     /// HTTP 504: a gateway gave up waiting for the server behind it.
     GatewayTimeout,
     /// Any other HTTP status the client cannot go on with.
-    HttpStatus { status: u16 },
+    HttpStatus {
+        /// The HTTP status code.
+        status: u16,
+    },
     /// A SOAP fault, or a 500 without one.
     ServerFault,
     /// An HTML page (a forms login) where ActiveSync was expected.
@@ -59,14 +65,22 @@ pub enum ErrorKind {
     /// A 200 whose body is not ActiveSync.
     NotActiveSync,
     /// An ActiveSync command answered a Status other than success.
-    CommandStatus { command: String, status: u16 },
+    CommandStatus {
+        /// The command's name (`Sync`, `Provision`, `FolderSync`, ...).
+        command: String,
+        /// The command's Status value ([MS-ASCMD], per command).
+        status: u16,
+    },
     /// The answer lacks what the protocol says it must hold.
     ProtocolViolation,
     /// The server and the client share no protocol (or schema) version.
     ProtocolVersionRefused,
     /// The server's device policy requires settings this device cannot apply, and the server
     /// refuses devices that apply it only in part.
-    PolicyNotAcceptable { settings: Vec<String> },
+    PolicyNotAcceptable {
+        /// The policy settings ([MS-ASPROV] `EASProvisionDoc` names) the device cannot apply.
+        settings: Vec<String>,
+    },
     /// The server ordered a remote wipe, or the account was wiped.
     Wiped,
     /// The role lacks a setting the action needs (an MDX policy, an authentication method).
@@ -135,12 +149,15 @@ impl ErrorKind {
 /// roles, a server's own for the refusals of its API.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoleError<K = ErrorKind> {
+    /// What happened, in the vocabulary of `K`; flattened beside `message` on the wire.
     #[serde(flatten)]
     pub kind: K,
+    /// For people; free to change, never compared by checks.
     pub message: String,
 }
 
 impl<K> RoleError<K> {
+    /// An error of `kind` with the message people read.
     pub fn new(kind: K, message: impl Into<String>) -> Self {
         RoleError { kind, message: message.into() }
     }
@@ -156,6 +173,7 @@ impl<K: std::fmt::Debug> std::error::Error for RoleError<K> {}
 
 /// An error that has a kind: the role's own error enums.
 pub trait Kinded: std::fmt::Display {
+    /// What happened, as checks compare it.
     fn kind(&self) -> ErrorKind;
 
     /// The error as the role publishes it.

@@ -7,9 +7,7 @@ use crate::defaults;
 use crate::deployment::{self, Roles};
 use crate::listener::Region;
 use crate::role::RoleKind;
-use mailconform_sim::pki::Credential;
-use mailconform_sim::serve::RealWorld;
-use mailconform_sim::{SimError, TlsTermination};
+use mailconform_sim::{Credential, RealWorld, SimError, TlsTermination};
 use serde_json::json;
 use std::net::IpAddr;
 use std::path::Path;
@@ -46,16 +44,26 @@ pub async fn start(roles: &[String], bind: IpAddr, state_dir: &Path) -> Result<R
 /// Why `serve` could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
+    /// A role name that the default world does not have (the message lists those it has).
     #[error(transparent)]
     UnknownRole(#[from] crate::role::UnknownRole),
+    /// A listener could not bind, or a certificate could not be issued.
     #[error("a role could not start: {0}")]
     Start(#[from] SimError),
+    /// `ca.pem`, `endpoints.json` or a credential file could not be written.
     #[error("the state directory cannot be written: {0}")]
     StateDir(#[from] std::io::Error),
+    /// `endpoints.json` could not be encoded.
     #[error("the state directory cannot be written: {0}")]
     Json(#[from] serde_json::Error),
+    /// A listener refused the APNs certificate that lets it push for Secure Mail.
     #[error("Secure Mail's APNs certificate could not be uploaded to {role}: {reason}")]
-    Upload { role: String, reason: String },
+    Upload {
+        /// The listener's role name.
+        role: String,
+        /// Its answer.
+        reason: String,
+    },
 }
 
 /// TLS speaking exactly `versions` (OpenSSL) for a host, with a certificate of the run's CA

@@ -389,7 +389,7 @@ fn a_client_certificate_with_a_upn_is_mapped_to_its_mailbox() {
         let _rt = sim.enter();
         sim.pki
             .ca
-            .client_leaf(&mailconform_sim::pki::ClientCertSpec {
+            .client_leaf(&mailconform_sim::ClientCertSpec {
                 common_name: "alice".into(),
                 uid: None,
                 not_before_unix: now - 60,

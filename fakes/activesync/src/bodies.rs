@@ -28,7 +28,7 @@ pub fn sync_collection(collection: impl IntoIterator<Item = Element>) -> Documen
 
 /// The `DeviceInformation` a device sends with Provision (14.1 on) or Settings:
 /// `DeviceInformation > Set` holding `settings` (`Model`, `OS`, …).
-pub fn device_information(settings: impl IntoIterator<Item = Element>) -> Element {
+pub(crate) fn device_information(settings: impl IntoIterator<Item = Element>) -> Element {
     el(Settings::DeviceInformation, [el(Settings::Set, settings)])
 }
 

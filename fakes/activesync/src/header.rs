@@ -11,14 +11,15 @@ use crate::mbuint::{read_length_prefixed, read_mb_u_int32, write_mb_u_int32};
 use crate::WbxmlError;
 
 /// WBXML version byte for 1.3 (major - 1 in the high nibble, minor in the low).
-pub const WBXML_VERSION_1_3: u8 = 0x03;
+pub(crate) const WBXML_VERSION_1_3: u8 = 0x03;
 /// Public identifier 1: "unknown or missing public identifier".
-pub const PUBLIC_ID_UNKNOWN: u32 = 0x01;
+pub(crate) const PUBLIC_ID_UNKNOWN: u32 = 0x01;
 /// IANA MIBenum of UTF-8.
-pub const CHARSET_UTF8: u32 = 0x6A;
+pub(crate) const CHARSET_UTF8: u32 = 0x6A;
 
 /// The header every ActiveSync body starts with.
-pub const EAS_HEADER: [u8; 4] = [0x03, 0x01, 0x6A, 0x00];
+#[cfg(test)]
+pub(crate) const EAS_HEADER: [u8; 4] = [0x03, 0x01, 0x6A, 0x00];
 
 /// Writes the ActiveSync header with the given string table (normally empty).
 pub(crate) fn write_header(string_table: &[u8], out: &mut Vec<u8>) {

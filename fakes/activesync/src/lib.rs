@@ -39,6 +39,7 @@
 //! * [`client`]: the ActiveSync client of the device simulators ([`EasClient`]).
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod bodies;
 pub mod client;
@@ -46,15 +47,15 @@ mod decode;
 mod document;
 mod encode;
 mod error;
-pub mod header;
+mod header;
 pub mod http;
-pub mod mbuint;
-pub mod pages;
+mod mbuint;
+mod pages;
 pub mod policy;
 pub mod server;
 pub mod status;
 pub mod store;
-pub mod token;
+mod token;
 mod xml;
 
 #[cfg(test)]

@@ -10,10 +10,10 @@
 use crate::WbxmlError;
 
 /// Longest encoding of a 32-bit value: ceil(32 / 7).
-pub const MAX_MB_UINT32_LEN: usize = 5;
+pub(crate) const MAX_MB_UINT32_LEN: usize = 5;
 
 /// Appends the minimal encoding of `value` to `out`.
-pub fn write_mb_u_int32(value: u32, out: &mut Vec<u8>) {
+pub(crate) fn write_mb_u_int32(value: u32, out: &mut Vec<u8>) {
     let mut groups = [0u8; MAX_MB_UINT32_LEN];
     let mut n = 0;
     let mut v = value;
@@ -34,7 +34,7 @@ pub fn write_mb_u_int32(value: u32, out: &mut Vec<u8>) {
 /// An mb_u_int32 length at `offset` and the bytes it counts, as the string table and OPAQUE
 /// carry them; `what` names them in the error when the length runs past the input. Returns
 /// the bytes and the offset after them.
-pub fn read_length_prefixed<'a>(input: &'a [u8], offset: usize, what: &'static str) -> Result<(&'a [u8], usize), WbxmlError> {
+pub(crate) fn read_length_prefixed<'a>(input: &'a [u8], offset: usize, what: &'static str) -> Result<(&'a [u8], usize), WbxmlError> {
     let (length, start) = read_mb_u_int32(input, offset)?;
     let remaining = input.len() - start;
     if length as usize > remaining {
@@ -46,7 +46,7 @@ pub fn read_length_prefixed<'a>(input: &'a [u8], offset: usize, what: &'static s
 
 /// Reads an mb_u_int32 starting at `offset` in `input`. Returns the value and
 /// the offset just past it.
-pub fn read_mb_u_int32(input: &[u8], offset: usize) -> Result<(u32, usize), WbxmlError> {
+pub(crate) fn read_mb_u_int32(input: &[u8], offset: usize) -> Result<(u32, usize), WbxmlError> {
     let mut value: u64 = 0;
     for i in 0..MAX_MB_UINT32_LEN {
         let at = offset + i;

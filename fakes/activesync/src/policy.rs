@@ -11,9 +11,9 @@ use crate::http::ProtocolVersion;
 use crate::{el, empty, leaf, Element, Provision};
 
 /// The PolicyType for 12.0 and later.
-pub const POLICY_TYPE_WBXML: &str = "MS-EAS-Provisioning-WBXML";
+pub(crate) const POLICY_TYPE_WBXML: &str = "MS-EAS-Provisioning-WBXML";
 /// The PolicyType for 2.5, whose policy data is an XML string.
-pub const POLICY_TYPE_WAP: &str = "MS-WAP-Provisioning-XML";
+pub(crate) const POLICY_TYPE_WAP: &str = "MS-WAP-Provisioning-XML";
 
 /// The PolicyType a client of this version sends and a server expects.
 pub fn policy_type_for(version: ProtocolVersion) -> &'static str {
@@ -282,7 +282,7 @@ const DOC_12_1: &[DocField] = doc_fields! {
 /// The settings of an `EASProvisionDoc` that ask something of the device: an `Allow…` set
 /// to 0 (or AllowBluetooth below 2), any other flag set to 1, any limit given. A device
 /// compares them with what it can enforce to decide how to acknowledge the policy.
-pub fn demanded_settings(doc: &Element) -> Vec<String> {
+pub(crate) fn demanded_settings(doc: &Element) -> Vec<String> {
     doc.elements()
         .filter_map(|e| {
             let name = e.name();
@@ -309,7 +309,7 @@ impl DevicePolicy {
     /// Reads an `EASProvisionDoc`. Elements it does not carry keep the "off / no limit"
     /// value (not [`Default`]'s enterprise values), so what a device was given is exactly
     /// what the document said.
-    pub fn from_provision_doc(doc: &Element) -> DevicePolicy {
+    pub(crate) fn from_provision_doc(doc: &Element) -> DevicePolicy {
         let mut p = DevicePolicy::none();
         for e in doc.elements() {
             let field = DOC_12_0.iter().chain(DOC_12_1).find(|field| field.tag.name() == e.name());
@@ -371,7 +371,7 @@ impl DevicePolicy {
     /// The 2.5 policy as a `wap-provisioningdoc`. Only the password settings are expressed;
     /// the parameter numbers and registry paths are those Windows Mobile 5 used and are
     /// UNCONFIRMED against a public source.
-    pub fn to_wap_provisioning_xml(&self) -> String {
+    pub(crate) fn to_wap_provisioning_xml(&self) -> String {
         let inactivity_minutes = self.max_inactivity_time_device_lock.map(|s| s.div_ceil(60)).unwrap_or(0);
         format!(
             concat!(

@@ -5,52 +5,53 @@
 //! start their tag tokens at 0x05.
 
 /// Changes the current code page; followed by one page byte.
-pub const SWITCH_PAGE: u8 = 0x00;
+pub(crate) const SWITCH_PAGE: u8 = 0x00;
 /// Closes the innermost open element.
-pub const END: u8 = 0x01;
+pub(crate) const END: u8 = 0x01;
 /// Character entity; followed by an mb_u_int32. Not used by ActiveSync.
-pub const ENTITY: u8 = 0x02;
+pub(crate) const ENTITY: u8 = 0x02;
 /// Inline string; followed by a NUL-terminated string in the document charset.
-pub const STR_I: u8 = 0x03;
+pub(crate) const STR_I: u8 = 0x03;
 /// Unknown tag named by a string-table offset. Not used by ActiveSync.
-pub const LITERAL: u8 = 0x04;
+pub(crate) const LITERAL: u8 = 0x04;
 /// Inline-string extension tokens. Not used by ActiveSync.
-pub const EXT_I_0: u8 = 0x40;
-pub const EXT_I_1: u8 = 0x41;
-pub const EXT_I_2: u8 = 0x42;
+pub(crate) const EXT_I_0: u8 = 0x40;
+pub(crate) const EXT_I_1: u8 = 0x41;
+pub(crate) const EXT_I_2: u8 = 0x42;
 /// Processing instruction. Not used by ActiveSync.
-pub const PI: u8 = 0x43;
+pub(crate) const PI: u8 = 0x43;
 /// LITERAL with content. Not used by ActiveSync.
-pub const LITERAL_C: u8 = 0x44;
+pub(crate) const LITERAL_C: u8 = 0x44;
 /// String-table-reference extension tokens. Not used by ActiveSync.
-pub const EXT_T_0: u8 = 0x80;
-pub const EXT_T_1: u8 = 0x81;
-pub const EXT_T_2: u8 = 0x82;
+pub(crate) const EXT_T_0: u8 = 0x80;
+pub(crate) const EXT_T_1: u8 = 0x81;
+pub(crate) const EXT_T_2: u8 = 0x82;
 /// String-table reference; followed by an mb_u_int32 offset. Not used by
 /// ActiveSync.
-pub const STR_T: u8 = 0x83;
+pub(crate) const STR_T: u8 = 0x83;
 /// LITERAL with attributes. Not used by ActiveSync.
-pub const LITERAL_A: u8 = 0x84;
+pub(crate) const LITERAL_A: u8 = 0x84;
 /// Single-byte extension tokens. Not used by ActiveSync.
-pub const EXT_0: u8 = 0xC0;
-pub const EXT_1: u8 = 0xC1;
-pub const EXT_2: u8 = 0xC2;
+pub(crate) const EXT_0: u8 = 0xC0;
+pub(crate) const EXT_1: u8 = 0xC1;
+pub(crate) const EXT_2: u8 = 0xC2;
 /// Opaque data; followed by an mb_u_int32 length and that many raw bytes.
-pub const OPAQUE: u8 = 0xC3;
+pub(crate) const OPAQUE: u8 = 0xC3;
 /// LITERAL with attributes and content. Not used by ActiveSync.
-pub const LITERAL_AC: u8 = 0xC4;
+pub(crate) const LITERAL_AC: u8 = 0xC4;
 
 /// Tag-byte flag: the element has content and is closed by END.
-pub const TAG_CONTENT: u8 = 0x40;
+pub(crate) const TAG_CONTENT: u8 = 0x40;
 /// Tag-byte flag: the element has attributes. ActiveSync never sets it.
-pub const TAG_ATTRIBUTES: u8 = 0x80;
+pub(crate) const TAG_ATTRIBUTES: u8 = 0x80;
 /// The tag identity within a tag byte.
-pub const TAG_MASK: u8 = 0x3F;
+pub(crate) const TAG_MASK: u8 = 0x3F;
 /// Lowest tag identity that is not a global token.
-pub const FIRST_TAG_TOKEN: u8 = 0x05;
+#[cfg(test)]
+pub(crate) const FIRST_TAG_TOKEN: u8 = 0x05;
 
 /// The name of a global token, for error messages; `None` for a tag byte.
-pub fn global_token_name(byte: u8) -> Option<&'static str> {
+pub(crate) fn global_token_name(byte: u8) -> Option<&'static str> {
     Some(match byte {
         SWITCH_PAGE => "SWITCH_PAGE",
         END => "END",

@@ -24,9 +24,9 @@ pub enum AuthMode {
 }
 
 /// Apple's marker extension of a development (sandbox) push certificate.
-pub const OID_APNS_DEVELOPMENT: &[u64] = &[1, 2, 840, 113635, 100, 6, 3, 1];
+pub(crate) const OID_APNS_DEVELOPMENT: &[u64] = &[1, 2, 840, 113635, 100, 6, 3, 1];
 /// Apple's marker extension of a production push certificate.
-pub const OID_APNS_PRODUCTION: &[u64] = &[1, 2, 840, 113635, 100, 6, 3, 2];
+pub(crate) const OID_APNS_PRODUCTION: &[u64] = &[1, 2, 840, 113635, 100, 6, 3, 2];
 
 /// What a provider certificate says.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -45,7 +45,7 @@ impl CertificateInfo {
             return CertificateInfo::default();
         };
         let oid = |arcs: &[u64]| Oid::from(arcs).ok();
-        let uid_oid = oid(mailconform_sim::pki::OID_UID);
+        let uid_oid = oid(mailconform_sim::OID_UID);
         let uid = cert
             .subject()
             .iter_attributes()
@@ -61,14 +61,14 @@ impl CertificateInfo {
     }
 
     /// The topic a request without `apns-topic` gets: Apple uses the certificate's subject.
-    pub fn default_topic(&self) -> Result<String, Reason> {
+    pub(crate) fn default_topic(&self) -> Result<String, Reason> {
         self.uid.clone().ok_or(Reason::BadCertificate)
     }
 
     /// The topics one certificate covers: the app, its VoIP pushes and its watch
     /// complication (Apple: "one certificate covers one app, plus its watch complication and
     /// VoIP"; Pushy's mock allows exactly these three).
-    pub fn allowed_topics(&self) -> Vec<String> {
+    pub(crate) fn allowed_topics(&self) -> Vec<String> {
         match &self.uid {
             Some(u) => vec![u.clone(), format!("{u}.voip"), format!("{u}.complication")],
             None => Vec::new(),
@@ -103,15 +103,15 @@ impl CertificateInfo {
 
 /// A provider token is rejected as expired once its `iat` is older than this (Apple: "APNs
 /// rejects any request whose token contains a timestamp that is more than one hour old").
-pub const TOKEN_LIFETIME_SECS: u64 = 60 * 60;
+pub(crate) const TOKEN_LIFETIME_SECS: u64 = 60 * 60;
 /// A connection that switches to a new token sooner than this after its previous one gets
 /// `TooManyProviderTokenUpdates` (Apple: "no more than once every 20 minutes"). Counted per
 /// connection, as Pushy and PyAPNs2 reason about tokens, so providers that open several
 /// connections are not penalised.
-pub const MIN_TOKEN_UPDATE_SECS: u64 = 20 * 60;
+pub(crate) const MIN_TOKEN_UPDATE_SECS: u64 = 20 * 60;
 /// Connections remembered for token binding; beyond this the least recently used is dropped
 /// (the server is not told when a connection closes).
-pub const MAX_TRACKED_CONNECTIONS: usize = 4096;
+pub(crate) const MAX_TRACKED_CONNECTIONS: usize = 4096;
 
 /// Who a verified token speaks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -323,7 +323,7 @@ mod tests {
         let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
         params.distinguished_name.push(rcgen::DnType::CommonName, "Apple Development IOS Push Services: com.example.securemail");
         params.distinguished_name.push(
-            rcgen::DnType::CustomDnType(mailconform_sim::pki::OID_UID.to_vec()),
+            rcgen::DnType::CustomDnType(mailconform_sim::OID_UID.to_vec()),
             rcgen::DnValue::Utf8String("com.example.securemail".into()),
         );
         params.custom_extensions.push(rcgen::CustomExtension::from_oid_content(OID_APNS_DEVELOPMENT, vec![0x05, 0x00]));

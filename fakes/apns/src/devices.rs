@@ -13,9 +13,9 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 /// Notifications kept per device; older ones are dropped (their sequence numbers stay used).
-pub const MAX_KEPT_NOTIFICATIONS: usize = 10_000;
+pub(crate) const MAX_KEPT_NOTIFICATIONS: usize = 10_000;
 /// The longest a notifications long poll may wait.
-pub const MAX_WAIT: Duration = Duration::from_secs(600);
+pub(crate) const MAX_WAIT: Duration = Duration::from_secs(600);
 
 /// One push as the device received it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -49,7 +49,7 @@ impl DeliveredNotification {
 
 /// Why a push cannot go to a token, before authentication is even looked at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TokenProblem {
+pub(crate) enum TokenProblem {
     /// Never registered here, or registered in the other environment (Apple's
     /// `BadDeviceToken` covers "the token does not match the environment").
     Unknown,
@@ -59,7 +59,7 @@ pub enum TokenProblem {
     NotForTopic,
 }
 
-pub struct Device {
+pub(crate) struct Device {
     pub token: String,
     pub bundle_id: String,
     pub environment: Environment,
@@ -78,22 +78,22 @@ struct DeviceState {
 
 impl Device {
     /// Mark the app uninstalled: from now on pushes get 410 `Unregistered` with this time.
-    pub fn uninstall(&self, at_ms: u64) -> u64 {
+    pub(crate) fn uninstall(&self, at_ms: u64) -> u64 {
         let mut s = self.state.lock().expect("device poisoned");
         *s.uninstalled_at_ms.get_or_insert(at_ms)
     }
 
-    pub fn uninstalled_at_ms(&self) -> Option<u64> {
+    pub(crate) fn uninstalled_at_ms(&self) -> Option<u64> {
         self.state.lock().expect("device poisoned").uninstalled_at_ms
     }
 
     /// Make the next `n` otherwise accepted pushes answer 429 `TooManyRequests`.
-    pub fn throttle(&self, n: u32) {
+    pub(crate) fn throttle(&self, n: u32) {
         self.state.lock().expect("device poisoned").throttled = n;
     }
 
     /// Use up one throttled push, if any is left.
-    pub fn take_throttle(&self) -> bool {
+    pub(crate) fn take_throttle(&self) -> bool {
         let mut s = self.state.lock().expect("device poisoned");
         if s.throttled > 0 {
             s.throttled -= 1;
@@ -104,7 +104,7 @@ impl Device {
     }
 
     /// Store a push and wake its long polls. `seq` in `n` is ignored and assigned here.
-    pub fn deliver(&self, mut n: DeliveredNotification) -> u64 {
+    pub(crate) fn deliver(&self, mut n: DeliveredNotification) -> u64 {
         let seq = {
             let mut s = self.state.lock().expect("device poisoned");
             s.next_seq += 1;
@@ -119,14 +119,14 @@ impl Device {
         seq
     }
 
-    pub fn after(&self, after: u64) -> Vec<DeliveredNotification> {
+    pub(crate) fn after(&self, after: u64) -> Vec<DeliveredNotification> {
         let s = self.state.lock().expect("device poisoned");
         s.notifications.iter().filter(|n| n.seq > after).cloned().collect()
     }
 
     /// The notifications with `seq > after`, waiting up to `wait` (virtual time in a
     /// simulation) for the first one to arrive. Returns an empty list when none came.
-    pub async fn wait_after(&self, after: u64, wait: Duration) -> Vec<DeliveredNotification> {
+    pub(crate) async fn wait_after(&self, after: u64, wait: Duration) -> Vec<DeliveredNotification> {
         let mut rx = self.latest.subscribe();
         let _ = tokio::time::timeout(wait.min(MAX_WAIT), rx.wait_for(|seq| *seq > after)).await;
         self.after(after)
@@ -135,13 +135,13 @@ impl Device {
 
 /// Every device APNs knows, by token.
 #[derive(Default)]
-pub struct Devices {
+pub(crate) struct Devices {
     by_token: Mutex<HashMap<String, Arc<Device>>>,
 }
 
 impl Devices {
     /// Register a device for `bundle_id` under `token` (64 lowercase hex digits).
-    pub fn register(&self, token: String, bundle_id: &str, environment: Environment) -> Arc<Device> {
+    pub(crate) fn register(&self, token: String, bundle_id: &str, environment: Environment) -> Arc<Device> {
         let (latest, _) = watch::channel(0);
         let device = Arc::new(Device {
             token: token.clone(),
@@ -154,13 +154,13 @@ impl Devices {
         device
     }
 
-    pub fn get(&self, token: &str) -> Option<Arc<Device>> {
+    pub(crate) fn get(&self, token: &str) -> Option<Arc<Device>> {
         self.by_token.lock().expect("devices poisoned").get(&token.to_ascii_lowercase()).cloned()
     }
 
     /// The device a push for `topic_bundle` in `environment` may go to, or why not. The
     /// order follows Pushy's mock: unknown token, then unregistered, then wrong topic.
-    pub fn target(&self, token: &str, topic_bundle: &str, environment: Environment) -> Result<Arc<Device>, TokenProblem> {
+    pub(crate) fn target(&self, token: &str, topic_bundle: &str, environment: Environment) -> Result<Arc<Device>, TokenProblem> {
         let device = self.get(token).filter(|d| d.environment == environment).ok_or(TokenProblem::Unknown)?;
         if let Some(at) = device.uninstalled_at_ms() {
             return Err(TokenProblem::Unregistered(at));

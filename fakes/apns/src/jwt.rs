@@ -22,7 +22,7 @@ const B64URL_LENIENT: GeneralPurpose =
     GeneralPurpose::new(&base64::alphabet::URL_SAFE, GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent));
 
 /// Tokens longer than this are not parsed (real ones are about 200 characters).
-pub const MAX_TOKEN_LEN: usize = 4096;
+pub(crate) const MAX_TOKEN_LEN: usize = 4096;
 
 /// A decoded, not yet verified, provider token.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -14,18 +14,19 @@
 //! (the value observed from Apple) throughout, and every rejection is a per-stream response.
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod auth;
 pub mod contract;
 mod control;
-pub mod devices;
-pub mod error;
+mod devices;
+mod error;
 pub mod jwt;
-pub mod log;
+mod log;
 pub mod provider;
-pub mod reason;
+mod reason;
 pub mod request;
-pub mod server;
+mod server;
 
 pub use auth::AuthMode;
 pub use contract::ApnsControl;

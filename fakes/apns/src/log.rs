@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 use std::sync::Mutex;
 
 /// Entries kept; the oldest are dropped beyond this so a long `serve` cannot grow without end.
-pub const MAX_LOG_ENTRIES: usize = 10_000;
+pub(crate) const MAX_LOG_ENTRIES: usize = 10_000;
 
 /// One provider request and its answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,12 +28,12 @@ pub struct LogEntry {
 }
 
 #[derive(Default)]
-pub struct RequestLog {
+pub(crate) struct RequestLog {
     entries: Mutex<VecDeque<LogEntry>>,
 }
 
 impl RequestLog {
-    pub fn push(&self, e: LogEntry) {
+    pub(crate) fn push(&self, e: LogEntry) {
         let mut v = self.entries.lock().expect("log poisoned");
         v.push_back(e);
         while v.len() > MAX_LOG_ENTRIES {
@@ -41,7 +41,7 @@ impl RequestLog {
         }
     }
 
-    pub fn entries(&self) -> Vec<LogEntry> {
+    pub(crate) fn entries(&self) -> Vec<LogEntry> {
         self.entries.lock().expect("log poisoned").iter().cloned().collect()
     }
 }

@@ -14,7 +14,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 /// A provider token is re-signed once it is this old.
-pub const TOKEN_REFRESH_SECS: u64 = 40 * 60;
+pub(crate) const TOKEN_REFRESH_SECS: u64 = 40 * 60;
 
 /// How a provider proves who it is.
 #[derive(Clone)]

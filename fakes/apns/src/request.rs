@@ -14,20 +14,20 @@ use crate::reason::Reason;
 use http::{HeaderMap, Method};
 
 /// Body limit for every push type but VoIP (Apple: 4 KB).
-pub const MAX_PAYLOAD: usize = 4096;
+pub(crate) const MAX_PAYLOAD: usize = 4096;
 /// Body limit for VoIP pushes (Apple: 5 KB).
-pub const MAX_VOIP_PAYLOAD: usize = 5120;
+pub(crate) const MAX_VOIP_PAYLOAD: usize = 5120;
 /// `apns-collapse-id` limit, counted in UTF-8 bytes.
-pub const MAX_COLLAPSE_ID: usize = 64;
+pub(crate) const MAX_COLLAPSE_ID: usize = 64;
 /// Every provider request goes to this prefix followed by the device token.
-pub const DEVICE_PATH_PREFIX: &str = "/3/device/";
+pub(crate) const DEVICE_PATH_PREFIX: &str = "/3/device/";
 /// Device tokens longer than this are rejected without a lookup (real ones are 32 bytes, 64
 /// hex digits; the limit only keeps absurd input out of maps and logs).
-pub const MAX_DEVICE_TOKEN_LEN: usize = 200;
+pub(crate) const MAX_DEVICE_TOKEN_LEN: usize = 200;
 
 /// The headers whose repetition gives `DuplicateHeaders`. Other headers may legitimately
 /// repeat in HTTP/2 (`cookie` is split into one field per crumb).
-pub const APNS_HEADERS: &[&str] =
+pub(crate) const APNS_HEADERS: &[&str] =
     &["apns-id", "apns-topic", "apns-push-type", "apns-priority", "apns-expiration", "apns-collapse-id", "authorization"];
 
 macro_rules! push_types {
@@ -153,7 +153,7 @@ pub fn apns_id_to_echo(headers: &HeaderMap) -> Option<String> {
 /// `8-4-4-4-12` hex digits. Apple's canonical form is lowercase; uppercase is accepted as
 /// well, as Pushy's mock does, because Swift's `UUID().uuidString` is uppercase and a
 /// harness must not fail clients on a point Apple does not reject them for.
-pub fn is_uuid(s: &str) -> bool {
+pub(crate) fn is_uuid(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 36
         && b.iter().enumerate().all(|(i, c)| match i {

@@ -225,7 +225,7 @@ impl Handler for Apns {
     /// own (4 KB, 5 KB for VoIP): with `apns-id` and the JSON `reason`, logged.
     fn body_too_large(&self, head: &http::request::Parts, conn: &ConnInfo) -> Response {
         if head.uri.path().starts_with(mailconform_sim::CONTROL_PREFIX) {
-            return mailconform_sim::http::server::body_too_large();
+            return mailconform_sim::http::body_too_large();
         }
         self.answer_provider(&head.headers, conn, |_, _, _, entry| {
             entry.token = request::parse_path(head.uri.path()).ok();

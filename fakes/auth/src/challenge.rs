@@ -13,11 +13,16 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AuthMethod {
+    /// `negotiate`: SPNEGO (RFC 4559) carrying Kerberos, or NTLM when there is no ticket.
     Negotiate,
+    /// `ntlm`: the connection-bound [MS-NLMP] handshake under the `NTLM` scheme.
     Ntlm,
+    /// `basic`: user and password in the clear (RFC 7617), protected only by TLS.
     Basic,
+    /// `oauth`: a bearer access token (RFC 6750), a JWT from the trusted issuer.
     #[serde(rename = "oauth")]
     OAuth,
+    /// `certificate`: a client certificate in the TLS handshake, mapped to a user by its UPN.
     Certificate,
 }
 
@@ -87,14 +92,20 @@ impl std::fmt::Display for AuthMethod {
 /// An HTTP authentication scheme name, as it appears on the wire.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Scheme {
+    /// `Basic` (RFC 7617).
     Basic,
+    /// `NTLM`, the scheme IIS names for raw NTLMSSP tokens ([MS-NTHT]).
     Ntlm,
+    /// `Negotiate` (RFC 4559): SPNEGO, bare Kerberos or bare NTLMSSP tokens.
     Negotiate,
+    /// `Bearer` (RFC 6750).
     Bearer,
+    /// Any other scheme, with its name as sent (`Digest`, `X-Custom`, ...).
     Other(String),
 }
 
 impl Scheme {
+    /// The name as IIS spells it on the wire (`NTLM` in capitals, the others capitalised).
     pub fn as_str(&self) -> &str {
         match self {
             Scheme::Basic => "Basic",
@@ -126,6 +137,7 @@ impl std::fmt::Display for Scheme {
 /// One challenge (in `WWW-Authenticate`) or one credential (in `Authorization`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Challenge {
+    /// The auth-scheme the challenge or credential starts with.
     pub scheme: Scheme,
     /// The token68 form (NTLM, Negotiate, Basic and Bearer credentials).
     pub token: Option<String>,
@@ -134,14 +146,17 @@ pub struct Challenge {
 }
 
 impl Challenge {
+    /// A scheme name alone: the first NTLM or Negotiate challenge, which invites a NEGOTIATE.
     pub fn bare(scheme: Scheme) -> Self {
         Challenge { scheme, token: None, params: Vec::new() }
     }
 
+    /// A scheme with a token68: a handshake leg (`NTLM TlRM...`) or a credential.
     pub fn with_token(scheme: Scheme, token: impl Into<String>) -> Self {
         Challenge { scheme, token: Some(token.into()), params: Vec::new() }
     }
 
+    /// A scheme with auth-params, such as Basic's `realm` or Bearer's `error` (RFC 6750 §3).
     pub fn with_params(scheme: Scheme, params: &[(&str, &str)]) -> Self {
         Challenge { scheme, token: None, params: params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect() }
     }

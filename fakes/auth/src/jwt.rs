@@ -41,6 +41,7 @@ impl TokenIssuer {
         Ok(TokenIssuer { issuer: issuer.into(), kid: kid.into(), key })
     }
 
+    /// Its `iss` claim value, which a resource's [`OAuthTrust`] must name.
     pub fn issuer(&self) -> &str {
         &self.issuer
     }
@@ -79,7 +80,10 @@ impl TokenIssuer {
 /// What a resource trusts: one issuer, its keys, and the audience tokens must name.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OAuthTrust {
+    /// The `iss` a token must carry (RFC 7519 §4.1.1).
     pub issuer: String,
+    /// This resource's identifier, which a token's `aud` must contain (RFC 7519 §4.1.3);
+    /// compared case-insensitively and without a trailing slash.
     pub audience: String,
     /// The issuer's JWKS (`{"keys": [...]}`).
     pub jwks: Value,
@@ -88,10 +92,15 @@ pub struct OAuthTrust {
 /// The claims a verified token carried that a resource uses.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifiedToken {
+    /// The mailbox user: the first of `upn`, `email`, `preferred_username`.
     pub user: String,
+    /// The `iss` claim.
     pub issuer: String,
+    /// Every audience of the `aud` claim (a string or an array on the wire).
     pub audience: Vec<String>,
+    /// The `exp` claim (unix seconds).
     pub expires: u64,
+    /// The `scp` claim (delegated permissions, e.g. `EWS.AccessAsUser.All`), if any.
     pub scope: Option<String>,
 }
 

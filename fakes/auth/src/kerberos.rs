@@ -30,9 +30,13 @@ pub const CLOCK_SKEW_SECS: u64 = 300;
 
 /// Ticket flags (RFC 4120 §5.3 bit numbering, as a 32-bit big-endian mask).
 pub mod ticket_flags {
+    /// forwardable (bit 1): the TGS may issue forwarded tickets from it; S4U2Proxy requires it.
     pub const FORWARDABLE: u32 = 0x4000_0000;
+    /// forwarded (bit 2): issued on the strength of another ticket (here: by delegation).
     pub const FORWARDED: u32 = 0x2000_0000;
+    /// pre-authent (bit 10): the client proved its password before issuance.
     pub const PRE_AUTHENT: u32 = 0x0020_0000;
+    /// initial (bit 9): issued from the password, not from a TGT.
     pub const INITIAL: u32 = 0x0040_0000;
     /// Issued by S4U2Proxy on behalf of the client (the "delegated" bit of this fake).
     pub const CONSTRAINED_DELEGATION: u32 = 0x0000_0001;
@@ -40,7 +44,7 @@ pub mod ticket_flags {
 
 /// A service's long-term key.
 #[derive(Clone, PartialEq, Eq)]
-pub struct ServiceKey([u8; 32]);
+pub(crate) struct ServiceKey([u8; 32]);
 
 impl std::fmt::Debug for ServiceKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -50,7 +54,7 @@ impl std::fmt::Debug for ServiceKey {
 
 impl ServiceKey {
     /// PBKDF2-HMAC-SHA256 of the account password, salted with realm and principal.
-    pub fn derive(realm: &str, principal: &str, password: &str) -> Self {
+    pub(crate) fn derive(realm: &str, principal: &str, password: &str) -> Self {
         let mut out = [0u8; 32];
         let salt = format!("{}{}", realm.to_ascii_uppercase(), principal.to_ascii_lowercase());
         aws_lc_rs::pbkdf2::derive(
@@ -75,10 +79,15 @@ pub struct TicketInfo {
     pub client: String,
     /// The service principal the ticket is for, e.g. `HTTP/mail.example.test`.
     pub service: String,
+    /// The realm of both principals (upper case, `EXAMPLE.TEST`).
     pub realm: String,
+    /// authtime: when the client proved its password (unix seconds).
     pub auth_time: u64,
+    /// starttime: the ticket is not valid before it, less the clock skew (unix seconds).
     pub start_time: u64,
+    /// endtime: the ticket is not valid from it on, plus the clock skew (unix seconds).
     pub end_time: u64,
+    /// TicketFlags (RFC 4120 §5.3), a mask of [`ticket_flags`].
     pub flags: u32,
     /// The service that obtained the ticket by constrained delegation, if any.
     pub delegated_by: Option<String>,
@@ -183,12 +192,16 @@ fn open_outer(ap_req: &[u8]) -> Result<(String, String, [u8; 12], Vec<u8>)> {
 /// A service's keytab: its principal and key. Exchange holds one for `HTTP/<its host>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keytab {
+    /// The service's realm, upper case.
     pub realm: String,
+    /// The service principal name, e.g. `HTTP/mail.example.test`.
     pub spn: String,
-    pub key: ServiceKey,
+    pub(crate) key: ServiceKey,
 }
 
 impl Keytab {
+    /// The keytab of `spn` in `realm` whose account password is `password`: the same key the
+    /// KDC derives, so the two agree without exchanging it.
     pub fn new(realm: &str, spn: &str, password: &str) -> Self {
         Keytab { realm: realm.to_ascii_uppercase(), spn: spn.to_string(), key: ServiceKey::derive(realm, spn, password) }
     }
@@ -225,6 +238,7 @@ impl Keytab {
 /// A ticket the KDC issued, with the forms a client sends.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IssuedTicket {
+    /// What the sealed ticket says, as the KDC wrote it.
     pub info: TicketInfo,
     /// The AP-REQ alone.
     pub ap_req: Vec<u8>,
@@ -260,10 +274,15 @@ struct Service {
 /// One issued ticket, for the control API.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IssueRecord {
+    /// When the KDC issued it (unix seconds, the run's clock).
     pub at: u64,
+    /// The client principal the ticket names (the user's UPN).
     pub client: String,
+    /// The SPN the ticket is for.
     pub service: String,
+    /// The service that obtained it by S4U2Proxy, `None` for a ticket the user asked for.
     pub delegated_by: Option<String>,
+    /// endtime of the ticket (unix seconds).
     pub end_time: u64,
 }
 
@@ -289,15 +308,18 @@ impl Kdc {
         Kdc { realm: realm.to_ascii_uppercase(), clock, rng, lifetime: Duration::from_secs(10 * 3600), state: Mutex::new(State::default()) }
     }
 
+    /// Issues tickets that live `lifetime` instead (an expiry scenario in minutes, not hours).
     pub fn with_lifetime(mut self, lifetime: Duration) -> Self {
         self.lifetime = lifetime;
         self
     }
 
+    /// The KDC's realm, upper case.
     pub fn realm(&self) -> &str {
         &self.realm
     }
 
+    /// Registers a user account by UPN (looked up case-insensitively) with its password.
     pub fn add_user(&self, upn: &str, password: &str) {
         self.state
             .lock()
@@ -388,8 +410,8 @@ impl Kdc {
         Ok(IssuedTicket { info, ap_req })
     }
 
-    /// Users (UPNs) and services (SPNs with their delegation lists), for the control API.
-    /// The realm, its users and its service accounts with their delegation lists.
+    /// The realm, its users (UPNs) and its service accounts with their delegation lists, for
+    /// the control API.
     pub fn principals(&self) -> crate::kdc_host::contract::Principals {
         let st = self.state.lock().expect("kdc poisoned");
         crate::kdc_host::contract::Principals {
@@ -403,6 +425,7 @@ impl Kdc {
         }
     }
 
+    /// Every ticket issued so far, oldest first.
     pub fn issued(&self) -> Vec<IssueRecord> {
         self.state.lock().expect("kdc poisoned").issued.clone()
     }

@@ -11,6 +11,7 @@
 //! - [`http_client`]: the NTLM handshake sent through the simulation's HTTP client.
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod certificate;
 pub mod challenge;

@@ -18,52 +18,87 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
 /// `NTLMSSP\0`, the start of every message.
-pub const SIGNATURE: &[u8; 8] = b"NTLMSSP\0";
+pub(crate) const SIGNATURE: &[u8; 8] = b"NTLMSSP\0";
 
 /// NegotiateFlags bits ([MS-NLMP] 2.2.2.5) the fakes use.
 pub mod flags {
+    /// A (NTLMSSP_NEGOTIATE_UNICODE): strings are UTF-16LE.
     pub const UNICODE: u32 = 0x0000_0001;
+    /// B (NTLM_NEGOTIATE_OEM): strings are in the OEM code page.
     pub const OEM: u32 = 0x0000_0002;
+    /// C (NTLMSSP_REQUEST_TARGET): the CHALLENGE must carry TargetName.
     pub const REQUEST_TARGET: u32 = 0x0000_0004;
+    /// D (NTLMSSP_NEGOTIATE_SIGN): session-key message signing.
     pub const SIGN: u32 = 0x0000_0010;
+    /// E (NTLMSSP_NEGOTIATE_SEAL): session-key message confidentiality.
     pub const SEAL: u32 = 0x0000_0020;
+    /// H (NTLMSSP_NEGOTIATE_NTLM): NTLM v1 session security; set by every Windows client.
     pub const NTLM: u32 = 0x0000_0200;
+    /// J (anonymous): the AUTHENTICATE is an anonymous logon, which the acceptor refuses.
     pub const ANONYMOUS: u32 = 0x0000_0800;
+    /// K (NTLMSSP_NEGOTIATE_OEM_DOMAIN_SUPPLIED): the NEGOTIATE carries a domain name.
     pub const OEM_DOMAIN_SUPPLIED: u32 = 0x0000_1000;
+    /// L (NTLMSSP_NEGOTIATE_OEM_WORKSTATION_SUPPLIED): the NEGOTIATE carries a workstation name.
     pub const OEM_WORKSTATION_SUPPLIED: u32 = 0x0000_2000;
+    /// M (NTLMSSP_NEGOTIATE_ALWAYS_SIGN): a signature is computed even without SIGN.
     pub const ALWAYS_SIGN: u32 = 0x0000_8000;
+    /// N (NTLMSSP_TARGET_TYPE_DOMAIN): TargetName is a domain name.
     pub const TARGET_TYPE_DOMAIN: u32 = 0x0001_0000;
+    /// O (NTLMSSP_TARGET_TYPE_SERVER): TargetName is a server name.
     pub const TARGET_TYPE_SERVER: u32 = 0x0002_0000;
+    /// P (NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY): NTLM2 session security.
     pub const EXTENDED_SESSIONSECURITY: u32 = 0x0008_0000;
+    /// Q (NTLMSSP_NEGOTIATE_IDENTIFY): an identify-level token is requested.
     pub const IDENTIFY: u32 = 0x0010_0000;
+    /// S (NTLMSSP_NEGOTIATE_TARGET_INFO): the CHALLENGE carries TargetInfo AV pairs.
     pub const TARGET_INFO: u32 = 0x0080_0000;
+    /// T (NTLMSSP_NEGOTIATE_VERSION): the message carries a [`Version`](super::Version).
     pub const VERSION: u32 = 0x0200_0000;
+    /// U (NTLMSSP_NEGOTIATE_128): 128-bit session keys.
     pub const N128: u32 = 0x2000_0000;
+    /// V (NTLMSSP_NEGOTIATE_KEY_EXCH): the AUTHENTICATE carries an RC4-encrypted session key.
     pub const KEY_EXCH: u32 = 0x4000_0000;
+    /// W (NTLMSSP_NEGOTIATE_56): 56-bit session keys.
     pub const N56: u32 = 0x8000_0000;
 }
 
 /// AV pair ids ([MS-NLMP] 2.2.2.1).
 pub mod av {
+    /// MsvAvEOL: ends the list.
     pub const EOL: u16 = 0;
+    /// MsvAvNbComputerName: the server's NetBIOS computer name.
     pub const NB_COMPUTER_NAME: u16 = 1;
+    /// MsvAvNbDomainName: the server's NetBIOS domain name.
     pub const NB_DOMAIN_NAME: u16 = 2;
+    /// MsvAvDnsComputerName: the server's FQDN.
     pub const DNS_COMPUTER_NAME: u16 = 3;
+    /// MsvAvDnsDomainName: the FQDN of the server's domain.
     pub const DNS_DOMAIN_NAME: u16 = 4;
+    /// MsvAvDnsTreeName: the FQDN of the forest.
     pub const DNS_TREE_NAME: u16 = 5;
+    /// MsvAvFlags: bit 0x2 says the AUTHENTICATE carries a MIC.
     pub const FLAGS: u16 = 6;
+    /// MsvAvTimestamp: the server's FILETIME; its presence makes clients send a MIC.
     pub const TIMESTAMP: u16 = 7;
+    /// MsvAvSingleHost: the client's Single_Host_Data.
     pub const SINGLE_HOST: u16 = 8;
+    /// MsvAvTargetName: the SPN the client meant to authenticate to.
     pub const TARGET_NAME: u16 = 9;
+    /// MsvAvChannelBindings: MD5 of the TLS channel bindings (Extended Protection; not enforced).
     pub const CHANNEL_BINDINGS: u16 = 10;
 }
 
-/// The VERSION structure: the sender's Windows version and the NTLM revision (15).
+/// The VERSION structure ([MS-NLMP] 2.2.2.10): the sender's Windows version and the NTLM
+/// revision (15). Informational only: no side checks it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Version {
+    /// ProductMajorVersion (10 for Windows 10 and Server 2016–2022).
     pub major: u8,
+    /// ProductMinorVersion.
     pub minor: u8,
+    /// ProductBuild (17763 for Server 2019).
     pub build: u16,
+    /// NTLMRevisionCurrent (15, NTLMSSP_REVISION_W2K3).
     pub revision: u8,
 }
 
@@ -81,21 +116,25 @@ impl Version {
     }
 }
 
-/// One attribute-value pair of a target info list (the terminating MsvAvEOL is implicit).
+/// One attribute-value pair of a target info list ([MS-NLMP] 2.2.2.1; the terminating
+/// MsvAvEOL is implicit).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AvPair {
+    /// AvId, one of [`av`].
     pub id: u16,
+    /// The value as sent: UTF-16LE for the names, a FILETIME, a 32-bit flag word, a hash.
     pub value: Vec<u8>,
 }
 
 impl AvPair {
-    pub fn text(id: u16, s: &str) -> Self {
+    /// A name-valued pair, its value in UTF-16LE.
+    pub(crate) fn text(id: u16, s: &str) -> Self {
         AvPair { id, value: utf16(s) }
     }
 }
 
 /// Encodes a list of AV pairs with its MsvAvEOL.
-pub fn encode_av_pairs(pairs: &[AvPair]) -> Vec<u8> {
+pub(crate) fn encode_av_pairs(pairs: &[AvPair]) -> Vec<u8> {
     let mut out = Vec::new();
     for p in pairs {
         out.extend_from_slice(&p.id.to_le_bytes());
@@ -107,7 +146,7 @@ pub fn encode_av_pairs(pairs: &[AvPair]) -> Vec<u8> {
 }
 
 /// Decodes AV pairs up to MsvAvEOL (or the end of the data; trailing padding is allowed).
-pub fn decode_av_pairs(mut b: &[u8]) -> Result<Vec<AvPair>> {
+pub(crate) fn decode_av_pairs(mut b: &[u8]) -> Result<Vec<AvPair>> {
     let mut out = Vec::new();
     while b.len() >= 4 {
         let id = u16::from_le_bytes([b[0], b[1]]);
@@ -128,48 +167,70 @@ pub fn decode_av_pairs(mut b: &[u8]) -> Result<Vec<AvPair>> {
     }
 }
 
-/// NEGOTIATE_MESSAGE (type 1).
+/// NEGOTIATE_MESSAGE (type 1, [MS-NLMP] 2.2.1.1): the client's opening offer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Negotiate {
+    /// NegotiateFlags the client offers ([`flags`]).
     pub flags: u32,
+    /// DomainNameFields (OEM), meaningful with OEM_DOMAIN_SUPPLIED; Windows sends it empty.
     pub domain: String,
+    /// WorkstationFields (OEM), meaningful with OEM_WORKSTATION_SUPPLIED.
     pub workstation: String,
+    /// Present when the header reaches the VERSION field.
     pub version: Option<Version>,
 }
 
-/// CHALLENGE_MESSAGE (type 2).
+/// CHALLENGE_MESSAGE (type 2, [MS-NLMP] 2.2.1.2): the server's nonce and who it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Challenge {
+    /// NegotiateFlags the server selected from the client's offer ([`flags`]).
     pub flags: u32,
+    /// TargetName: the server's NetBIOS domain (with TARGET_TYPE_DOMAIN).
     pub target_name: String,
+    /// The 8-byte nonce the NTLMv2 response proves knowledge of the password against.
     pub server_challenge: [u8; 8],
+    /// TargetInfo: the server's names and timestamp, copied by the client into its blob.
     pub target_info: Vec<AvPair>,
+    /// Present when the header reaches the VERSION field.
     pub version: Option<Version>,
 }
 
-/// AUTHENTICATE_MESSAGE (type 3).
+/// AUTHENTICATE_MESSAGE (type 3, [MS-NLMP] 2.2.1.3): the client's proof.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Authenticate {
+    /// NegotiateFlags the client agreed to ([`flags`]).
     pub flags: u32,
+    /// LmChallengeResponse: LMv2, or 24 zero bytes when the CHALLENGE carried a timestamp (3.1.5.1.2).
     pub lm_response: Vec<u8>,
+    /// NtChallengeResponse: an NTLMv2 response ([`NtlmV2Response::parse`]), or 24 bytes of NTLMv1.
     pub nt_response: Vec<u8>,
+    /// The user's domain as the client typed it; empty for a UPN logon.
     pub domain: String,
+    /// The user name (or UPN) as the client typed it.
     pub user: String,
+    /// The client machine's name.
     pub workstation: String,
+    /// EncryptedRandomSessionKey, present with KEY_EXCH.
     pub encrypted_session_key: Vec<u8>,
+    /// Present when the header reaches the VERSION field.
     pub version: Option<Version>,
+    /// The MIC over the three messages, present when the header reaches it (offset 72).
     pub mic: Option<[u8; 16]>,
 }
 
-/// Any of the three messages.
+/// Any of the three messages, told apart by MessageType.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Message {
+    /// MessageType 1.
     Negotiate(Negotiate),
+    /// MessageType 2.
     Challenge(Challenge),
+    /// MessageType 3.
     Authenticate(Authenticate),
 }
 
 impl Message {
+    /// The message's name in [MS-NLMP] terms (`NEGOTIATE`, `CHALLENGE`, `AUTHENTICATE`), for errors.
     pub fn kind(&self) -> &'static str {
         match self {
             Message::Negotiate(_) => "NEGOTIATE",
@@ -178,6 +239,7 @@ impl Message {
         }
     }
 
+    /// The wire form: the fixed header, then the payload fields it points at.
     pub fn encode(&self) -> Vec<u8> {
         match self {
             Message::Negotiate(m) => m.encode(),
@@ -332,7 +394,7 @@ impl<'a> Reader<'a> {
 }
 
 impl Negotiate {
-    pub fn encode(&self) -> Vec<u8> {
+    pub(crate) fn encode(&self) -> Vec<u8> {
         let mut w = Writer::new(1, if self.version.is_some() { 40 } else { 32 });
         w.put(12, &self.flags.to_le_bytes());
         w.field(16, oem(&self.domain));
@@ -343,7 +405,7 @@ impl Negotiate {
         w.finish()
     }
 
-    pub fn decode(b: &[u8]) -> Result<Self> {
+    pub(crate) fn decode(b: &[u8]) -> Result<Self> {
         let r = Reader::new(b, 32, &[16, 24])?;
         Ok(Negotiate {
             flags: r.u32(12),
@@ -355,7 +417,7 @@ impl Negotiate {
 }
 
 impl Challenge {
-    pub fn encode(&self) -> Vec<u8> {
+    pub(crate) fn encode(&self) -> Vec<u8> {
         let mut w = Writer::new(2, if self.version.is_some() { 56 } else { 48 });
         w.field(12, text(&self.target_name, self.flags & flags::UNICODE != 0));
         w.put(20, &self.flags.to_le_bytes());
@@ -367,7 +429,7 @@ impl Challenge {
         w.finish()
     }
 
-    pub fn decode(b: &[u8]) -> Result<Self> {
+    pub(crate) fn decode(b: &[u8]) -> Result<Self> {
         let r = Reader::new(b, 48, &[12, 40])?;
         let flags = r.u32(20);
         let mut server_challenge = [0u8; 8];
@@ -395,7 +457,7 @@ impl Authenticate {
     /// Byte offset of the MIC in an encoded message.
     pub const MIC_OFFSET: usize = 72;
 
-    pub fn encode(&self) -> Vec<u8> {
+    pub(crate) fn encode(&self) -> Vec<u8> {
         let header = if self.mic.is_some() {
             88
         } else if self.version.is_some() {
@@ -421,7 +483,7 @@ impl Authenticate {
         w.finish()
     }
 
-    pub fn decode(b: &[u8]) -> Result<Self> {
+    pub(crate) fn decode(b: &[u8]) -> Result<Self> {
         let r = Reader::new(b, 64, &[12, 20, 28, 36, 44, 52])?;
         let flags = r.u32(60);
         let unicode = flags & flags::UNICODE != 0;
@@ -445,7 +507,8 @@ impl Authenticate {
 
 type HmacMd5 = Hmac<Md5>;
 
-pub fn hmac_md5(key: &[u8], parts: &[&[u8]]) -> [u8; 16] {
+/// HMAC-MD5 over the concatenation of `parts`, the one MAC of NTLMv2 ([MS-NLMP] 6).
+pub(crate) fn hmac_md5(key: &[u8], parts: &[&[u8]]) -> [u8; 16] {
     let mut mac = <HmacMd5 as Mac>::new_from_slice(key).expect("HMAC takes any key length");
     for p in parts {
         mac.update(p);
@@ -454,7 +517,7 @@ pub fn hmac_md5(key: &[u8], parts: &[&[u8]]) -> [u8; 16] {
 }
 
 /// NTOWFv2: HMAC-MD5 keyed with MD4(UTF-16LE(password)) over UTF-16LE(UPPER(user) + domain).
-pub fn ntowf_v2(password: &str, user: &str, domain: &str) -> [u8; 16] {
+pub(crate) fn ntowf_v2(password: &str, user: &str, domain: &str) -> [u8; 16] {
     let nt_hash: [u8; 16] = Md4::digest(utf16(password)).into();
     hmac_md5(&nt_hash, &[&utf16(&(user.to_uppercase() + domain))])
 }
@@ -462,6 +525,7 @@ pub fn ntowf_v2(password: &str, user: &str, domain: &str) -> [u8; 16] {
 /// The parts of an NTLMv2 response ([MS-NLMP] 2.2.2.8 and 3.3.2).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NtlmV2Response {
+    /// NTProofStr: HMAC-MD5 under NTOWFv2 of the server challenge and the blob.
     pub nt_proof: [u8; 16],
     /// The client's blob ("temp"): versions, timestamp, client challenge, AV pairs.
     pub blob: Vec<u8>,
@@ -471,6 +535,8 @@ impl NtlmV2Response {
     /// The fixed part of the blob before its AV pairs.
     const BLOB_HEADER: usize = 28;
 
+    /// Splits an NtChallengeResponse; a 24-byte (NTLMv1) or short response, or a blob whose
+    /// RespType/HiRespType is not 1.1, is [`AuthError::NtlmVersion`].
     pub fn parse(nt_response: &[u8]) -> Result<Self> {
         if nt_response.len() == 24 {
             return Err(AuthError::NtlmVersion("the client sent an NTLMv1 response (24 bytes)".into()));
@@ -491,6 +557,7 @@ impl NtlmV2Response {
         Ok(NtlmV2Response { nt_proof, blob })
     }
 
+    /// ChallengeFromClient, the client's 8-byte nonce inside the blob.
     pub fn client_challenge(&self) -> [u8; 8] {
         let mut c = [0u8; 8];
         c.copy_from_slice(&self.blob[16..24]);
@@ -503,7 +570,7 @@ impl NtlmV2Response {
     }
 
     /// Builds the blob for a response: timestamp (FILETIME), client challenge, AV pairs.
-    pub fn blob(timestamp: [u8; 8], client_challenge: [u8; 8], pairs: &[AvPair]) -> Vec<u8> {
+    pub(crate) fn blob(timestamp: [u8; 8], client_challenge: [u8; 8], pairs: &[AvPair]) -> Vec<u8> {
         let mut b = vec![1, 1, 0, 0, 0, 0, 0, 0];
         b.extend_from_slice(&timestamp);
         b.extend_from_slice(&client_challenge);
@@ -515,7 +582,7 @@ impl NtlmV2Response {
 }
 
 /// NTProofStr = HMAC-MD5(NTOWFv2, ServerChallenge ‖ blob).
-pub fn nt_proof(response_key: &[u8; 16], server_challenge: &[u8; 8], blob: &[u8]) -> [u8; 16] {
+pub(crate) fn nt_proof(response_key: &[u8; 16], server_challenge: &[u8; 8], blob: &[u8]) -> [u8; 16] {
     hmac_md5(response_key, &[server_challenge, blob])
 }
 
@@ -540,7 +607,7 @@ fn rc4(key: &[u8], data: &[u8]) -> Vec<u8> {
 }
 
 /// Windows FILETIME (100 ns since 1601) for a unix time in milliseconds, little-endian.
-pub fn filetime(unix_millis: u64) -> [u8; 8] {
+pub(crate) fn filetime(unix_millis: u64) -> [u8; 8] {
     ((unix_millis + 11_644_473_600_000) * 10_000).to_le_bytes()
 }
 
@@ -573,7 +640,9 @@ impl ServerIdentity {
 /// Who an NTLM handshake authenticated: the names the client sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NtlmIdentity {
+    /// The user name (or UPN) from the AUTHENTICATE.
     pub user: String,
+    /// The domain from the AUTHENTICATE; empty for a UPN logon.
     pub domain: String,
 }
 
@@ -636,6 +705,7 @@ impl Connections {
 }
 
 impl NtlmAcceptor {
+    /// An acceptor that names itself `identity` in its CHALLENGEs, with no connection known.
     pub fn new(identity: ServerIdentity) -> Self {
         NtlmAcceptor { identity, state: Mutex::new(Connections::default()) }
     }
@@ -777,10 +847,10 @@ fn constant_eq(a: &[u8], b: &[u8]) -> bool {
 /// The client side, so that the fakes (a proxy, a notification service) can speak NTLM.
 #[derive(Debug, Clone)]
 pub struct NtlmInitiator {
-    pub user: String,
-    pub domain: String,
-    pub password: String,
-    pub workstation: String,
+    user: String,
+    domain: String,
+    password: String,
+    workstation: String,
     negotiate: Option<Vec<u8>>,
 }
 

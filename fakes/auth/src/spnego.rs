@@ -8,26 +8,28 @@ use crate::error::{AuthError, Result};
 use crate::ntlm;
 
 /// 1.3.6.1.5.5.2
-pub fn spnego_oid() -> Vec<u8> {
+pub(crate) fn spnego_oid() -> Vec<u8> {
     der::oid(&[1, 3, 6, 1, 5, 5, 2])
 }
 /// 1.2.840.113554.1.2.2 (RFC 4121)
-pub fn krb5_oid() -> Vec<u8> {
+pub(crate) fn krb5_oid() -> Vec<u8> {
     der::oid(&[1, 2, 840, 113554, 1, 2, 2])
 }
 /// 1.2.840.48018.1.2.2, the OID Windows lists for Kerberos.
-pub fn ms_krb5_oid() -> Vec<u8> {
+pub(crate) fn ms_krb5_oid() -> Vec<u8> {
     der::oid(&[1, 2, 840, 48018, 1, 2, 2])
 }
 /// 1.3.6.1.4.1.311.2.2.10
-pub fn ntlm_oid() -> Vec<u8> {
+pub(crate) fn ntlm_oid() -> Vec<u8> {
     der::oid(&[1, 3, 6, 1, 4, 1, 311, 2, 2, 10])
 }
 
 /// The mechanisms a Negotiate exchange can carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mech {
+    /// Kerberos V5 (RFC 4121), OID 1.2.840.113554.1.2.2.
     Kerberos,
+    /// NTLMSSP, OID 1.3.6.1.4.1.311.2.2.10.
     Ntlm,
 }
 
@@ -46,7 +48,12 @@ pub enum NegotiateToken {
     /// A Kerberos AP-REQ (the GSS InitialContextToken's inner token, after `01 00`).
     Kerberos(Vec<u8>),
     /// An NTLM message; `wrapped` when it came inside SPNEGO (the answer must be wrapped too).
-    Ntlm { message: Vec<u8>, wrapped: bool },
+    Ntlm {
+        /// The NTLMSSP message itself.
+        message: Vec<u8>,
+        /// Whether it came in a NegTokenInit or NegTokenResp rather than bare.
+        wrapped: bool,
+    },
 }
 
 fn err(m: impl Into<String>) -> AuthError {
@@ -54,7 +61,7 @@ fn err(m: impl Into<String>) -> AuthError {
 }
 
 /// The GSS InitialContextToken framing (RFC 2743 §3.1): `[APPLICATION 0] { OID, inner }`.
-pub fn gss_wrap(mech_oid: &[u8], inner: &[u8]) -> Vec<u8> {
+pub(crate) fn gss_wrap(mech_oid: &[u8], inner: &[u8]) -> Vec<u8> {
     let mut body = der::write(der::OID, mech_oid);
     body.extend_from_slice(inner);
     der::write(0x60, &body)
@@ -82,10 +89,13 @@ pub fn neg_token_init(mech: Mech, token: &[u8]) -> Vec<u8> {
     gss_wrap(&spnego_oid(), &init)
 }
 
-/// negState values of a NegTokenResp.
+/// negState values of a NegTokenResp (RFC 4178 §4.2.2).
 pub mod state {
+    /// accept-completed: the context is established; the last token, if any, ends it.
     pub const ACCEPT_COMPLETED: u8 = 0;
+    /// accept-incomplete: another leg follows (the NTLM CHALLENGE is sent with this).
     pub const ACCEPT_INCOMPLETE: u8 = 1;
+    /// reject: the acceptor refuses the mechanism or the credentials.
     pub const REJECT: u8 = 2;
 }
 
@@ -101,14 +111,18 @@ pub fn neg_token_resp(neg_state: u8, mech: Option<Mech>, token: Option<&[u8]>) -
     der::write(ctx(1), &der::write(der::SEQUENCE, &seq))
 }
 
-/// The parts of a NegTokenResp.
+/// The parts of a NegTokenResp (RFC 4178 §4.2.2); every field is optional on the wire.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct NegTokenResp {
+    /// negState `[0]`, one of [`state`].
     pub neg_state: Option<u8>,
+    /// supportedMech `[1]`: the DER OID content of the mechanism the acceptor chose (first reply only).
     pub mech: Option<Vec<u8>>,
+    /// responseToken `[2]`: the mechanism's next token.
     pub token: Option<Vec<u8>>,
 }
 
+/// Reads a NegTokenResp (`a1 30 ...`); a token of another shape is [`AuthError::Spnego`].
 pub fn parse_neg_token_resp(b: &[u8]) -> Result<NegTokenResp> {
     let (outer, _) = der::expect(b, ctx(1)).map_err(|e| err(e.to_string()))?;
     let (seq, _) = der::expect(outer, der::SEQUENCE).map_err(|e| err(e.to_string()))?;

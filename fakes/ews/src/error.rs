@@ -10,16 +10,35 @@ pub enum EwsError {
     /// Not well-formed XML (or not UTF-8). `line` and `position` are 1-based;
     /// `position` counts characters, like Exchange's `LinePosition`.
     #[error("malformed XML at line {line}, position {position}: {message}")]
-    Xml { line: u64, position: u64, message: String },
+    Xml {
+        /// 1-based line of the offending byte.
+        line: u64,
+        /// 1-based character column on that line.
+        position: u64,
+        /// The XML reader's complaint.
+        message: String,
+    },
 
     /// Well-formed XML that does not have the shape the EWS schema requires.
     #[error("{path}: {message}")]
-    Schema { path: String, message: String },
+    Schema {
+        /// Slash-separated local names from the root, e.g. `Envelope/Body/Subscribe`.
+        path: String,
+        /// What the schema requires there.
+        message: String,
+    },
 
     /// A closed enumeration (response code, event type, boolean, status…) held
     /// a value outside it.
     #[error("{path}: {value:?} is not a known {what}")]
-    UnknownValue { path: String, what: &'static str, value: String },
+    UnknownValue {
+        /// Where the value sits, as in [`EwsError::Schema`].
+        path: String,
+        /// The enumeration's name (`event type`, `response code`, ...).
+        what: &'static str,
+        /// The text that is not in it.
+        value: String,
+    },
 
     /// The peer answered with a SOAP fault where a response was expected.
     #[error("SOAP fault {}: {} ({})", .0.code, .0.message, .0.faultstring)]
@@ -27,7 +46,16 @@ pub enum EwsError {
 
     /// A response message that must succeed (a SendNotification message) did not.
     #[error("{element} has ResponseClass {response_class:?} and ResponseCode {code:?}: {message}")]
-    Unsuccessful { element: String, response_class: String, code: String, message: String },
+    Unsuccessful {
+        /// The response message element, e.g. `SendNotificationResponseMessage`.
+        element: String,
+        /// Its `ResponseClass` attribute as sent (`Error`, `Warning`).
+        response_class: String,
+        /// Its `m:ResponseCode` as sent.
+        code: String,
+        /// Its `m:MessageText`, empty when absent.
+        message: String,
+    },
 }
 
 impl EwsError {

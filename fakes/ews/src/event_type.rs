@@ -5,12 +5,19 @@ wire_enum! {
     /// subscription and the element name of the event in a notification.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum EventType {
+        /// An item or folder was copied; carries the old and new ids.
         Copied => "CopiedEvent",
+        /// An item or folder was created in a watched folder.
         Created => "CreatedEvent",
+        /// An item or folder was deleted (hard delete; a soft delete to Deleted Items is Moved).
         Deleted => "DeletedEvent",
+        /// An item or folder changed; on a folder it carries the new `UnreadCount`.
         Modified => "ModifiedEvent",
+        /// An item or folder was moved; carries the old and new ids and parents.
         Moved => "MovedEvent",
+        /// A message arrived in the mailbox: the event that drives a push and the badge.
         NewMail => "NewMailEvent",
+        /// The free/busy state of a calendar item changed.
         FreeBusyChanged => "FreeBusyChangedEvent",
         /// The server's keep-alive. It appears in notifications only: the
         /// subscription schema does not list it, so a request naming it fails
@@ -24,6 +31,7 @@ impl EventType {
     pub const SUBSCRIBABLE: [Self; 7] =
         [Self::Copied, Self::Created, Self::Deleted, Self::Modified, Self::Moved, Self::NewMail, Self::FreeBusyChanged];
 
+    /// Whether a subscription may name it (every kind but [`EventType::Status`]).
     pub fn is_subscribable(self) -> bool {
         self != Self::Status
     }

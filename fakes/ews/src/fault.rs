@@ -8,12 +8,15 @@ use crate::names as n;
 use crate::ns::Prefix;
 use crate::{EwsError, ResponseCode, ServerVersionInfo};
 
+/// A SOAP 1.1 `soap:Fault` as Exchange fills it: the unqualified `faultcode` and
+/// `faultstring`, and the EWS `detail` ([MS-OXWSCDATA] 2.2.5.24 ResponseCodeType).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fault {
     /// `a:ErrorSchemaValidation` (Exchange 2010+, `a` bound to the types
     /// namespace) or `soap:Client`-style; exchangelib maps it to an exception
     /// only when `detail` has no response code.
     pub faultcode: String,
+    /// Human-readable reason (`xml:lang="en-US"`); with schema errors it names line and position.
     pub faultstring: String,
     /// `detail/e:ResponseCode`, which decides the client's exception class.
     pub code: ResponseCode,

@@ -12,20 +12,36 @@ pub enum FolderRef {
     /// `t:DistinguishedFolderId Id="inbox"`. exchangelib always adds the
     /// mailbox (`t:Mailbox/t:EmailAddress`), EWS Managed API usually does not;
     /// a fake must accept both.
-    Distinguished { id: String, mailbox: Option<String> },
+    Distinguished {
+        /// The well-known name ([MS-OXWSCDATA] DistinguishedFolderIdNameType): `inbox`, `msgfolderroot`, ...
+        id: String,
+        /// `t:Mailbox/t:EmailAddress`: whose folder, for delegate access; `None` means the caller's.
+        mailbox: Option<String>,
+    },
     /// `t:FolderId Id=… ChangeKey=…`.
-    Id { id: String, change_key: Option<String> },
+    Id {
+        /// The opaque EWS id of the folder.
+        id: String,
+        /// The version stamp; optional in requests ([MS-OXWSCDATA] 2.2.4.35 FolderIdType).
+        change_key: Option<String>,
+    },
 }
 
 /// The folder properties a fake server reports, enough for exchangelib to
 /// build a folder object and for a client to notice unread counts move.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FolderInfo {
+    /// `t:FolderId/@Id`: the id later requests and notifications name the folder by.
     pub folder_id: String,
+    /// `t:FolderId/@ChangeKey`: changes whenever the folder does.
     pub change_key: String,
+    /// `t:DisplayName`, e.g. `Inbox`.
     pub display_name: String,
+    /// `t:TotalCount`: items in the folder.
     pub total_count: u32,
+    /// `t:UnreadCount`: what the client's badge shows.
     pub unread_count: u32,
+    /// `t:ChildFolderCount`.
     pub child_folder_count: u32,
 }
 

@@ -17,6 +17,7 @@
 //! panic; the property tests feed them arbitrary bytes to hold that line.
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 /// Generates `as_str`/`parse`/`ALL` for enums whose variants are wire strings, so
 /// that each string is spelled exactly once.
@@ -56,7 +57,7 @@ mod error;
 mod event_type;
 mod fault;
 mod folder;
-pub mod names;
+mod names;
 mod notification;
 pub mod ns;
 mod request;

@@ -14,8 +14,20 @@ use crate::{EventType, EwsError, ResponseClass, ResponseCode, SchemaVersion};
 /// (`ItemId` / `FolderId`, `OldItemId` / `OldFolderId`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ObjectId {
-    Item { id: String, change_key: Option<String> },
-    Folder { id: String, change_key: Option<String> },
+    /// `t:ItemId` / `t:OldItemId`.
+    Item {
+        /// The item's EWS id.
+        id: String,
+        /// Its version stamp, when the server sent one.
+        change_key: Option<String>,
+    },
+    /// `t:FolderId` / `t:OldFolderId`.
+    Folder {
+        /// The folder's EWS id.
+        id: String,
+        /// Its version stamp, when the server sent one.
+        change_key: Option<String>,
+    },
 }
 
 /// One event. Fields are options rather than per-kind variants so that a
@@ -23,41 +35,52 @@ pub enum ObjectId {
 /// emits what is present, in schema order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Event {
+    /// The event's element name (`NewMailEvent`, `StatusEvent`, ...).
     pub kind: EventType,
     /// Empty when absent (the schema makes it optional on StatusEvent).
     pub watermark: String,
     /// `xs:dateTime` text; `None` for StatusEvent.
     pub timestamp: Option<String>,
+    /// The item or folder the event is about; `None` for StatusEvent.
     pub object: Option<ObjectId>,
+    /// `t:ParentFolderId` as (Id, ChangeKey): the folder the object is in now.
     pub parent_folder_id: Option<(String, Option<String>)>,
     /// Moved and Copied events only.
     pub old_object: Option<ObjectId>,
+    /// `t:OldParentFolderId` as (Id, ChangeKey): where a moved or copied object was.
     pub old_parent_folder_id: Option<(String, Option<String>)>,
     /// Only on a ModifiedEvent about a folder.
     pub unread_count: Option<u32>,
 }
 
-/// One `m:Notification`: a batch of events of one subscription.
+/// One `m:Notification` ([MS-OXWSNTIF] 2.2.4.8 NotificationType): a batch of
+/// events of one subscription.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Notification {
+    /// The SubscriptionId the server assigned in its Subscribe response; the
+    /// subscriber uses it to tell which subscription is talking.
     pub subscription_id: String,
     /// The watermark of the last event delivered before this batch; a gap
     /// tells the subscriber it missed events.
     pub previous_watermark: String,
     /// More batches follow immediately.
     pub more_events: bool,
+    /// The events, oldest first; a lone StatusEvent is the keep-alive.
     pub events: Vec<Event>,
 }
 
-/// The subscriber's answer: the only way (besides expiry) to end a push
-/// subscription is to answer `Unsubscribe`.
+/// The subscriber's answer ([MS-OXWSPSNTIF] SubscriptionStatusType): the only
+/// way (besides expiry) to end a push subscription is to answer `Unsubscribe`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SubscriptionStatus {
+    /// `OK`: keep sending.
     Ok,
+    /// `Unsubscribe`: the server drops the subscription and sends no more.
     Unsubscribe,
 }
 
 impl SubscriptionStatus {
+    /// The exact spelling on the wire (`OK` in capitals).
     pub fn as_str(self) -> &'static str {
         match self {
             SubscriptionStatus::Ok => "OK",
@@ -65,6 +88,7 @@ impl SubscriptionStatus {
         }
     }
 
+    /// Exact, case-sensitive match on the wire spelling, as .NET reads the enumeration.
     pub fn parse(s: &str) -> Option<Self> {
         [SubscriptionStatus::Ok, SubscriptionStatus::Unsubscribe].into_iter().find(|v| v.as_str() == s)
     }

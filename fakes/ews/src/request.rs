@@ -6,19 +6,23 @@ use crate::folder::read_folder_ids;
 use crate::names as n;
 use crate::{EventType, EwsError, FolderRef};
 
-/// `m:PushSubscriptionRequest`, field by field. Values a server must judge
+/// `m:PushSubscriptionRequest` ([MS-OXWSNTIF] 3.1.4.3.3.6), field by field. Values a server must judge
 /// (the URL, the status frequency) are kept raw so that the server, not the
 /// codec, decides which error code a bad value earns.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PushSubscriptionRequest {
+    /// The `SubscribeToAllFolders` attribute (Exchange 2010+): watch the whole mailbox.
     pub subscribe_to_all_folders: bool,
+    /// `t:FolderIds`: the folders to watch; empty with `SubscribeToAllFolders`.
     pub folder_ids: Vec<FolderRef>,
+    /// `t:EventTypes`, in request order; never [`EventType::Status`], which the schema does not allow here.
     pub event_types: Vec<EventType>,
     /// Read from `Watermark` in either namespace: exchangelib sends `m:Watermark`
     /// where the schema says `t:Watermark`.
     pub watermark: Option<String>,
     /// Raw text; the schema's range is 1..=1440 minutes.
     pub status_frequency: Option<String>,
+    /// `t:URL`, raw: where the server POSTs SendNotification; the server judges it.
     pub url: Option<String>,
     /// Exchange 2013+ only; echoed by nothing in this codec.
     pub caller_data: Option<String>,
@@ -27,21 +31,28 @@ pub struct PushSubscriptionRequest {
 /// The operation in `soap:Body`, decoded as far as this harness needs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Operation {
+    /// `m:GetFolder` ([MS-OXWSFOLD]): exchangelib's first call after the probe.
     GetFolder {
+        /// `m:FolderIds`, in request order.
         folder_ids: Vec<FolderRef>,
+        /// `m:FolderShape/t:BaseShape` (`IdOnly`, `Default`, `AllProperties`), raw.
         base_shape: Option<String>,
     },
+    /// `m:Subscribe` with a push subscription ([MS-OXWSNTIF] 3.1.4.3).
     Subscribe(PushSubscriptionRequest),
     /// A pull subscription; its details are not modelled because the fake
     /// only needs to refuse or accept it.
     PullSubscribe,
+    /// `m:Unsubscribe` ([MS-OXWSNTIF] 3.1.4.4).
     Unsubscribe {
+        /// The subscription to end, as the Subscribe response named it.
         subscription_id: String,
     },
     /// exchangelib's version and auth probe (a dummy id conversion).
     ConvertId,
     /// The probe older exchangelib versions (< 4.9) used instead of ConvertId.
     ResolveNames {
+        /// `m:UnresolvedEntry`: the name to resolve.
         unresolved: String,
     },
     /// Any other operation, by the local name of its body element. A
@@ -50,6 +61,7 @@ pub enum Operation {
     Other(String),
 }
 
+/// A decoded request: the schema version the client asked for and the operation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RequestEnvelope {
     /// `t:RequestServerVersion/@Version` exactly as sent (clients probe with
@@ -57,6 +69,7 @@ pub struct RequestEnvelope {
     /// list). `None` when the header or the element is absent, which
     /// Exchange 2007 tolerated and later versions do not.
     pub request_server_version: Option<String>,
+    /// The one operation of `soap:Body`.
     pub operation: Operation,
 }
 

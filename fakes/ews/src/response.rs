@@ -12,11 +12,15 @@ use crate::{EwsError, ResponseClass, ResponseCode, ServerVersionInfo};
 /// A response message with `ResponseClass="Error"`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResponseError {
+    /// `m:ResponseCode`, which decides the exception a client raises.
     pub code: ResponseCode,
     /// `m:MessageText`; empty when the server sent none.
     pub message: String,
 }
 
+/// `GetFolderResponse`: one message per requested folder, in request order, a
+/// `m:Folders/t:Folder` on success and an error message in place of a folder
+/// the server cannot return.
 pub fn write_get_folder_response(server: &ServerVersionInfo, results: &[Result<FolderInfo, ResponseError>]) -> String {
     write_messages(server, n::GET_FOLDER, results, |o, folder| {
         o.elem(Prefix::Messages, n::FOLDERS, &[], |o| write_folder(o, folder));
@@ -60,10 +64,13 @@ pub fn parse_subscribe_response(xml: &[u8]) -> Result<Result<(String, String), R
     })
 }
 
+/// `UnsubscribeResponse`: a single message with no payload.
 pub fn write_unsubscribe_response(server: &ServerVersionInfo, result: &Result<(), ResponseError>) -> String {
     write_messages(server, n::UNSUBSCRIBE, std::slice::from_ref(result), |_, ()| {})
 }
 
+/// Decodes the single `UnsubscribeResponseMessage`: `Ok(Ok(()))` on success,
+/// `Ok(Err(..))` when the server refused (e.g. ErrorSubscriptionNotFound).
 pub fn parse_unsubscribe_response(xml: &[u8]) -> Result<Result<(), ResponseError>, EwsError> {
     single_message(xml, n::UNSUBSCRIBE, |_| Ok(()))
 }

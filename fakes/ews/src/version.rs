@@ -5,20 +5,26 @@
 /// that "at least Exchange2013" is a plain comparison (e.g. `CallerData`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SchemaVersion {
+    /// `Exchange2007`: Exchange 2007 RTM.
     Exchange2007,
     /// Covers Exchange 2007 SP1 to SP3.
     Exchange2007Sp1,
+    /// `Exchange2010`: Exchange 2010 RTM.
     Exchange2010,
+    /// `Exchange2010_SP1`.
     Exchange2010Sp1,
     /// Covers Exchange 2010 SP2 and SP3.
     Exchange2010Sp2,
+    /// `Exchange2013`: the first schema with `CallerData`.
     Exchange2013,
+    /// `Exchange2013_SP1` (build 15.0.847 and later).
     Exchange2013Sp1,
     /// Exchange 2016, 2019 and Exchange Online all speak this schema.
     Exchange2016,
 }
 
 impl SchemaVersion {
+    /// Every version, oldest first.
     pub const ALL: [Self; 8] = [
         Self::Exchange2007,
         Self::Exchange2007Sp1,
@@ -30,6 +36,7 @@ impl SchemaVersion {
         Self::Exchange2016,
     ];
 
+    /// The `RequestServerVersion/@Version` spelling (`Exchange2010_SP1`, with the underscore).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Exchange2007 => "Exchange2007",
@@ -78,9 +85,13 @@ impl std::fmt::Display for SchemaVersion {
 /// here while `version` stays free text (Exchange Online sends `V2018_01_08`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ServerVersionInfo {
+    /// `MajorVersion`: 8 (2007), 14 (2010), 15 (2013 and later).
     pub major: u32,
+    /// `MinorVersion`: the service pack under 8 and 14; 0, 1, 2 for 2013, 2016, 2019 under 15.
     pub minor: u32,
+    /// `MajorBuildNumber`: the cumulative update, e.g. 847 for Exchange 2013 SP1.
     pub major_build: u32,
+    /// `MinorBuildNumber`.
     pub minor_build: u32,
     /// Written as the `Version` attribute; an empty string omits the attribute
     /// (older servers did not send it, and clients then derive it from the build).

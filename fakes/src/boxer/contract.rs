@@ -38,6 +38,7 @@ pub(crate) const ROUTES: Routes<Op> = Routes::new(
 /// Boxer's state, with the error of the action that returned it (if it failed).
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct BoxerView {
+    /// Boxer's state after the action, flattened beside `error`.
     #[serde(flatten)]
     pub state: BoxerState,
     /// The action's failure: its kind and message (see [`crate::role_error`]).
@@ -82,18 +83,22 @@ impl BoxerControl {
         self.0.post_waiting::<(), _>(path, None, ACTION_TIMEOUT).await
     }
 
+    /// Gets a device token from APNs and registers with ENS (`POST /setup`).
     pub async fn setup(&self) -> Result<BoxerView, ControlError> {
         self.act("/setup").await
     }
 
+    /// Syncs the Inbox over ActiveSync through SEG (`POST /sync`).
     pub async fn sync(&self) -> Result<BoxerView, ControlError> {
         self.act("/sync").await
     }
 
+    /// Checks in with the UEM console and acts on its commands (`POST /checkin`).
     pub async fn check_in(&self) -> Result<BoxerView, ControlError> {
         self.act("/checkin").await
     }
 
+    /// Boxer's state, without acting (`GET /state`).
     pub async fn state(&self) -> Result<BoxerView, ControlError> {
         self.0.get("/state").await
     }

@@ -7,7 +7,7 @@ use mailconform_sim::{ControlError, SimError};
 /// Why an action of Boxer failed. Its control API publishes the kind beside the message (see
 /// [`crate::role_error`]).
 #[derive(Debug, thiserror::Error)]
-pub enum BoxerError {
+pub(crate) enum BoxerError {
     #[error("getting a device token from APNs: {0}")]
     DeviceToken(mailconform_apns::ApnsError),
     /// ENS refused the registration, saying why (its answer carries a [`RoleError`]: what EWS

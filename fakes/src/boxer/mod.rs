@@ -9,7 +9,7 @@ pub mod contract;
 mod error;
 
 pub use contract::{BoxerControl, BoxerView};
-pub use error::BoxerError;
+pub(crate) use error::BoxerError;
 
 use crate::apns::contract::RegisterDevice;
 use crate::apns::{ApnsControl, Environment};
@@ -31,12 +31,16 @@ use serde::{Deserialize, Serialize};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+/// How one Boxer is set up: its identity, its account, and where the servers it talks to are.
 #[derive(Clone, Debug)]
 pub struct BoxerConfig {
+    /// The phone's name (`alice`): its role is `boxer.<name>`.
     pub device_name: String,
     /// The ActiveSync DeviceId, also the device's ID in the console and at ENS.
     pub device_id: String,
+    /// The account's SMTP address, registered with ENS and used for ActiveSync.
     pub email: String,
+    /// ActiveSync authentication; handed to ENS at registration, which uses it for EWS.
     pub auth: MailAuth,
     /// The ActiveSync endpoint: SEG's `/Microsoft-Server-ActiveSync`.
     pub eas_url: String,
@@ -44,35 +48,48 @@ pub struct BoxerConfig {
     pub ens_api: String,
     /// The console's device API base, `https://uem.example.test/api/mdm/devices`.
     pub uem_api: String,
+    /// APNs base URL it asks for a device token (`https://api.push.apple.test`).
     pub apns_base: String,
+    /// Bundle ID it registers with APNs: ENS's push topic.
     pub app_id: String,
     /// How long Boxer waits between attempts to unregister after a wipe.
     pub unregister_retry: Duration,
 }
 
+/// What Boxer holds and has done, as its control API serves it.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct BoxerState {
+    /// APNs device token, once APNs gave one.
     pub device_token: Option<String>,
+    /// ENS accepted the registration.
     pub registered: bool,
+    /// Why the last registration failed, if it did.
     pub register_error: Option<RoleError>,
+    /// The last ActiveSync sync got the Inbox.
     pub eas_synced: bool,
+    /// Why the last sync failed, if it did.
     pub eas_error: Option<RoleError>,
+    /// Subjects of the Inbox's messages, as synced.
     pub inbox: Vec<String>,
+    /// An enterprise wipe from the console deleted the account.
     pub wiped: bool,
+    /// Unregistration attempts at ENS since the wipe (one per `unregister_retry`).
     pub unregister_attempts: u32,
     /// Virtual ms since the epoch at which ENS confirmed the unregistration.
     pub unregistered_at_ms: Option<u64>,
+    /// Timestamped lines of what Boxer did, for reports.
     pub log: Vec<String>,
 }
 
-pub struct Boxer {
+/// The Boxer app: a handler of its control API that drives the protocols underneath.
+pub(crate) struct Boxer {
     env: FakeEnv,
     config: BoxerConfig,
     state: Mutex<BoxerState>,
 }
 
 impl Boxer {
-    pub fn new(env: FakeEnv, config: BoxerConfig) -> Arc<Boxer> {
+    pub(crate) fn new(env: FakeEnv, config: BoxerConfig) -> Arc<Boxer> {
         Arc::new(Boxer { env, config, state: Mutex::new(BoxerState::default()) })
     }
 
@@ -90,7 +107,7 @@ impl Boxer {
     }
 
     /// A device token from APNs, then the registration with ENS.
-    pub async fn setup(&self) -> Result<(), BoxerError> {
+    pub(crate) async fn setup(&self) -> Result<(), BoxerError> {
         let known = self.lock().device_token.clone();
         let token = match known {
             Some(t) => t,
@@ -160,7 +177,7 @@ impl Boxer {
     }
 
     /// OPTIONS, Provision, FolderSync and a Sync of the Inbox, through SEG.
-    pub async fn sync(&self) -> Result<(), BoxerError> {
+    pub(crate) async fn sync(&self) -> Result<(), BoxerError> {
         if self.lock().wiped {
             return Err(BoxerError::Wiped);
         }
@@ -192,7 +209,7 @@ impl Boxer {
 
     /// Picks up the console's commands; an enterprise wipe deletes the account's data and
     /// starts the unregistration from ENS.
-    pub async fn check_in(self: &Arc<Self>) -> Result<(), BoxerError> {
+    pub(crate) async fn check_in(self: &Arc<Self>) -> Result<(), BoxerError> {
         let console = ConsoleClient(self.client(&self.config.uem_api));
         let commands = console.commands(&self.config.device_id).await.map_err(BoxerError::Console)?;
         let wipe = commands.commands.contains(&DeviceCommand::EnterpriseWipe);
@@ -235,7 +252,7 @@ impl Boxer {
         }
     }
 
-    pub fn state(&self) -> BoxerState {
+    pub(crate) fn state(&self) -> BoxerState {
         self.lock().clone()
     }
 }

@@ -15,7 +15,9 @@ pub trait HostFaults: Send + Sync {
 
 /// Faults of an in-process fake, set on the gate in front of its handler.
 pub struct GateFaults {
+    /// The role whose host the gate guards.
     pub role: String,
+    /// The gate in front of the role's handler (shared with the simulation).
     pub gate: FaultGate,
 }
 
@@ -39,8 +41,11 @@ impl HostFaults for GateFaults {
 /// (`/_mailconform/fault`). A real component has no such API: its faults are
 /// [`DriverError::NotSupported`] unless the harness stands between it and its peers.
 pub struct ControlFaults {
+    /// The role whose host is faulted.
     pub role: String,
+    /// The role's control API.
     pub control: ControlClient,
+    /// What backs the role (a real component's faults are not supported).
     pub backing: Backing,
 }
 
@@ -128,7 +133,7 @@ mod tests {
 
     #[test]
     fn a_served_fake_is_faulted_through_its_control_api() {
-        use mailconform_sim::serve::RealWorld;
+        use mailconform_sim::RealWorld;
         let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
         rt.block_on(async {
             let mut world = RealWorld::new(7, std::net::Ipv4Addr::LOCALHOST.into()).unwrap();

@@ -11,6 +11,12 @@ pub trait Mailboxes: Send + Sync {
     fn mark_read<'a>(&'a self, mailbox: &'a str, item_id: &'a str, read: bool) -> DriverFuture<'a, u32>;
     /// Marks the whole Inbox read; returns the unread count after (0).
     fn read_all<'a>(&'a self, mailbox: &'a str) -> DriverFuture<'a, u32>;
+    /// The Inbox's unread count, the number a badge must show.
+    fn unread<'a>(&'a self, mailbox: &'a str) -> DriverFuture<'a, u32>;
+    /// Puts a note in `mailbox`'s Notes folder (what Secure Notes syncs); returns its id.
+    fn add_note<'a>(&'a self, mailbox: &'a str, subject: &'a str) -> DriverFuture<'a, String>;
+    /// Puts a task in `mailbox`'s Tasks folder (what Secure Tasks syncs); returns its id.
+    fn add_task<'a>(&'a self, mailbox: &'a str, subject: &'a str) -> DriverFuture<'a, String>;
 }
 
 /// Exchange's fake, in-process or served: its control API.
@@ -25,5 +31,17 @@ impl Mailboxes for ExchangeControl {
 
     fn read_all<'a>(&'a self, mailbox: &'a str) -> DriverFuture<'a, u32> {
         Box::pin(async move { Ok(ExchangeControl::read_all(self, mailbox).await?.unread) })
+    }
+
+    fn unread<'a>(&'a self, mailbox: &'a str) -> DriverFuture<'a, u32> {
+        Box::pin(async move { Ok(ExchangeControl::inbox(self, mailbox).await?.unread) })
+    }
+
+    fn add_note<'a>(&'a self, mailbox: &'a str, subject: &'a str) -> DriverFuture<'a, String> {
+        Box::pin(async move { Ok(ExchangeControl::add_note(self, mailbox, subject).await?.server_id) })
+    }
+
+    fn add_task<'a>(&'a self, mailbox: &'a str, subject: &'a str) -> DriverFuture<'a, String> {
+        Box::pin(async move { Ok(ExchangeControl::add_task(self, mailbox, subject).await?.server_id) })
     }
 }

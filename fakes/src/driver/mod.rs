@@ -2,7 +2,8 @@
 //!
 //! A role can be backed by an in-process fake, by a fake served in another process, or by a
 //! real component at a URL ([`Backing`]). Steps never ask which: they call a driver trait
-//! ([`HostFaults`], [`Mailboxes`], ...) and get either the answer or a typed
+//! ([`HostFaults`], [`Mailboxes`], [`PushSubscriptions`], [`Registrations`], [`DeviceManagement`],
+//! [`Traffic`]) and get either the answer or a typed
 //! [`DriverError::NotSupported`] naming the operation and the backing that cannot perform it,
 //! which a run reports as "not applicable" rather than as a pass or a failure.
 //!
@@ -10,14 +11,21 @@
 //! simulation routes control calls over its management network), so one implementation serves
 //! both; a real component's driver can only use what the component itself offers.
 
+mod devices;
 mod faults;
+mod journal;
 mod mailboxes;
+mod push;
+mod registrations;
 
+pub use devices::DeviceManagement;
 pub use faults::{ControlFaults, GateFaults, HostFaults};
+pub use journal::Traffic;
 pub use mailboxes::Mailboxes;
+pub use push::PushSubscriptions;
+pub use registrations::Registrations;
 
-use mailconform_sim::topology::NoSuchRole;
-use mailconform_sim::ControlError;
+use mailconform_sim::{ControlError, NoSuchRole};
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -31,9 +39,15 @@ pub enum Backing {
     /// A fake inside this process's simulation (virtual clock).
     InProcess,
     /// A fake served by `mailconform serve` (or another process), reached at its control URL.
-    Served { control_url: String },
+    Served {
+        /// Base of the fake's control API (`…/_mailconform`).
+        control_url: String,
+    },
     /// A real component at `url`: only what its own protocols offer can be driven.
-    Real { url: String },
+    Real {
+        /// Where the component serves its protocol.
+        url: String,
+    },
 }
 
 impl fmt::Display for Backing {
@@ -46,15 +60,39 @@ impl fmt::Display for Backing {
     }
 }
 
-/// An operation steps ask of a role, named for reports.
+/// An operation steps ask of a role, named for reports (a "not applicable" line names it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Operation {
+    /// [`HostFaults::set`].
     SetFault,
+    /// [`HostFaults::clear`].
     ClearFaults,
+    /// [`Mailboxes::deliver`].
     Deliver,
+    /// [`Mailboxes::mark_read`].
     MarkRead,
+    /// [`Mailboxes::read_all`].
     ReadAll,
+    /// [`Mailboxes::unread`].
     Unread,
+    /// [`Mailboxes::add_note`] and [`Mailboxes::add_task`].
+    AddItem,
+    /// [`PushSubscriptions::subscriptions`].
+    ReadSubscriptions,
+    /// [`PushSubscriptions::deliveries`].
+    ReadDeliveries,
+    /// [`Traffic`]'s journals.
+    ReadRequests,
+    /// [`DeviceManagement::partnerships`].
+    ReadPartnerships,
+    /// [`DeviceManagement::set_policy`].
+    SetDevicePolicy,
+    /// [`Registrations::state`].
+    ReadRegistrations,
+    /// [`Registrations::pushes`].
+    ReadPushes,
+    /// [`Registrations::forget`].
+    ForgetRegistration,
 }
 
 impl fmt::Display for Operation {
@@ -66,6 +104,15 @@ impl fmt::Display for Operation {
             Operation::MarkRead => "changing a message's read state",
             Operation::ReadAll => "marking a mailbox read",
             Operation::Unread => "reading a mailbox's unread count",
+            Operation::AddItem => "adding a note or a task to a mailbox",
+            Operation::ReadSubscriptions => "reading the server's push subscriptions",
+            Operation::ReadDeliveries => "reading the notifications the server sent",
+            Operation::ReadRequests => "reading the requests the server received",
+            Operation::ReadPartnerships => "reading the server's ActiveSync partnerships",
+            Operation::SetDevicePolicy => "changing the device policy",
+            Operation::ReadRegistrations => "reading the listener's registrations",
+            Operation::ReadPushes => "reading the pushes the listener sent",
+            Operation::ForgetRegistration => "deleting a registration",
         })
     }
 }
@@ -75,7 +122,16 @@ impl fmt::Display for Operation {
 pub enum DriverError {
     /// The role's backing cannot do this; the scenario is not applicable to it.
     #[error("{operation} is not supported by {role}, backed by {backing}: {why}")]
-    NotSupported { role: String, operation: Operation, backing: Backing, why: &'static str },
+    NotSupported {
+        /// The role asked.
+        role: String,
+        /// What was asked of it.
+        operation: Operation,
+        /// What backs the role.
+        backing: Backing,
+        /// Why that backing cannot do it, for the report's "not applicable" line.
+        why: &'static str,
+    },
     /// The role is not in the deployment.
     #[error(transparent)]
     NoSuchRole(#[from] NoSuchRole),
@@ -84,7 +140,14 @@ pub enum DriverError {
     Control(#[from] ControlError),
     /// The role answered, but not what its contract says (for instance a mailbox it does not have).
     #[error("{role} refused {operation}: {reason}")]
-    Refused { role: String, operation: Operation, reason: String },
+    Refused {
+        /// The role asked.
+        role: String,
+        /// What was asked of it.
+        operation: Operation,
+        /// The role's own words.
+        reason: String,
+    },
 }
 
 impl DriverError {

@@ -56,10 +56,8 @@ async fn register(ens: &Arc<Ens>, r: contract::NewRegistration) -> Response {
         device_id: device_id.clone(),
         email: r.email,
         apns_token: r.apns_token,
-        apns_environment: r.apns_environment,
         auth: r.auth,
         subscription_id: Some(id.clone()),
-        inbox_id: Some(inbox.folder_id),
     };
     ens.lock().registrations.insert(device_id, reg);
     reply(201, &Registered { subscription_id: id })

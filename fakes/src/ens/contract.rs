@@ -3,7 +3,7 @@
 //! ([`EnsControl`] for steps, [`EnsClient`] for Boxer).
 //!
 //! The API is under `/api/ens` in the cloud and `/MailNotifications/api/ens` on premises
-//! (see [`Placement`](super::Placement)); the table shows the cloud's.
+//! (see [`Placement`]); the table shows the cloud's.
 //!
 //! | method | path | request | response |
 //! |---|---|---|---|
@@ -70,26 +70,36 @@ pub(crate) const CONTROL_ROUTES: Routes<ControlOp> = Routes::new(
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum MailAuth {
+    /// Basic authentication ([RFC 7617]) with the mailbox's credentials.
     Basic {
+        /// User name sent in the Basic credentials.
         username: String,
+        /// The mailbox password.
         password: String,
     },
+    /// An OAuth 2.0 bearer access token (modern authentication).
     Oauth {
+        /// The access token, sent as `Authorization: Bearer`.
         token: String,
     },
     /// Sent as the TLS client certificate.
     Certificate {
+        /// Client certificate, PEM.
         cert_pem: String,
+        /// Its private key, PEM (PKCS#8).
         key_pem: String,
     },
     /// NTLM with `DOMAIN\user` (a connection-bound handshake; SEG does not carry it).
     Ntlm {
+        /// `DOMAIN\user`.
         username: String,
+        /// The mailbox password.
         password: String,
     },
 }
 
 impl MailAuth {
+    /// The authentication method these credentials are for.
     pub fn method(&self) -> AuthMethod {
         match self {
             MailAuth::Basic { .. } => AuthMethod::Basic,
@@ -107,17 +117,23 @@ fn production() -> String {
 /// A device to push to, and how ENS reaches its mailbox.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewRegistration {
+    /// Boxer's device ID, the key of the registration (and of [`super::DEVICE_HEADER`]).
     pub device_id: String,
+    /// The mailbox's SMTP address.
     pub email: String,
+    /// APNs device token to push to (hex).
     pub apns_token: String,
+    /// `production` or `sandbox`: which APNs gateway the token belongs to.
     #[serde(default = "production")]
     pub apns_environment: String,
+    /// How ENS authenticates to EWS for this mailbox.
     pub auth: MailAuth,
 }
 
 /// The EWS push subscription ENS made for the device.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Registered {
+    /// EWS `SubscriptionId` of the push subscription ([MS-OXWSNTIF] Subscribe).
     pub subscription_id: String,
 }
 
@@ -141,20 +157,28 @@ pub struct Alive {
 /// credentials.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegistrationSummary {
+    /// Boxer's device ID.
     pub device_id: String,
+    /// The mailbox's SMTP address.
     pub email: String,
     /// `basic`, `oauth`, `certificate` or `ntlm`.
     pub auth: String,
+    /// EWS `SubscriptionId`, once the subscription was made.
     pub subscription_id: Option<String>,
+    /// APNs device token ENS pushes to.
     pub apns_token: String,
 }
 
 /// One push ENS attempted, or chose not to send.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnsPush {
+    /// Virtual ms since the epoch.
     pub at_ms: u64,
+    /// The device pushed to.
     pub device_id: String,
+    /// Badge count (the inbox's unread count), when ENS read it.
     pub badge: Option<u32>,
+    /// What became of the push.
     pub outcome: PushOutcome,
 }
 
@@ -167,21 +191,35 @@ pub enum PushOutcome {
     /// APNs accepted the push.
     Sent,
     /// APNs answered with an error status.
-    Refused { status: u16, reason: Option<String> },
+    Refused {
+        /// APNs' HTTP status.
+        status: u16,
+        /// APNs' `reason` (`BadDeviceToken`, `Unregistered`, ...).
+        reason: Option<String>,
+    },
     /// No push went out: reading the inbox over EWS failed (a gateway that blocks the device
     /// answers 403).
-    Withheld { error: RoleError },
+    Withheld {
+        /// Why reading the inbox failed.
+        error: RoleError,
+    },
     /// APNs could not be reached, or the provider could not sign its token.
-    Failed { error: RoleError },
+    Failed {
+        /// Why the push could not be sent.
+        error: RoleError,
+    },
 }
 
 /// One registration or unregistration call ENS answered.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnsRequestRecord {
+    /// Virtual ms since the epoch.
     pub at_ms: u64,
     /// `register` or `unregister`.
     pub call: String,
+    /// The device the call was about.
     pub device_id: String,
+    /// HTTP status ENS answered.
     pub status: u16,
 }
 
@@ -259,20 +297,24 @@ impl Body for MailAuth {
 /// Typed client of ENS's control API and of its health check, for steps.
 #[derive(Clone)]
 pub struct EnsControl {
+    /// Client of ENS's control API (`/_mailconform`).
     pub control: ControlClient,
     /// The host's root; the API sits under the placement's prefix.
     pub api: ControlClient,
 }
 
 impl EnsControl {
+    /// Every registration, without credentials (`GET /_mailconform/registrations`).
     pub async fn registrations(&self) -> Result<Vec<RegistrationSummary>, ControlError> {
         self.control.get("/registrations").await
     }
 
+    /// Every push attempted or withheld, oldest first (`GET /_mailconform/pushes`).
     pub async fn pushes(&self) -> Result<Vec<EnsPush>, ControlError> {
         self.control.get("/pushes").await
     }
 
+    /// Every registration and unregistration call ENS answered (`GET /_mailconform/requests`).
     pub async fn requests(&self) -> Result<Vec<EnsRequestRecord>, ControlError> {
         self.control.get("/requests").await
     }
@@ -294,6 +336,7 @@ impl EnsClient {
         self.0.post_waiting("/v1/registrations", Some(registration), timeout).await
     }
 
+    /// Forgets the device; Exchange's next notification for it is answered `Unsubscribe`.
     pub async fn unregister(&self, device_id: &str) -> Result<(), ControlError> {
         self.0.delete(&format!("/v1/registrations/{device_id}")).await
     }

@@ -12,8 +12,7 @@ use mailconform_ews::{
     parse_get_folder_response, parse_subscribe_response, write_request, EventType, FolderInfo, FolderRef, Operation,
     PushSubscriptionRequest, SchemaVersion,
 };
-use mailconform_sim::pki::Credential;
-use mailconform_sim::{ClientIdentity, RequestOptions, SimError};
+use mailconform_sim::{ClientIdentity, Credential, RequestOptions, SimError};
 use std::time::Duration;
 
 /// Versions ENS speaks, newest first; a server that refuses one gets the next.

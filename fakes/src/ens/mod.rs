@@ -32,11 +32,14 @@ pub const DEVICE_HEADER: &str = "x-ens-device-id";
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Placement {
+    /// VMware's hosted ENS2 (API under `/api/ens`).
     Cloud,
+    /// ENS2 installed on the customer's servers (API under `/MailNotifications/api/ens`).
     OnPremises,
 }
 
 impl Placement {
+    /// Path prefix of the registration and notification API in this placement.
     pub const fn api_prefix(self) -> &'static str {
         match self {
             Placement::Cloud => "/api/ens",
@@ -44,6 +47,7 @@ impl Placement {
         }
     }
 
+    /// The placement a step names: `cloud`, `on-premises`, `on premises`, `in the cloud`, ...
     pub fn parse(s: &str) -> Option<Placement> {
         let s = s.to_ascii_lowercase();
         let s = s.trim().trim_start_matches("in the ").trim_start_matches("on ");
@@ -56,31 +60,29 @@ impl Placement {
 }
 
 #[derive(Clone, Debug)]
-pub struct EnsConfig {
-    pub host: String,
-    pub placement: Placement,
+pub(crate) struct EnsConfig {
+    pub(crate) host: String,
+    pub(crate) placement: Placement,
     /// The EWS endpoint ENS subscribes and reads through: SEG's `/EWS/Exchange.asmx` when SEG
     /// proxies EWS, Exchange's own otherwise.
-    pub ews_url: String,
-    pub apns_base: String,
+    pub(crate) ews_url: String,
+    pub(crate) apns_base: String,
     /// Boxer's bundle ID, the APNs topic.
-    pub app_id: String,
+    pub(crate) app_id: String,
     /// ES256 provider-token signing key (team, key ID, PKCS#8 DER).
-    pub apns_team_id: String,
-    pub apns_key_id: String,
-    pub apns_key_pkcs8: Vec<u8>,
+    pub(crate) apns_team_id: String,
+    pub(crate) apns_key_id: String,
+    pub(crate) apns_key_pkcs8: Vec<u8>,
 }
 
 /// A device ENS pushes to, with the subscription it made for it.
 #[derive(Clone, Debug)]
-pub struct EnsRegistration {
-    pub device_id: String,
-    pub email: String,
-    pub apns_token: String,
-    pub apns_environment: String,
-    pub auth: MailAuth,
-    pub subscription_id: Option<String>,
-    pub inbox_id: Option<String>,
+pub(crate) struct EnsRegistration {
+    pub(crate) device_id: String,
+    pub(crate) email: String,
+    pub(crate) apns_token: String,
+    pub(crate) auth: MailAuth,
+    pub(crate) subscription_id: Option<String>,
 }
 
 #[derive(Default)]
@@ -90,14 +92,14 @@ pub(crate) struct EnsState {
     pub requests: Vec<EnsRequestRecord>,
 }
 
-pub struct Ens {
+pub(crate) struct Ens {
     pub(crate) env: FakeEnv,
     pub(crate) config: EnsConfig,
     pub(crate) state: Mutex<EnsState>,
 }
 
 impl Ens {
-    pub fn new(env: FakeEnv, config: EnsConfig) -> Arc<Ens> {
+    pub(crate) fn new(env: FakeEnv, config: EnsConfig) -> Arc<Ens> {
         Arc::new(Ens { env, config, state: Mutex::new(EnsState::default()) })
     }
 
@@ -110,7 +112,7 @@ impl Ens {
     }
 
     /// The URL Exchange posts a device's notifications to.
-    pub fn notify_url(&self, device_id: &str) -> String {
+    pub(crate) fn notify_url(&self, device_id: &str) -> String {
         format!("https://{}{}/v1/notify/{device_id}", self.config.host, self.config.placement.api_prefix())
     }
 

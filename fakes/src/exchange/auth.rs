@@ -21,21 +21,21 @@ use std::sync::Mutex;
 
 /// Authorization values longer than this are refused with 400, as HTTP.sys refuses a request
 /// whose headers exceed its 16 KB field limit (MaxFieldLength).
-pub const MAX_AUTHORIZATION: usize = 16 * 1024;
+pub(crate) const MAX_AUTHORIZATION: usize = 16 * 1024;
 
 /// Exchange Online's application id, which its Bearer challenge names as `client_id`.
 const EXCHANGE_APP_ID: &str = "00000002-0000-0ff1-ce00-000000000000";
 
 /// Who a request authenticated as, how, and a header to add to the answer (the final
 /// Negotiate token of mutual authentication).
-pub struct Authenticated {
-    pub user: User,
-    pub method: AuthMethod,
-    pub reply: Option<(http::HeaderName, String)>,
+pub(crate) struct Authenticated {
+    pub(crate) user: User,
+    pub(crate) method: AuthMethod,
+    pub(crate) reply: Option<(http::HeaderName, String)>,
 }
 
 /// The EWS directory's authentication settings and state.
-pub struct EwsAuth {
+pub(crate) struct EwsAuth {
     methods: Mutex<Vec<AuthMethod>>,
     oauth: Mutex<Option<OAuthTrust>>,
     keytab: Option<Keytab>,
@@ -43,34 +43,34 @@ pub struct EwsAuth {
 }
 
 impl EwsAuth {
-    pub fn new(methods: Vec<AuthMethod>, oauth: Option<OAuthTrust>, keytab: Option<Keytab>, identity: ServerIdentity) -> Self {
+    pub(crate) fn new(methods: Vec<AuthMethod>, oauth: Option<OAuthTrust>, keytab: Option<Keytab>, identity: ServerIdentity) -> Self {
         EwsAuth { methods: Mutex::new(challenge::normalize(methods)), oauth: Mutex::new(oauth), keytab, ntlm: NtlmAcceptor::new(identity) }
     }
 
-    pub fn methods(&self) -> Vec<AuthMethod> {
+    pub(crate) fn methods(&self) -> Vec<AuthMethod> {
         self.methods.lock().expect("auth poisoned").clone()
     }
 
-    pub fn set_methods(&self, methods: Vec<AuthMethod>) {
+    pub(crate) fn set_methods(&self, methods: Vec<AuthMethod>) {
         *self.methods.lock().expect("auth poisoned") = challenge::normalize(methods);
     }
 
-    pub fn oauth(&self) -> Option<OAuthTrust> {
+    pub(crate) fn oauth(&self) -> Option<OAuthTrust> {
         self.oauth.lock().expect("auth poisoned").clone()
     }
 
-    pub fn set_oauth(&self, trust: Option<OAuthTrust>) {
+    pub(crate) fn set_oauth(&self, trust: Option<OAuthTrust>) {
         *self.oauth.lock().expect("auth poisoned") = trust;
     }
 
-    pub fn keytab(&self) -> Option<&Keytab> {
+    pub(crate) fn keytab(&self) -> Option<&Keytab> {
         self.keytab.as_ref()
     }
 }
 
 /// What IIS sends for a request it does not accept, with the challenges of `methods`.
 /// `bearer_error` marks a rejected token (RFC 6750 `error="invalid_token"`).
-pub fn unauthorized(methods: &[AuthMethod], host: &str, oauth: Option<&OAuthTrust>, bearer_error: Option<&AuthError>) -> Response {
+pub(crate) fn unauthorized(methods: &[AuthMethod], host: &str, oauth: Option<&OAuthTrust>, bearer_error: Option<&AuthError>) -> Response {
     let mut r = response(401, "text/html", "<html><body>401 - Unauthorized: Access is denied due to invalid credentials.</body></html>");
     for c in challenges(methods, host, oauth, bearer_error) {
         if let Ok(v) = c.to_string().parse() {
@@ -82,7 +82,12 @@ pub fn unauthorized(methods: &[AuthMethod], host: &str, oauth: Option<&OAuthTrus
 }
 
 /// The challenges of `methods`, in IIS order.
-pub fn challenges(methods: &[AuthMethod], host: &str, oauth: Option<&OAuthTrust>, bearer_error: Option<&AuthError>) -> Vec<Challenge> {
+pub(crate) fn challenges(
+    methods: &[AuthMethod],
+    host: &str,
+    oauth: Option<&OAuthTrust>,
+    bearer_error: Option<&AuthError>,
+) -> Vec<Challenge> {
     let mut out = Vec::new();
     for m in challenge::normalize(methods.to_vec()) {
         match m {
@@ -120,7 +125,7 @@ fn continue_with(scheme: Scheme, token: &[u8]) -> Box<Response> {
 }
 
 /// The user `req` authenticates as on connection `conn`, or the answer IIS gives.
-pub fn authenticate(
+pub(crate) fn authenticate(
     auth: &EwsAuth,
     env: &FakeEnv,
     users: &[User],
@@ -277,26 +282,4 @@ fn ntlm(
         }
         Err(_) => Err(None),
     }
-}
-
-/// ActiveSync on Exchange keeps Basic only, as its virtual directory is configured by default.
-pub fn basic_only(req: &Request, users: &[User], host: &str) -> Result<User, Box<Response>> {
-    if req.headers().get(http::header::AUTHORIZATION).is_some_and(|h| h.len() > MAX_AUTHORIZATION) {
-        return Err(bad_request("The size of the request headers is too long."));
-    }
-    let challenge = || Box::new(unauthorized(&[AuthMethod::Basic], host, None, None));
-    let Some(value) = req.headers().get(http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()) else {
-        return Err(challenge());
-    };
-    let Some(encoded) = value.strip_prefix("Basic ").or_else(|| value.strip_prefix("basic ")) else {
-        return Err(challenge());
-    };
-    let Ok(decoded) = B64.decode(encoded.trim()) else {
-        return Err(Box::new(response(400, "text/html", "<html><body>400 - Bad Request: malformed Basic credentials.</body></html>")));
-    };
-    let text = String::from_utf8_lossy(&decoded);
-    let Some((name, password)) = text.split_once(':') else {
-        return Err(challenge());
-    };
-    users.iter().find(|u| u.answers_to(name) && u.password == password).cloned().ok_or_else(challenge)
 }

@@ -81,8 +81,10 @@ fn default_sender() -> String {
 /// A message to deliver to one mailbox.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewMessage {
+    /// `Subject` of the message (default `(no subject)`).
     #[serde(default = "no_subject")]
     pub subject: String,
+    /// Sender's SMTP address (default `sender@example.test`).
     #[serde(default = "default_sender")]
     pub from: String,
 }
@@ -90,22 +92,28 @@ pub struct NewMessage {
 /// The delivered message and the inbox's unread count after it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Delivered {
+    /// EWS `ItemId` of the new message.
     pub item_id: String,
+    /// The inbox's unread count with it.
     pub unread: u32,
 }
 
 /// Messages for many mailboxes, delivered in one call.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BulkDelivery {
+    /// The messages, delivered in this order.
     pub messages: Vec<BulkMessage>,
 }
 
 /// One message of a [`BulkDelivery`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BulkMessage {
+    /// Recipient mailbox's SMTP address.
     pub to: String,
+    /// `Subject` of the message (default `(no subject)`).
     #[serde(default = "no_subject")]
     pub subject: String,
+    /// Sender's SMTP address (default `sender@example.test`).
     #[serde(default = "default_sender")]
     pub from: String,
 }
@@ -113,12 +121,14 @@ pub struct BulkMessage {
 /// The item IDs of a bulk delivery, in the order of its messages.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BulkDelivered {
+    /// EWS `ItemId` of each message.
     pub item_ids: Vec<String>,
 }
 
 /// Marks a message read (or unread).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReadChange {
+    /// `true` (the default) marks it read, `false` unread.
     #[serde(default = "yes")]
     pub read: bool,
 }
@@ -130,22 +140,28 @@ fn yes() -> bool {
 /// The inbox's unread count after a change.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnreadCount {
+    /// The inbox's `UnreadCount`: what Secure Mail badges with.
     pub unread: u32,
 }
 
 /// What the inbox holds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Inbox {
+    /// Items in the inbox (`TotalCount`).
     pub total: usize,
+    /// Unread items in the inbox (`UnreadCount`).
     pub unread: u32,
+    /// EWS `FolderId` of the inbox.
     pub folder_id: String,
 }
 
 /// A note or a task, which live only on the ActiveSync side of the mailbox.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CompanionItem {
+    /// `Subject` of the note or task (default `(no subject)`).
     #[serde(default = "no_subject")]
     pub subject: String,
+    /// Body text; empty by default.
     #[serde(default)]
     pub body: String,
     /// Tasks: `xs:dateTime` due (empty: none).
@@ -156,12 +172,19 @@ pub struct CompanionItem {
 /// What the control API shows of a push subscription.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubscriptionView {
+    /// EWS `SubscriptionId` ([MS-OXWSNTIF]).
     pub id: String,
+    /// SMTP address of the subscribed mailbox.
     pub mailbox: String,
+    /// The subscriber's URL Exchange POSTs `SendNotification` to.
     pub url: String,
+    /// `StatusFrequency` in minutes: the retry window and the longest silence before a status notification.
     pub status_frequency: u32,
+    /// `RequestServerVersion` the subscription was made with.
     pub version: String,
+    /// Virtual ms since the run started when it was made.
     pub created_ms: u64,
+    /// Where the subscription stands, flattened with a `state` tag.
     #[serde(flatten)]
     pub state: SubscriptionState,
 }
@@ -169,9 +192,13 @@ pub struct SubscriptionView {
 /// One EWS request as the server saw it: which host name it came in on, for whom, which operation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EwsRequestRecord {
+    /// Virtual ms since the run started.
     pub at_ms: u64,
+    /// The host name the request was addressed to (`Host`), one of Exchange's FQDNs.
     pub host: String,
+    /// The user it authenticated as (empty when it did not).
     pub user: String,
+    /// The EWS operation (`GetFolder`, `Subscribe`, ...).
     pub operation: String,
     /// The authentication method the request used (`basic`, `ntlm`, `negotiate`, ...).
     #[serde(default)]
@@ -181,11 +208,13 @@ pub struct EwsRequestRecord {
 /// One POST to a subscriber, for reports and for steps that check the retry schedule.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeliveryRecord {
+    /// The subscription the notification belongs to.
     pub subscription_id: String,
     /// Virtual milliseconds since the run started.
     pub at_ms: u64,
     /// 0 for a first attempt, k for the k-th retry.
     pub retry: u32,
+    /// Event types in the notification (`NewMailEvent`, `StatusEvent`, ...).
     pub events: Vec<String>,
     /// `ok`, `unsubscribe`, or what went wrong.
     pub outcome: String,
@@ -196,6 +225,7 @@ pub struct DeliveryRecord {
 pub struct AuthSettings {
     /// The EWS methods, in IIS order.
     pub ews: Vec<AuthMethod>,
+    /// The ActiveSync methods, in IIS order.
     #[serde(default)]
     pub activesync: Vec<AuthMethod>,
     /// The OAuth issuer EWS trusts, if any.
@@ -208,8 +238,10 @@ pub struct AuthSettings {
 /// at least one of the method lists must be present (and not empty).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AuthChange {
+    /// New EWS methods; absent: unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ews: Option<Vec<AuthMethod>>,
+    /// New ActiveSync methods; absent: unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activesync: Option<Vec<AuthMethod>>,
     /// Absent: unchanged; `null`: trust no issuer; an [`OAuthTrust`]: trust that one.
@@ -340,6 +372,7 @@ impl Body for AuthChange {
 pub struct ExchangeControl(pub ControlClient);
 
 impl ExchangeControl {
+    /// Delivers a message from `sender@example.test` to `email`'s inbox.
     pub async fn deliver(&self, email: &str, subject: &str) -> Result<Delivered, ControlError> {
         self.0.post(&format!("/mailboxes/{email}/messages"), &NewMessage { subject: subject.into(), from: default_sender() }).await
     }
@@ -350,18 +383,22 @@ impl ExchangeControl {
         self.0.post("/messages", &BulkDelivery { messages }).await
     }
 
+    /// Marks one message read or unread; answers the new unread count.
     pub async fn mark_read(&self, email: &str, item_id: &str, read: bool) -> Result<UnreadCount, ControlError> {
         self.0.post(&format!("/mailboxes/{email}/messages/{item_id}/read"), &ReadChange { read }).await
     }
 
+    /// Marks every message of the inbox read.
     pub async fn read_all(&self, email: &str) -> Result<UnreadCount, ControlError> {
         self.0.post_empty(&format!("/mailboxes/{email}/read-all")).await
     }
 
+    /// Counts and folder ID of `email`'s inbox.
     pub async fn inbox(&self, email: &str) -> Result<Inbox, ControlError> {
         self.0.get(&format!("/mailboxes/{email}/inbox")).await
     }
 
+    /// Every push subscription Exchange holds, ended ones included.
     pub async fn subscriptions(&self) -> Result<Vec<SubscriptionView>, ControlError> {
         self.0.get("/subscriptions").await
     }
@@ -372,6 +409,7 @@ impl ExchangeControl {
         EasControl(ControlClient::new(self.0.http().clone(), &base))
     }
 
+    /// ActiveSync partnerships (devices) Exchange knows.
     pub async fn activesync_devices(&self) -> Result<Vec<Partnership>, ControlError> {
         self.activesync().devices().await
     }
@@ -386,20 +424,24 @@ impl ExchangeControl {
         self.activesync().log().await
     }
 
+    /// Adds a note to `email`'s mailbox (ActiveSync side).
     pub async fn add_note(&self, email: &str, subject: &str) -> Result<StoredItem, ControlError> {
         let note = CompanionItem { subject: subject.into(), body: String::new(), due: String::new() };
         self.0.post(&format!("/mailboxes/{email}/notes"), &note).await
     }
 
+    /// Adds a task to `email`'s mailbox (ActiveSync side).
     pub async fn add_task(&self, email: &str, subject: &str) -> Result<StoredItem, ControlError> {
         let task = CompanionItem { subject: subject.into(), body: String::new(), due: String::new() };
         self.0.post(&format!("/mailboxes/{email}/tasks"), &task).await
     }
 
+    /// Every EWS request Exchange answered, oldest first.
     pub async fn requests(&self) -> Result<Vec<EwsRequestRecord>, ControlError> {
         self.0.get("/requests").await
     }
 
+    /// Every `SendNotification` POST Exchange made, with its outcome.
     pub async fn deliveries(&self) -> Result<Vec<DeliveryRecord>, ControlError> {
         self.0.get("/deliveries").await
     }

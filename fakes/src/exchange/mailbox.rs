@@ -3,10 +3,14 @@
 use mailconform_ews::{EventType, FolderInfo};
 use serde::Serialize;
 
+/// A mailbox owner and the names and password Exchange authenticates them by.
 #[derive(Clone, Debug, Serialize)]
 pub struct User {
+    /// Short logon name (`alice`).
     pub login: String,
+    /// SMTP address, also the UPN for Basic, certificate mapping and OAuth.
     pub email: String,
+    /// Password for Basic, NTLM and Kerberos.
     pub password: String,
     /// `DOMAIN\login` form accepted by Windows authentication.
     pub domain: String,
@@ -15,7 +19,7 @@ pub struct User {
 impl User {
     /// Whether `name` is one of the names Exchange accepts for this user (login, UPN/SMTP,
     /// down-level `DOMAIN\login`), case-insensitively.
-    pub fn answers_to(&self, name: &str) -> bool {
+    pub(crate) fn answers_to(&self, name: &str) -> bool {
         let n = name.to_ascii_lowercase();
         n == self.login.to_ascii_lowercase()
             || n == self.email.to_ascii_lowercase()
@@ -24,27 +28,27 @@ impl User {
 }
 
 #[derive(Clone, Debug, Serialize)]
-pub struct Item {
-    pub id: String,
-    pub change_key: u32,
-    pub subject: String,
-    pub from: String,
-    pub read: bool,
+pub(crate) struct Item {
+    pub(crate) id: String,
+    pub(crate) change_key: u32,
+    pub(crate) subject: String,
+    pub(crate) from: String,
+    pub(crate) read: bool,
     /// The same message's ServerId on the ActiveSync side.
-    pub eas_id: Option<String>,
+    pub(crate) eas_id: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
-pub struct Folder {
-    pub distinguished: &'static str,
-    pub id: String,
-    pub change_key: u32,
-    pub display_name: &'static str,
-    pub items: Vec<Item>,
+pub(crate) struct Folder {
+    pub(crate) distinguished: &'static str,
+    pub(crate) id: String,
+    pub(crate) change_key: u32,
+    pub(crate) display_name: &'static str,
+    pub(crate) items: Vec<Item>,
 }
 
 impl Folder {
-    pub fn info(&self) -> FolderInfo {
+    pub(crate) fn info(&self) -> FolderInfo {
         FolderInfo {
             folder_id: self.id.clone(),
             change_key: format!("AQAAAA{:08}", self.change_key),
@@ -55,25 +59,25 @@ impl Folder {
         }
     }
 
-    pub fn unread(&self) -> u32 {
+    pub(crate) fn unread(&self) -> u32 {
         self.items.iter().filter(|i| !i.read).count() as u32
     }
 }
 
 /// One change in a mailbox, as subscriptions see it.
 #[derive(Clone, Debug)]
-pub struct MailboxEvent {
-    pub seq: u64,
-    pub kind: EventType,
-    pub at_unix: std::time::Duration,
-    pub item_id: Option<(String, String)>,
-    pub folder_id: Option<(String, String)>,
-    pub parent_folder_id: (String, String),
-    pub unread_count: Option<u32>,
+pub(crate) struct MailboxEvent {
+    pub(crate) seq: u64,
+    pub(crate) kind: EventType,
+    pub(crate) at_unix: std::time::Duration,
+    pub(crate) item_id: Option<(String, String)>,
+    pub(crate) folder_id: Option<(String, String)>,
+    pub(crate) parent_folder_id: (String, String),
+    pub(crate) unread_count: Option<u32>,
 }
 
 /// Folders every mailbox has; only the inbox receives mail in this fake.
-pub const DISTINGUISHED: [(&str, &str); 5] = [
+pub(crate) const DISTINGUISHED: [(&str, &str); 5] = [
     ("msgfolderroot", "Top of Information Store"),
     ("inbox", "Inbox"),
     ("sentitems", "Sent Items"),
@@ -82,15 +86,15 @@ pub const DISTINGUISHED: [(&str, &str); 5] = [
 ];
 
 #[derive(Clone, Debug)]
-pub struct Mailbox {
-    pub user: User,
-    pub folders: Vec<Folder>,
-    pub events: Vec<MailboxEvent>,
-    pub next_item: u64,
+pub(crate) struct Mailbox {
+    pub(crate) user: User,
+    pub(crate) folders: Vec<Folder>,
+    pub(crate) events: Vec<MailboxEvent>,
+    pub(crate) next_item: u64,
 }
 
 impl Mailbox {
-    pub fn new(user: User, id_prefix: &str) -> Self {
+    pub(crate) fn new(user: User, id_prefix: &str) -> Self {
         let folders = DISTINGUISHED
             .iter()
             .map(|(d, name)| Folder {
@@ -104,32 +108,27 @@ impl Mailbox {
         Mailbox { user, folders, events: Vec::new(), next_item: 1 }
     }
 
-    pub fn folder(&self, distinguished_or_id: &str) -> Option<&Folder> {
+    pub(crate) fn folder(&self, distinguished_or_id: &str) -> Option<&Folder> {
         self.folders.iter().find(|f| f.distinguished == distinguished_or_id || f.id == distinguished_or_id)
     }
 
-    pub fn inbox(&self) -> &Folder {
+    pub(crate) fn inbox(&self) -> &Folder {
         self.folder("inbox").expect("every mailbox has an inbox")
     }
 
-    pub fn inbox_mut(&mut self) -> &mut Folder {
+    pub(crate) fn inbox_mut(&mut self) -> &mut Folder {
         self.folders.iter_mut().find(|f| f.distinguished == "inbox").expect("every mailbox has an inbox")
-    }
-
-    /// The watermark of the newest event (or of the empty log).
-    pub fn watermark(&self) -> String {
-        watermark_for(&self.user.email, self.events.last().map(|e| e.seq).unwrap_or(0))
     }
 }
 
 /// Watermarks are opaque to clients; this one encodes mailbox and event sequence so the fake
 /// can resume from it and reject one from another mailbox.
-pub fn watermark_for(email: &str, seq: u64) -> String {
+pub(crate) fn watermark_for(email: &str, seq: u64) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(format!("mc1:{email}:{seq}"))
 }
 
-pub fn parse_watermark(wm: &str) -> Option<(String, u64)> {
+pub(crate) fn parse_watermark(wm: &str) -> Option<(String, u64)> {
     use base64::Engine;
     let raw = base64::engine::general_purpose::STANDARD.decode(wm.trim()).ok()?;
     let s = String::from_utf8(raw).ok()?;

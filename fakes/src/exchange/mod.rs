@@ -6,9 +6,9 @@ pub mod contract;
 mod control;
 mod ews;
 pub mod mailbox;
-pub mod profile;
+mod profile;
 mod push;
-pub mod retry;
+mod retry;
 
 pub use contract::{AuthSettings, DeliveryRecord, EwsRequestRecord, ExchangeControl, SubscriptionView};
 pub use mailconform_auth::{AuthMethod, Keytab, OAuthTrust};
@@ -28,14 +28,20 @@ pub const EWS_PATH: &str = "/EWS/Exchange.asmx";
 /// The ActiveSync virtual directory.
 pub const EAS_PATH: &str = mailconform_activesync::http::DEFAULT_PATH;
 
+/// How one Exchange is set up: host, version, users, push retry and authentication.
 #[derive(Clone, Debug)]
 pub struct ExchangeConfig {
+    /// Host name EWS and ActiveSync answer on (the certificate's name, the OAuth audience).
     pub host: String,
+    /// Which Exchange version it answers as.
     pub profile: ServerProfile,
+    /// When it retries a push notification that did not get through.
     pub retry: RetrySchedule,
     /// How long Exchange waits for the listener to answer one push POST.
     pub push_timeout: Duration,
+    /// The mailboxes it serves, one per user.
     pub users: Vec<User>,
+    /// NetBIOS domain of down-level `DOMAIN\login` names and of NTLM ([MS-NLMP]).
     pub domain: String,
     /// Authentication methods of the EWS virtual directory; by default Basic only. Certificate
     /// also needs the host to ask for client certificates (deployment does when it is set).
@@ -53,6 +59,7 @@ pub struct ExchangeConfig {
 }
 
 impl ExchangeConfig {
+    /// Exchange 2013 on `host` with Basic only, no users, the documented retry table, a 20 s push timeout.
     pub fn new(host: &str) -> Self {
         ExchangeConfig {
             host: host.to_string(),
@@ -80,13 +87,15 @@ impl ExchangeConfig {
         format!("https://{}", self.host)
     }
 
+    /// Adds a mailbox for `login`, reachable also as `email` and `DOMAIN\login`.
     pub fn with_user(mut self, login: &str, email: &str, password: &str) -> Self {
         self.users.push(User { login: login.into(), email: email.into(), password: password.into(), domain: self.domain.clone() });
         self
     }
 }
 
-pub struct Exchange {
+/// The Exchange fake: the handler of EWS, ActiveSync and its control API on one host.
+pub(crate) struct Exchange {
     pub(crate) env: FakeEnv,
     /// The ActiveSync side, over the same mailboxes: mail delivered through the control API is
     /// put into both.
@@ -109,7 +118,7 @@ pub(crate) struct State {
 
 impl Exchange {
     /// Must be called inside the runtime that will serve it: push deliveries run as its tasks.
-    pub fn new(env: FakeEnv, config: ExchangeConfig) -> Arc<Self> {
+    pub(crate) fn new(env: FakeEnv, config: ExchangeConfig) -> Arc<Self> {
         let mut state = State::default();
         for (i, u) in config.users.iter().enumerate() {
             state.mailboxes.push(Mailbox::new(u.clone(), &format!("AAMkAD{i:02}")));

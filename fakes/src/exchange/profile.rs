@@ -6,16 +6,23 @@
 
 use mailconform_ews::{SchemaVersion, ServerVersionInfo};
 
+/// An Exchange version: its `ServerVersionInfo`, newest schema, ActiveSync versions and ALPN.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ServerProfile {
+    /// Exchange Server 2007 SP1: schema `Exchange2007_SP1`, ActiveSync 12.1, no `UnreadCount` in events.
     Exchange2007Sp1,
+    /// Exchange Server 2010: ActiveSync 14.0.
     Exchange2010,
+    /// Exchange Server 2010 SP1: schema `Exchange2010_SP1`, ActiveSync 14.1.
     Exchange2010Sp1,
+    /// Exchange Server 2013 (the default): schema `Exchange2013_SP1`.
     Exchange2013,
+    /// Exchange Online: schema `Exchange2016`, ActiveSync 16.1, HTTP/2.
     Office365,
 }
 
 impl ServerProfile {
+    /// Every profile, oldest first.
     pub const ALL: [ServerProfile; 5] = [
         ServerProfile::Exchange2007Sp1,
         ServerProfile::Exchange2010,
@@ -49,6 +56,7 @@ impl ServerProfile {
         }
     }
 
+    /// The `ServerVersionInfo` header of its SOAP responses ([MS-OXWSCDATA] `ServerVersionInfo`).
     pub fn server_version_info(self) -> ServerVersionInfo {
         match self {
             // Exchange 2007 did not send the Version attribute; clients derive it from the build.

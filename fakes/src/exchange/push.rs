@@ -32,9 +32,20 @@ pub(super) const SEND_NOTIFICATION_ACTION: &str = "http://schemas.microsoft.com/
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case", tag = "state")]
 pub enum SubscriptionState {
+    /// Notifications get through (or none was due).
     Active,
-    Retrying { since_ms: u64 },
-    Ended { at_ms: u64, reason: EndReason },
+    /// A notification failed; retries follow the [`RetrySchedule`](super::RetrySchedule).
+    Retrying {
+        /// Virtual ms since the run started of the first failed attempt.
+        since_ms: u64,
+    },
+    /// Exchange ended the subscription; it sends nothing more.
+    Ended {
+        /// Virtual ms since the run started.
+        at_ms: u64,
+        /// Why it ended.
+        reason: EndReason,
+    },
 }
 
 /// Why Exchange ended a push subscription ([MS-OXWSNTIF] 3.1.4.1 and 3.1.4.3). Serialized in
@@ -58,6 +69,7 @@ impl std::fmt::Display for EndReason {
 }
 
 impl SubscriptionState {
+    /// Whether Exchange has ended the subscription.
     pub fn is_ended(&self) -> bool {
         matches!(self, SubscriptionState::Ended { .. })
     }

@@ -9,6 +9,7 @@
 
 use std::time::Duration;
 
+/// Which reading of Microsoft's StatusFrequency page the retries follow (see the module documentation).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RetryMode {
@@ -18,9 +19,12 @@ pub enum RetryMode {
     DoublingIntervals,
 }
 
+/// When Exchange retries a push notification: the reading and the first retry's delay.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RetrySchedule {
+    /// Which reading of the documentation.
     pub mode: RetryMode,
+    /// Delay of the first retry after the failed attempt (30 s in Exchange).
     pub first: Duration,
 }
 

@@ -153,7 +153,7 @@ fn upload(l: &Arc<Listener>, app_id: &str, region: &str, upload: contract::Certi
     if region != l.config.region {
         return ApiRefusal::WrongRegion { here: l.config.region.code(), there: region.host("example.test") }.response();
     }
-    if let Err(e) = mailconform_sim::pki::Credential::from_pem(&upload.cert_pem, &upload.key_pem) {
+    if let Err(e) = mailconform_sim::Credential::from_pem(&upload.cert_pem, &upload.key_pem) {
         return ApiRefusal::BadCertificate(e).response();
     }
     let now = l.now_ms();

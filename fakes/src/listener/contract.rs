@@ -76,6 +76,7 @@ fn production() -> String {
 pub struct NewRegistration {
     /// The hex device token APNs issued.
     pub device_token: String,
+    /// Bundle ID of the wrapped Secure Mail; needs an uploaded APNs certificate in the region.
     pub app_id: String,
     /// The region code (`us-east-1`, `eu-west-1`, `ap-southeast-1`).
     pub region: String,
@@ -86,6 +87,7 @@ pub struct NewRegistration {
     pub activesync_device_id_sha256: String,
     /// SHA-256 hex of the lowercased e-mail address.
     pub email_sha256: String,
+    /// iOS version of the device (optional).
     #[serde(default)]
     pub ios_version: String,
 }
@@ -93,6 +95,7 @@ pub struct NewRegistration {
 /// A registration the listener took.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Registered {
+    /// Listener-assigned ID the device keeps for updates, status checks and deletion.
     pub registration_id: String,
     /// Where Exchange is to POST the device's notifications (the subscription's URL).
     pub notify_url: String,
@@ -101,15 +104,20 @@ pub struct Registered {
 /// The EWS subscription the device made with [`Registered::notify_url`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubscriptionHandover {
+    /// EWS `SubscriptionId` Exchange answered to the device's Subscribe.
     pub subscription_id: String,
+    /// EWS `FolderId` of the inbox, whose `UnreadCount` the listener badges with.
     pub inbox_folder_id: String,
 }
 
 /// What a device asks when it checks its registration.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegistrationStatus {
+    /// The registration asked about.
     pub registration_id: String,
+    /// EWS `SubscriptionId` last handed over, if any.
     pub subscription_id: Option<String>,
+    /// Virtual ms since the epoch of the last hand-over.
     pub subscription_updated_ms: Option<u64>,
     /// When Exchange last reached the listener for it (keep-alives included).
     pub last_heard_from_exchange_ms: Option<u64>,
@@ -120,8 +128,11 @@ pub struct RegistrationStatus {
 /// An app's APNs provider certificate for one region.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CertificateUpload {
+    /// APNs provider certificate, PEM.
     pub cert_pem: String,
+    /// Its private key, PEM.
     pub key_pem: String,
+    /// `production` (the default) or `sandbox`: the APNs gateway it is for.
     #[serde(default = "production")]
     pub environment: String,
 }
@@ -129,7 +140,9 @@ pub struct CertificateUpload {
 /// The certificate the listener now pushes with.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CertificateUploaded {
+    /// Bundle ID the certificate is for.
     pub app_id: String,
+    /// Region it was uploaded to.
     pub region: Region,
     /// 1 for the first upload, bumped by every renewal.
     pub generation: u64,
@@ -138,9 +151,13 @@ pub struct CertificateUploaded {
 /// An uploaded certificate as the listener shows it: never its PEMs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CertificateInfo {
+    /// Bundle ID the certificate is for.
     pub app_id: String,
+    /// Region it was uploaded to.
     pub region: Region,
+    /// `production` or `sandbox`.
     pub environment: String,
+    /// Virtual ms since the epoch of the last upload.
     pub uploaded_ms: u64,
     /// Bumped on every update, so the APNs connection made with the old certificate is not reused.
     pub generation: u64,
@@ -153,6 +170,7 @@ pub struct ListenerState {
     pub registrations: BTreeMap<String, Registration>,
     /// By `<app_id>@<region>`.
     pub certificates: BTreeMap<String, CertificateInfo>,
+    /// Every push attempt, oldest first.
     pub pushes: Vec<PushRecord>,
 }
 
@@ -281,16 +299,19 @@ impl Body for ListenerState {
 /// (certificate uploads, registrations), for steps.
 #[derive(Clone)]
 pub struct ListenerControl {
+    /// Client of the listener's control API (`/_mailconform`).
     pub control: ControlClient,
     /// Base `https://<host>/api/v1`: what the admin portal and devices call.
     pub api: ControlClient,
 }
 
 impl ListenerControl {
+    /// Registrations, certificates and pushes (`GET /_mailconform/state`).
     pub async fn state(&self) -> Result<ListenerState, ControlError> {
         self.control.get("/state").await
     }
 
+    /// Every push attempt, oldest first (`GET /_mailconform/pushes`).
     pub async fn pushes(&self) -> Result<Vec<PushRecord>, ControlError> {
         self.control.get("/pushes").await
     }
@@ -307,14 +328,17 @@ impl ListenerControl {
         self.api.put(&format!("/apps/{app_id}/certificates/{}", region.code()), &upload).await
     }
 
+    /// Uploaded certificates, without their PEMs (`GET /api/v1/apps`).
     pub async fn certificates(&self) -> Result<Vec<CertificateInfo>, ControlError> {
         self.api.get("/apps").await
     }
 
+    /// Deletes a registration through the registration API.
     pub async fn delete_registration(&self, id: &str) -> Result<(), ControlError> {
         RegistrationClient(self.api.clone()).forget(id).await
     }
 
+    /// Registers a device, as the admin-facing API takes it.
     pub async fn register(&self, registration: &NewRegistration) -> Result<Registered, ControlError> {
         RegistrationClient(self.api.clone()).register(registration).await
     }
@@ -325,6 +349,7 @@ impl ListenerControl {
 pub struct RegistrationClient(pub ControlClient);
 
 impl RegistrationClient {
+    /// Registers the device (`POST /registrations`).
     pub async fn register(&self, registration: &NewRegistration) -> Result<Registered, ControlError> {
         self.0.post("/registrations", registration).await
     }
@@ -334,10 +359,12 @@ impl RegistrationClient {
         self.0.put(&format!("/registrations/{registration_id}/subscription"), handover).await
     }
 
+    /// The registration's subscription and when Exchange was last heard from (`GET .../status`).
     pub async fn status(&self, registration_id: &str) -> Result<RegistrationStatus, ControlError> {
         self.0.get(&format!("/registrations/{registration_id}/status")).await
     }
 
+    /// Deletes the registration (`DELETE /registrations/{id}`).
     pub async fn forget(&self, registration_id: &str) -> Result<(), ControlError> {
         self.0.delete(&format!("/registrations/{registration_id}")).await
     }

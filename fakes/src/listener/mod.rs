@@ -11,7 +11,7 @@ pub mod contract;
 mod control;
 pub mod error;
 mod notify;
-pub mod region;
+mod region;
 mod store;
 
 pub use contract::{ListenerControl, RegistrationClient};
@@ -23,23 +23,28 @@ use mailconform_sim::contract::error;
 use mailconform_sim::{ConnInfo, FakeEnv, HandlerFuture, Request, SharedHandler};
 use std::sync::{Arc, Mutex};
 
+/// Where one regional listener runs and how it reaches APNs.
 #[derive(Clone, Debug)]
-pub struct ListenerConfig {
-    pub region: Region,
-    pub host: String,
+pub(crate) struct ListenerConfig {
+    /// The region it serves; it refuses registrations for another.
+    pub(crate) region: Region,
+    /// Its host name (`<code>.listener.example.test`).
+    pub(crate) host: String,
     /// Where the listener reaches APNs, per environment.
-    pub apns_production: String,
-    pub apns_sandbox: String,
+    pub(crate) apns_production: String,
+    /// Base URL of APNs' development gateway, for sandbox device tokens.
+    pub(crate) apns_sandbox: String,
 }
 
-pub struct Listener {
+/// One regional listener: the handler of its registration API, Exchange's push endpoint and its control API.
+pub(crate) struct Listener {
     pub(crate) env: FakeEnv,
     pub(crate) config: ListenerConfig,
     pub(crate) store: Mutex<store::Store>,
 }
 
 impl Listener {
-    pub fn new(env: FakeEnv, config: ListenerConfig) -> Arc<Self> {
+    pub(crate) fn new(env: FakeEnv, config: ListenerConfig) -> Arc<Self> {
         Arc::new(Listener { env, config, store: Mutex::new(store::Store::default()) })
     }
 

@@ -3,17 +3,22 @@
 
 use serde::{Deserialize, Serialize};
 
+/// A region of the vendor's cloud listener service (APNs FAQ, Region Q1): each has its own host and its own store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Region {
+    /// North and South America: `us-east-1`.
     #[serde(rename = "us-east-1")]
     Americas,
+    /// Europe, the Middle East and Africa: `eu-west-1`.
     #[serde(rename = "eu-west-1")]
     Emea,
+    /// Asia-Pacific: `ap-southeast-1`.
     #[serde(rename = "ap-southeast-1")]
     Apac,
 }
 
 impl Region {
+    /// Every region, in the FAQ's order.
     pub const ALL: [Region; 3] = [Region::Americas, Region::Emea, Region::Apac];
 
     /// The AWS region code the vendor's host names carry.
@@ -31,6 +36,7 @@ impl Region {
         Region::ALL.into_iter().find(|r| r.code() == k || r.name().to_ascii_lowercase() == k)
     }
 
+    /// The FAQ's name for it: `Americas`, `EMEA`, `APAC`.
     pub fn name(self) -> &'static str {
         match self {
             Region::Americas => "Americas",

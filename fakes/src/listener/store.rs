@@ -9,22 +9,36 @@ use std::sync::Arc;
 /// One device's registration, as stored and as the control API shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Registration {
+    /// Listener-assigned ID; the device names it when it updates or deletes the registration.
     pub registration_id: String,
+    /// APNs device token (hex) pushes go to.
     pub device_token: String,
+    /// Bundle ID of the wrapped Secure Mail: the `apns-topic`, and the key of its APNs certificate.
     pub app_id: String,
+    /// The region the device registered in.
     pub region: Region,
+    /// `production` or `sandbox`: which APNs gateway the token belongs to.
     pub environment: String,
+    /// SHA-256 (hex) of the ActiveSync DeviceId; the ID itself never reaches the listener.
     pub activesync_device_id_sha256: String,
+    /// SHA-256 (hex) of the e-mail address; the address itself never reaches the listener.
     pub email_sha256: String,
+    /// iOS version the device reported.
     pub ios_version: String,
+    /// EWS `SubscriptionId` the device handed over; notifications for it are pushed to this device.
     pub subscription_id: Option<String>,
+    /// EWS `FolderId` of the inbox, whose `UnreadCount` becomes the badge.
     pub inbox_folder_id: Option<String>,
+    /// Virtual ms since the epoch when the device registered.
     pub registered_ms: u64,
+    /// Virtual ms since the epoch when the device last handed over a subscription.
     pub subscription_updated_ms: Option<u64>,
     /// When Exchange last reached the listener for this registration (any notification,
     /// keep-alives included).
     pub last_heard_from_exchange_ms: Option<u64>,
+    /// `apns-id` of the last push APNs accepted.
     pub last_apns_id: Option<String>,
+    /// Pushes APNs accepted for this registration.
     pub notifications_sent: u64,
     /// Subscriptions the device has replaced: Exchange is told to end them. A subscription not
     /// yet handed over is not among them, so mail arriving between Subscribe and hand-over
@@ -72,11 +86,17 @@ impl AppCertificate {
 /// One attempt to push through APNs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PushRecord {
+    /// Virtual ms since the epoch.
     pub at_ms: u64,
+    /// The registration pushed for.
     pub registration_id: String,
+    /// `badge` (an alert push carrying the unread count) or `background` (a `content-available` wake-up).
     pub kind: String,
+    /// The badge count sent, if any.
     pub badge: Option<u32>,
+    /// APNs' HTTP status, when it answered.
     pub status: Option<u16>,
+    /// APNs' `reason` for a refusal (`BadDeviceToken`, `Unregistered`, ...).
     pub reason: Option<String>,
     /// Why no APNs answer came (no certificate, APNs unreachable, the certificate refused).
     pub error: Option<crate::role_error::RoleError>,

@@ -15,19 +15,24 @@ use std::sync::Arc;
 /// The MDX policies of one companion app.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CompanionPolicy {
+    /// The companion's own "Exchange Server" MDX policy: a bare FQDN or a full ActiveSync URL.
     pub exchange_server: String,
     /// Prefixed to the login as `DOMAIN\login`.
     pub user_domain: String,
 }
 
+/// A companion app that syncs through ActiveSync beside Secure Mail.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Companion {
+    /// Secure Notes: notes over ActiveSync (the `Notes` class, [MS-ASNOTE]).
     SecureNotes,
+    /// Secure Tasks: tasks over ActiveSync (the `Tasks` class, [MS-ASTASK]).
     SecureTasks,
 }
 
 impl Companion {
+    /// `Secure Notes`, `notes`, `Secure Tasks`, `tasks`, case-insensitive.
     pub fn parse(s: &str) -> Option<Companion> {
         match s.trim().to_ascii_lowercase().as_str() {
             "secure notes" | "notes" => Some(Companion::SecureNotes),
@@ -56,8 +61,11 @@ impl Companion {
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct CompanionView {
+    /// The ActiveSync endpoint the companion syncs with.
     pub account: String,
+    /// Subjects of the notes or tasks it synced.
     pub items: Vec<String>,
+    /// Why its last sync failed, if it did.
     pub error: Option<RoleError>,
 }
 
@@ -101,7 +109,7 @@ impl SecureMail {
     }
 
     /// The companion app syncs its folder (connecting first when it has its own account).
-    pub async fn companion_sync(&self, app: Companion) -> Result<(), SecureMailError> {
+    pub(crate) async fn companion_sync(&self, app: Companion) -> Result<(), SecureMailError> {
         let result = async {
             let (c, account) = self.companion_client(app)?;
             if c.folders().is_empty() {

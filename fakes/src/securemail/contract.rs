@@ -80,6 +80,7 @@ fn yes() -> bool {
 /// The user's answer to iOS's notification prompt, should the action raise it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NotificationChoice {
+    /// `true` (the default): the user allows notifications.
     #[serde(default = "yes")]
     pub allow_notifications: bool,
 }
@@ -88,19 +89,23 @@ pub struct NotificationChoice {
 /// at the app's next policy check-in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PolicyChange {
+    /// The policy's new value.
     pub apns_push: bool,
 }
 
 /// The message (by subject) the user deletes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EasDelete {
+    /// Subject of the message in the synced Inbox.
     pub subject: String,
 }
 
 /// The user answers the meeting request with this subject.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MeetingReply {
+    /// Subject of the meeting request in the synced Inbox.
     pub subject: String,
+    /// The answer (default: accept).
     #[serde(default = "accept")]
     pub answer: MeetingAnswer,
 }
@@ -112,8 +117,11 @@ fn accept() -> MeetingAnswer {
 /// A message the user sends.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EasSend {
+    /// Recipient's SMTP address.
     pub to: String,
+    /// The message's subject.
     pub subject: String,
+    /// The message's body text (empty by default).
     #[serde(default)]
     pub body: String,
 }
@@ -121,12 +129,14 @@ pub struct EasSend {
 /// The companion app that syncs: `secure notes` or `secure tasks`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CompanionSync {
+    /// `secure notes` or `secure tasks`.
     pub app: String,
 }
 
 /// The device's state, with the error of the action that returned it (if it failed).
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct DeviceStateView {
+    /// The device's state after the action, flattened beside `error`.
     #[serde(flatten)]
     pub state: DeviceState,
     /// The action's failure: its kind and message (see [`crate::role_error`]).
@@ -241,27 +251,35 @@ impl DeviceControl {
         self.0.post_empty(path).await
     }
 
+    /// Opens the app; `allow` answers iOS's notification prompt. The first launch sets up push.
     pub async fn launch(&self, allow: bool) -> Result<DeviceStateView, ControlError> {
         self.0.post("/launch", &NotificationChoice { allow_notifications: allow }).await
     }
+    /// Brings the app to the foreground, where it checks its registration status.
     pub async fn foreground(&self) -> Result<DeviceStateView, ControlError> {
         self.act("/foreground").await
     }
+    /// Sends the app to the background.
     pub async fn background(&self) -> Result<DeviceStateView, ControlError> {
         self.act("/background").await
     }
+    /// The admin sets the MDX policy "APNs-based push notifications"; effective at the next check-in.
     pub async fn set_policy(&self, apns: bool) -> Result<DeviceStateView, ControlError> {
         self.0.post("/policy", &PolicyChange { apns_push: apns }).await
     }
+    /// The app checks in for policies (FAQ Configuration Q13): OFF→ON starts push.
     pub async fn policy_check(&self) -> Result<DeviceStateView, ControlError> {
         self.act("/policy-check").await
     }
+    /// iOS wakes the app for background app refresh (how a Traveler account gets mail).
     pub async fn background_refresh(&self) -> Result<DeviceStateView, ControlError> {
         self.act("/background-refresh").await
     }
+    /// Connects the ActiveSync account: OPTIONS, Provision, FolderSync and a first Sync.
     pub async fn eas_connect(&self) -> Result<DeviceStateView, ControlError> {
         self.act("/eas/connect").await
     }
+    /// Syncs the account's folders.
     pub async fn eas_sync(&self) -> Result<DeviceStateView, ControlError> {
         self.act("/eas/sync").await
     }
@@ -269,18 +287,23 @@ impl DeviceControl {
     pub async fn eas_ping(&self) -> Result<DeviceStateView, ControlError> {
         self.0.post_waiting::<(), _>("/eas/ping", None, ping_wait()).await
     }
+    /// Deletes the message with `subject` from the Inbox (a Sync `Delete`).
     pub async fn eas_delete(&self, subject: &str) -> Result<DeviceStateView, ControlError> {
         self.0.post("/eas/delete", &EasDelete { subject: subject.into() }).await
     }
+    /// Answers the meeting request with `subject` ([MS-ASCMD] MeetingResponse).
     pub async fn eas_meeting_response(&self, subject: &str, answer: MeetingAnswer) -> Result<DeviceStateView, ControlError> {
         self.0.post("/eas/meeting-response", &MeetingReply { subject: subject.into(), answer }).await
     }
+    /// Sends a message ([MS-ASCMD] SendMail).
     pub async fn eas_send(&self, to: &str, subject: &str) -> Result<DeviceStateView, ControlError> {
         self.0.post("/eas/send", &EasSend { to: to.into(), subject: subject.into(), body: String::new() }).await
     }
+    /// Syncs a companion app (Secure Notes or Secure Tasks).
     pub async fn companion_sync(&self, app: Companion) -> Result<DeviceStateView, ControlError> {
         self.0.post("/companion/sync", &CompanionSync { app: app.name().into() }).await
     }
+    /// The device's state, without acting.
     pub async fn state(&self) -> Result<DeviceStateView, ControlError> {
         self.0.get("/state").await
     }

@@ -13,13 +13,16 @@ use std::sync::Arc;
 /// The phone the app runs on: it names the device type on the wire.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Platform {
+    /// iOS (the default); serialized as `iOS`.
     #[default]
     #[serde(rename = "iOS")]
     Ios,
+    /// Android.
     Android,
 }
 
 impl Platform {
+    /// `iOS`, `ios`, `Android`, case-insensitive.
     pub fn parse(s: &str) -> Option<Platform> {
         match s.trim().to_ascii_lowercase().as_str() {
             "ios" | "iphone" => Some(Platform::Ios),
@@ -39,7 +42,7 @@ impl Platform {
 /// The ActiveSync endpoint a "Secure Mail Exchange Server" policy value means: a bare FQDN is
 /// `https://FQDN/Microsoft-Server-ActiveSync`; a URL is taken as it is (the standard path added
 /// when it has none).
-pub fn endpoint_of(policy: &str) -> String {
+pub(crate) fn endpoint_of(policy: &str) -> String {
     let p = policy.trim().trim_end_matches('/');
     if p.starts_with("https://") || p.starts_with("http://") {
         let after_scheme = p.split_once("://").map(|(_, r)| r).unwrap_or(p);
@@ -57,27 +60,36 @@ pub fn endpoint_of(policy: &str) -> String {
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct EasView {
+    /// The ActiveSync URL the app derived from the Exchange Server policy.
     pub endpoint: String,
+    /// The last Sync got the folders.
     pub synced: bool,
+    /// Why the last ActiveSync action failed, if it did.
     pub error: Option<RoleError>,
+    /// The ActiveSync version agreed from OPTIONS (`MS-ASProtocolVersions`).
     pub version: Option<String>,
     /// The EAS device policy the server sent, if any.
     pub policy: Option<mailconform_activesync::DevicePolicy>,
     /// Settings of that policy the device acknowledged as not applied (Policy Status 2).
     pub policy_not_applied: Vec<String>,
+    /// The server ordered a remote wipe and the app deleted the account.
     pub wiped: bool,
+    /// Subjects of the Inbox's messages, as synced.
     pub inbox: Vec<String>,
+    /// Subjects of the calendar's events, as synced.
     pub calendar: Vec<String>,
+    /// Display names of the contacts, as synced.
     pub contacts: Vec<String>,
+    /// Ping commands answered ([MS-ASCMD] Ping, the ActiveSync push).
     pub pings: u32,
 }
 
 /// The ActiveSync versions Secure Mail speaks, oldest first.
-pub const SPOKEN: &[ProtocolVersion] =
+pub(crate) const SPOKEN: &[ProtocolVersion] =
     &[ProtocolVersion::V12_1, ProtocolVersion::V14_0, ProtocolVersion::V14_1, ProtocolVersion::V16_0, ProtocolVersion::V16_1];
 
 /// Heartbeat of the app's Ping, in seconds.
-pub const HEARTBEAT_SECS: u32 = 480;
+pub(crate) const HEARTBEAT_SECS: u32 = 480;
 
 impl SecureMail {
     fn new_client(&self, version: ProtocolVersion) -> EasClient {
@@ -121,7 +133,7 @@ impl SecureMail {
 
     /// OPTIONS → Provision (both phases, honouring whatever policy the server sends) →
     /// FolderSync → Sync of Inbox, Calendar and Contacts.
-    pub async fn eas_connect(&self) -> Result<(), SecureMailError> {
+    pub(crate) async fn eas_connect(&self) -> Result<(), SecureMailError> {
         let probe = self.eas_client();
         let options = probe.options().await.map_err(|e| self.eas_fail(e))?;
         // The newest version both sides speak, as OPTIONS is there to tell.
@@ -147,7 +159,7 @@ impl SecureMail {
     }
 
     /// FolderSync, then Sync of the three collections the app shows.
-    pub async fn eas_sync(&self) -> Result<(), SecureMailError> {
+    pub(crate) async fn eas_sync(&self) -> Result<(), SecureMailError> {
         let c = self.eas_client();
         c.folder_sync().await.map_err(|e| self.eas_fail(e))?;
         for t in [FolderType::Inbox, FolderType::Calendar, FolderType::Contacts] {
@@ -164,7 +176,7 @@ impl SecureMail {
     }
 
     /// One Ping on the three folders; a change is synced at once.
-    pub async fn eas_ping(&self) -> Result<(), SecureMailError> {
+    pub(crate) async fn eas_ping(&self) -> Result<(), SecureMailError> {
         let c = self.eas_client();
         let ids: Vec<(String, &str)> =
             [(FolderType::Inbox, "Email"), (FolderType::Calendar, "Calendar"), (FolderType::Contacts, "Contacts")]
@@ -189,7 +201,7 @@ impl SecureMail {
     }
 
     /// Delete the Inbox item with this subject, as the user does with a swipe.
-    pub async fn eas_delete(&self, subject: &str) -> Result<(), SecureMailError> {
+    pub(crate) async fn eas_delete(&self, subject: &str) -> Result<(), SecureMailError> {
         let c = self.eas_client();
         let inbox = c.folder_id(FolderType::Inbox).ok_or(SecureMailError::NotSynced)?;
         let item = c
@@ -204,7 +216,7 @@ impl SecureMail {
 
     /// Answer the meeting request with this subject (accept, tentative or decline), as the
     /// user does from the Inbox; the calendar is synced afterwards.
-    pub async fn eas_meeting_response(&self, subject: &str, answer: MeetingAnswer) -> Result<(), SecureMailError> {
+    pub(crate) async fn eas_meeting_response(&self, subject: &str, answer: MeetingAnswer) -> Result<(), SecureMailError> {
         let c = self.eas_client();
         let inbox = c.folder_id(FolderType::Inbox).ok_or(SecureMailError::NotSynced)?;
         let item = c
@@ -217,7 +229,7 @@ impl SecureMail {
     }
 
     /// Send a plain-text message (RFC 5322) through ActiveSync SendMail.
-    pub async fn eas_send(&self, to: &str, subject: &str, body: &str) -> Result<(), SecureMailError> {
+    pub(crate) async fn eas_send(&self, to: &str, subject: &str, body: &str) -> Result<(), SecureMailError> {
         let c = self.eas_client();
         let mime = format!(
             "From: {}\r\nTo: {to}\r\nSubject: {subject}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n",

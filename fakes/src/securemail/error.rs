@@ -9,19 +9,25 @@ use mailconform_sim::ControlError;
 /// Why an action of the app failed. The app shows the message; its control API publishes the
 /// kind beside it (see [`crate::role_error`]).
 #[derive(Debug, thiserror::Error)]
-pub enum SecureMailError {
+pub(crate) enum SecureMailError {
     /// The ActiveSync account's client failed.
     #[error(transparent)]
     Eas(#[from] EasError),
     /// OPTIONS named no ActiveSync version the app speaks.
     #[error("no common ActiveSync version: the server offers {offered:?}")]
-    NoCommonEasVersion { offered: Vec<String> },
+    NoCommonEasVersion {
+        /// The versions the server listed in `MS-ASProtocolVersions`.
+        offered: Vec<String>,
+    },
     /// An action on a message before the Inbox was synced.
     #[error("no Inbox synced yet: connect over ActiveSync first")]
     NotSynced,
     /// An action on a message the Inbox does not hold.
     #[error("no {subject:?} in the Inbox")]
-    NoSuchMessage { subject: String },
+    NoSuchMessage {
+        /// The subject looked for.
+        subject: String,
+    },
     /// EWS (the push subscription and the badge count).
     #[error(transparent)]
     Ews(#[from] EwsCallError),
@@ -33,21 +39,32 @@ pub enum SecureMailError {
     Apns(#[from] mailconform_apns::ApnsError),
     /// The app's configuration names an APNs environment there is none of.
     #[error("no APNs environment {environment:?}: use production or sandbox")]
-    NoApnsEnvironment { environment: String },
+    NoApnsEnvironment {
+        /// The environment named.
+        environment: String,
+    },
     /// A companion app on iOS needs its own "Exchange Server" policy.
     #[error("{app:?} has no Exchange Server policy on iOS: set the \"Secure Notes Exchange Server\" (or Tasks) policy")]
-    NoCompanionPolicy { app: Companion },
+    NoCompanionPolicy {
+        /// The companion lacking the policy.
+        app: Companion,
+    },
     /// A companion app on Android syncs through Secure Mail's account, which is not there yet.
     #[error("Secure Mail's ActiveSync account is not set up yet: connect Secure Mail over ActiveSync first")]
     AccountNotSetUp,
     /// A step of the push set-up failed: what it was doing, and why.
     #[error("{doing}: {source}")]
-    During { doing: &'static str, source: Box<SecureMailError> },
+    During {
+        /// The step, in words (`registering with the listener`).
+        doing: &'static str,
+        /// The failure.
+        source: Box<SecureMailError>,
+    },
 }
 
 impl SecureMailError {
     /// This failure, as the failure of `doing`.
-    pub fn during(self, doing: &'static str) -> SecureMailError {
+    pub(crate) fn during(self, doing: &'static str) -> SecureMailError {
         SecureMailError::During { doing, source: Box::new(self) }
     }
 }

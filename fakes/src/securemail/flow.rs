@@ -40,7 +40,7 @@ impl SecureMail {
     }
 
     /// The user opens the app. `allow` is the answer to iOS's notification prompt.
-    pub async fn launch(self: &Arc<Self>, allow: bool) -> Result<(), SecureMailError> {
+    pub(crate) async fn launch(self: &Arc<Self>, allow: bool) -> Result<(), SecureMailError> {
         {
             let mut s = self.state.lock().expect("state poisoned");
             if s.launched {
@@ -69,7 +69,7 @@ impl SecureMail {
     }
 
     /// Set-up steps 3–6 of the FAQ's flow: token, registration, inbox, subscription, hand-over.
-    pub async fn set_up_push(self: &Arc<Self>) -> Result<(), SecureMailError> {
+    pub(crate) async fn set_up_push(self: &Arc<Self>) -> Result<(), SecureMailError> {
         let _flow = self.flow_lock.lock().await;
         if self.state.lock().expect("state poisoned").permission != Permission::Allowed {
             self.log("notifications not allowed: no APNs registration");
@@ -160,7 +160,7 @@ impl SecureMail {
     }
 
     /// Local badging: count the unread mail itself.
-    pub async fn refresh_badge(&self) {
+    pub(crate) async fn refresh_badge(&self) {
         match self.get_inbox().await {
             Ok(f) => self.state.lock().expect("state poisoned").badge = f.unread_count,
             Err(e) => {
@@ -170,7 +170,7 @@ impl SecureMail {
     }
 
     /// iOS woke the app for background app refresh.
-    pub async fn background_refresh(&self) {
+    pub(crate) async fn background_refresh(&self) {
         self.state.lock().expect("state poisoned").background_refreshes += 1;
         self.log("background app refresh");
         self.refresh_badge().await;
@@ -190,7 +190,7 @@ impl SecureMail {
     }
 
     /// Ask the listener when it last heard from Exchange; resubscribe after 30 minutes of silence.
-    pub async fn check_status(&self) {
+    pub(crate) async fn check_status(&self) {
         let reg = self.state.lock().expect("state poisoned").registration_id.clone();
         let Some(reg) = reg else { return };
         self.state.lock().expect("state poisoned").status_checks += 1;
@@ -223,19 +223,20 @@ impl SecureMail {
         }
     }
 
-    pub fn set_foreground(&self, fg: bool) {
+    /// Whether the app is in the foreground; only then does it check its registration status.
+    pub(crate) fn set_foreground(&self, fg: bool) {
         self.state.lock().expect("state poisoned").foreground = fg;
         self.log(if fg { "brought to the foreground" } else { "sent to the background" });
     }
 
     /// The admin changed the policy; it takes effect at the next check-in.
-    pub fn set_policy(&self, apns: bool) {
+    pub(crate) fn set_policy(&self, apns: bool) {
         self.state.lock().expect("state poisoned").pending_apns_policy = Some(apns);
     }
 
     /// Secure Mail checks in with the server for its policies (FAQ Configuration Q13): OFF→ON
     /// starts push; ON→OFF is not supported, so a registered device keeps its push.
-    pub async fn policy_check(self: &Arc<Self>, allow: bool) -> Result<(), SecureMailError> {
+    pub(crate) async fn policy_check(self: &Arc<Self>, allow: bool) -> Result<(), SecureMailError> {
         let pending = self.state.lock().expect("state poisoned").pending_apns_policy.take();
         let Some(on) = pending else { return Ok(()) };
         let was = self.state.lock().expect("state poisoned").apns_policy;

@@ -16,7 +16,6 @@ mod ews_client;
 mod flow;
 
 pub use contract::{DeviceControl, DeviceStateView};
-pub use error::SecureMailError;
 
 use mailconform_ews::SchemaVersion;
 use mailconform_sim::{ConnInfo, FakeEnv, HandlerFuture, Request, SharedHandler};
@@ -28,36 +27,56 @@ use std::time::Duration;
 /// Traveler account relies on iOS background app refresh.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum MailBackend {
+    /// Exchange: ActiveSync for mail, EWS push through the listener for the badge.
     Exchange,
+    /// IBM Notes Traveler: ActiveSync only, no EWS push.
     NotesTraveler,
 }
 
+/// How one Secure Mail device is set up: identity, account, servers and MDX policies.
 #[derive(Clone, Debug)]
 pub struct SecureMailConfig {
+    /// The phone's name (`alice`): its role is `device.<name>`.
     pub device_name: String,
+    /// The mailbox's SMTP address.
     pub email: String,
+    /// The mailbox login.
     pub login: String,
+    /// The mailbox password.
     pub password: String,
     /// `PushNotificationsEWSHostName`: where EWS is, when it is not the ActiveSync host.
     pub ews_host: String,
+    /// Host of the ActiveSync endpoint (and of EWS unless `ews_host` is set).
     pub activesync_host: String,
+    /// Base URL of the listener's registration API in the device's region.
     pub listener_base: String,
+    /// Region code registered with the listener (`us-east-1`, ...).
     pub region: String,
+    /// Base URL of the APNs fake the app asks for a device token.
     pub apns_base: String,
+    /// `production` or `sandbox`: the APNs environment of the app's entitlement.
     pub apns_environment: String,
+    /// Bundle ID of the wrapped app: the APNs topic.
     pub app_id: String,
+    /// ActiveSync DeviceId; the listener gets only its SHA-256.
     pub activesync_device_id: String,
+    /// iOS version reported to the listener.
     pub ios_version: String,
+    /// The kind of mail server the account is on.
     pub backend: MailBackend,
     /// The MDX policy "APNs-based push notifications".
     pub apns_policy: bool,
+    /// `StatusFrequency` of the EWS push subscription, in minutes (1 to 1440, [MS-OXWSNTIF]).
     pub status_frequency_minutes: u32,
+    /// Silence from Exchange after which the app resubscribes (30 minutes, APNs FAQ).
     pub silence_before_resubscribe: Duration,
+    /// How often the app checks its registration status while in the foreground (5 minutes).
     pub foreground_check_interval: Duration,
     /// Schema versions tried newest first; a server that refuses one gets the next.
     pub ews_versions: Vec<SchemaVersion>,
     /// The MDX "Secure Mail Exchange Server" policy: a bare FQDN or a full ActiveSync URL.
     pub exchange_server: String,
+    /// The phone's OS.
     pub platform: eas::Platform,
     /// The name the user types at login, when it differs from the mailbox login.
     pub eas_login: Option<String>,
@@ -70,6 +89,7 @@ pub struct SecureMailConfig {
 }
 
 impl SecureMailConfig {
+    /// The EWS host: `ews_host`, or the ActiveSync host when it is empty.
     pub fn ews_host(&self) -> &str {
         if self.ews_host.is_empty() {
             &self.activesync_host
@@ -79,18 +99,25 @@ impl SecureMailConfig {
     }
 }
 
+/// Whether the user allowed notifications at iOS's prompt.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Permission {
+    /// Not asked yet (before the first launch).
     #[default]
     NotAsked,
+    /// The user allowed notifications.
     Allowed,
+    /// The user denied notifications: no device token, no push.
     Denied,
 }
 
+/// One line of the device's log.
 #[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct DeviceLogEntry {
+    /// Virtual ms since the run started.
     pub at_ms: u64,
+    /// What happened.
     pub what: String,
 }
 
@@ -99,31 +126,51 @@ pub struct DeviceLogEntry {
 #[derive(Clone, Debug, Default, Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct DeviceState {
+    /// The app was launched at least once.
     pub launched: bool,
+    /// The app is in the foreground.
     pub foreground: bool,
+    /// The answer to iOS's notification prompt.
     pub permission: Permission,
+    /// The APNs push MDX policy in effect.
     pub apns_policy: bool,
+    /// A policy change not yet picked up by a check-in.
     pub pending_apns_policy: Option<bool>,
+    /// APNs device token (hex).
     pub device_token: Option<String>,
+    /// Listener registration ID.
     pub registration_id: Option<String>,
+    /// URL the listener gave for Exchange's notifications.
     pub notify_url: Option<String>,
+    /// EWS `SubscriptionId` of the current push subscription.
     pub subscription_id: Option<String>,
+    /// EWS `FolderId` of the inbox.
     pub inbox_folder_id: Option<String>,
+    /// EWS schema version the server accepted.
     pub ews_version: Option<String>,
+    /// The badge on the app icon: the last unread count pushed or counted.
     pub badge: u32,
+    /// Pushes APNs delivered to the device.
     pub pushes_received: u64,
+    /// EWS push subscriptions the app made (resubscriptions included).
     pub subscriptions_made: u32,
+    /// Registration status checks made.
     pub status_checks: u32,
+    /// Background app refreshes iOS granted.
     pub background_refreshes: u32,
     /// The last failure of the push set-up or of a status check (cleared by a set-up that
     /// succeeds).
     pub last_error: Option<crate::role_error::RoleError>,
+    /// Everything the app did, oldest first.
     pub log: Vec<DeviceLogEntry>,
+    /// The ActiveSync account.
     pub eas: eas::EasView,
+    /// The companion apps that synced, by app.
     pub companions: std::collections::BTreeMap<companion::Companion, companion::CompanionView>,
 }
 
-pub struct SecureMail {
+/// Secure Mail on a phone: the handler of its control API, which drives the protocols underneath.
+pub(crate) struct SecureMail {
     pub(crate) env: FakeEnv,
     pub(crate) config: SecureMailConfig,
     pub(crate) state: Mutex<DeviceState>,
@@ -135,7 +182,7 @@ pub struct SecureMail {
 }
 
 impl SecureMail {
-    pub fn new(env: FakeEnv, config: SecureMailConfig) -> Arc<Self> {
+    pub(crate) fn new(env: FakeEnv, config: SecureMailConfig) -> Arc<Self> {
         let state = DeviceState { apns_policy: config.apns_policy, ..DeviceState::default() };
         Arc::new(SecureMail {
             env,
@@ -154,7 +201,7 @@ impl SecureMail {
         self.state.lock().expect("state poisoned").log.push(DeviceLogEntry { at_ms, what });
     }
 
-    pub fn snapshot(&self) -> DeviceState {
+    pub(crate) fn snapshot(&self) -> DeviceState {
         self.state.lock().expect("state poisoned").clone()
     }
 }

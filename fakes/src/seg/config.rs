@@ -14,6 +14,7 @@ use std::time::Duration;
 pub struct SegVersion(pub Vec<u32>);
 
 impl SegVersion {
+    /// Parses `2.9.0.1`, `2.12`, ...: dot-separated numbers.
     pub fn parse(s: &str) -> Option<SegVersion> {
         let parts: Option<Vec<u32>> = s.trim().split('.').map(|p| p.parse().ok()).collect();
         parts.filter(|p| !p.is_empty()).map(SegVersion)
@@ -36,13 +37,13 @@ impl std::fmt::Display for SegVersion {
 }
 
 /// The properties this fake knows, by their names in `application.properties`.
-pub mod property {
-    pub const ENABLE_EWS_PROXY: &str = "enable.boxer.ens.ews.proxy";
-    pub const REMOVE_UNSUPPORTED_AUTH: &str = "remove.unsupported.auth.for.ews";
-    pub const EWS_HOST_AND_PORT: &str = "ews.email.server.host.and.port";
+pub(crate) mod property {
+    pub(crate) const ENABLE_EWS_PROXY: &str = "enable.boxer.ens.ews.proxy";
+    pub(crate) const REMOVE_UNSUPPORTED_AUTH: &str = "remove.unsupported.auth.for.ews";
+    pub(crate) const EWS_HOST_AND_PORT: &str = "ews.email.server.host.and.port";
     /// The first version with each.
-    pub const REMOVE_UNSUPPORTED_AUTH_SINCE: &str = "2.9.0.1";
-    pub const EWS_HOST_AND_PORT_SINCE: &str = "2.12";
+    pub(crate) const REMOVE_UNSUPPORTED_AUTH_SINCE: &str = "2.9.0.1";
+    pub(crate) const EWS_HOST_AND_PORT_SINCE: &str = "2.12";
 }
 
 /// Kerberos constrained delegation for certificate-based authentication.
@@ -52,26 +53,35 @@ pub struct KcdConfig {
     pub kdc_url: String,
     /// SEG's service account.
     pub service_spn: String,
+    /// Password of SEG's service account, from which its keytab is derived.
     pub service_password: String,
     /// The Target SPN of the console's KCD settings, `HTTP/{exchangeName}`.
     pub target_spn: String,
 }
 
+/// How one SEG V2 is set up: its MEM configuration and its `application.properties`.
 #[derive(Clone, Debug)]
 pub struct SegConfig {
+    /// SEG's host name (devices and ENS connect here).
     pub host: String,
+    /// The SEG version, which gates the properties it knows.
     pub version: SegVersion,
     /// The MEM configuration's email server: where ActiveSync (and EWS, unless a separate
     /// host is configured) goes, e.g. `https://mail.example.test`.
     pub email_server: String,
+    /// `enable.boxer.ens.ews.proxy`: SEG also proxies EWS (`/EWS`, `/ews`) for ENS2.
     pub enable_boxer_ens_ews_proxy: bool,
+    /// `remove.unsupported.auth.for.ews` (2.9.0.1+): strip NTLM (and Negotiate without a UPN) challenges from EWS answers.
     pub remove_unsupported_auth_for_ews: bool,
     /// `ews.email.server.host.and.port`, honoured from 2.12.
     pub ews_email_server_host_and_port: Option<String>,
+    /// How long SEG waits for the mail server (MEM configuration's server timeout).
     pub server_timeout: Duration,
+    /// `ignoreSslErrorsWithExch`: accept the mail server's certificate unchecked.
     pub ignore_ssl_errors_with_exch: bool,
     /// PEM certificates added to SEG's Java trust store (an Exchange's self-signed one).
     pub trusted_certificates: Vec<String>,
+    /// Kerberos constrained delegation, for clients authenticating with a certificate.
     pub kcd: Option<KcdConfig>,
     /// The console's device API, `https://uem.example.test/api/mdm/devices`; `None` turns
     /// compliance off.
@@ -87,6 +97,7 @@ pub struct SegConfig {
 }
 
 impl SegConfig {
+    /// SEG `version` on `host` in front of `email_server`, with every property off, 60 s timeout, compliance off.
     pub fn new(host: &str, version: &str, email_server: &str) -> SegConfig {
         SegConfig {
             host: host.to_string(),
@@ -140,7 +151,7 @@ impl SegConfig {
 
     /// Where EWS requests go: the separate EWS host when one is configured (2.12+), the
     /// email server otherwise.
-    pub fn ews_upstream(&self) -> &str {
+    pub(crate) fn ews_upstream(&self) -> &str {
         self.ews_email_server_host_and_port.as_deref().unwrap_or(&self.email_server)
     }
 }

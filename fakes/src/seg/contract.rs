@@ -35,18 +35,25 @@ pub(crate) const ROUTES: Routes<Op> = Routes::new(
 /// The gateway's settings; the `application.properties` ones under their own names.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SegSettings {
+    /// SEG version (`2.12`).
     pub version: String,
+    /// The MEM configuration's email server (ActiveSync, and EWS unless a separate host is set).
     pub email_server: String,
+    /// `enable.boxer.ens.ews.proxy`: SEG proxies EWS for ENS2.
     #[serde(rename = "enable.boxer.ens.ews.proxy")]
     pub enable_boxer_ens_ews_proxy: bool,
+    /// `remove.unsupported.auth.for.ews` (2.9.0.1+): NTLM and Negotiate challenges stripped from EWS answers.
     #[serde(rename = "remove.unsupported.auth.for.ews")]
     pub remove_unsupported_auth_for_ews: bool,
+    /// `ews.email.server.host.and.port` (2.12+): a separate EWS host.
     #[serde(rename = "ews.email.server.host.and.port")]
     pub ews_email_server_host_and_port: Option<String>,
     /// Where EWS requests go.
     pub ews_upstream: String,
+    /// `ignoreSslErrorsWithExch`: the mail server's certificate is not checked.
     #[serde(rename = "ignoreSslErrorsWithExch")]
     pub ignore_ssl_errors_with_exch: bool,
+    /// MEM configuration's server timeout, in seconds.
     pub server_timeout_secs: u64,
     /// Whether KCD settings are configured.
     pub kcd: bool,
@@ -57,12 +64,14 @@ pub struct SegSettings {
 /// An `application.properties` text to apply.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Properties {
+    /// The file's text: `key=value` lines, `#` comments.
     pub properties: String,
 }
 
 /// What the restart made of the edit.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PropertiesApplied {
+    /// Keys read that this version does not have (ignored, as SEG does).
     pub ignored_properties: Vec<String>,
 }
 
@@ -70,18 +79,26 @@ pub struct PropertiesApplied {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Service {
+    /// `/Microsoft-Server-ActiveSync`.
     ActiveSync,
+    /// `/EWS` and `/ews` (with `enable.boxer.ens.ews.proxy=true`).
     Ews,
 }
 
 /// One request the gateway answered.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SegRecord {
+    /// Virtual ms since the epoch.
     pub at_ms: u64,
+    /// Which side the path belongs to.
     pub service: Service,
+    /// HTTP method.
     pub method: String,
+    /// Request path.
     pub path: String,
+    /// Device ID: ActiveSync's `DeviceId` query parameter, or ENS's `x-ens-device-id` header.
     pub device_id: Option<String>,
+    /// UPN from the client certificate's subject alternative name, if one was presented.
     pub upn: Option<String>,
     /// `blocked: <why>` when compliance stopped it; the upstream URL otherwise (for people).
     pub routed_to: String,
@@ -92,6 +109,7 @@ pub struct SegRecord {
     pub upstream_auth: Option<String>,
     /// Which upstream connection of the pool carried it.
     pub upstream_connection: Option<usize>,
+    /// HTTP status SEG answered the client.
     pub status: u16,
     /// Challenges removed from the answer.
     pub removed_challenges: Vec<String>,
@@ -150,6 +168,7 @@ impl Body for SegRecord {
 pub struct SegControl(pub ControlClient);
 
 impl SegControl {
+    /// SEG's settings (`GET /_mailconform/config`).
     pub async fn config(&self) -> Result<SegSettings, ControlError> {
         self.0.get("/config").await
     }
@@ -159,6 +178,7 @@ impl SegControl {
         self.0.put("/properties", &Properties { properties: text.into() }).await
     }
 
+    /// Every request SEG answered, oldest first (`GET /_mailconform/requests`).
     pub async fn requests(&self) -> Result<Vec<SegRecord>, ControlError> {
         self.0.get("/requests").await
     }

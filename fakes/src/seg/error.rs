@@ -5,19 +5,35 @@ use mailconform_sim::ControlError;
 /// A configuration SEG cannot run with.
 #[derive(Debug, thiserror::Error)]
 pub enum SegError {
+    /// A PEM in `trusted_certificates` does not parse.
     #[error("a trusted certificate is not PEM: {0}")]
     TrustedNotPem(rustls_pki_types::pem::Error),
+    /// rustls refused a trusted certificate as a root.
     #[error("a trusted certificate was refused: {0}")]
     TrustedRefused(rustls::Error),
+    /// An `application.properties` line that is neither `key=value` nor a comment.
     #[error("application.properties line {line}: expected key=value, got {text:?}")]
-    PropertyLine { line: usize, text: String },
+    PropertyLine {
+        /// Line number, from 1.
+        line: usize,
+        /// The line as written.
+        text: String,
+    },
+    /// A switch whose value is not `true` or `false`.
     #[error("application.properties line {line}: {key} takes true or false, got {value:?}")]
-    PropertyFlag { line: usize, key: String, value: String },
+    PropertyFlag {
+        /// Line number, from 1.
+        line: usize,
+        /// The property.
+        key: String,
+        /// The value given.
+        value: String,
+    },
 }
 
 /// Why the console does not let a device have mail.
 #[derive(Debug, thiserror::Error)]
-pub enum Blocked {
+pub(crate) enum Blocked {
     #[error("the request names no device")]
     NoDevice,
     #[error("device {id} is {state}")]

@@ -12,13 +12,14 @@
 //!
 //! Its control API is listed with its bodies in [`contract`].
 
-pub mod config;
+mod config;
 pub mod contract;
 mod error;
 
 pub use config::{KcdConfig, SegConfig, SegVersion};
 pub use contract::{SegControl, SegRecord, Service};
-pub use error::{Blocked, SegError};
+pub(crate) use error::Blocked;
+pub use error::SegError;
 
 use crate::ens::DEVICE_HEADER;
 use crate::uem::{ComplianceState, ConsoleClient};
@@ -36,7 +37,8 @@ use rustls_pki_types::CertificateDer;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-pub struct Seg {
+/// SEG V2: the reverse proxy handler and its control API.
+pub(crate) struct Seg {
     env: FakeEnv,
     config: Mutex<SegConfig>,
     upstream: Mutex<Vec<HttpClient>>,
@@ -64,7 +66,7 @@ fn upstream_pool(env: &FakeEnv, config: &SegConfig) -> Result<Vec<HttpClient>, S
 }
 
 impl Seg {
-    pub fn new(env: FakeEnv, config: SegConfig) -> Result<Arc<Seg>, SegError> {
+    pub(crate) fn new(env: FakeEnv, config: SegConfig) -> Result<Arc<Seg>, SegError> {
         let pool = upstream_pool(&env, &config)?;
         Ok(Arc::new(Seg {
             env,
@@ -288,7 +290,7 @@ fn activesync_device_id(q: &str) -> Option<String> {
 
 /// Takes NTLM out of every `WWW-Authenticate`, and Negotiate too when the client has no
 /// UPN (seed 003: without Kerberos, Negotiate would end as NTLM). Returns what was removed.
-pub fn remove_unsupported_challenges(headers: &mut http::HeaderMap, client_has_upn: bool) -> Vec<String> {
+pub(crate) fn remove_unsupported_challenges(headers: &mut http::HeaderMap, client_has_upn: bool) -> Vec<String> {
     let values: Vec<http::HeaderValue> = headers.get_all(http::header::WWW_AUTHENTICATE).iter().cloned().collect();
     if values.is_empty() {
         return Vec::new();

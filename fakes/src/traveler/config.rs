@@ -13,11 +13,13 @@ pub const NTS_AS_ENFORCE_POLICY: &str = "NTS_AS_ENFORCE_POLICY";
 /// Where ActiveSync lives on a Traveler server, and where a substitution rule can point the
 /// standard path.
 pub const TRAVELER_EAS_PATH: &str = "/traveler/Microsoft-Server-ActiveSync";
+/// The standard ActiveSync path devices use; Traveler serves it only through a substitution rule.
 pub const STANDARD_EAS_PATH: &str = "/Microsoft-Server-ActiveSync";
 /// Traveler's own endpoints for its own clients.
-pub const TRAVELER_HOME: &str = "/traveler";
-pub const TRAVELER_SERVLET: &str = "/servlet/traveler";
+pub(crate) const TRAVELER_HOME: &str = "/traveler";
+pub(crate) const TRAVELER_SERVLET: &str = "/servlet/traveler";
 
+/// Which sync protocols the server offers (the Traveler administration's "Sync protocols" setting).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SyncProtocols {
@@ -31,12 +33,14 @@ pub enum SyncProtocols {
 /// (a trailing `*` matches the rest of the path and carries it over).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Substitution {
+    /// The path pattern requests are matched against (`/Microsoft-Server-ActiveSync*`).
     pub from: String,
+    /// What a matching path is served as (`/traveler/Microsoft-Server-ActiveSync*`).
     pub to: String,
 }
 
 impl Substitution {
-    pub fn apply(&self, path: &str) -> Option<String> {
+    pub(crate) fn apply(&self, path: &str) -> Option<String> {
         match (self.from.strip_suffix('*'), self.to.strip_suffix('*')) {
             (Some(prefix), Some(target)) => path.strip_prefix(prefix).map(|rest| format!("{target}{rest}")),
             (Some(prefix), None) => path.starts_with(prefix).then(|| self.to.clone()),
@@ -45,17 +49,19 @@ impl Substitution {
     }
 }
 
+/// The Domino Internet Site Traveler is served on: its authentication and its web-site rules.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct WebSite {
     /// "Session authentication" on the Internet Site: form-based login with a session cookie.
     pub session_authentication: bool,
     /// URL patterns with the rule "Override Session Authentication" (Basic is challenged there).
     pub override_session_authentication: Vec<String>,
+    /// Web Site Rules of type Substitution, tried in order.
     pub substitutions: Vec<Substitution>,
 }
 
 impl WebSite {
-    pub fn forms_apply_to(&self, path: &str) -> bool {
+    pub(crate) fn forms_apply_to(&self, path: &str) -> bool {
         self.session_authentication
             && !self.override_session_authentication.iter().any(|p| match p.strip_suffix('*') {
                 Some(prefix) => path.starts_with(prefix),
@@ -64,16 +70,26 @@ impl WebSite {
     }
 }
 
+/// How one Traveler server is set up, the way its administrators set it up.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct TravelerConfig {
+    /// The server's host name.
     pub host: String,
+    /// Traveler's version: on its home page and in the `MS-Server-ActiveSync` header.
     pub traveler_version: String,
+    /// Domino's version, as the administrator's configuration records it.
     pub domino_version: String,
+    /// `notes.ini` settings (`NTS_AS_ENFORCE_POLICY`, ...).
     pub notes_ini: BTreeMap<String, String>,
+    /// The Internet Site's authentication and rules.
     pub web_site: WebSite,
+    /// The Internet Site's "Internet authentication" name variations.
     pub name_variations: NameVariations,
+    /// Where users are looked up.
     pub directory: DirectoryKind,
+    /// The protocols offered to devices.
     pub sync_protocols: SyncProtocols,
+    /// The users in the directory.
     pub people: Vec<Person>,
 }
 
@@ -105,16 +121,18 @@ impl TravelerConfig {
         c
     }
 
-    pub fn enforce_policy(&self) -> bool {
+    /// Whether Traveler sends its own device policy: `NTS_AS_ENFORCE_POLICY` is not `false` or `0`.
+    pub(crate) fn enforce_policy(&self) -> bool {
         !self.notes_ini.get(NTS_AS_ENFORCE_POLICY).is_some_and(|v| v.trim().eq_ignore_ascii_case("false") || v.trim() == "0")
     }
 
     /// The path a request is served as, after the site's substitution rules.
-    pub fn substitute(&self, path: &str) -> String {
+    pub(crate) fn substitute(&self, path: &str) -> String {
         self.web_site.substitutions.iter().find_map(|s| s.apply(path)).unwrap_or_else(|| path.to_string())
     }
 
-    pub fn person(&self, login: &str) -> Option<&Person> {
+    /// The person `login` names under the server's name variations and directory.
+    pub(crate) fn person(&self, login: &str) -> Option<&Person> {
         self.people.iter().find(|p| p.answers_to(login, self.name_variations, self.directory))
     }
 }

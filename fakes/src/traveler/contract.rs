@@ -68,14 +68,17 @@ pub struct NotesIni(pub BTreeMap<String, String>);
 /// Every notes.ini entry after a change.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NotesIniSetting {
+    /// Every `notes.ini` entry, by name.
     pub notes_ini: BTreeMap<String, String>,
 }
 
 /// A change of Domino's Internet authentication setting; an absent field stays as it is.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InternetAuthenticationChange {
+    /// New name variations; absent: unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name_variations: Option<NameVariations>,
+    /// New directory; absent: unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory: Option<DirectoryKind>,
 }
@@ -83,13 +86,16 @@ pub struct InternetAuthenticationChange {
 /// Domino's Internet authentication setting.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InternetAuthentication {
+    /// Which login names Domino accepts.
     pub name_variations: NameVariations,
+    /// Where users are looked up.
     pub directory: DirectoryKind,
 }
 
 /// The sync protocols Traveler offers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SyncProtocolsSetting {
+    /// The protocols offered to devices.
     pub sync_protocols: SyncProtocols,
 }
 
@@ -128,10 +134,13 @@ fn accepted_class() -> String {
 /// A mail to deliver.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewMail {
+    /// `Subject` (default `(no subject)`).
     #[serde(default = "no_subject")]
     pub subject: String,
+    /// Sender's SMTP address (default `sender@example.test`).
     #[serde(default = "sender")]
     pub from: String,
+    /// Body text; empty by default.
     #[serde(default)]
     pub body: String,
 }
@@ -139,14 +148,19 @@ pub struct NewMail {
 /// A meeting request to deliver; `start` and `end` are `xs:dateTime`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewMeeting {
+    /// `Subject` (default `Meeting`).
     #[serde(default = "meeting")]
     pub subject: String,
+    /// Organizer's SMTP address (default `bob@example.test`).
     #[serde(default = "bob")]
     pub organizer: String,
+    /// Start, `xs:dateTime` (default `2026-01-06T10:00:00Z`).
     #[serde(default = "monday_ten")]
     pub start: String,
+    /// End, `xs:dateTime` (default `2026-01-06T11:00:00Z`).
     #[serde(default = "monday_eleven")]
     pub end: String,
+    /// Location; empty by default.
     #[serde(default)]
     pub location: String,
 }
@@ -154,10 +168,13 @@ pub struct NewMeeting {
 /// A meeting response to deliver (accepted unless `message_class` says otherwise).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewMeetingResponse {
+    /// `Subject` (default `Accepted`).
     #[serde(default = "accepted")]
     pub subject: String,
+    /// Attendee's SMTP address (default `bob@example.test`).
     #[serde(default = "bob")]
     pub from: String,
+    /// Message class ([MS-ASEMAIL] `MessageClass`; default `IPM.Schedule.Meeting.Resp.Pos`).
     #[serde(default = "accepted_class")]
     pub message_class: String,
 }
@@ -166,14 +183,20 @@ pub struct NewMeetingResponse {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FolderKind {
+    /// The Inbox (`inbox`).
     Inbox,
+    /// The calendar (`calendar`).
     Calendar,
+    /// The contacts (`contacts`).
     Contacts,
+    /// Sent Items (`sent`).
     Sent,
+    /// Deleted Items (`deleted`).
     Deleted,
 }
 
 impl FolderKind {
+    /// Every kind the control API shows.
     pub const ALL: [FolderKind; 5] = [FolderKind::Inbox, FolderKind::Calendar, FolderKind::Contacts, FolderKind::Sent, FolderKind::Deleted];
 
     /// The path segment.
@@ -187,6 +210,7 @@ impl FolderKind {
         }
     }
 
+    /// The kind a path segment names (`inbox`, `calendar`, ...).
     pub fn parse(s: &str) -> Option<FolderKind> {
         FolderKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
@@ -195,12 +219,15 @@ impl FolderKind {
 /// A remote wipe now waits for the device.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WipeRequested {
+    /// Where the wipe stands.
     pub wipe: WipeStatus,
 }
 
+/// Where a remote wipe ([MS-ASPROV] RemoteWipe) stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WipeStatus {
+    /// Requested: the device is told to wipe at its next request.
     Requested,
 }
 
@@ -309,15 +336,19 @@ impl Body for WipeRequested {
 pub struct TravelerControl(pub ControlClient);
 
 impl TravelerControl {
+    /// Sets one `notes.ini` entry; answers every entry after the change.
     pub async fn set_notes_ini(&self, name: &str, value: &str) -> Result<NotesIniSetting, ControlError> {
         self.0.put("/notes-ini", &NotesIni(BTreeMap::from([(name.to_string(), value.to_string())]))).await
     }
+    /// Traveler's whole configuration.
     pub async fn config(&self) -> Result<TravelerConfig, ControlError> {
         self.0.get("/config").await
     }
+    /// Replaces the Internet Site document (authentication and web-site rules).
     pub async fn set_web_site(&self, site: &WebSite) -> Result<WebSite, ControlError> {
         self.0.put("/web-site", site).await
     }
+    /// Sets Domino's Internet authentication setting.
     pub async fn set_internet_authentication(
         &self,
         name_variations: NameVariations,
@@ -326,24 +357,30 @@ impl TravelerControl {
         let change = InternetAuthenticationChange { name_variations: Some(name_variations), directory: Some(directory) };
         self.0.put("/internet-authentication", &change).await
     }
+    /// Sets the sync protocols Traveler offers.
     pub async fn set_sync_protocols(&self, sync_protocols: SyncProtocols) -> Result<SyncProtocolsSetting, ControlError> {
         self.0.put("/sync-protocols", &SyncProtocolsSetting { sync_protocols }).await
     }
+    /// Delivers a mail from `sender@example.test` to `user`'s Inbox.
     pub async fn deliver(&self, user: &str, subject: &str) -> Result<StoredItem, ControlError> {
         self.0.post(&format!("/mailboxes/{user}/messages"), &NewMail { subject: subject.into(), from: sender(), body: String::new() }).await
     }
+    /// Delivers a meeting request from `bob@example.test` to `user`.
     pub async fn deliver_meeting(&self, user: &str, subject: &str) -> Result<StoredItem, ControlError> {
         let meeting =
             NewMeeting { subject: subject.into(), organizer: bob(), start: monday_ten(), end: monday_eleven(), location: String::new() };
         self.0.post(&format!("/mailboxes/{user}/meetings"), &meeting).await
     }
+    /// Delivers an accepted meeting response from `bob@example.test` to `user`.
     pub async fn deliver_meeting_response(&self, user: &str, subject: &str) -> Result<StoredItem, ControlError> {
         let response = NewMeetingResponse { subject: subject.into(), from: bob(), message_class: accepted_class() };
         self.0.post(&format!("/mailboxes/{user}/meeting-responses"), &response).await
     }
+    /// What the server holds in one of `user`'s folders.
     pub async fn folder(&self, user: &str, kind: FolderKind) -> Result<Vec<Item>, ControlError> {
         self.0.get(&format!("/mailboxes/{user}/folders/{}", kind.as_str())).await
     }
+    /// Requests a remote wipe of `user`'s device `device_id`.
     pub async fn wipe(&self, user: &str, device_id: &str) -> Result<WipeRequested, ControlError> {
         self.0.post_empty(&format!("/devices/{user}/{device_id}/wipe")).await
     }

@@ -8,13 +8,17 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Domino's "Internet authentication" setting: which names a user may log in with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NameVariations {
+    /// "Fewer name variations with higher security": only names that identify one person.
     Fewer,
+    /// "More name variations with lower security": a bare first or last name too.
     More,
 }
 
+/// Where Domino looks users up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DirectoryKind {
@@ -24,27 +28,33 @@ pub enum DirectoryKind {
     Ldap,
 }
 
+/// A user in the directory, as a Person document holds them.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Person {
     /// `Alice Example/Sales/Example`.
     pub hierarchical_name: String,
+    /// First name.
     pub first_name: String,
+    /// Last name.
     pub last_name: String,
     /// The short name / user ID, e.g. `alice`.
     pub short_name: String,
+    /// Internet address (SMTP).
     pub internet_address: String,
     /// The LDAP UID (the AD user ID in an AD-backed directory).
     pub ldap_uid: String,
+    /// HTTP password (the Internet password of the Person document).
     pub http_password: String,
 }
 
 impl Person {
-    pub fn common_name(&self) -> &str {
+    /// Common name: the first component of the hierarchical name.
+    pub(crate) fn common_name(&self) -> &str {
         self.hierarchical_name.split('/').next().unwrap_or(&self.hierarchical_name)
     }
 
     /// Whether `name` identifies this person under the server's settings.
-    pub fn answers_to(&self, name: &str, variations: NameVariations, directory: DirectoryKind) -> bool {
+    pub(crate) fn answers_to(&self, name: &str, variations: NameVariations, directory: DirectoryKind) -> bool {
         let n = name.trim().to_ascii_lowercase();
         let eq = |s: &str| !s.is_empty() && s.to_ascii_lowercase() == n;
         let unambiguous = eq(&self.hierarchical_name) || eq(self.common_name()) || eq(&self.short_name) || eq(&self.internet_address);

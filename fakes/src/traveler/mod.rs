@@ -7,7 +7,7 @@
 pub mod config;
 pub mod contract;
 mod control;
-pub mod directory;
+mod directory;
 mod domino;
 
 pub use config::{SyncProtocols, TravelerConfig, STANDARD_EAS_PATH, TRAVELER_EAS_PATH};
@@ -23,7 +23,8 @@ use mailconform_sim::{ConnInfo, FakeEnv, HandlerFuture, Request, Response, Share
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-pub struct Traveler {
+/// The Traveler fake: Domino's HTTP front and Traveler's ActiveSync service, with its control API.
+pub(crate) struct Traveler {
     pub(crate) env: FakeEnv,
     pub(crate) config: Mutex<TravelerConfig>,
     pub(crate) store: MemoryStore,
@@ -34,12 +35,12 @@ pub struct Traveler {
 
 /// The EAS device policy Traveler sends when it enforces its own (`NTS_AS_ENFORCE_POLICY`
 /// not false): a device password of at least 4 characters.
-pub fn traveler_policy() -> DevicePolicy {
+pub(crate) fn traveler_policy() -> DevicePolicy {
     DevicePolicy { device_password_enabled: true, min_device_password_length: Some(4), ..DevicePolicy::default() }
 }
 
 impl Traveler {
-    pub fn new(env: FakeEnv, config: TravelerConfig) -> Arc<Self> {
+    pub(crate) fn new(env: FakeEnv, config: TravelerConfig) -> Arc<Self> {
         // CXM-47936: a meeting message deleted on the device stays on the Traveler server.
         let store = MemoryStore::new().with_clock(env.clock.clone()).with_meeting_delete_policy(MeetingDeletePolicy::KeepOnServer);
         for p in &config.people {

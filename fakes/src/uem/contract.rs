@@ -48,9 +48,13 @@ pub(crate) const CONTROL_ROUTES: Routes<ControlOp> = Routes::new(
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ComplianceState {
+    /// The device meets the console's compliance policies: mail passes SEG.
     Compliant,
+    /// The device breaks a compliance policy: SEG blocks its mail, ENS its pushes.
     NonCompliant,
+    /// An administrator wiped the device's corporate data; the app is told at check-in.
     EnterpriseWiped,
+    /// The device was removed from management.
     Removed,
 }
 
@@ -76,29 +80,37 @@ pub enum DeviceCommand {
 /// What the console says of a device when SEG asks.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Compliance {
+    /// The device asked about.
     pub device_id: String,
+    /// The user it is enrolled for.
     pub user: String,
+    /// Its standing.
     pub state: ComplianceState,
 }
 
 /// The commands waiting for a device.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Commands {
+    /// Commands in the order they were queued; each is handed over once.
     pub commands: Vec<DeviceCommand>,
 }
 
 /// Enrols a device or changes its state (the user stays as it was when absent).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Enrolment {
+    /// The user to enrol the device for; absent: unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
+    /// The device's new standing.
     pub state: ComplianceState,
 }
 
 /// A device the console manages.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ManagedDevice {
+    /// The user it is enrolled for.
     pub user: String,
+    /// Its standing.
     pub state: ComplianceState,
     /// Commands not yet picked up.
     pub pending: Vec<DeviceCommand>,
@@ -140,6 +152,7 @@ impl Body for ManagedDevice {
 pub struct UemControl(pub ControlClient);
 
 impl UemControl {
+    /// Enrols `device_id` for `user` in `state`, or changes its state.
     pub async fn set_state(&self, device_id: &str, user: &str, state: ComplianceState) -> Result<ManagedDevice, ControlError> {
         self.0.put(&format!("/devices/{device_id}"), &Enrolment { user: Some(user.into()), state }).await
     }
@@ -156,6 +169,7 @@ impl UemControl {
 pub struct ConsoleClient(pub ControlClient);
 
 impl ConsoleClient {
+    /// The device's standing (`GET /api/mdm/devices/{id}/compliance`); 404 when not managed.
     pub async fn compliance(&self, device_id: &str) -> Result<Compliance, ControlError> {
         self.0.get(&format!("/{device_id}/compliance")).await
     }

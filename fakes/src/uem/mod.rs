@@ -16,12 +16,13 @@ pub use contract::{ComplianceState, ConsoleClient, UemControl};
 /// Where SEG and the managed apps reach the console (with a trailing slash).
 pub const API_PREFIX: &str = "/api/mdm/devices/";
 
-pub struct Uem {
+/// The UEM console: its device API and its control API.
+pub(crate) struct Uem {
     devices: Mutex<BTreeMap<String, ManagedDevice>>,
 }
 
 impl Uem {
-    pub fn new(_env: FakeEnv) -> Arc<Uem> {
+    pub(crate) fn new(_env: FakeEnv) -> Arc<Uem> {
         Arc::new(Uem { devices: Mutex::new(BTreeMap::new()) })
     }
 

@@ -13,9 +13,8 @@ use mailconform_ews::{
 use mailconform_fakes::deployment;
 use mailconform_fakes::exchange::{ExchangeConfig, ExchangeControl, ServerProfile};
 use mailconform_sim::http::response;
-use mailconform_sim::http::server::FnHandler;
 use mailconform_sim::tls::ClientAuth;
-use mailconform_sim::{ControlClient, FaultGate, Request, RequestOptions, Response, Simulation};
+use mailconform_sim::{ControlClient, FaultGate, FnHandler, Request, RequestOptions, Response, Simulation};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 

@@ -3,21 +3,36 @@
 use serde::{Serialize, Serializer};
 use std::fmt;
 
+/// An alert description: what ended (or warned about) a connection. Serialized by its RFC name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Alert {
+    /// 0 `close_notify`: an orderly end of the connection, not an error.
     CloseNotify,
+    /// 10 `unexpected_message`: a message out of order for the handshake state.
     UnexpectedMessage,
+    /// 20 `bad_record_mac`: a record failed decryption or its MAC.
     BadRecordMac,
+    /// 22 `record_overflow`: a record longer than the protocol allows.
     RecordOverflow,
+    /// 40 `handshake_failure`: no acceptable set of parameters (the SSL 3.0-era "no common version").
     HandshakeFailure,
+    /// 42 `bad_certificate`: the peer's certificate is corrupt or untrusted.
     BadCertificate,
+    /// 47 `illegal_parameter`: a field out of range or inconsistent with others.
     IllegalParameter,
+    /// 50 `decode_error`: a message that cannot be decoded (TLS 1.0 and later).
     DecodeError,
+    /// 70 `protocol_version`: the version offered or chosen is not one this end will speak.
     ProtocolVersion,
+    /// 71 `insufficient_security`: the peer's offer is below this end's minimum (ciphers).
     InsufficientSecurity,
+    /// 80 `internal_error`: a failure unrelated to the peer.
     InternalError,
+    /// 86 `inappropriate_fallback` (RFC 7507): TLS_FALLBACK_SCSV below the server's highest version.
     InappropriateFallback,
+    /// 109 `missing_extension` (RFC 8446): a TLS 1.3 handshake lacks a mandatory extension.
     MissingExtension,
+    /// Any other description code, kept as sent.
     Other(u8),
 }
 
@@ -38,6 +53,7 @@ impl Alert {
         (Alert::MissingExtension, 109, "missing_extension"),
     ];
 
+    /// The description byte on the wire.
     pub fn code(self) -> u8 {
         match self {
             Alert::Other(c) => c,
@@ -45,7 +61,8 @@ impl Alert {
         }
     }
 
-    pub fn from_code(c: u8) -> Alert {
+    /// The alert a description byte names; unknown codes are [`Alert::Other`].
+    pub(crate) fn from_code(c: u8) -> Alert {
         Self::KNOWN.iter().find(|k| k.1 == c).map(|k| k.0).unwrap_or(Alert::Other(c))
     }
 
@@ -57,6 +74,7 @@ impl Alert {
         }
     }
 
+    /// Reads an RFC name (`protocol_version`), any case; `None` for names not listed here.
     pub fn parse(s: &str) -> Option<Alert> {
         let s = s.trim().to_ascii_lowercase();
         Self::KNOWN.iter().find(|k| k.2 == s).map(|k| k.0)

@@ -30,6 +30,7 @@ pub const PROBE_CIPHERS: &str = "ALL:COMPLEMENTOFALL:@SECLEVEL=0";
 /// What a client offers and whom it expects.
 #[derive(Clone, Debug)]
 pub struct ClientOffer {
+    /// Exactly the versions the client enables (a hole in the range stays disabled).
     pub versions: VersionSet,
     /// Signal a fallback retry with TLS_FALLBACK_SCSV (RFC 7507).
     pub fallback_scsv: bool,
@@ -39,10 +40,13 @@ pub struct ClientOffer {
     pub ca_pem: Option<String>,
     /// Check certificate validity at this Unix time (the simulation's virtual clock) instead of now.
     pub unix_time: Option<i64>,
+    /// OpenSSL cipher list ([`DEVICE_CIPHERS`] or [`PROBE_CIPHERS`]).
     pub ciphers: &'static str,
 }
 
 impl ClientOffer {
+    /// A device's offer of `versions` to `server_name`: device ciphers, no fallback signal,
+    /// any certificate accepted until [`ClientOffer::ca_pem`] is set.
     pub fn new(versions: VersionSet, server_name: &str) -> Self {
         ClientOffer {
             versions,
@@ -59,15 +63,18 @@ impl ClientOffer {
 /// client role publishes.
 pub use mailconform_sim::TlsPeer as Side;
 
+/// An alert that crossed the wire during a handshake, and which end sent it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct SeenAlert {
+    /// The alert's description.
     pub alert: Alert,
+    /// Who sent it: the client refusing the server's choice, or the server refusing the hello.
     pub from: Side,
 }
 
 impl SeenAlert {
     /// The alert as the simulation's HTTP client reports it in [`mailconform_sim::SimError::Tls`].
-    pub fn to_sim(self) -> mailconform_sim::TlsAlert {
+    pub(crate) fn to_sim(self) -> mailconform_sim::TlsAlert {
         mailconform_sim::TlsAlert { alert: self.alert.name(), from: self.from }
     }
 }
@@ -78,14 +85,20 @@ impl SeenAlert {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum HandshakeFailure {
     /// The server chose a version the client does not offer, and the client ended the handshake.
-    VersionNotOffered { chosen: Version },
+    VersionNotOffered {
+        /// The version the ServerHello named.
+        chosen: Version,
+    },
     /// The server refused a ClientHello carrying TLS_FALLBACK_SCSV below the server's own highest
     /// version (RFC 7507).
     InappropriateFallback,
     /// The server refused the ClientHello: it speaks none of the offered versions.
     NoCommonVersion,
     /// The client ended the handshake for another reason (a certificate it does not trust ...).
-    EndedByClient { alert: Alert },
+    EndedByClient {
+        /// The alert the client sent.
+        alert: Alert,
+    },
     /// The connection closed without an alert.
     NoAlert,
 }
@@ -93,19 +106,24 @@ pub enum HandshakeFailure {
 /// One handshake as the client saw it.
 #[derive(Clone, Debug, Serialize)]
 pub struct Handshake {
+    /// The versions the client enabled.
     pub offered: VersionSet,
     /// The session's version once the handshake completed (SSL_version).
     pub negotiated: Option<Version>,
     /// The version the ServerHello on the wire settled on (supported_versions for TLS 1.3).
     pub server_hello: Option<Version>,
+    /// The negotiated suite's OpenSSL name, once the handshake completed.
     pub cipher: Option<String>,
     /// RFC 8446's downgrade sentinel in the ServerHello random, if the server put one there.
     pub downgrade_sentinel: Option<Version>,
+    /// The first alert on the wire, from either end.
     pub alert: Option<SeenAlert>,
+    /// OpenSSL's complaint when the handshake failed.
     pub error: Option<String>,
 }
 
 impl Handshake {
+    /// Whether the handshake finished with a session and no error.
     pub fn completed(&self) -> bool {
         self.negotiated.is_some() && self.error.is_none()
     }

@@ -10,15 +10,19 @@ use std::sync::{Arc, Mutex};
 
 /// The cipher suites of [`client::DEVICE_CIPHERS`] plus the ECDSA ones, for the hosts that keep
 /// rustls and an ECDSA certificate (listeners, EWS on Exchange).
-pub const DEVICE_CIPHERS_ANY_KEY: &str = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-SHA:ECDHE-RSA-AES256-SHA:AES128-SHA:AES256-SHA:DES-CBC3-SHA:@SECLEVEL=0";
+pub(crate) const DEVICE_CIPHERS_ANY_KEY: &str = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-SHA:ECDHE-RSA-AES256-SHA:AES128-SHA:AES256-SHA:DES-CBC3-SHA:@SECLEVEL=0";
 
 /// One handshake the device made, with the host it was for.
 #[derive(Clone, Debug)]
 pub struct DeviceHandshake {
+    /// The host name the device dialled (and sent as SNI).
     pub host: String,
+    /// The handshake as the device saw it.
     pub handshake: Handshake,
 }
 
+/// A device's TLS stack for the simulation's HTTP client: OpenSSL offering exactly a set of
+/// versions, logging every handshake.
 pub struct LegacyConnector {
     versions: VersionSet,
     ca_pem: String,

@@ -1,21 +1,21 @@
 //! Legacy TLS for real: SSL 3.0, TLS 1.0, 1.1, 1.2 and 1.3 on the wire from a vendored OpenSSL
 //! built with SSL 3.0, for the servers (Notes Traveler, Exchange) and the Secure Mail client of
 //! the SSLv3/TLS matrix; the device profiles and the connection-security policy tables
-//! ([`profile`]); a pure-Rust reader of the handshake's plaintext ([`wire`]); the whole matrix
-//! ([`matrix`]) and a probe of real servers ([`probe`]).
+//! ([`profile`]); a pure-Rust reader of the handshake's plaintext ([`wire`]) and the whole matrix
+//! ([`matrix`]). Probing real servers' versions is `mailconform-probe`'s job, on [`client`].
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
-pub mod alert;
+mod alert;
 pub mod client;
 pub mod connector;
-pub mod error;
+mod error;
 pub mod matrix;
-pub mod probe;
 pub mod profile;
 pub mod server;
 pub mod tap;
-pub mod version;
+mod version;
 pub mod wire;
 
 pub use alert::Alert;

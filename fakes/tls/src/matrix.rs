@@ -20,7 +20,8 @@ pub const SERVER_SETS: [&str; 8] = ["ssl3", "tls1.0", "tls1.1", "tls1.2", "tls1.
 /// The host name of the matrix's server (a Notes Traveler).
 pub const HOST: &str = "traveler.example.test";
 
-pub fn server_sets() -> Vec<VersionSet> {
+/// [`SERVER_SETS`], parsed.
+pub(crate) fn server_sets() -> Vec<VersionSet> {
     SERVER_SETS.iter().map(|s| VersionSet::parse(s).expect("the matrix's own sets parse")).collect()
 }
 
@@ -36,27 +37,41 @@ pub fn expected(offered: VersionSet, server: VersionSet) -> String {
     }
 }
 
+/// One cell of the matrix: a device under a policy against one server set.
 #[derive(Clone, Debug, Serialize)]
 pub struct Row {
+    /// The device profile's English name ([`DeviceProfile::name`]).
     pub device: &'static str,
+    /// The policy as the MDX console shows it ([`Policy::name`]).
     pub policy: &'static str,
-    /// The seed's cells for this device and policy.
+    /// The seed's cells for this device and policy: the SSLv3 column ("Oui"/"Non").
     pub sslv3: &'static str,
+    /// The seed's TLS column ("Oui"/"Non").
     pub tls: &'static str,
+    /// What the device offered ([`profile::offered`]).
     pub offered: VersionSet,
+    /// The versions the server accepted.
     pub server: VersionSet,
+    /// What the RFCs' rules predict ([`expected`]).
     pub expected: String,
+    /// What the real handshake gave ([`client::Handshake::result`]).
     pub observed: String,
+    /// The negotiated suite, when the handshake completed.
     pub cipher: Option<String>,
     /// The version the ServerHello on the wire named, when there was one.
     pub server_hello: Option<Version>,
+    /// Observed equals expected, and a completed handshake's session version is the ServerHello's.
     pub agrees: bool,
 }
 
+/// The whole matrix, as `tls-matrix.json` holds it.
 #[derive(Clone, Debug, Serialize)]
 pub struct Matrix {
+    /// The seed section the matrix checks (`001.ssl-tls`, see docs/sources.md).
     pub source: &'static str,
+    /// Every cell: server sets, then policies, then devices.
     pub rows: Vec<Row>,
+    /// How long the real handshakes took (milliseconds in the JSON).
     #[serde(serialize_with = "millis")]
     pub wall_time: Duration,
 }
@@ -66,6 +81,7 @@ fn millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
 }
 
 impl Matrix {
+    /// The cells whose handshake did not do what the RFCs predict.
     pub fn disagreements(&self) -> Vec<&Row> {
         self.rows.iter().filter(|r| !r.agrees).collect()
     }

@@ -14,10 +14,15 @@ use std::fmt;
 /// A device OS class of the seed's tables.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum DeviceProfile {
+    /// iOS 8 and earlier: SecureTransport, SSL 3.0 to TLS 1.2.
     IosBefore9,
+    /// iOS 9 and later: App Transport Security, TLS 1.0 and up.
     Ios9Plus,
+    /// Android 5.1 and earlier (API ≤ 22): SSL 3.0 supported and enabled.
     AndroidBeforeM,
+    /// Android 6 and 7: SSL 3.0 disabled by default, still supported.
     AndroidMN,
+    /// Android 8: SSL 3.0 removed.
     AndroidO,
 }
 
@@ -34,11 +39,14 @@ pub enum Policy {
 /// One row of a seed table: may Secure Mail use SSLv3, may it use TLS.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Cell {
+    /// The "SSLv3" column: Secure Mail may use SSL 3.0.
     pub sslv3: bool,
+    /// The "TLS" column: Secure Mail may use TLS (always "Oui" in the seed).
     pub tls: bool,
 }
 
 impl DeviceProfile {
+    /// Every profile, in the seed tables' row order.
     pub const ALL: [DeviceProfile; 5] = [
         DeviceProfile::IosBefore9,
         DeviceProfile::Ios9Plus,
@@ -100,6 +108,7 @@ impl fmt::Display for DeviceProfile {
 }
 
 impl Policy {
+    /// Both values, the default first.
     pub const ALL: [Policy; 2] = [Policy::Tls, Policy::Sslv3AndTls];
 
     /// The value as the MDX policy shows it.
@@ -110,6 +119,7 @@ impl Policy {
         }
     }
 
+    /// The English value or the seed's French and Spanish spellings, any case.
     pub fn parse(s: &str) -> Option<Policy> {
         match s.trim().to_ascii_lowercase().as_str() {
             "tls" => Some(Policy::Tls),
@@ -200,6 +210,7 @@ pub fn oui_non(b: bool) -> &'static str {
     }
 }
 
+/// Reads a seed cell ("Oui"/"Non", or yes/no, sí/no), any case.
 pub fn parse_oui_non(s: &str) -> Option<bool> {
     match s.trim().to_ascii_lowercase().as_str() {
         "oui" | "yes" | "sí" | "si" => Some(true),

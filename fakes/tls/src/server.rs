@@ -13,8 +13,7 @@ use crate::alert::Alert;
 use crate::error::{Context as _, TlsError};
 use crate::version::{Version, VersionSet};
 use crate::wire::{self, AlertMessage, ClientHello};
-use mailconform_sim::pki::Credential;
-use mailconform_sim::{AcceptFuture, BoxIo, HandshakeError, StreamAcceptor, TlsAlert, TlsPeer};
+use mailconform_sim::{AcceptFuture, BoxIo, Credential, HandshakeError, StreamAcceptor, TlsAlert, TlsPeer};
 use openssl::pkey::PKey;
 use openssl::ssl::{Ssl, SslContext, SslContextBuilder, SslMethod, SslOptions, SslVerifyMode};
 use openssl::x509::X509;
@@ -28,23 +27,29 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 /// The suites a server of the SSL 3.0 era offered (RSA key exchange with CBC: all that SSL 3.0
 /// can use with an RSA certificate), then what later clients prefer; `@SECLEVEL=0` because
 /// OpenSSL 3 refuses SHA-1/MD5 handshake signatures (all TLS 1.0/1.1 have) above it.
-pub const SERVER_CIPHERS: &str = "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-SHA:ECDHE-RSA-AES256-SHA:AES128-SHA:AES256-SHA:AES128-SHA256:DES-CBC3-SHA:@SECLEVEL=0";
+pub(crate) const SERVER_CIPHERS: &str = "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-SHA:ECDHE-RSA-AES256-SHA:AES128-SHA:AES256-SHA:AES128-SHA256:DES-CBC3-SHA:@SECLEVEL=0";
 
 /// What one accepted connection's handshake gave, server side.
 #[derive(Clone, Debug, Serialize)]
 pub struct ServerHandshake {
     /// What the ClientHello offered, read by [`crate::wire`].
     pub offered: Option<VersionSet>,
+    /// The hello carried TLS_FALLBACK_SCSV (RFC 7507): the client is retrying lower.
     pub fallback_scsv: bool,
+    /// The version the session settled on, when the handshake completed.
     pub version: Option<Version>,
+    /// The negotiated suite's OpenSSL name.
     pub cipher: Option<String>,
+    /// Why the handshake failed, in OpenSSL's or the hello reader's words.
     pub error: Option<String>,
 }
 
 /// Handshakes a server has done, for benches and for a control API.
 #[derive(Default, Debug)]
 pub struct ServerLog {
+    /// Handshakes that completed.
     pub completed: AtomicU64,
+    /// Handshakes that failed, for whatever reason.
     pub failed: AtomicU64,
     recent: Mutex<Vec<ServerHandshake>>,
 }
@@ -92,6 +97,7 @@ pub(crate) fn restrict(ctx: &mut SslContextBuilder, versions: VersionSet) -> Res
 pub struct LegacyServer {
     ctx: SslContext,
     versions: VersionSet,
+    /// Every handshake this server did, shared with whoever watches it.
     pub log: Arc<ServerLog>,
 }
 
@@ -120,6 +126,7 @@ impl LegacyServer {
         Ok(LegacyServer { ctx: ctx.build(), versions, log: Arc::default() })
     }
 
+    /// The versions it accepts.
     pub fn versions(&self) -> VersionSet {
         self.versions
     }

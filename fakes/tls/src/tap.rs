@@ -10,16 +10,21 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 /// Bytes kept each way: a handshake's plaintext part fits many times over.
 const KEEP: usize = 32 * 1024;
 
+/// The bytes a [`Tap`] kept, shared so that they can be read after the stream is gone.
 #[derive(Clone, Default, Debug)]
 pub struct Captured {
+    /// The first bytes read from the peer (up to 32 KiB).
     pub read: Arc<Mutex<Vec<u8>>>,
+    /// The first bytes written to the peer (up to 32 KiB).
     pub written: Arc<Mutex<Vec<u8>>>,
 }
 
 impl Captured {
+    /// A copy of what was read so far.
     pub fn read_bytes(&self) -> Vec<u8> {
         self.read.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
+    /// A copy of what was written so far.
     pub fn written_bytes(&self) -> Vec<u8> {
         self.written.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
@@ -31,8 +36,11 @@ fn keep(buf: &Mutex<Vec<u8>>, bytes: &[u8]) {
     b.extend_from_slice(&bytes[..bytes.len().min(room)]);
 }
 
+/// A stream that passes everything through to `inner` and keeps a copy in `captured`.
 pub struct Tap<S> {
+    /// The wrapped transport.
     pub inner: S,
+    /// Where the copies go.
     pub captured: Captured,
 }
 

@@ -7,14 +7,20 @@ use std::fmt;
 /// SSL 3.0 … TLS 1.3, in order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Version {
+    /// SSL 3.0 (RFC 6101), 0x0300: broken by POODLE, off by default since 2014.
     Ssl3,
+    /// TLS 1.0 (RFC 2246), 0x0301.
     Tls10,
+    /// TLS 1.1 (RFC 4346), 0x0302.
     Tls11,
+    /// TLS 1.2 (RFC 5246), 0x0303.
     Tls12,
+    /// TLS 1.3 (RFC 8446), 0x0304: only ever in supported_versions, never in a legacy version field.
     Tls13,
 }
 
 impl Version {
+    /// Every version, oldest first.
     pub const ALL: [Version; 5] = [Version::Ssl3, Version::Tls10, Version::Tls11, Version::Tls12, Version::Tls13];
 
     /// The two bytes on the wire (RFC 6101, RFC 5246, RFC 8446).
@@ -28,7 +34,8 @@ impl Version {
         }
     }
 
-    pub fn from_wire(v: u16) -> Option<Version> {
+    /// The version two wire bytes name; `None` for anything else (GREASE, SSL 2.0, drafts).
+    pub(crate) fn from_wire(v: u16) -> Option<Version> {
         Version::ALL.into_iter().find(|x| x.wire() == v)
     }
 
@@ -67,6 +74,7 @@ impl Version {
         }
     }
 
+    /// Whether it is TLS rather than SSL: the seed's "TLS" column.
     pub fn is_tls(self) -> bool {
         self != Version::Ssl3
     }
@@ -104,8 +112,10 @@ impl Serialize for Version {
 pub struct VersionSet(u8);
 
 impl VersionSet {
+    /// No version at all.
     pub const EMPTY: VersionSet = VersionSet(0);
 
+    /// Exactly the given versions.
     pub fn of(vs: &[Version]) -> VersionSet {
         vs.iter().fold(VersionSet::EMPTY, |s, v| s.with(*v))
     }
@@ -115,34 +125,42 @@ impl VersionSet {
         VersionSet::of(&Version::ALL.into_iter().filter(|v| *v >= lo && *v <= hi).collect::<Vec<_>>())
     }
 
+    /// This set and `v`.
     pub fn with(self, v: Version) -> VersionSet {
         VersionSet(self.0 | 1 << v as u8)
     }
 
+    /// This set less `v`.
     pub fn without(self, v: Version) -> VersionSet {
         VersionSet(self.0 & !(1 << v as u8))
     }
 
+    /// Whether `v` is in the set.
     pub fn contains(self, v: Version) -> bool {
         self.0 & (1 << v as u8) != 0
     }
 
+    /// Whether the set has no version.
     pub fn is_empty(self) -> bool {
         self.0 == 0
     }
 
-    pub fn intersect(self, o: VersionSet) -> VersionSet {
+    /// The versions in both sets.
+    pub(crate) fn intersect(self, o: VersionSet) -> VersionSet {
         VersionSet(self.0 & o.0)
     }
 
+    /// The versions, oldest first.
     pub fn iter(self) -> impl DoubleEndedIterator<Item = Version> {
         Version::ALL.into_iter().filter(move |v| self.contains(*v))
     }
 
+    /// The oldest version in the set.
     pub fn min(self) -> Option<Version> {
         self.iter().next()
     }
 
+    /// The newest version in the set.
     pub fn max(self) -> Option<Version> {
         self.iter().next_back()
     }

@@ -9,12 +9,18 @@
 use crate::alert::Alert;
 use crate::version::{Version, VersionSet};
 
+/// ContentType change_cipher_spec (RFC 5246 §6.2.1): everything after it is encrypted.
 pub const CONTENT_CHANGE_CIPHER_SPEC: u8 = 20;
+/// ContentType alert.
 pub const CONTENT_ALERT: u8 = 21;
+/// ContentType handshake.
 pub const CONTENT_HANDSHAKE: u8 = 22;
+/// ContentType application_data.
 pub const CONTENT_APPLICATION_DATA: u8 = 23;
 
+/// HandshakeType client_hello (RFC 5246 §7.4).
 pub const HANDSHAKE_CLIENT_HELLO: u8 = 1;
+/// HandshakeType server_hello.
 pub const HANDSHAKE_SERVER_HELLO: u8 = 2;
 
 /// supported_versions (RFC 8446 §4.2.1).
@@ -35,7 +41,9 @@ pub const MAX_FRAGMENT: usize = (1 << 14) + 2048;
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{reason} (answered with {alert})")]
 pub struct WireError {
+    /// The alert a conforming peer sends back (decode_error, illegal_parameter, protocol_version ...).
     pub alert: Alert,
+    /// What is wrong with the bytes.
     pub reason: String,
 }
 
@@ -46,12 +54,16 @@ fn err<T>(alert: Alert, reason: impl Into<String>) -> Result<T, WireError> {
 /// One record as it crossed the wire.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Record<'a> {
+    /// ContentType, one of the `CONTENT_*` values.
     pub content_type: u8,
+    /// The record-layer version: legacy, not what is negotiated (0x0301 in most first flights).
     pub version: u16,
+    /// The record's payload (at most [`MAX_FRAGMENT`] bytes).
     pub fragment: &'a [u8],
 }
 
 impl Record<'_> {
+    /// One record: the five-byte header and `fragment`.
     pub fn encode(content_type: u8, version: u16, fragment: &[u8]) -> Vec<u8> {
         let mut out = Vec::with_capacity(5 + fragment.len());
         out.push(content_type);
@@ -157,9 +169,12 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// One hello extension (RFC 5246 §7.4.1.4), kept raw.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Extension {
+    /// ExtensionType, e.g. [`EXT_SUPPORTED_VERSIONS`].
     pub typ: u16,
+    /// extension_data as sent.
     pub data: Vec<u8>,
 }
 
@@ -211,15 +226,22 @@ fn in_records(record_version: u16, msg: &[u8]) -> Vec<u8> {
     msg.chunks(1 << 14).flat_map(|c| Record::encode(CONTENT_HANDSHAKE, record_version, c)).collect()
 }
 
+/// A ClientHello (RFC 5246 §7.4.1.2, RFC 6101 §5.6.1.2, RFC 8446 §4.1.2), field by field.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClientHello {
     /// Version of the record that carried it: a legacy value, not the offer (RFC 5246 App. E.1).
     pub record_version: u16,
+    /// The highest version offered (capped at 0x0303 when supported_versions is there).
     pub client_version: u16,
+    /// The client's 32 random bytes.
     pub random: [u8; 32],
+    /// A session to resume, or empty.
     pub session_id: Vec<u8>,
+    /// Offered suites in preference order, SCSVs included.
     pub cipher_suites: Vec<u16>,
+    /// Offered compression methods; must include null (0).
     pub compression_methods: Vec<u8>,
+    /// `None` when the hello ends after the compression methods (an SSL 3.0-style hello).
     pub extensions: Option<Vec<Extension>>,
 }
 
@@ -250,6 +272,7 @@ impl ClientHello {
         }
     }
 
+    /// The message body, without the handshake header.
     pub fn body(&self) -> Vec<u8> {
         let mut b = Vec::new();
         b.extend_from_slice(&self.client_version.to_be_bytes());
@@ -271,6 +294,7 @@ impl ClientHello {
         in_records(self.record_version, &handshake(HANDSHAKE_CLIENT_HELLO, &self.body()))
     }
 
+    /// Reads a body [`ClientHello::body`] wrote, or a peer sent; `record_version` is the carrying record's.
     pub fn parse_body(record_version: u16, body: &[u8]) -> Result<ClientHello, WireError> {
         let mut r = Reader { buf: body, what: "the ClientHello" };
         let (client_version, random, session_id) = hello_opening(&mut r, "client_version")?;
@@ -313,6 +337,7 @@ impl ClientHello {
         }
     }
 
+    /// The data of the first extension of type `typ`, if the hello has one.
     pub fn extension(&self, typ: u16) -> Option<&[u8]> {
         self.extensions.as_ref()?.iter().find(|e| e.typ == typ).map(|e| e.data.as_slice())
     }
@@ -328,6 +353,7 @@ impl ClientHello {
         Ok(Some(list.chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect()))
     }
 
+    /// Whether the hello carries TLS_FALLBACK_SCSV: the client retried below its best (RFC 7507).
     pub fn has_fallback_scsv(&self) -> bool {
         self.cipher_suites.contains(&FALLBACK_SCSV)
     }
@@ -345,18 +371,27 @@ impl ClientHello {
     }
 }
 
+/// A ServerHello (RFC 5246 §7.4.1.3, RFC 8446 §4.1.3), field by field.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ServerHello {
+    /// Version of the record that carried it.
     pub record_version: u16,
+    /// The chosen version up to TLS 1.2; 0x0303 for TLS 1.3, which says 0x0304 in supported_versions.
     pub server_version: u16,
+    /// The server's 32 random bytes; the last eight may be a downgrade sentinel.
     pub random: [u8; 32],
+    /// The session id the server assigned or resumed.
     pub session_id: Vec<u8>,
+    /// The chosen suite.
     pub cipher_suite: u16,
+    /// The chosen compression method (0 in every sane server).
     pub compression_method: u8,
+    /// `None` when the hello ends after the compression method.
     pub extensions: Option<Vec<Extension>>,
 }
 
 impl ServerHello {
+    /// The message body, without the handshake header.
     pub fn body(&self) -> Vec<u8> {
         let mut b = Vec::new();
         b.extend_from_slice(&self.server_version.to_be_bytes());
@@ -369,10 +404,12 @@ impl ServerHello {
         b
     }
 
+    /// The hello as records, ready for the wire.
     pub fn encode(&self) -> Vec<u8> {
         in_records(self.record_version, &handshake(HANDSHAKE_SERVER_HELLO, &self.body()))
     }
 
+    /// Reads a body [`ServerHello::body`] wrote, or a peer sent; `record_version` is the carrying record's.
     pub fn parse_body(record_version: u16, body: &[u8]) -> Result<ServerHello, WireError> {
         let mut r = Reader { buf: body, what: "the ServerHello" };
         let (server_version, random, session_id) = hello_opening(&mut r, "server_version")?;
@@ -431,18 +468,22 @@ impl ServerHello {
     }
 }
 
+/// An alert message (RFC 5246 §7.2): level and description.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AlertMessage {
     /// 1 warning, 2 fatal.
     pub level: u8,
+    /// What the alert says.
     pub description: Alert,
 }
 
 impl AlertMessage {
+    /// The alert as one record with `record_version`.
     pub fn encode(&self, record_version: u16) -> Vec<u8> {
         Record::encode(CONTENT_ALERT, record_version, &[self.level, self.description.code()])
     }
 
+    /// Reads an alert record's fragment (exactly two bytes).
     pub fn parse(fragment: &[u8]) -> Result<AlertMessage, WireError> {
         match fragment {
             [level @ (1 | 2), d] => Ok(AlertMessage { level: *level, description: Alert::from_code(*d) }),

@@ -3,8 +3,7 @@
 //! path would measure nothing.
 
 use mailconform_activesync::{EasError, WbxmlError};
-use mailconform_sim::topology::NoSuchRole;
-use mailconform_sim::{ControlError, SimError};
+use mailconform_sim::{ControlError, NoSuchRole, SimError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum BenchError {

@@ -74,7 +74,7 @@ pub fn measure(devices: usize, rounds: usize, seed: u64) -> Result<PushThroughpu
     sim.block_on(exchange.deliver_bulk(&emails, "warm-up"))?;
     sim.settle();
 
-    let opened = || mailconform_sim::http::client::CONNECTIONS_OPENED.load(std::sync::atomic::Ordering::Relaxed);
+    let opened = || mailconform_sim::http::CONNECTIONS_OPENED.load(std::sync::atomic::Ordering::Relaxed);
     let connections_before = opened();
     let start = Instant::now();
     for r in 0..rounds {

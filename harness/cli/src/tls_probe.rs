@@ -1,4 +1,4 @@
-//! `mailconform tls-probe HOST:PORT`: see [`mailconform_tls::probe`].
+//! `mailconform tls-probe HOST:PORT`: see [`mailconform_probe::probe_tls_versions`].
 
 use crate::cli::{ProbeFormat, TlsProbeArgs};
 use crate::error::CliError;
@@ -13,11 +13,10 @@ pub fn tls_probe(args: &TlsProbeArgs) -> Result<u8, CliError> {
     let server_name = args.server_name.clone().unwrap_or(host);
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| CliError::Harness(e.to_string()))?;
     let report = runtime
-        .block_on(mailconform_tls::probe::probe(&args.target, &server_name, Duration::from_secs(args.timeout.max(1))))
+        .block_on(mailconform_probe::probe_tls_versions(&args.target, &server_name, Duration::from_secs(args.timeout.max(1))))
         .map_err(|e| match e {
-            mailconform_tls::TlsError::Usage(m) => CliError::Usage(m),
-            mailconform_tls::TlsError::Io(e) => CliError::Usage(format!("cannot reach {}: {e}", args.target)),
-            other => CliError::Harness(other.to_string()),
+            unreachable @ mailconform_probe::ProbeError::Unreachable { .. } => CliError::Usage(unreachable.to_string()),
+            mailconform_probe::ProbeError::Tls(e) => CliError::Harness(e.to_string()),
         })?;
     match args.format {
         ProbeFormat::Text => print!("{}", report.render()),

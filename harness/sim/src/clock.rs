@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::time::Instant;
 
 /// 2026-01-05T09:00:00Z: the date every simulated run starts at.
-pub const SIM_EPOCH_UNIX_SECS: u64 = 1_767_603_600;
+pub(crate) const SIM_EPOCH_UNIX_SECS: u64 = 1_767_603_600;
 
 #[derive(Clone, Debug)]
 pub struct Clock {

@@ -18,7 +18,7 @@ use crate::FakeEnv;
 use std::sync::Arc;
 
 /// ALPN protocols a server offers when its placement does not say otherwise.
-pub const DEFAULT_ALPN: &[&[u8]] = &[b"h2", b"http/1.1"];
+pub(crate) const DEFAULT_ALPN: &[&[u8]] = &[b"h2", b"http/1.1"];
 
 /// How a host's port 443 terminates TLS.
 #[derive(Clone)]

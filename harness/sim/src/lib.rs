@@ -8,37 +8,42 @@
 //! through a [`Handler`].
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
-pub mod clock;
-pub mod error;
-pub mod fault;
-pub mod host;
+// Namespaces meant to be used as such: a role's control contract (`contract::Routes`,
+// `contract::reply`), HTTP helpers (`http::response`), rustls configurations (`tls::roots`).
+pub mod contract;
 pub mod http;
-pub mod limits;
-pub mod net;
-pub mod pki;
-pub mod rng;
-pub mod serve;
-pub mod sim;
 pub mod tls;
-pub mod topology;
 
-pub use clock::Clock;
+mod clock;
+mod control;
+mod error;
+mod fault;
+mod host;
+mod limits;
+mod net;
+mod pki;
+mod rng;
+mod serve;
+mod sim;
+mod topology;
+
+pub use clock::{rfc3339, Clock};
+pub use control::{ControlClient, ControlError, FakeEnv};
 pub use error::{HandshakeError, SimError, TlsAlert, TlsPeer};
 pub use fault::{Fault, FaultGate};
 pub use host::{Hosting, Placement, TlsTermination};
-pub use limits::{ConnLimits, ProcessLimits, TimeoutAnswer};
+pub use limits::{ConnLimits, ProcessLimits, TimeoutAnswer, DEFAULT_MAX_CONNECTIONS};
 pub use http::client::{ClientIdentity, HttpClient, RequestOptions};
-pub use http::server::{serve_connection, ConnInfo, Handler, HandlerFuture, ServeError, SharedHandler};
+pub use http::server::{ConnInfo, FnHandler, Handler, HandlerFuture, SharedHandler};
 pub use http::{Request, Response};
-pub use net::{AcceptFuture, BoxIo, Dialer, IoStream, StreamAcceptor, StreamConnector};
-pub use pki::Pki;
+pub use net::{AcceptFuture, BoxIo, DialFuture, Dialer, IoStream, SimNet, StreamAcceptor, StreamConnector, TcpDialer};
+pub use pki::{CertAuthority, ClientCertSpec, Credential, Pki, OID_UID};
 pub use rng::SeededRng;
+pub use serve::{Drained, RealWorld};
 pub use sim::Simulation;
-pub use topology::{Endpoint, Topology};
+pub use topology::{Endpoint, NoSuchRole, Topology};
 
 /// Path prefix of every fake's control API, on the same host and port as its protocol.
 pub const CONTROL_PREFIX: &str = "/_mailconform";
-pub mod contract;
-pub mod control;
-pub use control::{ControlClient, ControlError, FakeEnv};

@@ -1,14 +1,12 @@
 //! Reaching a host: the in-process network of a simulation, or real TCP.
 
 use crate::error::{HandshakeError, SimError};
-use crate::fault::FaultGate;
 use crate::http::server::{handshake, serve_connection, serve_decrypted, HostServer};
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, DuplexStream};
 
 pub trait IoStream: AsyncRead + AsyncWrite + Send + Unpin + 'static {}
@@ -56,24 +54,20 @@ pub struct SimNet {
 }
 
 impl SimNet {
-    pub fn bind(&self, host: &str, port: u16, server: Arc<HostServer>) {
+    pub(crate) fn bind(&self, host: &str, port: u16, server: Arc<HostServer>) {
         self.hosts.lock().expect("net poisoned").insert((host.to_ascii_lowercase(), port), server);
         self.acceptors.lock().expect("net poisoned").remove(&(host.to_ascii_lowercase(), port));
     }
 
     /// Serve `server` (whose own `tls` is then unused) behind `acceptor`'s TLS on `host:port`.
-    pub fn bind_with_acceptor(&self, host: &str, port: u16, server: Arc<HostServer>, acceptor: Arc<dyn StreamAcceptor>) {
+    pub(crate) fn bind_with_acceptor(&self, host: &str, port: u16, server: Arc<HostServer>, acceptor: Arc<dyn StreamAcceptor>) {
         self.bind(host, port, server);
         self.acceptors.lock().expect("net poisoned").insert((host.to_ascii_lowercase(), port), acceptor);
     }
 
     /// The server bound on `host:port`, if any.
-    pub fn server(&self, host: &str, port: u16) -> Option<Arc<HostServer>> {
+    pub(crate) fn server(&self, host: &str, port: u16) -> Option<Arc<HostServer>> {
         self.hosts.lock().expect("net poisoned").get(&(host.to_ascii_lowercase(), port)).cloned()
-    }
-
-    pub fn gate(&self, host: &str, port: u16) -> Option<FaultGate> {
-        self.hosts.lock().expect("net poisoned").get(&(host.to_ascii_lowercase(), port)).map(|s| s.gate.clone())
     }
 
     pub fn host_names(&self) -> Vec<String> {
@@ -110,15 +104,10 @@ impl SimNet {
         }
         Ok(Box::new(client))
     }
-
-    /// Let go of black-holed connections, so that their clients see the connection close.
-    pub fn release_swallowed(&self) {
-        self.swallowed.lock().expect("net poisoned").clear();
-    }
 }
 
 /// Serve one accepted connection, through `acceptor`'s TLS when the host has one.
-pub async fn serve_accepted<S: IoStream>(io: S, server: Arc<HostServer>, acceptor: Option<Arc<dyn StreamAcceptor>>) {
+pub(crate) async fn serve_accepted<S: IoStream>(io: S, server: Arc<HostServer>, acceptor: Option<Arc<dyn StreamAcceptor>>) {
     let outcome = match acceptor {
         Some(a) => match handshake(server.limits.tls_handshake_timeout, server.stop.clone(), a.accept(Box::new(io))).await {
             Ok(plain) => serve_decrypted(plain, server).await,
@@ -139,7 +128,7 @@ impl Dialer for SimNet {
 
 /// The simulation's management network: reaches every host whatever faults it has, so that a
 /// step can read a cut-off listener's state through its control API. Only control clients use it.
-pub struct ControlPlane(pub Arc<SimNet>);
+pub(crate) struct ControlPlane(pub Arc<SimNet>);
 
 impl Dialer for ControlPlane {
     fn dial<'a>(&'a self, host: &'a str, port: u16) -> DialFuture<'a> {
@@ -151,12 +140,11 @@ impl Dialer for ControlPlane {
 /// `https://us-east-1.listener.example.test/...` in a subscription reaches the served listener.
 #[derive(Clone, Debug, Default)]
 pub struct TcpDialer {
-    pub names: Arc<Mutex<BTreeMap<String, SocketAddr>>>,
-    pub connect_timeout: Option<Duration>,
+    pub(crate) names: Arc<Mutex<BTreeMap<String, SocketAddr>>>,
 }
 
 impl TcpDialer {
-    pub fn pin(&self, host: &str, port: u16, addr: SocketAddr) {
+    pub(crate) fn pin(&self, host: &str, port: u16, addr: SocketAddr) {
         self.names.lock().expect("names poisoned").insert(format!("{}:{port}", host.to_ascii_lowercase()), addr);
     }
 }

@@ -24,7 +24,7 @@ use std::time::Duration;
 
 /// The quantum by which [`Simulation::settle`] moves the clock: everything runnable at the
 /// current instant runs first, then the clock moves by this much.
-pub const SETTLE_QUANTUM: Duration = Duration::from_millis(1);
+pub(crate) const SETTLE_QUANTUM: Duration = Duration::from_millis(1);
 
 pub struct Simulation {
     runtime: tokio::runtime::Runtime,

@@ -4,7 +4,7 @@
 
 use bytes::Bytes;
 use mailconform_sim::http::response;
-use mailconform_sim::serve::RealWorld;
+use mailconform_sim::RealWorld;
 use mailconform_sim::tls::{self, ClientAuth};
 use mailconform_sim::{ConnInfo, ConnLimits, Handler, HandlerFuture, Hosting, Placement, Request, RequestOptions, Response, TimeoutAnswer};
 use std::net::SocketAddr;

@@ -160,7 +160,7 @@ fn shows_in_calendar(w: &mut MailWorld, user: User, subject: String) {
 #[when(expr = "a message {string} arrives in {user}'s inbox {int} minutes into a Ping of Secure Mail")]
 fn arrives_during_ping(w: &mut MailWorld, subject: String, user: User, minutes: u64) {
     let d = phone(w, &user);
-    let ex = w.exchange();
+    let mailboxes = w.mailboxes();
     let email = user.email();
     let started = w.sim().elapsed();
     let (ping, delivered) = w.run(async {
@@ -170,14 +170,12 @@ fn arrives_during_ping(w: &mut MailWorld, subject: String, user: User, minutes: 
         };
         let mail = async {
             tokio::time::sleep(std::time::Duration::from_secs(minutes * 60)).await;
-            ex.deliver(&email, &subject).await
+            mailboxes.deliver(&email, &subject).await
         };
         futures::join!(ping, mail)
     });
-    delivered.expect("Exchange delivers the message");
-    let (s, _) = ping;
-    let s = s.expect("device control API answers");
-    let _ = s;
+    delivered.unwrap_or_else(|e| panic!("{e}"));
+    ping.0.expect("device control API answers");
     let minutes = (w.sim().elapsed() - started).as_secs() / 60;
     w.observe(Observation::PingReturned { minutes });
 }
@@ -225,22 +223,22 @@ fn companion_cannot(w: &mut MailWorld, user: User, app: CompanionApp) {
 /// The user's Exchange mailbox holds a note with this subject.
 #[given(expr = "a note {string} is in {user}'s Exchange mailbox")]
 fn note_in_mailbox(w: &mut MailWorld, subject: String, user: User) {
-    let ex = w.exchange();
-    w.run(ex.add_note(&user.email(), &subject)).expect("Exchange takes the note");
+    let mail = w.mailboxes();
+    w.drive(mail.add_note(&user.email(), &subject));
 }
 
 /// The user's Exchange mailbox holds a task with this subject.
 #[given(expr = "a task {string} is in {user}'s Exchange mailbox")]
 fn task_in_mailbox(w: &mut MailWorld, subject: String, user: User) {
-    let ex = w.exchange();
-    w.run(ex.add_task(&user.email(), &subject)).expect("Exchange takes the task");
+    let mail = w.mailboxes();
+    w.drive(mail.add_task(&user.email(), &subject));
 }
 
 /// Exchange's list of the user's ActiveSync devices has exactly this many entries.
 #[then(expr = "Exchange knows {int} ActiveSync device(s) for {user}")]
 fn devices_for(w: &mut MailWorld, n: usize, user: User) {
-    let ex = w.exchange();
-    let devices = w.run(ex.activesync_devices()).expect("Exchange control API answers");
+    let mdm = w.device_management();
+    let devices = w.drive(mdm.partnerships());
     let login = user.to_ascii_lowercase();
     let mine: Vec<_> = devices.iter().filter(|d| d.user == login).collect();
     assert_eq!(mine.len(), n, "Exchange's ActiveSync devices: {devices:?}");
@@ -266,15 +264,15 @@ fn exchange_requires_encryption(w: &mut MailWorld) {
 
 /// An enforced policy; fields it does not name keep the enterprise defaults of `DevicePolicy`.
 fn set_exchange_policy(w: &mut MailWorld, policy: DevicePolicy) {
-    let ex = w.roles().exchange().expect("Exchange is deployed");
-    w.run(ex.set_device_policy(Some(policy), true)).expect("Exchange control API answers");
+    let mdm = w.device_management();
+    w.drive(mdm.set_policy(Some(policy), true));
 }
 
 /// Exchange answered one of Secure Mail's requests with this ActiveSync Status (143: policy refresh).
 #[then(expr = "Exchange told {user}'s Secure Mail to refresh its device policy with Status {int}")]
 fn told_to_refresh(w: &mut MailWorld, user: User, status: u64) {
-    let ex = w.roles().exchange().expect("Exchange is deployed");
-    let log = w.run(ex.activesync_log()).expect("Exchange control API answers");
+    let traffic = w.traffic();
+    let log = w.drive(traffic.activesync_requests());
     let seen: Vec<_> = log.iter().filter(|r| r.user == user.as_str()).map(|r| (r.command, r.status)).collect();
     assert!(seen.iter().any(|(_, s)| s.map(u64::from) == Some(status)), "{user}'s requests (command, Status): {seen:?}");
 }

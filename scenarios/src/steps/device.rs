@@ -117,9 +117,8 @@ fn badge_shows(w: &mut MailWorld, user: User, n: u32) {
 /// The badge shows the unread count Exchange has for a mailbox's inbox.
 #[then(expr = "{user}'s badge equals the unread count of {user}'s inbox")]
 fn badge_equals_unread(w: &mut MailWorld, user: User, owner: User) {
-    let ex = w.exchange();
-    let inbox = w.run(ex.inbox(&owner.email())).expect("inbox");
-    let unread = inbox.unread;
+    let mail = w.mailboxes();
+    let unread = w.drive(mail.unread(&owner.email()));
     let s = state(w, &user);
     assert_eq!(s.badge, unread, "badge vs. Exchange's unread count");
 }

@@ -11,17 +11,17 @@ fn subscription_of(w: &mut MailWorld, user: &str) -> SubscriptionView {
 }
 
 fn subscription_by_id(w: &mut MailWorld, id: &str) -> SubscriptionView {
-    let ex = w.exchange();
-    let subs = w.run(ex.subscriptions()).expect("Exchange control API answers");
+    let ex = w.push_subscriptions();
+    let subs = w.drive(ex.subscriptions());
     subs.into_iter().find(|s| s.id == id).unwrap_or_else(|| panic!("Exchange has no subscription {id}"))
 }
 
 /// The POSTs of the subscription `user`'s device made first in this scenario.
 fn deliveries(w: &mut MailWorld, user: &User, first: bool) -> Vec<DeliveryRecord> {
-    let ex = w.exchange();
-    let all = w.run(ex.deliveries()).expect("Exchange control API answers");
+    let ex = w.push_subscriptions();
+    let all = w.drive(ex.deliveries());
     let mine: Vec<String> = {
-        let subs = w.run(ex.subscriptions()).expect("Exchange control API answers");
+        let subs = w.drive(ex.subscriptions());
         let email = user.email();
         subs.iter().filter(|s| s.mailbox == email).map(|s| s.id.clone()).collect()
     };
@@ -93,8 +93,8 @@ fn status_events(w: &mut MailWorld, user: User, minutes: u64) {
 /// Every EWS request made for the user reached Exchange on this host name.
 #[then(expr = "every EWS request of {user} went to {string}")]
 fn ews_host(w: &mut MailWorld, user: User, host: String) {
-    let ex = w.exchange();
-    let reqs = w.run(ex.requests()).expect("Exchange control API answers");
+    let traffic = w.traffic();
+    let reqs = w.drive(traffic.ews_requests());
     let email = user.email();
     let mine: Vec<_> = reqs.iter().filter(|r| r.user == email).collect();
     assert!(!mine.is_empty(), "{user} made no EWS request");

@@ -14,8 +14,8 @@ use sha2::{Digest, Sha256};
 use std::time::Duration;
 
 fn listener_state(w: &mut MailWorld, region: Region) -> ListenerState {
-    let l = w.roles().listener(*region).expect("listener role");
-    w.run(l.state()).expect("listener control API answers")
+    let l = w.registrations(*region);
+    w.drive(l.state())
 }
 
 fn registration_of(w: &mut MailWorld, region: Region, user: &str) -> Option<Registration> {
@@ -25,8 +25,8 @@ fn registration_of(w: &mut MailWorld, region: Region, user: &str) -> Option<Regi
 }
 
 fn pushes(w: &mut MailWorld, region: Region) -> Vec<PushRecord> {
-    let l = w.roles().listener(*region).expect("listener role");
-    w.run(l.pushes()).expect("listener control API answers")
+    let l = w.registrations(*region);
+    w.drive(l.pushes())
 }
 
 fn set_fault(w: &mut MailWorld, region: Region, fault: Option<Fault>) {
@@ -91,8 +91,8 @@ fn no_registrations(w: &mut MailWorld, region: Region) {
 #[when(expr = "the {region} listener forgets {user}'s registration")]
 fn forget(w: &mut MailWorld, region: Region, user: User) {
     let id = state(w, &user).registration_id.expect("the device registered");
-    let l = w.roles().listener(*region).expect("listener role");
-    w.run(l.delete_registration(&id)).expect("the listener deletes the registration");
+    let l = w.registrations(*region);
+    w.drive(l.forget(&id));
 }
 
 /// Nothing the region's listener stores or logs contains the user's address or ActiveSync device ID.

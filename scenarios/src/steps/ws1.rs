@@ -11,8 +11,7 @@ use mailconform_fakes::boxer::BoxerView;
 use mailconform_fakes::defaults;
 use mailconform_fakes::deployment;
 use mailconform_fakes::ens::{PushOutcome, DEVICE_HEADER};
-use mailconform_sim::pki::Credential;
-use mailconform_sim::{ClientIdentity, Fault, RequestOptions};
+use mailconform_sim::{ClientIdentity, Credential, Fault, RequestOptions};
 use std::time::Duration;
 
 // ----- the deployment -----
@@ -406,8 +405,8 @@ fn offered(w: &mut MailWorld, list: AuthMethods) {
 fn authenticated_as(w: &mut MailWorld, user: User, method: AuthMethod) {
     let (status, offered) = ews_answer(w);
     assert_eq!(status, 200, "challenges {offered:?}");
-    let ex = w.exchange();
-    let requests = w.run(ex.requests()).expect("Exchange control API answers");
+    let traffic = w.traffic();
+    let requests = w.drive(traffic.ews_requests());
     let last = requests.last().expect("Exchange saw the request");
     assert_eq!((last.user.as_str(), last.auth.as_str()), (user.email().as_str(), method.name()), "{last:?}");
 }
@@ -427,8 +426,8 @@ fn ntlm_split(w: &mut MailWorld) {
 /// Exchange authenticated every EWS request made for the user by this method.
 #[then(expr = "Exchange authenticated {user}'s EWS requests by {auth_method}")]
 fn exchange_authenticated(w: &mut MailWorld, user: User, method: AuthMethod) {
-    let ex = w.exchange();
-    let requests = w.run(ex.requests()).expect("Exchange control API answers");
+    let traffic = w.traffic();
+    let requests = w.drive(traffic.ews_requests());
     let email = user.email();
     let methods: Vec<&str> = requests.iter().filter(|r| r.user == email).map(|r| r.auth.as_str()).collect();
     assert!(

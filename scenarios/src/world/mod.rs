@@ -12,7 +12,9 @@ pub use plan::{Deployment, Plan};
 
 use mailconform_fakes::defaults;
 use mailconform_fakes::deployment::{self, Roles};
-use mailconform_fakes::driver::{DriverFuture, GateFaults, HostFaults, Mailboxes};
+use mailconform_fakes::driver::{
+    DeviceManagement, DriverFuture, GateFaults, HostFaults, Mailboxes, PushSubscriptions, Registrations, Traffic,
+};
 use mailconform_fakes::exchange::{ExchangeControl, RetrySchedule, ServerProfile};
 use mailconform_fakes::listener::Region;
 use mailconform_fakes::securemail::SecureMailConfig;
@@ -199,7 +201,7 @@ impl MailWorld {
     }
 
     /// Exchange's control client.
-    pub fn exchange(&mut self) -> ExchangeControl {
+    fn exchange(&mut self) -> ExchangeControl {
         self.roles().exchange().expect("exchange role")
     }
 
@@ -217,6 +219,26 @@ impl MailWorld {
     /// The mail server's mailboxes (Exchange's), whatever backs it.
     pub fn mailboxes(&mut self) -> Box<dyn Mailboxes> {
         Box::new(self.exchange())
+    }
+
+    /// Exchange's EWS push subscriptions and the notifications it sent, whatever backs it.
+    pub fn push_subscriptions(&mut self) -> Box<dyn PushSubscriptions> {
+        Box::new(self.exchange())
+    }
+
+    /// The requests Exchange received, whatever backs it.
+    pub fn traffic(&mut self) -> Box<dyn Traffic> {
+        Box::new(self.exchange())
+    }
+
+    /// Exchange's mobile device management (partnerships, device policy), whatever backs it.
+    pub fn device_management(&mut self) -> Box<dyn DeviceManagement> {
+        Box::new(self.exchange())
+    }
+
+    /// The region's listener service's registrations and pushes, whatever backs it.
+    pub fn registrations(&mut self, region: Region) -> Box<dyn Registrations> {
+        Box::new(self.roles().listener(region).unwrap_or_else(|e| panic!("{e}")))
     }
 
     /// Runs a driver call; an operation the role's backing cannot perform ends the step with

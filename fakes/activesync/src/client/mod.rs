@@ -202,7 +202,7 @@ impl EasClient {
         self.lock().collections.get(collection_id).map(|c| c.items.values().cloned().collect()).unwrap_or_default()
     }
 
-    pub fn sync_key(&self, collection_id: &str) -> Option<String> {
+    pub(crate) fn sync_key(&self, collection_id: &str) -> Option<String> {
         self.lock().collections.get(collection_id).and_then(|c| c.key.clone())
     }
 

@@ -141,7 +141,7 @@ impl Command {
     /// The top-level element of the command's WBXML body, for the commands whose body is
     /// WBXML. SendMail, SmartReply and SmartForward carry ComposeMail WBXML from 14.0 on and
     /// raw MIME before; GetAttachment and the 2.5 collection commands carry no WBXML.
-    pub fn root_tag(self) -> Option<Tag> {
+    pub(crate) fn root_tag(self) -> Option<Tag> {
         let tag: Tag = match self {
             Command::Sync => AirSync::Sync.into(),
             Command::SendMail => ComposeMail::SendMail.into(),
@@ -174,7 +174,7 @@ impl Command {
     /// The `Status` element that sits directly under the root in a response, where a
     /// global failure (a common status such as 142) is reported. MeetingResponse and
     /// MoveItems keep their Status one level down (under `Result` / `Response`) and have none here.
-    pub fn root_status_tag(self) -> Option<Tag> {
+    pub(crate) fn root_status_tag(self) -> Option<Tag> {
         let tag: Tag = match self {
             Command::Sync => AirSync::Status.into(),
             Command::SendMail | Command::SmartForward | Command::SmartReply => ComposeMail::Status.into(),
@@ -195,7 +195,7 @@ impl Command {
 
     /// Whether the body is MIME rather than WBXML at this version (SendMail and the smart
     /// commands before 14.0).
-    pub fn body_is_mime(self, version: super::ProtocolVersion) -> bool {
+    pub(crate) fn body_is_mime(self, version: super::ProtocolVersion) -> bool {
         matches!(self, Command::SendMail | Command::SmartForward | Command::SmartReply) && version < super::ProtocolVersion::V14_0
     }
 }

@@ -56,26 +56,26 @@ pub struct CommandParams {
 }
 
 /// Base64 parameter tags ([MS-ASHTTP] 2.2.1.1.1.1.3, Z-Push's request.php).
-pub mod param_tag {
-    pub const ATTACHMENT_NAME: u8 = 0;
-    pub const COLLECTION_ID: u8 = 1;
-    pub const COLLECTION_NAME: u8 = 2;
-    pub const ITEM_ID: u8 = 3;
-    pub const LONG_ID: u8 = 4;
-    pub const PARENT_ID: u8 = 5;
-    pub const OCCURRENCE: u8 = 6;
-    pub const OPTIONS: u8 = 7;
-    pub const USER: u8 = 8;
+pub(crate) mod param_tag {
+    pub(crate) const ATTACHMENT_NAME: u8 = 0;
+    pub(crate) const COLLECTION_ID: u8 = 1;
+    pub(crate) const COLLECTION_NAME: u8 = 2;
+    pub(crate) const ITEM_ID: u8 = 3;
+    pub(crate) const LONG_ID: u8 = 4;
+    pub(crate) const PARENT_ID: u8 = 5;
+    pub(crate) const OCCURRENCE: u8 = 6;
+    pub(crate) const OPTIONS: u8 = 7;
+    pub(crate) const USER: u8 = 8;
 }
 
 /// Bits of the base64 `Options` parameter.
-pub mod options_bit {
-    pub const SAVE_IN_SENT: u8 = 0x01;
-    pub const ACCEPT_MULTIPART: u8 = 0x02;
+pub(crate) mod options_bit {
+    pub(crate) const SAVE_IN_SENT: u8 = 0x01;
+    pub(crate) const ACCEPT_MULTIPART: u8 = 0x02;
 }
 
 /// The default locale a client without one sends: en-US.
-pub const DEFAULT_LOCALE: u16 = 0x0409;
+pub(crate) const DEFAULT_LOCALE: u16 = 0x0409;
 
 /// Why a query could not be read. Every variant becomes HTTP 400.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -128,7 +128,7 @@ pub struct PlainQuery {
 
 /// Whether a query string is in the plain form: it names `Cmd`. Z-Push tells the two apart
 /// the same way.
-pub fn is_plain(query: &str) -> bool {
+pub(crate) fn is_plain(query: &str) -> bool {
     query.split('&').any(|pair| pair.split('=').next().is_some_and(|k| k.eq_ignore_ascii_case("Cmd")))
 }
 
@@ -170,7 +170,7 @@ pub fn parse_plain(query: &str) -> Result<PlainQuery, QueryError> {
 
 /// The longest DeviceId or DeviceType accepted. [MS-ASHTTP] bounds the base64 fields to a
 /// length byte; 64 leaves room for every real client's ids and for hex-rendered binary ids.
-pub const MAX_ID_LEN: usize = 64;
+pub(crate) const MAX_ID_LEN: usize = 64;
 
 /// DeviceId and DeviceType are identifiers servers key state by (Z-Push keeps only word
 /// characters), so anything else is refused rather than silently mangled.
@@ -245,7 +245,7 @@ pub fn parse_base64(query: &str) -> Result<Base64Query, QueryError> {
 
 /// Builds the base64 form. Fails when the policy key is not a decimal u32 (the form has
 /// four bytes for it) or a field is longer than its length byte allows.
-pub fn encode_base64(q: &Base64Query) -> Result<String, QueryError> {
+pub(crate) fn encode_base64(q: &Base64Query) -> Result<String, QueryError> {
     let code = q.command.code().ok_or(QueryError::UnknownCommand(q.command.name().to_string()))?;
     if !q.version.allows_base64_query() {
         return Err(QueryError::Base64NotAllowed(q.version));
@@ -291,7 +291,7 @@ pub fn encode_base64(q: &Base64Query) -> Result<String, QueryError> {
 }
 
 /// Builds the plain form's query string (without the `?`).
-pub fn encode_plain(q: &PlainQuery) -> String {
+pub(crate) fn encode_plain(q: &PlainQuery) -> String {
     let mut pairs: Vec<(&str, String)> = vec![
         ("Cmd", q.command.name().to_string()),
         ("User", q.user.clone()),
@@ -404,7 +404,7 @@ pub fn percent_decode(s: &str, plus_is_space: bool) -> Result<String, QueryError
 }
 
 /// Percent-encoding of everything but RFC 3986 unreserved characters.
-pub fn percent_encode(s: &str) -> String {
+pub(crate) fn percent_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {

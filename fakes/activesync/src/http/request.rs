@@ -81,7 +81,7 @@ impl EasRequest {
     }
 
     /// With a policy key (None sends none).
-    pub fn with_policy_key(mut self, key: Option<String>) -> EasRequest {
+    pub(crate) fn with_policy_key(mut self, key: Option<String>) -> EasRequest {
         self.policy_key = key;
         self
     }
@@ -163,7 +163,7 @@ impl EasRequest {
 
     /// The request in the plain query form, with the version and policy key as headers.
     /// `base_url` is the ActiveSync endpoint, e.g. `https://mail.example.test/Microsoft-Server-ActiveSync`.
-    pub fn to_http(&self, base_url: &str) -> Result<Request, RequestError> {
+    pub(crate) fn to_http(&self, base_url: &str) -> Result<Request, RequestError> {
         let q = PlainQuery {
             command: self.command,
             user: self.user.clone(),
@@ -184,7 +184,7 @@ impl EasRequest {
 
     /// The request in the base64 query form, which carries the version and policy key
     /// itself, so neither MS- header is sent. Only 12.1 and later may use it.
-    pub fn to_http_base64(&self, base_url: &str) -> Result<Request, RequestError> {
+    pub(crate) fn to_http_base64(&self, base_url: &str) -> Result<Request, RequestError> {
         let q = Base64Query {
             version: self.protocol_version,
             command: self.command,

@@ -11,55 +11,55 @@ use mailconform_sim::Response;
 pub mod code {
     pub const OK: u16 = 200;
     /// Malformed request: bad query, unknown command, body that is not the command's WBXML.
-    pub const BAD_REQUEST: u16 = 400;
+    pub(crate) const BAD_REQUEST: u16 = 400;
     /// Credentials missing or wrong; goes with `WWW-Authenticate: Basic`.
     pub const UNAUTHORIZED: u16 = 401;
     /// The user is not enabled for ActiveSync.
-    pub const FORBIDDEN: u16 = 403;
+    pub(crate) const FORBIDDEN: u16 = 403;
     /// Not an ActiveSync URI.
-    pub const NOT_FOUND: u16 = 404;
+    pub(crate) const NOT_FOUND: u16 = 404;
     /// "Retry after sending a PROVISION command": the pre-14.0 signal to provision
     /// (and to learn of a pending remote wipe).
-    pub const NEEDS_PROVISIONING: u16 = 449;
+    pub(crate) const NEEDS_PROVISIONING: u16 = 449;
     /// The mailbox lives elsewhere; the new URL is in `X-MS-Location`.
-    pub const REDIRECT: u16 = 451;
+    pub(crate) const REDIRECT: u16 = 451;
     /// The device is blocked for this user.
-    pub const BLOCKED: u16 = 456;
+    pub(crate) const BLOCKED: u16 = 456;
     /// The user's password has expired.
-    pub const PASSWORD_EXPIRED: u16 = 457;
-    pub const SERVER_ERROR: u16 = 500;
+    pub(crate) const PASSWORD_EXPIRED: u16 = 457;
+    pub(crate) const SERVER_ERROR: u16 = 500;
     /// A command the server knows but does not serve, for clients older than 14.0 (later
     /// ones get common status 137 in the body).
-    pub const NOT_IMPLEMENTED: u16 = 501;
+    pub(crate) const NOT_IMPLEMENTED: u16 = 501;
     /// Temporarily unavailable; `Retry-After` says when to come back.
-    pub const SERVICE_UNAVAILABLE: u16 = 503;
+    pub(crate) const SERVICE_UNAVAILABLE: u16 = 503;
 }
 
 /// Header names, spelled as [MS-ASHTTP] spells them.
 pub mod header {
     pub const PROTOCOL_VERSION: &str = "MS-ASProtocolVersion";
-    pub const POLICY_KEY: &str = "X-MS-PolicyKey";
-    pub const PROTOCOL_VERSIONS: &str = "MS-ASProtocolVersions";
-    pub const PROTOCOL_COMMANDS: &str = "MS-ASProtocolCommands";
-    pub const SERVER_VERSION: &str = "MS-Server-ActiveSync";
+    pub(crate) const POLICY_KEY: &str = "X-MS-PolicyKey";
+    pub(crate) const PROTOCOL_VERSIONS: &str = "MS-ASProtocolVersions";
+    pub(crate) const PROTOCOL_COMMANDS: &str = "MS-ASProtocolCommands";
+    pub(crate) const SERVER_VERSION: &str = "MS-Server-ActiveSync";
     pub const LOCATION: &str = "X-MS-Location";
-    pub const ACCEPT_MULTIPART: &str = "MS-ASAcceptMultiPart";
+    pub(crate) const ACCEPT_MULTIPART: &str = "MS-ASAcceptMultiPart";
     pub const ALLOW: &str = "Allow";
     pub const PUBLIC: &str = "Public";
-    pub const RETRY_AFTER: &str = "Retry-After";
+    pub(crate) const RETRY_AFTER: &str = "Retry-After";
 }
 
 /// The content type of every WBXML body, request and response alike.
 pub const WBXML_CONTENT_TYPE: &str = "application/vnd.ms-sync.wbxml";
 /// The content type of a pre-14.0 SendMail body.
-pub const MIME_CONTENT_TYPE: &str = "message/rfc822";
+pub(crate) const MIME_CONTENT_TYPE: &str = "message/rfc822";
 /// The default ActiveSync path.
 pub const DEFAULT_PATH: &str = "/Microsoft-Server-ActiveSync";
 /// The methods an ActiveSync URI allows, for `Allow` and `Public`.
-pub const ALLOWED_METHODS: &str = "OPTIONS,POST";
+pub(crate) const ALLOWED_METHODS: &str = "OPTIONS,POST";
 
 /// Whether a content type is ActiveSync WBXML (parameters and case ignored).
-pub fn is_wbxml_content_type(value: &str) -> bool {
+pub(crate) fn is_wbxml_content_type(value: &str) -> bool {
     value.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case(WBXML_CONTENT_TYPE))
 }
 
@@ -88,7 +88,7 @@ pub fn wbxml(doc: &Document) -> Response {
 }
 
 /// 200 with no body: a successful SendMail, or a Sync with nothing to say.
-pub fn empty_ok() -> Response {
+pub(crate) fn empty_ok() -> Response {
     finish(builder(code::OK), Bytes::new())
 }
 

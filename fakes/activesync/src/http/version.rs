@@ -76,7 +76,7 @@ impl ProtocolVersion {
     }
 
     /// The version a base64 query byte names.
-    pub fn from_query_byte(byte: u8) -> Option<ProtocolVersion> {
+    pub(crate) fn from_query_byte(byte: u8) -> Option<ProtocolVersion> {
         ProtocolVersion::ALL.iter().copied().find(|v| v.query_byte() == byte)
     }
 
@@ -88,7 +88,7 @@ impl ProtocolVersion {
 
     /// From 14.0 on, provisioning and other global failures travel as a command Status
     /// (142, 144, 140 …) inside a 200; before, as HTTP 449.
-    pub fn uses_status_for_provisioning(self) -> bool {
+    pub(crate) fn uses_status_for_provisioning(self) -> bool {
         self >= ProtocolVersion::V14_0
     }
 

@@ -33,7 +33,7 @@ macro_rules! code_page {
         }
 
         /// This page's name ↔ token table, ascending by token.
-        pub static TAGS: &[TagEntry] = &[$(TagEntry { token: $token, name: stringify!($name) }),+];
+        pub(crate) static TAGS: &[TagEntry] = &[$(TagEntry { token: $token, name: stringify!($name) }),+];
 
         impl $ty {
             /// The page these tags live on.
@@ -71,7 +71,7 @@ macro_rules! code_page {
 /// Declares the [`CodePage`] enum from one line per page.
 macro_rules! code_pages {
     ($($variant:ident = $number:literal, $namespace:literal, $prefix:literal, $module:ident;)+) => {
-        $(pub mod $module;)+
+        $(pub(crate) mod $module;)+
 
         /// An [MS-ASWBXML] code page. Page 3 (AirNotify) is absent on purpose:
         /// it has been retired and no version this codec speaks switches to it.

@@ -15,18 +15,18 @@ use crate::{el, leaf, AirSyncBase, Calendar, Contacts, Element, Email, Notes, Ta
 use base64::Engine;
 
 /// `airsyncbase:Type` values.
-pub mod body_type {
-    pub const PLAIN: u8 = 1;
-    pub const HTML: u8 = 2;
-    pub const RTF: u8 = 3;
-    pub const MIME: u8 = 4;
+pub(crate) mod body_type {
+    pub(crate) const PLAIN: u8 = 1;
+    pub(crate) const HTML: u8 = 2;
+    pub(crate) const RTF: u8 = 3;
+    pub(crate) const MIME: u8 = 4;
 }
 
 /// What the client asked of bodies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct BodyPreference {
-    pub body_type: u8,
-    pub truncation_size: Option<usize>,
+pub(crate) struct BodyPreference {
+    pub(crate) body_type: u8,
+    pub(crate) truncation_size: Option<usize>,
 }
 
 impl Default for BodyPreference {
@@ -38,7 +38,7 @@ impl Default for BodyPreference {
 impl BodyPreference {
     /// Reads the first `BodyPreference` of an `Options` element whose Type this server can
     /// render (RTF is answered as plain text, as servers without RTF do).
-    pub fn from_options(options: Option<&Element>) -> Option<BodyPreference> {
+    pub(crate) fn from_options(options: Option<&Element>) -> Option<BodyPreference> {
         let options = options?;
         options.find_all(&["BodyPreference"]).into_iter().find_map(|p| {
             let t: u8 = p.find(&["Type"])?.trim().parse().ok()?;

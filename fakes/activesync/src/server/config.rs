@@ -64,7 +64,7 @@ impl EasConfig {
     }
 
     /// Whether `path` is one this server answers on.
-    pub fn serves_path(&self, path: &str) -> bool {
+    pub(crate) fn serves_path(&self, path: &str) -> bool {
         let path = path.trim_end_matches('/');
         self.paths.iter().any(|p| p.trim_end_matches('/').eq_ignore_ascii_case(path))
     }

@@ -155,7 +155,7 @@ pub struct StoredItem {
 
 /// Whether a client's delete of a meeting message reaches the server.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MeetingDeletePolicyChange {
+pub(crate) struct MeetingDeletePolicyChange {
     pub policy: MeetingDeletePolicy,
 }
 

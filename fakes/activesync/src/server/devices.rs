@@ -127,21 +127,21 @@ pub(crate) struct DeviceState {
     /// The key the device earned by acknowledging the policy.
     pub policy_key: Option<String>,
     /// The temporary key of a phase-1 Provision awaiting acknowledgement.
-    pub pending_key: Option<String>,
+    pub(crate) pending_key: Option<String>,
     /// Whether the device was accepted without a policy (Policy Status 2).
     pub no_policy: bool,
     /// The policy changed since the device acknowledged it: its next command gets Status 143.
-    pub policy_stale: bool,
+    pub(crate) policy_stale: bool,
     pub wipe: WipeState,
-    pub device_information: BTreeMap<String, String>,
+    pub(crate) device_information: BTreeMap<String, String>,
     pub heartbeat: Option<u32>,
-    pub ping_folders: Vec<(String, String)>,
+    pub(crate) ping_folders: Vec<(String, String)>,
     pub hierarchy: Option<HierarchyState>,
     pub collections: BTreeMap<String, CollectionState>,
     /// The last non-empty Sync request, for an empty or partial Sync.
-    pub last_sync: Option<crate::Document>,
+    pub(crate) last_sync: Option<crate::Document>,
     pub commands: BTreeMap<String, u64>,
-    pub last_command: Option<Command>,
+    pub(crate) last_command: Option<Command>,
 }
 
 impl DeviceState {

@@ -15,9 +15,9 @@ use crate::store::{message_class, NewItem};
 pub(super) struct Message {
     pub from: Option<String>,
     pub to: Vec<String>,
-    pub cc: Vec<String>,
-    pub bcc: Vec<String>,
-    pub to_header: String,
+    pub(crate) cc: Vec<String>,
+    pub(crate) bcc: Vec<String>,
+    pub(crate) to_header: String,
     pub subject: String,
     pub body: String,
     pub calendar: Option<CalendarPart>,
@@ -34,7 +34,7 @@ pub(super) struct CalendarPart {
     pub end: String,
     pub location: String,
     /// The attendee's PARTSTAT in a REPLY (ACCEPTED, TENTATIVE, DECLINED).
-    pub partstat: Option<String>,
+    pub(crate) partstat: Option<String>,
 }
 
 /// Why a message could not be read.

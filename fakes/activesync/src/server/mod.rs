@@ -38,7 +38,6 @@ mod sync;
 mod tests;
 
 pub use crate::policy::DevicePolicy;
-pub use appdata::{body_type, BodyPreference};
 pub use config::EasConfig;
 pub use contract::{EasControl, Partnership, CONTROL_PATH};
 pub use devices::WipeState;
@@ -53,7 +52,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// The commands this server serves, in the order OPTIONS lists them.
-pub const SERVED_COMMANDS: &[Command] = &[
+pub(crate) const SERVED_COMMANDS: &[Command] = &[
     Command::Sync,
     Command::SendMail,
     Command::SmartForward,
@@ -109,7 +108,7 @@ type DeviceKey = (String, String);
 
 /// The request log keeps at most this many entries (the older half goes first), so a long
 /// benchmark run does not grow without bound.
-pub const REQUEST_LOG_LIMIT: usize = 10_000;
+pub(crate) const REQUEST_LOG_LIMIT: usize = 10_000;
 
 #[derive(Default)]
 struct ServerState {
@@ -169,12 +168,12 @@ impl EasServer {
     }
 
     /// The device policy in force (`None`: Policy Status 2, devices accepted without one).
-    pub fn device_policy(&self) -> Option<DevicePolicy> {
+    pub(crate) fn device_policy(&self) -> Option<DevicePolicy> {
         self.lock().policy.clone()
     }
 
     /// Whether devices must hold the current policy's key before they may sync.
-    pub fn provisioning_required(&self) -> bool {
+    pub(crate) fn provisioning_required(&self) -> bool {
         let s = self.lock();
         s.enforce_policy && s.policy.is_some()
     }
@@ -240,7 +239,7 @@ impl EasServer {
     }
 
     /// Withdraws a wipe (the administrator removed the request or the partnership).
-    pub fn cancel_remote_wipe(&self, user: &str, device_id: &str) {
+    pub(crate) fn cancel_remote_wipe(&self, user: &str, device_id: &str) {
         let key = self.device_key(user, device_id);
         if let Some(d) = self.lock().devices.get_mut(&key) {
             d.wipe = WipeState::None;
@@ -248,7 +247,7 @@ impl EasServer {
     }
 
     /// A device partnership (`None` when the server never saw the device).
-    pub fn device_state(&self, user: &str, device_id: &str) -> Option<Partnership> {
+    pub(crate) fn device_state(&self, user: &str, device_id: &str) -> Option<Partnership> {
         let key = self.device_key(user, device_id);
         self.lock().devices.get(&key).map(DeviceState::partnership)
     }
@@ -259,17 +258,17 @@ impl EasServer {
     }
 
     /// Removes a partnership: the device starts over (provisioning, key 0 syncs).
-    pub fn remove_device(&self, user: &str, device_id: &str) -> bool {
+    pub(crate) fn remove_device(&self, user: &str, device_id: &str) -> bool {
         let key = self.device_key(user, device_id);
         self.lock().devices.remove(&key).is_some()
     }
 
-    pub fn set_availability(&self, availability: Availability) {
+    pub(crate) fn set_availability(&self, availability: Availability) {
         self.lock().availability = availability;
     }
 
     /// Every request seen, oldest first.
-    pub fn request_log(&self) -> Vec<RequestRecord> {
+    pub(crate) fn request_log(&self) -> Vec<RequestRecord> {
         self.lock().log.clone()
     }
 
@@ -390,7 +389,7 @@ impl EasServer {
 
 /// A command's response holding only a global Status: `<FolderSync><Status>142</Status></FolderSync>`.
 /// MeetingResponse and MoveItems keep their Status one level down.
-pub fn command_status(command: Command, status: Status) -> Option<Document> {
+pub(crate) fn command_status(command: Command, status: Status) -> Option<Document> {
     if let (Some(root), Some(status_tag)) = (command.root_tag(), command.root_status_tag()) {
         return Some(Document::new(el(root, [leaf(status_tag, status.to_string())])));
     }

@@ -142,7 +142,7 @@ impl MemoryStore {
         self
     }
 
-    pub fn set_meeting_delete_policy(&self, policy: MeetingDeletePolicy) {
+    pub(crate) fn set_meeting_delete_policy(&self, policy: MeetingDeletePolicy) {
         self.lock().meeting_delete_policy = policy;
     }
 
@@ -194,7 +194,7 @@ impl MemoryStore {
     }
 
     /// The primary SMTP address of a user.
-    pub fn email_of(&self, user: &str) -> Result<String, StoreError> {
+    pub(crate) fn email_of(&self, user: &str) -> Result<String, StoreError> {
         self.with_mailbox(user, |mb| Ok(mb.email.clone()))
     }
 
@@ -233,7 +233,7 @@ impl MemoryStore {
     }
 
     /// Creates a folder under `parent_id` (`"0"` = root); FolderSync reports it as an Add.
-    pub fn add_folder(&self, user: &str, parent_id: &str, display_name: &str, folder_type: FolderType) -> Result<Folder, StoreError> {
+    pub(crate) fn add_folder(&self, user: &str, parent_id: &str, display_name: &str, folder_type: FolderType) -> Result<Folder, StoreError> {
         self.with_mailbox_mut(user, |mb, _| {
             if parent_id != "0" && mb.folder(parent_id).is_none() {
                 return Err(unknown_folder(user, parent_id));
@@ -250,7 +250,7 @@ impl MemoryStore {
     }
 
     /// Removes a folder and its items; FolderSync reports it as a Delete.
-    pub fn delete_folder(&self, user: &str, folder_id: &str) -> Result<(), StoreError> {
+    pub(crate) fn delete_folder(&self, user: &str, folder_id: &str) -> Result<(), StoreError> {
         self.with_mailbox_mut(user, |mb, _| {
             let id: u64 = folder_id.parse().map_err(|_| unknown_folder(user, folder_id))?;
             mb.folders.remove(&id).ok_or_else(|| unknown_folder(user, folder_id))?;
@@ -261,7 +261,7 @@ impl MemoryStore {
     }
 
     /// Renames and/or moves a folder; FolderSync reports it as an Update.
-    pub fn update_folder(&self, user: &str, folder_id: &str, display_name: &str, parent_id: &str) -> Result<Folder, StoreError> {
+    pub(crate) fn update_folder(&self, user: &str, folder_id: &str, display_name: &str, parent_id: &str) -> Result<Folder, StoreError> {
         self.with_mailbox_mut(user, |mb, _| {
             if parent_id != "0" && (parent_id == folder_id || mb.folder(parent_id).is_none()) {
                 return Err(unknown_folder(user, parent_id));
@@ -296,7 +296,7 @@ impl MemoryStore {
     }
 
     /// Puts an item into a given folder. Returns the ServerId.
-    pub fn add_item(&self, user: &str, folder_id: &str, item: NewItem) -> Result<String, StoreError> {
+    pub(crate) fn add_item(&self, user: &str, folder_id: &str, item: NewItem) -> Result<String, StoreError> {
         self.with_mailbox_mut(user, |mb, ctx| {
             let f = mb.existing_folder_mut(user, folder_id)?;
             let n = f.next_item;
@@ -386,7 +386,7 @@ impl MemoryStore {
     }
 
     /// Moves an item to another folder, where it gets a new ServerId (returned).
-    pub fn move_item(&self, user: &str, from_folder: &str, server_id: &str, to_folder: &str) -> Result<String, StoreError> {
+    pub(crate) fn move_item(&self, user: &str, from_folder: &str, server_id: &str, to_folder: &str) -> Result<String, StoreError> {
         self.with_mailbox_mut(user, |mb, _| {
             if mb.folder(to_folder).is_none() {
                 return Err(unknown_folder(user, to_folder));
@@ -408,7 +408,7 @@ impl MemoryStore {
     }
 
     /// The folder's change sequence number: it moves on every add, change and delete.
-    pub fn folder_seq(&self, user: &str, folder_id: &str) -> Result<u64, StoreError> {
+    pub(crate) fn folder_seq(&self, user: &str, folder_id: &str) -> Result<u64, StoreError> {
         self.with_mailbox(user, |mb| Ok(mb.existing_folder(user, folder_id)?.seq))
     }
 

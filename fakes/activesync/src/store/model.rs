@@ -60,7 +60,7 @@ impl FolderType {
     }
 
     /// The item class a folder of this type holds, as Ping's `Class` names it.
-    pub fn item_class(self) -> ItemClass {
+    pub(crate) fn item_class(self) -> ItemClass {
         match self {
             FolderType::Calendar | FolderType::UserCalendar => ItemClass::Calendar,
             FolderType::Contacts | FolderType::UserContacts | FolderType::RecipientInformationCache => ItemClass::Contacts,
@@ -140,22 +140,22 @@ impl ItemClass {
 
 /// MAPI message classes the harness meets.
 pub mod message_class {
-    pub const NOTE: &str = "IPM.Note";
-    pub const APPOINTMENT: &str = "IPM.Appointment";
-    pub const CONTACT: &str = "IPM.Contact";
-    pub const TASK: &str = "IPM.Task";
+    pub(crate) const NOTE: &str = "IPM.Note";
+    pub(crate) const APPOINTMENT: &str = "IPM.Appointment";
+    pub(crate) const CONTACT: &str = "IPM.Contact";
+    pub(crate) const TASK: &str = "IPM.Task";
     /// The only message class of a note ([MS-ASNOTE] 2.2.2.6).
-    pub const STICKY_NOTE: &str = "IPM.StickyNote";
-    pub const MEETING_REQUEST: &str = "IPM.Schedule.Meeting.Request";
-    pub const MEETING_CANCELED: &str = "IPM.Schedule.Meeting.Canceled";
+    pub(crate) const STICKY_NOTE: &str = "IPM.StickyNote";
+    pub(crate) const MEETING_REQUEST: &str = "IPM.Schedule.Meeting.Request";
+    pub(crate) const MEETING_CANCELED: &str = "IPM.Schedule.Meeting.Canceled";
     pub const MEETING_ACCEPTED: &str = "IPM.Schedule.Meeting.Resp.Pos";
     pub const MEETING_TENTATIVE: &str = "IPM.Schedule.Meeting.Resp.Tent";
-    pub const MEETING_DECLINED: &str = "IPM.Schedule.Meeting.Resp.Neg";
+    pub(crate) const MEETING_DECLINED: &str = "IPM.Schedule.Meeting.Resp.Neg";
     /// Every meeting message (request, cancellation, response) starts with this.
-    pub const MEETING_PREFIX: &str = "IPM.Schedule.Meeting";
+    pub(crate) const MEETING_PREFIX: &str = "IPM.Schedule.Meeting";
 
     /// Whether a message class is a meeting message (CXM-47936 concerns exactly these).
-    pub fn is_meeting(class: &str) -> bool {
+    pub(crate) fn is_meeting(class: &str) -> bool {
         class.starts_with(MEETING_PREFIX)
     }
 }

@@ -5,7 +5,7 @@ use crate::jwt::{generate_team_key, sign_es256};
 use crate::reason::Reason;
 use crate::{ApnsConfig, ApnsControl, ApnsError, AuthMode, Environment, Notification, ProviderAuth, ProviderClient, TeamKey};
 use bytes::Bytes;
-use mailconform_sim::pki::ClientCertSpec;
+use mailconform_sim::ClientCertSpec;
 use mailconform_sim::tls::{self, ClientAuth};
 use mailconform_sim::{ClientIdentity, ConnInfo, FakeEnv, Handler, HttpClient, RequestOptions, Response, Simulation, CONTROL_PREFIX};
 use serde_json::json;

@@ -50,6 +50,7 @@ pub(crate) const CONTROL_ROUTES: Routes<Op> = Routes::new(
 /// An access token for the password grant.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenAnswer {
+    /// The ES256 JWT to send as `Authorization: Bearer` (RFC 6749 §5.1).
     pub access_token: String,
     /// `Bearer`.
     pub token_type: String,
@@ -62,24 +63,33 @@ pub struct TokenAnswer {
 pub struct OAuthErrorBody {
     /// `invalid_grant`, `invalid_request`, `unsupported_grant_type`, `not_found`.
     pub error: String,
+    /// Human-readable detail; for `invalid_grant` Microsoft's AADSTS50126 text.
     pub error_description: String,
 }
 
 /// The OpenID Connect discovery document, as far as this issuer fills it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpenIdConfiguration {
+    /// The `iss` of every token (OpenID Connect Discovery 1.0 §3).
     pub issuer: String,
+    /// Where the password grant is posted.
     pub token_endpoint: String,
+    /// Where the JWKS is published.
     pub jwks_uri: String,
+    /// Always `["ES256"]`.
     pub id_token_signing_alg_values_supported: Vec<String>,
 }
 
 /// One token the issuer handed out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IssuedToken {
+    /// When it was issued (unix seconds, the run's clock).
     pub at: u64,
+    /// The UPN it names.
     pub user: String,
+    /// The resource it is for (`aud`).
     pub audience: String,
+    /// Its `exp` (unix seconds).
     pub expires: u64,
 }
 
@@ -135,12 +145,15 @@ impl Body for IssuedToken {
 pub struct IssuerControl(pub ControlClient);
 
 impl IssuerControl {
+    /// `POST /users`.
     pub async fn add_user(&self, upn: &str, password: &str) -> Result<UserAdded, ControlError> {
         self.0.post("/users", &NewUser { upn: upn.into(), password: password.into() }).await
     }
+    /// `GET /trust?audience=`: what a resource named `audience` needs to accept the tokens.
     pub async fn trust(&self, audience: &str) -> Result<OAuthTrust, ControlError> {
         self.0.get(&format!("/trust?audience={audience}")).await
     }
+    /// `GET /issued`.
     pub async fn issued(&self) -> Result<Vec<IssuedToken>, ControlError> {
         self.0.get("/issued").await
     }

@@ -40,10 +40,12 @@ impl IssuerServer {
         })
     }
 
+    /// Registers a user who may use the password grant (UPN matched case-insensitively).
     pub fn add_user(&self, upn: &str, password: &str) {
         self.users.lock().expect("issuer poisoned").insert(upn.to_ascii_lowercase(), (upn.into(), password.into()));
     }
 
+    /// What a resource named `audience` needs to accept this issuer's tokens.
     pub fn trust(&self, audience: &str) -> OAuthTrust {
         self.issuer.trust(audience)
     }

@@ -55,26 +55,37 @@ pub(crate) const CONTROL_ROUTES: Routes<Op> = Routes::new(
 /// A ticket for `client` (with its password) to `service`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TicketRequest {
+    /// The user's UPN.
     pub client: String,
+    /// The user's password (the fake's stand-in for AS-REQ pre-authentication).
     pub password: String,
+    /// The SPN of the service the ticket is for.
     pub service: String,
 }
 
 /// Constrained delegation: `service` (with its password) asks for a ticket for `user` to `target`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct S4uRequest {
+    /// The delegating service's SPN (SEG's `HTTP/seg.example.test`).
     pub service: String,
+    /// The delegating service account's password.
     pub password: String,
+    /// The UPN of the user it acts for (S4U2Self, [MS-SFU] 3.2.5.1).
     pub user: String,
+    /// The SPN it wants a ticket to (S4U2Proxy, [MS-SFU] 3.2.5.2).
     pub target: String,
 }
 
 /// An issued ticket and the forms it is sent in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KdcTicket {
+    /// The client principal the ticket names.
     pub client: String,
+    /// The SPN the ticket is for.
     pub service: String,
+    /// The ticket's endtime (unix seconds).
     pub end_time: u64,
+    /// The delegating service's SPN for an S4U ticket, absent otherwise.
     pub delegated_by: Option<String>,
     /// The whole `Authorization` header value (`Negotiate YI…`).
     pub authorization: String,
@@ -89,36 +100,45 @@ pub struct KdcTicket {
 pub struct KdcErrorBody {
     /// `KDC_ERR_PREAUTH_FAILED`, `KDC_ERR_S_PRINCIPAL_UNKNOWN`, `KDC_ERR_BADOPTION`, ...
     pub error: String,
+    /// The refusal in words, with what to change.
     pub message: String,
 }
 
 /// Everyone the KDC knows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Principals {
+    /// The KDC's realm, upper case.
     pub realm: String,
     /// User principal names.
     pub users: Vec<String>,
+    /// Every service account with its allowed-to-delegate list.
     pub services: Vec<Delegation>,
 }
 
 /// A user account.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewUser {
+    /// The user's UPN, e.g. `alice@example.test`.
     pub upn: String,
+    /// The password the user will prove.
     pub password: String,
 }
 
 /// A user account the KDC took.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserAdded {
+    /// The UPN as registered.
     pub upn: String,
 }
 
 /// A service account and the services it may obtain tickets to on a user's behalf.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewService {
+    /// The service principal name, e.g. `HTTP/seg.example.test`.
     pub spn: String,
+    /// The service account's password, from which its key is derived.
     pub password: String,
+    /// msDS-AllowedToDelegateTo: SPNs it may obtain tickets to by S4U2Proxy; empty when absent.
     #[serde(default)]
     pub allowed_to_delegate: Vec<String>,
 }
@@ -126,13 +146,16 @@ pub struct NewService {
 /// A new allowed-to-delegate list for a service account.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DelegationChange {
+    /// The whole new msDS-AllowedToDelegateTo list (an empty list stops all delegation).
     pub allowed_to_delegate: Vec<String>,
 }
 
 /// A service account and its allowed-to-delegate list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Delegation {
+    /// The service account's SPN.
     pub spn: String,
+    /// Its msDS-AllowedToDelegateTo list.
     pub allowed_to_delegate: Vec<String>,
 }
 
@@ -233,12 +256,15 @@ impl Body for IssueRecord {
 pub struct KdcControl(pub ControlClient);
 
 impl KdcControl {
+    /// `GET /principals`.
     pub async fn principals(&self) -> Result<Principals, ControlError> {
         self.0.get("/principals").await
     }
+    /// `POST /users`.
     pub async fn add_user(&self, upn: &str, password: &str) -> Result<UserAdded, ControlError> {
         self.0.post("/users", &NewUser { upn: upn.into(), password: password.into() }).await
     }
+    /// `POST /services`.
     pub async fn add_service(&self, spn: &str, password: &str, allowed_to_delegate: &[&str]) -> Result<Delegation, ControlError> {
         let service = NewService {
             spn: spn.into(),
@@ -247,10 +273,12 @@ impl KdcControl {
         };
         self.0.post("/services", &service).await
     }
+    /// `PUT /services/{spn}/delegation`: replaces the service's list.
     pub async fn set_delegation(&self, spn: &str, targets: &[&str]) -> Result<Delegation, ControlError> {
         let change = DelegationChange { allowed_to_delegate: targets.iter().map(|s| s.to_string()).collect() };
         self.0.put(&format!("/services/{spn}/delegation"), &change).await
     }
+    /// `GET /issued`.
     pub async fn issued(&self) -> Result<Vec<IssueRecord>, ControlError> {
         self.0.get("/issued").await
     }
@@ -263,6 +291,7 @@ impl KdcControl {
 pub struct KdcClient(pub ControlClient);
 
 impl KdcClient {
+    /// `POST /ticket`: a ticket for `client` to `service`, as its `Authorization` value.
     pub async fn ticket(&self, client: &str, password: &str, service: &str) -> Result<String, ControlError> {
         let request = TicketRequest { client: client.into(), password: password.into(), service: service.into() };
         let t: KdcTicket = self.0.post("/ticket", &request).await?;

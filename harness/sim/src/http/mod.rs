@@ -1,7 +1,10 @@
 //! HTTP/1.1 and HTTP/2 (hyper) over any byte stream, with or without TLS (rustls).
 
-pub mod client;
-pub mod server;
+pub(crate) mod client;
+pub(crate) mod server;
+
+pub use client::CONNECTIONS_OPENED;
+pub use server::{body_too_large, EARLY_BODY};
 
 use bytes::Bytes;
 

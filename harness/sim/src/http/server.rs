@@ -47,7 +47,7 @@ pub trait Handler: Send + Sync + 'static {
     }
 
     /// Timeouts, connection cap and HTTP/2 settings of the real server this fake stands for,
-    /// applied when it is served on real sockets (see [`crate::limits`]).
+    /// applied when it is served on real sockets (see [`ConnLimits`]).
     fn limits(&self) -> ConnLimits {
         ConnLimits::GENERIC
     }
@@ -116,7 +116,7 @@ pub struct ConnInfo {
 }
 
 /// One host's server: what it answers with, and the gate that faults it.
-pub struct HostServer {
+pub(crate) struct HostServer {
     pub name: String,
     pub handler: Arc<dyn Handler>,
     pub tls: Option<Arc<ServerConfig>>,
@@ -130,7 +130,7 @@ pub struct HostServer {
 
 impl HostServer {
     /// A host of the in-process simulation ([`ConnLimits::IN_PROCESS`], never stopped).
-    pub fn in_process(name: &str, handler: Arc<dyn Handler>, tls: Option<Arc<ServerConfig>>, gate: FaultGate) -> Self {
+    pub(crate) fn in_process(name: &str, handler: Arc<dyn Handler>, tls: Option<Arc<ServerConfig>>, gate: FaultGate) -> Self {
         HostServer { name: name.to_string(), handler, tls, gate, limits: ConnLimits::IN_PROCESS, stop: None }
     }
 }
@@ -140,7 +140,7 @@ static NEXT_CONN: AtomicU64 = AtomicU64::new(1);
 /// Why serving one accepted connection stopped before the client closed it. Only logged: the
 /// client sees the same failure from its side.
 #[derive(Debug, thiserror::Error)]
-pub enum ServeError {
+pub(crate) enum ServeError {
     /// rustls could not complete the server side of the handshake.
     #[error("TLS handshake: {0}")]
     Tls(std::io::Error),
@@ -199,7 +199,7 @@ impl From<std::io::Error> for ServeError {
 }
 
 /// Serve every request of one accepted connection until the client closes it.
-pub async fn serve_connection<S>(io: S, server: Arc<HostServer>) -> Result<(), ServeError>
+pub(crate) async fn serve_connection<S>(io: S, server: Arc<HostServer>) -> Result<(), ServeError>
 where
     S: AsyncRead + AsyncWrite + Send + Unpin + 'static,
 {
@@ -229,7 +229,7 @@ where
 /// [`crate::net::StreamAcceptor`]): the handler sees a TLS connection as usual. Those stacks
 /// stand for servers of the SSL 3.0 to TLS 1.1 era and select `http/1.1` by ALPN, so this is
 /// HTTP/1.1.
-pub async fn serve_decrypted<S>(io: S, server: Arc<HostServer>) -> Result<(), ServeError>
+pub(crate) async fn serve_decrypted<S>(io: S, server: Arc<HostServer>) -> Result<(), ServeError>
 where
     S: AsyncRead + AsyncWrite + Send + Unpin + 'static,
 {
@@ -540,7 +540,7 @@ fn body_timeout(answer: TimeoutAnswer, version: http::Version) -> Response {
 
 /// Where every host's faults are set and lifted: `POST` a [`crate::Fault`] as JSON, `DELETE`
 /// to clear all, `GET` to list.
-pub const FAULT_PATH: &str = "/_mailconform/fault";
+pub(crate) const FAULT_PATH: &str = "/_mailconform/fault";
 
 async fn fault_control(req: http::Request<Incoming>, gate: &FaultGate) -> Response {
     match *req.method() {

@@ -194,7 +194,7 @@ fn http_level_answers() {
 #[test]
 fn an_html_login_page_is_reported_as_such() {
     let mut sim = Simulation::new(46).unwrap();
-    let handler = mailconform_sim::http::server::FnHandler(|_req: Request, _c| async move {
+    let handler = mailconform_sim::FnHandler(|_req: Request, _c| async move {
         mailconform_sim::http::response(
             200,
             "text/html; charset=UTF-8",
@@ -214,7 +214,7 @@ fn an_html_login_page_is_reported_as_such() {
 #[test]
 fn an_html_error_page_is_its_status() {
     let mut sim = Simulation::new(47).unwrap();
-    let handler = mailconform_sim::http::server::FnHandler(|req: Request, _c| async move {
+    let handler = mailconform_sim::FnHandler(|req: Request, _c| async move {
         let status = if req.uri().query().is_some_and(|q| q.contains("User=nobody")) { 404 } else { 401 };
         let mut r = mailconform_sim::http::response(status, "text/html; charset=UTF-8", "<html><body>HTTP Web Server: Error</body></html>");
         r.headers_mut().insert(http::header::WWW_AUTHENTICATE, "Basic realm=\"/\"".parse().unwrap());
