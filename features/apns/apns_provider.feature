@@ -36,8 +36,10 @@ Feature: The listener's APNs certificate and what APNs answers
   Scenario: APNs says the token is unregistered and the listener forgets the device
     Given alice has set up push notifications
     When alice uninstalls Secure Mail
+    And 3 minutes pass
     And 1 message arrives in alice's inbox
     Then the Americas listener's last APNs push was refused with 410 Unregistered
+    And the Americas listener's last APNs push was refused as unregistered since 3 minutes before it
     And the Americas listener has no registration for alice
 
   @source:004.general.Q5

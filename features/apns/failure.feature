@@ -46,14 +46,20 @@ Feature: The listener cannot be reached: Exchange retries, gives up, and the cli
     And 1 message arrives in alice's inbox
     And 16 minutes pass
     And the Americas listener is reachable again
-    And 10 minutes pass
+    And 13 minutes pass
     Then alice's Secure Mail has subscribed to EWS push 1 time
-    When 10 minutes pass
+    When 2 minutes pass
     Then alice's Secure Mail has subscribed to EWS push 2 times
     And Exchange has an active push subscription for alice
     And the Americas listener has a registration for alice with the EWS subscription ID
     When 1 message arrives in alice's inbox
     Then alice's badge shows 2
+
+  Scenario: In the foreground Secure Mail checks its registration every 5 minutes, in the background never
+    When 22 minutes pass
+    And alice sends Secure Mail to the background
+    And 20 minutes pass
+    Then the Americas listener saw alice's Secure Mail check its registration at "5:00, 10:00, 15:00, 20:00" after it registered
 
   Scenario: No resubscription while the app is in the background
     When alice sends Secure Mail to the background

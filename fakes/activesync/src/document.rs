@@ -19,13 +19,16 @@ pub struct Document {
 /// One element: a tag and its content in document order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Element {
+    /// The element's code page and token.
     pub tag: Tag,
+    /// Child elements, inline strings and opaque data, in document order.
     pub children: Vec<Node>,
 }
 
 /// Content of an element.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Node {
+    /// A child element (a tag with the content flag, closed by END).
     Element(Element),
     /// An inline string (STR_I). It cannot contain U+0000.
     Text(String),

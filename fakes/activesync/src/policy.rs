@@ -24,58 +24,92 @@ pub fn policy_type_for(version: ProtocolVersion) -> &'static str {
     }
 }
 
-/// A device security policy. Numbers that are `None` mean "no limit".
+/// A device security policy, one field per `EASProvisionDoc` element ([MS-ASPROV] 2.2.2.27),
+/// each named after its element. Numbers that are `None` mean "no limit".
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct DevicePolicy {
+    /// `DevicePasswordEnabled`: the device must be locked by a password.
     pub device_password_enabled: bool,
+    /// `AlphanumericDevicePasswordRequired`: the password must mix letters and digits.
     pub alphanumeric_device_password_required: bool,
+    /// `PasswordRecoveryEnabled`: the device sends a recovery password to the server.
     pub password_recovery_enabled: bool,
     /// Token 0x10: `RequireStorageCardEncryption` (12.0 named it `DeviceEncryptionEnabled`).
     pub require_storage_card_encryption: bool,
+    /// `AttachmentsEnabled`: attachments may be downloaded.
     pub attachments_enabled: bool,
+    /// `MinDevicePasswordLength`: shortest password accepted.
     pub min_device_password_length: Option<u32>,
     /// Seconds of inactivity before the device locks.
     pub max_inactivity_time_device_lock: Option<u32>,
     /// Failed unlock attempts before the device wipes itself.
     pub max_device_password_failed_attempts: Option<u32>,
+    /// `MaxAttachmentSize`: largest attachment downloaded, in bytes.
     pub max_attachment_size: Option<u32>,
+    /// `AllowSimpleDevicePassword`: sequences such as 1234 are accepted.
     pub allow_simple_device_password: bool,
     /// Days before the password expires.
     pub device_password_expiration: Option<u32>,
+    /// `DevicePasswordHistory`: recent passwords that may not be reused.
     pub device_password_history: u32,
+    /// `AllowStorageCard`: removable storage may be used.
     pub allow_storage_card: bool,
+    /// `AllowCamera`: the camera may be used.
     pub allow_camera: bool,
+    /// `RequireDeviceEncryption`: device storage must be encrypted.
     pub require_device_encryption: bool,
+    /// `AllowUnsignedApplications`: unsigned applications may run.
     pub allow_unsigned_applications: bool,
+    /// `AllowUnsignedInstallationPackages`: unsigned packages may be installed.
     pub allow_unsigned_installation_packages: bool,
+    /// `MinDevicePasswordComplexCharacters`: character classes (upper, lower, digit, symbol) a password must mix.
     pub min_device_password_complex_characters: u32,
+    /// `AllowWiFi`: Wi-Fi may be used.
     pub allow_wifi: bool,
+    /// `AllowTextMessaging`: SMS may be used.
     pub allow_text_messaging: bool,
+    /// `AllowPOPIMAPEmail`: other POP or IMAP accounts may be configured.
     pub allow_pop_imap_email: bool,
     /// 0 disabled, 1 hands-free only, 2 allowed.
     pub allow_bluetooth: u32,
+    /// `AllowIrDA`: infrared connections may be used.
     pub allow_irda: bool,
+    /// `RequireManualSyncWhenRoaming`: no push or scheduled sync while roaming.
     pub require_manual_sync_when_roaming: bool,
+    /// `AllowDesktopSync`: the device may sync with a desktop computer.
     pub allow_desktop_sync: bool,
     /// 0 all, 4 two weeks, 5 one month, 6 three months, 7 six months.
     pub max_calendar_age_filter: u32,
+    /// `AllowHTMLEmail`: HTML mail is shown as HTML.
     pub allow_html_email: bool,
     /// 0 all, 1 one day … 5 one month.
     pub max_email_age_filter: u32,
     /// Kilobytes; `None` is no limit (sent as -1).
     pub max_email_body_truncation_size: Option<u32>,
+    /// `MaxEmailHTMLBodyTruncationSize`: kilobytes of HTML body synced; `None` is no limit.
     pub max_email_html_body_truncation_size: Option<u32>,
+    /// `RequireSignedSMIMEMessages`: outgoing mail must be S/MIME signed.
     pub require_signed_smime_messages: bool,
+    /// `RequireEncryptedSMIMEMessages`: outgoing mail must be S/MIME encrypted.
     pub require_encrypted_smime_messages: bool,
+    /// `RequireSignedSMIMEAlgorithm`: 0 SHA-1, 1 MD5.
     pub require_signed_smime_algorithm: u32,
+    /// `RequireEncryptionSMIMEAlgorithm`: 0 TripleDES, 1 DES, 2 RC2 128, 3 RC2 64, 4 RC2 40.
     pub require_encryption_smime_algorithm: u32,
+    /// `AllowSMIMEEncryptionAlgorithmNegotiation`: 0 none, 1 strong algorithms only, 2 any.
     pub allow_smime_encryption_algorithm_negotiation: u32,
+    /// `AllowSMIMESoftCerts`: certificates stored in software may be used.
     pub allow_smime_soft_certs: bool,
+    /// `AllowBrowser`: the built-in browser may be used.
     pub allow_browser: bool,
+    /// `AllowConsumerEmail`: consumer mail accounts may be configured.
     pub allow_consumer_email: bool,
+    /// `AllowRemoteDesktop`: remote desktop clients may be used.
     pub allow_remote_desktop: bool,
+    /// `AllowInternetSharing`: the device may share its connection.
     pub allow_internet_sharing: bool,
+    /// `UnapprovedInROMApplicationList`: built-in applications that may not run.
     pub unapproved_in_rom_application_list: Vec<String>,
     /// SHA-1 hashes of approved applications.
     pub approved_application_list: Vec<String>,

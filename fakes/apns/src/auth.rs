@@ -19,7 +19,9 @@ use x509_parser::der_parser::oid::Oid;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AuthMode {
+    /// The connection presented a provider certificate in the TLS handshake (Apple, "Establishing a certificate-based connection to APNs").
     Certificate,
+    /// The request carried `authorization: bearer <JWT>` (Apple, "Establishing a token-based connection to APNs").
     Token,
 }
 
@@ -33,7 +35,9 @@ pub(crate) const OID_APNS_PRODUCTION: &[u64] = &[1, 2, 840, 113635, 100, 6, 3, 2
 pub struct CertificateInfo {
     /// The subject UID: the bundle id of the app the certificate pushes to.
     pub uid: Option<String>,
+    /// The certificate carries Apple's development marker (OID 1.2.840.113635.100.6.3.1): it may push to the sandbox.
     pub development: bool,
+    /// The certificate carries Apple's production marker (OID 1.2.840.113635.100.6.3.2): it may push to production.
     pub production: bool,
 }
 
@@ -80,7 +84,7 @@ impl CertificateInfo {
     /// * No UID: `BadCertificate`.
     /// * Only the other environment's marker extension: `BadCertificateEnvironment` (certificates
     ///   without either marker, such as the run's own, are taken as universal).
-    /// * A topic outside [`Self::allowed_topics`]: `TopicDisallowed`. Which reason real APNs
+    /// * A topic outside the certificate's allowed topics: `TopicDisallowed`. Which reason real APNs
     ///   gives is UNCONFIRMED (Pushy answers `BadTopic`); `TopicDisallowed` ("pushing to this
     ///   topic is not allowed") is Apple's description closest to the situation.
     pub fn check(&self, environment: Environment, topic: &str) -> Result<(), Reason> {
@@ -116,7 +120,9 @@ pub(crate) const MAX_TRACKED_CONNECTIONS: usize = 4096;
 /// Who a verified token speaks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TokenIdentity {
+    /// The token's `iss` claim: the Apple developer team the key belongs to.
     pub team_id: String,
+    /// The token header's `kid`: which of the team's signing keys signed it.
     pub key_id: String,
 }
 

@@ -52,7 +52,9 @@ pub(crate) const ROUTES: Routes<Op> = Routes::new(
 /// A device to register for an app; in the server's own environment unless named.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegisterDevice {
+    /// The app the device installs; its pushes must name it (or a suffixed form) as topic.
     pub bundle_id: String,
+    /// The environment whose tokens this device's token belongs to; the server's own when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment: Option<Environment>,
 }
@@ -62,7 +64,9 @@ pub struct RegisterDevice {
 pub struct DeviceInfo {
     /// 64 lowercase hex digits.
     pub token: String,
+    /// The app the token was issued for.
     pub bundle_id: String,
+    /// The environment the token is valid in; the other one answers `BadDeviceToken`.
     pub environment: Environment,
     /// When the app was uninstalled (UNIX ms); later pushes get 410.
     pub uninstalled_at_ms: Option<u64>,
@@ -71,12 +75,14 @@ pub struct DeviceInfo {
 /// The pushes a device received after the sequence number asked for.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Notifications {
+    /// In delivery order, ascending by `seq`.
     pub notifications: Vec<DeliveredNotification>,
 }
 
 /// The uninstall of a device's app.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Uninstalled {
+    /// The device token whose app was removed.
     pub token: String,
     /// The uninstall time (UNIX ms), which later 410 answers carry as `timestamp`.
     pub uninstalled_at_ms: u64,
@@ -85,14 +91,18 @@ pub struct Uninstalled {
 /// The next `count` otherwise accepted pushes to `token` get 429 `TooManyRequests`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Throttle {
+    /// The device token whose pushes are throttled.
     pub token: String,
+    /// How many pushes get 429 before the device accepts pushes again.
     pub count: u32,
 }
 
 /// A team key now trusted.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TeamAdded {
+    /// The team whose tokens the key now verifies (the JWT `iss`).
     pub team_id: String,
+    /// The key id tokens must name in their `kid`.
     pub key_id: String,
 }
 
@@ -201,10 +211,12 @@ impl ApnsControl {
         self.register(&RegisterDevice { bundle_id: bundle_id.into(), environment: Some(environment) }).await.map(|d| d.token)
     }
 
+    /// Register a device as described; the answer carries its new token.
     pub async fn register(&self, device: &RegisterDevice) -> Result<DeviceInfo, ApnsError> {
         Ok(self.0.post("/devices", device).await?)
     }
 
+    /// What APNs knows of a token: app, environment, uninstall time.
     pub async fn device(&self, token: &str) -> Result<DeviceInfo, ApnsError> {
         Ok(self.0.get(&format!("/devices/{token}")).await?)
     }

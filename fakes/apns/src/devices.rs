@@ -22,16 +22,22 @@ pub(crate) const MAX_WAIT: Duration = Duration::from_secs(600);
 pub struct DeliveredNotification {
     /// 1 for the first push to the device, then consecutive.
     pub seq: u64,
+    /// The `apns-id` the push was answered with (the provider's or one APNs made up).
     pub apns_id: String,
+    /// The `apns-topic` (or the certificate's default topic) the push was accepted for.
     pub topic: String,
     /// `apns-push-type`, `None` when the provider sent none.
     pub push_type: Option<String>,
+    /// `apns-priority`: 10 immediate, 5 power-considerate, 1 lowest (10 when absent).
     pub priority: u8,
+    /// `apns-collapse-id`: pushes with the same id replace each other on the device.
     pub collapse_id: Option<String>,
     /// `apns-expiration` (UNIX seconds) when sent.
     #[serde(default)]
     pub expiration: Option<u64>,
+    /// The JSON payload as sent (the `aps` dictionary and custom keys).
     pub payload: serde_json::Value,
+    /// When APNs accepted it, UNIX milliseconds on the run's clock.
     pub received_at_ms: u64,
 }
 

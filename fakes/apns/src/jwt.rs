@@ -27,7 +27,9 @@ pub(crate) const MAX_TOKEN_LEN: usize = 4096;
 /// A decoded, not yet verified, provider token.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProviderToken {
+    /// `kid` of the JOSE header: the signing key's 10-character id.
     pub key_id: String,
+    /// `iss` claim: the 10-character team id.
     pub team_id: String,
     /// `iat`, UNIX seconds.
     pub issued_at: u64,

@@ -8,6 +8,18 @@
 //! control prefix [`mailconform_sim::CONTROL_PREFIX`] with the other control calls; [`contract`]
 //! lists them with their bodies and holds the typed client, [`ApnsControl`].
 //!
+//! The public modules are the protocol layers a peer or a fuzz target needs on its own:
+//!
+//! * [`request`]: validation of one provider request (path, the `apns-*` headers of Apple's
+//!   "Sending notification requests to APNs", the payload), each failure a [`Reason`] with the
+//!   status of Apple's "Handling notification responses from APNs".
+//! * [`auth`] and [`jwt`]: certificate mode (the push certificate's UID and environment
+//!   markers) and token mode (ES256 provider tokens, their age and rotation limits).
+//! * [`provider`]: the provider client the other fakes push with ([`ProviderClient`]).
+//! * [`contract`]: the control API of the simulated devices.
+//!
+//! [`Apns`] ties them together as a `mailconform_sim::Handler`.
+//!
 //! What is out of scope, because hyper's HTTP/2 server cannot do it through its public API:
 //! GOAWAY frames carrying a JSON reason, and lowering `SETTINGS_MAX_CONCURRENT_STREAMS` to 1
 //! after a rejection or before the first valid token. The connection advertises 1000 streams
@@ -63,6 +75,7 @@ impl Environment {
         }
     }
 
+    /// The lowercase name used in configuration and the control contract.
     pub fn as_str(self) -> &'static str {
         match self {
             Environment::Production => "production",
@@ -75,8 +88,11 @@ impl Environment {
 /// JWT `kid`) and the public half of the key as SPKI PEM.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TeamKey {
+    /// The 10-character team id tokens name as `iss`.
     pub team_id: String,
+    /// The 10-character key id tokens name as `kid`.
     pub key_id: String,
+    /// The P-256 public key (`BEGIN PUBLIC KEY`) that verifies the tokens' ES256 signatures.
     pub public_key_pem: String,
 }
 
@@ -84,7 +100,9 @@ pub struct TeamKey {
 /// (more can be added through the control API).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApnsConfig {
+    /// Which service this is: tokens and certificates of the other environment are refused.
     pub environment: Environment,
+    /// Signing keys accepted for token authentication from the start.
     #[serde(default)]
     pub teams: Vec<TeamKey>,
 }

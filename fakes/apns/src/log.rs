@@ -18,12 +18,15 @@ pub struct LogEntry {
     pub token: Option<String>,
     /// `apns-topic`, or the certificate's default topic.
     pub topic: Option<String>,
+    /// `apns-push-type` as sent, whether valid or not.
     pub push_type: Option<String>,
     /// The `apns-id` of the response.
     pub apns_id: String,
+    /// The response's HTTP status: 200, or an error status of Apple's "Handling notification responses from APNs".
     pub status: u16,
     /// The reason of an error response; `None` for 200 (and for 505 to HTTP/1.1).
     pub reason: Option<String>,
+    /// Whether the connection was in certificate or token mode.
     pub auth: AuthMode,
 }
 

@@ -22,7 +22,14 @@ pub enum ProviderAuth {
     /// A push certificate presented in the TLS handshake (subject UID = bundle id).
     Certificate(ClientIdentity),
     /// A signing key (an AuthKey `.p8` file's PKCS#8 DER) for ES256 provider tokens.
-    Token { team_id: String, key_id: String, pkcs8_der: Vec<u8> },
+    Token {
+        /// The 10-character team id, sent as the token's `iss`.
+        team_id: String,
+        /// The 10-character key id, sent as the token's `kid`.
+        key_id: String,
+        /// The private key, PKCS#8 DER (the `.p8` file's PEM body decoded).
+        pkcs8_der: Vec<u8>,
+    },
 }
 
 impl std::fmt::Debug for ProviderAuth {
@@ -39,6 +46,7 @@ impl std::fmt::Debug for ProviderAuth {
 /// APNs's answer to one push. Rejections are outcomes, not errors: scenarios assert on them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PushOutcome {
+    /// The response's HTTP status: 200 accepted, else the error status of Apple's "Handling notification responses from APNs".
     pub status: u16,
     /// The response's `apns-id` (or the request's, if a faulted host answered without one;
     /// empty if neither).
@@ -50,6 +58,7 @@ pub struct PushOutcome {
 }
 
 impl PushOutcome {
+    /// Whether APNs accepted the push (status 200).
     pub fn accepted(&self) -> bool {
         self.status == 200
     }
@@ -58,12 +67,19 @@ impl PushOutcome {
 /// One push with every header a provider can set. `None` leaves a header out.
 #[derive(Clone, Debug, Default)]
 pub struct Notification {
+    /// The hex device token the path `/3/device/<token>` addresses.
     pub device_token: String,
+    /// `apns-topic`: the bundle id, suffixed per push type (required in token mode).
     pub topic: Option<String>,
+    /// `apns-push-type` (`alert`, `background`, `voip`, ...), as a string so invalid values can be sent.
     pub push_type: Option<String>,
+    /// `apns-priority`: 10, 5 or 1.
     pub priority: Option<u8>,
+    /// `apns-id`: a canonical UUID the response echoes; APNs makes one up when absent.
     pub apns_id: Option<String>,
+    /// `apns-collapse-id`: at most 64 bytes.
     pub collapse_id: Option<String>,
+    /// `apns-expiration`: UNIX seconds until which APNs retries delivery; 0 means once.
     pub expiration: Option<u64>,
     /// Sent as is, so that malformed bodies can be sent too.
     pub payload: Bytes,
@@ -74,6 +90,7 @@ enum Signer {
     Token { team_id: String, key_id: String, key: EcdsaKeyPair, cached: Mutex<Option<(String, u64)>> },
 }
 
+/// A provider's connection to APNs: signs tokens (or presents its certificate) and sends pushes.
 pub struct ProviderClient {
     http: HttpClient,
     clock: Clock,

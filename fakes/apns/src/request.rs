@@ -3,7 +3,7 @@
 //! The checks run in the order of Pushy's `ValidatingPushNotificationHandler` (the most
 //! widely used APNs mock; Apple does not document its order): duplicate headers, `apns-id`,
 //! method, topic, collapse id, priority, push type, expiration, then the path, then (in
-//! [`crate::server`]) device state and authentication, and the payload last. Two additions
+//! [`Apns`](crate::Apns)) device state and authentication, and the payload last. Two additions
 //! to Pushy's list: `DuplicateHeaders` comes first, because a repeated header makes every
 //! later check ambiguous, and `apns-expiration` is checked after the push type (Pushy does
 //! not check it at all).
@@ -31,14 +31,16 @@ pub(crate) const APNS_HEADERS: &[&str] =
     &["apns-id", "apns-topic", "apns-push-type", "apns-priority", "apns-expiration", "apns-collapse-id", "authorization"];
 
 macro_rules! push_types {
-    ($($variant:ident => $wire:literal, $suffix:literal;)+) => {
+    ($($(#[$doc:meta])* $variant:ident => $wire:literal, $suffix:literal;)+) => {
         /// Apple's push types, as sent in `apns-push-type`.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        pub enum PushType { $($variant),+ }
+        pub enum PushType { $($(#[$doc])* $variant),+ }
 
         impl PushType {
+            /// Every push type, in the order of Apple's header table.
             pub const ALL: &'static [PushType] = &[$(PushType::$variant),+];
 
+            /// The exact header value.
             pub fn as_str(self) -> &'static str {
                 match self { $(PushType::$variant => $wire),+ }
             }
@@ -57,14 +59,23 @@ macro_rules! push_types {
 }
 
 push_types! {
+    /// A notification the user sees or hears (alert, sound, badge).
     Alert => "alert", "";
+    /// A silent `content-available` push that wakes the app; priority 5 only.
     Background => "background", "";
+    /// A location query to a Location Push Service extension.
     Location => "location", ".location-query";
+    /// A VoIP call invitation for PushKit.
     Voip => "voip", ".voip";
+    /// An update to a watchOS complication.
     Complication => "complication", ".complication";
+    /// A change signal to a File Provider extension.
     FileProvider => "fileprovider", ".pushkit.fileprovider";
+    /// A wake-up for a device under mobile device management.
     Mdm => "mdm", "";
+    /// An update to a Live Activity.
     LiveActivity => "liveactivity", ".push-type.liveactivity";
+    /// A Push to Talk channel update.
     PushToTalk => "pushtotalk", ".voip-ptt";
 }
 
@@ -75,11 +86,13 @@ pub struct PushHeaders {
     pub apns_id: Option<String>,
     /// The header's value, or the certificate's default topic.
     pub topic: String,
+    /// `apns-push-type`: required for watchOS 6 and later, recommended elsewhere; APNs still accepts its absence.
     pub push_type: Option<PushType>,
     /// 10 when absent, as Apple documents.
     pub priority: u8,
     /// UNIX seconds; 0 means "deliver once, do not store".
     pub expiration: Option<u64>,
+    /// `apns-collapse-id`, at most 64 bytes of UTF-8.
     pub collapse_id: Option<String>,
 }
 

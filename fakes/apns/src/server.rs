@@ -18,6 +18,7 @@ use bytes::Bytes;
 use mailconform_sim::{ConnInfo, FakeEnv, Handler, HandlerFuture, Request, Response};
 use std::sync::Arc;
 
+/// The fake APNs: Apple's HTTP/2 provider API on `/3/device/<token>` and the control API of its simulated devices.
 pub struct Apns {
     pub(crate) env: FakeEnv,
     pub(crate) environment: Environment,
@@ -77,6 +78,7 @@ impl Apns {
         }
     }
 
+    /// Production or sandbox: which tokens and certificates this server accepts.
     pub fn environment(&self) -> Environment {
         self.environment
     }

@@ -45,18 +45,24 @@ pub(super) async fn handle(l: &Arc<Listener>, op: Op, args: &mailconform_sim::co
             }
         }
         Op::Status => {
-            let store = l.store.lock().expect("store poisoned");
-            match store.registrations.get(id) {
-                Some(r) => reply(
-                    200,
-                    &RegistrationStatus {
-                        registration_id: r.registration_id.clone(),
-                        subscription_id: r.subscription_id.clone(),
-                        subscription_updated_ms: r.subscription_updated_ms,
-                        last_heard_from_exchange_ms: r.last_heard_from_exchange_ms,
-                        now_ms: l.now_ms(),
-                    },
-                ),
+            let now = l.now_ms();
+            let mut store = l.store.lock().expect("store poisoned");
+            match store.registrations.get_mut(id) {
+                Some(r) => {
+                    r.status_checks_ms.push(now);
+                    let excess = r.status_checks_ms.len().saturating_sub(super::store::STATUS_CHECKS_KEPT);
+                    r.status_checks_ms.drain(..excess);
+                    reply(
+                        200,
+                        &RegistrationStatus {
+                            registration_id: r.registration_id.clone(),
+                            subscription_id: r.subscription_id.clone(),
+                            subscription_updated_ms: r.subscription_updated_ms,
+                            last_heard_from_exchange_ms: r.last_heard_from_exchange_ms,
+                            now_ms: now,
+                        },
+                    )
+                }
                 None => not_registered(id),
             }
         }
@@ -137,7 +143,8 @@ fn register(l: &Arc<Listener>, r: contract::NewRegistration) -> Response {
             last_heard_from_exchange_ms: previous.as_ref().and_then(|p| p.last_heard_from_exchange_ms),
             last_apns_id: None,
             notifications_sent: previous.as_ref().map(|p| p.notifications_sent).unwrap_or(0),
-            retired_subscription_ids: previous.map(|p| p.retired_subscription_ids).unwrap_or_default(),
+            retired_subscription_ids: previous.as_ref().map(|p| p.retired_subscription_ids.clone()).unwrap_or_default(),
+            status_checks_ms: previous.map(|p| p.status_checks_ms).unwrap_or_default(),
         },
     );
     reply(201, &Registered { registration_id: id.clone(), notify_url: format!("https://{}{NOTIFY_PATH}{id}", l.config.host) })

@@ -266,6 +266,7 @@ impl Body for Registration {
             last_apns_id: Some("7f3c6a52-2b7e-4d4b-9c41-0b1a4b2f9d10".into()),
             notifications_sent: 4,
             retired_subscription_ids: vec!["EQBtYWlsLmV4YW1wbGUudGVzdA000001".into()],
+            status_checks_ms: vec![1_767_600_300_000, 1_767_600_600_000],
         }
     }
 }
@@ -279,6 +280,7 @@ impl Body for PushRecord {
             badge: Some(3),
             status: Some(410),
             reason: Some("Unregistered".into()),
+            unregistered_ms: Some(1_767_600_000_000),
             error: Some(RoleError::new(ErrorKind::CertificateRejected, "no APNs answer: APNs refused the client certificate")),
         }
     }

@@ -16,7 +16,7 @@ mod store;
 
 pub use contract::{ListenerControl, RegistrationClient};
 pub use region::Region;
-pub use store::{PushRecord, Registration};
+pub use store::{PushRecord, Registration, STATUS_CHECKS_KEPT};
 
 use contract::{API_ROUTES, CONTROL_ROUTES};
 use mailconform_sim::contract::error;

@@ -1,7 +1,7 @@
 //! The EWS push endpoint: Exchange's `SendNotification` in, `SendNotificationResult` out, and an
 //! APNs push for the device when the inbox changed.
 
-use super::store::PushRecord;
+use super::store::{PushRecord, Registration};
 use super::Listener;
 use crate::role_error::{ErrorKind, Kinded, RoleError};
 use mailconform_apns::{ProviderAuth, ProviderClient};
@@ -107,6 +107,7 @@ async fn send(l: &Listener, id: &str, push: Push) {
         badge,
         status: None,
         reason: None,
+        unregistered_ms: None,
         error: None,
     };
     let Some(cert) = super::api::certificate_for(l, &reg.app_id) else {
@@ -133,14 +134,20 @@ async fn send(l: &Listener, id: &str, push: Push) {
         Ok(o) => {
             record.status = Some(o.status);
             record.reason = o.reason.clone();
+            record.unregistered_ms = o.timestamp_ms;
             if o.status == 200 {
                 if let Some(r) = store.registrations.get_mut(id) {
                     r.last_apns_id = Some(o.apns_id.clone());
                     r.notifications_sent += 1;
                 }
             } else if o.status == 410 {
-                // APNs says the token is no longer valid for the topic: forget the device.
-                store.registrations.remove(id);
+                // APNs says the token is no longer valid for the topic since `timestamp`: forget
+                // the device unless it registered again after that moment (Apple: "stop pushing
+                // notifications until the device registers a token with a later timestamp").
+                let registered_since = |r: &Registration| o.timestamp_ms.is_some_and(|t| r.registered_ms > t);
+                if !store.registrations.get(id).is_some_and(registered_since) {
+                    store.registrations.remove(id);
+                }
             }
         }
         Err(e) => record.error = Some(e.published()),

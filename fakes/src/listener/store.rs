@@ -44,10 +44,18 @@ pub struct Registration {
     /// yet handed over is not among them, so mail arriving between Subscribe and hand-over
     /// still reaches the device.
     pub retired_subscription_ids: Vec<String>,
+    /// When the device last asked for its registration's status (virtual ms since the epoch,
+    /// oldest first, the latest [`STATUS_CHECKS_KEPT`]): the foreground checks of Data Flow Q6,
+    /// as the listener sees them.
+    #[serde(default)]
+    pub status_checks_ms: Vec<u64>,
 }
 
 /// Replaced subscriptions remembered per registration.
 pub(super) const RETIRED_KEPT: usize = 16;
+
+/// Status checks remembered per registration: two hours of foreground checks every 5 minutes.
+pub const STATUS_CHECKS_KEPT: usize = 24;
 
 /// An uploaded certificate with its key; the API shows it as a
 /// [`CertificateInfo`](super::contract::CertificateInfo), never with the PEMs.
@@ -62,7 +70,7 @@ pub(crate) struct AppCertificate {
     pub cert_pem: String,
     pub key_pem: String,
     /// The parsed certificate and key, made once per upload rather than once per push.
-    pub parsed: Arc<std::sync::OnceLock<Result<mailconform_sim::pki::Credential, Arc<mailconform_sim::SimError>>>>,
+    pub parsed: Arc<std::sync::OnceLock<Result<mailconform_sim::Credential, Arc<mailconform_sim::SimError>>>>,
 }
 
 impl From<&AppCertificate> for super::contract::CertificateInfo {
@@ -78,8 +86,8 @@ impl From<&AppCertificate> for super::contract::CertificateInfo {
 }
 
 impl AppCertificate {
-    pub(crate) fn credential(&self) -> Result<mailconform_sim::pki::Credential, Arc<mailconform_sim::SimError>> {
-        self.parsed.get_or_init(|| mailconform_sim::pki::Credential::from_pem(&self.cert_pem, &self.key_pem).map_err(Arc::new)).clone()
+    pub(crate) fn credential(&self) -> Result<mailconform_sim::Credential, Arc<mailconform_sim::SimError>> {
+        self.parsed.get_or_init(|| mailconform_sim::Credential::from_pem(&self.cert_pem, &self.key_pem).map_err(Arc::new)).clone()
     }
 }
 
@@ -98,6 +106,10 @@ pub struct PushRecord {
     pub status: Option<u16>,
     /// APNs' `reason` for a refusal (`BadDeviceToken`, `Unregistered`, ...).
     pub reason: Option<String>,
+    /// APNs' `timestamp` of a 410 Unregistered (ms since the epoch): when it last confirmed that
+    /// the token is no longer valid for the topic, i.e. when the app was uninstalled.
+    #[serde(default)]
+    pub unregistered_ms: Option<u64>,
     /// Why no APNs answer came (no certificate, APNs unreachable, the certificate refused).
     pub error: Option<crate::role_error::RoleError>,
 }

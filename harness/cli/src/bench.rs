@@ -9,7 +9,7 @@ use std::time::Duration;
 
 /// Figures over several runs of the same selection and seed.
 #[derive(Debug, Clone, PartialEq)]
-pub struct BenchStats {
+pub(crate) struct BenchStats {
     pub runs: usize,
     pub scenarios: usize,
     pub wall_min: Duration,
@@ -25,7 +25,7 @@ pub struct BenchStats {
 
 /// Delivered push notifications per second of wall time over the runs, once the suite
 /// exercises the push path; `None` leaves the line out of the table.
-pub fn notifications_per_second(devices: usize, rounds: usize, seed: u64, threads: usize) -> Option<f64> {
+pub(crate) fn notifications_per_second(devices: usize, rounds: usize, seed: u64, threads: usize) -> Option<f64> {
     match crate::push_bench::measure_parallel(devices, rounds, seed, threads) {
         Ok(t) => Some(t.per_second()),
         Err(e) => {
@@ -36,7 +36,7 @@ pub fn notifications_per_second(devices: usize, rounds: usize, seed: u64, thread
 }
 
 /// The ActiveSync figures of [`crate::eas_bench`]; `None` leaves their lines out of the table.
-pub fn eas_figures(users: usize, seed: u64, threads: usize) -> Option<EasFigures> {
+pub(crate) fn eas_figures(users: usize, seed: u64, threads: usize) -> Option<EasFigures> {
     match crate::eas_bench::measure(users, seed, threads) {
         Ok(f) => Some(f),
         Err(e) => {
@@ -47,7 +47,7 @@ pub fn eas_figures(users: usize, seed: u64, threads: usize) -> Option<EasFigures
 }
 
 /// Computes [`BenchStats`]; `runs` must not be empty.
-pub fn stats(runs: &[RunResult]) -> BenchStats {
+pub(crate) fn stats(runs: &[RunResult]) -> BenchStats {
     let mut walls: Vec<Duration> = runs.iter().map(|r| r.wall_time).collect();
     walls.sort();
     let n = walls.len();
@@ -75,7 +75,7 @@ pub fn stats(runs: &[RunResult]) -> BenchStats {
 }
 
 /// The table `bench` prints.
-pub fn render(stats: &BenchStats, seed: u64, notifications_per_second: Option<f64>, eas: Option<&EasFigures>) -> String {
+pub(crate) fn render(stats: &BenchStats, seed: u64, notifications_per_second: Option<f64>, eas: Option<&EasFigures>) -> String {
     let mut out = format!(
         "bench: {} run{} of {} scenario{}, seed {seed}\n",
         stats.runs,
@@ -108,7 +108,7 @@ pub fn render(stats: &BenchStats, seed: u64, notifications_per_second: Option<f6
 }
 
 /// The lines `bench --eas-only` prints.
-pub fn render_eas(f: &EasFigures, users: usize) -> String {
+pub(crate) fn render_eas(f: &EasFigures, users: usize) -> String {
     let c = &f.codec;
     let mut out = format!(
         "wbxml: encode {} MB/s ({:.1} MB in {:.3} s), decode {} MB/s ({:.1} MB in {:.3} s) over a corpus of {} documents, {} bytes\n",
@@ -140,7 +140,7 @@ pub fn render_eas(f: &EasFigures, users: usize) -> String {
 }
 
 /// `mailconform bench`: returns the exit code.
-pub fn bench(args: &BenchArgs) -> Result<u8, CliError> {
+pub(crate) fn bench(args: &BenchArgs) -> Result<u8, CliError> {
     if args.push_only {
         return match crate::push_bench::measure_parallel(args.devices, args.rounds, args.seed, threads(args)) {
             Ok(t) => {
@@ -273,7 +273,7 @@ fn simulated(d: Duration) -> String {
 }
 
 /// A number rounded to an integer with thousands separators, or with two decimals below 10.
-pub fn grouped(x: f64) -> String {
+pub(crate) fn grouped(x: f64) -> String {
     if x < 10.0 {
         return format!("{x:.2}");
     }

@@ -6,7 +6,7 @@ use mailconform_activesync::{EasError, WbxmlError};
 use mailconform_sim::{ControlError, NoSuchRole, SimError};
 
 #[derive(Debug, thiserror::Error)]
-pub enum BenchError {
+pub(crate) enum BenchError {
     #[error(transparent)]
     Sim(#[from] SimError),
     #[error(transparent)]

@@ -5,6 +5,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::net::IpAddr;
 use std::path::PathBuf;
 
+/// The parsed command line of `mailconform`, from [`crate::parse_args`].
 #[derive(Debug, Parser)]
 #[command(
     name = "mailconform",
@@ -21,11 +22,11 @@ use std::path::PathBuf;
 )]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Run scenarios and write the reports (junit.xml, cucumber.json, index.html, ...)
     #[command(long_about = "Run the selected scenarios against the simulated world.\n\n\
         Prints Cucumber's console output, writes junit.xml, cucumber.json, index.html, \
@@ -101,7 +102,7 @@ pub struct Selection {
 }
 
 #[derive(Debug, Clone, Args)]
-pub struct RunArgs {
+pub(crate) struct RunArgs {
     #[command(flatten)]
     pub selection: Selection,
 
@@ -120,7 +121,7 @@ pub struct RunArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ListFormat {
+pub(crate) enum ListFormat {
     /// One line per scenario
     Text,
     /// A JSON array of {file, line, feature, rule, scenario, tags}
@@ -130,7 +131,7 @@ pub enum ListFormat {
 }
 
 #[derive(Debug, Clone, Args)]
-pub struct ListArgs {
+pub(crate) struct ListArgs {
     #[command(flatten)]
     pub selection: Selection,
 
@@ -140,7 +141,7 @@ pub struct ListArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum StepsFormat {
+pub(crate) enum StepsFormat {
     /// Grouped by area, for people
     Text,
     /// A JSON array of {keyword, phrase, kind, description, parameters, source, uses, example}
@@ -148,7 +149,7 @@ pub enum StepsFormat {
 }
 
 #[derive(Debug, Clone, Args)]
-pub struct StepsArgs {
+pub(crate) struct StepsArgs {
     /// Feature files, or directories searched recursively for *.feature, where uses are looked for
     #[arg(value_name = "FEATURES", default_value = DEFAULT_FEATURES_DIR)]
     pub features: Vec<PathBuf>,
@@ -159,7 +160,7 @@ pub struct StepsArgs {
 }
 
 #[derive(Debug, Clone, Args)]
-pub struct ServeArgs {
+pub(crate) struct ServeArgs {
     /// Roles to start (listed below), or all
     #[arg(value_name = "ROLE", required = true, num_args = 1..)]
     pub roles: Vec<String>,
@@ -197,14 +198,14 @@ pub struct ServeArgs {
 /// A word that names no authentication method.
 #[derive(Debug, thiserror::Error)]
 #[error("unknown authentication method `{0}`; use basic, ntlm, negotiate, certificate or oauth")]
-pub struct UnknownAuthMethod(String);
+pub(crate) struct UnknownAuthMethod(String);
 
 fn parse_auth_method(s: &str) -> Result<mailconform_fakes::exchange::AuthMethod, UnknownAuthMethod> {
     mailconform_fakes::exchange::AuthMethod::parse(s).ok_or_else(|| UnknownAuthMethod(s.to_string()))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ProbeFormat {
+pub(crate) enum ProbeFormat {
     /// A table for people
     Text,
     /// The report as JSON
@@ -212,7 +213,7 @@ pub enum ProbeFormat {
 }
 
 #[derive(Debug, Clone, Args)]
-pub struct TlsProbeArgs {
+pub(crate) struct TlsProbeArgs {
     /// The server to probe, as HOST:PORT
     #[arg(value_name = "HOST:PORT")]
     pub target: String,
@@ -231,7 +232,7 @@ pub struct TlsProbeArgs {
 }
 
 #[derive(Debug, Clone, Args)]
-pub struct BenchArgs {
+pub(crate) struct BenchArgs {
     #[command(flatten)]
     pub selection: Selection,
 

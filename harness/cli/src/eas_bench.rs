@@ -18,11 +18,11 @@ use std::sync::Barrier;
 use std::time::{Duration, Instant};
 
 /// Messages in each user's Inbox in the session measurement.
-pub const MESSAGES_PER_USER: usize = 20;
+pub(crate) const MESSAGES_PER_USER: usize = 20;
 /// Email items in each Sync response of the codec corpus.
-pub const ITEMS_PER_SYNC: usize = 50;
+pub(crate) const ITEMS_PER_SYNC: usize = 50;
 /// Wall time each figure runs for at least.
-pub const MIN_WALL: Duration = Duration::from_millis(300);
+pub(crate) const MIN_WALL: Duration = Duration::from_millis(300);
 /// Most rounds of sessions one figure runs, however short they are.
 const MAX_ROUNDS: usize = 1000;
 
@@ -31,7 +31,7 @@ const SUBJECT_PREFIX: &str = "Quarterly report";
 
 /// WBXML codec throughput over the corpus, in bytes of WBXML.
 #[derive(Debug, Clone, Copy)]
-pub struct CodecThroughput {
+pub(crate) struct CodecThroughput {
     /// Documents in the corpus.
     pub documents: usize,
     /// WBXML bytes of one pass over the corpus.
@@ -46,19 +46,19 @@ pub struct CodecThroughput {
 
 impl CodecThroughput {
     /// Megabytes (10^6 bytes) of WBXML encoded per second.
-    pub fn encode_mb_per_second(&self) -> f64 {
+    pub(crate) fn encode_mb_per_second(&self) -> f64 {
         self.encoded_bytes as f64 / 1e6 / self.encode_wall.as_secs_f64().max(1e-9)
     }
 
     /// Megabytes (10^6 bytes) of WBXML decoded per second.
-    pub fn decode_mb_per_second(&self) -> f64 {
+    pub(crate) fn decode_mb_per_second(&self) -> f64 {
         self.decoded_bytes as f64 / 1e6 / self.decode_wall.as_secs_f64().max(1e-9)
     }
 }
 
 /// Full sync sessions over one or more simulations.
 #[derive(Debug, Clone, Copy)]
-pub struct SessionThroughput {
+pub(crate) struct SessionThroughput {
     /// Sessions that ran from OPTIONS to the Inbox synced.
     pub sessions: u64,
     /// Items the devices hold after their sessions.
@@ -73,14 +73,14 @@ pub struct SessionThroughput {
 }
 
 impl SessionThroughput {
-    pub fn per_second(&self) -> f64 {
+    pub(crate) fn per_second(&self) -> f64 {
         self.sessions as f64 / self.wall.as_secs_f64().max(1e-9)
     }
 }
 
 /// Every ActiveSync figure `bench` prints.
 #[derive(Debug, Clone, Copy)]
-pub struct EasFigures {
+pub(crate) struct EasFigures {
     pub codec: CodecThroughput,
     /// One simulation on one thread.
     pub single: SessionThroughput,
@@ -91,7 +91,7 @@ pub struct EasFigures {
 /// The codec figures, then the sessions of `users` users on one thread and on `threads`
 /// threads (one simulation of `users` users each), as many rounds on all threads as one
 /// thread needed for [`MIN_WALL`].
-pub fn measure(users: usize, seed: u64, threads: usize) -> Result<EasFigures, BenchError> {
+pub(crate) fn measure(users: usize, seed: u64, threads: usize) -> Result<EasFigures, BenchError> {
     let codec = measure_codec(MIN_WALL)?;
     let single = measure_sessions(users, MESSAGES_PER_USER, seed, MIN_WALL)?;
     let parallel = measure_sessions_parallel(users, MESSAGES_PER_USER, seed, threads, single.rounds)?;
@@ -103,7 +103,7 @@ pub fn measure(users: usize, seed: u64, threads: usize) -> Result<EasFigures, Be
 
 /// Encodes, then decodes, the corpus over and over, each for at least `min_wall`. Every
 /// document must decode back to itself, or the measurement is refused.
-pub fn measure_codec(min_wall: Duration) -> Result<CodecThroughput, BenchError> {
+pub(crate) fn measure_codec(min_wall: Duration) -> Result<CodecThroughput, BenchError> {
     let docs = corpus();
     let encoded: Vec<Vec<u8>> = docs.iter().map(encode).collect::<Result<_, _>>().map_err(BenchError::Encode)?;
     for (doc, bytes) in docs.iter().zip(&encoded) {
@@ -146,7 +146,7 @@ pub fn measure_codec(min_wall: Duration) -> Result<CodecThroughput, BenchError> 
 /// What a device and Exchange exchange when an account is set up: four Sync responses of
 /// [`ITEMS_PER_SYNC`] mails each (the bulk of the bytes), a Sync request, FolderSync request
 /// and response, and both Provision phases with their answers.
-pub fn corpus() -> Vec<Document> {
+pub(crate) fn corpus() -> Vec<Document> {
     let mut docs: Vec<Document> = (0..4).map(|n| sync_response(n, ITEMS_PER_SYNC)).collect();
     docs.push(sync_request());
     docs.push(bodies::folder_sync_request("0"));
@@ -478,7 +478,7 @@ async fn session(http: HttpClient, login: &str, expected: usize) -> Result<usize
 
 /// `users` sessions at once in one simulation, in fresh simulations round after round until
 /// the sessions have taken at least `min_wall`.
-pub fn measure_sessions(users: usize, messages: usize, seed: u64, min_wall: Duration) -> Result<SessionThroughput, BenchError> {
+pub(crate) fn measure_sessions(users: usize, messages: usize, seed: u64, min_wall: Duration) -> Result<SessionThroughput, BenchError> {
     let mut total = SessionThroughput { sessions: 0, items: 0, wall: Duration::ZERO, threads: 1, rounds: 0 };
     while total.rounds == 0 || (total.wall < min_wall && total.rounds < MAX_ROUNDS) {
         let r = run(&prepare(users, messages, seed.wrapping_add(total.rounds as u64))?)?;
@@ -493,7 +493,7 @@ pub fn measure_sessions(users: usize, messages: usize, seed: u64, min_wall: Dura
 /// `threads` simulations side by side, `users` sessions each, for `rounds` rounds. In every
 /// round each thread sets up a fresh simulation, and all start their sessions together once
 /// every simulation is ready; a round lasts until its slowest simulation is done.
-pub fn measure_sessions_parallel(
+pub(crate) fn measure_sessions_parallel(
     users: usize,
     messages: usize,
     seed: u64,

@@ -7,19 +7,19 @@ use crate::error::CliError;
 use crate::summary::Counts;
 
 /// Every selected scenario passed.
-pub const PASSED: u8 = 0;
+pub(crate) const PASSED: u8 = 0;
 /// A scenario failed (a step failed, a step was undefined or ambiguous, a hook panicked,
 /// a feature file could not be parsed), or a known limitation stopped holding.
-pub const FAILED: u8 = 1;
+pub(crate) const FAILED: u8 = 1;
 /// Bad usage or configuration: the command line or the inputs it names need fixing.
-pub const USAGE: u8 = 2;
+pub(crate) const USAGE: u8 = 2;
 /// Nothing was selected, or nothing ran.
-pub const NOTHING_RAN: u8 = 3;
+pub(crate) const NOTHING_RAN: u8 = 3;
 /// The harness itself broke (a fake could not start, a report could not be written).
-pub const HARNESS_BROKE: u8 = 4;
+pub(crate) const HARNESS_BROKE: u8 = 4;
 
 /// Exit code of a finished run or bench.
-pub fn of_counts(counts: &Counts) -> u8 {
+pub(crate) fn of_counts(counts: &Counts) -> u8 {
     if counts.failed > 0 || counts.parse_errors > 0 {
         FAILED
     } else if counts.passed == 0 {
@@ -30,7 +30,7 @@ pub fn of_counts(counts: &Counts) -> u8 {
 }
 
 /// Exit code of a command that stopped with an error.
-pub fn of_error(error: &CliError) -> u8 {
+pub(crate) fn of_error(error: &CliError) -> u8 {
     match error {
         CliError::TagExpression { .. }
         | CliError::NameRegex { .. }

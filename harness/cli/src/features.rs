@@ -9,12 +9,12 @@ use futures::stream;
 use std::path::{Path, PathBuf};
 
 /// Default feature location when none is given.
-pub const DEFAULT_FEATURES_DIR: &str = "features";
+pub(crate) const DEFAULT_FEATURES_DIR: &str = "features";
 
 /// Feature files named by `paths`: a file is taken as is (whatever its extension), a directory
 /// is searched recursively for `*.feature` (any case), sorted by path. Paths are visited in the
 /// order given; a file reached twice is kept once.
-pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
+pub(crate) fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
     let mut files = Vec::new();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|source| {
@@ -58,7 +58,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), CliError> {
 
 /// Parses one feature file and expands its Scenario Outlines into one scenario per Examples
 /// row (the row's line becomes the scenario's line, Examples tags join the scenario's).
-pub fn parse(file: &Path) -> parser::Result<Feature> {
+pub(crate) fn parse(file: &Path) -> parser::Result<Feature> {
     let feature = Feature::parse_path(file, GherkinEnv::default())?;
     Ok(feature.expand_examples()?)
 }
@@ -66,7 +66,7 @@ pub fn parse(file: &Path) -> parser::Result<Feature> {
 /// Cucumber parser over files already found by [`discover`]; parse errors become events, so
 /// they reach every report.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct FeatureFiles;
+pub(crate) struct FeatureFiles;
 
 impl cucumber::Parser<Vec<PathBuf>> for FeatureFiles {
     type Cli = cucumber::cli::Empty;
@@ -79,6 +79,6 @@ impl cucumber::Parser<Vec<PathBuf>> for FeatureFiles {
 }
 
 /// The file a parsed feature came from, as the user named it.
-pub fn file_of(feature: &Feature) -> String {
+pub(crate) fn file_of(feature: &Feature) -> String {
     feature.path.as_deref().map(|p| p.display().to_string()).unwrap_or_else(|| feature.name.clone())
 }

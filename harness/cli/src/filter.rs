@@ -9,14 +9,14 @@ use cucumber::tag::Ext as _;
 use regex::Regex;
 
 #[derive(Debug, Clone, Default)]
-pub struct ScenarioFilter {
+pub(crate) struct ScenarioFilter {
     tags: Option<TagOperation>,
     name: Option<Regex>,
 }
 
 impl ScenarioFilter {
     /// Parses the `--tags` expression and the `--name` regular expression.
-    pub fn new(tags: Option<&str>, name: Option<&str>) -> Result<Self, CliError> {
+    pub(crate) fn new(tags: Option<&str>, name: Option<&str>) -> Result<Self, CliError> {
         let tags = tags.map(parse_tag_expression).transpose()?;
         let name = name
             .map(|pattern| Regex::new(pattern).map_err(|source| CliError::NameRegex { pattern: pattern.to_string(), source }))
@@ -25,7 +25,7 @@ impl ScenarioFilter {
     }
 
     /// Whether the scenario is selected.
-    pub fn matches(&self, feature: &Feature, rule: Option<&Rule>, scenario: &Scenario) -> bool {
+    pub(crate) fn matches(&self, feature: &Feature, rule: Option<&Rule>, scenario: &Scenario) -> bool {
         let by_tags = self.tags.as_ref().is_none_or(|op| op.eval(merged_tags(feature, rule, scenario)));
         let by_name = self.name.as_ref().is_none_or(|re| re.is_match(&scenario.name));
         by_tags && by_name
@@ -42,7 +42,7 @@ fn parse_tag_expression(expr: &str) -> Result<TagOperation, CliError> {
 
 /// Tags in effect for a scenario, without the `@`: Feature, then Rule, then the scenario's own
 /// (which include its Examples' tags once outlines are expanded); first occurrence kept.
-pub fn merged_tags(feature: &Feature, rule: Option<&Rule>, scenario: &Scenario) -> Vec<String> {
+pub(crate) fn merged_tags(feature: &Feature, rule: Option<&Rule>, scenario: &Scenario) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for tag in feature.tags.iter().chain(rule.into_iter().flat_map(|r| &r.tags)).chain(&scenario.tags) {
         if !out.contains(tag) {

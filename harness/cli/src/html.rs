@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// The page's file name in the report directory.
-pub const INDEX_FILE: &str = "index.html";
+pub(crate) const INDEX_FILE: &str = "index.html";
 
 fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -62,7 +62,7 @@ impl Tally {
 }
 
 /// The page for `result`; `listed` gives each scenario's tags (matched by file and line).
-pub fn render(result: &RunResult, listed: &[ListedScenario], reports: &[&str]) -> String {
+pub(crate) fn render(result: &RunResult, listed: &[ListedScenario], reports: &[&str]) -> String {
     let tags: BTreeMap<(&str, usize), &[String]> = listed.iter().map(|s| ((s.file.as_str(), s.line), s.tags.as_slice())).collect();
     let tags_of = |file: &str, line: usize| tags.get(&(file, line)).copied().unwrap_or(&[]);
 

@@ -5,30 +5,31 @@
 //! command line behind the binary.
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
-pub mod bench;
-pub mod bench_error;
-pub mod cli;
+mod bench;
+mod bench_error;
+mod cli;
 mod cucumber_json;
-pub mod eas_bench;
-pub mod error;
-pub mod exit;
-pub mod features;
-pub mod filter;
-pub mod html;
+mod eas_bench;
+mod error;
+mod exit;
+mod features;
+mod filter;
+mod html;
 mod junit;
-pub mod list;
-pub mod push_bench;
-pub mod report;
-pub mod requirements;
-pub mod roles;
-pub mod run;
-pub mod seg_bench;
-pub mod serve;
-pub mod steps;
-pub mod summary;
-pub mod tls_bench;
-pub mod tls_probe;
+mod list;
+mod push_bench;
+mod report;
+mod requirements;
+mod roles;
+mod run;
+mod seg_bench;
+mod serve;
+mod steps;
+mod summary;
+mod tls_bench;
+mod tls_probe;
 
 pub use cli::Cli;
 pub use error::CliError;
@@ -37,7 +38,7 @@ pub use summary::{Counts, Outcome};
 
 /// The command line with what only the running build knows: the roles `serve` accepts, read
 /// from the deployment's one list of roles ([`mailconform_fakes::role`]).
-pub fn command() -> clap::Command {
+fn command() -> clap::Command {
     use clap::CommandFactory as _;
     Cli::command().mut_subcommand("serve", |c| c.after_help(format!("Roles:\n{}", roles::help())))
 }

@@ -12,7 +12,7 @@ use serde::Serialize;
 use std::io::Write as _;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ListedScenario {
+pub(crate) struct ListedScenario {
     pub file: String,
     pub line: usize,
     pub feature: String,
@@ -23,7 +23,7 @@ pub struct ListedScenario {
 }
 
 /// Selected scenarios in file and line order, and the messages of files that failed to parse.
-pub fn collect(selection: &Selection) -> Result<(Vec<ListedScenario>, Vec<String>), CliError> {
+pub(crate) fn collect(selection: &Selection) -> Result<(Vec<ListedScenario>, Vec<String>), CliError> {
     let filter = ScenarioFilter::new(selection.tags.as_deref(), selection.name.as_deref())?;
     let mut listed = Vec::new();
     let mut errors = Vec::new();
@@ -56,12 +56,12 @@ pub fn collect(selection: &Selection) -> Result<(Vec<ListedScenario>, Vec<String
 }
 
 /// The Microsoft server requirements the listed scenarios' `@spec:` tags cover.
-pub fn requirements_of(listed: &[ListedScenario]) -> Vec<crate::requirements::Coverage> {
+pub(crate) fn requirements_of(listed: &[ListedScenario]) -> Vec<crate::requirements::Coverage> {
     crate::requirements::coverage(listed.iter().map(|s| (format!("{}:{} {}", s.file, s.line, s.scenario), s.tags.as_slice())))
 }
 
 /// Text form: `file:line  scenario name  tags`, columns aligned.
-pub fn render_text(listed: &[ListedScenario]) -> String {
+pub(crate) fn render_text(listed: &[ListedScenario]) -> String {
     let places: Vec<String> = listed.iter().map(|s| format!("{}:{}", s.file, s.line)).collect();
     let place_width = places.iter().map(|p| p.chars().count()).max().unwrap_or(0);
     let name_width = listed.iter().map(|s| s.scenario.chars().count()).max().unwrap_or(0);
@@ -76,7 +76,7 @@ pub fn render_text(listed: &[ListedScenario]) -> String {
 
 /// `mailconform list`: returns the exit code (3 when nothing is selected, 1 when a feature
 /// file cannot be parsed).
-pub fn list(args: &ListArgs) -> Result<u8, CliError> {
+pub(crate) fn list(args: &ListArgs) -> Result<u8, CliError> {
     let (listed, errors) = collect(&args.selection)?;
     let rendered = match args.format {
         ListFormat::Text => render_text(&listed),

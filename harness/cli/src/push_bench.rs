@@ -10,7 +10,7 @@ use mailconform_sim::Simulation;
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, Copy)]
-pub struct PushThroughput {
+pub(crate) struct PushThroughput {
     /// Badge pushes the devices received.
     pub notifications: u64,
     /// Wall time from the first delivery to the last badge, set-up excluded.
@@ -20,14 +20,14 @@ pub struct PushThroughput {
 }
 
 impl PushThroughput {
-    pub fn per_second(&self) -> f64 {
+    pub(crate) fn per_second(&self) -> f64 {
         self.notifications as f64 / self.wall.as_secs_f64().max(1e-9)
     }
 }
 
 /// `devices` phones spread over `threads` independent simulations run side by side (one per
 /// core, as scenarios run), each phone receiving `rounds` messages one at a time.
-pub fn measure_parallel(devices: usize, rounds: usize, seed: u64, threads: usize) -> Result<PushThroughput, BenchError> {
+pub(crate) fn measure_parallel(devices: usize, rounds: usize, seed: u64, threads: usize) -> Result<PushThroughput, BenchError> {
     let threads = threads.clamp(1, devices.max(1));
     let per = devices.div_ceil(threads);
     let results: Vec<Result<PushThroughput, BenchError>> = std::thread::scope(|scope| {
@@ -46,7 +46,7 @@ pub fn measure_parallel(devices: usize, rounds: usize, seed: u64, threads: usize
 
 /// `devices` phones, each receiving `rounds` messages one at a time; every message must end
 /// as a badge equal to the inbox unread count, or the measurement is refused.
-pub fn measure(devices: usize, rounds: usize, seed: u64) -> Result<PushThroughput, BenchError> {
+pub(crate) fn measure(devices: usize, rounds: usize, seed: u64) -> Result<PushThroughput, BenchError> {
     let mut sim = Simulation::new(seed)?;
     let mut cfg = ExchangeConfig::new(defaults::EXCHANGE_HOST);
     let users: Vec<String> = (0..devices).map(|i| format!("user{i}")).collect();

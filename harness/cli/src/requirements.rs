@@ -17,7 +17,7 @@ const LISTS: &[(&str, &str)] = &[
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Requirement {
+pub(crate) struct Requirement {
     pub id: String,
     pub section: String,
     pub description: String,
@@ -25,7 +25,7 @@ pub struct Requirement {
 
 /// One `@spec:` tag of the selection, the scenarios carrying it and the requirements it covers.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Coverage {
+pub(crate) struct Coverage {
     pub document: String,
     pub section: String,
     pub scenarios: Vec<String>,
@@ -79,7 +79,7 @@ fn within(section: &str, tagged: &str) -> bool {
 
 /// The coverage of the `@spec:` tags of the scenarios, each given as its name (`file:line
 /// title`) and its tags (with `@`), by document and section.
-pub fn coverage<'a>(scenarios: impl IntoIterator<Item = (String, &'a [String])>) -> Vec<Coverage> {
+pub(crate) fn coverage<'a>(scenarios: impl IntoIterator<Item = (String, &'a [String])>) -> Vec<Coverage> {
     let mut by_tag: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
     for (name, tags) in scenarios {
         for tag in tags {
@@ -106,7 +106,7 @@ pub fn coverage<'a>(scenarios: impl IntoIterator<Item = (String, &'a [String])>)
 }
 
 /// The coverage as Markdown: a summary table, then each section's requirement IDs.
-pub fn render_markdown(coverage: &[Coverage]) -> String {
+pub(crate) fn render_markdown(coverage: &[Coverage]) -> String {
     let mut out = String::from("# Server requirements exercised\n\nNormative server requirements of Microsoft's ActiveSync requirement specifications, by the `@spec:` tags of the selected scenarios.\n\n| section | scenarios | requirements |\n| --- | --- | --- |\n");
     for c in coverage {
         out.push_str(&format!("| {}.{} | {} | {} |\n", c.document, c.section, c.scenarios.len(), c.requirements.len()));

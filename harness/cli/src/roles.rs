@@ -6,12 +6,12 @@ use std::net::IpAddr;
 use std::path::Path;
 
 /// Names of the roles this build can serve.
-pub fn available() -> Vec<String> {
+pub(crate) fn available() -> Vec<String> {
     mailconform_fakes::role::selectable().into_iter().map(|s| s.name).collect()
 }
 
 /// The roles `serve` accepts with one line each, for `serve --help`.
-pub fn help() -> String {
+pub(crate) fn help() -> String {
     let list = mailconform_fakes::role::selectable();
     let width = list.iter().map(|s| s.name.len()).max().unwrap_or(0);
     list.iter().map(|s| format!("  {:<width$}  {}", s.name, s.summary)).collect::<Vec<_>>().join("\n")
@@ -23,7 +23,7 @@ pub fn help() -> String {
 /// once with 128 + the signal's number, as a shell reports a process killed by it. Unknown
 /// roles are a usage error ([`CliError::UnknownRole`]); a role that fails to start is
 /// [`CliError::RoleStart`].
-pub fn start(roles: &[String], bind: IpAddr, state_dir: &Path, options: &serve::ServeOptions) -> Result<(), CliError> {
+pub(crate) fn start(roles: &[String], bind: IpAddr, state_dir: &Path, options: &serve::ServeOptions) -> Result<(), CliError> {
     if let Some(role) = roles.iter().find(|r| !serve::known(r)) {
         return Err(CliError::UnknownRole { role: role.clone(), available: available() });
     }

@@ -33,6 +33,8 @@ pub enum Console {
     Quiet,
 }
 
+/// What [`run_suite`] runs and where its output goes; [`Default`] is `mailconform run`'s defaults
+/// without reports and quiet.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
     /// Feature files or directories.
@@ -41,11 +43,14 @@ pub struct RunOptions {
     pub tags: Option<String>,
     /// Scenario name regular expression, as for `--name`.
     pub name: Option<String>,
+    /// Seed of every scenario's simulation (each scenario derives its own from it and its name),
+    /// so that a run repeats exactly.
     pub seed: u64,
     /// Most scenarios in flight at once; `None` keeps Cucumber's default (64).
     pub concurrency: Option<usize>,
     /// Where junit.xml and cucumber.json go; `None` writes no reports.
     pub report_dir: Option<PathBuf>,
+    /// What is printed while the scenarios run.
     pub console: Console,
 }
 
@@ -79,23 +84,33 @@ impl RunOptions {
     }
 }
 
+/// One scenario of a run (an Outline's Examples row counts as its own scenario).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScenarioResult {
+    /// Its feature file, as the reports name it.
     pub file: String,
+    /// Its line in `file` (an Outline row's own line).
     pub line: usize,
+    /// The Feature's name.
     pub feature: String,
+    /// The Rule it sits under, if any.
     pub rule: Option<String>,
+    /// The Scenario's name.
     pub name: String,
+    /// Its last attempt's outcome.
     pub outcome: Outcome,
     /// Virtual time the scenario's simulation covered.
     pub virtual_time: Duration,
 }
 
+/// What [`run_suite`] found.
 #[derive(Debug, Clone)]
 pub struct RunResult {
+    /// The seed the run used ([`RunOptions::seed`]).
     pub seed: u64,
     /// Every scenario that ran, ordered by file and line.
     pub scenarios: Vec<ScenarioResult>,
+    /// The totals the summary line and the exit code come from.
     pub counts: Counts,
     /// Feature files that could not be parsed, with the parser's message.
     pub parse_errors: Vec<String>,
@@ -117,6 +132,8 @@ impl RunResult {
         summary::summary_line(&self.counts)
     }
 
+    /// The process exit code this result gives (`docs/conventions.md`): 0 all passed, 1 any
+    /// failed, 3 nothing ran.
     pub fn exit_code(&self) -> u8 {
         exit::of_counts(&self.counts)
     }
@@ -246,7 +263,7 @@ fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {
 }
 
 /// `mailconform run`: returns the exit code.
-pub fn run(args: &RunArgs) -> Result<u8, CliError> {
+pub(crate) fn run(args: &RunArgs) -> Result<u8, CliError> {
     let opts = RunOptions {
         report_dir: Some(args.report_dir.clone()),
         console: Console::Cucumber,

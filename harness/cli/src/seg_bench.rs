@@ -19,7 +19,7 @@ const MIN_WALL: Duration = Duration::from_millis(400);
 const DEVICE: &str = "BenchBoxer01";
 
 #[derive(Debug, Clone, Copy)]
-pub struct SegFigures {
+pub(crate) struct SegFigures {
     pub direct_requests: u64,
     pub direct_wall: Duration,
     pub via_seg_requests: u64,
@@ -27,16 +27,16 @@ pub struct SegFigures {
 }
 
 impl SegFigures {
-    pub fn direct_per_second(&self) -> f64 {
+    pub(crate) fn direct_per_second(&self) -> f64 {
         self.direct_requests as f64 / self.direct_wall.as_secs_f64().max(1e-9)
     }
 
-    pub fn via_seg_per_second(&self) -> f64 {
+    pub(crate) fn via_seg_per_second(&self) -> f64 {
         self.via_seg_requests as f64 / self.via_seg_wall.as_secs_f64().max(1e-9)
     }
 
     /// Wall time SEG adds to each request, in microseconds.
-    pub fn overhead_micros(&self) -> f64 {
+    pub(crate) fn overhead_micros(&self) -> f64 {
         (1e6 / self.via_seg_per_second()) - (1e6 / self.direct_per_second())
     }
 }
@@ -66,7 +66,7 @@ async fn round(client: &HttpClient, url: &str, basic: &str) -> Result<(), BenchE
 
 /// Exchange, the console (the bench device compliant), the KDC and a SEG proxying EWS; then
 /// rounds of GetFolder direct and through SEG, alternately.
-pub fn measure(seed: u64) -> Result<SegFigures, BenchError> {
+pub(crate) fn measure(seed: u64) -> Result<SegFigures, BenchError> {
     let mut sim = Simulation::new(seed)?;
     deployment::add_exchange(&mut sim, deployment::default_exchange_config(), &[])?;
     deployment::add_uem(&mut sim)?;

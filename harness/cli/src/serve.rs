@@ -5,7 +5,7 @@ use crate::error::CliError;
 use crate::roles;
 use std::path::PathBuf;
 
-pub fn serve(args: &ServeArgs) -> Result<(), CliError> {
+pub(crate) fn serve(args: &ServeArgs) -> Result<(), CliError> {
     let dir = match &args.state_dir {
         Some(d) => d.clone(),
         None => fresh_state_dir(),

@@ -15,7 +15,7 @@ use serde::Serialize;
 
 /// One step of the catalogue with where the features use it.
 #[derive(Debug, Clone, Serialize)]
-pub struct Entry {
+pub(crate) struct Entry {
     #[serde(flatten)]
     pub step: Step,
     /// How many feature steps run it (Background steps once per scenario).
@@ -26,7 +26,7 @@ pub struct Entry {
 
 /// The catalogue, with uses found in the feature files `args` names, and the messages of files
 /// that failed to parse.
-pub fn collect(args: &StepsArgs) -> Result<(Vec<Entry>, Vec<String>), CliError> {
+pub(crate) fn collect(args: &StepsArgs) -> Result<(Vec<Entry>, Vec<String>), CliError> {
     let steps = catalogue::steps().map_err(|e| CliError::Harness(format!("the step catalogue cannot be read: {e}")))?;
     let mut parsed = Vec::new();
     let mut errors = Vec::new();
@@ -43,7 +43,7 @@ pub fn collect(args: &StepsArgs) -> Result<(Vec<Entry>, Vec<String>), CliError> 
 
 /// The text form: steps grouped by the module that defines them, each with its description,
 /// its parameters' words and an example.
-pub fn render_text(entries: &[Entry]) -> String {
+pub(crate) fn render_text(entries: &[Entry]) -> String {
     let mut out = String::new();
     let mut area = "";
     for e in entries {
@@ -99,7 +99,7 @@ fn distinct(params: &[StepParameter]) -> Vec<&StepParameter> {
 }
 
 /// `mailconform steps`: prints the catalogue; exit 1 when a feature file cannot be parsed.
-pub fn steps(args: &StepsArgs) -> Result<u8, CliError> {
+pub(crate) fn steps(args: &StepsArgs) -> Result<u8, CliError> {
     let (entries, errors) = collect(args)?;
     let rendered = match args.format {
         StepsFormat::Text => render_text(&entries),

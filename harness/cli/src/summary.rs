@@ -12,15 +12,20 @@ use cucumber::{gherkin, parser, writer, Event, Writer};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+/// How a scenario ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Outcome {
+    /// Every step and hook passed.
     Passed,
+    /// A step or hook failed, or a step was undefined or ambiguous.
     Failed,
+    /// A step was skipped and none failed: only in a scenario tagged `@allow.skipped`, since the
+    /// run fails skipped (undefined) steps everywhere else.
     Skipped,
 }
 
 impl Outcome {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Outcome::Passed => "passed",
             Outcome::Failed => "failed",
@@ -31,29 +36,33 @@ impl Outcome {
 
 /// Where a scenario is: its feature file and line (an Outline's row has the row's line).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ScenarioKey {
+pub(crate) struct ScenarioKey {
     pub file: String,
     pub line: usize,
 }
 
 impl ScenarioKey {
-    pub fn of(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> Self {
+    pub(crate) fn of(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> Self {
         ScenarioKey { file: file_of(feature), line: scenario.position.line }
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScenarioRecord {
+pub(crate) struct ScenarioRecord {
     pub feature: String,
     pub rule: Option<String>,
     pub name: String,
     pub outcome: Outcome,
 }
 
+/// Scenarios of a run by outcome, and the feature files that could not be parsed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
+    /// Scenarios that passed.
     pub passed: usize,
+    /// Scenarios that failed (not counting unparsable files).
     pub failed: usize,
+    /// Scenarios skipped.
     pub skipped: usize,
     /// Feature files that could not be parsed.
     pub parse_errors: usize,
@@ -67,7 +76,7 @@ impl Counts {
 }
 
 /// The closing line: `N passed, N failed`, with `, N skipped` only when some were.
-pub fn summary_line(counts: &Counts) -> String {
+pub(crate) fn summary_line(counts: &Counts) -> String {
     let mut line = format!("{} passed, {} failed", counts.passed, counts.failed_total());
     if counts.skipped > 0 {
         line.push_str(&format!(", {} skipped", counts.skipped));
@@ -83,7 +92,7 @@ struct Attempt {
 
 /// Outcomes gathered so far.
 #[derive(Debug, Default)]
-pub struct Tally {
+pub(crate) struct Tally {
     running: BTreeMap<ScenarioKey, Attempt>,
     finished: BTreeMap<ScenarioKey, ScenarioRecord>,
     parse_errors: Vec<String>,
@@ -91,7 +100,7 @@ pub struct Tally {
 
 impl Tally {
     /// Takes one scenario event into account.
-    pub fn scenario<W>(
+    pub(crate) fn scenario<W>(
         &mut self,
         feature: &gherkin::Feature,
         rule: Option<&gherkin::Rule>,
@@ -134,11 +143,11 @@ impl Tally {
     }
 
     /// Takes a feature file that failed to parse into account.
-    pub fn parse_error(&mut self, message: String) {
+    pub(crate) fn parse_error(&mut self, message: String) {
         self.parse_errors.push(message);
     }
 
-    pub fn counts(&self) -> Counts {
+    pub(crate) fn counts(&self) -> Counts {
         let mut counts = Counts { parse_errors: self.parse_errors.len(), ..Counts::default() };
         for record in self.finished.values() {
             match record.outcome {
@@ -151,32 +160,32 @@ impl Tally {
     }
 
     /// Finished scenarios, ordered by file and line.
-    pub fn records(&self) -> &BTreeMap<ScenarioKey, ScenarioRecord> {
+    pub(crate) fn records(&self) -> &BTreeMap<ScenarioKey, ScenarioRecord> {
         &self.finished
     }
 
-    pub fn parse_errors(&self) -> &[String] {
+    pub(crate) fn parse_errors(&self) -> &[String] {
         &self.parse_errors
     }
 }
 
 /// Shared handle on a [`Tally`]; the [`Counter`] writer fills it during a run.
 #[derive(Debug, Default, Clone)]
-pub struct SharedTally(Arc<Mutex<Tally>>);
+pub(crate) struct SharedTally(Arc<Mutex<Tally>>);
 
 impl SharedTally {
-    pub fn lock(&self) -> MutexGuard<'_, Tally> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Tally> {
         self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    pub fn counter(&self) -> Counter {
+    pub(crate) fn counter(&self) -> Counter {
         Counter { tally: self.clone() }
     }
 }
 
 /// Writer that only counts; put it behind `normalized()` (or in a normalized `tee`).
 #[derive(Debug, Clone)]
-pub struct Counter {
+pub(crate) struct Counter {
     tally: SharedTally,
 }
 

@@ -9,11 +9,11 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 /// Wall time each handshake figure runs for at least.
-pub const MIN_WALL: Duration = Duration::from_millis(500);
+pub(crate) const MIN_WALL: Duration = Duration::from_millis(500);
 
 /// Full handshakes at one version.
 #[derive(Debug, Clone)]
-pub struct HandshakeRate {
+pub(crate) struct HandshakeRate {
     pub version: Version,
     pub cipher: String,
     /// Handshakes the server completed, and the wall time they took.
@@ -22,13 +22,13 @@ pub struct HandshakeRate {
 }
 
 impl HandshakeRate {
-    pub fn per_second(&self) -> f64 {
+    pub(crate) fn per_second(&self) -> f64 {
         self.completed as f64 / self.wall.as_secs_f64().max(f64::EPSILON)
     }
 }
 
 #[derive(Debug, Clone)]
-pub struct TlsFigures {
+pub(crate) struct TlsFigures {
     pub rates: Vec<HandshakeRate>,
     pub matrix_cells: usize,
     pub matrix_disagreements: usize,
@@ -38,7 +38,7 @@ pub struct TlsFigures {
 /// Measures full handshakes (no session resumption: each one a new session, RSA key exchange
 /// with an RSA-2048 certificate where the suite has it) at SSL 3.0, TLS 1.0 and TLS 1.2 between
 /// the server and a client in the same thread over an in-memory pipe; counted on the server.
-pub fn measure() -> Result<TlsFigures, TlsError> {
+pub(crate) fn measure() -> Result<TlsFigures, TlsError> {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let rates = rt.block_on(async {
         let now = time::OffsetDateTime::now_utc();
@@ -72,7 +72,7 @@ pub fn measure() -> Result<TlsFigures, TlsError> {
 }
 
 /// The lines `bench` prints for them.
-pub fn render(f: &TlsFigures) -> String {
+pub(crate) fn render(f: &TlsFigures) -> String {
     let mut out = String::new();
     for r in &f.rates {
         out += &format!(

@@ -5,7 +5,7 @@ use crate::error::CliError;
 use crate::exit;
 use std::time::Duration;
 
-pub fn tls_probe(args: &TlsProbeArgs) -> Result<u8, CliError> {
+pub(crate) fn tls_probe(args: &TlsProbeArgs) -> Result<u8, CliError> {
     let host = match args.target.rsplit_once(':') {
         Some((h, p)) if !h.is_empty() && p.parse::<u16>().is_ok() => h.trim_matches(|c| c == '[' || c == ']').to_string(),
         _ => return Err(CliError::Usage(format!("tls-probe wants HOST:PORT, e.g. traveler.example.com:443, not {:?}", args.target))),

@@ -29,6 +29,15 @@ fn policy_initial(w: &mut MailWorld, user: User, on: OnOff) {
     w.device_plan(&user).apns_policy = on.is_on();
 }
 
+/// Secure Mail subscribes to EWS push with this StatusFrequency (minutes; Secure Mail's own is 15).
+///
+/// StatusFrequency sets both Exchange's keep-alive interval and how long it retries a failed
+/// notification before ending the subscription ([MS-OXWSNTIF] 2.2.4.5, 3.1.4.3).
+#[given(expr = "{user}'s Secure Mail subscribes with a StatusFrequency of {int} minutes")]
+fn status_frequency(w: &mut MailWorld, user: User, minutes: u32) {
+    w.device_plan(&user).status_frequency_minutes = minutes;
+}
+
 /// Secure Mail's PushNotificationsEWSHostName policy names this EWS host.
 #[given(expr = "{user}'s Secure Mail has {string} as PushNotificationsEWSHostName")]
 fn ews_host_policy(w: &mut MailWorld, user: User, host: String) {

@@ -1,5 +1,5 @@
 use super::device::state;
-use crate::params::{ApnsReason, PushKind, Region, UploadRefusal, User};
+use crate::params::{ApnsReason, ClockTime, ClockTimes, PushKind, Region, UploadRefusal, User};
 use crate::world::observation::Observation;
 use crate::MailWorld;
 use cucumber::{given, then, when};
@@ -199,6 +199,28 @@ fn last_push_refused(w: &mut MailWorld, region: Region, status: u16, reason: Apn
     let p = pushes(w, region);
     let last = p.last().unwrap_or_else(|| panic!("the {region} listener made no APNs push"));
     assert_eq!((last.status, last.reason.as_deref()), (Some(status), Some(reason.as_str())), "last push {last:?}");
+}
+
+/// APNs' 410 for the region's last push was dated this many minutes before the push: the
+/// `timestamp` Apple documents as the last time the token was confirmed invalid (the uninstall).
+#[then(expr = "the {region} listener's last APNs push was refused as unregistered since {int} minutes before it")]
+fn last_push_unregistered_since(w: &mut MailWorld, region: Region, minutes: u64) {
+    let p = pushes(w, region);
+    let last = p.last().unwrap_or_else(|| panic!("the {region} listener made no APNs push"));
+    let since = last.unregistered_ms.unwrap_or_else(|| panic!("APNs' 410 carried no timestamp: {last:?}"));
+    let before = Duration::from_millis(last.at_ms.saturating_sub(since));
+    assert_eq!((last.status, before.as_secs() / 60, before.as_secs() % 60), (Some(410), minutes, 0), "last push {last:?}");
+}
+
+/// The user's Secure Mail asked the region's listener for its registration status exactly at
+/// these times after it registered (the foreground checks of Data Flow Q6, seen on the wire).
+#[then(expr = "the {region} listener saw {user}'s Secure Mail check its registration at \"{clock_times}\" after it registered")]
+fn status_checks_at(w: &mut MailWorld, region: Region, user: User, times: ClockTimes) {
+    let reg = registration_of(w, region, &user).unwrap_or_else(|| panic!("the {region} listener has no registration for {user}"));
+    let seen: Vec<Duration> =
+        reg.status_checks_ms.iter().map(|t| Duration::from_secs((t.saturating_sub(reg.registered_ms) + 500) / 1000)).collect();
+    let shown: Vec<String> = seen.iter().map(|d| ClockTime(*d).to_string()).collect();
+    assert_eq!(seen, times.0, "status checks at {shown:?}");
 }
 
 /// APNs refused the region's last push in TLS, for its client certificate.

@@ -16,6 +16,8 @@ fn what(command: &Option<Command>) -> &'static str {
     command.map(Command::name).unwrap_or("OPTIONS")
 }
 
+/// Why a client command did not succeed: transport, HTTP status, a non-ActiveSync answer,
+/// a command Status, or the device's own state (wiped, policy not applicable).
 #[derive(Debug, thiserror::Error)]
 pub enum EasError {
     /// The request did not get an HTTP answer (refused, timed out, TLS).
@@ -26,6 +28,7 @@ pub enum EasError {
     Http {
         /// `None` for OPTIONS.
         command: Option<Command>,
+        /// The HTTP status (401, 403, 449, 451, 456, 503, ...; [MS-ASHTTP] 2.2.2.1.1).
         status: u16,
         /// `Retry-After` of a 503.
         retry_after: Option<String>,
@@ -42,7 +45,9 @@ pub enum EasError {
     LoginForm {
         /// `None` for OPTIONS.
         command: Option<Command>,
+        /// The HTTP status of the HTML answer (200 or a redirect).
         status: u16,
+        /// The redirect's `Location`, when the answer was one.
         location: Option<String>,
     },
     /// A 200 whose body is not ActiveSync WBXML.
@@ -50,19 +55,34 @@ pub enum EasError {
     NotWbxml {
         /// `None` for OPTIONS.
         command: Option<Command>,
+        /// The answer's `Content-Type`, when sent.
         content_type: Option<String>,
+        /// Why the body is not ActiveSync WBXML.
         reason: String,
     },
     /// A command Status other than success.
     #[error("{command}: Status {status}{}", status_name(*status))]
-    Status { command: Command, status: u16 },
+    Status {
+        /// The command answered.
+        command: Command,
+        /// The Status value (see [`crate::status`] for its meaning in that command).
+        status: u16,
+    },
     /// A WBXML answer that lacks what the command's answer must hold.
     #[error("{command}: {reason}")]
-    Protocol { command: Command, reason: String },
+    Protocol {
+        /// The command answered.
+        command: Command,
+        /// What is missing or wrong in the answer.
+        reason: String,
+    },
     /// The server's policy demands settings this device cannot enforce, and the server does
     /// not accept devices that apply its policy only in part (Provision Status 139).
     #[error("Provision: the server's device policy requires {}, which this device cannot apply, and the server refuses devices that cannot fully apply its policy (Status 139)", settings.join(", "))]
-    PolicyNotApplicable { settings: Vec<String> },
+    PolicyNotApplicable {
+        /// The `EASProvisionDoc` elements the device cannot enforce.
+        settings: Vec<String>,
+    },
     /// The server ordered a remote wipe and the device carried it out.
     #[error("the device was remote-wiped")]
     Wiped,

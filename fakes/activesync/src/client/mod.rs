@@ -36,8 +36,11 @@ struct CollectionCache {
 /// OAuth access token, or a client certificate (certificate-based authentication).
 #[derive(Clone)]
 pub enum Credentials {
+    /// HTTP Basic with the account's login and password.
     Basic,
+    /// `Authorization: Bearer` with this OAuth access token (modern authentication).
     Bearer(String),
+    /// A TLS client certificate; no `Authorization` header.
     Certificate(mailconform_sim::ClientIdentity),
 }
 
@@ -120,10 +123,12 @@ impl EasClient {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// The protocol version every request is written in.
     pub fn version(&self) -> ProtocolVersion {
         self.version
     }
 
+    /// The DeviceId that, with the user, names the partnership on the server.
     pub fn device_id(&self) -> &str {
         &self.device_id
     }
@@ -165,10 +170,12 @@ impl EasClient {
         self.lock().not_applied.clone()
     }
 
+    /// What the device reports in Provision (14.1+) and Settings.
     pub fn set_device_information(&self, info: DeviceInformation) {
         self.lock().device_information = info;
     }
 
+    /// The policy key sent in `X-MS-PolicyKey` (or the base64 query), once provisioned.
     pub fn policy_key(&self) -> Option<String> {
         self.lock().policy_key.clone()
     }
@@ -183,6 +190,7 @@ impl EasClient {
         self.lock().policy.clone()
     }
 
+    /// Whether the device carried out a remote wipe; every later call is [`EasError::Wiped`].
     pub fn is_wiped(&self) -> bool {
         self.lock().wiped
     }

@@ -16,29 +16,53 @@ use std::fmt;
 /// One ActiveSync command, named as in `Cmd=`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum Command {
+    /// Synchronizes a collection's items in both directions ([MS-ASCMD] 2.2.1.20).
     Sync,
+    /// Sends a MIME message ([MS-ASCMD] 2.2.1.16).
     SendMail,
+    /// Forwards a message without resending its original content ([MS-ASCMD] 2.2.1.18).
     SmartForward,
+    /// Replies to a message without resending its original content ([MS-ASCMD] 2.2.1.19).
     SmartReply,
+    /// Fetches an attachment by file reference; 2.5 to 12.1 only ([MS-ASCMD] 2.2.1.7).
     GetAttachment,
+    /// The 2.5-era folder list, replaced by FolderSync; no base64 code.
     GetHierarchy,
+    /// The 2.5-era folder creation, replaced by FolderCreate; no base64 code.
     CreateCollection,
+    /// The 2.5-era folder deletion, replaced by FolderDelete; no base64 code.
     DeleteCollection,
+    /// The 2.5-era folder move, replaced by FolderUpdate; no base64 code.
     MoveCollection,
+    /// Synchronizes the folder hierarchy ([MS-ASCMD] 2.2.1.5).
     FolderSync,
+    /// Creates a folder ([MS-ASCMD] 2.2.1.3).
     FolderCreate,
+    /// Deletes a folder ([MS-ASCMD] 2.2.1.4).
     FolderDelete,
+    /// Renames or moves a folder ([MS-ASCMD] 2.2.1.6).
     FolderUpdate,
+    /// Moves items between folders ([MS-ASCMD] 2.2.1.11).
     MoveItems,
+    /// Counts the items a Sync would bring ([MS-ASCMD] 2.2.1.8).
     GetItemEstimate,
+    /// Accepts, tentatively accepts or declines a meeting request ([MS-ASCMD] 2.2.1.10).
     MeetingResponse,
+    /// Searches the mailbox, the GAL or a document library ([MS-ASCMD] 2.2.1.15).
     Search,
+    /// Reads and sets account settings, and reports DeviceInformation ([MS-ASCMD] 2.2.1.17).
     Settings,
+    /// Long-polls folders for changes: the push of ActiveSync ([MS-ASCMD] 2.2.1.12).
     Ping,
+    /// Fetches, moves or empties items and attachments ([MS-ASCMD] 2.2.1.9).
     ItemOperations,
+    /// Downloads and acknowledges the device policy, and delivers a remote wipe ([MS-ASCMD] 2.2.1.13, [MS-ASPROV]).
     Provision,
+    /// Resolves recipients against the GAL and contacts ([MS-ASCMD] 2.2.1.14).
     ResolveRecipients,
+    /// Asks the server to validate certificates ([MS-ASCMD] 2.2.1.21).
     ValidateCert,
+    /// Searches mail and the GAL, 16.1 only ([MS-ASCMD] 2.2.1.2).
     Find,
 }
 

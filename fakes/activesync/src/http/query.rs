@@ -27,8 +27,10 @@ use base64::Engine;
 /// Which of the two query forms a request used.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum QueryForm {
+    /// `Cmd=…&User=…&DeviceId=…&DeviceType=…` ([MS-ASHTTP] 2.2.1.1.1.2); version and policy key in headers.
     #[default]
     Plain,
+    /// One base64 string packing every parameter ([MS-ASHTTP] 2.2.1.1.1.1); 12.1 and later only.
     Base64,
 }
 
@@ -80,24 +82,39 @@ pub(crate) const DEFAULT_LOCALE: u16 = 0x0409;
 /// Why a query could not be read. Every variant becomes HTTP 400.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum QueryError {
+    /// A required parameter (named) is absent.
     #[error("the query has no {0} parameter")]
     Missing(&'static str),
+    /// A parameter is present but unusable.
     #[error("the query parameter {name} is not valid: {reason}")]
-    Invalid { name: &'static str, reason: String },
+    Invalid {
+        /// The parameter.
+        name: &'static str,
+        /// What is wrong with its value.
+        reason: String,
+    },
+    /// The plain query is not valid percent-encoding.
     #[error("the query is not valid percent-encoding")]
     BadPercentEncoding,
+    /// The base64 query is not base64.
     #[error("the base64 query does not decode: {0}")]
     BadBase64(String),
+    /// The base64 query ends inside the named field.
     #[error("the base64 query ends inside {0}")]
     Truncated(&'static str),
+    /// `Cmd=` names no ActiveSync command.
     #[error("unknown command {0:?}")]
     UnknownCommand(String),
+    /// The base64 command byte names no command ([MS-ASHTTP] 2.2.1.1.1.1.2).
     #[error("unknown command code {0} in the base64 query")]
     UnknownCommandCode(u8),
+    /// The base64 version byte (version × 10) names no version.
     #[error("protocol version byte {0} names no ActiveSync version")]
     UnknownVersionByte(u8),
+    /// The base64 form from a version before 12.1, which did not have it.
     #[error("protocol version {0} must use the plain query form")]
     Base64NotAllowed(ProtocolVersion),
+    /// The base64 policy key length byte is neither 0 nor 4.
     #[error("policy key of {0} bytes in the base64 query; it is 0 or 4")]
     PolicyKeyLength(u8),
 }
@@ -105,24 +122,36 @@ pub enum QueryError {
 /// What the base64 form carries.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Base64Query {
+    /// Byte 0: the protocol version × 10.
     pub version: ProtocolVersion,
+    /// Byte 1: the command code.
     pub command: Command,
+    /// Bytes 2–3: the locale, little-endian (0x0409 = en-US).
     pub locale: u16,
+    /// The DeviceId field (binary ids rendered as lowercase hex).
     pub device_id: String,
+    /// The PolicyKey field as a decimal string; `None` when its length is 0.
     pub policy_key: Option<String>,
+    /// The DeviceType field.
     pub device_type: String,
     /// Parameter 8, when present.
     pub user: Option<String>,
+    /// The command parameters after the DeviceType.
     pub params: CommandParams,
 }
 
 /// What the plain form carries (the version and policy key come from headers).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PlainQuery {
+    /// `Cmd`.
     pub command: Command,
+    /// `User` as sent (`DOMAIN\user` or a UPN).
     pub user: String,
+    /// `DeviceId`.
     pub device_id: String,
+    /// `DeviceType`.
     pub device_type: String,
+    /// The command parameters (`AttachmentName`, `CollectionId`, `ItemId`, `SaveInSent`, ...).
     pub params: CommandParams,
 }
 

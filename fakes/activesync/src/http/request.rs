@@ -14,43 +14,66 @@ use mailconform_sim::Request;
 /// An ActiveSync command request with everything the query, headers and body said.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EasRequest {
+    /// The command of `Cmd=` or the base64 command code.
     pub command: Command,
     /// The `User` parameter as sent (`DOMAIN\user`, a UPN, or empty when a base64 query
     /// omits it). The mailbox is chosen by authentication, not by this.
     pub user: String,
+    /// `DeviceId`: the partnership key together with the user.
     pub device_id: String,
+    /// `DeviceType` (`iPhone`, `Android`, ...).
     pub device_type: String,
+    /// `MS-ASProtocolVersion` or the base64 version byte.
     pub protocol_version: ProtocolVersion,
     /// `X-MS-PolicyKey` or the base64 PolicyKey field. An empty header counts as absent.
     pub policy_key: Option<String>,
+    /// The command parameters of the query.
     pub params: CommandParams,
     /// The WBXML body, when the command carries one and it was not empty.
     pub body: Option<Document>,
     /// The MIME body of SendMail/SmartReply/SmartForward before 14.0 (or whenever a client
     /// sends `message/rfc822`).
     pub mime: Option<Bytes>,
+    /// The base64 locale, or en-US (0x0409) for the plain form, which has none.
     pub locale: u16,
+    /// Which query form carried the request.
     pub form: QueryForm,
+    /// The `User-Agent` header, for logs and device records.
     pub user_agent: Option<String>,
 }
 
 /// Why an HTTP request is not an ActiveSync request. Every variant is answered 400.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum RequestError {
+    /// The method is neither POST (nor OPTIONS, which is not a command).
     #[error("method {0} is not POST")]
     Method(String),
+    /// The query could not be read.
     #[error(transparent)]
     Query(#[from] QueryError),
+    /// The plain form without `MS-ASProtocolVersion`.
     #[error("no MS-ASProtocolVersion header")]
     MissingVersion,
+    /// `MS-ASProtocolVersion` names no version this server knows.
     #[error("MS-ASProtocolVersion {0:?} is not an ActiveSync version")]
     UnknownVersion(String),
+    /// The body's content type is not `application/vnd.ms-sync.wbxml`.
     #[error("body of content type {0:?} where WBXML is expected")]
     NotWbxml(String),
+    /// The body does not decode as ActiveSync WBXML.
     #[error("body is not ActiveSync WBXML: {0}")]
     Wbxml(WbxmlError),
+    /// The body decodes but its root is not the command's element.
     #[error("{command} request whose body is <{found}>, expected <{expected}>")]
-    WrongRoot { command: Command, expected: &'static str, found: &'static str },
+    WrongRoot {
+        /// The command of the query.
+        command: Command,
+        /// The root element that command carries.
+        expected: &'static str,
+        /// The root element the body has.
+        found: &'static str,
+    },
+    /// The client side could not build an HTTP request from it.
     #[error("cannot build the request: {0}")]
     Build(String),
 }

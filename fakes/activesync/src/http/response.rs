@@ -9,44 +9,56 @@ use mailconform_sim::Response;
 
 /// HTTP status codes an ActiveSync server sends, by their [MS-ASHTTP] meaning.
 pub mod code {
+    /// Success: the body, if any, carries the command's own Status.
     pub const OK: u16 = 200;
     /// Malformed request: bad query, unknown command, body that is not the command's WBXML.
-    pub(crate) const BAD_REQUEST: u16 = 400;
+    pub const BAD_REQUEST: u16 = 400;
     /// Credentials missing or wrong; goes with `WWW-Authenticate: Basic`.
     pub const UNAUTHORIZED: u16 = 401;
     /// The user is not enabled for ActiveSync.
-    pub(crate) const FORBIDDEN: u16 = 403;
+    pub const FORBIDDEN: u16 = 403;
     /// Not an ActiveSync URI.
-    pub(crate) const NOT_FOUND: u16 = 404;
+    pub const NOT_FOUND: u16 = 404;
     /// "Retry after sending a PROVISION command": the pre-14.0 signal to provision
     /// (and to learn of a pending remote wipe).
-    pub(crate) const NEEDS_PROVISIONING: u16 = 449;
+    pub const NEEDS_PROVISIONING: u16 = 449;
     /// The mailbox lives elsewhere; the new URL is in `X-MS-Location`.
-    pub(crate) const REDIRECT: u16 = 451;
+    pub const REDIRECT: u16 = 451;
     /// The device is blocked for this user.
-    pub(crate) const BLOCKED: u16 = 456;
+    pub const BLOCKED: u16 = 456;
     /// The user's password has expired.
-    pub(crate) const PASSWORD_EXPIRED: u16 = 457;
-    pub(crate) const SERVER_ERROR: u16 = 500;
+    pub const PASSWORD_EXPIRED: u16 = 457;
+    /// An unexpected server failure.
+    pub const SERVER_ERROR: u16 = 500;
     /// A command the server knows but does not serve, for clients older than 14.0 (later
     /// ones get common status 137 in the body).
-    pub(crate) const NOT_IMPLEMENTED: u16 = 501;
+    pub const NOT_IMPLEMENTED: u16 = 501;
     /// Temporarily unavailable; `Retry-After` says when to come back.
-    pub(crate) const SERVICE_UNAVAILABLE: u16 = 503;
+    pub const SERVICE_UNAVAILABLE: u16 = 503;
 }
 
 /// Header names, spelled as [MS-ASHTTP] spells them.
 pub mod header {
+    /// The version a request is written in ([MS-ASHTTP] 2.2.1.1.2.6).
     pub const PROTOCOL_VERSION: &str = "MS-ASProtocolVersion";
-    pub(crate) const POLICY_KEY: &str = "X-MS-PolicyKey";
-    pub(crate) const PROTOCOL_VERSIONS: &str = "MS-ASProtocolVersions";
-    pub(crate) const PROTOCOL_COMMANDS: &str = "MS-ASProtocolCommands";
-    pub(crate) const SERVER_VERSION: &str = "MS-Server-ActiveSync";
+    /// The device's current policy key, sent with every command after Provision ([MS-ASHTTP] 2.2.1.1.2.8).
+    pub const POLICY_KEY: &str = "X-MS-PolicyKey";
+    /// OPTIONS answer: the comma-separated versions the server speaks ([MS-ASHTTP] 2.2.4.1.2.2).
+    pub const PROTOCOL_VERSIONS: &str = "MS-ASProtocolVersions";
+    /// OPTIONS answer: the comma-separated commands the server serves ([MS-ASHTTP] 2.2.4.1.2.1).
+    pub const PROTOCOL_COMMANDS: &str = "MS-ASProtocolCommands";
+    /// The server's ActiveSync build, on OPTIONS and command answers ([MS-ASHTTP] response headers).
+    pub const SERVER_VERSION: &str = "MS-Server-ActiveSync";
+    /// With 451: the URL the client must use from now on ([MS-ASHTTP] response headers).
     pub const LOCATION: &str = "X-MS-Location";
-    pub(crate) const ACCEPT_MULTIPART: &str = "MS-ASAcceptMultiPart";
+    /// `T` asks for ItemOperations results as a multipart body ([MS-ASHTTP] 2.2.1.1.2, request headers).
+    pub const ACCEPT_MULTIPART: &str = "MS-ASAcceptMultiPart";
+    /// OPTIONS answer: the methods the path takes.
     pub const ALLOW: &str = "Allow";
+    /// OPTIONS answer: the methods the server takes.
     pub const PUBLIC: &str = "Public";
-    pub(crate) const RETRY_AFTER: &str = "Retry-After";
+    /// With 503: seconds before the client may retry.
+    pub const RETRY_AFTER: &str = "Retry-After";
 }
 
 /// The content type of every WBXML body, request and response alike.

@@ -11,18 +11,25 @@ use std::fmt;
 /// One protocol version a client can ask for. Ordered: `V12_1 < V14_0`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum ProtocolVersion {
+    /// Exchange 2003 SP2: HTTP 449 for provisioning, MIME SendMail, no base64 query.
     #[serde(rename = "2.5")]
     V2_5,
+    /// Exchange 2007.
     #[serde(rename = "12.0")]
     V12_0,
+    /// Exchange 2007 SP1.
     #[serde(rename = "12.1")]
     V12_1,
+    /// Exchange 2010: provisioning and global failures as command Status, SendMail in WBXML.
     #[serde(rename = "14.0")]
     V14_0,
+    /// Exchange 2010 SP1: Provision carries `settings:DeviceInformation`.
     #[serde(rename = "14.1")]
     V14_1,
+    /// Exchange 2016.
     #[serde(rename = "16.0")]
     V16_0,
+    /// Exchange 2016 CU and Office 365: adds Find.
     #[serde(rename = "16.1")]
     V16_1,
 }

@@ -29,7 +29,10 @@ macro_rules! code_page {
         #[allow(clippy::upper_case_acronyms)]
         #[repr(u8)]
         pub enum $ty {
-            $($name = $token),+
+            $(
+                #[doc = concat!("`", stringify!($name), "`, tag token ", stringify!($token), " of this page.")]
+                $name = $token
+            ),+
         }
 
         /// This page's name ↔ token table, ascending by token.
@@ -78,7 +81,10 @@ macro_rules! code_pages {
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[repr(u8)]
         pub enum CodePage {
-            $($variant = $number),+
+            $(
+                #[doc = concat!("Code page ", stringify!($number), ", namespace `", $namespace, "` ([MS-ASWBXML] 2.1.2.1).")]
+                $variant = $number
+            ),+
         }
 
         impl CodePage {

@@ -24,6 +24,7 @@ pub struct EasConfig {
     /// Ping and Sync heartbeat bounds in seconds; outside them Ping answers Status 5 and Sync
     /// Status 14, both with the bound. Exchange's are 60 and 3540.
     pub heartbeat_min_secs: u32,
+    /// The upper heartbeat bound, in seconds.
     pub heartbeat_max_secs: u32,
     /// The largest WindowSize honoured; larger requests are served this many items.
     pub window_size_max: u32,

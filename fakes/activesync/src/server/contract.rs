@@ -79,13 +79,19 @@ pub(crate) const ROUTES: Routes<Op> = Routes::new(
 /// One device partnership (user × DeviceId) as the server remembers it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Partnership {
+    /// The authenticated login the partnership belongs to.
     pub user: String,
+    /// The DeviceId of the query.
     pub device_id: String,
+    /// The DeviceType of the query.
     pub device_type: String,
+    /// The version of the device's last command.
     pub protocol_version: Option<ProtocolVersion>,
+    /// The `User-Agent` of the device's last command.
     pub user_agent: Option<String>,
     /// Whether the device holds a policy key it earned by acknowledging the policy.
     pub provisioned: bool,
+    /// The policy key the device acknowledged (the one it must send).
     pub policy_key: Option<String>,
     /// The temporary key of a phase-1 Provision awaiting acknowledgement.
     pub pending_policy_key: Option<String>,
@@ -93,30 +99,37 @@ pub struct Partnership {
     pub no_policy: bool,
     /// The policy changed since the device acknowledged it: its next command gets Status 143.
     pub policy_stale: bool,
+    /// Where a remote wipe of the device stands.
     pub wipe: WipeState,
     /// The `Settings` `DeviceInformation` fields the device sent (`OS`, `Model`, ...).
     pub device_information: BTreeMap<String, String>,
     /// The Ping heartbeat the device last asked for, in seconds.
     pub heartbeat_interval: Option<u32>,
+    /// The folders the device's Ping watches (cached for Pings without a folder list).
     pub ping_folders: Vec<PingFolder>,
+    /// The current FolderSync SyncKey; `None` before the first FolderSync.
     pub folder_sync_key: Option<String>,
     /// Per folder ServerId, the sync state.
     pub collections: BTreeMap<String, CollectionSummary>,
     /// How many times each command was sent.
     pub commands: BTreeMap<String, u64>,
+    /// The command the device sent last.
     pub last_command: Option<Command>,
 }
 
 /// A folder a device's Ping watches.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PingFolder {
+    /// The folder's ServerId.
     pub id: String,
+    /// The Ping `Class`: `Email`, `Calendar`, `Contacts`, `Tasks` or `Notes`.
     pub class: String,
 }
 
 /// One folder's sync state as a device holds it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CollectionSummary {
+    /// The collection's current SyncKey.
     pub sync_key: String,
     /// How many items the device is known to hold.
     pub items: usize,
@@ -136,20 +149,25 @@ pub struct DevicePolicySetting {
 /// A mailbox to create.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewUser {
+    /// The name the user authenticates with (`alice`, `DOMAIN\alice`).
     pub login: String,
+    /// The primary SMTP address.
     pub email: String,
 }
 
 /// An item to deliver to a mailbox (`to` is a login or an address).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Delivery {
+    /// The recipient: a login or an address of an existing mailbox.
     pub to: String,
+    /// What arrives; its class picks the folder (mail in Inbox, appointments in Calendar, ...).
     pub item: NewItem,
 }
 
 /// The ServerId the store gave an item.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredItem {
+    /// The ServerId, as devices will see it in Sync.
     pub server_id: String,
 }
 
@@ -283,30 +301,37 @@ impl Body for RequestRecord {
 pub struct EasControl(pub ControlClient);
 
 impl EasControl {
+    /// Every partnership the server has seen.
     pub async fn devices(&self) -> Result<Vec<Partnership>, ControlError> {
         self.0.get("/devices").await
     }
 
+    /// One partnership; 404 (an error) if the device never connected.
     pub async fn device(&self, user: &str, device_id: &str) -> Result<Partnership, ControlError> {
         self.0.get(&format!("/devices/{user}/{device_id}")).await
     }
 
+    /// Removes a partnership, as an administrator does to end a wipe.
     pub async fn remove_device(&self, user: &str, device_id: &str) -> Result<(), ControlError> {
         self.0.delete(&format!("/devices/{user}/{device_id}")).await
     }
 
+    /// Requests a remote wipe: the device's next command is sent to Provision, which delivers the wipe ([MS-ASPROV] RemoteWipe).
     pub async fn wipe(&self, user: &str, device_id: &str) -> Result<(), ControlError> {
         self.0.post_empty(&format!("/devices/{user}/{device_id}/wipe")).await
     }
 
+    /// Withdraws a wipe the device has not yet carried out.
     pub async fn cancel_wipe(&self, user: &str, device_id: &str) -> Result<(), ControlError> {
         self.0.delete(&format!("/devices/{user}/{device_id}/wipe")).await
     }
 
+    /// How the server answers every ActiveSync request from now on (451, 503, 403, ...).
     pub async fn set_availability(&self, availability: &Availability) -> Result<(), ControlError> {
         self.0.put("/availability", availability).await
     }
 
+    /// The device policy in force and whether it is enforced.
     pub async fn device_policy(&self) -> Result<DevicePolicySetting, ControlError> {
         self.0.get("/device-policy").await
     }
@@ -316,22 +341,27 @@ impl EasControl {
         self.0.put("/device-policy", setting).await
     }
 
+    /// Creates a mailbox with the default folders.
     pub async fn add_user(&self, user: &NewUser) -> Result<(), ControlError> {
         self.0.post("/users", user).await
     }
 
+    /// Delivers an item to a mailbox; pending Pings on its folder answer Status 2.
     pub async fn deliver(&self, delivery: &Delivery) -> Result<StoredItem, ControlError> {
         self.0.post("/deliver", delivery).await
     }
 
+    /// A mailbox's folder hierarchy.
     pub async fn folders(&self, user: &str) -> Result<Vec<Folder>, ControlError> {
         self.0.get(&format!("/mailboxes/{user}/folders")).await
     }
 
+    /// The items of one folder of a mailbox.
     pub async fn items(&self, user: &str, folder: &str) -> Result<Vec<Item>, ControlError> {
         self.0.get(&format!("/mailboxes/{user}/folders/{folder}/items")).await
     }
 
+    /// Turns the CXM-47936 behaviour (client deletes of meeting messages kept on the server) on or off.
     pub async fn set_meeting_delete_policy(&self, policy: MeetingDeletePolicy) -> Result<(), ControlError> {
         self.0.put("/meeting-delete-policy", &MeetingDeletePolicyChange { policy }).await
     }

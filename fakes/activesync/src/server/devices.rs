@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WipeState {
+    /// No wipe requested.
     #[default]
     None,
     /// Requested by an administrator; the device learns of it on its next command.
@@ -30,6 +31,7 @@ pub enum WipeState {
 }
 
 impl WipeState {
+    /// Whether a wipe is requested or in force: commands other than Provision are refused.
     pub fn active(self) -> bool {
         self != WipeState::None
     }

@@ -75,12 +75,19 @@ pub(crate) const SERVED_COMMANDS: &[Command] = &[
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Availability {
+    /// Commands are served.
     #[default]
     Normal,
     /// 451 with `X-MS-Location`: the mailbox moved.
-    Redirect { location: String },
+    Redirect {
+        /// The URL the client must use instead, sent as `X-MS-Location`.
+        location: String,
+    },
     /// 503 with `Retry-After`.
-    Unavailable { retry_after_secs: u64 },
+    Unavailable {
+        /// The `Retry-After` value, in seconds.
+        retry_after_secs: u64,
+    },
     /// 403: the user is not enabled for ActiveSync.
     Disabled,
     /// 456: the device is blocked.
@@ -92,15 +99,23 @@ pub enum Availability {
 /// One request as the server saw it, for the control API and reports.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RequestRecord {
+    /// The authenticated login.
     pub user: String,
+    /// `POST` or `OPTIONS`.
     pub method: String,
+    /// The command; `None` for OPTIONS or a query that could not be read.
     pub command: Option<Command>,
+    /// The DeviceId, when the query could be read.
     pub device_id: Option<String>,
+    /// The request's version, when known.
     pub protocol_version: Option<ProtocolVersion>,
+    /// Which query form the request used.
     pub form: Option<QueryForm>,
+    /// The HTTP status of the answer.
     pub http_status: u16,
     /// The top-level `Status` of the WBXML answer, when it has one.
     pub status: Option<Status>,
+    /// When it was answered, UNIX milliseconds on the run's clock.
     pub at_ms: u64,
 }
 
@@ -154,15 +169,18 @@ impl Ctx {
 }
 
 impl EasServer {
+    /// A server over `store`, configured by `config`, using the fake's clock and randomness.
     pub fn new(env: FakeEnv, config: EasConfig, store: MemoryStore) -> Arc<EasServer> {
         let state = ServerState { policy: config.policy.clone(), enforce_policy: config.enforce_policy, ..ServerState::default() };
         Arc::new(EasServer { env, config, store, state: Mutex::new(state) })
     }
 
+    /// The configuration it was started with.
     pub fn config(&self) -> &EasConfig {
         &self.config
     }
 
+    /// The mailboxes it serves.
     pub fn store(&self) -> &MemoryStore {
         &self.store
     }

@@ -10,12 +10,25 @@ use tokio::sync::watch;
 /// Why a store operation failed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
+    /// No mailbox has this login or address.
     #[error("no mailbox for {0:?}")]
     UnknownUser(String),
     #[error("mailbox {user} has no folder {folder:?}")]
-    UnknownFolder { user: String, folder: String },
+    /// The mailbox has no folder with this ServerId.
+    UnknownFolder {
+        /// The mailbox's login.
+        user: String,
+        /// The ServerId asked for.
+        folder: String,
+    },
     #[error("folder {folder} has no item {server_id:?}")]
-    UnknownItem { folder: String, server_id: String },
+    /// The folder has no item with this ServerId.
+    UnknownItem {
+        /// The folder's ServerId.
+        folder: String,
+        /// The item's ServerId asked for.
+        server_id: String,
+    },
 }
 
 /// The folders every new mailbox gets, in FolderSync order: (id, name, type).
@@ -127,6 +140,7 @@ pub fn address_of(value: &str) -> &str {
 }
 
 impl MemoryStore {
+    /// A store without mailboxes; add them with `add_user`.
     pub fn new() -> MemoryStore {
         MemoryStore::default()
     }
@@ -137,6 +151,7 @@ impl MemoryStore {
         self
     }
 
+    /// Starts with this meeting-delete behaviour (CXM-47936 on or off).
     pub fn with_meeting_delete_policy(self, policy: MeetingDeletePolicy) -> MemoryStore {
         self.set_meeting_delete_policy(policy);
         self
@@ -146,6 +161,7 @@ impl MemoryStore {
         self.lock().meeting_delete_policy = policy;
     }
 
+    /// What a client's delete of a meeting message does now.
     pub fn meeting_delete_policy(&self) -> MeetingDeletePolicy {
         self.lock().meeting_delete_policy
     }
@@ -233,7 +249,13 @@ impl MemoryStore {
     }
 
     /// Creates a folder under `parent_id` (`"0"` = root); FolderSync reports it as an Add.
-    pub(crate) fn add_folder(&self, user: &str, parent_id: &str, display_name: &str, folder_type: FolderType) -> Result<Folder, StoreError> {
+    pub(crate) fn add_folder(
+        &self,
+        user: &str,
+        parent_id: &str,
+        display_name: &str,
+        folder_type: FolderType,
+    ) -> Result<Folder, StoreError> {
         self.with_mailbox_mut(user, |mb, _| {
             if parent_id != "0" && mb.folder(parent_id).is_none() {
                 return Err(unknown_folder(user, parent_id));

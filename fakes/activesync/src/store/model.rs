@@ -6,24 +6,43 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[repr(u8)]
 pub enum FolderType {
+    /// A user-created generic folder.
     Generic = 1,
+    /// The default Inbox.
     Inbox = 2,
+    /// The default Drafts folder.
     Drafts = 3,
+    /// The default Deleted Items folder.
     DeletedItems = 4,
+    /// The default Sent Items folder.
     SentItems = 5,
+    /// The default Outbox.
     Outbox = 6,
+    /// The default Tasks folder.
     Tasks = 7,
+    /// The default Calendar.
     Calendar = 8,
+    /// The default Contacts folder.
     Contacts = 9,
+    /// The default Notes folder.
     Notes = 10,
+    /// The default Journal.
     Journal = 11,
+    /// A user-created mail folder.
     UserMail = 12,
+    /// A user-created calendar.
     UserCalendar = 13,
+    /// A user-created contacts folder.
     UserContacts = 14,
+    /// A user-created tasks folder.
     UserTasks = 15,
+    /// A user-created journal.
     UserJournal = 16,
+    /// A user-created notes folder.
     UserNotes = 17,
+    /// A folder of a type the server cannot name.
     Unknown = 18,
+    /// The recipient information cache (read-only contacts).
     RecipientInformationCache = 19,
 }
 
@@ -33,6 +52,7 @@ impl FolderType {
         self as u8
     }
 
+    /// The type of a FolderSync `Type` value; `None` outside 1–19.
     pub fn from_code(code: u8) -> Option<FolderType> {
         use FolderType::*;
         Some(match code {
@@ -74,18 +94,25 @@ impl FolderType {
 /// One folder as FolderSync reports it. `parent_id` `"0"` is the root.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Folder {
+    /// `ServerId`: the folder's id, the CollectionId of Sync.
     pub server_id: String,
+    /// `ParentId`: the containing folder's ServerId, `"0"` at the root.
     pub parent_id: String,
+    /// `DisplayName`.
     pub display_name: String,
+    /// `Type`.
     pub folder_type: FolderType,
 }
 
 /// The `airsync:Class` of an item: which schema its ApplicationData follows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum ItemClass {
+    /// [MS-ASEMAIL]: mail and meeting messages.
     #[default]
     Email,
+    /// [MS-ASCAL]: appointments and meetings.
     Calendar,
+    /// [MS-ASCNTC]: contacts.
     Contacts,
     /// [MS-ASTASK]: every protocol version.
     Tasks,
@@ -94,6 +121,7 @@ pub enum ItemClass {
 }
 
 impl ItemClass {
+    /// The `Class` value as Sync and Ping spell it.
     pub const fn as_str(self) -> &'static str {
         match self {
             ItemClass::Email => "Email",
@@ -104,6 +132,7 @@ impl ItemClass {
         }
     }
 
+    /// The class of a `Class` value, exactly as spelled by [`ItemClass::as_str`].
     pub fn parse(value: &str) -> Option<ItemClass> {
         match value {
             "Email" => Some(ItemClass::Email),
@@ -148,7 +177,9 @@ pub mod message_class {
     pub(crate) const STICKY_NOTE: &str = "IPM.StickyNote";
     pub(crate) const MEETING_REQUEST: &str = "IPM.Schedule.Meeting.Request";
     pub(crate) const MEETING_CANCELED: &str = "IPM.Schedule.Meeting.Canceled";
+    /// A meeting response accepting the request.
     pub const MEETING_ACCEPTED: &str = "IPM.Schedule.Meeting.Resp.Pos";
+    /// A meeting response tentatively accepting the request.
     pub const MEETING_TENTATIVE: &str = "IPM.Schedule.Meeting.Resp.Tent";
     pub(crate) const MEETING_DECLINED: &str = "IPM.Schedule.Meeting.Resp.Neg";
     /// Every meeting message (request, cancellation, response) starts with this.
@@ -175,28 +206,39 @@ macro_rules! item_struct {
         $(#[$attr])*
         pub struct $name {
             $($(#[$head_attr])* pub $head: $head_ty,)*
+            /// Which schema the item follows, and so which folder type holds it.
             pub class: ItemClass,
             /// In a [`NewItem`], empty means the class's default (`IPM.Note`,
             /// `IPM.Appointment`, `IPM.Contact`, `IPM.Task`, `IPM.StickyNote`).
             pub message_class: String,
+            /// `Subject` (mail, calendar, task, note).
             pub subject: String,
+            /// Email `From`: the sender's address.
             pub from: String,
+            /// Email `To`: the recipients' addresses, comma-separated.
             pub to: String,
+            /// The body text (`airsyncbase:Body/Data`).
             pub body: String,
+            /// Email `Read`: whether the message has been read.
             pub read: bool,
             /// `xs:dateTime` in UTC, e.g. `2026-01-05T09:00:00.000Z`. In a [`NewItem`], empty
             /// means "now" by the store's clock.
             pub date_received: String,
             /// Calendar and meeting request: `xs:dateTime` start and end.
             pub start: String,
+            /// Calendar and meeting request: `xs:dateTime` end.
             pub end: String,
+            /// Calendar and meeting request: where it takes place.
             pub location: String,
             /// The iCalendar UID that ties a meeting request to its calendar item.
             pub uid: String,
             /// Calendar: 0 free, 1 tentative, 2 busy, 3 out of office.
             pub busy_status: Option<u8>,
+            /// Contact: `FirstName`.
             pub first_name: String,
+            /// Contact: `LastName`.
             pub last_name: String,
+            /// Contact: `Email1Address`.
             pub email: String,
             /// Email and task: 0 low, 1 normal, 2 high; `None` is normal.
             pub importance: Option<u8>,
@@ -320,8 +362,11 @@ impl NewItem {
 /// What happened to an item.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ChangeKind {
+    /// The item was created in the folder (delivered, moved in, added by a client).
     Add,
+    /// The item was changed (read flag, content).
     Change,
+    /// The item left the folder (deleted or moved out).
     Delete,
 }
 
@@ -330,24 +375,30 @@ pub enum ChangeKind {
 pub struct Change {
     /// The folder's sequence number after this change.
     pub seq: u64,
+    /// What happened.
     pub kind: ChangeKind,
+    /// The item it happened to.
     pub server_id: String,
 }
 
 /// The changes of a folder after a given sequence number, and the sequence number now.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangeSet {
+    /// The folder's sequence number now: pass it to the next call.
     pub seq: u64,
+    /// The changes after the sequence number asked for, oldest first.
     pub changes: Vec<Change>,
 }
 
 /// What a delete did.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DeleteOutcome {
+    /// The item is gone.
     Deleted,
     /// Moved to the Deleted Items folder (a client delete with `DeletesAsMoves`), where it
     /// has this new ServerId.
     Moved {
+        /// The item's ServerId in Deleted Items.
         server_id: String,
     },
     /// The client's delete of a meeting message was acknowledged but the item stays on the

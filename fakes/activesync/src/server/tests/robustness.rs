@@ -4,9 +4,9 @@
 use super::*;
 use crate::http::{code, Command, WBXML_CONTENT_TYPE};
 use mailconform_sim::Clock;
-use mailconform_sim::SimNet;
-use mailconform_sim::SeededRng;
 use mailconform_sim::HttpClient;
+use mailconform_sim::SeededRng;
+use mailconform_sim::SimNet;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
