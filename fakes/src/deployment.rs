@@ -13,10 +13,10 @@ use crate::securemail::{DeviceControl, MailBackend, SecureMail, SecureMailConfig
 use crate::traveler::{Person, Traveler, TravelerConfig, TravelerControl};
 use mailconform_auth::{IssuerControl, IssuerServer, Kdc, KdcControl, KdcServer, TokenIssuer};
 use mailconform_ews::SchemaVersion;
-use mailconform_sim::host::TlsTermination;
-use mailconform_sim::pki::{ClientCertSpec, Credential};
+use mailconform_sim::TlsTermination;
+use mailconform_sim::{ClientCertSpec, Credential};
 use mailconform_sim::tls::{self, ClientAuth};
-use mailconform_sim::topology::NoSuchRole;
+use mailconform_sim::NoSuchRole;
 use mailconform_sim::{ControlClient, FakeEnv, FaultGate, Handler, Hosting, HttpClient, Placement, SimError, Topology};
 use std::sync::Arc;
 use std::time::Duration;
@@ -99,7 +99,7 @@ fn exchange_tls(profile: ServerProfile, client_auth: ClientAuth, leaf: Option<Cr
 pub fn add_exchange_self_signed(sim: &mut impl Hosting, config: ExchangeConfig) -> Result<(FaultGate, String), SimError> {
     let host = config.host.clone();
     let now = sim.clock().offset_date_time();
-    let own = mailconform_sim::pki::CertAuthority::new(&format!("{host} (self-signed)"), now)?;
+    let own = mailconform_sim::CertAuthority::new(&format!("{host} (self-signed)"), now)?;
     let leaf = own.server_leaf(&[host.as_str()], now)?;
     let ex = {
         let _rt = Hosting::enter(sim);

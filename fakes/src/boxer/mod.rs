@@ -23,7 +23,7 @@ use mailconform_activesync::client::{Credentials, EasClient};
 use mailconform_activesync::http::ProtocolVersion;
 use mailconform_activesync::store::FolderType;
 use mailconform_sim::contract::reply;
-use mailconform_sim::pki::Credential;
+use mailconform_sim::Credential;
 use mailconform_sim::{
     ClientIdentity, ConnInfo, ControlClient, ControlError, FakeEnv, HandlerFuture, Request, SharedHandler, CONTROL_PREFIX,
 };

@@ -311,7 +311,7 @@ fn to_wire(e: &MailboxEvent, email: &str, unread_in_events: bool) -> Event {
     Event {
         kind: e.kind,
         watermark: watermark_for(email, e.seq),
-        timestamp: Some(mailconform_sim::clock::rfc3339(e.at_unix)),
+        timestamp: Some(mailconform_sim::rfc3339(e.at_unix)),
         object,
         parent_folder_id: Some((e.parent_folder_id.0.clone(), Some(e.parent_folder_id.1.clone()))),
         old_object: None,
