@@ -192,7 +192,13 @@ fn out_of_descriptors_the_accept_loop_backs_off_and_logs_little() {
     let log = std::fs::read_to_string(&serve.stderr).unwrap_or_default();
     assert!(log.contains("accept failed"), "no warning about the failing accept\n{}", serve.output());
     assert!(used < 0.2, "the server used {:.0}% of a core while out of descriptors", used * 100.0);
-    assert!(log.lines().count() <= 4 && log.len() < 4096, "{} log lines, {} bytes:\n{}", log.lines().count(), log.len(), &log[..log.len().min(2000)]);
+    assert!(
+        log.lines().count() <= 4 && log.len() < 4096,
+        "{} log lines, {} bytes:\n{}",
+        log.lines().count(),
+        log.len(),
+        &log[..log.len().min(2000)]
+    );
     // Descriptors come back: the server accepts and answers again.
     drop(silent);
     let t0 = Instant::now();

@@ -116,7 +116,14 @@ impl RealWorld {
         })
     }
 
-    fn accept(&self, role: &str, listener: tokio::net::TcpListener, server: Arc<HostServer>, acceptor: Option<Arc<dyn StreamAcceptor>>, slots: Arc<Semaphore>) {
+    fn accept(
+        &self,
+        role: &str,
+        listener: tokio::net::TcpListener,
+        server: Arc<HostServer>,
+        acceptor: Option<Arc<dyn StreamAcceptor>>,
+        slots: Arc<Semaphore>,
+    ) {
         let a = Acceptor { role: role.to_string(), server, acceptor, slots, limits: self.process.clone(), stop: self.stop.subscribe() };
         tokio::spawn(a.run(listener));
     }

@@ -4,8 +4,8 @@
 
 use bytes::Bytes;
 use mailconform_sim::http::response;
-use mailconform_sim::RealWorld;
 use mailconform_sim::tls::{self, ClientAuth};
+use mailconform_sim::RealWorld;
 use mailconform_sim::{ConnInfo, ConnLimits, Handler, HandlerFuture, Hosting, Placement, Request, RequestOptions, Response, TimeoutAnswer};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -111,7 +111,9 @@ async fn read_all<S: tokio::io::AsyncRead + Unpin>(s: &mut S, within: Duration) 
 /// Raises this process's soft descriptor limit to its hard one (with util-linux's `prlimit`),
 /// so that a thousand connections fit whatever the shell's `ulimit -n` is.
 fn enough_descriptors(needed: u64) {
-    let hard = std::process::Command::new("prlimit").args(["--pid", &std::process::id().to_string(), "--nofile", "--output=HARD", "--noheadings"]).output();
+    let hard = std::process::Command::new("prlimit")
+        .args(["--pid", &std::process::id().to_string(), "--nofile", "--output=HARD", "--noheadings"])
+        .output();
     let Ok(out) = hard else { return };
     let hard = String::from_utf8_lossy(&out.stdout).trim().to_string();
     let _ = std::process::Command::new("prlimit").args(["--pid", &std::process::id().to_string(), &format!("--nofile={hard}:")]).status();
@@ -230,7 +232,9 @@ async fn a_large_unauthenticated_body_is_refused_before_it_is_read() {
 
     // Expect: 100-continue is answered with the refusal, never with 100 Continue.
     let mut c = TcpStream::connect(s.plain).await.unwrap();
-    c.write_all(b"POST /upload HTTP/1.1\r\nHost: probe.example.test\r\nContent-Length: 1000\r\nExpect: 100-continue\r\n\r\n").await.unwrap();
+    c.write_all(b"POST /upload HTTP/1.1\r\nHost: probe.example.test\r\nContent-Length: 1000\r\nExpect: 100-continue\r\n\r\n")
+        .await
+        .unwrap();
     let (bytes, _) = read_all(&mut c, Duration::from_secs(3)).await;
     let text = String::from_utf8_lossy(&bytes);
     assert!(text.starts_with("HTTP/1.1 401"), "{text:?}");
@@ -265,9 +269,11 @@ async fn a_large_unauthenticated_body_is_refused_before_it_is_read() {
 async fn a_body_that_stops_arriving_gets_408() {
     let s = serve(short());
     let mut c = TcpStream::connect(s.plain).await.unwrap();
-    c.write_all(b"POST /upload HTTP/1.1\r\nHost: probe.example.test\r\nAuthorization: Basic eDp5\r\nContent-Length: 1000\r\n\r\n0123456789")
-        .await
-        .unwrap();
+    c.write_all(
+        b"POST /upload HTTP/1.1\r\nHost: probe.example.test\r\nAuthorization: Basic eDp5\r\nContent-Length: 1000\r\n\r\n0123456789",
+    )
+    .await
+    .unwrap();
     let t0 = Instant::now();
     let (bytes, closed) = read_all(&mut c, Duration::from_secs(5)).await;
     let text = String::from_utf8_lossy(&bytes);
@@ -324,27 +330,32 @@ async fn connections_over_the_cap_are_refused_and_the_role_serves_again_once_the
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shutdown_answers_requests_in_flight_then_refuses_connections() {
-    let s = serve(short());
-    let slow: Vec<_> = (0..8)
-        .map(|_| {
-            let client = s.world.client();
+    let mut s = serve(short());
+    s.world.process.drain_timeout = Duration::from_secs(4);
+    // The clients outlive their requests: their pooled keep-alive connections stay open until
+    // the server closes them.
+    let clients: Vec<_> = (0..9).map(|_| s.world.client()).collect();
+    let calls: Vec<_> = clients
+        .iter()
+        .enumerate()
+        .map(|(i, client)| {
+            let client = client.clone();
             tokio::spawn(async move {
-                let req = http::Request::get(format!("https://{HOST}/slow")).header("authorization", "Basic eDp5").body(Bytes::new()).unwrap();
-                client.send(req, &RequestOptions { timeout: Duration::from_secs(10), ..Default::default() }).await
+                let req =
+                    http::Request::get(format!("https://{HOST}/slow")).header("authorization", "Basic eDp5").body(Bytes::new()).unwrap();
+                client.send(req, &RequestOptions { timeout: Duration::from_secs(10), http2: i == 0, ..Default::default() }).await
             })
         })
         .collect();
-    let h2_client = s.world.client();
-    let h2 = tokio::spawn(async move {
-        let req = http::Request::get(format!("https://{HOST}/slow")).header("authorization", "Basic eDp5").body(Bytes::new()).unwrap();
-        h2_client.send(req, &RequestOptions { timeout: Duration::from_secs(10), http2: true, ..Default::default() }).await
-    });
     tokio::time::sleep(Duration::from_millis(300)).await;
+    let t0 = Instant::now();
     let drained = s.world.shutdown().await;
-    assert_eq!(drained.cut, 0);
-    for r in slow {
-        assert_eq!(r.await.unwrap().expect("answered while draining").status(), 200);
+    assert_eq!(drained.cut, 0, "connections left open after the drain");
+    assert!(t0.elapsed() < Duration::from_secs(3), "drained in {:?}", t0.elapsed());
+    for (i, r) in calls.into_iter().enumerate() {
+        let what = if i == 0 { "HTTP/2 stream" } else { "HTTP/1.1 request" };
+        assert_eq!(r.await.unwrap().unwrap_or_else(|e| panic!("{what} in flight: {e}")).status(), 200);
     }
-    assert_eq!(h2.await.unwrap().expect("HTTP/2 stream answered while draining").status(), 200);
     assert!(TcpStream::connect(s.tls).await.is_err(), "the port refuses after the stop");
+    drop(clients);
 }

@@ -470,8 +470,7 @@ async fn dispatch(req: http::Request<Incoming>, server: Arc<HostServer>, info: C
 /// answer when the body stops arriving.
 async fn read_body(mut body: Incoming, head: &http::request::Parts, server: &HostServer, info: &ConnInfo) -> Result<Bytes, Response> {
     let declared = head.headers.get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
-    let expects_continue =
-        head.headers.get(http::header::EXPECT).is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
+    let expects_continue = head.headers.get(http::header::EXPECT).is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
     let refuse_early = || server.handler.before_body(head, info).map(|r| closing(r, head.version));
     if expects_continue || declared.is_some_and(|n| n > EARLY_BODY as u64) {
         if let Some(r) = refuse_early() {
