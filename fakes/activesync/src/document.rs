@@ -83,7 +83,7 @@ impl Document {
     }
 
     /// The first element found at `path` below the root.
-    pub(crate) fn find_element(&self, path: &[&str]) -> Option<&Element> {
+    pub fn find_element(&self, path: &[&str]) -> Option<&Element> {
         self.root.find_element(path)
     }
 
@@ -152,7 +152,7 @@ impl Element {
     /// the children an ActiveSync element can have). The search backtracks: in
     /// a Sync response with several `Collection`s, `["Collection", "Commands"]`
     /// finds the first collection that has commands. An empty path is `self`.
-    pub(crate) fn find_element(&self, path: &[&str]) -> Option<&Element> {
+    pub fn find_element(&self, path: &[&str]) -> Option<&Element> {
         let Some((first, rest)) = path.split_first() else {
             return Some(self);
         };

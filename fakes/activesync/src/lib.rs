@@ -1,4 +1,27 @@
-//! The WBXML codec of [MS-ASWBXML] as Exchange ActiveSync uses it.
+//! Exchange ActiveSync for the harness, in three layers that depend downwards only:
+//!
+//! 1. **Codec and wire** — what both ends of a connection share:
+//!    * the WBXML codec of [MS-ASWBXML] ([`decode`], [`encode`], [`Document`], one typed
+//!      enum per code page such as [`AirSync`] or [`Provision`]);
+//!    * [`http`]: the [MS-ASHTTP] transport (protocol versions, commands and their codes,
+//!      both query forms, [`EasRequest`], HTTP status codes and headers);
+//!    * [`status`]: every Status value of [MS-ASCMD] 2.2.2 and the per-command tables;
+//!    * [`policy`]: the [MS-ASPROV] device policy and its `EASProvisionDoc`;
+//!    * [`bodies`]: builders of the request bodies of an account set-up.
+//! 2. **Server engine** — [`server`] ([`EasServer`]): the fake Exchange or Notes Traveler
+//!    ActiveSync endpoint, serving the in-memory mailboxes of [`store`] ([`MemoryStore`]),
+//!    with the JSON control contract scenario steps drive it through
+//!    ([`server::contract`]).
+//! 3. **Client engine** — [`client`] ([`EasClient`]): the ActiveSync client of the device
+//!    simulators, keeping what a phone keeps between commands (policy key, sync keys,
+//!    items) and reacting as a phone does to 449, 451 and Status 140–144.
+//!
+//! The server and the client are built on the same codec and transport types, so they
+//! cannot disagree about where a value travels; independent peers keep both honest: the
+//! server's bodies are decoded by libwbxml and checked against Microsoft's schemas, and the
+//! third-party pyactivesync client drives the server.
+//!
+//! # The codec
 //!
 //! ActiveSync bodies are WBXML 1.3 restricted to tags, code pages, inline
 //! strings and opaque data: no attributes, entities, processing instructions
@@ -11,8 +34,8 @@
 //!   never panics and its work is bounded by the input, however hostile.
 //! * [`encode`] is canonical: the `03 01 6A 00` header, SWITCH_PAGE only when
 //!   the page changes, the content flag only on elements with content.
-//! * The code pages live in [`pages`], one name ↔ token table per page, with
-//!   a typed enum per page so bodies can be built concisely:
+//! * Every code page of [MS-ASWBXML] 2.1.2.1 is a [`CodePage`] with its name ↔ token
+//!   table, and a typed enum of its tags so bodies can be built concisely:
 //!
 //! ```
 //! use mailconform_activesync::{decode, el, encode, leaf, Document, FolderHierarchy};
@@ -25,18 +48,6 @@
 //!
 //! * [`Document::to_xml_string`] prints a body the way Microsoft's
 //!   documentation shows it, for reports and transcripts.
-//!
-//! On top of the codec sit the protocol layers, one job per module:
-//!
-//! * [`http`]: the [MS-ASHTTP] transport — protocol versions, command names and
-//!   codes, both query forms, [`http::EasRequest`] for reading and writing
-//!   requests, HTTP status codes and response builders.
-//! * [`status`]: every command Status value, named per command.
-//! * [`policy`]: the device security policy and its `EASProvisionDoc`.
-//! * [`bodies`]: builders of the bodies of an account set-up (FolderSync, Sync, Provision).
-//! * [`store`]: the in-memory mailboxes a fake server serves.
-//! * [`server`]: the fake ActiveSync server ([`EasServer`]).
-//! * [`client`]: the ActiveSync client of the device simulators ([`EasClient`]).
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-/// Why a command stopped before its work was done; [`crate::exit::of_error`] gives its exit code.
+/// Why a command stopped before its work was done; each variant has its exit code
+/// (`docs/conventions.md`).
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     /// `--tags` is not a Cucumber tag expression.

@@ -43,7 +43,8 @@ fn command() -> clap::Command {
     Cli::command().mut_subcommand("serve", |c| c.after_help(format!("Roles:\n{}", roles::help())))
 }
 
-/// Parses the process's arguments against [`command`]; exits with clap's usage error on bad input.
+/// Parses the process's arguments (with the roles `serve` accepts in its help); exits with clap's
+/// usage error on bad input.
 pub fn parse_args() -> Cli {
     use clap::FromArgMatches as _;
     let matches = command().get_matches();

@@ -12,6 +12,7 @@ use tokio::time::Instant;
 /// 2026-01-05T09:00:00Z: the date every simulated run starts at.
 pub(crate) const SIM_EPOCH_UNIX_SECS: u64 = 1_767_603_600;
 
+/// The run's time: virtual inside a simulation, real when served. Cloning shares the start.
 #[derive(Clone, Debug)]
 pub struct Clock {
     start: Instant,
@@ -19,7 +20,7 @@ pub struct Clock {
 }
 
 impl Clock {
-    /// A clock whose wall time starts at [`SIM_EPOCH_UNIX_SECS`]. Must be created inside the
+    /// A clock whose wall time starts at 2026-01-05T09:00:00Z. Must be created inside the
     /// simulation's runtime so that `start` is read from its paused clock.
     pub fn simulated() -> Self {
         Clock { start: Instant::now(), start_unix: Duration::from_secs(SIM_EPOCH_UNIX_SECS) }
@@ -36,18 +37,22 @@ impl Clock {
         Instant::now().saturating_duration_since(self.start)
     }
 
+    /// tokio's now, for deadlines and timers (paused and advanced by the simulation).
     pub fn now(&self) -> Instant {
         Instant::now()
     }
 
+    /// Wall time since the Unix epoch: the start date plus [`Self::elapsed`].
     pub fn unix(&self) -> Duration {
         self.start_unix + self.elapsed()
     }
 
+    /// [`Self::unix`] in whole seconds (JWT `iat`/`exp`, certificate validity).
     pub fn unix_secs(&self) -> u64 {
         self.unix().as_secs()
     }
 
+    /// [`Self::unix`] in milliseconds.
     pub fn unix_millis(&self) -> u64 {
         self.unix().as_millis() as u64
     }
@@ -57,11 +62,14 @@ impl Clock {
         rfc3339(self.unix())
     }
 
+    /// [`Self::unix`] as a `time` date, for certificate validity windows.
     pub fn offset_date_time(&self) -> time::OffsetDateTime {
         time::OffsetDateTime::from_unix_timestamp_nanos(self.unix().as_nanos() as i128).unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
     }
 }
 
+/// `since_epoch` as an RFC 3339 / `xs:dateTime` UTC time stamp to the second
+/// (`2026-01-05T09:00:00Z`).
 pub fn rfc3339(since_epoch: Duration) -> String {
     let t = time::OffsetDateTime::from_unix_timestamp(since_epoch.as_secs() as i64).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     format!("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute(), t.second())

@@ -30,6 +30,7 @@ pub trait Body: Serialize + DeserializeOwned {
 /// The JSON answer of a refused request: what was wrong, in words.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
+    /// What was wrong, for a person to read.
     pub error: String,
 }
 
@@ -43,6 +44,7 @@ impl Body for ErrorBody {
 /// (405): what went wrong and every route there is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RouteMiss {
+    /// Why the route missed (`no route GET /x`, `POST is not allowed on /y; it takes GET`).
     pub error: String,
     /// `METHOD /path/{param}` of every route under the prefix.
     pub routes: Vec<String>,
@@ -83,12 +85,16 @@ pub fn parse<T: Body>(body: &[u8]) -> Result<T, Box<Response>> {
 /// prefix, with `{name}` for a segment that carries a value.
 #[derive(Clone, Copy, Debug)]
 pub struct Route<Op: 'static> {
+    /// The operation the handler dispatches on.
     pub op: Op,
+    /// The HTTP method (`GET`, `POST`, ...).
     pub method: &'static str,
+    /// The path under the table's prefix, `{name}` for a segment that carries a value.
     pub path: &'static str,
 }
 
 impl<Op> Route<Op> {
+    /// A route, for a `const` table.
     pub const fn new(op: Op, method: &'static str, path: &'static str) -> Self {
         Route { op, method, path }
     }
@@ -97,7 +103,9 @@ impl<Op> Route<Op> {
 /// A role's routes under one prefix (`/_mailconform`, `/api/v1`, ...).
 #[derive(Clone, Copy, Debug)]
 pub struct Routes<Op: 'static> {
+    /// Where the routes are mounted (`/_mailconform`); paths are matched after it.
     pub prefix: &'static str,
+    /// Every route under the prefix.
     pub routes: &'static [Route<Op>],
 }
 
@@ -158,6 +166,7 @@ fn fit<'a>(pattern: &'static str, segs: &[&'a str]) -> Option<Vec<(&'static str,
 }
 
 impl<Op: Copy> Routes<Op> {
+    /// A route table, for a `const`.
     pub const fn new(prefix: &'static str, routes: &'static [Route<Op>]) -> Self {
         Routes { prefix, routes }
     }
@@ -208,6 +217,7 @@ impl<Op: Copy> Routes<Op> {
 /// One row of a documented route table, made into a request: `{name}` segments filled in.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DocumentedRoute {
+    /// The row's method.
     pub method: String,
     /// The documented path, `{name}` segments and all.
     pub path: String,

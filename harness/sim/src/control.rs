@@ -16,6 +16,7 @@ use std::time::Duration;
 /// How long a control call that should answer at once may take.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// A role's control API at its control URL (`https://<host>/_mailconform`).
 #[derive(Clone)]
 pub struct ControlClient {
     http: HttpClient,
@@ -25,19 +26,38 @@ pub struct ControlClient {
 /// A control call that did not give the answer expected, with what came back.
 #[derive(Debug, thiserror::Error)]
 pub enum ControlError {
+    /// The call never got an answer (refused, timed out, TLS failed).
     #[error(transparent)]
     Transport(#[from] SimError),
+    /// An answer other than 2xx; the role's JSON error is in `body`.
     #[error("{method} {url} answered {status}: {body}")]
-    Status { method: String, url: String, status: u16, body: String },
+    Status {
+        /// The request's method.
+        method: String,
+        /// The full URL called.
+        url: String,
+        /// The HTTP status.
+        status: u16,
+        /// The answer's body as text.
+        body: String,
+    },
+    /// A 2xx answer whose body is not the contract's type.
     #[error("{url} answered with JSON that does not parse: {reason}")]
-    Json { url: String, reason: String },
+    Json {
+        /// The full URL called.
+        url: String,
+        /// serde's complaint.
+        reason: String,
+    },
 }
 
 impl ControlClient {
+    /// Calls `control_url` (an [`crate::Endpoint::control_url`]) through `http`.
     pub fn new(http: HttpClient, control_url: &str) -> Self {
         ControlClient { http, base: control_url.trim_end_matches('/').to_string() }
     }
 
+    /// The control URL, without a trailing slash.
     pub fn base(&self) -> &str {
         &self.base
     }
@@ -78,10 +98,12 @@ impl ControlClient {
         self.call(http::Method::POST, path, body, timeout).await
     }
 
+    /// A PUT of `body` as JSON whose answer is read as `T`.
     pub async fn put<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T, ControlError> {
         self.call(http::Method::PUT, path, Some(body), DEFAULT_TIMEOUT).await
     }
 
+    /// A DELETE whose answer is read as `T`.
     pub async fn delete<T: DeserializeOwned>(&self, path: &str) -> Result<T, ControlError> {
         self.call::<(), T>(http::Method::DELETE, path, None, DEFAULT_TIMEOUT).await
     }
@@ -121,7 +143,10 @@ impl ControlClient {
 /// randomness comes from.
 #[derive(Clone)]
 pub struct FakeEnv {
+    /// Reaches other hosts: the simulated network, or real sockets when served.
     pub http: HttpClient,
+    /// The run's time, the only clock a fake reads.
     pub clock: crate::Clock,
+    /// This fake's own stream of the run's randomness (ids, tokens).
     pub rng: SeededRng,
 }

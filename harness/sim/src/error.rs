@@ -7,28 +7,64 @@ use std::io;
 /// error), so the variants say which layer failed rather than carrying raw library errors.
 #[derive(Debug, thiserror::Error)]
 pub enum SimError {
+    /// Nothing listens there, or the host is faulted [`crate::Fault::Unreachable`].
     #[error("connection to {host}:{port} refused")]
-    Refused { host: String, port: u16 },
+    Refused {
+        /// The host dialled.
+        host: String,
+        /// The port dialled.
+        port: u16,
+    },
+    /// The simulated network has no host of that name (a typo in a URL, a role not deployed).
     #[error("no such host {host} in the topology (known hosts: {known})")]
-    UnknownHost { host: String, known: String },
+    UnknownHost {
+        /// `host:port` as dialled.
+        host: String,
+        /// Every `host:port` there is, comma-separated.
+        known: String,
+    },
+    /// The exchange did not finish within [`crate::RequestOptions::timeout`].
     #[error("request to {url} timed out after {after_ms} ms")]
-    Timeout { url: String, after_ms: u64 },
+    Timeout {
+        /// The request's URL.
+        url: String,
+        /// The timeout that ran out.
+        after_ms: u64,
+    },
+    /// The TLS handshake failed (an untrusted or expired certificate, no common version).
     #[error("TLS with {host} failed: {reason}")]
     Tls {
+        /// The server's name as the client checked it.
         host: String,
+        /// What the TLS stack said.
         reason: String,
         /// The alert that ended the handshake, when one crossed the wire (boxed: it is rare,
         /// and every other error stays small).
         alert: Option<Box<TlsAlert>>,
     },
+    /// The connection was up but the HTTP exchange broke (a reset, a malformed answer).
     #[error("HTTP exchange with {host} failed: {reason}")]
-    Http { host: String, reason: String },
+    Http {
+        /// The server's host.
+        host: String,
+        /// What hyper said.
+        reason: String,
+    },
+    /// A URL that cannot be requested (no host, a scheme other than http or https).
     #[error("invalid URL {url}: {reason}")]
-    BadUrl { url: String, reason: String },
+    BadUrl {
+        /// The URL as given.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A socket or runtime failure below HTTP.
     #[error("I/O error: {0}")]
     Io(#[from] io::Error),
+    /// A body that should have been JSON of a given shape was not.
     #[error("JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// A certificate or key could not be made, read or used (rcgen, PEM, rustls configuration).
     #[error("certificate minting failed: {0}")]
     Pki(String),
 }
@@ -44,7 +80,9 @@ impl SimError {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TlsPeer {
+    /// The end that sent the ClientHello.
     Client,
+    /// The end that answered it.
     Server,
 }
 
@@ -62,7 +100,9 @@ impl std::fmt::Display for TlsPeer {
 /// it as the reason it could not connect, so it is data, not prose.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct TlsAlert {
+    /// The AlertDescription's name (RFC 8446 6.2, RFC 6101 5.4.2 for SSL 3.0).
     pub alert: String,
+    /// Which end sent it.
     pub from: TlsPeer,
 }
 
@@ -78,7 +118,9 @@ impl std::fmt::Display for TlsAlert {
 #[derive(Clone, Debug, thiserror::Error)]
 #[error("{reason}")]
 pub struct HandshakeError {
+    /// What the stack said, in words.
     pub reason: String,
+    /// The alert that ended the handshake, when one was sent or received.
     pub alert: Option<TlsAlert>,
 }
 

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+/// One fault on a host, as `/_mailconform/fault` takes it (`{"kind": "status", "status": 503}`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Fault {
@@ -19,11 +20,18 @@ pub enum Fault {
     BlackHole,
     /// Every request is answered with this HTTP status and an empty body, as a load balancer
     /// in front of a dead back end would.
-    Status { status: u16 },
+    Status {
+        /// The HTTP status every request gets.
+        status: u16,
+    },
     /// Every request waits this long before the fake sees it.
-    Latency { millis: u64 },
+    Latency {
+        /// The delay, in milliseconds.
+        millis: u64,
+    },
 }
 
+/// The faults currently set on one host; clones share them. At most one fault of each kind.
 #[derive(Clone, Debug, Default)]
 pub struct FaultGate(Arc<Mutex<GateState>>);
 
@@ -34,6 +42,7 @@ struct GateState {
 }
 
 impl FaultGate {
+    /// Sets `fault`, replacing a fault of the same kind.
     pub fn set(&self, fault: Fault) {
         let mut s = self.0.lock().expect("gate poisoned");
         s.faults.retain(|f| std::mem::discriminant(f) != std::mem::discriminant(&fault));
@@ -41,12 +50,14 @@ impl FaultGate {
         s.generation += 1;
     }
 
+    /// Lifts every fault.
     pub fn clear(&self) {
         let mut s = self.0.lock().expect("gate poisoned");
         s.faults.clear();
         s.generation += 1;
     }
 
+    /// The faults set, in the order they were set.
     pub fn faults(&self) -> Vec<Fault> {
         self.0.lock().expect("gate poisoned").faults.clone()
     }
@@ -56,14 +67,17 @@ impl FaultGate {
         self.0.lock().expect("gate poisoned").generation
     }
 
+    /// Whether connections are refused.
     pub fn unreachable(&self) -> bool {
         self.faults().contains(&Fault::Unreachable)
     }
 
+    /// Whether connections are accepted and never answered.
     pub fn black_hole(&self) -> bool {
         self.faults().contains(&Fault::BlackHole)
     }
 
+    /// The status every request is answered with, if one is set.
     pub fn status_override(&self) -> Option<u16> {
         self.faults().iter().find_map(|f| match f {
             Fault::Status { status } => Some(*status),
@@ -71,6 +85,7 @@ impl FaultGate {
         })
     }
 
+    /// The delay before each request reaches the fake, if one is set.
     pub fn latency(&self) -> Option<Duration> {
         self.faults().iter().find_map(|f| match f {
             Fault::Latency { millis } => Some(Duration::from_millis(*millis)),

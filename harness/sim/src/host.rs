@@ -25,7 +25,14 @@ pub(crate) const DEFAULT_ALPN: &[&[u8]] = &[b"h2", b"http/1.1"];
 pub enum TlsTermination {
     /// rustls with a certificate of the run's CA (or `leaf`, a certificate of its own), asking
     /// for client certificates per `client_auth`, offering `alpn`.
-    Rustls { client_auth: ClientAuth, leaf: Option<Credential>, alpn: Vec<Vec<u8>> },
+    Rustls {
+        /// Whether client certificates are asked for, and which roots they must chain to.
+        client_auth: ClientAuth,
+        /// The host's own certificate; `None` mints one from the run's CA.
+        leaf: Option<Credential>,
+        /// ALPN protocol ids offered, in preference order (`h2`, `http/1.1`).
+        alpn: Vec<Vec<u8>>,
+    },
     /// Another TLS stack (OpenSSL speaking exactly some protocol versions, see
     /// [`StreamAcceptor`]).
     Acceptor(Arc<dyn StreamAcceptor>),
@@ -45,7 +52,9 @@ pub struct Placement {
     pub role: String,
     /// The host name it answers to (`mail.example.test`).
     pub host: String,
+    /// What answers the role's requests.
     pub handler: Arc<dyn Handler>,
+    /// How port 443 terminates TLS.
     pub tls: TlsTermination,
     /// Also answer plain HTTP on port 80 (Notes Traveler does).
     pub plain_http: bool,

@@ -6,12 +6,14 @@
 //! (`mailconform serve`). Fakes never see which of the two they are in: they get a
 //! [`Dialer`] to reach other hosts, a [`Clock`] to read the time, and they answer HTTP
 //! through a [`Handler`].
+//!
+//! Three modules are namespaces of their own: [`contract`] (what a role's control contract is
+//! made of), [`http`] (whole-body requests and responses) and [`tls`] (rustls configurations on
+//! the run's clock). Everything else is used from the crate root.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-// Namespaces meant to be used as such: a role's control contract (`contract::Routes`,
-// `contract::reply`), HTTP helpers (`http::response`), rustls configurations (`tls::roots`).
 pub mod contract;
 pub mod http;
 pub mod tls;

@@ -9,17 +9,22 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncRead, AsyncWrite, DuplexStream};
 
+/// Any byte stream a connection can run on: an in-memory pipe, a TCP socket, a TLS stream.
 pub trait IoStream: AsyncRead + AsyncWrite + Send + Unpin + 'static {}
 impl<T: AsyncRead + AsyncWrite + Send + Unpin + 'static> IoStream for T {}
 
+/// A connection's byte stream, whatever carries it.
 pub type BoxIo = Box<dyn IoStream>;
+/// What [`Dialer::dial`] returns: the stream, or why the host could not be reached.
 pub type DialFuture<'a> = Pin<Box<dyn Future<Output = Result<BoxIo, SimError>> + Send + 'a>>;
+/// What a handshake of another TLS stack returns: the plaintext stream, or why it failed.
 pub type AcceptFuture = Pin<Box<dyn Future<Output = Result<BoxIo, HandshakeError>> + Send>>;
 
 /// A client-side TLS stack other than rustls: a simulated device whose OS offers SSL 3.0 to TLS
 /// 1.1 (rustls cannot) connects through one of these. It gets the dialed stream and the host
 /// name, and returns the plaintext stream, or why the handshake failed.
 pub trait StreamConnector: Send + Sync + 'static {
+    /// Runs the client side of the handshake on `io` to `host`; the stream returned carries plaintext.
     fn connect(&self, io: BoxIo, host: &str) -> AcceptFuture;
 }
 
@@ -35,6 +40,7 @@ pub trait StreamAcceptor: Send + Sync + 'static {
 /// Opens a byte stream to `host:port`. Fakes get one of these and never know whether the
 /// bytes cross a socket or an in-memory pipe.
 pub trait Dialer: Send + Sync + 'static {
+    /// Opens a stream to `host:port`; faults of the host apply (refused, black hole, latency).
     fn dial<'a>(&'a self, host: &'a str, port: u16) -> DialFuture<'a>;
 }
 
@@ -70,6 +76,7 @@ impl SimNet {
         self.hosts.lock().expect("net poisoned").get(&(host.to_ascii_lowercase(), port)).cloned()
     }
 
+    /// Every bound `host:port`, sorted: what an unknown-host error lists.
     pub fn host_names(&self) -> Vec<String> {
         let mut v: Vec<String> = self.hosts.lock().expect("net poisoned").keys().map(|(h, p)| format!("{h}:{p}")).collect();
         v.sort();

@@ -20,10 +20,15 @@ pub const OID_UID: &[u64] = &[0, 9, 2342, 19200300, 100, 1, 1];
 /// A certificate with its private key, in the forms both rustls and outside tools want.
 #[derive(Debug)]
 pub struct Credential {
+    /// The certificate first, then any intermediates (DER), as rustls sends them.
     pub chain: Vec<CertificateDer<'static>>,
+    /// The private key, PKCS#8 DER.
     pub key_der: Vec<u8>,
+    /// The chain as PEM, for outside tools (`ca.pem`, a device's certificate upload).
     pub cert_pem: String,
+    /// The private key as PKCS#8 PEM.
     pub key_pem: String,
+    /// End of validity, Unix seconds (0 when read back from PEM, where it is not parsed).
     pub not_after_unix: i64,
 }
 
@@ -40,6 +45,7 @@ impl Clone for Credential {
 }
 
 impl Credential {
+    /// The private key as rustls takes it.
     pub fn key(&self) -> PrivateKeyDer<'static> {
         PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(self.key_der.clone()))
     }
@@ -62,13 +68,18 @@ impl Credential {
 /// What a client certificate should say.
 #[derive(Clone, Debug)]
 pub struct ClientCertSpec {
+    /// Subject CN: a user's UPN for a device certificate, `Apple Push Services: <bundle id>` for an
+    /// APNs provider certificate.
     pub common_name: String,
     /// Subject UID (bundle ID for an APNs provider certificate).
     pub uid: Option<String>,
+    /// Start of validity, Unix seconds.
     pub not_before_unix: i64,
+    /// End of validity, Unix seconds: an expired provider certificate is refused from then on.
     pub not_after_unix: i64,
 }
 
+/// A self-signed CA that mints the run's server and client certificates.
 pub struct CertAuthority {
     name: String,
     issuer: Mutex<Issuer<'static, KeyPair>>,
@@ -83,6 +94,7 @@ impl std::fmt::Debug for CertAuthority {
 }
 
 impl CertAuthority {
+    /// A new CA named `name` (its CN), valid from two days before `now` for ten years.
     pub fn new(name: &str, now: OffsetDateTime) -> Result<Self, SimError> {
         let key = KeyPair::generate().map_err(pki_err)?;
         let mut params = CertificateParams::default();
@@ -103,10 +115,12 @@ impl CertAuthority {
         })
     }
 
+    /// The CA certificate (DER), to put in a trust store.
     pub fn cert_der(&self) -> &CertificateDer<'static> {
         &self.cert_der
     }
 
+    /// The CA certificate (PEM), as `serve` writes it to `ca.pem`.
     pub fn cert_pem(&self) -> &str {
         &self.cert_pem
     }
@@ -154,6 +168,7 @@ impl CertAuthority {
         self.sign_with(params, key)
     }
 
+    /// A TLS client certificate as `spec` says (APNs provider certificates, device certificates).
     pub fn client_leaf(&self, spec: &ClientCertSpec) -> Result<Credential, SimError> {
         self.client_leaf_with_upn(spec, None)
     }
@@ -204,11 +219,14 @@ fn pki_err(e: impl std::fmt::Display) -> SimError {
 /// plays Apple's push certification authority (provider certificates).
 #[derive(Debug, Clone)]
 pub struct Pki {
+    /// Signs every TLS server of the topology; every client of the run trusts it.
     pub ca: Arc<CertAuthority>,
+    /// Plays Apple's WWDR CA: signs APNs provider certificates, which APNs trusts.
     pub push_ca: Arc<CertAuthority>,
 }
 
 impl Pki {
+    /// Mints both CAs, valid at `now`.
     pub fn new(now: OffsetDateTime) -> Result<Self, SimError> {
         Ok(Pki {
             ca: Arc::new(CertAuthority::new("mailconform run CA", now)?),

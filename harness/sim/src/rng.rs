@@ -5,10 +5,12 @@ use rand::{Rng, RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::sync::{Arc, Mutex};
 
+/// A ChaCha8 stream from the run's seed; clones share the stream, [`Self::fork`] makes a new one.
 #[derive(Clone, Debug)]
 pub struct SeededRng(Arc<Mutex<ChaCha8Rng>>);
 
 impl SeededRng {
+    /// The stream of `seed`.
     pub fn new(seed: u64) -> Self {
         SeededRng(Arc::new(Mutex::new(ChaCha8Rng::seed_from_u64(seed))))
     }
@@ -24,16 +26,19 @@ impl SeededRng {
         SeededRng::new(base ^ h)
     }
 
+    /// The next 64 bits of the stream.
     pub fn next_u64(&self) -> u64 {
         self.0.lock().expect("rng poisoned").next_u64()
     }
 
+    /// `n` bytes of the stream (tokens, keys, nonces).
     pub fn bytes(&self, n: usize) -> Vec<u8> {
         let mut v = vec![0u8; n];
         self.0.lock().expect("rng poisoned").fill_bytes(&mut v);
         v
     }
 
+    /// `n_bytes` bytes as lowercase hex, for ids and tokens.
     pub fn hex(&self, n_bytes: usize) -> String {
         self.bytes(n_bytes).iter().map(|b| format!("{b:02x}")).collect()
     }
@@ -47,6 +52,7 @@ impl SeededRng {
         format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
     }
 
+    /// A uniform value in `0..n` (`0` when `n` is 0).
     pub fn below(&self, n: u64) -> u64 {
         self.0.lock().expect("rng poisoned").random_range(0..n.max(1))
     }

@@ -22,10 +22,15 @@ use tokio::sync::{watch, Semaphore};
 /// The real-socket counterpart of [`crate::Simulation`]: a CA, a clock, a dialer that knows
 /// where each served host name really listens.
 pub struct RealWorld {
+    /// Real TCP, with every served host name pinned to its listener.
     pub dialer: Arc<TcpDialer>,
+    /// The real clock.
     pub clock: Clock,
+    /// The CAs of this `serve`; clients from outside trust `ca.pem`.
     pub pki: Pki,
+    /// The seeded randomness the fakes fork.
     pub rng: SeededRng,
+    /// Every role put so far (what `endpoints.json` lists).
     pub topology: Mutex<Topology>,
     /// The address every role listens on (each on an ephemeral port).
     pub bind: IpAddr,
@@ -68,6 +73,7 @@ impl RealWorld {
         })
     }
 
+    /// A client on real sockets that trusts this world's CA and reaches served hosts by name.
     pub fn client(&self) -> HttpClient {
         HttpClient::new(self.dialer.clone(), tls::roots(&[self.pki.ca.cert_der().clone()]), self.clock.clone())
     }

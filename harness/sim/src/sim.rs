@@ -26,17 +26,26 @@ use std::time::Duration;
 /// current instant runs first, then the clock moves by this much.
 pub(crate) const SETTLE_QUANTUM: Duration = Duration::from_millis(1);
 
+/// One scenario's world: an in-process network of named hosts, a paused current-thread runtime
+/// whose clock moves only when every task waits, the run's PKI and seeded randomness.
 pub struct Simulation {
     runtime: tokio::runtime::Runtime,
+    /// The named hosts and the pipes between them.
     pub net: Arc<SimNet>,
+    /// The run's CAs.
     pub pki: Pki,
+    /// Virtual time, starting at the fixed simulated date.
     pub clock: Clock,
+    /// The run's randomness; each fake gets a fork of it.
     pub rng: SeededRng,
+    /// Every role deployed, by name.
     pub topology: Topology,
+    /// The seed the randomness came from: the same seed gives the same run.
     pub seed: u64,
 }
 
 impl Simulation {
+    /// An empty world: no hosts yet, the clock at the simulated start date.
     pub fn new(seed: u64) -> Result<Self, SimError> {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_time().start_paused(true).build()?;
         let clock = runtime.block_on(async { Clock::simulated() });
@@ -63,7 +72,7 @@ impl Simulation {
     }
 
     /// Run everything that can run now (in-flight requests, their answers), then move the
-    /// clock by [`SETTLE_QUANTUM`].
+    /// clock by one millisecond (`SETTLE_QUANTUM`).
     pub fn settle(&self) {
         self.advance(SETTLE_QUANTUM);
     }

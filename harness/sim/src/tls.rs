@@ -16,6 +16,7 @@ pub(crate) fn provider() -> Arc<rustls::crypto::CryptoProvider> {
     Arc::new(rustls::crypto::aws_lc_rs::default_provider())
 }
 
+/// A trust store of `certs` (certificates that do not parse are left out).
 pub fn roots(certs: &[CertificateDer<'static>]) -> Arc<RootCertStore> {
     let mut store = RootCertStore::empty();
     for c in certs {
@@ -27,12 +28,15 @@ pub fn roots(certs: &[CertificateDer<'static>]) -> Arc<RootCertStore> {
 /// How a server treats client certificates.
 #[derive(Clone, Debug)]
 pub enum ClientAuth {
+    /// No client certificate is asked for.
     None,
     /// Accept connections with or without a certificate; a certificate that is presented must
     /// chain to these roots and be valid now (APNs: certificate mode or token mode per connection).
     Optional(Arc<RootCertStore>),
 }
 
+/// A server configuration presenting `leaf`, asking for client certificates per `client_auth`,
+/// offering `alpn`, checking certificate validity against `clock`.
 pub fn server_config(leaf: &Credential, client_auth: ClientAuth, clock: &Clock, alpn: &[&[u8]]) -> Result<Arc<ServerConfig>, SimError> {
     let builder = ServerConfig::builder_with_details(provider(), Arc::new(RustlsTime(clock.clone())))
         .with_protocol_versions(rustls::DEFAULT_VERSIONS)
@@ -52,6 +56,8 @@ pub fn server_config(leaf: &Credential, client_auth: ClientAuth, clock: &Clock, 
     Ok(Arc::new(cfg))
 }
 
+/// A client configuration trusting `roots`, presenting `identity` when asked, offering `alpn`,
+/// checking certificate validity against `clock`.
 pub fn client_config(
     roots: Arc<RootCertStore>,
     identity: Option<&Credential>,

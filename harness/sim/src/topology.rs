@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// Where one role answers: what `endpoints.json` lists for each served role.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Endpoint {
     /// Role name, e.g. `exchange`, `listener.us-east-1`, `apns`.
@@ -20,16 +21,20 @@ pub struct Endpoint {
     pub plain_url: Option<String>,
 }
 
+/// Every role of a run by name: the one place steps and fakes look up where a role is.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Topology {
+    /// Endpoints by role name.
     pub roles: BTreeMap<String, Endpoint>,
 }
 
 impl Topology {
+    /// Registers `e` under its role name, replacing an earlier endpoint of that role.
     pub fn insert(&mut self, e: Endpoint) {
         self.roles.insert(e.role.clone(), e);
     }
 
+    /// The endpoint of `role`, if it is deployed.
     pub fn get(&self, role: &str) -> Option<&Endpoint> {
         self.roles.get(role)
     }
@@ -44,6 +49,8 @@ impl Topology {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("no role `{role}` in the topology; known roles: {}", known.join(", "))]
 pub struct NoSuchRole {
+    /// The role asked for.
     pub role: String,
+    /// Every role the topology has.
     pub known: Vec<String>,
 }

@@ -1,5 +1,9 @@
 //! A small ActiveSync client, as the harness's device simulators use it.
 //!
+//! This is the client engine, the third layer of the crate: it writes requests with the
+//! transport types of [`crate::http`] and knows nothing of the server engine, so it works
+//! the same against [`crate::server`], a served fake or a real Exchange.
+//!
 //! It speaks the same wire format as a phone: Basic authentication, the plain query form
 //! (or the base64 form on request), WBXML bodies, policy keys in `X-MS-PolicyKey`. It keeps
 //! what a device keeps between commands (policy key, hierarchy and collection sync keys,

@@ -1,5 +1,8 @@
 //! The [MS-ASHTTP] transport: how an ActiveSync command rides on HTTP.
 //!
+//! Part of the wire layer: both the server engine and the client engine read and write
+//! requests through these types, never through strings of their own.
+//!
 //! Every command is a `POST <path>?<query>` whose query is either the plain
 //! `Cmd=…&User=…&DeviceId=…&DeviceType=…` (version and policy key in the
 //! `MS-ASProtocolVersion` and `X-MS-PolicyKey` headers) or one base64 string packing all of

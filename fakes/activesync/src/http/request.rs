@@ -186,7 +186,7 @@ impl EasRequest {
 
     /// The request in the plain query form, with the version and policy key as headers.
     /// `base_url` is the ActiveSync endpoint, e.g. `https://mail.example.test/Microsoft-Server-ActiveSync`.
-    pub(crate) fn to_http(&self, base_url: &str) -> Result<Request, RequestError> {
+    pub fn to_http(&self, base_url: &str) -> Result<Request, RequestError> {
         let q = PlainQuery {
             command: self.command,
             user: self.user.clone(),
@@ -207,7 +207,7 @@ impl EasRequest {
 
     /// The request in the base64 query form, which carries the version and policy key
     /// itself, so neither MS- header is sent. Only 12.1 and later may use it.
-    pub(crate) fn to_http_base64(&self, base_url: &str) -> Result<Request, RequestError> {
+    pub fn to_http_base64(&self, base_url: &str) -> Result<Request, RequestError> {
         let q = Base64Query {
             version: self.protocol_version,
             command: self.command,

@@ -173,7 +173,8 @@ pub struct StoredItem {
 
 /// Whether a client's delete of a meeting message reaches the server.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct MeetingDeletePolicyChange {
+pub struct MeetingDeletePolicyChange {
+    /// `Propagate` (Exchange) or `KeepOnServer` (CXM-47936).
     pub policy: MeetingDeletePolicy,
 }
 

@@ -1,5 +1,9 @@
 //! A fake Exchange ActiveSync server: [MS-ASHTTP] on the outside, a [`MemoryStore`] inside.
 //!
+//! This is the server engine, the second layer of the crate: it reads requests with the
+//! transport types of [`crate::http`], answers with the Status values of [`crate::status`],
+//! and knows nothing of the client engine ([`crate::client`]).
+//!
 //! [`EasServer::handle`] takes a request whose user is already authenticated (the host in
 //! front of it does Basic auth, forms auth or whatever the scenario plays) and answers as an
 //! Exchange or Notes Traveler server would: OPTIONS with the version and command lists,

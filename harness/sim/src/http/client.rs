@@ -24,14 +24,18 @@ use std::time::Duration;
 /// other identities' connections.
 #[derive(Clone, Debug)]
 pub struct ClientIdentity {
+    /// Keys this identity's connections in the pool: one name per certificate.
     pub id: String,
+    /// The certificate and key presented when the server asks.
     pub credential: Credential,
 }
 
+/// How one request is sent.
 #[derive(Clone, Debug)]
 pub struct RequestOptions {
     /// The whole exchange (connect, TLS, request, response) must finish within this.
     pub timeout: Duration,
+    /// The client certificate to present, if any (APNs certificate mode, SEG's KCD, devices).
     pub identity: Option<ClientIdentity>,
     /// Speak HTTP/2 (APNs); otherwise HTTP/1.1 with keep-alive.
     pub http2: bool,
@@ -70,6 +74,8 @@ struct Pool {
 /// stops reusing connections shows here first.
 pub static CONNECTIONS_OPENED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
+/// HTTP/1.1 and HTTP/2 over a [`Dialer`], with rustls (or another stack's TLS) and a pool of
+/// connections per peer and identity. Clones share the pool.
 #[derive(Clone)]
 pub struct HttpClient {
     dialer: Arc<dyn Dialer>,
@@ -83,6 +89,7 @@ pub struct HttpClient {
 }
 
 impl HttpClient {
+    /// A client that reaches hosts through `dialer`, trusts `roots` and checks validity against `clock`.
     pub fn new(dialer: Arc<dyn Dialer>, roots: Arc<RootCertStore>, clock: Clock) -> Self {
         HttpClient { dialer, roots, clock, accept_any_certificate: false, pool: Arc::default(), connector: None }
     }

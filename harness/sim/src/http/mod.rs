@@ -11,6 +11,7 @@ use bytes::Bytes;
 /// A request or response with its whole body in memory: every protocol here has small
 /// bodies, and fakes are simpler when they never stream.
 pub type Request = http::Request<Bytes>;
+/// As [`Request`]: a response with its whole body.
 pub type Response = http::Response<Bytes>;
 
 /// Bodies above this are refused (413, in the form the handler gives, see

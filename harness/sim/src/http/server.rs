@@ -21,10 +21,12 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::sync::watch;
 
+/// What a handler answers with: a boxed future of the response.
 pub type HandlerFuture = Pin<Box<dyn Future<Output = Response> + Send>>;
 
 /// A fake's HTTP side. It sees the whole request and what the connection knows of the peer.
 pub trait Handler: Send + Sync + 'static {
+    /// Answers one request; `conn` tells whether it came over TLS, with which certificates and ALPN.
     fn handle(&self, req: Request, conn: ConnInfo) -> HandlerFuture;
 
     /// The answer to a request whose body is over [`MAX_BODY`]. The body is never read, so
@@ -56,6 +58,7 @@ pub trait Handler: Send + Sync + 'static {
 /// A fake that answers as a shared `Arc` of itself, because answering starts tasks that
 /// outlive the request (push deliveries, long polls). `Arc<T>` is then its [`Handler`].
 pub trait SharedHandler: Send + Sync + 'static {
+    /// As [`Handler::handle`], with the `Arc` the answer's tasks can keep.
     fn handle(self: Arc<Self>, req: Request, conn: ConnInfo) -> HandlerFuture;
 
     /// As [`Handler::body_too_large`].
@@ -109,9 +112,13 @@ pub struct ConnInfo {
     /// Distinct per connection, so that connection-bound state (HTTP/2 token binding, NTLM)
     /// can be keyed by it.
     pub id: u64,
+    /// The connection came over TLS (rustls or another stack).
     pub tls: bool,
+    /// The client's certificate chain, when it presented one (rustls only).
     pub peer_certificates: Vec<CertificateDer<'static>>,
+    /// The ALPN protocol agreed (`h2`, `http/1.1`), if any.
     pub alpn: Option<Vec<u8>>,
+    /// The request came over HTTP/2 (APNs requires it).
     pub http2: bool,
 }
 
