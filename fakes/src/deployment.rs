@@ -13,11 +13,11 @@ use crate::securemail::{DeviceControl, MailBackend, SecureMail, SecureMailConfig
 use crate::traveler::{Person, Traveler, TravelerConfig, TravelerControl};
 use mailconform_auth::{IssuerControl, IssuerServer, Kdc, KdcControl, KdcServer, TokenIssuer};
 use mailconform_ews::SchemaVersion;
-use mailconform_sim::TlsTermination;
-use mailconform_sim::{ClientCertSpec, Credential};
 use mailconform_sim::tls::{self, ClientAuth};
-use mailconform_sim::NoSuchRole;
-use mailconform_sim::{ControlClient, FakeEnv, FaultGate, Handler, Hosting, HttpClient, Placement, SimError, Topology};
+use mailconform_sim::{
+    ClientCertSpec, ControlClient, Credential, FakeEnv, FaultGate, Handler, Hosting, HttpClient, NoSuchRole, Placement, SimError,
+    TlsTermination, Topology,
+};
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -23,9 +23,8 @@ use mailconform_activesync::client::{Credentials, EasClient};
 use mailconform_activesync::http::ProtocolVersion;
 use mailconform_activesync::store::FolderType;
 use mailconform_sim::contract::reply;
-use mailconform_sim::Credential;
 use mailconform_sim::{
-    ClientIdentity, ConnInfo, ControlClient, ControlError, FakeEnv, HandlerFuture, Request, SharedHandler, CONTROL_PREFIX,
+    ClientIdentity, ConnInfo, ControlClient, ControlError, Credential, FakeEnv, HandlerFuture, Request, SharedHandler, CONTROL_PREFIX,
 };
 use serde::{Deserialize, Serialize};
 use std::sync::{Arc, Mutex};
