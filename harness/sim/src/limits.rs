@@ -43,6 +43,11 @@ pub struct ConnLimits {
     pub body_idle_timeout: Option<Duration>,
     /// What a stalled request head or body is answered with.
     pub timeout_answer: TimeoutAnswer,
+    /// Over TLS that negotiated no ALPN protocol, speak HTTP/2 to a client that opens with the
+    /// HTTP/2 preface (prior knowledge, RFC 9113 3.3), HTTP/1.1 to any other. For APNs, whose
+    /// provider API is HTTP/2 only and whose providers (aioapns) may offer no ALPN; where ALPN
+    /// chose `http/1.1` it is HTTP/1.1 whatever this says.
+    pub http2_without_alpn: bool,
     /// HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS (RFC 9113 6.5.2) this server advertises.
     pub http2_max_concurrent_streams: u32,
     /// HTTP/2: interval of the server's PING (RFC 9113 6.7) on a connection, to find a peer that
@@ -74,6 +79,7 @@ impl ConnLimits {
         header_read_timeout: Some(MINUTES_2),
         body_idle_timeout: Some(MINUTES_2),
         timeout_answer: TimeoutAnswer::Close,
+        http2_without_alpn: false,
         http2_max_concurrent_streams: 100,
         http2_keep_alive_interval: None,
         http2_keep_alive_timeout: Duration::from_secs(20),
@@ -91,6 +97,7 @@ impl ConnLimits {
         header_read_timeout: Some(Duration::from_secs(60)),
         body_idle_timeout: Some(Duration::from_secs(60)),
         timeout_answer: TimeoutAnswer::Close,
+        http2_without_alpn: false,
         http2_max_concurrent_streams: 100,
         http2_keep_alive_interval: None,
         http2_keep_alive_timeout: Duration::from_secs(20),
@@ -108,6 +115,7 @@ impl ConnLimits {
         header_read_timeout: Some(Duration::from_secs(30)),
         body_idle_timeout: Some(Duration::from_secs(30)),
         timeout_answer: TimeoutAnswer::RequestTimeout,
+        http2_without_alpn: true,
         http2_max_concurrent_streams: 1000,
         http2_keep_alive_interval: Some(Duration::from_secs(60)),
         http2_keep_alive_timeout: Duration::from_secs(20),
@@ -122,6 +130,7 @@ impl ConnLimits {
         header_read_timeout: Some(Duration::from_secs(30)),
         body_idle_timeout: Some(Duration::from_secs(30)),
         timeout_answer: TimeoutAnswer::RequestTimeout,
+        http2_without_alpn: false,
         http2_max_concurrent_streams: 250,
         http2_keep_alive_interval: None,
         http2_keep_alive_timeout: Duration::from_secs(20),
@@ -136,6 +145,7 @@ impl ConnLimits {
         header_read_timeout: Some(Duration::from_secs(30)),
         body_idle_timeout: None,
         timeout_answer: TimeoutAnswer::Close,
+        http2_without_alpn: false,
         http2_max_concurrent_streams: 1000,
         http2_keep_alive_interval: None,
         http2_keep_alive_timeout: Duration::from_secs(20),

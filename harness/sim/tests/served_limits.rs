@@ -52,6 +52,7 @@ fn short() -> ConnLimits {
         header_read_timeout: Some(Duration::from_millis(500)),
         body_idle_timeout: Some(Duration::from_millis(500)),
         timeout_answer: TimeoutAnswer::RequestTimeout,
+        http2_without_alpn: false,
         http2_max_concurrent_streams: 10,
         http2_keep_alive_interval: None,
         http2_keep_alive_timeout: Duration::from_secs(5),

@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
-use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::sync::watch;
 
 /// What a handler answers with: a boxed future of the response.
@@ -219,12 +219,13 @@ where
             info.tls = true;
             info.peer_certificates = conn.peer_certificates().map(|c| c.to_vec()).unwrap_or_default();
             info.alpn = conn.alpn_protocol().map(|p| p.to_vec());
-            // HTTP/2 over TLS only where ALPN chose it (RFC 9113 3.2); without ALPN, or with
-            // `http/1.1`, an HTTP/2 preface is not an HTTP/1.1 request and is refused.
-            if info.alpn.as_deref() == Some(b"h2") {
-                serve_h2(tls, server, info).await
-            } else {
-                serve_h1(tls, server, info).await
+            // HTTP/2 over TLS only where ALPN chose it (RFC 9113 3.2), or, without ALPN, on a
+            // server that speaks only HTTP/2; elsewhere an HTTP/2 preface is not an HTTP/1.1
+            // request and is refused.
+            match info.alpn.as_deref() {
+                Some(b"h2") => serve_h2(tls, server, info).await,
+                None if server.limits.http2_without_alpn => serve_sniffed(tls, server, info).await,
+                _ => serve_h1(tls, server, info).await,
             }
         }
         // Plain ports speak HTTP/1.1 only: neither IIS nor Domino speaks h2c.
@@ -300,6 +301,73 @@ where
             Err(ServeError::Http(Box::new(e)))
         }
         Err(e) => Err(ServeError::Http(Box::new(e))),
+    }
+}
+
+/// HTTP/2 if the client opens with the HTTP/2 connection preface (prior knowledge, RFC 9113
+/// 3.3), HTTP/1.1 otherwise: a server that speaks HTTP/2 to clients that offer no ALPN.
+async fn serve_sniffed<S>(mut io: S, server: Arc<HostServer>, info: ConnInfo) -> Result<(), ServeError>
+where
+    S: AsyncRead + AsyncWrite + Send + Unpin + 'static,
+{
+    const PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+    let mut first = Vec::with_capacity(PREFACE.len());
+    let sniff = async {
+        let mut buf = [0u8; 24];
+        while first.len() < PREFACE.len() && PREFACE.starts_with(&first) {
+            let n = io.read(&mut buf[..PREFACE.len() - first.len()]).await?;
+            if n == 0 {
+                break;
+            }
+            first.extend_from_slice(&buf[..n]);
+        }
+        Ok::<_, std::io::Error>(())
+    };
+    let sniffed = match server.limits.header_read_timeout {
+        Some(d) => tokio::time::timeout(d, sniff).await.map_err(|_| ServeError::HandshakeTimeout(d))?,
+        None => sniff.await,
+    };
+    sniffed.map_err(|e| ServeError::Http(Box::new(e)))?;
+    let h2 = first == PREFACE;
+    let io = Prefixed { prefix: first, at: 0, inner: io };
+    if h2 {
+        serve_h2(io, server, info).await
+    } else {
+        serve_h1(io, server, info).await
+    }
+}
+
+/// A stream that first gives back the bytes already read from it.
+struct Prefixed<S> {
+    prefix: Vec<u8>,
+    at: usize,
+    inner: S,
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for Prefixed<S> {
+    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
+        if self.at < self.prefix.len() {
+            let n = (self.prefix.len() - self.at).min(buf.remaining());
+            let at = self.at;
+            buf.put_slice(&self.prefix[at..at + n]);
+            self.at += n;
+            return Poll::Ready(Ok(()));
+        }
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for Prefixed<S> {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, data: &[u8]) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write(cx, data)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
     }
 }
 
