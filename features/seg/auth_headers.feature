@@ -83,6 +83,21 @@ Feature: SEG removes the EWS authentication challenges it cannot carry
     Then alice's Boxer is registered with ENS2
     And Exchange authenticated alice's EWS requests by NTLM
 
+  @spec:MS-NLMP.3.2.5.1.2
+  Scenario Outline: Exchange checks the NTLMv2 response and its MIC: a client with <client>
+    Given Exchange's EWS offers "NTLM"
+    When an EWS client signs in to Exchange as alice by NTLM with <client>
+    Then the EWS client gets HTTP <status>
+
+    Examples:
+      | client                        | status |
+      | the right password            | 200    |
+      | a wrong password              | 401    |
+      | the right password and no MIC | 200    |
+      | a wrong password and no MIC   | 401    |
+      | a tampered MIC                | 401    |
+      | the MIC dropped               | 401    |
+
   Scenario Outline: remove.unsupported.auth.for.ews exists from SEG 2.9.0.1 (SEG <version>)
     Given a Workspace ONE deployment with SEG V2 "<version>" in front of Exchange
     And SEG's application.properties sets "enable.boxer.ens.ews.proxy=true"

@@ -11,7 +11,7 @@ Feature: SEG V2 as the EWS proxy of ENS2
   Scenario Outline: enable.boxer.ens.ews.proxy=<flag>: SEG <what> <path>
     Given SEG's application.properties sets "enable.boxer.ens.ews.proxy=<flag>"
     When an EWS client without credentials posts to SEG at "<path>"
-    Then SEG answers HTTP <status>
+    Then the EWS client gets HTTP <status>
 
     Examples:
       | flag  | what          | path               | status |

@@ -50,7 +50,6 @@
 //!   documentation shows it, for reports and transcripts.
 
 #![forbid(unsafe_code)]
-#![warn(missing_docs)]
 
 pub mod bodies;
 pub mod client;

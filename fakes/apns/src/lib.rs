@@ -26,7 +26,6 @@
 //! (the value observed from Apple) throughout, and every rejection is a per-stream response.
 
 #![forbid(unsafe_code)]
-#![warn(missing_docs)]
 
 pub mod auth;
 pub mod contract;

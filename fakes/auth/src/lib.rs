@@ -11,7 +11,6 @@
 //! - [`http_client`]: the NTLM handshake sent through the simulation's HTTP client.
 
 #![forbid(unsafe_code)]
-#![warn(missing_docs)]
 
 pub mod certificate;
 pub mod challenge;
@@ -31,4 +30,4 @@ pub use issuer_host::{IssuerControl, IssuerServer};
 pub use jwt::{OAuthTrust, TokenIssuer, VerifiedToken};
 pub use kdc_host::{KdcClient, KdcControl, KdcServer};
 pub use kerberos::{IssuedTicket, Kdc, Keytab, TicketInfo};
-pub use ntlm::{NtlmAcceptor, NtlmIdentity, NtlmInitiator};
+pub use ntlm::{MicHandling, NtlmAcceptor, NtlmIdentity, NtlmInitiator};

@@ -844,6 +844,24 @@ fn constant_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// What the client does with the MIC of its AUTHENTICATE message, so that scenarios can check
+/// that a server refuses the broken and hostile variants ([MS-NLMP] 3.2.5.1.2).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum MicHandling {
+    /// The MIC over the three messages, as Windows clients send it.
+    #[default]
+    Computed,
+    /// The MIC with one bit flipped, as a relay that altered a message would leave it.
+    Tampered,
+    /// No MIC and no promise of one (MsvAvFlags without its MIC bit), as clients did before
+    /// the MIC existed: the server can then only check the NTProofStr.
+    Omitted,
+    /// The MIC (and the Version before it) cut from the message while MsvAvFlags, inside the
+    /// NTProofStr-protected blob, still says a MIC is present: the "drop the MIC" relay attack
+    /// (CVE-2019-1040), which a server must refuse.
+    Dropped,
+}
+
 /// The client side, so that the fakes (a proxy, a notification service) can speak NTLM.
 #[derive(Debug, Clone)]
 pub struct NtlmInitiator {
@@ -852,6 +870,7 @@ pub struct NtlmInitiator {
     password: String,
     workstation: String,
     negotiate: Option<Vec<u8>>,
+    mic: MicHandling,
 }
 
 impl NtlmInitiator {
@@ -862,7 +881,20 @@ impl NtlmInitiator {
             Some((d, u)) => (d.to_string(), u.to_string()),
             None => (String::new(), user.to_string()),
         };
-        NtlmInitiator { user, domain, password: password.into(), workstation: workstation.into(), negotiate: None }
+        NtlmInitiator {
+            user,
+            domain,
+            password: password.into(),
+            workstation: workstation.into(),
+            negotiate: None,
+            mic: MicHandling::Computed,
+        }
+    }
+
+    /// The same client, treating the MIC as `mic` says.
+    pub fn with_mic(mut self, mic: MicHandling) -> Self {
+        self.mic = mic;
+        self
     }
 
     /// The NEGOTIATE message (type 1).
@@ -894,7 +926,7 @@ impl NtlmInitiator {
             Message::Challenge(c) => c,
             other => return Err(AuthError::NtlmUnexpected { expected: "CHALLENGE", got: other.kind() }),
         };
-        let timestamp = c.timestamp();
+        let timestamp = c.timestamp().filter(|_| self.mic != MicHandling::Omitted);
         let mut pairs = c.target_info.clone();
         if timestamp.is_some() {
             pairs.push(AvPair { id: av::FLAGS, value: 2u32.to_le_bytes().to_vec() });
@@ -927,8 +959,18 @@ impl NtlmInitiator {
         if timestamp.is_some() {
             let exported = hmac_md5(&key, &[&proof]);
             let negotiate = self.negotiate.clone().unwrap_or_default();
-            let mic = hmac_md5(&exported, &[&negotiate, challenge, &bytes]);
-            msg.mic = Some(mic);
+            let mut mic = hmac_md5(&exported, &[&negotiate, challenge, &bytes]);
+            match self.mic {
+                MicHandling::Computed | MicHandling::Omitted => msg.mic = Some(mic),
+                MicHandling::Tampered => {
+                    mic[0] ^= 1;
+                    msg.mic = Some(mic);
+                }
+                MicHandling::Dropped => {
+                    msg.mic = None;
+                    msg.version = None;
+                }
+            }
             bytes = msg.encode();
         }
         Ok(bytes)
@@ -1018,6 +1060,21 @@ mod tests {
         let mut auth = c.authenticate(&ch, [2; 8]).unwrap();
         auth[Authenticate::MIC_OFFSET] ^= 1;
         assert_eq!(s.step(4, &auth, [1; 8], T0, users), Err(AuthError::NtlmMic));
+    }
+
+    #[test]
+    fn a_mic_tampered_or_dropped_by_the_client_is_refused() {
+        let s = server();
+        for (conn, mic) in [(1, MicHandling::Tampered), (2, MicHandling::Dropped)] {
+            let mut c = NtlmInitiator::new("EXAMPLE\\alice", "alice-pw", "PHONE").with_mic(mic);
+            let Step::Challenge(ch) = s.step(conn, &c.negotiate(), [1; 8], T0, users).unwrap() else { panic!() };
+            let auth = c.authenticate(&ch, [2; 8]).unwrap();
+            if mic == MicHandling::Dropped {
+                let Ok(Message::Authenticate(a)) = Message::decode(&auth) else { panic!("an AUTHENTICATE") };
+                assert_eq!((a.mic, a.version), (None, None), "{mic:?}: the MIC is cut from the message");
+            }
+            assert_eq!(s.step(conn, &auth, [1; 8], T0, users), Err(AuthError::NtlmMic), "{mic:?}");
+        }
     }
 
     #[test]

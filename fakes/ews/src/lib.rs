@@ -17,7 +17,6 @@
 //! panic; the property tests feed them arbitrary bytes to hold that line.
 
 #![forbid(unsafe_code)]
-#![warn(missing_docs)]
 
 /// Generates `as_str`/`parse`/`ALL` for enums whose variants are wire strings, so
 /// that each string is spelled exactly once.

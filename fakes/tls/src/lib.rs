@@ -5,7 +5,6 @@
 //! ([`matrix`]). Probing real servers' versions is `mailconform-probe`'s job, on [`client`].
 
 #![forbid(unsafe_code)]
-#![warn(missing_docs)]
 
 mod alert;
 pub mod client;

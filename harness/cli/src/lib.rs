@@ -5,7 +5,6 @@
 //! command line behind the binary.
 
 #![forbid(unsafe_code)]
-#![warn(missing_docs)]
 
 mod bench;
 mod bench_error;

@@ -1,3 +1,6 @@
+//! The `mailconform` binary: sets the allocator and logging, then hands the command line to
+//! the library ([`mailconform::main_with`]), whose exit codes it returns.
+
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 

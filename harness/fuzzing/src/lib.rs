@@ -14,7 +14,6 @@
 //! value, and a fuzz input that breaks such a promise fails like a panic does.
 
 #![forbid(unsafe_code)]
-#![warn(missing_docs)]
 
 pub mod http_text;
 pub mod keys;

@@ -7,8 +7,6 @@
 //! TLS, authentication). It only ever acts as a client; the handshake client and the device
 //! tables come from `mailconform-tls`.
 
-#![warn(missing_docs)]
-
 mod error;
 mod tls_versions;
 

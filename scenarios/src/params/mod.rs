@@ -23,8 +23,10 @@ mod exchange_version;
 mod folder;
 mod handshake;
 mod notes_ini;
+mod ntlm;
 mod on_off;
 mod platform;
+mod policy_key;
 pub mod reason;
 mod region;
 mod security_level;
@@ -47,8 +49,10 @@ pub use exchange_version::ExchangeVersion;
 pub use folder::Folder;
 pub use handshake::{HandshakeResult, Side, TlsAlert};
 pub use notes_ini::NotesIni;
+pub use ntlm::NtlmClient;
 pub use on_off::OnOff;
 pub use platform::Platform;
+pub use policy_key::PolicyKey;
 pub use reason::{ConnectReason, Reason, SubscriptionEnd, UploadRefusal};
 pub use region::Region;
 pub use security_level::SecurityLevel;
@@ -193,6 +197,7 @@ pub fn all() -> Vec<ParameterInfo> {
         ParameterInfo::of::<AuthMethod>(),
         ParameterInfo::of::<AuthMethods>(),
         ParameterInfo::of::<BoxerAuth>(),
+        ParameterInfo::of::<NtlmClient>(),
         ParameterInfo::of::<ExchangeVersion>(),
         ParameterInfo::of::<ClockTime>(),
         ParameterInfo::of::<ClockTimes>(),
@@ -210,6 +215,7 @@ pub fn all() -> Vec<ParameterInfo> {
         ParameterInfo::of::<PushKind>(),
         ParameterInfo::of::<ApnsReason>(),
         ParameterInfo::of::<EasVersion>(),
+        ParameterInfo::of::<PolicyKey>(),
         ParameterInfo::of::<ComplianceState>(),
         ParameterInfo::of::<EnsPlacement>(),
         ParameterInfo::of::<NameVariations>(),

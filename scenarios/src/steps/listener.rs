@@ -201,8 +201,10 @@ fn last_push_refused(w: &mut MailWorld, region: Region, status: u16, reason: Apn
     assert_eq!((last.status, last.reason.as_deref()), (Some(status), Some(reason.as_str())), "last push {last:?}");
 }
 
-/// APNs' 410 for the region's last push was dated this many minutes before the push: the
-/// `timestamp` Apple documents as the last time the token was confirmed invalid (the uninstall).
+/// APNs' 410 for the region's last push was dated this many minutes before the push.
+///
+/// The date is the `timestamp` Apple documents as the last time the token was confirmed
+/// invalid, i.e. the uninstall.
 #[then(expr = "the {region} listener's last APNs push was refused as unregistered since {int} minutes before it")]
 fn last_push_unregistered_since(w: &mut MailWorld, region: Region, minutes: u64) {
     let p = pushes(w, region);
@@ -212,8 +214,9 @@ fn last_push_unregistered_since(w: &mut MailWorld, region: Region, minutes: u64)
     assert_eq!((last.status, before.as_secs() / 60, before.as_secs() % 60), (Some(410), minutes, 0), "last push {last:?}");
 }
 
-/// The user's Secure Mail asked the region's listener for its registration status exactly at
-/// these times after it registered (the foreground checks of Data Flow Q6, seen on the wire).
+/// The user's Secure Mail asked the region's listener for its registration status exactly at these times after it registered.
+///
+/// These are the foreground checks of Data Flow Q6, as the listener sees them on the wire.
 #[then(expr = "the {region} listener saw {user}'s Secure Mail check its registration at \"{clock_times}\" after it registered")]
 fn status_checks_at(w: &mut MailWorld, region: Region, user: User, times: ClockTimes) {
     let reg = registration_of(w, region, &user).unwrap_or_else(|| panic!("the {region} listener has no registration for {user}"));

@@ -6,6 +6,8 @@ mod activesync;
 mod apns;
 mod deployment;
 mod device;
+mod eas_client;
+mod ews_client;
 mod exchange;
 mod listener;
 mod mail;

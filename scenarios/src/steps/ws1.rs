@@ -2,7 +2,6 @@
 //! the UEM console's compliance, and Boxer.
 
 use crate::params::{AuthMethod, AuthMethods, BoxerAuth, ComplianceState, EnsPlacement, Reason, SegService, User};
-use crate::world::observation::Observation;
 use crate::world::ws1::{ensure_boxer, PlannedSeg};
 use crate::MailWorld;
 use cucumber::{given, then, when};
@@ -10,8 +9,8 @@ use mailconform_fakes::apns::DeliveredNotification;
 use mailconform_fakes::boxer::BoxerView;
 use mailconform_fakes::defaults;
 use mailconform_fakes::deployment;
-use mailconform_fakes::ens::{PushOutcome, DEVICE_HEADER};
-use mailconform_sim::{ClientIdentity, Credential, Fault, RequestOptions};
+use mailconform_fakes::ens::PushOutcome;
+use mailconform_sim::Fault;
 use std::time::Duration;
 
 // ----- the deployment -----
@@ -210,7 +209,7 @@ fn cannot_sync(w: &mut MailWorld, user: User, because: Reason) {
     );
 }
 
-fn device_id(user: &User) -> String {
+pub(crate) fn device_id(user: &User) -> String {
     let email = user.email();
     deployment::default_boxer_config(&user.to_ascii_lowercase(), &email).device_id
 }
@@ -317,98 +316,6 @@ fn exchange_slow(w: &mut MailWorld, secs: u64) {
             gate.set(Fault::Latency { millis: secs * 1000 });
         }
     }
-}
-
-// ----- a bare EWS client at SEG -----
-
-/// Sends an unauthenticated EWS request to SEG for `user`'s device, with or without that
-/// user's client certificate, and keeps the answer for the Then steps.
-fn probe_ews(w: &mut MailWorld, path: &str, certificate_of: Option<&User>) {
-    let alice: User = "alice".parse().expect("alice is a user of the default world");
-    ensure_boxer(w, &alice);
-    let device_id = device_id(&alice);
-    let identity = certificate_of.map(|user| {
-        let sim = w.sim_ref();
-        let cert: Credential = deployment::user_certificate(sim, &user.email(), Duration::from_secs(86_400)).expect("certificate minted");
-        ClientIdentity { id: format!("probe:{user}"), credential: cert }
-    });
-    let body = mailconform_ews::write_request(
-        mailconform_ews::SchemaVersion::Exchange2013,
-        &mailconform_ews::Operation::GetFolder {
-            folder_ids: vec![mailconform_ews::FolderRef::Distinguished { id: "inbox".into(), mailbox: None }],
-            base_shape: Some("IdOnly".into()),
-        },
-    );
-    let req = http::Request::post(format!("https://{}{path}", defaults::SEG_HOST))
-        .header(http::header::CONTENT_TYPE, "text/xml; charset=utf-8")
-        .header(DEVICE_HEADER, device_id)
-        .body(bytes::Bytes::from(body))
-        .expect("a valid request");
-    let client = w.sim().client();
-    let resp = w.run(client.send(req, &RequestOptions { identity, ..Default::default() })).expect("SEG answers");
-    let status = resp.status().as_u16();
-    let offered: Vec<String> = resp
-        .headers()
-        .get_all(http::header::WWW_AUTHENTICATE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| mailconform_auth::challenge::parse(v).unwrap_or_default())
-        .map(|c| c.scheme.as_str().to_string())
-        .collect();
-    w.observe(Observation::EwsAnswer { status, offered });
-}
-
-/// SEG's answer to the last EWS request: its status and the schemes offered.
-fn ews_answer(w: &MailWorld) -> (u16, String) {
-    match &w.observed {
-        Some(Observation::EwsAnswer { status, offered }) => (*status, offered.join(", ")),
-        other => panic!("no EWS answer from SEG was observed (last: {})", other.as_ref().map_or("nothing", |o| o.kind())),
-    }
-}
-
-/// A bare EWS client posts GetFolder to SEG at this path, for alice's device, without credentials.
-#[when(expr = "an EWS client without credentials posts to SEG at {string}")]
-fn posts_to_seg(w: &mut MailWorld, path: String) {
-    probe_ews(w, &path, None);
-}
-
-/// A bare EWS client presents the user's client certificate to SEG and no other credentials.
-#[when(expr = "an EWS client with {user}'s client certificate asks SEG for EWS without other credentials")]
-fn probe_with_certificate(w: &mut MailWorld, user: User) {
-    probe_ews(w, "/EWS/Exchange.asmx", Some(&user));
-}
-
-/// A bare EWS client asks SEG for EWS with no certificate and no credentials.
-#[when("an EWS client without a client certificate asks SEG for EWS without credentials")]
-fn probe_without_certificate(w: &mut MailWorld) {
-    probe_ews(w, "/EWS/Exchange.asmx", None);
-}
-
-/// SEG answered the bare EWS client with this HTTP status.
-#[then(expr = "SEG answers HTTP {int}")]
-fn seg_answers(w: &mut MailWorld, status: u16) {
-    let (seen, offered) = ews_answer(w);
-    assert_eq!(seen, status, "challenges {offered:?}");
-}
-
-/// SEG challenged the bare EWS client (HTTP 401) with exactly these methods, in this order.
-#[then(expr = "the client is offered \"{auth_methods}\"")]
-fn offered(w: &mut MailWorld, list: AuthMethods) {
-    let (status, offered) = ews_answer(w);
-    assert_eq!(status, 401, "the client was not challenged");
-    let expected = list.to_string();
-    assert_eq!(offered, expected, "WWW-Authenticate challenges the client saw");
-}
-
-/// The bare EWS client got through (HTTP 200), and Exchange saw the user authenticated by this method.
-#[then(expr = "the client is authenticated as {user} by {auth_method}")]
-fn authenticated_as(w: &mut MailWorld, user: User, method: AuthMethod) {
-    let (status, offered) = ews_answer(w);
-    assert_eq!(status, 200, "challenges {offered:?}");
-    let traffic = w.traffic();
-    let requests = w.drive(traffic.ews_requests());
-    let last = requests.last().expect("Exchange saw the request");
-    assert_eq!((last.user.as_str(), last.auth.as_str()), (user.email().as_str(), method.name()), "{last:?}");
 }
 
 // ----- what SEG and Exchange saw -----

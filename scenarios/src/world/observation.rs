@@ -8,9 +8,11 @@ pub(crate) enum Observation {
     CertificateUpload { status: u16, body: String },
     /// A Ping that returned: whole minutes of protocol time it was held.
     PingReturned { minutes: u64 },
-    /// SEG's answer to an EWS request: the HTTP status and the authentication schemes its
-    /// `WWW-Authenticate` headers offered, in order.
-    EwsAnswer { status: u16, offered: Vec<String> },
+    /// The answer the bare EWS client got (from SEG or Exchange): the HTTP status and the
+    /// authentication schemes its `WWW-Authenticate` headers offered, in order.
+    EwsAnswer(mailconform_fakes::ews_probe::ProbeAnswer),
+    /// The answer the bare ActiveSync client got from Exchange.
+    EasAnswer(mailconform_fakes::eas_probe::EasAnswer),
 }
 
 impl Observation {
@@ -19,7 +21,8 @@ impl Observation {
         match self {
             Observation::CertificateUpload { .. } => "a certificate upload",
             Observation::PingReturned { .. } => "a returned Ping",
-            Observation::EwsAnswer { .. } => "an EWS answer from SEG",
+            Observation::EwsAnswer(_) => "an answer to the bare EWS client",
+            Observation::EasAnswer(_) => "an answer to the bare ActiveSync client",
         }
     }
 }

@@ -1,0 +1,108 @@
+//! A bare ActiveSync client at a mail server: one command with exactly the policy key or the
+//! Ping heartbeat a scenario names, and what the server answered.
+//!
+//! Secure Mail and Boxer always provision before anything else and pick a heartbeat the server
+//! accepts, so the server's own gates (provisioning, heartbeat bounds) are never tested through
+//! them. This client skips what they do right.
+
+use mailconform_activesync::client::PingOutcome;
+use mailconform_activesync::{EasClient, EasError, ProtocolVersion};
+use mailconform_sim::HttpClient;
+
+/// The `X-MS-PolicyKey` the client sends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PolicyKey {
+    /// None at all: the device never provisioned.
+    Missing,
+    /// A key the server never issued.
+    Wrong,
+    /// The key the server issued to this device in a full Provision.
+    Provisioned,
+}
+
+/// What the server answered the one command.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EasAnswer {
+    /// HTTP 200 with Status 1 (for Ping: the heartbeat expired, or a folder changed).
+    Done,
+    /// An HTTP error status (449: provision first, up to 12.1).
+    Http(u16),
+    /// The command's Status (142 DeviceNotProvisioned, 144 InvalidPolicyKey, ...).
+    Status(u16),
+    /// Ping Status 5: the heartbeat was out of bounds; the server names the nearest one.
+    HeartbeatOutOfRange {
+        /// The `HeartbeatInterval` the server sent back, in seconds.
+        limit: u32,
+    },
+    /// Anything else, in words.
+    Failed(String),
+}
+
+/// Who the client is and where it talks.
+#[derive(Clone, Debug)]
+pub struct EasProbe {
+    /// The ActiveSync endpoint, e.g. `https://mail.example.test/Microsoft-Server-ActiveSync`.
+    pub url: String,
+    /// The account.
+    pub login: String,
+    /// Its password.
+    pub password: String,
+    /// The `DeviceId` to present (a device the server has not seen is best).
+    pub device_id: String,
+    /// The `MS-ASProtocolVersion` of every request.
+    pub version: ProtocolVersion,
+}
+
+impl EasProbe {
+    fn client(&self, http: &HttpClient) -> EasClient {
+        let c = EasClient::new(http.clone(), &self.url, &self.login, &self.password, &self.device_id, "Probe", self.version);
+        c.set_auto_provision(false);
+        c
+    }
+
+    /// FolderSync with `key` (provisioning first for [`PolicyKey::Provisioned`]).
+    pub async fn folder_sync(&self, http: &HttpClient, key: PolicyKey) -> EasAnswer {
+        let c = self.client(http);
+        match key {
+            PolicyKey::Missing => c.set_policy_key(None),
+            PolicyKey::Wrong => c.set_policy_key(Some("1234567890".into())),
+            PolicyKey::Provisioned => {
+                if let Err(e) = c.provision().await {
+                    return EasAnswer::Failed(format!("Provision failed: {e}"));
+                }
+            }
+        }
+        match c.folder_sync().await {
+            Ok(_) => EasAnswer::Done,
+            Err(e) => answer_of(e),
+        }
+    }
+
+    /// Ping on the Inbox with `heartbeat_secs`, as a provisioned device that has synced its folders.
+    pub async fn ping(&self, http: &HttpClient, heartbeat_secs: u32) -> EasAnswer {
+        let c = self.client(http);
+        if let Err(e) = c.provision().await {
+            return EasAnswer::Failed(format!("Provision failed: {e}"));
+        }
+        if let Err(e) = c.folder_sync().await {
+            return EasAnswer::Failed(format!("FolderSync failed: {e}"));
+        }
+        let Some(inbox) = c.folder_id(mailconform_activesync::store::FolderType::Inbox) else {
+            return EasAnswer::Failed("the server listed no Inbox".into());
+        };
+        match c.ping(Some(&[(inbox.as_str(), "Email")]), Some(heartbeat_secs)).await {
+            Ok(PingOutcome::Expired | PingOutcome::Changed(_)) => EasAnswer::Done,
+            Ok(PingOutcome::HeartbeatOutOfRange { limit }) => EasAnswer::HeartbeatOutOfRange { limit },
+            Ok(PingOutcome::TooManyFolders { max }) => EasAnswer::Failed(format!("Ping Status 6: at most {max} folders")),
+            Err(e) => answer_of(e),
+        }
+    }
+}
+
+fn answer_of(e: EasError) -> EasAnswer {
+    match (e.http_status(), e.command_status()) {
+        (Some(status), _) => EasAnswer::Http(status),
+        (None, Some(status)) => EasAnswer::Status(status),
+        (None, None) => EasAnswer::Failed(e.to_string()),
+    }
+}
