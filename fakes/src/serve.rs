@@ -1,13 +1,23 @@
 //! The fakes on real sockets, and the state directory outside clients read: `ca.pem`,
 //! `endpoints.json`, APNs provider credentials for the default App ID, and the ES256 signing
 //! key for token authentication.
+//!
+//! A state directory that exists already is a deployment restarted: its CAs (with their
+//! keys), provider certificate and signing key are reused, each role takes the port it had
+//! when that port is free, and the fakes read back what they kept in `state.redb` (mailboxes,
+//! device tokens, listener registrations). EWS push subscriptions are not kept: Exchange holds
+//! them in the memory of the server that made them, and a restart of the EWS process loses
+//! them (Microsoft, "Handling notification-related errors in EWS in Exchange":
+//! ErrorSubscriptionNotFound, "the EWS process might have been restarted"), so clients
+//! subscribe again as they would against Exchange.
 
-use crate::apns::generate_team_key;
+use crate::apns::{generate_team_key, team_key_from_p8};
 use crate::defaults;
 use crate::deployment::{self, Roles};
 use crate::listener::Region;
 use crate::role::RoleKind;
-use mailconform_sim::{Credential, RealWorld, SimError, TlsTermination};
+use mailconform_sim::store::RedbStore;
+use mailconform_sim::{Credential, Pki, PortKind, RealWorld, SimError, TlsTermination, Topology};
 use serde_json::json;
 use std::net::IpAddr;
 use std::path::Path;
@@ -27,12 +37,43 @@ pub struct ServeOptions {
     pub tls_versions: Option<mailconform_tls::VersionSet>,
     /// The EWS authentication methods of Exchange (default: Basic only).
     pub ews_auth: Option<Vec<crate::exchange::AuthMethod>>,
+    /// Start afresh even if the state directory holds an earlier run: new CAs, credentials,
+    /// ports and an empty database.
+    pub fresh: bool,
+    /// Ports roles must listen on (`--port ROLE=PORT`).
+    pub ports: Vec<(String, u16)>,
+    /// The seed of the fakes' randomness (device tokens, registration and subscription IDs);
+    /// `None` draws one from the operating system, so no two runs hand out the same tokens.
+    pub seed: Option<u64>,
+    /// Entries each journal of each fake keeps (default
+    /// [`mailconform_sim::journal::DEFAULT_CAPACITY`]).
+    pub journal_capacity: Option<usize>,
     /// Concurrent connections per role, instead of each role's own cap
     /// ([`mailconform_sim::ConnLimits::max_connections`]).
     pub max_connections: Option<usize>,
     /// How long a graceful stop waits for requests in flight
     /// ([`mailconform_sim::ProcessLimits::drain_timeout`] when `None`).
     pub drain_timeout: Option<Duration>,
+}
+
+/// The file names of a state directory.
+pub mod files {
+    /// The run CA's certificate, which outside clients trust.
+    pub const CA: &str = "ca.pem";
+    /// Its private key, kept so a restart signs with the same CA.
+    pub const CA_KEY: &str = "ca-key.pem";
+    /// The push CA (Apple's certification authority for provider certificates).
+    pub const PUSH_CA: &str = "apns/push-ca.pem";
+    /// The push CA's private key, so provider certificates survive a restart.
+    pub const PUSH_CA_KEY: &str = "apns/push-ca-key.pem";
+    /// The APNs provider certificate issued for the default App ID (what a listener uploads).
+    pub const PROVIDER_CERT: &str = "apns/provider-cert.pem";
+    /// The provider certificate's private key.
+    pub const PROVIDER_KEY: &str = "apns/provider-key.pem";
+    /// Every served role's URLs and control URL, for outside clients to discover.
+    pub const ENDPOINTS: &str = "endpoints.json";
+    /// The embedded database of what the fakes keep across restarts.
+    pub const DATABASE: &str = "state.redb";
 }
 
 /// Start `roles` and write the state directory. The fakes run on the current tokio runtime
@@ -64,6 +105,17 @@ pub enum ServeError {
         /// Its answer.
         reason: String,
     },
+    /// A file of an earlier run cannot be read back.
+    #[error("the state directory's {file} cannot be used: {reason} (start with --fresh to begin anew)")]
+    Kept {
+        /// The file, relative to the state directory.
+        file: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The fakes' database cannot be opened.
+    #[error(transparent)]
+    Store(#[from] mailconform_sim::store::StoreError),
 }
 
 /// TLS speaking exactly `versions` (OpenSSL) for a host, with a certificate of the run's CA
@@ -83,13 +135,54 @@ fn legacy_tls(world: &RealWorld, versions: mailconform_tls::VersionSet) -> deplo
 /// them in a simulation ([`crate::deployment`]), in the order of [`crate::role::default_world`].
 pub async fn start_with(roles: &[String], bind: IpAddr, state_dir: &Path, options: &ServeOptions) -> Result<RealWorld, ServeError> {
     let selected = crate::role::select(roles)?;
-    let mut world = RealWorld::new(1, bind)?;
+    for (role, _) in &options.ports {
+        if !known(role) || role == "all" {
+            return Err(crate::role::UnknownRole {
+                name: role.clone(),
+                known: crate::role::selectable().into_iter().map(|s| s.name).collect(),
+            }
+            .into());
+        }
+    }
+    std::fs::create_dir_all(state_dir.join("apns"))?;
+    let kept = |name: &str| if options.fresh { None } else { std::fs::read_to_string(state_dir.join(name)).ok() };
+    let bad = |file: &str, e: &dyn std::fmt::Display| ServeError::Kept { file: file.to_string(), reason: e.to_string() };
+    let pki = match (kept(files::CA), kept(files::CA_KEY), kept(files::PUSH_CA), kept(files::PUSH_CA_KEY)) {
+        (Some(ca), Some(ca_key), Some(push), Some(push_key)) => {
+            Pki::restore((&ca, &ca_key), (&push, &push_key)).map_err(|e| bad(files::CA, &e))?
+        }
+        _ => Pki::new(mailconform_sim::Clock::real().offset_date_time())?,
+    };
+    let mut world = RealWorld::with_pki(options.seed.unwrap_or_else(rand::random), bind, pki);
+    if let Some(n) = options.journal_capacity {
+        world.journal_capacity = n;
+    }
     world.max_connections = options.max_connections;
     if let Some(d) = options.drain_timeout {
         world.process.drain_timeout = d;
     }
-    std::fs::create_dir_all(state_dir)?;
-    std::fs::write(state_dir.join("ca.pem"), world.pki.ca.cert_pem())?;
+    if let Some(previous) = kept(files::ENDPOINTS) {
+        let topology: Topology = serde_json::from_str(&previous).map_err(|e| bad(files::ENDPOINTS, &e))?;
+        for e in topology.roles.values() {
+            for (url, which) in [(Some(&e.base_url), PortKind::Https), (e.plain_url.as_ref(), PortKind::PlainHttp)] {
+                if let Some(port) = url.and_then(|u| u.rsplit(':').next()).and_then(|p| p.trim_end_matches('/').parse().ok()) {
+                    world.ports.remember(&e.role, which, port);
+                }
+            }
+        }
+    }
+    for (role, port) in &options.ports {
+        world.ports.pin(role, *port);
+    }
+    let database = state_dir.join(files::DATABASE);
+    if options.fresh && database.exists() {
+        std::fs::remove_file(&database)?;
+    }
+    world.store = Some(Arc::new(RedbStore::open(&database)?));
+    std::fs::write(state_dir.join(files::CA), world.pki.ca.cert_pem())?;
+    write_private(&state_dir.join(files::CA_KEY), world.pki.ca.key_pem())?;
+    std::fs::write(state_dir.join(files::PUSH_CA), world.pki.push_ca.cert_pem())?;
+    write_private(&state_dir.join(files::PUSH_CA_KEY), world.pki.push_ca.key_pem())?;
 
     let wants_oauth = options.ews_auth.as_ref().is_some_and(|m| m.contains(&crate::exchange::AuthMethod::OAuth));
     let issuer = if selected.iter().any(|r| r.kind == RoleKind::OAuthIssuer) || wants_oauth {
@@ -97,8 +190,19 @@ pub async fn start_with(roles: &[String], bind: IpAddr, state_dir: &Path, option
     } else {
         None
     };
-    let provider = deployment::provider_certificate(&world, defaults::APP_ID, Duration::from_secs(365 * 86_400))?;
-    let (team, team_pkcs8, p8) = generate_team_key(defaults::TEAM_ID, defaults::KEY_ID);
+    let provider = match (kept(files::PROVIDER_CERT), kept(files::PROVIDER_KEY)) {
+        (Some(cert), Some(key)) => Credential::from_pem(&cert, &key).map_err(|e| bad(files::PROVIDER_CERT, &e))?,
+        _ => deployment::provider_certificate(&world, defaults::APP_ID, Duration::from_secs(365 * 86_400))?,
+    };
+    let p8_file = format!("apns/AuthKey_{}.p8", defaults::KEY_ID);
+    let (team, team_pkcs8, p8) = match kept(&p8_file) {
+        Some(p8) => {
+            let (team, pkcs8) = team_key_from_p8(defaults::TEAM_ID, defaults::KEY_ID, &p8).map_err(|e| bad(&p8_file, &e))?;
+            (team, pkcs8, p8)
+        }
+        None => generate_team_key(defaults::TEAM_ID, defaults::KEY_ID),
+    };
+    write_apns_credentials(state_dir, &provider, &p8)?;
     let context = deployment::DefaultWorld {
         oauth_issuer: issuer,
         team,
@@ -110,7 +214,6 @@ pub async fn start_with(roles: &[String], bind: IpAddr, state_dir: &Path, option
     for r in &selected {
         let endpoint = deployment::put_default_role(&mut world, r, &context)?;
         match r.kind {
-            RoleKind::Apns if r.name == crate::role::APNS => write_apns_credentials(&world, state_dir, &provider, &p8)?,
             // The listener of a served deployment can push at once: Secure Mail's certificate is uploaded.
             RoleKind::Listener => {
                 let region = Region::ALL.into_iter().find(|g| crate::role::listener(*g) == r.name).expect("a listener role names a region");
@@ -134,15 +237,25 @@ pub async fn start_with(roles: &[String], bind: IpAddr, state_dir: &Path, option
     Ok(world)
 }
 
+/// A private key, readable by its owner only where the platform has such permissions.
+fn write_private(path: &Path, pem: &str) -> std::io::Result<()> {
+    std::fs::write(path, pem)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(())
+}
+
 /// APNs provider credentials for the default App ID: a certificate of the push CA, and the
 /// team's ES256 key for token authentication.
-fn write_apns_credentials(world: &RealWorld, state_dir: &Path, provider: &Credential, p8: &str) -> Result<(), ServeError> {
+fn write_apns_credentials(state_dir: &Path, provider: &Credential, p8: &str) -> Result<(), ServeError> {
     let dir = state_dir.join("apns");
     std::fs::create_dir_all(&dir)?;
-    std::fs::write(dir.join("provider-cert.pem"), &provider.cert_pem)?;
-    std::fs::write(dir.join("provider-key.pem"), &provider.key_pem)?;
-    std::fs::write(dir.join("push-ca.pem"), world.pki.push_ca.cert_pem())?;
-    std::fs::write(dir.join(format!("AuthKey_{}.p8", defaults::KEY_ID)), p8)?;
+    std::fs::write(state_dir.join(files::PROVIDER_CERT), &provider.cert_pem)?;
+    write_private(&state_dir.join(files::PROVIDER_KEY), &provider.key_pem)?;
+    write_private(&dir.join(format!("AuthKey_{}.p8", defaults::KEY_ID)), p8)?;
     let token = json!({"team_id": defaults::TEAM_ID, "key_id": defaults::KEY_ID, "key_file": format!("AuthKey_{}.p8", defaults::KEY_ID), "topic": defaults::APP_ID});
     std::fs::write(dir.join("token.json"), serde_json::to_vec_pretty(&token)?)?;
     Ok(())

@@ -9,7 +9,7 @@
 //! | `POST` | `/_mailconform/devices/{token}/uninstall` | | [`Uninstalled`]: later pushes get 410 `Unregistered` |
 //! | `POST` | `/_mailconform/throttle` | [`Throttle`] | [`Throttle`]: the next `count` pushes get 429 |
 //! | `POST` | `/_mailconform/teams` | [`TeamKey`] | [`TeamAdded`]: another signing key is trusted |
-//! | `GET` | `/_mailconform/log` | | `Vec<`[`LogEntry`]`>`: every provider request seen |
+//! | `GET` | `/_mailconform/log` | query `after`, `limit` ([`PageQuery`]) | [`LogPage`]: the provider requests after `after` (the newest `FakeEnv::journal_capacity` are kept) |
 //!
 //! Refusals are `{"error": …}` saying what was expected, so a step's failure message is
 //! enough to fix the call: 400 for a body that does not parse (with an example), 404 for an
@@ -20,7 +20,12 @@ use crate::error::ApnsError;
 use crate::log::LogEntry;
 use crate::{AuthMode, Environment, TeamKey};
 use mailconform_sim::contract::{Body, Route, Routes};
-use mailconform_sim::{ControlClient, HttpClient, CONTROL_PREFIX};
+use mailconform_sim::{ControlClient, HttpClient, Page, CONTROL_PREFIX};
+
+pub use mailconform_sim::PageQuery;
+
+/// A page of the provider request log.
+pub type LogPage = Page<LogEntry>;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -237,7 +242,12 @@ impl ApnsControl {
 
     /// Every provider request seen so far.
     pub async fn log(&self) -> Result<Vec<LogEntry>, ApnsError> {
-        Ok(self.0.get("/log").await?)
+        Ok(self.0.get_journal("/log").await?)
+    }
+
+    /// One page of the provider request log.
+    pub async fn log_page(&self, query: &PageQuery) -> Result<LogPage, ApnsError> {
+        Ok(self.0.get_page("/log", query).await?)
     }
 
     /// Trust another team key for token authentication.
@@ -261,6 +271,7 @@ mod tests {
         check_round_trip::<RegisterDevice>();
         check_round_trip::<DeviceInfo>();
         check_round_trip::<DeliveredNotification>();
+        check_round_trip::<LogPage>();
         check_round_trip::<Notifications>();
         check_round_trip::<Uninstalled>();
         check_round_trip::<Throttle>();
@@ -273,7 +284,7 @@ mod tests {
     fn every_documented_route_reaches_the_handler() {
         use mailconform_sim::Handler;
         let sim = mailconform_sim::Simulation::new(7).unwrap();
-        let env = mailconform_sim::FakeEnv { http: sim.client(), clock: sim.clock.clone(), rng: sim.rng.fork("apns") };
+        let env = mailconform_sim::FakeEnv::new(sim.client(), sim.clock.clone(), sim.rng.fork("apns"));
         let apns = {
             let _rt = sim.enter();
             crate::Apns::new(env, crate::ApnsConfig::default())

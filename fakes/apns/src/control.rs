@@ -28,12 +28,16 @@ pub(crate) fn handle(apns: &Apns, req: Request) -> HandlerFuture {
             let now = apns.env.clock.unix_millis();
             ready(with_device(apns, token, |d| {
                 let at = d.uninstall(now);
+                apns.env.store.put(crate::server::KEPT_DEVICES, &d.token, &describe(d));
                 reply(200, &Uninstalled { token: d.token.clone(), uninstalled_at_ms: at })
             }))
         }
         Op::Throttle => ready(throttle(apns, req.body())),
         Op::AddTeam => ready(add_team(apns, req.body())),
-        Op::Log => ready(reply(200, &apns.log.entries())),
+        Op::Log => ready(match mailconform_sim::PageQuery::parse(req.uri().query()) {
+            Ok(q) => reply(200, &apns.log.page(&q)),
+            Err(e) => mailconform_sim::contract::error(400, e),
+        }),
     }
 }
 
@@ -64,7 +68,9 @@ fn register(apns: &Apns, body: &[u8]) -> Response {
     // 32 bytes, as the tokens of current iOS versions.
     let token = apns.env.rng.hex(32);
     let device = apns.devices.register(token, &r.bundle_id, r.environment.unwrap_or(apns.environment));
-    reply(200, &describe(&device))
+    let info = describe(&device);
+    apns.env.store.put(crate::server::KEPT_DEVICES, &info.token, &info);
+    reply(200, &info)
 }
 
 fn notifications(apns: &Apns, token: &str, query: &str) -> HandlerFuture {

@@ -6,14 +6,16 @@
 //! it are kept in order with a per-device sequence number that observers long-poll on.
 
 use crate::Environment;
+use mailconform_sim::Journal;
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::watch;
 
-/// Notifications kept per device; older ones are dropped (their sequence numbers stay used).
-pub(crate) const MAX_KEPT_NOTIFICATIONS: usize = 10_000;
+/// Notifications kept per device: a phone's notification centre, not a log; older ones are
+/// dropped (their sequence numbers stay used, and a reader is told how many it missed).
+pub(crate) const MAX_KEPT_NOTIFICATIONS: usize = 1_000;
 /// The longest a notifications long poll may wait.
 pub(crate) const MAX_WAIT: Duration = Duration::from_secs(600);
 
@@ -74,10 +76,8 @@ pub(crate) struct Device {
     latest: watch::Sender<u64>,
 }
 
-#[derive(Default)]
 struct DeviceState {
-    notifications: VecDeque<DeliveredNotification>,
-    next_seq: u64,
+    notifications: Journal<DeliveredNotification>,
     uninstalled_at_ms: Option<u64>,
     throttled: u32,
 }
@@ -113,13 +113,8 @@ impl Device {
     pub(crate) fn deliver(&self, mut n: DeliveredNotification) -> u64 {
         let seq = {
             let mut s = self.state.lock().expect("device poisoned");
-            s.next_seq += 1;
-            n.seq = s.next_seq;
-            s.notifications.push_back(n);
-            while s.notifications.len() > MAX_KEPT_NOTIFICATIONS {
-                s.notifications.pop_front();
-            }
-            s.next_seq
+            n.seq = s.notifications.last_seq() + 1;
+            s.notifications.push(n)
         };
         self.latest.send_replace(seq);
         seq
@@ -127,7 +122,7 @@ impl Device {
 
     pub(crate) fn after(&self, after: u64) -> Vec<DeliveredNotification> {
         let s = self.state.lock().expect("device poisoned");
-        s.notifications.iter().filter(|n| n.seq > after).cloned().collect()
+        s.notifications.since(after).cloned().collect()
     }
 
     /// The notifications with `seq > after`, waiting up to `wait` (virtual time in a
@@ -153,7 +148,7 @@ impl Devices {
             token: token.clone(),
             bundle_id: bundle_id.to_string(),
             environment,
-            state: Mutex::new(DeviceState::default()),
+            state: Mutex::new(DeviceState { notifications: Journal::new(MAX_KEPT_NOTIFICATIONS), uninstalled_at_ms: None, throttled: 0 }),
             latest,
         });
         self.by_token.lock().expect("devices poisoned").insert(token, device.clone());

@@ -115,6 +115,16 @@ pub fn generate_team_key(team_id: &str, key_id: &str) -> (TeamKey, Vec<u8>, Stri
     (team, pkcs8.clone(), pem("PRIVATE KEY", &pkcs8))
 }
 
+/// The [`TeamKey`] (public half) of a signing key kept as an AuthKey `.p8` file, with the
+/// key's PKCS#8 DER: a served APNs restarted on the same state directory keeps trusting the
+/// key its providers already hold.
+pub fn team_key_from_p8(team_id: &str, key_id: &str, p8: &str) -> Result<(TeamKey, Vec<u8>), ApnsError> {
+    let pkcs8 = pkcs8_from_pem(p8)?;
+    let pair = signing_key(&pkcs8)?;
+    let spki = pair.public_key().as_der().map_err(|e| ApnsError::SigningKey(e.to_string()))?.as_ref().to_vec();
+    Ok((TeamKey { team_id: team_id.to_string(), key_id: key_id.to_string(), public_key_pem: pem("PUBLIC KEY", &spki) }, pkcs8))
+}
+
 /// A verification key from the SPKI PEM of a [`TeamKey`] (or a bare SPKI DER).
 pub fn public_key(team: &TeamKey) -> Result<ParsedPublicKey, ApnsError> {
     let bad = |reason: String| ApnsError::TeamKey { key_id: team.key_id.clone(), reason };

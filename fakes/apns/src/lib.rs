@@ -43,7 +43,7 @@ pub use auth::AuthMode;
 pub use contract::ApnsControl;
 pub use devices::DeliveredNotification;
 pub use error::ApnsError;
-pub use jwt::{generate_team_key, sign_es256};
+pub use jwt::{generate_team_key, sign_es256, team_key_from_p8};
 pub use log::LogEntry;
 pub use provider::{Notification, ProviderAuth, ProviderClient, PushOutcome};
 pub use reason::Reason;

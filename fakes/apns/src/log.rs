@@ -2,12 +2,9 @@
 //! what it was told.
 
 use crate::auth::AuthMode;
+use mailconform_sim::{Journal, Page, PageQuery};
 use serde::{Deserialize, Serialize};
-use std::collections::VecDeque;
 use std::sync::Mutex;
-
-/// Entries kept; the oldest are dropped beyond this so a long `serve` cannot grow without end.
-pub(crate) const MAX_LOG_ENTRIES: usize = 10_000;
 
 /// One provider request and its answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,21 +27,23 @@ pub struct LogEntry {
     pub auth: AuthMode,
 }
 
-#[derive(Default)]
+/// Every provider request and its answer, the newest `FakeEnv::journal_capacity` kept (a
+/// provider sending at full speed records about 100,000 a second).
 pub(crate) struct RequestLog {
-    entries: Mutex<VecDeque<LogEntry>>,
+    entries: Mutex<Journal<LogEntry>>,
 }
 
 impl RequestLog {
-    pub(crate) fn push(&self, e: LogEntry) {
-        let mut v = self.entries.lock().expect("log poisoned");
-        v.push_back(e);
-        while v.len() > MAX_LOG_ENTRIES {
-            v.pop_front();
-        }
+    pub(crate) fn new(capacity: usize) -> Self {
+        RequestLog { entries: Mutex::new(Journal::new(capacity)) }
     }
 
-    pub(crate) fn entries(&self) -> Vec<LogEntry> {
-        self.entries.lock().expect("log poisoned").iter().cloned().collect()
+    pub(crate) fn push(&self, e: LogEntry) {
+        self.entries.lock().expect("log poisoned").push(e);
+    }
+
+    /// One page of the log.
+    pub(crate) fn page(&self, query: &PageQuery) -> Page<LogEntry> {
+        self.entries.lock().expect("log poisoned").page(query)
     }
 }

@@ -2,8 +2,10 @@
 //! [`mailconform_sim::CONTROL_PREFIX`].
 //!
 //! One provider request goes through, in order: HTTP/2 or nothing; headers and method
-//! ([`request::check_headers`]); path; device state (unknown, uninstalled, other app);
-//! authentication (certificate or token, by connection); payload; throttling; delivery.
+//! ([`request::check_headers`]); path; provider token (on a connection without a client
+//! certificate); device state (unknown, uninstalled, other app); what the certificate
+//! allows; payload; throttling; delivery. Authentication comes before the device token is
+//! looked up, so a caller without credentials cannot tell a registered token from an unknown one.
 //! Every answer carries `apns-id` (the client's, or one drawn from the run's randomness), and
 //! every error answer is `{"reason": ...}` as `application/json` in one DATA frame, with an
 //! integer `timestamp` in milliseconds for 410 — a body too large to be read at all included.
@@ -29,6 +31,9 @@ pub struct Apns {
     /// keep one connection and send thousands of pushes on it.
     cert_infos: std::sync::Mutex<std::collections::HashMap<u64, CertificateInfo>>,
 }
+
+/// The state database's table of devices, by token.
+pub(crate) const KEPT_DEVICES: &str = "devices";
 
 /// Connections whose certificate reading is remembered; older entries are dropped wholesale.
 const CERT_CACHE: usize = 4096;
@@ -68,14 +73,17 @@ impl Apns {
     }
 
     fn empty(env: FakeEnv, environment: Environment) -> Apns {
-        Apns {
-            env,
-            environment,
-            tokens: TokenAuth::default(),
-            devices: Devices::default(),
-            log: RequestLog::default(),
-            cert_infos: Default::default(),
+        // Device tokens outlive a restart of APNs: a served APNs reads back the devices it
+        // kept, uninstalls included (their pushes still get 410 with the same timestamp).
+        let devices = Devices::default();
+        for (token, d) in env.store.load::<crate::contract::DeviceInfo>(KEPT_DEVICES) {
+            let device = devices.register(token, &d.bundle_id, d.environment);
+            if let Some(at) = d.uninstalled_at_ms {
+                device.uninstall(at);
+            }
         }
+        let log = RequestLog::new(env.journal_capacity);
+        Apns { env, environment, tokens: TokenAuth::default(), devices, log, cert_infos: Default::default() }
     }
 
     /// Production or sandbox: which tokens and certificates this server accepts.
@@ -163,17 +171,26 @@ impl Apns {
 
         let token = request::parse_path(req.uri().path())?;
         entry.token = Some(token.clone());
+
+        // The provider is authenticated before its device token is looked up, so an
+        // unauthenticated caller learns nothing of which tokens exist: 403
+        // MissingProviderToken or InvalidProviderToken whatever well-formed token the path
+        // names. Apple's provider API trusts a token connection only once it "post[s] a
+        // request with a valid authentication token" (Establishing a connection to APNs); a
+        // certificate connection was authenticated by the TLS handshake itself.
+        if cert.is_none() {
+            self.tokens.verify(conn.id, req.headers().get(http::header::AUTHORIZATION), now_ms / 1000)?;
+        }
         let device = self.devices.target(&token, request::topic_bundle(&headers.topic), self.environment).map_err(|p| match p {
             TokenProblem::Unknown => Rejection::from(Reason::BadDeviceToken),
             TokenProblem::Unregistered(at) => Rejection { reason: Reason::Unregistered, timestamp_ms: Some(at) },
             TokenProblem::NotForTopic => Rejection::from(Reason::DeviceTokenNotForTopic),
         })?;
 
-        match (mode, &cert) {
-            (AuthMode::Certificate, Some(info)) => info.check(self.environment, &headers.topic)?,
-            _ => {
-                self.tokens.verify(conn.id, req.headers().get(http::header::AUTHORIZATION), now_ms / 1000)?;
-            }
+        // What the certificate allows (its environment, its topics) is checked against the
+        // device's topic once the device is known.
+        if let (AuthMode::Certificate, Some(info)) = (mode, &cert) {
+            info.check(self.environment, &headers.topic)?;
         }
 
         let payload = request::check_payload(req.body(), headers.push_type)?;

@@ -16,7 +16,7 @@ use crate::der::{self, ctx};
 use crate::error::{AuthError, Result};
 use crate::spnego;
 use aws_lc_rs::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM};
-use mailconform_sim::{Clock, SeededRng};
+use mailconform_sim::{Clock, Journal, Page, PageQuery, SeededRng};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::num::NonZeroU32;
@@ -290,7 +290,8 @@ pub struct IssueRecord {
 struct State {
     users: BTreeMap<String, User>,
     services: BTreeMap<String, Service>,
-    issued: Vec<IssueRecord>,
+    /// Every ticket issued, newest [`mailconform_sim::journal::DEFAULT_CAPACITY`] kept.
+    issued: Journal<IssueRecord>,
 }
 
 /// The KDC: users, service accounts with their allowed-to-delegate lists, and issuance.
@@ -427,7 +428,12 @@ impl Kdc {
 
     /// Every ticket issued so far, oldest first.
     pub fn issued(&self) -> Vec<IssueRecord> {
-        self.state.lock().expect("kdc poisoned").issued.clone()
+        self.state.lock().expect("kdc poisoned").issued.to_vec()
+    }
+
+    /// One page of the journal of issued tickets.
+    pub fn issued_page(&self, query: &PageQuery) -> Page<IssueRecord> {
+        self.state.lock().expect("kdc poisoned").issued.page(query)
     }
 }
 

@@ -12,8 +12,8 @@
 //! | `DELETE` | `/api/ens/v1/registrations/{device_id}` | | 204: the device is forgotten (Exchange's next notification is answered Unsubscribe) |
 //! | `POST` | `/api/ens/v1/notify/{device_id}` | EWS `SendNotification` (SOAP) | `SendNotificationResult` (SOAP) |
 //! | `GET` | `/_mailconform/registrations` | | `Vec<`[`RegistrationSummary`]`>`: credentials stay inside ENS |
-//! | `GET` | `/_mailconform/pushes` | | `Vec<`[`EnsPush`]`>` |
-//! | `GET` | `/_mailconform/requests` | | `Vec<`[`EnsRequestRecord`]`>`: every registration and unregistration call it answered |
+//! | `GET` | `/_mailconform/pushes` | query `after`, `limit` ([`PageQuery`]) | [`EnsPushPage`]: the pushes to Boxer after `after` |
+//! | `GET` | `/_mailconform/requests` | query `after`, `limit` ([`PageQuery`]) | [`EnsRequestPage`]: the registration and unregistration calls answered after `after` |
 //!
 //! A registration ENS cannot act on is refused with 502 and EWS's answer as a
 //! [`RoleError`] (a stable kind and a message) under `error`; other refusals are
@@ -24,7 +24,15 @@ use super::Placement;
 use crate::role_error::{ErrorKind, RoleError};
 use mailconform_auth::AuthMethod;
 use mailconform_sim::contract::{Body, Route, Routes};
-use mailconform_sim::{ControlClient, ControlError, CONTROL_PREFIX};
+use mailconform_sim::{ControlClient, ControlError, Page, CONTROL_PREFIX};
+
+pub use mailconform_sim::PageQuery;
+
+/// A page of ENS's journal of pushes (the newest `FakeEnv::journal_capacity` are kept).
+pub type EnsPushPage = Page<EnsPush>;
+
+/// A page of ENS's journal of registration API calls.
+pub type EnsRequestPage = Page<EnsRequestRecord>;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -311,12 +319,12 @@ impl EnsControl {
 
     /// Every push attempted or withheld, oldest first (`GET /_mailconform/pushes`).
     pub async fn pushes(&self) -> Result<Vec<EnsPush>, ControlError> {
-        self.control.get("/pushes").await
+        self.control.get_journal("/pushes").await
     }
 
     /// Every registration and unregistration call ENS answered (`GET /_mailconform/requests`).
     pub async fn requests(&self) -> Result<Vec<EnsRequestRecord>, ControlError> {
-        self.control.get("/requests").await
+        self.control.get_journal("/requests").await
     }
 
     /// The health check of an ENS in `placement`.
@@ -357,6 +365,8 @@ mod tests {
         check_round_trip::<RegistrationSummary>();
         check_round_trip::<EnsPush>();
         check_round_trip::<EnsRequestRecord>();
+        check_round_trip::<EnsPushPage>();
+        check_round_trip::<EnsRequestPage>();
         check_round_trip::<MailAuth>();
     }
 

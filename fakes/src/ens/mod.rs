@@ -20,7 +20,7 @@ pub use contract::{EnsClient, EnsControl, EnsPush, EnsRequestRecord, MailAuth, P
 
 use contract::{ControlOp, RegistrationSummary, CONTROL_ROUTES};
 use mailconform_sim::contract::{error, reply};
-use mailconform_sim::{ConnInfo, FakeEnv, HandlerFuture, Request, SharedHandler};
+use mailconform_sim::{ConnInfo, FakeEnv, HandlerFuture, Journal, PageQuery, Request, SharedHandler};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -88,8 +88,10 @@ pub(crate) struct EnsRegistration {
 #[derive(Default)]
 pub(crate) struct EnsState {
     pub registrations: BTreeMap<String, EnsRegistration>,
-    pub pushes: Vec<EnsPush>,
-    pub requests: Vec<EnsRequestRecord>,
+    /// Every push to Boxer, newest `FakeEnv::journal_capacity` kept.
+    pub pushes: Journal<EnsPush>,
+    /// Every registration API call, newest `FakeEnv::journal_capacity` kept.
+    pub requests: Journal<EnsRequestRecord>,
 }
 
 pub(crate) struct Ens {
@@ -100,7 +102,8 @@ pub(crate) struct Ens {
 
 impl Ens {
     pub(crate) fn new(env: FakeEnv, config: EnsConfig) -> Arc<Ens> {
-        Arc::new(Ens { env, config, state: Mutex::new(EnsState::default()) })
+        let state = EnsState { pushes: env.journal(), requests: env.journal(), ..EnsState::default() };
+        Arc::new(Ens { env, config, state: Mutex::new(state) })
     }
 
     pub(crate) fn now_ms(&self) -> u64 {
@@ -116,7 +119,7 @@ impl Ens {
         format!("https://{}{}/v1/notify/{device_id}", self.config.host, self.config.placement.api_prefix())
     }
 
-    fn control(&self, op: ControlOp) -> mailconform_sim::Response {
+    fn control(&self, op: ControlOp, query: Option<&str>) -> mailconform_sim::Response {
         let s = self.lock();
         match op {
             ControlOp::Registrations => {
@@ -134,8 +137,14 @@ impl Ens {
                     .collect();
                 reply(200, &view)
             }
-            ControlOp::Pushes => reply(200, &s.pushes),
-            ControlOp::Requests => reply(200, &s.requests),
+            ControlOp::Pushes => match PageQuery::parse(query) {
+                Ok(q) => reply(200, &s.pushes.page(&q)),
+                Err(e) => error(400, e),
+            },
+            ControlOp::Requests => match PageQuery::parse(query) {
+                Ok(q) => reply(200, &s.requests.page(&q)),
+                Err(e) => error(400, e),
+            },
         }
     }
 }
@@ -146,7 +155,7 @@ impl SharedHandler for Ens {
             let path = req.uri().path().to_string();
             if CONTROL_ROUTES.covers(&path) {
                 return match CONTROL_ROUTES.find(req.method().as_str(), &path) {
-                    Ok((op, _)) => self.control(op),
+                    Ok((op, _)) => self.control(op, req.uri().query()),
                     Err(answer) => *answer,
                 };
             }

@@ -12,14 +12,18 @@
 //! | `POST` | `/_mailconform/mailboxes/{email}/notes` | [`CompanionItem`] | 201 [`StoredItem`]: a note (ActiveSync side only) |
 //! | `POST` | `/_mailconform/mailboxes/{email}/tasks` | [`CompanionItem`] | 201 [`StoredItem`]: a task (ActiveSync side only) |
 //! | `GET` | `/_mailconform/subscriptions` | | `Vec<`[`SubscriptionView`]`>`: every push subscription and its state |
-//! | `GET` | `/_mailconform/requests` | | `Vec<`[`EwsRequestRecord`]`>`: every EWS request |
-//! | `GET` | `/_mailconform/deliveries` | | `Vec<`[`DeliveryRecord`]`>`: every SendNotification POST with its time and outcome |
+//! | `GET` | `/_mailconform/requests` | query `after`, `limit` ([`PageQuery`]) | [`EwsRequestPage`]: the EWS requests after `after` |
+//! | `GET` | `/_mailconform/deliveries` | query `after`, `limit` ([`PageQuery`]) | [`DeliveryPage`]: the SendNotification POSTs after `after`, with time and outcome |
 //! | `GET` | `/_mailconform/auth` | | [`AuthSettings`] |
 //! | `PUT` | `/_mailconform/auth` | [`AuthChange`] | [`AuthSettings`] |
 //!
 //! The ActiveSync side has its own control API under `/_mailconform/activesync`
 //! (devices, device policy, log, ...): see [`mailconform_activesync::server::contract`];
 //! [`ExchangeControl::activesync`] is its client.
+//!
+//! The two journals keep the newest entries only (`FakeEnv::journal_capacity`, 10,000 by
+//! default) and answer one page at a time: `?after=<seq>&limit=<n>` (see
+//! [`mailconform_sim::journal`]); [`ExchangeControl::requests`] reads them all.
 //!
 //! Refusals are `{"error": …}`: 404 for an unknown mailbox or message, 400 for a body that
 //! does not parse (with an example of the expected one).
@@ -30,7 +34,9 @@ use mailconform_activesync::server::RequestRecord;
 use mailconform_activesync::DevicePolicy;
 use mailconform_auth::{AuthMethod, OAuthTrust};
 use mailconform_sim::contract::{Body, Route, Routes};
-use mailconform_sim::{ControlClient, ControlError, CONTROL_PREFIX};
+use mailconform_sim::{ControlClient, ControlError, Page, CONTROL_PREFIX};
+
+pub use mailconform_sim::PageQuery;
 use serde::{Deserialize, Deserializer, Serialize};
 
 pub use mailconform_activesync::server::contract::StoredItem;
@@ -204,6 +210,12 @@ pub struct EwsRequestRecord {
     #[serde(default)]
     pub auth: String,
 }
+
+/// A page of Exchange's EWS request journal.
+pub type EwsRequestPage = Page<EwsRequestRecord>;
+
+/// A page of Exchange's journal of SendNotification POSTs.
+pub type DeliveryPage = Page<DeliveryRecord>;
 
 /// One POST to a subscriber, for reports and for steps that check the retry schedule.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -436,14 +448,24 @@ impl ExchangeControl {
         self.0.post(&format!("/mailboxes/{email}/tasks"), &task).await
     }
 
-    /// Every EWS request Exchange answered, oldest first.
+    /// Every EWS request the journal still holds, oldest first (read page by page).
     pub async fn requests(&self) -> Result<Vec<EwsRequestRecord>, ControlError> {
-        self.0.get("/requests").await
+        self.0.get_journal("/requests").await
     }
 
-    /// Every `SendNotification` POST Exchange made, with its outcome.
+    /// One page of the EWS request journal.
+    pub async fn requests_page(&self, query: &PageQuery) -> Result<EwsRequestPage, ControlError> {
+        self.0.get_page("/requests", query).await
+    }
+
+    /// Every SendNotification POST the journal still holds, oldest first.
     pub async fn deliveries(&self) -> Result<Vec<DeliveryRecord>, ControlError> {
-        self.0.get("/deliveries").await
+        self.0.get_journal("/deliveries").await
+    }
+
+    /// One page of the SendNotification journal.
+    pub async fn deliveries_page(&self, query: &PageQuery) -> Result<DeliveryPage, ControlError> {
+        self.0.get_page("/deliveries", query).await
     }
 
     /// The EWS authentication methods (in IIS order) and the trusted OAuth issuer.
@@ -492,6 +514,8 @@ mod tests {
         check_round_trip::<SubscriptionView>();
         check_round_trip::<EwsRequestRecord>();
         check_round_trip::<DeliveryRecord>();
+        check_round_trip::<EwsRequestPage>();
+        check_round_trip::<DeliveryPage>();
         check_round_trip::<AuthSettings>();
         check_round_trip::<AuthChange>();
     }

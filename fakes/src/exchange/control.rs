@@ -8,10 +8,10 @@ use super::push;
 use super::Exchange;
 use mailconform_ews::EventType;
 use mailconform_sim::contract::{error, parse, reply};
-use mailconform_sim::Response;
+use mailconform_sim::{PageQuery, Response};
 use std::sync::Arc;
 
-pub(super) async fn handle(ex: &Arc<Exchange>, method: http::Method, path: &str, body: &[u8]) -> Response {
+pub(super) async fn handle(ex: &Arc<Exchange>, method: http::Method, path: &str, query: Option<&str>, body: &[u8]) -> Response {
     let (op, args) = match ROUTES.find(method.as_str(), path) {
         Ok(found) => found,
         Err(answer) => return *answer,
@@ -71,8 +71,14 @@ pub(super) async fn handle(ex: &Arc<Exchange>, method: http::Method, path: &str,
         }
         Op::AddNote => add_companion_item(ex, email, body, mailconform_activesync::store::FolderType::Notes),
         Op::AddTask => add_companion_item(ex, email, body, mailconform_activesync::store::FolderType::Tasks),
-        Op::Requests => reply(200, &ex.state.lock().expect("state poisoned").requests),
-        Op::Deliveries => reply(200, &ex.state.lock().expect("state poisoned").deliveries),
+        Op::Requests => match PageQuery::parse(query) {
+            Ok(q) => reply(200, &ex.state.lock().expect("state poisoned").requests.page(&q)),
+            Err(e) => error(400, e),
+        },
+        Op::Deliveries => match PageQuery::parse(query) {
+            Ok(q) => reply(200, &ex.state.lock().expect("state poisoned").deliveries.page(&q)),
+            Err(e) => error(400, e),
+        },
         Op::Auth => reply(200, &auth_settings(ex)),
         Op::SetAuth => match parse::<AuthChange>(body) {
             Ok(change) => set_auth(ex, change),
@@ -130,6 +136,49 @@ fn no_mailbox(email: &str) -> Response {
     error(404, format!("no mailbox {email}; known mailboxes are configured with the Exchange fake's users"))
 }
 
+/// The state database's table of inbox messages, by EWS item ID.
+const KEPT_MESSAGES: &str = "messages";
+
+/// An inbox message as the state database keeps it: what a restarted Exchange still has in
+/// the mailbox (the mailbox store is on disk in a real one).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct KeptMessage {
+    mailbox: String,
+    subject: String,
+    from: String,
+    read: bool,
+}
+
+fn keep_message(ex: &Exchange, mailbox: &str, item: &super::mailbox::Item) {
+    let kept = KeptMessage { mailbox: mailbox.to_string(), subject: item.subject.clone(), from: item.from.clone(), read: item.read };
+    ex.env.store.put(KEPT_MESSAGES, &item.id, &kept);
+}
+
+/// Puts the messages a served Exchange kept back into their inboxes, on the EWS side with
+/// their item IDs and on the ActiveSync side as new items (devices sync them again).
+pub(super) fn restore_messages(
+    store: &mailconform_sim::store::RoleStore,
+    mailboxes: &mut [super::mailbox::Mailbox],
+    eas_store: &mailconform_activesync::MemoryStore,
+) {
+    for (id, m) in store.load::<KeptMessage>(KEPT_MESSAGES) {
+        let Some(mb) = mailboxes.iter_mut().find(|b| b.user.email == m.mailbox) else { continue };
+        let email = mb.user.email.clone();
+        let eas_id = eas_store.deliver(&email, mailconform_activesync::NewItem::email(&m.from, &email, &m.subject, "")).ok();
+        if m.read {
+            if let Some(e) = &eas_id {
+                mirror_read(eas_store, &email, e, true);
+            }
+        }
+        if let Some(n) = id.rsplit("ITEM").next().and_then(|n| n.parse::<u64>().ok()) {
+            mb.next_item = mb.next_item.max(n + 1);
+        }
+        let inbox = mb.inbox_mut();
+        inbox.items.push(super::mailbox::Item { id, change_key: 1, subject: m.subject, from: m.from, read: m.read, eas_id });
+        inbox.change_key += 1;
+    }
+}
+
 fn deliver(ex: &Exchange, email: &str, subject: &str, from: &str) -> Option<(String, u32)> {
     let at = ex.env.clock.unix();
     let eas_id = ex.eas_store.deliver(email, mailconform_activesync::NewItem::email(from, email, subject, "")).ok();
@@ -149,10 +198,13 @@ fn deliver(ex: &Exchange, email: &str, subject: &str, from: &str) -> Option<(Str
         read: false,
         eas_id,
     });
+    if let Some(item) = inbox.items.last() {
+        keep_message(ex, &email, item);
+    }
     inbox.change_key += 1;
     let inbox_ref = (inbox.id.clone(), format!("AQAAAA{:08}", inbox.change_key));
     let unread = inbox.unread();
-    let mut seq = mb.events.last().map(|e| e.seq).unwrap_or(0);
+    let mut seq = mb.events.last_seq();
     let mut push_ev = |kind, item: Option<(String, String)>, folder: Option<(String, String)>, parent: (String, String), unread_count| {
         seq += 1;
         mb.events.push(MailboxEvent { seq, kind, at_unix: at, item_id: item, folder_id: folder, parent_folder_id: parent, unread_count });
@@ -179,6 +231,7 @@ fn set_read(ex: &Exchange, email: &str, id: Option<&str>, read: bool) -> Option<
             item.read = read;
             item.change_key += 1;
             changed.push(item.id.clone());
+            keep_message(ex, &email, item);
             if let Some(eas_id) = &item.eas_id {
                 mirror_read(&ex.eas_store, &email, eas_id, read);
             }
@@ -190,7 +243,7 @@ fn set_read(ex: &Exchange, email: &str, id: Option<&str>, read: bool) -> Option<
     inbox.change_key += 1;
     let inbox_ref = (inbox.id.clone(), format!("AQAAAA{:08}", inbox.change_key));
     let unread = inbox.unread();
-    let mut seq = mb.events.last().map(|e| e.seq).unwrap_or(0);
+    let mut seq = mb.events.last_seq();
     for item in changed.iter() {
         seq += 1;
         mb.events.push(MailboxEvent {

@@ -209,11 +209,14 @@ fn subscribe(ex: &Arc<Exchange>, server: &ServerVersionInfo, email: &str, versio
             Err(e) => return write_subscribe_response(server, &Err(e)),
         }
     }
-    let head = mb.events.last().map(|e| e.seq).unwrap_or(0);
+    let head = mb.events.last_seq();
+    // A watermark whose events are no longer in the table is as unknown as a foreign one
+    // (Exchange: "older than 30 days", ErrorInvalidWatermark).
+    let oldest_resumable = mb.events.first_seq().saturating_sub(1);
     let start_after = match p.watermark.as_deref() {
         None => head,
         Some(w) => match parse_watermark(w) {
-            Some((owner, seq)) if owner == email && seq <= head => seq,
+            Some((owner, seq)) if owner == email && seq <= head && seq >= oldest_resumable => seq,
             _ => return err(ResponseCode::ErrorInvalidWatermark, "The watermark is invalid."),
         },
     };

@@ -1,6 +1,7 @@
 //! Mailboxes: users, their folders and items, and the event log that watermarks point into.
 
 use mailconform_ews::{EventType, FolderInfo};
+use mailconform_sim::Journal;
 use serde::Serialize;
 
 /// A mailbox owner and the names and password Exchange authenticates them by.
@@ -89,12 +90,15 @@ pub(crate) const DISTINGUISHED: [(&str, &str); 5] = [
 pub(crate) struct Mailbox {
     pub(crate) user: User,
     pub(crate) folders: Vec<Folder>,
-    pub(crate) events: Vec<MailboxEvent>,
+    /// The mailbox's event table, which subscriptions read from their watermark on; the
+    /// newest `FakeEnv::journal_capacity` events are kept (Exchange keeps 30 days, and a
+    /// watermark older than what is kept gets ErrorInvalidWatermark).
+    pub(crate) events: Journal<MailboxEvent>,
     pub(crate) next_item: u64,
 }
 
 impl Mailbox {
-    pub(crate) fn new(user: User, id_prefix: &str) -> Self {
+    pub(crate) fn new(user: User, id_prefix: &str, events: Journal<MailboxEvent>) -> Self {
         let folders = DISTINGUISHED
             .iter()
             .map(|(d, name)| Folder {
@@ -105,7 +109,7 @@ impl Mailbox {
                 items: Vec::new(),
             })
             .collect();
-        Mailbox { user, folders, events: Vec::new(), next_item: 1 }
+        Mailbox { user, folders, events, next_item: 1 }
     }
 
     pub(crate) fn folder(&self, distinguished_or_id: &str) -> Option<&Folder> {

@@ -18,7 +18,7 @@ pub use retry::{RetryMode, RetrySchedule};
 
 use mailbox::{Mailbox, User};
 use mailconform_sim::http::response;
-use mailconform_sim::{ConnInfo, FakeEnv, HandlerFuture, Request, Response, SharedHandler};
+use mailconform_sim::{ConnInfo, FakeEnv, HandlerFuture, Journal, Request, Response, SharedHandler};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -112,21 +112,25 @@ pub(crate) struct Exchange {
 pub(crate) struct State {
     pub mailboxes: Vec<Mailbox>,
     pub subscriptions: BTreeMap<String, push::Subscription>,
-    pub deliveries: Vec<DeliveryRecord>,
-    pub requests: Vec<EwsRequestRecord>,
+    /// Every SendNotification POST and its outcome, newest [`FakeEnv::journal_capacity`] kept.
+    pub deliveries: Journal<DeliveryRecord>,
+    /// Every EWS request, newest [`FakeEnv::journal_capacity`] kept: the busiest journal under
+    /// load (one entry per request).
+    pub requests: Journal<EwsRequestRecord>,
 }
 
 impl Exchange {
     /// Must be called inside the runtime that will serve it: push deliveries run as its tasks.
     pub(crate) fn new(env: FakeEnv, config: ExchangeConfig) -> Arc<Self> {
-        let mut state = State::default();
+        let mut state = State { deliveries: env.journal(), requests: env.journal(), ..State::default() };
         for (i, u) in config.users.iter().enumerate() {
-            state.mailboxes.push(Mailbox::new(u.clone(), &format!("AAMkAD{i:02}")));
+            state.mailboxes.push(Mailbox::new(u.clone(), &format!("AAMkAD{i:02}"), env.journal()));
         }
         let eas_store = mailconform_activesync::MemoryStore::new().with_clock(env.clock.clone());
         for u in &config.users {
             eas_store.add_user(&u.login, &u.email);
         }
+        control::restore_messages(&env.store, &mut state.mailboxes, &eas_store);
         let eas_config = mailconform_activesync::EasConfig {
             versions: config.profile.eas_versions(),
             server_version_header: config.profile.eas_server_header().to_string(),
@@ -175,7 +179,7 @@ impl SharedHandler for Exchange {
                 return me.eas.control(&req);
             }
             if contract::ROUTES.covers(&path) {
-                return control::handle(&me, req.method().clone(), &path, req.body()).await;
+                return control::handle(&me, req.method().clone(), &path, req.uri().query(), req.body()).await;
             }
             if path.eq_ignore_ascii_case(EWS_PATH) && me.serves_ews_for(&req) {
                 return ews::handle(&me, req, conn).await;

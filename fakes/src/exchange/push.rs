@@ -237,13 +237,13 @@ fn pending(ex: &Exchange, id: &str) -> Option<usize> {
         return None;
     }
     let mb = state.mailboxes.iter().find(|m| m.user.email == sub.mailbox)?;
-    Some(unacked(mb, sub.acked).iter().filter(|e| sub.wants(e)).count())
+    Some(unacked(mb, sub.acked).filter(|e| sub.wants(e)).count())
 }
 
-/// The events after `acked`: the log is in sequence order, so a binary search finds them
+/// The events after `acked`: the event table is numbered without gaps, so they are found
 /// without walking the mailbox's whole history on every check.
-fn unacked(mb: &super::mailbox::Mailbox, acked: u64) -> &[MailboxEvent] {
-    &mb.events[mb.events.partition_point(|e| e.seq <= acked)..]
+fn unacked(mb: &super::mailbox::Mailbox, acked: u64) -> impl Iterator<Item = &MailboxEvent> {
+    mb.events.since(acked)
 }
 
 fn set_state(ex: &Exchange, id: &str, st: SubscriptionState) {
@@ -273,8 +273,8 @@ fn build(ex: &Exchange, id: &str) -> Option<(Notification, u64, String, SchemaVe
     }
     let mb = state.mailboxes.iter().find(|m| m.user.email == sub.mailbox)?;
     let unread_in_events = ex.config().profile.unread_count_in_events() && sub.version >= SchemaVersion::Exchange2010;
-    let wanted: Vec<&MailboxEvent> = unacked(mb, sub.acked).iter().filter(|e| sub.wants(e)).collect();
-    let head = mb.events.last().map(|e| e.seq).unwrap_or(0);
+    let wanted: Vec<&MailboxEvent> = unacked(mb, sub.acked).filter(|e| sub.wants(e)).collect();
+    let head = mb.events.last_seq();
     let previous = watermark_for(&sub.mailbox, sub.acked);
     let batch: Vec<&MailboxEvent> = wanted.iter().take(MAX_EVENTS_PER_NOTIFICATION).copied().collect();
     let more = wanted.len() > batch.len();

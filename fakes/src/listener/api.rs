@@ -39,6 +39,7 @@ pub(super) async fn handle(l: &Arc<Listener>, op: Op, args: &mailconform_sim::co
                     r.subscription_id = Some(handover.subscription_id);
                     r.inbox_folder_id = Some(handover.inbox_folder_id);
                     r.subscription_updated_ms = Some(now);
+                    l.keep(&store, id);
                     no_content()
                 }
                 None => not_registered(id),
@@ -69,7 +70,10 @@ pub(super) async fn handle(l: &Arc<Listener>, op: Op, args: &mailconform_sim::co
         Op::Forget => {
             let mut store = l.store.lock().expect("store poisoned");
             match store.registrations.remove(id) {
-                Some(_) => no_content(),
+                Some(_) => {
+                    l.keep(&store, id);
+                    no_content()
+                }
                 None => not_registered(id),
             }
         }
@@ -147,6 +151,7 @@ fn register(l: &Arc<Listener>, r: contract::NewRegistration) -> Response {
             status_checks_ms: previous.map(|p| p.status_checks_ms).unwrap_or_default(),
         },
     );
+    l.keep(&store, &id);
     reply(201, &Registered { registration_id: id.clone(), notify_url: format!("https://{}{NOTIFY_PATH}{id}", l.config.host) })
 }
 

@@ -11,7 +11,7 @@
 //! | `PUT` | `/api/v1/apps/{app_id}/certificates/{region}` | [`CertificateUpload`] | 201 (first) or 200 (renewal) [`CertificateUploaded`] |
 //! | `GET` | `/api/v1/apps` | | `Vec<`[`CertificateInfo`]`>`: the uploaded certificates, without keys |
 //! | `GET` | `/_mailconform/state` | | [`ListenerState`]: everything it stores |
-//! | `GET` | `/_mailconform/pushes` | | `Vec<`[`PushRecord`]`>`: every APNs attempt with its outcome |
+//! | `GET` | `/_mailconform/pushes` | query `after`, `limit` ([`PageQuery`]) | [`PushPage`]: the APNs attempts after `after`, with their outcome (the newest `FakeEnv::journal_capacity` are kept) |
 //!
 //! A body that does not parse is refused with 400 and an example of the expected one. The
 //! listener's own refusals are a [`RefusalBody`](super::error::RefusalBody),
@@ -25,7 +25,12 @@ use super::region::Region;
 use super::store::Registration;
 use crate::role_error::{ErrorKind, RoleError};
 use mailconform_sim::contract::{Body, Route, Routes};
-use mailconform_sim::{ControlClient, ControlError, CONTROL_PREFIX};
+use mailconform_sim::{ControlClient, ControlError, Page, CONTROL_PREFIX};
+
+pub use mailconform_sim::PageQuery;
+
+/// A page of the listener's journal of APNs attempts.
+pub type PushPage = Page<PushRecord>;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -170,7 +175,7 @@ pub struct ListenerState {
     pub registrations: BTreeMap<String, Registration>,
     /// By `<app_id>@<region>`.
     pub certificates: BTreeMap<String, CertificateInfo>,
-    /// Every push attempt, oldest first.
+    /// The APNs attempts the journal holds (the newest `FakeEnv::journal_capacity`).
     pub pushes: Vec<PushRecord>,
 }
 
@@ -315,7 +320,12 @@ impl ListenerControl {
 
     /// Every push attempt, oldest first (`GET /_mailconform/pushes`).
     pub async fn pushes(&self) -> Result<Vec<PushRecord>, ControlError> {
-        self.control.get("/pushes").await
+        self.control.get_journal("/pushes").await
+    }
+
+    /// One page of the journal of APNs attempts.
+    pub async fn pushes_page(&self, query: &PageQuery) -> Result<PushPage, ControlError> {
+        self.control.get_page("/pushes", query).await
     }
 
     /// Upload or renew an app's APNs certificate for a region (the admin portal's "Update").
@@ -389,6 +399,7 @@ mod tests {
         check_round_trip::<CertificateInfo>();
         check_round_trip::<Registration>();
         check_round_trip::<PushRecord>();
+        check_round_trip::<PushPage>();
         check_round_trip::<ListenerState>();
     }
 

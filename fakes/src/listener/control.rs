@@ -4,14 +4,17 @@
 use super::contract::{CertificateInfo, ControlOp, ListenerState};
 use super::store::Store;
 use super::Listener;
-use mailconform_sim::contract::reply;
-use mailconform_sim::Response;
+use mailconform_sim::contract::{error, reply};
+use mailconform_sim::{PageQuery, Response};
 
-pub(crate) fn handle(l: &Listener, op: ControlOp) -> Response {
+pub(crate) fn handle(l: &Listener, op: ControlOp, query: Option<&str>) -> Response {
     let store = l.store.lock().expect("store poisoned");
     match op {
         ControlOp::State => reply(200, &snapshot(&store)),
-        ControlOp::Pushes => reply(200, &store.pushes),
+        ControlOp::Pushes => match PageQuery::parse(query) {
+            Ok(q) => reply(200, &store.pushes.page(&q)),
+            Err(e) => error(400, e),
+        },
     }
 }
 
@@ -20,6 +23,6 @@ fn snapshot(store: &Store) -> ListenerState {
     ListenerState {
         registrations: store.registrations.clone(),
         certificates: store.certificates.iter().map(|(k, c)| (k.clone(), CertificateInfo::from(c))).collect(),
-        pushes: store.pushes.clone(),
+        pushes: store.pushes.to_vec(),
     }
 }

@@ -45,13 +45,30 @@ pub(crate) struct Listener {
 
 impl Listener {
     pub(crate) fn new(env: FakeEnv, config: ListenerConfig) -> Arc<Self> {
-        Arc::new(Listener { env, config, store: Mutex::new(store::Store::default()) })
+        let mut store = store::Store { pushes: env.journal(), ..store::Store::default() };
+        // A served listener restarted on its state directory has its devices back, as the
+        // vendor's service keeps them in its database.
+        for (id, r) in env.store.load::<store::Registration>(KEPT_REGISTRATIONS) {
+            store.registrations.insert(id, r);
+        }
+        Arc::new(Listener { env, config, store: Mutex::new(store) })
+    }
+
+    /// Writes registration `id` as the store now has it (or forgets it) to the state database.
+    pub(crate) fn keep(&self, store: &store::Store, id: &str) {
+        match store.registrations.get(id) {
+            Some(r) => self.env.store.put(KEPT_REGISTRATIONS, id, r),
+            None => self.env.store.delete(KEPT_REGISTRATIONS, id),
+        }
     }
 
     pub(crate) fn now_ms(&self) -> u64 {
         self.env.clock.unix_millis()
     }
 }
+
+/// The state database's table of device registrations, by registration ID.
+const KEPT_REGISTRATIONS: &str = "registrations";
 
 /// The path Exchange POSTs `SendNotification` to; the registration ID follows it.
 pub const NOTIFY_PATH: &str = "/ews/notify/";
@@ -67,7 +84,7 @@ impl SharedHandler for Listener {
             }
             if CONTROL_ROUTES.covers(&path) {
                 return match CONTROL_ROUTES.find(req.method().as_str(), &path) {
-                    Ok((op, _)) => control::handle(&me, op),
+                    Ok((op, _)) => control::handle(&me, op, req.uri().query()),
                     Err(answer) => *answer,
                 };
             }

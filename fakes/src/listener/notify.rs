@@ -149,6 +149,7 @@ async fn send(l: &Listener, id: &str, push: Push) {
                     store.registrations.remove(id);
                 }
             }
+            l.keep(&store, id);
         }
         Err(e) => record.error = Some(e.published()),
     }

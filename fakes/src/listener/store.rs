@@ -118,6 +118,7 @@ pub struct PushRecord {
 pub(crate) struct Store {
     pub registrations: BTreeMap<String, Registration>,
     pub certificates: BTreeMap<String, AppCertificate>,
-    pub pushes: Vec<PushRecord>,
+    /// Every APNs attempt, newest `FakeEnv::journal_capacity` kept.
+    pub pushes: mailconform_sim::Journal<PushRecord>,
     pub push_order: BTreeMap<String, Arc<tokio::sync::Mutex<()>>>,
 }

@@ -5,14 +5,19 @@
 //! |---|---|---|---|
 //! | `GET` | `/_mailconform/config` | | [`SegSettings`] |
 //! | `PUT` | `/_mailconform/properties` | [`Properties`], or the `application.properties` text itself | [`PropertiesApplied`]; 400 for a value SEG refuses |
-//! | `GET` | `/_mailconform/requests` | | `Vec<`[`SegRecord`]`>`: every request the gateway answered |
+//! | `GET` | `/_mailconform/requests` | query `after`, `limit` ([`PageQuery`]) | [`SegRequestPage`]: the requests the gateway answered after `after` (the newest `FakeEnv::journal_capacity` are kept) |
 //!
 //! Refusals are `{"error": …}`; a JSON body that does not parse is refused with 400 and an
 //! example of the expected one.
 
 use super::config::property;
 use mailconform_sim::contract::{Body, Route, Routes};
-use mailconform_sim::{ControlClient, ControlError, CONTROL_PREFIX};
+use mailconform_sim::{ControlClient, ControlError, Page, CONTROL_PREFIX};
+
+pub use mailconform_sim::PageQuery;
+
+/// A page of the gateway's request journal.
+pub type SegRequestPage = Page<SegRecord>;
 use serde::{Deserialize, Serialize};
 
 /// The operations of the control API, one per route.
@@ -180,7 +185,12 @@ impl SegControl {
 
     /// Every request SEG answered, oldest first (`GET /_mailconform/requests`).
     pub async fn requests(&self) -> Result<Vec<SegRecord>, ControlError> {
-        self.0.get("/requests").await
+        self.0.get_journal("/requests").await
+    }
+
+    /// One page of the request journal.
+    pub async fn requests_page(&self, query: &PageQuery) -> Result<SegRequestPage, ControlError> {
+        self.0.get_page("/requests", query).await
     }
 }
 
@@ -196,6 +206,7 @@ mod tests {
         check_round_trip::<Properties>();
         check_round_trip::<PropertiesApplied>();
         check_round_trip::<SegRecord>();
+        check_round_trip::<SegRequestPage>();
     }
 
     #[test]

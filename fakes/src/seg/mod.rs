@@ -30,7 +30,8 @@ use mailconform_auth::KdcClient;
 use mailconform_sim::contract::{error, parse, reply};
 use mailconform_sim::http::response;
 use mailconform_sim::{
-    ConnInfo, ControlClient, ControlError, FakeEnv, HandlerFuture, HttpClient, Request, RequestOptions, Response, SharedHandler,
+    ConnInfo, ControlClient, ControlError, FakeEnv, HandlerFuture, HttpClient, Journal, PageQuery, Request, RequestOptions, Response,
+    SharedHandler,
 };
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::CertificateDer;
@@ -43,7 +44,8 @@ pub(crate) struct Seg {
     config: Mutex<SegConfig>,
     upstream: Mutex<Vec<HttpClient>>,
     next: AtomicUsize,
-    log: Mutex<Vec<SegRecord>>,
+    /// Every request the gateway answered, newest `FakeEnv::journal_capacity` kept.
+    log: Mutex<Journal<SegRecord>>,
 }
 
 /// The upstream pool: each client keeps its own connection, so consecutive requests land on
@@ -68,13 +70,8 @@ fn upstream_pool(env: &FakeEnv, config: &SegConfig) -> Result<Vec<HttpClient>, S
 impl Seg {
     pub(crate) fn new(env: FakeEnv, config: SegConfig) -> Result<Arc<Seg>, SegError> {
         let pool = upstream_pool(&env, &config)?;
-        Ok(Arc::new(Seg {
-            env,
-            config: Mutex::new(config),
-            upstream: Mutex::new(pool),
-            next: AtomicUsize::new(0),
-            log: Mutex::new(Vec::new()),
-        }))
+        let log = Mutex::new(env.journal());
+        Ok(Arc::new(Seg { env, config: Mutex::new(config), upstream: Mutex::new(pool), next: AtomicUsize::new(0), log }))
     }
 
     fn config(&self) -> SegConfig {
@@ -226,7 +223,7 @@ impl Seg {
         }
     }
 
-    fn control(&self, method: &str, path: &str, body: &[u8]) -> Response {
+    fn control(&self, method: &str, path: &str, query: Option<&str>, body: &[u8]) -> Response {
         let op = match ROUTES.find(method, path) {
             Ok((op, _)) => op,
             Err(answer) => return *answer,
@@ -273,7 +270,10 @@ impl Seg {
                 *self.config.lock().unwrap_or_else(|p| p.into_inner()) = c;
                 reply(200, &PropertiesApplied { ignored_properties: ignored })
             }
-            Op::Requests => reply(200, &*self.log.lock().unwrap_or_else(|p| p.into_inner())),
+            Op::Requests => match PageQuery::parse(query) {
+                Ok(q) => reply(200, &self.log.lock().unwrap_or_else(|p| p.into_inner()).page(&q)),
+                Err(e) => error(400, e),
+            },
         }
     }
 }
@@ -324,7 +324,7 @@ impl SharedHandler for Seg {
     fn handle(self: Arc<Self>, req: Request, conn: ConnInfo) -> HandlerFuture {
         Box::pin(async move {
             if ROUTES.covers(req.uri().path()) {
-                return self.control(req.method().as_str(), req.uri().path(), req.body());
+                return self.control(req.method().as_str(), req.uri().path(), req.uri().query(), req.body());
             }
             self.proxy(req, &conn).await
         })

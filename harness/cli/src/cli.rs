@@ -169,10 +169,31 @@ pub(crate) struct ServeArgs {
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
     pub bind: IpAddr,
 
-    /// Directory for the run's CA (ca.pem), endpoints.json and APNs credentials; default: a
-    /// fresh directory under the system's temporary directory (its path is printed)
+    /// Directory for the run's CA (ca.pem), endpoints.json, APNs credentials and the fakes'
+    /// database (state.redb); an existing one is reused: same CA, credentials, ports when free,
+    /// and the mailboxes, device tokens and listener registrations kept; default: a fresh
+    /// directory under the system's temporary directory (its path is printed)
     #[arg(long, value_name = "DIR")]
     pub state_dir: Option<PathBuf>,
+
+    /// Start afresh in an existing state directory: new CA, credentials and ports, empty database
+    #[arg(long)]
+    pub fresh: bool,
+
+    /// Listen on this port for ROLE's HTTPS (repeatable), e.g. `--port apns=8443`; the start fails
+    /// if the port is taken
+    #[arg(long = "port", value_name = "ROLE=PORT", value_parser = parse_role_port)]
+    pub ports: Vec<(String, u16)>,
+
+    /// Seed of the fakes' randomness (device tokens, registration and subscription IDs);
+    /// default: drawn from the operating system, so every run hands out new ones
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+
+    /// Entries each journal of each fake keeps (request logs, deliveries, pushes, events); the
+    /// oldest are dropped and counted beyond it
+    #[arg(long, value_name = "N", default_value_t = mailconform_sim::journal::DEFAULT_CAPACITY)]
+    pub journal_size: usize,
 
     /// Authentication methods of Exchange's EWS directory, comma-separated: basic, ntlm,
     /// negotiate, certificate, oauth (default: basic)
@@ -193,6 +214,13 @@ pub(crate) struct ServeArgs {
     /// second signal exits at once)
     #[arg(long, value_name = "SECS", default_value_t = 30)]
     pub drain_timeout: u64,
+}
+
+/// `ROLE=PORT` of `--port`.
+fn parse_role_port(s: &str) -> Result<(String, u16), String> {
+    let (role, port) = s.split_once('=').ok_or_else(|| format!("`{s}` is not ROLE=PORT"))?;
+    let port: u16 = port.parse().map_err(|_| format!("`{port}` is not a port number"))?;
+    Ok((role.to_string(), port))
 }
 
 /// A word that names no authentication method.

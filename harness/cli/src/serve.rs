@@ -19,6 +19,10 @@ pub(crate) fn serve(args: &ServeArgs) -> Result<(), CliError> {
     let options = mailconform_fakes::serve::ServeOptions {
         tls_versions,
         ews_auth: args.ews_auth.clone(),
+        fresh: args.fresh,
+        ports: args.ports.clone(),
+        seed: args.seed,
+        journal_capacity: Some(args.journal_size),
         max_connections: args.max_connections.map(|n| n as usize),
         drain_timeout: Some(std::time::Duration::from_secs(args.drain_timeout)),
     };

@@ -121,7 +121,7 @@ fn activesync() -> Result<Vec<Seed>, SeedError> {
         let store = MemoryStore::new().with_clock(sim.clock.clone());
         store.add_user("alice", "alice@example.test");
         store.add_user("bob", "bob@example.test");
-        let env = FakeEnv { http: sim.client(), clock: sim.clock.clone(), rng: sim.rng.fork("activesync") };
+        let env = FakeEnv::new(sim.client(), sim.clock.clone(), sim.rng.fork("activesync"));
         let config = EasConfig { policy: Some(Default::default()), enforce_policy: true, ..Default::default() };
         let server = EasServer::new(env, config, store.clone());
         let log = Log::default();

@@ -7,6 +7,7 @@
 
 use crate::error::SimError;
 use crate::http::client::{HttpClient, RequestOptions};
+use crate::journal::{Page, PageQuery};
 use crate::rng::SeededRng;
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
@@ -70,6 +71,25 @@ impl ControlClient {
     /// A GET whose JSON answer is read as `T`; an answer of another shape is an error, never a default.
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ControlError> {
         self.call::<(), T>(http::Method::GET, path, None, DEFAULT_TIMEOUT).await
+    }
+
+    /// One page of a journal route (`path?after=..&limit=..`, see [`crate::journal`]).
+    pub async fn get_page<T: DeserializeOwned>(&self, path: &str, query: &PageQuery) -> Result<Page<T>, ControlError> {
+        self.get(&format!("{path}?{}", query.to_query())).await
+    }
+
+    /// Every entry a journal route holds, read page by page from the oldest.
+    pub async fn get_journal<T: DeserializeOwned>(&self, path: &str) -> Result<Vec<T>, ControlError> {
+        let mut query = PageQuery { after: 0, limit: crate::journal::MAX_PAGE };
+        let mut all = Vec::new();
+        loop {
+            let page: Page<T> = self.get_page(path, &query).await?;
+            all.extend(page.entries);
+            if !page.more || page.next <= query.after {
+                return Ok(all);
+            }
+            query.after = page.next;
+        }
     }
 
     /// A GET that may legitimately wait (a long poll) up to `timeout`.
@@ -139,8 +159,9 @@ impl ControlClient {
     }
 }
 
-/// What every fake is given: how to reach other hosts, what time it is, and where its
-/// randomness comes from.
+/// What every fake is given: how to reach other hosts, what time it is, where its
+/// randomness comes from, how much of its traffic it records, and where it keeps what must
+/// survive a restart.
 #[derive(Clone)]
 pub struct FakeEnv {
     /// Reaches other hosts: the simulated network, or real sockets when served.
@@ -149,4 +170,22 @@ pub struct FakeEnv {
     pub clock: crate::Clock,
     /// This fake's own stream of the run's randomness (ids, tokens).
     pub rng: SeededRng,
+    /// Entries each of the fake's journals keeps ([`crate::journal`]): request logs,
+    /// deliveries, pushes, events.
+    pub journal_capacity: usize,
+    /// The fake's part of the state database; empty in a simulation.
+    pub store: crate::store::RoleStore,
+}
+
+impl FakeEnv {
+    /// An environment with journals of [`crate::journal::DEFAULT_CAPACITY`] entries and no
+    /// state kept across restarts.
+    pub fn new(http: HttpClient, clock: crate::Clock, rng: SeededRng) -> FakeEnv {
+        FakeEnv { http, clock, rng, journal_capacity: crate::journal::DEFAULT_CAPACITY, store: crate::store::RoleStore::default() }
+    }
+
+    /// An empty journal of this environment's capacity.
+    pub fn journal<T>(&self) -> crate::journal::Journal<T> {
+        crate::journal::Journal::new(self.journal_capacity)
+    }
 }

@@ -67,6 +67,16 @@ pub enum SimError {
     /// A certificate or key could not be made, read or used (rcgen, PEM, rustls configuration).
     #[error("certificate minting failed: {0}")]
     Pki(String),
+    /// A role pinned to a port (`serve --port`) cannot listen there.
+    #[error("{role} cannot listen on port {port} (--port): {reason}")]
+    PortTaken {
+        /// The role.
+        role: String,
+        /// The port it was pinned to.
+        port: u16,
+        /// Why binding failed (usually: in use).
+        reason: String,
+    },
 }
 
 impl SimError {

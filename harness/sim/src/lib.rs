@@ -13,8 +13,14 @@
 
 #![forbid(unsafe_code)]
 
+// Namespaces meant to be used as such: a role's control contract (`contract::Routes`,
+// `contract::reply`), HTTP helpers (`http::response`), rustls configurations (`tls::roots`),
+// bounded journals (`journal::DEFAULT_CAPACITY`), the state kept across restarts
+// (`store::RoleStore`).
 pub mod contract;
 pub mod http;
+pub mod journal;
+pub mod store;
 pub mod tls;
 
 mod clock;
@@ -25,6 +31,7 @@ mod host;
 mod limits;
 mod net;
 mod pki;
+mod ports;
 mod rng;
 mod serve;
 mod sim;
@@ -38,9 +45,11 @@ pub use host::{Hosting, Placement, TlsTermination};
 pub use http::client::{ClientIdentity, HttpClient, RequestOptions};
 pub use http::server::{ConnInfo, FnHandler, Handler, HandlerFuture, SharedHandler};
 pub use http::{Request, Response};
+pub use journal::{Journal, Page, PageQuery};
 pub use limits::{ConnLimits, ProcessLimits, TimeoutAnswer, DEFAULT_MAX_CONNECTIONS};
 pub use net::{AcceptFuture, BoxIo, DialFuture, Dialer, IoStream, SimNet, StreamAcceptor, StreamConnector, TcpDialer};
 pub use pki::{CertAuthority, ClientCertSpec, Credential, Pki, OID_UID};
+pub use ports::{PortKind, PortPlan};
 pub use rng::SeededRng;
 pub use serve::{Drained, RealWorld};
 pub use sim::Simulation;

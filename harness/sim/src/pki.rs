@@ -85,6 +85,8 @@ pub struct CertAuthority {
     issuer: Mutex<Issuer<'static, KeyPair>>,
     cert_der: CertificateDer<'static>,
     cert_pem: String,
+    /// The signing key, so a served CA can be kept in its state directory and restored.
+    key_pem: String,
 }
 
 impl std::fmt::Debug for CertAuthority {
@@ -97,13 +99,7 @@ impl CertAuthority {
     /// A new CA named `name` (its CN), valid from two days before `now` for ten years.
     pub fn new(name: &str, now: OffsetDateTime) -> Result<Self, SimError> {
         let key = KeyPair::generate().map_err(pki_err)?;
-        let mut params = CertificateParams::default();
-        let mut dn = DistinguishedName::new();
-        dn.push(DnType::CommonName, name);
-        dn.push(DnType::OrganizationName, "mailconform");
-        params.distinguished_name = dn;
-        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
+        let mut params = Self::params(name);
         params.not_before = now - TimeDuration::days(2);
         params.not_after = now + TimeDuration::days(3650);
         let cert = params.self_signed(&key).map_err(pki_err)?;
@@ -111,8 +107,44 @@ impl CertAuthority {
             name: name.to_string(),
             cert_der: cert.der().clone(),
             cert_pem: cert.pem(),
+            key_pem: key.serialize_pem(),
             issuer: Mutex::new(Issuer::new(params, key)),
         })
+    }
+
+    /// The CA `name` minted earlier, from its certificate and key: what it signs chains to
+    /// the certificate outside clients already trust. Its subject is the one [`Self::new`]
+    /// gives every CA of that name, and the key identifier comes from the key, so leaves
+    /// name the stored certificate as their issuer.
+    pub fn restore(name: &str, cert_pem: &str, key_pem: &str) -> Result<Self, SimError> {
+        use rustls_pki_types::pem::PemObject;
+        let key = KeyPair::from_pem(key_pem).map_err(pki_err)?;
+        let cert_der =
+            CertificateDer::from_pem_slice(cert_pem.as_bytes()).map_err(|e| SimError::Pki(format!("CA certificate PEM: {e}")))?;
+        Ok(CertAuthority {
+            name: name.to_string(),
+            cert_der,
+            cert_pem: cert_pem.to_string(),
+            key_pem: key_pem.to_string(),
+            issuer: Mutex::new(Issuer::new(Self::params(name), key)),
+        })
+    }
+
+    /// What every CA of this name says of itself.
+    fn params(name: &str) -> CertificateParams {
+        let mut params = CertificateParams::default();
+        let mut dn = DistinguishedName::new();
+        dn.push(DnType::CommonName, name);
+        dn.push(DnType::OrganizationName, "mailconform");
+        params.distinguished_name = dn;
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
+        params
+    }
+
+    /// The CA's private key (PKCS#8 PEM), to keep it in a state directory.
+    pub fn key_pem(&self) -> &str {
+        &self.key_pem
     }
 
     /// The CA certificate (DER), to put in a trust store.
@@ -225,12 +257,22 @@ pub struct Pki {
     pub push_ca: Arc<CertAuthority>,
 }
 
+/// Subject CN of the CA every TLS server's certificate chains to.
+pub(crate) const RUN_CA: &str = "mailconform run CA";
+/// Subject CN of the CA that plays Apple's push certification authority.
+pub(crate) const PUSH_CA: &str = "mailconform Apple Worldwide Developer Relations CA";
+
 impl Pki {
     /// Mints both CAs, valid at `now`.
     pub fn new(now: OffsetDateTime) -> Result<Self, SimError> {
+        Ok(Pki { ca: Arc::new(CertAuthority::new(RUN_CA, now)?), push_ca: Arc::new(CertAuthority::new(PUSH_CA, now)?) })
+    }
+
+    /// Both CAs from their kept certificates and keys (PEM).
+    pub fn restore(ca: (&str, &str), push_ca: (&str, &str)) -> Result<Self, SimError> {
         Ok(Pki {
-            ca: Arc::new(CertAuthority::new("mailconform run CA", now)?),
-            push_ca: Arc::new(CertAuthority::new("mailconform Apple Worldwide Developer Relations CA", now)?),
+            ca: Arc::new(CertAuthority::restore(RUN_CA, ca.0, ca.1)?),
+            push_ca: Arc::new(CertAuthority::restore(PUSH_CA, push_ca.0, push_ca.1)?),
         })
     }
 }
@@ -258,5 +300,20 @@ mod tests {
         let rsa = pki.ca.server_leaf_rsa(&["traveler.example.test"], now).unwrap();
         assert!(rsa.key_pem.contains("BEGIN PRIVATE KEY"));
         assert_ne!(rsa.key_der, leaf.key_der);
+    }
+
+    #[test]
+    fn a_restored_ca_signs_leaves_that_chain_to_the_kept_certificate() {
+        use rustls::client::danger::ServerCertVerifier;
+        let now = OffsetDateTime::from_unix_timestamp(1_767_603_600).unwrap();
+        let pki = Pki::new(now).unwrap();
+        let again = Pki::restore((pki.ca.cert_pem(), pki.ca.key_pem()), (pki.push_ca.cert_pem(), pki.push_ca.key_pem())).unwrap();
+        assert_eq!(again.ca.cert_der(), pki.ca.cert_der());
+        let leaf = again.ca.server_leaf(&["mail.example.test"], now).unwrap();
+        let roots = crate::tls::roots(&[pki.ca.cert_der().clone()]);
+        let verifier = rustls::client::WebPkiServerVerifier::builder(roots).build().unwrap();
+        let name = rustls_pki_types::ServerName::try_from("mail.example.test").unwrap();
+        let at = rustls_pki_types::UnixTime::since_unix_epoch(std::time::Duration::from_secs(1_767_603_600));
+        verifier.verify_server_cert(&leaf.chain[0], &leaf.chain[1..], &name, &[], at).expect("the leaf chains to the kept CA");
     }
 }

@@ -10,7 +10,9 @@ use crate::http::server::HostServer;
 use crate::limits::ProcessLimits;
 use crate::net::{serve_accepted, StreamAcceptor, TcpDialer};
 use crate::pki::Pki;
+use crate::ports::{PortKind, PortPlan};
 use crate::rng::SeededRng;
+use crate::store::{RoleStore, StateStore};
 use crate::tls;
 use crate::topology::{Endpoint, Topology};
 use crate::FakeEnv;
@@ -32,8 +34,14 @@ pub struct RealWorld {
     pub rng: SeededRng,
     /// Every role put so far (what `endpoints.json` lists).
     pub topology: Mutex<Topology>,
-    /// The address every role listens on (each on an ephemeral port).
+    /// The address every role listens on.
     pub bind: IpAddr,
+    /// The port each role takes ([`PortPlan`]): pinned, the previous run's, or ephemeral.
+    pub ports: PortPlan,
+    /// Entries each fake's journals keep.
+    pub journal_capacity: usize,
+    /// Where fakes keep what survives a restart (the state directory's database).
+    pub store: Option<Arc<dyn StateStore>>,
     /// Limits of the process as a whole: drain timeout, accept backoff, warning rate.
     pub process: ProcessLimits,
     /// Cap on concurrent connections per role, instead of the one of the role's
@@ -57,20 +65,28 @@ pub struct Drained {
 impl RealWorld {
     /// Must be called inside a tokio runtime with the real clock. Roles listen on `bind`.
     pub fn new(seed: u64, bind: IpAddr) -> Result<Self, SimError> {
-        let clock = Clock::real();
-        let pki = Pki::new(clock.offset_date_time())?;
-        Ok(RealWorld {
+        let pki = Pki::new(Clock::real().offset_date_time())?;
+        Ok(RealWorld::with_pki(seed, bind, pki))
+    }
+
+    /// A world signing with `pki` (kept from an earlier run), ports chosen anew, journals of
+    /// the default size and nothing kept across restarts until [`Self::store`] is set.
+    pub fn with_pki(seed: u64, bind: IpAddr, pki: Pki) -> Self {
+        RealWorld {
             dialer: Arc::new(TcpDialer::default()),
-            clock,
+            clock: Clock::real(),
             pki,
             rng: SeededRng::new(seed),
             topology: Mutex::default(),
             bind,
+            ports: PortPlan::default(),
+            journal_capacity: crate::journal::DEFAULT_CAPACITY,
+            store: None,
             process: ProcessLimits::default(),
             max_connections: None,
             stop: watch::Sender::new(false),
             slots: Mutex::default(),
-        })
+        }
     }
 
     /// A client on real sockets that trusts this world's CA and reaches served hosts by name.
@@ -98,11 +114,12 @@ impl RealWorld {
         Drained { cut }
     }
 
-    /// A listener on an ephemeral port of [`Self::bind`], pinned as `host:port` so other served
+    /// A listener on [`Self::bind`] at the port [`Self::ports`] gives `role`, pinned as `host:port` so other served
     /// fakes reach it by name. Synchronous, so that [`Hosting::put`] is the same call here and
     /// in a simulation; needs to run inside the runtime.
-    fn listen(&self, host: &str, port: u16) -> Result<(tokio::net::TcpListener, SocketAddr), SimError> {
-        let std_listener = std::net::TcpListener::bind((self.bind, 0))?;
+    fn listen(&self, role: &str, host: &str, port: u16) -> Result<(tokio::net::TcpListener, SocketAddr), SimError> {
+        let which = if port == 80 { PortKind::PlainHttp } else { PortKind::Https };
+        let std_listener = self.ports.bind(self.bind, role, which)?;
         std_listener.set_nonblocking(true)?;
         let listener = tokio::net::TcpListener::from_std(std_listener)?;
         let addr = listener.local_addr()?;
@@ -137,7 +154,12 @@ impl RealWorld {
 
 impl Hosting for RealWorld {
     fn env(&self, label: &str) -> FakeEnv {
-        FakeEnv { http: self.client(), clock: self.clock.clone(), rng: self.rng.fork(label) }
+        let mut env = FakeEnv::new(self.client(), self.clock.clone(), self.rng.fork(label));
+        env.journal_capacity = self.journal_capacity;
+        if let Some(store) = &self.store {
+            env.store = RoleStore::new(store.clone(), label);
+        }
+        env
     }
 
     fn pki(&self) -> &Pki {
@@ -164,7 +186,7 @@ impl Hosting for RealWorld {
         let cap = self.max_connections.unwrap_or(p.handler.limits().max_connections).max(1);
         let slots = Arc::new(Semaphore::new(cap.min(Semaphore::MAX_PERMITS)));
         self.slots.lock().expect("slots poisoned").push((p.role.clone(), slots.clone(), cap.min(Semaphore::MAX_PERMITS)));
-        let (listener, addr) = self.listen(host, 443)?;
+        let (listener, addr) = self.listen(&p.role, host, 443)?;
         match &p.tls {
             TlsTermination::Rustls { client_auth, leaf, alpn } => {
                 let leaf = match leaf {
@@ -184,7 +206,7 @@ impl Hosting for RealWorld {
             }
         }
         let plain_url = if p.plain_http {
-            let (listener, plain) = self.listen(host, 80)?;
+            let (listener, plain) = self.listen(&p.role, host, 80)?;
             let server = self.host_server(host, &p, None, &gate);
             self.accept(&p.role, listener, server, None, slots);
             Some(format!("http://{plain}"))

@@ -162,7 +162,7 @@ impl Simulation {
 
 impl Hosting for Simulation {
     fn env(&self, label: &str) -> FakeEnv {
-        FakeEnv { http: self.client(), clock: self.clock.clone(), rng: self.rng.fork(label) }
+        FakeEnv::new(self.client(), self.clock.clone(), self.rng.fork(label))
     }
 
     fn pki(&self) -> &Pki {

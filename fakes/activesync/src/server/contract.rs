@@ -17,7 +17,7 @@
 //! | `GET` | `/_mailconform/activesync/mailboxes/{user}/folders` | | `Vec<`[`Folder`]`>` |
 //! | `GET` | `/_mailconform/activesync/mailboxes/{user}/folders/{folder}/items` | | `Vec<`[`Item`]`>` |
 //! | `PUT` | `/_mailconform/activesync/meeting-delete-policy` | [`MeetingDeletePolicyChange`] | 204 (CXM-47936 on or off) |
-//! | `GET` | `/_mailconform/activesync/log` | | `Vec<`[`RequestRecord`]`>`: every request the server answered |
+//! | `GET` | `/_mailconform/activesync/log` | query `after`, `limit` ([`PageQuery`]) | [`RequestLogPage`]: the requests answered after `after` (the newest `FakeEnv::journal_capacity` are kept) |
 //!
 //! Path segments are percent-decoded (`alice%40example.test`). Refusals are
 //! [`ErrorBody`](mailconform_sim::contract::ErrorBody) `{"error": …}`; a body that does not
@@ -28,7 +28,12 @@ use crate::http::{Command, ProtocolVersion, QueryForm};
 use crate::policy::DevicePolicy;
 use crate::store::{FolderType, ItemClass, MeetingDeletePolicy, NewItem};
 use mailconform_sim::contract::{Body, Route, Routes};
-use mailconform_sim::{ControlClient, ControlError};
+use mailconform_sim::{ControlClient, ControlError, Page};
+
+pub use mailconform_sim::PageQuery;
+
+/// A page of the server's request journal.
+pub type RequestLogPage = Page<RequestRecord>;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -369,7 +374,12 @@ impl EasControl {
 
     /// Every ActiveSync request the server answered, with its HTTP status and top-level Status.
     pub async fn log(&self) -> Result<Vec<RequestRecord>, ControlError> {
-        self.0.get("/log").await
+        self.0.get_journal("/log").await
+    }
+
+    /// One page of the request journal.
+    pub async fn log_page(&self, query: &PageQuery) -> Result<RequestLogPage, ControlError> {
+        self.0.get_page("/log", query).await
     }
 }
 
@@ -392,12 +402,13 @@ mod tests {
         check_round_trip::<Folder>();
         check_round_trip::<Item>();
         check_round_trip::<RequestRecord>();
+        check_round_trip::<RequestLogPage>();
     }
 
     #[test]
     fn every_documented_route_reaches_the_handler() {
         let sim = mailconform_sim::Simulation::new(7).unwrap();
-        let env = mailconform_sim::FakeEnv { http: sim.client(), clock: sim.clock.clone(), rng: sim.rng.fork("eas") };
+        let env = mailconform_sim::FakeEnv::new(sim.client(), sim.clock.clone(), sim.rng.fork("eas"));
         let server = {
             let _rt = sim.enter();
             super::super::EasServer::new(env, super::super::EasConfig::default(), crate::MemoryStore::new())

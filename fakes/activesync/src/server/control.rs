@@ -3,7 +3,7 @@
 use super::contract::{self, DevicePolicySetting, Op, StoredItem, ROUTES};
 use super::{Availability, EasServer};
 use mailconform_sim::contract::{error, no_content, parse, reply};
-use mailconform_sim::{Request, Response};
+use mailconform_sim::{PageQuery, Request, Response};
 
 impl EasServer {
     /// Whether a path belongs to the control API (hosts route it before authentication).
@@ -84,7 +84,10 @@ impl EasServer {
                 }
                 Err(answer) => *answer,
             },
-            Op::Log => reply(200, &self.request_log()),
+            Op::Log => match PageQuery::parse(req.uri().query()) {
+                Ok(q) => reply(200, &self.request_log_page(&q)),
+                Err(e) => error(400, e),
+            },
         }
     }
 }

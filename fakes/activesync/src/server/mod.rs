@@ -51,7 +51,7 @@ use crate::status::{common, Status};
 use crate::store::MemoryStore;
 use crate::{el, leaf, Document, Element, MeetingResponse as MR, Move};
 use devices::DeviceState;
-use mailconform_sim::{FakeEnv, Request, Response};
+use mailconform_sim::{FakeEnv, Journal, Page, PageQuery, Request, Response};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -125,10 +125,6 @@ pub struct RequestRecord {
 
 type DeviceKey = (String, String);
 
-/// The request log keeps at most this many entries (the older half goes first), so a long
-/// benchmark run does not grow without bound.
-pub(crate) const REQUEST_LOG_LIMIT: usize = 10_000;
-
 #[derive(Default)]
 struct ServerState {
     /// The device policy in force and whether it is enforced: the configuration's at first,
@@ -138,7 +134,8 @@ struct ServerState {
     enforce_policy: bool,
     devices: BTreeMap<DeviceKey, DeviceState>,
     availability: Availability,
-    log: Vec<RequestRecord>,
+    /// Every request answered, newest `FakeEnv::journal_capacity` kept.
+    log: Journal<RequestRecord>,
 }
 
 /// The fake server. Share it as `Arc<EasServer>`.
@@ -175,7 +172,12 @@ impl Ctx {
 impl EasServer {
     /// A server over `store`, configured by `config`, using the fake's clock and randomness.
     pub fn new(env: FakeEnv, config: EasConfig, store: MemoryStore) -> Arc<EasServer> {
-        let state = ServerState { policy: config.policy.clone(), enforce_policy: config.enforce_policy, ..ServerState::default() };
+        let state = ServerState {
+            policy: config.policy.clone(),
+            enforce_policy: config.enforce_policy,
+            log: env.journal(),
+            ..ServerState::default()
+        };
         Arc::new(EasServer { env, config, store, state: Mutex::new(state) })
     }
 
@@ -289,9 +291,15 @@ impl EasServer {
         self.lock().availability = availability;
     }
 
-    /// Every request seen, oldest first.
+    /// Every request the journal still holds, oldest first.
+    #[cfg(test)]
     pub(crate) fn request_log(&self) -> Vec<RequestRecord> {
-        self.lock().log.clone()
+        self.lock().log.to_vec()
+    }
+
+    /// One page of the request journal.
+    pub(crate) fn request_log_page(&self, query: &PageQuery) -> Page<RequestRecord> {
+        self.lock().log.page(query)
     }
 
     // ----- HTTP -----
@@ -317,9 +325,6 @@ impl EasServer {
                 crate::decode(resp.body()).ok().and_then(|d| d.root.child("Status").and_then(Element::text).and_then(|s| s.parse().ok()));
         }
         let mut state = self.lock();
-        if state.log.len() >= REQUEST_LOG_LIMIT {
-            state.log.drain(..REQUEST_LOG_LIMIT / 2);
-        }
         state.log.push(record);
         drop(state);
         resp

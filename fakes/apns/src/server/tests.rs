@@ -29,7 +29,7 @@ struct World {
 fn world(seed: u64, environment: Environment) -> World {
     let mut sim = Simulation::new(seed).unwrap();
     let (team, key, _) = generate_team_key(TEAM, KID);
-    let env = FakeEnv { http: sim.client(), clock: sim.clock.clone(), rng: sim.rng.fork("apns") };
+    let env = FakeEnv::new(sim.client(), sim.clock.clone(), sim.rng.fork("apns"));
     let apns = {
         let _g = sim.enter();
         crate::Apns::new(env, ApnsConfig { environment, teams: vec![team.clone()] })
@@ -284,6 +284,41 @@ fn bad_signatures_unknown_keys_and_missing_tokens_are_refused() {
     let r = w.raw(&other_http, "POST", &path, &[("apns-topic", BUNDLE), ("authorization", &t2)], b"{}", true);
     assert_eq!(r.status(), 200);
     assert_ne!(team2, w.team);
+}
+
+/// Without provider authentication, a registered token and an unknown one get the same
+/// answer: the caller learns nothing of which devices exist. Apple authenticates the provider
+/// before it reads the device token (a token connection is trusted only after a request with a
+/// valid provider token, "Establishing a connection to APNs").
+#[test]
+fn an_unauthenticated_push_does_not_tell_registered_tokens_from_unknown_ones() {
+    let w = world(8, Environment::Production);
+    let registered = w.register(BUNDLE);
+    let unknown: String = registered.chars().rev().collect();
+    assert_ne!(unknown, registered);
+    let http = w.sim.client();
+    let now = w.now_secs() as u64;
+    let (_, stranger, _) = generate_team_key(TEAM, KID);
+    let forged = format!("bearer {}", sign_es256(TEAM, KID, &stranger, now).unwrap());
+    for auth in [None, Some(forged.as_str())] {
+        let answers: Vec<(u16, String)> = [&registered, &unknown]
+            .iter()
+            .map(|token| {
+                let mut headers = vec![("apns-topic", BUNDLE)];
+                if let Some(a) = auth {
+                    headers.push(("authorization", a));
+                }
+                let r = w.raw(&http, "POST", &format!("/3/device/{token}"), &headers, br#"{"aps":{"badge":1}}"#, true);
+                (r.status().as_u16(), reason_of(&r))
+            })
+            .collect();
+        let expected = if auth.is_none() { "MissingProviderToken" } else { "InvalidProviderToken" };
+        assert_eq!(answers, vec![(403, expected.to_string()), (403, expected.to_string())], "with authorization {auth:?}");
+    }
+    // Authenticated, the difference is the provider's to know.
+    let good = w.bearer(now);
+    let r = w.raw(&http, "POST", &format!("/3/device/{unknown}"), &[("apns-topic", BUNDLE), ("authorization", &good)], b"{}", true);
+    assert_eq!((r.status().as_u16(), reason_of(&r)), (400, "BadDeviceToken".into()));
 }
 
 #[test]

@@ -9,7 +9,7 @@
 //! | `GET` | `/.well-known/openid-configuration` | | [`OpenIdConfiguration`] |
 //! | `POST` | `/_mailconform/users` | [`NewUser`] | 201 [`UserAdded`] |
 //! | `GET` | `/_mailconform/trust` | query `audience=<resource>` | [`OAuthTrust`]: what a resource needs to accept the tokens |
-//! | `GET` | `/_mailconform/issued` | | `Vec<`[`IssuedToken`]`>`: every token issued (user, audience, expiry) |
+//! | `GET` | `/_mailconform/issued` | query `after`, `limit` ([`PageQuery`]) | [`IssuedTokenPage`]: the tokens issued after `after` (user, audience, expiry; the newest 10,000 are kept) |
 //!
 //! A wrong password answers 400 `{"error":"invalid_grant"}`, as the Microsoft identity
 //! platform does for the password grant. A control body that does not parse is refused with
@@ -17,7 +17,12 @@
 
 use crate::jwt::OAuthTrust;
 use mailconform_sim::contract::{Body, Route, Routes};
-use mailconform_sim::{ControlClient, ControlError, CONTROL_PREFIX};
+use mailconform_sim::{ControlClient, ControlError, Page, CONTROL_PREFIX};
+
+pub use mailconform_sim::PageQuery;
+
+/// A page of the issuer's journal of tokens.
+pub type IssuedTokenPage = Page<IssuedToken>;
 use serde::{Deserialize, Serialize};
 
 pub use crate::kdc_host::contract::{NewUser, UserAdded};
@@ -155,7 +160,7 @@ impl IssuerControl {
     }
     /// `GET /issued`.
     pub async fn issued(&self) -> Result<Vec<IssuedToken>, ControlError> {
-        self.0.get("/issued").await
+        self.0.get_journal("/issued").await
     }
 }
 
@@ -173,6 +178,7 @@ mod tests {
         check_round_trip::<UserAdded>();
         check_round_trip::<OAuthTrust>();
         check_round_trip::<IssuedToken>();
+        check_round_trip::<IssuedTokenPage>();
     }
 
     #[tokio::test]

@@ -7,7 +7,7 @@ pub mod contract;
 use crate::jwt::{OAuthTrust, TokenIssuer};
 use contract::{OAuthErrorBody, Op, OpenIdConfiguration, TokenAnswer, UserAdded, API_ROUTES, CONTROL_ROUTES};
 use mailconform_sim::contract::{error, parse, reply};
-use mailconform_sim::{Clock, ConnInfo, HandlerFuture, Request, Response, SharedHandler};
+use mailconform_sim::{Clock, ConnInfo, HandlerFuture, Journal, PageQuery, Request, Response, SharedHandler};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
@@ -24,7 +24,8 @@ pub struct IssuerServer {
     clock: Clock,
     lifetime_secs: u64,
     users: Mutex<BTreeMap<String, (String, String)>>,
-    issued: Mutex<Vec<IssuedToken>>,
+    /// Every token issued, newest [`mailconform_sim::journal::DEFAULT_CAPACITY`] kept.
+    issued: Mutex<Journal<IssuedToken>>,
 }
 
 impl IssuerServer {
@@ -150,7 +151,10 @@ impl SharedHandler for IssuerServer {
                         None => error(400, "add ?audience=https://<resource host>"),
                     }
                 }
-                Op::Issued => reply(200, &*me.issued.lock().expect("issuer poisoned")),
+                Op::Issued => match PageQuery::parse(req.uri().query()) {
+                    Ok(q) => reply(200, &me.issued.lock().expect("issuer poisoned").page(&q)),
+                    Err(e) => error(400, e),
+                },
             }
         })
     }

@@ -10,7 +10,7 @@
 //! | `POST` | `/_mailconform/users` | [`NewUser`] | 201 [`UserAdded`] |
 //! | `POST` | `/_mailconform/services` | [`NewService`] | 201 [`Delegation`] |
 //! | `PUT` | `/_mailconform/services/{class}/{host}/delegation` | [`DelegationChange`] | [`Delegation`]: the service `{class}/{host}`'s new list |
-//! | `GET` | `/_mailconform/issued` | | `Vec<`[`IssueRecord`]`>`: every ticket issued |
+//! | `GET` | `/_mailconform/issued` | query `after`, `limit` ([`PageQuery`]) | [`IssuedPage`]: the tickets issued after `after` (the newest 10,000 are kept) |
 //!
 //! The ticket API refuses with [`KdcErrorBody`] `{"error": <Kerberos error name>, "message"}`:
 //! 401 KDC_ERR_PREAUTH_FAILED, 404 KDC_ERR_S_PRINCIPAL_UNKNOWN, 403 KDC_ERR_BADOPTION
@@ -19,7 +19,12 @@
 
 use crate::kerberos::IssueRecord;
 use mailconform_sim::contract::{Body, Route, Routes};
-use mailconform_sim::{ControlClient, ControlError, CONTROL_PREFIX};
+use mailconform_sim::{ControlClient, ControlError, Page, CONTROL_PREFIX};
+
+pub use mailconform_sim::PageQuery;
+
+/// A page of the KDC's journal of issued tickets.
+pub type IssuedPage = Page<IssueRecord>;
 use serde::{Deserialize, Serialize};
 
 /// The operations of both APIs, one per route.
@@ -280,7 +285,7 @@ impl KdcControl {
     }
     /// `GET /issued`.
     pub async fn issued(&self) -> Result<Vec<IssueRecord>, ControlError> {
-        self.0.get("/issued").await
+        self.0.get_journal("/issued").await
     }
 }
 
@@ -324,6 +329,7 @@ mod tests {
         check_round_trip::<DelegationChange>();
         check_round_trip::<Delegation>();
         check_round_trip::<IssueRecord>();
+        check_round_trip::<IssuedPage>();
     }
 
     #[tokio::test]

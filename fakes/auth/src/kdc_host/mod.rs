@@ -68,7 +68,10 @@ fn answer(kdc: &Kdc, req: Request) -> Response {
                 Err(e) => error(404, e.to_string()),
             }
         }
-        Op::Issued => reply(200, &kdc.issued()),
+        Op::Issued => match mailconform_sim::PageQuery::parse(req.uri().query()) {
+            Ok(q) => reply(200, &kdc.issued_page(&q)),
+            Err(e) => error(400, e),
+        },
     }
 }
 

@@ -96,7 +96,7 @@ pub(super) fn world_with(seed: u64, config: EasConfig, store: MemoryStore) -> Wo
     let store = store.with_clock(sim.clock.clone());
     store.add_user("alice", "alice@example.test");
     store.add_user("bob", "bob@example.test");
-    let env = FakeEnv { http: sim.client(), clock: sim.clock.clone(), rng: sim.rng.fork("activesync") };
+    let env = FakeEnv::new(sim.client(), sim.clock.clone(), sim.rng.fork("activesync"));
     let server = EasServer::new(env, config, store.clone());
     let wire = Wire::default();
     let passwords = [("alice".to_string(), PASSWORD.to_string()), ("bob".to_string(), PASSWORD.to_string())].into();

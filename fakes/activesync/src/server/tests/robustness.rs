@@ -20,7 +20,7 @@ fn direct_with(config: EasConfig) -> (tokio::runtime::Runtime, Arc<EasServer>) {
     let server = rt.block_on(async {
         let clock = Clock::simulated();
         let http = HttpClient::new(Arc::new(SimNet::default()), mailconform_sim::tls::roots(&[]), clock.clone());
-        let env = FakeEnv { http, clock: clock.clone(), rng: SeededRng::new(7) };
+        let env = FakeEnv::new(http, clock.clone(), SeededRng::new(7));
         let store = MemoryStore::new().with_clock(clock);
         store.add_user("alice", "alice@example.test");
         store.deliver("alice", NewItem::email("bob", "alice", "x", "y")).unwrap();

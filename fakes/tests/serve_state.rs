@@ -1,0 +1,58 @@
+//! `mailconform serve` restarted on its state directory: the same CA, the same ports and the
+//! listener's registrations back; `--fresh` starts anew.
+
+use mailconform_fakes::deployment::Roles;
+use mailconform_fakes::listener::contract::NewRegistration;
+use mailconform_fakes::listener::Region;
+use mailconform_fakes::serve::{start_with, ServeOptions};
+use mailconform_sim::contract::Body;
+use mailconform_sim::Topology;
+use std::collections::BTreeMap;
+use std::net::{IpAddr, Ipv4Addr};
+use std::path::Path;
+
+/// One serve: started on `dir`, `f` run against it, then every role stopped with its runtime.
+fn serve_once<T>(dir: &Path, fresh: bool, f: impl AsyncFnOnce(&Topology, Roles<'_>) -> T) -> T {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    runtime.block_on(async {
+        let roles = vec![mailconform_fakes::role::listener(Region::Americas), "apns".to_string()];
+        let options = ServeOptions { fresh, ..ServeOptions::default() };
+        let world = start_with(&roles, IpAddr::V4(Ipv4Addr::LOCALHOST), dir, &options).await.expect("serve starts");
+        let topology = world.topology.lock().unwrap().clone();
+        f(&topology, Roles::with(&topology, world.client(), world.client())).await
+    })
+}
+
+fn ports(t: &Topology) -> BTreeMap<String, String> {
+    t.roles.values().map(|e| (e.role.clone(), e.base_url.clone())).collect()
+}
+
+#[test]
+fn a_restart_keeps_the_ca_the_ports_and_a_listener_registration() {
+    let dir = std::env::temp_dir().join(format!("mailconform-restart-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (first_ports, id) = serve_once(&dir, false, async |t, roles| {
+        let listener = roles.listener(Region::Americas).unwrap();
+        let registered = listener.register(&NewRegistration::example()).await.expect("a device registers");
+        (ports(t), registered.registration_id)
+    });
+    let ca = std::fs::read_to_string(dir.join("ca.pem")).unwrap();
+    let p8 = std::fs::read_to_string(dir.join("apns/AuthKey_KEY1234567.p8")).unwrap();
+
+    let (again_ports, registrations) = serve_once(&dir, false, async |t, roles| {
+        let state = roles.listener(Region::Americas).unwrap().state().await.unwrap();
+        (ports(t), state.registrations)
+    });
+    assert_eq!(std::fs::read_to_string(dir.join("ca.pem")).unwrap(), ca, "the CA outside clients trust changed");
+    assert_eq!(std::fs::read_to_string(dir.join("apns/AuthKey_KEY1234567.p8")).unwrap(), p8, "the signing key changed");
+    assert_eq!(again_ports, first_ports, "the roles moved to other ports");
+    assert!(registrations.contains_key(&id), "the registration {id} was lost: {registrations:?}");
+
+    let (_, registrations) = serve_once(&dir, true, async |t, roles| {
+        let state = roles.listener(Region::Americas).unwrap().state().await.unwrap();
+        (ports(t), state.registrations)
+    });
+    assert_ne!(std::fs::read_to_string(dir.join("ca.pem")).unwrap(), ca, "--fresh kept the CA");
+    assert!(registrations.is_empty(), "--fresh kept registrations: {registrations:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,0 +1,190 @@
+//! What a served fake keeps across a restart, in an embedded database in the state directory.
+//!
+//! A fake records the state a real deployment keeps on disk (mailbox contents, a listener's
+//! device registrations, APNs's device tokens) through its [`RoleStore`] as it changes, and
+//! reads it back when it starts. In a simulation the store is absent: writes cost nothing,
+//! loads find nothing, and every scenario starts from the same empty state.
+//!
+//! The database is [redb](https://docs.rs/redb) (pure Rust, one file, ACID, each write
+//! committed durably before the call returns), one table per role and kind of record, keyed by
+//! the record's natural key, the value its JSON.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Why the state database could not be opened, read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The file cannot be opened or created (another process holds it, or it is not a
+    /// redb file).
+    #[error("the state database {path} cannot be opened: {reason}")]
+    Open {
+        /// The file.
+        path: String,
+        /// redb's reason.
+        reason: String,
+    },
+    /// A read or write failed.
+    #[error("the state database failed: {0}")]
+    Db(String),
+}
+
+fn db<E: std::fmt::Display>(e: E) -> StoreError {
+    StoreError::Db(e.to_string())
+}
+
+/// Tables of keyed records; [`RedbStore`] on disk.
+pub trait StateStore: Send + Sync {
+    /// Writes (or replaces) one record, durably.
+    fn put(&self, table: &str, key: &str, value: &[u8]) -> Result<(), StoreError>;
+    /// Removes one record (absent is fine).
+    fn delete(&self, table: &str, key: &str) -> Result<(), StoreError>;
+    /// Every record of a table, in key order (none for a table never written).
+    fn scan(&self, table: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError>;
+}
+
+/// The redb file of a state directory.
+pub struct RedbStore {
+    db: redb::Database,
+}
+
+impl RedbStore {
+    /// Opens `path`, creating it when absent.
+    pub fn open(path: &Path) -> Result<RedbStore, StoreError> {
+        let db = redb::Database::create(path).map_err(|e| StoreError::Open { path: path.display().to_string(), reason: e.to_string() })?;
+        Ok(RedbStore { db })
+    }
+}
+
+fn table(name: &str) -> redb::TableDefinition<'_, &'static str, &'static [u8]> {
+    redb::TableDefinition::new(name)
+}
+
+impl StateStore for RedbStore {
+    fn put(&self, name: &str, key: &str, value: &[u8]) -> Result<(), StoreError> {
+        let tx = self.db.begin_write().map_err(db)?;
+        {
+            let mut t = tx.open_table(table(name)).map_err(db)?;
+            t.insert(key, value).map_err(db)?;
+        }
+        tx.commit().map_err(db)
+    }
+
+    fn delete(&self, name: &str, key: &str) -> Result<(), StoreError> {
+        let tx = self.db.begin_write().map_err(db)?;
+        {
+            let mut t = tx.open_table(table(name)).map_err(db)?;
+            t.remove(key).map_err(db)?;
+        }
+        tx.commit().map_err(db)
+    }
+
+    fn scan(&self, name: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        use redb::ReadableTable;
+        let tx = self.db.begin_read().map_err(db)?;
+        let t = match tx.open_table(table(name)) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
+            Err(e) => return Err(db(e)),
+        };
+        let mut out = Vec::new();
+        for row in t.iter().map_err(db)? {
+            let (k, v) = row.map_err(db)?;
+            out.push((k.value().to_string(), v.value().to_vec()));
+        }
+        Ok(out)
+    }
+}
+
+/// One role's part of the state database (its tables are named `<role>/<kind>`), or nothing
+/// in a simulation. A write that fails is reported through `tracing` and the fake goes on
+/// serving from memory: losing durability must not take a served role down.
+#[derive(Clone, Default)]
+pub struct RoleStore {
+    inner: Option<(Arc<dyn StateStore>, String)>,
+}
+
+impl RoleStore {
+    /// The part of `store` that belongs to `role`.
+    pub fn new(store: Arc<dyn StateStore>, role: &str) -> RoleStore {
+        RoleStore { inner: Some((store, role.to_string())) }
+    }
+
+    /// Whether records are kept at all (false in a simulation).
+    pub fn is_kept(&self) -> bool {
+        self.inner.is_some()
+    }
+
+    /// Records `value` under `key` in this role's table `kind`.
+    pub fn put<T: Serialize + ?Sized>(&self, kind: &str, key: &str, value: &T) {
+        let Some((store, role)) = &self.inner else { return };
+        let name = format!("{role}/{kind}");
+        let result = serde_json::to_vec(value).map_err(db).and_then(|bytes| store.put(&name, key, &bytes));
+        if let Err(e) = result {
+            tracing::warn!(table = %name, key, "state not kept: {e}");
+        }
+    }
+
+    /// Forgets the record under `key` in table `kind`.
+    pub fn delete(&self, kind: &str, key: &str) {
+        let Some((store, role)) = &self.inner else { return };
+        let name = format!("{role}/{kind}");
+        if let Err(e) = store.delete(&name, key) {
+            tracing::warn!(table = %name, key, "state not forgotten: {e}");
+        }
+    }
+
+    /// Every record of table `kind` that reads as `T`, in key order; one that does not (a
+    /// database written by another version) is skipped with a warning.
+    pub fn load<T: DeserializeOwned>(&self, kind: &str) -> Vec<(String, T)> {
+        let Some((store, role)) = &self.inner else { return Vec::new() };
+        let name = format!("{role}/{kind}");
+        let rows = match store.scan(&name) {
+            Ok(rows) => rows,
+            Err(e) => {
+                tracing::warn!(table = %name, "kept state not read: {e}");
+                return Vec::new();
+            }
+        };
+        rows.into_iter()
+            .filter_map(|(k, v)| match serde_json::from_slice(&v) {
+                Ok(t) => Some((k, t)),
+                Err(e) => {
+                    tracing::warn!(table = %name, key = %k, "kept record not read: {e}");
+                    None
+                }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_survive_reopening_the_file_and_roles_do_not_mix() {
+        let dir = std::env::temp_dir().join(format!("mailconform-store-{}-{:?}", std::process::id(), std::thread::current().id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("state.redb");
+        let _ = std::fs::remove_file(&path);
+        {
+            let store: Arc<dyn StateStore> = Arc::new(RedbStore::open(&path).unwrap());
+            let a = RoleStore::new(store.clone(), "listener.eu");
+            let b = RoleStore::new(store, "listener.us");
+            a.put("devices", "d1", &serde_json::json!({"token": "aa"}));
+            a.put("devices", "d2", &serde_json::json!({"token": "bb"}));
+            a.delete("devices", "d2");
+            b.put("devices", "d9", &serde_json::json!({"token": "zz"}));
+        }
+        let store: Arc<dyn StateStore> = Arc::new(RedbStore::open(&path).unwrap());
+        let a = RoleStore::new(store.clone(), "listener.eu");
+        let rows: Vec<(String, serde_json::Value)> = a.load("devices");
+        assert_eq!(rows, vec![("d1".to_string(), serde_json::json!({"token": "aa"}))]);
+        assert!(a.load::<serde_json::Value>("never-written").is_empty());
+        assert!(RoleStore::default().load::<serde_json::Value>("devices").is_empty());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
