@@ -48,6 +48,12 @@ pub struct ServeOptions {
     /// Entries each journal of each fake keeps (default
     /// [`mailconform_sim::journal::DEFAULT_CAPACITY`]).
     pub journal_capacity: Option<usize>,
+    /// Concurrent connections per role, instead of each role's own cap
+    /// ([`mailconform_sim::ConnLimits::max_connections`]).
+    pub max_connections: Option<usize>,
+    /// How long a graceful stop waits for requests in flight
+    /// ([`mailconform_sim::ProcessLimits::drain_timeout`] when `None`).
+    pub drain_timeout: Option<Duration>,
 }
 
 /// The file names of a state directory.
@@ -150,6 +156,10 @@ pub async fn start_with(roles: &[String], bind: IpAddr, state_dir: &Path, option
     let mut world = RealWorld::with_pki(options.seed.unwrap_or_else(rand::random), bind, pki);
     if let Some(n) = options.journal_capacity {
         world.journal_capacity = n;
+    }
+    world.max_connections = options.max_connections;
+    if let Some(d) = options.drain_timeout {
+        world.process.drain_timeout = d;
     }
     if let Some(previous) = kept(files::ENDPOINTS) {
         let topology: Topology = serde_json::from_str(&previous).map_err(|e| bad(files::ENDPOINTS, &e))?;

@@ -251,6 +251,11 @@ impl Handler for Apns {
             Err(Reason::PayloadTooLarge.into())
         })
     }
+
+    /// APNs' stream limit and keep-alive.
+    fn limits(&self) -> mailconform_sim::ConnLimits {
+        mailconform_sim::ConnLimits::APNS
+    }
 }
 
 #[cfg(test)]

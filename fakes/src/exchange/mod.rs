@@ -18,7 +18,7 @@ pub use retry::{RetryMode, RetrySchedule};
 
 use mailbox::{Mailbox, User};
 use mailconform_sim::http::response;
-use mailconform_sim::{ConnInfo, FakeEnv, HandlerFuture, Journal, Request, SharedHandler};
+use mailconform_sim::{ConnInfo, FakeEnv, HandlerFuture, Journal, Request, Response, SharedHandler};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -200,5 +200,38 @@ impl SharedHandler for Exchange {
             }
             response(404, "text/html", "<html><body><h2>404 - File or directory not found.</h2></body></html>")
         })
+    }
+
+    /// IIS authenticates a request from its head, before the body is read: a POST to EWS or
+    /// ActiveSync without credentials, or with Basic credentials that fail, gets its 401 (or
+    /// 403) at once, however large the body it announces. NTLM, Negotiate and Bearer are left to
+    /// [`Exchange::handle`](SharedHandler::handle): their legs change per-connection state.
+    fn before_body(&self, head: &http::request::Parts, conn: &ConnInfo) -> Option<Response> {
+        let path = head.uri.path();
+        let stateless = head.headers.get(http::header::AUTHORIZATION).is_none_or(|h| {
+            let v = h.as_bytes();
+            v.len() > 6 && v[..6].eq_ignore_ascii_case(b"basic ")
+        });
+        if !stateless {
+            return None;
+        }
+        let mut req = http::Request::new(bytes::Bytes::new());
+        *req.method_mut() = head.method.clone();
+        *req.uri_mut() = head.uri.clone();
+        *req.version_mut() = head.version;
+        *req.headers_mut() = head.headers.clone();
+        let auth = if path.eq_ignore_ascii_case(EWS_PATH) && self.serves_ews_for(&req) && head.method == http::Method::POST {
+            &self.auth
+        } else if path.eq_ignore_ascii_case(EAS_PATH) {
+            &self.eas_auth
+        } else {
+            return None;
+        };
+        auth::authenticate(auth, &self.env, &self.config.users, &self.config.host, &req, conn).err().map(|r| *r)
+    }
+
+    /// Exchange's front end is IIS on HTTP.sys.
+    fn limits(&self) -> mailconform_sim::ConnLimits {
+        mailconform_sim::ConnLimits::IIS
     }
 }

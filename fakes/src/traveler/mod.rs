@@ -207,4 +207,28 @@ impl SharedHandler for Traveler {
             }
         })
     }
+
+    /// Domino authenticates from the request's head: a request for a protected path without
+    /// valid credentials (or session) gets its challenge or login form before the body is read.
+    fn before_body(&self, head: &http::request::Parts, _conn: &ConnInfo) -> Option<Response> {
+        let raw_path = head.uri.path();
+        if contract::ROUTES.covers(raw_path) || raw_path.starts_with(LOGIN_PREFIX) {
+            return None;
+        }
+        let cfg = self.config();
+        let path = cfg.substitute(raw_path);
+        if route(&path) == Route::NotFound {
+            return None;
+        }
+        let mut req = http::Request::new(bytes::Bytes::new());
+        *req.method_mut() = head.method.clone();
+        *req.uri_mut() = head.uri.clone();
+        *req.headers_mut() = head.headers.clone();
+        self.authenticate(&req, &cfg, &path).err().map(|r| *r)
+    }
+
+    /// Traveler is served by Domino's HTTP task.
+    fn limits(&self) -> mailconform_sim::ConnLimits {
+        mailconform_sim::ConnLimits::DOMINO
+    }
 }

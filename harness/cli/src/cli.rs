@@ -204,6 +204,16 @@ pub(crate) struct ServeArgs {
     /// (any of ssl3, tls1.0, tls1.1, tls1.2, tls1.3; served by OpenSSL); default: TLS 1.2 and 1.3
     #[arg(long, value_name = "LIST")]
     pub tls_versions: Option<String>,
+
+    /// Concurrent connections each role holds before it refuses more (closes them at once);
+    /// default: the role's own (512)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: Option<u32>,
+
+    /// On SIGTERM or Ctrl-C, seconds allowed for requests in flight before exiting anyway (a
+    /// second signal exits at once)
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    pub drain_timeout: u64,
 }
 
 /// `ROLE=PORT` of `--port`.

@@ -18,8 +18,11 @@ pub(crate) fn help() -> String {
 }
 
 /// Starts `roles` listening on `bind`, keeping the run's CA and state in `state_dir`, and
-/// serves until Ctrl-C or SIGTERM. Unknown roles are a usage error ([`CliError::UnknownRole`]);
-/// a role that fails to start is [`CliError::RoleStart`].
+/// serves until Ctrl-C or SIGTERM. The first signal stops gracefully (no new connections,
+/// requests in flight answered up to the drain timeout, then exit 0); a second one exits at
+/// once with 128 + the signal's number, as a shell reports a process killed by it. Unknown
+/// roles are a usage error ([`CliError::UnknownRole`]); a role that fails to start is
+/// [`CliError::RoleStart`].
 pub(crate) fn start(roles: &[String], bind: IpAddr, state_dir: &Path, options: &serve::ServeOptions) -> Result<(), CliError> {
     if let Some(role) = roles.iter().find(|r| !serve::known(r)) {
         return Err(CliError::UnknownRole { role: role.clone(), available: available() });
@@ -39,29 +42,78 @@ pub(crate) fn start(roles: &[String], bind: IpAddr, state_dir: &Path, options: &
             println!("{:<26} {:<36} {}", e.role, e.host, e.base_url);
         }
         println!("serving; stop with Ctrl-C");
-        wait_for_stop().await;
-        println!("stopped");
-        Ok(())
+        let mut signals = Signals::new();
+        let first = signals.next().await;
+        println!("{first}: stopping; requests in flight have {:?} (a second signal exits at once)", world.process.drain_timeout);
+        tokio::select! {
+            drained = world.shutdown() => {
+                if drained.cut > 0 {
+                    eprintln!("{} connection(s) still open after the drain timeout were cut", drained.cut);
+                }
+                println!("stopped");
+                Ok(())
+            }
+            second = signals.next() => {
+                eprintln!("{second}: exiting at once");
+                std::process::exit(second.exit_code());
+            }
+        }
     })
 }
 
-async fn wait_for_stop() {
-    #[cfg(unix)]
-    {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-                return;
-            }
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term.recv() => {}
+/// The stop signals `serve` reacts to.
+#[derive(Clone, Copy, Debug)]
+enum Stop {
+    Interrupt,
+    Terminate,
+}
+
+impl Stop {
+    /// 128 + the signal's number (SIGINT 2, SIGTERM 15).
+    fn exit_code(self) -> i32 {
+        match self {
+            Stop::Interrupt => 130,
+            Stop::Terminate => 143,
         }
     }
-    #[cfg(not(unix))]
-    {
+}
+
+impl std::fmt::Display for Stop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Stop::Interrupt => "SIGINT",
+            Stop::Terminate => "SIGTERM",
+        })
+    }
+}
+
+/// SIGINT and SIGTERM as a stream, installed once so that no signal between the first and
+/// the second is lost or falls back to the default action.
+struct Signals {
+    #[cfg(unix)]
+    streams: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
+}
+
+impl Signals {
+    fn new() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            Signals { streams: signal(SignalKind::interrupt()).and_then(|i| Ok((i, signal(SignalKind::terminate())?))).ok() }
+        }
+        #[cfg(not(unix))]
+        Signals {}
+    }
+
+    async fn next(&mut self) -> Stop {
+        #[cfg(unix)]
+        if let Some((int, term)) = self.streams.as_mut() {
+            return tokio::select! {
+                _ = int.recv() => Stop::Interrupt,
+                _ = term.recv() => Stop::Terminate,
+            };
+        }
         let _ = tokio::signal::ctrl_c().await;
+        Stop::Interrupt
     }
 }

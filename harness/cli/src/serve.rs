@@ -23,6 +23,8 @@ pub(crate) fn serve(args: &ServeArgs) -> Result<(), CliError> {
         ports: args.ports.clone(),
         seed: args.seed,
         journal_capacity: Some(args.journal_size),
+        max_connections: args.max_connections.map(|n| n as usize),
+        drain_timeout: Some(std::time::Duration::from_secs(args.drain_timeout)),
     };
     roles::start(&args.roles, args.bind, &dir, &options)
 }

@@ -1,7 +1,7 @@
 //! Reaching a host: the in-process network of a simulation, or real TCP.
 
 use crate::error::{HandshakeError, SimError};
-use crate::http::server::{serve_connection, serve_decrypted, HostServer};
+use crate::http::server::{handshake, serve_connection, serve_decrypted, HostServer};
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 use std::net::SocketAddr;
@@ -116,9 +116,9 @@ impl SimNet {
 /// Serve one accepted connection, through `acceptor`'s TLS when the host has one.
 pub(crate) async fn serve_accepted<S: IoStream>(io: S, server: Arc<HostServer>, acceptor: Option<Arc<dyn StreamAcceptor>>) {
     let outcome = match acceptor {
-        Some(a) => match a.accept(Box::new(io)).await {
+        Some(a) => match handshake(server.limits.tls_handshake_timeout, server.stop.clone(), a.accept(Box::new(io))).await {
             Ok(plain) => serve_decrypted(plain, server).await,
-            Err(e) => Err(e.into()),
+            Err(e) => Err(e),
         },
         None => serve_connection(io, server).await,
     };

@@ -6,7 +6,8 @@ use crate::error::SimError;
 use crate::fault::FaultGate;
 use crate::host::{Hosting, Placement, TlsTermination};
 use crate::http::client::HttpClient;
-use crate::http::server::{serve_connection, HostServer};
+use crate::http::server::HostServer;
+use crate::limits::ProcessLimits;
 use crate::net::{serve_accepted, StreamAcceptor, TcpDialer};
 use crate::pki::Pki;
 use crate::ports::{PortKind, PortPlan};
@@ -17,6 +18,8 @@ use crate::topology::{Endpoint, Topology};
 use crate::FakeEnv;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{watch, Semaphore};
 
 /// The real-socket counterpart of [`crate::Simulation`]: a CA, a clock, a dialer that knows
 /// where each served host name really listens.
@@ -39,6 +42,24 @@ pub struct RealWorld {
     pub journal_capacity: usize,
     /// Where fakes keep what survives a restart (the state directory's database).
     pub store: Option<Arc<dyn StateStore>>,
+    /// Limits of the process as a whole: drain timeout, accept backoff, warning rate.
+    pub process: ProcessLimits,
+    /// Cap on concurrent connections per role, instead of the one of the role's
+    /// [`ConnLimits`] (`--max-connections`).
+    pub max_connections: Option<usize>,
+    /// Turned true by [`RealWorld::shutdown`]: accept loops close their listeners, connections
+    /// finish what is in flight.
+    stop: watch::Sender<bool>,
+    /// Each role's connection slots, with the cap they were made with: a role is drained when
+    /// all its slots are free again.
+    slots: Mutex<Vec<(String, Arc<Semaphore>, usize)>>,
+}
+
+/// What a graceful stop left behind.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Drained {
+    /// Connections still open when the drain timeout passed (cut when the process exits).
+    pub cut: usize,
 }
 
 impl RealWorld {
@@ -61,12 +82,36 @@ impl RealWorld {
             ports: PortPlan::default(),
             journal_capacity: crate::journal::DEFAULT_CAPACITY,
             store: None,
+            process: ProcessLimits::default(),
+            max_connections: None,
+            stop: watch::Sender::new(false),
+            slots: Mutex::default(),
         }
     }
 
     /// A client on real sockets that trusts this world's CA and reaches served hosts by name.
     pub fn client(&self) -> HttpClient {
         HttpClient::new(self.dialer.clone(), tls::roots(&[self.pki.ca.cert_der().clone()]), self.clock.clone())
+    }
+
+    /// Stops serving gracefully: every role stops accepting (its port then refuses
+    /// connections), idle connections close, requests in flight are answered, HTTP/2
+    /// connections get GOAWAY and TLS connections close_notify. Waits for all of it up to
+    /// [`ProcessLimits::drain_timeout`].
+    pub async fn shutdown(&self) -> Drained {
+        self.stop.send_replace(true);
+        let slots = self.slots.lock().expect("slots poisoned").clone();
+        let deadline = tokio::time::Instant::now() + self.process.drain_timeout;
+        let mut cut = 0;
+        for (role, sem, cap) in slots {
+            let all = u32::try_from(cap).unwrap_or(u32::MAX);
+            if tokio::time::timeout_at(deadline, sem.acquire_many(all)).await.is_err() {
+                let open = cap - sem.available_permits().min(cap);
+                tracing::warn!("{role}: {open} connection(s) still open after the drain timeout");
+                cut += open;
+            }
+        }
+        Drained { cut }
     }
 
     /// A listener on [`Self::bind`] at the port [`Self::ports`] gives `role`, pinned as `host:port` so other served
@@ -80,6 +125,30 @@ impl RealWorld {
         let addr = listener.local_addr()?;
         self.dialer.pin(host, port, addr);
         Ok((listener, addr))
+    }
+
+    /// The server of one port of a role placed here.
+    fn host_server(&self, host: &str, p: &Placement, tls: Option<Arc<rustls::ServerConfig>>, gate: &FaultGate) -> Arc<HostServer> {
+        Arc::new(HostServer {
+            name: host.to_string(),
+            handler: p.handler.clone(),
+            tls,
+            gate: gate.clone(),
+            limits: p.handler.limits(),
+            stop: Some(self.stop.subscribe()),
+        })
+    }
+
+    fn accept(
+        &self,
+        role: &str,
+        listener: tokio::net::TcpListener,
+        server: Arc<HostServer>,
+        acceptor: Option<Arc<dyn StreamAcceptor>>,
+        slots: Arc<Semaphore>,
+    ) {
+        let a = Acceptor { role: role.to_string(), server, acceptor, slots, limits: self.process.clone(), stop: self.stop.subscribe() };
+        tokio::spawn(a.run(listener));
     }
 }
 
@@ -114,30 +183,32 @@ impl Hosting for RealWorld {
     fn put(&mut self, p: Placement) -> Result<(Endpoint, FaultGate), SimError> {
         let gate = FaultGate::default();
         let host = p.host.as_str();
+        let cap = self.max_connections.unwrap_or(p.handler.limits().max_connections).max(1);
+        let slots = Arc::new(Semaphore::new(cap.min(Semaphore::MAX_PERMITS)));
+        self.slots.lock().expect("slots poisoned").push((p.role.clone(), slots.clone(), cap.min(Semaphore::MAX_PERMITS)));
         let (listener, addr) = self.listen(&p.role, host, 443)?;
-        match p.tls {
+        match &p.tls {
             TlsTermination::Rustls { client_auth, leaf, alpn } => {
                 let leaf = match leaf {
-                    Some(l) => l,
+                    Some(l) => l.clone(),
                     None => {
                         self.pki.ca.server_leaf(&[host, "localhost", "127.0.0.1", &self.bind.to_string()], self.clock.offset_date_time())?
                     }
                 };
                 let alpn: Vec<&[u8]> = alpn.iter().map(Vec::as_slice).collect();
-                let cfg = tls::server_config(&leaf, client_auth, &self.clock, &alpn)?;
-                let server =
-                    Arc::new(HostServer { name: host.to_string(), handler: p.handler.clone(), tls: Some(cfg), gate: gate.clone() });
-                tokio::spawn(accept_loop(listener, server));
+                let cfg = tls::server_config(&leaf, client_auth.clone(), &self.clock, &alpn)?;
+                let server = self.host_server(host, &p, Some(cfg), &gate);
+                self.accept(&p.role, listener, server, None, slots.clone());
             }
             TlsTermination::Acceptor(acceptor) => {
-                let server = Arc::new(HostServer { name: host.to_string(), handler: p.handler.clone(), tls: None, gate: gate.clone() });
-                tokio::spawn(accept_loop_with(listener, server, acceptor));
+                let server = self.host_server(host, &p, None, &gate);
+                self.accept(&p.role, listener, server, Some(acceptor.clone()), slots.clone());
             }
         }
         let plain_url = if p.plain_http {
             let (listener, plain) = self.listen(&p.role, host, 80)?;
-            let server = Arc::new(HostServer { name: host.to_string(), handler: p.handler, tls: None, gate: gate.clone() });
-            tokio::spawn(accept_loop(listener, server));
+            let server = self.host_server(host, &p, None, &gate);
+            self.accept(&p.role, listener, server, None, slots);
             Some(format!("http://{plain}"))
         } else {
             None
@@ -159,37 +230,88 @@ impl Hosting for RealWorld {
     }
 }
 
-async fn accept_loop_with(listener: tokio::net::TcpListener, server: Arc<HostServer>, acceptor: Arc<dyn StreamAcceptor>) {
-    loop {
-        match listener.accept().await {
-            Ok((stream, _peer)) => {
-                let _ = stream.set_nodelay(true);
-                tokio::spawn(serve_accepted(stream, server.clone(), Some(acceptor.clone())));
-            }
-            Err(e) => {
-                tracing::warn!("accept failed: {e}");
-                tokio::task::yield_now().await;
+/// One port's accept loop.
+struct Acceptor {
+    role: String,
+    server: Arc<HostServer>,
+    acceptor: Option<Arc<dyn StreamAcceptor>>,
+    slots: Arc<Semaphore>,
+    limits: ProcessLimits,
+    stop: watch::Receiver<bool>,
+}
+
+impl Acceptor {
+    /// Accepts until the process stops (then the listener is dropped, and the port refuses).
+    /// A connection over the role's cap is closed at once. When accept itself fails for want
+    /// of descriptors or memory, the loop waits (doubling from
+    /// [`ProcessLimits::accept_backoff_min`]) instead of retrying at once, which would spin a
+    /// core and flood the log while the failure lasts.
+    async fn run(mut self, listener: tokio::net::TcpListener) {
+        let mut refused = Throttled::new(self.limits.warn_interval);
+        let mut failing = Throttled::new(self.limits.warn_interval);
+        let mut backoff = self.limits.accept_backoff_min;
+        loop {
+            let accepted = tokio::select! {
+                r = listener.accept() => r,
+                _ = self.stop.wait_for(|s| *s) => return,
+            };
+            match accepted {
+                Ok((stream, _peer)) => {
+                    backoff = self.limits.accept_backoff_min;
+                    let Ok(slot) = self.slots.clone().try_acquire_owned() else {
+                        if let Some(more) = refused.tick() {
+                            tracing::warn!("{}: connection refused, the role holds its maximum of connections{more}", self.role);
+                        }
+                        drop(stream);
+                        continue;
+                    };
+                    let _ = stream.set_nodelay(true);
+                    let (server, acceptor) = (self.server.clone(), self.acceptor.clone());
+                    tokio::spawn(async move {
+                        serve_accepted(stream, server, acceptor).await;
+                        drop(slot);
+                    });
+                }
+                // The peer gave up between SYN and accept: nothing wrong with the listener.
+                Err(e) if matches!(e.kind(), std::io::ErrorKind::ConnectionAborted | std::io::ErrorKind::ConnectionReset) => {}
+                Err(e) => {
+                    if let Some(more) = failing.tick() {
+                        tracing::warn!("{}: accept failed: {e}; retrying in {backoff:?}{more}", self.role);
+                    }
+                    tokio::select! {
+                        _ = tokio::time::sleep(backoff) => {}
+                        _ = self.stop.wait_for(|s| *s) => return,
+                    }
+                    backoff = (backoff * 2).min(self.limits.accept_backoff_max);
+                }
             }
         }
     }
 }
 
-async fn accept_loop(listener: tokio::net::TcpListener, server: Arc<HostServer>) {
-    loop {
-        match listener.accept().await {
-            Ok((stream, _peer)) => {
-                let _ = stream.set_nodelay(true);
-                let server = server.clone();
-                tokio::spawn(async move {
-                    if let Err(e) = serve_connection(stream, server).await {
-                        tracing::debug!("connection ended: {e}");
-                    }
-                });
-            }
-            Err(e) => {
-                tracing::warn!("accept failed: {e}");
-                tokio::task::yield_now().await;
-            }
+/// A warning given at most once per interval, counting the occurrences it did not log.
+struct Throttled {
+    interval: Duration,
+    last: Option<tokio::time::Instant>,
+    quiet: u64,
+}
+
+impl Throttled {
+    fn new(interval: Duration) -> Self {
+        Throttled { interval, last: None, quiet: 0 }
+    }
+
+    /// `Some(suffix)` when this occurrence is to be logged, the suffix telling how many were
+    /// not since the last one.
+    fn tick(&mut self) -> Option<String> {
+        let now = tokio::time::Instant::now();
+        if self.last.is_some_and(|t| now < t + self.interval) {
+            self.quiet += 1;
+            return None;
         }
+        self.last = Some(now);
+        let suffix = if self.quiet > 0 { format!(" ({} more since the last warning)", self.quiet) } else { String::new() };
+        self.quiet = 0;
+        Some(suffix)
     }
 }

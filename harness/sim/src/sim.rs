@@ -154,7 +154,7 @@ impl Simulation {
             .net
             .server(host, 443)
             .ok_or_else(|| SimError::UnknownHost { host: format!("{host}:443"), known: self.net.host_names().join(", ") })?;
-        let server = Arc::new(HostServer { name: known.name.clone(), handler: known.handler.clone(), tls: None, gate: known.gate.clone() });
+        let server = Arc::new(HostServer::in_process(&known.name, known.handler.clone(), None, known.gate.clone()));
         self.net.bind_with_acceptor(host, 443, server, acceptor);
         Ok(())
     }
@@ -192,16 +192,16 @@ impl Hosting for Simulation {
                 };
                 let alpn: Vec<&[u8]> = alpn.iter().map(Vec::as_slice).collect();
                 let cfg = tls::server_config(&leaf, client_auth, &self.clock, &alpn)?;
-                let server = HostServer { name: host.to_string(), handler: p.handler.clone(), tls: Some(cfg), gate: gate.clone() };
+                let server = HostServer::in_process(host, p.handler.clone(), Some(cfg), gate.clone());
                 self.net.bind(host, 443, Arc::new(server));
             }
             TlsTermination::Acceptor(acceptor) => {
-                let server = HostServer { name: host.to_string(), handler: p.handler.clone(), tls: None, gate: gate.clone() };
+                let server = HostServer::in_process(host, p.handler.clone(), None, gate.clone());
                 self.net.bind_with_acceptor(host, 443, Arc::new(server), acceptor);
             }
         }
         if p.plain_http {
-            self.net.bind(host, 80, Arc::new(HostServer { name: host.to_string(), handler: p.handler, tls: None, gate: gate.clone() }));
+            self.net.bind(host, 80, Arc::new(HostServer::in_process(host, p.handler, None, gate.clone())));
         }
         let endpoint = Endpoint {
             role: p.role,

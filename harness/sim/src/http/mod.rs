@@ -4,7 +4,7 @@ pub(crate) mod client;
 pub(crate) mod server;
 
 pub use client::CONNECTIONS_OPENED;
-pub use server::body_too_large;
+pub use server::{body_too_large, EARLY_BODY};
 
 use bytes::Bytes;
 
