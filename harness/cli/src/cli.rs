@@ -216,7 +216,8 @@ pub(crate) struct ServeArgs {
     pub drain_timeout: u64,
 }
 
-/// `ROLE=PORT` of `--port`.
+/// `ROLE=PORT` of `--port`. A String error because that is what clap's `value_parser` shows
+/// the user as is.
 fn parse_role_port(s: &str) -> Result<(String, u16), String> {
     let (role, port) = s.split_once('=').ok_or_else(|| format!("`{s}` is not ROLE=PORT"))?;
     let port: u16 = port.parse().map_err(|_| format!("`{port}` is not a port number"))?;

@@ -67,8 +67,8 @@ pub fn no_content() -> Response {
 }
 
 /// A refusal: `{"error": message}`.
-pub fn error(status: u16, message: impl Into<String>) -> Response {
-    reply(status, &ErrorBody { error: message.into() })
+pub fn error(status: u16, message: impl std::fmt::Display) -> Response {
+    reply(status, &ErrorBody { error: message.to_string() })
 }
 
 /// The request body as `T`, or the 400 to answer, which shows an example of `T`. An empty

@@ -158,16 +158,26 @@ impl Default for PageQuery {
     }
 }
 
+/// A page query whose `after` or `limit` is not a whole number.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{name}={value:?} is not a whole number (`after` is a sequence number, `limit` a count)")]
+pub struct BadPageQuery {
+    /// The parameter (`after` or `limit`).
+    pub name: &'static str,
+    /// What the request gave.
+    pub value: String,
+}
+
 impl PageQuery {
     /// Reads `after` and `limit` from a request's query string (other parameters are
     /// ignored); a value that is not a number is an error naming it.
-    pub fn parse(query: Option<&str>) -> Result<PageQuery, String> {
+    pub fn parse(query: Option<&str>) -> Result<PageQuery, BadPageQuery> {
         let mut q = PageQuery::default();
         for pair in query.unwrap_or_default().split('&').filter(|p| !p.is_empty()) {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
             match name {
-                "after" => q.after = value.parse().map_err(|_| format!("after={value:?} is not a sequence number"))?,
-                "limit" => q.limit = value.parse().map_err(|_| format!("limit={value:?} is not a count"))?,
+                "after" => q.after = value.parse().map_err(|_| BadPageQuery { name: "after", value: value.to_string() })?,
+                "limit" => q.limit = value.parse().map_err(|_| BadPageQuery { name: "limit", value: value.to_string() })?,
                 _ => {}
             }
         }
@@ -272,7 +282,7 @@ mod tests {
     fn the_query_string_is_read_and_bad_values_are_named() {
         assert_eq!(PageQuery::parse(Some("after=7&limit=3&x=1")).unwrap(), PageQuery { after: 7, limit: 3 });
         assert_eq!(PageQuery::parse(None).unwrap(), PageQuery::default());
-        assert!(PageQuery::parse(Some("after=-1")).unwrap_err().contains("after"));
+        assert_eq!(PageQuery::parse(Some("after=-1")).unwrap_err().name, "after");
         let j = journal(5, 5);
         assert_eq!(j.page(&PageQuery { after: 0, limit: 1_000_000 }).entries.len(), 5);
         assert_eq!(j.page(&PageQuery { after: 99, limit: 0 }).next, 5);

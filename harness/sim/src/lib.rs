@@ -45,7 +45,7 @@ pub use host::{Hosting, Placement, TlsTermination};
 pub use http::client::{ClientIdentity, HttpClient, RequestOptions};
 pub use http::server::{ConnInfo, FnHandler, Handler, HandlerFuture, SharedHandler};
 pub use http::{Request, Response};
-pub use journal::{Journal, Page, PageQuery};
+pub use journal::{BadPageQuery, Journal, Page, PageQuery};
 pub use limits::{ConnLimits, ProcessLimits, TimeoutAnswer, DEFAULT_MAX_CONNECTIONS};
 pub use net::{AcceptFuture, BoxIo, DialFuture, Dialer, IoStream, SimNet, StreamAcceptor, StreamConnector, TcpDialer};
 pub use pki::{CertAuthority, ClientCertSpec, Credential, Pki, OID_UID};
