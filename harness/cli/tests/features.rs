@@ -1,5 +1,8 @@
 //! The project's own feature suite, in-process: it must pass, and give the same outcome and
 //! the same virtual time per scenario on every run with the same seed.
+//!
+//! `MAILCONFORM_SUITE_RUNS=1` runs it once: what mutation testing (`tests/mutants/run`) needs
+//! from each mutant, where the twenty runs of the determinism check would only cost time.
 
 use mailconform::{run_suite, Outcome, RunOptions};
 use std::path::Path;
@@ -7,6 +10,11 @@ use std::path::Path;
 fn suite() -> RunOptions {
     let features = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../features");
     RunOptions { features: vec![features], ..RunOptions::default() }
+}
+
+/// How many runs to compare: 20, or `MAILCONFORM_SUITE_RUNS`.
+fn runs() -> usize {
+    std::env::var("MAILCONFORM_SUITE_RUNS").ok().and_then(|v| v.parse().ok()).filter(|n| *n >= 1).unwrap_or(20)
 }
 
 #[test]
@@ -17,7 +25,7 @@ fn the_feature_suite_passes_identically_twenty_times() {
     assert!(failed.is_empty(), "scenarios that did not pass: {failed:#?}");
     assert!(first.scenarios.len() >= 30, "the suite shrank to {} scenarios", first.scenarios.len());
     let times = |r: &mailconform::RunResult| r.scenarios.iter().map(|s| (s.name.clone(), s.virtual_time)).collect::<Vec<_>>();
-    for i in 1..20 {
+    for i in 1..runs() {
         let again = run_suite(&suite()).expect("the suite runs");
         assert_eq!(again.outcomes(), first.outcomes(), "run {i} gave other outcomes");
         assert_eq!(times(&again), times(&first), "run {i} covered other virtual times");
