@@ -6,6 +6,7 @@
 //! them. This client skips what they do right.
 
 use mailconform_activesync::client::PingOutcome;
+use mailconform_activesync::store::{FolderType, ItemClass};
 use mailconform_activesync::{EasClient, EasError, ProtocolVersion};
 use mailconform_sim::HttpClient;
 
@@ -23,8 +24,11 @@ pub enum PolicyKey {
 /// What the server answered the one command.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EasAnswer {
-    /// HTTP 200 with Status 1 (for Ping: the heartbeat expired, or a folder changed).
+    /// HTTP 200 with Status 1 (for Ping: the heartbeat expired with nothing changed).
     Done,
+    /// Ping Status 2: these folders changed while the Ping was held, by the display names
+    /// FolderSync gave them (their ServerIds when FolderSync did not list them).
+    Changed(Vec<String>),
     /// An HTTP error status (449: provision first, up to 12.1).
     Http(u16),
     /// The command's Status (142 DeviceNotProvisioned, 144 InvalidPolicyKey, ...).
@@ -33,6 +37,12 @@ pub enum EasAnswer {
     HeartbeatOutOfRange {
         /// The `HeartbeatInterval` the server sent back, in seconds.
         limit: u32,
+    },
+    /// Ping Status 6: the request monitored more folders than the server allows; it names
+    /// its limit in `MaxFolders`.
+    TooManyFolders {
+        /// The `MaxFolders` the server sent back.
+        max: u32,
     },
     /// Anything else, in words.
     Failed(String),
@@ -78,8 +88,18 @@ impl EasProbe {
         }
     }
 
-    /// Ping on the Inbox with `heartbeat_secs`, as a provisioned device that has synced its folders.
+    /// Ping on the Inbox with `heartbeat_secs`, as a provisioned device that has listed its
+    /// folders but never synced the Inbox.
     pub async fn ping(&self, http: &HttpClient, heartbeat_secs: u32) -> EasAnswer {
+        self.ping_folders(http, 1, heartbeat_secs).await
+    }
+
+    /// Ping on `count` folders with `heartbeat_secs`, as a provisioned device that has listed
+    /// its folders (FolderSync) but synced none of them: the Inbox first, then the account's
+    /// other folders, then the same list again until there are `count` entries. Repeating
+    /// folders keeps every entry a folder the server knows, so the only thing a count over the
+    /// server's limit can trip is the limit itself.
+    pub async fn ping_folders(&self, http: &HttpClient, count: usize, heartbeat_secs: u32) -> EasAnswer {
         let c = self.client(http);
         if let Err(e) = c.provision().await {
             return EasAnswer::Failed(format!("Provision failed: {e}"));
@@ -87,16 +107,26 @@ impl EasProbe {
         if let Err(e) = c.folder_sync().await {
             return EasAnswer::Failed(format!("FolderSync failed: {e}"));
         }
-        let Some(inbox) = c.folder_id(mailconform_activesync::store::FolderType::Inbox) else {
+        let Some(inbox) = c.folder_id(FolderType::Inbox) else {
             return EasAnswer::Failed("the server listed no Inbox".into());
         };
-        match c.ping(Some(&[(inbox.as_str(), "Email")]), Some(heartbeat_secs)).await {
-            Ok(PingOutcome::Expired | PingOutcome::Changed(_)) => EasAnswer::Done,
+        let listed = c.folders();
+        let mut known: Vec<(&str, &str)> = vec![(inbox.as_str(), ItemClass::Email.as_str())];
+        known.extend(listed.iter().filter(|f| f.server_id != inbox).map(|f| (f.server_id.as_str(), f.folder_type.item_class().as_str())));
+        let folders: Vec<(&str, &str)> = known.iter().copied().cycle().take(count).collect();
+        match c.ping(Some(&folders), Some(heartbeat_secs)).await {
+            Ok(PingOutcome::Expired) => EasAnswer::Done,
+            Ok(PingOutcome::Changed(ids)) => EasAnswer::Changed(ids.into_iter().map(|id| display_name(&c, id)).collect()),
             Ok(PingOutcome::HeartbeatOutOfRange { limit }) => EasAnswer::HeartbeatOutOfRange { limit },
-            Ok(PingOutcome::TooManyFolders { max }) => EasAnswer::Failed(format!("Ping Status 6: at most {max} folders")),
+            Ok(PingOutcome::TooManyFolders { max }) => EasAnswer::TooManyFolders { max },
             Err(e) => answer_of(e),
         }
     }
+}
+
+/// The name FolderSync gave folder `id`, or the id itself for a folder it did not list.
+fn display_name(c: &EasClient, id: String) -> String {
+    c.folders().into_iter().find(|f| f.server_id == id).map_or(id, |f| f.display_name)
 }
 
 fn answer_of(e: EasError) -> EasAnswer {

@@ -86,3 +86,19 @@ Feature: Secure Mail syncing with Exchange over ActiveSync
       | 60        | Exchange carries out the ActiveSync client's command                         |
       | 3540      | Exchange carries out the ActiveSync client's command                         |
       | 3541      | Exchange refuses the heartbeat and names 3540 seconds as the nearest allowed |
+
+  @spec:MS-ASCMD.2.2.1.13
+  Scenario Outline: Exchange refuses a Ping on more folders than it monitors, and names its limit: <folders> folders
+    When an ActiveSync 14.1 client of alice pings Exchange on <folders> folders
+    Then <outcome>
+
+    Examples:
+      | folders | outcome                                                                     |
+      | 300     | Exchange carries out the ActiveSync client's command                        |
+      | 301     | Exchange refuses the folder count and names 300 folders as the most allowed |
+
+  @spec:MS-ASCMD.2.2.1.13
+  Scenario: A Ping on a folder the device never synced returns when the folder changes, not for what it held before
+    When 1 message arrives in alice's inbox
+    And a message "During" arrives in alice's inbox 3 minutes into a 10-minute Ping of an ActiveSync 14.1 client that never synced it
+    Then the ActiveSync client's Ping returned after 3 minutes naming "Inbox"

@@ -46,6 +46,45 @@ fn ping(w: &mut MailWorld, version: EasVersion, user: User, heartbeat: u32) {
     w.observe(Observation::EasAnswer(a));
 }
 
+/// A provisioned bare ActiveSync client of the user pings Exchange for 60 seconds on this many folders (its own, repeated as needed).
+#[when(expr = "an ActiveSync {eas_version} client of {user} pings Exchange on {int} folders")]
+fn ping_folders(w: &mut MailWorld, version: EasVersion, user: User, count: usize) {
+    let p = probe(&user, version);
+    let client = w.sim().client();
+    let a = w.run(async move { p.ping_folders(&client, count, 60).await });
+    w.observe(Observation::EasAnswer(a));
+}
+
+/// A bare ActiveSync client that listed its folders but never synced its Inbox pings the Inbox; the message arrives this many minutes in.
+#[when(
+    expr = "a message {string} arrives in {user}'s inbox {int} minutes into a {int}-minute Ping of an ActiveSync {eas_version} client that never synced it"
+)]
+fn arrives_during_unsynced_ping(w: &mut MailWorld, subject: String, user: User, arrives: u64, heartbeat_minutes: u32, version: EasVersion) {
+    let p = probe(&user, version);
+    let client = w.sim().client();
+    let mailboxes = w.mailboxes();
+    let email = user.email();
+    let started = w.sim().elapsed();
+    let (answer, delivered) = w.run(async move {
+        let ping = p.ping(&client, heartbeat_minutes * 60);
+        let mail = async {
+            tokio::time::sleep(std::time::Duration::from_secs(arrives * 60)).await;
+            mailboxes.deliver(&email, &subject).await
+        };
+        futures::join!(ping, mail)
+    });
+    delivered.unwrap_or_else(|e| panic!("{e}"));
+    let minutes = (w.sim().elapsed() - started).as_secs() / 60;
+    w.observe(Observation::EasPing { answer, minutes });
+}
+
+/// The bare client's Ping returned after this many minutes with Status 2, naming exactly this folder.
+#[then(expr = "the ActiveSync client's Ping returned after {int} minutes naming {string}")]
+fn ping_named(w: &mut MailWorld, minutes: u64, folder: String) {
+    let expected = Observation::EasPing { answer: EasAnswer::Changed(vec![folder]), minutes };
+    assert_eq!(w.observed.as_ref(), Some(&expected), "the bare client's Ping");
+}
+
 /// Exchange carried out the bare client's command (HTTP 200, Status 1; for Ping, the heartbeat ran out).
 #[then("Exchange carries out the ActiveSync client's command")]
 fn done(w: &mut MailWorld) {
@@ -62,6 +101,12 @@ fn http_status(w: &mut MailWorld, status: u16) {
 #[then(expr = "Exchange answers the ActiveSync client with Status {int}")]
 fn command_status(w: &mut MailWorld, status: u16) {
     assert_eq!(answer(w), &EasAnswer::Status(status));
+}
+
+/// Exchange refused the Ping's folder list (Status 6) and named this many folders as its limit.
+#[then(expr = "Exchange refuses the folder count and names {int} folders as the most allowed")]
+fn too_many_folders(w: &mut MailWorld, max: u32) {
+    assert_eq!(answer(w), &EasAnswer::TooManyFolders { max });
 }
 
 /// Exchange refused the Ping's heartbeat (Status 5) and named this one, in seconds, as the nearest it allows.

@@ -13,6 +13,9 @@ pub(crate) enum Observation {
     EwsAnswer(mailconform_fakes::ews_probe::ProbeAnswer),
     /// The answer the bare ActiveSync client got from Exchange.
     EasAnswer(mailconform_fakes::eas_probe::EasAnswer),
+    /// The bare ActiveSync client's Ping, its answer and the whole minutes of protocol time it
+    /// was held.
+    EasPing { answer: mailconform_fakes::eas_probe::EasAnswer, minutes: u64 },
 }
 
 impl Observation {
@@ -23,6 +26,7 @@ impl Observation {
             Observation::PingReturned { .. } => "a returned Ping",
             Observation::EwsAnswer(_) => "an answer to the bare EWS client",
             Observation::EasAnswer(_) => "an answer to the bare ActiveSync client",
+            Observation::EasPing { .. } => "a returned Ping of the bare ActiveSync client",
         }
     }
 }

@@ -80,7 +80,7 @@ impl FolderType {
     }
 
     /// The item class a folder of this type holds, as Ping's `Class` names it.
-    pub(crate) fn item_class(self) -> ItemClass {
+    pub fn item_class(self) -> ItemClass {
         match self {
             FolderType::Calendar | FolderType::UserCalendar => ItemClass::Calendar,
             FolderType::Contacts | FolderType::UserContacts | FolderType::RecipientInformationCache => ItemClass::Contacts,
