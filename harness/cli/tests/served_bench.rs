@@ -42,7 +42,7 @@ fn served_only_measures_every_figure_with_right_answers() {
     let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     let both = format!("stdout:\n{stdout}\nstderr:\n{stderr}");
     assert_eq!(out.status.code(), Some(0), "{both}");
-    assert!(stdout.contains("0.3 s per figure, 2 HTTP/1.1 connections, 4 HTTP/2 streams"), "{both}");
+    assert!(stdout.contains("0.3 s per figure on each, 2 HTTP/1.1 connections, 4 HTTP/2 streams"), "{both}");
     for figure in FIGURES {
         let line = stdout.lines().find(|l| l.trim_start().starts_with(figure)).unwrap_or_else(|| panic!("no `{figure}` line\n{both}"));
         let parts: Vec<&str> = line.split(" | ").collect();

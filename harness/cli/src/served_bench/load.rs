@@ -106,7 +106,7 @@ pub(crate) struct LoadResult {
 }
 
 impl LoadResult {
-    fn empty() -> LoadResult {
+    pub(crate) fn empty() -> LoadResult {
         LoadResult {
             ok: 0,
             failed: 0,
@@ -121,8 +121,10 @@ impl LoadResult {
         self.first_failure.get_or_insert(why);
     }
 
-    fn merge(&mut self, other: LoadResult) {
+    /// Adds `other`'s counts, latencies and wall time (a worker's or a round's) to these.
+    pub(crate) fn merge(&mut self, other: LoadResult) {
         self.ok += other.ok;
+        self.wall += other.wall;
         self.failed += other.failed;
         if self.first_failure.is_none() {
             self.first_failure = other.first_failure;
@@ -253,6 +255,7 @@ pub(crate) async fn run(
         })
         .collect();
     let mut total = LoadResult::empty();
+    // Workers' wall times are zero; the load's is from the first request to the last answer.
     for w in workers {
         match w.await {
             Ok(r) => total.merge(r),
@@ -352,8 +355,11 @@ mod tests {
         let mut b = LoadResult::empty();
         b.fail("first".into());
         b.fail("second".into());
+        b.wall = Duration::from_millis(250);
+        a.wall = Duration::from_millis(250);
         a.merge(b);
         assert_eq!((a.ok, a.failed, a.first_failure.as_deref()), (2, 2, Some("first")));
+        assert_eq!(a.wall, Duration::from_millis(500));
         assert_eq!(a.latency.len(), 2);
     }
 }

@@ -1,6 +1,8 @@
 //! A child's memory as the kernel reports it (`/proc/<pid>/status`): its resident set before
 //! the load, at its peak during the load, and after.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// One reading of `/proc/<pid>/status`, in KiB.
@@ -30,7 +32,38 @@ pub(crate) fn sample(pid: u32) -> Option<StatusSample> {
 }
 
 /// How often the resident set is read while the load runs.
-pub(crate) const SAMPLE_EVERY: Duration = Duration::from_millis(20);
+const SAMPLE_EVERY: Duration = Duration::from_millis(20);
+
+/// Reads the resident set of some processes every [`SAMPLE_EVERY`] on a thread of its own,
+/// keeping each one's largest, until [`Sampler::finish`].
+pub(crate) struct Sampler {
+    stop: Arc<AtomicBool>,
+    thread: std::thread::JoinHandle<Vec<u64>>,
+}
+
+impl Sampler {
+    pub(crate) fn start(pids: Vec<u32>) -> Sampler {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::spawn(move || {
+            let mut max = vec![0; pids.len()];
+            while !flag.load(Ordering::Relaxed) {
+                for (m, pid) in max.iter_mut().zip(&pids) {
+                    *m = sample(*pid).map_or(*m, |s| s.rss_kib.max(*m));
+                }
+                std::thread::sleep(SAMPLE_EVERY);
+            }
+            max
+        });
+        Sampler { stop, thread }
+    }
+
+    /// The largest resident set seen of each process, in the order given to [`Sampler::start`].
+    pub(crate) fn finish(self) -> Vec<u64> {
+        self.stop.store(true, Ordering::Relaxed);
+        self.thread.join().unwrap_or_default()
+    }
+}
 
 /// The child's resident set around a load, in KiB.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,6 +118,13 @@ mod tests {
     fn this_process_can_be_read() {
         let s = sample(std::process::id()).expect("/proc/self/status");
         assert!(s.rss_kib > 0 && s.hwm_kib >= s.rss_kib, "{s:?}");
+    }
+
+    #[test]
+    fn the_sampler_sees_this_process() {
+        let s = Sampler::start(vec![std::process::id()]);
+        std::thread::sleep(SAMPLE_EVERY * 2);
+        assert!(s.finish()[0] > 0);
     }
 
     #[test]

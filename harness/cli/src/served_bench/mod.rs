@@ -2,7 +2,8 @@
 //! `mailconform serve exchange apns` in a child process on real TLS sockets, loaded from this
 //! process with hyper's client; and the same load against a plain hyper server on the same TLS
 //! stack, the ceiling, so that each figure reads as a fraction of what the stack alone allows
-//! on this machine ([`ceiling`]).
+//! on this machine ([`ceiling`]). Both children run side by side and each figure alternates
+//! between them in short rounds, so a machine busy with something else slows both alike.
 //!
 //! [`child`] starts and stops the servers, [`endpoints`] reads their state directories,
 //! [`load`] drives them, [`memory`] reads the served child's resident set, [`report`] prints.
@@ -33,7 +34,6 @@ use mailconform_sim::{Clock, Credential};
 use memory::MemoryFigures;
 use report::Figure;
 use rustls::ClientConfig;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -57,10 +57,13 @@ const SERVED_ROLES: [&str; 2] = [role::EXCHANGE, role::APNS];
 const EXCHANGE_VERSION: &str = "office365";
 /// The hidden subcommand of [`ceiling`].
 pub(crate) const CEILING_COMMAND: &str = "bench-ceiling-server";
+/// Rounds each figure is measured in, alternating between the two servers.
+const ROUNDS: u32 = 4;
 /// Time after the load for the child to let go of its connections before "after" is read.
 const SETTLE: Duration = Duration::from_millis(250);
 
 /// What one figure sends, against either server.
+#[derive(Clone, Copy)]
 struct Shape {
     name: &'static str,
     unit: &'static str,
@@ -77,7 +80,8 @@ fn shapes(o: &Options) -> [Shape; 3] {
     ]
 }
 
-/// Starts each server in turn, loads it, stops it; every figure's answers are checked.
+/// Starts both servers, loads them in alternating rounds, stops them; every figure's answers
+/// are checked.
 pub(crate) fn measure(o: &Options) -> Result<ServedFigures, ServedBenchError> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(ServedBenchError::Runtime)?;
     let mut args: Vec<String> = vec!["serve".into()];
@@ -85,29 +89,76 @@ pub(crate) fn measure(o: &Options) -> Result<ServedFigures, ServedBenchError> {
     args.extend(["--exchange-version".into(), EXCHANGE_VERSION.into(), "--seed".into(), o.seed.to_string()]);
     let served_child = format!("mailconform {}", args.join(" "));
     let mut served = ChildServer::start(&served_child, &args, child::READY_WITHIN)?;
-    let targets = runtime.block_on(served_targets(&served))?;
-    let (served_results, served_memory) = runtime.block_on(load_all(&mut served, &targets, o))?;
-    served.stop()?;
-
+    let served_targets = match runtime.block_on(served_targets(&served)) {
+        Ok(t) => t,
+        Err(e) => return Err(served.check_alive("while it was set up").err().unwrap_or(e)),
+    };
     let mut ceiling = ChildServer::start(&format!("mailconform {CEILING_COMMAND}"), &[CEILING_COMMAND.to_string()], child::READY_WITHIN)?;
-    let targets = ceiling_targets(&ceiling, &targets)?;
-    let (ceiling_results, ceiling_memory) = runtime.block_on(load_all(&mut ceiling, &targets, o))?;
+    let ceiling_targets = ceiling_targets(&ceiling, &served_targets)?;
+
+    let before = [read_memory(&mut served)?, read_memory(&mut ceiling)?];
+    let sampler = memory::Sampler::start(vec![served.pid(), ceiling.pid()]);
+    let loaded = runtime.block_on(alternate(&mut served, &served_targets, &mut ceiling, &ceiling_targets, o));
+    let sampled = sampler.finish();
+    let figures = loaded?;
+    std::thread::sleep(SETTLE);
+    let after = [read_memory(&mut served)?, read_memory(&mut ceiling)?];
+    served.stop()?;
     ceiling.stop()?;
 
-    let figures = shapes(o)
-        .into_iter()
-        .zip(served_results.into_iter().zip(ceiling_results))
-        .map(|(s, (served, ceiling))| Figure { name: s.name, unit: s.unit, served, ceiling })
-        .collect();
+    let memory = |i: usize| MemoryFigures {
+        before_kib: before[i].rss_kib,
+        peak_kib: memory::peak_during(before[i], sampled.get(i).copied().unwrap_or(0), after[i]),
+        after_kib: after[i].rss_kib,
+    };
     Ok(ServedFigures {
         served_child,
         duration: o.duration,
         connections: o.connections,
         streams: o.streams,
         figures,
-        served_memory,
-        ceiling_memory,
+        served_memory: memory(0),
+        ceiling_memory: memory(1),
     })
+}
+
+/// Each figure in [`ROUNDS`] rounds on each server, served then ceiling, so that both see the
+/// machine as it is at that moment (the two cores are shared with whatever else runs); a server
+/// that died during a round is named.
+async fn alternate(
+    served: &mut ChildServer,
+    served_targets: &[Target; 3],
+    ceiling: &mut ChildServer,
+    ceiling_targets: &[Target; 3],
+    o: &Options,
+) -> Result<Vec<Figure>, ServedBenchError> {
+    let round = o.duration / ROUNDS;
+    let mut figures = Vec::new();
+    for (i, shape) in shapes(o).into_iter().enumerate() {
+        let mut figure = Figure { name: shape.name, unit: shape.unit, served: LoadResult::empty(), ceiling: LoadResult::empty() };
+        for _ in 0..ROUNDS {
+            for (child, target, into) in
+                [(&mut *served, &served_targets[i], &mut figure.served), (&mut *ceiling, &ceiling_targets[i], &mut figure.ceiling)]
+            {
+                let r = load::run(&target.address, &target.tls, shape.protocol, target.spec.clone(), round).await;
+                child.check_alive("during the load")?;
+                into.merge(r?);
+            }
+        }
+        figures.push(figure);
+    }
+    Ok(figures)
+}
+
+/// The child's memory now; a child that has gone is named.
+fn read_memory(child: &mut ChildServer) -> Result<memory::StatusSample, ServedBenchError> {
+    match memory::sample(child.pid()) {
+        Some(s) => Ok(s),
+        None => {
+            child.check_alive("while its memory was read")?;
+            Err(ServedBenchError::NoProc { child: child.name().to_string(), pid: child.pid() })
+        }
+    }
 }
 
 /// Where each figure's requests go, over which TLS configuration, and what they are.
@@ -175,63 +226,6 @@ fn ceiling_targets(child: &ChildServer, served: &[Target; 3]) -> Result<[Target;
         spec: Arc::new(RequestSpec { status: StatusCode::OK, body_holds: Some(ceiling::HELLO.to_string()), ..(*t.spec).clone() }),
     };
     Ok([same(&served[0]), same(&served[1]), same(&served[2])])
-}
-
-/// The three loads one after another, with the child's resident set read around them.
-async fn load_all(
-    child: &mut ChildServer,
-    targets: &[Target; 3],
-    o: &Options,
-) -> Result<(Vec<LoadResult>, MemoryFigures), ServedBenchError> {
-    let pid = child.pid();
-    let unreadable = |child: &mut ChildServer| {
-        child
-            .check_alive("while its memory was read")
-            .err()
-            .unwrap_or_else(|| ServedBenchError::NoProc { child: child.name().to_string(), pid })
-    };
-    let Some(before) = memory::sample(pid) else {
-        return Err(unreadable(child));
-    };
-    let stop = Arc::new(AtomicBool::new(false));
-    let sampler = {
-        let stop = stop.clone();
-        std::thread::spawn(move || {
-            let mut max = 0;
-            while !stop.load(Ordering::Relaxed) {
-                max = memory::sample(pid).map_or(max, |s| s.rss_kib.max(max));
-                std::thread::sleep(memory::SAMPLE_EVERY);
-            }
-            max
-        })
-    };
-    let mut results = Vec::new();
-    let mut failed = None;
-    for (shape, target) in shapes(o).iter().zip(targets) {
-        match load::run(&target.address, &target.tls, shape.protocol, target.spec.clone(), o.duration).await {
-            Ok(r) => results.push(r),
-            Err(e) => {
-                failed = Some(e);
-                break;
-            }
-        }
-        if let Err(e) = child.check_alive("during the load") {
-            failed = Some(e);
-            break;
-        }
-    }
-    stop.store(true, Ordering::Relaxed);
-    let sampled_max = sampler.join().unwrap_or(0);
-    if let Some(e) = failed {
-        return Err(child.check_alive("during the load").err().unwrap_or(e));
-    }
-    tokio::time::sleep(SETTLE).await;
-    let Some(after) = memory::sample(pid) else {
-        return Err(unreadable(child));
-    };
-    let figures =
-        MemoryFigures { before_kib: before.rss_kib, peak_kib: memory::peak_during(before, sampled_max, after), after_kib: after.rss_kib };
-    Ok((results, figures))
 }
 
 /// GetFolder of the inbox as alice, with the Basic credentials the default world accepts.

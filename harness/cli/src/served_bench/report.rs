@@ -75,7 +75,7 @@ fn side(label: &str, unit: &str, r: &LoadResult) -> String {
 /// The lines `bench` prints.
 pub(crate) fn render(f: &ServedFigures) -> String {
     let mut out = format!(
-        "served: `{}` and a plain hyper server on the same TLS stack (the ceiling), each a child process; {:.1} s per figure, {} HTTP/1.1 connection{}, {} HTTP/2 stream{}\n",
+        "served: `{}` and a plain hyper server on the same TLS stack (the ceiling), each a child process, in alternating rounds; {:.1} s per figure on each, {} HTTP/1.1 connection{}, {} HTTP/2 stream{}\n",
         f.served_child,
         f.duration.as_secs_f64(),
         f.connections,
@@ -162,7 +162,7 @@ mod tests {
         assert!(line.ends_with("served/ceiling 0.10"), "{line}");
         assert!(out.contains("served RSS         before 20.0 MiB, peak 40.0 MiB, after 30.0 MiB (ceiling: before 8.0 MiB"), "{out}");
         assert!(out.starts_with("served: `mailconform serve exchange apns`"), "{out}");
-        assert!(out.contains("1.0 s per figure, 8 HTTP/1.1 connections, 32 HTTP/2 streams"), "{out}");
+        assert!(out.contains("1.0 s per figure on each, 8 HTTP/1.1 connections, 32 HTTP/2 streams"), "{out}");
         assert_eq!(f.failed(), 0);
     }
 
