@@ -442,6 +442,8 @@ pub struct DefaultWorld {
     pub team_pkcs8: Vec<u8>,
     /// Exchange's EWS authentication methods, when not the default.
     pub ews_auth: Option<Vec<AuthMethod>>,
+    /// Which Exchange it is, when not the default's.
+    pub exchange_profile: Option<crate::exchange::ServerProfile>,
     /// TLS of Exchange and Traveler when they must speak other versions than rustls does.
     pub tls: Option<TlsFor>,
     /// The kinds of role deployed beside this one (SEG asks the console only when it is there).
@@ -463,6 +465,9 @@ pub fn put_default_role(h: &mut impl Hosting, r: &role::Role, world: &DefaultWor
         }
         RoleKind::Exchange => {
             let mut config = default_exchange_config();
+            if let Some(profile) = world.exchange_profile {
+                config.profile = profile;
+            }
             if let Some(methods) = &world.ews_auth {
                 config.ews_auth = methods.clone();
             }

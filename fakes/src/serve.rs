@@ -37,6 +37,9 @@ pub struct ServeOptions {
     pub tls_versions: Option<mailconform_tls::VersionSet>,
     /// The EWS authentication methods of Exchange (default: Basic only).
     pub ews_auth: Option<Vec<crate::exchange::AuthMethod>>,
+    /// Which Exchange the served one pretends to be (its schema, `ServerVersionInfo` and ALPN:
+    /// only Office 365 offers HTTP/2); `None` keeps the default world's, Exchange 2013.
+    pub exchange_profile: Option<crate::exchange::ServerProfile>,
     /// Start afresh even if the state directory holds an earlier run: new CAs, credentials,
     /// ports and an empty database.
     pub fresh: bool,
@@ -208,6 +211,7 @@ pub async fn start_with(roles: &[String], bind: IpAddr, state_dir: &Path, option
         team,
         team_pkcs8,
         ews_auth: options.ews_auth.clone(),
+        exchange_profile: options.exchange_profile,
         tls: options.tls_versions.map(|v| legacy_tls(&world, v)),
         kinds: selected.iter().map(|r| r.kind).collect(),
     };

@@ -162,6 +162,9 @@ pub(crate) fn bench(args: &BenchArgs) -> Result<u8, CliError> {
             }
         };
     }
+    if args.served_only {
+        return Ok(served(args).unwrap_or(exit::PASSED));
+    }
     if args.tls_only {
         return match crate::tls_bench::measure() {
             Ok(f) => {
@@ -223,6 +226,9 @@ pub(crate) fn bench(args: &BenchArgs) -> Result<u8, CliError> {
         Err(e) => eprintln!("SSLv3/TLS figures not measured: {e}"),
     }
     let mut code = last.exit_code();
+    if let Some(failed) = served(args) {
+        code = code.max(failed);
+    }
     if !stats.consistent {
         eprintln!(
             "mailconform: runs with seed {} disagreed on scenario outcomes or virtual time; the suite is not deterministic",
@@ -234,6 +240,28 @@ pub(crate) fn bench(args: &BenchArgs) -> Result<u8, CliError> {
     }
     println!("{}", last.summary_line());
     Ok(code)
+}
+
+/// Measures and prints the served figures; `Some(exit::FAILED)` when an answer was wrong or the
+/// measurement could not be taken (said on stderr), `None` when all went right.
+fn served(args: &BenchArgs) -> Option<u8> {
+    let options = crate::served_bench::Options {
+        duration: Duration::from_millis(args.served_ms),
+        connections: usize::try_from(args.served_connections).unwrap_or(usize::MAX),
+        streams: usize::try_from(args.served_streams).unwrap_or(usize::MAX),
+        seed: args.seed,
+    };
+    match crate::served_bench::measure(&options) {
+        Ok(f) => {
+            print!("{}", crate::served_bench::render(&f));
+            if f.failed() == 0 {
+                return None;
+            }
+            eprintln!("mailconform: served figures: {} answer(s) were wrong; see the lines above", f.failed());
+        }
+        Err(e) => eprintln!("mailconform: served figures: {e}"),
+    }
+    Some(exit::FAILED)
 }
 
 /// The SEG line: both rates and what SEG adds to each request.

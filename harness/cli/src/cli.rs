@@ -68,7 +68,12 @@ pub(crate) enum Command {
         many times faster than real time that is. Runs with the same seed must agree on every \
         outcome; if they do not, bench says so and exits 1. It also measures push notifications \
         per second and the ActiveSync figures (WBXML encode and decode MB/s, full sync sessions \
-        per second); --push-only and --eas-only measure just those.")]
+        per second), EWS through SEG, the SSLv3/TLS figures, and the served figures: \
+        `mailconform serve exchange apns` started as a child process and loaded over real TLS \
+        sockets (EWS GetFolder over HTTP/1.1 and HTTP/2, APNs pushes over HTTP/2), each figure \
+        beside the same load against a plain hyper server on the same TLS stack, and the ratio \
+        served/ceiling; --push-only, --eas-only, --seg-only, --tls-only and --served-only measure \
+        just those.")]
     Bench(BenchArgs),
 
     /// Which of SSL 3.0 … TLS 1.3 a real server accepts, and which Secure Mail devices can connect
@@ -82,6 +87,10 @@ pub(crate) enum Command {
         server accepts); 2 bad usage or the target cannot be reached; 4 the TLS library failed."
     )]
     TlsProbe(TlsProbeArgs),
+
+    /// The plain hyper server `bench` measures the served figures against (started by `bench`)
+    #[command(name = "bench-ceiling-server", hide = true)]
+    BenchCeilingServer(CeilingArgs),
 }
 
 /// Which scenarios to take.
@@ -200,6 +209,11 @@ pub(crate) struct ServeArgs {
     #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_auth_method)]
     pub ews_auth: Option<Vec<mailconform_fakes::exchange::AuthMethod>>,
 
+    /// Which Exchange to be: exchange2007, exchange2010, exchange2010sp1, exchange2013 (the
+    /// default) or office365 (the only one offering HTTP/2, as IIS 10 does)
+    #[arg(long, value_name = "VERSION", value_parser = parse_exchange_version)]
+    pub exchange_version: Option<mailconform_fakes::exchange::ServerProfile>,
+
     /// Exactly the protocol versions exchange and traveler accept on HTTPS, e.g. `ssl3,tls1.0`
     /// (any of ssl3, tls1.0, tls1.1, tls1.2, tls1.3; served by OpenSSL); default: TLS 1.2 and 1.3
     #[arg(long, value_name = "LIST")]
@@ -222,6 +236,13 @@ fn parse_role_port(s: &str) -> Result<(String, u16), String> {
     let (role, port) = s.split_once('=').ok_or_else(|| format!("`{s}` is not ROLE=PORT"))?;
     let port: u16 = port.parse().map_err(|_| format!("`{port}` is not a port number"))?;
     Ok((role.to_string(), port))
+}
+
+/// `--exchange-version`: a name [`mailconform_fakes::exchange::ServerProfile::parse`] knows.
+fn parse_exchange_version(s: &str) -> Result<mailconform_fakes::exchange::ServerProfile, String> {
+    mailconform_fakes::exchange::ServerProfile::parse(s).ok_or_else(|| {
+        format!("unknown Exchange version `{s}`; use exchange2007, exchange2010, exchange2010sp1, exchange2013 or office365")
+    })
 }
 
 /// A word that names no authentication method.
@@ -308,6 +329,35 @@ pub(crate) struct BenchArgs {
     /// Simulations run side by side in the push and ActiveSync measurements (default: one per core)
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+
+    /// Measure only the served figures: EWS and APNs of `mailconform serve` in a child process,
+    /// under load over real TLS sockets, against a plain hyper server (the ceiling)
+    #[arg(long, conflicts_with_all = ["push_only", "eas_only", "seg_only", "tls_only"])]
+    pub served_only: bool,
+
+    /// Wall time of each served figure, on the served child and on the ceiling, in milliseconds
+    #[arg(long, value_name = "MS", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub served_ms: u64,
+
+    /// Keep-alive HTTP/1.1 connections in the served figures
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..))]
+    pub served_connections: u64,
+
+    /// Concurrent HTTP/2 streams on the one connection of the served figures (Exchange allows 100)
+    #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..))]
+    pub served_streams: u64,
+}
+
+/// `mailconform bench-ceiling-server`: a plain hyper server on the served fakes' TLS stack.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct CeilingArgs {
+    /// Where to write ca.pem and endpoints.json, as `serve` does
+    #[arg(long, value_name = "DIR")]
+    pub state_dir: PathBuf,
+
+    /// Address to listen on (a free port is taken)
+    #[arg(long, value_name = "IP", default_value = "127.0.0.1")]
+    pub bind: IpAddr,
 }
 
 #[cfg(test)]
@@ -346,5 +396,14 @@ mod tests {
         let Command::Serve(args) = cli.command else { panic!("not serve") };
         assert_eq!(args.ews_auth, Some(vec![AuthMethod::Basic, AuthMethod::Ntlm]));
         assert!(Cli::try_parse_from(["mailconform", "serve", "exchange", "--ews-auth", "digest"]).is_err());
+    }
+
+    #[test]
+    fn serve_takes_an_exchange_version() {
+        use mailconform_fakes::exchange::ServerProfile;
+        let cli = Cli::try_parse_from(["mailconform", "serve", "exchange", "--exchange-version", "office365"]).unwrap();
+        let Command::Serve(args) = cli.command else { panic!("not serve") };
+        assert_eq!(args.exchange_version, Some(ServerProfile::Office365));
+        assert!(Cli::try_parse_from(["mailconform", "serve", "exchange", "--exchange-version", "2016"]).is_err());
     }
 }

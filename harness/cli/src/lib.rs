@@ -25,6 +25,7 @@ mod roles;
 mod run;
 mod seg_bench;
 mod serve;
+mod served_bench;
 mod steps;
 mod summary;
 mod tls_bench;
@@ -59,6 +60,7 @@ pub fn main_with(cli: &Cli) -> u8 {
         cli::Command::Serve(args) => serve::serve(args).map(|()| exit::PASSED),
         cli::Command::TlsProbe(args) => tls_probe::tls_probe(args),
         cli::Command::Steps(args) => steps::steps(args),
+        cli::Command::BenchCeilingServer(args) => served_bench::ceiling::serve(args).map(|()| exit::PASSED),
     };
     result.unwrap_or_else(|e| {
         eprintln!("mailconform: {e}");

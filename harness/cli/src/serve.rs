@@ -19,6 +19,7 @@ pub(crate) fn serve(args: &ServeArgs) -> Result<(), CliError> {
     let options = mailconform_fakes::serve::ServeOptions {
         tls_versions,
         ews_auth: args.ews_auth.clone(),
+        exchange_profile: args.exchange_version,
         fresh: args.fresh,
         ports: args.ports.clone(),
         seed: args.seed,

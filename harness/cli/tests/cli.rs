@@ -198,9 +198,10 @@ fn serve_reports_unavailable_role() {
 #[test]
 fn bench_prints_table_and_summary() {
     let cwd = scratch("bench");
-    let run = mailconform(&cwd, &["bench", "--runs", "2", path(&fixture("concurrent"))]);
+    let run = mailconform(&cwd, &["bench", "--runs", "2", "--served-ms", "200", path(&fixture("concurrent"))]);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("wall time"), "{}", run.stdout);
+    assert!(run.stdout.contains("EWS GetFolder h2") && run.stdout.contains("served RSS"), "the served figures: {}", run.stdout);
     assert!(run.stdout.contains("17m 0s per run"), "{}", run.stdout);
     assert_eq!(run.last_line(), "2 passed, 0 failed");
     assert!(!run.stdout.contains("Feature:"), "bench prints no Cucumber output");
