@@ -71,6 +71,21 @@ impl Protocol {
             Protocol::EnsApi => "ENS API",
         }
     }
+
+    /// The suffix that picks this protocol of a role serving several (`exchange.eas`,
+    /// `seg.ews`) in a target configuration.
+    pub fn key(self) -> &'static str {
+        match self {
+            Protocol::Ews => "ews",
+            Protocol::ActiveSync => "eas",
+            Protocol::ListenerApi => "api",
+            Protocol::ApnsProvider => "provider",
+            Protocol::Kerberos => "kerberos",
+            Protocol::OAuth => "oauth",
+            Protocol::UemApi => "api",
+            Protocol::EnsApi => "api",
+        }
+    }
 }
 
 impl RoleKind {
@@ -285,6 +300,43 @@ pub struct UnknownRole {
     pub known: Vec<String>,
 }
 
+/// A role a target configuration can name, and the protocols of it that get checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TargetRole {
+    /// The role of the default world the name stands for.
+    pub role: Role,
+    /// Every protocol of the role, or the one a `.<protocol>` suffix picked.
+    pub protocols: Vec<Protocol>,
+}
+
+/// Every name a target configuration accepts: each server role of the default world, and for
+/// a role serving several protocols also `<role>.<protocol>` (`exchange.eas`, `exchange.ews`).
+pub fn target_names() -> Vec<String> {
+    let mut out = Vec::new();
+    for r in default_world() {
+        out.push(r.name.clone());
+        if r.kind.protocols().len() > 1 {
+            out.extend(r.kind.protocols().iter().map(|p| format!("{}.{}", r.name, p.key())));
+        }
+    }
+    out
+}
+
+/// The role and protocols a target configuration's key names (see [`target_names`]); the error
+/// lists every name accepted.
+pub fn target(name: &str) -> Result<TargetRole, UnknownRole> {
+    let world = default_world();
+    if let Some(role) = world.iter().find(|r| r.name == name) {
+        return Ok(TargetRole { protocols: role.kind.protocols().to_vec(), role: role.clone() });
+    }
+    let picked = name.rsplit_once('.').and_then(|(base, key)| {
+        let role = world.iter().find(|r| r.name == base && r.kind.protocols().len() > 1)?;
+        let protocol = role.kind.protocols().iter().copied().find(|p| p.key() == key)?;
+        Some(TargetRole { role: role.clone(), protocols: vec![protocol] })
+    });
+    picked.ok_or_else(|| UnknownRole { name: name.to_string(), known: target_names() })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -333,5 +385,20 @@ mod tests {
         assert_eq!(exchange_on("ews.example.test"), "exchange.ews.example.test");
         assert_eq!(seg_on(defaults::SEG_HOST), SEG);
         assert_eq!(seg_on("seg2.example.test"), "seg.seg2.example.test");
+    }
+
+    #[test]
+    fn target_names_pick_a_protocol_of_a_role_serving_several() {
+        let eas = target("exchange.eas").unwrap();
+        assert_eq!((eas.role.name.as_str(), eas.protocols.as_slice()), (EXCHANGE, &[Protocol::ActiveSync][..]));
+        assert_eq!(target("exchange").unwrap().protocols, [Protocol::Ews, Protocol::ActiveSync]);
+        assert_eq!(target("seg.ews").unwrap().protocols, [Protocol::Ews]);
+        assert_eq!(target(&listener(Region::Emea)).unwrap().role.kind, RoleKind::Listener);
+        assert_eq!(target("apns.sandbox").unwrap().protocols, [Protocol::ApnsProvider]);
+        for bad in ["exchange.smtp", "traveler.eas", "nope", "listener"] {
+            let e = target(bad).unwrap_err();
+            assert_eq!(e.name, bad);
+            assert!(e.known.contains(&"exchange.eas".to_string()) && e.known.contains(&"traveler".to_string()), "{e}");
+        }
     }
 }

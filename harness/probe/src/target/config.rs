@@ -1,0 +1,385 @@
+//! The target configuration: which roles are real components, where they answer, whom to
+//! trust and which mailboxes sign in. Read from TOML:
+//!
+//! ```toml
+//! [target."exchange.eas"]
+//! url = "https://mail.example.com/Microsoft-Server-ActiveSync"
+//! ca = "corp-ca.pem"            # or: insecure = true; neither: the system's trust store
+//! versions = ["14.1"]           # used when the server does not list its versions (OPTIONS)
+//!
+//! [[target."exchange.eas".mailbox]]
+//! user = "alice"
+//! login = "alice@example.com"   # what is sent; default: user
+//! password_env = "ALICE_PASSWORD"   # or: password = "..."
+//! ```
+//!
+//! Role names come from `mailconform_fakes::role::target`; relative paths are relative to the
+//! configuration file, so a configuration and its CA can move together.
+
+use super::config_error::ConfigError;
+use mailconform_activesync::ProtocolVersion;
+use mailconform_fakes::role::{self, Protocol, Role};
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::CertificateDer;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The file as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    target: BTreeMap<String, RawTarget>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTarget {
+    url: String,
+    ca: Option<PathBuf>,
+    #[serde(default)]
+    insecure: bool,
+    #[serde(default)]
+    versions: Vec<String>,
+    #[serde(default)]
+    mailbox: Vec<RawMailbox>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMailbox {
+    user: String,
+    login: Option<String>,
+    password: Option<String>,
+    password_env: Option<String>,
+}
+
+/// A whole target configuration, checked.
+#[derive(Clone, Debug)]
+pub struct TargetConfig {
+    /// The file it was read from.
+    pub file: PathBuf,
+    /// Every target, in the order of their keys.
+    pub targets: Vec<Target>,
+}
+
+/// One role backed by a real component.
+#[derive(Clone, Debug)]
+pub struct Target {
+    /// The key as written (`exchange.eas`).
+    pub key: String,
+    /// The role of the default world it stands for.
+    pub role: Role,
+    /// Each protocol checked, with the URL it is checked at.
+    pub endpoints: Vec<Endpoint>,
+    /// Whom the TLS client trusts.
+    pub trust: Trust,
+    /// ActiveSync versions to use when the server does not list its own.
+    pub versions: Vec<ProtocolVersion>,
+    /// The accounts that sign in.
+    pub mailboxes: Vec<Mailbox>,
+}
+
+/// A protocol of a target and where it answers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Endpoint {
+    /// The protocol.
+    pub protocol: Protocol,
+    /// Its URL (the standard path added when the configuration gave a base URL).
+    pub url: http::Uri,
+}
+
+/// Whom the TLS client trusts.
+#[derive(Clone, Debug)]
+pub enum Trust {
+    /// The operating system's trust store.
+    System,
+    /// Exactly the certificates of a PEM file.
+    Ca {
+        /// The file, resolved against the configuration's directory.
+        path: PathBuf,
+        /// Its certificates.
+        certs: Vec<CertificateDer<'static>>,
+    },
+    /// No verification at all (`insecure = true`); every report says so.
+    Insecure,
+}
+
+/// An account that signs in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mailbox {
+    /// How reports call it.
+    pub user: String,
+    /// The name sent to the server.
+    pub login: String,
+    /// Its password.
+    pub password: String,
+    /// Where the password came from, for messages (`password_env ALICE_PASSWORD`).
+    pub password_source: String,
+}
+
+/// The standard path of a protocol on a role's host, added to a base URL.
+pub(crate) fn standard_path(role: &Role, protocol: Protocol) -> Option<&'static str> {
+    match (role.kind, protocol) {
+        (_, Protocol::Ews) => Some(mailconform_fakes::exchange::EWS_PATH),
+        (role::RoleKind::Traveler, Protocol::ActiveSync) => Some(mailconform_fakes::traveler::TRAVELER_EAS_PATH),
+        (_, Protocol::ActiveSync) => Some(mailconform_fakes::traveler::STANDARD_EAS_PATH),
+        _ => None,
+    }
+}
+
+/// Whether mailboxes sign in over this protocol.
+pub(crate) fn signs_in(protocol: Protocol) -> bool {
+    matches!(protocol, Protocol::Ews | Protocol::ActiveSync)
+}
+
+impl TargetConfig {
+    /// Reads and checks `file`; `env` looks up `password_env` variables (the process
+    /// environment in the command, a map in tests).
+    pub fn load(file: &Path, env: impl Fn(&str) -> Option<String>) -> Result<TargetConfig, ConfigError> {
+        let text = std::fs::read_to_string(file).map_err(|source| ConfigError::Read { file: file.to_path_buf(), source })?;
+        TargetConfig::parse(file, &text, env)
+    }
+
+    /// Checks `text`, the contents of `file`.
+    pub fn parse(file: &Path, text: &str, env: impl Fn(&str) -> Option<String>) -> Result<TargetConfig, ConfigError> {
+        let raw: RawConfig =
+            toml::from_str(text).map_err(|e| ConfigError::Syntax { file: file.to_path_buf(), message: e.to_string().trim_end().to_string() })?;
+        if raw.target.is_empty() {
+            return Err(ConfigError::NoTargets { file: file.to_path_buf() });
+        }
+        let base = file.parent().unwrap_or(Path::new("."));
+        let targets = raw.target.into_iter().map(|(key, t)| target(file, base, key, t, &env)).collect::<Result<_, _>>()?;
+        Ok(TargetConfig { file: file.to_path_buf(), targets })
+    }
+}
+
+fn target(file: &Path, base: &Path, key: String, raw: RawTarget, env: &impl Fn(&str) -> Option<String>) -> Result<Target, ConfigError> {
+    let picked = role::target(&key).map_err(|e| ConfigError::UnknownRole { file: file.to_path_buf(), role: key.clone(), known: e.known })?;
+    let endpoints = endpoints(file, &key, &picked, &raw.url)?;
+    let trust = match (raw.ca, raw.insecure) {
+        (Some(_), true) => return Err(ConfigError::CaAndInsecure { file: file.to_path_buf(), role: key }),
+        (Some(ca), false) => read_ca(file, &key, &base.join(ca))?,
+        (None, true) => Trust::Insecure,
+        (None, false) => Trust::System,
+    };
+    let versions = raw
+        .versions
+        .iter()
+        .map(|v| {
+            ProtocolVersion::parse(v).ok_or_else(|| ConfigError::BadVersion {
+                file: file.to_path_buf(),
+                role: key.clone(),
+                value: v.clone(),
+                known: ProtocolVersion::ALL.iter().map(|v| v.as_str().to_string()).collect(),
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    if !raw.mailbox.is_empty() && !endpoints.iter().any(|e| signs_in(e.protocol)) {
+        return Err(ConfigError::MailboxNotChecked { file: file.to_path_buf(), role: key });
+    }
+    let mailboxes = raw.mailbox.into_iter().map(|m| mailbox(file, &key, m, env)).collect::<Result<_, _>>()?;
+    Ok(Target { key, role: picked.role, endpoints, trust, versions, mailboxes })
+}
+
+fn endpoints(file: &Path, key: &str, picked: &role::TargetRole, url: &str) -> Result<Vec<Endpoint>, ConfigError> {
+    let example_path = picked.protocols.iter().find_map(|p| standard_path(&picked.role, *p)).unwrap_or("");
+    let bad = |why: String| ConfigError::BadUrl { file: file.to_path_buf(), role: key.to_string(), url: url.to_string(), why, example_path };
+    let uri: http::Uri = url.parse().map_err(|e: http::uri::InvalidUri| bad(e.to_string()))?;
+    match uri.scheme_str() {
+        Some("https" | "http") => {}
+        Some(other) => return Err(bad(format!("the scheme is {other:?}, not http or https"))),
+        None => return Err(bad("it has no scheme".into())),
+    }
+    if uri.host().is_none_or(str::is_empty) {
+        return Err(bad("it has no host".into()));
+    }
+    let path = uri.path();
+    if path.is_empty() || path == "/" {
+        let with_path = |p: Protocol| -> Result<Endpoint, ConfigError> {
+            let Some(standard) = standard_path(&picked.role, p) else { return Ok(Endpoint { protocol: p, url: uri.clone() }) };
+            let full = format!("{}://{}{standard}", uri.scheme_str().unwrap_or("https"), uri.authority().map_or("", |a| a.as_str()));
+            Ok(Endpoint { protocol: p, url: full.parse().map_err(|e: http::uri::InvalidUri| bad(e.to_string()))? })
+        };
+        return picked.protocols.iter().map(|p| with_path(*p)).collect();
+    }
+    if picked.protocols.len() > 1 {
+        return Err(ConfigError::AmbiguousProtocol {
+            file: file.to_path_buf(),
+            role: key.to_string(),
+            path: path.to_string(),
+            choices: picked.protocols.iter().map(|p| format!("\"{key}.{}\"", p.key())).collect(),
+        });
+    }
+    Ok(picked.protocols.iter().map(|p| Endpoint { protocol: *p, url: uri.clone() }).collect())
+}
+
+fn read_ca(file: &Path, key: &str, path: &Path) -> Result<Trust, ConfigError> {
+    let pem = std::fs::read(path)
+        .map_err(|source| ConfigError::CaUnreadable { file: file.to_path_buf(), role: key.to_string(), path: path.to_path_buf(), source })?;
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&pem).filter_map(Result::ok).collect();
+    if certs.is_empty() {
+        return Err(ConfigError::CaEmpty { file: file.to_path_buf(), role: key.to_string(), path: path.to_path_buf() });
+    }
+    Ok(Trust::Ca { path: path.to_path_buf(), certs })
+}
+
+fn mailbox(file: &Path, key: &str, raw: RawMailbox, env: &impl Fn(&str) -> Option<String>) -> Result<Mailbox, ConfigError> {
+    let password_error = |why| ConfigError::Password { file: file.to_path_buf(), role: key.to_string(), user: raw.user.clone(), why };
+    let (password, password_source) = match (&raw.password, &raw.password_env) {
+        (Some(p), None) => (p.clone(), "the password in the configuration".to_string()),
+        (None, Some(var)) => (
+            env(var).ok_or_else(|| ConfigError::PasswordEnvUnset {
+                file: file.to_path_buf(),
+                role: key.to_string(),
+                user: raw.user.clone(),
+                var: var.clone(),
+            })?,
+            format!("the password in {var}"),
+        ),
+        (None, None) => return Err(password_error("no password given")),
+        (Some(_), Some(_)) => return Err(password_error("both password and password_env given")),
+    };
+    Ok(Mailbox { login: raw.login.clone().unwrap_or_else(|| raw.user.clone()), user: raw.user, password, password_source })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[target."exchange.eas"]
+url = "https://mail.example.com/Microsoft-Server-ActiveSync"
+ca = "corp-ca.pem"
+versions = ["14.1", "16.1"]
+
+[[target."exchange.eas".mailbox]]
+user = "alice"
+login = "alice@example.com"
+password_env = "ALICE_PASSWORD"
+
+[[target."exchange.eas".mailbox]]
+user = "bob"
+password = "bob-pw"
+
+[target.traveler]
+url = "https://traveler.example.com"
+insecure = true
+
+[target.apns]
+url = "https://api.push.apple.com"
+"#;
+
+    const CA_PEM: &str = include_str!("testdata/ca.pem");
+
+    /// A directory holding `targets.toml` with `text` and `corp-ca.pem`.
+    fn dir_with(text: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("corp-ca.pem"), CA_PEM).unwrap();
+        std::fs::write(dir.path().join("empty.pem"), "not a certificate\n").unwrap();
+        let file = dir.path().join("targets.toml");
+        std::fs::write(&file, text).unwrap();
+        (dir, file)
+    }
+
+    fn env(var: &str) -> Option<String> {
+        (var == "ALICE_PASSWORD").then(|| "alice-secret".to_string())
+    }
+
+    fn load(text: &str) -> Result<TargetConfig, ConfigError> {
+        let (_dir, file) = dir_with(text);
+        TargetConfig::load(&file, env)
+    }
+
+    fn error(text: &str) -> String {
+        load(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_good_file_gives_every_target_with_its_endpoints_trust_and_mailboxes() {
+        let c = load(GOOD).unwrap();
+        let keys: Vec<_> = c.targets.iter().map(|t| t.key.as_str()).collect();
+        assert_eq!(keys, ["apns", "exchange.eas", "traveler"]);
+        let eas = &c.targets[1];
+        assert_eq!(eas.role.name, "exchange");
+        assert_eq!(eas.endpoints, [Endpoint { protocol: Protocol::ActiveSync, url: "https://mail.example.com/Microsoft-Server-ActiveSync".parse().unwrap() }]);
+        assert!(matches!(&eas.trust, Trust::Ca { path, certs } if path.ends_with("corp-ca.pem") && certs.len() == 1));
+        assert_eq!(eas.versions, [ProtocolVersion::V14_1, ProtocolVersion::V16_1]);
+        assert_eq!(eas.mailboxes[0].login, "alice@example.com");
+        assert_eq!(eas.mailboxes[0].password, "alice-secret");
+        assert_eq!(eas.mailboxes[0].password_source, "the password in ALICE_PASSWORD");
+        assert_eq!((eas.mailboxes[1].login.as_str(), eas.mailboxes[1].password.as_str()), ("bob", "bob-pw"));
+        let traveler = &c.targets[2];
+        assert!(matches!(traveler.trust, Trust::Insecure));
+        assert_eq!(traveler.endpoints[0].url, "https://traveler.example.com/traveler/Microsoft-Server-ActiveSync");
+        assert!(matches!(c.targets[0].trust, Trust::System));
+        assert_eq!(c.targets[0].endpoints[0].url, "https://api.push.apple.com/");
+    }
+
+    #[test]
+    fn a_base_url_gives_each_protocol_of_a_role_its_standard_path() {
+        let c = load("[target.exchange]\nurl = \"https://mail.example.com:8443/\"\n").unwrap();
+        let urls: Vec<_> = c.targets[0].endpoints.iter().map(|e| (e.protocol, e.url.to_string())).collect();
+        assert_eq!(
+            urls,
+            [
+                (Protocol::Ews, "https://mail.example.com:8443/EWS/Exchange.asmx".to_string()),
+                (Protocol::ActiveSync, "https://mail.example.com:8443/Microsoft-Server-ActiveSync".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unknown_role_lists_the_known_ones() {
+        let e = error("[target.\"exchange.smtp\"]\nurl = \"https://x.example\"\n");
+        assert!(e.contains("targets.toml") && e.contains("unknown role `exchange.smtp`"), "{e}");
+        for known in ["exchange.eas", "exchange.ews", "traveler", "listener.eu-west-1", "seg", "ens", "apns"] {
+            assert!(e.contains(known), "{known} missing: {e}");
+        }
+    }
+
+    #[test]
+    fn an_unset_password_env_says_which_variable_to_export() {
+        let e = error("[target.\"exchange.ews\"]\nurl = \"https://x.example/EWS/Exchange.asmx\"\n[[target.\"exchange.ews\".mailbox]]\nuser = \"bob\"\npassword_env = \"BOB_PASSWORD\"\n");
+        assert!(e.contains("password_env = \"BOB_PASSWORD\" but BOB_PASSWORD is not set") && e.contains("\"bob\""), "{e}");
+    }
+
+    #[test]
+    fn a_mailbox_needs_exactly_one_password() {
+        let base = "[target.\"exchange.ews\"]\nurl = \"https://x.example/EWS/Exchange.asmx\"\n[[target.\"exchange.ews\".mailbox]]\nuser = \"bob\"\n";
+        assert!(error(base).contains("no password given"));
+        assert!(error(&format!("{base}password = \"a\"\npassword_env = \"ALICE_PASSWORD\"\n")).contains("both password and password_env"));
+    }
+
+    #[test]
+    fn a_ca_that_cannot_be_read_or_holds_no_certificate_is_named() {
+        let e = error("[target.traveler]\nurl = \"https://t.example\"\nca = \"missing.pem\"\n");
+        assert!(e.contains("missing.pem: cannot read it") && e.contains("relative to the configuration file"), "{e}");
+        let e = error("[target.traveler]\nurl = \"https://t.example\"\nca = \"empty.pem\"\n");
+        assert!(e.contains("empty.pem: no certificate in it") && e.contains("BEGIN CERTIFICATE"), "{e}");
+        let e = error("[target.traveler]\nurl = \"https://t.example\"\nca = \"corp-ca.pem\"\ninsecure = true\n");
+        assert!(e.contains("both `ca` and `insecure = true`"), "{e}");
+    }
+
+    #[test]
+    fn a_url_must_be_absolute_http_or_https() {
+        let e = error("[target.\"exchange.eas\"]\nurl = \"ftp://mail.example.com/x\"\n");
+        assert!(e.contains("the scheme is \"ftp\"") && e.contains("https://mail.example.com/Microsoft-Server-ActiveSync"), "{e}");
+        let e = error("[target.\"exchange.eas\"]\nurl = \"mail.example.com\"\n");
+        assert!(e.contains("no scheme"), "{e}");
+        let e = error("[target.exchange]\nurl = \"https://mail.example.com/EWS/Exchange.asmx\"\n");
+        assert!(e.contains("\"exchange.ews\" or \"exchange.eas\""), "{e}");
+    }
+
+    #[test]
+    fn unknown_keys_versions_and_misplaced_mailboxes_are_refused() {
+        let e = error("[target.traveler]\nurl = \"https://t.example\"\npasword = \"x\"\n");
+        assert!(e.contains("pasword") && e.contains("password_env"), "{e}");
+        let e = error("[target.traveler]\nurl = \"https://t.example\"\nversions = [\"15.0\"]\n");
+        assert!(e.contains("\"15.0\" is not an ActiveSync protocol version") && e.contains("14.1"), "{e}");
+        let e = error("[target.apns]\nurl = \"https://a.example\"\n[[target.apns.mailbox]]\nuser = \"a\"\npassword = \"b\"\n");
+        assert!(e.contains("only EWS and ActiveSync targets sign in"), "{e}");
+        assert!(error("# nothing\n").contains("no target configured"));
+    }
+}

@@ -1,0 +1,18 @@
+//! `mailconform target check FILE`: the target configuration (which roles are real
+//! components, where, whom to trust, which mailboxes sign in) and the checks that tell a vendor
+//! what is wrong with the set-up before any scenario runs: name resolution, TCP, TLS with the
+//! configured trust, whether EWS or ActiveSync answers at the URL, and each mailbox's sign-in.
+
+mod check;
+mod config;
+mod config_error;
+mod connect;
+mod eas;
+mod ews;
+mod http_answer;
+mod report;
+
+pub use check::check_targets;
+pub use config::{Endpoint, Mailbox, Target, TargetConfig, Trust};
+pub use config_error::ConfigError;
+pub use report::{CheckLine, CheckReport, EndpointReport, Step};
