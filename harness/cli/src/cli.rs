@@ -17,7 +17,8 @@ use std::path::PathBuf;
         Mail and Boxer clients, on a virtual clock, so that flows of many minutes take \
         milliseconds and repeat exactly for a given seed; serves the same fakes on real sockets.\n\n\
         Exit codes: 0 all selected scenarios passed; 1 a scenario failed (or a known limitation \
-        stopped holding); 2 bad usage or configuration; 3 nothing was selected or nothing ran; \
+        stopped holding; for `target check`, a check found a problem); 2 bad usage or \
+        configuration; 3 nothing was selected or nothing ran; \
         4 the harness itself broke."
 )]
 pub struct Cli {
@@ -87,6 +88,10 @@ pub(crate) enum Command {
         server accepts); 2 bad usage or the target cannot be reached; 4 the TLS library failed."
     )]
     TlsProbe(TlsProbeArgs),
+
+    /// Real components to run features against: check their configuration and reach them
+    #[command(subcommand)]
+    Target(TargetCommand),
 
     /// The plain hyper server `bench` measures the served figures against (started by `bench`)
     #[command(name = "bench-ceiling-server", hide = true)]
@@ -279,6 +284,33 @@ pub(crate) struct TlsProbeArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = ProbeFormat::Text)]
     pub format: ProbeFormat,
+}
+
+/// `mailconform target ...`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum TargetCommand {
+    /// Validate a target configuration and probe each target: DNS, TCP, TLS, HTTP, sign-in
+    #[command(long_about = "Read a target configuration (TOML: [target.\"ROLE\"] tables with url, \
+        ca or insecure, versions, and mailbox entries with user, login and password_env or \
+        password) and check each target in turn: the host name resolves, a TCP connection opens, \
+        the TLS handshake verifies the certificate with the configured trust (unknown issuer, name \
+        mismatch and expiry are named), EWS or ActiveSync answers at the URL (not an HTML page or \
+        a 404), and each mailbox signs in (ActiveSync: OPTIONS then FolderSync; EWS: GetFolder of \
+        the Inbox). One line per check, ok or PROBLEM with what to fix.\n\n\
+        Exit codes: 0 every check passed; 1 a check found a problem; 2 the configuration cannot be \
+        used (its message names the file, the key and what to write).")]
+    Check(TargetCheckArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub(crate) struct TargetCheckArgs {
+    /// The target configuration (TOML)
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Seconds to wait for each network step (name resolution, connect, handshake, answer)
+    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: u64,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -67,6 +67,10 @@ pub enum CliError {
     #[error("{0}")]
     Usage(String),
 
+    /// A target configuration that cannot be used (`target check`).
+    #[error(transparent)]
+    TargetConfig(#[from] mailconform_probe::target::ConfigError),
+
     /// The report directory cannot be created.
     #[error(
         "cannot create report directory `{}`: {source}; choose a writable one with --report-dir",

@@ -9,9 +9,11 @@ use crate::summary::Counts;
 /// Every selected scenario passed.
 pub(crate) const PASSED: u8 = 0;
 /// A scenario failed (a step failed, a step was undefined or ambiguous, a hook panicked,
-/// a feature file could not be parsed), or a known limitation stopped holding.
+/// a feature file could not be parsed), or a known limitation stopped holding; for
+/// `target check`, a check of a target found a problem.
 pub(crate) const FAILED: u8 = 1;
-/// Bad usage or configuration: the command line or the inputs it names need fixing.
+/// Bad usage or configuration: the command line or the inputs it names need fixing (for
+/// `target check`, a target configuration that cannot be used).
 pub(crate) const USAGE: u8 = 2;
 /// Nothing was selected, or nothing ran.
 pub(crate) const NOTHING_RAN: u8 = 3;
@@ -37,6 +39,7 @@ pub(crate) fn of_error(error: &CliError) -> u8 {
         | CliError::MissingFeaturePath { .. }
         | CliError::UnreadableFeaturePath { .. }
         | CliError::UnknownRole { .. }
+        | CliError::TargetConfig(_)
         | CliError::Usage(_) => USAGE,
         CliError::ReportDir { .. } | CliError::ReportFile { .. } | CliError::RoleStart(_) | CliError::Harness(_) => HARNESS_BROKE,
     }

@@ -29,6 +29,7 @@ mod served_bench;
 mod steps;
 mod summary;
 mod tls_bench;
+mod target_check;
 mod tls_probe;
 
 pub use cli::Cli;
@@ -59,6 +60,7 @@ pub fn main_with(cli: &Cli) -> u8 {
         cli::Command::Bench(args) => bench::bench(args),
         cli::Command::Serve(args) => serve::serve(args).map(|()| exit::PASSED),
         cli::Command::TlsProbe(args) => tls_probe::tls_probe(args),
+        cli::Command::Target(cli::TargetCommand::Check(args)) => target_check::target_check(args),
         cli::Command::Steps(args) => steps::steps(args),
         cli::Command::BenchCeilingServer(args) => served_bench::ceiling::serve(args).map(|()| exit::PASSED),
     };

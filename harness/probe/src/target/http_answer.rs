@@ -25,7 +25,9 @@ pub(crate) fn not_the_protocol(answer: &Answer, protocol: &str, standard_path: &
             format!("a login page or a web server redirects {protocol} requests: exempt the {protocol} path from forms-based authentication, or point url at where the redirect goes"),
         ));
     }
-    if content_type.starts_with("text/html") {
+    // A 401 is the protocol asking for credentials, whatever page comes with it (IIS sends an
+    // HTML one).
+    if content_type.starts_with("text/html") && status != 401 {
         return Some(CheckLine::problem(
             Step::Http,
             format!("HTTP {status}: an HTML page answers where {protocol} should be"),
@@ -99,7 +101,8 @@ mod tests {
         assert!(missing.text.contains("404") && missing.fix.unwrap().contains("/EWS/Exchange.asmx"));
         let moved = not_the_protocol(&answer(302, &[("location", "/owa/auth/logon.aspx")]), "EWS", "/EWS/Exchange.asmx").unwrap();
         assert!(moved.text.contains("/owa/auth/logon.aspx"));
-        assert!(not_the_protocol(&answer(401, &[("www-authenticate", "Basic realm=\"x\"")]), "EWS", "/EWS/Exchange.asmx").is_none());
+        let challenge = [("www-authenticate", "Basic realm=\"x\""), ("content-type", "text/html")];
+        assert!(not_the_protocol(&answer(401, &challenge), "EWS", "/EWS/Exchange.asmx").is_none());
     }
 
     #[test]

@@ -1,0 +1,139 @@
+//! `mailconform target check` against `mailconform serve exchange` as a child process, on
+//! loopback: a right configuration passes every check; a wrong password, a closed port, a
+//! missing CA and an unknown role are each named with what to fix.
+
+mod common;
+
+use mailconform_fakes::defaults::USERS;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const READY_WITHIN: Duration = Duration::from_secs(60);
+
+/// A running `mailconform serve exchange`, killed when dropped.
+struct Served {
+    child: Child,
+    state: PathBuf,
+    base_url: String,
+}
+
+impl Served {
+    fn start(dir: &Path) -> Served {
+        let state = dir.join("state");
+        let child = Command::new(env!("CARGO_BIN_EXE_mailconform"))
+            .args(["serve", "exchange", "--state-dir"])
+            .arg(&state)
+            .env_remove("RUST_LOG")
+            .stdin(Stdio::null())
+            .stdout(File::create(dir.join("serve.stdout")).unwrap())
+            .stderr(File::create(dir.join("serve.stderr")).unwrap())
+            .spawn()
+            .expect("mailconform serve starts");
+        let mut served = Served { child, state, base_url: String::new() };
+        let deadline = Instant::now() + READY_WITHIN;
+        loop {
+            assert!(served.child.try_wait().unwrap().is_none(), "serve exited: {}", std::fs::read_to_string(dir.join("serve.stderr")).unwrap());
+            // endpoints.json is written last, once every role listens.
+            if let Some(url) = std::fs::read(served.state.join("endpoints.json"))
+                .ok()
+                .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+                .and_then(|v| v["roles"]["exchange"]["base_url"].as_str().map(str::to_string))
+            {
+                served.base_url = url;
+                return served;
+            }
+            assert!(Instant::now() < deadline, "serve not ready within {READY_WITHIN:?}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Checked {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Writes `config` to `dir/targets.toml` and checks it, with alice's password in ALICE_PASSWORD.
+fn check(dir: &Path, config: &str) -> Checked {
+    let file = dir.join("targets.toml");
+    std::fs::write(&file, config).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_mailconform"))
+        .args(["target", "check", "--timeout", "10"])
+        .arg(&file)
+        .env("ALICE_PASSWORD", USERS[0].2)
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("mailconform runs");
+    Checked {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Exchange (EWS and ActiveSync) at `url`, with `trust` and alice (password from the
+/// environment) and bob (`bob_password`) as mailboxes.
+fn exchange(url: &str, trust: &str, bob_password: &str) -> String {
+    let (alice, bob) = (USERS[0].0, USERS[1].0);
+    format!(
+        "[target.exchange]\nurl = \"{url}\"\n{trust}\n\
+         [[target.exchange.mailbox]]\nuser = \"{alice}\"\npassword_env = \"ALICE_PASSWORD\"\n\
+         [[target.exchange.mailbox]]\nuser = \"{bob}\"\npassword = \"{bob_password}\"\n"
+    )
+}
+
+/// The lines of the report that are problems, with their fixes.
+fn problems(stdout: &str) -> Vec<String> {
+    let lines: Vec<&str> = stdout.lines().collect();
+    lines.iter().enumerate().filter(|(_, l)| l.trim_start().starts_with("PROBLEM")).map(|(i, l)| format!("{l}\n{}", lines.get(i + 1).unwrap_or(&""))).collect()
+}
+
+#[test]
+fn target_check_names_each_problem_of_a_served_exchange_and_what_to_fix() {
+    let dir = common::scratch("target-check");
+    let served = Served::start(&dir);
+    let ca = format!("ca = \"{}\"", served.state.join("ca.pem").display());
+
+    let good = check(&dir, &exchange(&served.base_url, &ca, USERS[1].2));
+    assert_eq!(good.code, 0, "{}{}", good.stdout, good.stderr);
+    for expected in ["GetFolder of the Inbox succeeded", "FolderSync at", "certificate valid for 127.0.0.1", "all ok"] {
+        assert!(good.stdout.contains(expected), "{expected:?} missing:\n{}", good.stdout);
+    }
+    assert_eq!(good.stdout.matches("signed in as").count(), 4, "two mailboxes on EWS and ActiveSync:\n{}", good.stdout);
+
+    let wrong = check(&dir, &exchange(&served.base_url, &ca, "not-bobs-password"));
+    assert_eq!(wrong.code, 1, "{}", wrong.stdout);
+    let p = problems(&wrong.stdout);
+    assert_eq!(p.len(), 2, "bob fails on EWS and on ActiveSync, alice passes:\n{}", wrong.stdout);
+    assert!(p.iter().all(|l| l.contains("bob: wrong password") && l.contains("fix: check the password")), "{p:#?}");
+
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let refused = check(&dir, &exchange(&format!("https://127.0.0.1:{port}"), &ca, USERS[1].2));
+    assert_eq!(refused.code, 1, "{}", refused.stdout);
+    let p = problems(&refused.stdout);
+    assert!(!p.is_empty() && p.iter().all(|l| l.contains("connection refused") && l.contains(&format!("check the port in url ({port})"))), "{p:#?}");
+
+    let untrusted = check(&dir, &exchange(&served.base_url, "", USERS[1].2));
+    assert_eq!(untrusted.code, 1, "{}", untrusted.stdout);
+    let p = problems(&untrusted.stdout);
+    assert!(!p.is_empty() && p.iter().all(|l| l.contains("unknown issuer") && l.contains("set ca = ")), "{p:#?}");
+
+    let unknown = check(&dir, &format!("[target.\"exchange.smtp\"]\nurl = \"{}\"\n", served.base_url));
+    assert_eq!(unknown.code, 2, "{}{}", unknown.stdout, unknown.stderr);
+    assert!(unknown.stdout.is_empty(), "nothing is checked with an unusable configuration: {}", unknown.stdout);
+    for expected in ["targets.toml", "unknown role `exchange.smtp`", "known roles:", "exchange.eas", "exchange.ews", "traveler"] {
+        assert!(unknown.stderr.contains(expected), "{expected:?} missing: {}", unknown.stderr);
+    }
+}
