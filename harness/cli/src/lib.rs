@@ -28,8 +28,8 @@ mod serve;
 mod served_bench;
 mod steps;
 mod summary;
-mod tls_bench;
 mod target_check;
+mod tls_bench;
 mod tls_probe;
 
 pub use cli::Cli;

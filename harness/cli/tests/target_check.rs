@@ -34,7 +34,11 @@ impl Served {
         let mut served = Served { child, state, base_url: String::new() };
         let deadline = Instant::now() + READY_WITHIN;
         loop {
-            assert!(served.child.try_wait().unwrap().is_none(), "serve exited: {}", std::fs::read_to_string(dir.join("serve.stderr")).unwrap());
+            assert!(
+                served.child.try_wait().unwrap().is_none(),
+                "serve exited: {}",
+                std::fs::read_to_string(dir.join("serve.stderr")).unwrap()
+            );
             // endpoints.json is written last, once every role listens.
             if let Some(url) = std::fs::read(served.state.join("endpoints.json"))
                 .ok()
@@ -95,7 +99,12 @@ fn exchange(url: &str, trust: &str, bob_password: &str) -> String {
 /// The lines of the report that are problems, with their fixes.
 fn problems(stdout: &str) -> Vec<String> {
     let lines: Vec<&str> = stdout.lines().collect();
-    lines.iter().enumerate().filter(|(_, l)| l.trim_start().starts_with("PROBLEM")).map(|(i, l)| format!("{l}\n{}", lines.get(i + 1).unwrap_or(&""))).collect()
+    lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.trim_start().starts_with("PROBLEM"))
+        .map(|(i, l)| format!("{l}\n{}", lines.get(i + 1).unwrap_or(&"")))
+        .collect()
 }
 
 #[test]
@@ -123,7 +132,10 @@ fn target_check_names_each_problem_of_a_served_exchange_and_what_to_fix() {
     let refused = check(&dir, &exchange(&format!("https://127.0.0.1:{port}"), &ca, USERS[1].2));
     assert_eq!(refused.code, 1, "{}", refused.stdout);
     let p = problems(&refused.stdout);
-    assert!(!p.is_empty() && p.iter().all(|l| l.contains("connection refused") && l.contains(&format!("check the port in url ({port})"))), "{p:#?}");
+    assert!(
+        !p.is_empty() && p.iter().all(|l| l.contains("connection refused") && l.contains(&format!("check the port in url ({port})"))),
+        "{p:#?}"
+    );
 
     let untrusted = check(&dir, &exchange(&served.base_url, "", USERS[1].2));
     assert_eq!(untrusted.code, 1, "{}", untrusted.stdout);

@@ -43,7 +43,10 @@ async fn check_endpoint(target: &Target, endpoint: &Endpoint, timeout: Duration)
         Protocol::ActiveSync => eas::anonymous(&mut conn, url, path).await,
         Protocol::Ews => ews::anonymous(&mut conn, url, path).await,
         other => {
-            out.lines.push(CheckLine::ok(Step::Http, format!("not checked: {} answers are not read yet, only reachability and TLS", other.word())));
+            out.lines.push(CheckLine::ok(
+                Step::Http,
+                format!("not checked: {} answers are not read yet, only reachability and TLS", other.word()),
+            ));
             return out;
         }
     };

@@ -144,8 +144,8 @@ impl TargetConfig {
 
     /// Checks `text`, the contents of `file`.
     pub fn parse(file: &Path, text: &str, env: impl Fn(&str) -> Option<String>) -> Result<TargetConfig, ConfigError> {
-        let raw: RawConfig =
-            toml::from_str(text).map_err(|e| ConfigError::Syntax { file: file.to_path_buf(), message: e.to_string().trim_end().to_string() })?;
+        let raw: RawConfig = toml::from_str(text)
+            .map_err(|e| ConfigError::Syntax { file: file.to_path_buf(), message: e.to_string().trim_end().to_string() })?;
         if raw.target.is_empty() {
             return Err(ConfigError::NoTargets { file: file.to_path_buf() });
         }
@@ -156,7 +156,8 @@ impl TargetConfig {
 }
 
 fn target(file: &Path, base: &Path, key: String, raw: RawTarget, env: &impl Fn(&str) -> Option<String>) -> Result<Target, ConfigError> {
-    let picked = role::target(&key).map_err(|e| ConfigError::UnknownRole { file: file.to_path_buf(), role: key.clone(), known: e.known })?;
+    let picked =
+        role::target(&key).map_err(|e| ConfigError::UnknownRole { file: file.to_path_buf(), role: key.clone(), known: e.known })?;
     let endpoints = endpoints(file, &key, &picked, &raw.url)?;
     let trust = match (raw.ca, raw.insecure) {
         (Some(_), true) => return Err(ConfigError::CaAndInsecure { file: file.to_path_buf(), role: key }),
@@ -185,7 +186,8 @@ fn target(file: &Path, base: &Path, key: String, raw: RawTarget, env: &impl Fn(&
 
 fn endpoints(file: &Path, key: &str, picked: &role::TargetRole, url: &str) -> Result<Vec<Endpoint>, ConfigError> {
     let example_path = picked.protocols.iter().find_map(|p| standard_path(&picked.role, *p)).unwrap_or("");
-    let bad = |why: String| ConfigError::BadUrl { file: file.to_path_buf(), role: key.to_string(), url: url.to_string(), why, example_path };
+    let bad =
+        |why: String| ConfigError::BadUrl { file: file.to_path_buf(), role: key.to_string(), url: url.to_string(), why, example_path };
     let uri: http::Uri = url.parse().map_err(|e: http::uri::InvalidUri| bad(e.to_string()))?;
     match uri.scheme_str() {
         Some("https" | "http") => {}
@@ -216,8 +218,12 @@ fn endpoints(file: &Path, key: &str, picked: &role::TargetRole, url: &str) -> Re
 }
 
 fn read_ca(file: &Path, key: &str, path: &Path) -> Result<Trust, ConfigError> {
-    let pem = std::fs::read(path)
-        .map_err(|source| ConfigError::CaUnreadable { file: file.to_path_buf(), role: key.to_string(), path: path.to_path_buf(), source })?;
+    let pem = std::fs::read(path).map_err(|source| ConfigError::CaUnreadable {
+        file: file.to_path_buf(),
+        role: key.to_string(),
+        path: path.to_path_buf(),
+        source,
+    })?;
     let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&pem).filter_map(Result::ok).collect();
     if certs.is_empty() {
         return Err(ConfigError::CaEmpty { file: file.to_path_buf(), role: key.to_string(), path: path.to_path_buf() });
@@ -303,7 +309,10 @@ url = "https://api.push.apple.com"
         assert_eq!(keys, ["apns", "exchange.eas", "traveler"]);
         let eas = &c.targets[1];
         assert_eq!(eas.role.name, "exchange");
-        assert_eq!(eas.endpoints, [Endpoint { protocol: Protocol::ActiveSync, url: "https://mail.example.com/Microsoft-Server-ActiveSync".parse().unwrap() }]);
+        assert_eq!(
+            eas.endpoints,
+            [Endpoint { protocol: Protocol::ActiveSync, url: "https://mail.example.com/Microsoft-Server-ActiveSync".parse().unwrap() }]
+        );
         assert!(matches!(&eas.trust, Trust::Ca { path, certs } if path.ends_with("corp-ca.pem") && certs.len() == 1));
         assert_eq!(eas.versions, [ProtocolVersion::V14_1, ProtocolVersion::V16_1]);
         assert_eq!(eas.mailboxes[0].login, "alice@example.com");

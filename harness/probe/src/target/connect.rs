@@ -152,11 +152,17 @@ impl Connection {
 
 /// The TLS handshake with `trust`; the line says what was verified, or which certificate
 /// problem stopped it.
-async fn handshake(tcp: tokio::net::TcpStream, host: &str, trust: &Trust, timeout: Duration) -> Result<(Box<dyn Io>, CheckLine), CheckLine> {
+async fn handshake(
+    tcp: tokio::net::TcpStream,
+    host: &str,
+    trust: &Trust,
+    timeout: Duration,
+) -> Result<(Box<dyn Io>, CheckLine), CheckLine> {
     let fix_tls = "check that this port serves HTTPS (for plain HTTP write http:// in url); `mailconform tls-probe HOST:PORT` shows the TLS versions it accepts";
     let config = client_config(trust).map_err(|e| CheckLine::problem(Step::Tls, e, fix_tls))?;
-    let name = ServerName::try_from(host.to_string())
-        .map_err(|e| CheckLine::problem(Step::Tls, format!("{host} cannot be a TLS server name: {e}"), "write a host name or an IP address in url"))?;
+    let name = ServerName::try_from(host.to_string()).map_err(|e| {
+        CheckLine::problem(Step::Tls, format!("{host} cannot be a TLS server name: {e}"), "write a host name or an IP address in url")
+    })?;
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
     match within(timeout, connector.connect(name, tcp)).await {
         Ok(Ok(stream)) => {
@@ -241,9 +247,7 @@ fn client_config(trust: &Trust) -> Result<rustls::ClientConfig, String> {
         .map_err(|e| format!("the TLS client cannot be set up: {e}"))?;
     let mut roots = RootCertStore::empty();
     let mut config = match trust {
-        Trust::Insecure => {
-            builder.dangerous().with_custom_certificate_verifier(Arc::new(AcceptAnything(provider))).with_no_client_auth()
-        }
+        Trust::Insecure => builder.dangerous().with_custom_certificate_verifier(Arc::new(AcceptAnything(provider))).with_no_client_auth(),
         Trust::System => {
             // Certificates the system store holds but rustls cannot parse are skipped: one odd
             // entry must not make every target unreachable.

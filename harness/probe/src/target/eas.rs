@@ -34,13 +34,17 @@ fn names(versions: &[ProtocolVersion]) -> String {
 /// challenges; anything else says what is there instead.
 pub(crate) async fn anonymous(conn: &mut Connection, url: &http::Uri, standard_path: &str) -> CheckLine {
     match conn.send(options(url, None)).await {
-        Err(e) => CheckLine::problem(Step::Http, format!("OPTIONS: {e}"), "check that the url names the ActiveSync endpoint of an HTTP server"),
+        Err(e) => {
+            CheckLine::problem(Step::Http, format!("OPTIONS: {e}"), "check that the url names the ActiveSync endpoint of an HTTP server")
+        }
         Ok(a) => {
             if let Some(problem) = not_the_protocol(&a, PROTOCOL, standard_path) {
                 return problem;
             }
             match a.status.as_u16() {
-                200 if !versions_of(&a).is_empty() => CheckLine::ok(Step::Http, format!("OPTIONS answered 200 with ActiveSync versions {}", names(&versions_of(&a)))),
+                200 if !versions_of(&a).is_empty() => {
+                    CheckLine::ok(Step::Http, format!("OPTIONS answered 200 with ActiveSync versions {}", names(&versions_of(&a))))
+                }
                 401 => CheckLine::ok(Step::Http, format!("OPTIONS answered 401, asking for credentials ({})", schemes(&a))),
                 s => CheckLine::problem(
                     Step::Http,
@@ -56,7 +60,13 @@ pub(crate) async fn anonymous(conn: &mut Connection, url: &http::Uri, standard_p
 pub(crate) async fn sign_in(conn: &mut Connection, target: &Target, url: &http::Uri, mailbox: &Mailbox) -> CheckLine {
     let auth = basic(mailbox);
     let a = match conn.send(options(url, Some(&auth))).await {
-        Err(e) => return CheckLine::problem(Step::Auth, format!("{}: OPTIONS: {e}", mailbox.user), "check that the server stays up under a sign-in"),
+        Err(e) => {
+            return CheckLine::problem(
+                Step::Auth,
+                format!("{}: OPTIONS: {e}", mailbox.user),
+                "check that the server stays up under a sign-in",
+            )
+        }
         Ok(a) => a,
     };
     if a.status == 401 {
@@ -67,21 +77,38 @@ pub(crate) async fn sign_in(conn: &mut Connection, target: &Target, url: &http::
     if theirs.is_empty() {
         return CheckLine::problem(
             Step::Auth,
-            format!("{}: OPTIONS answered HTTP {} without {PROTOCOL_VERSIONS}, and the configuration names no versions", mailbox.user, a.status.as_u16()),
-            format!("write versions = [\"14.1\"] (the versions the server speaks: {}) for target.\"{}\"", names(ProtocolVersion::ALL), target.key),
+            format!(
+                "{}: OPTIONS answered HTTP {} without {PROTOCOL_VERSIONS}, and the configuration names no versions",
+                mailbox.user,
+                a.status.as_u16()
+            ),
+            format!(
+                "write versions = [\"14.1\"] (the versions the server speaks: {}) for target.\"{}\"",
+                names(ProtocolVersion::ALL),
+                target.key
+            ),
         );
     }
     let Some(version) = ProtocolVersion::highest_common(ProtocolVersion::ALL, &theirs) else {
-        return CheckLine::problem(Step::Auth, format!("{}: no ActiveSync version in common", mailbox.user), "write versions this client knows");
+        return CheckLine::problem(
+            Step::Auth,
+            format!("{}: no ActiveSync version in common", mailbox.user),
+            "write versions this client knows",
+        );
     };
-    let request = EasRequest::new(Command::FolderSync, &mailbox.login, DEVICE_ID, DEVICE_TYPE, version).with_body(bodies::folder_sync_request("0"));
+    let request =
+        EasRequest::new(Command::FolderSync, &mailbox.login, DEVICE_ID, DEVICE_TYPE, version).with_body(bodies::folder_sync_request("0"));
     let mut http_request = match request.to_http(&url.to_string()) {
         Ok(r) => r,
-        Err(e) => return CheckLine::problem(Step::Auth, format!("{}: cannot build FolderSync: {e}", mailbox.user), "check the login and url"),
+        Err(e) => {
+            return CheckLine::problem(Step::Auth, format!("{}: cannot build FolderSync: {e}", mailbox.user), "check the login and url")
+        }
     };
     http_request.headers_mut().insert(http::header::AUTHORIZATION, auth.parse().expect("base64 is a header value"));
     match conn.send(http_request).await {
-        Err(e) => CheckLine::problem(Step::Auth, format!("{}: FolderSync: {e}", mailbox.user), "check that the server stays up under a sign-in"),
+        Err(e) => {
+            CheckLine::problem(Step::Auth, format!("{}: FolderSync: {e}", mailbox.user), "check that the server stays up under a sign-in")
+        }
         Ok(a) => match a.status.as_u16() {
             200 | 449 => CheckLine::ok(
                 Step::Auth,

@@ -55,7 +55,13 @@ pub(crate) async fn anonymous(conn: &mut Connection, url: &http::Uri, standard_p
 /// One mailbox: GetFolder of its Inbox, signed in.
 pub(crate) async fn sign_in(conn: &mut Connection, url: &http::Uri, mailbox: &Mailbox) -> CheckLine {
     let a = match conn.send(get_inbox(url, Some(&basic(mailbox)))).await {
-        Err(e) => return CheckLine::problem(Step::Auth, format!("{}: GetFolder: {e}", mailbox.user), "check that the server stays up under a sign-in"),
+        Err(e) => {
+            return CheckLine::problem(
+                Step::Auth,
+                format!("{}: GetFolder: {e}", mailbox.user),
+                "check that the server stays up under a sign-in",
+            )
+        }
         Ok(a) => a,
     };
     let body = String::from_utf8_lossy(&a.body);
@@ -66,7 +72,11 @@ pub(crate) async fn sign_in(conn: &mut Connection, url: &http::Uri, mailbox: &Ma
         }
         s => CheckLine::problem(
             Step::Auth,
-            format!("{}: signed in, but GetFolder of the Inbox answered HTTP {s} {}", mailbox.user, response_code(&body).unwrap_or("without a ResponseCode")),
+            format!(
+                "{}: signed in, but GetFolder of the Inbox answered HTTP {s} {}",
+                mailbox.user,
+                response_code(&body).unwrap_or("without a ResponseCode")
+            ),
             "check that the account has a mailbox on this server and may use EWS",
         ),
     }

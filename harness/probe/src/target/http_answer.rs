@@ -90,12 +90,19 @@ mod tests {
     }
 
     fn mailbox() -> Mailbox {
-        Mailbox { user: "alice".into(), login: "alice@example.com".into(), password: "x".into(), password_source: "the password in ALICE_PASSWORD".into() }
+        Mailbox {
+            user: "alice".into(),
+            login: "alice@example.com".into(),
+            password: "x".into(),
+            password_source: "the password in ALICE_PASSWORD".into(),
+        }
     }
 
     #[test]
     fn html_404_and_redirects_are_not_the_protocol() {
-        let page = not_the_protocol(&answer(200, &[("content-type", "text/html; charset=utf-8")]), "ActiveSync", "/Microsoft-Server-ActiveSync").unwrap();
+        let page =
+            not_the_protocol(&answer(200, &[("content-type", "text/html; charset=utf-8")]), "ActiveSync", "/Microsoft-Server-ActiveSync")
+                .unwrap();
         assert!(page.text.contains("an HTML page") && page.fix.unwrap().contains("forms"));
         let missing = not_the_protocol(&answer(404, &[]), "EWS", "/EWS/Exchange.asmx").unwrap();
         assert!(missing.text.contains("404") && missing.fix.unwrap().contains("/EWS/Exchange.asmx"));

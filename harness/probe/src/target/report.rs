@@ -132,7 +132,10 @@ mod tests {
         assert_eq!(report.problems(), 1);
         let text = report.render();
         assert!(text.contains("  ok       resolve  mail.example.com is 192.0.2.1\n"), "{text}");
-        assert!(text.contains("  PROBLEM  connect  connection refused by 192.0.2.1:443\n                    fix: start the server\n"), "{text}");
+        assert!(
+            text.contains("  PROBLEM  connect  connection refused by 192.0.2.1:443\n                    fix: start the server\n"),
+            "{text}"
+        );
         assert!(text.ends_with("2 checks, 1 with a problem\n"), "{text}");
     }
 }
