@@ -15,8 +15,8 @@ use mailconform_auth::{IssuerControl, IssuerServer, Kdc, KdcControl, KdcServer, 
 use mailconform_ews::SchemaVersion;
 use mailconform_sim::tls::{self, ClientAuth};
 use mailconform_sim::{
-    ClientCertSpec, ControlClient, Credential, FakeEnv, FaultGate, Handler, Hosting, HttpClient, NoSuchRole, Placement, Rebuild,
-    SimError, TlsTermination, Topology,
+    ClientCertSpec, ControlClient, Credential, FakeEnv, FaultGate, Handler, Hosting, HttpClient, NoSuchRole, Placement, Rebuild, SimError,
+    TlsTermination, Topology,
 };
 use std::sync::Arc;
 use std::time::Duration;

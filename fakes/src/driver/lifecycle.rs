@@ -77,7 +77,9 @@ mod tests {
     #[test]
     fn a_served_or_real_role_cannot_be_restarted_from_here_and_says_why() {
         let sim = Simulation::new(12).unwrap();
-        for backing in [Backing::Served { control_url: "https://127.0.0.1:1/_mailconform".into() }, Backing::Real { url: "https://mail".into() }] {
+        for backing in
+            [Backing::Served { control_url: "https://127.0.0.1:1/_mailconform".into() }, Backing::Real { url: "https://mail".into() }]
+        {
             let e = sim.block_on(ForeignLifecycle { backing }.restart("exchange")).unwrap_err();
             assert!(e.is_not_applicable(), "{e}");
             assert!(e.to_string().contains("restarting"), "{e}");

@@ -40,6 +40,10 @@ impl Rebuild {
     }
 }
 
+/// Per environment label: the lifetimes of the environments handed out, and how often the
+/// fake of that label restarted.
+type Lives = BTreeMap<String, (Vec<Lifetime>, u32)>;
+
 /// The environments a simulation hands its fakes, and the lifetime of each.
 #[derive(Clone)]
 pub(crate) struct SimEnvs {
@@ -48,8 +52,7 @@ pub(crate) struct SimEnvs {
     pub(crate) clock: Clock,
     pub(crate) rng: SeededRng,
     pub(crate) store: Arc<dyn StateStore>,
-    /// Per label: the lifetimes of the environments handed out, and how often it restarted.
-    lives: Arc<Mutex<BTreeMap<String, (Vec<Lifetime>, u32)>>>,
+    lives: Arc<Mutex<Lives>>,
 }
 
 impl SimEnvs {
