@@ -23,15 +23,15 @@ fn restarted_at(w: &mut MailWorld, role: &str) -> u64 {
     w.running().restarted_at_ms.get(role).copied().unwrap_or_else(|| panic!("{role} has not restarted in this scenario"))
 }
 
-/// The role's process restarts: what it keeps on disk it has again, what it held in memory is
-/// gone, and the connections open to it are cut.
+/// The role's process restarts, and the connections open to it are cut.
+///
+/// What the role keeps on disk it has again; what it held in memory is gone.
 #[when(expr = "{service} restarts")]
 fn restarts(w: &mut MailWorld, service: Service) {
     restart(w, &service.role());
 }
 
-/// Exchange restarts while Secure Mail holds an ActiveSync Ping, and a message arrives a while
-/// after the restart.
+/// Exchange restarts while Secure Mail holds an ActiveSync Ping, and then a message arrives.
 ///
 /// The Ping's connection is cut by the restart; the Ping that returns is the one Secure Mail
 /// sends again.
@@ -62,8 +62,9 @@ fn restarts_during_ping(w: &mut MailWorld, minutes: u64, user: User, subject: St
     w.observe(Observation::PingReturned { minutes });
 }
 
-/// Since Exchange restarted, nothing of it reached the region's listener for the user's
-/// registration: no notification, no keep-alive StatusEvent.
+/// Nothing from Exchange reached the listener for the user's registration since Exchange restarted.
+///
+/// Neither a notification nor a keep-alive StatusEvent: the subscription died with the process.
 #[then(expr = "the {region} listener has heard nothing from Exchange for {user} since Exchange restarted")]
 fn silent_since_restart(w: &mut MailWorld, region: Region, user: User) {
     let restarted = restarted_at(w, role::EXCHANGE);
@@ -76,17 +77,16 @@ fn silent_since_restart(w: &mut MailWorld, region: Region, user: User) {
     );
 }
 
-/// Secure Mail sent its ActiveSync Ping again this many times because the connection holding
-/// it was cut.
+/// Secure Mail sent its ActiveSync Ping again this many times because its connection was cut.
 #[then(expr = "{user}'s Secure Mail reissued its Ping {int} time(s)")]
 fn reissued(w: &mut MailWorld, user: User, n: u32) {
     let s = state(w, &user);
     assert_eq!(s.eas.pings_reissued, n, "Pings reissued by {user}'s Secure Mail; last error {:?}", s.eas.error);
 }
 
-/// Secure Mail's last Sync of its Inbox presented the SyncKey it held (no Status 3, no resync
-/// from key 0), got a new one, and brought exactly this one message: nothing changed,
-/// nothing deleted, nothing sent again.
+/// Secure Mail's last Inbox Sync went on from the SyncKey it held and brought exactly this message.
+///
+/// No Status 3, no resync from key 0: a new SyncKey, one Add, nothing changed, nothing deleted.
 #[then(expr = "{user}'s Secure Mail's last Inbox sync went on from its SyncKey and brought only {string}")]
 fn went_on(w: &mut MailWorld, user: User, subject: String) {
     let s = state(w, &user);
