@@ -48,11 +48,14 @@ impl Keeper {
         (Keeper { store, written: Mutex::new(written) }, devices)
     }
 
-    /// Records the partnership `key` as it is now (`None`: it was removed).
-    pub(super) fn keep(&self, key: &DeviceKey, device: Option<&DeviceState>) {
+    /// Records the partnership `key` as `now` reads it (`None`: it was removed). `now` is read
+    /// under this keeper's lock, so that of two commands of one device finishing together the
+    /// state written last is the newer; the server's own lock is held only while `now` runs,
+    /// not during the write.
+    pub(super) fn keep(&self, key: &DeviceKey, now: impl FnOnce() -> Option<DeviceState>) {
         let k = name(key);
         let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
-        match device.map(serde_json::to_value) {
+        match now().as_ref().map(serde_json::to_value) {
             Some(Ok(value)) => {
                 if written.get(&k) != Some(&value) {
                     self.store.put(KEPT_PARTNERSHIPS, &k, &value);
@@ -129,7 +132,7 @@ mod tests {
         inbox.options = Some(el(A::Options, [el(AB::BodyPreference, [leaf(AB::Type, "1")])]));
         d.collections.insert("1".into(), inbox);
         d.commands.insert("Sync".into(), 3);
-        keeper.keep(&key, Some(&d));
+        keeper.keep(&key, || Some(d.clone()));
 
         let (_, back) = Keeper::open(RoleStore::new(db.clone(), "exchange"));
         let again = &back[&key];
@@ -140,7 +143,7 @@ mod tests {
         assert_eq!(c.options, d.collections["1"].options);
         assert!(again.commands.is_empty(), "the command counters are the process's own");
 
-        keeper.keep(&key, None);
+        keeper.keep(&key, || None);
         assert!(Keeper::open(RoleStore::new(db, "exchange")).1.is_empty());
     }
 }

@@ -192,17 +192,16 @@ impl EasServer {
     /// Writes partnership `key` as it is now to the state database, when sync state is kept.
     fn keep(&self, key: &DeviceKey) {
         if let Some(k) = &self.kept {
-            let state = self.lock();
-            k.keep(key, state.devices.get(key));
+            k.keep(key, || self.lock().devices.get(key).cloned());
         }
     }
 
     /// [`Self::keep`] for every partnership.
     fn keep_all(&self) {
-        if let Some(k) = &self.kept {
-            let state = self.lock();
-            for (key, d) in &state.devices {
-                k.keep(key, Some(d));
+        if self.kept.is_some() {
+            let keys: Vec<DeviceKey> = self.lock().devices.keys().cloned().collect();
+            for key in keys {
+                self.keep(&key);
             }
         }
     }
