@@ -15,7 +15,7 @@ use mailconform_auth::{IssuerControl, IssuerServer, Kdc, KdcControl, KdcServer, 
 use mailconform_ews::SchemaVersion;
 use mailconform_sim::tls::{self, ClientAuth};
 use mailconform_sim::{
-    ClientCertSpec, ControlClient, Credential, FakeEnv, FaultGate, Handler, Hosting, HttpClient, NoSuchRole, Placement, SimError,
+    ClientCertSpec, ControlClient, Credential, FakeEnv, FaultGate, Handler, Hosting, HttpClient, NoSuchRole, Placement, Rebuild, SimError,
     TlsTermination, Topology,
 };
 use std::sync::Arc;
@@ -63,9 +63,11 @@ pub fn add_exchange_with_tls(
     tls: Option<TlsTermination>,
 ) -> Result<Vec<(String, FaultGate)>, SimError> {
     let host = config.host.clone();
+    let label = format!("exchange:{host}");
+    let rebuild = exchange_rebuild(&label, config.clone());
     let ex = {
         let _rt = Hosting::enter(sim);
-        Exchange::new(env(sim, &format!("exchange:{host}")), config)
+        Exchange::new(env(sim, &label), config)
     };
     let role = role::exchange_on(&host);
     let client_auth = exchange_client_auth(&[ex.config().ews_auth.clone(), ex.config().eas_auth.clone()].concat(), sim.pki().ca.cert_der());
@@ -76,14 +78,29 @@ pub fn add_exchange_with_tls(
         handler: Arc::new(ex.clone()),
         tls: tls.unwrap_or_else(|| iis.clone()),
         plain_http: false,
+        rebuild: Some(rebuild.clone()),
     };
     let mut gates = vec![(role.clone(), sim.put(main)?.1)];
     for alias in aliases {
         let r = role::exchange_on(alias);
-        let p = Placement { role: r.clone(), host: alias.clone(), handler: Arc::new(ex.clone()), tls: iis.clone(), plain_http: false };
+        let p = Placement {
+            role: r.clone(),
+            host: alias.clone(),
+            handler: Arc::new(ex.clone()),
+            tls: iis.clone(),
+            plain_http: false,
+            rebuild: Some(rebuild.clone()),
+        };
         gates.push((r, sim.put(p)?.1));
     }
     Ok(gates)
+}
+
+/// Exchange as a restart finds it: the same configuration, the mailboxes and ActiveSync sync
+/// state it kept (what a real Exchange keeps in its mailbox databases), no EWS subscription
+/// (those live in the memory of the EWS process, see [`crate::serve`]).
+fn exchange_rebuild(label: &str, config: ExchangeConfig) -> Rebuild {
+    Rebuild::new(label, move |env| Arc::new(Exchange::new(env, config.clone())))
 }
 
 /// Exchange's rustls termination (with the run's CA, or `leaf`), offering by ALPN what the
@@ -108,7 +125,7 @@ pub fn add_exchange_self_signed(sim: &mut impl Hosting, config: ExchangeConfig) 
     let role = role::exchange_on(&host);
     let client_auth = exchange_client_auth(&[ex.config().ews_auth.clone(), ex.config().eas_auth.clone()].concat(), sim.pki().ca.cert_der());
     let tls = exchange_tls(ex.config().profile, client_auth, Some(leaf));
-    let (_, gate) = sim.put(Placement { role, host, handler: Arc::new(ex), tls, plain_http: false })?;
+    let (_, gate) = sim.put(Placement { role, host, handler: Arc::new(ex), tls, plain_http: false, rebuild: None })?;
     Ok((gate, own.cert_pem().to_string()))
 }
 
@@ -223,9 +240,12 @@ pub fn add_listener(sim: &mut impl Hosting, region: Region) -> Result<FaultGate,
     };
     let l = {
         let _rt = Hosting::enter(sim);
-        Listener::new(env(sim, &host), config)
+        Listener::new(env(sim, &host), config.clone())
     };
-    put(sim, &role::listener(region), &host, Arc::new(l), ClientAuth::None, false)
+    // A restarted listener has its registrations and certificates back from its database.
+    let rebuild = Rebuild::new(&host, move |env| Arc::new(Listener::new(env, config.clone())));
+    let placement = Placement::https(&role::listener(region), &host, Arc::new(l), ClientAuth::None).rebuilt_by(rebuild);
+    sim.put(placement).map(|(_, gate)| gate)
 }
 
 /// The two APNs environments, trusting provider certificates of the run's push CA and the
@@ -244,11 +264,15 @@ pub fn add_apns_for(sim: &mut impl Hosting, team: &crate::apns::TeamKey) -> Resu
         (role::APNS, defaults::APNS_HOST, Environment::Production),
         (role::APNS_SANDBOX, defaults::APNS_SANDBOX_HOST, Environment::Sandbox),
     ] {
+        let config = ApnsConfig { environment, teams: vec![team.clone()] };
         let apns = {
             let _rt = Hosting::enter(sim);
-            Apns::new(env(sim, host), ApnsConfig { environment, teams: vec![team.clone()] })
+            Apns::new(env(sim, host), config.clone())
         };
-        put(sim, role, host, apns, ClientAuth::Optional(roots.clone()), false)?;
+        // A restarted APNs has its device tokens back, and trusts the same team key.
+        let rebuild = Rebuild::new(host, move |env| Apns::new(env, config.clone()));
+        let placement = Placement::https(role, host, apns, ClientAuth::Optional(roots.clone())).rebuilt_by(rebuild);
+        sim.put(placement)?;
     }
     Ok(())
 }

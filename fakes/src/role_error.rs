@@ -115,7 +115,9 @@ impl ErrorKind {
             SimError::Tls { alert: None, .. } => ErrorKind::TlsFailed,
             SimError::Http { .. } | SimError::Io(_) => ErrorKind::ConnectionLost,
             SimError::Json(_) => ErrorKind::ProtocolViolation,
-            SimError::BadUrl { .. } | SimError::Pki(_) | SimError::PortTaken { .. } => ErrorKind::Internal,
+            SimError::BadUrl { .. } | SimError::Pki(_) | SimError::PortTaken { .. } | SimError::NotRestartable { .. } => {
+                ErrorKind::Internal
+            }
         }
     }
 

@@ -4,8 +4,9 @@
 //!
 //! A state directory that exists already is a deployment restarted: its CAs (with their
 //! keys), provider certificate and signing key are reused, each role takes the port it had
-//! when that port is free, and the fakes read back what they kept in `state.redb` (mailboxes,
-//! device tokens, listener registrations). EWS push subscriptions are not kept: Exchange holds
+//! when that port is free, and the fakes read back what they kept in `state.redb` (mailboxes
+//! and the ActiveSync sync state of every device partnership, device tokens, listener
+//! registrations and certificates). EWS push subscriptions are not kept: Exchange holds
 //! them in the memory of the server that made them, and a restart of the EWS process loses
 //! them (Microsoft, "Handling notification-related errors in EWS in Exchange":
 //! ErrorSubscriptionNotFound, "the EWS process might have been restarted"), so clients

@@ -1,6 +1,8 @@
-//! `mailconform serve` restarted on its state directory: the same CA, the same ports and the
-//! listener's registrations back; `--fresh` starts anew.
+//! `mailconform serve` restarted on its state directory: the same CA, the same ports, the
+//! listener's registrations and Exchange's ActiveSync sync state back; `--fresh` starts anew.
 
+use mailconform_activesync::store::FolderType;
+use mailconform_activesync::{EasClient, ProtocolVersion};
 use mailconform_fakes::deployment::Roles;
 use mailconform_fakes::listener::contract::NewRegistration;
 use mailconform_fakes::listener::Region;
@@ -54,5 +56,59 @@ fn a_restart_keeps_the_ca_the_ports_and_a_listener_registration() {
     });
     assert_ne!(std::fs::read_to_string(dir.join("ca.pem")).unwrap(), ca, "--fresh kept the CA");
     assert!(registrations.is_empty(), "--fresh kept registrations: {registrations:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// An ActiveSync device of alice's at the served Exchange.
+fn device(world: &mailconform_sim::RealWorld, base_url: &str) -> EasClient {
+    let (login, _, password) = mailconform_fakes::defaults::USERS[0];
+    let url = format!("{base_url}/Microsoft-Server-ActiveSync");
+    EasClient::new(world.client(), &url, login, password, "RESTARTPROOF1", "iPhone", ProtocolVersion::V14_1)
+}
+
+fn subjects(items: &[mailconform_activesync::client::SyncItem]) -> Vec<String> {
+    items.iter().filter_map(|i| i.subject().map(str::to_string)).collect()
+}
+
+#[test]
+fn an_exchange_restart_keeps_activesync_sync_state_so_the_device_goes_on_with_its_sync_key() {
+    let dir = std::env::temp_dir().join(format!("mailconform-restart-eas-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    runtime.block_on(async {
+        let roles = vec!["exchange".to_string()];
+        let options = ServeOptions::default();
+        let localhost = IpAddr::V4(Ipv4Addr::LOCALHOST);
+        let alice = mailconform_fakes::defaults::USERS[0].1;
+
+        let world = start_with(&roles, localhost, &dir, &options).await.expect("serve starts");
+        let topology = world.topology.lock().unwrap().clone();
+        let exchange = Roles::with(&topology, world.client(), world.client()).exchange().unwrap();
+        for subject in ["Before 1", "Before 2"] {
+            exchange.deliver(alice, subject).await.expect("mail delivered");
+        }
+        let base_url = topology.get("exchange").unwrap().base_url.clone();
+        let phone = device(&world, &base_url);
+        phone.provision().await.expect("the device provisions");
+        phone.folder_sync().await.expect("FolderSync");
+        let inbox = phone.folder_id(FolderType::Inbox).expect("an Inbox");
+        let first = phone.sync(&inbox).await.expect("the first Sync");
+        assert_eq!(subjects(&first.added), ["Before 2", "Before 1"], "newest first");
+        let key = phone.sync_key(&inbox).expect("a SyncKey");
+        world.shutdown().await;
+        drop(world);
+
+        let world = start_with(&roles, localhost, &dir, &options).await.expect("serve starts again");
+        let topology = world.topology.lock().unwrap().clone();
+        assert_eq!(topology.get("exchange").unwrap().base_url, base_url, "Exchange moved to another port");
+        let exchange = Roles::with(&topology, world.client(), world.client()).exchange().unwrap();
+        exchange.deliver(alice, "After the restart").await.expect("mail delivered");
+        phone.folder_sync().await.expect("FolderSync goes on from its key");
+        let next = phone.sync(&inbox).await.expect("the Sync after the restart: no Status 3");
+        assert_eq!(subjects(&next.added), ["After the restart"], "only the new mail, no full resync");
+        assert!(next.changed.is_empty() && next.deleted.is_empty(), "{next:?}");
+        assert_eq!(next.requests, 1, "the SyncKey {key} was taken as it was");
+        world.shutdown().await;
+    });
     std::fs::remove_dir_all(&dir).unwrap();
 }

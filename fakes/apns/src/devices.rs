@@ -143,12 +143,19 @@ pub(crate) struct Devices {
 impl Devices {
     /// Register a device for `bundle_id` under `token` (64 lowercase hex digits).
     pub(crate) fn register(&self, token: String, bundle_id: &str, environment: Environment) -> Arc<Device> {
-        let (latest, _) = watch::channel(0);
+        self.register_continuing(token, bundle_id, environment, 0)
+    }
+
+    /// A device known before a restart, whose next notification is number `delivered + 1`:
+    /// a device that read up to `delivered` reads on from there.
+    pub(crate) fn register_continuing(&self, token: String, bundle_id: &str, environment: Environment, delivered: u64) -> Arc<Device> {
+        let (latest, _) = watch::channel(delivered);
+        let notifications = Journal::continuing(MAX_KEPT_NOTIFICATIONS, delivered);
         let device = Arc::new(Device {
             token: token.clone(),
             bundle_id: bundle_id.to_string(),
             environment,
-            state: Mutex::new(DeviceState { notifications: Journal::new(MAX_KEPT_NOTIFICATIONS), uninstalled_at_ms: None, throttled: 0 }),
+            state: Mutex::new(DeviceState { notifications, uninstalled_at_ms: None, throttled: 0 }),
             latest,
         });
         self.by_token.lock().expect("devices poisoned").insert(token, device.clone());

@@ -35,6 +35,10 @@ pub struct Apns {
 /// The state database's table of devices, by token.
 pub(crate) const KEPT_DEVICES: &str = "devices";
 
+/// The state database's table of the sequence number of the last notification delivered to
+/// each device, by token: a device reading its notifications reads on after a restart.
+pub(crate) const KEPT_DELIVERED: &str = "delivered";
+
 /// Connections whose certificate reading is remembered; older entries are dropped wholesale.
 const CERT_CACHE: usize = 4096;
 
@@ -76,8 +80,10 @@ impl Apns {
         // Device tokens outlive a restart of APNs: a served APNs reads back the devices it
         // kept, uninstalls included (their pushes still get 410 with the same timestamp).
         let devices = Devices::default();
+        let delivered: std::collections::BTreeMap<String, u64> = env.store.load(KEPT_DELIVERED).into_iter().collect();
         for (token, d) in env.store.load::<crate::contract::DeviceInfo>(KEPT_DEVICES) {
-            let device = devices.register(token, &d.bundle_id, d.environment);
+            let last = delivered.get(&token).copied().unwrap_or(0);
+            let device = devices.register_continuing(token, &d.bundle_id, d.environment, last);
             if let Some(at) = d.uninstalled_at_ms {
                 device.uninstall(at);
             }
@@ -197,7 +203,7 @@ impl Apns {
         if device.take_throttle() {
             return Err(Reason::TooManyRequests.into());
         }
-        device.deliver(DeliveredNotification {
+        let seq = device.deliver(DeliveredNotification {
             seq: 0,
             apns_id: apns_id.to_string(),
             topic: headers.topic,
@@ -208,6 +214,7 @@ impl Apns {
             payload: serde_json::Value::Object(payload),
             received_at_ms: now_ms,
         });
+        self.env.store.put(KEPT_DELIVERED, &device.token, &seq);
         Ok(())
     }
 }

@@ -3,7 +3,7 @@
 //! A role can be backed by an in-process fake, by a fake served in another process, or by a
 //! real component at a URL ([`Backing`]). Steps never ask which: they call a driver trait
 //! ([`HostFaults`], [`Mailboxes`], [`PushSubscriptions`], [`Registrations`], [`DeviceManagement`],
-//! [`Traffic`]) and get either the answer or a typed
+//! [`Traffic`], [`Lifecycle`]) and get either the answer or a typed
 //! [`DriverError::NotSupported`] naming the operation and the backing that cannot perform it,
 //! which a run reports as "not applicable" rather than as a pass or a failure.
 //!
@@ -14,6 +14,7 @@
 mod devices;
 mod faults;
 mod journal;
+mod lifecycle;
 mod mailboxes;
 mod push;
 mod registrations;
@@ -21,6 +22,7 @@ mod registrations;
 pub use devices::DeviceManagement;
 pub use faults::{ControlFaults, GateFaults, HostFaults};
 pub use journal::Traffic;
+pub use lifecycle::{ForeignLifecycle, Lifecycle};
 pub use mailboxes::Mailboxes;
 pub use push::PushSubscriptions;
 pub use registrations::Registrations;
@@ -93,6 +95,8 @@ pub enum Operation {
     ReadPushes,
     /// [`Registrations::forget`].
     ForgetRegistration,
+    /// [`Lifecycle::restart`].
+    Restart,
 }
 
 impl fmt::Display for Operation {
@@ -113,6 +117,7 @@ impl fmt::Display for Operation {
             Operation::ReadRegistrations => "reading the listener's registrations",
             Operation::ReadPushes => "reading the pushes the listener sent",
             Operation::ForgetRegistration => "deleting a registration",
+            Operation::Restart => "restarting the role",
         })
     }
 }

@@ -147,15 +147,25 @@ struct KeptMessage {
     subject: String,
     from: String,
     read: bool,
+    /// Its ServerId on the ActiveSync side: the partnerships kept with it name it.
+    #[serde(default)]
+    eas_id: Option<String>,
 }
 
 fn keep_message(ex: &Exchange, mailbox: &str, item: &super::mailbox::Item) {
-    let kept = KeptMessage { mailbox: mailbox.to_string(), subject: item.subject.clone(), from: item.from.clone(), read: item.read };
+    let kept = KeptMessage {
+        mailbox: mailbox.to_string(),
+        subject: item.subject.clone(),
+        from: item.from.clone(),
+        read: item.read,
+        eas_id: item.eas_id.clone(),
+    };
     ex.env.store.put(KEPT_MESSAGES, &item.id, &kept);
 }
 
-/// Puts the messages a served Exchange kept back into their inboxes, on the EWS side with
-/// their item IDs and on the ActiveSync side as new items (devices sync them again).
+/// Puts the messages a restarted Exchange kept back into their inboxes, on the EWS side with
+/// their item IDs and on the ActiveSync side with their ServerIds, so that a device goes on
+/// syncing with the SyncKey it has (a message kept without one comes back as a new item).
 pub(super) fn restore_messages(
     store: &mailconform_sim::store::RoleStore,
     mailboxes: &mut [super::mailbox::Mailbox],
@@ -164,7 +174,12 @@ pub(super) fn restore_messages(
     for (id, m) in store.load::<KeptMessage>(KEPT_MESSAGES) {
         let Some(mb) = mailboxes.iter_mut().find(|b| b.user.email == m.mailbox) else { continue };
         let email = mb.user.email.clone();
-        let eas_id = eas_store.deliver(&email, mailconform_activesync::NewItem::email(&m.from, &email, &m.subject, "")).ok();
+        let new = mailconform_activesync::NewItem::email(&m.from, &email, &m.subject, "");
+        let eas_id = match &m.eas_id {
+            Some(server_id) => eas_store.restore(&email, server_id, new),
+            None => eas_store.deliver(&email, new),
+        }
+        .ok();
         if m.read {
             if let Some(e) = &eas_id {
                 mirror_read(eas_store, &email, e, true);

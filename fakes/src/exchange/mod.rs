@@ -138,6 +138,8 @@ impl Exchange {
             // (AllowNonProvisionableDevices is false).
             policy: Some(mailconform_activesync::DevicePolicy::none()),
             enforce_policy: true,
+            // Exchange keeps ActiveSync sync state in the mailbox: it outlives a restart.
+            keep_sync_state: true,
             ..Default::default()
         };
         let eas = mailconform_activesync::EasServer::new(env.clone(), eas_config, eas_store.clone());

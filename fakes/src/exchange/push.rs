@@ -162,7 +162,9 @@ impl From<&Subscription> for SubscriptionView {
 }
 
 pub(super) fn spawn(ex: Arc<Exchange>, id: String, wake: Arc<Notify>) {
-    tokio::spawn(async move { run(ex, id, wake).await });
+    // A task of this Exchange's life: a restart ends it, and the subscription with it.
+    let life = ex.env.life.clone();
+    life.spawn(async move { run(ex, id, wake).await });
 }
 
 enum Attempt {

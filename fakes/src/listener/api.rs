@@ -173,19 +173,18 @@ fn upload(l: &Arc<Listener>, app_id: &str, region: &str, upload: contract::Certi
     let k = cert_key(app_id, region);
     let generation = store.certificates.get(&k).map(|c| c.generation + 1).unwrap_or(1);
     let status = if generation == 1 { 201 } else { 200 };
-    store.certificates.insert(
-        k,
-        AppCertificate {
-            app_id: app_id.to_string(),
-            region,
-            environment: upload.environment,
-            uploaded_ms: now,
-            generation,
-            cert_pem: upload.cert_pem,
-            key_pem: upload.key_pem,
-            parsed: Default::default(),
-        },
-    );
+    let certificate = AppCertificate {
+        app_id: app_id.to_string(),
+        region,
+        environment: upload.environment,
+        uploaded_ms: now,
+        generation,
+        cert_pem: upload.cert_pem,
+        key_pem: upload.key_pem,
+        parsed: Default::default(),
+    };
+    l.env.store.put(super::KEPT_CERTIFICATES, &k, &certificate);
+    store.certificates.insert(k, certificate);
     reply(status, &CertificateUploaded { app_id: app_id.to_string(), region, generation })
 }
 

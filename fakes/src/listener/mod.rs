@@ -51,6 +51,10 @@ impl Listener {
         for (id, r) in env.store.load::<store::Registration>(KEPT_REGISTRATIONS) {
             store.registrations.insert(id, r);
         }
+        // So are the APNs certificates an administrator uploaded.
+        for (key, c) in env.store.load::<store::AppCertificate>(KEPT_CERTIFICATES) {
+            store.certificates.insert(key, c);
+        }
         Arc::new(Listener { env, config, store: Mutex::new(store) })
     }
 
@@ -69,6 +73,9 @@ impl Listener {
 
 /// The state database's table of device registrations, by registration ID.
 const KEPT_REGISTRATIONS: &str = "registrations";
+
+/// The state database's table of uploaded APNs certificates, by `<app ID>@<region>`.
+pub(crate) const KEPT_CERTIFICATES: &str = "certificates";
 
 /// The path Exchange POSTs `SendNotification` to; the registration ID follows it.
 pub const NOTIFY_PATH: &str = "/ews/notify/";

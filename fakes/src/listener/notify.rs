@@ -85,7 +85,8 @@ fn spawn_push(l: Arc<Listener>, id: String, push: Push) {
         let mut store = l.store.lock().expect("store poisoned");
         store.push_order.entry(id.clone()).or_default().clone()
     };
-    tokio::spawn(async move {
+    let life = l.env.life.clone();
+    life.spawn(async move {
         // Pushes of one device go out in the order Exchange's notifications came in.
         let _turn = order.lock().await;
         send(&l, &id, push).await;

@@ -58,8 +58,9 @@ pub(super) const RETIRED_KEPT: usize = 16;
 pub const STATUS_CHECKS_KEPT: usize = 24;
 
 /// An uploaded certificate with its key; the API shows it as a
-/// [`CertificateInfo`](super::contract::CertificateInfo), never with the PEMs.
-#[derive(Clone, Debug)]
+/// [`CertificateInfo`](super::contract::CertificateInfo), never with the PEMs. Kept in the
+/// state database (the parsed form is made again after a restart).
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct AppCertificate {
     pub app_id: String,
     pub region: Region,
@@ -70,6 +71,7 @@ pub(crate) struct AppCertificate {
     pub cert_pem: String,
     pub key_pem: String,
     /// The parsed certificate and key, made once per upload rather than once per push.
+    #[serde(skip)]
     pub parsed: Arc<std::sync::OnceLock<Result<mailconform_sim::Credential, Arc<mailconform_sim::SimError>>>>,
 }
 

@@ -202,6 +202,15 @@ impl Body for DeviceStateView {
             calendar: vec!["Planning".into()],
             contacts: vec!["Bob Example".into()],
             pings: 2,
+            pings_reissued: 1,
+            last_inbox_sync: Some(super::eas::InboxSync {
+                presented_key: "3".into(),
+                sync_key: "4".into(),
+                added: vec!["Quarterly numbers".into()],
+                changed: 0,
+                deleted: 0,
+                requests: 1,
+            }),
         };
         let notes = CompanionView {
             account: "https://notes.example.test".into(),

@@ -7,6 +7,7 @@ use crate::role_error::{Kinded, RoleError};
 use mailconform_activesync::client::{MeetingAnswer, PingOutcome, ProvisionOutcome};
 use mailconform_activesync::store::FolderType;
 use mailconform_activesync::{EasClient, EasError, ProtocolVersion};
+use mailconform_sim::SimError;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -82,6 +83,27 @@ pub struct EasView {
     pub contacts: Vec<String>,
     /// Ping commands answered ([MS-ASCMD] Ping, the ActiveSync push).
     pub pings: u32,
+    /// Pings sent again because the connection holding them was cut (a server restart).
+    pub pings_reissued: u32,
+    /// The last Sync of the Inbox: what it brought, and under which SyncKeys.
+    pub last_inbox_sync: Option<InboxSync>,
+}
+
+/// One Sync of the Inbox (with every MoreAvailable round), as the app saw it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxSync {
+    /// The SyncKey the app presented (`0`: it had none, a first or a full resync).
+    pub presented_key: String,
+    /// The SyncKey the server gave it.
+    pub sync_key: String,
+    /// Subjects of the messages added.
+    pub added: Vec<String>,
+    /// Messages changed.
+    pub changed: usize,
+    /// Messages deleted.
+    pub deleted: usize,
+    /// Sync requests it took.
+    pub requests: usize,
 }
 
 /// The ActiveSync versions Secure Mail speaks, oldest first.
@@ -169,13 +191,32 @@ impl SecureMail {
                     reason: format!("the server sent no {t:?} folder"),
                 }));
             };
-            c.sync(&id).await.map_err(|e| self.eas_fail(e))?;
+            self.sync_folder(&c, &id).await?;
         }
         self.refresh_eas_view(&c);
         Ok(())
     }
 
-    /// One Ping on the three folders; a change is synced at once.
+    /// Syncs one folder; for the Inbox, records what the Sync brought.
+    async fn sync_folder(&self, c: &EasClient, id: &str) -> Result<(), SecureMailError> {
+        let presented_key = c.sync_key(id).unwrap_or_else(|| "0".into());
+        let result = c.sync(id).await.map_err(|e| self.eas_fail(e))?;
+        if c.folder_id(FolderType::Inbox).as_deref() == Some(id) {
+            self.state.lock().expect("state poisoned").eas.last_inbox_sync = Some(InboxSync {
+                presented_key,
+                sync_key: result.sync_key,
+                added: result.added.iter().filter_map(|i| i.subject().map(str::to_string)).collect(),
+                changed: result.changed.len(),
+                deleted: result.deleted.len(),
+                requests: result.requests,
+            });
+        }
+        Ok(())
+    }
+
+    /// One Ping on the three folders; a change is synced at once. A Ping whose connection is
+    /// cut before the server answers (the server restarted) is sent again once, as a device
+    /// reissues its long poll: it holds the same SyncKeys, so nothing else is redone.
     pub(crate) async fn eas_ping(&self) -> Result<(), SecureMailError> {
         let c = self.eas_client();
         let ids: Vec<(String, &str)> =
@@ -185,10 +226,16 @@ impl SecureMail {
                 .collect();
         let folders: Vec<(&str, &str)> = ids.iter().map(|(id, class)| (id.as_str(), *class)).collect();
         self.state.lock().expect("state poisoned").eas.pings += 1;
-        match c.ping(Some(&folders), Some(HEARTBEAT_SECS)).await.map_err(|e| self.eas_fail(e))? {
+        let mut outcome = c.ping(Some(&folders), Some(HEARTBEAT_SECS)).await;
+        if let Err(EasError::Transport(SimError::Http { reason, .. })) = &outcome {
+            self.log(format!("ActiveSync: the Ping's connection was cut ({reason}); reissuing it"));
+            self.state.lock().expect("state poisoned").eas.pings_reissued += 1;
+            outcome = c.ping(Some(&folders), Some(HEARTBEAT_SECS)).await;
+        }
+        match outcome.map_err(|e| self.eas_fail(e))? {
             PingOutcome::Changed(changed) => {
                 for id in changed {
-                    c.sync(&id).await.map_err(|e| self.eas_fail(e))?;
+                    self.sync_folder(&c, &id).await?;
                 }
                 self.refresh_eas_view(&c);
                 Ok(())

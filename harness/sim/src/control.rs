@@ -173,15 +173,35 @@ pub struct FakeEnv {
     /// Entries each of the fake's journals keeps ([`crate::journal`]): request logs,
     /// deliveries, pushes, events.
     pub journal_capacity: usize,
-    /// The fake's part of the state database; empty in a simulation.
+    /// The fake's part of the state database (the state directory's when served, the
+    /// scenario's in memory in a simulation).
     pub store: crate::store::RoleStore,
+    /// How long the fake lives: its background tasks ([`Self::spawn`]) end with it when its
+    /// role restarts.
+    pub life: crate::Lifetime,
 }
 
 impl FakeEnv {
     /// An environment with journals of [`crate::journal::DEFAULT_CAPACITY`] entries and no
     /// state kept across restarts.
     pub fn new(http: HttpClient, clock: crate::Clock, rng: SeededRng) -> FakeEnv {
-        FakeEnv { http, clock, rng, journal_capacity: crate::journal::DEFAULT_CAPACITY, store: crate::store::RoleStore::default() }
+        FakeEnv {
+            http,
+            clock,
+            rng,
+            journal_capacity: crate::journal::DEFAULT_CAPACITY,
+            store: crate::store::RoleStore::default(),
+            life: crate::Lifetime::default(),
+        }
+    }
+
+    /// Starts a background task of the fake (a push delivery, a timer), which ends when it
+    /// finishes or when the fake's role restarts: a restarted process keeps none of its tasks.
+    pub fn spawn<F>(&self, task: F)
+    where
+        F: std::future::Future<Output = ()> + Send + 'static,
+    {
+        self.life.spawn(task);
     }
 
     /// An empty journal of this environment's capacity.

@@ -50,6 +50,14 @@ pub enum SimError {
         /// What hyper said.
         reason: String,
     },
+    /// A role was asked to restart that was not placed with a way to rebuild it.
+    #[error("{role} cannot be restarted in this simulation; the roles that can are: {restartable}")]
+    NotRestartable {
+        /// The role asked.
+        role: String,
+        /// The roles that can, comma-separated.
+        restartable: String,
+    },
     /// A URL that cannot be requested (no host, a scheme other than http or https).
     #[error("invalid URL {url}: {reason}")]
     BadUrl {

@@ -58,12 +58,29 @@ pub struct Placement {
     pub tls: TlsTermination,
     /// Also answer plain HTTP on port 80 (Notes Traveler does).
     pub plain_http: bool,
+    /// How the role's fake is built again when the role restarts in a simulation; `None`
+    /// for a role that cannot be restarted there. Real sockets ignore it: restarting a
+    /// served process is its operator's business.
+    pub rebuild: Option<crate::Rebuild>,
 }
 
 impl Placement {
     /// A role served over HTTPS only, with rustls and the run's CA.
     pub fn https(role: &str, host: &str, handler: Arc<dyn Handler>, client_auth: ClientAuth) -> Self {
-        Placement { role: role.to_string(), host: host.to_string(), handler, tls: TlsTermination::rustls(client_auth), plain_http: false }
+        Placement {
+            role: role.to_string(),
+            host: host.to_string(),
+            handler,
+            tls: TlsTermination::rustls(client_auth),
+            plain_http: false,
+            rebuild: None,
+        }
+    }
+
+    /// Restartable in a simulation, rebuilt by `rebuild`.
+    pub fn rebuilt_by(mut self, rebuild: crate::Rebuild) -> Self {
+        self.rebuild = Some(rebuild);
+        self
     }
 
     /// Also (or not) answering plain HTTP on port 80.

@@ -51,6 +51,12 @@ impl<T> Journal<T> {
         Journal { entries: VecDeque::new(), capacity, last_seq: 0, dropped: 0 }
     }
 
+    /// An empty journal whose first entry will be number `last_seq + 1`: the record of a fake
+    /// restarted on its kept state, whose readers hold sequence numbers of before.
+    pub fn continuing(capacity: usize, last_seq: u64) -> Self {
+        Journal { last_seq, ..Journal::new(capacity) }
+    }
+
     /// Records `entry` and answers its sequence number; the oldest entry goes when the ring
     /// is full.
     pub fn push(&mut self, entry: T) -> u64 {
@@ -225,6 +231,15 @@ impl Body for PageQuery {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_continuing_journal_numbers_on_from_where_it_was() {
+        let mut j = Journal::continuing(4, 7);
+        assert_eq!((j.last_seq(), j.first_seq(), j.len()), (7, 8, 0));
+        assert_eq!(j.push("a"), 8);
+        assert_eq!(j.since(7).copied().collect::<Vec<_>>(), ["a"]);
+        assert_eq!(j.since(3).count(), 1);
+    }
 
     fn journal(capacity: usize, n: u32) -> Journal<u32> {
         let mut j = Journal::new(capacity);

@@ -71,6 +71,22 @@ impl SimNet {
         self.acceptors.lock().expect("net poisoned").insert((host.to_ascii_lowercase(), port), acceptor);
     }
 
+    /// Puts `handler` in place of what answers on every port of `host`, keeping each port's
+    /// TLS, fault gate and limits; returns the servers replaced (whose connections the caller
+    /// cuts by ending their lives).
+    pub(crate) fn rebind(&self, host: &str, handler: Arc<dyn crate::Handler>) -> Vec<Arc<HostServer>> {
+        let host = host.to_ascii_lowercase();
+        let mut hosts = self.hosts.lock().expect("net poisoned");
+        let mut replaced = Vec::new();
+        for ((h, _), server) in hosts.iter_mut() {
+            if *h == host {
+                let new = Arc::new(server.restarted(handler.clone()));
+                replaced.push(std::mem::replace(server, new));
+            }
+        }
+        replaced
+    }
+
     /// The server bound on `host:port`, if any.
     pub(crate) fn server(&self, host: &str, port: u16) -> Option<Arc<HostServer>> {
         self.hosts.lock().expect("net poisoned").get(&(host.to_ascii_lowercase(), port)).cloned()
@@ -94,7 +110,7 @@ impl SimNet {
             // gate stays, so that `/_mailconform/fault` on it faults the host (the server exempts
             // control paths from faults itself).
             let (client, server_end) = tokio::io::duplex(PIPE_BUFFER);
-            tokio::spawn(serve_accepted(server_end, server, acceptor));
+            server.life.clone().spawn(serve_accepted(server_end, server, acceptor));
             return Ok(Box::new(client));
         }
         if let Some(d) = server.gate.latency() {
@@ -107,7 +123,7 @@ impl SimNet {
         if server.gate.black_hole() {
             self.swallowed.lock().expect("net poisoned").push(server_end);
         } else {
-            tokio::spawn(serve_accepted(server_end, server, acceptor));
+            server.life.clone().spawn(serve_accepted(server_end, server, acceptor));
         }
         Ok(Box::new(client))
     }

@@ -136,6 +136,7 @@ impl RealWorld {
             gate: gate.clone(),
             limits: p.handler.limits(),
             stop: Some(self.stop.subscribe()),
+            life: Default::default(),
         })
     }
 

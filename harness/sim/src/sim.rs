@@ -14,7 +14,9 @@ use crate::http::client::HttpClient;
 use crate::http::server::{Handler, HostServer};
 use crate::net::SimNet;
 use crate::pki::{Credential, Pki};
+use crate::restart::{Restarts, SimEnvs};
 use crate::rng::SeededRng;
+use crate::store::{MemoryStateStore, StateStore};
 use crate::tls::{self, ClientAuth};
 use crate::topology::{Endpoint, Topology};
 use crate::FakeEnv;
@@ -42,6 +44,10 @@ pub struct Simulation {
     pub topology: Topology,
     /// The seed the randomness came from: the same seed gives the same run.
     pub seed: u64,
+    /// What the scenario's fakes keep across a restart of their role, in memory.
+    pub store: Arc<dyn StateStore>,
+    envs: SimEnvs,
+    restarts: Restarts,
 }
 
 impl Simulation {
@@ -50,15 +56,27 @@ impl Simulation {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_time().start_paused(true).build()?;
         let clock = runtime.block_on(async { Clock::simulated() });
         let pki = runtime.block_on(async { Pki::new(clock.offset_date_time()) })?;
-        Ok(Simulation {
-            runtime,
-            net: Arc::new(SimNet::default()),
-            pki,
-            clock,
-            rng: SeededRng::new(seed),
-            topology: Topology::default(),
-            seed,
-        })
+        let net = Arc::new(SimNet::default());
+        let rng = SeededRng::new(seed);
+        let store: Arc<dyn StateStore> = Arc::new(MemoryStateStore::default());
+        let envs = SimEnvs::new(net.clone(), pki.ca.cert_der().clone(), clock.clone(), rng.clone(), store.clone());
+        let restarts = Restarts::new(envs.clone());
+        Ok(Simulation { runtime, net, pki, clock, rng, topology: Topology::default(), seed, store, envs, restarts })
+    }
+
+    /// The roles that can be restarted here, and the way to restart them ([`Restarts`]).
+    pub fn restarts(&self) -> Restarts {
+        self.restarts.clone()
+    }
+
+    /// Restarts `role` now (see [`Restarts::restart`]) and lets what that sets off settle.
+    pub fn restart(&self, role: &str) -> Result<(), SimError> {
+        {
+            let _inside = self.runtime.enter();
+            self.restarts.restart(role)?;
+        }
+        self.settle();
+        Ok(())
     }
 
     /// Run a future on this scenario's runtime; virtual time moves only as it needs.
@@ -126,8 +144,7 @@ impl Simulation {
         client_auth: ClientAuth,
         plain_http: bool,
     ) -> Result<FaultGate, SimError> {
-        let placement =
-            Placement { role: role.to_string(), host: host.to_string(), handler, tls: TlsTermination::rustls(client_auth), plain_http };
+        let placement = Placement::https(role, host, handler, client_auth).plain_http(plain_http);
         self.put(placement).map(|(_, gate)| gate)
     }
 
@@ -143,7 +160,7 @@ impl Simulation {
         plain_http: bool,
     ) -> Result<FaultGate, SimError> {
         let tls = TlsTermination::Rustls { client_auth, leaf: Some(leaf.clone()), alpn: DEFAULT_ALPN.iter().map(|p| p.to_vec()).collect() };
-        let placement = Placement { role: role.to_string(), host: host.to_string(), handler, tls, plain_http };
+        let placement = Placement { role: role.to_string(), host: host.to_string(), handler, tls, plain_http, rebuild: None };
         self.put(placement).map(|(_, gate)| gate)
     }
 
@@ -162,7 +179,7 @@ impl Simulation {
 
 impl Hosting for Simulation {
     fn env(&self, label: &str) -> FakeEnv {
-        FakeEnv::new(self.client(), self.clock.clone(), self.rng.fork(label))
+        self.envs.env(label)
     }
 
     fn pki(&self) -> &Pki {
@@ -202,6 +219,9 @@ impl Hosting for Simulation {
         }
         if p.plain_http {
             self.net.bind(host, 80, Arc::new(HostServer::in_process(host, p.handler, None, gate.clone())));
+        }
+        if let Some(rebuild) = p.rebuild {
+            self.restarts.register(&p.role, host, rebuild);
         }
         let endpoint = Endpoint {
             role: p.role,
@@ -342,6 +362,69 @@ mod tests {
         let r = sim.block_on(client.send(post("https://echo.example.test:80/x", "other"), &RequestOptions::default())).unwrap();
         assert_eq!(r.body().as_ref(), b"other");
         assert!(sim.block_on(sim.client().send(post("https://echo.example.test:80/x", "x"), &RequestOptions::default())).is_err());
+    }
+
+    /// A fake that counts its boots in the state database, answers with its boot number and
+    /// how many boots it found kept, and ticks every minute in the background.
+    fn booting(ticks: Arc<std::sync::atomic::AtomicU32>) -> crate::Rebuild {
+        crate::Rebuild::new("echo", move |env: FakeEnv| -> Arc<dyn Handler> {
+            let kept: Vec<(String, u32)> = env.store.load("boots");
+            let boot = kept.len() as u32 + 1;
+            env.store.put("boots", &boot.to_string(), &boot);
+            let t = ticks.clone();
+            env.spawn(async move {
+                loop {
+                    tokio::time::sleep(Duration::from_secs(60)).await;
+                    t.fetch_add(boot, std::sync::atomic::Ordering::SeqCst);
+                }
+            });
+            Arc::new(FnHandler(move |req: Request, _c| async move {
+                if req.uri().path() == "/slow" {
+                    tokio::time::sleep(Duration::from_secs(30)).await;
+                }
+                response(200, "text/plain", format!("boot {boot}"))
+            }))
+        })
+    }
+
+    #[test]
+    fn a_restart_cuts_connections_stops_the_old_fake_and_rebuilds_it_from_what_it_kept() {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        let mut sim = Simulation::new(9).unwrap();
+        let ticks = Arc::new(AtomicU32::new(0));
+        let rebuild = booting(ticks.clone());
+        let handler = {
+            let _inside = sim.enter();
+            (rebuild.build)(Hosting::env(&sim, "echo"))
+        };
+        let gate = sim.put(Placement::https("echo", "echo.example.test", handler, ClientAuth::None).rebuilt_by(rebuild)).unwrap().1;
+        let client = sim.client();
+        let body = |r: Result<crate::Response, SimError>| String::from_utf8(r.unwrap().body().to_vec()).unwrap();
+        assert_eq!(body(sim.block_on(client.send(post("https://echo.example.test/", "x"), &RequestOptions::default()))), "boot 1");
+        sim.advance(Duration::from_secs(61));
+        assert_eq!(ticks.load(Ordering::SeqCst), 1);
+
+        let restarts = sim.restarts();
+        let opts = RequestOptions::default();
+        let (in_flight, restarted) = sim.block_on(async {
+            let restart = async {
+                tokio::time::sleep(Duration::from_secs(10)).await;
+                restarts.restart("echo")
+            };
+            futures::join!(client.send(post("https://echo.example.test/slow", "x"), &opts), restart)
+        });
+        restarted.unwrap();
+        assert!(in_flight.is_err(), "the request in flight was cut by the restart: {in_flight:?}");
+        assert_eq!(body(sim.block_on(client.send(post("https://echo.example.test/", "x"), &RequestOptions::default()))), "boot 2");
+        let before = ticks.load(Ordering::SeqCst);
+        sim.advance(Duration::from_secs(150));
+        assert_eq!(ticks.load(Ordering::SeqCst) - before, 2 * 2, "only the rebuilt fake (boot 2) ticks, twice in 150 s");
+
+        gate.set(crate::Fault::Status { status: 503 });
+        let r = sim.block_on(client.send(post("https://echo.example.test/", "x"), &RequestOptions::default())).unwrap();
+        assert_eq!(r.status(), 503, "the host keeps its fault gate across the restart");
+        let e = sim.restart("nothing").unwrap_err();
+        assert!(e.to_string().contains("the roles that can are: echo"), "{e}");
     }
 
     #[test]

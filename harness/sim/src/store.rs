@@ -2,8 +2,10 @@
 //!
 //! A fake records the state a real deployment keeps on disk (mailbox contents, a listener's
 //! device registrations, APNs's device tokens) through its [`RoleStore`] as it changes, and
-//! reads it back when it starts. In a simulation the store is absent: writes cost nothing,
-//! loads find nothing, and every scenario starts from the same empty state.
+//! reads it back when it starts. A served deployment keeps it in a [`RedbStore`] in its state
+//! directory; a simulation keeps it in a [`MemoryStateStore`] of its own, which starts empty
+//! for every scenario and outlives a role's restart within it (a restarted fake reads back what
+//! it kept, as the served one does from disk).
 //!
 //! The database is [redb](https://docs.rs/redb) (pure Rust, one file, ACID, each write
 //! committed durably before the call returns), one table per role and kind of record, keyed by
@@ -98,8 +100,35 @@ impl StateStore for RedbStore {
     }
 }
 
+/// A state database in memory: the simulation's, one per scenario. Same semantics as
+/// [`RedbStore`] (tables of records in key order), nothing written to disk.
+#[derive(Default)]
+pub struct MemoryStateStore {
+    tables: std::sync::Mutex<std::collections::BTreeMap<String, std::collections::BTreeMap<String, Vec<u8>>>>,
+}
+
+impl StateStore for MemoryStateStore {
+    fn put(&self, table: &str, key: &str, value: &[u8]) -> Result<(), StoreError> {
+        let mut tables = self.tables.lock().map_err(db)?;
+        tables.entry(table.to_string()).or_default().insert(key.to_string(), value.to_vec());
+        Ok(())
+    }
+
+    fn delete(&self, table: &str, key: &str) -> Result<(), StoreError> {
+        if let Some(t) = self.tables.lock().map_err(db)?.get_mut(table) {
+            t.remove(key);
+        }
+        Ok(())
+    }
+
+    fn scan(&self, table: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        let tables = self.tables.lock().map_err(db)?;
+        Ok(tables.get(table).map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default())
+    }
+}
+
 /// One role's part of the state database (its tables are named `<role>/<kind>`), or nothing
-/// in a simulation. A write that fails is reported through `tracing` and the fake goes on
+/// (a fake built outside any [`crate::Hosting`], in a unit test). A write that fails is reported through `tracing` and the fake goes on
 /// serving from memory: losing durability must not take a served role down.
 #[derive(Clone, Default)]
 pub struct RoleStore {
@@ -112,7 +141,7 @@ impl RoleStore {
         RoleStore { inner: Some((store, role.to_string())) }
     }
 
-    /// Whether records are kept at all (false in a simulation).
+    /// Whether records are kept at all (false only for a fake built outside any hosting).
     pub fn is_kept(&self) -> bool {
         self.inner.is_some()
     }
@@ -186,5 +215,18 @@ mod tests {
         assert!(a.load::<serde_json::Value>("never-written").is_empty());
         assert!(RoleStore::default().load::<serde_json::Value>("devices").is_empty());
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_memory_store_reads_back_what_it_was_given() {
+        let store: Arc<dyn StateStore> = Arc::new(MemoryStateStore::default());
+        let a = RoleStore::new(store.clone(), "exchange");
+        a.put("messages", "m2", &2);
+        a.put("messages", "m1", &1);
+        a.put("messages", "m3", &3);
+        a.delete("messages", "m3");
+        let again = RoleStore::new(store, "exchange");
+        assert_eq!(again.load::<u32>("messages"), vec![("m1".to_string(), 1), ("m2".to_string(), 2)], "in key order");
+        assert!(again.load::<u32>("other").is_empty());
     }
 }

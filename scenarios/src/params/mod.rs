@@ -33,6 +33,7 @@ mod security_level;
 mod seed_table;
 mod seg_service;
 mod server;
+mod service;
 mod tls_version;
 mod traveler_directory;
 mod user;
@@ -59,6 +60,7 @@ pub use security_level::SecurityLevel;
 pub use seed_table::{OuiNon, SeedColumn};
 pub use seg_service::SegService;
 pub use server::Server;
+pub use service::Service;
 pub use tls_version::{TlsVersion, TlsVersions};
 pub use traveler_directory::{Directory, NameVariations};
 pub use user::User;
@@ -204,6 +206,7 @@ pub fn all() -> Vec<ParameterInfo> {
         ParameterInfo::of::<TlsVersion>(),
         ParameterInfo::of::<TlsVersions>(),
         ParameterInfo::of::<Server>(),
+        ParameterInfo::of::<Service>(),
         ParameterInfo::of::<TlsAlert>(),
         ParameterInfo::of::<Side>(),
         ParameterInfo::of::<HandshakeResult>(),

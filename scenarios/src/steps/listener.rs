@@ -18,7 +18,7 @@ fn listener_state(w: &mut MailWorld, region: Region) -> ListenerState {
     w.drive(l.state())
 }
 
-fn registration_of(w: &mut MailWorld, region: Region, user: &str) -> Option<Registration> {
+pub(super) fn registration_of(w: &mut MailWorld, region: Region, user: &str) -> Option<Registration> {
     let token = state(w, user).device_token?;
     let st = listener_state(w, region);
     st.registrations.into_values().find(|r| r.device_token == token)

@@ -13,6 +13,15 @@ fn messages_arrive(w: &mut MailWorld, n: u32, user: User) {
     }
 }
 
+/// Exchange delivers a message with this subject to the user's inbox.
+#[when(expr = "a message {string} arrives in {user}'s inbox")]
+fn message_arrives(w: &mut MailWorld, subject: String, user: User) {
+    let email = user.email();
+    let mail = w.mailboxes();
+    let id = w.drive(mail.deliver(&email, &subject));
+    w.running().delivered.entry(email).or_default().push(id);
+}
+
 /// The user marks this many of the scenario's delivered messages read elsewhere (e.g. Outlook).
 #[when(expr = "{user} reads {int} message(s) on another client")]
 fn reads_messages(w: &mut MailWorld, user: User, n: usize) {

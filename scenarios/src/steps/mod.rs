@@ -11,6 +11,7 @@ mod ews_client;
 mod exchange;
 mod listener;
 mod mail;
+mod restart;
 mod time;
 pub(crate) mod tls;
 mod traveler;

@@ -13,7 +13,7 @@ pub use plan::{Deployment, Plan};
 use mailconform_fakes::defaults;
 use mailconform_fakes::deployment::{self, Roles};
 use mailconform_fakes::driver::{
-    DeviceManagement, DriverFuture, GateFaults, HostFaults, Mailboxes, PushSubscriptions, Registrations, Traffic,
+    DeviceManagement, DriverFuture, GateFaults, HostFaults, Lifecycle, Mailboxes, PushSubscriptions, Registrations, Traffic,
 };
 use mailconform_fakes::exchange::{ExchangeControl, RetrySchedule, ServerProfile};
 use mailconform_fakes::listener::Region;
@@ -239,6 +239,12 @@ impl MailWorld {
     /// The region's listener service's registrations and pushes, whatever backs it.
     pub fn registrations(&mut self, region: Region) -> Box<dyn Registrations> {
         Box::new(self.roles().listener(region).unwrap_or_else(|e| panic!("{e}")))
+    }
+
+    /// Restarting the deployment's roles, whatever backs them (here the simulation itself).
+    pub fn lifecycle(&mut self) -> Box<dyn Lifecycle> {
+        self.deploy();
+        Box::new(self.sim_ref().restarts())
     }
 
     /// Runs a driver call; an operation the role's backing cannot perform ends the step with

@@ -87,6 +87,7 @@ impl Plan {
             ws1: ws1_runtime,
             delivered: BTreeMap::new(),
             boxer_pushes_seen: BTreeMap::new(),
+            restarted_at_ms: BTreeMap::new(),
         }
     }
 }
@@ -105,6 +106,8 @@ pub struct Deployment {
     pub delivered: BTreeMap<String, Vec<String>>,
     /// Pushes each Boxer had received when a step last looked.
     pub boxer_pushes_seen: BTreeMap<String, usize>,
+    /// When each restarted role last restarted (UNIX ms on the scenario's clock), by role.
+    pub restarted_at_ms: BTreeMap<String, u64>,
 }
 
 impl Deployment {

@@ -214,7 +214,8 @@ impl EasClient {
         self.lock().collections.get(collection_id).map(|c| c.items.values().cloned().collect()).unwrap_or_default()
     }
 
-    pub(crate) fn sync_key(&self, collection_id: &str) -> Option<String> {
+    /// The SyncKey the device holds for a collection (`None` before its first Sync).
+    pub fn sync_key(&self, collection_id: &str) -> Option<String> {
         self.lock().collections.get(collection_id).and_then(|c| c.key.clone())
     }
 

@@ -38,6 +38,11 @@ pub struct EasConfig {
     /// Answer a 14.1+ initial Provision that lacks `settings:DeviceInformation` with Status
     /// 165, as Exchange 2010 SP1 and later do.
     pub require_device_information: bool,
+    /// Keep every device partnership's sync state (policy key, SyncKeys and the items synced
+    /// under them, Ping parameters) in the fake's state database, and read it back on start:
+    /// Exchange keeps it in the mailbox, so its devices go on with their SyncKeys after the
+    /// server restarts. Off, a restarted server knows no device.
+    pub keep_sync_state: bool,
 }
 
 impl Default for EasConfig {
@@ -54,6 +59,7 @@ impl Default for EasConfig {
             ping_max_folders: 300,
             paths: vec![DEFAULT_PATH.to_string()],
             require_device_information: false,
+            keep_sync_state: false,
         }
     }
 }

@@ -41,7 +41,7 @@ impl WipeState {
 pub(super) type Known = BTreeMap<String, u64>;
 
 /// One folder's sync state.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct CollectionState {
     pub key: String,
     pub counter: u64,
@@ -52,6 +52,7 @@ pub(crate) struct CollectionState {
     pub hidden: BTreeSet<String>,
     /// The last `Options` element the client sent for this folder: servers keep them, so
     /// a later Sync without Options is served the same way.
+    #[serde(default, with = "super::kept::wbxml::element")]
     pub options: Option<crate::Element>,
 }
 
@@ -110,7 +111,7 @@ pub(super) fn pending(items: &[Item], known: &Known, hidden: &BTreeSet<String>) 
 }
 
 /// The folder hierarchy as the device knows it.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct HierarchyState {
     pub key: String,
     pub counter: u64,
@@ -118,8 +119,10 @@ pub(crate) struct HierarchyState {
     pub previous: Option<(String, BTreeMap<String, Folder>)>,
 }
 
-/// Everything remembered about one device partnership.
-#[derive(Clone, Debug, Default)]
+/// Everything remembered about one device partnership. All of it but the command counters is
+/// what a server keeps in the mailbox (see [`super::kept`]).
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub(crate) struct DeviceState {
     pub user: String,
     pub device_id: String,
@@ -141,8 +144,11 @@ pub(crate) struct DeviceState {
     pub hierarchy: Option<HierarchyState>,
     pub collections: BTreeMap<String, CollectionState>,
     /// The last non-empty Sync request, for an empty or partial Sync.
+    #[serde(with = "super::kept::wbxml::document")]
     pub(crate) last_sync: Option<crate::Document>,
+    #[serde(skip)]
     pub commands: BTreeMap<String, u64>,
+    #[serde(skip)]
     pub(crate) last_command: Option<Command>,
 }
 

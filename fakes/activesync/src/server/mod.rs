@@ -30,6 +30,7 @@ mod control;
 mod devices;
 mod folders;
 mod item_operations;
+mod kept;
 mod meeting;
 mod mime;
 mod ping;
@@ -144,6 +145,8 @@ pub struct EasServer {
     config: EasConfig,
     store: MemoryStore,
     state: Mutex<ServerState>,
+    /// Where partnerships are kept, with [`EasConfig::keep_sync_state`].
+    kept: Option<kept::Keeper>,
 }
 
 /// One command in flight: the parsed request and whose mailbox it concerns.
@@ -172,13 +175,35 @@ impl Ctx {
 impl EasServer {
     /// A server over `store`, configured by `config`, using the fake's clock and randomness.
     pub fn new(env: FakeEnv, config: EasConfig, store: MemoryStore) -> Arc<EasServer> {
-        let state = ServerState {
+        let mut state = ServerState {
             policy: config.policy.clone(),
             enforce_policy: config.enforce_policy,
             log: env.journal(),
             ..ServerState::default()
         };
-        Arc::new(EasServer { env, config, store, state: Mutex::new(state) })
+        let kept = config.keep_sync_state.then(|| {
+            let (keeper, devices) = kept::Keeper::open(env.store.clone());
+            state.devices = devices;
+            keeper
+        });
+        Arc::new(EasServer { env, config, store, state: Mutex::new(state), kept })
+    }
+
+    /// Writes partnership `key` as it is now to the state database, when sync state is kept.
+    fn keep(&self, key: &DeviceKey) {
+        if let Some(k) = &self.kept {
+            k.keep(key, || self.lock().devices.get(key).cloned());
+        }
+    }
+
+    /// [`Self::keep`] for every partnership.
+    fn keep_all(&self) {
+        if self.kept.is_some() {
+            let keys: Vec<DeviceKey> = self.lock().devices.keys().cloned().collect();
+            for key in keys {
+                self.keep(&key);
+            }
+        }
     }
 
     /// The configuration it was started with.
@@ -219,6 +244,8 @@ impl EasServer {
                 d.policy_stale = true;
             }
         }
+        drop(s);
+        self.keep_all();
     }
 
     fn lock(&self) -> MutexGuard<'_, ServerState> {
@@ -259,6 +286,7 @@ impl EasServer {
     pub fn request_remote_wipe(&self, user: &str, device_id: &str) {
         let key = self.device_key(user, device_id);
         self.with_device(&key, |d| d.wipe = WipeState::Pending);
+        self.keep(&key);
         self.store.poke(&key.0);
     }
 
@@ -268,6 +296,7 @@ impl EasServer {
         if let Some(d) = self.lock().devices.get_mut(&key) {
             d.wipe = WipeState::None;
         }
+        self.keep(&key);
     }
 
     /// A device partnership (`None` when the server never saw the device).
@@ -284,7 +313,9 @@ impl EasServer {
     /// Removes a partnership: the device starts over (provisioning, key 0 syncs).
     pub(crate) fn remove_device(&self, user: &str, device_id: &str) -> bool {
         let key = self.device_key(user, device_id);
-        self.lock().devices.remove(&key).is_some()
+        let removed = self.lock().devices.remove(&key).is_some();
+        self.keep(&key);
+        removed
     }
 
     pub(crate) fn set_availability(&self, availability: Availability) {
@@ -393,7 +424,9 @@ impl EasServer {
                 return provisioning_signal(&ctx, common::POLICY_REFRESH);
             }
         }
-        self.dispatch(&ctx).await
+        let resp = self.dispatch(&ctx).await;
+        self.keep(&ctx.key);
+        resp
     }
 
     async fn dispatch(&self, ctx: &Ctx) -> Response {

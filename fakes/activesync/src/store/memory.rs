@@ -331,6 +331,21 @@ impl MemoryStore {
         })
     }
 
+    /// Puts back an item a server kept across its restart, under the ServerId it had
+    /// (`<folder>:<n>`), so that devices holding it under their SyncKeys still know it; later
+    /// items are numbered after it. Returns the ServerId.
+    pub fn restore(&self, user: &str, server_id: &str, item: NewItem) -> Result<String, StoreError> {
+        let (folder_id, n) = server_id.split_once(':').unwrap_or(("", ""));
+        let n: u64 = n.parse().map_err(|_| unknown_item(folder_id, server_id))?;
+        self.with_mailbox_mut(user, |mb, ctx| {
+            let f = mb.existing_folder_mut(user, folder_id)?;
+            f.next_item = f.next_item.max(n + 1);
+            f.items.insert(n, item.into_item(server_id.to_string(), &ctx.now));
+            f.record(ChangeKind::Add, server_id);
+            Ok(server_id.to_string())
+        })
+    }
+
     /// The items of a folder, oldest first.
     pub fn items(&self, user: &str, folder_id: &str) -> Result<Vec<Item>, StoreError> {
         self.with_mailbox(user, |mb| {

@@ -133,12 +133,28 @@ pub(crate) struct HostServer {
     /// Turns true when the serving process stops: each connection then finishes what is in
     /// flight and closes (HTTP/2 GOAWAY, TLS close_notify). `None` in the simulation.
     pub stop: Option<watch::Receiver<bool>>,
+    /// Ends when the role restarts in a simulation: every connection to this server is then
+    /// cut at once, as a process's death cuts its sockets.
+    pub life: crate::Lifetime,
 }
 
 impl HostServer {
     /// A host of the in-process simulation ([`ConnLimits::IN_PROCESS`], never stopped).
     pub(crate) fn in_process(name: &str, handler: Arc<dyn Handler>, tls: Option<Arc<ServerConfig>>, gate: FaultGate) -> Self {
-        HostServer { name: name.to_string(), handler, tls, gate, limits: ConnLimits::IN_PROCESS, stop: None }
+        HostServer { name: name.to_string(), handler, tls, gate, limits: ConnLimits::IN_PROCESS, stop: None, life: Default::default() }
+    }
+
+    /// The same host (certificate, TLS, gate, limits) answered by `handler`, with a new life.
+    pub(crate) fn restarted(&self, handler: Arc<dyn Handler>) -> Self {
+        HostServer {
+            name: self.name.clone(),
+            handler,
+            tls: self.tls.clone(),
+            gate: self.gate.clone(),
+            limits: self.limits.clone(),
+            stop: self.stop.clone(),
+            life: Default::default(),
+        }
     }
 }
 
