@@ -5,9 +5,12 @@
 //! accepts, so the server's own gates (provisioning, heartbeat bounds) are never tested through
 //! them. This client skips what they do right.
 
+use mailconform_activesync::bodies::{provision_acknowledgement, provision_request};
 use mailconform_activesync::client::PingOutcome;
+use mailconform_activesync::policy::policy_type_for;
+use mailconform_activesync::status::{policy, provision, Status};
 use mailconform_activesync::store::{FolderType, ItemClass};
-use mailconform_activesync::{EasClient, EasError, ProtocolVersion};
+use mailconform_activesync::{el, leaf, Document, EasClient, EasError, Element, ProtocolVersion, Provision};
 use mailconform_sim::HttpClient;
 
 /// The `X-MS-PolicyKey` the client sends.
@@ -44,8 +47,38 @@ pub enum EasAnswer {
         /// The `MaxFolders` the server sent back.
         max: u32,
     },
+    /// The `Status` under `Policy` in a Provision answer whose own Status was 1 (3: unknown
+    /// PolicyType, 5: the acknowledgement named a key the server never issued).
+    PolicyStatus(u16),
+    /// A Provision answer carrying a `RemoteWipe` directive, with the answer's Status.
+    RemoteWipe {
+        /// The Provision Status beside the directive (2 after a failed wipe).
+        status: u16,
+    },
     /// Anything else, in words.
     Failed(String),
+}
+
+/// One Provision exchange a scenario sends as it is, to see the server's side of the
+/// handshake ([MS-ASPROV] 3.2.5.1) that a device which provisions correctly never shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProvisionStep {
+    /// Acknowledges a remote wipe with this Status (1 wiped, 2 failed). With `directive`,
+    /// a Provision first fetches the directive the acknowledgement answers; without, the
+    /// acknowledgement comes out of the blue.
+    AcknowledgeWipe {
+        /// The client's `RemoteWipe/Status`.
+        status: Status,
+        /// Whether the server's directive was fetched first.
+        directive: bool,
+    },
+    /// Phase 1 naming this `PolicyType`.
+    RequestPolicy(String),
+    /// Phase 1 with the version's PolicyType, then the acknowledgement reporting this
+    /// Policy Status (1 applied, 2 partially applied, 3 not applied).
+    Acknowledge(Status),
+    /// Phase 1, then an acknowledgement naming a key the server never issued.
+    AcknowledgeWrongKey,
 }
 
 /// Who the client is and where it talks.
@@ -84,6 +117,49 @@ impl EasProbe {
         }
         match c.folder_sync().await {
             Ok(_) => EasAnswer::Done,
+            Err(e) => answer_of(e),
+        }
+    }
+
+    /// Sends `step` and sorts the last answer: [`EasAnswer::Done`] for Status 1 with Policy
+    /// Status 1 (or no Policy, as a wipe acknowledgement's answer has none).
+    pub async fn provision(&self, http: &HttpClient, step: &ProvisionStep) -> EasAnswer {
+        let c = self.client(http);
+        let policy_type = policy_type_for(self.version);
+        let device = (self.version >= ProtocolVersion::V14_1).then(device_information);
+        let result = match step {
+            ProvisionStep::AcknowledgeWipe { status, directive } => {
+                if *directive {
+                    match c.send_provision(provision_request(device, policy_type)).await {
+                        Ok(Some(doc)) if doc.root.child("RemoteWipe").is_some() => {}
+                        Ok(_) => return EasAnswer::Failed("the server sent no RemoteWipe directive to acknowledge".into()),
+                        Err(e) => return answer_of(e),
+                    }
+                }
+                let ack =
+                    Document::new(el(Provision::Provision, [el(Provision::RemoteWipe, [leaf(Provision::Status, status.to_string())])]));
+                c.send_provision(ack).await
+            }
+            ProvisionStep::RequestPolicy(policy_type) => c.send_provision(provision_request(device, policy_type)).await,
+            ProvisionStep::Acknowledge(_) | ProvisionStep::AcknowledgeWrongKey => {
+                let temp = match c.send_provision(provision_request(device, policy_type)).await {
+                    Ok(Some(doc)) => match doc.find(&["Policies", "Policy", "PolicyKey"]) {
+                        Some(key) => key.trim().to_string(),
+                        None => return sort_provision(&doc.root),
+                    },
+                    Ok(None) => return EasAnswer::Failed("the server answered phase 1 of Provision with no body".into()),
+                    Err(e) => return answer_of(e),
+                };
+                let (key, status) = match step {
+                    ProvisionStep::Acknowledge(status) => (temp, *status),
+                    _ => (format!("{temp}9"), 1),
+                };
+                c.send_provision(provision_acknowledgement(policy_type, &key, status)).await
+            }
+        };
+        match result {
+            Ok(Some(doc)) => sort_provision(&doc.root),
+            Ok(None) => EasAnswer::Failed("the server answered Provision with no body".into()),
             Err(e) => answer_of(e),
         }
     }
@@ -127,6 +203,27 @@ impl EasProbe {
 /// The name FolderSync gave folder `id`, or the id itself for a folder it did not list.
 fn display_name(c: &EasClient, id: String) -> String {
     c.folders().into_iter().find(|f| f.server_id == id).map_or(id, |f| f.display_name)
+}
+
+/// The DeviceInformation a 14.1 device must send in its first Provision ([MS-ASPROV] 2.2.2.53).
+fn device_information() -> Element {
+    mailconform_activesync::client::DeviceInformation::default().to_element()
+}
+
+/// A Provision answer, by its Status, its directive and its Policy's Status.
+fn sort_provision(root: &Element) -> EasAnswer {
+    let status = |path: &[&str]| root.find(path).and_then(|s| s.trim().parse::<u16>().ok());
+    let top = status(&["Status"]).unwrap_or(0);
+    if root.child("RemoteWipe").is_some() {
+        return EasAnswer::RemoteWipe { status: top };
+    }
+    if top != provision::SUCCESS {
+        return EasAnswer::Status(top);
+    }
+    match status(&["Policies", "Policy", "Status"]) {
+        None | Some(policy::SUCCESS) => EasAnswer::Done,
+        Some(other) => EasAnswer::PolicyStatus(other),
+    }
 }
 
 fn answer_of(e: EasError) -> EasAnswer {

@@ -34,8 +34,7 @@ fn rss_reaches_a_plateau_under_ews_load() {
             SchemaVersion::Exchange2013,
             &Operation::GetFolder { folder_ids: vec![FolderRef::Distinguished { id: "inbox".into(), mailbox: None }], base_shape: None },
         ));
-        use base64::Engine;
-        let basic = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode("alice:alice-pw"));
+        let basic = mailconform_sim::basic_authorization("alice", "alice-pw");
         let host = format!("{}.example.test", "h".repeat(4096));
         let deadline = Instant::now() + LOAD;
         let mut workers = Vec::new();

@@ -15,6 +15,9 @@ pub trait DeviceManagement: Send + Sync {
     /// Replaces the device policy (`None`: no policy); `enforce` makes provisioning mandatory,
     /// so a device that has not applied the new policy is told to provision again.
     fn set_policy(&self, policy: Option<DevicePolicy>, enforce: bool) -> DriverFuture<'_, ()>;
+    /// Requests a remote wipe of `user`'s device `device_id` (`Clear-MobileDevice`): its next
+    /// command is sent to Provision, which carries the directive.
+    fn wipe(&self, user: &str, device_id: &str) -> DriverFuture<'_, ()>;
 }
 
 /// Exchange's fake, in-process or served: its control API.
@@ -25,5 +28,10 @@ impl DeviceManagement for ExchangeControl {
 
     fn set_policy(&self, policy: Option<DevicePolicy>, enforce: bool) -> DriverFuture<'_, ()> {
         Box::pin(async move { Ok(ExchangeControl::set_device_policy(self, policy, enforce).await?) })
+    }
+
+    fn wipe(&self, user: &str, device_id: &str) -> DriverFuture<'_, ()> {
+        let (user, device_id) = (user.to_string(), device_id.to_string());
+        Box::pin(async move { Ok(self.activesync().wipe(&user, &device_id).await?) })
     }
 }

@@ -4,7 +4,6 @@
 use super::{Ens, MailAuth, DEVICE_HEADER};
 use crate::ews_answer::{offered_list, EwsCallError, EwsRefusal};
 use crate::role_error::{ErrorKind, Kinded};
-use base64::Engine;
 use bytes::Bytes;
 use mailconform_auth::http_client::send_ntlm;
 use mailconform_auth::{AuthMethod, NtlmInitiator, Scheme};
@@ -80,8 +79,7 @@ impl Ens {
         let mut opts = RequestOptions { timeout: Duration::from_secs(60), ..Default::default() };
         match auth {
             MailAuth::Basic { username, password } => {
-                let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"));
-                builder = builder.header(http::header::AUTHORIZATION, format!("Basic {encoded}"));
+                builder = builder.header(http::header::AUTHORIZATION, mailconform_sim::basic_authorization(username, password));
             }
             MailAuth::Oauth { token } => builder = builder.header(http::header::AUTHORIZATION, format!("Bearer {token}")),
             MailAuth::Certificate { cert_pem, key_pem } => {

@@ -3,7 +3,6 @@
 
 use super::SecureMail;
 use crate::ews_answer::{EwsCallError, EwsRefusal};
-use base64::Engine;
 use bytes::Bytes;
 use mailconform_ews::{
     parse_get_folder_response, parse_subscribe_response, write_request, EventType, FolderInfo, FolderRef, Operation,
@@ -15,10 +14,9 @@ use std::time::Duration;
 impl SecureMail {
     async fn ews_call(&self, version: SchemaVersion, op: &Operation) -> Result<Bytes, EwsCallError> {
         let url = format!("https://{}/EWS/Exchange.asmx", self.config.ews_host());
-        let auth = base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", self.config.login, self.config.password));
         let req = http::Request::post(&url)
             .header(http::header::CONTENT_TYPE, "text/xml; charset=utf-8")
-            .header(http::header::AUTHORIZATION, format!("Basic {auth}"))
+            .header(http::header::AUTHORIZATION, mailconform_sim::basic_authorization(&self.config.login, &self.config.password))
             .header(http::header::USER_AGENT, "SecureMail/iOS")
             .body(Bytes::from(write_request(version, op)))?;
         let resp = self.env.http.send(req, &RequestOptions { timeout: Duration::from_secs(60), ..Default::default() }).await?;

@@ -4,7 +4,6 @@
 
 #![allow(dead_code)]
 
-use base64::Engine;
 use bytes::Bytes;
 use mailconform_ews::{
     parse_send_notification, write_request, write_send_notification_result, EventType, FolderRef, Notification, Operation,
@@ -39,7 +38,7 @@ pub(crate) fn exchange_control(sim: &Simulation) -> ExchangeControl {
 
 /// `Basic base64(login:password)`.
 pub(crate) fn basic(login: &str, password: &str) -> String {
-    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{login}:{password}")))
+    mailconform_sim::basic_authorization(login, password)
 }
 
 pub(crate) fn alice_auth() -> String {

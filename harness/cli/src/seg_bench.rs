@@ -79,9 +79,8 @@ pub(crate) fn measure(seed: u64) -> Result<SegFigures, BenchError> {
     sim.block_on(uem.set_state(DEVICE, "alice@example.test", ComplianceState::Compliant))?;
 
     let basic = {
-        use base64::Engine;
         let (login, _, pw) = defaults::USERS[0];
-        format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{login}:{pw}")))
+        mailconform_sim::basic_authorization(login, pw)
     };
     let direct_url = format!("https://{}/EWS/Exchange.asmx", defaults::EXCHANGE_HOST);
     let seg_url = format!("https://{}/EWS/Exchange.asmx", defaults::SEG_HOST);

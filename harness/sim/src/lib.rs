@@ -46,7 +46,7 @@ pub use fault::{Fault, FaultGate};
 pub use host::{Hosting, Placement, TlsTermination};
 pub use http::client::{ClientIdentity, HttpClient, RequestOptions};
 pub use http::server::{ConnInfo, FnHandler, Handler, HandlerFuture, SharedHandler};
-pub use http::{Request, Response};
+pub use http::{basic_authorization, Request, Response};
 pub use journal::{BadPageQuery, Journal, Page, PageQuery};
 pub use lifetime::Lifetime;
 pub use limits::{ConnLimits, ProcessLimits, TimeoutAnswer, DEFAULT_MAX_CONNECTIONS};

@@ -80,13 +80,22 @@ pub fn client_config(
 /// ignore TLS errors towards its mail server does (SEG's `ignoreSslErrorsWithExch`).
 pub fn client_config_accepting_any(identity: Option<&Credential>, clock: &Clock, alpn: &[&[u8]]) -> Result<Arc<ClientConfig>, SimError> {
     let mut cfg = (*client_config(Arc::new(RootCertStore::empty()), identity, clock, alpn)?).clone();
-    cfg.dangerous().set_certificate_verifier(Arc::new(AcceptAnyServerCertificate(provider())));
+    cfg.dangerous().set_certificate_verifier(Arc::new(AcceptAnyServerCertificate::new(provider())));
     Ok(Arc::new(cfg))
 }
 
-/// Checks the handshake signatures but not the certificate chain or name.
+/// Checks the handshake signatures but not the certificate chain or name: the handshake stays
+/// real (a server must still hold the key of the certificate it shows) while trust is waived, as
+/// a gateway ignoring TLS errors or a target configured `insecure = true` does.
 #[derive(Debug)]
-struct AcceptAnyServerCertificate(Arc<rustls::crypto::CryptoProvider>);
+pub struct AcceptAnyServerCertificate(Arc<rustls::crypto::CryptoProvider>);
+
+impl AcceptAnyServerCertificate {
+    /// A verifier checking signatures with `provider`'s algorithms.
+    pub fn new(provider: Arc<rustls::crypto::CryptoProvider>) -> Self {
+        Self(provider)
+    }
+}
 
 impl rustls::client::danger::ServerCertVerifier for AcceptAnyServerCertificate {
     fn verify_server_cert(

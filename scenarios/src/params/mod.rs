@@ -37,6 +37,7 @@ mod service;
 mod tls_version;
 mod traveler_directory;
 mod user;
+mod wipe_state;
 
 pub use apns::{ApnsReason, PushKind};
 pub use auth::{AuthMethod, AuthMethods, BoxerAuth};
@@ -64,6 +65,7 @@ pub use service::Service;
 pub use tls_version::{TlsVersion, TlsVersions};
 pub use traveler_directory::{Directory, NameVariations};
 pub use user::User;
+pub use wipe_state::Wipe;
 
 use serde::Serialize;
 
@@ -219,6 +221,7 @@ pub fn all() -> Vec<ParameterInfo> {
         ParameterInfo::of::<ApnsReason>(),
         ParameterInfo::of::<EasVersion>(),
         ParameterInfo::of::<PolicyKey>(),
+        ParameterInfo::of::<Wipe>(),
         ParameterInfo::of::<ComplianceState>(),
         ParameterInfo::of::<EnsPlacement>(),
         ParameterInfo::of::<NameVariations>(),

@@ -160,23 +160,8 @@ fn shows_in_calendar(w: &mut MailWorld, user: User, subject: String) {
 #[when(expr = "a message {string} arrives in {user}'s inbox {int} minutes into a Ping of Secure Mail")]
 fn arrives_during_ping(w: &mut MailWorld, subject: String, user: User, minutes: u64) {
     let d = phone(w, &user);
-    let mailboxes = w.mailboxes();
-    let email = user.email();
-    let started = w.sim().elapsed();
-    let (ping, delivered) = w.run(async {
-        let ping = async {
-            let s = d.eas_ping().await;
-            (s, tokio::time::Instant::now())
-        };
-        let mail = async {
-            tokio::time::sleep(std::time::Duration::from_secs(minutes * 60)).await;
-            mailboxes.deliver(&email, &subject).await
-        };
-        futures::join!(ping, mail)
-    });
-    delivered.unwrap_or_else(|e| panic!("{e}"));
-    ping.0.expect("device control API answers");
-    let minutes = (w.sim().elapsed() - started).as_secs() / 60;
+    let (ping, minutes) = w.run_while_mail_arrives(user.email(), subject, minutes, async move { d.eas_ping().await });
+    ping.expect("device control API answers");
     w.observe(Observation::PingReturned { minutes });
 }
 

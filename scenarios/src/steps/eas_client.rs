@@ -10,7 +10,7 @@ use mailconform_fakes::defaults;
 use mailconform_fakes::eas_probe::{EasAnswer, EasProbe};
 
 /// A client of `user` that Exchange has never seen, speaking `version`.
-fn probe(user: &User, version: EasVersion) -> EasProbe {
+pub(super) fn probe(user: &User, version: EasVersion) -> EasProbe {
     let (login, _, password) = defaults::USERS.iter().find(|(login, ..)| *login == user.as_str()).copied().expect("a built-in user");
     EasProbe {
         url: format!("https://{}/Microsoft-Server-ActiveSync", defaults::EXCHANGE_HOST),
@@ -21,7 +21,7 @@ fn probe(user: &User, version: EasVersion) -> EasProbe {
     }
 }
 
-fn answer(w: &MailWorld) -> &EasAnswer {
+pub(super) fn answer(w: &MailWorld) -> &EasAnswer {
     match &w.observed {
         Some(Observation::EasAnswer(a)) => a,
         other => panic!("no answer to the bare ActiveSync client was observed (last: {})", other.as_ref().map_or("nothing", |o| o.kind())),
@@ -62,19 +62,8 @@ fn ping_folders(w: &mut MailWorld, version: EasVersion, user: User, count: usize
 fn arrives_during_unsynced_ping(w: &mut MailWorld, subject: String, user: User, arrives: u64, heartbeat_minutes: u32, version: EasVersion) {
     let p = probe(&user, version);
     let client = w.sim().client();
-    let mailboxes = w.mailboxes();
-    let email = user.email();
-    let started = w.sim().elapsed();
-    let (answer, delivered) = w.run(async move {
-        let ping = p.ping(&client, heartbeat_minutes * 60);
-        let mail = async {
-            tokio::time::sleep(std::time::Duration::from_secs(arrives * 60)).await;
-            mailboxes.deliver(&email, &subject).await
-        };
-        futures::join!(ping, mail)
-    });
-    delivered.unwrap_or_else(|e| panic!("{e}"));
-    let minutes = (w.sim().elapsed() - started).as_secs() / 60;
+    let ping = async move { p.ping(&client, heartbeat_minutes * 60).await };
+    let (answer, minutes) = w.run_while_mail_arrives(user.email(), subject, arrives, ping);
     w.observe(Observation::EasPing { answer, minutes });
 }
 

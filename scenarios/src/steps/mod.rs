@@ -7,6 +7,7 @@ mod apns;
 mod deployment;
 mod device;
 mod eas_client;
+mod eas_provision;
 mod ews_client;
 mod exchange;
 mod listener;

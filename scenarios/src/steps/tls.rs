@@ -15,7 +15,6 @@ use crate::params::{
 };
 use crate::world::tls::Connection;
 use crate::MailWorld;
-use base64::Engine as _;
 use bytes::Bytes;
 use cucumber::{given, then, when};
 use mailconform_fakes::defaults;
@@ -89,7 +88,7 @@ fn device_of(w: &MailWorld, user: &str) -> (DeviceProfile, Policy) {
 fn connect(w: &mut MailWorld, host: &str, path: &str, offer: ClientOffer, user: &str) -> Connection {
     w.deploy();
     let (login, password) = defaults::USERS.iter().find(|u| u.0 == user).map(|u| (u.0, u.2)).unwrap_or((user, ""));
-    let credentials = base64::engine::general_purpose::STANDARD.encode(format!("{login}:{password}"));
+    let credentials = mailconform_sim::basic_authorization(login, password);
     let net = w.sim().net.clone();
     let host = host.to_string();
     let path = path.to_string();
@@ -102,7 +101,7 @@ fn connect(w: &mut MailWorld, host: &str, path: &str, offer: ClientOffer, user: 
             Some(stream) => {
                 let req = http::Request::options(path.as_str())
                     .header(http::header::HOST, host.as_str())
-                    .header(http::header::AUTHORIZATION, format!("Basic {credentials}"))
+                    .header(http::header::AUTHORIZATION, credentials.as_str())
                     .body(Bytes::new())
                     .expect("a valid request");
                 Some(client::http1_request(stream, req).await.map(|r| {

@@ -194,6 +194,23 @@ impl MailWorld {
         out
     }
 
+    /// Runs `f` (a held request: a Ping, a long poll) while a message `subject` reaches
+    /// `email`'s inbox `minutes` into it; gives `f`'s outcome and the whole minutes it took,
+    /// so a step can tell a request that returned at the delivery from one that ran out.
+    pub fn run_while_mail_arrives<F: Future>(&mut self, email: String, subject: String, minutes: u64, f: F) -> (F::Output, u64) {
+        let mailboxes = self.mailboxes();
+        let started = self.sim().elapsed();
+        let (out, delivered) = self.run(async move {
+            let mail = async {
+                tokio::time::sleep(std::time::Duration::from_secs(minutes * 60)).await;
+                mailboxes.deliver(&email, &subject).await
+            };
+            futures::join!(f, mail)
+        });
+        delivered.unwrap_or_else(|e| panic!("{e}"));
+        (out, (self.sim().elapsed() - started).as_secs() / 60)
+    }
+
     /// Control clients of the deployment's roles, by name.
     pub fn roles(&mut self) -> Roles<'_> {
         self.deploy();

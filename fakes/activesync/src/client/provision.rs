@@ -72,6 +72,15 @@ impl EasClient {
         Ok(ProvisionOutcome::Provisioned { policy: given, policy_key: final_key })
     }
 
+    /// Sends one Provision request exactly as given, with the current policy key, and gives
+    /// back the answer unchecked: for conformance probes, which must send what a well-behaved
+    /// device never would (an unrequested wipe acknowledgement, a foreign PolicyType) and read
+    /// the server's Status themselves.
+    pub async fn send_provision(&self, body: Document) -> Result<Option<Document>, EasError> {
+        let key = self.policy_key();
+        self.exchange(self.request(Command::Provision, Some(body), key), COMMAND_TIMEOUT).await
+    }
+
     /// Sends one phase of Provision and checks what both phases check in the answer: that
     /// there is one (`if_empty` says what is missing otherwise), a RemoteWipe (then `None`,
     /// for the caller to carry out), a successful top-level Status, and a `Policies/Policy`,

@@ -7,7 +7,6 @@ use super::{EasClient, EasError, ProvisionOutcome, ServerOptions, COMMAND_TIMEOU
 use crate::http::{response::header, Command, EasRequest, WBXML_CONTENT_TYPE};
 use crate::status::common;
 use crate::{decode, Document, Element};
-use base64::Engine;
 use mailconform_sim::{RequestOptions, Response};
 use std::time::Duration;
 
@@ -78,10 +77,7 @@ impl EasClient {
     fn authorize(&self, req: &mut mailconform_sim::Request, timeout: std::time::Duration) -> RequestOptions {
         let mut opts = RequestOptions { timeout, ..Default::default() };
         let value = match &self.lock().credentials {
-            Credentials::Basic => {
-                let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", self.login, self.password));
-                Some(format!("Basic {encoded}"))
-            }
+            Credentials::Basic => Some(mailconform_sim::basic_authorization(&self.login, &self.password)),
             Credentials::Bearer(token) => Some(format!("Bearer {token}")),
             Credentials::Certificate(identity) => {
                 opts.identity = Some(identity.clone());

@@ -230,13 +230,12 @@ fn ceiling_targets(child: &ChildServer, served: &[Target; 3]) -> Result<[Target;
 
 /// GetFolder of the inbox as alice, with the Basic credentials the default world accepts.
 fn ews_get_folder() -> RequestSpec {
-    use base64::Engine;
     let op = Operation::GetFolder {
         folder_ids: vec![FolderRef::Distinguished { id: "inbox".into(), mailbox: None }],
         base_shape: Some("Default".into()),
     };
     let (login, _, password) = defaults::USERS[0];
-    let basic = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{login}:{password}")));
+    let basic = mailconform_sim::basic_authorization(login, password);
     RequestSpec {
         method: Method::POST,
         path: "/EWS/Exchange.asmx".into(),

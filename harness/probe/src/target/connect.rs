@@ -8,9 +8,9 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1::SendRequest;
 use hyper_util::rt::TokioIo;
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
-use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
+use mailconform_sim::tls::AcceptAnyServerCertificate;
+use rustls::{CertificateError, RootCertStore};
+use rustls_pki_types::ServerName;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -247,7 +247,9 @@ fn client_config(trust: &Trust) -> Result<rustls::ClientConfig, String> {
         .map_err(|e| format!("the TLS client cannot be set up: {e}"))?;
     let mut roots = RootCertStore::empty();
     let mut config = match trust {
-        Trust::Insecure => builder.dangerous().with_custom_certificate_verifier(Arc::new(AcceptAnything(provider))).with_no_client_auth(),
+        Trust::Insecure => {
+            builder.dangerous().with_custom_certificate_verifier(Arc::new(AcceptAnyServerCertificate::new(provider))).with_no_client_auth()
+        }
         Trust::System => {
             // Certificates the system store holds but rustls cannot parse are skipped: one odd
             // entry must not make every target unreachable.
@@ -261,44 +263,4 @@ fn client_config(trust: &Trust) -> Result<rustls::ClientConfig, String> {
     };
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(config)
-}
-
-/// `insecure = true`: every certificate is accepted, signatures are still checked so the
-/// handshake itself is real.
-#[derive(Debug)]
-struct AcceptAnything(Arc<rustls::crypto::CryptoProvider>);
-
-impl ServerCertVerifier for AcceptAnything {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
-    }
 }

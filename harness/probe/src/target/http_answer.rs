@@ -73,8 +73,7 @@ pub(crate) fn refused(answer: &Answer, mailbox: &Mailbox, request: &str) -> Chec
 
 /// `Authorization: Basic ...` for `mailbox`.
 pub(crate) fn basic(mailbox: &Mailbox) -> String {
-    use base64::Engine;
-    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", mailbox.login, mailbox.password)))
+    mailconform_sim::basic_authorization(&mailbox.login, &mailbox.password)
 }
 
 #[cfg(test)]

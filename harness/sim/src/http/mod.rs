@@ -18,6 +18,14 @@ pub type Response = http::Response<Bytes>;
 /// [`server::Handler::body_too_large`]) rather than read: bad input must not exhaust memory.
 pub const MAX_BODY: usize = 8 * 1024 * 1024;
 
+/// The `Authorization` value of HTTP Basic authentication (RFC 7617): `Basic` and the
+/// base64 of `login:password`. Every client of the harness that signs in with a password
+/// builds its header here.
+pub fn basic_authorization(login: &str, password: &str) -> String {
+    use base64::Engine;
+    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{login}:{password}")))
+}
+
 /// A response with a status and a body, and a content type when there is a body.
 pub fn response(status: u16, content_type: &str, body: impl Into<Bytes>) -> Response {
     let body: Bytes = body.into();
