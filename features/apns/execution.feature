@@ -14,6 +14,9 @@ Feature: New mail reaches the badge through the listener and APNs
     When 1 message arrives in alice's inbox
     Then alice's badge shows 1
     And APNs delivered a badge of 1 to alice's device last
+    And the Americas listener counts 1 push APNs accepted for alice
+    When 2 messages arrive in alice's inbox
+    Then the Americas listener counts 3 pushes APNs accepted for alice
 
   @source:004.config.Q11
   Scenario: The badge follows the inbox unread count up and down
@@ -38,3 +41,21 @@ Feature: New mail reaches the badge through the listener and APNs
     And 6 minutes pass
     And 2 messages arrive in alice's inbox
     Then alice's badge shows 2
+
+  @spec:MS-OXWSNTIF.3.1.4.1
+  Scenario: The badge is the Inbox's count, whatever other folders report in the same notification
+    When Exchange notifies the Americas listener for alice in one SendNotification:
+      | notification | event         | folder     | unread |
+      | 1            | ModifiedEvent | Inbox      | 2      |
+      | 1            | ModifiedEvent | Sent Items | 7      |
+    Then alice's badge shows 2
+
+  @spec:MS-OXWSNTIF.3.1.4.1
+  Scenario: Of several notifications in one SendNotification, the last Inbox count is the badge
+    When Exchange notifies the Americas listener for alice in one SendNotification:
+      | notification | event         | folder | unread |
+      | 1            | ModifiedEvent | Inbox  | 4      |
+      | 2            | ModifiedEvent | Inbox  | 1      |
+      | 3            | NewMailEvent  | Inbox  |        |
+    Then alice's badge shows 1
+    And the Americas listener's last APNs push was a badge push

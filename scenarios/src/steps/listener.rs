@@ -193,6 +193,77 @@ fn renew(w: &mut MailWorld, region: Region) {
     assert!(v.generation >= 2, "a renewal replaces the region's one entry: {v:?}");
 }
 
+/// Exchange posts one SendNotification to the region's listener for the user's live subscription, its notifications and events as the table lists them (notification, event, folder, unread).
+///
+/// The events are written by hand rather than caused by mail, so a listener under test meets
+/// what a real Exchange may send and the built-in fake never does: a folder other than the
+/// Inbox reporting its count, several notifications in one request. `folder` is `Inbox` (the
+/// folder the device registered) or any other name; `unread` is empty on an event without a
+/// count.
+#[when(expr = "Exchange notifies the {region} listener for {user} in one SendNotification:")]
+fn notify_by_hand(w: &mut MailWorld, region: Region, user: User, step: &cucumber::gherkin::Step) {
+    use mailconform_ews::{write_send_notification, Event, EventType, Notification, ObjectId, SchemaVersion};
+    let reg = registration_of(w, region, &user).unwrap_or_else(|| panic!("the {region} listener has no registration for {user}"));
+    let subscriptions = w.push_subscriptions();
+    let sub = w
+        .drive(subscriptions.subscriptions())
+        .into_iter()
+        .rev()
+        .find(|s| s.mailbox.eq_ignore_ascii_case(&user.email()))
+        .unwrap_or_else(|| panic!("Exchange holds no push subscription for {user}"));
+    let inbox = reg.inbox_folder_id.clone().unwrap_or_else(|| panic!("{user}'s registration names no Inbox"));
+    let table = step.table.as_ref().expect("the step lists its events in a table");
+    let mut notifications: Vec<Notification> = Vec::new();
+    for (i, row) in table.rows.iter().skip(1).enumerate() {
+        let [number, event, folder, unread] = row.as_slice() else { panic!("row {}: notification | event | folder | unread", i + 1) };
+        let number: usize = number.parse().unwrap_or_else(|_| panic!("row {}: {number:?} is no notification number", i + 1));
+        let kind = EventType::parse(event)
+            .unwrap_or_else(|| panic!("row {}: {event:?} is no EWS event (ModifiedEvent, NewMailEvent, ...)", i + 1));
+        let folder_id = if folder == "Inbox" { inbox.clone() } else { format!("{}-{}", inbox, folder.replace(' ', "")) };
+        let object = match kind {
+            EventType::Modified => ObjectId::Folder { id: folder_id.clone(), change_key: None },
+            _ => ObjectId::Item { id: format!("item-{i}"), change_key: None },
+        };
+        let unread =
+            (!unread.is_empty()).then(|| unread.parse::<u32>().unwrap_or_else(|_| panic!("row {}: {unread:?} is no count", i + 1)));
+        while notifications.len() < number {
+            let previous_watermark = format!("wm-{}", notifications.len());
+            notifications.push(Notification {
+                subscription_id: sub.id.clone(),
+                previous_watermark,
+                more_events: false,
+                events: Vec::new(),
+            });
+        }
+        notifications[number - 1].events.push(Event {
+            kind,
+            watermark: format!("wm-{number}-{i}"),
+            timestamp: Some(w.sim().clock.rfc3339()),
+            object: Some(object),
+            parent_folder_id: Some((folder_id, None)),
+            old_object: None,
+            old_parent_folder_id: None,
+            unread_count: unread,
+        });
+    }
+    let body = write_send_notification(SchemaVersion::Exchange2013, &notifications);
+    let req = http::Request::post(&sub.url)
+        .header(http::header::CONTENT_TYPE, "text/xml; charset=utf-8")
+        .body(bytes::Bytes::from(body))
+        .expect("a valid request");
+    let client = w.sim().client();
+    let answer = w.run(async move { client.send(req, &Default::default()).await });
+    let answer = answer.unwrap_or_else(|e| panic!("the {region} listener did not answer the SendNotification: {e}"));
+    assert_eq!(answer.status(), 200, "the {region} listener's answer: {:?}", answer.body());
+}
+
+/// APNs accepted this many of the region's pushes for the user's device, as the listener counts them.
+#[then(expr = "the {region} listener counts {int} push(es) APNs accepted for {user}")]
+fn pushes_accepted(w: &mut MailWorld, region: Region, n: u64, user: User) {
+    let reg = registration_of(w, region, &user).unwrap_or_else(|| panic!("the {region} listener has no registration for {user}"));
+    assert_eq!(reg.notifications_sent, n, "pushes APNs accepted for {user}'s registration");
+}
+
 /// APNs refused the region's last push with this HTTP status and reason.
 #[then(expr = "the {region} listener's last APNs push was refused with {int} {apns_reason}")]
 fn last_push_refused(w: &mut MailWorld, region: Region, status: u16, reason: ApnsReason) {
