@@ -14,7 +14,7 @@
 use super::devices::WipeState;
 use super::{doc, Ctx, EasServer};
 use crate::http::{code, response, ProtocolVersion};
-use crate::policy::{policy_type_for, POLICY_TYPE_WAP, POLICY_TYPE_WBXML};
+use crate::policy::policy_type_for;
 use crate::status::{common, policy, policy_ack, provision, remote_wipe_ack, Status};
 use crate::{el, empty, leaf, Element, Provision as P, Settings as S};
 use mailconform_sim::Response;
@@ -75,9 +75,8 @@ impl EasServer {
         if acked_key.is_none() && device_info.is_none() && version >= ProtocolVersion::V14_1 && self.config.require_device_information {
             return provision_status(common::DEVICE_INFORMATION_REQUIRED);
         }
-        let valid_type = policy_type == policy_type_for(version)
-            || (version >= ProtocolVersion::V12_0 && policy_type == POLICY_TYPE_WBXML)
-            || (version == ProtocolVersion::V2_5 && policy_type == POLICY_TYPE_WAP);
+        // [MS-ASPROV] 2.2.2.42: MS-WAP-Provisioning-XML at 2.5, MS-EAS-Provisioning-WBXML from 12.0.
+        let valid_type = policy_type == policy_type_for(version);
         let answer = |out: &mut Vec<Element>, policy_children: Vec<Element>| {
             out.push(leaf(P::Status, provision::SUCCESS.to_string()));
             out.push(el(P::Policies, [el(P::Policy, policy_children)]));

@@ -95,6 +95,33 @@ fn the_acknowledgement_must_carry_the_key_it_was_given() {
     assert_eq!(body(&w.raw(&odd)).find(&["Policies", "Policy", "Status"]), Some("3"));
 }
 
+/// [MS-ASPROV] 2.2.2.53: from 14.1 the first Provision carries DeviceInformation; a server
+/// configured to insist answers Status 165 without it. No deployment in the features turns
+/// this on, so it is checked here.
+#[test]
+fn a_server_requiring_device_information_refuses_a_first_provision_without_it_from_14_1() {
+    use crate::client::DeviceInformation;
+    let w = world(13, EasConfig { require_device_information: true, ..enforced() });
+    let phase1 = |version, device: Option<crate::Element>| {
+        EasRequest::new(Command::Provision, "alice", "info1", "SimPhone", version)
+            .with_body(bodies::provision_request(device, "MS-EAS-Provisioning-WBXML"))
+    };
+    let without = body(&w.raw(&phase1(ProtocolVersion::V14_1, None)));
+    assert_eq!(without.find(&["Status"]), Some("165"), "14.1 without DeviceInformation");
+    let older = body(&w.raw(&phase1(ProtocolVersion::V14_0, None)));
+    assert_eq!(older.find(&["Policies", "Policy", "Status"]), Some("1"), "14.0 has no DeviceInformation to require");
+    let with = body(&w.raw(&phase1(ProtocolVersion::V14_1, Some(DeviceInformation::default().to_element()))));
+    assert_eq!(with.find(&["Policies", "Policy", "Status"]), Some("1"), "14.1 with DeviceInformation");
+    let temp = with.find(&["Policies", "Policy", "PolicyKey"]).expect("a temporary key").to_string();
+    let ack = EasRequest::new(Command::Provision, "alice", "info1", "SimPhone", ProtocolVersion::V14_1).with_body(
+        bodies::provision_acknowledgement("MS-EAS-Provisioning-WBXML", &temp, policy_ack::APPLIED),
+    );
+    let acked = body(&w.raw(&ack));
+    assert_eq!(acked.find(&["Policies", "Policy", "Status"]), Some("1"), "the acknowledgement carries no DeviceInformation and needs none");
+    let lenient = world(14, enforced());
+    assert_eq!(body(&lenient.raw(&phase1(ProtocolVersion::V14_1, None))).find(&["Policies", "Policy", "Status"]), Some("1"));
+}
+
 #[test]
 fn without_a_policy_devices_are_accepted_unprovisioned() {
     let config = EasConfig { policy: None, enforce_policy: true, ..Default::default() };
