@@ -15,6 +15,7 @@ Feature: New mail reaches the badge through the listener and APNs
     Then alice's badge shows 1
     And APNs delivered a badge of 1 to alice's device last
     And the Americas listener counts 1 push APNs accepted for alice
+    And alice's Secure Mail received 1 push
     When 2 messages arrive in alice's inbox
     Then the Americas listener counts 3 pushes APNs accepted for alice
 

@@ -60,6 +60,7 @@ Feature: The listener cannot be reached: Exchange retries, gives up, and the cli
     And alice sends Secure Mail to the background
     And 20 minutes pass
     Then the Americas listener saw alice's Secure Mail check its registration at "5:00, 10:00, 15:00, 20:00" after it registered
+    And alice's Secure Mail checked its registration 4 times
 
   Scenario: No resubscription while the app is in the background
     When alice sends Secure Mail to the background

@@ -69,6 +69,29 @@ Feature: Regions, Exchange versions, back ends and the APNs policy
     And 1 message arrives in alice's inbox
     Then alice's badge shows 2
 
+  @source:004.config.Q13 @source:004.general.Q7
+  Scenario: Turning the APNs policy ON changes nothing for a Notes Traveler account
+    Given alice's mail account is on IBM Notes Traveler
+    And alice's Secure Mail has the APNs policy OFF
+    When alice launches Secure Mail and allows notifications
+    And the admin turns the APNs policy ON for alice
+    And alice's Secure Mail checks in for policies
+    Then the Americas listener holds no registration at all
+    And alice's Secure Mail has subscribed to EWS push 0 times
+
+  @source:004.config.Q13
+  Scenario Outline: A policy check-in that does not turn the APNs policy from OFF to ON sets nothing up: <from> to <to>
+    Given alice's Secure Mail has the APNs policy <from>
+    When alice launches Secure Mail and allows notifications
+    And the admin turns the APNs policy <to> for alice
+    And alice's Secure Mail checks in for policies
+    Then alice's Secure Mail has subscribed to EWS push <subscriptions>
+
+    Examples:
+      | from | to  | subscriptions |
+      | OFF  | OFF | 0 times       |
+      | ON   | ON  | 1 time        |
+
   @source:004.config.Q13
   Scenario: Turning the APNs policy OFF is not supported: the badge keeps updating
     Given alice has Secure Mail for iOS in the Americas region

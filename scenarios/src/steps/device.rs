@@ -165,6 +165,16 @@ fn pushes_received(w: &mut MailWorld, user: User, n: u64) {
     assert_eq!(s.pushes_received, n, "pushes received by {user}'s device");
 }
 
+/// The user's Secure Mail asked the listener for its registration status exactly this many times, as the app counts them.
+///
+/// The app's own count: with a listener under test whose state the harness cannot read, this is
+/// what shows the checks were made.
+#[then(expr = "{user}'s Secure Mail checked its registration {int} time(s)")]
+fn status_checks_made(w: &mut MailWorld, user: User, n: u32) {
+    let s = state(w, &user);
+    assert_eq!(s.status_checks, n, "registration status checks by {user}'s Secure Mail");
+}
+
 /// Secure Mail's EWS requests named this schema version, e.g. "Exchange2010_SP1".
 #[then(expr = "{user}'s Secure Mail used EWS schema version {string}")]
 fn schema_used(w: &mut MailWorld, user: User, v: String) {

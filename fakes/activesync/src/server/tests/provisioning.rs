@@ -113,9 +113,8 @@ fn a_server_requiring_device_information_refuses_a_first_provision_without_it_fr
     let with = body(&w.raw(&phase1(ProtocolVersion::V14_1, Some(DeviceInformation::default().to_element()))));
     assert_eq!(with.find(&["Policies", "Policy", "Status"]), Some("1"), "14.1 with DeviceInformation");
     let temp = with.find(&["Policies", "Policy", "PolicyKey"]).expect("a temporary key").to_string();
-    let ack = EasRequest::new(Command::Provision, "alice", "info1", "SimPhone", ProtocolVersion::V14_1).with_body(
-        bodies::provision_acknowledgement("MS-EAS-Provisioning-WBXML", &temp, policy_ack::APPLIED),
-    );
+    let ack = EasRequest::new(Command::Provision, "alice", "info1", "SimPhone", ProtocolVersion::V14_1)
+        .with_body(bodies::provision_acknowledgement("MS-EAS-Provisioning-WBXML", &temp, policy_ack::APPLIED));
     let acked = body(&w.raw(&ack));
     assert_eq!(acked.find(&["Policies", "Policy", "Status"]), Some("1"), "the acknowledgement carries no DeviceInformation and needs none");
     let lenient = world(14, enforced());
