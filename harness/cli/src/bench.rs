@@ -333,6 +333,7 @@ mod tests {
                 name: "s".into(),
                 outcome: Outcome::Passed,
                 virtual_time: Duration::from_secs(virt_secs),
+                failure: None,
             }],
             counts: Counts { passed: 1, ..Counts::default() },
             parse_errors: vec![],

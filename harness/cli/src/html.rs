@@ -34,6 +34,20 @@ fn source_document(tags: &[String]) -> Option<String> {
     tags.iter().find_map(|t| t.strip_prefix("@source:")).map(|s| s.split('.').next().unwrap_or(s).to_string())
 }
 
+/// A failure message as the page shows it: whole up to a screenful, then cut with a note,
+/// so one scenario that dumps a large state cannot bury the rest of the report.
+fn shorten(message: &str) -> String {
+    const MAX: usize = 4000;
+    if message.len() <= MAX {
+        return message.to_string();
+    }
+    let mut end = MAX;
+    while !message.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}\n… ({} more characters in cucumber.json)", &message[..end], message.len() - end)
+}
+
 fn duration(d: std::time::Duration) -> String {
     let s = d.as_secs();
     match (s / 3600, s / 60 % 60, s % 60) {
@@ -81,7 +95,7 @@ pub(crate) fn render(result: &RunResult, listed: &[ListedScenario], reports: &[&
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>mailconform: {} passed, {} failed</title>\n<style>\
 body{{font:14px system-ui,sans-serif;margin:2em;color:#222}}table{{border-collapse:collapse;margin:1em 0}}\
 td,th{{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}}th{{background:#f3f3f3}}\
-.passed{{color:#176f2c}}.failed{{color:#b00020;font-weight:bold}}.skipped{{color:#8a6d00}}.tag{{color:#555;font-size:12px}}\
+.passed{{color:#176f2c}}.failed{{color:#b00020;font-weight:bold}}.skipped{{color:#8a6d00}}.tag{{color:#555;font-size:12px}}pre{{white-space:pre-wrap;margin:4px 0}}.detail td{{border-top:none}}\
 </style></head><body>\n<h1>mailconform</h1>\n<p><b>{} passed, {} failed{}</b> · seed {} · {} of protocol time</p>\n",
         c.passed,
         c.failed,
@@ -139,6 +153,15 @@ td,th{{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:t
                 duration(s.virtual_time),
                 escape(&tags_of(&s.file, s.line).join(" "))
             );
+            if let Some(f) = &s.failure {
+                let _ = writeln!(
+                    h,
+                    "<tr class=\"detail\"><td></td><td colspan=\"4\">failed at line {}: <code>{}</code><pre>{}</pre></td></tr>",
+                    f.line,
+                    escape(f.step.trim()),
+                    escape(&shorten(&f.message))
+                );
+            }
         }
         h.push_str("</table>\n");
     }
@@ -162,6 +185,11 @@ mod tests {
             name: name.into(),
             outcome,
             virtual_time: Duration::from_secs(90),
+            failure: (outcome == Outcome::Failed).then(|| crate::summary::StepFailure {
+                step: "Then the badge shows <1>".into(),
+                line: line + 2,
+                message: format!("assertion `left == right` failed\n  left: 0\n right: 1{}", "x".repeat(5000)),
+            }),
         }
     }
 
@@ -197,5 +225,10 @@ mod tests {
         assert!(page.contains("<li class=\"failed\">limit (failed)</li>"), "{page}");
         assert!(page.contains("<a href=\"junit.xml\">junit.xml</a>"));
         assert!(page.contains("1 passed, 1 failed") && page.contains("3 min 0 s of protocol time"), "{page}");
+        // The failed scenario shows its step (escaped), the assertion, and a cut message.
+        assert!(page.contains("failed at line 11: <code>Then the badge shows &lt;1&gt;</code>"), "{page}");
+        assert!(page.contains("left: 0\n right: 1"), "{page}");
+        assert!(page.contains("more characters in cucumber.json") && !page.contains(&"x".repeat(4500)), "message not cut");
+        assert_eq!(page.matches("failed at line").count(), 1, "only the failed scenario has a detail row");
     }
 }

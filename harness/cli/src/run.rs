@@ -101,6 +101,8 @@ pub struct ScenarioResult {
     pub outcome: Outcome,
     /// Virtual time the scenario's simulation covered.
     pub virtual_time: Duration,
+    /// For a failed scenario, the step that failed it and its message.
+    pub failure: Option<crate::summary::StepFailure>,
 }
 
 /// What [`run_suite`] found.
@@ -205,6 +207,7 @@ pub fn run_suite(opts: &RunOptions) -> Result<RunResult, CliError> {
             name: rec.name.clone(),
             outcome: rec.outcome,
             virtual_time: times.get(key).copied().unwrap_or_default(),
+            failure: rec.failure.clone(),
         })
         .collect();
     Ok(RunResult {

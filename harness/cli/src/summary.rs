@@ -53,6 +53,21 @@ pub(crate) struct ScenarioRecord {
     pub rule: Option<String>,
     pub name: String,
     pub outcome: Outcome,
+    /// For a failed scenario, its first failing step and what it said.
+    pub failure: Option<StepFailure>,
+}
+
+/// The step that failed a scenario, and the message it failed with (an assertion's expected
+/// and observed values, a driver's error): what `index.html` shows for a failed scenario, so a
+/// run against a real server can be read without the console log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepFailure {
+    /// The step as written, keyword first (`Then alice's badge shows 1`).
+    pub step: String,
+    /// Its line in the feature file.
+    pub line: usize,
+    /// What the step failed with.
+    pub message: String,
 }
 
 /// Scenarios of a run by outcome, and the feature files that could not be parsed.
@@ -84,10 +99,11 @@ pub(crate) fn summary_line(counts: &Counts) -> String {
     line
 }
 
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 struct Attempt {
     failed: bool,
     skipped: bool,
+    failure: Option<StepFailure>,
 }
 
 /// Outcomes gathered so far.
@@ -112,15 +128,31 @@ impl Tally {
             event::Scenario::Started => {
                 self.running.insert(key, Attempt::default());
             }
-            event::Scenario::Step(_, step) | event::Scenario::Background(_, step) => {
+            event::Scenario::Step(source, step) | event::Scenario::Background(source, step) => {
                 let attempt = self.running.entry(key).or_default();
                 match step {
-                    Step::Failed(..) => attempt.failed = true,
+                    Step::Failed(_, _, _, error) => {
+                        attempt.failed = true;
+                        attempt.failure.get_or_insert_with(|| StepFailure {
+                            step: format!("{}{}", source.keyword, source.value),
+                            line: source.position.line,
+                            message: error.to_string(),
+                        });
+                    }
                     Step::Skipped => attempt.skipped = true,
                     Step::Started | Step::Passed(..) => {}
                 }
             }
-            event::Scenario::Hook(_, Hook::Failed(..)) => self.running.entry(key).or_default().failed = true,
+            event::Scenario::Hook(kind, Hook::Failed(_, info)) => {
+                let attempt = self.running.entry(key).or_default();
+                attempt.failed = true;
+                let message = info.downcast_ref::<String>().cloned().or_else(|| info.downcast_ref::<&str>().map(|s| s.to_string()));
+                attempt.failure.get_or_insert_with(|| StepFailure {
+                    step: format!("{kind:?} hook"),
+                    line: scenario.position.line,
+                    message: message.unwrap_or_else(|| "the hook panicked".into()),
+                });
+            }
             event::Scenario::Hook(..) | event::Scenario::Log(_) => {}
             event::Scenario::Finished => {
                 let attempt = self.running.remove(&key).unwrap_or_default();
@@ -136,6 +168,7 @@ impl Tally {
                     rule: rule.map(|r| r.name.clone()),
                     name: scenario.name.clone(),
                     outcome,
+                    failure: if outcome == Outcome::Failed { attempt.failure } else { None },
                 };
                 self.finished.insert(key, record);
             }
@@ -258,6 +291,8 @@ Feature: F
         assert_eq!(t.counts(), Counts { passed: 1, failed: 1, skipped: 1, parse_errors: 0 });
         let outcomes: Vec<_> = t.records().values().map(|r| (r.name.as_str(), r.outcome)).collect();
         assert_eq!(outcomes, [("a", Outcome::Passed), ("b", Outcome::Failed), ("c", Outcome::Skipped)]);
+        let failures: Vec<_> = t.records().values().map(|r| r.failure.as_ref().map(|f| f.message.as_str())).collect();
+        assert_eq!(failures, [None, Some("Step doesn't match any function"), None], "only the failed scenario names its failure");
     }
 
     #[test]
@@ -267,6 +302,8 @@ Feature: F
         let panic: event::Info = Arc::new("boom");
         play(&mut t, &f, 0, vec![Ev::Started, Ev::Hook(HookType::Before, Hook::Failed(None, panic)), Ev::Finished]);
         assert_eq!(t.counts().failed, 1);
+        let failure = t.records().values().next().and_then(|r| r.failure.clone()).expect("the hook's failure is recorded");
+        assert_eq!((failure.step.as_str(), failure.message.as_str()), ("Before hook", "boom"));
     }
 
     #[test]
