@@ -42,6 +42,16 @@ Feature: The listener's APNs certificate and what APNs answers
     And the Americas listener's last APNs push was refused as unregistered since 3 minutes before it
     And the Americas listener has no registration for alice
 
+  @spec:APNs.provider-api.410
+  Scenario: A device that registered again after its token went invalid is kept through the 410
+    Given alice has set up push notifications
+    When alice uninstalls Secure Mail
+    And 1 minute passes
+    And alice's Secure Mail registers with the Americas listener again
+    And 1 message arrives in alice's inbox
+    Then the Americas listener's last APNs push was refused with 410 Unregistered
+    And the Americas listener has a registration for alice with the EWS subscription ID
+
   @source:004.general.Q5
   Scenario: A wildcard App ID is refused
     When the admin uploads an APNs certificate for the App ID "com.example.*" in the Americas region

@@ -1,7 +1,7 @@
 //! The listener service's registrations and the pushes it sent.
 
 use super::DriverFuture;
-use crate::listener::contract::{ListenerControl, ListenerState};
+use crate::listener::contract::{ListenerControl, ListenerState, NewRegistration, Registered};
 use crate::listener::PushRecord;
 
 /// What a listener service holds for the devices registered with it.
@@ -17,6 +17,9 @@ pub trait Registrations: Send + Sync {
     fn pushes(&self) -> DriverFuture<'_, Vec<PushRecord>>;
     /// Deletes one registration, as a device's unregistration or a data loss would.
     fn forget<'a>(&'a self, registration_id: &'a str) -> DriverFuture<'a, ()>;
+    /// Registers a device through the listener's public API (`POST /registrations`), as the
+    /// app does at launch; the same token and app again renew the registration.
+    fn register<'a>(&'a self, registration: &'a NewRegistration) -> DriverFuture<'a, Registered>;
 }
 
 /// The listener's fake, in-process or served: its control API and its public API.
@@ -31,5 +34,9 @@ impl Registrations for ListenerControl {
 
     fn forget<'a>(&'a self, registration_id: &'a str) -> DriverFuture<'a, ()> {
         Box::pin(async move { Ok(ListenerControl::delete_registration(self, registration_id).await?) })
+    }
+
+    fn register<'a>(&'a self, registration: &'a NewRegistration) -> DriverFuture<'a, Registered> {
+        Box::pin(async move { Ok(ListenerControl::register(self, registration).await?) })
     }
 }

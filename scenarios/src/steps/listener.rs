@@ -257,6 +257,24 @@ fn notify_by_hand(w: &mut MailWorld, region: Region, user: User, step: &cucumber
     assert_eq!(answer.status(), 200, "the {region} listener's answer: {:?}", answer.body());
 }
 
+/// The user's Secure Mail registers its device token with the region's listener again, as it does at launch, with what it registered before.
+#[when(expr = "{user}'s Secure Mail registers with the {region} listener again")]
+fn register_again(w: &mut MailWorld, user: User, region: Region) {
+    let reg = registration_of(w, region, &user).unwrap_or_else(|| panic!("the {region} listener has no registration for {user} to renew"));
+    let again = mailconform_fakes::listener::contract::NewRegistration {
+        device_token: reg.device_token,
+        app_id: reg.app_id,
+        region: reg.region.code().to_string(),
+        environment: reg.environment,
+        activesync_device_id_sha256: reg.activesync_device_id_sha256,
+        email_sha256: reg.email_sha256,
+        ios_version: reg.ios_version,
+    };
+    let l = w.registrations(*region);
+    let renewed = w.drive(l.register(&again));
+    assert_eq!(renewed.registration_id, reg.registration_id, "the same token renews its registration");
+}
+
 /// APNs accepted this many of the region's pushes for the user's device, as the listener counts them.
 #[then(expr = "the {region} listener counts {int} push(es) APNs accepted for {user}")]
 fn pushes_accepted(w: &mut MailWorld, region: Region, n: u64, user: User) {
