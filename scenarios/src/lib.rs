@@ -11,4 +11,4 @@ pub mod params;
 mod steps;
 pub mod world;
 
-pub use world::MailWorld;
+pub use world::{MailWorld, NOT_APPLICABLE};

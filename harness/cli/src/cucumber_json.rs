@@ -5,7 +5,9 @@
 //! `"@source:004.config.Q4"`, and the tools that read the format (report viewers, CI plugins,
 //! gates counting scenarios by tag) expect that. [`TagsWithAt`] sits in front of cucumber's
 //! JSON writer and hands it features and scenarios whose tags carry their `@` again, so the
-//! rest of the file stays exactly as cucumber writes it.
+//! rest of the file stays exactly as cucumber writes it, except that a step which found its
+//! scenario not applicable ([`crate::summary::not_applicable_reason`]) is written `skipped`, not
+//! `failed`, so a tool counting failures counts only real ones.
 
 use cucumber::event::{self, Source};
 use cucumber::gherkin::{Feature, Scenario};
@@ -61,16 +63,29 @@ impl<Wr> TagsWithAt<Wr> {
         let ev = match ev {
             F::Scenario(sc, ev) => {
                 let done = matches!(ev.event, S::Finished);
-                F::Scenario(self.scenario(sc, done), ev)
+                F::Scenario(self.scenario(sc, done), not_applicable_as_skipped(ev))
             }
             F::Rule(r, R::Scenario(sc, ev)) => {
                 let done = matches!(ev.event, S::Finished);
-                F::Rule(r, R::Scenario(self.scenario(sc, done), ev))
+                F::Rule(r, R::Scenario(self.scenario(sc, done), not_applicable_as_skipped(ev)))
             }
             other => other,
         };
         Cucumber::Feature(self.feature(f, feature_done), ev)
     }
+}
+
+/// A step that found its scenario not applicable, as a skipped step.
+fn not_applicable_as_skipped<W>(mut ev: event::RetryableScenario<W>) -> event::RetryableScenario<W> {
+    use event::{Scenario as S, Step};
+    ev.event = match ev.event {
+        S::Step(step, Step::Failed(_, _, _, e)) if crate::summary::not_applicable_reason(&e).is_some() => S::Step(step, Step::Skipped),
+        S::Background(step, Step::Failed(_, _, _, e)) if crate::summary::not_applicable_reason(&e).is_some() => {
+            S::Background(step, Step::Skipped)
+        }
+        other => other,
+    };
+    ev
 }
 
 /// Tag names as written in the feature file: `@` and the name.
@@ -101,8 +116,13 @@ mod tests {
     const FEATURE: &str =
         "@source:004.config.Q4\nFeature: Tagged\n\n  @spec:MS-ASCMD.2.2.2.1 @slow\n  Scenario: one\n    Given a fresh simulation\n";
 
-    /// Runs one feature's worth of events (one scenario, one step) through `writer`.
+    /// Runs one feature's worth of events (one scenario, one skipped step) through `writer`.
     fn feed<Wr: Writer<MailWorld>>(writer: &mut Wr, cli: &Wr::Cli) {
+        feed_step(writer, cli, Step::Skipped)
+    }
+
+    /// Runs one feature's worth of events (one scenario, its step ending as `outcome`).
+    fn feed_step<Wr: Writer<MailWorld>>(writer: &mut Wr, cli: &Wr::Cli, outcome: Step<MailWorld>) {
         let feature = Source::new(Feature::parse(FEATURE, GherkinEnv::default()).expect("the feature parses"));
         let scenario = Source::new(feature.scenarios[0].clone());
         let step = Source::new(scenario.steps[0].clone());
@@ -115,7 +135,7 @@ mod tests {
             at(Cucumber::Feature(feature.clone(), event::Feature::Started)),
             at(scenario_event(event::Scenario::Started)),
             at(scenario_event(event::Scenario::Step(step.clone(), Step::Started))),
-            at(scenario_event(event::Scenario::Step(step.clone(), Step::Skipped))),
+            at(scenario_event(event::Scenario::Step(step.clone(), outcome))),
             at(scenario_event(event::Scenario::Finished)),
             at(Cucumber::Feature(feature.clone(), event::Feature::Finished)),
             at(Cucumber::Finished),
@@ -142,6 +162,25 @@ mod tests {
         assert_eq!(feature["elements"].as_array().map(Vec::len), Some(1), "{json}");
         assert_eq!(tags(&feature["elements"][0]), ["@spec:MS-ASCMD.2.2.2.1", "@slow"], "{json}");
         assert!(w.features.is_empty() && w.scenarios.is_empty(), "copies are dropped once finished");
+    }
+
+    #[test]
+    fn a_step_that_found_its_scenario_not_applicable_is_written_skipped() {
+        let status = |message: String| {
+            let out = Buffer::default();
+            let info: event::Info = std::sync::Arc::new(message);
+            let failed = Step::Failed(None, None, None, event::StepError::Panic(info));
+            feed_step(&mut TagsWithAt::new(writer::Json::raw(out.clone())), &Default::default(), failed);
+            let json: serde_json::Value = serde_json::from_slice(&out.contents()).expect("valid JSON");
+            // The writer lists the feature once per scenario event batch; the step is in one of them.
+            json.as_array()
+                .into_iter()
+                .flatten()
+                .find_map(|f| f["elements"][0]["steps"][0]["result"]["status"].as_str())
+                .map(str::to_string)
+        };
+        assert_eq!(status(format!("{}restart is not supported", mailconform_scenarios::NOT_APPLICABLE)).as_deref(), Some("skipped"));
+        assert_eq!(status("expected 2".into()).as_deref(), Some("failed"), "a real failure stays failed");
     }
 
     /// What the adapter corrects: cucumber's writer on its own drops the `@`.

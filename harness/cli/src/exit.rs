@@ -15,7 +15,9 @@ pub(crate) const FAILED: u8 = 1;
 /// Bad usage or configuration: the command line or the inputs it names need fixing (for
 /// `target check`, a target configuration that cannot be used).
 pub(crate) const USAGE: u8 = 2;
-/// Nothing was selected, or nothing ran.
+/// Nothing was selected, nothing ran, or nothing that ran applied: every scenario was not
+/// applicable to the backing of a role it uses (a real target without the control adapter
+/// its operations need).
 pub(crate) const NOTHING_RAN: u8 = 3;
 /// The harness itself broke (a fake could not start, a report could not be written).
 pub(crate) const HARNESS_BROKE: u8 = 4;
@@ -50,7 +52,15 @@ mod tests {
     use super::*;
 
     fn counts(passed: usize, failed: usize, skipped: usize, parse_errors: usize) -> Counts {
-        Counts { passed, failed, skipped, parse_errors }
+        Counts { passed, failed, skipped, parse_errors, not_applicable: 0 }
+    }
+
+    #[test]
+    fn a_run_in_which_nothing_applied_exits_three() {
+        let only_not_applicable = Counts { not_applicable: 4, ..Counts::default() };
+        assert_eq!(of_counts(&only_not_applicable), NOTHING_RAN);
+        assert_eq!(of_counts(&Counts { passed: 1, ..only_not_applicable }), PASSED);
+        assert_eq!(of_counts(&Counts { failed: 1, ..only_not_applicable }), FAILED);
     }
 
     #[test]

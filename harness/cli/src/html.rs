@@ -48,6 +48,11 @@ fn shorten(message: &str) -> String {
     format!("{}\n… ({} more characters in cucumber.json)", &message[..end], message.len() - end)
 }
 
+/// The outcome as a CSS class (one word).
+fn css_class(o: Outcome) -> String {
+    o.as_str().replace(' ', "-")
+}
+
 fn duration(d: std::time::Duration) -> String {
     let s = d.as_secs();
     match (s / 3600, s / 60 % 60, s % 60) {
@@ -63,6 +68,7 @@ struct Tally {
     passed: usize,
     failed: usize,
     skipped: usize,
+    not_applicable: usize,
 }
 
 impl Tally {
@@ -71,6 +77,7 @@ impl Tally {
             Outcome::Passed => self.passed += 1,
             Outcome::Failed => self.failed += 1,
             Outcome::Skipped => self.skipped += 1,
+            Outcome::NotApplicable => self.not_applicable += 1,
         }
     }
 }
@@ -95,13 +102,13 @@ pub(crate) fn render(result: &RunResult, listed: &[ListedScenario], reports: &[&
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>mailconform: {} passed, {} failed</title>\n<style>\
 body{{font:14px system-ui,sans-serif;margin:2em;color:#222}}table{{border-collapse:collapse;margin:1em 0}}\
 td,th{{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}}th{{background:#f3f3f3}}\
-.passed{{color:#176f2c}}.failed{{color:#b00020;font-weight:bold}}.skipped{{color:#8a6d00}}.tag{{color:#555;font-size:12px}}pre{{white-space:pre-wrap;margin:4px 0}}.detail td{{border-top:none}}\
+.passed{{color:#176f2c}}.failed{{color:#b00020;font-weight:bold}}.skipped,.not-applicable{{color:#8a6d00}}.tag{{color:#555;font-size:12px}}pre{{white-space:pre-wrap;margin:4px 0}}.detail td{{border-top:none}}\
 </style></head><body>\n<h1>mailconform</h1>\n<p><b>{} passed, {} failed{}</b> · seed {} · {} of protocol time</p>\n",
         c.passed,
         c.failed,
         c.passed,
         c.failed,
-        if c.skipped > 0 { format!(", {} skipped", c.skipped) } else { String::new() },
+        crate::summary::summary_line(c).split_once(" failed").map_or("", |(_, rest)| rest),
         result.seed,
         duration(result.virtual_time)
     );
@@ -115,15 +122,16 @@ td,th{{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:t
         let _ = writeln!(h, "<p class=\"failed\">{}</p>", escape(e));
     }
 
-    h.push_str("<h2>By source document</h2>\n<table><tr><th>@source</th><th>passed</th><th>failed</th><th>skipped</th></tr>\n");
+    h.push_str("<h2>By source document</h2>\n<table><tr><th>@source</th><th>passed</th><th>failed</th><th>skipped</th><th>not applicable</th></tr>\n");
     for (doc, t) in &by_source {
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td class=\"passed\">{}</td><td class=\"failed\">{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td class=\"passed\">{}</td><td class=\"failed\">{}</td><td>{}</td><td class=\"not-applicable\">{}</td></tr>",
             escape(doc),
             t.passed,
             t.failed,
-            t.skipped
+            t.skipped,
+            t.not_applicable
         );
     }
     h.push_str("</table>\n");
@@ -133,7 +141,7 @@ td,th{{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:t
     if !limitations.is_empty() {
         h.push_str("<h2>Known limitations</h2>\n<p>A passing scenario here means the vendor's documented limitation still holds; a failing one, that it no longer does.</p>\n<ul>\n");
         for s in limitations {
-            let _ = writeln!(h, "<li class=\"{}\">{} ({})</li>", s.outcome.as_str(), escape(&s.name), s.outcome.as_str());
+            let _ = writeln!(h, "<li class=\"{}\">{} ({})</li>", css_class(s.outcome), escape(&s.name), s.outcome.as_str());
         }
         h.push_str("</ul>\n");
     }
@@ -148,7 +156,7 @@ td,th{{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:t
                 "<tr><td>{}</td><td>{}</td><td class=\"{}\">{}</td><td>{}</td><td class=\"tag\">{}</td></tr>",
                 s.line,
                 escape(&s.name),
-                s.outcome.as_str(),
+                css_class(s.outcome),
                 s.outcome.as_str(),
                 duration(s.virtual_time),
                 escape(&tags_of(&s.file, s.line).join(" "))
@@ -156,7 +164,8 @@ td,th{{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:t
             if let Some(f) = &s.failure {
                 let _ = writeln!(
                     h,
-                    "<tr class=\"detail\"><td></td><td colspan=\"4\">failed at line {}: <code>{}</code><pre>{}</pre></td></tr>",
+                    "<tr class=\"detail\"><td></td><td colspan=\"4\">{} at line {}: <code>{}</code><pre>{}</pre></td></tr>",
+                    if s.outcome == Outcome::NotApplicable { "not applicable" } else { "failed" },
                     f.line,
                     escape(f.step.trim()),
                     escape(&shorten(&f.message))
@@ -185,7 +194,7 @@ mod tests {
             name: name.into(),
             outcome,
             virtual_time: Duration::from_secs(90),
-            failure: (outcome == Outcome::Failed).then(|| crate::summary::StepFailure {
+            failure: (outcome != Outcome::Passed).then(|| crate::summary::StepFailure {
                 step: "Then the badge shows <1>".into(),
                 line: line + 2,
                 message: format!("assertion `left == right` failed\n  left: 0\n right: 1{}", "x".repeat(5000)),
@@ -208,19 +217,28 @@ mod tests {
     fn counts_by_source_document_escapes_names_and_lists_known_limitations() {
         let result = RunResult {
             seed: 7,
-            scenarios: vec![scenario(3, "a <b> & c", Outcome::Passed), scenario(9, "limit", Outcome::Failed)],
-            counts: Counts { passed: 1, failed: 1, skipped: 0, parse_errors: 0 },
+            scenarios: vec![
+                scenario(3, "a <b> & c", Outcome::Passed),
+                scenario(9, "limit", Outcome::Failed),
+                scenario(20, "restart", Outcome::NotApplicable),
+            ],
+            counts: Counts { passed: 1, failed: 1, skipped: 0, parse_errors: 0, not_applicable: 1 },
             parse_errors: vec![],
             virtual_time: Duration::from_secs(180),
             wall_time: Duration::from_millis(5),
         };
         let page = render(
             &result,
-            &[listed(3, &["@source:004.data-flow.Q6"]), listed(9, &["@source:001.x", "@known-limitation"])],
+            &[listed(3, &["@source:004.data-flow.Q6"]), listed(9, &["@source:001.x", "@known-limitation"]), listed(20, &["@source:001.x"])],
             &["junit.xml"],
         );
         assert!(page.contains("<td>004</td><td class=\"passed\">1</td><td class=\"failed\">0</td>"), "{page}");
-        assert!(page.contains("<td>001</td><td class=\"passed\">0</td><td class=\"failed\">1</td>"), "{page}");
+        assert!(
+            page.contains(
+                "<td>001</td><td class=\"passed\">0</td><td class=\"failed\">1</td><td>0</td><td class=\"not-applicable\">1</td>"
+            ),
+            "{page}"
+        );
         assert!(page.contains("a &lt;b&gt; &amp; c") && !page.contains("a <b>"), "{page}");
         assert!(page.contains("<li class=\"failed\">limit (failed)</li>"), "{page}");
         assert!(page.contains("<a href=\"junit.xml\">junit.xml</a>"));
@@ -229,6 +247,8 @@ mod tests {
         assert!(page.contains("failed at line 11: <code>Then the badge shows &lt;1&gt;</code>"), "{page}");
         assert!(page.contains("left: 0\n right: 1"), "{page}");
         assert!(page.contains("more characters in cucumber.json") && !page.contains(&"x".repeat(4500)), "message not cut");
-        assert_eq!(page.matches("failed at line").count(), 1, "only the failed scenario has a detail row");
+        assert_eq!(page.matches("failed at line").count(), 1, "only the failed scenario has a failure row");
+        assert!(page.contains("<td class=\"not-applicable\">not applicable</td>") && page.contains("not applicable at line 22"), "{page}");
+        assert!(page.contains("1 passed, 1 failed, 1 not applicable"), "{page}");
     }
 }

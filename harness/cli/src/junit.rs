@@ -9,7 +9,12 @@
 //! from its second occurrence on (`name 2`, `name 3`), as cucumber-jvm's JUnit writer does, so
 //! that CI tells the rows apart. Everything else in the file is left as cucumber wrote it; a
 //! `testcase` that is not a scenario (a feature file that failed to parse) keeps its attributes.
+//!
+//! A scenario that was not applicable (its step's message starts with [`NOT_APPLICABLE`]) is a
+//! `<skipped message="<reason>"/>` rather than a `<failure>`, and its `testsuite` counts it under
+//! `skipped`, not `failures`: CI shows it apart, with why.
 
+use mailconform_scenarios::NOT_APPLICABLE;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, Writer};
 use std::collections::HashMap;
@@ -29,20 +34,110 @@ pub(crate) enum JunitError {
 /// `xml` (as cucumber's JUnit writer wrote it) with `classname` and `name` set on every
 /// scenario's `testcase`.
 pub(crate) fn with_classnames(xml: &[u8]) -> Result<Vec<u8>, JunitError> {
+    let not_applicable = not_applicable_per_suite(xml)?;
     let mut reader = Reader::from_reader(xml);
     let mut writer = Writer::new(Vec::with_capacity(xml.len() + xml.len() / 16));
     let mut buf = Vec::new();
     let mut seen = Seen::default();
+    let mut suite = 0;
+    let mut open_skip = false;
     loop {
         match reader.read_event_into(&mut buf)? {
             Event::Eof => break,
+            Event::Start(e) if e.name().as_ref() == b"testsuite" => {
+                writer.write_event(Event::Start(testsuite(&e, not_applicable.get(suite).copied().unwrap_or(0))?))?;
+                suite += 1;
+            }
             Event::Start(e) if e.name().as_ref() == b"testcase" => writer.write_event(Event::Start(testcase(&e, &mut seen)?))?,
             Event::Empty(e) if e.name().as_ref() == b"testcase" => writer.write_event(Event::Empty(testcase(&e, &mut seen)?))?,
+            Event::Empty(e) if e.name().as_ref() == b"failure" => match not_applicable_reason(&e)? {
+                Some(reason) => writer.write_event(Event::Empty(skipped(&reason)))?,
+                None => writer.write_event(Event::Empty(e))?,
+            },
+            Event::Start(e) if e.name().as_ref() == b"failure" => match not_applicable_reason(&e)? {
+                Some(reason) => {
+                    open_skip = true;
+                    writer.write_event(Event::Start(skipped(&reason)))?
+                }
+                None => writer.write_event(Event::Start(e))?,
+            },
+            Event::End(e) if e.name().as_ref() == b"failure" && open_skip => {
+                open_skip = false;
+                writer.write_event(Event::End(quick_xml::events::BytesEnd::new("skipped")))?
+            }
             other => writer.write_event(other)?,
         }
         buf.clear();
     }
     Ok(writer.into_inner())
+}
+
+/// The reason of a `failure` that is a scenario found not applicable.
+fn not_applicable_reason(e: &BytesStart<'_>) -> Result<Option<String>, JunitError> {
+    for a in e.attributes() {
+        let a = a?;
+        if a.key.as_ref() == b"message" {
+            let message = a.unescape_value()?;
+            return Ok(message.find(NOT_APPLICABLE).map(|at| message[at + NOT_APPLICABLE.len()..].to_string()));
+        }
+    }
+    Ok(None)
+}
+
+fn skipped(reason: &str) -> BytesStart<'static> {
+    let mut s = BytesStart::new("skipped");
+    s.push_attribute(("message", reason));
+    s
+}
+
+/// How many not-applicable scenarios each `testsuite` holds, in order.
+fn not_applicable_per_suite(xml: &[u8]) -> Result<Vec<usize>, JunitError> {
+    let mut reader = Reader::from_reader(xml);
+    let mut buf = Vec::new();
+    let mut counts: Vec<usize> = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf)? {
+            Event::Eof => break,
+            Event::Start(e) if e.name().as_ref() == b"testsuite" => counts.push(0),
+            Event::Start(e) | Event::Empty(e) if e.name().as_ref() == b"failure" => {
+                if not_applicable_reason(&e)?.is_some() {
+                    if let Some(last) = counts.last_mut() {
+                        *last += 1;
+                    }
+                }
+            }
+            _ => {}
+        }
+        buf.clear();
+    }
+    Ok(counts)
+}
+
+/// A `testsuite` start tag whose `failures` no longer count its `not_applicable` scenarios,
+/// which its `skipped` counts instead.
+fn testsuite(e: &BytesStart<'_>, not_applicable: usize) -> Result<BytesStart<'static>, JunitError> {
+    if not_applicable == 0 {
+        return Ok(e.to_owned());
+    }
+    let mut out = BytesStart::new("testsuite");
+    let mut had_skipped = false;
+    for a in e.attributes() {
+        let a = a?;
+        let (key, value) = (String::from_utf8_lossy(a.key.as_ref()).into_owned(), a.unescape_value()?.into_owned());
+        let adjusted = match key.as_str() {
+            "failures" => value.parse::<usize>().map(|n| n.saturating_sub(not_applicable).to_string()).unwrap_or(value),
+            "skipped" => {
+                had_skipped = true;
+                value.parse::<usize>().map(|n| (n + not_applicable).to_string()).unwrap_or(value)
+            }
+            _ => value,
+        };
+        out.push_attribute((key.as_str(), adjusted.as_str()));
+    }
+    if !had_skipped {
+        out.push_attribute(("skipped", not_applicable.to_string().as_str()));
+    }
+    Ok(out)
 }
 
 /// How often each `(classname, name)` has come so far.
@@ -229,6 +324,22 @@ mod tests {
         let out = String::from_utf8(with_classnames(xml.as_bytes()).unwrap()).unwrap();
         let names: Vec<String> = testcases(&out).into_iter().map(|(_, n)| n).collect();
         assert_eq!(names, ["pushes there", "pushes there 2", "other", "pushes there 3", "solo", "solo_2"]);
+    }
+
+    #[test]
+    fn a_not_applicable_scenario_is_skipped_with_its_reason_and_counted_so() {
+        let xml = concat!(
+            r#"<testsuites><testsuite id="0" name="Feature: R: features/restarts/role_restart.feature" tests="2" errors="0" failures="2" time="0">"#,
+            r#"<testcase name="Scenario: served: features/restarts/role_restart.feature:4:3" time="0">"#,
+            r#"<failure type="Step Panicked" message="Step panicked. Captured output: not applicable: restart is not supported"/></testcase>"#,
+            r#"<testcase name="Scenario: broken: features/restarts/role_restart.feature:9:3" time="0">"#,
+            r#"<failure type="Step Panicked" message="expected 2">details</failure></testcase>"#,
+            r#"</testsuite></testsuites>"#
+        );
+        let out = String::from_utf8(with_classnames(xml.as_bytes()).unwrap()).unwrap();
+        assert!(out.contains(r#"failures="1" time="0" skipped="1">"#), "{out}");
+        assert!(out.contains(r#"<skipped message="restart is not supported"/></testcase>"#), "{out}");
+        assert!(out.contains(r#"<failure type="Step Panicked" message="expected 2">details</failure>"#), "a real failure stays: {out}");
     }
 
     #[test]

@@ -4,11 +4,14 @@
 //! A scenario is failed when any of its steps (Background included) or hooks failed; undefined
 //! steps fail too, because the run uses `fail_on_skipped` (a scenario tagged `@allow.skipped`
 //! with an undefined step is skipped instead). When a scenario is retried, its last attempt
-//! counts. A feature file that cannot be parsed counts once as failed.
+//! counts. A feature file that cannot be parsed counts once as failed. A scenario whose step
+//! stopped because a role's backing cannot do what it asks (the step's message starts with
+//! [`NOT_APPLICABLE`]) is not applicable, counted apart, with that message as its reason.
 
 use crate::features::file_of;
-use cucumber::event::{self, Hook, Step};
+use cucumber::event::{self, Hook, Step, StepError};
 use cucumber::{gherkin, parser, writer, Event, Writer};
+use mailconform_scenarios::NOT_APPLICABLE;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -22,6 +25,10 @@ pub enum Outcome {
     /// A step was skipped and none failed: only in a scenario tagged `@allow.skipped`, since the
     /// run fails skipped (undefined) steps everywhere else.
     Skipped,
+    /// A step asked a role for what its backing cannot do (a real server without the control
+    /// adapter an operation needs, a served fake that cannot be restarted from here), and none
+    /// failed: the scenario says nothing about that backing.
+    NotApplicable,
 }
 
 impl Outcome {
@@ -30,6 +37,7 @@ impl Outcome {
             Outcome::Passed => "passed",
             Outcome::Failed => "failed",
             Outcome::Skipped => "skipped",
+            Outcome::NotApplicable => "not applicable",
         }
     }
 }
@@ -53,7 +61,8 @@ pub(crate) struct ScenarioRecord {
     pub rule: Option<String>,
     pub name: String,
     pub outcome: Outcome,
-    /// For a failed scenario, its first failing step and what it said.
+    /// For a failed scenario, its first failing step and what it said; for a not applicable
+    /// one, the step that found it so and why.
     pub failure: Option<StepFailure>,
 }
 
@@ -79,6 +88,8 @@ pub struct Counts {
     pub failed: usize,
     /// Scenarios skipped.
     pub skipped: usize,
+    /// Scenarios not applicable to the backing of a role they use.
+    pub not_applicable: usize,
     /// Feature files that could not be parsed.
     pub parse_errors: usize,
 }
@@ -96,6 +107,9 @@ pub(crate) fn summary_line(counts: &Counts) -> String {
     if counts.skipped > 0 {
         line.push_str(&format!(", {} skipped", counts.skipped));
     }
+    if counts.not_applicable > 0 {
+        line.push_str(&format!(", {} not applicable", counts.not_applicable));
+    }
     line
 }
 
@@ -104,6 +118,15 @@ struct Attempt {
     failed: bool,
     skipped: bool,
     failure: Option<StepFailure>,
+    /// The step that found the scenario not applicable, with its reason.
+    not_applicable: Option<StepFailure>,
+}
+
+/// The reason in a step's failure, when the step found its scenario not applicable.
+pub(crate) fn not_applicable_reason(error: &StepError) -> Option<String> {
+    let StepError::Panic(info) = error else { return None };
+    let message = info.downcast_ref::<String>().map(String::as_str).or_else(|| info.downcast_ref::<&str>().copied())?;
+    message.strip_prefix(NOT_APPLICABLE).map(str::to_string)
 }
 
 /// Outcomes gathered so far.
@@ -131,6 +154,14 @@ impl Tally {
             event::Scenario::Step(source, step) | event::Scenario::Background(source, step) => {
                 let attempt = self.running.entry(key).or_default();
                 match step {
+                    Step::Failed(_, _, _, error) if not_applicable_reason(error).is_some() => {
+                        let reason = not_applicable_reason(error).unwrap_or_default();
+                        attempt.not_applicable.get_or_insert_with(|| StepFailure {
+                            step: format!("{}{}", source.keyword, source.value),
+                            line: source.position.line,
+                            message: reason,
+                        });
+                    }
                     Step::Failed(_, _, _, error) => {
                         attempt.failed = true;
                         attempt.failure.get_or_insert_with(|| StepFailure {
@@ -158,6 +189,8 @@ impl Tally {
                 let attempt = self.running.remove(&key).unwrap_or_default();
                 let outcome = if attempt.failed {
                     Outcome::Failed
+                } else if attempt.not_applicable.is_some() {
+                    Outcome::NotApplicable
                 } else if attempt.skipped {
                     Outcome::Skipped
                 } else {
@@ -168,7 +201,11 @@ impl Tally {
                     rule: rule.map(|r| r.name.clone()),
                     name: scenario.name.clone(),
                     outcome,
-                    failure: if outcome == Outcome::Failed { attempt.failure } else { None },
+                    failure: match outcome {
+                        Outcome::Failed => attempt.failure,
+                        Outcome::NotApplicable => attempt.not_applicable,
+                        Outcome::Passed | Outcome::Skipped => None,
+                    },
                 };
                 self.finished.insert(key, record);
             }
@@ -187,6 +224,7 @@ impl Tally {
                 Outcome::Passed => counts.passed += 1,
                 Outcome::Failed => counts.failed += 1,
                 Outcome::Skipped => counts.skipped += 1,
+                Outcome::NotApplicable => counts.not_applicable += 1,
             }
         }
         counts
@@ -288,11 +326,33 @@ Feature: F
         play(&mut t, &f, 0, vec![Ev::Started, Ev::Step(step(&f, 0), Step::Started), Ev::Finished]);
         play(&mut t, &f, 1, vec![Ev::Started, Ev::Step(step(&f, 1), failed_step()), Ev::Finished]);
         play(&mut t, &f, 2, vec![Ev::Started, Ev::Step(step(&f, 2), Step::Skipped), Ev::Finished]);
-        assert_eq!(t.counts(), Counts { passed: 1, failed: 1, skipped: 1, parse_errors: 0 });
+        assert_eq!(t.counts(), Counts { passed: 1, failed: 1, skipped: 1, parse_errors: 0, not_applicable: 0 });
         let outcomes: Vec<_> = t.records().values().map(|r| (r.name.as_str(), r.outcome)).collect();
         assert_eq!(outcomes, [("a", Outcome::Passed), ("b", Outcome::Failed), ("c", Outcome::Skipped)]);
         let failures: Vec<_> = t.records().values().map(|r| r.failure.as_ref().map(|f| f.message.as_str())).collect();
         assert_eq!(failures, [None, Some("Step doesn't match any function"), None], "only the failed scenario names its failure");
+    }
+
+    fn not_applicable_step() -> Step<()> {
+        let info: event::Info = Arc::new(format!("{NOT_APPLICABLE}restart is not supported by exchange, backed by a served fake"));
+        Step::Failed(None, None, None, StepError::Panic(info))
+    }
+
+    #[test]
+    fn a_step_the_backing_cannot_do_makes_the_scenario_not_applicable_unless_another_failed() {
+        let f = feature();
+        let mut t = Tally::default();
+        play(&mut t, &f, 0, vec![Ev::Started, Ev::Step(step(&f, 0), not_applicable_step()), Ev::Finished]);
+        let after_failure =
+            vec![Ev::Started, Ev::Step(step(&f, 1), failed_step()), Ev::Step(step(&f, 1), not_applicable_step()), Ev::Finished];
+        play(&mut t, &f, 1, after_failure);
+        play(&mut t, &f, 2, vec![Ev::Started, Ev::Step(step(&f, 2), Step::Started), Ev::Finished]);
+        assert_eq!(t.counts(), Counts { passed: 1, failed: 1, skipped: 0, parse_errors: 0, not_applicable: 1 });
+        let first = t.records().values().next().expect("scenario a");
+        assert_eq!(first.outcome, Outcome::NotApplicable);
+        let reason = first.failure.as_ref().map(|f| f.message.as_str());
+        assert_eq!(reason, Some("restart is not supported by exchange, backed by a served fake"), "the reason, without the marker");
+        assert_eq!(summary_line(&t.counts()), "1 passed, 1 failed, 1 not applicable");
     }
 
     #[test]
@@ -321,7 +381,7 @@ Feature: F
         let mut t = Tally::default();
         play(&mut t, &f, 0, vec![Ev::Started, Ev::Step(step(&f, 0), failed_step()), Ev::Finished]);
         play(&mut t, &f, 0, vec![Ev::Started, Ev::Finished]);
-        assert_eq!(t.counts(), Counts { passed: 1, failed: 0, skipped: 0, parse_errors: 0 });
+        assert_eq!(t.counts(), Counts { passed: 1, failed: 0, skipped: 0, parse_errors: 0, not_applicable: 0 });
     }
 
     #[test]
@@ -336,7 +396,10 @@ Feature: F
     #[test]
     fn summary_line_mentions_skipped_only_when_some() {
         assert_eq!(summary_line(&Counts { passed: 1, ..Counts::default() }), "1 passed, 0 failed");
-        assert_eq!(summary_line(&Counts { passed: 2, failed: 1, skipped: 3, parse_errors: 0 }), "2 passed, 1 failed, 3 skipped");
+        assert_eq!(
+            summary_line(&Counts { passed: 2, failed: 1, skipped: 3, parse_errors: 0, not_applicable: 0 }),
+            "2 passed, 1 failed, 3 skipped"
+        );
     }
 
     #[test]
@@ -365,7 +428,7 @@ Feature: F
             Writer::<()>::handle_event(&mut counter, Err(err.into()), &cli).await;
         });
         let t = shared.lock();
-        assert_eq!(t.counts(), Counts { passed: 1, failed: 0, skipped: 0, parse_errors: 1 });
+        assert_eq!(t.counts(), Counts { passed: 1, failed: 0, skipped: 0, parse_errors: 1, not_applicable: 0 });
         let rec = t.records().values().next().unwrap();
         assert_eq!(rec.rule.as_deref(), Some("R"));
         assert_eq!(rec.name, "in rule");

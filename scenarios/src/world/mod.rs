@@ -23,6 +23,11 @@ use observation::Observation;
 use std::future::Future;
 use std::time::Duration;
 
+/// How a step's failure message starts when the role's backing cannot do what the step asks
+/// ([`mailconform_fakes::driver::DriverError::NotSupported`]): the run counts the scenario as
+/// not applicable, apart from passed and failed, with the rest of the message as its reason.
+pub const NOT_APPLICABLE: &str = "not applicable: ";
+
 /// A scenario's seed from the run's seed and its feature and scenario names, so that a
 /// scenario's outcome does not depend on which others run beside it.
 pub fn scenario_seed(run: u64, feature: &str, scenario: &str) -> u64 {
@@ -265,9 +270,13 @@ impl MailWorld {
     }
 
     /// Runs a driver call; an operation the role's backing cannot perform ends the step with
-    /// the driver's "not supported" message, which names the operation and the backing.
+    /// [`NOT_APPLICABLE`] and the driver's "not supported" message, which names the operation
+    /// and the backing, so the run counts the scenario as not applicable rather than failed.
     pub fn drive<T>(&mut self, call: DriverFuture<'_, T>) -> T {
-        self.run(call).unwrap_or_else(|e| panic!("{e}"))
+        self.run(call).unwrap_or_else(|e| match e.is_not_applicable() {
+            true => panic!("{NOT_APPLICABLE}{e}"),
+            false => panic!("{e}"),
+        })
     }
 
     /// Records what a When step saw.
