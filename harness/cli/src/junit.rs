@@ -99,11 +99,9 @@ fn not_applicable_per_suite(xml: &[u8]) -> Result<Vec<usize>, JunitError> {
         match reader.read_event_into(&mut buf)? {
             Event::Eof => break,
             Event::Start(e) if e.name().as_ref() == b"testsuite" => counts.push(0),
-            Event::Start(e) | Event::Empty(e) if e.name().as_ref() == b"failure" => {
-                if not_applicable_reason(&e)?.is_some() {
-                    if let Some(last) = counts.last_mut() {
-                        *last += 1;
-                    }
+            Event::Start(e) | Event::Empty(e) if e.name().as_ref() == b"failure" && not_applicable_reason(&e)?.is_some() => {
+                if let Some(last) = counts.last_mut() {
+                    *last += 1;
                 }
             }
             _ => {}
