@@ -17,6 +17,7 @@ mod journal;
 mod lifecycle;
 mod mailboxes;
 mod push;
+mod real;
 mod registrations;
 
 pub use devices::DeviceManagement;
@@ -25,6 +26,7 @@ pub use journal::Traffic;
 pub use lifecycle::{ForeignLifecycle, Lifecycle};
 pub use mailboxes::Mailboxes;
 pub use push::PushSubscriptions;
+pub use real::{CommandAdapter, RealComponent, COMMAND_TIMEOUT};
 pub use registrations::Registrations;
 
 use mailconform_sim::{ControlError, NoSuchRole};
@@ -89,12 +91,16 @@ pub enum Operation {
     ReadPartnerships,
     /// [`DeviceManagement::set_policy`].
     SetDevicePolicy,
+    /// [`DeviceManagement::wipe`].
+    Wipe,
     /// [`Registrations::state`].
     ReadRegistrations,
     /// [`Registrations::pushes`].
     ReadPushes,
     /// [`Registrations::forget`].
     ForgetRegistration,
+    /// [`Registrations::register`].
+    Register,
     /// [`Lifecycle::restart`].
     Restart,
 }
@@ -114,9 +120,11 @@ impl fmt::Display for Operation {
             Operation::ReadRequests => "reading the requests the server received",
             Operation::ReadPartnerships => "reading the server's ActiveSync partnerships",
             Operation::SetDevicePolicy => "changing the device policy",
+            Operation::Wipe => "requesting a remote wipe",
             Operation::ReadRegistrations => "reading the listener's registrations",
             Operation::ReadPushes => "reading the pushes the listener sent",
             Operation::ForgetRegistration => "deleting a registration",
+            Operation::Register => "registering a device",
             Operation::Restart => "restarting the role",
         })
     }

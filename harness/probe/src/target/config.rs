@@ -11,7 +11,14 @@
 //! user = "alice"
 //! login = "alice@example.com"   # what is sent; default: user
 //! password_env = "ALICE_PASSWORD"   # or: password = "..."
+//!
+//! [target."exchange.eas".adapter]
+//! deliver_mail = "doveadm save -u {user} -m INBOX"   # the RFC 5322 message on stdin
 //! ```
+//!
+//! The `adapter` holds the commands that do on the real server what a fake's control API does
+//! for the features (`mailconform run --target-config`); an operation without one makes the
+//! scenarios that need it not applicable.
 //!
 //! Role names come from `mailconform_fakes::role::target`; relative paths are relative to the
 //! configuration file, so a configuration and its CA can move together.
@@ -44,6 +51,14 @@ struct RawTarget {
     versions: Vec<String>,
     #[serde(default)]
     mailbox: Vec<RawMailbox>,
+    #[serde(default)]
+    adapter: RawAdapter,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAdapter {
+    deliver_mail: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -79,6 +94,8 @@ pub struct Target {
     pub versions: Vec<ProtocolVersion>,
     /// The accounts that sign in.
     pub mailboxes: Vec<Mailbox>,
+    /// The commands that act on the server for the features.
+    pub adapter: mailconform_fakes::driver::CommandAdapter,
 }
 
 /// A protocol of a target and where it answers.
@@ -181,7 +198,32 @@ fn target(file: &Path, base: &Path, key: String, raw: RawTarget, env: &impl Fn(&
         return Err(ConfigError::MailboxNotChecked { file: file.to_path_buf(), role: key });
     }
     let mailboxes = raw.mailbox.into_iter().map(|m| mailbox(file, &key, m, env)).collect::<Result<_, _>>()?;
-    Ok(Target { key, role: picked.role, endpoints, trust, versions, mailboxes })
+    if let Some(command) = &raw.adapter.deliver_mail {
+        check_placeholders(file, &key, "deliver_mail", command)?;
+    }
+    let adapter = mailconform_fakes::driver::CommandAdapter { deliver_mail: raw.adapter.deliver_mail };
+    Ok(Target { key, role: picked.role, endpoints, trust, versions, mailboxes, adapter })
+}
+
+/// Every `{name}` in an adapter command is one the driver fills.
+fn check_placeholders(file: &Path, key: &str, operation: &'static str, command: &str) -> Result<(), ConfigError> {
+    let mut rest = command;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else { break };
+        let name = &after[..close];
+        if !matches!(name, "user" | "email") {
+            return Err(ConfigError::AdapterPlaceholder {
+                file: file.to_path_buf(),
+                role: key.to_string(),
+                operation,
+                command: command.to_string(),
+                placeholder: name.to_string(),
+            });
+        }
+        rest = &after[close + 1..];
+    }
+    Ok(())
 }
 
 fn endpoints(file: &Path, key: &str, picked: &role::TargetRole, url: &str) -> Result<Vec<Endpoint>, ConfigError> {
@@ -337,6 +379,18 @@ url = "https://api.push.apple.com"
                 (Protocol::ActiveSync, "https://mail.example.com:8443/Microsoft-Server-ActiveSync".to_string())
             ]
         );
+    }
+
+    #[test]
+    fn an_adapter_command_is_kept_and_an_unknown_placeholder_named() {
+        let base = "[target.\"exchange.eas\"]\nurl = \"http://127.0.0.1:20000/SOGo/Microsoft-Server-ActiveSync\"\n[target.\"exchange.eas\".adapter]\n";
+        let c = load(&format!("{base}deliver_mail = \"tests/live/sogo/deliver {{user}}\"\n")).unwrap();
+        assert_eq!(c.targets[0].adapter.deliver_mail.as_deref(), Some("tests/live/sogo/deliver {user}"));
+        assert_eq!(load(base).unwrap().targets[0].adapter.deliver_mail, None, "an empty adapter");
+        let e = error(&format!("{base}deliver_mail = \"doveadm save -u {{login}}\"\n"));
+        assert!(e.contains("adapter.deliver_mail") && e.contains("unknown placeholder {login}") && e.contains("{user}"), "{e}");
+        let e = error(&format!("{base}mark_read = \"x\"\n"));
+        assert!(e.contains("mark_read"), "an operation the adapter does not know is named: {e}");
     }
 
     #[test]

@@ -148,4 +148,18 @@ pub enum ConfigError {
         /// The target's key.
         role: String,
     },
+    /// An adapter command names a placeholder the driver does not fill.
+    #[error("{}: target.\"{role}\".adapter.{operation} = {command:?}: unknown placeholder {{{placeholder}}}; a command may use {{user}} (the mailbox's local part) and {{email}}", file.display())]
+    AdapterPlaceholder {
+        /// The configuration file.
+        file: PathBuf,
+        /// The target's key.
+        role: String,
+        /// The adapter operation (`deliver_mail`).
+        operation: &'static str,
+        /// The command as written.
+        command: String,
+        /// The placeholder it names.
+        placeholder: String,
+    },
 }

@@ -1,0 +1,199 @@
+//! A real component in a role: what its own protocols offer, plus the operations its target
+//! configuration's command adapter performs. Everything else is
+//! [`DriverError::NotSupported`], so a scenario that needs it is not applicable to the target
+//! rather than passed or failed.
+
+use super::{Backing, DriverError, DriverFuture, Operation};
+use crate::exchange::contract::{DeliveryRecord, EwsRequestRecord, SubscriptionView};
+use mailconform_activesync::server::contract::Partnership;
+use mailconform_activesync::server::RequestRecord;
+use mailconform_activesync::DevicePolicy;
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::io::AsyncWriteExt;
+
+/// How long a command of the adapter may take before it counts as failed.
+pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Shell commands that do on a real server what a fake's control API does, one per
+/// operation, with placeholders filled per call (`{user}`: the mailbox's local part,
+/// `{email}`: its address), values shell-quoted.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CommandAdapter {
+    /// Puts a message into a mailbox's Inbox; the RFC 5322 message is on its stdin
+    /// (`doveadm save -u {user} -m INBOX`).
+    pub deliver_mail: Option<String>,
+}
+
+/// A role backed by a real component at `url`.
+#[derive(Clone, Debug)]
+pub struct RealComponent {
+    /// The role it stands in (`exchange.eas`).
+    pub role: String,
+    /// Where it serves its protocol.
+    pub url: String,
+    /// What its operator configured the harness to run for it.
+    pub adapter: CommandAdapter,
+}
+
+impl RealComponent {
+    fn not_supported<T>(&self, operation: Operation, why: &'static str) -> Result<T, DriverError> {
+        Err(DriverError::NotSupported { role: self.role.clone(), operation, backing: Backing::Real { url: self.url.clone() }, why })
+    }
+
+    /// Runs `template` with the placeholders filled and `stdin` as its input.
+    async fn command(&self, operation: Operation, template: &str, email: &str, stdin: &[u8]) -> Result<String, DriverError> {
+        let user = email.split('@').next().unwrap_or(email);
+        let line = template.replace("{user}", &shell_quote(user)).replace("{email}", &shell_quote(email));
+        let refused = |reason: String| DriverError::Refused { role: self.role.clone(), operation, reason };
+        let mut child = tokio::process::Command::new("sh")
+            .arg("-c")
+            .arg(&line)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|e| refused(format!("the adapter command `{line}` cannot be started: {e}")))?;
+        if let Some(mut input) = child.stdin.take() {
+            input.write_all(stdin).await.map_err(|e| refused(format!("the adapter command `{line}` did not take its input: {e}")))?;
+        }
+        let out = tokio::time::timeout(COMMAND_TIMEOUT, child.wait_with_output())
+            .await
+            .map_err(|_| refused(format!("the adapter command `{line}` did not finish within {} s", COMMAND_TIMEOUT.as_secs())))?
+            .map_err(|e| refused(format!("the adapter command `{line}` failed: {e}")))?;
+        if !out.status.success() {
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let tail: String = stderr.lines().rev().take(5).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n");
+            return Err(refused(format!("the adapter command `{line}` exited with {}: {tail}", out.status)));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+    }
+}
+
+/// `s` as one shell word.
+fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// The message `deliver_mail` gets on its stdin: RFC 5322, plain text, the subject as body.
+fn message(email: &str, subject: &str, message_id: &str) -> String {
+    format!(
+        "From: Mailconform <harness@example.test>\r\nTo: <{email}>\r\nSubject: {subject}\r\nMessage-ID: <{message_id}>\r\n\
+         MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{subject}\r\n"
+    )
+}
+
+const NO_ADMINISTRATION: &str =
+    "the server's own administration (a console, PowerShell) does this, and no command of the target's adapter stands for it yet";
+
+impl super::Mailboxes for RealComponent {
+    fn deliver<'a>(&'a self, mailbox: &'a str, subject: &'a str) -> DriverFuture<'a, String> {
+        Box::pin(async move {
+            let Some(template) = self.adapter.deliver_mail.as_deref() else {
+                return self.not_supported(Operation::Deliver, "the target configuration has no `deliver_mail` command in its adapter");
+            };
+            let id = format!("{:016x}@mailconform", fxhash(mailbox, subject));
+            self.command(Operation::Deliver, template, mailbox, message(mailbox, subject, &id).as_bytes()).await?;
+            Ok(id)
+        })
+    }
+
+    fn mark_read<'a>(&'a self, _mailbox: &'a str, _item_id: &'a str, _read: bool) -> DriverFuture<'a, u32> {
+        Box::pin(async move { self.not_supported(Operation::MarkRead, NO_ADMINISTRATION) })
+    }
+
+    fn read_all<'a>(&'a self, _mailbox: &'a str) -> DriverFuture<'a, u32> {
+        Box::pin(async move { self.not_supported(Operation::ReadAll, NO_ADMINISTRATION) })
+    }
+
+    fn unread<'a>(&'a self, _mailbox: &'a str) -> DriverFuture<'a, u32> {
+        Box::pin(async move { self.not_supported(Operation::Unread, NO_ADMINISTRATION) })
+    }
+
+    fn add_note<'a>(&'a self, _mailbox: &'a str, _subject: &'a str) -> DriverFuture<'a, String> {
+        Box::pin(async move { self.not_supported(Operation::AddItem, NO_ADMINISTRATION) })
+    }
+
+    fn add_task<'a>(&'a self, _mailbox: &'a str, _subject: &'a str) -> DriverFuture<'a, String> {
+        Box::pin(async move { self.not_supported(Operation::AddItem, NO_ADMINISTRATION) })
+    }
+}
+
+impl super::DeviceManagement for RealComponent {
+    fn partnerships(&self) -> DriverFuture<'_, Vec<Partnership>> {
+        Box::pin(async move { self.not_supported(Operation::ReadPartnerships, NO_ADMINISTRATION) })
+    }
+
+    fn set_policy(&self, _policy: Option<DevicePolicy>, _enforce: bool) -> DriverFuture<'_, ()> {
+        Box::pin(async move { self.not_supported(Operation::SetDevicePolicy, NO_ADMINISTRATION) })
+    }
+
+    fn wipe(&self, _user: &str, _device_id: &str) -> DriverFuture<'_, ()> {
+        Box::pin(async move { self.not_supported(Operation::Wipe, NO_ADMINISTRATION) })
+    }
+}
+
+impl super::Traffic for RealComponent {
+    fn ews_requests(&self) -> DriverFuture<'_, Vec<EwsRequestRecord>> {
+        Box::pin(async move { self.not_supported(Operation::ReadRequests, "a real server's request log is not readable from here") })
+    }
+
+    fn activesync_requests(&self) -> DriverFuture<'_, Vec<RequestRecord>> {
+        Box::pin(async move { self.not_supported(Operation::ReadRequests, "a real server's request log is not readable from here") })
+    }
+}
+
+impl super::PushSubscriptions for RealComponent {
+    fn subscriptions(&self) -> DriverFuture<'_, Vec<SubscriptionView>> {
+        Box::pin(async move { self.not_supported(Operation::ReadSubscriptions, NO_ADMINISTRATION) })
+    }
+
+    fn deliveries(&self) -> DriverFuture<'_, Vec<DeliveryRecord>> {
+        Box::pin(async move { self.not_supported(Operation::ReadDeliveries, "a real server does not show the notifications it sent") })
+    }
+}
+
+/// A stable id for a delivered message (FNV-1a over mailbox and subject).
+fn fxhash(a: &str, b: &str) -> u64 {
+    a.bytes().chain([0]).chain(b.bytes()).fold(0xcbf2_9ce4_8422_2325, |h, c| (h ^ u64::from(c)).wrapping_mul(0x0100_0000_01b3))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{DeviceManagement, Mailboxes};
+    use super::*;
+
+    fn real(deliver_mail: Option<&str>) -> RealComponent {
+        RealComponent {
+            role: "exchange.eas".into(),
+            url: "http://127.0.0.1:9/Microsoft-Server-ActiveSync".into(),
+            adapter: CommandAdapter { deliver_mail: deliver_mail.map(str::to_string) },
+        }
+    }
+
+    fn block_on<F: std::future::Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)
+    }
+
+    #[test]
+    fn deliver_runs_the_adapter_with_the_message_on_stdin_and_quoted_placeholders() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("delivered");
+        let cmd = format!("echo {{user}} {{email}} > {0}; cat >> {0}", out.display());
+        let id = block_on(real(Some(&cmd)).deliver("o'brien@example.test", "Quarterly figures")).unwrap();
+        let written = std::fs::read_to_string(&out).unwrap();
+        assert!(written.starts_with("o'brien o'brien@example.test\n"), "{written}");
+        assert!(written.contains("\r\nSubject: Quarterly figures\r\n") && written.contains(&format!("Message-ID: <{id}>")), "{written}");
+    }
+
+    #[test]
+    fn a_failing_adapter_is_refused_with_its_stderr_and_a_missing_one_is_not_applicable() {
+        let e = block_on(real(Some("echo no such mailbox >&2; exit 3")).deliver("alice@example.test", "x")).unwrap_err();
+        assert!(matches!(&e, DriverError::Refused { operation: Operation::Deliver, reason, .. } if reason.contains("no such mailbox")), "{e}");
+        let e = block_on(real(None).deliver("alice@example.test", "x")).unwrap_err();
+        assert!(e.is_not_applicable() && e.to_string().contains("deliver_mail"), "{e}");
+        let e = block_on(real(None).wipe("alice", "dev")).unwrap_err();
+        assert!(e.is_not_applicable(), "{e}");
+    }
+}
