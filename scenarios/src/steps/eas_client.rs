@@ -3,21 +3,41 @@
 
 use crate::params::{EasVersion, PolicyKey, User};
 use crate::world::observation::Observation;
-use crate::MailWorld;
+use crate::{MailWorld, NOT_APPLICABLE};
 use cucumber::{then, when};
 use mailconform_activesync::ProtocolVersion;
 use mailconform_fakes::defaults;
 use mailconform_fakes::eas_probe::{EasAnswer, EasProbe};
+use mailconform_sim::HttpClient;
 
-/// A client of `user` that Exchange has never seen, speaking `version`.
-pub(super) fn probe(user: &User, version: EasVersion) -> EasProbe {
+/// A client of `user` that the mail server has never seen, speaking `version`: at the
+/// in-process Exchange, or at the real server of a live run with the target's credentials
+/// (and a device ID of this run and scenario, since a real server keeps every device's state).
+pub(super) fn probe(w: &MailWorld, user: &User, version: EasVersion) -> EasProbe {
+    let version = ProtocolVersion::parse(version.as_str()).expect("the vocabulary holds protocol versions");
+    if let Some(eas) = w.live_eas() {
+        let (login, password) = eas.mailboxes.get(user.as_str()).cloned().unwrap_or_else(|| {
+            panic!("{NOT_APPLICABLE}the target configuration has no mailbox for {user}: add [[target.\"exchange.eas\".mailbox]] user = \"{user}\"")
+        });
+        let run = w.live.as_ref().map(|l| l.run_id.as_str()).unwrap_or_default();
+        let device_id = format!("PROBE{}{run}{:04X}", user.to_ascii_uppercase(), w.seed & 0xffff);
+        return EasProbe { url: eas.url.clone(), login, password, device_id, version };
+    }
     let (login, _, password) = defaults::USERS.iter().find(|(login, ..)| *login == user.as_str()).copied().expect("a built-in user");
     EasProbe {
         url: format!("https://{}/Microsoft-Server-ActiveSync", defaults::EXCHANGE_HOST),
         login: login.to_string(),
         password: password.to_string(),
         device_id: format!("PROBE{}", login.to_ascii_uppercase()),
-        version: ProtocolVersion::parse(version.as_str()).expect("the vocabulary holds protocol versions"),
+        version,
+    }
+}
+
+/// The HTTP client the bare ActiveSync client uses: the simulation's, or real TCP in a live run.
+pub(super) fn eas_http(w: &mut MailWorld) -> HttpClient {
+    match w.live_eas() {
+        Some(eas) => eas.http.clone(),
+        None => w.sim().client(),
     }
 }
 
@@ -31,27 +51,27 @@ pub(super) fn answer(w: &MailWorld) -> &EasAnswer {
 /// A bare ActiveSync client of the user sends FolderSync to Exchange in this version with this policy key.
 #[when(expr = "an ActiveSync {eas_version} client of {user} sends FolderSync to Exchange with {policy_key}")]
 fn folder_sync(w: &mut MailWorld, version: EasVersion, user: User, key: PolicyKey) {
-    let p = probe(&user, version);
-    let client = w.sim().client();
-    let a = w.run(async move { p.folder_sync(&client, key.0).await });
+    let p = probe(w, &user, version);
+    let client = eas_http(w);
+    let a = w.run_eas(async move { p.folder_sync(&client, key.0).await });
     w.observe(Observation::EasAnswer(a));
 }
 
 /// A provisioned bare ActiveSync client of the user pings Exchange's Inbox with this heartbeat.
 #[when(expr = "an ActiveSync {eas_version} client of {user} pings Exchange with a heartbeat of {int} seconds")]
 fn ping(w: &mut MailWorld, version: EasVersion, user: User, heartbeat: u32) {
-    let p = probe(&user, version);
-    let client = w.sim().client();
-    let a = w.run(async move { p.ping(&client, heartbeat).await });
+    let p = probe(w, &user, version);
+    let client = eas_http(w);
+    let a = w.run_eas(async move { p.ping(&client, heartbeat).await });
     w.observe(Observation::EasAnswer(a));
 }
 
 /// A provisioned bare ActiveSync client of the user pings Exchange for 60 seconds on this many folders (its own, repeated as needed).
 #[when(expr = "an ActiveSync {eas_version} client of {user} pings Exchange on {int} folders")]
 fn ping_folders(w: &mut MailWorld, version: EasVersion, user: User, count: usize) {
-    let p = probe(&user, version);
-    let client = w.sim().client();
-    let a = w.run(async move { p.ping_folders(&client, count, 60).await });
+    let p = probe(w, &user, version);
+    let client = eas_http(w);
+    let a = w.run_eas(async move { p.ping_folders(&client, count, 60).await });
     w.observe(Observation::EasAnswer(a));
 }
 
@@ -60,8 +80,8 @@ fn ping_folders(w: &mut MailWorld, version: EasVersion, user: User, count: usize
     expr = "a message {string} arrives in {user}'s inbox {int} minutes into a {int}-minute Ping of an ActiveSync {eas_version} client that never synced it"
 )]
 fn arrives_during_unsynced_ping(w: &mut MailWorld, subject: String, user: User, arrives: u64, heartbeat_minutes: u32, version: EasVersion) {
-    let p = probe(&user, version);
-    let client = w.sim().client();
+    let p = probe(w, &user, version);
+    let client = eas_http(w);
     let ping = async move { p.ping(&client, heartbeat_minutes * 60).await };
     let (answer, minutes) = w.run_while_mail_arrives(user.email(), subject, arrives, ping);
     w.observe(Observation::EasPing { answer, minutes });

@@ -2,7 +2,7 @@
 //! partial application and foreign keys, each sent exactly as a step names it, so the
 //! server's side of [MS-ASPROV] is checked where Secure Mail, provisioning correctly, never goes.
 
-use super::eas_client::{answer, probe};
+use super::eas_client::{answer, eas_http, probe};
 use crate::params::{EasVersion, User, Wipe};
 use crate::world::observation::Observation;
 use crate::MailWorld;
@@ -12,9 +12,9 @@ use mailconform_fakes::eas_probe::{EasAnswer, ProvisionStep};
 
 /// Sends `step` as `user`'s bare client and records Exchange's answer.
 fn provision(w: &mut MailWorld, user: &User, version: EasVersion, step: ProvisionStep) {
-    let p = probe(user, version);
-    let client = w.sim().client();
-    let a = w.run(async move { p.provision(&client, &step).await });
+    let p = probe(w, user, version);
+    let client = eas_http(w);
+    let a = w.run_eas(async move { p.provision(&client, &step).await });
     w.observe(Observation::EasAnswer(a));
 }
 
@@ -28,7 +28,7 @@ fn provisioned(w: &mut MailWorld, version: EasVersion, user: User) {
 /// The Exchange administrator requests a remote wipe of the user's bare ActiveSync client (Clear-MobileDevice).
 #[given(expr = "the Exchange administrator wipes {user}'s ActiveSync client")]
 fn wipe(w: &mut MailWorld, user: User) {
-    let device_id = probe(&user, EasVersion("14.1")).device_id;
+    let device_id = probe(w, &user, EasVersion("14.1")).device_id;
     let mdm = w.device_management();
     w.drive(mdm.wipe(&user.to_ascii_lowercase(), &device_id));
 }
@@ -92,7 +92,7 @@ fn wipe_again(w: &mut MailWorld, status: u16) {
 /// Exchange's partnership for the user's bare client records the remote wipe in this state (pending, acknowledged, failed).
 #[then(expr = "Exchange records the remote wipe of {user}'s ActiveSync client as {wipe_state}")]
 fn wipe_recorded(w: &mut MailWorld, user: User, state: Wipe) {
-    let device_id = probe(&user, EasVersion("14.1")).device_id;
+    let device_id = probe(w, &user, EasVersion("14.1")).device_id;
     let mdm = w.device_management();
     let devices = w.drive(mdm.partnerships());
     let device = devices

@@ -4,6 +4,7 @@
 //! [`observation`] (what a When step saw).
 
 pub(crate) mod observation;
+pub mod live;
 pub mod plan;
 pub(crate) mod tls;
 pub mod ws1;
@@ -60,6 +61,8 @@ pub struct MailWorld {
     pub(crate) observed: Option<Observation>,
     /// The SSLv3/TLS matrix's devices, servers and last handshake.
     pub(crate) tls: tls::TlsState,
+    /// The run's real components (`--target-config`), set by the run's `before` hook.
+    pub live: Option<std::sync::Arc<live::LiveTargets>>,
 }
 
 impl std::fmt::Debug for MailWorld {
@@ -74,11 +77,14 @@ impl std::fmt::Debug for MailWorld {
 
 impl MailWorld {
     fn new() -> Self {
-        MailWorld { sim: None, seed: 1, stage: Stage::Planning(Box::default()), observed: None, tls: Default::default() }
+        MailWorld { sim: None, seed: 1, stage: Stage::Planning(Box::default()), observed: None, tls: Default::default(), live: None }
     }
 
     /// The scenario's simulation, created on first use with the scenario's seed.
     pub fn sim(&mut self) -> &mut Simulation {
+        if self.live.is_some() {
+            panic!("{NOT_APPLICABLE}{}", live::SIMULATED_ONLY);
+        }
         let seed = self.seed;
         self.sim.get_or_insert_with(|| Simulation::new(seed).expect("the simulation could not start (certificate minting failed)"))
     }
@@ -204,16 +210,25 @@ impl MailWorld {
     /// so a step can tell a request that returned at the delivery from one that ran out.
     pub fn run_while_mail_arrives<F: Future>(&mut self, email: String, subject: String, minutes: u64, f: F) -> (F::Output, u64) {
         let mailboxes = self.mailboxes();
-        let started = self.sim().elapsed();
-        let (out, delivered) = self.run(async move {
+        let both = async move {
             let mail = async {
                 tokio::time::sleep(std::time::Duration::from_secs(minutes * 60)).await;
                 mailboxes.deliver(&email, &subject).await
             };
             futures::join!(f, mail)
-        });
-        delivered.unwrap_or_else(|e| panic!("{e}"));
-        (out, (self.sim().elapsed() - started).as_secs() / 60)
+        };
+        let ((out, delivered), took) = match self.live.clone() {
+            Some(live) => {
+                let started = std::time::Instant::now();
+                (live.block_on(both), started.elapsed())
+            }
+            None => {
+                let started = self.sim().elapsed();
+                (self.run(both), self.sim().elapsed() - started)
+            }
+        };
+        delivered.unwrap_or_else(|e| not_applicable_or_panic(e));
+        (out, took.as_secs() / 60)
     }
 
     /// Control clients of the deployment's roles, by name.
@@ -238,8 +253,26 @@ impl MailWorld {
         Box::new(GateFaults { role: role.to_string(), gate })
     }
 
-    /// The mail server's mailboxes (Exchange's), whatever backs it.
+    /// The real ActiveSync server of a live run (`exchange.eas` in `--target-config`).
+    pub fn live_eas(&self) -> Option<&live::LiveEas> {
+        self.live.as_deref().and_then(|l| l.eas.as_ref())
+    }
+
+    /// Runs a future that talks to the mail server's ActiveSync endpoint: on the real clock
+    /// against a live target, else on the scenario's simulation.
+    pub fn run_eas<F: Future>(&mut self, f: F) -> F::Output {
+        match self.live.clone() {
+            Some(live) if live.eas.is_some() => live.block_on(f),
+            _ => self.run(f),
+        }
+    }
+
+    /// The mail server's mailboxes (Exchange's, or the real server's through its adapter),
+    /// whatever backs it.
     pub fn mailboxes(&mut self) -> Box<dyn Mailboxes> {
+        if let Some(eas) = self.live_eas() {
+            return Box::new(eas.component.clone());
+        }
         Box::new(self.exchange())
     }
 
@@ -250,11 +283,17 @@ impl MailWorld {
 
     /// The requests Exchange received, whatever backs it.
     pub fn traffic(&mut self) -> Box<dyn Traffic> {
+        if let Some(eas) = self.live_eas() {
+            return Box::new(eas.component.clone());
+        }
         Box::new(self.exchange())
     }
 
     /// Exchange's mobile device management (partnerships, device policy), whatever backs it.
     pub fn device_management(&mut self) -> Box<dyn DeviceManagement> {
+        if let Some(eas) = self.live_eas() {
+            return Box::new(eas.component.clone());
+        }
         Box::new(self.exchange())
     }
 
@@ -273,10 +312,12 @@ impl MailWorld {
     /// [`NOT_APPLICABLE`] and the driver's "not supported" message, which names the operation
     /// and the backing, so the run counts the scenario as not applicable rather than failed.
     pub fn drive<T>(&mut self, call: DriverFuture<'_, T>) -> T {
-        self.run(call).unwrap_or_else(|e| match e.is_not_applicable() {
-            true => panic!("{NOT_APPLICABLE}{e}"),
-            false => panic!("{e}"),
-        })
+        let answer = match self.live.clone() {
+            // A live run's drivers are real components' (reaching a fake went through `sim`).
+            Some(live) => live.block_on(call),
+            None => self.run(call),
+        };
+        answer.unwrap_or_else(|e| not_applicable_or_panic(e))
     }
 
     /// Records what a When step saw.
@@ -287,6 +328,15 @@ impl MailWorld {
 
 /// The default configuration of `name`'s Secure Mail: the built-in mailbox of that name, the
 /// Americas listener.
+/// Ends the step: not applicable when the driver's backing cannot do what it was asked, failed
+/// otherwise.
+fn not_applicable_or_panic(e: mailconform_fakes::driver::DriverError) -> ! {
+    match e.is_not_applicable() {
+        true => panic!("{NOT_APPLICABLE}{e}"),
+        false => panic!("{e}"),
+    }
+}
+
 pub(crate) fn default_device(name: &str) -> SecureMailConfig {
     deployment::default_device_config(name, &format!("{name}@{}", defaults::DOMAIN), Region::Americas)
 }
