@@ -1,0 +1,300 @@
+//! A real, independent ActiveSync server: SOGo 5.8 from Debian's packages, with its own
+//! PostgreSQL, Dovecot and memcached on loopback, set up by `tests/live/sogo/setup` (which
+//! installs the packages when they are missing). Against it, `mailconform target check`
+//! passes, and the project's own ActiveSync client sees what SOGo is known to answer:
+//! OPTIONS lists 14.1, Provision has no policy for the device (Policy Status 2),
+//! FolderSync lists an Inbox, and a message delivered into the Inbox (`tests/live/sogo/deliver`)
+//! comes with the client's second Sync of it, the first after the delivery.
+//! `tests/live/sogo/stop` ends it all, and nothing of it may be left running.
+//!
+//! This test fails, and says why, when SOGo cannot be installed or started: it never skips.
+
+mod common;
+
+use mailconform_activesync::client::ProvisionOutcome;
+use mailconform_activesync::store::FolderType;
+use mailconform_activesync::{EasClient, EasError, ProtocolVersion};
+use mailconform_fakes::defaults::USERS;
+use mailconform_sim::{Clock, HttpClient, TcpDialer};
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const SCRIPTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/live/sogo");
+/// A cold install (about 200 packages) with another apt holding the lock for its 300 s.
+const SETUP_WITHIN: Duration = Duration::from_secs(600);
+/// sogod takes 5 s to stop (then it is killed), the others under a second.
+const STOP_WITHIN: Duration = Duration::from_secs(60);
+const CHECK_WITHIN: Duration = Duration::from_secs(90);
+const DELIVER_WITHIN: Duration = Duration::from_secs(30);
+/// How long a delivered message may take to show in a Sync.
+const SYNC_WITHIN: Duration = Duration::from_secs(30);
+/// Ports of their own, so that an instance a developer started with the defaults
+/// (`tests/live/sogo/setup` without arguments) keeps running beside this test's.
+const PORTS: [(&str, &str); 4] =
+    [("SOGO_PG_PORT", "25433"), ("SOGO_IMAP_PORT", "21144"), ("SOGO_MEMCACHED_PORT", "21212"), ("SOGO_HTTP_PORT", "20001")];
+
+/// What a script or the binary printed, once it ended within its deadline.
+struct Ran {
+    ok: bool,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `cmd` (standard input from `input`), its output into files under `dir`, and waits
+/// for it at most `within`; it is killed after that. `label` names it in files and messages.
+fn run(mut cmd: Command, input: Option<&[u8]>, dir: &Path, label: &str, within: Duration) -> Ran {
+    let (out, err) = (dir.join(format!("{label}.stdout")), dir.join(format!("{label}.stderr")));
+    let mut child = cmd
+        .stdin(if input.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(File::create(&out).unwrap())
+        .stderr(File::create(&err).unwrap())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{label} cannot be started: {e}"));
+    if let Some(bytes) = input {
+        child.stdin.take().expect("piped").write_all(bytes).unwrap_or_else(|e| panic!("{label}: writing its input: {e}"));
+    }
+    let deadline = Instant::now() + within;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "{label} did not end within {within:?}; its output is in {} and {}:\n{}",
+                out.display(),
+                err.display(),
+                std::fs::read_to_string(&err).unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    Ran {
+        ok: status.success(),
+        stdout: std::fs::read_to_string(&out).unwrap_or_default(),
+        stderr: std::fs::read_to_string(&err).unwrap_or_default(),
+    }
+}
+
+fn script(name: &str) -> Command {
+    let mut cmd = Command::new(Path::new(SCRIPTS).join(name));
+    cmd.envs(PORTS).env_remove("SOGO_STATE");
+    cmd
+}
+
+/// A SOGo set up in `state`; stopped when dropped, also when the test panics.
+struct Sogo {
+    state: PathBuf,
+    logs: PathBuf,
+    url: String,
+    stopped: bool,
+}
+
+impl Sogo {
+    fn start(state: &Path, logs: &Path) -> Sogo {
+        let mut cmd = script("setup");
+        cmd.arg(state);
+        let ran = run(cmd, None, logs, "setup", SETUP_WITHIN);
+        assert!(
+            ran.ok,
+            "tests/live/sogo/setup could not install or start SOGo (run it by hand to see more; logs in {}):\n{}",
+            state.join("log").display(),
+            ran.stderr
+        );
+        let url = ran.stdout.lines().last().unwrap_or_default().trim().to_string();
+        let port = PORTS[3].1;
+        assert_eq!(url, format!("http://127.0.0.1:{port}/SOGo/Microsoft-Server-ActiveSync"), "setup's last line is the URL");
+        Sogo { state: state.to_path_buf(), logs: logs.to_path_buf(), url, stopped: false }
+    }
+
+    /// `tests/live/sogo/deliver USER INBOX` with `message` on its standard input.
+    fn deliver(&self, user: &str, message: &str) {
+        let mut cmd = script("deliver");
+        cmd.args([user, "INBOX"]).env("SOGO_STATE", &self.state);
+        let ran = run(cmd, Some(message.as_bytes()), &self.logs, "deliver", DELIVER_WITHIN);
+        assert!(ran.ok, "tests/live/sogo/deliver {user} failed:\n{}{}", ran.stdout, ran.stderr);
+    }
+
+    fn stop(&mut self) -> Ran {
+        self.stopped = true;
+        let mut cmd = script("stop");
+        cmd.arg(&self.state);
+        run(cmd, None, &self.logs, "stop", STOP_WITHIN)
+    }
+}
+
+impl Drop for Sogo {
+    fn drop(&mut self) {
+        if !self.stopped {
+            let _ = self.stop();
+        }
+    }
+}
+
+/// The processes of this state directory still running (zombies do not count).
+fn running_in(state: &Path) -> Vec<String> {
+    let needle = state.display().to_string();
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let pid = entry.file_name().to_string_lossy().into_owned();
+        if !pid.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+        let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+        let zombie = stat.rsplit_once(") ").is_some_and(|(_, rest)| rest.starts_with('Z'));
+        if cmdline.contains(&needle) && !zombie {
+            found.push(format!("{pid}: {}", cmdline.trim()));
+        }
+    }
+    found
+}
+
+/// (a) `mailconform target check` on the configuration setup wrote.
+fn target_check(sogo: &Sogo) {
+    let config = sogo.state.join("target.toml");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mailconform"));
+    cmd.args(["target", "check", "--timeout", "20"]).arg(&config).env_remove("RUST_LOG");
+    let ran = run(cmd, None, &sogo.logs, "target-check", CHECK_WITHIN);
+    let report = format!("{}{}", ran.stdout, ran.stderr);
+    assert!(
+        ran.ok,
+        "`mailconform target check {}` found problems with a working SOGo: look at the PROBLEM lines \
+         (a sign-in whose FolderSync got no HTTP answer or found the connection closed right after \
+         its OPTIONS means the check sent it on a connection sogod had closed: sogod closes \
+         every connection after one answer without `Connection: close`, so the check must open a \
+         new connection then, in harness/probe/src/target/connect.rs):\n{report}",
+        config.display()
+    );
+    for expected in [
+        "exchange.eas (ActiveSync) ",
+        "OPTIONS answered 401, asking for credentials (basic)",
+        "alice: signed in as \"alice\"; FolderSync at 14.1 answered 200",
+        "bob: signed in as \"bob\"; FolderSync at 14.1 answered 200",
+        "all ok",
+    ] {
+        assert!(ran.stdout.contains(expected), "{expected:?} missing from the check's report:\n{report}");
+    }
+}
+
+/// An RFC 5322 message to alice with a subject no earlier run used.
+fn message(subject: &str) -> String {
+    let (alice, bob) = (USERS[0].1, USERS[1].1);
+    format!(
+        "From: Bob <{bob}>\r\nTo: Alice <{alice}>\r\nSubject: {subject}\r\n\
+         Date: Mon, 1 Jun 2026 10:00:00 +0000\r\nMessage-ID: <{}@example.test>\r\n\
+         MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+         Delivered by tests/live/sogo/deliver.\r\n",
+        subject.replace(' ', ".")
+    )
+}
+
+/// `command`, whose failure is `what`; on new connections, and once more when it got no
+/// answer at all. sogod closes the connection after every answer without saying so (no
+/// `Connection: close`, which RFC 9112 9.3 asks of a server that does not keep connections),
+/// so a request sent on a pooled connection it has just closed is now and then cut off
+/// (`connection closed before message completed`).
+async fn on_new_connections<T>(http: &HttpClient, what: &str, command: impl AsyncFn() -> Result<T, EasError>) -> T {
+    http.reset();
+    match command().await {
+        Err(EasError::Transport(first)) => {
+            eprintln!("{what}: {first}; sent again on a new connection");
+            http.reset();
+            command().await.unwrap_or_else(|e| panic!("{what}: {e} (and before that: {first})"))
+        }
+        other => other.unwrap_or_else(|e| panic!("{what}: {e}")),
+    }
+}
+
+/// (b) The project's ActiveSync client over real TCP, as alice.
+fn eas_client(sogo: &Sogo) {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let (user, password) = (USERS[0].0, USERS[0].2);
+    let http = HttpClient::new(Arc::new(TcpDialer::default()), mailconform_sim::tls::roots(&[]), Clock::real());
+    let device = format!("MCLIVESOGO{}", std::process::id());
+    let client = EasClient::new(http.clone(), &sogo.url, user, password, &device, "MailconformLive", ProtocolVersion::V14_1);
+
+    let inbox = rt.block_on(async {
+        let options = on_new_connections(&http, &format!("OPTIONS at {} as {user}", sogo.url), async || client.options().await).await;
+        assert!(
+            options.protocol_versions().contains(&ProtocolVersion::V14_1),
+            "SOGo's OPTIONS does not list 14.1: MS-ASProtocolVersions {:?}",
+            options.versions
+        );
+        assert!(options.commands.iter().any(|c| c == "Sync"), "OPTIONS lists no Sync: {:?}", options.commands);
+
+        let provisioned = on_new_connections(&http, "Provision", async || client.provision().await).await;
+        assert_eq!(
+            provisioned,
+            ProvisionOutcome::NoPolicy,
+            "SOGo has no device policy: its Provision answers Policy Status 2 without a PolicyKey"
+        );
+
+        let folders = on_new_connections(&http, "FolderSync", async || client.folder_sync().await).await;
+        let inbox = client
+            .folder_id(FolderType::Inbox)
+            .unwrap_or_else(|| panic!("FolderSync lists no folder of type Inbox (2): {:#?}", folders.folders));
+
+        // The first Sync primes the Inbox (SOGo answers SyncKey -1 and no items) and asks for
+        // what it holds.
+        on_new_connections(&http, &format!("first Sync of the Inbox ({inbox})"), async || client.sync(&inbox).await).await;
+        inbox
+    });
+
+    let subject = format!("live SOGo {} {}", std::process::id(), Clock::real().unix_millis());
+    sogo.deliver(user, &message(&subject));
+
+    rt.block_on(async {
+        let deadline = Instant::now() + SYNC_WITHIN;
+        let mut syncs = 1;
+        loop {
+            syncs += 1;
+            let what = format!("Sync {syncs} of the Inbox ({inbox})");
+            let result = on_new_connections(&http, &what, async || client.sync(&inbox).await).await;
+            if result.added.iter().any(|item| item.subject() == Some(subject.as_str())) {
+                assert_eq!(syncs, 2, "the delivered message came only with Sync {syncs} of the Inbox, not the one right after it");
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the message delivered into {user}'s INBOX did not come in {} Syncs within {SYNC_WITHIN:?} \
+                 (last added: {:?}); if SOGo's SyncKey stays at -1, QRESYNC was not enabled on the folder (setup)",
+                syncs - 1,
+                result.added.iter().map(|i| i.subject()).collect::<Vec<_>>()
+            );
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    });
+}
+
+#[test]
+fn a_real_sogo_passes_target_check_and_syncs_a_delivered_message_with_the_project_client() {
+    // A fixed directory: a second run reuses the database and the installed packages.
+    let state = Path::new(env!("CARGO_TARGET_TMPDIR")).parent().expect("target dir").join("live/sogo-test");
+    let logs = common::scratch("live-sogo");
+    let mut sogo = Sogo::start(&state, &logs);
+
+    // Both parts run even when one fails, each panicking with what to fix; SOGo is stopped
+    // after them either way.
+    let part =
+        |name: &'static str, check: fn(&Sogo)| std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&sogo))).err().map(|_| name);
+    let failed: Vec<&str> = [part("(a) mailconform target check", target_check), part("(b) the project's ActiveSync client", eas_client)]
+        .into_iter()
+        .flatten()
+        .collect();
+
+    let stopped = sogo.stop();
+    assert!(failed.is_empty(), "failed against a real SOGo (each one's message is above): {}", failed.join("; "));
+    assert!(stopped.ok, "tests/live/sogo/stop failed:\n{}{}", stopped.stdout, stopped.stderr);
+    let left = running_in(&state);
+    assert!(left.is_empty(), "still running after tests/live/sogo/stop: {left:#?}");
+    let listening: Vec<&str> =
+        PORTS.iter().filter(|(_, port)| std::net::TcpStream::connect(format!("127.0.0.1:{port}")).is_ok()).map(|(name, _)| *name).collect();
+    assert!(listening.is_empty(), "something still listens after tests/live/sogo/stop on {listening:?}");
+}
