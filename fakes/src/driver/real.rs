@@ -190,7 +190,10 @@ mod tests {
     #[test]
     fn a_failing_adapter_is_refused_with_its_stderr_and_a_missing_one_is_not_applicable() {
         let e = block_on(real(Some("echo no such mailbox >&2; exit 3")).deliver("alice@example.test", "x")).unwrap_err();
-        assert!(matches!(&e, DriverError::Refused { operation: Operation::Deliver, reason, .. } if reason.contains("no such mailbox")), "{e}");
+        assert!(
+            matches!(&e, DriverError::Refused { operation: Operation::Deliver, reason, .. } if reason.contains("no such mailbox")),
+            "{e}"
+        );
         let e = block_on(real(None).deliver("alice@example.test", "x")).unwrap_err();
         assert!(e.is_not_applicable() && e.to_string().contains("deliver_mail"), "{e}");
         let e = block_on(real(None).wipe("alice", "dev")).unwrap_err();

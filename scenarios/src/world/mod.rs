@@ -3,8 +3,8 @@
 //! deploying), [`ws1`] (the Workspace ONE side), [`tls`] (the SSLv3/TLS matrix),
 //! [`observation`] (what a When step saw).
 
-pub(crate) mod observation;
 pub mod live;
+pub(crate) mod observation;
 pub mod plan;
 pub(crate) mod tls;
 pub mod ws1;

@@ -20,6 +20,11 @@ use tokio::io::{AsyncRead, AsyncWrite};
 pub(crate) struct Connection {
     sender: SendRequest<Full<Bytes>>,
     timeout: Duration,
+    /// Where it goes and whom it trusts, to open it again.
+    url: http::Uri,
+    trust: Trust,
+    /// Whether a request went on it already.
+    used: bool,
 }
 
 /// An answer, read whole.
@@ -115,7 +120,7 @@ pub(crate) async fn open(url: &http::Uri, trust: &Trust, timeout: Duration) -> (
     match within(timeout, hyper::client::conn::http1::handshake(TokioIo::new(stream))).await {
         Ok(Ok((sender, conn))) => {
             tokio::spawn(conn);
-            (lines, Some(Connection { sender, timeout }))
+            (lines, Some(Connection { sender, timeout, url: url.clone(), trust: trust.clone(), used: false }))
         }
         Ok(Err(e)) => {
             lines.push(CheckLine::problem(Step::Http, format!("cannot start HTTP/1.1: {e}"), "check that the url names an HTTP server"));
@@ -138,15 +143,51 @@ impl Connection {
             parts.headers.insert(http::header::HOST, host);
         }
         parts.uri = parts.uri.path_and_query().map_or("/", |p| p.as_str()).parse().map_err(|e: http::uri::InvalidUri| e.to_string())?;
-        let req = http::Request::from_parts(parts, Full::new(body));
+        let answered = self.exchange(http::Request::from_parts(parts.clone(), Full::new(body.clone()))).await;
+        match answered {
+            // A server may close a connection after any answer (sogod closes it after every one,
+            // without the `Connection: close` RFC 9112 9.3 asks for): a request on a reused
+            // connection that got no answer at all goes once more on a new connection.
+            Err(Exchange::Closed(_)) if self.used => {
+                let (lines, conn) = open(&self.url, &self.trust, self.timeout).await;
+                let Some(conn) = conn else {
+                    let why = lines.into_iter().rev().find(CheckLine::is_problem).map_or_else(String::new, |l| l.text);
+                    return Err(format!("the server closed the connection, and a new one failed: {why}"));
+                };
+                *self = conn;
+                self.used = true;
+                self.exchange(http::Request::from_parts(parts, Full::new(body))).await.map_err(Exchange::into_text)
+            }
+            other => {
+                self.used = true;
+                other.map_err(Exchange::into_text)
+            }
+        }
+    }
+
+    async fn exchange(&mut self, req: http::Request<Full<Bytes>>) -> Result<Answer, Exchange> {
         let exchange = async {
-            self.sender.ready().await.map_err(|e| format!("the connection closed: {e}"))?;
-            let resp = self.sender.send_request(req).await.map_err(|e| format!("no HTTP answer: {e}"))?;
+            self.sender.ready().await.map_err(|e| Exchange::Closed(format!("the connection closed: {e}")))?;
+            let resp = self.sender.send_request(req).await.map_err(|e| Exchange::Closed(format!("no HTTP answer: {e}")))?;
             let (parts, body) = resp.into_parts();
-            let body = body.collect().await.map_err(|e| format!("the answer's body broke off: {e}"))?.to_bytes();
+            let body = body.collect().await.map_err(|e| Exchange::Failed(format!("the answer's body broke off: {e}")))?.to_bytes();
             Ok(Answer { status: parts.status, headers: parts.headers, body })
         };
-        within(self.timeout, exchange).await?
+        within(self.timeout, exchange).await.map_err(Exchange::Failed)?
+    }
+}
+
+/// How an exchange failed: without any answer (the connection was closed, or reset) or later.
+enum Exchange {
+    Closed(String),
+    Failed(String),
+}
+
+impl Exchange {
+    fn into_text(self) -> String {
+        match self {
+            Exchange::Closed(t) | Exchange::Failed(t) => t,
+        }
     }
 }
 

@@ -166,8 +166,10 @@ impl HttpClient {
             parts.version = http::Version::HTTP_2;
         }
         // A pooled connection the server has just closed (an idle keep-alive running out at the
-        // very instant of reuse) fails before any answer: such a request was never processed, so
-        // it goes once more on a fresh connection, as HTTP clients do.
+        // very instant of reuse, or a server that closes after every answer without saying
+        // `Connection: close`, as SOGo's sogod does) fails before any answer: the server took
+        // the request on a connection it had given up, so it goes once more on a fresh
+        // connection, as browsers and HTTP client libraries do for a reused connection.
         let (sender, reused) = self.sender(&key, opts).await?;
         match self.exchange(sender, &key, http::Request::from_parts(parts.clone(), Full::new(body.clone()))).await {
             Err(e) if reused && e.is_canceled_or_closed() => {
@@ -308,6 +310,19 @@ impl HttpClient {
     }
 }
 
+/// Whether `e` comes from the peer resetting or closing the socket under the request.
+fn is_reset(e: &hyper::Error) -> bool {
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind::{BrokenPipe, ConnectionAborted, ConnectionReset, UnexpectedEof};
+            return matches!(io.kind(), ConnectionReset | BrokenPipe | ConnectionAborted | UnexpectedEof);
+        }
+        source = s.source();
+    }
+    false
+}
+
 /// Where an exchange on a connection failed: before an answer (the request may not have been
 /// processed) or while reading the answer's body.
 enum ExchangeError {
@@ -318,7 +333,7 @@ enum ExchangeError {
 impl ExchangeError {
     fn is_canceled_or_closed(&self) -> bool {
         match self {
-            ExchangeError::Send(e) => e.is_canceled(),
+            ExchangeError::Send(e) => e.is_canceled() || e.is_closed() || e.is_incomplete_message() || is_reset(e),
             ExchangeError::Body(_) => false,
         }
     }
