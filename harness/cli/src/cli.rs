@@ -132,6 +132,22 @@ pub(crate) struct RunArgs {
     /// Most scenarios in flight at once (each has its own clock; default 64)
     #[arg(short = 'c', long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub concurrency: Option<u64>,
+
+    /// Roles backed by real components, as `mailconform target check` reads them (URL, trust,
+    /// mailboxes, adapter commands); the run uses the real clock, and a scenario whose steps
+    /// need what the target cannot do is not applicable. Today `exchange.eas` can be real
+    #[arg(long, value_name = "FILE")]
+    pub target_config: Option<PathBuf>,
+
+    /// ROLE=URL: the role answers at URL instead of the target configuration's url (the role
+    /// must be in --target-config, which holds its credentials)
+    #[arg(long = "target", value_name = "ROLE=URL")]
+    pub targets: Vec<String>,
+
+    /// In a live run, the most real time a scenario may take, by its protocol time in an
+    /// in-process run of the same selection; longer ones are not applicable, with that reason
+    #[arg(long, value_name = "SECS", default_value_t = 120)]
+    pub real_time_budget: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

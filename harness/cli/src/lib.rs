@@ -18,6 +18,7 @@ mod filter;
 mod html;
 mod junit;
 mod list;
+mod live;
 mod push_bench;
 mod report;
 mod requirements;

@@ -52,6 +52,20 @@ pub struct RunOptions {
     pub report_dir: Option<PathBuf>,
     /// What is printed while the scenarios run.
     pub console: Console,
+    /// The run's real components and its real-time budget; `None` runs everything in-process.
+    pub live: Option<Live>,
+}
+
+/// What a live run adds: its real components, and which scenarios would take longer in real
+/// time than the budget allows (by their protocol time in an in-process run of the same
+/// selection).
+#[derive(Debug, Clone)]
+pub struct Live {
+    /// The real components.
+    pub targets: Arc<mailconform_scenarios::world::live::LiveTargets>,
+    /// Scenarios over the budget, by feature file and line, with the reason each is not
+    /// applicable.
+    pub over_budget: Arc<BTreeMap<(String, usize), String>>,
 }
 
 impl Default for RunOptions {
@@ -64,6 +78,7 @@ impl Default for RunOptions {
             concurrency: None,
             report_dir: None,
             console: Console::Quiet,
+            live: None,
         }
     }
 }
@@ -80,6 +95,7 @@ impl RunOptions {
             concurrency: concurrency.map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
             report_dir: None,
             console: Console::Quiet,
+            live: None,
         }
     }
 }
@@ -157,7 +173,7 @@ pub fn run_suite(opts: &RunOptions) -> Result<RunResult, CliError> {
     let tally = SharedTally::default();
     let times = VirtualTimes::default();
     let (junit, json) = (Buffer::default(), Buffer::default());
-    let ctx = Context { files, filter, seed: opts.seed, concurrency: opts.concurrency, times: times.clone() };
+    let ctx = Context { files, filter, seed: opts.seed, concurrency: opts.concurrency, times: times.clone(), live: opts.live.clone() };
 
     let started = Instant::now();
     let ran = panic::catch_unwind(AssertUnwindSafe(|| match (opts.console, reports.is_some()) {
@@ -226,6 +242,7 @@ struct Context {
     seed: u64,
     concurrency: Option<usize>,
     times: VirtualTimes,
+    live: Option<Live>,
 }
 
 fn execute<Wr>(writer: Wr, ctx: Context)
@@ -233,13 +250,18 @@ where
     Wr: cucumber::Writer<MailWorld> + writer::Normalized + 'static,
     Wr::Cli: Default,
 {
-    let Context { files, filter, seed, concurrency, times } = ctx;
+    let Context { files, filter, seed, concurrency, times, live } = ctx;
     let cucumber = MailWorld::cucumber::<PathBuf>()
         .with_parser::<_, Vec<PathBuf>>(FeatureFiles)
         .with_writer(writer)
         .fail_on_skipped()
         .before(move |feature, _rule, scenario, world| {
             world.seed = scenario_seed(seed, &feature.name, &scenario.name);
+            if let Some(live) = &live {
+                world.live = Some(live.targets.clone());
+                let key = ScenarioKey::of(feature, scenario);
+                world.over_budget = live.over_budget.get(&(key.file, key.line)).cloned();
+            }
             async {}.boxed_local()
         })
         .after(move |feature, _rule, scenario, _finished, world| {
@@ -267,10 +289,15 @@ fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {
 
 /// `mailconform run`: returns the exit code.
 pub(crate) fn run(args: &RunArgs) -> Result<u8, CliError> {
+    let live = crate::live::prepare(args)?;
+    // A real server is not a simulation with a clock per scenario: a few scenarios at a time
+    // unless -c says otherwise.
+    let concurrency = args.concurrency.or(live.as_ref().map(|_| crate::live::DEFAULT_CONCURRENCY));
     let opts = RunOptions {
         report_dir: Some(args.report_dir.clone()),
         console: Console::Cucumber,
-        ..RunOptions::selected(&args.selection, args.seed, args.concurrency)
+        live,
+        ..RunOptions::selected(&args.selection, args.seed, concurrency)
     };
     let result = run_suite(&opts)?;
     let (listed, _) = crate::list::collect(&args.selection)?;

@@ -5,6 +5,10 @@
 //! OPTIONS lists 14.1, Provision has no policy for the device (Policy Status 2),
 //! FolderSync lists an Inbox, and a message delivered into the Inbox (`tests/live/sogo/deliver`)
 //! comes with the client's second Sync of it, the first after the delivery.
+//! (c) `mailconform run --target-config` runs the bare ActiveSync client's features against it
+//! with the outcome of every scenario asserted: what passes, what is not applicable and why,
+//! and what fails and why (SOGo has no device policy: it answers every Provision with Policy
+//! Status 2, valid per [MS-ASPROV], where the features describe Exchange with one).
 //! `tests/live/sogo/stop` ends it all, and nothing of it may be left running.
 //!
 //! This test fails, and says why, when SOGo cannot be installed or started: it never skips.
@@ -265,6 +269,63 @@ fn eas_client(sogo: &Sogo) {
     });
 }
 
+/// What a scenario of the live run must end as against SOGo, and a word its message holds.
+const EXPECTED: &[(&str, &str, &str)] = &[
+    // Passes: SOGo serves a device that provisioned (without a policy) at both versions.
+    ("Exchange syncs a device that presents the policy key it was given: ActiveSync 12.1", "passed", ""),
+    ("Exchange syncs a device that presents the policy key it was given: ActiveSync 14.1", "passed", ""),
+    // Fails, and why: SOGo lets an unprovisioned device sync (it has no policy to enforce).
+    ("Exchange lets no unprovisioned device sync: ActiveSync 12.1 with no policy key", "failed", "Http(449)"),
+    ("Exchange lets no unprovisioned device sync: ActiveSync 14.1 with a wrong policy key", "failed", "Status(144)"),
+    // Fails, and why: SOGo answers every Provision with Policy Status 2, even an unrequested
+    // wipe acknowledgement (Exchange: Provision Status 2) and a foreign PolicyType (Status 3).
+    ("A device acknowledging a remote wipe nobody requested made a protocol error", "failed", "PolicyStatus(2)"),
+    ("Exchange hands out its policy only for the PolicyType of the version: MS-WAP-Provisioning-XML at 12.1", "failed", "PolicyStatus(2)"),
+    ("Exchange refuses an acknowledgement of a policy key it never issued", "failed", "PolicyStatus(2)"),
+    // Not applicable: changing SOGo's device policy needs its administration, which no adapter
+    // command stands for.
+    (
+        "A device that applied the policy only in part: ActiveSync 14.1, devices that cannot apply it bars",
+        "skipped",
+        "changing the device policy",
+    ),
+];
+
+/// (c) The features of the bare ActiveSync client, run against SOGo.
+fn live_run(sogo: &Sogo) {
+    let reports = sogo.logs.join("live-run");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mailconform"));
+    cmd.arg("run")
+        .arg("--target-config")
+        .arg(sogo.state.join("target.toml"))
+        .arg("--report-dir")
+        .arg(&reports)
+        .args(["--name", "presents the policy key|no unprovisioned device|remote wipe nobody|PolicyType|never issued|only in part"])
+        .args(["features/activesync/exchange.feature", "features/activesync/provision.feature"])
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
+    let ran = run(cmd, None, &sogo.logs, "live-run", CHECK_WITHIN);
+    let summary = ran.stdout.lines().last().unwrap_or_default().to_string();
+    assert!(!ran.ok, "the live run must fail (SOGo is not Exchange): {summary}\n{}", ran.stderr);
+    let junit = std::fs::read_to_string(reports.join("junit.xml"))
+        .unwrap_or_else(|e| panic!("no junit.xml from the live run: {e}\n{}", ran.stderr));
+    for (name, outcome, says) in EXPECTED {
+        let case = junit
+            .split("<testcase ")
+            .find(|c| c.starts_with(&format!("name=\"{}\"", name.replace('\'', "&apos;"))))
+            .unwrap_or_else(|| panic!("the live run has no scenario {name:?}: {summary}"));
+        let seen = if case.contains("<failure") {
+            "failed"
+        } else if case.contains("<skipped") {
+            "skipped"
+        } else {
+            "passed"
+        };
+        assert_eq!(seen, *outcome, "{name}: {}", case.chars().take(600).collect::<String>());
+        assert!(case.contains(says), "{name}: its message should name {says:?}: {}", case.chars().take(600).collect::<String>());
+    }
+    assert!(summary.contains("passed") && summary.contains("not applicable"), "{summary}");
+}
+
 #[test]
 fn a_real_sogo_passes_target_check_and_syncs_a_delivered_message_with_the_project_client() {
     // A fixed directory: a second run reuses the database and the installed packages.
@@ -276,10 +337,14 @@ fn a_real_sogo_passes_target_check_and_syncs_a_delivered_message_with_the_projec
     // after them either way.
     let part =
         |name: &'static str, check: fn(&Sogo)| std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&sogo))).err().map(|_| name);
-    let failed: Vec<&str> = [part("(a) mailconform target check", target_check), part("(b) the project's ActiveSync client", eas_client)]
-        .into_iter()
-        .flatten()
-        .collect();
+    let failed: Vec<&str> = [
+        part("(a) mailconform target check", target_check),
+        part("(b) the project's ActiveSync client", eas_client),
+        part("(c) the features against SOGo", live_run),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
 
     let stopped = sogo.stop();
     assert!(failed.is_empty(), "failed against a real SOGo (each one's message is above): {}", failed.join("; "));

@@ -31,6 +31,10 @@ pub struct LiveTargets {
     /// Tells this run's devices apart from an earlier run's on the same server, which keeps
     /// their state (the time the run started, in hex).
     pub run_id: String,
+    /// The most real time one step may wait for a real component (`--real-time-budget`): a
+    /// server that holds a request the built-in fake answers at once (a Ping with a heartbeat
+    /// Exchange refuses) fails the step when it runs out, instead of holding the run for an hour.
+    pub budget: std::time::Duration,
     runtime: tokio::runtime::Runtime,
 }
 
@@ -42,15 +46,25 @@ impl std::fmt::Debug for LiveTargets {
 
 impl LiveTargets {
     /// The targets, with a runtime of their own on the real clock.
-    pub fn new(eas: Option<LiveEas>) -> std::io::Result<Self> {
+    pub fn new(eas: Option<LiveEas>, budget: std::time::Duration) -> std::io::Result<Self> {
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
         let started = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-        Ok(LiveTargets { eas, run_id: format!("{:x}", started.as_secs() & 0xff_ffff), runtime })
+        Ok(LiveTargets { eas, run_id: format!("{:x}", started.as_secs() & 0xff_ffff), budget, runtime })
     }
 
-    /// Runs `f` to completion on the real clock.
+    /// Runs `f` to completion on the real clock, for at most the run's budget: past it the
+    /// step fails, saying the real component did not answer in time.
     pub fn block_on<F: Future>(&self, f: F) -> F::Output {
-        self.runtime.block_on(f)
+        let budget = self.budget;
+        // The timer is made inside the runtime, whose clock it reads.
+        match self.runtime.block_on(async move { tokio::time::timeout(budget, f).await }) {
+            Ok(out) => out,
+            Err(_) => panic!(
+                "the real component did not answer within the run's real-time budget of {} s (--real-time-budget); \
+                 the built-in fake answers this step sooner",
+                self.budget.as_secs()
+            ),
+        }
     }
 }
 

@@ -63,6 +63,9 @@ pub struct MailWorld {
     pub(crate) tls: tls::TlsState,
     /// The run's real components (`--target-config`), set by the run's `before` hook.
     pub live: Option<std::sync::Arc<live::LiveTargets>>,
+    /// In a live run, why this scenario is not applicable when its protocol time is more real
+    /// time than the run's budget; its first step that reaches the target says so.
+    pub over_budget: Option<String>,
 }
 
 impl std::fmt::Debug for MailWorld {
@@ -77,7 +80,15 @@ impl std::fmt::Debug for MailWorld {
 
 impl MailWorld {
     fn new() -> Self {
-        MailWorld { sim: None, seed: 1, stage: Stage::Planning(Box::default()), observed: None, tls: Default::default(), live: None }
+        MailWorld {
+            sim: None,
+            seed: 1,
+            stage: Stage::Planning(Box::default()),
+            observed: None,
+            tls: Default::default(),
+            live: None,
+            over_budget: None,
+        }
     }
 
     /// The scenario's simulation, created on first use with the scenario's seed.
@@ -219,6 +230,7 @@ impl MailWorld {
         };
         let ((out, delivered), took) = match self.live.clone() {
             Some(live) => {
+                self.within_budget();
                 let started = std::time::Instant::now();
                 (live.block_on(both), started.elapsed())
             }
@@ -261,9 +273,18 @@ impl MailWorld {
     /// Runs a future that talks to the mail server's ActiveSync endpoint: on the real clock
     /// against a live target, else on the scenario's simulation.
     pub fn run_eas<F: Future>(&mut self, f: F) -> F::Output {
+        self.within_budget();
         match self.live.clone() {
             Some(live) if live.eas.is_some() => live.block_on(f),
             _ => self.run(f),
+        }
+    }
+
+    /// Ends the step not applicable when the scenario would take more real time than the live
+    /// run's budget.
+    fn within_budget(&self) {
+        if let Some(reason) = &self.over_budget {
+            panic!("{NOT_APPLICABLE}{reason}");
         }
     }
 
@@ -314,7 +335,10 @@ impl MailWorld {
     pub fn drive<T>(&mut self, call: DriverFuture<'_, T>) -> T {
         let answer = match self.live.clone() {
             // A live run's drivers are real components' (reaching a fake went through `sim`).
-            Some(live) => live.block_on(call),
+            Some(live) => {
+                self.within_budget();
+                live.block_on(call)
+            }
             None => self.run(call),
         };
         answer.unwrap_or_else(|e| not_applicable_or_panic(e))

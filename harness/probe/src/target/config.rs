@@ -136,6 +136,26 @@ pub struct Mailbox {
     pub password_source: String,
 }
 
+impl Trust {
+    /// An HTTP client over real TCP on the real clock that trusts what this says: the run's
+    /// drivers and bare clients reach a live target through it.
+    pub fn http_client(&self) -> mailconform_sim::HttpClient {
+        use mailconform_sim::{tls, Clock, HttpClient, TcpDialer};
+        let dialer = std::sync::Arc::new(TcpDialer::default());
+        match self {
+            Trust::Ca { certs, .. } => HttpClient::new(dialer, tls::roots(certs), Clock::real()),
+            Trust::System => {
+                // Certificates the system store holds but rustls cannot parse are skipped.
+                let certs: Vec<CertificateDer<'static>> = rustls_native_certs::load_native_certs().certs;
+                let mut roots = rustls::RootCertStore::empty();
+                roots.add_parsable_certificates(certs);
+                HttpClient::new(dialer, std::sync::Arc::new(roots), Clock::real())
+            }
+            Trust::Insecure => HttpClient::new(dialer, tls::roots(&[]), Clock::real()).accepting_any_certificate(),
+        }
+    }
+}
+
 /// The standard path of a protocol on a role's host, added to a base URL.
 pub(crate) fn standard_path(role: &Role, protocol: Protocol) -> Option<&'static str> {
     match (role.kind, protocol) {

@@ -1,0 +1,95 @@
+//! A live run (`run --target-config FILE [--target ROLE=URL]... [--real-time-budget SECS]`):
+//! the run's real components, and the scenarios that would take longer in real time than the
+//! budget, found by running the same selection in-process first (about a second).
+
+use crate::cli::RunArgs;
+use crate::error::CliError;
+use crate::run::{run_suite, Live, RunOptions};
+use mailconform_fakes::driver::RealComponent;
+use mailconform_probe::target::{Target, TargetConfig};
+use mailconform_scenarios::world::live::{LiveEas, LiveTargets};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Scenarios in flight at once against real components, unless `-c` says otherwise: one, since
+/// a real server serves long-polling commands from a few workers (SOGo holds a worker for a
+/// whole Ping, longer than a short heartbeat asks), and one scenario must not starve the next.
+pub(crate) const DEFAULT_CONCURRENCY: u64 = 1;
+
+/// The roles `run` can put at a real component so far.
+const LIVE_ROLES: &[&str] = &["exchange.eas"];
+
+/// The live part of `args`, or `None` for an in-process run.
+pub(crate) fn prepare(args: &RunArgs) -> Result<Option<Live>, CliError> {
+    let Some(file) = &args.target_config else {
+        if let Some(t) = args.targets.first() {
+            return Err(CliError::Usage(format!(
+                "--target {t} needs --target-config FILE, which holds the role's mailboxes and trust (see `mailconform target check`)"
+            )));
+        }
+        return Ok(None);
+    };
+    let mut config = TargetConfig::load(file, |var| std::env::var(var).ok())?;
+    for t in &args.targets {
+        override_url(&mut config, t)?;
+    }
+    let mut eas = None;
+    for t in &config.targets {
+        match t.key.as_str() {
+            "exchange.eas" => eas = Some(live_eas(t)),
+            other => return Err(CliError::Usage(format!(
+                "{}: target \"{other}\": `run` can put only {} at a real component so far; `mailconform target check` checks the others",
+                file.display(),
+                LIVE_ROLES.join(", ")
+            ))),
+        }
+    }
+    let budget = Duration::from_secs(args.real_time_budget);
+    let targets = LiveTargets::new(eas, budget).map_err(|e| CliError::Harness(format!("the live run's runtime could not start: {e}")))?;
+    let in_process = run_suite(&RunOptions::selected(&args.selection, args.seed, args.concurrency))?;
+    let over_budget: BTreeMap<(String, usize), String> = in_process
+        .scenarios
+        .iter()
+        .filter(|s| s.virtual_time > budget)
+        .map(|s| {
+            let reason = format!(
+                "its protocol time is {} s, over the real-time budget of {} s (--real-time-budget)",
+                s.virtual_time.as_secs(),
+                budget.as_secs()
+            );
+            ((s.file.clone(), s.line), reason)
+        })
+        .collect();
+    Ok(Some(Live { targets: Arc::new(targets), over_budget: Arc::new(over_budget) }))
+}
+
+/// `ROLE=URL` from the command line, over the configuration's url for ROLE.
+fn override_url(config: &mut TargetConfig, spec: &str) -> Result<(), CliError> {
+    let (role, url) = spec.split_once('=').ok_or_else(|| {
+        CliError::Usage(format!("--target {spec}: write ROLE=URL, e.g. exchange.eas=https://mail.example.com/Microsoft-Server-ActiveSync"))
+    })?;
+    let uri: http::Uri = url.parse().map_err(|e| CliError::Usage(format!("--target {spec}: {url:?} is not a URL: {e}")))?;
+    let known: Vec<String> = config.targets.iter().map(|t| t.key.clone()).collect();
+    let target = config.targets.iter_mut().find(|t| t.key == role).ok_or_else(|| {
+        CliError::Usage(format!(
+            "--target {spec}: {} has no target \"{role}\" (it has: {}); add it there with its mailboxes",
+            config.file.display(),
+            known.join(", ")
+        ))
+    })?;
+    for e in &mut target.endpoints {
+        e.url = uri.clone();
+    }
+    Ok(())
+}
+
+fn live_eas(t: &Target) -> LiveEas {
+    let url = t.endpoints.first().map(|e| e.url.to_string()).unwrap_or_default();
+    LiveEas {
+        mailboxes: t.mailboxes.iter().map(|m| (m.user.clone(), (m.login.clone(), m.password.clone()))).collect(),
+        http: t.trust.http_client(),
+        component: RealComponent { role: t.key.clone(), url: url.clone(), adapter: t.adapter.clone() },
+        url,
+    }
+}
