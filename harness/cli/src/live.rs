@@ -38,11 +38,13 @@ pub(crate) fn prepare(args: &RunArgs) -> Result<Option<Live>, CliError> {
     for t in &config.targets {
         match t.key.as_str() {
             "exchange.eas" => eas = Some(live_eas(t)),
-            other => return Err(CliError::Usage(format!(
+            other => {
+                return Err(CliError::Usage(format!(
                 "{}: target \"{other}\": `run` can put only {} at a real component so far; `mailconform target check` checks the others",
                 file.display(),
                 LIVE_ROLES.join(", ")
-            ))),
+            )))
+            }
         }
     }
     let budget = Duration::from_secs(args.real_time_budget);

@@ -129,6 +129,38 @@ fn bad_name_regex_exits_2() {
 }
 
 #[test]
+fn a_live_target_that_run_cannot_use_exits_2_saying_why() {
+    let cwd = scratch("badtarget");
+    let without_config = mailconform(&cwd, &["run", "--target", "exchange.eas=http://127.0.0.1:1/x", path(&fixture("passing"))]);
+    assert_eq!(without_config.code, 2, "{}", without_config.stderr);
+    assert!(without_config.stderr.contains("needs --target-config"), "{}", without_config.stderr);
+
+    let config = cwd.join("targets.toml");
+    std::fs::write(&config, "[target.\"listener.us-east-1\"]\nurl = \"https://listener.example.com\"\n").unwrap();
+    let other_role = mailconform(&cwd, &["run", "--target-config", path(&config), path(&fixture("passing"))]);
+    assert_eq!(other_role.code, 2, "{}", other_role.stderr);
+    assert!(other_role.stderr.contains("listener.us-east-1") && other_role.stderr.contains("exchange.eas"), "{}", other_role.stderr);
+
+    std::fs::write(&config, "[target.\"exchange.eas\"]\nurl = \"http://127.0.0.1:1/Microsoft-Server-ActiveSync\"\n").unwrap();
+    let unknown = mailconform(&cwd, &["run", "--target-config", path(&config), "--target", "traveler=http://x", path(&fixture("passing"))]);
+    assert_eq!(unknown.code, 2, "{}", unknown.stderr);
+    assert!(unknown.stderr.contains("has no target \"traveler\""), "{}", unknown.stderr);
+    assert!(!cwd.join("reports").exists(), "nothing is written on a usage error");
+}
+
+#[test]
+fn in_a_live_run_a_scenario_of_the_simulation_is_not_applicable_and_nothing_applied_exits_3() {
+    let cwd = scratch("liverun");
+    let config = cwd.join("targets.toml");
+    std::fs::write(&config, "[target.\"exchange.eas\"]\nurl = \"http://127.0.0.1:1/Microsoft-Server-ActiveSync\"\n").unwrap();
+    let run = mailconform(&cwd, &["run", "--target-config", path(&config), path(&repo_features().join("apns/execution.feature"))]);
+    assert_eq!(run.code, 3, "every scenario drives the in-process Secure Mail: nothing applies\n{}", run.stdout);
+    assert!(run.stdout.trim_end().ends_with("0 passed, 0 failed, 6 not applicable"), "{}", run.stdout);
+    let junit = std::fs::read_to_string(cwd.join("reports/junit.xml")).unwrap();
+    assert_eq!(junit.matches("<skipped message=\"this step drives in-process roles").count(), 6, "{junit}");
+}
+
+#[test]
 fn missing_feature_path_exits_2() {
     let cwd = scratch("missing");
     let run = mailconform(&cwd, &["run", "no/such/features"]);
