@@ -169,10 +169,13 @@ impl HttpClient {
         // very instant of reuse, or a server that closes after every answer without saying
         // `Connection: close`, as SOGo's sogod does) fails before any answer: the server took
         // the request on a connection it had given up, so it goes once more on a fresh
-        // connection, as browsers and HTTP client libraries do for a reused connection.
+        // connection, as browsers and HTTP client libraries do for a reused connection. Only a
+        // failure that comes at once counts: a request held and then cut (a Ping when the
+        // server restarts) was taken and worked on, and its caller must see the cut.
         let (sender, reused) = self.sender(&key, opts).await?;
+        let sent = tokio::time::Instant::now();
         match self.exchange(sender, &key, http::Request::from_parts(parts.clone(), Full::new(body.clone()))).await {
-            Err(e) if reused && e.is_canceled_or_closed() => {
+            Err(e) if reused && e.is_stale_connection(sent.elapsed()) => {
                 let sender = self.connect(&key, opts).await?;
                 self.exchange(sender, &key, http::Request::from_parts(parts, Full::new(body))).await.map_err(|e| e.into_sim(&host))
             }
@@ -310,6 +313,10 @@ impl HttpClient {
     }
 }
 
+/// How soon after sending a close with no answer means the server had given the connection up
+/// before the request came, rather than cut a request it was working on.
+const STALE_CLOSE_WINDOW: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Whether `e` comes from the peer resetting or closing the socket under the request.
 fn is_reset(e: &hyper::Error) -> bool {
     let mut source = std::error::Error::source(e);
@@ -331,9 +338,14 @@ enum ExchangeError {
 }
 
 impl ExchangeError {
-    fn is_canceled_or_closed(&self) -> bool {
+    /// Whether the connection was already given up by the server when the request went out:
+    /// hyper never sent it (canceled), or the server closed or reset it with no answer within
+    /// [`STALE_CLOSE_WINDOW`] of sending.
+    fn is_stale_connection(&self, after: std::time::Duration) -> bool {
         match self {
-            ExchangeError::Send(e) => e.is_canceled() || e.is_closed() || e.is_incomplete_message() || is_reset(e),
+            ExchangeError::Send(e) => {
+                e.is_canceled() || (after < STALE_CLOSE_WINDOW && (e.is_closed() || e.is_incomplete_message() || is_reset(e)))
+            }
             ExchangeError::Body(_) => false,
         }
     }
