@@ -64,7 +64,8 @@ impl RealComponent {
             .map_err(|e| refused(format!("the adapter command `{line}` failed: {e}")))?;
         if !out.status.success() {
             let stderr = String::from_utf8_lossy(&out.stderr);
-            let tail: String = stderr.lines().rev().take(5).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n");
+            let lines: Vec<&str> = stderr.lines().collect();
+            let tail = lines[lines.len().saturating_sub(5)..].join("\n");
             return Err(refused(format!("the adapter command `{line}` exited with {}: {tail}", out.status)));
         }
         Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())

@@ -199,12 +199,12 @@ fn message(subject: &str) -> String {
     )
 }
 
-/// `command`, whose failure is `what`. sogod closes the connection after every answer without
-/// saying so (no `Connection: close`, which RFC 9112 9.3 asks of a server that does not keep
-/// connections), so a request on a pooled connection it has just closed is cut off; the
-/// project's HTTP client sends such a request once more on a new connection, and this test
-/// shows that it does, by never resetting the pool itself.
-async fn on_new_connections<T>(_http: &HttpClient, what: &str, command: impl AsyncFn() -> Result<T, EasError>) -> T {
+/// `command`'s answer; its failure, named `what`, fails the test. sogod closes the connection
+/// after every answer without saying so (no `Connection: close`, which RFC 9112 9.3 asks of a
+/// server that does not keep connections), so a request on a pooled connection it has just
+/// closed is cut off; the project's HTTP client sends it once more on a new connection, and
+/// this test shows that it does, by never resetting the pool itself.
+async fn answer<T>(what: &str, command: impl AsyncFn() -> Result<T, EasError>) -> T {
     command().await.unwrap_or_else(|e| panic!("{what}: {e}"))
 }
 
@@ -214,10 +214,10 @@ fn eas_client(sogo: &Sogo) {
     let (user, password) = (USERS[0].0, USERS[0].2);
     let http = HttpClient::new(Arc::new(TcpDialer::default()), mailconform_sim::tls::roots(&[]), Clock::real());
     let device = format!("MCLIVESOGO{}", std::process::id());
-    let client = EasClient::new(http.clone(), &sogo.url, user, password, &device, "MailconformLive", ProtocolVersion::V14_1);
+    let client = EasClient::new(http, &sogo.url, user, password, &device, "MailconformLive", ProtocolVersion::V14_1);
 
     let inbox = rt.block_on(async {
-        let options = on_new_connections(&http, &format!("OPTIONS at {} as {user}", sogo.url), async || client.options().await).await;
+        let options = answer(&format!("OPTIONS at {} as {user}", sogo.url), async || client.options().await).await;
         assert!(
             options.protocol_versions().contains(&ProtocolVersion::V14_1),
             "SOGo's OPTIONS does not list 14.1: MS-ASProtocolVersions {:?}",
@@ -225,21 +225,21 @@ fn eas_client(sogo: &Sogo) {
         );
         assert!(options.commands.iter().any(|c| c == "Sync"), "OPTIONS lists no Sync: {:?}", options.commands);
 
-        let provisioned = on_new_connections(&http, "Provision", async || client.provision().await).await;
+        let provisioned = answer("Provision", async || client.provision().await).await;
         assert_eq!(
             provisioned,
             ProvisionOutcome::NoPolicy,
             "SOGo has no device policy: its Provision answers Policy Status 2 without a PolicyKey"
         );
 
-        let folders = on_new_connections(&http, "FolderSync", async || client.folder_sync().await).await;
+        let folders = answer("FolderSync", async || client.folder_sync().await).await;
         let inbox = client
             .folder_id(FolderType::Inbox)
             .unwrap_or_else(|| panic!("FolderSync lists no folder of type Inbox (2): {:#?}", folders.folders));
 
         // The first Sync primes the Inbox (SOGo answers SyncKey -1 and no items) and asks for
         // what it holds.
-        on_new_connections(&http, &format!("first Sync of the Inbox ({inbox})"), async || client.sync(&inbox).await).await;
+        answer(&format!("first Sync of the Inbox ({inbox})"), async || client.sync(&inbox).await).await;
         inbox
     });
 
@@ -252,7 +252,7 @@ fn eas_client(sogo: &Sogo) {
         loop {
             syncs += 1;
             let what = format!("Sync {syncs} of the Inbox ({inbox})");
-            let result = on_new_connections(&http, &what, async || client.sync(&inbox).await).await;
+            let result = answer(&what, async || client.sync(&inbox).await).await;
             if result.added.iter().any(|item| item.subject() == Some(subject.as_str())) {
                 assert_eq!(syncs, 2, "the delivered message came only with Sync {syncs} of the Inbox, not the one right after it");
                 break;
