@@ -260,10 +260,8 @@ pub fn add_apns(sim: &mut impl Hosting) -> Result<Vec<u8>, SimError> {
 /// run's push CA).
 pub fn add_apns_for(sim: &mut impl Hosting, team: &crate::apns::TeamKey) -> Result<(), SimError> {
     let roots = tls::roots(&[sim.pki().push_ca.cert_der().clone()]);
-    for (role, host, environment) in [
-        (role::APNS, defaults::APNS_HOST, Environment::Production),
-        (role::APNS_SANDBOX, defaults::APNS_SANDBOX_HOST, Environment::Sandbox),
-    ] {
+    for environment in [Environment::Production, Environment::Sandbox] {
+        let (role, host) = apns_role(environment);
         let config = ApnsConfig { environment, teams: vec![team.clone()] };
         let apns = {
             let _rt = Hosting::enter(sim);
@@ -275,6 +273,14 @@ pub fn add_apns_for(sim: &mut impl Hosting, team: &crate::apns::TeamKey) -> Resu
         sim.put(placement)?;
     }
     Ok(())
+}
+
+/// The role and host of APNs's `environment` (`api.push.apple.com`, `api.sandbox.push.apple.com`).
+pub fn apns_role(environment: Environment) -> (&'static str, &'static str) {
+    match environment {
+        Environment::Production => (role::APNS, defaults::APNS_HOST),
+        Environment::Sandbox => (role::APNS_SANDBOX, defaults::APNS_SANDBOX_HOST),
+    }
 }
 
 /// A Secure Mail device for one of the default users, on the given listener region.
@@ -587,7 +593,12 @@ impl<'a> Roles<'a> {
 
     /// The control client of APNs' production environment.
     pub fn apns(&self) -> Result<ApnsControl, NoSuchRole> {
-        self.control(role::APNS).map(ApnsControl)
+        self.apns_in(Environment::Production)
+    }
+
+    /// The control client of APNs' `environment`.
+    pub fn apns_in(&self, environment: Environment) -> Result<ApnsControl, NoSuchRole> {
+        self.control(apns_role(environment).0).map(ApnsControl)
     }
 
     /// Traveler's control client.

@@ -5,7 +5,7 @@
 //! challenges SEG or Exchange offer, and whether a server refuses a broken NTLM client.
 
 use mailconform_auth::http_client::send_ntlm;
-use mailconform_auth::{challenge, MicHandling, NtlmInitiator, Scheme};
+use mailconform_auth::{challenge, Forgery, MicHandling, NtlmInitiator, Scheme};
 use mailconform_ews::{write_request, FolderRef, Operation, SchemaVersion};
 use mailconform_sim::{ClientIdentity, HttpClient, RequestOptions, SimError};
 
@@ -24,6 +24,8 @@ pub enum ProbeCredentials {
         password: String,
         /// What the client does with the MIC.
         mic: MicHandling,
+        /// A hostile message to send instead of a well-formed one.
+        forgery: Option<Forgery>,
         /// The client challenge (8 random bytes from the run's randomness).
         client_challenge: [u8; 8],
     },
@@ -62,8 +64,11 @@ pub async fn get_inbox(
         ProbeCredentials::Certificate(identity) => {
             http.send(req, &RequestOptions { identity: Some(identity), ..Default::default() }).await?
         }
-        ProbeCredentials::Ntlm { user, password, mic, client_challenge } => {
+        ProbeCredentials::Ntlm { user, password, mic, forgery, client_challenge } => {
             let mut initiator = NtlmInitiator::new(&user, &password, "PROBE").with_mic(mic);
+            if let Some(f) = forgery {
+                initiator = initiator.forging(f);
+            }
             send_ntlm(http, &req, &RequestOptions::default(), &mut initiator, Scheme::Ntlm, client_challenge).await?
         }
     };

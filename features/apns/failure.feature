@@ -36,7 +36,8 @@ Feature: The listener cannot be reached: Exchange retries, gives up, and the cli
     When the Americas listener becomes unreachable
     And 1 message arrives in alice's inbox
     And 3 minutes pass
-    And the Americas listener is reachable again
+    Then Exchange shows alice's first subscription retrying since the first failed attempt
+    When the Americas listener is reachable again
     And 2 minutes pass
     Then alice's badge shows 1
     And Exchange has an active push subscription for alice

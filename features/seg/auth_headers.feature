@@ -90,13 +90,16 @@ Feature: SEG removes the EWS authentication challenges it cannot carry
     Then the EWS client gets HTTP <status>
 
     Examples:
-      | client                        | status |
-      | the right password            | 200    |
-      | a wrong password              | 401    |
-      | the right password and no MIC | 200    |
-      | a wrong password and no MIC   | 401    |
-      | a tampered MIC                | 401    |
-      | the MIC dropped               | 401    |
+      | client                         | status |
+      | the right password             | 200    |
+      | a wrong password               | 401    |
+      | the right password and no MIC  | 200    |
+      | a wrong password and no MIC    | 401    |
+      | a tampered MIC                 | 401    |
+      | the MIC dropped                | 401    |
+      | the anonymous flag and a user  | 401    |
+      | a short session key and no MIC | 401    |
+      | a 2-byte MsvAvFlags            | 401    |
 
   Scenario Outline: remove.unsupported.auth.for.ews exists from SEG 2.9.0.1 (SEG <version>)
     Given a Workspace ONE deployment with SEG V2 "<version>" in front of Exchange

@@ -45,7 +45,7 @@ pub use devices::DeliveredNotification;
 pub use error::ApnsError;
 pub use jwt::{generate_team_key, sign_es256, team_key_from_p8};
 pub use log::LogEntry;
-pub use provider::{Notification, ProviderAuth, ProviderClient, PushOutcome};
+pub use provider::{Notification, ProviderAuth, ProviderClient, PushOutcome, TOKEN_REFRESH};
 pub use reason::Reason;
 pub use request::PushType;
 pub use server::Apns;

@@ -13,8 +13,8 @@ use mailconform_sim::{ClientIdentity, Clock, FakeEnv, HttpClient, RequestOptions
 use std::sync::Mutex;
 use std::time::Duration;
 
-/// A provider token is re-signed once it is this old.
-pub(crate) const TOKEN_REFRESH_SECS: u64 = 40 * 60;
+/// A provider token is re-signed once it is this old, unless the provider says otherwise.
+pub const TOKEN_REFRESH: Duration = Duration::from_secs(40 * 60);
 
 /// How a provider proves who it is.
 #[derive(Clone)]
@@ -55,6 +55,10 @@ pub struct PushOutcome {
     pub reason: Option<String>,
     /// `timestamp` of a 410 body, UNIX milliseconds.
     pub timestamp_ms: Option<u64>,
+    /// `apns-unique-id`, which Apple sends only from its development (sandbox) environment.
+    pub unique_id: Option<String>,
+    /// The response's `Content-Type`: `application/json` on an error, none on a 200 (no body).
+    pub content_type: Option<String>,
 }
 
 impl PushOutcome {
@@ -97,6 +101,7 @@ pub struct ProviderClient {
     base: String,
     signer: Signer,
     timeout: Duration,
+    token_refresh: Duration,
 }
 
 impl ProviderClient {
@@ -109,12 +114,28 @@ impl ProviderClient {
                 Signer::Token { team_id, key_id, key: jwt::signing_key(&pkcs8_der)?, cached: Mutex::new(None) }
             }
         };
-        Ok(ProviderClient { http, clock, base: base_url.trim_end_matches('/').to_string(), signer, timeout: Duration::from_secs(30) })
+        Ok(ProviderClient {
+            http,
+            clock,
+            base: base_url.trim_end_matches('/').to_string(),
+            signer,
+            timeout: Duration::from_secs(30),
+            token_refresh: TOKEN_REFRESH,
+        })
     }
 
     /// A provider using a fake's HTTP client and clock.
     pub fn from_env(env: &FakeEnv, base_url: &str, auth: ProviderAuth) -> Result<Self, ApnsError> {
         ProviderClient::new(env.http.clone(), env.clock.clone(), base_url, auth)
+    }
+
+    /// How old its provider token may get before it is signed anew ([`TOKEN_REFRESH`] unless
+    /// changed). Apple's bounds are 20 and 60 minutes; a provider outside them is what the
+    /// provider-API scenarios use to show APNs's `TooManyProviderTokenUpdates` and
+    /// `ExpiredProviderToken`.
+    pub fn with_token_refresh(mut self, every: Duration) -> Self {
+        self.token_refresh = every;
+        self
     }
 
     /// How long one push may take, connection included (30 s unless changed).
@@ -177,7 +198,7 @@ impl ProviderClient {
     }
 
     /// The current provider token, signed anew when none is cached or it is
-    /// [`TOKEN_REFRESH_SECS`] old.
+    /// as old as its refresh interval.
     fn bearer(&self) -> Result<Option<String>, ApnsError> {
         let Signer::Token { team_id, key_id, key, cached } = &self.signer else {
             return Ok(None);
@@ -185,7 +206,7 @@ impl ProviderClient {
         let now = self.clock.unix_secs();
         let mut c = cached.lock().expect("token cache poisoned");
         match &*c {
-            Some((t, iat)) if now.saturating_sub(*iat) < TOKEN_REFRESH_SECS => Ok(Some(t.clone())),
+            Some((t, iat)) if now.saturating_sub(*iat) < self.token_refresh.as_secs() => Ok(Some(t.clone())),
             _ => {
                 let t = jwt::sign_with(key, team_id, key_id, now)?;
                 *c = Some((t.clone(), now));
@@ -196,13 +217,8 @@ impl ProviderClient {
 }
 
 fn outcome(resp: &mailconform_sim::Response, sent_id: Option<&str>) -> PushOutcome {
-    let apns_id = resp
-        .headers()
-        .get("apns-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-        .or_else(|| sent_id.map(str::to_string))
-        .unwrap_or_default();
+    let header = |name: &str| resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let apns_id = header("apns-id").or_else(|| sent_id.map(str::to_string)).unwrap_or_default();
     let body: Option<serde_json::Value> = serde_json::from_slice(resp.body()).ok();
     let field = |k: &str| body.as_ref().and_then(|b| b.get(k).cloned());
     PushOutcome {
@@ -210,5 +226,7 @@ fn outcome(resp: &mailconform_sim::Response, sent_id: Option<&str>) -> PushOutco
         apns_id,
         reason: field("reason").and_then(|r| r.as_str().map(str::to_string)),
         timestamp_ms: field("timestamp").and_then(|t| t.as_u64()),
+        unique_id: header("apns-unique-id"),
+        content_type: header("content-type"),
     }
 }

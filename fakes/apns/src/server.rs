@@ -92,11 +92,6 @@ impl Apns {
         Apns { env, environment, tokens: TokenAuth::default(), devices, log, cert_infos: Default::default() }
     }
 
-    /// Production or sandbox: which tokens and certificates this server accepts.
-    pub fn environment(&self) -> Environment {
-        self.environment
-    }
-
     /// Answer one provider request (anything outside the control prefix) and log it.
     fn provider(&self, req: &Request, conn: &ConnInfo) -> Response {
         self.answer_provider(req.headers(), conn, |apns_id, now_ms, mode, entry| self.push(req, conn, mode, apns_id, now_ms, entry))

@@ -30,4 +30,4 @@ pub use issuer_host::{IssuerControl, IssuerServer};
 pub use jwt::{OAuthTrust, TokenIssuer, VerifiedToken};
 pub use kdc_host::{KdcClient, KdcControl, KdcServer};
 pub use kerberos::{IssuedTicket, Kdc, Keytab, TicketInfo};
-pub use ntlm::{MicHandling, NtlmAcceptor, NtlmIdentity, NtlmInitiator};
+pub use ntlm::{Forgery, MicHandling, NtlmAcceptor, NtlmIdentity, NtlmInitiator};

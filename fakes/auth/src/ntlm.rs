@@ -811,6 +811,12 @@ fn verify(
         return Err(AuthError::NtlmBadResponse { user: "(anonymous)".into() });
     }
     let bad = || AuthError::NtlmBadResponse { user: NtlmIdentity { user: a.user.clone(), domain: a.domain.clone() }.qualified() };
+    // The key-exchange key is 16 bytes when KEY_EXCH is negotiated ([MS-NLMP] 2.2.1.3,
+    // 3.2.5.1.2); any other length is a forged or broken message, not a reason to fall back to
+    // the session base key.
+    if a.flags & flags::KEY_EXCH != 0 && a.encrypted_session_key.len() != 16 {
+        return Err(bad());
+    }
     let resp = NtlmV2Response::parse(&a.nt_response)?;
     let pw = password(&a.user, &a.domain).ok_or_else(bad)?;
     let key = ntowf_v2(&pw, &a.user, &a.domain);
@@ -818,18 +824,21 @@ fn verify(
     if !constant_eq(&expected, &resp.nt_proof) {
         return Err(bad());
     }
-    // The MIC binds the three messages together; a client that sets MsvAvFlags bit 0x2 says it sent one.
-    let mic_promised = resp.av_pairs()?.iter().any(|p| {
-        p.id == av::FLAGS && p.value.len() == 4 && u32::from_le_bytes([p.value[0], p.value[1], p.value[2], p.value[3]]) & 0x2 != 0
-    });
+    // The MIC binds the three messages together; a client that sets MsvAvFlags bit 0x2 says it
+    // sent one. MsvAvFlags is a 32-bit value ([MS-NLMP] 2.2.2.1): a pair of another length is
+    // refused, since reading it as "no MIC promised" would let a relay strip the MIC.
+    let mic_promised = match resp.av_pairs()?.iter().find(|p| p.id == av::FLAGS) {
+        None => false,
+        Some(p) => {
+            let value: [u8; 4] = p.value.as_slice().try_into().map_err(|_| bad())?;
+            u32::from_le_bytes(value) & 0x2 != 0
+        }
+    };
     if mic_promised {
         let mic = a.mic.ok_or(AuthError::NtlmMic)?;
         let session_base_key = hmac_md5(&key, &[&resp.nt_proof]);
-        let exported = if a.flags & flags::KEY_EXCH != 0 && a.encrypted_session_key.len() == 16 {
-            rc4(&session_base_key, &a.encrypted_session_key)
-        } else {
-            session_base_key.to_vec()
-        };
+        let exported =
+            if a.flags & flags::KEY_EXCH != 0 { rc4(&session_base_key, &a.encrypted_session_key) } else { session_base_key.to_vec() };
         let mut zeroed = raw.to_vec();
         zeroed[Authenticate::MIC_OFFSET..Authenticate::MIC_OFFSET + 16].fill(0);
         let want = hmac_md5(&exported, &[negotiate, challenge, &zeroed]);
@@ -862,6 +871,19 @@ pub enum MicHandling {
     Dropped,
 }
 
+/// An AUTHENTICATE message no well-behaved client sends, for scenarios that check that a server
+/// refuses it ([MS-NLMP] 3.2.5.1.2): each is otherwise right (password, NTProofStr, MIC).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Forgery {
+    /// NTLMSSP_NEGOTIATE_ANONYMOUS set while the message names a user and proves its password.
+    AnonymousWithUser,
+    /// NTLMSSP_NEGOTIATE_KEY_EXCH with an 8-byte EncryptedRandomSessionKey. With
+    /// [`MicHandling::Omitted`] only the key's length gives it away.
+    ShortSessionKey,
+    /// MsvAvFlags of 2 bytes instead of 4, which a lenient server reads as "no MIC promised".
+    MalformedAvFlags,
+}
+
 /// The client side, so that the fakes (a proxy, a notification service) can speak NTLM.
 #[derive(Debug, Clone)]
 pub struct NtlmInitiator {
@@ -871,6 +893,7 @@ pub struct NtlmInitiator {
     workstation: String,
     negotiate: Option<Vec<u8>>,
     mic: MicHandling,
+    forgery: Option<Forgery>,
 }
 
 impl NtlmInitiator {
@@ -888,12 +911,19 @@ impl NtlmInitiator {
             workstation: workstation.into(),
             negotiate: None,
             mic: MicHandling::Computed,
+            forgery: None,
         }
     }
 
     /// The same client, treating the MIC as `mic` says.
     pub fn with_mic(mut self, mic: MicHandling) -> Self {
         self.mic = mic;
+        self
+    }
+
+    /// The same client, sending `forgery` in its AUTHENTICATE message.
+    pub fn forging(mut self, forgery: Forgery) -> Self {
+        self.forgery = Some(forgery);
         self
     }
 
@@ -929,7 +959,11 @@ impl NtlmInitiator {
         let timestamp = c.timestamp().filter(|_| self.mic != MicHandling::Omitted);
         let mut pairs = c.target_info.clone();
         if timestamp.is_some() {
-            pairs.push(AvPair { id: av::FLAGS, value: 2u32.to_le_bytes().to_vec() });
+            let value = match self.forgery {
+                Some(Forgery::MalformedAvFlags) => 2u16.to_le_bytes().to_vec(),
+                _ => 2u32.to_le_bytes().to_vec(),
+            };
+            pairs.push(AvPair { id: av::FLAGS, value });
         }
         let blob = NtlmV2Response::blob(timestamp.unwrap_or([0; 8]), client_challenge, &pairs);
         let key = ntowf_v2(&self.password, &self.user, &self.domain);
@@ -943,7 +977,11 @@ impl NtlmInitiator {
             lm.extend_from_slice(&client_challenge);
             lm
         };
-        let flags = (c.flags & !flags::KEY_EXCH) | flags::UNICODE;
+        let (flags, encrypted_session_key) = match self.forgery {
+            Some(Forgery::AnonymousWithUser) => ((c.flags & !flags::KEY_EXCH) | flags::UNICODE | flags::ANONYMOUS, Vec::new()),
+            Some(Forgery::ShortSessionKey) => (c.flags | flags::KEY_EXCH | flags::UNICODE, client_challenge.to_vec()),
+            _ => ((c.flags & !flags::KEY_EXCH) | flags::UNICODE, Vec::new()),
+        };
         let mut msg = Authenticate {
             flags,
             lm_response,
@@ -951,7 +989,7 @@ impl NtlmInitiator {
             domain: self.domain.clone(),
             user: self.user.clone(),
             workstation: self.workstation.clone(),
-            encrypted_session_key: Vec::new(),
+            encrypted_session_key,
             version: Some(Version::SERVER_2019),
             mic: timestamp.map(|_| [0u8; 16]),
         };
@@ -1074,6 +1112,34 @@ mod tests {
                 assert_eq!((a.mic, a.version), (None, None), "{mic:?}: the MIC is cut from the message");
             }
             assert_eq!(s.step(conn, &auth, [1; 8], T0, users), Err(AuthError::NtlmMic), "{mic:?}");
+        }
+    }
+
+    #[test]
+    fn forged_messages_with_the_right_password_are_refused() {
+        let s = server();
+        let cases = [
+            (1, Forgery::AnonymousWithUser, MicHandling::Computed),
+            (2, Forgery::ShortSessionKey, MicHandling::Omitted),
+            (3, Forgery::MalformedAvFlags, MicHandling::Computed),
+        ];
+        for (conn, forgery, mic) in cases {
+            let mut c = NtlmInitiator::new("EXAMPLE\\alice", "alice-pw", "PHONE").with_mic(mic).forging(forgery);
+            let Step::Challenge(ch) = s.step(conn, &c.negotiate(), [1; 8], T0, users).unwrap() else { panic!() };
+            let auth = c.authenticate(&ch, [2; 8]).unwrap();
+            let Ok(Message::Authenticate(a)) = Message::decode(&auth) else { panic!("an AUTHENTICATE") };
+            match forgery {
+                Forgery::AnonymousWithUser => assert!(a.flags & flags::ANONYMOUS != 0 && a.user == "alice"),
+                Forgery::ShortSessionKey => {
+                    assert!(a.flags & flags::KEY_EXCH != 0 && a.encrypted_session_key.len() == 8 && a.mic.is_none())
+                }
+                Forgery::MalformedAvFlags => {
+                    let pairs = NtlmV2Response::parse(&a.nt_response).unwrap().av_pairs().unwrap();
+                    assert!(pairs.iter().any(|p| p.id == av::FLAGS && p.value.len() == 2), "{pairs:?}");
+                }
+            }
+            assert!(matches!(s.step(conn, &auth, [1; 8], T0, users), Err(AuthError::NtlmBadResponse { .. })), "{forgery:?}");
+            assert_eq!(s.authenticated(conn), None, "{forgery:?}");
         }
     }
 

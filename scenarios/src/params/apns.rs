@@ -1,7 +1,7 @@
 //! What the listener's APNs pushes were: their kind, and Apple's reason when refused.
 
 use super::{closed_vocabulary, UnknownWord, Vocabulary};
-use mailconform_fakes::apns::Reason;
+use mailconform_fakes::apns::{Environment, Reason};
 use std::fmt;
 use std::ops::Deref;
 use std::str::FromStr;
@@ -30,6 +30,26 @@ impl PushKind {
         }
     }
 }
+
+/// One of APNs's two environments, by the name Apple's provider documentation gives it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, cucumber::Parameter)]
+#[param(name = "apns_environment", regex = "development|production")]
+pub struct ApnsEnvironment(pub Environment);
+
+closed_vocabulary!(ApnsEnvironment, "an APNs environment", {
+    "development" => ApnsEnvironment(Environment::Sandbox),
+    "production" => ApnsEnvironment(Environment::Production),
+});
+
+/// Whether an answer carried a header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, cucumber::Parameter)]
+#[param(name = "carried", regex = "carried|did not carry")]
+pub struct Carried(pub bool);
+
+closed_vocabulary!(Carried, "whether an answer carried a header", {
+    "carried" => Carried(true),
+    "did not carry" => Carried(false),
+});
 
 /// A reason APNs gives for refusing a push, spelt as on the wire (`TopicDisallowed`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, cucumber::Parameter)]
@@ -79,6 +99,15 @@ mod tests {
         closed::<PushKind>();
         rejects::<PushKind>("alert");
         assert!(PushKind::WORDS.iter().all(|(w, k)| k.as_str() == *w));
+    }
+
+    #[test]
+    fn environments_and_headers() {
+        closed::<ApnsEnvironment>();
+        rejects::<ApnsEnvironment>("sandbox");
+        assert_eq!("development".parse::<ApnsEnvironment>(), Ok(ApnsEnvironment(Environment::Sandbox)));
+        closed::<Carried>();
+        assert_eq!("did not carry".parse::<Carried>(), Ok(Carried(false)));
     }
 
     #[test]

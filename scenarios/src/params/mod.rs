@@ -39,7 +39,7 @@ mod traveler_directory;
 mod user;
 mod wipe_state;
 
-pub use apns::{ApnsReason, PushKind};
+pub use apns::{ApnsEnvironment, ApnsReason, Carried, PushKind};
 pub use auth::{AuthMethod, AuthMethods, BoxerAuth};
 pub use clock::{ClockTime, ClockTimes};
 pub use companion::CompanionApp;
@@ -219,6 +219,8 @@ pub fn all() -> Vec<ParameterInfo> {
         ParameterInfo::of::<SegService>(),
         ParameterInfo::of::<PushKind>(),
         ParameterInfo::of::<ApnsReason>(),
+        ParameterInfo::of::<ApnsEnvironment>(),
+        ParameterInfo::of::<Carried>(),
         ParameterInfo::of::<EasVersion>(),
         ParameterInfo::of::<PolicyKey>(),
         ParameterInfo::of::<Wipe>(),

@@ -6,7 +6,7 @@ use super::closed_vocabulary;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, cucumber::Parameter)]
 #[param(
     name = "ntlm_client",
-    regex = "the right password and no MIC|a wrong password and no MIC|the right password|a wrong password|a tampered MIC|the MIC dropped"
+    regex = "the right password and no MIC|a wrong password and no MIC|the right password|a wrong password|a tampered MIC|the MIC dropped|the anonymous flag and a user|a short session key and no MIC|a 2-byte MsvAvFlags"
 )]
 pub enum NtlmClient {
     /// The user's own password and a correct MIC.
@@ -21,6 +21,12 @@ pub enum NtlmClient {
     TamperedMic,
     /// The right password, the MIC cut from the message while MsvAvFlags promises it.
     DroppedMic,
+    /// The right password and MIC, and the anonymous flag set.
+    AnonymousWithUser,
+    /// The right password, no MIC, and key exchange with an 8-byte session key.
+    ShortSessionKey,
+    /// The right password and MIC, MsvAvFlags 2 bytes long instead of 4.
+    MalformedAvFlags,
 }
 
 closed_vocabulary!(NtlmClient, "an NTLM client's behaviour", {
@@ -30,6 +36,9 @@ closed_vocabulary!(NtlmClient, "an NTLM client's behaviour", {
     "a wrong password" => NtlmClient::WrongPassword,
     "a tampered MIC" => NtlmClient::TamperedMic,
     "the MIC dropped" => NtlmClient::DroppedMic,
+    "the anonymous flag and a user" => NtlmClient::AnonymousWithUser,
+    "a short session key and no MIC" => NtlmClient::ShortSessionKey,
+    "a 2-byte MsvAvFlags" => NtlmClient::MalformedAvFlags,
 });
 
 #[cfg(test)]
@@ -38,7 +47,7 @@ mod tests {
     use crate::params::tests::{closed, rejects};
 
     #[test]
-    fn four_behaviours() {
+    fn every_behaviour() {
         closed::<NtlmClient>();
         rejects::<NtlmClient>("a wrong MIC");
         assert_eq!("the MIC dropped".parse::<NtlmClient>(), Ok(NtlmClient::DroppedMic));

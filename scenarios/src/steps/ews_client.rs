@@ -6,7 +6,7 @@ use crate::world::observation::Observation;
 use crate::world::ws1::ensure_boxer;
 use crate::MailWorld;
 use cucumber::{then, when};
-use mailconform_auth::MicHandling;
+use mailconform_auth::{Forgery, MicHandling};
 use mailconform_fakes::ens::DEVICE_HEADER;
 use mailconform_fakes::ews_probe::{self, ProbeAnswer, ProbeCredentials};
 use mailconform_fakes::{defaults, deployment};
@@ -76,19 +76,23 @@ fn probe_without_certificate(w: &mut MailWorld) {
 #[when(expr = "an EWS client signs in to Exchange as {user} by NTLM with {ntlm_client}")]
 fn ntlm_to_exchange(w: &mut MailWorld, user: User, client: NtlmClient) {
     let (_, _, own) = defaults::USERS.iter().find(|(login, ..)| *login == user.as_str()).copied().expect("a built-in user");
-    let (password, mic) = match client {
-        NtlmClient::RightPassword => (own, MicHandling::Computed),
-        NtlmClient::WrongPassword => ("not-the-password", MicHandling::Computed),
-        NtlmClient::RightPasswordNoMic => (own, MicHandling::Omitted),
-        NtlmClient::WrongPasswordNoMic => ("not-the-password", MicHandling::Omitted),
-        NtlmClient::TamperedMic => (own, MicHandling::Tampered),
-        NtlmClient::DroppedMic => (own, MicHandling::Dropped),
+    let (password, mic, forgery) = match client {
+        NtlmClient::RightPassword => (own, MicHandling::Computed, None),
+        NtlmClient::WrongPassword => ("not-the-password", MicHandling::Computed, None),
+        NtlmClient::RightPasswordNoMic => (own, MicHandling::Omitted, None),
+        NtlmClient::WrongPasswordNoMic => ("not-the-password", MicHandling::Omitted, None),
+        NtlmClient::TamperedMic => (own, MicHandling::Tampered, None),
+        NtlmClient::DroppedMic => (own, MicHandling::Dropped, None),
+        NtlmClient::AnonymousWithUser => (own, MicHandling::Computed, Some(Forgery::AnonymousWithUser)),
+        NtlmClient::ShortSessionKey => (own, MicHandling::Omitted, Some(Forgery::ShortSessionKey)),
+        NtlmClient::MalformedAvFlags => (own, MicHandling::Computed, Some(Forgery::MalformedAvFlags)),
     };
     w.deploy();
     let credentials = ProbeCredentials::Ntlm {
         user: user.email(),
         password: password.to_string(),
         mic,
+        forgery,
         client_challenge: w.sim_ref().rng.next_u64().to_le_bytes(),
     };
     probe(w, defaults::EXCHANGE_HOST, EWS_PATH, &[], credentials);

@@ -2,7 +2,7 @@ use super::device::state;
 use crate::params::{ClockTime, ClockTimes, Region, SubscriptionEnd, User};
 use crate::MailWorld;
 use cucumber::then;
-use mailconform_fakes::exchange::{DeliveryRecord, SubscriptionView};
+use mailconform_fakes::exchange::{DeliveryRecord, SubscriptionState, SubscriptionView};
 use std::time::Duration;
 
 fn subscription_of(w: &mut MailWorld, user: &str) -> SubscriptionView {
@@ -30,11 +30,20 @@ fn deliveries(w: &mut MailWorld, user: &User, first: bool) -> Vec<DeliveryRecord
     all.into_iter().filter(|d| d.subscription_id == target).collect()
 }
 
-/// Exchange holds the push subscription the user's phone made, and has not ended it.
+/// Exchange holds the push subscription the user's phone made, delivering (neither retrying nor ended).
 #[then(expr = "Exchange has an active push subscription for {user}")]
 fn active(w: &mut MailWorld, user: User) {
     let s = subscription_of(w, &user);
-    assert!(!s.state.is_ended(), "subscription: {s:?}");
+    assert_eq!(s.state, SubscriptionState::Active, "subscription: {s:?}");
+}
+
+/// Exchange shows the user's first subscription retrying, dated from its first failed notification.
+#[then(expr = "Exchange shows {user}'s first subscription retrying since the first failed attempt")]
+fn retrying_first(w: &mut MailWorld, user: User) {
+    let d = deliveries(w, &user, true);
+    let first_fail = d.iter().find(|x| x.retry == 0 && x.outcome != "ok").unwrap_or_else(|| panic!("no failed delivery: {d:?}"));
+    let s = subscription_by_id(w, &first_fail.subscription_id.clone());
+    assert_eq!(s.state, SubscriptionState::Retrying { since_ms: first_fail.at_ms }, "subscription: {s:?}");
 }
 
 /// Exchange ended the user's first push subscription, for this reason.

@@ -4,6 +4,7 @@
 
 mod activesync;
 mod apns;
+mod apns_provider;
 mod deployment;
 mod device;
 mod eas_client;

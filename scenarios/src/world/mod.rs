@@ -1,11 +1,12 @@
 //! The scenario's world: its simulation, the deployment it plans and then runs, and what its
 //! steps observed. One module per area: [`plan`] (what Given steps configure, consumed by
 //! deploying), [`ws1`] (the Workspace ONE side), [`tls`] (the SSLv3/TLS matrix),
-//! [`observation`] (what a When step saw).
+//! [`provider`] (a bare APNs provider), [`observation`] (what a When step saw).
 
 pub mod live;
 pub(crate) mod observation;
 pub mod plan;
+pub(crate) mod provider;
 pub(crate) mod tls;
 pub mod ws1;
 
@@ -61,6 +62,8 @@ pub struct MailWorld {
     pub(crate) observed: Option<Observation>,
     /// The SSLv3/TLS matrix's devices, servers and last handshake.
     pub(crate) tls: tls::TlsState,
+    /// The bare APNs provider, when a step introduced one.
+    pub(crate) provider: provider::ProviderState,
     /// The run's real components (`--target-config`), set by the run's `before` hook.
     pub live: Option<std::sync::Arc<live::LiveTargets>>,
     /// In a live run, why this scenario is not applicable when its protocol time is more real
@@ -86,6 +89,7 @@ impl MailWorld {
             stage: Stage::Planning(Box::default()),
             observed: None,
             tls: Default::default(),
+            provider: Default::default(),
             live: None,
             over_budget: None,
         }

@@ -16,6 +16,8 @@ pub(crate) enum Observation {
     /// The bare ActiveSync client's Ping, its answer and the whole minutes of protocol time it
     /// was held.
     EasPing { answer: mailconform_fakes::eas_probe::EasAnswer, minutes: u64 },
+    /// APNs's answer to the bare provider's push.
+    ApnsAnswer(mailconform_fakes::apns::PushOutcome),
 }
 
 impl Observation {
@@ -27,6 +29,7 @@ impl Observation {
             Observation::EwsAnswer(_) => "an answer to the bare EWS client",
             Observation::EasAnswer(_) => "an answer to the bare ActiveSync client",
             Observation::EasPing { .. } => "a returned Ping of the bare ActiveSync client",
+            Observation::ApnsAnswer(_) => "an answer to the bare APNs provider",
         }
     }
 }

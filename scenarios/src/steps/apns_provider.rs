@@ -1,0 +1,87 @@
+//! A bare APNs provider with a phone of its own: what Apple's provider API answers about the
+//! provider's token and in each environment, which the listener never provokes.
+
+use crate::params::{ApnsEnvironment, ApnsReason, Carried};
+use crate::world::observation::Observation;
+use crate::MailWorld;
+use cucumber::{given, then, when};
+use mailconform_fakes::apns::{generate_team_key, ProviderAuth, ProviderClient, PushOutcome};
+use mailconform_fakes::{defaults, deployment};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The provider's team and key ids (10 characters each, as Apple issues them).
+const TEAM_ID: &str = "PR0V1DER01";
+const KEY_ID: &str = "PR0V1DERK1";
+
+/// A provider with its own signing key that signs a new token when the last is this old.
+#[given(expr = "a provider whose APNs token is signed anew every {int} minutes")]
+fn provider(w: &mut MailWorld, minutes: u64) {
+    w.provider.token_refresh = Some(Duration::from_secs(minutes * 60));
+}
+
+/// A phone whose Secure Mail registered with this APNs environment.
+#[given(expr = "a phone whose Secure Mail registered with APNs's {apns_environment} environment")]
+fn phone(w: &mut MailWorld, environment: ApnsEnvironment) {
+    let apns = w.roles().apns_in(environment.0).expect("both APNs environments are deployed");
+    let token = w.run(apns.register_device_in(defaults::APP_ID, environment.0)).expect("APNs control API answers");
+    w.provider.phone = Some((token, environment.0));
+}
+
+/// The provider's connection, made at its first push: its key made known to the phone's APNs
+/// environment (as a developer's key is in Apple's portal).
+fn client(w: &mut MailWorld) -> (Arc<ProviderClient>, String) {
+    let (token, environment) = w.provider.phone.clone().expect("a step must give the provider a phone first");
+    if let Some(c) = &w.provider.client {
+        return (c.clone(), token);
+    }
+    let refresh = w.provider.token_refresh.expect("a step must introduce the provider first");
+    let (team, pkcs8, _pem) = generate_team_key(TEAM_ID, KEY_ID);
+    let apns = w.roles().apns_in(environment).expect("both APNs environments are deployed");
+    w.run(apns.add_team(&team)).expect("APNs takes the provider's key");
+    let base = format!("https://{}", deployment::apns_role(environment).1);
+    let auth = ProviderAuth::Token { team_id: TEAM_ID.into(), key_id: KEY_ID.into(), pkcs8_der: pkcs8 };
+    let sim = w.sim();
+    let c = ProviderClient::new(sim.client(), sim.clock.clone(), &base, auth).expect("a P-256 key").with_token_refresh(refresh);
+    let c = Arc::new(c);
+    w.provider.client = Some(c.clone());
+    (c, token)
+}
+
+/// The provider pushes a badge to its phone; APNs's answer is kept for the Then steps.
+#[when(expr = "the provider pushes a badge of {int} to the phone")]
+fn push(w: &mut MailWorld, badge: u64) {
+    let (c, token) = client(w);
+    let payload = serde_json::json!({"aps": {"badge": badge}});
+    let outcome = w.run(async move { c.push(&token, defaults::APP_ID, "alert", 10, &payload).await }).expect("APNs answers");
+    w.observe(Observation::ApnsAnswer(outcome));
+}
+
+fn answer(w: &MailWorld) -> &PushOutcome {
+    match &w.observed {
+        Some(Observation::ApnsAnswer(a)) => a,
+        other => panic!("no answer to the bare APNs provider was observed (last: {})", other.as_ref().map_or("nothing", |o| o.kind())),
+    }
+}
+
+/// APNs accepted the provider's push: 200 without a body (Apple's success answer).
+#[then(expr = "APNs accepted the provider's push")]
+fn accepted(w: &mut MailWorld) {
+    let a = answer(w);
+    assert_eq!((a.status, &a.reason, &a.content_type), (200, &None, &None), "answer: {a:?}");
+}
+
+/// APNs refused the provider's push with this status and reason, in a JSON body.
+#[then(expr = "APNs refused the provider's push with {int} {apns_reason}")]
+fn refused(w: &mut MailWorld, status: u16, reason: ApnsReason) {
+    let a = answer(w);
+    assert_eq!((a.status, a.reason.as_deref()), (status, Some(reason.as_str())), "answer: {a:?}");
+    assert_eq!(a.content_type.as_deref(), Some("application/json"), "an error's body is JSON: {a:?}");
+}
+
+/// APNs's answer to the provider carried, or did not carry, an `apns-unique-id`.
+#[then(expr = "APNs's answer {carried} an apns-unique-id")]
+fn unique_id(w: &mut MailWorld, carried: Carried) {
+    let a = answer(w);
+    assert_eq!(a.unique_id.is_some(), carried.0, "answer: {a:?}");
+}
