@@ -8,6 +8,7 @@
 
 pub mod catalogue;
 pub mod params;
+pub mod requirements;
 mod steps;
 pub mod world;
 

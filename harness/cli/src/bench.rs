@@ -334,6 +334,7 @@ mod tests {
                 outcome: Outcome::Passed,
                 virtual_time: Duration::from_secs(virt_secs),
                 failure: None,
+                verdicts: vec![],
             }],
             counts: Counts { passed: 1, ..Counts::default() },
             parse_errors: vec![],

@@ -93,6 +93,10 @@ pub(crate) enum Command {
     #[command(subcommand)]
     Target(TargetCommand),
 
+    /// Reports of finished runs: compare them
+    #[command(subcommand)]
+    Report(ReportCommand),
+
     /// The plain hyper server `bench` measures the served figures against (started by `bench`)
     #[command(name = "bench-ceiling-server", hide = true)]
     BenchCeilingServer(CeilingArgs),
@@ -316,6 +320,33 @@ pub(crate) enum TargetCommand {
         Exit codes: 0 every check passed; 1 a check found a problem; 2 the configuration cannot be \
         used (its message names the file, the key and what to write).")]
     Check(TargetCheckArgs),
+}
+
+/// `mailconform report ...`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum ReportCommand {
+    /// Put several runs' requirement verdicts and scenario outcomes side by side
+    #[command(long_about = "Read the requirements.json of each report directory (written by \
+        `mailconform run --report-dir`) and print, as Markdown, the runs side by side: scenarios \
+        passed, failed and not applicable; per document the requirements verified and violated; \
+        every requirement some run exercised with each run's verdict (a violation with what was \
+        expected and observed); every scenario with each run's outcome. Rows where the runs differ \
+        are in bold. Typical use: the built-in fakes beside a real server, or two versions of a \
+        vendor's server.\n\n\
+        Exit codes: 0 written; 2 a directory has no readable requirements.json; 4 --out cannot be \
+        written.")]
+    Compare(CompareArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub(crate) struct CompareArgs {
+    /// Report directories of the runs, in the order of the columns
+    #[arg(value_name = "DIR", num_args = 2.., required = true)]
+    pub dirs: Vec<PathBuf>,
+
+    /// Write the comparison to this file instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -84,6 +84,15 @@ pub enum CliError {
         source: std::io::Error,
     },
 
+    /// A report of an earlier run, given to `report compare`, cannot be read.
+    #[error("cannot read the run report `{}`: {reason}", path.display())]
+    ReportInput {
+        /// The file that was to be read.
+        path: PathBuf,
+        /// Why it cannot be used.
+        reason: String,
+    },
+
     /// A report (junit.xml, cucumber.json, ...) cannot be written.
     #[error("cannot create report file `{}`: {source}", path.display())]
     ReportFile {

@@ -42,6 +42,7 @@ pub(crate) fn of_error(error: &CliError) -> u8 {
         | CliError::UnreadableFeaturePath { .. }
         | CliError::UnknownRole { .. }
         | CliError::TargetConfig(_)
+        | CliError::ReportInput { .. }
         | CliError::Usage(_) => USAGE,
         CliError::ReportDir { .. } | CliError::ReportFile { .. } | CliError::RoleStart(_) | CliError::Harness(_) => HARNESS_BROKE,
     }

@@ -194,6 +194,7 @@ mod tests {
             name: name.into(),
             outcome,
             virtual_time: Duration::from_secs(90),
+            verdicts: vec![],
             failure: (outcome != Outcome::Passed).then(|| crate::summary::StepFailure {
                 step: "Then the badge shows <1>".into(),
                 line: line + 2,

@@ -9,6 +9,7 @@
 mod bench;
 mod bench_error;
 mod cli;
+mod compare;
 mod cucumber_json;
 mod eas_bench;
 mod error;
@@ -62,6 +63,7 @@ pub fn main_with(cli: &Cli) -> u8 {
         cli::Command::Serve(args) => serve::serve(args).map(|()| exit::PASSED),
         cli::Command::TlsProbe(args) => tls_probe::tls_probe(args),
         cli::Command::Target(cli::TargetCommand::Check(args)) => target_check::target_check(args),
+        cli::Command::Report(cli::ReportCommand::Compare(args)) => compare::compare(args),
         cli::Command::Steps(args) => steps::steps(args),
         cli::Command::BenchCeilingServer(args) => served_bench::ceiling::serve(args).map(|()| exit::PASSED),
     };

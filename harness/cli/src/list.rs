@@ -80,7 +80,7 @@ pub(crate) fn list(args: &ListArgs) -> Result<u8, CliError> {
     let (listed, errors) = collect(&args.selection)?;
     let rendered = match args.format {
         ListFormat::Text => render_text(&listed),
-        ListFormat::Requirements => crate::requirements::render_markdown(&requirements_of(&listed)),
+        ListFormat::Requirements => crate::requirements::render_tag_index(&requirements_of(&listed)),
         ListFormat::Json => pretty_json(&listed)?,
     };
     print_with_errors(&rendered, &errors);

@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 pub(crate) const JUNIT_FILE: &str = "junit.xml";
 /// Standard Cucumber JSON report, tags written with their `@` (see `cucumber_json`).
 pub(crate) const CUCUMBER_JSON_FILE: &str = "cucumber.json";
-/// The Microsoft server requirements the run's `@spec:` tags exercise (see `requirements`).
+/// The Microsoft server requirements the run's assertions verified or found violated (see `requirements`).
 pub(crate) const REQUIREMENTS_FILE: &str = "requirements.md";
 
 /// Report files of one run.

@@ -1,30 +1,23 @@
-//! Which server requirements of Microsoft's ActiveSync specifications the selected scenarios
-//! exercise, named by the IDs of Microsoft's own requirement lists (the
-//! `*_RequirementSpecification.xlsx` of its Interop-TestSuites, reduced to their normative
-//! server-side rows in `harness/cli/requirements/`).
+//! Microsoft's ActiveSync server requirements, one by one: which ones a run's assertions put
+//! to the test and what they found (`requirements.md`, `requirements.json`), and which ones
+//! the selected scenarios' `@spec:` tags name (`mailconform list --format requirements`).
 //!
-//! A scenario tagged `@spec:MS-ASPROV.3.1.5.2` covers the requirements of section 3.1.5.2 and
-//! of its subsections. The mapping is by section, as precise as the tags; a vendor reading
-//! the list can see at a glance which numbered requirements a run put to the test.
+//! The lists are Microsoft's own (`scenarios/requirements/`, from the
+//! `*_RequirementSpecification.xlsx` of its Interop-TestSuites); a requirement counts as
+//! verified or violated only when a step's assertion recorded it
+//! ([`mailconform_scenarios::MailWorld::verify`]), never because a scenario's tag names its
+//! section.
 
+use crate::run::ScenarioResult;
+use mailconform_scenarios::requirements::{self, Requirement};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// The requirement lists this project carries: (document, CSV of req_id,section,description).
-const LISTS: &[(&str, &str)] = &[
-    ("MS-ASCMD", include_str!("../requirements/MS-ASCMD.csv")),
-    ("MS-ASPROV", include_str!("../requirements/MS-ASPROV.csv")),
-    ("MS-ASHTTP", include_str!("../requirements/MS-ASHTTP.csv")),
-];
+/// The JSON twin of `requirements.md`.
+pub(crate) const REQUIREMENTS_JSON: &str = "requirements.json";
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub(crate) struct Requirement {
-    pub id: String,
-    pub section: String,
-    pub description: String,
-}
-
-/// One `@spec:` tag of the selection, the scenarios carrying it and the requirements it covers.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+/// One `@spec:` tag of the selection, the scenarios carrying it and the requirements it names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub(crate) struct Coverage {
     pub document: String,
     pub section: String,
@@ -32,61 +25,22 @@ pub(crate) struct Coverage {
     pub requirements: Vec<Requirement>,
 }
 
-/// Splits one CSV line of three fields, the last of which may be quoted with `""` escapes.
-fn fields(line: &str) -> Option<(String, String, String)> {
-    let mut rest = line;
-    let mut take = || -> Option<String> {
-        if let Some(q) = rest.strip_prefix('"') {
-            let mut out = String::new();
-            let mut chars = q.char_indices().peekable();
-            while let Some((i, c)) = chars.next() {
-                if c == '"' {
-                    if chars.peek().map(|p| p.1) == Some('"') {
-                        out.push('"');
-                        chars.next();
-                    } else {
-                        rest = q[i + 1..].strip_prefix(',').unwrap_or("");
-                        return Some(out);
-                    }
-                } else {
-                    out.push(c);
-                }
-            }
-            None
-        } else {
-            let (v, r) = rest.split_once(',').unwrap_or((rest, ""));
-            rest = r;
-            Some(v.to_string())
-        }
-    };
-    Some((take()?, take()?, take()?))
-}
-
-fn requirements_of(document: &str) -> Vec<Requirement> {
-    LISTS
-        .iter()
-        .filter(|(d, _)| *d == document)
-        .flat_map(|(_, csv)| csv.lines().skip(1))
-        .filter_map(fields)
-        .map(|(id, section, description)| Requirement { id, section, description })
-        .collect()
-}
-
 /// Whether `section` is `tagged` or one of its subsections.
 fn within(section: &str, tagged: &str) -> bool {
     section == tagged || section.strip_prefix(tagged).is_some_and(|r| r.starts_with('.'))
 }
 
-/// The coverage of the `@spec:` tags of the scenarios, each given as its name (`file:line
-/// title`) and its tags (with `@`), by document and section.
+/// The requirements named by the `@spec:` tags of the scenarios, each given as its name
+/// (`file:line title`) and its tags (with `@`), by document and section.
 pub(crate) fn coverage<'a>(scenarios: impl IntoIterator<Item = (String, &'a [String])>) -> Vec<Coverage> {
+    let documents = requirements::documents();
     let mut by_tag: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
     for (name, tags) in scenarios {
         for tag in tags {
             let Some(spec) = tag.strip_prefix("@spec:") else { continue };
-            let Some((document, section)) = LISTS
+            let Some((document, section)) = documents
                 .iter()
-                .find_map(|(d, _)| spec.strip_prefix(d).and_then(|r| r.strip_prefix('.')).map(|sec| (d.to_string(), sec.to_string())))
+                .find_map(|d| spec.strip_prefix(d).and_then(|r| r.strip_prefix('.')).map(|sec| (d.to_string(), sec.to_string())))
             else {
                 continue;
             };
@@ -99,15 +53,15 @@ pub(crate) fn coverage<'a>(scenarios: impl IntoIterator<Item = (String, &'a [Str
     by_tag
         .into_iter()
         .map(|((document, section), scenarios)| {
-            let requirements = requirements_of(&document).into_iter().filter(|r| within(&r.section, &section)).collect();
+            let requirements = requirements::of_document(&document).filter(|r| within(&r.section, &section)).cloned().collect();
             Coverage { document, section, scenarios, requirements }
         })
         .collect()
 }
 
-/// The coverage as Markdown: a summary table, then each section's requirement IDs.
-pub(crate) fn render_markdown(coverage: &[Coverage]) -> String {
-    let mut out = String::from("# Server requirements exercised\n\nNormative server requirements of Microsoft's ActiveSync requirement specifications, by the `@spec:` tags of the selected scenarios.\n\n| section | scenarios | requirements |\n| --- | --- | --- |\n");
+/// The tag index as Markdown: a summary table, then each section's requirement IDs.
+pub(crate) fn render_tag_index(coverage: &[Coverage]) -> String {
+    let mut out = String::from("# Server requirements named by the scenarios' tags\n\nNormative server requirements of Microsoft's ActiveSync requirement specifications in the sections the selected scenarios' `@spec:` tags name. Which of them a run verified is in its `requirements.md`.\n\n| section | scenarios | requirements |\n| --- | --- | --- |\n");
     for c in coverage {
         out.push_str(&format!("| {}.{} | {} | {} |\n", c.document, c.section, c.scenarios.len(), c.requirements.len()));
     }
@@ -126,24 +80,161 @@ pub(crate) fn render_markdown(coverage: &[Coverage]) -> String {
     out
 }
 
+/// One assertion's finding on one requirement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Check {
+    /// `file:line name` of the scenario.
+    pub scenario: String,
+    pub held: bool,
+    pub expected: String,
+    pub observed: String,
+}
+
+/// A requirement some assertion put to the test.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Exercised {
+    pub id: String,
+    pub document: String,
+    pub section: String,
+    pub description: String,
+    /// `verified` when every check held, `violated` when any did not.
+    pub verdict: String,
+    pub checks: Vec<Check>,
+}
+
+/// One document's figures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct DocumentFigures {
+    pub document: String,
+    /// Normative server requirements in Microsoft's list.
+    pub listed: usize,
+    pub verified: usize,
+    pub violated: usize,
+    pub not_exercised: usize,
+}
+
+impl DocumentFigures {
+    /// Exercised requirements over listed ones, in per cent with one decimal.
+    pub(crate) fn coverage(&self) -> String {
+        let exercised = self.verified + self.violated;
+        format!("{:.1} %", if self.listed == 0 { 0.0 } else { exercised as f64 * 100.0 / self.listed as f64 })
+    }
+}
+
+/// A scenario's outcome, for `report compare`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct ScenarioOutcome {
+    pub scenario: String,
+    pub outcome: String,
+}
+
+/// What one run found, requirement by requirement (`requirements.json`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct RequirementReport {
+    pub documents: Vec<DocumentFigures>,
+    pub requirements: Vec<Exercised>,
+    pub scenarios: Vec<ScenarioOutcome>,
+}
+
+/// The verdicts of a run's scenarios, by requirement.
+pub(crate) fn report(scenarios: &[ScenarioResult]) -> RequirementReport {
+    let mut checks: BTreeMap<&str, Vec<Check>> = BTreeMap::new();
+    for s in scenarios {
+        let name = format!("{}:{} {}", s.file, s.line, s.name);
+        for v in &s.verdicts {
+            checks.entry(v.requirement.as_str()).or_default().push(Check {
+                scenario: name.clone(),
+                held: v.held,
+                expected: v.expected.clone(),
+                observed: v.observed.clone(),
+            });
+        }
+    }
+    let mut documents = Vec::new();
+    let mut exercised = Vec::new();
+    for document in requirements::documents() {
+        let mut figures = DocumentFigures { document: document.to_string(), listed: 0, verified: 0, violated: 0, not_exercised: 0 };
+        for r in requirements::of_document(document) {
+            figures.listed += 1;
+            let Some(found) = checks.get(r.id.as_str()) else {
+                figures.not_exercised += 1;
+                continue;
+            };
+            let held = found.iter().all(|c| c.held);
+            if held {
+                figures.verified += 1;
+            } else {
+                figures.violated += 1;
+            }
+            exercised.push(Exercised {
+                id: r.id.clone(),
+                document: document.to_string(),
+                section: r.section.clone(),
+                description: r.description.clone(),
+                verdict: if held { "verified" } else { "violated" }.to_string(),
+                checks: found.clone(),
+            });
+        }
+        documents.push(figures);
+    }
+    let scenarios = scenarios
+        .iter()
+        .map(|s| ScenarioOutcome { scenario: format!("{}:{} {}", s.file, s.line, s.name), outcome: s.outcome.as_str().to_string() })
+        .collect();
+    RequirementReport { documents, requirements: exercised, scenarios }
+}
+
+/// `requirements.md`: figures per document, then the violated requirements with what was
+/// expected and observed, then the verified ones with the scenarios that verified them.
+pub(crate) fn render_markdown(r: &RequirementReport) -> String {
+    let mut out = String::from("# Server requirements verified\n\nNormative server requirements of Microsoft's ActiveSync specifications, by the IDs of Microsoft's requirement lists. A requirement is verified when every assertion that checks it held, violated when one did not; the others were not exercised by this run.\n\n| document | listed | verified | violated | not exercised | exercised |\n| --- | --- | --- | --- | --- | --- |\n");
+    for d in &r.documents {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} |\n",
+            d.document,
+            d.listed,
+            d.verified,
+            d.violated,
+            d.not_exercised,
+            d.coverage()
+        ));
+    }
+    for (verdict, title) in [("violated", "Violated"), ("verified", "Verified")] {
+        let rows: Vec<&Exercised> = r.requirements.iter().filter(|e| e.verdict == verdict).collect();
+        out.push_str(&format!("\n## {title} ({})\n", rows.len()));
+        for e in rows {
+            out.push_str(&format!("\n- `{}` ({} {}) {}\n", e.id, e.document, e.section, e.description));
+            for c in &e.checks {
+                match c.held {
+                    true => out.push_str(&format!("  - held in {}: {}\n", c.scenario, c.observed)),
+                    false => {
+                        out.push_str(&format!("  - **not held** in {}: expected {}, observed {}\n", c.scenario, c.expected, c.observed))
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::summary::Outcome;
+    use mailconform_scenarios::requirements::Verdict;
+    use std::time::Duration;
 
     fn tags(tags: &[&str]) -> Vec<String> {
         tags.iter().map(|t| t.to_string()).collect()
     }
 
     #[test]
-    fn a_section_tag_covers_its_requirements_and_its_subsections() {
+    fn a_section_tag_names_its_requirements_and_its_subsections() {
         let t = tags(&["@source:001.x", "@spec:MS-ASPROV.3.1.5.2"]);
         let c = coverage([("features/x.feature:3 S".to_string(), t.as_slice())]);
         assert_eq!(c.len(), 1);
-        let ids: Vec<&str> = c[0].requirements.iter().map(|r| r.id.as_str()).collect();
-        // Status 139 of Provision, from Microsoft's list.
-        assert!(c[0].requirements.iter().any(|r| r.description.contains("139")), "{ids:?}");
+        assert!(c[0].requirements.iter().any(|r| r.description.contains("139")));
         assert!(c[0].requirements.iter().all(|r| within(&r.section, "3.1.5.2")));
-        assert!(!ids.is_empty());
         assert!(within("3.1.5.2.1", "3.1.5.2") && !within("3.1.5.21", "3.1.5.2"));
     }
 
@@ -153,9 +244,47 @@ mod tests {
         assert!(coverage([("x".to_string(), t.as_slice())]).is_empty());
     }
 
+    fn scenario(line: usize, outcome: Outcome, verdicts: &[(&str, bool)]) -> ScenarioResult {
+        ScenarioResult {
+            file: "features/a.feature".into(),
+            line,
+            feature: "F".into(),
+            rule: None,
+            name: format!("S{line}"),
+            outcome,
+            virtual_time: Duration::ZERO,
+            failure: None,
+            verdicts: verdicts
+                .iter()
+                .map(|(id, held)| Verdict {
+                    requirement: id.to_string(),
+                    held: *held,
+                    expected: "449".into(),
+                    observed: if *held { "449" } else { "200" }.into(),
+                })
+                .collect(),
+        }
+    }
+
     #[test]
-    fn quoted_fields_with_commas_and_quotes_are_read_whole() {
-        assert_eq!(fields(r#"R1,2.1,"a, ""b"" c""#), Some(("R1".into(), "2.1".into(), r#"a, "b" c"#.into())));
-        assert_eq!(fields("R2,3,plain"), Some(("R2".into(), "3".into(), "plain".into())));
+    fn one_failed_check_makes_a_requirement_violated_and_the_rest_are_counted_per_document() {
+        let runs = [
+            scenario(3, Outcome::Passed, &[("MS-ASCMD_R7564", true), ("MS-ASPROV_R692", true)]),
+            scenario(9, Outcome::Failed, &[("MS-ASCMD_R7564", false)]),
+            scenario(12, Outcome::Passed, &[("MS-ASCMD_R7564", true)]),
+        ];
+        let r = report(&runs);
+        let cmd = r.documents.iter().find(|d| d.document == "MS-ASCMD").unwrap();
+        assert_eq!((cmd.verified, cmd.violated, cmd.verified + cmd.violated + cmd.not_exercised), (0, 1, cmd.listed));
+        let prov = r.documents.iter().find(|d| d.document == "MS-ASPROV").unwrap();
+        assert_eq!((prov.verified, prov.violated), (1, 0));
+        let r7564 = r.requirements.iter().find(|e| e.id == "MS-ASCMD_R7564").unwrap();
+        assert_eq!((r7564.verdict.as_str(), r7564.checks.len()), ("violated", 3));
+        let md = render_markdown(&r);
+        assert!(md.contains("**not held** in features/a.feature:9 S9: expected 449, observed 200"), "{md}");
+        assert!(md.contains("## Violated (1)") && md.contains("## Verified (1)"), "{md}");
+        assert_eq!(r.scenarios[1], ScenarioOutcome { scenario: "features/a.feature:9 S9".into(), outcome: "failed".into() });
+        let json = serde_json::to_string(&r).unwrap();
+        assert_eq!(serde_json::from_str::<RequirementReport>(&json).unwrap(), r, "the JSON twin reads back");
     }
 }

@@ -15,6 +15,7 @@ use crate::summary::{self, Counts, Outcome, ScenarioKey, SharedTally};
 use cucumber::writer::{self, Coloring, Verbosity};
 use cucumber::{World as _, WriterExt as _};
 use futures::FutureExt as _;
+use mailconform_scenarios::requirements::Verdict;
 use mailconform_scenarios::world::scenario_seed;
 use mailconform_scenarios::MailWorld;
 use std::collections::BTreeMap;
@@ -119,6 +120,8 @@ pub struct ScenarioResult {
     pub virtual_time: Duration,
     /// For a failed scenario, the step that failed it and its message.
     pub failure: Option<crate::summary::StepFailure>,
+    /// The requirements its assertions put to the test, with what they found.
+    pub verdicts: Vec<Verdict>,
 }
 
 /// What [`run_suite`] found.
@@ -162,7 +165,14 @@ impl RunResult {
     }
 }
 
-type VirtualTimes = Arc<Mutex<BTreeMap<ScenarioKey, Duration>>>;
+/// What a scenario's world held when it ended: its virtual time and its requirement verdicts.
+#[derive(Default)]
+struct Ended {
+    virtual_time: Duration,
+    verdicts: Vec<Verdict>,
+}
+
+type EndStates = Arc<Mutex<BTreeMap<ScenarioKey, Ended>>>;
 
 /// Runs the selected scenarios once, in this process.
 pub fn run_suite(opts: &RunOptions) -> Result<RunResult, CliError> {
@@ -171,7 +181,7 @@ pub fn run_suite(opts: &RunOptions) -> Result<RunResult, CliError> {
     let reports = opts.report_dir.as_deref().map(report::create).transpose()?;
 
     let tally = SharedTally::default();
-    let times = VirtualTimes::default();
+    let times = EndStates::default();
     let (junit, json) = (Buffer::default(), Buffer::default());
     let ctx = Context { files, filter, seed: opts.seed, concurrency: opts.concurrency, times: times.clone(), live: opts.live.clone() };
 
@@ -211,19 +221,24 @@ pub fn run_suite(opts: &RunOptions) -> Result<RunResult, CliError> {
     }
 
     let tally = tally.lock();
-    let times = times.lock().unwrap_or_else(|p| p.into_inner());
+    let mut times = times.lock().unwrap_or_else(|p| p.into_inner());
     let scenarios: Vec<ScenarioResult> = tally
         .records()
         .iter()
-        .map(|(key, rec)| ScenarioResult {
+        .map(|(key, rec)| {
+            let ended = times.remove(key).unwrap_or_default();
+            (key, rec, ended)
+        })
+        .map(|(key, rec, ended)| ScenarioResult {
             file: key.file.clone(),
             line: key.line,
             feature: rec.feature.clone(),
             rule: rec.rule.clone(),
             name: rec.name.clone(),
             outcome: rec.outcome,
-            virtual_time: times.get(key).copied().unwrap_or_default(),
+            virtual_time: ended.virtual_time,
             failure: rec.failure.clone(),
+            verdicts: ended.verdicts,
         })
         .collect();
     Ok(RunResult {
@@ -241,7 +256,7 @@ struct Context {
     filter: ScenarioFilter,
     seed: u64,
     concurrency: Option<usize>,
-    times: VirtualTimes,
+    times: EndStates,
     live: Option<Live>,
 }
 
@@ -266,8 +281,8 @@ where
         })
         .after(move |feature, _rule, scenario, _finished, world| {
             if let Some(world) = world {
-                let elapsed = world.virtual_elapsed();
-                times.lock().unwrap_or_else(|p| p.into_inner()).insert(ScenarioKey::of(feature, scenario), elapsed);
+                let ended = Ended { virtual_time: world.virtual_elapsed(), verdicts: world.take_verdicts() };
+                times.lock().unwrap_or_else(|p| p.into_inner()).insert(ScenarioKey::of(feature, scenario), ended);
             }
             async {}.boxed_local()
         })
@@ -301,10 +316,18 @@ pub(crate) fn run(args: &RunArgs) -> Result<u8, CliError> {
     };
     let result = run_suite(&opts)?;
     let (listed, _) = crate::list::collect(&args.selection)?;
-    let map = crate::requirements::render_markdown(&crate::list::requirements_of(&listed));
-    report::write(&args.report_dir.join(report::REQUIREMENTS_FILE), map.as_bytes())?;
-    let beside =
-        [report::JUNIT_FILE, report::CUCUMBER_JSON_FILE, report::REQUIREMENTS_FILE, report::TLS_MATRIX_MD, report::TLS_MATRIX_JSON];
+    let verdicts = crate::requirements::report(&result.scenarios);
+    report::write(&args.report_dir.join(report::REQUIREMENTS_FILE), crate::requirements::render_markdown(&verdicts).as_bytes())?;
+    let json = serde_json::to_vec_pretty(&verdicts).map_err(|e| CliError::Harness(format!("requirements.json: {e}")))?;
+    report::write(&args.report_dir.join(crate::requirements::REQUIREMENTS_JSON), &json)?;
+    let beside = [
+        report::JUNIT_FILE,
+        report::CUCUMBER_JSON_FILE,
+        report::REQUIREMENTS_FILE,
+        crate::requirements::REQUIREMENTS_JSON,
+        report::TLS_MATRIX_MD,
+        report::TLS_MATRIX_JSON,
+    ];
     let page = crate::html::render(&result, &listed, &beside);
     report::write(&args.report_dir.join(crate::html::INDEX_FILE), page.as_bytes())?;
     if result.nothing_ran() {

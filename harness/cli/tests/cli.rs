@@ -292,3 +292,29 @@ fn steps_with_a_missing_feature_path_exits_2() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("does not exist"), "{}", run.stderr);
 }
+
+#[test]
+fn requirements_are_reported_one_by_one_and_runs_compare_side_by_side() {
+    let cwd = scratch("compare");
+    let feature = repo_features().join("activesync/exchange.feature");
+    for (dir, version) in [("fakes-12", "12.1"), ("fakes-14", "14.1")] {
+        let name = format!("unprovisioned device sync: ActiveSync {version} with no policy key");
+        let run = mailconform(&cwd, &["run", "--report-dir", dir, "--name", &name, path(&feature)]);
+        assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    }
+    let md = std::fs::read_to_string(cwd.join("fakes-12/requirements.md")).expect("requirements.md written");
+    assert!(md.contains("`MS-ASCMD_R7564`") && md.contains("held in"), "12.1 answers HTTP 449 for Status 142:\n{md}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(cwd.join("fakes-14/requirements.json")).expect("requirements.json written")).expect("JSON");
+    let ids: Vec<&str> = json["requirements"].as_array().expect("requirements").iter().filter_map(|r| r["id"].as_str()).collect();
+    assert_eq!(ids, ["MS-ASCMD_R4906"], "14.1 answers Status 142: {json}");
+
+    let compared = mailconform(&cwd, &["report", "compare", "fakes-12", "fakes-14"]);
+    assert_eq!(compared.code, 0, "{}", compared.stderr);
+    assert!(compared.stdout.contains("| **`MS-ASCMD_R7564` (2.2.2)** | verified | not exercised |"), "{}", compared.stdout);
+    assert!(compared.stdout.contains("| **`MS-ASCMD_R4906` (2.2.2)** | not exercised | verified |"), "{}", compared.stdout);
+
+    let missing = mailconform(&cwd, &["report", "compare", "fakes-12", "nowhere"]);
+    assert_eq!(missing.code, 2, "{}", missing.stderr);
+    assert!(missing.stderr.contains("nowhere/requirements.json"), "{}", missing.stderr);
+}

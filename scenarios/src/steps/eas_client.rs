@@ -2,6 +2,7 @@
 //! step names), and what it was answered: the server's own gates, which Secure Mail never trips.
 
 use crate::params::{EasVersion, PolicyKey, User};
+use crate::requirements::eas::{self, EasRequest};
 use crate::world::observation::Observation;
 use crate::{MailWorld, NOT_APPLICABLE};
 use cucumber::{then, when};
@@ -41,11 +42,19 @@ pub(super) fn eas_http(w: &mut MailWorld) -> HttpClient {
     }
 }
 
-pub(super) fn answer(w: &MailWorld) -> &EasAnswer {
+/// What the bare client last sent and was answered.
+fn exchange(w: &MailWorld) -> (EasRequest, EasAnswer) {
     match &w.observed {
-        Some(Observation::EasAnswer(a)) => a,
+        Some(Observation::EasAnswer { request, answer }) => (request.clone(), answer.clone()),
         other => panic!("no answer to the bare ActiveSync client was observed (last: {})", other.as_ref().map_or("nothing", |o| o.kind())),
     }
+}
+
+/// Checks that the bare client's last answer was `expected`, recording the requirements that
+/// state it for what the client sent.
+pub(super) fn expect_answer(w: &mut MailWorld, expected: EasAnswer) {
+    let (request, observed) = exchange(w);
+    w.verify(eas::stated_by(&request, &expected), &format!("Exchange's answer to {request:?}"), &expected, &observed);
 }
 
 /// A bare ActiveSync client of the user sends FolderSync to Exchange in this version with this policy key.
@@ -53,8 +62,8 @@ pub(super) fn answer(w: &MailWorld) -> &EasAnswer {
 fn folder_sync(w: &mut MailWorld, version: EasVersion, user: User, key: PolicyKey) {
     let p = probe(w, &user, version);
     let client = eas_http(w);
-    let a = w.run_eas(async move { p.folder_sync(&client, key.0).await });
-    w.observe(Observation::EasAnswer(a));
+    let answer = w.run_eas(async move { p.folder_sync(&client, key.0).await });
+    w.observe(Observation::EasAnswer { request: EasRequest::FolderSync(key.0), answer });
 }
 
 /// A provisioned bare ActiveSync client of the user pings Exchange's Inbox with this heartbeat.
@@ -62,8 +71,8 @@ fn folder_sync(w: &mut MailWorld, version: EasVersion, user: User, key: PolicyKe
 fn ping(w: &mut MailWorld, version: EasVersion, user: User, heartbeat: u32) {
     let p = probe(w, &user, version);
     let client = eas_http(w);
-    let a = w.run_eas(async move { p.ping(&client, heartbeat).await });
-    w.observe(Observation::EasAnswer(a));
+    let answer = w.run_eas(async move { p.ping(&client, heartbeat).await });
+    w.observe(Observation::EasAnswer { request: EasRequest::Ping(heartbeat), answer });
 }
 
 /// A provisioned bare ActiveSync client of the user pings Exchange for 60 seconds on this many folders (its own, repeated as needed).
@@ -71,8 +80,8 @@ fn ping(w: &mut MailWorld, version: EasVersion, user: User, heartbeat: u32) {
 fn ping_folders(w: &mut MailWorld, version: EasVersion, user: User, count: usize) {
     let p = probe(w, &user, version);
     let client = eas_http(w);
-    let a = w.run_eas(async move { p.ping_folders(&client, count, 60).await });
-    w.observe(Observation::EasAnswer(a));
+    let answer = w.run_eas(async move { p.ping_folders(&client, count, 60).await });
+    w.observe(Observation::EasAnswer { request: EasRequest::PingFolders, answer });
 }
 
 /// A bare ActiveSync client that listed its folders but never synced its Inbox pings the Inbox; the message arrives this many minutes in.
@@ -82,44 +91,53 @@ fn ping_folders(w: &mut MailWorld, version: EasVersion, user: User, count: usize
 fn arrives_during_unsynced_ping(w: &mut MailWorld, subject: String, user: User, arrives: u64, heartbeat_minutes: u32, version: EasVersion) {
     let p = probe(w, &user, version);
     let client = eas_http(w);
-    let ping = async move { p.ping(&client, heartbeat_minutes * 60).await };
+    let heartbeat = heartbeat_minutes * 60;
+    let ping = async move { p.ping(&client, heartbeat).await };
     let (answer, minutes) = w.run_while_mail_arrives(user.email(), subject, arrives, ping);
-    w.observe(Observation::EasPing { answer, minutes });
+    w.observe(Observation::EasPing { heartbeat, answer, minutes });
 }
 
 /// The bare client's Ping returned after this many minutes with Status 2, naming exactly this folder.
 #[then(expr = "the ActiveSync client's Ping returned after {int} minutes naming {string}")]
 fn ping_named(w: &mut MailWorld, minutes: u64, folder: String) {
-    let expected = Observation::EasPing { answer: EasAnswer::Changed(vec![folder]), minutes };
-    assert_eq!(w.observed.as_ref(), Some(&expected), "the bare client's Ping");
+    let Some(Observation::EasPing { heartbeat, answer, minutes: held }) = w.observed.clone() else {
+        panic!("no Ping of the bare ActiveSync client was observed");
+    };
+    let expected = EasAnswer::Changed(vec![folder]);
+    w.verify(
+        eas::stated_by(&EasRequest::Ping(heartbeat), &expected),
+        "the bare client's Ping",
+        &(expected.clone(), minutes),
+        &(answer, held),
+    );
 }
 
 /// Exchange carried out the bare client's command (HTTP 200, Status 1; for Ping, the heartbeat ran out).
 #[then("Exchange carries out the ActiveSync client's command")]
 fn done(w: &mut MailWorld) {
-    assert_eq!(answer(w), &EasAnswer::Done);
+    expect_answer(w, EasAnswer::Done);
 }
 
 /// Exchange answered the bare client with this HTTP status (449: provision first, up to 12.1).
 #[then(expr = "Exchange answers the ActiveSync client with HTTP {int}")]
 fn http_status(w: &mut MailWorld, status: u16) {
-    assert_eq!(answer(w), &EasAnswer::Http(status));
+    expect_answer(w, EasAnswer::Http(status));
 }
 
 /// Exchange answered the bare client's command with this Status (142, 144: provision first, from 14.0).
 #[then(expr = "Exchange answers the ActiveSync client with Status {int}")]
 fn command_status(w: &mut MailWorld, status: u16) {
-    assert_eq!(answer(w), &EasAnswer::Status(status));
+    expect_answer(w, EasAnswer::Status(status));
 }
 
 /// Exchange refused the Ping's folder list (Status 6) and named this many folders as its limit.
 #[then(expr = "Exchange refuses the folder count and names {int} folders as the most allowed")]
 fn too_many_folders(w: &mut MailWorld, max: u32) {
-    assert_eq!(answer(w), &EasAnswer::TooManyFolders { max });
+    expect_answer(w, EasAnswer::TooManyFolders { max });
 }
 
 /// Exchange refused the Ping's heartbeat (Status 5) and named this one, in seconds, as the nearest it allows.
 #[then(expr = "Exchange refuses the heartbeat and names {int} seconds as the nearest allowed")]
 fn heartbeat_refused(w: &mut MailWorld, limit: u32) {
-    assert_eq!(answer(w), &EasAnswer::HeartbeatOutOfRange { limit });
+    expect_answer(w, EasAnswer::HeartbeatOutOfRange { limit });
 }

@@ -2,11 +2,13 @@
 //! partial application and foreign keys, each sent exactly as a step names it, so the
 //! server's side of [MS-ASPROV] is checked where Secure Mail, provisioning correctly, never goes.
 
-use super::eas_client::{answer, eas_http, probe};
+use super::eas_client::{eas_http, expect_answer, probe};
 use crate::params::{EasVersion, User, Wipe};
+use crate::requirements::eas::{EasRequest, WIPE_RECORDED};
 use crate::world::observation::Observation;
 use crate::MailWorld;
 use cucumber::{given, then, when};
+use mailconform_activesync::server::WipeState;
 use mailconform_activesync::DevicePolicy;
 use mailconform_fakes::eas_probe::{EasAnswer, ProvisionStep};
 
@@ -14,15 +16,16 @@ use mailconform_fakes::eas_probe::{EasAnswer, ProvisionStep};
 fn provision(w: &mut MailWorld, user: &User, version: EasVersion, step: ProvisionStep) {
     let p = probe(w, user, version);
     let client = eas_http(w);
-    let a = w.run_eas(async move { p.provision(&client, &step).await });
-    w.observe(Observation::EasAnswer(a));
+    let request = EasRequest::Provision(step.clone());
+    let answer = w.run_eas(async move { p.provision(&client, &step).await });
+    w.observe(Observation::EasAnswer { request, answer });
 }
 
 /// A bare ActiveSync client of the user completed both phases of Provision with Exchange, so Exchange holds its partnership.
 #[given(expr = "an ActiveSync {eas_version} client of {user} has provisioned with Exchange")]
 fn provisioned(w: &mut MailWorld, version: EasVersion, user: User) {
     provision(w, &user, version, ProvisionStep::Acknowledge(1));
-    assert_eq!(answer(w), &EasAnswer::Done, "provisioning the bare client");
+    expect_answer(w, EasAnswer::Done);
 }
 
 /// The Exchange administrator requests a remote wipe of the user's bare ActiveSync client (Clear-MobileDevice).
@@ -80,13 +83,13 @@ fn acknowledge_wrong_key(w: &mut MailWorld, version: EasVersion, user: User) {
 /// Exchange's Provision answer carried this Status under Policy (3 unknown PolicyType, 5 wrong policy key).
 #[then(expr = "Exchange answers the ActiveSync client's Provision with Policy Status {int}")]
 fn policy_status(w: &mut MailWorld, status: u16) {
-    assert_eq!(answer(w), &EasAnswer::PolicyStatus(status));
+    expect_answer(w, EasAnswer::PolicyStatus(status));
 }
 
 /// Exchange's Provision answer had this Status and sent the remote wipe directive again.
 #[then(expr = "Exchange answers with Status {int} and sends the remote wipe again")]
 fn wipe_again(w: &mut MailWorld, status: u16) {
-    assert_eq!(answer(w), &EasAnswer::RemoteWipe { status });
+    expect_answer(w, EasAnswer::RemoteWipe { status });
 }
 
 /// Exchange's partnership for the user's bare client records the remote wipe in this state (pending, acknowledged, failed).
@@ -99,5 +102,7 @@ fn wipe_recorded(w: &mut MailWorld, user: User, state: Wipe) {
         .iter()
         .find(|d| d.device_id.eq_ignore_ascii_case(&device_id))
         .unwrap_or_else(|| panic!("Exchange has no partnership for {device_id}: {devices:?}"));
-    assert_eq!(device.wipe, state.0, "the wipe state of {device_id}");
+    let (expected, observed) = (state.0, device.wipe);
+    let stated: &[&str] = if expected == WipeState::Pending { &[] } else { &[WIPE_RECORDED] };
+    w.verify(stated, &format!("the wipe state of {device_id}"), &expected, &observed);
 }

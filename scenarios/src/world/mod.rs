@@ -8,6 +8,7 @@ pub(crate) mod observation;
 pub mod plan;
 pub(crate) mod provider;
 pub(crate) mod tls;
+mod verdicts;
 pub mod ws1;
 
 pub use plan::{Deployment, Plan};
@@ -64,6 +65,8 @@ pub struct MailWorld {
     pub(crate) tls: tls::TlsState,
     /// The bare APNs provider, when a step introduced one.
     pub(crate) provider: provider::ProviderState,
+    /// What the steps' assertions found of the requirements they check ([`MailWorld::verify`]).
+    verdicts: Vec<crate::requirements::Verdict>,
     /// The run's real components (`--target-config`), set by the run's `before` hook.
     pub live: Option<std::sync::Arc<live::LiveTargets>>,
     /// In a live run, why this scenario is not applicable when its protocol time is more real
@@ -90,6 +93,7 @@ impl MailWorld {
             observed: None,
             tls: Default::default(),
             provider: Default::default(),
+            verdicts: Vec::new(),
             live: None,
             over_budget: None,
         }

@@ -11,11 +11,11 @@ pub(crate) enum Observation {
     /// The answer the bare EWS client got (from SEG or Exchange): the HTTP status and the
     /// authentication schemes its `WWW-Authenticate` headers offered, in order.
     EwsAnswer(mailconform_fakes::ews_probe::ProbeAnswer),
-    /// The answer the bare ActiveSync client got from Exchange.
-    EasAnswer(mailconform_fakes::eas_probe::EasAnswer),
-    /// The bare ActiveSync client's Ping, its answer and the whole minutes of protocol time it
-    /// was held.
-    EasPing { answer: mailconform_fakes::eas_probe::EasAnswer, minutes: u64 },
+    /// The answer the bare ActiveSync client got from Exchange, and what it had sent.
+    EasAnswer { request: crate::requirements::eas::EasRequest, answer: mailconform_fakes::eas_probe::EasAnswer },
+    /// The bare ActiveSync client's Ping (its heartbeat, in seconds), its answer and the whole
+    /// minutes of protocol time it was held.
+    EasPing { heartbeat: u32, answer: mailconform_fakes::eas_probe::EasAnswer, minutes: u64 },
     /// APNs's answer to the bare provider's push.
     ApnsAnswer(mailconform_fakes::apns::PushOutcome),
 }
@@ -27,7 +27,7 @@ impl Observation {
             Observation::CertificateUpload { .. } => "a certificate upload",
             Observation::PingReturned { .. } => "a returned Ping",
             Observation::EwsAnswer(_) => "an answer to the bare EWS client",
-            Observation::EasAnswer(_) => "an answer to the bare ActiveSync client",
+            Observation::EasAnswer { .. } => "an answer to the bare ActiveSync client",
             Observation::EasPing { .. } => "a returned Ping of the bare ActiveSync client",
             Observation::ApnsAnswer(_) => "an answer to the bare APNs provider",
         }
