@@ -91,6 +91,7 @@ fn live_eas(t: &Target) -> LiveEas {
     LiveEas {
         mailboxes: t.mailboxes.iter().map(|m| (m.user.clone(), (m.login.clone(), m.password.clone()))).collect(),
         http: t.trust.http_client(),
+        versions: t.versions.clone(),
         component: RealComponent { role: t.key.clone(), url: url.clone(), adapter: t.adapter.clone() },
         url,
     }

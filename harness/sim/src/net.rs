@@ -57,6 +57,8 @@ pub struct SimNet {
     acceptors: Mutex<HashMap<(String, u16), Arc<dyn StreamAcceptor>>>,
     /// Server halves held open without being read: the black hole.
     swallowed: Mutex<Vec<DuplexStream>>,
+    /// Hosts outside the simulation (a real server under test), reached over real TCP.
+    outside: Mutex<std::collections::HashSet<(String, u16)>>,
 }
 
 impl SimNet {
@@ -99,8 +101,17 @@ impl SimNet {
         v
     }
 
+    /// Lets connections to `host:port`, which no fake serves, leave the simulation over real
+    /// TCP: a real server under test, in a run on the real clock ([`crate::Simulation::live`]).
+    pub fn pass_through(&self, host: &str, port: u16) {
+        self.outside.lock().expect("net poisoned").insert((host.to_ascii_lowercase(), port));
+    }
+
     async fn connect(&self, host: &str, port: u16, bypass_faults: bool) -> Result<BoxIo, SimError> {
         let server = self.hosts.lock().expect("net poisoned").get(&(host.to_ascii_lowercase(), port)).cloned();
+        if server.is_none() && self.outside.lock().expect("net poisoned").contains(&(host.to_ascii_lowercase(), port)) {
+            return TcpDialer::default().dial(host, port).await;
+        }
         let Some(server) = server else {
             return Err(SimError::UnknownHost { host: format!("{host}:{port}"), known: self.host_names().join(", ") });
         };

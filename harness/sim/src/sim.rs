@@ -54,6 +54,19 @@ impl Simulation {
     /// An empty world: no hosts yet, the clock at the simulated start date.
     pub fn new(seed: u64) -> Result<Self, SimError> {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_time().start_paused(true).build()?;
+        Self::on(runtime, seed)
+    }
+
+    /// The same world on the real clock, with real sockets enabled: for a run with a real
+    /// component under test, where the fakes must keep the component's pace, and hosts made
+    /// [`SimNet::pass_through`] are reached over TCP. Time passes as it does outside
+    /// ([`Simulation::advance`] sleeps), starting from the simulated date.
+    pub fn live(seed: u64) -> Result<Self, SimError> {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        Self::on(runtime, seed)
+    }
+
+    fn on(runtime: tokio::runtime::Runtime, seed: u64) -> Result<Self, SimError> {
         let clock = runtime.block_on(async { Clock::simulated() });
         let pki = runtime.block_on(async { Pki::new(clock.offset_date_time()) })?;
         let net = Arc::new(SimNet::default());
@@ -277,6 +290,40 @@ mod tests {
         let h2 = RequestOptions { http2: true, ..Default::default() };
         let r = sim.block_on(client.send(post("https://echo.example.test/x", "two"), &h2)).unwrap();
         assert_eq!(r.body().as_ref(), b"two");
+    }
+
+    #[test]
+    fn a_live_simulation_reaches_a_real_server_only_where_told_and_keeps_the_real_pace() {
+        let (sim, _) = {
+            let mut sim = Simulation::live(3).unwrap();
+            let handler = FnHandler(|req: Request, _c| async move { response(200, "text/plain", req.into_body()) });
+            let gate = sim.add_host("echo", "echo.example.test", Arc::new(handler), ClientAuth::None, true).unwrap();
+            (sim, gate)
+        };
+        // A plain HTTP server outside the simulation, answering one request.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let outside = std::thread::spawn(move || {
+            use std::io::{Read, Write};
+            let (mut s, _) = listener.accept().unwrap();
+            let mut buf = [0u8; 1024];
+            let _ = s.read(&mut buf).unwrap();
+            s.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 7\r\nconnection: close\r\n\r\noutside").unwrap();
+        });
+        let client = sim.client();
+        let url = format!("http://127.0.0.1:{port}/x");
+        let refused = sim.block_on(client.send(post(&url, "x"), &RequestOptions::default()));
+        assert!(matches!(refused, Err(SimError::UnknownHost { .. })), "not passed through yet: {refused:?}");
+        sim.net.pass_through("127.0.0.1", port);
+        let r = sim.block_on(client.send(post(&url, "x"), &RequestOptions::default())).unwrap();
+        assert_eq!(r.body().as_ref(), b"outside");
+        outside.join().unwrap();
+        // The fakes stay in-process beside it, and time is the real clock's.
+        let r = sim.block_on(client.send(post("https://echo.example.test/x", "in"), &RequestOptions::default())).unwrap();
+        assert_eq!(r.body().as_ref(), b"in");
+        let (t0, wall) = (sim.elapsed(), std::time::Instant::now());
+        sim.advance(Duration::from_millis(30));
+        assert!(wall.elapsed() >= Duration::from_millis(30) && sim.elapsed() - t0 >= Duration::from_millis(30));
     }
 
     #[test]

@@ -1,13 +1,14 @@
 //! Secure Mail's ActiveSync account: configured by the MDX "Secure Mail Exchange Server"
 //! policy, driven and observed through the device's control API.
 
-use super::device::{phone, state};
+use super::device;
 use crate::params::{CompanionApp, EasVersion, Platform, Reason, User};
 use crate::world::observation::Observation;
 use crate::MailWorld;
 use cucumber::{given, then, when};
 use mailconform_fakes::securemail::companion::{CompanionPolicy, CompanionView};
 use mailconform_fakes::securemail::contract::{DevicePolicy, MeetingAnswer};
+use mailconform_fakes::securemail::{DeviceControl, DeviceState};
 use mailconform_fakes::ErrorKind;
 
 /// The user's phone has Secure Mail for ActiveSync, pointed at a server by the MDX "Secure Mail Exchange Server" policy.
@@ -72,6 +73,7 @@ fn cannot_sync(w: &mut MailWorld, user: User, because: Reason) {
 /// One ActiveSync Ping brings the message with this subject into Secure Mail's Inbox.
 #[then(expr = "{user}'s Secure Mail shows {string} in its Inbox after one Ping")]
 fn shows_after_ping(w: &mut MailWorld, user: User, subject: String) {
+    let subject = w.subject(&subject);
     let d = phone(w, &user);
     let before = w.run(d.state()).expect("device control API answers");
     assert!(!before.eas.inbox.contains(&subject), "{subject:?} was already on the device before the Ping");
@@ -98,6 +100,7 @@ fn policy_password(w: &mut MailWorld, user: User, n: u64) {
 /// The user deletes the message with this subject in Secure Mail, which syncs the deletion.
 #[when(expr = "{user} deletes {string} in Secure Mail")]
 fn deletes(w: &mut MailWorld, user: User, subject: String) {
+    let subject = w.subject(&subject);
     let d = phone(w, &user);
     let s = w.run(d.eas_delete(&subject)).expect("device control API answers");
     assert!(s.error.is_none(), "the delete failed: {:?}", s.error);
@@ -106,6 +109,7 @@ fn deletes(w: &mut MailWorld, user: User, subject: String) {
 /// Secure Mail's Inbox no longer lists the message with this subject.
 #[then(expr = "{user}'s Secure Mail no longer shows {string} in its Inbox")]
 fn no_longer_shows(w: &mut MailWorld, user: User, subject: String) {
+    let subject = w.subject(&subject);
     let s = state(w, &user);
     assert!(!s.eas.inbox.contains(&subject), "the Inbox still shows {subject:?}: {:?}", s.eas.inbox);
 }
@@ -134,6 +138,7 @@ fn some_policy(w: &mut MailWorld, user: User) {
 /// The user accepts the meeting request with this subject in Secure Mail.
 #[when(expr = "{user} accepts the meeting request {string} in Secure Mail")]
 fn accepts(w: &mut MailWorld, user: User, subject: String) {
+    let subject = w.subject(&subject);
     let d = phone(w, &user);
     let s = w.run(d.eas_meeting_response(&subject, MeetingAnswer::Accept)).expect("device control API answers");
     assert!(s.error.is_none(), "the meeting response failed: {:?}", s.error);
@@ -142,6 +147,7 @@ fn accepts(w: &mut MailWorld, user: User, subject: String) {
 /// The user sends a message with this subject to another user from Secure Mail.
 #[when(expr = "{user} sends a message {string} to {user} from Secure Mail")]
 fn sends(w: &mut MailWorld, user: User, subject: String, to: User) {
+    let subject = w.subject(&subject);
     let d = phone(w, &user);
     let s = w.run(d.eas_send(&to.email(), &subject)).expect("device control API answers");
     assert!(s.error.is_none(), "sending failed: {:?}", s.error);
@@ -150,6 +156,7 @@ fn sends(w: &mut MailWorld, user: User, subject: String, to: User) {
 /// Secure Mail's Calendar lists the event with this subject.
 #[then(expr = "{user}'s Secure Mail shows {string} in its Calendar")]
 fn shows_in_calendar(w: &mut MailWorld, user: User, subject: String) {
+    let subject = w.subject(&subject);
     let s = state(w, &user);
     assert!(s.eas.calendar.contains(&subject), "the Calendar shows {:?} ({:?})", s.eas.calendar, s.eas.error);
 }
@@ -168,9 +175,22 @@ fn arrives_during_ping(w: &mut MailWorld, subject: String, user: User, minutes: 
 /// The held Ping returned after this many minutes, and the message is in Secure Mail's Inbox.
 #[then(expr = "the Ping returned after {int} minutes with {string} in {user}'s Secure Mail Inbox")]
 fn ping_returned(w: &mut MailWorld, minutes: u64, subject: String, user: User) {
+    let subject = w.subject(&subject);
     assert_eq!(w.observed, Some(Observation::PingReturned { minutes }), "minutes until the Ping returned");
     let s = state(w, &user);
     assert!(s.eas.inbox.contains(&subject), "{user}'s Inbox: {:?}", s.eas.inbox);
+}
+
+/// The user's phone, its Secure Mail account on the live run's real ActiveSync server if any.
+fn phone(w: &mut MailWorld, user: &str) -> DeviceControl {
+    w.secure_mail_on_target();
+    device::phone(w, user)
+}
+
+/// What the user's Secure Mail shows, its account on the live target if any.
+fn state(w: &mut MailWorld, user: &str) -> DeviceState {
+    w.secure_mail_on_target();
+    device::state(w, user)
 }
 
 /// Secure Notes is configured with its own Exchange Server and user domain policies.
@@ -182,18 +202,19 @@ fn notes_policy(w: &mut MailWorld, user: User, server: String, domain: String) {
 /// The companion app (Secure Notes or Secure Tasks) syncs its folder from Exchange.
 #[when(expr = "{user}'s Secure {companion} syncs")]
 fn companion_syncs(w: &mut MailWorld, user: User, app: CompanionApp) {
-    let d = phone(w, &user);
+    let d = device::phone(w, &user);
     w.run(d.companion_sync(app.0)).expect("device control API answers");
 }
 
 fn companion_view(w: &mut MailWorld, user: &str, app: CompanionApp) -> CompanionView {
-    let s = state(w, user);
+    let s = device::state(w, user);
     s.companions.get(&app.0).cloned().unwrap_or_default()
 }
 
 /// The companion app lists the item with this subject.
 #[then(expr = "{user}'s Secure {companion} shows {string}")]
 fn companion_shows(w: &mut MailWorld, user: User, app: CompanionApp, subject: String) {
+    let subject = w.subject(&subject);
     let v = companion_view(w, &user, app);
     assert!(v.items.contains(&subject), "Secure {app} shows {:?} (error {:?})", v.items, v.error);
 }
@@ -208,6 +229,7 @@ fn companion_cannot(w: &mut MailWorld, user: User, app: CompanionApp) {
 /// The user's Exchange mailbox holds a note with this subject.
 #[given(expr = "a note {string} is in {user}'s Exchange mailbox")]
 fn note_in_mailbox(w: &mut MailWorld, subject: String, user: User) {
+    let subject = w.subject(&subject);
     let mail = w.mailboxes();
     w.drive(mail.add_note(&user.email(), &subject));
 }
@@ -215,6 +237,7 @@ fn note_in_mailbox(w: &mut MailWorld, subject: String, user: User) {
 /// The user's Exchange mailbox holds a task with this subject.
 #[given(expr = "a task {string} is in {user}'s Exchange mailbox")]
 fn task_in_mailbox(w: &mut MailWorld, subject: String, user: User) {
+    let subject = w.subject(&subject);
     let mail = w.mailboxes();
     w.drive(mail.add_task(&user.email(), &subject));
 }

@@ -1,5 +1,5 @@
 use crate::params::{ExchangeVersion, Region};
-use crate::MailWorld;
+use crate::{MailWorld, NOT_APPLICABLE};
 use cucumber::given;
 use mailconform_fakes::exchange::{RetryMode, RetrySchedule};
 
@@ -16,6 +16,22 @@ fn default_topology(w: &mut MailWorld) {
 /// Exchange answers as this version does (its EWS schema, version info and events).
 #[given(expr = "the Exchange server is \"{exchange_version}\"")]
 fn exchange_version(w: &mut MailWorld, v: ExchangeVersion) {
+    if let Some(eas) = w.live_eas() {
+        // A real server is the version it is: the scenario applies when its newest ActiveSync
+        // version is the one this Exchange would negotiate.
+        let wanted = v.eas_versions().last().copied();
+        let offered = eas.versions.last().copied();
+        if offered.is_none() || offered != wanted {
+            let names: Vec<String> = eas.versions.iter().map(|p| p.to_string()).collect();
+            let wanted = wanted.map_or_else(|| "none".to_string(), |p| p.to_string());
+            panic!(
+                "{NOT_APPLICABLE}the scenario needs a server whose newest ActiveSync version is {wanted}, as {}'s; the target offers [{}] (versions in the target configuration)",
+                v,
+                names.join(", ")
+            );
+        }
+        return;
+    }
     w.exchange_profile(*v);
 }
 

@@ -8,7 +8,8 @@ fn messages_arrive(w: &mut MailWorld, n: u32, user: User) {
     let email = user.email();
     let mail = w.mailboxes();
     for i in 0..n {
-        let id = w.drive(mail.deliver(&email, &format!("Message {i}")));
+        let subject = w.subject(&format!("Message {i}"));
+        let id = w.drive(mail.deliver(&email, &subject));
         w.running().delivered.entry(email.clone()).or_default().push(id);
     }
 }
@@ -18,6 +19,7 @@ fn messages_arrive(w: &mut MailWorld, n: u32, user: User) {
 fn message_arrives(w: &mut MailWorld, subject: String, user: User) {
     let email = user.email();
     let mail = w.mailboxes();
+    let subject = w.subject(&subject);
     let id = w.drive(mail.deliver(&email, &subject));
     w.running().delivered.entry(email).or_default().push(id);
 }

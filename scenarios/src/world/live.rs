@@ -2,13 +2,15 @@
 //! each answers, who signs in, what the harness may do on it, and the real-clock runtime their
 //! calls run on.
 //!
-//! A live run reaches a real component only through steps written for it (today: the bare
-//! ActiveSync client and the mailbox adapter). A step that needs the simulation (Secure Mail,
-//! another fake, virtual time passing) would be testing the built-in fake instead of the
-//! target, so it ends its scenario [`super::NOT_APPLICABLE`] rather than passing silently.
+//! A live run reaches a real component only through steps written for it: the bare ActiveSync
+//! client, the mailbox adapter, and Secure Mail's ActiveSync account, which then runs with the
+//! scenario's other fakes on the real clock ([`Simulation::live`]). A step that needs the
+//! simulation for anything else (Secure Mail's EWS push, the built-in Exchange's state) would be
+//! testing a built-in fake instead of the target, so it ends its scenario
+//! [`super::NOT_APPLICABLE`] rather than passing silently.
 
 use mailconform_fakes::driver::RealComponent;
-use mailconform_sim::HttpClient;
+use mailconform_sim::{HttpClient, Simulation};
 use std::collections::BTreeMap;
 use std::future::Future;
 
@@ -20,6 +22,9 @@ pub struct LiveEas {
     pub mailboxes: BTreeMap<String, (String, String)>,
     /// A client over real TCP that trusts what the target configuration says.
     pub http: HttpClient,
+    /// The ActiveSync versions the target configuration says the server offers (empty when
+    /// it does not say).
+    pub versions: Vec<mailconform_activesync::ProtocolVersion>,
     /// The driver of what the harness may do on the server (its command adapter).
     pub component: RealComponent,
 }
@@ -69,5 +74,65 @@ impl LiveTargets {
 }
 
 /// Why a step that needs the simulation does not apply to a live run.
-pub(crate) const SIMULATED_ONLY: &str = "this step drives in-process roles (Secure Mail, a built-in fake or virtual time), \
-     which do not reach the real target of this run; against a real exchange.eas only the bare ActiveSync client's scenarios apply";
+pub(crate) const SIMULATED_ONLY: &str =
+    "this step drives in-process roles (Secure Mail's EWS push, another built-in fake or virtual time) \
+     that do not reach the real target of this run; against a real exchange.eas the bare ActiveSync client's scenarios and \
+     Secure Mail's ActiveSync scenarios apply";
+
+/// Why a step that reads the built-in Exchange's own state does not apply against a real exchange.eas.
+pub(crate) const FAKE_EXCHANGE: &str = "this step reads the built-in Exchange (its EWS side, push subscriptions or mailboxes), \
+     which holds none of the real exchange.eas target's mailboxes in this run";
+
+/// Points a Secure Mail device at the live run's real ActiveSync server: its "Secure Mail
+/// Exchange Server" policy is the target's URL, it signs in with the target's credentials for
+/// its user, its DeviceId is this run's (a real server keeps every device's state), and the
+/// simulation lets its connections to the target's host out over TCP, trusting what the
+/// target configuration trusts.
+///
+/// Gives the device's HTTP client when the target speaks HTTPS: the simulation's CA (for the
+/// fakes) and the target's trust together.
+pub(crate) fn put_device_on_target(
+    live: &LiveTargets,
+    cfg: &mut mailconform_fakes::securemail::SecureMailConfig,
+    sim: &Simulation,
+    seed: u64,
+) -> Option<HttpClient> {
+    let eas = live.eas.as_ref()?;
+    let user = cfg.device_name.clone();
+    let (login, password) = eas.mailboxes.get(&user).cloned().unwrap_or_else(|| {
+        panic!(
+            "{}the target configuration has no mailbox for {user}: add [[target.\"exchange.eas\".mailbox]] user = \"{user}\"",
+            super::NOT_APPLICABLE
+        )
+    });
+    cfg.exchange_server = eas.url.clone();
+    cfg.login = login;
+    cfg.password = password;
+    cfg.eas_login = None;
+    cfg.activesync_device_id = format!("{}{}{:04X}", cfg.activesync_device_id, live.run_id, seed & 0xffff);
+    let uri = eas.url.parse::<http::Uri>().ok()?;
+    let https = uri.scheme_str() == Some("https");
+    sim.net.pass_through(uri.host().unwrap_or_default(), uri.port_u16().unwrap_or(if https { 443 } else { 80 }));
+    if !https {
+        return None;
+    }
+    let client = sim.client();
+    if eas.http.accepts_any_certificate() {
+        return Some(client.accepting_any_certificate());
+    }
+    let mut roots = (**client.roots()).clone();
+    roots.roots.extend(eas.http.roots().roots.iter().cloned());
+    Some(client.with_roots(std::sync::Arc::new(roots)))
+}
+
+/// Runs `f` on the live simulation's runtime (real clock) for at most `budget`.
+pub(crate) fn within<F: Future>(budget: std::time::Duration, sim: &Simulation, f: F) -> F::Output {
+    match sim.block_on(async move { tokio::time::timeout(budget, f).await }) {
+        Ok(out) => out,
+        Err(_) => panic!(
+            "the step did not finish within the run's real-time budget of {} s (--real-time-budget); \
+             the built-in fakes finish it sooner",
+            budget.as_secs()
+        ),
+    }
+}

@@ -72,6 +72,10 @@ pub struct MailWorld {
     /// In a live run, why this scenario is not applicable when its protocol time is more real
     /// time than the run's budget; its first step that reaches the target says so.
     pub over_budget: Option<String>,
+    /// In a live run against a real `exchange.eas`, whether a step put Secure Mail's ActiveSync
+    /// account on the target ([`MailWorld::secure_mail_on_target`]): the scenario's fakes then
+    /// run on the real clock beside it.
+    on_target: bool,
 }
 
 impl std::fmt::Debug for MailWorld {
@@ -96,16 +100,43 @@ impl MailWorld {
             verdicts: Vec::new(),
             live: None,
             over_budget: None,
+            on_target: false,
         }
     }
 
-    /// The scenario's simulation, created on first use with the scenario's seed.
+    /// The scenario's simulation, created on first use with the scenario's seed. In a live run
+    /// it exists only once Secure Mail's ActiveSync account is on the target, and runs on the
+    /// real clock ([`Simulation::live`]); any other use of it there would test a built-in fake
+    /// instead of the target, so the step is not applicable.
     pub fn sim(&mut self) -> &mut Simulation {
-        if self.live.is_some() {
+        if self.live.is_some() && !self.on_target {
             panic!("{NOT_APPLICABLE}{}", live::SIMULATED_ONLY);
         }
-        let seed = self.seed;
-        self.sim.get_or_insert_with(|| Simulation::new(seed).expect("the simulation could not start (certificate minting failed)"))
+        let (seed, live) = (self.seed, self.live.is_some());
+        self.sim.get_or_insert_with(|| {
+            let sim = if live { Simulation::live(seed) } else { Simulation::new(seed) };
+            sim.expect("the simulation could not start (certificate minting failed)")
+        })
+    }
+
+    /// The subject a step's message has on the server: as written, or in a live run with this
+    /// run's and scenario's mark appended, since a real server keeps the mail of earlier runs
+    /// and "Message 0" of yesterday must not pass for today's.
+    pub fn subject(&self, written: &str) -> String {
+        match &self.live {
+            Some(live) => format!("{written} [{}{:04X}]", live.run_id, self.seed & 0xffff),
+            None => written.to_string(),
+        }
+    }
+
+    /// Puts Secure Mail's ActiveSync account on the live run's real ActiveSync server, when
+    /// there is one (its steps call this first): the devices started from then on sync with the
+    /// target, signed in with its mailboxes' credentials, while the other roles stay fakes on
+    /// the real clock. Outside a live run, or without a real `exchange.eas`, it changes nothing.
+    pub fn secure_mail_on_target(&mut self) {
+        if self.live_eas().is_some() {
+            self.on_target = true;
+        }
     }
 
     /// The simulation, read-only (it exists once anything was deployed or timed).
@@ -172,8 +203,13 @@ impl MailWorld {
         self.deploy();
         let name = user.to_ascii_lowercase();
         let Stage::Running(d) = &mut self.stage else { unreachable!("deployed above") };
-        let Some(cfg) = d.take_device_config(&name) else { return name };
+        let Some(mut cfg) = d.take_device_config(&name) else { return name };
+        let on_target = self.live.clone().and_then(|live| live::put_device_on_target(&live, &mut cfg, self.sim_ref(), self.seed));
         let sim = self.sim.as_mut().expect("deployed");
+        if let Some(http) = on_target {
+            deployment::add_device_with_http(sim, cfg, http).expect("device starts");
+            return name;
+        }
         match self.tls.device_connector(&name, sim) {
             Some(connector) => {
                 let http = sim.client().with_tls_connector(connector);
@@ -215,11 +251,16 @@ impl MailWorld {
         self.plan().exchange.retry = r;
     }
 
-    /// Run protocol work on the scenario's runtime, then let what it set off settle.
+    /// Run protocol work on the scenario's runtime, then let what it set off settle. In a live
+    /// run (real clock) the work may take at most the run's real-time budget.
     pub fn run<F: Future>(&mut self, f: F) -> F::Output {
         self.deploy();
+        self.within_budget();
         let sim = self.sim.as_ref().expect("deployed");
-        let out = sim.block_on(f);
+        let out = match &self.live {
+            Some(live) => live::within(live.budget, sim, f),
+            None => sim.block_on(f),
+        };
         sim.settle();
         out
     }
@@ -229,6 +270,7 @@ impl MailWorld {
     /// so a step can tell a request that returned at the delivery from one that ran out.
     pub fn run_while_mail_arrives<F: Future>(&mut self, email: String, subject: String, minutes: u64, f: F) -> (F::Output, u64) {
         let mailboxes = self.mailboxes();
+        let subject = self.subject(&subject);
         let both = async move {
             let mail = async {
                 tokio::time::sleep(std::time::Duration::from_secs(minutes * 60)).await;
@@ -237,6 +279,10 @@ impl MailWorld {
             futures::join!(f, mail)
         };
         let ((out, delivered), took) = match self.live.clone() {
+            Some(_) if self.on_target => {
+                let started = std::time::Instant::now();
+                (self.run(both), started.elapsed())
+            }
             Some(live) => {
                 self.within_budget();
                 let started = std::time::Instant::now();
@@ -257,8 +303,12 @@ impl MailWorld {
         Roles::new(self.sim.as_ref().expect("deployed"))
     }
 
-    /// Exchange's control client.
+    /// Exchange's control client. Against a real `exchange.eas` the built-in Exchange holds
+    /// none of the target's mailboxes, so what it would say is not applicable.
     fn exchange(&mut self) -> ExchangeControl {
+        if self.live_eas().is_some() {
+            panic!("{NOT_APPLICABLE}{}", live::FAKE_EXCHANGE);
+        }
         self.roles().exchange().expect("exchange role")
     }
 

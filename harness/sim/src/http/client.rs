@@ -113,6 +113,11 @@ impl HttpClient {
         HttpClient { accept_any_certificate: true, ..self.with_roots(self.roots.clone()) }
     }
 
+    /// Whether this client accepts any server certificate ([`HttpClient::accepting_any_certificate`]).
+    pub fn accepts_any_certificate(&self) -> bool {
+        self.accept_any_certificate
+    }
+
     /// The roots this client trusts.
     pub fn roots(&self) -> &Arc<RootCertStore> {
         &self.roots
