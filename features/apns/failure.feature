@@ -24,7 +24,8 @@ Feature: The listener cannot be reached: Exchange retries, gives up, and the cli
     When the Americas listener <failure>
     And 1 message arrives in alice's inbox
     And 16 minutes pass
-    Then Exchange has ended the first push subscription of alice because no notification got through within StatusFrequency
+    Then Exchange retried the failed notification to alice's listener at "0:30, 1:00, 2:00, 4:00, 8:00" after the first attempt
+    And Exchange has ended the first push subscription of alice because no notification got through within StatusFrequency
 
     Examples:
       | failure                                  |
@@ -41,6 +42,15 @@ Feature: The listener cannot be reached: Exchange retries, gives up, and the cli
     And 2 minutes pass
     Then alice's badge shows 1
     And Exchange has an active push subscription for alice
+
+  Scenario: Mail that queued up while the listener was away follows in several notifications, MoreEvents on all but the last
+    When the Americas listener becomes unreachable
+    And 60 messages arrive in alice's inbox
+    And 3 minutes pass
+    And the Americas listener is reachable again
+    And 2 minutes pass
+    Then Exchange sent the events queued for alice's listener in notifications of at most 50 events, MoreEvents on each but the last
+    And alice's badge shows 60
 
   Scenario: After 30 minutes of silence the client resubscribes at its next foreground check
     When the Americas listener becomes unreachable

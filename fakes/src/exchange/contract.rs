@@ -230,6 +230,10 @@ pub struct DeliveryRecord {
     pub events: Vec<String>,
     /// `ok`, `unsubscribe`, or what went wrong.
     pub outcome: String,
+    /// The notification's `MoreEvents`: more events were queued than it carried, and another
+    /// notification follows at once.
+    #[serde(default)]
+    pub more_events: bool,
 }
 
 /// The authentication settings of the EWS and ActiveSync virtual directories.
@@ -354,6 +358,7 @@ impl Body for DeliveryRecord {
             retry: 1,
             events: vec!["NewMailEvent".into(), "ModifiedEvent".into()],
             outcome: "HTTP 503".into(),
+            more_events: false,
         }
     }
 }

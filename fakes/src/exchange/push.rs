@@ -327,6 +327,7 @@ async fn attempt(ex: &Arc<Exchange>, id: &str, retry: u32) -> Attempt {
         return Attempt::Gone;
     };
     let kinds: Vec<String> = notification.events.iter().map(|e| e.kind.as_str().to_string()).collect();
+    let more_events = notification.more_events;
     let body = write_send_notification(version, std::slice::from_ref(&notification));
     let at_ms = ex.now_ms();
     let req = http::Request::post(&url)
@@ -353,7 +354,7 @@ async fn attempt(ex: &Arc<Exchange>, id: &str, retry: u32) -> Attempt {
             s.acked = s.acked.max(acked_to);
         }
     }
-    state.deliveries.push(DeliveryRecord { subscription_id: id.to_string(), at_ms, retry, events: kinds, outcome });
+    state.deliveries.push(DeliveryRecord { subscription_id: id.to_string(), at_ms, retry, events: kinds, outcome, more_events });
     result
 }
 

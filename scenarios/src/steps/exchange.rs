@@ -88,6 +88,21 @@ fn nothing_after_end(w: &mut MailWorld, user: User) {
     assert!(d.iter().all(|x| x.at_ms <= ended), "deliveries after the end at {ended} ms: {d:?}");
 }
 
+/// Once the user's listener was back, Exchange sent what had queued up in several notifications of at most this many events, MoreEvents on each but the last.
+#[then(
+    expr = "Exchange sent the events queued for {user}'s listener in notifications of at most {int} events, MoreEvents on each but the last"
+)]
+fn queued_events(w: &mut MailWorld, user: User, most: usize) {
+    let d = deliveries(w, &user, true);
+    let sent: Vec<&DeliveryRecord> = d.iter().filter(|x| x.outcome == "ok" && x.events != ["StatusEvent"]).collect();
+    let shape: Vec<(usize, bool)> = sent.iter().map(|x| (x.events.len(), x.more_events)).collect();
+    assert!(sent.len() >= 2, "the queue should take several notifications (events, MoreEvents): {shape:?}");
+    assert!(sent.iter().all(|x| x.events.len() <= most), "(events, MoreEvents): {shape:?}");
+    let flags: Vec<bool> = sent.iter().map(|x| x.more_events).collect();
+    let expected: Vec<bool> = (0..sent.len()).map(|i| i + 1 < sent.len()).collect();
+    assert_eq!(flags, expected, "MoreEvents per notification, (events, MoreEvents): {shape:?}");
+}
+
 /// Exchange's keep-alive StatusEvents to the user's listener came exactly this many minutes apart.
 #[then(expr = "Exchange sent {user}'s listener a StatusEvent every {int} minutes")]
 fn status_events(w: &mut MailWorld, user: User, minutes: u64) {
