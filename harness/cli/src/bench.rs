@@ -335,6 +335,7 @@ mod tests {
                 virtual_time: Duration::from_secs(virt_secs),
                 failure: None,
                 verdicts: vec![],
+                recorded: vec![],
             }],
             counts: Counts { passed: 1, ..Counts::default() },
             parse_errors: vec![],

@@ -152,6 +152,11 @@ pub(crate) struct RunArgs {
     /// in-process run of the same selection; longer ones are not applicable, with that reason
     #[arg(long, value_name = "SECS", default_value_t = 120)]
     pub real_time_budget: u64,
+
+    /// Write every request to and answer from the real components into DIR, one directory per
+    /// scenario (bodies as bytes, WBXML also as XML, credentials redacted); needs --target-config
+    #[arg(long, value_name = "DIR")]
+    pub record: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

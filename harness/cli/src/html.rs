@@ -83,7 +83,7 @@ impl Tally {
 }
 
 /// The page for `result`; `listed` gives each scenario's tags (matched by file and line).
-pub(crate) fn render(result: &RunResult, listed: &[ListedScenario], reports: &[&str]) -> String {
+pub(crate) fn render(result: &RunResult, listed: &[ListedScenario], reports: &[&str], record: Option<&std::path::Path>) -> String {
     let tags: BTreeMap<(&str, usize), &[String]> = listed.iter().map(|s| ((s.file.as_str(), s.line), s.tags.as_slice())).collect();
     let tags_of = |file: &str, line: usize| tags.get(&(file, line)).copied().unwrap_or(&[]);
 
@@ -171,6 +171,29 @@ td,th{{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:t
                     escape(&shorten(&f.message))
                 );
             }
+            if let (Some(root), false) = (record, s.recorded.is_empty()) {
+                let dir = crate::record::scenario_dir(root, s);
+                let _ = write!(
+                    h,
+                    "<tr class=\"detail\"><td></td><td colspan=\"4\">{} exchanges with the target (<a href=\"{}\">bodies</a>):<ol>",
+                    s.recorded.len(),
+                    escape(&dir.join(crate::record::LISTING).display().to_string())
+                );
+                let first = s.recorded[0].at_ms;
+                for e in &s.recorded {
+                    let answer = e.status.map_or_else(|| e.error.clone().unwrap_or_default(), |st| st.to_string());
+                    let target = e.url.split_once("://").and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..])).unwrap_or(&e.url);
+                    let _ = write!(
+                        h,
+                        "<li>+{} ms <code>{} {}</code> → {}</li>",
+                        e.at_ms.saturating_sub(first),
+                        escape(&e.method),
+                        escape(target),
+                        escape(&answer)
+                    );
+                }
+                h.push_str("</ol></td></tr>\n");
+            }
         }
         h.push_str("</table>\n");
     }
@@ -195,6 +218,7 @@ mod tests {
             outcome,
             virtual_time: Duration::from_secs(90),
             verdicts: vec![],
+            recorded: vec![],
             failure: (outcome != Outcome::Passed).then(|| crate::summary::StepFailure {
                 step: "Then the badge shows <1>".into(),
                 line: line + 2,
@@ -232,6 +256,7 @@ mod tests {
             &result,
             &[listed(3, &["@source:004.data-flow.Q6"]), listed(9, &["@source:001.x", "@known-limitation"]), listed(20, &["@source:001.x"])],
             &["junit.xml"],
+            None,
         );
         assert!(page.contains("<td>004</td><td class=\"passed\">1</td><td class=\"failed\">0</td>"), "{page}");
         assert!(

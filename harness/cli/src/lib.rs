@@ -21,6 +21,7 @@ mod junit;
 mod list;
 mod live;
 mod push_bench;
+mod record;
 mod report;
 mod requirements;
 mod roles;

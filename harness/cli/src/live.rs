@@ -23,6 +23,9 @@ const LIVE_ROLES: &[&str] = &["exchange.eas"];
 /// The live part of `args`, or `None` for an in-process run.
 pub(crate) fn prepare(args: &RunArgs) -> Result<Option<Live>, CliError> {
     let Some(file) = &args.target_config else {
+        if args.record.is_some() {
+            return Err(CliError::Usage("--record DIR records the exchanges with real components: it needs --target-config FILE".into()));
+        }
         if let Some(t) = args.targets.first() {
             return Err(CliError::Usage(format!(
                 "--target {t} needs --target-config FILE, which holds the role's mailboxes and trust (see `mailconform target check`)"
@@ -48,7 +51,9 @@ pub(crate) fn prepare(args: &RunArgs) -> Result<Option<Live>, CliError> {
         }
     }
     let budget = Duration::from_secs(args.real_time_budget);
-    let targets = LiveTargets::new(eas, budget).map_err(|e| CliError::Harness(format!("the live run's runtime could not start: {e}")))?;
+    let mut targets =
+        LiveTargets::new(eas, budget).map_err(|e| CliError::Harness(format!("the live run's runtime could not start: {e}")))?;
+    targets.record = args.record.is_some();
     let in_process = run_suite(&RunOptions::selected(&args.selection, args.seed, args.concurrency))?;
     let over_budget: BTreeMap<(String, usize), String> = in_process
         .scenarios

@@ -263,6 +263,7 @@ mod tests {
                     observed: if *held { "449" } else { "200" }.into(),
                 })
                 .collect(),
+            recorded: vec![],
         }
     }
 

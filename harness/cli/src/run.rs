@@ -122,6 +122,8 @@ pub struct ScenarioResult {
     pub failure: Option<crate::summary::StepFailure>,
     /// The requirements its assertions put to the test, with what they found.
     pub verdicts: Vec<Verdict>,
+    /// Its exchanges with the real components, in a live run with `--record`.
+    pub recorded: Vec<mailconform_sim::http::record::RecordedExchange>,
 }
 
 /// What [`run_suite`] found.
@@ -170,6 +172,7 @@ impl RunResult {
 struct Ended {
     virtual_time: Duration,
     verdicts: Vec<Verdict>,
+    recorded: Vec<mailconform_sim::http::record::RecordedExchange>,
 }
 
 type EndStates = Arc<Mutex<BTreeMap<ScenarioKey, Ended>>>;
@@ -239,6 +242,7 @@ pub fn run_suite(opts: &RunOptions) -> Result<RunResult, CliError> {
             virtual_time: ended.virtual_time,
             failure: rec.failure.clone(),
             verdicts: ended.verdicts,
+            recorded: ended.recorded,
         })
         .collect();
     Ok(RunResult {
@@ -281,7 +285,8 @@ where
         })
         .after(move |feature, _rule, scenario, _finished, world| {
             if let Some(world) = world {
-                let ended = Ended { virtual_time: world.virtual_elapsed(), verdicts: world.take_verdicts() };
+                let ended =
+                    Ended { virtual_time: world.virtual_elapsed(), verdicts: world.take_verdicts(), recorded: world.take_recorded() };
                 times.lock().unwrap_or_else(|p| p.into_inner()).insert(ScenarioKey::of(feature, scenario), ended);
             }
             async {}.boxed_local()
@@ -315,6 +320,11 @@ pub(crate) fn run(args: &RunArgs) -> Result<u8, CliError> {
         ..RunOptions::selected(&args.selection, args.seed, concurrency)
     };
     let result = run_suite(&opts)?;
+    if let Some(dir) = &args.record {
+        for s in &result.scenarios {
+            crate::record::write(dir, s)?;
+        }
+    }
     let (listed, _) = crate::list::collect(&args.selection)?;
     let verdicts = crate::requirements::report(&result.scenarios);
     report::write(&args.report_dir.join(report::REQUIREMENTS_FILE), crate::requirements::render_markdown(&verdicts).as_bytes())?;
@@ -328,7 +338,7 @@ pub(crate) fn run(args: &RunArgs) -> Result<u8, CliError> {
         report::TLS_MATRIX_MD,
         report::TLS_MATRIX_JSON,
     ];
-    let page = crate::html::render(&result, &listed, &beside);
+    let page = crate::html::render(&result, &listed, &beside, args.record.as_deref());
     report::write(&args.report_dir.join(crate::html::INDEX_FILE), page.as_bytes())?;
     if result.nothing_ran() {
         eprintln!("mailconform: no scenario was selected; check --tags, --name and the feature paths (try `mailconform list`)");

@@ -36,9 +36,11 @@ pub(super) fn probe(w: &MailWorld, user: &User, version: EasVersion) -> EasProbe
 
 /// The HTTP client the bare ActiveSync client uses: the simulation's, or real TCP in a live run.
 pub(super) fn eas_http(w: &mut MailWorld) -> HttpClient {
-    match w.live_eas() {
-        Some(eas) => eas.http.clone(),
-        None => w.sim().client(),
+    let recorder = w.recorder();
+    match (w.live_eas(), recorder) {
+        (Some(eas), Some(r)) => eas.http.recording(r),
+        (Some(eas), None) => eas.http.clone(),
+        (None, _) => w.sim().client(),
     }
 }
 

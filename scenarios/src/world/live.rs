@@ -10,6 +10,7 @@
 //! [`super::NOT_APPLICABLE`] rather than passing silently.
 
 use mailconform_fakes::driver::RealComponent;
+use mailconform_sim::http::record::Recorder;
 use mailconform_sim::{HttpClient, Simulation};
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -40,6 +41,8 @@ pub struct LiveTargets {
     /// server that holds a request the built-in fake answers at once (a Ping with a heartbeat
     /// Exchange refuses) fails the step when it runs out, instead of holding the run for an hour.
     pub budget: std::time::Duration,
+    /// Whether each scenario keeps its exchanges with the targets (`run --record`).
+    pub record: bool,
     runtime: tokio::runtime::Runtime,
 }
 
@@ -54,7 +57,7 @@ impl LiveTargets {
     pub fn new(eas: Option<LiveEas>, budget: std::time::Duration) -> std::io::Result<Self> {
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
         let started = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-        Ok(LiveTargets { eas, run_id: format!("{:x}", started.as_secs() & 0xff_ffff), budget, runtime })
+        Ok(LiveTargets { eas, run_id: format!("{:x}", started.as_secs() & 0xff_ffff), budget, record: false, runtime })
     }
 
     /// Runs `f` to completion on the real clock, for at most the run's budget: past it the
@@ -96,6 +99,7 @@ pub(crate) fn put_device_on_target(
     cfg: &mut mailconform_fakes::securemail::SecureMailConfig,
     sim: &Simulation,
     seed: u64,
+    recorder: Option<Recorder>,
 ) -> Option<HttpClient> {
     let eas = live.eas.as_ref()?;
     let user = cfg.device_name.clone();
@@ -113,16 +117,30 @@ pub(crate) fn put_device_on_target(
     let uri = eas.url.parse::<http::Uri>().ok()?;
     let https = uri.scheme_str() == Some("https");
     sim.net.pass_through(uri.host().unwrap_or_default(), uri.port_u16().unwrap_or(if https { 443 } else { 80 }));
-    if !https {
-        return None;
-    }
     let client = sim.client();
-    if eas.http.accepts_any_certificate() {
-        return Some(client.accepting_any_certificate());
+    let client = match https {
+        false => client,
+        true if eas.http.accepts_any_certificate() => client.accepting_any_certificate(),
+        true => {
+            let mut roots = (**client.roots()).clone();
+            roots.roots.extend(eas.http.roots().roots.iter().cloned());
+            client.with_roots(std::sync::Arc::new(roots))
+        }
+    };
+    match recorder {
+        Some(r) => Some(client.recording(r)),
+        None => https.then_some(client),
     }
-    let mut roots = (**client.roots()).clone();
-    roots.roots.extend(eas.http.roots().roots.iter().cloned());
-    Some(client.with_roots(std::sync::Arc::new(roots)))
+}
+
+/// A recorder watching the real ActiveSync server's host, for a run with `--record`.
+pub(crate) fn recorder_for(live: &LiveTargets) -> Option<Recorder> {
+    let eas = live.eas.as_ref().filter(|_| live.record)?;
+    let uri = eas.url.parse::<http::Uri>().ok()?;
+    let https = uri.scheme_str() == Some("https");
+    let recorder = Recorder::default();
+    recorder.watch(uri.host().unwrap_or_default(), uri.port_u16().unwrap_or(if https { 443 } else { 80 }));
+    Some(recorder)
 }
 
 /// Runs `f` on the live simulation's runtime (real clock) for at most `budget`.

@@ -76,6 +76,8 @@ pub struct MailWorld {
     /// account on the target ([`MailWorld::secure_mail_on_target`]): the scenario's fakes then
     /// run on the real clock beside it.
     on_target: bool,
+    /// In a live run with `--record`, the scenario's exchanges with the target.
+    recorder: Option<mailconform_sim::http::record::Recorder>,
 }
 
 impl std::fmt::Debug for MailWorld {
@@ -101,6 +103,7 @@ impl MailWorld {
             live: None,
             over_budget: None,
             on_target: false,
+            recorder: None,
         }
     }
 
@@ -127,6 +130,19 @@ impl MailWorld {
             Some(live) => format!("{written} [{}{:04X}]", live.run_id, self.seed & 0xffff),
             None => written.to_string(),
         }
+    }
+
+    /// The recorder of this scenario's exchanges with the live run's targets (`run --record`).
+    pub fn recorder(&mut self) -> Option<mailconform_sim::http::record::Recorder> {
+        if self.recorder.is_none() {
+            self.recorder = self.live.as_deref().and_then(live::recorder_for);
+        }
+        self.recorder.clone()
+    }
+
+    /// The exchanges this scenario had with the live run's targets, in order (emptied).
+    pub fn take_recorded(&mut self) -> Vec<mailconform_sim::http::record::RecordedExchange> {
+        self.recorder.as_ref().map(|r| r.take()).unwrap_or_default()
     }
 
     /// Puts Secure Mail's ActiveSync account on the live run's real ActiveSync server, when
@@ -204,7 +220,8 @@ impl MailWorld {
         let name = user.to_ascii_lowercase();
         let Stage::Running(d) = &mut self.stage else { unreachable!("deployed above") };
         let Some(mut cfg) = d.take_device_config(&name) else { return name };
-        let on_target = self.live.clone().and_then(|live| live::put_device_on_target(&live, &mut cfg, self.sim_ref(), self.seed));
+        let recorder = self.recorder();
+        let on_target = self.live.clone().and_then(|live| live::put_device_on_target(&live, &mut cfg, self.sim_ref(), self.seed, recorder));
         let sim = self.sim.as_mut().expect("deployed");
         if let Some(http) = on_target {
             deployment::add_device_with_http(sim, cfg, http).expect("device starts");

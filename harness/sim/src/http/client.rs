@@ -4,7 +4,7 @@
 //! Pooling matters for more than speed: APNs expects providers to keep a connection open and
 //! send many streams on it, and connection reuse is what a fault must be able to cut.
 
-use super::{Request, Response};
+use super::{record, Request, Response};
 use crate::clock::Clock;
 use crate::error::SimError;
 use crate::net::{BoxIo, Dialer};
@@ -86,12 +86,20 @@ pub struct HttpClient {
     pool: Arc<Mutex<Pool>>,
     /// TLS for HTTPS/1.1 without a client certificate from another stack instead of rustls.
     connector: Option<Arc<dyn crate::net::StreamConnector>>,
+    /// Where the exchanges with watched hosts are kept, when they are.
+    recorder: Option<record::Recorder>,
 }
 
 impl HttpClient {
     /// A client that reaches hosts through `dialer`, trusts `roots` and checks validity against `clock`.
     pub fn new(dialer: Arc<dyn Dialer>, roots: Arc<RootCertStore>, clock: Clock) -> Self {
-        HttpClient { dialer, roots, clock, accept_any_certificate: false, pool: Arc::default(), connector: None }
+        HttpClient { dialer, roots, clock, accept_any_certificate: false, pool: Arc::default(), connector: None, recorder: None }
+    }
+
+    /// The same client (same connections) keeping its exchanges with the hosts `recorder`
+    /// watches.
+    pub fn recording(&self, recorder: record::Recorder) -> Self {
+        HttpClient { recorder: Some(recorder), ..self.clone() }
     }
 
     /// A client on the same network with a pool of its own, trusting `roots` instead: a
@@ -104,6 +112,7 @@ impl HttpClient {
             accept_any_certificate: false,
             pool: Arc::default(),
             connector: None,
+            recorder: self.recorder.clone(),
         }
     }
 
@@ -141,10 +150,34 @@ impl HttpClient {
     /// Send a request to the absolute URL in its URI and read the whole response.
     pub async fn send(&self, req: Request, opts: &RequestOptions) -> Result<Response, SimError> {
         let url = req.uri().to_string();
-        match tokio::time::timeout(opts.timeout, self.send_inner(req, opts)).await {
+        let watched = self.recorder.as_ref().filter(|r| {
+            let https = req.uri().scheme_str() == Some("https");
+            r.watches(req.uri().host().unwrap_or_default(), req.uri().port_u16().unwrap_or(if https { 443 } else { 80 }))
+        });
+        let record = watched
+            .map(|r| (r.clone(), self.clock.unix_millis(), req.method().to_string(), record::redacted(req.headers()), req.body().clone()));
+        let answer = match tokio::time::timeout(opts.timeout, self.send_inner(req, opts)).await {
             Ok(r) => r,
-            Err(_) => Err(SimError::Timeout { url, after_ms: opts.timeout.as_millis() as u64 }),
+            Err(_) => Err(SimError::Timeout { url: url.clone(), after_ms: opts.timeout.as_millis() as u64 }),
+        };
+        if let Some((recorder, at_ms, method, request_headers, request_body)) = record {
+            let (status, response_headers, response_body, error) = match &answer {
+                Ok(resp) => (Some(resp.status().as_u16()), record::redacted(resp.headers()), resp.body().clone(), None),
+                Err(e) => (None, Vec::new(), Bytes::new(), Some(e.to_string())),
+            };
+            recorder.keep(record::RecordedExchange {
+                at_ms,
+                method,
+                url,
+                request_headers,
+                request_body,
+                status,
+                response_headers,
+                response_body,
+                error,
+            });
         }
+        answer
     }
 
     async fn send_inner(&self, req: Request, opts: &RequestOptions) -> Result<Response, SimError> {

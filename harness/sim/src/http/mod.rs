@@ -1,6 +1,7 @@
 //! HTTP/1.1 and HTTP/2 (hyper) over any byte stream, with or without TLS (rustls).
 
 pub(crate) mod client;
+pub mod record;
 pub(crate) mod server;
 
 pub use client::CONNECTIONS_OPENED;
