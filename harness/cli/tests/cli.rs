@@ -314,6 +314,10 @@ fn requirements_are_reported_one_by_one_and_runs_compare_side_by_side() {
     assert!(compared.stdout.contains("| **`MS-ASCMD_R7564` (2.2.2)** | verified | not exercised |"), "{}", compared.stdout);
     assert!(compared.stdout.contains("| **`MS-ASCMD_R4906` (2.2.2)** | not exercised | verified |"), "{}", compared.stdout);
 
+    let record = mailconform(&cwd, &["run", "--record", "rec", path(&feature)]);
+    assert_eq!(record.code, 2, "--record without --target-config is a usage error: {}", record.stderr);
+    assert!(record.stderr.contains("--target-config"), "{}", record.stderr);
+
     let missing = mailconform(&cwd, &["report", "compare", "fakes-12", "nowhere"]);
     assert_eq!(missing.code, 2, "{}", missing.stderr);
     assert!(missing.stderr.contains("nowhere/requirements.json"), "{}", missing.stderr);

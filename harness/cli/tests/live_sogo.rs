@@ -301,12 +301,15 @@ const EXPECTED: &[(&str, &str, &str)] = &[
 /// (c) The features of the bare ActiveSync client, run against SOGo.
 fn live_run(sogo: &Sogo) {
     let reports = sogo.logs.join("live-run");
+    let recorded = sogo.logs.join("live-run-recorded");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_mailconform"));
     cmd.arg("run")
         .arg("--target-config")
         .arg(sogo.state.join("target.toml"))
         .arg("--report-dir")
         .arg(&reports)
+        .arg("--record")
+        .arg(&recorded)
         .args([
             "--name",
             "Secure Mail syncs with|provisions the device before|presents the policy key|no unprovisioned device|remote wipe nobody|PolicyType|never issued|only in part",
@@ -349,6 +352,14 @@ fn live_run(sogo: &Sogo) {
     };
     assert_eq!(verdict("MS-ASCMD_R4074").as_deref(), Some("verified"), "{json}");
     assert_eq!(verdict("MS-ASCMD_R7564").as_deref(), Some("violated"), "{json}");
+
+    // --record: Secure Mail's exchanges with SOGo, in order, credentials redacted.
+    let listing = std::fs::read_to_string(recorded.join("activesync-exchange.feature-21/exchanges.json")).expect("the recorded exchanges");
+    let exchanges: serde_json::Value = serde_json::from_str(&listing).expect("JSON");
+    let methods: Vec<&str> = exchanges.as_array().into_iter().flatten().filter_map(|e| e["method"].as_str()).collect();
+    assert_eq!(methods.first(), Some(&"OPTIONS"), "{listing}");
+    assert!(exchanges.as_array().into_iter().flatten().any(|e| e["url"].as_str().is_some_and(|u| u.contains("Cmd=Ping"))), "{listing}");
+    assert!(!listing.contains("alice-pw") && !listing.contains("YWxpY2U6YWxpY2UtcHc"), "credentials are redacted: {listing}");
 }
 
 #[test]
