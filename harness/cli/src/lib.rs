@@ -19,6 +19,7 @@ mod filter;
 mod html;
 mod junit;
 mod list;
+mod progress;
 mod live;
 mod push_bench;
 mod record;

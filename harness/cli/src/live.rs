@@ -68,7 +68,8 @@ pub(crate) fn prepare(args: &RunArgs) -> Result<Option<Live>, CliError> {
             ((s.file.clone(), s.line), reason)
         })
         .collect();
-    Ok(Some(Live { targets: Arc::new(targets), over_budget: Arc::new(over_budget) }))
+    let protocol_times = in_process.scenarios.iter().map(|s| ((s.file.clone(), s.line), s.virtual_time)).collect();
+    Ok(Some(Live { targets: Arc::new(targets), over_budget: Arc::new(over_budget), protocol_times: Arc::new(protocol_times) }))
 }
 
 /// `ROLE=URL` from the command line, over the configuration's url for ROLE.

@@ -67,6 +67,8 @@ pub struct Live {
     /// Scenarios over the budget, by feature file and line, with the reason each is not
     /// applicable.
     pub over_budget: Arc<BTreeMap<(String, usize), String>>,
+    /// Every selected scenario's protocol time in-process, for the progress bar.
+    pub protocol_times: crate::progress::ProtocolTimes,
 }
 
 impl Default for RunOptions {
@@ -189,8 +191,19 @@ pub fn run_suite(opts: &RunOptions) -> Result<RunResult, CliError> {
     let ctx = Context { files, filter, seed: opts.seed, concurrency: opts.concurrency, times: times.clone(), live: opts.live.clone() };
 
     let started = Instant::now();
-    let ran = panic::catch_unwind(AssertUnwindSafe(|| match (opts.console, reports.is_some()) {
-        (Console::Cucumber, _) => execute(
+    let progress = opts.live.as_ref().map(|l| crate::progress::Progress::new(l.protocol_times.clone()));
+    let ran = panic::catch_unwind(AssertUnwindSafe(|| match (opts.console, reports.is_some(), progress) {
+        (Console::Cucumber, _, Some(progress)) => execute(
+            writer::Basic::raw(std::io::stdout(), Coloring::Auto, Verbosity::Default)
+                .summarized()
+                .tee::<MailWorld, _>(writer::JUnit::<MailWorld, _>::for_tee(junit.clone(), 0))
+                .tee::<MailWorld, _>(cucumber_json::for_tee(json.clone()))
+                .tee::<MailWorld, _>(tally.counter())
+                .tee::<MailWorld, _>(progress)
+                .normalized::<MailWorld>(),
+            ctx,
+        ),
+        (Console::Cucumber, _, None) => execute(
             writer::Basic::raw(std::io::stdout(), Coloring::Auto, Verbosity::Default)
                 .summarized()
                 .tee::<MailWorld, _>(writer::JUnit::<MailWorld, _>::for_tee(junit.clone(), 0))
@@ -199,14 +212,14 @@ pub fn run_suite(opts: &RunOptions) -> Result<RunResult, CliError> {
                 .normalized::<MailWorld>(),
             ctx,
         ),
-        (Console::Quiet, true) => execute(
+        (Console::Quiet, true, _) => execute(
             writer::JUnit::<MailWorld, _>::for_tee(junit.clone(), 0)
                 .tee::<MailWorld, _>(cucumber_json::for_tee(json.clone()))
                 .tee::<MailWorld, _>(tally.counter())
                 .normalized::<MailWorld>(),
             ctx,
         ),
-        (Console::Quiet, false) => execute(tally.counter().normalized::<MailWorld>(), ctx),
+        (Console::Quiet, false, _) => execute(tally.counter().normalized::<MailWorld>(), ctx),
     }));
     let wall_time = started.elapsed();
     let _ = std::io::stdout().flush();
