@@ -25,6 +25,10 @@ Feature: SEG V2 blocks and unblocks a device on the console's compliance, and EN
     When alice's Boxer syncs
     Then alice's Boxer syncs its Inbox
 
+  Scenario: A request that names no device is blocked: there is no device to find compliant
+    When an EWS client that names no device asks SEG for EWS
+    Then the EWS client gets HTTP 403
+
   Scenario Outline: A device the console shows as <state> gets <outcome>
     When the console marks alice's Boxer as "<state>"
     And alice's Boxer syncs

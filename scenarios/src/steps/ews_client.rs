@@ -70,6 +70,14 @@ fn probe_without_certificate(w: &mut MailWorld) {
     probe_seg(w, EWS_PATH, None);
 }
 
+/// A bare EWS client asks SEG for EWS without naming a device (no device header), so SEG has no device to ask the console about.
+#[when("an EWS client that names no device asks SEG for EWS")]
+fn probe_without_device(w: &mut MailWorld) {
+    let alice: User = "alice".parse().expect("alice is a user of the default world");
+    ensure_boxer(w, &alice);
+    probe(w, defaults::SEG_HOST, EWS_PATH, &[], ProbeCredentials::None);
+}
+
 /// A bare EWS client signs in to Exchange directly by NTLM as the user, behaving as named.
 ///
 /// Right or wrong password; MIC computed, omitted with no promise of one, tampered or dropped.
