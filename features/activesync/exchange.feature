@@ -65,6 +65,17 @@ Feature: Secure Mail syncing with Exchange over ActiveSync
       | 14.1 | no policy key      | Status 142 |
       | 14.1 | a wrong policy key | Status 144 |
 
+  @spec:MS-ASPROV.3.1.5.2
+  Scenario Outline: An Exchange that allows non-provisionable devices lets a device without a key sync: ActiveSync <eas>
+    Given Exchange allows devices that cannot fully apply its policy
+    When an ActiveSync <eas> client of alice sends FolderSync to Exchange with no policy key
+    Then Exchange carries out the ActiveSync client's command
+
+    Examples:
+      | eas  |
+      | 12.1 |
+      | 14.1 |
+
   @spec:MS-ASPROV.3.2.5.1
   Scenario Outline: Exchange syncs a device that presents the policy key it was given: ActiveSync <eas>
     When an ActiveSync <eas> client of alice sends FolderSync to Exchange with its provisioned policy key
