@@ -277,4 +277,42 @@ mod tests {
         assert!(page.contains("<td class=\"not-applicable\">not applicable</td>") && page.contains("not applicable at line 22"), "{page}");
         assert!(page.contains("1 passed, 1 failed, 1 not applicable"), "{page}");
     }
+
+    #[test]
+    fn a_recorded_scenario_lists_its_exchanges_with_the_target() {
+        let mut s = scenario(3, "synced", Outcome::Passed);
+        let exchange = |at_ms, method: &str, url: &str, status| mailconform_sim::http::record::RecordedExchange {
+            at_ms,
+            method: method.into(),
+            url: url.into(),
+            request_headers: vec![],
+            request_body: Default::default(),
+            status,
+            response_headers: vec![],
+            response_body: Default::default(),
+            error: status.is_none().then(|| "timed out after 60000 ms".to_string()),
+        };
+        s.recorded = vec![
+            exchange(1_000, "OPTIONS", "http://127.0.0.1:20000/SOGo/Microsoft-Server-ActiveSync", Some(200)),
+            exchange(1_480, "POST", "http://127.0.0.1:20000/SOGo/Microsoft-Server-ActiveSync?Cmd=Ping&User=alice", None),
+        ];
+        let result = RunResult {
+            seed: 1,
+            scenarios: vec![s],
+            counts: Counts { passed: 1, ..Counts::default() },
+            parse_errors: vec![],
+            virtual_time: Duration::ZERO,
+            wall_time: Duration::ZERO,
+        };
+        let page = render(&result, &[listed(3, &[])], &[], Some(std::path::Path::new("rec")));
+        assert!(page.contains("2 exchanges with the target (<a href=\"rec/x.feature-3/exchanges.json\">bodies</a>)"), "{page}");
+        assert!(page.contains("<li>+0 ms <code>OPTIONS /SOGo/Microsoft-Server-ActiveSync</code> → 200</li>"), "{page}");
+        assert!(
+            page.contains(
+                "<li>+480 ms <code>POST /SOGo/Microsoft-Server-ActiveSync?Cmd=Ping&amp;User=alice</code> → timed out after 60000 ms</li>"
+            ),
+            "{page}"
+        );
+        assert!(!render(&result, &[listed(3, &[])], &[], None).contains("exchanges with the target"), "without --record, no list");
+    }
 }
