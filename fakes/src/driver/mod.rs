@@ -26,7 +26,7 @@ pub use journal::Traffic;
 pub use lifecycle::{ForeignLifecycle, Lifecycle};
 pub use mailboxes::Mailboxes;
 pub use push::PushSubscriptions;
-pub use real::{CommandAdapter, RealComponent, COMMAND_TIMEOUT};
+pub use real::{CommandAdapter, RealComponent, SendMailFrom, COMMAND_TIMEOUT};
 pub use registrations::Registrations;
 
 use mailconform_sim::{ControlError, NoSuchRole};

@@ -23,6 +23,29 @@ pub struct CommandAdapter {
     /// Puts a message into a mailbox's Inbox; the RFC 5322 message is on its stdin
     /// (`doveadm save -u {user} -m INBOX`).
     pub deliver_mail: Option<String>,
+    /// The built-in alternative to `deliver_mail` for a server the harness has no shell on:
+    /// the message is sent by ActiveSync SendMail from this mailbox of the same server (the
+    /// `user` of one of the target's mailboxes).
+    pub send_mail_from: Option<String>,
+}
+
+/// What the built-in SendMail adapter signs in with: another mailbox of the same server.
+#[derive(Clone)]
+pub struct SendMailFrom {
+    /// A client that reaches the server and trusts what the target configuration trusts.
+    pub http: mailconform_sim::HttpClient,
+    /// The sending mailbox's login.
+    pub login: String,
+    /// Its password.
+    pub password: String,
+    /// The ActiveSync version to speak (the target's newest, 14.1 when it names none).
+    pub version: mailconform_activesync::ProtocolVersion,
+}
+
+impl std::fmt::Debug for SendMailFrom {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SendMailFrom").field("login", &self.login).field("version", &self.version).finish_non_exhaustive()
+    }
 }
 
 /// A role backed by a real component at `url`.
@@ -34,6 +57,8 @@ pub struct RealComponent {
     pub url: String,
     /// What its operator configured the harness to run for it.
     pub adapter: CommandAdapter,
+    /// The mailbox the built-in SendMail adapter sends from, when `send_mail_from` names one.
+    pub sender: Option<SendMailFrom>,
 }
 
 impl RealComponent {
@@ -42,6 +67,30 @@ impl RealComponent {
     }
 
     /// Runs `template` with the placeholders filled and `stdin` as its input.
+    /// Sends `mime` by ActiveSync SendMail from `from`'s mailbox (provisioning first, as the
+    /// server asks), so that it arrives in the recipient's Inbox on the same server.
+    async fn send_mail(&self, from: &SendMailFrom, mime: &[u8]) -> Result<(), DriverError> {
+        let refused = |reason: String| DriverError::Refused { role: self.role.clone(), operation: Operation::Deliver, reason };
+        let client = mailconform_activesync::EasClient::new(
+            from.http.clone(),
+            &self.url,
+            &from.login,
+            &from.password,
+            "MAILCONFORMSENDER",
+            "SmartPhone",
+            from.version,
+        );
+        let sent = async {
+            client.provision().await?;
+            client.send_mail(mime).await
+        };
+        match tokio::time::timeout(COMMAND_TIMEOUT, sent).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(refused(format!("SendMail from {} failed: {e}", from.login))),
+            Err(_) => Err(refused(format!("SendMail from {} took more than {} s", from.login, COMMAND_TIMEOUT.as_secs()))),
+        }
+    }
+
     async fn command(&self, operation: Operation, template: &str, email: &str, stdin: &[u8]) -> Result<String, DriverError> {
         let user = email.split('@').next().unwrap_or(email);
         let line = template.replace("{user}", &shell_quote(user)).replace("{email}", &shell_quote(email));
@@ -91,11 +140,20 @@ const NO_ADMINISTRATION: &str =
 impl super::Mailboxes for RealComponent {
     fn deliver<'a>(&'a self, mailbox: &'a str, subject: &'a str) -> DriverFuture<'a, String> {
         Box::pin(async move {
-            let Some(template) = self.adapter.deliver_mail.as_deref() else {
-                return self.not_supported(Operation::Deliver, "the target configuration has no `deliver_mail` command in its adapter");
-            };
             let id = format!("{:016x}@mailconform", fxhash(mailbox, subject));
-            self.command(Operation::Deliver, template, mailbox, message(mailbox, subject, &id).as_bytes()).await?;
+            let mime = message(mailbox, subject, &id);
+            match (self.adapter.deliver_mail.as_deref(), &self.sender) {
+                (Some(template), _) => {
+                    self.command(Operation::Deliver, template, mailbox, mime.as_bytes()).await?;
+                }
+                (None, Some(from)) => self.send_mail(from, mime.as_bytes()).await?,
+                (None, None) => {
+                    return self.not_supported(
+                        Operation::Deliver,
+                        "the target configuration's adapter has neither a `deliver_mail` command nor `send_mail_from`",
+                    )
+                }
+            }
             Ok(id)
         })
     }
@@ -169,7 +227,8 @@ mod tests {
         RealComponent {
             role: "exchange.eas".into(),
             url: "http://127.0.0.1:9/Microsoft-Server-ActiveSync".into(),
-            adapter: CommandAdapter { deliver_mail: deliver_mail.map(str::to_string) },
+            adapter: CommandAdapter { deliver_mail: deliver_mail.map(str::to_string), send_mail_from: None },
+            sender: None,
         }
     }
 

@@ -92,13 +92,26 @@ fn override_url(config: &mut TargetConfig, spec: &str) -> Result<(), CliError> {
     Ok(())
 }
 
+/// The mailbox the built-in SendMail adapter sends from (`send_mail_from`, checked against the
+/// target's mailboxes when the configuration was read).
+fn sender(t: &Target) -> Option<mailconform_fakes::driver::SendMailFrom> {
+    let user = t.adapter.send_mail_from.as_deref()?;
+    let m = t.mailboxes.iter().find(|m| m.user == user)?;
+    Some(mailconform_fakes::driver::SendMailFrom {
+        http: t.trust.http_client(),
+        login: m.login.clone(),
+        password: m.password.clone(),
+        version: t.versions.last().copied().unwrap_or(mailconform_activesync::ProtocolVersion::V14_1),
+    })
+}
+
 fn live_eas(t: &Target) -> LiveEas {
     let url = t.endpoints.first().map(|e| e.url.to_string()).unwrap_or_default();
     LiveEas {
         mailboxes: t.mailboxes.iter().map(|m| (m.user.clone(), (m.login.clone(), m.password.clone()))).collect(),
         http: t.trust.http_client(),
         versions: t.versions.clone(),
-        component: RealComponent { role: t.key.clone(), url: url.clone(), adapter: t.adapter.clone() },
+        component: RealComponent { role: t.key.clone(), url: url.clone(), adapter: t.adapter.clone(), sender: sender(t) },
         url,
     }
 }

@@ -149,3 +149,46 @@ fn target_check_names_each_problem_of_a_served_exchange_and_what_to_fix() {
         assert!(unknown.stderr.contains(expected), "{expected:?} missing: {}", unknown.stderr);
     }
 }
+
+/// The features of `exchange.eas` with the served Exchange (another process, real sockets, its
+/// own CA) as the real target: what passes in-process passes there, mail arriving by ActiveSync
+/// SendMail from bob's mailbox (the adapter's `send_mail_from`), Secure Mail syncing over TCP.
+#[test]
+fn the_activesync_features_pass_against_the_served_exchange_as_a_real_target() {
+    let dir = common::scratch("served-target");
+    let served = Served::start(&dir);
+    let ((alice, _, alice_pw), (bob, _, bob_pw)) = (USERS[0], USERS[1]);
+    let config = format!(
+        "[target.\"exchange.eas\"]\nurl = \"{}/Microsoft-Server-ActiveSync\"\nca = \"{}\"\nversions = [\"14.1\"]\n\
+         [[target.\"exchange.eas\".mailbox]]\nuser = \"{alice}\"\npassword = \"{alice_pw}\"\n\
+         [[target.\"exchange.eas\".mailbox]]\nuser = \"{bob}\"\npassword = \"{bob_pw}\"\n\
+         [target.\"exchange.eas\".adapter]\nsend_mail_from = \"{bob}\"\n",
+        served.base_url,
+        served.state.join("ca.pem").display()
+    );
+    let file = dir.join("served.toml");
+    std::fs::write(&file, config).unwrap();
+    let reports = dir.join("reports");
+    let out = Command::new(env!("CARGO_BIN_EXE_mailconform"))
+        .arg("run")
+        .arg("--target-config")
+        .arg(&file)
+        .arg("--report-dir")
+        .arg(&reports)
+        .args([
+            "--name",
+            "Secure Mail syncs with Exchange 2013|provisions the device before|no unprovisioned device|presents the policy key",
+        ])
+        .arg("features/activesync/exchange.feature")
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("mailconform runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(stdout.lines().last(), Some("8 passed, 0 failed"), "{stdout}");
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(reports.join("requirements.json")).unwrap()).unwrap();
+    let violated: Vec<&serde_json::Value> =
+        json["requirements"].as_array().unwrap().iter().filter(|r| r["verdict"] != "verified").collect();
+    assert!(violated.is_empty() && json["requirements"].as_array().unwrap().len() >= 5, "the served Exchange violates nothing: {json}");
+}

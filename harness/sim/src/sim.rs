@@ -54,20 +54,22 @@ impl Simulation {
     /// An empty world: no hosts yet, the clock at the simulated start date.
     pub fn new(seed: u64) -> Result<Self, SimError> {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_time().start_paused(true).build()?;
-        Self::on(runtime, seed)
+        let clock = runtime.block_on(async { Clock::simulated() });
+        Self::on(runtime, clock, seed)
     }
 
     /// The same world on the real clock, with real sockets enabled: for a run with a real
     /// component under test, where the fakes must keep the component's pace, and hosts made
-    /// [`SimNet::pass_through`] are reached over TCP. Time passes as it does outside
-    /// ([`Simulation::advance`] sleeps), starting from the simulated date.
+    /// [`SimNet::pass_through`] are reached over TCP. Time is the real clock's, today's date
+    /// included: a real server's certificate is checked against it, and the run's own
+    /// certificates are issued for it ([`Simulation::advance`] sleeps).
     pub fn live(seed: u64) -> Result<Self, SimError> {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-        Self::on(runtime, seed)
+        let clock = runtime.block_on(async { Clock::real() });
+        Self::on(runtime, clock, seed)
     }
 
-    fn on(runtime: tokio::runtime::Runtime, seed: u64) -> Result<Self, SimError> {
-        let clock = runtime.block_on(async { Clock::simulated() });
+    fn on(runtime: tokio::runtime::Runtime, clock: Clock, seed: u64) -> Result<Self, SimError> {
         let pki = runtime.block_on(async { Pki::new(clock.offset_date_time()) })?;
         let net = Arc::new(SimNet::default());
         let rng = SeededRng::new(seed);

@@ -14,6 +14,8 @@
 //!
 //! [target."exchange.eas".adapter]
 //! deliver_mail = "doveadm save -u {user} -m INBOX"   # the RFC 5322 message on stdin
+//! # or, without a shell on the server: send it by ActiveSync SendMail from another mailbox
+//! # send_mail_from = "bob"
 //! ```
 //!
 //! The `adapter` holds the commands that do on the real server what a fake's control API does
@@ -59,6 +61,7 @@ struct RawTarget {
 #[serde(deny_unknown_fields)]
 struct RawAdapter {
     deliver_mail: Option<String>,
+    send_mail_from: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -217,11 +220,22 @@ fn target(file: &Path, base: &Path, key: String, raw: RawTarget, env: &impl Fn(&
     if !raw.mailbox.is_empty() && !endpoints.iter().any(|e| signs_in(e.protocol)) {
         return Err(ConfigError::MailboxNotChecked { file: file.to_path_buf(), role: key });
     }
-    let mailboxes = raw.mailbox.into_iter().map(|m| mailbox(file, &key, m, env)).collect::<Result<_, _>>()?;
+    let mailboxes: Vec<Mailbox> = raw.mailbox.into_iter().map(|m| mailbox(file, &key, m, env)).collect::<Result<_, _>>()?;
     if let Some(command) = &raw.adapter.deliver_mail {
         check_placeholders(file, &key, "deliver_mail", command)?;
     }
-    let adapter = mailconform_fakes::driver::CommandAdapter { deliver_mail: raw.adapter.deliver_mail };
+    if let Some(user) = &raw.adapter.send_mail_from {
+        if !mailboxes.iter().any(|m| &m.user == user) {
+            return Err(ConfigError::UnknownSender {
+                file: file.to_path_buf(),
+                role: key,
+                user: user.clone(),
+                known: mailboxes.iter().map(|m| m.user.clone()).collect(),
+            });
+        }
+    }
+    let adapter =
+        mailconform_fakes::driver::CommandAdapter { deliver_mail: raw.adapter.deliver_mail, send_mail_from: raw.adapter.send_mail_from };
     Ok(Target { key, role: picked.role, endpoints, trust, versions, mailboxes, adapter })
 }
 
@@ -411,6 +425,10 @@ url = "https://api.push.apple.com"
         assert!(e.contains("adapter.deliver_mail") && e.contains("unknown placeholder {login}") && e.contains("{user}"), "{e}");
         let e = error(&format!("{base}mark_read = \"x\"\n"));
         assert!(e.contains("mark_read"), "an operation the adapter does not know is named: {e}");
+        let with_bob = format!("{base}send_mail_from = \"bob\"\n[[target.\"exchange.eas\".mailbox]]\nuser = \"bob\"\npassword = \"pw\"\n");
+        assert_eq!(load(&with_bob).unwrap().targets[0].adapter.send_mail_from.as_deref(), Some("bob"));
+        let e = load(&format!("{base}send_mail_from = \"carol\"\n")).unwrap_err().to_string();
+        assert!(e.contains("send_mail_from = \"carol\"") && e.contains("no mailbox of that user"), "{e}");
     }
 
     #[test]

@@ -162,4 +162,17 @@ pub enum ConfigError {
         /// The placeholder it names.
         placeholder: String,
     },
+
+    /// `send_mail_from` names a mailbox the target does not have.
+    #[error("{}: target.\"{role}\".adapter.send_mail_from = {user:?}: no mailbox of that user; add [[target.\"{role}\".mailbox]] user = {user:?} with its password, or use one of: {}", file.display(), known.join(", "))]
+    UnknownSender {
+        /// The configuration file.
+        file: PathBuf,
+        /// The target's key.
+        role: String,
+        /// The user named.
+        user: String,
+        /// The users the target has.
+        known: Vec<String>,
+    },
 }
