@@ -36,6 +36,17 @@ Feature: New mail reaches the badge through the listener and APNs
     Then the Americas listener's state contains neither alice's e-mail address nor ActiveSync device ID
     And the Americas listener stores the SHA-256 of alice's e-mail address
 
+  @source:004.general.Q8
+  Scenario Outline: The listener refuses a registration that carries <flaw>
+    When alice's Secure Mail registers with the Americas listener again with <flaw>
+    Then the listener refuses the registration because <why>
+
+    Examples:
+      | flaw                                   | why                                   |
+      | its e-mail address in clear            | an identifier is not a SHA-256 digest |
+      | its ActiveSync device ID in clear      | an identifier is not a SHA-256 digest |
+      | a device token that is not hexadecimal | the device token is not hexadecimal   |
+
   @source:004.config.Q11
   Scenario: The badge keeps updating with the app in the background for more than 5 minutes
     When alice sends Secure Mail to the background

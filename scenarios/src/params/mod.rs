@@ -29,6 +29,7 @@ mod platform;
 mod policy_key;
 pub mod reason;
 mod region;
+mod registration_flaw;
 mod security_level;
 mod seed_table;
 mod seg_service;
@@ -55,8 +56,9 @@ pub use ntlm::NtlmClient;
 pub use on_off::OnOff;
 pub use platform::Platform;
 pub use policy_key::PolicyKey;
-pub use reason::{ConnectReason, Reason, SubscriptionEnd, UploadRefusal};
+pub use reason::{ConnectReason, ListenerRefusal, Reason, SubscriptionEnd};
 pub use region::Region;
+pub use registration_flaw::RegistrationFlaw;
 pub use security_level::SecurityLevel;
 pub use seed_table::{OuiNon, SeedColumn};
 pub use seg_service::SegService;
@@ -232,7 +234,8 @@ pub fn all() -> Vec<ParameterInfo> {
         ParameterInfo::of::<Reason>(),
         ParameterInfo::of::<SubscriptionEnd>(),
         ParameterInfo::of::<ConnectReason>(),
-        ParameterInfo::of::<UploadRefusal>(),
+        ParameterInfo::of::<ListenerRefusal>(),
+        ParameterInfo::of::<RegistrationFlaw>(),
         ParameterInfo::builtin("int", "a whole number", "any whole number, e.g. 3"),
         ParameterInfo::builtin("float", "a number", "any number, e.g. 2.5"),
         ParameterInfo::builtin("string", "free text", "any text in double quotes, e.g. \"Quarterly figures\""),

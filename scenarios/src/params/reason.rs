@@ -252,9 +252,9 @@ impl FromStr for ConnectReason {
     }
 }
 
-// ----- {upload_refusal}: why the listener refused a certificate upload -----
+// ----- {listener_refusal}: why the listener refused a certificate upload or a registration -----
 
-const UPLOAD_REFUSALS: &[Phrase<RefusalKind>] = &[
+const LISTENER_REFUSALS: &[Phrase<RefusalKind>] = &[
     Phrase { pattern: "the App ID is a wildcard", example: "the App ID is a wildcard", meaning: |_| Some(RefusalKind::WildcardAppId) },
     Phrase {
         pattern: "the certificate does not load",
@@ -266,26 +266,39 @@ const UPLOAD_REFUSALS: &[Phrase<RefusalKind>] = &[
         example: "the region is another listener's",
         meaning: |_| Some(RefusalKind::WrongRegion),
     },
+    Phrase {
+        pattern: "an identifier is not a SHA-256 digest",
+        example: "an identifier is not a SHA-256 digest",
+        meaning: |_| Some(RefusalKind::NotHashed),
+    },
+    Phrase {
+        pattern: "the device token is not hexadecimal",
+        example: "the device token is not hexadecimal",
+        meaning: |_| Some(RefusalKind::BadDeviceToken),
+    },
 ];
 
-/// Why the listener refused a certificate upload: `{upload_refusal}`.
+/// Why the listener refused a certificate upload or a registration: `{listener_refusal}`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, cucumber::Parameter)]
-#[param(name = "upload_refusal", regex = r"the App ID is a wildcard|the certificate does not load|the region is another listener's|.+")]
-pub struct UploadRefusal(pub RefusalKind);
+#[param(
+    name = "listener_refusal",
+    regex = r"the App ID is a wildcard|the certificate does not load|the region is another listener's|an identifier is not a SHA-256 digest|the device token is not hexadecimal|.+"
+)]
+pub struct ListenerRefusal(pub RefusalKind);
 
-impl Vocabulary for UploadRefusal {
-    const ABOUT: &'static str = "why the listener refused an upload";
+impl Vocabulary for ListenerRefusal {
+    const ABOUT: &'static str = "why the listener refused an upload or a registration";
 
     fn words() -> Vec<String> {
-        examples(UPLOAD_REFUSALS)
+        examples(LISTENER_REFUSALS)
     }
 }
 
-impl FromStr for UploadRefusal {
+impl FromStr for ListenerRefusal {
     type Err = UnknownPhrase;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        parse(UPLOAD_REFUSALS, s).map(UploadRefusal)
+        parse(LISTENER_REFUSALS, s).map(ListenerRefusal)
     }
 }
 
@@ -336,7 +349,7 @@ mod tests {
         agrees::<_, Reason>(REASONS);
         agrees::<_, SubscriptionEnd>(END_REASONS);
         agrees::<_, ConnectReason>(CONNECT_REASONS);
-        agrees::<_, UploadRefusal>(UPLOAD_REFUSALS);
+        agrees::<_, ListenerRefusal>(LISTENER_REFUSALS);
     }
 
     #[test]

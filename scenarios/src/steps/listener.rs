@@ -1,5 +1,5 @@
 use super::device::state;
-use crate::params::{ApnsReason, ClockTime, ClockTimes, PushKind, Region, UploadRefusal, User};
+use crate::params::{ApnsReason, ClockTime, ClockTimes, ListenerRefusal, PushKind, Region, RegistrationFlaw, User};
 use crate::world::observation::Observation;
 use crate::MailWorld;
 use cucumber::{given, then, when};
@@ -147,8 +147,8 @@ fn upload_answer(w: &MailWorld) -> (u16, &str) {
 }
 
 /// The listener refused the upload, for this reason.
-#[then(expr = "the upload is refused because {upload_refusal}")]
-fn upload_refused(w: &mut MailWorld, because: UploadRefusal) {
+#[then(expr = "the upload is refused because {listener_refusal}")]
+fn upload_refused(w: &mut MailWorld, because: ListenerRefusal) {
     let (status, body) = upload_answer(w);
     let refusal: Option<RefusalBody> = serde_json::from_str(body).ok();
     assert_eq!(refusal.map(|r| r.error.kind), Some(because.0), "upload answer {status}: {body}");
@@ -255,6 +255,39 @@ fn notify_by_hand(w: &mut MailWorld, region: Region, user: User, step: &cucumber
     let answer = w.run(async move { client.send(req, &Default::default()).await });
     let answer = answer.unwrap_or_else(|e| panic!("the {region} listener did not answer the SendNotification: {e}"));
     assert_eq!(answer.status(), 200, "the {region} listener's answer: {:?}", answer.body());
+}
+
+/// The user's Secure Mail registers with the region's listener again with one field spoilt; the listener's answer is kept.
+#[when(expr = "{user}'s Secure Mail registers with the {region} listener again with {registration_flaw}")]
+fn register_flawed(w: &mut MailWorld, user: User, region: Region, flaw: RegistrationFlaw) {
+    let reg = registration_of(w, region, &user).unwrap_or_else(|| panic!("the {region} listener has no registration for {user} to renew"));
+    let mut again = mailconform_fakes::listener::contract::NewRegistration {
+        device_token: reg.device_token,
+        app_id: reg.app_id,
+        region: reg.region.code().to_string(),
+        environment: reg.environment,
+        activesync_device_id_sha256: reg.activesync_device_id_sha256,
+        email_sha256: reg.email_sha256,
+        ios_version: reg.ios_version,
+    };
+    flaw.apply(&mut again, &user.email());
+    let l = w.registrations(*region);
+    let answer = match w.run(l.register(&again)) {
+        Ok(r) => (200, serde_json::to_string(&r).unwrap_or_default()),
+        Err(mailconform_fakes::driver::DriverError::Control(mailconform_sim::ControlError::Status { status, body, .. })) => (status, body),
+        Err(e) => panic!("the {region} listener did not answer the registration: {e}"),
+    };
+    w.observe(Observation::RegistrationAnswer { status: answer.0, body: answer.1 });
+}
+
+/// The listener refused the registration (HTTP 400), for this reason.
+#[then(expr = "the listener refuses the registration because {listener_refusal}")]
+fn registration_refused(w: &mut MailWorld, because: ListenerRefusal) {
+    let Some(Observation::RegistrationAnswer { status, body }) = &w.observed else {
+        panic!("no registration answer was observed (last: {})", w.observed.as_ref().map_or("nothing", |o| o.kind()));
+    };
+    let refusal: Option<RefusalBody> = serde_json::from_str(body).ok();
+    assert_eq!((*status, refusal.map(|r| r.error.kind)), (400, Some(because.0)), "registration answer {status}: {body}");
 }
 
 /// The user's Secure Mail registers its device token with the region's listener again, as it does at launch, with what it registered before.

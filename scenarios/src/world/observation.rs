@@ -16,6 +16,8 @@ pub(crate) enum Observation {
     /// The bare ActiveSync client's Ping (its heartbeat, in seconds), its answer and the whole
     /// minutes of protocol time it was held.
     EasPing { heartbeat: u32, answer: mailconform_fakes::eas_probe::EasAnswer, minutes: u64 },
+    /// The listener's answer to a registration: its HTTP status and body.
+    RegistrationAnswer { status: u16, body: String },
     /// APNs's answer to the bare provider's push.
     ApnsAnswer(mailconform_fakes::apns::PushOutcome),
 }
@@ -29,6 +31,7 @@ impl Observation {
             Observation::EwsAnswer(_) => "an answer to the bare EWS client",
             Observation::EasAnswer { .. } => "an answer to the bare ActiveSync client",
             Observation::EasPing { .. } => "a returned Ping of the bare ActiveSync client",
+            Observation::RegistrationAnswer { .. } => "a registration answer",
             Observation::ApnsAnswer(_) => "an answer to the bare APNs provider",
         }
     }
