@@ -47,6 +47,16 @@ Feature: New mail reaches the badge through the listener and APNs
       | its ActiveSync device ID in clear      | an identifier is not a SHA-256 digest |
       | a device token that is not hexadecimal | the device token is not hexadecimal   |
 
+  Scenario: Two users of the same app on one listener each keep their own registration and badge
+    Given bob has Secure Mail for iOS in the Americas region
+    And bob has set up push notifications
+    When 2 messages arrive in alice's inbox
+    And 1 message arrives in bob's inbox
+    Then alice's badge shows 2
+    And bob's badge shows 1
+    And the Americas listener has a registration for alice with the EWS subscription ID
+    And the Americas listener has a registration for bob with the EWS subscription ID
+
   @source:004.config.Q11
   Scenario: The badge keeps updating with the app in the background for more than 5 minutes
     When alice sends Secure Mail to the background
