@@ -257,19 +257,24 @@ fn notify_by_hand(w: &mut MailWorld, region: Region, user: User, step: &cucumber
     assert_eq!(answer.status(), 200, "the {region} listener's answer: {:?}", answer.body());
 }
 
+/// What the app sends to register again: what it registered before.
+fn renewal_of(reg: &Registration) -> mailconform_fakes::listener::contract::NewRegistration {
+    mailconform_fakes::listener::contract::NewRegistration {
+        device_token: reg.device_token.clone(),
+        app_id: reg.app_id.clone(),
+        region: reg.region.code().to_string(),
+        environment: reg.environment.clone(),
+        activesync_device_id_sha256: reg.activesync_device_id_sha256.clone(),
+        email_sha256: reg.email_sha256.clone(),
+        ios_version: reg.ios_version.clone(),
+    }
+}
+
 /// The user's Secure Mail registers with the region's listener again with one field spoilt; the listener's answer is kept.
 #[when(expr = "{user}'s Secure Mail registers with the {region} listener again with {registration_flaw}")]
 fn register_flawed(w: &mut MailWorld, user: User, region: Region, flaw: RegistrationFlaw) {
     let reg = registration_of(w, region, &user).unwrap_or_else(|| panic!("the {region} listener has no registration for {user} to renew"));
-    let mut again = mailconform_fakes::listener::contract::NewRegistration {
-        device_token: reg.device_token,
-        app_id: reg.app_id,
-        region: reg.region.code().to_string(),
-        environment: reg.environment,
-        activesync_device_id_sha256: reg.activesync_device_id_sha256,
-        email_sha256: reg.email_sha256,
-        ios_version: reg.ios_version,
-    };
+    let mut again = renewal_of(&reg);
     flaw.apply(&mut again, &user.email());
     let l = w.registrations(*region);
     let answer = match w.run(l.register(&again)) {
@@ -294,15 +299,7 @@ fn registration_refused(w: &mut MailWorld, because: ListenerRefusal) {
 #[when(expr = "{user}'s Secure Mail registers with the {region} listener again")]
 fn register_again(w: &mut MailWorld, user: User, region: Region) {
     let reg = registration_of(w, region, &user).unwrap_or_else(|| panic!("the {region} listener has no registration for {user} to renew"));
-    let again = mailconform_fakes::listener::contract::NewRegistration {
-        device_token: reg.device_token,
-        app_id: reg.app_id,
-        region: reg.region.code().to_string(),
-        environment: reg.environment,
-        activesync_device_id_sha256: reg.activesync_device_id_sha256,
-        email_sha256: reg.email_sha256,
-        ios_version: reg.ios_version,
-    };
+    let again = renewal_of(&reg);
     let l = w.registrations(*region);
     let renewed = w.drive(l.register(&again));
     assert_eq!(renewed.registration_id, reg.registration_id, "the same token renews its registration");
