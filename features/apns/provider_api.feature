@@ -1,12 +1,13 @@
-@spec:APNs.provider-api
+@source:004.data-flow.Q1 @spec:APNs.provider-api
 Feature: What APNs answers a provider about its token and its environment
   Apple's provider API ("Establishing a token-based connection to APNs", "Handling notification
   responses from APNs"): a provider signs a JSON Web Token with its key and sends it with each
   push; the token is good for one hour and is to be signed anew no more than once every 20
   minutes; a refusal comes with a JSON body naming its reason; a push accepted by the
   development environment (api.sandbox.push.apple.com) carries an apns-unique-id, one accepted
-  in production does not. The listener signs its tokens every 40 minutes, so these answers need
-  a provider of their own.
+  in production does not. Seed 004's flow (Data Flow Q1, execution step 2) has the listener
+  "send out an APNs push notification via Apple APNs"; this is the APNs side of that step. The
+  listener signs its tokens every 40 minutes, so these answers need a provider of their own.
 
   Background:
     Given the default topology
