@@ -45,7 +45,7 @@ fn render(runs: &[Run]) -> String {
             .iter()
             .map(|r| {
                 r.report.documents.iter().find(|f| f.document == d).map_or("-".to_string(), |f| {
-                    format!("{} verified, {} violated of {} ({})", f.verified, f.violated, f.listed, f.coverage())
+                    format!("{} verified, {} violated of {} ({})", f.verified, f.violated, f.listed, f.exercised_share())
                 })
             })
             .collect();

@@ -22,8 +22,11 @@ pub(crate) struct Progress {
 }
 
 impl Progress {
-    /// A bar over `times.len()` scenarios.
-    pub(crate) fn new(times: ProtocolTimes) -> Self {
+    /// A bar over the `times.len()` scenarios of a live run; hidden without one.
+    pub(crate) fn new(times: Option<ProtocolTimes>) -> Self {
+        let Some(times) = times else {
+            return Progress { bar: ProgressBar::hidden(), times: ProtocolTimes::default(), scenario: String::new() };
+        };
         let bar = ProgressBar::new(times.len() as u64);
         bar.set_style(
             ProgressStyle::with_template("{bar:24} {pos}/{len} scenarios, {elapsed} {wide_msg}")

@@ -115,7 +115,7 @@ pub(crate) struct DocumentFigures {
 
 impl DocumentFigures {
     /// Exercised requirements over listed ones, in per cent with one decimal.
-    pub(crate) fn coverage(&self) -> String {
+    pub(crate) fn exercised_share(&self) -> String {
         let exercised = self.verified + self.violated;
         format!("{:.1} %", if self.listed == 0 { 0.0 } else { exercised as f64 * 100.0 / self.listed as f64 })
     }
@@ -196,7 +196,7 @@ pub(crate) fn render_markdown(r: &RequirementReport) -> String {
             d.verified,
             d.violated,
             d.not_exercised,
-            d.coverage()
+            d.exercised_share()
         ));
     }
     for (verdict, title) in [("violated", "Violated"), ("verified", "Verified")] {

@@ -191,9 +191,10 @@ pub fn run_suite(opts: &RunOptions) -> Result<RunResult, CliError> {
     let ctx = Context { files, filter, seed: opts.seed, concurrency: opts.concurrency, times: times.clone(), live: opts.live.clone() };
 
     let started = Instant::now();
-    let progress = opts.live.as_ref().map(|l| crate::progress::Progress::new(l.protocol_times.clone()));
-    let ran = panic::catch_unwind(AssertUnwindSafe(|| match (opts.console, reports.is_some(), progress) {
-        (Console::Cucumber, _, Some(progress)) => execute(
+    // Only a live run draws progress: in-process, the suite is over in about a second.
+    let progress = crate::progress::Progress::new(opts.live.as_ref().map(|l| l.protocol_times.clone()));
+    let ran = panic::catch_unwind(AssertUnwindSafe(|| match (opts.console, reports.is_some()) {
+        (Console::Cucumber, _) => execute(
             writer::Basic::raw(std::io::stdout(), Coloring::Auto, Verbosity::Default)
                 .summarized()
                 .tee::<MailWorld, _>(writer::JUnit::<MailWorld, _>::for_tee(junit.clone(), 0))
@@ -203,23 +204,14 @@ pub fn run_suite(opts: &RunOptions) -> Result<RunResult, CliError> {
                 .normalized::<MailWorld>(),
             ctx,
         ),
-        (Console::Cucumber, _, None) => execute(
-            writer::Basic::raw(std::io::stdout(), Coloring::Auto, Verbosity::Default)
-                .summarized()
-                .tee::<MailWorld, _>(writer::JUnit::<MailWorld, _>::for_tee(junit.clone(), 0))
-                .tee::<MailWorld, _>(cucumber_json::for_tee(json.clone()))
-                .tee::<MailWorld, _>(tally.counter())
-                .normalized::<MailWorld>(),
-            ctx,
-        ),
-        (Console::Quiet, true, _) => execute(
+        (Console::Quiet, true) => execute(
             writer::JUnit::<MailWorld, _>::for_tee(junit.clone(), 0)
                 .tee::<MailWorld, _>(cucumber_json::for_tee(json.clone()))
                 .tee::<MailWorld, _>(tally.counter())
                 .normalized::<MailWorld>(),
             ctx,
         ),
-        (Console::Quiet, false, _) => execute(tally.counter().normalized::<MailWorld>(), ctx),
+        (Console::Quiet, false) => execute(tally.counter().normalized::<MailWorld>(), ctx),
     }));
     let wall_time = started.elapsed();
     let _ = std::io::stdout().flush();

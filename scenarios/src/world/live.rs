@@ -65,15 +65,29 @@ impl LiveTargets {
     pub fn block_on<F: Future>(&self, f: F) -> F::Output {
         let budget = self.budget;
         // The timer is made inside the runtime, whose clock it reads.
-        match self.runtime.block_on(async move { tokio::time::timeout(budget, f).await }) {
-            Ok(out) => out,
-            Err(_) => panic!(
-                "the real component did not answer within the run's real-time budget of {} s (--real-time-budget); \
-                 the built-in fake answers this step sooner",
-                self.budget.as_secs()
-            ),
-        }
+        in_budget(budget, "the real component did not answer", self.runtime.block_on(async move { tokio::time::timeout(budget, f).await }))
     }
+}
+
+impl LiveEas {
+    /// The target's host and port, which the simulation lets out and the recorder watches.
+    fn address(&self) -> Option<(String, u16)> {
+        let uri = self.url.parse::<http::Uri>().ok()?;
+        let default = if uri.scheme_str() == Some("https") { 443 } else { 80 };
+        Some((uri.host()?.to_string(), uri.port_u16().unwrap_or(default)))
+    }
+
+    fn is_https(&self) -> bool {
+        self.url.starts_with("https:")
+    }
+}
+
+/// What work timed by the run's real-time `budget` gave; past the budget the step fails,
+/// saying what did not happen in time.
+fn in_budget<T>(budget: std::time::Duration, late: &str, answered: Result<T, tokio::time::error::Elapsed>) -> T {
+    answered.unwrap_or_else(|_| {
+        panic!("{late} within the run's real-time budget of {} s (--real-time-budget); the built-in fakes answer sooner", budget.as_secs())
+    })
 }
 
 /// Why a step that needs the simulation does not apply to a live run.
@@ -114,9 +128,9 @@ pub(crate) fn put_device_on_target(
     cfg.password = password;
     cfg.eas_login = None;
     cfg.activesync_device_id = format!("{}{}{:04X}", cfg.activesync_device_id, live.run_id, seed & 0xffff);
-    let uri = eas.url.parse::<http::Uri>().ok()?;
-    let https = uri.scheme_str() == Some("https");
-    sim.net.pass_through(uri.host().unwrap_or_default(), uri.port_u16().unwrap_or(if https { 443 } else { 80 }));
+    let (host, port) = eas.address()?;
+    sim.net.pass_through(&host, port);
+    let https = eas.is_https();
     let client = sim.client();
     let client = match https {
         false => client,
@@ -135,22 +149,29 @@ pub(crate) fn put_device_on_target(
 
 /// A recorder watching the real ActiveSync server's host, for a run with `--record`.
 pub(crate) fn recorder_for(live: &LiveTargets) -> Option<Recorder> {
-    let eas = live.eas.as_ref().filter(|_| live.record)?;
-    let uri = eas.url.parse::<http::Uri>().ok()?;
-    let https = uri.scheme_str() == Some("https");
+    let (host, port) = live.eas.as_ref().filter(|_| live.record)?.address()?;
     let recorder = Recorder::default();
-    recorder.watch(uri.host().unwrap_or_default(), uri.port_u16().unwrap_or(if https { 443 } else { 80 }));
+    recorder.watch(&host, port);
     Some(recorder)
 }
 
 /// Runs `f` on the live simulation's runtime (real clock) for at most `budget`.
 pub(crate) fn within<F: Future>(budget: std::time::Duration, sim: &Simulation, f: F) -> F::Output {
-    match sim.block_on(async move { tokio::time::timeout(budget, f).await }) {
-        Ok(out) => out,
-        Err(_) => panic!(
-            "the step did not finish within the run's real-time budget of {} s (--real-time-budget); \
-             the built-in fakes finish it sooner",
-            budget.as_secs()
-        ),
+    in_budget(budget, "the step did not finish", sim.block_on(async move { tokio::time::timeout(budget, f).await }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::panic::{catch_unwind, AssertUnwindSafe};
+    use std::time::Duration;
+
+    #[test]
+    fn work_past_the_budget_fails_the_step_saying_what_was_late() {
+        let targets = LiveTargets::new(None, Duration::from_millis(20)).unwrap();
+        assert_eq!(targets.block_on(async { 7 }), 7);
+        let late = catch_unwind(AssertUnwindSafe(|| targets.block_on(async { tokio::time::sleep(Duration::from_secs(5)).await })));
+        let message = late.expect_err("past the budget").downcast_ref::<String>().cloned().unwrap_or_default();
+        assert!(message.starts_with("the real component did not answer within the run's real-time budget of 0 s"), "{message}");
     }
 }
