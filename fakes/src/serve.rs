@@ -239,7 +239,31 @@ pub async fn start_with(roles: &[String], bind: IpAddr, state_dir: &Path, option
     }
     let topology = world.topology.lock().expect("topology poisoned").clone();
     std::fs::write(state_dir.join("endpoints.json"), serde_json::to_vec_pretty(&topology)?)?;
+    world.after_reset(reupload(&world, &topology, &selected, provider));
     Ok(world)
+}
+
+/// What a reset of the served roles (`POST /_mailconform/reset`) must do again after
+/// rebuilding them: upload Secure Mail's APNs certificate to each served listener, as start-up
+/// did, so that a reset listener can push at once.
+fn reupload(world: &RealWorld, topology: &Topology, selected: &[crate::role::Role], provider: Credential) -> mailconform_sim::AfterReset {
+    let regions: Vec<Region> = Region::ALL
+        .into_iter()
+        .filter(|g| selected.iter().any(|r| r.kind == RoleKind::Listener && crate::role::listener(*g) == r.name))
+        .collect();
+    let (topology, client) = (topology.clone(), world.client());
+    Arc::new(move || {
+        let (topology, client, provider, regions) = (topology.clone(), client.clone(), provider.clone(), regions.clone());
+        Box::pin(async move {
+            for region in regions {
+                let listener = Roles::with(&topology, client.clone(), client.clone()).listener(region).map_err(|e| e.to_string())?;
+                listener.upload_certificate(defaults::APP_ID, region, &provider.cert_pem, &provider.key_pem).await.map_err(|e| {
+                    format!("Secure Mail's APNs certificate could not be uploaded again to {}: {e}", crate::role::listener(region))
+                })?;
+            }
+            Ok(())
+        })
+    })
 }
 
 /// A private key, readable by its owner only where the platform has such permissions.

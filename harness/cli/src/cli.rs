@@ -153,6 +153,12 @@ pub(crate) struct RunArgs {
     #[arg(long, value_name = "SECS", default_value_t = 120)]
     pub real_time_budget: u64,
 
+    /// The roles served from DIR, the --state-dir of a running `mailconform serve ROLE...`, take
+    /// the place of their in-process fakes in every scenario (real clock, reached through their
+    /// ports and control API; the serving process is reset before each scenario)
+    #[arg(long, value_name = "DIR")]
+    pub served: Option<PathBuf>,
+
     /// Write every request to and answer from the real components into DIR, one directory per
     /// scenario (bodies as bytes, WBXML also as XML, credentials redacted); needs --target-config
     #[arg(long, value_name = "DIR")]

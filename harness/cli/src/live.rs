@@ -8,6 +8,7 @@ use crate::run::{run_suite, Live, RunOptions};
 use mailconform_fakes::driver::RealComponent;
 use mailconform_probe::target::{Target, TargetConfig};
 use mailconform_scenarios::world::live::{LiveEas, LiveTargets};
+use mailconform_scenarios::world::served::ServedRoles;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,17 +23,66 @@ const LIVE_ROLES: &[&str] = &["exchange.eas"];
 
 /// The live part of `args`, or `None` for an in-process run.
 pub(crate) fn prepare(args: &RunArgs) -> Result<Option<Live>, CliError> {
-    let Some(file) = &args.target_config else {
-        if args.record.is_some() {
-            return Err(CliError::Usage("--record DIR records the exchanges with real components: it needs --target-config FILE".into()));
+    let served = match &args.served {
+        Some(dir) => Some(Arc::new(ServedRoles::load(dir).map_err(|e| CliError::Usage(format!("--served {}: {e}", dir.display())))?)),
+        None => None,
+    };
+    let eas = match &args.target_config {
+        Some(file) => real_eas(args, file)?,
+        None => {
+            refuse_target_flags_without_config(args)?;
+            if served.is_none() {
+                return Ok(None);
+            }
+            None
         }
-        if let Some(t) = args.targets.first() {
+    };
+    if let (Some(_), Some(s)) = (&eas, &served) {
+        if s.serves(mailconform_fakes::role::EXCHANGE) {
             return Err(CliError::Usage(format!(
-                "--target {t} needs --target-config FILE, which holds the role's mailboxes and trust (see `mailconform target check`)"
+                "exchange is both a real component (--target-config) and served from {} (--served): give it one backing",
+                s.dir.display()
             )));
         }
-        return Ok(None);
-    };
+    }
+    let budget = Duration::from_secs(args.real_time_budget);
+    let mut targets =
+        LiveTargets::new(eas, budget).map_err(|e| CliError::Harness(format!("the live run's runtime could not start: {e}")))?;
+    targets.record = args.record.is_some();
+    targets.served = served;
+    let in_process = run_suite(&RunOptions::selected(&args.selection, args.seed, args.concurrency))?;
+    let over_budget: BTreeMap<(String, usize), String> = in_process
+        .scenarios
+        .iter()
+        .filter(|s| s.virtual_time > budget)
+        .map(|s| {
+            let reason = format!(
+                "its protocol time is {} s, over the real-time budget of {} s (--real-time-budget)",
+                s.virtual_time.as_secs(),
+                budget.as_secs()
+            );
+            ((s.file.clone(), s.line), reason)
+        })
+        .collect();
+    let protocol_times = in_process.scenarios.iter().map(|s| ((s.file.clone(), s.line), s.virtual_time)).collect();
+    Ok(Some(Live { targets: Arc::new(targets), over_budget: Arc::new(over_budget), protocol_times: Arc::new(protocol_times) }))
+}
+
+/// `--record` and `--target` without a target configuration say what they need.
+fn refuse_target_flags_without_config(args: &RunArgs) -> Result<(), CliError> {
+    if args.record.is_some() {
+        return Err(CliError::Usage("--record DIR records the exchanges with real components: it needs --target-config FILE".into()));
+    }
+    if let Some(t) = args.targets.first() {
+        return Err(CliError::Usage(format!(
+            "--target {t} needs --target-config FILE, which holds the role's mailboxes and trust (see `mailconform target check`)"
+        )));
+    }
+    Ok(())
+}
+
+/// The real `exchange.eas` of the target configuration `file`, with the command line's URLs.
+fn real_eas(args: &RunArgs, file: &std::path::Path) -> Result<Option<LiveEas>, CliError> {
     let mut config = TargetConfig::load(file, |var| std::env::var(var).ok())?;
     for t in &args.targets {
         override_url(&mut config, t)?;
@@ -50,26 +100,7 @@ pub(crate) fn prepare(args: &RunArgs) -> Result<Option<Live>, CliError> {
             }
         }
     }
-    let budget = Duration::from_secs(args.real_time_budget);
-    let mut targets =
-        LiveTargets::new(eas, budget).map_err(|e| CliError::Harness(format!("the live run's runtime could not start: {e}")))?;
-    targets.record = args.record.is_some();
-    let in_process = run_suite(&RunOptions::selected(&args.selection, args.seed, args.concurrency))?;
-    let over_budget: BTreeMap<(String, usize), String> = in_process
-        .scenarios
-        .iter()
-        .filter(|s| s.virtual_time > budget)
-        .map(|s| {
-            let reason = format!(
-                "its protocol time is {} s, over the real-time budget of {} s (--real-time-budget)",
-                s.virtual_time.as_secs(),
-                budget.as_secs()
-            );
-            ((s.file.clone(), s.line), reason)
-        })
-        .collect();
-    let protocol_times = in_process.scenarios.iter().map(|s| ((s.file.clone(), s.line), s.virtual_time)).collect();
-    Ok(Some(Live { targets: Arc::new(targets), over_budget: Arc::new(over_budget), protocol_times: Arc::new(protocol_times) }))
+    Ok(eas)
 }
 
 /// `ROLE=URL` from the command line, over the configuration's url for ROLE.

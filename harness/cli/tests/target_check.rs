@@ -4,62 +4,11 @@
 
 mod common;
 
+use common::serve::Served;
+
 use mailconform_fakes::defaults::USERS;
-use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
-const READY_WITHIN: Duration = Duration::from_secs(60);
-
-/// A running `mailconform serve exchange`, killed when dropped.
-struct Served {
-    child: Child,
-    state: PathBuf,
-    base_url: String,
-}
-
-impl Served {
-    fn start(dir: &Path) -> Served {
-        let state = dir.join("state");
-        let child = Command::new(env!("CARGO_BIN_EXE_mailconform"))
-            .args(["serve", "exchange", "--state-dir"])
-            .arg(&state)
-            .env_remove("RUST_LOG")
-            .stdin(Stdio::null())
-            .stdout(File::create(dir.join("serve.stdout")).unwrap())
-            .stderr(File::create(dir.join("serve.stderr")).unwrap())
-            .spawn()
-            .expect("mailconform serve starts");
-        let mut served = Served { child, state, base_url: String::new() };
-        let deadline = Instant::now() + READY_WITHIN;
-        loop {
-            assert!(
-                served.child.try_wait().unwrap().is_none(),
-                "serve exited: {}",
-                std::fs::read_to_string(dir.join("serve.stderr")).unwrap()
-            );
-            // endpoints.json is written last, once every role listens.
-            if let Some(url) = std::fs::read(served.state.join("endpoints.json"))
-                .ok()
-                .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-                .and_then(|v| v["roles"]["exchange"]["base_url"].as_str().map(str::to_string))
-            {
-                served.base_url = url;
-                return served;
-            }
-            assert!(Instant::now() < deadline, "serve not ready within {READY_WITHIN:?}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use std::process::Command;
 
 struct Checked {
     code: i32,
@@ -110,17 +59,17 @@ fn problems(stdout: &str) -> Vec<String> {
 #[test]
 fn target_check_names_each_problem_of_a_served_exchange_and_what_to_fix() {
     let dir = common::scratch("target-check");
-    let served = Served::start(&dir);
+    let served = Served::start(&dir, &["exchange"]);
     let ca = format!("ca = \"{}\"", served.state.join("ca.pem").display());
 
-    let good = check(&dir, &exchange(&served.base_url, &ca, USERS[1].2));
+    let good = check(&dir, &exchange(&served.base_url("exchange"), &ca, USERS[1].2));
     assert_eq!(good.code, 0, "{}{}", good.stdout, good.stderr);
     for expected in ["GetFolder of the Inbox succeeded", "FolderSync at", "certificate valid for 127.0.0.1", "all ok"] {
         assert!(good.stdout.contains(expected), "{expected:?} missing:\n{}", good.stdout);
     }
     assert_eq!(good.stdout.matches("signed in as").count(), 4, "two mailboxes on EWS and ActiveSync:\n{}", good.stdout);
 
-    let wrong = check(&dir, &exchange(&served.base_url, &ca, "not-bobs-password"));
+    let wrong = check(&dir, &exchange(&served.base_url("exchange"), &ca, "not-bobs-password"));
     assert_eq!(wrong.code, 1, "{}", wrong.stdout);
     let p = problems(&wrong.stdout);
     assert_eq!(p.len(), 2, "bob fails on EWS and on ActiveSync, alice passes:\n{}", wrong.stdout);
@@ -137,12 +86,12 @@ fn target_check_names_each_problem_of_a_served_exchange_and_what_to_fix() {
         "{p:#?}"
     );
 
-    let untrusted = check(&dir, &exchange(&served.base_url, "", USERS[1].2));
+    let untrusted = check(&dir, &exchange(&served.base_url("exchange"), "", USERS[1].2));
     assert_eq!(untrusted.code, 1, "{}", untrusted.stdout);
     let p = problems(&untrusted.stdout);
     assert!(!p.is_empty() && p.iter().all(|l| l.contains("unknown issuer") && l.contains("set ca = ")), "{p:#?}");
 
-    let unknown = check(&dir, &format!("[target.\"exchange.smtp\"]\nurl = \"{}\"\n", served.base_url));
+    let unknown = check(&dir, &format!("[target.\"exchange.smtp\"]\nurl = \"{}\"\n", served.base_url("exchange")));
     assert_eq!(unknown.code, 2, "{}{}", unknown.stdout, unknown.stderr);
     assert!(unknown.stdout.is_empty(), "nothing is checked with an unusable configuration: {}", unknown.stdout);
     for expected in ["targets.toml", "unknown role `exchange.smtp`", "known roles:", "exchange.eas", "exchange.ews", "traveler"] {
@@ -156,14 +105,14 @@ fn target_check_names_each_problem_of_a_served_exchange_and_what_to_fix() {
 #[test]
 fn the_activesync_features_pass_against_the_served_exchange_as_a_real_target() {
     let dir = common::scratch("served-target");
-    let served = Served::start(&dir);
+    let served = Served::start(&dir, &["exchange"]);
     let ((alice, _, alice_pw), (bob, _, bob_pw)) = (USERS[0], USERS[1]);
     let config = format!(
         "[target.\"exchange.eas\"]\nurl = \"{}/Microsoft-Server-ActiveSync\"\nca = \"{}\"\nversions = [\"14.1\"]\n\
          [[target.\"exchange.eas\".mailbox]]\nuser = \"{alice}\"\npassword = \"{alice_pw}\"\n\
          [[target.\"exchange.eas\".mailbox]]\nuser = \"{bob}\"\npassword = \"{bob_pw}\"\n\
          [target.\"exchange.eas\".adapter]\nsend_mail_from = \"{bob}\"\n",
-        served.base_url,
+        served.base_url("exchange"),
         served.state.join("ca.pem").display()
     );
     let file = dir.join("served.toml");

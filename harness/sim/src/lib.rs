@@ -23,6 +23,7 @@ pub mod journal;
 pub mod store;
 pub mod tls;
 
+mod bridge;
 mod clock;
 mod control;
 mod error;
@@ -33,12 +34,14 @@ mod limits;
 mod net;
 mod pki;
 mod ports;
+mod process_control;
 mod restart;
 mod rng;
 mod serve;
 mod sim;
 mod topology;
 
+pub use bridge::{Bridge, Peer};
 pub use clock::{rfc3339, Clock};
 pub use control::{ControlClient, ControlError, FakeEnv};
 pub use error::{HandshakeError, SimError, TlsAlert, TlsPeer};
@@ -53,6 +56,7 @@ pub use limits::{ConnLimits, ProcessLimits, TimeoutAnswer, DEFAULT_MAX_CONNECTIO
 pub use net::{AcceptFuture, BoxIo, DialFuture, Dialer, IoStream, SimNet, StreamAcceptor, StreamConnector, TcpDialer};
 pub use pki::{CertAuthority, ClientCertSpec, Credential, Pki, OID_UID};
 pub use ports::{PortKind, PortPlan};
+pub use process_control::{AfterReset, ResetReport, PEERS_PATH, RESET_PATH};
 pub use restart::{Rebuild, Restarts};
 pub use rng::SeededRng;
 pub use serve::{Drained, RealWorld};

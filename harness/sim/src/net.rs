@@ -58,7 +58,8 @@ pub struct SimNet {
     /// Server halves held open without being read: the black hole.
     swallowed: Mutex<Vec<DuplexStream>>,
     /// Hosts outside the simulation (a real server under test), reached over real TCP.
-    outside: Mutex<std::collections::HashSet<(String, u16)>>,
+    /// Each is reached at its own name, or at the address it is pinned to (a served fake).
+    outside: Mutex<std::collections::HashMap<(String, u16), Option<SocketAddr>>>,
 }
 
 impl SimNet {
@@ -104,13 +105,31 @@ impl SimNet {
     /// Lets connections to `host:port`, which no fake serves, leave the simulation over real
     /// TCP: a real server under test, in a run on the real clock ([`crate::Simulation::live`]).
     pub fn pass_through(&self, host: &str, port: u16) {
-        self.outside.lock().expect("net poisoned").insert((host.to_ascii_lowercase(), port));
+        self.outside.lock().expect("net poisoned").insert((host.to_ascii_lowercase(), port), None);
+    }
+
+    /// Lets connections to `host:port` leave the simulation to `addr` over real TCP: a fake
+    /// served by another process, which answers for the host's name on a port of its own.
+    pub fn pass_through_to(&self, host: &str, port: u16, addr: SocketAddr) {
+        self.outside.lock().expect("net poisoned").insert((host.to_ascii_lowercase(), port), Some(addr));
+    }
+
+    /// Every `host:port` a fake of this network serves, sorted.
+    pub fn hosts(&self) -> Vec<(String, u16)> {
+        let mut v: Vec<(String, u16)> = self.hosts.lock().expect("net poisoned").keys().cloned().collect();
+        v.sort();
+        v
     }
 
     async fn connect(&self, host: &str, port: u16, bypass_faults: bool) -> Result<BoxIo, SimError> {
         let server = self.hosts.lock().expect("net poisoned").get(&(host.to_ascii_lowercase(), port)).cloned();
-        if server.is_none() && self.outside.lock().expect("net poisoned").contains(&(host.to_ascii_lowercase(), port)) {
-            return TcpDialer::default().dial(host, port).await;
+        let outside = self.outside.lock().expect("net poisoned").get(&(host.to_ascii_lowercase(), port)).copied();
+        if let (None, Some(pinned)) = (&server, outside) {
+            let dialer = TcpDialer::default();
+            if let Some(addr) = pinned {
+                dialer.pin(host, port, addr);
+            }
+            return dialer.dial(host, port).await;
         }
         let Some(server) = server else {
             return Err(SimError::UnknownHost { host: format!("{host}:{port}"), known: self.host_names().join(", ") });

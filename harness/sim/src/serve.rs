@@ -12,7 +12,7 @@ use crate::net::{serve_accepted, StreamAcceptor, TcpDialer};
 use crate::pki::Pki;
 use crate::ports::{PortKind, PortPlan};
 use crate::rng::SeededRng;
-use crate::store::{RoleStore, StateStore};
+use crate::store::StateStore;
 use crate::tls;
 use crate::topology::{Endpoint, Topology};
 use crate::FakeEnv;
@@ -53,6 +53,8 @@ pub struct RealWorld {
     /// Each role's connection slots, with the cap they were made with: a role is drained when
     /// all its slots are free again.
     slots: Mutex<Vec<(String, Arc<Semaphore>, usize)>>,
+    /// The process's own control routes (peers, reset) and what they act on.
+    control: Arc<crate::process_control::ProcessControl>,
 }
 
 /// What a graceful stop left behind.
@@ -72,8 +74,10 @@ impl RealWorld {
     /// A world signing with `pki` (kept from an earlier run), ports chosen anew, journals of
     /// the default size and nothing kept across restarts until [`Self::store`] is set.
     pub fn with_pki(seed: u64, bind: IpAddr, pki: Pki) -> Self {
+        let dialer = Arc::new(TcpDialer::default());
         RealWorld {
-            dialer: Arc::new(TcpDialer::default()),
+            control: Arc::new(crate::process_control::ProcessControl::new(dialer.clone())),
+            dialer,
             clock: Clock::real(),
             pki,
             rng: SeededRng::new(seed),
@@ -92,6 +96,22 @@ impl RealWorld {
     /// A client on real sockets that trusts this world's CA and reaches served hosts by name.
     pub fn client(&self) -> HttpClient {
         HttpClient::new(self.dialer.clone(), tls::roots(&[self.pki.ca.cert_der().clone()]), self.clock.clone())
+    }
+
+    /// What runs after [`Self::reset`] rebuilt the roles (re-uploading what start-up uploaded).
+    pub fn after_reset(&self, hook: crate::AfterReset) {
+        self.control.set_after_reset(hook);
+    }
+
+    /// Rebuilds every role put with a [`crate::Rebuild`] from empty state: what
+    /// `POST /_mailconform/reset` does (see [`crate::process_control`]).
+    pub async fn reset(&self) -> Result<crate::ResetReport, String> {
+        self.control.reset().await
+    }
+
+    /// Pins `peers`' host names to their addresses: what `PUT /_mailconform/peers` does.
+    pub fn set_peers(&self, peers: Vec<crate::Peer>) {
+        self.control.set_peers(peers);
     }
 
     /// Stops serving gracefully: every role stops accepting (its port then refuses
@@ -128,8 +148,17 @@ impl RealWorld {
     }
 
     /// The server of one port of a role placed here.
-    fn host_server(&self, host: &str, p: &Placement, tls: Option<Arc<rustls::ServerConfig>>, gate: &FaultGate) -> Arc<HostServer> {
+    fn host_server(
+        &self,
+        host: &str,
+        p: &Placement,
+        tls: Option<Arc<rustls::ServerConfig>>,
+        gate: &FaultGate,
+        slot: &crate::process_control::HandlerSlot,
+    ) -> Arc<HostServer> {
         Arc::new(HostServer {
+            slot: Some(slot.clone()),
+            process: Some(self.control.clone()),
             name: host.to_string(),
             handler: p.handler.clone(),
             tls,
@@ -155,12 +184,14 @@ impl RealWorld {
 
 impl Hosting for RealWorld {
     fn env(&self, label: &str) -> FakeEnv {
-        let mut env = FakeEnv::new(self.client(), self.clock.clone(), self.rng.fork(label));
-        env.journal_capacity = self.journal_capacity;
-        if let Some(store) = &self.store {
-            env.store = RoleStore::new(store.clone(), label);
-        }
-        env
+        let recipe = crate::process_control::EnvRecipe {
+            http: self.client(),
+            clock: self.clock.clone(),
+            rng: self.rng.clone(),
+            journal_capacity: self.journal_capacity,
+            store: self.store.clone(),
+        };
+        self.control.env(recipe, label)
     }
 
     fn pki(&self) -> &Pki {
@@ -188,6 +219,7 @@ impl Hosting for RealWorld {
         let slots = Arc::new(Semaphore::new(cap.min(Semaphore::MAX_PERMITS)));
         self.slots.lock().expect("slots poisoned").push((p.role.clone(), slots.clone(), cap.min(Semaphore::MAX_PERMITS)));
         let (listener, addr) = self.listen(&p.role, host, 443)?;
+        let slot = self.control.place(&p.role, p.rebuild.clone(), p.handler.clone());
         match &p.tls {
             TlsTermination::Rustls { client_auth, leaf, alpn } => {
                 let leaf = match leaf {
@@ -198,17 +230,17 @@ impl Hosting for RealWorld {
                 };
                 let alpn: Vec<&[u8]> = alpn.iter().map(Vec::as_slice).collect();
                 let cfg = tls::server_config(&leaf, client_auth.clone(), &self.clock, &alpn)?;
-                let server = self.host_server(host, &p, Some(cfg), &gate);
+                let server = self.host_server(host, &p, Some(cfg), &gate, &slot);
                 self.accept(&p.role, listener, server, None, slots.clone());
             }
             TlsTermination::Acceptor(acceptor) => {
-                let server = self.host_server(host, &p, None, &gate);
+                let server = self.host_server(host, &p, None, &gate, &slot);
                 self.accept(&p.role, listener, server, Some(acceptor.clone()), slots.clone());
             }
         }
         let plain_url = if p.plain_http {
             let (listener, plain) = self.listen(&p.role, host, 80)?;
-            let server = self.host_server(host, &p, None, &gate);
+            let server = self.host_server(host, &p, None, &gate, &slot);
             self.accept(&p.role, listener, server, None, slots);
             Some(format!("http://{plain}"))
         } else {

@@ -28,10 +28,17 @@ use std::time::Duration;
 /// current instant runs first, then the clock moves by this much.
 pub(crate) const SETTLE_QUANTUM: Duration = Duration::from_millis(1);
 
+/// How long a live simulation lets what a step set off run before the next step looks: on the
+/// real clock the work crosses processes and sockets (a served listener pushing through the
+/// scenario's APNs to its phone), which takes milliseconds rather than no time at all.
+pub const LIVE_SETTLE: Duration = Duration::from_millis(300);
+
 /// One scenario's world: an in-process network of named hosts, a paused current-thread runtime
 /// whose clock moves only when every task waits, the run's PKI and seeded randomness.
 pub struct Simulation {
     runtime: tokio::runtime::Runtime,
+    /// What [`Simulation::settle`] waits: [`SETTLE_QUANTUM`] of virtual time, or [`LIVE_SETTLE`].
+    settle: Duration,
     /// The named hosts and the pipes between them.
     pub net: Arc<SimNet>,
     /// The run's CAs.
@@ -55,7 +62,8 @@ impl Simulation {
     pub fn new(seed: u64) -> Result<Self, SimError> {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_time().start_paused(true).build()?;
         let clock = runtime.block_on(async { Clock::simulated() });
-        Self::on(runtime, clock, seed)
+        let pki = runtime.block_on(async { Pki::new(clock.offset_date_time()) })?;
+        Self::on(runtime, clock, seed, pki)
     }
 
     /// The same world on the real clock, with real sockets enabled: for a run with a real
@@ -63,20 +71,41 @@ impl Simulation {
     /// [`SimNet::pass_through`] are reached over TCP. Time is the real clock's, today's date
     /// included: a real server's certificate is checked against it, and the run's own
     /// certificates are issued for it ([`Simulation::advance`] sleeps).
+    ///
+    /// Its tasks run on a worker thread of their own, so that the in-process fakes answer a
+    /// process outside (a served role calling back through a [`crate::Bridge`]) between steps too.
     pub fn live(seed: u64) -> Result<Self, SimError> {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-        let clock = runtime.block_on(async { Clock::real() });
-        Self::on(runtime, clock, seed)
+        let (runtime, clock) = Self::live_runtime()?;
+        let pki = runtime.block_on(async { Pki::new(clock.offset_date_time()) })?;
+        Self::on(runtime, clock, seed, pki).map(Self::settling_live)
     }
 
-    fn on(runtime: tokio::runtime::Runtime, clock: Clock, seed: u64) -> Result<Self, SimError> {
-        let pki = runtime.block_on(async { Pki::new(clock.offset_date_time()) })?;
+    /// [`Simulation::live`] signing with `pki`: the CAs of a served deployment
+    /// (`mailconform serve`'s state directory), so that its fakes and this simulation's trust
+    /// each other's certificates.
+    pub fn live_with_pki(seed: u64, pki: Pki) -> Result<Self, SimError> {
+        let (runtime, clock) = Self::live_runtime()?;
+        Self::on(runtime, clock, seed, pki).map(Self::settling_live)
+    }
+
+    fn settling_live(mut self) -> Self {
+        self.settle = LIVE_SETTLE;
+        self
+    }
+
+    fn live_runtime() -> Result<(tokio::runtime::Runtime, Clock), SimError> {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build()?;
+        let clock = runtime.block_on(async { Clock::real() });
+        Ok((runtime, clock))
+    }
+
+    fn on(runtime: tokio::runtime::Runtime, clock: Clock, seed: u64, pki: Pki) -> Result<Self, SimError> {
         let net = Arc::new(SimNet::default());
         let rng = SeededRng::new(seed);
         let store: Arc<dyn StateStore> = Arc::new(MemoryStateStore::default());
         let envs = SimEnvs::new(net.clone(), pki.ca.cert_der().clone(), clock.clone(), rng.clone(), store.clone());
         let restarts = Restarts::new(envs.clone());
-        Ok(Simulation { runtime, net, pki, clock, rng, topology: Topology::default(), seed, store, envs, restarts })
+        Ok(Simulation { runtime, settle: SETTLE_QUANTUM, net, pki, clock, rng, topology: Topology::default(), seed, store, envs, restarts })
     }
 
     /// The roles that can be restarted here, and the way to restart them ([`Restarts`]).
@@ -105,9 +134,9 @@ impl Simulation {
     }
 
     /// Run everything that can run now (in-flight requests, their answers), then move the
-    /// clock by one millisecond (`SETTLE_QUANTUM`).
+    /// clock by one millisecond (`SETTLE_QUANTUM`); in a live simulation, wait [`LIVE_SETTLE`].
     pub fn settle(&self) {
-        self.advance(SETTLE_QUANTUM);
+        self.advance(self.settle);
     }
 
     /// Virtual time since the scenario started. Read inside the runtime: tokio's clock is

@@ -45,6 +45,9 @@ pub trait StateStore: Send + Sync {
     fn delete(&self, table: &str, key: &str) -> Result<(), StoreError>;
     /// Every record of a table, in key order (none for a table never written).
     fn scan(&self, table: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError>;
+    /// Drops every table whose name starts with `prefix` (a role's `<label>/`): what a served
+    /// deployment's reset forgets.
+    fn clear(&self, prefix: &str) -> Result<(), StoreError>;
 }
 
 /// The redb file of a state directory.
@@ -98,6 +101,16 @@ impl StateStore for RedbStore {
         }
         Ok(out)
     }
+
+    fn clear(&self, prefix: &str) -> Result<(), StoreError> {
+        use redb::TableHandle;
+        let tx = self.db.begin_write().map_err(db)?;
+        let names: Vec<String> = tx.list_tables().map_err(db)?.map(|t| t.name().to_string()).filter(|n| n.starts_with(prefix)).collect();
+        for name in names {
+            tx.delete_table(table(&name)).map_err(db)?;
+        }
+        tx.commit().map_err(db)
+    }
 }
 
 /// A state database in memory: the simulation's, one per scenario. Same semantics as
@@ -124,6 +137,11 @@ impl StateStore for MemoryStateStore {
     fn scan(&self, table: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
         let tables = self.tables.lock().map_err(db)?;
         Ok(tables.get(table).map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default())
+    }
+
+    fn clear(&self, prefix: &str) -> Result<(), StoreError> {
+        self.tables.lock().map_err(db)?.retain(|name, _| !name.starts_with(prefix));
+        Ok(())
     }
 }
 
@@ -228,5 +246,27 @@ mod tests {
         let again = RoleStore::new(store, "exchange");
         assert_eq!(again.load::<u32>("messages"), vec![("m1".to_string(), 1), ("m2".to_string(), 2)], "in key order");
         assert!(again.load::<u32>("other").is_empty());
+    }
+
+    #[test]
+    fn clearing_a_roles_prefix_forgets_its_tables_and_keeps_the_others() {
+        let dir = std::env::temp_dir().join(format!("mailconform-clear-{}-{:?}", std::process::id(), std::thread::current().id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("state.redb");
+        let _ = std::fs::remove_file(&path);
+        let stores: [Arc<dyn StateStore>; 2] = [Arc::new(RedbStore::open(&path).unwrap()), Arc::new(MemoryStateStore::default())];
+        for store in stores {
+            let ex = RoleStore::new(store.clone(), "exchange:mail.example.test");
+            let other = RoleStore::new(store.clone(), "push.us.example.test");
+            ex.put("messages", "m1", &1);
+            ex.put("devices", "d1", &1);
+            other.put("registrations", "r1", &1);
+            store.clear("exchange:mail.example.test/").unwrap();
+            assert!(ex.load::<u32>("messages").is_empty() && ex.load::<u32>("devices").is_empty(), "every table of the role is gone");
+            assert_eq!(other.load::<u32>("registrations"), vec![("r1".to_string(), 1)], "another role keeps its records");
+            ex.put("messages", "m2", &2);
+            assert_eq!(ex.load::<u32>("messages").len(), 1, "the role writes afresh");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

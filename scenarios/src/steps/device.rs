@@ -33,7 +33,7 @@ fn policy_initial(w: &mut MailWorld, user: User, on: OnOff) {
 ///
 /// StatusFrequency sets both Exchange's keep-alive interval and how long it retries a failed
 /// notification before ending the subscription ([MS-OXWSNTIF] 2.2.4.5, 3.1.4.3).
-#[given(expr = "{user}'s Secure Mail subscribes with a StatusFrequency of {int} minutes")]
+#[given(expr = "{user}'s Secure Mail subscribes with a StatusFrequency of {int} minute(s)")]
 fn status_frequency(w: &mut MailWorld, user: User, minutes: u32) {
     w.device_plan(&user).status_frequency_minutes = minutes;
 }

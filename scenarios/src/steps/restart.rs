@@ -12,7 +12,7 @@ use std::time::Duration;
 
 /// Restarts `role` through the lifecycle driver and records when.
 fn restart(w: &mut MailWorld, role: &str) {
-    let lifecycle = w.lifecycle();
+    let lifecycle = w.lifecycle(role);
     let at = w.sim().unix_millis();
     w.drive(lifecycle.restart(role));
     w.running().restarted_at_ms.insert(role.to_string(), at);
@@ -39,7 +39,7 @@ fn restarts(w: &mut MailWorld, service: Service) {
 fn restarts_during_ping(w: &mut MailWorld, minutes: u64, user: User, subject: String, later: u64) {
     let d = phone(w, &user);
     let mailboxes = w.mailboxes();
-    let lifecycle = w.lifecycle();
+    let lifecycle = w.lifecycle(role::EXCHANGE);
     let email = user.email();
     let started = w.sim().elapsed();
     let restart_at = w.sim().unix_millis() + minutes * 60_000;
@@ -54,8 +54,8 @@ fn restarts_during_ping(w: &mut MailWorld, minutes: u64, user: User, subject: St
         };
         futures::join!(d.eas_ping(), restart, mail)
     });
-    restarted.unwrap_or_else(|e| panic!("{e}"));
-    delivered.unwrap_or_else(|e| panic!("{e}"));
+    restarted.unwrap_or_else(|e| crate::world::not_applicable_or_panic(e));
+    delivered.unwrap_or_else(|e| crate::world::not_applicable_or_panic(e));
     ping.expect("device control API answers");
     w.running().restarted_at_ms.insert(role::EXCHANGE.to_string(), restart_at);
     let minutes = (w.sim().elapsed() - started).as_secs() / 60;

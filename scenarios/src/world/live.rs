@@ -43,12 +43,17 @@ pub struct LiveTargets {
     pub budget: std::time::Duration,
     /// Whether each scenario keeps its exchanges with the targets (`run --record`).
     pub record: bool,
+    /// Roles served by another process (`run --served DIR`), in place of their in-process fakes.
+    pub served: Option<std::sync::Arc<super::served::ServedRoles>>,
     runtime: tokio::runtime::Runtime,
 }
 
 impl std::fmt::Debug for LiveTargets {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LiveTargets").field("eas", &self.eas.as_ref().map(|e| &e.url)).finish()
+        f.debug_struct("LiveTargets")
+            .field("eas", &self.eas.as_ref().map(|e| &e.url))
+            .field("served", &self.served.as_ref().map(|s| s.names()))
+            .finish()
     }
 }
 
@@ -57,7 +62,7 @@ impl LiveTargets {
     pub fn new(eas: Option<LiveEas>, budget: std::time::Duration) -> std::io::Result<Self> {
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
         let started = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-        Ok(LiveTargets { eas, run_id: format!("{:x}", started.as_secs() & 0xff_ffff), budget, record: false, runtime })
+        Ok(LiveTargets { eas, run_id: format!("{:x}", started.as_secs() & 0xff_ffff), budget, record: false, served: None, runtime })
     }
 
     /// Runs `f` to completion on the real clock, for at most the run's budget: past it the

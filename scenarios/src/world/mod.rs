@@ -7,6 +7,7 @@ pub mod live;
 pub(crate) mod observation;
 pub mod plan;
 pub(crate) mod provider;
+pub mod served;
 pub(crate) mod tls;
 mod verdicts;
 pub mod ws1;
@@ -16,12 +17,13 @@ pub use plan::{Deployment, Plan};
 use mailconform_fakes::defaults;
 use mailconform_fakes::deployment::{self, Roles};
 use mailconform_fakes::driver::{
-    DeviceManagement, DriverFuture, GateFaults, HostFaults, Lifecycle, Mailboxes, PushSubscriptions, Registrations, Traffic,
+    Backing, ControlFaults, DeviceManagement, DriverFuture, ForeignLifecycle, GateFaults, HostFaults, Lifecycle, Mailboxes,
+    PushSubscriptions, Registrations, Traffic,
 };
 use mailconform_fakes::exchange::{ExchangeControl, RetrySchedule, ServerProfile};
 use mailconform_fakes::listener::Region;
 use mailconform_fakes::securemail::SecureMailConfig;
-use mailconform_sim::{FaultGate, Simulation};
+use mailconform_sim::{ControlClient, FaultGate, Simulation};
 use observation::Observation;
 use std::future::Future;
 use std::time::Duration;
@@ -51,6 +53,9 @@ enum Stage {
     Deploying,
 }
 
+/// How late a real-clock timer may fire and still count as on time ([`MailWorld::clock_tolerance`]).
+const LIVE_CLOCK_TOLERANCE: Duration = Duration::from_millis(500);
+
 /// One scenario's world: its simulation, its plan or running deployment, what it observed.
 #[derive(cucumber::World)]
 #[world(init = Self::new)]
@@ -78,6 +83,8 @@ pub struct MailWorld {
     on_target: bool,
     /// In a live run with `--record`, the scenario's exchanges with the target.
     recorder: Option<mailconform_sim::http::record::Recorder>,
+    /// In a run with roles served by another process (`--served`), the scenario's link with them.
+    served: Option<served::ServedLink>,
 }
 
 impl std::fmt::Debug for MailWorld {
@@ -104,6 +111,7 @@ impl MailWorld {
             over_budget: None,
             on_target: false,
             recorder: None,
+            served: None,
         }
     }
 
@@ -111,13 +119,25 @@ impl MailWorld {
     /// it exists only once Secure Mail's ActiveSync account is on the target, and runs on the
     /// real clock ([`Simulation::live`]); any other use of it there would test a built-in fake
     /// instead of the target, so the step is not applicable.
+    ///
+    /// With roles served by another process (`--served`) and no real component, every step
+    /// applies: the simulation is live, signs with the served deployment's CAs, and reaches the
+    /// served roles at their ports ([`served`]).
     pub fn sim(&mut self) -> &mut Simulation {
-        if self.live.is_some() && !self.on_target {
+        if self.live_eas().is_some() && !self.on_target {
             panic!("{NOT_APPLICABLE}{}", live::SIMULATED_ONLY);
         }
-        let (seed, live) = (self.seed, self.live.is_some());
+        let seed = self.seed;
+        let (live, served) = match &self.live {
+            Some(l) => (true, l.served.clone()),
+            None => (false, None),
+        };
         self.sim.get_or_insert_with(|| {
-            let sim = if live { Simulation::live(seed) } else { Simulation::new(seed) };
+            let sim = match (live, served) {
+                (_, Some(served)) => Simulation::live_with_pki(seed, served.pki.clone()),
+                (true, None) => Simulation::live(seed),
+                (false, None) => Simulation::new(seed),
+            };
             sim.expect("the simulation could not start (certificate minting failed)")
         })
     }
@@ -165,6 +185,16 @@ impl MailWorld {
         self.sim.as_ref().map(|s| s.elapsed()).unwrap_or_default()
     }
 
+    /// How far apart two times of the protocol may be and still be the same time: nothing on
+    /// the virtual clock, which is exact; on the real clock of a live run, the timer latency of
+    /// the processes involved (each timer fires a few milliseconds late, never early).
+    pub fn clock_tolerance(&self) -> Duration {
+        match self.live {
+            Some(_) => LIVE_CLOCK_TOLERANCE,
+            None => Duration::ZERO,
+        }
+    }
+
     /// Milliseconds of virtual time since the scenario started.
     pub fn now_ms(&mut self) -> u64 {
         self.sim().elapsed().as_millis() as u64
@@ -200,8 +230,19 @@ impl MailWorld {
         }
         let Stage::Planning(plan) = std::mem::replace(&mut self.stage, Stage::Deploying) else { unreachable!() };
         self.sim();
+        let served = self.live.as_ref().and_then(|l| l.served.clone());
+        let budget = self.live.as_ref().map(|l| l.budget);
         let sim = self.sim.as_mut().expect("created above");
-        let deployment = plan.deploy(sim, &mut self.tls);
+        if let (Some(roles), Some(budget)) = (&served, budget) {
+            // Attached first: the reset reaches the serving process through the simulation.
+            self.served = Some(served::ServedLink::new(roles.clone(), sim));
+            let http = sim.control_client();
+            live::within(budget, sim, roles.reset(&http));
+        }
+        let deployment = plan.deploy(sim, &mut self.tls, served.as_deref());
+        if let Some(link) = &self.served {
+            link.sync(sim);
+        }
         self.stage = Stage::Running(Box::new(deployment));
     }
 
@@ -225,6 +266,12 @@ impl MailWorld {
         let sim = self.sim.as_mut().expect("deployed");
         if let Some(http) = on_target {
             deployment::add_device_with_http(sim, cfg, http).expect("device starts");
+            return name;
+        }
+        if let Some(link) = &self.served {
+            deployment::add_device(sim, cfg).expect("device starts");
+            // A served APNs delivers to the new phone through the bridge.
+            link.sync(sim);
             return name;
         }
         match self.tls.device_connector(&name, sim) {
@@ -295,8 +342,9 @@ impl MailWorld {
             };
             futures::join!(f, mail)
         };
+        let real_eas = self.live_eas().is_some();
         let ((out, delivered), took) = match self.live.clone() {
-            Some(_) if self.on_target => {
+            Some(_) if self.on_target || !real_eas => {
                 let started = std::time::Instant::now();
                 (self.run(both), started.elapsed())
             }
@@ -336,6 +384,10 @@ impl MailWorld {
 
     /// Network faults on `role`'s host, whatever backs it.
     pub fn faults(&mut self, role: &str) -> Box<dyn HostFaults> {
+        if let Some(control_url) = self.served_control_url(role) {
+            let control = ControlClient::new(self.sim_ref().control_client(), &control_url);
+            return Box::new(ControlFaults { role: role.to_string(), control, backing: Backing::Served { control_url } });
+        }
         let gate = self.gate(role);
         Box::new(GateFaults { role: role.to_string(), gate })
     }
@@ -398,10 +450,21 @@ impl MailWorld {
         Box::new(self.roles().listener(region).unwrap_or_else(|e| panic!("{e}")))
     }
 
-    /// Restarting the deployment's roles, whatever backs them (here the simulation itself).
-    pub fn lifecycle(&mut self) -> Box<dyn Lifecycle> {
+    /// Restarting `role`, whatever backs it: the simulation itself, or nothing this process
+    /// can do for a role served by another.
+    pub fn lifecycle(&mut self, role: &str) -> Box<dyn Lifecycle> {
         self.deploy();
-        Box::new(self.sim_ref().restarts())
+        match self.served_control_url(role) {
+            Some(control_url) => Box::new(ForeignLifecycle { backing: Backing::Served { control_url } }),
+            None => Box::new(self.sim_ref().restarts()),
+        }
+    }
+
+    /// The control URL of `role` when another process serves it (`--served`), once deployed.
+    fn served_control_url(&mut self, role: &str) -> Option<String> {
+        self.deploy();
+        self.served.as_ref().filter(|l| l.roles.serves(role))?;
+        self.sim_ref().topology.get(role).map(|e| e.control_url.clone())
     }
 
     /// Runs a driver call; an operation the role's backing cannot perform ends the step with
@@ -409,12 +472,12 @@ impl MailWorld {
     /// and the backing, so the run counts the scenario as not applicable rather than failed.
     pub fn drive<T>(&mut self, call: DriverFuture<'_, T>) -> T {
         let answer = match self.live.clone() {
-            // A live run's drivers are real components' (reaching a fake went through `sim`).
-            Some(live) => {
+            // A real component's drivers run on the targets' runtime (reaching a fake went through `sim`).
+            Some(live) if live.eas.is_some() => {
                 self.within_budget();
                 live.block_on(call)
             }
-            None => self.run(call),
+            _ => self.run(call),
         };
         answer.unwrap_or_else(|e| not_applicable_or_panic(e))
     }
@@ -429,7 +492,7 @@ impl MailWorld {
 /// Americas listener.
 /// Ends the step: not applicable when the driver's backing cannot do what it was asked, failed
 /// otherwise.
-fn not_applicable_or_panic(e: mailconform_fakes::driver::DriverError) -> ! {
+pub(crate) fn not_applicable_or_panic(e: mailconform_fakes::driver::DriverError) -> ! {
     match e.is_not_applicable() {
         true => panic!("{NOT_APPLICABLE}{e}"),
         false => panic!("{e}"),

@@ -5,6 +5,7 @@
 //! deployment; what a Then step needs to know about the configuration it reads from
 //! [`Deployment::plan`], read-only.
 
+use super::served::ServedRoles;
 use super::tls::TlsState;
 use super::ws1;
 use mailconform_fakes::deployment::{self, Roles};
@@ -54,17 +55,29 @@ impl Plan {
     /// Put every planned server on the simulation: APNs, Exchange (or the Workspace ONE side
     /// with it), the three listeners, Traveler, the servers on OpenSSL; upload Secure Mail's
     /// certificate where planned. Devices start on their first action.
-    pub(crate) fn deploy(mut self, sim: &mut Simulation, tls: &mut TlsState) -> Deployment {
+    ///
+    /// Roles `served` by another process are not put: the simulation reaches them at their
+    /// ports ([`super::served`]), and a plan that configures them otherwise than they run is
+    /// not applicable.
+    pub(crate) fn deploy(mut self, sim: &mut Simulation, tls: &mut TlsState, served: Option<&ServedRoles>) -> Deployment {
+        let serves = |role: &str| served.is_some_and(|s| s.serves(role));
+        if let Some(why) = served.and_then(|s| self.unlike_served(s)) {
+            panic!("{}{why}", super::NOT_APPLICABLE);
+        }
         let ws1_runtime = self.ws1.is_some().then(|| ws1::prepare_exchange(&mut self));
-        let team_pkcs8 = deployment::add_apns(sim).expect("APNs fake starts");
+        let team_pkcs8 = match serves(role::APNS) {
+            false => deployment::add_apns(sim).expect("APNs fake starts"),
+            true => Vec::new(),
+        };
         let mut gates = match &self.ws1 {
             Some(planned) => ws1::deploy(sim, &self, planned, team_pkcs8),
+            None if serves(role::EXCHANGE) => Vec::new(),
             None => deployment::add_exchange(sim, self.exchange.clone(), &self.exchange_aliases).expect("Exchange fake starts"),
         };
-        for r in Region::ALL {
+        for r in Region::ALL.into_iter().filter(|r| !serves(&role::listener(*r))) {
             gates.push((role::listener(r), deployment::add_listener(sim, r).expect("listener starts")));
         }
-        if let Some(t) = self.traveler.clone() {
+        if let Some(t) = self.traveler.clone().filter(|_| !serves(role::TRAVELER)) {
             gates.push((role::TRAVELER.to_string(), deployment::add_traveler(sim, t).expect("Traveler fake starts")));
         }
         for (host, versions) in &self.server_tls {
@@ -89,6 +102,51 @@ impl Plan {
             boxer_pushes_seen: BTreeMap::new(),
             restarted_at_ms: BTreeMap::new(),
         }
+    }
+}
+
+impl Plan {
+    /// Why this plan cannot run with the `served` roles as they are served, if it cannot: each
+    /// served role must be configured as `mailconform serve` runs it, since the harness cannot
+    /// reconfigure another process's fake.
+    fn unlike_served(&self, served: &ServedRoles) -> Option<String> {
+        let differs = |role: &str, setting: &str| {
+            Some(format!(
+                "the scenario sets {setting} of {role}, which is served by another process ({}) as `mailconform serve` runs it; \
+                 run this scenario with {role} in-process, or serve it so configured",
+                served.dir.display()
+            ))
+        };
+        if served.serves(role::EXCHANGE) {
+            // ExchangeConfig holds keys and trust without equality; its Debug form lists every setting.
+            if format!("{:?}", self.exchange) != format!("{:?}", deployment::default_exchange_config()) {
+                return differs(role::EXCHANGE, "the configuration (version, authentication, retry schedule or mailboxes)");
+            }
+            if !self.exchange_aliases.is_empty() {
+                return differs(role::EXCHANGE, "another host name");
+            }
+            if self.ws1.is_some() {
+                return differs(role::EXCHANGE, "the Workspace ONE side (SEG's Kerberos delegation)");
+            }
+        }
+        if self.ws1.is_some() && served.serves(role::APNS) {
+            return differs(role::APNS, "the signing key ENS2 pushes with");
+        }
+        if served.serves(role::TRAVELER) && self.traveler.is_some() {
+            return differs(role::TRAVELER, "notes.ini");
+        }
+        for host in self.server_tls.keys() {
+            if served.roles.iter().any(|r| &r.host == host) {
+                return differs(host, "the TLS versions");
+            }
+        }
+        for r in Region::ALL {
+            let name = role::listener(r);
+            if served.serves(&name) && !self.uploaded_regions.contains(&r) {
+                return differs(&name, "no APNs certificate for Secure Mail (a served listener has it from the start)");
+            }
+        }
+        None
     }
 }
 

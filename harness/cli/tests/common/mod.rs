@@ -1,5 +1,7 @@
 #![allow(dead_code)]
 
+pub(crate) mod serve;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};

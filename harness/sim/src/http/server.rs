@@ -136,12 +136,35 @@ pub(crate) struct HostServer {
     /// Ends when the role restarts in a simulation: every connection to this server is then
     /// cut at once, as a process's death cuts its sockets.
     pub life: crate::Lifetime,
+    /// Where a served role's handler is read, request by request, so that a reset of the
+    /// serving process replaces it under open connections; `None` answers with `handler`.
+    pub slot: Option<crate::process_control::HandlerSlot>,
+    /// The serving process's own control routes (peers, reset); `None` in the simulation.
+    pub process: Option<Arc<crate::process_control::ProcessControl>>,
 }
 
 impl HostServer {
     /// A host of the in-process simulation ([`ConnLimits::IN_PROCESS`], never stopped).
     pub(crate) fn in_process(name: &str, handler: Arc<dyn Handler>, tls: Option<Arc<ServerConfig>>, gate: FaultGate) -> Self {
-        HostServer { name: name.to_string(), handler, tls, gate, limits: ConnLimits::IN_PROCESS, stop: None, life: Default::default() }
+        HostServer {
+            name: name.to_string(),
+            handler,
+            tls,
+            gate,
+            limits: ConnLimits::IN_PROCESS,
+            stop: None,
+            life: Default::default(),
+            slot: None,
+            process: None,
+        }
+    }
+
+    /// What answers this host's requests now.
+    fn current(&self) -> Arc<dyn Handler> {
+        match &self.slot {
+            Some(slot) => slot.read().expect("handler slot poisoned").clone(),
+            None => self.handler.clone(),
+        }
     }
 
     /// The same host (certificate, TLS, gate, limits) answered by `handler`, with a new life.
@@ -154,6 +177,8 @@ impl HostServer {
             limits: self.limits.clone(),
             stop: self.stop.clone(),
             life: Default::default(),
+            slot: None,
+            process: self.process.clone(),
         }
     }
 }
@@ -534,6 +559,10 @@ async fn dispatch(req: http::Request<Incoming>, server: Arc<HostServer>, info: C
         if req.uri().path() == FAULT_PATH {
             return Ok(fault_control(req, gate).await.map(Full::new));
         }
+        let path = req.uri().path();
+        if let Some(process) = server.process.as_ref().filter(|_| crate::process_control::is_process_path(path)) {
+            return Ok(process_control(req, process).await.map(Full::new));
+        }
     } else if gate.unreachable() {
         return Err(Cut);
     }
@@ -551,7 +580,7 @@ async fn dispatch(req: http::Request<Incoming>, server: Arc<HostServer>, info: C
     };
     let resp = match gate.status_override().filter(|_| !controlled) {
         Some(status) => response(status, "text/plain", ""),
-        None => server.handler.handle(http::Request::from_parts(parts, body), info).await,
+        None => server.current().handle(http::Request::from_parts(parts, body), info).await,
     };
     Ok(resp.map(Full::new))
 }
@@ -562,14 +591,14 @@ async fn dispatch(req: http::Request<Incoming>, server: Arc<HostServer>, info: C
 async fn read_body(mut body: Incoming, head: &http::request::Parts, server: &HostServer, info: &ConnInfo) -> Result<Bytes, Response> {
     let declared = head.headers.get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     let expects_continue = head.headers.get(http::header::EXPECT).is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
-    let refuse_early = || server.handler.before_body(head, info).map(|r| closing(r, head.version));
+    let refuse_early = || server.current().before_body(head, info).map(|r| closing(r, head.version));
     if expects_continue || declared.is_some_and(|n| n > EARLY_BODY as u64) {
         if let Some(r) = refuse_early() {
             return Err(r);
         }
     }
     if declared.is_some_and(|n| n > MAX_BODY as u64) {
-        return Err(closing(server.handler.body_too_large(head, info), head.version));
+        return Err(closing(server.current().body_too_large(head, info), head.version));
     }
     let mut chunks: Vec<Bytes> = Vec::new();
     let mut len = 0usize;
@@ -588,7 +617,7 @@ async fn read_body(mut body: Incoming, head: &http::request::Parts, server: &Hos
         let Ok(data) = frame.into_data() else { continue };
         len += data.len();
         if len > MAX_BODY {
-            return Err(closing(server.handler.body_too_large(head, info), head.version));
+            return Err(closing(server.current().body_too_large(head, info), head.version));
         }
         chunks.push(data);
         if len > EARLY_BODY && !asked {
@@ -658,6 +687,16 @@ async fn fault_control(req: http::Request<Incoming>, gate: &FaultGate) -> Respon
         }
         _ => response(405, "text/plain", "use GET, POST or DELETE"),
     }
+}
+
+/// The serving process's own routes ([`crate::process_control`]).
+async fn process_control(req: http::Request<Incoming>, process: &crate::process_control::ProcessControl) -> Response {
+    let (parts, body) = req.into_parts();
+    let body = match Limited::new(body, 1024 * 1024).collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(_) => return response(400, "text/plain", "unreadable body"),
+    };
+    process.answer(&parts.method, parts.uri.path(), &body).await.unwrap_or_else(|| response(404, "text/plain", ""))
 }
 
 /// Lets closures be handlers.

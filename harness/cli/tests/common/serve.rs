@@ -1,0 +1,63 @@
+//! `mailconform serve ROLE...` as a child process of a test, killed when dropped.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const READY_WITHIN: Duration = Duration::from_secs(60);
+
+/// A running `mailconform serve`.
+pub(crate) struct Served {
+    child: Child,
+    /// Its state directory (`ca.pem`, `endpoints.json`, ...).
+    pub state: PathBuf,
+    /// `endpoints.json`, read once every role listens.
+    pub endpoints: serde_json::Value,
+}
+
+impl Served {
+    /// Serves `roles` with its state in `dir/state`, its output in `dir/serve.std{out,err}`.
+    pub(crate) fn start(dir: &Path, roles: &[&str]) -> Served {
+        let state = dir.join("state");
+        let child = Command::new(env!("CARGO_BIN_EXE_mailconform"))
+            .arg("serve")
+            .args(roles)
+            .arg("--state-dir")
+            .arg(&state)
+            .env_remove("RUST_LOG")
+            .stdin(Stdio::null())
+            .stdout(File::create(dir.join("serve.stdout")).unwrap())
+            .stderr(File::create(dir.join("serve.stderr")).unwrap())
+            .spawn()
+            .expect("mailconform serve starts");
+        let mut served = Served { child, state, endpoints: serde_json::Value::Null };
+        let deadline = Instant::now() + READY_WITHIN;
+        loop {
+            assert!(
+                served.child.try_wait().unwrap().is_none(),
+                "serve exited: {}",
+                std::fs::read_to_string(dir.join("serve.stderr")).unwrap()
+            );
+            // endpoints.json is written last, once every role listens.
+            if let Some(v) = std::fs::read(served.state.join("endpoints.json")).ok().and_then(|b| serde_json::from_slice(&b).ok()) {
+                served.endpoints = v;
+                return served;
+            }
+            assert!(Instant::now() < deadline, "serve not ready within {READY_WITHIN:?}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The HTTPS base URL of `role`.
+    pub(crate) fn base_url(&self, role: &str) -> String {
+        self.endpoints["roles"][role]["base_url"].as_str().unwrap_or_else(|| panic!("{role} is not served")).to_string()
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

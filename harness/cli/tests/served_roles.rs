@@ -1,0 +1,98 @@
+//! Features run with one role served by `mailconform serve` in another process (`run --served`):
+//! the served role is reached only through its ports and control API, on the real clock, while
+//! the scenario's other roles stay in-process and are bridged to it.
+//!
+//! - the Americas listener served: the registration and push scenarios pass; those that
+//!   configure the listener otherwise than it is served are not applicable, with the reason;
+//! - Exchange served: the retry schedule at the smallest StatusFrequency (1 minute) passes on
+//!   the real clock (the served Exchange posts to the scenario's listener, which the scenario
+//!   cuts off), while the scenarios that set Exchange's version are not applicable.
+
+mod common;
+
+use common::serve::Served;
+use common::{mailconform, scratch, Run};
+use std::path::Path;
+
+fn repo() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+}
+
+/// `run --served STATE` over `features` in the repository, reports in `dir/reports`.
+fn run_served(served: &Served, dir: &Path, budget: &str, extra: &[&str]) -> (Run, serde_json::Value) {
+    let reports = dir.join("reports");
+    let mut args =
+        vec!["run", "--served", served.state.to_str().unwrap(), "--real-time-budget", budget, "--report-dir", reports.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let run = mailconform(repo(), &args);
+    let json =
+        std::fs::read(reports.join("cucumber.json")).unwrap_or_else(|e| panic!("no cucumber.json ({e}): {}\n{}", run.stdout, run.stderr));
+    (run, serde_json::from_slice(&json).unwrap())
+}
+
+/// Each scenario's name and outcome (`passed`, `failed`, `skipped` for not applicable).
+fn outcomes(report: &serde_json::Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for feature in report.as_array().unwrap() {
+        for element in feature["elements"].as_array().unwrap() {
+            let statuses: Vec<&str> = element["steps"].as_array().unwrap().iter().filter_map(|s| s["result"]["status"].as_str()).collect();
+            let outcome = if statuses.contains(&"failed") {
+                "failed"
+            } else if statuses.iter().all(|s| *s == "passed") {
+                "passed"
+            } else {
+                "skipped"
+            };
+            out.push((element["name"].as_str().unwrap().to_string(), outcome.to_string()));
+        }
+    }
+    out
+}
+
+#[test]
+fn the_americas_listener_served_in_another_process_takes_the_in_process_ones_place() {
+    let dir = scratch("served-listener");
+    let served = Served::start(&dir, &["listener.us-east-1"]);
+    let (run, report) = run_served(&served, &dir, "30", &["features/apns/setup.feature", "features/apns/execution.feature"]);
+    let all = outcomes(&report);
+    let failed: Vec<_> = all.iter().filter(|(_, o)| o == "failed").collect();
+    assert!(failed.is_empty(), "{failed:?}\n{}", run.stdout);
+    let passed = all.iter().filter(|(_, o)| o == "passed").count();
+    assert!(passed >= 5, "most scenarios apply to a served listener: {all:?}\n{}", run.stdout);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    // The served listener, not an in-process one, registered the last scenario's device and
+    // pushed its notifications (a reset comes before each scenario, not after the last).
+    let state = listener_state(&served);
+    assert!(!state.registrations.is_empty() && !state.pushes.is_empty(), "{state:?}");
+}
+
+/// The served Americas listener's store, read through its control API.
+fn listener_state(served: &Served) -> mailconform_fakes::listener::contract::ListenerState {
+    use mailconform_sim::{tls, Clock, ControlClient, HttpClient, TcpDialer};
+    let ca = std::fs::read_to_string(served.state.join("ca.pem")).unwrap();
+    let ca = rustls_pki_types::pem::PemObject::from_pem_slice(ca.as_bytes()).unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let http = HttpClient::new(std::sync::Arc::new(TcpDialer::default()), tls::roots(&[ca]), Clock::real());
+        let control = ControlClient::new(http, &format!("{}/_mailconform", served.base_url("listener.us-east-1")));
+        control.get("/state").await.expect("the served listener's state")
+    })
+}
+
+#[test]
+fn exchange_served_in_another_process_retries_on_the_real_clock_at_the_smallest_status_frequency() {
+    let dir = scratch("served-exchange");
+    let served = Served::start(&dir, &["exchange"]);
+    let (run, report) = run_served(&served, &dir, "100", &["features/apns/retry_schedule.feature"]);
+    let all = outcomes(&report);
+    let of = |name: &str| all.iter().find(|(n, _)| n.contains(name)).map(|(_, o)| o.as_str()).unwrap_or_else(|| panic!("{name}: {all:?}"));
+    assert_eq!(of("smallest StatusFrequency, 1 minute"), "passed", "{}", run.stdout);
+    assert_eq!(of("read from the documentation's prose"), "skipped", "a different retry schedule does not apply to the served Exchange");
+    assert!(
+        run.stdout.contains("the scenario sets the configuration (version, authentication, retry schedule or mailboxes) of exchange"),
+        "the reason is named: {}",
+        run.stdout
+    );
+    assert_eq!(of("StatusFrequency of 5 minutes"), "skipped", "22 minutes of protocol time exceed the budget");
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+}

@@ -1,0 +1,133 @@
+//! In-process hosts reachable from another process over real TCP.
+//!
+//! When a role is served by another process (`mailconform serve`), that process must reach the
+//! roles still in this one: a served Exchange posts its notifications to the listener of the
+//! scenario, a served listener pushes to the scenario's APNs. A [`Bridge`] opens one loopback
+//! port per in-process `host:port` and carries each connection accepted there into the
+//! simulation's network, through the host's fault gate, as if it had been dialled inside: the
+//! in-process fake terminates TLS with its own certificate, and a host cut off by a fault
+//! refuses the bridged connection as it refuses any other. The serving process pins the
+//! hosts' names to these ports (its `/_mailconform/peers`).
+
+use crate::net::{Dialer, SimNet};
+use std::collections::BTreeMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use tokio::task::AbortHandle;
+
+/// One bridged host: its name and port inside the simulation, its address outside.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Peer {
+    /// The host's name, as the fakes call it (`push.us.example.test`).
+    pub host: String,
+    /// Its port inside the simulation (443, or 80 for plain HTTP).
+    pub port: u16,
+    /// Where it is reached from outside.
+    pub addr: SocketAddr,
+}
+
+/// The bridged hosts of one simulation; dropping it closes their ports.
+pub struct Bridge {
+    net: Arc<SimNet>,
+    bind: IpAddr,
+    open: Mutex<BTreeMap<(String, u16), (SocketAddr, AbortHandle)>>,
+}
+
+impl Bridge {
+    /// A bridge into `net`, listening on `bind`.
+    pub fn new(net: Arc<SimNet>, bind: IpAddr) -> Self {
+        Bridge { net, bind, open: Mutex::default() }
+    }
+
+    /// Opens a port for every host of the network not bridged yet and gives those new peers.
+    /// Must run inside the simulation's runtime, whose tasks carry the connections.
+    pub fn open_new(&self) -> std::io::Result<Vec<Peer>> {
+        let mut open = self.open.lock().expect("bridge poisoned");
+        let mut added = Vec::new();
+        for (host, port) in self.net.hosts() {
+            if open.contains_key(&(host.clone(), port)) {
+                continue;
+            }
+            let listener = std::net::TcpListener::bind((self.bind, 0))?;
+            listener.set_nonblocking(true)?;
+            let listener = tokio::net::TcpListener::from_std(listener)?;
+            let addr = listener.local_addr()?;
+            let task = tokio::spawn(carry(listener, self.net.clone(), host.clone(), port));
+            open.insert((host.clone(), port), (addr, task.abort_handle()));
+            added.push(Peer { host, port, addr });
+        }
+        Ok(added)
+    }
+
+    /// Every bridged host.
+    pub fn peers(&self) -> Vec<Peer> {
+        let open = self.open.lock().expect("bridge poisoned");
+        open.iter().map(|((host, port), (addr, _))| Peer { host: host.clone(), port: *port, addr: *addr }).collect()
+    }
+}
+
+impl Drop for Bridge {
+    fn drop(&mut self) {
+        for (_, task) in self.open.lock().expect("bridge poisoned").values() {
+            task.abort();
+        }
+    }
+}
+
+/// Accepts on `listener` and carries each connection to `host:port` of `net`.
+async fn carry(listener: tokio::net::TcpListener, net: Arc<SimNet>, host: String, port: u16) {
+    loop {
+        let Ok((mut outside, _)) = listener.accept().await else { continue };
+        let (net, host) = (net.clone(), host.clone());
+        tokio::spawn(async move {
+            // A host that refuses (a fault, a role stopped) closes the outside connection,
+            // which the caller sees as a refused or reset connection.
+            match net.dial(&host, port).await {
+                Ok(mut inside) => {
+                    let _ = tokio::io::copy_bidirectional(&mut outside, &mut inside).await;
+                }
+                Err(e) => tracing::debug!("bridged connection to {host}:{port} refused: {e}"),
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::{response, Request};
+    use crate::tls::ClientAuth;
+    use crate::{Fault, FnHandler, Simulation};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    fn echo_sim() -> (Simulation, crate::FaultGate) {
+        let mut sim = Simulation::live(7).unwrap();
+        let handler = FnHandler(|req: Request, _c| async move { response(200, "text/plain", req.uri().path().to_string()) });
+        let gate = sim.add_host("echo", "echo.example.test", Arc::new(handler), ClientAuth::None, true).unwrap();
+        (sim, gate)
+    }
+
+    async fn get(addr: SocketAddr) -> std::io::Result<String> {
+        let mut s = tokio::net::TcpStream::connect(addr).await?;
+        s.write_all(b"GET /hello HTTP/1.1\r\nhost: echo.example.test\r\nconnection: close\r\n\r\n").await?;
+        let mut out = String::new();
+        s.read_to_string(&mut out).await?;
+        Ok(out)
+    }
+
+    #[test]
+    fn an_outside_connection_reaches_the_in_process_host_through_its_fault_gate() {
+        let (sim, gate) = echo_sim();
+        let bridge = Bridge::new(sim.net.clone(), IpAddr::from([127, 0, 0, 1]));
+        let peers = sim.block_on(async { bridge.open_new() }).unwrap();
+        let plain = peers.iter().find(|p| p.port == 80).expect("port 80 bridged").addr;
+        assert!(peers.iter().any(|p| p.host == "echo.example.test" && p.port == 443), "{peers:?}");
+        let answer = sim.block_on(get(plain)).unwrap();
+        assert!(answer.starts_with("HTTP/1.1 200") && answer.ends_with("/hello"), "{answer}");
+        assert!(sim.block_on(async { bridge.open_new() }).unwrap().is_empty(), "a host is bridged once");
+
+        gate.set(Fault::Unreachable);
+        let refused = sim.block_on(get(plain));
+        assert!(refused.map(|a| a.is_empty()).unwrap_or(true), "a cut-off host answers nothing through the bridge");
+    }
+}
