@@ -318,6 +318,12 @@ pub(crate) fn run(args: &RunArgs) -> Result<u8, CliError> {
     // A real server is not a simulation with a clock per scenario: a few scenarios at a time
     // unless -c says otherwise.
     let concurrency = args.concurrency.or(live.as_ref().map(|_| crate::live::DEFAULT_CONCURRENCY));
+    if let Some(l) = &live {
+        eprintln!("mailconform: a live run on the real clock; every role not named here is an in-process fake:");
+        for line in l.targets.backings() {
+            eprintln!("  {line}");
+        }
+    }
     let opts = RunOptions {
         report_dir: Some(args.report_dir.clone()),
         console: Console::Cucumber,

@@ -31,7 +31,7 @@ pub(crate) const SETTLE_QUANTUM: Duration = Duration::from_millis(1);
 /// How long a live simulation lets what a step set off run before the next step looks: on the
 /// real clock the work crosses processes and sockets (a served listener pushing through the
 /// scenario's APNs to its phone), which takes milliseconds rather than no time at all.
-pub const LIVE_SETTLE: Duration = Duration::from_millis(300);
+pub(crate) const LIVE_SETTLE: Duration = Duration::from_millis(300);
 
 /// One scenario's world: an in-process network of named hosts, a paused current-thread runtime
 /// whose clock moves only when every task waits, the run's PKI and seeded randomness.

@@ -65,6 +65,20 @@ impl LiveTargets {
         Ok(LiveTargets { eas, run_id: format!("{:x}", started.as_secs() & 0xff_ffff), budget, record: false, served: None, runtime })
     }
 
+    /// What backs each role that is not an in-process fake, one line each, for the run's header.
+    pub fn backings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(eas) = &self.eas {
+            out.push(format!("exchange.eas: the real component at {}", eas.url));
+        }
+        if let Some(served) = &self.served {
+            for r in &served.roles {
+                out.push(format!("{}: served by another process at {} ({})", r.role, r.https, served.dir.display()));
+            }
+        }
+        out
+    }
+
     /// Runs `f` to completion on the real clock, for at most the run's budget: past it the
     /// step fails, saying the real component did not answer in time.
     pub fn block_on<F: Future>(&self, f: F) -> F::Output {

@@ -209,3 +209,49 @@ impl Deployment {
         (!self.created_devices.iter().any(|d| d == name)).then_some(&mut self.pending_devices)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::world::served::ServedRole;
+    use mailconform_fakes::exchange::{RetryMode, RetrySchedule};
+
+    fn served(roles: &[(&str, &str)]) -> ServedRoles {
+        let now = mailconform_sim::Clock::real().offset_date_time();
+        ServedRoles {
+            dir: "/srv/state".into(),
+            pki: mailconform_sim::Pki::new(now).unwrap(),
+            roles: roles
+                .iter()
+                .map(|(role, host)| ServedRole {
+                    role: role.to_string(),
+                    host: host.to_string(),
+                    https: "127.0.0.1:1".parse().unwrap(),
+                    plain: None,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_plan_that_configures_a_served_role_otherwise_than_it_runs_is_named() {
+        let exchange = served(&[(role::EXCHANGE, defaults::EXCHANGE_HOST)]);
+        assert_eq!(Plan::default().unlike_served(&exchange), None, "the default world is what `serve` runs");
+
+        let mut prose = Plan::default();
+        prose.exchange.retry = RetrySchedule { mode: RetryMode::DoublingIntervals, ..Default::default() };
+        let why = prose.unlike_served(&exchange).expect("another retry schedule");
+        assert!(why.contains("retry schedule") && why.contains("exchange") && why.contains("/srv/state"), "{why}");
+
+        let mut alias = Plan::default();
+        alias.exchange_aliases.push("ews.example.test".into());
+        assert!(alias.unlike_served(&exchange).is_some_and(|w| w.contains("another host name")));
+
+        let americas = served(&[(&role::listener(Region::Americas), "us-east-1.listener.example.test")]);
+        assert_eq!(Plan::default().unlike_served(&americas), None);
+        let mut bare = Plan::default();
+        bare.uploaded_regions.clear();
+        assert!(bare.unlike_served(&americas).is_some_and(|w| w.contains("no APNs certificate")));
+        assert_eq!(bare.unlike_served(&exchange), None, "a setting of an in-process role is the plan's own");
+    }
+}
