@@ -382,9 +382,11 @@ pub fn add_traveler_with_tls(
     let host = config.host.clone();
     let t = {
         let _rt = Hosting::enter(sim);
-        Traveler::new(env(sim, &host), config)
+        Traveler::new(env(sim, &host), config.clone())
     };
-    let mut p = Placement::https(role::TRAVELER, &host, Arc::new(t), ClientAuth::None);
+    // Rebuilt from its configuration: what a served Traveler's reset starts again from.
+    let rebuild = Rebuild::new(&host, move |env| Arc::new(Traveler::new(env, config.clone())));
+    let mut p = Placement::https(role::TRAVELER, &host, Arc::new(t), ClientAuth::None).rebuilt_by(rebuild);
     p.plain_http = true;
     if let Some(tls) = tls {
         p.tls = tls;
@@ -515,9 +517,7 @@ pub fn put_default_role(h: &mut impl Hosting, r: &role::Role, world: &DefaultWor
             add_listener(h, region)?;
         }
         RoleKind::Traveler => {
-            let mut cfg = TravelerConfig::recommended(&r.host);
-            cfg.people = default_people();
-            add_traveler_with_tls(h, cfg, tls(&r.host)?)?;
+            add_traveler_with_tls(h, served_traveler_config(&r.host), tls(&r.host)?)?;
         }
         RoleKind::Uem => {
             add_uem(h)?;
@@ -540,6 +540,13 @@ pub fn put_default_role(h: &mut impl Hosting, r: &role::Role, world: &DefaultWor
         RoleKind::SecureMail | RoleKind::Boxer => return Ok(None),
     }
     Ok(h.topology_entry(&r.name))
+}
+
+/// The Traveler `serve` runs on `host`: the recommended settings and the default world's people.
+pub fn served_traveler_config(host: &str) -> TravelerConfig {
+    let mut cfg = TravelerConfig::recommended(host);
+    cfg.people = default_people();
+    cfg
 }
 
 /// Control clients for roles, looked up by name in the topology.

@@ -145,10 +145,12 @@ impl MailWorld {
     /// The subject a step's message has on the server: as written, or in a live run with this
     /// run's and scenario's mark appended, since a real server keeps the mail of earlier runs
     /// and "Message 0" of yesterday must not pass for today's.
+    ///
+    /// Served fakes need no mark: the serving process is reset before each scenario.
     pub fn subject(&self, written: &str) -> String {
-        match &self.live {
-            Some(live) => format!("{written} [{}{:04X}]", live.run_id, self.seed & 0xffff),
-            None => written.to_string(),
+        match (&self.live, self.live_eas()) {
+            (Some(live), Some(_)) => format!("{written} [{}{:04X}]", live.run_id, self.seed & 0xffff),
+            _ => written.to_string(),
         }
     }
 
@@ -268,12 +270,6 @@ impl MailWorld {
             deployment::add_device_with_http(sim, cfg, http).expect("device starts");
             return name;
         }
-        if let Some(link) = &self.served {
-            deployment::add_device(sim, cfg).expect("device starts");
-            // A served APNs delivers to the new phone through the bridge.
-            link.sync(sim);
-            return name;
-        }
         match self.tls.device_connector(&name, sim) {
             Some(connector) => {
                 let http = sim.client().with_tls_connector(connector);
@@ -282,6 +278,10 @@ impl MailWorld {
             None => {
                 deployment::add_device(sim, cfg).expect("device starts");
             }
+        }
+        if let Some(link) = &self.served {
+            // A served APNs delivers to the new phone through the bridge.
+            link.sync(sim);
         }
         name
     }

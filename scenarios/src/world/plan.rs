@@ -105,6 +105,16 @@ impl Plan {
     }
 }
 
+/// The roles of the Workspace ONE side, which a run cannot take from a served deployment yet:
+/// their configuration is the scenario's (SEG's `application.properties`, ENS2's placement).
+const WS1_ROLES: [Option<role::RoleKind>; 5] = [
+    Some(role::RoleKind::Seg),
+    Some(role::RoleKind::Ens),
+    Some(role::RoleKind::Uem),
+    Some(role::RoleKind::Kdc),
+    Some(role::RoleKind::OAuthIssuer),
+];
+
 impl Plan {
     /// Why this plan cannot run with the `served` roles as they are served, if it cannot: each
     /// served role must be configured as `mailconform serve` runs it, since the harness cannot
@@ -132,8 +142,25 @@ impl Plan {
         if self.ws1.is_some() && served.serves(role::APNS) {
             return differs(role::APNS, "the signing key ENS2 pushes with");
         }
-        if served.serves(role::TRAVELER) && self.traveler.is_some() {
-            return differs(role::TRAVELER, "notes.ini");
+        if let Some(planned) = self.traveler.as_ref().filter(|_| served.serves(role::TRAVELER)) {
+            let mut planned = planned.clone();
+            if planned.people.is_empty() {
+                planned.people = deployment::default_people();
+            }
+            if format!("{planned:?}") != format!("{:?}", deployment::served_traveler_config(&planned.host)) {
+                return differs(role::TRAVELER, "notes.ini or the Domino directory otherwise than the recommended settings");
+            }
+        }
+        if let Some(ws1_role) =
+            self.ws1.as_ref().and(served.roles.iter().find(|r| WS1_ROLES.contains(&mailconform_fakes::role::kind_of(&r.role))))
+        {
+            return Some(format!(
+                "{} is served by another process ({}), and the Workspace ONE side (SEG, ENS2, the console, the KDC, the OAuth issuer) \
+                 is configured by each scenario's own steps (SEG's application.properties, ENS2's placement, Kerberos delegation), \
+                 which a run cannot yet apply to a served deployment; run it with that role in-process",
+                ws1_role.role,
+                served.dir.display()
+            ));
         }
         for host in self.server_tls.keys() {
             if served.roles.iter().any(|r| &r.host == host) {
@@ -253,5 +280,22 @@ mod tests {
         bare.uploaded_regions.clear();
         assert!(bare.unlike_served(&americas).is_some_and(|w| w.contains("no APNs certificate")));
         assert_eq!(bare.unlike_served(&exchange), None, "a setting of an in-process role is the plan's own");
+    }
+
+    #[test]
+    fn a_served_traveler_takes_the_recommended_settings_and_a_served_seg_no_workspace_one_plan() {
+        let traveler = served(&[(role::TRAVELER, defaults::TRAVELER_HOST)]);
+        let mut recommended = Plan::default();
+        recommended.traveler = Some(mailconform_fakes::traveler::TravelerConfig::recommended(defaults::TRAVELER_HOST));
+        assert_eq!(recommended.unlike_served(&traveler), None, "`serve traveler` runs the recommended settings");
+        let mut installed = Plan::default();
+        installed.traveler = Some(mailconform_fakes::traveler::TravelerConfig::new(defaults::TRAVELER_HOST));
+        assert!(installed.unlike_served(&traveler).is_some_and(|w| w.contains("notes.ini")));
+
+        let seg = served(&[(role::SEG, defaults::SEG_HOST)]);
+        assert_eq!(Plan::default().unlike_served(&seg), None, "a scenario without the Workspace ONE side does not use SEG");
+        let mut ws1 = Plan::default();
+        ws1.ws1 = Some(Default::default());
+        assert!(ws1.unlike_served(&seg).is_some_and(|w| w.starts_with("seg is served by another process")));
     }
 }
