@@ -105,7 +105,17 @@ impl RealComponent {
             .spawn()
             .map_err(|e| refused(format!("the adapter command `{line}` cannot be started: {e}")))?;
         if let Some(mut input) = child.stdin.take() {
-            input.write_all(stdin).await.map_err(|e| refused(format!("the adapter command `{line}` did not take its input: {e}")))?;
+            // A command that ends without reading its input (one that fails at once, say) closes
+            // the pipe: its exit status and stderr, read below, say why, not the broken pipe.
+            let written = tokio::time::timeout(COMMAND_TIMEOUT, input.write_all(stdin)).await.map_err(|_| {
+                refused(format!("the adapter command `{line}` did not read its input within {} s", COMMAND_TIMEOUT.as_secs()))
+            })?;
+            match written {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    return Err(refused(format!("the adapter command `{line}` did not take its input: {e}")))
+                }
+                _ => drop(input),
+            }
         }
         let out = tokio::time::timeout(COMMAND_TIMEOUT, child.wait_with_output())
             .await
@@ -254,6 +264,11 @@ mod tests {
             matches!(&e, DriverError::Refused { operation: Operation::Deliver, reason, .. } if reason.contains("no such mailbox")),
             "{e}"
         );
+        // One that closes its input before failing: the failure, not the broken pipe, is named.
+        let e =
+            block_on(real(Some("exec 0<&-; sleep 0.2; echo no such mailbox >&2; exit 3")).deliver("alice@example.test", "x")).unwrap_err();
+        let reason = e.to_string();
+        assert!(reason.contains("exited with exit status: 3") && reason.ends_with("no such mailbox"), "{reason}");
         let e = block_on(real(None).deliver("alice@example.test", "x")).unwrap_err();
         assert!(e.is_not_applicable() && e.to_string().contains("deliver_mail"), "{e}");
         let e = block_on(real(None).wipe("alice", "dev")).unwrap_err();

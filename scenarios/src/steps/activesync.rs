@@ -38,7 +38,8 @@ fn connects(w: &mut MailWorld, user: User) {
 fn has_synced(w: &mut MailWorld, user: User) {
     let d = phone(w, &user);
     let s = w.run(d.eas_connect()).expect("device control API answers");
-    assert!(s.eas.synced, "{user}'s Secure Mail did not sync: {:?}", s.eas.error);
+    let advice = w.advice(s.eas.error.as_ref());
+    assert!(s.eas.synced, "{user}'s Secure Mail did not sync: {:?}{advice}", s.eas.error);
 }
 
 /// Secure Mail syncs its folders over ActiveSync once more.
@@ -52,7 +53,8 @@ fn syncs(w: &mut MailWorld, user: User) {
 #[then(expr = "{user}'s Secure Mail syncs its Inbox, Calendar and Contacts")]
 fn synced(w: &mut MailWorld, user: User) {
     let s = state(w, &user);
-    assert!(s.eas.synced && s.eas.error.is_none(), "{user}'s Secure Mail at {}: {:?}", s.eas.endpoint, s.eas.error);
+    let advice = w.advice(s.eas.error.as_ref());
+    assert!(s.eas.synced && s.eas.error.is_none(), "{user}'s Secure Mail at {}: {:?}{advice}", s.eas.endpoint, s.eas.error);
 }
 
 /// Secure Mail did not sync, with an error of the kind the reason stands for.

@@ -109,6 +109,23 @@ fn in_budget<T>(budget: std::time::Duration, late: &str, answered: Result<T, tok
     })
 }
 
+/// What to change when a device could not use the live run's real ActiveSync server, by the
+/// kind of error it met (empty for an error that is the server's behaviour under test).
+pub(crate) fn advice(kind: &mailconform_fakes::role_error::ErrorKind) -> &'static str {
+    use mailconform_fakes::role_error::ErrorKind;
+    match kind {
+        ErrorKind::Unauthorized => {
+            " (fix: check the mailbox's login and password, or the variable its password_env names, in the target configuration)"
+        }
+        ErrorKind::Unreachable => " (fix: check the host and port of the target's url, and that the server is running)",
+        ErrorKind::TlsFailed => {
+            " (fix: the server's certificate is not trusted: set ca = \"<its CA certificate, PEM>\" in the target configuration, \
+             or insecure = true, which the report shows)"
+        }
+        _ => "",
+    }
+}
+
 /// Why a step that needs the simulation does not apply to a live run.
 pub(crate) const SIMULATED_ONLY: &str =
     "this step drives in-process roles (Secure Mail's EWS push, another built-in fake or virtual time) \

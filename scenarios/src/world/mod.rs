@@ -154,6 +154,15 @@ impl MailWorld {
         }
     }
 
+    /// What to fix in the target configuration for a device's `error` against a real server
+    /// (empty in-process, and for an error that is the server's own behaviour).
+    pub fn advice(&self, error: Option<&mailconform_fakes::role_error::RoleError>) -> &'static str {
+        match (self.live_eas(), error) {
+            (Some(_), Some(e)) => live::advice(&e.kind),
+            _ => "",
+        }
+    }
+
     /// The recorder of this scenario's exchanges with the live run's targets (`run --record`).
     pub fn recorder(&mut self) -> Option<mailconform_sim::http::record::Recorder> {
         if self.recorder.is_none() {
