@@ -111,18 +111,22 @@ mod tests {
         Run {
             name: name.into(),
             report: RequirementReport {
+                claims: vec![],
                 documents: vec![DocumentFigures {
                     document: "MS-ASCMD".into(),
                     listed: 10,
+                    claimed: 10,
                     verified: usize::from(held),
                     violated: usize::from(!held),
                     not_exercised: 9,
+                    not_claimed: 0,
                 }],
                 requirements: vec![Exercised {
                     id: "MS-ASCMD_R7564".into(),
                     document: "MS-ASCMD".into(),
                     section: "2.2.2".into(),
                     description: "449".into(),
+                    applicability: mailconform_scenarios::requirements::Applicability::Required,
                     verdict: verdict.into(),
                     checks: vec![Check {
                         scenario: "s".into(),

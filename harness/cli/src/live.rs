@@ -7,6 +7,7 @@ use crate::error::CliError;
 use crate::run::{run_suite, Live, RunOptions};
 use mailconform_fakes::driver::RealComponent;
 use mailconform_probe::target::{Target, TargetConfig};
+use mailconform_scenarios::requirements::Applicability;
 use mailconform_scenarios::world::live::{LiveEas, LiveTargets};
 use mailconform_scenarios::world::served::ServedRoles;
 use std::collections::BTreeMap;
@@ -27,14 +28,14 @@ pub(crate) fn prepare(args: &RunArgs) -> Result<Option<Live>, CliError> {
         Some(dir) => Some(Arc::new(ServedRoles::load(dir).map_err(|e| CliError::Usage(format!("--served {}: {e}", dir.display())))?)),
         None => None,
     };
-    let eas = match &args.target_config {
+    let (eas, claims) = match &args.target_config {
         Some(file) => real_eas(args, file)?,
         None => {
             refuse_target_flags_without_config(args)?;
             if served.is_none() {
                 return Ok(None);
             }
-            None
+            (None, Applicability::ALL.to_vec())
         }
     };
     if let (Some(_), Some(s)) = (&eas, &served) {
@@ -50,6 +51,7 @@ pub(crate) fn prepare(args: &RunArgs) -> Result<Option<Live>, CliError> {
         LiveTargets::new(eas, budget).map_err(|e| CliError::Harness(format!("the live run's runtime could not start: {e}")))?;
     targets.record = args.record.is_some();
     targets.served = served;
+    targets.claims = claims;
     let in_process = run_suite(&RunOptions::selected(&args.selection, args.seed, args.concurrency))?;
     let over_budget: BTreeMap<(String, usize), String> = in_process
         .scenarios
@@ -81,16 +83,21 @@ fn refuse_target_flags_without_config(args: &RunArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// The real `exchange.eas` of the target configuration `file`, with the command line's URLs.
-fn real_eas(args: &RunArgs, file: &std::path::Path) -> Result<Option<LiveEas>, CliError> {
+/// The real `exchange.eas` of the target configuration `file`, with the command line's URLs,
+/// and the kinds of requirement it claims.
+fn real_eas(args: &RunArgs, file: &std::path::Path) -> Result<(Option<LiveEas>, Vec<Applicability>), CliError> {
     let mut config = TargetConfig::load(file, |var| std::env::var(var).ok())?;
     for t in &args.targets {
         override_url(&mut config, t)?;
     }
     let mut eas = None;
+    let mut claims = Vec::new();
     for t in &config.targets {
         match t.key.as_str() {
-            "exchange.eas" => eas = Some(live_eas(t)),
+            "exchange.eas" => {
+                eas = Some(live_eas(t));
+                claims = claimed(file, t)?;
+            }
             other => {
                 return Err(CliError::Usage(format!(
                 "{}: target \"{other}\": `run` can put only {} at a real component so far; `mailconform target check` checks the others",
@@ -100,7 +107,25 @@ fn real_eas(args: &RunArgs, file: &std::path::Path) -> Result<Option<LiveEas>, C
             }
         }
     }
-    Ok(eas)
+    Ok((eas, claims))
+}
+
+/// The target's `claims`, each a kind of requirement of the catalogue.
+fn claimed(file: &std::path::Path, t: &Target) -> Result<Vec<Applicability>, CliError> {
+    t.claims
+        .iter()
+        .map(|word| {
+            Applicability::parse(word).ok_or_else(|| {
+                let known: Vec<&str> = Applicability::ALL.iter().map(|a| a.word()).collect();
+                CliError::Usage(format!(
+                    "{}: target \"{}\": claims {word:?} is not a kind of requirement; known: {}",
+                    file.display(),
+                    t.key,
+                    known.join(", ")
+                ))
+            })
+        })
+        .collect()
 }
 
 /// `ROLE=URL` from the command line, over the configuration's url for ROLE.

@@ -9,7 +9,7 @@
 //! section.
 
 use crate::run::ScenarioResult;
-use mailconform_scenarios::requirements::{self, Requirement};
+use mailconform_scenarios::requirements::{self, Applicability, Requirement};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -97,7 +97,11 @@ pub(crate) struct Exercised {
     pub document: String,
     pub section: String,
     pub description: String,
-    /// `verified` when every check held, `violated` when any did not.
+    /// Whom it binds ([`Applicability`]).
+    #[serde(default = "required")]
+    pub applicability: Applicability,
+    /// `verified` when every check held, `violated` when any did not, `not claimed` when one
+    /// did not on a requirement the target does not claim (a SHOULD, say).
     pub verdict: String,
     pub checks: Vec<Check>,
 }
@@ -108,16 +112,26 @@ pub(crate) struct DocumentFigures {
     pub document: String,
     /// Normative server requirements in Microsoft's list.
     pub listed: usize,
+    /// Those the target claims (every required one, and the kinds its `claims` names).
+    #[serde(default)]
+    pub claimed: usize,
     pub verified: usize,
     pub violated: usize,
     pub not_exercised: usize,
+    /// Requirements the target does not claim on which a check did not hold.
+    #[serde(default)]
+    pub not_claimed: usize,
+}
+
+fn required() -> Applicability {
+    Applicability::Required
 }
 
 impl DocumentFigures {
-    /// Exercised requirements over listed ones, in per cent with one decimal.
+    /// Exercised requirements over the claimed ones, in per cent with one decimal.
     pub(crate) fn exercised_share(&self) -> String {
         let exercised = self.verified + self.violated;
-        format!("{:.1} %", if self.listed == 0 { 0.0 } else { exercised as f64 * 100.0 / self.listed as f64 })
+        format!("{:.1} %", if self.claimed == 0 { 0.0 } else { exercised as f64 * 100.0 / self.claimed as f64 })
     }
 }
 
@@ -131,13 +145,18 @@ pub(crate) struct ScenarioOutcome {
 /// What one run found, requirement by requirement (`requirements.json`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct RequirementReport {
+    /// What the target claims beyond the required requirements.
+    #[serde(default)]
+    pub claims: Vec<Applicability>,
     pub documents: Vec<DocumentFigures>,
     pub requirements: Vec<Exercised>,
     pub scenarios: Vec<ScenarioOutcome>,
 }
 
-/// The verdicts of a run's scenarios, by requirement.
-pub(crate) fn report(scenarios: &[ScenarioResult]) -> RequirementReport {
+/// The verdicts of a run's scenarios, by requirement, for a target that claims `claims`
+/// beyond the required requirements.
+pub(crate) fn report(scenarios: &[ScenarioResult], claims: &[Applicability]) -> RequirementReport {
+    let claimed = |a: Applicability| a == Applicability::Required || claims.contains(&a);
     let mut checks: BTreeMap<&str, Vec<Check>> = BTreeMap::new();
     for s in scenarios {
         let name = format!("{}:{} {}", s.file, s.line, s.name);
@@ -153,25 +172,45 @@ pub(crate) fn report(scenarios: &[ScenarioResult]) -> RequirementReport {
     let mut documents = Vec::new();
     let mut exercised = Vec::new();
     for document in requirements::documents() {
-        let mut figures = DocumentFigures { document: document.to_string(), listed: 0, verified: 0, violated: 0, not_exercised: 0 };
+        let mut figures = DocumentFigures {
+            document: document.to_string(),
+            listed: 0,
+            claimed: 0,
+            verified: 0,
+            violated: 0,
+            not_exercised: 0,
+            not_claimed: 0,
+        };
         for r in requirements::of_document(document) {
             figures.listed += 1;
+            let is_claimed = claimed(r.applicability);
+            figures.claimed += usize::from(is_claimed);
             let Some(found) = checks.get(r.id.as_str()) else {
-                figures.not_exercised += 1;
+                figures.not_exercised += usize::from(is_claimed);
                 continue;
             };
-            let held = found.iter().all(|c| c.held);
-            if held {
-                figures.verified += 1;
-            } else {
-                figures.violated += 1;
-            }
+            let verdict = match (found.iter().all(|c| c.held), is_claimed) {
+                (true, true) => {
+                    figures.verified += 1;
+                    "verified"
+                }
+                (false, true) => {
+                    figures.violated += 1;
+                    "violated"
+                }
+                (true, false) => "verified",
+                (false, false) => {
+                    figures.not_claimed += 1;
+                    NOT_CLAIMED
+                }
+            };
             exercised.push(Exercised {
                 id: r.id.clone(),
                 document: document.to_string(),
                 section: r.section.clone(),
                 description: r.description.clone(),
-                verdict: if held { "verified" } else { "violated" }.to_string(),
+                applicability: r.applicability,
+                verdict: verdict.to_string(),
                 checks: found.clone(),
             });
         }
@@ -181,29 +220,36 @@ pub(crate) fn report(scenarios: &[ScenarioResult]) -> RequirementReport {
         .iter()
         .map(|s| ScenarioOutcome { scenario: format!("{}:{} {}", s.file, s.line, s.name), outcome: s.outcome.as_str().to_string() })
         .collect();
-    RequirementReport { documents, requirements: exercised, scenarios }
+    let claims = Applicability::ALL.into_iter().filter(|a| *a != Applicability::Required && claimed(*a)).collect();
+    RequirementReport { claims, documents, requirements: exercised, scenarios }
 }
+
+/// The verdict of a requirement the target does not claim on which a check did not hold.
+pub(crate) const NOT_CLAIMED: &str = "not claimed";
 
 /// `requirements.md`: figures per document, then the violated requirements with what was
 /// expected and observed, then the verified ones with the scenarios that verified them.
 pub(crate) fn render_markdown(r: &RequirementReport) -> String {
-    let mut out = String::from("# Server requirements verified\n\nNormative server requirements of Microsoft's ActiveSync specifications, by the IDs of Microsoft's requirement lists. A requirement is verified when every assertion that checks it held, violated when one did not; the others were not exercised by this run.\n\n| document | listed | verified | violated | not exercised | exercised |\n| --- | --- | --- | --- | --- | --- |\n");
+    let claims: Vec<&str> = r.claims.iter().map(|a| a.word()).collect();
+    let mut out = format!("# Server requirements verified\n\nNormative server requirements of Microsoft's ActiveSync specifications, by the IDs of Microsoft's requirement lists. A requirement is verified when every assertion that checks it held, violated when one did not; the others were not exercised by this run. Every server must meet the required ones; this target claims {} besides (`claims` in its target configuration), and a check that did not hold on a requirement it does not claim is counted as not claimed, not as a violation. Exercised is over the claimed requirements.\n\n| document | listed | claimed | verified | violated | not exercised | not claimed | exercised |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n", if claims.is_empty() { "nothing".to_string() } else { claims.join(", ") });
     for d in &r.documents {
         out.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} |\n",
+            "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
             d.document,
             d.listed,
+            d.claimed,
             d.verified,
             d.violated,
             d.not_exercised,
+            d.not_claimed,
             d.exercised_share()
         ));
     }
-    for (verdict, title) in [("violated", "Violated"), ("verified", "Verified")] {
+    for (verdict, title) in [("violated", "Violated"), (NOT_CLAIMED, "Not held, not claimed"), ("verified", "Verified")] {
         let rows: Vec<&Exercised> = r.requirements.iter().filter(|e| e.verdict == verdict).collect();
         out.push_str(&format!("\n## {title} ({})\n", rows.len()));
         for e in rows {
-            out.push_str(&format!("\n- `{}` ({} {}) {}\n", e.id, e.document, e.section, e.description));
+            out.push_str(&format!("\n- `{}` ({} {}, {}) {}\n", e.id, e.document, e.section, e.applicability.word(), e.description));
             for c in &e.checks {
                 match c.held {
                     true => out.push_str(&format!("  - held in {}: {}\n", c.scenario, c.observed)),
@@ -274,7 +320,7 @@ mod tests {
             scenario(9, Outcome::Failed, &[("MS-ASCMD_R7564", false)]),
             scenario(12, Outcome::Passed, &[("MS-ASCMD_R7564", true)]),
         ];
-        let r = report(&runs);
+        let r = report(&runs, &Applicability::ALL);
         let cmd = r.documents.iter().find(|d| d.document == "MS-ASCMD").unwrap();
         assert_eq!((cmd.verified, cmd.violated, cmd.verified + cmd.violated + cmd.not_exercised), (0, 1, cmd.listed));
         let prov = r.documents.iter().find(|d| d.document == "MS-ASPROV").unwrap();
@@ -287,5 +333,24 @@ mod tests {
         assert_eq!(r.scenarios[1], ScenarioOutcome { scenario: "features/a.feature:9 S9".into(), outcome: "failed".into() });
         let json = serde_json::to_string(&r).unwrap();
         assert_eq!(serde_json::from_str::<RequirementReport>(&json).unwrap(), r, "the JSON twin reads back");
+    }
+
+    #[test]
+    fn a_check_that_fails_on_a_requirement_the_target_does_not_claim_is_not_a_violation() {
+        // MS-ASPROV_R606: the PolicyKey SHOULD be a 32-bit unsigned integer.
+        let runs = [scenario(3, Outcome::Failed, &[("MS-ASPROV_R606", false), ("MS-ASPROV_R692", false)])];
+        let required_only = report(&runs, &[]);
+        let prov = required_only.documents.iter().find(|d| d.document == "MS-ASPROV").unwrap();
+        assert_eq!((prov.violated, prov.not_claimed), (1, 1), "R692 is required, R606 a SHOULD");
+        assert!(prov.claimed < prov.listed && prov.verified + prov.violated + prov.not_exercised == prov.claimed);
+        let r606 = required_only.requirements.iter().find(|e| e.id == "MS-ASPROV_R606").unwrap();
+        assert_eq!((r606.verdict.as_str(), r606.applicability), (NOT_CLAIMED, Applicability::Should));
+        let md = render_markdown(&required_only);
+        assert!(md.contains("this target claims nothing besides") && md.contains("## Not held, not claimed (1)"), "{md}");
+
+        let claiming = report(&runs, &[Applicability::Should]);
+        let prov = claiming.documents.iter().find(|d| d.document == "MS-ASPROV").unwrap();
+        assert_eq!((prov.violated, prov.not_claimed), (2, 0), "a SHOULD the target claims is held to");
+        assert_eq!(claiming.claims, [Applicability::Should]);
     }
 }

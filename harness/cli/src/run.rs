@@ -315,6 +315,7 @@ fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {
 /// `mailconform run`: returns the exit code.
 pub(crate) fn run(args: &RunArgs) -> Result<u8, CliError> {
     let live = crate::live::prepare(args)?;
+    let claims = live.as_ref().map_or(mailconform_scenarios::requirements::Applicability::ALL.to_vec(), |l| l.targets.claims.clone());
     // A real server is not a simulation with a clock per scenario: a few scenarios at a time
     // unless -c says otherwise.
     let concurrency = args.concurrency.or(live.as_ref().map(|_| crate::live::DEFAULT_CONCURRENCY));
@@ -337,7 +338,7 @@ pub(crate) fn run(args: &RunArgs) -> Result<u8, CliError> {
         }
     }
     let (listed, _) = crate::list::collect(&args.selection)?;
-    let verdicts = crate::requirements::report(&result.scenarios);
+    let verdicts = crate::requirements::report(&result.scenarios, &claims);
     report::write(&args.report_dir.join(report::REQUIREMENTS_FILE), crate::requirements::render_markdown(&verdicts).as_bytes())?;
     let json = serde_json::to_vec_pretty(&verdicts).map_err(|e| CliError::Harness(format!("requirements.json: {e}")))?;
     report::write(&args.report_dir.join(crate::requirements::REQUIREMENTS_JSON), &json)?;

@@ -56,7 +56,7 @@ pub use limits::{ConnLimits, ProcessLimits, TimeoutAnswer, DEFAULT_MAX_CONNECTIO
 pub use net::{AcceptFuture, BoxIo, DialFuture, Dialer, IoStream, SimNet, StreamAcceptor, StreamConnector, TcpDialer};
 pub use pki::{CertAuthority, ClientCertSpec, Credential, Pki, OID_UID};
 pub use ports::{PortKind, PortPlan};
-pub use process_control::{AfterReset, ResetReport, PEERS_PATH, RESET_PATH};
+pub use process_control::{AfterReset, ResetReport, ResetRequest, PEERS_PATH, RESET_PATH};
 pub use restart::{Rebuild, Restarts};
 pub use rng::SeededRng;
 pub use serve::{Drained, RealWorld};

@@ -5,7 +5,7 @@
 //! |---|---|---|---|
 //! | `GET` | `/_mailconform/peers` | | `Vec<`[`Peer`]`>`: host names pinned to addresses outside |
 //! | `PUT` | `/_mailconform/peers` | `Vec<`[`Peer`]`>` | 204: the served fakes reach those hosts at those addresses |
-//! | `POST` | `/_mailconform/reset` | | [`ResetReport`]: every role that can be rebuilt starts afresh |
+//! | `POST` | `/_mailconform/reset` | [`ResetRequest`] or nothing | [`ResetReport`]: every role that can be rebuilt starts afresh |
 //!
 //! Both exist for a harness that puts one role of a scenario in this process and keeps the
 //! others in its own: **peers** tell the served fakes where the harness's roles answer (a
@@ -39,6 +39,27 @@ pub const RESET_PATH: &str = "/_mailconform/reset";
 /// Whether `path` is one of the process's own routes.
 pub(crate) fn is_process_path(path: &str) -> bool {
     path == PEERS_PATH || path == RESET_PATH
+}
+
+/// How to reset; an empty body is the default.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ResetRequest {
+    /// Whether to do again what start-up did after putting the roles (the serving process's
+    /// after-reset hook, such as uploading a listener's APNs certificate): true by default, so
+    /// that a reset process is the one that started; false for a harness whose scenario says
+    /// itself what to upload.
+    #[serde(default = "yes")]
+    pub start_up: bool,
+}
+
+impl Default for ResetRequest {
+    fn default() -> Self {
+        ResetRequest { start_up: true }
+    }
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// What a reset did.
@@ -134,7 +155,7 @@ impl ProcessControl {
     }
 
     /// Rebuilds every role that can be rebuilt, from empty state, then runs the after-reset hook.
-    pub(crate) async fn reset(&self) -> Result<ResetReport, String> {
+    pub(crate) async fn reset(&self, request: &ResetRequest) -> Result<ResetReport, String> {
         let recipe = self.recipe.lock().expect("recipe poisoned").clone();
         let mut report = ResetReport::default();
         let mut built: BTreeMap<String, Arc<dyn Handler>> = BTreeMap::new();
@@ -163,7 +184,7 @@ impl ProcessControl {
             *slot.write().expect("slot poisoned") = handler;
             report.reset.push(role);
         }
-        let hook = self.after_reset.lock().expect("hook poisoned").clone();
+        let hook = self.after_reset.lock().expect("hook poisoned").clone().filter(|_| request.start_up);
         if let Some(hook) = hook {
             hook().await?;
         }
@@ -187,10 +208,19 @@ impl ProcessControl {
                     ),
                 ),
             },
-            (RESET_PATH, &http::Method::POST) => match self.reset().await {
-                Ok(report) => crate::contract::reply(200, &report),
-                Err(e) => response(500, "text/plain", format!("the reset failed: {e}")),
-            },
+            (RESET_PATH, &http::Method::POST) => {
+                let request = match body.is_empty() {
+                    true => Ok(ResetRequest::default()),
+                    false => serde_json::from_slice::<ResetRequest>(body),
+                };
+                match request {
+                    Err(e) => response(400, "text/plain", format!("expected nothing or {{\"start_up\":false}}: {e}")),
+                    Ok(request) => match self.reset(&request).await {
+                        Ok(report) => crate::contract::reply(200, &report),
+                        Err(e) => response(500, "text/plain", format!("the reset failed: {e}")),
+                    },
+                }
+            }
             (PEERS_PATH, _) => response(405, "text/plain", "use GET or PUT"),
             (RESET_PATH, _) => response(405, "text/plain", "use POST"),
             _ => return None,

@@ -105,8 +105,8 @@ impl RealWorld {
 
     /// Rebuilds every role put with a [`crate::Rebuild`] from empty state: what
     /// `POST /_mailconform/reset` does (see [`crate::process_control`]).
-    pub async fn reset(&self) -> Result<crate::ResetReport, String> {
-        self.control.reset().await
+    pub async fn reset(&self, request: &crate::ResetRequest) -> Result<crate::ResetReport, String> {
+        self.control.reset(request).await
     }
 
     /// Pins `peers`' host names to their addresses: what `PUT /_mailconform/peers` does.

@@ -81,6 +81,9 @@ async fn the_after_reset_hook_runs_and_its_failure_fails_the_reset() {
         })
     }));
     assert_eq!(text(&world, "POST", &format!("{base}/_mailconform/reset"), "").await.0, 200);
+    assert_eq!(text(&world, "POST", &format!("{base}/_mailconform/reset"), r#"{"start_up":false}"#).await.0, 200);
+    assert_eq!(ran.load(Ordering::SeqCst), 1, "a reset without start-up does not run the hook");
+    assert_eq!(text(&world, "POST", &format!("{base}/_mailconform/reset"), r#"{"start_up":"no"}"#).await.0, 400);
     let (status, body) = text(&world, "POST", &format!("{base}/_mailconform/reset"), "").await;
     assert_eq!((status, body.as_str()), (500, "the reset failed: the certificate upload was refused"));
     assert_eq!(text(&world, "GET", &format!("{base}/_mailconform/reset"), "").await.0, 405);

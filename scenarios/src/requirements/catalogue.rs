@@ -20,6 +20,73 @@ pub struct Requirement {
     pub section: String,
     /// Its text, as Microsoft's list gives it (cut at about 200 characters there).
     pub description: String,
+    /// Whom it binds: every server, or only one that claims it.
+    pub applicability: Applicability,
+}
+
+/// Whom a requirement binds. Every server must meet the [`Applicability::Required`] ones; a
+/// target claims the others it means to meet (`claims` in the target configuration), and a
+/// check that does not hold on one it does not claim is reported apart, not as a violation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Applicability {
+    /// MUST, MUST NOT, or what the protocol is ("is encoded as WBXML"): every server.
+    Required,
+    /// SHOULD, SHOULD NOT or RECOMMENDED ([RFC2119] 3 and 4): a server may have its reasons.
+    Should,
+    /// MAY or OPTIONAL ([RFC2119] 5).
+    May,
+    /// Holds at some protocol versions only ("Protocol version 16.1 supports this element",
+    /// "when the MS-ASProtocolVersion header is set to 12.1").
+    VersionDependent,
+    /// Appendix A, "Product Behavior": what Microsoft's own servers do ("the implementation
+    /// does ... (Exchange 2007 SP1 and above follow this behavior.)").
+    ProductBehavior,
+}
+
+impl Applicability {
+    /// Every kind, in the order reports list them.
+    pub const ALL: [Applicability; 5] = [
+        Applicability::Required,
+        Applicability::Should,
+        Applicability::May,
+        Applicability::VersionDependent,
+        Applicability::ProductBehavior,
+    ];
+
+    /// The word a target configuration's `claims` and the reports use.
+    pub fn word(self) -> &'static str {
+        match self {
+            Applicability::Required => "required",
+            Applicability::Should => "should",
+            Applicability::May => "may",
+            Applicability::VersionDependent => "version-dependent",
+            Applicability::ProductBehavior => "product-behavior",
+        }
+    }
+
+    /// The kind a word names (`should`, `may`, `version-dependent`, `product-behavior`, `required`).
+    pub fn parse(word: &str) -> Option<Applicability> {
+        Applicability::ALL.into_iter().find(|a| a.word() == word)
+    }
+
+    /// What binds a requirement, from its section and its text. Product behavior first (its
+    /// rows also say "does" of versions), then the version it is tied to, then the weakest
+    /// RFC 2119 keyword the text uses.
+    fn of(description: &str) -> Applicability {
+        let upper_words = |w: &str| description.split(|c: char| !c.is_ascii_alphabetic()).any(|t| t == w);
+        if description.starts_with("[In Appendix A: Product Behavior]") {
+            Applicability::ProductBehavior
+        } else if description.contains("Protocol version") || description.contains("MS-ASProtocolVersion header is set to") {
+            Applicability::VersionDependent
+        } else if upper_words("MAY") || upper_words("OPTIONAL") {
+            Applicability::May
+        } else if upper_words("SHOULD") || upper_words("RECOMMENDED") {
+            Applicability::Should
+        } else {
+            Applicability::Required
+        }
+    }
 }
 
 fn all() -> &'static [Requirement] {
@@ -28,7 +95,13 @@ fn all() -> &'static [Requirement] {
         LISTS
             .iter()
             .flat_map(|(document, csv)| {
-                csv.lines().skip(1).filter_map(fields).map(|(id, section, description)| Requirement { id, document, section, description })
+                csv.lines().skip(1).filter_map(fields).map(|(id, section, description)| Requirement {
+                    applicability: Applicability::of(&description),
+                    id,
+                    document,
+                    section,
+                    description,
+                })
             })
             .collect()
     })
@@ -103,5 +176,23 @@ mod tests {
         assert_eq!(ids.len(), n, "duplicate IDs");
         assert_eq!(find("MS-ASPROV_R692").map(|r| r.section.as_str()), Some("3.1.5.2"));
         assert_eq!(find("MS-ASPROV_R0"), None);
+    }
+
+    #[test]
+    fn each_requirement_says_whom_it_binds() {
+        let of = |id: &str| find(id).unwrap_or_else(|| panic!("{id}")).applicability;
+        assert_eq!(of("MS-ASCMD_R7"), Applicability::Required, "messages are encoded as WBXML");
+        assert_eq!(of("MS-ASPROV_R6903"), Applicability::Required, "MUST NOT include any child elements");
+        assert_eq!(of("MS-ASPROV_R6906"), Applicability::VersionDependent, "Protocol version 16.1 supports");
+        assert_eq!(of("MS-ASCMD_R5420"), Applicability::ProductBehavior, "Appendix A");
+        assert_eq!(Applicability::of("[In Sync] The server SHOULD return Status 4."), Applicability::Should);
+        assert_eq!(Applicability::of("[In Sync] The client MAY send it; the server SHOULD accept it."), Applicability::May);
+        assert_eq!(Applicability::of("[In Ping] It is Mayhem."), Applicability::Required, "a word, not a prefix");
+        for a in Applicability::ALL {
+            assert_eq!(Applicability::parse(a.word()), Some(a));
+            assert_eq!(serde_json::to_value(a).unwrap(), a.word(), "the JSON word is the configuration's");
+        }
+        let kinds: std::collections::BTreeSet<Applicability> = all().iter().map(|r| r.applicability).collect();
+        assert_eq!(kinds.len(), 5, "the lists hold every kind");
     }
 }

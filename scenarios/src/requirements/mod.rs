@@ -11,7 +11,7 @@
 mod catalogue;
 pub mod eas;
 
-pub use catalogue::{documents, find, of_document, Requirement};
+pub use catalogue::{documents, find, of_document, Applicability, Requirement};
 
 /// One requirement put to the test by one assertion.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -43,6 +43,10 @@ pub struct LiveTargets {
     pub budget: std::time::Duration,
     /// Whether each scenario keeps its exchanges with the targets (`run --record`).
     pub record: bool,
+    /// The kinds of requirement the real component claims beyond the required ones (its
+    /// `claims`); every kind when no real component is in the run (the built-in fakes and served
+    /// ones claim them all).
+    pub claims: Vec<crate::requirements::Applicability>,
     /// Roles served by another process (`run --served DIR`), in place of their in-process fakes.
     pub served: Option<std::sync::Arc<super::served::ServedRoles>>,
     runtime: tokio::runtime::Runtime,
@@ -62,7 +66,15 @@ impl LiveTargets {
     pub fn new(eas: Option<LiveEas>, budget: std::time::Duration) -> std::io::Result<Self> {
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
         let started = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-        Ok(LiveTargets { eas, run_id: format!("{:x}", started.as_secs() & 0xff_ffff), budget, record: false, served: None, runtime })
+        Ok(LiveTargets {
+            eas,
+            run_id: format!("{:x}", started.as_secs() & 0xff_ffff),
+            budget,
+            record: false,
+            claims: crate::requirements::Applicability::ALL.to_vec(),
+            served: None,
+            runtime,
+        })
     }
 
     /// What backs each role that is not an in-process fake, one line each, for the run's header.

@@ -167,12 +167,6 @@ impl Plan {
                 return differs(host, "the TLS versions");
             }
         }
-        for r in Region::ALL {
-            let name = role::listener(r);
-            if served.serves(&name) && !self.uploaded_regions.contains(&r) {
-                return differs(&name, "no APNs certificate for Secure Mail (a served listener has it from the start)");
-            }
-        }
         None
     }
 }
@@ -278,8 +272,11 @@ mod tests {
         assert_eq!(Plan::default().unlike_served(&americas), None);
         let mut bare = Plan::default();
         bare.uploaded_regions.clear();
-        assert!(bare.unlike_served(&americas).is_some_and(|w| w.contains("no APNs certificate")));
-        assert_eq!(bare.unlike_served(&exchange), None, "a setting of an in-process role is the plan's own");
+        assert_eq!(bare.unlike_served(&americas), None, "the run uploads what the plan says to a served listener reset bare");
+        let mut tls = Plan::default();
+        tls.server_tls.insert(defaults::EXCHANGE_HOST.into(), mailconform_tls::VersionSet::parse("TLS 1.0").unwrap());
+        assert!(tls.unlike_served(&exchange).is_some_and(|w| w.contains("TLS versions")), "a served role's TLS is its own");
+        assert_eq!(tls.unlike_served(&americas), None, "a setting of an in-process role is the plan's own");
     }
 
     #[test]

@@ -138,7 +138,9 @@ impl ServedRoles {
     /// Resets the serving process (`POST /_mailconform/reset`); fails the step when it cannot.
     pub(crate) async fn reset(&self, http: &mailconform_sim::HttpClient) -> ResetReport {
         let url = format!("{}{}", self.control_base(), mailconform_sim::RESET_PATH);
-        let answer = send(http, "POST", &url, Vec::new()).await;
+        // Without start-up's uploads: the scenario's plan says which listener has Secure Mail's certificate.
+        let request = mailconform_sim::ResetRequest { start_up: false };
+        let answer = send(http, "POST", &url, serde_json::to_vec(&request).expect("request encodes")).await;
         serde_json::from_slice(&answer).unwrap_or_else(|e| panic!("the served deployment's reset answered what is not a reset report: {e}"))
     }
 

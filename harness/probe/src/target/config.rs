@@ -6,6 +6,8 @@
 //! url = "https://mail.example.com/Microsoft-Server-ActiveSync"
 //! ca = "corp-ca.pem"            # or: insecure = true; neither: the system's trust store
 //! versions = ["14.1"]           # used when the server does not list its versions (OPTIONS)
+//! claims = ["should"]           # requirements it means to meet beyond the required ones:
+//!                               # should, may, version-dependent, product-behavior
 //!
 //! [[target."exchange.eas".mailbox]]
 //! user = "alice"
@@ -51,6 +53,8 @@ struct RawTarget {
     insecure: bool,
     #[serde(default)]
     versions: Vec<String>,
+    #[serde(default)]
+    claims: Vec<String>,
     #[serde(default)]
     mailbox: Vec<RawMailbox>,
     #[serde(default)]
@@ -99,6 +103,9 @@ pub struct Target {
     pub mailboxes: Vec<Mailbox>,
     /// The commands that act on the server for the features.
     pub adapter: mailconform_fakes::driver::CommandAdapter,
+    /// The kinds of requirement the component claims beyond the required ones, as written
+    /// (`should`, `may`, ...): `run` reads them against its requirement catalogue.
+    pub claims: Vec<String>,
 }
 
 /// A protocol of a target and where it answers.
@@ -236,7 +243,7 @@ fn target(file: &Path, base: &Path, key: String, raw: RawTarget, env: &impl Fn(&
     }
     let adapter =
         mailconform_fakes::driver::CommandAdapter { deliver_mail: raw.adapter.deliver_mail, send_mail_from: raw.adapter.send_mail_from };
-    Ok(Target { key, role: picked.role, endpoints, trust, versions, mailboxes, adapter })
+    Ok(Target { key, role: picked.role, endpoints, trust, versions, mailboxes, adapter, claims: raw.claims })
 }
 
 /// Every `{name}` in an adapter command is one the driver fills.
