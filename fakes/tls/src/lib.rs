@@ -12,6 +12,7 @@ pub mod connector;
 mod error;
 pub mod matrix;
 pub mod profile;
+pub mod s_server;
 pub mod server;
 pub mod tap;
 mod version;

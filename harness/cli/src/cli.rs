@@ -159,6 +159,13 @@ pub(crate) struct RunArgs {
     #[arg(long, value_name = "DIR")]
     pub served: Option<PathBuf>,
 
+    /// The hosts a scenario gives exact protocol versions (the seed tables' Traveler and
+    /// Exchange) are served by `PROGRAM s_server`, OpenSSL's own test server, in processes of
+    /// their own on the real clock; PROGRAM is an `openssl` (`tests/tls/build-openssl` builds one
+    /// with SSL 3.0)
+    #[arg(long, value_name = "PROGRAM")]
+    pub tls_server: Option<PathBuf>,
+
     /// Write every request to and answer from the real components into DIR, one directory per
     /// scenario (bodies as bytes, WBXML also as XML, credentials redacted); needs --target-config
     #[arg(long, value_name = "DIR")]

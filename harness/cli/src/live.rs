@@ -32,7 +32,7 @@ pub(crate) fn prepare(args: &RunArgs) -> Result<Option<Live>, CliError> {
         Some(file) => real_eas(args, file)?,
         None => {
             refuse_target_flags_without_config(args)?;
-            if served.is_none() {
+            if served.is_none() && args.tls_server.is_none() {
                 return Ok(None);
             }
             (None, Applicability::ALL.to_vec())
@@ -51,6 +51,7 @@ pub(crate) fn prepare(args: &RunArgs) -> Result<Option<Live>, CliError> {
         LiveTargets::new(eas, budget).map_err(|e| CliError::Harness(format!("the live run's runtime could not start: {e}")))?;
     targets.record = args.record.is_some();
     targets.served = served;
+    targets.tls_server = args.tls_server.clone();
     targets.claims = claims;
     let in_process = run_suite(&RunOptions::selected(&args.selection, args.seed, args.concurrency))?;
     let over_budget: BTreeMap<(String, usize), String> = in_process

@@ -109,7 +109,8 @@ impl SimNet {
     }
 
     /// Lets connections to `host:port` leave the simulation to `addr` over real TCP: a fake
-    /// served by another process, which answers for the host's name on a port of its own.
+    /// served by another process, which answers for the host's name on a port of its own, in
+    /// place of any fake of this simulation on that name and port.
     pub fn pass_through_to(&self, host: &str, port: u16, addr: SocketAddr) {
         self.outside.lock().expect("net poisoned").insert((host.to_ascii_lowercase(), port), Some(addr));
     }
@@ -123,13 +124,18 @@ impl SimNet {
 
     async fn connect(&self, host: &str, port: u16, bypass_faults: bool) -> Result<BoxIo, SimError> {
         let server = self.hosts.lock().expect("net poisoned").get(&(host.to_ascii_lowercase(), port)).cloned();
+        // A host pinned to an address outside answers there even when a fake of the simulation
+        // serves the name (another process took the port over); one let out by name only when
+        // no fake serves it.
         let outside = self.outside.lock().expect("net poisoned").get(&(host.to_ascii_lowercase(), port)).copied();
-        if let (None, Some(pinned)) = (&server, outside) {
-            let dialer = TcpDialer::default();
-            if let Some(addr) = pinned {
+        match (&server, outside) {
+            (_, Some(Some(addr))) => {
+                let dialer = TcpDialer::default();
                 dialer.pin(host, port, addr);
+                return dialer.dial(host, port).await;
             }
-            return dialer.dial(host, port).await;
+            (None, Some(None)) => return TcpDialer::default().dial(host, port).await,
+            _ => {}
         }
         let Some(server) = server else {
             return Err(SimError::UnknownHost { host: format!("{host}:{port}"), known: self.host_names().join(", ") });

@@ -13,7 +13,7 @@ use crate::params::{
     self, ConnectReason, DeviceProfile as Device, HandshakeResult, OuiNon, SecurityLevel, SeedColumn, Server, TlsAlert, TlsVersion,
     TlsVersions, User,
 };
-use crate::world::tls::Connection;
+use crate::world::tls::{Answer, Connection};
 use crate::MailWorld;
 use bytes::Bytes;
 use cucumber::{given, then, when};
@@ -51,8 +51,7 @@ fn exchange_speaks(w: &mut MailWorld, set: TlsVersions) {
 fn server_moves(w: &mut MailWorld, role: Server, set: TlsVersions) {
     let host = role.host();
     w.deploy();
-    let s = mailconform_tls::server::serve_in_simulation(w.sim(), host, set.0).expect("the legacy TLS server starts");
-    w.tls.servers.insert(host.to_string(), s);
+    w.serve_tls(host, set.0);
 }
 
 /// The user's Secure Mail runs on this device OS under this MDX "Connection security level" policy.
@@ -90,14 +89,23 @@ fn connect(w: &mut MailWorld, host: &str, path: &str, offer: ClientOffer, user: 
     let (login, password) = defaults::USERS.iter().find(|u| u.0 == user).map(|u| (u.0, u.2)).unwrap_or((user, ""));
     let credentials = mailconform_sim::basic_authorization(login, password);
     let net = w.sim().net.clone();
+    // OpenSSL's s_server answers no ActiveSync: its status page says what it negotiated.
+    let status_page = w.tls.is_external(host);
     let host = host.to_string();
     let path = path.to_string();
     w.run(async move {
         let io = net.dial(&host, 443).await.unwrap_or_else(|e| panic!("cannot reach {host}:443: {e}"));
         let (handshake, stream) =
             client::connect(io, &offer).await.unwrap_or_else(|e| panic!("the client could not start its handshake: {e}"));
-        let options = match stream {
+        let answer = match stream {
             None => None,
+            Some(stream) if status_page => {
+                let req = http::Request::get("/").header(http::header::HOST, host.as_str()).body(Bytes::new()).expect("a valid request");
+                Some(client::http1_request(stream, req).await.map(|r| Answer::StatusPage {
+                    status: r.status().as_u16(),
+                    protocol: mailconform_tls::s_server::page_protocol(&String::from_utf8_lossy(r.body())),
+                }))
+            }
             Some(stream) => {
                 let req = http::Request::options(path.as_str())
                     .header(http::header::HOST, host.as_str())
@@ -106,11 +114,11 @@ fn connect(w: &mut MailWorld, host: &str, path: &str, offer: ClientOffer, user: 
                     .expect("a valid request");
                 Some(client::http1_request(stream, req).await.map(|r| {
                     let versions = r.headers().get("ms-asprotocolversions").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
-                    (r.status().as_u16(), versions)
+                    Answer::Options { status: r.status().as_u16(), versions }
                 }))
             }
         };
-        Connection { handshake, options }
+        Connection { handshake, answer }
     })
 }
 
@@ -192,8 +200,14 @@ fn assert_negotiated(w: &MailWorld, v: Version) {
     assert!(h.completed(), "expected {v} on the wire, but {}", explanation(w));
     assert_eq!(h.negotiated, Some(v), "{} negotiated {:?}, expected {v}", who(w), h.negotiated);
     assert_eq!(h.server_hello, Some(v), "the session says {v} but the ServerHello on the wire said {:?}", h.server_hello);
-    match &c.options {
-        Some(Ok((200, versions))) if !versions.is_empty() => {}
+    match &c.answer {
+        Some(Ok(Answer::Options { status: 200, versions })) if !versions.is_empty() => {}
+        Some(Ok(Answer::StatusPage { status: 200, protocol })) => {
+            assert_eq!(*protocol, Some(v), "the handshake gave {v}, but openssl s_server says the session is {protocol:?}")
+        }
+        Some(Ok(Answer::StatusPage { .. })) | None => {
+            panic!("the handshake gave {v}, but the server answered nothing over it: {:?}", c.answer)
+        }
         other => {
             panic!("the handshake gave {v}, but ActiveSync's OPTIONS over it answered {other:?} (expected 200 with MS-ASProtocolVersions)")
         }

@@ -47,6 +47,9 @@ pub struct LiveTargets {
     /// `claims`); every kind when no real component is in the run (the built-in fakes and served
     /// ones claim them all).
     pub claims: Vec<crate::requirements::Applicability>,
+    /// The `openssl` whose `s_server` serves the hosts a scenario gives exact protocol versions
+    /// (`run --tls-server PROGRAM`), in place of the in-process OpenSSL server.
+    pub tls_server: Option<std::path::PathBuf>,
     /// Roles served by another process (`run --served DIR`), in place of their in-process fakes.
     pub served: Option<std::sync::Arc<super::served::ServedRoles>>,
     runtime: tokio::runtime::Runtime,
@@ -73,6 +76,7 @@ impl LiveTargets {
             record: false,
             claims: crate::requirements::Applicability::ALL.to_vec(),
             served: None,
+            tls_server: None,
             runtime,
         })
     }
@@ -82,6 +86,9 @@ impl LiveTargets {
         let mut out = Vec::new();
         if let Some(eas) = &self.eas {
             out.push(format!("exchange.eas: the real component at {}", eas.url));
+        }
+        if let Some(program) = &self.tls_server {
+            out.push(format!("the hosts of exact TLS versions: OpenSSL's s_server ({})", program.display()));
         }
         if let Some(served) = &self.served {
             for r in &served.roles {

@@ -250,6 +250,7 @@ impl MailWorld {
             let http = sim.control_client();
             live::within(budget, sim, roles.reset(&http));
         }
+        self.tls.external = self.live.as_ref().and_then(|l| l.tls_server.clone());
         let deployment = plan.deploy(sim, &mut self.tls, served.as_deref());
         if let Some(link) = &self.served {
             link.sync(sim);
@@ -272,6 +273,13 @@ impl MailWorld {
         let name = user.to_ascii_lowercase();
         let Stage::Running(d) = &mut self.stage else { unreachable!("deployed above") };
         let Some(mut cfg) = d.take_device_config(&name) else { return name };
+        let server_host = cfg.exchange_server.split("://").last().unwrap_or_default().split(['/', ':']).next().unwrap_or_default();
+        if self.tls.is_external(server_host) {
+            panic!(
+                "{NOT_APPLICABLE}{name}'s Exchange Server policy names {server_host}, which OpenSSL's s_server serves in this run (--tls-server): \
+                 it answers no ActiveSync, so only the handshake steps apply"
+            );
+        }
         let recorder = self.recorder();
         let on_target = self.live.clone().and_then(|live| live::put_device_on_target(&live, &mut cfg, self.sim_ref(), self.seed, recorder));
         let sim = self.sim.as_mut().expect("deployed");
@@ -312,6 +320,13 @@ impl MailWorld {
     /// The Workspace ONE plan, for Given steps (created with its defaults on first use).
     pub fn ws1_plan(&mut self) -> &mut ws1::Ws1Plan {
         self.plan().ws1.get_or_insert_with(Default::default)
+    }
+
+    /// Makes `host` speak exactly `versions` from now on (the matrix's "the server moves to").
+    pub fn serve_tls(&mut self, host: &str, versions: mailconform_tls::VersionSet) {
+        self.deploy();
+        let sim = self.sim.as_mut().expect("deployed");
+        self.tls.serve(sim, host, versions);
     }
 
     /// Plans Exchange as this server version.

@@ -81,8 +81,7 @@ impl Plan {
             gates.push((role::TRAVELER.to_string(), deployment::add_traveler(sim, t).expect("Traveler fake starts")));
         }
         for (host, versions) in &self.server_tls {
-            let server = mailconform_tls::server::serve_in_simulation(sim, host, *versions).expect("the legacy TLS server starts");
-            tls.servers.insert(host.clone(), server);
+            tls.serve(sim, host, *versions);
         }
         let roles = Roles::new(sim);
         for r in &self.uploaded_regions {
