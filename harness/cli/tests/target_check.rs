@@ -7,7 +7,7 @@ mod common;
 use common::serve::Served;
 
 use mailconform_fakes::defaults::USERS;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 struct Checked {

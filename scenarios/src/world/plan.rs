@@ -281,17 +281,18 @@ mod tests {
     #[test]
     fn a_served_traveler_takes_the_recommended_settings_and_a_served_seg_no_workspace_one_plan() {
         let traveler = served(&[(role::TRAVELER, defaults::TRAVELER_HOST)]);
-        let mut recommended = Plan::default();
-        recommended.traveler = Some(mailconform_fakes::traveler::TravelerConfig::recommended(defaults::TRAVELER_HOST));
+        let recommended = Plan {
+            traveler: Some(mailconform_fakes::traveler::TravelerConfig::recommended(defaults::TRAVELER_HOST)),
+            ..Default::default()
+        };
         assert_eq!(recommended.unlike_served(&traveler), None, "`serve traveler` runs the recommended settings");
-        let mut installed = Plan::default();
-        installed.traveler = Some(mailconform_fakes::traveler::TravelerConfig::new(defaults::TRAVELER_HOST));
+        let installed =
+            Plan { traveler: Some(mailconform_fakes::traveler::TravelerConfig::new(defaults::TRAVELER_HOST)), ..Default::default() };
         assert!(installed.unlike_served(&traveler).is_some_and(|w| w.contains("notes.ini")));
 
         let seg = served(&[(role::SEG, defaults::SEG_HOST)]);
         assert_eq!(Plan::default().unlike_served(&seg), None, "a scenario without the Workspace ONE side does not use SEG");
-        let mut ws1 = Plan::default();
-        ws1.ws1 = Some(Default::default());
+        let ws1 = Plan { ws1: Some(Default::default()), ..Default::default() };
         assert!(ws1.unlike_served(&seg).is_some_and(|w| w.starts_with("seg is served by another process")));
     }
 }
