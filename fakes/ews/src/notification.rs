@@ -532,6 +532,12 @@ mod tests {
             parse_send_notification_result(testdata::EXCHANGELIB_RESULT_UNSUBSCRIBE.as_bytes()).unwrap(),
             SubscriptionStatus::Unsubscribe
         );
+        // Microsoft's own: unprefixed, the messages namespace as the default one.
+        assert_eq!(parse_send_notification_result(testdata::MS_OXWSNTIF_RESULT_OK.as_bytes()).unwrap(), SubscriptionStatus::Ok);
+        assert_eq!(
+            parse_send_notification_result(testdata::MS_OXWSNTIF_RESULT_UNSUBSCRIBE.as_bytes()).unwrap(),
+            SubscriptionStatus::Unsubscribe
+        );
         let lower = testdata::EXCHANGELIB_RESULT_OK.replace(">OK<", ">ok<");
         assert!(matches!(parse_send_notification_result(lower.as_bytes()), Err(EwsError::UnknownValue { .. })));
         let empty_body = format!(r#"<s:Envelope xmlns:s="{}"><s:Body/></s:Envelope>"#, crate::ns::SOAP);

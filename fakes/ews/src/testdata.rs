@@ -19,6 +19,8 @@ sample!(EXCHANGE_2010_SP2_SEND_NOTIFICATION, "exchange-2010-sp2-send-notificatio
 sample!(EXCHANGELIB_STATUS_NOTIFICATION, "exchangelib-status-notification.xml");
 sample!(EXCHANGELIB_RESULT_OK, "exchangelib-result-ok.xml");
 sample!(EXCHANGELIB_RESULT_UNSUBSCRIBE, "exchangelib-result-unsubscribe.xml");
+sample!(MS_OXWSNTIF_RESULT_OK, "ms-oxwsntif-result-ok.xml");
+sample!(MS_OXWSNTIF_RESULT_UNSUBSCRIBE, "ms-oxwsntif-result-unsubscribe.xml");
 sample!(SCHEMA_VALIDATION_FAULT, "schema-validation-fault.xml");
 sample!(EXCHANGE_2007_FAULT, "exchange-2007-fault.xml");
 
@@ -36,6 +38,8 @@ pub(crate) const ALL: &[&str] = &[
     EXCHANGELIB_STATUS_NOTIFICATION,
     EXCHANGELIB_RESULT_OK,
     EXCHANGELIB_RESULT_UNSUBSCRIBE,
+    MS_OXWSNTIF_RESULT_OK,
+    MS_OXWSNTIF_RESULT_UNSUBSCRIBE,
     SCHEMA_VALIDATION_FAULT,
     EXCHANGE_2007_FAULT,
 ];
