@@ -81,7 +81,9 @@ pub(crate) type HandlerSlot = Arc<RwLock<Arc<dyn Handler>>>;
 /// How environments are made for the fakes of this process (what [`crate::RealWorld::env`] uses).
 #[derive(Clone)]
 pub(crate) struct EnvRecipe {
-    pub http: HttpClient,
+    /// A new client for each environment: a rebuilt fake must not inherit its predecessor's
+    /// pooled connections (they lead to the peers of an earlier scenario).
+    pub http: Arc<dyn Fn() -> HttpClient + Send + Sync>,
     pub clock: Clock,
     pub rng: SeededRng,
     pub journal_capacity: usize,
@@ -120,7 +122,7 @@ impl ProcessControl {
             0 => recipe.rng.fork(label),
             n => recipe.rng.fork(&format!("{label}#reset{n}")),
         };
-        let mut env = FakeEnv::new(recipe.http.clone(), recipe.clock.clone(), rng);
+        let mut env = FakeEnv::new((recipe.http)(), recipe.clock.clone(), rng);
         env.journal_capacity = recipe.journal_capacity;
         if let Some(store) = &recipe.store {
             env.store = RoleStore::new(store.clone(), label);

@@ -184,8 +184,9 @@ impl RealWorld {
 
 impl Hosting for RealWorld {
     fn env(&self, label: &str) -> FakeEnv {
+        let (dialer, ca, clock) = (self.dialer.clone(), self.pki.ca.cert_der().clone(), self.clock.clone());
         let recipe = crate::process_control::EnvRecipe {
-            http: self.client(),
+            http: Arc::new(move || HttpClient::new(dialer.clone(), tls::roots(std::slice::from_ref(&ca)), clock.clone())),
             clock: self.clock.clone(),
             rng: self.rng.clone(),
             journal_capacity: self.journal_capacity,
