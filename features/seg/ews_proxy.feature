@@ -35,3 +35,15 @@ Feature: SEG V2 as the EWS proxy of ENS2
       | placement    |
       | in the cloud |
       | on premises  |
+
+  @source:003.ens-integration-with-seg @spec:APNs.provider-api
+  Scenario: ENS2 keeps one provider token, so a push minutes after the first still reaches Boxer
+    Given SEG's application.properties sets "enable.boxer.ens.ews.proxy=true"
+    And ENS2 runs "in the cloud"
+    And alice's Boxer has synced
+    When alice's Boxer sets up push
+    And 1 message arrives in alice's inbox
+    Then alice's Boxer receives a push with badge 1
+    When 3 minutes pass
+    And 1 message arrives in alice's inbox
+    Then alice's Boxer receives a push with badge 2

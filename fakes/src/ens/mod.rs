@@ -98,12 +98,16 @@ pub(crate) struct Ens {
     pub(crate) env: FakeEnv,
     pub(crate) config: EnsConfig,
     pub(crate) state: Mutex<EnsState>,
+    /// ENS2's one connection to APNs, made at its first push and kept: its provider token is
+    /// then reused as Apple asks (refreshed at most once every 20 minutes; a token signed
+    /// anew for each push gets 429 TooManyProviderTokenUpdates).
+    pub(crate) provider: tokio::sync::OnceCell<Result<mailconform_apns::ProviderClient, crate::RoleError>>,
 }
 
 impl Ens {
     pub(crate) fn new(env: FakeEnv, config: EnsConfig) -> Arc<Ens> {
         let state = EnsState { pushes: env.journal(), requests: env.journal(), ..EnsState::default() };
-        Arc::new(Ens { env, config, state: Mutex::new(state) })
+        Arc::new(Ens { env, config, state: Mutex::new(state), provider: tokio::sync::OnceCell::new() })
     }
 
     pub(crate) fn now_ms(&self) -> u64 {

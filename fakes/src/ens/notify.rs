@@ -35,6 +35,20 @@ pub(super) async fn handle(ens: &Arc<Ens>, device_id: &str, req: &Request) -> Re
     response(200, XML, write_send_notification_result(SubscriptionStatus::Ok))
 }
 
+/// ENS2's provider client, made at the first push and reused (its token with it).
+async fn provider(ens: &Ens) -> &Result<ProviderClient, RoleError> {
+    ens.provider
+        .get_or_init(|| async {
+            let auth = ProviderAuth::Token {
+                team_id: ens.config.apns_team_id.clone(),
+                key_id: ens.config.apns_key_id.clone(),
+                pkcs8_der: ens.config.apns_key_pkcs8.clone(),
+            };
+            ProviderClient::new(ens.env.http.clone(), ens.env.clock.clone(), &ens.config.apns_base, auth).map_err(|e| e.published())
+        })
+        .await
+}
+
 async fn push(ens: &Ens, reg: &super::EnsRegistration) {
     let at_ms = ens.now_ms();
     let mut badge = None;
@@ -47,20 +61,14 @@ async fn push(ens: &Ens, reg: &super::EnsRegistration) {
         Err(e) => PushOutcome::Withheld { error: RoleError::new(e.kind(), format!("reading the inbox failed: {e}")) },
         Ok(inbox) => {
             badge = Some(inbox.unread_count);
-            let auth = ProviderAuth::Token {
-                team_id: ens.config.apns_team_id.clone(),
-                key_id: ens.config.apns_key_id.clone(),
-                pkcs8_der: ens.config.apns_key_pkcs8.clone(),
-            };
             let payload = json!({"aps": {"badge": inbox.unread_count, "content-available": 1}});
-            let sent = match ProviderClient::new(ens.env.http.clone(), ens.env.clock.clone(), &ens.config.apns_base, auth) {
-                Ok(client) => client.push(&reg.apns_token, &ens.config.app_id, "alert", 10, &payload).await,
-                Err(e) => Err(e),
-            };
-            match sent {
-                Ok(o) if o.status == 200 => PushOutcome::Sent,
-                Ok(o) => PushOutcome::Refused { status: o.status, reason: o.reason },
-                Err(e) => PushOutcome::Failed { error: e.published() },
+            match provider(ens).await {
+                Err(error) => PushOutcome::Failed { error: error.clone() },
+                Ok(client) => match client.push(&reg.apns_token, &ens.config.app_id, "alert", 10, &payload).await {
+                    Ok(o) if o.status == 200 => PushOutcome::Sent,
+                    Ok(o) => PushOutcome::Refused { status: o.status, reason: o.reason },
+                    Err(e) => PushOutcome::Failed { error: e.published() },
+                },
             }
         }
     };

@@ -119,7 +119,7 @@ fn background_refresh(w: &mut MailWorld, user: User) {
 /// The Secure Mail icon's badge on the user's phone shows this number.
 #[then(expr = "{user}'s badge shows {int}")]
 fn badge_shows(w: &mut MailWorld, user: User, n: u32) {
-    let s = state(w, &user);
+    let s = w.eventually(|w| state(w, &user), |s| s.badge == n);
     assert_eq!(s.badge, n, "{user}'s badge; device log: {:?}", s.log.iter().rev().take(6).collect::<Vec<_>>());
 }
 

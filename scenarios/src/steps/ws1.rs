@@ -216,10 +216,19 @@ pub(crate) fn device_id(user: &User) -> String {
 
 /// The pushes APNs delivered to `user`'s Boxer since a step last looked.
 fn new_pushes(w: &mut MailWorld, user: &User) -> Vec<DeliveredNotification> {
+    new_pushes_until(w, user, |_| true)
+}
+
+/// The pushes since the last look, read again on the real clock until `done` holds of them
+/// (see [`MailWorld::eventually`]); the look then counts them seen.
+fn new_pushes_until(w: &mut MailWorld, user: &User, done: impl Fn(&[DeliveredNotification]) -> bool) -> Vec<DeliveredNotification> {
     let token = boxer_state(w, user).state.device_token.unwrap_or_else(|| panic!("{user}'s Boxer has no device token"));
     let apns = w.roles().apns().expect("APNs deployed");
-    let all = w.run(apns.notifications(&token, 0, Duration::ZERO)).expect("APNs control API answers");
     let seen = w.running().boxer_pushes_seen.get(user.as_str()).copied().unwrap_or(0);
+    let all = w.eventually(
+        |w| w.run(apns.notifications(&token, 0, Duration::ZERO)).expect("APNs control API answers"),
+        |all| done(all.get(seen..).unwrap_or_default()),
+    );
     w.running().boxer_pushes_seen.insert(user.to_string(), all.len());
     all.into_iter().skip(seen).collect()
 }
@@ -227,9 +236,13 @@ fn new_pushes(w: &mut MailWorld, user: &User) -> Vec<DeliveredNotification> {
 /// The last push the user's Boxer received since the last look sets this badge.
 #[then(expr = "{user}'s Boxer receives a push with badge {int}")]
 fn receives_push(w: &mut MailWorld, user: User, badge: u64) {
-    let pushes = new_pushes(w, &user);
-    let last = pushes.last().unwrap_or_else(|| panic!("{user}'s Boxer received no push"));
-    assert_eq!(last.badge(), Some(badge), "pushes {pushes:?}");
+    let pushes = new_pushes_until(w, &user, |p| p.last().and_then(|l| l.badge()) == Some(badge));
+    if pushes.last().and_then(|l| l.badge()) != Some(badge) {
+        // What ENS2 attempted, and what APNs answered, tells a lost push from one never sent.
+        let ens = w.roles().ens().expect("ENS2 deployed");
+        let attempted = w.run(ens.pushes()).expect("ENS2's control API answers");
+        panic!("{user}'s Boxer's last push since the last look is not badge {badge}: pushes {pushes:?}; ENS2 attempted {attempted:?}");
+    }
 }
 
 /// The user's Boxer received no push since the last look.

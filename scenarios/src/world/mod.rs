@@ -53,6 +53,9 @@ enum Stage {
     Deploying,
 }
 
+/// How long [`MailWorld::eventually`] looks again on the real clock.
+const LIVE_EVENTUAL_WAIT: Duration = Duration::from_secs(5);
+
 /// How late a real-clock timer may fire and still count as on time ([`MailWorld::clock_tolerance`]).
 const LIVE_CLOCK_TOLERANCE: Duration = Duration::from_millis(500);
 
@@ -204,6 +207,24 @@ impl MailWorld {
             Some(_) => LIVE_CLOCK_TOLERANCE,
             None => Duration::ZERO,
         }
+    }
+
+    /// What `observe` sees once `done` holds of it. In-process the first look is the answer:
+    /// the simulation settled before the step. On the real clock work crosses processes and
+    /// may still be on its way, so the look is repeated every 100 ms for up to
+    /// [`LIVE_EVENTUAL_WAIT`], and the last look is the answer either way (the step's assertion
+    /// then says what was seen).
+    pub fn eventually<T>(&mut self, mut observe: impl FnMut(&mut MailWorld) -> T, done: impl Fn(&T) -> bool) -> T {
+        let mut seen = observe(self);
+        if self.live.is_none() {
+            return seen;
+        }
+        let deadline = std::time::Instant::now() + LIVE_EVENTUAL_WAIT;
+        while !done(&seen) && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(100));
+            seen = observe(self);
+        }
+        seen
     }
 
     /// Milliseconds of virtual time since the scenario started.

@@ -65,9 +65,10 @@ impl Plan {
             panic!("{}{why}", super::NOT_APPLICABLE);
         }
         let ws1_runtime = self.ws1.is_some().then(|| ws1::prepare_exchange(&mut self));
-        let team_pkcs8 = match serves(role::APNS) {
-            false => deployment::add_apns(sim).expect("APNs fake starts"),
-            true => Vec::new(),
+        // ENS2 signs its provider tokens with the key the APNs of the scenario trusts.
+        let team_pkcs8 = match served.and_then(|s| s.apns_team_pkcs8.clone()) {
+            None => deployment::add_apns(sim).expect("APNs fake starts"),
+            Some(served_key) => served_key,
         };
         let mut gates = match &self.ws1 {
             Some(planned) => ws1::deploy(sim, &self, planned, team_pkcs8),
@@ -137,9 +138,6 @@ impl Plan {
             if self.ws1.is_some() {
                 return differs(role::EXCHANGE, "the Workspace ONE side (SEG's Kerberos delegation)");
             }
-        }
-        if self.ws1.is_some() && served.serves(role::APNS) {
-            return differs(role::APNS, "the signing key ENS2 pushes with");
         }
         if let Some(planned) = self.traveler.as_ref().filter(|_| served.serves(role::TRAVELER)) {
             let mut planned = planned.clone();
@@ -241,6 +239,7 @@ mod tests {
         ServedRoles {
             dir: "/srv/state".into(),
             pki: mailconform_sim::Pki::new(now).unwrap(),
+            apns_team_pkcs8: None,
             roles: roles
                 .iter()
                 .map(|(role, host)| ServedRole {

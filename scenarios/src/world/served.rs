@@ -15,6 +15,7 @@
 //! Exchange version, a listener without Secure Mail's certificate) is not applicable, with the
 //! setting named: the harness cannot reconfigure another process's fake.
 
+use mailconform_fakes::defaults;
 use mailconform_fakes::serve::files;
 use mailconform_sim::{Bridge, Endpoint, Peer, Pki, ResetReport, Simulation, Topology};
 use std::net::SocketAddr;
@@ -66,6 +67,9 @@ pub struct ServedRoles {
     pub pki: Pki,
     /// Every role it serves.
     pub roles: Vec<ServedRole>,
+    /// The PKCS#8 key the served APNs trusts for token authentication (its `AuthKey_*.p8`),
+    /// for the scenario's providers that push to it (ENS2); `None` when APNs is not served.
+    pub apns_team_pkcs8: Option<Vec<u8>>,
 }
 
 impl ServedRoles {
@@ -95,7 +99,16 @@ impl ServedRoles {
         if roles.is_empty() {
             return Err(bad(files::ENDPOINTS, "it lists no role".into()));
         }
-        Ok(ServedRoles { dir: dir.to_path_buf(), pki, roles })
+        let apns_team_pkcs8 = match roles.iter().any(|r| r.role == mailconform_fakes::role::APNS) {
+            false => None,
+            true => {
+                let p8_file = format!("apns/AuthKey_{}.p8", defaults::KEY_ID);
+                let (_, pkcs8) = mailconform_fakes::apns::team_key_from_p8(defaults::TEAM_ID, defaults::KEY_ID, &read(&p8_file)?)
+                    .map_err(|e| bad(&p8_file, e.to_string()))?;
+                Some(pkcs8)
+            }
+        };
+        Ok(ServedRoles { dir: dir.to_path_buf(), pki, roles, apns_team_pkcs8 })
     }
 
     /// Whether `role` is served here.
