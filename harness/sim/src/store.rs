@@ -50,6 +50,9 @@ pub trait StateStore: Send + Sync {
     fn clear(&self, prefix: &str) -> Result<(), StoreError>;
 }
 
+/// How long [`RedbStore::open`] waits for a database this process is still letting go of.
+pub const OPEN_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// The redb file of a state directory.
 pub struct RedbStore {
     db: redb::Database,
@@ -57,9 +60,21 @@ pub struct RedbStore {
 
 impl RedbStore {
     /// Opens `path`, creating it when absent.
+    ///
+    /// A database still held (by a deployment of this same process finishing its stop, whose
+    /// last connection tasks drop their handles a moment after the drain, or by another
+    /// `serve`) is waited for up to [`OPEN_WAIT`], then refused.
     pub fn open(path: &Path) -> Result<RedbStore, StoreError> {
-        let db = redb::Database::create(path).map_err(|e| StoreError::Open { path: path.display().to_string(), reason: e.to_string() })?;
-        Ok(RedbStore { db })
+        let deadline = std::time::Instant::now() + OPEN_WAIT;
+        loop {
+            match redb::Database::create(path) {
+                Ok(db) => return Ok(RedbStore { db }),
+                Err(redb::DatabaseError::DatabaseAlreadyOpen) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(20))
+                }
+                Err(e) => return Err(StoreError::Open { path: path.display().to_string(), reason: e.to_string() }),
+            }
+        }
     }
 }
 
