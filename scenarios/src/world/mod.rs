@@ -221,7 +221,8 @@ impl MailWorld {
         }
         let deadline = std::time::Instant::now() + LIVE_EVENTUAL_WAIT;
         while !done(&seen) && std::time::Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(100));
+            // Through the simulation's clock, which in a live run is the real one.
+            self.sim_ref().advance(Duration::from_millis(100));
             seen = observe(self);
         }
         seen
