@@ -53,6 +53,9 @@ pub const SEG_HOST: &str = "seg.example.test";
 pub const ENS_HOST: &str = "ens.example.test";
 /// Workspace ONE UEM console host: device compliance that SEG and ENS consult.
 pub const UEM_HOST: &str = "uem.example.test";
+
+/// Active Directory Certificate Services' host (seed 002's `https://ad.domain.com/certsrv/`).
+pub const ADCS_HOST: &str = "ad.example.test";
 /// Boxer's bundle ID, the topic of ENS's pushes.
 pub const BOXER_APP_ID: &str = "com.example.boxer";
 

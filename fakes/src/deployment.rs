@@ -403,6 +403,15 @@ pub fn add_uem(sim: &mut impl Hosting) -> Result<FaultGate, SimError> {
     put(sim, role::UEM, defaults::UEM_HOST, Arc::new(uem), ClientAuth::None, false)
 }
 
+/// AD CS with web enrollment over the default world's people, issuing no template yet.
+pub fn add_adcs(sim: &mut impl Hosting) -> Result<FaultGate, SimError> {
+    let adcs = {
+        let _rt = Hosting::enter(sim);
+        crate::adcs::AdCs::new(env(sim, defaults::ADCS_HOST), default_people()).map_err(|e| SimError::Pki(e.to_string()))?
+    };
+    put(sim, role::ADCS, defaults::ADCS_HOST, Arc::new(adcs), ClientAuth::None, false)
+}
+
 /// ENS2 on its host, pushing with the default team's signing key (`team_pkcs8`, from
 /// [`add_apns`]).
 pub fn add_ens(
@@ -537,6 +546,9 @@ pub fn put_default_role(h: &mut impl Hosting, r: &role::Role, world: &DefaultWor
             let through = if with(RoleKind::Seg) { defaults::SEG_HOST } else { defaults::EXCHANGE_HOST };
             add_ens(h, crate::ens::Placement::Cloud, &format!("https://{through}/EWS/Exchange.asmx"), world.team_pkcs8.clone())?;
         }
+        RoleKind::Adcs => {
+            add_adcs(h)?;
+        }
         RoleKind::SecureMail | RoleKind::Boxer => return Ok(None),
     }
     Ok(h.topology_entry(&r.name))
@@ -635,6 +647,11 @@ impl<'a> Roles<'a> {
     /// The control client of the SEG called `role` (`seg`, `seg.<host>`).
     pub fn seg(&self, role: &str) -> Result<crate::seg::SegControl, NoSuchRole> {
         self.control(role).map(crate::seg::SegControl)
+    }
+
+    /// The AD CS fake's control client.
+    pub fn adcs(&self) -> Result<crate::adcs::AdcsControl, NoSuchRole> {
+        self.control(role::ADCS).map(crate::adcs::AdcsControl)
     }
 
     /// The control client of the phone `name` running Boxer.

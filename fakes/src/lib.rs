@@ -18,6 +18,8 @@
 
 #![forbid(unsafe_code)]
 
+pub mod adcs;
+mod basic_auth;
 pub mod boxer;
 #[cfg(test)]
 mod contract_check;

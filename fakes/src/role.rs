@@ -30,6 +30,9 @@ pub enum RoleKind {
     Seg,
     /// Email Notification Service 2.
     Ens,
+    /// Active Directory Certificate Services with web enrollment, and the directory it
+    /// publishes users' certificates to.
+    Adcs,
     /// A phone running Secure Mail.
     SecureMail,
     /// A phone running Boxer.
@@ -55,6 +58,8 @@ pub enum Protocol {
     UemApi,
     /// ENS2's registration API and its EWS notification endpoint.
     EnsApi,
+    /// AD CS web enrollment (`/certsrv/`): PKCS#10 requests in, certificates out.
+    CertEnrollment,
 }
 
 impl Protocol {
@@ -69,6 +74,7 @@ impl Protocol {
             Protocol::OAuth => "OAuth 2.0",
             Protocol::UemApi => "UEM API",
             Protocol::EnsApi => "ENS API",
+            Protocol::CertEnrollment => "AD CS web enrollment",
         }
     }
 
@@ -84,13 +90,14 @@ impl Protocol {
             Protocol::OAuth => "oauth",
             Protocol::UemApi => "api",
             Protocol::EnsApi => "api",
+            Protocol::CertEnrollment => "certsrv",
         }
     }
 }
 
 impl RoleKind {
     /// Every kind, in the order help texts list them.
-    pub const ALL: [RoleKind; 11] = [
+    pub const ALL: [RoleKind; 12] = [
         RoleKind::Exchange,
         RoleKind::Traveler,
         RoleKind::Listener,
@@ -100,6 +107,7 @@ impl RoleKind {
         RoleKind::Uem,
         RoleKind::Seg,
         RoleKind::Ens,
+        RoleKind::Adcs,
         RoleKind::SecureMail,
         RoleKind::Boxer,
     ];
@@ -116,6 +124,7 @@ impl RoleKind {
             RoleKind::Uem => UEM,
             RoleKind::Seg => SEG,
             RoleKind::Ens => ENS,
+            RoleKind::Adcs => ADCS,
             RoleKind::SecureMail => "device",
             RoleKind::Boxer => "boxer",
         }
@@ -133,6 +142,7 @@ impl RoleKind {
             RoleKind::Uem => "Workspace ONE UEM console",
             RoleKind::Seg => "SEG V2: ActiveSync and EWS proxy",
             RoleKind::Ens => "ENS2",
+            RoleKind::Adcs => "AD CS web enrollment and the directory",
             RoleKind::SecureMail => "a phone running Secure Mail",
             RoleKind::Boxer => "a phone running Boxer",
         }
@@ -150,6 +160,7 @@ impl RoleKind {
             RoleKind::Uem => &[Protocol::UemApi],
             RoleKind::Seg => &[Protocol::ActiveSync, Protocol::Ews],
             RoleKind::Ens => &[Protocol::EnsApi],
+            RoleKind::Adcs => &[Protocol::CertEnrollment],
             RoleKind::SecureMail | RoleKind::Boxer => &[],
         }
     }
@@ -173,6 +184,8 @@ pub const UEM: &str = "uem";
 pub const SEG: &str = "seg";
 /// ENS2 of the default world.
 pub const ENS: &str = "ens";
+/// Active Directory Certificate Services of the default domain.
+pub const ADCS: &str = "adcs";
 
 /// The listener of `region`: `listener.us-east-1`, `listener.eu-west-1`, ...
 pub fn listener(region: Region) -> String {
@@ -246,6 +259,7 @@ pub fn default_world() -> Vec<Role> {
         Role { name: UEM.into(), host: defaults::UEM_HOST.into(), kind: RoleKind::Uem },
         Role { name: SEG.into(), host: defaults::SEG_HOST.into(), kind: RoleKind::Seg },
         Role { name: ENS.into(), host: defaults::ENS_HOST.into(), kind: RoleKind::Ens },
+        Role { name: ADCS.into(), host: defaults::ADCS_HOST.into(), kind: RoleKind::Adcs },
     ]);
     roles
 }

@@ -172,6 +172,11 @@ impl CertificateAuthority {
         self.templates.lock().expect("templates poisoned").get(name).cloned()
     }
 
+    /// Every template the CA issues, by name.
+    pub fn templates(&self) -> Vec<Template> {
+        self.templates.lock().expect("templates poisoned").values().cloned().collect()
+    }
+
     /// Certifies the PKCS#10 request `csr` (PEM or DER) under `template_name` for the user
     /// whose address is `email` (the CA builds the subject from the directory, as AD CS does).
     pub fn enroll(&self, csr: &[u8], template_name: &str, common_name: &str, email: &str) -> Result<X509, EnrollError> {

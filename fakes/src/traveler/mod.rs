@@ -14,7 +14,6 @@ pub use config::{SyncProtocols, TravelerConfig, STANDARD_EAS_PATH, TRAVELER_EAS_
 pub use contract::TravelerControl;
 pub use directory::{DirectoryKind, NameVariations, Person};
 
-use base64::Engine;
 use config::{TRAVELER_HOME, TRAVELER_SERVLET};
 use mailconform_activesync::store::{MeetingDeletePolicy, MemoryStore};
 use mailconform_activesync::{DevicePolicy, EasConfig, EasServer};
@@ -117,17 +116,10 @@ impl Traveler {
                 .and_then(|n| cfg.person(&n).cloned());
             return person.ok_or_else(|| Box::new(domino::login_form(req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/"))));
         }
-        let creds = req
-            .headers()
-            .get(http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Basic ").or_else(|| v.strip_prefix("basic ")))
-            .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b.trim()).ok())
-            .map(|raw| String::from_utf8_lossy(&raw).to_string());
-        let Some((name, password)) = creds.as_deref().and_then(|c| c.split_once(':')) else {
+        let Some((name, password)) = crate::basic_auth::credentials(req) else {
             return Err(Box::new(domino::basic_challenge()));
         };
-        match cfg.person(name) {
+        match cfg.person(&name) {
             Some(p) if p.http_password == password => Ok(p.clone()),
             _ => Err(Box::new(domino::basic_challenge())),
         }

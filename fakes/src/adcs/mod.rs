@@ -1,0 +1,187 @@
+//! Active Directory Certificate Services with web enrollment, and the directory entries it
+//! publishes to, as seed 002 sets them up for S/MIME ("Distribution de certificats par
+//! e-mail"): an enterprise root CA on `https://ad.example.test/certsrv/`, the templates an
+//! administrator duplicates and issues, and each domain user's `mail` and `userCertificate`.
+//!
+//! Requests come as AD CS takes them from a browser or a script: a PKCS#10 request posted to
+//! `certfnsh.asp` with the template's name, the certificate fetched from `certnew.cer` (see
+//! [`contract`] and [`web`]). The CA builds the subject from the requester's directory entry,
+//! checks the template's minimum key size, gives the template's key usages, and publishes the
+//! certificate to `userCertificate` when the template says so.
+
+pub mod client;
+pub mod contract;
+mod web;
+
+use crate::traveler::Person;
+use contract::{
+    ControlOp, DirectoryEntry, Disposition, PublishedCertificate, RequestRecord, TemplateSpec, UserCertificates, CONTROL_ROUTES, WEB_ROUTES,
+};
+use mailconform_sim::contract::{error, parse, reply};
+use mailconform_sim::{ConnInfo, FakeEnv, HandlerFuture, Request, SharedHandler};
+use mailconform_smime::authority::{CertificateAuthority, EnrollError};
+use openssl::x509::X509;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+pub use client::{EnrollmentClient, EnrollmentError};
+pub use contract::AdcsControl;
+
+/// The CA's name, as its certificate and the welcome page give it.
+pub const CA_NAME: &str = "Example Enterprise Root CA";
+
+/// The HRESULT AD CS denies a request with, by the enrollment error.
+fn hresult(e: &EnrollError) -> &'static str {
+    match e {
+        // CERTSRV_E_KEY_LENGTH
+        EnrollError::KeyTooSmall { .. } => "0x80094811",
+        // CERTSRV_E_UNSUPPORTED_CERT_TYPE
+        EnrollError::TemplateNotIssued { .. } => "0x80094800",
+        // NTE_BAD_SIGNATURE / a request that does not parse
+        EnrollError::BadRequest { .. } => "0x80090006",
+        EnrollError::Issuing(_) => "0x80004005",
+    }
+}
+
+/// The CA, its requests and the directory's users.
+pub(crate) struct AdCs {
+    authority: CertificateAuthority,
+    people: Vec<Person>,
+    requests: Mutex<Vec<RequestRecord>>,
+    issued: Mutex<BTreeMap<u32, X509>>,
+    directory: Mutex<BTreeMap<String, Vec<X509>>>,
+}
+
+impl AdCs {
+    /// A CA issuing no template yet, over the directory of `people`.
+    pub(crate) fn new(_env: FakeEnv, people: Vec<Person>) -> Result<Arc<AdCs>, EnrollError> {
+        Ok(Arc::new(AdCs {
+            authority: CertificateAuthority::new(CA_NAME)?,
+            people,
+            requests: Mutex::default(),
+            issued: Mutex::default(),
+            directory: Mutex::default(),
+        }))
+    }
+
+    fn person(&self, user: &str) -> Option<&Person> {
+        let user = user.rsplit('\\').next().unwrap_or(user);
+        self.people.iter().find(|p| p.short_name.eq_ignore_ascii_case(user) || p.internet_address.eq_ignore_ascii_case(user))
+    }
+
+    /// The requester's entry when its Basic credentials are a domain user's.
+    fn authenticated(&self, req: &Request) -> Option<&Person> {
+        let (user, password) = crate::basic_auth::credentials(req)?;
+        self.person(&user).filter(|p| p.http_password == password)
+    }
+
+    /// Enrolls `csr` for `person` under `template`: the request is recorded, the certificate
+    /// kept under its request ID and published when the template says so.
+    fn submit(&self, person: &Person, csr: &[u8], template: &str) -> (u32, Result<X509, EnrollError>) {
+        let display = format!("{} {}", person.first_name, person.last_name);
+        let outcome = self.authority.enroll(csr, template, &display, &person.internet_address);
+        let mut requests = self.requests.lock().expect("requests poisoned");
+        let id = requests.len() as u32 + 1;
+        let disposition = match &outcome {
+            Ok(cert) => {
+                self.issued.lock().expect("issued poisoned").insert(id, cert.clone());
+                if self.authority.template(template).is_some_and(|t| t.publish_to_directory) {
+                    self.directory.lock().expect("directory poisoned").entry(person.short_name.clone()).or_default().push(cert.clone());
+                }
+                Disposition::Issued { serial: serial(cert) }
+            }
+            Err(e) => Disposition::Denied { code: hresult(e).into(), message: e.to_string() },
+        };
+        requests.push(RequestRecord { id, user: person.short_name.clone(), template: template.into(), disposition });
+        (id, outcome)
+    }
+
+    fn entry(&self, user: &str) -> Option<DirectoryEntry> {
+        let person = self.person(user)?;
+        let certs = self.directory.lock().expect("directory poisoned").get(&person.short_name).cloned().unwrap_or_default();
+        Some(DirectoryEntry {
+            user: person.short_name.clone(),
+            mail: person.internet_address.clone(),
+            user_certificates: certs.iter().map(published).collect(),
+        })
+    }
+
+    fn control(&self, op: ControlOp, args: &mailconform_sim::contract::Args, body: &[u8]) -> mailconform_sim::Response {
+        match op {
+            ControlOp::PutTemplate => {
+                let spec: TemplateSpec = match parse(body) {
+                    Ok(s) => s,
+                    Err(answer) => return *answer,
+                };
+                self.authority.issue_template(spec.template(args.get("name")));
+                reply(200, &spec)
+            }
+            ControlOp::Templates => {
+                let all: BTreeMap<String, TemplateSpec> =
+                    self.authority.templates().iter().map(|t| (t.name.clone(), TemplateSpec::of(t))).collect();
+                reply(200, &all)
+            }
+            ControlOp::Entry => match self.entry(args.get("user")) {
+                Some(e) => reply(200, &e),
+                None => error(404, format!("no user {} in the directory", args.get("user"))),
+            },
+            ControlOp::Publish => {
+                let new: UserCertificates = match parse(body) {
+                    Ok(c) => c,
+                    Err(answer) => return *answer,
+                };
+                let Some(person) = self.person(args.get("user")) else {
+                    return error(404, format!("no user {} in the directory", args.get("user")));
+                };
+                let mut certs = Vec::new();
+                for pem in &new.pem {
+                    match X509::from_pem(pem.as_bytes()) {
+                        Ok(c) => certs.push(c),
+                        Err(e) => return error(400, format!("a userCertificate value is not a PEM certificate: {e}")),
+                    }
+                }
+                self.directory.lock().expect("directory poisoned").insert(person.short_name.clone(), certs);
+                match self.entry(&person.short_name) {
+                    Some(e) => reply(200, &e),
+                    None => error(404, "the user left the directory"),
+                }
+            }
+            ControlOp::Requests => reply(200, &*self.requests.lock().expect("requests poisoned")),
+        }
+    }
+}
+
+fn serial(cert: &X509) -> String {
+    cert.serial_number().to_bn().ok().and_then(|b| b.to_dec_str().ok()).map(|s| s.to_string()).unwrap_or_default()
+}
+
+fn published(cert: &X509) -> PublishedCertificate {
+    PublishedCertificate {
+        subject: mailconform_smime::identity::subject(cert),
+        serial: serial(cert),
+        purposes: mailconform_smime::identity::purposes(cert),
+        pem: cert.to_pem().map(|p| String::from_utf8_lossy(&p).into_owned()).unwrap_or_default(),
+    }
+}
+
+impl SharedHandler for AdCs {
+    fn handle(self: Arc<Self>, req: Request, _conn: ConnInfo) -> HandlerFuture {
+        Box::pin(async move {
+            let path = req.uri().path();
+            let method = req.method().as_str();
+            if CONTROL_ROUTES.covers(path) {
+                return match CONTROL_ROUTES.find(method, path) {
+                    Ok((op, args)) => self.control(op, &args, req.body()),
+                    Err(answer) => *answer,
+                };
+            }
+            if WEB_ROUTES.covers(path) {
+                return match WEB_ROUTES.find(method, path) {
+                    Ok((op, _)) => web::page(&self, op, &req),
+                    Err(answer) => *answer,
+                };
+            }
+            error(404, format!("no such endpoint {path}: web enrollment is under {}/", contract::CERTSRV))
+        })
+    }
+}
