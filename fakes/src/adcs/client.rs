@@ -65,6 +65,21 @@ impl EnrollmentClient {
         Ok((resp.status().as_u16(), ctype, resp.into_body()))
     }
 
+    /// The CA's certificate (`certnew.cer?ReqID=CACert`), which the user's machine installs
+    /// beside the certificates it issues.
+    pub async fn ca_certificate(&self) -> Result<X509, EnrollmentError> {
+        self.certificate("CACert").await
+    }
+
+    async fn certificate(&self, id: &str) -> Result<X509, EnrollmentError> {
+        let get = http::Request::get(format!("{}/certnew.cer?ReqID={id}&Enc=bin", self.base));
+        let (status, ctype, body) = self.send(get, Vec::new()).await?;
+        if ctype != "application/pkix-cert" {
+            return Err(EnrollmentError::Unexpected { what: format!("HTTP {status} {ctype} instead of the certificate of request {id}") });
+        }
+        X509::from_der(&body).map_err(|e| EnrollmentError::Unexpected { what: format!("a certificate that does not parse: {e}") })
+    }
+
     /// Submits the PKCS#10 request `csr_der` for `template` and fetches the certificate issued.
     pub async fn request(&self, csr_der: &[u8], template: &str) -> Result<X509, EnrollmentError> {
         use base64::Engine;
@@ -83,12 +98,7 @@ impl EnrollmentClient {
             Some(id) => id,
             None => return Err(denial(&page)),
         };
-        let get = http::Request::get(format!("{}/certnew.cer?ReqID={id}&Enc=bin", self.base));
-        let (status, ctype, body) = self.send(get, Vec::new()).await?;
-        if ctype != "application/pkix-cert" {
-            return Err(EnrollmentError::Unexpected { what: format!("HTTP {status} {ctype} instead of the certificate of request {id}") });
-        }
-        X509::from_der(&body).map_err(|e| EnrollmentError::Unexpected { what: format!("a certificate that does not parse: {e}") })
+        self.certificate(&id.to_string()).await
     }
 }
 

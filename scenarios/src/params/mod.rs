@@ -13,6 +13,7 @@
 
 mod apns;
 mod auth;
+mod certificate;
 mod clock;
 mod companion;
 mod compliance;
@@ -42,6 +43,7 @@ mod wipe_state;
 
 pub use apns::{ApnsEnvironment, ApnsReason, Carried, PushKind};
 pub use auth::{AuthMethod, AuthMethods, BoxerAuth};
+pub use certificate::{BaseTemplate, CertUse, Denial};
 pub use clock::{ClockTime, ClockTimes};
 pub use companion::CompanionApp;
 pub use compliance::ComplianceState;
@@ -200,6 +202,9 @@ pub fn all() -> Vec<ParameterInfo> {
         ParameterInfo::of::<DeviceProfile>(),
         ParameterInfo::of::<SecurityLevel>(),
         ParameterInfo::of::<OnOff>(),
+        ParameterInfo::of::<BaseTemplate>(),
+        ParameterInfo::of::<CertUse>(),
+        ParameterInfo::of::<Denial>(),
         ParameterInfo::of::<AuthMethod>(),
         ParameterInfo::of::<AuthMethods>(),
         ParameterInfo::of::<BoxerAuth>(),

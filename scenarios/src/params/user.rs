@@ -26,6 +26,16 @@ impl User {
             format!("{}@{}", self.0, defaults::DOMAIN)
         }
     }
+
+    /// A built-in user's login and password (`alice`, `alice-pw`); fails the step for anyone else.
+    pub fn builtin_login(&self) -> (&'static str, &'static str) {
+        let (login, _, password) = defaults::USERS
+            .iter()
+            .find(|(login, ..)| *login == self.0)
+            .copied()
+            .unwrap_or_else(|| panic!("{} is not a built-in user (alice, bob): only they have a password here", self.0));
+        (login, password)
+    }
 }
 
 impl Vocabulary for User {

@@ -24,7 +24,7 @@ pub(super) fn probe(w: &MailWorld, user: &User, version: EasVersion) -> EasProbe
         let device_id = format!("PROBE{}{run}{:04X}", user.to_ascii_uppercase(), w.seed & 0xffff);
         return EasProbe { url: eas.url.clone(), login, password, device_id, version };
     }
-    let (login, _, password) = defaults::USERS.iter().find(|(login, ..)| *login == user.as_str()).copied().expect("a built-in user");
+    let (login, password) = user.builtin_login();
     EasProbe {
         url: format!("https://{}/Microsoft-Server-ActiveSync", defaults::EXCHANGE_HOST),
         login: login.to_string(),

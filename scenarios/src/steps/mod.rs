@@ -3,6 +3,7 @@
 //! from `crate::params`, and every step's `///` line is its description in `mailconform steps`.
 
 mod activesync;
+mod adcs;
 mod apns;
 mod apns_provider;
 mod deployment;

@@ -8,6 +8,7 @@ pub(crate) mod observation;
 pub mod plan;
 pub(crate) mod provider;
 pub mod served;
+pub(crate) mod smime;
 pub(crate) mod tls;
 mod verdicts;
 pub mod ws1;
@@ -73,6 +74,8 @@ pub struct MailWorld {
     pub(crate) tls: tls::TlsState,
     /// The bare APNs provider, when a step introduced one.
     pub(crate) provider: provider::ProviderState,
+    /// Certificates enrolled, exported and imported for S/MIME.
+    pub(crate) smime: smime::SmimeState,
     /// What the steps' assertions found of the requirements they check ([`MailWorld::verify`]).
     verdicts: Vec<crate::requirements::Verdict>,
     /// The run's real components (`--target-config`), set by the run's `before` hook.
@@ -109,6 +112,7 @@ impl MailWorld {
             observed: None,
             tls: Default::default(),
             provider: Default::default(),
+            smime: Default::default(),
             verdicts: Vec::new(),
             live: None,
             over_budget: None,

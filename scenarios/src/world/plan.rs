@@ -35,6 +35,8 @@ pub struct Plan {
     /// Hosts whose port 443 speaks exactly these protocol versions (on OpenSSL, see
     /// `mailconform-tls`); the others keep rustls.
     pub server_tls: BTreeMap<String, mailconform_tls::VersionSet>,
+    /// Active Directory Certificate Services, when the scenario enrolls certificates.
+    pub adcs: bool,
 }
 
 impl Default for Plan {
@@ -47,6 +49,7 @@ impl Default for Plan {
             traveler: None,
             ws1: None,
             server_tls: BTreeMap::new(),
+            adcs: false,
         }
     }
 }
@@ -80,6 +83,9 @@ impl Plan {
         }
         if let Some(t) = self.traveler.clone().filter(|_| !serves(role::TRAVELER)) {
             gates.push((role::TRAVELER.to_string(), deployment::add_traveler(sim, t).expect("Traveler fake starts")));
+        }
+        if self.adcs && !serves(role::ADCS) {
+            gates.push((role::ADCS.to_string(), deployment::add_adcs(sim).expect("AD CS fake starts")));
         }
         for (host, versions) in &self.server_tls {
             tls.serve(sim, host, *versions);

@@ -1,0 +1,39 @@
+//! What the S/MIME scenarios keep between steps: each user's certificate store (the Windows
+//! machine the seed's user enrolls and exports from), the PFX files exported, and what the
+//! last request, export or import gave.
+
+use mailconform_fakes::adcs::EnrollmentError;
+use mailconform_smime::{Identity, SmimeError};
+use openssl::x509::X509;
+use std::collections::BTreeMap;
+
+/// The S/MIME side of a scenario.
+#[derive(Default)]
+pub(crate) struct SmimeState {
+    /// Installed certificates with their keys, by user and template.
+    pub installed: BTreeMap<(String, String), Identity>,
+    /// Exported PKCS#12 files, by file name.
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// The last enrollment's outcome.
+    pub last_request: Option<Result<X509, EnrollmentError>>,
+    /// The last export's failure.
+    pub last_export_error: Option<SmimeError>,
+}
+
+impl SmimeState {
+    /// `user`'s certificate from `template`, which a step must have installed.
+    pub(crate) fn installed(&self, user: &str, template: &str) -> &Identity {
+        self.installed
+            .get(&(user.to_string(), template.to_string()))
+            .unwrap_or_else(|| panic!("{user} has no certificate from the template {template}: a step must request one first"))
+    }
+
+    /// The certificate the last request gave; fails the step with the denial otherwise.
+    pub(crate) fn issued(&self) -> &X509 {
+        match &self.last_request {
+            Some(Ok(cert)) => cert,
+            Some(Err(e)) => panic!("the request gave no certificate: {e}"),
+            None => panic!("no certificate was requested"),
+        }
+    }
+}
