@@ -239,16 +239,14 @@ impl CertificateAuthority {
 
     /// What the seed's user does at the web enrollment page in one go: a new 2048-bit key, a
     /// request for `template`, the certificate installed with its key and this CA as its chain.
-    /// The template is issued first if the CA does not issue it yet.
+    /// `template` is issued first (replacing one of the same name).
     pub fn issue(&self, common_name: &str, email: &str, template: &Template) -> Result<Identity, EnrollError> {
         self.issue_valid(common_name, email, template, Validity::current(), MIN_KEY_BITS)
     }
 
     /// [`Self::issue`] with a validity and key size of the caller's choosing.
     pub fn issue_valid(&self, cn: &str, email: &str, template: &Template, v: Validity, bits: u32) -> Result<Identity, EnrollError> {
-        if self.template(&template.name).is_none() {
-            self.issue_template(template.clone());
-        }
+        self.issue_template(template.clone());
         let key = rsa_key(bits)?;
         let csr = request(&key, cn)?;
         let cert = self.enroll_valid(&csr, &template.name, cn, email, v)?;
