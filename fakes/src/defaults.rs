@@ -56,6 +56,9 @@ pub const UEM_HOST: &str = "uem.example.test";
 
 /// Active Directory Certificate Services' host (seed 002's `https://ad.domain.com/certsrv/`).
 pub const ADCS_HOST: &str = "ad.example.test";
+
+/// The directory's LDAP port on the domain controller (`ADCS_HOST`).
+pub const LDAP_PORT: u16 = 389;
 /// Boxer's bundle ID, the topic of ENS's pushes.
 pub const BOXER_APP_ID: &str = "com.example.boxer";
 

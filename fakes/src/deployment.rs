@@ -403,13 +403,23 @@ pub fn add_uem(sim: &mut impl Hosting) -> Result<FaultGate, SimError> {
     put(sim, role::UEM, defaults::UEM_HOST, Arc::new(uem), ClientAuth::None, false)
 }
 
-/// AD CS with web enrollment over the default world's people, issuing no template yet.
-pub fn add_adcs(sim: &mut impl Hosting) -> Result<FaultGate, SimError> {
+/// AD CS with web enrollment, issuing no template yet, publishing to `directory`.
+pub fn add_adcs(sim: &mut impl Hosting, directory: Arc<crate::directory::Directory>) -> Result<FaultGate, SimError> {
     let adcs = {
         let _rt = Hosting::enter(sim);
-        crate::adcs::AdCs::new(env(sim, defaults::ADCS_HOST), default_people()).map_err(|e| SimError::Pki(e.to_string()))?
+        crate::adcs::AdCs::new(env(sim, defaults::ADCS_HOST), directory).map_err(|e| SimError::Pki(e.to_string()))?
     };
     put(sim, role::ADCS, defaults::ADCS_HOST, Arc::new(adcs), ClientAuth::None, false)
+}
+
+/// The domain controller of a simulation: AD CS on HTTPS and the directory over LDAP on port
+/// [`defaults::LDAP_PORT`] of the same host, over the default world's people (anonymous
+/// searches allowed when `anonymous_search`).
+pub fn add_domain_controller(sim: &mut mailconform_sim::Simulation, anonymous_search: bool) -> Result<FaultGate, SimError> {
+    let directory = Arc::new(crate::directory::Directory::new(default_people(), anonymous_search));
+    let gate = add_adcs(sim, directory.clone())?;
+    sim.add_service(defaults::ADCS_HOST, defaults::LDAP_PORT, crate::directory::ldap::LdapServer::new(directory))?;
+    Ok(gate)
 }
 
 /// ENS2 on its host, pushing with the default team's signing key (`team_pkcs8`, from
@@ -547,7 +557,7 @@ pub fn put_default_role(h: &mut impl Hosting, r: &role::Role, world: &DefaultWor
             add_ens(h, crate::ens::Placement::Cloud, &format!("https://{through}/EWS/Exchange.asmx"), world.team_pkcs8.clone())?;
         }
         RoleKind::Adcs => {
-            add_adcs(h)?;
+            add_adcs(h, Arc::new(crate::directory::Directory::new(default_people(), false)))?;
         }
         RoleKind::SecureMail | RoleKind::Boxer => return Ok(None),
     }

@@ -25,6 +25,7 @@ pub mod boxer;
 mod contract_check;
 pub mod defaults;
 pub mod deployment;
+pub mod directory;
 pub mod driver;
 pub mod eas_probe;
 pub mod ens;

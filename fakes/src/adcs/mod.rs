@@ -13,6 +13,7 @@ pub mod client;
 pub mod contract;
 mod web;
 
+use crate::directory::Directory;
 use crate::traveler::Person;
 use contract::{
     ControlOp, DirectoryEntry, Disposition, PublishedCertificate, RequestRecord, TemplateSpec, UserCertificates, CONTROL_ROUTES, WEB_ROUTES,
@@ -46,27 +47,19 @@ fn hresult(e: &EnrollError) -> &'static str {
 /// The CA, its requests and the directory's users.
 pub(crate) struct AdCs {
     authority: CertificateAuthority,
-    people: Vec<Person>,
+    directory: Arc<Directory>,
     requests: Mutex<Vec<RequestRecord>>,
     issued: Mutex<BTreeMap<u32, X509>>,
-    directory: Mutex<BTreeMap<String, Vec<X509>>>,
 }
 
 impl AdCs {
-    /// A CA issuing no template yet, over the directory of `people`.
-    pub(crate) fn new(_env: FakeEnv, people: Vec<Person>) -> Result<Arc<AdCs>, EnrollError> {
-        Ok(Arc::new(AdCs {
-            authority: CertificateAuthority::new(CA_NAME)?,
-            people,
-            requests: Mutex::default(),
-            issued: Mutex::default(),
-            directory: Mutex::default(),
-        }))
+    /// A CA issuing no template yet, publishing to `directory`.
+    pub(crate) fn new(_env: FakeEnv, directory: Arc<Directory>) -> Result<Arc<AdCs>, EnrollError> {
+        Ok(Arc::new(AdCs { authority: CertificateAuthority::new(CA_NAME)?, directory, requests: Mutex::default(), issued: Mutex::default() }))
     }
 
     fn person(&self, user: &str) -> Option<&Person> {
-        let user = user.rsplit('\\').next().unwrap_or(user);
-        self.people.iter().find(|p| p.short_name.eq_ignore_ascii_case(user) || p.internet_address.eq_ignore_ascii_case(user))
+        self.directory.person(user)
     }
 
     /// The requester's entry when its Basic credentials are a domain user's.
@@ -86,7 +79,7 @@ impl AdCs {
             Ok(cert) => {
                 self.issued.lock().expect("issued poisoned").insert(id, cert.clone());
                 if self.authority.template(template).is_some_and(|t| t.publish_to_directory) {
-                    self.directory.lock().expect("directory poisoned").entry(person.short_name.clone()).or_default().push(cert.clone());
+                    self.directory.publish(person, cert.clone());
                 }
                 Disposition::Issued { serial: serial(cert) }
             }
@@ -98,7 +91,7 @@ impl AdCs {
 
     fn entry(&self, user: &str) -> Option<DirectoryEntry> {
         let person = self.person(user)?;
-        let certs = self.directory.lock().expect("directory poisoned").get(&person.short_name).cloned().unwrap_or_default();
+        let certs = self.directory.certificates(person);
         Some(DirectoryEntry {
             user: person.short_name.clone(),
             mail: person.internet_address.clone(),
@@ -140,8 +133,9 @@ impl AdCs {
                         Err(e) => return error(400, format!("a userCertificate value is not a PEM certificate: {e}")),
                     }
                 }
-                self.directory.lock().expect("directory poisoned").insert(person.short_name.clone(), certs);
-                match self.entry(&person.short_name) {
+                let user = person.short_name.clone();
+                self.directory.replace(person, certs);
+                match self.entry(&user) {
                     Some(e) => reply(200, &e),
                     None => error(404, "the user left the directory"),
                 }

@@ -53,7 +53,9 @@ pub use http::{basic_authorization, Request, Response};
 pub use journal::{BadPageQuery, Journal, Page, PageQuery};
 pub use lifetime::Lifetime;
 pub use limits::{ConnLimits, ProcessLimits, TimeoutAnswer, DEFAULT_MAX_CONNECTIONS};
-pub use net::{AcceptFuture, BoxIo, DialFuture, Dialer, IoStream, SimNet, StreamAcceptor, StreamConnector, TcpDialer};
+pub use net::{
+    AcceptFuture, BoxIo, DialFuture, Dialer, IoStream, ServiceFuture, SimNet, StreamAcceptor, StreamConnector, StreamService, TcpDialer,
+};
 pub use pki::{CertAuthority, ClientCertSpec, Credential, Pki, OID_UID};
 pub use ports::{PortKind, PortPlan};
 pub use process_control::{AfterReset, ResetReport, ResetRequest, PEERS_PATH, RESET_PATH};

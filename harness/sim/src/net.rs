@@ -37,6 +37,17 @@ pub trait StreamAcceptor: Send + Sync + 'static {
     fn accept(&self, io: BoxIo) -> AcceptFuture;
 }
 
+/// What a [`StreamService`] runs for one connection.
+pub type ServiceFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// A protocol other than HTTP on a host's port (LDAP on a directory's 389): it gets the server
+/// end of each connection and speaks its protocol on it. The host's fault gate applies to its
+/// connections as to HTTP ones.
+pub trait StreamService: Send + Sync + 'static {
+    /// Serves one accepted connection until it ends.
+    fn serve(self: Arc<Self>, io: BoxIo) -> ServiceFuture;
+}
+
 /// Opens a byte stream to `host:port`. Fakes get one of these and never know whether the
 /// bytes cross a socket or an in-memory pipe.
 pub trait Dialer: Send + Sync + 'static {
@@ -60,6 +71,8 @@ pub struct SimNet {
     /// Hosts outside the simulation (a real server under test), reached over real TCP.
     /// Each is reached at its own name, or at the address it is pinned to (a served fake).
     outside: Mutex<std::collections::HashMap<(String, u16), Option<SocketAddr>>>,
+    /// Ports serving a protocol other than HTTP, with the gate of the host they belong to.
+    services: Mutex<HashMap<(String, u16), (Arc<dyn StreamService>, crate::FaultGate)>>,
 }
 
 impl SimNet {
@@ -88,6 +101,11 @@ impl SimNet {
             }
         }
         replaced
+    }
+
+    /// Serves `service` on `host:port`, behind `gate` (its host's).
+    pub(crate) fn bind_service(&self, host: &str, port: u16, service: Arc<dyn StreamService>, gate: crate::FaultGate) {
+        self.services.lock().expect("net poisoned").insert((host.to_ascii_lowercase(), port), (service, gate));
     }
 
     /// The server bound on `host:port`, if any.
@@ -138,6 +156,10 @@ impl SimNet {
             _ => {}
         }
         let Some(server) = server else {
+            let service = self.services.lock().expect("net poisoned").get(&(host.to_ascii_lowercase(), port)).cloned();
+            if let Some((service, gate)) = service {
+                return self.connect_service(host, port, service, gate, bypass_faults).await;
+            }
             return Err(SimError::UnknownHost { host: format!("{host}:{port}"), known: self.host_names().join(", ") });
         };
         let acceptor = self.acceptors.lock().expect("net poisoned").get(&(host.to_ascii_lowercase(), port)).cloned();
@@ -160,6 +182,34 @@ impl SimNet {
             self.swallowed.lock().expect("net poisoned").push(server_end);
         } else {
             server.life.clone().spawn(serve_accepted(server_end, server, acceptor));
+        }
+        Ok(Box::new(client))
+    }
+}
+
+impl SimNet {
+    /// A connection to a port serving another protocol than HTTP, faulted as its host is.
+    async fn connect_service(
+        &self,
+        host: &str,
+        port: u16,
+        service: Arc<dyn StreamService>,
+        gate: crate::FaultGate,
+        bypass_faults: bool,
+    ) -> Result<BoxIo, SimError> {
+        if !bypass_faults {
+            if let Some(d) = gate.latency() {
+                tokio::time::sleep(d).await;
+            }
+            if gate.unreachable() {
+                return Err(SimError::Refused { host: host.to_string(), port });
+            }
+        }
+        let (client, server_end) = tokio::io::duplex(PIPE_BUFFER);
+        if !bypass_faults && gate.black_hole() {
+            self.swallowed.lock().expect("net poisoned").push(server_end);
+        } else {
+            tokio::spawn(service.serve(Box::new(server_end)));
         }
         Ok(Box::new(client))
     }

@@ -208,6 +208,17 @@ impl Simulation {
         self.put(placement).map(|(_, gate)| gate)
     }
 
+    /// Serves another protocol than HTTP (`service`) on `host:port`, a host already put with
+    /// [`Self::add_host`]: its connections share the host's fault gate.
+    pub fn add_service(&mut self, host: &str, port: u16, service: Arc<dyn crate::net::StreamService>) -> Result<(), SimError> {
+        let known = self
+            .net
+            .server(host, 443)
+            .ok_or_else(|| SimError::UnknownHost { host: format!("{host}:443"), known: self.net.host_names().join(", ") })?;
+        self.net.bind_service(host, port, service, known.gate.clone());
+        Ok(())
+    }
+
     /// Move `host`'s port 443 to another TLS stack (see [`crate::net::StreamAcceptor`]); the
     /// handler, the fault gate and port 80 stay as [`Self::add_host`] made them.
     pub fn use_tls_acceptor(&mut self, host: &str, acceptor: Arc<dyn crate::net::StreamAcceptor>) -> Result<(), SimError> {

@@ -35,8 +35,9 @@ pub struct Plan {
     /// Hosts whose port 443 speaks exactly these protocol versions (on OpenSSL, see
     /// `mailconform-tls`); the others keep rustls.
     pub server_tls: BTreeMap<String, mailconform_tls::VersionSet>,
-    /// Active Directory Certificate Services, when the scenario enrolls certificates.
-    pub adcs: bool,
+    /// The domain controller (AD CS and the directory over LDAP), when the scenario enrolls
+    /// or looks up certificates; `Some(true)` when the directory answers anonymous searches.
+    pub domain_controller: Option<bool>,
 }
 
 impl Default for Plan {
@@ -49,7 +50,7 @@ impl Default for Plan {
             traveler: None,
             ws1: None,
             server_tls: BTreeMap::new(),
-            adcs: false,
+            domain_controller: None,
         }
     }
 }
@@ -84,8 +85,8 @@ impl Plan {
         if let Some(t) = self.traveler.clone().filter(|_| !serves(role::TRAVELER)) {
             gates.push((role::TRAVELER.to_string(), deployment::add_traveler(sim, t).expect("Traveler fake starts")));
         }
-        if self.adcs && !serves(role::ADCS) {
-            gates.push((role::ADCS.to_string(), deployment::add_adcs(sim).expect("AD CS fake starts")));
+        if let Some(anonymous) = self.domain_controller.filter(|_| !serves(role::ADCS)) {
+            gates.push((role::ADCS.to_string(), deployment::add_domain_controller(sim, anonymous).expect("the domain controller starts")));
         }
         for (host, versions) in &self.server_tls {
             tls.serve(sim, host, *versions);

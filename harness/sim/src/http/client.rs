@@ -91,6 +91,12 @@ pub struct HttpClient {
 }
 
 impl HttpClient {
+    /// A byte stream to `host:port` over this client's network (faults apply), for a protocol
+    /// other than HTTP (LDAP).
+    pub async fn open_stream(&self, host: &str, port: u16) -> Result<crate::net::BoxIo, crate::SimError> {
+        self.dialer.dial(host, port).await
+    }
+
     /// A client that reaches hosts through `dialer`, trusts `roots` and checks validity against `clock`.
     pub fn new(dialer: Arc<dyn Dialer>, roots: Arc<RootCertStore>, clock: Clock) -> Self {
         HttpClient { dialer, roots, clock, accept_any_certificate: false, pool: Arc::default(), connector: None, recorder: None }
