@@ -315,6 +315,7 @@ pub fn default_device_config(name: &str, email: &str, region: Region) -> SecureM
         eas_unenforceable: Vec::new(),
         secure_notes: None,
         secure_tasks: None,
+        smime: Default::default(),
         ews_versions: vec![
             SchemaVersion::Exchange2013,
             SchemaVersion::Exchange2010Sp1,

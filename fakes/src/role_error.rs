@@ -89,8 +89,38 @@ pub enum ErrorKind {
     NotSynced,
     /// The item the action names is not there.
     NoSuchItem,
+    /// A certificate file's password does not open it.
+    WrongPassword,
+    /// A file is not a certificate file (PKCS#12) the role can read.
+    NotACertificateFile,
+    /// A certificate cannot serve: wrong purpose, expired, untrusted, or its key not exportable.
+    CertificateUnusable,
+    /// An S/MIME action needs a certificate the role does not have (none imported, or none
+    /// published for a recipient).
+    NoCertificate,
+    /// The directory (LDAP) could not be searched.
+    DirectoryUnavailable,
+    /// An encrypted message is not encrypted for the role's certificate.
+    NotARecipient,
     /// The role could not even build its request.
     Internal,
+}
+
+impl ErrorKind {
+    /// The kind of an S/MIME failure.
+    pub fn of_smime(e: &mailconform_smime::SmimeError) -> ErrorKind {
+        use mailconform_smime::SmimeError as S;
+        match e {
+            S::WrongPassword => ErrorKind::WrongPassword,
+            S::NotPkcs12 { .. } | S::NoPrivateKey | S::NotSmime { .. } => ErrorKind::NotACertificateFile,
+            S::KeyNotExportable { .. } | S::WrongPurpose { .. } | S::Expired { .. } | S::Untrusted { .. } | S::BadSignature => {
+                ErrorKind::CertificateUnusable
+            }
+            S::NoDecryptionKey => ErrorKind::NoCertificate,
+            S::NotARecipient { .. } => ErrorKind::NotARecipient,
+            S::Crypto { .. } => ErrorKind::Internal,
+        }
+    }
 }
 
 impl ErrorKind {

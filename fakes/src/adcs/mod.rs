@@ -55,7 +55,12 @@ pub(crate) struct AdCs {
 impl AdCs {
     /// A CA issuing no template yet, publishing to `directory`.
     pub(crate) fn new(_env: FakeEnv, directory: Arc<Directory>) -> Result<Arc<AdCs>, EnrollError> {
-        Ok(Arc::new(AdCs { authority: CertificateAuthority::new(CA_NAME)?, directory, requests: Mutex::default(), issued: Mutex::default() }))
+        Ok(Arc::new(AdCs {
+            authority: CertificateAuthority::new(CA_NAME)?,
+            directory,
+            requests: Mutex::default(),
+            issued: Mutex::default(),
+        }))
     }
 
     fn person(&self, user: &str) -> Option<&Person> {

@@ -147,7 +147,11 @@ mod tests {
         let mut sim = Simulation::new(3).unwrap();
         let adcs = {
             let _rt = sim.enter();
-            AdCs::new(crate::deployment::env(&sim, "adcs"), Arc::new(crate::directory::Directory::new(crate::deployment::default_people(), false))).unwrap()
+            AdCs::new(
+                crate::deployment::env(&sim, "adcs"),
+                Arc::new(crate::directory::Directory::new(crate::deployment::default_people(), false)),
+            )
+            .unwrap()
         };
         sim.add_host("adcs", "ad.example.test", Arc::new(adcs), mailconform_sim::tls::ClientAuth::None, false).unwrap();
         let control = AdcsControl(ControlClient::new(sim.control_client(), "https://ad.example.test/_mailconform"));

@@ -109,7 +109,8 @@ impl LdapLookup {
             match conn.next().await.ok_or_else(closed)?.map_err(|e| LookupError::Protocol(e.to_string()))?.op {
                 LdapOp::SearchResultEntry(entry) => {
                     for value in entry.attributes.iter().flat_map(|a| a.vals.iter()) {
-                        let cert = X509::from_der(value).map_err(|e| LookupError::Protocol(format!("a userCertificate value does not parse: {e}")))?;
+                        let cert = X509::from_der(value)
+                            .map_err(|e| LookupError::Protocol(format!("a userCertificate value does not parse: {e}")))?;
                         certs.push(cert);
                     }
                 }

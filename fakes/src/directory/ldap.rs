@@ -88,7 +88,10 @@ impl LdapServer {
             return vec![LdapOp::SearchResultDone(LdapResult {
                 code: LdapResultCode::NoSuchObject,
                 matcheddn: String::new(),
-                message: format!("0000208D: NameErr: DSID-0310021B, problem 2001 (NO_OBJECT), the base {} is not under {BASE_DN}", req.base),
+                message: format!(
+                    "0000208D: NameErr: DSID-0310021B, problem 2001 (NO_OBJECT), the base {} is not under {BASE_DN}",
+                    req.base
+                ),
                 referral: Vec::new(),
             })];
         }

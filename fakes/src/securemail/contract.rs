@@ -17,6 +17,10 @@
 //! | `POST` | `/_mailconform/eas/meeting-response` | [`MeetingReply`] | [`DeviceStateView`] |
 //! | `POST` | `/_mailconform/eas/send` | [`EasSend`] | [`DeviceStateView`] |
 //! | `POST` | `/_mailconform/companion/sync` | [`CompanionSync`] | [`DeviceStateView`]: Secure Notes or Secure Tasks syncs |
+//! | `POST` | `/_mailconform/smime/import` | [`SmimeImport`] | [`DeviceStateView`]: the user opens a PFX attached to a message, with its password |
+//! | `POST` | `/_mailconform/smime/choose` | [`SmimeChoose`] | [`DeviceStateView`]: the user says which role the certificate the app asked about takes |
+//! | `POST` | `/_mailconform/smime/settings` | [`SmimeSettings`] | [`DeviceStateView`]: S/MIME, signing, encryption, "Encrypt by default" |
+//! | `POST` | `/_mailconform/smime/read` | [`SmimeRead`] | [`DeviceStateView`]: the user opens a message (decrypted, its signature checked) |
 //! | `GET` | `/_mailconform/state` | | [`DeviceStateView`]: badge, token, registration, subscription, log |
 //!
 //! A body that does not parse is refused with 400 and an example of the expected one.
@@ -50,6 +54,10 @@ pub(crate) enum Op {
     EasMeetingResponse,
     EasSend,
     CompanionSync,
+    SmimeImport,
+    SmimeChoose,
+    SmimeSettings,
+    SmimeRead,
     State,
 }
 
@@ -69,6 +77,10 @@ pub(crate) const ROUTES: Routes<Op> = Routes::new(
         Route::new(Op::EasMeetingResponse, "POST", "/eas/meeting-response"),
         Route::new(Op::EasSend, "POST", "/eas/send"),
         Route::new(Op::CompanionSync, "POST", "/companion/sync"),
+        Route::new(Op::SmimeImport, "POST", "/smime/import"),
+        Route::new(Op::SmimeChoose, "POST", "/smime/choose"),
+        Route::new(Op::SmimeSettings, "POST", "/smime/settings"),
+        Route::new(Op::SmimeRead, "POST", "/smime/read"),
         Route::new(Op::State, "GET", "/state"),
     ],
 );
@@ -124,6 +136,54 @@ pub struct EasSend {
     /// The message's body text (empty by default).
     #[serde(default)]
     pub body: String,
+    /// The lock icon: `true` encrypts, `false` does not; absent, "Encrypt by default" decides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock: Option<bool>,
+    /// Files attached.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<super::smime::Attachment>,
+}
+
+/// The PFX attached to a message that the user opens, and the password typed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SmimeImport {
+    /// Subject of the message in the Inbox.
+    pub subject: String,
+    /// The attachment's file name (`alice-sign.pfx`).
+    pub file: String,
+    /// The password typed.
+    pub password: String,
+}
+
+/// The role the user gives the certificate the app asked about.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SmimeChoose {
+    /// `signing` or `encryption`.
+    pub role: mailconform_smime::Use,
+}
+
+/// The S/MIME settings of the app.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SmimeSettings {
+    /// S/MIME on.
+    #[serde(default)]
+    pub enabled: bool,
+    /// "Enable signing".
+    #[serde(default)]
+    pub sign: bool,
+    /// "Enable encryption".
+    #[serde(default)]
+    pub encrypt: bool,
+    /// "Encrypt by default".
+    #[serde(default)]
+    pub encrypt_by_default: bool,
+}
+
+/// The message the user opens.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SmimeRead {
+    /// Subject of the message in the Inbox.
+    pub subject: String,
 }
 
 /// The companion app that syncs: `secure notes` or `secure tasks`.
@@ -178,7 +238,37 @@ impl Body for MeetingReply {
 
 impl Body for EasSend {
     fn example() -> Self {
-        EasSend { to: "bob@example.test".into(), subject: "Lunch".into(), body: "At noon?".into() }
+        EasSend {
+            to: "bob@example.test".into(),
+            subject: "Lunch".into(),
+            body: "At noon?".into(),
+            lock: Some(true),
+            attachments: vec![super::smime::Attachment { name: "menu.pdf".into(), content_base64: "JVBERi0=".into() }],
+        }
+    }
+}
+
+impl Body for SmimeImport {
+    fn example() -> Self {
+        SmimeImport { subject: "Your certificates".into(), file: "alice-sign.pfx".into(), password: "Pfx-2026!".into() }
+    }
+}
+
+impl Body for SmimeChoose {
+    fn example() -> Self {
+        SmimeChoose { role: mailconform_smime::Use::Encryption }
+    }
+}
+
+impl Body for SmimeSettings {
+    fn example() -> Self {
+        SmimeSettings { enabled: true, sign: true, encrypt: true, encrypt_by_default: false }
+    }
+}
+
+impl Body for SmimeRead {
+    fn example() -> Self {
+        SmimeRead { subject: "Quarterly numbers".into() }
     }
 }
 
@@ -239,6 +329,23 @@ impl Body for DeviceStateView {
                 log: vec![DeviceLogEntry { at_ms: 1_000, what: "launched".into() }],
                 eas,
                 companions: BTreeMap::from([(Companion::SecureNotes, notes)]),
+                smime: super::smime::SmimeView {
+                    enabled: true,
+                    signing: Some(super::smime::CertificateInfo {
+                        subject: "Alice Example".into(),
+                        issuer: "Example Enterprise Root CA".into(),
+                        purposes: mailconform_smime::Purposes { signing: true, encryption: false },
+                    }),
+                    sign_enabled: true,
+                    notices: vec!["Certificate imported for signing: Alice Example".into()],
+                    last_sent: Some(super::smime::SentView {
+                        subject: "Team lunch".into(),
+                        signed: true,
+                        encrypted: false,
+                        not_encrypted_because: Some("carol@example.test has no valid encryption certificate in the directory".into()),
+                    }),
+                    ..Default::default()
+                },
             },
             error: Some(RoleError::new(ErrorKind::HttpStatus { status: 412 }, "registering with the listener: HTTP 412")),
         }
@@ -306,8 +413,38 @@ impl DeviceControl {
     }
     /// Sends a message ([MS-ASCMD] SendMail).
     pub async fn eas_send(&self, to: &str, subject: &str) -> Result<DeviceStateView, ControlError> {
-        self.0.post("/eas/send", &EasSend { to: to.into(), subject: subject.into(), body: String::new() }).await
+        self.0
+            .post(
+                "/eas/send",
+                &EasSend { to: to.into(), subject: subject.into(), body: String::new(), lock: None, attachments: Vec::new() },
+            )
+            .await
     }
+    /// Sends a message as composed: recipients (comma-separated), lock icon, attachments.
+    pub async fn send(&self, message: &EasSend) -> Result<DeviceStateView, ControlError> {
+        self.0.post("/eas/send", message).await
+    }
+
+    /// Opens the PFX `file` attached to the message `subject` with `password`.
+    pub async fn smime_import(&self, subject: &str, file: &str, password: &str) -> Result<DeviceStateView, ControlError> {
+        self.0.post("/smime/import", &SmimeImport { subject: subject.into(), file: file.into(), password: password.into() }).await
+    }
+
+    /// Gives the certificate the app asked about its role.
+    pub async fn smime_choose(&self, role: mailconform_smime::Use) -> Result<DeviceStateView, ControlError> {
+        self.0.post("/smime/choose", &SmimeChoose { role }).await
+    }
+
+    /// Sets the S/MIME settings.
+    pub async fn smime_settings(&self, settings: &SmimeSettings) -> Result<DeviceStateView, ControlError> {
+        self.0.post("/smime/settings", settings).await
+    }
+
+    /// Opens the message `subject`.
+    pub async fn smime_read(&self, subject: &str) -> Result<DeviceStateView, ControlError> {
+        self.0.post("/smime/read", &SmimeRead { subject: subject.into() }).await
+    }
+
     /// Syncs a companion app (Secure Notes or Secure Tasks).
     pub async fn companion_sync(&self, app: Companion) -> Result<DeviceStateView, ControlError> {
         self.0.post("/companion/sync", &CompanionSync { app: app.name().into() }).await
@@ -329,6 +466,10 @@ mod tests {
         check_round_trip::<NotificationChoice>();
         check_round_trip::<PolicyChange>();
         check_round_trip::<EasDelete>();
+        check_round_trip::<SmimeImport>();
+        check_round_trip::<SmimeChoose>();
+        check_round_trip::<SmimeSettings>();
+        check_round_trip::<SmimeRead>();
         check_round_trip::<MeetingReply>();
         check_round_trip::<EasSend>();
         check_round_trip::<CompanionSync>();

@@ -63,7 +63,26 @@ pub(super) async fn handle(d: &Arc<SecureMail>, method: http::Method, path: &str
         }
         Op::EasSend => {
             let m: contract::EasSend = body!(body);
-            d.eas_send(&m.to, &m.subject, &m.body).await
+            match d.snapshot().smime.enabled || !m.attachments.is_empty() {
+                true => d.smime_send(&m).await,
+                false => d.eas_send(&m.to, &m.subject, &m.body).await,
+            }
+        }
+        Op::SmimeImport => {
+            let m: contract::SmimeImport = body!(body);
+            d.smime_import(&m.subject, &m.file, &m.password).await
+        }
+        Op::SmimeChoose => {
+            let m: contract::SmimeChoose = body!(body);
+            d.smime_choose(m.role)
+        }
+        Op::SmimeSettings => {
+            let m: contract::SmimeSettings = body!(body);
+            d.smime_settings(&m).await
+        }
+        Op::SmimeRead => {
+            let m: contract::SmimeRead = body!(body);
+            d.smime_read(&m.subject).await
         }
         Op::CompanionSync => {
             let c: contract::CompanionSync = body!(body);

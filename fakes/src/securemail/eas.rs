@@ -130,7 +130,7 @@ impl SecureMail {
     }
 
     /// The account's client; before the first connect, one speaking the newest version.
-    fn eas_client(&self) -> Arc<EasClient> {
+    pub(super) fn eas_client(&self) -> Arc<EasClient> {
         let mut slot = self.eas.lock().expect("eas poisoned");
         if let Some(c) = slot.as_ref() {
             return c.clone();

@@ -52,6 +52,37 @@ pub(crate) enum SecureMailError {
     /// A companion app on Android syncs through Secure Mail's account, which is not there yet.
     #[error("Secure Mail's ActiveSync account is not set up yet: connect Secure Mail over ActiveSync first")]
     AccountNotSetUp,
+    /// The message has no attachment of that name.
+    #[error("the message {subject:?} has no attachment {file:?}")]
+    NoAttachment {
+        /// The message.
+        subject: String,
+        /// The file looked for.
+        file: String,
+    },
+    /// A role was chosen with no certificate waiting for one.
+    #[error("no imported certificate is waiting for its role: import one first")]
+    NoPendingCertificate,
+    /// An S/MIME setting or action needs a certificate the app does not hold.
+    #[error("no certificate for {needed} is imported: import one from its PFX first")]
+    NoCertificate {
+        /// What it is needed for.
+        needed: mailconform_smime::Use,
+    },
+    /// An attachment the user added cannot be read.
+    #[error("the attachment {name:?} cannot be read: {reason}")]
+    BadAttachment {
+        /// Its name.
+        name: String,
+        /// Why.
+        reason: String,
+    },
+    /// A certificate or S/MIME message could not be used.
+    #[error(transparent)]
+    Smime(#[from] mailconform_smime::SmimeError),
+    /// The directory could not be searched for a recipient's certificate.
+    #[error(transparent)]
+    Directory(#[from] crate::directory::client::LookupError),
     /// A step of the push set-up failed: what it was doing, and why.
     #[error("{doing}: {source}")]
     During {
@@ -83,6 +114,11 @@ impl Kinded for SecureMailError {
                 ErrorKind::NotConfigured
             }
             SecureMailError::During { source, .. } => source.kind(),
+            SecureMailError::NoAttachment { .. } => ErrorKind::NoSuchItem,
+            SecureMailError::NoPendingCertificate | SecureMailError::NoCertificate { .. } => ErrorKind::NoCertificate,
+            SecureMailError::BadAttachment { .. } => ErrorKind::Internal,
+            SecureMailError::Smime(e) => ErrorKind::of_smime(e),
+            SecureMailError::Directory(_) => ErrorKind::DirectoryUnavailable,
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod eas;
 mod error;
 mod ews_client;
 mod flow;
+pub mod smime;
 
 pub use contract::{DeviceControl, DeviceStateView};
 
@@ -86,6 +87,8 @@ pub struct SecureMailConfig {
     pub secure_notes: Option<companion::CompanionPolicy>,
     /// "Secure Tasks Exchange Server" and "Secure Tasks user domain".
     pub secure_tasks: Option<companion::CompanionPolicy>,
+    /// The S/MIME policies.
+    pub smime: smime::SmimePolicies,
 }
 
 impl SecureMailConfig {
@@ -167,6 +170,8 @@ pub struct DeviceState {
     pub eas: eas::EasView,
     /// The companion apps that synced, by app.
     pub companions: std::collections::BTreeMap<companion::Companion, companion::CompanionView>,
+    /// S/MIME: certificates, settings, the last message sent and opened.
+    pub smime: smime::SmimeView,
 }
 
 /// Secure Mail on a phone: the handler of its control API, which drives the protocols underneath.
@@ -179,6 +184,8 @@ pub(crate) struct SecureMail {
     pub(crate) flow_lock: tokio::sync::Mutex<()>,
     pub(crate) eas: Mutex<Option<Arc<mailconform_activesync::EasClient>>>,
     pub(crate) companions: Mutex<std::collections::BTreeMap<companion::Companion, Arc<mailconform_activesync::EasClient>>>,
+    /// The S/MIME certificates with their keys.
+    pub(crate) keys: Mutex<smime::Keys>,
 }
 
 impl SecureMail {
@@ -191,6 +198,7 @@ impl SecureMail {
             flow_lock: tokio::sync::Mutex::new(()),
             eas: Mutex::new(None),
             companions: Mutex::default(),
+            keys: Mutex::default(),
         })
     }
 

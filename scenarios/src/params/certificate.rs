@@ -36,6 +36,57 @@ closed_vocabulary!(Denial, "why the CA denies a request", {
     "the CA does not issue the template" => Denial("0x80094800"),
 });
 
+/// What the user turns on in Secure Mail's S/MIME settings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, cucumber::Parameter)]
+#[param(name = "smime_settings", regex = "signing, encryption and Encrypt by default|signing and encryption|signing|encryption")]
+pub struct SmimeSwitches {
+    /// "Enable signing".
+    pub sign: bool,
+    /// "Enable encryption".
+    pub encrypt: bool,
+    /// "Encrypt by default".
+    pub encrypt_by_default: bool,
+}
+
+closed_vocabulary!(SmimeSwitches, "S/MIME settings", {
+    "signing, encryption and Encrypt by default" => SmimeSwitches { sign: true, encrypt: true, encrypt_by_default: true },
+    "signing and encryption" => SmimeSwitches { sign: true, encrypt: true, encrypt_by_default: false },
+    "signing" => SmimeSwitches { sign: true, encrypt: false, encrypt_by_default: false },
+    "encryption" => SmimeSwitches { sign: false, encrypt: true, encrypt_by_default: false },
+});
+
+/// How a message left Secure Mail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, cucumber::Parameter)]
+#[param(name = "sent_form", regex = "signed and encrypted|signed, not encrypted|encrypted, not signed|neither signed nor encrypted")]
+pub struct SentForm {
+    /// Signed.
+    pub signed: bool,
+    /// Encrypted.
+    pub encrypted: bool,
+}
+
+closed_vocabulary!(SentForm, "how a message was sent", {
+    "signed and encrypted" => SentForm { signed: true, encrypted: true },
+    "signed, not encrypted" => SentForm { signed: true, encrypted: false },
+    "encrypted, not signed" => SentForm { signed: false, encrypted: true },
+    "neither signed nor encrypted" => SentForm { signed: false, encrypted: false },
+});
+
+/// Why Secure Mail refuses a certificate file or cannot open a message, by the kind of error it shows.
+#[derive(Clone, Debug, PartialEq, Eq, cucumber::Parameter)]
+#[param(
+    name = "smime_refusal",
+    regex = "the password is wrong|it is not a whole certificate file|it has no certificate to decrypt with|it is not encrypted for its certificate"
+)]
+pub struct SmimeRefusal(pub mailconform_fakes::ErrorKind);
+
+closed_vocabulary!(SmimeRefusal, "why an S/MIME file or message is refused", {
+    "the password is wrong" => SmimeRefusal(mailconform_fakes::ErrorKind::WrongPassword),
+    "it is not a whole certificate file" => SmimeRefusal(mailconform_fakes::ErrorKind::NotACertificateFile),
+    "it has no certificate to decrypt with" => SmimeRefusal(mailconform_fakes::ErrorKind::NoCertificate),
+    "it is not encrypted for its certificate" => SmimeRefusal(mailconform_fakes::ErrorKind::NotARecipient),
+});
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -46,6 +97,9 @@ mod tests {
         closed::<BaseTemplate>();
         closed::<CertUse>();
         closed::<Denial>();
+        closed::<SmimeSwitches>();
+        closed::<SentForm>();
+        closed::<SmimeRefusal>();
         rejects::<BaseTemplate>("Exchange Signature");
         assert_eq!("Exchange User".parse::<BaseTemplate>(), Ok(BaseTemplate(Some(Use::Encryption))));
         assert_eq!("signing".parse::<CertUse>(), Ok(CertUse(Use::Signing)));

@@ -59,18 +59,23 @@ fn not_exportable(w: &mut MailWorld, name: String) {
 /// The user, signed in to the web enrollment page, requests a certificate from the template with a new RSA key of that size (PKCS#10) and installs what the CA issues.
 #[when(expr = "{user} requests a certificate from the template {string} with a {int}-bit key")]
 fn requests(w: &mut MailWorld, user: User, name: String, bits: u32) {
+    enroll(w, &user, &name, bits);
+}
+
+/// A request at the web enrollment page; what the CA issued is installed in the user's store.
+fn enroll(w: &mut MailWorld, user: &User, name: &str, bits: u32) {
     let (login, password) = user.builtin_login();
     let control = adcs(w);
     let templates = w.run(control.templates()).expect("the CA's control API answers");
-    let exportable = templates.get(&name).is_none_or(|t| t.exportable);
+    let exportable = templates.get(name).is_none_or(|t| t.exportable);
     let client = EnrollmentClient::new(w.sim_ref().client(), &format!("https://{}/certsrv", defaults::ADCS_HOST), login, password);
     let key = rsa_key(bits).expect("a key is made");
     let csr = request(&key, login).expect("a request is made");
-    let outcome = w.run(async { (client.request(&csr, &name).await, client.ca_certificate().await) });
+    let outcome = w.run(async { (client.request(&csr, name).await, client.ca_certificate().await) });
     let issued = match outcome {
         (Ok(cert), Ok(ca)) => {
             let id = Identity::new(key, cert.clone(), vec![ca]).exportable(exportable);
-            w.smime.installed.insert((user.to_string(), name), id);
+            w.smime.installed.insert((user.to_string(), name.to_string()), id);
             Ok(cert)
         }
         (Err(e), _) | (Ok(_), Err(e)) => Err(e),
@@ -129,13 +134,44 @@ fn unpublished(w: &mut MailWorld, user: User) {
 /// The user exports the certificate from the template with its private key and the whole certification path to a PFX file protected by the password.
 #[when(expr = "{user} exports the certificate from {string} as {string} with the password {string}")]
 fn exports(w: &mut MailWorld, user: User, name: String, file: String, password: String) {
-    match w.smime.installed(&user, &name).to_pfx(&password, &file) {
+    export(w, &user, &name, &file, &password);
+}
+
+fn export(w: &mut MailWorld, user: &User, name: &str, file: &str, password: &str) {
+    match w.smime.installed(user, name).to_pfx(password, file) {
         Ok(pfx) => {
-            w.smime.files.insert(file, pfx);
+            w.smime.files.insert(file.to_string(), pfx);
             w.smime.last_export_error = None;
         }
         Err(e) => w.smime.last_export_error = Some(e),
     }
+}
+
+/// A certificate from the template, requested with a 2048-bit key and exported as `file`:
+/// what the seed's user does for each of the two templates.
+pub(super) fn request_and_export(w: &mut MailWorld, user: &User, template: &str, file: &str, password: &str) {
+    enroll(w, user, template, MIN_KEY_BITS);
+    w.smime.issued();
+    export(w, user, template, file, password);
+    if let Some(e) = &w.smime.last_export_error {
+        panic!("{file} could not be exported: {e}");
+    }
+}
+
+/// An administrator clears the user's userCertificate attribute in Active Directory.
+#[given(expr = "an administrator empties {user}'s userCertificate in Active Directory")]
+fn empties(w: &mut MailWorld, user: User) {
+    let control = adcs(w);
+    w.run(control.publish(&user, Vec::new())).expect("the directory takes the change");
+}
+
+/// The user's userCertificate attribute holds only the certificate from this template (a wrong one, when it is the signing one).
+#[given(expr = "{user}'s userCertificate in Active Directory holds only the certificate from {string}")]
+#[when(expr = "{user}'s userCertificate in Active Directory holds only the certificate from {string}")]
+fn holds_only(w: &mut MailWorld, user: User, name: String) {
+    let pem = String::from_utf8(w.smime.installed(&user, &name).certificate().to_pem().expect("PEM")).expect("PEM is text");
+    let control = adcs(w);
+    w.run(control.publish(&user, vec![pem])).expect("the directory takes the change");
 }
 
 /// The export failed because the template did not let the private key be exported.

@@ -15,6 +15,7 @@ mod exchange;
 mod listener;
 mod mail;
 mod restart;
+mod secure_mail_smime;
 mod time;
 pub(crate) mod tls;
 mod traveler;

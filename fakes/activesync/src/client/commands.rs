@@ -96,6 +96,12 @@ impl EasClient {
 
     /// ItemOperations Fetch of one item with its whole body.
     pub async fn fetch(&self, collection_id: &str, server_id: &str) -> Result<SyncItem, EasError> {
+        self.fetch_with(collection_id, server_id, 1).await
+    }
+
+    /// ItemOperations Fetch of one item with its whole body of `body_type` (1 text, 2 HTML,
+    /// 4 MIME: the whole message, as a client reading S/MIME asks for it).
+    pub async fn fetch_with(&self, collection_id: &str, server_id: &str, body_type: u8) -> Result<SyncItem, EasError> {
         const C: Command = Command::ItemOperations;
         let body = Document::new(el(
             IO::ItemOperations,
@@ -105,7 +111,7 @@ impl EasClient {
                     leaf(IO::Store, "Mailbox"),
                     leaf(A::CollectionId, collection_id),
                     leaf(A::ServerId, server_id),
-                    el(IO::Options, [el(AB::BodyPreference, [leaf(AB::Type, "1")])]),
+                    el(IO::Options, [el(AB::BodyPreference, [leaf(AB::Type, body_type.to_string())])]),
                 ],
             )],
         ));

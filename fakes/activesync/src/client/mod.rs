@@ -66,6 +66,9 @@ struct ClientState {
     unenforceable: Vec<String>,
     /// Those of the current policy it acknowledged as not applied (Policy Status 2).
     not_applied: Vec<String>,
+    /// Whether Sync asks for whole messages (`MIMESupport` 2, `BodyPreference` Type 4), as a
+    /// client reading S/MIME does.
+    mime: bool,
 }
 
 /// One simulated device's ActiveSync account.
@@ -119,6 +122,7 @@ impl EasClient {
                 next_client_id: 1,
                 unenforceable: Vec::new(),
                 not_applied: Vec::new(),
+                mime: false,
             }),
         }
     }
@@ -160,6 +164,12 @@ impl EasClient {
     /// The WindowSize of every Sync.
     pub fn set_window_size(&self, n: u32) {
         self.lock().window_size = n.max(1);
+    }
+
+    /// Whether Sync asks for whole messages as MIME (`MIMESupport` 2 with `BodyPreference`
+    /// Type 4) rather than their text (Type 1).
+    pub fn set_mime(&self, on: bool) {
+        self.lock().mime = on;
     }
 
     /// The policy settings (by `EASProvisionDoc` element name) this device cannot enforce.

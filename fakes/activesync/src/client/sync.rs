@@ -75,9 +75,9 @@ impl EasClient {
         const C: Command = Command::Sync;
         let mut result = SyncResult::default();
         loop {
-            let (key, window) = {
+            let (key, window, mime) = {
                 let s = self.lock();
-                (s.collections.get(collection_id).and_then(|c| c.key.clone()), s.window_size)
+                (s.collections.get(collection_id).and_then(|c| c.key.clone()), s.window_size, s.mime)
             };
             let priming = key.is_none();
             let key = key.unwrap_or_else(|| "0".into());
@@ -86,7 +86,10 @@ impl EasClient {
                 coll.push(empty(A::DeletesAsMoves));
                 coll.push(empty(A::GetChanges));
                 coll.push(leaf(A::WindowSize, window.to_string()));
-                coll.push(el(A::Options, [el(AB::BodyPreference, [leaf(AB::Type, "1")])]));
+                coll.push(match mime {
+                    false => el(A::Options, [el(AB::BodyPreference, [leaf(AB::Type, "1")])]),
+                    true => el(A::Options, [leaf(A::MIMESupport, "2"), el(AB::BodyPreference, [leaf(AB::Type, "4")])]),
+                });
             }
             let body = bodies::sync_collection(coll);
             result.requests += 1;

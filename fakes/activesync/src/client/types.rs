@@ -77,6 +77,16 @@ impl SyncItem {
         self.data.find(&["Body", "Data"])
     }
 
+    /// The body's `airsyncbase:Type`: 1 text, 2 HTML, 4 MIME (the whole message in `Data`).
+    pub fn body_type(&self) -> Option<u8> {
+        self.data.find(&["Body", "Type"]).and_then(|t| t.trim().parse().ok())
+    }
+
+    /// The display names of the attachments the server listed (`airsyncbase:Attachments`).
+    pub fn attachment_names(&self) -> Vec<&str> {
+        self.data.child("Attachments").map(|a| a.elements().filter_map(|x| x.find(&["DisplayName"])).collect()).unwrap_or_default()
+    }
+
     /// `MessageClass` (`IPM.Note`, `IPM.Schedule.Meeting.Request`, ...).
     pub fn message_class(&self) -> Option<&str> {
         self.field("MessageClass")

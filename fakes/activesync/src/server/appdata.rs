@@ -107,8 +107,12 @@ fn truncate_chars(s: &str, max_bytes: usize) -> &str {
     &s[..end]
 }
 
-/// The item as an RFC 5322 message, for BodyPreference Type 4.
+/// The item as an RFC 5322 message, for BodyPreference Type 4: the message as it was sent,
+/// or one made from its fields.
 pub(super) fn item_as_mime(item: &Item) -> String {
+    if !item.mime.is_empty() {
+        return item.mime.clone();
+    }
     format!(
         "From: {}\r\nTo: {}\r\nSubject: {}\r\nDate: {}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{}",
         item.from, item.to, item.subject, item.date_received, item.body
@@ -178,6 +182,9 @@ fn render_email(item: &Item, pref: BodyPreference, version: ProtocolVersion) -> 
             ],
         ));
     }
+    if pref.body_type != body_type::MIME && !item.attachments.is_empty() {
+        v.push(attachments_element(item));
+    }
     v.push(leaf(Email::InternetCPID, "65001"));
     if version >= ProtocolVersion::V12_0 {
         let content_class = if meeting { "urn:content-classes:calendarmessage" } else { "urn:content-classes:message" };
@@ -185,6 +192,25 @@ fn render_email(item: &Item, pref: BodyPreference, version: ProtocolVersion) -> 
         v.push(leaf(AirSyncBase::NativeBodyType, "1"));
     }
     v
+}
+
+/// `airsyncbase:Attachments` ([MS-ASAIRS] 2.2.2.8): what a client that does not take MIME
+/// learns of the attachments. An S/MIME message lists none: its attachments are inside the
+/// signed or encrypted entity, which only MIME carries.
+fn attachments_element(item: &Item) -> Element {
+    el(
+        AirSyncBase::Attachments,
+        item.attachments.iter().enumerate().map(|(i, name)| {
+            el(
+                AirSyncBase::Attachment,
+                [
+                    leaf(AirSyncBase::DisplayName, name.as_str()),
+                    leaf(AirSyncBase::FileReference, format!("{}:{i}", item.server_id)),
+                    leaf(AirSyncBase::Method, "1"),
+                ],
+            )
+        }),
+    )
 }
 
 /// The meeting location: `calendar:Location` (or `email:Location`) text up to 14.1, an

@@ -21,6 +21,21 @@ pub(super) struct Message {
     pub subject: String,
     pub body: String,
     pub calendar: Option<CalendarPart>,
+    /// The message as it came.
+    pub(crate) raw: String,
+    /// Its S/MIME form, from the top-level `Content-Type`.
+    pub(crate) smime: Option<Smime>,
+    /// File names of its attachments (not looked for inside an S/MIME entity).
+    pub(crate) attachments: Vec<String>,
+}
+
+/// An S/MIME message's form ([MS-OXOSMIME] message classes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Smime {
+    /// `multipart/signed`: `IPM.Note.SMIME.MultipartSigned`.
+    MultipartSigned,
+    /// `application/pkcs7-mime` (enveloped or opaque-signed): `IPM.Note.SMIME`.
+    Opaque,
 }
 
 /// The VEVENT of a `text/calendar` part.
@@ -134,10 +149,54 @@ fn unqp(body: &str, quoted_printable: bool) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// The file name a part gives in `Content-Disposition` (`filename=`) or `Content-Type` (`name=`).
+fn file_name(head: &[(String, String)]) -> Option<String> {
+    let param = |value: Option<&str>, key: &str| {
+        value?.split(';').skip(1).find_map(|p| {
+            let (k, v) = p.trim().split_once('=')?;
+            k.trim().eq_ignore_ascii_case(key).then(|| v.trim().trim_matches('"').to_string())
+        })
+    };
+    param(header(head, "content-disposition"), "filename").or_else(|| param(header(head, "content-type"), "name"))
+}
+
+/// The S/MIME form of a message by its top-level `Content-Type`.
+fn smime_of(content_type: &str) -> Option<Smime> {
+    let media = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    match media.as_str() {
+        "multipart/signed" => Some(Smime::MultipartSigned),
+        "application/pkcs7-mime" | "application/x-pkcs7-mime" => Some(Smime::Opaque),
+        _ => None,
+    }
+}
+
+/// The file names of the attachments of a (possibly multipart) entity.
+fn attachments(head: &[(String, String)], body: &str, out: &mut Vec<String>, depth: usize) {
+    let content_type = header(head, "content-type").unwrap_or("text/plain");
+    let media = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if media.starts_with("multipart/") && depth < 8 {
+        let Some(b) = boundary(content_type) else { return };
+        let delimiter = format!("--{b}");
+        for part in body.split(delimiter.as_str()).skip(1) {
+            if part.starts_with("--") {
+                break;
+            }
+            if let Some((h, b)) = split_head_body(part.trim_start_matches(['\r', '\n'])) {
+                attachments(&headers(h), b, out, depth + 1);
+            }
+        }
+    } else if let Some(name) = file_name(head).filter(|_| !media.starts_with("text/") || header(head, "content-disposition").is_some()) {
+        out.push(name);
+    }
+}
+
 /// The text/plain body and any text/calendar part of a (possibly multipart) entity.
 fn walk(head: &[(String, String)], body: &str, text: &mut Option<String>, calendar: &mut Option<String>, depth: usize) {
     let content_type = header(head, "content-type").unwrap_or("text/plain");
     let media = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if file_name(head).is_some() && header(head, "content-disposition").is_some_and(|d| d.to_ascii_lowercase().starts_with("attachment")) {
+        return;
+    }
     let qp = header(head, "content-transfer-encoding").is_some_and(|e| e.eq_ignore_ascii_case("quoted-printable"));
     if media.starts_with("multipart/") && depth < 8 {
         let Some(b) = boundary(content_type) else {
@@ -171,8 +230,15 @@ pub(super) fn parse(raw: &[u8]) -> Result<Message, MimeError> {
         return Err(MimeError::NoHeaders);
     }
     let list = |name: &str| header(&h, name).map(split_addresses).unwrap_or_default();
+    let smime = smime_of(header(&h, "content-type").unwrap_or_default());
     let (mut plain, mut cal) = (None, None);
-    walk(&h, body, &mut plain, &mut cal, 0);
+    if smime != Some(Smime::Opaque) {
+        walk(&h, body, &mut plain, &mut cal, 0);
+    }
+    let mut found = Vec::new();
+    if smime.is_none() {
+        attachments(&h, body, &mut found, 0);
+    }
     if cal.is_none() && body.contains("BEGIN:VCALENDAR") {
         cal = Some(body.to_string());
     }
@@ -185,6 +251,9 @@ pub(super) fn parse(raw: &[u8]) -> Result<Message, MimeError> {
         subject: header(&h, "subject").unwrap_or("").to_string(),
         body: plain.unwrap_or_default(),
         calendar: cal.as_deref().and_then(parse_calendar),
+        raw: text.to_string(),
+        smime,
+        attachments: found,
     })
 }
 
@@ -242,6 +311,13 @@ impl Message {
     pub(super) fn to_item(&self, from: &str, now: &str) -> NewItem {
         let mut item = NewItem::email(from, &self.to_header, &self.subject, &self.body);
         item.date_received = now.to_string();
+        item.mime = self.raw.clone();
+        item.attachments = self.attachments.clone();
+        item.message_class = match self.smime {
+            Some(Smime::MultipartSigned) => message_class::SMIME_MULTIPART_SIGNED.to_string(),
+            Some(Smime::Opaque) => message_class::SMIME.to_string(),
+            None => String::new(),
+        };
         if let Some(cal) = &self.calendar {
             item.message_class = match (cal.method.as_str(), cal.partstat.as_deref()) {
                 ("REQUEST", _) => message_class::MEETING_REQUEST,

@@ -170,6 +170,10 @@ impl ItemClass {
 /// MAPI message classes the harness meets.
 pub mod message_class {
     pub(crate) const NOTE: &str = "IPM.Note";
+    /// An encrypted (or opaque-signed) S/MIME message ([MS-OXOSMIME] 2.1.3.1).
+    pub const SMIME: &str = "IPM.Note.SMIME";
+    /// A clear-signed S/MIME message ([MS-OXOSMIME] 2.1.3.1).
+    pub const SMIME_MULTIPART_SIGNED: &str = "IPM.Note.SMIME.MultipartSigned";
     pub(crate) const APPOINTMENT: &str = "IPM.Appointment";
     pub(crate) const CONTACT: &str = "IPM.Contact";
     pub(crate) const TASK: &str = "IPM.Task";
@@ -252,6 +256,12 @@ macro_rules! item_struct {
             pub last_modified: String,
             /// Task and note categories.
             pub categories: Vec<String>,
+            /// Email: the whole RFC 5322 message as it was sent, which a client asking for MIME
+            /// (`BodyPreference` Type 4) gets; empty when the item did not come as MIME.
+            pub mime: String,
+            /// Email: the file names of its attachments, which a client not asking for MIME
+            /// sees as `airsyncbase:Attachments`.
+            pub attachments: Vec<String>,
             $($(#[$tail_attr])* pub $tail: $tail_ty,)*
         }
     };
@@ -354,6 +364,8 @@ impl NewItem {
             due: self.due,
             last_modified,
             categories: self.categories,
+            mime: self.mime,
+            attachments: self.attachments,
             version: 1,
         }
     }
