@@ -21,6 +21,7 @@
 //! | `POST` | `/_mailconform/smime/choose` | [`SmimeChoose`] | [`DeviceStateView`]: the user says which role the certificate the app asked about takes |
 //! | `POST` | `/_mailconform/smime/settings` | [`SmimeSettings`] | [`DeviceStateView`]: S/MIME, signing, encryption, "Encrypt by default" |
 //! | `POST` | `/_mailconform/smime/read` | [`SmimeRead`] | [`DeviceStateView`]: the user opens a message (decrypted, its signature checked) |
+//! | `POST` | `/_mailconform/vault` | [`VaultDeposit`] | [`DeviceStateView`]: a digital identity provider's app puts a certificate in the MDX shared vault |
 //! | `GET` | `/_mailconform/state` | | [`DeviceStateView`]: badge, token, registration, subscription, log |
 //!
 //! A body that does not parse is refused with 400 and an example of the expected one.
@@ -58,6 +59,7 @@ pub(crate) enum Op {
     SmimeChoose,
     SmimeSettings,
     SmimeRead,
+    VaultDeposit,
     State,
 }
 
@@ -81,6 +83,7 @@ pub(crate) const ROUTES: Routes<Op> = Routes::new(
         Route::new(Op::SmimeChoose, "POST", "/smime/choose"),
         Route::new(Op::SmimeSettings, "POST", "/smime/settings"),
         Route::new(Op::SmimeRead, "POST", "/smime/read"),
+        Route::new(Op::VaultDeposit, "POST", "/vault"),
         Route::new(Op::State, "GET", "/state"),
     ],
 );
@@ -179,6 +182,16 @@ pub struct SmimeSettings {
     pub encrypt_by_default: bool,
 }
 
+/// A certificate with its key (PKCS#12, base64) that an identity provider's app puts in the
+/// shared vault, and the file's password.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VaultDeposit {
+    /// The PKCS#12 file, base64.
+    pub pfx_base64: String,
+    /// Its password.
+    pub password: String,
+}
+
 /// The message the user opens.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SmimeRead {
@@ -263,6 +276,12 @@ impl Body for SmimeChoose {
 impl Body for SmimeSettings {
     fn example() -> Self {
         SmimeSettings { enabled: true, sign: true, encrypt: true, encrypt_by_default: false }
+    }
+}
+
+impl Body for VaultDeposit {
+    fn example() -> Self {
+        VaultDeposit { pfx_base64: "MIIJ...".into(), password: "Pfx-2026!".into() }
     }
 }
 
@@ -440,6 +459,14 @@ impl DeviceControl {
         self.0.post("/smime/settings", settings).await
     }
 
+    /// The identity provider's app puts the PKCS#12 file `pfx` (opened by `password`) in the
+    /// shared vault.
+    pub async fn vault_deposit(&self, pfx: &[u8], password: &str) -> Result<DeviceStateView, ControlError> {
+        use base64::Engine;
+        let deposit = VaultDeposit { pfx_base64: base64::engine::general_purpose::STANDARD.encode(pfx), password: password.into() };
+        self.0.post("/vault", &deposit).await
+    }
+
     /// Opens the message `subject`.
     pub async fn smime_read(&self, subject: &str) -> Result<DeviceStateView, ControlError> {
         self.0.post("/smime/read", &SmimeRead { subject: subject.into() }).await
@@ -470,6 +497,7 @@ mod tests {
         check_round_trip::<SmimeChoose>();
         check_round_trip::<SmimeSettings>();
         check_round_trip::<SmimeRead>();
+        check_round_trip::<VaultDeposit>();
         check_round_trip::<MeetingReply>();
         check_round_trip::<EasSend>();
         check_round_trip::<CompanionSync>();

@@ -80,6 +80,14 @@ pub(super) async fn handle(d: &Arc<SecureMail>, method: http::Method, path: &str
             let m: contract::SmimeSettings = body!(body);
             d.smime_settings(&m).await
         }
+        Op::VaultDeposit => {
+            use base64::Engine;
+            let m: contract::VaultDeposit = body!(body);
+            match base64::engine::general_purpose::STANDARD.decode(m.pfx_base64.trim()) {
+                Ok(pfx) => d.vault_deposit(&pfx, &m.password),
+                Err(e) => return error(400, format!("pfx_base64 is not base64: {e}")),
+            }
+        }
         Op::SmimeRead => {
             let m: contract::SmimeRead = body!(body);
             d.smime_read(&m.subject).await

@@ -50,6 +50,7 @@ impl SecureMail {
             s.foreground = true;
         }
         self.log("launched");
+        self.smime_first_launch();
         let me = self.clone();
         tokio::spawn(async move { me.foreground_checks().await });
         let push_on = self.state.lock().expect("state poisoned").apns_policy;

@@ -139,6 +139,11 @@ pub struct SmimeView {
     pub notices: Vec<String>,
     /// A certificate waiting for the user to choose its role.
     pub pending: Option<PendingImport>,
+    /// The app asked the user to import certificates (S/MIME to be on at first launch, and
+    /// none in the shared vault).
+    pub asked_to_import: bool,
+    /// Certificates the MDX shared vault holds for the app.
+    pub vault: Vec<CertificateInfo>,
     /// The last message sent.
     pub last_sent: Option<SentView>,
     /// The last message opened.
@@ -151,6 +156,8 @@ pub(crate) struct Keys {
     signing: Option<Identity>,
     encryption: Option<Identity>,
     pending: Option<Identity>,
+    /// What the digital identity provider's app put in the MDX shared vault.
+    vault: Vec<Identity>,
 }
 
 /// An attachment the user adds to a message.
@@ -236,6 +243,57 @@ impl SecureMail {
             Use::Signing => s.signing = Some(cert),
             Use::Encryption => s.encryption = Some(cert),
         });
+    }
+
+    /// The digital identity provider's app (wrapped with the MDX Toolkit, seed 002) puts a
+    /// certificate with its key in the MDX shared vault, which only MDX apps reach.
+    pub(crate) fn vault_deposit(&self, pfx: &[u8], password: &str) -> Result<(), SecureMailError> {
+        let id = Identity::from_pfx(pfx, password)?;
+        let cert = info(id.certificate());
+        self.keys.lock().expect("keys poisoned").vault.push(id);
+        self.smime_state(|s| s.vault.push(cert));
+        Ok(())
+    }
+
+    /// At the first launch, with the "S/MIME certificate source" policy on the shared vault
+    /// and "Enable S/MIME on first Secure Mail launch" on: S/MIME is turned on with the vault's
+    /// certificates, or, when it holds none, the user is asked to import some. With the policy
+    /// off (the default), S/MIME stays off until the user turns it on. The shared vault is an
+    /// iOS source only (seed 002's feature table), so Android takes nothing from it.
+    pub(crate) fn smime_first_launch(&self) {
+        let p = &self.config.smime;
+        if p.certificate_source != CertificateSource::SharedVault || !p.enable_on_first_launch {
+            return;
+        }
+        if self.config.platform != super::eas::Platform::Ios {
+            self.log("S/MIME: the shared vault is not a certificate source on Android");
+            return;
+        }
+        let vault = self.keys.lock().expect("keys poisoned").vault.clone();
+        if vault.is_empty() {
+            self.smime_state(|s| {
+                s.asked_to_import = true;
+                s.notices.push("No certificate in the shared vault: import your S/MIME certificates".into());
+            });
+            return;
+        }
+        for id in vault {
+            let purposes = id.purposes();
+            for u in Use::ALL.into_iter().filter(|u| purposes.allows(*u)) {
+                self.keep(u, id.clone());
+            }
+        }
+        let (sign, encrypt) = {
+            let keys = self.keys.lock().expect("keys poisoned");
+            (keys.signing.is_some(), keys.encryption.is_some())
+        };
+        self.smime_state(|s| {
+            s.enabled = true;
+            s.sign_enabled = sign;
+            s.encrypt_enabled = encrypt;
+            s.notices.push("S/MIME turned on with the certificates of the shared vault".into());
+        });
+        self.eas_client().set_mime(true);
     }
 
     /// The user picks the role of the certificate the app asked about.

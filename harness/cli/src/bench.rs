@@ -177,6 +177,18 @@ pub(crate) fn bench(args: &BenchArgs) -> Result<u8, CliError> {
             }
         };
     }
+    if args.smime_only {
+        return match crate::smime_bench::measure() {
+            Ok(rates) => {
+                print!("{}", crate::smime_bench::render(&rates));
+                Ok(exit::PASSED)
+            }
+            Err(e) => {
+                eprintln!("mailconform: S/MIME figures: {e}");
+                Ok(exit::FAILED)
+            }
+        };
+    }
     let eas_users = usize::try_from(args.eas_users).unwrap_or(usize::MAX);
     if args.eas_only {
         return match crate::eas_bench::measure(eas_users, args.seed, threads(args)) {
@@ -224,6 +236,10 @@ pub(crate) fn bench(args: &BenchArgs) -> Result<u8, CliError> {
     match crate::tls_bench::measure() {
         Ok(f) => print!("{}", crate::tls_bench::render(&f)),
         Err(e) => eprintln!("SSLv3/TLS figures not measured: {e}"),
+    }
+    match crate::smime_bench::measure() {
+        Ok(rates) => print!("{}", crate::smime_bench::render(&rates)),
+        Err(e) => eprintln!("S/MIME figures not measured: {e}"),
     }
     let mut code = last.exit_code();
     if let Some(failed) = served(args) {

@@ -423,6 +423,10 @@ pub(crate) struct BenchArgs {
     #[arg(long, conflicts_with_all = ["push_only", "eas_only", "seg_only"])]
     pub tls_only: bool,
 
+    /// Measure only the S/MIME figures (signatures, verifications, encryptions, decryptions per second)
+    #[arg(long, conflicts_with_all = ["push_only", "eas_only", "seg_only", "tls_only"])]
+    pub smime_only: bool,
+
     /// Simulations run side by side in the push and ActiveSync measurements (default: one per core)
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,

@@ -30,6 +30,7 @@ mod run;
 mod seg_bench;
 mod serve;
 mod served_bench;
+mod smime_bench;
 mod steps;
 mod summary;
 mod target_check;

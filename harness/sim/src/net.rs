@@ -48,6 +48,9 @@ pub trait StreamService: Send + Sync + 'static {
     fn serve(self: Arc<Self>, io: BoxIo) -> ServiceFuture;
 }
 
+/// A service on a port, with the fault gate of its host.
+type BoundService = (Arc<dyn StreamService>, crate::FaultGate);
+
 /// Opens a byte stream to `host:port`. Fakes get one of these and never know whether the
 /// bytes cross a socket or an in-memory pipe.
 pub trait Dialer: Send + Sync + 'static {
@@ -72,7 +75,7 @@ pub struct SimNet {
     /// Each is reached at its own name, or at the address it is pinned to (a served fake).
     outside: Mutex<std::collections::HashMap<(String, u16), Option<SocketAddr>>>,
     /// Ports serving a protocol other than HTTP, with the gate of the host they belong to.
-    services: Mutex<HashMap<(String, u16), (Arc<dyn StreamService>, crate::FaultGate)>>,
+    services: Mutex<HashMap<(String, u16), BoundService>>,
 }
 
 impl SimNet {

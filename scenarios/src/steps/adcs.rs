@@ -63,7 +63,7 @@ fn requests(w: &mut MailWorld, user: User, name: String, bits: u32) {
 }
 
 /// A request at the web enrollment page; what the CA issued is installed in the user's store.
-fn enroll(w: &mut MailWorld, user: &User, name: &str, bits: u32) {
+pub(super) fn enroll(w: &mut MailWorld, user: &User, name: &str, bits: u32) {
     let (login, password) = user.builtin_login();
     let control = adcs(w);
     let templates = w.run(control.templates()).expect("the CA's control API answers");

@@ -10,7 +10,7 @@ use cucumber::{given, then, when};
 use mailconform_fakes::adcs::EnrollmentClient;
 use mailconform_fakes::defaults;
 use mailconform_fakes::securemail::contract::{DeviceStateView, EasSend, SmimeSettings};
-use mailconform_fakes::securemail::smime::{Attachment, SmimeView};
+use mailconform_fakes::securemail::smime::{Attachment, CertificateSource, SmimeView};
 use mailconform_fakes::securemail::DeviceControl;
 use mailconform_smime::Use;
 
@@ -48,6 +48,56 @@ fn ldap_anonymous(w: &mut MailWorld, user: User, on: OnOff) {
 fn directory_anonymous(w: &mut MailWorld) {
     assert!(!w.is_deployed(), "choose the servers before the first action");
     w.plan().domain_controller = Some(true);
+}
+
+/// The "S/MIME certificate source" policy is the MDX shared vault, which a digital identity provider's app fills.
+#[given(expr = "{user}'s Secure Mail takes its S\\/MIME certificates from the shared vault")]
+fn from_vault(w: &mut MailWorld, user: User) {
+    w.device_plan(&user).smime.certificate_source = CertificateSource::SharedVault;
+}
+
+/// The policy "Enable S/MIME on first Secure Mail launch" (OFF by default).
+#[given(expr = "{user}'s Secure Mail has the policy Enable S\\/MIME on first launch {on_off}")]
+fn enable_on_first_launch(w: &mut MailWorld, user: User, on: OnOff) {
+    w.device_plan(&user).smime.enable_on_first_launch = on.is_on();
+}
+
+/// The identity provider's app gets the user's certificate (here from the template) and puts it, with its key, in the MDX shared vault on the user's phone.
+#[given(expr = "the identity provider app puts {user}'s certificate from {string} in the shared vault")]
+fn vault_put(w: &mut MailWorld, user: User, template: String) {
+    super::adcs::enroll(w, &user, &template, mailconform_smime::authority::MIN_KEY_BITS);
+    let pfx = w.smime.installed(&user, &template).to_pfx("vault", &template).expect("the identity provider's key is exportable");
+    let d = phone(w, &user);
+    let s = act(w, d.vault_deposit(&pfx, "vault"));
+    assert!(s.error.is_none(), "the shared vault refused the certificate: {:?}", s.error);
+}
+
+/// At its first launch Secure Mail turned S/MIME on with the certificates of the shared vault, signing and encryption on.
+#[then(expr = "{user}'s Secure Mail turned S\\/MIME on with the vault's certificates for signing and encryption")]
+fn on_from_vault(w: &mut MailWorld, user: User) {
+    let s = smime(w, &user);
+    assert!(
+        s.enabled && s.sign_enabled && s.encrypt_enabled,
+        "S/MIME is not on with both (enabled {}, notices {:?})",
+        s.enabled,
+        s.notices
+    );
+    assert!(s.signing.is_some() && s.encryption.is_some(), "the vault's certificates were not taken");
+}
+
+/// Secure Mail asked the user to import certificates, S/MIME still off.
+#[then(expr = "{user}'s Secure Mail asks the user to import certificates")]
+fn asked_to_import(w: &mut MailWorld, user: User) {
+    let s = smime(w, &user);
+    assert!(s.asked_to_import, "the user was not asked (notices {:?})", s.notices);
+    assert!(!s.enabled, "S/MIME was turned on without certificates");
+}
+
+/// S/MIME is off in Secure Mail: the user has to turn it on in the settings.
+#[then(expr = "{user}'s Secure Mail leaves S\\/MIME off")]
+fn left_off(w: &mut MailWorld, user: User) {
+    let s = smime(w, &user);
+    assert!(!s.enabled && s.signing.is_none() && s.encryption.is_none(), "S/MIME was turned on (notices {:?})", s.notices);
 }
 
 /// The user mails the exported files (comma-separated) from their mailbox, as the seed does from Outlook Web Access: one message, one attachment per file.

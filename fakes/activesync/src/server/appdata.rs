@@ -481,6 +481,19 @@ mod tests {
     }
 
     #[test]
+    fn attachments_are_listed_without_mime_and_the_sent_message_is_the_mime() {
+        let mut item = mail();
+        item.attachments = vec!["numbers.pdf".into()];
+        item.mime = "From: bob@example.test\r\nSubject: Hello\r\n\r\nas sent\r\n".into();
+        let text = el(AirSync::ApplicationData, render(&item, BodyPreference::default(), ProtocolVersion::V14_1));
+        assert_eq!(text.find(&["Attachments", "Attachment", "DisplayName"]), Some("numbers.pdf"));
+        let mime =
+            el(AirSync::ApplicationData, render(&item, BodyPreference { body_type: 4, truncation_size: None }, ProtocolVersion::V14_1));
+        assert!(mime.child("Attachments").is_none(), "MIME carries them itself");
+        assert_eq!(mime.find(&["Body", "Data"]), Some(item.mime.as_str()));
+    }
+
+    #[test]
     fn rendered_items_encode_and_read_back() {
         let item = mail();
         let app = el(AirSync::ApplicationData, render(&item, BodyPreference::default(), ProtocolVersion::V14_1));

@@ -355,6 +355,33 @@ mod tests {
         assert!(parse(b"no headers here").is_err());
     }
 
+    const WITH_ATTACHMENT: &str = "From: alice@example.test\r\nTo: bob@example.test\r\nSubject: Figures\r\nContent-Type: multipart/mixed; boundary=\"m1\"\r\n\r\n--m1\r\nContent-Type: text/plain\r\n\r\nSee attached.\r\n--m1\r\nContent-Type: application/pdf; name=\"numbers.pdf\"\r\nContent-Disposition: attachment; filename=\"numbers.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0=\r\n--m1--\r\n";
+
+    #[test]
+    fn a_plain_message_keeps_its_mime_and_lists_its_attachments() {
+        let m = parse(WITH_ATTACHMENT.as_bytes()).unwrap();
+        assert_eq!((m.body.as_str(), m.attachments.as_slice(), m.smime), ("See attached.", &["numbers.pdf".to_string()][..], None));
+        let item = m.to_item("alice@example.test", "2026-01-05T09:00:00.000Z");
+        assert_eq!(item.mime, WITH_ATTACHMENT);
+        assert_eq!(item.message_class, "");
+    }
+
+    #[test]
+    fn smime_messages_get_their_message_class_and_list_no_attachment() {
+        let inner = "Content-Type: multipart/mixed; boundary=\"m1\"\r\n\r\n--m1\r\nContent-Type: text/plain\r\n\r\nSee attached.\r\n--m1\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"numbers.pdf\"\r\n\r\nJVBERi0=\r\n--m1--\r\n";
+        let signed = format!(
+            "From: alice@example.test\r\nTo: bob@example.test\r\nSubject: Figures\r\nMIME-Version: 1.0\r\nContent-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; micalg=\"sha-256\"; boundary=\"s1\"\r\n\r\n--s1\r\n{inner}\r\n--s1\r\nContent-Type: application/pkcs7-signature; name=\"smime.p7s\"\r\n\r\nMIIB\r\n--s1--\r\n"
+        );
+        let m = parse(signed.as_bytes()).unwrap();
+        assert_eq!(m.smime, Some(Smime::MultipartSigned));
+        assert!(m.attachments.is_empty(), "the attachments are inside the signed entity");
+        assert_eq!(m.to_item("a", "t").message_class, message_class::SMIME_MULTIPART_SIGNED);
+        let sealed = "From: a@example.test\r\nTo: b@example.test\r\nSubject: Sealed\r\nContent-Type: application/pkcs7-mime; smime-type=enveloped-data; name=\"smime.p7m\"\r\nContent-Transfer-Encoding: base64\r\n\r\nMIAGCSqG\r\n";
+        let m = parse(sealed.as_bytes()).unwrap();
+        assert_eq!((m.smime, m.body.as_str()), (Some(Smime::Opaque), ""), "an encrypted body is not text");
+        assert_eq!(m.to_item("a", "t").message_class, message_class::SMIME);
+    }
+
     #[test]
     fn multipart_meeting_requests_are_recognised() {
         let raw = "From: bob@example.test\r\nTo: alice@example.test\r\nSubject: Review\r\nContent-Type: multipart/alternative; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain\r\n\r\nPlease come.\r\n--b1\r\nContent-Type: text/calendar; method=REQUEST\r\n\r\nBEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\nUID:uid-7\r\nDTSTART:20260106T100000Z\r\nDTEND:20260106T110000Z\r\nLOCATION:Room 4\r\nSUMMARY:Review\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n--b1--\r\n";
