@@ -43,11 +43,12 @@ def load_role(state_dir, role, required=()):
     return ca, roles[role]
 
 
-def control(ca, url, body=None):
-    """A call to the fake's control API, trusting only the run's CA."""
+def control(ca, url, body=None, method=None):
+    """A call to the fake's control API, trusting only the run's CA: GET without a body, POST
+    (or `method`) with one."""
     ctx = ssl.create_default_context(cafile=ca)
     data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(url, data=data, method="GET" if body is None else "POST")
+    req = urllib.request.Request(url, data=data, method=method or ("GET" if body is None else "POST"))
     if data is not None:
         req.add_header("Content-Type", "application/json")
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), urllib.request.HTTPSHandler(context=ctx))

@@ -147,7 +147,7 @@ mod tests {
             crate::adcs::AdCs::new(crate::deployment::env(&sim, "adcs"), directory.clone()).unwrap()
         };
         let gate = sim.add_host("adcs", "ad.example.test", Arc::new(adcs), mailconform_sim::tls::ClientAuth::None, false).unwrap();
-        sim.add_service("ad.example.test", 389, LdapServer::new(directory.clone())).unwrap();
+        mailconform_sim::Hosting::add_service(&mut sim, "adcs", "ldap", 389, LdapServer::new(directory.clone())).unwrap();
         Dc { sim, directory, gate }
     }
 

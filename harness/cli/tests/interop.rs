@@ -250,6 +250,15 @@ fn eas_server<'a>(result: &'a serde_json::Value, role: &str) -> &'a serde_json::
     server
 }
 
+/// certsrv enrolls a request made by Python's cryptography at the AD CS fake, ldap3 reads the
+/// certificate back from the served directory's userCertificate (tests/interop/smime_pki.py).
+#[test]
+fn certsrv_and_ldap3_enroll_and_read_back_a_certificate_at_the_adcs_fake() {
+    let result = client_passes("smime-pki", &["adcs"], "smime_pki.py");
+    assert_eq!(result["dn"], "CN=Alice Example,CN=Users,DC=example,DC=test", "{result}");
+    assert!(result["ldap"].as_str().is_some_and(|u| u.starts_with("ldap://127.0.0.1:")), "{result}");
+}
+
 #[test]
 fn pyactivesync_syncs_mail_from_the_traveler_fake() {
     let result = client_passes("interop-eas-traveler", &["traveler"], "eas_pyactivesync.py");

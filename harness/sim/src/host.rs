@@ -110,4 +110,8 @@ pub trait Hosting {
     fn put(&mut self, placement: Placement) -> Result<(Endpoint, FaultGate), SimError>;
     /// The endpoint registered for `role`, if any.
     fn topology_entry(&self, role: &str) -> Option<Endpoint>;
+    /// Serves another protocol than HTTP (`service`, URL scheme `scheme`) on `port` of the host
+    /// of `role`, already put: its connections share the host's fault gate in a simulation; a
+    /// served process listens on a port of its own and lists it in the role's `services`.
+    fn add_service(&mut self, role: &str, scheme: &str, port: u16, service: Arc<dyn crate::net::StreamService>) -> Result<(), SimError>;
 }

@@ -14,6 +14,9 @@ pub enum PortKind {
     Https,
     /// The plain-HTTP port beside it (Traveler's port 80).
     PlainHttp,
+    /// A port serving another protocol than HTTP (the directory's LDAP), by its port in the
+    /// topology (389).
+    Service(u16),
 }
 
 /// The ports wanted per role and listener.

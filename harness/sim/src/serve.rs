@@ -138,7 +138,11 @@ impl RealWorld {
     /// fakes reach it by name. Synchronous, so that [`Hosting::put`] is the same call here and
     /// in a simulation; needs to run inside the runtime.
     fn listen(&self, role: &str, host: &str, port: u16) -> Result<(tokio::net::TcpListener, SocketAddr), SimError> {
-        let which = if port == 80 { PortKind::PlainHttp } else { PortKind::Https };
+        let which = match port {
+            80 => PortKind::PlainHttp,
+            443 => PortKind::Https,
+            other => PortKind::Service(other),
+        };
         let std_listener = self.ports.bind(self.bind, role, which)?;
         std_listener.set_nonblocking(true)?;
         let listener = tokio::net::TcpListener::from_std(std_listener)?;
@@ -254,6 +258,7 @@ impl Hosting for RealWorld {
             control_url: format!("{base_url}{}", crate::CONTROL_PREFIX),
             base_url,
             plain_url,
+            services: Default::default(),
         };
         self.topology.lock().expect("topology poisoned").insert(e.clone());
         Ok((e, gate))
@@ -261,6 +266,34 @@ impl Hosting for RealWorld {
 
     fn topology_entry(&self, role: &str) -> Option<Endpoint> {
         self.topology.lock().expect("topology poisoned").get(role).cloned()
+    }
+
+    /// Listens for `service` on a port of its own, until the process stops.
+    fn add_service(&mut self, role: &str, scheme: &str, port: u16, service: Arc<dyn crate::net::StreamService>) -> Result<(), SimError> {
+        let mut e = self.topology_entry(role).ok_or_else(|| SimError::UnknownHost { host: role.to_string(), known: String::new() })?;
+        let (listener, addr) = self.listen(role, &e.host, port)?;
+        let mut stop = self.stop.subscribe();
+        let what = format!("{role} {scheme}");
+        tokio::spawn(async move {
+            loop {
+                let accepted = tokio::select! {
+                    r = listener.accept() => r,
+                    _ = stop.wait_for(|s| *s) => return,
+                };
+                match accepted {
+                    Ok((stream, _)) => {
+                        tokio::spawn(service.clone().serve(Box::new(stream)));
+                    }
+                    Err(e) => {
+                        tracing::warn!("{what}: a connection could not be accepted: {e}");
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                    }
+                }
+            }
+        });
+        e.services.insert(scheme.to_string(), format!("{scheme}://{addr}"));
+        self.topology.lock().expect("topology poisoned").insert(e);
+        Ok(())
     }
 }
 

@@ -208,17 +208,6 @@ impl Simulation {
         self.put(placement).map(|(_, gate)| gate)
     }
 
-    /// Serves another protocol than HTTP (`service`) on `host:port`, a host already put with
-    /// [`Self::add_host`]: its connections share the host's fault gate.
-    pub fn add_service(&mut self, host: &str, port: u16, service: Arc<dyn crate::net::StreamService>) -> Result<(), SimError> {
-        let known = self
-            .net
-            .server(host, 443)
-            .ok_or_else(|| SimError::UnknownHost { host: format!("{host}:443"), known: self.net.host_names().join(", ") })?;
-        self.net.bind_service(host, port, service, known.gate.clone());
-        Ok(())
-    }
-
     /// Move `host`'s port 443 to another TLS stack (see [`crate::net::StreamAcceptor`]); the
     /// handler, the fault gate and port 80 stay as [`Self::add_host`] made them.
     pub fn use_tls_acceptor(&mut self, host: &str, acceptor: Arc<dyn crate::net::StreamAcceptor>) -> Result<(), SimError> {
@@ -284,6 +273,7 @@ impl Hosting for Simulation {
             base_url: format!("https://{host}"),
             control_url: format!("https://{host}{}", crate::CONTROL_PREFIX),
             plain_url: p.plain_http.then(|| format!("http://{host}")),
+            services: Default::default(),
         };
         self.topology.insert(endpoint.clone());
         Ok((endpoint, gate))
@@ -291,6 +281,18 @@ impl Hosting for Simulation {
 
     fn topology_entry(&self, role: &str) -> Option<Endpoint> {
         self.topology.get(role).cloned()
+    }
+
+    fn add_service(&mut self, role: &str, scheme: &str, port: u16, service: Arc<dyn crate::net::StreamService>) -> Result<(), SimError> {
+        let mut e = self.topology.require(role).map_err(|e| SimError::UnknownHost { host: e.to_string(), known: String::new() })?.clone();
+        let known = self
+            .net
+            .server(&e.host, 443)
+            .ok_or_else(|| SimError::UnknownHost { host: format!("{}:443", e.host), known: self.net.host_names().join(", ") })?;
+        self.net.bind_service(&e.host, port, service, known.gate.clone());
+        e.services.insert(scheme.to_string(), format!("{scheme}://{}:{port}", e.host));
+        self.topology.insert(e);
+        Ok(())
     }
 }
 

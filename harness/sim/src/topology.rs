@@ -19,6 +19,10 @@ pub struct Endpoint {
     /// Where the role also answers plain HTTP (port 80), for the servers that do (Traveler).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plain_url: Option<String>,
+    /// Where the role serves protocols other than HTTP, by URL scheme: `{"ldap":
+    /// "ldap://127.0.0.1:40389"}` for a directory served by `serve`.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub services: std::collections::BTreeMap<String, String>,
 }
 
 /// Every role of a run by name: the one place steps and fakes look up where a role is.

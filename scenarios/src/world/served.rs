@@ -134,6 +134,7 @@ impl ServedRoles {
             }
             let base_url = format!("https://{}", r.host);
             sim.topology.insert(Endpoint {
+                services: Default::default(),
                 role: r.role.clone(),
                 host: r.host.clone(),
                 control_url: format!("{base_url}{}", mailconform_sim::CONTROL_PREFIX),

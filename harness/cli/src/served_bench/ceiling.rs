@@ -66,6 +66,7 @@ fn write_state(dir: &Path, ca_pem: &str, base_url: &str) -> std::io::Result<()> 
     std::fs::write(dir.join(files::CA), ca_pem)?;
     let mut topology = Topology::default();
     topology.insert(Endpoint {
+        services: Default::default(),
         role: CEILING_ROLE.to_string(),
         host: "localhost".to_string(),
         base_url: base_url.to_string(),
