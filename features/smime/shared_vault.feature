@@ -24,9 +24,9 @@ Feature: S/MIME certificates from a digital identity provider, through the MDX s
     Then alice's Secure Mail <outcome>
 
     Examples:
-      | platform | outcome                                                                  |
-      | iOS      | turned S/MIME on with the vault's certificates for signing and encryption |
-      | Android  | leaves S/MIME off                                                        |
+      | platform | outcome                                                                               |
+      | iOS      | turned S/MIME on with the certificates of the shared vault for signing and encryption |
+      | Android  | leaves S/MIME off                                                                     |
 
   Scenario: With the policy on and nothing in the vault, the user is asked to import certificates
     Given alice has Secure Mail for iOS with the Exchange Server policy "mail.example.test"

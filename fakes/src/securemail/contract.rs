@@ -21,7 +21,7 @@
 //! | `POST` | `/_mailconform/smime/choose` | [`SmimeChoose`] | [`DeviceStateView`]: the user says which role the certificate the app asked about takes |
 //! | `POST` | `/_mailconform/smime/settings` | [`SmimeSettings`] | [`DeviceStateView`]: S/MIME, signing, encryption, "Encrypt by default" |
 //! | `POST` | `/_mailconform/smime/read` | [`SmimeRead`] | [`DeviceStateView`]: the user opens a message (decrypted, its signature checked) |
-//! | `POST` | `/_mailconform/vault` | [`VaultDeposit`] | [`DeviceStateView`]: a digital identity provider's app puts a certificate in the MDX shared vault |
+//! | `POST` | `/_mailconform/certificate-sources` | [`SourceDeposit`] | [`DeviceStateView`]: a certificate lands in the MDX shared vault (a digital identity provider's app) or in Secure Hub's derived credentials |
 //! | `GET` | `/_mailconform/state` | | [`DeviceStateView`]: badge, token, registration, subscription, log |
 //!
 //! A body that does not parse is refused with 400 and an example of the expected one.
@@ -59,7 +59,7 @@ pub(crate) enum Op {
     SmimeChoose,
     SmimeSettings,
     SmimeRead,
-    VaultDeposit,
+    SourceDeposit,
     State,
 }
 
@@ -83,7 +83,7 @@ pub(crate) const ROUTES: Routes<Op> = Routes::new(
         Route::new(Op::SmimeChoose, "POST", "/smime/choose"),
         Route::new(Op::SmimeSettings, "POST", "/smime/settings"),
         Route::new(Op::SmimeRead, "POST", "/smime/read"),
-        Route::new(Op::VaultDeposit, "POST", "/vault"),
+        Route::new(Op::SourceDeposit, "POST", "/certificate-sources"),
         Route::new(Op::State, "GET", "/state"),
     ],
 );
@@ -182,10 +182,12 @@ pub struct SmimeSettings {
     pub encrypt_by_default: bool,
 }
 
-/// A certificate with its key (PKCS#12, base64) that an identity provider's app puts in the
-/// shared vault, and the file's password.
+/// A certificate with its key (PKCS#12, base64) that lands in a certificate source on the
+/// phone, and the file's password.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VaultDeposit {
+pub struct SourceDeposit {
+    /// `shared_vault` or `derived_credentials`.
+    pub source: super::smime::CertificateSource,
     /// The PKCS#12 file, base64.
     pub pfx_base64: String,
     /// Its password.
@@ -279,9 +281,13 @@ impl Body for SmimeSettings {
     }
 }
 
-impl Body for VaultDeposit {
+impl Body for SourceDeposit {
     fn example() -> Self {
-        VaultDeposit { pfx_base64: "MIIJ...".into(), password: "Pfx-2026!".into() }
+        SourceDeposit {
+            source: super::smime::CertificateSource::DerivedCredentials,
+            pfx_base64: "MIIJ...".into(),
+            password: "Pfx-2026!".into(),
+        }
     }
 }
 
@@ -459,12 +465,17 @@ impl DeviceControl {
         self.0.post("/smime/settings", settings).await
     }
 
-    /// The identity provider's app puts the PKCS#12 file `pfx` (opened by `password`) in the
-    /// shared vault.
-    pub async fn vault_deposit(&self, pfx: &[u8], password: &str) -> Result<DeviceStateView, ControlError> {
+    /// The PKCS#12 file `pfx` (opened by `password`) lands in `source` on the phone.
+    pub async fn source_deposit(
+        &self,
+        source: super::smime::CertificateSource,
+        pfx: &[u8],
+        password: &str,
+    ) -> Result<DeviceStateView, ControlError> {
         use base64::Engine;
-        let deposit = VaultDeposit { pfx_base64: base64::engine::general_purpose::STANDARD.encode(pfx), password: password.into() };
-        self.0.post("/vault", &deposit).await
+        let deposit =
+            SourceDeposit { source, pfx_base64: base64::engine::general_purpose::STANDARD.encode(pfx), password: password.into() };
+        self.0.post("/certificate-sources", &deposit).await
     }
 
     /// Opens the message `subject`.
@@ -497,7 +508,7 @@ mod tests {
         check_round_trip::<SmimeChoose>();
         check_round_trip::<SmimeSettings>();
         check_round_trip::<SmimeRead>();
-        check_round_trip::<VaultDeposit>();
+        check_round_trip::<SourceDeposit>();
         check_round_trip::<MeetingReply>();
         check_round_trip::<EasSend>();
         check_round_trip::<CompanionSync>();

@@ -80,11 +80,11 @@ pub(super) async fn handle(d: &Arc<SecureMail>, method: http::Method, path: &str
             let m: contract::SmimeSettings = body!(body);
             d.smime_settings(&m).await
         }
-        Op::VaultDeposit => {
+        Op::SourceDeposit => {
             use base64::Engine;
-            let m: contract::VaultDeposit = body!(body);
+            let m: contract::SourceDeposit = body!(body);
             match base64::engine::general_purpose::STANDARD.decode(m.pfx_base64.trim()) {
-                Ok(pfx) => d.vault_deposit(&pfx, &m.password),
+                Ok(pfx) => d.source_deposit(m.source, &pfx, &m.password),
                 Err(e) => return error(400, format!("pfx_base64 is not base64: {e}")),
             }
         }

@@ -25,7 +25,7 @@ use openssl::x509::X509;
 use serde::{Deserialize, Serialize};
 
 /// The "S/MIME certificate source" policy: where the user's own certificates come from.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CertificateSource {
     /// The MDX shared vault, filled by a digital identity provider's app (iOS).
@@ -35,6 +35,44 @@ pub enum CertificateSource {
     /// Certificates mailed to the user as PFX files.
     #[default]
     Email,
+}
+
+/// How the seed's feature table is read where it contradicts its own text. Its row "Prise en
+/// charge des informations d'identification dérivées" has no X under iOS nor Android, while the
+/// section it points to says Secure Mail supports derived credentials as a certificate source
+/// and sends the reader to "Informations d'identification dérivées pour iOS". The default
+/// follows the section and its iOS article; [`TableReading::AsPrinted`] takes the empty cells
+/// at their word.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TableReading {
+    /// Derived credentials on iOS, as the section and its linked article say.
+    #[default]
+    LinkedArticle,
+    /// Derived credentials on no platform, as the table's empty cells say.
+    AsPrinted,
+}
+
+impl CertificateSource {
+    /// Whether Secure Mail on `platform` takes certificates from this source, per the seed's
+    /// feature table (read as `reading` says).
+    pub fn offered_on(self, platform: super::eas::Platform, reading: TableReading) -> bool {
+        use super::eas::Platform;
+        match self {
+            CertificateSource::Email => true,
+            CertificateSource::SharedVault => platform == Platform::Ios,
+            CertificateSource::DerivedCredentials => platform == Platform::Ios && reading == TableReading::LinkedArticle,
+        }
+    }
+
+    /// In words, for notices.
+    pub fn words(self) -> &'static str {
+        match self {
+            CertificateSource::SharedVault => "the shared vault",
+            CertificateSource::DerivedCredentials => "derived credentials",
+            CertificateSource::Email => "mailed certificates",
+        }
+    }
 }
 
 /// Secure Mail's S/MIME policies, with the defaults the seed gives.
@@ -52,6 +90,8 @@ pub struct SmimePolicies {
     pub ldap_anonymous: bool,
     /// Root and intermediate certificates delivered to the device (the credentials policy), PEM.
     pub trusted_roots: Vec<String>,
+    /// How the feature table is read where it contradicts its text.
+    pub table_reading: TableReading,
 }
 
 impl Default for SmimePolicies {
@@ -63,6 +103,7 @@ impl Default for SmimePolicies {
             ldap_base_dn: crate::directory::BASE_DN.into(),
             ldap_anonymous: false,
             trusted_roots: Vec::new(),
+            table_reading: TableReading::default(),
         }
     }
 }
@@ -142,8 +183,8 @@ pub struct SmimeView {
     /// The app asked the user to import certificates (S/MIME to be on at first launch, and
     /// none in the shared vault).
     pub asked_to_import: bool,
-    /// Certificates the MDX shared vault holds for the app.
-    pub vault: Vec<CertificateInfo>,
+    /// Certificates the MDX shared vault and derived credentials hold for the app, by source.
+    pub sources: std::collections::BTreeMap<CertificateSource, Vec<CertificateInfo>>,
     /// The last message sent.
     pub last_sent: Option<SentView>,
     /// The last message opened.
@@ -156,8 +197,9 @@ pub(crate) struct Keys {
     signing: Option<Identity>,
     encryption: Option<Identity>,
     pending: Option<Identity>,
-    /// What the digital identity provider's app put in the MDX shared vault.
-    vault: Vec<Identity>,
+    /// What a digital identity provider's app put in the MDX shared vault, and the derived
+    /// credentials Secure Hub holds.
+    sources: std::collections::BTreeMap<CertificateSource, Vec<Identity>>,
 }
 
 /// An attachment the user adds to a message.
@@ -245,39 +287,41 @@ impl SecureMail {
         });
     }
 
-    /// The digital identity provider's app (wrapped with the MDX Toolkit, seed 002) puts a
-    /// certificate with its key in the MDX shared vault, which only MDX apps reach.
-    pub(crate) fn vault_deposit(&self, pfx: &[u8], password: &str) -> Result<(), SecureMailError> {
+    /// A certificate with its key lands in a source on the phone: a digital identity
+    /// provider's app (wrapped with the MDX Toolkit, seed 002) puts it in the MDX shared vault,
+    /// which only MDX apps reach, or Secure Hub holds it as a derived credential.
+    pub(crate) fn source_deposit(&self, source: CertificateSource, pfx: &[u8], password: &str) -> Result<(), SecureMailError> {
         let id = Identity::from_pfx(pfx, password)?;
         let cert = info(id.certificate());
-        self.keys.lock().expect("keys poisoned").vault.push(id);
-        self.smime_state(|s| s.vault.push(cert));
+        self.keys.lock().expect("keys poisoned").sources.entry(source).or_default().push(id);
+        self.smime_state(|s| s.sources.entry(source).or_default().push(cert));
         Ok(())
     }
 
     /// At the first launch, with the "S/MIME certificate source" policy on the shared vault
-    /// and "Enable S/MIME on first Secure Mail launch" on: S/MIME is turned on with the vault's
-    /// certificates, or, when it holds none, the user is asked to import some. With the policy
-    /// off (the default), S/MIME stays off until the user turns it on. The shared vault is an
-    /// iOS source only (seed 002's feature table), so Android takes nothing from it.
+    /// (or derived credentials) and "Enable S/MIME on first Secure Mail launch" on: S/MIME is
+    /// turned on with the source's certificates, or, when it holds none, the user is asked to
+    /// import some. With the policy off (the default), S/MIME stays off until the user turns it
+    /// on. A source the feature table does not give the phone's platform yields nothing.
     pub(crate) fn smime_first_launch(&self) {
         let p = &self.config.smime;
-        if p.certificate_source != CertificateSource::SharedVault || !p.enable_on_first_launch {
+        let source = p.certificate_source;
+        if source == CertificateSource::Email || !p.enable_on_first_launch {
             return;
         }
-        if self.config.platform != super::eas::Platform::Ios {
-            self.log("S/MIME: the shared vault is not a certificate source on Android");
+        if !source.offered_on(self.config.platform, p.table_reading) {
+            self.log(format!("S/MIME: {} is not a certificate source on {:?}", source.words(), self.config.platform));
             return;
         }
-        let vault = self.keys.lock().expect("keys poisoned").vault.clone();
-        if vault.is_empty() {
+        let held = self.keys.lock().expect("keys poisoned").sources.get(&source).cloned().unwrap_or_default();
+        if held.is_empty() {
             self.smime_state(|s| {
                 s.asked_to_import = true;
-                s.notices.push("No certificate in the shared vault: import your S/MIME certificates".into());
+                s.notices.push(format!("No certificate in {}: import your S/MIME certificates", source.words()));
             });
             return;
         }
-        for id in vault {
+        for id in held {
             let purposes = id.purposes();
             for u in Use::ALL.into_iter().filter(|u| purposes.allows(*u)) {
                 self.keep(u, id.clone());
@@ -291,7 +335,7 @@ impl SecureMail {
             s.enabled = true;
             s.sign_enabled = sign;
             s.encrypt_enabled = encrypt;
-            s.notices.push("S/MIME turned on with the certificates of the shared vault".into());
+            s.notices.push(format!("S/MIME turned on with the certificates of {}", source.words()));
         });
         self.eas_client().set_mime(true);
     }

@@ -87,6 +87,16 @@ closed_vocabulary!(SmimeRefusal, "why an S/MIME file or message is refused", {
     "it is not encrypted for its certificate" => SmimeRefusal(mailconform_fakes::ErrorKind::NotARecipient),
 });
 
+/// Where Secure Mail's own certificates come from, besides mailed PFX files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, cucumber::Parameter)]
+#[param(name = "cert_source", regex = "the shared vault|derived credentials")]
+pub struct CertSource(pub mailconform_fakes::securemail::smime::CertificateSource);
+
+closed_vocabulary!(CertSource, "a certificate source", {
+    "the shared vault" => CertSource(mailconform_fakes::securemail::smime::CertificateSource::SharedVault),
+    "derived credentials" => CertSource(mailconform_fakes::securemail::smime::CertificateSource::DerivedCredentials),
+});
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,6 +110,7 @@ mod tests {
         closed::<SmimeSwitches>();
         closed::<SentForm>();
         closed::<SmimeRefusal>();
+        closed::<CertSource>();
         rejects::<BaseTemplate>("Exchange Signature");
         assert_eq!("Exchange User".parse::<BaseTemplate>(), Ok(BaseTemplate(Some(Use::Encryption))));
         assert_eq!("signing".parse::<CertUse>(), Ok(CertUse(Use::Signing)));

@@ -43,7 +43,7 @@ mod wipe_state;
 
 pub use apns::{ApnsEnvironment, ApnsReason, Carried, PushKind};
 pub use auth::{AuthMethod, AuthMethods, BoxerAuth};
-pub use certificate::{BaseTemplate, CertUse, Denial, SentForm, SmimeRefusal, SmimeSwitches};
+pub use certificate::{BaseTemplate, CertSource, CertUse, Denial, SentForm, SmimeRefusal, SmimeSwitches};
 pub use clock::{ClockTime, ClockTimes};
 pub use companion::CompanionApp;
 pub use compliance::ComplianceState;
@@ -208,6 +208,7 @@ pub fn all() -> Vec<ParameterInfo> {
         ParameterInfo::of::<SmimeSwitches>(),
         ParameterInfo::of::<SentForm>(),
         ParameterInfo::of::<SmimeRefusal>(),
+        ParameterInfo::of::<CertSource>(),
         ParameterInfo::of::<AuthMethod>(),
         ParameterInfo::of::<AuthMethods>(),
         ParameterInfo::of::<BoxerAuth>(),

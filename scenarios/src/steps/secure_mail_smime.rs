@@ -4,13 +4,13 @@
 //! the mail travels over ActiveSync and the directory answers over LDAP.
 
 use super::device;
-use crate::params::{CertUse, OnOff, SentForm, SmimeRefusal, SmimeSwitches, User};
+use crate::params::{CertSource, CertUse, OnOff, SentForm, SmimeRefusal, SmimeSwitches, User};
 use crate::MailWorld;
 use cucumber::{given, then, when};
 use mailconform_fakes::adcs::EnrollmentClient;
 use mailconform_fakes::defaults;
 use mailconform_fakes::securemail::contract::{DeviceStateView, EasSend, SmimeSettings};
-use mailconform_fakes::securemail::smime::{Attachment, CertificateSource, SmimeView};
+use mailconform_fakes::securemail::smime::{Attachment, CertificateSource, SmimeView, TableReading};
 use mailconform_fakes::securemail::DeviceControl;
 use mailconform_smime::Use;
 
@@ -50,10 +50,16 @@ fn directory_anonymous(w: &mut MailWorld) {
     w.plan().domain_controller = Some(true);
 }
 
-/// The "S/MIME certificate source" policy is the MDX shared vault, which a digital identity provider's app fills.
-#[given(expr = "{user}'s Secure Mail takes its S\\/MIME certificates from the shared vault")]
-fn from_vault(w: &mut MailWorld, user: User) {
-    w.device_plan(&user).smime.certificate_source = CertificateSource::SharedVault;
+/// The "S/MIME certificate source" policy: the MDX shared vault (which a digital identity provider's app fills) or derived credentials.
+#[given(expr = "{user}'s Secure Mail takes its S\\/MIME certificates from {cert_source}")]
+fn from_source(w: &mut MailWorld, user: User, source: CertSource) {
+    w.device_plan(&user).smime.certificate_source = source.0;
+}
+
+/// Secure Mail reads the seed's feature table as printed: its empty derived-credentials cells mean no platform (the default follows the section's text and its iOS article).
+#[given(expr = "{user}'s Secure Mail reads the seed's feature table as printed")]
+fn table_as_printed(w: &mut MailWorld, user: User) {
+    w.device_plan(&user).smime.table_reading = TableReading::AsPrinted;
 }
 
 /// The policy "Enable S/MIME on first Secure Mail launch" (OFF by default).
@@ -62,20 +68,32 @@ fn enable_on_first_launch(w: &mut MailWorld, user: User, on: OnOff) {
     w.device_plan(&user).smime.enable_on_first_launch = on.is_on();
 }
 
+/// The user's certificate (here from the template) lands with its key in the source on the user's phone.
+fn deposit(w: &mut MailWorld, user: &User, template: &str, source: CertificateSource) {
+    super::adcs::enroll(w, user, template, mailconform_smime::authority::MIN_KEY_BITS);
+    let pfx = w.smime.installed(user, template).to_pfx("deposit", template).expect("the source's key is exportable");
+    let d = phone(w, user);
+    let s = act(w, d.source_deposit(source, &pfx, "deposit"));
+    assert!(s.error.is_none(), "{} refused the certificate: {:?}", source.words(), s.error);
+}
+
 /// The identity provider's app gets the user's certificate (here from the template) and puts it, with its key, in the MDX shared vault on the user's phone.
 #[given(expr = "the identity provider app puts {user}'s certificate from {string} in the shared vault")]
 fn vault_put(w: &mut MailWorld, user: User, template: String) {
-    super::adcs::enroll(w, &user, &template, mailconform_smime::authority::MIN_KEY_BITS);
-    let pfx = w.smime.installed(&user, &template).to_pfx("vault", &template).expect("the identity provider's key is exportable");
-    let d = phone(w, &user);
-    let s = act(w, d.vault_deposit(&pfx, "vault"));
-    assert!(s.error.is_none(), "the shared vault refused the certificate: {:?}", s.error);
+    deposit(w, &user, &template, CertificateSource::SharedVault);
 }
 
-/// At its first launch Secure Mail turned S/MIME on with the certificates of the shared vault, signing and encryption on.
-#[then(expr = "{user}'s Secure Mail turned S\\/MIME on with the vault's certificates for signing and encryption")]
-fn on_from_vault(w: &mut MailWorld, user: User) {
+/// Secure Hub holds the user's certificate (here from the template) as a derived credential.
+#[given(expr = "Secure Hub holds {user}'s certificate from {string} as a derived credential")]
+fn derived_put(w: &mut MailWorld, user: User, template: String) {
+    deposit(w, &user, &template, CertificateSource::DerivedCredentials);
+}
+
+/// At its first launch Secure Mail turned S/MIME on with the certificates of the source, signing and encryption on.
+#[then(expr = "{user}'s Secure Mail turned S\\/MIME on with the certificates of {cert_source} for signing and encryption")]
+fn on_from_source(w: &mut MailWorld, user: User, source: CertSource) {
     let s = smime(w, &user);
+    assert!(s.notices.iter().any(|n| n.ends_with(source.0.words())), "no notice names {}: {:?}", source.0.words(), s.notices);
     assert!(
         s.enabled && s.sign_enabled && s.encrypt_enabled,
         "S/MIME is not on with both (enabled {}, notices {:?})",
