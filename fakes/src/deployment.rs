@@ -413,11 +413,11 @@ pub fn add_adcs(sim: &mut impl Hosting, directory: Arc<crate::directory::Directo
     put(sim, role::ADCS, defaults::ADCS_HOST, Arc::new(adcs), ClientAuth::None, false)
 }
 
-/// The domain controller of a simulation: AD CS on HTTPS and the directory over LDAP on port
-/// [`defaults::LDAP_PORT`] of the same host, over the default world's people (anonymous
-/// searches allowed when `anonymous_search`).
-pub fn add_domain_controller(h: &mut impl Hosting, anonymous_search: bool) -> Result<FaultGate, SimError> {
-    let directory = Arc::new(crate::directory::Directory::new(default_people(), anonymous_search));
+/// The domain controller: AD CS on HTTPS and the directory over LDAP on port
+/// [`defaults::LDAP_PORT`] of the same host, over the default world's people; searches without
+/// a bind refused, as Active Directory does by default.
+pub fn add_domain_controller(h: &mut impl Hosting) -> Result<FaultGate, SimError> {
+    let directory = Arc::new(crate::directory::Directory::new(default_people(), false));
     let gate = add_adcs(h, directory.clone())?;
     h.add_service(role::ADCS, "ldap", defaults::LDAP_PORT, crate::directory::ldap::LdapServer::new(directory))?;
     Ok(gate)
@@ -558,7 +558,7 @@ pub fn put_default_role(h: &mut impl Hosting, r: &role::Role, world: &DefaultWor
             add_ens(h, crate::ens::Placement::Cloud, &format!("https://{through}/EWS/Exchange.asmx"), world.team_pkcs8.clone())?;
         }
         RoleKind::Adcs => {
-            add_domain_controller(h, false)?;
+            add_domain_controller(h)?;
         }
         RoleKind::SecureMail | RoleKind::Boxer => return Ok(None),
     }

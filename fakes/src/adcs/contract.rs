@@ -13,6 +13,7 @@
 //! | `GET` | `/_mailconform/directory/{user}` | | [`DirectoryEntry`]: the user's `mail` and `userCertificate` values |
 //! | `PUT` | `/_mailconform/directory/{user}` | [`UserCertificates`] | [`DirectoryEntry`]: `userCertificate` replaced (the user publishes to the GAL, or an administrator edits the attribute) |
 //! | `GET` | `/_mailconform/requests` | | list of [`RequestRecord`]: every request, issued or denied |
+//! | `PUT` | `/_mailconform/directory-settings` | [`DirectorySettings`] | [`DirectorySettings`]: whether the directory answers searches without a bind |
 //!
 //! The web pages ask for HTTP Basic authentication as a domain user; refusals of the control
 //! API are `{"error": …}`, a body that does not parse is refused with 400 and an example.
@@ -44,6 +45,7 @@ pub(crate) enum ControlOp {
     Entry,
     Publish,
     Requests,
+    DirectorySettings,
 }
 
 pub(crate) const WEB_ROUTES: Routes<WebOp> = Routes::new(
@@ -64,6 +66,7 @@ pub(crate) const CONTROL_ROUTES: Routes<ControlOp> = Routes::new(
         Route::new(ControlOp::Entry, "GET", "/directory/{user}"),
         Route::new(ControlOp::Publish, "PUT", "/directory/{user}"),
         Route::new(ControlOp::Requests, "GET", "/requests"),
+        Route::new(ControlOp::DirectorySettings, "PUT", "/directory-settings"),
     ],
 );
 
@@ -148,6 +151,13 @@ pub struct UserCertificates {
     pub pem: Vec<String>,
 }
 
+/// The directory's settings an administrator changes.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirectorySettings {
+    /// Searches without a bind are answered (Active Directory refuses them by default).
+    pub anonymous_search: bool,
+}
+
 /// What the CA did with one request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestRecord {
@@ -206,6 +216,12 @@ impl Body for UserCertificates {
     }
 }
 
+impl Body for DirectorySettings {
+    fn example() -> Self {
+        DirectorySettings { anonymous_search: true }
+    }
+}
+
 impl Body for RequestRecord {
     fn example() -> Self {
         RequestRecord {
@@ -242,6 +258,11 @@ impl AdcsControl {
         self.0.put(&format!("/directory/{user}"), &UserCertificates { pem }).await
     }
 
+    /// Allows or refuses searches without a bind.
+    pub async fn set_directory(&self, settings: &DirectorySettings) -> Result<DirectorySettings, ControlError> {
+        self.0.put("/directory-settings", settings).await
+    }
+
     /// Every request the CA received.
     pub async fn requests(&self) -> Result<Vec<RequestRecord>, ControlError> {
         self.0.get("/requests").await
@@ -260,6 +281,7 @@ mod tests {
         check_round_trip::<DirectoryEntry>();
         check_round_trip::<UserCertificates>();
         check_round_trip::<RequestRecord>();
+        check_round_trip::<DirectorySettings>();
     }
 
     #[test]

@@ -146,6 +146,14 @@ impl AdCs {
                 }
             }
             ControlOp::Requests => reply(200, &*self.requests.lock().expect("requests poisoned")),
+            ControlOp::DirectorySettings => {
+                let s: contract::DirectorySettings = match parse(body) {
+                    Ok(s) => s,
+                    Err(answer) => return *answer,
+                };
+                self.directory.set_anonymous_search(s.anonymous_search);
+                reply(200, &s)
+            }
         }
     }
 }

@@ -18,14 +18,14 @@ pub struct Directory {
     people: Vec<Person>,
     certificates: Mutex<BTreeMap<String, Vec<X509>>>,
     /// Whether a search may be made without binding first (anonymous access).
-    anonymous_search: bool,
+    anonymous_search: std::sync::atomic::AtomicBool,
 }
 
 impl Directory {
     /// The directory of `people`, each with an empty `userCertificate`; anonymous searches
     /// allowed when `anonymous_search`.
     pub fn new(people: Vec<Person>, anonymous_search: bool) -> Self {
-        Directory { people, certificates: Mutex::default(), anonymous_search }
+        Directory { people, certificates: Mutex::default(), anonymous_search: anonymous_search.into() }
     }
 
     /// The user known by `name`: logon name, `DOMAIN\logon`, address or DN.
@@ -43,7 +43,13 @@ impl Directory {
 
     /// Whether searches without a bind are answered.
     pub fn anonymous_search(&self) -> bool {
-        self.anonymous_search
+        self.anonymous_search.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Allows or refuses searches without a bind (an administrator changing Active Directory's
+    /// `dsHeuristics`).
+    pub fn set_anonymous_search(&self, allowed: bool) {
+        self.anonymous_search.store(allowed, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// `user`'s `userCertificate` values, oldest first.

@@ -76,7 +76,7 @@ closed_vocabulary!(SentForm, "how a message was sent", {
 #[derive(Clone, Debug, PartialEq, Eq, cucumber::Parameter)]
 #[param(
     name = "smime_refusal",
-    regex = "the password is wrong|it is not a whole certificate file|it has no certificate to decrypt with|it is not encrypted for its certificate"
+    regex = "the password is wrong|it is not a whole certificate file|it has no certificate to decrypt with|it is not encrypted for its certificate|the directory cannot be searched"
 )]
 pub struct SmimeRefusal(pub mailconform_fakes::ErrorKind);
 
@@ -85,6 +85,7 @@ closed_vocabulary!(SmimeRefusal, "why an S/MIME file or message is refused", {
     "it is not a whole certificate file" => SmimeRefusal(mailconform_fakes::ErrorKind::NotACertificateFile),
     "it has no certificate to decrypt with" => SmimeRefusal(mailconform_fakes::ErrorKind::NoCertificate),
     "it is not encrypted for its certificate" => SmimeRefusal(mailconform_fakes::ErrorKind::NotARecipient),
+    "the directory cannot be searched" => SmimeRefusal(mailconform_fakes::ErrorKind::DirectoryUnavailable),
 });
 
 /// Where Secure Mail's own certificates come from, besides mailed PFX files.

@@ -33,7 +33,7 @@ fn change_template(w: &mut MailWorld, name: &str, change: impl FnOnce(&mut Templ
 #[given("Active Directory Certificate Services with web enrollment")]
 fn with_adcs(w: &mut MailWorld) {
     assert!(!w.is_deployed(), "choose the servers before the first action");
-    w.plan().domain_controller.get_or_insert(false);
+    w.plan().domain_controller = true;
 }
 
 /// The CA issues a template duplicated from one of AD CS's, set as the seed says: minimum key size 2048, private key exportable, published in Active Directory.

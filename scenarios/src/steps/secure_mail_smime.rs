@@ -43,11 +43,12 @@ fn ldap_anonymous(w: &mut MailWorld, user: User, on: OnOff) {
     w.device_plan(&user).smime.ldap_anonymous = on.is_on();
 }
 
-/// The directory answers searches without a bind (AD refuses them by default).
+/// An administrator lets the directory answer searches without a bind (Active Directory refuses them by default).
 #[given("the directory allows anonymous searches")]
 fn directory_anonymous(w: &mut MailWorld) {
-    assert!(!w.is_deployed(), "choose the servers before the first action");
-    w.plan().domain_controller = Some(true);
+    let control = w.roles().adcs().expect("the scenario has a domain controller");
+    let settings = mailconform_fakes::adcs::contract::DirectorySettings { anonymous_search: true };
+    w.run(control.set_directory(&settings)).expect("the directory takes the setting");
 }
 
 /// The "S/MIME certificate source" policy: the MDX shared vault (which a digital identity provider's app fills) or derived credentials.
@@ -217,7 +218,32 @@ fn fully_set_up(w: &mut MailWorld, user: User, on: SmimeSwitches) {
     turns_on(w, user, on);
 }
 
+/// The MDX policy "LDAP base DN" (the directory's own by default).
+#[given(expr = "{user}'s Secure Mail has the LDAP base DN {string}")]
+fn ldap_base_dn(w: &mut MailWorld, user: User, dn: String) {
+    w.device_plan(&user).smime.ldap_base_dn = dn;
+}
+
+/// The user sends with the lock closed; whether Secure Mail manages is for the next step to say.
+#[when(expr = "{user} tries to send {string} to {string} from Secure Mail with the lock closed")]
+fn tries_locked(w: &mut MailWorld, user: User, subject: String, to: String) {
+    let s = compose_and_send(w, &user, &subject, &to, Some(true), None);
+    w.smime.last_device_error = s.error;
+}
+
 fn send(w: &mut MailWorld, user: &User, subject: &str, to: &str, lock: Option<bool>, attachment: Option<&str>) {
+    let s = compose_and_send(w, user, subject, to, lock, attachment);
+    assert!(s.error.is_none(), "sending failed: {:?}", s.error);
+}
+
+fn compose_and_send(
+    w: &mut MailWorld,
+    user: &User,
+    subject: &str,
+    to: &str,
+    lock: Option<bool>,
+    attachment: Option<&str>,
+) -> DeviceStateView {
     let d = phone(w, user);
     let attachments = attachment
         .map(|name| {
@@ -229,8 +255,7 @@ fn send(w: &mut MailWorld, user: &User, subject: &str, to: &str, lock: Option<bo
         })
         .unwrap_or_default();
     let message = EasSend { to: to.into(), subject: subject.into(), body: format!("{subject}: see inside."), lock, attachments };
-    let s = act(w, d.send(&message));
-    assert!(s.error.is_none(), "sending failed: {:?}", s.error);
+    act(w, d.send(&message))
 }
 
 /// The user writes a message to the recipients (comma-separated) and sends it as composed.
