@@ -247,8 +247,11 @@ impl SecureMail {
         }
     }
 
-    /// Delete the Inbox item with this subject, as the user does with a swipe.
-    pub(crate) async fn eas_delete(&self, subject: &str) -> Result<(), SecureMailError> {
+    /// The account's client, its Inbox's id and the synced Inbox message with `subject`.
+    pub(super) fn inbox_item(
+        &self,
+        subject: &str,
+    ) -> Result<(Arc<EasClient>, String, mailconform_activesync::client::SyncItem), SecureMailError> {
         let c = self.eas_client();
         let inbox = c.folder_id(FolderType::Inbox).ok_or(SecureMailError::NotSynced)?;
         let item = c
@@ -256,6 +259,12 @@ impl SecureMail {
             .into_iter()
             .find(|i| i.subject() == Some(subject))
             .ok_or_else(|| SecureMailError::NoSuchMessage { subject: subject.to_string() })?;
+        Ok((c, inbox, item))
+    }
+
+    /// Delete the Inbox item with this subject, as the user does with a swipe.
+    pub(crate) async fn eas_delete(&self, subject: &str) -> Result<(), SecureMailError> {
+        let (c, inbox, item) = self.inbox_item(subject)?;
         c.delete(&inbox, &item.server_id).await.map_err(|e| self.eas_fail(e))?;
         self.refresh_eas_view(&c);
         Ok(())
@@ -264,13 +273,7 @@ impl SecureMail {
     /// Answer the meeting request with this subject (accept, tentative or decline), as the
     /// user does from the Inbox; the calendar is synced afterwards.
     pub(crate) async fn eas_meeting_response(&self, subject: &str, answer: MeetingAnswer) -> Result<(), SecureMailError> {
-        let c = self.eas_client();
-        let inbox = c.folder_id(FolderType::Inbox).ok_or(SecureMailError::NotSynced)?;
-        let item = c
-            .items(&inbox)
-            .into_iter()
-            .find(|i| i.subject() == Some(subject))
-            .ok_or_else(|| SecureMailError::NoSuchMessage { subject: subject.to_string() })?;
+        let (c, inbox, item) = self.inbox_item(subject)?;
         c.meeting_response(&inbox, &item.server_id, answer).await.map_err(|e| self.eas_fail(e))?;
         self.eas_sync().await
     }

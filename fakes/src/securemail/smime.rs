@@ -18,7 +18,6 @@ use super::error::SecureMailError;
 use super::SecureMail;
 use crate::directory::client::LdapLookup;
 use crate::role_error::{Kinded, RoleError};
-use mailconform_activesync::store::FolderType;
 use mailconform_smime::message::{self, SmimeKind, Trust};
 use mailconform_smime::{Identity, Purposes, SmimeError, Use};
 use openssl::x509::X509;
@@ -231,13 +230,7 @@ impl SecureMail {
     /// The whole message (MIME) of the Inbox item with `subject`, fetched as the app does to
     /// open an attachment.
     async fn message_mime(&self, subject: &str) -> Result<Vec<u8>, SecureMailError> {
-        let c = self.eas_client();
-        let inbox = c.folder_id(FolderType::Inbox).ok_or(SecureMailError::NotSynced)?;
-        let item = c
-            .items(&inbox)
-            .into_iter()
-            .find(|i| i.subject() == Some(subject))
-            .ok_or_else(|| SecureMailError::NoSuchMessage { subject: subject.to_string() })?;
+        let (c, inbox, item) = self.inbox_item(subject)?;
         let fetched = c.fetch_with(&inbox, &item.server_id, 4).await?;
         Ok(fetched.body().unwrap_or_default().as_bytes().to_vec())
     }
@@ -441,13 +434,7 @@ impl SecureMail {
     /// and decrypts and verifies it; with S/MIME off, it has what the server gives without MIME.
     pub(crate) async fn smime_read(&self, subject: &str) -> Result<(), SecureMailError> {
         let enabled = self.smime_state(|s| s.enabled);
-        let c = self.eas_client();
-        let inbox = c.folder_id(FolderType::Inbox).ok_or(SecureMailError::NotSynced)?;
-        let item = c
-            .items(&inbox)
-            .into_iter()
-            .find(|i| i.subject() == Some(subject))
-            .ok_or_else(|| SecureMailError::NoSuchMessage { subject: subject.to_string() })?;
+        let (c, inbox, item) = self.inbox_item(subject)?;
         let mut view = ReadView { subject: subject.into(), ..ReadView::default() };
         if !enabled {
             let fetched = c.fetch_with(&inbox, &item.server_id, 1).await?;
