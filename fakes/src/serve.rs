@@ -80,6 +80,19 @@ pub mod files {
     pub const DATABASE: &str = "state.redb";
 }
 
+/// The CAs a state directory keeps, with their keys: `None` when one of the four files is
+/// missing, a [`ServeError::Kept`] when they are there but do not restore. A restarted `serve`
+/// signs with them again; `run --served` signs the scenario's side with them.
+pub fn kept_pki(state_dir: &Path) -> Result<Option<Pki>, ServeError> {
+    let read = |name: &str| std::fs::read_to_string(state_dir.join(name)).ok();
+    match (read(files::CA), read(files::CA_KEY), read(files::PUSH_CA), read(files::PUSH_CA_KEY)) {
+        (Some(ca), Some(ca_key), Some(push), Some(push_key)) => Pki::restore((&ca, &ca_key), (&push, &push_key))
+            .map(Some)
+            .map_err(|e| ServeError::Kept { file: files::CA.to_string(), reason: e.to_string() }),
+        _ => Ok(None),
+    }
+}
+
 /// Start `roles` and write the state directory. The fakes run on the current tokio runtime
 /// until it ends.
 pub async fn start(roles: &[String], bind: IpAddr, state_dir: &Path) -> Result<RealWorld, ServeError> {
@@ -151,11 +164,9 @@ pub async fn start_with(roles: &[String], bind: IpAddr, state_dir: &Path, option
     std::fs::create_dir_all(state_dir.join("apns"))?;
     let kept = |name: &str| if options.fresh { None } else { std::fs::read_to_string(state_dir.join(name)).ok() };
     let bad = |file: &str, e: &dyn std::fmt::Display| ServeError::Kept { file: file.to_string(), reason: e.to_string() };
-    let pki = match (kept(files::CA), kept(files::CA_KEY), kept(files::PUSH_CA), kept(files::PUSH_CA_KEY)) {
-        (Some(ca), Some(ca_key), Some(push), Some(push_key)) => {
-            Pki::restore((&ca, &ca_key), (&push, &push_key)).map_err(|e| bad(files::CA, &e))?
-        }
-        _ => Pki::new(mailconform_sim::Clock::real().offset_date_time())?,
+    let pki = match if options.fresh { None } else { kept_pki(state_dir)? } {
+        Some(pki) => pki,
+        None => Pki::new(mailconform_sim::Clock::real().offset_date_time())?,
     };
     let mut world = RealWorld::with_pki(options.seed.unwrap_or_else(rand::random), bind, pki);
     if let Some(n) = options.journal_capacity {

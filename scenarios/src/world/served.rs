@@ -80,8 +80,9 @@ impl ServedRoles {
             std::fs::read_to_string(&path).map_err(|e| ServedError::File { path: path.display().to_string(), reason: e.to_string() })
         };
         let bad = |name: &str, reason: String| ServedError::File { path: dir.join(name).display().to_string(), reason };
-        let pki = Pki::restore((&read(files::CA)?, &read(files::CA_KEY)?), (&read(files::PUSH_CA)?, &read(files::PUSH_CA_KEY)?))
-            .map_err(|e| bad(files::CA, e.to_string()))?;
+        let pki = mailconform_fakes::serve::kept_pki(dir)
+            .map_err(|e| bad(files::CA, e.to_string()))?
+            .ok_or_else(|| bad(files::CA, "the CA files (ca.pem, ca-key.pem, apns/push-ca*.pem) are not all there".into()))?;
         let topology: Topology = serde_json::from_str(&read(files::ENDPOINTS)?).map_err(|e| bad(files::ENDPOINTS, e.to_string()))?;
         let mut roles = Vec::new();
         for e in topology.roles.values() {
