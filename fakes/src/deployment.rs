@@ -404,11 +404,16 @@ pub fn add_uem(sim: &mut impl Hosting) -> Result<FaultGate, SimError> {
     put(sim, role::UEM, defaults::UEM_HOST, Arc::new(uem), ClientAuth::None, false)
 }
 
-/// AD CS with web enrollment, issuing no template yet, publishing to `directory`.
-pub fn add_adcs(sim: &mut impl Hosting, directory: Arc<crate::directory::Directory>) -> Result<FaultGate, SimError> {
+/// AD CS with web enrollment, issuing no template yet, publishing to `directory`, its CA's key
+/// drawn from `keys`.
+pub fn add_adcs(
+    sim: &mut impl Hosting,
+    directory: Arc<crate::directory::Directory>,
+    keys: mailconform_smime::KeySource,
+) -> Result<FaultGate, SimError> {
     let adcs = {
         let _rt = Hosting::enter(sim);
-        crate::adcs::AdCs::new(env(sim, defaults::ADCS_HOST), directory).map_err(|e| SimError::Pki(e.to_string()))?
+        crate::adcs::AdCs::new(env(sim, defaults::ADCS_HOST), directory, keys).map_err(|e| SimError::Pki(e.to_string()))?
     };
     put(sim, role::ADCS, defaults::ADCS_HOST, Arc::new(adcs), ClientAuth::None, false)
 }
@@ -416,9 +421,9 @@ pub fn add_adcs(sim: &mut impl Hosting, directory: Arc<crate::directory::Directo
 /// The domain controller: AD CS on HTTPS and the directory over LDAP on port
 /// [`defaults::LDAP_PORT`] of the same host, over the default world's people; searches without
 /// a bind refused, as Active Directory does by default.
-pub fn add_domain_controller(h: &mut impl Hosting) -> Result<FaultGate, SimError> {
+pub fn add_domain_controller(h: &mut impl Hosting, keys: mailconform_smime::KeySource) -> Result<FaultGate, SimError> {
     let directory = Arc::new(crate::directory::Directory::new(default_people(), false));
-    let gate = add_adcs(h, directory.clone())?;
+    let gate = add_adcs(h, directory.clone(), keys)?;
     h.add_service(role::ADCS, "ldap", defaults::LDAP_PORT, crate::directory::ldap::LdapServer::new(directory))?;
     Ok(gate)
 }
@@ -558,7 +563,7 @@ pub fn put_default_role(h: &mut impl Hosting, r: &role::Role, world: &DefaultWor
             add_ens(h, crate::ens::Placement::Cloud, &format!("https://{through}/EWS/Exchange.asmx"), world.team_pkcs8.clone())?;
         }
         RoleKind::Adcs => {
-            add_domain_controller(h)?;
+            add_domain_controller(h, mailconform_smime::KeySource::Fresh)?;
         }
         RoleKind::SecureMail | RoleKind::Boxer => return Ok(None),
     }

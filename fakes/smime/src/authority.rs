@@ -123,6 +123,7 @@ pub enum EnrollError {
 
 /// A root CA with the templates it issues.
 pub struct CertificateAuthority {
+    keys: crate::KeySource,
     key: PKey<Private>,
     cert: X509,
     templates: Mutex<BTreeMap<String, Template>>,
@@ -138,7 +139,12 @@ impl std::fmt::Debug for CertificateAuthority {
 impl CertificateAuthority {
     /// A root CA named `common_name`, with a new 2048-bit RSA key, issuing no template yet.
     pub fn new(common_name: &str) -> Result<Self, EnrollError> {
-        let key = rsa_key(MIN_KEY_BITS)?;
+        Self::with_keys(common_name, crate::KeySource::Fresh)
+    }
+
+    /// [`Self::new`], its own key and the keys of [`Self::issue`] drawn from `keys`.
+    pub fn with_keys(common_name: &str, keys: crate::KeySource) -> Result<Self, EnrollError> {
+        let key = keys.rsa(MIN_KEY_BITS).map_err(issuing)?;
         let name = name(common_name, None)?;
         let mut b = X509::builder().map_err(issuing)?;
         b.set_version(2).map_err(issuing)?;
@@ -154,7 +160,7 @@ impl CertificateAuthority {
         let ski = SubjectKeyIdentifier::new().build(&b.x509v3_context(None, None)).map_err(issuing)?;
         b.append_extension(ski).map_err(issuing)?;
         b.sign(&key, MessageDigest::sha256()).map_err(issuing)?;
-        Ok(CertificateAuthority { key, cert: b.build(), templates: Mutex::default(), next_serial: Mutex::new(2) })
+        Ok(CertificateAuthority { keys, key, cert: b.build(), templates: Mutex::default(), next_serial: Mutex::new(2) })
     }
 
     /// The CA's certificate: the root devices must trust.
@@ -247,7 +253,7 @@ impl CertificateAuthority {
     /// [`Self::issue`] with a validity and key size of the caller's choosing.
     pub fn issue_valid(&self, cn: &str, email: &str, template: &Template, v: Validity, bits: u32) -> Result<Identity, EnrollError> {
         self.issue_template(template.clone());
-        let key = rsa_key(bits)?;
+        let key = self.keys.rsa(bits).map_err(issuing)?;
         let csr = request(&key, cn)?;
         let cert = self.enroll_valid(&csr, &template.name, cn, email, v)?;
         Ok(Identity::new(key, cert, vec![self.cert.clone()]).exportable(template.exportable))

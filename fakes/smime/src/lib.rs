@@ -14,9 +14,11 @@
 pub mod authority;
 mod error;
 pub mod identity;
+pub mod keys;
 pub mod message;
 pub mod purpose;
 
 pub use error::SmimeError;
 pub use identity::Identity;
+pub use keys::KeySource;
 pub use purpose::{Purposes, Use};

@@ -289,8 +289,12 @@ mod tests {
         let (sim, env) = crate::contract_check::sim();
         let adcs = {
             let _rt = sim.enter();
-            super::super::AdCs::new(env, std::sync::Arc::new(crate::directory::Directory::new(crate::deployment::default_people(), false)))
-                .unwrap()
+            super::super::AdCs::new(
+                env,
+                std::sync::Arc::new(crate::directory::Directory::new(crate::deployment::default_people(), false)),
+                mailconform_smime::KeySource::kept(1),
+            )
+            .unwrap()
         };
         check_handler_serves(&sim, adcs, include_str!("contract.rs"));
     }

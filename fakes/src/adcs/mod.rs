@@ -53,10 +53,10 @@ pub(crate) struct AdCs {
 }
 
 impl AdCs {
-    /// A CA issuing no template yet, publishing to `directory`.
-    pub(crate) fn new(_env: FakeEnv, directory: Arc<Directory>) -> Result<Arc<AdCs>, EnrollError> {
+    /// A CA issuing no template yet, publishing to `directory`, its key drawn from `keys`.
+    pub(crate) fn new(_env: FakeEnv, directory: Arc<Directory>, keys: mailconform_smime::KeySource) -> Result<Arc<AdCs>, EnrollError> {
         Ok(Arc::new(AdCs {
-            authority: CertificateAuthority::new(CA_NAME)?,
+            authority: CertificateAuthority::with_keys(CA_NAME, keys)?,
             directory,
             requests: Mutex::default(),
             issued: Mutex::default(),

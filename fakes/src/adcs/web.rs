@@ -150,6 +150,7 @@ mod tests {
             AdCs::new(
                 crate::deployment::env(&sim, "adcs"),
                 Arc::new(crate::directory::Directory::new(crate::deployment::default_people(), false)),
+                mailconform_smime::KeySource::kept(1),
             )
             .unwrap()
         };

@@ -144,7 +144,7 @@ mod tests {
         let directory = Arc::new(Directory::new(crate::deployment::default_people(), anonymous));
         let adcs = {
             let _rt = sim.enter();
-            crate::adcs::AdCs::new(crate::deployment::env(&sim, "adcs"), directory.clone()).unwrap()
+            crate::adcs::AdCs::new(crate::deployment::env(&sim, "adcs"), directory.clone(), mailconform_smime::KeySource::kept(1)).unwrap()
         };
         let gate = sim.add_host("adcs", "ad.example.test", Arc::new(adcs), mailconform_sim::tls::ClientAuth::None, false).unwrap();
         mailconform_sim::Hosting::add_service(&mut sim, "adcs", "ldap", 389, LdapServer::new(directory.clone())).unwrap();

@@ -9,7 +9,7 @@ use cucumber::{given, then, when};
 use mailconform_fakes::adcs::contract::TemplateSpec;
 use mailconform_fakes::adcs::{AdcsControl, EnrollmentClient, EnrollmentError};
 use mailconform_fakes::defaults;
-use mailconform_smime::authority::{request, rsa_key, MIN_KEY_BITS};
+use mailconform_smime::authority::{request, MIN_KEY_BITS};
 use mailconform_smime::{Identity, SmimeError};
 
 fn adcs(w: &mut MailWorld) -> AdcsControl {
@@ -33,7 +33,8 @@ fn change_template(w: &mut MailWorld, name: &str, change: impl FnOnce(&mut Templ
 #[given("Active Directory Certificate Services with web enrollment")]
 fn with_adcs(w: &mut MailWorld) {
     assert!(!w.is_deployed(), "choose the servers before the first action");
-    w.plan().domain_controller = true;
+    let keys = w.smime.keys(w.seed);
+    w.plan().domain_controller = Some(keys);
 }
 
 /// The CA issues a template duplicated from one of AD CS's, set as the seed says: minimum key size 2048, private key exportable, published in Active Directory.
@@ -69,7 +70,7 @@ pub(super) fn enroll(w: &mut MailWorld, user: &User, name: &str, bits: u32) {
     let templates = w.run(control.templates()).expect("the CA's control API answers");
     let exportable = templates.get(name).is_none_or(|t| t.exportable);
     let client = EnrollmentClient::new(w.sim_ref().client(), &format!("https://{}/certsrv", defaults::ADCS_HOST), login, password);
-    let key = rsa_key(bits).expect("a key is made");
+    let key = w.smime.keys(w.seed).rsa(bits).expect("a key is made");
     let csr = request(&key, login).expect("a request is made");
     let outcome = w.run(async { (client.request(&csr, name).await, client.ca_certificate().await) });
     let issued = match outcome {

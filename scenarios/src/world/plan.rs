@@ -36,8 +36,8 @@ pub struct Plan {
     /// `mailconform-tls`); the others keep rustls.
     pub server_tls: BTreeMap<String, mailconform_tls::VersionSet>,
     /// The domain controller (AD CS and the directory over LDAP), when the scenario enrolls
-    /// or looks up certificates.
-    pub domain_controller: bool,
+    /// or looks up certificates, with the source of its CA's key (the scenario's).
+    pub domain_controller: Option<mailconform_smime::KeySource>,
 }
 
 impl Default for Plan {
@@ -50,7 +50,7 @@ impl Default for Plan {
             traveler: None,
             ws1: None,
             server_tls: BTreeMap::new(),
-            domain_controller: false,
+            domain_controller: None,
         }
     }
 }
@@ -85,8 +85,8 @@ impl Plan {
         if let Some(t) = self.traveler.clone().filter(|_| !serves(role::TRAVELER)) {
             gates.push((role::TRAVELER.to_string(), deployment::add_traveler(sim, t).expect("Traveler fake starts")));
         }
-        if self.domain_controller && !serves(role::ADCS) {
-            gates.push((role::ADCS.to_string(), deployment::add_domain_controller(sim).expect("the domain controller starts")));
+        if let Some(keys) = self.domain_controller.clone().filter(|_| !serves(role::ADCS)) {
+            gates.push((role::ADCS.to_string(), deployment::add_domain_controller(sim, keys).expect("the domain controller starts")));
         }
         for (host, versions) in &self.server_tls {
             tls.serve(sim, host, *versions);

@@ -20,6 +20,8 @@ pub(crate) struct SmimeState {
     pub last_export_error: Option<SmimeError>,
     /// The error the last S/MIME action on a device answered (an import, opening a message).
     pub last_device_error: Option<mailconform_fakes::RoleError>,
+    /// Where the scenario's RSA keys come from (the CA's and the users' requests).
+    keys: Option<mailconform_smime::KeySource>,
 }
 
 /// Sends `files` attached to one message from `from`'s mailbox to `to` over ActiveSync
@@ -52,6 +54,11 @@ pub(crate) fn mail_attachments(w: &mut crate::MailWorld, from: &crate::params::U
 }
 
 impl SmimeState {
+    /// The scenario's key source: kept test keys, drawn from an offset the scenario's seed picks.
+    pub(crate) fn keys(&mut self, seed: u64) -> mailconform_smime::KeySource {
+        self.keys.get_or_insert_with(|| mailconform_smime::KeySource::kept(seed)).clone()
+    }
+
     /// `user`'s certificate from `template`, which a step must have installed.
     pub(crate) fn installed(&self, user: &str, template: &str) -> &Identity {
         self.installed
