@@ -304,6 +304,7 @@ pub fn default_device_config(name: &str, email: &str, region: Region) -> SecureM
         app_id: defaults::APP_ID.to_string(),
         activesync_device_id: format!("ApplF{:X}", name.bytes().fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)))),
         ios_version: "17.5".into(),
+        app_version: crate::securemail::smime::MIN_APP_VERSION.into(),
         backend: MailBackend::Exchange,
         apns_policy: true,
         status_frequency_minutes: 15,

@@ -100,6 +100,11 @@ pub enum ErrorKind {
     NoCertificate,
     /// The directory (LDAP) could not be searched.
     DirectoryUnavailable,
+    /// The app's version is older than the feature needs.
+    VersionTooOld {
+        /// The first version with the feature.
+        minimum: std::borrow::Cow<'static, str>,
+    },
     /// An encrypted message is not encrypted for the role's certificate.
     NotARecipient,
     /// The role could not even build its request.

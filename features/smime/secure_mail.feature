@@ -160,3 +160,25 @@ Feature: S/MIME in Secure Mail: certificates imported from a mailed PFX, mail si
     When bob sends "Menu" with the attachment "menu.pdf" to "alice@example.test" from Secure Mail
     And alice opens "Menu" in Secure Mail
     Then alice's Secure Mail shows "Menu" with the attachment "menu.pdf"
+
+  @source:002.email-distribution.requirements
+  Scenario Outline: S/MIME needs Secure Mail 10.8.10 or later, on iOS and on Android
+    Given alice has Secure Mail for <platform> with the Exchange Server policy "mail.example.test"
+    And alice's Secure Mail is version "<version>"
+    When alice requests a certificate from the template "SecureMailSigning" with a 2048-bit key
+    And alice exports the certificate from "SecureMailSigning" as "alice-sign.pfx" with the password "Pfx-2026!"
+    And alice mails "alice-sign.pfx" to alice with the subject "My certificates"
+    And alice imports "alice-sign.pfx" from "My certificates" in Secure Mail with the password "Pfx-2026!"
+    Then alice's Secure Mail refuses it because the app is older than 10.8.10
+
+    Examples:
+      | platform | version |
+      | iOS      | 10.8.9  |
+      | Android  | 10.7.20 |
+
+  @source:002.email-distribution.requirements
+  Scenario: At 10.8.10, the minimum the seed names, S/MIME turns on
+    Given alice has Secure Mail for Android with the Exchange Server policy "mail.example.test"
+    And alice's Secure Mail is version "10.8.10"
+    And alice has imported signing and encryption certificates into Secure Mail and turned on S/MIME with signing and encryption
+    Then alice's Secure Mail has S/MIME on with signing and encryption

@@ -77,6 +77,14 @@ pub(crate) enum SecureMailError {
         /// Why.
         reason: String,
     },
+    /// The app is older than the first version with S/MIME as the seed describes it.
+    #[error("S/MIME needs Secure Mail {minimum} or later; this is {version}: update the app")]
+    SmimeNeedsNewerApp {
+        /// The app's version.
+        version: String,
+        /// The first version with the feature.
+        minimum: &'static str,
+    },
     /// A certificate or S/MIME message could not be used.
     #[error(transparent)]
     Smime(#[from] mailconform_smime::SmimeError),
@@ -119,6 +127,9 @@ impl Kinded for SecureMailError {
             SecureMailError::BadAttachment { .. } => ErrorKind::Internal,
             SecureMailError::Smime(e) => ErrorKind::of_smime(e),
             SecureMailError::Directory(_) => ErrorKind::DirectoryUnavailable,
+            SecureMailError::SmimeNeedsNewerApp { minimum, .. } => {
+                ErrorKind::VersionTooOld { minimum: std::borrow::Cow::Borrowed(minimum) }
+            }
         }
     }
 }

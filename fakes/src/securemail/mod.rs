@@ -63,6 +63,9 @@ pub struct SecureMailConfig {
     pub activesync_device_id: String,
     /// iOS version reported to the listener.
     pub ios_version: String,
+    /// Secure Mail's own version (`10.8.10`): S/MIME as seed 002 describes it needs 10.8.10 or
+    /// later on both platforms.
+    pub app_version: String,
     /// The kind of mail server the account is on.
     pub backend: MailBackend,
     /// The MDX policy "APNs-based push notifications".

@@ -23,6 +23,23 @@ use mailconform_smime::{Identity, Purposes, SmimeError, Use};
 use openssl::x509::X509;
 use serde::{Deserialize, Serialize};
 
+/// The first Secure Mail with S/MIME as seed 002 describes it, on iOS and on Android
+/// ("Secure Mail pour iOS (version minimum 10.8.10) ; Secure Mail pour appareils Android
+/// (version minimum 10.8.10)").
+pub const MIN_APP_VERSION: &str = "10.8.10";
+
+/// Whether `version` (dotted numbers) is at least `minimum`; a part that is not a number counts as 0.
+fn at_least(version: &str, minimum: &str) -> bool {
+    let parts = |v: &str| v.split('.').map(|p| p.trim().parse::<u32>().unwrap_or(0)).collect::<Vec<_>>();
+    let (v, m) = (parts(version), parts(minimum));
+    let width = v.len().max(m.len());
+    let pad = |mut x: Vec<u32>| {
+        x.resize(width, 0);
+        x
+    };
+    pad(v) >= pad(m)
+}
+
 /// The "S/MIME certificate source" policy: where the user's own certificates come from.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -235,10 +252,19 @@ impl SecureMail {
         Ok(fetched.body().unwrap_or_default().as_bytes().to_vec())
     }
 
+    /// Fails unless the app's version has S/MIME.
+    fn smime_available(&self) -> Result<(), SecureMailError> {
+        match at_least(&self.config.app_version, MIN_APP_VERSION) {
+            true => Ok(()),
+            false => Err(SecureMailError::SmimeNeedsNewerApp { version: self.config.app_version.clone(), minimum: MIN_APP_VERSION }),
+        }
+    }
+
     /// The user taps the PFX attached to the message with `subject` and types its password:
     /// a single-purpose certificate is imported at once with a notice on iOS; otherwise the app
     /// asks which role it takes ([`Self::smime_choose`]).
     pub(crate) async fn smime_import(&self, subject: &str, file: &str, password: &str) -> Result<(), SecureMailError> {
+        self.smime_available()?;
         let mime = self.message_mime(subject).await?;
         let parsed =
             mail_parser::MessageParser::default().parse(&mime).ok_or_else(|| SecureMailError::NoSuchMessage { subject: subject.into() })?;
@@ -299,7 +325,7 @@ impl SecureMail {
     pub(crate) fn smime_first_launch(&self) {
         let p = &self.config.smime;
         let source = p.certificate_source;
-        if source == CertificateSource::Email || !p.enable_on_first_launch {
+        if source == CertificateSource::Email || !p.enable_on_first_launch || self.smime_available().is_err() {
             return;
         }
         if !source.offered_on(self.config.platform, p.table_reading) {
@@ -345,6 +371,9 @@ impl SecureMail {
     /// The user turns S/MIME, signing, encryption and "Encrypt by default" on or off in the
     /// settings; signing and encryption each need their certificate.
     pub(crate) async fn smime_settings(&self, s: &super::contract::SmimeSettings) -> Result<(), SecureMailError> {
+        if s.enabled {
+            self.smime_available()?;
+        }
         let keys = self.keys.lock().expect("keys poisoned");
         if s.sign && keys.signing.is_none() {
             return Err(SecureMailError::NoCertificate { needed: Use::Signing });
@@ -497,4 +526,19 @@ fn compose(text: &str, attachments: &[Attachment]) -> Result<Vec<u8>, SecureMail
     let mut out = Vec::new();
     entity.write_part(&mut out);
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_compare_part_by_part() {
+        assert!(at_least("10.8.10", MIN_APP_VERSION));
+        assert!(at_least("10.9", MIN_APP_VERSION));
+        assert!(at_least("23.4.0", MIN_APP_VERSION));
+        assert!(!at_least("10.8.9", MIN_APP_VERSION), "9 < 10, not '9' > '1'");
+        assert!(!at_least("10.8", MIN_APP_VERSION));
+        assert!(at_least("10.8.10.1", MIN_APP_VERSION));
+    }
 }

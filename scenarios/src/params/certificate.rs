@@ -76,7 +76,7 @@ closed_vocabulary!(SentForm, "how a message was sent", {
 #[derive(Clone, Debug, PartialEq, Eq, cucumber::Parameter)]
 #[param(
     name = "smime_refusal",
-    regex = "the password is wrong|it is not a whole certificate file|it has no certificate to decrypt with|it is not encrypted for its certificate|the directory cannot be searched"
+    regex = "the password is wrong|it is not a whole certificate file|it has no certificate to decrypt with|it is not encrypted for its certificate|the directory cannot be searched|the app is older than 10.8.10"
 )]
 pub struct SmimeRefusal(pub mailconform_fakes::ErrorKind);
 
@@ -86,6 +86,7 @@ closed_vocabulary!(SmimeRefusal, "why an S/MIME file or message is refused", {
     "it has no certificate to decrypt with" => SmimeRefusal(mailconform_fakes::ErrorKind::NoCertificate),
     "it is not encrypted for its certificate" => SmimeRefusal(mailconform_fakes::ErrorKind::NotARecipient),
     "the directory cannot be searched" => SmimeRefusal(mailconform_fakes::ErrorKind::DirectoryUnavailable),
+    "the app is older than 10.8.10" => SmimeRefusal(mailconform_fakes::ErrorKind::VersionTooOld { minimum: std::borrow::Cow::Borrowed("10.8.10") }),
 });
 
 /// Where Secure Mail's own certificates come from, besides mailed PFX files.

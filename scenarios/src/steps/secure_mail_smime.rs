@@ -187,6 +187,20 @@ fn refuses(w: &mut MailWorld, user: User, why: SmimeRefusal) {
     assert_eq!(problem.kind, why.0, "refused for another reason: {}", problem.message);
 }
 
+/// The version of Secure Mail on the user's phone.
+#[given(expr = "{user}'s Secure Mail is version {string}")]
+fn app_version(w: &mut MailWorld, user: User, version: String) {
+    w.device_plan(&user).app_version = version;
+}
+
+/// Secure Mail's settings show S/MIME on, with exactly these features.
+#[then(expr = "{user}'s Secure Mail has S\\/MIME on with {smime_settings}")]
+fn has_on(w: &mut MailWorld, user: User, on: SmimeSwitches) {
+    let s = smime(w, &user);
+    assert!(s.enabled, "S/MIME is off");
+    assert_eq!((s.sign_enabled, s.encrypt_enabled, s.encrypt_by_default), (on.sign, on.encrypt, on.encrypt_by_default), "other settings");
+}
+
 /// The user turns S/MIME on in Secure Mail's settings with these features.
 #[when(expr = "{user} turns on S\\/MIME with {smime_settings}")]
 fn turns_on(w: &mut MailWorld, user: User, on: SmimeSwitches) {
