@@ -59,6 +59,9 @@ pub const ADCS_HOST: &str = "ad.example.test";
 
 /// The directory's LDAP port on the domain controller (`ADCS_HOST`).
 pub const LDAP_PORT: u16 = 389;
+
+/// The directory's LDAPS port (TLS from the first byte) on the domain controller.
+pub const LDAPS_PORT: u16 = 636;
 /// Boxer's bundle ID, the topic of ENS's pushes.
 pub const BOXER_APP_ID: &str = "com.example.boxer";
 

@@ -425,7 +425,11 @@ pub fn add_adcs(
 pub fn add_domain_controller(h: &mut impl Hosting, keys: mailconform_smime::KeySource) -> Result<FaultGate, SimError> {
     let directory = Arc::new(crate::directory::Directory::new(default_people(), false));
     let gate = add_adcs(h, directory.clone(), keys)?;
-    h.add_service(role::ADCS, "ldap", defaults::LDAP_PORT, crate::directory::ldap::LdapServer::new(directory))?;
+    let leaf = h.pki().ca.server_leaf(&[defaults::ADCS_HOST, "localhost", "127.0.0.1"], h.clock().offset_date_time())?;
+    let tls = mailconform_sim::tls::server_config(&leaf, ClientAuth::None, h.clock(), &[])?;
+    let ldap = crate::directory::ldap::LdapServer::with_tls(directory, tls);
+    h.add_service(role::ADCS, "ldap", defaults::LDAP_PORT, ldap.clone())?;
+    h.add_service(role::ADCS, "ldaps", defaults::LDAPS_PORT, ldap.ldaps())?;
     Ok(gate)
 }
 

@@ -38,3 +38,21 @@ Feature: Recipients' public certificates from the directory, as the LDAP policie
     And bob has imported signing and encryption certificates into Secure Mail and turned on S/MIME with signing and encryption
     When alice tries to send "Offsite" to "bob@example.test" from Secure Mail with the lock closed
     Then alice's Secure Mail refuses it because the directory cannot be searched
+
+  Scenario: With the LDAP server address on LDAPS, the lookup runs over TLS and finds the recipient's certificate
+    Given alice has Secure Mail for iOS with the Exchange Server policy "mail.example.test"
+    And bob has Secure Mail for iOS with the Exchange Server policy "mail.example.test"
+    And alice's Secure Mail has the LDAP server address "ldaps://ad.example.test:636"
+    And alice has imported signing and encryption certificates into Secure Mail and turned on S/MIME with signing and encryption
+    And bob has imported signing and encryption certificates into Secure Mail and turned on S/MIME with signing and encryption
+    When alice sends "Offsite" to "bob@example.test" from Secure Mail with the lock closed
+    Then alice's message "Offsite" left signed and encrypted
+
+  Scenario: An LDAP server address where no directory answers leaves Secure Mail unable to look the recipient up
+    Given alice has Secure Mail for iOS with the Exchange Server policy "mail.example.test"
+    And bob has Secure Mail for iOS with the Exchange Server policy "mail.example.test"
+    And alice's Secure Mail has the LDAP server address "ad.example.test:3268"
+    And alice has imported signing and encryption certificates into Secure Mail and turned on S/MIME with signing and encryption
+    And bob has imported signing and encryption certificates into Secure Mail and turned on S/MIME with signing and encryption
+    When alice tries to send "Offsite" to "bob@example.test" from Secure Mail with the lock closed
+    Then alice's Secure Mail refuses it because the directory cannot be searched

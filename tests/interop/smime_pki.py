@@ -9,11 +9,13 @@ in Active Directory), makes a PKCS#10 request with Python's `cryptography`, enro
 the `certsrv` client as a domain user, reads the certificate back from the user's
 `userCertificate;binary` with the `ldap3` client after a simple bind, and checks that a
 1024-bit request is denied with AD CS's CERTSRV_E_KEY_LENGTH and that a search without a bind
-is refused. Prints one JSON line and exits 0, or says what went wrong and exits 1 (2 for bad
+is refused; the same search runs over LDAPS and after StartTLS, trusting only the run's CA.
+Prints one JSON line and exits 0, or says what went wrong and exits 1 (2 for bad
 usage, 3 for missing packages).
 """
 
 import json
+import ssl
 import sys
 
 sys.dont_write_bytecode = True
@@ -87,7 +89,27 @@ def check(state_dir):
     if published != [cert.public_bytes(serialization.Encoding.DER)]:
         raise Failure(f"userCertificate holds {len(published)} value(s), not the issued certificate")
     bound.unbind()
-    print(json.dumps({"ok": True, "dn": entry["dn"], "serial": cert.serial_number, "ldap": ldap_url}))
+
+    tls = ldap3.Tls(ca_certs_file=ca, validate=ssl.CERT_REQUIRED)
+    ldaps_url = role.get("services", {}).get("ldaps")
+    if not ldaps_url:
+        raise Failure(f"endpoints.json lists no ldaps service for adcs: {role}")
+    lhost, lport = ldaps_url.split("://", 1)[1].rsplit(":", 1)
+    over_tls = {
+        "ldaps": ldap3.Connection(ldap3.Server(lhost, port=int(lport), use_ssl=True, tls=tls, get_info=ldap3.NONE), user=EMAIL, password=PASSWORD),
+        "starttls": ldap3.Connection(ldap3.Server(host, port=int(port), tls=tls, get_info=ldap3.NONE), user=EMAIL, password=PASSWORD),
+    }
+    for how, conn in over_tls.items():
+        conn.open()
+        if how == "starttls" and not conn.start_tls():
+            raise Failure(f"StartTLS failed: {conn.result}")
+        if not conn.bind():
+            raise Failure(f"the bind over {how} failed: {conn.result}")
+        conn.search(BASE_DN, f"(mail={EMAIL})", attributes=["userCertificate;binary"])
+        if conn.response[0]["raw_attributes"].get("userCertificate;binary", []) != published:
+            raise Failure(f"over {how} the search read something else")
+        conn.unbind()
+    print(json.dumps({"ok": True, "dn": entry["dn"], "serial": cert.serial_number, "ldap": ldap_url, "ldaps": ldaps_url}))
 
 
 if __name__ == "__main__":

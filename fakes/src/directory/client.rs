@@ -50,6 +50,17 @@ pub enum LookupError {
     TimedOut,
 }
 
+/// How the connection to the directory is protected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LdapSecurity {
+    /// Plain LDAP (`ldap://`, port 389).
+    Plain,
+    /// StartTLS on the LDAP port before anything else.
+    StartTls,
+    /// LDAPS: TLS from the first byte (`ldaps://`, port 636).
+    Ldaps,
+}
+
 /// Where and how Secure Mail looks recipients up: its LDAP policies.
 #[derive(Clone)]
 pub struct LdapLookup {
@@ -63,6 +74,38 @@ pub struct LdapLookup {
     pub base_dn: String,
     /// Who binds: `None` for anonymous access, else the user's name and password.
     pub bind: Option<(String, String)>,
+    /// How the connection is protected.
+    pub security: LdapSecurity,
+    /// The clock certificates are checked against.
+    pub clock: mailconform_sim::Clock,
+}
+
+impl LdapLookup {
+    /// The host, port and protection an "LDAP server address" policy names: `host:port`,
+    /// `ldap://host[:port]` or `ldaps://host[:port]` (ports 389 and 636 by default).
+    pub fn address(policy: &str) -> (String, u16, LdapSecurity) {
+        let (security, rest) = match policy.split_once("://") {
+            Some((scheme, rest)) if scheme.eq_ignore_ascii_case("ldaps") => (LdapSecurity::Ldaps, rest),
+            Some((_, rest)) => (LdapSecurity::Plain, rest),
+            None => (LdapSecurity::Plain, policy),
+        };
+        let rest = rest.trim_end_matches('/');
+        let default = if security == LdapSecurity::Ldaps { 636 } else { 389 };
+        match rest.rsplit_once(':') {
+            Some((host, port)) => (host.to_string(), port.parse().unwrap_or(default), security),
+            None => (rest.to_string(), default, security),
+        }
+    }
+
+    async fn tls(&self, io: mailconform_sim::BoxIo) -> Result<mailconform_sim::BoxIo, LookupError> {
+        let server = format!("{}:{}", self.host, self.port);
+        let failed = |reason: String| LookupError::Unreachable { server: server.clone(), reason };
+        let cfg =
+            mailconform_sim::tls::client_config(self.http.roots().clone(), None, &self.clock, &[]).map_err(|e| failed(e.to_string()))?;
+        let name = rustls_pki_types::ServerName::try_from(self.host.clone()).map_err(|e| failed(e.to_string()))?;
+        let tls = tokio_rustls::TlsConnector::from(cfg).connect(name, io).await.map_err(|e| failed(format!("TLS failed: {e}")))?;
+        Ok(Box::new(tls))
+    }
 }
 
 impl LdapLookup {
@@ -79,8 +122,24 @@ impl LdapLookup {
             .open_stream(&self.host, self.port)
             .await
             .map_err(|e| LookupError::Unreachable { server: server.clone(), reason: e.to_string() })?;
+        let io = match self.security {
+            LdapSecurity::Ldaps => self.tls(io).await?,
+            _ => io,
+        };
         let mut conn = Framed::new(io, LdapCodec::default());
         let closed = || LookupError::Protocol("the connection closed".into());
+        if self.security == LdapSecurity::StartTls {
+            let start = ldap3_proto::proto::LdapExtendedRequest { name: super::ldap::START_TLS.into(), value: None };
+            conn.send(LdapMsg::new(9, LdapOp::ExtendedRequest(start))).await.map_err(|e| LookupError::Protocol(e.to_string()))?;
+            match conn.next().await.ok_or_else(closed)?.map_err(|e| LookupError::Protocol(e.to_string()))?.op {
+                LdapOp::ExtendedResponse(r) if r.res.code == LdapResultCode::Success => {}
+                LdapOp::ExtendedResponse(r) => {
+                    return Err(LookupError::Search { code: format!("{:?}", r.res.code), message: r.res.message })
+                }
+                other => return Err(LookupError::Protocol(format!("{other:?} in answer to StartTLS"))),
+            }
+            conn = Framed::new(self.tls(conn.into_inner()).await?, LdapCodec::default());
+        }
         if let Some((who, password)) = &self.bind {
             let bind = LdapBindRequest { dn: who.clone(), cred: LdapBindCred::Simple(password.clone()) };
             conn.send(LdapMsg::new(1, LdapOp::BindRequest(bind))).await.map_err(|e| LookupError::Protocol(e.to_string()))?;
@@ -147,18 +206,29 @@ mod tests {
             crate::adcs::AdCs::new(crate::deployment::env(&sim, "adcs"), directory.clone(), mailconform_smime::KeySource::kept(1)).unwrap()
         };
         let gate = sim.add_host("adcs", "ad.example.test", Arc::new(adcs), mailconform_sim::tls::ClientAuth::None, false).unwrap();
-        mailconform_sim::Hosting::add_service(&mut sim, "adcs", "ldap", 389, LdapServer::new(directory.clone())).unwrap();
+        let leaf = sim.pki.ca.server_leaf(&["ad.example.test"], sim.clock.offset_date_time()).unwrap();
+        let tls = mailconform_sim::tls::server_config(&leaf, mailconform_sim::tls::ClientAuth::None, &sim.clock, &[]).unwrap();
+        let server = LdapServer::with_tls(directory.clone(), tls);
+        mailconform_sim::Hosting::add_service(&mut sim, "adcs", "ldap", 389, server.clone()).unwrap();
+        mailconform_sim::Hosting::add_service(&mut sim, "adcs", "ldaps", 636, server.ldaps()).unwrap();
         Dc { sim, directory, gate }
     }
 
     impl Dc {
         fn lookup(&self, email: &str, bind: Option<(&str, &str)>) -> Result<Vec<X509>, LookupError> {
+            self.lookup_over(LdapSecurity::Plain, email, bind)
+        }
+
+        fn lookup_over(&self, security: LdapSecurity, email: &str, bind: Option<(&str, &str)>) -> Result<Vec<X509>, LookupError> {
+            let port = if security == LdapSecurity::Ldaps { 636 } else { 389 };
             let l = LdapLookup {
                 http: self.sim.client(),
                 host: "ad.example.test".into(),
-                port: 389,
+                port,
                 base_dn: BASE_DN.into(),
                 bind: bind.map(|(u, p)| (u.to_string(), p.to_string())),
+                security,
+                clock: self.sim.clock.clone(),
             };
             self.sim.block_on(l.user_certificates(email))
         }
@@ -185,6 +255,22 @@ mod tests {
         assert_eq!(dc(true).lookup("bob@example.test", None).unwrap(), Vec::<X509>::new());
         let e = dc(false).lookup("bob@example.test", Some(("alice@example.test", "guess"))).unwrap_err();
         assert!(matches!(e, LookupError::Bind { .. }), "{e:?}");
+    }
+
+    #[test]
+    fn ldaps_and_start_tls_carry_the_same_search() {
+        let dc = dc(false);
+        let ca = CertificateAuthority::new("Root").unwrap();
+        let bob = ca.issue("Bob Sample", "bob@example.test", &Template::encryption("Enc")).unwrap();
+        let person = dc.directory.person("bob").unwrap().clone();
+        dc.directory.publish(&person, bob.certificate().clone());
+        for security in [LdapSecurity::Ldaps, LdapSecurity::StartTls] {
+            let found = dc.lookup_over(security, "bob@example.test", Some(("alice@example.test", "alice-pw"))).unwrap();
+            assert_eq!(found.len(), 1, "{security:?}");
+        }
+        assert_eq!(LdapLookup::address("ldaps://ad.example.test"), ("ad.example.test".into(), 636, LdapSecurity::Ldaps));
+        assert_eq!(LdapLookup::address("ad.example.test:3268"), ("ad.example.test".into(), 3268, LdapSecurity::Plain));
+        assert_eq!(LdapLookup::address("ldap://ad.example.test"), ("ad.example.test".into(), 389, LdapSecurity::Plain));
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! The directory over LDAPv3 (RFC 4511, messages by `ldap3_proto`), as Active Directory answers
 //! what Secure Mail asks: a simple bind as a domain user (or anonymous), then a search of the
 //! base DN for a recipient's `mail`, reading `userCertificate;binary` (RFC 4523). A search
-//! before any bind is refused as AD refuses it unless anonymous access is allowed.
+//! before any bind is refused as AD refuses it unless anonymous access is allowed. With a
+//! certificate it also speaks LDAP over TLS: StartTLS on the LDAP port (RFC 4511 §4.14) and
+//! LDAPS, TLS from the first byte, on a port of its own ([`LdapServer::ldaps`], 636).
 
 use super::{dn, Directory, BASE_DN};
 use crate::traveler::Person;
@@ -22,15 +24,29 @@ const MAX_REQUEST: usize = 64 * 1024;
 pub const BIND_FIRST: &str =
     "000004DC: LdapErr: DSID-0C090A5C, comment: In order to perform this operation a successful bind must be completed on the connection., data 0, v4563";
 
+/// The StartTLS extended operation's name (RFC 4511 §4.14.1).
+pub const START_TLS: &str = "1.3.6.1.4.1.1466.20037";
+
 /// The LDAP port of the directory.
 pub struct LdapServer {
     directory: Arc<Directory>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
 }
 
 impl LdapServer {
-    /// Serves `directory`.
+    /// Serves `directory` over plain LDAP only (StartTLS answered `unavailable`).
     pub fn new(directory: Arc<Directory>) -> Arc<Self> {
-        Arc::new(LdapServer { directory })
+        Arc::new(LdapServer { directory, tls: None })
+    }
+
+    /// Serves `directory`, with StartTLS and LDAPS under `tls`'s certificate.
+    pub fn with_tls(directory: Arc<Directory>, tls: Arc<rustls::ServerConfig>) -> Arc<Self> {
+        Arc::new(LdapServer { directory, tls: Some(tokio_rustls::TlsAcceptor::from(tls)) })
+    }
+
+    /// The same directory over LDAPS: TLS from the first byte, then LDAP.
+    pub fn ldaps(self: &Arc<Self>) -> Arc<Ldaps> {
+        Arc::new(Ldaps(self.clone()))
     }
 
     async fn session(&self, io: BoxIo) {
@@ -38,6 +54,15 @@ impl LdapServer {
         let mut bound = false;
         while let Some(Ok(msg)) = framed.next().await {
             let id = msg.msgid;
+            if let LdapOp::ExtendedRequest(req) = &msg.op {
+                if req.name == START_TLS {
+                    framed = match self.start_tls(id, framed).await {
+                        Some(upgraded) => upgraded,
+                        None => return,
+                    };
+                    continue;
+                }
+            }
             let answers = match msg.op {
                 LdapOp::BindRequest(req) => {
                     let (ok, res) = self.bind(&req);
@@ -59,6 +84,29 @@ impl LdapServer {
                 }
             }
         }
+    }
+
+    /// Answers StartTLS and runs the TLS handshake on the same connection; `None` when the
+    /// connection ended. Without a certificate the answer is `unavailable` and LDAP goes on
+    /// in the clear.
+    async fn start_tls(&self, id: i32, mut framed: Framed<BoxIo, LdapCodec>) -> Option<Framed<BoxIo, LdapCodec>> {
+        let response = |code, message: &str| {
+            LdapMsg::new(
+                id,
+                LdapOp::ExtendedResponse(ldap3_proto::proto::LdapExtendedResponse {
+                    res: result(code, message),
+                    name: Some(START_TLS.into()),
+                    value: None,
+                }),
+            )
+        };
+        let Some(acceptor) = &self.tls else {
+            framed.send(response(LdapResultCode::Unavailable, "this directory has no certificate for TLS")).await.ok()?;
+            return Some(framed);
+        };
+        framed.send(response(LdapResultCode::Success, "")).await.ok()?;
+        let tls = acceptor.accept(framed.into_inner()).await.ok()?;
+        Some(Framed::new(Box::new(tls) as BoxIo, LdapCodec::new(Some(MAX_REQUEST))))
     }
 
     /// A simple bind: anonymous (empty name and password) or a domain user by DN, address or
@@ -133,6 +181,20 @@ impl LdapServer {
 impl StreamService for LdapServer {
     fn serve(self: Arc<Self>, io: BoxIo) -> ServiceFuture {
         Box::pin(async move { self.session(io).await })
+    }
+}
+
+/// The directory over LDAPS (its own port, 636).
+pub struct Ldaps(Arc<LdapServer>);
+
+impl StreamService for Ldaps {
+    fn serve(self: Arc<Self>, io: BoxIo) -> ServiceFuture {
+        Box::pin(async move {
+            let Some(acceptor) = self.0.tls.clone() else { return };
+            if let Ok(tls) = acceptor.accept(io).await {
+                self.0.session(Box::new(tls)).await;
+            }
+        })
     }
 }
 

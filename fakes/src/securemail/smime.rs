@@ -395,13 +395,15 @@ impl SecureMail {
     /// The recipients' encryption certificates from the directory: each must have a current
     /// one that allows encryption, or the reason the message cannot be encrypted.
     async fn recipients_certificates(&self, to: &[String]) -> Result<Result<Vec<X509>, String>, SecureMailError> {
-        let (host, port) = self.config.smime.ldap_server.rsplit_once(':').unwrap_or((&self.config.smime.ldap_server, "389"));
+        let (host, port, security) = LdapLookup::address(&self.config.smime.ldap_server);
         let lookup = LdapLookup {
             http: self.env.http.clone(),
-            host: host.into(),
-            port: port.parse().unwrap_or(389),
+            host,
+            port,
             base_dn: self.config.smime.ldap_base_dn.clone(),
             bind: (!self.config.smime.ldap_anonymous).then(|| (self.config.email.clone(), self.config.password.clone())),
+            security,
+            clock: self.env.clock.clone(),
         };
         let now = openssl::asn1::Asn1Time::days_from_now(0)
             .map_err(|e| SecureMailError::Smime(SmimeError::Crypto { doing: "read the clock", reason: e.to_string() }))?;

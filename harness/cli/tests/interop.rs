@@ -257,6 +257,7 @@ fn certsrv_and_ldap3_enroll_and_read_back_a_certificate_at_the_adcs_fake() {
     let result = client_passes("smime-pki", &["adcs"], "smime_pki.py");
     assert_eq!(result["dn"], "CN=Alice Example,CN=Users,DC=example,DC=test", "{result}");
     assert!(result["ldap"].as_str().is_some_and(|u| u.starts_with("ldap://127.0.0.1:")), "{result}");
+    assert!(result["ldaps"].as_str().is_some_and(|u| u.starts_with("ldaps://127.0.0.1:")), "{result}");
 }
 
 #[test]

@@ -232,6 +232,12 @@ fn fully_set_up(w: &mut MailWorld, user: User, on: SmimeSwitches) {
     turns_on(w, user, on);
 }
 
+/// The MDX policy "LDAP server address": `host:port`, `ldap://host` or `ldaps://host` (LDAPS).
+#[given(expr = "{user}'s Secure Mail has the LDAP server address {string}")]
+fn ldap_server(w: &mut MailWorld, user: User, address: String) {
+    w.device_plan(&user).smime.ldap_server = address;
+}
+
 /// The MDX policy "LDAP base DN" (the directory's own by default).
 #[given(expr = "{user}'s Secure Mail has the LDAP base DN {string}")]
 fn ldap_base_dn(w: &mut MailWorld, user: User, dn: String) {
