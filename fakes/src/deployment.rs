@@ -416,7 +416,9 @@ pub fn add_adcs(
         let _rt = Hosting::enter(sim);
         crate::adcs::AdCs::new(env(sim, defaults::ADCS_HOST), directory, keys).map_err(|e| SimError::Pki(e.to_string()))?
     };
-    put(sim, role::ADCS, defaults::ADCS_HOST, Arc::new(adcs), ClientAuth::None, false)
+    // "Accept" client certificates (the seed's IIS SSL settings), those of the domain's CA.
+    let client_auth = ClientAuth::Optional(mailconform_sim::tls::roots(&[adcs.root_der().into()]));
+    put(sim, role::ADCS, defaults::ADCS_HOST, Arc::new(adcs), client_auth, false)
 }
 
 /// The domain controller: AD CS on HTTPS and the directory over LDAP on port

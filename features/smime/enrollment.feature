@@ -64,3 +64,16 @@ Feature: Certificates for S/MIME from Active Directory Certificate Services
     Given the CA issues the template "SecureMailBoth" duplicated from "User"
     When alice requests a certificate from the template "SecureMailBoth" with a 2048-bit key
     Then the CA issues a certificate for signing and encryption
+
+  @source:002.email-distribution.iis
+  Scenario: With a certificate of the domain that allows client authentication, the user signs in to the enrollment site without a password
+    Given the CA issues the template "SecureMailUser" duplicated from "User"
+    When alice requests a certificate from the template "SecureMailUser" with a 2048-bit key
+    And alice requests a certificate from the template "SecureMailSigning" with a 2048-bit key, signing in with the certificate from "SecureMailUser"
+    Then the CA issues alice a certificate for signing only
+
+  @source:002.email-distribution.iis
+  Scenario: A certificate without Client Authentication is refused when the user signs in with it
+    When alice requests a certificate from the template "SecureMailSigning" with a 2048-bit key
+    And alice requests a certificate from the template "SecureMailEncryption" with a 2048-bit key, signing in with the certificate from "SecureMailSigning"
+    Then the enrollment site refuses alice's certificate

@@ -9,12 +9,15 @@ in Active Directory), makes a PKCS#10 request with Python's `cryptography`, enro
 the `certsrv` client as a domain user, reads the certificate back from the user's
 `userCertificate;binary` with the `ldap3` client after a simple bind, and checks that a
 1024-bit request is denied with AD CS's CERTSRV_E_KEY_LENGTH and that a search without a bind
-is refused; the same search runs over LDAPS and after StartTLS, trusting only the run's CA.
+is refused; the same search runs over LDAPS and after StartTLS, trusting only the run's CA; and
+a certificate from a "User" template signs in to the site in place of a password (`certsrv`'s
+client certificate authentication, as the seed's IIS client certificate mapping).
 Prints one JSON line and exits 0, or says what went wrong and exits 1 (2 for bad
 usage, 3 for missing packages).
 """
 
 import json
+import os
 import ssl
 import sys
 
@@ -109,6 +112,23 @@ def check(state_dir):
         if conn.response[0]["raw_attributes"].get("userCertificate;binary", []) != published:
             raise Failure(f"over {how} the search read something else")
         conn.unbind()
+    # IIS client certificate mapping: a certificate of a "User" template (Client Authentication)
+    # signs in to the site instead of a password.
+    control(ca, f"{role['control_url']}/templates/SecureMailUser", {}, method="PUT")
+    user_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    user_csr = x509.CertificateSigningRequestBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, LOGIN)])).sign(user_key, hashes.SHA256())
+    user_pem = enroll.get_cert(user_csr.public_bytes(serialization.Encoding.PEM), "SecureMailUser", encoding="b64")
+    cert_file, key_file = os.path.join(state_dir, "alice-user.pem"), os.path.join(state_dir, "alice-user.key")
+    with open(cert_file, "wb") as f:
+        f.write(user_pem)
+    with open(key_file, "wb") as f:
+        f.write(user_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    by_certificate = certsrv.Certsrv(server, cert_file, key_file, auth_method="cert", cafile=ca)
+    by_certificate.session.trust_env = False
+    signed_in = x509.load_pem_x509_certificate(by_certificate.get_cert(request(2048), TEMPLATE, encoding="b64"))
+    if signed_in.subject.get_attributes_for_oid(NameOID.EMAIL_ADDRESS)[0].value != EMAIL:
+        raise Failure(f"signing in with alice's certificate gave a certificate for {signed_in.subject}")
+
     print(json.dumps({"ok": True, "dn": entry["dn"], "serial": cert.serial_number, "ldap": ldap_url, "ldaps": ldaps_url}))
 
 

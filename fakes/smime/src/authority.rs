@@ -72,22 +72,30 @@ pub struct Validity {
 }
 
 impl Validity {
-    /// From an hour ago for a year: what the CA gives by default.
+    /// From an hour ago for a year, by the real clock: what the CA gives by default.
     pub fn current() -> Self {
-        let now = now();
+        Validity::current_at(real_now())
+    }
+
+    /// From an hour before `now` (Unix seconds) for a year.
+    pub fn current_at(now: i64) -> Self {
         Validity { not_before: now - 3600, not_after: now + 365 * 86_400 }
     }
 
-    /// Ended yesterday: a certificate that has expired.
+    /// Ended yesterday by the real clock: a certificate that has expired.
     pub fn expired() -> Self {
-        let now = now();
+        let now = real_now();
         Validity { not_before: now - 400 * 86_400, not_after: now - 86_400 }
     }
 }
 
-fn now() -> i64 {
+/// The real clock in Unix seconds.
+pub fn real_now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default()
 }
+
+/// The clock a CA dates its certificates by, in Unix seconds: the real one, or a simulation's.
+pub type Now = std::sync::Arc<dyn Fn() -> i64 + Send + Sync>;
 
 /// Why the CA refuses a request.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -124,6 +132,7 @@ pub enum EnrollError {
 /// A root CA with the templates it issues.
 pub struct CertificateAuthority {
     keys: crate::KeySource,
+    now: Now,
     key: PKey<Private>,
     cert: X509,
     templates: Mutex<BTreeMap<String, Template>>,
@@ -139,11 +148,12 @@ impl std::fmt::Debug for CertificateAuthority {
 impl CertificateAuthority {
     /// A root CA named `common_name`, with a new 2048-bit RSA key, issuing no template yet.
     pub fn new(common_name: &str) -> Result<Self, EnrollError> {
-        Self::with_keys(common_name, crate::KeySource::Fresh)
+        Self::with_keys(common_name, crate::KeySource::Fresh, std::sync::Arc::new(real_now))
     }
 
-    /// [`Self::new`], its own key and the keys of [`Self::issue`] drawn from `keys`.
-    pub fn with_keys(common_name: &str, keys: crate::KeySource) -> Result<Self, EnrollError> {
+    /// [`Self::new`], its own key and the keys of [`Self::issue`] drawn from `keys`, its
+    /// certificates dated by `now` (a simulation's clock, which its TLS checks them against).
+    pub fn with_keys(common_name: &str, keys: crate::KeySource, now: Now) -> Result<Self, EnrollError> {
         let key = keys.rsa(MIN_KEY_BITS).map_err(issuing)?;
         let name = name(common_name, None)?;
         let mut b = X509::builder().map_err(issuing)?;
@@ -153,14 +163,14 @@ impl CertificateAuthority {
         b.set_subject_name(&name).map_err(issuing)?;
         b.set_issuer_name(&name).map_err(issuing)?;
         b.set_pubkey(&key).map_err(issuing)?;
-        let v = Validity::current();
+        let v = Validity::current_at(now());
         set_validity(&mut b, Validity { not_after: v.not_after + 9 * 365 * 86_400, ..v })?;
         b.append_extension(BasicConstraints::new().critical().ca().build().map_err(issuing)?).map_err(issuing)?;
         b.append_extension(KeyUsage::new().critical().key_cert_sign().crl_sign().build().map_err(issuing)?).map_err(issuing)?;
         let ski = SubjectKeyIdentifier::new().build(&b.x509v3_context(None, None)).map_err(issuing)?;
         b.append_extension(ski).map_err(issuing)?;
         b.sign(&key, MessageDigest::sha256()).map_err(issuing)?;
-        Ok(CertificateAuthority { keys, key, cert: b.build(), templates: Mutex::default(), next_serial: Mutex::new(2) })
+        Ok(CertificateAuthority { keys, now, key, cert: b.build(), templates: Mutex::default(), next_serial: Mutex::new(2) })
     }
 
     /// The CA's certificate: the root devices must trust.
@@ -186,7 +196,7 @@ impl CertificateAuthority {
     /// Certifies the PKCS#10 request `csr` (PEM or DER) under `template_name` for the user
     /// whose address is `email` (the CA builds the subject from the directory, as AD CS does).
     pub fn enroll(&self, csr: &[u8], template_name: &str, common_name: &str, email: &str) -> Result<X509, EnrollError> {
-        self.enroll_valid(csr, template_name, common_name, email, Validity::current())
+        self.enroll_valid(csr, template_name, common_name, email, Validity::current_at((self.now)()))
     }
 
     /// [`Self::enroll`] with a validity of the caller's choosing (an expired certificate).
@@ -231,7 +241,14 @@ impl CertificateAuthority {
             ku.key_encipherment();
         }
         b.append_extension(ku.build().map_err(issuing)?).map_err(issuing)?;
-        b.append_extension(ExtendedKeyUsage::new().email_protection().build().map_err(issuing)?).map_err(issuing)?;
+        // AD's "User" template (both purposes) also gives Client Authentication, which
+        // certificate logon to IIS (the enrollment site's client certificate mapping) needs.
+        let mut eku = ExtendedKeyUsage::new();
+        eku.email_protection();
+        if template.purpose.is_none() {
+            eku.client_auth();
+        }
+        b.append_extension(eku.build().map_err(issuing)?).map_err(issuing)?;
         let ctx = b.x509v3_context(Some(&self.cert), None);
         let san = SubjectAlternativeName::new().email(email).build(&ctx).map_err(issuing)?;
         let ski = SubjectKeyIdentifier::new().build(&ctx).map_err(issuing)?;
@@ -247,7 +264,7 @@ impl CertificateAuthority {
     /// request for `template`, the certificate installed with its key and this CA as its chain.
     /// `template` is issued first (replacing one of the same name).
     pub fn issue(&self, common_name: &str, email: &str, template: &Template) -> Result<Identity, EnrollError> {
-        self.issue_valid(common_name, email, template, Validity::current(), MIN_KEY_BITS)
+        self.issue_valid(common_name, email, template, Validity::current_at((self.now)()), MIN_KEY_BITS)
     }
 
     /// [`Self::issue`] with a validity and key size of the caller's choosing.

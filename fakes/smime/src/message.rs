@@ -17,22 +17,41 @@ use openssl::x509::store::{X509Store, X509StoreBuilder};
 use openssl::x509::X509;
 use serde::{Deserialize, Serialize};
 
-/// The roots a reader trusts for signers' certificates.
+/// The roots a reader trusts for signers' certificates, and the time it checks them at.
 #[derive(Clone, Default)]
 pub struct Trust {
     roots: Vec<X509>,
+    at: Option<i64>,
 }
 
 impl Trust {
-    /// Trusting `roots`.
+    /// Trusting `roots`, now by the real clock.
     pub fn new(roots: Vec<X509>) -> Self {
-        Trust { roots }
+        Trust { roots, at: None }
+    }
+
+    /// Checking validity at `unix` seconds (a simulation's clock) instead of the real clock.
+    pub fn at(self, unix: i64) -> Self {
+        Trust { at: Some(unix), ..self }
+    }
+
+    fn now(&self) -> Result<Asn1Time, SmimeError> {
+        match self.at {
+            Some(t) => Asn1Time::from_unix(t),
+            None => Asn1Time::days_from_now(0),
+        }
+        .map_err(SmimeError::crypto("read the clock"))
     }
 
     fn store(&self) -> Result<X509Store, SmimeError> {
         let mut b = X509StoreBuilder::new().map_err(SmimeError::crypto("make a trust store"))?;
         for r in &self.roots {
             b.add_cert(r.clone()).map_err(SmimeError::crypto("add a trusted root"))?;
+        }
+        if let Some(t) = self.at {
+            let mut param = openssl::x509::verify::X509VerifyParam::new().map_err(SmimeError::crypto("make verify parameters"))?;
+            param.set_time(t as _);
+            b.set_param(&param).map_err(SmimeError::crypto("set the verification time"))?;
         }
         Ok(b.build())
     }
@@ -157,7 +176,7 @@ fn verify(p7: &Pkcs7, detached: Option<&[u8]>, trust: &Trust) -> Result<Opened, 
 /// The signer's certificate may sign, is current, and chains to `trust`.
 fn check_signer(p7: &Pkcs7, signer: &X509, detached: Option<&[u8]>, trust: &Trust) -> Result<(), SmimeError> {
     usable_for(signer, Use::Signing)?;
-    let now = Asn1Time::days_from_now(0).map_err(SmimeError::crypto("read the clock"))?;
+    let now = trust.now()?;
     if signer.not_after() < now {
         return Err(SmimeError::Expired { subject: subject(signer), not_after: signer.not_after().to_string() });
     }

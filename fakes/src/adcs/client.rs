@@ -17,6 +17,13 @@ pub enum EnrollmentError {
         /// The disposition message.
         message: String,
     },
+    /// The site refused the client certificate at the TLS handshake (not the domain CA's, or
+    /// without Client Authentication).
+    #[error("the enrollment site refused the client certificate: {reason}; sign in with a certificate of the domain's CA that allows client authentication")]
+    CertificateRefused {
+        /// What the handshake said.
+        reason: String,
+    },
     /// The site asked for other credentials.
     #[error("the enrollment site refused the credentials of {user} (HTTP 401): check the domain user's password")]
     Unauthorized {
@@ -38,26 +45,54 @@ pub struct EnrollmentClient {
     base: String,
     user: String,
     password: String,
+    /// The client certificate presented instead of a password, if any.
+    certificate: Option<mailconform_sim::ClientIdentity>,
 }
 
 impl EnrollmentClient {
     /// A client of the enrollment site at `base` (`https://ad.example.test/certsrv`).
     pub fn new(http: HttpClient, base: &str, user: &str, password: &str) -> Self {
-        EnrollmentClient { http, base: base.trim_end_matches('/').into(), user: user.into(), password: password.into() }
+        EnrollmentClient { http, base: base.trim_end_matches('/').into(), user: user.into(), password: password.into(), certificate: None }
+    }
+
+    /// A client of the site at `base` signing in with `identity`'s certificate (IIS client
+    /// certificate mapping) rather than a password.
+    pub fn with_certificate(http: HttpClient, base: &str, identity: &mailconform_smime::Identity) -> Result<Self, EnrollmentError> {
+        let unusable = |e: String| EnrollmentError::CertificateRefused { reason: format!("the certificate cannot be presented: {e}") };
+        let mut chain = identity.certificate().to_pem().map_err(|e| unusable(e.to_string()))?;
+        for c in identity.chain() {
+            chain.extend(c.to_pem().map_err(|e| unusable(e.to_string()))?);
+        }
+        let key = identity.key().private_key_to_pem_pkcs8().map_err(|e| unusable(e.to_string()))?;
+        let credential = mailconform_sim::Credential::from_pem(&String::from_utf8_lossy(&chain), &String::from_utf8_lossy(&key))
+            .map_err(|e| unusable(e.to_string()))?;
+        let who = identity.subject();
+        let mut client = EnrollmentClient::new(http, base, &who, "");
+        client.certificate = Some(mailconform_sim::ClientIdentity { id: format!("enroll:{who}"), credential });
+        Ok(client)
     }
 
     async fn send(&self, req: http::request::Builder, body: Vec<u8>) -> Result<(u16, String, bytes::Bytes), EnrollmentError> {
         use base64::Engine;
-        let auth = base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", self.user, self.password));
+        let req = match &self.certificate {
+            Some(_) => req,
+            None => {
+                let auth = base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", self.user, self.password));
+                req.header(http::header::AUTHORIZATION, format!("Basic {auth}"))
+            }
+        };
         let req = req
-            .header(http::header::AUTHORIZATION, format!("Basic {auth}"))
             .body(bytes::Bytes::from(body))
             .map_err(|e| EnrollmentError::Unexpected { what: format!("a request that cannot be built: {e}") })?;
-        let resp = self
-            .http
-            .send(req, &RequestOptions::default())
-            .await
-            .map_err(|e| EnrollmentError::Unexpected { what: format!("nothing: {e}") })?;
+        let opts = RequestOptions { identity: self.certificate.clone(), ..RequestOptions::default() };
+        // Under TLS 1.3 a refused client certificate ends the connection after the client's
+        // side of the handshake is done: the failure shows at the exchange, not at the handshake.
+        let resp = self.http.send(req, &opts).await.map_err(|e| match e {
+            mailconform_sim::SimError::Tls { .. } | mailconform_sim::SimError::Http { .. } if self.certificate.is_some() => {
+                EnrollmentError::CertificateRefused { reason: e.to_string() }
+            }
+            e => EnrollmentError::Unexpected { what: format!("nothing: {e}") },
+        })?;
         if resp.status() == http::StatusCode::UNAUTHORIZED {
             return Err(EnrollmentError::Unauthorized { user: self.user.clone() });
         }

@@ -54,9 +54,11 @@ pub(crate) struct AdCs {
 
 impl AdCs {
     /// A CA issuing no template yet, publishing to `directory`, its key drawn from `keys`.
-    pub(crate) fn new(_env: FakeEnv, directory: Arc<Directory>, keys: mailconform_smime::KeySource) -> Result<Arc<AdCs>, EnrollError> {
+    pub(crate) fn new(env: FakeEnv, directory: Arc<Directory>, keys: mailconform_smime::KeySource) -> Result<Arc<AdCs>, EnrollError> {
+        // Certificates dated by the run's clock, which TLS checks client certificates against.
+        let clock = env.clock.clone();
         Ok(Arc::new(AdCs {
-            authority: CertificateAuthority::with_keys(CA_NAME, keys)?,
+            authority: CertificateAuthority::with_keys(CA_NAME, keys, Arc::new(move || clock.unix_secs() as i64))?,
             directory,
             requests: Mutex::default(),
             issued: Mutex::default(),
@@ -67,8 +69,25 @@ impl AdCs {
         self.directory.person(user)
     }
 
-    /// The requester's entry when its Basic credentials are a domain user's.
-    fn authenticated(&self, req: &Request) -> Option<&Person> {
+    /// The CA's certificate (DER): the root client certificates presented to the site chain to.
+    pub(crate) fn root_der(&self) -> Vec<u8> {
+        self.authority.root().to_der().unwrap_or_default()
+    }
+
+    /// The domain user a client certificate maps to (IIS client certificate mapping to Active
+    /// Directory): the user whose address the certificate names. rustls has checked already
+    /// that it chains to the CA, is current and allows client authentication.
+    fn certificate_user(&self, conn: &ConnInfo) -> Option<&Person> {
+        let cert = X509::from_der(conn.peer_certificates.first()?).ok()?;
+        mailconform_smime::identity::emails(&cert).iter().find_map(|e| self.person(e))
+    }
+
+    /// The requester's entry: from its client certificate, or from Basic credentials of a
+    /// domain user.
+    fn authenticated(&self, req: &Request, conn: &ConnInfo) -> Option<&Person> {
+        if let Some(p) = self.certificate_user(conn) {
+            return Some(p);
+        }
         let (user, password) = crate::basic_auth::credentials(req)?;
         self.person(&user).filter(|p| p.http_password == password)
     }
@@ -172,7 +191,7 @@ fn published(cert: &X509) -> PublishedCertificate {
 }
 
 impl SharedHandler for AdCs {
-    fn handle(self: Arc<Self>, req: Request, _conn: ConnInfo) -> HandlerFuture {
+    fn handle(self: Arc<Self>, req: Request, conn: ConnInfo) -> HandlerFuture {
         Box::pin(async move {
             let path = req.uri().path();
             let method = req.method().as_str();
@@ -184,7 +203,7 @@ impl SharedHandler for AdCs {
             }
             if WEB_ROUTES.covers(path) {
                 return match WEB_ROUTES.find(method, path) {
-                    Ok((op, _)) => web::page(&self, op, &req),
+                    Ok((op, _)) => web::page(&self, op, &req, &conn),
                     Err(answer) => *answer,
                 };
             }

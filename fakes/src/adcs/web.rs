@@ -1,6 +1,7 @@
 //! The web enrollment pages (`/certsrv/`), answering as AD CS does: HTML pages whose request
 //! ID link and disposition message scripts read, and certificates as `application/pkix-cert`.
-//! Every page asks for a domain user's Basic credentials first.
+//! Every page asks for a domain user first: a client certificate of the domain (IIS client
+//! certificate mapping, as seed 002 configures the site) or Basic credentials.
 
 use super::contract::WebOp;
 use super::{AdCs, CA_NAME};
@@ -32,8 +33,8 @@ fn challenge() -> Response {
 }
 
 /// The page of `op`, for an authenticated domain user.
-pub(super) fn page(adcs: &AdCs, op: WebOp, req: &Request) -> Response {
-    let Some(person) = adcs.authenticated(req) else { return challenge() };
+pub(super) fn page(adcs: &AdCs, op: WebOp, req: &Request, conn: &mailconform_sim::ConnInfo) -> Response {
+    let Some(person) = adcs.authenticated(req, conn) else { return challenge() };
     let query = fields(req.uri().query().unwrap_or_default().as_bytes());
     match op {
         WebOp::Welcome => html(

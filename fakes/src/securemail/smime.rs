@@ -241,7 +241,11 @@ impl SecureMail {
     }
 
     fn trust(&self) -> Trust {
-        Trust::new(self.config.smime.trusted_roots.iter().filter_map(|p| X509::from_pem(p.as_bytes()).ok()).collect())
+        Trust::new(self.config.smime.trusted_roots.iter().filter_map(|p| X509::from_pem(p.as_bytes()).ok()).collect()).at(self
+            .env
+            .clock
+            .unix_secs()
+            as i64)
     }
 
     /// The whole message (MIME) of the Inbox item with `subject`, fetched as the app does to
@@ -405,7 +409,7 @@ impl SecureMail {
             security,
             clock: self.env.clock.clone(),
         };
-        let now = openssl::asn1::Asn1Time::days_from_now(0)
+        let now = openssl::asn1::Asn1Time::from_unix(self.env.clock.unix_secs() as i64)
             .map_err(|e| SecureMailError::Smime(SmimeError::Crypto { doing: "read the clock", reason: e.to_string() }))?;
         let mut certs = Vec::new();
         for rcpt in to {

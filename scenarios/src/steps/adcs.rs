@@ -66,10 +66,39 @@ fn requests(w: &mut MailWorld, user: User, name: String, bits: u32) {
 /// A request at the web enrollment page; what the CA issued is installed in the user's store.
 pub(super) fn enroll(w: &mut MailWorld, user: &User, name: &str, bits: u32) {
     let (login, password) = user.builtin_login();
+    let client = EnrollmentClient::new(w.sim_ref().client(), &format!("https://{}/certsrv", defaults::ADCS_HOST), login, password);
+    enroll_with(w, client, user, name, bits);
+}
+
+/// The user signs in to the enrollment site with the certificate they hold from `from`
+/// (IIS client certificate mapping) and requests one from the template.
+#[when(
+    expr = "{user} requests a certificate from the template {string} with a {int}-bit key, signing in with the certificate from {string}"
+)]
+fn requests_with_certificate(w: &mut MailWorld, user: User, name: String, bits: u32, from: String) {
+    let base = format!("https://{}/certsrv", defaults::ADCS_HOST);
+    match EnrollmentClient::with_certificate(w.sim_ref().client(), &base, w.smime.installed(&user, &from)) {
+        Ok(client) => enroll_with(w, client, &user, &name, bits),
+        Err(e) => w.smime.last_request = Some(Err(e)),
+    }
+}
+
+/// The enrollment site refused the certificate the user signed in with, at the TLS handshake.
+#[then(expr = "the enrollment site refuses {user}'s certificate")]
+fn certificate_refused(w: &mut MailWorld, user: User) {
+    match &w.smime.last_request {
+        Some(Err(EnrollmentError::CertificateRefused { .. })) => {}
+        Some(Err(e)) => panic!("{user}'s request failed otherwise: {e}"),
+        Some(Ok(_)) => panic!("the site took {user}'s certificate and issued one"),
+        None => panic!("{user} requested nothing"),
+    }
+}
+
+fn enroll_with(w: &mut MailWorld, client: EnrollmentClient, user: &User, name: &str, bits: u32) {
+    let (login, _) = user.builtin_login();
     let control = adcs(w);
     let templates = w.run(control.templates()).expect("the CA's control API answers");
     let exportable = templates.get(name).is_none_or(|t| t.exportable);
-    let client = EnrollmentClient::new(w.sim_ref().client(), &format!("https://{}/certsrv", defaults::ADCS_HOST), login, password);
     let key = w.smime.keys(w.seed).rsa(bits).expect("a key is made");
     let csr = request(&key, login).expect("a request is made");
     let outcome = w.run(async { (client.request(&csr, name).await, client.ca_certificate().await) });
