@@ -76,7 +76,7 @@ closed_vocabulary!(SentForm, "how a message was sent", {
 #[derive(Clone, Debug, PartialEq, Eq, cucumber::Parameter)]
 #[param(
     name = "smime_refusal",
-    regex = "the password is wrong|it is not a whole certificate file|it has no certificate to decrypt with|it is not encrypted for its certificate|the directory cannot be searched|the app is older than 10.8.10"
+    regex = "the password is wrong|it is not a whole certificate file|it has no certificate to decrypt with|it is not encrypted for its certificate|the directory cannot be searched|the app is older than 10\\.8\\.10"
 )]
 pub struct SmimeRefusal(pub mailconform_fakes::ErrorKind);
 

@@ -70,8 +70,7 @@ pub(super) fn enroll(w: &mut MailWorld, user: &User, name: &str, bits: u32) {
     enroll_with(w, client, user, name, bits);
 }
 
-/// The user signs in to the enrollment site with the certificate they hold from `from`
-/// (IIS client certificate mapping) and requests one from the template.
+/// The user signs in to the enrollment site with the certificate they hold from the second template (IIS client certificate mapping) and requests one from the first.
 #[when(
     expr = "{user} requests a certificate from the template {string} with a {int}-bit key, signing in with the certificate from {string}"
 )]
