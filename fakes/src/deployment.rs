@@ -418,7 +418,10 @@ pub fn add_adcs(
     };
     // "Accept" client certificates (the seed's IIS SSL settings), those of the domain's CA.
     let client_auth = ClientAuth::Optional(mailconform_sim::tls::roots(&[adcs.root_der().into()]));
-    put(sim, role::ADCS, defaults::ADCS_HOST, Arc::new(adcs), client_auth, false)
+    let first = adcs.clone();
+    let rebuild = Rebuild::new(defaults::ADCS_HOST, move |_env| Arc::new(first.fresh()));
+    let placement = Placement::https(role::ADCS, defaults::ADCS_HOST, Arc::new(adcs), client_auth).rebuilt_by(rebuild);
+    sim.put(placement).map(|(_, gate)| gate)
 }
 
 /// The domain controller: AD CS on HTTPS and the directory over LDAP on port

@@ -183,6 +183,11 @@ impl CertificateAuthority {
         self.templates.lock().expect("templates poisoned").insert(template.name.clone(), template);
     }
 
+    /// Issues no template any more (a fresh CA's state; its key and certificate stay).
+    pub fn clear_templates(&self) {
+        self.templates.lock().expect("templates poisoned").clear();
+    }
+
     /// The template named `name`, if the CA issues it.
     pub fn template(&self, name: &str) -> Option<Template> {
         self.templates.lock().expect("templates poisoned").get(name).cloned()

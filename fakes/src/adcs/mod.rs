@@ -46,7 +46,7 @@ fn hresult(e: &EnrollError) -> &'static str {
 
 /// The CA, its requests and the directory's users.
 pub(crate) struct AdCs {
-    authority: CertificateAuthority,
+    authority: Arc<CertificateAuthority>,
     directory: Arc<Directory>,
     requests: Mutex<Vec<RequestRecord>>,
     issued: Mutex<BTreeMap<u32, X509>>,
@@ -58,11 +58,26 @@ impl AdCs {
         // Certificates dated by the run's clock, which TLS checks client certificates against.
         let clock = env.clock.clone();
         Ok(Arc::new(AdCs {
-            authority: CertificateAuthority::with_keys(CA_NAME, keys, Arc::new(move || clock.unix_secs() as i64))?,
+            authority: Arc::new(CertificateAuthority::with_keys(CA_NAME, keys, Arc::new(move || clock.unix_secs() as i64))?),
             directory,
             requests: Mutex::default(),
             issued: Mutex::default(),
         }))
+    }
+
+    /// The same CA (its key and certificate, which TLS trusts for client certificates) and
+    /// directory, back to their first state: no template issued, no request, every
+    /// `userCertificate` empty, anonymous searches refused. What a reset of a served `adcs`
+    /// rebuilds.
+    pub(crate) fn fresh(&self) -> Arc<AdCs> {
+        self.authority.clear_templates();
+        self.directory.clear(false);
+        Arc::new(AdCs {
+            authority: self.authority.clone(),
+            directory: self.directory.clone(),
+            requests: Mutex::default(),
+            issued: Mutex::default(),
+        })
     }
 
     fn person(&self, user: &str) -> Option<&Person> {

@@ -62,6 +62,12 @@ impl Directory {
         self.certificates.lock().expect("directory poisoned").entry(user.short_name.clone()).or_default().push(cert);
     }
 
+    /// Back to a fresh directory: every `userCertificate` empty, anonymous searches as made.
+    pub fn clear(&self, anonymous_search: bool) {
+        self.certificates.lock().expect("directory poisoned").clear();
+        self.set_anonymous_search(anonymous_search);
+    }
+
     /// Replaces `user`'s `userCertificate` values.
     pub fn replace(&self, user: &Person, certs: Vec<X509>) {
         self.certificates.lock().expect("directory poisoned").insert(user.short_name.clone(), certs);

@@ -6,7 +6,10 @@
 //!   configure the listener otherwise than it is served are not applicable, with the reason;
 //! - Exchange served: the retry schedule at the smallest StatusFrequency (1 minute) passes on
 //!   the real clock (the served Exchange posts to the scenario's listener, which the scenario
-//!   cuts off), while the scenarios that set Exchange's version are not applicable.
+//!   cuts off), while the scenarios that set Exchange's version are not applicable;
+//! - AD CS and its directory served: the enrollment and LDAP-policy scenarios pass, enrollment
+//!   over HTTPS and Secure Mail's lookups over LDAP and LDAPS reaching the other process, which
+//!   is reset between scenarios (templates, requests and userCertificate back to empty).
 
 mod common;
 
@@ -94,5 +97,19 @@ fn exchange_served_in_another_process_retries_on_the_real_clock_at_the_smallest_
         run.stdout
     );
     assert_eq!(of("StatusFrequency of 5 minutes"), "skipped", "22 minutes of protocol time exceed the budget");
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+}
+
+#[test]
+fn adcs_and_its_directory_served_in_another_process_take_the_in_process_ones_place() {
+    let dir = scratch("served-adcs");
+    let served = Served::start(&dir, &["adcs"]);
+    let features = ["features/smime/enrollment.feature", "features/smime/public_certificates.feature"];
+    let (run, report) = run_served(&served, &dir, "60", &features);
+    let all = outcomes(&report);
+    let not_passed: Vec<_> = all.iter().filter(|(_, o)| o != "passed").collect();
+    assert!(not_passed.is_empty(), "{not_passed:?}\n{}", run.stdout);
+    assert!(all.iter().any(|(n, _)| n.contains("LDAPS")), "{all:?}");
+    assert!(run.stderr.contains("adcs: served by another process"), "{}", run.stderr);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
 }

@@ -254,6 +254,7 @@ mod tests {
                     host: host.to_string(),
                     https: "127.0.0.1:1".parse().unwrap(),
                     plain: None,
+                    services: Vec::new(),
                 })
                 .collect(),
         }

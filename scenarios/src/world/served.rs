@@ -56,6 +56,9 @@ pub struct ServedRole {
     pub https: SocketAddr,
     /// Its plain HTTP port's address, when it has one.
     pub plain: Option<SocketAddr>,
+    /// The addresses of the protocols other than HTTP it serves, with the port each has in the
+    /// topology (the directory's 389 and 636).
+    pub services: Vec<(u16, SocketAddr)>,
 }
 
 /// The roles of one `mailconform serve` state directory.
@@ -95,7 +98,16 @@ impl ServedRoles {
                 })
             };
             let plain = e.plain_url.as_deref().map(addr).transpose()?;
-            roles.push(ServedRole { role: e.role.clone(), host: e.host.clone(), https: addr(&e.base_url)?, plain });
+            let mut services = Vec::new();
+            for (scheme, url) in &e.services {
+                let port = match scheme.as_str() {
+                    "ldap" => defaults::LDAP_PORT,
+                    "ldaps" => defaults::LDAPS_PORT,
+                    _ => continue,
+                };
+                services.push((port, addr(url)?));
+            }
+            roles.push(ServedRole { role: e.role.clone(), host: e.host.clone(), https: addr(&e.base_url)?, plain, services });
         }
         if roles.is_empty() {
             return Err(bad(files::ENDPOINTS, "it lists no role".into()));
@@ -128,6 +140,9 @@ impl ServedRoles {
     pub(crate) fn attach(&self, sim: &mut Simulation) {
         for r in &self.roles {
             sim.net.pass_through_to(&r.host, 443, r.https);
+            for (port, addr) in &r.services {
+                sim.net.pass_through_to(&r.host, *port, *addr);
+            }
             let mut plain_url = None;
             if let Some(plain) = r.plain {
                 sim.net.pass_through_to(&r.host, 80, plain);
