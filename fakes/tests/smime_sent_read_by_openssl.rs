@@ -33,26 +33,18 @@ fn enroll(sim: &Simulation, keys: &KeySource, user: &str, template: &str) -> Enr
 }
 
 fn mail_to_self(sim: &Simulation, user: &str, files: &[(&str, &[u8])]) {
-    let mut m =
-        mail_builder::MessageBuilder::new().from(format!("{user}@example.test")).to(format!("{user}@example.test")).subject("Certificates");
-    m = m.text_body("attached");
-    for (name, bytes) in files {
-        m = m.attachment("application/x-pkcs12", name.to_string(), bytes.to_vec());
-    }
-    let mime = m.write_to_vec().unwrap();
-    let c = mailconform_activesync::EasClient::new(
+    let files: Vec<(String, Vec<u8>)> = files.iter().map(|(n, b)| (n.to_string(), b.to_vec())).collect();
+    let (email, password) = (format!("{user}@example.test"), format!("{user}-pw"));
+    let url = format!("https://{EXCHANGE_HOST}/Microsoft-Server-ActiveSync");
+    sim.block_on(mailconform_fakes::securemail::smime::mail_certificates(
         sim.client(),
-        &format!("https://{EXCHANGE_HOST}/Microsoft-Server-ActiveSync"),
-        user,
-        &format!("{user}-pw"),
-        "OWA",
-        "WebBrowser",
-        mailconform_activesync::ProtocolVersion::V14_1,
-    );
-    sim.block_on(async {
-        c.provision().await?;
-        c.send_mail(&mime).await
-    })
+        &url,
+        (user, &password),
+        &email,
+        &email,
+        "Certificates",
+        &files,
+    ))
     .unwrap();
 }
 

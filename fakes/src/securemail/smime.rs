@@ -511,6 +511,43 @@ impl SecureMail {
     }
 }
 
+/// What the seed's user does from Outlook Web Access ("Envoi des certificats par courrier
+/// électronique"): one message from `from`'s mailbox (signed in as `login`) to `to`, the PKCS#12
+/// `files` attached, sent by ActiveSync SendMail at `eas_url`.
+pub async fn mail_certificates(
+    http: mailconform_sim::HttpClient,
+    eas_url: &str,
+    (login, password): (&str, &str),
+    from: &str,
+    to: &str,
+    subject: &str,
+    files: &[(String, Vec<u8>)],
+) -> Result<(), mailconform_activesync::EasError> {
+    let mut message = mail_builder::MessageBuilder::new()
+        .from(from.to_string())
+        .to(to.to_string())
+        .subject(subject.to_string())
+        .text_body("Your S/MIME certificates are attached; the password comes separately.");
+    for (name, bytes) in files {
+        message = message.attachment("application/x-pkcs12", name.clone(), bytes.clone());
+    }
+    let mime = message.write_to_vec().map_err(|e| mailconform_activesync::EasError::Protocol {
+        command: mailconform_activesync::Command::SendMail,
+        reason: format!("the message cannot be written: {e}"),
+    })?;
+    let client = mailconform_activesync::EasClient::new(
+        http,
+        eas_url,
+        login,
+        password,
+        "OWAWEBMAIL",
+        "WebBrowser",
+        mailconform_activesync::ProtocolVersion::V14_1,
+    );
+    client.provision().await?;
+    client.send_mail(&mime).await
+}
+
 /// The MIME entity of a message's content: its text, and its attachments in a
 /// `multipart/mixed` when it has any (CRLF line ends, as S/MIME signs them).
 fn compose(text: &str, attachments: &[Attachment]) -> Result<Vec<u8>, SecureMailError> {

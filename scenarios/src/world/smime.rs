@@ -27,30 +27,10 @@ pub(crate) struct SmimeState {
 /// Sends `files` attached to one message from `from`'s mailbox to `to` over ActiveSync
 /// SendMail, as the seed's user does from Outlook Web Access.
 pub(crate) fn mail_attachments(w: &mut crate::MailWorld, from: &crate::params::User, to: &str, subject: &str, files: &[(String, Vec<u8>)]) {
-    let (login, password) = from.builtin_login();
-    let mut message = mail_builder::MessageBuilder::new()
-        .from(from.email())
-        .to(to.to_string())
-        .subject(subject.to_string())
-        .text_body("Your S/MIME certificates are attached; the password comes separately.");
-    for (name, bytes) in files {
-        message = message.attachment("application/x-pkcs12", name.clone(), bytes.clone());
-    }
-    let mime = message.write_to_vec().expect("the message is written");
-    let client = mailconform_activesync::EasClient::new(
-        w.sim_ref().client(),
-        &format!("https://{}/Microsoft-Server-ActiveSync", mailconform_fakes::defaults::EXCHANGE_HOST),
-        login,
-        password,
-        "OWAWEBMAIL",
-        "WebBrowser",
-        mailconform_activesync::ProtocolVersion::V14_1,
-    );
-    w.run(async {
-        client.provision().await?;
-        client.send_mail(&mime).await
-    })
-    .unwrap_or_else(|e| panic!("{from} could not mail {subject:?}: {e}"));
+    let url = format!("https://{}/Microsoft-Server-ActiveSync", mailconform_fakes::defaults::EXCHANGE_HOST);
+    let http = w.sim_ref().client();
+    w.run(mailconform_fakes::securemail::smime::mail_certificates(http, &url, from.builtin_login(), &from.email(), to, subject, files))
+        .unwrap_or_else(|e| panic!("{from} could not mail {subject:?}: {e}"));
 }
 
 impl SmimeState {
