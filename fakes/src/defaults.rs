@@ -57,6 +57,13 @@ pub const UEM_HOST: &str = "uem.example.test";
 /// Active Directory Certificate Services' host (seed 002's `https://ad.domain.com/certsrv/`).
 pub const ADCS_HOST: &str = "ad.example.test";
 
+/// NetScaler Gateway's host: the micro VPN and the background network service gateway
+/// (seed 001's `gateway3.exemple.com:443`).
+pub const GATEWAY_HOST: &str = "gateway.example.test";
+
+/// Citrix Endpoint Management's host, the STA the gateway validates tickets with.
+pub const XMS_HOST: &str = "xms.example.test";
+
 /// The directory's LDAP port on the domain controller (`ADCS_HOST`).
 pub const LDAP_PORT: u16 = 389;
 

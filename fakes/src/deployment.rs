@@ -317,6 +317,7 @@ pub fn default_device_config(name: &str, email: &str, region: Region) -> SecureM
         secure_notes: None,
         secure_tasks: None,
         smime: Default::default(),
+        network: None,
         ews_versions: vec![
             SchemaVersion::Exchange2013,
             SchemaVersion::Exchange2010Sp1,
@@ -328,7 +329,7 @@ pub fn default_device_config(name: &str, email: &str, region: Region) -> SecureM
 
 /// Secure Mail on the phone `config.device_name`, with an HTTP client of its own.
 pub fn add_device(sim: &mut impl Hosting, config: SecureMailConfig) -> Result<FaultGate, SimError> {
-    let http = Hosting::env(sim, "device-http").http;
+    let http = Hosting::outside_env(sim, "device-http").http;
     add_device_with_http(sim, config, http)
 }
 
@@ -436,6 +437,32 @@ pub fn add_domain_controller(h: &mut impl Hosting, keys: mailconform_smime::KeyS
     h.add_service(role::ADCS, "ldap", defaults::LDAP_PORT, ldap.clone())?;
     h.add_service(role::ADCS, "ldaps", defaults::LDAPS_PORT, ldap.ldaps())?;
     Ok(gate)
+}
+
+/// The users of the default world as (login, password): who logs on at the gateway and at
+/// Endpoint Management.
+fn default_logins() -> Vec<(String, String)> {
+    defaults::USERS.iter().map(|(login, _, pw)| (login.to_string(), pw.to_string())).collect()
+}
+
+/// Endpoint Management of the default world on its host, issuing tickets for `settings` (the
+/// Secure Mail app's background services and ticket expiration).
+pub fn add_xms(h: &mut impl Hosting, settings: crate::xms::contract::XmsSettings) -> Result<FaultGate, SimError> {
+    let config = crate::xms::XmsConfig { host: defaults::XMS_HOST.into(), users: default_logins(), settings };
+    let xms = crate::xms::Xms::new(env(h, defaults::XMS_HOST), config);
+    put(h, role::XMS, defaults::XMS_HOST, Arc::new(xms), ClientAuth::None, false)
+}
+
+/// NetScaler Gateway of the default world on its host, validating tickets with the STA of
+/// Endpoint Management ([`add_xms`]).
+pub fn add_gateway(h: &mut impl Hosting) -> Result<FaultGate, SimError> {
+    let config = crate::gateway::GatewayConfig {
+        host: defaults::GATEWAY_HOST.into(),
+        users: default_logins(),
+        sta_url: format!("https://{}{}", defaults::XMS_HOST, crate::xms::sta::STA_PATH),
+    };
+    let gateway = crate::gateway::Gateway::new(env(h, defaults::GATEWAY_HOST), config);
+    put(h, role::GATEWAY, defaults::GATEWAY_HOST, Arc::new(gateway), ClientAuth::None, false)
 }
 
 /// ENS2 on its host, pushing with the default team's signing key (`team_pkcs8`, from
@@ -575,6 +602,12 @@ pub fn put_default_role(h: &mut impl Hosting, r: &role::Role, world: &DefaultWor
         RoleKind::Adcs => {
             add_domain_controller(h, mailconform_smime::KeySource::Fresh)?;
         }
+        RoleKind::Xms => {
+            add_xms(h, crate::xms::contract::XmsSettings::default())?;
+        }
+        RoleKind::Gateway => {
+            add_gateway(h)?;
+        }
         RoleKind::SecureMail | RoleKind::Boxer => return Ok(None),
     }
     Ok(h.topology_entry(&r.name))
@@ -678,6 +711,16 @@ impl<'a> Roles<'a> {
     /// The AD CS fake's control client.
     pub fn adcs(&self) -> Result<crate::adcs::AdcsControl, NoSuchRole> {
         self.control(role::ADCS).map(crate::adcs::AdcsControl)
+    }
+
+    /// NetScaler Gateway's control client.
+    pub fn gateway(&self) -> Result<crate::gateway::GatewayControl, NoSuchRole> {
+        self.control(role::GATEWAY).map(crate::gateway::GatewayControl)
+    }
+
+    /// Endpoint Management's control client.
+    pub fn xms(&self) -> Result<crate::xms::XmsControl, NoSuchRole> {
+        self.control(role::XMS).map(crate::xms::XmsControl)
     }
 
     /// The control client of the phone `name` running Boxer.

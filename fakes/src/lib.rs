@@ -32,7 +32,9 @@ pub mod ens;
 mod ews_answer;
 pub mod ews_probe;
 pub mod exchange;
+pub mod gateway;
 pub mod listener;
+pub mod mdx;
 pub mod role;
 pub mod role_error;
 pub mod securemail;
@@ -40,6 +42,7 @@ pub mod seg;
 pub mod serve;
 pub mod traveler;
 pub mod uem;
+pub mod xms;
 
 pub use mailconform_apns as apns;
 pub use role_error::{ErrorKind, Kinded, RoleError};

@@ -33,6 +33,10 @@ pub enum RoleKind {
     /// Active Directory Certificate Services with web enrollment, and the directory it
     /// publishes users' certificates to.
     Adcs,
+    /// NetScaler Gateway: the micro VPN and background services on STA tickets.
+    Gateway,
+    /// Citrix Endpoint Management: background services tickets and the STA.
+    Xms,
     /// A phone running Secure Mail.
     SecureMail,
     /// A phone running Boxer.
@@ -60,6 +64,10 @@ pub enum Protocol {
     EnsApi,
     /// AD CS web enrollment (`/certsrv/`): PKCS#10 requests in, certificates out.
     CertEnrollment,
+    /// Tunnels by HTTP `CONNECT`, on a logon session or an STA ticket.
+    Tunnel,
+    /// Background services tickets and their validation (`CtxSTAProtocol`).
+    Sta,
 }
 
 impl Protocol {
@@ -75,6 +83,8 @@ impl Protocol {
             Protocol::UemApi => "UEM API",
             Protocol::EnsApi => "ENS API",
             Protocol::CertEnrollment => "AD CS web enrollment",
+            Protocol::Tunnel => "gateway tunnels",
+            Protocol::Sta => "STA tickets",
         }
     }
 
@@ -91,13 +101,15 @@ impl Protocol {
             Protocol::UemApi => "api",
             Protocol::EnsApi => "api",
             Protocol::CertEnrollment => "certsrv",
+            Protocol::Tunnel => "tunnel",
+            Protocol::Sta => "sta",
         }
     }
 }
 
 impl RoleKind {
     /// Every kind, in the order help texts list them.
-    pub const ALL: [RoleKind; 12] = [
+    pub const ALL: [RoleKind; 14] = [
         RoleKind::Exchange,
         RoleKind::Traveler,
         RoleKind::Listener,
@@ -108,6 +120,8 @@ impl RoleKind {
         RoleKind::Seg,
         RoleKind::Ens,
         RoleKind::Adcs,
+        RoleKind::Gateway,
+        RoleKind::Xms,
         RoleKind::SecureMail,
         RoleKind::Boxer,
     ];
@@ -125,6 +139,8 @@ impl RoleKind {
             RoleKind::Seg => SEG,
             RoleKind::Ens => ENS,
             RoleKind::Adcs => ADCS,
+            RoleKind::Gateway => GATEWAY,
+            RoleKind::Xms => XMS,
             RoleKind::SecureMail => "device",
             RoleKind::Boxer => "boxer",
         }
@@ -143,6 +159,8 @@ impl RoleKind {
             RoleKind::Seg => "SEG V2: ActiveSync and EWS proxy",
             RoleKind::Ens => "ENS2",
             RoleKind::Adcs => "AD CS web enrollment and the directory",
+            RoleKind::Gateway => "NetScaler Gateway: micro VPN and STA",
+            RoleKind::Xms => "Endpoint Management: STA tickets",
             RoleKind::SecureMail => "a phone running Secure Mail",
             RoleKind::Boxer => "a phone running Boxer",
         }
@@ -161,6 +179,8 @@ impl RoleKind {
             RoleKind::Seg => &[Protocol::ActiveSync, Protocol::Ews],
             RoleKind::Ens => &[Protocol::EnsApi],
             RoleKind::Adcs => &[Protocol::CertEnrollment],
+            RoleKind::Gateway => &[Protocol::Tunnel],
+            RoleKind::Xms => &[Protocol::Sta],
             RoleKind::SecureMail | RoleKind::Boxer => &[],
         }
     }
@@ -186,6 +206,10 @@ pub const SEG: &str = "seg";
 pub const ENS: &str = "ens";
 /// Active Directory Certificate Services of the default domain.
 pub const ADCS: &str = "adcs";
+/// NetScaler Gateway.
+pub const GATEWAY: &str = "gateway";
+/// Citrix Endpoint Management (XenMobile Server) and its STA.
+pub const XMS: &str = "xms";
 
 /// The listener of `region`: `listener.us-east-1`, `listener.eu-west-1`, ...
 pub fn listener(region: Region) -> String {
@@ -260,6 +284,8 @@ pub fn default_world() -> Vec<Role> {
         Role { name: SEG.into(), host: defaults::SEG_HOST.into(), kind: RoleKind::Seg },
         Role { name: ENS.into(), host: defaults::ENS_HOST.into(), kind: RoleKind::Ens },
         Role { name: ADCS.into(), host: defaults::ADCS_HOST.into(), kind: RoleKind::Adcs },
+        Role { name: XMS.into(), host: defaults::XMS_HOST.into(), kind: RoleKind::Xms },
+        Role { name: GATEWAY.into(), host: defaults::GATEWAY_HOST.into(), kind: RoleKind::Gateway },
     ]);
     roles
 }

@@ -107,6 +107,17 @@ pub enum ErrorKind {
     },
     /// An encrypted message is not encrypted for the role's certificate.
     NotARecipient,
+    /// The host is on the internal network and the phone tried it directly: no route.
+    NoRoute,
+    /// The MDX policy "Network access" is Blocked: the app has no network.
+    NetworkBlocked,
+    /// The gateway refused the tunnel: `407` for a micro VPN without a session or a background
+    /// services ticket the STA no longer knows (expired: the user must log on again), `403`
+    /// for a service the ticket does not cover, `502` when the gateway cannot reach the host.
+    GatewayRefused {
+        /// The gateway's HTTP status.
+        status: u16,
+    },
     /// The role could not even build its request.
     Internal,
 }
@@ -145,6 +156,9 @@ impl ErrorKind {
     pub fn of_transport(e: &SimError) -> ErrorKind {
         match e {
             SimError::Refused { .. } | SimError::UnknownHost { .. } => ErrorKind::Unreachable,
+            SimError::NoRoute { .. } => ErrorKind::NoRoute,
+            SimError::Blocked { .. } => ErrorKind::NetworkBlocked,
+            SimError::TunnelRefused { status, .. } => ErrorKind::GatewayRefused { status: *status },
             SimError::Timeout { .. } => ErrorKind::TimedOut,
             SimError::Tls { alert: Some(alert), .. } => ErrorKind::TlsAlert((**alert).clone()),
             SimError::Tls { alert: None, .. } => ErrorKind::TlsFailed,

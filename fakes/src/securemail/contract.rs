@@ -5,6 +5,7 @@
 //! | method | path | request | response |
 //! |---|---|---|---|
 //! | `POST` | `/_mailconform/launch` | [`NotificationChoice`] | [`DeviceStateView`]: the app opens (the first launch runs set-up) |
+//! | `POST` | `/_mailconform/logon` | | [`DeviceStateView`]: the user logs on (Secure Hub) at the gateway and Endpoint Management, as the MDX network policies need: a new session, a new ticket |
 //! | `POST` | `/_mailconform/foreground` | | [`DeviceStateView`]: the app comes to the foreground (and checks its registration) |
 //! | `POST` | `/_mailconform/background` | | [`DeviceStateView`] |
 //! | `POST` | `/_mailconform/policy` | [`PolicyChange`] | [`DeviceStateView`]: the admin changes the APNs policy |
@@ -60,6 +61,7 @@ pub(crate) enum Op {
     SmimeSettings,
     SmimeRead,
     SourceDeposit,
+    Logon,
     State,
 }
 
@@ -67,6 +69,7 @@ pub(crate) const ROUTES: Routes<Op> = Routes::new(
     CONTROL_PREFIX,
     &[
         Route::new(Op::Launch, "POST", "/launch"),
+        Route::new(Op::Logon, "POST", "/logon"),
         Route::new(Op::Foreground, "POST", "/foreground"),
         Route::new(Op::Background, "POST", "/background"),
         Route::new(Op::Policy, "POST", "/policy"),
@@ -371,6 +374,19 @@ impl Body for DeviceStateView {
                     }),
                     ..Default::default()
                 },
+                network: super::network::NetworkView {
+                    access: Some(crate::mdx::NetworkAccess::Tunneled),
+                    connections: vec![super::network::ConnectionRecord {
+                        target: "mail.example.test:443".into(),
+                        route: crate::mdx::Route::Sta { gateway: crate::mdx::ServiceAddress::new("gateway.example.test", 443) },
+                        prompted: false,
+                        error: None,
+                    }],
+                    logons: 1,
+                    auth_prompts: 0,
+                    ticket_expires_unix: Some(605_000),
+                    needs_logon: false,
+                },
             },
             error: Some(RoleError::new(ErrorKind::HttpStatus { status: 412 }, "registering with the listener: HTTP 412")),
         }
@@ -395,6 +411,11 @@ impl DeviceControl {
     /// Opens the app; `allow` answers iOS's notification prompt. The first launch sets up push.
     pub async fn launch(&self, allow: bool) -> Result<DeviceStateView, ControlError> {
         self.0.post("/launch", &NotificationChoice { allow_notifications: allow }).await
+    }
+    /// The user logs on (Secure Hub): a micro VPN session at the gateway and a new background
+    /// services ticket from Endpoint Management, as the policies need.
+    pub async fn log_on(&self) -> Result<DeviceStateView, ControlError> {
+        self.act("/logon").await
     }
     /// Brings the app to the foreground, where it checks its registration status.
     pub async fn foreground(&self) -> Result<DeviceStateView, ControlError> {

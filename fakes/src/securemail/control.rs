@@ -99,6 +99,7 @@ pub(super) async fn handle(d: &Arc<SecureMail>, method: http::Method, path: &str
                 None => return error(400, "send {\"app\": \"secure notes\" | \"secure tasks\"}"),
             }
         }
+        Op::Logon => d.log_on().await,
         Op::State => Ok(()),
     };
     reply(200, &DeviceStateView { state: d.snapshot(), error: result.err().map(|e| e.published()) })

@@ -91,6 +91,12 @@ pub(crate) enum SecureMailError {
     /// The directory could not be searched for a recipient's certificate.
     #[error(transparent)]
     Directory(#[from] crate::directory::client::LookupError),
+    /// A logon asked of an app without MDX network policies (nothing to log on to).
+    #[error("the app has no MDX network policies: there is no gateway nor Endpoint Management to log on to")]
+    NoNetworkPolicies,
+    /// Logging on at the gateway or at Endpoint Management failed.
+    #[error("logging on: {0}")]
+    Logon(mailconform_sim::SimError),
     /// A step of the push set-up failed: what it was doing, and why.
     #[error("{doing}: {source}")]
     During {
@@ -118,15 +124,17 @@ impl Kinded for SecureMailError {
             SecureMailError::Ews(e) => e.kind(),
             SecureMailError::Service(e) => e.kind(),
             SecureMailError::Apns(e) => e.kind(),
-            SecureMailError::NoApnsEnvironment { .. } | SecureMailError::NoCompanionPolicy { .. } | SecureMailError::AccountNotSetUp => {
-                ErrorKind::NotConfigured
-            }
+            SecureMailError::NoApnsEnvironment { .. }
+            | SecureMailError::NoCompanionPolicy { .. }
+            | SecureMailError::AccountNotSetUp
+            | SecureMailError::NoNetworkPolicies => ErrorKind::NotConfigured,
             SecureMailError::During { source, .. } => source.kind(),
             SecureMailError::NoAttachment { .. } => ErrorKind::NoSuchItem,
             SecureMailError::NoPendingCertificate | SecureMailError::NoCertificate { .. } => ErrorKind::NoCertificate,
             SecureMailError::BadAttachment { .. } => ErrorKind::Internal,
             SecureMailError::Smime(e) => ErrorKind::of_smime(e),
             SecureMailError::Directory(_) => ErrorKind::DirectoryUnavailable,
+            SecureMailError::Logon(e) => ErrorKind::of_transport(e),
             SecureMailError::SmimeNeedsNewerApp { minimum, .. } => {
                 ErrorKind::VersionTooOld { minimum: std::borrow::Cow::Borrowed(minimum) }
             }

@@ -14,6 +14,7 @@ pub mod eas;
 mod error;
 mod ews_client;
 mod flow;
+pub mod network;
 pub mod smime;
 
 pub use contract::{DeviceControl, DeviceStateView};
@@ -92,6 +93,9 @@ pub struct SecureMailConfig {
     pub secure_tasks: Option<companion::CompanionPolicy>,
     /// The S/MIME policies.
     pub smime: smime::SmimePolicies,
+    /// The MDX network policies and the gateway and Endpoint Management they rely on; `None`
+    /// for a phone that connects straight to every host (no network policy in effect).
+    pub network: Option<network::NetworkSetup>,
 }
 
 impl SecureMailConfig {
@@ -175,6 +179,8 @@ pub struct DeviceState {
     pub companions: std::collections::BTreeMap<companion::Companion, companion::CompanionView>,
     /// S/MIME: certificates, settings, the last message sent and opened.
     pub smime: smime::SmimeView,
+    /// Where the app's connections went under its MDX network policies.
+    pub network: network::NetworkView,
 }
 
 /// Secure Mail on a phone: the handler of its control API, which drives the protocols underneath.
@@ -189,12 +195,23 @@ pub(crate) struct SecureMail {
     pub(crate) companions: Mutex<std::collections::BTreeMap<companion::Companion, Arc<mailconform_activesync::EasClient>>>,
     /// The S/MIME certificates with their keys.
     pub(crate) keys: Mutex<smime::Keys>,
+    /// The app's connections routed by its network policies, when it has some.
+    pub(crate) routed: Option<Arc<network::Routed>>,
 }
 
 impl SecureMail {
-    pub(crate) fn new(env: FakeEnv, config: SecureMailConfig) -> Arc<Self> {
+    pub(crate) fn new(mut env: FakeEnv, config: SecureMailConfig) -> Arc<Self> {
         let state = DeviceState { apns_policy: config.apns_policy, ..DeviceState::default() };
+        let routed = config.network.clone().map(|setup| {
+            let (host, port, _) = crate::directory::client::LdapLookup::address(&config.smime.ldap_server);
+            let credentials = (config.login.clone(), config.password.clone());
+            let apns = config.apns_base.split("://").last().unwrap_or_default().split(['/', ':']).next().unwrap_or_default().to_string();
+            let routed = network::Routed::new(env.http.clone(), setup, config.platform, (host, port), vec![apns], credentials);
+            env.http = env.http.through(routed.clone());
+            routed
+        });
         Arc::new(SecureMail {
+            routed,
             env,
             config,
             state: Mutex::new(state),
@@ -212,8 +229,20 @@ impl SecureMail {
         self.state.lock().expect("state poisoned").log.push(DeviceLogEntry { at_ms, what });
     }
 
+    /// The user logs on again (Secure Hub): a new session at the gateway, a new ticket.
+    pub(crate) async fn log_on(&self) -> Result<(), error::SecureMailError> {
+        let routed = self.routed.as_ref().ok_or(error::SecureMailError::NoNetworkPolicies)?;
+        routed.log_on().await.map_err(error::SecureMailError::Logon)?;
+        self.log("logged on");
+        Ok(())
+    }
+
     pub(crate) fn snapshot(&self) -> DeviceState {
-        self.state.lock().expect("state poisoned").clone()
+        let mut s = self.state.lock().expect("state poisoned").clone();
+        if let Some(r) = &self.routed {
+            s.network = r.view();
+        }
+        s
     }
 }
 

@@ -15,6 +15,38 @@ pub enum SimError {
         /// The port dialled.
         port: u16,
     },
+    /// The host is on the internal network and the client is outside it: a real network
+    /// would not route there (its name does not even resolve outside); a gateway does.
+    #[error("no route to {host}:{port}: it is on the internal network, reachable only through the gateway")]
+    NoRoute {
+        /// The host dialled.
+        host: String,
+        /// The port dialled.
+        port: u16,
+    },
+    /// The client's own policy forbids the connection (an app whose MDX "Network access" is
+    /// Blocked): nothing left the device.
+    #[error("connection to {host}:{port} blocked: {policy}")]
+    Blocked {
+        /// The host asked for.
+        host: String,
+        /// The port asked for.
+        port: u16,
+        /// The policy that blocks it.
+        policy: String,
+    },
+    /// A gateway answered a `CONNECT` with something else than `200`: it refused the tunnel.
+    #[error("{gateway} refused a tunnel to {target}: HTTP {status}: {reason}")]
+    TunnelRefused {
+        /// The gateway's `host:port`.
+        gateway: String,
+        /// The `host:port` asked for.
+        target: String,
+        /// The gateway's status code.
+        status: u16,
+        /// The gateway's explanation (its answer's body).
+        reason: String,
+    },
     /// The simulated network has no host of that name (a typo in a URL, a role not deployed).
     #[error("no such host {host} in the topology (known hosts: {known})")]
     UnknownHost {

@@ -96,6 +96,12 @@ pub trait Hosting {
     /// The environment a fake placed here gets: its HTTP client, the clock, its own random
     /// stream (`label` names the stream, so that each fake's randomness is independent).
     fn env(&self, label: &str) -> FakeEnv;
+    /// The environment of a client outside the organisation (a phone): as [`Hosting::env`],
+    /// but its client reaches no host placed on the internal network. On real sockets the
+    /// real network decides, so this is [`Hosting::env`].
+    fn outside_env(&self, label: &str) -> FakeEnv {
+        self.env(label)
+    }
     /// The run's certificate authorities.
     fn pki(&self) -> &Pki;
     /// The clock every fake placed here reads.

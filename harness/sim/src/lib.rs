@@ -48,13 +48,14 @@ pub use error::{HandshakeError, SimError, TlsAlert, TlsPeer};
 pub use fault::{Fault, FaultGate};
 pub use host::{Hosting, Placement, TlsTermination};
 pub use http::client::{ClientIdentity, HttpClient, RequestOptions};
-pub use http::server::{ConnInfo, FnHandler, Handler, HandlerFuture, SharedHandler};
+pub use http::server::{ConnInfo, FnHandler, Handler, HandlerFuture, SharedHandler, TunnelFuture};
 pub use http::{basic_authorization, Request, Response};
 pub use journal::{BadPageQuery, Journal, Page, PageQuery};
 pub use lifetime::Lifetime;
 pub use limits::{ConnLimits, ProcessLimits, TimeoutAnswer, DEFAULT_MAX_CONNECTIONS};
 pub use net::{
-    AcceptFuture, BoxIo, DialFuture, Dialer, IoStream, ServiceFuture, SimNet, StreamAcceptor, StreamConnector, StreamService, TcpDialer,
+    AcceptFuture, BoxIo, DialFuture, Dialer, IoStream, Outside, ServiceFuture, SimNet, StreamAcceptor, StreamConnector, StreamService,
+    TcpDialer,
 };
 pub use pki::{CertAuthority, ClientCertSpec, Credential, Pki, OID_UID};
 pub use ports::{PortKind, PortPlan};

@@ -76,6 +76,8 @@ pub struct SimNet {
     outside: Mutex<std::collections::HashMap<(String, u16), Option<SocketAddr>>>,
     /// Ports serving a protocol other than HTTP, with the gate of the host they belong to.
     services: Mutex<HashMap<(String, u16), BoundService>>,
+    /// Hosts on the internal network: [`Outside`] does not reach them.
+    internal: Mutex<std::collections::BTreeSet<String>>,
 }
 
 impl SimNet {
@@ -134,6 +136,17 @@ impl SimNet {
     /// place of any fake of this simulation on that name and port.
     pub fn pass_through_to(&self, host: &str, port: u16, addr: SocketAddr) {
         self.outside.lock().expect("net poisoned").insert((host.to_ascii_lowercase(), port), Some(addr));
+    }
+
+    /// Places `host` on the internal network: from then on a client outside it (a phone,
+    /// [`Outside`]) cannot reach it; the servers of the simulation (a gateway) still do.
+    pub fn place_internal(&self, host: &str) {
+        self.internal.lock().expect("net poisoned").insert(host.to_ascii_lowercase());
+    }
+
+    /// Whether `host` is on the internal network ([`SimNet::place_internal`]).
+    pub fn is_internal(&self, host: &str) -> bool {
+        self.internal.lock().expect("net poisoned").contains(&host.to_ascii_lowercase())
     }
 
     /// Every `host:port` a fake of this network serves, sorted.
@@ -235,6 +248,22 @@ pub(crate) async fn serve_accepted<S: IoStream>(io: S, server: Arc<HostServer>, 
 impl Dialer for SimNet {
     fn dial<'a>(&'a self, host: &'a str, port: u16) -> DialFuture<'a> {
         Box::pin(self.connect(host, port, false))
+    }
+}
+
+/// The network as a client outside the organisation sees it (a phone on the internet): the
+/// same hosts, except those placed on the internal network ([`SimNet::place_internal`]), which
+/// have no route from here.
+pub struct Outside(pub Arc<SimNet>);
+
+impl Dialer for Outside {
+    fn dial<'a>(&'a self, host: &'a str, port: u16) -> DialFuture<'a> {
+        Box::pin(async move {
+            if self.0.is_internal(host) {
+                return Err(SimError::NoRoute { host: host.to_string(), port });
+            }
+            self.0.connect(host, port, false).await
+        })
     }
 }
 

@@ -58,6 +58,12 @@ pub struct Simulation {
 }
 
 impl Simulation {
+    /// Places `host` on the internal network: phones ([`Hosting::outside_env`]) no longer
+    /// reach it directly; the simulation's servers (a gateway, Exchange) still do.
+    pub fn place_internal(&self, host: &str) {
+        self.net.place_internal(host);
+    }
+
     /// An empty world: no hosts yet, the clock at the simulated start date.
     pub fn new(seed: u64) -> Result<Self, SimError> {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_time().start_paused(true).build()?;
@@ -224,6 +230,12 @@ impl Simulation {
 impl Hosting for Simulation {
     fn env(&self, label: &str) -> FakeEnv {
         self.envs.env(label)
+    }
+
+    fn outside_env(&self, label: &str) -> FakeEnv {
+        let mut env = self.envs.env(label);
+        env.http = env.http.through(Arc::new(crate::net::Outside(self.net.clone())));
+        env
     }
 
     fn pki(&self) -> &Pki {

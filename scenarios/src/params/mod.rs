@@ -23,6 +23,7 @@ mod ens_placement;
 mod exchange_version;
 mod folder;
 mod handshake;
+mod network;
 mod notes_ini;
 mod ntlm;
 mod on_off;
@@ -53,6 +54,7 @@ pub use ens_placement::EnsPlacement;
 pub use exchange_version::ExchangeVersion;
 pub use folder::Folder;
 pub use handshake::{HandshakeResult, Side, TlsAlert};
+pub use network::{ConnectionType, NetworkAccess, RouteTaken, TunnelBasis};
 pub use notes_ini::NotesIni;
 pub use ntlm::NtlmClient;
 pub use on_off::OnOff;
@@ -209,6 +211,10 @@ pub fn all() -> Vec<ParameterInfo> {
         ParameterInfo::of::<SentForm>(),
         ParameterInfo::of::<SmimeRefusal>(),
         ParameterInfo::of::<CertSource>(),
+        ParameterInfo::of::<NetworkAccess>(),
+        ParameterInfo::of::<ConnectionType>(),
+        ParameterInfo::of::<RouteTaken>(),
+        ParameterInfo::of::<TunnelBasis>(),
         ParameterInfo::of::<AuthMethod>(),
         ParameterInfo::of::<AuthMethods>(),
         ParameterInfo::of::<BoxerAuth>(),

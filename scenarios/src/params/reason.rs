@@ -124,13 +124,29 @@ const REASONS: &[Phrase<ErrorKind>] = &[
         meaning: |_| Some(ErrorKind::TimedOut),
     },
     Phrase { pattern: "the device was wiped", example: "the device was wiped", meaning: |_| Some(ErrorKind::Wiped) },
+    Phrase {
+        pattern: "the phone has no route to the internal network",
+        example: "the phone has no route to the internal network",
+        meaning: |_| Some(ErrorKind::NoRoute),
+    },
+    Phrase { pattern: "network access is blocked", example: "network access is blocked", meaning: |_| Some(ErrorKind::NetworkBlocked) },
+    Phrase {
+        pattern: "the gateway refuses its ticket",
+        example: "the gateway refuses its ticket",
+        meaning: |_| Some(ErrorKind::GatewayRefused { status: 407 }),
+    },
+    Phrase {
+        pattern: "the gateway refuses the service",
+        example: "the gateway refuses the service",
+        meaning: |_| Some(ErrorKind::GatewayRefused { status: 403 }),
+    },
 ];
 
 /// Why a client role's action failed: `{reason}`.
 #[derive(Clone, Debug, PartialEq, Eq, cucumber::Parameter)]
 #[param(
     name = "reason",
-    regex = r"the server refuses the credentials|the server does not offer (?:Basic|NTLM|Negotiate|Certificate|OAuth) authentication|access is forbidden|the path is not found|the gateway cannot reach the mail server|the gateway times out waiting for the mail server|the server answers with a login form|the device cannot apply the server's policy settings? \w+(?: and \w+)*|the (?:device|server) ends the TLS handshake with [a-z_]+|the server rejects the client certificate|the server speaks no version the app speaks|the server cannot be reached|the server does not answer in time|the device was wiped|.+"
+    regex = r"the server refuses the credentials|the server does not offer (?:Basic|NTLM|Negotiate|Certificate|OAuth) authentication|access is forbidden|the path is not found|the gateway cannot reach the mail server|the gateway times out waiting for the mail server|the server answers with a login form|the device cannot apply the server's policy settings? \w+(?: and \w+)*|the (?:device|server) ends the TLS handshake with [a-z_]+|the server rejects the client certificate|the server speaks no version the app speaks|the server cannot be reached|the server does not answer in time|the device was wiped|the phone has no route to the internal network|network access is blocked|the gateway refuses its ticket|the gateway refuses the service|.+"
 )]
 pub struct Reason(pub ErrorKind);
 

@@ -14,6 +14,7 @@ mod ews_client;
 mod exchange;
 mod listener;
 mod mail;
+mod network;
 mod restart;
 mod secure_mail_smime;
 mod time;

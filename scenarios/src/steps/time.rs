@@ -15,6 +15,20 @@ fn minutes_pass(w: &mut MailWorld, n: u64) {
     w.sim().advance(Duration::from_secs(n * 60));
 }
 
+/// The virtual clock moves on this many hours; everything due in between happens.
+#[when(expr = "{int} hour(s) pass(es)")]
+fn hours_pass(w: &mut MailWorld, n: u64) {
+    w.deploy();
+    w.sim().advance(Duration::from_secs(n * 3600));
+}
+
+/// The virtual clock moves on this many hours and minutes; everything due in between happens.
+#[when(expr = "{int} hour(s) and {int} minute(s) pass")]
+fn hours_minutes_pass(w: &mut MailWorld, h: u64, m: u64) {
+    w.deploy();
+    w.sim().advance(Duration::from_secs(h * 3600 + m * 60));
+}
+
 /// The virtual clock moves on this many seconds; everything due in between happens.
 #[when(expr = "{int} second(s) pass(es)")]
 fn seconds_pass(w: &mut MailWorld, n: u64) {

@@ -299,6 +299,9 @@ impl MailWorld {
         let name = user.to_ascii_lowercase();
         let Stage::Running(d) = &mut self.stage else { unreachable!("deployed above") };
         let Some(mut cfg) = d.take_device_config(&name) else { return name };
+        if cfg.network.is_none() {
+            cfg.network = d.plan().network_setup();
+        }
         let server_host = cfg.exchange_server.split("://").last().unwrap_or_default().split(['/', ':']).next().unwrap_or_default();
         if self.tls.is_external(server_host) {
             panic!(

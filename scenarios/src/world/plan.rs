@@ -38,6 +38,11 @@ pub struct Plan {
     /// The domain controller (AD CS and the directory over LDAP), when the scenario enrolls
     /// or looks up certificates, with the source of its CA's key (the scenario's).
     pub domain_controller: Option<mailconform_smime::KeySource>,
+    /// Secure Mail's MDX network policies, when the scenario has NetScaler Gateway and
+    /// Endpoint Management: every Secure Mail then connects as they say.
+    pub network: Option<mailconform_fakes::mdx::NetworkPolicies>,
+    /// Hosts placed on the internal network, which phones reach only through the gateway.
+    pub internal_hosts: std::collections::BTreeSet<String>,
 }
 
 impl Default for Plan {
@@ -51,6 +56,8 @@ impl Default for Plan {
             ws1: None,
             server_tls: BTreeMap::new(),
             domain_controller: None,
+            network: None,
+            internal_hosts: Default::default(),
         }
     }
 }
@@ -88,6 +95,21 @@ impl Plan {
         if let Some(keys) = self.domain_controller.clone().filter(|_| !serves(role::ADCS)) {
             gates.push((role::ADCS.to_string(), deployment::add_domain_controller(sim, keys).expect("the domain controller starts")));
         }
+        if let Some(policies) = &self.network {
+            let settings = mailconform_fakes::xms::contract::XmsSettings {
+                background_services: policies.background_services.clone(),
+                ticket_expiration_hours: policies.ticket_expiration_hours,
+            };
+            if !serves(role::XMS) {
+                gates.push((role::XMS.to_string(), deployment::add_xms(sim, settings).expect("Endpoint Management starts")));
+            }
+            if !serves(role::GATEWAY) {
+                gates.push((role::GATEWAY.to_string(), deployment::add_gateway(sim).expect("the gateway starts")));
+            }
+        }
+        for host in &self.internal_hosts {
+            sim.place_internal(host);
+        }
         for (host, versions) in &self.server_tls {
             tls.serve(sim, host, *versions);
         }
@@ -123,6 +145,16 @@ const WS1_ROLES: [Option<role::RoleKind>; 5] = [
 ];
 
 impl Plan {
+    /// The network set-up of every Secure Mail: the planned policies, the default world's
+    /// gateway and Endpoint Management.
+    pub fn network_setup(&self) -> Option<mailconform_fakes::securemail::network::NetworkSetup> {
+        self.network.clone().map(|policies| mailconform_fakes::securemail::network::NetworkSetup {
+            policies,
+            gateway: mailconform_fakes::mdx::ServiceAddress::new(defaults::GATEWAY_HOST, 443),
+            endpoint_management: format!("https://{}", defaults::XMS_HOST),
+        })
+    }
+
     /// Why this plan cannot run with the `served` roles as they are served, if it cannot: each
     /// served role must be configured as `mailconform serve` runs it, since the harness cannot
     /// reconfigure another process's fake.

@@ -128,6 +128,58 @@ impl HttpClient {
         HttpClient { accept_any_certificate: true, ..self.with_roots(self.roots.clone()) }
     }
 
+    /// The same client (roots, clock, TLS stack, recorder) reaching hosts through `dialer`
+    /// instead, with a pool of its own: a phone whose connections an MDX policy routes.
+    pub fn through(&self, dialer: Arc<dyn Dialer>) -> Self {
+        HttpClient { dialer, pool: Arc::default(), ..self.clone() }
+    }
+
+    /// A tunnel to `target` (`host:port`) through the gateway at `gateway_host:gateway_port`:
+    /// HTTPS to the gateway, `CONNECT target` with `headers` (a session cookie, a ticket),
+    /// and on `200` the stream the gateway now carries to `target`. Any other answer is
+    /// [`SimError::TunnelRefused`] with the gateway's reason. What goes through is the
+    /// caller's: TLS to `target` runs inside, end to end.
+    pub async fn open_tunnel(
+        &self,
+        gateway_host: &str,
+        gateway_port: u16,
+        target: &str,
+        headers: &[(&str, String)],
+    ) -> Result<BoxIo, SimError> {
+        let io = self.dialer.dial(gateway_host, gateway_port).await?;
+        let cfg = self.tls_config(&RequestOptions::default())?;
+        let tls_err = |reason: String| SimError::Tls { host: gateway_host.to_string(), reason, alert: None };
+        let name = ServerName::try_from(gateway_host.to_string()).map_err(|e| tls_err(e.to_string()))?;
+        let tls = tokio_rustls::TlsConnector::from(cfg).connect(name, io).await.map_err(|e| SimError::Tls {
+            host: gateway_host.to_string(),
+            reason: tls_reason(&e),
+            alert: received_alert(&e).map(Box::new),
+        })?;
+        let herr = |e: hyper::Error| SimError::Http { host: gateway_host.to_string(), reason: e.to_string() };
+        let (mut sender, conn) = http1::handshake(TokioIo::new(tls)).await.map_err(herr)?;
+        tokio::spawn(async move {
+            let _ = conn.with_upgrades().await;
+        });
+        let mut req = http::Request::builder().method(http::Method::CONNECT).uri(target).header(http::header::HOST, target);
+        for (name, value) in headers {
+            req = req.header(*name, value.as_str());
+        }
+        let req = req.body(Full::new(Bytes::new())).map_err(|e| SimError::BadUrl { url: target.to_string(), reason: e.to_string() })?;
+        let resp = sender.send_request(req).await.map_err(herr)?;
+        if resp.status() != http::StatusCode::OK {
+            let status = resp.status().as_u16();
+            let body = resp.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+            return Err(SimError::TunnelRefused {
+                gateway: format!("{gateway_host}:{gateway_port}"),
+                target: target.to_string(),
+                status,
+                reason: String::from_utf8_lossy(&body).trim().to_string(),
+            });
+        }
+        let upgraded = hyper::upgrade::on(resp).await.map_err(herr)?;
+        Ok(Box::new(TokioIo::new(upgraded)))
+    }
+
     /// Whether this client accepts any server certificate ([`HttpClient::accepting_any_certificate`]).
     pub fn accepts_any_certificate(&self) -> bool {
         self.accept_any_certificate

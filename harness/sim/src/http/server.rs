@@ -53,7 +53,25 @@ pub trait Handler: Send + Sync + 'static {
     fn limits(&self) -> ConnLimits {
         ConnLimits::GENERIC
     }
+
+    /// Whether this host opens tunnels for `CONNECT` (RFC 9110 9.3.6): a gateway. Its
+    /// HTTP/1.1 connections are then served with upgrades, and [`Handler::connect`] answers
+    /// each `CONNECT`; elsewhere a `CONNECT` reaches [`Handler::handle`] like any request.
+    fn tunnels(&self) -> bool {
+        false
+    }
+
+    /// The far end of the tunnel a `CONNECT` asks for (its head in `req`, no body), or the
+    /// answer refusing it. On success the client gets `200` and the bytes of both ends are
+    /// copied until either closes. Asked only when [`Handler::tunnels`] is true.
+    fn connect(&self, req: Request, conn: ConnInfo) -> TunnelFuture {
+        let _ = (req, conn);
+        Box::pin(async { Err(response(405, "text/plain", "this host opens no tunnels")) })
+    }
 }
+
+/// What [`Handler::connect`] answers with: the tunnel's far end, or the refusal.
+pub type TunnelFuture = Pin<Box<dyn Future<Output = Result<crate::net::BoxIo, Response>> + Send>>;
 
 /// A fake that answers as a shared `Arc` of itself, because answering starts tasks that
 /// outlive the request (push deliveries, long polls). `Arc<T>` is then its [`Handler`].
@@ -77,6 +95,17 @@ pub trait SharedHandler: Send + Sync + 'static {
     fn limits(&self) -> ConnLimits {
         ConnLimits::GENERIC
     }
+
+    /// As [`Handler::tunnels`].
+    fn tunnels(&self) -> bool {
+        false
+    }
+
+    /// As [`Handler::connect`].
+    fn connect(self: Arc<Self>, req: Request, conn: ConnInfo) -> TunnelFuture {
+        let _ = (req, conn);
+        Box::pin(async { Err(response(405, "text/plain", "this host opens no tunnels")) })
+    }
 }
 
 impl<T: SharedHandler> Handler for Arc<T> {
@@ -94,6 +123,14 @@ impl<T: SharedHandler> Handler for Arc<T> {
 
     fn limits(&self) -> ConnLimits {
         SharedHandler::limits(&**self)
+    }
+
+    fn tunnels(&self) -> bool {
+        SharedHandler::tunnels(&**self)
+    }
+
+    fn connect(&self, req: Request, conn: ConnInfo) -> TunnelFuture {
+        SharedHandler::connect(self.clone(), req, conn)
     }
 }
 
@@ -315,6 +352,9 @@ async fn serve_h1<S>(io: S, server: Arc<HostServer>, info: ConnInfo) -> Result<(
 where
     S: AsyncRead + AsyncWrite + Send + Unpin + 'static,
 {
+    if server.current().tunnels() {
+        return serve_h1_tunnels(io, server, info).await;
+    }
     let limits = server.limits.clone();
     let stop = server.stop.clone();
     let mut io = PartialHead::new(io);
@@ -342,6 +382,51 @@ where
             Err(ServeError::Http(Box::new(e)))
         }
         Err(e) => Err(ServeError::Http(Box::new(e))),
+    }
+}
+
+/// HTTP/1.1 on a gateway's connection: served with upgrades, so that a `CONNECT` the handler
+/// accepts becomes a tunnel ([`Handler::connect`]). Upgrades need the stream itself, so a
+/// request head left half sent is just closed here, without [`ConnLimits::timeout_answer`].
+async fn serve_h1_tunnels<S>(io: S, server: Arc<HostServer>, info: ConnInfo) -> Result<(), ServeError>
+where
+    S: AsyncRead + AsyncWrite + Send + Unpin + 'static,
+{
+    let stop = server.stop.clone();
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder.timer(TokioTimer::new()).keep_alive(true).header_read_timeout(server.limits.header_read_timeout);
+    let conn = builder.serve_connection(TokioIo::new(io), service(server, info, None)).with_upgrades();
+    tokio::pin!(conn);
+    let outcome = tokio::select! {
+        r = conn.as_mut() => r,
+        _ = stopped(stop) => {
+            conn.as_mut().graceful_shutdown();
+            conn.await
+        }
+    };
+    outcome.map_err(|e| ServeError::Http(Box::new(e)))
+}
+
+/// Answers a `CONNECT` on a host that tunnels: asks the handler for the far end and, when it
+/// gives one, copies bytes both ways once hyper hands over the connection. The tunnel lives as
+/// long as the host's server ([`HostServer::life`]): a restart cuts it.
+async fn open_tunnel(mut req: http::Request<Incoming>, server: &HostServer, info: ConnInfo) -> Response {
+    let upgrade = hyper::upgrade::on(&mut req);
+    let (parts, _) = req.into_parts();
+    match server.current().connect(http::Request::from_parts(parts, Bytes::new()), info).await {
+        Ok(mut far) => {
+            server.life.clone().spawn(async move {
+                match upgrade.await {
+                    Ok(upgraded) => {
+                        let mut near = TokioIo::new(upgraded);
+                        let _ = tokio::io::copy_bidirectional(&mut near, &mut far).await;
+                    }
+                    Err(e) => tracing::debug!("tunnel not upgraded: {e}"),
+                }
+            });
+            response(200, "text/plain", "")
+        }
+        Err(refusal) => refusal,
     }
 }
 
@@ -572,6 +657,9 @@ async fn dispatch(req: http::Request<Incoming>, server: Arc<HostServer>, info: C
     }
     if let (false, Some(d)) = (controlled, gate.latency()) {
         tokio::time::sleep(d).await;
+    }
+    if req.method() == http::Method::CONNECT && server.current().tunnels() {
+        return Ok(open_tunnel(req, &server, info).await.map(Full::new));
     }
     let (parts, body) = req.into_parts();
     let body = match read_body(body, &parts, &server, &info).await {
