@@ -158,7 +158,7 @@ impl ErrorKind {
             SimError::Refused { .. } | SimError::UnknownHost { .. } => ErrorKind::Unreachable,
             SimError::NoRoute { .. } => ErrorKind::NoRoute,
             SimError::Blocked { .. } => ErrorKind::NetworkBlocked,
-            SimError::TunnelRefused { status, .. } => ErrorKind::GatewayRefused { status: *status },
+            SimError::TunnelRefused(r) => ErrorKind::GatewayRefused { status: r.status },
             SimError::Timeout { .. } => ErrorKind::TimedOut,
             SimError::Tls { alert: Some(alert), .. } => ErrorKind::TlsAlert((**alert).clone()),
             SimError::Tls { alert: None, .. } => ErrorKind::TlsFailed,

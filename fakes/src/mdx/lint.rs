@@ -13,15 +13,15 @@ use crate::securemail::eas::Platform;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// "Si vous configurez la stratégie Services réseau d'arrière-plan, définissez également la
+/// "Si vous configurez la stratégie Services réseau d’arrière-plan, définissez également la
 /// stratégie Accès réseau sur Tunnélisé vers le réseau interne." (seed 001)
 const BACKGROUND_SERVICES: &str = "001.network-policies.background-services";
 /// "Si vous configurez une autre adresse de passerelle, définissez la stratégie Accès réseau sur
 /// Tunnélisé vers le réseau interne." (seed 001)
 const BACKGROUND_GATEWAY: &str = "001.network-policies.background-gateway";
-/// "Expiration du ticket des services d'arrière-plan": how long a ticket stays valid (seed 001).
+/// "Expiration du ticket des services d’arrière-plan": how long a ticket stays valid (seed 001).
 const TICKET_EXPIRATION: &str = "001.network-policies.ticket-expiration";
-/// "Stratégies pour un accès STA à un serveur de messagerie": tunneled, the mail server as
+/// "Stratégies pour un accès STA à un serveur de messagerie :": tunneled, the mail server as
 /// background service, the gateway set (seed 001).
 const CONNECTION_TYPES: &str = "001.connection-types";
 /// "définissez la stratégie Secure Mail Exchange Server sur le nom de domaine complet (FQDN)"

@@ -222,7 +222,7 @@ impl Routed {
                 let ticket = self.session.lock().expect("session poisoned").ticket.clone();
                 let headers: Vec<(&str, String)> = ticket.map(|t| (TICKET_HEADER, t)).into_iter().collect();
                 let outcome = self.base.open_tunnel(&gateway.host, gateway.port, &target, &headers).await;
-                if let Err(SimError::TunnelRefused { status: 407, .. }) = &outcome {
+                if matches!(&outcome, Err(SimError::TunnelRefused(r)) if r.status == 407) {
                     self.session.lock().expect("session poisoned").view.needs_logon = true;
                 }
                 outcome

@@ -57,7 +57,7 @@ pub fn validation_response(outcome: &Result<Validated, StaRefusal>) -> String {
             format!(
                 "<Value name=\"User\">{}</Value><Value name=\"Services\">{}</Value><Value name=\"Expires\">{}</Value>",
                 quick_xml::escape::escape(&v.user),
-                quick_xml::escape::escape(&services.join(",")),
+                quick_xml::escape::escape(services.join(",")),
                 v.expires_unix
             )
         }

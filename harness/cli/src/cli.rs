@@ -17,8 +17,8 @@ use std::path::PathBuf;
         Mail and Boxer clients, on a virtual clock, so that flows of many minutes take \
         milliseconds and repeat exactly for a given seed; serves the same fakes on real sockets.\n\n\
         Exit codes: 0 all selected scenarios passed; 1 a scenario failed (or a known limitation \
-        stopped holding; for `target check`, a check found a problem); 2 bad usage or \
-        configuration; 3 nothing was selected or nothing ran; \
+        stopped holding; for `target check`, a check found a problem; for `check`, a finding is \
+        an error); 2 bad usage or configuration; 3 nothing was selected or nothing ran; \
         4 the harness itself broke."
 )]
 pub struct Cli {
@@ -96,6 +96,19 @@ pub(crate) enum Command {
     /// Reports of finished runs: compare them
     #[command(subcommand)]
     Report(ReportCommand),
+
+    /// Check an MDX policy document (policy_metadata.xml or TOML) against the seeds' rules
+    #[command(long_about = "Read Secure Mail's MDX policies from the app's policy_metadata.xml, as \
+        Endpoint Management exports it, or from the TOML form, and check them against the rules \
+        the vendor documents state: background network services and their gateway take effect \
+        only when network access is tunneled, the Exchange server is a background service when \
+        a gateway is in effect, the ticket expiration is not 0, and where an S/MIME LDAP server \
+        may sit on iOS and Android. One line per finding, `error[rule_id]: message (source: \
+        tag)`, then a summary line; --format json prints the findings as a JSON array. The \
+        rules are listed in docs/mdx-policies.md.\n\n\
+        Exit codes: 0 no finding is an error (warnings allowed); 1 a finding is an error; 2 the \
+        file cannot be read as a policy document (its message names the line or the policy).")]
+    Check(crate::policy_check::PolicyCheckArgs),
 
     /// The plain hyper server `bench` measures the served figures against (started by `bench`)
     #[command(name = "bench-ceiling-server", hide = true)]

@@ -6,14 +6,17 @@
 use crate::error::CliError;
 use crate::summary::Counts;
 
-/// Every selected scenario passed.
+/// Every selected scenario passed; for `check`, no finding of the policy document is an error
+/// (warnings do not fail it).
 pub(crate) const PASSED: u8 = 0;
 /// A scenario failed (a step failed, a step was undefined or ambiguous, a hook panicked,
 /// a feature file could not be parsed), or a known limitation stopped holding; for
-/// `target check`, a check of a target found a problem.
+/// `target check`, a check of a target found a problem; for `check`, a finding of the policy
+/// document is an error.
 pub(crate) const FAILED: u8 = 1;
 /// Bad usage or configuration: the command line or the inputs it names need fixing (for
-/// `target check`, a target configuration that cannot be used).
+/// `target check`, a target configuration that cannot be used; for `check`, a policy document
+/// that cannot be read: not XML nor TOML, or a value no policy takes).
 pub(crate) const USAGE: u8 = 2;
 /// Nothing was selected, nothing ran, or nothing that ran applied: every scenario was not
 /// applicable to the backing of a role it uses (a real target without the control adapter

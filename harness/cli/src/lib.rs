@@ -20,6 +20,7 @@ mod html;
 mod junit;
 mod list;
 mod live;
+mod policy_check;
 mod progress;
 mod push_bench;
 mod record;
@@ -67,6 +68,7 @@ pub fn main_with(cli: &Cli) -> u8 {
         cli::Command::TlsProbe(args) => tls_probe::tls_probe(args),
         cli::Command::Target(cli::TargetCommand::Check(args)) => target_check::target_check(args),
         cli::Command::Report(cli::ReportCommand::Compare(args)) => compare::compare(args),
+        cli::Command::Check(args) => policy_check::policy_check(args),
         cli::Command::Steps(args) => steps::steps(args),
         cli::Command::BenchCeilingServer(args) => served_bench::ceiling::serve(args).map(|()| exit::PASSED),
     };

@@ -1,6 +1,19 @@
 use serde::{Deserialize, Serialize};
 use std::io;
 
+/// A gateway's refusal of a tunnel ([`SimError::TunnelRefused`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TunnelRefusal {
+    /// The gateway's `host:port`.
+    pub gateway: String,
+    /// The `host:port` asked for.
+    pub target: String,
+    /// The gateway's status code.
+    pub status: u16,
+    /// The gateway's explanation (its answer's body).
+    pub reason: String,
+}
+
 /// Everything that can go wrong below a fake: reaching a host, TLS, HTTP framing.
 ///
 /// Fakes turn these into protocol outcomes (a failed push delivery, an APNs connection
@@ -35,18 +48,10 @@ pub enum SimError {
         /// The policy that blocks it.
         policy: String,
     },
-    /// A gateway answered a `CONNECT` with something else than `200`: it refused the tunnel.
-    #[error("{gateway} refused a tunnel to {target}: HTTP {status}: {reason}")]
-    TunnelRefused {
-        /// The gateway's `host:port`.
-        gateway: String,
-        /// The `host:port` asked for.
-        target: String,
-        /// The gateway's status code.
-        status: u16,
-        /// The gateway's explanation (its answer's body).
-        reason: String,
-    },
+    /// A gateway answered a `CONNECT` with something else than `200`: it refused the tunnel
+    /// (boxed: it is rare, and every other error stays small).
+    #[error("{} refused a tunnel to {}: HTTP {}: {}", .0.gateway, .0.target, .0.status, .0.reason)]
+    TunnelRefused(Box<TunnelRefusal>),
     /// The simulated network has no host of that name (a typo in a URL, a role not deployed).
     #[error("no such host {host} in the topology (known hosts: {known})")]
     UnknownHost {

@@ -71,6 +71,15 @@ fn internal(w: &mut MailWorld, host: String) {
     w.plan().internal_hosts.insert(host.to_ascii_lowercase());
 }
 
+/// The administrator changes the app's background network services in Endpoint Management; tickets issued from then on open these.
+#[when(expr = "the administrator sets the background network services in Endpoint Management to {string}")]
+fn xms_services(w: &mut MailWorld, list: String) {
+    let xms = w.roles().xms().expect("the scenario has Endpoint Management");
+    let mut settings = w.run(xms.settings()).expect("Endpoint Management's control API answers");
+    settings.background_services = addresses(&list);
+    w.run(xms.set_settings(&settings)).expect("Endpoint Management takes the settings");
+}
+
 /// The user logs on again (Secure Hub): a new gateway session and a new background services ticket.
 #[when(expr = "{user} logs on again")]
 fn logs_on(w: &mut MailWorld, user: User) {
@@ -152,6 +161,18 @@ fn ticket_lifetime(w: &mut MailWorld, user: User, hours: u64) {
     for t in mine {
         assert_eq!(t.expires_unix - t.issued_unix, hours * 3600, "{t:?}");
     }
+}
+
+/// The gateway carried no connection of the user to the host:port on this basis.
+#[then(expr = "the gateway opened no tunnel for {user} on their {tunnel_basis} to {string}")]
+fn gateway_not_to(w: &mut MailWorld, user: User, basis: TunnelBasis, target: String) {
+    let kind: TunnelKind = basis.kind();
+    let all = tunnels(w);
+    let used: Vec<_> = all
+        .iter()
+        .filter(|t| t.kind == kind && t.status == 200 && t.user.as_deref() == Some(&*user) && t.target.eq_ignore_ascii_case(&target))
+        .collect();
+    assert!(used.is_empty(), "the gateway carried {user}'s connections to {target} on a {kind:?}: {used:?}");
 }
 
 /// The phone has no tunnel of its own kind the gateway saw for the user (a kind it should not use).

@@ -169,12 +169,12 @@ impl HttpClient {
         if resp.status() != http::StatusCode::OK {
             let status = resp.status().as_u16();
             let body = resp.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
-            return Err(SimError::TunnelRefused {
+            return Err(SimError::TunnelRefused(Box::new(crate::error::TunnelRefusal {
                 gateway: format!("{gateway_host}:{gateway_port}"),
                 target: target.to_string(),
                 status,
                 reason: String::from_utf8_lossy(&body).trim().to_string(),
-            });
+            })));
         }
         let upgraded = hyper::upgrade::on(resp).await.map_err(herr)?;
         Ok(Box::new(TokioIo::new(upgraded)))

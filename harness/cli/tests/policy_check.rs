@@ -1,0 +1,142 @@
+//! `mailconform check` on the policy documents of `tests/fixtures/mdx/`: the seed's STA
+//! configuration passes; the problem documents, between them, break every rule, each finding
+//! printed with its rule id and source; a document that cannot be read exits 2 naming what to fix.
+
+use mailconform_fakes::mdx::Rule;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+struct Checked {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mdx").join(name)
+}
+
+fn check(file: &Path, extra: &[&str]) -> Checked {
+    let out = Command::new(env!("CARGO_BIN_EXE_mailconform"))
+        .arg("check")
+        .arg(file)
+        .args(extra)
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("mailconform runs");
+    Checked {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// The rule ids of the findings, read from `--format json`.
+fn json_rules(file: &Path) -> Vec<String> {
+    let out = check(file, &["--format", "json"]);
+    let findings: serde_json::Value = serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.stdout));
+    let findings = findings.as_array().expect("a JSON array");
+    for f in findings {
+        for key in ["rule", "severity", "message", "source"] {
+            assert!(f[key].is_string(), "{key} missing in {f}");
+        }
+    }
+    findings.iter().map(|f| f["rule"].as_str().unwrap_or_default().to_string()).collect()
+}
+
+#[test]
+fn the_seeds_sta_configuration_passes() {
+    let out = check(&fixture("sta.xml"), &[]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.ends_with("sta.xml: 0 errors, 0 warnings (3 other policies not checked)\n"), "{}", out.stdout);
+    assert_eq!(json_rules(&fixture("sta.xml")), Vec::<String>::new());
+}
+
+#[test]
+fn the_problem_documents_break_every_rule_between_them() {
+    let expected: [(&str, i32, &[&str]); 4] = [
+        (
+            "gateway-only.xml",
+            1,
+            &[
+                "background_gateway_without_services",
+                "ticket_expiration_zero",
+                "internal_ldap_ios_gateway",
+                "internal_ldap_android_not_listed",
+            ],
+        ),
+        ("traveler-off-the-sta-path.xml", 1, &["exchange_server_not_background_service", "ldap_placement_unknown"]),
+        (
+            "unrestricted.toml",
+            1,
+            &[
+                "background_services_not_tunneled",
+                "background_gateway_not_tunneled",
+                "exchange_server_empty",
+                "public_ldap_not_tunneled",
+                "public_ldap_without_split_dns",
+            ],
+        ),
+        ("services-without-gateway.toml", 0, &["background_services_without_gateway"]),
+    ];
+    let mut seen = BTreeSet::new();
+    for (name, code, rules) in expected {
+        let out = check(&fixture(name), &[]);
+        assert_eq!(out.code, code, "{name}:\n{}{}", out.stdout, out.stderr);
+        let lines: Vec<&str> = out.stdout.lines().collect();
+        assert_eq!(lines.len(), rules.len() + 1, "{name}: one line per finding and a summary:\n{}", out.stdout);
+        for (line, rule) in lines.iter().zip(rules) {
+            let tagged = line.starts_with(&format!("error[{rule}]: ")) || line.starts_with(&format!("warning[{rule}]: "));
+            assert!(tagged && line.contains(" (source: 00"), "{name}: {line}");
+        }
+        assert_eq!(json_rules(&fixture(name)), rules.to_vec(), "{name}");
+        seen.extend(rules.iter().map(|r| r.to_string()));
+    }
+    let all: BTreeSet<String> = Rule::ALL.iter().map(|r| r.id().to_string()).collect();
+    assert_eq!(seen, all, "every rule is shown by some fixture");
+}
+
+#[test]
+fn findings_say_what_to_change() {
+    let out = check(&fixture("traveler-off-the-sta-path.xml"), &[]);
+    assert!(
+        out.stdout.contains("add mail.example.com:443 to background network services (source: 001.connection-types)"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.ends_with("traveler-off-the-sta-path.xml: 1 error, 1 warning\n"), "{}", out.stdout);
+    let out = check(&fixture("gateway-only.xml"), &[]);
+    assert!(out.stdout.contains("users get frequent authentication prompts; leave the gateway policy unset"), "{}", out.stdout);
+}
+
+#[test]
+fn a_document_that_cannot_be_read_exits_2_naming_the_problem() {
+    let out = check(&fixture("malformed.xml"), &[]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    assert!(out.stderr.contains("malformed.xml: BackgroundServicesGateway: \"gateway3.example.com\" is not host:port"), "{}", out.stderr);
+
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let truncated = dir.path().join("policy_metadata.xml");
+    std::fs::write(&truncated, "<PolicyMetadata>\n<Policies>\n<Policy>\n").unwrap();
+    let out = check(&truncated, &[]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("line 4: not well-formed XML: the document ends inside <Policy>"), "{}", out.stderr);
+
+    let misspelt = dir.path().join("policies.toml");
+    std::fs::write(&misspelt, "platform = \"iOS\"\nnetwork_acess = \"Blocked\"\n").unwrap();
+    let out = check(&misspelt, &[]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("policies.toml: line 2: ") && out.stderr.contains("network_acess"), "{}", out.stderr);
+
+    let plist = dir.path().join("app.xml");
+    std::fs::write(&plist, "<plist><dict/></plist>").unwrap();
+    let out = check(&plist, &[]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("the root element is <plist>, not <PolicyMetadata>"), "{}", out.stderr);
+
+    let out = check(&dir.path().join("missing.xml"), &[]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("missing.xml: cannot read the policy document"), "{}", out.stderr);
+}
