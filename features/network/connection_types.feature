@@ -41,3 +41,21 @@ Feature: Secure Mail reaches its mail server directly, through a micro VPN or th
     Then alice's Secure Mail cannot sync because network access is blocked
     And every connection of alice's Secure Mail went nowhere
     And the gateway opened no tunnel
+
+  Scenario: The seed's STA configuration as Endpoint Management exports it
+    Given Secure Mail's policies are exported as
+      """
+      <PolicyMetadata>
+        <Policies>
+          <Policy><PolicyName>NetworkAccess</PolicyName><PolicyValue>NetworkAccessTunneled</PolicyValue></Policy>
+          <Policy><PolicyName>BackgroundServices</PolicyName><PolicyValue>mail.example.test: 443</PolicyValue></Policy>
+          <Policy><PolicyName>BackgroundServicesExpiration</PolicyName><PolicyDefault>168</PolicyDefault></Policy>
+          <Policy><PolicyName>BackgroundServicesGateway</PolicyName><PolicyValue>gateway.example.test:443</PolicyValue></Policy>
+        </Policies>
+      </PolicyMetadata>
+      """
+    And "mail.example.test" is on the internal network
+    When alice's Secure Mail connects over ActiveSync
+    Then alice's Secure Mail syncs its Inbox, Calendar and Contacts
+    And alice's connection to "mail.example.test:443" went through the background gateway
+    And Endpoint Management issued alice a ticket valid for 168 hours

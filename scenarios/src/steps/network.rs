@@ -8,7 +8,7 @@ use crate::params::{ConnectionType, NetworkAccess, RouteTaken, TunnelBasis, User
 use crate::MailWorld;
 use cucumber::{given, then, when};
 use mailconform_fakes::gateway::contract::{TunnelKind, TunnelRecord};
-use mailconform_fakes::mdx::{DefaultReading, NetworkPolicies, ServiceAddress};
+use mailconform_fakes::mdx::{DefaultReading, Form, NetworkPolicies, PolicyDocument, ServiceAddress};
 
 fn policies(w: &mut MailWorld) -> &mut NetworkPolicies {
     w.plan().network.get_or_insert_with(NetworkPolicies::default)
@@ -27,6 +27,15 @@ fn tunnels(w: &mut MailWorld) -> Vec<TunnelRecord> {
 #[given(expr = "Secure Mail has the seed's {connection_type} policies")]
 fn seed_configuration(w: &mut MailWorld, t: ConnectionType) {
     *policies(w) = t.policies();
+}
+
+/// Secure Mail's MDX network policies are those of this export (the app's `policy_metadata.xml`, or the TOML form), given as a doc string.
+#[given("Secure Mail's policies are exported as")]
+fn from_export(w: &mut MailWorld, step: &cucumber::gherkin::Step) {
+    let text = step.docstring.as_deref().expect("the export follows the step as a doc string");
+    let form = if text.trim_start().starts_with('<') { Form::Xml } else { Form::Toml };
+    let doc = PolicyDocument::read(text.as_bytes(), form).unwrap_or_else(|e| panic!("the export does not read: {e}"));
+    *policies(w) = doc.network;
 }
 
 /// The administrator sets the MDX policy "Network access".
