@@ -449,8 +449,11 @@ fn default_logins() -> Vec<(String, String)> {
 /// Secure Mail app's background services and ticket expiration).
 pub fn add_xms(h: &mut impl Hosting, settings: crate::xms::contract::XmsSettings) -> Result<FaultGate, SimError> {
     let config = crate::xms::XmsConfig { host: defaults::XMS_HOST.into(), users: default_logins(), settings };
-    let xms = crate::xms::Xms::new(env(h, defaults::XMS_HOST), config);
-    put(h, role::XMS, defaults::XMS_HOST, Arc::new(xms), ClientAuth::None, false)
+    let xms = crate::xms::Xms::new(env(h, defaults::XMS_HOST), config.clone());
+    // A reset issues no ticket any more and forgets those it issued.
+    let rebuild = Rebuild::new(defaults::XMS_HOST, move |env| Arc::new(crate::xms::Xms::new(env, config.clone())));
+    let placement = Placement::https(role::XMS, defaults::XMS_HOST, Arc::new(xms), ClientAuth::None).rebuilt_by(rebuild);
+    h.put(placement).map(|(_, gate)| gate)
 }
 
 /// NetScaler Gateway of the default world on its host, validating tickets with the STA of
@@ -461,8 +464,11 @@ pub fn add_gateway(h: &mut impl Hosting) -> Result<FaultGate, SimError> {
         users: default_logins(),
         sta_url: format!("https://{}{}", defaults::XMS_HOST, crate::xms::sta::STA_PATH),
     };
-    let gateway = crate::gateway::Gateway::new(env(h, defaults::GATEWAY_HOST), config);
-    put(h, role::GATEWAY, defaults::GATEWAY_HOST, Arc::new(gateway), ClientAuth::None, false)
+    let gateway = crate::gateway::Gateway::new(env(h, defaults::GATEWAY_HOST), config.clone());
+    // A reset ends every session and forgets the tunnels.
+    let rebuild = Rebuild::new(defaults::GATEWAY_HOST, move |env| Arc::new(crate::gateway::Gateway::new(env, config.clone())));
+    let placement = Placement::https(role::GATEWAY, defaults::GATEWAY_HOST, Arc::new(gateway), ClientAuth::None).rebuilt_by(rebuild);
+    h.put(placement).map(|(_, gate)| gate)
 }
 
 /// ENS2 on its host, pushing with the default team's signing key (`team_pkcs8`, from

@@ -6,7 +6,7 @@
 
 use mailconform_auth::http_client::send_ntlm;
 use mailconform_auth::{challenge, Forgery, MicHandling, NtlmInitiator, Scheme};
-use mailconform_ews::{write_request, FolderRef, Operation, SchemaVersion};
+use mailconform_ews::{parse_server_version_info, write_request, FolderRef, Operation, SchemaVersion, ServerVersionInfo};
 use mailconform_sim::{ClientIdentity, HttpClient, RequestOptions, SimError};
 
 /// The credentials the client presents.
@@ -14,6 +14,13 @@ use mailconform_sim::{ClientIdentity, HttpClient, RequestOptions, SimError};
 pub enum ProbeCredentials {
     /// None: the server's first answer (usually 401 with its challenges).
     None,
+    /// HTTP Basic as `user` (RFC 7617).
+    Basic {
+        /// The account.
+        user: String,
+        /// Its password.
+        password: String,
+    },
     /// A TLS client certificate and nothing else.
     Certificate(ClientIdentity),
     /// NTLM over HTTP ([MS-NTHT]): `user` as `DOMAIN\user`, `user@domain` or a bare name.
@@ -38,6 +45,8 @@ pub struct ProbeAnswer {
     pub status: u16,
     /// The schemes of the final answer's `WWW-Authenticate` headers, in order.
     pub offered: Vec<Scheme>,
+    /// The `ServerVersionInfo` of the answer's SOAP header, when it had one: the server's build.
+    pub server_version: Option<ServerVersionInfo>,
 }
 
 /// Posts GetFolder (Inbox, `IdOnly`) to `url` with `headers` added and `credentials` presented.
@@ -61,6 +70,15 @@ pub async fn get_inbox(
     let req = builder.body(bytes::Bytes::from(body)).map_err(|e| SimError::Http { host: url.to_string(), reason: e.to_string() })?;
     let resp = match credentials {
         ProbeCredentials::None => http.send(req, &RequestOptions::default()).await?,
+        ProbeCredentials::Basic { user, password } => {
+            let mut req = req;
+            let value = mailconform_sim::basic_authorization(&user, &password);
+            req.headers_mut().insert(
+                http::header::AUTHORIZATION,
+                http::HeaderValue::from_str(&value).map_err(|e| SimError::Http { host: url.to_string(), reason: e.to_string() })?,
+            );
+            http.send(req, &RequestOptions::default()).await?
+        }
         ProbeCredentials::Certificate(identity) => {
             http.send(req, &RequestOptions { identity: Some(identity), ..Default::default() }).await?
         }
@@ -80,5 +98,6 @@ pub async fn get_inbox(
         .flat_map(|v| challenge::parse(v).unwrap_or_default())
         .map(|c| c.scheme)
         .collect();
-    Ok(ProbeAnswer { status: resp.status().as_u16(), offered })
+    let server_version = parse_server_version_info(resp.body()).ok().flatten();
+    Ok(ProbeAnswer { status: resp.status().as_u16(), offered, server_version })
 }

@@ -44,7 +44,7 @@ async fn serve_authenticated(
     method: mailconform_auth::AuthMethod,
 ) -> Response {
     let cfg = ex.config();
-    let server = cfg.profile.server_version_info();
+    let server = cfg.build.clone().unwrap_or_else(|| cfg.profile.server_version_info());
     let envelope = match parse_request(req.body()) {
         Ok(e) => e,
         Err(e) => return fault(&server, e.to_request_fault()),

@@ -56,6 +56,9 @@ pub struct ExchangeConfig {
     /// Serve EWS only on requests addressed to this host name (an EWS FQDN of its own, the
     /// ActiveSync FQDN answering 404 for EWS); `None` serves EWS on every name.
     pub ews_only_on: Option<String>,
+    /// The build its EWS answers give in `ServerVersionInfo`, when not the profile's own (a
+    /// cumulative update or rollup of that version).
+    pub build: Option<mailconform_ews::ServerVersionInfo>,
 }
 
 impl ExchangeConfig {
@@ -73,6 +76,7 @@ impl ExchangeConfig {
             oauth: None,
             eas_auth: vec![AuthMethod::Basic],
             ews_only_on: None,
+            build: None,
         }
     }
 

@@ -28,6 +28,32 @@ use serde::{Deserialize, Serialize};
 /// (version minimum 10.8.10)").
 pub const MIN_APP_VERSION: &str = "10.8.10";
 
+/// The Exchange builds seed 002's required software lists for S/MIME, per version (`MajorVersion`,
+/// `MinorVersion`): the first build of each that qualifies (`MajorBuildNumber`,
+/// `MinorBuildNumber`), and its name. A later version (Exchange 2019, 15.2) qualifies.
+pub const EXCHANGE_REQUIRED: [((u32, u32), (u32, u32), &str); 3] = [
+    ((14, 3), (319, 2), "Exchange Server 2010 SP3 Update Rollup 16"),
+    ((15, 0), (1263, 5), "Exchange Server 2013 Cumulative Update 15"),
+    ((15, 1), (669, 32), "Exchange Server 2016 Cumulative Update 4"),
+];
+
+/// Whether an Exchange of this `ServerVersionInfo` is one seed 002's S/MIME set-up is written
+/// for: `Ok` with the listed build it reaches (or `None` for a later version), `Err` with the
+/// update it lacks, or with the oldest listed when it predates them all.
+pub fn exchange_meets_requirements(info: &mailconform_ews::ServerVersionInfo) -> Result<Option<&'static str>, &'static str> {
+    let version = (info.major, info.minor);
+    let build = (info.major_build, info.minor_build);
+    if let Some((_, first, name)) = EXCHANGE_REQUIRED.iter().find(|(v, _, _)| *v == version) {
+        return if build >= *first { Ok(Some(name)) } else { Err(name) };
+    }
+    let newest = EXCHANGE_REQUIRED.iter().map(|(v, _, _)| *v).max().unwrap_or_default();
+    if version > newest {
+        Ok(None)
+    } else {
+        Err(EXCHANGE_REQUIRED[0].2)
+    }
+}
+
 /// Whether `version` (dotted numbers) is at least `minimum`; a part that is not a number counts as 0.
 fn at_least(version: &str, minimum: &str) -> bool {
     let parts = |v: &str| v.split('.').map(|p| p.trim().parse::<u32>().unwrap_or(0)).collect::<Vec<_>>();
@@ -583,5 +609,21 @@ mod tests {
         assert!(!at_least("10.8.9", MIN_APP_VERSION), "9 < 10, not '9' > '1'");
         assert!(!at_least("10.8", MIN_APP_VERSION));
         assert!(at_least("10.8.10.1", MIN_APP_VERSION));
+    }
+
+    fn build(major: u32, minor: u32, major_build: u32, minor_build: u32) -> mailconform_ews::ServerVersionInfo {
+        mailconform_ews::ServerVersionInfo { major, minor, major_build, minor_build, version: String::new() }
+    }
+
+    #[test]
+    fn exchange_builds_are_held_to_the_listed_update_of_their_version() {
+        assert_eq!(exchange_meets_requirements(&build(14, 3, 319, 2)), Ok(Some("Exchange Server 2010 SP3 Update Rollup 16")));
+        assert_eq!(exchange_meets_requirements(&build(14, 3, 301, 0)), Err("Exchange Server 2010 SP3 Update Rollup 16"));
+        assert_eq!(exchange_meets_requirements(&build(15, 0, 1263, 4)), Err("Exchange Server 2013 Cumulative Update 15"));
+        assert_eq!(exchange_meets_requirements(&build(15, 0, 1365, 1)), Ok(Some("Exchange Server 2013 Cumulative Update 15")));
+        assert_eq!(exchange_meets_requirements(&build(15, 1, 544, 27)), Err("Exchange Server 2016 Cumulative Update 4"));
+        assert_eq!(exchange_meets_requirements(&build(15, 2, 221, 12)), Ok(None), "Exchange 2019 is later than every listed one");
+        assert_eq!(exchange_meets_requirements(&build(14, 2, 247, 5)), Err("Exchange Server 2010 SP3 Update Rollup 16"), "2010 SP2");
+        assert_eq!(exchange_meets_requirements(&build(8, 3, 83, 6)), Err("Exchange Server 2010 SP3 Update Rollup 16"), "2007 SP1");
     }
 }

@@ -9,7 +9,10 @@
 //!   cuts off), while the scenarios that set Exchange's version are not applicable;
 //! - AD CS and its directory served: the enrollment and LDAP-policy scenarios pass, enrollment
 //!   over HTTPS and Secure Mail's lookups over LDAP and LDAPS reaching the other process, which
-//!   is reset between scenarios (templates, requests and userCertificate back to empty).
+//!   is reset between scenarios (templates, requests and userCertificate back to empty);
+//! - NetScaler Gateway and Endpoint Management served: the connection types pass, the phone's
+//!   tunnels crossing the served gateway to the scenario's in-process Exchange, on tickets the
+//!   served STA validates, with the app's settings set through its control API.
 
 mod common;
 
@@ -111,5 +114,18 @@ fn adcs_and_its_directory_served_in_another_process_take_the_in_process_ones_pla
     assert!(not_passed.is_empty(), "{not_passed:?}\n{}", run.stdout);
     assert!(all.iter().any(|(n, _)| n.contains("LDAPS")), "{all:?}");
     assert!(run.stderr.contains("adcs: served by another process"), "{}", run.stderr);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+}
+
+#[test]
+fn the_gateway_and_endpoint_management_served_in_another_process_carry_the_phones_tunnels() {
+    let dir = scratch("served-gateway");
+    let served = Served::start(&dir, &["xms", "gateway"]);
+    let (run, report) = run_served(&served, &dir, "60", &["features/network/connection_types.feature"]);
+    let all = outcomes(&report);
+    let not_passed: Vec<_> = all.iter().filter(|(_, o)| o != "passed").collect();
+    assert!(not_passed.is_empty(), "{not_passed:?}\n{}", run.stdout);
+    assert!(all.iter().any(|(n, _)| n.contains("STA")), "{all:?}");
+    assert!(run.stderr.contains("gateway: served by another process"), "{}", run.stderr);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
 }

@@ -5,7 +5,7 @@ use crate::params::{AuthMethod, AuthMethods, NtlmClient, User};
 use crate::world::observation::Observation;
 use crate::world::ws1::ensure_boxer;
 use crate::MailWorld;
-use cucumber::{then, when};
+use cucumber::{given, then, when};
 use mailconform_auth::{Forgery, MicHandling};
 use mailconform_fakes::ens::DEVICE_HEADER;
 use mailconform_fakes::ews_probe::{self, ProbeAnswer, ProbeCredentials};
@@ -130,4 +130,43 @@ fn authenticated_as(w: &mut MailWorld, user: User, method: AuthMethod) {
     let requests = w.drive(traffic.ews_requests());
     let last = requests.last().expect("Exchange saw the request");
     assert_eq!((last.user.as_str(), last.auth.as_str()), (user.email().as_str(), method.name()), "{last:?}");
+}
+
+/// The Exchange fake's EWS answers give this build in `ServerVersionInfo` (`15.0.1263.5`: major, minor, build, revision).
+#[given(expr = "Exchange reports the build {string}")]
+fn reports_build(w: &mut MailWorld, build: String) {
+    let parts: Vec<u32> =
+        build.split('.').map(|p| p.parse().unwrap_or_else(|_| panic!("{build:?} is not a build like 15.0.1263.5"))).collect();
+    let [major, minor, major_build, minor_build] = parts[..] else { panic!("{build:?} is not a build like 15.0.1263.5") };
+    let version = String::new();
+    w.plan().exchange.build = Some(mailconform_ews::ServerVersionInfo { major, minor, major_build, minor_build, version });
+}
+
+/// A bare EWS client signs in to Exchange as the user and reads the build from the answer's `ServerVersionInfo`.
+#[when(expr = "an EWS client asks Exchange for {user}'s Inbox")]
+fn asks_exchange(w: &mut MailWorld, user: User) {
+    let (login, password) = user.builtin_login();
+    let credentials = ProbeCredentials::Basic { user: login.to_string(), password: password.to_string() };
+    probe(w, defaults::EXCHANGE_HOST, EWS_PATH, &[], credentials);
+}
+
+/// The build Exchange answered with is one of those seed 002's required software lists for S/MIME, or a later version.
+#[then(expr = "Exchange's build meets the software S\\/MIME requires")]
+fn build_meets(w: &mut MailWorld) {
+    let info = answer(w).server_version.clone().expect("Exchange's answer carries ServerVersionInfo");
+    if let Err(missing) = mailconform_fakes::securemail::smime::exchange_meets_requirements(&info) {
+        panic!("Exchange {}.{}.{}.{} is older than {missing}", info.major, info.minor, info.major_build, info.minor_build);
+    }
+}
+
+/// The build Exchange answered with predates the named update, which S/MIME requires.
+#[then(expr = "Exchange's build is older than {string}, which S\\/MIME requires")]
+fn build_lacks(w: &mut MailWorld, update: String) {
+    let info = answer(w).server_version.clone().expect("Exchange's answer carries ServerVersionInfo");
+    match mailconform_fakes::securemail::smime::exchange_meets_requirements(&info) {
+        Err(missing) => assert_eq!(missing, update, "Exchange {info:?} lacks another update"),
+        Ok(met) => {
+            panic!("Exchange {}.{}.{}.{} meets the requirement ({met:?})", info.major, info.minor, info.major_build, info.minor_build)
+        }
+    }
 }

@@ -100,7 +100,11 @@ impl Plan {
                 background_services: policies.background_services.clone(),
                 ticket_expiration_hours: policies.ticket_expiration_hours,
             };
-            if !serves(role::XMS) {
+            if serves(role::XMS) {
+                // A served Endpoint Management takes the app's settings through its control API.
+                let xms = Roles::new(sim).xms().expect("the served Endpoint Management is in the topology");
+                sim.block_on(xms.set_settings(&settings)).expect("the served Endpoint Management takes the app's settings");
+            } else {
                 gates.push((role::XMS.to_string(), deployment::add_xms(sim, settings).expect("Endpoint Management starts")));
             }
             if !serves(role::GATEWAY) {
