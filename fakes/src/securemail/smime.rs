@@ -28,13 +28,25 @@ use serde::{Deserialize, Serialize};
 /// (version minimum 10.8.10)").
 pub const MIN_APP_VERSION: &str = "10.8.10";
 
-/// The Exchange builds seed 002's required software lists for S/MIME, per version (`MajorVersion`,
-/// `MinorVersion`): the first build of each that qualifies (`MajorBuildNumber`,
-/// `MinorBuildNumber`), and its name. A later version (Exchange 2019, 15.2) qualifies.
-pub const EXCHANGE_REQUIRED: [((u32, u32), (u32, u32), &str); 3] = [
-    ((14, 3), (319, 2), "Exchange Server 2010 SP3 Update Rollup 16"),
-    ((15, 0), (1263, 5), "Exchange Server 2013 Cumulative Update 15"),
-    ((15, 1), (669, 32), "Exchange Server 2016 Cumulative Update 4"),
+/// One line of seed 002's required Exchange software: a version (`MajorVersion`,
+/// `MinorVersion`), the first build of it that qualifies (`MajorBuildNumber`,
+/// `MinorBuildNumber`), and its name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RequiredExchange {
+    /// `MajorVersion`, `MinorVersion`.
+    pub version: (u32, u32),
+    /// The first qualifying `MajorBuildNumber`, `MinorBuildNumber`.
+    pub first_build: (u32, u32),
+    /// The update's name.
+    pub name: &'static str,
+}
+
+/// The Exchange builds seed 002's required software lists for S/MIME. A later version
+/// (Exchange 2019, 15.2) qualifies.
+pub const EXCHANGE_REQUIRED: [RequiredExchange; 3] = [
+    RequiredExchange { version: (14, 3), first_build: (319, 2), name: "Exchange Server 2010 SP3 Update Rollup 16" },
+    RequiredExchange { version: (15, 0), first_build: (1263, 5), name: "Exchange Server 2013 Cumulative Update 15" },
+    RequiredExchange { version: (15, 1), first_build: (669, 32), name: "Exchange Server 2016 Cumulative Update 4" },
 ];
 
 /// Whether an Exchange of this `ServerVersionInfo` is one seed 002's S/MIME set-up is written
@@ -43,14 +55,14 @@ pub const EXCHANGE_REQUIRED: [((u32, u32), (u32, u32), &str); 3] = [
 pub fn exchange_meets_requirements(info: &mailconform_ews::ServerVersionInfo) -> Result<Option<&'static str>, &'static str> {
     let version = (info.major, info.minor);
     let build = (info.major_build, info.minor_build);
-    if let Some((_, first, name)) = EXCHANGE_REQUIRED.iter().find(|(v, _, _)| *v == version) {
-        return if build >= *first { Ok(Some(name)) } else { Err(name) };
+    if let Some(r) = EXCHANGE_REQUIRED.iter().find(|r| r.version == version) {
+        return if build >= r.first_build { Ok(Some(r.name)) } else { Err(r.name) };
     }
-    let newest = EXCHANGE_REQUIRED.iter().map(|(v, _, _)| *v).max().unwrap_or_default();
+    let newest = EXCHANGE_REQUIRED.iter().map(|r| r.version).max().unwrap_or_default();
     if version > newest {
         Ok(None)
     } else {
-        Err(EXCHANGE_REQUIRED[0].2)
+        Err(EXCHANGE_REQUIRED[0].name)
     }
 }
 
