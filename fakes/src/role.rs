@@ -311,9 +311,18 @@ pub fn selectable() -> Vec<Selectable> {
             out.push(Selectable { name: "listener".into(), summary: "the listeners of all three regions".into() });
         }
         out.push(Selectable { name: r.name.clone(), summary: format!("{:<37} {}", r.host, r.kind.summary()) });
+        if let Some((alias, what)) = ALIASES.iter().find(|(_, role, _)| *role == r.name).map(|(a, _, w)| (a, w)) {
+            out.push(Selectable { name: alias.to_string(), summary: format!("{:<37} {what}", r.host) });
+        }
     }
     out
 }
+
+/// Names that stand for a role serving what they name as well: (alias, role, what for help).
+/// The directory answers LDAP on the domain controller, as Active Directory does; Endpoint
+/// Management is the STA.
+pub const ALIASES: [(&str, &str, &str); 2] =
+    [("ldap", ADCS, "the directory, LDAP and LDAPS (with adcs)"), ("sta", XMS, "the STA (with xms)")];
 
 /// The default world's roles a selection of names stands for, in start order; the error names
 /// the first unknown word.
@@ -324,7 +333,11 @@ pub fn select(names: &[String]) -> Result<Vec<Role>, UnknownRole> {
     }
     let wanted = |r: &Role| {
         names.iter().any(|n| {
-            n == "all" || *n == r.name || (n == "listener" && r.kind == RoleKind::Listener) || (n == APNS && r.kind == RoleKind::Apns)
+            n == "all"
+                || *n == r.name
+                || (n == "listener" && r.kind == RoleKind::Listener)
+                || (n == APNS && r.kind == RoleKind::Apns)
+                || ALIASES.iter().any(|(alias, role, _)| n == alias && r.name == *role)
         })
     };
     Ok(default_world().into_iter().filter(wanted).collect())
@@ -414,6 +427,10 @@ mod tests {
         assert_eq!(apns.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), [APNS, APNS_SANDBOX]);
         let one = select(&[listener(Region::Emea)]).unwrap();
         assert_eq!(one[0].host, "eu-west-1.listener.example.test");
+        let dc = select(&["ldap".into(), "adcs".into()]).unwrap();
+        assert_eq!(dc.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), [ADCS], "an alias and its role serve once");
+        let sta = select(&["gateway".into(), "xms".into(), "sta".into()]).unwrap();
+        assert_eq!(sta.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), [XMS, GATEWAY]);
         let e = select(&["exchange".into(), "nope".into()]).unwrap_err();
         assert_eq!(e.name, "nope");
         assert!(e.known.contains(&"seg".to_string()) && e.known.contains(&"ens".to_string()));

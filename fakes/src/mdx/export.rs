@@ -16,8 +16,8 @@ use serde::Serialize;
 use std::path::Path;
 
 /// What [`super::lint::check`] looks at: the network policies, the two servers Secure Mail
-/// reaches through them, and the two facts about the network the LDAP rules need that no
-/// policy records.
+/// reaches through them, the two facts about the network the LDAP rules need, and the two
+/// about the mail server the Traveler rules need, which no policy records.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct PolicyDocument {
     /// The phone the policies are for. MDX apps are uploaded once per platform, and the LDAP
@@ -37,9 +37,50 @@ pub struct PolicyDocument {
     /// Whether split DNS is configured on Citrix ADC, which a public LDAP server needs (seed
     /// 002). A gateway setting, not an app policy: stated by hand too.
     pub split_dns: Option<bool>,
+    /// The kind of server "Secure Mail Exchange Server" names: Exchange, or Notes Traveler,
+    /// which serves ActiveSync at `/traveler/Microsoft-Server-ActiveSync` (seed 001). No policy
+    /// says it: stated by hand.
+    pub mail_server: Option<MailServer>,
+    /// Whether the Traveler server's Domino Internet Site has the substitution rule
+    /// `/Microsoft-Server-ActiveSync*` to `/traveler/Microsoft-Server-ActiveSync*`, through which
+    /// alone a bare FQDN reaches Traveler (seed 001). A Domino setting, not an app policy: stated
+    /// by hand too.
+    pub traveler_substitution_rule: Option<bool>,
     /// Policies the document carries that this project does not read, by name. An export holds
     /// dozens (copy-paste, camera, VPN mode...); they are kept to be shown, never refused.
     pub other_policies: Vec<String>,
+}
+
+/// The kind of mail server Secure Mail syncs with ([`PolicyDocument::mail_server`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MailServer {
+    /// Microsoft Exchange: ActiveSync at `/Microsoft-Server-ActiveSync`, which Secure Mail asks
+    /// for when the policy is an FQDN.
+    Exchange,
+    /// IBM Notes Traveler: ActiveSync at `/traveler/Microsoft-Server-ActiveSync`.
+    Traveler,
+}
+
+impl MailServer {
+    /// `Exchange`, or `Traveler` (also `Notes Traveler`, `IBM Notes Traveler`, `Lotus Notes
+    /// Traveler`), case-insensitive.
+    pub fn parse(s: &str) -> Option<MailServer> {
+        let words: Vec<String> = s.split_whitespace().map(str::to_ascii_lowercase).collect();
+        match words.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+            ["exchange"] | ["microsoft", "exchange"] => Some(MailServer::Exchange),
+            ["traveler"] | ["notes", "traveler"] | ["ibm" | "lotus", "notes", "traveler"] => Some(MailServer::Traveler),
+            _ => None,
+        }
+    }
+
+    /// `Exchange` or `Notes Traveler`, as messages name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            MailServer::Exchange => "Exchange",
+            MailServer::Traveler => "Notes Traveler",
+        }
+    }
 }
 
 /// An input document that cannot be read; each message says what to change.
@@ -133,11 +174,15 @@ pub enum Key {
     LdapOnInternalNetwork,
     /// Whether split DNS is configured on Citrix ADC (this project's own name).
     SplitDns,
+    /// The kind of mail server, Exchange or Notes Traveler (this project's own name).
+    MailServer,
+    /// Whether the Traveler site has the ActiveSync substitution rule (this project's own name).
+    TravelerSubstitutionRule,
 }
 
 impl Key {
     /// Every key, in the order the docs list them.
-    pub const ALL: [Key; 9] = [
+    pub const ALL: [Key; 11] = [
         Key::Platform,
         Key::NetworkAccess,
         Key::BackgroundServices,
@@ -147,6 +192,8 @@ impl Key {
         Key::LdapServer,
         Key::LdapOnInternalNetwork,
         Key::SplitDns,
+        Key::MailServer,
+        Key::TravelerSubstitutionRule,
     ];
 
     /// The `PolicyName` in `policy_metadata.xml` (or the element under `<PolicyMetadata>`).
@@ -161,6 +208,8 @@ impl Key {
             Key::LdapServer => "SMIMELDAPServerAddress",
             Key::LdapOnInternalNetwork => "LDAPServerOnInternalNetwork",
             Key::SplitDns => "SplitDNS",
+            Key::MailServer => "MailServer",
+            Key::TravelerSubstitutionRule => "TravelerSubstitutionRule",
         }
     }
 
@@ -176,6 +225,8 @@ impl Key {
             Key::LdapServer => "ldap_server",
             Key::LdapOnInternalNetwork => "ldap_on_internal_network",
             Key::SplitDns => "split_dns",
+            Key::MailServer => "mail_server",
+            Key::TravelerSubstitutionRule => "traveler_substitution_rule",
         }
     }
 
@@ -246,6 +297,8 @@ impl PolicyDocument {
             Key::LdapServer => self.set_ldap(name, value)?,
             Key::LdapOnInternalNetwork => self.ldap_on_internal_network = Some(flag(key, value).map_err(malformed)?),
             Key::SplitDns => self.split_dns = Some(flag(key, value).map_err(malformed)?),
+            Key::MailServer => self.mail_server = Some(mail_server(value).map_err(malformed)?),
+            Key::TravelerSubstitutionRule => self.traveler_substitution_rule = Some(flag(key, value).map_err(malformed)?),
         }
         Ok(())
     }
@@ -287,6 +340,15 @@ fn platform(value: &str) -> Result<Platform, PolicyError> {
         policy: "Platform",
         value: value.to_string(),
         allowed: "iOS, Android",
+    })
+}
+
+/// The kind of mail server a document names: `Exchange` or `Traveler` ([`MailServer::parse`]).
+fn mail_server(value: &str) -> Result<MailServer, PolicyError> {
+    MailServer::parse(value).ok_or_else(|| PolicyError::UnknownValue {
+        policy: "MailServer",
+        value: value.to_string(),
+        allowed: "Exchange, Traveler",
     })
 }
 
@@ -433,5 +495,25 @@ mod tests {
         assert!(e.to_string().contains("iOS, Android"), "{e}");
         let e = d.set_text(Key::LdapOnInternalNetwork, "LDAPServerOnInternalNetwork", "maybe").unwrap_err();
         assert!(e.to_string().starts_with("LDAPServerOnInternalNetwork: \"maybe\""), "{e}");
+    }
+
+    #[test]
+    fn the_mail_server_is_exchange_or_traveler_by_any_of_its_names() {
+        for (value, server) in [
+            ("Exchange", MailServer::Exchange),
+            ("microsoft  exchange", MailServer::Exchange),
+            ("traveler", MailServer::Traveler),
+            ("Notes Traveler", MailServer::Traveler),
+            ("IBM Notes Traveler", MailServer::Traveler),
+            ("Lotus Notes Traveler", MailServer::Traveler),
+        ] {
+            assert_eq!(MailServer::parse(value), Some(server), "{value}");
+        }
+        let mut d = PolicyDocument::default();
+        d.set_text(Key::MailServer, "mail_server", " TRAVELER ").unwrap();
+        d.set_text(Key::TravelerSubstitutionRule, "TravelerSubstitutionRule", "no").unwrap();
+        assert_eq!((d.mail_server, d.traveler_substitution_rule), (Some(MailServer::Traveler), Some(false)));
+        let e = d.set_text(Key::MailServer, "MailServer", "Domino").unwrap_err();
+        assert!(e.to_string().starts_with("MailServer: \"Domino\"") && e.to_string().contains("Exchange, Traveler"), "{e}");
     }
 }

@@ -1,15 +1,18 @@
 //! The seeds' rules between Secure Mail's policies, checked on a [`PolicyDocument`] before a
 //! device ever sees it: a background service list that cannot take effect, a gateway mail does
-//! not use, an LDAP server placed where the seed says users get authentication prompts.
+//! not use, an LDAP server placed where the seed says users get authentication prompts, a Notes
+//! Traveler server named by a bare FQDN its Domino site cannot serve.
 //!
 //! Each [`Rule`] has a stable id (its serde name, used by `mailconform check` and its JSON) and
 //! the seed section it comes from, as a tag of the form the features' `@source:` tags use
 //! (`docs/sources.md`). An error breaks something the seed describes; a warning is a setting
-//! that works but does nothing, or that the document does not say enough to check.
+//! that works but does nothing, or that the document does not say enough to check. Every
+//! message ends with what to change.
 
-use super::export::PolicyDocument;
+use super::export::{MailServer, PolicyDocument};
 use super::policies::{DefaultReading, NetworkAccess, NetworkPolicies, ServiceAddress};
 use crate::securemail::eas::Platform;
+use crate::traveler::{STANDARD_EAS_PATH, TRAVELER_EAS_PATH};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -25,7 +28,9 @@ const TICKET_EXPIRATION: &str = "001.network-policies.ticket-expiration";
 /// background service, the gateway set (seed 001).
 const CONNECTION_TYPES: &str = "001.connection-types";
 /// "définissez la stratégie Secure Mail Exchange Server sur le nom de domaine complet (FQDN)"
-/// (seed 001).
+/// (seed 001), and its paragraph on the full path of a Notes Traveler server: "Il n’est plus
+/// nécessaire de configurer votre annuaire Domino avec des règles de remplacement de site Web
+/// pour le serveur Traveler."
 const SECURE_MAIL_POLICIES: &str = "001.secure-mail-policies";
 /// "Configuration de sources de certificat public", its bullets on where LDAP servers sit
 /// (seed 002).
@@ -47,6 +52,11 @@ pub enum Rule {
     TicketExpirationZero,
     /// "Secure Mail Exchange Server" unset or empty: nothing to sync with.
     ExchangeServerEmpty,
+    /// A Notes Traveler server named by a bare FQDN (Secure Mail asks for the standard
+    /// ActiveSync path) while the Domino site's substitution rule is not known to be there.
+    TravelerFqdnWithoutSubstitution,
+    /// A Notes Traveler server named by a URL whose path is not Traveler's ActiveSync path.
+    TravelerUrlPath,
     /// A gateway in effect, but the Exchange server is not among the background services: mail
     /// does not take the STA path.
     ExchangeServerNotBackgroundService,
@@ -65,13 +75,15 @@ pub enum Rule {
 
 impl Rule {
     /// Every rule, in the order [`check`] reports them.
-    pub const ALL: [Rule; 12] = [
+    pub const ALL: [Rule; 14] = [
         Rule::BackgroundServicesNotTunneled,
         Rule::BackgroundGatewayNotTunneled,
         Rule::BackgroundGatewayWithoutServices,
         Rule::BackgroundServicesWithoutGateway,
         Rule::TicketExpirationZero,
         Rule::ExchangeServerEmpty,
+        Rule::TravelerFqdnWithoutSubstitution,
+        Rule::TravelerUrlPath,
         Rule::ExchangeServerNotBackgroundService,
         Rule::InternalLdapIosGateway,
         Rule::InternalLdapAndroidNotListed,
@@ -89,6 +101,8 @@ impl Rule {
             Rule::BackgroundServicesWithoutGateway => "background_services_without_gateway",
             Rule::TicketExpirationZero => "ticket_expiration_zero",
             Rule::ExchangeServerEmpty => "exchange_server_empty",
+            Rule::TravelerFqdnWithoutSubstitution => "traveler_fqdn_without_substitution",
+            Rule::TravelerUrlPath => "traveler_url_path",
             Rule::ExchangeServerNotBackgroundService => "exchange_server_not_background_service",
             Rule::InternalLdapIosGateway => "internal_ldap_ios_gateway",
             Rule::InternalLdapAndroidNotListed => "internal_ldap_android_not_listed",
@@ -107,7 +121,7 @@ impl Rule {
                 CONNECTION_TYPES
             }
             Rule::TicketExpirationZero => TICKET_EXPIRATION,
-            Rule::ExchangeServerEmpty => SECURE_MAIL_POLICIES,
+            Rule::ExchangeServerEmpty | Rule::TravelerFqdnWithoutSubstitution | Rule::TravelerUrlPath => SECURE_MAIL_POLICIES,
             Rule::InternalLdapIosGateway
             | Rule::InternalLdapAndroidNotListed
             | Rule::PublicLdapNotTunneled
@@ -150,7 +164,7 @@ pub struct Finding {
     pub rule: Rule,
     /// Error or warning.
     pub severity: Severity,
-    /// What is wrong, why it matters and what to change, with the document's own values.
+    /// What is wrong, why it matters and, last, what to change, with the document's own values.
     pub message: String,
     /// The seed section the rule comes from ([`Rule::source`]).
     pub source: &'static str,
@@ -239,7 +253,8 @@ fn background(doc: &PolicyDocument, out: &mut Vec<Finding>) {
     }
 }
 
-/// "Secure Mail Exchange Server": set, and on the STA path when a gateway is in effect.
+/// "Secure Mail Exchange Server": set, at the path a Traveler server serves, and on the STA path
+/// when a gateway is in effect.
 fn exchange(doc: &PolicyDocument, out: &mut Vec<Finding>) {
     let fix = "set it to the Exchange server's FQDN (mail.example.com) or, for Notes Traveler, the full URL \
                (https://mail.example.com/traveler/Microsoft-Server-ActiveSync)";
@@ -256,6 +271,7 @@ fn exchange(doc: &PolicyDocument, out: &mut Vec<Finding>) {
         )),
         Some(_) => {}
     }
+    traveler(doc, out);
     let effective = doc.network.effective();
     let (Some(gateway), Some(address)) = (&effective.background_gateway, doc.exchange_address()) else { return };
     if !effective.background_services.is_empty() && !effective.is_background_service(&address.host, address.port) {
@@ -269,6 +285,73 @@ fn exchange(doc: &PolicyDocument, out: &mut Vec<Finding>) {
                 list(&effective.background_services)
             ),
         ));
+    }
+}
+
+/// "Secure Mail Exchange Server" for a Notes Traveler server (seed 001): Traveler serves
+/// ActiveSync at `/traveler/Microsoft-Server-ActiveSync`; a bare FQDN makes Secure Mail ask
+/// for `/Microsoft-Server-ActiveSync`, which reaches Traveler only through a Domino website
+/// substitution rule, the setup the full path made unnecessary.
+fn traveler(doc: &PolicyDocument, out: &mut Vec<Finding>) {
+    if doc.mail_server != Some(MailServer::Traveler) {
+        return;
+    }
+    let Some(value) = doc.exchange_server.as_deref().map(str::trim).filter(|s| !s.is_empty()) else { return };
+    let Some(address) = doc.exchange_address() else { return };
+    let full = traveler_url(value, &address);
+    let path = exchange_path(value);
+    if path.is_empty() || path.eq_ignore_ascii_case(STANDARD_EAS_PATH) {
+        let rule = match doc.traveler_substitution_rule {
+            Some(true) => return,
+            Some(false) => "the document says the Traveler site has none",
+            None => "the document does not say the Traveler site has one",
+        };
+        let kind = match (path.is_empty(), value.contains("://")) {
+            (true, false) => "a bare FQDN",
+            (true, true) => "a URL without a path",
+            (false, _) => "a URL to the standard ActiveSync path",
+        };
+        out.push(Finding::new(
+            Rule::TravelerFqdnWithoutSubstitution,
+            Severity::Error,
+            format!(
+                "Secure Mail Exchange Server is {value}, {kind}, and the mail server is Notes Traveler: Secure Mail asks for \
+                 {STANDARD_EAS_PATH}, which Traveler serves only through a Domino website substitution rule \
+                 ({STANDARD_EAS_PATH}* to {TRAVELER_EAS_PATH}*), and {rule}; set Secure Mail Exchange Server to the full URL \
+                 {full}, or add that substitution rule to the Traveler server's Domino Internet Site and state it \
+                 (traveler_substitution_rule = true, or TravelerSubstitutionRule in XML)"
+            ),
+        ));
+    } else if !path.eq_ignore_ascii_case(TRAVELER_EAS_PATH) {
+        out.push(Finding::new(
+            Rule::TravelerUrlPath,
+            Severity::Warning,
+            format!(
+                "Secure Mail Exchange Server is {value} and the mail server is Notes Traveler, but the path {path} is not where \
+                 Traveler serves ActiveSync ({TRAVELER_EAS_PATH}): Secure Mail sends its requests to {path} as written, which \
+                 reaches Traveler only if the Domino site maps it there; set Secure Mail Exchange Server to the full URL {full}"
+            ),
+        ));
+    }
+}
+
+/// The path a "Secure Mail Exchange Server" value names, without its query, fragment or
+/// trailing `/`: empty for an FQDN, `host:port` or a URL without one.
+fn exchange_path(value: &str) -> &str {
+    let value = value.trim();
+    let rest = value.split_once("://").map_or(value, |(_, rest)| rest);
+    let rest = rest.split(['?', '#']).next().unwrap_or_default();
+    rest.find('/').map_or("", |i| rest[i..].trim_end_matches('/'))
+}
+
+/// The full Traveler URL for the server `value` names at `address`: the value's scheme
+/// (`https` for an FQDN), its host, its port unless the scheme's own, and Traveler's path.
+fn traveler_url(value: &str, address: &ServiceAddress) -> String {
+    let scheme = value.split_once("://").map_or_else(|| "https".to_string(), |(s, _)| s.to_ascii_lowercase());
+    let default_port = if scheme == "http" { 80 } else { 443 };
+    match address.port {
+        port if port == default_port => format!("{scheme}://{}{TRAVELER_EAS_PATH}", address.host),
+        port => format!("{scheme}://{}:{port}{TRAVELER_EAS_PATH}", address.host),
     }
 }
 
@@ -292,8 +375,9 @@ fn ldap(doc: &PolicyDocument, out: &mut Vec<Finding>) {
                     Rule::PublicLdapNotTunneled,
                     Severity::Error,
                     format!(
-                        "the S/MIME LDAP server {server} is public but network access is {}: set network access to \"Tunneled to \
-                         the internal network\", with split DNS on Citrix ADC, so that LDAP traffic goes straight to the server",
+                        "the S/MIME LDAP server {server} is public but network access is {}: traffic to a public LDAP server \
+                         goes straight to it only when network access is \"Tunneled to the internal network\" with split DNS on \
+                         Citrix ADC; set network access to \"Tunneled to the internal network\" (and configure split DNS)",
                         access_text(net)
                     ),
                 ));
@@ -304,8 +388,9 @@ fn ldap(doc: &PolicyDocument, out: &mut Vec<Finding>) {
                     Rule::PublicLdapWithoutSplitDns,
                     Severity::Error,
                     format!(
-                        "the S/MIME LDAP server {server} is public but split DNS is not configured on Citrix ADC: configure it, so \
-                         that LDAP traffic goes straight to the server"
+                        "the S/MIME LDAP server {server} is public but split DNS is not configured on Citrix ADC: LDAP traffic \
+                         does not go straight to the server; configure split DNS on Citrix ADC (then set split_dns = true, or \
+                         SplitDNS in XML)"
                     ),
                 )),
                 None => out.push(Finding::new(

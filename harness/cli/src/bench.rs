@@ -189,6 +189,18 @@ pub(crate) fn bench(args: &BenchArgs) -> Result<u8, CliError> {
             }
         };
     }
+    if args.gateway_only {
+        return match crate::gateway_bench::measure(args.seed) {
+            Ok(rates) => {
+                print!("{}", crate::gateway_bench::render(&rates));
+                Ok(exit::PASSED)
+            }
+            Err(e) => {
+                eprintln!("mailconform: gateway figures: {e}");
+                Ok(exit::FAILED)
+            }
+        };
+    }
     let eas_users = usize::try_from(args.eas_users).unwrap_or(usize::MAX);
     if args.eas_only {
         return match crate::eas_bench::measure(eas_users, args.seed, threads(args)) {
@@ -240,6 +252,10 @@ pub(crate) fn bench(args: &BenchArgs) -> Result<u8, CliError> {
     match crate::smime_bench::measure() {
         Ok(rates) => print!("{}", crate::smime_bench::render(&rates)),
         Err(e) => eprintln!("S/MIME figures not measured: {e}"),
+    }
+    match crate::gateway_bench::measure(args.seed) {
+        Ok(rates) => print!("{}", crate::gateway_bench::render(&rates)),
+        Err(e) => eprintln!("gateway figures not measured: {e}"),
     }
     let mut code = last.exit_code();
     if let Some(failed) = served(args) {

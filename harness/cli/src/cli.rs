@@ -440,6 +440,10 @@ pub(crate) struct BenchArgs {
     #[arg(long, conflicts_with_all = ["push_only", "eas_only", "seg_only", "tls_only"])]
     pub smime_only: bool,
 
+    /// Measure only the gateway figures (tickets the STA validates, tunnels on a ticket and on a micro VPN session per second)
+    #[arg(long, conflicts_with_all = ["push_only", "eas_only", "seg_only", "tls_only", "smime_only"])]
+    pub gateway_only: bool,
+
     /// Simulations run side by side in the push and ActiveSync measurements (default: one per core)
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,

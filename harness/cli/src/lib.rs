@@ -16,6 +16,7 @@ mod error;
 mod exit;
 mod features;
 mod filter;
+mod gateway_bench;
 mod html;
 mod junit;
 mod list;

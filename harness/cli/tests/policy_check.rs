@@ -55,7 +55,7 @@ fn the_seeds_sta_configuration_passes() {
 
 #[test]
 fn the_problem_documents_break_every_rule_between_them() {
-    let expected: [(&str, i32, &[&str]); 4] = [
+    let expected: [(&str, i32, &[&str]); 6] = [
         (
             "gateway-only.xml",
             1,
@@ -79,6 +79,8 @@ fn the_problem_documents_break_every_rule_between_them() {
             ],
         ),
         ("services-without-gateway.toml", 0, &["background_services_without_gateway"]),
+        ("traveler-fqdn.toml", 1, &["traveler_fqdn_without_substitution"]),
+        ("traveler-url-path.xml", 0, &["traveler_url_path"]),
     ];
     let mut seen = BTreeSet::new();
     for (name, code, rules) in expected {
@@ -108,6 +110,36 @@ fn findings_say_what_to_change() {
     assert!(out.stdout.ends_with("traveler-off-the-sta-path.xml: 1 error, 1 warning\n"), "{}", out.stdout);
     let out = check(&fixture("gateway-only.xml"), &[]);
     assert!(out.stdout.contains("users get frequent authentication prompts; leave the gateway policy unset"), "{}", out.stdout);
+    let out = check(&fixture("traveler-fqdn.toml"), &[]);
+    assert!(
+        out.stdout.starts_with(
+            "error[traveler_fqdn_without_substitution]: Secure Mail Exchange Server is mail.example.com, a bare FQDN, and the mail \
+             server is Notes Traveler: "
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains(
+            "; set Secure Mail Exchange Server to the full URL https://mail.example.com/traveler/Microsoft-Server-ActiveSync, or add \
+             that substitution rule to the Traveler server's Domino Internet Site and state it (traveler_substitution_rule = true, \
+             or TravelerSubstitutionRule in XML) (source: 001.secure-mail-policies)"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.ends_with("traveler-fqdn.toml: 1 error, 0 warnings\n"), "{}", out.stdout);
+    let out = check(&fixture("traveler-url-path.xml"), &[]);
+    assert!(
+        out.stdout.contains(
+            "the path /traveler is not where Traveler serves ActiveSync (/traveler/Microsoft-Server-ActiveSync): Secure Mail sends \
+             its requests to /traveler as written, which reaches Traveler only if the Domino site maps it there; set Secure Mail \
+             Exchange Server to the full URL https://mail.example.com/traveler/Microsoft-Server-ActiveSync (source: \
+             001.secure-mail-policies)"
+        ),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]

@@ -33,6 +33,8 @@ struct Raw {
     ldap_server: Option<String>,
     ldap_on_internal_network: Option<bool>,
     split_dns: Option<bool>,
+    mail_server: Option<String>,
+    traveler_substitution_rule: Option<bool>,
 }
 
 /// `background_services`: a list, or one string as the console shows it.
@@ -58,6 +60,7 @@ pub(super) fn read(bytes: &[u8]) -> Result<PolicyDocument, ExportError> {
         (Key::BackgroundGateway, raw.background_gateway),
         (Key::ExchangeServer, raw.exchange_server),
         (Key::LdapServer, raw.ldap_server),
+        (Key::MailServer, raw.mail_server),
     ];
     for (key, value) in text_values {
         if let Some(value) = value {
@@ -80,12 +83,14 @@ pub(super) fn read(bytes: &[u8]) -> Result<PolicyDocument, ExportError> {
     }
     doc.ldap_on_internal_network = raw.ldap_on_internal_network;
     doc.split_dns = raw.split_dns;
+    doc.traveler_substitution_rule = raw.traveler_substitution_rule;
     Ok(doc)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mdx::export::MailServer;
     use crate::mdx::{NetworkAccess, ServiceAddress};
     use crate::securemail::eas::Platform;
     use proptest::prelude::*;
@@ -104,6 +109,8 @@ exchange_server = "https://mail.example.com/traveler/Microsoft-Server-ActiveSync
 ldap_server = "ad.example.com"
 ldap_on_internal_network = true
 split_dns = false
+mail_server = "Traveler"
+traveler_substitution_rule = true
 "#,
         )
         .unwrap();
@@ -115,6 +122,7 @@ split_dns = false
         assert_eq!(doc.exchange_address(), Some(ServiceAddress::new("mail.example.com", 443)));
         assert_eq!(doc.ldap_address(), Some(ServiceAddress::new("ad.example.com", 389)));
         assert_eq!((doc.ldap_on_internal_network, doc.split_dns), (Some(true), Some(false)));
+        assert_eq!((doc.mail_server, doc.traveler_substitution_rule), (Some(MailServer::Traveler), Some(true)));
     }
 
     #[test]
@@ -143,6 +151,9 @@ split_dns = false
         );
         let e = read(b"background_services = [\"mail.example.com\"]").unwrap_err();
         assert!(matches!(&e, ExportError::Malformed { policy, .. } if policy == "background_services"), "{e:?}");
+        let e = read(b"mail_server = \"Domino\"").unwrap_err();
+        assert!(e.to_string().starts_with("mail_server: \"Domino\" is not a value of MailServer (one of: Exchange, Traveler)"), "{e}");
+        assert!(matches!(read(b"traveler_substitution_rule = \"yes\""), Err(ExportError::Toml { line: 1, .. })));
         let e = read(b"exchange_server = \"ftp://mail.example.com\"").unwrap_err();
         assert!(
             e.to_string().starts_with("exchange_server: \"ftp://mail.example.com\" is not a value of Secure Mail Exchange Server"),

@@ -13,9 +13,9 @@
 //! Each `<Policy>` under `<Policies>` gives a name and a value; a policy without
 //! `<PolicyValue>` has its `<PolicyDefault>`, the value the app runs with when the console
 //! leaves it alone. A child of `<PolicyMetadata>` named like a policy this project reads
-//! (`<Platform>`, or the hand-added `<SplitDNS>`) counts as that policy. Everything else
-//! (titles, descriptions, enum lists, the dozens of other policies) is skipped, the other
-//! policies' names kept in [`PolicyDocument::other_policies`].
+//! (`<Platform>`, or the hand-added `<SplitDNS>`, `<MailServer>`) counts as that policy.
+//! Everything else (titles, descriptions, enum lists, the dozens of other policies) is skipped,
+//! the other policies' names kept in [`PolicyDocument::other_policies`].
 //!
 //! The reader streams events and keeps no tree; any input ends in a document or an
 //! [`ExportError`], never a panic (see the proptest below).
@@ -212,6 +212,7 @@ impl Walker {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mdx::export::MailServer;
     use crate::mdx::{NetworkAccess, PolicyError, ServiceAddress};
     use crate::securemail::eas::Platform;
     use proptest::prelude::*;
@@ -276,14 +277,18 @@ mod tests {
 
     #[test]
     fn the_platform_and_hand_stated_facts_read_as_elements_or_policies() {
-        let xml = "<PolicyMetadata><Platform>Android</Platform><SplitDNS>false</SplitDNS><Title>Secure Mail</Title><Policies>".to_string()
+        let xml = "<PolicyMetadata><Platform>Android</Platform><SplitDNS>false</SplitDNS><MailServer>Notes Traveler</MailServer>\
+                   <Title>Secure Mail</Title><Policies>"
+            .to_string()
             + &policy("SMIMELDAPServerAddress", "ldaps://ad.example.com")
             + &policy("LDAPServerOnInternalNetwork", "true")
+            + &policy("TravelerSubstitutionRule", "false")
             + "</Policies></PolicyMetadata>";
         let doc = read(xml.as_bytes()).unwrap();
         assert_eq!(doc.platform, Some(Platform::Android));
         assert_eq!((doc.ldap_on_internal_network, doc.split_dns), (Some(true), Some(false)));
         assert_eq!(doc.ldap_address(), Some(ServiceAddress::new("ad.example.com", 636)));
+        assert_eq!((doc.mail_server, doc.traveler_substitution_rule), (Some(MailServer::Traveler), Some(false)));
         let doc = read(metadata(&policy("Platform", "iOS")).as_bytes()).unwrap();
         assert_eq!(doc.platform, Some(Platform::Ios));
     }
@@ -363,6 +368,8 @@ mod tests {
             "BackgroundServicesExpiration",
             "ExchangeServerAddress",
             "SMIMELDAPServerAddress",
+            "MailServer",
+            "Traveler",
             "mail.example.com:443",
             "https://[::1]:99999/",
             "4294967296",

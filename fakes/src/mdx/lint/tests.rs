@@ -134,6 +134,90 @@ fn with_a_gateway_in_effect_the_exchange_server_must_be_a_background_service() {
     none(&no_gateway, Rule::ExchangeServerNotBackgroundService);
 }
 
+/// `doc` (the STA configuration) for a Notes Traveler server named by `exchange_server`, the
+/// substitution rule as given.
+fn traveler(exchange_server: &str, substitution_rule: Option<bool>) -> PolicyDocument {
+    PolicyDocument {
+        mail_server: Some(MailServer::Traveler),
+        exchange_server: Some(exchange_server.into()),
+        traveler_substitution_rule: substitution_rule,
+        ..sta()
+    }
+}
+
+const FULL_URL: &str = "https://mail.example.com/traveler/Microsoft-Server-ActiveSync";
+
+#[test]
+fn a_bare_fqdn_for_traveler_needs_the_substitution_rule() {
+    let f = one(&traveler("mail.example.com", None), Rule::TravelerFqdnWithoutSubstitution);
+    assert_eq!((f.severity, f.source), (Severity::Error, "001.secure-mail-policies"));
+    assert!(f.message.starts_with("Secure Mail Exchange Server is mail.example.com, a bare FQDN,"), "{}", f.message);
+    assert!(f.message.contains("the document does not say the Traveler site has one"), "{}", f.message);
+    assert!(
+        f.message.contains(&format!("; set Secure Mail Exchange Server to the full URL {FULL_URL}, or add that substitution rule")),
+        "{}",
+        f.message
+    );
+    assert!(f.message.ends_with("(traveler_substitution_rule = true, or TravelerSubstitutionRule in XML)"), "{}", f.message);
+    let f = one(&traveler("mail.example.com", Some(false)), Rule::TravelerFqdnWithoutSubstitution);
+    assert!(f.message.contains("the document says the Traveler site has none"), "{}", f.message);
+    assert_eq!(check(&traveler("mail.example.com", Some(false))), [f], "the only finding on the STA configuration");
+}
+
+#[test]
+fn the_full_url_names_the_documents_own_host_scheme_and_port() {
+    for (value, full) in [
+        ("Traveler.Example.com:8443", "https://traveler.example.com:8443/traveler/Microsoft-Server-ActiveSync"),
+        ("https://mail.example.com:443", FULL_URL),
+        ("http://traveler.example.com/", "http://traveler.example.com/traveler/Microsoft-Server-ActiveSync"),
+        ("https://mail.example.com/Microsoft-Server-ActiveSync", FULL_URL),
+    ] {
+        let f = one(&traveler(value, None), Rule::TravelerFqdnWithoutSubstitution);
+        assert!(f.message.contains(&format!("the full URL {full}, ")), "{value}: {}", f.message);
+    }
+    let f = one(&traveler("https://mail.example.com", None), Rule::TravelerFqdnWithoutSubstitution);
+    assert!(f.message.contains(", a URL without a path,"), "{}", f.message);
+    let f = one(&traveler("https://mail.example.com/microsoft-server-activesync/", None), Rule::TravelerFqdnWithoutSubstitution);
+    assert!(f.message.contains(", a URL to the standard ActiveSync path,"), "{}", f.message);
+    none(&traveler("https://mail.example.com/microsoft-server-activesync/", None), Rule::TravelerUrlPath);
+}
+
+#[test]
+fn exchange_the_full_traveler_url_or_the_substitution_rule_pass() {
+    let exchange = PolicyDocument { mail_server: Some(MailServer::Exchange), ..sta() };
+    assert_eq!(check(&exchange), []);
+    assert_eq!(check(&PolicyDocument { mail_server: None, ..traveler("mail.example.com", None) }), [], "no server kind, no guess");
+    for value in [FULL_URL, "https://MAIL.example.com/Traveler/Microsoft-Server-ActiveSync/", format!("{FULL_URL}?a=1").as_str()] {
+        for rule in [None, Some(false), Some(true)] {
+            assert_eq!(check(&traveler(value, rule)), [], "{value}, substitution rule {rule:?}");
+        }
+    }
+    assert_eq!(check(&traveler("mail.example.com", Some(true))), []);
+    assert_eq!(check(&traveler("https://mail.example.com/Microsoft-Server-ActiveSync", Some(true))), []);
+    let mut empty = traveler("", None);
+    assert_eq!(check(&empty).iter().map(|f| f.rule).collect::<Vec<_>>(), [Rule::ExchangeServerEmpty]);
+    empty.exchange_server = None;
+    assert_eq!(check(&empty).iter().map(|f| f.rule).collect::<Vec<_>>(), [Rule::ExchangeServerEmpty]);
+}
+
+#[test]
+fn a_traveler_url_with_another_path_is_a_warning() {
+    for value in ["https://mail.example.com/traveler", "https://mail.example.com/servlet/traveler", "https://mail.example.com/eas#x"] {
+        for rule in [None, Some(true)] {
+            let f = one(&traveler(value, rule), Rule::TravelerUrlPath);
+            assert_eq!((f.severity, f.source), (Severity::Warning, "001.secure-mail-policies"));
+            assert!(f.message.ends_with(&format!("; set Secure Mail Exchange Server to the full URL {FULL_URL}")), "{}", f.message);
+            none(&traveler(value, rule), Rule::TravelerFqdnWithoutSubstitution);
+        }
+    }
+    let f = one(&traveler("https://mail.example.com/traveler/", None), Rule::TravelerUrlPath);
+    assert!(f.message.contains("the path /traveler is not where Traveler serves ActiveSync"), "{}", f.message);
+    none(
+        &PolicyDocument { mail_server: Some(MailServer::Exchange), ..traveler("https://mail.example.com/traveler", None) },
+        Rule::TravelerUrlPath,
+    );
+}
+
 /// `doc` with an internal LDAP server at ad.example.com (389).
 fn internal_ldap(mut doc: PolicyDocument, platform: Option<Platform>) -> PolicyDocument {
     doc.platform = platform;
@@ -200,6 +284,46 @@ fn an_ldap_server_of_unknown_placement_is_a_warning() {
     assert_eq!(check(&doc).len(), 1, "no placement rule guesses");
     doc.ldap_server = Some(" ".into());
     none(&doc, Rule::LdapPlacementUnknown);
+}
+
+/// What a message's last clause (after its last `; `, or `: `) starts with: the fix.
+const FIXES: [&str; 7] = ["set ", "add ", "clear ", "list ", "state ", "configure ", "leave "];
+
+#[test]
+fn every_message_ends_with_what_to_change() {
+    let mut unrestricted = sta();
+    unrestricted.network.network_access = Some(NetworkAccess::Unrestricted);
+    let mut gateway_only = sta();
+    gateway_only.network.background_services.clear();
+    gateway_only.network.ticket_expiration_hours = 0;
+    let mut no_gateway = sta();
+    no_gateway.network.background_gateway = None;
+    let mut elsewhere = sta();
+    elsewhere.exchange_server = Some("exchange.example.com".into());
+    let mut unplaced = sta();
+    unplaced.ldap_server = Some("ad.example.com".into());
+    let docs = [
+        unrestricted.clone(),
+        gateway_only,
+        no_gateway,
+        elsewhere,
+        PolicyDocument { exchange_server: None, ..sta() },
+        PolicyDocument { exchange_server: Some(String::new()), ..sta() },
+        traveler("mail.example.com", None),
+        traveler("mail.example.com", Some(false)),
+        traveler("https://mail.example.com/traveler", None),
+        internal_ldap(sta(), None),
+        public_ldap(unrestricted, Some(false)),
+        public_ldap(sta(), None),
+        unplaced,
+    ];
+    let findings: Vec<Finding> = docs.iter().flat_map(check).collect();
+    let rules: std::collections::BTreeSet<Rule> = findings.iter().map(|f| f.rule).collect();
+    assert_eq!(rules, Rule::ALL.into_iter().collect(), "every rule is checked here");
+    for f in findings {
+        let last = f.message.rsplit_once("; ").or_else(|| f.message.rsplit_once(": ")).map_or(f.message.as_str(), |(_, l)| l);
+        assert!(FIXES.iter().any(|fix| last.starts_with(fix)), "{}: {:?} does not end with a fix", f.rule, f.message);
+    }
 }
 
 #[test]
