@@ -445,10 +445,10 @@ fn default_logins() -> Vec<(String, String)> {
     defaults::USERS.iter().map(|(login, _, pw)| (login.to_string(), pw.to_string())).collect()
 }
 
-/// Endpoint Management of the default world on its host, issuing tickets for `settings` (the
-/// Secure Mail app's background services and ticket expiration).
-pub fn add_xms(h: &mut impl Hosting, settings: crate::xms::contract::XmsSettings) -> Result<FaultGate, SimError> {
-    let config = crate::xms::XmsConfig { host: defaults::XMS_HOST.into(), users: default_logins(), settings };
+/// Endpoint Management of the default world on its host, with the Secure Mail app's MDX
+/// network `policies` (which the app gets at logon, and its tickets follow).
+pub fn add_xms(h: &mut impl Hosting, policies: crate::mdx::NetworkPolicies) -> Result<FaultGate, SimError> {
+    let config = crate::xms::XmsConfig { host: defaults::XMS_HOST.into(), users: default_logins(), policies };
     let xms = crate::xms::Xms::new(env(h, defaults::XMS_HOST), config.clone());
     // A reset issues no ticket any more and forgets those it issued.
     let rebuild = Rebuild::new(defaults::XMS_HOST, move |env| Arc::new(crate::xms::Xms::new(env, config.clone())));
@@ -609,7 +609,7 @@ pub fn put_default_role(h: &mut impl Hosting, r: &role::Role, world: &DefaultWor
             add_domain_controller(h, mailconform_smime::KeySource::Fresh)?;
         }
         RoleKind::Xms => {
-            add_xms(h, crate::xms::contract::XmsSettings::default())?;
+            add_xms(h, crate::mdx::NetworkPolicies::default())?;
         }
         RoleKind::Gateway => {
             add_gateway(h)?;

@@ -5,8 +5,8 @@
 use mailconform_fakes::defaults::{EXCHANGE_HOST, GATEWAY_HOST, XMS_HOST};
 use mailconform_fakes::deployment;
 use mailconform_fakes::gateway::contract::{TunnelKind, LOGIN_PATH, SESSION_COOKIE, TICKET_HEADER};
-use mailconform_fakes::mdx::ServiceAddress;
-use mailconform_fakes::xms::contract::{TicketGrant, XmsSettings, TICKET_PATH};
+use mailconform_fakes::mdx::{NetworkPolicies, ServiceAddress};
+use mailconform_fakes::xms::contract::{TicketGrant, TICKET_PATH};
 use mailconform_sim::{basic_authorization, Hosting, HttpClient, RequestOptions, SimError, Simulation};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -17,8 +17,9 @@ const TARGET: &str = "mail.example.test:443";
 fn deployment() -> Simulation {
     let mut sim = Simulation::new(7).unwrap();
     deployment::add_exchange(&mut sim, deployment::default_exchange_config(), &[]).unwrap();
-    let settings = XmsSettings { background_services: vec![ServiceAddress::new(EXCHANGE_HOST, 443)], ticket_expiration_hours: 1 };
-    deployment::add_xms(&mut sim, settings).unwrap();
+    let mut policies = NetworkPolicies::sta(ServiceAddress::new(EXCHANGE_HOST, 443), ServiceAddress::new(GATEWAY_HOST, 443));
+    policies.ticket_expiration_hours = 1;
+    deployment::add_xms(&mut sim, policies).unwrap();
     deployment::add_gateway(&mut sim).unwrap();
     sim.place_internal(EXCHANGE_HOST);
     sim

@@ -33,14 +33,18 @@ Feature: The background network policies take effect only when network access is
 
   Scenario: A service the ticket does not open is refused at the gateway
     Given Secure Mail has the seed's STA policies
-    And "mail.example.test" is on the internal network
+    When a background connection with alice's ticket asks the gateway for "ad.example.test:389"
+    Then the gateway refused a tunnel to "ad.example.test:389" with HTTP 403
+
+  Scenario: A policy changed in Endpoint Management takes effect when the user logs on again
+    Given Secure Mail has the seed's micro VPN policies
     And alice's Secure Mail has synced over ActiveSync
-    When the administrator sets the background network services in Endpoint Management to "ad.example.test:389"
-    And alice logs on again
-    And 1 minute passes
+    When the administrator sets Network access to Unrestricted in Endpoint Management
     And alice's Secure Mail syncs over ActiveSync
-    Then alice's Secure Mail cannot sync because the gateway refuses the service
-    And the gateway refused a tunnel to "mail.example.test:443" with HTTP 403
+    Then alice's connection to "mail.example.test:443" went through the micro VPN
+    When alice logs on again
+    And alice's Secure Mail syncs over ActiveSync
+    Then alice's connection to "mail.example.test:443" went directly
 
   @source:001.network-policies.network-access @source:000.network-policies.network-access
   Scenario: Network access left at its default is tunneled: Secure Mail goes through the micro VPN

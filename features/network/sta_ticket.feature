@@ -37,3 +37,4 @@ Feature: The background services ticket lasts as long as its expiration policy, 
     And alice's Secure Mail syncs over ActiveSync
     Then alice's Secure Mail syncs its Inbox, Calendar and Contacts
     And alice's connection to "mail.example.test:443" went through the background gateway
+    And Endpoint Management issued alice a ticket valid for 168 hours

@@ -233,6 +233,8 @@ impl SecureMail {
     pub(crate) async fn log_on(&self) -> Result<(), error::SecureMailError> {
         let routed = self.routed.as_ref().ok_or(error::SecureMailError::NoNetworkPolicies)?;
         routed.log_on().await.map_err(error::SecureMailError::Logon)?;
+        // The connections of the last session may follow older policies: open new ones.
+        self.env.http.reset();
         self.log("logged on");
         Ok(())
     }

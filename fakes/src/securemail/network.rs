@@ -2,16 +2,18 @@
 //! the host, through the gateway's micro VPN on the user's logon session, through the
 //! background gateway on the STA ticket Endpoint Management issued, or nowhere.
 //!
-//! Every connection the app opens (ActiveSync, EWS, the listener, APNs, LDAP) goes through
+//! Every connection the app opens (ActiveSync, EWS, the listener, LDAP) goes through
 //! [`Routed`], a [`Dialer`] the app's HTTP client is built on; TLS to the host then runs end to
-//! end inside whatever tunnel carries it. The user logs on (Secure Hub's logon) on the first
-//! connection that needs it and again when asked to: a ticket is never renewed behind their
-//! back, so once it expires background connections fail until they log on again.
+//! end inside whatever tunnel carries it. The user logs on (Secure Hub's logon) before the
+//! first connection and again when asked to: the app then gets its policies from Endpoint
+//! Management, a micro VPN session at the gateway and a ticket as the policies need. A ticket
+//! is never renewed behind the user's back, so once it expires background connections fail
+//! until they log on again; a policy changed in Endpoint Management takes effect at that logon.
 
 use super::eas::Platform;
 use crate::gateway::contract::{LOGIN_PATH, SESSION_COOKIE, TICKET_HEADER};
 use crate::mdx::{Effective, NetworkAccess, NetworkPolicies, Route, ServiceAddress};
-use crate::xms::contract::{TicketGrant, TICKET_PATH};
+use crate::xms::contract::{TicketGrant, POLICIES_PATH, TICKET_PATH};
 use mailconform_sim::{BoxIo, DialFuture, Dialer, HttpClient, RequestOptions, SimError};
 use serde::{Deserialize, Serialize};
 use std::sync::{Arc, Mutex};
@@ -20,14 +22,13 @@ use std::time::Duration;
 /// How long a logon at the gateway or at Endpoint Management may take.
 const LOGON_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The app's network set-up: its policies and the servers they name.
+/// Where the phone is enrolled: the servers that give the app its policies and carry its
+/// tunnels. The policies themselves come from Endpoint Management at logon.
 #[derive(Clone, Debug)]
 pub struct NetworkSetup {
-    /// The MDX network policies.
-    pub policies: NetworkPolicies,
     /// The gateway the micro VPN goes through (the one the device enrolled through).
     pub gateway: ServiceAddress,
-    /// Endpoint Management's base URL (`https://xms.example.test`), which issues tickets.
+    /// Endpoint Management's base URL (`https://xms.example.test`): policies and tickets.
     pub endpoint_management: String,
 }
 
@@ -67,9 +68,10 @@ pub struct NetworkView {
 #[derive(Default)]
 struct Session {
     view: NetworkView,
+    /// The policies in effect, from the last logon.
+    effective: Option<Effective>,
     cookie: Option<String>,
     ticket: Option<String>,
-    logged_on: bool,
 }
 
 /// The app's connections routed by its policies.
@@ -77,7 +79,6 @@ pub(crate) struct Routed {
     /// The phone's own network (outside the internal one).
     base: HttpClient,
     setup: NetworkSetup,
-    effective: Effective,
     platform: Platform,
     /// The LDAP server of the S/MIME policies: its lookups are routed by platform.
     directory: (String, u16),
@@ -96,9 +97,7 @@ impl Routed {
         os_hosts: Vec<String>,
         credentials: (String, String),
     ) -> Arc<Self> {
-        let effective = setup.policies.effective();
-        let session = Session { view: NetworkView { access: Some(effective.access), ..Default::default() }, ..Default::default() };
-        Arc::new(Routed { base, setup, effective, platform, directory, os_hosts, credentials, session: Mutex::new(session) })
+        Arc::new(Routed { base, setup, platform, directory, os_hosts, credentials, session: Mutex::default() })
     }
 
     /// What the app's network shows now.
@@ -115,8 +114,7 @@ impl Routed {
     /// platform: on iOS, a background gateway in effect makes every lookup ask the user to
     /// authenticate; on Android, lookups are background connections, through the background
     /// gateway only when the LDAP server is in the background services, else straight to it.
-    fn route(&self, host: &str, port: u16) -> (Route, bool) {
-        let e = &self.effective;
+    fn route(&self, e: &Effective, host: &str, port: u16) -> (Route, bool) {
         if self.os_hosts.iter().any(|h| h.eq_ignore_ascii_case(host)) {
             // The OS's own connection (APNs): MDX wraps the app, not the phone.
             return (Route::Direct, false);
@@ -134,25 +132,46 @@ impl Routed {
         (e.route(host, port), false)
     }
 
-    /// Secure Hub's logon: at the gateway when the app tunnels (the micro VPN's session), at
-    /// Endpoint Management for a ticket when a background gateway is in effect.
-    pub(crate) async fn log_on(&self) -> Result<(), SimError> {
-        let cookie = match self.effective.access {
+    /// Secure Hub's logon: the app's policies from Endpoint Management, then a session at the
+    /// gateway when the app tunnels (the micro VPN's), and a ticket from Endpoint Management
+    /// when a background gateway is in effect. Returns the policies now in effect.
+    pub(crate) async fn log_on(&self) -> Result<Effective, SimError> {
+        let effective = self.policies().await?.effective();
+        let cookie = match effective.access {
             NetworkAccess::Tunneled => Some(self.gateway_session().await?),
             _ => None,
         };
-        let grant = match self.effective.background_gateway {
+        let grant = match effective.background_gateway {
             Some(_) => Some(self.ticket().await?),
             None => None,
         };
         let mut s = self.session.lock().expect("session poisoned");
+        s.view.access = Some(effective.access);
+        s.effective = Some(effective.clone());
         s.cookie = cookie;
         s.view.ticket_expires_unix = grant.as_ref().map(|g| g.expires_unix);
         s.ticket = grant.map(|g| g.ticket);
-        s.logged_on = true;
         s.view.logons += 1;
         s.view.needs_logon = false;
-        Ok(())
+        Ok(effective)
+    }
+
+    /// The app's policies, as Endpoint Management gives them to the user.
+    async fn policies(&self) -> Result<NetworkPolicies, SimError> {
+        let (user, password) = &self.credentials;
+        let url = format!("{}{POLICIES_PATH}", self.setup.endpoint_management.trim_end_matches('/'));
+        let req = http::Request::get(&url)
+            .header(http::header::AUTHORIZATION, mailconform_sim::basic_authorization(user, password))
+            .body(bytes::Bytes::new())
+            .map_err(|e| SimError::BadUrl { url: url.clone(), reason: e.to_string() })?;
+        let resp = self.base.send(req, &RequestOptions { timeout: LOGON_TIMEOUT, ..Default::default() }).await?;
+        if resp.status() != 200 {
+            return Err(SimError::Http {
+                host: url,
+                reason: format!("Endpoint Management answered HTTP {} to the policy request", resp.status()),
+            });
+        }
+        Ok(serde_json::from_slice(resp.body())?)
     }
 
     async fn gateway_session(&self) -> Result<String, SimError> {
@@ -202,9 +221,6 @@ impl Routed {
 
     async fn open(&self, host: &str, port: u16, route: &Route, prompted: bool) -> Result<BoxIo, SimError> {
         let target = format!("{host}:{port}");
-        if matches!(route, Route::MicroVpn | Route::Sta { .. }) && !self.session.lock().expect("session poisoned").logged_on {
-            self.log_on().await?;
-        }
         match route {
             Route::Blocked => Err(SimError::Blocked { host: host.into(), port, policy: "the MDX policy Network access is Blocked".into() }),
             Route::Direct => self.base.open_stream(host, port).await,
@@ -234,7 +250,13 @@ impl Routed {
 impl Dialer for Routed {
     fn dial<'a>(&'a self, host: &'a str, port: u16) -> DialFuture<'a> {
         Box::pin(async move {
-            let (route, prompted) = self.route(host, port);
+            let effective = self.session.lock().expect("session poisoned").effective.clone();
+            let effective = match effective {
+                Some(e) => e,
+                // Before the first logon the app has no policies: Secure Hub logs the user on.
+                None => self.log_on().await?,
+            };
+            let (route, prompted) = self.route(&effective, host, port);
             let outcome = self.open(host, port, &route, prompted).await;
             let mut s = self.session.lock().expect("session poisoned");
             s.view.auth_prompts += u32::from(prompted);

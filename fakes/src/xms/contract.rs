@@ -4,34 +4,37 @@
 //!
 //! | method | path | request | response |
 //! |---|---|---|---|
+//! | `GET` | `/zdm/app/policies` | HTTP Basic as the user | [`NetworkPolicies`]: the Secure Mail app's MDX network policies, as Secure Hub fetches them at logon |
 //! | `POST` | `/zdm/sta/ticket` | HTTP Basic as the user | [`TicketGrant`]: a ticket for the app's background services, valid for the expiration policy |
 //! | `POST` | `/Scripts/CtxSTA.dll` | `CtxSTAProtocol` `RequestData` ([`super::sta`]) | `CtxSTAProtocol` `ResponseData` |
 //! | `GET` | `/_mailconform/tickets` | | list of [`TicketRecord`]: every ticket issued, with its validations |
-//! | `GET` | `/_mailconform/settings` | | [`XmsSettings`] |
-//! | `PUT` | `/_mailconform/settings` | [`XmsSettings`] | [`XmsSettings`]: the app's background services and ticket expiration, from then on |
+//! | `GET` | `/_mailconform/policies` | | [`NetworkPolicies`]: the app's network policies |
+//! | `PUT` | `/_mailconform/policies` | [`NetworkPolicies`] | [`NetworkPolicies`]: the administrator sets them; apps get them at their next logon, tickets are issued for them from then on |
 
-use crate::mdx::{ServiceAddress, DEFAULT_TICKET_HOURS};
+use crate::mdx::{NetworkPolicies, ServiceAddress};
 use mailconform_sim::contract::{Body, Route, Routes};
 use mailconform_sim::{ControlClient, ControlError, CONTROL_PREFIX};
 use serde::{Deserialize, Serialize};
 
 /// Where Secure Hub asks for the background services ticket.
 pub const TICKET_PATH: &str = "/zdm/sta/ticket";
+/// Where Secure Hub fetches the app's MDX network policies.
+pub const POLICIES_PATH: &str = "/zdm/app/policies";
 
 /// The operations of the control API, one per route.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum ControlOp {
     Tickets,
-    Settings,
-    PutSettings,
+    Policies,
+    PutPolicies,
 }
 
 pub(crate) const CONTROL_ROUTES: Routes<ControlOp> = Routes::new(
     CONTROL_PREFIX,
     &[
         Route::new(ControlOp::Tickets, "GET", "/tickets"),
-        Route::new(ControlOp::Settings, "GET", "/settings"),
-        Route::new(ControlOp::PutSettings, "PUT", "/settings"),
+        Route::new(ControlOp::Policies, "GET", "/policies"),
+        Route::new(ControlOp::PutPolicies, "PUT", "/policies"),
     ],
 );
 
@@ -61,30 +64,9 @@ pub struct TicketRecord {
     pub refused_expired: u32,
 }
 
-/// The Secure Mail app's settings in Endpoint Management that tickets depend on.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct XmsSettings {
-    /// "Background network services".
-    #[serde(default)]
-    pub background_services: Vec<ServiceAddress>,
-    /// "Background services ticket expiration", hours.
-    #[serde(default = "default_hours")]
-    pub ticket_expiration_hours: u32,
-}
-
-fn default_hours() -> u32 {
-    DEFAULT_TICKET_HOURS
-}
-
-impl Default for XmsSettings {
-    fn default() -> Self {
-        XmsSettings { background_services: Vec::new(), ticket_expiration_hours: DEFAULT_TICKET_HOURS }
-    }
-}
-
-impl Body for XmsSettings {
+impl Body for NetworkPolicies {
     fn example() -> Self {
-        XmsSettings { background_services: vec![ServiceAddress::new("mail.example.test", 443)], ticket_expiration_hours: 24 }
+        NetworkPolicies::sta(ServiceAddress::new("mail.example.test", 443), ServiceAddress::new("gateway.example.test", 443))
     }
 }
 
@@ -98,13 +80,13 @@ impl XmsControl {
         self.0.get("/tickets").await
     }
 
-    /// The settings tickets are issued with.
-    pub async fn settings(&self) -> Result<XmsSettings, ControlError> {
-        self.0.get("/settings").await
+    /// The app's network policies.
+    pub async fn policies(&self) -> Result<NetworkPolicies, ControlError> {
+        self.0.get("/policies").await
     }
 
-    /// Changes the settings for the tickets issued from now on.
-    pub async fn set_settings(&self, settings: &XmsSettings) -> Result<XmsSettings, ControlError> {
-        self.0.put("/settings", settings).await
+    /// The administrator sets the app's network policies.
+    pub async fn set_policies(&self, policies: &NetworkPolicies) -> Result<NetworkPolicies, ControlError> {
+        self.0.put("/policies", policies).await
     }
 }

@@ -10,7 +10,8 @@
 pub mod contract;
 pub mod sta;
 
-use contract::{ControlOp, TicketGrant, TicketRecord, XmsSettings, CONTROL_ROUTES, TICKET_PATH};
+use crate::mdx::NetworkPolicies;
+use contract::{ControlOp, TicketGrant, TicketRecord, CONTROL_ROUTES, POLICIES_PATH, TICKET_PATH};
 use mailconform_sim::contract::{error, parse, reply};
 use mailconform_sim::http::response;
 use mailconform_sim::{ConnInfo, FakeEnv, HandlerFuture, Request, SharedHandler};
@@ -30,8 +31,9 @@ pub struct XmsConfig {
     pub host: String,
     /// Users who log on: (login, password).
     pub users: Vec<(String, String)>,
-    /// The Secure Mail app's background services and ticket expiration.
-    pub settings: XmsSettings,
+    /// The Secure Mail app's MDX network policies: what the app gets at logon, and the
+    /// background services and expiration of its tickets.
+    pub policies: NetworkPolicies,
 }
 
 /// One ticket, as the STA keeps it.
@@ -44,7 +46,7 @@ struct Ticket {
 pub(crate) struct Xms {
     env: FakeEnv,
     config: XmsConfig,
-    settings: Mutex<XmsSettings>,
+    policies: Mutex<NetworkPolicies>,
     tickets: Mutex<BTreeMap<String, Ticket>>,
     /// Ticket IDs in the order issued.
     order: Mutex<Vec<String>>,
@@ -52,8 +54,8 @@ pub(crate) struct Xms {
 
 impl Xms {
     pub(crate) fn new(env: FakeEnv, config: XmsConfig) -> Arc<Self> {
-        let settings = Mutex::new(config.settings.clone());
-        Arc::new(Xms { env, config, settings, tickets: Mutex::default(), order: Mutex::default() })
+        let policies = Mutex::new(config.policies.clone());
+        Arc::new(Xms { env, config, policies, tickets: Mutex::default(), order: Mutex::default() })
     }
 
     fn user(&self, req: &Request) -> Option<String> {
@@ -63,15 +65,15 @@ impl Xms {
 
     /// A new ticket for `user`, valid for the expiration policy from now.
     fn issue(&self, user: String) -> TicketGrant {
-        let settings = self.settings.lock().expect("settings poisoned").clone();
+        let policies = self.policies.lock().expect("policies poisoned").clone();
         let now = self.env.clock.unix_secs();
-        let expires_unix = now + u64::from(settings.ticket_expiration_hours) * 3600;
+        let expires_unix = now + u64::from(policies.ticket_expiration_hours) * 3600;
         let id = self.env.rng.hex(16).to_ascii_uppercase();
         let record = TicketRecord { user, issued_unix: now, expires_unix, validated: 0, refused_expired: 0 };
-        let ticket = Ticket { record, services: settings.background_services.clone() };
+        let ticket = Ticket { record, services: policies.background_services.clone() };
         self.tickets.lock().expect("tickets poisoned").insert(id.clone(), ticket);
         self.order.lock().expect("order poisoned").push(id.clone());
-        TicketGrant { ticket: format!("{STA_ID};{id}"), expires_unix, services: settings.background_services }
+        TicketGrant { ticket: format!("{STA_ID};{id}"), expires_unix, services: policies.background_services }
     }
 
     /// The STA's verdict on `id`: valid until its expiry, to the second.
@@ -95,17 +97,24 @@ impl Xms {
                     self.order.lock().expect("order poisoned").iter().filter_map(|id| tickets.get(id)).map(|t| t.record.clone()).collect();
                 reply(200, &list)
             }
-            ControlOp::Settings => reply(200, &*self.settings.lock().expect("settings poisoned")),
-            ControlOp::PutSettings => match parse::<XmsSettings>(body) {
-                Ok(s) if s.ticket_expiration_hours == 0 => error(400, "ticket_expiration_hours must be at least 1"),
-                Ok(s) => {
-                    *self.settings.lock().expect("settings poisoned") = s.clone();
-                    reply(200, &s)
+            ControlOp::Policies => reply(200, &*self.policies.lock().expect("policies poisoned")),
+            ControlOp::PutPolicies => match parse::<NetworkPolicies>(body) {
+                Ok(p) if p.ticket_expiration_hours == 0 => error(400, "ticket_expiration_hours must be at least 1"),
+                Ok(p) => {
+                    *self.policies.lock().expect("policies poisoned") = p.clone();
+                    reply(200, &p)
                 }
                 Err(answer) => *answer,
             },
         }
     }
+}
+
+/// The answer to a request without a domain user's credentials.
+fn unauthorized() -> mailconform_sim::Response {
+    let mut r = response(401, "text/plain", "log on with your domain user name and password");
+    r.headers_mut().insert("www-authenticate", http::HeaderValue::from_static("Basic realm=\"Endpoint Management\""));
+    r
 }
 
 impl SharedHandler for Xms {
@@ -119,13 +128,13 @@ impl SharedHandler for Xms {
                 };
             }
             match (req.method().as_str(), path.as_str()) {
+                ("GET", POLICIES_PATH) => match self.user(&req) {
+                    Some(_) => reply(200, &*self.policies.lock().expect("policies poisoned")),
+                    None => unauthorized(),
+                },
                 ("POST", TICKET_PATH) => match self.user(&req) {
                     Some(user) => reply(200, &self.issue(user)),
-                    None => {
-                        let mut r = response(401, "text/plain", "log on with your domain user name and password");
-                        r.headers_mut().insert("www-authenticate", http::HeaderValue::from_static("Basic realm=\"Endpoint Management\""));
-                        r
-                    }
+                    None => unauthorized(),
                 },
                 ("POST", p) if p.eq_ignore_ascii_case(STA_PATH) => {
                     let outcome = sta::parse_validation_request(&String::from_utf8_lossy(req.body())).and_then(|id| self.validate(&id));
@@ -134,7 +143,11 @@ impl SharedHandler for Xms {
                         outcome => response(200, "text/xml", sta::validation_response(&outcome)),
                     }
                 }
-                _ => response(404, "text/plain", "Endpoint Management serves /zdm/sta/ticket and the STA at /Scripts/CtxSTA.dll"),
+                _ => response(
+                    404,
+                    "text/plain",
+                    "Endpoint Management serves /zdm/app/policies, /zdm/sta/ticket and the STA at /Scripts/CtxSTA.dll",
+                ),
             }
         })
     }

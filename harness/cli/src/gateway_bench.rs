@@ -6,8 +6,8 @@
 use mailconform_fakes::defaults::{EXCHANGE_HOST, GATEWAY_HOST, XMS_HOST};
 use mailconform_fakes::deployment;
 use mailconform_fakes::gateway::contract::{LOGIN_PATH, TICKET_HEADER};
-use mailconform_fakes::mdx::ServiceAddress;
-use mailconform_fakes::xms::contract::{TicketGrant, XmsSettings, TICKET_PATH};
+use mailconform_fakes::mdx::{NetworkPolicies, ServiceAddress};
+use mailconform_fakes::xms::contract::{TicketGrant, TICKET_PATH};
 use mailconform_fakes::xms::sta;
 use mailconform_sim::{basic_authorization, Hosting, HttpClient, RequestOptions, SimError, Simulation};
 use std::time::Instant;
@@ -54,8 +54,8 @@ fn rate(what: &'static str, mut op: impl FnMut() -> Result<(), GatewayBenchError
 pub(crate) fn measure(seed: u64) -> Result<Vec<Rate>, GatewayBenchError> {
     let mut sim = Simulation::new(seed).map_err(GatewayBenchError::Start)?;
     deployment::add_exchange(&mut sim, deployment::default_exchange_config(), &[]).map_err(GatewayBenchError::Start)?;
-    let settings = XmsSettings { background_services: vec![ServiceAddress::new(EXCHANGE_HOST, 443)], ..XmsSettings::default() };
-    deployment::add_xms(&mut sim, settings).map_err(GatewayBenchError::Start)?;
+    let policies = NetworkPolicies::sta(ServiceAddress::new(EXCHANGE_HOST, 443), ServiceAddress::new(GATEWAY_HOST, 443));
+    deployment::add_xms(&mut sim, policies).map_err(GatewayBenchError::Start)?;
     deployment::add_gateway(&mut sim).map_err(GatewayBenchError::Start)?;
     sim.place_internal(EXCHANGE_HOST);
     let phone = sim.outside_env("bench-phone").http;

@@ -7,8 +7,10 @@ use super::device;
 use crate::params::{ConnectionType, NetworkAccess, RouteTaken, TunnelBasis, User};
 use crate::MailWorld;
 use cucumber::{given, then, when};
-use mailconform_fakes::gateway::contract::{TunnelKind, TunnelRecord};
+use mailconform_fakes::defaults;
+use mailconform_fakes::gateway::contract::{TunnelKind, TunnelRecord, TICKET_HEADER};
 use mailconform_fakes::mdx::{DefaultReading, Form, NetworkPolicies, PolicyDocument, ServiceAddress};
+use mailconform_fakes::xms::contract::{TicketGrant, TICKET_PATH};
 
 fn policies(w: &mut MailWorld) -> &mut NetworkPolicies {
     w.plan().network.get_or_insert_with(NetworkPolicies::default)
@@ -80,13 +82,33 @@ fn internal(w: &mut MailWorld, host: String) {
     w.plan().internal_hosts.insert(host.to_ascii_lowercase());
 }
 
-/// The administrator changes the app's background network services in Endpoint Management; tickets issued from then on open these.
-#[when(expr = "the administrator sets the background network services in Endpoint Management to {string}")]
-fn xms_services(w: &mut MailWorld, list: String) {
+fn change_in_xms(w: &mut MailWorld, change: impl FnOnce(&mut NetworkPolicies)) {
     let xms = w.roles().xms().expect("the scenario has Endpoint Management");
-    let mut settings = w.run(xms.settings()).expect("Endpoint Management's control API answers");
-    settings.background_services = addresses(&list);
-    w.run(xms.set_settings(&settings)).expect("Endpoint Management takes the settings");
+    let mut policies = w.run(xms.policies()).expect("Endpoint Management's control API answers");
+    change(&mut policies);
+    w.run(xms.set_policies(&policies)).expect("Endpoint Management takes the policies");
+}
+
+/// The administrator changes the app's policy Network access in Endpoint Management; apps get it at their next logon.
+#[when(expr = "the administrator sets Network access to {network_access} in Endpoint Management")]
+fn xms_access(w: &mut MailWorld, access: NetworkAccess) {
+    change_in_xms(w, |p| p.network_access = Some(access.0));
+}
+
+/// A background connection presents the user's ticket (as Endpoint Management issues it to them) to the gateway for this host:port.
+#[when(expr = "a background connection with {user}'s ticket asks the gateway for {string}")]
+fn foreign_service(w: &mut MailWorld, user: User, target: String) {
+    let (login, password) = user.builtin_login();
+    w.deploy();
+    let http = w.sim_ref().client();
+    let url = format!("https://{}{}", defaults::XMS_HOST, TICKET_PATH);
+    let req = http::Request::post(&url)
+        .header("authorization", mailconform_sim::basic_authorization(login, password))
+        .body(bytes::Bytes::new())
+        .expect("a request");
+    let resp = w.run(http.send(req, &Default::default())).expect("Endpoint Management answers");
+    let grant: TicketGrant = serde_json::from_slice(resp.body()).expect("Endpoint Management issues a ticket");
+    let _ = w.run(http.open_tunnel(defaults::GATEWAY_HOST, 443, &target, &[(TICKET_HEADER, grant.ticket)]));
 }
 
 /// The user logs on again (Secure Hub): a new gateway session and a new background services ticket.

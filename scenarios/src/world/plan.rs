@@ -96,16 +96,12 @@ impl Plan {
             gates.push((role::ADCS.to_string(), deployment::add_domain_controller(sim, keys).expect("the domain controller starts")));
         }
         if let Some(policies) = &self.network {
-            let settings = mailconform_fakes::xms::contract::XmsSettings {
-                background_services: policies.background_services.clone(),
-                ticket_expiration_hours: policies.ticket_expiration_hours,
-            };
             if serves(role::XMS) {
-                // A served Endpoint Management takes the app's settings through its control API.
+                // A served Endpoint Management takes the app's policies through its control API.
                 let xms = Roles::new(sim).xms().expect("the served Endpoint Management is in the topology");
-                sim.block_on(xms.set_settings(&settings)).expect("the served Endpoint Management takes the app's settings");
+                sim.block_on(xms.set_policies(policies)).expect("the served Endpoint Management takes the app's policies");
             } else {
-                gates.push((role::XMS.to_string(), deployment::add_xms(sim, settings).expect("Endpoint Management starts")));
+                gates.push((role::XMS.to_string(), deployment::add_xms(sim, policies.clone()).expect("Endpoint Management starts")));
             }
             if !serves(role::GATEWAY) {
                 gates.push((role::GATEWAY.to_string(), deployment::add_gateway(sim).expect("the gateway starts")));
@@ -149,11 +145,10 @@ const WS1_ROLES: [Option<role::RoleKind>; 5] = [
 ];
 
 impl Plan {
-    /// The network set-up of every Secure Mail: the planned policies, the default world's
-    /// gateway and Endpoint Management.
+    /// Where every Secure Mail is enrolled when the scenario has network policies: the default
+    /// world's gateway and Endpoint Management, which gives the app the planned policies.
     pub fn network_setup(&self) -> Option<mailconform_fakes::securemail::network::NetworkSetup> {
-        self.network.clone().map(|policies| mailconform_fakes::securemail::network::NetworkSetup {
-            policies,
+        self.network.as_ref().map(|_| mailconform_fakes::securemail::network::NetworkSetup {
             gateway: mailconform_fakes::mdx::ServiceAddress::new(defaults::GATEWAY_HOST, 443),
             endpoint_management: format!("https://{}", defaults::XMS_HOST),
         })
