@@ -127,6 +127,12 @@ pub struct Selection {
     #[arg(short = 'n', long = "name", value_name = "REGEX")]
     pub name: Option<String>,
 
+    /// Only shard K of N of the selected scenarios (by a hash of each one's feature file and
+    /// line, so every shard agrees): a CI matrix runs the N shards side by side, and `report
+    /// merge` joins their reports
+    #[arg(long, value_name = "hash:K/N")]
+    pub partition: Option<crate::partition::Partition>,
+
     /// Feature files, or directories searched recursively for *.feature
     #[arg(value_name = "FEATURES", default_value = DEFAULT_FEATURES_DIR)]
     pub features: Vec<PathBuf>,
@@ -367,6 +373,26 @@ pub(crate) enum ReportCommand {
         Exit codes: 0 written; 2 a directory has no readable requirements.json; 4 --out cannot be \
         written.")]
     Compare(CompareArgs),
+    /// Join the report directories of a run's shards into one
+    #[command(long_about = "Read the run.json, junit.xml and cucumber.json each shard of a run \
+        (`mailconform run --partition hash:K/N --report-dir DIR`) wrote, and write into --into the \
+        reports one run over the whole selection writes: junit.xml, cucumber.json, requirements.md \
+        and .json, index.html and run.json (the SSLv3/TLS matrix copied from the first shard that \
+        has it). Exits as that run would: 0 when every scenario passed, 1 when one failed, 3 when \
+        none ran; 2 when a directory is not a run's report directory, the shards used different \
+        seeds or a scenario ran in two of them.")]
+    Merge(MergeArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub(crate) struct MergeArgs {
+    /// Report directories of the shards
+    #[arg(value_name = "DIR", num_args = 1.., required = true)]
+    pub dirs: Vec<PathBuf>,
+
+    /// Where the merged reports go
+    #[arg(long, value_name = "DIR")]
+    pub into: PathBuf,
 }
 
 #[derive(Debug, Clone, Args)]

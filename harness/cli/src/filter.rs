@@ -1,6 +1,7 @@
 //! Scenario selection shared by `run`, `list` and `bench`: a Cucumber tag expression over the
 //! tags a scenario carries (its own, its Rule's, its Feature's and its Examples'), and a
-//! regular expression over its name. Both given means both must match.
+//! regular expression over its name. Both given means both must match; a `--partition` then
+//! keeps its shard of what they select.
 
 use crate::error::CliError;
 use cucumber::gherkin::tagexpr::TagOperation;
@@ -12,6 +13,7 @@ use regex::Regex;
 pub(crate) struct ScenarioFilter {
     tags: Option<TagOperation>,
     name: Option<Regex>,
+    partition: Option<crate::partition::Partition>,
 }
 
 impl ScenarioFilter {
@@ -21,14 +23,20 @@ impl ScenarioFilter {
         let name = name
             .map(|pattern| Regex::new(pattern).map_err(|source| CliError::NameRegex { pattern: pattern.to_string(), source }))
             .transpose()?;
-        Ok(ScenarioFilter { tags, name })
+        Ok(ScenarioFilter { tags, name, partition: None })
+    }
+
+    /// The same selection, cut down to `partition`'s shard when there is one.
+    pub(crate) fn partitioned(self, partition: Option<crate::partition::Partition>) -> Self {
+        ScenarioFilter { partition, ..self }
     }
 
     /// Whether the scenario is selected.
     pub(crate) fn matches(&self, feature: &Feature, rule: Option<&Rule>, scenario: &Scenario) -> bool {
         let by_tags = self.tags.as_ref().is_none_or(|op| op.eval(merged_tags(feature, rule, scenario)));
         let by_name = self.name.as_ref().is_none_or(|re| re.is_match(&scenario.name));
-        by_tags && by_name
+        let in_shard = self.partition.is_none_or(|p| p.contains(feature.path.as_deref(), scenario.position.line));
+        by_tags && by_name && in_shard
     }
 }
 

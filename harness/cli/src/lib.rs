@@ -21,6 +21,7 @@ mod html;
 mod junit;
 mod list;
 mod live;
+pub mod partition;
 mod policy_check;
 mod progress;
 mod push_bench;
@@ -32,6 +33,7 @@ mod run;
 mod seg_bench;
 mod serve;
 mod served_bench;
+mod shards;
 mod smime_bench;
 mod steps;
 mod summary;
@@ -69,6 +71,7 @@ pub fn main_with(cli: &Cli) -> u8 {
         cli::Command::TlsProbe(args) => tls_probe::tls_probe(args),
         cli::Command::Target(cli::TargetCommand::Check(args)) => target_check::target_check(args),
         cli::Command::Report(cli::ReportCommand::Compare(args)) => compare::compare(args),
+        cli::Command::Report(cli::ReportCommand::Merge(args)) => shards::merge(&args.dirs, &args.into),
         cli::Command::Check(args) => policy_check::policy_check(args),
         cli::Command::Steps(args) => steps::steps(args),
         cli::Command::BenchCeilingServer(args) => served_bench::ceiling::serve(args).map(|()| exit::PASSED),

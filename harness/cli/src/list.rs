@@ -24,7 +24,7 @@ pub(crate) struct ListedScenario {
 
 /// Selected scenarios in file and line order, and the messages of files that failed to parse.
 pub(crate) fn collect(selection: &Selection) -> Result<(Vec<ListedScenario>, Vec<String>), CliError> {
-    let filter = ScenarioFilter::new(selection.tags.as_deref(), selection.name.as_deref())?;
+    let filter = ScenarioFilter::new(selection.tags.as_deref(), selection.name.as_deref())?.partitioned(selection.partition);
     let mut listed = Vec::new();
     let mut errors = Vec::new();
     for file in features::discover(&selection.features)? {

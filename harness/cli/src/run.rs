@@ -44,6 +44,8 @@ pub struct RunOptions {
     pub tags: Option<String>,
     /// Scenario name regular expression, as for `--name`.
     pub name: Option<String>,
+    /// The shard of the selection to run, as for `--partition`.
+    pub partition: Option<crate::partition::Partition>,
     /// Seed of every scenario's simulation (each scenario derives its own from it and its name),
     /// so that a run repeats exactly.
     pub seed: u64,
@@ -77,6 +79,7 @@ impl Default for RunOptions {
             features: vec![PathBuf::from(features::DEFAULT_FEATURES_DIR)],
             tags: None,
             name: None,
+            partition: None,
             seed: 1,
             concurrency: None,
             report_dir: None,
@@ -94,6 +97,7 @@ impl RunOptions {
             features: selection.features.clone(),
             tags: selection.tags.clone(),
             name: selection.name.clone(),
+            partition: selection.partition,
             seed,
             concurrency: concurrency.map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
             report_dir: None,
@@ -104,7 +108,7 @@ impl RunOptions {
 }
 
 /// One scenario of a run (an Outline's Examples row counts as its own scenario).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ScenarioResult {
     /// Its feature file, as the reports name it.
     pub file: String,
@@ -124,7 +128,9 @@ pub struct ScenarioResult {
     pub failure: Option<crate::summary::StepFailure>,
     /// The requirements its assertions put to the test, with what they found.
     pub verdicts: Vec<Verdict>,
-    /// Its exchanges with the real components, in a live run with `--record`.
+    /// Its exchanges with the real components, in a live run with `--record` (written to the
+    /// record directory, not to `run.json`).
+    #[serde(skip)]
     pub recorded: Vec<mailconform_sim::http::record::RecordedExchange>,
 }
 
@@ -181,7 +187,7 @@ type EndStates = Arc<Mutex<BTreeMap<ScenarioKey, Ended>>>;
 
 /// Runs the selected scenarios once, in this process.
 pub fn run_suite(opts: &RunOptions) -> Result<RunResult, CliError> {
-    let filter = ScenarioFilter::new(opts.tags.as_deref(), opts.name.as_deref())?;
+    let filter = ScenarioFilter::new(opts.tags.as_deref(), opts.name.as_deref())?.partitioned(opts.partition);
     let files = features::discover(&opts.features)?;
     let reports = opts.report_dir.as_deref().map(report::create).transpose()?;
 
@@ -312,6 +318,34 @@ fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_else(|| "(no message)".to_string())
 }
 
+/// What `run` writes once its scenarios have run, and `report merge` once it has joined the
+/// shards: the requirements (Markdown and JSON), `index.html` and `run.json`.
+pub(crate) fn write_after_run(
+    dir: &std::path::Path,
+    result: &RunResult,
+    listed: &[crate::list::ListedScenario],
+    claims: &[mailconform_scenarios::requirements::Applicability],
+    record: Option<&std::path::Path>,
+    partition: Option<String>,
+) -> Result<(), CliError> {
+    let verdicts = crate::requirements::report(&result.scenarios, claims);
+    report::write(&dir.join(report::REQUIREMENTS_FILE), crate::requirements::render_markdown(&verdicts).as_bytes())?;
+    let json = serde_json::to_vec_pretty(&verdicts).map_err(|e| CliError::Harness(format!("requirements.json: {e}")))?;
+    report::write(&dir.join(crate::requirements::REQUIREMENTS_JSON), &json)?;
+    let beside = [
+        report::JUNIT_FILE,
+        report::CUCUMBER_JSON_FILE,
+        report::REQUIREMENTS_FILE,
+        crate::requirements::REQUIREMENTS_JSON,
+        report::TLS_MATRIX_MD,
+        report::TLS_MATRIX_JSON,
+        crate::shards::RUN_JSON,
+    ];
+    let page = crate::html::render(result, listed, &beside, record);
+    report::write(&dir.join(crate::html::INDEX_FILE), page.as_bytes())?;
+    crate::shards::RunRecord::of(result, listed, partition, claims).write(dir)
+}
+
 /// `mailconform run`: returns the exit code.
 pub(crate) fn run(args: &RunArgs) -> Result<u8, CliError> {
     let live = crate::live::prepare(args)?;
@@ -338,20 +372,8 @@ pub(crate) fn run(args: &RunArgs) -> Result<u8, CliError> {
         }
     }
     let (listed, _) = crate::list::collect(&args.selection)?;
-    let verdicts = crate::requirements::report(&result.scenarios, &claims);
-    report::write(&args.report_dir.join(report::REQUIREMENTS_FILE), crate::requirements::render_markdown(&verdicts).as_bytes())?;
-    let json = serde_json::to_vec_pretty(&verdicts).map_err(|e| CliError::Harness(format!("requirements.json: {e}")))?;
-    report::write(&args.report_dir.join(crate::requirements::REQUIREMENTS_JSON), &json)?;
-    let beside = [
-        report::JUNIT_FILE,
-        report::CUCUMBER_JSON_FILE,
-        report::REQUIREMENTS_FILE,
-        crate::requirements::REQUIREMENTS_JSON,
-        report::TLS_MATRIX_MD,
-        report::TLS_MATRIX_JSON,
-    ];
-    let page = crate::html::render(&result, &listed, &beside, args.record.as_deref());
-    report::write(&args.report_dir.join(crate::html::INDEX_FILE), page.as_bytes())?;
+    let partition = args.selection.partition.map(|p| p.to_string());
+    write_after_run(&args.report_dir, &result, &listed, &claims, args.record.as_deref(), partition)?;
     if result.nothing_ran() {
         eprintln!("mailconform: no scenario was selected; check --tags, --name and the feature paths (try `mailconform list`)");
     }

@@ -16,7 +16,8 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// How a scenario ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Every step and hook passed.
     Passed,
@@ -69,7 +70,7 @@ pub(crate) struct ScenarioRecord {
 /// The step that failed a scenario, and the message it failed with (an assertion's expected
 /// and observed values, a driver's error): what `index.html` shows for a failed scenario, so a
 /// run against a real server can be read without the console log.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct StepFailure {
     /// The step as written, keyword first (`Then alice's badge shows 1`).
     pub step: String,
