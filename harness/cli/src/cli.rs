@@ -93,6 +93,13 @@ pub(crate) enum Command {
     #[command(subcommand)]
     Target(TargetCommand),
 
+    /// Whether every role of a running `serve` answers (what the container image's HEALTHCHECK runs)
+    #[command(long_about = "Read the state directory of a running `mailconform serve` (endpoints.json and \
+        ca.pem) and ask each role listed there for its control API over TLS checked against the CA, \
+        one line per role. Exit 0 when every role answered, 1 when one did not (or none is listed \
+        yet), 2 when the directory is not a serve's.")]
+    Health(HealthArgs),
+
     /// Reports of finished runs: compare them
     #[command(subcommand)]
     Report(ReportCommand),
@@ -382,6 +389,17 @@ pub(crate) enum ReportCommand {
         none ran; 2 when a directory is not a run's report directory, the shards used different \
         seeds or a scenario ran in two of them.")]
     Merge(MergeArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub(crate) struct HealthArgs {
+    /// The state directory of the running `mailconform serve`
+    #[arg(long, value_name = "DIR")]
+    pub state_dir: PathBuf,
+
+    /// How long each role may take to answer, in seconds
+    #[arg(long, value_name = "SECS", default_value_t = 3)]
+    pub timeout: u64,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -17,6 +17,7 @@ mod exit;
 mod features;
 mod filter;
 mod gateway_bench;
+mod health;
 mod html;
 mod junit;
 mod list;
@@ -71,6 +72,7 @@ pub fn main_with(cli: &Cli) -> u8 {
         cli::Command::TlsProbe(args) => tls_probe::tls_probe(args),
         cli::Command::Target(cli::TargetCommand::Check(args)) => target_check::target_check(args),
         cli::Command::Report(cli::ReportCommand::Compare(args)) => compare::compare(args),
+        cli::Command::Health(args) => health::health(&args.state_dir, std::time::Duration::from_secs(args.timeout)),
         cli::Command::Report(cli::ReportCommand::Merge(args)) => shards::merge(&args.dirs, &args.into),
         cli::Command::Check(args) => policy_check::policy_check(args),
         cli::Command::Steps(args) => steps::steps(args),
