@@ -121,3 +121,35 @@ fn a_container_that_cannot_serve_is_reported_with_its_last_log_lines() {
     assert!(e.contains("exited with code 2"), "{e}");
     assert!(e.contains("role `nope` is not available"), "{e}");
 }
+
+/// The testcontainers module: the container started by testcontainers' runner, ready by the
+/// image's health check, Exchange answering ActiveSync at the URL the module hands back, over
+/// TLS checked against the CA of the state directory the module mounted.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_testcontainers_module_hands_back_a_serving_exchange_and_its_ca() {
+    use mailconform_testcontainers::Mailconform;
+    use rustls_pki_types::pem::PemObject;
+    use testcontainers::runners::AsyncRunner;
+    let tag = image().split_once(':').map(|(_, t)| t.to_string()).expect("name:tag");
+    let module = Mailconform::new(&["exchange"]).unwrap().with_tag(&tag);
+    let ca_path = module.ca_pem_path();
+    let container = module.start().await.unwrap_or_else(|e| panic!("the module's container did not start: {e}"));
+    let base = Mailconform::base_url(&container, "exchange").await.unwrap();
+    let ca = rustls_pki_types::CertificateDer::from_pem_file(&ca_path).unwrap_or_else(|e| panic!("{}: {e}", ca_path.display()));
+    let client = mailconform_sim::HttpClient::new(
+        std::sync::Arc::new(mailconform_sim::TcpDialer::default()),
+        mailconform_sim::tls::roots(&[ca]),
+        mailconform_sim::Clock::real(),
+    );
+    let req = http::Request::builder()
+        .method("OPTIONS")
+        .uri(format!("{base}/Microsoft-Server-ActiveSync"))
+        .header("authorization", mailconform_sim::basic_authorization("alice", "alice-pw"))
+        .body(bytes::Bytes::new())
+        .unwrap();
+    let resp = client.send(req, &Default::default()).await.unwrap_or_else(|e| panic!("{base}: {e}"));
+    assert_eq!(resp.status(), 200);
+    let versions = resp.headers().get("ms-asprotocolversions").expect("ActiveSync's OPTIONS names its versions");
+    assert!(versions.to_str().unwrap().contains("14.1"), "{versions:?}");
+    assert!(Mailconform::base_url(&container, "apns").await.is_err(), "a role not asked for has no URL");
+}
