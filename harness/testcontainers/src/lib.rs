@@ -55,6 +55,17 @@ pub struct NoSuchRole {
     served: String,
 }
 
+/// Why a role has no URL on the host.
+#[derive(Debug, thiserror::Error)]
+pub enum UrlError {
+    /// The container does not serve that role.
+    #[error(transparent)]
+    NoSuchRole(#[from] NoSuchRole),
+    /// Docker did not say which host port the role's port is mapped to.
+    #[error("the host port of the role could not be read: {0}")]
+    Port(#[from] TestcontainersError),
+}
+
 /// The image, the roles it serves and its state directory.
 #[derive(Debug)]
 pub struct Mailconform {
@@ -116,7 +127,7 @@ impl Mailconform {
 
     /// `https://127.0.0.1:<host port>` of `role` in the started container (its certificate
     /// names 127.0.0.1).
-    pub async fn base_url(container: &ContainerAsync<Mailconform>, role: &str) -> Result<String, Box<dyn std::error::Error + Send + Sync>> {
+    pub async fn base_url(container: &ContainerAsync<Mailconform>, role: &str) -> Result<String, UrlError> {
         let port = container.image().container_port(role)?;
         let host_port = container.get_host_port_ipv4(ContainerPort::Tcp(port)).await?;
         Ok(format!("https://127.0.0.1:{host_port}"))
@@ -149,9 +160,6 @@ impl Image for Mailconform {
         &self.mounts
     }
 }
-
-/// Kept so that callers can name the error testcontainers' runner gives.
-pub type StartError = TestcontainersError;
 
 #[cfg(test)]
 mod tests {
