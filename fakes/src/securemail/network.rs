@@ -158,18 +158,32 @@ impl Routed {
 
     /// The app's policies, as Endpoint Management gives them to the user.
     async fn policies(&self) -> Result<NetworkPolicies, SimError> {
+        self.ask_endpoint_management(http::Method::GET, POLICIES_PATH, "the policy request").await
+    }
+
+    /// A ticket for the app's background services.
+    async fn ticket(&self) -> Result<TicketGrant, SimError> {
+        self.ask_endpoint_management(http::Method::POST, TICKET_PATH, "the ticket request").await
+    }
+
+    /// What Endpoint Management answers at `path`, signed in as the user.
+    async fn ask_endpoint_management<T: serde::de::DeserializeOwned>(
+        &self,
+        method: http::Method,
+        path: &str,
+        what: &str,
+    ) -> Result<T, SimError> {
         let (user, password) = &self.credentials;
-        let url = format!("{}{POLICIES_PATH}", self.setup.endpoint_management.trim_end_matches('/'));
-        let req = http::Request::get(&url)
+        let url = format!("{}{path}", self.setup.endpoint_management.trim_end_matches('/'));
+        let req = http::Request::builder()
+            .method(method)
+            .uri(&url)
             .header(http::header::AUTHORIZATION, mailconform_sim::basic_authorization(user, password))
             .body(bytes::Bytes::new())
             .map_err(|e| SimError::BadUrl { url: url.clone(), reason: e.to_string() })?;
         let resp = self.base.send(req, &RequestOptions { timeout: LOGON_TIMEOUT, ..Default::default() }).await?;
         if resp.status() != 200 {
-            return Err(SimError::Http {
-                host: url,
-                reason: format!("Endpoint Management answered HTTP {} to the policy request", resp.status()),
-            });
+            return Err(SimError::Http { host: url, reason: format!("Endpoint Management answered HTTP {} to {what}", resp.status()) });
         }
         Ok(serde_json::from_slice(resp.body())?)
     }
@@ -200,23 +214,6 @@ impl Routed {
                 String::from_utf8_lossy(resp.body()).trim()
             ),
         })
-    }
-
-    async fn ticket(&self) -> Result<TicketGrant, SimError> {
-        let (user, password) = &self.credentials;
-        let url = format!("{}{TICKET_PATH}", self.setup.endpoint_management.trim_end_matches('/'));
-        let req = http::Request::post(&url)
-            .header(http::header::AUTHORIZATION, mailconform_sim::basic_authorization(user, password))
-            .body(bytes::Bytes::new())
-            .map_err(|e| SimError::BadUrl { url: url.clone(), reason: e.to_string() })?;
-        let resp = self.base.send(req, &RequestOptions { timeout: LOGON_TIMEOUT, ..Default::default() }).await?;
-        if resp.status() != 200 {
-            return Err(SimError::Http {
-                host: url,
-                reason: format!("Endpoint Management answered HTTP {} to the ticket request", resp.status()),
-            });
-        }
-        Ok(serde_json::from_slice(resp.body())?)
     }
 
     async fn open(&self, host: &str, port: u16, route: &Route, prompted: bool) -> Result<BoxIo, SimError> {

@@ -10,9 +10,8 @@ use mailconform_fakes::mdx::{NetworkPolicies, ServiceAddress};
 use mailconform_fakes::xms::contract::{TicketGrant, TICKET_PATH};
 use mailconform_fakes::xms::sta;
 use mailconform_sim::{basic_authorization, Hosting, HttpClient, RequestOptions, SimError, Simulation};
-use std::time::Instant;
 
-use crate::smime_bench::{Rate, MIN_WALL};
+use crate::smime_bench::{rate, Rate};
 
 /// Why the figures could not be taken.
 #[derive(Debug, thiserror::Error)]
@@ -38,16 +37,6 @@ fn post(
     }
     let req = req.body(bytes::Bytes::from(body)).map_err(|e| GatewayBenchError::Wrong(e.to_string()))?;
     Ok(sim.block_on(http.send(req, &RequestOptions::default()))?)
-}
-
-fn rate(what: &'static str, mut op: impl FnMut() -> Result<(), GatewayBenchError>) -> Result<Rate, GatewayBenchError> {
-    let started = Instant::now();
-    let mut done = 0;
-    while started.elapsed() < MIN_WALL {
-        op()?;
-        done += 1;
-    }
-    Ok(Rate { what, done, wall: started.elapsed() })
 }
 
 /// Exchange on the internal network, Endpoint Management and the gateway; then each figure.

@@ -36,7 +36,8 @@ pub(crate) enum SmimeBenchError {
     Smime(#[from] SmimeError),
 }
 
-fn rate(what: &'static str, mut op: impl FnMut() -> Result<(), SmimeError>) -> Result<Rate, SmimeError> {
+/// How often `op` runs in [`MIN_WALL`], one call after the other.
+pub(crate) fn rate<E>(what: &'static str, mut op: impl FnMut() -> Result<(), E>) -> Result<Rate, E> {
     let started = Instant::now();
     let mut done = 0;
     while started.elapsed() < MIN_WALL {
