@@ -31,6 +31,15 @@ Feature: The background network policies take effect only when network access is
     And alice's connection to "mail.example.test:443" went through the micro VPN
     And the gateway opened no tunnel for alice on their ticket
 
+  Scenario: A background gateway without background services carries nothing on a ticket
+    Given Secure Mail has the seed's micro VPN policies
+    And Secure Mail's policy Background network service gateway is "gateway.example.test:443"
+    And "mail.example.test" is on the internal network
+    When alice's Secure Mail connects over ActiveSync
+    Then alice's Secure Mail syncs its Inbox, Calendar and Contacts
+    And alice's connection to "mail.example.test:443" went through the micro VPN
+    And the gateway opened no tunnel for alice on their ticket
+
   Scenario: A service the ticket does not open is refused at the gateway
     Given Secure Mail has the seed's STA policies
     When a background connection with alice's ticket asks the gateway for "ad.example.test:389"
