@@ -2,34 +2,23 @@
 //! configuration passes; the problem documents, between them, break every rule, each finding
 //! printed with its rule id and source; a document that cannot be read exits 2 naming what to fix.
 
+mod common;
+
+use common::{mailconform, Run};
 use mailconform_fakes::mdx::Rule;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-struct Checked {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mdx").join(name)
 }
 
-fn check(file: &Path, extra: &[&str]) -> Checked {
-    let out = Command::new(env!("CARGO_BIN_EXE_mailconform"))
-        .arg("check")
-        .arg(file)
-        .args(extra)
-        .env_remove("RUST_LOG")
-        .output()
-        .expect("mailconform runs");
-    Checked {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+/// `mailconform check FILE` with `extra` arguments.
+fn check(file: &Path, extra: &[&str]) -> Run {
+    let file = file.to_str().expect("a UTF-8 path");
+    let mut args = vec!["check", file];
+    args.extend_from_slice(extra);
+    mailconform(Path::new(env!("CARGO_MANIFEST_DIR")), &args)
 }
 
 /// The rule ids of the findings, read from `--format json`.
