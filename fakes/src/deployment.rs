@@ -235,6 +235,7 @@ pub fn add_listener(sim: &mut impl Hosting, region: Region) -> Result<FaultGate,
     let config = ListenerConfig {
         region,
         host: host.clone(),
+        public_base: sim.advertised(&host),
         apns_production: format!("https://{}", defaults::APNS_HOST),
         apns_sandbox: format!("https://{}", defaults::APNS_SANDBOX_HOST),
     };
@@ -296,6 +297,8 @@ pub fn default_device_config(name: &str, email: &str, region: Region) -> SecureM
         login,
         password,
         ews_host: String::new(),
+        ews_url: None,
+        ews_credentials: None,
         activesync_host: defaults::EXCHANGE_HOST.to_string(),
         listener_base: format!("https://{}", region.host(defaults::DOMAIN)),
         region: region.code().to_string(),

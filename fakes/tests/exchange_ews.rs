@@ -223,7 +223,7 @@ fn every_response_carries_the_profiles_server_version_info() {
             ews_as(&sim, &alice_auth(), v, &Operation::ConvertId),
             ews_as(&sim, &alice_auth(), v, &Operation::Subscribe(inbox_push("0", SINK_URL))),
             ews_as(&sim, &alice_auth(), v, &Operation::Unsubscribe { subscription_id: "nope".into() }),
-            ews_as(&sim, &alice_auth(), v, &Operation::Other("FindItem".into())),
+            ews_as(&sim, &alice_auth(), v, &Operation::Other("SyncFolderItems".into())),
             post_ews(&sim, &alice_auth(), "<not-xml"),
         ];
         for r in responses {
@@ -256,10 +256,10 @@ fn convert_id_probe_gets_an_error_message_with_server_version_info() {
 #[test]
 fn an_unknown_operation_is_an_invalid_request_fault() {
     let sim = sim(11);
-    let f = fault_of(&ews(&sim, &Operation::Other("FindItem".into())));
+    let f = fault_of(&ews(&sim, &Operation::Other("SyncFolderItems".into())));
     assert_eq!(f.code, ResponseCode::ErrorInvalidRequest);
     assert_eq!(f.faultcode, "a:ErrorInvalidRequest");
-    assert!(f.message.contains("FindItem"), "{}", f.message);
+    assert!(f.message.contains("SyncFolderItems"), "{}", f.message);
 }
 
 // ---- GetFolder ----------------------------------------------------------------------------

@@ -2,8 +2,9 @@
 
 wire_enum! {
     /// `ResponseCode` values this harness produces or must recognise. The real
-    /// enumeration has hundreds of members; this list is the notification
-    /// conversation's slice of it, and a code outside it is reported as
+    /// enumeration has hundreds of members; this list is the slice the
+    /// notification conversation and the item operations (CreateItem, FindItem,
+    /// UpdateItem, MarkAllItemsAsRead) need, and a code outside it is reported as
     /// [`crate::EwsError::UnknownValue`] rather than guessed at.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum ResponseCode {
@@ -69,6 +70,14 @@ wire_enum! {
         ErrorInternalServerTransientError => "ErrorInternalServerTransientError",
         /// An item id does not resolve in the mailbox.
         ErrorItemNotFound => "ErrorItemNotFound",
+        /// A message to send has no recipients, or one that cannot be resolved to an address
+        /// ("At least one recipient isn't valid."). A well-formed address that has no mailbox
+        /// is *not* this error: Exchange accepts the message and a non-delivery report follows.
+        ErrorInvalidRecipients => "ErrorInvalidRecipients",
+        /// CreateItem or UpdateItem of a message without the `MessageDisposition` attribute.
+        ErrorMessageDispositionRequired => "ErrorMessageDispositionRequired",
+        /// A FindItem restriction the server cannot evaluate.
+        ErrorUnsupportedQueryFilter => "ErrorUnsupportedQueryFilter",
     }
 }
 

@@ -55,7 +55,9 @@ pub(crate) fn write_folder_ids(out: &mut XmlOut, container: Prefix, folders: &[F
     });
 }
 
-fn write_folder_ref(out: &mut XmlOut, folder: &FolderRef) {
+/// One `t:DistinguishedFolderId` or `t:FolderId`, for containers other than `FolderIds`
+/// (`SavedItemFolderId`, `ParentFolderIds`).
+pub(crate) fn write_folder_ref(out: &mut XmlOut, folder: &FolderRef) {
     match folder {
         FolderRef::Distinguished { id, mailbox } => {
             out.elem(Prefix::Types, n::DISTINGUISHED_FOLDER_ID, &[(n::ID, id)], |o| {

@@ -1,6 +1,8 @@
 //! EWS SOAP 1.1 codec for the operations a push-notification conversation needs:
 //! GetFolder, Subscribe (push), Unsubscribe, the ConvertId/ResolveNames probes,
-//! SendNotification and its SendNotificationResult, and SOAP faults.
+//! SendNotification and its SendNotificationResult, and SOAP faults; and for the
+//! item operations that make mail move in a mailbox: CreateItem (send or save a
+//! message), FindItem, UpdateItem (read state) and MarkAllItemsAsRead.
 //!
 //! Two rules shape every module:
 //!
@@ -56,6 +58,7 @@ mod error;
 mod event_type;
 mod fault;
 mod folder;
+mod item;
 mod names;
 mod notification;
 pub mod ns;
@@ -76,14 +79,23 @@ pub use error::EwsError;
 pub use event_type::EventType;
 pub use fault::{parse_fault, parse_fault_back_off, write_fault, write_fault_with_back_off, Fault};
 pub use folder::{FolderInfo, FolderRef};
+pub use item::{
+    BasePoint, BaseShape, BodyType, ConflictResolution, FieldUri, FoundItem, FoundItems, IndexedPage, ItemChange, ItemRef, ItemUpdate,
+    MessageDisposition, NewMessage, Restriction, Traversal, UpdatedItem,
+};
 pub use notification::{
     parse_send_notification, parse_send_notification_result, write_send_notification, write_send_notification_result, Event, Notification,
     ObjectId, SubscriptionStatus,
 };
-pub use request::{parse_request, Operation, PushSubscriptionRequest, RequestEnvelope};
+pub use request::{
+    parse_request, CreateItemRequest, FindItemRequest, MarkAllItemsAsReadRequest, Operation, PushSubscriptionRequest, RequestEnvelope,
+    UpdateItemRequest,
+};
 pub use request_writer::write_request;
 pub use response::{
-    parse_error_response, parse_get_folder_response, parse_subscribe_response, parse_unsubscribe_response, write_error_response,
-    write_get_folder_response, write_subscribe_response, write_unsubscribe_response, ResponseError,
+    parse_create_item_response, parse_error_response, parse_find_item_response, parse_get_folder_response, parse_mark_all_read_response,
+    parse_subscribe_response, parse_unsubscribe_response, parse_update_item_response, write_create_item_response, write_error_response,
+    write_find_item_response, write_get_folder_response, write_mark_all_read_response, write_subscribe_response,
+    write_unsubscribe_response, write_update_item_response, ResponseError,
 };
 pub use version::{SchemaVersion, ServerVersionInfo};

@@ -5,6 +5,7 @@
 // ---- SOAP envelope -------------------------------------------------------
 pub(crate) const ENVELOPE: &str = "Envelope";
 pub(crate) const HEADER: &str = "Header";
+/// Both `soap:Body` and an item's `t:Body`.
 pub(crate) const BODY: &str = "Body";
 pub(crate) const FAULT: &str = "Fault";
 /// SOAP 1.1 fault children are unqualified.
@@ -29,7 +30,7 @@ pub(crate) const SUBSCRIBE_TO_ALL_FOLDERS: &str = "SubscribeToAllFolders";
 pub(crate) const DESTINATION_FORMAT: &str = "DestinationFormat";
 pub(crate) const FORMAT: &str = "Format";
 pub(crate) const RETURN_FULL_CONTACT_DATA: &str = "ReturnFullContactData";
-/// Attribute of `t:Value` in fault `MessageXml`.
+/// Attribute of `t:Value` in fault `MessageXml`, and the display-name element of a `t:Mailbox`.
 pub(crate) const NAME: &str = "Name";
 /// Exchange tags `faultstring` with a language; written for fidelity only.
 pub(crate) const XML_LANG: &str = "xml:lang";
@@ -51,6 +52,11 @@ pub(crate) const CONVERT_ID: &str = "ConvertId";
 pub(crate) const RESOLVE_NAMES: &str = "ResolveNames";
 pub(crate) const SEND_NOTIFICATION: &str = "SendNotification";
 pub(crate) const SEND_NOTIFICATION_RESULT: &str = "SendNotificationResult";
+pub(crate) const CREATE_ITEM: &str = "CreateItem";
+pub(crate) const FIND_ITEM: &str = "FindItem";
+pub(crate) const UPDATE_ITEM: &str = "UpdateItem";
+/// Exchange 2013 and later.
+pub(crate) const MARK_ALL_ITEMS_AS_READ: &str = "MarkAllItemsAsRead";
 
 // ---- GetFolder -----------------------------------------------------------
 pub(crate) const FOLDER_SHAPE: &str = "FolderShape";
@@ -75,6 +81,52 @@ pub(crate) const URL: &str = "URL";
 pub(crate) const CALLER_DATA: &str = "CallerData";
 pub(crate) const TIMEOUT: &str = "Timeout";
 pub(crate) const SUBSCRIPTION_ID: &str = "SubscriptionId";
+
+// ---- items ([MS-OXWSCORE], [MS-OXWSMSG]) --------------------------------
+/// `m:Items` in CreateItem and in Create/UpdateItem responses, `t:Items` in a FindItem `RootFolder`.
+pub(crate) const ITEMS: &str = "Items";
+pub(crate) const MESSAGE_DISPOSITION: &str = "MessageDisposition";
+pub(crate) const SAVED_ITEM_FOLDER_ID: &str = "SavedItemFolderId";
+pub(crate) const SUBJECT: &str = "Subject";
+pub(crate) const BODY_TYPE: &str = "BodyType";
+pub(crate) const TO_RECIPIENTS: &str = "ToRecipients";
+pub(crate) const FROM: &str = "From";
+pub(crate) const IS_READ: &str = "IsRead";
+pub(crate) const ROUTING_TYPE: &str = "RoutingType";
+/// The only routing type this codec writes.
+pub(crate) const ROUTING_TYPE_SMTP: &str = "SMTP";
+
+// ---- FindItem ([MS-OXWSSRCH]) ---------------------------------------------
+pub(crate) const TRAVERSAL: &str = "Traversal";
+pub(crate) const ITEM_SHAPE: &str = "ItemShape";
+pub(crate) const ADDITIONAL_PROPERTIES: &str = "AdditionalProperties";
+/// Both the `t:FieldURI` element and its `FieldURI` attribute.
+pub(crate) const FIELD_URI: &str = "FieldURI";
+pub(crate) const INDEXED_PAGE_ITEM_VIEW: &str = "IndexedPageItemView";
+pub(crate) const MAX_ENTRIES_RETURNED: &str = "MaxEntriesReturned";
+pub(crate) const OFFSET: &str = "Offset";
+pub(crate) const BASE_POINT: &str = "BasePoint";
+pub(crate) const RESTRICTION: &str = "Restriction";
+pub(crate) const IS_EQUAL_TO: &str = "IsEqualTo";
+pub(crate) const FIELD_URI_OR_CONSTANT: &str = "FieldURIOrConstant";
+pub(crate) const CONSTANT: &str = "Constant";
+pub(crate) const PARENT_FOLDER_IDS: &str = "ParentFolderIds";
+pub(crate) const ROOT_FOLDER: &str = "RootFolder";
+pub(crate) const TOTAL_ITEMS_IN_VIEW: &str = "TotalItemsInView";
+pub(crate) const INCLUDES_LAST_ITEM_IN_RANGE: &str = "IncludesLastItemInRange";
+pub(crate) const INDEXED_PAGING_OFFSET: &str = "IndexedPagingOffset";
+
+// ---- UpdateItem / MarkAllItemsAsRead --------------------------------------
+pub(crate) const CONFLICT_RESOLUTION: &str = "ConflictResolution";
+/// The UpdateItem attribute (Exchange 2013 SP1+) and the MarkAllItemsAsRead element.
+pub(crate) const SUPPRESS_READ_RECEIPTS: &str = "SuppressReadReceipts";
+pub(crate) const ITEM_CHANGES: &str = "ItemChanges";
+pub(crate) const ITEM_CHANGE: &str = "ItemChange";
+pub(crate) const UPDATES: &str = "Updates";
+pub(crate) const SET_ITEM_FIELD: &str = "SetItemField";
+pub(crate) const CONFLICT_RESULTS: &str = "ConflictResults";
+pub(crate) const COUNT: &str = "Count";
+pub(crate) const READ_FLAG: &str = "ReadFlag";
 
 // ---- ConvertId / ResolveNames probes -------------------------------------
 pub(crate) const SOURCE_IDS: &str = "SourceIds";
@@ -104,7 +156,7 @@ pub(crate) const OLD_PARENT_FOLDER_ID: &str = "OldParentFolderId";
 pub(crate) const SUBSCRIPTION_STATUS: &str = "SubscriptionStatus";
 
 // ---- fault detail --------------------------------------------------------
-/// `e:Message` in fault detail.
+/// `e:Message` in fault detail, and the `t:Message` item.
 pub(crate) const MESSAGE: &str = "Message";
 /// Exchange 2007 put schema-error coordinates directly in detail.
 pub(crate) const LINE: &str = "Line";
@@ -113,6 +165,7 @@ pub(crate) const POSITION: &str = "Position";
 pub(crate) const MESSAGE_XML: &str = "MessageXml";
 pub(crate) const LINE_NUMBER: &str = "LineNumber";
 pub(crate) const LINE_POSITION: &str = "LinePosition";
+/// The `t:Value` element of `MessageXml`, and the `Value` attribute of a restriction's `t:Constant`.
 pub(crate) const VALUE: &str = "Value";
 
 // ---- fixed values --------------------------------------------------------

@@ -60,6 +60,100 @@ fn push_request() -> impl Strategy<Value = PushSubscriptionRequest> {
         })
 }
 
+fn item_ref() -> impl Strategy<Value = ItemRef> {
+    (text(), opt_text()).prop_map(|(id, change_key)| ItemRef { id, change_key })
+}
+
+/// Named paths and others, the latter as `FieldUri::parse` makes them (trimmed).
+fn field_uri() -> impl Strategy<Value = FieldUri> {
+    prop_oneof![prop::sample::select(FieldUri::KNOWN.to_vec()), text().prop_map(|s| FieldUri::parse(&s))]
+}
+
+fn new_message() -> impl Strategy<Value = NewMessage> {
+    (text(), text(), prop::sample::select(BodyType::ALL.to_vec()), vec(text(), 0..4))
+        .prop_map(|(subject, body, body_type, to)| NewMessage { subject, body, body_type, to })
+}
+
+fn create_item() -> impl Strategy<Value = CreateItemRequest> {
+    (
+        proptest::option::of(prop::sample::select(MessageDisposition::ALL.to_vec())),
+        proptest::option::of(folder_ref()),
+        vec(new_message(), 1..4),
+    )
+        .prop_map(|(disposition, saved_item_folder, items)| CreateItemRequest { disposition, saved_item_folder, items })
+}
+
+fn restriction() -> impl Strategy<Value = Restriction> {
+    prop_oneof![
+        (field_uri(), text()).prop_map(|(field, value)| Restriction::IsEqualTo { field, value }),
+        "[A-Z][A-Za-z]{0,16}".prop_map(Restriction::Other),
+    ]
+}
+
+fn find_item() -> impl Strategy<Value = FindItemRequest> {
+    (
+        prop::sample::select(Traversal::ALL.to_vec()),
+        prop::sample::select(BaseShape::ALL.to_vec()),
+        vec(field_uri(), 0..4),
+        proptest::option::of((proptest::option::of(any::<u32>()), any::<u32>(), prop::sample::select(BasePoint::ALL.to_vec()))),
+        proptest::option::of(restriction()),
+        vec(folder_ref(), 0..3),
+    )
+        .prop_map(|(traversal, base_shape, additional_properties, page, restriction, parent_folder_ids)| FindItemRequest {
+            traversal,
+            base_shape,
+            additional_properties,
+            page: page.map(|(max_entries, offset, base_point)| IndexedPage { max_entries, offset, base_point }),
+            restriction,
+            parent_folder_ids,
+        })
+}
+
+/// Every update but an `Other` SetItemField of `message:IsRead`, which the writer cannot
+/// express (it writes `Other` as a path only).
+fn item_update() -> impl Strategy<Value = ItemUpdate> {
+    prop_oneof![
+        any::<bool>().prop_map(ItemUpdate::SetIsRead),
+        (prop::sample::select(vec!["SetItemField", "AppendToItemField", "DeleteItemField"]), field_uri())
+            .prop_filter("SetItemField of IsRead carries a value", |(a, f)| !(*a == "SetItemField" && *f == FieldUri::IsRead))
+            .prop_map(|(action, field)| ItemUpdate::Other { action: action.into(), field }),
+    ]
+}
+
+fn update_item() -> impl Strategy<Value = UpdateItemRequest> {
+    (
+        prop::sample::select(ConflictResolution::ALL.to_vec()),
+        proptest::option::of(prop::sample::select(MessageDisposition::ALL.to_vec())),
+        proptest::option::of(any::<bool>()),
+        vec((item_ref(), vec(item_update(), 0..4)).prop_map(|(item, updates)| ItemChange { item, updates }), 0..4),
+    )
+        .prop_map(|(conflict_resolution, disposition, suppress_read_receipts, changes)| UpdateItemRequest {
+            conflict_resolution,
+            disposition,
+            suppress_read_receipts,
+            changes,
+        })
+}
+
+fn mark_all_items_as_read() -> impl Strategy<Value = MarkAllItemsAsReadRequest> {
+    (any::<bool>(), any::<bool>(), vec(folder_ref(), 0..4)).prop_map(|(read_flag, suppress_read_receipts, folder_ids)| {
+        MarkAllItemsAsReadRequest { read_flag, suppress_read_receipts, folder_ids }
+    })
+}
+
+fn found_items() -> impl Strategy<Value = FoundItems> {
+    let found = (item_ref(), opt_text(), opt_text(), proptest::option::of(any::<bool>()))
+        .prop_map(|(item, subject, from, is_read)| FoundItem { item, subject, from, is_read });
+    (any::<u32>(), any::<bool>(), proptest::option::of(any::<u32>()), vec(found, 0..4)).prop_map(
+        |(total_items_in_view, includes_last_item_in_range, indexed_paging_offset, items)| FoundItems {
+            total_items_in_view,
+            includes_last_item_in_range,
+            indexed_paging_offset,
+            items,
+        },
+    )
+}
+
 fn object_id() -> impl Strategy<Value = ObjectId> {
     prop_oneof![
         (text(), opt_text()).prop_map(|(id, change_key)| ObjectId::Item { id, change_key }),
@@ -133,6 +227,10 @@ fn parse_everything(xml: &[u8]) {
     let _ = parse_subscribe_response(xml);
     let _ = parse_unsubscribe_response(xml);
     let _ = parse_error_response(xml, "ConvertId");
+    let _ = parse_create_item_response(xml);
+    let _ = parse_find_item_response(xml);
+    let _ = parse_update_item_response(xml);
+    let _ = parse_mark_all_read_response(xml);
     let _ = parse_fault(xml);
     let _ = parse_fault_back_off(xml);
     let _ = parse_server_version_info(xml);
@@ -157,6 +255,35 @@ fn seeds() -> Vec<String> {
     ));
     seeds.push(write_subscribe_response(&server, &Ok(("S".into(), "W".into()))));
     seeds.push(write_unsubscribe_response(&server, &Ok(())));
+    let item = ItemRef { id: "I".into(), change_key: Some("C".into()) };
+    seeds.push(write_create_item_response(&server, &[Ok(None), Ok(Some(item.clone()))]));
+    seeds.push(write_find_item_response(
+        &server,
+        &[Ok(FoundItems {
+            total_items_in_view: 1,
+            includes_last_item_in_range: true,
+            indexed_paging_offset: Some(1),
+            items: vec![FoundItem { item: item.clone(), subject: Some("S".into()), from: Some("a@b.test".into()), is_read: Some(false) }],
+        })],
+    ));
+    seeds.push(write_update_item_response(&server, &[Ok(UpdatedItem { item: Some(item.clone()), conflict_count: 0 })]));
+    seeds.push(write_mark_all_read_response(&server, &[Ok(())]));
+    for op in [
+        Operation::CreateItem(CreateItemRequest::send_and_save_copy(vec![NewMessage::text("S", "B", &["bob@example.test"])])),
+        Operation::FindItem(FindItemRequest {
+            restriction: Some(Restriction::IsEqualTo { field: FieldUri::Subject, value: "S".into() }),
+            page: Some(IndexedPage { max_entries: Some(100), offset: 0, base_point: BasePoint::Beginning }),
+            ..FindItemRequest::inbox_subjects()
+        }),
+        Operation::UpdateItem(UpdateItemRequest::always_overwrite(vec![ItemChange::set_is_read(item.clone(), true)])),
+        Operation::MarkAllItemsAsRead(MarkAllItemsAsReadRequest {
+            read_flag: true,
+            suppress_read_receipts: true,
+            folder_ids: vec![FolderRef::Distinguished { id: "inbox".into(), mailbox: None }],
+        }),
+    ] {
+        seeds.push(write_request(SchemaVersion::Exchange2016, &op));
+    }
     seeds.push(write_fault_with_back_off(
         Some(&server),
         &Fault {
@@ -270,6 +397,52 @@ proptest! {
             let xml = write_request(version, &op);
             prop_assert_eq!(parse_request(xml.as_bytes())?.operation, op);
         }
+    }
+
+    #[test]
+    fn item_requests_round_trip(
+        version in schema_version(),
+        create in create_item(),
+        find in find_item(),
+        update in update_item(),
+        mark in mark_all_items_as_read(),
+    ) {
+        for op in [
+            Operation::CreateItem(create),
+            Operation::FindItem(find),
+            Operation::UpdateItem(update),
+            Operation::MarkAllItemsAsRead(mark),
+        ] {
+            let xml = write_request(version, &op);
+            let parsed = parse_request(xml.as_bytes())?;
+            prop_assert_eq!(parsed.request_server_version.as_deref(), Some(version.as_str()));
+            prop_assert_eq!(parsed.operation, op);
+        }
+    }
+
+    #[test]
+    fn item_responses_round_trip(
+        server in server(),
+        created in vec(prop_oneof![proptest::option::of(item_ref()).prop_map(Ok), response_error().prop_map(Err)], 0..4),
+        found in vec(prop_oneof![found_items().prop_map(Ok), response_error().prop_map(Err)], 0..3),
+        updated in vec(
+            prop_oneof![
+                (proptest::option::of(item_ref()), any::<u32>()).prop_map(|(item, conflict_count)| Ok(UpdatedItem { item, conflict_count })),
+                response_error().prop_map(Err),
+            ],
+            0..4,
+        ),
+        marked in vec(prop_oneof![Just(Ok(())), response_error().prop_map(Err)], 0..4),
+    ) {
+        let xml = write_create_item_response(&server, &created);
+        prop_assert_eq!(parse_create_item_response(xml.as_bytes())?, created);
+        let xml = write_find_item_response(&server, &found);
+        prop_assert_eq!(parse_find_item_response(xml.as_bytes())?, found);
+        let xml = write_update_item_response(&server, &updated);
+        prop_assert_eq!(parse_update_item_response(xml.as_bytes())?, updated);
+        let xml = write_mark_all_read_response(&server, &marked);
+        prop_assert_eq!(parse_mark_all_read_response(xml.as_bytes())?, marked);
+        prop_assert_eq!(parse_server_version_info(xml.as_bytes())?, Some(server));
     }
 
     #[test]

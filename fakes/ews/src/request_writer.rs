@@ -2,11 +2,15 @@
 //! a real or fake server and so the request parser can be tested by round trip.
 
 use crate::envelope;
-use crate::folder::write_folder_ids;
+use crate::folder::{write_folder_ids, write_folder_ref};
+use crate::item::{write_field_uri, write_item_change, write_new_message, write_restriction};
 use crate::names as n;
 use crate::ns::Prefix;
 use crate::xml_out::{ncname, XmlOut};
-use crate::{EventType, Operation, PushSubscriptionRequest, SchemaVersion};
+use crate::{
+    CreateItemRequest, EventType, FindItemRequest, MarkAllItemsAsReadRequest, Operation, PushSubscriptionRequest, SchemaVersion,
+    UpdateItemRequest,
+};
 
 /// Writes `op` as a complete request envelope for schema `version`.
 ///
@@ -17,6 +21,10 @@ use crate::{EventType, Operation, PushSubscriptionRequest, SchemaVersion};
 ///   `StatusEvent`, so negative tests can send it.
 /// * `ConvertId` is exchangelib's probe: one dummy `EwsId` to `EntryId`.
 /// * `PullSubscribe` is a minimal all-folders NewMail pull subscription.
+/// * `CreateItem`, `FindItem`, `UpdateItem` and `MarkAllItemsAsRead` are written in
+///   the schema's element order with the canonical namespaces; absent options are
+///   left out (a `CreateItem` without a disposition is written without the
+///   attribute, so negative tests can send it).
 /// * `Other(name)` is an empty `m:{name}` element. A name that cannot be an
 ///   element name has each character outside `[A-Za-z0-9_.-]` replaced by `_`
 ///   (and `_` prepended if it does not start with a letter).
@@ -62,8 +70,90 @@ pub fn write_request(version: SchemaVersion, op: &Operation) -> String {
                 o.leaf(Prefix::Messages, n::UNRESOLVED_ENTRY, &[], unresolved);
             });
         }
+        Operation::CreateItem(create) => write_create_item(o, create),
+        Operation::FindItem(find) => write_find_item(o, find),
+        Operation::UpdateItem(update) => write_update_item(o, update),
+        Operation::MarkAllItemsAsRead(mark) => write_mark_all_items_as_read(o, mark),
         Operation::Other(name) => o.empty(Prefix::Messages, &ncname(name), &[], &[]),
     })
+}
+
+/// Schema order: SavedItemFolderId, Items.
+fn write_create_item(o: &mut XmlOut, create: &CreateItemRequest) {
+    let attrs: Vec<(&str, &str)> = create.disposition.iter().map(|d| (n::MESSAGE_DISPOSITION, d.as_str())).collect();
+    o.elem(Prefix::Messages, n::CREATE_ITEM, &attrs, |o| {
+        if let Some(folder) = &create.saved_item_folder {
+            o.elem(Prefix::Messages, n::SAVED_ITEM_FOLDER_ID, &[], |o| write_folder_ref(o, folder));
+        }
+        o.elem(Prefix::Messages, n::ITEMS, &[], |o| {
+            for m in &create.items {
+                write_new_message(o, m);
+            }
+        });
+    });
+}
+
+/// Schema order: ItemShape, IndexedPageItemView, Restriction, ParentFolderIds.
+fn write_find_item(o: &mut XmlOut, find: &FindItemRequest) {
+    o.elem(Prefix::Messages, n::FIND_ITEM, &[(n::TRAVERSAL, find.traversal.as_str())], |o| {
+        o.elem(Prefix::Messages, n::ITEM_SHAPE, &[], |o| {
+            o.leaf(Prefix::Types, n::BASE_SHAPE, &[], find.base_shape.as_str());
+            if !find.additional_properties.is_empty() {
+                o.elem(Prefix::Types, n::ADDITIONAL_PROPERTIES, &[], |o| {
+                    for field in &find.additional_properties {
+                        write_field_uri(o, field);
+                    }
+                });
+            }
+        });
+        if let Some(page) = &find.page {
+            let max = page.max_entries.map(|m| m.to_string());
+            let offset = page.offset.to_string();
+            let mut attrs = Vec::with_capacity(3);
+            if let Some(max) = &max {
+                attrs.push((n::MAX_ENTRIES_RETURNED, max.as_str()));
+            }
+            attrs.push((n::OFFSET, offset.as_str()));
+            attrs.push((n::BASE_POINT, page.base_point.as_str()));
+            o.empty(Prefix::Messages, n::INDEXED_PAGE_ITEM_VIEW, &[], &attrs);
+        }
+        if let Some(r) = &find.restriction {
+            write_restriction(o, r);
+        }
+        o.elem(Prefix::Messages, n::PARENT_FOLDER_IDS, &[], |o| {
+            for folder in &find.parent_folder_ids {
+                write_folder_ref(o, folder);
+            }
+        });
+    });
+}
+
+/// Attributes ConflictResolution, MessageDisposition, SuppressReadReceipts; then ItemChanges.
+fn write_update_item(o: &mut XmlOut, update: &UpdateItemRequest) {
+    let mut attrs = vec![(n::CONFLICT_RESOLUTION, update.conflict_resolution.as_str())];
+    if let Some(d) = update.disposition {
+        attrs.push((n::MESSAGE_DISPOSITION, d.as_str()));
+    }
+    if let Some(s) = update.suppress_read_receipts {
+        attrs.push((n::SUPPRESS_READ_RECEIPTS, if s { n::TRUE } else { n::FALSE }));
+    }
+    o.elem(Prefix::Messages, n::UPDATE_ITEM, &attrs, |o| {
+        o.elem(Prefix::Messages, n::ITEM_CHANGES, &[], |o| {
+            for change in &update.changes {
+                write_item_change(o, change);
+            }
+        });
+    });
+}
+
+/// Schema order: ReadFlag, SuppressReadReceipts, FolderIds — all three in `m:`.
+fn write_mark_all_items_as_read(o: &mut XmlOut, mark: &MarkAllItemsAsReadRequest) {
+    let flag = |b: bool| if b { n::TRUE } else { n::FALSE };
+    o.elem(Prefix::Messages, n::MARK_ALL_ITEMS_AS_READ, &[], |o| {
+        o.leaf(Prefix::Messages, n::READ_FLAG, &[], flag(mark.read_flag));
+        o.leaf(Prefix::Messages, n::SUPPRESS_READ_RECEIPTS, &[], flag(mark.suppress_read_receipts));
+        write_folder_ids(o, Prefix::Messages, &mark.folder_ids);
+    });
 }
 
 /// Schema order: FolderIds, EventTypes, Watermark, StatusFrequency, URL,
@@ -143,7 +233,7 @@ mod tests {
             Operation::PullSubscribe,
             Operation::Unsubscribe { subscription_id: "s<1>".into() },
             Operation::ResolveNames { unresolved: "DUMMY".into() },
-            Operation::Other("FindItem".into()),
+            Operation::Other("SyncFolderItems".into()),
             Operation::GetFolder {
                 folder_ids: vec![FolderRef::Distinguished { id: "msgfolderroot".into(), mailbox: None }],
                 base_shape: Some("IdOnly".into()),
@@ -156,5 +246,109 @@ mod tests {
         assert!(xml.contains("<t:BaseShape>AllProperties</t:BaseShape>"), "{xml}");
         let xml = write_request(SchemaVersion::Exchange2016, &Operation::Other("not a name".into()));
         assert_eq!(parse_request(xml.as_bytes()).unwrap().operation, Operation::Other("not_a_name".into()));
+    }
+
+    /// The local names and namespaces of `tree`'s descendants, depth first, as `m:Name`/`t:Name`.
+    fn shape(tree: &dom::Tree) -> Vec<String> {
+        fn walk(t: &dom::Tree, out: &mut Vec<String>) {
+            let p = match t.ns.as_deref() {
+                Some(crate::ns::MESSAGES) => "m",
+                Some(crate::ns::TYPES) => "t",
+                _ => "?",
+            };
+            out.push(format!("{p}:{}", t.name));
+            for c in &t.children {
+                walk(c, out);
+            }
+        }
+        let mut out = Vec::new();
+        walk(tree, &mut out);
+        out
+    }
+
+    fn body_payload(xml: &str) -> dom::Tree {
+        dom::parse_tree(xml.as_bytes()).unwrap().children[1].children[0].clone()
+    }
+
+    #[test]
+    fn item_operations_are_written_in_schema_order_with_canonical_namespaces() {
+        use crate::*;
+        let create = Operation::CreateItem(CreateItemRequest {
+            disposition: Some(MessageDisposition::SendAndSaveCopy),
+            saved_item_folder: Some(FolderRef::Distinguished { id: "sentitems".into(), mailbox: None }),
+            items: vec![NewMessage::text("Hi", "Body", &["bob@example.test", "carol@example.test"])],
+        });
+        let xml = write_request(SchemaVersion::Exchange2010Sp2, &create);
+        assert!(xml.contains(r#"<m:CreateItem MessageDisposition="SendAndSaveCopy"><m:SavedItemFolderId><t:DistinguishedFolderId Id="sentitems"></t:DistinguishedFolderId></m:SavedItemFolderId><m:Items><t:Message><t:Subject>Hi</t:Subject><t:Body BodyType="Text">Body</t:Body><t:ToRecipients><t:Mailbox><t:EmailAddress>bob@example.test</t:EmailAddress></t:Mailbox>"#), "{xml}");
+        assert_eq!(parse_request(xml.as_bytes()).unwrap().operation, create);
+
+        let find = Operation::FindItem(FindItemRequest {
+            traversal: Traversal::Shallow,
+            base_shape: BaseShape::IdOnly,
+            additional_properties: vec![FieldUri::Subject, FieldUri::IsRead],
+            page: Some(IndexedPage { max_entries: Some(100), offset: 0, base_point: BasePoint::Beginning }),
+            restriction: Some(Restriction::IsEqualTo { field: FieldUri::Subject, value: "Hi".into() }),
+            parent_folder_ids: vec![FolderRef::Distinguished { id: "inbox".into(), mailbox: None }],
+        });
+        let xml = write_request(SchemaVersion::Exchange2013, &find);
+        assert_eq!(
+            shape(&body_payload(&xml)),
+            [
+                "m:FindItem",
+                "m:ItemShape",
+                "t:BaseShape",
+                "t:AdditionalProperties",
+                "t:FieldURI",
+                "t:FieldURI",
+                "m:IndexedPageItemView",
+                "m:Restriction",
+                "t:IsEqualTo",
+                "t:FieldURI",
+                "t:FieldURIOrConstant",
+                "t:Constant",
+                "m:ParentFolderIds",
+                "t:DistinguishedFolderId",
+            ]
+        );
+        assert!(xml.contains(r#"<m:FindItem Traversal="Shallow">"#), "{xml}");
+        assert!(xml.contains(r#"<m:IndexedPageItemView MaxEntriesReturned="100" Offset="0" BasePoint="Beginning"/>"#), "{xml}");
+        assert_eq!(parse_request(xml.as_bytes()).unwrap().operation, find);
+
+        let update = Operation::UpdateItem(UpdateItemRequest {
+            suppress_read_receipts: Some(true),
+            ..UpdateItemRequest::always_overwrite(vec![ItemChange::set_is_read(
+                ItemRef { id: "I1".into(), change_key: Some("CK".into()) },
+                true,
+            )])
+        });
+        let xml = write_request(SchemaVersion::Exchange2013, &update);
+        assert!(xml.contains(concat!(
+            r#"<m:UpdateItem ConflictResolution="AlwaysOverwrite" MessageDisposition="SaveOnly" SuppressReadReceipts="true"><m:ItemChanges><t:ItemChange>"#,
+            r#"<t:ItemId Id="I1" ChangeKey="CK"/><t:Updates><t:SetItemField><t:FieldURI FieldURI="message:IsRead"/><t:Message><t:IsRead>true</t:IsRead></t:Message>"#,
+            r#"</t:SetItemField></t:Updates></t:ItemChange></m:ItemChanges></m:UpdateItem>"#
+        )), "{xml}");
+        assert_eq!(parse_request(xml.as_bytes()).unwrap().operation, update);
+
+        let mark = Operation::MarkAllItemsAsRead(MarkAllItemsAsReadRequest {
+            read_flag: true,
+            suppress_read_receipts: false,
+            folder_ids: vec![FolderRef::Distinguished { id: "inbox".into(), mailbox: None }],
+        });
+        let xml = write_request(SchemaVersion::Exchange2013, &mark);
+        assert_eq!(
+            shape(&body_payload(&xml)),
+            ["m:MarkAllItemsAsRead", "m:ReadFlag", "m:SuppressReadReceipts", "m:FolderIds", "t:DistinguishedFolderId"]
+        );
+        assert_eq!(parse_request(xml.as_bytes()).unwrap().operation, mark);
+
+        // No disposition: written without the attribute, so a negative test can send it.
+        let bare = Operation::CreateItem(CreateItemRequest {
+            disposition: None,
+            saved_item_folder: None,
+            items: vec![NewMessage::text("", "", &[])],
+        });
+        let xml = write_request(SchemaVersion::Exchange2013, &bare);
+        assert!(xml.contains("<m:CreateItem><m:Items><t:Message><t:Subject></t:Subject><t:Body BodyType=\"Text\"></t:Body></t:Message></m:Items></m:CreateItem>"), "{xml}");
+        assert_eq!(parse_request(xml.as_bytes()).unwrap().operation, bare);
     }
 }

@@ -4,10 +4,11 @@
 use crate::dom::Node;
 use crate::envelope;
 use crate::folder::{read_folder, write_folder, FolderInfo};
+use crate::item::{read_first_item_id, read_root_folder, write_items_with_id, write_root_folder};
 use crate::names::{self as n, response_message_name, response_name};
 use crate::ns::Prefix;
 use crate::xml_out::{ncname, XmlOut};
-use crate::{EwsError, ResponseClass, ResponseCode, ServerVersionInfo};
+use crate::{EwsError, FoundItems, ItemRef, ResponseClass, ResponseCode, ServerVersionInfo, UpdatedItem};
 
 /// A response message with `ResponseClass="Error"`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,6 +74,65 @@ pub fn write_unsubscribe_response(server: &ServerVersionInfo, result: &Result<()
 /// `Ok(Err(..))` when the server refused (e.g. ErrorSubscriptionNotFound).
 pub fn parse_unsubscribe_response(xml: &[u8]) -> Result<Result<(), ResponseError>, EwsError> {
     single_message(xml, n::UNSUBSCRIBE, |_| Ok(()))
+}
+
+/// `CreateItemResponse`: one message per item of the request, in order. Success carries
+/// `m:Items`: empty for SendOnly and SendAndSaveCopy (`None`), the created `t:Message` with its
+/// id for SaveOnly (`Some`).
+pub fn write_create_item_response(server: &ServerVersionInfo, results: &[Result<Option<ItemRef>, ResponseError>]) -> String {
+    write_messages(server, n::CREATE_ITEM, results, |o, item| write_items_with_id(o, item.as_ref()))
+}
+
+/// Decodes every `CreateItemResponseMessage`: the created item's id (`None` when the server
+/// names none, as for a sent message), or the message's error. A success without `m:Items`
+/// is a schema error (exchangelib fails on it).
+pub fn parse_create_item_response(xml: &[u8]) -> Result<Vec<Result<Option<ItemRef>, ResponseError>>, EwsError> {
+    each_message(xml, n::CREATE_ITEM, |msg| read_first_item_id(&msg.require_child(n::ITEMS)?))
+}
+
+/// `FindItemResponse`: one message per parent folder, in request order, each with an
+/// `m:RootFolder` holding the page of items.
+pub fn write_find_item_response(server: &ServerVersionInfo, results: &[Result<FoundItems, ResponseError>]) -> String {
+    write_messages(server, n::FIND_ITEM, results, write_root_folder)
+}
+
+/// Decodes every `FindItemResponseMessage`: its `m:RootFolder`, or the message's error.
+pub fn parse_find_item_response(xml: &[u8]) -> Result<Vec<Result<FoundItems, ResponseError>>, EwsError> {
+    each_message(xml, n::FIND_ITEM, |msg| read_root_folder(&msg.require_child(n::ROOT_FOLDER)?))
+}
+
+/// `UpdateItemResponse`: one message per item change, in order. Success carries `m:Items`
+/// (the item with its new ChangeKey) then `m:ConflictResults/t:Count`, as Exchange writes them.
+pub fn write_update_item_response(server: &ServerVersionInfo, results: &[Result<UpdatedItem, ResponseError>]) -> String {
+    write_messages(server, n::UPDATE_ITEM, results, |o, updated| {
+        write_items_with_id(o, updated.item.as_ref());
+        o.elem(Prefix::Messages, n::CONFLICT_RESULTS, &[], |o| {
+            o.leaf_number(Prefix::Types, n::COUNT, &[], updated.conflict_count.into());
+        });
+    })
+}
+
+/// Decodes every `UpdateItemResponseMessage`. `m:Items` is required on success (exchangelib
+/// reads the new ChangeKey from it); an absent `m:ConflictResults` counts as no conflict.
+pub fn parse_update_item_response(xml: &[u8]) -> Result<Vec<Result<UpdatedItem, ResponseError>>, EwsError> {
+    each_message(xml, n::UPDATE_ITEM, |msg| {
+        let item = read_first_item_id(&msg.require_child(n::ITEMS)?)?;
+        let conflict_count = match msg.child(n::CONFLICT_RESULTS).and_then(|c| c.child(n::COUNT)) {
+            Some(c) => c.parse_u32(c.text(), "conflict count")?,
+            None => 0,
+        };
+        Ok(UpdatedItem { item, conflict_count })
+    })
+}
+
+/// `MarkAllItemsAsReadResponse`: one message per folder, in request order, with no payload.
+pub fn write_mark_all_read_response(server: &ServerVersionInfo, results: &[Result<(), ResponseError>]) -> String {
+    write_messages(server, n::MARK_ALL_ITEMS_AS_READ, results, |_, ()| {})
+}
+
+/// Decodes every `MarkAllItemsAsReadResponseMessage`.
+pub fn parse_mark_all_read_response(xml: &[u8]) -> Result<Vec<Result<(), ResponseError>>, EwsError> {
+    each_message(xml, n::MARK_ALL_ITEMS_AS_READ, |_| Ok(()))
 }
 
 /// A one-message error response for any operation: `ConvertId` gives
@@ -151,6 +211,23 @@ pub(crate) fn for_each_message(
         visit(&msg)?;
     }
     Ok(())
+}
+
+/// The outcome of every `{operation}ResponseMessage`, decoding each success with `success`.
+fn each_message<T>(
+    xml: &[u8],
+    operation: &str,
+    success: impl Fn(&Node<'_>) -> Result<T, EwsError>,
+) -> Result<Vec<Result<T, ResponseError>>, EwsError> {
+    let mut out = Vec::new();
+    for_each_message(xml, operation, |msg| {
+        out.push(match outcome(msg)? {
+            Ok(()) => Ok(success(msg)?),
+            Err(e) => Err(e),
+        });
+        Ok(())
+    })?;
+    Ok(out)
 }
 
 fn single_message<T>(
@@ -340,5 +417,155 @@ mod tests {
             parse_error_response(xml.as_bytes(), "ResolveNames").unwrap(),
             vec![Err(ResponseError { code: ResponseCode::ErrorNameResolutionNoResults, message: String::new() })]
         );
+    }
+
+    fn id(id: &str, ck: &str) -> ItemRef {
+        ItemRef { id: id.into(), change_key: Some(ck.into()) }
+    }
+
+    fn not_found() -> ResponseError {
+        ResponseError { code: ResponseCode::ErrorItemNotFound, message: "The specified object was not found in the store.".into() }
+    }
+
+    #[test]
+    fn create_item_sent_saved_and_refused() {
+        let results = vec![
+            Ok(None),
+            Ok(Some(id("AAMkDRAFT1", "CQAAABYA"))),
+            Err(ResponseError {
+                code: ResponseCode::ErrorInvalidRecipients,
+                message: "At least one recipient isn't valid., A message can't be sent because it contains no recipients.".into(),
+            }),
+        ];
+        let xml = write_create_item_response(&server(), &results);
+        assert!(xml.contains(r#"<m:CreateItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:Items></m:Items></m:CreateItemResponseMessage>"#), "{xml}");
+        assert!(xml.contains(r#"<m:Items><t:Message><t:ItemId Id="AAMkDRAFT1" ChangeKey="CQAAABYA"/></t:Message></m:Items>"#), "{xml}");
+        assert_eq!(parse_create_item_response(xml.as_bytes()).unwrap(), results);
+        let no_items = xml.replacen("<m:Items></m:Items>", "", 1);
+        let e = parse_create_item_response(no_items.as_bytes()).unwrap_err();
+        assert!(e.to_string().contains("required element Items is missing"), "{e}");
+    }
+
+    /// What Exchange 2013 sends for an `IdOnly` + Subject/IsRead/From FindItem: a default
+    /// namespace header, extra properties, and an item that is not a `t:Message`.
+    const EXCHANGE_FIND_ITEM: &str = concat!(
+        r#"<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header>"#,
+        r#"<h:ServerVersionInfo MajorVersion="15" MinorVersion="0" MajorBuildNumber="847" MinorBuildNumber="31" Version="V2_8" "#,
+        r#"xmlns:h="http://schemas.microsoft.com/exchange/services/2006/types" xmlns="http://schemas.microsoft.com/exchange/services/2006/types"/>"#,
+        r#"</s:Header><s:Body xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema">"#,
+        r#"<m:FindItemResponse xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types">"#,
+        r#"<m:ResponseMessages><m:FindItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode>"#,
+        r#"<m:RootFolder IndexedPagingOffset="2" TotalItemsInView="2" IncludesLastItemInRange="true"><t:Items>"#,
+        r#"<t:Message><t:ItemId Id="AAMkAGI1" ChangeKey="CQAAABYAAAB"/><t:Subject>Quarterly figures</t:Subject>"#,
+        r#"<t:DateTimeReceived>2026-01-05T09:00:30Z</t:DateTimeReceived><t:From><t:Mailbox><t:Name>Alice</t:Name>"#,
+        r#"<t:EmailAddress>alice@example.test</t:EmailAddress><t:RoutingType>SMTP</t:RoutingType><t:MailboxType>Mailbox</t:MailboxType></t:Mailbox></t:From>"#,
+        r#"<t:IsRead>false</t:IsRead></t:Message>"#,
+        r#"<t:MeetingRequest><t:ItemId Id="AAMkAGI2" ChangeKey="DwAAABYAAAB"/><t:Subject>Review</t:Subject><t:IsRead>1</t:IsRead></t:MeetingRequest>"#,
+        r#"</t:Items></m:RootFolder></m:FindItemResponseMessage></m:ResponseMessages></m:FindItemResponse></s:Body></s:Envelope>"#
+    );
+
+    #[test]
+    fn find_item_of_exchanges_shape() {
+        let r = parse_find_item_response(EXCHANGE_FIND_ITEM.as_bytes()).unwrap();
+        assert_eq!(
+            r,
+            vec![Ok(FoundItems {
+                total_items_in_view: 2,
+                includes_last_item_in_range: true,
+                indexed_paging_offset: Some(2),
+                items: vec![
+                    crate::FoundItem {
+                        item: id("AAMkAGI1", "CQAAABYAAAB"),
+                        subject: Some("Quarterly figures".into()),
+                        from: Some("alice@example.test".into()),
+                        is_read: Some(false),
+                    },
+                    crate::FoundItem {
+                        item: id("AAMkAGI2", "DwAAABYAAAB"),
+                        subject: Some("Review".into()),
+                        from: None,
+                        is_read: Some(true)
+                    },
+                ],
+            })]
+        );
+        for (from, to, says) in [
+            (r#" TotalItemsInView="2""#, "", "TotalItemsInView is missing"),
+            (r#"IncludesLastItemInRange="true""#, r#"IncludesLastItemInRange="yes""#, "IncludesLastItemInRange"),
+            (r#"IndexedPagingOffset="2""#, r#"IndexedPagingOffset="x""#, "IndexedPagingOffset"),
+            (r#"<t:ItemId Id="AAMkAGI2" ChangeKey="DwAAABYAAAB"/>"#, "", "ItemId is missing"),
+            ("<t:IsRead>false</t:IsRead>", "<t:IsRead>no</t:IsRead>", "IsRead"),
+        ] {
+            let bad = EXCHANGE_FIND_ITEM.replace(from, to);
+            let e = parse_find_item_response(bad.as_bytes()).unwrap_err();
+            assert!(e.to_string().contains(says), "{says}: {e}");
+        }
+    }
+
+    #[test]
+    fn find_item_round_trip_and_shape() {
+        let results = vec![
+            Ok(FoundItems {
+                total_items_in_view: 1,
+                includes_last_item_in_range: true,
+                indexed_paging_offset: Some(1),
+                items: vec![crate::FoundItem {
+                    item: id("I1", "C1"),
+                    subject: Some("A & B".into()),
+                    from: Some("alice@example.test".into()),
+                    is_read: Some(false),
+                }],
+            }),
+            Err(ResponseError {
+                code: ResponseCode::ErrorFolderNotFound,
+                message: "The specified folder could not be found in the store.".into(),
+            }),
+        ];
+        let xml = write_find_item_response(&server(), &results);
+        assert!(xml.contains(concat!(
+            r#"<m:RootFolder IndexedPagingOffset="1" TotalItemsInView="1" IncludesLastItemInRange="true"><t:Items><t:Message>"#,
+            r#"<t:ItemId Id="I1" ChangeKey="C1"/><t:Subject>A &amp; B</t:Subject><t:From><t:Mailbox><t:EmailAddress>alice@example.test</t:EmailAddress>"#,
+            r#"<t:RoutingType>SMTP</t:RoutingType></t:Mailbox></t:From><t:IsRead>false</t:IsRead></t:Message></t:Items></m:RootFolder>"#
+        )), "{xml}");
+        assert_eq!(parse_find_item_response(xml.as_bytes()).unwrap(), results);
+        let root = dom::parse_tree(xml.as_bytes()).unwrap();
+        let message = &root.children[1].children[0].children[0].children[0];
+        let root_folder = &message.children[1];
+        assert_eq!((root_folder.name.as_str(), root_folder.ns.as_deref()), ("RootFolder", Some(crate::ns::MESSAGES)));
+        assert_eq!((root_folder.children[0].name.as_str(), root_folder.children[0].ns.as_deref()), ("Items", Some(crate::ns::TYPES)));
+    }
+
+    /// The success message of Microsoft's UpdateItem operation example.
+    #[test]
+    fn update_item_round_trip_and_ms_docs_shape() {
+        let results = vec![Ok(UpdatedItem { item: Some(id("AAAtAEFkb", "CQAAABYAAABS")), conflict_count: 0 }), Err(not_found())];
+        let xml = write_update_item_response(&server(), &results);
+        assert!(xml.contains(concat!(
+            r#"<m:UpdateItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:Items><t:Message>"#,
+            r#"<t:ItemId Id="AAAtAEFkb" ChangeKey="CQAAABYAAABS"/></t:Message></m:Items><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>"#,
+            r#"</m:UpdateItemResponseMessage><m:UpdateItemResponseMessage ResponseClass="Error"><m:MessageText>The specified object was not found in the store.</m:MessageText>"#,
+            r#"<m:ResponseCode>ErrorItemNotFound</m:ResponseCode>"#
+        )), "{xml}");
+        assert_eq!(parse_update_item_response(xml.as_bytes()).unwrap(), results);
+        let no_conflicts = xml.replace("<m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>", "");
+        assert_eq!(parse_update_item_response(no_conflicts.as_bytes()).unwrap(), results);
+        let sent = write_update_item_response(&server(), &[Ok(UpdatedItem { item: None, conflict_count: 2 })]);
+        assert_eq!(parse_update_item_response(sent.as_bytes()).unwrap(), vec![Ok(UpdatedItem { item: None, conflict_count: 2 })]);
+    }
+
+    #[test]
+    fn mark_all_read_round_trip() {
+        let results = vec![
+            Ok(()),
+            Err(ResponseError {
+                code: ResponseCode::ErrorFolderNotFound,
+                message: "The specified folder could not be found in the store.".into(),
+            }),
+        ];
+        let xml = write_mark_all_read_response(&server(), &results);
+        assert!(xml.contains(r#"<m:MarkAllItemsAsReadResponse><m:ResponseMessages><m:MarkAllItemsAsReadResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode></m:MarkAllItemsAsReadResponseMessage>"#), "{xml}");
+        assert_eq!(parse_mark_all_read_response(xml.as_bytes()).unwrap(), results);
+        // Another operation's response is not this one's.
+        assert!(parse_mark_all_read_response(write_unsubscribe_response(&server(), &Ok(())).as_bytes()).is_err());
     }
 }

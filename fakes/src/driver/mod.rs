@@ -12,6 +12,7 @@
 //! both; a real component's driver can only use what the component itself offers.
 
 mod devices;
+mod ews_adapter;
 mod faults;
 mod journal;
 mod lifecycle;
@@ -21,6 +22,7 @@ mod real;
 mod registrations;
 
 pub use devices::DeviceManagement;
+pub use ews_adapter::{EwsAccount, EwsAdapter};
 pub use faults::{ControlFaults, GateFaults, HostFaults};
 pub use journal::Traffic;
 pub use lifecycle::{ForeignLifecycle, Lifecycle};

@@ -3,6 +3,7 @@
 //! [`DriverError::NotSupported`], so a scenario that needs it is not applicable to the target
 //! rather than passed or failed.
 
+use super::ews_adapter::refused;
 use super::{Backing, DriverError, DriverFuture, Operation};
 use crate::exchange::contract::{DeliveryRecord, EwsRequestRecord, SubscriptionView};
 use mailconform_activesync::server::contract::Partnership;
@@ -59,6 +60,9 @@ pub struct RealComponent {
     pub adapter: CommandAdapter,
     /// The mailbox the built-in SendMail adapter sends from, when `send_mail_from` names one.
     pub sender: Option<SendMailFrom>,
+    /// The built-in EWS adapter, when the component serves EWS and the target configuration
+    /// has its mailboxes: mail sent, marked read and counted with EWS itself.
+    pub ews: Option<super::EwsAdapter>,
 }
 
 impl RealComponent {
@@ -144,6 +148,10 @@ fn message(email: &str, subject: &str, message_id: &str) -> String {
     )
 }
 
+/// Why a mailbox operation has no backing on a component reached without EWS.
+const NO_MAILBOX_ACCESS: &str = "only the built-in EWS adapter (an EWS target with its mailboxes) reads and marks a real mailbox's mail; \
+     the ActiveSync target's adapter only delivers";
+
 const NO_ADMINISTRATION: &str =
     "the server's own administration (a console, PowerShell) does this, and no command of the target's adapter stands for it yet";
 
@@ -152,12 +160,16 @@ impl super::Mailboxes for RealComponent {
         Box::pin(async move {
             let id = format!("{:016x}@mailconform", fxhash(mailbox, subject));
             let mime = message(mailbox, subject, &id);
-            match (self.adapter.deliver_mail.as_deref(), &self.sender) {
-                (Some(template), _) => {
+            let ews = self.ews.as_ref().filter(|e| e.send_from.is_some());
+            match (self.adapter.deliver_mail.as_deref(), ews, &self.sender) {
+                (Some(template), _, _) => {
                     self.command(Operation::Deliver, template, mailbox, mime.as_bytes()).await?;
                 }
-                (None, Some(from)) => self.send_mail(from, mime.as_bytes()).await?,
-                (None, None) => {
+                (None, Some(ews), _) => {
+                    return ews.deliver(mailbox, subject).await.map_err(|e| refused(&self.role, Operation::Deliver, e));
+                }
+                (None, None, Some(from)) => self.send_mail(from, mime.as_bytes()).await?,
+                (None, None, None) => {
                     return self.not_supported(
                         Operation::Deliver,
                         "the target configuration's adapter has neither a `deliver_mail` command nor `send_mail_from`",
@@ -168,16 +180,31 @@ impl super::Mailboxes for RealComponent {
         })
     }
 
-    fn mark_read<'a>(&'a self, _mailbox: &'a str, _item_id: &'a str, _read: bool) -> DriverFuture<'a, u32> {
-        Box::pin(async move { self.not_supported(Operation::MarkRead, NO_ADMINISTRATION) })
+    fn mark_read<'a>(&'a self, mailbox: &'a str, item_id: &'a str, read: bool) -> DriverFuture<'a, u32> {
+        Box::pin(async move {
+            match &self.ews {
+                Some(ews) => ews.mark_read(mailbox, item_id, read).await.map_err(|e| refused(&self.role, Operation::MarkRead, e)),
+                None => self.not_supported(Operation::MarkRead, NO_MAILBOX_ACCESS),
+            }
+        })
     }
 
-    fn read_all<'a>(&'a self, _mailbox: &'a str) -> DriverFuture<'a, u32> {
-        Box::pin(async move { self.not_supported(Operation::ReadAll, NO_ADMINISTRATION) })
+    fn read_all<'a>(&'a self, mailbox: &'a str) -> DriverFuture<'a, u32> {
+        Box::pin(async move {
+            match &self.ews {
+                Some(ews) => ews.read_all(mailbox).await.map_err(|e| refused(&self.role, Operation::ReadAll, e)),
+                None => self.not_supported(Operation::ReadAll, NO_MAILBOX_ACCESS),
+            }
+        })
     }
 
-    fn unread<'a>(&'a self, _mailbox: &'a str) -> DriverFuture<'a, u32> {
-        Box::pin(async move { self.not_supported(Operation::Unread, NO_ADMINISTRATION) })
+    fn unread<'a>(&'a self, mailbox: &'a str) -> DriverFuture<'a, u32> {
+        Box::pin(async move {
+            match &self.ews {
+                Some(ews) => ews.unread(mailbox).await.map_err(|e| refused(&self.role, Operation::Unread, e)),
+                None => self.not_supported(Operation::Unread, NO_MAILBOX_ACCESS),
+            }
+        })
     }
 
     fn add_note<'a>(&'a self, _mailbox: &'a str, _subject: &'a str) -> DriverFuture<'a, String> {
@@ -239,6 +266,7 @@ mod tests {
             url: "http://127.0.0.1:9/Microsoft-Server-ActiveSync".into(),
             adapter: CommandAdapter { deliver_mail: deliver_mail.map(str::to_string), send_mail_from: None },
             sender: None,
+            ews: None,
         }
     }
 

@@ -3,10 +3,8 @@
 use super::contract::{
     self, AuthChange, AuthSettings, BulkDelivered, Delivered, Inbox, Op, StoredItem, SubscriptionView, UnreadCount, ROUTES,
 };
-use super::mailbox::MailboxEvent;
-use super::push;
+use super::mailbox::{self, NewMail, ReadTarget};
 use super::Exchange;
-use mailconform_ews::EventType;
 use mailconform_sim::contract::{error, parse, reply};
 use mailconform_sim::{PageQuery, Response};
 use std::sync::Arc;
@@ -136,162 +134,18 @@ fn no_mailbox(email: &str) -> Response {
     error(404, format!("no mailbox {email}; known mailboxes are configured with the Exchange fake's users"))
 }
 
-/// The state database's table of inbox messages, by EWS item ID.
-const KEPT_MESSAGES: &str = "messages";
-
-/// An inbox message as the state database keeps it: what a restarted Exchange still has in
-/// the mailbox (the mailbox store is on disk in a real one).
-#[derive(serde::Serialize, serde::Deserialize)]
-struct KeptMessage {
-    mailbox: String,
-    subject: String,
-    from: String,
-    read: bool,
-    /// Its ServerId on the ActiveSync side: the partnerships kept with it name it.
-    #[serde(default)]
-    eas_id: Option<String>,
-}
-
-fn keep_message(ex: &Exchange, mailbox: &str, item: &super::mailbox::Item) {
-    let kept = KeptMessage {
-        mailbox: mailbox.to_string(),
-        subject: item.subject.clone(),
-        from: item.from.clone(),
-        read: item.read,
-        eas_id: item.eas_id.clone(),
-    };
-    ex.env.store.put(KEPT_MESSAGES, &item.id, &kept);
-}
-
-/// Puts the messages a restarted Exchange kept back into their inboxes, on the EWS side with
-/// their item IDs and on the ActiveSync side with their ServerIds, so that a device goes on
-/// syncing with the SyncKey it has (a message kept without one comes back as a new item).
-pub(super) fn restore_messages(
-    store: &mailconform_sim::store::RoleStore,
-    mailboxes: &mut [super::mailbox::Mailbox],
-    eas_store: &mailconform_activesync::MemoryStore,
-) {
-    for (id, m) in store.load::<KeptMessage>(KEPT_MESSAGES) {
-        let Some(mb) = mailboxes.iter_mut().find(|b| b.user.email == m.mailbox) else { continue };
-        let email = mb.user.email.clone();
-        let new = mailconform_activesync::NewItem::email(&m.from, &email, &m.subject, "");
-        let eas_id = match &m.eas_id {
-            Some(server_id) => eas_store.restore(&email, server_id, new),
-            None => eas_store.deliver(&email, new),
-        }
-        .ok();
-        if m.read {
-            if let Some(e) = &eas_id {
-                mirror_read(eas_store, &email, e, true);
-            }
-        }
-        if let Some(n) = id.rsplit("ITEM").next().and_then(|n| n.parse::<u64>().ok()) {
-            mb.next_item = mb.next_item.max(n + 1);
-        }
-        let inbox = mb.inbox_mut();
-        inbox.items.push(super::mailbox::Item { id, change_key: 1, subject: m.subject, from: m.from, read: m.read, eas_id });
-        inbox.change_key += 1;
-    }
-}
+/// Kept messages are put back by the mailbox model, which keeps them; `mod.rs` calls it here.
+pub(super) use super::mailbox::restore_messages;
 
 fn deliver(ex: &Exchange, email: &str, subject: &str, from: &str) -> Option<(String, u32)> {
-    let at = ex.env.clock.unix();
-    let eas_id = ex.eas_store.deliver(email, mailconform_activesync::NewItem::email(from, email, subject, "")).ok();
-    let mut state = ex.state.lock().expect("state poisoned");
-    let mb = state.mailboxes.iter_mut().find(|m| m.user.email.eq_ignore_ascii_case(email))?;
-    let n = mb.next_item;
-    mb.next_item += 1;
-    let email = mb.user.email.clone();
-    let root = mb.folder("msgfolderroot").map(|f| (f.id.clone(), format!("AQAAAA{:08}", f.change_key))).unwrap_or_default();
-    let inbox = mb.inbox_mut();
-    let item_id = format!("{}ITEM{n:06}", inbox.id);
-    inbox.items.push(super::mailbox::Item {
-        id: item_id.clone(),
-        change_key: 1,
-        subject: subject.into(),
-        from: from.into(),
-        read: false,
-        eas_id,
-    });
-    if let Some(item) = inbox.items.last() {
-        keep_message(ex, &email, item);
-    }
-    inbox.change_key += 1;
-    let inbox_ref = (inbox.id.clone(), format!("AQAAAA{:08}", inbox.change_key));
-    let unread = inbox.unread();
-    let mut seq = mb.events.last_seq();
-    let mut push_ev = |kind, item: Option<(String, String)>, folder: Option<(String, String)>, parent: (String, String), unread_count| {
-        seq += 1;
-        mb.events.push(MailboxEvent { seq, kind, at_unix: at, item_id: item, folder_id: folder, parent_folder_id: parent, unread_count });
-    };
-    let item_ref = Some((item_id.clone(), "CQAAAA".to_string()));
-    push_ev(EventType::NewMail, item_ref.clone(), None, inbox_ref.clone(), None);
-    push_ev(EventType::Created, item_ref, None, inbox_ref.clone(), None);
-    push_ev(EventType::Modified, None, Some(inbox_ref), root, Some(unread));
-    drop(state);
-    push::poke(ex, &email);
-    Some((item_id, unread))
+    mailbox::deliver(ex, email, &NewMail { subject, from, to: email, body: "" }).map(|a| (a.item_id, a.unread))
 }
 
+/// `id`: one message (in whatever folder it is); `None`: every message of the Inbox.
 fn set_read(ex: &Exchange, email: &str, id: Option<&str>, read: bool) -> Option<u32> {
-    let at = ex.env.clock.unix();
-    let mut state = ex.state.lock().expect("state poisoned");
-    let mb = state.mailboxes.iter_mut().find(|m| m.user.email.eq_ignore_ascii_case(email))?;
-    let email = mb.user.email.clone();
-    let root = mb.folder("msgfolderroot").map(|f| (f.id.clone(), format!("AQAAAA{:08}", f.change_key))).unwrap_or_default();
-    let inbox = mb.inbox_mut();
-    let mut changed = Vec::new();
-    for item in inbox.items.iter_mut().filter(|i| id.is_none_or(|x| x == i.id)) {
-        if item.read != read {
-            item.read = read;
-            item.change_key += 1;
-            changed.push(item.id.clone());
-            keep_message(ex, &email, item);
-            if let Some(eas_id) = &item.eas_id {
-                mirror_read(&ex.eas_store, &email, eas_id, read);
-            }
-        }
-    }
-    if id.is_some() && !inbox.items.iter().any(|i| Some(i.id.as_str()) == id) {
-        return None;
-    }
-    inbox.change_key += 1;
-    let inbox_ref = (inbox.id.clone(), format!("AQAAAA{:08}", inbox.change_key));
-    let unread = inbox.unread();
-    let mut seq = mb.events.last_seq();
-    for item in changed.iter() {
-        seq += 1;
-        mb.events.push(MailboxEvent {
-            seq,
-            kind: EventType::Modified,
-            at_unix: at,
-            item_id: Some((item.clone(), "CQAAAA".into())),
-            folder_id: None,
-            parent_folder_id: inbox_ref.clone(),
-            unread_count: None,
-        });
-    }
-    if !changed.is_empty() {
-        seq += 1;
-        mb.events.push(MailboxEvent {
-            seq,
-            kind: EventType::Modified,
-            at_unix: at,
-            item_id: None,
-            folder_id: Some(inbox_ref),
-            parent_folder_id: root,
-            unread_count: Some(unread),
-        });
-    }
-    drop(state);
-    push::poke(ex, &email);
-    Some(unread)
-}
-
-/// Mirror a read-state change on the ActiveSync side of the same mailbox.
-fn mirror_read(store: &mailconform_activesync::MemoryStore, email: &str, eas_id: &str, read: bool) {
-    let Some(login) = store.resolve(email) else { return };
-    if let Ok(inbox) = store.folder_of_type(&login, mailconform_activesync::store::FolderType::Inbox) {
-        let _ = store.set_read(&login, &inbox.server_id, eas_id, read);
-    }
+    let target = match id {
+        Some(id) => ReadTarget::Item(id),
+        None => ReadTarget::Folder("inbox"),
+    };
+    mailbox::set_read(ex, email, target, read)
 }

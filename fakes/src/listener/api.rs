@@ -5,7 +5,7 @@ use super::contract::{self, ApiOp as Op, CertificateInfo, CertificateUploaded, R
 use super::error::ApiRefusal;
 use super::region::Region;
 use super::store::{AppCertificate, Registration};
-use super::{Listener, NOTIFY_PATH};
+use super::Listener;
 use mailconform_sim::contract::{no_content, parse, reply};
 use mailconform_sim::Response;
 use std::sync::Arc;
@@ -152,7 +152,7 @@ fn register(l: &Arc<Listener>, r: contract::NewRegistration) -> Response {
         },
     );
     l.keep(&store, &id);
-    reply(201, &Registered { registration_id: id.clone(), notify_url: format!("https://{}{NOTIFY_PATH}{id}", l.config.host) })
+    reply(201, &Registered { registration_id: id.clone(), notify_url: l.notify_url(&id) })
 }
 
 fn upload(l: &Arc<Listener>, app_id: &str, region: &str, upload: contract::CertificateUpload) -> Response {

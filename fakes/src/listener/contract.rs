@@ -411,6 +411,7 @@ mod tests {
             let config = super::super::ListenerConfig {
                 region: Region::Americas,
                 host: "us-east-1.listener.example.test".into(),
+                public_base: None,
                 apns_production: "https://api.push.apple.test".into(),
                 apns_sandbox: "https://api.sandbox.push.apple.test".into(),
             };

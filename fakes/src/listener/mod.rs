@@ -30,6 +30,10 @@ pub(crate) struct ListenerConfig {
     pub(crate) region: Region,
     /// Its host name (`<code>.listener.example.test`).
     pub(crate) host: String,
+    /// The base URL Exchange reaches it at, when that is not `https://<host>`: a real Exchange
+    /// under test posts its notifications to the run's advertised address
+    /// ([`mailconform_sim::Hosting::advertised`]).
+    pub(crate) public_base: Option<String>,
     /// Where the listener reaches APNs, per environment.
     pub(crate) apns_production: String,
     /// Base URL of APNs' development gateway, for sandbox device tokens.
@@ -63,6 +67,14 @@ impl Listener {
         match store.registrations.get(id) {
             Some(r) => self.env.store.put(KEPT_REGISTRATIONS, id, r),
             None => self.env.store.delete(KEPT_REGISTRATIONS, id),
+        }
+    }
+
+    /// Where Exchange posts the notifications of registration `id`.
+    pub(crate) fn notify_url(&self, id: &str) -> String {
+        match &self.config.public_base {
+            Some(base) => format!("{base}{NOTIFY_PATH}{id}"),
+            None => format!("https://{}{NOTIFY_PATH}{id}", self.config.host),
         }
     }
 

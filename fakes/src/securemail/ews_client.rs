@@ -13,10 +13,11 @@ use std::time::Duration;
 
 impl SecureMail {
     async fn ews_call(&self, version: SchemaVersion, op: &Operation) -> Result<Bytes, EwsCallError> {
-        let url = format!("https://{}/EWS/Exchange.asmx", self.config.ews_host());
+        let url = self.config.ews_url();
+        let (login, password) = self.config.ews_credentials();
         let req = http::Request::post(&url)
             .header(http::header::CONTENT_TYPE, "text/xml; charset=utf-8")
-            .header(http::header::AUTHORIZATION, mailconform_sim::basic_authorization(&self.config.login, &self.config.password))
+            .header(http::header::AUTHORIZATION, mailconform_sim::basic_authorization(login, password))
             .header(http::header::USER_AGENT, "SecureMail/iOS")
             .body(Bytes::from(write_request(version, op)))?;
         let resp = self.env.http.send(req, &RequestOptions { timeout: Duration::from_secs(60), ..Default::default() }).await?;

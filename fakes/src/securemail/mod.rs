@@ -48,6 +48,12 @@ pub struct SecureMailConfig {
     pub password: String,
     /// `PushNotificationsEWSHostName`: where EWS is, when it is not the ActiveSync host.
     pub ews_host: String,
+    /// The whole EWS URL, when EWS is not at `https://<ews host>/EWS/Exchange.asmx`: a real
+    /// Exchange under test (`run --target exchange.ews=URL`).
+    pub ews_url: Option<String>,
+    /// Who signs in to EWS, when not the mailbox login (a real EWS's own mailbox, while
+    /// ActiveSync stays on the built-in Exchange).
+    pub ews_credentials: Option<(String, String)>,
     /// Host of the ActiveSync endpoint (and of EWS unless `ews_host` is set).
     pub activesync_host: String,
     /// Base URL of the listener's registration API in the device's region.
@@ -99,6 +105,22 @@ pub struct SecureMailConfig {
 }
 
 impl SecureMailConfig {
+    /// Where the app speaks EWS: `ews_url`, else the standard path on the EWS host.
+    pub fn ews_url(&self) -> String {
+        match &self.ews_url {
+            Some(url) => url.clone(),
+            None => format!("https://{}{}", self.ews_host(), crate::exchange::EWS_PATH),
+        }
+    }
+
+    /// The login and password EWS is signed in with.
+    pub fn ews_credentials(&self) -> (&str, &str) {
+        match &self.ews_credentials {
+            Some((login, password)) => (login, password),
+            None => (&self.login, &self.password),
+        }
+    }
+
     /// The EWS host: `ews_host`, or the ActiveSync host when it is empty.
     pub fn ews_host(&self) -> &str {
         if self.ews_host.is_empty() {

@@ -165,7 +165,8 @@ pub(crate) struct RunArgs {
 
     /// Roles backed by real components, as `mailconform target check` reads them (URL, trust,
     /// mailboxes, adapter commands); the run uses the real clock, and a scenario whose steps
-    /// need what the target cannot do is not applicable. Today `exchange.eas` can be real
+    /// need what the target cannot do is not applicable. Today `exchange.eas`, `exchange.ews`
+    /// and `exchange` (both) can be real
     #[arg(long, value_name = "FILE")]
     pub target_config: Option<PathBuf>,
 
@@ -191,6 +192,12 @@ pub(crate) struct RunArgs {
     /// with SSL 3.0)
     #[arg(long, value_name = "PROGRAM")]
     pub tls_server: Option<PathBuf>,
+
+    /// The address a real component reaches this machine at, to call the run's fakes back (a
+    /// real Exchange posts its push notifications to the run's listeners there); over the
+    /// target configuration's `[callback] advertise`, default 127.0.0.1
+    #[arg(long, value_name = "HOST")]
+    pub advertise: Option<String>,
 
     /// Write every request to and answer from the real components into DIR, one directory per
     /// scenario (bodies as bytes, WBXML also as XML, credentials redacted); needs --target-config

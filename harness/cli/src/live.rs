@@ -5,10 +5,11 @@
 use crate::cli::RunArgs;
 use crate::error::CliError;
 use crate::run::{run_suite, Live, RunOptions};
-use mailconform_fakes::driver::RealComponent;
+use mailconform_fakes::driver::{EwsAccount, EwsAdapter, RealComponent};
+use mailconform_fakes::role::Protocol;
 use mailconform_probe::target::{Target, TargetConfig};
 use mailconform_scenarios::requirements::Applicability;
-use mailconform_scenarios::world::live::{LiveEas, LiveTargets};
+use mailconform_scenarios::world::live::{Callback, LiveEas, LiveEws, LiveTargets};
 use mailconform_scenarios::world::served::ServedRoles;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -20,7 +21,16 @@ use std::time::Duration;
 pub(crate) const DEFAULT_CONCURRENCY: u64 = 1;
 
 /// The roles `run` can put at a real component so far.
-const LIVE_ROLES: &[&str] = &["exchange.eas"];
+const LIVE_ROLES: &[&str] = &["exchange", "exchange.eas", "exchange.ews"];
+
+/// The real components of a target configuration, as the run uses them.
+#[derive(Default)]
+struct RealRoles {
+    eas: Option<LiveEas>,
+    ews: Option<LiveEws>,
+    callback: Callback,
+    claims: Vec<Applicability>,
+}
 
 /// The live part of `args`, or `None` for an in-process run.
 pub(crate) fn prepare(args: &RunArgs) -> Result<Option<Live>, CliError> {
@@ -28,17 +38,17 @@ pub(crate) fn prepare(args: &RunArgs) -> Result<Option<Live>, CliError> {
         Some(dir) => Some(Arc::new(ServedRoles::load(dir).map_err(|e| CliError::Usage(format!("--served {}: {e}", dir.display())))?)),
         None => None,
     };
-    let (eas, claims) = match &args.target_config {
-        Some(file) => real_eas(args, file)?,
+    let real = match &args.target_config {
+        Some(file) => real_roles(args, file)?,
         None => {
             refuse_target_flags_without_config(args)?;
             if served.is_none() && args.tls_server.is_none() {
                 return Ok(None);
             }
-            (None, Applicability::ALL.to_vec())
+            RealRoles { claims: Applicability::ALL.to_vec(), ..RealRoles::default() }
         }
     };
-    if let (Some(_), Some(s)) = (&eas, &served) {
+    if let (true, Some(s)) = (real.eas.is_some() || real.ews.is_some(), &served) {
         if s.serves(mailconform_fakes::role::EXCHANGE) {
             return Err(CliError::Usage(format!(
                 "exchange is both a real component (--target-config) and served from {} (--served): give it one backing",
@@ -48,11 +58,13 @@ pub(crate) fn prepare(args: &RunArgs) -> Result<Option<Live>, CliError> {
     }
     let budget = Duration::from_secs(args.real_time_budget);
     let mut targets =
-        LiveTargets::new(eas, budget).map_err(|e| CliError::Harness(format!("the live run's runtime could not start: {e}")))?;
+        LiveTargets::new(real.eas, budget).map_err(|e| CliError::Harness(format!("the live run's runtime could not start: {e}")))?;
+    targets.ews = real.ews;
+    targets.callback = real.callback;
     targets.record = args.record.is_some();
     targets.served = served;
     targets.tls_server = args.tls_server.clone();
-    targets.claims = claims;
+    targets.claims = real.claims;
     let in_process = run_suite(&RunOptions::selected(&args.selection, args.seed, args.concurrency))?;
     let over_budget: BTreeMap<(String, usize), String> = in_process
         .scenarios
@@ -81,34 +93,47 @@ fn refuse_target_flags_without_config(args: &RunArgs) -> Result<(), CliError> {
             "--target {t} needs --target-config FILE, which holds the role's mailboxes and trust (see `mailconform target check`)"
         )));
     }
+    if args.advertise.is_some() {
+        return Err(CliError::Usage("--advertise HOST is where real components call the run back: it needs --target-config FILE".into()));
+    }
     Ok(())
 }
 
-/// The real `exchange.eas` of the target configuration `file`, with the command line's URLs,
-/// and the kinds of requirement it claims.
-fn real_eas(args: &RunArgs, file: &std::path::Path) -> Result<(Option<LiveEas>, Vec<Applicability>), CliError> {
+/// The real components of the target configuration `file`, with the command line's URLs
+/// and advertised address, and the kinds of requirement they claim.
+fn real_roles(args: &RunArgs, file: &std::path::Path) -> Result<RealRoles, CliError> {
     let mut config = TargetConfig::load(file, |var| std::env::var(var).ok())?;
     for t in &args.targets {
         override_url(&mut config, t)?;
     }
-    let mut eas = None;
-    let mut claims = Vec::new();
+    let mut real = RealRoles::default();
     for t in &config.targets {
-        match t.key.as_str() {
-            "exchange.eas" => {
-                eas = Some(live_eas(t));
-                claims = claimed(file, t)?;
-            }
-            other => {
-                return Err(CliError::Usage(format!(
-                "{}: target \"{other}\": `run` can put only {} at a real component so far; `mailconform target check` checks the others",
+        if !LIVE_ROLES.contains(&t.key.as_str()) {
+            return Err(CliError::Usage(format!(
+                "{}: target \"{}\": `run` can put only {} at a real component so far; `mailconform target check` checks the others",
                 file.display(),
+                t.key,
                 LIVE_ROLES.join(", ")
-            )))
+            )));
+        }
+        for e in &t.endpoints {
+            match e.protocol {
+                Protocol::ActiveSync => real.eas = Some(live_eas(t, &e.url.to_string())),
+                Protocol::Ews => real.ews = Some(live_ews(t, &e.url.to_string())),
+                _ => {}
             }
         }
+        real.claims = claimed(file, t)?;
     }
-    Ok((eas, claims))
+    let pki = match &config.callback.ca {
+        None => None,
+        Some(ca) => Some(mailconform_sim::Pki::with_ca((&ca.cert_pem, &ca.key_pem), time::OffsetDateTime::now_utc()).map_err(|e| {
+            CliError::Usage(format!("{}: [callback] ca = {}: cannot sign with it: {e}", file.display(), ca.path.display()))
+        })?),
+    };
+    let advertise = args.advertise.clone().or(config.callback.advertise.clone());
+    real.callback = Callback { advertise: advertise.unwrap_or_else(|| Callback::default().advertise), pki };
+    Ok(real)
 }
 
 /// The target's `claims`, each a kind of requirement of the catalogue.
@@ -162,13 +187,56 @@ fn sender(t: &Target) -> Option<mailconform_fakes::driver::SendMailFrom> {
     })
 }
 
-fn live_eas(t: &Target) -> LiveEas {
-    let url = t.endpoints.first().map(|e| e.url.to_string()).unwrap_or_default();
+fn credentials(t: &Target) -> BTreeMap<String, (String, String)> {
+    t.mailboxes.iter().map(|m| (m.user.clone(), (m.login.clone(), m.password.clone()))).collect()
+}
+
+fn live_eas(t: &Target, url: &str) -> LiveEas {
     LiveEas {
-        mailboxes: t.mailboxes.iter().map(|m| (m.user.clone(), (m.login.clone(), m.password.clone()))).collect(),
+        mailboxes: credentials(t),
         http: t.trust.http_client(),
         versions: t.versions.clone(),
-        component: RealComponent { role: t.key.clone(), url: url.clone(), adapter: t.adapter.clone(), sender: sender(t) },
-        url,
+        component: RealComponent {
+            role: role_of(t, "eas"),
+            url: url.to_string(),
+            adapter: t.adapter.clone(),
+            sender: sender(t),
+            ews: None,
+        },
+        url: url.to_string(),
+    }
+}
+
+/// A real EWS: the built-in EWS adapter signs in with the target's mailboxes.
+fn live_ews(t: &Target, url: &str) -> LiveEws {
+    let http = t.trust.http_client();
+    let accounts = t
+        .mailboxes
+        .iter()
+        .map(|m| {
+            let account = EwsAccount { login: m.login.clone(), password: m.password.clone(), email: m.email.clone() };
+            (m.user.clone(), account)
+        })
+        .collect();
+    let ews = EwsAdapter { http: http.clone(), url: url.to_string(), accounts, send_from: t.adapter.send_mail_from.clone() };
+    LiveEws {
+        mailboxes: credentials(t),
+        http,
+        component: RealComponent {
+            role: role_of(t, "ews"),
+            url: url.to_string(),
+            adapter: t.adapter.clone(),
+            sender: None,
+            ews: Some(ews),
+        },
+        url: url.to_string(),
+    }
+}
+
+/// The target's role for one protocol: `exchange.ews` of a target `exchange`.
+fn role_of(t: &Target, protocol: &str) -> String {
+    match t.key.contains('.') {
+        true => t.key.clone(),
+        false => format!("{}.{protocol}", t.key),
     }
 }

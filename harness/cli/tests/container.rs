@@ -6,15 +6,11 @@
 
 mod common;
 
-use common::{mailconform, scratch};
+use common::{mailconform, repo, scratch};
 use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
-
-fn repo() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
 
 fn docker(args: &[&str]) -> Output {
     Command::new("docker").args(args).output().unwrap_or_else(|e| panic!("docker {args:?}: {e}; this test needs a Docker engine"))

@@ -1,5 +1,5 @@
 //! Widely used third-party clients, unchanged, against the fakes `mailconform serve` runs on
-//! real sockets: exchangelib (EWS push, and NTLM with requests-ntlm), aioapns (APNs, certificate and token modes) and
+//! real sockets: exchangelib (EWS push, sending and reading mail, and NTLM with requests-ntlm), aioapns (APNs, certificate and token modes) and
 //! pyactivesync (ActiveSync; its one version constant set to 14.1 for Exchange 2013, which
 //! does not offer 16.1). The clients are Python packages pinned in
 //! `tests/interop/requirements.txt`; without them these tests fail and say how to install them.
@@ -202,6 +202,36 @@ fn client_passes_with(label: &str, roles: &[&str], args: &[&str], script: &str) 
 fn exchangelib_receives_push_notifications_from_the_exchange_fake() {
     let result = client_passes("interop-ews", &["exchange"], "ews_exchangelib.py");
     assert_eq!(result["unread_after"], result["unread_before"].as_u64().expect("unread_before") + 1, "{result}");
+}
+
+/// exchangelib sends from alice to bob with `send_and_save()` (CreateItem, SendAndSaveCopy),
+/// bob finds the message with `inbox.filter(subject=…)` (FindItem, IsEqualTo restriction) and in
+/// `inbox.all().only('subject', 'is_read')`, marks it read with `save(update_fields=['is_read'])`
+/// (UpdateItem), and his inbox's unread count follows; alice has her copy in Sent Items
+/// (tests/interop/ews_exchangelib_items.py).
+#[test]
+fn exchangelib_sends_finds_and_marks_mail_read_through_the_exchange_fake() {
+    let result = client_passes("interop-ews-items", &["exchange"], "ews_exchangelib_items.py");
+    assert_eq!(result["client"], "exchangelib", "{result}");
+    assert_eq!(result["version"], "Exchange2013_SP1", "exchangelib's version guess from the served Exchange 2013: {result}");
+    let subject = result["subject"].as_str().expect("subject");
+    assert!(subject.starts_with("interop: exchangelib items ") && subject.ends_with(" & <more>"), "{result}");
+    let unread_before = result["unread_before"].as_u64().expect("unread_before");
+    let total_before = result["total_before"].as_u64().expect("total_before");
+    assert_eq!((unread_before, total_before), (0, 0), "bob's inbox starts empty: {result}");
+    assert_eq!(result["unread_after_send"], unread_before + 1, "{result}");
+    assert_eq!(result["total_after_send"], total_before + 1, "{result}");
+    assert_eq!(result["found_is_read"], false, "FindItem lists the new message unread: {result}");
+    assert_eq!(result["listed"], true, "inbox.all().only('subject', 'is_read') lists it: {result}");
+    assert_eq!(result["changekey_changed"], true, "UpdateItem answers the item's new ChangeKey: {result}");
+    assert_eq!(result["unread_after_read"], unread_before, "{result}");
+    assert_eq!(result["is_read_after"], true, "{result}");
+    assert_eq!(result["sent_copies"], serde_json::json!([[subject, true]]), "alice keeps one read copy: {result}");
+    assert_eq!(
+        result["operations"],
+        serde_json::json!(["ConvertId", "CreateItem", "FindItem", "GetFolder", "UpdateItem"]),
+        "the fake's request journal: {result}"
+    );
 }
 
 /// requests-ntlm (pyspnego) and exchangelib with auth_type=NTLM complete the real three-leg

@@ -4,12 +4,8 @@
 
 mod common;
 
-use common::{fixture, mailconform, scratch};
+use common::{fixture, mailconform, repo, scratch};
 use std::path::Path;
-
-fn repo() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
 
 fn json(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))).unwrap()

@@ -17,12 +17,8 @@
 mod common;
 
 use common::serve::Served;
-use common::{mailconform, scratch, Run};
+use common::{mailconform, outcomes, repo, scratch, Run};
 use std::path::Path;
-
-fn repo() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
 
 /// `run --served STATE` over `features` in the repository, reports in `dir/reports`.
 fn run_served(served: &Served, dir: &Path, budget: &str, extra: &[&str]) -> (Run, serde_json::Value) {
@@ -34,25 +30,6 @@ fn run_served(served: &Served, dir: &Path, budget: &str, extra: &[&str]) -> (Run
     let json =
         std::fs::read(reports.join("cucumber.json")).unwrap_or_else(|e| panic!("no cucumber.json ({e}): {}\n{}", run.stdout, run.stderr));
     (run, serde_json::from_slice(&json).unwrap())
-}
-
-/// Each scenario's name and outcome (`passed`, `failed`, `skipped` for not applicable).
-fn outcomes(report: &serde_json::Value) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for feature in report.as_array().unwrap() {
-        for element in feature["elements"].as_array().unwrap() {
-            let statuses: Vec<&str> = element["steps"].as_array().unwrap().iter().filter_map(|s| s["result"]["status"].as_str()).collect();
-            let outcome = if statuses.contains(&"failed") {
-                "failed"
-            } else if statuses.iter().all(|s| *s == "passed") {
-                "passed"
-            } else {
-                "skipped"
-            };
-            out.push((element["name"].as_str().unwrap().to_string(), outcome.to_string()));
-        }
-    }
-    out
 }
 
 #[test]

@@ -10,12 +10,8 @@
 
 mod common;
 
-use common::{mailconform, scratch};
-use std::path::{Path, PathBuf};
-
-fn repo() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
+use common::{mailconform, repo, scratch};
+use std::path::PathBuf;
 
 /// The `openssl` with SSL 3.0, built (or found built) by the project's script.
 fn openssl() -> PathBuf {

@@ -42,21 +42,38 @@ impl Bridge {
     /// Opens a port for every host of the network not bridged yet and gives those new peers.
     /// Must run inside the simulation's runtime, whose tasks carry the connections.
     pub fn open_new(&self) -> std::io::Result<Vec<Peer>> {
-        let mut open = self.open.lock().expect("bridge poisoned");
         let mut added = Vec::new();
         for (host, port) in self.net.hosts() {
-            if open.contains_key(&(host.clone(), port)) {
-                continue;
+            if let Some(addr) = self.open_one(&host, port)? {
+                added.push(Peer { host, port, addr });
             }
-            let listener = std::net::TcpListener::bind((self.bind, 0))?;
-            listener.set_nonblocking(true)?;
-            let listener = tokio::net::TcpListener::from_std(listener)?;
-            let addr = listener.local_addr()?;
-            let task = tokio::spawn(carry(listener, self.net.clone(), host.clone(), port));
-            open.insert((host.clone(), port), (addr, task.abort_handle()));
-            added.push(Peer { host, port, addr });
         }
         Ok(added)
+    }
+
+    /// The outside address of `host:port`, bridged now if it was not: the host need not be
+    /// placed yet (a connection is carried to whatever serves it when it comes), so that its
+    /// fake can be told its outside address before it starts ([`crate::Simulation::advertise`]).
+    /// Must run inside the simulation's runtime.
+    pub fn open(&self, host: &str, port: u16) -> std::io::Result<SocketAddr> {
+        self.open_one(&host.to_ascii_lowercase(), port)?;
+        let open = self.open.lock().expect("bridge poisoned");
+        Ok(open[&(host.to_ascii_lowercase(), port)].0)
+    }
+
+    /// Bridges `host:port` unless it is already; gives its new address.
+    fn open_one(&self, host: &str, port: u16) -> std::io::Result<Option<SocketAddr>> {
+        let mut open = self.open.lock().expect("bridge poisoned");
+        if open.contains_key(&(host.to_string(), port)) {
+            return Ok(None);
+        }
+        let listener = std::net::TcpListener::bind((self.bind, 0))?;
+        listener.set_nonblocking(true)?;
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        let addr = listener.local_addr()?;
+        let task = tokio::spawn(carry(listener, self.net.clone(), host.to_string(), port));
+        open.insert((host.to_string(), port), (addr, task.abort_handle()));
+        Ok(Some(addr))
     }
 
     /// Every bridged host.

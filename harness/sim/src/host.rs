@@ -102,6 +102,12 @@ pub trait Hosting {
     fn outside_env(&self, label: &str) -> FakeEnv {
         self.env(label)
     }
+    /// The base URL at which a component outside the run reaches `host`, when the run
+    /// advertised one ([`crate::Simulation::advertise`]); `None`: the host's own name.
+    fn advertised(&self, host: &str) -> Option<String> {
+        let _ = host;
+        None
+    }
     /// The run's certificate authorities.
     fn pki(&self) -> &Pki;
     /// The clock every fake placed here reads.

@@ -130,6 +130,23 @@ impl CertAuthority {
         })
     }
 
+    /// A CA of the operator's own (`[callback]` of a target configuration), which the
+    /// components under test already trust: leaves name its own subject as their issuer.
+    pub fn adopt(cert_pem: &str, key_pem: &str) -> Result<Self, SimError> {
+        use rustls_pki_types::pem::PemObject;
+        let key = KeyPair::from_pem(key_pem).map_err(pki_err)?;
+        let cert_der =
+            CertificateDer::from_pem_slice(cert_pem.as_bytes()).map_err(|e| SimError::Pki(format!("CA certificate PEM: {e}")))?;
+        let issuer = Issuer::from_ca_cert_der(&cert_der, key).map_err(pki_err)?;
+        Ok(CertAuthority {
+            name: RUN_CA.to_string(),
+            cert_der,
+            cert_pem: cert_pem.to_string(),
+            key_pem: key_pem.to_string(),
+            issuer: Mutex::new(issuer),
+        })
+    }
+
     /// What every CA of this name says of itself.
     fn params(name: &str) -> CertificateParams {
         let mut params = CertificateParams::default();
@@ -268,6 +285,12 @@ impl Pki {
         Ok(Pki { ca: Arc::new(CertAuthority::new(RUN_CA, now)?), push_ca: Arc::new(CertAuthority::new(PUSH_CA, now)?) })
     }
 
+    /// The server CA from `ca` (certificate and key, PEM): one a component outside the run
+    /// already trusts (`[callback]` of a target configuration), with a push CA minted for `now`.
+    pub fn with_ca(ca: (&str, &str), now: OffsetDateTime) -> Result<Self, SimError> {
+        Ok(Pki { ca: Arc::new(CertAuthority::adopt(ca.0, ca.1)?), push_ca: Arc::new(CertAuthority::new(PUSH_CA, now)?) })
+    }
+
     /// Both CAs from their kept certificates and keys (PEM).
     pub fn restore(ca: (&str, &str), push_ca: (&str, &str)) -> Result<Self, SimError> {
         Ok(Pki {
@@ -280,6 +303,26 @@ impl Pki {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_adopted_ca_of_another_subject_signs_leaves_that_chain_to_it() {
+        use rustls::client::danger::ServerCertVerifier;
+        let now = OffsetDateTime::now_utc();
+        let key = KeyPair::generate().unwrap();
+        let mut params = CertificateParams::default();
+        params.distinguished_name.push(DnType::CommonName, "Corp Test Root");
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        let own = params.self_signed(&key).unwrap();
+        let pki = Pki::with_ca((&own.pem(), &key.serialize_pem()), now).unwrap();
+        let leaf = pki.ca.server_leaf(&["push.us.example.test", "192.0.2.10"], now).unwrap();
+        let roots = crate::tls::roots(&[own.der().clone()]);
+        let verifier = rustls::client::WebPkiServerVerifier::builder(roots).build().unwrap();
+        let chain = &leaf.chain;
+        let name = rustls_pki_types::ServerName::try_from("192.0.2.10").unwrap();
+        let at = rustls_pki_types::UnixTime::since_unix_epoch(std::time::Duration::from_secs(now.unix_timestamp() as u64));
+        verifier.verify_server_cert(&chain[0], &chain[1..], &name, &[], at).expect("the leaf chains to the adopted CA");
+    }
 
     #[test]
     fn mints_server_and_client_certificates() {

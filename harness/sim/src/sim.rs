@@ -55,6 +55,17 @@ pub struct Simulation {
     pub store: Arc<dyn StateStore>,
     envs: SimEnvs,
     restarts: Restarts,
+    /// Hosts reached from outside the run at another address ([`Simulation::advertise`]).
+    advertised: std::collections::BTreeMap<String, Advertised>,
+}
+
+/// How a component outside the run reaches one of its hosts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Advertised {
+    /// The base URL it calls (`https://192.0.2.10:40123`).
+    base_url: String,
+    /// The name or address in that URL, which the host's certificate must also hold.
+    name: String,
 }
 
 impl Simulation {
@@ -62,6 +73,20 @@ impl Simulation {
     /// reach it directly; the simulation's servers (a gateway, Exchange) still do.
     pub fn place_internal(&self, host: &str) {
         self.net.place_internal(host);
+    }
+
+    /// Says that a component outside the run (a real Exchange under test) reaches `host` at
+    /// `base_url` (`https://192.0.2.10:40123`, a [`crate::Bridge`] port): the fake placed on
+    /// `host` afterwards names that URL where it hands out its own (the listener's
+    /// notification URL, [`Hosting::advertised`]), and its certificate holds the URL's host as
+    /// well as its own name, so that the outside component's TLS check passes.
+    pub fn advertise(&mut self, host: &str, base_url: &str) -> Result<(), SimError> {
+        let bad = |reason: String| SimError::BadUrl { url: base_url.to_string(), reason };
+        let uri: http::Uri = base_url.parse().map_err(|e: http::uri::InvalidUri| bad(format!("advertised for {host}: {e}")))?;
+        let name = uri.host().ok_or_else(|| bad(format!("advertised for {host}: it has no host")))?;
+        let name = name.trim_start_matches('[').trim_end_matches(']').to_string();
+        self.advertised.insert(host.to_ascii_lowercase(), Advertised { base_url: base_url.trim_end_matches('/').to_string(), name });
+        Ok(())
     }
 
     /// An empty world: no hosts yet, the clock at the simulated start date.
@@ -111,7 +136,20 @@ impl Simulation {
         let store: Arc<dyn StateStore> = Arc::new(MemoryStateStore::default());
         let envs = SimEnvs::new(net.clone(), pki.ca.cert_der().clone(), clock.clone(), rng.clone(), store.clone());
         let restarts = Restarts::new(envs.clone());
-        Ok(Simulation { runtime, settle: SETTLE_QUANTUM, net, pki, clock, rng, topology: Topology::default(), seed, store, envs, restarts })
+        Ok(Simulation {
+            runtime,
+            settle: SETTLE_QUANTUM,
+            net,
+            pki,
+            clock,
+            rng,
+            topology: Topology::default(),
+            seed,
+            store,
+            envs,
+            restarts,
+            advertised: Default::default(),
+        })
     }
 
     /// The roles that can be restarted here, and the way to restart them ([`Restarts`]).
@@ -181,7 +219,11 @@ impl Simulation {
     /// A TLS leaf for a host, signed by the run's CA.
     pub fn leaf(&self, host: &str) -> Result<Credential, SimError> {
         let _inside = self.runtime.enter();
-        self.pki.ca.server_leaf(&[host, "localhost", "127.0.0.1"], self.clock.offset_date_time())
+        let mut names = vec![host, "localhost", "127.0.0.1"];
+        if let Some(a) = self.advertised.get(&host.to_ascii_lowercase()) {
+            names.push(&a.name);
+        }
+        self.pki.ca.server_leaf(&names, self.clock.offset_date_time())
     }
 
     /// Put a fake on `host` (HTTPS on 443, plain HTTP on 80 when `plain_http`), registering it in
@@ -230,6 +272,10 @@ impl Simulation {
 impl Hosting for Simulation {
     fn env(&self, label: &str) -> FakeEnv {
         self.envs.env(label)
+    }
+
+    fn advertised(&self, host: &str) -> Option<String> {
+        self.advertised.get(&host.to_ascii_lowercase()).map(|a| a.base_url.clone())
     }
 
     fn outside_env(&self, label: &str) -> FakeEnv {

@@ -8,6 +8,12 @@
 //! simulation for anything else (Secure Mail's EWS push, the built-in Exchange's state) would be
 //! testing a built-in fake instead of the target, so it ends its scenario
 //! [`super::NOT_APPLICABLE`] rather than passing silently.
+//!
+//! A real EWS (`exchange.ews`) is reached by Secure Mail's EWS client (the inbox, the push
+//! subscription) and by the built-in EWS adapter (mail sent from another mailbox, mail marked
+//! read, the unread count); the listener it pushes to is the scenario's own, bridged out on the
+//! run's advertised address ([`Callback`]), so the real Exchange's SendNotification crosses a
+//! real network into the scenario, through the listener's fault gate.
 
 use mailconform_fakes::driver::RealComponent;
 use mailconform_sim::http::record::Recorder;
@@ -30,10 +36,60 @@ pub struct LiveEas {
     pub component: RealComponent,
 }
 
+/// A real EWS in the mail server's role (`exchange.ews`).
+pub struct LiveEws {
+    /// Its EWS endpoint (`…/EWS/Exchange.asmx`).
+    pub url: String,
+    /// Who signs in, by the features' user name (`alice`): login and password.
+    pub mailboxes: BTreeMap<String, (String, String)>,
+    /// A client over real TCP that trusts what the target configuration says.
+    pub http: HttpClient,
+    /// The driver of what the harness may do on the server (the built-in EWS adapter, or the
+    /// configuration's commands).
+    pub component: RealComponent,
+}
+
+/// How a real component calls the run's fakes back (`[callback]`, `--advertise`).
+#[derive(Clone, Debug)]
+pub struct Callback {
+    /// The address it reaches this machine at: the bridge's ports listen there (every
+    /// interface when it is a name), and the fakes hand out URLs with it.
+    pub advertise: String,
+    /// The CA the component trusts, when the operator gave one: the scenario's simulation signs
+    /// with it. `None`: the run's own CA, new for each scenario.
+    pub pki: Option<mailconform_sim::Pki>,
+}
+
+impl Default for Callback {
+    fn default() -> Self {
+        Callback { advertise: "127.0.0.1".into(), pki: None }
+    }
+}
+
+impl Callback {
+    /// Where the bridge listens: the advertised address when it is one, else every interface.
+    pub(crate) fn bind(&self) -> std::net::IpAddr {
+        self.advertise.trim_start_matches('[').trim_end_matches(']').parse().unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]))
+    }
+
+    /// The base URL of a bridged port, as the component calls it.
+    pub(crate) fn base_url(&self, port: u16) -> String {
+        let host = match self.advertise.parse::<std::net::Ipv6Addr>() {
+            Ok(_) => format!("[{}]", self.advertise),
+            Err(_) => self.advertise.clone(),
+        };
+        format!("https://{host}:{port}")
+    }
+}
+
 /// Every real component of the run, and the runtime (real clock) their calls run on.
 pub struct LiveTargets {
     /// The real ActiveSync server, when `exchange.eas` is a target.
     pub eas: Option<LiveEas>,
+    /// The real EWS, when `exchange.ews` is a target.
+    pub ews: Option<LiveEws>,
+    /// How the real components call the scenario's fakes back.
+    pub callback: Callback,
     /// Tells this run's devices apart from an earlier run's on the same server, which keeps
     /// their state (the time the run started, in hex).
     pub run_id: String,
@@ -71,6 +127,8 @@ impl LiveTargets {
         let started = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
         Ok(LiveTargets {
             eas,
+            ews: None,
+            callback: Callback::default(),
             run_id: format!("{:x}", started.as_secs() & 0xff_ffff),
             budget,
             record: false,
@@ -86,6 +144,16 @@ impl LiveTargets {
         let mut out = Vec::new();
         if let Some(eas) = &self.eas {
             out.push(format!("exchange.eas: the real component at {}", eas.url));
+        }
+        if let Some(ews) = &self.ews {
+            let trust = match &self.callback.pki {
+                Some(_) => "the [callback] CA",
+                None => "each scenario's own CA",
+            };
+            out.push(format!(
+                "exchange.ews: the real component at {}; it reaches the listeners at {} (certificates of {trust})",
+                ews.url, self.callback.advertise
+            ));
         }
         if let Some(program) = &self.tls_server {
             out.push(format!("the hosts of exact TLS versions: OpenSSL's s_server ({})", program.display()));
@@ -107,17 +175,11 @@ impl LiveTargets {
     }
 }
 
-impl LiveEas {
-    /// The target's host and port, which the simulation lets out and the recorder watches.
-    fn address(&self) -> Option<(String, u16)> {
-        let uri = self.url.parse::<http::Uri>().ok()?;
-        let default = if uri.scheme_str() == Some("https") { 443 } else { 80 };
-        Some((uri.host()?.to_string(), uri.port_u16().unwrap_or(default)))
-    }
-
-    fn is_https(&self) -> bool {
-        self.url.starts_with("https:")
-    }
+/// A URL's host and port, which the simulation lets out and the recorder watches.
+pub(crate) fn address(url: &str) -> Option<(String, u16)> {
+    let uri = url.parse::<http::Uri>().ok()?;
+    let default = if uri.scheme_str() == Some("https") { 443 } else { 80 };
+    Some((uri.host()?.to_string(), uri.port_u16().unwrap_or(default)))
 }
 
 /// What work timed by the run's real-time `budget` gave; past the budget the step fails,
@@ -151,18 +213,51 @@ pub(crate) const SIMULATED_ONLY: &str =
      that do not reach the real target of this run; against a real exchange.eas the bare ActiveSync client's scenarios and \
      Secure Mail's ActiveSync scenarios apply";
 
-/// Why a step that reads the built-in Exchange's own state does not apply against a real exchange.eas.
-pub(crate) const FAKE_EXCHANGE: &str = "this step reads the built-in Exchange (its EWS side, push subscriptions or mailboxes), \
-     which holds none of the real exchange.eas target's mailboxes in this run";
+/// Why a step that reads the built-in Exchange's own state does not apply against a real mail server.
+pub(crate) const FAKE_EXCHANGE: &str = "this step reads the built-in Exchange (its push subscriptions, request log, device \
+     partnerships or mailboxes), which holds none of the real target's mailboxes in this run";
 
-/// Points a Secure Mail device at the live run's real ActiveSync server: its "Secure Mail
-/// Exchange Server" policy is the target's URL, it signs in with the target's credentials for
-/// its user, its DeviceId is this run's (a real server keeps every device's state), and the
-/// simulation lets its connections to the target's host out over TCP, trusting what the
-/// target configuration trusts.
+/// Bridges the listeners of every region out on the run's advertised address, before they
+/// start, and tells the simulation so: each listener then gives Secure Mail a notification URL
+/// the real Exchange can reach, with a certificate that names the advertised address.
+pub(crate) fn bridge_listeners(live: &LiveTargets, sim: &mut Simulation) -> mailconform_sim::Bridge {
+    let bridge = mailconform_sim::Bridge::new(sim.net.clone(), live.callback.bind());
+    for region in mailconform_fakes::listener::Region::ALL {
+        let host = region.host(mailconform_fakes::defaults::DOMAIN);
+        let opened = {
+            let _inside = sim.enter();
+            bridge.open(&host, 443)
+        };
+        let addr = opened.unwrap_or_else(|e| {
+            panic!("the listener {host} could not listen on {} for the real Exchange (--advertise): {e}", live.callback.advertise)
+        });
+        sim.advertise(&host, &live.callback.base_url(addr.port())).unwrap_or_else(|e| panic!("{e}"));
+    }
+    bridge
+}
+
+/// Marks every message of the real EWS mailboxes' Inboxes read before a scenario, so that a
+/// badge counts this scenario's mail and not what earlier runs left on the server.
+pub(crate) fn read_all_mail(live: &LiveTargets, sim: &Simulation) {
+    use mailconform_fakes::driver::Mailboxes;
+    let Some(ews) = &live.ews else { return };
+    for user in ews.mailboxes.keys() {
+        let email = format!("{user}@{}", mailconform_fakes::defaults::DOMAIN);
+        if let Err(e) = within(live.budget, sim, ews.component.read_all(&email)) {
+            super::not_applicable_or_panic(e);
+        }
+    }
+}
+
+/// Points a Secure Mail device at the live run's real servers. Against a real ActiveSync
+/// server its "Secure Mail Exchange Server" policy is the target's URL, it signs in with the
+/// target's credentials for its user and its DeviceId is this run's (a real server keeps every
+/// device's state); against a real EWS its EWS client reads the inbox and subscribes to push
+/// there, with the EWS target's credentials. The simulation lets its connections to the
+/// targets' hosts out over TCP, trusting what the target configuration trusts.
 ///
-/// Gives the device's HTTP client when the target speaks HTTPS: the simulation's CA (for the
-/// fakes) and the target's trust together.
+/// Gives the device's HTTP client when a target speaks HTTPS or the run records: the
+/// simulation's CA (for the fakes) and the targets' trust together.
 pub(crate) fn put_device_on_target(
     live: &LiveTargets,
     cfg: &mut mailconform_fakes::securemail::SecureMailConfig,
@@ -170,43 +265,73 @@ pub(crate) fn put_device_on_target(
     seed: u64,
     recorder: Option<Recorder>,
 ) -> Option<HttpClient> {
-    let eas = live.eas.as_ref()?;
     let user = cfg.device_name.clone();
-    let (login, password) = eas.mailboxes.get(&user).cloned().unwrap_or_else(|| {
-        panic!(
-            "{}the target configuration has no mailbox for {user}: add [[target.\"exchange.eas\".mailbox]] user = \"{user}\"",
-            super::NOT_APPLICABLE
-        )
-    });
-    cfg.exchange_server = eas.url.clone();
-    cfg.login = login;
-    cfg.password = password;
-    cfg.eas_login = None;
-    cfg.activesync_device_id = format!("{}{}{:04X}", cfg.activesync_device_id, live.run_id, seed & 0xffff);
-    let (host, port) = eas.address()?;
-    sim.net.pass_through(&host, port);
-    let https = eas.is_https();
-    let client = sim.client();
-    let client = match https {
-        false => client,
-        true if eas.http.accepts_any_certificate() => client.accepting_any_certificate(),
-        true => {
-            let mut roots = (**client.roots()).clone();
-            roots.roots.extend(eas.http.roots().roots.iter().cloned());
-            client.with_roots(std::sync::Arc::new(roots))
-        }
+    let credentials = |mailboxes: &BTreeMap<String, (String, String)>, key: &str| {
+        mailboxes.get(&user).cloned().unwrap_or_else(|| {
+            panic!(
+                "{}the target configuration has no mailbox for {user}: add [[target.\"{key}\".mailbox]] user = \"{user}\"",
+                super::NOT_APPLICABLE
+            )
+        })
     };
+    let mut reached: Vec<(&str, &HttpClient)> = Vec::new();
+    if let Some(eas) = &live.eas {
+        let (login, password) = credentials(&eas.mailboxes, "exchange.eas");
+        cfg.exchange_server = eas.url.clone();
+        cfg.login = login;
+        cfg.password = password;
+        cfg.eas_login = None;
+        cfg.activesync_device_id = format!("{}{}{:04X}", cfg.activesync_device_id, live.run_id, seed & 0xffff);
+        reached.push((&eas.url, &eas.http));
+    }
+    if let Some(ews) = &live.ews {
+        let (login, password) = credentials(&ews.mailboxes, "exchange.ews");
+        cfg.ews_url = Some(ews.url.clone());
+        cfg.ews_credentials = Some((login, password));
+        reached.push((&ews.url, &ews.http));
+    }
+    if reached.is_empty() {
+        return None;
+    }
+    let mut https = false;
+    let mut client = sim.client();
+    for (url, http) in &reached {
+        let (host, port) = address(url)?;
+        sim.net.pass_through(&host, port);
+        if !url.starts_with("https:") {
+            continue;
+        }
+        https = true;
+        client = match http.accepts_any_certificate() {
+            true => client.accepting_any_certificate(),
+            false => {
+                let mut roots = (**client.roots()).clone();
+                roots.roots.extend(http.roots().roots.iter().cloned());
+                client.with_roots(std::sync::Arc::new(roots))
+            }
+        };
+    }
     match recorder {
         Some(r) => Some(client.recording(r)),
         None => https.then_some(client),
     }
 }
 
-/// A recorder watching the real ActiveSync server's host, for a run with `--record`.
+/// A recorder watching the real servers' hosts, for a run with `--record`.
 pub(crate) fn recorder_for(live: &LiveTargets) -> Option<Recorder> {
-    let (host, port) = live.eas.as_ref().filter(|_| live.record)?.address()?;
+    if !live.record {
+        return None;
+    }
+    let urls: Vec<&str> = live.eas.iter().map(|e| e.url.as_str()).chain(live.ews.iter().map(|e| e.url.as_str())).collect();
+    if urls.is_empty() {
+        return None;
+    }
     let recorder = Recorder::default();
-    recorder.watch(&host, port);
+    for url in urls {
+        if let Some((host, port)) = address(url) {
+            recorder.watch(&host, port);
+        }
+    }
     Some(recorder)
 }
 

@@ -91,6 +91,9 @@ pub struct MailWorld {
     recorder: Option<mailconform_sim::http::record::Recorder>,
     /// In a run with roles served by another process (`--served`), the scenario's link with them.
     served: Option<served::ServedLink>,
+    /// In a live run against a real EWS, the ports the real Exchange reaches the scenario's
+    /// listeners at (closed with the world).
+    callback_bridge: Option<mailconform_sim::Bridge>,
 }
 
 impl std::fmt::Debug for MailWorld {
@@ -119,6 +122,7 @@ impl MailWorld {
             on_target: false,
             recorder: None,
             served: None,
+            callback_bridge: None,
         }
     }
 
@@ -131,19 +135,22 @@ impl MailWorld {
     /// applies: the simulation is live, signs with the served deployment's CAs, and reaches the
     /// served roles at their ports ([`served`]).
     pub fn sim(&mut self) -> &mut Simulation {
-        if self.live_eas().is_some() && !self.on_target {
+        // With a real EWS the scenario's listeners are what the target pushes to: the
+        // simulation is part of the run.
+        if self.live_eas().is_some() && self.live_ews().is_none() && !self.on_target {
             panic!("{NOT_APPLICABLE}{}", live::SIMULATED_ONLY);
         }
         let seed = self.seed;
-        let (live, served) = match &self.live {
-            Some(l) => (true, l.served.clone()),
-            None => (false, None),
+        let (live, served, callback_pki) = match &self.live {
+            Some(l) => (true, l.served.clone(), l.callback.pki.clone()),
+            None => (false, None, None),
         };
         self.sim.get_or_insert_with(|| {
-            let sim = match (live, served) {
-                (_, Some(served)) => Simulation::live_with_pki(seed, served.pki.clone()),
-                (true, None) => Simulation::live(seed),
-                (false, None) => Simulation::new(seed),
+            let sim = match (live, served, callback_pki) {
+                (_, Some(served), _) => Simulation::live_with_pki(seed, served.pki.clone()),
+                (true, None, Some(pki)) => Simulation::live_with_pki(seed, pki),
+                (true, None, None) => Simulation::live(seed),
+                (false, None, _) => Simulation::new(seed),
             };
             sim.expect("the simulation could not start (certificate minting failed)")
         })
@@ -155,8 +162,8 @@ impl MailWorld {
     ///
     /// Served fakes need no mark: the serving process is reset before each scenario.
     pub fn subject(&self, written: &str) -> String {
-        match (&self.live, self.live_eas()) {
-            (Some(live), Some(_)) => format!("{written} [{}{:04X}]", live.run_id, self.seed & 0xffff),
+        match &self.live {
+            Some(live) if self.has_real_mail_server() => format!("{written} [{}{:04X}]", live.run_id, self.seed & 0xffff),
             _ => written.to_string(),
         }
     }
@@ -164,8 +171,8 @@ impl MailWorld {
     /// What to fix in the target configuration for a device's `error` against a real server
     /// (empty in-process, and for an error that is the server's own behaviour).
     pub fn advice(&self, error: Option<&mailconform_fakes::role_error::RoleError>) -> &'static str {
-        match (self.live_eas(), error) {
-            (Some(_), Some(e)) => live::advice(&e.kind),
+        match error {
+            Some(e) if self.has_real_mail_server() => live::advice(&e.kind),
             _ => "",
         }
     }
@@ -277,11 +284,18 @@ impl MailWorld {
             live::within(budget, sim, roles.reset(&http));
         }
         self.tls.external = self.live.as_ref().and_then(|l| l.tls_server.clone());
+        if let Some(live) = self.live.clone().filter(|l| l.ews.is_some()) {
+            // Before the listeners start, so that they hand out their outside URL.
+            self.callback_bridge = Some(live::bridge_listeners(&live, sim));
+        }
         let deployment = plan.deploy(sim, &mut self.tls, served.as_deref());
         if let Some(link) = &self.served {
             link.sync(sim);
         }
         self.stage = Stage::Running(Box::new(deployment));
+        if let Some(live) = self.live.clone().filter(|l| l.ews.is_some()) {
+            live::read_all_mail(&live, self.sim_ref());
+        }
     }
 
     /// The running deployment (deployed on first use).
@@ -424,7 +438,7 @@ impl MailWorld {
     /// Exchange's control client. Against a real `exchange.eas` the built-in Exchange holds
     /// none of the target's mailboxes, so what it would say is not applicable.
     fn exchange(&mut self) -> ExchangeControl {
-        if self.live_eas().is_some() {
+        if self.has_real_mail_server() {
             panic!("{NOT_APPLICABLE}{}", live::FAKE_EXCHANGE);
         }
         self.roles().exchange().expect("exchange role")
@@ -450,6 +464,17 @@ impl MailWorld {
         self.live.as_deref().and_then(|l| l.eas.as_ref())
     }
 
+    /// The real EWS of a live run (`exchange.ews` in `--target-config`).
+    pub fn live_ews(&self) -> Option<&live::LiveEws> {
+        self.live.as_deref().and_then(|l| l.ews.as_ref())
+    }
+
+    /// Whether a real component stands in the mail server's role (either protocol): the
+    /// built-in Exchange then holds none of the run's mail.
+    pub fn has_real_mail_server(&self) -> bool {
+        self.live_eas().is_some() || self.live_ews().is_some()
+    }
+
     /// Runs a future that talks to the mail server's ActiveSync endpoint: on the real clock
     /// against a live target, else on the scenario's simulation.
     pub fn run_eas<F: Future>(&mut self, f: F) -> F::Output {
@@ -471,6 +496,9 @@ impl MailWorld {
     /// The mail server's mailboxes (Exchange's, or the real server's through its adapter),
     /// whatever backs it.
     pub fn mailboxes(&mut self) -> Box<dyn Mailboxes> {
+        if let Some(ews) = self.live_ews() {
+            return Box::new(ews.component.clone());
+        }
         if let Some(eas) = self.live_eas() {
             return Box::new(eas.component.clone());
         }

@@ -47,3 +47,31 @@ pub(crate) fn mailconform(cwd: &Path, args: &[&str]) -> Run {
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
+
+/// Each scenario's name and outcome (`passed`, `failed`, `skipped` for not applicable), from a
+/// run's Cucumber JSON: a scenario's background is an element of its own with the scenario's
+/// name, so the steps of both decide.
+pub(crate) fn outcomes(report: &serde_json::Value) -> Vec<(String, String)> {
+    let mut steps: Vec<(String, Vec<String>)> = Vec::new();
+    for feature in report.as_array().unwrap() {
+        for element in feature["elements"].as_array().unwrap() {
+            let name = element["name"].as_str().unwrap().to_string();
+            let statuses = element["steps"].as_array().unwrap().iter().filter_map(|s| s["result"]["status"].as_str().map(str::to_string));
+            match steps.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, all)) => all.extend(statuses),
+                None => steps.push((name, statuses.collect())),
+            }
+        }
+    }
+    let outcome = |statuses: &[String]| match () {
+        _ if statuses.iter().any(|s| s == "failed") => "failed",
+        _ if statuses.iter().all(|s| s == "passed") => "passed",
+        _ => "skipped",
+    };
+    steps.iter().map(|(name, statuses)| (name.clone(), outcome(statuses).to_string())).collect()
+}
+
+/// The repository's root, where `features/` is.
+pub(crate) fn repo() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+}

@@ -16,8 +16,14 @@
 //!
 //! [target."exchange.eas".adapter]
 //! deliver_mail = "doveadm save -u {user} -m INBOX"   # the RFC 5322 message on stdin
-//! # or, without a shell on the server: send it by ActiveSync SendMail from another mailbox
+//! # or, without a shell on the server: send it by ActiveSync SendMail (EWS CreateItem for
+//! # an EWS target) from another mailbox
 //! # send_mail_from = "bob"
+//!
+//! [callback]                    # how a real component calls this run's fakes back
+//! advertise = "192.0.2.10"      # the address it reaches this machine at (default 127.0.0.1)
+//! ca = "callback-ca.pem"        # a CA it trusts, with its key: the fakes it calls present
+//! ca_key = "callback-ca-key.pem"  # certificates this CA signs (default: the run's own CA)
 //! ```
 //!
 //! The `adapter` holds the commands that do on the real server what a fake's control API does
@@ -42,6 +48,15 @@ use std::path::{Path, PathBuf};
 struct RawConfig {
     #[serde(default)]
     target: BTreeMap<String, RawTarget>,
+    callback: Option<RawCallback>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCallback {
+    advertise: Option<String>,
+    ca: Option<PathBuf>,
+    ca_key: Option<PathBuf>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -73,6 +88,7 @@ struct RawAdapter {
 struct RawMailbox {
     user: String,
     login: Option<String>,
+    email: Option<String>,
     password: Option<String>,
     password_env: Option<String>,
 }
@@ -84,6 +100,30 @@ pub struct TargetConfig {
     pub file: PathBuf,
     /// Every target, in the order of their keys.
     pub targets: Vec<Target>,
+    /// How the real components call the run's fakes back (`[callback]`).
+    pub callback: Callback,
+}
+
+/// How a real component calls this run's fakes back: a real Exchange posts its push
+/// notifications to the run's listener.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Callback {
+    /// The address the component reaches this machine at (`advertise`); `None`: loopback.
+    pub advertise: Option<String>,
+    /// A CA the component trusts, certificate and key (PEM), which signs the certificates of
+    /// the fakes it calls; `None`: the run's own CA, which it must then be told to trust.
+    pub ca: Option<CallbackCa>,
+}
+
+/// A CA of the operator's, for the certificates of the fakes a real component calls.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallbackCa {
+    /// The certificate's file.
+    pub path: PathBuf,
+    /// The certificate (PEM).
+    pub cert_pem: String,
+    /// Its private key (PEM).
+    pub key_pem: String,
 }
 
 /// One role backed by a real component.
@@ -140,6 +180,9 @@ pub struct Mailbox {
     pub user: String,
     /// The name sent to the server.
     pub login: String,
+    /// Its SMTP address on the server (`email`; else the login when it is one, else `None`:
+    /// the features' own address for the user is taken).
+    pub email: Option<String>,
     /// Its password.
     pub password: String,
     /// Where the password came from, for messages (`password_env ALICE_PASSWORD`).
@@ -198,7 +241,11 @@ impl TargetConfig {
         }
         let base = file.parent().unwrap_or(Path::new("."));
         let targets = raw.target.into_iter().map(|(key, t)| target(file, base, key, t, &env)).collect::<Result<_, _>>()?;
-        Ok(TargetConfig { file: file.to_path_buf(), targets })
+        let callback = match raw.callback {
+            Some(c) => callback(file, base, c)?,
+            None => Callback::default(),
+        };
+        Ok(TargetConfig { file: file.to_path_buf(), targets, callback })
     }
 }
 
@@ -244,6 +291,42 @@ fn target(file: &Path, base: &Path, key: String, raw: RawTarget, env: &impl Fn(&
     let adapter =
         mailconform_fakes::driver::CommandAdapter { deliver_mail: raw.adapter.deliver_mail, send_mail_from: raw.adapter.send_mail_from };
     Ok(Target { key, role: picked.role, endpoints, trust, versions, mailboxes, adapter, claims: raw.claims })
+}
+
+fn callback(file: &Path, base: &Path, raw: RawCallback) -> Result<Callback, ConfigError> {
+    let bad = |key: &'static str, path: &Path, why: String| ConfigError::CallbackCa {
+        file: file.to_path_buf(),
+        key,
+        path: path.to_path_buf(),
+        why,
+    };
+    let read = |key: &'static str, path: &Path, block: &str| -> Result<String, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| bad(key, path, format!("cannot read it ({e}); paths are relative to the configuration file")))?;
+        if !text.contains(&format!("-----BEGIN {block}")) {
+            return Err(bad(key, path, format!("no {block} PEM block in it")));
+        }
+        Ok(text)
+    };
+    let ca = match (raw.ca, raw.ca_key) {
+        (None, None) => None,
+        (Some(ca), Some(key)) => {
+            let (ca, key) = (base.join(ca), base.join(key));
+            let cert_pem = read("ca", &ca, "CERTIFICATE")?;
+            let key_pem = read("ca_key", &key, "")?;
+            if !key_pem.contains("PRIVATE KEY-----") {
+                return Err(bad("ca_key", &key, "no PRIVATE KEY PEM block in it".into()));
+            }
+            Some(CallbackCa { path: ca, cert_pem, key_pem })
+        }
+        (Some(ca), None) => {
+            return Err(bad("ca", &base.join(ca), "the CA's key is missing: add ca_key = \"<its private key, PEM>\"".into()))
+        }
+        (None, Some(key)) => {
+            return Err(bad("ca_key", &base.join(key), "its certificate is missing: add ca = \"<the CA certificate, PEM>\"".into()))
+        }
+    };
+    Ok(Callback { advertise: raw.advertise, ca })
 }
 
 /// Every `{name}` in an adapter command is one the driver fills.
@@ -330,7 +413,9 @@ fn mailbox(file: &Path, key: &str, raw: RawMailbox, env: &impl Fn(&str) -> Optio
         (None, None) => return Err(password_error("no password given")),
         (Some(_), Some(_)) => return Err(password_error("both password and password_env given")),
     };
-    Ok(Mailbox { login: raw.login.clone().unwrap_or_else(|| raw.user.clone()), user: raw.user, password, password_source })
+    let login = raw.login.clone().unwrap_or_else(|| raw.user.clone());
+    let email = raw.email.clone().or_else(|| login.contains('@').then(|| login.clone()));
+    Ok(Mailbox { login, email, user: raw.user, password, password_source })
 }
 
 #[cfg(test)]
@@ -436,6 +521,30 @@ url = "https://api.push.apple.com"
         assert_eq!(load(&with_bob).unwrap().targets[0].adapter.send_mail_from.as_deref(), Some("bob"));
         let e = load(&format!("{base}send_mail_from = \"carol\"\n")).unwrap_err().to_string();
         assert!(e.contains("send_mail_from = \"carol\"") && e.contains("no mailbox of that user"), "{e}");
+    }
+
+    #[test]
+    fn a_callback_gives_the_advertised_address_and_a_ca_with_its_key() {
+        let (dir, file) = dir_with("[target.exchange]\nurl = \"https://x.example\"\n[callback]\nadvertise = \"192.0.2.10\"\nca = \"corp-ca.pem\"\nca_key = \"key.pem\"\n");
+        std::fs::write(dir.path().join("key.pem"), "-----BEGIN PRIVATE KEY-----\nMC4=\n-----END PRIVATE KEY-----\n").unwrap();
+        let c = TargetConfig::load(&file, env).unwrap();
+        assert_eq!(c.callback.advertise.as_deref(), Some("192.0.2.10"));
+        let ca = c.callback.ca.expect("a CA");
+        assert!(ca.path.ends_with("corp-ca.pem") && ca.cert_pem.contains("BEGIN CERTIFICATE") && ca.key_pem.contains("PRIVATE KEY"));
+        assert_eq!(load("[target.exchange]\nurl = \"https://x.example\"\n").unwrap().callback, Callback::default());
+        let e = error("[target.exchange]\nurl = \"https://x.example\"\n[callback]\nca = \"corp-ca.pem\"\n");
+        assert!(e.contains("[callback] ca = ") && e.contains("add ca_key"), "{e}");
+        let e = error("[target.exchange]\nurl = \"https://x.example\"\n[callback]\nca = \"corp-ca.pem\"\nca_key = \"corp-ca.pem\"\n");
+        assert!(e.contains("no PRIVATE KEY PEM block"), "{e}");
+    }
+
+    #[test]
+    fn a_mailbox_email_is_given_or_taken_from_a_login_that_is_an_address() {
+        let c = load(GOOD).unwrap();
+        assert_eq!(c.targets[1].mailboxes[0].email.as_deref(), Some("alice@example.com"), "the login is an address");
+        assert_eq!(c.targets[1].mailboxes[1].email, None, "bob's login is not");
+        let c = load("[target.\"exchange.ews\"]\nurl = \"https://x.example/EWS/Exchange.asmx\"\n[[target.\"exchange.ews\".mailbox]]\nuser = \"bob\"\nlogin = \"CORP\\\\bob\"\nemail = \"bob@corp.example\"\npassword = \"pw\"\n").unwrap();
+        assert_eq!(c.targets[0].mailboxes[0].email.as_deref(), Some("bob@corp.example"));
     }
 
     #[test]

@@ -175,4 +175,17 @@ pub enum ConfigError {
         /// The users the target has.
         known: Vec<String>,
     },
+    /// `[callback]` names a CA certificate without its key, or the reverse, or a file that
+    /// cannot be read or holds no PEM block of the kind.
+    #[error("{}: [callback] {key} = {}: {why}", file.display(), path.display())]
+    CallbackCa {
+        /// The configuration file.
+        file: PathBuf,
+        /// `ca` or `ca_key`.
+        key: &'static str,
+        /// The file named, resolved against the configuration's directory.
+        path: PathBuf,
+        /// What is wrong, and what to write.
+        why: String,
+    },
 }

@@ -92,6 +92,7 @@ mod tests {
         Mailbox {
             user: "alice".into(),
             login: "alice@example.com".into(),
+            email: Some("alice@example.com".into()),
             password: "x".into(),
             password_source: "the password in ALICE_PASSWORD".into(),
         }
