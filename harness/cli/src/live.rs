@@ -20,6 +20,20 @@ use std::time::Duration;
 /// whole Ping, longer than a short heartbeat asks), and one scenario must not starve the next.
 pub(crate) const DEFAULT_CONCURRENCY: u64 = 1;
 
+/// Scenarios in flight at once when the only component outside the process is OpenSSL's
+/// `s_server` (`--tls-server`): each scenario starts its own, on ports of its own, so they do
+/// not share state; four keep two cores busy while each waits for its servers to start.
+pub(crate) const TLS_SERVER_CONCURRENCY: u64 = 4;
+
+/// How many scenarios run at once unless `-c` says otherwise: one against a shared real or
+/// served component, [`TLS_SERVER_CONCURRENCY`] when only `s_server`s are outside.
+pub(crate) fn default_concurrency(targets: &LiveTargets) -> u64 {
+    match targets.eas.is_some() || targets.ews.is_some() || targets.served.is_some() {
+        true => DEFAULT_CONCURRENCY,
+        false => TLS_SERVER_CONCURRENCY,
+    }
+}
+
 /// The roles `run` can put at a real component so far.
 const LIVE_ROLES: &[&str] = &["exchange", "exchange.eas", "exchange.ews"];
 

@@ -352,7 +352,7 @@ pub(crate) fn run(args: &RunArgs) -> Result<u8, CliError> {
     let claims = live.as_ref().map_or(mailconform_scenarios::requirements::Applicability::ALL.to_vec(), |l| l.targets.claims.clone());
     // A real server is not a simulation with a clock per scenario: a few scenarios at a time
     // unless -c says otherwise.
-    let concurrency = args.concurrency.or(live.as_ref().map(|_| crate::live::DEFAULT_CONCURRENCY));
+    let concurrency = args.concurrency.or(live.as_ref().map(|l| crate::live::default_concurrency(&l.targets)));
     if let Some(l) = &live {
         eprintln!("mailconform: a live run on the real clock; every role not named here is an in-process fake:");
         for line in l.targets.backings() {

@@ -11,22 +11,36 @@ use common::serve::Served;
 use common::{mailconform, outcomes, repo, scratch};
 use mailconform_fakes::defaults::USERS;
 
-/// The served Exchange's EWS as `exchange.ews`, with alice and bob, mail sent from bob, and
-/// the served deployment's CA as the callback CA.
-fn config(served: &Served) -> String {
+/// The served Exchange as `key` (`exchange.ews` at its EWS URL, or `exchange` at its base URL
+/// for both protocols), with alice and bob, mail sent from bob, and the served deployment's CA
+/// as the callback CA.
+fn config(served: &Served, key: &str, path: &str) -> String {
     let ((alice, _, alice_pw), (bob, _, bob_pw)) = (USERS[0], USERS[1]);
     let ca = served.state.join("ca.pem");
     format!(
-        "[target.\"exchange.ews\"]\nurl = \"{}/EWS/Exchange.asmx\"\nca = \"{}\"\n\
-         [[target.\"exchange.ews\".mailbox]]\nuser = \"{alice}\"\npassword = \"{alice_pw}\"\n\
-         [[target.\"exchange.ews\".mailbox]]\nuser = \"{bob}\"\npassword = \"{bob_pw}\"\n\
-         [target.\"exchange.ews\".adapter]\nsend_mail_from = \"{bob}\"\n\
+        "[target.\"{key}\"]\nurl = \"{}{path}\"\nca = \"{}\"\nversions = [\"14.1\"]\n\
+         [[target.\"{key}\".mailbox]]\nuser = \"{alice}\"\npassword = \"{alice_pw}\"\n\
+         [[target.\"{key}\".mailbox]]\nuser = \"{bob}\"\npassword = \"{bob_pw}\"\n\
+         [target.\"{key}\".adapter]\nsend_mail_from = \"{bob}\"\n\
          [callback]\nadvertise = \"127.0.0.1\"\nca = \"{}\"\nca_key = \"{}\"\n",
         served.base_url("exchange"),
         ca.display(),
         ca.display(),
         served.state.join("ca-key.pem").display()
     )
+}
+
+/// `run --target-config` of `config` over `features`, reports in `dir/reports`.
+fn run_live(dir: &std::path::Path, config: &str, features: &[&str]) -> (common::Run, Vec<(String, String)>) {
+    let file = dir.join("target.toml");
+    std::fs::write(&file, config).unwrap();
+    let reports = dir.join("reports");
+    let args = ["run", "--target-config", file.to_str().unwrap(), "--report-dir", reports.to_str().unwrap(), "--real-time-budget", "30"];
+    let run = mailconform(repo(), &[&args[..], features].concat());
+    let report =
+        std::fs::read(reports.join("cucumber.json")).unwrap_or_else(|e| panic!("no cucumber.json ({e}): {}\n{}", run.stdout, run.stderr));
+    let all = outcomes(&serde_json::from_slice(&report).unwrap());
+    (run, all)
 }
 
 /// Every push subscription of the served Exchange, read through its control API.
@@ -46,19 +60,13 @@ fn subscriptions(served: &Served) -> Vec<mailconform_fakes::exchange::contract::
 fn push_notifications_of_a_real_ews_reach_the_scenarios_listener_over_tcp() {
     let dir = scratch("live-ews");
     let served = Served::start(&dir, &["exchange"]);
-    let file = dir.join("ews.toml");
-    std::fs::write(&file, config(&served)).unwrap();
-    let reports = dir.join("reports");
-    let args = ["run", "--target-config", file.to_str().unwrap(), "--report-dir", reports.to_str().unwrap()];
-    let run = mailconform(repo(), &[&args[..], &["--real-time-budget", "30", "features/apns/execution.feature"]].concat());
+    let (run, all) = run_live(&dir, &config(&served, "exchange.ews", "/EWS/Exchange.asmx"), &["features/apns/execution.feature"]);
     assert!(
         run.stderr.contains("exchange.ews: the real component at https://127.0.0.1:")
             && run.stderr.contains("it reaches the listeners at 127.0.0.1 (certificates of the [callback] CA)"),
         "the run names its real component and where it calls back: {}",
         run.stderr
     );
-    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(reports.join("cucumber.json")).unwrap()).unwrap();
-    let all = outcomes(&report);
     let of = |name: &str| all.iter().find(|(n, _)| n.contains(name)).map(|(_, o)| o.as_str()).unwrap_or_else(|| panic!("{name}: {all:?}"));
     // The badge follows mail sent by CreateItem and read by UpdateItem on the real EWS, through
     // its SendNotification to the bridged listener.
@@ -77,4 +85,29 @@ fn push_notifications_of_a_real_ews_reach_the_scenarios_listener_over_tcp() {
     assert!(subs.len() >= 5, "one per scenario that set up push: {subs:?}");
     assert!(subs.iter().all(|s| s.url.starts_with("https://127.0.0.1:") && s.url.contains("/ews/notify/")), "{subs:?}");
     assert!(subs.iter().any(|s| s.mailbox == "bob@example.test"), "bob subscribed too: {subs:?}");
+}
+
+/// The whole Exchange as one target (`[target.exchange]` at its base URL): Secure Mail syncs
+/// over ActiveSync and subscribes to push over EWS on the same real server, signed in once.
+#[test]
+fn secure_mail_syncs_and_gets_its_push_from_one_real_exchange() {
+    let dir = scratch("live-exchange");
+    let served = Served::start(&dir, &["exchange"]);
+    let features = [
+        "--name",
+        "Secure Mail syncs with Exchange 2013|One new message sets the badge",
+        "features/activesync/exchange.feature",
+        "features/apns/execution.feature",
+    ];
+    let (run, all) = run_live(&dir, &config(&served, "exchange", ""), &features);
+    assert!(
+        run.stderr.contains("exchange.eas: the real component at") && run.stderr.contains("exchange.ews: the real component at"),
+        "both protocols are the target's: {}",
+        run.stderr
+    );
+    let passed: Vec<&str> = all.iter().filter(|(_, o)| o == "passed").map(|(n, _)| n.as_str()).collect();
+    assert_eq!(passed.len(), all.len(), "{all:?}\n{}\n{}", run.stdout, run.stderr);
+    assert_eq!(run.last_line(), "2 passed, 0 failed", "{}", run.stdout);
+    let subs = subscriptions(&served);
+    assert!(subs.iter().any(|s| s.url.starts_with("https://127.0.0.1:")), "{subs:?}");
 }

@@ -250,12 +250,27 @@ fn ews(workspace: &Path) -> Result<Vec<Seed>, SeedError> {
         url: Some("https://listener.example.test/ews/notify".into()),
         caller_data: Some("device-1".into()),
     };
+    let inbox_of_caller = ews::FolderRef::Distinguished { id: "inbox".into(), mailbox: None };
+    let sent = ews::NewMessage::text("Quarterly figures", "See attached.", &["bob@example.test"]);
+    let item = ews::ItemRef { id: "AAMkItem1".into(), change_key: Some("CQAAAA00000001".into()) };
+    let read_change = ews::ItemChange::set_is_read(item.clone(), true);
     let operations = [
         ("get-folder", ews::Operation::GetFolder { folder_ids: vec![inbox, by_id], base_shape: Some("IdOnly".into()) }),
         ("subscribe", ews::Operation::Subscribe(subscribe)),
         ("unsubscribe", ews::Operation::Unsubscribe { subscription_id: "FgBtYWlsLmV4YW1wbGUudGVzdA==".into() }),
         ("convert-id", ews::Operation::ConvertId),
         ("resolve-names", ews::Operation::ResolveNames { unresolved: "alice".into() }),
+        ("create-item", ews::Operation::CreateItem(ews::CreateItemRequest::send_and_save_copy(vec![sent.clone()]))),
+        ("find-item", ews::Operation::FindItem(ews::FindItemRequest::inbox_subjects())),
+        ("update-item", ews::Operation::UpdateItem(ews::UpdateItemRequest::always_overwrite(vec![read_change.clone()]))),
+        (
+            "mark-all-read",
+            ews::Operation::MarkAllItemsAsRead(ews::MarkAllItemsAsReadRequest {
+                read_flag: true,
+                suppress_read_receipts: true,
+                folder_ids: vec![inbox_of_caller.clone()],
+            }),
+        ),
     ];
     for version in [ews::SchemaVersion::Exchange2007Sp1, ews::SchemaVersion::Exchange2010Sp2, ews::SchemaVersion::Exchange2016] {
         for (name, op) in &operations {
@@ -307,6 +322,32 @@ fn ews(workspace: &Path) -> Result<Vec<Seed>, SeedError> {
         ("subscribe-error", ews::write_subscribe_response(&server, &Err(not_found.clone()))),
         ("get-folder-response", ews::write_get_folder_response(&server, &[Ok(folder), Err(not_found.clone())])),
         ("unsubscribe-response", ews::write_unsubscribe_response(&server, &Ok(()))),
+        ("create-item-response", ews::write_create_item_response(&server, &[Ok(None), Ok(Some(item.clone()))])),
+        (
+            "find-item-response",
+            ews::write_find_item_response(
+                &server,
+                &[
+                    Ok(ews::FoundItems {
+                        total_items_in_view: 1,
+                        includes_last_item_in_range: true,
+                        indexed_paging_offset: None,
+                        items: vec![ews::FoundItem {
+                            item: item.clone(),
+                            subject: Some("Quarterly figures".into()),
+                            from: Some("bob@example.test".into()),
+                            is_read: Some(false),
+                        }],
+                    }),
+                    Err(not_found.clone()),
+                ],
+            ),
+        ),
+        (
+            "update-item-response",
+            ews::write_update_item_response(&server, &[Ok(ews::UpdatedItem { item: Some(item.clone()), conflict_count: 0 })]),
+        ),
+        ("mark-all-read-response", ews::write_mark_all_read_response(&server, &[Ok(())])),
         ("error-response", ews::write_error_response(&server, "Subscribe", &not_found)),
         ("fault", ews::write_fault(Some(&server), &ews::Fault::schema_error("The request failed schema validation."))),
         ("fault-back-off", ews::write_fault_with_back_off(Some(&server), &ews::Fault::schema_error("busy"), Some(30_000))),

@@ -15,6 +15,9 @@ pub async fn check_targets(config: &TargetConfig, timeout: Duration) -> CheckRep
             report.endpoints.push(check_endpoint(target, endpoint, timeout).await);
         }
     }
+    if config.callback != super::Callback::default() {
+        report.endpoints.push(super::callback::check(&config.callback));
+    }
     report
 }
 

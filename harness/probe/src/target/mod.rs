@@ -3,6 +3,7 @@
 //! what is wrong with the set-up before any scenario runs: name resolution, TCP, TLS with the
 //! configured trust, whether EWS or ActiveSync answers at the URL, and each mailbox's sign-in.
 
+mod callback;
 mod check;
 mod config;
 mod config_error;

@@ -17,6 +17,9 @@ pub enum Step {
     Http,
     /// A mailbox signs in.
     Auth,
+    /// The run can be called back: a port opens on the advertised address, and the callback
+    /// CA signs a certificate for it that chains to the CA.
+    Callback,
 }
 
 impl Step {
@@ -27,6 +30,7 @@ impl Step {
             Step::Tls => "tls",
             Step::Http => "http",
             Step::Auth => "auth",
+            Step::Callback => "callback",
         }
     }
 }
