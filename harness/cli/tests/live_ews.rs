@@ -60,7 +60,9 @@ fn subscriptions(served: &Served) -> Vec<mailconform_fakes::exchange::contract::
 fn push_notifications_of_a_real_ews_reach_the_scenarios_listener_over_tcp() {
     let dir = scratch("live-ews");
     let served = Served::start(&dir, &["exchange"]);
-    let (run, all) = run_live(&dir, &config(&served, "exchange.ews", "/EWS/Exchange.asmx"), &["features/apns/execution.feature"]);
+    let recorded = dir.join("recorded");
+    let features = ["--record", recorded.to_str().unwrap(), "features/apns/execution.feature"];
+    let (run, all) = run_live(&dir, &config(&served, "exchange.ews", "/EWS/Exchange.asmx"), &features);
     assert!(
         run.stderr.contains("exchange.ews: the real component at https://127.0.0.1:")
             && run.stderr.contains("it reaches the listeners at 127.0.0.1 (certificates of the [callback] CA)"),
@@ -80,6 +82,20 @@ fn push_notifications_of_a_real_ews_reach_the_scenarios_listener_over_tcp() {
     assert!(run.stdout.contains("which holds none of the real target's mailboxes"), "{}", run.stdout);
     assert_eq!(run.last_line(), "7 passed, 0 failed, 3 not applicable", "{}", run.stdout);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    // --record: Secure Mail's EWS calls to the target, in order, credentials redacted.
+    let listing = std::fs::read_to_string(recorded.join("apns-execution.feature-13/exchanges.json")).expect("the recorded exchanges");
+    let exchanges: Vec<serde_json::Value> = serde_json::from_str(&listing).expect("JSON");
+    assert!(
+        exchanges.iter().all(|e| e["method"] == "POST" && e["url"].as_str().is_some_and(|u| u.ends_with("/EWS/Exchange.asmx"))),
+        "{listing}"
+    );
+    let bodies: Vec<String> = exchanges
+        .iter()
+        .filter_map(|e| e["request_body"].as_str())
+        .map(|f| String::from_utf8_lossy(&std::fs::read(recorded.join("apns-execution.feature-13").join(f)).unwrap()).into_owned())
+        .collect();
+    assert!(bodies.iter().any(|b| b.contains("GetFolder")) && bodies.iter().any(|b| b.contains("Subscribe")), "{bodies:?}");
+    assert!(!listing.contains("alice-pw") && !listing.contains("YWxpY2U6YWxpY2UtcHc"), "credentials are redacted: {listing}");
     // The subscriptions were made on the served Exchange, to the advertised address.
     let subs = subscriptions(&served);
     assert!(subs.len() >= 5, "one per scenario that set up push: {subs:?}");
