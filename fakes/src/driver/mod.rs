@@ -27,7 +27,7 @@ pub use faults::{ControlFaults, GateFaults, HostFaults};
 pub use journal::Traffic;
 pub use lifecycle::{ForeignLifecycle, Lifecycle};
 pub use mailboxes::Mailboxes;
-pub use push::PushSubscriptions;
+pub use push::{ObservedPushes, PushSubscriptions};
 pub use real::{CommandAdapter, RealComponent, SendMailFrom, COMMAND_TIMEOUT};
 pub use registrations::Registrations;
 

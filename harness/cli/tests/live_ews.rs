@@ -3,7 +3,8 @@
 //! the inbox and subscribes to push there, the built-in EWS adapter sends mail from bob's
 //! mailbox (CreateItem) and marks it read (UpdateItem), and the served Exchange posts its
 //! SendNotification over real TCP to the scenario's listener, bridged out on the advertised
-//! address with a certificate of the `[callback]` CA, which the served Exchange trusts.
+//! address with a certificate of the `[callback]` CA, which the served Exchange trusts. Cut off
+//! by the scenario, that listener sees the served Exchange retry at 0:30 and 1:00.
 
 mod common;
 
@@ -35,7 +36,7 @@ fn run_live(dir: &std::path::Path, config: &str, features: &[&str]) -> (common::
     let file = dir.join("target.toml");
     std::fs::write(&file, config).unwrap();
     let reports = dir.join("reports");
-    let args = ["run", "--target-config", file.to_str().unwrap(), "--report-dir", reports.to_str().unwrap(), "--real-time-budget", "30"];
+    let args = ["run", "--target-config", file.to_str().unwrap(), "--report-dir", reports.to_str().unwrap(), "--real-time-budget", "100"];
     let run = mailconform(repo(), &[&args[..], features].concat());
     let report =
         std::fs::read(reports.join("cucumber.json")).unwrap_or_else(|e| panic!("no cucumber.json ({e}): {}\n{}", run.stdout, run.stderr));
@@ -45,15 +46,7 @@ fn run_live(dir: &std::path::Path, config: &str, features: &[&str]) -> (common::
 
 /// Every push subscription of the served Exchange, read through its control API.
 fn subscriptions(served: &Served) -> Vec<mailconform_fakes::exchange::contract::SubscriptionView> {
-    use mailconform_sim::{tls, Clock, ControlClient, HttpClient, TcpDialer};
-    let ca = std::fs::read_to_string(served.state.join("ca.pem")).unwrap();
-    let ca = rustls_pki_types::pem::PemObject::from_pem_slice(ca.as_bytes()).unwrap();
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    runtime.block_on(async {
-        let http = HttpClient::new(std::sync::Arc::new(TcpDialer::default()), tls::roots(&[ca]), Clock::real());
-        let control = ControlClient::new(http, &format!("{}/_mailconform", served.base_url("exchange")));
-        control.get("/subscriptions").await.expect("the served Exchange's subscriptions")
-    })
+    served.control_get("exchange", "/subscriptions")
 }
 
 #[test]
@@ -126,4 +119,26 @@ fn secure_mail_syncs_and_gets_its_push_from_one_real_exchange() {
     assert_eq!(run.last_line(), "2 passed, 0 failed", "{}", run.stdout);
     let subs = subscriptions(&served);
     assert!(subs.iter().any(|s| s.url.starts_with("https://127.0.0.1:")), "{subs:?}");
+}
+
+/// The headline promise against a real EWS: cut off the scenario's listener and Exchange
+/// retries at 0:30 and 1:00 (StatusFrequency 1 minute), seen as the refused connections
+/// arriving at the listener; when Exchange ended the subscription stays inside it, so the
+/// scenario ends not applicable after the retries were checked.
+#[test]
+fn a_real_ews_retries_a_cut_off_listener_as_the_listener_sees_it() {
+    let dir = scratch("live-ews-retry");
+    let served = Served::start(&dir, &["exchange"]);
+    let features = ["--name", "smallest StatusFrequency, 1 minute", "features/apns/retry_schedule.feature"];
+    let (run, all) = run_live(&dir, &config(&served, "exchange.ews", "/EWS/Exchange.asmx"), &features);
+    assert_eq!(all.len(), 1, "{all:?}");
+    assert!(
+        run.stdout
+            .contains("✔  Then Exchange retried the failed notification to alice's listener at \"0:30, 1:00\" after the first attempt"),
+        "the retries were seen at the listener: {}\n{}",
+        run.stdout,
+        run.stderr
+    );
+    assert!(run.stdout.contains("when Exchange ended a subscription, and what a refused notification carried, stay inside Exchange"));
+    assert_eq!(run.last_line(), "0 passed, 0 failed, 1 not applicable", "{}", run.stdout);
 }

@@ -51,15 +51,7 @@ fn the_americas_listener_served_in_another_process_takes_the_in_process_ones_pla
 
 /// The served Americas listener's store, read through its control API.
 fn listener_state(served: &Served) -> mailconform_fakes::listener::contract::ListenerState {
-    use mailconform_sim::{tls, Clock, ControlClient, HttpClient, TcpDialer};
-    let ca = std::fs::read_to_string(served.state.join("ca.pem")).unwrap();
-    let ca = rustls_pki_types::pem::PemObject::from_pem_slice(ca.as_bytes()).unwrap();
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    runtime.block_on(async {
-        let http = HttpClient::new(std::sync::Arc::new(TcpDialer::default()), tls::roots(&[ca]), Clock::real());
-        let control = ControlClient::new(http, &format!("{}/_mailconform", served.base_url("listener.us-east-1")));
-        control.get("/state").await.expect("the served listener's state")
-    })
+    served.control_get("listener.us-east-1", "/state")
 }
 
 #[test]

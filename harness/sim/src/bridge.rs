@@ -26,17 +26,33 @@ pub struct Peer {
     pub addr: SocketAddr,
 }
 
+/// One connection from outside to a bridged host, as the bridge saw it: what a component
+/// outside the run (a real Exchange) did, observed from the scenario's side.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Arrival {
+    /// The host it was for.
+    pub host: String,
+    /// Its port inside the simulation.
+    pub port: u16,
+    /// When it came, since the bridge was made.
+    pub after: std::time::Duration,
+    /// Why the host refused it (a fault, the role stopped); `None`: carried to the host.
+    pub refused: Option<String>,
+}
+
 /// The bridged hosts of one simulation; dropping it closes their ports.
 pub struct Bridge {
     net: Arc<SimNet>,
     bind: IpAddr,
     open: Mutex<BTreeMap<(String, u16), (SocketAddr, AbortHandle)>>,
+    arrivals: Arc<Mutex<Vec<Arrival>>>,
+    made: std::time::Instant,
 }
 
 impl Bridge {
     /// A bridge into `net`, listening on `bind`.
     pub fn new(net: Arc<SimNet>, bind: IpAddr) -> Self {
-        Bridge { net, bind, open: Mutex::default() }
+        Bridge { net, bind, open: Mutex::default(), arrivals: Arc::default(), made: std::time::Instant::now() }
     }
 
     /// Opens a port for every host of the network not bridged yet and gives those new peers.
@@ -71,9 +87,15 @@ impl Bridge {
         listener.set_nonblocking(true)?;
         let listener = tokio::net::TcpListener::from_std(listener)?;
         let addr = listener.local_addr()?;
-        let task = tokio::spawn(carry(listener, self.net.clone(), host.to_string(), port));
+        let journal = Journal { arrivals: self.arrivals.clone(), made: self.made };
+        let task = tokio::spawn(carry(listener, self.net.clone(), host.to_string(), port, journal));
         open.insert((host.to_string(), port), (addr, task.abort_handle()));
         Ok(Some(addr))
+    }
+
+    /// Every connection that came from outside so far, in order.
+    pub fn arrivals(&self) -> Vec<Arrival> {
+        self.arrivals.lock().expect("bridge poisoned").clone()
     }
 
     /// Every bridged host.
@@ -91,19 +113,37 @@ impl Drop for Bridge {
     }
 }
 
+/// Where a bridge notes its arrivals.
+#[derive(Clone)]
+struct Journal {
+    arrivals: Arc<Mutex<Vec<Arrival>>>,
+    made: std::time::Instant,
+}
+
+impl Journal {
+    fn note(&self, host: &str, port: u16, refused: Option<String>) {
+        let arrival = Arrival { host: host.to_string(), port, after: self.made.elapsed(), refused };
+        self.arrivals.lock().expect("bridge poisoned").push(arrival);
+    }
+}
+
 /// Accepts on `listener` and carries each connection to `host:port` of `net`.
-async fn carry(listener: tokio::net::TcpListener, net: Arc<SimNet>, host: String, port: u16) {
+async fn carry(listener: tokio::net::TcpListener, net: Arc<SimNet>, host: String, port: u16, journal: Journal) {
     loop {
         let Ok((mut outside, _)) = listener.accept().await else { continue };
-        let (net, host) = (net.clone(), host.clone());
+        let (net, host, journal) = (net.clone(), host.clone(), journal.clone());
         tokio::spawn(async move {
             // A host that refuses (a fault, a role stopped) closes the outside connection,
             // which the caller sees as a refused or reset connection.
             match net.dial(&host, port).await {
                 Ok(mut inside) => {
+                    journal.note(&host, port, None);
                     let _ = tokio::io::copy_bidirectional(&mut outside, &mut inside).await;
                 }
-                Err(e) => tracing::debug!("bridged connection to {host}:{port} refused: {e}"),
+                Err(e) => {
+                    tracing::debug!("bridged connection to {host}:{port} refused: {e}");
+                    journal.note(&host, port, Some(e.to_string()));
+                }
             }
         });
     }
@@ -146,5 +186,20 @@ mod tests {
         gate.set(Fault::Unreachable);
         let refused = sim.block_on(get(plain));
         assert!(refused.map(|a| a.is_empty()).unwrap_or(true), "a cut-off host answers nothing through the bridge");
+        let seen: Vec<(u16, bool)> = bridge.arrivals().iter().map(|a| (a.port, a.refused.is_some())).collect();
+        assert_eq!(seen, [(80, false), (80, true)], "each outside connection is noted, carried or refused");
+        assert!(bridge.arrivals()[0].after <= bridge.arrivals()[1].after);
+    }
+
+    #[test]
+    fn a_host_bridged_before_it_is_placed_is_reached_once_it_is() {
+        let mut sim = Simulation::live(8).unwrap();
+        let bridge = Bridge::new(sim.net.clone(), IpAddr::from([127, 0, 0, 1]));
+        let addr = sim.block_on(async { bridge.open("Later.example.test", 80) }).unwrap();
+        assert_eq!(sim.block_on(async { bridge.open("later.example.test", 80) }).unwrap(), addr, "opened once, whatever the case");
+        let handler = FnHandler(|req: Request, _c| async move { response(200, "text/plain", req.uri().path().to_string()) });
+        sim.add_host("later", "later.example.test", Arc::new(handler), ClientAuth::None, true).unwrap();
+        let answer = sim.block_on(get(addr)).unwrap();
+        assert!(answer.starts_with("HTTP/1.1 200") && answer.ends_with("/hello"), "{answer}");
     }
 }

@@ -16,18 +16,19 @@ fn subscription_by_id(w: &mut MailWorld, id: &str) -> SubscriptionView {
     subs.into_iter().find(|s| s.id == id).unwrap_or_else(|| panic!("Exchange has no subscription {id}"))
 }
 
-/// The POSTs of the subscription `user`'s device made first in this scenario.
+/// The POSTs of the subscription `user`'s device made first (or last) in this scenario.
 fn deliveries(w: &mut MailWorld, user: &User, first: bool) -> Vec<DeliveryRecord> {
     let ex = w.push_subscriptions();
-    let all = w.drive(ex.deliveries());
-    let mine: Vec<String> = {
-        let subs = w.drive(ex.subscriptions());
-        let email = user.email();
-        subs.iter().filter(|s| s.mailbox == email).map(|s| s.id.clone()).collect()
-    };
-    let target = if first { mine.first().cloned() } else { mine.last().cloned() };
-    let target = target.unwrap_or_else(|| panic!("Exchange has no subscription for {user}"));
-    all.into_iter().filter(|d| d.subscription_id == target).collect()
+    let mine = w.drive(ex.attempts(&user.email(), first));
+    assert!(!mine.is_empty(), "Exchange attempted no notification for {user}");
+    mine
+}
+
+/// [`deliveries`] with what each carried, for the steps that read the events.
+fn notifications(w: &mut MailWorld, user: &User, first: bool) -> Vec<DeliveryRecord> {
+    let ex = w.push_subscriptions();
+    w.drive(ex.carries_events());
+    deliveries(w, user, first)
 }
 
 /// Exchange holds the push subscription the user's phone made, delivering (neither retrying nor ended).
@@ -97,7 +98,7 @@ fn nothing_after_end(w: &mut MailWorld, user: User) {
     expr = "Exchange sent the events queued for {user}'s listener in notifications of at most {int} events, MoreEvents on each but the last"
 )]
 fn queued_events(w: &mut MailWorld, user: User, most: usize) {
-    let d = deliveries(w, &user, true);
+    let d = notifications(w, &user, true);
     let sent: Vec<&DeliveryRecord> = d.iter().filter(|x| x.outcome == "ok" && x.events != ["StatusEvent"]).collect();
     let shape: Vec<(usize, bool)> = sent.iter().map(|x| (x.events.len(), x.more_events)).collect();
     assert!(sent.len() >= 2, "the queue should take several notifications (events, MoreEvents): {shape:?}");
@@ -110,7 +111,7 @@ fn queued_events(w: &mut MailWorld, user: User, most: usize) {
 /// Exchange's keep-alive StatusEvents to the user's listener came exactly this many minutes apart.
 #[then(expr = "Exchange sent {user}'s listener a StatusEvent every {int} minutes")]
 fn status_events(w: &mut MailWorld, user: User, minutes: u64) {
-    let d = deliveries(w, &user, false);
+    let d = notifications(w, &user, false);
     let status: Vec<u64> = d.iter().filter(|x| x.events == ["StatusEvent"] && x.outcome == "ok").map(|x| x.at_ms).collect();
     assert!(status.len() >= 2, "too few StatusEvents to judge their spacing: {d:?}");
     for pair in status.windows(2) {

@@ -505,8 +505,22 @@ impl MailWorld {
         Box::new(self.exchange())
     }
 
-    /// Exchange's EWS push subscriptions and the notifications it sent, whatever backs it.
+    /// Exchange's EWS push subscriptions and the notifications it sent, whatever backs it: for
+    /// a real EWS, its attempts as the scenario's listeners saw them arrive over the bridge.
     pub fn push_subscriptions(&mut self) -> Box<dyn PushSubscriptions> {
+        if let (Some(ews), Some(bridge)) = (self.live_ews(), &self.callback_bridge) {
+            let (role, url, arrivals) = (ews.component.role.clone(), ews.url.clone(), bridge.arrivals());
+            let listeners = self
+                .spec()
+                .devices
+                .values()
+                .map(|d| {
+                    let host = d.listener_base.split("://").last().unwrap_or_default().trim_end_matches('/').to_string();
+                    (d.email.clone(), host)
+                })
+                .collect();
+            return Box::new(mailconform_fakes::driver::ObservedPushes { role, url, listeners, arrivals });
+        }
         Box::new(self.exchange())
     }
 
