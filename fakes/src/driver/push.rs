@@ -87,7 +87,7 @@ impl ObservedPushes {
 }
 
 const SEEN_FROM_OUTSIDE: &str = "a real Exchange's notifications are seen only as connections arriving at the scenario's listener: \
-     when Exchange ended a subscription, and what a refused notification carried, stay inside Exchange";
+     its subscriptions, when it ended one, and what a notification carried stay inside Exchange";
 
 impl PushSubscriptions for ObservedPushes {
     fn subscriptions(&self) -> DriverFuture<'_, Vec<SubscriptionView>> {
