@@ -180,6 +180,18 @@ struct NewEvent {
     unread_count: Option<u32>,
 }
 
+impl NewEvent {
+    /// An event about an item of `folder`.
+    fn item(kind: EventType, item: (String, String), folder: (String, String)) -> NewEvent {
+        NewEvent { kind, item_id: Some(item), folder_id: None, parent_folder_id: folder, unread_count: None }
+    }
+
+    /// The folder's own Modified, with its unread count after the change (what a badge shows).
+    fn folder_modified(folder: (String, String), parent: (String, String), unread: u32) -> NewEvent {
+        NewEvent { kind: EventType::Modified, item_id: None, folder_id: Some(folder), parent_folder_id: parent, unread_count: Some(unread) }
+    }
+}
+
 // ---- changes to mailboxes ----------------------------------------------------------------------
 
 /// A message to put into a mailbox folder.
@@ -238,31 +250,13 @@ fn add_item(ex: &Exchange, email: &str, folder: &str, mail: &NewMail<'_>, read: 
     let folder_ref = f.wire_ref();
     let unread = f.unread();
     mb.next_item += 1;
-    let item_ref = Some((added.item_id.clone(), added.change_key.clone()));
+    let item_ref = (added.item_id.clone(), added.change_key.clone());
     let mut events = Vec::with_capacity(3);
     if new_mail {
-        events.push(NewEvent {
-            kind: EventType::NewMail,
-            item_id: item_ref.clone(),
-            folder_id: None,
-            parent_folder_id: folder_ref.clone(),
-            unread_count: None,
-        });
+        events.push(NewEvent::item(EventType::NewMail, item_ref.clone(), folder_ref.clone()));
     }
-    events.push(NewEvent {
-        kind: EventType::Created,
-        item_id: item_ref,
-        folder_id: None,
-        parent_folder_id: folder_ref.clone(),
-        unread_count: None,
-    });
-    events.push(NewEvent {
-        kind: EventType::Modified,
-        item_id: None,
-        folder_id: Some(folder_ref),
-        parent_folder_id: root,
-        unread_count: Some(unread),
-    });
+    events.push(NewEvent::item(EventType::Created, item_ref, folder_ref.clone()));
+    events.push(NewEvent::folder_modified(folder_ref, root, unread));
     mb.push_events(at, events);
     drop(state);
     super::push::poke(ex, &email);
@@ -309,24 +303,9 @@ pub(crate) fn set_read(ex: &Exchange, email: &str, target: ReadTarget<'_>, read:
     f.change_key += 1;
     let folder_ref = f.wire_ref();
     let unread = f.unread();
-    let mut events: Vec<NewEvent> = changed
-        .into_iter()
-        .map(|(id, ck)| NewEvent {
-            kind: EventType::Modified,
-            item_id: Some((id, ck)),
-            folder_id: None,
-            parent_folder_id: folder_ref.clone(),
-            unread_count: None,
-        })
-        .collect();
+    let mut events: Vec<NewEvent> = changed.into_iter().map(|item| NewEvent::item(EventType::Modified, item, folder_ref.clone())).collect();
     if !events.is_empty() {
-        events.push(NewEvent {
-            kind: EventType::Modified,
-            item_id: None,
-            folder_id: Some(folder_ref),
-            parent_folder_id: root,
-            unread_count: Some(unread),
-        });
+        events.push(NewEvent::folder_modified(folder_ref, root, unread));
     }
     mb.push_events(at, events);
     drop(state);
