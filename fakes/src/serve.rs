@@ -58,6 +58,8 @@ pub struct ServeOptions {
     /// How long a graceful stop waits for requests in flight
     /// ([`mailconform_sim::ProcessLimits::drain_timeout`] when `None`).
     pub drain_timeout: Option<Duration>,
+    /// The address others reach the roles at, when it is not the bind address (`--advertise`).
+    pub advertise: Option<IpAddr>,
 }
 
 /// The file names of a state directory.
@@ -136,13 +138,15 @@ pub enum ServeError {
 }
 
 /// TLS speaking exactly `versions` (OpenSSL) for a host, with a certificate of the run's CA
-/// that also names the bind address.
+/// that also names the addresses the host is reached at.
 fn legacy_tls(world: &RealWorld, versions: mailconform_tls::VersionSet) -> deployment::TlsFor {
     let ca = world.pki.ca.clone();
     let now = world.clock.offset_date_time();
-    let bind = world.bind.to_string();
+    let names = world.own_names();
     Box::new(move |host: &str| {
-        let leaf = ca.server_leaf_rsa(&[host, "localhost", "127.0.0.1", &bind], now)?;
+        let mut san: Vec<&str> = vec![host];
+        san.extend(names.iter().map(String::as_str));
+        let leaf = ca.server_leaf_rsa(&san, now)?;
         let server = mailconform_tls::LegacyServer::new(versions, &leaf).map_err(|e| SimError::Pki(e.to_string()))?;
         Ok(TlsTermination::Acceptor(Arc::new(server)))
     })
@@ -173,6 +177,7 @@ pub async fn start_with(roles: &[String], bind: IpAddr, state_dir: &Path, option
         world.journal_capacity = n;
     }
     world.max_connections = options.max_connections;
+    world.advertise = options.advertise;
     if let Some(d) = options.drain_timeout {
         world.process.drain_timeout = d;
     }

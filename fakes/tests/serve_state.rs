@@ -112,3 +112,30 @@ fn an_exchange_restart_keeps_activesync_sync_state_so_the_device_goes_on_with_it
     });
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A serve bound to every interface and reached at another address (a container at its
+/// address on its network): endpoints.json names that address, and the role's certificate
+/// holds it, so a client checking the certificate against the URL it was given connects.
+#[test]
+fn an_advertised_address_is_in_the_endpoints_and_the_certificates() {
+    let dir = tempfile::tempdir().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    runtime.block_on(async {
+        let advertised = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2));
+        let options = ServeOptions { advertise: Some(advertised), ..ServeOptions::default() };
+        let world =
+            start_with(&["exchange".to_string()], IpAddr::V4(Ipv4Addr::UNSPECIFIED), dir.path(), &options).await.expect("serve starts");
+        let written: Topology = serde_json::from_slice(&std::fs::read(dir.path().join("endpoints.json")).unwrap()).unwrap();
+        let exchange = written.get("exchange").expect("exchange is listed");
+        assert!(exchange.base_url.starts_with("https://127.0.0.2:"), "{exchange:?}");
+        assert!(exchange.control_url.starts_with("https://127.0.0.2:"), "{exchange:?}");
+        let client = mailconform_sim::HttpClient::new(
+            std::sync::Arc::new(mailconform_sim::TcpDialer::default()),
+            mailconform_sim::tls::roots(&[world.pki.ca.cert_der().clone()]),
+            mailconform_sim::Clock::real(),
+        );
+        let req = http::Request::get(format!("{}/EWS/Exchange.asmx", exchange.base_url)).body(bytes::Bytes::new()).unwrap();
+        let resp = client.send(req, &Default::default()).await.expect("the certificate names the advertised address");
+        assert_eq!(resp.status(), 405, "EWS answers a GET");
+    });
+}

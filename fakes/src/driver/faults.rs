@@ -90,6 +90,90 @@ impl ControlFaults {
     }
 }
 
+/// Faults of a served role that stands on a network of its own (a container): cutting it off
+/// and letting it back are done to that network by a command (`run --network-command
+/// PROGRAM`, called as `PROGRAM cut ROLE` and `PROGRAM mend ROLE`; `tests/containers/topology`
+/// writes one that disconnects the role's container from its Docker network), so that its
+/// peers meet a real unreachable host, not a refusal the fake plays. Every other fault (a
+/// black hole, an error status, latency) is the fake's own, through `inner`.
+pub struct NetworkFaults {
+    /// The role whose network is cut.
+    pub role: String,
+    /// The command that cuts and mends it.
+    pub program: std::path::PathBuf,
+    /// The role's own faults, for those that are not a cut.
+    pub inner: Box<dyn HostFaults>,
+    /// The roles cut so far and not mended, shared by every scenario of the run: each is
+    /// mended before the next scenario starts (see [`mend_all`]).
+    pub cut: std::sync::Arc<std::sync::Mutex<std::collections::BTreeSet<String>>>,
+}
+
+/// How long the network command may take before the step fails.
+pub const NETWORK_COMMAND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+impl HostFaults for NetworkFaults {
+    fn role(&self) -> &str {
+        &self.role
+    }
+
+    fn set(&self, fault: Fault) -> DriverFuture<'_, ()> {
+        Box::pin(async move {
+            match fault {
+                Fault::Unreachable => {
+                    network_command(&self.program, "cut", &self.role).await?;
+                    self.cut.lock().expect("cut poisoned").insert(self.role.clone());
+                    Ok(())
+                }
+                other => self.inner.set(other).await,
+            }
+        })
+    }
+
+    fn clear(&self) -> DriverFuture<'_, ()> {
+        Box::pin(async move {
+            let was_cut = self.cut.lock().expect("cut poisoned").remove(&self.role);
+            if was_cut {
+                network_command(&self.program, "mend", &self.role).await?;
+            }
+            self.inner.clear().await
+        })
+    }
+}
+
+/// Mends every role cut and not mended yet (a scenario that ended before letting its role
+/// back): the next scenario, or the next run, finds the network whole.
+pub async fn mend_all(program: &std::path::Path, cut: &std::sync::Mutex<std::collections::BTreeSet<String>>) -> Result<(), DriverError> {
+    let roles = std::mem::take(&mut *cut.lock().expect("cut poisoned"));
+    for role in roles {
+        network_command(program, "mend", &role).await?;
+    }
+    Ok(())
+}
+
+/// Runs `PROGRAM VERB ROLE` (`cut`, `mend`, `restart`), within [`NETWORK_COMMAND_TIMEOUT`];
+/// its failure names the command and its last words.
+pub async fn network_command(program: &std::path::Path, verb: &str, role: &str) -> Result<(), DriverError> {
+    let operation = match verb {
+        "cut" => Operation::SetFault,
+        "restart" => Operation::Restart,
+        _ => Operation::ClearFaults,
+    };
+    let refused = |reason: String| DriverError::Refused { role: role.to_string(), operation, reason };
+    let shown = format!("{} {verb} {role}", program.display());
+    let run = tokio::process::Command::new(program).args([verb, role]).kill_on_drop(true).output();
+    let out = match tokio::time::timeout(NETWORK_COMMAND_TIMEOUT, run).await {
+        Err(_) => return Err(refused(format!("the network command `{shown}` did not finish within {NETWORK_COMMAND_TIMEOUT:?}"))),
+        Ok(Err(e)) => return Err(refused(format!("the network command `{shown}` could not start: {e}"))),
+        Ok(Ok(out)) => out,
+    };
+    if out.status.success() {
+        return Ok(());
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let last: Vec<&str> = stderr.lines().rev().take(5).collect::<Vec<_>>().into_iter().rev().collect();
+    Err(refused(format!("the network command `{shown}` failed ({}): {}", out.status, last.join(" / "))))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,5 +247,72 @@ mod tests {
         assert!(e.is_not_applicable(), "{e}");
         assert!(matches!(e, DriverError::NotSupported { operation: Operation::SetFault, .. }));
         assert_eq!(status_of(&sim).unwrap(), 405, "nothing was faulted");
+    }
+
+    /// A network command that notes what it was asked, and fails for the role `broken`.
+    fn recording_program(dir: &std::path::Path) -> std::path::PathBuf {
+        use std::os::unix::fs::PermissionsExt;
+        let program = dir.join("network");
+        let log = dir.join("calls");
+        std::fs::write(
+            &program,
+            format!(
+                "#!/bin/sh\n[ \"$2\" = broken ] && {{ echo \"no container for $2\" >&2; exit 3; }}\necho \"$1 $2\" >> {}\n",
+                log.display()
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+        program
+    }
+
+    #[test]
+    fn a_cut_goes_to_the_network_command_and_other_faults_to_the_fake() {
+        let dir = tempfile::tempdir().unwrap();
+        let program = recording_program(dir.path());
+        let (sim, gate) = exchange_sim();
+        // The command runs on the real clock (a simulation's clock would let its timeout pass at once).
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let cut = std::sync::Arc::new(std::sync::Mutex::new(Default::default()));
+        let faults = NetworkFaults {
+            role: "exchange".into(),
+            program: program.clone(),
+            inner: Box::new(GateFaults { role: "exchange".into(), gate }),
+            cut: cut.clone(),
+        };
+        let calls = || std::fs::read_to_string(dir.path().join("calls")).unwrap_or_default();
+        rt.block_on(faults.set(Fault::Status { status: 503 })).unwrap();
+        assert_eq!(status_of(&sim).unwrap(), 503, "an error status is the fake's own");
+        assert_eq!(calls(), "", "no network command for a status");
+        rt.block_on(faults.set(Fault::Unreachable)).unwrap();
+        assert_eq!(calls(), "cut exchange\n");
+        assert!(cut.lock().unwrap().contains("exchange"));
+        rt.block_on(faults.clear()).unwrap();
+        assert_eq!(calls(), "cut exchange\nmend exchange\n");
+        assert_eq!(status_of(&sim).unwrap(), 405, "the fake's own faults are lifted too");
+        rt.block_on(faults.clear()).unwrap();
+        assert_eq!(calls(), "cut exchange\nmend exchange\n", "nothing to mend twice");
+        rt.block_on(faults.set(Fault::Unreachable)).unwrap();
+        rt.block_on(mend_all(&program, &cut)).unwrap();
+        assert_eq!(calls(), "cut exchange\nmend exchange\ncut exchange\nmend exchange\n", "a role left cut is mended");
+        assert!(cut.lock().unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_failing_network_command_fails_the_step_with_its_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_sim, gate) = exchange_sim();
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let faults = NetworkFaults {
+            role: "broken".into(),
+            program: recording_program(dir.path()),
+            inner: Box::new(GateFaults { role: "broken".into(), gate }),
+            cut: Default::default(),
+        };
+        let e = rt.block_on(faults.set(Fault::Unreachable)).unwrap_err();
+        assert!(!e.is_not_applicable());
+        let text = e.to_string();
+        assert!(text.contains("cut broken` failed") && text.contains("no container for broken"), "{text}");
+        assert!(faults.cut.lock().unwrap().is_empty(), "a cut that failed is not noted");
     }
 }

@@ -39,7 +39,7 @@ impl Lifecycle for ForeignLifecycle {
     fn restart<'a>(&'a self, role: &'a str) -> DriverFuture<'a, ()> {
         let why = match self.backing {
             Backing::Real { .. } => "restarting a real component needs a control adapter for the machine or service manager that runs it",
-            _ => "the fake runs in another process: restarting it (stopping `mailconform serve` and starting it again on the same --state-dir) is its operator's job",
+            _ => "the fake runs in another process: restarting it (stopping `mailconform serve` and starting it again on the same --state-dir) is its operator's job, or a --network-command's that restarts it (tests/containers/topology)",
         };
         Box::pin(async move {
             Err(DriverError::NotSupported { role: role.to_string(), operation: Operation::Restart, backing: self.backing.clone(), why })

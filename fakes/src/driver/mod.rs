@@ -23,7 +23,7 @@ mod registrations;
 
 pub use devices::DeviceManagement;
 pub use ews_adapter::{EwsAccount, EwsAdapter};
-pub use faults::{ControlFaults, GateFaults, HostFaults};
+pub use faults::{mend_all, network_command, ControlFaults, GateFaults, HostFaults, NetworkFaults, NETWORK_COMMAND_TIMEOUT};
 pub use journal::Traffic;
 pub use lifecycle::{ForeignLifecycle, Lifecycle};
 pub use mailboxes::Mailboxes;

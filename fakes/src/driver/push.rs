@@ -80,6 +80,7 @@ impl ObservedPushes {
                 events: Vec::new(),
                 outcome: a.refused.clone().unwrap_or_else(|| "ok".into()),
                 more_events: false,
+                took_ms: 0,
             });
         }
         out

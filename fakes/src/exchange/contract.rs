@@ -234,6 +234,11 @@ pub struct DeliveryRecord {
     /// notification follows at once.
     #[serde(default)]
     pub more_events: bool,
+    /// How long the attempt took until its outcome (milliseconds): 0 for a listener that
+    /// answers or refuses at once, seconds for a host gone from the network, whose connection
+    /// fails only after the network gives up on it.
+    #[serde(default)]
+    pub took_ms: u64,
 }
 
 /// The authentication settings of the EWS and ActiveSync virtual directories.
@@ -359,6 +364,7 @@ impl Body for DeliveryRecord {
             events: vec!["NewMailEvent".into(), "ModifiedEvent".into()],
             outcome: "HTTP 503".into(),
             more_events: false,
+            took_ms: 12,
         }
     }
 }

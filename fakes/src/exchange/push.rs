@@ -354,7 +354,8 @@ async fn attempt(ex: &Arc<Exchange>, id: &str, retry: u32) -> Attempt {
             s.acked = s.acked.max(acked_to);
         }
     }
-    state.deliveries.push(DeliveryRecord { subscription_id: id.to_string(), at_ms, retry, events: kinds, outcome, more_events });
+    let took_ms = ex.now_ms().saturating_sub(at_ms);
+    state.deliveries.push(DeliveryRecord { subscription_id: id.to_string(), at_ms, retry, events: kinds, outcome, more_events, took_ms });
     result
 }
 

@@ -63,6 +63,12 @@ pub(crate) enum Command {
         state directory as ca.pem, each role's host, base URL and control URL as endpoints.json.")]
     Serve(ServeArgs),
 
+    /// The host names the roles of `serve` answer for
+    #[command(
+        long_about = "Print, for each role the names stand for (as `serve` reads them:         `all`, `listener`, `apns` for both APNs environments), its role name and the host name         its fake answers for, tab-separated, one per line: what a network must resolve to the         process serving it (a Docker network alias per host, as tests/containers/topology         gives). Exit codes: 0 listed; 2 an unknown role."
+    )]
+    Hosts(HostsArgs),
+
     /// Time the suite: wall time against simulated protocol time
     #[command(long_about = "Run the selected scenarios several times in-process, quietly, and \
         print the suite's wall time (min/median/max), the protocol time it simulated, and how \
@@ -182,9 +188,17 @@ pub(crate) struct RunArgs {
 
     /// The roles served from DIR, the --state-dir of a running `mailconform serve ROLE...`, take
     /// the place of their in-process fakes in every scenario (real clock, reached through their
-    /// ports and control API; the serving process is reset before each scenario)
+    /// ports and control API; the serving process is reset before each scenario). Repeatable:
+    /// several processes sharing one CA make one deployment (one container per role)
     #[arg(long, value_name = "DIR")]
-    pub served: Option<PathBuf>,
+    pub served: Vec<PathBuf>,
+
+    /// With --served: a served role the scenario cuts off is cut off its network by `PROGRAM
+    /// cut ROLE` and let back by `PROGRAM mend ROLE` (tests/containers/topology writes one that
+    /// disconnects the role's container from its Docker network), instead of refusing
+    /// connections itself
+    #[arg(long, value_name = "PROGRAM", requires = "served")]
+    pub network_command: Option<PathBuf>,
 
     /// The hosts a scenario gives exact protocol versions (the seed tables' Traveler and
     /// Exchange) are served by `PROGRAM s_server`, OpenSSL's own test server, in processes of
@@ -193,9 +207,10 @@ pub(crate) struct RunArgs {
     #[arg(long, value_name = "PROGRAM")]
     pub tls_server: Option<PathBuf>,
 
-    /// The address a real component reaches this machine at, to call the run's fakes back (a
-    /// real Exchange posts its push notifications to the run's listeners there); over the
-    /// target configuration's `[callback] advertise`, default 127.0.0.1
+    /// The address a real or served component reaches this machine at, to call the run's fakes
+    /// back (a real Exchange posts its push notifications to the run's listeners there; served
+    /// containers reach the scenario's phones at the Docker network's gateway); over the target
+    /// configuration's `[callback] advertise`, default 127.0.0.1
     #[arg(long, value_name = "HOST")]
     pub advertise: Option<String>,
 
@@ -245,6 +260,13 @@ pub(crate) struct StepsArgs {
 }
 
 #[derive(Debug, Clone, Args)]
+pub(crate) struct HostsArgs {
+    /// Roles, as `serve` takes them
+    #[arg(value_name = "ROLE", required = true, num_args = 1..)]
+    pub roles: Vec<String>,
+}
+
+#[derive(Debug, Clone, Args)]
 pub(crate) struct ServeArgs {
     /// Roles to start (listed below), or all
     #[arg(value_name = "ROLE", required = true, num_args = 1..)]
@@ -253,6 +275,12 @@ pub(crate) struct ServeArgs {
     /// Address to listen on
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
     pub bind: IpAddr,
+
+    /// The address others reach the roles at, when it is not --bind (a container binding
+    /// 0.0.0.0 is reached at its address on its network): endpoints.json names it, and every
+    /// role's certificate holds it
+    #[arg(long, value_name = "ADDR")]
+    pub advertise: Option<IpAddr>,
 
     /// Directory for the run's CA (ca.pem), endpoints.json, APNs credentials and the fakes'
     /// database (state.redb); an existing one is reused: same CA, credentials, ports when free,

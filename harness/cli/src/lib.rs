@@ -69,6 +69,7 @@ pub fn main_with(cli: &Cli) -> u8 {
         cli::Command::List(args) => list::list(args),
         cli::Command::Bench(args) => bench::bench(args),
         cli::Command::Serve(args) => serve::serve(args).map(|()| exit::PASSED),
+        cli::Command::Hosts(args) => roles::hosts(&args.roles).map(|()| exit::PASSED),
         cli::Command::TlsProbe(args) => tls_probe::tls_probe(args),
         cli::Command::Target(cli::TargetCommand::Check(args)) => target_check::target_check(args),
         cli::Command::Report(cli::ReportCommand::Compare(args)) => compare::compare(args),

@@ -48,14 +48,20 @@ struct RealRoles {
 
 /// The live part of `args`, or `None` for an in-process run.
 pub(crate) fn prepare(args: &RunArgs) -> Result<Option<Live>, CliError> {
-    let served = match &args.served {
-        Some(dir) => Some(Arc::new(ServedRoles::load(dir).map_err(|e| CliError::Usage(format!("--served {}: {e}", dir.display())))?)),
-        None => None,
+    let served = match args.served.as_slice() {
+        [] => None,
+        dirs => {
+            let roles = served_roles(dirs, args.advertise.as_deref())?;
+            Some(Arc::new(match &args.network_command {
+                Some(program) => roles.with_network_command(program.clone()),
+                None => roles,
+            }))
+        }
     };
     let real = match &args.target_config {
         Some(file) => real_roles(args, file)?,
         None => {
-            refuse_target_flags_without_config(args)?;
+            refuse_target_flags_without_config(args, served.is_some())?;
             if served.is_none() && args.tls_server.is_none() {
                 return Ok(None);
             }
@@ -66,7 +72,7 @@ pub(crate) fn prepare(args: &RunArgs) -> Result<Option<Live>, CliError> {
         if s.serves(mailconform_fakes::role::EXCHANGE) {
             return Err(CliError::Usage(format!(
                 "exchange is both a real component (--target-config) and served from {} (--served): give it one backing",
-                s.dir.display()
+                s.dirs_shown()
             )));
         }
     }
@@ -97,8 +103,27 @@ pub(crate) fn prepare(args: &RunArgs) -> Result<Option<Live>, CliError> {
     Ok(Some(Live { targets: Arc::new(targets), over_budget: Arc::new(over_budget), protocol_times: Arc::new(protocol_times) }))
 }
 
-/// `--record` and `--target` without a target configuration say what they need.
-fn refuse_target_flags_without_config(args: &RunArgs) -> Result<(), CliError> {
+/// The served deployment of `--served DIR...`, its processes calling the scenario's roles back
+/// on `advertise` (an address of this machine) when given.
+fn served_roles(dirs: &[std::path::PathBuf], advertise: Option<&str>) -> Result<ServedRoles, CliError> {
+    let shown = dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(" --served ");
+    let roles = ServedRoles::load_all(dirs).map_err(|e| CliError::Usage(format!("--served {shown}: {e}")))?;
+    match advertise {
+        None => Ok(roles),
+        Some(a) => {
+            let ip = a.trim_start_matches('[').trim_end_matches(']').parse().map_err(|_| {
+                CliError::Usage(format!(
+                    "--advertise {a}: with --served, give the address of this machine the serving processes reach (for containers, their network's gateway), not a name"
+                ))
+            })?;
+            Ok(roles.bridged_on(ip))
+        }
+    }
+}
+
+/// `--record` and `--target` without a target configuration say what they need; `--advertise`
+/// needs a real or served component to call back.
+fn refuse_target_flags_without_config(args: &RunArgs, served: bool) -> Result<(), CliError> {
     if args.record.is_some() {
         return Err(CliError::Usage("--record DIR records the exchanges with real components: it needs --target-config FILE".into()));
     }
@@ -107,8 +132,10 @@ fn refuse_target_flags_without_config(args: &RunArgs) -> Result<(), CliError> {
             "--target {t} needs --target-config FILE, which holds the role's mailboxes and trust (see `mailconform target check`)"
         )));
     }
-    if args.advertise.is_some() {
-        return Err(CliError::Usage("--advertise HOST is where real components call the run back: it needs --target-config FILE".into()));
+    if args.advertise.is_some() && !served {
+        return Err(CliError::Usage(
+            "--advertise HOST is where real or served components call the run back: it needs --target-config FILE or --served DIR".into(),
+        ));
     }
     Ok(())
 }

@@ -17,6 +17,15 @@ pub(crate) fn help() -> String {
     list.iter().map(|s| format!("  {:<width$}  {}", s.name, s.summary)).collect::<Vec<_>>().join("\n")
 }
 
+/// Prints the role and host name of each role `names` stand for (`mailconform hosts`).
+pub(crate) fn hosts(names: &[String]) -> Result<(), CliError> {
+    let roles = mailconform_fakes::role::select(names).map_err(|e| CliError::UnknownRole { role: e.name, available: available() })?;
+    for r in roles {
+        println!("{}\t{}", r.name, r.host);
+    }
+    Ok(())
+}
+
 /// Starts `roles` listening on `bind`, keeping the run's CA and state in `state_dir`, and
 /// serves until Ctrl-C or SIGTERM. The first signal stops gracefully (no new connections,
 /// requests in flight answered up to the drain timeout, then exit 0); a second one exits at

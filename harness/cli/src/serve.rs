@@ -26,6 +26,7 @@ pub(crate) fn serve(args: &ServeArgs) -> Result<(), CliError> {
         journal_capacity: Some(args.journal_size),
         max_connections: args.max_connections.map(|n| n as usize),
         drain_timeout: Some(std::time::Duration::from_secs(args.drain_timeout)),
+        advertise: args.advertise,
     };
     roles::start(&args.roles, args.bind, &dir, &options)
 }

@@ -36,6 +36,10 @@ pub struct RealWorld {
     pub topology: Mutex<Topology>,
     /// The address every role listens on.
     pub bind: IpAddr,
+    /// The address others reach the roles at when it is not [`Self::bind`] (a container bound
+    /// to 0.0.0.0 is reached at its address on its network): `endpoints.json`'s URLs name it
+    /// and every role's certificate holds it.
+    pub advertise: Option<IpAddr>,
     /// The port each role takes ([`PortPlan`]): pinned, the previous run's, or ephemeral.
     pub ports: PortPlan,
     /// Entries each fake's journals keep.
@@ -83,6 +87,7 @@ impl RealWorld {
             rng: SeededRng::new(seed),
             topology: Mutex::default(),
             bind,
+            advertise: None,
             ports: PortPlan::default(),
             journal_capacity: crate::journal::DEFAULT_CAPACITY,
             store: None,
@@ -91,6 +96,20 @@ impl RealWorld {
             stop: watch::Sender::new(false),
             slots: Mutex::default(),
         }
+    }
+
+    /// The names besides its host name that every role's certificate holds: loopback, the bind
+    /// address and the advertised one.
+    pub fn own_names(&self) -> Vec<String> {
+        let mut names = vec!["localhost".to_string(), "127.0.0.1".to_string(), self.bind.to_string()];
+        names.extend(self.advertise.map(|a| a.to_string()));
+        names
+    }
+
+    /// Where others reach a port listening at `addr`: the advertised address, when there is
+    /// one, at the same port.
+    fn public(&self, addr: SocketAddr) -> SocketAddr {
+        SocketAddr::new(self.advertise.unwrap_or(addr.ip()), addr.port())
     }
 
     /// A client on real sockets that trusts this world's CA and reaches served hosts by name.
@@ -230,7 +249,10 @@ impl Hosting for RealWorld {
                 let leaf = match leaf {
                     Some(l) => l.clone(),
                     None => {
-                        self.pki.ca.server_leaf(&[host, "localhost", "127.0.0.1", &self.bind.to_string()], self.clock.offset_date_time())?
+                        let names = self.own_names();
+                        let mut san: Vec<&str> = vec![host];
+                        san.extend(names.iter().map(String::as_str));
+                        self.pki.ca.server_leaf(&san, self.clock.offset_date_time())?
                     }
                 };
                 let alpn: Vec<&[u8]> = alpn.iter().map(Vec::as_slice).collect();
@@ -247,11 +269,11 @@ impl Hosting for RealWorld {
             let (listener, plain) = self.listen(&p.role, host, 80)?;
             let server = self.host_server(host, &p, None, &gate, &slot);
             self.accept(&p.role, listener, server, None, slots);
-            Some(format!("http://{plain}"))
+            Some(format!("http://{}", self.public(plain)))
         } else {
             None
         };
-        let base_url = format!("https://{addr}");
+        let base_url = format!("https://{}", self.public(addr));
         let e = Endpoint {
             role: p.role,
             host: host.to_string(),
@@ -291,7 +313,7 @@ impl Hosting for RealWorld {
                 }
             }
         });
-        e.services.insert(scheme.to_string(), format!("{scheme}://{addr}"));
+        e.services.insert(scheme.to_string(), format!("{scheme}://{}", self.public(addr)));
         self.topology.lock().expect("topology poisoned").insert(e);
         Ok(())
     }

@@ -160,7 +160,7 @@ impl LiveTargets {
         }
         if let Some(served) = &self.served {
             for r in &served.roles {
-                out.push(format!("{}: served by another process at {} ({})", r.role, r.https, served.dir.display()));
+                out.push(format!("{}: served by another process at {} ({})", r.role, r.https, r.dir.display()));
             }
         }
         out

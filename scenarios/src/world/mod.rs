@@ -453,7 +453,17 @@ impl MailWorld {
     pub fn faults(&mut self, role: &str) -> Box<dyn HostFaults> {
         if let Some(control_url) = self.served_control_url(role) {
             let control = ControlClient::new(self.sim_ref().control_client(), &control_url);
-            return Box::new(ControlFaults { role: role.to_string(), control, backing: Backing::Served { control_url } });
+            let own = Box::new(ControlFaults { role: role.to_string(), control, backing: Backing::Served { control_url } });
+            let served = self.served.as_ref().map(|l| l.roles.clone()).expect("a served control URL comes from the served roles");
+            return match &served.network {
+                Some(program) => Box::new(mailconform_fakes::driver::NetworkFaults {
+                    role: role.to_string(),
+                    program: program.clone(),
+                    inner: own,
+                    cut: served.cut.clone(),
+                }),
+                None => own,
+            };
         }
         let gate = self.gate(role);
         Box::new(GateFaults { role: role.to_string(), gate })
@@ -550,7 +560,10 @@ impl MailWorld {
     pub fn lifecycle(&mut self, role: &str) -> Box<dyn Lifecycle> {
         self.deploy();
         match self.served_control_url(role) {
-            Some(control_url) => Box::new(ForeignLifecycle { backing: Backing::Served { control_url } }),
+            Some(control_url) => {
+                let link = self.served.as_ref().expect("a served control URL comes from the served roles");
+                link.lifecycle(self.sim_ref()).unwrap_or_else(|| Box::new(ForeignLifecycle { backing: Backing::Served { control_url } }))
+            }
             None => Box::new(self.sim_ref().restarts()),
         }
     }

@@ -162,7 +162,7 @@ impl Plan {
             Some(format!(
                 "the scenario sets {setting} of {role}, which is served by another process ({}) as `mailconform serve` runs it; \
                  run this scenario with {role} in-process, or serve it so configured",
-                served.dir.display()
+                served.dirs_shown()
             ))
         };
         if served.serves(role::EXCHANGE) {
@@ -194,7 +194,7 @@ impl Plan {
                  is configured by each scenario's own steps (SEG's application.properties, ENS2's placement, Kerberos delegation), \
                  which a run cannot yet apply to a served deployment; run it with that role in-process",
                 ws1_role.role,
-                served.dir.display()
+                ws1_role.dir.display()
             ));
         }
         for host in self.server_tls.keys() {
@@ -275,7 +275,10 @@ mod tests {
     fn served(roles: &[(&str, &str)]) -> ServedRoles {
         let now = mailconform_sim::Clock::real().offset_date_time();
         ServedRoles {
-            dir: "/srv/state".into(),
+            dirs: vec!["/srv/state".into()],
+            bridge_ip: std::net::IpAddr::from([127, 0, 0, 1]),
+            network: None,
+            cut: Default::default(),
             pki: mailconform_sim::Pki::new(now).unwrap(),
             apns_team_pkcs8: None,
             roles: roles
@@ -286,6 +289,7 @@ mod tests {
                     https: "127.0.0.1:1".parse().unwrap(),
                     plain: None,
                     services: Vec::new(),
+                    dir: "/srv/state".into(),
                 })
                 .collect(),
         }

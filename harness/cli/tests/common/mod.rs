@@ -1,5 +1,6 @@
 #![allow(dead_code)]
 
+pub(crate) mod docker;
 pub(crate) mod serve;
 
 use std::path::{Path, PathBuf};

@@ -56,16 +56,21 @@ impl Served {
 
     /// `GET` of `path` under `role`'s control API (`/_mailconform`), trusting the served CA.
     pub(crate) fn control_get<T: serde::de::DeserializeOwned>(&self, role: &str, path: &str) -> T {
-        use mailconform_sim::{tls, Clock, ControlClient, HttpClient, TcpDialer};
-        let ca = std::fs::read_to_string(self.state.join("ca.pem")).unwrap();
-        let ca = rustls_pki_types::pem::PemObject::from_pem_slice(ca.as_bytes()).unwrap();
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        runtime.block_on(async {
-            let http = HttpClient::new(std::sync::Arc::new(TcpDialer::default()), tls::roots(&[ca]), Clock::real());
-            let control = ControlClient::new(http, &format!("{}/_mailconform", self.base_url(role)));
-            control.get(path).await.unwrap_or_else(|e| panic!("{role}'s control API, GET {path}: {e}"))
-        })
+        control_get(&self.state, &self.base_url(role), path)
     }
+}
+
+/// `GET path` of the control API of the role at `base_url`, served with the CA of `state`.
+pub(crate) fn control_get<T: serde::de::DeserializeOwned>(state: &Path, base_url: &str, path: &str) -> T {
+    use mailconform_sim::{tls, Clock, ControlClient, HttpClient, TcpDialer};
+    let ca = std::fs::read_to_string(state.join("ca.pem")).unwrap();
+    let ca = rustls_pki_types::pem::PemObject::from_pem_slice(ca.as_bytes()).unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let http = HttpClient::new(std::sync::Arc::new(TcpDialer::default()), tls::roots(&[ca]), Clock::real());
+        let control = ControlClient::new(http, &format!("{base_url}/_mailconform"));
+        control.get(path).await.unwrap_or_else(|e| panic!("{base_url}'s control API, GET {path}: {e}"))
+    })
 }
 
 impl Drop for Served {
