@@ -98,3 +98,68 @@ fn the_gateway_and_endpoint_management_served_in_another_process_carry_the_phone
     assert!(run.stderr.contains("gateway: served by another process"), "{}", run.stderr);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
 }
+
+/// Copies the CAs and APNs credentials of one serve's state directory into another's, before
+/// that one starts: the two processes are then one deployment.
+fn share_ca(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to.join("apns")).unwrap();
+    for file in ["ca.pem", "ca-key.pem"] {
+        std::fs::copy(from.join(file), to.join(file)).unwrap();
+    }
+    for entry in std::fs::read_dir(from.join("apns")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), to.join("apns").join(entry.file_name())).unwrap();
+    }
+}
+
+/// Exchange and the Americas listener served by two processes of one deployment, on this
+/// machine, sharing one CA (`run --served A --served B`). No name service knows their hosts:
+/// the run tells each process where the other's roles answer, so the served Exchange's
+/// notifications reach the served listener, which pushes to the scenario's APNs.
+#[test]
+fn exchange_and_the_listener_in_two_processes_are_one_deployment() {
+    let (a, b) = (scratch("served-two-exchange"), scratch("served-two-listener"));
+    let exchange = Served::start(&a, &["exchange"]);
+    share_ca(&exchange.state, &b.join("state"));
+    let listener = Served::start(&b, &["listener.us-east-1"]);
+    let reports = a.join("reports");
+    let run = mailconform(
+        repo(),
+        &[
+            "run",
+            "--served",
+            exchange.state.to_str().unwrap(),
+            "--served",
+            listener.state.to_str().unwrap(),
+            "--real-time-budget",
+            "30",
+            "--report-dir",
+            reports.to_str().unwrap(),
+            "features/apns/execution.feature",
+        ],
+    );
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(reports.join("cucumber.json")).unwrap()).unwrap();
+    let all = outcomes(&report);
+    assert!(all.iter().all(|(_, o)| o != "failed"), "{all:?}\n{}\n{}", run.stdout, run.stderr);
+    assert_eq!(all.iter().filter(|(_, o)| o == "passed").count(), 9, "{all:?}\n{}", run.stdout);
+    assert!(run.stderr.contains("listener.us-east-1: served by another process"), "{}", run.stderr);
+    let state = listener_state(&listener);
+    assert!(!state.pushes.is_empty(), "the served listener pushed what the served Exchange notified: {state:?}");
+
+    // Two deployments cannot be one.
+    let c = scratch("served-two-stranger");
+    let stranger = Served::start(&c, &["traveler"]);
+    let refused = mailconform(
+        repo(),
+        &[
+            "run",
+            "--served",
+            exchange.state.to_str().unwrap(),
+            "--served",
+            stranger.state.to_str().unwrap(),
+            "features/apns/execution.feature",
+        ],
+    );
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(refused.stderr.contains("has another CA than"), "{}", refused.stderr);
+}
