@@ -165,6 +165,18 @@ pub(crate) fn bench(args: &BenchArgs) -> Result<u8, CliError> {
     if args.served_only {
         return Ok(served(args).unwrap_or(exit::PASSED));
     }
+    if args.containers_only {
+        return match crate::container_bench::measure() {
+            Ok(f) => {
+                print!("{}", crate::container_bench::render(&f));
+                Ok(exit::PASSED)
+            }
+            Err(e) => {
+                eprintln!("mailconform: container figures: {e}");
+                Ok(exit::FAILED)
+            }
+        };
+    }
     if args.tls_only {
         return match crate::tls_bench::measure() {
             Ok(f) => {
@@ -256,6 +268,10 @@ pub(crate) fn bench(args: &BenchArgs) -> Result<u8, CliError> {
     match crate::gateway_bench::measure(args.seed) {
         Ok(rates) => print!("{}", crate::gateway_bench::render(&rates)),
         Err(e) => eprintln!("gateway figures not measured: {e}"),
+    }
+    match crate::container_bench::measure() {
+        Ok(f) => print!("{}", crate::container_bench::render(&f)),
+        Err(e) => eprintln!("container figures not measured: {e}"),
     }
     let mut code = last.exit_code();
     if let Some(failed) = served(args) {

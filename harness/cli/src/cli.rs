@@ -523,6 +523,12 @@ pub(crate) struct BenchArgs {
     #[arg(long, conflicts_with_all = ["push_only", "eas_only", "seg_only", "tls_only", "smime_only"])]
     pub gateway_only: bool,
 
+    /// Measure only the container figures: the image of this binary built (time, size) and each
+    /// role's container from `docker run` to healthy (needs a Docker engine; run from the
+    /// repository's root, where tests/containers/build-image is)
+    #[arg(long, conflicts_with_all = ["push_only", "eas_only", "seg_only", "tls_only", "smime_only", "gateway_only"])]
+    pub containers_only: bool,
+
     /// Simulations run side by side in the push and ActiveSync measurements (default: one per core)
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,

@@ -10,6 +10,7 @@ mod bench;
 mod bench_error;
 mod cli;
 mod compare;
+mod container_bench;
 mod cucumber_json;
 mod eas_bench;
 mod error;

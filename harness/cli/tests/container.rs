@@ -88,3 +88,18 @@ async fn the_testcontainers_module_hands_back_a_serving_exchange_and_its_ca() {
     assert!(versions.to_str().unwrap().contains("14.1"), "{versions:?}");
     assert!(Mailconform::base_url(&container, "apns").await.is_err(), "a role not asked for has no URL");
 }
+
+/// `bench --containers-only`: the image of the binary under test built, its size, and each
+/// role's container timed from `docker run` to serving and to healthy.
+#[test]
+fn the_bench_times_the_image_and_each_roles_container() {
+    let bench = mailconform(repo(), &["bench", "--containers-only"]);
+    assert_eq!(bench.code, 0, "{}\n{}", bench.stdout, bench.stderr);
+    assert!(bench.stdout.starts_with("container image: mailconform:bench built in "), "{}", bench.stdout);
+    let rows: Vec<&str> = bench.stdout.lines().filter(|l| l.starts_with("  ")).collect();
+    assert_eq!(rows.len(), 12, "one row per role: {}", bench.stdout);
+    for row in rows {
+        let times: Vec<f64> = row.split_whitespace().filter_map(|w| w.parse().ok()).collect();
+        assert!(times.len() == 2 && times[0] > 0.0 && times[0] <= times[1], "serving comes before healthy: {row}");
+    }
+}

@@ -1,0 +1,109 @@
+//! The system under test in a container: the SOGo set-up of `tests/live/sogo` as an image built
+//! here with nothing pulled (`tests/live/sogo/image`: the Debian packages setup installs, FROM
+//! scratch), started by testcontainers, two instances side by side, each with its own
+//! PostgreSQL, Dovecot and state. Against each, `target check` passes and Secure Mail's sync
+//! scenario passes at the same time, mail delivered into that instance only (`docker exec -i
+//! CONTAINER /opt/sogo/deliver USER`, the target configuration's command adapter). Needs a
+//! Docker engine and root (setup installs the packages when they are missing); never skips.
+
+mod common;
+
+use common::{mailconform, repo, scratch};
+use std::process::Command;
+use std::time::Duration;
+use testcontainers::core::{ContainerPort, WaitFor};
+use testcontainers::runners::AsyncRunner;
+use testcontainers::{GenericImage, ImageExt};
+
+const TAG: &str = "test";
+/// SOGo's HTTP port in the container.
+const HTTP: u16 = 20000;
+
+fn build_image() {
+    let out = Command::new(repo().join("tests/live/sogo/image"))
+        .arg(format!("mailconform-sogo:{TAG}"))
+        .output()
+        .expect("tests/live/sogo/image runs");
+    assert!(
+        out.status.success(),
+        "tests/live/sogo/image failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A target configuration for the instance at `port` in `container`.
+fn target_config(dir: &std::path::Path, port: u16, container: &str) -> std::path::PathBuf {
+    let file = dir.join("target.toml");
+    std::fs::write(
+        &file,
+        format!(
+            r#"[target."exchange.eas"]
+url = "http://127.0.0.1:{port}/SOGo/Microsoft-Server-ActiveSync"
+versions = ["14.1"]
+
+[[target."exchange.eas".mailbox]]
+user = "alice"
+password = "alice-pw"
+
+[[target."exchange.eas".mailbox]]
+user = "bob"
+password = "bob-pw"
+
+[target."exchange.eas".adapter]
+deliver_mail = "docker exec -i {container} /opt/sogo/deliver {{user}}"
+"#
+        ),
+    )
+    .unwrap();
+    file
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_sogo_containers_side_by_side_each_pass_the_sync_scenario() {
+    build_image();
+    let image = || {
+        GenericImage::new("mailconform-sogo", TAG)
+            .with_exposed_port(ContainerPort::Tcp(HTTP))
+            .with_wait_for(WaitFor::healthcheck())
+            .with_startup_timeout(Duration::from_secs(180))
+    };
+    let (a, b) = tokio::join!(image().start(), image().start());
+    let (a, b) = (a.expect("the first SOGo container gets healthy"), b.expect("the second SOGo container gets healthy"));
+    let mut runs = Vec::new();
+    for (label, c) in [("a", &a), ("b", &b)] {
+        let port = c.get_host_port_ipv4(ContainerPort::Tcp(HTTP)).await.expect("SOGo's port is published");
+        let dir = scratch(&format!("sogo-container-{label}"));
+        let config = target_config(&dir, port, c.id());
+        runs.push((label, dir, config, port));
+    }
+    assert_ne!(runs[0].3, runs[1].3, "each instance has its own port");
+    let handles: Vec<_> = runs
+        .into_iter()
+        .map(|(label, dir, config, _)| {
+            std::thread::spawn(move || {
+                let check = mailconform(repo(), &["target", "check", config.to_str().unwrap()]);
+                assert_eq!(check.code, 0, "instance {label}: {}", check.stdout);
+                let reports = dir.join("reports");
+                let run = mailconform(
+                    repo(),
+                    &[
+                        "run",
+                        "--target-config",
+                        config.to_str().unwrap(),
+                        "--report-dir",
+                        reports.to_str().unwrap(),
+                        "--name",
+                        "Secure Mail syncs with Exchange 2013 using ActiveSync 14.1",
+                        "features/activesync/exchange.feature",
+                    ],
+                );
+                (label, run)
+            })
+        })
+        .collect();
+    for h in handles {
+        let (label, run) = h.join().expect("a run thread");
+        assert_eq!(run.last_line(), "1 passed, 0 failed", "instance {label}:\n{}\n{}", run.stdout, run.stderr);
+    }
+}
