@@ -181,6 +181,12 @@ pub(crate) struct RunArgs {
     #[arg(long = "target", value_name = "ROLE=URL")]
     pub targets: Vec<String>,
 
+    /// ROLE=IMAGE[:TAG]: the run starts a container of a local image for the role (the target
+    /// configuration's URL port published on loopback), waits until it is healthy, targets it,
+    /// and removes it at the end; `{container}` in the adapter's commands is its name
+    #[arg(long = "target-image", value_name = "ROLE=IMAGE[:TAG]", requires = "target_config")]
+    pub target_images: Vec<String>,
+
     /// In a live run, the most real time a scenario may take, by its protocol time in an
     /// in-process run of the same selection; longer ones are not applicable, with that reason
     #[arg(long, value_name = "SECS", default_value_t = 120)]

@@ -40,6 +40,7 @@ mod smime_bench;
 mod steps;
 mod summary;
 mod target_check;
+mod target_image;
 mod tls_bench;
 mod tls_probe;
 

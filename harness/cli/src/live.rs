@@ -40,6 +40,8 @@ const LIVE_ROLES: &[&str] = &["exchange", "exchange.eas", "exchange.ews"];
 /// The real components of a target configuration, as the run uses them.
 #[derive(Default)]
 struct RealRoles {
+    /// The containers started for targets (`--target-image`).
+    images: Vec<crate::target_image::StartedImage>,
     eas: Option<LiveEas>,
     ews: Option<LiveEws>,
     callback: Callback,
@@ -85,6 +87,7 @@ pub(crate) fn prepare(args: &RunArgs) -> Result<Option<Live>, CliError> {
     targets.served = served;
     targets.tls_server = args.tls_server.clone();
     targets.claims = real.claims;
+    let images = real.images;
     let in_process = run_suite(&RunOptions::selected(&args.selection, args.seed, args.concurrency))?;
     let over_budget: BTreeMap<(String, usize), String> = in_process
         .scenarios
@@ -100,7 +103,12 @@ pub(crate) fn prepare(args: &RunArgs) -> Result<Option<Live>, CliError> {
         })
         .collect();
     let protocol_times = in_process.scenarios.iter().map(|s| ((s.file.clone(), s.line), s.virtual_time)).collect();
-    Ok(Some(Live { targets: Arc::new(targets), over_budget: Arc::new(over_budget), protocol_times: Arc::new(protocol_times) }))
+    Ok(Some(Live {
+        targets: Arc::new(targets),
+        over_budget: Arc::new(over_budget),
+        protocol_times: Arc::new(protocol_times),
+        _containers: Arc::new(images),
+    }))
 }
 
 /// The served deployment of `--served DIR...`, its processes calling the scenario's roles back
@@ -148,6 +156,25 @@ fn real_roles(args: &RunArgs, file: &std::path::Path) -> Result<RealRoles, CliEr
         override_url(&mut config, t)?;
     }
     let mut real = RealRoles::default();
+    for spec in &args.target_images {
+        let started = crate::target_image::start(spec, &mut config)?;
+        eprintln!(
+            "mailconform: {}: {} started as container {}, ready in {:.1} s",
+            started.role,
+            started.image,
+            started.name,
+            started.ready_after.as_secs_f64()
+        );
+        real.images.push(started);
+    }
+    if let Some(t) = config.targets.iter().find(|t| t.adapter.deliver_mail.as_deref().is_some_and(|c| c.contains("{container}"))) {
+        return Err(CliError::Usage(format!(
+            "{}: target \"{}\": adapter.deliver_mail names {{container}}, which only --target-image {}=IMAGE fills",
+            file.display(),
+            t.key,
+            t.key
+        )));
+    }
     for t in &config.targets {
         if !LIVE_ROLES.contains(&t.key.as_str()) {
             return Err(CliError::Usage(format!(

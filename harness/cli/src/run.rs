@@ -71,6 +71,9 @@ pub struct Live {
     pub over_budget: Arc<BTreeMap<(String, usize), String>>,
     /// Every selected scenario's protocol time in-process, for the progress bar.
     pub protocol_times: crate::progress::ProtocolTimes,
+    /// The containers the run started for its targets (`--target-image`), removed when the
+    /// last clone of this is dropped, at the end of the run.
+    pub(crate) _containers: Arc<Vec<crate::target_image::StartedImage>>,
 }
 
 impl Default for RunOptions {

@@ -3,8 +3,10 @@
 //! scratch), started by testcontainers, two instances side by side, each with its own
 //! PostgreSQL, Dovecot and state. Against each, `target check` passes and Secure Mail's sync
 //! scenario passes at the same time, mail delivered into that instance only (`docker exec -i
-//! CONTAINER /opt/sogo/deliver USER`, the target configuration's command adapter). Needs a
-//! Docker engine and root (setup installs the packages when they are missing); never skips.
+//! CONTAINER /opt/sogo/deliver USER`, the target configuration's command adapter). And the run
+//! itself starting the image in the role (`--target-image exchange.eas=IMAGE`), targeting it and
+//! removing it after. Needs a Docker engine and root (setup installs the packages when they are
+//! missing); never skips.
 
 mod common;
 
@@ -19,17 +21,21 @@ const TAG: &str = "test";
 /// SOGo's HTTP port in the container.
 const HTTP: u16 = 20000;
 
+/// The image, built once for the tests of this binary.
 fn build_image() {
-    let out = Command::new(repo().join("tests/live/sogo/image"))
-        .arg(format!("mailconform-sogo:{TAG}"))
-        .output()
-        .expect("tests/live/sogo/image runs");
-    assert!(
-        out.status.success(),
-        "tests/live/sogo/image failed:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    static BUILT: std::sync::OnceLock<()> = std::sync::OnceLock::new();
+    BUILT.get_or_init(|| {
+        let out = Command::new(repo().join("tests/live/sogo/image"))
+            .arg(format!("mailconform-sogo:{TAG}"))
+            .output()
+            .expect("tests/live/sogo/image runs");
+        assert!(
+            out.status.success(),
+            "tests/live/sogo/image failed:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    });
 }
 
 /// A target configuration for the instance at `port` in `container`.
@@ -106,4 +112,51 @@ async fn two_sogo_containers_side_by_side_each_pass_the_sync_scenario() {
         let (label, run) = h.join().expect("a run thread");
         assert_eq!(run.last_line(), "1 passed, 0 failed", "instance {label}:\n{}\n{}", run.stdout, run.stderr);
     }
+}
+
+/// `run --target-image exchange.eas=mailconform-sogo:test`: the run starts the container (the
+/// target configuration names SOGo's own port, 20000, which is published), waits for its health
+/// check, passes the sync scenario against it with mail delivered by `docker exec -i
+/// {container}`, and removes it; an image that is not on this machine is exit 2, saying so.
+#[test]
+fn the_run_starts_targets_and_removes_a_sogo_image_in_the_role() {
+    build_image();
+    let dir = scratch("sogo-target-image");
+    let config = target_config(&dir, HTTP, "{container}");
+    let reports = dir.join("reports");
+    let image = format!("exchange.eas=mailconform-sogo:{TAG}");
+    let run = mailconform(
+        repo(),
+        &[
+            "run",
+            "--target-config",
+            config.to_str().unwrap(),
+            "--target-image",
+            &image,
+            "--report-dir",
+            reports.to_str().unwrap(),
+            "--name",
+            "Secure Mail syncs with Exchange 2013 using ActiveSync 14.1",
+            "features/activesync/exchange.feature",
+        ],
+    );
+    assert_eq!(run.last_line(), "1 passed, 0 failed", "{}\n{}", run.stdout, run.stderr);
+    let started = run.stderr.lines().find(|l| l.contains("started as container")).unwrap_or_else(|| panic!("{}", run.stderr));
+    let name = started.split("started as container ").nth(1).and_then(|r| r.split(',').next()).unwrap();
+    let left = common::docker::docker(&["ps", "-a", "--filter", &format!("name=^{name}$"), "--format", "{{.Names}}"]);
+    assert_eq!(String::from_utf8_lossy(&left.stdout).trim(), "", "the run removed {name}");
+
+    let missing = mailconform(
+        repo(),
+        &[
+            "run",
+            "--target-config",
+            config.to_str().unwrap(),
+            "--target-image",
+            "exchange.eas=mailconform-sogo:nowhere",
+            "features/activesync",
+        ],
+    );
+    assert_eq!(missing.code, 2, "{}", missing.stderr);
+    assert!(missing.stderr.contains("nothing is pulled: build the image on this machine first"), "{}", missing.stderr);
 }

@@ -336,7 +336,7 @@ fn check_placeholders(file: &Path, key: &str, operation: &'static str, command: 
         let after = &rest[open + 1..];
         let Some(close) = after.find('}') else { break };
         let name = &after[..close];
-        if !matches!(name, "user" | "email") {
+        if !matches!(name, "user" | "email" | "container") {
             return Err(ConfigError::AdapterPlaceholder {
                 file: file.to_path_buf(),
                 role: key.to_string(),
