@@ -4,8 +4,9 @@
 //! with the Docker command line, as a user starts the containers; every wait is bounded, and a
 //! container that does not get healthy is reported with its last log lines.
 
+use crate::docker::{docker, not_ready, text, wait_ready, NoDocker, Ready};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// The tag the bench builds its image under.
@@ -24,9 +25,12 @@ const HEALTHY_WITHIN: Duration = Duration::from_secs(60);
 /// Why the container figures were not taken.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum ContainerBenchError {
-    /// No Docker command, or no engine behind it.
+    /// No Docker command.
+    #[error(transparent)]
+    NoDocker(#[from] NoDocker),
+    /// No engine behind it.
     #[error("no Docker engine answers `docker version` ({0}); the container figures need one")]
-    NoDocker(String),
+    NoEngine(String),
     /// The build script is not where a checkout has it.
     #[error("{0} is missing: run `mailconform bench` from the repository's root")]
     NoScript(PathBuf),
@@ -69,19 +73,11 @@ pub(crate) struct ContainerFigures {
     pub start_up: Vec<(String, StartUp)>,
 }
 
-fn docker(args: &[&str]) -> Result<Output, ContainerBenchError> {
-    Command::new("docker").args(args).output().map_err(|e| ContainerBenchError::NoDocker(e.to_string()))
-}
-
-fn text(out: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)).trim().to_string()
-}
-
 /// Builds the image from this binary and starts each role's container once.
 pub(crate) fn measure() -> Result<ContainerFigures, ContainerBenchError> {
     let version = docker(&["version", "--format", "{{.Server.Version}}"])?;
     if !version.status.success() {
-        return Err(ContainerBenchError::NoDocker(text(&version)));
+        return Err(ContainerBenchError::NoEngine(text(&version)));
     }
     let script = Path::new(BUILD_IMAGE);
     if !script.exists() {
@@ -114,8 +110,11 @@ fn start_once(role: &str) -> Result<StartUp, ContainerBenchError> {
     let run = docker(&["run", "-d", "--name", &name, "--network", "none", "-v", &volume, TAG, "serve", role, "--state-dir", "/state"])?;
     let result = match run.status.success() {
         false => Err(failed(&name, role, text(&run))),
-        true => wait_serving(&name, role, state.path(), started)
-            .and_then(|serving| Ok(StartUp { serving, healthy: wait_healthy(&name, role, started)? })),
+        true => wait_serving(&name, role, state.path(), started).and_then(|serving| {
+            let healthy = wait_ready(&name, Ready::Healthy, "", started, HEALTHY_WITHIN, Duration::from_millis(20))
+                .map_err(|e| ContainerBenchError::Start { role: role.to_string(), why: e.why, logs: e.logs })?;
+            Ok(StartUp { serving, healthy })
+        }),
     };
     let _ = docker(&["rm", "-f", &name]);
     result
@@ -135,25 +134,9 @@ fn wait_serving(name: &str, role: &str, state: &Path, started: Instant) -> Resul
     }
 }
 
-fn wait_healthy(name: &str, role: &str, started: Instant) -> Result<Duration, ContainerBenchError> {
-    loop {
-        let state = text(&docker(&["inspect", "--format", "{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}", name])?);
-        if state.ends_with(" healthy") {
-            return Ok(started.elapsed());
-        }
-        if state.starts_with("exited") || state.starts_with("dead") {
-            return Err(failed(name, role, format!("the container exited ({state})")));
-        }
-        if started.elapsed() > HEALTHY_WITHIN {
-            return Err(failed(name, role, format!("not healthy within {HEALTHY_WITHIN:?} ({state})")));
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
 fn failed(name: &str, role: &str, why: String) -> ContainerBenchError {
-    let logs = docker(&["logs", "--tail", "10", name]).map(|o| text(&o)).unwrap_or_default();
-    ContainerBenchError::Start { role: role.to_string(), why, logs }
+    let e = not_ready(name, why);
+    ContainerBenchError::Start { role: role.to_string(), why: e.why, logs: e.logs }
 }
 
 /// The figures as the bench prints them.

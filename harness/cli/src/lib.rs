@@ -12,6 +12,7 @@ mod cli;
 mod compare;
 mod container_bench;
 mod cucumber_json;
+mod docker;
 mod eas_bench;
 mod error;
 mod exit;

@@ -5,9 +5,9 @@
 //! `docker exec -i {container} ...` acts on it), and removes it when the run ends. No registry
 //! is asked: the image must be on this machine (built locally).
 
+use crate::docker::{docker, has_health_check, text, wait_ready, Ready};
 use crate::error::CliError;
 use mailconform_probe::target::TargetConfig;
-use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 /// How long a started container may take to be ready.
@@ -28,19 +28,8 @@ pub(crate) struct StartedImage {
 
 impl Drop for StartedImage {
     fn drop(&mut self) {
-        let _ = Command::new("docker").args(["rm", "-f", &self.name]).output();
+        let _ = docker(&["rm", "-f", &self.name]);
     }
-}
-
-fn docker(args: &[&str]) -> Result<Output, String> {
-    Command::new("docker")
-        .args(args)
-        .output()
-        .map_err(|e| format!("the docker command cannot run ({e}); --target-image needs a Docker engine"))
-}
-
-fn text(out: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)).trim().to_string()
 }
 
 /// Starts the image of `spec` (`ROLE=IMAGE[:TAG]`) for its target in `config`, and rewrites that
@@ -63,19 +52,24 @@ pub(crate) fn start(spec: &str, config: &mut TargetConfig) -> Result<StartedImag
     let _ = docker(&["rm", "-f", &name]);
     let started = Instant::now();
     let publish = format!("127.0.0.1::{port}");
-    let run = docker(&["run", "-d", "--pull", "never", "--name", &name, "-p", &publish, image]).map_err(usage)?;
+    let run = docker(&["run", "-d", "--pull", "never", "--name", &name, "-p", &publish, image]).map_err(|e| usage(e.to_string()))?;
     if !run.status.success() {
         return Err(usage(format!("docker run failed: {} (nothing is pulled: build the image on this machine first)", text(&run))));
     }
     // Removed from here on, whatever fails.
     let mut guard = StartedImage { name: name.clone(), role: role.to_string(), image: image.to_string(), ready_after: Duration::ZERO };
-    let mapped = text(&docker(&["port", &name, &format!("{port}/tcp")]).map_err(usage)?);
+    let mapped = text(&docker(&["port", &name, &format!("{port}/tcp")]).map_err(|e| usage(e.to_string()))?);
     let host_port: u16 = mapped
         .lines()
         .find_map(|l| l.rsplit(':').next().and_then(|p| p.parse().ok()))
         .ok_or_else(|| usage(format!("Docker did not publish the container's port {port} (it said {mapped:?})")))?;
-    wait_ready(&name, host_port, started).map_err(usage)?;
-    guard.ready_after = started.elapsed();
+    // Ready by the image's own health check; without one, when its port accepts a connection.
+    let ready = match has_health_check(&name) {
+        true => Ready::Healthy,
+        false => Ready::When(|port| std::net::TcpStream::connect(("127.0.0.1", port.parse().unwrap_or(0))).is_ok()),
+    };
+    guard.ready_after = wait_ready(&name, ready, &host_port.to_string(), started, READY_WITHIN, Duration::from_millis(200))
+        .map_err(|e| usage(e.to_string()))?;
     for e in &mut target.endpoints {
         let path = e.url.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default();
         let scheme = e.url.scheme_str().unwrap_or("http");
@@ -85,28 +79,4 @@ pub(crate) fn start(spec: &str, config: &mut TargetConfig) -> Result<StartedImag
         *cmd = cmd.replace("{container}", &name);
     }
     Ok(guard)
-}
-
-/// Until the container is healthy (when its image has a health check) or its published port
-/// accepts a connection (when it has none); an exit or [`READY_WITHIN`] ends the wait with the
-/// container's last log lines.
-fn wait_ready(name: &str, host_port: u16, started: Instant) -> Result<(), String> {
-    let checked = text(&docker(&["inspect", "--format", "{{if .Config.Healthcheck}}yes{{end}}", name])?) == "yes";
-    loop {
-        let state = text(&docker(&["inspect", "--format", "{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}", name])?);
-        let ready = match checked {
-            true => state.ends_with(" healthy"),
-            false => state.starts_with("running") && std::net::TcpStream::connect(("127.0.0.1", host_port)).is_ok(),
-        };
-        if ready {
-            return Ok(());
-        }
-        let gone = state.starts_with("exited") || state.starts_with("dead");
-        if gone || started.elapsed() > READY_WITHIN {
-            let logs = docker(&["logs", "--tail", "10", name]).map(|o| text(&o)).unwrap_or_default();
-            let why = if gone { format!("the container exited ({state})") } else { format!("not ready within {READY_WITHIN:?} ({state})") };
-            return Err(format!("{why}; its last log lines:\n{logs}"));
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
 }
