@@ -119,7 +119,7 @@ fn served_roles(dirs: &[std::path::PathBuf], advertise: Option<&str>) -> Result<
     match advertise {
         None => Ok(roles),
         Some(a) => {
-            let ip = a.trim_start_matches('[').trim_end_matches(']').parse().map_err(|_| {
+            let ip = mailconform_sim::advertised_ip(a).ok_or_else(|| {
                 CliError::Usage(format!(
                     "--advertise {a}: with --served, give the address of this machine the serving processes reach (for containers, their network's gateway), not a name"
                 ))

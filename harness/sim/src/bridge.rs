@@ -26,6 +26,17 @@ pub struct Peer {
     pub addr: SocketAddr,
 }
 
+/// The IP an advertised address names (`10.0.0.5`, `[::1]` as a URL writes it), or `None` for a
+/// host name: where a bridge for that address can listen.
+pub fn advertised_ip(address: &str) -> Option<IpAddr> {
+    unbracketed(address).parse().ok()
+}
+
+/// An address without the brackets a URL puts around an IPv6 one.
+pub fn unbracketed(address: &str) -> &str {
+    address.trim_start_matches('[').trim_end_matches(']')
+}
+
 /// One connection from outside to a bridged host, as the bridge saw it: what a component
 /// outside the run (a real Exchange) did, observed from the scenario's side.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -152,6 +163,14 @@ async fn carry(listener: tokio::net::TcpListener, net: Arc<SimNet>, host: String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_advertised_address_names_an_ip_or_a_host() {
+        assert_eq!(advertised_ip("[::1]"), Some(IpAddr::from(std::net::Ipv6Addr::LOCALHOST)));
+        assert_eq!(advertised_ip("172.30.0.1"), Some(IpAddr::from([172, 30, 0, 1])));
+        assert_eq!(advertised_ip("harness.example.com"), None);
+        assert_eq!(unbracketed("[fe80::1]"), "fe80::1");
+    }
     use crate::http::{response, Request};
     use crate::tls::ClientAuth;
     use crate::{Fault, FnHandler, Simulation};

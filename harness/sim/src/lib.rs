@@ -41,7 +41,7 @@ mod serve;
 mod sim;
 mod topology;
 
-pub use bridge::{Arrival, Bridge, Peer};
+pub use bridge::{advertised_ip, unbracketed, Arrival, Bridge, Peer};
 pub use clock::{rfc3339, Clock};
 pub use control::{ControlClient, ControlError, FakeEnv};
 pub use error::{HandshakeError, SimError, TlsAlert, TlsPeer, TunnelRefusal};

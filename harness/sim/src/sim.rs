@@ -84,7 +84,7 @@ impl Simulation {
         let bad = |reason: String| SimError::BadUrl { url: base_url.to_string(), reason };
         let uri: http::Uri = base_url.parse().map_err(|e: http::uri::InvalidUri| bad(format!("advertised for {host}: {e}")))?;
         let name = uri.host().ok_or_else(|| bad(format!("advertised for {host}: it has no host")))?;
-        let name = name.trim_start_matches('[').trim_end_matches(']').to_string();
+        let name = crate::bridge::unbracketed(name).to_string();
         self.advertised.insert(host.to_ascii_lowercase(), Advertised { base_url: base_url.trim_end_matches('/').to_string(), name });
         Ok(())
     }

@@ -69,7 +69,7 @@ impl Default for Callback {
 impl Callback {
     /// Where the bridge listens: the advertised address when it is one, else every interface.
     pub(crate) fn bind(&self) -> std::net::IpAddr {
-        self.advertise.trim_start_matches('[').trim_end_matches(']').parse().unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]))
+        mailconform_sim::advertised_ip(&self.advertise).unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]))
     }
 
     /// The base URL of a bridged port, as the component calls it.

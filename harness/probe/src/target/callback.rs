@@ -30,7 +30,7 @@ pub(crate) fn check(callback: &Callback) -> EndpointReport {
 }
 
 fn bind(advertise: &str) -> CheckLine {
-    let ip = advertise.trim_start_matches('[').trim_end_matches(']').parse().unwrap_or(ANY);
+    let ip = mailconform_sim::advertised_ip(advertise).unwrap_or(ANY);
     match std::net::TcpListener::bind((ip, 0)) {
         Ok(l) => CheckLine::ok(
             Step::Callback,
