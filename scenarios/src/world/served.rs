@@ -108,7 +108,7 @@ pub struct ServedRoles {
     /// --network-command`), when the roles stand on a network of their own; `None`: a cut is
     /// the served fake's own refusal, through its control API.
     pub network: Option<PathBuf>,
-    /// The roles cut off and not let back yet, mended before the next scenario.
+    /// The roles cut off and not let back yet, let back when the scenario ends.
     pub cut: Arc<std::sync::Mutex<std::collections::BTreeSet<String>>>,
 }
 
