@@ -524,10 +524,7 @@ impl MailWorld {
                 .spec()
                 .devices
                 .values()
-                .map(|d| {
-                    let host = d.listener_base.split("://").last().unwrap_or_default().trim_end_matches('/').to_string();
-                    (d.email.clone(), host)
-                })
+                .map(|d| (d.email.clone(), live::address(&d.listener_base).map(|(host, _)| host).unwrap_or_default()))
                 .collect();
             return Box::new(mailconform_fakes::driver::ObservedPushes { role, url, listeners, arrivals });
         }
