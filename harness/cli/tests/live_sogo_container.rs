@@ -38,6 +38,14 @@ fn build_image() {
     });
 }
 
+/// The container a `run --target-image` started, as its header names it
+/// ("...: IMAGE started as container NAME, ready in ...").
+fn container_started_by(run: &common::Run) -> String {
+    let line =
+        run.stderr.lines().find(|l| l.contains("started as container ")).unwrap_or_else(|| panic!("no container started:\n{}", run.stderr));
+    line.split("started as container ").nth(1).and_then(|r| r.split(',').next()).expect("a container's name").to_string()
+}
+
 /// A target configuration for the instance at `port` in `container`.
 fn target_config(dir: &std::path::Path, port: u16, container: &str) -> std::path::PathBuf {
     let file = dir.join("target.toml");
@@ -141,8 +149,7 @@ fn the_run_starts_targets_and_removes_a_sogo_image_in_the_role() {
         ],
     );
     assert_eq!(run.last_line(), "1 passed, 0 failed", "{}\n{}", run.stdout, run.stderr);
-    let started = run.stderr.lines().find(|l| l.contains("started as container")).unwrap_or_else(|| panic!("{}", run.stderr));
-    let name = started.split("started as container ").nth(1).and_then(|r| r.split(',').next()).unwrap();
+    let name = container_started_by(&run);
     let left = common::docker::docker(&["ps", "-a", "--filter", &format!("name=^{name}$"), "--format", "{{.Names}}"]);
     assert_eq!(String::from_utf8_lossy(&left.stdout).trim(), "", "the run removed {name}");
 
@@ -189,8 +196,7 @@ fn live_shards_each_run_against_their_own_container_and_merge() {
     for s in shards {
         let (run, reports) = s.join().expect("a shard's thread");
         assert!(run.code == 0 || run.code == 1, "{}\n{}", run.stdout, run.stderr);
-        let started = run.stderr.lines().find(|l| l.contains("started as container")).unwrap_or_else(|| panic!("{}", run.stderr));
-        containers.push(started.split("started as container ").nth(1).and_then(|r| r.split(',').next()).unwrap().to_string());
+        containers.push(container_started_by(&run));
         let junit = std::fs::read_to_string(reports.join("junit.xml")).unwrap_or_default();
         assert!(junit.contains("<testcase "), "each shard ran some of the selection: {}", run.stdout);
         dirs.push(reports);
