@@ -130,15 +130,31 @@ pub fn add_exchange_self_signed(sim: &mut impl Hosting, config: ExchangeConfig) 
 }
 
 /// SEG V2 on its host (`config.host`), asking clients for certificates of the run's CA
-/// (optional: a client without one is served too, with a null UPN).
+/// (optional: a client without one is served too, with a null UPN). A reset of a served SEG
+/// starts it again on `config`, whatever its control API was told since.
 pub fn add_seg(sim: &mut impl Hosting, role: &str, config: crate::seg::SegConfig) -> Result<FaultGate, SimError> {
     let host = config.host.clone();
     let seg = {
         let _rt = Hosting::enter(sim);
-        crate::seg::Seg::new(env(sim, &host), config).map_err(|e| SimError::Pki(e.to_string()))?
+        crate::seg::Seg::new(env(sim, &host), config.clone()).map_err(|e| SimError::Pki(e.to_string()))?
     };
+    let rebuild = Rebuild::new(&host, move |env| match crate::seg::Seg::new(env, config.clone()) {
+        Ok(seg) => Arc::new(seg),
+        // The same configuration built a SEG above; should it not again, every request says why.
+        Err(e) => {
+            let why = format!("SEG could not start again after a reset: {e}");
+            Arc::new(mailconform_sim::FnHandler(move |_req, _conn| {
+                std::future::ready(mailconform_sim::http::response(503, "text/plain", why.clone()))
+            }))
+        }
+    });
     let roots = tls::roots(std::slice::from_ref(sim.pki().ca.cert_der()));
-    put(sim, role, &host, Arc::new(seg), ClientAuth::Optional(roots), false)
+    h_put(sim, Placement::https(role, &host, Arc::new(seg), ClientAuth::Optional(roots)).rebuilt_by(rebuild))
+}
+
+/// Puts `placement`: its fault gate.
+fn h_put(h: &mut impl Hosting, placement: Placement) -> Result<FaultGate, SimError> {
+    h.put(placement).map(|(_, gate)| gate)
 }
 
 /// SEG with the default world's KCD settings (SEG's service account delegating to
@@ -182,6 +198,13 @@ pub fn default_kdc(clock: mailconform_sim::Clock, rng: mailconform_sim::SeededRn
 /// The KDC on `kdc.example.test` (role `kdc`).
 pub fn add_kdc(sim: &mut impl Hosting, kdc: Kdc) -> Result<FaultGate, SimError> {
     put(sim, role::KDC, defaults::KDC_HOST, Arc::new(KdcServer(Arc::new(kdc))), ClientAuth::None, false)
+}
+
+/// The default world's KDC ([`default_kdc`]), which a reset of a served one starts again.
+pub fn add_default_kdc(sim: &mut impl Hosting) -> Result<FaultGate, SimError> {
+    let kdc = default_kdc(sim.clock().clone(), env(sim, "kdc").rng);
+    let rebuild = Rebuild::new(defaults::KDC_HOST, |env| Arc::new(KdcServer(Arc::new(default_kdc(env.clock, env.rng)))));
+    h_put(sim, Placement::https(role::KDC, defaults::KDC_HOST, Arc::new(KdcServer(Arc::new(kdc))), ClientAuth::None).rebuilt_by(rebuild))
 }
 
 /// The default world's OAuth issuer with the built-in users, not yet on a host: put its
@@ -400,13 +423,14 @@ pub fn add_traveler_with_tls(
     sim.put(p)
 }
 
-/// The UEM console.
+/// The UEM console (a reset of a served one forgets every device).
 pub fn add_uem(sim: &mut impl Hosting) -> Result<FaultGate, SimError> {
     let uem = {
         let _rt = Hosting::enter(sim);
         crate::uem::Uem::new(env(sim, defaults::UEM_HOST))
     };
-    put(sim, role::UEM, defaults::UEM_HOST, Arc::new(uem), ClientAuth::None, false)
+    let rebuild = Rebuild::new(defaults::UEM_HOST, |env| Arc::new(crate::uem::Uem::new(env)));
+    h_put(sim, Placement::https(role::UEM, defaults::UEM_HOST, Arc::new(uem), ClientAuth::None).rebuilt_by(rebuild))
 }
 
 /// AD CS with web enrollment, issuing no template yet, publishing to `directory`, its CA's key
@@ -494,9 +518,11 @@ pub fn add_ens(
     };
     let ens = {
         let _rt = Hosting::enter(sim);
-        crate::ens::Ens::new(env(sim, defaults::ENS_HOST), config)
+        crate::ens::Ens::new(env(sim, defaults::ENS_HOST), config.clone())
     };
-    put(sim, role::ENS, defaults::ENS_HOST, Arc::new(ens), ClientAuth::None, false)
+    // A reset of a served ENS2 forgets its registrations and the EWS URL it was pointed at.
+    let rebuild = Rebuild::new(defaults::ENS_HOST, move |env| Arc::new(crate::ens::Ens::new(env, config.clone())));
+    h_put(sim, Placement::https(role::ENS, defaults::ENS_HOST, Arc::new(ens), ClientAuth::None).rebuilt_by(rebuild))
 }
 
 /// Boxer for one of the default users, with Basic authentication, syncing through SEG and
@@ -549,9 +575,16 @@ pub struct DefaultWorld {
     pub exchange_profile: Option<crate::exchange::ServerProfile>,
     /// TLS of Exchange and Traveler when they must speak other versions than rustls does.
     pub tls: Option<TlsFor>,
+    /// SEG's version, when not the default world's ([`SERVED_SEG_VERSION`]).
+    pub seg_version: Option<crate::seg::SegVersion>,
+    /// Where ENS2 is installed, when not in the cloud.
+    pub ens_placement: Option<crate::ens::Placement>,
     /// The kinds of role deployed beside this one (SEG asks the console only when it is there).
     pub kinds: Vec<role::RoleKind>,
 }
+
+/// The SEG version `serve` runs unless told another (`serve --seg-version`).
+pub const SERVED_SEG_VERSION: &str = "2.12.0";
 
 /// Puts one role of the default world on `h`, configured as the default world has it; the
 /// endpoint it got, when it is a role with a host of its own (`apns.sandbox` comes with `apns`).
@@ -578,8 +611,7 @@ pub fn put_default_role(h: &mut impl Hosting, r: &role::Role, world: &DefaultWor
             add_exchange_with_tls(h, config, &[], tls(&r.host)?)?;
         }
         RoleKind::Kdc => {
-            let kdc = default_kdc(h.clock().clone(), h.env("kdc").rng);
-            add_kdc(h, kdc)?;
+            add_default_kdc(h)?;
         }
         RoleKind::Apns if r.name == role::APNS => add_apns_for(h, &world.team)?,
         RoleKind::Apns => return Ok(None),
@@ -595,7 +627,10 @@ pub fn put_default_role(h: &mut impl Hosting, r: &role::Role, world: &DefaultWor
         }
         // SEG V2 proxying ActiveSync and EWS to Exchange, asking the console when it is there.
         RoleKind::Seg => {
-            let mut config = default_seg_config("2.12.0", defaults::EXCHANGE_HOST);
+            let mut config = default_seg_config(SERVED_SEG_VERSION, defaults::EXCHANGE_HOST);
+            if let Some(v) = &world.seg_version {
+                config.version = v.clone();
+            }
             config.enable_boxer_ens_ews_proxy = true;
             config.remove_unsupported_auth_for_ews = true;
             if !with(RoleKind::Uem) {
@@ -606,7 +641,8 @@ pub fn put_default_role(h: &mut impl Hosting, r: &role::Role, world: &DefaultWor
         // ENS2 subscribing through SEG when it is there.
         RoleKind::Ens => {
             let through = if with(RoleKind::Seg) { defaults::SEG_HOST } else { defaults::EXCHANGE_HOST };
-            add_ens(h, crate::ens::Placement::Cloud, &format!("https://{through}/EWS/Exchange.asmx"), world.team_pkcs8.clone())?;
+            let placement = world.ens_placement.unwrap_or(crate::ens::Placement::Cloud);
+            add_ens(h, placement, &format!("https://{through}/EWS/Exchange.asmx"), world.team_pkcs8.clone())?;
         }
         RoleKind::Adcs => {
             add_domain_controller(h, mailconform_smime::KeySource::Fresh)?;

@@ -41,6 +41,10 @@ pub struct ServeOptions {
     /// Which Exchange the served one pretends to be (its schema, `ServerVersionInfo` and ALPN:
     /// only Office 365 offers HTTP/2); `None` keeps the default world's, Exchange 2013.
     pub exchange_profile: Option<crate::exchange::ServerProfile>,
+    /// The version SEG is (`serve --seg-version`); `None`: [`deployment::SERVED_SEG_VERSION`].
+    pub seg_version: Option<crate::seg::SegVersion>,
+    /// Where ENS2 is installed (`serve --ens-placement`); `None`: in the cloud.
+    pub ens_placement: Option<crate::ens::Placement>,
     /// Start afresh even if the state directory holds an earlier run: new CAs, credentials,
     /// ports and an empty database.
     pub fresh: bool,
@@ -229,6 +233,8 @@ pub async fn start_with(roles: &[String], bind: IpAddr, state_dir: &Path, option
         team_pkcs8,
         ews_auth: options.ews_auth.clone(),
         exchange_profile: options.exchange_profile,
+        seg_version: options.seg_version.clone(),
+        ens_placement: options.ens_placement,
         tls: options.tls_versions.map(|v| legacy_tls(&world, v)),
         kinds: selected.iter().map(|r| r.kind).collect(),
     };

@@ -11,6 +11,8 @@
 //! | `POST` | `/api/ens/v1/registrations` | [`NewRegistration`] | 201 [`Registered`] once ENS subscribed to EWS push for the device; 502 [`EwsRefusal`] with EWS's answer |
 //! | `DELETE` | `/api/ens/v1/registrations/{device_id}` | | 204: the device is forgotten (Exchange's next notification is answered Unsubscribe) |
 //! | `POST` | `/api/ens/v1/notify/{device_id}` | EWS `SendNotification` (SOAP) | `SendNotificationResult` (SOAP) |
+//! | `GET` | `/_mailconform/configuration` | | [`EnsSettings`] |
+//! | `PUT` | `/_mailconform/configuration` | [`EnsSettings`] | [`EnsSettings`]: ENS reaches EWS at the new URL from its next call; 400 for another placement, which is where ENS2 is installed |
 //! | `GET` | `/_mailconform/registrations` | | `Vec<`[`RegistrationSummary`]`>`: credentials stay inside ENS |
 //! | `GET` | `/_mailconform/pushes` | query `after`, `limit` ([`PageQuery`]) | [`EnsPushPage`]: the pushes to Boxer after `after` |
 //! | `GET` | `/_mailconform/requests` | query `after`, `limit` ([`PageQuery`]) | [`EnsRequestPage`]: the registration and unregistration calls answered after `after` |
@@ -48,6 +50,8 @@ pub(crate) enum ApiOp {
 /// The operations of the control API, one per route.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum ControlOp {
+    Configuration,
+    Configure,
     Registrations,
     Pushes,
     Requests,
@@ -68,11 +72,30 @@ pub(crate) fn api_routes(placement: Placement) -> Routes<ApiOp> {
 pub(crate) const CONTROL_ROUTES: Routes<ControlOp> = Routes::new(
     CONTROL_PREFIX,
     &[
+        Route::new(ControlOp::Configuration, "GET", "/configuration"),
+        Route::new(ControlOp::Configure, "PUT", "/configuration"),
         Route::new(ControlOp::Registrations, "GET", "/registrations"),
         Route::new(ControlOp::Pushes, "GET", "/pushes"),
         Route::new(ControlOp::Requests, "GET", "/requests"),
     ],
 );
+
+/// ENS2's configuration as its console sets it: where it is installed, and the EWS URL it
+/// subscribes at (Exchange's, or SEG's EWS proxy). A harness serving ENS2 in another process
+/// sends each scenario's EWS URL.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnsSettings {
+    /// In the cloud or on premises: the API's path prefix.
+    pub placement: Placement,
+    /// Where ENS sends its EWS requests.
+    pub ews_url: String,
+}
+
+impl Body for EnsSettings {
+    fn example() -> Self {
+        EnsSettings { placement: Placement::Cloud, ews_url: "https://seg.example.test/EWS/Exchange.asmx".into() }
+    }
+}
 
 /// How ENS authenticates to EWS for one device: the method Boxer uses for ActiveSync.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -312,6 +335,16 @@ pub struct EnsControl {
 }
 
 impl EnsControl {
+    /// ENS2's placement and EWS URL (`GET /_mailconform/configuration`).
+    pub async fn settings(&self) -> Result<EnsSettings, ControlError> {
+        self.control.get("/configuration").await
+    }
+
+    /// Points ENS2 at another EWS URL (`PUT /_mailconform/configuration`).
+    pub async fn configure(&self, settings: &EnsSettings) -> Result<EnsSettings, ControlError> {
+        self.control.put("/configuration", settings).await
+    }
+
     /// Every registration, without credentials (`GET /_mailconform/registrations`).
     pub async fn registrations(&self) -> Result<Vec<RegistrationSummary>, ControlError> {
         self.control.get("/registrations").await
@@ -358,6 +391,7 @@ mod tests {
 
     #[test]
     fn every_body_survives_json() {
+        check_round_trip::<EnsSettings>();
         check_round_trip::<NewRegistration>();
         check_round_trip::<Registered>();
         check_round_trip::<EwsRefusal>();
@@ -370,9 +404,7 @@ mod tests {
         check_round_trip::<MailAuth>();
     }
 
-    #[test]
-    fn every_documented_route_reaches_the_handler() {
-        let (sim, env) = crate::contract_check::sim();
+    fn cloud_ens(env: mailconform_sim::FakeEnv) -> std::sync::Arc<super::super::Ens> {
         let config = super::super::EnsConfig {
             host: "ens.example.test".into(),
             placement: Placement::Cloud,
@@ -383,9 +415,40 @@ mod tests {
             apns_key_id: "KEY1234567".into(),
             apns_key_pkcs8: Vec::new(),
         };
+        super::super::Ens::new(env, config)
+    }
+
+    /// The EWS URL is the console's to change; the placement is where ENS2 is installed.
+    #[test]
+    fn the_ews_url_changes_and_the_placement_does_not() {
+        use mailconform_sim::{ConnInfo, SharedHandler};
+        let (sim, env) = crate::contract_check::sim();
         let ens = {
             let _rt = sim.enter();
-            super::super::Ens::new(env, config)
+            cloud_ens(env)
+        };
+        let put = |settings: &EnsSettings| {
+            let req =
+                http::Request::put("/_mailconform/configuration").body(bytes::Bytes::from(serde_json::to_vec(settings).unwrap())).unwrap();
+            sim.block_on(ens.clone().handle(req, ConnInfo::default()))
+        };
+        let seg = EnsSettings { placement: Placement::Cloud, ews_url: "https://seg.example.test/EWS/Exchange.asmx".into() };
+        let answer = put(&seg);
+        assert_eq!(answer.status(), 200, "{:?}", answer.body());
+        assert_eq!(serde_json::from_slice::<EnsSettings>(answer.body()).unwrap(), seg);
+        assert_eq!(ens.ews_url(), seg.ews_url, "the next EWS call goes there");
+        let moved = put(&EnsSettings { placement: Placement::OnPremises, ..seg.clone() });
+        assert_eq!(moved.status(), 400);
+        assert!(String::from_utf8_lossy(moved.body()).contains("--ens-placement on-premises"), "{:?}", moved.body());
+        assert_eq!(ens.ews_url(), seg.ews_url, "a refused change changes nothing");
+    }
+
+    #[test]
+    fn every_documented_route_reaches_the_handler() {
+        let (sim, env) = crate::contract_check::sim();
+        let ens = {
+            let _rt = sim.enter();
+            cloud_ens(env)
         };
         check_handler_serves(&sim, ens, include_str!("contract.rs"));
     }

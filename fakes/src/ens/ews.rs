@@ -72,7 +72,7 @@ impl Kinded for EwsFailure {
 
 impl Ens {
     async fn ews_call(&self, device_id: &str, auth: &MailAuth, version: SchemaVersion, op: &Operation) -> Result<Bytes, EwsFailure> {
-        let mut builder = http::Request::post(&self.config.ews_url)
+        let mut builder = http::Request::post(self.ews_url())
             .header(http::header::CONTENT_TYPE, "text/xml; charset=utf-8")
             .header(http::header::USER_AGENT, "ENS2")
             .header(DEVICE_HEADER, device_id);

@@ -16,7 +16,7 @@ pub mod contract;
 mod ews;
 mod notify;
 
-pub use contract::{EnsClient, EnsControl, EnsPush, EnsRequestRecord, MailAuth, PushOutcome};
+pub use contract::{EnsClient, EnsControl, EnsPush, EnsRequestRecord, EnsSettings, MailAuth, PushOutcome};
 
 use contract::{ControlOp, RegistrationSummary, CONTROL_ROUTES};
 use mailconform_sim::contract::{error, reply};
@@ -38,7 +38,25 @@ pub enum Placement {
     OnPremises,
 }
 
+/// As steps and messages say it: `in the cloud`, `on premises`.
+impl std::fmt::Display for Placement {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Placement::Cloud => "in the cloud",
+            Placement::OnPremises => "on premises",
+        })
+    }
+}
+
 impl Placement {
+    /// The word `serve --ens-placement` takes for it.
+    pub const fn option(self) -> &'static str {
+        match self {
+            Placement::Cloud => "cloud",
+            Placement::OnPremises => "on-premises",
+        }
+    }
+
     /// Path prefix of the registration and notification API in this placement.
     pub const fn api_prefix(self) -> &'static str {
         match self {
@@ -97,6 +115,8 @@ pub(crate) struct EnsState {
 pub(crate) struct Ens {
     pub(crate) env: FakeEnv,
     pub(crate) config: EnsConfig,
+    /// Where ENS reaches EWS: the configuration's, until the control API points it elsewhere.
+    pub(crate) ews_url: Mutex<String>,
     pub(crate) state: Mutex<EnsState>,
     /// ENS2's one connection to APNs, made at its first push and kept: its provider token is
     /// then reused as Apple asks (refreshed at most once every 20 minutes; a token signed
@@ -107,7 +127,8 @@ pub(crate) struct Ens {
 impl Ens {
     pub(crate) fn new(env: FakeEnv, config: EnsConfig) -> Arc<Ens> {
         let state = EnsState { pushes: env.journal(), requests: env.journal(), ..EnsState::default() };
-        Arc::new(Ens { env, config, state: Mutex::new(state), provider: tokio::sync::OnceCell::new() })
+        let ews_url = Mutex::new(config.ews_url.clone());
+        Arc::new(Ens { env, config, ews_url, state: Mutex::new(state), provider: tokio::sync::OnceCell::new() })
     }
 
     pub(crate) fn now_ms(&self) -> u64 {
@@ -123,12 +144,47 @@ impl Ens {
         format!("https://{}{}/v1/notify/{device_id}", self.config.host, self.config.placement.api_prefix())
     }
 
-    fn control(&self, op: ControlOp, query: Option<&str>) -> mailconform_sim::Response {
-        let s = self.lock();
+    /// The EWS URL ENS calls now.
+    pub(crate) fn ews_url(&self) -> String {
+        self.ews_url.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    fn settings(&self) -> EnsSettings {
+        EnsSettings { placement: self.config.placement, ews_url: self.ews_url() }
+    }
+
+    /// `PUT /_mailconform/configuration`: another EWS URL; the placement is where ENS2 is installed.
+    fn configure(&self, body: &[u8]) -> mailconform_sim::Response {
+        let wanted = match mailconform_sim::contract::parse::<EnsSettings>(body) {
+            Ok(w) => w,
+            Err(answer) => return *answer,
+        };
+        if wanted.placement != self.config.placement {
+            return error(
+                400,
+                format!(
+                    "this ENS2 is installed {} (its API under {}), which is where it runs, not a setting; serve one with --ens-placement {}",
+                    self.config.placement,
+                    self.config.placement.api_prefix(),
+                    wanted.placement.option()
+                ),
+            );
+        }
+        if let Err(e) = wanted.ews_url.parse::<http::Uri>() {
+            return error(400, format!("ews_url {}: {e}", wanted.ews_url));
+        }
+        *self.ews_url.lock().unwrap_or_else(|p| p.into_inner()) = wanted.ews_url;
+        reply(200, &self.settings())
+    }
+
+    fn control(&self, op: ControlOp, query: Option<&str>, body: &[u8]) -> mailconform_sim::Response {
         match op {
+            ControlOp::Configuration => reply(200, &self.settings()),
+            ControlOp::Configure => self.configure(body),
             ControlOp::Registrations => {
                 // Credentials stay inside ENS; the control API shows only the method.
-                let view: Vec<RegistrationSummary> = s
+                let view: Vec<RegistrationSummary> = self
+                    .lock()
                     .registrations
                     .values()
                     .map(|r| RegistrationSummary {
@@ -142,11 +198,11 @@ impl Ens {
                 reply(200, &view)
             }
             ControlOp::Pushes => match PageQuery::parse(query) {
-                Ok(q) => reply(200, &s.pushes.page(&q)),
+                Ok(q) => reply(200, &self.lock().pushes.page(&q)),
                 Err(e) => error(400, e),
             },
             ControlOp::Requests => match PageQuery::parse(query) {
-                Ok(q) => reply(200, &s.requests.page(&q)),
+                Ok(q) => reply(200, &self.lock().requests.page(&q)),
                 Err(e) => error(400, e),
             },
         }
@@ -159,7 +215,7 @@ impl SharedHandler for Ens {
             let path = req.uri().path().to_string();
             if CONTROL_ROUTES.covers(&path) {
                 return match CONTROL_ROUTES.find(req.method().as_str(), &path) {
-                    Ok((op, _)) => self.control(op, req.uri().query()),
+                    Ok((op, _)) => self.control(op, req.uri().query(), req.body()),
                     Err(answer) => *answer,
                 };
             }

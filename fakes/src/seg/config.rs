@@ -47,7 +47,7 @@ pub(crate) mod property {
 }
 
 /// Kerberos constrained delegation for certificate-based authentication.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct KcdConfig {
     /// The KDC's protocol API, e.g. `https://kdc.example.test/kdc/v1`.
     pub kdc_url: String,
@@ -149,6 +149,43 @@ impl SegConfig {
         Ok(())
     }
 
+    /// The `application.properties` that gives a gateway of this version these properties:
+    /// every property the version has, written out, so that applying it to a gateway whose
+    /// file said otherwise leaves nothing of that file (an edit of a served SEG replaces the
+    /// file, as an administrator's does).
+    pub fn properties_text(&self) -> String {
+        let mut text = format!("{}={}\n", property::ENABLE_EWS_PROXY, self.enable_boxer_ens_ews_proxy);
+        if self.version.at_least(property::REMOVE_UNSUPPORTED_AUTH_SINCE) {
+            text.push_str(&format!("{}={}\n", property::REMOVE_UNSUPPORTED_AUTH, self.remove_unsupported_auth_for_ews));
+        }
+        if let (true, Some(host)) = (self.version.at_least(property::EWS_HOST_AND_PORT_SINCE), &self.ews_email_server_host_and_port) {
+            text.push_str(&format!("{}={host}\n", property::EWS_HOST_AND_PORT));
+        }
+        text
+    }
+
+    /// The part of this configuration that the console's MEM configuration gives SEG.
+    pub fn mem(&self) -> super::MemConfiguration {
+        super::MemConfiguration {
+            email_server: self.email_server.clone(),
+            server_timeout_secs: self.server_timeout.as_secs(),
+            ignore_ssl_errors_with_exch: self.ignore_ssl_errors_with_exch,
+            trusted_certificates: self.trusted_certificates.clone(),
+            kcd: self.kcd.clone(),
+            compliance_api: self.compliance_api.clone(),
+        }
+    }
+
+    /// Takes `mem` as the console's MEM configuration, keeping the version, host and properties.
+    pub fn set_mem(&mut self, mem: super::MemConfiguration) {
+        self.email_server = mem.email_server;
+        self.server_timeout = Duration::from_secs(mem.server_timeout_secs);
+        self.ignore_ssl_errors_with_exch = mem.ignore_ssl_errors_with_exch;
+        self.trusted_certificates = mem.trusted_certificates;
+        self.kcd = mem.kcd;
+        self.compliance_api = mem.compliance_api;
+    }
+
     /// Where EWS requests go: the separate EWS host when one is configured (2.12+), the
     /// email server otherwise.
     pub(crate) fn ews_upstream(&self) -> &str {
@@ -185,5 +222,33 @@ mod tests {
         before_212.apply_properties("ews.email.server.host.and.port=https://ews.example.test:443").unwrap();
         assert_eq!(before_212.ews_upstream(), "https://mail.example.test");
         assert!(new.clone().apply_properties("enable.boxer.ens.ews.proxy=yes").is_err());
+    }
+
+    #[test]
+    fn the_properties_text_gives_a_gateway_of_another_file_the_same_properties() {
+        let mut planned = SegConfig::new("seg", "2.12.0", "https://mail.example.test");
+        planned
+            .apply_properties("remove.unsupported.auth.for.ews=true\news.email.server.host.and.port=https://ews.example.test:443")
+            .unwrap();
+        let mut served = SegConfig::new("seg", "2.12.0", "https://mail.example.test");
+        served.apply_properties("enable.boxer.ens.ews.proxy=true").unwrap();
+        served.apply_properties(&planned.properties_text()).unwrap();
+        assert_eq!(format!("{served:?}"), format!("{planned:?}"));
+        assert!(served.ignored_properties.is_empty(), "an older gateway is written only what it has");
+        let old = SegConfig::new("seg", "2.9.0", "https://mail.example.test");
+        assert_eq!(old.properties_text(), "enable.boxer.ens.ews.proxy=false\n");
+    }
+
+    #[test]
+    fn the_mem_configuration_round_trips_and_leaves_the_properties() {
+        let mut c = SegConfig::new("seg", "2.12.0", "https://mail.example.test");
+        c.apply_properties("enable.boxer.ens.ews.proxy=true").unwrap();
+        let mut other = c.clone();
+        other.server_timeout = Duration::from_secs(30);
+        other.ignore_ssl_errors_with_exch = true;
+        other.trusted_certificates.push("PEM".into());
+        other.compliance_api = Some("https://uem.example.test/api/mdm/devices".into());
+        c.set_mem(other.mem());
+        assert_eq!(format!("{c:?}"), format!("{other:?}"));
     }
 }

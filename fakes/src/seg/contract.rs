@@ -5,6 +5,7 @@
 //! |---|---|---|---|
 //! | `GET` | `/_mailconform/config` | | [`SegSettings`] |
 //! | `PUT` | `/_mailconform/properties` | [`Properties`], or the `application.properties` text itself | [`PropertiesApplied`]; 400 for a value SEG refuses |
+//! | `PUT` | `/_mailconform/mem-configuration` | [`MemConfiguration`] | [`SegSettings`]; 400 for a trust store SEG cannot read |
 //! | `GET` | `/_mailconform/requests` | query `after`, `limit` ([`PageQuery`]) | [`SegRequestPage`]: the requests the gateway answered after `after` (the newest `FakeEnv::journal_capacity` are kept) |
 //!
 //! Refusals are `{"error": …}`; a JSON body that does not parse is refused with 400 and an
@@ -25,6 +26,7 @@ use serde::{Deserialize, Serialize};
 pub(crate) enum Op {
     Config,
     Properties,
+    Mem,
     Requests,
 }
 
@@ -33,6 +35,7 @@ pub(crate) const ROUTES: Routes<Op> = Routes::new(
     &[
         Route::new(Op::Config, "GET", "/config"),
         Route::new(Op::Properties, "PUT", "/properties"),
+        Route::new(Op::Mem, "PUT", "/mem-configuration"),
         Route::new(Op::Requests, "GET", "/requests"),
     ],
 );
@@ -64,6 +67,29 @@ pub struct SegSettings {
     pub kcd: bool,
     /// Properties of the last edit this version does not know (ignored, as SEG does).
     pub ignored_properties: Vec<String>,
+}
+
+/// What the console's MEM configuration gives SEG: the email server and how to reach it, KCD
+/// and compliance. A harness serving SEG in another process sends each scenario's (the
+/// version and `application.properties` are SEG's own).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemConfiguration {
+    /// The email server, `https://mail.example.test`.
+    pub email_server: String,
+    /// The server timeout, in seconds.
+    pub server_timeout_secs: u64,
+    /// `ignoreSslErrorsWithExch`: the mail server's certificate is not checked.
+    #[serde(rename = "ignoreSslErrorsWithExch")]
+    pub ignore_ssl_errors_with_exch: bool,
+    /// PEM certificates in SEG's Java trust store besides the CA's (an Exchange's self-signed one).
+    #[serde(default)]
+    pub trusted_certificates: Vec<String>,
+    /// Kerberos constrained delegation; none turns certificate authentication to Exchange off.
+    #[serde(default)]
+    pub kcd: Option<super::KcdConfig>,
+    /// The console's device API; none turns compliance off.
+    #[serde(default)]
+    pub compliance_api: Option<String>,
 }
 
 /// An `application.properties` text to apply.
@@ -143,6 +169,24 @@ impl Body for Properties {
     }
 }
 
+impl Body for MemConfiguration {
+    fn example() -> Self {
+        MemConfiguration {
+            email_server: "https://mail.example.test".into(),
+            server_timeout_secs: 30,
+            ignore_ssl_errors_with_exch: false,
+            trusted_certificates: vec!["-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n".into()],
+            kcd: Some(super::KcdConfig {
+                kdc_url: "https://kdc.example.test/kdc/v1".into(),
+                service_spn: "HTTP/seg.example.test".into(),
+                service_password: "secret".into(),
+                target_spn: "HTTP/mail.example.test".into(),
+            }),
+            compliance_api: Some("https://uem.example.test/api/mdm/devices".into()),
+        }
+    }
+}
+
 impl Body for PropertiesApplied {
     fn example() -> Self {
         PropertiesApplied { ignored_properties: vec![property::EWS_HOST_AND_PORT.into()] }
@@ -183,6 +227,11 @@ impl SegControl {
         self.0.put("/properties", &Properties { properties: text.into() }).await
     }
 
+    /// Takes the console's MEM configuration (`PUT /_mailconform/mem-configuration`).
+    pub async fn set_mem_configuration(&self, mem: &MemConfiguration) -> Result<SegSettings, ControlError> {
+        self.0.put("/mem-configuration", mem).await
+    }
+
     /// Every request SEG answered, oldest first (`GET /_mailconform/requests`).
     pub async fn requests(&self) -> Result<Vec<SegRecord>, ControlError> {
         self.0.get_journal("/requests").await
@@ -205,6 +254,7 @@ mod tests {
         check_round_trip::<SegSettings>();
         check_round_trip::<Properties>();
         check_round_trip::<PropertiesApplied>();
+        check_round_trip::<MemConfiguration>();
         check_round_trip::<SegRecord>();
         check_round_trip::<SegRequestPage>();
     }

@@ -17,13 +17,13 @@ pub mod contract;
 mod error;
 
 pub use config::{KcdConfig, SegConfig, SegVersion};
-pub use contract::{SegControl, SegRecord, Service};
+pub use contract::{MemConfiguration, SegControl, SegRecord, SegSettings, Service};
 pub(crate) use error::Blocked;
 pub use error::SegError;
 
 use crate::ens::DEVICE_HEADER;
 use crate::uem::{ComplianceState, ConsoleClient};
-use contract::{Op, PropertiesApplied, SegSettings, ROUTES};
+use contract::{Op, PropertiesApplied, ROUTES};
 use mailconform_activesync::http::query;
 use mailconform_auth::challenge::{self, Scheme};
 use mailconform_auth::KdcClient;
@@ -223,30 +223,30 @@ impl Seg {
         }
     }
 
+    /// What `GET /_mailconform/config` shows.
+    fn settings(&self) -> SegSettings {
+        let c = self.config();
+        SegSettings {
+            version: c.version.to_string(),
+            email_server: c.email_server.clone(),
+            enable_boxer_ens_ews_proxy: c.enable_boxer_ens_ews_proxy,
+            remove_unsupported_auth_for_ews: c.remove_unsupported_auth_for_ews,
+            ews_email_server_host_and_port: c.ews_email_server_host_and_port.clone(),
+            ews_upstream: c.ews_upstream().to_string(),
+            ignore_ssl_errors_with_exch: c.ignore_ssl_errors_with_exch,
+            server_timeout_secs: c.server_timeout.as_secs(),
+            kcd: c.kcd.is_some(),
+            ignored_properties: c.ignored_properties.clone(),
+        }
+    }
+
     fn control(&self, method: &str, path: &str, query: Option<&str>, body: &[u8]) -> Response {
         let op = match ROUTES.find(method, path) {
             Ok((op, _)) => op,
             Err(answer) => return *answer,
         };
         match op {
-            Op::Config => {
-                let c = self.config();
-                reply(
-                    200,
-                    &SegSettings {
-                        version: c.version.to_string(),
-                        email_server: c.email_server.clone(),
-                        enable_boxer_ens_ews_proxy: c.enable_boxer_ens_ews_proxy,
-                        remove_unsupported_auth_for_ews: c.remove_unsupported_auth_for_ews,
-                        ews_email_server_host_and_port: c.ews_email_server_host_and_port.clone(),
-                        ews_upstream: c.ews_upstream().to_string(),
-                        ignore_ssl_errors_with_exch: c.ignore_ssl_errors_with_exch,
-                        server_timeout_secs: c.server_timeout.as_secs(),
-                        kcd: c.kcd.is_some(),
-                        ignored_properties: c.ignored_properties.clone(),
-                    },
-                )
-            }
+            Op::Config => reply(200, &self.settings()),
             Op::Properties => {
                 // `{"properties": "<text>"}`, or the text itself.
                 let text = if body.trim_ascii_start().starts_with(b"{") {
@@ -269,6 +269,20 @@ impl Seg {
                 let ignored = c.ignored_properties.clone();
                 *self.config.lock().unwrap_or_else(|p| p.into_inner()) = c;
                 reply(200, &PropertiesApplied { ignored_properties: ignored })
+            }
+            Op::Mem => {
+                let mem = match parse::<MemConfiguration>(body) {
+                    Ok(m) => m,
+                    Err(answer) => return *answer,
+                };
+                let mut c = self.config();
+                c.set_mem(mem);
+                match upstream_pool(&self.env, &c) {
+                    Ok(pool) => *self.upstream.lock().unwrap_or_else(|p| p.into_inner()) = pool,
+                    Err(e) => return error(400, e.to_string()),
+                }
+                *self.config.lock().unwrap_or_else(|p| p.into_inner()) = c;
+                reply(200, &self.settings())
             }
             Op::Requests => match PageQuery::parse(query) {
                 Ok(q) => reply(200, &self.log.lock().unwrap_or_else(|p| p.into_inner()).page(&q)),

@@ -324,6 +324,16 @@ pub(crate) struct ServeArgs {
     #[arg(long, value_name = "VERSION", value_parser = parse_exchange_version)]
     pub exchange_version: Option<mailconform_fakes::exchange::ServerProfile>,
 
+    /// Which SEG V2 to be, e.g. `2.9.0.1` (the properties it knows follow its version);
+    /// default: 2.12.0
+    #[arg(long, value_name = "VERSION", value_parser = parse_seg_version)]
+    pub seg_version: Option<mailconform_fakes::seg::SegVersion>,
+
+    /// Where ENS2 is installed: `cloud` (API under /api/ens, the default) or `on-premises`
+    /// (under /MailNotifications/api/ens)
+    #[arg(long, value_name = "PLACEMENT", value_parser = parse_ens_placement)]
+    pub ens_placement: Option<mailconform_fakes::ens::Placement>,
+
     /// Exactly the protocol versions exchange and traveler accept on HTTPS, e.g. `ssl3,tls1.0`
     /// (any of ssl3, tls1.0, tls1.1, tls1.2, tls1.3; served by OpenSSL); default: TLS 1.2 and 1.3
     #[arg(long, value_name = "LIST")]
@@ -346,6 +356,16 @@ fn parse_role_port(s: &str) -> Result<(String, u16), String> {
     let (role, port) = s.split_once('=').ok_or_else(|| format!("`{s}` is not ROLE=PORT"))?;
     let port: u16 = port.parse().map_err(|_| format!("`{port}` is not a port number"))?;
     Ok((role.to_string(), port))
+}
+
+/// `--seg-version`: dot-separated numbers.
+fn parse_seg_version(s: &str) -> Result<mailconform_fakes::seg::SegVersion, String> {
+    mailconform_fakes::seg::SegVersion::parse(s).ok_or_else(|| format!("`{s}` is not a SEG version such as 2.12.0 or 2.9.0.1"))
+}
+
+/// `--ens-placement`: `cloud` or `on-premises`.
+fn parse_ens_placement(s: &str) -> Result<mailconform_fakes::ens::Placement, String> {
+    mailconform_fakes::ens::Placement::parse(s).ok_or_else(|| format!("`{s}` is no placement of ENS2; use cloud or on-premises"))
 }
 
 /// `--exchange-version`: a name [`mailconform_fakes::exchange::ServerProfile::parse`] knows.
@@ -614,5 +634,16 @@ mod tests {
         let Command::Serve(args) = cli.command else { panic!("not serve") };
         assert_eq!(args.exchange_version, Some(ServerProfile::Office365));
         assert!(Cli::try_parse_from(["mailconform", "serve", "exchange", "--exchange-version", "2016"]).is_err());
+    }
+
+    #[test]
+    fn serve_takes_a_seg_version_and_an_ens_placement() {
+        let cli = Cli::try_parse_from(["mailconform", "serve", "seg", "ens", "--seg-version", "2.9.0.1", "--ens-placement", "on-premises"])
+            .unwrap();
+        let Command::Serve(args) = cli.command else { panic!("not serve") };
+        assert_eq!(args.seg_version.map(|v| v.to_string()).as_deref(), Some("2.9.0.1"));
+        assert_eq!(args.ens_placement, Some(mailconform_fakes::ens::Placement::OnPremises));
+        assert!(Cli::try_parse_from(["mailconform", "serve", "seg", "--seg-version", "2.x"]).is_err());
+        assert!(Cli::try_parse_from(["mailconform", "serve", "ens", "--ens-placement", "moon"]).is_err());
     }
 }

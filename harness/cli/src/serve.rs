@@ -20,6 +20,8 @@ pub(crate) fn serve(args: &ServeArgs) -> Result<(), CliError> {
         tls_versions,
         ews_auth: args.ews_auth.clone(),
         exchange_profile: args.exchange_version,
+        seg_version: args.seg_version.clone(),
+        ens_placement: args.ens_placement,
         fresh: args.fresh,
         ports: args.ports.clone(),
         seed: args.seed,

@@ -10,6 +10,9 @@
 //! - AD CS and its directory served: the enrollment and LDAP-policy scenarios pass, enrollment
 //!   over HTTPS and Secure Mail's lookups over LDAP and LDAPS reaching the other process, which
 //!   is reset between scenarios (templates, requests and userCertificate back to empty);
+//! - the Workspace ONE side served (SEG, ENS2, the console, the KDC): the SEG features pass, each
+//!   scenario's MEM configuration and `application.properties` sent to the served SEG and its
+//!   EWS URL to the served ENS2; another SEG version or ENS2 placement is not applicable, named;
 //! - NetScaler Gateway and Endpoint Management served: the connection types pass, the phone's
 //!   tunnels crossing the served gateway to the scenario's in-process Exchange, on tickets the
 //!   served STA validates, with the app's settings set through its control API.
@@ -96,6 +99,43 @@ fn the_gateway_and_endpoint_management_served_in_another_process_carry_the_phone
     assert!(not_passed.is_empty(), "{not_passed:?}\n{}", run.stdout);
     assert!(all.iter().any(|(n, _)| n.contains("STA")), "{all:?}");
     assert!(run.stderr.contains("gateway: served by another process"), "{}", run.stderr);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+}
+
+/// SEG V2, ENS2, the console and the KDC in one `serve` process, the scenario's Exchange, APNs
+/// and Boxer in-process: each scenario's SEG settings reach the served SEG through its control
+/// API (MEM configuration, then the whole `application.properties`), so the scenarios that turn
+/// `remove.unsupported.auth.for.ews` off pass against a SEG served with it on; ENS2 subscribes
+/// at the EWS URL the scenario gives it and pushes to the scenario's APNs with the served team
+/// key. What a served role is, not how it is set, makes a scenario not applicable, named.
+#[test]
+fn the_workspace_one_side_served_in_another_process_takes_each_scenarios_configuration() {
+    let dir = scratch("served-ws1");
+    let served = Served::start(&dir, &["seg", "ens", "uem", "kdc"]);
+    let (run, report) = run_served(&served, &dir, "20", &["features/seg"]);
+    let all = outcomes(&report);
+    let failed: Vec<_> = all.iter().filter(|(_, o)| o == "failed").collect();
+    assert!(failed.is_empty(), "{failed:?}\n{}", run.stdout);
+    let of = |name: &str| all.iter().find(|(n, _)| n.contains(name)).map(|(_, o)| o.as_str()).unwrap_or_else(|| panic!("{name}: {all:?}"));
+    assert_eq!(of("\"NTLM, Basic\", remove.unsupported.auth.for.ews=false"), "passed", "the scenario's file, not serve's");
+    assert_eq!(of("\"NTLM, Basic\", remove.unsupported.auth.for.ews=true"), "passed");
+    assert_eq!(of("SEG obtains a Kerberos ticket by KCD (flag true)"), "passed", "the served KDC and SEG's KCD settings");
+    assert_eq!(of("Boxer with Basic for ActiveSync"), "passed", "ENS2 served: registration, EWS push, APNs");
+    assert_eq!(of("(SEG 2.9.0)"), "skipped", "another SEG version");
+    for reason in [
+        "the scenario plans SEG V2 2.9.0, and the served seg is SEG V2 2.12.0",
+        "serve it with --seg-version 2.9.0,",
+        "the scenario plans ENS2 on premises, and the served ENS2 is installed in the cloud",
+    ] {
+        assert!(run.stdout.contains(reason), "{reason}: {}", run.stdout);
+    }
+    let passed = all.iter().filter(|(_, o)| o == "passed").count();
+    assert!(passed >= 45, "most SEG scenarios apply to a served Workspace ONE side: {all:?}");
+    // The served SEG and ENS2, not in-process ones, answered the last scenario.
+    let seg: serde_json::Value = served.control_get("seg", "/requests");
+    let ens: serde_json::Value = served.control_get("ens", "/requests");
+    let answered = |page: &serde_json::Value| page["entries"].as_array().is_some_and(|e| !e.is_empty());
+    assert!(answered(&seg) && answered(&ens), "SEG {seg}, ENS2 {ens}");
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
 }
 

@@ -76,13 +76,18 @@ impl Plan {
             panic!("{}{why}", super::NOT_APPLICABLE);
         }
         let ws1_runtime = self.ws1.is_some().then(|| ws1::prepare_exchange(&mut self));
-        // ENS2 signs its provider tokens with the key the APNs of the scenario trusts.
-        let team_pkcs8 = match served.and_then(|s| s.apns_team_pkcs8.clone()) {
+        // ENS2 signs its provider tokens with the key the APNs of the scenario trusts: the
+        // served deployment's when APNs or ENS2 is served.
+        let team_pkcs8 = match served.and_then(|s| s.apns_team.clone()) {
             None => deployment::add_apns(sim).expect("APNs fake starts"),
-            Some(served_key) => served_key,
+            Some((_, pkcs8)) if serves(role::APNS) => pkcs8,
+            Some((team, pkcs8)) => {
+                deployment::add_apns_for(sim, &team).expect("APNs fake starts");
+                pkcs8
+            }
         };
         let mut gates = match &self.ws1 {
-            Some(planned) => ws1::deploy(sim, &self, planned, team_pkcs8),
+            Some(planned) => ws1::deploy(sim, &self, planned, team_pkcs8, served),
             None if serves(role::EXCHANGE) => Vec::new(),
             None => deployment::add_exchange(sim, self.exchange.clone(), &self.exchange_aliases).expect("Exchange fake starts"),
         };
@@ -134,16 +139,6 @@ impl Plan {
     }
 }
 
-/// The roles of the Workspace ONE side, which a run cannot take from a served deployment yet:
-/// their configuration is the scenario's (SEG's `application.properties`, ENS2's placement).
-const WS1_ROLES: [Option<role::RoleKind>; 5] = [
-    Some(role::RoleKind::Seg),
-    Some(role::RoleKind::Ens),
-    Some(role::RoleKind::Uem),
-    Some(role::RoleKind::Kdc),
-    Some(role::RoleKind::OAuthIssuer),
-];
-
 impl Plan {
     /// Where every Secure Mail is enrolled when the scenario has network policies: the default
     /// world's gateway and Endpoint Management, which gives the app the planned policies.
@@ -174,7 +169,7 @@ impl Plan {
                 return differs(role::EXCHANGE, "another host name");
             }
             if self.ws1.is_some() {
-                return differs(role::EXCHANGE, "the Workspace ONE side (SEG's Kerberos delegation)");
+                return differs(role::EXCHANGE, "the Workspace ONE side (the OAuth issuer Exchange trusts, made for each scenario)");
             }
         }
         if let Some(planned) = self.traveler.as_ref().filter(|_| served.serves(role::TRAVELER)) {
@@ -185,17 +180,6 @@ impl Plan {
             if format!("{planned:?}") != format!("{:?}", deployment::served_traveler_config(&planned.host)) {
                 return differs(role::TRAVELER, "notes.ini or the Domino directory otherwise than the recommended settings");
             }
-        }
-        if let Some(ws1_role) =
-            self.ws1.as_ref().and(served.roles.iter().find(|r| WS1_ROLES.contains(&mailconform_fakes::role::kind_of(&r.role))))
-        {
-            return Some(format!(
-                "{} is served by another process ({}), and the Workspace ONE side (SEG, ENS2, the console, the KDC, the OAuth issuer) \
-                 is configured by each scenario's own steps (SEG's application.properties, ENS2's placement, Kerberos delegation), \
-                 which a run cannot yet apply to a served deployment; run it with that role in-process",
-                ws1_role.role,
-                ws1_role.dir.display()
-            ));
         }
         for host in self.server_tls.keys() {
             if served.roles.iter().any(|r| &r.host == host) {
@@ -280,7 +264,7 @@ mod tests {
             network: None,
             cut: Default::default(),
             pki: mailconform_sim::Pki::new(now).unwrap(),
-            apns_team_pkcs8: None,
+            apns_team: None,
             roles: roles
                 .iter()
                 .map(|(role, host)| ServedRole {
@@ -335,6 +319,8 @@ mod tests {
         let seg = served(&[(role::SEG, defaults::SEG_HOST)]);
         assert_eq!(Plan::default().unlike_served(&seg), None, "a scenario without the Workspace ONE side does not use SEG");
         let ws1 = Plan { ws1: Some(Default::default()), ..Default::default() };
-        assert!(ws1.unlike_served(&seg).is_some_and(|w| w.starts_with("seg is served by another process")));
+        assert_eq!(ws1.unlike_served(&seg), None, "a served SEG takes the scenario's configuration through its control API");
+        let exchange = served(&[(role::EXCHANGE, defaults::EXCHANGE_HOST)]);
+        assert!(ws1.unlike_served(&exchange).is_some_and(|w| w.contains("OAuth issuer")), "Exchange trusts the scenario's issuer");
     }
 }

@@ -101,9 +101,10 @@ pub struct ServedRoles {
     pub pki: Pki,
     /// Every role it serves.
     pub roles: Vec<ServedRole>,
-    /// The PKCS#8 key the served APNs trusts for token authentication (its `AuthKey_*.p8`),
-    /// for the scenario's providers that push to it (ENS2); `None` when APNs is not served.
-    pub apns_team_pkcs8: Option<Vec<u8>>,
+    /// The APNs team key of the served deployment (its `AuthKey_*.p8`), with its PKCS#8 key,
+    /// when APNs (which trusts it) or ENS2 (which signs its provider tokens with it) is
+    /// served: the scenario's ENS2 signs with it, or the scenario's APNs trusts it.
+    pub apns_team: Option<(mailconform_fakes::apns::TeamKey, Vec<u8>)>,
     /// The command that cuts a served role off its network and lets it back (`run
     /// --network-command`), when the roles stand on a network of their own; `None`: a cut is
     /// the served fake's own refusal, through its control API.
@@ -137,7 +138,7 @@ impl ServedRoles {
             }
             so_far.dirs.extend(one.dirs);
             so_far.roles.extend(one.roles);
-            so_far.apns_team_pkcs8 = so_far.apns_team_pkcs8.take().or(one.apns_team_pkcs8);
+            so_far.apns_team = so_far.apns_team.take().or(one.apns_team);
         }
         all.ok_or_else(|| ServedError::File { path: String::new(), reason: "no state directory given".into() })
     }
@@ -216,13 +217,14 @@ impl ServedRoles {
         if roles.is_empty() {
             return Err(bad(files::ENDPOINTS, "it lists no role".into()));
         }
-        let apns_team_pkcs8 = match roles.iter().any(|r| r.role == mailconform_fakes::role::APNS) {
+        let team_holders = [mailconform_fakes::role::APNS, mailconform_fakes::role::ENS];
+        let apns_team = match roles.iter().any(|r| team_holders.contains(&r.role.as_str())) {
             false => None,
             true => {
                 let p8_file = format!("apns/AuthKey_{}.p8", defaults::KEY_ID);
-                let (_, pkcs8) = mailconform_fakes::apns::team_key_from_p8(defaults::TEAM_ID, defaults::KEY_ID, &read(&p8_file)?)
+                let team = mailconform_fakes::apns::team_key_from_p8(defaults::TEAM_ID, defaults::KEY_ID, &read(&p8_file)?)
                     .map_err(|e| bad(&p8_file, e.to_string()))?;
-                Some(pkcs8)
+                Some(team)
             }
         };
         Ok(ServedRoles {
@@ -230,7 +232,7 @@ impl ServedRoles {
             bridge_ip: IpAddr::from([127, 0, 0, 1]),
             pki,
             roles,
-            apns_team_pkcs8,
+            apns_team,
             network: None,
             cut: Default::default(),
         })

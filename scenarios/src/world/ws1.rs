@@ -1,14 +1,17 @@
 //! The Workspace ONE side of a scenario (seed 003): SEG V2, ENS2, the UEM console, the KDC
 //! and Boxer devices — planned by Given steps, deployed with the rest of the world.
 
+use super::served::ServedRoles;
 use crate::params::{BoxerAuth, User};
 use crate::MailWorld;
 use mailconform_auth::TokenIssuer;
 use mailconform_fakes::boxer::BoxerConfig;
 use mailconform_fakes::defaults;
 use mailconform_fakes::deployment;
-use mailconform_fakes::ens::{MailAuth, Placement};
-use mailconform_fakes::seg::SegConfig;
+use mailconform_fakes::deployment::Roles;
+use mailconform_fakes::ens::{EnsSettings, MailAuth, Placement};
+use mailconform_fakes::role;
+use mailconform_fakes::seg::{SegConfig, SegVersion};
 use mailconform_fakes::uem::ComplianceState;
 use mailconform_sim::Simulation;
 use std::collections::BTreeMap;
@@ -48,7 +51,7 @@ impl Default for Ws1Plan {
     fn default() -> Self {
         Ws1Plan {
             segs: vec![PlannedSeg {
-                role: mailconform_fakes::role::SEG.to_string(),
+                role: role::SEG.to_string(),
                 config: deployment::default_seg_config("2.12.0", defaults::EXCHANGE_HOST),
                 properties: Vec::new(),
             }],
@@ -92,27 +95,47 @@ pub fn prepare_exchange(plan: &mut super::Plan) -> Ws1Runtime {
     Ws1Runtime { issuer, audience, created_boxers: Vec::new() }
 }
 
-/// Exchange (self-signed when planned), the KDC, the console, the SEGs and ENS.
+/// Exchange (self-signed when planned), the KDC, the console, the SEGs and ENS. A role
+/// `served` by another process is not put but configured as the scenario plans it, through
+/// its control API: a served SEG takes the scenario's MEM configuration and its
+/// `application.properties`, a served ENS2 its EWS URL; the KDC and the console need nothing
+/// (the KDC derives its keys from the default world's passwords, the console is told each
+/// device's state by the steps). What a served role cannot be made (another SEG version,
+/// another ENS2 placement) makes the scenario not applicable, naming it.
 /// Returns the gates by role.
-pub fn deploy(sim: &mut Simulation, plan: &super::Plan, ws1: &Ws1Plan, team_pkcs8: Vec<u8>) -> Vec<(String, mailconform_sim::FaultGate)> {
+pub fn deploy(
+    sim: &mut Simulation,
+    plan: &super::Plan,
+    ws1: &Ws1Plan,
+    team_pkcs8: Vec<u8>,
+    served: Option<&ServedRoles>,
+) -> Vec<(String, mailconform_sim::FaultGate)> {
+    let serves = |role: &str| served.is_some_and(|s| s.serves(role));
     let mut gates = Vec::new();
     let exchange_pem = if ws1.exchange_self_signed {
         let (gate, pem) = deployment::add_exchange_self_signed(sim, plan.exchange.clone()).expect("Exchange fake starts");
-        gates.push((mailconform_fakes::role::EXCHANGE.to_string(), gate));
+        gates.push((role::EXCHANGE.to_string(), gate));
         Some(pem)
     } else {
         gates.extend(deployment::add_exchange(sim, plan.exchange.clone(), &plan.exchange_aliases).expect("Exchange fake starts"));
         None
     };
-    let kdc = deployment::default_kdc(sim.clock.clone(), sim.rng.fork("kdc"));
-    gates.push((mailconform_fakes::role::KDC.to_string(), deployment::add_kdc(sim, kdc).expect("KDC starts")));
-    gates.push((mailconform_fakes::role::UEM.to_string(), deployment::add_uem(sim).expect("console starts")));
+    if !serves(role::KDC) {
+        let kdc = deployment::default_kdc(sim.clock.clone(), sim.rng.fork("kdc"));
+        gates.push((role::KDC.to_string(), deployment::add_kdc(sim, kdc).expect("KDC starts")));
+    }
+    if !serves(role::UEM) {
+        gates.push((role::UEM.to_string(), deployment::add_uem(sim).expect("console starts")));
+    }
     for seg in &ws1.segs {
         let mut c = Ws1Plan::effective(seg);
         if let (Some(pem), true) = (&exchange_pem, ws1.trusting_segs.contains(&seg.role)) {
             c.trusted_certificates.push(pem.clone());
         }
-        gates.push((seg.role.clone(), deployment::add_seg(sim, &seg.role, c).expect("SEG starts")));
+        match serves(&seg.role) {
+            true => configure_served_seg(sim, &seg.role, &c),
+            false => gates.push((seg.role.clone(), deployment::add_seg(sim, &seg.role, c).expect("SEG starts"))),
+        }
     }
     let main = Ws1Plan::effective(&ws1.segs[0]);
     let ews_url = ws1.ens_ews_url.clone().unwrap_or_else(|| {
@@ -122,11 +145,53 @@ pub fn deploy(sim: &mut Simulation, plan: &super::Plan, ws1: &Ws1Plan, team_pkcs
             format!("https://{}/EWS/Exchange.asmx", defaults::EXCHANGE_HOST)
         }
     });
-    gates.push((
-        mailconform_fakes::role::ENS.to_string(),
-        deployment::add_ens(sim, ws1.ens_placement, &ews_url, team_pkcs8).expect("ENS starts"),
-    ));
+    match serves(role::ENS) {
+        true => configure_served_ens(sim, EnsSettings { placement: ws1.ens_placement, ews_url }),
+        false => {
+            gates.push((role::ENS.to_string(), deployment::add_ens(sim, ws1.ens_placement, &ews_url, team_pkcs8).expect("ENS starts")))
+        }
+    }
     gates
+}
+
+/// A served SEG made the scenario's: the same version, then its MEM configuration and its
+/// whole `application.properties` (what the start-up file of `serve` set is written over).
+fn configure_served_seg(sim: &Simulation, role: &str, planned: &SegConfig) {
+    let seg = Roles::new(sim).seg(role).expect("the served SEG is in the topology");
+    let served = sim.block_on(seg.config()).unwrap_or_else(|e| panic!("the served {role} did not show its settings: {e}"));
+    if SegVersion::parse(&served.version).as_ref() != Some(&planned.version) {
+        panic!(
+            "{}the scenario plans SEG V2 {}, and the served {role} is SEG V2 {} (a version is what is installed, not a setting); \
+             serve it with --seg-version {}, or run this scenario with SEG in-process",
+            super::NOT_APPLICABLE,
+            planned.version,
+            served.version,
+            planned.version
+        );
+    }
+    sim.block_on(seg.set_mem_configuration(&planned.mem()))
+        .unwrap_or_else(|e| panic!("the served {role} refused the scenario's MEM configuration: {e}"));
+    sim.block_on(seg.apply_properties(&planned.properties_text()))
+        .unwrap_or_else(|e| panic!("the served {role} refused the scenario's application.properties: {e}"));
+}
+
+/// A served ENS2 pointed at the scenario's EWS URL, if it is installed where the scenario
+/// plans it.
+fn configure_served_ens(sim: &Simulation, planned: EnsSettings) {
+    let ens = Roles::new(sim).ens().expect("the served ENS2 is in the topology");
+    let served = sim.block_on(ens.settings()).unwrap_or_else(|e| panic!("the served ENS2 did not show its configuration: {e}"));
+    if served.placement != planned.placement {
+        panic!(
+            "{}the scenario plans ENS2 {}, and the served ENS2 is installed {} (its API under {}); serve it with \
+             --ens-placement {}, or run this scenario with ENS2 in-process",
+            super::NOT_APPLICABLE,
+            planned.placement,
+            served.placement,
+            served.placement.api_prefix(),
+            planned.placement.option()
+        );
+    }
+    sim.block_on(ens.configure(&planned)).unwrap_or_else(|e| panic!("the served ENS2 refused the scenario's EWS URL: {e}"));
 }
 
 /// `user`'s Boxer, created on first use, enrolled in the console as compliant.
