@@ -8,12 +8,12 @@ use std::time::{Duration, Instant};
 /// Why the `docker` command gave nothing: it is missing or could not run.
 #[derive(Debug, thiserror::Error)]
 #[error("the docker command cannot run ({0}); this needs a Docker engine")]
-pub(crate) struct NoDocker(String);
+pub struct NoDocker(String);
 
 /// A container that did not get ready.
 #[derive(Debug, thiserror::Error)]
 #[error("{why}; its last log lines:\n{logs}")]
-pub(crate) struct NotReady {
+pub struct NotReady {
     /// It exited, or the wait ran out (with its last state).
     pub why: String,
     /// Its last log lines.
@@ -21,18 +21,18 @@ pub(crate) struct NotReady {
 }
 
 /// `docker ARGS...`, run to its end.
-pub(crate) fn docker(args: &[&str]) -> Result<Output, NoDocker> {
+pub fn docker(args: &[&str]) -> Result<Output, NoDocker> {
     Command::new("docker").args(args).output().map_err(|e| NoDocker(e.to_string()))
 }
 
 /// What a command printed, both streams, trimmed.
-pub(crate) fn text(out: &Output) -> String {
+pub fn text(out: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)).trim().to_string()
 }
 
 /// What the container is ready at, besides running.
 #[derive(Clone, Copy, Debug)]
-pub(crate) enum Ready {
+pub enum Ready {
     /// Docker reports its health check passing.
     Healthy,
     /// This predicate holds (a file written, a port accepting connections).
@@ -41,31 +41,29 @@ pub(crate) enum Ready {
 
 /// Waits until container `name` is ready, polling every `every`, for at most `within` from
 /// `started`; `arg` is what a [`Ready::When`] predicate is asked about.
-pub(crate) fn wait_ready(
-    name: &str,
-    ready: Ready,
-    arg: &str,
-    started: Instant,
-    within: Duration,
-    every: Duration,
-) -> Result<Duration, NotReady> {
+pub fn wait_ready(name: &str, ready: Ready, arg: &str, started: Instant, within: Duration, every: Duration) -> Result<Duration, NotReady> {
     loop {
-        let (known, state) =
-            match docker(&["inspect", "--format", "{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}", name]) {
-                Ok(o) => (o.status.success(), text(&o)),
-                Err(e) => (false, e.to_string()),
-            };
+        let format = "{{.State.Status}} {{.State.ExitCode}} {{if .State.Health}}{{.State.Health.Status}}{{end}}";
+        let (known, state) = match docker(&["inspect", "--format", format, name]) {
+            Ok(o) => (o.status.success(), text(&o)),
+            Err(e) => (false, e.to_string()),
+        };
+        let mut words = state.split(' ');
+        let (status, code) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
         let done = match ready {
             Ready::Healthy => state.ends_with(" healthy"),
-            Ready::When(holds) => state.starts_with("running") && holds(arg),
+            Ready::When(holds) => status == "running" && holds(arg),
         };
         if done {
             return Ok(started.elapsed());
         }
-        let gone = !known || state.starts_with("exited") || state.starts_with("dead");
+        let gone = !known || status == "exited" || status == "dead";
         if gone || started.elapsed() > within {
-            let why =
-                if gone { format!("the container is not running ({state})") } else { format!("not ready within {within:?} ({state})") };
+            let why = match (known, status) {
+                (true, "exited") => format!("the container exited with code {code}"),
+                _ if gone => format!("the container is not running ({state})"),
+                _ => format!("not ready within {within:?} ({state})"),
+            };
             return Err(not_ready(name, why));
         }
         std::thread::sleep(every);
@@ -73,13 +71,13 @@ pub(crate) fn wait_ready(
 }
 
 /// `why`, with the container's last log lines.
-pub(crate) fn not_ready(name: &str, why: String) -> NotReady {
+pub fn not_ready(name: &str, why: String) -> NotReady {
     let logs = docker(&["logs", "--tail", "10", name]).map(|o| text(&o)).unwrap_or_default();
     NotReady { why, logs }
 }
 
 /// Whether the image of container `name` has a health check.
-pub(crate) fn has_health_check(name: &str) -> bool {
+pub fn has_health_check(name: &str) -> bool {
     docker(&["inspect", "--format", "{{if .Config.Healthcheck}}yes{{end}}", name]).is_ok_and(|o| text(&o) == "yes")
 }
 

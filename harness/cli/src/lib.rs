@@ -12,7 +12,7 @@ mod cli;
 mod compare;
 mod container_bench;
 mod cucumber_json;
-mod docker;
+pub mod docker;
 mod eas_bench;
 mod error;
 mod exit;

@@ -11,7 +11,6 @@
 mod common;
 
 use common::{mailconform, repo, scratch};
-use std::process::Command;
 use std::time::Duration;
 use testcontainers::core::{ContainerPort, WaitFor};
 use testcontainers::runners::AsyncRunner;
@@ -23,19 +22,7 @@ const HTTP: u16 = 20000;
 
 /// The image, built once for the tests of this binary.
 fn build_image() {
-    static BUILT: std::sync::OnceLock<()> = std::sync::OnceLock::new();
-    BUILT.get_or_init(|| {
-        let out = Command::new(repo().join("tests/live/sogo/image"))
-            .arg(format!("mailconform-sogo:{TAG}"))
-            .output()
-            .expect("tests/live/sogo/image runs");
-        assert!(
-            out.status.success(),
-            "tests/live/sogo/image failed:\n{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    });
+    common::docker::build_once("tests/live/sogo/image", &[&format!("mailconform-sogo:{TAG}")]);
 }
 
 /// The container a `run --target-image` started, as its header names it

@@ -175,10 +175,11 @@ impl LiveTargets {
     }
 }
 
-/// A URL's host and port, which the simulation lets out and the recorder watches.
+/// A URL's host and port, which the simulation lets out and the recorder watches; a bare
+/// `host[:port]` (as a device's Exchange Server policy may name it) is read as HTTPS.
 pub(crate) fn address(url: &str) -> Option<(String, u16)> {
     let uri = url.parse::<http::Uri>().ok()?;
-    let default = if uri.scheme_str() == Some("https") { 443 } else { 80 };
+    let default = if uri.scheme_str() == Some("http") { 80 } else { 443 };
     Some((uri.host()?.to_string(), uri.port_u16().unwrap_or(default)))
 }
 
@@ -345,6 +346,15 @@ mod tests {
     use super::*;
     use std::panic::{catch_unwind, AssertUnwindSafe};
     use std::time::Duration;
+
+    #[test]
+    fn an_address_is_read_from_a_url_or_a_bare_host() {
+        assert_eq!(address("https://mail.example.test/EWS/Exchange.asmx"), Some(("mail.example.test".into(), 443)));
+        assert_eq!(address("http://127.0.0.1:8080/"), Some(("127.0.0.1".into(), 8080)));
+        assert_eq!(address("mail.example.test"), Some(("mail.example.test".into(), 443)));
+        assert_eq!(address("mail.example.test:8443"), Some(("mail.example.test".into(), 8443)));
+        assert_eq!(address("not a url"), None);
+    }
 
     #[test]
     fn work_past_the_budget_fails_the_step_saying_what_was_late() {

@@ -316,8 +316,8 @@ impl MailWorld {
         if cfg.network.is_none() {
             cfg.network = d.plan().network_setup();
         }
-        let server_host = cfg.exchange_server.split("://").last().unwrap_or_default().split(['/', ':']).next().unwrap_or_default();
-        if self.tls.is_external(server_host) {
+        let server_host = live::address(&cfg.exchange_server).map(|(host, _)| host).unwrap_or_default();
+        if self.tls.is_external(&server_host) {
             panic!(
                 "{NOT_APPLICABLE}{name}'s Exchange Server policy names {server_host}, which OpenSSL's s_server serves in this run (--tls-server): \
                  it answers no ActiveSync, so only the handshake steps apply"

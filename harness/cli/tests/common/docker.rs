@@ -5,7 +5,7 @@
 use super::repo;
 use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::OnceLock;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 pub(crate) fn docker(args: &[&str]) -> Output {
@@ -13,29 +13,30 @@ pub(crate) fn docker(args: &[&str]) -> Output {
 }
 
 /// The image tagged `tag`, built once per test binary from the binary under test.
-pub(crate) fn image(tag: &str) -> &'static str {
-    static TAG: OnceLock<String> = OnceLock::new();
-    TAG.get_or_init(|| {
-        let tag = tag.to_string();
-        let out = Command::new(repo().join("tests/containers/build-image"))
-            .args([env!("CARGO_BIN_EXE_mailconform"), &tag])
-            .output()
-            .expect("build-image runs");
-        assert!(
-            out.status.success(),
-            "build-image failed: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        tag
-    })
+pub(crate) fn image(tag: &'static str) -> &'static str {
+    build_once("tests/containers/build-image", &[env!("CARGO_BIN_EXE_mailconform"), tag]);
+    tag
+}
+
+/// Runs the repository's `script ARGS...` once per test binary (the tests that need the image
+/// it builds wait for the first), failing every test that needs it with its output when it fails.
+pub(crate) fn build_once(script: &str, args: &[&str]) {
+    static BUILT: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let key = format!("{script} {}", args.join(" "));
+    let mut built = BUILT.lock().unwrap_or_else(|p| p.into_inner());
+    if built.contains(&key) {
+        return;
+    }
+    let out = Command::new(repo().join(script)).args(args).output().unwrap_or_else(|e| panic!("{script} does not run: {e}"));
+    assert!(out.status.success(), "{script} failed:\n{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    built.push(key);
 }
 
 /// A running container, removed when dropped.
 pub(crate) struct Container(pub String);
 
 impl Container {
-    pub(crate) fn start(name: &str, state: &Path, tag: &str, args: &[&str]) -> Container {
+    pub(crate) fn start(name: &str, state: &Path, tag: &'static str, args: &[&str]) -> Container {
         let _ = docker(&["rm", "-f", name]);
         let volume = format!("{}:/state", state.display());
         let mut run = vec!["run", "-d", "--name", name, "--network", "host", "-v", &volume, image(tag)];
@@ -46,26 +47,12 @@ impl Container {
     }
 
     /// Waits until the health check passes; the time it took, or why it never will (the
-    /// container exited, or `limit` ran out), with its last log lines.
+    /// container exited, or `limit` ran out), with its last log lines: the wait `run
+    /// --target-image` and the bench use.
     pub(crate) fn healthy_within(&self, limit: Duration) -> Result<Duration, String> {
-        let started = Instant::now();
-        loop {
-            let out = docker(&["inspect", "--format", "{{.State.Status}} {{.State.ExitCode}} {{.State.Health.Status}}", &self.0]);
-            let state = String::from_utf8_lossy(&out.stdout).trim().to_string();
-            let mut words = state.split(' ');
-            let (status, code, health) = (words.next().unwrap_or(""), words.next().unwrap_or(""), words.next().unwrap_or(""));
-            if health == "healthy" {
-                return Ok(started.elapsed());
-            }
-            if status == "exited" || status == "dead" || started.elapsed() > limit {
-                let logs = docker(&["logs", "--tail", "5", &self.0]);
-                let lines = format!("{}{}", String::from_utf8_lossy(&logs.stdout), String::from_utf8_lossy(&logs.stderr));
-                let why =
-                    if status == "exited" { format!("exited with code {code}") } else { format!("not healthy after {limit:?} ({state})") };
-                return Err(format!("container {} {why}; its last log lines:\n{lines}", self.0));
-            }
-            std::thread::sleep(Duration::from_millis(200));
-        }
+        use mailconform::docker::{wait_ready, Ready};
+        wait_ready(&self.0, Ready::Healthy, "", Instant::now(), limit, Duration::from_millis(200))
+            .map_err(|e| format!("container {}: {e}", self.0))
     }
 }
 
