@@ -2,7 +2,8 @@
 //! network (`tests/containers/topology`): real hosts with their own addresses, reached by their
 //! topology names inside the network, driven by the features in real time through `run
 //! --served DIR...`; a listener cut off by `docker network disconnect`, and Exchange killed and
-//! started again, by the topology's network command. Needs a Docker engine (no registry).
+//! started again, by the topology's network command; SEG, ENS2, the console and the KDC in
+//! containers taking each scenario's configuration. Needs a Docker engine (no registry).
 
 mod common;
 
@@ -162,4 +163,26 @@ fn roles_killed_and_started_again_keep_what_they_keep_on_disk_and_lose_the_rest(
     let (ok, out) = t.script("restart", &["exchange"]);
     assert!(ok, "{out}");
     assert_eq!(subscriptions(), Vec::<serde_json::Value>::new(), "EWS push subscriptions do not outlive Exchange's process");
+}
+
+/// The Workspace ONE side on hosts of its own: SEG, ENS2, the console and the KDC each in a
+/// container, the scenario's Exchange, APNs and Boxer in the run. Each scenario's
+/// `application.properties` reaches SEG's container through its control API (the rows with
+/// the EWS proxy off get 404 from a SEG served with it on); SEG's container reaches the
+/// scenario's Exchange through the network's gateway, and ENS2's container subscribes through
+/// SEG and pushes to the scenario's APNs.
+#[test]
+fn the_workspace_one_side_on_hosts_of_its_own_takes_each_scenarios_configuration() {
+    let t = Topology::up("topology-ws1", &["seg", "ens", "uem", "kdc"]);
+    let reports = scratch("topology-ws1-reports");
+    let (run, all) = t.run(&reports, &["--real-time-budget", "20", "features/seg/ews_proxy.feature"]);
+    let of = |name: &str| all.iter().find(|(n, _)| n.contains(name)).map(|(_, o)| o.as_str()).unwrap_or_else(|| panic!("{name}: {all:?}"));
+    let failed: Vec<_> = all.iter().filter(|(_, o)| o == "failed").collect();
+    assert!(failed.is_empty(), "{failed:?}\n{}\n{}", run.stdout, run.stderr);
+    assert_eq!(of("enable.boxer.ens.ews.proxy=false: SEG does not serve /EWS/Exchange.asmx"), "passed");
+    assert_eq!(of("enable.boxer.ens.ews.proxy=true: SEG serves /EWS/Exchange.asmx"), "passed");
+    assert_eq!(of("ENS2 in the cloud subscribes through SEG"), "passed", "{}", run.stdout);
+    assert_eq!(of("ENS2 on premises subscribes through SEG"), "skipped", "ENS2's container is installed in the cloud");
+    let (_, ip, _) = t.role("seg");
+    assert!(run.stderr.contains(&format!("seg: served by another process at {ip}:443")), "{}", run.stderr);
 }
