@@ -30,7 +30,7 @@ fn put(
     client_auth: ClientAuth,
     plain_http: bool,
 ) -> Result<FaultGate, SimError> {
-    h.put(Placement::https(role, host, handler, client_auth).plain_http(plain_http)).map(|(_, gate)| gate)
+    put_placement(h, Placement::https(role, host, handler, client_auth).plain_http(plain_http))
 }
 
 /// A fake's environment on a simulation: its own HTTP client (own connection pool), the
@@ -149,11 +149,11 @@ pub fn add_seg(sim: &mut impl Hosting, role: &str, config: crate::seg::SegConfig
         }
     });
     let roots = tls::roots(std::slice::from_ref(sim.pki().ca.cert_der()));
-    h_put(sim, Placement::https(role, &host, Arc::new(seg), ClientAuth::Optional(roots)).rebuilt_by(rebuild))
+    put_placement(sim, Placement::https(role, &host, Arc::new(seg), ClientAuth::Optional(roots)).rebuilt_by(rebuild))
 }
 
 /// Puts `placement`: its fault gate.
-fn h_put(h: &mut impl Hosting, placement: Placement) -> Result<FaultGate, SimError> {
+fn put_placement(h: &mut impl Hosting, placement: Placement) -> Result<FaultGate, SimError> {
     h.put(placement).map(|(_, gate)| gate)
 }
 
@@ -204,7 +204,10 @@ pub fn add_kdc(sim: &mut impl Hosting, kdc: Kdc) -> Result<FaultGate, SimError> 
 pub fn add_default_kdc(sim: &mut impl Hosting) -> Result<FaultGate, SimError> {
     let kdc = default_kdc(sim.clock().clone(), env(sim, "kdc").rng);
     let rebuild = Rebuild::new(defaults::KDC_HOST, |env| Arc::new(KdcServer(Arc::new(default_kdc(env.clock, env.rng)))));
-    h_put(sim, Placement::https(role::KDC, defaults::KDC_HOST, Arc::new(KdcServer(Arc::new(kdc))), ClientAuth::None).rebuilt_by(rebuild))
+    put_placement(
+        sim,
+        Placement::https(role::KDC, defaults::KDC_HOST, Arc::new(KdcServer(Arc::new(kdc))), ClientAuth::None).rebuilt_by(rebuild),
+    )
 }
 
 /// The default world's OAuth issuer with the built-in users, not yet on a host: put its
@@ -430,7 +433,7 @@ pub fn add_uem(sim: &mut impl Hosting) -> Result<FaultGate, SimError> {
         crate::uem::Uem::new(env(sim, defaults::UEM_HOST))
     };
     let rebuild = Rebuild::new(defaults::UEM_HOST, |env| Arc::new(crate::uem::Uem::new(env)));
-    h_put(sim, Placement::https(role::UEM, defaults::UEM_HOST, Arc::new(uem), ClientAuth::None).rebuilt_by(rebuild))
+    put_placement(sim, Placement::https(role::UEM, defaults::UEM_HOST, Arc::new(uem), ClientAuth::None).rebuilt_by(rebuild))
 }
 
 /// AD CS with web enrollment, issuing no template yet, publishing to `directory`, its CA's key
@@ -522,7 +525,7 @@ pub fn add_ens(
     };
     // A reset of a served ENS2 forgets its registrations and the EWS URL it was pointed at.
     let rebuild = Rebuild::new(defaults::ENS_HOST, move |env| Arc::new(crate::ens::Ens::new(env, config.clone())));
-    h_put(sim, Placement::https(role::ENS, defaults::ENS_HOST, Arc::new(ens), ClientAuth::None).rebuilt_by(rebuild))
+    put_placement(sim, Placement::https(role::ENS, defaults::ENS_HOST, Arc::new(ens), ClientAuth::None).rebuilt_by(rebuild))
 }
 
 /// Boxer for one of the default users, with Basic authentication, syncing through SEG and

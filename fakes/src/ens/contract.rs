@@ -404,7 +404,9 @@ mod tests {
         check_round_trip::<MailAuth>();
     }
 
-    fn cloud_ens(env: mailconform_sim::FakeEnv) -> std::sync::Arc<super::super::Ens> {
+    /// A cloud ENS2 on a simulation of its own, and the simulation.
+    fn cloud_ens() -> (mailconform_sim::Simulation, std::sync::Arc<super::super::Ens>) {
+        let (sim, env) = crate::contract_check::sim();
         let config = super::super::EnsConfig {
             host: "ens.example.test".into(),
             placement: Placement::Cloud,
@@ -415,18 +417,18 @@ mod tests {
             apns_key_id: "KEY1234567".into(),
             apns_key_pkcs8: Vec::new(),
         };
-        super::super::Ens::new(env, config)
+        let ens = {
+            let _rt = sim.enter();
+            super::super::Ens::new(env, config)
+        };
+        (sim, ens)
     }
 
     /// The EWS URL is the console's to change; the placement is where ENS2 is installed.
     #[test]
     fn the_ews_url_changes_and_the_placement_does_not() {
         use mailconform_sim::{ConnInfo, SharedHandler};
-        let (sim, env) = crate::contract_check::sim();
-        let ens = {
-            let _rt = sim.enter();
-            cloud_ens(env)
-        };
+        let (sim, ens) = cloud_ens();
         let put = |settings: &EnsSettings| {
             let req =
                 http::Request::put("/_mailconform/configuration").body(bytes::Bytes::from(serde_json::to_vec(settings).unwrap())).unwrap();
@@ -445,11 +447,7 @@ mod tests {
 
     #[test]
     fn every_documented_route_reaches_the_handler() {
-        let (sim, env) = crate::contract_check::sim();
-        let ens = {
-            let _rt = sim.enter();
-            cloud_ens(env)
-        };
+        let (sim, ens) = cloud_ens();
         check_handler_serves(&sim, ens, include_str!("contract.rs"));
     }
 

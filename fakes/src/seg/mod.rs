@@ -78,6 +78,16 @@ impl Seg {
         self.config.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
+    /// What restarting the service on a new configuration does: a new upstream pool (the trust
+    /// store read again), then the configuration in force. A configuration the pool cannot be
+    /// built from leaves the running one as it was.
+    fn restart_on(&self, config: SegConfig) -> Result<(), SegError> {
+        let pool = upstream_pool(&self.env, &config)?;
+        *self.upstream.lock().unwrap_or_else(|p| p.into_inner()) = pool;
+        *self.config.lock().unwrap_or_else(|p| p.into_inner()) = config;
+        Ok(())
+    }
+
     fn record(&self, r: SegRecord) {
         self.log.lock().unwrap_or_else(|p| p.into_inner()).push(r);
     }
@@ -262,13 +272,11 @@ impl Seg {
                 if let Err(e) = c.apply_properties(&text) {
                     return error(400, e.to_string());
                 }
-                match upstream_pool(&self.env, &c) {
-                    Ok(pool) => *self.upstream.lock().unwrap_or_else(|p| p.into_inner()) = pool,
-                    Err(e) => return error(400, e.to_string()),
-                }
                 let ignored = c.ignored_properties.clone();
-                *self.config.lock().unwrap_or_else(|p| p.into_inner()) = c;
-                reply(200, &PropertiesApplied { ignored_properties: ignored })
+                match self.restart_on(c) {
+                    Ok(()) => reply(200, &PropertiesApplied { ignored_properties: ignored }),
+                    Err(e) => error(400, e.to_string()),
+                }
             }
             Op::Mem => {
                 let mem = match parse::<MemConfiguration>(body) {
@@ -277,12 +285,10 @@ impl Seg {
                 };
                 let mut c = self.config();
                 c.set_mem(mem);
-                match upstream_pool(&self.env, &c) {
-                    Ok(pool) => *self.upstream.lock().unwrap_or_else(|p| p.into_inner()) = pool,
-                    Err(e) => return error(400, e.to_string()),
+                match self.restart_on(c) {
+                    Ok(()) => reply(200, &self.settings()),
+                    Err(e) => error(400, e.to_string()),
                 }
-                *self.config.lock().unwrap_or_else(|p| p.into_inner()) = c;
-                reply(200, &self.settings())
             }
             Op::Requests => match PageQuery::parse(query) {
                 Ok(q) => reply(200, &self.log.lock().unwrap_or_else(|p| p.into_inner()).page(&q)),
