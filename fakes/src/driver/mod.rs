@@ -3,7 +3,7 @@
 //! A role can be backed by an in-process fake, by a fake served in another process, or by a
 //! real component at a URL ([`Backing`]). Steps never ask which: they call a driver trait
 //! ([`HostFaults`], [`Mailboxes`], [`PushSubscriptions`], [`Registrations`], [`DeviceManagement`],
-//! [`Traffic`], [`Lifecycle`]) and get either the answer or a typed
+//! [`Traffic`], [`Lifecycle`], [`TravelerAdministration`]) and get either the answer or a typed
 //! [`DriverError::NotSupported`] naming the operation and the backing that cannot perform it,
 //! which a run reports as "not applicable" rather than as a pass or a failure.
 //!
@@ -20,6 +20,7 @@ mod mailboxes;
 mod push;
 mod real;
 mod registrations;
+mod traveler;
 
 pub use devices::DeviceManagement;
 pub use ews_adapter::{EwsAccount, EwsAdapter};
@@ -30,6 +31,7 @@ pub use mailboxes::Mailboxes;
 pub use push::{ObservedPushes, PushSubscriptions};
 pub use real::{CommandAdapter, RealComponent, SendMailFrom, COMMAND_TIMEOUT};
 pub use registrations::Registrations;
+pub use traveler::TravelerAdministration;
 
 use mailconform_sim::{ControlError, NoSuchRole};
 use std::fmt;
@@ -105,6 +107,10 @@ pub enum Operation {
     Register,
     /// [`Lifecycle::restart`].
     Restart,
+    /// Changing a server's own configuration ([`TravelerAdministration`]'s settings).
+    Configure,
+    /// Reading what a server holds in a mailbox folder ([`TravelerAdministration::folder`]).
+    ReadFolder,
 }
 
 impl fmt::Display for Operation {
@@ -128,6 +134,8 @@ impl fmt::Display for Operation {
             Operation::ForgetRegistration => "deleting a registration",
             Operation::Register => "registering a device",
             Operation::Restart => "restarting the role",
+            Operation::Configure => "changing the server's configuration",
+            Operation::ReadFolder => "reading a mailbox folder on the server",
         })
     }
 }

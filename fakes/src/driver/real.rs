@@ -66,7 +66,7 @@ pub struct RealComponent {
 }
 
 impl RealComponent {
-    fn not_supported<T>(&self, operation: Operation, why: &'static str) -> Result<T, DriverError> {
+    pub(super) fn not_supported<T>(&self, operation: Operation, why: &'static str) -> Result<T, DriverError> {
         Err(DriverError::NotSupported { role: self.role.clone(), operation, backing: Backing::Real { url: self.url.clone() }, why })
     }
 

@@ -28,14 +28,14 @@ pub(crate) const TLS_SERVER_CONCURRENCY: u64 = 4;
 /// How many scenarios run at once unless `-c` says otherwise: one against a shared real or
 /// served component, [`TLS_SERVER_CONCURRENCY`] when only `s_server`s are outside.
 pub(crate) fn default_concurrency(targets: &LiveTargets) -> u64 {
-    match targets.eas.is_some() || targets.ews.is_some() || targets.served.is_some() {
+    match targets.has_real_component() || targets.served.is_some() {
         true => DEFAULT_CONCURRENCY,
         false => TLS_SERVER_CONCURRENCY,
     }
 }
 
 /// The roles `run` can put at a real component so far.
-const LIVE_ROLES: &[&str] = &["exchange", "exchange.eas", "exchange.ews"];
+const LIVE_ROLES: &[&str] = &["exchange", "exchange.eas", "exchange.ews", "traveler"];
 
 /// The real components of a target configuration, as the run uses them.
 #[derive(Default)]
@@ -43,6 +43,7 @@ struct RealRoles {
     /// The containers started for targets (`--target-image`).
     images: Vec<crate::target_image::StartedImage>,
     eas: Option<LiveEas>,
+    traveler: Option<LiveEas>,
     ews: Option<LiveEws>,
     callback: Callback,
     claims: Vec<Applicability>,
@@ -70,10 +71,14 @@ pub(crate) fn prepare(args: &RunArgs) -> Result<Option<Live>, CliError> {
             RealRoles { claims: Applicability::ALL.to_vec(), ..RealRoles::default() }
         }
     };
-    if let (true, Some(s)) = (real.eas.is_some() || real.ews.is_some(), &served) {
-        if s.serves(mailconform_fakes::role::EXCHANGE) {
+    if let Some(s) = &served {
+        let real_and_served = [
+            (mailconform_fakes::role::EXCHANGE, real.eas.is_some() || real.ews.is_some()),
+            (mailconform_fakes::role::TRAVELER, real.traveler.is_some()),
+        ];
+        if let Some((role, _)) = real_and_served.iter().find(|(role, real)| *real && s.serves(role)) {
             return Err(CliError::Usage(format!(
-                "exchange is both a real component (--target-config) and served from {} (--served): give it one backing",
+                "{role} is both a real component (--target-config) and served from {} (--served): give it one backing",
                 s.dirs_shown()
             )));
         }
@@ -82,6 +87,7 @@ pub(crate) fn prepare(args: &RunArgs) -> Result<Option<Live>, CliError> {
     let mut targets =
         LiveTargets::new(real.eas, budget).map_err(|e| CliError::Harness(format!("the live run's runtime could not start: {e}")))?;
     targets.ews = real.ews;
+    targets.traveler = real.traveler;
     targets.callback = real.callback;
     targets.record = args.record.is_some();
     targets.served = served;
@@ -186,6 +192,7 @@ fn real_roles(args: &RunArgs, file: &std::path::Path) -> Result<RealRoles, CliEr
         }
         for e in &t.endpoints {
             match e.protocol {
+                Protocol::ActiveSync if t.key == mailconform_fakes::role::TRAVELER => real.traveler = Some(live_eas(t, &e.url.to_string())),
                 Protocol::ActiveSync => real.eas = Some(live_eas(t, &e.url.to_string())),
                 Protocol::Ews => real.ews = Some(live_ews(t, &e.url.to_string())),
                 _ => {}
@@ -301,10 +308,11 @@ fn live_ews(t: &Target, url: &str) -> LiveEws {
     }
 }
 
-/// The target's role for one protocol: `exchange.ews` of a target `exchange`.
+/// The target's role for one protocol: `exchange.ews` of a target `exchange`; a target of one
+/// protocol (`exchange.eas`, `traveler`) is its own key.
 fn role_of(t: &Target, protocol: &str) -> String {
-    match t.key.contains('.') {
-        true => t.key.clone(),
-        false => format!("{}.{protocol}", t.key),
+    match mailconform_fakes::role::target(&t.key) {
+        Ok(picked) if picked.protocols.len() > 1 => format!("{}.{protocol}", t.key),
+        _ => t.key.clone(),
     }
 }

@@ -86,6 +86,9 @@ impl Callback {
 pub struct LiveTargets {
     /// The real ActiveSync server, when `exchange.eas` is a target.
     pub eas: Option<LiveEas>,
+    /// The real Notes Traveler server, when `traveler` is a target: the mail server of the
+    /// scenarios that plan a Traveler, reached over ActiveSync.
+    pub traveler: Option<LiveEas>,
     /// The real EWS, when `exchange.ews` is a target.
     pub ews: Option<LiveEws>,
     /// How the real components call the scenario's fakes back.
@@ -127,6 +130,7 @@ impl LiveTargets {
         let started = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
         Ok(LiveTargets {
             eas,
+            traveler: None,
             ews: None,
             callback: Callback::default(),
             run_id: format!("{:x}", started.as_secs() & 0xff_ffff),
@@ -144,6 +148,9 @@ impl LiveTargets {
         let mut out = Vec::new();
         if let Some(eas) = &self.eas {
             out.push(format!("exchange.eas: the real component at {}", eas.url));
+        }
+        if let Some(traveler) = &self.traveler {
+            out.push(format!("traveler: the real component at {}", traveler.url));
         }
         if let Some(ews) = &self.ews {
             let trust = match &self.callback.pki {
@@ -164,6 +171,11 @@ impl LiveTargets {
             }
         }
         out
+    }
+
+    /// Whether any role of the run is a real component (a mail server of either kind).
+    pub fn has_real_component(&self) -> bool {
+        self.eas.is_some() || self.ews.is_some() || self.traveler.is_some()
     }
 
     /// Runs `f` to completion on the real clock, for at most the run's budget: past it the
@@ -212,7 +224,7 @@ pub(crate) fn advice(kind: &mailconform_fakes::role_error::ErrorKind) -> &'stati
 pub(crate) const SIMULATED_ONLY: &str =
     "this step drives in-process roles (Secure Mail's EWS push, another built-in fake or virtual time) \
      that do not reach the real target of this run; against a real exchange.eas the bare ActiveSync client's scenarios and \
-     Secure Mail's ActiveSync scenarios apply";
+     Secure Mail's ActiveSync scenarios apply, against a real traveler the scenarios that plan a Traveler server";
 
 /// Why a step that reads the built-in Exchange's own state does not apply against a real mail server.
 pub(crate) const FAKE_EXCHANGE: &str = "this step reads the built-in Exchange (its push subscriptions, request log, device \
@@ -261,6 +273,7 @@ pub(crate) fn read_all_mail(live: &LiveTargets, sim: &Simulation) {
 /// simulation's CA (for the fakes) and the targets' trust together.
 pub(crate) fn put_device_on_target(
     live: &LiveTargets,
+    traveler: bool,
     cfg: &mut mailconform_fakes::securemail::SecureMailConfig,
     sim: &Simulation,
     seed: u64,
@@ -276,16 +289,23 @@ pub(crate) fn put_device_on_target(
         })
     };
     let mut reached: Vec<(&str, &HttpClient)> = Vec::new();
-    if let Some(eas) = &live.eas {
-        let (login, password) = credentials(&eas.mailboxes, "exchange.eas");
-        cfg.exchange_server = eas.url.clone();
+    let (eas, ews) = match traveler {
+        true => (live.traveler.as_ref(), None),
+        false => (live.eas.as_ref(), live.ews.as_ref()),
+    };
+    if let Some(eas) = eas {
+        let (login, password) = credentials(&eas.mailboxes, &eas.component.role);
+        cfg.exchange_server = match traveler {
+            true => traveler_url(&cfg.exchange_server, &eas.url).unwrap_or_else(|why| panic!("{}{why}", super::NOT_APPLICABLE)),
+            false => eas.url.clone(),
+        };
         cfg.login = login;
         cfg.password = password;
         cfg.eas_login = None;
         cfg.activesync_device_id = format!("{}{}{:04X}", cfg.activesync_device_id, live.run_id, seed & 0xffff);
         reached.push((&eas.url, &eas.http));
     }
-    if let Some(ews) = &live.ews {
+    if let Some(ews) = ews {
         let (login, password) = credentials(&ews.mailboxes, "exchange.ews");
         cfg.ews_url = Some(ews.url.clone());
         cfg.ews_credentials = Some((login, password));
@@ -318,12 +338,39 @@ pub(crate) fn put_device_on_target(
     }
 }
 
+/// Where a device whose Exchange Server policy is `policy` reaches a real Traveler at `target`
+/// (its ActiveSync URL): the default world's Traveler host stands for the target's scheme, host
+/// and port, and the guide's full path for the target's path; any other path (a bare FQDN's
+/// standard `/Microsoft-Server-ActiveSync`) stays, since it is what the scenario puts to the
+/// server. A policy on plain HTTP needs a target on plain HTTP: the error says so.
+pub(crate) fn traveler_url(policy: &str, target: &str) -> Result<String, String> {
+    use mailconform_fakes::traveler::TRAVELER_EAS_PATH;
+    let target_uri = target.parse::<http::Uri>().map_err(|e| format!("the traveler target's url {target:?} is not a URL: {e}"))?;
+    let (scheme, authority) = (target_uri.scheme_str().unwrap_or("https"), target_uri.authority().map_or("", |a| a.as_str()));
+    let Some((host, _)) = address(policy) else { return Ok(policy.to_string()) };
+    if !host.eq_ignore_ascii_case(mailconform_fakes::defaults::TRAVELER_HOST) {
+        return Ok(policy.to_string());
+    }
+    if policy.trim().starts_with("http://") && scheme != "http" {
+        return Err(format!(
+            "this scenario reaches Traveler over plain HTTP ({policy}); the traveler target is {target}: give its plain-HTTP URL (--target traveler=http://...) to run it"
+        ));
+    }
+    let path = match policy.split_once("://").map(|(_, rest)| rest.find('/').map_or("", |i| &rest[i..])) {
+        Some(p) if p.trim_end_matches('/').eq_ignore_ascii_case(TRAVELER_EAS_PATH) => target_uri.path(),
+        Some(p) => p,
+        None => "",
+    };
+    Ok(format!("{scheme}://{authority}{path}"))
+}
+
 /// A recorder watching the real servers' hosts, for a run with `--record`.
 pub(crate) fn recorder_for(live: &LiveTargets) -> Option<Recorder> {
     if !live.record {
         return None;
     }
-    let urls: Vec<&str> = live.eas.iter().map(|e| e.url.as_str()).chain(live.ews.iter().map(|e| e.url.as_str())).collect();
+    let urls: Vec<&str> =
+        live.eas.iter().chain(&live.traveler).map(|e| e.url.as_str()).chain(live.ews.iter().map(|e| e.url.as_str())).collect();
     if urls.is_empty() {
         return None;
     }
@@ -354,6 +401,33 @@ mod tests {
         assert_eq!(address("mail.example.test"), Some(("mail.example.test".into(), 443)));
         assert_eq!(address("mail.example.test:8443"), Some(("mail.example.test".into(), 8443)));
         assert_eq!(address("not a url"), None);
+    }
+
+    #[test]
+    fn a_traveler_policy_is_read_onto_the_target() {
+        let target = "https://notes.acme.example:8443/traveler/Microsoft-Server-ActiveSync";
+        let full = "https://traveler.example.test/traveler/Microsoft-Server-ActiveSync";
+        assert_eq!(traveler_url(full, target).unwrap(), target);
+        assert_eq!(
+            traveler_url(full, "http://127.0.0.1:20000/SOGo/Microsoft-Server-ActiveSync").unwrap(),
+            "http://127.0.0.1:20000/SOGo/Microsoft-Server-ActiveSync"
+        );
+        // A bare FQDN and another path are put to the target as they are.
+        assert_eq!(traveler_url("traveler.example.test", target).unwrap(), "https://notes.acme.example:8443");
+        assert_eq!(
+            traveler_url("https://traveler.example.test/Microsoft-Server-ActiveSync", target).unwrap(),
+            "https://notes.acme.example:8443/Microsoft-Server-ActiveSync"
+        );
+        // Plain HTTP only against a plain-HTTP target.
+        let plain = "http://traveler.example.test/traveler/Microsoft-Server-ActiveSync";
+        let e = traveler_url(plain, target).unwrap_err();
+        assert!(e.contains("plain HTTP") && e.contains("--target traveler=http://"), "{e}");
+        assert_eq!(
+            traveler_url(plain, "http://notes.acme.example/traveler/Microsoft-Server-ActiveSync").unwrap(),
+            "http://notes.acme.example/traveler/Microsoft-Server-ActiveSync"
+        );
+        // Another server's policy is not Traveler's.
+        assert_eq!(traveler_url("https://mail.example.test", target).unwrap(), "https://mail.example.test");
     }
 
     #[test]

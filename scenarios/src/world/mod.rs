@@ -94,6 +94,9 @@ pub struct MailWorld {
     /// In a live run against a real EWS, the ports the real Exchange reaches the scenario's
     /// listeners at (closed with the world).
     callback_bridge: Option<mailconform_sim::Bridge>,
+    /// Whether the scenario plans a Notes Traveler server ([`MailWorld::plan_traveler`]): its
+    /// mail server is then Traveler, which a live run's `traveler` target stands in for.
+    traveler_planned: bool,
 }
 
 impl std::fmt::Debug for MailWorld {
@@ -123,6 +126,7 @@ impl MailWorld {
             recorder: None,
             served: None,
             callback_bridge: None,
+            traveler_planned: false,
         }
     }
 
@@ -137,7 +141,7 @@ impl MailWorld {
     pub fn sim(&mut self) -> &mut Simulation {
         // With a real EWS the scenario's listeners are what the target pushes to: the
         // simulation is part of the run.
-        if self.live_eas().is_some() && self.live_ews().is_none() && !self.on_target {
+        if self.live.as_ref().is_some_and(|l| l.has_real_component()) && self.live_ews().is_none() && !self.on_target {
             panic!("{NOT_APPLICABLE}{}", live::SIMULATED_ONLY);
         }
         let seed = self.seed;
@@ -324,7 +328,10 @@ impl MailWorld {
             );
         }
         let recorder = self.recorder();
-        let on_target = self.live.clone().and_then(|live| live::put_device_on_target(&live, &mut cfg, self.sim_ref(), self.seed, recorder));
+        let on_target = self
+            .live
+            .clone()
+            .and_then(|live| live::put_device_on_target(&live, self.traveler_planned, &mut cfg, self.sim_ref(), self.seed, recorder));
         let sim = self.sim.as_mut().expect("deployed");
         if let Some(http) = on_target {
             deployment::add_device_with_http(sim, cfg, http).expect("device starts");
@@ -469,14 +476,37 @@ impl MailWorld {
         Box::new(GateFaults { role: role.to_string(), gate })
     }
 
-    /// The real ActiveSync server of a live run (`exchange.eas` in `--target-config`).
+    /// The real ActiveSync server in this scenario's mail server role: `traveler` in
+    /// `--target-config` when the scenario plans a Traveler server, `exchange.eas` otherwise.
     pub fn live_eas(&self) -> Option<&live::LiveEas> {
-        self.live.as_deref().and_then(|l| l.eas.as_ref())
+        let live = self.live.as_deref()?;
+        match self.traveler_planned {
+            true => live.traveler.as_ref(),
+            false => live.eas.as_ref(),
+        }
     }
 
-    /// The real EWS of a live run (`exchange.ews` in `--target-config`).
+    /// The real EWS of a live run (`exchange.ews` in `--target-config`); none for a scenario
+    /// whose mail server is Traveler, which has no EWS.
     pub fn live_ews(&self) -> Option<&live::LiveEws> {
-        self.live.as_deref().and_then(|l| l.ews.as_ref())
+        self.live.as_deref().and_then(|l| l.ews.as_ref()).filter(|_| !self.traveler_planned)
+    }
+
+    /// Plans the scenario's Notes Traveler server: in a live run with a `traveler` target, the
+    /// target stands in for it.
+    pub fn plan_traveler(&mut self, config: mailconform_fakes::traveler::TravelerConfig) {
+        self.plan().traveler = Some(config);
+        self.traveler_planned = true;
+    }
+
+    /// The Notes Traveler server's administration and mailboxes, whatever backs it: the real
+    /// Traveler of a live run (what it cannot do from here is not applicable), or the fake's
+    /// control API.
+    pub fn traveler(&mut self) -> Box<dyn mailconform_fakes::driver::TravelerAdministration> {
+        if let Some(real) = self.live_eas().filter(|_| self.traveler_planned) {
+            return Box::new(real.component.clone());
+        }
+        Box::new(self.roles().traveler().expect("the scenario has a Traveler server"))
     }
 
     /// Whether a real component stands in the mail server's role (either protocol): the
@@ -490,7 +520,7 @@ impl MailWorld {
     pub fn run_eas<F: Future>(&mut self, f: F) -> F::Output {
         self.within_budget();
         match self.live.clone() {
-            Some(live) if live.eas.is_some() => live.block_on(f),
+            Some(live) if self.live_eas().is_some() => live.block_on(f),
             _ => self.run(f),
         }
     }
@@ -578,7 +608,7 @@ impl MailWorld {
     pub fn drive<T>(&mut self, call: DriverFuture<'_, T>) -> T {
         let answer = match self.live.clone() {
             // A real component's drivers run on the targets' runtime (reaching a fake went through `sim`).
-            Some(live) if live.eas.is_some() => {
+            Some(live) if self.live_eas().is_some() => {
                 self.within_budget();
                 live.block_on(call)
             }

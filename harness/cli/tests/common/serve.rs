@@ -62,15 +62,31 @@ impl Served {
 
 /// `GET path` of the control API of the role at `base_url`, served with the CA of `state`.
 pub(crate) fn control_get<T: serde::de::DeserializeOwned>(state: &Path, base_url: &str, path: &str) -> T {
+    with_control(state, base_url, |control| async move {
+        control.get(path).await.unwrap_or_else(|e| panic!("{base_url}'s control API, GET {path}: {e}"))
+    })
+}
+
+/// `PUT body` to `path` of the control API of the role at `base_url`, served with the CA of `state`.
+#[allow(dead_code)]
+pub(crate) fn control_put(state: &Path, base_url: &str, path: &str, body: &serde_json::Value) -> serde_json::Value {
+    with_control(state, base_url, |control| async move {
+        control.put(path, body).await.unwrap_or_else(|e| panic!("{base_url}'s control API, PUT {path}: {e}"))
+    })
+}
+
+/// Runs `call` with a control client of the role at `base_url`, trusting the CA of `state`.
+fn with_control<'a, T, F: std::future::Future<Output = T> + 'a>(
+    state: &Path,
+    base_url: &str,
+    call: impl FnOnce(mailconform_sim::ControlClient) -> F,
+) -> T {
     use mailconform_sim::{tls, Clock, ControlClient, HttpClient, TcpDialer};
     let ca = std::fs::read_to_string(state.join("ca.pem")).unwrap();
     let ca = rustls_pki_types::pem::PemObject::from_pem_slice(ca.as_bytes()).unwrap();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    runtime.block_on(async {
-        let http = HttpClient::new(std::sync::Arc::new(TcpDialer::default()), tls::roots(&[ca]), Clock::real());
-        let control = ControlClient::new(http, &format!("{base_url}/_mailconform"));
-        control.get(path).await.unwrap_or_else(|e| panic!("{base_url}'s control API, GET {path}: {e}"))
-    })
+    let http = HttpClient::new(std::sync::Arc::new(TcpDialer::default()), tls::roots(&[ca]), Clock::real());
+    runtime.block_on(call(ControlClient::new(http, &format!("{base_url}/_mailconform"))))
 }
 
 impl Drop for Served {
