@@ -10,8 +10,9 @@ use mailconform_fakes::traveler::config::{Substitution, WebSite};
 use mailconform_fakes::traveler::contract::FolderKind;
 use mailconform_fakes::traveler::{SyncProtocols, TravelerConfig};
 
-/// A Notes Traveler server set up as the integration guide recommends. A real Traveler (a
-/// `traveler` target) is probed for what of that can be seen from outside: its full ActiveSync
+/// A Notes Traveler server set up as the integration guide recommends.
+///
+/// A real Traveler (a `traveler` target) is probed for what of that can be seen from outside: its full ActiveSync
 /// path answers OPTIONS with the protocol versions, with Basic authentication rather than a
 /// login form (session authentication overridden for /traveler).
 #[given("a Notes Traveler server configured as the guide recommends")]
@@ -26,8 +27,9 @@ fn recommended(w: &mut MailWorld) {
     }
 }
 
-/// A Notes Traveler server with the settings it has right after installation. What a real
-/// Traveler was installed with cannot be seen from outside: not applicable against one.
+/// A Notes Traveler server with the settings it has right after installation.
+///
+/// What a real Traveler was installed with cannot be seen from outside: not applicable against one.
 #[given("a Notes Traveler server with its installation defaults")]
 fn installation_defaults(w: &mut MailWorld) {
     assert!(!w.is_deployed(), "choose the Traveler server before the first action");
@@ -96,6 +98,9 @@ fn substitution(w: &mut MailWorld, from: String, to: String) {
 }
 
 /// The Traveler server's notes.ini has this setting.
+///
+/// A real Traveler's `NTS_AS_ENFORCE_POLICY` is seen in Provision: the scenario applies when
+/// the server runs with the value it names. Other entries are the administrator's to set.
 #[given(expr = "the Traveler notes.ini sets {notes_ini}")]
 fn notes_ini(w: &mut MailWorld, assignment: NotesIni) {
     let (name, value) = (assignment.name.as_str(), assignment.value.as_str());
