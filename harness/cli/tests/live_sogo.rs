@@ -9,6 +9,9 @@
 //! with the outcome of every scenario asserted: what passes, what is not applicable and why,
 //! and what fails and why (SOGo has no device policy: it answers every Provision with Policy
 //! Status 2, valid per [MS-ASPROV], where the features describe Exchange with one).
+//! (d) The Traveler features with SOGo as the real `traveler`: the probes and the reading of a
+//! device's policy onto the target against a server that is not Traveler, each outcome
+//! asserted (SOGo answers its web page outside /SOGo; the set-up has no MTA for SendMail).
 //! `tests/live/sogo/stop` ends it all, and nothing of it may be left running.
 //!
 //! This test fails, and says why, when SOGo cannot be installed or started: it never skips.
@@ -298,6 +301,73 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// Each scenario of `expected` (name, outcome, what its message names) had that outcome in
+/// the run's `junit.xml`.
+fn assert_outcomes(junit: &str, expected: &[(&str, &str, &str)], summary: &str) {
+    for (name, outcome, says) in expected {
+        let case = junit
+            .split("<testcase ")
+            .find(|c| c.starts_with(&format!("name=\"{}\"", name.replace('\'', "&apos;"))))
+            .unwrap_or_else(|| panic!("the live run has no scenario {name:?}: {summary}"));
+        let seen = if case.contains("<failure") {
+            "failed"
+        } else if case.contains("<skipped") {
+            "skipped"
+        } else {
+            "passed"
+        };
+        assert_eq!(seen, *outcome, "{name}: {}", case.chars().take(600).collect::<String>());
+        assert!(case.contains(says), "{name}: its message should name {says:?}: {}", case.chars().take(600).collect::<String>());
+    }
+}
+
+/// What the Traveler features do against SOGo as the real `traveler`: not a Traveler, but a
+/// real ActiveSync server, which shows what the probes and the policy mapping do with one.
+const EXPECTED_AS_TRAVELER: &[(&str, &str, &str)] = &[
+    // Passes: the guide's full path stands for SOGo's; a message the adapter delivered comes
+    // with one Ping; SOGo's target is plain HTTP, so the port-80 row applies too.
+    ("The full Traveler path works on iOS", "passed", ""),
+    ("The full Traveler path works on Android", "passed", ""),
+    ("Traveler answers on port 443", "passed", ""),
+    ("Traveler answers on port 80", "passed", ""),
+    // SOGo sends no device policy: it runs as NTS_AS_ENFORCE_POLICY=false would.
+    ("NTS_AS_ENFORCE_POLICY=false leaves the device policy to Endpoint Management", "passed", ""),
+    ("With NTS_AS_ENFORCE_POLICY=true Traveler sends and enforces its own policy", "skipped", "sends no device policy in Provision"),
+    // Fails, and why: outside its /SOGo prefix SOGo answers its web page, where Traveler
+    // without the substitution rule answers 404.
+    ("A bare FQDN does not reach Traveler without a substitution rule", "failed", "LoginFormInsteadOfEas"),
+    // Fails, and why: the set-up has no MTA, so SOGo cannot submit mail (SendMail Status 120).
+    ("Mail sent from Secure Mail reaches the recipient's Traveler Inbox", "failed", "MailSubmissionFailed"),
+    // Not applicable: the Domino administrator's settings, meetings, a mail file's folders.
+    ("SyncML forced as the primary protocol: Secure Mail cannot reconnect", "skipped", "Domino Administrator"),
+    ("A deleted meeting request stays on the Traveler server", "skipped", "meeting request"),
+    ("An ordinary message deleted in Secure Mail is deleted on the server", "skipped", "reading a mailbox folder"),
+];
+
+/// (d) The Traveler features with SOGo as the real `traveler` (the set-up's target
+/// configuration under that name).
+fn as_traveler(sogo: &Sogo) {
+    let config = std::fs::read_to_string(sogo.state.join("target.toml")).expect("setup writes target.toml");
+    let file = sogo.logs.join("traveler.toml");
+    std::fs::write(&file, config.replace("\"exchange.eas\"", "traveler")).unwrap();
+    let reports = sogo.logs.join("as-traveler");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mailconform"));
+    cmd.arg("run")
+        .arg("--target-config")
+        .arg(&file)
+        .arg("--report-dir")
+        .arg(&reports)
+        .arg("features/traveler")
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
+    let ran = run(cmd, None, &sogo.logs, "as-traveler", CHECK_WITHIN);
+    let summary = ran.stdout.lines().last().unwrap_or_default().to_string();
+    assert!(ran.stderr.contains("traveler: the real component at http://127.0.0.1:"), "{}", ran.stderr);
+    let junit = std::fs::read_to_string(reports.join("junit.xml"))
+        .unwrap_or_else(|e| panic!("no junit.xml from the run as traveler: {e}\n{}", ran.stderr));
+    assert_outcomes(&junit, EXPECTED_AS_TRAVELER, &summary);
+    assert_eq!(summary, "6 passed, 2 failed, 15 not applicable", "{}", ran.stdout);
+}
+
 /// (c) The features of the bare ActiveSync client, run against SOGo.
 fn live_run(sogo: &Sogo) {
     let reports = sogo.logs.join("live-run");
@@ -321,21 +391,7 @@ fn live_run(sogo: &Sogo) {
     assert!(!ran.ok, "the live run must fail (SOGo is not Exchange): {summary}\n{}", ran.stderr);
     let junit = std::fs::read_to_string(reports.join("junit.xml"))
         .unwrap_or_else(|e| panic!("no junit.xml from the live run: {e}\n{}", ran.stderr));
-    for (name, outcome, says) in EXPECTED {
-        let case = junit
-            .split("<testcase ")
-            .find(|c| c.starts_with(&format!("name=\"{}\"", name.replace('\'', "&apos;"))))
-            .unwrap_or_else(|| panic!("the live run has no scenario {name:?}: {summary}"));
-        let seen = if case.contains("<failure") {
-            "failed"
-        } else if case.contains("<skipped") {
-            "skipped"
-        } else {
-            "passed"
-        };
-        assert_eq!(seen, *outcome, "{name}: {}", case.chars().take(600).collect::<String>());
-        assert!(case.contains(says), "{name}: its message should name {says:?}: {}", case.chars().take(600).collect::<String>());
-    }
+    assert_outcomes(&junit, EXPECTED, &summary);
     assert!(summary.contains("passed") && summary.contains("not applicable"), "{summary}");
 
     // Requirement by requirement: SOGo verifies FolderSync's Status 1 for a provisioned device
@@ -377,6 +433,7 @@ fn a_real_sogo_passes_target_check_and_syncs_a_delivered_message_with_the_projec
         part("(a) mailconform target check", target_check),
         part("(b) the project's ActiveSync client", eas_client),
         part("(c) the features against SOGo", live_run),
+        part("(d) the Traveler features with SOGo as the traveler", as_traveler),
     ]
     .into_iter()
     .flatten()
