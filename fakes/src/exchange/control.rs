@@ -102,6 +102,8 @@ fn set_auth(ex: &Exchange, change: AuthChange) -> Response {
         return error(400, hint);
     }
     if let Some(trust) = change.oauth {
+        // One issuer for both virtual directories, as the configuration gives it at start-up.
+        ex.eas_auth.set_oauth(trust.clone());
         ex.auth.set_oauth(trust);
     }
     if let Some(m) = change.ews {

@@ -76,6 +76,9 @@ impl Plan {
             panic!("{}{why}", super::NOT_APPLICABLE);
         }
         let ws1_runtime = self.ws1.is_some().then(|| ws1::prepare_exchange(&mut self));
+        if serves(role::EXCHANGE) {
+            configure_served_exchange(sim, &self.exchange);
+        }
         // ENS2 signs its provider tokens with the key the APNs of the scenario trusts: the
         // served deployment's when APNs or ENS2 is served.
         let team_pkcs8 = match served.and_then(|s| s.apns_team.clone()) {
@@ -161,15 +164,17 @@ impl Plan {
             ))
         };
         if served.serves(role::EXCHANGE) {
-            // ExchangeConfig holds keys and trust without equality; its Debug form lists every setting.
-            if format!("{:?}", self.exchange) != format!("{:?}", deployment::default_exchange_config()) {
-                return differs(role::EXCHANGE, "the configuration (version, authentication, retry schedule or mailboxes)");
-            }
+            // ExchangeConfig holds keys and trust without equality; its Debug form lists every
+            // setting. Its authentication is what a served Exchange takes through its control
+            // API ([`configure_served_exchange`]), so it does not count here.
             if !self.exchange_aliases.is_empty() {
                 return differs(role::EXCHANGE, "another host name");
             }
-            if self.ws1.is_some() {
-                return differs(role::EXCHANGE, "the Workspace ONE side (the OAuth issuer Exchange trusts, made for each scenario)");
+            if format!("{:?}", without_auth(&self.exchange)) != format!("{:?}", without_auth(&deployment::default_exchange_config())) {
+                return differs(role::EXCHANGE, "the configuration (version, retry schedule or mailboxes)");
+            }
+            if self.ws1.as_ref().is_some_and(|w| w.exchange_self_signed) {
+                return differs(role::EXCHANGE, "a self-signed certificate");
             }
         }
         if let Some(planned) = self.traveler.as_ref().filter(|_| served.serves(role::TRAVELER)) {
@@ -188,6 +193,35 @@ impl Plan {
         }
         None
     }
+}
+
+/// `config` with the default authentication: what is left when the settings a served Exchange
+/// takes through its control API are set aside.
+fn without_auth(config: &mailconform_fakes::exchange::ExchangeConfig) -> mailconform_fakes::exchange::ExchangeConfig {
+    let default = deployment::default_exchange_config();
+    let mut c = config.clone();
+    (c.ews_auth, c.eas_auth, c.oauth) = (default.ews_auth, default.eas_auth, default.oauth);
+    c
+}
+
+/// A served Exchange given the scenario's authentication (IIS's methods of both virtual
+/// directories, and the OAuth issuer of the Workspace ONE side) through `PUT
+/// /_mailconform/auth`, when it is not the default a reset leaves.
+fn configure_served_exchange(sim: &Simulation, planned: &mailconform_fakes::exchange::ExchangeConfig) {
+    let default = deployment::default_exchange_config();
+    if (&planned.ews_auth, &planned.eas_auth, format!("{:?}", planned.oauth))
+        == (&default.ews_auth, &default.eas_auth, format!("{:?}", default.oauth))
+    {
+        return;
+    }
+    let exchange = Roles::new(sim).exchange().expect("the served Exchange is in the topology");
+    let change = mailconform_fakes::exchange::contract::AuthChange {
+        ews: Some(planned.ews_auth.clone()),
+        activesync: Some(planned.eas_auth.clone()),
+        oauth: Some(planned.oauth.clone()),
+    };
+    sim.block_on(exchange.change_auth(&change))
+        .unwrap_or_else(|e| panic!("the served Exchange refused the scenario's authentication: {e}"));
 }
 
 /// A running deployment: what was planned, the gates that fault its hosts, and what steps
@@ -305,7 +339,7 @@ mod tests {
     }
 
     #[test]
-    fn a_served_traveler_takes_the_recommended_settings_and_a_served_seg_no_workspace_one_plan() {
+    fn a_served_traveler_takes_the_recommended_settings_and_served_seg_and_exchange_the_workspace_one_plan() {
         let traveler = served(&[(role::TRAVELER, defaults::TRAVELER_HOST)]);
         let recommended = Plan {
             traveler: Some(mailconform_fakes::traveler::TravelerConfig::recommended(defaults::TRAVELER_HOST)),
@@ -321,6 +355,15 @@ mod tests {
         let ws1 = Plan { ws1: Some(Default::default()), ..Default::default() };
         assert_eq!(ws1.unlike_served(&seg), None, "a served SEG takes the scenario's configuration through its control API");
         let exchange = served(&[(role::EXCHANGE, defaults::EXCHANGE_HOST)]);
-        assert!(ws1.unlike_served(&exchange).is_some_and(|w| w.contains("OAuth issuer")), "Exchange trusts the scenario's issuer");
+        assert_eq!(ws1.unlike_served(&exchange), None, "a served Exchange takes the scenario's OAuth issuer through its control API");
+        let mut with_auth = Plan { ws1: Some(Default::default()), ..Default::default() };
+        with_auth.exchange.ews_auth = vec![mailconform_fakes::exchange::AuthMethod::Ntlm];
+        assert_eq!(with_auth.unlike_served(&exchange), None, "and its authentication methods");
+        let self_signed =
+            Plan { ws1: Some(super::ws1::Ws1Plan { exchange_self_signed: true, ..Default::default() }), ..Default::default() };
+        assert!(self_signed.unlike_served(&exchange).is_some_and(|w| w.contains("self-signed")), "not another certificate");
+        let mut retry = Plan::default();
+        retry.exchange.retry.mode = mailconform_fakes::exchange::RetryMode::DoublingIntervals;
+        assert!(retry.unlike_served(&exchange).is_some_and(|w| w.contains("retry schedule")), "nor another retry schedule");
     }
 }

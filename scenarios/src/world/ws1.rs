@@ -112,12 +112,16 @@ pub fn deploy(
 ) -> Vec<(String, mailconform_sim::FaultGate)> {
     let serves = |role: &str| served.is_some_and(|s| s.serves(role));
     let mut gates = Vec::new();
+    // A served Exchange (never self-signed: the plan checked) took the scenario's
+    // authentication already.
     let exchange_pem = if ws1.exchange_self_signed {
         let (gate, pem) = deployment::add_exchange_self_signed(sim, plan.exchange.clone()).expect("Exchange fake starts");
         gates.push((role::EXCHANGE.to_string(), gate));
         Some(pem)
     } else {
-        gates.extend(deployment::add_exchange(sim, plan.exchange.clone(), &plan.exchange_aliases).expect("Exchange fake starts"));
+        if !serves(role::EXCHANGE) {
+            gates.extend(deployment::add_exchange(sim, plan.exchange.clone(), &plan.exchange_aliases).expect("Exchange fake starts"));
+        }
         None
     };
     if !serves(role::KDC) {
