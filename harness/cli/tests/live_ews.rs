@@ -9,7 +9,7 @@
 mod common;
 
 use common::serve::Served;
-use common::{mailconform, outcomes, repo, scratch};
+use common::{run_live, scratch};
 use mailconform_fakes::defaults::USERS;
 
 /// The served Exchange as `key` (`exchange.ews` at its EWS URL, or `exchange` at its base URL
@@ -31,19 +31,6 @@ fn config(served: &Served, key: &str, path: &str) -> String {
     )
 }
 
-/// `run --target-config` of `config` over `features`, reports in `dir/reports`.
-fn run_live(dir: &std::path::Path, config: &str, features: &[&str]) -> (common::Run, Vec<(String, String)>) {
-    let file = dir.join("target.toml");
-    std::fs::write(&file, config).unwrap();
-    let reports = dir.join("reports");
-    let args = ["run", "--target-config", file.to_str().unwrap(), "--report-dir", reports.to_str().unwrap(), "--real-time-budget", "100"];
-    let run = mailconform(repo(), &[&args[..], features].concat());
-    let report =
-        std::fs::read(reports.join("cucumber.json")).unwrap_or_else(|e| panic!("no cucumber.json ({e}): {}\n{}", run.stdout, run.stderr));
-    let all = outcomes(&serde_json::from_slice(&report).unwrap());
-    (run, all)
-}
-
 /// Every push subscription of the served Exchange, read through its control API.
 fn subscriptions(served: &Served) -> Vec<mailconform_fakes::exchange::contract::SubscriptionView> {
     served.control_get("exchange", "/subscriptions")
@@ -55,7 +42,7 @@ fn push_notifications_of_a_real_ews_reach_the_scenarios_listener_over_tcp() {
     let served = Served::start(&dir, &["exchange"]);
     let recorded = dir.join("recorded");
     let features = ["--record", recorded.to_str().unwrap(), "features/apns/execution.feature"];
-    let (run, all) = run_live(&dir, &config(&served, "exchange.ews", "/EWS/Exchange.asmx"), &features);
+    let (run, all) = run_live(&dir, &config(&served, "exchange.ews", "/EWS/Exchange.asmx"), "100", &features);
     assert!(
         run.stderr.contains("exchange.ews: the real component at https://127.0.0.1:")
             && run.stderr.contains("it reaches the listeners at 127.0.0.1 (certificates of the [callback] CA)"),
@@ -112,7 +99,7 @@ fn secure_mail_syncs_and_gets_its_push_from_one_real_exchange() {
         "features/activesync/exchange.feature",
         "features/apns/execution.feature",
     ];
-    let (run, all) = run_live(&dir, &config(&served, "exchange", ""), &features);
+    let (run, all) = run_live(&dir, &config(&served, "exchange", ""), "100", &features);
     assert!(
         run.stderr.contains("exchange.eas: the real component at") && run.stderr.contains("exchange.ews: the real component at"),
         "both protocols are the target's: {}",
@@ -134,7 +121,7 @@ fn a_real_ews_retries_a_cut_off_listener_as_the_listener_sees_it() {
     let dir = scratch("live-ews-retry");
     let served = Served::start(&dir, &["exchange"]);
     let features = ["--name", "smallest StatusFrequency, 1 minute", "features/apns/retry_schedule.feature"];
-    let (run, all) = run_live(&dir, &config(&served, "exchange.ews", "/EWS/Exchange.asmx"), &features);
+    let (run, all) = run_live(&dir, &config(&served, "exchange.ews", "/EWS/Exchange.asmx"), "100", &features);
     assert_eq!(all.len(), 1, "{all:?}");
     assert!(
         run.stdout

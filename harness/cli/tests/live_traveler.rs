@@ -8,7 +8,7 @@
 mod common;
 
 use common::serve::Served;
-use common::{mailconform, outcomes, repo, scratch};
+use common::{repo, run_live, scratch};
 use mailconform_fakes::defaults::USERS;
 
 /// The served Traveler as `[target.traveler]` at `url_path` under `base`, alice and bob, mail
@@ -28,22 +28,11 @@ fn config(served: &Served, base: &str) -> String {
     )
 }
 
-fn run_live(dir: &std::path::Path, config: &str, features: &[&str]) -> (common::Run, Vec<(String, String)>) {
-    let file = dir.join("target.toml");
-    std::fs::write(&file, config).unwrap();
-    let reports = dir.join("reports");
-    let args = ["run", "--target-config", file.to_str().unwrap(), "--report-dir", reports.to_str().unwrap(), "--real-time-budget", "60"];
-    let run = mailconform(repo(), &[&args[..], features].concat());
-    let report =
-        std::fs::read(reports.join("cucumber.json")).unwrap_or_else(|e| panic!("no cucumber.json ({e}): {}\n{}", run.stdout, run.stderr));
-    (run, outcomes(&serde_json::from_slice(&report).unwrap()))
-}
-
 #[test]
 fn the_traveler_features_against_a_traveler_reached_only_at_its_url() {
     let dir = scratch("live-traveler");
     let served = Served::start(&dir, &["traveler"]);
-    let (run, all) = run_live(&dir, &config(&served, &served.base_url("traveler")), &["features/traveler"]);
+    let (run, all) = run_live(&dir, &config(&served, &served.base_url("traveler")), "60", &["features/traveler"]);
     let shown = format!("{all:?}\n{}\n{}", run.stdout, run.stderr);
     assert!(run.stderr.contains("traveler: the real component at https://127.0.0.1:"), "{shown}");
     let of = |name: &str| -> Vec<&str> {
@@ -104,6 +93,7 @@ fn a_traveler_not_configured_as_the_guide_recommends_fails_at_the_probe() {
     let (run, all) = run_live(
         &dir,
         &config(&served, &served.base_url("traveler")),
+        "60",
         &["features/traveler/connection.feature", "--name", "full Traveler path"],
     );
     let shown = format!("{all:?}\n{}\n{}", run.stdout, run.stderr);

@@ -76,3 +76,19 @@ pub(crate) fn outcomes(report: &serde_json::Value) -> Vec<(String, String)> {
 pub(crate) fn repo() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
 }
+
+/// `run --target-config` of the configuration text `config` (written to `dir/target.toml`) over
+/// `features`, with a real-time budget of `budget` seconds and reports in `dir/reports`: the run
+/// and each scenario's outcome.
+#[allow(dead_code)]
+pub(crate) fn run_live(dir: &Path, config: &str, budget: &str, features: &[&str]) -> (Run, Vec<(String, String)>) {
+    let file = dir.join("target.toml");
+    std::fs::write(&file, config).unwrap();
+    let reports = dir.join("reports");
+    let args = ["run", "--target-config", file.to_str().unwrap(), "--report-dir", reports.to_str().unwrap(), "--real-time-budget", budget];
+    let run = mailconform(repo(), &[&args[..], features].concat());
+    let report =
+        std::fs::read(reports.join("cucumber.json")).unwrap_or_else(|e| panic!("no cucumber.json ({e}): {}\n{}", run.stdout, run.stderr));
+    let all = outcomes(&serde_json::from_slice(&report).unwrap());
+    (run, all)
+}
