@@ -67,7 +67,7 @@ fn exchange_served_in_another_process_retries_on_the_real_clock_at_the_smallest_
     assert_eq!(of("smallest StatusFrequency, 1 minute"), "passed", "{}", run.stdout);
     assert_eq!(of("read from the documentation's prose"), "skipped", "a different retry schedule does not apply to the served Exchange");
     assert!(
-        run.stdout.contains("the scenario sets the configuration (version, authentication, retry schedule or mailboxes) of exchange"),
+        run.stdout.contains("the scenario sets the configuration (version, retry schedule or mailboxes) of exchange"),
         "the reason is named: {}",
         run.stdout
     );
