@@ -12,6 +12,7 @@
 //! both; a real component's driver can only use what the component itself offers.
 
 mod devices;
+mod eas_reader;
 mod ews_adapter;
 mod faults;
 mod journal;
@@ -23,6 +24,7 @@ mod registrations;
 mod traveler;
 
 pub use devices::DeviceManagement;
+pub use eas_reader::EasReader;
 pub use ews_adapter::{EwsAccount, EwsAdapter};
 pub use faults::{mend_all, network_command, ControlFaults, GateFaults, HostFaults, NetworkFaults, NETWORK_COMMAND_TIMEOUT};
 pub use journal::Traffic;

@@ -63,6 +63,9 @@ pub struct RealComponent {
     /// The built-in EWS adapter, when the component serves EWS and the target configuration
     /// has its mailboxes: mail sent, marked read and counted with EWS itself.
     pub ews: Option<super::EwsAdapter>,
+    /// Reads a mailbox's folders with ActiveSync, when the component serves ActiveSync and the
+    /// target configuration has its mailboxes.
+    pub eas_reader: Option<super::EasReader>,
 }
 
 impl RealComponent {
@@ -267,6 +270,7 @@ mod tests {
             adapter: CommandAdapter { deliver_mail: deliver_mail.map(str::to_string), send_mail_from: None },
             sender: None,
             ews: None,
+            eas_reader: None,
         }
     }
 

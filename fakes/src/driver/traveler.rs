@@ -1,12 +1,10 @@
 //! The Notes Traveler server's administration and mailboxes, as the Traveler steps use them.
 
-#[cfg(doc)]
-use super::DriverError;
-
-use super::{DriverFuture, Operation, RealComponent};
+use super::{DriverError, DriverFuture, Operation, RealComponent};
 use crate::traveler::config::WebSite;
 use crate::traveler::contract::FolderKind;
 use crate::traveler::{DirectoryKind, NameVariations, SyncProtocols, TravelerControl};
+use mailconform_activesync::store::FolderType;
 
 /// What a Domino administrator does on the Traveler server (`notes.ini`, the Internet Site
 /// document, Internet authentication, the Traveler configuration), and what arrives in its
@@ -86,8 +84,7 @@ const DOMINO_ADMINISTRATION: &str =
     "a real Traveler is configured in the Domino Administrator client (notes.ini, the Internet Site document, Internet authentication), which the harness does not drive";
 
 /// Why a real Traveler's folders cannot be read from here.
-const NO_FOLDER_ACCESS: &str =
-    "a real Traveler's mail files are read in Notes or Domino, not by the harness; the ActiveSync target's adapter only delivers";
+const NO_FOLDER_ACCESS: &str = "the target configuration has no mailboxes to read a folder with ActiveSync as its owner";
 
 /// Why a meeting cannot be put into a real Traveler mailbox from here.
 const NO_MEETING_DELIVERY: &str = "the target's adapter delivers plain messages only; a meeting request needs the server's calendar";
@@ -123,8 +120,23 @@ impl TravelerAdministration for RealComponent {
         Box::pin(async move { self.not_supported(Operation::Deliver, NO_MEETING_DELIVERY) })
     }
 
-    fn folder<'a>(&'a self, _email: &'a str, _kind: FolderKind) -> DriverFuture<'a, Vec<String>> {
-        Box::pin(async move { self.not_supported(Operation::ReadFolder, NO_FOLDER_ACCESS) })
+    /// Read with ActiveSync as the mailbox's owner, on a device of the harness's own.
+    fn folder<'a>(&'a self, email: &'a str, kind: FolderKind) -> DriverFuture<'a, Vec<String>> {
+        Box::pin(async move {
+            let Some(reader) = &self.eas_reader else { return self.not_supported(Operation::ReadFolder, NO_FOLDER_ACCESS) };
+            let folder = match kind {
+                FolderKind::Inbox => FolderType::Inbox,
+                FolderKind::Calendar => FolderType::Calendar,
+                FolderKind::Contacts => FolderType::Contacts,
+                FolderKind::Sent => FolderType::SentItems,
+                FolderKind::Deleted => FolderType::DeletedItems,
+            };
+            reader.subjects(email, folder).await.map_err(|reason| DriverError::Refused {
+                role: self.role.clone(),
+                operation: Operation::ReadFolder,
+                reason,
+            })
+        })
     }
 
     fn wipe<'a>(&'a self, email: &'a str, device_id: &'a str) -> DriverFuture<'a, ()> {
@@ -135,7 +147,7 @@ impl TravelerAdministration for RealComponent {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::driver::{CommandAdapter, DriverError};
+    use crate::driver::CommandAdapter;
 
     fn real_traveler() -> RealComponent {
         RealComponent {
@@ -144,6 +156,7 @@ mod tests {
             adapter: CommandAdapter::default(),
             sender: None,
             ews: None,
+            eas_reader: None,
         }
     }
 
@@ -175,5 +188,25 @@ mod tests {
         let e = block_on(t.folder("alice@example.test", FolderKind::Inbox)).unwrap_err();
         assert!(matches!(e, DriverError::NotSupported { operation: Operation::ReadFolder, .. }), "{e}");
         assert!(block_on(t.web_site()).unwrap_err().to_string().contains("Domino Administrator"));
+        // With the target's mailboxes, a folder is read with ActiveSync: a server that cannot
+        // be reached is a refusal naming what failed, not a pass.
+        let reader = crate::driver::EasReader {
+            url: t.url.clone(),
+            http: mailconform_sim::HttpClient::new(
+                std::sync::Arc::new(mailconform_sim::TcpDialer::default()),
+                mailconform_sim::tls::roots(&[]),
+                mailconform_sim::Clock::real(),
+            ),
+            version: mailconform_activesync::ProtocolVersion::V14_1,
+            logins: [("alice".to_string(), ("alice".to_string(), "pw".to_string()))].into(),
+        };
+        let t = RealComponent { eas_reader: Some(reader), ..t };
+        let e = block_on(t.folder("alice@example.test", FolderKind::Sent)).unwrap_err();
+        assert!(
+            matches!(&e, DriverError::Refused { operation: Operation::ReadFolder, reason, .. } if reason.starts_with("Provision as alice")),
+            "{e}"
+        );
+        let e = block_on(t.folder("carol@example.test", FolderKind::Inbox)).unwrap_err();
+        assert!(e.to_string().contains("no mailbox for carol"), "{e}");
     }
 }

@@ -5,7 +5,7 @@
 use crate::cli::RunArgs;
 use crate::error::CliError;
 use crate::run::{run_suite, Live, RunOptions};
-use mailconform_fakes::driver::{EwsAccount, EwsAdapter, RealComponent};
+use mailconform_fakes::driver::{EasReader, EwsAccount, EwsAdapter, RealComponent};
 use mailconform_fakes::role::Protocol;
 use mailconform_probe::target::{Target, TargetConfig};
 use mailconform_scenarios::requirements::Applicability;
@@ -258,8 +258,14 @@ fn sender(t: &Target) -> Option<mailconform_fakes::driver::SendMailFrom> {
         http: t.trust.http_client(),
         login: m.login.clone(),
         password: m.password.clone(),
-        version: t.versions.last().copied().unwrap_or(mailconform_activesync::ProtocolVersion::V14_1),
+        version: newest_version(t),
     })
+}
+
+/// The ActiveSync version the harness's own clients of the target speak: the newest the target
+/// configuration names, 14.1 when it names none.
+fn newest_version(t: &Target) -> mailconform_activesync::ProtocolVersion {
+    t.versions.last().copied().unwrap_or(mailconform_activesync::ProtocolVersion::V14_1)
 }
 
 fn credentials(t: &Target) -> BTreeMap<String, (String, String)> {
@@ -267,6 +273,7 @@ fn credentials(t: &Target) -> BTreeMap<String, (String, String)> {
 }
 
 fn live_eas(t: &Target, url: &str) -> LiveEas {
+    let reader = EasReader { url: url.to_string(), http: t.trust.http_client(), version: newest_version(t), logins: credentials(t) };
     LiveEas {
         mailboxes: credentials(t),
         http: t.trust.http_client(),
@@ -277,6 +284,7 @@ fn live_eas(t: &Target, url: &str) -> LiveEas {
             adapter: t.adapter.clone(),
             sender: sender(t),
             ews: None,
+            eas_reader: Some(reader),
         },
         url: url.to_string(),
     }
@@ -303,6 +311,7 @@ fn live_ews(t: &Target, url: &str) -> LiveEws {
             adapter: t.adapter.clone(),
             sender: None,
             ews: Some(ews),
+            eas_reader: None,
         },
         url: url.to_string(),
     }
