@@ -151,6 +151,33 @@ fn message(email: &str, subject: &str, message_id: &str) -> String {
     )
 }
 
+/// The iMIP message (RFC 6047) a meeting request from bob to `email` is, or with `response`
+/// bob's acceptance of a meeting `email` organized: a text part and a `text/calendar` part with
+/// `METHOD:REQUEST` or `METHOD:REPLY`, at the time the fakes' meetings use (2026-01-06 10:00 to
+/// 11:00 UTC).
+pub(crate) fn meeting_message(email: &str, subject: &str, message_id: &str, response: bool) -> String {
+    let organizer = if response { email } else { BOB };
+    let (method, attendee) = match response {
+        false => ("REQUEST", format!("ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:{email}")),
+        true => ("REPLY", format!("ATTENDEE;PARTSTAT=ACCEPTED:mailto:{BOB}")),
+    };
+    let calendar = format!(
+        "BEGIN:VCALENDAR\r\nPRODID:-//mailconform//harness//EN\r\nVERSION:2.0\r\nMETHOD:{method}\r\nBEGIN:VEVENT\r\n\
+         UID:{message_id}\r\nDTSTAMP:20260105T090000Z\r\nDTSTART:20260106T100000Z\r\nDTEND:20260106T110000Z\r\n\
+         SUMMARY:{subject}\r\nORGANIZER:mailto:{organizer}\r\n{attendee}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    );
+    format!(
+        "From: Bob <{BOB}>\r\nTo: <{email}>\r\nSubject: {subject}\r\nMessage-ID: <{message_id}>\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/alternative; boundary=\"mailconform-imip\"\r\n\r\n\
+         --mailconform-imip\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{subject}\r\n\
+         --mailconform-imip\r\nContent-Type: text/calendar; charset=utf-8; method={method}\r\n\r\n{calendar}\
+         --mailconform-imip--\r\n"
+    )
+}
+
+/// Who sends the meeting messages the adapter delivers.
+const BOB: &str = "bob@example.test";
+
 /// Why a mailbox operation has no backing on a component reached without EWS.
 const NO_MAILBOX_ACCESS: &str = "only the built-in EWS adapter (an EWS target with its mailboxes) reads and marks a real mailbox's mail; \
      the ActiveSync target's adapter only delivers";
@@ -158,27 +185,35 @@ const NO_MAILBOX_ACCESS: &str = "only the built-in EWS adapter (an EWS target wi
 const NO_ADMINISTRATION: &str =
     "the server's own administration (a console, PowerShell) does this, and no command of the target's adapter stands for it yet";
 
+impl RealComponent {
+    /// Puts the RFC 5322 message `mime` into `mailbox`'s Inbox the way the target configuration
+    /// says: its `deliver_mail` command, or ActiveSync SendMail from `send_mail_from`.
+    pub(super) async fn put_message(&self, mailbox: &str, mime: &[u8]) -> Result<(), DriverError> {
+        match (self.adapter.deliver_mail.as_deref(), &self.sender) {
+            (Some(template), _) => self.command(Operation::Deliver, template, mailbox, mime).await.map(drop),
+            (None, Some(from)) => self.send_mail(from, mime).await,
+            (None, None) => self.not_supported(
+                Operation::Deliver,
+                "the target configuration's adapter has neither a `deliver_mail` command nor `send_mail_from`",
+            ),
+        }
+    }
+
+    /// A stable Message-ID for a message the harness delivers.
+    pub(super) fn message_id(mailbox: &str, subject: &str) -> String {
+        format!("{:016x}@mailconform", fxhash(mailbox, subject))
+    }
+}
+
 impl super::Mailboxes for RealComponent {
     fn deliver<'a>(&'a self, mailbox: &'a str, subject: &'a str) -> DriverFuture<'a, String> {
         Box::pin(async move {
-            let id = format!("{:016x}@mailconform", fxhash(mailbox, subject));
-            let mime = message(mailbox, subject, &id);
-            let ews = self.ews.as_ref().filter(|e| e.send_from.is_some());
-            match (self.adapter.deliver_mail.as_deref(), ews, &self.sender) {
-                (Some(template), _, _) => {
-                    self.command(Operation::Deliver, template, mailbox, mime.as_bytes()).await?;
-                }
-                (None, Some(ews), _) => {
-                    return ews.deliver(mailbox, subject).await.map_err(|e| refused(&self.role, Operation::Deliver, e));
-                }
-                (None, None, Some(from)) => self.send_mail(from, mime.as_bytes()).await?,
-                (None, None, None) => {
-                    return self.not_supported(
-                        Operation::Deliver,
-                        "the target configuration's adapter has neither a `deliver_mail` command nor `send_mail_from`",
-                    )
-                }
+            let id = RealComponent::message_id(mailbox, subject);
+            // An EWS target sends by EWS itself when it has a sender and no command.
+            if let (None, Some(ews)) = (&self.adapter.deliver_mail, self.ews.as_ref().filter(|e| e.send_from.is_some())) {
+                return ews.deliver(mailbox, subject).await.map_err(|e| refused(&self.role, Operation::Deliver, e));
             }
+            self.put_message(mailbox, message(mailbox, subject, &id).as_bytes()).await?;
             Ok(id)
         })
     }
@@ -287,6 +322,30 @@ mod tests {
         let written = std::fs::read_to_string(&out).unwrap();
         assert!(written.starts_with("o'brien o'brien@example.test\n"), "{written}");
         assert!(written.contains("\r\nSubject: Quarterly figures\r\n") && written.contains(&format!("Message-ID: <{id}>")), "{written}");
+    }
+
+    #[test]
+    fn a_meeting_arrives_through_the_adapter_as_an_imip_message() {
+        use crate::driver::TravelerAdministration;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("delivered");
+        let cmd = format!("cat > {}", out.display());
+        block_on(real(Some(&cmd)).deliver_meeting("alice@example.test", "Budget review", false)).unwrap();
+        let request = std::fs::read_to_string(&out).unwrap();
+        for line in ["Subject: Budget review\r\n", "method=REQUEST\r\n", "METHOD:REQUEST\r\n", "SUMMARY:Budget review\r\n"] {
+            assert!(request.contains(line), "{line:?} in {request}");
+        }
+        assert!(request.contains(
+            "ORGANIZER:mailto:bob@example.test\r\nATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:alice@example.test"
+        ));
+        block_on(real(Some(&cmd)).deliver_meeting("alice@example.test", "Accepted: Budget review", true)).unwrap();
+        let reply = std::fs::read_to_string(&out).unwrap();
+        assert!(
+            reply.contains("METHOD:REPLY\r\n")
+                && reply.contains("ORGANIZER:mailto:alice@example.test\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:bob@example.test"),
+            "{reply}"
+        );
+        assert!(reply.ends_with("--mailconform-imip--\r\n"), "{reply}");
     }
 
     #[test]

@@ -86,11 +86,9 @@ const DOMINO_ADMINISTRATION: &str =
 /// Why a real Traveler's folders cannot be read from here.
 const NO_FOLDER_ACCESS: &str = "the target configuration has no mailboxes to read a folder with ActiveSync as its owner";
 
-/// Why a meeting cannot be put into a real Traveler mailbox from here.
-const NO_MEETING_DELIVERY: &str = "the target's adapter delivers plain messages only; a meeting request needs the server's calendar";
-
-/// A real Traveler (`traveler` in the target configuration): mail arrives through the target's
-/// command adapter or SendMail; its administration is not driven.
+/// A real Traveler (`traveler` in the target configuration): mail and meetings arrive through
+/// the target's command adapter or SendMail, folders are read with ActiveSync; its
+/// administration is not driven.
 impl TravelerAdministration for RealComponent {
     fn web_site(&self) -> DriverFuture<'_, WebSite> {
         Box::pin(async move { self.not_supported(Operation::Configure, DOMINO_ADMINISTRATION) })
@@ -116,8 +114,12 @@ impl TravelerAdministration for RealComponent {
         Box::pin(async move { super::Mailboxes::deliver(self, email, subject).await.map(drop) })
     }
 
-    fn deliver_meeting<'a>(&'a self, _email: &'a str, _subject: &'a str, _response: bool) -> DriverFuture<'a, ()> {
-        Box::pin(async move { self.not_supported(Operation::Deliver, NO_MEETING_DELIVERY) })
+    /// The meeting arrives as mail does, an iMIP message (RFC 6047) through the adapter.
+    fn deliver_meeting<'a>(&'a self, email: &'a str, subject: &'a str, response: bool) -> DriverFuture<'a, ()> {
+        Box::pin(async move {
+            let id = RealComponent::message_id(email, subject);
+            self.put_message(email, super::real::meeting_message(email, subject, &id, response).as_bytes()).await
+        })
     }
 
     /// Read with ActiveSync as the mailbox's owner, on a device of the harness's own.
