@@ -181,3 +181,26 @@ impl DriverError {
         matches!(self, DriverError::NotSupported { .. })
     }
 }
+
+/// What the drivers' tests share: a real component with no server behind it, and a runtime.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::{CommandAdapter, RealComponent};
+
+    /// `role` backed by a "real component" at `url`, with `deliver_mail` as its adapter command.
+    pub(crate) fn real_component(role: &str, url: &str, deliver_mail: Option<&str>) -> RealComponent {
+        RealComponent {
+            role: role.into(),
+            url: url.into(),
+            adapter: CommandAdapter { deliver_mail: deliver_mail.map(str::to_string), send_mail_from: None },
+            sender: None,
+            ews: None,
+            eas_reader: None,
+        }
+    }
+
+    /// Runs `f` on a runtime of its own (real clock).
+    pub(crate) fn block_on<F: std::future::Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)
+    }
+}

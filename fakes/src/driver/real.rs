@@ -298,19 +298,10 @@ mod tests {
     use super::super::{DeviceManagement, Mailboxes};
     use super::*;
 
-    fn real(deliver_mail: Option<&str>) -> RealComponent {
-        RealComponent {
-            role: "exchange.eas".into(),
-            url: "http://127.0.0.1:9/Microsoft-Server-ActiveSync".into(),
-            adapter: CommandAdapter { deliver_mail: deliver_mail.map(str::to_string), send_mail_from: None },
-            sender: None,
-            ews: None,
-            eas_reader: None,
-        }
-    }
+    use crate::driver::test_support::{block_on, real_component};
 
-    fn block_on<F: std::future::Future>(f: F) -> F::Output {
-        tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)
+    fn real(deliver_mail: Option<&str>) -> RealComponent {
+        real_component("exchange.eas", "http://127.0.0.1:9/Microsoft-Server-ActiveSync", deliver_mail)
     }
 
     #[test]

@@ -149,21 +149,10 @@ impl TravelerAdministration for RealComponent {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::driver::CommandAdapter;
+    use crate::driver::test_support::{block_on, real_component};
 
     fn real_traveler() -> RealComponent {
-        RealComponent {
-            role: crate::role::TRAVELER.into(),
-            url: "https://127.0.0.1:9/traveler/Microsoft-Server-ActiveSync".into(),
-            adapter: CommandAdapter::default(),
-            sender: None,
-            ews: None,
-            eas_reader: None,
-        }
-    }
-
-    fn block_on<F: std::future::Future>(f: F) -> F::Output {
-        tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)
+        real_component(crate::role::TRAVELER, "https://127.0.0.1:9/traveler/Microsoft-Server-ActiveSync", None)
     }
 
     /// Every administrative operation is not applicable against a real Traveler, naming
