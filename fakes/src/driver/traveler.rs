@@ -4,7 +4,6 @@ use super::{DriverError, DriverFuture, Operation, RealComponent};
 use crate::traveler::config::WebSite;
 use crate::traveler::contract::FolderKind;
 use crate::traveler::{DirectoryKind, NameVariations, SyncProtocols, TravelerControl};
-use mailconform_activesync::store::FolderType;
 
 /// What a Domino administrator does on the Traveler server (`notes.ini`, the Internet Site
 /// document, Internet authentication, the Traveler configuration), and what arrives in its
@@ -126,14 +125,7 @@ impl TravelerAdministration for RealComponent {
     fn folder<'a>(&'a self, email: &'a str, kind: FolderKind) -> DriverFuture<'a, Vec<String>> {
         Box::pin(async move {
             let Some(reader) = &self.eas_reader else { return self.not_supported(Operation::ReadFolder, NO_FOLDER_ACCESS) };
-            let folder = match kind {
-                FolderKind::Inbox => FolderType::Inbox,
-                FolderKind::Calendar => FolderType::Calendar,
-                FolderKind::Contacts => FolderType::Contacts,
-                FolderKind::Sent => FolderType::SentItems,
-                FolderKind::Deleted => FolderType::DeletedItems,
-            };
-            reader.subjects(email, folder).await.map_err(|reason| DriverError::Refused {
+            reader.subjects(email, kind.folder_type()).await.map_err(|reason| DriverError::Refused {
                 role: self.role.clone(),
                 operation: Operation::ReadFolder,
                 reason,

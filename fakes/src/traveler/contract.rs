@@ -210,6 +210,18 @@ impl FolderKind {
         }
     }
 
+    /// The ActiveSync folder type of this kind ([MS-ASCMD] 2.2.3.186.3).
+    pub fn folder_type(self) -> mailconform_activesync::store::FolderType {
+        use mailconform_activesync::store::FolderType;
+        match self {
+            FolderKind::Inbox => FolderType::Inbox,
+            FolderKind::Calendar => FolderType::Calendar,
+            FolderKind::Contacts => FolderType::Contacts,
+            FolderKind::Sent => FolderType::SentItems,
+            FolderKind::Deleted => FolderType::DeletedItems,
+        }
+    }
+
     /// The kind a path segment names (`inbox`, `calendar`, ...).
     pub fn parse(s: &str) -> Option<FolderKind> {
         FolderKind::ALL.into_iter().find(|k| k.as_str() == s)

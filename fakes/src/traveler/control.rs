@@ -4,7 +4,7 @@ use super::contract::{
     self, FolderKind, InternetAuthentication, NotesIniSetting, Op, StoredItem, SyncProtocolsSetting, WipeRequested, WipeStatus, ROUTES,
 };
 use super::Traveler;
-use mailconform_activesync::store::{FolderType, NewItem};
+use mailconform_activesync::store::NewItem;
 use mailconform_sim::contract::{error, parse, reply};
 use mailconform_sim::Response;
 use std::sync::Arc;
@@ -74,13 +74,8 @@ pub(super) async fn handle(t: &Arc<Traveler>, method: http::Method, path: &str, 
         },
         Op::Folder => {
             let kind = args.get("kind");
-            let folder_type = match FolderKind::parse(kind) {
-                Some(FolderKind::Inbox) => FolderType::Inbox,
-                Some(FolderKind::Calendar) => FolderType::Calendar,
-                Some(FolderKind::Contacts) => FolderType::Contacts,
-                Some(FolderKind::Sent) => FolderType::SentItems,
-                Some(FolderKind::Deleted) => FolderType::DeletedItems,
-                None => return error(400, format!("no folder kind {kind}; use inbox, calendar, contacts, sent or deleted")),
+            let Some(folder_type) = FolderKind::parse(kind).map(FolderKind::folder_type) else {
+                return error(400, format!("no folder kind {kind}; use inbox, calendar, contacts, sent or deleted"));
             };
             let Some(login) = t.store.resolve(user) else { return error(404, format!("no mailbox {user}")) };
             match t.store.folder_of_type(&login, folder_type).and_then(|f| t.store.items(&login, &f.server_id)) {

@@ -250,31 +250,26 @@ fn override_url(config: &mut TargetConfig, spec: &str) -> Result<(), CliError> {
 }
 
 /// The mailbox the built-in SendMail adapter sends from (`send_mail_from`, checked against the
-/// target's mailboxes when the configuration was read).
-fn sender(t: &Target) -> Option<mailconform_fakes::driver::SendMailFrom> {
+/// target's mailboxes when the configuration was read), speaking `version`.
+fn sender(t: &Target, version: mailconform_activesync::ProtocolVersion) -> Option<mailconform_fakes::driver::SendMailFrom> {
     let user = t.adapter.send_mail_from.as_deref()?;
     let m = t.mailboxes.iter().find(|m| m.user == user)?;
     Some(mailconform_fakes::driver::SendMailFrom {
         http: t.trust.http_client(),
         login: m.login.clone(),
         password: m.password.clone(),
-        version: newest_version(t),
+        version,
     })
-}
-
-/// The ActiveSync version the harness's own clients of the target speak: the newest the target
-/// configuration names, 14.1 when it names none.
-fn newest_version(t: &Target) -> mailconform_activesync::ProtocolVersion {
-    t.versions.last().copied().unwrap_or(mailconform_activesync::ProtocolVersion::V14_1)
 }
 
 fn credentials(t: &Target) -> BTreeMap<String, (String, String)> {
     t.mailboxes.iter().map(|m| (m.user.clone(), (m.login.clone(), m.password.clone()))).collect()
 }
 
+/// A real ActiveSync server: the harness's own clients of it (SendMail's sender, the folder
+/// reader) speak its newest version.
 fn live_eas(t: &Target, url: &str) -> LiveEas {
-    let reader = EasReader { url: url.to_string(), http: t.trust.http_client(), version: newest_version(t), logins: credentials(t) };
-    LiveEas {
+    let mut live = LiveEas {
         mailboxes: credentials(t),
         http: t.trust.http_client(),
         versions: t.versions.clone(),
@@ -282,12 +277,16 @@ fn live_eas(t: &Target, url: &str) -> LiveEas {
             role: role_of(t, "eas"),
             url: url.to_string(),
             adapter: t.adapter.clone(),
-            sender: sender(t),
+            sender: None,
             ews: None,
-            eas_reader: Some(reader),
+            eas_reader: None,
         },
         url: url.to_string(),
-    }
+    };
+    let version = live.newest_version();
+    live.component.sender = sender(t, version);
+    live.component.eas_reader = Some(EasReader { url: url.to_string(), http: live.http.clone(), version, logins: live.mailboxes.clone() });
+    live
 }
 
 /// A real EWS: the built-in EWS adapter signs in with the target's mailboxes.

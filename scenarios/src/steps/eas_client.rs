@@ -20,8 +20,8 @@ pub(super) fn probe(w: &MailWorld, user: &User, version: EasVersion) -> EasProbe
         let (login, password) = eas.mailboxes.get(user.as_str()).cloned().unwrap_or_else(|| {
             panic!("{NOT_APPLICABLE}the target configuration has no mailbox for {user}: add [[target.\"exchange.eas\".mailbox]] user = \"{user}\"")
         });
-        let run = w.live.as_ref().map(|l| l.run_id.as_str()).unwrap_or_default();
-        let device_id = format!("PROBE{}{run}{:04X}", user.to_ascii_uppercase(), w.seed & 0xffff);
+        let mark = w.live.as_ref().map(|l| l.mark(w.seed)).unwrap_or_default();
+        let device_id = format!("PROBE{}{mark}", user.to_ascii_uppercase());
         return EasProbe { url: eas.url.clone(), login, password, device_id, version };
     }
     let (login, password) = user.builtin_login();

@@ -43,13 +43,20 @@ fn installation_defaults(w: &mut MailWorld) {
 /// mailbox with the device ID `device_id`, its URL and login: what the probes of its settings use.
 fn real_client(w: &MailWorld, device_id: &str) -> (mailconform_activesync::EasClient, String, String) {
     let real = w.live_eas().expect("a real Traveler");
-    let version = real.versions.last().copied().unwrap_or(mailconform_activesync::ProtocolVersion::V14_1);
     let (login, password) = real.mailboxes.values().next().cloned().unwrap_or_else(|| {
         panic!("{NOT_APPLICABLE}the target configuration has no mailbox for the traveler target: add [[target.traveler.mailbox]]")
     });
-    let run = w.live.as_ref().map(|l| l.run_id.as_str()).unwrap_or_default();
-    let device_id = format!("{device_id}{run}{:04X}", w.seed & 0xffff);
-    let client = mailconform_activesync::EasClient::new(real.http.clone(), &real.url, &login, &password, &device_id, "SmartPhone", version);
+    let mark = w.live.as_ref().map(|l| l.mark(w.seed)).unwrap_or_default();
+    let device_id = format!("{device_id}{mark}");
+    let client = mailconform_activesync::EasClient::new(
+        real.http.clone(),
+        &real.url,
+        &login,
+        &password,
+        &device_id,
+        "SmartPhone",
+        real.newest_version(),
+    );
     (client, real.url.clone(), login)
 }
 

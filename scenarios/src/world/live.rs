@@ -114,6 +114,14 @@ pub struct LiveTargets {
     runtime: tokio::runtime::Runtime,
 }
 
+impl LiveEas {
+    /// The ActiveSync version the harness's own clients speak to it: the newest the target
+    /// configuration names, 14.1 when it names none.
+    pub fn newest_version(&self) -> mailconform_activesync::ProtocolVersion {
+        self.versions.last().copied().unwrap_or(mailconform_activesync::ProtocolVersion::V14_1)
+    }
+}
+
 impl std::fmt::Debug for LiveTargets {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LiveTargets")
@@ -171,6 +179,12 @@ impl LiveTargets {
             }
         }
         out
+    }
+
+    /// This run's and scenario `seed`'s mark (`4f2a1c03B7`): what tells their devices and mail
+    /// apart on a real server, which keeps those of earlier runs.
+    pub fn mark(&self, seed: u64) -> String {
+        format!("{}{:04X}", self.run_id, seed & 0xffff)
     }
 
     /// Whether any role of the run is a real component (a mail server of either kind).
@@ -302,7 +316,7 @@ pub(crate) fn put_device_on_target(
         cfg.login = login;
         cfg.password = password;
         cfg.eas_login = None;
-        cfg.activesync_device_id = format!("{}{}{:04X}", cfg.activesync_device_id, live.run_id, seed & 0xffff);
+        cfg.activesync_device_id = format!("{}{}", cfg.activesync_device_id, live.mark(seed));
         reached.push((&eas.url, &eas.http));
     }
     if let Some(ews) = ews {

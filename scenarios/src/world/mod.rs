@@ -167,7 +167,7 @@ impl MailWorld {
     /// Served fakes need no mark: the serving process is reset before each scenario.
     pub fn subject(&self, written: &str) -> String {
         match &self.live {
-            Some(live) if self.has_real_mail_server() => format!("{written} [{}{:04X}]", live.run_id, self.seed & 0xffff),
+            Some(live) if self.has_real_mail_server() => format!("{written} [{}]", live.mark(self.seed)),
             _ => written.to_string(),
         }
     }
