@@ -51,6 +51,9 @@ pub struct Arrival {
     pub refused: Option<String>,
 }
 
+/// How long [`Bridge::open_at`] waits for its fixed port to be free.
+pub(crate) const FIXED_PORT_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// The bridged hosts of one simulation; dropping it closes their ports.
 pub struct Bridge {
     net: Arc<SimNet>,
@@ -88,13 +91,38 @@ impl Bridge {
         Ok(open[&(host.to_ascii_lowercase(), port)].0)
     }
 
+    /// Bridges `host:port` on the fixed port `outside` of the bridge's address, which a
+    /// component outside the run was configured with once for every scenario (a real
+    /// listener's APNs gateway). The previous scenario's bridge may still be closing it, so a
+    /// port in use is tried again for up to [`FIXED_PORT_WAIT`]. Must run inside the
+    /// simulation's runtime.
+    pub fn open_at(&self, host: &str, port: u16, outside: u16) -> std::io::Result<SocketAddr> {
+        let deadline = std::time::Instant::now() + FIXED_PORT_WAIT;
+        loop {
+            match self.open_on(&host.to_ascii_lowercase(), port, outside) {
+                Ok(_) => break,
+                Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        let open = self.open.lock().expect("bridge poisoned");
+        Ok(open[&(host.to_ascii_lowercase(), port)].0)
+    }
+
     /// Bridges `host:port` unless it is already; gives its new address.
     fn open_one(&self, host: &str, port: u16) -> std::io::Result<Option<SocketAddr>> {
+        self.open_on(host, port, 0)
+    }
+
+    /// Bridges `host:port` on port `outside` (0: any) unless it is already; gives its new address.
+    fn open_on(&self, host: &str, port: u16, outside: u16) -> std::io::Result<Option<SocketAddr>> {
         let mut open = self.open.lock().expect("bridge poisoned");
         if open.contains_key(&(host.to_string(), port)) {
             return Ok(None);
         }
-        let listener = std::net::TcpListener::bind((self.bind, 0))?;
+        let listener = std::net::TcpListener::bind((self.bind, outside))?;
         listener.set_nonblocking(true)?;
         let listener = tokio::net::TcpListener::from_std(listener)?;
         let addr = listener.local_addr()?;
@@ -220,5 +248,49 @@ mod tests {
         sim.add_host("later", "later.example.test", Arc::new(handler), ClientAuth::None, true).unwrap();
         let answer = sim.block_on(get(addr)).unwrap();
         assert!(answer.starts_with("HTTP/1.1 200") && answer.ends_with("/hello"), "{answer}");
+    }
+
+    #[test]
+    fn a_fixed_port_is_taken_again_by_the_next_scenario_once_the_last_one_let_it_go() {
+        let free = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap().local_addr().unwrap().port();
+        let (sim, _gate) = echo_sim();
+        let first = Bridge::new(sim.net.clone(), IpAddr::from([127, 0, 0, 1]));
+        let addr = sim.block_on(async { first.open_at("echo.example.test", 80, free) }).unwrap();
+        assert_eq!(addr.port(), free);
+        assert!(sim.block_on(get(addr)).unwrap().ends_with("/hello"));
+        let (next_sim, _) = echo_sim();
+        let next = Bridge::new(next_sim.net.clone(), IpAddr::from([127, 0, 0, 1]));
+        let taken = next_sim.block_on(async { next.open_at("echo.example.test", 80, free) });
+        assert_eq!(taken.unwrap_err().kind(), std::io::ErrorKind::AddrInUse, "the first scenario still holds it");
+        drop(first);
+        drop(sim);
+        let again = next_sim.block_on(async { next.open_at("echo.example.test", 80, free) }).unwrap();
+        assert!(next_sim.block_on(get(again)).unwrap().ends_with("/hello"), "the next scenario's host answers there");
+    }
+
+    #[test]
+    fn a_way_out_through_a_gate_is_cut_and_let_back_and_what_it_reached_is_noted() {
+        let (outside, _gate) = echo_sim();
+        let bridge = Bridge::new(outside.net.clone(), IpAddr::from([127, 0, 0, 1]));
+        let real = outside.block_on(async { bridge.open("echo.example.test", 80) }).unwrap();
+        let sim = Simulation::live(9).unwrap();
+        let gate = crate::FaultGate::default();
+        sim.net.pass_through_gated("real.example.test", 80, Some(real), gate.clone());
+        let client = sim.client();
+        let get = |client: &crate::HttpClient| {
+            let req = http::Request::get("http://real.example.test/hello").body(bytes::Bytes::new()).unwrap();
+            let opts = crate::RequestOptions { timeout: std::time::Duration::from_millis(500), ..Default::default() };
+            sim.block_on(client.send(req, &opts))
+        };
+        assert!(sim.net.reached_outside().is_empty());
+        gate.set(Fault::Unreachable);
+        assert!(get(&client).is_err(), "a cut way out refuses");
+        assert!(sim.net.reached_outside().is_empty(), "a refused connection reached nothing");
+        gate.clear();
+        gate.set(Fault::BlackHole);
+        assert!(get(&client).is_err(), "a swallowed connection never answers");
+        gate.clear();
+        assert_eq!(get(&client).unwrap().status(), 200);
+        assert_eq!(sim.net.reached_outside(), [("real.example.test".to_string(), 80)]);
     }
 }

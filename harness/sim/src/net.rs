@@ -73,7 +73,10 @@ pub struct SimNet {
     swallowed: Mutex<Vec<DuplexStream>>,
     /// Hosts outside the simulation (a real server under test), reached over real TCP.
     /// Each is reached at its own name, or at the address it is pinned to (a served fake).
-    outside: Mutex<std::collections::HashMap<(String, u16), Option<SocketAddr>>>,
+    outside: Mutex<std::collections::HashMap<(String, u16), Outbound>>,
+    /// Every outside `host:port` a connection reached, sorted: whether a scenario reached the
+    /// real component under test at all.
+    reached: Mutex<std::collections::BTreeSet<(String, u16)>>,
     /// Ports serving a protocol other than HTTP, with the gate of the host they belong to.
     services: Mutex<HashMap<(String, u16), BoundService>>,
     /// Hosts on the internal network: [`Outside`] does not reach them.
@@ -128,14 +131,28 @@ impl SimNet {
     /// Lets connections to `host:port`, which no fake serves, leave the simulation over real
     /// TCP: a real server under test, in a run on the real clock ([`crate::Simulation::live`]).
     pub fn pass_through(&self, host: &str, port: u16) {
-        self.outside.lock().expect("net poisoned").insert((host.to_ascii_lowercase(), port), None);
+        self.outside.lock().expect("net poisoned").insert((host.to_ascii_lowercase(), port), Outbound::default());
+    }
+
+    /// Lets connections to `host:port` leave the simulation over real TCP (to `addr` when
+    /// given, else to the name itself) through `gate`: the network between the simulation and
+    /// a real component refuses them, swallows them or delays them as the gate's faults say.
+    /// An HTTP status cannot be put in a real component's mouth; the gate's status fault is
+    /// ignored here, and whoever sets it must say so ([`crate::Fault::Status`]).
+    pub fn pass_through_gated(&self, host: &str, port: u16, addr: Option<SocketAddr>, gate: crate::FaultGate) {
+        self.outside.lock().expect("net poisoned").insert((host.to_ascii_lowercase(), port), Outbound { addr, gate: Some(gate) });
+    }
+
+    /// Every outside `host:port` a connection of this network reached (over real TCP), sorted.
+    pub fn reached_outside(&self) -> Vec<(String, u16)> {
+        self.reached.lock().expect("net poisoned").iter().cloned().collect()
     }
 
     /// Lets connections to `host:port` leave the simulation to `addr` over real TCP: a fake
     /// served by another process, which answers for the host's name on a port of its own, in
     /// place of any fake of this simulation on that name and port.
     pub fn pass_through_to(&self, host: &str, port: u16, addr: SocketAddr) {
-        self.outside.lock().expect("net poisoned").insert((host.to_ascii_lowercase(), port), Some(addr));
+        self.outside.lock().expect("net poisoned").insert((host.to_ascii_lowercase(), port), Outbound { addr: Some(addr), gate: None });
     }
 
     /// Places `host` on the internal network: from then on a client outside it (a phone,
@@ -161,14 +178,10 @@ impl SimNet {
         // A host pinned to an address outside answers there even when a fake of the simulation
         // serves the name (another process took the port over); one let out by name only when
         // no fake serves it.
-        let outside = self.outside.lock().expect("net poisoned").get(&(host.to_ascii_lowercase(), port)).copied();
+        let outside = self.outside.lock().expect("net poisoned").get(&(host.to_ascii_lowercase(), port)).cloned();
         match (&server, outside) {
-            (_, Some(Some(addr))) => {
-                let dialer = TcpDialer::default();
-                dialer.pin(host, port, addr);
-                return dialer.dial(host, port).await;
-            }
-            (None, Some(None)) => return TcpDialer::default().dial(host, port).await,
+            (_, Some(Outbound { addr: Some(addr), gate })) => return self.leave(host, port, Some(addr), gate, bypass_faults).await,
+            (None, Some(Outbound { addr: None, gate })) => return self.leave(host, port, None, gate, bypass_faults).await,
             _ => {}
         }
         let Some(server) = server else {
@@ -204,6 +217,38 @@ impl SimNet {
 }
 
 impl SimNet {
+    /// A connection over real TCP to `host:port` (at `addr` when pinned), through `gate` when
+    /// the way out has one.
+    async fn leave(
+        &self,
+        host: &str,
+        port: u16,
+        addr: Option<SocketAddr>,
+        gate: Option<crate::FaultGate>,
+        bypass_faults: bool,
+    ) -> Result<BoxIo, SimError> {
+        if let Some(gate) = gate.filter(|_| !bypass_faults) {
+            if let Some(d) = gate.latency() {
+                tokio::time::sleep(d).await;
+            }
+            if gate.unreachable() {
+                return Err(SimError::Refused { host: host.to_string(), port });
+            }
+            if gate.black_hole() {
+                let (client, swallowed) = tokio::io::duplex(PIPE_BUFFER);
+                self.swallowed.lock().expect("net poisoned").push(swallowed);
+                return Ok(Box::new(client));
+            }
+        }
+        let dialer = TcpDialer::default();
+        if let Some(addr) = addr {
+            dialer.pin(host, port, addr);
+        }
+        let io = dialer.dial(host, port).await?;
+        self.reached.lock().expect("net poisoned").insert((host.to_ascii_lowercase(), port));
+        Ok(io)
+    }
+
     /// A connection to a port serving another protocol than HTTP, faulted as its host is.
     async fn connect_service(
         &self,
@@ -275,6 +320,15 @@ impl Dialer for ControlPlane {
     fn dial<'a>(&'a self, host: &'a str, port: u16) -> DialFuture<'a> {
         Box::pin(self.0.connect(host, port, true))
     }
+}
+
+/// How a host outside the simulation is reached ([`SimNet::pass_through`]).
+#[derive(Clone, Debug, Default)]
+struct Outbound {
+    /// The address it is pinned to; `None`: its own name.
+    addr: Option<SocketAddr>,
+    /// The faults of the network on the way out, when it has any.
+    gate: Option<crate::FaultGate>,
 }
 
 /// Real TCP, with the topology's host names pinned to the addresses `serve` bound, so that

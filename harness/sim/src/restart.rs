@@ -49,6 +49,8 @@ type Lives = BTreeMap<String, (Vec<Lifetime>, u32)>;
 pub(crate) struct SimEnvs {
     pub(crate) net: Arc<SimNet>,
     pub(crate) ca: CertificateDer<'static>,
+    /// Certificates trusted besides the run's CA: a real component's own ([`crate::Simulation::trust_also`]).
+    pub(crate) also_trusted: Arc<Mutex<Vec<CertificateDer<'static>>>>,
     pub(crate) clock: Clock,
     pub(crate) rng: SeededRng,
     pub(crate) store: Arc<dyn StateStore>,
@@ -57,12 +59,19 @@ pub(crate) struct SimEnvs {
 
 impl SimEnvs {
     pub(crate) fn new(net: Arc<SimNet>, ca: CertificateDer<'static>, clock: Clock, rng: SeededRng, store: Arc<dyn StateStore>) -> Self {
-        SimEnvs { net, ca, clock, rng, store, lives: Arc::default() }
+        SimEnvs { net, ca, also_trusted: Arc::default(), clock, rng, store, lives: Arc::default() }
     }
 
-    /// A client on the simulated network that trusts the run's CA.
+    /// The run's CA and whatever is trusted besides it.
+    pub(crate) fn trusted(&self) -> Vec<CertificateDer<'static>> {
+        let mut all = vec![self.ca.clone()];
+        all.extend(self.also_trusted.lock().expect("trust poisoned").iter().cloned());
+        all
+    }
+
+    /// A client on the simulated network that trusts the run's CA (and what is trusted besides it).
     pub(crate) fn client(&self) -> HttpClient {
-        HttpClient::new(self.net.clone(), crate::tls::roots(std::slice::from_ref(&self.ca)), self.clock.clone())
+        HttpClient::new(self.net.clone(), crate::tls::roots(&self.trusted()), self.clock.clone())
     }
 
     /// A fake's environment: its own client, the clock, its random stream (a new one after

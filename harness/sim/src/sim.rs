@@ -202,9 +202,18 @@ impl Simulation {
         self.runtime.enter()
     }
 
-    /// An HTTP client on this simulation's network that trusts the run's CA.
+    /// An HTTP client on this simulation's network that trusts the run's CA (and what
+    /// [`Simulation::trust_also`] added).
     pub fn client(&self) -> HttpClient {
-        HttpClient::new(self.net.clone(), tls::roots(&[self.pki.ca.cert_der().clone()]), self.clock.clone())
+        HttpClient::new(self.net.clone(), tls::roots(&self.envs.trusted()), self.clock.clone())
+    }
+
+    /// Makes every client of this simulation made from now on (the fakes placed afterwards,
+    /// [`Simulation::client`]) trust `certs` besides the run's CA: the certificate authority of
+    /// a real component under test that the scenario's fakes call (a real listener that the
+    /// scenario's Exchange posts its notifications to).
+    pub fn trust_also(&self, certs: &[rustls_pki_types::CertificateDer<'static>]) {
+        self.envs.also_trusted.lock().expect("trust poisoned").extend(certs.iter().cloned());
     }
 
     /// An HTTP client on the management network, which faults do not touch: for control APIs.
