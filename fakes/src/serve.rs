@@ -64,6 +64,9 @@ pub struct ServeOptions {
     pub drain_timeout: Option<Duration>,
     /// The address others reach the roles at, when it is not the bind address (`--advertise`).
     pub advertise: Option<IpAddr>,
+    /// Names the roles reach at another address than the system's resolver gives
+    /// (`--resolve`): a listener's APNs gateway at a test harness, as an operator points it.
+    pub resolve: Vec<mailconform_sim::Peer>,
 }
 
 /// The file names of a state directory.
@@ -182,6 +185,7 @@ pub async fn start_with(roles: &[String], bind: IpAddr, state_dir: &Path, option
     }
     world.max_connections = options.max_connections;
     world.advertise = options.advertise;
+    world.set_peers(options.resolve.clone());
     if let Some(d) = options.drain_timeout {
         world.process.drain_timeout = d;
     }

@@ -37,6 +37,46 @@ impl HostFaults for GateFaults {
     }
 }
 
+/// Faults of the network between the scenario and a real component (a real listener): the
+/// simulation's way out to it goes through `gate` ([`mailconform_sim::SimNet::pass_through_gated`]),
+/// so the component can be cut off, swallowed or slowed as a fake's host can. What only a
+/// server says, an HTTP status of its own, cannot be put in a real component's mouth.
+pub struct OutsideFaults {
+    /// The role whose way out is faulted.
+    pub role: String,
+    /// The component's URL, for messages.
+    pub url: String,
+    /// The gate on the way out.
+    pub gate: FaultGate,
+}
+
+impl HostFaults for OutsideFaults {
+    fn role(&self) -> &str {
+        &self.role
+    }
+
+    fn set(&self, fault: Fault) -> DriverFuture<'_, ()> {
+        Box::pin(async move {
+            if let Fault::Status { .. } = fault {
+                return Err(DriverError::NotSupported {
+                    role: self.role.clone(),
+                    operation: Operation::SetFault,
+                    backing: Backing::Real { url: self.url.clone() },
+                    why: "the harness stands in the network before a real component, not in its place: it can cut it off, \
+                          swallow or slow its connections, not make it answer with another HTTP status",
+                });
+            }
+            self.gate.set(fault);
+            Ok(())
+        })
+    }
+
+    fn clear(&self) -> DriverFuture<'_, ()> {
+        self.gate.clear();
+        Box::pin(async { Ok(()) })
+    }
+}
+
 /// Faults of a fake served in another process, set through its control API
 /// (`/_mailconform/fault`). A real component has no such API: its faults are
 /// [`DriverError::NotSupported`] unless the harness stands between it and its peers.

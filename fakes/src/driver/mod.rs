@@ -26,13 +26,13 @@ mod traveler;
 pub use devices::DeviceManagement;
 pub use eas_reader::EasReader;
 pub use ews_adapter::{EwsAccount, EwsAdapter};
-pub use faults::{mend_all, network_command, ControlFaults, GateFaults, HostFaults, NetworkFaults, NETWORK_COMMAND_TIMEOUT};
+pub use faults::{mend_all, network_command, ControlFaults, GateFaults, HostFaults, NetworkFaults, OutsideFaults, NETWORK_COMMAND_TIMEOUT};
 pub use journal::Traffic;
 pub use lifecycle::{ForeignLifecycle, Lifecycle};
 pub use mailboxes::Mailboxes;
 pub use push::{ObservedPushes, PushSubscriptions};
 pub use real::{CommandAdapter, RealComponent, SendMailFrom, COMMAND_TIMEOUT};
-pub use registrations::Registrations;
+pub use registrations::{RealListener, Registrations};
 pub use traveler::TravelerAdministration;
 
 use mailconform_sim::{ControlError, NoSuchRole};

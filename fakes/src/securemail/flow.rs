@@ -20,6 +20,22 @@ fn sha256_hex(s: &str) -> String {
     hex::encode(Sha256::digest(s.as_bytes()))
 }
 
+impl super::SecureMailConfig {
+    /// What the app sends the listener to register `token` (`POST /registrations`): its
+    /// identifiers hashed, as Data Flow Q4 lists them. The same again renews the registration.
+    pub fn registration(&self, token: &str) -> NewRegistration {
+        NewRegistration {
+            device_token: token.to_string(),
+            app_id: self.app_id.clone(),
+            region: self.region.clone(),
+            environment: self.apns_environment.clone(),
+            activesync_device_id_sha256: sha256_hex(&self.activesync_device_id),
+            email_sha256: sha256_hex(&self.email.to_ascii_lowercase()),
+            ios_version: self.ios_version.clone(),
+        }
+    }
+}
+
 impl SecureMail {
     /// The listener's registration API, as the app calls it.
     fn listener(&self) -> RegistrationClient {
@@ -94,15 +110,7 @@ impl SecureMail {
                 t
             }
         };
-        let reg = NewRegistration {
-            device_token: token,
-            app_id: self.config.app_id.clone(),
-            region: self.config.region.clone(),
-            environment: self.config.apns_environment.clone(),
-            activesync_device_id_sha256: sha256_hex(&self.config.activesync_device_id),
-            email_sha256: sha256_hex(&self.config.email.to_ascii_lowercase()),
-            ios_version: self.config.ios_version.clone(),
-        };
+        let reg = self.config.registration(&token);
         let registered = self.listener().register(&reg).await.map_err(|e| self.fail("registering with the listener", e))?;
         {
             let mut s = self.state.lock().expect("state poisoned");

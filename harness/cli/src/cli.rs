@@ -348,6 +348,21 @@ pub(crate) struct ServeArgs {
     /// second signal exits at once)
     #[arg(long, value_name = "SECS", default_value_t = 30)]
     pub drain_timeout: u64,
+
+    /// Reach HOST:PORT at ADDRESS:PORT instead of what the system resolves (repeatable), as
+    /// curl's --resolve does: e.g. a listener's APNs gateway `api.push.apple.test:443` at the
+    /// `[callback] apns_port` of a `run` testing it
+    #[arg(long = "resolve", value_name = "HOST:PORT=ADDR", value_parser = parse_resolve)]
+    pub resolve: Vec<mailconform_sim::Peer>,
+}
+
+/// `HOST:PORT=ADDRESS:PORT` of `--resolve`.
+fn parse_resolve(s: &str) -> Result<mailconform_sim::Peer, String> {
+    let (name, addr) = s.split_once('=').ok_or_else(|| format!("`{s}` is not HOST:PORT=ADDRESS:PORT"))?;
+    let (host, port) = name.rsplit_once(':').ok_or_else(|| format!("`{name}` has no port"))?;
+    let port: u16 = port.parse().map_err(|_| format!("`{port}` is not a port number"))?;
+    let addr: std::net::SocketAddr = addr.parse().map_err(|_| format!("`{addr}` is not an IP address and port"))?;
+    Ok(mailconform_sim::Peer { host: host.to_ascii_lowercase(), port, addr })
 }
 
 /// `ROLE=PORT` of `--port`. A String error because that is what clap's `value_parser` shows
@@ -616,6 +631,19 @@ mod tests {
         let Command::Serve(args) = cli.command else { panic!("not serve") };
         assert_eq!(args.roles, ["ews", "apns"]);
         assert_eq!(args.ews_auth, None);
+    }
+
+    #[test]
+    fn serve_reaches_a_name_where_resolve_says() {
+        let cli =
+            Cli::try_parse_from(["mailconform", "serve", "listener.us-east-1", "--resolve", "API.push.apple.test:443=127.0.0.1:2197"])
+                .unwrap();
+        let Command::Serve(args) = cli.command else { panic!("not serve") };
+        let addr: std::net::SocketAddr = "127.0.0.1:2197".parse().unwrap();
+        assert_eq!(args.resolve, [mailconform_sim::Peer { host: "api.push.apple.test".into(), port: 443, addr }]);
+        for bad in ["api.push.apple.test=127.0.0.1:2197", "api.push.apple.test:443=localhost:2197"] {
+            assert!(Cli::try_parse_from(["mailconform", "serve", "apns", "--resolve", bad]).is_err(), "{bad}");
+        }
     }
 
     #[test]

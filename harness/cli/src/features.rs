@@ -64,17 +64,42 @@ pub(crate) fn parse(file: &Path) -> parser::Result<Feature> {
 }
 
 /// Cucumber parser over files already found by [`discover`]; parse errors become events, so
-/// they reach every report.
+/// they reach every report. With a closing step, every scenario ends with it (a live run's
+/// check that the scenario reached a real component, shown in every report as its last step).
 #[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct FeatureFiles;
+pub(crate) struct FeatureFiles {
+    /// A `Then` step appended to every scenario.
+    pub(crate) closing: Option<&'static str>,
+}
 
 impl cucumber::Parser<Vec<PathBuf>> for FeatureFiles {
     type Cli = cucumber::cli::Empty;
     type Output = stream::Iter<std::vec::IntoIter<parser::Result<Feature>>>;
 
     fn parse(self, input: Vec<PathBuf>, _cli: Self::Cli) -> Self::Output {
-        let parsed: Vec<_> = input.iter().map(|f| parse(f)).collect();
+        let parsed: Vec<_> = input.iter().map(|f| parse(f).map(|feature| self.close(feature))).collect();
         stream::iter(parsed)
+    }
+}
+
+impl FeatureFiles {
+    /// `feature` with the closing step after every scenario's last, at that step's place.
+    fn close(&self, mut feature: Feature) -> Feature {
+        let Some(text) = self.closing else { return feature };
+        let scenarios = feature.scenarios.iter_mut().chain(feature.rules.iter_mut().flat_map(|r| r.scenarios.iter_mut()));
+        for scenario in scenarios {
+            let at = scenario.steps.last().map(|s| (s.span, s.position)).unwrap_or((scenario.span, scenario.position));
+            scenario.steps.push(cucumber::gherkin::Step {
+                keyword: "Then ".into(),
+                ty: cucumber::gherkin::StepType::Then,
+                value: text.into(),
+                docstring: None,
+                table: None,
+                span: at.0,
+                position: at.1,
+            });
+        }
+        feature
     }
 }
 

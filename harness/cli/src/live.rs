@@ -6,10 +6,11 @@ use crate::cli::RunArgs;
 use crate::error::CliError;
 use crate::run::{run_suite, Live, RunOptions};
 use mailconform_fakes::driver::{EasReader, EwsAccount, EwsAdapter, RealComponent};
+use mailconform_fakes::listener::Region;
 use mailconform_fakes::role::Protocol;
 use mailconform_probe::target::{Target, TargetConfig};
 use mailconform_scenarios::requirements::Applicability;
-use mailconform_scenarios::world::live::{Callback, LiveEas, LiveEws, LiveTargets};
+use mailconform_scenarios::world::live::{Callback, LiveEas, LiveEws, LiveListener, LiveTargets};
 use mailconform_scenarios::world::served::ServedRoles;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -34,8 +35,13 @@ pub(crate) fn default_concurrency(targets: &LiveTargets) -> u64 {
     }
 }
 
-/// The roles `run` can put at a real component so far.
+/// The roles `run` can put at a real component so far, besides a listener of any region.
 const LIVE_ROLES: &[&str] = &["exchange", "exchange.eas", "exchange.ews", "traveler"];
+
+/// Whether `run` can put `key` at a real component.
+fn is_live_role(key: &str) -> bool {
+    LIVE_ROLES.contains(&key) || Region::ALL.iter().any(|r| mailconform_fakes::role::listener(*r) == key)
+}
 
 /// The real components of a target configuration, as the run uses them.
 #[derive(Default)]
@@ -45,6 +51,7 @@ struct RealRoles {
     eas: Option<LiveEas>,
     traveler: Option<LiveEas>,
     ews: Option<LiveEws>,
+    listeners: Vec<LiveListener>,
     callback: Callback,
     claims: Vec<Applicability>,
 }
@@ -88,6 +95,7 @@ pub(crate) fn prepare(args: &RunArgs) -> Result<Option<Live>, CliError> {
         LiveTargets::new(real.eas, budget).map_err(|e| CliError::Harness(format!("the live run's runtime could not start: {e}")))?;
     targets.ews = real.ews;
     targets.traveler = real.traveler;
+    targets.listeners = real.listeners;
     targets.callback = real.callback;
     targets.record = args.record.is_some();
     targets.served = served;
@@ -182,13 +190,16 @@ fn real_roles(args: &RunArgs, file: &std::path::Path) -> Result<RealRoles, CliEr
         )));
     }
     for t in &config.targets {
-        if !LIVE_ROLES.contains(&t.key.as_str()) {
+        if !is_live_role(&t.key) {
             return Err(CliError::Usage(format!(
-                "{}: target \"{}\": `run` can put only {} at a real component so far; `mailconform target check` checks the others",
+                "{}: target \"{}\": `run` can put only {} and listener.<region> at a real component so far; `mailconform target check` checks the others",
                 file.display(),
                 t.key,
                 LIVE_ROLES.join(", ")
             )));
+        }
+        if let Some(region) = Region::ALL.into_iter().find(|r| mailconform_fakes::role::listener(*r) == t.key) {
+            real.listeners.push(live_listener(file, t, region, &config.callback)?);
         }
         for e in &t.endpoints {
             match e.protocol {
@@ -207,8 +218,32 @@ fn real_roles(args: &RunArgs, file: &std::path::Path) -> Result<RealRoles, CliEr
         })?),
     };
     let advertise = args.advertise.clone().or(config.callback.advertise.clone());
-    real.callback = Callback { advertise: advertise.unwrap_or_else(|| Callback::default().advertise), pki };
+    real.callback =
+        Callback { advertise: advertise.unwrap_or_else(|| Callback::default().advertise), pki, apns_port: config.callback.apns_port };
     Ok(real)
+}
+
+/// A real listener of `region`: what the scenario's fakes need to reach it and be reached by
+/// it, each missing piece named.
+fn live_listener(
+    file: &std::path::Path,
+    t: &Target,
+    region: Region,
+    callback: &mailconform_probe::target::Callback,
+) -> Result<LiveListener, CliError> {
+    let refuse = |why: &str| CliError::Usage(format!("{}: target \"{}\": {why}", file.display(), t.key));
+    if callback.apns_port.is_none() || callback.ca.is_none() {
+        return Err(refuse(
+            "a real listener pushes to the scenario's APNs, which answers on a fixed port with a certificate the listener trusts: \
+             set [callback] apns_port, ca and ca_key, and point the listener's APNs gateway at https://<advertise>:<apns_port>, trusting that CA",
+        ));
+    }
+    let trust = t.trust.certificates().ok_or_else(|| {
+        refuse("insecure = true: the scenario's Exchange and phones check the listener's certificate as the real ones do; give its CA as ca = \"...\"")
+    })?;
+    let url = t.endpoints.first().map(|e| e.url.to_string()).unwrap_or_default().trim_end_matches('/').to_string();
+    let resolve = t.resolve.iter().map(|r| (r.host.clone(), r.port, r.addr)).collect();
+    Ok(LiveListener { region, url, trust, resolve })
 }
 
 /// The target's `claims`, each a kind of requirement of the catalogue.

@@ -29,6 +29,7 @@ pub(crate) fn serve(args: &ServeArgs) -> Result<(), CliError> {
         max_connections: args.max_connections.map(|n| n as usize),
         drain_timeout: Some(std::time::Duration::from_secs(args.drain_timeout)),
         advertise: args.advertise,
+        resolve: args.resolve.clone(),
     };
     roles::start(&args.roles, args.bind, &dir, &options)
 }

@@ -291,6 +291,7 @@ mod tests {
         assert!(get(&client).is_err(), "a swallowed connection never answers");
         gate.clear();
         assert_eq!(get(&client).unwrap().status(), 200);
-        assert_eq!(sim.net.reached_outside(), [("real.example.test".to_string(), 80)]);
+        assert_eq!(sim.net.reached_outside(), [(("real.example.test".to_string(), 80), 1)]);
+        assert_eq!(sim.net.connections_out(), 1);
     }
 }

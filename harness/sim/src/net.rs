@@ -74,9 +74,9 @@ pub struct SimNet {
     /// Hosts outside the simulation (a real server under test), reached over real TCP.
     /// Each is reached at its own name, or at the address it is pinned to (a served fake).
     outside: Mutex<std::collections::HashMap<(String, u16), Outbound>>,
-    /// Every outside `host:port` a connection reached, sorted: whether a scenario reached the
-    /// real component under test at all.
-    reached: Mutex<std::collections::BTreeSet<(String, u16)>>,
+    /// How many connections reached each outside `host:port`: whether a scenario reached the
+    /// real component under test at all, and since when.
+    reached: Mutex<BTreeMap<(String, u16), u64>>,
     /// Ports serving a protocol other than HTTP, with the gate of the host they belong to.
     services: Mutex<HashMap<(String, u16), BoundService>>,
     /// Hosts on the internal network: [`Outside`] does not reach them.
@@ -143,9 +143,15 @@ impl SimNet {
         self.outside.lock().expect("net poisoned").insert((host.to_ascii_lowercase(), port), Outbound { addr, gate: Some(gate) });
     }
 
-    /// Every outside `host:port` a connection of this network reached (over real TCP), sorted.
-    pub fn reached_outside(&self) -> Vec<(String, u16)> {
-        self.reached.lock().expect("net poisoned").iter().cloned().collect()
+    /// Every outside `host:port` a connection of this network reached (over real TCP), sorted,
+    /// with how many connections reached it.
+    pub fn reached_outside(&self) -> Vec<((String, u16), u64)> {
+        self.reached.lock().expect("net poisoned").iter().map(|(k, n)| (k.clone(), *n)).collect()
+    }
+
+    /// How many connections of this network reached a host outside it, in all.
+    pub fn connections_out(&self) -> u64 {
+        self.reached.lock().expect("net poisoned").values().sum()
     }
 
     /// Lets connections to `host:port` leave the simulation to `addr` over real TCP: a fake
@@ -245,7 +251,7 @@ impl SimNet {
             dialer.pin(host, port, addr);
         }
         let io = dialer.dial(host, port).await?;
-        self.reached.lock().expect("net poisoned").insert((host.to_ascii_lowercase(), port));
+        *self.reached.lock().expect("net poisoned").entry((host.to_ascii_lowercase(), port)).or_default() += 1;
         Ok(io)
     }
 

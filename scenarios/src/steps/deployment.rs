@@ -44,6 +44,9 @@ fn prose_schedule(w: &mut MailWorld) {
 /// No listener region has Secure Mail's APNs certificate.
 #[given("no APNs certificate is uploaded")]
 fn no_certificate(w: &mut MailWorld) {
+    if let Some(why) = w.certificates_kept() {
+        panic!("{}{why}", crate::NOT_APPLICABLE);
+    }
     w.plan().uploaded_regions.clear();
 }
 

@@ -62,13 +62,21 @@ fn reachable(w: &mut MailWorld, region: Region) {
 }
 
 /// The region's listener holds the user's device with the ID of its EWS subscription.
+///
+/// Asked as the app asks, through the listener's public status API, so that a real listener
+/// answers it too.
 #[then(expr = "the {region} listener has a registration for {user} with the EWS subscription ID")]
 fn has_registration(w: &mut MailWorld, region: Region, user: User) {
-    let sub = state(w, &user).subscription_id;
-    let reg = registration_of(w, region, &user).unwrap_or_else(|| panic!("the {region} listener has no registration for {user}"));
-    assert!(sub.is_some(), "{user}'s device has no subscription");
-    assert_eq!(reg.subscription_id, sub, "registration {reg:?}");
-    assert!(reg.inbox_folder_id.as_deref().is_some_and(|f| !f.is_empty()), "registration {reg:?}");
+    let device = state(w, &user);
+    let sub = device.subscription_id.unwrap_or_else(|| panic!("{user}'s device has no subscription"));
+    let id = device.registration_id.unwrap_or_else(|| panic!("{user}'s device never registered with the {region} listener"));
+    let l = w.registrations(*region);
+    let status = w.drive(l.status(&id));
+    assert_eq!(
+        status.subscription_id.as_deref(),
+        Some(sub.as_str()),
+        "the {region} listener's status of {user}'s registration: {status:?}"
+    );
 }
 
 /// The region's listener holds nothing for the user's device.
@@ -203,7 +211,8 @@ fn renew(w: &mut MailWorld, region: Region) {
 #[when(expr = "Exchange notifies the {region} listener for {user} in one SendNotification:")]
 fn notify_by_hand(w: &mut MailWorld, region: Region, user: User, step: &cucumber::gherkin::Step) {
     use mailconform_ews::{write_send_notification, Event, EventType, Notification, ObjectId, SchemaVersion};
-    let reg = registration_of(w, region, &user).unwrap_or_else(|| panic!("the {region} listener has no registration for {user}"));
+    let device = state(w, &user);
+    device.registration_id.as_ref().unwrap_or_else(|| panic!("{user}'s device never registered with the {region} listener"));
     let subscriptions = w.push_subscriptions();
     let sub = w
         .drive(subscriptions.subscriptions())
@@ -211,7 +220,8 @@ fn notify_by_hand(w: &mut MailWorld, region: Region, user: User, step: &cucumber
         .rev()
         .find(|s| s.mailbox.eq_ignore_ascii_case(&user.email()))
         .unwrap_or_else(|| panic!("Exchange holds no push subscription for {user}"));
-    let inbox = reg.inbox_folder_id.clone().unwrap_or_else(|| panic!("{user}'s registration names no Inbox"));
+    // The Inbox the device handed over with its subscription.
+    let inbox = device.inbox_folder_id.clone().unwrap_or_else(|| panic!("{user}'s device handed over no Inbox"));
     let table = step.table.as_ref().expect("the step lists its events in a table");
     let mut notifications: Vec<Notification> = Vec::new();
     for (i, row) in table.rows.iter().skip(1).enumerate() {
@@ -257,24 +267,18 @@ fn notify_by_hand(w: &mut MailWorld, region: Region, user: User, step: &cucumber
     assert_eq!(answer.status(), 200, "the {region} listener's answer: {:?}", answer.body());
 }
 
-/// What the app sends to register again: what it registered before.
-fn renewal_of(reg: &Registration) -> mailconform_fakes::listener::contract::NewRegistration {
-    mailconform_fakes::listener::contract::NewRegistration {
-        device_token: reg.device_token.clone(),
-        app_id: reg.app_id.clone(),
-        region: reg.region.code().to_string(),
-        environment: reg.environment.clone(),
-        activesync_device_id_sha256: reg.activesync_device_id_sha256.clone(),
-        email_sha256: reg.email_sha256.clone(),
-        ios_version: reg.ios_version.clone(),
-    }
+/// What the user's app sends to register again: what it registered before, from its own
+/// configuration and device token.
+fn renewal_of(w: &mut MailWorld, user: &User) -> mailconform_fakes::listener::contract::NewRegistration {
+    let token = state(w, user).device_token.unwrap_or_else(|| panic!("{user}'s device has no APNs device token to register again"));
+    let name = w.ensure_device(user);
+    w.spec().devices.get(&name).unwrap_or_else(|| panic!("{user}'s device was configured")).registration(&token)
 }
 
 /// The user's Secure Mail registers with the region's listener again with one field spoilt; the listener's answer is kept.
 #[when(expr = "{user}'s Secure Mail registers with the {region} listener again with {registration_flaw}")]
 fn register_flawed(w: &mut MailWorld, user: User, region: Region, flaw: RegistrationFlaw) {
-    let reg = registration_of(w, region, &user).unwrap_or_else(|| panic!("the {region} listener has no registration for {user} to renew"));
-    let mut again = renewal_of(&reg);
+    let mut again = renewal_of(w, &user);
     flaw.apply(&mut again, &user.email());
     let l = w.registrations(*region);
     let answer = match w.run(l.register(&again)) {
@@ -298,18 +302,20 @@ fn registration_refused(w: &mut MailWorld, because: ListenerRefusal) {
 /// The user's Secure Mail registers its device token with the region's listener again, as it does at launch, with what it registered before.
 #[when(expr = "{user}'s Secure Mail registers with the {region} listener again")]
 fn register_again(w: &mut MailWorld, user: User, region: Region) {
-    let reg = registration_of(w, region, &user).unwrap_or_else(|| panic!("the {region} listener has no registration for {user} to renew"));
-    let again = renewal_of(&reg);
+    let again = renewal_of(w, &user);
+    let registered = state(w, &user).registration_id;
     let l = w.registrations(*region);
     let renewed = w.drive(l.register(&again));
-    assert_eq!(renewed.registration_id, reg.registration_id, "the same token renews its registration");
+    assert_eq!(Some(renewed.registration_id), registered, "the same token renews its registration");
 }
 
 /// APNs accepted this many of the region's pushes for the user's device, as the listener counts them.
 #[then(expr = "the {region} listener counts {int} push(es) APNs accepted for {user}")]
 fn pushes_accepted(w: &mut MailWorld, region: Region, n: u64, user: User) {
-    let reg = registration_of(w, region, &user).unwrap_or_else(|| panic!("the {region} listener has no registration for {user}"));
-    assert_eq!(reg.notifications_sent, n, "pushes APNs accepted for {user}'s registration");
+    let token = state(w, &user).device_token.unwrap_or_else(|| panic!("{user}'s device has no APNs device token"));
+    let l = w.registrations(*region);
+    let accepted = w.drive(l.accepted_pushes(&token));
+    assert_eq!(accepted, n, "pushes APNs accepted for {user}'s device");
 }
 
 /// APNs refused the region's last push with this HTTP status and reason.

@@ -13,6 +13,7 @@ mod eas_provision;
 mod ews_client;
 mod exchange;
 mod listener;
+mod live;
 mod mail;
 mod network;
 mod restart;

@@ -17,7 +17,7 @@
 
 use mailconform_fakes::driver::RealComponent;
 use mailconform_sim::http::record::Recorder;
-use mailconform_sim::{HttpClient, Simulation};
+use mailconform_sim::{FaultGate, HttpClient, Simulation};
 use std::collections::BTreeMap;
 use std::future::Future;
 
@@ -49,6 +49,29 @@ pub struct LiveEws {
     pub component: RealComponent,
 }
 
+/// A real listener service of one region (`listener.<region>`): the scenario's devices
+/// register with it, the scenario's Exchange posts its notifications to it, and it pushes to
+/// the scenario's APNs, which answers on the fixed port of `[callback] apns_port`.
+#[derive(Clone, Debug)]
+pub struct LiveListener {
+    /// The region it serves.
+    pub region: mailconform_fakes::listener::Region,
+    /// Its base URL (the registration API is under `/api/v1`), without a trailing slash.
+    pub url: String,
+    /// The certificates its own certificate chains to: the scenario's fakes (its Exchange,
+    /// its phones) trust them besides the run's CA.
+    pub trust: Vec<rustls_pki_types::CertificateDer<'static>>,
+    /// Names it hands out that are reached at another address (`resolve`): host, port, address.
+    pub resolve: Vec<(String, u16, std::net::SocketAddr)>,
+}
+
+impl LiveListener {
+    /// The role it backs (`listener.us-east-1`).
+    pub fn role(&self) -> String {
+        mailconform_fakes::role::listener(self.region)
+    }
+}
+
 /// How a real component calls the run's fakes back (`[callback]`, `--advertise`).
 #[derive(Clone, Debug)]
 pub struct Callback {
@@ -58,11 +81,13 @@ pub struct Callback {
     /// The CA the component trusts, when the operator gave one: the scenario's simulation signs
     /// with it. `None`: the run's own CA, new for each scenario.
     pub pki: Option<mailconform_sim::Pki>,
+    /// The fixed port where the scenario's APNs answers a real listener (`apns_port`).
+    pub apns_port: Option<u16>,
 }
 
 impl Default for Callback {
     fn default() -> Self {
-        Callback { advertise: "127.0.0.1".into(), pki: None }
+        Callback { advertise: "127.0.0.1".into(), pki: None, apns_port: None }
     }
 }
 
@@ -91,6 +116,8 @@ pub struct LiveTargets {
     pub traveler: Option<LiveEas>,
     /// The real EWS, when `exchange.ews` is a target.
     pub ews: Option<LiveEws>,
+    /// The real listener services, one per region that is a target.
+    pub listeners: Vec<LiveListener>,
     /// How the real components call the scenario's fakes back.
     pub callback: Callback,
     /// Tells this run's devices apart from an earlier run's on the same server, which keeps
@@ -140,6 +167,7 @@ impl LiveTargets {
             eas,
             traveler: None,
             ews: None,
+            listeners: Vec::new(),
             callback: Callback::default(),
             run_id: format!("{:x}", started.as_secs() & 0xff_ffff),
             budget,
@@ -170,6 +198,10 @@ impl LiveTargets {
                 ews.url, self.callback.advertise
             ));
         }
+        for l in &self.listeners {
+            let apns = self.callback.apns_port.map(|p| self.callback.base_url(p)).unwrap_or_default();
+            out.push(format!("{}: the real component at {}; it pushes to the scenario's APNs at {apns}", l.role(), l.url));
+        }
         if let Some(program) = &self.tls_server {
             out.push(format!("the hosts of exact TLS versions: OpenSSL's s_server ({})", program.display()));
         }
@@ -187,9 +219,14 @@ impl LiveTargets {
         format!("{}{:04X}", self.run_id, seed & 0xffff)
     }
 
-    /// Whether any role of the run is a real component (a mail server of either kind).
+    /// Whether any role of the run is a real component (a mail server, a listener).
     pub fn has_real_component(&self) -> bool {
-        self.eas.is_some() || self.ews.is_some() || self.traveler.is_some()
+        self.eas.is_some() || self.ews.is_some() || self.traveler.is_some() || !self.listeners.is_empty()
+    }
+
+    /// The real listener of `region`, when it is a target.
+    pub fn listener(&self, region: mailconform_fakes::listener::Region) -> Option<&LiveListener> {
+        self.listeners.iter().find(|l| l.region == region)
     }
 
     /// Runs `f` to completion on the real clock, for at most the run's budget: past it the
@@ -262,6 +299,73 @@ pub(crate) fn bridge_listeners(live: &LiveTargets, sim: &mut Simulation) -> mail
     }
     bridge
 }
+
+/// Puts the run's real listeners in the scenario's network before anything is deployed: the
+/// simulation's clients trust their certificates, its way out to each (and to the names it
+/// hands out, `resolve`) goes through a fault gate of its own, the topology names each at its
+/// URL (so that certificate uploads go to its registration API), and the scenario's APNs is
+/// bridged out on the fixed `[callback] apns_port`, with a certificate that names the
+/// advertised address, for the listeners to push to.
+///
+/// Gives the bridge (closed with the scenario) and each real listener's role with its gate.
+pub(crate) fn place_real_listeners(
+    live: &LiveTargets,
+    sim: &mut Simulation,
+) -> Option<(mailconform_sim::Bridge, Vec<(String, FaultGate)>)> {
+    let port = live.callback.apns_port.filter(|_| !live.listeners.is_empty())?;
+    let mut gates = Vec::new();
+    for l in &live.listeners {
+        sim.trust_also(&l.trust);
+        let gate = FaultGate::default();
+        let (host, listener_port) = address(&l.url).unwrap_or_else(|| panic!("the {} target's url {} names no host", l.role(), l.url));
+        sim.net.pass_through_gated(&host, listener_port, None, gate.clone());
+        for (name, name_port, addr) in &l.resolve {
+            sim.net.pass_through_gated(name, *name_port, Some(*addr), gate.clone());
+        }
+        sim.topology.insert(mailconform_sim::Endpoint {
+            role: l.role(),
+            host,
+            base_url: l.url.clone(),
+            control_url: format!("{}{}", l.url, mailconform_sim::CONTROL_PREFIX),
+            plain_url: None,
+            services: Default::default(),
+        });
+        gates.push((l.role(), gate));
+    }
+    let bridge = mailconform_sim::Bridge::new(sim.net.clone(), live.callback.bind());
+    let apns = mailconform_fakes::defaults::APNS_HOST;
+    let opened = {
+        let _inside = sim.enter();
+        bridge.open_at(apns, 443, port)
+    };
+    opened.unwrap_or_else(|e| {
+        panic!(
+            "the scenario's APNs could not listen on {}:{port} ([callback] apns_port) for the real listener: {e}",
+            live.callback.advertise
+        )
+    });
+    sim.advertise(apns, &live.callback.base_url(port)).unwrap_or_else(|e| panic!("{e}"));
+    Some((bridge, gates))
+}
+
+/// Points a Secure Mail device whose listener is a real one at it: the default world's host of
+/// the region stands for the target's URL; another listener URL stays as the scenario wrote it.
+pub(crate) fn put_device_on_listener(live: &LiveTargets, cfg: &mut mailconform_fakes::securemail::SecureMailConfig) {
+    for l in &live.listeners {
+        if cfg.listener_base.trim_end_matches('/') == format!("https://{}", l.region.host(mailconform_fakes::defaults::DOMAIN)) {
+            cfg.listener_base = l.url.clone();
+        }
+    }
+}
+
+/// The step a live run with real listeners appends to every scenario
+/// ([`super::MailWorld::check_reached_real_component`]): a scenario whose steps all ran on
+/// built-in fakes beside the listener is then not applicable rather than passed.
+pub const REACHED_STEP: &str = "the scenario reached a real component of the run";
+
+/// Why a scenario that reached none of the run's real components is not applicable.
+pub(crate) const UNREACHED: &str = "this scenario reached none of the run's real components (its roles were all built-in fakes), \
+     so it says nothing of them";
 
 /// Marks every message of the real EWS mailboxes' Inboxes read before a scenario, so that a
 /// badge counts this scenario's mail and not what earlier runs left on the server.

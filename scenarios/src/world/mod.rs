@@ -97,6 +97,17 @@ pub struct MailWorld {
     /// Whether the scenario plans a Notes Traveler server ([`MailWorld::plan_traveler`]): its
     /// mail server is then Traveler, which a live run's `traveler` target stands in for.
     traveler_planned: bool,
+    /// In a live run with real listeners, the scenario's APNs bridged out on `[callback]
+    /// apns_port` (closed with the world), and each real listener's role with the gate on the
+    /// way out to it.
+    real_listeners: Option<(mailconform_sim::Bridge, Vec<(String, FaultGate)>)>,
+    /// Whether a step reached a real ActiveSync server outside the simulation (the bare client,
+    /// the mailbox adapter): what [`MailWorld::check_reached_real_component`] counts besides
+    /// the simulation's own connections.
+    eas_reached: bool,
+    /// The simulation's connections to outside hosts once the deployment ran: the set-up's
+    /// (a certificate uploaded to a real listener) do not count as reaching the component.
+    connections_at_deploy: u64,
 }
 
 impl std::fmt::Debug for MailWorld {
@@ -127,6 +138,9 @@ impl MailWorld {
             served: None,
             callback_bridge: None,
             traveler_planned: false,
+            real_listeners: None,
+            eas_reached: false,
+            connections_at_deploy: 0,
         }
     }
 
@@ -139,9 +153,11 @@ impl MailWorld {
     /// applies: the simulation is live, signs with the served deployment's CAs, and reaches the
     /// served roles at their ports ([`served`]).
     pub fn sim(&mut self) -> &mut Simulation {
-        // With a real EWS the scenario's listeners are what the target pushes to: the
-        // simulation is part of the run.
-        if self.live.as_ref().is_some_and(|l| l.has_real_component()) && self.live_ews().is_none() && !self.on_target {
+        // With a real EWS the scenario's listeners are what the target pushes to, with a real
+        // listener the scenario's Exchange and APNs are what it is between: the simulation is
+        // part of the run.
+        let beside = self.live_ews().is_some() || self.live.as_ref().is_some_and(|l| !l.listeners.is_empty());
+        if self.live.as_ref().is_some_and(|l| l.has_real_component()) && !beside && !self.on_target {
             panic!("{NOT_APPLICABLE}{}", live::SIMULATED_ONLY);
         }
         let seed = self.seed;
@@ -292,7 +308,13 @@ impl MailWorld {
             // Before the listeners start, so that they hand out their outside URL.
             self.callback_bridge = Some(live::bridge_listeners(&live, sim));
         }
-        let deployment = plan.deploy(sim, &mut self.tls, served.as_deref());
+        if let Some(live) = self.live.clone() {
+            // Before APNs starts, so that its certificate names the advertised address.
+            self.real_listeners = live::place_real_listeners(&live, sim);
+        }
+        let real: Vec<String> = self.real_listeners.iter().flat_map(|(_, gates)| gates.iter().map(|(role, _)| role.clone())).collect();
+        let deployment = plan.deploy(sim, &mut self.tls, served.as_deref(), &real);
+        self.connections_at_deploy = sim.net.connections_out();
         if let Some(link) = &self.served {
             link.sync(sim);
         }
@@ -326,6 +348,9 @@ impl MailWorld {
                 "{NOT_APPLICABLE}{name}'s Exchange Server policy names {server_host}, which OpenSSL's s_server serves in this run (--tls-server): \
                  it answers no ActiveSync, so only the handshake steps apply"
             );
+        }
+        if let Some(live) = &self.live {
+            live::put_device_on_listener(live, &mut cfg);
         }
         let recorder = self.recorder();
         let on_target = self
@@ -458,6 +483,10 @@ impl MailWorld {
 
     /// Network faults on `role`'s host, whatever backs it.
     pub fn faults(&mut self, role: &str) -> Box<dyn HostFaults> {
+        self.deploy();
+        if let Some(real) = self.real_listener_gate(role) {
+            return Box::new(real);
+        }
         if let Some(control_url) = self.served_control_url(role) {
             let control = ControlClient::new(self.sim_ref().control_client(), &control_url);
             let own = Box::new(ControlFaults { role: role.to_string(), control, backing: Backing::Served { control_url } });
@@ -520,7 +549,10 @@ impl MailWorld {
     pub fn run_eas<F: Future>(&mut self, f: F) -> F::Output {
         self.within_budget();
         match self.live.clone() {
-            Some(live) if self.live_eas().is_some() => live.block_on(f),
+            Some(live) if self.live_eas().is_some() => {
+                self.eas_reached = true;
+                live.block_on(f)
+            }
             _ => self.run(f),
         }
     }
@@ -577,9 +609,49 @@ impl MailWorld {
         Box::new(self.exchange())
     }
 
-    /// The region's listener service's registrations and pushes, whatever backs it.
+    /// The region's listener service's registrations and pushes, whatever backs it: for a real
+    /// listener, its own registration API (what it stores is not applicable).
     pub fn registrations(&mut self, region: Region) -> Box<dyn Registrations> {
-        Box::new(self.roles().listener(region).unwrap_or_else(|e| panic!("{e}")))
+        let api = self.roles().listener(region).unwrap_or_else(|e| panic!("{e}"));
+        match self.live.clone().as_deref().and_then(|l| l.listener(region)) {
+            Some(real) => {
+                let apns = self.roles().apns().expect("the scenario's APNs runs beside a real listener");
+                Box::new(mailconform_fakes::driver::RealListener { role: real.role(), url: real.url.clone(), api, apns })
+            }
+            None => Box::new(api),
+        }
+    }
+
+    /// The faults on the way out to `role` when it is a real listener of the run.
+    fn real_listener_gate(&self, role: &str) -> Option<mailconform_fakes::driver::OutsideFaults> {
+        let (_, gates) = self.real_listeners.as_ref()?;
+        let (_, gate) = gates.iter().find(|(r, _)| r == role)?;
+        let url = self.live.as_ref()?.listeners.iter().find(|l| l.role() == role)?.url.clone();
+        Some(mailconform_fakes::driver::OutsideFaults { role: role.to_string(), url, gate: gate.clone() })
+    }
+
+    /// Ends a live run's scenario not applicable when none of its steps reached a real
+    /// component: its roles were all built-in fakes, so its outcome says nothing of the
+    /// components under test. A live run with real listeners closes every scenario with it.
+    pub fn check_reached_real_component(&self) {
+        let Some(live) = &self.live else {
+            panic!("this step closes the scenarios of a live run (--target-config); it means nothing in-process");
+        };
+        let reached = self.eas_reached || self.sim.as_ref().is_some_and(|s| s.net.connections_out() > self.connections_at_deploy);
+        if live.has_real_component() && !reached {
+            panic!("{NOT_APPLICABLE}{}", live::UNREACHED);
+        }
+    }
+
+    /// Why the scenario's listeners cannot be left without Secure Mail's certificate, when a
+    /// real listener of the run has one from an earlier scenario and its API deletes none.
+    pub fn certificates_kept(&self) -> Option<String> {
+        let l = self.live.as_ref()?.listeners.first()?;
+        Some(format!(
+            "the scenario needs a listener without Secure Mail's APNs certificate; the real {} keeps the certificates uploaded to it \
+             (its API uploads and renews them, it deletes none)",
+            l.role()
+        ))
     }
 
     /// Restarting `role`, whatever backs it: the simulation itself, or nothing this process
@@ -610,6 +682,7 @@ impl MailWorld {
             // A real component's drivers run on the targets' runtime (reaching a fake went through `sim`).
             Some(live) if self.live_eas().is_some() => {
                 self.within_budget();
+                self.eas_reached = true;
                 live.block_on(call)
             }
             _ => self.run(call),

@@ -20,10 +20,18 @@
 //! # an EWS target) from another mailbox
 //! # send_mail_from = "bob"
 //!
+//! [target."listener.us-east-1"] # the listener service of a region
+//! url = "https://listener.corp.example"
+//! ca = "corp-ca.pem"
+//! # names it hands out (its notification URLs) that this machine's DNS does not resolve:
+//! resolve = ["push.corp.example:443=10.0.0.5:8443"]
+//!
 //! [callback]                    # how a real component calls this run's fakes back
 //! advertise = "192.0.2.10"      # the address it reaches this machine at (default 127.0.0.1)
 //! ca = "callback-ca.pem"        # a CA it trusts, with its key: the fakes it calls present
 //! ca_key = "callback-ca-key.pem"  # certificates this CA signs (default: the run's own CA)
+//! apns_port = 2197              # where a real listener's APNs gateway points: the run's
+//!                               # APNs answers at https://<advertise>:<apns_port>
 //! ```
 //!
 //! The `adapter` holds the commands that do on the real server what a fake's control API does
@@ -57,6 +65,7 @@ struct RawCallback {
     advertise: Option<String>,
     ca: Option<PathBuf>,
     ca_key: Option<PathBuf>,
+    apns_port: Option<u16>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -74,6 +83,8 @@ struct RawTarget {
     mailbox: Vec<RawMailbox>,
     #[serde(default)]
     adapter: RawAdapter,
+    #[serde(default)]
+    resolve: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -113,6 +124,21 @@ pub struct Callback {
     /// A CA the component trusts, certificate and key (PEM), which signs the certificates of
     /// the fakes it calls; `None`: the run's own CA, which it must then be told to trust.
     pub ca: Option<CallbackCa>,
+    /// The fixed port on `advertise` where the run's APNs answers (`apns_port`): a real
+    /// listener's APNs gateway is configured once, not per scenario.
+    pub apns_port: Option<u16>,
+}
+
+/// A name the target hands out that this machine reaches at another address (`resolve`), as
+/// curl's `--resolve` pins it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resolve {
+    /// The host name, lowercase.
+    pub host: String,
+    /// Its port.
+    pub port: u16,
+    /// Where it is reached.
+    pub addr: std::net::SocketAddr,
 }
 
 /// A CA of the operator's, for the certificates of the fakes a real component calls.
@@ -146,6 +172,8 @@ pub struct Target {
     /// The kinds of requirement the component claims beyond the required ones, as written
     /// (`should`, `may`, ...): `run` reads them against its requirement catalogue.
     pub claims: Vec<String>,
+    /// Names it hands out that are reached at another address (`resolve`).
+    pub resolve: Vec<Resolve>,
 }
 
 /// A protocol of a target and where it answers.
@@ -195,16 +223,24 @@ impl Trust {
     pub fn http_client(&self) -> mailconform_sim::HttpClient {
         use mailconform_sim::{tls, Clock, HttpClient, TcpDialer};
         let dialer = std::sync::Arc::new(TcpDialer::default());
-        match self {
-            Trust::Ca { certs, .. } => HttpClient::new(dialer, tls::roots(certs), Clock::real()),
-            Trust::System => {
+        match self.certificates() {
+            Some(certs) => {
                 // Certificates the system store holds but rustls cannot parse are skipped.
-                let certs: Vec<CertificateDer<'static>> = rustls_native_certs::load_native_certs().certs;
                 let mut roots = rustls::RootCertStore::empty();
                 roots.add_parsable_certificates(certs);
                 HttpClient::new(dialer, std::sync::Arc::new(roots), Clock::real())
             }
-            Trust::Insecure => HttpClient::new(dialer, tls::roots(&[]), Clock::real()).accepting_any_certificate(),
+            None => HttpClient::new(dialer, tls::roots(&[]), Clock::real()).accepting_any_certificate(),
+        }
+    }
+
+    /// The certificates trusted: the CA file's, or the system store's; `None` for
+    /// `insecure = true`, which trusts anything.
+    pub fn certificates(&self) -> Option<Vec<CertificateDer<'static>>> {
+        match self {
+            Trust::Ca { certs, .. } => Some(certs.clone()),
+            Trust::System => Some(rustls_native_certs::load_native_certs().certs),
+            Trust::Insecure => None,
         }
     }
 }
@@ -290,7 +326,22 @@ fn target(file: &Path, base: &Path, key: String, raw: RawTarget, env: &impl Fn(&
     }
     let adapter =
         mailconform_fakes::driver::CommandAdapter { deliver_mail: raw.adapter.deliver_mail, send_mail_from: raw.adapter.send_mail_from };
-    Ok(Target { key, role: picked.role, endpoints, trust, versions, mailboxes, adapter, claims: raw.claims })
+    let resolve = raw.resolve.iter().map(|entry| resolve(file, &key, entry)).collect::<Result<_, _>>()?;
+    Ok(Target { key, role: picked.role, endpoints, trust, versions, mailboxes, adapter, claims: raw.claims, resolve })
+}
+
+/// One `resolve` entry, `HOST:PORT=ADDRESS:PORT`.
+fn resolve(file: &Path, key: &str, entry: &str) -> Result<Resolve, ConfigError> {
+    let bad =
+        |why: &str| ConfigError::BadResolve { file: file.to_path_buf(), role: key.to_string(), entry: entry.to_string(), why: why.into() };
+    let (name, addr) = entry.split_once('=').ok_or_else(|| bad("no '='"))?;
+    let (host, port) = name.rsplit_once(':').ok_or_else(|| bad("the name has no port"))?;
+    let port = port.parse::<u16>().map_err(|_| bad("the name's port is not a number"))?;
+    if host.is_empty() {
+        return Err(bad("the host name is empty"));
+    }
+    let addr = addr.trim().parse::<std::net::SocketAddr>().map_err(|_| bad("the address is not an IP address and port"))?;
+    Ok(Resolve { host: host.trim().to_ascii_lowercase(), port, addr })
 }
 
 fn callback(file: &Path, base: &Path, raw: RawCallback) -> Result<Callback, ConfigError> {
@@ -326,7 +377,7 @@ fn callback(file: &Path, base: &Path, raw: RawCallback) -> Result<Callback, Conf
             return Err(bad("ca_key", &base.join(key), "its certificate is missing: add ca = \"<the CA certificate, PEM>\"".into()))
         }
     };
-    Ok(Callback { advertise: raw.advertise, ca })
+    Ok(Callback { advertise: raw.advertise, ca, apns_port: raw.apns_port })
 }
 
 /// Every `{name}` in an adapter command is one the driver fills.
@@ -521,6 +572,25 @@ url = "https://api.push.apple.com"
         assert_eq!(load(&with_bob).unwrap().targets[0].adapter.send_mail_from.as_deref(), Some("bob"));
         let e = load(&format!("{base}send_mail_from = \"carol\"\n")).unwrap_err().to_string();
         assert!(e.contains("send_mail_from = \"carol\"") && e.contains("no mailbox of that user"), "{e}");
+    }
+
+    #[test]
+    fn a_listener_names_where_its_names_are_reached_and_the_callback_its_apns_port() {
+        let c = load(
+            "[target.\"listener.us-east-1\"]\nurl = \"https://listener.corp.example\"\nresolve = [\"Push.Corp.Example:443=10.0.0.5:8443\"]\n[callback]\napns_port = 2197\n",
+        )
+        .unwrap();
+        let addr: std::net::SocketAddr = "10.0.0.5:8443".parse().unwrap();
+        assert_eq!(c.targets[0].resolve, [Resolve { host: "push.corp.example".into(), port: 443, addr }]);
+        assert_eq!(c.callback.apns_port, Some(2197));
+        for (entry, why) in [
+            ("push.corp.example=10.0.0.5:8443", "the name has no port"),
+            ("push.corp.example:443", "no '='"),
+            ("push.corp.example:443=push.corp.example:8443", "not an IP address and port"),
+        ] {
+            let e = error(&format!("[target.\"listener.us-east-1\"]\nurl = \"https://l.example\"\nresolve = [\"{entry}\"]\n"));
+            assert!(e.contains(why) && e.contains("HOST:PORT=ADDRESS:PORT"), "{e}");
+        }
     }
 
     #[test]

@@ -188,4 +188,16 @@ pub enum ConfigError {
         /// What is wrong, and what to write.
         why: String,
     },
+    /// A `resolve` entry that is not `HOST:PORT=ADDRESS:PORT`.
+    #[error("{}: target \"{role}\": resolve {entry:?}: {why}; write \"HOST:PORT=ADDRESS:PORT\", e.g. \"listener.corp.example:443=10.0.0.5:8443\"", file.display())]
+    BadResolve {
+        /// The configuration file.
+        file: PathBuf,
+        /// The target's key.
+        role: String,
+        /// The entry as written.
+        entry: String,
+        /// What is wrong with it.
+        why: String,
+    },
 }

@@ -14,6 +14,6 @@ mod http_answer;
 mod report;
 
 pub use check::check_targets;
-pub use config::{Callback, CallbackCa, Endpoint, Mailbox, Target, TargetConfig, Trust};
+pub use config::{Callback, CallbackCa, Endpoint, Mailbox, Resolve, Target, TargetConfig, Trust};
 pub use config_error::ConfigError;
 pub use report::{CheckLine, CheckReport, EndpointReport, Step};
