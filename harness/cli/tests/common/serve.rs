@@ -19,10 +19,17 @@ pub(crate) struct Served {
 impl Served {
     /// Serves `roles` with its state in `dir/state`, its output in `dir/serve.std{out,err}`.
     pub(crate) fn start(dir: &Path, roles: &[&str]) -> Served {
+        Served::start_with(dir, roles, &[])
+    }
+
+    /// The same, with more options of `serve` (`--resolve ...`).
+    #[allow(dead_code)]
+    pub(crate) fn start_with(dir: &Path, roles: &[&str], options: &[&str]) -> Served {
         let state = dir.join("state");
         let child = Command::new(env!("CARGO_BIN_EXE_mailconform"))
             .arg("serve")
             .args(roles)
+            .args(options)
             .arg("--state-dir")
             .arg(&state)
             .env_remove("RUST_LOG")

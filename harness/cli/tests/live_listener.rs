@@ -1,0 +1,110 @@
+//! A real listener service under test (`run --target-config` with
+//! `[target."listener.us-east-1"]`): `mailconform serve listener.us-east-1` in another process
+//! stands for the vendor's listener, reached only at its URL. Its APNs gateway points at the
+//! run's `[callback] apns_port` (`serve --resolve`, as an operator points a listener at a test
+//! harness), and it trusts the callback CA. The scenario's Exchange posts its notifications to
+//! it, the scenario's phones register with it, and what it pushed is seen where it arrives: at
+//! the scenario's APNs and on the phone. Its own database (registrations, push log) is not
+//! read: those steps are not applicable.
+
+mod common;
+
+use common::serve::Served;
+use common::{run_live, scratch};
+
+/// A port nobody listens on now.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap().local_addr().unwrap().port()
+}
+
+/// The served listener as the Americas listener under test; the run's APNs on `apns_port`.
+fn config(served: &Served, apns_port: u16) -> String {
+    let base = served.base_url("listener.us-east-1");
+    let port = base.rsplit(':').next().unwrap();
+    let (ca, ca_key) = (served.state.join("ca.pem"), served.state.join("ca-key.pem"));
+    format!(
+        "[target.\"listener.us-east-1\"]\nurl = \"{base}\"\nca = \"{ca}\"\n\
+         # the notification URLs it hands out name its host\n\
+         resolve = [\"us-east-1.listener.example.test:443=127.0.0.1:{port}\"]\n\
+         [callback]\nca = \"{ca}\"\nca_key = \"{ca_key}\"\napns_port = {apns_port}\n",
+        ca = ca.display(),
+        ca_key = ca_key.display(),
+    )
+}
+
+/// The listener, its APNs gateway at `gateway` (where the run's APNs answers, or not).
+fn serve_listener(dir: &std::path::Path, gateway: u16) -> Served {
+    let resolve = format!("api.push.apple.test:443=127.0.0.1:{gateway}");
+    Served::start_with(dir, &["listener.us-east-1"], &["--resolve", &resolve])
+}
+
+fn of<'a>(all: &'a [(String, String)], name: &str) -> Vec<&'a str> {
+    let found: Vec<&str> = all.iter().filter(|(n, _)| n.contains(name)).map(|(_, o)| o.as_str()).collect();
+    assert!(!found.is_empty(), "no scenario {name:?}: {all:?}");
+    found
+}
+
+#[test]
+fn the_push_features_against_a_listener_reached_only_at_its_url() {
+    let dir = scratch("live-listener");
+    let apns_port = free_port();
+    let served = serve_listener(&dir, apns_port);
+    let features = ["features/apns/execution.feature", "features/apns/setup.feature", "features/apns/retry_schedule.feature"];
+    let (run, all) = run_live(&dir, &config(&served, apns_port), "120", &features);
+    let shown = format!("{all:?}\n{}\n{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("listener.us-east-1: the real component at https://127.0.0.1:"), "{shown}");
+    // The badge reaches the phone through the real listener and the scenario's APNs; it
+    // refuses what Data Flow Q4 forbids; the chain is set up at first launch, with EWS on its
+    // own host too; and cut off from the scenario's Exchange, the listener makes Exchange retry
+    // and end the subscription at the minute.
+    for passes in [
+        "One new message sets the badge to 1",
+        "The badge follows the inbox unread count",
+        "refuses a registration that carries",
+        "Two users of the same app on one listener",
+        "whatever other folders report",
+        "First launch sets up the whole push chain",
+        "EWS on a host of its own",
+        "At the smallest StatusFrequency, 1 minute",
+    ] {
+        assert!(of(&all, passes).iter().all(|o| *o == "passed"), "{passes}: {shown}");
+    }
+    // Its database stays its own; the scenarios of longer protocol time are over the budget.
+    for not_applicable in [
+        "Only the badge count flows",
+        "Of several notifications",
+        "Without permission",
+        "more than 5 minutes",
+        "read from the documentation's prose",
+        "StatusFrequency of 5 minutes",
+    ] {
+        assert!(of(&all, not_applicable).iter().all(|o| *o == "skipped"), "{not_applicable}: {shown}");
+    }
+    assert!(run.stdout.contains("a real listener keeps its registrations and its log of APNs pushes in its own database"), "{shown}");
+    assert!(run.stdout.contains("Then the scenario reached a real component of the run"), "every scenario closes with the check: {shown}");
+    assert_eq!(run.last_line(), "10 passed, 0 failed, 6 not applicable", "{shown}");
+    assert_eq!(run.code, 0, "{shown}");
+}
+
+/// A listener whose APNs gateway points nowhere pushes nothing: the badge scenario fails.
+/// A scenario that never reaches the listener (APNs on its own) is not applicable, not passed.
+#[test]
+fn a_listener_that_cannot_reach_apns_fails_and_a_scenario_that_never_reaches_it_does_not_count() {
+    let dir = scratch("live-listener-broken");
+    let (apns_port, nowhere) = (free_port(), free_port());
+    let served = serve_listener(&dir, nowhere);
+    let features = [
+        "features/apns/execution.feature",
+        "features/apns/provider_api.feature",
+        "--name",
+        "One new message sets the badge to 1|apns-unique-id",
+    ];
+    let (run, all) = run_live(&dir, &config(&served, apns_port), "60", &features);
+    let shown = format!("{all:?}\n{}\n{}", run.stdout, run.stderr);
+    assert_eq!(of(&all, "One new message sets the badge to 1"), ["failed"], "{shown}");
+    assert!(run.stdout.contains("Then alice's badge shows 1"), "{shown}");
+    assert_eq!(of(&all, "apns-unique-id"), ["skipped", "skipped"], "{shown}");
+    assert!(run.stdout.contains("this scenario reached none of the run's real components"), "{shown}");
+    assert_eq!(run.last_line(), "0 passed, 1 failed, 2 not applicable", "{shown}");
+    assert_eq!(run.code, 1, "{shown}");
+}
