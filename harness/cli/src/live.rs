@@ -10,7 +10,7 @@ use mailconform_fakes::listener::Region;
 use mailconform_fakes::role::Protocol;
 use mailconform_probe::target::{Target, TargetConfig};
 use mailconform_scenarios::requirements::Applicability;
-use mailconform_scenarios::world::live::{Callback, LiveEas, LiveEws, LiveListener, LiveTargets};
+use mailconform_scenarios::world::live::{Callback, LiveEas, LiveEws, LiveBeside, LiveTargets, SegDeclared};
 use mailconform_scenarios::world::served::ServedRoles;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -36,7 +36,7 @@ pub(crate) fn default_concurrency(targets: &LiveTargets) -> u64 {
 }
 
 /// The roles `run` can put at a real component so far, besides a listener of any region.
-const LIVE_ROLES: &[&str] = &["exchange", "exchange.eas", "exchange.ews", "traveler"];
+const LIVE_ROLES: &[&str] = &["exchange", "exchange.eas", "exchange.ews", "traveler", "seg"];
 
 /// Whether `run` can put `key` at a real component.
 fn is_live_role(key: &str) -> bool {
@@ -51,7 +51,8 @@ struct RealRoles {
     eas: Option<LiveEas>,
     traveler: Option<LiveEas>,
     ews: Option<LiveEws>,
-    listeners: Vec<LiveListener>,
+    beside: Vec<LiveBeside>,
+    seg: Option<SegDeclared>,
     callback: Callback,
     claims: Vec<Applicability>,
 }
@@ -95,7 +96,8 @@ pub(crate) fn prepare(args: &RunArgs) -> Result<Option<Live>, CliError> {
         LiveTargets::new(real.eas, budget).map_err(|e| CliError::Harness(format!("the live run's runtime could not start: {e}")))?;
     targets.ews = real.ews;
     targets.traveler = real.traveler;
-    targets.listeners = real.listeners;
+    targets.beside = real.beside;
+    targets.seg = real.seg;
     targets.callback = real.callback;
     targets.record = args.record.is_some();
     targets.served = served;
@@ -198,8 +200,14 @@ fn real_roles(args: &RunArgs, file: &std::path::Path) -> Result<RealRoles, CliEr
                 LIVE_ROLES.join(", ")
             )));
         }
-        if let Some(region) = Region::ALL.into_iter().find(|r| mailconform_fakes::role::listener(*r) == t.key) {
-            real.listeners.push(live_listener(file, t, region, &config.callback)?);
+        if Region::ALL.into_iter().any(|r| mailconform_fakes::role::listener(r) == t.key) {
+            real.beside.push(live_beside(file, t, &config.callback, &["apns"], "its APNs gateway")?);
+            continue;
+        }
+        if t.key == mailconform_fakes::role::SEG {
+            real.beside.push(live_beside(file, t, &config.callback, &["exchange"], "its MEM configuration's email server")?);
+            real.seg = Some(seg_declared(file, t)?);
+            continue;
         }
         for e in &t.endpoints {
             match e.protocol {
@@ -219,31 +227,52 @@ fn real_roles(args: &RunArgs, file: &std::path::Path) -> Result<RealRoles, CliEr
     };
     let advertise = args.advertise.clone().or(config.callback.advertise.clone());
     real.callback =
-        Callback { advertise: advertise.unwrap_or_else(|| Callback::default().advertise), pki, apns_port: config.callback.apns_port };
+        Callback { advertise: advertise.unwrap_or_else(|| Callback::default().advertise), pki, ports: config.callback.ports.clone() };
     Ok(real)
 }
 
-/// A real listener of `region`: what the scenario's fakes need to reach it and be reached by
-/// it, each missing piece named.
-fn live_listener(
+/// A real component beside the scenario's fakes (a listener, a SEG): what they need to reach
+/// it and be reached by it, each missing piece named. It calls the scenario's `calls` roles
+/// back (`[callback.ports]`), at the address its operator configures as `setting`.
+fn live_beside(
     file: &std::path::Path,
     t: &Target,
-    region: Region,
     callback: &mailconform_probe::target::Callback,
-) -> Result<LiveListener, CliError> {
-    let refuse = |why: &str| CliError::Usage(format!("{}: target \"{}\": {why}", file.display(), t.key));
-    if callback.apns_port.is_none() || callback.ca.is_none() {
-        return Err(refuse(
-            "a real listener pushes to the scenario's APNs, which answers on a fixed port with a certificate the listener trusts: \
-             set [callback] apns_port, ca and ca_key, and point the listener's APNs gateway at https://<advertise>:<apns_port>, trusting that CA",
-        ));
+    calls: &[&str],
+    setting: &str,
+) -> Result<LiveBeside, CliError> {
+    let refuse = |why: String| CliError::Usage(format!("{}: target \"{}\": {why}", file.display(), t.key));
+    let missing: Vec<&str> = calls.iter().copied().filter(|role| !callback.ports.contains_key(*role)).collect();
+    if !missing.is_empty() || callback.ca.is_none() {
+        let ports: Vec<String> = calls.iter().map(|role| format!("{role} = <port>")).collect();
+        return Err(refuse(format!(
+            "it calls the scenario's {} back on a fixed port, with a certificate it trusts: set [callback.ports] {}, and [callback] ca \
+             and ca_key, and point {setting} at https://<advertise>:<port>, trusting that CA",
+            calls.join(" and "),
+            ports.join(", ")
+        )));
     }
     let trust = t.trust.certificates().ok_or_else(|| {
-        refuse("insecure = true: the scenario's Exchange and phones check the listener's certificate as the real ones do; give its CA as ca = \"...\"")
+        refuse("insecure = true: the scenario's fakes check its certificate as the real ones do; give its CA as ca = \"...\"".into())
     })?;
-    let url = t.endpoints.first().map(|e| e.url.to_string()).unwrap_or_default().trim_end_matches('/').to_string();
+    // Its origin: the scenario's URLs of the role keep their paths (a SEG's standard ActiveSync
+    // path is not its base).
+    let url = t
+        .endpoints
+        .first()
+        .map(|e| format!("{}://{}", e.url.scheme_str().unwrap_or("https"), e.url.authority().map_or("", |a| a.as_str())))
+        .unwrap_or_default();
     let resolve = t.resolve.iter().map(|r| (r.host.clone(), r.port, r.addr)).collect();
-    Ok(LiveListener { region, url, trust, resolve })
+    Ok(LiveBeside { role: t.key.clone(), url, trust, resolve })
+}
+
+/// The SEG V2 under test as `t` declares it (`product_version`, `properties`).
+fn seg_declared(file: &std::path::Path, t: &Target) -> Result<SegDeclared, CliError> {
+    let written = t.product_version.as_deref().unwrap_or(mailconform_fakes::deployment::SERVED_SEG_VERSION);
+    let version = mailconform_fakes::seg::SegVersion::parse(written).ok_or_else(|| {
+        CliError::Usage(format!("{}: target \"{}\": product_version {written:?} is not a SEG V2 version such as 2.12.0", file.display(), t.key))
+    })?;
+    Ok(SegDeclared { version, properties: t.properties.clone() })
 }
 
 /// The target's `claims`, each a kind of requirement of the catalogue.

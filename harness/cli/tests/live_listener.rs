@@ -1,7 +1,7 @@
 //! A real listener service under test (`run --target-config` with
 //! `[target."listener.us-east-1"]`): `mailconform serve listener.us-east-1` in another process
 //! stands for the vendor's listener, reached only at its URL. Its APNs gateway points at the
-//! run's `[callback] apns_port` (`serve --resolve`, as an operator points a listener at a test
+//! run's `[callback.ports] apns` (`serve --resolve`, as an operator points a listener at a test
 //! harness), and it trusts the callback CA. The scenario's Exchange posts its notifications to
 //! it, the scenario's phones register with it, and what it pushed is seen where it arrives: at
 //! the scenario's APNs and on the phone. Its own database (registrations, push log) is not
@@ -10,12 +10,7 @@
 mod common;
 
 use common::serve::Served;
-use common::{run_live, scratch};
-
-/// A port nobody listens on now.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap().local_addr().unwrap().port()
-}
+use common::{free_port, outcomes_of as of, run_live, scratch};
 
 /// The served listener as the Americas listener under test; the run's APNs on `apns_port`.
 fn config(served: &Served, apns_port: u16) -> String {
@@ -26,7 +21,7 @@ fn config(served: &Served, apns_port: u16) -> String {
         "[target.\"listener.us-east-1\"]\nurl = \"{base}\"\nca = \"{ca}\"\n\
          # the notification URLs it hands out name its host\n\
          resolve = [\"us-east-1.listener.example.test:443=127.0.0.1:{port}\"]\n\
-         [callback]\nca = \"{ca}\"\nca_key = \"{ca_key}\"\napns_port = {apns_port}\n",
+         [callback]\nca = \"{ca}\"\nca_key = \"{ca_key}\"\n[callback.ports]\napns = {apns_port}\n",
         ca = ca.display(),
         ca_key = ca_key.display(),
     )
@@ -36,12 +31,6 @@ fn config(served: &Served, apns_port: u16) -> String {
 fn serve_listener(dir: &std::path::Path, gateway: u16) -> Served {
     let resolve = format!("api.push.apple.test:443=127.0.0.1:{gateway}");
     Served::start_with(dir, &["listener.us-east-1"], &["--resolve", &resolve])
-}
-
-fn of<'a>(all: &'a [(String, String)], name: &str) -> Vec<&'a str> {
-    let found: Vec<&str> = all.iter().filter(|(n, _)| n.contains(name)).map(|(_, o)| o.as_str()).collect();
-    assert!(!found.is_empty(), "no scenario {name:?}: {all:?}");
-    found
 }
 
 #[test]

@@ -18,7 +18,7 @@ const EWS_PATH: &str = "/EWS/Exchange.asmx";
 /// Sends the bare client's GetFolder to `host` at `path` and keeps the answer for the Then steps.
 fn probe(w: &mut MailWorld, host: &str, path: &str, headers: &[(&str, &str)], credentials: ProbeCredentials) {
     let client = w.sim().client();
-    let url = format!("https://{host}{path}");
+    let url = w.onto_beside(&format!("https://{host}{path}"));
     let answer = w.run(ews_probe::get_inbox(&client, &url, headers, credentials)).unwrap_or_else(|e| panic!("{host} did not answer: {e}"));
     w.observe(Observation::EwsAnswer(answer));
 }

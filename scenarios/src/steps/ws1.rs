@@ -336,7 +336,7 @@ fn exchange_slow(w: &mut MailWorld, secs: u64) {
 /// SEG forwarded NTLM's two legs to Exchange on two different connections (so NTLM cannot work through it).
 #[then("SEG sent the NTLM negotiate and authenticate messages on different upstream connections")]
 fn ntlm_split(w: &mut MailWorld) {
-    let seg = w.roles().seg(mailconform_fakes::role::SEG).expect("SEG deployed");
+    let seg = w.seg_control();
     let log = w.run(seg.requests()).expect("SEG control API answers");
     let ntlm: Vec<_> = log.iter().filter(|r| r.upstream_auth.as_deref() == Some("NTLM")).collect();
     assert!(ntlm.len() >= 2, "SEG forwarded {ntlm:?}");
@@ -360,7 +360,7 @@ fn exchange_authenticated(w: &mut MailWorld, user: User, method: AuthMethod) {
 #[then(expr = "SEG blocked {user}'s {seg_service} requests")]
 fn seg_blocked(w: &mut MailWorld, user: User, service: SegService) {
     let device = device_id(&user);
-    let seg = w.roles().seg(mailconform_fakes::role::SEG).expect("SEG deployed");
+    let seg = w.seg_control();
     let log = w.run(seg.requests()).expect("SEG control API answers");
     let want = *service;
     assert!(

@@ -49,14 +49,15 @@ pub struct LiveEws {
     pub component: RealComponent,
 }
 
-/// A real listener service of one region (`listener.<region>`): the scenario's devices
-/// register with it, the scenario's Exchange posts its notifications to it, and it pushes to
-/// the scenario's APNs, which answers on the fixed port of `[callback] apns_port`.
+/// A real component the scenario's fakes run beside, reached at its URL: a listener service
+/// (`listener.<region>`: the scenario's phones register with it, its Exchange posts to it, it
+/// pushes to its APNs) or a SEG (`seg`: the phones reach Exchange through it). It calls the
+/// scenario's own roles back on the fixed ports of `[callback.ports]`.
 #[derive(Clone, Debug)]
-pub struct LiveListener {
-    /// The region it serves.
-    pub region: mailconform_fakes::listener::Region,
-    /// Its base URL (the registration API is under `/api/v1`), without a trailing slash.
+pub struct LiveBeside {
+    /// The role it backs (`listener.us-east-1`, `seg`).
+    pub role: String,
+    /// Its base URL, without a trailing slash.
     pub url: String,
     /// The certificates its own certificate chains to: the scenario's fakes (its Exchange,
     /// its phones) trust them besides the run's CA.
@@ -65,11 +66,21 @@ pub struct LiveListener {
     pub resolve: Vec<(String, u16, std::net::SocketAddr)>,
 }
 
-impl LiveListener {
-    /// The role it backs (`listener.us-east-1`).
-    pub fn role(&self) -> String {
-        mailconform_fakes::role::listener(self.region)
+impl LiveBeside {
+    /// `https://<host>` of the default world's role it stands for.
+    fn default_base(&self) -> Option<String> {
+        mailconform_fakes::role::target(&self.role).ok().map(|t| format!("https://{}", t.role.host))
     }
+}
+
+/// A real SEG V2 as its operator configured it (`[target.seg]`'s `product_version` and
+/// `properties`): a scenario that plans another SEG is not applicable, naming the difference.
+#[derive(Clone, Debug)]
+pub struct SegDeclared {
+    /// The version installed.
+    pub version: mailconform_fakes::seg::SegVersion,
+    /// The lines of its `application.properties`.
+    pub properties: Vec<String>,
 }
 
 /// How a real component calls the run's fakes back (`[callback]`, `--advertise`).
@@ -81,13 +92,14 @@ pub struct Callback {
     /// The CA the component trusts, when the operator gave one: the scenario's simulation signs
     /// with it. `None`: the run's own CA, new for each scenario.
     pub pki: Option<mailconform_sim::Pki>,
-    /// The fixed port where the scenario's APNs answers a real listener (`apns_port`).
-    pub apns_port: Option<u16>,
+    /// The fixed ports where the scenario's roles answer the real components beside them
+    /// (`[callback.ports]`), by role.
+    pub ports: BTreeMap<String, u16>,
 }
 
 impl Default for Callback {
     fn default() -> Self {
-        Callback { advertise: "127.0.0.1".into(), pki: None, apns_port: None }
+        Callback { advertise: "127.0.0.1".into(), pki: None, ports: BTreeMap::new() }
     }
 }
 
@@ -116,8 +128,10 @@ pub struct LiveTargets {
     pub traveler: Option<LiveEas>,
     /// The real EWS, when `exchange.ews` is a target.
     pub ews: Option<LiveEws>,
-    /// The real listener services, one per region that is a target.
-    pub listeners: Vec<LiveListener>,
+    /// The real components the scenario's fakes run beside (listener services, a SEG).
+    pub beside: Vec<LiveBeside>,
+    /// The SEG V2 under test as its operator configured it, when `seg` is a target.
+    pub seg: Option<SegDeclared>,
     /// How the real components call the scenario's fakes back.
     pub callback: Callback,
     /// Tells this run's devices apart from an earlier run's on the same server, which keeps
@@ -167,7 +181,8 @@ impl LiveTargets {
             eas,
             traveler: None,
             ews: None,
-            listeners: Vec::new(),
+            beside: Vec::new(),
+            seg: None,
             callback: Callback::default(),
             run_id: format!("{:x}", started.as_secs() & 0xff_ffff),
             budget,
@@ -198,9 +213,10 @@ impl LiveTargets {
                 ews.url, self.callback.advertise
             ));
         }
-        for l in &self.listeners {
-            let apns = self.callback.apns_port.map(|p| self.callback.base_url(p)).unwrap_or_default();
-            out.push(format!("{}: the real component at {}; it pushes to the scenario's APNs at {apns}", l.role(), l.url));
+        for b in &self.beside {
+            let calls: Vec<String> =
+                self.callback.ports.iter().map(|(role, port)| format!("{role} at {}", self.callback.base_url(*port))).collect();
+            out.push(format!("{}: the real component at {}; it reaches the scenario's {}", b.role, b.url, calls.join(", ")));
         }
         if let Some(program) = &self.tls_server {
             out.push(format!("the hosts of exact TLS versions: OpenSSL's s_server ({})", program.display()));
@@ -221,12 +237,12 @@ impl LiveTargets {
 
     /// Whether any role of the run is a real component (a mail server, a listener).
     pub fn has_real_component(&self) -> bool {
-        self.eas.is_some() || self.ews.is_some() || self.traveler.is_some() || !self.listeners.is_empty()
+        self.eas.is_some() || self.ews.is_some() || self.traveler.is_some() || !self.beside.is_empty()
     }
 
-    /// The real listener of `region`, when it is a target.
-    pub fn listener(&self, region: mailconform_fakes::listener::Region) -> Option<&LiveListener> {
-        self.listeners.iter().find(|l| l.region == region)
+    /// The real component beside the scenario's fakes in `role`, when it is a target.
+    pub fn beside(&self, role: &str) -> Option<&LiveBeside> {
+        self.beside.iter().find(|b| b.role == role)
     }
 
     /// Runs `f` to completion on the real clock, for at most the run's budget: past it the
@@ -300,65 +316,66 @@ pub(crate) fn bridge_listeners(live: &LiveTargets, sim: &mut Simulation) -> mail
     bridge
 }
 
-/// Puts the run's real listeners in the scenario's network before anything is deployed: the
-/// simulation's clients trust their certificates, its way out to each (and to the names it
-/// hands out, `resolve`) goes through a fault gate of its own, the topology names each at its
-/// URL (so that certificate uploads go to its registration API), and the scenario's APNs is
-/// bridged out on the fixed `[callback] apns_port`, with a certificate that names the
-/// advertised address, for the listeners to push to.
+/// Puts the real components beside the scenario's fakes in its network before anything is
+/// deployed: the simulation's clients trust their certificates, its way out to each (and to the
+/// names it hands out, `resolve`) goes through a fault gate of its own, and the topology names
+/// each at its URL (so that a listener's certificate upload goes to its API). The roles of
+/// `[callback.ports]` are bridged out on their fixed ports, with certificates that name the
+/// advertised address, for those components to call (a listener's APNs, a SEG's Exchange).
 ///
-/// Gives the bridge (closed with the scenario) and each real listener's role with its gate.
-pub(crate) fn place_real_listeners(
-    live: &LiveTargets,
-    sim: &mut Simulation,
-) -> Option<(mailconform_sim::Bridge, Vec<(String, FaultGate)>)> {
-    let port = live.callback.apns_port.filter(|_| !live.listeners.is_empty())?;
+/// Gives the bridge (closed with the scenario) and each real component's role with its gate.
+pub(crate) fn place_beside(live: &LiveTargets, sim: &mut Simulation) -> Option<(mailconform_sim::Bridge, Vec<(String, FaultGate)>)> {
+    if live.beside.is_empty() {
+        return None;
+    }
     let mut gates = Vec::new();
-    for l in &live.listeners {
-        sim.trust_also(&l.trust);
+    for b in &live.beside {
+        sim.trust_also(&b.trust);
         let gate = FaultGate::default();
-        let (host, listener_port) = address(&l.url).unwrap_or_else(|| panic!("the {} target's url {} names no host", l.role(), l.url));
-        sim.net.pass_through_gated(&host, listener_port, None, gate.clone());
-        for (name, name_port, addr) in &l.resolve {
+        let (host, port) = address(&b.url).unwrap_or_else(|| panic!("the {} target's url {} names no host", b.role, b.url));
+        sim.net.pass_through_gated(&host, port, None, gate.clone());
+        for (name, name_port, addr) in &b.resolve {
             sim.net.pass_through_gated(name, *name_port, Some(*addr), gate.clone());
         }
         sim.topology.insert(mailconform_sim::Endpoint {
-            role: l.role(),
+            role: b.role.clone(),
             host,
-            base_url: l.url.clone(),
-            control_url: format!("{}{}", l.url, mailconform_sim::CONTROL_PREFIX),
+            base_url: b.url.clone(),
+            control_url: format!("{}{}", b.url, mailconform_sim::CONTROL_PREFIX),
             plain_url: None,
             services: Default::default(),
         });
-        gates.push((l.role(), gate));
+        gates.push((b.role.clone(), gate));
     }
     let bridge = mailconform_sim::Bridge::new(sim.net.clone(), live.callback.bind());
-    let apns = mailconform_fakes::defaults::APNS_HOST;
-    let opened = {
-        let _inside = sim.enter();
-        bridge.open_at(apns, 443, port)
-    };
-    opened.unwrap_or_else(|e| {
-        panic!(
-            "the scenario's APNs could not listen on {}:{port} ([callback] apns_port) for the real listener: {e}",
-            live.callback.advertise
-        )
-    });
-    sim.advertise(apns, &live.callback.base_url(port)).unwrap_or_else(|e| panic!("{e}"));
+    for (role, port) in &live.callback.ports {
+        let host = mailconform_fakes::role::target(role).map(|t| t.role.host).unwrap_or_else(|e| panic!("[callback.ports] {role}: {e}"));
+        let opened = {
+            let _inside = sim.enter();
+            bridge.open_at(&host, 443, *port)
+        };
+        opened.unwrap_or_else(|e| {
+            panic!("the scenario's {role} could not listen on {}:{port} ([callback.ports]) for the real components: {e}", live.callback.advertise)
+        });
+        sim.advertise(&host, &live.callback.base_url(*port)).unwrap_or_else(|e| panic!("{e}"));
+    }
     Some((bridge, gates))
 }
 
-/// Points a Secure Mail device whose listener is a real one at it: the default world's host of
-/// the region stands for the target's URL; another listener URL stays as the scenario wrote it.
-pub(crate) fn put_device_on_listener(live: &LiveTargets, cfg: &mut mailconform_fakes::securemail::SecureMailConfig) {
-    for l in &live.listeners {
-        if cfg.listener_base.trim_end_matches('/') == format!("https://{}", l.region.host(mailconform_fakes::defaults::DOMAIN)) {
-            cfg.listener_base = l.url.clone();
+/// `url` read onto the real component beside the scenario that stands for its host: the
+/// default world's `https://<host>` of the role is the target's URL, the path kept; a URL of
+/// another host stays as it is.
+pub(crate) fn onto_beside(live: &LiveTargets, url: &str) -> String {
+    for b in &live.beside {
+        let Some(base) = b.default_base() else { continue };
+        if let Some(rest) = url.strip_prefix(&base).filter(|rest| rest.is_empty() || rest.starts_with('/')) {
+            return format!("{}{rest}", b.url);
         }
     }
+    url.to_string()
 }
 
-/// The step a live run with real listeners appends to every scenario
+/// The step a live run with real components beside its fakes appends to every scenario
 /// ([`super::MailWorld::check_reached_real_component`]): a scenario whose steps all ran on
 /// built-in fakes beside the listener is then not applicable rather than passed.
 pub const REACHED_STEP: &str = "the scenario reached a real component of the run";

@@ -97,10 +97,10 @@ pub struct MailWorld {
     /// Whether the scenario plans a Notes Traveler server ([`MailWorld::plan_traveler`]): its
     /// mail server is then Traveler, which a live run's `traveler` target stands in for.
     traveler_planned: bool,
-    /// In a live run with real listeners, the scenario's APNs bridged out on `[callback]
-    /// apns_port` (closed with the world), and each real listener's role with the gate on the
-    /// way out to it.
-    real_listeners: Option<(mailconform_sim::Bridge, Vec<(String, FaultGate)>)>,
+    /// In a live run with real components beside the fakes (listeners, a SEG), the scenario's
+    /// roles bridged out on `[callback.ports]` (closed with the world), and each real
+    /// component's role with the gate on the way out to it.
+    real_beside: Option<(mailconform_sim::Bridge, Vec<(String, FaultGate)>)>,
     /// Whether a step reached a real ActiveSync server outside the simulation (the bare client,
     /// the mailbox adapter): what [`MailWorld::check_reached_real_component`] counts besides
     /// the simulation's own connections.
@@ -138,7 +138,7 @@ impl MailWorld {
             served: None,
             callback_bridge: None,
             traveler_planned: false,
-            real_listeners: None,
+            real_beside: None,
             eas_reached: false,
             connections_at_deploy: 0,
         }
@@ -156,7 +156,7 @@ impl MailWorld {
         // With a real EWS the scenario's listeners are what the target pushes to, with a real
         // listener the scenario's Exchange and APNs are what it is between: the simulation is
         // part of the run.
-        let beside = self.live_ews().is_some() || self.live.as_ref().is_some_and(|l| !l.listeners.is_empty());
+        let beside = self.live_ews().is_some() || self.live.as_ref().is_some_and(|l| !l.beside.is_empty());
         if self.live.as_ref().is_some_and(|l| l.has_real_component()) && !beside && !self.on_target {
             panic!("{NOT_APPLICABLE}{}", live::SIMULATED_ONLY);
         }
@@ -309,11 +309,10 @@ impl MailWorld {
             self.callback_bridge = Some(live::bridge_listeners(&live, sim));
         }
         if let Some(live) = self.live.clone() {
-            // Before APNs starts, so that its certificate names the advertised address.
-            self.real_listeners = live::place_real_listeners(&live, sim);
+            // Before the roles they call start, so that their certificates name the advertised address.
+            self.real_beside = live::place_beside(&live, sim);
         }
-        let real: Vec<String> = self.real_listeners.iter().flat_map(|(_, gates)| gates.iter().map(|(role, _)| role.clone())).collect();
-        let deployment = plan.deploy(sim, &mut self.tls, served.as_deref(), &real);
+        let deployment = plan.deploy(sim, &mut self.tls, served.as_deref(), self.live.as_deref());
         self.connections_at_deploy = sim.net.connections_out();
         if let Some(link) = &self.served {
             link.sync(sim);
@@ -350,7 +349,9 @@ impl MailWorld {
             );
         }
         if let Some(live) = &self.live {
-            live::put_device_on_listener(live, &mut cfg);
+            // A real listener or SEG stands for the default world's.
+            cfg.listener_base = live::onto_beside(live, &cfg.listener_base);
+            cfg.exchange_server = live::onto_beside(live, &cfg.exchange_server);
         }
         let recorder = self.recorder();
         let on_target = self
@@ -484,7 +485,7 @@ impl MailWorld {
     /// Network faults on `role`'s host, whatever backs it.
     pub fn faults(&mut self, role: &str) -> Box<dyn HostFaults> {
         self.deploy();
-        if let Some(real) = self.real_listener_gate(role) {
+        if let Some(real) = self.beside_gate(role) {
             return Box::new(real);
         }
         if let Some(control_url) = self.served_control_url(role) {
@@ -536,6 +537,27 @@ impl MailWorld {
             return Box::new(real.component.clone());
         }
         Box::new(self.roles().traveler().expect("the scenario has a Traveler server"))
+    }
+
+    /// `url` as the scenario reaches it: on the real component beside the fakes that stands for
+    /// its host, if any ([`live::onto_beside`]).
+    pub fn onto_beside(&self, url: &str) -> String {
+        match &self.live {
+            Some(live) => live::onto_beside(live, url),
+            None => url.to_string(),
+        }
+    }
+
+    /// SEG's control API: what it forwarded and blocked. A real SEG keeps that inside, so the
+    /// step is not applicable against one.
+    pub fn seg_control(&mut self) -> mailconform_fakes::seg::SegControl {
+        if let Some(real) = self.live.as_ref().and_then(|l| l.beside(mailconform_fakes::role::SEG)) {
+            panic!(
+                "{NOT_APPLICABLE}this step reads what SEG forwarded and blocked from its own log, which the real seg at {} keeps inside",
+                real.url
+            );
+        }
+        self.roles().seg(mailconform_fakes::role::SEG).expect("SEG deployed")
     }
 
     /// Whether a real component stands in the mail server's role (either protocol): the
@@ -613,26 +635,27 @@ impl MailWorld {
     /// listener, its own registration API (what it stores is not applicable).
     pub fn registrations(&mut self, region: Region) -> Box<dyn Registrations> {
         let api = self.roles().listener(region).unwrap_or_else(|e| panic!("{e}"));
-        match self.live.clone().as_deref().and_then(|l| l.listener(region)) {
+        match self.live.clone().as_deref().and_then(|l| l.beside(&mailconform_fakes::role::listener(region))) {
             Some(real) => {
                 let apns = self.roles().apns().expect("the scenario's APNs runs beside a real listener");
-                Box::new(mailconform_fakes::driver::RealListener { role: real.role(), url: real.url.clone(), api, apns })
+                Box::new(mailconform_fakes::driver::RealListener { role: real.role.clone(), url: real.url.clone(), api, apns })
             }
             None => Box::new(api),
         }
     }
 
-    /// The faults on the way out to `role` when it is a real listener of the run.
-    fn real_listener_gate(&self, role: &str) -> Option<mailconform_fakes::driver::OutsideFaults> {
-        let (_, gates) = self.real_listeners.as_ref()?;
+    /// The faults on the way out to `role` when it is a real component beside the scenario.
+    fn beside_gate(&self, role: &str) -> Option<mailconform_fakes::driver::OutsideFaults> {
+        let (_, gates) = self.real_beside.as_ref()?;
         let (_, gate) = gates.iter().find(|(r, _)| r == role)?;
-        let url = self.live.as_ref()?.listeners.iter().find(|l| l.role() == role)?.url.clone();
+        let url = self.live.as_ref()?.beside(role)?.url.clone();
         Some(mailconform_fakes::driver::OutsideFaults { role: role.to_string(), url, gate: gate.clone() })
     }
 
     /// Ends a live run's scenario not applicable when none of its steps reached a real
     /// component: its roles were all built-in fakes, so its outcome says nothing of the
-    /// components under test. A live run with real listeners closes every scenario with it.
+    /// components under test. A live run with real components beside its fakes closes every
+    /// scenario with it.
     pub fn check_reached_real_component(&self) {
         let Some(live) = &self.live else {
             panic!("this step closes the scenarios of a live run (--target-config); it means nothing in-process");
@@ -646,11 +669,11 @@ impl MailWorld {
     /// Why the scenario's listeners cannot be left without Secure Mail's certificate, when a
     /// real listener of the run has one from an earlier scenario and its API deletes none.
     pub fn certificates_kept(&self) -> Option<String> {
-        let l = self.live.as_ref()?.listeners.first()?;
+        let l = self.live.as_ref()?.beside.iter().find(|b| b.role.starts_with("listener."))?;
         Some(format!(
             "the scenario needs a listener without Secure Mail's APNs certificate; the real {} keeps the certificates uploaded to it \
              (its API uploads and renews them, it deletes none)",
-            l.role()
+            l.role
         ))
     }
 
@@ -658,6 +681,9 @@ impl MailWorld {
     /// can do for a role served by another.
     pub fn lifecycle(&mut self, role: &str) -> Box<dyn Lifecycle> {
         self.deploy();
+        if let Some(real) = self.live.as_ref().and_then(|l| l.beside(role)) {
+            return Box::new(ForeignLifecycle { backing: Backing::Real { url: real.url.clone() } });
+        }
         match self.served_control_url(role) {
             Some(control_url) => {
                 let link = self.served.as_ref().expect("a served control URL comes from the served roles");

@@ -69,9 +69,16 @@ impl Plan {
     ///
     /// Roles `served` by another process are not put: the simulation reaches them at their
     /// ports ([`super::served`]), and a plan that configures them otherwise than they run is
-    /// not applicable. Nor are the `real` ones, real components the simulation reaches at
-    /// their URLs ([`super::live::place_real_listeners`]).
-    pub(crate) fn deploy(mut self, sim: &mut Simulation, tls: &mut TlsState, served: Option<&ServedRoles>, real: &[String]) -> Deployment {
+    /// not applicable. Nor are the real components beside the fakes, which the simulation
+    /// reaches at their URLs ([`super::live::place_beside`]).
+    pub(crate) fn deploy(
+        mut self,
+        sim: &mut Simulation,
+        tls: &mut TlsState,
+        served: Option<&ServedRoles>,
+        beside: Option<&super::live::LiveTargets>,
+    ) -> Deployment {
+        let real = |role: &str| beside.is_some_and(|l| l.beside(role).is_some());
         let serves = |role: &str| served.is_some_and(|s| s.serves(role));
         if let Some(why) = served.and_then(|s| self.unlike_served(s)) {
             panic!("{}{why}", super::NOT_APPLICABLE);
@@ -91,11 +98,11 @@ impl Plan {
             }
         };
         let mut gates = match &self.ws1 {
-            Some(planned) => ws1::deploy(sim, &self, planned, team_pkcs8, served),
+            Some(planned) => ws1::deploy(sim, &self, planned, team_pkcs8, served, beside),
             None if serves(role::EXCHANGE) => Vec::new(),
             None => deployment::add_exchange(sim, self.exchange.clone(), &self.exchange_aliases).expect("Exchange fake starts"),
         };
-        for r in Region::ALL.into_iter().filter(|r| !serves(&role::listener(*r)) && !real.contains(&role::listener(*r))) {
+        for r in Region::ALL.into_iter().filter(|r| !serves(&role::listener(*r)) && !real(&role::listener(*r))) {
             gates.push((role::listener(r), deployment::add_listener(sim, r).expect("listener starts")));
         }
         if let Some(t) = self.traveler.clone().filter(|_| !serves(role::TRAVELER)) {

@@ -52,7 +52,7 @@ impl Default for Ws1Plan {
         Ws1Plan {
             segs: vec![PlannedSeg {
                 role: role::SEG.to_string(),
-                config: deployment::default_seg_config("2.12.0", defaults::EXCHANGE_HOST),
+                config: deployment::default_seg_config(deployment::SERVED_SEG_VERSION, defaults::EXCHANGE_HOST),
                 properties: Vec::new(),
             }],
             ens_placement: Placement::Cloud,
@@ -109,8 +109,10 @@ pub fn deploy(
     ws1: &Ws1Plan,
     team_pkcs8: Vec<u8>,
     served: Option<&ServedRoles>,
+    beside: Option<&super::live::LiveTargets>,
 ) -> Vec<(String, mailconform_sim::FaultGate)> {
     let serves = |role: &str| served.is_some_and(|s| s.serves(role));
+    let onto_beside = |url: String| beside.map_or(url.clone(), |l| super::live::onto_beside(l, &url));
     let mut gates = Vec::new();
     // A served Exchange (never self-signed: the plan checked) took the scenario's
     // authentication already.
@@ -136,19 +138,20 @@ pub fn deploy(
         if let (Some(pem), true) = (&exchange_pem, ws1.trusting_segs.contains(&seg.role)) {
             c.trusted_certificates.push(pem.clone());
         }
-        match serves(&seg.role) {
-            true => configure_served_seg(sim, &seg.role, &c),
-            false => gates.push((seg.role.clone(), deployment::add_seg(sim, &seg.role, c).expect("SEG starts"))),
+        match (serves(&seg.role), beside.and_then(|l| l.seg.as_ref().filter(|_| l.beside(&seg.role).is_some()))) {
+            (_, Some(declared)) => require_declared_seg(&seg.role, &c, declared),
+            (true, None) => configure_served_seg(sim, &seg.role, &c),
+            (false, None) => gates.push((seg.role.clone(), deployment::add_seg(sim, &seg.role, c).expect("SEG starts"))),
         }
     }
     let main = Ws1Plan::effective(&ws1.segs[0]);
-    let ews_url = ws1.ens_ews_url.clone().unwrap_or_else(|| {
+    let ews_url = onto_beside(ws1.ens_ews_url.clone().unwrap_or_else(|| {
         if main.enable_boxer_ens_ews_proxy {
             format!("https://{}/EWS/Exchange.asmx", main.host)
         } else {
             format!("https://{}/EWS/Exchange.asmx", defaults::EXCHANGE_HOST)
         }
-    });
+    }));
     match serves(role::ENS) {
         true => configure_served_ens(sim, EnsSettings { placement: ws1.ens_placement, ews_url }),
         false => {
@@ -156,6 +159,31 @@ pub fn deploy(
         }
     }
     gates
+}
+
+/// A real SEG is configured by its operator, once: the scenario applies when it plans that
+/// configuration (the target's `product_version` and `properties`, the rest at the default
+/// world's MEM configuration), and is not applicable otherwise, naming what differs.
+fn require_declared_seg(role: &str, planned: &SegConfig, declared: &super::live::SegDeclared) {
+    let refuse = |what: String| -> ! {
+        panic!(
+            "{}the scenario plans {what}; the real {role} is configured as its target declares (product_version, properties), \
+             so run this scenario against a SEG so configured, or with SEG in-process",
+            super::NOT_APPLICABLE
+        )
+    };
+    if planned.version != declared.version {
+        refuse(format!("SEG V2 {}, and the real {role} is SEG V2 {}", planned.version, declared.version));
+    }
+    let mut real = deployment::default_seg_config(&declared.version.to_string(), defaults::EXCHANGE_HOST);
+    real.apply_properties(&declared.properties.join("\n"))
+        .unwrap_or_else(|e| panic!("the target's properties of {role} do not read as application.properties: {e}"));
+    if planned.properties_text() != real.properties_text() {
+        refuse(format!("the application.properties\n{}\nwhere the real {role} has\n{}", planned.properties_text(), real.properties_text()));
+    }
+    if format!("{:?}", planned.mem()) != format!("{:?}", real.mem()) {
+        refuse("another MEM configuration (server timeout, trust store, KCD or compliance)".into());
+    }
 }
 
 /// A served SEG made the scenario's: the same version, then its MEM configuration and its
@@ -211,6 +239,10 @@ pub fn ensure_boxer(world: &mut MailWorld, user: &User) -> String {
     let email = user.email().to_ascii_lowercase();
     let placement = world.spec().ws1.as_ref().map(|p| p.ens_placement).unwrap_or(Placement::Cloud);
     let mut cfg: BoxerConfig = deployment::default_boxer_config(&name, &email);
+    if let Some(live) = world.live.clone() {
+        // A real SEG stands for the default world's.
+        cfg.eas_url = super::live::onto_beside(&live, &cfg.eas_url);
+    }
     cfg.ens_api = format!("https://{}{}", defaults::ENS_HOST, placement.api_prefix());
     let login = defaults::USERS.iter().find(|u| u.1 == email).map(|u| (u.0.to_string(), u.2.to_string())).unwrap_or_default();
     let rt = world.running().ws1.as_ref().map(|rt| (rt.issuer.clone(), rt.audience.clone())).expect("deployed");

@@ -92,3 +92,17 @@ pub(crate) fn run_live(dir: &Path, config: &str, budget: &str, features: &[&str]
     let all = outcomes(&serde_json::from_slice(&report).unwrap());
     (run, all)
 }
+
+/// A port nobody listens on now.
+#[allow(dead_code)]
+pub(crate) fn free_port() -> u16 {
+    std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap().local_addr().unwrap().port()
+}
+
+/// The outcomes of the scenarios of `all` whose name holds `name` (at least one).
+#[allow(dead_code)]
+pub(crate) fn outcomes_of<'a>(all: &'a [(String, String)], name: &str) -> Vec<&'a str> {
+    let found: Vec<&str> = all.iter().filter(|(n, _)| n.contains(name)).map(|(_, o)| o.as_str()).collect();
+    assert!(!found.is_empty(), "no scenario {name:?}: {all:?}");
+    found
+}

@@ -26,12 +26,18 @@
 //! # names it hands out (its notification URLs) that this machine's DNS does not resolve:
 //! resolve = ["push.corp.example:443=10.0.0.5:8443"]
 //!
+//! [target.seg]                   # a SEG V2, configured by its operator as declared here
+//! url = "https://seg.corp.example"
+//! product_version = "2.12.0"
+//! properties = ["enable.boxer.ens.ews.proxy=true"]   # its application.properties
+//!
 //! [callback]                    # how a real component calls this run's fakes back
 //! advertise = "192.0.2.10"      # the address it reaches this machine at (default 127.0.0.1)
 //! ca = "callback-ca.pem"        # a CA it trusts, with its key: the fakes it calls present
 //! ca_key = "callback-ca-key.pem"  # certificates this CA signs (default: the run's own CA)
-//! apns_port = 2197              # where a real listener's APNs gateway points: the run's
-//!                               # APNs answers at https://<advertise>:<apns_port>
+//! [callback.ports]              # fixed ports of the scenario's roles a real component calls:
+//! apns = 2197                   # a real listener's APNs gateway, https://<advertise>:2197
+//! exchange = 2443               # a real SEG's email server (and uem, kdc: its console, its KDC)
 //! ```
 //!
 //! The `adapter` holds the commands that do on the real server what a fake's control API does
@@ -65,7 +71,8 @@ struct RawCallback {
     advertise: Option<String>,
     ca: Option<PathBuf>,
     ca_key: Option<PathBuf>,
-    apns_port: Option<u16>,
+    #[serde(default)]
+    ports: BTreeMap<String, u16>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -85,6 +92,9 @@ struct RawTarget {
     adapter: RawAdapter,
     #[serde(default)]
     resolve: Vec<String>,
+    product_version: Option<String>,
+    #[serde(default)]
+    properties: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -124,9 +134,10 @@ pub struct Callback {
     /// A CA the component trusts, certificate and key (PEM), which signs the certificates of
     /// the fakes it calls; `None`: the run's own CA, which it must then be told to trust.
     pub ca: Option<CallbackCa>,
-    /// The fixed port on `advertise` where the run's APNs answers (`apns_port`): a real
-    /// listener's APNs gateway is configured once, not per scenario.
-    pub apns_port: Option<u16>,
+    /// The fixed ports on `advertise` where the scenario's roles answer a real component
+    /// (`[callback.ports]`, by role: `apns`, `exchange`, ...): a real listener's APNs gateway,
+    /// a real SEG's email server, are configured once, not per scenario.
+    pub ports: BTreeMap<String, u16>,
 }
 
 /// A name the target hands out that this machine reaches at another address (`resolve`), as
@@ -174,6 +185,12 @@ pub struct Target {
     pub claims: Vec<String>,
     /// Names it hands out that are reached at another address (`resolve`).
     pub resolve: Vec<Resolve>,
+    /// The product's version as installed, where scenarios plan one (`product_version`: a
+    /// SEG V2's, `2.12.0`).
+    pub product_version: Option<String>,
+    /// The lines of its configuration file, where scenarios plan one (`properties`: a SEG
+    /// V2's `application.properties`).
+    pub properties: Vec<String>,
 }
 
 /// A protocol of a target and where it answers.
@@ -327,7 +344,19 @@ fn target(file: &Path, base: &Path, key: String, raw: RawTarget, env: &impl Fn(&
     let adapter =
         mailconform_fakes::driver::CommandAdapter { deliver_mail: raw.adapter.deliver_mail, send_mail_from: raw.adapter.send_mail_from };
     let resolve = raw.resolve.iter().map(|entry| resolve(file, &key, entry)).collect::<Result<_, _>>()?;
-    Ok(Target { key, role: picked.role, endpoints, trust, versions, mailboxes, adapter, claims: raw.claims, resolve })
+    Ok(Target {
+        key,
+        role: picked.role,
+        endpoints,
+        trust,
+        versions,
+        mailboxes,
+        adapter,
+        claims: raw.claims,
+        resolve,
+        product_version: raw.product_version,
+        properties: raw.properties,
+    })
 }
 
 /// One `resolve` entry, `HOST:PORT=ADDRESS:PORT`.
@@ -377,7 +406,13 @@ fn callback(file: &Path, base: &Path, raw: RawCallback) -> Result<Callback, Conf
             return Err(bad("ca_key", &base.join(key), "its certificate is missing: add ca = \"<the CA certificate, PEM>\"".into()))
         }
     };
-    Ok(Callback { advertise: raw.advertise, ca, apns_port: raw.apns_port })
+    for (role, port) in &raw.ports {
+        let known = role::target(role).ok().filter(|t| t.protocols.len() == t.role.kind.protocols().len());
+        if known.is_none() || *port == 0 {
+            return Err(ConfigError::CallbackPort { file: file.to_path_buf(), role: role.clone(), port: *port });
+        }
+    }
+    Ok(Callback { advertise: raw.advertise, ca, ports: raw.ports })
 }
 
 /// Every `{name}` in an adapter command is one the driver fills.
@@ -575,14 +610,16 @@ url = "https://api.push.apple.com"
     }
 
     #[test]
-    fn a_listener_names_where_its_names_are_reached_and_the_callback_its_apns_port() {
+    fn a_listener_names_where_its_names_are_reached_and_the_callback_its_fixed_ports() {
         let c = load(
-            "[target.\"listener.us-east-1\"]\nurl = \"https://listener.corp.example\"\nresolve = [\"Push.Corp.Example:443=10.0.0.5:8443\"]\n[callback]\napns_port = 2197\n",
+            "[target.\"listener.us-east-1\"]\nurl = \"https://listener.corp.example\"\nresolve = [\"Push.Corp.Example:443=10.0.0.5:8443\"]\n[callback.ports]\napns = 2197\n",
         )
         .unwrap();
         let addr: std::net::SocketAddr = "10.0.0.5:8443".parse().unwrap();
         assert_eq!(c.targets[0].resolve, [Resolve { host: "push.corp.example".into(), port: 443, addr }]);
-        assert_eq!(c.callback.apns_port, Some(2197));
+        assert_eq!(c.callback.ports, BTreeMap::from([("apns".to_string(), 2197)]));
+        let e = error("[target.exchange]\nurl = \"https://x.example\"\n[callback.ports]\napn = 2197\n");
+        assert!(e.contains("[callback.ports] apn = 2197") && e.contains("a role of the default world"), "{e}");
         for (entry, why) in [
             ("push.corp.example=10.0.0.5:8443", "the name has no port"),
             ("push.corp.example:443", "no '='"),

@@ -200,4 +200,14 @@ pub enum ConfigError {
         /// What is wrong with it.
         why: String,
     },
+    /// A `[callback.ports]` entry that names no role of the default world, or port 0.
+    #[error("{}: [callback.ports] {role} = {port}: give a role of the default world (apns, exchange, uem, kdc, ...) and a port from 1 to 65535", file.display())]
+    CallbackPort {
+        /// The configuration file.
+        file: PathBuf,
+        /// The role as written.
+        role: String,
+        /// The port as written.
+        port: u16,
+    },
 }
