@@ -351,7 +351,7 @@ pub(crate) struct ServeArgs {
 
     /// Reach HOST:PORT at ADDRESS:PORT instead of what the system resolves (repeatable), as
     /// curl's --resolve does: e.g. a listener's APNs gateway `api.push.apple.test:443` at the
-    /// `[callback] apns_port` of a `run` testing it
+    /// `[callback.ports] apns` of a `run` testing it
     #[arg(long = "resolve", value_name = "HOST:PORT=ADDR", value_parser = parse_resolve)]
     pub resolve: Vec<mailconform_sim::Peer>,
 }

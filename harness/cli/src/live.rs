@@ -10,7 +10,7 @@ use mailconform_fakes::listener::Region;
 use mailconform_fakes::role::Protocol;
 use mailconform_probe::target::{Target, TargetConfig};
 use mailconform_scenarios::requirements::Applicability;
-use mailconform_scenarios::world::live::{Callback, LiveEas, LiveEws, LiveBeside, LiveTargets, SegDeclared};
+use mailconform_scenarios::world::live::{Callback, LiveBeside, LiveEas, LiveEws, LiveTargets, SegDeclared};
 use mailconform_scenarios::world::served::ServedRoles;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -270,7 +270,11 @@ fn live_beside(
 fn seg_declared(file: &std::path::Path, t: &Target) -> Result<SegDeclared, CliError> {
     let written = t.product_version.as_deref().unwrap_or(mailconform_fakes::deployment::SERVED_SEG_VERSION);
     let version = mailconform_fakes::seg::SegVersion::parse(written).ok_or_else(|| {
-        CliError::Usage(format!("{}: target \"{}\": product_version {written:?} is not a SEG V2 version such as 2.12.0", file.display(), t.key))
+        CliError::Usage(format!(
+            "{}: target \"{}\": product_version {written:?} is not a SEG V2 version such as 2.12.0",
+            file.display(),
+            t.key
+        ))
     })?;
     Ok(SegDeclared { version, properties: t.properties.clone() })
 }

@@ -355,7 +355,10 @@ pub(crate) fn place_beside(live: &LiveTargets, sim: &mut Simulation) -> Option<(
             bridge.open_at(&host, 443, *port)
         };
         opened.unwrap_or_else(|e| {
-            panic!("the scenario's {role} could not listen on {}:{port} ([callback.ports]) for the real components: {e}", live.callback.advertise)
+            panic!(
+                "the scenario's {role} could not listen on {}:{port} ([callback.ports]) for the real components: {e}",
+                live.callback.advertise
+            )
         });
         sim.advertise(&host, &live.callback.base_url(*port)).unwrap_or_else(|e| panic!("{e}"));
     }
