@@ -23,6 +23,9 @@ pub(crate) fn check(callback: &Callback) -> EndpointReport {
         lines: Vec::new(),
     };
     out.lines.push(bind(&advertise));
+    for (role, port) in &callback.ports {
+        out.lines.push(fixed_port(&advertise, role, *port));
+    }
     if let Some(ca) = &callback.ca {
         out.lines.push(sign(&advertise, &ca.cert_pem, &ca.key_pem, &ca.path));
     }
@@ -44,6 +47,20 @@ fn bind(advertise: &str) -> CheckLine {
             Step::Callback,
             format!("no port opens on {ip}: {e}"),
             "set [callback] advertise (or --advertise) to an address of this machine that the real component can reach",
+        ),
+    }
+}
+
+/// Whether the fixed port of `[callback.ports] role` opens on the advertised address: a port
+/// another program holds would fail every scenario that bridges the role there.
+fn fixed_port(advertise: &str, role: &str, port: u16) -> CheckLine {
+    let ip = mailconform_sim::advertised_ip(advertise).unwrap_or(ANY);
+    match std::net::TcpListener::bind((ip, port)) {
+        Ok(_) => CheckLine::ok(Step::Callback, format!("port {port} opens on {ip}, where the scenario's {role} will answer")),
+        Err(e) => CheckLine::problem(
+            Step::Callback,
+            format!("port {port} of [callback.ports] {role} does not open on {ip}: {e}"),
+            "give a port no other program holds, and point the real component there",
         ),
     }
 }
@@ -93,7 +110,11 @@ mod tests {
     #[test]
     fn a_ca_with_its_key_signs_for_the_advertised_address() {
         let (cert_pem, key_pem) = ca();
-        let callback = Callback { advertise: Some("127.0.0.1".into()), ca: Some(CallbackCa { path: "ca.pem".into(), cert_pem, key_pem }) };
+        let callback = Callback {
+            advertise: Some("127.0.0.1".into()),
+            ca: Some(CallbackCa { path: "ca.pem".into(), cert_pem, key_pem }),
+            ..Callback::default()
+        };
         let report = check(&callback);
         assert!(report.lines.iter().all(|l| !l.is_problem()), "{:?}", report.lines);
         assert_eq!(report.lines.len(), 2);
@@ -103,12 +124,26 @@ mod tests {
     fn a_key_that_is_not_the_cas_or_an_address_of_another_machine_is_a_problem_with_its_fix() {
         let (cert_pem, _) = ca();
         let (_, other_key) = ca();
-        let callback =
-            Callback { advertise: Some("192.0.2.10".into()), ca: Some(CallbackCa { path: "ca.pem".into(), cert_pem, key_pem: other_key }) };
+        let callback = Callback {
+            advertise: Some("192.0.2.10".into()),
+            ca: Some(CallbackCa { path: "ca.pem".into(), cert_pem, key_pem: other_key }),
+            ..Callback::default()
+        };
         let report = check(&callback);
         let problems: Vec<&CheckLine> = report.lines.iter().filter(|l| l.is_problem()).collect();
         assert_eq!(problems.len(), 2, "{:?}", report.lines);
         assert!(problems[0].text.contains("no port opens on 192.0.2.10"), "{:?}", problems[0]);
         assert!(problems[1].fix.as_deref().unwrap_or_default().contains("own key"), "{:?}", problems[1]);
+    }
+
+    #[test]
+    fn a_fixed_port_another_program_holds_is_a_problem() {
+        let held = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+        let taken = held.local_addr().unwrap().port();
+        let ports = [("apns".to_string(), taken)].into_iter().collect();
+        let report = check(&Callback { advertise: Some("127.0.0.1".into()), ports, ..Callback::default() });
+        let problems: Vec<&CheckLine> = report.lines.iter().filter(|l| l.is_problem()).collect();
+        assert_eq!(problems.len(), 1, "{:?}", report.lines);
+        assert!(problems[0].text.contains(&format!("port {taken} of [callback.ports] apns does not open")), "{:?}", problems[0]);
     }
 }
