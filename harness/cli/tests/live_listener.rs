@@ -10,7 +10,7 @@
 mod common;
 
 use common::serve::Served;
-use common::{free_port, outcomes_of as of, run_live, scratch};
+use common::{all_ended, free_port, outcomes_of as of, run_live, scratch};
 
 /// The served listener as the Americas listener under test; the run's APNs on `apns_port`.
 fn config(served: &Served, apns_port: u16) -> String {
@@ -46,33 +46,54 @@ fn the_push_features_against_a_listener_reached_only_at_its_url() {
     // refuses what Data Flow Q4 forbids; the chain is set up at first launch, with EWS on its
     // own host too; and cut off from the scenario's Exchange, the listener makes Exchange retry
     // and end the subscription at the minute.
-    for passes in [
-        "One new message sets the badge to 1",
-        "The badge follows the inbox unread count",
-        "refuses a registration that carries",
-        "Two users of the same app on one listener",
-        "whatever other folders report",
-        "First launch sets up the whole push chain",
-        "EWS on a host of its own",
-        "At the smallest StatusFrequency, 1 minute",
-    ] {
-        assert!(of(&all, passes).iter().all(|o| *o == "passed"), "{passes}: {shown}");
-    }
+    all_ended(
+        &all,
+        "passed",
+        &[
+            "One new message sets the badge to 1",
+            "The badge follows the inbox unread count",
+            "refuses a registration that carries",
+            "Two users of the same app on one listener",
+            "whatever other folders report",
+            "First launch sets up the whole push chain",
+            "EWS on a host of its own",
+            "At the smallest StatusFrequency, 1 minute",
+        ],
+        &shown,
+    );
     // Its database stays its own; the scenarios of longer protocol time are over the budget.
-    for not_applicable in [
-        "Only the badge count flows",
-        "Of several notifications",
-        "Without permission",
-        "more than 5 minutes",
-        "read from the documentation's prose",
-        "StatusFrequency of 5 minutes",
-    ] {
-        assert!(of(&all, not_applicable).iter().all(|o| *o == "skipped"), "{not_applicable}: {shown}");
-    }
+    all_ended(
+        &all,
+        "skipped",
+        &[
+            "Only the badge count flows",
+            "Of several notifications",
+            "Without permission",
+            "more than 5 minutes",
+            "read from the documentation's prose",
+            "StatusFrequency of 5 minutes",
+        ],
+        &shown,
+    );
     assert!(run.stdout.contains("a real listener keeps its registrations and its log of APNs pushes in its own database"), "{shown}");
     assert!(run.stdout.contains("Then the scenario reached a real component of the run"), "every scenario closes with the check: {shown}");
     assert_eq!(run.last_line(), "10 passed, 0 failed, 6 not applicable", "{shown}");
     assert_eq!(run.code, 0, "{shown}");
+}
+
+/// `target check` reads the listener's registration API and opens the fixed port of its APNs.
+#[test]
+fn target_check_reads_the_listeners_api_and_opens_the_apns_port() {
+    let dir = scratch("live-listener-check");
+    let apns_port = free_port();
+    let served = serve_listener(&dir, apns_port);
+    let file = dir.join("target.toml");
+    std::fs::write(&file, config(&served, apns_port)).unwrap();
+    let check = common::mailconform(&dir, &["target", "check", file.to_str().unwrap()]);
+    let shown = format!("{}\n{}", check.stdout, check.stderr);
+    assert!(check.stdout.contains("/api/v1/apps answered 0 certificate(s) uploaded"), "{shown}");
+    assert!(check.stdout.contains(&format!("port {apns_port} opens on 127.0.0.1, where the scenario's apns will answer")), "{shown}");
+    assert_eq!(check.code, 0, "{shown}");
 }
 
 /// A listener whose APNs gateway points nowhere pushes nothing: the badge scenario fails.

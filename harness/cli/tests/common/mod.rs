@@ -106,3 +106,12 @@ pub(crate) fn outcomes_of<'a>(all: &'a [(String, String)], name: &str) -> Vec<&'
     assert!(!found.is_empty(), "no scenario {name:?}: {all:?}");
     found
 }
+
+/// Asserts that every scenario of `all` whose name holds one of `names` ended `outcome`
+/// (`passed`, `failed`, `skipped` for not applicable); `shown` is what a failure prints.
+#[allow(dead_code)]
+pub(crate) fn all_ended(all: &[(String, String)], outcome: &str, names: &[&str], shown: &str) {
+    for name in names {
+        assert!(outcomes_of(all, name).iter().all(|o| *o == outcome), "{name}: not all {outcome}: {shown}");
+    }
+}

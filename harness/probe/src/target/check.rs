@@ -3,7 +3,7 @@
 use super::config::{standard_path, Endpoint, Target, TargetConfig, Trust};
 use super::connect::open;
 use super::report::{CheckLine, CheckReport, EndpointReport, Step};
-use super::{eas, ews};
+use super::{eas, ews, listener};
 use mailconform_fakes::role::Protocol;
 use std::time::Duration;
 
@@ -45,6 +45,10 @@ async fn check_endpoint(target: &Target, endpoint: &Endpoint, timeout: Duration)
     let answer = match endpoint.protocol {
         Protocol::ActiveSync => eas::anonymous(&mut conn, url, path).await,
         Protocol::Ews => ews::anonymous(&mut conn, url, path).await,
+        Protocol::ListenerApi => {
+            out.lines.push(listener::apps(&mut conn, url).await);
+            return out;
+        }
         other => {
             out.lines.push(CheckLine::ok(
                 Step::Http,

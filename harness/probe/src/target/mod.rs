@@ -1,7 +1,8 @@
 //! `mailconform target check FILE`: the target configuration (which roles are real
 //! components, where, whom to trust, which mailboxes sign in) and the checks that tell a vendor
 //! what is wrong with the set-up before any scenario runs: name resolution, TCP, TLS with the
-//! configured trust, whether EWS or ActiveSync answers at the URL, and each mailbox's sign-in.
+//! configured trust, whether EWS, ActiveSync or a listener's registration API answers at the URL,
+//! and each mailbox's sign-in.
 
 mod callback;
 mod check;
@@ -11,6 +12,7 @@ mod connect;
 mod eas;
 mod ews;
 mod http_answer;
+mod listener;
 mod report;
 
 pub use check::check_targets;
