@@ -10,7 +10,7 @@ use mailconform_fakes::listener::Region;
 use mailconform_fakes::role::Protocol;
 use mailconform_probe::target::{Target, TargetConfig};
 use mailconform_scenarios::requirements::Applicability;
-use mailconform_scenarios::world::live::{Callback, LiveBeside, LiveEas, LiveEws, LiveTargets, SegDeclared};
+use mailconform_scenarios::world::live::{Callback, EnsDeclared, LiveBeside, LiveEas, LiveEws, LiveTargets, SegDeclared};
 use mailconform_scenarios::world::served::ServedRoles;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -36,7 +36,7 @@ pub(crate) fn default_concurrency(targets: &LiveTargets) -> u64 {
 }
 
 /// The roles `run` can put at a real component so far, besides a listener of any region.
-const LIVE_ROLES: &[&str] = &["exchange", "exchange.eas", "exchange.ews", "traveler", "seg"];
+const LIVE_ROLES: &[&str] = &["exchange", "exchange.eas", "exchange.ews", "traveler", "seg", "ens"];
 
 /// Whether `run` can put `key` at a real component.
 fn is_live_role(key: &str) -> bool {
@@ -53,6 +53,7 @@ struct RealRoles {
     ews: Option<LiveEws>,
     beside: Vec<LiveBeside>,
     seg: Option<SegDeclared>,
+    ens: Option<EnsDeclared>,
     callback: Callback,
     claims: Vec<Applicability>,
 }
@@ -98,6 +99,7 @@ pub(crate) fn prepare(args: &RunArgs) -> Result<Option<Live>, CliError> {
     targets.traveler = real.traveler;
     targets.beside = real.beside;
     targets.seg = real.seg;
+    targets.ens = real.ens;
     targets.callback = real.callback;
     targets.record = args.record.is_some();
     targets.served = served;
@@ -209,6 +211,13 @@ fn real_roles(args: &RunArgs, file: &std::path::Path) -> Result<RealRoles, CliEr
             real.seg = Some(seg_declared(file, t)?);
             continue;
         }
+        if t.key == mailconform_fakes::role::ENS {
+            let declared = ens_declared(file, t)?;
+            let calls = ["apns", declared.ews_via.as_str()];
+            real.beside.push(live_beside(file, t, &config.callback, &calls, "its APNs gateway and its EWS URL")?);
+            real.ens = Some(declared);
+            continue;
+        }
         for e in &t.endpoints {
             match e.protocol {
                 Protocol::ActiveSync if t.key == mailconform_fakes::role::TRAVELER => real.traveler = Some(live_eas(t, &e.url.to_string())),
@@ -277,6 +286,28 @@ fn seg_declared(file: &std::path::Path, t: &Target) -> Result<SegDeclared, CliEr
         ))
     })?;
     Ok(SegDeclared { version, properties: t.properties.clone() })
+}
+
+/// The ENS2 under test as `t` declares it (`placement`, `ews_via`, its APNs team key).
+fn ens_declared(file: &std::path::Path, t: &Target) -> Result<EnsDeclared, CliError> {
+    let refuse = |why: String| CliError::Usage(format!("{}: target \"{}\": {why}", file.display(), t.key));
+    let written = t.placement.as_deref().unwrap_or("cloud");
+    let placement = mailconform_fakes::ens::Placement::parse(written)
+        .ok_or_else(|| refuse(format!("placement {written:?} is no placement of ENS2; write cloud or on-premises")))?;
+    let ews_via = t.ews_via.clone().unwrap_or_else(|| mailconform_fakes::role::EXCHANGE.to_string());
+    if ![mailconform_fakes::role::EXCHANGE, mailconform_fakes::role::SEG].contains(&ews_via.as_str()) {
+        return Err(refuse(format!("ews_via {ews_via:?}: ENS2 reaches EWS at the scenario's exchange or through its seg")));
+    }
+    let key = t.apns_key.as_ref().ok_or_else(|| {
+        refuse(
+            "ENS2 signs its APNs provider tokens with a team key the scenario's APNs must trust: give apns_key (its .p8), \
+             apns_key_id and apns_team_id"
+                .into(),
+        )
+    })?;
+    let (team, _) = mailconform_fakes::apns::team_key_from_p8(&key.team_id, &key.key_id, &key.p8)
+        .map_err(|e| refuse(format!("apns_key {}: {e}", key.path.display())))?;
+    Ok(EnsDeclared { placement, ews_via, team })
 }
 
 /// The target's `claims`, each a kind of requirement of the catalogue.

@@ -136,10 +136,16 @@ fn a_live_target_that_run_cannot_use_exits_2_saying_why() {
     assert!(without_config.stderr.contains("needs --target-config"), "{}", without_config.stderr);
 
     let config = cwd.join("targets.toml");
-    std::fs::write(&config, "[target.\"listener.us-east-1\"]\nurl = \"https://listener.example.com\"\n").unwrap();
+    std::fs::write(&config, "[target.apns]\nurl = \"https://apns.example.com\"\n").unwrap();
     let other_role = mailconform(&cwd, &["run", "--target-config", path(&config), path(&fixture("passing"))]);
     assert_eq!(other_role.code, 2, "{}", other_role.stderr);
-    assert!(other_role.stderr.contains("listener.us-east-1") && other_role.stderr.contains("exchange.eas"), "{}", other_role.stderr);
+    assert!(other_role.stderr.contains("target \"apns\"") && other_role.stderr.contains("exchange.eas"), "{}", other_role.stderr);
+
+    // A listener calls the scenario's APNs back: without its fixed port, the run says what to set.
+    std::fs::write(&config, "[target.\"listener.us-east-1\"]\nurl = \"https://listener.example.com\"\n").unwrap();
+    let no_callback = mailconform(&cwd, &["run", "--target-config", path(&config), path(&fixture("passing"))]);
+    assert_eq!(no_callback.code, 2, "{}", no_callback.stderr);
+    assert!(no_callback.stderr.contains("set [callback.ports] apns = <port>, and [callback] ca and ca_key"), "{}", no_callback.stderr);
 
     std::fs::write(&config, "[target.\"exchange.eas\"]\nurl = \"http://127.0.0.1:1/Microsoft-Server-ActiveSync\"\n").unwrap();
     let unknown = mailconform(&cwd, &["run", "--target-config", path(&config), "--target", "traveler=http://x", path(&fixture("passing"))]);

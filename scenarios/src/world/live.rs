@@ -83,6 +83,18 @@ pub struct SegDeclared {
     pub properties: Vec<String>,
 }
 
+/// A real ENS2 as its operator configured it (`[target.ens]`'s `placement`, `ews_via` and APNs
+/// team key): a scenario that plans another ENS2 is not applicable, naming the difference.
+#[derive(Clone, Debug)]
+pub struct EnsDeclared {
+    /// Where it is installed (its API's prefix).
+    pub placement: mailconform_fakes::ens::Placement,
+    /// The role of the scenario whose EWS it was pointed at (`exchange`, `seg`).
+    pub ews_via: String,
+    /// The team key it signs its APNs provider tokens with: the scenario's APNs trusts it.
+    pub team: mailconform_fakes::apns::TeamKey,
+}
+
 /// How a real component calls the run's fakes back (`[callback]`, `--advertise`).
 #[derive(Clone, Debug)]
 pub struct Callback {
@@ -132,6 +144,8 @@ pub struct LiveTargets {
     pub beside: Vec<LiveBeside>,
     /// The SEG V2 under test as its operator configured it, when `seg` is a target.
     pub seg: Option<SegDeclared>,
+    /// The ENS2 under test as its operator configured it, when `ens` is a target.
+    pub ens: Option<EnsDeclared>,
     /// How the real components call the scenario's fakes back.
     pub callback: Callback,
     /// Tells this run's devices apart from an earlier run's on the same server, which keeps
@@ -183,6 +197,7 @@ impl LiveTargets {
             ews: None,
             beside: Vec::new(),
             seg: None,
+            ens: None,
             callback: Callback::default(),
             run_id: format!("{:x}", started.as_secs() & 0xff_ffff),
             budget,

@@ -560,6 +560,23 @@ impl MailWorld {
         self.roles().seg(mailconform_fakes::role::SEG).expect("SEG deployed")
     }
 
+    /// ENS2's control API (the devices it holds, the pushes it attempted), or `None` when ENS2
+    /// is a real component, which keeps them inside.
+    pub fn ens_control(&mut self) -> Option<mailconform_fakes::ens::EnsControl> {
+        if self.live.as_ref().is_some_and(|l| l.beside(mailconform_fakes::role::ENS).is_some()) {
+            return None;
+        }
+        Some(self.roles().ens().expect("ENS2 deployed"))
+    }
+
+    /// The same, for a step that has nothing to check without it: not applicable against a
+    /// real ENS2.
+    pub fn ens_log(&mut self) -> mailconform_fakes::ens::EnsControl {
+        self.ens_control().unwrap_or_else(|| {
+            panic!("{NOT_APPLICABLE}this step reads the pushes ENS2 attempted from its own log, which the real ens keeps inside")
+        })
+    }
+
     /// Whether a real component stands in the mail server's role (either protocol): the
     /// built-in Exchange then holds none of the run's mail.
     pub fn has_real_mail_server(&self) -> bool {

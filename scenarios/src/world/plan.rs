@@ -89,10 +89,16 @@ impl Plan {
         }
         // ENS2 signs its provider tokens with the key the APNs of the scenario trusts: the
         // served deployment's when APNs or ENS2 is served.
-        let team_pkcs8 = match served.and_then(|s| s.apns_team.clone()) {
-            None => deployment::add_apns(sim).expect("APNs fake starts"),
-            Some((_, pkcs8)) if serves(role::APNS) => pkcs8,
-            Some((team, pkcs8)) => {
+        let real_ens = beside.and_then(|l| l.ens.as_ref().filter(|_| real(role::ENS)));
+        let team_pkcs8 = match (served.and_then(|s| s.apns_team.clone()), real_ens) {
+            // A real ENS2 signs with its own team key, which the scenario's APNs trusts.
+            (_, Some(ens)) => {
+                deployment::add_apns_for(sim, &ens.team).expect("APNs fake starts");
+                Vec::new()
+            }
+            (None, None) => deployment::add_apns(sim).expect("APNs fake starts"),
+            (Some((_, pkcs8)), None) if serves(role::APNS) => pkcs8,
+            (Some((team, pkcs8)), None) => {
                 deployment::add_apns_for(sim, &team).expect("APNs fake starts");
                 pkcs8
             }

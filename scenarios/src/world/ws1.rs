@@ -145,16 +145,19 @@ pub fn deploy(
         }
     }
     let main = Ws1Plan::effective(&ws1.segs[0]);
-    let ews_url = onto_beside(ws1.ens_ews_url.clone().unwrap_or_else(|| {
+    let planned_ews_url = ws1.ens_ews_url.clone().unwrap_or_else(|| {
         if main.enable_boxer_ens_ews_proxy {
             format!("https://{}/EWS/Exchange.asmx", main.host)
         } else {
             format!("https://{}/EWS/Exchange.asmx", defaults::EXCHANGE_HOST)
         }
-    }));
-    match serves(role::ENS) {
-        true => configure_served_ens(sim, EnsSettings { placement: ws1.ens_placement, ews_url }),
-        false => {
+    });
+    let ews_url = onto_beside(planned_ews_url.clone());
+    let real_ens = beside.and_then(|l| l.ens.as_ref().filter(|_| l.beside(role::ENS).is_some()));
+    match (serves(role::ENS), real_ens) {
+        (_, Some(declared)) => require_declared_ens(&planned_ews_url, ws1.ens_placement, declared),
+        (true, None) => configure_served_ens(sim, EnsSettings { placement: ws1.ens_placement, ews_url }),
+        (false, None) => {
             gates.push((role::ENS.to_string(), deployment::add_ens(sim, ws1.ens_placement, &ews_url, team_pkcs8).expect("ENS starts")))
         }
     }
@@ -183,6 +186,30 @@ fn require_declared_seg(role: &str, planned: &SegConfig, declared: &super::live:
     }
     if format!("{:?}", planned.mem()) != format!("{:?}", real.mem()) {
         refuse("another MEM configuration (server timeout, trust store, KCD or compliance)".into());
+    }
+}
+
+/// A real ENS2 is configured by its operator, once: the scenario applies when it plans ENS2
+/// where the target declares it installed (`placement`) and reaching EWS through the role it
+/// declares (`ews_via`), and is not applicable otherwise, naming what differs.
+fn require_declared_ens(planned_ews_url: &str, planned_placement: Placement, declared: &super::live::EnsDeclared) {
+    let refuse = |what: String| -> ! {
+        panic!(
+            "{}the scenario plans {what}; the real ens is configured as its target declares (placement, ews_via), so run this \
+             scenario against an ENS2 so configured, or with ENS2 in-process",
+            super::NOT_APPLICABLE
+        )
+    };
+    if planned_placement != declared.placement {
+        refuse(format!("ENS2 {planned_placement}, and the real ens is installed {}", declared.placement));
+    }
+    let host = super::live::address(planned_ews_url).map(|(host, _)| host).unwrap_or_default();
+    let via = match role::target(&declared.ews_via) {
+        Ok(t) => t.role.host,
+        Err(_) => String::new(),
+    };
+    if !host.eq_ignore_ascii_case(&via) {
+        refuse(format!("ENS2 reaching EWS at {planned_ews_url}, and the real ens reaches it through the scenario's {}", declared.ews_via));
     }
 }
 
@@ -239,11 +266,12 @@ pub fn ensure_boxer(world: &mut MailWorld, user: &User) -> String {
     let email = user.email().to_ascii_lowercase();
     let placement = world.spec().ws1.as_ref().map(|p| p.ens_placement).unwrap_or(Placement::Cloud);
     let mut cfg: BoxerConfig = deployment::default_boxer_config(&name, &email);
-    if let Some(live) = world.live.clone() {
-        // A real SEG stands for the default world's.
-        cfg.eas_url = super::live::onto_beside(&live, &cfg.eas_url);
-    }
     cfg.ens_api = format!("https://{}{}", defaults::ENS_HOST, placement.api_prefix());
+    if let Some(live) = world.live.clone() {
+        // A real SEG or ENS2 stands for the default world's.
+        cfg.eas_url = super::live::onto_beside(&live, &cfg.eas_url);
+        cfg.ens_api = super::live::onto_beside(&live, &cfg.ens_api);
+    }
     let login = defaults::USERS.iter().find(|u| u.1 == email).map(|u| (u.0.to_string(), u.2.to_string())).unwrap_or_default();
     let rt = world.running().ws1.as_ref().map(|rt| (rt.issuer.clone(), rt.audience.clone())).expect("deployed");
     let sim = world.sim_ref();

@@ -31,6 +31,14 @@
 //! product_version = "2.12.0"
 //! properties = ["enable.boxer.ens.ews.proxy=true"]   # its application.properties
 //!
+//! [target.ens]                   # ENS2, configured by its operator as declared here
+//! url = "https://ens.corp.example"
+//! placement = "cloud"           # or "on-premises"
+//! ews_via = "seg"               # the scenario's role whose EWS it was pointed at (or exchange)
+//! apns_key = "AuthKey_ABC123DEFG.p8"   # the team key it signs APNs provider tokens with
+//! apns_key_id = "ABC123DEFG"
+//! apns_team_id = "TEAM123456"
+//!
 //! [callback]                    # how a real component calls this run's fakes back
 //! advertise = "192.0.2.10"      # the address it reaches this machine at (default 127.0.0.1)
 //! ca = "callback-ca.pem"        # a CA it trusts, with its key: the fakes it calls present
@@ -95,6 +103,11 @@ struct RawTarget {
     product_version: Option<String>,
     #[serde(default)]
     properties: Vec<String>,
+    placement: Option<String>,
+    ews_via: Option<String>,
+    apns_key: Option<PathBuf>,
+    apns_key_id: Option<String>,
+    apns_team_id: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -191,6 +204,28 @@ pub struct Target {
     /// The lines of its configuration file, where scenarios plan one (`properties`: a SEG
     /// V2's `application.properties`).
     pub properties: Vec<String>,
+    /// Where it is installed, where scenarios plan that (`placement`: ENS2's `cloud` or
+    /// `on-premises`).
+    pub placement: Option<String>,
+    /// The role of the scenario whose EWS it was pointed at (`ews_via`: ENS2's `exchange`, or
+    /// `seg` for SEG's EWS proxy).
+    pub ews_via: Option<String>,
+    /// The APNs team key it signs provider tokens with (`apns_key`, `apns_key_id`,
+    /// `apns_team_id`), which the scenario's APNs then trusts.
+    pub apns_key: Option<ApnsKey>,
+}
+
+/// An APNs team key (an `AuthKey_<key id>.p8`) as a target declares it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApnsKey {
+    /// The file.
+    pub path: PathBuf,
+    /// Its PKCS#8 private key (PEM).
+    pub p8: String,
+    /// Apple's key ID.
+    pub key_id: String,
+    /// The team ID.
+    pub team_id: String,
 }
 
 /// A protocol of a target and where it answers.
@@ -344,6 +379,26 @@ fn target(file: &Path, base: &Path, key: String, raw: RawTarget, env: &impl Fn(&
     let adapter =
         mailconform_fakes::driver::CommandAdapter { deliver_mail: raw.adapter.deliver_mail, send_mail_from: raw.adapter.send_mail_from };
     let resolve = raw.resolve.iter().map(|entry| resolve(file, &key, entry)).collect::<Result<_, _>>()?;
+    let apns_key = match (raw.apns_key, raw.apns_key_id, raw.apns_team_id) {
+        (None, None, None) => None,
+        (Some(path), Some(key_id), Some(team_id)) => {
+            let path = base.join(path);
+            let p8 = std::fs::read_to_string(&path).map_err(|e| ConfigError::ApnsKey {
+                file: file.to_path_buf(),
+                role: key.clone(),
+                why: format!("{}: cannot read it ({e}); paths are relative to the configuration file", path.display()),
+            })?;
+            if !p8.contains("PRIVATE KEY-----") {
+                let why = format!("{}: no PRIVATE KEY PEM block in it (an AuthKey_<key id>.p8 holds one)", path.display());
+                return Err(ConfigError::ApnsKey { file: file.to_path_buf(), role: key, why });
+            }
+            Some(ApnsKey { path, p8, key_id, team_id })
+        }
+        _ => {
+            let why = "give apns_key (the .p8 file), apns_key_id and apns_team_id together".to_string();
+            return Err(ConfigError::ApnsKey { file: file.to_path_buf(), role: key, why });
+        }
+    };
     Ok(Target {
         key,
         role: picked.role,
@@ -356,6 +411,9 @@ fn target(file: &Path, base: &Path, key: String, raw: RawTarget, env: &impl Fn(&
         resolve,
         product_version: raw.product_version,
         properties: raw.properties,
+        placement: raw.placement,
+        ews_via: raw.ews_via,
+        apns_key,
     })
 }
 

@@ -210,4 +210,14 @@ pub enum ConfigError {
         /// The port as written.
         port: u16,
     },
+    /// An APNs team key that is incomplete or cannot be read.
+    #[error("{}: target \"{role}\": {why}", file.display())]
+    ApnsKey {
+        /// The configuration file.
+        file: PathBuf,
+        /// The target's key.
+        role: String,
+        /// What is wrong, and what to write.
+        why: String,
+    },
 }

@@ -16,6 +16,6 @@ mod listener;
 mod report;
 
 pub use check::check_targets;
-pub use config::{Callback, CallbackCa, Endpoint, Mailbox, Resolve, Target, TargetConfig, Trust};
+pub use config::{ApnsKey, Callback, CallbackCa, Endpoint, Mailbox, Resolve, Target, TargetConfig, Trust};
 pub use config_error::ConfigError;
 pub use report::{CheckLine, CheckReport, EndpointReport, Step};
