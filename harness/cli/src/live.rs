@@ -81,10 +81,11 @@ pub(crate) fn prepare(args: &RunArgs) -> Result<Option<Live>, CliError> {
         }
     };
     if let Some(s) = &served {
-        let real_and_served = [
+        let mut real_and_served = vec![
             (mailconform_fakes::role::EXCHANGE, real.eas.is_some() || real.ews.is_some()),
             (mailconform_fakes::role::TRAVELER, real.traveler.is_some()),
         ];
+        real_and_served.extend(real.beside.iter().map(|b| (b.role.as_str(), true)));
         if let Some((role, _)) = real_and_served.iter().find(|(role, real)| *real && s.serves(role)) {
             return Err(CliError::Usage(format!(
                 "{role} is both a real component (--target-config) and served from {} (--served): give it one backing",
@@ -240,7 +241,7 @@ fn real_roles(args: &RunArgs, file: &std::path::Path) -> Result<RealRoles, CliEr
     Ok(real)
 }
 
-/// A real component beside the scenario's fakes (a listener, a SEG): what they need to reach
+/// A real component beside the scenario's fakes (a listener, a SEG, ENS2): what they need to reach
 /// it and be reached by it, each missing piece named. It calls the scenario's `calls` roles
 /// back (`[callback.ports]`), at the address its operator configures as `setting`.
 fn live_beside(
@@ -250,7 +251,7 @@ fn live_beside(
     calls: &[&str],
     setting: &str,
 ) -> Result<LiveBeside, CliError> {
-    let refuse = |why: String| CliError::Usage(format!("{}: target \"{}\": {why}", file.display(), t.key));
+    let refuse = |why: String| unusable(file, t, why);
     let missing: Vec<&str> = calls.iter().copied().filter(|role| !callback.ports.contains_key(*role)).collect();
     if !missing.is_empty() || callback.ca.is_none() {
         let ports: Vec<String> = calls.iter().map(|role| format!("{role} = <port>")).collect();
@@ -275,22 +276,22 @@ fn live_beside(
     Ok(LiveBeside { role: t.key.clone(), url, trust, resolve })
 }
 
+/// Target `t` of `file` cannot be used as written, for `why` (exit 2).
+fn unusable(file: &std::path::Path, t: &Target, why: String) -> CliError {
+    CliError::Usage(format!("{}: target \"{}\": {why}", file.display(), t.key))
+}
+
 /// The SEG V2 under test as `t` declares it (`product_version`, `properties`).
 fn seg_declared(file: &std::path::Path, t: &Target) -> Result<SegDeclared, CliError> {
     let written = t.product_version.as_deref().unwrap_or(mailconform_fakes::deployment::SERVED_SEG_VERSION);
-    let version = mailconform_fakes::seg::SegVersion::parse(written).ok_or_else(|| {
-        CliError::Usage(format!(
-            "{}: target \"{}\": product_version {written:?} is not a SEG V2 version such as 2.12.0",
-            file.display(),
-            t.key
-        ))
-    })?;
+    let version = mailconform_fakes::seg::SegVersion::parse(written)
+        .ok_or_else(|| unusable(file, t, format!("product_version {written:?} is not a SEG V2 version such as 2.12.0")))?;
     Ok(SegDeclared { version, properties: t.properties.clone() })
 }
 
 /// The ENS2 under test as `t` declares it (`placement`, `ews_via`, its APNs team key).
 fn ens_declared(file: &std::path::Path, t: &Target) -> Result<EnsDeclared, CliError> {
-    let refuse = |why: String| CliError::Usage(format!("{}: target \"{}\": {why}", file.display(), t.key));
+    let refuse = |why: String| unusable(file, t, why);
     let written = t.placement.as_deref().unwrap_or("cloud");
     let placement = mailconform_fakes::ens::Placement::parse(written)
         .ok_or_else(|| refuse(format!("placement {written:?} is no placement of ENS2; write cloud or on-premises")))?;

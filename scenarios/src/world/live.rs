@@ -51,11 +51,12 @@ pub struct LiveEws {
 
 /// A real component the scenario's fakes run beside, reached at its URL: a listener service
 /// (`listener.<region>`: the scenario's phones register with it, its Exchange posts to it, it
-/// pushes to its APNs) or a SEG (`seg`: the phones reach Exchange through it). It calls the
-/// scenario's own roles back on the fixed ports of `[callback.ports]`.
+/// pushes to its APNs), a SEG (`seg`: the phones reach Exchange through it) or ENS2 (`ens`:
+/// Boxer registers with it, it subscribes to EWS and pushes to APNs). It calls the scenario's
+/// own roles back on the fixed ports of `[callback.ports]`.
 #[derive(Clone, Debug)]
 pub struct LiveBeside {
-    /// The role it backs (`listener.us-east-1`, `seg`).
+    /// The role it backs (`listener.us-east-1`, `seg`, `ens`).
     pub role: String,
     /// Its base URL, without a trailing slash.
     pub url: String,
@@ -140,7 +141,7 @@ pub struct LiveTargets {
     pub traveler: Option<LiveEas>,
     /// The real EWS, when `exchange.ews` is a target.
     pub ews: Option<LiveEws>,
-    /// The real components the scenario's fakes run beside (listener services, a SEG).
+    /// The real components the scenario's fakes run beside (listener services, a SEG, ENS2).
     pub beside: Vec<LiveBeside>,
     /// The SEG V2 under test as its operator configured it, when `seg` is a target.
     pub seg: Option<SegDeclared>,
@@ -250,7 +251,7 @@ impl LiveTargets {
         format!("{}{:04X}", self.run_id, seed & 0xffff)
     }
 
-    /// Whether any role of the run is a real component (a mail server, a listener).
+    /// Whether any role of the run is a real component (a mail server, or one beside the fakes).
     pub fn has_real_component(&self) -> bool {
         self.eas.is_some() || self.ews.is_some() || self.traveler.is_some() || !self.beside.is_empty()
     }
@@ -395,7 +396,7 @@ pub(crate) fn onto_beside(live: &LiveTargets, url: &str) -> String {
 
 /// The step a live run with real components beside its fakes appends to every scenario
 /// ([`super::MailWorld::check_reached_real_component`]): a scenario whose steps all ran on
-/// built-in fakes beside the listener is then not applicable rather than passed.
+/// built-in fakes beside the real component is then not applicable rather than passed.
 pub const REACHED_STEP: &str = "the scenario reached a real component of the run";
 
 /// Why a scenario that reached none of the run's real components is not applicable.
@@ -581,6 +582,18 @@ mod tests {
         );
         // Another server's policy is not Traveler's.
         assert_eq!(traveler_url("https://mail.example.test", target).unwrap(), "https://mail.example.test");
+    }
+
+    #[test]
+    fn a_url_of_the_default_worlds_host_is_read_onto_the_real_component_beside_it() {
+        let mut live = LiveTargets::new(None, Duration::from_secs(1)).unwrap();
+        live.beside.push(LiveBeside { role: "seg".into(), url: "https://seg.corp.example:8443".into(), trust: vec![], resolve: vec![] });
+        let eas = "https://seg.example.test/Microsoft-Server-ActiveSync";
+        assert_eq!(onto_beside(&live, eas), "https://seg.corp.example:8443/Microsoft-Server-ActiveSync");
+        assert_eq!(onto_beside(&live, "https://seg.example.test"), "https://seg.corp.example:8443");
+        // Another host, even one that starts with the same name, stays.
+        assert_eq!(onto_beside(&live, "https://seg.example.test.other/EWS"), "https://seg.example.test.other/EWS");
+        assert_eq!(onto_beside(&live, "https://mail.example.test/EWS/Exchange.asmx"), "https://mail.example.test/EWS/Exchange.asmx");
     }
 
     #[test]

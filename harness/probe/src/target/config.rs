@@ -689,6 +689,21 @@ url = "https://api.push.apple.com"
     }
 
     #[test]
+    fn an_ens2_declares_its_placement_its_ews_and_its_apns_team_key_whole() {
+        let ens = "[target.ens]\nurl = \"https://ens.corp.example\"\nplacement = \"on-premises\"\news_via = \"seg\"\n";
+        let (dir, file) = dir_with(&format!("{ens}apns_key = \"AuthKey_K1.p8\"\napns_key_id = \"K1\"\napns_team_id = \"T1\"\n"));
+        std::fs::write(dir.path().join("AuthKey_K1.p8"), "-----BEGIN PRIVATE KEY-----\nMC4=\n-----END PRIVATE KEY-----\n").unwrap();
+        let t = &TargetConfig::load(&file, env).unwrap().targets[0];
+        assert_eq!((t.placement.as_deref(), t.ews_via.as_deref()), (Some("on-premises"), Some("seg")));
+        let key = t.apns_key.as_ref().expect("a team key");
+        assert!(key.path.ends_with("AuthKey_K1.p8") && key.p8.contains("PRIVATE KEY") && key.key_id == "K1" && key.team_id == "T1");
+        let e = error(&format!("{ens}apns_key = \"AuthKey_K1.p8\"\n"));
+        assert!(e.contains("give apns_key (the .p8 file), apns_key_id and apns_team_id together"), "{e}");
+        let e = error(&format!("{ens}apns_key = \"corp-ca.pem\"\napns_key_id = \"K1\"\napns_team_id = \"T1\"\n"));
+        assert!(e.contains("no PRIVATE KEY PEM block"), "{e}");
+    }
+
+    #[test]
     fn a_callback_gives_the_advertised_address_and_a_ca_with_its_key() {
         let (dir, file) = dir_with("[target.exchange]\nurl = \"https://x.example\"\n[callback]\nadvertise = \"192.0.2.10\"\nca = \"corp-ca.pem\"\nca_key = \"key.pem\"\n");
         std::fs::write(dir.path().join("key.pem"), "-----BEGIN PRIVATE KEY-----\nMC4=\n-----END PRIVATE KEY-----\n").unwrap();
