@@ -216,6 +216,11 @@ pub fn listener(region: Region) -> String {
     format!("listener.{}", region.code())
 }
 
+/// Whether `name` is the listener of a region (`listener.us-east-1`, ...).
+pub fn is_listener(name: &str) -> bool {
+    Region::ALL.into_iter().any(|r| listener(r) == name)
+}
+
 /// Exchange answering on another host name (a separate EWS FQDN, another Exchange).
 pub fn exchange_on(host: &str) -> String {
     if host == defaults::EXCHANGE_HOST {

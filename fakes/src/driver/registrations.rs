@@ -69,8 +69,8 @@ pub struct RealListener {
     pub role: String,
     /// Its URL.
     pub url: String,
-    /// Its registration API (`{url}/api/v1`); the control half is never called.
-    pub api: ListenerControl,
+    /// Its registration API (`{url}/api/v1`).
+    pub api: RegistrationClient,
     /// The scenario's APNs, which the listener pushes to: its log tells what it accepted.
     pub apns: ApnsControl,
 }
@@ -97,7 +97,7 @@ impl Registrations for RealListener {
     }
 
     fn forget<'a>(&'a self, registration_id: &'a str) -> DriverFuture<'a, ()> {
-        Box::pin(async move { Ok(self.api.delete_registration(registration_id).await?) })
+        Box::pin(async move { Ok(self.api.forget(registration_id).await?) })
     }
 
     fn register<'a>(&'a self, registration: &'a NewRegistration) -> DriverFuture<'a, Registered> {
@@ -105,7 +105,7 @@ impl Registrations for RealListener {
     }
 
     fn status<'a>(&'a self, registration_id: &'a str) -> DriverFuture<'a, RegistrationStatus> {
-        Box::pin(async move { Ok(RegistrationClient(self.api.api.clone()).status(registration_id).await?) })
+        Box::pin(async move { Ok(self.api.status(registration_id).await?) })
     }
 
     fn accepted_pushes<'a>(&'a self, device_token: &'a str) -> DriverFuture<'a, u64> {
@@ -130,7 +130,7 @@ mod tests {
         let dialer = std::sync::Arc::new(mailconform_sim::TcpDialer::default());
         let http = mailconform_sim::HttpClient::new(dialer, mailconform_sim::tls::roots(&[]), mailconform_sim::Clock::real());
         let url = "https://listener.corp.example";
-        let api = ListenerControl { control: ControlClient::new(http.clone(), url), api: ControlClient::new(http.clone(), url) };
+        let api = RegistrationClient(ControlClient::new(http.clone(), url));
         let apns = ApnsControl::new(http.clone(), "https://api.push.apple.test/_mailconform");
         let real = RealListener { role: "listener.us-east-1".into(), url: url.into(), api, apns };
         let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();

@@ -6,7 +6,6 @@ use crate::cli::RunArgs;
 use crate::error::CliError;
 use crate::run::{run_suite, Live, RunOptions};
 use mailconform_fakes::driver::{EasReader, EwsAccount, EwsAdapter, RealComponent};
-use mailconform_fakes::listener::Region;
 use mailconform_fakes::role::Protocol;
 use mailconform_probe::target::{Target, TargetConfig};
 use mailconform_scenarios::requirements::Applicability;
@@ -40,7 +39,7 @@ const LIVE_ROLES: &[&str] = &["exchange", "exchange.eas", "exchange.ews", "trave
 
 /// Whether `run` can put `key` at a real component.
 fn is_live_role(key: &str) -> bool {
-    LIVE_ROLES.contains(&key) || Region::ALL.iter().any(|r| mailconform_fakes::role::listener(*r) == key)
+    LIVE_ROLES.contains(&key) || mailconform_fakes::role::is_listener(key)
 }
 
 /// The real components of a target configuration, as the run uses them.
@@ -203,7 +202,7 @@ fn real_roles(args: &RunArgs, file: &std::path::Path) -> Result<RealRoles, CliEr
                 LIVE_ROLES.join(", ")
             )));
         }
-        if Region::ALL.into_iter().any(|r| mailconform_fakes::role::listener(r) == t.key) {
+        if mailconform_fakes::role::is_listener(&t.key) {
             real.beside.push(live_beside(file, t, &config.callback, &["apns"], "its APNs gateway")?);
             continue;
         }
@@ -267,11 +266,7 @@ fn live_beside(
     })?;
     // Its origin: the scenario's URLs of the role keep their paths (a SEG's standard ActiveSync
     // path is not its base).
-    let url = t
-        .endpoints
-        .first()
-        .map(|e| format!("{}://{}", e.url.scheme_str().unwrap_or("https"), e.url.authority().map_or("", |a| a.as_str())))
-        .unwrap_or_default();
+    let url = t.endpoints.first().map(|e| e.origin()).unwrap_or_default();
     let resolve = t.resolve.iter().map(|r| (r.host.clone(), r.port, r.addr)).collect();
     Ok(LiveBeside { role: t.key.clone(), url, trust, resolve })
 }

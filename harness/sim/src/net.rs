@@ -198,31 +198,40 @@ impl SimNet {
             return Err(SimError::UnknownHost { host: format!("{host}:{port}"), known: self.host_names().join(", ") });
         };
         let acceptor = self.acceptors.lock().expect("net poisoned").get(&(host.to_ascii_lowercase(), port)).cloned();
-        if bypass_faults {
-            // The management network skips the connection-level faults below; the host's own
-            // gate stays, so that `/_mailconform/fault` on it faults the host (the server exempts
-            // control paths from faults itself).
-            let (client, server_end) = tokio::io::duplex(PIPE_BUFFER);
-            server.life.clone().spawn(serve_accepted(server_end, server, acceptor));
-            return Ok(Box::new(client));
-        }
-        if let Some(d) = server.gate.latency() {
-            tokio::time::sleep(d).await;
-        }
-        if server.gate.unreachable() {
-            return Err(SimError::Refused { host: host.to_string(), port });
+        // The management network skips the connection-level faults; the host's own gate stays
+        // in its server, so that `/_mailconform/fault` on it faults the host (the server exempts
+        // control paths from faults itself).
+        if !bypass_faults {
+            if let Some(swallowed) = self.through_gate(&server.gate, host, port).await? {
+                return Ok(swallowed);
+            }
         }
         let (client, server_end) = tokio::io::duplex(PIPE_BUFFER);
-        if server.gate.black_hole() {
-            self.swallowed.lock().expect("net poisoned").push(server_end);
-        } else {
-            server.life.clone().spawn(serve_accepted(server_end, server, acceptor));
-        }
+        server.life.clone().spawn(serve_accepted(server_end, server, acceptor));
         Ok(Box::new(client))
     }
 }
 
 impl SimNet {
+    /// What a host's fault gate does to a new connection, whatever serves the host (a fake, a
+    /// service, a real component outside): waits its latency, refuses it when the host is cut
+    /// off, or gives a connection nothing will ever answer (the black hole). `None`: let it
+    /// through.
+    async fn through_gate(&self, gate: &crate::FaultGate, host: &str, port: u16) -> Result<Option<BoxIo>, SimError> {
+        if let Some(d) = gate.latency() {
+            tokio::time::sleep(d).await;
+        }
+        if gate.unreachable() {
+            return Err(SimError::Refused { host: host.to_string(), port });
+        }
+        if gate.black_hole() {
+            let (client, swallowed) = tokio::io::duplex(PIPE_BUFFER);
+            self.swallowed.lock().expect("net poisoned").push(swallowed);
+            return Ok(Some(Box::new(client)));
+        }
+        Ok(None)
+    }
+
     /// A connection over real TCP to `host:port` (at `addr` when pinned), through `gate` when
     /// the way out has one.
     async fn leave(
@@ -234,16 +243,8 @@ impl SimNet {
         bypass_faults: bool,
     ) -> Result<BoxIo, SimError> {
         if let Some(gate) = gate.filter(|_| !bypass_faults) {
-            if let Some(d) = gate.latency() {
-                tokio::time::sleep(d).await;
-            }
-            if gate.unreachable() {
-                return Err(SimError::Refused { host: host.to_string(), port });
-            }
-            if gate.black_hole() {
-                let (client, swallowed) = tokio::io::duplex(PIPE_BUFFER);
-                self.swallowed.lock().expect("net poisoned").push(swallowed);
-                return Ok(Box::new(client));
+            if let Some(swallowed) = self.through_gate(&gate, host, port).await? {
+                return Ok(swallowed);
             }
         }
         let dialer = TcpDialer::default();
@@ -265,19 +266,12 @@ impl SimNet {
         bypass_faults: bool,
     ) -> Result<BoxIo, SimError> {
         if !bypass_faults {
-            if let Some(d) = gate.latency() {
-                tokio::time::sleep(d).await;
-            }
-            if gate.unreachable() {
-                return Err(SimError::Refused { host: host.to_string(), port });
+            if let Some(swallowed) = self.through_gate(&gate, host, port).await? {
+                return Ok(swallowed);
             }
         }
         let (client, server_end) = tokio::io::duplex(PIPE_BUFFER);
-        if !bypass_faults && gate.black_hole() {
-            self.swallowed.lock().expect("net poisoned").push(server_end);
-        } else {
-            tokio::spawn(service.serve(Box::new(server_end)));
-        }
+        tokio::spawn(service.serve(Box::new(server_end)));
         Ok(Box::new(client))
     }
 }

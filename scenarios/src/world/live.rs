@@ -320,16 +320,32 @@ pub(crate) fn bridge_listeners(live: &LiveTargets, sim: &mut Simulation) -> mail
     let bridge = mailconform_sim::Bridge::new(sim.net.clone(), live.callback.bind());
     for region in mailconform_fakes::listener::Region::ALL {
         let host = region.host(mailconform_fakes::defaults::DOMAIN);
-        let opened = {
-            let _inside = sim.enter();
-            bridge.open(&host, 443)
-        };
-        let addr = opened.unwrap_or_else(|e| {
+        bridge_out(live, sim, &bridge, &host, None).unwrap_or_else(|e| {
             panic!("the listener {host} could not listen on {} for the real Exchange (--advertise): {e}", live.callback.advertise)
         });
-        sim.advertise(&host, &live.callback.base_url(addr.port())).unwrap_or_else(|e| panic!("{e}"));
     }
     bridge
+}
+
+/// Bridges the scenario's `host` (its HTTPS port) out on `fixed` (any free port when `None`)
+/// and tells the simulation, before the host's fake starts: the fake then hands out that URL
+/// where it hands out its own, and its certificate names the advertised address.
+fn bridge_out(
+    live: &LiveTargets,
+    sim: &mut Simulation,
+    bridge: &mailconform_sim::Bridge,
+    host: &str,
+    fixed: Option<u16>,
+) -> std::io::Result<()> {
+    let opened = {
+        let _inside = sim.enter();
+        match fixed {
+            Some(port) => bridge.open_at(host, 443, port),
+            None => bridge.open(host, 443),
+        }
+    }?;
+    sim.advertise(host, &live.callback.base_url(opened.port())).unwrap_or_else(|e| panic!("{e}"));
+    Ok(())
 }
 
 /// Puts the real components beside the scenario's fakes in its network before anything is
@@ -366,17 +382,12 @@ pub(crate) fn place_beside(live: &LiveTargets, sim: &mut Simulation) -> Option<(
     let bridge = mailconform_sim::Bridge::new(sim.net.clone(), live.callback.bind());
     for (role, port) in &live.callback.ports {
         let host = mailconform_fakes::role::target(role).map(|t| t.role.host).unwrap_or_else(|e| panic!("[callback.ports] {role}: {e}"));
-        let opened = {
-            let _inside = sim.enter();
-            bridge.open_at(&host, 443, *port)
-        };
-        opened.unwrap_or_else(|e| {
+        bridge_out(live, sim, &bridge, &host, Some(*port)).unwrap_or_else(|e| {
             panic!(
                 "the scenario's {role} could not listen on {}:{port} ([callback.ports]) for the real components: {e}",
                 live.callback.advertise
             )
         });
-        sim.advertise(&host, &live.callback.base_url(*port)).unwrap_or_else(|e| panic!("{e}"));
     }
     Some((bridge, gates))
 }

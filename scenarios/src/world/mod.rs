@@ -655,6 +655,7 @@ impl MailWorld {
         match self.live.clone().as_deref().and_then(|l| l.beside(&mailconform_fakes::role::listener(region))) {
             Some(real) => {
                 let apns = self.roles().apns().expect("the scenario's APNs runs beside a real listener");
+                let api = mailconform_fakes::listener::RegistrationClient(api.api);
                 Box::new(mailconform_fakes::driver::RealListener { role: real.role.clone(), url: real.url.clone(), api, apns })
             }
             None => Box::new(api),
@@ -686,7 +687,7 @@ impl MailWorld {
     /// Why the scenario's listeners cannot be left without Secure Mail's certificate, when a
     /// real listener of the run has one from an earlier scenario and its API deletes none.
     pub fn certificates_kept(&self) -> Option<String> {
-        let l = self.live.as_ref()?.beside.iter().find(|b| b.role.starts_with("listener."))?;
+        let l = self.live.as_ref()?.beside.iter().find(|b| mailconform_fakes::role::is_listener(&b.role))?;
         Some(format!(
             "the scenario needs a listener without Secure Mail's APNs certificate; the real {} keeps the certificates uploaded to it \
              (its API uploads and renews them, it deletes none)",

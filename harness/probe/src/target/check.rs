@@ -46,7 +46,7 @@ async fn check_endpoint(target: &Target, endpoint: &Endpoint, timeout: Duration)
         Protocol::ActiveSync => eas::anonymous(&mut conn, url, path).await,
         Protocol::Ews => ews::anonymous(&mut conn, url, path).await,
         Protocol::ListenerApi => {
-            out.lines.push(listener::apps(&mut conn, url).await);
+            out.lines.push(listener::apps(&mut conn, endpoint).await);
             return out;
         }
         other => {

@@ -237,6 +237,13 @@ pub struct Endpoint {
     pub url: http::Uri,
 }
 
+impl Endpoint {
+    /// Its URL's scheme, host and port (`https://listener.corp.example:8443`), without a path.
+    pub fn origin(&self) -> String {
+        format!("{}://{}", self.url.scheme_str().unwrap_or("https"), self.url.authority().map_or("", |a| a.as_str()))
+    }
+}
+
 /// Whom the TLS client trusts.
 #[derive(Clone, Debug)]
 pub enum Trust {

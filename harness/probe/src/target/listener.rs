@@ -2,16 +2,16 @@
 //! {url}/api/v1/apps`), which needs no device and changes nothing; a listener answers it with
 //! a JSON array.
 
+use super::config::Endpoint;
 use super::connect::Connection;
 use super::http_answer::not_the_protocol;
 use super::report::{CheckLine, Step};
 
 const PROTOCOL: &str = "the listener's registration API";
 
-/// `GET /api/v1/apps` at `url`'s origin: a JSON array of the certificates uploaded.
-pub(crate) async fn apps(conn: &mut Connection, url: &http::Uri) -> CheckLine {
-    let origin = format!("{}://{}", url.scheme_str().unwrap_or("https"), url.authority().map_or("", |a| a.as_str()));
-    let apps = format!("{origin}{}/apps", mailconform_fakes::listener::API_PREFIX);
+/// `GET /api/v1/apps` at the endpoint's origin: a JSON array of the certificates uploaded.
+pub(crate) async fn apps(conn: &mut Connection, endpoint: &Endpoint) -> CheckLine {
+    let apps = format!("{}{}/apps", endpoint.origin(), mailconform_fakes::listener::API_PREFIX);
     let request = http::Request::get(apps.as_str()).body(bytes::Bytes::new()).expect("a GET from a checked URI");
     let answer = match conn.send(request).await {
         Ok(a) => a,
