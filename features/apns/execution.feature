@@ -56,6 +56,8 @@ Feature: New mail reaches the badge through the listener and APNs
     And bob's badge shows 1
     And the Americas listener has a registration for alice with the EWS subscription ID
     And the Americas listener has a registration for bob with the EWS subscription ID
+    And the Americas listener counts 2 pushes APNs accepted for alice
+    And the Americas listener counts 1 push APNs accepted for bob
 
   @source:004.config.Q11
   Scenario: The badge keeps updating with the app in the background for more than 5 minutes

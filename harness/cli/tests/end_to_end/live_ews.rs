@@ -6,7 +6,7 @@
 //! address with a certificate of the `[callback]` CA, which the served Exchange trusts. Cut off
 //! by the scenario, that listener sees the served Exchange retry at 0:30 and 1:00.
 
-mod common;
+use crate::common;
 
 use common::serve::Served;
 use common::{run_live, scratch};

@@ -7,7 +7,7 @@
 //! operator points a SEG at a test harness). What SEG stripped, forwarded and blocked is seen
 //! where it arrives: at the scenario's Exchange, Boxer and bare EWS client.
 
-mod common;
+use crate::common;
 
 use common::serve::Served;
 use common::{all_ended, free_port, run_live, scratch};

@@ -2,7 +2,7 @@
 //! exactly once, and their merged reports are the reports of one run over the whole selection;
 //! the merge exits as that run would, and refuses what is not the shards of one run.
 
-mod common;
+use crate::common;
 
 use common::{fixture, mailconform, repo, scratch};
 use std::path::Path;

@@ -4,7 +4,7 @@
 //! as the control API, so that push subscriptions see the same events — and the errors Exchange
 //! gives: an unknown item id, a message without recipients, a recipient without a mailbox.
 
-mod common;
+use crate::common;
 
 use common::*;
 use mailconform_ews::{

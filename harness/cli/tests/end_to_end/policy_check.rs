@@ -2,7 +2,7 @@
 //! configuration passes; the problem documents, between them, break every rule, each finding
 //! printed with its rule id and source; a document that cannot be read exits 2 naming what to fix.
 
-mod common;
+use crate::common;
 
 use common::{mailconform, Run};
 use mailconform_fakes::mdx::Rule;

@@ -1,6 +1,6 @@
 //! The `mailconform` binary: exit codes, closing line, reports, listing, the step catalogue.
 
-mod common;
+use crate::common;
 
 use common::{fixture, mailconform, scratch};
 

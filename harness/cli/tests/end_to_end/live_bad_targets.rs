@@ -3,7 +3,7 @@
 //! answers an HTML page, an adapter command that fails. Each ends its scenario failed (exit 1)
 //! with a message saying what to fix, in seconds: never a hang or a panic of the harness.
 
-mod common;
+use crate::common;
 
 use common::serve::Served;
 use common::{mailconform, scratch};

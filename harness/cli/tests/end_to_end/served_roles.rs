@@ -17,7 +17,7 @@
 //!   tunnels crossing the served gateway to the scenario's in-process Exchange, on tickets the
 //!   served STA validates, with the app's settings set through its control API.
 
-mod common;
+use crate::common;
 
 use common::serve::Served;
 use common::{mailconform, outcomes, repo, scratch, Run};

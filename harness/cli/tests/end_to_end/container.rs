@@ -4,7 +4,7 @@
 //! any `mailconform serve`; a container that cannot serve is reported with its exit and last
 //! log lines, within a bound, never waited on forever. Needs a Docker engine (no registry).
 
-mod common;
+use crate::common;
 
 use common::docker::{image, Container};
 use common::{mailconform, repo, scratch};

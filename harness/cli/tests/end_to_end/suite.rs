@@ -1,6 +1,6 @@
 //! `run_suite` in-process: determinism and per-scenario clocks.
 
-mod common;
+use crate::common;
 
 use common::fixture;
 use mailconform::{run_suite, Outcome, RunOptions};

@@ -17,7 +17,7 @@
 //!
 //! This test fails, and says why, when SOGo cannot be installed or started: it never skips.
 
-mod common;
+use crate::common;
 
 use mailconform_activesync::client::ProvisionOutcome;
 use mailconform_activesync::store::FolderType;

@@ -2,7 +2,7 @@
 //! faults for requests it cannot take, ServerVersionInfo on every response, GetFolder counts,
 //! and the validation of Subscribe and Unsubscribe.
 
-mod common;
+use crate::common;
 
 use common::*;
 use mailconform_ews::{

@@ -3,7 +3,7 @@
 //! the fake KDC (direct and by constrained delegation), Bearer tokens from the fake issuer,
 //! client certificates mapped by UPN, the control route that changes the set, and bad input.
 
-mod common;
+use crate::common;
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;

@@ -2,7 +2,7 @@
 //! loopback: a right configuration passes every check; a wrong password, a closed port, a
 //! missing CA and an unknown role are each named with what to fix.
 
-mod common;
+use crate::common;
 
 use common::serve::Served;
 

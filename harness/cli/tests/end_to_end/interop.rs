@@ -4,7 +4,7 @@
 //! does not offer 16.1). The clients are Python packages pinned in
 //! `tests/interop/requirements.txt`; without them these tests fail and say how to install them.
 
-mod common;
+use crate::common;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};

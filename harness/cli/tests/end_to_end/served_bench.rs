@@ -3,7 +3,7 @@
 //! and both children are gone when the bench returns. Speeds are not asserted: they belong to
 //! `bench` itself.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -5,7 +5,7 @@
 //! both as Microsoft wrote them: keep the subscription after `OK`, end it after `Unsubscribe`
 //! and send nothing more; and what it posts must be a SendNotification a listener can read.
 
-mod common;
+use crate::common;
 
 use common::*;
 use mailconform_ews::{parse_send_notification, parse_subscribe_response, EventType, Operation, SchemaVersion};
@@ -15,8 +15,8 @@ use std::time::Duration;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const OK: &str = include_str!("../ews/testdata/ms-oxwsntif-result-ok.xml");
-const UNSUBSCRIBE: &str = include_str!("../ews/testdata/ms-oxwsntif-result-unsubscribe.xml");
+const OK: &str = include_str!("../../ews/testdata/ms-oxwsntif-result-ok.xml");
+const UNSUBSCRIBE: &str = include_str!("../../ews/testdata/ms-oxwsntif-result-unsubscribe.xml");
 
 fn answer(body: &str) -> ResponseTemplate {
     ResponseTemplate::new(200).insert_header("content-type", "text/xml; charset=utf-8").set_body_string(body)

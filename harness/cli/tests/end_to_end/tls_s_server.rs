@@ -8,7 +8,7 @@
 //! offers only TLS with `protocol_version` where the in-process server, and RFC 6101 (which has
 //! no such alert), answer `handshake_failure`.
 
-mod common;
+use crate::common;
 
 use common::{mailconform, repo, scratch};
 use std::path::PathBuf;

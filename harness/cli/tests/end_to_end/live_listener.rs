@@ -7,7 +7,7 @@
 //! the scenario's APNs and on the phone. Its own database (registrations, push log) is not
 //! read: those steps are not applicable.
 
-mod common;
+use crate::common;
 
 use common::serve::Served;
 use common::{all_ended, free_port, outcomes_of as of, run_live, scratch};

@@ -6,7 +6,7 @@
 //! from outside (OPTIONS on the full path, a device policy in Provision) is probed, and what a
 //! mailbox holds is read with ActiveSync as its owner.
 
-mod common;
+use crate::common;
 
 use common::serve::Served;
 use common::{all_ended, repo, run_live, scratch};

@@ -5,7 +5,7 @@
 //! ActiveSync's OPTIONS; `mailconform tls-probe` reports exactly the configured versions of a
 //! served fake, and of `openssl s_server` and a tlslite-ng server.
 
-mod common;
+use crate::common;
 
 use std::fs::File;
 use std::net::TcpStream;

@@ -8,7 +8,7 @@
 //! removing it after. Needs a Docker engine and root (setup installs the packages when they are
 //! missing); never skips.
 
-mod common;
+use crate::common;
 
 use common::{mailconform, repo, scratch};
 use std::time::Duration;

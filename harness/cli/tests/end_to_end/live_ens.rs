@@ -6,7 +6,7 @@
 //! --resolve`). What it did is seen where it arrives: Boxer's registration answer and the
 //! pushes on Boxer, through the scenario's APNs.
 
-mod common;
+use crate::common;
 
 use common::serve::Served;
 use common::{all_ended, free_port, run_live, scratch};

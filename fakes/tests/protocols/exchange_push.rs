@@ -2,7 +2,7 @@
 //! continuity, StatusEvent keep-alives, the retry schedule within StatusFrequency, the end of a
 //! subscription, MoreEvents batching, and resuming from a watermark.
 
-mod common;
+use crate::common;
 
 use common::*;
 use mailconform_ews::{parse_subscribe_response, EventType, Notification, ObjectId, Operation, SchemaVersion};

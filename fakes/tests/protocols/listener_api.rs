@@ -2,7 +2,7 @@
 //! refusals, certificate uploads, the EWS push endpoint's answers, and the promise that only
 //! hashes of personal data are stored.
 
-mod common;
+use crate::common;
 
 use bytes::Bytes;
 use common::*;

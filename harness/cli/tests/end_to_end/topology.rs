@@ -5,7 +5,7 @@
 //! started again, by the topology's network command; SEG, ENS2, the console and the KDC in
 //! containers taking each scenario's configuration. Needs a Docker engine (no registry).
 
-mod common;
+use crate::common;
 
 use common::docker::{docker, image};
 use common::{mailconform, outcomes, repo, scratch};

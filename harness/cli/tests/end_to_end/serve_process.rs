@@ -3,7 +3,7 @@
 //! neither spins the accept loop nor floods the log. All on loopback, against Traveler's plain
 //! HTTP port (raw HTTP/1.1 over `std::net`).
 
-mod common;
+use crate::common;
 
 use std::fs::File;
 use std::io::{Read, Write};
