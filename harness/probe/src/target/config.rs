@@ -386,26 +386,7 @@ fn target(file: &Path, base: &Path, key: String, raw: RawTarget, env: &impl Fn(&
     let adapter =
         mailconform_fakes::driver::CommandAdapter { deliver_mail: raw.adapter.deliver_mail, send_mail_from: raw.adapter.send_mail_from };
     let resolve = raw.resolve.iter().map(|entry| resolve(file, &key, entry)).collect::<Result<_, _>>()?;
-    let apns_key = match (raw.apns_key, raw.apns_key_id, raw.apns_team_id) {
-        (None, None, None) => None,
-        (Some(path), Some(key_id), Some(team_id)) => {
-            let path = base.join(path);
-            let p8 = std::fs::read_to_string(&path).map_err(|e| ConfigError::ApnsKey {
-                file: file.to_path_buf(),
-                role: key.clone(),
-                why: format!("{}: cannot read it ({e}); paths are relative to the configuration file", path.display()),
-            })?;
-            if !p8.contains("PRIVATE KEY-----") {
-                let why = format!("{}: no PRIVATE KEY PEM block in it (an AuthKey_<key id>.p8 holds one)", path.display());
-                return Err(ConfigError::ApnsKey { file: file.to_path_buf(), role: key, why });
-            }
-            Some(ApnsKey { path, p8, key_id, team_id })
-        }
-        _ => {
-            let why = "give apns_key (the .p8 file), apns_key_id and apns_team_id together".to_string();
-            return Err(ConfigError::ApnsKey { file: file.to_path_buf(), role: key, why });
-        }
-    };
+    let apns_key = apns_key(file, base, &key, raw.apns_key, raw.apns_key_id, raw.apns_team_id)?;
     Ok(Target {
         key,
         role: picked.role,
@@ -438,6 +419,38 @@ fn resolve(file: &Path, key: &str, entry: &str) -> Result<Resolve, ConfigError> 
     Ok(Resolve { host: host.trim().to_ascii_lowercase(), port, addr })
 }
 
+/// The text of a PEM file the configuration names, or why it cannot be used: `block` ends the
+/// label it must hold (`CERTIFICATE`; `PRIVATE KEY` for a private key of any kind).
+fn read_pem(path: &Path, block: &str) -> Result<String, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read it ({e}); paths are relative to the configuration file"))?;
+    match text.contains(&format!("{block}-----")) {
+        true => Ok(text),
+        false => Err(format!("no {block} PEM block in it")),
+    }
+}
+
+/// An ENS2's APNs team key: its `.p8` file, key ID and team ID, all three or none.
+fn apns_key(
+    file: &Path,
+    base: &Path,
+    key: &str,
+    path: Option<PathBuf>,
+    key_id: Option<String>,
+    team_id: Option<String>,
+) -> Result<Option<ApnsKey>, ConfigError> {
+    let bad = |why: String| ConfigError::ApnsKey { file: file.to_path_buf(), role: key.to_string(), why };
+    match (path, key_id, team_id) {
+        (None, None, None) => Ok(None),
+        (Some(path), Some(key_id), Some(team_id)) => {
+            let path = base.join(path);
+            let p8 = read_pem(&path, "PRIVATE KEY")
+                .map_err(|why| bad(format!("{}: {why} (an AuthKey_<key id>.p8 holds one)", path.display())))?;
+            Ok(Some(ApnsKey { path, p8, key_id, team_id }))
+        }
+        _ => Err(bad("give apns_key (the .p8 file), apns_key_id and apns_team_id together".into())),
+    }
+}
+
 fn callback(file: &Path, base: &Path, raw: RawCallback) -> Result<Callback, ConfigError> {
     let bad = |key: &'static str, path: &Path, why: String| ConfigError::CallbackCa {
         file: file.to_path_buf(),
@@ -445,23 +458,13 @@ fn callback(file: &Path, base: &Path, raw: RawCallback) -> Result<Callback, Conf
         path: path.to_path_buf(),
         why,
     };
-    let read = |key: &'static str, path: &Path, block: &str| -> Result<String, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| bad(key, path, format!("cannot read it ({e}); paths are relative to the configuration file")))?;
-        if !text.contains(&format!("-----BEGIN {block}")) {
-            return Err(bad(key, path, format!("no {block} PEM block in it")));
-        }
-        Ok(text)
-    };
+    let read = |key: &'static str, path: &Path, block: &str| read_pem(path, block).map_err(|why| bad(key, path, why));
     let ca = match (raw.ca, raw.ca_key) {
         (None, None) => None,
         (Some(ca), Some(key)) => {
             let (ca, key) = (base.join(ca), base.join(key));
             let cert_pem = read("ca", &ca, "CERTIFICATE")?;
-            let key_pem = read("ca_key", &key, "")?;
-            if !key_pem.contains("PRIVATE KEY-----") {
-                return Err(bad("ca_key", &key, "no PRIVATE KEY PEM block in it".into()));
-            }
+            let key_pem = read("ca_key", &key, "PRIVATE KEY")?;
             Some(CallbackCa { path: ca, cert_pem, key_pem })
         }
         (Some(ca), None) => {
