@@ -9,7 +9,7 @@ use mailconform_fakes::driver::{EasReader, EwsAccount, EwsAdapter, RealComponent
 use mailconform_fakes::role::Protocol;
 use mailconform_probe::target::{Target, TargetConfig};
 use mailconform_scenarios::requirements::Applicability;
-use mailconform_scenarios::world::live::{Callback, EnsDeclared, LiveBeside, LiveEas, LiveEws, LiveTargets, SegDeclared};
+use mailconform_scenarios::world::live::{Callback, EnsDeclared, LiveApns, LiveBeside, LiveEas, LiveEws, LiveTargets, SegDeclared};
 use mailconform_scenarios::world::served::ServedRoles;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -35,7 +35,7 @@ pub(crate) fn default_concurrency(targets: &LiveTargets) -> u64 {
 }
 
 /// The roles `run` can put at a real component so far, besides a listener of any region.
-const LIVE_ROLES: &[&str] = &["exchange", "exchange.eas", "exchange.ews", "traveler", "seg", "ens"];
+const LIVE_ROLES: &[&str] = &["exchange", "exchange.eas", "exchange.ews", "traveler", "seg", "ens", "apns", "apns.sandbox"];
 
 /// Whether `run` can put `key` at a real component.
 fn is_live_role(key: &str) -> bool {
@@ -53,6 +53,7 @@ struct RealRoles {
     beside: Vec<LiveBeside>,
     seg: Option<SegDeclared>,
     ens: Option<EnsDeclared>,
+    apns: Vec<LiveApns>,
     callback: Callback,
     claims: Vec<Applicability>,
 }
@@ -85,6 +86,7 @@ pub(crate) fn prepare(args: &RunArgs) -> Result<Option<Live>, CliError> {
             (mailconform_fakes::role::TRAVELER, real.traveler.is_some()),
         ];
         real_and_served.extend(real.beside.iter().map(|b| (b.role.as_str(), true)));
+        real_and_served.extend(real.apns.iter().map(|a| (a.role.as_str(), true)));
         if let Some((role, _)) = real_and_served.iter().find(|(role, real)| *real && s.serves(role)) {
             return Err(CliError::Usage(format!(
                 "{role} is both a real component (--target-config) and served from {} (--served): give it one backing",
@@ -100,6 +102,7 @@ pub(crate) fn prepare(args: &RunArgs) -> Result<Option<Live>, CliError> {
     targets.beside = real.beside;
     targets.seg = real.seg;
     targets.ens = real.ens;
+    targets.apns = real.apns;
     targets.callback = real.callback;
     targets.record = args.record.is_some();
     targets.served = served;
@@ -211,6 +214,10 @@ fn real_roles(args: &RunArgs, file: &std::path::Path) -> Result<RealRoles, CliEr
             real.seg = Some(seg_declared(file, t)?);
             continue;
         }
+        if t.role.kind == mailconform_fakes::role::RoleKind::Apns {
+            real.apns.push(live_apns(file, t)?);
+            continue;
+        }
         if t.key == mailconform_fakes::role::ENS {
             let declared = ens_declared(file, t)?;
             let calls = ["apns", declared.ews_via.as_str()];
@@ -304,6 +311,43 @@ fn ens_declared(file: &std::path::Path, t: &Target) -> Result<EnsDeclared, CliEr
     let (team, _) = mailconform_fakes::apns::team_key_from_p8(&key.team_id, &key.key_id, &key.p8)
         .map_err(|e| refuse(format!("apns_key {}: {e}", key.path.display())))?;
     Ok(EnsDeclared { placement, ews_via, team })
+}
+
+/// A real APNs environment as `t` declares it: the features' provider signs with its team key
+/// and pushes to its phone's token, for its topic.
+fn live_apns(file: &std::path::Path, t: &Target) -> Result<LiveApns, CliError> {
+    let refuse = |why: String| unusable(file, t, why);
+    let key = t.apns_key.as_ref().ok_or_else(|| {
+        refuse(
+            "the features' provider signs its APNs tokens with a team key this APNs knows: give apns_key (its .p8), apns_key_id and \
+             apns_team_id"
+                .into(),
+        )
+    })?;
+    let (_, pkcs8_der) = mailconform_fakes::apns::team_key_from_p8(&key.team_id, &key.key_id, &key.p8)
+        .map_err(|e| refuse(format!("apns_key {}: {e}", key.path.display())))?;
+    let topic = t.topic.clone().unwrap_or_else(|| mailconform_fakes::defaults::APP_ID.to_string());
+    let device_token = t.device_token.clone().ok_or_else(|| {
+        refuse(format!(
+            "the features' provider pushes to a phone of yours: give device_token, the token the app {topic} got from this APNs \
+             environment on it (topic = \"...\" names another app)"
+        ))
+    })?;
+    let environment = match t.key.as_str() {
+        mailconform_fakes::role::APNS_SANDBOX => mailconform_fakes::apns::Environment::Sandbox,
+        _ => mailconform_fakes::apns::Environment::Production,
+    };
+    Ok(LiveApns {
+        role: t.key.clone(),
+        environment,
+        url: t.endpoints.first().map(|e| e.origin()).unwrap_or_default(),
+        http: t.trust.http_client(),
+        team_id: key.team_id.clone(),
+        key_id: key.key_id.clone(),
+        pkcs8_der,
+        topic,
+        device_token,
+    })
 }
 
 /// The target's `claims`, each a kind of requirement of the catalogue.

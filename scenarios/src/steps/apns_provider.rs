@@ -1,5 +1,9 @@
 //! A bare APNs provider with a phone of its own: what Apple's provider API answers about the
 //! provider's token and in each environment, which the listener never provokes.
+//!
+//! Against a real APNs (`apns`, `apns.sandbox` in the target configuration) the provider signs
+//! with the operator's team key and pushes to the operator's phone and app; the in-process
+//! APNs is then not asked for anything.
 
 use crate::params::{ApnsEnvironment, ApnsReason, Carried};
 use crate::world::observation::Observation;
@@ -7,6 +11,7 @@ use crate::MailWorld;
 use cucumber::{given, then, when};
 use mailconform_fakes::apns::{generate_team_key, ProviderAuth, ProviderClient, PushOutcome};
 use mailconform_fakes::{defaults, deployment};
+use mailconform_sim::Clock;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -23,6 +28,10 @@ fn provider(w: &mut MailWorld, minutes: u64) {
 /// A phone whose Secure Mail registered with this APNs environment.
 #[given(expr = "a phone whose Secure Mail registered with APNs's {apns_environment} environment")]
 fn phone(w: &mut MailWorld, environment: ApnsEnvironment) {
+    if let Some(real) = w.provider_on_real_apns(environment.0) {
+        w.provider.phone = Some((real.device_token, environment.0));
+        return;
+    }
     let apns = w.roles().apns_in(environment.0).expect("both APNs environments are deployed");
     let token = w.run(apns.register_device_in(defaults::APP_ID, environment.0)).expect("APNs control API answers");
     w.provider.phone = Some((token, environment.0));
@@ -36,6 +45,13 @@ fn client(w: &mut MailWorld) -> (Arc<ProviderClient>, String) {
         return (c.clone(), token);
     }
     let refresh = w.provider.token_refresh.expect("a step must introduce the provider first");
+    if let Some(real) = w.provider_on_real_apns(environment) {
+        let auth = ProviderAuth::Token { team_id: real.team_id, key_id: real.key_id, pkcs8_der: real.pkcs8_der };
+        let c = ProviderClient::new(real.http, Clock::real(), &real.url, auth).expect("the team key was read as a P-256 key");
+        let c = Arc::new(c.with_token_refresh(refresh));
+        w.provider.client = Some(c.clone());
+        return (c, token);
+    }
     let (team, pkcs8, _pem) = generate_team_key(TEAM_ID, KEY_ID);
     let apns = w.roles().apns_in(environment).expect("both APNs environments are deployed");
     w.run(apns.add_team(&team)).expect("APNs takes the provider's key");
@@ -53,7 +69,13 @@ fn client(w: &mut MailWorld) -> (Arc<ProviderClient>, String) {
 fn push(w: &mut MailWorld, badge: u64) {
     let (c, token) = client(w);
     let payload = serde_json::json!({"aps": {"badge": badge}});
-    let outcome = w.run(async move { c.push(&token, defaults::APP_ID, "alert", 10, &payload).await }).expect("APNs answers");
+    let environment = w.provider.phone.as_ref().map(|p| p.1).unwrap_or_default();
+    let outcome = match w.provider_on_real_apns(environment) {
+        Some(real) => w
+            .run_on_real(async move { c.push(&token, &real.topic, "alert", 10, &payload).await })
+            .unwrap_or_else(|e| panic!("{}: {e}", real.role)),
+        None => w.run(async move { c.push(&token, defaults::APP_ID, "alert", 10, &payload).await }).expect("APNs answers"),
+    };
     w.observe(Observation::ApnsAnswer(outcome));
 }
 

@@ -49,6 +49,39 @@ pub struct LiveEws {
     pub component: RealComponent,
 }
 
+/// A real APNs environment (`apns`: production, `apns.sandbox`), reached by the features' own
+/// bare provider (`features/apns/provider_api.feature`): it signs with the operator's team key,
+/// which the real APNs knows, and pushes to the operator's phone. What reached the phone is
+/// not seen, and the scenario's listeners and phones keep the built-in APNs, so only the bare
+/// provider's scenarios apply.
+#[derive(Clone)]
+pub struct LiveApns {
+    /// The role (`apns`, `apns.sandbox`).
+    pub role: String,
+    /// The environment it is.
+    pub environment: mailconform_fakes::apns::Environment,
+    /// Its base URL (`https://api.push.apple.com`).
+    pub url: String,
+    /// A client over real TCP that trusts what the target configuration says.
+    pub http: HttpClient,
+    /// The provider's team key: team ID, key ID and the PKCS#8 key.
+    pub team_id: String,
+    /// See `team_id`.
+    pub key_id: String,
+    /// See `team_id`.
+    pub pkcs8_der: Vec<u8>,
+    /// The app pushed to (`apns-topic`).
+    pub topic: String,
+    /// The operator's phone with that app, in this environment.
+    pub device_token: String,
+}
+
+impl std::fmt::Debug for LiveApns {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LiveApns").field("role", &self.role).field("url", &self.url).field("topic", &self.topic).finish()
+    }
+}
+
 /// A real component the scenario's fakes run beside, reached at its URL: a listener service
 /// (`listener.<region>`: the scenario's phones register with it, its Exchange posts to it, it
 /// pushes to its APNs), a SEG (`seg`: the phones reach Exchange through it) or ENS2 (`ens`:
@@ -147,6 +180,8 @@ pub struct LiveTargets {
     pub seg: Option<SegDeclared>,
     /// The ENS2 under test as its operator configured it, when `ens` is a target.
     pub ens: Option<EnsDeclared>,
+    /// The real APNs environments, when `apns` or `apns.sandbox` is a target.
+    pub apns: Vec<LiveApns>,
     /// How the real components call the scenario's fakes back.
     pub callback: Callback,
     /// Tells this run's devices apart from an earlier run's on the same server, which keeps
@@ -199,6 +234,7 @@ impl LiveTargets {
             beside: Vec::new(),
             seg: None,
             ens: None,
+            apns: Vec::new(),
             callback: Callback::default(),
             run_id: format!("{:x}", started.as_secs() & 0xff_ffff),
             budget,
@@ -229,6 +265,9 @@ impl LiveTargets {
                 ews.url, self.callback.advertise
             ));
         }
+        for a in &self.apns {
+            out.push(format!("{}: the real component at {}, pushed to by the features' own provider (topic {})", a.role, a.url, a.topic));
+        }
         for b in &self.beside {
             let calls: Vec<String> =
                 self.callback.ports.iter().map(|(role, port)| format!("{role} at {}", self.callback.base_url(*port))).collect();
@@ -253,7 +292,12 @@ impl LiveTargets {
 
     /// Whether any role of the run is a real component (a mail server, or one beside the fakes).
     pub fn has_real_component(&self) -> bool {
-        self.eas.is_some() || self.ews.is_some() || self.traveler.is_some() || !self.beside.is_empty()
+        self.eas.is_some() || self.ews.is_some() || self.traveler.is_some() || !self.beside.is_empty() || !self.apns.is_empty()
+    }
+
+    /// The real APNs of `environment`, when it is a target.
+    pub fn apns(&self, environment: mailconform_fakes::apns::Environment) -> Option<&LiveApns> {
+        self.apns.iter().find(|a| a.environment == environment)
     }
 
     /// The real component beside the scenario's fakes in `role`, when it is a target.
@@ -307,7 +351,8 @@ pub(crate) fn advice(kind: &mailconform_fakes::role_error::ErrorKind) -> &'stati
 pub(crate) const SIMULATED_ONLY: &str =
     "this step drives in-process roles (Secure Mail's EWS push, another built-in fake or virtual time) \
      that do not reach the real target of this run; against a real exchange.eas the bare ActiveSync client's scenarios and \
-     Secure Mail's ActiveSync scenarios apply, against a real traveler the scenarios that plan a Traveler server";
+     Secure Mail's ActiveSync scenarios apply, against a real traveler the scenarios that plan a Traveler server, against a real apns \
+     the bare provider's";
 
 /// Why a step that reads the built-in Exchange's own state does not apply against a real mail server.
 pub(crate) const FAKE_EXCHANGE: &str = "this step reads the built-in Exchange (its push subscriptions, request log, device \

@@ -101,10 +101,10 @@ pub struct MailWorld {
     /// roles bridged out on `[callback.ports]` (closed with the world), and each real
     /// component's role with the gate on the way out to it.
     real_beside: Option<(mailconform_sim::Bridge, Vec<(String, FaultGate)>)>,
-    /// Whether a step reached a real ActiveSync server outside the simulation (the bare client,
-    /// the mailbox adapter): what [`MailWorld::check_reached_real_component`] counts besides
+    /// Whether a step reached a real component outside the simulation (the bare ActiveSync
+    /// client, the mailbox adapter, the bare APNs provider): what [`MailWorld::check_reached_real_component`] counts besides
     /// the simulation's own connections.
-    eas_reached: bool,
+    real_reached: bool,
     /// The simulation's connections to outside hosts once the deployment ran: the set-up's
     /// (a certificate uploaded to a real listener) do not count as reaching the component.
     connections_at_deploy: u64,
@@ -139,7 +139,7 @@ impl MailWorld {
             callback_bridge: None,
             traveler_planned: false,
             real_beside: None,
-            eas_reached: false,
+            real_reached: false,
             connections_at_deploy: 0,
         }
     }
@@ -586,14 +586,32 @@ impl MailWorld {
     /// Runs a future that talks to the mail server's ActiveSync endpoint: on the real clock
     /// against a live target, else on the scenario's simulation.
     pub fn run_eas<F: Future>(&mut self, f: F) -> F::Output {
-        self.within_budget();
-        match self.live.clone() {
-            Some(live) if self.live_eas().is_some() => {
-                self.eas_reached = true;
-                live.block_on(f)
+        match self.live_eas().is_some() {
+            true => self.run_on_real(f),
+            false => {
+                self.within_budget();
+                self.run(f)
             }
-            _ => self.run(f),
         }
+    }
+
+    /// Runs a future that talks to one of the live run's real components: on the targets'
+    /// runtime (the real clock, each wait bounded by the budget), the scenario counted as having
+    /// reached a real component.
+    pub fn run_on_real<F: Future>(&mut self, f: F) -> F::Output {
+        self.within_budget();
+        let live = self.live.clone().expect("a live run has real components");
+        self.real_reached = true;
+        live.block_on(f)
+    }
+
+    /// The real APNs of `environment` when it is a target of the run, for the features' own
+    /// provider: the scenario's other steps then run on the real clock (its minutes pass for
+    /// real), as with Secure Mail's account on a real mail server.
+    pub fn provider_on_real_apns(&mut self, environment: mailconform_fakes::apns::Environment) -> Option<live::LiveApns> {
+        let real = self.live.as_ref()?.apns(environment)?.clone();
+        self.on_target = true;
+        Some(real)
     }
 
     /// Ends the step not applicable when the scenario would take more real time than the live
@@ -678,7 +696,7 @@ impl MailWorld {
         let Some(live) = &self.live else {
             panic!("this step closes the scenarios of a live run (--target-config); it means nothing in-process");
         };
-        let reached = self.eas_reached || self.sim.as_ref().is_some_and(|s| s.net.connections_out() > self.connections_at_deploy);
+        let reached = self.real_reached || self.sim.as_ref().is_some_and(|s| s.net.connections_out() > self.connections_at_deploy);
         if live.has_real_component() && !reached {
             panic!("{NOT_APPLICABLE}{}", live::UNREACHED);
         }
@@ -726,7 +744,7 @@ impl MailWorld {
             // A real component's drivers run on the targets' runtime (reaching a fake went through `sim`).
             Some(live) if self.live_eas().is_some() => {
                 self.within_budget();
-                self.eas_reached = true;
+                self.real_reached = true;
                 live.block_on(call)
             }
             _ => self.run(call),
@@ -784,5 +802,42 @@ mod tests {
             w.device_plan("alice");
         }));
         assert!(late.is_err(), "configuring a running device must be refused");
+    }
+
+    #[test]
+    fn the_provider_on_a_real_apns_runs_its_scenario_on_the_real_clock_and_only_there() {
+        use mailconform_fakes::apns::Environment;
+        let mut targets = live::LiveTargets::new(None, std::time::Duration::from_secs(60)).unwrap();
+        targets.apns.push(live::LiveApns {
+            role: "apns.sandbox".into(),
+            environment: Environment::Sandbox,
+            url: "https://127.0.0.1:9".into(),
+            http: unused_client(),
+            team_id: "T".into(),
+            key_id: "K".into(),
+            pkcs8_der: Vec::new(),
+            topic: "com.corp.mail".into(),
+            device_token: "ab".into(),
+        });
+        let mut w = MailWorld::new();
+        w.live = Some(std::sync::Arc::new(targets));
+        let simulated = catch_unwind(AssertUnwindSafe(|| {
+            w.sim();
+        }));
+        let said = simulated.expect_err("a simulated step of a live run is not applicable");
+        assert!(said.downcast_ref::<String>().is_some_and(|m| m.starts_with(NOT_APPLICABLE)), "{said:?}");
+        assert!(w.provider_on_real_apns(Environment::Production).is_none(), "production is not a target");
+        assert_eq!(w.provider_on_real_apns(Environment::Sandbox).map(|a| a.topic), Some("com.corp.mail".into()));
+        // Its minutes then pass on the real clock, with the rest of the scenario.
+        let timed = catch_unwind(AssertUnwindSafe(|| {
+            w.sim();
+        }));
+        assert!(timed.is_ok(), "the provider's scenario runs its simulation live");
+    }
+
+    /// A client over TCP that trusts nothing in particular (the test never connects).
+    fn unused_client() -> mailconform_sim::HttpClient {
+        use mailconform_sim::{tls, Clock, HttpClient, TcpDialer};
+        HttpClient::new(std::sync::Arc::new(TcpDialer::default()), tls::roots(&[]), Clock::real())
     }
 }

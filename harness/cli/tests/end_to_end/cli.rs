@@ -136,10 +136,16 @@ fn a_live_target_that_run_cannot_use_exits_2_saying_why() {
     assert!(without_config.stderr.contains("needs --target-config"), "{}", without_config.stderr);
 
     let config = cwd.join("targets.toml");
-    std::fs::write(&config, "[target.apns]\nurl = \"https://apns.example.com\"\n").unwrap();
+    std::fs::write(&config, "[target.kdc]\nurl = \"https://kdc.example.com\"\n").unwrap();
     let other_role = mailconform(&cwd, &["run", "--target-config", path(&config), path(&fixture("passing"))]);
     assert_eq!(other_role.code, 2, "{}", other_role.stderr);
-    assert!(other_role.stderr.contains("target \"apns\"") && other_role.stderr.contains("exchange.eas"), "{}", other_role.stderr);
+    assert!(other_role.stderr.contains("target \"kdc\"") && other_role.stderr.contains("exchange.eas"), "{}", other_role.stderr);
+
+    // The features' provider signs for a real APNs with a team key it knows: without one, the run says what to give.
+    std::fs::write(&config, "[target.apns]\nurl = \"https://apns.example.com\"\ndevice_token = \"ab\"\n").unwrap();
+    let no_key = mailconform(&cwd, &["run", "--target-config", path(&config), path(&fixture("passing"))]);
+    assert_eq!(no_key.code, 2, "{}", no_key.stderr);
+    assert!(no_key.stderr.contains("target \"apns\"") && no_key.stderr.contains("give apns_key (its .p8)"), "{}", no_key.stderr);
 
     // A listener calls the scenario's APNs back: without its fixed port, the run says what to set.
     std::fs::write(&config, "[target.\"listener.us-east-1\"]\nurl = \"https://listener.example.com\"\n").unwrap();

@@ -39,6 +39,14 @@
 //! apns_key_id = "ABC123DEFG"
 //! apns_team_id = "TEAM123456"
 //!
+//! [target.apns]                  # APNs's production environment (apns.sandbox: the sandbox)
+//! url = "https://api.push.apple.com"
+//! apns_key = "AuthKey_ABC123DEFG.p8"   # the provider's team key, which APNs knows
+//! apns_key_id = "ABC123DEFG"
+//! apns_team_id = "TEAM123456"
+//! topic = "com.example.securemail"   # the app the key pushes to (default: the features' app)
+//! device_token = "9f3c…"        # a phone with that app installed, in this environment (hex)
+//!
 //! [callback]                    # how a real component calls this run's fakes back
 //! advertise = "192.0.2.10"      # the address it reaches this machine at (default 127.0.0.1)
 //! ca = "callback-ca.pem"        # a CA it trusts, with its key: the fakes it calls present
@@ -108,6 +116,8 @@ struct RawTarget {
     apns_key: Option<PathBuf>,
     apns_key_id: Option<String>,
     apns_team_id: Option<String>,
+    topic: Option<String>,
+    device_token: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -211,8 +221,14 @@ pub struct Target {
     /// `seg` for SEG's EWS proxy).
     pub ews_via: Option<String>,
     /// The APNs team key it signs provider tokens with (`apns_key`, `apns_key_id`,
-    /// `apns_team_id`), which the scenario's APNs then trusts.
+    /// `apns_team_id`), which the scenario's APNs then trusts; for a real APNs, the key the
+    /// scenario's provider signs with, which APNs knows.
     pub apns_key: Option<ApnsKey>,
+    /// The app a real APNs is pushed to (`topic`: its bundle ID), when not the features' own.
+    pub topic: Option<String>,
+    /// A real APNs's device token of a phone with that app installed (`device_token`, in
+    /// lower-case hex), which the scenario's provider pushes to.
+    pub device_token: Option<String>,
 }
 
 /// An APNs team key (an `AuthKey_<key id>.p8`) as a target declares it.
@@ -387,6 +403,7 @@ fn target(file: &Path, base: &Path, key: String, raw: RawTarget, env: &impl Fn(&
         mailconform_fakes::driver::CommandAdapter { deliver_mail: raw.adapter.deliver_mail, send_mail_from: raw.adapter.send_mail_from };
     let resolve = raw.resolve.iter().map(|entry| resolve(file, &key, entry)).collect::<Result<_, _>>()?;
     let apns_key = apns_key(file, base, &key, raw.apns_key, raw.apns_key_id, raw.apns_team_id)?;
+    let device_token = raw.device_token.map(|t| device_token(file, &key, &t)).transpose()?;
     Ok(Target {
         key,
         role: picked.role,
@@ -402,7 +419,22 @@ fn target(file: &Path, base: &Path, key: String, raw: RawTarget, env: &impl Fn(&
         placement: raw.placement,
         ews_via: raw.ews_via,
         apns_key,
+        topic: raw.topic,
+        device_token,
     })
+}
+
+/// A device token as written: hex digits (in pairs, spaces allowed, as Xcode's console
+/// prints them), kept in lower case as APNs's URLs carry them.
+fn device_token(file: &Path, key: &str, written: &str) -> Result<String, ConfigError> {
+    let token: String = written.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+    let why = match () {
+        _ if token.is_empty() => "it is empty",
+        _ if !token.chars().all(|c| c.is_ascii_hexdigit()) => "it is not hexadecimal",
+        _ if token.len() % 2 == 1 => "it has an odd number of hex digits",
+        _ => return Ok(token),
+    };
+    Err(ConfigError::DeviceToken { file: file.to_path_buf(), role: key.to_string(), written: written.to_string(), why })
 }
 
 /// One `resolve` entry, `HOST:PORT=ADDRESS:PORT`.
@@ -695,6 +727,18 @@ url = "https://api.push.apple.com"
         ] {
             let e = error(&format!("[target.\"listener.us-east-1\"]\nurl = \"https://l.example\"\nresolve = [\"{entry}\"]\n"));
             assert!(e.contains(why) && e.contains("HOST:PORT=ADDRESS:PORT"), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_real_apns_declares_its_topic_and_a_phones_device_token_in_hex() {
+        let apns = "[target.\"apns.sandbox\"]\nurl = \"https://api.sandbox.push.apple.com\"\ntopic = \"com.corp.mail\"\n";
+        let t = &load(&format!("{apns}device_token = \"9F3C 00ab\"\n")).unwrap().targets[0];
+        assert_eq!((t.topic.as_deref(), t.device_token.as_deref()), (Some("com.corp.mail"), Some("9f3c00ab")));
+        assert_eq!(load(apns).unwrap().targets[0].device_token, None);
+        for (written, why) in [("", "it is empty"), ("9f3g", "not hexadecimal"), ("9f3", "odd number of hex digits")] {
+            let e = error(&format!("{apns}device_token = \"{written}\"\n"));
+            assert!(e.contains("target \"apns.sandbox\"") && e.contains(why) && e.contains("the token the app got from APNs"), "{e}");
         }
     }
 

@@ -220,4 +220,16 @@ pub enum ConfigError {
         /// What is wrong, and what to write.
         why: String,
     },
+    /// A real APNs's device token that is not one.
+    #[error("{}: target \"{role}\": device_token {written:?}: {why}; give the token the app got from APNs, in hex", file.display())]
+    DeviceToken {
+        /// The configuration file.
+        file: PathBuf,
+        /// The target's key.
+        role: String,
+        /// The token as written.
+        written: String,
+        /// What is wrong with it.
+        why: &'static str,
+    },
 }

@@ -82,8 +82,17 @@ pub(crate) fn control_put(state: &Path, base_url: &str, path: &str, body: &serde
     })
 }
 
+/// `POST body` to `path` of the control API of the role at `base_url`, served with the CA of `state`.
+#[allow(dead_code)]
+pub(crate) fn control_post<T: serde::de::DeserializeOwned>(state: &Path, base_url: &str, path: &str, body: &serde_json::Value) -> T {
+    with_control(state, base_url, |control| async move {
+        control.post(path, body).await.unwrap_or_else(|e| panic!("{base_url}'s control API, POST {path}: {e}"))
+    })
+}
+
 /// Runs `call` with a control client of the role at `base_url`, trusting the CA of `state`.
-fn with_control<'a, T, F: std::future::Future<Output = T> + 'a>(
+#[allow(dead_code)]
+pub(crate) fn with_control<'a, T, F: std::future::Future<Output = T> + 'a>(
     state: &Path,
     base_url: &str,
     call: impl FnOnce(mailconform_sim::ControlClient) -> F,
