@@ -364,6 +364,7 @@ fn target(file: &Path, base: &Path, key: String, raw: RawTarget, env: &impl Fn(&
     let picked =
         role::target(&key).map_err(|e| ConfigError::UnknownRole { file: file.to_path_buf(), role: key.clone(), known: e.known })?;
     let endpoints = endpoints(file, &key, &picked, &raw.url)?;
+    refuse_keys_of_other_roles(file, &key, picked.role.kind, &raw)?;
     let trust = match (raw.ca, raw.insecure) {
         (Some(_), true) => return Err(ConfigError::CaAndInsecure { file: file.to_path_buf(), role: key }),
         (Some(ca), false) => read_ca(file, &key, &base.join(ca))?,
@@ -435,6 +436,29 @@ fn device_token(file: &Path, key: &str, written: &str) -> Result<String, ConfigE
         _ => return Ok(token),
     };
     Err(ConfigError::DeviceToken { file: file.to_path_buf(), role: key.to_string(), written: written.to_string(), why })
+}
+
+/// Keys that only one kind of target reads, and which kinds: on another target they would be
+/// silently ignored, so they are refused there.
+fn refuse_keys_of_other_roles(file: &Path, key: &str, kind: role::RoleKind, raw: &RawTarget) -> Result<(), ConfigError> {
+    use role::RoleKind::{Apns, Ens, Seg};
+    let written: [(&'static str, bool, &[role::RoleKind], &'static str); 9] = [
+        ("product_version", raw.product_version.is_some(), &[Seg], "seg"),
+        ("properties", !raw.properties.is_empty(), &[Seg], "seg"),
+        ("placement", raw.placement.is_some(), &[Ens], "ens"),
+        ("ews_via", raw.ews_via.is_some(), &[Ens], "ens"),
+        ("apns_key", raw.apns_key.is_some(), &[Ens, Apns], "ens and apns"),
+        ("apns_key_id", raw.apns_key_id.is_some(), &[Ens, Apns], "ens and apns"),
+        ("apns_team_id", raw.apns_team_id.is_some(), &[Ens, Apns], "ens and apns"),
+        ("topic", raw.topic.is_some(), &[Apns], "apns"),
+        ("device_token", raw.device_token.is_some(), &[Apns], "apns"),
+    ];
+    match written.iter().find(|(_, present, readers, _)| *present && !readers.contains(&kind)) {
+        Some((name, _, _, readers)) => {
+            Err(ConfigError::KeyOfAnotherRole { file: file.to_path_buf(), role: key.to_string(), key: name, readers })
+        }
+        None => Ok(()),
+    }
 }
 
 /// One `resolve` entry, `HOST:PORT=ADDRESS:PORT`.
@@ -727,6 +751,20 @@ url = "https://api.push.apple.com"
         ] {
             let e = error(&format!("[target.\"listener.us-east-1\"]\nurl = \"https://l.example\"\nresolve = [\"{entry}\"]\n"));
             assert!(e.contains(why) && e.contains("HOST:PORT=ADDRESS:PORT"), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_key_only_another_kind_of_target_reads_is_refused_not_ignored() {
+        for (target, line, readers) in [
+            ("\"exchange.eas\"", "placement = \"cloud\"", "ens targets"),
+            ("ens", "device_token = \"ab\"", "apns targets"),
+            ("\"listener.us-east-1\"", "properties = [\"a=b\"]", "seg targets"),
+            ("seg", "apns_key_id = \"K1\"", "ens and apns targets"),
+        ] {
+            let e = error(&format!("[target.{target}]\nurl = \"https://x.example\"\n{line}\n"));
+            let key = line.split(' ').next().unwrap();
+            assert!(e.contains(&format!("{key} is read only for {readers}")) && e.contains("remove it, or move it"), "{e}");
         }
     }
 

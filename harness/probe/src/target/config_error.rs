@@ -140,6 +140,18 @@ pub enum ConfigError {
         /// The variable named.
         var: String,
     },
+    /// A key only another kind of target reads: written here it would be silently ignored.
+    #[error("{}: target \"{role}\": {key} is read only for {readers} targets; remove it, or move it to the target it belongs to", file.display())]
+    KeyOfAnotherRole {
+        /// The configuration file.
+        file: PathBuf,
+        /// The target's key.
+        role: String,
+        /// The key written.
+        key: &'static str,
+        /// The kinds of target that read it (`seg`, `ens and apns`).
+        readers: &'static str,
+    },
     /// Mailboxes on a role whose protocols have no authentication check.
     #[error("{}: target.\"{role}\" has mailboxes, but only EWS and ActiveSync targets sign in; remove the mailbox entries of this target", file.display())]
     MailboxNotChecked {
