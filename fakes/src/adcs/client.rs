@@ -67,8 +67,12 @@ impl EnrollmentClient {
         let credential = mailconform_sim::Credential::from_pem(&String::from_utf8_lossy(&chain), &String::from_utf8_lossy(&key))
             .map_err(|e| unusable(e.to_string()))?;
         let who = identity.subject();
+        // The client keeps a TLS configuration per identity ID: two certificates of one subject
+        // (a user's signing one and their client-authentication one) must not share it.
+        let digest = identity.certificate().digest(openssl::hash::MessageDigest::sha256()).map_err(|e| unusable(e.to_string()))?;
+        let fingerprint: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
         let mut client = EnrollmentClient::new(http, base, &who, "");
-        client.certificate = Some(mailconform_sim::ClientIdentity { id: format!("enroll:{who}"), credential });
+        client.certificate = Some(mailconform_sim::ClientIdentity { id: format!("enroll:{who}:{fingerprint}"), credential });
         Ok(client)
     }
 

@@ -21,7 +21,9 @@
 use mailconform_sim::contract::{Body, Route, Routes};
 use mailconform_sim::{ControlClient, ControlError, CONTROL_PREFIX};
 use mailconform_smime::authority::{Template, MIN_KEY_BITS};
-use mailconform_smime::{Purposes, Use};
+use mailconform_smime::Purposes;
+/// A template's purpose, as [`TemplateSpec`] names it.
+pub use mailconform_smime::Use;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

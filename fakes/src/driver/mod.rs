@@ -2,7 +2,7 @@
 //!
 //! A role can be backed by an in-process fake, by a fake served in another process, or by a
 //! real component at a URL ([`Backing`]). Steps never ask which: they call a driver trait
-//! ([`HostFaults`], [`Mailboxes`], [`PushSubscriptions`], [`Registrations`], [`DeviceManagement`],
+//! ([`HostFaults`], [`Mailboxes`], [`CertificateAuthority`], [`PushSubscriptions`], [`Registrations`], [`DeviceManagement`],
 //! [`Traffic`], [`Lifecycle`], [`TravelerAdministration`]) and get either the answer or a typed
 //! [`DriverError::NotSupported`] naming the operation and the backing that cannot perform it,
 //! which a run reports as "not applicable" rather than as a pass or a failure.
@@ -11,6 +11,7 @@
 //! simulation routes control calls over its management network), so one implementation serves
 //! both; a real component's driver can only use what the component itself offers.
 
+mod authority;
 mod devices;
 mod eas_reader;
 mod ews_adapter;
@@ -23,6 +24,7 @@ mod real;
 mod registrations;
 mod traveler;
 
+pub use authority::{CertificateAuthority, RealAuthority};
 pub use devices::DeviceManagement;
 pub use eas_reader::EasReader;
 pub use ews_adapter::{EwsAccount, EwsAdapter};
@@ -113,6 +115,10 @@ pub enum Operation {
     Configure,
     /// Reading what a server holds in a mailbox folder ([`TravelerAdministration::folder`]).
     ReadFolder,
+    /// Reading a user's certificates in the directory ([`CertificateAuthority::entry`]).
+    ReadDirectory,
+    /// Changing a user's certificates in the directory ([`CertificateAuthority::publish`]).
+    WriteDirectory,
 }
 
 impl fmt::Display for Operation {
@@ -138,6 +144,8 @@ impl fmt::Display for Operation {
             Operation::Restart => "restarting the role",
             Operation::Configure => "changing the server's configuration",
             Operation::ReadFolder => "reading a mailbox folder on the server",
+            Operation::ReadDirectory => "reading a user's certificates in the directory",
+            Operation::WriteDirectory => "changing a user's certificates in the directory",
         })
     }
 }

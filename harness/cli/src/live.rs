@@ -9,7 +9,9 @@ use mailconform_fakes::driver::{EasReader, EwsAccount, EwsAdapter, RealComponent
 use mailconform_fakes::role::Protocol;
 use mailconform_probe::target::{Target, TargetConfig};
 use mailconform_scenarios::requirements::Applicability;
-use mailconform_scenarios::world::live::{Callback, EnsDeclared, LiveApns, LiveBeside, LiveEas, LiveEws, LiveTargets, SegDeclared};
+use mailconform_scenarios::world::live::{
+    Callback, EnsDeclared, LiveAdcs, LiveApns, LiveBeside, LiveEas, LiveEws, LiveTargets, SegDeclared,
+};
 use mailconform_scenarios::world::served::ServedRoles;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -35,7 +37,7 @@ pub(crate) fn default_concurrency(targets: &LiveTargets) -> u64 {
 }
 
 /// The roles `run` can put at a real component so far, besides a listener of any region.
-const LIVE_ROLES: &[&str] = &["exchange", "exchange.eas", "exchange.ews", "traveler", "seg", "ens", "apns", "apns.sandbox"];
+const LIVE_ROLES: &[&str] = &["exchange", "exchange.eas", "exchange.ews", "traveler", "seg", "ens", "apns", "apns.sandbox", "adcs"];
 
 /// Whether `run` can put `key` at a real component.
 fn is_live_role(key: &str) -> bool {
@@ -54,6 +56,7 @@ struct RealRoles {
     seg: Option<SegDeclared>,
     ens: Option<EnsDeclared>,
     apns: Vec<LiveApns>,
+    adcs: Option<LiveAdcs>,
     callback: Callback,
     claims: Vec<Applicability>,
 }
@@ -87,6 +90,7 @@ pub(crate) fn prepare(args: &RunArgs) -> Result<Option<Live>, CliError> {
         ];
         real_and_served.extend(real.beside.iter().map(|b| (b.role.as_str(), true)));
         real_and_served.extend(real.apns.iter().map(|a| (a.role.as_str(), true)));
+        real_and_served.push((mailconform_fakes::role::ADCS, real.adcs.is_some()));
         if let Some((role, _)) = real_and_served.iter().find(|(role, real)| *real && s.serves(role)) {
             return Err(CliError::Usage(format!(
                 "{role} is both a real component (--target-config) and served from {} (--served): give it one backing",
@@ -103,6 +107,7 @@ pub(crate) fn prepare(args: &RunArgs) -> Result<Option<Live>, CliError> {
     targets.seg = real.seg;
     targets.ens = real.ens;
     targets.apns = real.apns;
+    targets.adcs = real.adcs;
     targets.callback = real.callback;
     targets.record = args.record.is_some();
     targets.served = served;
@@ -212,6 +217,10 @@ fn real_roles(args: &RunArgs, file: &std::path::Path) -> Result<RealRoles, CliEr
         if t.key == mailconform_fakes::role::SEG {
             real.beside.push(live_beside(file, t, &config.callback, &["exchange"], "its MEM configuration's email server")?);
             real.seg = Some(seg_declared(file, t)?);
+            continue;
+        }
+        if t.role.kind == mailconform_fakes::role::RoleKind::Adcs {
+            real.adcs = Some(live_adcs(t));
             continue;
         }
         if t.role.kind == mailconform_fakes::role::RoleKind::Apns {
@@ -348,6 +357,15 @@ fn live_apns(file: &std::path::Path, t: &Target) -> Result<LiveApns, CliError> {
         topic,
         device_token,
     })
+}
+
+/// A real AD CS: the features' users sign in at its enrollment site with the target's
+/// mailboxes; it issues the templates the target declares.
+fn live_adcs(t: &Target) -> LiveAdcs {
+    let url = t.endpoints.first().map(|e| e.url.to_string()).unwrap_or_default();
+    let authority = mailconform_fakes::driver::RealAuthority { role: t.key.clone(), url: url.clone(), templates: t.templates.clone() };
+    let emails = t.mailboxes.iter().filter_map(|m| Some((m.user.clone(), m.email.clone()?))).collect();
+    LiveAdcs { url, mailboxes: credentials(t), emails, http: t.trust.http_client(), authority }
 }
 
 /// The target's `claims`, each a kind of requirement of the catalogue.

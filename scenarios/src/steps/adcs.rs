@@ -2,31 +2,50 @@
 //! administrator issues, requests at the web enrollment page, the published `userCertificate`,
 //! and the PFX export the seed mails to the user (seed 002, "Distribution de certificats par
 //! e-mail").
+//!
+//! Against a real AD CS (`adcs` in the target configuration) the users sign in at its
+//! enrollment site with the target's mailboxes, its templates are the ones the target declares
+//! (a scenario that sets up another is not applicable), and its directory is out of reach.
 
 use crate::params::{BaseTemplate, CertUse, Denial, User};
-use crate::MailWorld;
+use crate::{MailWorld, NOT_APPLICABLE};
 use cucumber::{given, then, when};
 use mailconform_fakes::adcs::contract::TemplateSpec;
-use mailconform_fakes::adcs::{AdcsControl, EnrollmentClient, EnrollmentError};
+use mailconform_fakes::adcs::{EnrollmentClient, EnrollmentError};
 use mailconform_fakes::defaults;
+use mailconform_fakes::driver::DriverFuture;
+use mailconform_sim::HttpClient;
 use mailconform_smime::authority::{request, MIN_KEY_BITS};
 use mailconform_smime::{Identity, SmimeError};
 
-fn adcs(w: &mut MailWorld) -> AdcsControl {
-    w.roles().adcs().expect("the scenario has Active Directory Certificate Services")
+/// Runs a call of the CA's administration driver ([`MailWorld::authority`]): on the real clock
+/// for a real AD CS, on the scenario's simulation for the fake.
+pub(super) fn administer<T>(w: &mut MailWorld, call: DriverFuture<'_, T>) -> T {
+    match w.live_adcs().is_some() {
+        true => w.drive_real(call),
+        false => w.drive(call),
+    }
 }
 
 fn template(w: &mut MailWorld, name: &str) -> TemplateSpec {
-    let control = adcs(w);
-    let all = w.run(control.templates()).expect("the CA's control API answers");
+    let authority = w.authority();
+    let all = administer(w, authority.templates());
     all.get(name).cloned().unwrap_or_else(|| panic!("the CA does not issue a template {name}: issue it in an earlier step"))
 }
 
 fn change_template(w: &mut MailWorld, name: &str, change: impl FnOnce(&mut TemplateSpec)) {
     let mut spec = template(w, name);
     change(&mut spec);
-    let control = adcs(w);
-    w.run(control.put_template(name, &spec)).expect("the CA takes the template");
+    let authority = w.authority();
+    administer(w, authority.issue_template(name, &spec));
+}
+
+/// The web enrollment site: a real AD CS's at its URL, or the scenario's.
+fn site(w: &mut MailWorld) -> (HttpClient, String) {
+    match w.live_adcs() {
+        Some(adcs) => (adcs.http.clone(), adcs.url.clone()),
+        None => (w.sim_ref().client(), format!("https://{}/certsrv", defaults::ADCS_HOST)),
+    }
 }
 
 /// Active Directory Certificate Services with web enrollment at ad.example.test, over the domain's users.
@@ -41,8 +60,8 @@ fn with_adcs(w: &mut MailWorld) {
 #[given(expr = "the CA issues the template {string} duplicated from \"{base_template}\"")]
 fn issues_template(w: &mut MailWorld, name: String, base: BaseTemplate) {
     let spec = TemplateSpec { purpose: base.0, min_key_bits: MIN_KEY_BITS, exportable: true, publish_to_directory: true };
-    let control = adcs(w);
-    w.run(control.put_template(&name, &spec)).expect("the CA takes the template");
+    let authority = w.authority();
+    administer(w, authority.issue_template(&name, &spec));
 }
 
 /// The template's "Publish certificate in Active Directory" box is cleared.
@@ -65,9 +84,17 @@ fn requests(w: &mut MailWorld, user: User, name: String, bits: u32) {
 
 /// A request at the web enrollment page; what the CA issued is installed in the user's store.
 pub(super) fn enroll(w: &mut MailWorld, user: &User, name: &str, bits: u32) {
-    let (login, password) = user.builtin_login();
-    let client = EnrollmentClient::new(w.sim_ref().client(), &format!("https://{}/certsrv", defaults::ADCS_HOST), login, password);
-    enroll_with(w, client, user, name, bits);
+    let (login, password) = match w.live_adcs() {
+        Some(adcs) => adcs.mailboxes.get(user.as_str()).cloned().unwrap_or_else(|| {
+            panic!("{NOT_APPLICABLE}the target configuration has no mailbox for {user}: add [[target.adcs.mailbox]] user = \"{user}\"")
+        }),
+        None => {
+            let (login, password) = user.builtin_login();
+            (login.to_string(), password.to_string())
+        }
+    };
+    let (http, base) = site(w);
+    enroll_with(w, EnrollmentClient::new(http, &base, &login, &password), user, name, bits);
 }
 
 /// The user signs in to the enrollment site with the certificate they hold from the second template (IIS client certificate mapping) and requests one from the first.
@@ -75,8 +102,8 @@ pub(super) fn enroll(w: &mut MailWorld, user: &User, name: &str, bits: u32) {
     expr = "{user} requests a certificate from the template {string} with a {int}-bit key, signing in with the certificate from {string}"
 )]
 fn requests_with_certificate(w: &mut MailWorld, user: User, name: String, bits: u32, from: String) {
-    let base = format!("https://{}/certsrv", defaults::ADCS_HOST);
-    match EnrollmentClient::with_certificate(w.sim_ref().client(), &base, w.smime.installed(&user, &from)) {
+    let (http, base) = site(w);
+    match EnrollmentClient::with_certificate(http, &base, w.smime.installed(&user, &from)) {
         Ok(client) => enroll_with(w, client, &user, &name, bits),
         Err(e) => w.smime.last_request = Some(Err(e)),
     }
@@ -95,12 +122,16 @@ fn certificate_refused(w: &mut MailWorld, user: User) {
 
 fn enroll_with(w: &mut MailWorld, client: EnrollmentClient, user: &User, name: &str, bits: u32) {
     let (login, _) = user.builtin_login();
-    let control = adcs(w);
-    let templates = w.run(control.templates()).expect("the CA's control API answers");
+    let authority = w.authority();
+    let templates = administer(w, authority.templates());
     let exportable = templates.get(name).is_none_or(|t| t.exportable);
     let key = w.smime.keys(w.seed).rsa(bits).expect("a key is made");
     let csr = request(&key, login).expect("a request is made");
-    let outcome = w.run(async { (client.request(&csr, name).await, client.ca_certificate().await) });
+    let exchange = async { (client.request(&csr, name).await, client.ca_certificate().await) };
+    let outcome = match w.live_adcs().is_some() {
+        true => w.run_on_real(exchange),
+        false => w.run(exchange),
+    };
     let issued = match outcome {
         (Ok(cert), Ok(ca)) => {
             let id = Identity::new(key, cert.clone(), vec![ca]).exportable(exportable);
@@ -115,10 +146,12 @@ fn enroll_with(w: &mut MailWorld, client: EnrollmentClient, user: &User, name: &
 /// The CA issued the certificate to the user's address, with the key usage of one purpose only.
 #[then(expr = "the CA issues {user} a certificate for {cert_use} only")]
 fn issued_for(w: &mut MailWorld, user: User, u: CertUse) {
+    // A real CA names the address its directory holds for the user, which the target may give.
+    let email = w.live_adcs().and_then(|a| a.emails.get(user.as_str()).cloned()).unwrap_or_else(|| user.email());
     let cert = w.smime.issued();
     let purposes = mailconform_smime::identity::purposes(cert);
     assert_eq!(purposes.single(), Some(u.0), "the certificate allows {}, not {} only", purposes.words(), u.0);
-    assert_eq!(mailconform_smime::identity::emails(cert), [user.email()], "the certificate is for another address");
+    assert_eq!(mailconform_smime::identity::emails(cert), [email], "the certificate is for another address");
 }
 
 /// The CA issued one certificate that both signs and encrypts.
@@ -143,8 +176,8 @@ fn denied(w: &mut MailWorld, why: Denial) {
 #[then(expr = "{user}'s userCertificate in Active Directory holds the certificate from {string}")]
 fn published(w: &mut MailWorld, user: User, name: String) {
     let pem = w.smime.installed(&user, &name).certificate().to_pem().expect("PEM");
-    let control = adcs(w);
-    let entry = w.run(control.entry(&user)).expect("the directory answers");
+    let authority = w.authority();
+    let entry = administer(w, authority.entry(&user));
     assert!(
         entry.user_certificates.iter().any(|c| c.pem.as_bytes() == pem.as_slice()),
         "userCertificate holds {} value(s), none of them the certificate from {name}",
@@ -155,8 +188,8 @@ fn published(w: &mut MailWorld, user: User, name: String) {
 /// The user's userCertificate attribute in Active Directory has no value.
 #[then(expr = "{user}'s userCertificate in Active Directory is empty")]
 fn unpublished(w: &mut MailWorld, user: User) {
-    let control = adcs(w);
-    let entry = w.run(control.entry(&user)).expect("the directory answers");
+    let authority = w.authority();
+    let entry = administer(w, authority.entry(&user));
     assert!(entry.user_certificates.is_empty(), "userCertificate holds {} value(s)", entry.user_certificates.len());
 }
 
@@ -190,8 +223,8 @@ pub(super) fn request_and_export(w: &mut MailWorld, user: &User, template: &str,
 /// An administrator clears the user's userCertificate attribute in Active Directory.
 #[given(expr = "an administrator empties {user}'s userCertificate in Active Directory")]
 fn empties(w: &mut MailWorld, user: User) {
-    let control = adcs(w);
-    w.run(control.publish(&user, Vec::new())).expect("the directory takes the change");
+    let authority = w.authority();
+    administer(w, authority.publish(&user, Vec::new()));
 }
 
 /// The user's userCertificate attribute holds only the certificate from this template (a wrong one, when it is the signing one).
@@ -199,8 +232,8 @@ fn empties(w: &mut MailWorld, user: User) {
 #[when(expr = "{user}'s userCertificate in Active Directory holds only the certificate from {string}")]
 fn holds_only(w: &mut MailWorld, user: User, name: String) {
     let pem = String::from_utf8(w.smime.installed(&user, &name).certificate().to_pem().expect("PEM")).expect("PEM is text");
-    let control = adcs(w);
-    w.run(control.publish(&user, vec![pem])).expect("the directory takes the change");
+    let authority = w.authority();
+    administer(w, authority.publish(&user, vec![pem]));
 }
 
 /// The export failed because the template did not let the private key be exported.

@@ -46,9 +46,8 @@ fn ldap_anonymous(w: &mut MailWorld, user: User, on: OnOff) {
 /// An administrator lets the directory answer searches without a bind (Active Directory refuses them by default).
 #[given("the directory allows anonymous searches")]
 fn directory_anonymous(w: &mut MailWorld) {
-    let control = w.roles().adcs().expect("the scenario has a domain controller");
-    let settings = mailconform_fakes::adcs::contract::DirectorySettings { anonymous_search: true };
-    w.run(control.set_directory(&settings)).expect("the directory takes the setting");
+    let authority = w.authority();
+    super::adcs::administer(w, authority.allow_anonymous_search());
 }
 
 /// The "S/MIME certificate source" policy: the MDX shared vault (which a digital identity provider's app fills) or derived credentials.

@@ -82,6 +82,30 @@ impl std::fmt::Debug for LiveApns {
     }
 }
 
+/// A real AD CS (`adcs`): the users of the features request certificates at its web
+/// enrollment site, signed in with the target's mailboxes; its templates are as the target
+/// declares them, and its directory is out of reach.
+#[derive(Clone)]
+pub struct LiveAdcs {
+    /// Its web enrollment site (`https://ca.corp.example/certsrv`).
+    pub url: String,
+    /// Who signs in, by the features' user name (`alice`): login and password.
+    pub mailboxes: BTreeMap<String, (String, String)>,
+    /// The users' addresses in its directory, where the target gives them (`email`, or a
+    /// login that is one): what the certificates it issues name.
+    pub emails: BTreeMap<String, String>,
+    /// A client over real TCP that trusts what the target configuration says.
+    pub http: HttpClient,
+    /// The driver of its administration (the declared templates).
+    pub authority: mailconform_fakes::driver::RealAuthority,
+}
+
+impl std::fmt::Debug for LiveAdcs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LiveAdcs").field("url", &self.url).field("templates", &self.authority.templates.keys()).finish()
+    }
+}
+
 /// A real component the scenario's fakes run beside, reached at its URL: a listener service
 /// (`listener.<region>`: the scenario's phones register with it, its Exchange posts to it, it
 /// pushes to its APNs), a SEG (`seg`: the phones reach Exchange through it) or ENS2 (`ens`:
@@ -182,6 +206,8 @@ pub struct LiveTargets {
     pub ens: Option<EnsDeclared>,
     /// The real APNs environments, when `apns` or `apns.sandbox` is a target.
     pub apns: Vec<LiveApns>,
+    /// The real AD CS, when `adcs` is a target.
+    pub adcs: Option<LiveAdcs>,
     /// How the real components call the scenario's fakes back.
     pub callback: Callback,
     /// Tells this run's devices apart from an earlier run's on the same server, which keeps
@@ -235,6 +261,7 @@ impl LiveTargets {
             seg: None,
             ens: None,
             apns: Vec::new(),
+            adcs: None,
             callback: Callback::default(),
             run_id: format!("{:x}", started.as_secs() & 0xff_ffff),
             budget,
@@ -265,6 +292,10 @@ impl LiveTargets {
                 ews.url, self.callback.advertise
             ));
         }
+        if let Some(adcs) = &self.adcs {
+            let templates: Vec<&str> = adcs.authority.templates.keys().map(String::as_str).collect();
+            out.push(format!("adcs: the real component at {}, issuing the templates declared: {}", adcs.url, templates.join(", ")));
+        }
         for a in &self.apns {
             out.push(format!("{}: the real component at {}, pushed to by the features' own provider (topic {})", a.role, a.url, a.topic));
         }
@@ -292,7 +323,12 @@ impl LiveTargets {
 
     /// Whether any role of the run is a real component (a mail server, or one beside the fakes).
     pub fn has_real_component(&self) -> bool {
-        self.eas.is_some() || self.ews.is_some() || self.traveler.is_some() || !self.beside.is_empty() || !self.apns.is_empty()
+        self.eas.is_some()
+            || self.ews.is_some()
+            || self.traveler.is_some()
+            || !self.beside.is_empty()
+            || !self.apns.is_empty()
+            || self.adcs.is_some()
     }
 
     /// The real APNs of `environment`, when it is a target.

@@ -522,6 +522,20 @@ impl MailWorld {
         self.live.as_deref().and_then(|l| l.ews.as_ref()).filter(|_| !self.traveler_planned)
     }
 
+    /// The real AD CS of a live run (`adcs`).
+    pub fn live_adcs(&self) -> Option<&live::LiveAdcs> {
+        self.live.as_deref().and_then(|l| l.adcs.as_ref())
+    }
+
+    /// The certification authority's administration (its templates, the directory it
+    /// publishes to), whatever backs it: for a real AD CS, the templates its target declares.
+    pub fn authority(&mut self) -> Box<dyn mailconform_fakes::driver::CertificateAuthority> {
+        if let Some(adcs) = self.live_adcs() {
+            return Box::new(adcs.authority.clone());
+        }
+        Box::new(self.roles().adcs().expect("the scenario has Active Directory Certificate Services"))
+    }
+
     /// Plans the scenario's Notes Traveler server: in a live run with a `traveler` target, the
     /// target stands in for it.
     pub fn plan_traveler(&mut self, config: mailconform_fakes::traveler::TravelerConfig) {
@@ -740,16 +754,17 @@ impl MailWorld {
     /// [`NOT_APPLICABLE`] and the driver's "not supported" message, which names the operation
     /// and the backing, so the run counts the scenario as not applicable rather than failed.
     pub fn drive<T>(&mut self, call: DriverFuture<'_, T>) -> T {
-        let answer = match self.live.clone() {
-            // A real component's drivers run on the targets' runtime (reaching a fake went through `sim`).
-            Some(live) if self.live_eas().is_some() => {
-                self.within_budget();
-                self.real_reached = true;
-                live.block_on(call)
-            }
-            _ => self.run(call),
-        };
-        answer.unwrap_or_else(|e| not_applicable_or_panic(e))
+        // A real component's drivers run on the targets' runtime (reaching a fake went through `sim`).
+        if self.live_eas().is_some() {
+            return self.drive_real(call);
+        }
+        self.run(call).unwrap_or_else(|e| not_applicable_or_panic(e))
+    }
+
+    /// Runs a call of a real component's driver on the targets' runtime, as [`MailWorld::drive`]
+    /// does with the drivers of a real mail server.
+    pub fn drive_real<T>(&mut self, call: DriverFuture<'_, T>) -> T {
+        self.run_on_real(call).unwrap_or_else(|e| not_applicable_or_panic(e))
     }
 
     /// Records what a When step saw.

@@ -8,6 +8,7 @@ mod cli;
 mod container;
 mod features;
 mod interop;
+mod live_adcs;
 mod live_apns;
 mod live_bad_targets;
 mod live_ens;

@@ -3,7 +3,7 @@
 use super::config::{standard_path, Endpoint, Target, TargetConfig, Trust};
 use super::connect::open;
 use super::report::{CheckLine, CheckReport, EndpointReport, Step};
-use super::{eas, ews, listener};
+use super::{adcs, eas, ews, listener};
 use mailconform_fakes::role::Protocol;
 use std::time::Duration;
 
@@ -45,6 +45,7 @@ async fn check_endpoint(target: &Target, endpoint: &Endpoint, timeout: Duration)
     let answer = match endpoint.protocol {
         Protocol::ActiveSync => eas::anonymous(&mut conn, url, path).await,
         Protocol::Ews => ews::anonymous(&mut conn, url, path).await,
+        Protocol::CertEnrollment => adcs::anonymous(&mut conn, url).await,
         Protocol::ListenerApi => {
             out.lines.push(listener::apps(&mut conn, endpoint).await);
             return out;
@@ -71,6 +72,7 @@ async fn check_endpoint(target: &Target, endpoint: &Endpoint, timeout: Duration)
         };
         let line = match endpoint.protocol {
             Protocol::ActiveSync => eas::sign_in(&mut conn, target, url, mailbox).await,
+            Protocol::CertEnrollment => adcs::sign_in(&mut conn, url, mailbox).await,
             _ => ews::sign_in(&mut conn, url, mailbox).await,
         };
         out.lines.push(line);

@@ -47,6 +47,14 @@
 //! topic = "com.example.securemail"   # the app the key pushes to (default: the features' app)
 //! device_token = "9f3c…"        # a phone with that app installed, in this environment (hex)
 //!
+//! [target.adcs]                  # AD CS web enrollment (…/certsrv), its users' mailbox entries
+//! url = "https://ca.corp.example"
+//! [target.adcs.template.SecureMailSigning]   # a template it issues, as its administrator set it
+//! purpose = "signing"           # or "encryption"; absent: both
+//! min_key_bits = 2048
+//! exportable = true
+//! publish_to_directory = true
+//!
 //! [callback]                    # how a real component calls this run's fakes back
 //! advertise = "192.0.2.10"      # the address it reaches this machine at (default 127.0.0.1)
 //! ca = "callback-ca.pem"        # a CA it trusts, with its key: the fakes it calls present
@@ -118,6 +126,8 @@ struct RawTarget {
     apns_team_id: Option<String>,
     topic: Option<String>,
     device_token: Option<String>,
+    #[serde(default)]
+    template: BTreeMap<String, mailconform_fakes::adcs::contract::TemplateSpec>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -229,6 +239,9 @@ pub struct Target {
     /// A real APNs's device token of a phone with that app installed (`device_token`, in
     /// lower-case hex), which the scenario's provider pushes to.
     pub device_token: Option<String>,
+    /// The certificate templates a real AD CS issues, as its administrator set them
+    /// (`[target.adcs.template.NAME]`).
+    pub templates: BTreeMap<String, mailconform_fakes::adcs::contract::TemplateSpec>,
 }
 
 /// An APNs team key (an `AuthKey_<key id>.p8`) as a target declares it.
@@ -326,13 +339,14 @@ pub(crate) fn standard_path(role: &Role, protocol: Protocol) -> Option<&'static 
         (_, Protocol::Ews) => Some(mailconform_fakes::exchange::EWS_PATH),
         (role::RoleKind::Traveler, Protocol::ActiveSync) => Some(mailconform_fakes::traveler::TRAVELER_EAS_PATH),
         (_, Protocol::ActiveSync) => Some(mailconform_fakes::traveler::STANDARD_EAS_PATH),
+        (_, Protocol::CertEnrollment) => Some(mailconform_fakes::adcs::contract::CERTSRV),
         _ => None,
     }
 }
 
 /// Whether mailboxes sign in over this protocol.
 pub(crate) fn signs_in(protocol: Protocol) -> bool {
-    matches!(protocol, Protocol::Ews | Protocol::ActiveSync)
+    matches!(protocol, Protocol::Ews | Protocol::ActiveSync | Protocol::CertEnrollment)
 }
 
 impl TargetConfig {
@@ -422,6 +436,7 @@ fn target(file: &Path, base: &Path, key: String, raw: RawTarget, env: &impl Fn(&
         apns_key,
         topic: raw.topic,
         device_token,
+        templates: raw.template,
     })
 }
 
@@ -441,8 +456,8 @@ fn device_token(file: &Path, key: &str, written: &str) -> Result<String, ConfigE
 /// Keys that only one kind of target reads, and which kinds: on another target they would be
 /// silently ignored, so they are refused there.
 fn refuse_keys_of_other_roles(file: &Path, key: &str, kind: role::RoleKind, raw: &RawTarget) -> Result<(), ConfigError> {
-    use role::RoleKind::{Apns, Ens, Seg};
-    let written: [(&'static str, bool, &[role::RoleKind], &'static str); 9] = [
+    use role::RoleKind::{Adcs, Apns, Ens, Seg};
+    let written: [(&'static str, bool, &[role::RoleKind], &'static str); 10] = [
         ("product_version", raw.product_version.is_some(), &[Seg], "seg"),
         ("properties", !raw.properties.is_empty(), &[Seg], "seg"),
         ("placement", raw.placement.is_some(), &[Ens], "ens"),
@@ -452,6 +467,7 @@ fn refuse_keys_of_other_roles(file: &Path, key: &str, kind: role::RoleKind, raw:
         ("apns_team_id", raw.apns_team_id.is_some(), &[Ens, Apns], "ens and apns"),
         ("topic", raw.topic.is_some(), &[Apns], "apns"),
         ("device_token", raw.device_token.is_some(), &[Apns], "apns"),
+        ("template", !raw.template.is_empty(), &[Adcs], "adcs"),
     ];
     match written.iter().find(|(_, present, readers, _)| *present && !readers.contains(&kind)) {
         Some((name, _, _, readers)) => {
@@ -766,6 +782,23 @@ url = "https://api.push.apple.com"
             let key = line.split(' ').next().unwrap();
             assert!(e.contains(&format!("{key} is read only for {readers}")) && e.contains("remove it, or move it"), "{e}");
         }
+    }
+
+    #[test]
+    fn a_real_ca_declares_its_templates_and_its_users_sign_in_at_certsrv() {
+        let adcs = "[target.adcs]\nurl = \"https://ca.corp.example\"\n[[target.adcs.mailbox]]\nuser = \"alice\"\npassword = \"pw\"\n";
+        let t = &load(&format!("{adcs}[target.adcs.template.SecureMailSigning]\npurpose = \"signing\"\nexportable = false\n"))
+            .unwrap()
+            .targets[0];
+        assert_eq!(t.endpoints[0].url.to_string(), "https://ca.corp.example/certsrv");
+        assert_eq!(t.mailboxes[0].login, "alice");
+        let signing = &t.templates["SecureMailSigning"];
+        assert_eq!(
+            (signing.purpose, signing.min_key_bits, signing.exportable, signing.publish_to_directory),
+            (Some(mailconform_fakes::adcs::contract::Use::Signing), 2048, false, true)
+        );
+        let e = error(&format!("{adcs}[target.adcs.template.X]\npurpose = \"both\"\n"));
+        assert!(e.contains("purpose"), "{e}");
     }
 
     #[test]

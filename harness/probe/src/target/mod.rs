@@ -4,6 +4,7 @@
 //! configured trust, whether EWS, ActiveSync or a listener's registration API answers at the URL,
 //! and each mailbox's sign-in.
 
+mod adcs;
 mod callback;
 mod check;
 mod config;
