@@ -134,6 +134,23 @@ pub struct PublishedCertificate {
     pub pem: String,
 }
 
+/// A certificate's serial number, decimal.
+pub(crate) fn serial(cert: &openssl::x509::X509) -> String {
+    cert.serial_number().to_bn().ok().and_then(|b| b.to_dec_str().ok()).map(|s| s.to_string()).unwrap_or_default()
+}
+
+impl PublishedCertificate {
+    /// How `cert` reads as a `userCertificate` value.
+    pub fn of(cert: &openssl::x509::X509) -> Self {
+        PublishedCertificate {
+            subject: mailconform_smime::identity::subject(cert),
+            serial: serial(cert),
+            purposes: mailconform_smime::identity::purposes(cert),
+            pem: cert.to_pem().map(|p| String::from_utf8_lossy(&p).into_owned()).unwrap_or_default(),
+        }
+    }
+}
+
 /// A user's entry in the directory, as an LDAP search for it reads.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DirectoryEntry {

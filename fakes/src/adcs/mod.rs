@@ -120,7 +120,7 @@ impl AdCs {
                 if self.authority.template(template).is_some_and(|t| t.publish_to_directory) {
                     self.directory.publish(person, cert.clone());
                 }
-                Disposition::Issued { serial: serial(cert) }
+                Disposition::Issued { serial: contract::serial(cert) }
             }
             Err(e) => Disposition::Denied { code: hresult(e).into(), message: e.to_string() },
         };
@@ -192,17 +192,8 @@ impl AdCs {
     }
 }
 
-fn serial(cert: &X509) -> String {
-    cert.serial_number().to_bn().ok().and_then(|b| b.to_dec_str().ok()).map(|s| s.to_string()).unwrap_or_default()
-}
-
 fn published(cert: &X509) -> PublishedCertificate {
-    PublishedCertificate {
-        subject: mailconform_smime::identity::subject(cert),
-        serial: serial(cert),
-        purposes: mailconform_smime::identity::purposes(cert),
-        pem: cert.to_pem().map(|p| String::from_utf8_lossy(&p).into_owned()).unwrap_or_default(),
-    }
+    PublishedCertificate::of(cert)
 }
 
 impl SharedHandler for AdCs {

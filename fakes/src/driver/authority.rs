@@ -2,16 +2,18 @@
 //! publishes users' certificates to.
 
 use super::{Backing, DriverError, DriverFuture, Operation};
-use crate::adcs::contract::{DirectoryEntry, DirectorySettings, TemplateSpec};
+use crate::adcs::contract::{DirectoryEntry, DirectorySettings, PublishedCertificate, TemplateSpec};
 use crate::adcs::AdcsControl;
+use crate::directory::client::LdapLookup;
 use std::collections::BTreeMap;
 
 /// What an AD CS administrator does in the Certification Authority and Certificate Templates
 /// consoles, and in Active Directory Users and Computers.
 ///
 /// A real CA's templates are its administrator's, and its directory is reached over LDAP, not
-/// through the CA: [`RealAuthority`] knows the templates its target configuration declares, and
-/// declares the directory [`DriverError::NotSupported`].
+/// through the CA: [`RealAuthority`] knows the templates its target configuration declares,
+/// reads a user's certificates over LDAP as that user when the target names the directory, and
+/// declares what it cannot do [`DriverError::NotSupported`].
 pub trait CertificateAuthority: Send + Sync {
     /// The templates the CA issues, by name.
     fn templates(&self) -> DriverFuture<'_, BTreeMap<String, TemplateSpec>>;
@@ -61,6 +63,54 @@ pub struct RealAuthority {
     pub url: String,
     /// The templates it issues, as declared (`[target.adcs.template.NAME]`).
     pub templates: BTreeMap<String, TemplateSpec>,
+    /// The directory it publishes to, when the target names it (`directory`, `base_dn`).
+    pub directory: Option<RealDirectory>,
+}
+
+/// The directory of a real CA (Active Directory), read over LDAP as each user.
+#[derive(Clone)]
+pub struct RealDirectory {
+    /// Where it answers, as Secure Mail's "LDAP server address" policy writes it
+    /// (`ldaps://dc.corp.example`).
+    pub address: String,
+    /// The base DN searched (`DC=corp,DC=example`).
+    pub base_dn: String,
+    /// By the features' user name: the name it binds with, its password, and its address (the
+    /// entry's `mail`).
+    pub accounts: BTreeMap<String, (String, String, String)>,
+    /// Reaches the server (real TCP), trusting what the target configuration says.
+    pub http: mailconform_sim::HttpClient,
+}
+
+impl std::fmt::Debug for RealDirectory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RealDirectory").field("address", &self.address).field("base_dn", &self.base_dn).finish()
+    }
+}
+
+impl RealDirectory {
+    /// `user`'s entry, as `user` reads it: a search of the base DN for its address.
+    async fn entry(&self, role: &str, user: &str) -> Result<DirectoryEntry, DriverError> {
+        let refused = |reason: String| DriverError::Refused { role: role.to_string(), operation: Operation::ReadDirectory, reason };
+        let (bind, password, email) = self.accounts.get(user).cloned().ok_or_else(|| {
+            refused(format!(
+                "the target configuration has no mailbox with an address for {user}, whose entry is searched for and who binds: \
+                 add [[target.adcs.mailbox]] user = \"{user}\" with its email"
+            ))
+        })?;
+        let (host, port, security) = LdapLookup::address(&self.address);
+        let lookup = LdapLookup {
+            http: self.http.clone(),
+            host,
+            port,
+            base_dn: self.base_dn.clone(),
+            bind: Some((bind, password)),
+            security,
+            clock: mailconform_sim::Clock::real(),
+        };
+        let found = lookup.user_certificates(&email).await.map_err(|e| refused(e.to_string()))?;
+        Ok(DirectoryEntry { user: user.to_string(), mail: email, user_certificates: found.iter().map(PublishedCertificate::of).collect() })
+    }
 }
 
 impl RealAuthority {
@@ -89,8 +139,14 @@ impl CertificateAuthority for RealAuthority {
         })
     }
 
-    fn entry(&self, _user: &str) -> DriverFuture<'_, DirectoryEntry> {
-        Box::pin(async move { self.not_supported(Operation::ReadDirectory, DIRECTORY) })
+    fn entry(&self, user: &str) -> DriverFuture<'_, DirectoryEntry> {
+        let user = user.to_string();
+        Box::pin(async move {
+            match &self.directory {
+                Some(directory) => directory.entry(&self.role, &user).await,
+                None => self.not_supported(Operation::ReadDirectory, NO_DIRECTORY),
+            }
+        })
     }
 
     fn publish(&self, _user: &str, _pem: Vec<String>) -> DriverFuture<'_, ()> {
@@ -103,7 +159,11 @@ impl CertificateAuthority for RealAuthority {
 }
 
 /// Why a real CA's directory is out of reach.
-const DIRECTORY: &str = "the users' certificates are published to Active Directory, which is reached over LDAP, not through the CA";
+const DIRECTORY: &str = "the users' certificates are published to Active Directory, which the harness only reads (over LDAP, as each user)";
+
+/// Why it is out of reach when the target does not name it.
+const NO_DIRECTORY: &str = "the users' certificates are published to Active Directory, which is reached over LDAP, not through the CA: \
+     give the target's directory = \"ldaps://...\" and base_dn";
 
 #[cfg(test)]
 mod tests {
@@ -117,7 +177,7 @@ mod tests {
 
     fn real() -> RealAuthority {
         let templates = BTreeMap::from([("SecureMailSigning".to_string(), spec(Use::Signing, true))]);
-        RealAuthority { role: "adcs".into(), url: "https://ca.corp.example/certsrv".into(), templates }
+        RealAuthority { role: "adcs".into(), url: "https://ca.corp.example/certsrv".into(), templates, directory: None }
     }
 
     #[test]
@@ -141,7 +201,7 @@ mod tests {
             block_on(ca.allow_anonymous_search()).unwrap_err(),
         ];
         for e in errors {
-            assert!(e.is_not_applicable() && e.to_string().contains("over LDAP"), "{e}");
+            assert!(e.is_not_applicable() && e.to_string().contains("LDAP"), "{e}");
         }
     }
 }

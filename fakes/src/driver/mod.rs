@@ -24,7 +24,7 @@ mod real;
 mod registrations;
 mod traveler;
 
-pub use authority::{CertificateAuthority, RealAuthority};
+pub use authority::{CertificateAuthority, RealAuthority, RealDirectory};
 pub use devices::DeviceManagement;
 pub use eas_reader::EasReader;
 pub use ews_adapter::{EwsAccount, EwsAdapter};

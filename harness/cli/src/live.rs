@@ -363,9 +363,22 @@ fn live_apns(file: &std::path::Path, t: &Target) -> Result<LiveApns, CliError> {
 /// mailboxes; it issues the templates the target declares.
 fn live_adcs(t: &Target) -> LiveAdcs {
     let url = t.endpoints.first().map(|e| e.url.to_string()).unwrap_or_default();
-    let authority = mailconform_fakes::driver::RealAuthority { role: t.key.clone(), url: url.clone(), templates: t.templates.clone() };
-    let emails = t.mailboxes.iter().filter_map(|m| Some((m.user.clone(), m.email.clone()?))).collect();
-    LiveAdcs { url, mailboxes: credentials(t), emails, http: t.trust.http_client(), authority }
+    let emails: BTreeMap<String, String> = t.mailboxes.iter().filter_map(|m| Some((m.user.clone(), m.email.clone()?))).collect();
+    let http = t.trust.http_client();
+    // Each user binds by its address (Active Directory takes the UPN) and reads its own entry.
+    let directory = t.directory.clone().map(|(address, base_dn)| mailconform_fakes::driver::RealDirectory {
+        address,
+        base_dn,
+        accounts: t
+            .mailboxes
+            .iter()
+            .filter_map(|m| Some((m.user.clone(), (m.email.clone()?, m.password.clone(), m.email.clone()?))))
+            .collect(),
+        http: http.clone(),
+    });
+    let authority =
+        mailconform_fakes::driver::RealAuthority { role: t.key.clone(), url: url.clone(), templates: t.templates.clone(), directory };
+    LiveAdcs { url, mailboxes: credentials(t), emails, http, authority }
 }
 
 /// The target's `claims`, each a kind of requirement of the catalogue.

@@ -188,6 +188,12 @@ fn published(w: &mut MailWorld, user: User, name: String) {
 /// The user's userCertificate attribute in Active Directory has no value.
 #[then(expr = "{user}'s userCertificate in Active Directory is empty")]
 fn unpublished(w: &mut MailWorld, user: User) {
+    if w.live_adcs().is_some() {
+        panic!(
+            "{NOT_APPLICABLE}a real directory keeps the certificates of earlier runs and scenarios, so an empty userCertificate \
+             says nothing of this one"
+        );
+    }
     let authority = w.authority();
     let entry = administer(w, authority.entry(&user));
     assert!(entry.user_certificates.is_empty(), "userCertificate holds {} value(s)", entry.user_certificates.len());

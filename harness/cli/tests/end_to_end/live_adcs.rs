@@ -2,8 +2,10 @@
 //! in another process stands for the domain's CA and its web enrollment site, reached only at its
 //! URL. Its "administrator" (this test) issues four templates through its control API, as the
 //! Certificate Templates console would, and the target declares them; the features' users sign
-//! in at its `/certsrv` with the target's mailboxes. What only the directory shows
-//! (`userCertificate`) and templates set otherwise than declared are not applicable.
+//! in at its `/certsrv` with the target's mailboxes, and read their `userCertificate` in its
+//! directory over LDAPS as themselves. An empty `userCertificate` (which a real directory,
+//! keeping earlier runs' certificates, cannot show) and templates set otherwise than declared
+//! are not applicable.
 
 use crate::common;
 
@@ -30,9 +32,16 @@ fn serve_adcs(dir: &std::path::Path) -> Served {
     served
 }
 
-/// The target: the CA's URL and trust, alice's and bob's accounts, the templates as issued.
+/// The target: the CA's URL and trust, its directory, alice's and bob's accounts, the templates
+/// as issued.
 fn config(served: &Served) -> String {
-    let mut out = format!("[target.adcs]\nurl = \"{}\"\nca = \"{}\"\n", served.base_url("adcs"), served.state.join("ca.pem").display());
+    let ldaps = served.endpoints["roles"]["adcs"]["services"]["ldaps"].as_str().expect("the directory's LDAPS port");
+    let mut out = format!(
+        "[target.adcs]\nurl = \"{}\"\nca = \"{}\"\ndirectory = \"{ldaps}\"\nbase_dn = \"{}\"\n",
+        served.base_url("adcs"),
+        served.state.join("ca.pem").display(),
+        mailconform_fakes::directory::BASE_DN,
+    );
     for (user, email, password) in defaults::USERS {
         out += &format!("[[target.adcs.mailbox]]\nuser = \"{user}\"\npassword = \"{password}\"\nemail = \"{email}\"\n");
     }
@@ -62,25 +71,25 @@ fn the_enrollment_features_against_a_ca_reached_only_at_its_url() {
             "A template duplicated from \"User\" gives one certificate for signing and encryption",
             "the user signs in to the enrollment site without a password",
             "A certificate without Client Authentication is refused",
+            "both certificates are in the user's userCertificate",
         ],
         &shown,
     );
-    // The directory is reached over LDAP, not through the CA; a template set otherwise than its
-    // administrator set it is another CA.
+    // An empty userCertificate says nothing of a real directory; a template set otherwise than
+    // its administrator set it is another CA.
     all_ended(
         &all,
         "skipped",
         &[
             "A request with a key under the templates' 2048-bit minimum is denied",
-            "both certificates are in the user's userCertificate",
             "the user must publish the certificate himself",
             "A template that does not allow the private key to be exported",
         ],
         &shown,
     );
-    assert!(run.stdout.contains("which is reached over LDAP, not through the CA"), "{shown}");
+    assert!(run.stdout.contains("a real directory keeps the certificates of earlier runs"), "{shown}");
     assert!(run.stdout.contains("its target configuration does not declare this one so"), "{shown}");
-    assert_eq!(run.last_line(), "6 passed, 0 failed, 4 not applicable", "{shown}");
+    assert_eq!(run.last_line(), "7 passed, 0 failed, 3 not applicable", "{shown}");
     assert_eq!(run.code, 0, "{shown}");
 }
 

@@ -49,6 +49,8 @@
 //!
 //! [target.adcs]                  # AD CS web enrollment (…/certsrv), its users' mailbox entries
 //! url = "https://ca.corp.example"
+//! directory = "ldaps://dc.corp.example"   # the directory it publishes to, read as each mailbox
+//! base_dn = "DC=corp,DC=example"
 //! [target.adcs.template.SecureMailSigning]   # a template it issues, as its administrator set it
 //! purpose = "signing"           # or "encryption"; absent: both
 //! min_key_bits = 2048
@@ -128,6 +130,8 @@ struct RawTarget {
     device_token: Option<String>,
     #[serde(default)]
     template: BTreeMap<String, mailconform_fakes::adcs::contract::TemplateSpec>,
+    directory: Option<String>,
+    base_dn: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -242,6 +246,9 @@ pub struct Target {
     /// The certificate templates a real AD CS issues, as its administrator set them
     /// (`[target.adcs.template.NAME]`).
     pub templates: BTreeMap<String, mailconform_fakes::adcs::contract::TemplateSpec>,
+    /// The directory a real AD CS publishes to, and the base DN searched (`directory`,
+    /// `base_dn`: both or neither), read over LDAP as each mailbox.
+    pub directory: Option<(String, String)>,
 }
 
 /// An APNs team key (an `AuthKey_<key id>.p8`) as a target declares it.
@@ -419,6 +426,18 @@ fn target(file: &Path, base: &Path, key: String, raw: RawTarget, env: &impl Fn(&
     let resolve = raw.resolve.iter().map(|entry| resolve(file, &key, entry)).collect::<Result<_, _>>()?;
     let apns_key = apns_key(file, base, &key, raw.apns_key, raw.apns_key_id, raw.apns_team_id)?;
     let device_token = raw.device_token.map(|t| device_token(file, &key, &t)).transpose()?;
+    let directory = match (raw.directory, raw.base_dn) {
+        (None, None) => None,
+        (Some(address), Some(base_dn)) if address.starts_with("ldap://") || address.starts_with("ldaps://") => Some((address, base_dn)),
+        (Some(address), Some(_)) => {
+            return Err(ConfigError::Directory {
+                file: file.to_path_buf(),
+                role: key,
+                why: format!("directory {address:?} is not an ldap:// or ldaps:// URL"),
+            })
+        }
+        _ => return Err(ConfigError::Directory { file: file.to_path_buf(), role: key, why: "give directory and base_dn together".into() }),
+    };
     Ok(Target {
         key,
         role: picked.role,
@@ -437,6 +456,7 @@ fn target(file: &Path, base: &Path, key: String, raw: RawTarget, env: &impl Fn(&
         topic: raw.topic,
         device_token,
         templates: raw.template,
+        directory,
     })
 }
 
@@ -457,7 +477,7 @@ fn device_token(file: &Path, key: &str, written: &str) -> Result<String, ConfigE
 /// silently ignored, so they are refused there.
 fn refuse_keys_of_other_roles(file: &Path, key: &str, kind: role::RoleKind, raw: &RawTarget) -> Result<(), ConfigError> {
     use role::RoleKind::{Adcs, Apns, Ens, Seg};
-    let written: [(&'static str, bool, &[role::RoleKind], &'static str); 10] = [
+    let written: [(&'static str, bool, &[role::RoleKind], &'static str); 12] = [
         ("product_version", raw.product_version.is_some(), &[Seg], "seg"),
         ("properties", !raw.properties.is_empty(), &[Seg], "seg"),
         ("placement", raw.placement.is_some(), &[Ens], "ens"),
@@ -468,6 +488,8 @@ fn refuse_keys_of_other_roles(file: &Path, key: &str, kind: role::RoleKind, raw:
         ("topic", raw.topic.is_some(), &[Apns], "apns"),
         ("device_token", raw.device_token.is_some(), &[Apns], "apns"),
         ("template", !raw.template.is_empty(), &[Adcs], "adcs"),
+        ("directory", raw.directory.is_some(), &[Adcs], "adcs"),
+        ("base_dn", raw.base_dn.is_some(), &[Adcs], "adcs"),
     ];
     match written.iter().find(|(_, present, readers, _)| *present && !readers.contains(&kind)) {
         Some((name, _, _, readers)) => {
@@ -799,6 +821,13 @@ url = "https://api.push.apple.com"
         );
         let e = error(&format!("{adcs}[target.adcs.template.X]\npurpose = \"both\"\n"));
         assert!(e.contains("purpose"), "{e}");
+        let with = |lines: &str| adcs.replacen("\n[[", &format!("\n{lines}[["), 1);
+        let dc = load(&with("directory = \"ldaps://dc.corp.example\"\nbase_dn = \"DC=corp,DC=example\"\n")).unwrap();
+        assert_eq!(dc.targets[0].directory, Some(("ldaps://dc.corp.example".into(), "DC=corp,DC=example".into())));
+        let e = error(&with("directory = \"ldaps://dc.corp.example\"\n"));
+        assert!(e.contains("give directory and base_dn together"), "{e}");
+        let e = error(&with("directory = \"dc.corp.example\"\nbase_dn = \"DC=corp\"\n"));
+        assert!(e.contains("not an ldap:// or ldaps:// URL"), "{e}");
     }
 
     #[test]

@@ -232,6 +232,16 @@ pub enum ConfigError {
         /// What is wrong, and what to write.
         why: String,
     },
+    /// A real AD CS's directory given in part, or not as an LDAP URL.
+    #[error("{}: target \"{role}\": {why}", file.display())]
+    Directory {
+        /// The configuration file.
+        file: PathBuf,
+        /// The target's key.
+        role: String,
+        /// What is wrong, and what to write.
+        why: String,
+    },
     /// A real APNs's device token that is not one.
     #[error("{}: target \"{role}\": device_token {written:?}: {why}; give the token the app got from APNs, in hex", file.display())]
     DeviceToken {
