@@ -115,7 +115,8 @@ fn a_wrong_password_fails_at_the_site_and_a_missing_account_is_not_applicable() 
 }
 
 /// `target check` of the CA: the site asks anonymous users to sign in, each mailbox downloads the
-/// CA's certificate, and a wrong password is named with what to check.
+/// CA's certificate and reads its own entry in the directory, and a wrong password is named
+/// with what to check, at the site and at the directory.
 #[test]
 fn target_check_signs_each_account_in_at_the_enrollment_site() {
     let dir = scratch("live-adcs-check");
@@ -126,6 +127,12 @@ fn target_check_signs_each_account_in_at_the_enrollment_site() {
     assert_eq!(good.code, 0, "{}{}", good.stdout, good.stderr);
     assert!(good.stdout.contains("the enrollment site asks for a sign-in (Basic"), "{}", good.stdout);
     assert!(good.stdout.contains("bob: signed in as \"bob\"; the CA's certificate downloaded"), "{}", good.stdout);
+    // The directory: each account binds by its address and reads its own entry.
+    assert!(
+        good.stdout.contains("bob: bound as \"bob@example.test\"; the entry's userCertificate holds 0 certificate(s)"),
+        "{}",
+        good.stdout
+    );
 
     std::fs::write(&file, config(&served).replace("password = \"bob-pw\"", "password = \"not-bobs\"")).unwrap();
     let wrong = common::mailconform(common::repo(), &["target", "check", "--timeout", "10", file.to_str().unwrap()]);
@@ -135,4 +142,5 @@ fn target_check_signs_each_account_in_at_the_enrollment_site() {
         "{}",
         wrong.stdout
     );
+    assert!(wrong.stdout.contains("bob: the LDAP server refused the bind as bob@example.test"), "{}", wrong.stdout);
 }

@@ -1,12 +1,16 @@
 //! The AD CS web enrollment check: the CA's certificate (`certnew.cer?ReqID=CACert`), which
 //! every enrollment page links to and whose download changes nothing on the CA. Without a
-//! sign-in the site asks for one; signed in, it answers the certificate in DER.
+//! sign-in the site asks for one; signed in, it answers the certificate in DER. And the
+//! directory it publishes to, when the target names it: each mailbox binds and reads its own
+//! entry, as Secure Mail reads a recipient's.
 
-use super::config::Mailbox;
+use super::config::{Mailbox, Target};
 use super::connect::{Answer, Connection};
 use super::http_answer::{basic, not_the_protocol, refused, schemes};
-use super::report::{CheckLine, Step};
+use super::report::{CheckLine, EndpointReport, Step};
 use mailconform_fakes::adcs::contract::CERTSRV;
+use mailconform_fakes::directory::client::LdapLookup;
+use std::time::Duration;
 
 const PROTOCOL: &str = "AD CS web enrollment";
 
@@ -75,4 +79,48 @@ pub(crate) async fn sign_in(conn: &mut Connection, url: &http::Uri, mailbox: &Ma
         }
         _ => not_a_certificate(&a, &format!("{}: signed in, the CA certificate's download", mailbox.user)),
     }
+}
+
+/// The directory at `address` (`ldaps://dc.corp.example`) under `base_dn`: each mailbox of
+/// `target` binds by its address and reads its entry's `userCertificate`.
+pub(crate) async fn directory(target: &Target, address: &str, base_dn: &str, trust: String, timeout: Duration) -> EndpointReport {
+    let mut out = EndpointReport { target: target.key.clone(), protocol: "LDAP", url: address.to_string(), trust, lines: Vec::new() };
+    let (host, port, security) = LdapLookup::address(address);
+    for m in &target.mailboxes {
+        let Some(email) = &m.email else {
+            out.lines.push(CheckLine::problem(
+                Step::Auth,
+                format!("{}: no address to bind with and search the directory for", m.user),
+                "give the mailbox its email",
+            ));
+            continue;
+        };
+        let lookup = LdapLookup {
+            http: target.trust.http_client(),
+            host: host.clone(),
+            port,
+            base_dn: base_dn.to_string(),
+            bind: Some((email.clone(), m.password.clone())),
+            security,
+            clock: mailconform_sim::Clock::real(),
+        };
+        let line = match tokio::time::timeout(timeout, lookup.user_certificates(email)).await {
+            Ok(Ok(found)) => CheckLine::ok(
+                Step::Auth,
+                format!("{}: bound as {email:?}; the entry's userCertificate holds {} certificate(s)", m.user, found.len()),
+            ),
+            Ok(Err(e)) => CheckLine::problem(
+                Step::Auth,
+                format!("{}: {e}", m.user),
+                format!("check {} and that {email} is the account's address (a UPN binds), and base_dn", m.password_source),
+            ),
+            Err(_) => CheckLine::problem(
+                Step::Connect,
+                format!("{}: the directory did not answer within {} s", m.user, timeout.as_secs()),
+                "check that directory names a reachable LDAP server and port",
+            ),
+        };
+        out.lines.push(line);
+    }
+    out
 }

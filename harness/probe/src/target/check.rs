@@ -14,6 +14,9 @@ pub async fn check_targets(config: &TargetConfig, timeout: Duration) -> CheckRep
         for endpoint in &target.endpoints {
             report.endpoints.push(check_endpoint(target, endpoint, timeout).await);
         }
+        if let Some((address, base_dn)) = &target.directory {
+            report.endpoints.push(adcs::directory(target, address, base_dn, trust_words(&target.trust), timeout).await);
+        }
     }
     if config.callback != super::Callback::default() {
         report.endpoints.push(super::callback::check(&config.callback));
