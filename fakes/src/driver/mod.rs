@@ -2,7 +2,7 @@
 //!
 //! A role can be backed by an in-process fake, by a fake served in another process, or by a
 //! real component at a URL ([`Backing`]). Steps never ask which: they call a driver trait
-//! ([`HostFaults`], [`Mailboxes`], [`CertificateAuthority`], [`PushSubscriptions`], [`Registrations`], [`DeviceManagement`],
+//! ([`HostFaults`], [`Mailboxes`], [`CertificateAuthority`], [`PushDevices`], [`PushSubscriptions`], [`Registrations`], [`DeviceManagement`],
 //! [`Traffic`], [`Lifecycle`], [`TravelerAdministration`]) and get either the answer or a typed
 //! [`DriverError::NotSupported`] naming the operation and the backing that cannot perform it,
 //! which a run reports as "not applicable" rather than as a pass or a failure.
@@ -19,6 +19,7 @@ mod faults;
 mod journal;
 mod lifecycle;
 mod mailboxes;
+mod phones;
 mod push;
 mod real;
 mod registrations;
@@ -32,6 +33,7 @@ pub use faults::{mend_all, network_command, ControlFaults, GateFaults, HostFault
 pub use journal::Traffic;
 pub use lifecycle::{ForeignLifecycle, Lifecycle};
 pub use mailboxes::Mailboxes;
+pub use phones::PushDevices;
 pub use push::{ObservedPushes, PushSubscriptions};
 pub use real::{CommandAdapter, RealComponent, SendMailFrom, COMMAND_TIMEOUT};
 pub use registrations::{RealListener, Registrations};
@@ -119,6 +121,10 @@ pub enum Operation {
     ReadDirectory,
     /// Changing a user's certificates in the directory ([`CertificateAuthority::publish`]).
     WriteDirectory,
+    /// Reading what reached a phone ([`PushDevices::delivered`]).
+    ReadPhone,
+    /// Removing an app from a phone ([`PushDevices::uninstall`]).
+    RemoveApp,
 }
 
 impl fmt::Display for Operation {
@@ -146,6 +152,8 @@ impl fmt::Display for Operation {
             Operation::ReadFolder => "reading a mailbox folder on the server",
             Operation::ReadDirectory => "reading a user's certificates in the directory",
             Operation::WriteDirectory => "changing a user's certificates in the directory",
+            Operation::ReadPhone => "reading what reached a phone",
+            Operation::RemoveApp => "removing an app from a phone",
         })
     }
 }

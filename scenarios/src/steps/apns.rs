@@ -2,14 +2,14 @@ use super::device::state;
 use crate::params::User;
 use crate::MailWorld;
 use cucumber::then;
-use std::time::Duration;
+use mailconform_fakes::apns::Environment;
 
 /// APNs delivered exactly this many notifications to the user's phone.
 #[then(expr = "APNs delivered {int} notification(s) to {user}'s device")]
 fn delivered(w: &mut MailWorld, n: usize, user: User) {
     let token = state(w, &user).device_token.unwrap_or_else(|| panic!("{user}'s device has no token"));
-    let apns = w.roles().apns().expect("apns role");
-    let got = w.run(apns.notifications(&token, 0, Duration::ZERO)).expect("APNs control API answers");
+    let devices = w.push_devices(Environment::Production);
+    let got = w.drive(devices.delivered(&token));
     assert_eq!(got.len(), n, "notifications delivered: {got:?}");
 }
 
@@ -17,8 +17,8 @@ fn delivered(w: &mut MailWorld, n: usize, user: User) {
 #[then(expr = "APNs delivered a badge of {int} to {user}'s device last")]
 fn last_badge(w: &mut MailWorld, badge: u64, user: User) {
     let token = state(w, &user).device_token.unwrap_or_else(|| panic!("{user}'s device has no token"));
-    let apns = w.roles().apns().expect("apns role");
-    let got = w.run(apns.notifications(&token, 0, Duration::ZERO)).expect("APNs control API answers");
+    let devices = w.push_devices(Environment::Production);
+    let got = w.drive(devices.delivered(&token));
     let last = got.last().unwrap_or_else(|| panic!("no notification delivered"));
     assert_eq!(last.badge(), Some(badge), "last notification {last:?}");
 }

@@ -32,8 +32,8 @@ fn phone(w: &mut MailWorld, environment: ApnsEnvironment) {
         w.provider.phone = Some((real.device_token, environment.0));
         return;
     }
-    let apns = w.roles().apns_in(environment.0).expect("both APNs environments are deployed");
-    let token = w.run(apns.register_device_in(defaults::APP_ID, environment.0)).expect("APNs control API answers");
+    let devices = w.push_devices(environment.0);
+    let token = w.drive(devices.install(defaults::APP_ID, environment.0));
     w.provider.phone = Some((token, environment.0));
 }
 
@@ -53,8 +53,8 @@ fn client(w: &mut MailWorld) -> (Arc<ProviderClient>, String) {
         return (c, token);
     }
     let (team, pkcs8, _pem) = generate_team_key(TEAM_ID, KEY_ID);
-    let apns = w.roles().apns_in(environment).expect("both APNs environments are deployed");
-    w.run(apns.add_team(&team)).expect("APNs takes the provider's key");
+    let devices = w.push_devices(environment);
+    w.drive(devices.trust_team(&team));
     let base = format!("https://{}", deployment::apns_role(environment).1);
     let auth = ProviderAuth::Token { team_id: TEAM_ID.into(), key_id: KEY_ID.into(), pkcs8_der: pkcs8 };
     let sim = w.sim();

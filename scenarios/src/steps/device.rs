@@ -194,6 +194,6 @@ fn no_error(w: &mut MailWorld, user: User) {
 fn uninstall(w: &mut MailWorld, user: User) {
     let s = state(w, &user);
     let token = s.device_token.expect("the device has a token to uninstall");
-    let apns = w.roles().apns().expect("apns role");
-    w.run(apns.uninstall(&token)).expect("APNs control API answers");
+    let devices = w.push_devices(mailconform_fakes::apns::Environment::Production);
+    w.drive(devices.uninstall(&token));
 }

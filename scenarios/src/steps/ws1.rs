@@ -227,10 +227,12 @@ fn new_pushes(w: &mut MailWorld, user: &User) -> Vec<DeliveredNotification> {
 /// (see [`MailWorld::eventually`]); the look then counts them seen.
 fn new_pushes_until(w: &mut MailWorld, user: &User, done: impl Fn(&[DeliveredNotification]) -> bool) -> Vec<DeliveredNotification> {
     let token = boxer_state(w, user).state.device_token.unwrap_or_else(|| panic!("{user}'s Boxer has no device token"));
-    let apns = w.roles().apns().expect("APNs deployed");
     let seen = w.running().boxer_pushes_seen.get(user.as_str()).copied().unwrap_or(0);
     let all = w.eventually(
-        |w| w.run(apns.notifications(&token, 0, Duration::ZERO)).expect("APNs control API answers"),
+        |w| {
+            let devices = w.push_devices(mailconform_fakes::apns::Environment::Production);
+            w.drive(devices.delivered(&token))
+        },
         |all| done(all.get(seen..).unwrap_or_default()),
     );
     w.running().boxer_pushes_seen.insert(user.to_string(), all.len());

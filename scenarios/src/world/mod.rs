@@ -528,6 +528,12 @@ impl MailWorld {
         self.live.as_deref().and_then(|l| l.adcs.as_ref())
     }
 
+    /// APNs's device side in `environment` (a phone's token, what reached it, a developer's
+    /// key): only the built-in or a served APNs has one.
+    pub fn push_devices(&mut self, environment: mailconform_fakes::apns::Environment) -> Box<dyn mailconform_fakes::driver::PushDevices> {
+        Box::new(self.roles().apns_in(environment).unwrap_or_else(|e| panic!("{e}")))
+    }
+
     /// The certification authority's administration (its templates, the directory it
     /// publishes to), whatever backs it: for a real AD CS, the templates its target declares.
     pub fn authority(&mut self) -> Box<dyn mailconform_fakes::driver::CertificateAuthority> {
