@@ -40,10 +40,12 @@ fn change_template(w: &mut MailWorld, name: &str, change: impl FnOnce(&mut Templ
     administer(w, authority.issue_template(name, &spec));
 }
 
-/// The web enrollment site: a real AD CS's at its URL, or the scenario's.
+/// The web enrollment site: a real AD CS's at its URL (its exchanges kept with `run --record`),
+/// or the scenario's.
 fn site(w: &mut MailWorld) -> (HttpClient, String) {
+    let recorder = w.recorder();
     match w.live_adcs() {
-        Some(adcs) => (adcs.http.clone(), adcs.url.clone()),
+        Some(adcs) => (recorder.map_or_else(|| adcs.http.clone(), |r| adcs.http.recording(r)), adcs.url.clone()),
         None => (w.sim_ref().client(), format!("https://{}/certsrv", defaults::ADCS_HOST)),
     }
 }

@@ -47,7 +47,11 @@ fn client(w: &mut MailWorld) -> (Arc<ProviderClient>, String) {
     let refresh = w.provider.token_refresh.expect("a step must introduce the provider first");
     if let Some(real) = w.provider_on_real_apns(environment) {
         let auth = ProviderAuth::Token { team_id: real.team_id, key_id: real.key_id, pkcs8_der: real.pkcs8_der };
-        let c = ProviderClient::new(real.http, Clock::real(), &real.url, auth).expect("the team key was read as a P-256 key");
+        let http = match w.recorder() {
+            Some(r) => real.http.recording(r),
+            None => real.http,
+        };
+        let c = ProviderClient::new(http, Clock::real(), &real.url, auth).expect("the team key was read as a P-256 key");
         let c = Arc::new(c.with_token_refresh(refresh));
         w.provider.client = Some(c.clone());
         return (c, token);

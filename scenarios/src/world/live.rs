@@ -615,8 +615,15 @@ pub(crate) fn recorder_for(live: &LiveTargets) -> Option<Recorder> {
     if !live.record {
         return None;
     }
-    let urls: Vec<&str> =
-        live.eas.iter().chain(&live.traveler).map(|e| e.url.as_str()).chain(live.ews.iter().map(|e| e.url.as_str())).collect();
+    let urls: Vec<&str> = live
+        .eas
+        .iter()
+        .chain(&live.traveler)
+        .map(|e| e.url.as_str())
+        .chain(live.ews.iter().map(|e| e.url.as_str()))
+        .chain(live.apns.iter().map(|a| a.url.as_str()))
+        .chain(live.adcs.iter().map(|a| a.url.as_str()))
+        .collect();
     if urls.is_empty() {
         return None;
     }

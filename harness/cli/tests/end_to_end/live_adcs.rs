@@ -55,7 +55,8 @@ fn config(served: &Served) -> String {
 fn the_enrollment_features_against_a_ca_reached_only_at_its_url() {
     let dir = scratch("live-adcs");
     let served = serve_adcs(&dir);
-    let (run, all) = run_live(&dir, &config(&served), "60", &["features/smime/enrollment.feature"]);
+    let recorded = dir.join("recorded");
+    let (run, all) = run_live(&dir, &config(&served), "60", &["--record", recorded.to_str().unwrap(), "features/smime/enrollment.feature"]);
     let shown = format!("{all:?}\n{}\n{}", run.stdout, run.stderr);
     assert!(run.stderr.contains("adcs: the real component at https://127.0.0.1:"), "{shown}");
     // What the user gets from the enrollment site: certificates of each template's purpose for
@@ -91,6 +92,18 @@ fn the_enrollment_features_against_a_ca_reached_only_at_its_url() {
     assert!(run.stdout.contains("its target configuration does not declare this one so"), "{shown}");
     assert_eq!(run.last_line(), "7 passed, 0 failed, 3 not applicable", "{shown}");
     assert_eq!(run.code, 0, "{shown}");
+    // --record: a request at the site (certfnsh.asp), then the certificate and the CA's
+    // (certnew.cer), the password redacted.
+    let scenario = recorded.join("smime-enrollment.feature-63/exchanges.json");
+    let listing: serde_json::Value = serde_json::from_slice(&std::fs::read(&scenario).expect("recorded exchanges")).unwrap();
+    let urls: Vec<&str> = listing.as_array().unwrap().iter().map(|e| e["url"].as_str().unwrap().rsplit('/').next().unwrap()).collect();
+    assert!(
+        urls.first().is_some_and(|u| u.starts_with("certfnsh.asp")) && urls.iter().filter(|u| u.starts_with("certnew.cer")).count() == 2,
+        "{urls:?}"
+    );
+    let first = &listing[0]["request_headers"];
+    let authorization = first.as_array().unwrap().iter().find(|h| h[0] == "authorization");
+    assert_eq!(authorization.map(|h| &h[1]), Some(&serde_json::json!("(redacted)")), "{first}");
 }
 
 /// A wrong password fails the request with the site's refusal; a user without an account in the

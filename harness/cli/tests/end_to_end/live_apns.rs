@@ -47,7 +47,9 @@ fn the_provider_features_against_an_apns_reached_only_at_its_urls() {
     let dir = scratch("live-apns");
     let served = Served::start(&dir, &["apns"]);
     let (production, sandbox) = (phone(&served, "apns", "production"), phone(&served, "apns.sandbox", "sandbox"));
-    let (run, all) = run_live(&dir, &config(&served, &production, &sandbox), "120", &["features/apns"]);
+    let recorded = dir.join("recorded");
+    let (run, all) =
+        run_live(&dir, &config(&served, &production, &sandbox), "120", &["--record", recorded.to_str().unwrap(), "features/apns"]);
     let shown = format!("{all:?}\n{}\n{}", run.stdout, run.stderr);
     assert!(run.stderr.contains("apns.sandbox: the real component at https://127.0.0.1:"), "{shown}");
     // Each environment accepts the provider's push to the operator's phone; only the sandbox
@@ -67,6 +69,17 @@ fn the_provider_features_against_an_apns_reached_only_at_its_urls() {
         let log = with_control(&served.state, &served.base_url(role), |c| async move { ApnsControl(c).log().await.expect("its log") });
         let got: Vec<_> = log.iter().map(|e| (e.token.as_deref(), e.topic.as_deref(), e.status)).collect();
         assert_eq!(got, [(Some(token.as_str()), Some(TOPIC), 200)], "{role}'s log: {log:?}");
+    }
+    // --record: the provider's push to the real APNs, its token redacted like a password.
+    let scenarios: Vec<_> = std::fs::read_dir(&recorded).expect("recorded exchanges").map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(scenarios.len(), 2, "one directory per scenario that reached the target: {scenarios:?}");
+    for scenario in scenarios {
+        let listing: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(recorded.join(&scenario).join("exchanges.json")).unwrap()).unwrap();
+        let [push] = listing.as_array().unwrap().as_slice() else { panic!("one exchange: {listing}") };
+        assert!(push["url"].as_str().unwrap().contains("/3/device/") && push["status"] == 200, "{push}");
+        let authorization = push["request_headers"].as_array().unwrap().iter().find(|h| h[0] == "authorization");
+        assert_eq!(authorization.map(|h| &h[1]), Some(&serde_json::json!("(redacted)")), "the provider token is redacted: {push}");
     }
 }
 
