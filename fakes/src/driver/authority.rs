@@ -75,9 +75,9 @@ pub struct RealDirectory {
     pub address: String,
     /// The base DN searched (`DC=corp,DC=example`).
     pub base_dn: String,
-    /// By the features' user name: the name it binds with, its password, and its address (the
-    /// entry's `mail`).
-    pub accounts: BTreeMap<String, (String, String, String)>,
+    /// By the features' user name: its address, which its entry's `mail` holds and which it
+    /// binds with (Active Directory takes it as a UPN), and its password.
+    pub accounts: BTreeMap<String, (String, String)>,
     /// Reaches the server (real TCP), trusting what the target configuration says.
     pub http: mailconform_sim::HttpClient,
 }
@@ -92,7 +92,7 @@ impl RealDirectory {
     /// `user`'s entry, as `user` reads it: a search of the base DN for its address.
     async fn entry(&self, role: &str, user: &str) -> Result<DirectoryEntry, DriverError> {
         let refused = |reason: String| DriverError::Refused { role: role.to_string(), operation: Operation::ReadDirectory, reason };
-        let (bind, password, email) = self.accounts.get(user).cloned().ok_or_else(|| {
+        let (email, password) = self.accounts.get(user).cloned().ok_or_else(|| {
             refused(format!(
                 "the target configuration has no mailbox with an address for {user}, whose entry is searched for and who binds: \
                  add [[target.adcs.mailbox]] user = \"{user}\" with its email"
@@ -104,7 +104,7 @@ impl RealDirectory {
             host,
             port,
             base_dn: self.base_dn.clone(),
-            bind: Some((bind, password)),
+            bind: Some((email.clone(), password)),
             security,
             clock: mailconform_sim::Clock::real(),
         };

@@ -369,11 +369,7 @@ fn live_adcs(t: &Target) -> LiveAdcs {
     let directory = t.directory.clone().map(|(address, base_dn)| mailconform_fakes::driver::RealDirectory {
         address,
         base_dn,
-        accounts: t
-            .mailboxes
-            .iter()
-            .filter_map(|m| Some((m.user.clone(), (m.email.clone()?, m.password.clone(), m.email.clone()?))))
-            .collect(),
+        accounts: t.mailboxes.iter().filter_map(|m| Some((m.user.clone(), (m.email.clone()?, m.password.clone())))).collect(),
         http: http.clone(),
     });
     let authority =

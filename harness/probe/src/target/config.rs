@@ -477,7 +477,7 @@ fn device_token(file: &Path, key: &str, written: &str) -> Result<String, ConfigE
 /// silently ignored, so they are refused there.
 fn refuse_keys_of_other_roles(file: &Path, key: &str, kind: role::RoleKind, raw: &RawTarget) -> Result<(), ConfigError> {
     use role::RoleKind::{Adcs, Apns, Ens, Seg};
-    let written: [(&'static str, bool, &[role::RoleKind], &'static str); 12] = [
+    let written: &[(&'static str, bool, &[role::RoleKind], &'static str)] = &[
         ("product_version", raw.product_version.is_some(), &[Seg], "seg"),
         ("properties", !raw.properties.is_empty(), &[Seg], "seg"),
         ("placement", raw.placement.is_some(), &[Ens], "ens"),
