@@ -81,6 +81,13 @@ pub struct LdapLookup {
 }
 
 impl LdapLookup {
+    /// A lookup at the directory an "LDAP server address" policy names (see [`Self::address`]),
+    /// under `base_dn`, bound as `bind` (`None`: anonymously).
+    pub fn at(http: HttpClient, address: &str, base_dn: &str, bind: Option<(String, String)>, clock: mailconform_sim::Clock) -> Self {
+        let (host, port, security) = Self::address(address);
+        LdapLookup { http, host, port, base_dn: base_dn.to_string(), bind, security, clock }
+    }
+
     /// The host, port and protection an "LDAP server address" policy names: `host:port`,
     /// `ldap://host[:port]` or `ldaps://host[:port]` (ports 389 and 636 by default).
     pub fn address(policy: &str) -> (String, u16, LdapSecurity) {

@@ -98,16 +98,8 @@ impl RealDirectory {
                  add [[target.adcs.mailbox]] user = \"{user}\" with its email"
             ))
         })?;
-        let (host, port, security) = LdapLookup::address(&self.address);
-        let lookup = LdapLookup {
-            http: self.http.clone(),
-            host,
-            port,
-            base_dn: self.base_dn.clone(),
-            bind: Some((email.clone(), password)),
-            security,
-            clock: mailconform_sim::Clock::real(),
-        };
+        let bind = Some((email.clone(), password));
+        let lookup = LdapLookup::at(self.http.clone(), &self.address, &self.base_dn, bind, mailconform_sim::Clock::real());
         let found = lookup.user_certificates(&email).await.map_err(|e| refused(e.to_string()))?;
         Ok(DirectoryEntry { user: user.to_string(), mail: email, user_certificates: found.iter().map(PublishedCertificate::of).collect() })
     }

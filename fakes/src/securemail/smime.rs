@@ -437,16 +437,9 @@ impl SecureMail {
     /// The recipients' encryption certificates from the directory: each must have a current
     /// one that allows encryption, or the reason the message cannot be encrypted.
     async fn recipients_certificates(&self, to: &[String]) -> Result<Result<Vec<X509>, String>, SecureMailError> {
-        let (host, port, security) = LdapLookup::address(&self.config.smime.ldap_server);
-        let lookup = LdapLookup {
-            http: self.env.http.clone(),
-            host,
-            port,
-            base_dn: self.config.smime.ldap_base_dn.clone(),
-            bind: (!self.config.smime.ldap_anonymous).then(|| (self.config.email.clone(), self.config.password.clone())),
-            security,
-            clock: self.env.clock.clone(),
-        };
+        let bind = (!self.config.smime.ldap_anonymous).then(|| (self.config.email.clone(), self.config.password.clone()));
+        let smime = &self.config.smime;
+        let lookup = LdapLookup::at(self.env.http.clone(), &smime.ldap_server, &smime.ldap_base_dn, bind, self.env.clock.clone());
         let now = openssl::asn1::Asn1Time::from_unix(self.env.clock.unix_secs() as i64)
             .map_err(|e| SecureMailError::Smime(SmimeError::Crypto { doing: "read the clock", reason: e.to_string() }))?;
         let mut certs = Vec::new();

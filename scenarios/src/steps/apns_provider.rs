@@ -45,24 +45,27 @@ fn client(w: &mut MailWorld) -> (Arc<ProviderClient>, String) {
         return (c.clone(), token);
     }
     let refresh = w.provider.token_refresh.expect("a step must introduce the provider first");
-    if let Some(real) = w.provider_on_real_apns(environment) {
-        let auth = ProviderAuth::Token { team_id: real.team_id, key_id: real.key_id, pkcs8_der: real.pkcs8_der };
-        let http = match w.recorder() {
-            Some(r) => real.http.recording(r),
-            None => real.http,
-        };
-        let c = ProviderClient::new(http, Clock::real(), &real.url, auth).expect("the team key was read as a P-256 key");
-        let c = Arc::new(c.with_token_refresh(refresh));
-        w.provider.client = Some(c.clone());
-        return (c, token);
-    }
-    let (team, pkcs8, _pem) = generate_team_key(TEAM_ID, KEY_ID);
-    let devices = w.push_devices(environment);
-    w.drive(devices.trust_team(&team));
-    let base = format!("https://{}", deployment::apns_role(environment).1);
-    let auth = ProviderAuth::Token { team_id: TEAM_ID.into(), key_id: KEY_ID.into(), pkcs8_der: pkcs8 };
-    let sim = w.sim();
-    let c = ProviderClient::new(sim.client(), sim.clock.clone(), &base, auth).expect("a P-256 key").with_token_refresh(refresh);
+    // A real APNs knows the operator's key; the built-in one is told the provider's own.
+    let (http, clock, base, auth) = match w.provider_on_real_apns(environment) {
+        Some(real) => {
+            let http = w.recorder().map_or_else(|| real.http.clone(), |r| real.http.recording(r));
+            (http, Clock::real(), real.url, ProviderAuth::Token { team_id: real.team_id, key_id: real.key_id, pkcs8_der: real.pkcs8_der })
+        }
+        None => {
+            let (team, pkcs8, _pem) = generate_team_key(TEAM_ID, KEY_ID);
+            let devices = w.push_devices(environment);
+            w.drive(devices.trust_team(&team));
+            let base = format!("https://{}", deployment::apns_role(environment).1);
+            let sim = w.sim();
+            (
+                sim.client(),
+                sim.clock.clone(),
+                base,
+                ProviderAuth::Token { team_id: TEAM_ID.into(), key_id: KEY_ID.into(), pkcs8_der: pkcs8 },
+            )
+        }
+    };
+    let c = ProviderClient::new(http, clock, &base, auth).expect("a P-256 key").with_token_refresh(refresh);
     let c = Arc::new(c);
     w.provider.client = Some(c.clone());
     (c, token)

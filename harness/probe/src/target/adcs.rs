@@ -85,7 +85,7 @@ pub(crate) async fn sign_in(conn: &mut Connection, url: &http::Uri, mailbox: &Ma
 /// `target` binds by its address and reads its entry's `userCertificate`.
 pub(crate) async fn directory(target: &Target, address: &str, base_dn: &str, trust: String, timeout: Duration) -> EndpointReport {
     let mut out = EndpointReport { target: target.key.clone(), protocol: "LDAP", url: address.to_string(), trust, lines: Vec::new() };
-    let (host, port, security) = LdapLookup::address(address);
+    let http = target.trust.http_client();
     for m in &target.mailboxes {
         let Some(email) = &m.email else {
             out.lines.push(CheckLine::problem(
@@ -95,15 +95,8 @@ pub(crate) async fn directory(target: &Target, address: &str, base_dn: &str, tru
             ));
             continue;
         };
-        let lookup = LdapLookup {
-            http: target.trust.http_client(),
-            host: host.clone(),
-            port,
-            base_dn: base_dn.to_string(),
-            bind: Some((email.clone(), m.password.clone())),
-            security,
-            clock: mailconform_sim::Clock::real(),
-        };
+        let bind = Some((email.clone(), m.password.clone()));
+        let lookup = LdapLookup::at(http.clone(), address, base_dn, bind, mailconform_sim::Clock::real());
         let line = match tokio::time::timeout(timeout, lookup.user_certificates(email)).await {
             Ok(Ok(found)) => CheckLine::ok(
                 Step::Auth,

@@ -477,22 +477,23 @@ fn device_token(file: &Path, key: &str, written: &str) -> Result<String, ConfigE
 /// silently ignored, so they are refused there.
 fn refuse_keys_of_other_roles(file: &Path, key: &str, kind: role::RoleKind, raw: &RawTarget) -> Result<(), ConfigError> {
     use role::RoleKind::{Adcs, Apns, Ens, Seg};
-    let written: &[(&'static str, bool, &[role::RoleKind], &'static str)] = &[
-        ("product_version", raw.product_version.is_some(), &[Seg], "seg"),
-        ("properties", !raw.properties.is_empty(), &[Seg], "seg"),
-        ("placement", raw.placement.is_some(), &[Ens], "ens"),
-        ("ews_via", raw.ews_via.is_some(), &[Ens], "ens"),
-        ("apns_key", raw.apns_key.is_some(), &[Ens, Apns], "ens and apns"),
-        ("apns_key_id", raw.apns_key_id.is_some(), &[Ens, Apns], "ens and apns"),
-        ("apns_team_id", raw.apns_team_id.is_some(), &[Ens, Apns], "ens and apns"),
-        ("topic", raw.topic.is_some(), &[Apns], "apns"),
-        ("device_token", raw.device_token.is_some(), &[Apns], "apns"),
-        ("template", !raw.template.is_empty(), &[Adcs], "adcs"),
-        ("directory", raw.directory.is_some(), &[Adcs], "adcs"),
-        ("base_dn", raw.base_dn.is_some(), &[Adcs], "adcs"),
+    let written: &[(&'static str, bool, &[role::RoleKind])] = &[
+        ("product_version", raw.product_version.is_some(), &[Seg]),
+        ("properties", !raw.properties.is_empty(), &[Seg]),
+        ("placement", raw.placement.is_some(), &[Ens]),
+        ("ews_via", raw.ews_via.is_some(), &[Ens]),
+        ("apns_key", raw.apns_key.is_some(), &[Ens, Apns]),
+        ("apns_key_id", raw.apns_key_id.is_some(), &[Ens, Apns]),
+        ("apns_team_id", raw.apns_team_id.is_some(), &[Ens, Apns]),
+        ("topic", raw.topic.is_some(), &[Apns]),
+        ("device_token", raw.device_token.is_some(), &[Apns]),
+        ("template", !raw.template.is_empty(), &[Adcs]),
+        ("directory", raw.directory.is_some(), &[Adcs]),
+        ("base_dn", raw.base_dn.is_some(), &[Adcs]),
     ];
-    match written.iter().find(|(_, present, readers, _)| *present && !readers.contains(&kind)) {
-        Some((name, _, _, readers)) => {
+    match written.iter().find(|(_, present, readers)| *present && !readers.contains(&kind)) {
+        Some((name, _, readers)) => {
+            let readers = readers.iter().map(|k| k.word()).collect::<Vec<_>>().join(" and ");
             Err(ConfigError::KeyOfAnotherRole { file: file.to_path_buf(), role: key.to_string(), key: name, readers })
         }
         None => Ok(()),

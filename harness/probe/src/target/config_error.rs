@@ -150,7 +150,7 @@ pub enum ConfigError {
         /// The key written.
         key: &'static str,
         /// The kinds of target that read it (`seg`, `ens and apns`).
-        readers: &'static str,
+        readers: String,
     },
     /// Mailboxes on a role whose protocols have no authentication check.
     #[error("{}: target.\"{role}\" has mailboxes, but only EWS and ActiveSync targets sign in; remove the mailbox entries of this target", file.display())]
