@@ -96,11 +96,11 @@ pub enum AuthError {
         now: u64,
     },
     /// A token that is not a compact JWS (RFC 7515 §7.1) with JSON claims (RFC 7519 §7.2), or
-    /// that names an algorithm other than ES256.
+    /// that names an algorithm other than ES256 and RS256.
     #[error("the JWT is malformed: {0}")]
     JwtMalformed(String),
-    /// The ES256 signature (RFC 7518 §3.4) verifies against no key of the issuer's JWKS (the
-    /// key the header's `kid` names, when it names one).
+    /// The ES256 or RS256 signature (RFC 7518 §3.3–3.4) verifies against no key of the issuer's
+    /// JWKS of that kind (the key the header's `kid` names, when it names one).
     #[error("the JWT signature does not verify against the issuer's keys")]
     JwtSignature,
     /// `nbf`/`exp` (RFC 7519 §4.1.4–4.1.5) exclude the current time, skew included.

@@ -1,14 +1,19 @@
 //! A fake OAuth token issuer (ES256 JWTs, a JWKS) and the verifier a resource server runs.
 //!
 //! The verifier checks what Exchange Online checks of an access token: the signature against
-//! the issuer's published keys (only ES256; `alg: none` and other algorithms are refused, so
-//! an algorithm-confusion token fails), `iss`, `aud` (the resource, e.g.
+//! the issuer's published keys (ES256 with an EC key, or RS256 with an RSA key, as Microsoft
+//! Entra ID, Keycloak and most identity providers sign; `alg: none`, other algorithms and an
+//! algorithm that is not its key's are refused, so an algorithm-confusion token fails), `iss`,
+//! `aud` (the resource, e.g.
 //! `https://mail.example.test`), `nbf`/`exp` against the run's clock with five minutes of
 //! skew, and a user claim (`upn`, `email` or `preferred_username`).
 
 use crate::error::{AuthError, Result};
 use aws_lc_rs::rand::SystemRandom;
-use aws_lc_rs::signature::{EcdsaKeyPair, KeyPair, UnparsedPublicKey, ECDSA_P256_SHA256_FIXED, ECDSA_P256_SHA256_FIXED_SIGNING};
+use aws_lc_rs::signature::{
+    EcdsaKeyPair, KeyPair, RsaPublicKeyComponents, UnparsedPublicKey, ECDSA_P256_SHA256_FIXED, ECDSA_P256_SHA256_FIXED_SIGNING,
+    RSA_PKCS1_2048_8192_SHA256,
+};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
@@ -126,6 +131,32 @@ fn num(v: &Value, name: &str) -> Result<Option<u64>> {
     }
 }
 
+/// The signature algorithms a token may name (RFC 7518 §3.1).
+const ACCEPTED_ALGORITHMS: [&str; 2] = ["ES256", "RS256"];
+
+/// Whether JWK `key` (RFC 7517) verifies `sig` over `input` with `alg`: an EC P-256 key for
+/// ES256, an RSA key for RS256, and never a key whose own `alg` names another algorithm.
+fn verifies(key: &Value, alg: &str, input: &[u8], sig: &[u8]) -> bool {
+    if key["alg"].as_str().is_some_and(|own| own != alg) {
+        return false;
+    }
+    let field = |name: &str| key[name].as_str().and_then(|v| B64.decode(v.trim_end_matches('=')).ok());
+    match (alg, key["kty"].as_str()) {
+        ("ES256", Some("EC")) => {
+            let (Some(x), Some(y)) = (field("x"), field("y")) else { return false };
+            let mut point = vec![0x04];
+            point.extend_from_slice(&x);
+            point.extend_from_slice(&y);
+            UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, point).verify(input, sig).is_ok()
+        }
+        ("RS256", Some("RSA")) => {
+            let (Some(n), Some(e)) = (field("n"), field("e")) else { return false };
+            RsaPublicKeyComponents { n: &n, e: &e }.verify(&RSA_PKCS1_2048_8192_SHA256, input, sig).is_ok()
+        }
+        _ => false,
+    }
+}
+
 impl OAuthTrust {
     /// Verifies `token` at `now` (unix seconds).
     pub fn verify(&self, token: &str, now: u64) -> Result<VerifiedToken> {
@@ -135,22 +166,20 @@ impl OAuthTrust {
         };
         let header: Header =
             serde_json::from_slice(&part(h, "header")?).map_err(|e| AuthError::JwtMalformed(format!("the header is not JSON: {e}")))?;
-        if header.alg != "ES256" {
-            return Err(AuthError::JwtMalformed(format!("algorithm {} is not accepted; the issuer signs with ES256", header.alg)));
+        if !ACCEPTED_ALGORITHMS.contains(&header.alg.as_str()) {
+            return Err(AuthError::JwtMalformed(format!(
+                "algorithm {} is not accepted; a token is signed with {}",
+                header.alg,
+                ACCEPTED_ALGORITHMS.join(" or ")
+            )));
         }
         let sig = part(s, "signature")?;
         let input = format!("{h}.{c}");
         let keys = self.jwks["keys"].as_array().cloned().unwrap_or_default();
-        let verified = keys.iter().filter(|k| header.kid.is_none() || k["kid"].as_str() == header.kid.as_deref()).any(|k| {
-            let (Some(x), Some(y)) = (k["x"].as_str().and_then(|x| B64.decode(x).ok()), k["y"].as_str().and_then(|y| B64.decode(y).ok()))
-            else {
-                return false;
-            };
-            let mut point = vec![0x04];
-            point.extend_from_slice(&x);
-            point.extend_from_slice(&y);
-            UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, point).verify(input.as_bytes(), &sig).is_ok()
-        });
+        let verified = keys
+            .iter()
+            .filter(|k| header.kid.is_none() || k["kid"].as_str() == header.kid.as_deref())
+            .any(|k| verifies(k, &header.alg, input.as_bytes(), &sig));
         if !verified {
             return Err(AuthError::JwtSignature);
         }
@@ -247,6 +276,50 @@ mod tests {
         assert_eq!(trust.verify(&parts.join("."), NOW), Err(AuthError::JwtSignature));
         let none = format!("{}.{}.", B64.encode(r#"{"alg":"none"}"#), parts[1]);
         assert!(matches!(trust.verify(&none, NOW), Err(AuthError::JwtMalformed(_))));
+    }
+
+    /// An RS256 token signed by a fresh RSA key, and that key's JWK.
+    fn rs256(claims: &Value) -> (String, Value) {
+        use aws_lc_rs::rsa::{KeyPair as RsaKeyPair, KeySize};
+        use aws_lc_rs::signature::RSA_PKCS1_SHA256;
+        let key = RsaKeyPair::generate(KeySize::Rsa2048).unwrap();
+        let public = key.public_key();
+        let jwk = json!({
+            "kty": "RSA", "kid": "rsa1", "use": "sig",
+            "n": B64.encode(public.modulus().big_endian_without_leading_zero()),
+            "e": B64.encode(public.exponent().big_endian_without_leading_zero()),
+        });
+        let header = json!({"alg": "RS256", "typ": "JWT", "kid": "rsa1"});
+        let input = format!("{}.{}", B64.encode(header.to_string()), B64.encode(claims.to_string()));
+        let mut sig = vec![0; key.public_modulus_len()];
+        key.sign(&RSA_PKCS1_SHA256, &SystemRandom::new(), input.as_bytes(), &mut sig).unwrap();
+        (format!("{input}.{}", B64.encode(sig)), jwk)
+    }
+
+    #[test]
+    fn an_rs256_token_verifies_with_its_rsa_key_and_with_no_other_kind() {
+        let claims = json!({"iss": "https://idp.example.test", "aud": AUD, "preferred_username": "alice@example.test", "exp": NOW + 60});
+        let (token, jwk) = rs256(&claims);
+        let trust = |keys: Vec<Value>| OAuthTrust {
+            issuer: "https://idp.example.test".into(),
+            audience: AUD.into(),
+            jwks: json!({ "keys": keys }),
+        };
+        assert_eq!(trust(vec![jwk.clone()]).verify(&token, NOW).unwrap().user, "alice@example.test");
+        // The key must be the token's kind and algorithm: an EC key of the same kid, or the RSA
+        // key marked for another algorithm, verifies nothing.
+        let ec = issuer().jwks()["keys"][0].clone();
+        let ec_named_rsa1 = json!({"kty": "EC", "crv": "P-256", "kid": "rsa1", "x": ec["x"], "y": ec["y"]});
+        assert_eq!(trust(vec![ec_named_rsa1]).verify(&token, NOW), Err(AuthError::JwtSignature));
+        let mut for_ps256 = jwk.clone();
+        for_ps256["alg"] = json!("PS256");
+        assert_eq!(trust(vec![for_ps256]).verify(&token, NOW), Err(AuthError::JwtSignature));
+        // Another RSA key of the same kid does not verify it either.
+        let (_, other) = rs256(&claims);
+        assert_eq!(trust(vec![other]).verify(&token, NOW), Err(AuthError::JwtSignature));
+        let hs256 = format!("{}.{}.", B64.encode(r#"{"alg":"HS256"}"#), token.split('.').nth(1).unwrap());
+        let e = trust(vec![jwk]).verify(&hs256, NOW).unwrap_err();
+        assert!(e.to_string().contains("ES256 or RS256"), "{e}");
     }
 
     proptest::proptest! {

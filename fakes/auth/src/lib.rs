@@ -6,6 +6,7 @@
 //! - [`kdc_host`]: that KDC as a simulation host with a small HTTP API;
 //! - [`jwt`]: a fake OAuth issuer (ES256, JWKS) and the verifier a resource runs;
 //! - [`issuer_host`]: that issuer as a simulation host with a token endpoint;
+//! - [`oidc`]: the client of an identity provider (discovery, the password grant), fake or real;
 //! - [`certificate`]: the UPN a client certificate names;
 //! - [`challenge`]: `WWW-Authenticate`/`Authorization` values and the scheme names;
 //! - [`http_client`]: the NTLM handshake sent through the simulation's HTTP client.
@@ -22,6 +23,7 @@ pub mod jwt;
 pub mod kdc_host;
 pub mod kerberos;
 pub mod ntlm;
+pub mod oidc;
 pub mod spnego;
 
 pub use challenge::{AuthMethod, Challenge, Scheme};

@@ -51,6 +51,21 @@ impl IssuerServer {
         self.issuer.trust(audience)
     }
 
+    /// Where a client reaches this host, for the URLs of its OpenID configuration: the
+    /// request's own host (a served issuer is reached at an address and port of its machine,
+    /// not at its name in the default world), else the base it was made with.
+    fn public_base(&self, req: &Request) -> String {
+        let host = req
+            .uri()
+            .authority()
+            .map(|a| a.to_string())
+            .or_else(|| req.headers().get(http::header::HOST).and_then(|h| h.to_str().ok()).map(str::to_string));
+        match host {
+            Some(host) if !host.is_empty() && !host.contains(['/', ' ']) => format!("https://{host}"),
+            _ => self.base_url.clone(),
+        }
+    }
+
     fn token(&self, form: &BTreeMap<String, String>) -> Response {
         let field = |k: &str| form.get(k).map(String::as_str).unwrap_or_default();
         if field("grant_type") != "password" {
@@ -128,15 +143,18 @@ impl SharedHandler for IssuerServer {
             match op {
                 Op::Token => me.token(&parse_form(req.body())),
                 Op::Keys => reply(200, &me.issuer.jwks()),
-                Op::OpenIdConfiguration => reply(
-                    200,
-                    &OpenIdConfiguration {
-                        issuer: me.issuer.issuer().to_string(),
-                        token_endpoint: format!("{}/oauth2/v2.0/token", me.base_url),
-                        jwks_uri: format!("{}/discovery/v2.0/keys", me.base_url),
-                        id_token_signing_alg_values_supported: vec!["ES256".into()],
-                    },
-                ),
+                Op::OpenIdConfiguration => {
+                    let base = me.public_base(&req);
+                    reply(
+                        200,
+                        &OpenIdConfiguration {
+                            issuer: me.issuer.issuer().to_string(),
+                            token_endpoint: format!("{base}/oauth2/v2.0/token"),
+                            jwks_uri: format!("{base}/discovery/v2.0/keys"),
+                            id_token_signing_alg_values_supported: vec!["ES256".into()],
+                        },
+                    )
+                }
                 Op::AddUser => match parse::<contract::NewUser>(req.body()) {
                     Ok(u) => {
                         me.add_user(&u.upn, &u.password);
