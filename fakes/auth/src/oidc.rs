@@ -19,6 +19,13 @@ use std::time::Duration;
 /// Where OpenID Connect Discovery 1.0 §4 puts the configuration, below the issuer.
 pub const DISCOVERY_PATH: &str = "/.well-known/openid-configuration";
 
+/// The scope Exchange's EWS asks of an identity provider for the resource `audience`, its
+/// delegated permission for a user's mailbox (`https://outlook.office365.com/EWS.AccessAsUser.All`
+/// for Exchange Online).
+pub fn ews_scope(audience: &str) -> String {
+    format!("{}/EWS.AccessAsUser.All", audience.trim_end_matches('/'))
+}
+
 /// Why the identity provider could not be used. Each message names the URL and what to check.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OidcError {

@@ -10,7 +10,7 @@ use mailconform_fakes::role::Protocol;
 use mailconform_probe::target::{Target, TargetConfig};
 use mailconform_scenarios::requirements::Applicability;
 use mailconform_scenarios::world::live::{
-    Callback, EnsDeclared, LiveAdcs, LiveApns, LiveBeside, LiveEas, LiveEws, LiveTargets, SegDeclared,
+    Callback, EnsDeclared, LiveAdcs, LiveApns, LiveBeside, LiveEas, LiveEws, LiveLogin, LiveTargets, SegDeclared,
 };
 use mailconform_scenarios::world::served::ServedRoles;
 use std::collections::BTreeMap;
@@ -37,7 +37,11 @@ pub(crate) fn default_concurrency(targets: &LiveTargets) -> u64 {
 }
 
 /// The roles `run` can put at a real component so far, besides a listener of any region.
-const LIVE_ROLES: &[&str] = &["exchange", "exchange.eas", "exchange.ews", "traveler", "seg", "ens", "apns", "apns.sandbox", "adcs"];
+const LIVE_ROLES: &[&str] =
+    &["exchange", "exchange.eas", "exchange.ews", "traveler", "seg", "ens", "apns", "apns.sandbox", "adcs", "login"];
+
+/// How long the identity provider's discovery may take when the run starts, per request.
+const DISCOVERY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Whether `run` can put `key` at a real component.
 fn is_live_role(key: &str) -> bool {
@@ -57,6 +61,7 @@ struct RealRoles {
     ens: Option<EnsDeclared>,
     apns: Vec<LiveApns>,
     adcs: Option<LiveAdcs>,
+    login: Option<LiveLogin>,
     callback: Callback,
     claims: Vec<Applicability>,
 }
@@ -91,6 +96,7 @@ pub(crate) fn prepare(args: &RunArgs) -> Result<Option<Live>, CliError> {
         real_and_served.extend(real.beside.iter().map(|b| (b.role.as_str(), true)));
         real_and_served.extend(real.apns.iter().map(|a| (a.role.as_str(), true)));
         real_and_served.push((mailconform_fakes::role::ADCS, real.adcs.is_some()));
+        real_and_served.push((mailconform_fakes::role::LOGIN, real.login.is_some()));
         if let Some((role, _)) = real_and_served.iter().find(|(role, real)| *real && s.serves(role)) {
             return Err(CliError::Usage(format!(
                 "{role} is both a real component (--target-config) and served from {} (--served): give it one backing",
@@ -108,6 +114,7 @@ pub(crate) fn prepare(args: &RunArgs) -> Result<Option<Live>, CliError> {
     targets.ens = real.ens;
     targets.apns = real.apns;
     targets.adcs = real.adcs;
+    targets.login = real.login;
     targets.callback = real.callback;
     targets.record = args.record.is_some();
     targets.served = served;
@@ -221,6 +228,10 @@ fn real_roles(args: &RunArgs, file: &std::path::Path) -> Result<RealRoles, CliEr
         }
         if t.role.kind == mailconform_fakes::role::RoleKind::Adcs {
             real.adcs = Some(live_adcs(t));
+            continue;
+        }
+        if t.role.kind == mailconform_fakes::role::RoleKind::OAuthIssuer {
+            real.login = Some(live_login(file, t)?);
             continue;
         }
         if t.role.kind == mailconform_fakes::role::RoleKind::Apns {
@@ -375,6 +386,36 @@ fn live_adcs(t: &Target) -> LiveAdcs {
     let authority =
         mailconform_fakes::driver::RealAuthority { role: t.key.clone(), url: url.clone(), templates: t.templates.clone(), directory };
     LiveAdcs { url, mailboxes: credentials(t), emails, http, authority }
+}
+
+/// A real identity provider: its configuration and keys discovered now, so that a provider
+/// that cannot be used stops the run before any scenario (exit 2) with what to fix.
+fn live_login(file: &std::path::Path, t: &Target) -> Result<LiveLogin, CliError> {
+    let refuse = |why: String| unusable(file, t, why);
+    let client_id = t.client_id.clone().ok_or_else(|| {
+        refuse(
+            "Boxer's modern authentication signs in with the password grant as an application the provider knows: give client_id              (an application allowed the password grant as a public client)"
+                .into(),
+        )
+    })?;
+    let url = t.endpoints.first().map(|e| e.url.to_string()).unwrap_or_default();
+    let http = t.trust.http_client();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Harness(format!("the identity provider's discovery could not start: {e}")))?;
+    let provider = runtime
+        .block_on(mailconform_auth::oidc::discover(&http, &url, DISCOVERY_TIMEOUT))
+        .map_err(|e| refuse(format!("its discovery failed: {e}")))?;
+    Ok(LiveLogin {
+        url,
+        provider,
+        client_id,
+        audience: t.audience.clone(),
+        scope: t.scope.clone(),
+        mailboxes: credentials(t),
+        http,
+    })
 }
 
 /// The target's `claims`, each a kind of requirement of the catalogue.

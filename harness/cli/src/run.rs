@@ -286,7 +286,7 @@ where
     let Context { files, filter, seed, concurrency, times, live } = ctx;
     // Beside a real listener or SEG the scenario's fakes run every step: one that reached no real
     // component is told apart by the closing step.
-    let closing = live.as_ref().filter(|l| !l.targets.beside.is_empty()).map(|_| mailconform_scenarios::world::live::REACHED_STEP);
+    let closing = live.as_ref().filter(|l| l.targets.fakes_run_beside()).map(|_| mailconform_scenarios::world::live::REACHED_STEP);
     let cucumber = MailWorld::cucumber::<PathBuf>()
         .with_parser::<_, Vec<PathBuf>>(FeatureFiles { closing })
         .with_writer(writer)

@@ -106,6 +106,52 @@ impl std::fmt::Debug for LiveAdcs {
     }
 }
 
+/// A real identity provider (`login`): the scenario's Exchange trusts its issuer and signing
+/// keys, found by OpenID Connect discovery when the run starts, and Boxer's modern
+/// authentication signs in there with the target's mailboxes (the password grant) for a token
+/// of the mail server's audience.
+#[derive(Clone)]
+pub struct LiveLogin {
+    /// Its issuer URL, as the target gives it.
+    pub url: String,
+    /// Its configuration and keys, as discovered.
+    pub provider: mailconform_auth::oidc::IdentityProvider,
+    /// The application the password grant asks as (`client_id`).
+    pub client_id: String,
+    /// What its tokens name the mail server as (`audience`), when not the scenario's
+    /// Exchange's own.
+    pub audience: Option<String>,
+    /// The scopes asked for (`scope`), when not the audience's `EWS.AccessAsUser.All`.
+    pub scope: Option<String>,
+    /// Who signs in, by the features' user name (`alice`): login and password.
+    pub mailboxes: BTreeMap<String, (String, String)>,
+    /// A client over real TCP that trusts what the target configuration says.
+    pub http: HttpClient,
+}
+
+impl std::fmt::Debug for LiveLogin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LiveLogin").field("url", &self.url).field("issuer", &self.provider.configuration.issuer).finish()
+    }
+}
+
+impl LiveLogin {
+    /// The audience a mail server whose own is `exchange` accepts this provider's tokens for.
+    pub fn audience(&self, exchange: &str) -> String {
+        self.audience.clone().unwrap_or_else(|| exchange.to_string())
+    }
+
+    /// The password grant for the features' `user` and `audience`, or why the scenario is not
+    /// applicable (the target has no mailbox for that user).
+    pub fn grant(&self, user: &str, audience: &str) -> Result<mailconform_auth::oidc::PasswordGrant, String> {
+        let (username, password) = self.mailboxes.get(user).cloned().ok_or_else(|| {
+            format!("the target configuration has no mailbox for {user}: add [[target.login.mailbox]] user = \"{user}\"")
+        })?;
+        let scope = self.scope.clone().unwrap_or_else(|| mailconform_auth::oidc::ews_scope(audience));
+        Ok(mailconform_auth::oidc::PasswordGrant { client_id: self.client_id.clone(), scope, username, password })
+    }
+}
+
 /// A real component the scenario's fakes run beside, reached at its URL: a listener service
 /// (`listener.<region>`: the scenario's phones register with it, its Exchange posts to it, it
 /// pushes to its APNs), a SEG (`seg`: the phones reach Exchange through it) or ENS2 (`ens`:
@@ -208,6 +254,8 @@ pub struct LiveTargets {
     pub apns: Vec<LiveApns>,
     /// The real AD CS, when `adcs` is a target.
     pub adcs: Option<LiveAdcs>,
+    /// The real identity provider, when `login` is a target.
+    pub login: Option<LiveLogin>,
     /// How the real components call the scenario's fakes back.
     pub callback: Callback,
     /// Tells this run's devices apart from an earlier run's on the same server, which keeps
@@ -262,6 +310,7 @@ impl LiveTargets {
             ens: None,
             apns: Vec::new(),
             adcs: None,
+            login: None,
             callback: Callback::default(),
             run_id: format!("{:x}", started.as_secs() & 0xff_ffff),
             budget,
@@ -296,6 +345,12 @@ impl LiveTargets {
             let templates: Vec<&str> = adcs.authority.templates.keys().map(String::as_str).collect();
             out.push(format!("adcs: the real component at {}, issuing the templates declared: {}", adcs.url, templates.join(", ")));
         }
+        if let Some(login) = &self.login {
+            out.push(format!(
+                "login: the real component at {} (issuer {}), where Boxer's modern authentication signs in as {}",
+                login.url, login.provider.configuration.issuer, login.client_id
+            ));
+        }
         for a in &self.apns {
             out.push(format!("{}: the real component at {}, pushed to by the features' own provider (topic {})", a.role, a.url, a.topic));
         }
@@ -329,6 +384,14 @@ impl LiveTargets {
             || !self.beside.is_empty()
             || !self.apns.is_empty()
             || self.adcs.is_some()
+            || self.login.is_some()
+    }
+
+    /// Whether the scenario's fakes run with the real components beside them, on the real
+    /// clock, every scenario then closed by [`REACHED_STEP`]: a listener, a SEG or ENS2 they
+    /// call and are called by, an identity provider they take tokens from.
+    pub fn fakes_run_beside(&self) -> bool {
+        !self.beside.is_empty() || self.login.is_some()
     }
 
     /// The real APNs of `environment`, when it is a target.
@@ -623,6 +686,7 @@ pub(crate) fn recorder_for(live: &LiveTargets) -> Option<Recorder> {
         .chain(live.ews.iter().map(|e| e.url.as_str()))
         .chain(live.apns.iter().map(|a| a.url.as_str()))
         .chain(live.adcs.iter().map(|a| a.url.as_str()))
+        .chain(live.login.iter().flat_map(|l| [l.url.as_str(), l.provider.configuration.token_endpoint.as_str()]))
         .collect();
     if urls.is_empty() {
         return None;

@@ -157,7 +157,7 @@ impl MailWorld {
         // With a real EWS the scenario's listeners are what the target pushes to, with a real
         // listener the scenario's Exchange and APNs are what it is between: the simulation is
         // part of the run.
-        let beside = self.live_ews().is_some() || self.live.as_ref().is_some_and(|l| !l.beside.is_empty());
+        let beside = self.live_ews().is_some() || self.live.as_ref().is_some_and(|l| l.fakes_run_beside());
         if self.live.as_ref().is_some_and(|l| l.has_real_component()) && !beside && !self.on_target {
             panic!("{NOT_APPLICABLE}{}", live::SIMULATED_ONLY);
         }

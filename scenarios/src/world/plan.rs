@@ -83,7 +83,8 @@ impl Plan {
         if let Some(why) = served.and_then(|s| self.unlike_served(s)) {
             panic!("{}{why}", super::NOT_APPLICABLE);
         }
-        let ws1_runtime = self.ws1.is_some().then(|| ws1::prepare_exchange(&mut self));
+        let real_login = beside.and_then(|l| l.login.as_ref());
+        let ws1_runtime = self.ws1.is_some().then(|| ws1::prepare_exchange(&mut self, real_login));
         if serves(role::EXCHANGE) {
             configure_served_exchange(sim, &self.exchange);
         }

@@ -87,11 +87,21 @@ pub struct Ws1Runtime {
     pub created_boxers: Vec<String>,
 }
 
-/// Before Exchange starts: trust the world's OAuth issuer for EWS and ActiveSync.
-pub fn prepare_exchange(plan: &mut super::Plan) -> Ws1Runtime {
+/// Before Exchange starts: trust the world's OAuth issuer for EWS and ActiveSync, or the
+/// live run's real identity provider (its issuer and keys as discovered, the audience its
+/// tokens name the mail server by).
+pub fn prepare_exchange(plan: &mut super::Plan, real: Option<&super::live::LiveLogin>) -> Ws1Runtime {
     let issuer = Arc::new(TokenIssuer::new(defaults::OAUTH_ISSUER, "ws1-key").expect("the OAuth issuer's key is generated"));
-    let audience = plan.exchange.oauth_audience();
-    plan.exchange.oauth = Some(issuer.trust(&audience));
+    let own = plan.exchange.oauth_audience();
+    let (audience, trust) = match real {
+        Some(login) => {
+            let audience = login.audience(&own);
+            let trust = login.provider.trust(&audience);
+            (audience, trust)
+        }
+        None => (own.clone(), issuer.trust(&own)),
+    };
+    plan.exchange.oauth = Some(trust);
     Ws1Runtime { issuer, audience, created_boxers: Vec::new() }
 }
 
@@ -253,6 +263,20 @@ fn configure_served_ens(sim: &Simulation, planned: EnsSettings) {
     sim.block_on(ens.configure(&planned)).unwrap_or_else(|e| panic!("the served ENS2 refused the scenario's EWS URL: {e}"));
 }
 
+/// An access token for the features' `user` to `audience` from the live run's real identity
+/// provider: the password grant with the target's mailbox, as Boxer's modern authentication
+/// signs in. A user the target has no mailbox for makes the scenario not applicable.
+fn token_from_real(world: &mut MailWorld, real: &super::live::LiveLogin, user: &str, audience: &str) -> String {
+    let grant = real.grant(user, audience).unwrap_or_else(|why| panic!("{}{why}", super::NOT_APPLICABLE));
+    let http = world.recorder().map_or_else(|| real.http.clone(), |r| real.http.recording(r));
+    let endpoint = real.provider.configuration.token_endpoint.clone();
+    let timeout = world.live.as_ref().map(|l| l.budget).unwrap_or_default();
+    match world.run_on_real(mailconform_auth::oidc::password_grant(&http, &endpoint, &grant, timeout)) {
+        Ok(answer) => answer.access_token,
+        Err(e) => panic!("Boxer's modern authentication: {e}"),
+    }
+}
+
 /// `user`'s Boxer, created on first use, enrolled in the console as compliant.
 pub fn ensure_boxer(world: &mut MailWorld, user: &User) -> String {
     world.deploy();
@@ -274,13 +298,15 @@ pub fn ensure_boxer(world: &mut MailWorld, user: &User) -> String {
     }
     let login = defaults::USERS.iter().find(|u| u.1 == email).map(|u| (u.0.to_string(), u.2.to_string())).unwrap_or_default();
     let rt = world.running().ws1.as_ref().map(|rt| (rt.issuer.clone(), rt.audience.clone())).expect("deployed");
+    let real_login = world.live.as_ref().and_then(|l| l.login.clone()).filter(|_| auth == BoxerAuth::OAuth);
+    let real_token = real_login.map(|real| token_from_real(world, &real, &login.0, &rt.1));
     let sim = world.sim_ref();
     cfg.auth = match auth {
         BoxerAuth::Basic => MailAuth::Basic { username: login.0, password: login.1 },
         BoxerAuth::Ntlm => MailAuth::Ntlm { username: format!("{}\\{}", defaults::NTLM_DOMAIN, login.0), password: login.1 },
         BoxerAuth::OAuth => {
             let now = sim.unix_millis() / 1000;
-            MailAuth::Oauth { token: rt.0.issue(&email, &rt.1, now, 24 * 3600) }
+            MailAuth::Oauth { token: real_token.unwrap_or_else(|| rt.0.issue(&email, &rt.1, now, 24 * 3600)) }
         }
         BoxerAuth::Certificate => {
             let cert = deployment::user_certificate(sim, &email, Duration::from_secs(365 * 86_400)).expect("user certificate minted");

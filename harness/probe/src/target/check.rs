@@ -3,7 +3,7 @@
 use super::config::{standard_path, Endpoint, Target, TargetConfig, Trust};
 use super::connect::open;
 use super::report::{CheckLine, CheckReport, EndpointReport, Step};
-use super::{adcs, eas, ews, listener};
+use super::{adcs, eas, ews, listener, login};
 use mailconform_fakes::role::Protocol;
 use std::time::Duration;
 
@@ -51,6 +51,18 @@ async fn check_endpoint(target: &Target, endpoint: &Endpoint, timeout: Duration)
         Protocol::CertEnrollment => adcs::anonymous(&mut conn, url).await,
         Protocol::ListenerApi => {
             out.lines.push(listener::apps(&mut conn, endpoint).await);
+            return out;
+        }
+        Protocol::OAuth => {
+            // Discovery may send the client to other hosts (the token endpoint, the JWKS).
+            let http = target.trust.http_client();
+            let (line, provider) = login::discovery(&http, &url.to_string(), timeout).await;
+            out.lines.push(line);
+            if let Some(provider) = provider {
+                for mailbox in &target.mailboxes {
+                    out.lines.push(login::sign_in(&http, target, &provider, mailbox, timeout).await);
+                }
+            }
             return out;
         }
         other => {

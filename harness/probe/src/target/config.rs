@@ -57,6 +57,16 @@
 //! exportable = true
 //! publish_to_directory = true
 //!
+//! [target.login]                 # an identity provider (Microsoft Entra ID, Keycloak, ...): its issuer
+//! url = "https://login.microsoftonline.com/<tenant>/v2.0"   # …/.well-known/openid-configuration below it
+//! client_id = "<application ID>"  # an application allowed the password grant as a public client
+//! audience = "https://mail.example.test"   # its tokens' aud for the mail server (default: that)
+//! scope = "https://mail.example.test/EWS.AccessAsUser.All"   # asked for (default: <audience>/EWS.AccessAsUser.All)
+//! [[target.login.mailbox]]
+//! user = "alice"
+//! login = "alice@corp.example"  # the UPN the password grant signs in with
+//! password_env = "ALICE_PASSWORD"
+//!
 //! [callback]                    # how a real component calls this run's fakes back
 //! advertise = "192.0.2.10"      # the address it reaches this machine at (default 127.0.0.1)
 //! ca = "callback-ca.pem"        # a CA it trusts, with its key: the fakes it calls present
@@ -132,6 +142,9 @@ struct RawTarget {
     template: BTreeMap<String, mailconform_fakes::adcs::contract::TemplateSpec>,
     directory: Option<String>,
     base_dn: Option<String>,
+    client_id: Option<String>,
+    audience: Option<String>,
+    scope: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -249,6 +262,28 @@ pub struct Target {
     /// The directory a real AD CS publishes to, and the base DN searched (`directory`,
     /// `base_dn`: both or neither), read over LDAP as each mailbox.
     pub directory: Option<(String, String)>,
+    /// The application a real identity provider knows the scenarios' clients as (`client_id`),
+    /// for the password grant.
+    pub client_id: Option<String>,
+    /// What a real identity provider's tokens name the mail server as (`audience`: their
+    /// `aud`), when not the scenario's Exchange's own `https://<host>`.
+    pub audience: Option<String>,
+    /// The scopes asked of a real identity provider (`scope`), when not
+    /// `<audience>/EWS.AccessAsUser.All`.
+    pub scope: Option<String>,
+}
+
+impl Target {
+    /// What a real identity provider's tokens must name the mail server as (`audience`, by
+    /// default the scenarios' Exchange's `https://mail.example.test`), and the scopes asked
+    /// for them (`scope`, by default that audience's `EWS.AccessAsUser.All`).
+    pub fn audience_and_scope(&self) -> (String, String) {
+        let audience = self.audience.clone().unwrap_or_else(|| {
+            mailconform_fakes::exchange::ExchangeConfig::new(mailconform_fakes::defaults::EXCHANGE_HOST).oauth_audience()
+        });
+        let scope = self.scope.clone().unwrap_or_else(|| mailconform_auth::oidc::ews_scope(&audience));
+        (audience, scope)
+    }
 }
 
 /// An APNs team key (an `AuthKey_<key id>.p8`) as a target declares it.
@@ -353,7 +388,7 @@ pub(crate) fn standard_path(role: &Role, protocol: Protocol) -> Option<&'static 
 
 /// Whether mailboxes sign in over this protocol.
 pub(crate) fn signs_in(protocol: Protocol) -> bool {
-    matches!(protocol, Protocol::Ews | Protocol::ActiveSync | Protocol::CertEnrollment)
+    matches!(protocol, Protocol::Ews | Protocol::ActiveSync | Protocol::CertEnrollment | Protocol::OAuth)
 }
 
 impl TargetConfig {
@@ -457,6 +492,9 @@ fn target(file: &Path, base: &Path, key: String, raw: RawTarget, env: &impl Fn(&
         device_token,
         templates: raw.template,
         directory,
+        client_id: raw.client_id,
+        audience: raw.audience,
+        scope: raw.scope,
     })
 }
 
@@ -476,7 +514,7 @@ fn device_token(file: &Path, key: &str, written: &str) -> Result<String, ConfigE
 /// Keys that only one kind of target reads, and which kinds: on another target they would be
 /// silently ignored, so they are refused there.
 fn refuse_keys_of_other_roles(file: &Path, key: &str, kind: role::RoleKind, raw: &RawTarget) -> Result<(), ConfigError> {
-    use role::RoleKind::{Adcs, Apns, Ens, Seg};
+    use role::RoleKind::{Adcs, Apns, Ens, OAuthIssuer, Seg};
     let written: &[(&'static str, bool, &[role::RoleKind])] = &[
         ("product_version", raw.product_version.is_some(), &[Seg]),
         ("properties", !raw.properties.is_empty(), &[Seg]),
@@ -490,6 +528,9 @@ fn refuse_keys_of_other_roles(file: &Path, key: &str, kind: role::RoleKind, raw:
         ("template", !raw.template.is_empty(), &[Adcs]),
         ("directory", raw.directory.is_some(), &[Adcs]),
         ("base_dn", raw.base_dn.is_some(), &[Adcs]),
+        ("client_id", raw.client_id.is_some(), &[OAuthIssuer]),
+        ("audience", raw.audience.is_some(), &[OAuthIssuer]),
+        ("scope", raw.scope.is_some(), &[OAuthIssuer]),
     ];
     match written.iter().find(|(_, present, readers)| *present && !readers.contains(&kind)) {
         Some((name, _, readers)) => {

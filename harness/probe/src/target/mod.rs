@@ -1,8 +1,8 @@
 //! `mailconform target check FILE`: the target configuration (which roles are real
 //! components, where, whom to trust, which mailboxes sign in) and the checks that tell a vendor
 //! what is wrong with the set-up before any scenario runs: name resolution, TCP, TLS with the
-//! configured trust, whether EWS, ActiveSync or a listener's registration API answers at the URL,
-//! and each mailbox's sign-in.
+//! configured trust, whether EWS, ActiveSync, AD CS web enrollment, a listener's registration API or
+//! an identity provider's OpenID configuration answers at the URL, and each mailbox's sign-in.
 
 mod adcs;
 mod callback;
@@ -14,6 +14,7 @@ mod eas;
 mod ews;
 mod http_answer;
 mod listener;
+mod login;
 mod report;
 
 pub use check::check_targets;

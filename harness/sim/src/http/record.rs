@@ -3,7 +3,9 @@
 //! the exchanges replayed later (wiremock, in the client's own tests).
 //!
 //! Secrets do not get into the record: `Authorization`, `Proxy-Authorization` and `Cookie`
-//! request headers and `Set-Cookie` response headers are kept by name with the value replaced.
+//! request headers and `Set-Cookie` response headers are kept by name with the value replaced,
+//! and so are the secrets OAuth carries in bodies: a form's `password`, `client_secret` and
+//! `refresh_token` (the password grant), a JSON answer's tokens (the token endpoint's).
 
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
@@ -14,6 +16,41 @@ pub const REDACTED: &str = "(redacted)";
 
 /// Headers whose values are credentials.
 const SECRET_HEADERS: &[&str] = &["authorization", "proxy-authorization", "cookie", "set-cookie"];
+
+/// Fields of a form or a JSON object whose values are credentials (RFC 6749 §4.3.2, §5.1).
+const SECRET_FIELDS: &[&str] = &["password", "client_secret", "refresh_token", "access_token", "id_token"];
+
+/// `body` with the values of its secret fields replaced, when `headers` say it is a form or
+/// JSON and it has any; else the very bytes.
+pub(crate) fn redacted_body(headers: &http::HeaderMap, body: &Bytes) -> Bytes {
+    let content_type = headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_ascii_lowercase();
+    if content_type.starts_with("application/x-www-form-urlencoded") {
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(body).into_owned().collect();
+        if !pairs.iter().any(|(k, _)| SECRET_FIELDS.contains(&k.as_str())) {
+            return body.clone();
+        }
+        let mut out = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in &pairs {
+            out.append_pair(k, if SECRET_FIELDS.contains(&k.as_str()) { REDACTED } else { v });
+        }
+        return Bytes::from(out.finish());
+    }
+    if content_type.contains("json") {
+        if let Ok(serde_json::Value::Object(mut fields)) = serde_json::from_slice::<serde_json::Value>(body) {
+            let mut found = false;
+            for name in SECRET_FIELDS {
+                if let Some(v) = fields.get_mut(*name) {
+                    *v = serde_json::Value::String(REDACTED.into());
+                    found = true;
+                }
+            }
+            if found {
+                return Bytes::from(serde_json::Value::Object(fields).to_string());
+            }
+        }
+    }
+    body.clone()
+}
 
 /// One request and its answer (or why there was none).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,6 +154,24 @@ mod tests {
         assert_eq!(r.iter().find(|(n, _)| n == "cookie").map(|(_, v)| v.as_str()), Some(REDACTED));
         assert_eq!(r.iter().find(|(n, _)| n == "ms-asprotocolversion").map(|(_, v)| v.as_str()), Some("14.1"));
         assert!(!format!("{r:?}").contains("YWxpY2U"), "{r:?}");
+    }
+
+    #[test]
+    fn the_secrets_of_a_password_grant_and_its_answer_are_redacted() {
+        let form = http::HeaderMap::from_iter([(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded".parse().unwrap())]);
+        let body = Bytes::from_static(b"grant_type=password&username=alice%40example.test&password=s%26cret&client_id=app");
+        let r = String::from_utf8(redacted_body(&form, &body).to_vec()).unwrap();
+        assert_eq!(r, "grant_type=password&username=alice%40example.test&password=%28redacted%29&client_id=app");
+        let json = http::HeaderMap::from_iter([(http::header::CONTENT_TYPE, "application/json; charset=utf-8".parse().unwrap())]);
+        let answer = Bytes::from_static(br#"{"access_token":"eyJ.x.y","token_type":"Bearer","expires_in":3600}"#);
+        let r: serde_json::Value = serde_json::from_slice(&redacted_body(&json, &answer)).unwrap();
+        assert_eq!(r, serde_json::json!({"access_token": REDACTED, "token_type": "Bearer", "expires_in": 3600}));
+        // Bodies without secrets, and of other kinds, are kept byte for byte.
+        let plain = Bytes::from_static(b"{ \"issuer\": \"https://idp\" }");
+        assert_eq!(redacted_body(&json, &plain), plain);
+        let xml = http::HeaderMap::from_iter([(http::header::CONTENT_TYPE, "text/xml".parse().unwrap())]);
+        let soap = Bytes::from_static(b"<password>kept: not a form</password>");
+        assert_eq!(redacted_body(&xml, &soap), soap);
     }
 
     #[test]
