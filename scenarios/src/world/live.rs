@@ -144,9 +144,10 @@ impl LiveLogin {
     /// The password grant for the features' `user` and `audience`, or why the scenario is not
     /// applicable (the target has no mailbox for that user).
     pub fn grant(&self, user: &str, audience: &str) -> Result<mailconform_auth::oidc::PasswordGrant, String> {
-        let (username, password) = self.mailboxes.get(user).cloned().ok_or_else(|| {
-            format!("the target configuration has no mailbox for {user}: add [[target.login.mailbox]] user = \"{user}\"")
-        })?;
+        let (username, password) =
+            self.mailboxes.get(user).cloned().ok_or_else(|| {
+                format!("the target configuration has no mailbox for {user}: add [[target.login.mailbox]] user = \"{user}\"")
+            })?;
         let scope = self.scope.clone().unwrap_or_else(|| mailconform_auth::oidc::ews_scope(audience));
         Ok(mailconform_auth::oidc::PasswordGrant { client_id: self.client_id.clone(), scope, username, password })
     }

@@ -14,6 +14,7 @@ mod live_bad_targets;
 mod live_ens;
 mod live_ews;
 mod live_listener;
+mod live_login;
 mod live_seg;
 mod live_sogo;
 mod live_sogo_container;

@@ -36,7 +36,13 @@ pub(crate) async fn discovery(http: &HttpClient, url: &str, timeout: Duration) -
 }
 
 /// The password grant for `mailbox`, its token verified for the scenarios' Exchange.
-pub(crate) async fn sign_in(http: &HttpClient, target: &Target, provider: &IdentityProvider, mailbox: &Mailbox, timeout: Duration) -> CheckLine {
+pub(crate) async fn sign_in(
+    http: &HttpClient,
+    target: &Target,
+    provider: &IdentityProvider,
+    mailbox: &Mailbox,
+    timeout: Duration,
+) -> CheckLine {
     let Some(client_id) = &target.client_id else {
         return CheckLine::problem(
             Step::Auth,
@@ -45,8 +51,7 @@ pub(crate) async fn sign_in(http: &HttpClient, target: &Target, provider: &Ident
         );
     };
     let (audience, scope) = target.audience_and_scope();
-    let grant =
-        PasswordGrant { client_id: client_id.clone(), scope, username: mailbox.login.clone(), password: mailbox.password.clone() };
+    let grant = PasswordGrant { client_id: client_id.clone(), scope, username: mailbox.login.clone(), password: mailbox.password.clone() };
     let token = match oidc::password_grant(http, &provider.configuration.token_endpoint, &grant, timeout).await {
         Ok(t) => t,
         Err(e) => {

@@ -212,20 +212,22 @@ impl HttpClient {
             let https = req.uri().scheme_str() == Some("https");
             r.watches(req.uri().host().unwrap_or_default(), req.uri().port_u16().unwrap_or(if https { 443 } else { 80 }))
         });
-        let record = watched
-            .map(|r| {
-                let body = record::redacted_body(req.headers(), req.body());
-                (r.clone(), self.clock.unix_millis(), req.method().to_string(), record::redacted(req.headers()), body)
-            });
+        let record = watched.map(|r| {
+            let body = record::redacted_body(req.headers(), req.body());
+            (r.clone(), self.clock.unix_millis(), req.method().to_string(), record::redacted(req.headers()), body)
+        });
         let answer = match tokio::time::timeout(opts.timeout, self.send_inner(req, opts)).await {
             Ok(r) => r,
             Err(_) => Err(SimError::Timeout { url: url.clone(), after_ms: opts.timeout.as_millis() as u64 }),
         };
         if let Some((recorder, at_ms, method, request_headers, request_body)) = record {
             let (status, response_headers, response_body, error) = match &answer {
-                Ok(resp) => {
-                    (Some(resp.status().as_u16()), record::redacted(resp.headers()), record::redacted_body(resp.headers(), resp.body()), None)
-                }
+                Ok(resp) => (
+                    Some(resp.status().as_u16()),
+                    record::redacted(resp.headers()),
+                    record::redacted_body(resp.headers(), resp.body()),
+                    None,
+                ),
                 Err(e) => (None, Vec::new(), Bytes::new(), Some(e.to_string())),
             };
             recorder.keep(record::RecordedExchange {
