@@ -841,11 +841,29 @@ url = "https://api.push.apple.com"
             ("ens", "device_token = \"ab\"", "apns targets"),
             ("\"listener.us-east-1\"", "properties = [\"a=b\"]", "seg targets"),
             ("seg", "apns_key_id = \"K1\"", "ens and apns targets"),
+            ("\"exchange.ews\"", "audience = \"https://mail.corp.example\"", "login targets"),
         ] {
             let e = error(&format!("[target.{target}]\nurl = \"https://x.example\"\n{line}\n"));
             let key = line.split(' ').next().unwrap();
             assert!(e.contains(&format!("{key} is read only for {readers}")) && e.contains("remove it, or move it"), "{e}");
         }
+    }
+
+    #[test]
+    fn an_identity_provider_is_its_issuer_url_with_the_application_and_the_mailboxes_that_sign_in() {
+        let login = "[target.login]\nurl = \"https://login.corp.example/tenant/v2.0\"\nclient_id = \"app\"\n\
+                     [[target.login.mailbox]]\nuser = \"alice\"\nlogin = \"alice@corp.example\"\npassword = \"pw\"\n";
+        let t = &load(login).unwrap().targets[0];
+        // The issuer URL is kept as written: discovery is below it, whatever its path.
+        assert_eq!(t.endpoints[0].url.to_string(), "https://login.corp.example/tenant/v2.0");
+        assert_eq!((t.client_id.as_deref(), t.mailboxes[0].login.as_str()), (Some("app"), "alice@corp.example"));
+        assert_eq!(
+            t.audience_and_scope(),
+            ("https://mail.example.test".to_string(), "https://mail.example.test/EWS.AccessAsUser.All".to_string())
+        );
+        let office365 = login.replacen("[[", "audience = \"https://outlook.office365.com/\"\n[[", 1);
+        let t = &load(&office365).unwrap().targets[0];
+        assert_eq!(t.audience_and_scope().1, "https://outlook.office365.com/EWS.AccessAsUser.All");
     }
 
     #[test]
@@ -972,7 +990,7 @@ url = "https://api.push.apple.com"
         let e = error("[target.traveler]\nurl = \"https://t.example\"\nversions = [\"15.0\"]\n");
         assert!(e.contains("\"15.0\" is not an ActiveSync protocol version") && e.contains("14.1"), "{e}");
         let e = error("[target.apns]\nurl = \"https://a.example\"\n[[target.apns.mailbox]]\nuser = \"a\"\npassword = \"b\"\n");
-        assert!(e.contains("only EWS and ActiveSync targets sign in"), "{e}");
+        assert!(e.contains("only EWS, ActiveSync, AD CS and identity provider (login) targets sign in"), "{e}");
         assert!(error("# nothing\n").contains("no target configured"));
     }
 }
