@@ -29,6 +29,9 @@ pub const SEG_SPN: &str = "HTTP/seg.example.test";
 pub const SEG_SERVICE_PASSWORD: &str = "seg-svc-pw";
 /// The fake OAuth issuer of the default world (its `iss`).
 pub const OAUTH_ISSUER: &str = "https://login.example.test/example.test/v2.0";
+/// The application Boxer's modern authentication asks the OAuth issuer for tokens as
+/// (`client_id` of the password grant).
+pub const BOXER_CLIENT_ID: &str = "mailconform-boxer";
 /// Host of the OAuth issuer [`OAUTH_ISSUER`] (token endpoint and JWKS).
 pub const LOGIN_HOST: &str = "login.example.test";
 

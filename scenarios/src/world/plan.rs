@@ -84,7 +84,7 @@ impl Plan {
             panic!("{}{why}", super::NOT_APPLICABLE);
         }
         let real_login = beside.and_then(|l| l.login.as_ref());
-        let ws1_runtime = self.ws1.is_some().then(|| ws1::prepare_exchange(&mut self, real_login));
+        let mut ws1_runtime = self.ws1.is_some().then(|| ws1::prepare_exchange(&mut self, sim, served, real_login));
         if serves(role::EXCHANGE) {
             configure_served_exchange(sim, &self.exchange);
         }
@@ -105,7 +105,10 @@ impl Plan {
             }
         };
         let mut gates = match &self.ws1 {
-            Some(planned) => ws1::deploy(sim, &self, planned, team_pkcs8, served, beside),
+            Some(planned) => {
+                let issuer_host = ws1_runtime.as_mut().and_then(ws1::Ws1Runtime::take_issuer_host);
+                ws1::deploy(sim, &self, planned, team_pkcs8, served, beside, issuer_host)
+            }
             None if serves(role::EXCHANGE) => Vec::new(),
             None => deployment::add_exchange(sim, self.exchange.clone(), &self.exchange_aliases).expect("Exchange fake starts"),
         };

@@ -4,7 +4,8 @@
 use super::served::ServedRoles;
 use crate::params::{BoxerAuth, User};
 use crate::MailWorld;
-use mailconform_auth::TokenIssuer;
+use mailconform_auth::oidc::{self, PasswordGrant};
+use mailconform_auth::IssuerServer;
 use mailconform_fakes::boxer::BoxerConfig;
 use mailconform_fakes::defaults;
 use mailconform_fakes::deployment;
@@ -79,30 +80,73 @@ impl Ws1Plan {
 
 /// What the Workspace ONE side needs at run time.
 pub struct Ws1Runtime {
-    /// The OAuth issuer Exchange trusts, for Boxers with modern authentication.
-    pub issuer: Arc<TokenIssuer>,
-    /// Exchange's OAuth audience.
+    /// Where Boxers with modern authentication get their tokens.
+    pub tokens: TokenSource,
+    /// The audience Exchange accepts tokens for.
     pub audience: String,
+    /// The in-process OAuth issuer, until it is put on its host.
+    issuer_host: Option<Arc<IssuerServer>>,
     /// The Boxers started so far.
     pub created_boxers: Vec<String>,
 }
 
-/// Before Exchange starts: trust the world's OAuth issuer for EWS and ActiveSync, or the
-/// live run's real identity provider (its issuer and keys as discovered, the audience its
-/// tokens name the mail server by).
-pub fn prepare_exchange(plan: &mut super::Plan, real: Option<&super::live::LiveLogin>) -> Ws1Runtime {
-    let issuer = Arc::new(TokenIssuer::new(defaults::OAUTH_ISSUER, "ws1-key").expect("the OAuth issuer's key is generated"));
+/// Where Boxer's modern authentication signs in: the scenario's OAuth issuer (in-process, or
+/// served by another process) at its token endpoint, or the live run's real identity provider.
+/// Either way by the password grant, over HTTP, as a Boxer does.
+#[derive(Clone, Debug)]
+pub enum TokenSource {
+    /// The scenario's issuer (`login`), reached through the simulation.
+    Scenario {
+        /// Its token endpoint.
+        token_endpoint: String,
+    },
+    /// The real identity provider of the run (`[target.login]`).
+    Real(super::live::LiveLogin),
+}
+
+/// How long the scenario's own issuer may take to answer a discovery or a grant.
+const ISSUER_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Before Exchange starts: trust the scenario's OAuth issuer for EWS and ActiveSync (the
+/// in-process one, or a served one as discovered at its host), or the live run's real identity
+/// provider (its issuer and keys as discovered, the audience its tokens name the mail server by).
+pub fn prepare_exchange(
+    plan: &mut super::Plan,
+    sim: &Simulation,
+    served: Option<&ServedRoles>,
+    real: Option<&super::live::LiveLogin>,
+) -> Ws1Runtime {
     let own = plan.exchange.oauth_audience();
-    let (audience, trust) = match real {
-        Some(login) => {
+    let base = format!("https://{}", defaults::LOGIN_HOST);
+    let (tokens, audience, trust, issuer_host) = match (real, served.is_some_and(|s| s.serves(role::LOGIN))) {
+        (Some(login), _) => {
             let audience = login.audience(&own);
             let trust = login.provider.trust(&audience);
-            (audience, trust)
+            (TokenSource::Real(login.clone()), audience, trust, None)
         }
-        None => (own.clone(), issuer.trust(&own)),
+        (None, true) => {
+            let found = sim
+                .block_on(oidc::discover(&sim.client(), &base, ISSUER_TIMEOUT))
+                .unwrap_or_else(|e| panic!("the served OAuth issuer could not be discovered: {e}"));
+            let token_endpoint = found.configuration.token_endpoint.clone();
+            (TokenSource::Scenario { token_endpoint }, own.clone(), found.trust(&own), None)
+        }
+        (None, false) => {
+            let server = deployment::default_oauth_issuer(sim.clock.clone()).expect("the OAuth issuer's key is generated");
+            let token_endpoint = format!("{base}{}", mailconform_auth::issuer_host::contract::TOKEN_PATH);
+            let trust = server.trust(&own);
+            (TokenSource::Scenario { token_endpoint }, own.clone(), trust, Some(server))
+        }
     };
     plan.exchange.oauth = Some(trust);
-    Ws1Runtime { issuer, audience, created_boxers: Vec::new() }
+    Ws1Runtime { tokens, audience, issuer_host, created_boxers: Vec::new() }
+}
+
+impl Ws1Runtime {
+    /// The in-process OAuth issuer, to put on its host (once).
+    pub(crate) fn take_issuer_host(&mut self) -> Option<Arc<IssuerServer>> {
+        self.issuer_host.take()
+    }
 }
 
 /// Exchange (self-signed when planned), the KDC, the console, the SEGs and ENS. A role
@@ -120,10 +164,14 @@ pub fn deploy(
     team_pkcs8: Vec<u8>,
     served: Option<&ServedRoles>,
     beside: Option<&super::live::LiveTargets>,
+    issuer_host: Option<Arc<IssuerServer>>,
 ) -> Vec<(String, mailconform_sim::FaultGate)> {
     let serves = |role: &str| served.is_some_and(|s| s.serves(role));
-    let onto_beside = |url: String| beside.map_or(url.clone(), |l| super::live::onto_beside(l, &url));
     let mut gates = Vec::new();
+    if let Some(issuer) = issuer_host {
+        gates.push((role::LOGIN.to_string(), deployment::add_oauth_issuer(sim, issuer).expect("the OAuth issuer starts")));
+    }
+    let onto_beside = |url: String| beside.map_or(url.clone(), |l| super::live::onto_beside(l, &url));
     // A served Exchange (never self-signed: the plan checked) took the scenario's
     // authentication already.
     let exchange_pem = if ws1.exchange_self_signed {
@@ -263,18 +311,31 @@ fn configure_served_ens(sim: &Simulation, planned: EnsSettings) {
     sim.block_on(ens.configure(&planned)).unwrap_or_else(|e| panic!("the served ENS2 refused the scenario's EWS URL: {e}"));
 }
 
-/// An access token for the features' `user` to `audience` from the live run's real identity
-/// provider: the password grant with the target's mailbox, as Boxer's modern authentication
-/// signs in. A user the target has no mailbox for makes the scenario not applicable.
-fn token_from_real(world: &mut MailWorld, real: &super::live::LiveLogin, user: &str, audience: &str) -> String {
-    let grant = real.grant(user, audience).unwrap_or_else(|why| panic!("{}{why}", super::NOT_APPLICABLE));
-    let http = world.recorder().map_or_else(|| real.http.clone(), |r| real.http.recording(r));
-    let endpoint = real.provider.configuration.token_endpoint.clone();
-    let timeout = world.live.as_ref().map(|l| l.budget).unwrap_or_default();
-    match world.run_on_real(mailconform_auth::oidc::password_grant(&http, &endpoint, &grant, timeout)) {
-        Ok(answer) => answer.access_token,
-        Err(e) => panic!("Boxer's modern authentication: {e}"),
-    }
+/// An access token for the features' user `login` (with `email` and `password` in the default
+/// world) to `audience`, as Boxer's modern authentication signs in: the password grant at the
+/// scenario's issuer, or at the live run's real identity provider with the target's mailbox (a
+/// user the target has no mailbox for makes the scenario not applicable).
+fn boxer_token(world: &mut MailWorld, source: &TokenSource, (login, email, password): (&str, &str, &str), audience: &str) -> String {
+    let answered = match source {
+        TokenSource::Real(real) => {
+            let grant = real.grant(login, audience).unwrap_or_else(|why| panic!("{}{why}", super::NOT_APPLICABLE));
+            let http = world.recorder().map_or_else(|| real.http.clone(), |r| real.http.recording(r));
+            let endpoint = real.provider.configuration.token_endpoint.clone();
+            let timeout = world.live.as_ref().map(|l| l.budget).unwrap_or_default();
+            world.run_on_real(oidc::password_grant(&http, &endpoint, &grant, timeout))
+        }
+        TokenSource::Scenario { token_endpoint } => {
+            let grant = PasswordGrant {
+                client_id: defaults::BOXER_CLIENT_ID.into(),
+                scope: oidc::ews_scope(audience),
+                username: email.into(),
+                password: password.into(),
+            };
+            let http = world.sim_ref().client();
+            world.run(oidc::password_grant(&http, token_endpoint, &grant, ISSUER_TIMEOUT))
+        }
+    };
+    answered.unwrap_or_else(|e| panic!("Boxer's modern authentication: {e}")).access_token
 }
 
 /// `user`'s Boxer, created on first use, enrolled in the console as compliant.
@@ -297,17 +358,13 @@ pub fn ensure_boxer(world: &mut MailWorld, user: &User) -> String {
         cfg.ens_api = super::live::onto_beside(&live, &cfg.ens_api);
     }
     let login = defaults::USERS.iter().find(|u| u.1 == email).map(|u| (u.0.to_string(), u.2.to_string())).unwrap_or_default();
-    let rt = world.running().ws1.as_ref().map(|rt| (rt.issuer.clone(), rt.audience.clone())).expect("deployed");
-    let real_login = world.live.as_ref().and_then(|l| l.login.clone()).filter(|_| auth == BoxerAuth::OAuth);
-    let real_token = real_login.map(|real| token_from_real(world, &real, &login.0, &rt.1));
+    let (tokens, audience) = world.running().ws1.as_ref().map(|rt| (rt.tokens.clone(), rt.audience.clone())).expect("deployed");
+    let token = (auth == BoxerAuth::OAuth).then(|| boxer_token(world, &tokens, (&login.0, &email, &login.1), &audience));
     let sim = world.sim_ref();
     cfg.auth = match auth {
         BoxerAuth::Basic => MailAuth::Basic { username: login.0, password: login.1 },
         BoxerAuth::Ntlm => MailAuth::Ntlm { username: format!("{}\\{}", defaults::NTLM_DOMAIN, login.0), password: login.1 },
-        BoxerAuth::OAuth => {
-            let now = sim.unix_millis() / 1000;
-            MailAuth::Oauth { token: real_token.unwrap_or_else(|| rt.0.issue(&email, &rt.1, now, 24 * 3600)) }
-        }
+        BoxerAuth::OAuth => MailAuth::Oauth { token: token.expect("a token is asked for OAuth") },
         BoxerAuth::Certificate => {
             let cert = deployment::user_certificate(sim, &email, Duration::from_secs(365 * 86_400)).expect("user certificate minted");
             MailAuth::Certificate { cert_pem: cert.cert_pem, key_pem: cert.key_pem }

@@ -27,6 +27,9 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::kdc_host::contract::{NewUser, UserAdded};
 
+/// Where the password grant is posted (the Microsoft identity platform's path).
+pub const TOKEN_PATH: &str = "/oauth2/v2.0/token";
+
 /// The operations of both APIs, one per route.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Op {
@@ -41,7 +44,7 @@ pub(crate) enum Op {
 pub(crate) const API_ROUTES: Routes<Op> = Routes::new(
     "",
     &[
-        Route::new(Op::Token, "POST", "/oauth2/v2.0/token"),
+        Route::new(Op::Token, "POST", TOKEN_PATH),
         Route::new(Op::Keys, "GET", "/discovery/v2.0/keys"),
         Route::new(Op::OpenIdConfiguration, "GET", "/.well-known/openid-configuration"),
     ],

@@ -149,7 +149,7 @@ impl SharedHandler for IssuerServer {
                         200,
                         &OpenIdConfiguration {
                             issuer: me.issuer.issuer().to_string(),
-                            token_endpoint: format!("{base}/oauth2/v2.0/token"),
+                            token_endpoint: format!("{base}{}", contract::TOKEN_PATH),
                             jwks_uri: format!("{base}/discovery/v2.0/keys"),
                             id_token_signing_alg_values_supported: vec!["ES256".into()],
                         },

@@ -102,18 +102,19 @@ fn the_gateway_and_endpoint_management_served_in_another_process_carry_the_phone
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
 }
 
-/// Exchange, SEG V2, ENS2, the console and the KDC in one `serve` process, the scenario's APNs
-/// and Boxer in-process: each scenario's SEG settings reach the served SEG through its control
-/// API (MEM configuration, then the whole `application.properties`), so the scenarios that turn
-/// `remove.unsupported.auth.for.ews` off pass against a SEG served with it on; Exchange takes
-/// the scenario's authentication methods and OAuth issuer (`PUT /_mailconform/auth`), so Boxer
-/// with OAuth registers with ENS2; ENS2 subscribes at the EWS URL the scenario gives it and
+/// Exchange, SEG V2, ENS2, the console, the KDC and the OAuth issuer in one `serve` process,
+/// the scenario's APNs and Boxer in-process: each scenario's SEG settings reach the served SEG
+/// through its control API (MEM configuration, then the whole `application.properties`), so the
+/// scenarios that turn `remove.unsupported.auth.for.ews` off pass against a SEG served with it
+/// on; Exchange takes the scenario's authentication methods and the served issuer's keys as
+/// discovered (`PUT /_mailconform/auth`), so Boxer with OAuth, signed in at the served issuer,
+/// registers with ENS2; ENS2 subscribes at the EWS URL the scenario gives it and
 /// pushes to the scenario's APNs with the served team key. What a served role is, not how it
 /// is set, makes a scenario not applicable, named.
 #[test]
 fn the_workspace_one_side_served_in_another_process_takes_each_scenarios_configuration() {
     let dir = scratch("served-ws1");
-    let served = Served::start(&dir, &["exchange", "seg", "ens", "uem", "kdc"]);
+    let served = Served::start(&dir, &["exchange", "seg", "ens", "uem", "kdc", "login"]);
     let (run, report) = run_served(&served, &dir, "20", &["features/seg"]);
     let all = outcomes(&report);
     let failed: Vec<_> = all.iter().filter(|(_, o)| o == "failed").collect();
@@ -123,7 +124,7 @@ fn the_workspace_one_side_served_in_another_process_takes_each_scenarios_configu
     assert_eq!(of("\"NTLM, Basic\", remove.unsupported.auth.for.ews=true"), "passed");
     assert_eq!(of("SEG obtains a Kerberos ticket by KCD (flag true)"), "passed", "the served KDC and SEG's KCD settings");
     assert_eq!(of("Boxer with Basic for ActiveSync"), "passed", "ENS2 served: registration, EWS push, APNs");
-    assert_eq!(of("Boxer with OAuth for ActiveSync, EWS offering \"OAuth\""), "passed", "the served Exchange trusts the scenario's issuer");
+    assert_eq!(of("Boxer with OAuth for ActiveSync, EWS offering \"OAuth\""), "passed", "the served Exchange trusts the served issuer");
     assert_eq!(of("Boxer with Certificate for ActiveSync, EWS offering \"Basic\""), "passed", "and takes its methods");
     assert_eq!(of("(SEG 2.9.0)"), "skipped", "another SEG version");
     for reason in [
@@ -142,6 +143,11 @@ fn the_workspace_one_side_served_in_another_process_takes_each_scenarios_configu
     let ens: serde_json::Value = served.control_get("ens", "/requests");
     let answered = |page: &serde_json::Value| page["entries"].as_array().is_some_and(|e| !e.is_empty());
     assert!(answered(&seg) && answered(&ens), "SEG {seg}, ENS2 {ens}");
+    // Boxer's tokens came from the served issuer, whose journal outlives the resets: one for
+    // alice in each of the two rows whose Boxer uses OAuth.
+    let issued: serde_json::Value = served.control_get("login", "/issued");
+    let users: Vec<&str> = issued["entries"].as_array().unwrap().iter().map(|e| e["user"].as_str().unwrap()).collect();
+    assert_eq!(users, ["alice@example.test", "alice@example.test"], "{issued}");
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
 }
 
