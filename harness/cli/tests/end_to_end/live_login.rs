@@ -129,33 +129,32 @@ fn target_check_signs_each_account_in_at_the_provider() {
         std::fs::write(&file, config).unwrap();
         common::mailconform(common::repo(), &["target", "check", "--timeout", "10", file.to_str().unwrap()])
     };
+    // Exit code `code`, and each of `texts` in what `target check` printed.
+    let says = |run: &common::Run, code: i32, texts: &[&str]| {
+        assert_eq!(run.code, code, "{}{}", run.stdout, run.stderr);
+        for text in texts {
+            assert!(run.stdout.contains(text), "{text}: {}", run.stdout);
+        }
+    };
     let good = check(config(&served));
-    assert_eq!(good.code, 0, "{}{}", good.stdout, good.stderr);
-    assert!(
-        good.stdout.contains("the OpenID configuration names the issuer https://login.example.test/example.test/v2.0"),
-        "{}",
-        good.stdout
-    );
-    assert!(
-        good.stdout
-            .contains("alice: signed in as \"alice@example.test\"; the token names alice@example.test for https://mail.example.test"),
-        "{}",
-        good.stdout
+    says(
+        &good,
+        0,
+        &[
+            "the OpenID configuration names the issuer https://login.example.test/example.test/v2.0",
+            "alice: signed in as \"alice@example.test\"; the token names alice@example.test for https://mail.example.test",
+        ],
     );
     let wrong = check(config(&served).replace("alice-pw", "not-alices"));
-    assert_eq!(wrong.code, 1, "{}{}", wrong.stdout, wrong.stderr);
-    assert!(
-        wrong.stdout.contains("alice: the token endpoint refused the password grant for alice@example.test: invalid_grant"),
-        "{}",
-        wrong.stdout
-    );
+    says(&wrong, 1, &["alice: the token endpoint refused the password grant for alice@example.test: invalid_grant"]);
     // Tokens asked for another resource would not be accepted by the scenarios' Exchange.
     let other = check(config(&served).replace("client_id", "scope = \"https://graph.example.test/Mail.Read\"\nclient_id"));
-    assert_eq!(other.code, 1, "{}{}", other.stdout, other.stderr);
-    assert!(
-        other.stdout.contains("would be refused by the scenarios' Exchange: the JWT audience is [\"https://graph.example.test\"]"),
-        "{}",
-        other.stdout
+    says(
+        &other,
+        1,
+        &[
+            "would be refused by the scenarios' Exchange: the JWT audience is [\"https://graph.example.test\"]",
+            "set audience to what the provider's tokens name the mail server as",
+        ],
     );
-    assert!(other.stdout.contains("set audience to what the provider's tokens name the mail server as"), "{}", other.stdout);
 }
