@@ -12,6 +12,8 @@
 //! both; a real component's driver can only use what the component itself offers.
 
 mod authority;
+mod command;
+mod console;
 mod devices;
 mod eas_reader;
 mod ews_adapter;
@@ -26,6 +28,7 @@ mod registrations;
 mod traveler;
 
 pub use authority::{CertificateAuthority, RealAuthority, RealDirectory};
+pub use console::{Console, RealConsole};
 pub use devices::DeviceManagement;
 pub use eas_reader::EasReader;
 pub use ews_adapter::{EwsAccount, EwsAdapter};
@@ -125,6 +128,8 @@ pub enum Operation {
     ReadPhone,
     /// Removing an app from a phone ([`PushDevices::uninstall`]).
     RemoveApp,
+    /// Setting a device's compliance state in the console ([`Console::set_state`]).
+    SetDeviceState,
 }
 
 impl fmt::Display for Operation {
@@ -154,6 +159,7 @@ impl fmt::Display for Operation {
             Operation::WriteDirectory => "changing a user's certificates in the directory",
             Operation::ReadPhone => "reading what reached a phone",
             Operation::RemoveApp => "removing an app from a phone",
+            Operation::SetDeviceState => "setting a device's state in the console",
         })
     }
 }
@@ -208,7 +214,7 @@ pub(crate) mod test_support {
         RealComponent {
             role: role.into(),
             url: url.into(),
-            adapter: CommandAdapter { deliver_mail: deliver_mail.map(str::to_string), send_mail_from: None },
+            adapter: CommandAdapter { deliver_mail: deliver_mail.map(str::to_string), ..CommandAdapter::default() },
             sender: None,
             ews: None,
             eas_reader: None,

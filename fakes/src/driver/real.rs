@@ -9,9 +9,7 @@ use crate::exchange::contract::{DeliveryRecord, EwsRequestRecord, SubscriptionVi
 use mailconform_activesync::server::contract::Partnership;
 use mailconform_activesync::server::RequestRecord;
 use mailconform_activesync::DevicePolicy;
-use std::process::Stdio;
 use std::time::Duration;
-use tokio::io::AsyncWriteExt;
 
 /// How long a command of the adapter may take before it counts as failed.
 pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(30);
@@ -28,6 +26,8 @@ pub struct CommandAdapter {
     /// the message is sent by ActiveSync SendMail from this mailbox of the same server (the
     /// `user` of one of the target's mailboxes).
     pub send_mail_from: Option<String>,
+    /// Sets a device's state in a real UEM console (`{device_id}`, `{email}`, `{state}`).
+    pub set_device_state: Option<String>,
 }
 
 /// What the built-in SendMail adapter signs in with: another mailbox of the same server.
@@ -100,47 +100,9 @@ impl RealComponent {
 
     async fn command(&self, operation: Operation, template: &str, email: &str, stdin: &[u8]) -> Result<String, DriverError> {
         let user = email.split('@').next().unwrap_or(email);
-        let line = template.replace("{user}", &shell_quote(user)).replace("{email}", &shell_quote(email));
-        let refused = |reason: String| DriverError::Refused { role: self.role.clone(), operation, reason };
-        let mut child = tokio::process::Command::new("sh")
-            .arg("-c")
-            .arg(&line)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .map_err(|e| refused(format!("the adapter command `{line}` cannot be started: {e}")))?;
-        if let Some(mut input) = child.stdin.take() {
-            // A command that ends without reading its input (one that fails at once, say) closes
-            // the pipe: its exit status and stderr, read below, say why, not the broken pipe.
-            let written = tokio::time::timeout(COMMAND_TIMEOUT, input.write_all(stdin)).await.map_err(|_| {
-                refused(format!("the adapter command `{line}` did not read its input within {} s", COMMAND_TIMEOUT.as_secs()))
-            })?;
-            match written {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                    return Err(refused(format!("the adapter command `{line}` did not take its input: {e}")))
-                }
-                _ => drop(input),
-            }
-        }
-        let out = tokio::time::timeout(COMMAND_TIMEOUT, child.wait_with_output())
-            .await
-            .map_err(|_| refused(format!("the adapter command `{line}` did not finish within {} s", COMMAND_TIMEOUT.as_secs())))?
-            .map_err(|e| refused(format!("the adapter command `{line}` failed: {e}")))?;
-        if !out.status.success() {
-            let stderr = String::from_utf8_lossy(&out.stderr);
-            let lines: Vec<&str> = stderr.lines().collect();
-            let tail = lines[lines.len().saturating_sub(5)..].join("\n");
-            return Err(refused(format!("the adapter command `{line}` exited with {}: {tail}", out.status)));
-        }
-        Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+        let line = super::command::fill(template, &[("user", user), ("email", email)]);
+        super::command::run(&self.role, operation, &line, stdin).await
     }
-}
-
-/// `s` as one shell word.
-fn shell_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', r"'\''"))
 }
 
 /// The message `deliver_mail` gets on its stdin: RFC 5322, plain text, the subject as body.

@@ -64,6 +64,17 @@ impl ComplianceState {
         self == ComplianceState::Compliant
     }
 
+    /// Its word on the wire and in an adapter command: `compliant`, `non_compliant`,
+    /// `enterprise_wiped`, `removed`.
+    pub fn word(self) -> &'static str {
+        match self {
+            ComplianceState::Compliant => "compliant",
+            ComplianceState::NonCompliant => "non_compliant",
+            ComplianceState::EnterpriseWiped => "enterprise_wiped",
+            ComplianceState::Removed => "removed",
+        }
+    }
+
     /// The console's words: `compliant`, `non-compliant`, `enterprise wiped`, `removed`.
     pub fn parse(s: &str) -> Option<ComplianceState> {
         serde_json::from_value(serde_json::Value::String(s.replace([' ', '-'], "_").to_ascii_lowercase())).ok()
@@ -185,6 +196,15 @@ mod tests {
     use super::*;
     use crate::contract_check::check_handler_serves;
     use mailconform_sim::contract::{check_documented, check_round_trip};
+
+    #[test]
+    fn a_states_word_is_its_word_on_the_wire() {
+        use ComplianceState::*;
+        for state in [Compliant, NonCompliant, EnterpriseWiped, Removed] {
+            assert_eq!(serde_json::to_value(state).unwrap(), serde_json::json!(state.word()));
+            assert_eq!(ComplianceState::parse(state.word()), Some(state));
+        }
+    }
 
     #[test]
     fn every_body_survives_json() {

@@ -38,7 +38,7 @@ pub(crate) fn default_concurrency(targets: &LiveTargets) -> u64 {
 
 /// The roles `run` can put at a real component so far, besides a listener of any region.
 const LIVE_ROLES: &[&str] =
-    &["exchange", "exchange.eas", "exchange.ews", "traveler", "seg", "ens", "apns", "apns.sandbox", "adcs", "login"];
+    &["exchange", "exchange.eas", "exchange.ews", "traveler", "seg", "ens", "apns", "apns.sandbox", "adcs", "login", "uem"];
 
 /// How long the identity provider's discovery may take when the run starts, per request.
 const DISCOVERY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -62,6 +62,7 @@ struct RealRoles {
     apns: Vec<LiveApns>,
     adcs: Option<LiveAdcs>,
     login: Option<LiveLogin>,
+    console: Option<mailconform_fakes::driver::RealConsole>,
     callback: Callback,
     claims: Vec<Applicability>,
 }
@@ -115,6 +116,7 @@ pub(crate) fn prepare(args: &RunArgs) -> Result<Option<Live>, CliError> {
     targets.apns = real.apns;
     targets.adcs = real.adcs;
     targets.login = real.login;
+    targets.console = real.console;
     targets.callback = real.callback;
     targets.record = args.record.is_some();
     targets.served = served;
@@ -230,6 +232,17 @@ fn real_roles(args: &RunArgs, file: &std::path::Path) -> Result<RealRoles, CliEr
             real.adcs = Some(live_adcs(t));
             continue;
         }
+        if t.key == mailconform_fakes::role::UEM {
+            // SEG V2 and Boxer ask it about their devices at its URL; it calls nothing back.
+            let beside = live_beside(file, t, &config.callback, &[], "")?;
+            real.console = Some(mailconform_fakes::driver::RealConsole {
+                role: t.key.clone(),
+                url: beside.url.clone(),
+                set_device_state: t.adapter.set_device_state.clone(),
+            });
+            real.beside.push(beside);
+            continue;
+        }
         if t.role.kind == mailconform_fakes::role::RoleKind::OAuthIssuer {
             real.login = Some(live_login(file, t)?);
             continue;
@@ -279,7 +292,7 @@ fn live_beside(
 ) -> Result<LiveBeside, CliError> {
     let refuse = |why: String| unusable(file, t, why);
     let missing: Vec<&str> = calls.iter().copied().filter(|role| !callback.ports.contains_key(*role)).collect();
-    if !missing.is_empty() || callback.ca.is_none() {
+    if !missing.is_empty() || (!calls.is_empty() && callback.ca.is_none()) {
         let ports: Vec<String> = calls.iter().map(|role| format!("{role} = <port>")).collect();
         return Err(refuse(format!(
             "it calls the scenario's {} back on a fixed port, with a certificate it trusts: set [callback.ports] {}, and [callback] ca \

@@ -311,8 +311,8 @@ fn console_marks(w: &mut MailWorld, user: User, state: ComplianceState) {
     let s = *state;
     ensure_boxer(w, &user);
     let device = device_id(&user);
-    let uem = w.roles().uem().expect("console deployed");
-    w.run(uem.set_state(&device, &user.email(), s)).expect("console control API answers");
+    let console = w.console();
+    w.drive(console.set_state(&device, &user.email(), s));
 }
 
 // ----- ENS reachability -----

@@ -257,6 +257,9 @@ pub struct LiveTargets {
     pub adcs: Option<LiveAdcs>,
     /// The real identity provider, when `login` is a target.
     pub login: Option<LiveLogin>,
+    /// The administration of the real UEM console, when `uem` is a target (it also stands
+    /// beside the scenario's fakes, in [`LiveTargets::beside`]).
+    pub console: Option<mailconform_fakes::driver::RealConsole>,
     /// How the real components call the scenario's fakes back.
     pub callback: Callback,
     /// Tells this run's devices apart from an earlier run's on the same server, which keeps
@@ -312,6 +315,7 @@ impl LiveTargets {
             apns: Vec::new(),
             adcs: None,
             login: None,
+            console: None,
             callback: Callback::default(),
             run_id: format!("{:x}", started.as_secs() & 0xff_ffff),
             budget,
@@ -358,7 +362,14 @@ impl LiveTargets {
         for b in &self.beside {
             let calls: Vec<String> =
                 self.callback.ports.iter().map(|(role, port)| format!("{role} at {}", self.callback.base_url(*port))).collect();
-            out.push(format!("{}: the real component at {}; it reaches the scenario's {}", b.role, b.url, calls.join(", ")));
+            let administered = self.console.as_ref().filter(|c| c.role == b.role).map(|c| match &c.set_device_state {
+                Some(command) => format!("; devices set by the adapter's `{command}`"),
+                None => "; no adapter sets its devices (the scenarios that do are not applicable)".to_string(),
+            });
+            match administered {
+                Some(administered) => out.push(format!("{}: the real component at {}{administered}", b.role, b.url)),
+                None => out.push(format!("{}: the real component at {}; it reaches the scenario's {}", b.role, b.url, calls.join(", "))),
+            }
         }
         if let Some(program) = &self.tls_server {
             out.push(format!("the hosts of exact TLS versions: OpenSSL's s_server ({})", program.display()));

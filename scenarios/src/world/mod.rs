@@ -698,6 +698,16 @@ impl MailWorld {
         }
     }
 
+    /// The UEM console's administration, whatever backs it: for a real console, the target's
+    /// command adapter.
+    pub fn console(&mut self) -> Box<dyn mailconform_fakes::driver::Console> {
+        if let Some(real) = self.live.as_ref().and_then(|l| l.console.clone()) {
+            self.deploy();
+            return Box::new(real);
+        }
+        Box::new(self.roles().uem().unwrap_or_else(|e| panic!("{e}")))
+    }
+
     /// The faults on the way out to `role` when it is a real component beside the scenario.
     fn beside_gate(&self, role: &str) -> Option<mailconform_fakes::driver::OutsideFaults> {
         let (_, gates) = self.real_beside.as_ref()?;

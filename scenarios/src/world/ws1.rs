@@ -188,11 +188,13 @@ pub fn deploy(
         let kdc = deployment::default_kdc(sim.clock.clone(), sim.rng.fork("kdc"));
         gates.push((role::KDC.to_string(), deployment::add_kdc(sim, kdc).expect("KDC starts")));
     }
-    if !serves(role::UEM) {
+    // A real console stands beside the scenario: SEG asks it about devices at its URL.
+    if !serves(role::UEM) && !beside.is_some_and(|l| l.beside(role::UEM).is_some()) {
         gates.push((role::UEM.to_string(), deployment::add_uem(sim).expect("console starts")));
     }
     for seg in &ws1.segs {
         let mut c = Ws1Plan::effective(seg);
+        c.compliance_api = c.compliance_api.map(onto_beside);
         if let (Some(pem), true) = (&exchange_pem, ws1.trusting_segs.contains(&seg.role)) {
             c.trusted_certificates.push(pem.clone());
         }
@@ -356,6 +358,7 @@ pub fn ensure_boxer(world: &mut MailWorld, user: &User) -> String {
         // A real SEG or ENS2 stands for the default world's.
         cfg.eas_url = super::live::onto_beside(&live, &cfg.eas_url);
         cfg.ens_api = super::live::onto_beside(&live, &cfg.ens_api);
+        cfg.uem_api = super::live::onto_beside(&live, &cfg.uem_api);
     }
     let login = defaults::USERS.iter().find(|u| u.1 == email).map(|u| (u.0.to_string(), u.2.to_string())).unwrap_or_default();
     let (tokens, audience) = world.running().ws1.as_ref().map(|rt| (rt.tokens.clone(), rt.audience.clone())).expect("deployed");
@@ -373,7 +376,7 @@ pub fn ensure_boxer(world: &mut MailWorld, user: &User) -> String {
     let device_id = cfg.device_id.clone();
     deployment::add_boxer(world.sim(), cfg).expect("Boxer starts");
     world.running().ws1.as_mut().expect("deployed").created_boxers.push(name.clone());
-    let uem = world.roles().uem().expect("console deployed");
-    world.run(uem.set_state(&device_id, &email, ComplianceState::Compliant)).expect("the console enrols the device");
+    let console = world.console();
+    world.drive(console.set_state(&device_id, &email, ComplianceState::Compliant));
     name
 }

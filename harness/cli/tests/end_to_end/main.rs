@@ -19,6 +19,7 @@ mod live_seg;
 mod live_sogo;
 mod live_sogo_container;
 mod live_traveler;
+mod live_uem;
 mod partition;
 mod policy_check;
 mod serve_process;

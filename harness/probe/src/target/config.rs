@@ -152,7 +152,13 @@ struct RawTarget {
 struct RawAdapter {
     deliver_mail: Option<String>,
     send_mail_from: Option<String>,
+    set_device_state: Option<String>,
 }
+
+/// The placeholders each adapter command gets filled (`{container}`: the target's container,
+/// with `--target-image`).
+const DELIVER_MAIL_PLACEHOLDERS: &[&str] = &["user", "email", "container"];
+const SET_DEVICE_STATE_PLACEHOLDERS: &[&str] = &["device_id", "email", "state"];
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -444,7 +450,10 @@ fn target(file: &Path, base: &Path, key: String, raw: RawTarget, env: &impl Fn(&
     }
     let mailboxes: Vec<Mailbox> = raw.mailbox.into_iter().map(|m| mailbox(file, &key, m, env)).collect::<Result<_, _>>()?;
     if let Some(command) = &raw.adapter.deliver_mail {
-        check_placeholders(file, &key, "deliver_mail", command)?;
+        check_placeholders(file, &key, "deliver_mail", command, DELIVER_MAIL_PLACEHOLDERS)?;
+    }
+    if let Some(command) = &raw.adapter.set_device_state {
+        check_placeholders(file, &key, "set_device_state", command, SET_DEVICE_STATE_PLACEHOLDERS)?;
     }
     if let Some(user) = &raw.adapter.send_mail_from {
         if !mailboxes.iter().any(|m| &m.user == user) {
@@ -456,8 +465,11 @@ fn target(file: &Path, base: &Path, key: String, raw: RawTarget, env: &impl Fn(&
             });
         }
     }
-    let adapter =
-        mailconform_fakes::driver::CommandAdapter { deliver_mail: raw.adapter.deliver_mail, send_mail_from: raw.adapter.send_mail_from };
+    let adapter = mailconform_fakes::driver::CommandAdapter {
+        deliver_mail: raw.adapter.deliver_mail,
+        send_mail_from: raw.adapter.send_mail_from,
+        set_device_state: raw.adapter.set_device_state,
+    };
     let resolve = raw.resolve.iter().map(|entry| resolve(file, &key, entry)).collect::<Result<_, _>>()?;
     let apns_key = apns_key(file, base, &key, raw.apns_key, raw.apns_key_id, raw.apns_team_id)?;
     let device_token = raw.device_token.map(|t| device_token(file, &key, &t)).transpose()?;
@@ -514,7 +526,7 @@ fn device_token(file: &Path, key: &str, written: &str) -> Result<String, ConfigE
 /// Keys that only one kind of target reads, and which kinds: on another target they would be
 /// silently ignored, so they are refused there.
 fn refuse_keys_of_other_roles(file: &Path, key: &str, kind: role::RoleKind, raw: &RawTarget) -> Result<(), ConfigError> {
-    use role::RoleKind::{Adcs, Apns, Ens, OAuthIssuer, Seg};
+    use role::RoleKind::{Adcs, Apns, Ens, OAuthIssuer, Seg, Uem};
     let written: &[(&'static str, bool, &[role::RoleKind])] = &[
         ("product_version", raw.product_version.is_some(), &[Seg]),
         ("properties", !raw.properties.is_empty(), &[Seg]),
@@ -531,6 +543,7 @@ fn refuse_keys_of_other_roles(file: &Path, key: &str, kind: role::RoleKind, raw:
         ("client_id", raw.client_id.is_some(), &[OAuthIssuer]),
         ("audience", raw.audience.is_some(), &[OAuthIssuer]),
         ("scope", raw.scope.is_some(), &[OAuthIssuer]),
+        ("adapter.set_device_state", raw.adapter.set_device_state.is_some(), &[Uem]),
     ];
     match written.iter().find(|(_, present, readers)| *present && !readers.contains(&kind)) {
         Some((name, _, readers)) => {
@@ -620,19 +633,26 @@ fn callback(file: &Path, base: &Path, raw: RawCallback) -> Result<Callback, Conf
 }
 
 /// Every `{name}` in an adapter command is one the driver fills.
-fn check_placeholders(file: &Path, key: &str, operation: &'static str, command: &str) -> Result<(), ConfigError> {
+fn check_placeholders(
+    file: &Path,
+    key: &str,
+    operation: &'static str,
+    command: &str,
+    known: &'static [&'static str],
+) -> Result<(), ConfigError> {
     let mut rest = command;
     while let Some(open) = rest.find('{') {
         let after = &rest[open + 1..];
         let Some(close) = after.find('}') else { break };
         let name = &after[..close];
-        if !matches!(name, "user" | "email" | "container") {
+        if !known.contains(&name) {
             return Err(ConfigError::AdapterPlaceholder {
                 file: file.to_path_buf(),
                 role: key.to_string(),
                 operation,
                 command: command.to_string(),
                 placeholder: name.to_string(),
+                known,
             });
         }
         rest = &after[close + 1..];
