@@ -870,6 +870,18 @@ url = "https://api.push.apple.com"
     }
 
     #[test]
+    fn a_consoles_adapter_sets_a_devices_state_with_its_own_placeholders_and_only_there() {
+        let uem = "[target.uem]\nurl = \"https://uem.corp.example\"\n[target.uem.adapter]\n";
+        let t = &load(&format!("{uem}set_device_state = \"set-state {{device_id}} {{email}} {{state}}\"\n")).unwrap().targets[0];
+        assert_eq!(t.adapter.set_device_state.as_deref(), Some("set-state {device_id} {email} {state}"));
+        let e = error(&format!("{uem}set_device_state = \"set-state {{user}}\"\n"));
+        assert!(e.contains("unknown placeholder {user}") && e.contains("this command may use {device_id}, {email}, {state}"), "{e}");
+        let e =
+            error("[target.\"exchange.eas\"]\nurl = \"https://m.example\"\n[target.\"exchange.eas\".adapter]\nset_device_state = \"x\"\n");
+        assert!(e.contains("adapter.set_device_state is read only for uem targets"), "{e}");
+    }
+
+    #[test]
     fn an_identity_provider_is_its_issuer_url_with_the_application_and_the_mailboxes_that_sign_in() {
         let login = "[target.login]\nurl = \"https://login.corp.example/tenant/v2.0\"\nclient_id = \"app\"\n\
                      [[target.login.mailbox]]\nuser = \"alice\"\nlogin = \"alice@corp.example\"\npassword = \"pw\"\n";
