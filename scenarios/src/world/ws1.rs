@@ -101,7 +101,7 @@ pub enum TokenSource {
         token_endpoint: String,
     },
     /// The real identity provider of the run (`[target.login]`).
-    Real(super::live::LiveLogin),
+    Real(Box<super::live::LiveLogin>),
 }
 
 /// How long the scenario's own issuer may take to answer a discovery or a grant.
@@ -122,7 +122,7 @@ pub fn prepare_exchange(
         (Some(login), _) => {
             let audience = login.audience(&own);
             let trust = login.provider.trust(&audience);
-            (TokenSource::Real(login.clone()), audience, trust, None)
+            (TokenSource::Real(Box::new(login.clone())), audience, trust, None)
         }
         (None, true) => {
             let found = sim
@@ -189,7 +189,7 @@ pub fn deploy(
         gates.push((role::KDC.to_string(), deployment::add_kdc(sim, kdc).expect("KDC starts")));
     }
     // A real console stands beside the scenario: SEG asks it about devices at its URL.
-    if !serves(role::UEM) && !beside.is_some_and(|l| l.beside(role::UEM).is_some()) {
+    if !serves(role::UEM) && beside.is_none_or(|l| l.beside(role::UEM).is_none()) {
         gates.push((role::UEM.to_string(), deployment::add_uem(sim).expect("console starts")));
     }
     for seg in &ws1.segs {

@@ -155,10 +155,14 @@ struct RawAdapter {
     set_device_state: Option<String>,
 }
 
-/// The placeholders each adapter command gets filled (`{container}`: the target's container,
-/// with `--target-image`).
-const DELIVER_MAIL_PLACEHOLDERS: &[&str] = &["user", "email", "container"];
-const SET_DEVICE_STATE_PLACEHOLDERS: &[&str] = &["device_id", "email", "state"];
+/// The placeholders the adapter command of `operation` gets filled (`{container}`: the
+/// target's container, with `--target-image`).
+pub(super) fn placeholders(operation: &str) -> &'static [&'static str] {
+    match operation {
+        "set_device_state" => &["device_id", "email", "state"],
+        _ => &["user", "email", "container"],
+    }
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -450,10 +454,10 @@ fn target(file: &Path, base: &Path, key: String, raw: RawTarget, env: &impl Fn(&
     }
     let mailboxes: Vec<Mailbox> = raw.mailbox.into_iter().map(|m| mailbox(file, &key, m, env)).collect::<Result<_, _>>()?;
     if let Some(command) = &raw.adapter.deliver_mail {
-        check_placeholders(file, &key, "deliver_mail", command, DELIVER_MAIL_PLACEHOLDERS)?;
+        check_placeholders(file, &key, "deliver_mail", command)?;
     }
     if let Some(command) = &raw.adapter.set_device_state {
-        check_placeholders(file, &key, "set_device_state", command, SET_DEVICE_STATE_PLACEHOLDERS)?;
+        check_placeholders(file, &key, "set_device_state", command)?;
     }
     if let Some(user) = &raw.adapter.send_mail_from {
         if !mailboxes.iter().any(|m| &m.user == user) {
@@ -633,26 +637,19 @@ fn callback(file: &Path, base: &Path, raw: RawCallback) -> Result<Callback, Conf
 }
 
 /// Every `{name}` in an adapter command is one the driver fills.
-fn check_placeholders(
-    file: &Path,
-    key: &str,
-    operation: &'static str,
-    command: &str,
-    known: &'static [&'static str],
-) -> Result<(), ConfigError> {
+fn check_placeholders(file: &Path, key: &str, operation: &'static str, command: &str) -> Result<(), ConfigError> {
     let mut rest = command;
     while let Some(open) = rest.find('{') {
         let after = &rest[open + 1..];
         let Some(close) = after.find('}') else { break };
         let name = &after[..close];
-        if !known.contains(&name) {
+        if !placeholders(operation).contains(&name) {
             return Err(ConfigError::AdapterPlaceholder {
                 file: file.to_path_buf(),
                 role: key.to_string(),
                 operation,
                 command: command.to_string(),
                 placeholder: name.to_string(),
-                known,
             });
         }
         rest = &after[close + 1..];

@@ -161,7 +161,7 @@ pub enum ConfigError {
         role: String,
     },
     /// An adapter command names a placeholder the driver does not fill.
-    #[error("{}: target.\"{role}\".adapter.{operation} = {command:?}: unknown placeholder {{{placeholder}}}; this command may use {}", file.display(), known.iter().map(|k| format!("{{{k}}}")).collect::<Vec<_>>().join(", "))]
+    #[error("{}: target.\"{role}\".adapter.{operation} = {command:?}: unknown placeholder {{{placeholder}}}; this command may use {}", file.display(), super::config::placeholders(operation).iter().map(|k| format!("{{{k}}}")).collect::<Vec<_>>().join(", "))]
     AdapterPlaceholder {
         /// The configuration file.
         file: PathBuf,
@@ -173,8 +173,6 @@ pub enum ConfigError {
         command: String,
         /// The placeholder it names.
         placeholder: String,
-        /// The placeholders this operation fills.
-        known: &'static [&'static str],
     },
 
     /// `send_mail_from` names a mailbox the target does not have.
