@@ -117,6 +117,8 @@ impl IdentityProvider {
 pub struct PasswordGrant {
     /// The application's client ID at the provider.
     pub client_id: String,
+    /// The application's secret, for a confidential client (RFC 6749 §2.3.1, in the body).
+    pub client_secret: Option<String>,
     /// The scopes asked for, space-separated (`https://mail.example.test/EWS.AccessAsUser.All`).
     pub scope: String,
     /// The user's sign-in name (a UPN).
@@ -195,6 +197,7 @@ pub async fn password_grant(
     let form = form_urlencoded::Serializer::new(String::new())
         .append_pair("grant_type", "password")
         .append_pair("client_id", &grant.client_id)
+        .extend_pairs(grant.client_secret.iter().map(|s| ("client_secret", s)))
         .append_pair("scope", &grant.scope)
         .append_pair("username", &grant.username)
         .append_pair("password", &grant.password)
@@ -268,6 +271,7 @@ mod tests {
         assert_eq!(found.key_count(), 1);
         let grant = PasswordGrant {
             client_id: "app".into(),
+            client_secret: None,
             scope: "https://mail.example.test/EWS.AccessAsUser.All".into(),
             username: "alice@example.test".into(),
             password: "alice-pw".into(),
@@ -279,6 +283,43 @@ mod tests {
         let wrong = PasswordGrant { password: "nope".into(), ..grant };
         let e = sim.block_on(password_grant(&http, endpoint, &wrong, Duration::from_secs(5))).unwrap_err();
         assert!(e.is_wrong_password(), "{e}");
+    }
+
+    /// A token endpoint that answers with the form it was posted, as the token.
+    struct Echo;
+    impl SharedHandler for Echo {
+        fn handle(self: Arc<Self>, req: Request, _conn: ConnInfo) -> HandlerFuture {
+            Box::pin(async move {
+                let form = String::from_utf8_lossy(req.body()).into_owned();
+                let body = serde_json::json!({"access_token": form, "token_type": "Bearer", "expires_in": 1});
+                http::Response::builder()
+                    .status(200)
+                    .header("content-type", "application/json")
+                    .body(Bytes::from(body.to_string()))
+                    .unwrap()
+            })
+        }
+    }
+
+    #[test]
+    fn a_confidential_client_sends_its_secret_and_a_public_one_none() {
+        let (sim, http) = serving("idp.example.test", Arc::new(Arc::new(Echo)));
+        let mut grant = PasswordGrant {
+            client_id: "app".into(),
+            client_secret: Some("s3 cret".into()),
+            scope: "s".into(),
+            username: "alice@example.test".into(),
+            password: "pw".into(),
+        };
+        let posted = |grant: &PasswordGrant| {
+            sim.block_on(password_grant(&http, "https://idp.example.test/token", grant, Duration::from_secs(5))).unwrap().access_token
+        };
+        assert_eq!(
+            posted(&grant),
+            "grant_type=password&client_id=app&client_secret=s3+cret&scope=s&username=alice%40example.test&password=pw"
+        );
+        grant.client_secret = None;
+        assert!(!posted(&grant).contains("client_secret"));
     }
 
     /// A server that answers every request with an HTML sign-in page.

@@ -420,7 +420,16 @@ fn live_login(file: &std::path::Path, t: &Target) -> Result<LiveLogin, CliError>
     let provider = runtime
         .block_on(mailconform_auth::oidc::discover(&http, &url, DISCOVERY_TIMEOUT))
         .map_err(|e| refuse(format!("its discovery failed: {e}")))?;
-    Ok(LiveLogin { url, provider, client_id, audience: t.audience.clone(), scope: t.scope.clone(), mailboxes: credentials(t), http })
+    Ok(LiveLogin {
+        url,
+        provider,
+        client_id,
+        client_secret: t.client_secret.clone(),
+        audience: t.audience.clone(),
+        scope: t.scope.clone(),
+        mailboxes: credentials(t),
+        http,
+    })
 }
 
 /// The target's `claims`, each a kind of requirement of the catalogue.

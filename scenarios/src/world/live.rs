@@ -118,6 +118,8 @@ pub struct LiveLogin {
     pub provider: mailconform_auth::oidc::IdentityProvider,
     /// The application the password grant asks as (`client_id`).
     pub client_id: String,
+    /// Its secret, for a confidential client (`client_secret_env`).
+    pub client_secret: Option<String>,
     /// What its tokens name the mail server as (`audience`), when not the scenario's
     /// Exchange's own.
     pub audience: Option<String>,
@@ -149,7 +151,13 @@ impl LiveLogin {
                 format!("the target configuration has no mailbox for {user}: add [[target.login.mailbox]] user = \"{user}\"")
             })?;
         let scope = self.scope.clone().unwrap_or_else(|| mailconform_auth::oidc::ews_scope(audience));
-        Ok(mailconform_auth::oidc::PasswordGrant { client_id: self.client_id.clone(), scope, username, password })
+        Ok(mailconform_auth::oidc::PasswordGrant {
+            client_id: self.client_id.clone(),
+            client_secret: self.client_secret.clone(),
+            scope,
+            username,
+            password,
+        })
     }
 }
 

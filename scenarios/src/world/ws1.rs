@@ -329,6 +329,7 @@ fn boxer_token(world: &mut MailWorld, source: &TokenSource, (login, email, passw
         TokenSource::Scenario { token_endpoint } => {
             let grant = PasswordGrant {
                 client_id: defaults::BOXER_CLIENT_ID.into(),
+                client_secret: None,
                 scope: oidc::ews_scope(audience),
                 username: email.into(),
                 password: password.into(),

@@ -87,3 +87,22 @@ fn without_its_command_a_scenario_is_not_applicable_and_a_failing_command_fails_
     all_ended(&all, "failed", &["A non-compliant device is blocked"], &shown);
     assert!(run.stdout.contains("exited with exit status: 4: the console refused Boxer"), "{shown}");
 }
+
+/// `target check` of the console: its device API answers, in JSON, that it does not manage a
+/// device it does not know.
+#[test]
+fn target_check_asks_the_consoles_device_api() {
+    let dir = scratch("live-uem-check");
+    let served = Served::start(&dir, &["uem"]);
+    let file = dir.join("target.toml");
+    std::fs::write(&file, config(&served, None)).unwrap();
+    let run = common::mailconform(common::repo(), &["target", "check", "--timeout", "10", file.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains(
+            "the device API answers HTTP 404 (JSON) for mailconform-target-check: \"device mailconform-target-check is not managed by this console\""
+        ),
+        "{}",
+        run.stdout
+    );
+}

@@ -3,7 +3,7 @@
 use super::config::{standard_path, Endpoint, Target, TargetConfig, Trust};
 use super::connect::open;
 use super::report::{CheckLine, CheckReport, EndpointReport, Step};
-use super::{adcs, eas, ews, listener, login};
+use super::{adcs, eas, ews, listener, login, uem};
 use mailconform_fakes::role::Protocol;
 use std::time::Duration;
 
@@ -51,6 +51,10 @@ async fn check_endpoint(target: &Target, endpoint: &Endpoint, timeout: Duration)
         Protocol::CertEnrollment => adcs::anonymous(&mut conn, url).await,
         Protocol::ListenerApi => {
             out.lines.push(listener::apps(&mut conn, endpoint).await);
+            return out;
+        }
+        Protocol::UemApi => {
+            out.lines.push(uem::device_api(&mut conn, url).await);
             return out;
         }
         Protocol::OAuth => {

@@ -59,7 +59,8 @@
 //!
 //! [target.login]                 # an identity provider (Microsoft Entra ID, Keycloak, ...): its issuer
 //! url = "https://login.microsoftonline.com/<tenant>/v2.0"   # …/.well-known/openid-configuration below it
-//! client_id = "<application ID>"  # an application allowed the password grant as a public client
+//! client_id = "<application ID>"  # an application allowed the password grant
+//! client_secret_env = "IDP_SECRET"   # its secret, for a confidential client (not for a public one)
 //! audience = "https://mail.example.test"   # its tokens' aud for the mail server (default: that)
 //! scope = "https://mail.example.test/EWS.AccessAsUser.All"   # asked for (default: <audience>/EWS.AccessAsUser.All)
 //! [[target.login.mailbox]]
@@ -143,6 +144,7 @@ struct RawTarget {
     directory: Option<String>,
     base_dn: Option<String>,
     client_id: Option<String>,
+    client_secret_env: Option<String>,
     audience: Option<String>,
     scope: Option<String>,
 }
@@ -275,6 +277,9 @@ pub struct Target {
     /// The application a real identity provider knows the scenarios' clients as (`client_id`),
     /// for the password grant.
     pub client_id: Option<String>,
+    /// The application's secret, for a confidential client (read from the variable
+    /// `client_secret_env` names; never written in the file).
+    pub client_secret: Option<String>,
     /// What a real identity provider's tokens name the mail server as (`audience`: their
     /// `aud`), when not the scenario's Exchange's own `https://<host>`.
     pub audience: Option<String>,
@@ -489,6 +494,14 @@ fn target(file: &Path, base: &Path, key: String, raw: RawTarget, env: &impl Fn(&
         }
         _ => return Err(ConfigError::Directory { file: file.to_path_buf(), role: key, why: "give directory and base_dn together".into() }),
     };
+    let client_secret = match &raw.client_secret_env {
+        None => None,
+        Some(var) => Some(env(var).ok_or_else(|| ConfigError::ClientSecretEnvUnset {
+            file: file.to_path_buf(),
+            role: key.clone(),
+            var: var.clone(),
+        })?),
+    };
     Ok(Target {
         key,
         role: picked.role,
@@ -509,6 +522,7 @@ fn target(file: &Path, base: &Path, key: String, raw: RawTarget, env: &impl Fn(&
         templates: raw.template,
         directory,
         client_id: raw.client_id,
+        client_secret,
         audience: raw.audience,
         scope: raw.scope,
     })
@@ -545,6 +559,7 @@ fn refuse_keys_of_other_roles(file: &Path, key: &str, kind: role::RoleKind, raw:
         ("directory", raw.directory.is_some(), &[Adcs]),
         ("base_dn", raw.base_dn.is_some(), &[Adcs]),
         ("client_id", raw.client_id.is_some(), &[OAuthIssuer]),
+        ("client_secret_env", raw.client_secret_env.is_some(), &[OAuthIssuer]),
         ("audience", raw.audience.is_some(), &[OAuthIssuer]),
         ("scope", raw.scope.is_some(), &[OAuthIssuer]),
         ("adapter.set_device_state", raw.adapter.set_device_state.is_some(), &[Uem]),
@@ -890,6 +905,13 @@ url = "https://api.push.apple.com"
             t.audience_and_scope(),
             ("https://mail.example.test".to_string(), "https://mail.example.test/EWS.AccessAsUser.All".to_string())
         );
+        assert_eq!(t.client_secret, None);
+        let confidential = login.replacen("[[", "client_secret_env = \"IDP_SECRET\"\n[[", 1);
+        let env = |var: &str| (var == "IDP_SECRET").then(|| "s3cret".to_string());
+        let t = &TargetConfig::parse(Path::new("t.toml"), &confidential, env).unwrap().targets[0];
+        assert_eq!(t.client_secret.as_deref(), Some("s3cret"));
+        let e = error(&confidential);
+        assert!(e.contains("client_secret_env = \"IDP_SECRET\" but IDP_SECRET is not set"), "{e}");
         let office365 = login.replacen("[[", "audience = \"https://outlook.office365.com/\"\n[[", 1);
         let t = &load(&office365).unwrap().targets[0];
         assert_eq!(t.audience_and_scope().1, "https://outlook.office365.com/EWS.AccessAsUser.All");

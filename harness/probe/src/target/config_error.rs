@@ -140,6 +140,16 @@ pub enum ConfigError {
         /// The variable named.
         var: String,
     },
+    /// `client_secret_env` names a variable that is not set.
+    #[error("{}: target.\"{role}\": client_secret_env = \"{var}\" but {var} is not set (or not Unicode); export the application's secret in it before the run", file.display())]
+    ClientSecretEnvUnset {
+        /// The configuration file.
+        file: PathBuf,
+        /// The target's key.
+        role: String,
+        /// The variable named.
+        var: String,
+    },
     /// A key only another kind of target reads: written here it would be silently ignored.
     #[error("{}: target \"{role}\": {key} is read only for {readers} targets; remove it, or move it to the target it belongs to", file.display())]
     KeyOfAnotherRole {

@@ -51,7 +51,13 @@ pub(crate) async fn sign_in(
         );
     };
     let (audience, scope) = target.audience_and_scope();
-    let grant = PasswordGrant { client_id: client_id.clone(), scope, username: mailbox.login.clone(), password: mailbox.password.clone() };
+    let grant = PasswordGrant {
+        client_id: client_id.clone(),
+        client_secret: target.client_secret.clone(),
+        scope,
+        username: mailbox.login.clone(),
+        password: mailbox.password.clone(),
+    };
     let token = match oidc::password_grant(http, &provider.configuration.token_endpoint, &grant, timeout).await {
         Ok(t) => t,
         Err(e) => {

@@ -2,7 +2,8 @@
 //! components, where, whom to trust, which mailboxes sign in) and the checks that tell a vendor
 //! what is wrong with the set-up before any scenario runs: name resolution, TCP, TLS with the
 //! configured trust, whether EWS, ActiveSync, AD CS web enrollment, a listener's registration API or
-//! an identity provider's OpenID configuration answers at the URL, and each mailbox's sign-in.
+//! an identity provider's OpenID configuration or a UEM console's device API answers at the URL,
+//! and each mailbox's sign-in.
 
 mod adcs;
 mod callback;
@@ -16,6 +17,7 @@ mod http_answer;
 mod listener;
 mod login;
 mod report;
+mod uem;
 
 pub use check::check_targets;
 pub use config::{ApnsKey, Callback, CallbackCa, Endpoint, Mailbox, Resolve, Target, TargetConfig, Trust};
