@@ -407,7 +407,8 @@ fn live_login(file: &std::path::Path, t: &Target) -> Result<LiveLogin, CliError>
     let refuse = |why: String| unusable(file, t, why);
     let client_id = t.client_id.clone().ok_or_else(|| {
         refuse(
-            "Boxer's modern authentication signs in with the password grant as an application the provider knows: give client_id              (an application allowed the password grant as a public client)"
+            "Boxer's modern authentication signs in with the password grant as an application the provider knows: give client_id \
+             (an application allowed the password grant; client_secret_env names its secret's variable for a confidential one)"
                 .into(),
         )
     })?;

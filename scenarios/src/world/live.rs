@@ -370,14 +370,15 @@ impl LiveTargets {
         for b in &self.beside {
             let calls: Vec<String> =
                 self.callback.ports.iter().map(|(role, port)| format!("{role} at {}", self.callback.base_url(*port))).collect();
-            let administered = self.console.as_ref().filter(|c| c.role == b.role).map(|c| match &c.set_device_state {
-                Some(command) => format!("; devices set by the adapter's `{command}`"),
-                None => "; no adapter sets its devices (the scenarios that do are not applicable)".to_string(),
-            });
-            match administered {
-                Some(administered) => out.push(format!("{}: the real component at {}{administered}", b.role, b.url)),
-                None => out.push(format!("{}: the real component at {}; it reaches the scenario's {}", b.role, b.url, calls.join(", "))),
-            }
+            // A console calls nothing back: what is said of it is who sets its devices.
+            let tail = match self.console.as_ref().filter(|c| c.role == b.role) {
+                Some(c) => match &c.set_device_state {
+                    Some(command) => format!("devices set by the adapter's `{command}`"),
+                    None => "no adapter sets its devices (the scenarios that do are not applicable)".to_string(),
+                },
+                None => format!("it reaches the scenario's {}", calls.join(", ")),
+            };
+            out.push(format!("{}: the real component at {}; {tail}", b.role, b.url));
         }
         if let Some(program) = &self.tls_server {
             out.push(format!("the hosts of exact TLS versions: OpenSSL's s_server ({})", program.display()));
