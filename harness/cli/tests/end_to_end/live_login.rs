@@ -105,7 +105,12 @@ fn a_provider_that_cannot_be_used_stops_the_run_with_what_to_fix() {
     };
     let no_client = run(config(&served).replace("client_id = \"mailconform-boxer\"\n", ""));
     assert_eq!(no_client.code, 2, "{}{}", no_client.stdout, no_client.stderr);
-    assert!(no_client.stderr.contains("target \"login\"") && no_client.stderr.contains("give client_id"), "{}", no_client.stderr);
+    assert!(
+        no_client.stderr.contains("target \"login\"")
+            && no_client.stderr.contains("give client_id (an application allowed the password grant;"),
+        "{}",
+        no_client.stderr
+    );
     let base = served.base_url("login");
     let elsewhere = run(config(&served).replace(&format!("url = \"{base}\""), &format!("url = \"{base}/tenant\"")));
     assert_eq!(elsewhere.code, 2, "{}{}", elsewhere.stdout, elsewhere.stderr);
