@@ -13,6 +13,7 @@
 
 mod api;
 pub mod contract;
+mod device_queue;
 mod ews;
 mod notify;
 
@@ -122,13 +123,22 @@ pub(crate) struct Ens {
     /// then reused as Apple asks (refreshed at most once every 20 minutes; a token signed
     /// anew for each push gets 429 TooManyProviderTokenUpdates).
     pub(crate) provider: tokio::sync::OnceCell<Result<mailconform_apns::ProviderClient, crate::RoleError>>,
+    /// Each device's pushes in the order of Exchange's notifications.
+    pub(crate) queue: device_queue::DeviceQueue,
 }
 
 impl Ens {
     pub(crate) fn new(env: FakeEnv, config: EnsConfig) -> Arc<Ens> {
         let state = EnsState { pushes: env.journal(), requests: env.journal(), ..EnsState::default() };
         let ews_url = Mutex::new(config.ews_url.clone());
-        Arc::new(Ens { env, config, ews_url, state: Mutex::new(state), provider: tokio::sync::OnceCell::new() })
+        Arc::new(Ens {
+            env,
+            config,
+            ews_url,
+            state: Mutex::new(state),
+            provider: tokio::sync::OnceCell::new(),
+            queue: device_queue::DeviceQueue::default(),
+        })
     }
 
     pub(crate) fn now_ms(&self) -> u64 {

@@ -50,6 +50,8 @@ async fn provider(ens: &Ens) -> &Result<ProviderClient, RoleError> {
 }
 
 async fn push(ens: &Ens, reg: &super::EnsRegistration) {
+    // Held until the push is recorded: the device's next notification reads the inbox after it.
+    let _turn = ens.queue.turn(&reg.device_id).await;
     let at_ms = ens.now_ms();
     let mut badge = None;
     let outcome = match ens.inbox(&reg.device_id, &reg.auth).await {
