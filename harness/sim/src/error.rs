@@ -61,12 +61,16 @@ pub enum SimError {
         known: String,
     },
     /// The exchange did not finish within [`crate::RequestOptions::timeout`].
-    #[error("request to {url} timed out after {after_ms} ms")]
+    #[error("request to {url} timed out after {after_ms} ms {phase}")]
     Timeout {
         /// The request's URL.
         url: String,
         /// The timeout that ran out.
         after_ms: u64,
+        /// Where the exchange was when it ran out: a server that never accepts, one that never
+        /// finishes its TLS handshake and one that takes the request and never answers are
+        /// three different bugs.
+        phase: ExchangePhase,
     },
     /// The TLS handshake failed (an untrusted or expired certificate, no common version).
     #[error("TLS with {host} failed: {reason}")]
@@ -183,5 +187,38 @@ impl HandshakeError {
     /// A failure without an alert on the wire (the connection closed, or the stack gave up).
     pub fn without_alert(reason: impl Into<String>) -> Self {
         HandshakeError { reason: reason.into(), alert: None }
+    }
+}
+
+/// Where an HTTP exchange stands, named in [`SimError::Timeout`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExchangePhase {
+    /// Opening the TCP connection (or the simulated network's).
+    Connecting,
+    /// In the TLS handshake, the connection open.
+    TlsHandshake,
+    /// The request sent (or being sent), no answer's head yet.
+    AwaitingAnswer,
+    /// The answer's head read, its body still coming.
+    ReadingBody,
+}
+
+impl std::fmt::Display for ExchangePhase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ExchangePhase::Connecting => "while connecting",
+            ExchangePhase::TlsHandshake => "in the TLS handshake",
+            ExchangePhase::AwaitingAnswer => "waiting for the answer",
+            ExchangePhase::ReadingBody => "reading the answer's body",
+        })
+    }
+}
+
+impl ExchangePhase {
+    const ALL: [ExchangePhase; 4] =
+        [ExchangePhase::Connecting, ExchangePhase::TlsHandshake, ExchangePhase::AwaitingAnswer, ExchangePhase::ReadingBody];
+
+    pub(crate) fn from_u8(n: u8) -> ExchangePhase {
+        Self::ALL.get(n as usize).copied().unwrap_or(ExchangePhase::Connecting)
     }
 }

@@ -44,7 +44,7 @@ mod topology;
 pub use bridge::{advertised_ip, unbracketed, Arrival, Bridge, Peer};
 pub use clock::{rfc3339, Clock};
 pub use control::{ControlClient, ControlError, FakeEnv};
-pub use error::{HandshakeError, SimError, TlsAlert, TlsPeer, TunnelRefusal};
+pub use error::{ExchangePhase, HandshakeError, SimError, TlsAlert, TlsPeer, TunnelRefusal};
 pub use fault::{Fault, FaultGate};
 pub use host::{Hosting, Placement, TlsTermination};
 pub use http::client::{ClientIdentity, HttpClient, RequestOptions};

@@ -450,7 +450,9 @@ mod tests {
         client.reset();
         let t0 = sim.elapsed();
         let e = sim.block_on(client.send(post("https://echo.example.test/", "x"), &opts)).unwrap_err();
-        assert!(matches!(e, SimError::Timeout { .. }), "{e}");
+        // Accepted, and the TLS handshake never answered: the timeout says where it stood.
+        assert!(matches!(e, SimError::Timeout { phase: crate::ExchangePhase::TlsHandshake, .. }), "{e}");
+        assert!(e.to_string().ends_with("in the TLS handshake"), "{e}");
         assert_eq!(sim.elapsed() - t0, Duration::from_secs(20));
         gate.clear();
         gate.set(Fault::Status { status: 503 });
@@ -461,6 +463,20 @@ mod tests {
         let t0 = sim.elapsed();
         sim.block_on(client.send(post("https://echo.example.test/", "x"), &opts)).unwrap();
         assert!(sim.elapsed() - t0 >= Duration::from_millis(250));
+        client.reset();
+        let hasty = RequestOptions { timeout: Duration::from_millis(100), ..Default::default() };
+        let e = sim.block_on(client.send(post("https://echo.example.test/", "x"), &hasty)).unwrap_err();
+        assert!(matches!(e, SimError::Timeout { phase: crate::ExchangePhase::Connecting, .. }), "{e}");
+    }
+
+    #[test]
+    fn a_server_that_takes_the_request_and_never_answers_times_out_waiting_for_the_answer() {
+        let (sim, _) = echo_sim(6);
+        let client = sim.client();
+        let opts = RequestOptions { timeout: Duration::from_secs(10), ..Default::default() };
+        let e = sim.block_on(client.send(post("https://echo.example.test/slow", "x"), &opts)).unwrap_err();
+        assert!(matches!(e, SimError::Timeout { phase: crate::ExchangePhase::AwaitingAnswer, .. }), "{e}");
+        assert_eq!(e.to_string(), "request to https://echo.example.test/slow timed out after 10000 ms waiting for the answer");
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use super::{record, Request, Response};
 use crate::clock::Clock;
-use crate::error::SimError;
+use crate::error::{ExchangePhase, SimError};
 use crate::net::{BoxIo, Dialer};
 use crate::pki::Credential;
 use crate::tls;
@@ -17,6 +17,7 @@ use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use rustls::{ClientConfig, RootCertStore};
 use rustls_pki_types::ServerName;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -216,9 +217,10 @@ impl HttpClient {
             let body = record::redacted_body(req.headers(), req.body());
             (r.clone(), self.clock.unix_millis(), req.method().to_string(), record::redacted(req.headers()), body)
         });
-        let answer = match tokio::time::timeout(opts.timeout, self.send_inner(req, opts)).await {
+        let progress = Progress::default();
+        let answer = match tokio::time::timeout(opts.timeout, self.send_inner(req, opts, &progress)).await {
             Ok(r) => r,
-            Err(_) => Err(SimError::Timeout { url: url.clone(), after_ms: opts.timeout.as_millis() as u64 }),
+            Err(_) => Err(SimError::Timeout { url: url.clone(), after_ms: opts.timeout.as_millis() as u64, phase: progress.get() }),
         };
         if let Some((recorder, at_ms, method, request_headers, request_body)) = record {
             let (status, response_headers, response_body, error) = match &answer {
@@ -245,7 +247,7 @@ impl HttpClient {
         answer
     }
 
-    async fn send_inner(&self, req: Request, opts: &RequestOptions) -> Result<Response, SimError> {
+    async fn send_inner(&self, req: Request, opts: &RequestOptions, progress: &Progress) -> Result<Response, SimError> {
         let uri = req.uri().clone();
         let bad = |reason: &str| SimError::BadUrl { url: uri.to_string(), reason: reason.into() };
         let https = match uri.scheme_str() {
@@ -275,19 +277,21 @@ impl HttpClient {
         // connection, as browsers and HTTP client libraries do for a reused connection. Only a
         // failure that comes at once counts: a request held and then cut (a Ping when the
         // server restarts) was taken and worked on, and its caller must see the cut.
-        let (sender, reused) = self.sender(&key, opts).await?;
+        let (sender, reused) = self.sender(&key, opts, progress).await?;
         let sent = tokio::time::Instant::now();
-        match self.exchange(sender, &key, http::Request::from_parts(parts.clone(), Full::new(body.clone()))).await {
+        match self.exchange(sender, &key, http::Request::from_parts(parts.clone(), Full::new(body.clone())), progress).await {
             Err(e) if reused && e.is_stale_connection(sent.elapsed()) => {
-                let sender = self.connect(&key, opts).await?;
-                self.exchange(sender, &key, http::Request::from_parts(parts, Full::new(body))).await.map_err(|e| e.into_sim(&host))
+                let sender = self.connect(&key, opts, progress).await?;
+                self.exchange(sender, &key, http::Request::from_parts(parts, Full::new(body)), progress)
+                    .await
+                    .map_err(|e| e.into_sim(&host))
             }
             other => other.map_err(|e| e.into_sim(&host)),
         }
     }
 
     /// A connection for `key`: a pooled one (`true`) or a new one.
-    async fn sender(&self, key: &PoolKey, opts: &RequestOptions) -> Result<(Sender, bool), SimError> {
+    async fn sender(&self, key: &PoolKey, opts: &RequestOptions, progress: &Progress) -> Result<(Sender, bool), SimError> {
         let pooled = match self.take_pooled(key) {
             // A connection handed back a moment ago may not have been polled to idle yet:
             // wait for it rather than judge it busy and open another.
@@ -301,23 +305,32 @@ impl HttpClient {
                 let _opening = gate.lock().await;
                 match self.take_pooled(key) {
                     Some(s) => (s, true),
-                    None => (self.connect(key, opts).await?, false),
+                    None => (self.connect(key, opts, progress).await?, false),
                 }
             }
-            None => (self.connect(key, opts).await?, false),
+            None => (self.connect(key, opts, progress).await?, false),
         })
     }
 
-    async fn exchange(&self, sender: Sender, key: &PoolKey, req: http::Request<Full<Bytes>>) -> Result<Response, ExchangeError> {
+    async fn exchange(
+        &self,
+        sender: Sender,
+        key: &PoolKey,
+        req: http::Request<Full<Bytes>>,
+        progress: &Progress,
+    ) -> Result<Response, ExchangeError> {
+        progress.set(ExchangePhase::AwaitingAnswer);
         match sender {
             Sender::H2(mut s) => {
                 let resp = s.send_request(req).await.map_err(ExchangeError::Send)?;
+                progress.set(ExchangePhase::ReadingBody);
                 let (parts, body) = resp.into_parts();
                 let body = body.collect().await.map_err(ExchangeError::Body)?.to_bytes();
                 Ok(http::Response::from_parts(parts, body))
             }
             Sender::H1(mut s) => {
                 let resp = s.send_request(req).await.map_err(ExchangeError::Send)?;
+                progress.set(ExchangePhase::ReadingBody);
                 let (parts, body) = resp.into_parts();
                 let body = body.collect().await.map_err(ExchangeError::Body)?.to_bytes();
                 let keep = !parts.headers.get(http::header::CONNECTION).is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"close"));
@@ -369,9 +382,13 @@ impl HttpClient {
         Ok(cfg)
     }
 
-    async fn connect(&self, key: &PoolKey, opts: &RequestOptions) -> Result<Sender, SimError> {
+    async fn connect(&self, key: &PoolKey, opts: &RequestOptions, progress: &Progress) -> Result<Sender, SimError> {
         CONNECTIONS_OPENED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        progress.set(ExchangePhase::Connecting);
         let io = self.dialer.dial(&key.host, key.port).await?;
+        if key.https {
+            progress.set(ExchangePhase::TlsHandshake);
+        }
         let other_stack = self.connector.as_ref().filter(|_| key.https && !key.http2 && opts.identity.is_none());
         let io: BoxIo = if let Some(connector) = other_stack {
             connector.connect(io, &key.host).await.map_err(|e| SimError::Tls {
@@ -413,6 +430,21 @@ impl HttpClient {
             });
             Ok(Sender::H1(sender))
         }
+    }
+}
+
+/// Where one exchange stands, for the timeout's message: shared with the future the timeout
+/// drops (an atomic, as that future must be `Send`).
+#[derive(Default)]
+struct Progress(AtomicU8);
+
+impl Progress {
+    fn set(&self, phase: ExchangePhase) {
+        self.0.store(phase as u8, Ordering::Relaxed);
+    }
+
+    fn get(&self) -> ExchangePhase {
+        ExchangePhase::from_u8(self.0.load(Ordering::Relaxed))
     }
 }
 
