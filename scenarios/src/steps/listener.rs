@@ -29,6 +29,13 @@ fn pushes(w: &mut MailWorld, region: Region) -> Vec<PushRecord> {
     w.drive(l.pushes())
 }
 
+/// The region's pushes once the last of them holds of `done`: on the real clock a push is
+/// the end of a chain across processes (Exchange's notification, the listener, APNs), read
+/// again until it arrives (see [`MailWorld::eventually`]).
+fn pushes_until_last(w: &mut MailWorld, region: Region, done: impl Fn(&PushRecord) -> bool) -> Vec<PushRecord> {
+    w.eventually(|w| pushes(w, region), |p| p.last().is_some_and(&done))
+}
+
 fn set_fault(w: &mut MailWorld, region: Region, fault: Option<Fault>) {
     let faults = w.faults(&region.role());
     match fault {
@@ -313,15 +320,20 @@ fn register_again(w: &mut MailWorld, user: User, region: Region) {
 #[then(expr = "the {region} listener counts {int} push(es) APNs accepted for {user}")]
 fn pushes_accepted(w: &mut MailWorld, region: Region, n: u64, user: User) {
     let token = state(w, &user).device_token.unwrap_or_else(|| panic!("{user}'s device has no APNs device token"));
-    let l = w.registrations(*region);
-    let accepted = w.drive(l.accepted_pushes(&token));
+    let accepted = w.eventually(
+        |w| {
+            let l = w.registrations(*region);
+            w.drive(l.accepted_pushes(&token))
+        },
+        |accepted| *accepted == n,
+    );
     assert_eq!(accepted, n, "pushes APNs accepted for {user}'s device");
 }
 
 /// APNs refused the region's last push with this HTTP status and reason.
 #[then(expr = "the {region} listener's last APNs push was refused with {int} {apns_reason}")]
 fn last_push_refused(w: &mut MailWorld, region: Region, status: u16, reason: ApnsReason) {
-    let p = pushes(w, region);
+    let p = pushes_until_last(w, region, |last| last.status == Some(status));
     let last = p.last().unwrap_or_else(|| panic!("the {region} listener made no APNs push"));
     assert_eq!((last.status, last.reason.as_deref()), (Some(status), Some(reason.as_str())), "last push {last:?}");
 }
@@ -332,7 +344,7 @@ fn last_push_refused(w: &mut MailWorld, region: Region, status: u16, reason: Apn
 /// invalid, i.e. the uninstall.
 #[then(expr = "the {region} listener's last APNs push was refused as unregistered since {int} minutes before it")]
 fn last_push_unregistered_since(w: &mut MailWorld, region: Region, minutes: u64) {
-    let p = pushes(w, region);
+    let p = pushes_until_last(w, region, |last| last.status == Some(410));
     let last = p.last().unwrap_or_else(|| panic!("the {region} listener made no APNs push"));
     let since = last.unregistered_ms.unwrap_or_else(|| panic!("APNs' 410 carried no timestamp: {last:?}"));
     let before = Duration::from_millis(last.at_ms.saturating_sub(since));
@@ -358,7 +370,7 @@ fn status_checks_at(w: &mut MailWorld, region: Region, user: User, times: ClockT
 /// failure is of the kind "certificate rejected".
 #[then(expr = "the {region} listener's last APNs push was refused for its client certificate")]
 fn last_push_tls(w: &mut MailWorld, region: Region) {
-    let p = pushes(w, region);
+    let p = pushes_until_last(w, region, |last| last.error.is_some());
     let last = p.last().unwrap_or_else(|| panic!("the {region} listener made no APNs push"));
     assert!(last.status.is_none() && last.error.as_ref().is_some_and(|e| e.kind == ErrorKind::CertificateRejected), "last push {last:?}");
 }
@@ -366,7 +378,7 @@ fn last_push_tls(w: &mut MailWorld, region: Region) {
 /// The region's last push was of this kind and APNs accepted it.
 #[then(expr = "the {region} listener's last APNs push was a {push_kind} push")]
 fn last_push_kind(w: &mut MailWorld, region: Region, kind: PushKind) {
-    let p = pushes(w, region);
+    let p = pushes_until_last(w, region, |last| last.kind.as_str() == kind.as_str() && last.status == Some(200));
     let last = p.last().unwrap_or_else(|| panic!("the {region} listener made no APNs push"));
     assert_eq!((last.kind.as_str(), last.status), (kind.as_str(), Some(200)), "last push {last:?}");
 }

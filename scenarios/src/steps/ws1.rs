@@ -264,8 +264,13 @@ fn receives_no_push(w: &mut MailWorld, user: User) {
 #[then(expr = "ENS2 withheld the push for {user}'s Boxer because {reason}")]
 fn push_withheld(w: &mut MailWorld, user: User, because: Reason) {
     let device = device_id(&user).to_ascii_lowercase();
-    let ens = w.ens_log();
-    let pushes = w.run(ens.pushes()).expect("ENS control API answers");
+    let pushes = w.eventually(
+        |w| {
+            let ens = w.ens_log();
+            w.run(ens.pushes()).expect("ENS control API answers")
+        },
+        |pushes| pushes.iter().any(|p| p.device_id == device && matches!(p.outcome, PushOutcome::Withheld { .. })),
+    );
     let last =
         pushes.iter().rev().find(|p| p.device_id == device).unwrap_or_else(|| panic!("ENS2 attempted no push for {user}: {pushes:?}"));
     assert!(
