@@ -56,6 +56,25 @@ pub(super) async fn run(role: &str, operation: Operation, line: &str, stdin: &[u
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
+/// The access token `command` prints for the features' `user`, signing in as `login` for
+/// `scope`. Boxer's own sign-in is the password grant, which a provider may refuse (Entra ID
+/// for an account with multi-factor authentication, a tenant that disabled it): the operator's
+/// own tool (`az account get-access-token`, a device-code login done beforehand, a token
+/// cache) then signs in, and the scenario's Exchange still verifies what it prints.
+pub async fn access_token(command: &str, user: &str, login: &str, scope: &str) -> Result<String, DriverError> {
+    let line = fill(command, &[("user", user), ("login", login), ("scope", scope)]);
+    let token = run(crate::role::LOGIN, Operation::SignIn, &line, b"").await?;
+    if token.is_empty() || token.contains(char::is_whitespace) {
+        let shown: String = token.chars().take(80).collect();
+        return Err(DriverError::Refused {
+            role: crate::role::LOGIN.to_string(),
+            operation: Operation::SignIn,
+            reason: format!("the adapter command `{line}` printed {shown:?}, not one access token (print the token alone, on one line)"),
+        });
+    }
+    Ok(token)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,5 +91,14 @@ mod tests {
         let text = e.to_string();
         assert!(text.contains("`echo nope >&2; exit 3` exited with exit status: 3: nope"), "{text}");
         assert_eq!(run("uem", Operation::SetDeviceState, "cat", b"in").await.unwrap(), "in");
+    }
+
+    #[tokio::test]
+    async fn an_access_token_command_gets_its_placeholders_and_must_print_one_token() {
+        let token = access_token("echo tok-{login}-{scope}", "alice", "alice@corp.example", "api://mail/EWS").await.unwrap();
+        assert_eq!(token, "tok-alice@corp.example-api://mail/EWS");
+        let e = access_token("echo Please sign in at https://microsoft.com/devicelogin", "alice", "a", "s").await.unwrap_err();
+        assert!(e.to_string().contains("not one access token"), "{e}");
+        assert!(access_token("true", "alice", "a", "s").await.unwrap_err().to_string().contains("printed \"\""));
     }
 }

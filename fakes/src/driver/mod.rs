@@ -28,6 +28,7 @@ mod registrations;
 mod traveler;
 
 pub use authority::{CertificateAuthority, RealAuthority, RealDirectory};
+pub use command::access_token;
 pub use console::{Console, RealConsole};
 pub use devices::DeviceManagement;
 pub use eas_reader::EasReader;
@@ -130,6 +131,8 @@ pub enum Operation {
     RemoveApp,
     /// Setting a device's compliance state in the console ([`Console::set_state`]).
     SetDeviceState,
+    /// Signing a user in at an identity provider ([`access_token`]).
+    SignIn,
 }
 
 impl fmt::Display for Operation {
@@ -160,6 +163,7 @@ impl fmt::Display for Operation {
             Operation::ReadPhone => "reading what reached a phone",
             Operation::RemoveApp => "removing an app from a phone",
             Operation::SetDeviceState => "setting a device's state in the console",
+            Operation::SignIn => "signing a user in at the identity provider",
         })
     }
 }

@@ -28,6 +28,10 @@ pub struct CommandAdapter {
     pub send_mail_from: Option<String>,
     /// Sets a device's state in a real UEM console (`{device_id}`, `{email}`, `{state}`).
     pub set_device_state: Option<String>,
+    /// Prints an access token of a real identity provider for a user (`{user}`, `{login}`,
+    /// `{scope}`), for a provider whose sign-in the harness cannot do itself (see
+    /// [`super::access_token`]).
+    pub access_token: Option<String>,
 }
 
 /// What the built-in SendMail adapter signs in with: another mailbox of the same server.

@@ -548,7 +548,10 @@ fn a_black_holed_subscriber_times_out_on_every_attempt() {
     sim.advance(mins(15) + secs(1));
     let d = deliveries(&sim);
     assert_eq!(d.iter().map(|r| r.at_ms - ms(t0)).collect::<Vec<_>>(), TABLE_15.map(|s| s * 1000));
-    assert!(d.iter().all(|r| r.outcome == "request to https://sink.example.test/push timed out after 20000 ms in the TLS handshake"), "{d:?}");
+    assert!(
+        d.iter().all(|r| r.outcome == "request to https://sink.example.test/push timed out after 20000 ms in the TLS handshake"),
+        "{d:?}"
+    );
     let s = subscription(&sim, &id);
     assert_eq!(s["state"], "ended");
     assert_eq!(s["at_ms"], ms(t0 + mins(15)));

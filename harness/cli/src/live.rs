@@ -10,7 +10,7 @@ use mailconform_fakes::role::Protocol;
 use mailconform_probe::target::{Target, TargetConfig};
 use mailconform_scenarios::requirements::Applicability;
 use mailconform_scenarios::world::live::{
-    Callback, EnsDeclared, LiveAdcs, LiveApns, LiveBeside, LiveEas, LiveEws, LiveLogin, LiveTargets, SegDeclared,
+    Callback, EnsDeclared, LiveAdcs, LiveApns, LiveBeside, LiveEas, LiveEws, LiveLogin, LiveTargets, SegDeclared, SignIn,
 };
 use mailconform_scenarios::world::served::ServedRoles;
 use std::collections::BTreeMap;
@@ -405,13 +405,18 @@ fn live_adcs(t: &Target) -> LiveAdcs {
 /// that cannot be used stops the run before any scenario (exit 2) with what to fix.
 fn live_login(file: &std::path::Path, t: &Target) -> Result<LiveLogin, CliError> {
     let refuse = |why: String| unusable(file, t, why);
-    let client_id = t.client_id.clone().ok_or_else(|| {
-        refuse(
-            "Boxer's modern authentication signs in with the password grant as an application the provider knows: give client_id \
-             (an application allowed the password grant; client_secret_env names its secret's variable for a confidential one)"
-                .into(),
-        )
-    })?;
+    let sign_in = match (&t.adapter.access_token, &t.client_id) {
+        (Some(command), _) => SignIn::Command(command.clone()),
+        (None, Some(client_id)) => SignIn::PasswordGrant { client_id: client_id.clone(), client_secret: t.client_secret.clone() },
+        (None, None) => {
+            return Err(refuse(
+                "Boxer's modern authentication signs in with the password grant as an application the provider knows: give client_id \
+                 (an application allowed the password grant; client_secret_env names its secret's variable for a confidential one), \
+                 or [target.login.adapter] access_token, a command that prints a user's token"
+                    .into(),
+            ))
+        }
+    };
     let url = t.endpoints.first().map(|e| e.url.to_string()).unwrap_or_default();
     let http = t.trust.http_client();
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -421,16 +426,7 @@ fn live_login(file: &std::path::Path, t: &Target) -> Result<LiveLogin, CliError>
     let provider = runtime
         .block_on(mailconform_auth::oidc::discover(&http, &url, DISCOVERY_TIMEOUT))
         .map_err(|e| refuse(format!("its discovery failed: {e}")))?;
-    Ok(LiveLogin {
-        url,
-        provider,
-        client_id,
-        client_secret: t.client_secret.clone(),
-        audience: t.audience.clone(),
-        scope: t.scope.clone(),
-        mailboxes: credentials(t),
-        http,
-    })
+    Ok(LiveLogin { url, provider, sign_in, audience: t.audience.clone(), scope: t.scope.clone(), mailboxes: credentials(t), http })
 }
 
 /// The target's `claims`, each a kind of requirement of the catalogue.

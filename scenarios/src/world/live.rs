@@ -116,10 +116,8 @@ pub struct LiveLogin {
     pub url: String,
     /// Its configuration and keys, as discovered.
     pub provider: mailconform_auth::oidc::IdentityProvider,
-    /// The application the password grant asks as (`client_id`).
-    pub client_id: String,
-    /// Its secret, for a confidential client (`client_secret_env`).
-    pub client_secret: Option<String>,
+    /// How its users sign in.
+    pub sign_in: SignIn,
     /// What its tokens name the mail server as (`audience`), when not the scenario's
     /// Exchange's own.
     pub audience: Option<String>,
@@ -137,24 +135,64 @@ impl std::fmt::Debug for LiveLogin {
     }
 }
 
+/// How the features' users sign in at a real identity provider.
+#[derive(Clone)]
+pub enum SignIn {
+    /// By the password grant, as Boxer does, as an application the provider knows.
+    PasswordGrant {
+        /// The application (`client_id`).
+        client_id: String,
+        /// Its secret, for a confidential client (`client_secret_env`).
+        client_secret: Option<String>,
+    },
+    /// By the target's `access_token` command, which prints each user's token (a flow the
+    /// harness cannot run itself: multi-factor, device code, a token cache).
+    Command(String),
+}
+
+impl std::fmt::Display for SignIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SignIn::PasswordGrant { client_id, .. } => write!(f, "by the password grant as {client_id}"),
+            SignIn::Command(command) => write!(f, "by the command `{command}`"),
+        }
+    }
+}
+
 impl LiveLogin {
     /// The audience a mail server whose own is `exchange` accepts this provider's tokens for.
     pub fn audience(&self, exchange: &str) -> String {
         self.audience.clone().unwrap_or_else(|| exchange.to_string())
     }
 
-    /// The password grant for the features' `user` and `audience`, or why the scenario is not
+    /// The scopes a token for `audience` is asked for.
+    pub fn scope(&self, audience: &str) -> String {
+        self.scope.clone().unwrap_or_else(|| mailconform_auth::oidc::ews_scope(audience))
+    }
+
+    /// The features' `user`'s login and password at the provider, or why the scenario is not
     /// applicable (the target has no mailbox for that user).
-    pub fn grant(&self, user: &str, audience: &str) -> Result<mailconform_auth::oidc::PasswordGrant, String> {
-        let (username, password) =
-            self.mailboxes.get(user).cloned().ok_or_else(|| {
-                format!("the target configuration has no mailbox for {user}: add [[target.login.mailbox]] user = \"{user}\"")
-            })?;
-        let scope = self.scope.clone().unwrap_or_else(|| mailconform_auth::oidc::ews_scope(audience));
+    pub fn mailbox(&self, user: &str) -> Result<(String, String), String> {
+        self.mailboxes
+            .get(user)
+            .cloned()
+            .ok_or_else(|| format!("the target configuration has no mailbox for {user}: add [[target.login.mailbox]] user = \"{user}\""))
+    }
+
+    /// The password grant for the features' `user` and `audience` as `client_id` (see
+    /// [`LiveLogin::mailbox`] for when it is not applicable).
+    pub fn grant(
+        &self,
+        user: &str,
+        audience: &str,
+        client_id: &str,
+        client_secret: Option<&str>,
+    ) -> Result<mailconform_auth::oidc::PasswordGrant, String> {
+        let (username, password) = self.mailbox(user)?;
         Ok(mailconform_auth::oidc::PasswordGrant {
-            client_id: self.client_id.clone(),
-            client_secret: self.client_secret.clone(),
-            scope,
+            client_id: client_id.to_string(),
+            client_secret: client_secret.map(str::to_string),
+            scope: self.scope(audience),
             username,
             password,
         })
@@ -360,8 +398,8 @@ impl LiveTargets {
         }
         if let Some(login) = &self.login {
             out.push(format!(
-                "login: the real component at {} (issuer {}), where Boxer's modern authentication signs in as {}",
-                login.url, login.provider.configuration.issuer, login.client_id
+                "login: the real component at {} (issuer {}), where Boxer's modern authentication signs in {}",
+                login.url, login.provider.configuration.issuer, login.sign_in
             ));
         }
         for a in &self.apns {

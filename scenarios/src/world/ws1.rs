@@ -1,6 +1,7 @@
 //! The Workspace ONE side of a scenario (seed 003): SEG V2, ENS2, the UEM console, the KDC
 //! and Boxer devices — planned by Given steps, deployed with the rest of the world.
 
+use super::live::SignIn;
 use super::served::ServedRoles;
 use crate::params::{BoxerAuth, User};
 use crate::MailWorld;
@@ -320,7 +321,17 @@ fn configure_served_ens(sim: &Simulation, planned: EnsSettings) {
 fn boxer_token(world: &mut MailWorld, source: &TokenSource, (login, email, password): (&str, &str, &str), audience: &str) -> String {
     let answered = match source {
         TokenSource::Real(real) => {
-            let grant = real.grant(login, audience).unwrap_or_else(|why| panic!("{}{why}", super::NOT_APPLICABLE));
+            let (client_id, client_secret) = match &real.sign_in {
+                SignIn::PasswordGrant { client_id, client_secret } => (client_id, client_secret.as_deref()),
+                SignIn::Command(command) => {
+                    let (username, _) = real.mailbox(login).unwrap_or_else(|why| panic!("{}{why}", super::NOT_APPLICABLE));
+                    let fetched =
+                        world.run_on_real(mailconform_fakes::driver::access_token(command, login, &username, &real.scope(audience)));
+                    return fetched.unwrap_or_else(|e| panic!("Boxer's modern authentication: {e}"));
+                }
+            };
+            let grant =
+                real.grant(login, audience, client_id, client_secret).unwrap_or_else(|why| panic!("{}{why}", super::NOT_APPLICABLE));
             let http = world.recorder().map_or_else(|| real.http.clone(), |r| real.http.recording(r));
             let endpoint = real.provider.configuration.token_endpoint.clone();
             let timeout = world.live.as_ref().map(|l| l.budget).unwrap_or_default();

@@ -163,3 +163,54 @@ fn target_check_signs_each_account_in_at_the_provider() {
         ],
     );
 }
+
+/// A provider whose sign-in the harness cannot do itself (multi-factor, device code): the
+/// target's `access_token` command prints each user's token, here a script that gets it from
+/// the served provider as an operator's tool would, and the configuration holds no client_id
+/// and no password. The scenario's Exchange still verifies the token against the provider's
+/// keys; a command that fails fails the row with its stderr, and `target check` signs in the
+/// same way.
+#[test]
+fn a_token_command_signs_in_where_the_harness_cannot() {
+    let dir = scratch("live-login-command");
+    let served = Served::start(&dir, &["login"]);
+    let script = dir.join("get-token");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\n# get-token LOGIN SCOPE\ncurl -sf --cacert '{ca}' -d grant_type=password -d client_id=mailconform-boxer \
+             --data-urlencode \"username=$1\" -d password=alice-pw --data-urlencode \"scope=$2\" '{base}{path}' \
+             | python3 -c 'import json, sys; print(json.load(sys.stdin)[\"access_token\"])'\n",
+            ca = served.state.join("ca.pem").display(),
+            base = served.base_url("login"),
+            path = mailconform_auth::issuer_host::contract::TOKEN_PATH,
+        ),
+    )
+    .unwrap();
+    let config = |command: &str| {
+        format!(
+            "[target.login]\nurl = \"{}\"\nca = \"{}\"\n[[target.login.mailbox]]\nuser = \"alice\"\nlogin = \"alice@example.test\"\n\
+             [target.login.adapter]\naccess_token = \"{command}\"\n",
+            served.base_url("login"),
+            served.state.join("ca.pem").display(),
+        )
+    };
+    let good = config(&format!("sh {} {{login}} {{scope}}", script.display()));
+    let one = [FEATURE, "--name", OAUTH_ROWS[0]];
+    let (run, all) = run_live(&dir, &good, "60", &one);
+    let shown = format!("{all:?}\n{}\n{}", run.stdout, run.stderr);
+    all_ended(&all, "passed", &[OAUTH_ROWS[0]], &shown);
+    assert!(run.stderr.contains("signs in by the command `sh "), "{shown}");
+    assert_eq!(issued(&served), vec![("alice@example.test".to_string(), "https://mail.example.test".to_string())], "the script's token");
+
+    let (run, all) = run_live(&dir, &config("echo MFA required for {login} >&2; exit 3"), "60", &one);
+    let shown = format!("{all:?}\n{}\n{}", run.stdout, run.stderr);
+    all_ended(&all, "failed", &[OAUTH_ROWS[0]], &shown);
+    assert!(run.stdout.contains("exited with exit status: 3: MFA required for alice@example.test"), "{shown}");
+
+    let file = dir.join("check.toml");
+    std::fs::write(&file, &good).unwrap();
+    let check = common::mailconform(common::repo(), &["target", "check", "--timeout", "10", file.to_str().unwrap()]);
+    assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
+    assert!(check.stdout.contains("alice: signed in as \"alice@example.test\"; the token names alice@example.test"), "{}", check.stdout);
+}

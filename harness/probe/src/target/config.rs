@@ -67,6 +67,9 @@
 //! user = "alice"
 //! login = "alice@corp.example"  # the UPN the password grant signs in with
 //! password_env = "ALICE_PASSWORD"
+//! [target.login.adapter]         # or: a command that prints an access token for {login} and
+//! access_token = "get-token {login} {scope}"   # {scope} (any flow: MFA, device code, a cache);
+//!                                # then client_id and the mailboxes' passwords are not needed
 //!
 //! [callback]                    # how a real component calls this run's fakes back
 //! advertise = "192.0.2.10"      # the address it reaches this machine at (default 127.0.0.1)
@@ -155,6 +158,7 @@ struct RawAdapter {
     deliver_mail: Option<String>,
     send_mail_from: Option<String>,
     set_device_state: Option<String>,
+    access_token: Option<String>,
 }
 
 /// The placeholders the adapter command of `operation` gets filled (`{container}`: the
@@ -162,6 +166,7 @@ struct RawAdapter {
 pub(super) fn placeholders(operation: &str) -> &'static [&'static str] {
     match operation {
         "set_device_state" => &["device_id", "email", "state"],
+        "access_token" => &["user", "login", "scope"],
         _ => &["user", "email", "container"],
     }
 }
@@ -457,12 +462,18 @@ fn target(file: &Path, base: &Path, key: String, raw: RawTarget, env: &impl Fn(&
     if !raw.mailbox.is_empty() && !endpoints.iter().any(|e| signs_in(e.protocol)) {
         return Err(ConfigError::MailboxNotChecked { file: file.to_path_buf(), role: key });
     }
-    let mailboxes: Vec<Mailbox> = raw.mailbox.into_iter().map(|m| mailbox(file, &key, m, env)).collect::<Result<_, _>>()?;
+    // An identity provider whose tokens a command fetches needs no passwords here.
+    let signs_in_by_command = raw.adapter.access_token.is_some();
+    let mailboxes: Vec<Mailbox> =
+        raw.mailbox.into_iter().map(|m| mailbox(file, &key, m, signs_in_by_command, env)).collect::<Result<_, _>>()?;
     if let Some(command) = &raw.adapter.deliver_mail {
         check_placeholders(file, &key, "deliver_mail", command)?;
     }
     if let Some(command) = &raw.adapter.set_device_state {
         check_placeholders(file, &key, "set_device_state", command)?;
+    }
+    if let Some(command) = &raw.adapter.access_token {
+        check_placeholders(file, &key, "access_token", command)?;
     }
     if let Some(user) = &raw.adapter.send_mail_from {
         if !mailboxes.iter().any(|m| &m.user == user) {
@@ -478,6 +489,7 @@ fn target(file: &Path, base: &Path, key: String, raw: RawTarget, env: &impl Fn(&
         deliver_mail: raw.adapter.deliver_mail,
         send_mail_from: raw.adapter.send_mail_from,
         set_device_state: raw.adapter.set_device_state,
+        access_token: raw.adapter.access_token,
     };
     let resolve = raw.resolve.iter().map(|entry| resolve(file, &key, entry)).collect::<Result<_, _>>()?;
     let apns_key = apns_key(file, base, &key, raw.apns_key, raw.apns_key_id, raw.apns_team_id)?;
@@ -563,6 +575,7 @@ fn refuse_keys_of_other_roles(file: &Path, key: &str, kind: role::RoleKind, raw:
         ("audience", raw.audience.is_some(), &[OAuthIssuer]),
         ("scope", raw.scope.is_some(), &[OAuthIssuer]),
         ("adapter.set_device_state", raw.adapter.set_device_state.is_some(), &[Uem]),
+        ("adapter.access_token", raw.adapter.access_token.is_some(), &[OAuthIssuer]),
     ];
     match written.iter().find(|(_, present, readers)| *present && !readers.contains(&kind)) {
         Some((name, _, readers)) => {
@@ -719,7 +732,13 @@ fn read_ca(file: &Path, key: &str, path: &Path) -> Result<Trust, ConfigError> {
     Ok(Trust::Ca { path: path.to_path_buf(), certs })
 }
 
-fn mailbox(file: &Path, key: &str, raw: RawMailbox, env: &impl Fn(&str) -> Option<String>) -> Result<Mailbox, ConfigError> {
+fn mailbox(
+    file: &Path,
+    key: &str,
+    raw: RawMailbox,
+    signs_in_by_command: bool,
+    env: &impl Fn(&str) -> Option<String>,
+) -> Result<Mailbox, ConfigError> {
     let password_error = |why| ConfigError::Password { file: file.to_path_buf(), role: key.to_string(), user: raw.user.clone(), why };
     let (password, password_source) = match (&raw.password, &raw.password_env) {
         (Some(p), None) => (p.clone(), "the password in the configuration".to_string()),
@@ -732,6 +751,7 @@ fn mailbox(file: &Path, key: &str, raw: RawMailbox, env: &impl Fn(&str) -> Optio
             })?,
             format!("the password in {var}"),
         ),
+        (None, None) if signs_in_by_command => (String::new(), "the adapter's access_token command".to_string()),
         (None, None) => return Err(password_error("no password given")),
         (Some(_), Some(_)) => return Err(password_error("both password and password_env given")),
     };
@@ -891,6 +911,22 @@ url = "https://api.push.apple.com"
         let e =
             error("[target.\"exchange.eas\"]\nurl = \"https://m.example\"\n[target.\"exchange.eas\".adapter]\nset_device_state = \"x\"\n");
         assert!(e.contains("adapter.set_device_state is read only for uem targets"), "{e}");
+    }
+
+    #[test]
+    fn an_identity_providers_token_command_needs_no_passwords_and_has_its_own_placeholders() {
+        let login = "[target.login]\nurl = \"https://login.corp.example/tenant/v2.0\"\n\
+                     [[target.login.mailbox]]\nuser = \"alice\"\nlogin = \"alice@corp.example\"\n[target.login.adapter]\n";
+        let t = &load(&format!("{login}access_token = \"get-token {{login}} {{scope}} {{user}}\"\n")).unwrap().targets[0];
+        assert_eq!(t.adapter.access_token.as_deref(), Some("get-token {login} {scope} {user}"));
+        assert_eq!((t.mailboxes[0].password.as_str(), t.client_id.as_deref()), ("", None));
+        let e = error(&format!("{login}access_token = \"get-token {{email}}\"\n"));
+        assert!(e.contains("unknown placeholder {email}") && e.contains("{user}, {login}, {scope}"), "{e}");
+        // Without the command a mailbox still needs its password.
+        let e = error(login.trim_end_matches("[target.login.adapter]\n"));
+        assert!(e.contains("no password given"), "{e}");
+        let e = error("[target.uem]\nurl = \"https://uem.corp.example\"\n[target.uem.adapter]\naccess_token = \"x\"\n");
+        assert!(e.contains("adapter.access_token is read only for login targets"), "{e}");
     }
 
     #[test]
