@@ -360,3 +360,51 @@ async fn shutdown_answers_requests_in_flight_then_refuses_connections() {
     assert!(TcpStream::connect(s.tls).await.is_err(), "the port refuses after the stop");
     drop(clients);
 }
+
+/// A client certificate the server refuses (here: from a CA it does not trust) ends each
+/// exchange at once with an error, never with the client's timeout: under TLS 1.3 the client's
+/// side of the handshake is done before the server checks the certificate, so the refusal
+/// reaches the client only as the server's alert on the connection it has already written its
+/// request to. Many at a time, as a loaded test run makes them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_client_certificate_fails_every_exchange_at_once_never_by_timeout() {
+    let mut world = RealWorld::new(2, [127, 0, 0, 1].into()).unwrap();
+    let roots = tls::roots(&[world.pki.ca.cert_der().clone()]);
+    let probe = Arc::new(Probe { limits: short(), handled: AtomicUsize::new(0) });
+    world.put(Placement::https("probe", HOST, probe.clone(), ClientAuth::Optional(roots))).unwrap();
+    let now = world.clock.offset_date_time();
+    let stranger = mailconform_sim::CertAuthority::new("Another CA", now).unwrap();
+    let spec = mailconform_sim::ClientCertSpec {
+        common_name: "alice@example.test".into(),
+        uid: None,
+        not_before_unix: now.unix_timestamp() - 60,
+        not_after_unix: now.unix_timestamp() + 3600,
+    };
+    let credential = stranger.client_leaf(&spec).unwrap();
+    let client = world.client();
+    let opts = RequestOptions {
+        timeout: Duration::from_secs(10),
+        identity: Some(mailconform_sim::ClientIdentity { id: "stranger".into(), credential }),
+        ..Default::default()
+    };
+    for round in 0..10 {
+        let sends = (0..30).map(|_| {
+            let req = http::Request::post(format!("https://{HOST}/"))
+                .header("authorization", "Basic eDp5")
+                .body(Bytes::from_static(b"Mode=newreq"))
+                .unwrap();
+            let (client, opts) = (client.clone(), opts.clone());
+            async move {
+                let t0 = Instant::now();
+                (client.send(req, &opts).await, t0.elapsed())
+            }
+        });
+        for (answer, took) in futures::future::join_all(sends).await {
+            match answer {
+                Err(mailconform_sim::SimError::Timeout { .. }) | Ok(_) => panic!("round {round}: {answer:?} after {took:?}"),
+                Err(_) => assert!(took < Duration::from_secs(5), "round {round}: refused only after {took:?}"),
+            }
+        }
+    }
+    assert_eq!(probe.handled.load(Ordering::SeqCst), 0, "no request of a refused certificate was handled");
+}

@@ -58,14 +58,70 @@ struct PoolKey {
 }
 
 enum Sender {
-    H1(http1::SendRequest<Full<Bytes>>),
-    H2(http2::SendRequest<Full<Bytes>>),
+    H1(http1::SendRequest<Full<Bytes>>, ConnEnd),
+    H2(http2::SendRequest<Full<Bytes>>, ConnEnd),
+}
+
+/// The end of a connection's task, and why it ended.
+///
+/// hyper can lose a request handed to a connection at the instant the connection closes: the
+/// request is queued after the connection's task took its last look at the queue, and its
+/// answer then never comes, neither a response nor an error. It shows when a server refuses a
+/// client certificate under TLS 1.3 (the client's side of the handshake is done, the request
+/// goes out, and the server's alert ends the connection): about one exchange in a few
+/// thousand on a loaded machine waited for its whole timeout instead of failing at once. So
+/// each exchange also watches its connection, and fails with the connection's own error.
+#[derive(Clone)]
+struct ConnEnd(tokio::sync::watch::Receiver<Option<String>>);
+
+/// How long a request may stay unanswered once its connection has ended, before it counts
+/// as lost: hyper answers a request it held with the connection's error at once, if at all.
+const LOST_REQUEST_GRACE: Duration = Duration::from_millis(500);
+
+impl ConnEnd {
+    /// Runs the connection `conn` in a task of its own, watched.
+    fn spawn<F>(conn: F) -> ConnEnd
+    where
+        F: std::future::Future<Output = Result<(), hyper::Error>> + Send + 'static,
+    {
+        let (tx, rx) = tokio::sync::watch::channel(None);
+        tokio::spawn(async move {
+            let why = match conn.await {
+                Ok(()) => "the connection closed".to_string(),
+                Err(e) => e.to_string(),
+            };
+            let _ = tx.send(Some(why));
+        });
+        ConnEnd(rx)
+    }
+
+    /// Why the connection ended, once it has.
+    async fn ended(&mut self) -> String {
+        match self.0.wait_for(Option::is_some).await {
+            Ok(why) => why.clone().unwrap_or_default(),
+            Err(_) => "the connection's task ended".to_string(),
+        }
+    }
+
+    /// The answer to a request sent on this connection: its response head, hyper's error, or
+    /// the connection's end when the request was lost in it.
+    async fn answer<T>(&mut self, sent: impl std::future::Future<Output = Result<T, hyper::Error>>) -> Result<T, ExchangeError> {
+        tokio::pin!(sent);
+        tokio::select! {
+            biased;
+            answered = &mut sent => answered.map_err(ExchangeError::Send),
+            why = self.ended() => match tokio::time::timeout(LOST_REQUEST_GRACE, sent).await {
+                Ok(answered) => answered.map_err(ExchangeError::Send),
+                Err(_) => Err(ExchangeError::Lost(why)),
+            },
+        }
+    }
 }
 
 #[derive(Default)]
 struct Pool {
-    h1: HashMap<PoolKey, Vec<http1::SendRequest<Full<Bytes>>>>,
-    h2: HashMap<PoolKey, http2::SendRequest<Full<Bytes>>>,
+    h1: HashMap<PoolKey, Vec<(http1::SendRequest<Full<Bytes>>, ConnEnd)>>,
+    h2: HashMap<PoolKey, (http2::SendRequest<Full<Bytes>>, ConnEnd)>,
     /// One HTTP/2 connection per peer: concurrent first requests wait for the one being opened.
     h2_opening: HashMap<PoolKey, Arc<tokio::sync::Mutex<()>>>,
     tls: HashMap<Option<String>, (bool, Arc<ClientConfig>)>,
@@ -295,7 +351,7 @@ impl HttpClient {
         let pooled = match self.take_pooled(key) {
             // A connection handed back a moment ago may not have been polled to idle yet:
             // wait for it rather than judge it busy and open another.
-            Some(Sender::H1(mut s)) => s.ready().await.ok().map(|_| Sender::H1(s)),
+            Some(Sender::H1(mut s, end)) => s.ready().await.ok().map(|_| Sender::H1(s, end)),
             other => other,
         };
         Ok(match pooled {
@@ -321,21 +377,21 @@ impl HttpClient {
     ) -> Result<Response, ExchangeError> {
         progress.set(ExchangePhase::AwaitingAnswer);
         match sender {
-            Sender::H2(mut s) => {
-                let resp = s.send_request(req).await.map_err(ExchangeError::Send)?;
+            Sender::H2(mut s, mut end) => {
+                let resp = end.answer(s.send_request(req)).await?;
                 progress.set(ExchangePhase::ReadingBody);
                 let (parts, body) = resp.into_parts();
                 let body = body.collect().await.map_err(ExchangeError::Body)?.to_bytes();
                 Ok(http::Response::from_parts(parts, body))
             }
-            Sender::H1(mut s) => {
-                let resp = s.send_request(req).await.map_err(ExchangeError::Send)?;
+            Sender::H1(mut s, mut end) => {
+                let resp = end.answer(s.send_request(req)).await?;
                 progress.set(ExchangePhase::ReadingBody);
                 let (parts, body) = resp.into_parts();
                 let body = body.collect().await.map_err(ExchangeError::Body)?.to_bytes();
                 let keep = !parts.headers.get(http::header::CONNECTION).is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"close"));
                 if keep {
-                    self.pool.lock().expect("pool poisoned").h1.entry(key.clone()).or_default().push(s);
+                    self.pool.lock().expect("pool poisoned").h1.entry(key.clone()).or_default().push((s, end));
                 }
                 Ok(http::Response::from_parts(parts, body))
             }
@@ -346,7 +402,7 @@ impl HttpClient {
         let mut p = self.pool.lock().expect("pool poisoned");
         if key.http2 {
             match p.h2.get(key) {
-                Some(s) if !s.is_closed() => return Some(Sender::H2(s.clone())),
+                Some((s, end)) if !s.is_closed() => return Some(Sender::H2(s.clone(), end.clone())),
                 Some(_) => {
                     p.h2.remove(key);
                 }
@@ -355,9 +411,9 @@ impl HttpClient {
             return None;
         }
         let list = p.h1.get_mut(key)?;
-        while let Some(s) = list.pop() {
+        while let Some((s, end)) = list.pop() {
             if !s.is_closed() {
-                return Some(Sender::H1(s));
+                return Some(Sender::H1(s, end));
             }
         }
         None
@@ -418,17 +474,12 @@ impl HttpClient {
             let mut b = http2::Builder::new(TokioExecutor::new());
             b.timer(TokioTimer::new());
             let (sender, conn) = b.handshake(TokioIo::new(io)).await.map_err(herr)?;
-            tokio::spawn(async move {
-                let _ = conn.await;
-            });
-            self.pool.lock().expect("pool poisoned").h2.insert(key.clone(), sender.clone());
-            Ok(Sender::H2(sender))
+            let end = ConnEnd::spawn(conn);
+            self.pool.lock().expect("pool poisoned").h2.insert(key.clone(), (sender.clone(), end.clone()));
+            Ok(Sender::H2(sender, end))
         } else {
             let (sender, conn) = http1::handshake(TokioIo::new(io)).await.map_err(herr)?;
-            tokio::spawn(async move {
-                let _ = conn.await;
-            });
-            Ok(Sender::H1(sender))
+            Ok(Sender::H1(sender, ConnEnd::spawn(conn)))
         }
     }
 }
@@ -470,6 +521,8 @@ fn is_reset(e: &hyper::Error) -> bool {
 enum ExchangeError {
     Send(hyper::Error),
     Body(hyper::Error),
+    /// The connection ended with the request unanswered (see [`ConnEnd`]): why it ended.
+    Lost(String),
 }
 
 impl ExchangeError {
@@ -481,13 +534,17 @@ impl ExchangeError {
             ExchangeError::Send(e) => {
                 e.is_canceled() || (after < STALE_CLOSE_WINDOW && (e.is_closed() || e.is_incomplete_message() || is_reset(e)))
             }
+            ExchangeError::Lost(_) => after < STALE_CLOSE_WINDOW,
             ExchangeError::Body(_) => false,
         }
     }
 
     fn into_sim(self, host: &str) -> SimError {
-        let (ExchangeError::Send(e) | ExchangeError::Body(e)) = self;
-        SimError::Http { host: host.to_string(), reason: e.to_string() }
+        let reason = match self {
+            ExchangeError::Send(e) | ExchangeError::Body(e) => e.to_string(),
+            ExchangeError::Lost(why) => format!("the connection ended without an answer: {why}"),
+        };
+        SimError::Http { host: host.to_string(), reason }
     }
 }
 
