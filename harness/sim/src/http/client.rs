@@ -57,9 +57,13 @@ struct PoolKey {
     http2: bool,
 }
 
+/// What sends requests on an HTTP/1.1 connection, and on an HTTP/2 one.
+type H1Sender = http1::SendRequest<Full<Bytes>>;
+type H2Sender = http2::SendRequest<Full<Bytes>>;
+
 enum Sender {
-    H1(http1::SendRequest<Full<Bytes>>, ConnEnd),
-    H2(http2::SendRequest<Full<Bytes>>, ConnEnd),
+    H1(H1Sender, ConnEnd),
+    H2(H2Sender, ConnEnd),
 }
 
 /// The end of a connection's task, and why it ended.
@@ -120,8 +124,8 @@ impl ConnEnd {
 
 #[derive(Default)]
 struct Pool {
-    h1: HashMap<PoolKey, Vec<(http1::SendRequest<Full<Bytes>>, ConnEnd)>>,
-    h2: HashMap<PoolKey, (http2::SendRequest<Full<Bytes>>, ConnEnd)>,
+    h1: HashMap<PoolKey, Vec<(H1Sender, ConnEnd)>>,
+    h2: HashMap<PoolKey, (H2Sender, ConnEnd)>,
     /// One HTTP/2 connection per peer: concurrent first requests wait for the one being opened.
     h2_opening: HashMap<PoolKey, Arc<tokio::sync::Mutex<()>>>,
     tls: HashMap<Option<String>, (bool, Arc<ClientConfig>)>,
