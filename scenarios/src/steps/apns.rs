@@ -6,7 +6,11 @@ use mailconform_fakes::apns::{DeliveredNotification, Environment};
 
 /// What APNs delivered to the device `token`, once `done` holds of it: on the real clock read
 /// again until it does (see [`MailWorld::eventually`]).
-fn delivered_until(w: &mut MailWorld, token: &str, done: impl Fn(&[DeliveredNotification]) -> bool) -> Vec<DeliveredNotification> {
+pub(super) fn delivered_until(
+    w: &mut MailWorld,
+    token: &str,
+    done: impl Fn(&[DeliveredNotification]) -> bool,
+) -> Vec<DeliveredNotification> {
     w.eventually(
         |w| {
             let devices = w.push_devices(Environment::Production);

@@ -228,13 +228,7 @@ fn new_pushes(w: &mut MailWorld, user: &User) -> Vec<DeliveredNotification> {
 fn new_pushes_until(w: &mut MailWorld, user: &User, done: impl Fn(&[DeliveredNotification]) -> bool) -> Vec<DeliveredNotification> {
     let token = boxer_state(w, user).state.device_token.unwrap_or_else(|| panic!("{user}'s Boxer has no device token"));
     let seen = w.running().boxer_pushes_seen.get(user.as_str()).copied().unwrap_or(0);
-    let all = w.eventually(
-        |w| {
-            let devices = w.push_devices(mailconform_fakes::apns::Environment::Production);
-            w.drive(devices.delivered(&token))
-        },
-        |all| done(all.get(seen..).unwrap_or_default()),
-    );
+    let all = super::apns::delivered_until(w, &token, |all| done(all.get(seen..).unwrap_or_default()));
     w.running().boxer_pushes_seen.insert(user.to_string(), all.len());
     all.into_iter().skip(seen).collect()
 }

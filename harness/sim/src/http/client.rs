@@ -218,15 +218,13 @@ impl HttpClient {
         })?;
         let herr = |e: hyper::Error| SimError::Http { host: gateway_host.to_string(), reason: e.to_string() };
         let (mut sender, conn) = http1::handshake(TokioIo::new(tls)).await.map_err(herr)?;
-        tokio::spawn(async move {
-            let _ = conn.with_upgrades().await;
-        });
+        let mut end = ConnEnd::spawn(conn.with_upgrades());
         let mut req = http::Request::builder().method(http::Method::CONNECT).uri(target).header(http::header::HOST, target);
         for (name, value) in headers {
             req = req.header(*name, value.as_str());
         }
         let req = req.body(Full::new(Bytes::new())).map_err(|e| SimError::BadUrl { url: target.to_string(), reason: e.to_string() })?;
-        let resp = sender.send_request(req).await.map_err(herr)?;
+        let resp = end.answer(sender.send_request(req)).await.map_err(|e| e.into_sim(gateway_host))?;
         if resp.status() != http::StatusCode::OK {
             let status = resp.status().as_u16();
             let body = resp.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
