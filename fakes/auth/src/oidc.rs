@@ -112,6 +112,30 @@ impl IdentityProvider {
     }
 }
 
+/// How users sign in at a real identity provider.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignIn {
+    /// By the password grant, as Boxer does, as an application the provider knows.
+    PasswordGrant {
+        /// The application (`client_id`).
+        client_id: String,
+        /// Its secret, for a confidential client.
+        client_secret: Option<String>,
+    },
+    /// By a command of the operator's that prints each user's token (a flow the harness cannot
+    /// run itself: multi-factor, device code, a token cache).
+    Command(String),
+}
+
+impl std::fmt::Display for SignIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SignIn::PasswordGrant { client_id, .. } => write!(f, "by the password grant as {client_id}"),
+            SignIn::Command(command) => write!(f, "by the command `{command}`"),
+        }
+    }
+}
+
 /// The password grant's request: the client (application) asking, for whom, and for what.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PasswordGrant {

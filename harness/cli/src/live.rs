@@ -7,10 +7,10 @@ use crate::error::CliError;
 use crate::run::{run_suite, Live, RunOptions};
 use mailconform_fakes::driver::{EasReader, EwsAccount, EwsAdapter, RealComponent};
 use mailconform_fakes::role::Protocol;
-use mailconform_probe::target::{Target, TargetConfig};
+use mailconform_probe::target::{Target, TargetConfig, NO_SIGN_IN};
 use mailconform_scenarios::requirements::Applicability;
 use mailconform_scenarios::world::live::{
-    Callback, EnsDeclared, LiveAdcs, LiveApns, LiveBeside, LiveEas, LiveEws, LiveLogin, LiveTargets, SegDeclared, SignIn,
+    Callback, EnsDeclared, LiveAdcs, LiveApns, LiveBeside, LiveEas, LiveEws, LiveLogin, LiveTargets, SegDeclared,
 };
 use mailconform_scenarios::world::served::ServedRoles;
 use std::collections::BTreeMap;
@@ -405,18 +405,9 @@ fn live_adcs(t: &Target) -> LiveAdcs {
 /// that cannot be used stops the run before any scenario (exit 2) with what to fix.
 fn live_login(file: &std::path::Path, t: &Target) -> Result<LiveLogin, CliError> {
     let refuse = |why: String| unusable(file, t, why);
-    let sign_in = match (&t.adapter.access_token, &t.client_id) {
-        (Some(command), _) => SignIn::Command(command.clone()),
-        (None, Some(client_id)) => SignIn::PasswordGrant { client_id: client_id.clone(), client_secret: t.client_secret.clone() },
-        (None, None) => {
-            return Err(refuse(
-                "Boxer's modern authentication signs in with the password grant as an application the provider knows: give client_id \
-                 (an application allowed the password grant; client_secret_env names its secret's variable for a confidential one), \
-                 or [target.login.adapter] access_token, a command that prints a user's token"
-                    .into(),
-            ))
-        }
-    };
+    let sign_in = t.sign_in.clone().ok_or_else(|| {
+        refuse(format!("Boxer's modern authentication signs its users in at the provider, and this target has no way to: {NO_SIGN_IN}"))
+    })?;
     let url = t.endpoints.first().map(|e| e.url.to_string()).unwrap_or_default();
     let http = t.trust.http_client();
     let runtime = tokio::runtime::Builder::new_current_thread()

@@ -136,28 +136,7 @@ impl std::fmt::Debug for LiveLogin {
 }
 
 /// How the features' users sign in at a real identity provider.
-#[derive(Clone)]
-pub enum SignIn {
-    /// By the password grant, as Boxer does, as an application the provider knows.
-    PasswordGrant {
-        /// The application (`client_id`).
-        client_id: String,
-        /// Its secret, for a confidential client (`client_secret_env`).
-        client_secret: Option<String>,
-    },
-    /// By the target's `access_token` command, which prints each user's token (a flow the
-    /// harness cannot run itself: multi-factor, device code, a token cache).
-    Command(String),
-}
-
-impl std::fmt::Display for SignIn {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            SignIn::PasswordGrant { client_id, .. } => write!(f, "by the password grant as {client_id}"),
-            SignIn::Command(command) => write!(f, "by the command `{command}`"),
-        }
-    }
-}
+pub use mailconform_auth::oidc::SignIn;
 
 impl LiveLogin {
     /// The audience a mail server whose own is `exchange` accepts this provider's tokens for.

@@ -89,6 +89,7 @@
 
 use super::config_error::ConfigError;
 use mailconform_activesync::ProtocolVersion;
+use mailconform_auth::oidc::SignIn;
 use mailconform_fakes::role::{self, Protocol, Role};
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::CertificateDer;
@@ -230,6 +231,10 @@ pub struct CallbackCa {
     pub key_pem: String,
 }
 
+/// What to give an identity provider's target that has no way to sign its mailboxes in.
+pub const NO_SIGN_IN: &str = "give client_id (an application allowed the password grant; client_secret_env names its secret's \
+     variable for a confidential one), or [target.login.adapter] access_token, a command that prints a user's token";
+
 /// One role backed by a real component.
 #[derive(Clone, Debug)]
 pub struct Target {
@@ -279,12 +284,12 @@ pub struct Target {
     /// The directory a real AD CS publishes to, and the base DN searched (`directory`,
     /// `base_dn`: both or neither), read over LDAP as each mailbox.
     pub directory: Option<(String, String)>,
-    /// The application a real identity provider knows the scenarios' clients as (`client_id`),
-    /// for the password grant.
-    pub client_id: Option<String>,
-    /// The application's secret, for a confidential client (read from the variable
-    /// `client_secret_env` names; never written in the file).
-    pub client_secret: Option<String>,
+    /// How the mailboxes sign in at a real identity provider: by `adapter.access_token`, the
+    /// operator's command, when there is one (it runs flows the harness cannot, so it wins),
+    /// else by the password grant as `client_id` (its secret read from the variable
+    /// `client_secret_env` names, never written in the file); `None` without either (see
+    /// [`NO_SIGN_IN`]).
+    pub sign_in: Option<SignIn>,
     /// What a real identity provider's tokens name the mail server as (`audience`: their
     /// `aud`), when not the scenario's Exchange's own `https://<host>`.
     pub audience: Option<String>,
@@ -514,6 +519,11 @@ fn target(file: &Path, base: &Path, key: String, raw: RawTarget, env: &impl Fn(&
             var: var.clone(),
         })?),
     };
+    let sign_in = match (&adapter.access_token, raw.client_id) {
+        (Some(command), _) => Some(SignIn::Command(command.clone())),
+        (None, Some(client_id)) => Some(SignIn::PasswordGrant { client_id, client_secret }),
+        (None, None) => None,
+    };
     Ok(Target {
         key,
         role: picked.role,
@@ -533,8 +543,7 @@ fn target(file: &Path, base: &Path, key: String, raw: RawTarget, env: &impl Fn(&
         device_token,
         templates: raw.template,
         directory,
-        client_id: raw.client_id,
-        client_secret,
+        sign_in,
         audience: raw.audience,
         scope: raw.scope,
     })
@@ -919,7 +928,12 @@ url = "https://api.push.apple.com"
                      [[target.login.mailbox]]\nuser = \"alice\"\nlogin = \"alice@corp.example\"\n[target.login.adapter]\n";
         let t = &load(&format!("{login}access_token = \"get-token {{login}} {{scope}} {{user}}\"\n")).unwrap().targets[0];
         assert_eq!(t.adapter.access_token.as_deref(), Some("get-token {login} {scope} {user}"));
-        assert_eq!((t.mailboxes[0].password.as_str(), t.client_id.as_deref()), ("", None));
+        let command = Some(SignIn::Command("get-token {login} {scope} {user}".into()));
+        assert_eq!((t.mailboxes[0].password.as_str(), &t.sign_in), ("", &command));
+        // The command runs flows the harness cannot: it wins over an application also given.
+        let both = login.replacen("[[", "client_id = \"app\"\n[[", 1);
+        let t = &load(&format!("{both}access_token = \"get-token {{login}} {{scope}} {{user}}\"\n")).unwrap().targets[0];
+        assert_eq!(t.sign_in, command);
         let e = error(&format!("{login}access_token = \"get-token {{email}}\"\n"));
         assert!(e.contains("unknown placeholder {email}") && e.contains("{user}, {login}, {scope}"), "{e}");
         // Without the command a mailbox still needs its password.
@@ -936,16 +950,16 @@ url = "https://api.push.apple.com"
         let t = &load(login).unwrap().targets[0];
         // The issuer URL is kept as written: discovery is below it, whatever its path.
         assert_eq!(t.endpoints[0].url.to_string(), "https://login.corp.example/tenant/v2.0");
-        assert_eq!((t.client_id.as_deref(), t.mailboxes[0].login.as_str()), (Some("app"), "alice@corp.example"));
+        let grant = |secret: Option<&str>| Some(SignIn::PasswordGrant { client_id: "app".into(), client_secret: secret.map(Into::into) });
+        assert_eq!((&t.sign_in, t.mailboxes[0].login.as_str()), (&grant(None), "alice@corp.example"));
         assert_eq!(
             t.audience_and_scope(),
             ("https://mail.example.test".to_string(), "https://mail.example.test/EWS.AccessAsUser.All".to_string())
         );
-        assert_eq!(t.client_secret, None);
         let confidential = login.replacen("[[", "client_secret_env = \"IDP_SECRET\"\n[[", 1);
         let env = |var: &str| (var == "IDP_SECRET").then(|| "s3cret".to_string());
         let t = &TargetConfig::parse(Path::new("t.toml"), &confidential, env).unwrap().targets[0];
-        assert_eq!(t.client_secret.as_deref(), Some("s3cret"));
+        assert_eq!(t.sign_in, grant(Some("s3cret")));
         let e = error(&confidential);
         assert!(e.contains("client_secret_env = \"IDP_SECRET\" but IDP_SECRET is not set"), "{e}");
         let office365 = login.replacen("[[", "audience = \"https://outlook.office365.com/\"\n[[", 1);

@@ -2,9 +2,9 @@
 //! found as a resource finds them, then the password grant for each mailbox, whose token is
 //! verified as the scenario's Exchange verifies it (signature, issuer, audience, time, user).
 
-use super::config::{Mailbox, Target};
+use super::config::{Mailbox, Target, NO_SIGN_IN};
 use super::report::{CheckLine, Step};
-use mailconform_auth::oidc::{self, IdentityProvider, OidcError, PasswordGrant};
+use mailconform_auth::oidc::{self, IdentityProvider, OidcError, PasswordGrant, SignIn};
 use mailconform_sim::HttpClient;
 use std::time::Duration;
 
@@ -44,21 +44,33 @@ pub(crate) async fn sign_in(
     timeout: Duration,
 ) -> CheckLine {
     let (audience, scope) = target.audience_and_scope();
-    let token = match &target.adapter.access_token {
-        Some(command) => match mailconform_fakes::driver::access_token(command, &mailbox.user, &mailbox.login, &scope).await {
-            Ok(token) => token,
-            Err(e) => {
-                return CheckLine::problem(
-                    Step::Auth,
-                    format!("{}: {e}", mailbox.user),
-                    "run the command by hand: it must print the user's access token alone",
-                )
+    let token = match &target.sign_in {
+        Some(SignIn::Command(command)) => {
+            match mailconform_fakes::driver::access_token(command, &mailbox.user, &mailbox.login, &scope).await {
+                Ok(token) => token,
+                Err(e) => {
+                    return CheckLine::problem(
+                        Step::Auth,
+                        format!("{}: {e}", mailbox.user),
+                        "run the command by hand: it must print the user's access token alone",
+                    )
+                }
             }
-        },
-        None => match granted(http, target, provider, mailbox, scope, timeout).await {
-            Ok(token) => token,
-            Err(line) => return line,
-        },
+        }
+        Some(SignIn::PasswordGrant { client_id, client_secret }) => {
+            let grant = PasswordGrant {
+                client_id: client_id.clone(),
+                client_secret: client_secret.clone(),
+                scope,
+                username: mailbox.login.clone(),
+                password: mailbox.password.clone(),
+            };
+            match granted(http, provider, mailbox, &grant, timeout).await {
+                Ok(token) => token,
+                Err(line) => return line,
+            }
+        }
+        None => return CheckLine::problem(Step::Auth, format!("{}: no way to sign in", mailbox.user), NO_SIGN_IN),
     };
     let now = mailconform_sim::Clock::real().unix_secs();
     match provider.trust(&audience).verify(&token, now) {
@@ -90,28 +102,12 @@ pub(crate) async fn sign_in(
 /// The password grant's access token for `mailbox`, or the line that says why there is none.
 async fn granted(
     http: &HttpClient,
-    target: &Target,
     provider: &IdentityProvider,
     mailbox: &Mailbox,
-    scope: String,
+    grant: &PasswordGrant,
     timeout: Duration,
 ) -> Result<String, CheckLine> {
-    let Some(client_id) = &target.client_id else {
-        return Err(CheckLine::problem(
-            Step::Auth,
-            format!("{}: no client_id to ask for a token with", mailbox.user),
-            "give client_id: the application registered at the provider that may use the password grant \
-             (or [target.login.adapter] access_token, a command that prints a user's token)",
-        ));
-    };
-    let grant = PasswordGrant {
-        client_id: client_id.clone(),
-        client_secret: target.client_secret.clone(),
-        scope,
-        username: mailbox.login.clone(),
-        password: mailbox.password.clone(),
-    };
-    match oidc::password_grant(http, &provider.configuration.token_endpoint, &grant, timeout).await {
+    match oidc::password_grant(http, &provider.configuration.token_endpoint, grant, timeout).await {
         Ok(t) => Ok(t.access_token),
         Err(e) => {
             let fix = match e.is_wrong_password() {

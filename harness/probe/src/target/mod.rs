@@ -20,6 +20,6 @@ mod report;
 mod uem;
 
 pub use check::check_targets;
-pub use config::{ApnsKey, Callback, CallbackCa, Endpoint, Mailbox, Resolve, Target, TargetConfig, Trust};
+pub use config::{ApnsKey, Callback, CallbackCa, Endpoint, Mailbox, Resolve, Target, TargetConfig, Trust, NO_SIGN_IN};
 pub use config_error::ConfigError;
 pub use report::{CheckLine, CheckReport, EndpointReport, Step};
