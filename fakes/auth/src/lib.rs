@@ -3,6 +3,7 @@
 //! - [`ntlm`]: the [MS-NLMP] messages, NTLMv2, a connection-bound acceptor and an initiator;
 //! - [`spnego`]: the Negotiate (RFC 4559) token forms;
 //! - [`kerberos`]: a fake KDC with constrained delegation and the keytab services verify with;
+//! - [`krb5`]: Kerberos V5 itself with S4U, the client of a real KDC and the service's side;
 //! - [`kdc_host`]: that KDC as a simulation host with a small HTTP API;
 //! - [`jwt`]: a fake OAuth issuer (ES256, JWKS) and the verifier a resource runs;
 //! - [`issuer_host`]: that issuer as a simulation host with a token endpoint;
@@ -22,6 +23,7 @@ pub mod issuer_host;
 pub mod jwt;
 pub mod kdc_host;
 pub mod kerberos;
+pub mod krb5;
 pub mod ntlm;
 pub mod oidc;
 pub mod spnego;
