@@ -82,6 +82,10 @@ pub enum AuthError {
     /// KRB_AP_ERR_BAD_INTEGRITY (RFC 4120 §3.2.3): the ticket does not open with the service key.
     #[error("Kerberos: the ticket does not decrypt with the service key (tampered, or sealed for another key)")]
     TicketIntegrity,
+    /// A real Kerberos AP-REQ refused for another reason than those above (an authenticator
+    /// out of time or naming another client, a key type the keytab does not hold).
+    #[error("Kerberos: {0}")]
+    Kerberos(crate::krb5::Krb5Error),
     /// The ticket's structure does not decode; a server answers 400 rather than 401.
     #[error("Kerberos: the ticket is malformed: {0}")]
     TicketMalformed(String),
@@ -144,3 +148,17 @@ pub enum AuthError {
 
 /// The crate's result, failing with [`AuthError`].
 pub type Result<T, E = AuthError> = std::result::Result<T, E>;
+
+impl From<crate::krb5::Krb5Error> for AuthError {
+    /// The refusals a service's keytab shares with the fake's tickets keep their kinds (and
+    /// Exchange its answers: 400 for a malformed ticket, 401 for the others).
+    fn from(e: crate::krb5::Krb5Error) -> Self {
+        use crate::krb5::Krb5Error as K;
+        match e {
+            K::Integrity(_) => AuthError::TicketIntegrity,
+            K::WrongService { got, want } => AuthError::WrongService { got, want },
+            K::Malformed(m) => AuthError::TicketMalformed(m),
+            other => AuthError::Kerberos(other),
+        }
+    }
+}

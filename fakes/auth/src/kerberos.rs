@@ -197,13 +197,50 @@ pub struct Keytab {
     /// The service principal name, e.g. `HTTP/mail.example.test`.
     pub spn: String,
     pub(crate) key: ServiceKey,
+    /// The same account's AES keys as a real KDC derives them, for tickets of the protocol
+    /// itself ([`crate::krb5`]): SEG's from a real KDC in a live run.
+    real: RealKeys,
+}
+
+/// A service account's AES keys, derived on the first real ticket: string-to-key runs PBKDF2
+/// 4096 times per key type, which every scenario's Exchange would pay for nothing otherwise.
+#[derive(Clone)]
+struct RealKeys {
+    password: String,
+    keys: std::sync::Arc<std::sync::OnceLock<Option<crate::krb5::ServiceKeys>>>,
+}
+
+impl RealKeys {
+    fn get(&self, realm: &str, spn: &str) -> Option<&crate::krb5::ServiceKeys> {
+        // An SPN that is not ASCII has no Kerberos keys; the fake's tickets still open.
+        self.keys.get_or_init(|| crate::krb5::ServiceKeys::from_password(spn, realm, &self.password).ok()).as_ref()
+    }
+}
+
+impl PartialEq for RealKeys {
+    fn eq(&self, other: &Self) -> bool {
+        self.password == other.password
+    }
+}
+
+impl Eq for RealKeys {}
+
+impl std::fmt::Debug for RealKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RealKeys(..)")
+    }
 }
 
 impl Keytab {
     /// The keytab of `spn` in `realm` whose account password is `password`: the same key the
     /// KDC derives, so the two agree without exchanging it.
     pub fn new(realm: &str, spn: &str, password: &str) -> Self {
-        Keytab { realm: realm.to_ascii_uppercase(), spn: spn.to_string(), key: ServiceKey::derive(realm, spn, password) }
+        Keytab {
+            realm: realm.to_ascii_uppercase(),
+            spn: spn.to_string(),
+            key: ServiceKey::derive(realm, spn, password),
+            real: RealKeys { password: password.to_string(), keys: Default::default() },
+        }
     }
 
     /// Seals `contents` as a ticket for this keytab's service, exactly as the KDC seals a
@@ -215,7 +252,21 @@ impl Keytab {
     }
 
     /// Verifies an AP-REQ (as [`crate::spnego::classify`] extracts it) at `now` (unix seconds).
+    /// A real Kerberos AP-REQ (RFC 4120, from a real KDC) is opened with the account's AES keys.
     pub fn accept(&self, ap_req: &[u8], now: u64) -> Result<TicketInfo> {
+        if let Some(real) = crate::krb5::ServiceKeys::is_ap_req(ap_req).then(|| self.real.get(&self.realm, &self.spn)).flatten() {
+            let accepted = real.accept(ap_req, now)?;
+            return Ok(TicketInfo {
+                client: accepted.upn(),
+                service: self.spn.clone(),
+                realm: self.realm.clone(),
+                auth_time: accepted.auth_time,
+                start_time: accepted.start_time,
+                end_time: accepted.end_time,
+                flags: if accepted.forwardable { ticket_flags::FORWARDABLE } else { 0 },
+                delegated_by: None,
+            });
+        }
         let (realm, service, nonce, mut cipher) = open_outer(ap_req)?;
         if !service.eq_ignore_ascii_case(&self.spn) || !realm.eq_ignore_ascii_case(&self.realm) {
             return Err(AuthError::WrongService { got: format!("{service}@{realm}"), want: format!("{}@{}", self.spn, self.realm) });
@@ -252,8 +303,7 @@ impl IssuedTicket {
 
     /// The whole `Authorization` header value.
     pub fn authorization(&self) -> String {
-        use base64::Engine;
-        format!("Negotiate {}", base64::engine::general_purpose::STANDARD.encode(self.negotiate_token()))
+        spnego::kerberos_authorization(&self.ap_req)
     }
 }
 

@@ -80,6 +80,13 @@ pub fn kerberos_token(ap_req: &[u8]) -> Vec<u8> {
     gss_wrap(&krb5_oid(), &inner)
 }
 
+/// `Negotiate <base64 of a NegTokenInit carrying the Kerberos AP-REQ>`: the `Authorization`
+/// value that presents a ticket (RFC 4559 §4.2).
+pub fn kerberos_authorization(ap_req: &[u8]) -> String {
+    use base64::Engine;
+    format!("Negotiate {}", base64::engine::general_purpose::STANDARD.encode(neg_token_init(Mech::Kerberos, &kerberos_token(ap_req))))
+}
+
 /// A NegTokenInit offering `mech` first, with its initial token.
 pub fn neg_token_init(mech: Mech, token: &[u8]) -> Vec<u8> {
     let mech_list = der::write(der::SEQUENCE, &der::write(der::OID, &mech.oid()));

@@ -7,7 +7,8 @@
 //! open the AP-REQ SEG presents. A service the KDC does not let delegate is refused, and a
 //! wrong password fails pre-authentication, each with the KDC's own error.
 
-use mailconform_auth::krb5::{Krb5Client, Krb5Error, Principal, ServiceKeys};
+use mailconform_auth::krb5::{KdcUrl, Krb5Client, Krb5Error, Principal, ServiceKeys};
+use mailconform_auth::Keytab;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -69,6 +70,17 @@ async fn seg_delegates_for_alice_to_exchange_through_a_real_kdc_and_exchange_ope
     assert!(ServiceKeys::is_ap_req(&ap_req));
     let accepted = keys.accept(&ap_req, now()).expect("Exchange opens the ticket SEG presents");
     assert_eq!((accepted.client.to_string(), accepted.client_realm.as_str()), ("alice".into(), "EXAMPLE.TEST"));
+
+    // The scenarios' Exchange opens it with its keytab, which also opens the fake KDC's tickets.
+    let keytab = Keytab::new("EXAMPLE.TEST", "HTTP/mail.example.test", "mail-svc-pw");
+    assert_eq!(keytab.accept(&ap_req, now()).expect("the keytab opens a real ticket").client, "alice@example.test");
+    // SEG's whole KCD in one call, as the SEG fake makes it for a kerberos:// KDC.
+    let kdc = KdcUrl::parse(&format!("kerberos://127.0.0.1:{PORT}/example.test")).unwrap().unwrap();
+    let ap_req = Krb5Client::new(&kdc.address, &kdc.realm, Duration::from_secs(10))
+        .delegate("HTTP/seg.example.test", "seg-svc-pw", "bob@example.test", "HTTP/mail.example.test", now())
+        .await
+        .unwrap();
+    assert_eq!(keytab.accept(&ap_req, now()).unwrap().client, "bob@example.test");
 
     // Keys from another password (a stale keytab) do not open it; another service's refuse it.
     let stale = ServiceKeys::from_password("HTTP/mail.example.test", "EXAMPLE.TEST", "old-pw").unwrap();

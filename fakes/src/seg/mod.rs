@@ -26,6 +26,7 @@ use crate::uem::{ComplianceState, ConsoleClient};
 use contract::{Op, PropertiesApplied, ROUTES};
 use mailconform_activesync::http::query;
 use mailconform_auth::challenge::{self, Scheme};
+use mailconform_auth::krb5::{KdcUrl, Krb5Client};
 use mailconform_auth::KdcClient;
 use mailconform_sim::contract::{error, parse, reply};
 use mailconform_sim::http::response;
@@ -163,8 +164,7 @@ impl Seg {
             Err(e) => return response(400, "text/plain", format!("SEG could not forward the request: {e}")),
         };
         if let (Some(kcd), Some(user)) = (&config.kcd, &upn) {
-            let kdc = KdcClient(ControlClient::new(self.env.http.clone(), &kcd.kdc_url));
-            match kdc.s4u(&kcd.service_spn, &kcd.service_password, user, &kcd.target_spn).await {
+            match kcd_authorization(&self.env, kcd, user).await {
                 Ok(value) => {
                     if let Ok(v) = http::HeaderValue::from_str(&value) {
                         upstream_req.headers_mut().insert(http::header::AUTHORIZATION, v);
@@ -306,6 +306,30 @@ fn state_name(state: ComplianceState) -> String {
 /// The DeviceId of an ActiveSync query, in either form.
 fn activesync_device_id(q: &str) -> Option<String> {
     query::parse_plain(q).map(|p| p.device_id).or_else(|_| query::parse_base64(q).map(|b| b.device_id)).ok().filter(|d| !d.is_empty())
+}
+
+/// How long SEG waits for each exchange with a real KDC.
+const KDC_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The `Authorization` value that presents `user`'s ticket to Exchange, obtained by KCD: from
+/// a real KDC (`kerberos://HOST:PORT/REALM`, the protocol itself) or from the fake KDC's
+/// ticket API.
+async fn kcd_authorization(env: &FakeEnv, kcd: &KcdConfig, user: &str) -> Result<String, String> {
+    match KdcUrl::parse(&kcd.kdc_url) {
+        Some(Ok(kdc)) => {
+            let client = Krb5Client::new(&kdc.address, &kdc.realm, KDC_TIMEOUT).over(env.http.clone());
+            let ap_req = client
+                .delegate(&kcd.service_spn, &kcd.service_password, user, &kcd.target_spn, env.clock.unix_secs())
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(mailconform_auth::spnego::kerberos_authorization(&ap_req))
+        }
+        Some(Err(why)) => Err(why),
+        None => KdcClient(ControlClient::new(env.http.clone(), &kcd.kdc_url))
+            .s4u(&kcd.service_spn, &kcd.service_password, user, &kcd.target_spn)
+            .await
+            .map_err(|e| e.to_string()),
+    }
 }
 
 /// Takes NTLM out of every `WWW-Authenticate`, and Negotiate too when the client has no

@@ -10,7 +10,7 @@ use mailconform_fakes::role::Protocol;
 use mailconform_probe::target::{Target, TargetConfig, NO_SIGN_IN};
 use mailconform_scenarios::requirements::Applicability;
 use mailconform_scenarios::world::live::{
-    Callback, EnsDeclared, LiveAdcs, LiveApns, LiveBeside, LiveEas, LiveEws, LiveLogin, LiveTargets, SegDeclared,
+    Callback, EnsDeclared, LiveAdcs, LiveApns, LiveBeside, LiveEas, LiveEws, LiveKdc, LiveLogin, LiveTargets, SegDeclared,
 };
 use mailconform_scenarios::world::served::ServedRoles;
 use std::collections::BTreeMap;
@@ -38,7 +38,7 @@ pub(crate) fn default_concurrency(targets: &LiveTargets) -> u64 {
 
 /// The roles `run` can put at a real component so far, besides a listener of any region.
 const LIVE_ROLES: &[&str] =
-    &["exchange", "exchange.eas", "exchange.ews", "traveler", "seg", "ens", "apns", "apns.sandbox", "adcs", "login", "uem"];
+    &["exchange", "exchange.eas", "exchange.ews", "traveler", "seg", "ens", "apns", "apns.sandbox", "adcs", "login", "uem", "kdc"];
 
 /// How long the identity provider's discovery may take when the run starts, per request.
 const DISCOVERY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -62,6 +62,7 @@ struct RealRoles {
     apns: Vec<LiveApns>,
     adcs: Option<LiveAdcs>,
     login: Option<LiveLogin>,
+    kdc: Option<LiveKdc>,
     console: Option<mailconform_fakes::driver::RealConsole>,
     callback: Callback,
     claims: Vec<Applicability>,
@@ -98,6 +99,7 @@ pub(crate) fn prepare(args: &RunArgs) -> Result<Option<Live>, CliError> {
         real_and_served.extend(real.apns.iter().map(|a| (a.role.as_str(), true)));
         real_and_served.push((mailconform_fakes::role::ADCS, real.adcs.is_some()));
         real_and_served.push((mailconform_fakes::role::LOGIN, real.login.is_some()));
+        real_and_served.push((mailconform_fakes::role::KDC, real.kdc.is_some()));
         if let Some((role, _)) = real_and_served.iter().find(|(role, real)| *real && s.serves(role)) {
             return Err(CliError::Usage(format!(
                 "{role} is both a real component (--target-config) and served from {} (--served): give it one backing",
@@ -116,6 +118,7 @@ pub(crate) fn prepare(args: &RunArgs) -> Result<Option<Live>, CliError> {
     targets.apns = real.apns;
     targets.adcs = real.adcs;
     targets.login = real.login;
+    targets.kdc = real.kdc;
     targets.console = real.console;
     targets.callback = real.callback;
     targets.record = args.record.is_some();
@@ -245,6 +248,15 @@ fn real_roles(args: &RunArgs, file: &std::path::Path) -> Result<RealRoles, CliEr
         }
         if t.role.kind == mailconform_fakes::role::RoleKind::OAuthIssuer {
             real.login = Some(live_login(file, t)?);
+            continue;
+        }
+        if let Some(kcd) = &t.kcd {
+            // SEG's KCD asks it as the scenario's SEG; it calls nothing back.
+            real.kdc = Some(LiveKdc {
+                kdc: kcd.kdc.clone(),
+                seg: (kcd.seg.spn.clone(), kcd.seg.password.clone()),
+                exchange: (kcd.exchange.spn.clone(), kcd.exchange.password.clone()),
+            });
             continue;
         }
         if t.role.kind == mailconform_fakes::role::RoleKind::Apns {

@@ -203,6 +203,39 @@ impl LiveBeside {
     }
 }
 
+/// A real KDC ([`mailconform_auth::krb5`]): the scenarios' SEG asks it for its users' tickets
+/// to Exchange by constrained delegation, as SEG's service account, and the scenarios' Exchange
+/// opens them with the keys of Exchange's account.
+#[derive(Clone, Debug)]
+pub struct LiveKdc {
+    /// Where it is, and its realm.
+    pub kdc: mailconform_auth::krb5::KdcUrl,
+    /// SEG's service account and its password.
+    pub seg: (String, String),
+    /// Exchange's service account (the SPN SEG delegates to) and its password.
+    pub exchange: (String, String),
+}
+
+impl LiveKdc {
+    /// SEG's KCD settings pointed at this KDC and its accounts.
+    pub fn configure(&self, kcd: &mut mailconform_fakes::seg::KcdConfig) {
+        kcd.kdc_url = self.kdc.to_string();
+        (kcd.service_spn, kcd.service_password) = self.seg.clone();
+        kcd.target_spn = self.exchange.0.clone();
+    }
+
+    /// The keytab of Exchange's account, with which the scenarios' Exchange opens the tickets.
+    pub fn exchange_keytab(&self) -> mailconform_auth::Keytab {
+        mailconform_auth::Keytab::new(&self.kdc.realm, &self.exchange.0, &self.exchange.1)
+    }
+
+    /// `host:port` of the KDC, for the scenario's network to let SEG out to.
+    pub fn address(&self) -> Option<(String, u16)> {
+        let (host, port) = self.kdc.address.rsplit_once(':')?;
+        Some((host.to_string(), port.parse().ok()?))
+    }
+}
+
 /// A real SEG V2 as its operator configured it (`[target.seg]`'s `product_version` and
 /// `properties`): a scenario that plans another SEG is not applicable, naming the difference.
 #[derive(Clone, Debug)]
@@ -282,6 +315,8 @@ pub struct LiveTargets {
     pub adcs: Option<LiveAdcs>,
     /// The real identity provider, when `login` is a target.
     pub login: Option<LiveLogin>,
+    /// The real KDC, when `kdc` is a target: SEG's constrained delegation asks it.
+    pub kdc: Option<LiveKdc>,
     /// The administration of the real UEM console, when `uem` is a target (it also stands
     /// beside the scenario's fakes, in [`LiveTargets::beside`]).
     pub console: Option<mailconform_fakes::driver::RealConsole>,
@@ -340,6 +375,7 @@ impl LiveTargets {
             apns: Vec::new(),
             adcs: None,
             login: None,
+            kdc: None,
             console: None,
             callback: Callback::default(),
             run_id: format!("{:x}", started.as_secs() & 0xff_ffff),
@@ -423,13 +459,14 @@ impl LiveTargets {
             || !self.apns.is_empty()
             || self.adcs.is_some()
             || self.login.is_some()
+            || self.kdc.is_some()
     }
 
     /// Whether the scenario's fakes run with the real components beside them, on the real
     /// clock, every scenario then closed by [`REACHED_STEP`]: a listener, a SEG or ENS2 they
     /// call and are called by, an identity provider they take tokens from.
     pub fn fakes_run_beside(&self) -> bool {
-        !self.beside.is_empty() || self.login.is_some()
+        !self.beside.is_empty() || self.login.is_some() || self.kdc.is_some()
     }
 
     /// The real APNs of `environment`, when it is a target.

@@ -175,19 +175,35 @@ pub fn deploy(
     let onto_beside = |url: String| beside.map_or(url.clone(), |l| super::live::onto_beside(l, &url));
     // A served Exchange (never self-signed: the plan checked) took the scenario's
     // authentication already.
+    let real_kdc = beside.and_then(|l| l.kdc.as_ref());
+    // With a real KDC, Exchange opens its tickets with the keys of Exchange's account there (a
+    // served Exchange keeps the default world's account: mail-svc-pw).
+    let mut exchange = plan.exchange.clone();
+    if let Some(kdc) = real_kdc {
+        exchange.keytab = Some(kdc.exchange_keytab());
+    }
     let exchange_pem = if ws1.exchange_self_signed {
-        let (gate, pem) = deployment::add_exchange_self_signed(sim, plan.exchange.clone()).expect("Exchange fake starts");
+        let (gate, pem) = deployment::add_exchange_self_signed(sim, exchange).expect("Exchange fake starts");
         gates.push((role::EXCHANGE.to_string(), gate));
         Some(pem)
     } else {
         if !serves(role::EXCHANGE) {
-            gates.extend(deployment::add_exchange(sim, plan.exchange.clone(), &plan.exchange_aliases).expect("Exchange fake starts"));
+            gates.extend(deployment::add_exchange(sim, exchange, &plan.exchange_aliases).expect("Exchange fake starts"));
         }
         None
     };
-    if !serves(role::KDC) {
-        let kdc = deployment::default_kdc(sim.clock.clone(), sim.rng.fork("kdc"));
-        gates.push((role::KDC.to_string(), deployment::add_kdc(sim, kdc).expect("KDC starts")));
+    match real_kdc {
+        Some(kdc) => {
+            let (host, port) = kdc.address().unwrap_or_else(|| panic!("the kdc target's address {} is not HOST:PORT", kdc.kdc.address));
+            let gate = mailconform_sim::FaultGate::default();
+            sim.net.pass_through_gated(&host, port, None, gate.clone());
+            gates.push((role::KDC.to_string(), gate));
+        }
+        None if !serves(role::KDC) => {
+            let kdc = deployment::default_kdc(sim.clock.clone(), sim.rng.fork("kdc"));
+            gates.push((role::KDC.to_string(), deployment::add_kdc(sim, kdc).expect("KDC starts")));
+        }
+        None => {}
     }
     // A real console stands beside the scenario: SEG asks it about devices at its URL.
     if !serves(role::UEM) && beside.is_none_or(|l| l.beside(role::UEM).is_none()) {
@@ -196,6 +212,9 @@ pub fn deploy(
     for seg in &ws1.segs {
         let mut c = Ws1Plan::effective(seg);
         c.compliance_api = c.compliance_api.map(onto_beside);
+        if let (Some(kcd), Some(kdc)) = (c.kcd.as_mut(), real_kdc) {
+            kdc.configure(kcd);
+        }
         if let (Some(pem), true) = (&exchange_pem, ws1.trusting_segs.contains(&seg.role)) {
             c.trusted_certificates.push(pem.clone());
         }

@@ -12,7 +12,7 @@ use picky_krb::messages::ApReq;
 pub const CLOCK_SKEW_SECS: u64 = 300;
 
 /// A service's long-term keys, as its keytab holds them.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceKeys {
     /// The service principal (`HTTP/mail.example.test`).
     pub spn: Principal,
@@ -30,8 +30,23 @@ pub struct Accepted {
     pub client_realm: String,
     /// Whether the ticket is forwardable.
     pub forwardable: bool,
+    /// authtime, unix seconds.
+    pub auth_time: u64,
+    /// starttime (authtime when absent), unix seconds.
+    pub start_time: u64,
     /// endtime, unix seconds.
     pub end_time: u64,
+}
+
+impl Accepted {
+    /// The client as a UPN, as a mailbox is found by: an enterprise name as it is,
+    /// `alice@EXAMPLE.TEST` as `alice@example.test`.
+    pub fn upn(&self) -> String {
+        match (self.client.name_type, self.client.components.as_slice()) {
+            (super::NT_ENTERPRISE, [upn]) => upn.clone(),
+            _ => format!("{}@{}", self.client, self.client_realm.to_ascii_lowercase()),
+        }
+    }
 }
 
 impl ServiceKeys {
@@ -92,6 +107,13 @@ impl ServiceKeys {
                 why: format!("written at {ctime}, now is {now}: the clocks are more than five minutes apart"),
             });
         }
-        Ok(Accepted { client, client_realm, forwardable: has_flag(&part.flags.0, flag::FORWARDABLE), end_time: end })
+        Ok(Accepted {
+            client,
+            client_realm,
+            forwardable: has_flag(&part.flags.0, flag::FORWARDABLE),
+            auth_time: unix(&part.auth_time.0),
+            start_time: start,
+            end_time: end,
+        })
     }
 }

@@ -9,6 +9,7 @@ use super::message::{
     Principal, PA_ENC_TIMESTAMP, PA_ETYPE_INFO2, PA_FOR_USER, PA_TGS_REQ,
 };
 use super::wire;
+use mailconform_sim::HttpClient;
 use picky_asn1::wrapper::{
     Asn1SequenceOf, ExplicitContextTag0, ExplicitContextTag1, ExplicitContextTag11, ExplicitContextTag2, ExplicitContextTag3,
     ExplicitContextTag4, ExplicitContextTag5, ExplicitContextTag7, ExplicitContextTag8, OctetStringAsn1,
@@ -42,24 +43,81 @@ pub struct Credentials {
     pub(crate) session_key: Key,
 }
 
+/// Where a real KDC is, as a URL: `kerberos://HOST[:PORT]/REALM` (port 88 when not given).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KdcUrl {
+    /// `host:port`.
+    pub address: String,
+    /// The realm, upper case.
+    pub realm: String,
+}
+
+impl KdcUrl {
+    /// The URL scheme.
+    pub const SCHEME: &'static str = "kerberos://";
+
+    /// Reads `url`; `None` for a URL of another scheme (the fake KDC's HTTP API), a message
+    /// for a `kerberos://` URL that lacks its host or realm.
+    pub fn parse(url: &str) -> Option<Result<KdcUrl, String>> {
+        let rest = url.strip_prefix(Self::SCHEME)?;
+        let (authority, realm) = rest.split_once('/').unwrap_or((rest, ""));
+        let realm = realm.trim_end_matches('/');
+        Some(match (authority, realm) {
+            ("", _) => Err(format!("{url}: no KDC host (kerberos://HOST[:PORT]/REALM)")),
+            (_, "") => Err(format!("{url}: no realm (kerberos://HOST[:PORT]/REALM)")),
+            (a, r) if a.contains(':') => Ok(KdcUrl { address: a.to_string(), realm: r.to_ascii_uppercase() }),
+            (a, r) => Ok(KdcUrl { address: format!("{a}:88"), realm: r.to_ascii_uppercase() }),
+        })
+    }
+}
+
+impl std::fmt::Display for KdcUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}{}/{}", Self::SCHEME, self.address, self.realm)
+    }
+}
+
 /// A Kerberos client of one KDC and realm, every exchange within `limit`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Krb5Client {
     kdc: String,
     realm: String,
     limit: Duration,
+    via: Option<HttpClient>,
+}
+
+impl std::fmt::Debug for Krb5Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Krb5Client").field("kdc", &self.kdc).field("realm", &self.realm).field("limit", &self.limit).finish()
+    }
 }
 
 impl Krb5Client {
     /// The client of the KDC at `kdc` (`host:port`) for `realm` (upper case, as Kerberos
     /// writes realms).
     pub fn new(kdc: &str, realm: &str, limit: Duration) -> Self {
-        Krb5Client { kdc: kdc.to_string(), realm: realm.to_ascii_uppercase(), limit }
+        Krb5Client { kdc: kdc.to_string(), realm: realm.to_ascii_uppercase(), limit, via: None }
+    }
+
+    /// The same client reaching the KDC over `http`'s network: a fake's, so that the KDC's
+    /// faults apply to it and its connections count as the scenario reaching the KDC.
+    pub fn over(self, http: HttpClient) -> Self {
+        Krb5Client { via: Some(http), ..self }
     }
 
     /// The realm.
     pub fn realm(&self) -> &str {
         &self.realm
+    }
+
+    /// Kerberos constrained delegation as SEG does it for a user it authenticated by
+    /// certificate: `service`'s TGT with its `password`, S4U2Self for the user `upn`, S4U2Proxy
+    /// to `target`; the AP-REQ that presents the last ticket to `target`.
+    pub async fn delegate(&self, service: &str, password: &str, upn: &str, target: &str, now: u64) -> Result<Vec<u8>, Krb5Error> {
+        let tgt = self.tgt(&Principal::service(service), password, now).await?;
+        let evidence = self.s4u2self(&tgt, &Principal::from_upn(upn, &self.realm), &self.realm, now).await?;
+        let ticket = self.s4u2proxy(&tgt, &evidence, &Principal::service(target), now).await?;
+        ticket.ap_req(now)
     }
 
     fn krbtgt(&self) -> Principal {
@@ -87,7 +145,7 @@ impl Krb5Client {
     }
 
     async fn send(&self, message: &[u8], exchange: Exchange) -> Result<Answer, Krb5Error> {
-        answer(&wire::exchange(&self.kdc, message, self.limit).await?, exchange)
+        answer(&wire::exchange(self.via.as_ref(), &self.kdc, message, self.limit).await?, exchange)
     }
 
     /// A TGT for `principal` with its `password` at `now` (unix seconds).

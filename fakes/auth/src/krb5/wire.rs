@@ -4,6 +4,8 @@
 //! over TCP anyway).
 
 use super::error::Krb5Error;
+use mailconform_sim::BoxIo;
+use mailconform_sim::HttpClient;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -12,11 +14,22 @@ use tokio::net::TcpStream;
 /// is not a KDC speaking.
 const MAX_ANSWER: u32 = 1 << 20;
 
-/// Sends `request` to the KDC at `kdc` (`host:port`) and reads its answer, all within `limit`.
-pub(crate) async fn exchange(kdc: &str, request: &[u8], limit: Duration) -> Result<Vec<u8>, Krb5Error> {
+/// Sends `request` to the KDC at `kdc` (`host:port`) and reads its answer, all within `limit`:
+/// over `via`'s network when given (a fake's, where the KDC's faults apply and the connection
+/// is counted as reaching it), else over a socket of this machine's.
+pub(crate) async fn exchange(via: Option<&HttpClient>, kdc: &str, request: &[u8], limit: Duration) -> Result<Vec<u8>, Krb5Error> {
     let unreachable = |e: std::io::Error| Krb5Error::Unreachable { kdc: kdc.to_string(), why: e.to_string() };
     let talk = async {
-        let mut stream = TcpStream::connect(kdc).await.map_err(unreachable)?;
+        let mut stream: BoxIo = match via {
+            Some(http) => {
+                let (host, port) = kdc
+                    .rsplit_once(':')
+                    .and_then(|(h, p)| Some((h, p.parse::<u16>().ok()?)))
+                    .ok_or_else(|| Krb5Error::Unreachable { kdc: kdc.to_string(), why: "the address is not HOST:PORT".into() })?;
+                http.open_stream(host, port).await.map_err(|e| Krb5Error::Unreachable { kdc: kdc.to_string(), why: e.to_string() })?
+            }
+            None => Box::new(TcpStream::connect(kdc).await.map_err(unreachable)?),
+        };
         let length = u32::try_from(request.len()).map_err(|_| Krb5Error::Malformed("a request of 4 GiB or more".into()))?;
         let mut framed = length.to_be_bytes().to_vec();
         framed.extend_from_slice(request);
@@ -58,24 +71,24 @@ mod tests {
     #[tokio::test]
     async fn an_answer_is_read_by_its_length() {
         let kdc = one_answer(vec![0, 0, 0, 3, 0x7e, 1, 2, 9, 9]).await;
-        assert_eq!(exchange(&kdc, b"req", Duration::from_secs(2)).await.unwrap(), vec![0x7e, 1, 2]);
+        assert_eq!(exchange(None, &kdc, b"req", Duration::from_secs(2)).await.unwrap(), vec![0x7e, 1, 2]);
     }
 
     #[tokio::test]
     async fn a_server_that_is_no_kdc_is_named_not_read_forever() {
         // "HTTP" read as a length is 1.2 GB.
         let kdc = one_answer(b"HTTP/1.1 400 Bad Request\r\n\r\n".to_vec()).await;
-        let e = exchange(&kdc, b"req", Duration::from_secs(2)).await.unwrap_err();
+        let e = exchange(None, &kdc, b"req", Duration::from_secs(2)).await.unwrap_err();
         assert!(matches!(&e, Krb5Error::Malformed(m) if m.contains("is 127.0.0.1")), "{e}");
     }
 
     #[tokio::test]
     async fn a_silent_kdc_times_out_and_a_closed_port_is_unreachable() {
         let kdc = one_answer(vec![]).await;
-        let e = exchange(&kdc, b"req", Duration::from_millis(200)).await.unwrap_err();
+        let e = exchange(None, &kdc, b"req", Duration::from_millis(200)).await.unwrap_err();
         assert!(matches!(e, Krb5Error::Timeout { .. }), "{e}");
         let closed = TcpListener::bind("127.0.0.1:0").await.unwrap().local_addr().unwrap().to_string();
-        let e = exchange(&closed, b"req", Duration::from_secs(2)).await.unwrap_err();
+        let e = exchange(None, &closed, b"req", Duration::from_secs(2)).await.unwrap_err();
         assert!(matches!(e, Krb5Error::Unreachable { .. }), "{e}");
     }
 }

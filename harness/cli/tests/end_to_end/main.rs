@@ -13,6 +13,7 @@ mod live_apns;
 mod live_bad_targets;
 mod live_ens;
 mod live_ews;
+mod live_kdc;
 mod live_listener;
 mod live_login;
 mod live_seg;

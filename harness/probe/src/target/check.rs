@@ -3,7 +3,7 @@
 use super::config::{standard_path, Endpoint, Target, TargetConfig, Trust};
 use super::connect::open;
 use super::report::{CheckLine, CheckReport, EndpointReport, Step};
-use super::{adcs, eas, ews, listener, login, uem};
+use super::{adcs, eas, ews, kdc, listener, login, uem};
 use mailconform_fakes::role::Protocol;
 use std::time::Duration;
 
@@ -41,6 +41,12 @@ async fn check_endpoint(target: &Target, endpoint: &Endpoint, timeout: Duration)
         trust: trust_words(&target.trust),
         lines: Vec::new(),
     };
+    if endpoint.protocol == Protocol::Kerberos {
+        // Kerberos is not HTTP over TLS: the KDC is asked as SEG asks it.
+        out.trust = "none: Kerberos protects its own messages (the account keys)".into();
+        out.lines = kdc::check(target, timeout).await;
+        return out;
+    }
     let (lines, conn) = open(url, &target.trust, timeout).await;
     out.lines.extend(lines);
     let Some(mut conn) = conn else { return out };

@@ -89,6 +89,7 @@
 
 use super::config_error::ConfigError;
 use mailconform_activesync::ProtocolVersion;
+use mailconform_auth::krb5::KdcUrl;
 use mailconform_auth::oidc::SignIn;
 use mailconform_fakes::role::{self, Protocol, Role};
 use rustls_pki_types::pem::PemObject;
@@ -151,6 +152,17 @@ struct RawTarget {
     client_secret_env: Option<String>,
     audience: Option<String>,
     scope: Option<String>,
+    seg_account: Option<RawAccount>,
+    exchange_account: Option<RawAccount>,
+}
+
+/// A service account of a real KDC's realm, as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAccount {
+    spn: Option<String>,
+    password: Option<String>,
+    password_env: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -231,6 +243,34 @@ pub struct CallbackCa {
     pub key_pem: String,
 }
 
+/// A service account of a real KDC's realm and its password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ServiceAccount {
+    /// Its SPN, `HTTP/seg.example.test`.
+    pub spn: String,
+    /// Its password.
+    pub password: String,
+}
+
+impl std::fmt::Debug for ServiceAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ServiceAccount({})", self.spn)
+    }
+}
+
+/// What the scenarios need of a real KDC for Kerberos constrained delegation: where it is, the
+/// account SEG delegates as (allowed to delegate to Exchange's SPN, with protocol transition)
+/// and Exchange's account, whose keys the scenarios' Exchange opens tickets with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KcdAccounts {
+    /// The KDC and its realm.
+    pub kdc: mailconform_auth::krb5::KdcUrl,
+    /// SEG's service account (`seg_account`).
+    pub seg: ServiceAccount,
+    /// Exchange's service account (`exchange_account`).
+    pub exchange: ServiceAccount,
+}
+
 /// What to give an identity provider's target that has no way to sign its mailboxes in.
 pub const NO_SIGN_IN: &str = "give client_id (an application allowed the password grant; client_secret_env names its secret's \
      variable for a confidential one), or [target.login.adapter] access_token, a command that prints a user's token";
@@ -296,6 +336,9 @@ pub struct Target {
     /// The scopes asked of a real identity provider (`scope`), when not
     /// `<audience>/EWS.AccessAsUser.All`.
     pub scope: Option<String>,
+    /// A real KDC's realm and the service accounts of constrained delegation, for a `kdc`
+    /// target (`url = "kerberos://..."`, `seg_account`, `exchange_account`).
+    pub kcd: Option<KcdAccounts>,
 }
 
 impl Target {
@@ -413,7 +456,7 @@ pub(crate) fn standard_path(role: &Role, protocol: Protocol) -> Option<&'static 
 
 /// Whether mailboxes sign in over this protocol.
 pub(crate) fn signs_in(protocol: Protocol) -> bool {
-    matches!(protocol, Protocol::Ews | Protocol::ActiveSync | Protocol::CertEnrollment | Protocol::OAuth)
+    matches!(protocol, Protocol::Ews | Protocol::ActiveSync | Protocol::CertEnrollment | Protocol::OAuth | Protocol::Kerberos)
 }
 
 impl TargetConfig {
@@ -467,8 +510,9 @@ fn target(file: &Path, base: &Path, key: String, raw: RawTarget, env: &impl Fn(&
     if !raw.mailbox.is_empty() && !endpoints.iter().any(|e| signs_in(e.protocol)) {
         return Err(ConfigError::MailboxNotChecked { file: file.to_path_buf(), role: key });
     }
-    // An identity provider whose tokens a command fetches needs no passwords here.
-    let signs_in_by_command = raw.adapter.access_token.is_some();
+    // An identity provider whose tokens a command fetches needs no passwords here, nor a KDC,
+    // which SEG asks for the users' tickets without them (S4U2Self).
+    let signs_in_by_command = raw.adapter.access_token.is_some() || picked.role.kind == role::RoleKind::Kdc;
     let mailboxes: Vec<Mailbox> =
         raw.mailbox.into_iter().map(|m| mailbox(file, &key, m, signs_in_by_command, env)).collect::<Result<_, _>>()?;
     if let Some(command) = &raw.adapter.deliver_mail {
@@ -519,6 +563,10 @@ fn target(file: &Path, base: &Path, key: String, raw: RawTarget, env: &impl Fn(&
             var: var.clone(),
         })?),
     };
+    let kcd = match picked.role.kind {
+        role::RoleKind::Kdc => Some(kcd_accounts(file, &key, &raw.url, raw.seg_account, raw.exchange_account, env)?),
+        _ => None,
+    };
     let sign_in = match (&adapter.access_token, raw.client_id) {
         (Some(command), _) => Some(SignIn::Command(command.clone())),
         (None, Some(client_id)) => Some(SignIn::PasswordGrant { client_id, client_secret }),
@@ -544,6 +592,7 @@ fn target(file: &Path, base: &Path, key: String, raw: RawTarget, env: &impl Fn(&
         templates: raw.template,
         directory,
         sign_in,
+        kcd,
         audience: raw.audience,
         scope: raw.scope,
     })
@@ -565,7 +614,7 @@ fn device_token(file: &Path, key: &str, written: &str) -> Result<String, ConfigE
 /// Keys that only one kind of target reads, and which kinds: on another target they would be
 /// silently ignored, so they are refused there.
 fn refuse_keys_of_other_roles(file: &Path, key: &str, kind: role::RoleKind, raw: &RawTarget) -> Result<(), ConfigError> {
-    use role::RoleKind::{Adcs, Apns, Ens, OAuthIssuer, Seg, Uem};
+    use role::RoleKind::{Adcs, Apns, Ens, Kdc, OAuthIssuer, Seg, Uem};
     let written: &[(&'static str, bool, &[role::RoleKind])] = &[
         ("product_version", raw.product_version.is_some(), &[Seg]),
         ("properties", !raw.properties.is_empty(), &[Seg]),
@@ -585,6 +634,8 @@ fn refuse_keys_of_other_roles(file: &Path, key: &str, kind: role::RoleKind, raw:
         ("scope", raw.scope.is_some(), &[OAuthIssuer]),
         ("adapter.set_device_state", raw.adapter.set_device_state.is_some(), &[Uem]),
         ("adapter.access_token", raw.adapter.access_token.is_some(), &[OAuthIssuer]),
+        ("seg_account", raw.seg_account.is_some(), &[Kdc]),
+        ("exchange_account", raw.exchange_account.is_some(), &[Kdc]),
     ];
     match written.iter().find(|(_, present, readers)| *present && !readers.contains(&kind)) {
         Some((name, _, readers)) => {
@@ -593,6 +644,43 @@ fn refuse_keys_of_other_roles(file: &Path, key: &str, kind: role::RoleKind, raw:
         }
         None => Ok(()),
     }
+}
+
+/// A KDC target's realm (from its URL) and the two service accounts of constrained delegation.
+fn kcd_accounts(
+    file: &Path,
+    key: &str,
+    url: &str,
+    seg: Option<RawAccount>,
+    exchange: Option<RawAccount>,
+    env: &impl Fn(&str) -> Option<String>,
+) -> Result<KcdAccounts, ConfigError> {
+    let refuse = |why: String| ConfigError::KdcAccount { file: file.to_path_buf(), role: key.to_string(), why };
+    let kdc = match KdcUrl::parse(url) {
+        Some(Ok(kdc)) => kdc,
+        _ => return Err(refuse(format!("{url} is not a KDC's URL"))),
+    };
+    let account = |name: &str, what: &str, default_spn: &str, raw: Option<RawAccount>| -> Result<ServiceAccount, ConfigError> {
+        let raw = raw.ok_or_else(|| {
+            refuse(format!(
+                "no {name}: give {what}'s service account, [target.{key}.{name}] spn = \"{default_spn}\" (the default) and \
+                 password_env = \"VARIABLE\" (or password = \"...\")"
+            ))
+        })?;
+        let password = match (raw.password, raw.password_env) {
+            (Some(p), None) => p,
+            (None, Some(var)) => env(&var).ok_or_else(|| refuse(format!("{name}: password_env = \"{var}\" but {var} is not set")))?,
+            (None, None) => {
+                return Err(refuse(format!("{name}: no password given; write password_env = \"VARIABLE\" or password = \"...\"")))
+            }
+            (Some(_), Some(_)) => return Err(refuse(format!("{name}: both password and password_env given"))),
+        };
+        Ok(ServiceAccount { spn: raw.spn.unwrap_or_else(|| default_spn.to_string()), password })
+    };
+    let seg = account("seg_account", "SEG", mailconform_fakes::defaults::SEG_SPN, seg)?;
+    let exchange_spn = format!("HTTP/{}", mailconform_fakes::defaults::EXCHANGE_HOST);
+    let exchange = account("exchange_account", "Exchange", &exchange_spn, exchange)?;
+    Ok(KcdAccounts { kdc, seg, exchange })
 }
 
 /// One `resolve` entry, `HOST:PORT=ADDRESS:PORT`.
@@ -695,6 +783,17 @@ fn check_placeholders(file: &Path, key: &str, operation: &'static str, command: 
 }
 
 fn endpoints(file: &Path, key: &str, picked: &role::TargetRole, url: &str) -> Result<Vec<Endpoint>, ConfigError> {
+    if picked.protocols == [Protocol::Kerberos] {
+        let bad = |why: String| ConfigError::KdcUrl { file: file.to_path_buf(), role: key.to_string(), url: url.to_string(), why };
+        return match KdcUrl::parse(url) {
+            Some(Ok(_)) => Ok(vec![Endpoint {
+                protocol: Protocol::Kerberos,
+                url: url.parse().map_err(|e: http::uri::InvalidUri| bad(e.to_string()))?,
+            }]),
+            Some(Err(why)) => Err(bad(why)),
+            None => Err(bad("a KDC is reached over Kerberos itself, not over HTTP".into())),
+        };
+    }
     let example_path = picked.protocols.iter().find_map(|p| standard_path(&picked.role, *p)).unwrap_or("");
     let bad =
         |why: String| ConfigError::BadUrl { file: file.to_path_buf(), role: key.to_string(), url: url.to_string(), why, example_path };
@@ -760,7 +859,7 @@ fn mailbox(
             })?,
             format!("the password in {var}"),
         ),
-        (None, None) if signs_in_by_command => (String::new(), "the adapter's access_token command".to_string()),
+        (None, None) if signs_in_by_command => (String::new(), "no password: none is needed".to_string()),
         (None, None) => return Err(password_error("no password given")),
         (Some(_), Some(_)) => return Err(password_error("both password and password_env given")),
     };

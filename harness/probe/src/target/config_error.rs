@@ -242,6 +242,28 @@ pub enum ConfigError {
         /// What is wrong, and what to write.
         why: String,
     },
+    /// A KDC's `url` that is not `kerberos://HOST[:PORT]/REALM`.
+    #[error("{}: target.\"{role}\".url = {url:?}: {why}; write kerberos://HOST[:PORT]/REALM, such as \"kerberos://dc1.corp.example/CORP.EXAMPLE\" (port 88 unless given)", file.display())]
+    KdcUrl {
+        /// The configuration file.
+        file: PathBuf,
+        /// The target's key.
+        role: String,
+        /// The URL as written.
+        url: String,
+        /// What is wrong with it.
+        why: String,
+    },
+    /// A KDC's service account (`seg_account`, `exchange_account`) missing or without its password.
+    #[error("{}: target \"{role}\": {why}", file.display())]
+    KdcAccount {
+        /// The configuration file.
+        file: PathBuf,
+        /// The target's key.
+        role: String,
+        /// What is wrong, and what to write.
+        why: String,
+    },
     /// A real AD CS's directory given in part, or not as an LDAP URL.
     #[error("{}: target \"{role}\": {why}", file.display())]
     Directory {

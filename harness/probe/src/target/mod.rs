@@ -14,12 +14,15 @@ mod connect;
 mod eas;
 mod ews;
 mod http_answer;
+mod kdc;
 mod listener;
 mod login;
 mod report;
 mod uem;
 
 pub use check::check_targets;
-pub use config::{ApnsKey, Callback, CallbackCa, Endpoint, Mailbox, Resolve, Target, TargetConfig, Trust, NO_SIGN_IN};
+pub use config::{
+    ApnsKey, Callback, CallbackCa, Endpoint, KcdAccounts, Mailbox, Resolve, ServiceAccount, Target, TargetConfig, Trust, NO_SIGN_IN,
+};
 pub use config_error::ConfigError;
 pub use report::{CheckLine, CheckReport, EndpointReport, Step};

@@ -1,0 +1,105 @@
+//! A real KDC under test (`[target.kdc]`, `url = "kerberos://..."`): Heimdal's, with a realm of
+//! its own, started by `tests/live/kdc/setup` on a port of this test's. `target check` asks it
+//! what SEG's constrained delegation needs (SEG's TGT, S4U2Self, S4U2Proxy to Exchange, which
+//! Exchange's keys open), and `run` puts it under the SEG features: the scenarios' SEG asks it
+//! for alice's ticket, and the scenarios' Exchange authenticates her by Negotiate with it. The
+//! scenarios in which SEG obtains no ticket are not applicable.
+
+use crate::common;
+
+use common::{all_ended, mailconform, repo, run_live, scratch};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const SCRIPTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/live/kdc");
+/// Not the script's default port (nor the library test's), so that another KDC keeps running.
+const PORT: &str = "20388";
+const FEATURE: &str = "features/seg/auth_headers.feature";
+
+/// This test's KDC, stopped when dropped.
+struct Heimdal {
+    state: PathBuf,
+}
+
+impl Heimdal {
+    fn start(dir: &Path) -> Heimdal {
+        let state = dir.join("kdc");
+        let out = Command::new(Path::new(SCRIPTS).join("setup")).arg(&state).env("KDC_PORT", PORT).output().unwrap();
+        assert!(
+            out.status.success(),
+            "tests/live/kdc/setup could not install or start Heimdal's KDC (logs in {}):\n{}{}",
+            state.display(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Heimdal { state }
+    }
+}
+
+impl Drop for Heimdal {
+    fn drop(&mut self) {
+        let _ = Command::new(Path::new(SCRIPTS).join("stop")).arg(&self.state).output();
+    }
+}
+
+/// The target: the KDC, SEG's and Exchange's accounts as the set-up made them, alice.
+fn config(seg_password: &str) -> String {
+    format!(
+        "[target.kdc]\nurl = \"kerberos://127.0.0.1:{PORT}/EXAMPLE.TEST\"\n\
+         [target.kdc.seg_account]\npassword = \"{seg_password}\"\n\
+         [target.kdc.exchange_account]\nspn = \"HTTP/mail.example.test\"\npassword = \"mail-svc-pw\"\n\
+         [[target.kdc.mailbox]]\nuser = \"alice\"\nlogin = \"alice@example.test\"\n"
+    )
+}
+
+#[test]
+fn seg_delegates_through_a_real_kdc_and_exchange_authenticates_alice_by_negotiate() {
+    let dir = scratch("live-kdc");
+    let _kdc = Heimdal::start(&dir);
+    let file = dir.join("check.toml");
+    std::fs::write(&file, config("seg-svc-pw")).unwrap();
+    let check = mailconform(repo(), &["target", "check", file.to_str().unwrap()]);
+    let shown = format!("{}{}", check.stdout, check.stderr);
+    assert_eq!(check.code, 0, "{shown}");
+    assert!(
+        check.stdout.contains("alice: SEG obtains a ticket for alice@EXAMPLE.TEST to HTTP/mail.example.test by constrained delegation"),
+        "{shown}"
+    );
+
+    let (run, all) = run_live(&dir, &config("seg-svc-pw"), "60", &[FEATURE]);
+    let shown = format!("{all:?}\n{}\n{}", run.stdout, run.stderr);
+    // Both rows of KCD: SEG's ticket from the real KDC opens with Exchange's keys.
+    all_ended(&all, "passed", &["A client certificate with a UPN: SEG obtains a Kerberos ticket by KCD (flag true)"], &shown);
+    all_ended(&all, "passed", &["A client certificate with a UPN: SEG obtains a Kerberos ticket by KCD (flag false)"], &shown);
+    // SEG without KCD settings, or a client without a certificate, never asks the KDC.
+    all_ended(&all, "skipped", &["Basic and Kerberos enabled, no client certificate: the client is held to Basic"], &shown);
+    assert_eq!(run.code, 0, "{shown}");
+    assert!(run.last_line().starts_with("2 passed, 0 failed, "), "{shown}");
+}
+
+#[test]
+fn a_wrong_password_or_an_unreachable_kdc_says_what_to_fix() {
+    let dir = scratch("live-kdc-bad");
+    let _kdc = Heimdal::start(&dir);
+    let file = dir.join("check.toml");
+    std::fs::write(&file, config("wrong")).unwrap();
+    let check = mailconform(repo(), &["target", "check", file.to_str().unwrap()]);
+    let shown = format!("{}{}", check.stdout, check.stderr);
+    assert_eq!(check.code, 1, "{shown}");
+    assert!(check.stdout.contains("KDC_ERR_PREAUTH_FAILED (24)") && check.stdout.contains("the password is wrong"), "{shown}");
+    // In a run, SEG cannot sign in and answers 502: the KCD rows fail with the KDC's refusal.
+    let (run, all) = run_live(&dir, &config("wrong"), "60", &[FEATURE]);
+    let shown = format!("{all:?}\n{}\n{}", run.stdout, run.stderr);
+    all_ended(&all, "failed", &["A client certificate with a UPN: SEG obtains a Kerberos ticket by KCD (flag true)"], &shown);
+    assert_eq!(run.code, 1, "{shown}");
+
+    std::fs::write(&file, config("seg-svc-pw").replace(PORT, "9")).unwrap();
+    let check = mailconform(repo(), &["target", "check", file.to_str().unwrap()]);
+    let shown = format!("{}{}", check.stdout, check.stderr);
+    assert_eq!(check.code, 1, "{shown}");
+    assert!(check.stdout.contains("the KDC at 127.0.0.1:9 could not be reached"), "{shown}");
+    std::fs::write(&file, config("seg-svc-pw").replace("kerberos://", "https://")).unwrap();
+    let check = mailconform(repo(), &["target", "check", file.to_str().unwrap()]);
+    assert_eq!(check.code, 2, "{}{}", check.stdout, check.stderr);
+    assert!(check.stderr.contains("write kerberos://HOST[:PORT]/REALM"), "{}", check.stderr);
+}
