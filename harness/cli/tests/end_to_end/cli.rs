@@ -136,10 +136,10 @@ fn a_live_target_that_run_cannot_use_exits_2_saying_why() {
     assert!(without_config.stderr.contains("needs --target-config"), "{}", without_config.stderr);
 
     let config = cwd.join("targets.toml");
-    std::fs::write(&config, "[target.kdc]\nurl = \"https://kdc.example.com\"\n").unwrap();
+    std::fs::write(&config, "[target.gateway]\nurl = \"https://gateway.example.com\"\n").unwrap();
     let other_role = mailconform(&cwd, &["run", "--target-config", path(&config), path(&fixture("passing"))]);
     assert_eq!(other_role.code, 2, "{}", other_role.stderr);
-    assert!(other_role.stderr.contains("target \"kdc\"") && other_role.stderr.contains("exchange.eas"), "{}", other_role.stderr);
+    assert!(other_role.stderr.contains("target \"gateway\"") && other_role.stderr.contains("exchange.eas"), "{}", other_role.stderr);
 
     // The features' provider signs for a real APNs with a team key it knows: without one, the run says what to give.
     std::fs::write(&config, "[target.apns]\nurl = \"https://apns.example.com\"\ndevice_token = \"ab\"\n").unwrap();

@@ -12,8 +12,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const SCRIPTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/live/kdc");
-/// Not the script's default port (nor the library test's), so that another KDC keeps running.
+/// Not the script's default port (nor the library test's), so that another KDC keeps running;
+/// each test of this module its own (they run at the same time).
 const PORT: &str = "20388";
+const OTHER_PORT: &str = "20389";
 const FEATURE: &str = "features/seg/auth_headers.feature";
 
 /// This test's KDC, stopped when dropped.
@@ -22,9 +24,9 @@ struct Heimdal {
 }
 
 impl Heimdal {
-    fn start(dir: &Path) -> Heimdal {
+    fn start(dir: &Path, port: &str) -> Heimdal {
         let state = dir.join("kdc");
-        let out = Command::new(Path::new(SCRIPTS).join("setup")).arg(&state).env("KDC_PORT", PORT).output().unwrap();
+        let out = Command::new(Path::new(SCRIPTS).join("setup")).arg(&state).env("KDC_PORT", port).output().unwrap();
         assert!(
             out.status.success(),
             "tests/live/kdc/setup could not install or start Heimdal's KDC (logs in {}):\n{}{}",
@@ -42,10 +44,10 @@ impl Drop for Heimdal {
     }
 }
 
-/// The target: the KDC, SEG's and Exchange's accounts as the set-up made them, alice.
-fn config(seg_password: &str) -> String {
+/// The target: the KDC on `port`, SEG's and Exchange's accounts as the set-up made them, alice.
+fn config(port: &str, seg_password: &str) -> String {
     format!(
-        "[target.kdc]\nurl = \"kerberos://127.0.0.1:{PORT}/EXAMPLE.TEST\"\n\
+        "[target.kdc]\nurl = \"kerberos://127.0.0.1:{port}/EXAMPLE.TEST\"\n\
          [target.kdc.seg_account]\npassword = \"{seg_password}\"\n\
          [target.kdc.exchange_account]\nspn = \"HTTP/mail.example.test\"\npassword = \"mail-svc-pw\"\n\
          [[target.kdc.mailbox]]\nuser = \"alice\"\nlogin = \"alice@example.test\"\n"
@@ -55,9 +57,9 @@ fn config(seg_password: &str) -> String {
 #[test]
 fn seg_delegates_through_a_real_kdc_and_exchange_authenticates_alice_by_negotiate() {
     let dir = scratch("live-kdc");
-    let _kdc = Heimdal::start(&dir);
+    let _kdc = Heimdal::start(&dir, PORT);
     let file = dir.join("check.toml");
-    std::fs::write(&file, config("seg-svc-pw")).unwrap();
+    std::fs::write(&file, config(PORT, "seg-svc-pw")).unwrap();
     let check = mailconform(repo(), &["target", "check", file.to_str().unwrap()]);
     let shown = format!("{}{}", check.stdout, check.stderr);
     assert_eq!(check.code, 0, "{shown}");
@@ -66,7 +68,7 @@ fn seg_delegates_through_a_real_kdc_and_exchange_authenticates_alice_by_negotiat
         "{shown}"
     );
 
-    let (run, all) = run_live(&dir, &config("seg-svc-pw"), "60", &[FEATURE]);
+    let (run, all) = run_live(&dir, &config(PORT, "seg-svc-pw"), "60", &[FEATURE]);
     let shown = format!("{all:?}\n{}\n{}", run.stdout, run.stderr);
     // Both rows of KCD: SEG's ticket from the real KDC opens with Exchange's keys.
     all_ended(&all, "passed", &["A client certificate with a UPN: SEG obtains a Kerberos ticket by KCD (flag true)"], &shown);
@@ -80,25 +82,25 @@ fn seg_delegates_through_a_real_kdc_and_exchange_authenticates_alice_by_negotiat
 #[test]
 fn a_wrong_password_or_an_unreachable_kdc_says_what_to_fix() {
     let dir = scratch("live-kdc-bad");
-    let _kdc = Heimdal::start(&dir);
+    let _kdc = Heimdal::start(&dir, OTHER_PORT);
     let file = dir.join("check.toml");
-    std::fs::write(&file, config("wrong")).unwrap();
+    std::fs::write(&file, config(OTHER_PORT, "wrong")).unwrap();
     let check = mailconform(repo(), &["target", "check", file.to_str().unwrap()]);
     let shown = format!("{}{}", check.stdout, check.stderr);
     assert_eq!(check.code, 1, "{shown}");
     assert!(check.stdout.contains("KDC_ERR_PREAUTH_FAILED (24)") && check.stdout.contains("the password is wrong"), "{shown}");
     // In a run, SEG cannot sign in and answers 502: the KCD rows fail with the KDC's refusal.
-    let (run, all) = run_live(&dir, &config("wrong"), "60", &[FEATURE]);
+    let (run, all) = run_live(&dir, &config(OTHER_PORT, "wrong"), "60", &[FEATURE]);
     let shown = format!("{all:?}\n{}\n{}", run.stdout, run.stderr);
     all_ended(&all, "failed", &["A client certificate with a UPN: SEG obtains a Kerberos ticket by KCD (flag true)"], &shown);
     assert_eq!(run.code, 1, "{shown}");
 
-    std::fs::write(&file, config("seg-svc-pw").replace(PORT, "9")).unwrap();
+    std::fs::write(&file, config("9", "seg-svc-pw")).unwrap();
     let check = mailconform(repo(), &["target", "check", file.to_str().unwrap()]);
     let shown = format!("{}{}", check.stdout, check.stderr);
     assert_eq!(check.code, 1, "{shown}");
     assert!(check.stdout.contains("the KDC at 127.0.0.1:9 could not be reached"), "{shown}");
-    std::fs::write(&file, config("seg-svc-pw").replace("kerberos://", "https://")).unwrap();
+    std::fs::write(&file, config(OTHER_PORT, "seg-svc-pw").replace("kerberos://", "https://")).unwrap();
     let check = mailconform(repo(), &["target", "check", file.to_str().unwrap()]);
     assert_eq!(check.code, 2, "{}{}", check.stdout, check.stderr);
     assert!(check.stderr.contains("write kerberos://HOST[:PORT]/REALM"), "{}", check.stderr);

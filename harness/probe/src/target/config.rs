@@ -71,6 +71,16 @@
 //! access_token = "get-token {login} {scope}"   # {scope} (any flow: MFA, device code, a cache);
 //!                                # then client_id and the mailboxes' passwords are not needed
 //!
+//! [target.kdc]                   # a KDC, for SEG's constrained delegation (Kerberos over TCP)
+//! url = "kerberos://dc1.corp.example/CORP.EXAMPLE"   # kerberos://HOST[:PORT]/REALM (port 88)
+//! [target.kdc.seg_account]       # the account SEG delegates as (spn default HTTP/seg.example.test)
+//! password_env = "SEG_SVC_PASSWORD"
+//! [target.kdc.exchange_account]  # the account of Exchange's SPN (default HTTP/mail.example.test)
+//! password_env = "MAIL_SVC_PASSWORD"
+//! [[target.kdc.mailbox]]         # a user delegated for: its UPN, no password
+//! user = "alice"
+//! login = "alice@corp.example"
+//!
 //! [callback]                    # how a real component calls this run's fakes back
 //! advertise = "192.0.2.10"      # the address it reaches this machine at (default 127.0.0.1)
 //! ca = "callback-ca.pem"        # a CA it trusts, with its key: the fakes it calls present
@@ -1190,7 +1200,33 @@ url = "https://api.push.apple.com"
         let e = error("[target.traveler]\nurl = \"https://t.example\"\nversions = [\"15.0\"]\n");
         assert!(e.contains("\"15.0\" is not an ActiveSync protocol version") && e.contains("14.1"), "{e}");
         let e = error("[target.apns]\nurl = \"https://a.example\"\n[[target.apns.mailbox]]\nuser = \"a\"\npassword = \"b\"\n");
-        assert!(e.contains("only EWS, ActiveSync, AD CS and identity provider (login) targets sign in"), "{e}");
+        assert!(e.contains("only EWS, ActiveSync, AD CS, identity provider (login) and KDC targets sign in or are delegated for"), "{e}");
         assert!(error("# nothing\n").contains("no target configured"));
+    }
+
+    #[test]
+    fn a_kdc_is_a_kerberos_url_with_the_two_accounts_of_the_delegation() {
+        let kdc = "[target.kdc]\nurl = \"kerberos://dc1.corp.example/corp.example\"\n\
+                   [target.kdc.seg_account]\npassword_env = \"SEG_PW\"\n\
+                   [target.kdc.exchange_account]\nspn = \"HTTP/exch.corp.example\"\npassword = \"m\"\n\
+                   [[target.kdc.mailbox]]\nuser = \"alice\"\nlogin = \"alice@corp.example\"\n";
+        let env = |var: &str| (var == "SEG_PW").then(|| "s".to_string());
+        let t = &TargetConfig::parse(Path::new("t.toml"), kdc, env).unwrap().targets[0];
+        let kcd = t.kcd.as_ref().unwrap();
+        // Port 88 unless given; the realm upper case, as Kerberos writes it.
+        assert_eq!((kcd.kdc.address.as_str(), kcd.kdc.realm.as_str()), ("dc1.corp.example:88", "CORP.EXAMPLE"));
+        assert_eq!((kcd.seg.spn.as_str(), kcd.seg.password.as_str()), ("HTTP/seg.example.test", "s"));
+        assert_eq!((kcd.exchange.spn.as_str(), kcd.exchange.password.as_str()), ("HTTP/exch.corp.example", "m"));
+        // Its users need no password: SEG asks for their tickets without one.
+        assert_eq!((t.mailboxes[0].login.as_str(), t.mailboxes[0].password.as_str()), ("alice@corp.example", ""));
+        let e = error(&kdc.replace("kerberos://", "https://"));
+        assert!(e.contains("not over HTTP") && e.contains("write kerberos://HOST[:PORT]/REALM"), "{e}");
+        assert!(error(&kdc.replace("/corp.example\"", "\"")).contains("no realm"));
+        let without_exchange = kdc.replace("[target.kdc.exchange_account]\nspn = \"HTTP/exch.corp.example\"\npassword = \"m\"\n", "");
+        let e = TargetConfig::parse(Path::new("t.toml"), &without_exchange, env).unwrap_err().to_string();
+        assert!(e.contains("no exchange_account: give Exchange's service account"), "{e}");
+        assert!(error(kdc).contains("seg_account: password_env = \"SEG_PW\" but SEG_PW is not set"));
+        let e = error("[target.uem]\nurl = \"https://uem.corp.example\"\n[target.uem.seg_account]\npassword = \"x\"\n");
+        assert!(e.contains("seg_account is read only for kdc targets"), "{e}");
     }
 }

@@ -163,7 +163,7 @@ pub enum ConfigError {
         readers: String,
     },
     /// Mailboxes on a role whose protocols have no authentication check.
-    #[error("{}: target.\"{role}\" has mailboxes, but only EWS, ActiveSync, AD CS and identity provider (login) targets sign in; remove the mailbox entries of this target", file.display())]
+    #[error("{}: target.\"{role}\" has mailboxes, but only EWS, ActiveSync, AD CS, identity provider (login) and KDC targets sign in or are delegated for; remove the mailbox entries of this target", file.display())]
     MailboxNotChecked {
         /// The configuration file.
         file: PathBuf,
