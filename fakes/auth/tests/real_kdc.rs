@@ -7,41 +7,17 @@
 //! open the AP-REQ SEG presents. A service the KDC does not let delegate is refused, and a
 //! wrong password fails pre-authentication, each with the KDC's own error.
 
+#[path = "../../../tests/live/kdc/heimdal.rs"]
+mod heimdal;
+
+use heimdal::Heimdal;
 use mailconform_auth::krb5::{KdcUrl, Krb5Client, Krb5Error, Principal, ServiceKeys};
 use mailconform_auth::Keytab;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-const SCRIPTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/live/kdc");
 /// Not the script's default port, so that a KDC started by hand keeps running beside this one.
 const PORT: &str = "20288";
-
-/// The KDC of this test, stopped when dropped.
-struct Heimdal {
-    state: PathBuf,
-}
-
-impl Heimdal {
-    fn start() -> Heimdal {
-        let state = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("real-kdc");
-        let out = Command::new(Path::new(SCRIPTS).join("setup")).arg(&state).env("KDC_PORT", PORT).output().unwrap();
-        assert!(
-            out.status.success(),
-            "tests/live/kdc/setup could not install or start Heimdal's KDC (logs in {}):\n{}{}",
-            state.display(),
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        Heimdal { state }
-    }
-}
-
-impl Drop for Heimdal {
-    fn drop(&mut self) {
-        let _ = Command::new(Path::new(SCRIPTS).join("stop")).arg(&self.state).output();
-    }
-}
 
 fn now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
@@ -49,7 +25,7 @@ fn now() -> u64 {
 
 #[tokio::test]
 async fn seg_delegates_for_alice_to_exchange_through_a_real_kdc_and_exchange_opens_the_ticket() {
-    let _kdc = Heimdal::start();
+    let _kdc = Heimdal::start(PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("real-kdc"), PORT);
     let client = Krb5Client::new(&format!("127.0.0.1:{PORT}"), "EXAMPLE.TEST", Duration::from_secs(10));
     let seg = Principal::service("HTTP/seg.example.test");
 

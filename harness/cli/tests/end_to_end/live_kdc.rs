@@ -8,41 +8,16 @@
 use crate::common;
 
 use common::{all_ended, mailconform, repo, run_live, scratch};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+#[path = "../../../../tests/live/kdc/heimdal.rs"]
+mod heimdal;
 
-const SCRIPTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/live/kdc");
+use heimdal::Heimdal;
+
 /// Not the script's default port (nor the library test's), so that another KDC keeps running;
 /// each test of this module its own (they run at the same time).
 const PORT: &str = "20388";
 const OTHER_PORT: &str = "20389";
 const FEATURE: &str = "features/seg/auth_headers.feature";
-
-/// This test's KDC, stopped when dropped.
-struct Heimdal {
-    state: PathBuf,
-}
-
-impl Heimdal {
-    fn start(dir: &Path, port: &str) -> Heimdal {
-        let state = dir.join("kdc");
-        let out = Command::new(Path::new(SCRIPTS).join("setup")).arg(&state).env("KDC_PORT", port).output().unwrap();
-        assert!(
-            out.status.success(),
-            "tests/live/kdc/setup could not install or start Heimdal's KDC (logs in {}):\n{}{}",
-            state.display(),
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        Heimdal { state }
-    }
-}
-
-impl Drop for Heimdal {
-    fn drop(&mut self) {
-        let _ = Command::new(Path::new(SCRIPTS).join("stop")).arg(&self.state).output();
-    }
-}
 
 /// The target: the KDC on `port`, SEG's and Exchange's accounts as the set-up made them, alice.
 fn config(port: &str, seg_password: &str) -> String {
@@ -57,7 +32,7 @@ fn config(port: &str, seg_password: &str) -> String {
 #[test]
 fn seg_delegates_through_a_real_kdc_and_exchange_authenticates_alice_by_negotiate() {
     let dir = scratch("live-kdc");
-    let _kdc = Heimdal::start(&dir, PORT);
+    let _kdc = Heimdal::start(dir.join("kdc"), PORT);
     let file = dir.join("check.toml");
     std::fs::write(&file, config(PORT, "seg-svc-pw")).unwrap();
     let check = mailconform(repo(), &["target", "check", file.to_str().unwrap()]);
@@ -82,7 +57,7 @@ fn seg_delegates_through_a_real_kdc_and_exchange_authenticates_alice_by_negotiat
 #[test]
 fn a_wrong_password_or_an_unreachable_kdc_says_what_to_fix() {
     let dir = scratch("live-kdc-bad");
-    let _kdc = Heimdal::start(&dir, OTHER_PORT);
+    let _kdc = Heimdal::start(dir.join("kdc"), OTHER_PORT);
     let file = dir.join("check.toml");
     std::fs::write(&file, config(OTHER_PORT, "wrong")).unwrap();
     let check = mailconform(repo(), &["target", "check", file.to_str().unwrap()]);
