@@ -67,6 +67,9 @@ pub const GATEWAY_HOST: &str = "gateway.example.test";
 /// Citrix Endpoint Management's host, the STA the gateway validates tickets with.
 pub const XMS_HOST: &str = "xms.example.test";
 
+/// The KDC's Kerberos port (RFC 4120 §7.2.3).
+pub const KERBEROS_PORT: u16 = 88;
+
 /// The directory's LDAP port on the domain controller (`ADCS_HOST`).
 pub const LDAP_PORT: u16 = 389;
 

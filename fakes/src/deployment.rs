@@ -11,7 +11,7 @@ use crate::listener::{Listener, ListenerConfig, ListenerControl, Region};
 use crate::role;
 use crate::securemail::{DeviceControl, MailBackend, SecureMail, SecureMailConfig};
 use crate::traveler::{Person, Traveler, TravelerConfig, TravelerControl};
-use mailconform_auth::{IssuerControl, IssuerServer, Kdc, KdcControl, KdcServer, TokenIssuer};
+use mailconform_auth::{IssuerControl, IssuerServer, Kdc, KdcControl, KdcServer, KdcSlot, KerberosTcp, TokenIssuer};
 use mailconform_ews::SchemaVersion;
 use mailconform_sim::tls::{self, ClientAuth};
 use mailconform_sim::{
@@ -157,6 +157,11 @@ fn put_placement(h: &mut impl Hosting, placement: Placement) -> Result<FaultGate
     h.put(placement).map(|(_, gate)| gate)
 }
 
+/// The default world's KDC in Kerberos itself: `kerberos://kdc.example.test:88/EXAMPLE.TEST`.
+pub fn kerberos_url() -> String {
+    format!("{}{}:{}/{}", mailconform_auth::krb5::KdcUrl::SCHEME, defaults::KDC_HOST, defaults::KERBEROS_PORT, defaults::KERBEROS_REALM)
+}
+
 /// SEG with the default world's KCD settings (SEG's service account delegating to
 /// `HTTP/<target host>`) and the console for compliance.
 pub fn default_seg_config(version: &str, email_server_host: &str) -> crate::seg::SegConfig {
@@ -197,17 +202,34 @@ pub fn default_kdc(clock: mailconform_sim::Clock, rng: mailconform_sim::SeededRn
 
 /// The KDC on `kdc.example.test` (role `kdc`).
 pub fn add_kdc(sim: &mut impl Hosting, kdc: Kdc) -> Result<FaultGate, SimError> {
-    put(sim, role::KDC, defaults::KDC_HOST, Arc::new(KdcServer(Arc::new(kdc))), ClientAuth::None, false)
+    let kdc = Arc::new(kdc);
+    let gate = put(sim, role::KDC, defaults::KDC_HOST, Arc::new(KdcServer(kdc.clone())), ClientAuth::None, false)?;
+    add_kerberos(sim, KdcSlot::new(kdc))?;
+    Ok(gate)
+}
+
+/// The KDC's Kerberos side on its host's port 88 ([`defaults::KERBEROS_PORT`]), in the topology
+/// as its `kerberos` service.
+fn add_kerberos(sim: &mut impl Hosting, slot: Arc<KdcSlot>) -> Result<(), SimError> {
+    sim.add_service(role::KDC, "kerberos", defaults::KERBEROS_PORT, Arc::new(KerberosTcp::new(slot)))
 }
 
 /// The default world's KDC ([`default_kdc`]), which a reset of a served one starts again.
 pub fn add_default_kdc(sim: &mut impl Hosting) -> Result<FaultGate, SimError> {
-    let kdc = default_kdc(sim.clock().clone(), env(sim, "kdc").rng);
-    let rebuild = Rebuild::new(defaults::KDC_HOST, |env| Arc::new(KdcServer(Arc::new(default_kdc(env.clock, env.rng)))));
-    put_placement(
+    let kdc = Arc::new(default_kdc(sim.clock().clone(), env(sim, "kdc").rng));
+    let slot = KdcSlot::new(kdc.clone());
+    let reset = slot.clone();
+    let rebuild = Rebuild::new(defaults::KDC_HOST, move |env| {
+        let fresh = Arc::new(default_kdc(env.clock, env.rng));
+        reset.set(fresh.clone());
+        Arc::new(KdcServer(fresh))
+    });
+    let gate = put_placement(
         sim,
-        Placement::https(role::KDC, defaults::KDC_HOST, Arc::new(KdcServer(Arc::new(kdc))), ClientAuth::None).rebuilt_by(rebuild),
-    )
+        Placement::https(role::KDC, defaults::KDC_HOST, Arc::new(KdcServer(kdc)), ClientAuth::None).rebuilt_by(rebuild),
+    )?;
+    add_kerberos(sim, slot)?;
+    Ok(gate)
 }
 
 /// The default world's OAuth issuer with the built-in users, not yet on a host: put its

@@ -349,6 +349,8 @@ pub struct Kdc {
     realm: String,
     clock: Clock,
     rng: SeededRng,
+    /// The password of `krbtgt/REALM`, whose key seals the TGTs of its Kerberos side.
+    krbtgt: String,
     lifetime: Duration,
     state: Mutex<State>,
 }
@@ -356,7 +358,15 @@ pub struct Kdc {
 impl Kdc {
     /// Tickets live ten hours, the Windows default.
     pub fn new(realm: &str, clock: Clock, rng: SeededRng) -> Self {
-        Kdc { realm: realm.to_ascii_uppercase(), clock, rng, lifetime: Duration::from_secs(10 * 3600), state: Mutex::new(State::default()) }
+        let krbtgt = rng.hex(16);
+        Kdc {
+            realm: realm.to_ascii_uppercase(),
+            clock,
+            rng,
+            krbtgt,
+            lifetime: Duration::from_secs(10 * 3600),
+            state: Mutex::new(State::default()),
+        }
     }
 
     /// Issues tickets that live `lifetime` instead (an expiry scenario in minutes, not hours).
@@ -484,6 +494,63 @@ impl Kdc {
     /// One page of the journal of issued tickets.
     pub fn issued_page(&self, query: &PageQuery) -> Page<IssueRecord> {
         self.state.lock().expect("kdc poisoned").issued.page(query)
+    }
+}
+
+/// The KDC's accounts as its Kerberos side ([`crate::krb5::KdcService`]) reads them: a user by
+/// its name in the realm (`alice` for `alice@example.test`) or its enterprise name (the UPN), a
+/// service by its SPN.
+impl crate::krb5::Realm for Kdc {
+    fn realm(&self) -> String {
+        self.realm.clone()
+    }
+
+    fn account(&self, principal: &crate::krb5::Principal) -> Option<crate::krb5::Account> {
+        let st = self.state.lock().expect("kdc poisoned");
+        if principal.components.len() > 1 {
+            let s = st.services.get(&principal.components.join("/").to_ascii_lowercase())?;
+            return Some(crate::krb5::Account {
+                name: s.spn.clone(),
+                principal: crate::krb5::Principal::service(&s.spn),
+                password: s.password.clone(),
+                delegate_to: s.allowed_to_delegate.clone(),
+            });
+        }
+        let name = principal.components.first()?;
+        let upn = match name.contains('@') {
+            true => name.to_ascii_lowercase(),
+            false => format!("{name}@{}", self.realm).to_ascii_lowercase(),
+        };
+        let u = st.users.get(&upn)?;
+        Some(crate::krb5::Account {
+            name: u.upn.clone(),
+            principal: crate::krb5::Principal::from_upn(&u.upn, &self.realm),
+            password: u.password.clone(),
+            delegate_to: Vec::new(),
+        })
+    }
+
+    fn krbtgt_password(&self) -> String {
+        self.krbtgt.clone()
+    }
+
+    fn now(&self) -> u64 {
+        self.clock.unix_secs()
+    }
+
+    fn lifetime(&self) -> u64 {
+        self.lifetime.as_secs()
+    }
+
+    fn random(&self, len: usize) -> Vec<u8> {
+        self.rng.bytes(len)
+    }
+
+    fn record_issued(&self, client: &str, service: &str, delegated_by: Option<&str>, end_time: u64) {
+        let at = self.clock.unix_secs();
+        let record =
+            IssueRecord { at, client: client.into(), service: service.into(), delegated_by: delegated_by.map(Into::into), end_time };
+        self.state.lock().expect("kdc poisoned").issued.push(record);
     }
 }
 

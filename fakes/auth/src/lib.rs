@@ -32,6 +32,6 @@ pub use challenge::{AuthMethod, Challenge, Scheme};
 pub use error::AuthError;
 pub use issuer_host::{IssuerControl, IssuerServer};
 pub use jwt::{OAuthTrust, TokenIssuer, VerifiedToken};
-pub use kdc_host::{KdcClient, KdcControl, KdcServer};
+pub use kdc_host::{KdcClient, KdcControl, KdcServer, KdcSlot, KerberosTcp};
 pub use kerberos::{IssuedTicket, Kdc, Keytab, TicketInfo};
 pub use ntlm::{Forgery, MicHandling, NtlmAcceptor, NtlmIdentity, NtlmInitiator};

@@ -221,7 +221,14 @@ pub fn deploy(
         match (serves(&seg.role), beside.and_then(|l| l.seg.as_ref().filter(|_| l.beside(&seg.role).is_some()))) {
             (_, Some(declared)) => require_declared_seg(&seg.role, &c, declared),
             (true, None) => configure_served_seg(sim, &seg.role, &c),
-            (false, None) => gates.push((seg.role.clone(), deployment::add_seg(sim, &seg.role, c).expect("SEG starts"))),
+            (false, None) => {
+                // In one process with the KDC, SEG asks it in Kerberos itself (port 88); a SEG or
+                // KDC served by another process keeps the KDC's ticket API on its HTTPS host.
+                if let (Some(kcd), None, false) = (c.kcd.as_mut(), real_kdc, serves(role::KDC)) {
+                    kcd.kdc_url = deployment::kerberos_url();
+                }
+                gates.push((seg.role.clone(), deployment::add_seg(sim, &seg.role, c).expect("SEG starts")))
+            }
         }
     }
     let main = Ws1Plan::effective(&ws1.segs[0]);

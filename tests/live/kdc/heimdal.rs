@@ -29,6 +29,19 @@ impl Heimdal {
     }
 }
 
+/// Installs Heimdal's packages, clients included (`setup --install-only`), without starting a
+/// KDC: for tests whose KDC is another (the fake's Kerberos side).
+#[allow(dead_code)]
+pub(crate) fn install() {
+    let out = Command::new(Path::new(SCRIPTS).join("setup")).arg("--install-only").output().unwrap();
+    assert!(
+        out.status.success(),
+        "tests/live/kdc/setup --install-only could not install Heimdal:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 impl Drop for Heimdal {
     fn drop(&mut self) {
         let _ = Command::new(Path::new(SCRIPTS).join("stop")).arg(&self.state).output();

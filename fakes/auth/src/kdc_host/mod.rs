@@ -6,17 +6,107 @@ pub mod contract;
 
 use crate::error::AuthError;
 use crate::kerberos::{IssuedTicket, Kdc};
+use crate::krb5::{Account, KdcService, Principal, Realm};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use contract::{Delegation, KdcErrorBody, KdcTicket, Op, UserAdded, API_ROUTES, CONTROL_ROUTES};
 use mailconform_sim::contract::{error, parse, reply};
-use mailconform_sim::{ConnInfo, Handler, HandlerFuture, Request, Response};
-use std::sync::Arc;
+use mailconform_sim::{BoxIo, ConnInfo, Handler, HandlerFuture, Request, Response, ServiceFuture, StreamService};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 pub use contract::{KdcClient, KdcControl};
 
 /// The KDC's HTTP side.
 pub struct KdcServer(pub Arc<Kdc>);
+
+/// The KDC's Kerberos side: RFC 4120 over TCP (port 88), one request and its answer per
+/// connection, as a domain controller answers kinit or a SEG. It follows the KDC the role
+/// holds now ([`KdcSlot::set`]: a reset of a served KDC starts a fresh one).
+pub struct KerberosTcp(KdcService<Arc<KdcSlot>>);
+
+/// The KDC a role holds now.
+pub struct KdcSlot(Mutex<Arc<Kdc>>);
+
+impl KdcSlot {
+    /// A slot holding `kdc`.
+    pub fn new(kdc: Arc<Kdc>) -> Arc<Self> {
+        Arc::new(KdcSlot(Mutex::new(kdc)))
+    }
+
+    /// From now on, `kdc` answers.
+    pub fn set(&self, kdc: Arc<Kdc>) {
+        *self.0.lock().expect("kdc slot poisoned") = kdc;
+    }
+
+    fn current(&self) -> Arc<Kdc> {
+        self.0.lock().expect("kdc slot poisoned").clone()
+    }
+}
+
+impl Realm for KdcSlot {
+    fn realm(&self) -> String {
+        self.current().realm()
+    }
+    fn account(&self, principal: &Principal) -> Option<Account> {
+        Realm::account(&*self.current(), principal)
+    }
+    fn krbtgt_password(&self) -> String {
+        self.current().krbtgt_password()
+    }
+    fn now(&self) -> u64 {
+        Realm::now(&*self.current())
+    }
+    fn lifetime(&self) -> u64 {
+        Realm::lifetime(&*self.current())
+    }
+    fn random(&self, len: usize) -> Vec<u8> {
+        self.current().random(len)
+    }
+    fn record_issued(&self, client: &str, service: &str, delegated_by: Option<&str>, end_time: u64) {
+        Realm::record_issued(&*self.current(), client, service, delegated_by, end_time)
+    }
+}
+
+/// The largest request read: a KDC refuses more (Heimdal's limit).
+const MAX_REQUEST: u32 = 64 * 1024;
+/// How long a connection may take to send its request.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+impl KerberosTcp {
+    /// The Kerberos side of the KDC in `slot`.
+    pub fn new(slot: Arc<KdcSlot>) -> Self {
+        KerberosTcp(KdcService::new(slot))
+    }
+}
+
+impl StreamService for KerberosTcp {
+    fn serve(self: Arc<Self>, mut io: BoxIo) -> ServiceFuture {
+        Box::pin(async move {
+            let read = async {
+                let mut length = [0u8; 4];
+                io.read_exact(&mut length).await.ok()?;
+                // The high bit announces an extension this KDC does not speak (RFC 4120 §7.2.2).
+                let length = u32::from_be_bytes(length);
+                if length > MAX_REQUEST {
+                    return None;
+                }
+                let mut request = vec![0; length as usize];
+                io.read_exact(&mut request).await.ok()?;
+                Some(request)
+            };
+            let Ok(Some(request)) = tokio::time::timeout(REQUEST_TIMEOUT, read).await else { return };
+            let answer = self.0.answer(&request);
+            let Ok(length) = u32::try_from(answer.len()) else { return };
+            let mut framed = length.to_be_bytes().to_vec();
+            framed.extend_from_slice(&answer);
+            if io.write_all(&framed).await.is_ok() {
+                let _ = io.shutdown().await;
+            }
+        })
+    }
+}
 
 impl Handler for KdcServer {
     fn handle(&self, req: Request, _conn: ConnInfo) -> HandlerFuture {
@@ -164,5 +254,71 @@ mod tests {
         assert_eq!(call(post("/kdc/v1/nothing", json!({}))).await.status(), 404);
         let bad = http::Request::builder().method("POST").uri("/kdc/v1/ticket").body(bytes::Bytes::from("{")).unwrap();
         assert_eq!(call(bad).await.status(), 400);
+    }
+
+    /// The KDC's Kerberos side on a TCP port of this machine: its address.
+    async fn kerberos_on_a_port(kdc: Arc<Kdc>) -> String {
+        let service = Arc::new(KerberosTcp::new(KdcSlot::new(kdc)));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                tokio::spawn(service.clone().serve(Box::new(stream)));
+            }
+        });
+        addr
+    }
+
+    #[tokio::test]
+    async fn speaks_kerberos_over_tcp_with_s4u_and_refuses_as_a_kdc_does() {
+        use crate::krb5::{Krb5Client, Krb5Error, Principal};
+        let clock = Clock::simulated();
+        let kdc = Arc::new(Kdc::new(DEFAULT_REALM, clock.clone(), SeededRng::new(5)));
+        kdc.add_user("alice@example.test", "alice-pw");
+        kdc.add_service("HTTP/mail.example.test", "m", &[]);
+        kdc.add_service("HTTP/seg.example.test", "s", &["HTTP/mail.example.test"]);
+        kdc.add_service("HTTP/other.example.test", "o", &[]);
+        let client = Krb5Client::new(&kerberos_on_a_port(kdc.clone()).await, DEFAULT_REALM, Duration::from_secs(5));
+        let now = clock.unix_secs();
+
+        // SEG's whole constrained delegation, and Exchange's keytab opens the ticket.
+        let ap_req = client.delegate("HTTP/seg.example.test", "s", "alice@example.test", "HTTP/mail.example.test", now).await.unwrap();
+        let info = kdc.keytab("HTTP/mail.example.test").unwrap().accept(&ap_req, now).unwrap();
+        assert_eq!(info.client, "alice@example.test");
+        let delegated: Vec<_> = kdc.issued().into_iter().filter(|r| r.service == "HTTP/mail.example.test").collect();
+        assert_eq!(delegated.len(), 1);
+        assert_eq!(
+            (delegated[0].client.as_str(), delegated[0].delegated_by.as_deref()),
+            ("alice@example.test", Some("HTTP/seg.example.test"))
+        );
+
+        // A user's own TGT and a ticket with it.
+        let alice = client.tgt(&Principal::user("alice"), "alice-pw", now).await.unwrap();
+        assert_eq!(alice.client.to_string(), "alice");
+        let refused = |e: Krb5Error| match e {
+            Krb5Error::Refused { name, .. } => name,
+            other => panic!("not a refusal: {other}"),
+        };
+        assert_eq!(refused(client.tgt(&Principal::user("alice"), "wrong", now).await.unwrap_err()), "KDC_ERR_PREAUTH_FAILED");
+        assert_eq!(refused(client.tgt(&Principal::user("mallory"), "x", now).await.unwrap_err()), "KDC_ERR_C_PRINCIPAL_UNKNOWN");
+
+        // A service allowed to delegate nowhere: its S4U2Self ticket is not forwardable, and
+        // S4U2Proxy is refused.
+        let other = client.tgt(&Principal::service("HTTP/other.example.test"), "o", now).await.unwrap();
+        let evidence = client.s4u2self(&other, &Principal::user("alice"), DEFAULT_REALM, now).await.unwrap();
+        assert!(!evidence.forwardable);
+        let mail = Principal::service("HTTP/mail.example.test");
+        assert_eq!(refused(client.s4u2proxy(&other, &evidence, &mail, now).await.unwrap_err()), "KDC_ERR_BADOPTION");
+        let unknown = client.s4u2self(&other, &Principal::user("mallory"), DEFAULT_REALM, now).await.unwrap_err();
+        assert_eq!(refused(unknown), "KDC_ERR_C_PRINCIPAL_UNKNOWN");
+
+        // SEG's delegation taken away: refused too.
+        kdc.set_delegation("HTTP/seg.example.test", &[]).unwrap();
+        let e = client.delegate("HTTP/seg.example.test", "s", "alice@example.test", "HTTP/mail.example.test", now).await.unwrap_err();
+        assert_eq!(refused(e), "KDC_ERR_BADOPTION");
+
+        // Bytes that are no Kerberos request get a KRB-ERROR, not silence.
+        let answer = KdcService::new(KdcSlot::new(kdc)).answer(b"GET / HTTP/1.1");
+        assert_eq!(answer.first(), Some(&0x7e));
     }
 }

@@ -33,9 +33,15 @@ pub(crate) const PA_FOR_USER: i64 = 129;
 pub(crate) mod flag {
     /// forwardable.
     pub(crate) const FORWARDABLE: usize = 1;
+    /// forwarded (a ticket of constrained delegation).
+    pub(crate) const FORWARDED: usize = 2;
     /// renewable (only to show that another bit is not taken for forwardable).
     #[cfg(test)]
     pub(crate) const RENEWABLE: usize = 8;
+    /// initial (a ticket of the AS exchange).
+    pub(crate) const INITIAL: usize = 9;
+    /// pre-authent (the client proved its key).
+    pub(crate) const PRE_AUTHENT: usize = 10;
     /// cname-in-addl-tkt (as a KDC option): S4U2Proxy ([MS-SFU] 2.2.5).
     pub(crate) const CNAME_IN_ADDL_TKT: usize = 14;
     /// canonicalize (RFC 6806).

@@ -12,6 +12,7 @@ mod client;
 mod crypto;
 mod error;
 mod message;
+mod server;
 mod wire;
 
 pub use acceptor::{Accepted, ServiceKeys, CLOCK_SKEW_SECS};
@@ -19,3 +20,4 @@ pub use client::{Credentials, KdcUrl, Krb5Client};
 pub use crypto::{default_salt, Key, AES128_CTS_HMAC_SHA1_96, AES256_CTS_HMAC_SHA1_96};
 pub use error::Krb5Error;
 pub use message::{Principal, NT_ENTERPRISE, NT_PRINCIPAL, NT_SRV_INST};
+pub use server::{Account, KdcService, Realm};

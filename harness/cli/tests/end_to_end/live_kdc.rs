@@ -80,3 +80,74 @@ fn a_wrong_password_or_an_unreachable_kdc_says_what_to_fix() {
     assert_eq!(check.code, 2, "{}{}", check.stdout, check.stderr);
     assert!(check.stderr.contains("write kerberos://HOST[:PORT]/REALM"), "{}", check.stderr);
 }
+
+/// Heimdal's own clients (`kinit`, `kgetcred`) against `mailconform serve kdc`'s Kerberos port:
+/// to them the fake is a KDC, constrained delegation included, as a domain controller is to SEG.
+#[test]
+fn heimdals_own_clients_get_alices_ticket_to_exchange_by_constrained_delegation_from_the_served_fake() {
+    heimdal::install();
+    let dir = scratch("kdc-heimdal-clients");
+    let served = common::serve::Served::start(&dir, &["kdc"]);
+    let url = served.endpoints["roles"]["kdc"]["services"]["kerberos"].as_str().expect("the KDC's Kerberos port").to_string();
+    let address = url.strip_prefix("kerberos://").expect("a kerberos:// URL");
+    let conf = dir.join("krb5.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "[libdefaults]\n\tdefault_realm = EXAMPLE.TEST\n\tdns_lookup_kdc = false\n\tdns_lookup_realm = false\n\
+             \tudp_preference_limit = 1\n\tlarge_message_size = 0\n\tforwardable = true\n\
+             [realms]\n\tEXAMPLE.TEST = {{\n\t\tkdc = {address}\n\t}}\n"
+        ),
+    )
+    .unwrap();
+    let secret = |name: &str, password: &str| {
+        let file = dir.join(name);
+        std::fs::write(&file, format!("{password}\n")).unwrap();
+        file.display().to_string()
+    };
+    let cache = |name: &str| format!("FILE:{}", dir.join(name).display());
+    let heimdal = |program: &str, args: &[&str]| {
+        let out = std::process::Command::new(program).args(args).env("KRB5_CONFIG", &conf).env_remove("KRB5CCNAME").output().unwrap();
+        (
+            out.status.success(),
+            format!("{program} {args:?}:\n{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
+        )
+    };
+    let seg = "HTTP/seg.example.test@EXAMPLE.TEST";
+    let (ok, shown) = heimdal(
+        "/usr/bin/kinit.heimdal",
+        &["--forwardable", &format!("--password-file={}", secret("seg.pw", "seg-svc-pw")), "-c", &cache("seg.cc"), seg],
+    );
+    assert!(ok, "{shown}");
+    let (ok, shown) = heimdal(
+        "/usr/bin/kgetcred",
+        &["-c", &cache("seg.cc"), &format!("--out-cache={}", cache("self.cc")), "--impersonate=alice@EXAMPLE.TEST", "--forwardable", seg],
+    );
+    assert!(ok, "S4U2Self: {shown}");
+    let (ok, shown) = heimdal(
+        "/usr/bin/kgetcred",
+        &[
+            "-c",
+            &cache("seg.cc"),
+            &format!("--delegation-credential-cache={}", cache("self.cc")),
+            &format!("--out-cache={}", cache("final.cc")),
+            "--forwardable",
+            "HTTP/mail.example.test@EXAMPLE.TEST",
+        ],
+    );
+    assert!(ok, "S4U2Proxy: {shown}");
+    let (ok, listing) = heimdal("/usr/bin/heimtools", &["klist", "-v", "-c", &cache("final.cc")]);
+    assert!(ok && listing.contains("alice@EXAMPLE.TEST") && listing.contains("Server: HTTP/mail.example.test@EXAMPLE.TEST"), "{listing}");
+    // The fake's own journal: alice's ticket to Exchange, by SEG's delegation.
+    let issued: serde_json::Value = served.control_get("kdc", "/issued");
+    let delegated = issued["entries"].as_array().unwrap().iter().any(|e| {
+        e["client"] == "alice@example.test" && e["service"] == "HTTP/mail.example.test" && e["delegated_by"] == "HTTP/seg.example.test"
+    });
+    assert!(delegated, "{issued}");
+    // A wrong password is refused as a KDC refuses it (KDC_ERR_PREAUTH_FAILED, which kinit words).
+    let (ok, shown) = heimdal(
+        "/usr/bin/kinit.heimdal",
+        &[&format!("--password-file={}", secret("bad.pw", "wrong")), "-c", &cache("bad.cc"), "alice@EXAMPLE.TEST"],
+    );
+    assert!(!ok && shown.contains("Password incorrect"), "{shown}");
+}
