@@ -1,8 +1,9 @@
-//! A fake Kerberos KDC, and the service side that accepts its tickets.
+//! A fake Kerberos KDC's accounts, its ticket API, and the service side that accepts tickets.
 //!
-//! It is a fake, and says so: there is no AS/TGS exchange, no TGT and no authenticator.
-//! A client asks the KDC (in-process or over the small HTTP API of [`crate::kdc_host`]) for a
-//! service ticket with its password; a delegating service asks with its own password for a
+//! The KDC speaks Kerberos itself ([`crate::krb5::KdcService`] over its accounts, on port 88 of
+//! its host). Beside it, its ticket API (in-process, or over the HTTP API of
+//! [`crate::kdc_host`]) is the fake's own, and says so: no AS/TGS exchange, no TGT and no
+//! authenticator. There a client asks for a service ticket with its password; a delegating service asks with its own password for a
 //! ticket on behalf of a user (S4U2Self, protocol transition) to a target service it is
 //! allowed to delegate to (S4U2Proxy, constrained delegation) — the shape of what SEG does for
 //! KCD. What is real is what the services see: a ticket sealed (AES-256-GCM) with the target

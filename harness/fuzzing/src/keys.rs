@@ -74,3 +74,19 @@ pub fn apns_team_key() -> TeamKey {
     pem.push_str("-----END PUBLIC KEY-----\n");
     TeamKey { team_id: APNS_TEAM_ID.into(), key_id: APNS_KEY_ID.into(), public_key_pem: pem }
 }
+
+/// SEG's account at the fixture KDC, allowed to delegate to [`SERVICE_SPN`].
+pub const SEG_SPN: &str = "HTTP/seg.example.test";
+/// Its password.
+pub const SEG_PASSWORD: &str = "seg-service-password";
+
+/// The fixture KDC of the `kerberos` and `kdc_request` targets: the user, the service, SEG
+/// delegating to it; its randomness (the key that seals its TGTs) fixed, so that a TGS request
+/// recorded once is read again by every fixture KDC.
+pub fn kdc(clock: mailconform_sim::Clock) -> mailconform_auth::kerberos::Kdc {
+    let kdc = mailconform_auth::kerberos::Kdc::new(REALM, clock, mailconform_sim::SeededRng::new(93).fork("kdc"));
+    kdc.add_user(USER_UPN, USER_PASSWORD);
+    kdc.add_service(SERVICE_SPN, SERVICE_PASSWORD, &[]);
+    kdc.add_service(SEG_SPN, SEG_PASSWORD, &[SERVICE_SPN]);
+    kdc
+}

@@ -81,6 +81,7 @@ pub fn all(workspace: &Path) -> Result<Vec<Seed>, SeedError> {
     out.extend(ews(workspace)?);
     out.extend(ntlm_spnego_headers()?);
     out.extend(kerberos()?);
+    out.extend(kdc_requests()?);
     out.extend(tls()?);
     out.extend(apns()?);
     out.extend(oauth()?);
@@ -435,6 +436,61 @@ fn kerberos() -> Result<Vec<Seed>, SeedError> {
         if base64::engine::general_purpose::STANDARD.decode(token).is_ok() {
             out.push(Seed::new("auth_header", format!("authorization-negotiate-kerberos-{name}.txt"), header.clone()));
         }
+    }
+    Ok(out)
+}
+
+/// The requests the project's Kerberos client sends the fixture KDC: SEG's constrained
+/// delegation (its AS-REQ without and with pre-authentication, S4U2Self, S4U2Proxy) and a
+/// user's TGT, as they crossed a TCP connection.
+fn kdc_requests() -> Result<Vec<Seed>, SeedError> {
+    use mailconform_auth::krb5::{KdcService, Krb5Client, Principal};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| SeedError::Recording(e.to_string()))?;
+    let recorded: Arc<Mutex<Vec<Vec<u8>>>> = Arc::default();
+    let recorded_ap_req: Arc<Mutex<Vec<Vec<u8>>>> = Arc::default();
+    let kept = recorded.clone();
+    rt.block_on(async move {
+        let kdc = Arc::new(KdcService::new(keys::kdc(mailconform_sim::Clock::simulated())));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| SeedError::Recording(e.to_string()))?;
+        let addr = listener.local_addr().map_err(|e| SeedError::Recording(e.to_string()))?.to_string();
+        tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let mut length = [0u8; 4];
+                if stream.read_exact(&mut length).await.is_err() {
+                    continue;
+                }
+                let mut request = vec![0; u32::from_be_bytes(length) as usize];
+                if stream.read_exact(&mut request).await.is_err() {
+                    continue;
+                }
+                let answer = kdc.answer(&request);
+                kept.lock().expect("recording poisoned").push(request);
+                let mut framed = (answer.len() as u32).to_be_bytes().to_vec();
+                framed.extend_from_slice(&answer);
+                let _ = stream.write_all(&framed).await;
+            }
+        });
+        let client = Krb5Client::new(&addr, keys::REALM, Duration::from_secs(10));
+        let failed = |e: mailconform_auth::krb5::Krb5Error| SeedError::Recording(e.to_string());
+        let ap_req =
+            client.delegate(keys::SEG_SPN, keys::SEG_PASSWORD, keys::USER_UPN, keys::SERVICE_SPN, keys::NOW_SECS).await.map_err(failed)?;
+        client.tgt(&Principal::from_upn(keys::USER_UPN, keys::REALM), keys::USER_PASSWORD, keys::NOW_SECS).await.map_err(failed)?;
+        Ok::<Vec<u8>, SeedError>(ap_req)
+    })
+    .map(|ap_req| {
+        // The AP-REQ SEG presents with the ticket: the service's keytab opens real ones too.
+        recorded_ap_req.lock().expect("recording poisoned").push(ap_req);
+    })?;
+    let names = ["seg-as-req", "seg-as-req-preauth", "tgs-req-s4u2self", "tgs-req-s4u2proxy", "user-as-req", "user-as-req-preauth"];
+    let requests = recorded.lock().expect("recording poisoned").clone();
+    if requests.len() != names.len() {
+        return Err(SeedError::Recording(format!("{} Kerberos requests recorded, {} expected", requests.len(), names.len())));
+    }
+    let mut out: Vec<Seed> =
+        names.iter().zip(requests).map(|(name, request)| Seed::new("kdc_request", format!("{name}.der"), request)).collect();
+    for ap_req in recorded_ap_req.lock().expect("recording poisoned").iter() {
+        out.push(Seed::new("kerberos", "real-s4u-ap-req.der", [&[0u8][..], ap_req].concat()));
     }
     Ok(out)
 }

@@ -11,7 +11,8 @@ use mailconform_apns::jwt::ProviderToken;
 use mailconform_apns::request::{apns_id_to_echo, check_headers, check_payload, parse_path, topic_bundle};
 use mailconform_apns::Reason;
 use mailconform_auth::jwt::{OAuthTrust, TokenIssuer};
-use mailconform_auth::kerberos::Keytab;
+use mailconform_auth::kerberos::{Kdc, Keytab};
+use mailconform_auth::krb5::{self, KdcService};
 use mailconform_auth::ntlm::{Message, NtlmAcceptor, NtlmInitiator, NtlmV2Response, ServerIdentity};
 use mailconform_auth::spnego::{self, NegotiateToken};
 use mailconform_auth::{challenge, ntlm::Step};
@@ -66,6 +67,11 @@ pub const TARGETS: &[Target] = &[
         run: spnego_token,
     },
     Target { name: "kerberos", feeds: "an AP-REQ to a service's keytab, or ticket contents sealed with its key", run: kerberos },
+    Target {
+        name: "kdc_request",
+        feeds: "a Kerberos request (AS-REQ, TGS-REQ with S4U) to the fake KDC's Kerberos side, which must answer",
+        run: kdc_request,
+    },
     Target { name: "auth_header", feeds: "a WWW-Authenticate or Authorization value to the challenge parsers", run: auth_header },
     Target {
         name: "tls_wire",
@@ -239,6 +245,21 @@ pub fn kerberos(data: &[u8]) -> Outcome {
         }
         _ => Outcome::Rejected,
     }
+}
+
+/// The fixture KDC's Kerberos side.
+fn kdc_service() -> &'static KdcService<Kdc> {
+    static KDC: OnceLock<KdcService<Kdc>> = OnceLock::new();
+    KDC.get_or_init(|| KdcService::new(keys::kdc(mailconform_sim::Clock::simulated())))
+}
+
+/// A Kerberos request to the fake KDC: every input gets an answer, a reply or a KRB-ERROR.
+/// Read as a request of the protocol unless the KDC could not read it (KRB_ERR_GENERIC): a
+/// refusal of the protocol (PREAUTH_REQUIRED, BADOPTION, a bad checksum) is an answer to it.
+pub fn kdc_request(data: &[u8]) -> Outcome {
+    let answer = kdc_service().answer(data);
+    assert!(answer.first().is_some_and(|t| [0x6b, 0x6d, 0x7e].contains(t)), "the KDC answered {answer:02x?}");
+    Outcome::of(krb5::error_code(&answer) != Some(60))
 }
 
 /// HTTP authentication headers, and the tokens they carry.

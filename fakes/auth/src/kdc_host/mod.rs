@@ -1,6 +1,7 @@
-//! The fake KDC as a simulation host (`kdc.example.test`), so that a served gateway can obtain
-//! tickets over HTTP the way it would ask a domain controller. [`contract`] lists its routes
-//! and bodies and holds the typed clients.
+//! The fake KDC as a simulation host (`kdc.example.test`): Kerberos itself on port 88
+//! ([`KerberosTcp`]), and an HTTP API of the fake's own, through which a served SEG obtains
+//! tickets and steps read and change the KDC's accounts. [`contract`] lists its routes and
+//! bodies and holds the typed clients.
 
 pub mod contract;
 

@@ -212,6 +212,14 @@ pub(crate) fn answer(bytes: &[u8], exchange: Exchange) -> Result<Answer, Krb5Err
     }
 }
 
+/// The error code of a KDC's answer when it is a KRB-ERROR, `None` for anything else (a reply).
+pub fn error_code(answer: &[u8]) -> Option<u32> {
+    match answer.first() {
+        Some(0x7e) => decode::<KrbError>("a KRB-ERROR", answer).ok().map(|e| e.0.error_code.0),
+        _ => None,
+    }
+}
+
 /// The refusal as an error, for `asked`.
 pub(crate) fn refused(asked: &str, e: &KrbErrorInner) -> Krb5Error {
     let code = e.error_code.0;

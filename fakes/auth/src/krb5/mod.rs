@@ -19,5 +19,5 @@ pub use acceptor::{Accepted, ServiceKeys, CLOCK_SKEW_SECS};
 pub use client::{Credentials, KdcUrl, Krb5Client};
 pub use crypto::{default_salt, Key, AES128_CTS_HMAC_SHA1_96, AES256_CTS_HMAC_SHA1_96};
 pub use error::Krb5Error;
-pub use message::{Principal, NT_ENTERPRISE, NT_PRINCIPAL, NT_SRV_INST};
+pub use message::{error_code, Principal, NT_ENTERPRISE, NT_PRINCIPAL, NT_SRV_INST};
 pub use server::{Account, KdcService, Realm};
