@@ -21,8 +21,6 @@ use std::time::Duration;
 
 /// How long the tickets asked for live: ten hours, as Windows asks.
 const LIFETIME_SECS: u64 = 10 * 3600;
-/// The key usage of PA-FOR-USER's checksum ([MS-SFU] 2.2.1).
-const PA_FOR_USER_USAGE: u32 = 17;
 /// The GSS-API checksum type of a Kerberos mechanism token's authenticator (RFC 4121 §4.1.1).
 const GSS_CHECKSUM: i64 = 0x8003;
 
@@ -288,19 +286,16 @@ fn encrypted(etype: i64, cipher: Vec<u8>) -> EncryptedData {
 /// PA-FOR-USER for `user` of `realm` ([MS-SFU] 2.2.1): its checksum covers the name type
 /// (four bytes, little-endian), the name's components, the realm and "Kerberos".
 fn pa_for_user(user: &Principal, realm: &str, session_key: &Key) -> Result<PaData, Krb5Error> {
-    let mut covered = (user.name_type as u32).to_le_bytes().to_vec();
-    user.components.iter().for_each(|c| covered.extend_from_slice(c.as_bytes()));
-    covered.extend_from_slice(realm.as_bytes());
-    covered.extend_from_slice(b"Kerberos");
+    let covered = m::for_user_covered(user, realm, m::PA_FOR_USER_PACKAGE);
     let sum = Checksum {
         cksumtype: ExplicitContextTag0::from(int(CKSUM_HMAC_MD5)),
-        checksum: ExplicitContextTag1::from(OctetStringAsn1::from(hmac_md5(session_key.value(), PA_FOR_USER_USAGE, &covered))),
+        checksum: ExplicitContextTag1::from(OctetStringAsn1::from(hmac_md5(session_key.value(), m::PA_FOR_USER_USAGE, &covered))),
     };
     let value = PaForUser {
         user_name: ExplicitContextTag0::from(user.to_asn1()?),
         user_realm: ExplicitContextTag1::from(string(realm)?),
         cksum: ExplicitContextTag2::from(sum),
-        auth_package: ExplicitContextTag3::from(string("Kerberos")?),
+        auth_package: ExplicitContextTag3::from(string(m::PA_FOR_USER_PACKAGE)?),
     };
     Ok(padata(PA_FOR_USER, encode("PA-FOR-USER", &value)?))
 }

@@ -28,6 +28,20 @@ pub(crate) const PA_ENC_TIMESTAMP: i64 = 2;
 pub(crate) const PA_ETYPE_INFO2: i64 = 19;
 /// PA-FOR-USER ([MS-SFU] 2.2.1): S4U2Self's user.
 pub(crate) const PA_FOR_USER: i64 = 129;
+/// The key usage of PA-FOR-USER's checksum ([MS-SFU] 2.2.1).
+pub(crate) const PA_FOR_USER_USAGE: u32 = 17;
+/// PA-FOR-USER's auth-package ([MS-SFU] 2.2.1).
+pub(crate) const PA_FOR_USER_PACKAGE: &str = "Kerberos";
+
+/// What PA-FOR-USER's checksum covers ([MS-SFU] 2.2.1): the user's name type (four bytes,
+/// little-endian), each component of its name, its realm and the auth-package.
+pub(crate) fn for_user_covered(user: &Principal, realm: &str, auth_package: &str) -> Vec<u8> {
+    let mut covered = (user.name_type as u32).to_le_bytes().to_vec();
+    user.components.iter().for_each(|c| covered.extend_from_slice(c.as_bytes()));
+    covered.extend_from_slice(realm.as_bytes());
+    covered.extend_from_slice(auth_package.as_bytes());
+    covered
+}
 
 /// KDC options and ticket flags (RFC 4120 §5.4.1, §5.3), bit numbers of the BIT STRING.
 pub(crate) mod flag {

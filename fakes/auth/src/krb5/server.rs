@@ -308,14 +308,11 @@ impl<R: Realm> KdcService<R> {
     fn for_user(&self, value: &[u8], session: &Key) -> Result<Principal, Refusal> {
         let for_user: PaForUserIn = decode("PA-FOR-USER", value)?;
         let user = Principal::from_asn1(&for_user.user_name.0);
-        let mut covered = (user.name_type as u32).to_le_bytes().to_vec();
-        user.components.iter().for_each(|c| covered.extend_from_slice(c.as_bytes()));
-        covered.extend_from_slice(for_user.user_realm.0 .0.to_string().as_bytes());
-        covered.extend_from_slice(for_user.auth_package.0 .0.to_string().as_bytes());
+        let covered = m::for_user_covered(&user, &for_user.user_realm.0 .0.to_string(), &for_user.auth_package.0 .0.to_string());
         let sum = &for_user.cksum.0;
         let keyed = match int_value(&sum.cksumtype.0) {
-            super::crypto::CKSUM_HMAC_MD5 => super::crypto::hmac_md5(session.value(), 17, &covered),
-            _ => session.checksum(17, &covered)?.1,
+            super::crypto::CKSUM_HMAC_MD5 => super::crypto::hmac_md5(session.value(), m::PA_FOR_USER_USAGE, &covered),
+            _ => session.checksum(m::PA_FOR_USER_USAGE as i32, &covered)?.1,
         };
         if keyed != sum.checksum.0 .0 {
             return Err(refuse(41, "PA-FOR-USER's checksum does not match"));
