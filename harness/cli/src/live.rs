@@ -254,8 +254,13 @@ fn real_roles(args: &RunArgs, file: &std::path::Path) -> Result<RealRoles, CliEr
             // SEG's KCD asks it as the scenario's SEG; it calls nothing back.
             real.kdc = Some(LiveKdc {
                 kdc: kcd.kdc.clone(),
-                seg: (kcd.seg.spn.clone(), kcd.seg.password.clone()),
-                exchange: (kcd.exchange.spn.clone(), kcd.exchange.password.clone()),
+                kcd: mailconform_fakes::seg::KcdConfig {
+                    kdc_url: kcd.kdc.to_string(),
+                    service_spn: kcd.seg.spn.clone(),
+                    service_password: kcd.seg.password.clone(),
+                    target_spn: kcd.exchange.spn.clone(),
+                },
+                exchange_password: kcd.exchange.password.clone(),
             });
             continue;
         }

@@ -210,23 +210,16 @@ impl LiveBeside {
 pub struct LiveKdc {
     /// Where it is, and its realm.
     pub kdc: mailconform_auth::krb5::KdcUrl,
-    /// SEG's service account and its password.
-    pub seg: (String, String),
-    /// Exchange's service account (the SPN SEG delegates to) and its password.
-    pub exchange: (String, String),
+    /// SEG's KCD settings at it: its URL, SEG's account and password, Exchange's SPN.
+    pub kcd: mailconform_fakes::seg::KcdConfig,
+    /// The password of Exchange's account (the SPN SEG delegates to).
+    pub exchange_password: String,
 }
 
 impl LiveKdc {
-    /// SEG's KCD settings pointed at this KDC and its accounts.
-    pub fn configure(&self, kcd: &mut mailconform_fakes::seg::KcdConfig) {
-        kcd.kdc_url = self.kdc.to_string();
-        (kcd.service_spn, kcd.service_password) = self.seg.clone();
-        kcd.target_spn = self.exchange.0.clone();
-    }
-
     /// The keytab of Exchange's account, with which the scenarios' Exchange opens the tickets.
     pub fn exchange_keytab(&self) -> mailconform_auth::Keytab {
-        mailconform_auth::Keytab::new(&self.kdc.realm, &self.exchange.0, &self.exchange.1)
+        mailconform_auth::Keytab::new(&self.kdc.realm, &self.kcd.target_spn, &self.exchange_password)
     }
 
     /// `host:port` of the KDC, for the scenario's network to let SEG out to.

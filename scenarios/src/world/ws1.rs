@@ -212,23 +212,23 @@ pub fn deploy(
     for seg in &ws1.segs {
         let mut c = Ws1Plan::effective(seg);
         c.compliance_api = c.compliance_api.map(onto_beside);
-        if let (Some(kcd), Some(kdc)) = (c.kcd.as_mut(), real_kdc) {
-            kdc.configure(kcd);
+        let declared = beside.and_then(|l| l.seg.as_ref().filter(|_| l.beside(&seg.role).is_some()));
+        if let Some(kcd) = c.kcd.as_mut() {
+            match real_kdc {
+                Some(kdc) => *kcd = kdc.kcd.clone(),
+                // In one process with the KDC, SEG asks it in Kerberos itself (port 88); a SEG or
+                // KDC served by another process keeps the KDC's ticket API on its HTTPS host.
+                None if !serves(&seg.role) && declared.is_none() && !serves(role::KDC) => kcd.kdc_url = deployment::kerberos_url(),
+                None => {}
+            }
         }
         if let (Some(pem), true) = (&exchange_pem, ws1.trusting_segs.contains(&seg.role)) {
             c.trusted_certificates.push(pem.clone());
         }
-        match (serves(&seg.role), beside.and_then(|l| l.seg.as_ref().filter(|_| l.beside(&seg.role).is_some()))) {
+        match (serves(&seg.role), declared) {
             (_, Some(declared)) => require_declared_seg(&seg.role, &c, declared),
             (true, None) => configure_served_seg(sim, &seg.role, &c),
-            (false, None) => {
-                // In one process with the KDC, SEG asks it in Kerberos itself (port 88); a SEG or
-                // KDC served by another process keeps the KDC's ticket API on its HTTPS host.
-                if let (Some(kcd), None, false) = (c.kcd.as_mut(), real_kdc, serves(role::KDC)) {
-                    kcd.kdc_url = deployment::kerberos_url();
-                }
-                gates.push((seg.role.clone(), deployment::add_seg(sim, &seg.role, c).expect("SEG starts")))
-            }
+            (false, None) => gates.push((seg.role.clone(), deployment::add_seg(sim, &seg.role, c).expect("SEG starts"))),
         }
     }
     let main = Ws1Plan::effective(&ws1.segs[0]);

@@ -4,7 +4,7 @@
 use super::crypto::{self, Key, AES128_CTS_HMAC_SHA1_96, AES256_CTS_HMAC_SHA1_96};
 use super::error::Krb5Error;
 use super::message::{decode, flag, has_flag, int_value, unix, Principal};
-use picky_krb::data_types::{Authenticator, EncTicketPart};
+use picky_krb::data_types::{Authenticator, AuthenticatorInner, EncTicketPart, EncryptedData, TicketInner};
 use picky_krb::messages::ApReq;
 
 /// The clock skew tolerated between client, KDC and service (RFC 4120's customary five
@@ -81,17 +81,36 @@ impl ServiceKeys {
         }
         let etype = int_value(&ticket.enc_part.0.etype.0);
         let key = self.keys.iter().find(|k| k.etype() == etype).ok_or(Krb5Error::UnsupportedEtype(etype))?;
+        let opened = OpenedTicket::open(ticket, key, now)?;
+        opened.authenticator(&req.authenticator.0, 11, now)?;
+        Ok(Accepted {
+            client: opened.client,
+            client_realm: opened.client_realm,
+            forwardable: opened.forwardable,
+            auth_time: opened.auth_time,
+            start_time: opened.start_time,
+            end_time: opened.end_time,
+        })
+    }
+}
+
+/// A ticket opened with its service's long-term key: what its EncTicketPart says. The service
+/// opens the ticket of an AP-REQ so, and the KDC the TGT and the evidence ticket of a TGS request.
+pub(crate) struct OpenedTicket {
+    pub(crate) client: Principal,
+    pub(crate) client_realm: String,
+    pub(crate) session: Key,
+    pub(crate) forwardable: bool,
+    pub(crate) auth_time: u64,
+    pub(crate) start_time: u64,
+    pub(crate) end_time: u64,
+}
+
+impl OpenedTicket {
+    /// `ticket` opened with `key` (its service's, of the ticket's type), valid at `now` give or
+    /// take [`CLOCK_SKEW_SECS`].
+    pub(crate) fn open(ticket: &TicketInner, key: &Key, now: u64) -> Result<OpenedTicket, Krb5Error> {
         let part = decode::<EncTicketPart>("the ticket's EncTicketPart", &key.decrypt(2, &ticket.enc_part.0.cipher.0 .0, "the ticket")?)?.0;
-        let session = Key::new(int_value(&part.key.0.key_type.0), part.key.0.key_value.0 .0.clone())?;
-        let sealed = &req.authenticator.0;
-        let authenticator =
-            decode::<Authenticator>("the authenticator", &session.decrypt(11, &sealed.cipher.0 .0, "the authenticator")?)?.0;
-        let client = Principal::from_asn1(&part.cname.0);
-        let client_realm = part.crealm.0 .0.to_string();
-        let named = Principal::from_asn1(&authenticator.cname.0);
-        if !named.same_as(&client) || !authenticator.crealm.0 .0.to_string().eq_ignore_ascii_case(&client_realm) {
-            return Err(Krb5Error::Mismatch(format!("the authenticator names {named}, the ticket {client}")));
-        }
         let start = part.starttime.0.as_ref().map(|t| unix(&t.0)).unwrap_or_else(|| unix(&part.auth_time.0));
         let end = unix(&part.endtime.0);
         if now.saturating_add(CLOCK_SKEW_SECS) < start {
@@ -100,6 +119,27 @@ impl ServiceKeys {
         if now >= end.saturating_add(CLOCK_SKEW_SECS) {
             return Err(Krb5Error::Time { what: "the ticket", why: format!("it ended at {end}, now is {now}") });
         }
+        Ok(OpenedTicket {
+            client: Principal::from_asn1(&part.cname.0),
+            client_realm: part.crealm.0 .0.to_string(),
+            session: Key::new(int_value(&part.key.0.key_type.0), part.key.0.key_value.0 .0.clone())?,
+            forwardable: has_flag(&part.flags.0, flag::FORWARDABLE),
+            auth_time: unix(&part.auth_time.0),
+            start_time: start,
+            end_time: end,
+        })
+    }
+
+    /// The authenticator that came with the ticket, sealed with its session key for `usage` (11
+    /// to a service, 7 in a TGS request): it must name the ticket's client and have been
+    /// written within [`CLOCK_SKEW_SECS`] of `now`.
+    pub(crate) fn authenticator(&self, sealed: &EncryptedData, usage: i32, now: u64) -> Result<AuthenticatorInner, Krb5Error> {
+        let authenticator =
+            decode::<Authenticator>("the authenticator", &self.session.decrypt(usage, &sealed.cipher.0 .0, "the authenticator")?)?.0;
+        let named = Principal::from_asn1(&authenticator.cname.0);
+        if !named.same_as(&self.client) || !authenticator.crealm.0 .0.to_string().eq_ignore_ascii_case(&self.client_realm) {
+            return Err(Krb5Error::Mismatch(format!("the authenticator names {named}, the ticket {}", self.client)));
+        }
         let ctime = unix(&authenticator.ctime.0);
         if ctime.abs_diff(now) > CLOCK_SKEW_SECS {
             return Err(Krb5Error::Time {
@@ -107,13 +147,6 @@ impl ServiceKeys {
                 why: format!("written at {ctime}, now is {now}: the clocks are more than five minutes apart"),
             });
         }
-        Ok(Accepted {
-            client,
-            client_realm,
-            forwardable: has_flag(&part.flags.0, flag::FORWARDABLE),
-            auth_time: unix(&part.auth_time.0),
-            start_time: start,
-            end_time: end,
-        })
+        Ok(authenticator)
     }
 }

@@ -6,6 +6,7 @@
 //! Kerberos clients (kinit, kgetcred, a SEG) get tickets from the fake as from a domain
 //! controller.
 
+use super::acceptor::OpenedTicket;
 use super::crypto::{default_salt, Key, ETYPES};
 use super::message::{
     self as m, decode, encode, flag, flags, has_flag, int, int_value, none, padata, some, string, time, unix, Principal, PA_ENC_TIMESTAMP,
@@ -18,8 +19,8 @@ use picky_asn1::wrapper::{
 };
 use picky_asn1_der::application_tag::ApplicationTag;
 use picky_krb::data_types::{
-    Authenticator, EncTicketPart, EncTicketPartInner, EncryptedData, EncryptionKey, EtypeInfo2Entry, PaData, PaEncTsEnc, PrincipalName,
-    Ticket, TicketInner, TransitedEncoding,
+    EncTicketPartInner, EncryptedData, EncryptionKey, EtypeInfo2Entry, PaData, PaEncTsEnc, PrincipalName, Ticket, TicketInner,
+    TransitedEncoding,
 };
 use picky_krb::messages::{ApReq, EncKdcRepPart, KdcRep, KdcReq, KrbErrorInner};
 use std::collections::BTreeMap;
@@ -93,14 +94,19 @@ fn refuse(code: u32, text: impl Into<String>) -> Refusal {
     Refusal { code, text: text.into(), e_data: None }
 }
 
-/// A decoding or key failure of the client's message, answered as KRB_ERR_GENERIC or
-/// KRB_AP_ERR_MODIFIED.
+/// A failure reading the client's message, answered with the code RFC 4120 gives it: a key or
+/// a name that does not fit KRB_AP_ERR_MODIFIED, a stale authenticator KRB_AP_ERR_SKEW, a
+/// ticket out of its time KRB_AP_ERR_TKT_EXPIRED, anything else KRB_ERR_GENERIC.
 impl From<super::Krb5Error> for Refusal {
     fn from(e: super::Krb5Error) -> Self {
-        match e {
-            super::Krb5Error::Integrity(what) => refuse(41, format!("{what} did not decrypt")),
-            other => refuse(60, other.to_string()),
-        }
+        use super::Krb5Error as K;
+        let code = match &e {
+            K::Integrity(_) | K::Mismatch(_) => 41,
+            K::Time { what: "the authenticator", .. } => 37,
+            K::Time { .. } => 32,
+            _ => 60,
+        };
+        refuse(code, e.to_string())
     }
 }
 
@@ -109,15 +115,6 @@ pub struct KdcService<R> {
     realm: R,
     /// Long-term keys by (principal, password, type): string-to-key is 4096 rounds of PBKDF2.
     keys: Mutex<BTreeMap<(String, String, i64), Key>>,
-}
-
-/// What the ticket presented in a TGS request says (the TGT, or a service's evidence ticket).
-struct Opened {
-    client: Principal,
-    client_realm: String,
-    session: Key,
-    forwardable: bool,
-    auth_time: u64,
 }
 
 impl<R: Realm> KdcService<R> {
@@ -241,15 +238,8 @@ impl<R: Realm> KdcService<R> {
         let ap_req = decode::<ApReq>("PA-TGS-REQ's AP-REQ", &ap_req.padata_data.0 .0)?.0;
         let krbtgt = self.krbtgt();
         let tgt = self.open(&ap_req.ticket.0, &krbtgt)?;
-        let authenticator = tgt.session.decrypt(7, &ap_req.authenticator.0.cipher.0 .0, "the authenticator")?;
-        let authenticator = decode::<Authenticator>("the authenticator", &authenticator)?.0;
-        if !Principal::from_asn1(&authenticator.cname.0).same_as(&tgt.client) {
-            return Err(refuse(41, "the authenticator names another client than the TGT"));
-        }
         let now = self.realm.now();
-        if unix(&authenticator.ctime.0).abs_diff(now) > super::CLOCK_SKEW_SECS {
-            return Err(refuse(37, "the authenticator is more than five minutes off"));
-        }
+        let authenticator = tgt.authenticator(&ap_req.authenticator.0, 7, now)?;
         if let Some(sum) = authenticator.cksum.0.as_ref() {
             let (_, expected) = tgt.session.checksum(6, raw_body)?;
             if sum.0.checksum.0 .0 != expected {
@@ -321,24 +311,13 @@ impl<R: Realm> KdcService<R> {
     }
 
     /// A ticket `account` issued (sealed with its key) opened: its client, session key, flags.
-    fn open(&self, ticket: &Ticket, account: &Account) -> Result<Opened, Refusal> {
+    fn open(&self, ticket: &Ticket, account: &Account) -> Result<OpenedTicket, Refusal> {
         let t = &ticket.0;
         if !Principal::from_asn1(&t.sname.0).same_as(&account.principal) {
             return Err(refuse(41, format!("the ticket is for {}, not for {}", Principal::from_asn1(&t.sname.0), account.principal)));
         }
-        let etype = int_value(&t.enc_part.0.etype.0);
-        let key = self.key(account, etype)?;
-        let part = decode::<EncTicketPart>("EncTicketPart", &key.decrypt(2, &t.enc_part.0.cipher.0 .0, "the ticket")?)?.0;
-        if unix(&part.endtime.0) + super::CLOCK_SKEW_SECS <= self.realm.now() {
-            return Err(refuse(32, "the ticket has expired"));
-        }
-        Ok(Opened {
-            client: Principal::from_asn1(&part.cname.0),
-            client_realm: part.crealm.0 .0.to_string(),
-            session: Key::new(int_value(&part.key.0.key_type.0), part.key.0.key_value.0 .0.clone())?,
-            forwardable: has_flag(&part.flags.0, flag::FORWARDABLE),
-            auth_time: unix(&part.auth_time.0),
-        })
+        let key = self.key(account, int_value(&t.enc_part.0.etype.0))?;
+        Ok(OpenedTicket::open(t, &key, self.realm.now())?)
     }
 
     /// A ticket of `issued`, sealed with its server's key: the ticket, its session key, endtime.

@@ -29,14 +29,20 @@ fn config(port: &str, seg_password: &str) -> String {
     )
 }
 
+/// `mailconform target check` of `config`, written into `dir`: the run, and its output to show.
+fn target_check(dir: &std::path::Path, config: &str) -> (common::Run, String) {
+    let file = dir.join("check.toml");
+    std::fs::write(&file, config).unwrap();
+    let check = mailconform(repo(), &["target", "check", file.to_str().unwrap()]);
+    let shown = format!("{}{}", check.stdout, check.stderr);
+    (check, shown)
+}
+
 #[test]
 fn seg_delegates_through_a_real_kdc_and_exchange_authenticates_alice_by_negotiate() {
     let dir = scratch("live-kdc");
     let _kdc = Heimdal::start(dir.join("kdc"), PORT);
-    let file = dir.join("check.toml");
-    std::fs::write(&file, config(PORT, "seg-svc-pw")).unwrap();
-    let check = mailconform(repo(), &["target", "check", file.to_str().unwrap()]);
-    let shown = format!("{}{}", check.stdout, check.stderr);
+    let (check, shown) = target_check(&dir, &config(PORT, "seg-svc-pw"));
     assert_eq!(check.code, 0, "{shown}");
     assert!(
         check.stdout.contains("alice: SEG obtains a ticket for alice@EXAMPLE.TEST to HTTP/mail.example.test by constrained delegation"),
@@ -58,10 +64,7 @@ fn seg_delegates_through_a_real_kdc_and_exchange_authenticates_alice_by_negotiat
 fn a_wrong_password_or_an_unreachable_kdc_says_what_to_fix() {
     let dir = scratch("live-kdc-bad");
     let _kdc = Heimdal::start(dir.join("kdc"), OTHER_PORT);
-    let file = dir.join("check.toml");
-    std::fs::write(&file, config(OTHER_PORT, "wrong")).unwrap();
-    let check = mailconform(repo(), &["target", "check", file.to_str().unwrap()]);
-    let shown = format!("{}{}", check.stdout, check.stderr);
+    let (check, shown) = target_check(&dir, &config(OTHER_PORT, "wrong"));
     assert_eq!(check.code, 1, "{shown}");
     assert!(check.stdout.contains("KDC_ERR_PREAUTH_FAILED (24)") && check.stdout.contains("the password is wrong"), "{shown}");
     // In a run, SEG cannot sign in and answers 502: the KCD rows fail with the KDC's refusal.
@@ -70,14 +73,11 @@ fn a_wrong_password_or_an_unreachable_kdc_says_what_to_fix() {
     all_ended(&all, "failed", &["A client certificate with a UPN: SEG obtains a Kerberos ticket by KCD (flag true)"], &shown);
     assert_eq!(run.code, 1, "{shown}");
 
-    std::fs::write(&file, config("9", "seg-svc-pw")).unwrap();
-    let check = mailconform(repo(), &["target", "check", file.to_str().unwrap()]);
-    let shown = format!("{}{}", check.stdout, check.stderr);
+    let (check, shown) = target_check(&dir, &config("9", "seg-svc-pw"));
     assert_eq!(check.code, 1, "{shown}");
     assert!(check.stdout.contains("the KDC at 127.0.0.1:9 could not be reached"), "{shown}");
-    std::fs::write(&file, config(OTHER_PORT, "seg-svc-pw").replace("kerberos://", "https://")).unwrap();
-    let check = mailconform(repo(), &["target", "check", file.to_str().unwrap()]);
-    assert_eq!(check.code, 2, "{}{}", check.stdout, check.stderr);
+    let (check, shown) = target_check(&dir, &config(OTHER_PORT, "seg-svc-pw").replace("kerberos://", "https://"));
+    assert_eq!(check.code, 2, "{shown}");
     assert!(check.stderr.contains("write kerberos://HOST[:PORT]/REALM"), "{}", check.stderr);
 }
 

@@ -677,13 +677,11 @@ fn kcd_accounts(
                  password_env = \"VARIABLE\" (or password = \"...\")"
             ))
         })?;
-        let password = match (raw.password, raw.password_env) {
-            (Some(p), None) => p,
-            (None, Some(var)) => env(&var).ok_or_else(|| refuse(format!("{name}: password_env = \"{var}\" but {var} is not set")))?,
-            (None, None) => {
-                return Err(refuse(format!("{name}: no password given; write password_env = \"VARIABLE\" or password = \"...\"")))
-            }
-            (Some(_), Some(_)) => return Err(refuse(format!("{name}: both password and password_env given"))),
+        let password = match password(&raw.password, &raw.password_env, env) {
+            Ok(Some((password, _))) => password,
+            Ok(None) => return Err(refuse(format!("{name}: {NO_PASSWORD}; write password_env = \"VARIABLE\" or password = \"...\""))),
+            Err(PasswordProblem::Both) => return Err(refuse(format!("{name}: {BOTH_PASSWORDS}"))),
+            Err(PasswordProblem::Unset(var)) => return Err(refuse(format!("{name}: password_env = \"{var}\" but {var} is not set"))),
         };
         Ok(ServiceAccount { spn: raw.spn.unwrap_or_else(|| default_spn.to_string()), password })
     };
@@ -850,6 +848,34 @@ fn read_ca(file: &Path, key: &str, path: &Path) -> Result<Trust, ConfigError> {
     Ok(Trust::Ca { path: path.to_path_buf(), certs })
 }
 
+/// Why a password cannot be read as written.
+enum PasswordProblem {
+    /// Both `password` and `password_env`.
+    Both,
+    /// `password_env` names a variable that is not set.
+    Unset(String),
+}
+
+const NO_PASSWORD: &str = "no password given";
+const BOTH_PASSWORDS: &str = "both password and password_env given";
+
+/// A password as written, `password` or the variable `password_env` names, with where it came
+/// from; `None` for neither (whether that is allowed is the caller's to say).
+fn password(
+    password: &Option<String>,
+    password_env: &Option<String>,
+    env: &impl Fn(&str) -> Option<String>,
+) -> Result<Option<(String, String)>, PasswordProblem> {
+    match (password, password_env) {
+        (Some(p), None) => Ok(Some((p.clone(), "the password in the configuration".to_string()))),
+        (None, Some(var)) => {
+            env(var).map(|p| Some((p, format!("the password in {var}")))).ok_or_else(|| PasswordProblem::Unset(var.clone()))
+        }
+        (None, None) => Ok(None),
+        (Some(_), Some(_)) => Err(PasswordProblem::Both),
+    }
+}
+
 fn mailbox(
     file: &Path,
     key: &str,
@@ -858,20 +884,14 @@ fn mailbox(
     env: &impl Fn(&str) -> Option<String>,
 ) -> Result<Mailbox, ConfigError> {
     let password_error = |why| ConfigError::Password { file: file.to_path_buf(), role: key.to_string(), user: raw.user.clone(), why };
-    let (password, password_source) = match (&raw.password, &raw.password_env) {
-        (Some(p), None) => (p.clone(), "the password in the configuration".to_string()),
-        (None, Some(var)) => (
-            env(var).ok_or_else(|| ConfigError::PasswordEnvUnset {
-                file: file.to_path_buf(),
-                role: key.to_string(),
-                user: raw.user.clone(),
-                var: var.clone(),
-            })?,
-            format!("the password in {var}"),
-        ),
-        (None, None) if signs_in_by_command => (String::new(), "no password: none is needed".to_string()),
-        (None, None) => return Err(password_error("no password given")),
-        (Some(_), Some(_)) => return Err(password_error("both password and password_env given")),
+    let (password, password_source) = match password(&raw.password, &raw.password_env, env) {
+        Ok(Some(found)) => found,
+        Ok(None) if signs_in_by_command => (String::new(), "no password: none is needed".to_string()),
+        Ok(None) => return Err(password_error(NO_PASSWORD)),
+        Err(PasswordProblem::Both) => return Err(password_error(BOTH_PASSWORDS)),
+        Err(PasswordProblem::Unset(var)) => {
+            return Err(ConfigError::PasswordEnvUnset { file: file.to_path_buf(), role: key.to_string(), user: raw.user.clone(), var })
+        }
     };
     let login = raw.login.clone().unwrap_or_else(|| raw.user.clone());
     let email = raw.email.clone().or_else(|| login.contains('@').then(|| login.clone()));
